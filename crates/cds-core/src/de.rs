@@ -1,0 +1,249 @@
+//! Lenient decoding of scalars, used by generated response types.
+//!
+//! The services sometimes send numbers as strings and the reverse (`"Cpu": "4"`, `"Id": 12`).
+//! Generated fields use `#[serde(default, deserialize_with = "cds_core::de::lenient")]` (or
+//! [`lenient_vec`] for lists of scalars) so that either form decodes; `null` and `""` decode to
+//! `None` for non-string types.
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use std::fmt;
+
+/// A scalar as it arrived on the wire.
+#[derive(Debug)]
+pub enum Scalar {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A negative or small integer.
+    Int(i64),
+    /// A large unsigned integer.
+    UInt(u64),
+    /// A floating-point number.
+    Float(f64),
+    /// A string.
+    Str(String),
+}
+
+/// Conversion of a [`Scalar`] into a Rust scalar, leniently.
+pub trait FromScalar: Sized {
+    /// `Ok(None)` for "no value"; `Err` with a description when the value cannot be this type.
+    fn from_scalar(s: Scalar) -> Result<Option<Self>, String>;
+}
+
+impl FromScalar for String {
+    fn from_scalar(s: Scalar) -> Result<Option<Self>, String> {
+        Ok(match s {
+            Scalar::Null => None,
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Int(i) => Some(i.to_string()),
+            Scalar::UInt(u) => Some(u.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            Scalar::Str(s) => Some(s),
+        })
+    }
+}
+
+impl FromScalar for i64 {
+    fn from_scalar(s: Scalar) -> Result<Option<Self>, String> {
+        match s {
+            Scalar::Null => Ok(None),
+            Scalar::Bool(b) => Ok(Some(i64::from(b))),
+            Scalar::Int(i) => Ok(Some(i)),
+            Scalar::UInt(u) => i64::try_from(u)
+                .map(Some)
+                .map_err(|_| format!("integer {u} out of range")),
+            Scalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+            Scalar::Float(f) => Err(format!("expected an integer, found {f}")),
+            Scalar::Str(s) => {
+                let t = s.trim();
+                if t.is_empty() {
+                    return Ok(None);
+                }
+                if let Ok(i) = t.parse::<i64>() {
+                    return Ok(Some(i));
+                }
+                match t.parse::<f64>() {
+                    Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+                    _ => Err(format!("expected an integer, found {s:?}")),
+                }
+            }
+        }
+    }
+}
+
+impl FromScalar for f64 {
+    fn from_scalar(s: Scalar) -> Result<Option<Self>, String> {
+        match s {
+            Scalar::Null => Ok(None),
+            Scalar::Bool(b) => Ok(Some(if b { 1.0 } else { 0.0 })),
+            Scalar::Int(i) => Ok(Some(i as f64)),
+            Scalar::UInt(u) => Ok(Some(u as f64)),
+            Scalar::Float(f) => Ok(Some(f)),
+            Scalar::Str(s) if s.trim().is_empty() => Ok(None),
+            Scalar::Str(s) => s
+                .trim()
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| format!("expected a number, found {s:?}")),
+        }
+    }
+}
+
+impl FromScalar for bool {
+    fn from_scalar(s: Scalar) -> Result<Option<Self>, String> {
+        match s {
+            Scalar::Null => Ok(None),
+            Scalar::Bool(b) => Ok(Some(b)),
+            Scalar::Int(i) => Ok(Some(i != 0)),
+            Scalar::UInt(u) => Ok(Some(u != 0)),
+            Scalar::Float(f) => Ok(Some(f != 0.0)),
+            Scalar::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "" => Ok(None),
+                "true" | "1" | "yes" => Ok(Some(true)),
+                "false" | "0" | "no" => Ok(Some(false)),
+                _ => Err(format!("expected a boolean, found {s:?}")),
+            },
+        }
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, number, boolean or null")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(i64::try_from(v).map_or(Scalar::UInt(v), Scalar::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Deserializes an optional scalar leniently (see the module docs).
+pub fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromScalar,
+{
+    let scalar = deserializer.deserialize_any(ScalarVisitor)?;
+    T::from_scalar(scalar).map_err(de::Error::custom)
+}
+
+struct SeqVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: FromScalar> Visitor<'de> for SeqVisitor<T> {
+    type Value = Option<Vec<T>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of scalars or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(scalar) = seq.next_element_seed(ScalarSeed)? {
+            if let Some(v) = T::from_scalar(scalar).map_err(de::Error::custom)? {
+                out.push(v);
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+struct ScalarSeed;
+
+impl<'de> de::DeserializeSeed<'de> for ScalarSeed {
+    type Value = Scalar;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// Deserializes an optional list of scalars, each element leniently.
+pub fn lenient_vec<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromScalar,
+{
+    deserializer.deserialize_any(SeqVisitor(std::marker::PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    struct T {
+        #[serde(default, deserialize_with = "lenient")]
+        i: Option<i64>,
+        #[serde(default, deserialize_with = "lenient")]
+        s: Option<String>,
+        #[serde(default, deserialize_with = "lenient")]
+        f: Option<f64>,
+        #[serde(default, deserialize_with = "lenient")]
+        b: Option<bool>,
+        #[serde(default, deserialize_with = "lenient_vec")]
+        v: Option<Vec<i64>>,
+    }
+
+    #[test]
+    fn numbers_and_strings_decode_either_way() {
+        let t: T = serde_json::from_str(r#"{"i":"42","s":7,"f":"1.5","b":"true","v":["1",2]}"#)
+            .unwrap();
+        assert_eq!(t.i, Some(42));
+        assert_eq!(t.s.as_deref(), Some("7"));
+        assert_eq!(t.f, Some(1.5));
+        assert_eq!(t.b, Some(true));
+        assert_eq!(t.v, Some(vec![1, 2]));
+        let t: T = serde_json::from_str(r#"{"i":"","s":null,"v":null}"#).unwrap();
+        assert_eq!((t.i, t.s, t.v), (None, None, None));
+        let t: T = serde_json::from_str(r#"{}"#).unwrap();
+        assert!(t.i.is_none() && t.b.is_none());
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors() {
+        assert!(serde_json::from_str::<T>(r#"{"i":"abc"}"#).is_err());
+        assert!(serde_json::from_str::<T>(r#"{"i":1.5}"#).is_err());
+        assert!(serde_json::from_str::<T>(r#"{"i":{}}"#).is_err());
+    }
+
+    #[test]
+    fn decodes_from_a_borrowed_value() {
+        let v = serde_json::json!({"i": 3, "s": "x"});
+        let t = T::deserialize(&v).unwrap();
+        assert_eq!(t.i, Some(3));
+    }
+}

@@ -1,0 +1,164 @@
+//! Decoding of the response envelope: result code, message, request id and payload.
+
+use crate::error::{body_start, Error, ServiceError};
+use crate::operation::Envelope;
+use serde_json::Value;
+
+/// How much of a body an error quotes.
+const QUOTE: usize = 200;
+
+/// A response that parsed as JSON and whose envelope reports success.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The whole body.
+    pub body: Value,
+    /// The request id, from the envelope or the headers.
+    pub request_id: Option<String>,
+}
+
+impl Envelope {
+    /// Parses `body` and checks the result code. `header_request_id` is used when the
+    /// envelope carries none.
+    pub fn decode(
+        &self,
+        operation: &'static str,
+        status: u16,
+        header_request_id: Option<String>,
+        body: &[u8],
+    ) -> Result<Decoded, Error> {
+        let ok_status = (200..300).contains(&status);
+        let value: Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) if ok_status => {
+                return Err(Error::Decode {
+                    operation,
+                    status,
+                    request_id: header_request_id,
+                    reason: format!("not JSON: {e}"),
+                    body_start: body_start(body, QUOTE),
+                })
+            }
+            Err(_) => {
+                return Err(Error::Http {
+                    operation,
+                    status,
+                    request_id: header_request_id,
+                    body_start: body_start(body, QUOTE),
+                })
+            }
+        };
+        let Some(object) = value.as_object() else {
+            return Err(Error::Decode {
+                operation,
+                status,
+                request_id: header_request_id,
+                reason: "expected a JSON object".into(),
+                body_start: body_start(body, QUOTE),
+            });
+        };
+        let request_id = self
+            .request_id
+            .and_then(|field| object.get(field))
+            .and_then(scalar_text)
+            .or(header_request_id);
+        let code = object.get(self.code).and_then(scalar_text);
+        let success = match &code {
+            Some(code) => self.success.iter().any(|s| s.eq_ignore_ascii_case(code)),
+            None => ok_status,
+        };
+        if success && ok_status {
+            return Ok(Decoded {
+                body: value,
+                request_id,
+            });
+        }
+        match code {
+            Some(code) => Err(Error::Service(ServiceError {
+                operation,
+                status,
+                code,
+                message: object
+                    .get(self.message)
+                    .and_then(scalar_text)
+                    .unwrap_or_default(),
+                request_id,
+            })),
+            None => Err(Error::Http {
+                operation,
+                status,
+                request_id,
+                body_start: body_start(body, QUOTE),
+            }),
+        }
+    }
+}
+
+/// The text of a string or number value.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CDS: Envelope = Envelope {
+        code: "Code",
+        success: &["Success"],
+        message: "Message",
+        request_id: Some("RequestId"),
+        data: "Data",
+    };
+    const BRIDGX: Envelope = Envelope {
+        code: "code",
+        success: &["200"],
+        message: "msg",
+        request_id: None,
+        data: "data",
+    };
+
+    #[test]
+    fn success_is_case_insensitive() {
+        let d = CDS
+            .decode("DescribeAccountInfo", 200, None, br#"{"Code":"success","Data":{}}"#)
+            .unwrap();
+        assert!(d.body["Data"].is_object());
+    }
+
+    #[test]
+    fn failure_code_becomes_service_error_even_with_http_200() {
+        let e = CDS
+            .decode("X", 200, None, br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"r-1"}"#)
+            .unwrap_err();
+        let s = e.as_service().unwrap();
+        assert_eq!((s.code.as_str(), s.message.as_str()), ("InvalidParameter", "bad"));
+        assert_eq!(e.request_id(), Some("r-1"));
+        let text = e.to_string();
+        assert!(text.contains("X") && text.contains("InvalidParameter") && text.contains("r-1"));
+    }
+
+    #[test]
+    fn integer_codes() {
+        assert!(BRIDGX.decode("Op", 200, None, br#"{"code":200,"msg":"ok"}"#).is_ok());
+        let e = BRIDGX.decode("Op", 200, None, br#"{"code":400,"msg":"no"}"#).unwrap_err();
+        assert_eq!(e.code(), Some("400"));
+    }
+
+    #[test]
+    fn non_json_names_operation_status_request_id_and_quotes_body() {
+        let e = CDS
+            .decode("DescribeTask", 200, Some("hdr-9".into()), b"<html>gateway</html>")
+            .unwrap_err();
+        let text = e.to_string();
+        for needle in ["DescribeTask", "200", "hdr-9", "<html>gateway"] {
+            assert!(text.contains(needle), "{text}");
+        }
+        let e = CDS.decode("DescribeTask", 502, None, b"Bad gateway").unwrap_err();
+        assert!(matches!(e, Error::Http { status: 502, .. }), "{e:?}");
+    }
+}

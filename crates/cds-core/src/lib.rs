@@ -1,0 +1,47 @@
+//! Runtime of the Capital Online (CDS) Rust SDK.
+//!
+//! The generated crates (`cds-ccs`, `cds-billing`, …) describe their operations as static data
+//! ([`operation`]) and call [`ServiceClient`] to do the rest: split parameters by location and
+//! check the required ones ([`request`]), sign the query ([`sign`]) or authenticate REST calls
+//! ([`auth`]), send with one shared HTTP client and retry what is safe to retry ([`retry`]),
+//! decode the envelope ([`envelope`]) into typed output (with lenient scalars, [`de`]), wait for
+//! tasks ([`waiter`]) and walk pages ([`paginate`]).
+//!
+//! Nothing product-specific lives here.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = cds_core::Config::from_env()?; // CDS_SECRET_ID, CDS_SECRET_KEY, CDS_REGION, CDS_ENDPOINT
+//! # let _ = config;
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod de;
+pub mod envelope;
+pub mod error;
+pub mod operation;
+pub mod paginate;
+pub mod request;
+pub mod retry;
+pub mod sign;
+pub mod waiter;
+
+pub use client::{Response, ServiceClient};
+pub use config::{Config, ConfigBuilder, Region};
+pub use credentials::{BearerToken, Credentials};
+pub use error::{ConfigError, Error, ServiceError};
+pub use retry::RetryConfig;
+pub use waiter::{Wait, WaitOptions};
+
+/// Re-exports used by generated code, so generated crates need no direct dependency on them.
+#[doc(hidden)]
+pub mod __private {
+    pub use futures_util::stream::Stream;
+    pub use serde;
+    pub use serde_json;
+}

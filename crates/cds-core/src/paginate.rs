@@ -1,0 +1,85 @@
+//! Iterating every item of a page-numbered listing as a `futures::Stream`.
+
+use crate::client::ServiceClient;
+use crate::error::Error;
+use crate::operation::{Operation, Pagination};
+use futures_util::stream::{self, Stream, StreamExt as _, TryStreamExt as _};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Refuse to walk more pages than this (a server that never stops answering full pages).
+const MAX_PAGES: i64 = 100_000;
+
+/// Default page size when the caller sets none.
+const DEFAULT_PAGE_SIZE: i64 = 50;
+
+/// Streams the items of every page of `op`, starting from the caller's page number (or 1).
+///
+/// `input` is the serialized input struct. Paging stops at an empty or short page, or when
+/// the documented total is reached.
+pub fn items<T>(
+    client: ServiceClient,
+    op: &'static Operation,
+    pagination: &'static Pagination,
+    input: Value,
+) -> impl Stream<Item = Result<T, Error>> + Send
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let mut input = match input {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    let first_page = input.get(pagination.page).and_then(as_i64).unwrap_or(1);
+    let size = input.get(pagination.size).and_then(as_i64).unwrap_or(DEFAULT_PAGE_SIZE);
+    input.insert(pagination.size.into(), Value::from(size));
+    let state = Some((input, first_page, 0_i64));
+    stream::try_unfold(state, move |state| {
+        let client = client.clone();
+        async move {
+            let Some((mut input, page, seen)) = state else {
+                return Ok(None);
+            };
+            input.insert(pagination.page.into(), Value::from(page));
+            let response = client.execute_value(op, Value::Object(input.clone())).await?;
+            let items: Vec<Value> = match response.raw.pointer(pagination.items) {
+                Some(Value::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            let decoded = items
+                .iter()
+                .map(|item| {
+                    T::deserialize(item).map_err(|e| Error::Decode {
+                        operation: op.name,
+                        status: response.status,
+                        request_id: response.request_id.clone(),
+                        reason: format!("page item does not match the documented shape: {e}"),
+                        body_start: crate::error::body_start(item.to_string().as_bytes(), 200),
+                    })
+                })
+                .collect::<Result<Vec<T>, Error>>()?;
+            let seen = seen + decoded.len() as i64;
+            let total = pagination
+                .total
+                .and_then(|p| response.raw.pointer(p))
+                .and_then(as_i64);
+            let done = decoded.is_empty()
+                || (decoded.len() as i64) < size
+                || total.is_some_and(|t| seen >= t)
+                || page - first_page + 1 >= MAX_PAGES;
+            let next = (!done).then(|| (input, page + 1, seen));
+            Ok(Some((decoded, next)))
+        }
+    })
+    .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+    .try_flatten()
+    .boxed()
+}
+
+fn as_i64(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}

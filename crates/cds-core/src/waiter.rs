@@ -1,0 +1,123 @@
+//! Waiting for asynchronous tasks: bounded, backed-off polling of the operation the spec names
+//! as a task's poller, with a deadline.
+
+use crate::client::ServiceClient;
+use crate::error::Error;
+use crate::operation::Waiter;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Polling schedule and deadline.
+#[derive(Debug, Clone)]
+pub struct WaitOptions {
+    /// Give up after this long.
+    pub deadline: Duration,
+    /// First delay between polls.
+    pub initial_interval: Duration,
+    /// Longest delay between polls (the delay grows by half each poll up to this).
+    pub max_interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            deadline: Duration::from_secs(30 * 60),
+            initial_interval: Duration::from_secs(2),
+            max_interval: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A pending wait for one task; configure it, then [`Wait::send`].
+#[must_use = "a Wait does nothing until `.send().await`"]
+#[derive(Debug)]
+pub struct Wait {
+    client: ServiceClient,
+    waiter: &'static Waiter,
+    id: String,
+    options: WaitOptions,
+}
+
+impl Wait {
+    /// A wait for task `id` of `waiter`.
+    pub fn new(client: ServiceClient, waiter: &'static Waiter, id: impl Into<String>) -> Self {
+        Self {
+            client,
+            waiter,
+            id: id.into(),
+            options: WaitOptions::default(),
+        }
+    }
+
+    /// Give up after `deadline` (default 30 minutes).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = deadline;
+        self
+    }
+
+    /// First and longest delay between polls (defaults 2 s and 20 s).
+    pub fn poll_interval(mut self, initial: Duration, max: Duration) -> Self {
+        self.options.initial_interval = initial;
+        self.options.max_interval = max.max(initial);
+        self
+    }
+
+    /// Polls until the task succeeds (returns the poller's last response body), fails
+    /// ([`Error::TaskFailed`] with the reported reason) or the deadline passes
+    /// ([`Error::WaiterTimeout`]).
+    pub async fn send(self) -> Result<Value, Error> {
+        let started = Instant::now();
+        let mut interval = self.options.initial_interval;
+        let op = self.waiter.poller;
+        loop {
+            let response = self
+                .client
+                .execute_value(op, json!({ self.waiter.id_param: self.id }))
+                .await?;
+            let status = response
+                .raw
+                .pointer(self.waiter.status)
+                .map(text)
+                .unwrap_or_default();
+            if self.waiter.success.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+                return Ok(response.raw);
+            }
+            if self.waiter.failure.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+                let reason = self
+                    .waiter
+                    .reason
+                    .and_then(|p| response.raw.pointer(p))
+                    .map(text)
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "no reason given".to_string());
+                return Err(Error::TaskFailed {
+                    operation: op.name,
+                    task_id: self.id,
+                    status,
+                    reason,
+                });
+            }
+            let waited = started.elapsed();
+            if waited + interval > self.options.deadline {
+                return Err(Error::WaiterTimeout {
+                    operation: op.name,
+                    task_id: self.id,
+                    waited,
+                    last_status: status,
+                });
+            }
+            tracing::debug!(task = %self.id, %status, ?interval, "task not finished; polling again");
+            tokio::time::sleep(interval).await;
+            interval = (interval + interval / 2).min(self.options.max_interval);
+        }
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
