@@ -58,10 +58,10 @@ impl Envelope {
         };
         let request_id = self
             .request_id
-            .and_then(|field| object.get(field))
+            .and_then(|field| field_of(object, field))
             .and_then(scalar_text)
             .or(header_request_id);
-        let code = object.get(self.code).and_then(scalar_text);
+        let code = field_of(object, self.code).and_then(scalar_text);
         let success = match &code {
             Some(code) => self.success.iter().any(|s| s.eq_ignore_ascii_case(code)),
             None => ok_status,
@@ -77,8 +77,8 @@ impl Envelope {
                 operation,
                 status,
                 code,
-                message: object
-                    .get(self.message)
+                message: field_of(object, self.message)
+                    .or_else(|| ["Message", "Msg", "message", "msg"].iter().find_map(|m| object.get(*m)))
                     .and_then(scalar_text)
                     .unwrap_or_default(),
                 request_id,
@@ -91,6 +91,17 @@ impl Envelope {
             }),
         }
     }
+}
+
+/// A field by its documented name, or failing that by the same name in another case (some
+/// documented examples answer `code` where the line's envelope says `Code`).
+fn field_of<'a>(object: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
 }
 
 /// The text of a string or number value.

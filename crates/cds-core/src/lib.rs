@@ -24,6 +24,7 @@ pub mod credentials;
 pub mod de;
 pub mod envelope;
 pub mod error;
+pub mod fixture;
 pub mod operation;
 pub mod paginate;
 pub mod request;

@@ -155,6 +155,8 @@ pub struct Waiter {
     pub failure: &'static [&'static str],
     /// JSON pointer to the failure reason, if documented.
     pub reason: Option<&'static str>,
+    /// Poller parameters that take a fresh UUID on every poll (gcw's `requestId`).
+    pub fresh_uuid_params: &'static [&'static str],
 }
 
 /// How a page-numbered listing is paged.

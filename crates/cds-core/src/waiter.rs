@@ -3,7 +3,9 @@
 
 use crate::client::ServiceClient;
 use crate::error::Error;
-use crate::operation::Waiter;
+use crate::operation::{Operation, Waiter};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -63,6 +65,12 @@ impl Wait {
         self
     }
 
+    /// Replaces the whole schedule.
+    pub fn options(mut self, options: WaitOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Polls until the task succeeds (returns the poller's last response body), fails
     /// ([`Error::TaskFailed`] with the reported reason) or the deadline passes
     /// ([`Error::WaiterTimeout`]).
@@ -71,10 +79,11 @@ impl Wait {
         let mut interval = self.options.initial_interval;
         let op = self.waiter.poller;
         loop {
-            let response = self
-                .client
-                .execute_value(op, json!({ self.waiter.id_param: self.id }))
-                .await?;
+            let mut params = json!({ self.waiter.id_param: self.id });
+            for name in self.waiter.fresh_uuid_params {
+                params[*name] = Value::String(crate::sign::nonce());
+            }
+            let response = self.client.execute_value(op, params).await?;
             let status = response
                 .raw
                 .pointer(self.waiter.status)
@@ -112,6 +121,37 @@ impl Wait {
             interval = (interval + interval / 2).min(self.options.max_interval);
         }
     }
+}
+
+/// Sends `op` with `input`, reads the task id at `id_pointer` of the response, and waits for
+/// it with `waiter`. Returns the typed output and the poller's final response body.
+pub async fn start_and_wait<I, O>(
+    client: &ServiceClient,
+    op: &'static Operation,
+    input: &I,
+    waiter: &'static Waiter,
+    id_pointer: &str,
+    options: WaitOptions,
+) -> Result<(O, Value), Error>
+where
+    I: Serialize,
+    O: DeserializeOwned,
+{
+    let response = client.execute::<I, O>(op, input).await?;
+    let id = response
+        .raw
+        .pointer(id_pointer)
+        .map(text)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| Error::Decode {
+            operation: op.name,
+            status: response.status,
+            request_id: response.request_id.clone(),
+            reason: format!("the response carries no task id at {id_pointer}"),
+            body_start: crate::error::body_start(response.raw.to_string().as_bytes(), 200),
+        })?;
+    let done = Wait::new(client.clone(), waiter, id).options(options).send().await?;
+    Ok((response.output, done))
 }
 
 fn text(v: &Value) -> String {

@@ -1,0 +1,127 @@
+//! Checking that a documented example response decodes completely into a generated type:
+//! every non-empty field of the example must survive a decode and re-encode.
+//!
+//! Generated crates call [`assert_decodes_completely`] once per documented example, so a field
+//! the spec forgot, a wrong nesting or a wrong type fails a test instead of being dropped.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Paths (JSON pointers) of `fixture` whose values `decoded` lost or changed. Top-level keys
+/// named in `skip_top` (the envelope) are ignored; so are `null` and `""` leaves, which
+/// decode to "absent". Scalars compare loosely (`"4"` equals `4`, `1` equals `true`).
+pub fn lost_paths(fixture: &Value, decoded: &Value, skip_top: &[&str]) -> Vec<String> {
+    let mut lost = Vec::new();
+    match (fixture, decoded) {
+        (Value::Object(f), Value::Object(d)) => {
+            for (k, v) in f {
+                if skip_top.iter().any(|s| s.eq_ignore_ascii_case(k)) {
+                    continue;
+                }
+                walk(v, d.get(k), &format!("/{}", escape(k)), &mut lost);
+            }
+        }
+        _ => walk(fixture, Some(decoded), "", &mut lost),
+    }
+    lost
+}
+
+fn walk(f: &Value, d: Option<&Value>, path: &str, lost: &mut Vec<String>) {
+    let d = d.unwrap_or(&Value::Null);
+    match f {
+        Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
+        Value::Object(fo) => match d {
+            Value::Object(dobj) => {
+                for (k, v) in fo {
+                    walk(v, dobj.get(k), &format!("{path}/{}", escape(k)), lost);
+                }
+            }
+            _ if fo.values().all(Value::is_null) => {}
+            _ => lost.push(path.to_string()),
+        },
+        Value::Array(fa) => match d {
+            Value::Array(da) => {
+                for (i, v) in fa.iter().enumerate() {
+                    walk(v, da.get(i), &format!("{path}/{i}"), lost);
+                }
+            }
+            _ if fa.is_empty() => {}
+            _ => lost.push(path.to_string()),
+        },
+        scalar => {
+            if !scalars_match(scalar, d) {
+                lost.push(path.to_string());
+            }
+        }
+    }
+}
+
+fn scalars_match(f: &Value, d: &Value) -> bool {
+    if f == d {
+        return true;
+    }
+    let num = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        _ => None,
+    };
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.trim().to_ascii_lowercase()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    match (num(f), num(d)) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9 * a.abs().max(1.0),
+        _ => text(f).is_some() && text(f) == text(d),
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Panics with the lost paths unless `json` decodes into `T` and re-encodes without losing
+/// any field (envelope fields excepted).
+pub fn assert_decodes_completely<T: DeserializeOwned + Serialize>(json: &str, envelope: &[&str]) {
+    let fixture: Value = match serde_json::from_str(json) {
+        Ok(v) => v,
+        Err(e) => panic!("the example is not JSON: {e}"),
+    };
+    let typed: T = match T::deserialize(&fixture) {
+        Ok(t) => t,
+        Err(e) => panic!("the example does not decode into {}: {e}", std::any::type_name::<T>()),
+    };
+    let decoded = match serde_json::to_value(&typed) {
+        Ok(v) => v,
+        Err(e) => panic!("cannot re-encode {}: {e}", std::any::type_name::<T>()),
+    };
+    let lost = lost_paths(&fixture, &decoded, envelope);
+    assert!(
+        lost.is_empty(),
+        "{} loses {} field(s) of the example: {}",
+        std::any::type_name::<T>(),
+        lost.len(),
+        lost.join(", ")
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_dropped_and_changed_fields() {
+        let f = json!({"Code": "Success", "Data": {"A": 1, "B": [{"C": "x"}], "N": null}});
+        let d = json!({"Data": {"A": "1", "B": [{}]}});
+        assert_eq!(lost_paths(&f, &d, &["Code"]), vec!["/Data/B/0/C"]);
+        let d = json!({"Data": {"A": 2, "B": [{"C": "x"}]}});
+        assert_eq!(lost_paths(&f, &d, &["Code"]), vec!["/Data/A"]);
+        let d = json!({"Data": {"A": 1, "B": [{"C": "x"}]}});
+        assert!(lost_paths(&f, &d, &["Code"]).is_empty());
+    }
+}

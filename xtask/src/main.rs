@@ -1,0 +1,97 @@
+//! `cargo xtask codegen [--check]`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let mut check = false;
+    let mut only = Vec::new();
+    let mut rest = args.iter();
+    if rest.next().map(String::as_str) != Some("codegen") {
+        return usage();
+    }
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--only" => match rest.next() {
+                Some(line) => only.push(line.clone()),
+                None => return usage(),
+            },
+            _ => return usage(),
+        }
+    }
+    codegen(&root, check, &only)
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cargo xtask codegen [--check] [--only LINE]...");
+    ExitCode::from(2)
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
+    let started = std::time::Instant::now();
+    let files = match xtask::generate_only(&root.join("spec"), only) {
+        Ok(f) => f,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{} spec error(s)", errors.len());
+            return ExitCode::FAILURE;
+        }
+    };
+    let stale = xtask::stale_files(root, &files, only);
+    let changed: Vec<&PathBuf> = files
+        .iter()
+        .filter(|(path, text)| std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text.as_str()))
+        .map(|(path, _)| path)
+        .collect();
+    if check {
+        for p in &changed {
+            eprintln!("differs: {}", p.display());
+        }
+        for p in &stale {
+            eprintln!("stale: {}", p.display());
+        }
+        if changed.is_empty() && stale.is_empty() {
+            println!("codegen --check: {} files up to date ({:.1?})", files.len(), started.elapsed());
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("generated code is out of date: run `cargo xtask codegen`");
+        return ExitCode::FAILURE;
+    }
+    for p in &changed {
+        let path = root.join(p);
+        if let Some(dir) = path.parent() {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("error: {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        if let Err(e) = std::fs::write(&path, &files[*p]) {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    for p in &stale {
+        if let Err(e) = std::fs::remove_file(root.join(p)) {
+            eprintln!("error: {}: {e}", p.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    println!(
+        "codegen: {} files, {} written, {} removed ({:.1?})",
+        files.len(),
+        changed.len(),
+        stale.len(),
+        started.elapsed()
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,100 @@
+//! Rust identifiers from wire names.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Identifiers that cannot be raw identifiers.
+const UNRAWABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Keeps ASCII letters, digits and underscores; anything else becomes `_`.
+fn sanitize(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if out.chars().all(|c| c == '_') {
+        "field".to_string()
+    } else {
+        out
+    }
+}
+
+/// snake_case identifier text (may need `r#`: see [`is_keyword`]).
+pub fn snake(wire: &str) -> String {
+    let mut s = sanitize(wire).to_snake_case();
+    if s.is_empty() {
+        s = "field".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if UNRAWABLE.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// UpperCamelCase identifier.
+pub fn pascal(wire: &str) -> String {
+    let mut s = sanitize(wire).to_upper_camel_case();
+    if s.is_empty() {
+        s = "Value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    if UNRAWABLE.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// Whether `s` is a Rust keyword (and so needs `r#`).
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Makes every name of `names` unique by appending `_2`, `_3`, … to later duplicates.
+pub fn dedupe(names: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    names
+        .into_iter()
+        .map(|n| {
+            if seen.insert(n.clone()) {
+                return n;
+            }
+            let mut i = 2;
+            loop {
+                let candidate = format!("{n}_{i}");
+                if seen.insert(candidate.clone()) {
+                    return candidate;
+                }
+                i += 1;
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_wire_names() {
+        assert_eq!(snake("VdcId"), "vdc_id");
+        assert_eq!(snake("type"), "type");
+        assert!(is_keyword(&snake("type")));
+        assert_eq!(snake("x-regionid"), "x_regionid");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(pascal("creating_image"), "CreatingImage");
+        assert_eq!(pascal("1.0"), "V10");
+        assert_eq!(dedupe(vec!["a".into(), "a".into(), "b".into()]), vec!["a", "a_2", "b"]);
+    }
+}

@@ -1,0 +1,600 @@
+//! The spec model (see `spec/README.md`), loading from `spec/<line>/*.yaml`, and validation.
+//!
+//! Every error names the file, and where it applies the operation and the field.
+
+use crate::typeref::TypeRef;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// An English text and the original Chinese.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Doc {
+    /// English.
+    #[serde(default)]
+    pub en: String,
+    /// Chinese, verbatim from the document.
+    #[serde(default)]
+    pub zh: String,
+}
+
+/// A document a product line is transcribed from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// File name under `shared/seeds`.
+    pub document: String,
+    /// sha256 of that file when transcribed.
+    pub sha256: String,
+    /// Sections transcribed.
+    #[serde(default)]
+    pub sections: Vec<String>,
+}
+
+/// The response envelope.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// Code field.
+    pub code: String,
+    /// `string` or `integer`.
+    #[serde(default = "default_code_type")]
+    pub code_type: String,
+    /// Success values.
+    pub success: Vec<serde_yaml::Value>,
+    /// Message field.
+    pub message: String,
+    /// Request id field.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// Data field.
+    pub data: String,
+}
+
+fn default_code_type() -> String {
+    "string".into()
+}
+
+/// A task poller.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterSpec {
+    /// Name (method `wait_for_<name>`).
+    pub name: String,
+    /// Polling operation.
+    pub poller: String,
+    /// Its id parameter.
+    pub id_param: String,
+    /// Pointer to the status.
+    pub status: String,
+    /// Success values.
+    pub success: Vec<String>,
+    /// Failure values.
+    #[serde(default)]
+    pub failure: Vec<String>,
+    /// Pointer to the failure reason.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Poller parameters that take a fresh UUID on every poll (e.g. gcw's `requestId`).
+    #[serde(default)]
+    pub uuid_params: Vec<String>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// `product.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Line name.
+    pub product: String,
+    /// Title.
+    pub title: Doc,
+    /// Sources.
+    pub sources: Vec<Source>,
+    /// `rpc` or `rest`.
+    pub protocol: String,
+    /// `hmac-sha1`, `bearer`, `pluggable`.
+    pub auth: String,
+    /// RPC version.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// `cdsapi`, `api`, `endpoint`.
+    pub host: String,
+    /// Default path.
+    #[serde(default)]
+    pub path: String,
+    /// Envelope.
+    pub envelope: Envelope,
+    /// Header carrying the region id.
+    #[serde(default)]
+    pub region_header: Option<String>,
+    /// Waiters.
+    #[serde(default)]
+    pub waiters: Vec<WaiterSpec>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// A parameter or a field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Wire name.
+    pub name: String,
+    /// Location (parameters only).
+    #[serde(default, rename = "in")]
+    pub location: Option<String>,
+    /// Type expression.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Required.
+    #[serde(default)]
+    pub required: bool,
+    /// Docs.
+    #[serde(default)]
+    pub doc: Doc,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Example value (informative).
+    #[serde(default)]
+    pub example: Option<serde_yaml::Value>,
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// HTTP status.
+    #[serde(default)]
+    pub http: Option<serde_yaml::Value>,
+    /// Code.
+    pub code: serde_yaml::Value,
+    /// Message.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Docs.
+    #[serde(default)]
+    pub doc: Doc,
+}
+
+/// Source reference of an operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpSource {
+    /// Document.
+    pub document: String,
+    /// Heading.
+    pub heading: String,
+    /// Line.
+    pub line: u64,
+}
+
+/// Task marker.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskMarker {
+    /// Waiter name.
+    pub waiter: String,
+    /// Pointer to the id.
+    pub id: String,
+}
+
+/// Pagination.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paginate {
+    /// Page number parameter.
+    pub page: String,
+    /// Page size parameter.
+    pub size: String,
+    /// Pointer to items.
+    pub items: String,
+    /// Pointer to total.
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+/// An operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// Name.
+    pub name: String,
+    /// Source.
+    pub source: OpSource,
+    /// Docs.
+    pub doc: Doc,
+    /// Method.
+    pub method: String,
+    /// Path.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Host override.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Safe to retry.
+    pub read: bool,
+    /// Parameters.
+    #[serde(default)]
+    pub params: Vec<Field>,
+    /// Response fields.
+    #[serde(default)]
+    pub response: Vec<Field>,
+    /// Error codes.
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+    /// Example responses.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Task marker.
+    #[serde(default)]
+    pub task: Option<TaskMarker>,
+    /// Pagination.
+    #[serde(default)]
+    pub paginate: Option<Paginate>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// Docs.
+    #[serde(default)]
+    pub doc: Doc,
+    /// Fields.
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// An enum value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// Wire value.
+    pub value: serde_yaml::Value,
+    /// Docs.
+    #[serde(default)]
+    pub doc: Doc,
+}
+
+/// A named enum.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    /// Docs.
+    #[serde(default)]
+    pub doc: Doc,
+    /// Values.
+    pub values: Vec<EnumValue>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// An operation file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Section.
+    #[serde(default)]
+    pub section: Doc,
+    /// Operations.
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+    /// Types.
+    #[serde(default)]
+    pub types: BTreeMap<String, TypeDef>,
+    /// Enums.
+    #[serde(default)]
+    pub enums: BTreeMap<String, EnumDef>,
+    /// Line-wide error codes (e.g. CECSTACK part 3).
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+}
+
+/// A loaded and validated product line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Folder name.
+    pub name: String,
+    /// `product.yaml`.
+    pub product: Product,
+    /// Operation files by stem, sorted.
+    pub groups: Vec<(String, Group)>,
+}
+
+/// A spec error: where, and what.
+#[derive(Debug)]
+pub struct SpecError {
+    /// File.
+    pub file: PathBuf,
+    /// Operation or type, if any.
+    pub item: Option<String>,
+    /// Field, if any.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(item) = &self.item {
+            write!(f, ": {item}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+impl Line {
+    /// Loads `dir` (a `spec/<line>` folder).
+    pub fn load(dir: &Path) -> Result<Line, Vec<SpecError>> {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut errors = Vec::new();
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect(),
+            Err(e) => return Err(vec![err(dir, None, None, format!("cannot read: {e}"))]),
+        };
+        files.sort();
+        let mut product = None;
+        let mut groups = Vec::new();
+        for file in files {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(err(&file, None, None, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let stem = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if stem == "product" {
+                match serde_yaml::from_str::<Product>(&text) {
+                    Ok(p) => product = Some(p),
+                    Err(e) => errors.push(err(&file, None, None, e.to_string())),
+                }
+            } else {
+                match serde_yaml::from_str::<Group>(&text) {
+                    Ok(g) => groups.push((stem, g)),
+                    Err(e) => errors.push(err(&file, None, None, yaml_error(&text, &e))),
+                }
+            }
+        }
+        let Some(product) = product else {
+            errors.push(err(&dir.join("product.yaml"), None, None, "missing".into()));
+            return Err(errors);
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let line = Line {
+            name,
+            product,
+            groups,
+        };
+        let errors = line.validate(dir);
+        if errors.is_empty() {
+            Ok(line)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// All operations with the file stem they come from.
+    pub fn operations(&self) -> impl Iterator<Item = (&str, &Operation)> {
+        self.groups
+            .iter()
+            .flat_map(|(stem, g)| g.operations.iter().map(move |o| (stem.as_str(), o)))
+    }
+
+    /// All named types.
+    pub fn types(&self) -> BTreeMap<&str, &TypeDef> {
+        self.groups
+            .iter()
+            .flat_map(|(_, g)| g.types.iter().map(|(n, t)| (n.as_str(), t)))
+            .collect()
+    }
+
+    /// All enums.
+    pub fn enums(&self) -> BTreeMap<&str, &EnumDef> {
+        self.groups
+            .iter()
+            .flat_map(|(_, g)| g.enums.iter().map(|(n, t)| (n.as_str(), t)))
+            .collect()
+    }
+
+    fn validate(&self, dir: &Path) -> Vec<SpecError> {
+        let mut errors = Vec::new();
+        let product_file = dir.join("product.yaml");
+        let p = &self.product;
+        if p.product != self.name {
+            errors.push(err(&product_file, None, Some("product"), format!("{:?} differs from the folder name {:?}", p.product, self.name)));
+        }
+        if !matches!(p.protocol.as_str(), "rpc" | "rest") {
+            errors.push(err(&product_file, None, Some("protocol"), format!("unknown protocol {:?}", p.protocol)));
+        }
+        if !matches!(p.auth.as_str(), "hmac-sha1" | "bearer" | "pluggable") {
+            errors.push(err(&product_file, None, Some("auth"), format!("unknown auth {:?}", p.auth)));
+        }
+        if !matches!(p.host.as_str(), "cdsapi" | "api" | "endpoint") {
+            errors.push(err(&product_file, None, Some("host"), format!("unknown host {:?}", p.host)));
+        }
+        if p.protocol == "rpc" && p.version.is_none() {
+            errors.push(err(&product_file, None, Some("version"), "rpc lines need a version".into()));
+        }
+        // Names: types and enums unique across the line.
+        let mut type_names: BTreeMap<&str, &str> = BTreeMap::new();
+        for (stem, g) in &self.groups {
+            for name in g.types.keys().chain(g.enums.keys()) {
+                if let Some(other) = type_names.insert(name, stem) {
+                    errors.push(err(&dir.join(format!("{stem}.yaml")), Some(format!("type {name}")), None, format!("also defined in {other}.yaml")));
+                }
+                if !is_pascal(name) {
+                    errors.push(err(&dir.join(format!("{stem}.yaml")), Some(format!("type {name}")), None, "type names must be PascalCase ASCII".into()));
+                }
+            }
+        }
+        let known: BTreeSet<&str> = type_names.keys().copied().collect();
+        let mut op_names: BTreeMap<&str, &str> = BTreeMap::new();
+        for (stem, op) in self.operations() {
+            let file = dir.join(format!("{stem}.yaml"));
+            let item = Some(format!("operation {}", op.name));
+            if let Some(other) = op_names.insert(&op.name, stem) {
+                errors.push(err(&file, item.clone(), None, format!("operation name also used in {other}.yaml")));
+            }
+            if !is_pascal(&op.name) {
+                errors.push(err(&file, item.clone(), Some("name"), "operation names must be PascalCase ASCII".into()));
+            }
+            if !matches!(op.method.as_str(), "GET" | "POST" | "PUT" | "DELETE" | "PATCH") {
+                errors.push(err(&file, item.clone(), Some("method"), format!("unknown method {:?}", op.method)));
+            }
+            if let Some(h) = &op.host {
+                if !matches!(h.as_str(), "cdsapi" | "api" | "endpoint") {
+                    errors.push(err(&file, item.clone(), Some("host"), format!("unknown host {h:?}")));
+                }
+            }
+            if op.doc.en.trim().is_empty() || op.doc.zh.trim().is_empty() {
+                errors.push(err(&file, item.clone(), Some("doc"), "needs both en and zh".into()));
+            }
+            let path = op.path.clone().unwrap_or_else(|| p.path.clone());
+            let mut seen = BTreeSet::new();
+            for f in &op.params {
+                let field = Some(f.name.as_str());
+                if !seen.insert(f.name.as_str()) {
+                    errors.push(err(&file, item.clone(), field, "parameter listed twice".into()));
+                }
+                match f.location.as_deref() {
+                    Some("query" | "body" | "header") => {}
+                    Some("path") => {
+                        if !path.contains(&format!("{{{}}}", f.name)) {
+                            errors.push(err(&file, item.clone(), field, format!("path parameter not in path {path:?}")));
+                        }
+                    }
+                    other => errors.push(err(&file, item.clone(), field, format!("`in` must be query, body, path or header, not {other:?}"))),
+                }
+                check_type(&mut errors, &file, &item, f, &known);
+            }
+            let mut seen = BTreeSet::new();
+            for f in &op.response {
+                if !seen.insert(f.name.as_str()) {
+                    errors.push(err(&file, item.clone(), Some(&f.name), "response field listed twice".into()));
+                }
+                check_type(&mut errors, &file, &item, f, &known);
+            }
+            for (i, ex) in op.examples.iter().enumerate() {
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(ex) {
+                    errors.push(err(&file, item.clone(), Some(&format!("examples[{i}]")), format!("not JSON: {e}")));
+                }
+            }
+            if let Some(task) = &op.task {
+                if !p.waiters.iter().any(|w| w.name == task.waiter) {
+                    errors.push(err(&file, item.clone(), Some("task"), format!("no waiter named {:?} in product.yaml", task.waiter)));
+                }
+                if !task.id.starts_with('/') {
+                    errors.push(err(&file, item.clone(), Some("task.id"), "must be a JSON pointer".into()));
+                }
+            }
+            if let Some(pg) = &op.paginate {
+                for name in [&pg.page, &pg.size] {
+                    if !op.params.iter().any(|f| &f.name == name) {
+                        errors.push(err(&file, item.clone(), Some("paginate"), format!("{name} is not a parameter")));
+                    }
+                }
+            }
+        }
+        for (stem, g) in &self.groups {
+            let file = dir.join(format!("{stem}.yaml"));
+            for (name, t) in &g.types {
+                let item = Some(format!("type {name}"));
+                let mut seen = BTreeSet::new();
+                for f in &t.fields {
+                    if !seen.insert(f.name.as_str()) {
+                        errors.push(err(&file, item.clone(), Some(&f.name), "field listed twice".into()));
+                    }
+                    check_type(&mut errors, &file, &item, f, &known);
+                }
+            }
+        }
+        for w in &p.waiters {
+            match self.operations().find(|(_, o)| o.name == w.poller) {
+                None => errors.push(err(&product_file, Some(format!("waiter {}", w.name)), Some("poller"), format!("no operation {:?}", w.poller))),
+                Some((_, o)) => {
+                    for param in std::iter::once(&w.id_param).chain(&w.uuid_params) {
+                        if !o.params.iter().any(|f| &f.name == param) {
+                            errors.push(err(&product_file, Some(format!("waiter {}", w.name)), Some(param), format!("not a parameter of {}", o.name)));
+                        }
+                    }
+                }
+            }
+        }
+        errors
+    }
+}
+
+fn check_type(errors: &mut Vec<SpecError>, file: &Path, item: &Option<String>, f: &Field, known: &BTreeSet<&str>) {
+    match TypeRef::parse(&f.ty) {
+        Err(e) => errors.push(err(file, item.clone(), Some(&f.name), e)),
+        Ok(t) => {
+            for name in t.named() {
+                if !known.contains(name) {
+                    errors.push(err(file, item.clone(), Some(&f.name), format!("unknown type {name:?}")));
+                }
+            }
+        }
+    }
+}
+
+fn is_pascal(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn err(file: &Path, item: Option<String>, field: Option<&str>, message: String) -> SpecError {
+    SpecError {
+        file: file.to_path_buf(),
+        item,
+        field: field.map(str::to_string),
+        message,
+    }
+}
+
+/// A YAML error, with the operation it falls in when that can be told from the text.
+fn yaml_error(text: &str, e: &serde_yaml::Error) -> String {
+    let Some(loc) = e.location() else {
+        return e.to_string();
+    };
+    let op = text
+        .lines()
+        .take(loc.line())
+        .filter_map(|l| l.trim_start().strip_prefix("- name: "))
+        .filter(|_| true)
+        .last();
+    match op {
+        Some(op) => format!("{e} (in the entry named {op})"),
+        None => e.to_string(),
+    }
+}
