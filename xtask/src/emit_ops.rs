@@ -37,7 +37,7 @@ pub fn group_module(line: &Line, group: &Group) -> TokenStream {
     }
     quote! {
         #[allow(unused_imports)]
-        use crate::meta;
+        use crate::*;
         #(#items)*
     }
 }

@@ -30,29 +30,43 @@ pub fn generate(spec_dir: &Path) -> Result<Files, Vec<String>> {
 
 /// Like [`generate`], restricted to the lines named in `only` (all lines when empty).
 pub fn generate_only(spec_dir: &Path, only: &[String]) -> Result<Files, Vec<String>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(spec_dir)
-        .map_err(|e| vec![format!("{}: {e}", spec_dir.display())])?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .filter(|p| only.is_empty() || p.file_name().is_some_and(|n| only.iter().any(|o| n == o.as_str())))
-        .collect();
-    dirs.sort();
-    let mut files = Files::new();
-    let mut errors = Vec::new();
-    for dir in dirs {
-        match spec::Line::load(&dir) {
-            Ok(line) => match generate_line(&line) {
-                Ok(f) => files.extend(f),
-                Err(e) => errors.extend(e),
-            },
-            Err(e) => errors.extend(e.into_iter().map(|e| e.to_string())),
-        }
-    }
+    let (files, _, errors) = generate_each(spec_dir, only);
     if errors.is_empty() {
         Ok(files)
     } else {
         Err(errors)
     }
+}
+
+/// Generates every line it can: the files of the valid lines, the names of those lines, and
+/// the errors of the others.
+pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, Vec<String>) {
+    let mut files = Files::new();
+    let mut good = Vec::new();
+    let mut errors = Vec::new();
+    let dirs = match std::fs::read_dir(spec_dir) {
+        Ok(rd) => rd,
+        Err(e) => return (files, good, vec![format!("{}: {e}", spec_dir.display())]),
+    };
+    let mut dirs: Vec<PathBuf> = dirs
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .filter(|p| only.is_empty() || p.file_name().is_some_and(|n| only.iter().any(|o| n == o.as_str())))
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        match spec::Line::load(&dir).map_err(|e| e.into_iter().map(|e| e.to_string()).collect()).and_then(|line| {
+            let name = line.name.clone();
+            generate_line(&line).map(|f| (name, f))
+        }) {
+            Ok((name, f)) => {
+                files.extend(f);
+                good.push(name);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    (files, good, errors)
 }
 
 /// The files of one line's crate.

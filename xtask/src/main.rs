@@ -37,17 +37,18 @@ fn workspace_root() -> PathBuf {
 
 fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
     let started = std::time::Instant::now();
-    let files = match xtask::generate_only(&root.join("spec"), only) {
-        Ok(f) => f,
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("error: {e}");
-            }
-            eprintln!("{} spec error(s)", errors.len());
+    let (files, good, errors) = xtask::generate_each(&root.join("spec"), only);
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    if !errors.is_empty() {
+        eprintln!("{} spec error(s); lines with errors were not generated", errors.len());
+        if check || good.is_empty() {
             return ExitCode::FAILURE;
         }
-    };
-    let stale = xtask::stale_files(root, &files, only);
+    }
+    let scope = if errors.is_empty() { only.to_vec() } else { good.clone() };
+    let stale = xtask::stale_files(root, &files, &scope);
     let changed: Vec<&PathBuf> = files
         .iter()
         .filter(|(path, text)| std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text.as_str()))
@@ -85,6 +86,9 @@ fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
             eprintln!("error: {}: {e}", p.display());
             return ExitCode::FAILURE;
         }
+    }
+    if !errors.is_empty() {
+        return ExitCode::FAILURE;
     }
     println!(
         "codegen: {} files, {} written, {} removed ({:.1?})",

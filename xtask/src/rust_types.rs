@@ -113,6 +113,12 @@ pub fn gen_struct(
         if f.field.name != f.rust {
             extra.push(format!("Wire name: `{}`.", f.field.name));
         }
+        if f.field.flatten {
+            extra.pop();
+            extra.push(format!("Flattened: these fields sit at this level of the body (`{}` is not a wire name).", f.field.name));
+            let fdoc = docs::attrs(&docs::paragraphs(&f.field.doc, &f.field.notes, &extra));
+            return quote! { #fdoc #[serde(flatten)] pub #id: #ty, };
+        }
         let fdoc = docs::attrs(&docs::paragraphs(&f.field.doc, &f.field.notes, &extra));
         quote! { #fdoc #serde pub #id: Option<#ty>, }
     });

@@ -144,6 +144,10 @@ pub struct Field {
     /// Example value (informative).
     #[serde(default)]
     pub example: Option<serde_yaml::Value>,
+    /// Response fields only: the named type's fields sit at this level of the body (serde
+    /// `flatten`); the field's own name is not on the wire.
+    #[serde(default)]
+    pub flatten: bool,
 }
 
 /// A documented error code.
@@ -501,6 +505,9 @@ impl Line {
             }
             let mut seen = BTreeSet::new();
             for f in &op.response {
+                if f.flatten && !matches!(TypeRef::parse(&f.ty), Ok(TypeRef::Named(ref n)) if known.contains(n.as_str())) {
+                    errors.push(err(&file, item.clone(), Some(&f.name), "only a named type can be flattened".into()));
+                }
                 if !seen.insert(f.name.as_str()) {
                     errors.push(err(&file, item.clone(), Some(&f.name), "response field listed twice".into()));
                 }

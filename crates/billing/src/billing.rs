@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #[allow(unused_imports)]
-use crate::meta;
+use crate::*;
 /// Master account monthly consumption record
 ///
 /// 主账户月消费记录

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #[allow(unused_imports)]
-use crate::meta;
+use crate::*;
 /// Price details
 ///
 /// 价格信息

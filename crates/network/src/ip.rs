@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #[allow(unused_imports)]
-use crate::meta;
+use crate::*;
 /// Usage of the IPs of a private network
 ///
 /// 私网IP使用详情

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #[allow(unused_imports)]
-use crate::meta;
+use crate::*;
 /// Public network bought together with a new VDC
 ///
 /// 创建Vdc时购买的公网

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #[allow(unused_imports)]
-use crate::meta;
+use crate::*;
 /// VPC region code (appendix 5, VPC region names). The document's examples also use CN_Hongkong, which this table spells CN_HongKong.
 ///
 /// 私有网络区域名称
