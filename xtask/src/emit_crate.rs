@@ -267,7 +267,8 @@ fn meta_rs(line: &Line) -> TokenStream {
             let n = &f.name;
             let loc = format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(f.location.as_deref().unwrap_or("query")));
             let req = f.required;
-            quote!(Param { name: #n, location: Location::#loc, required: #req })
+            let kind = kind_tokens(line, &f.ty);
+            quote!(Param { name: #n, location: Location::#loc, required: #req, kind: Kind::#kind })
         });
         let doc = format!("`{name}`.");
         quote! {
@@ -279,6 +280,7 @@ fn meta_rs(line: &Line) -> TokenStream {
         }
     });
     let all = ops.iter().map(|op| meta_ident(&op.name));
+    let all_waiters = p.waiters.iter().map(|w| format_ident!("WAITER_{}", w.name.to_shouty_snake_case()));
     let waiters = p.waiters.iter().map(|w| {
         let id = format_ident!("WAITER_{}", w.name.to_shouty_snake_case());
         let poller = meta_ident(&w.poller);
@@ -318,7 +320,7 @@ fn meta_rs(line: &Line) -> TokenStream {
         //! Static description of this product line and its operations, read by `cds-core`
         //! (and by tools such as the emulator).
         #[allow(unused_imports)]
-        use cds_core::operation::{AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service, Waiter};
+        use cds_core::operation::{AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination, Param, Protocol, Service, Waiter};
 
         /// The product line.
         pub static SERVICE: Service = Service {
@@ -334,8 +336,30 @@ fn meta_rs(line: &Line) -> TokenStream {
         /// Every operation of the line.
         pub static OPERATIONS: &[&Operation] = &[ #(&#all),* ];
         #(#waiters)*
+        /// Every task waiter of the line.
+        pub static WAITERS: &[&Waiter] = &[ #(&#all_waiters),* ];
         #(#pages)*
+        /// Everything generated about this line, for tools such as the emulator.
+        pub static LINE: LineDescription = LineDescription {
+            service: &SERVICE, operations: OPERATIONS, waiters: WAITERS, examples: crate::examples::ALL,
+        };
     }
+}
+
+fn kind_tokens(line: &Line, ty: &str) -> proc_macro2::Ident {
+    use crate::typeref::TypeRef;
+    let kind = match TypeRef::parse(ty) {
+        Ok(TypeRef::String) => "String",
+        Ok(TypeRef::Integer) => "Integer",
+        Ok(TypeRef::Number) => "Number",
+        Ok(TypeRef::Boolean) => "Boolean",
+        Ok(TypeRef::List(_)) => "List",
+        Ok(TypeRef::Map(_)) => "Object",
+        Ok(TypeRef::Named(n)) if line.enums().contains_key(n.as_str()) => "String",
+        Ok(TypeRef::Named(_)) => "Object",
+        _ => "Any",
+    };
+    format_ident!("{}", kind)
 }
 
 fn host_tokens(h: &str) -> TokenStream {

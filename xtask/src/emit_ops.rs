@@ -63,7 +63,12 @@ fn operation(line: &Line, op: &Operation, types: &BTreeMap<&str, &TypeDef>, enum
         let field = ident(&p.rust);
         let setter = if RESERVED.contains(&p.rust.as_str()) { format_ident!("set_{}", p.rust) } else { ident(&p.rust) };
         let ty = rust_type(&p.ty);
-        let mut extra = vec![format!("Sets `{}` ({}{}).", p.field.name, p.field.location.as_deref().unwrap_or("query"), if p.field.required { ", required" } else { "" })];
+        let location = match p.field.location.as_deref() {
+            Some("body_root") => "the whole JSON body",
+            Some(other) => other,
+            None => "query",
+        };
+        let mut extra = vec![format!("Sets `{}` ({}{}).", p.field.name, location, if p.field.required { ", required" } else { "" })];
         if let TypeRef::Named(n) = &p.ty {
             if enums.contains_key(n.as_str()) {
                 extra.push(format!("Takes a [`{n}`] or its wire text."));

@@ -494,12 +494,17 @@ impl Line {
                 }
                 match f.location.as_deref() {
                     Some("query" | "body" | "header") => {}
+                    Some("body_root") => {
+                        if op.params.iter().filter(|f| f.location.as_deref() == Some("body_root")).count() > 1 {
+                            errors.push(err(&file, item.clone(), field, "at most one body_root parameter".into()));
+                        }
+                    }
                     Some("path") => {
                         if !path.contains(&format!("{{{}}}", f.name)) {
                             errors.push(err(&file, item.clone(), field, format!("path parameter not in path {path:?}")));
                         }
                     }
-                    other => errors.push(err(&file, item.clone(), field, format!("`in` must be query, body, path or header, not {other:?}"))),
+                    other => errors.push(err(&file, item.clone(), field, format!("`in` must be query, body, body_root, path or header, not {other:?}"))),
                 }
                 check_type(&mut errors, &file, &item, f, &known);
             }

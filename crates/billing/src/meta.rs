@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -38,11 +38,13 @@ pub static DESCRIBE_BILL: Operation = Operation {
             name: "DateFromTo",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Currency",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -58,21 +60,25 @@ pub static DESCRIBE_BILL_INFO: Operation = Operation {
             name: "DateFrom",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DateTo",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ResourceId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Currency",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -88,16 +94,19 @@ pub static DESCRIBE_BILL_DETAIL: Operation = Operation {
             name: "DateFrom",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DateTo",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ProjectName",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -122,16 +131,19 @@ pub static DESCRIBE_COST_SUMMARY_BY_PRO: Operation = Operation {
             name: "DateFrom",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DateTo",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Currency",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -147,16 +159,19 @@ pub static DESCRIBE_COST_SUMMARY_BY_PROJECT: Operation = Operation {
             name: "DateFrom",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DateTo",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Currency",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -169,3 +184,12 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_COST_SUMMARY_BY_PRO,
     &DESCRIBE_COST_SUMMARY_BY_PROJECT,
 ];
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[];
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
+};

@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -37,6 +37,7 @@ pub static DESCRIBE_BMS_GOODS: Operation = Operation {
         name: "RegionId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeBmsGoodsPrice`.
@@ -51,31 +52,37 @@ pub static DESCRIBE_BMS_GOODS_PRICE: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "GoodsId",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "ComputeId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PrepaidMonth",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Amount",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -91,11 +98,13 @@ pub static DESCRIBE_BMS_IMAGE: Operation = Operation {
             name: "ImageType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "OsType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -111,101 +120,121 @@ pub static CREATE_BMS_INSTANCE: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AssignHostNo",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AutoRenew",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "PrepaidMonth",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "ComputeId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "GoodsId",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "EnableMonitor",
             location: Location::Body,
             required: false,
+            kind: Kind::Boolean,
         },
         Param {
             name: "PipeIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "Amount",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Raid",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "CustomPartition",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "CustomPartitionSize",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "SubjectId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "IsBond",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PortMode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -221,21 +250,25 @@ pub static DESCRIBE_BMS: Operation = Operation {
             name: "VdcId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -250,6 +283,7 @@ pub static DESCRIBE_BMS_DETAIL: Operation = Operation {
         name: "BaremetalId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`OperateBmsPower`.
@@ -264,11 +298,13 @@ pub static OPERATE_BMS_POWER: Operation = Operation {
             name: "Operate",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BaremetalIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -284,31 +320,37 @@ pub static REINSTALL_BMS: Operation = Operation {
             name: "BaremetalId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Raid",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "CustomPartition",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "CustomPartitionSize",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -323,6 +365,7 @@ pub static DESCRIBE_BMS_VNC: Operation = Operation {
         name: "BaremetalId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ModifyBmsOrder`.
@@ -337,26 +380,31 @@ pub static MODIFY_BMS_ORDER: Operation = Operation {
             name: "BaremetalId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AutoRenewal",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "BillMethod",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Duration",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "IsToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -371,6 +419,7 @@ pub static DESCRIBE_BMS_TASK: Operation = Operation {
         name: "TaskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DeleteBmsInstance`.
@@ -384,6 +433,7 @@ pub static DELETE_BMS_INSTANCE: Operation = Operation {
         name: "BaremetalId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 /// Every operation of the line.
@@ -411,10 +461,19 @@ pub static WAITER_BMS_TASK: Waiter = Waiter {
     reason: None,
     fresh_uuid_params: &[],
 };
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_BMS_TASK];
 ///Paging of `DescribeBms`.
 pub static PAGINATION_DESCRIBE_BMS: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/Baremetals",
     total: Some("/Data/TotalCount"),
+};
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -36,11 +36,13 @@ pub static GET_DAILY_MACHINE_USAGE_TOTAL: Operation = Operation {
             name: "cluster_name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "date",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -56,21 +58,25 @@ pub static LIST_DAILY_MACHINE_USAGE: Operation = Operation {
             name: "cluster_name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "date",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "page_number",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "page_size",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -86,41 +92,49 @@ pub static LIST_MACHINES: Operation = Operation {
             name: "account",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "instance_id",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "ip",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "provider",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "cluster_name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "status",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "page_number",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "page_size",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -135,6 +149,7 @@ pub static GET_MACHINE: Operation = Operation {
         name: "instance_id",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`GetMachineCount`.
@@ -149,11 +164,13 @@ pub static GET_MACHINE_COUNT: Operation = Operation {
             name: "account",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "cluster_name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -169,16 +186,19 @@ pub static CREATE_EXPAND_TASK: Operation = Operation {
             name: "task_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "cluster_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "count",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -194,21 +214,25 @@ pub static CREATE_SHRINK_TASK: Operation = Operation {
             name: "task_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "cluster_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ips",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "count",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -224,16 +248,19 @@ pub static LIST_TASKS: Operation = Operation {
             name: "account",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "page_number",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "page_size",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -249,71 +276,85 @@ pub static CREATE_CLUSTER: Operation = Operation {
             name: "name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "provider",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "zone_id",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "network_config",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "instance_type",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "charge_config",
             location: Location::Body,
             required: false,
+            kind: Kind::Object,
         },
         Param {
             name: "charge_type",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "image",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "disks",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "account_key",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "desc",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "tags",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -329,16 +370,19 @@ pub static LIST_CLUSTERS: Operation = Operation {
             name: "account",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "page_number",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "page_size",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -354,26 +398,31 @@ pub static CREATE_VPC: Operation = Operation {
             name: "provider",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "cidr_block",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "vpc_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ak",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -389,26 +438,31 @@ pub static LIST_VPCS: Operation = Operation {
             name: "provider",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "vpc_name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "page_number",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "page_size",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -424,26 +478,31 @@ pub static CREATE_SUBNET: Operation = Operation {
             name: "account_key",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "zone_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "cidr_block",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vpc_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "switch_name",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -459,21 +518,25 @@ pub static LIST_SUBNETS: Operation = Operation {
             name: "vpc_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "switch_name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "page_number",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "page_size",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -489,21 +552,25 @@ pub static CREATE_SECURITY_GROUP: Operation = Operation {
             name: "account_key",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vpc_id",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "security_group_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "rules",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -519,26 +586,31 @@ pub static LIST_SECURITY_GROUPS: Operation = Operation {
             name: "region_id",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "vpc_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "security_group_name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "page_number",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "page_size",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -554,51 +626,61 @@ pub static CREATE_NETWORK_CONFIG: Operation = Operation {
             name: "provider",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "cidr_block",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vpc_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "zone_id",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "switch_cidr_block",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "switch_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "security_group_name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "security_group_type",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ak",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -613,6 +695,7 @@ pub static LIST_REGIONS: Operation = Operation {
         name: "provider",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ListZones`.
@@ -627,11 +710,13 @@ pub static LIST_ZONES: Operation = Operation {
             name: "provider",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -647,16 +732,19 @@ pub static LIST_INSTANCE_TYPES: Operation = Operation {
             name: "provider",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "zone_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -672,11 +760,13 @@ pub static LIST_IMAGES: Operation = Operation {
             name: "provider",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -692,16 +782,19 @@ pub static SYNC_NETWORK_CONFIG: Operation = Operation {
             name: "provider",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "region_id",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "account_key",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -716,6 +809,7 @@ pub static GET_NETWORK_CONFIG_TEMPLATE: Operation = Operation {
         name: "provider",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`GetVpc`.
@@ -729,6 +823,7 @@ pub static GET_VPC: Operation = Operation {
         name: "id",
         location: Location::Path,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`GetSubnet`.
@@ -743,11 +838,13 @@ pub static GET_SUBNET: Operation = Operation {
             name: "id",
             location: Location::Path,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vpc_id",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -762,6 +859,7 @@ pub static GET_SECURITY_GROUP: Operation = Operation {
         name: "id",
         location: Location::Path,
         required: true,
+        kind: Kind::String,
     }],
 };
 /// Every operation of the line.
@@ -793,6 +891,8 @@ pub static OPERATIONS: &[&Operation] = &[
     &GET_SUBNET,
     &GET_SECURITY_GROUP,
 ];
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[];
 ///Paging of `ListDailyMachineUsage`.
 pub static PAGINATION_LIST_DAILY_MACHINE_USAGE: Pagination = Pagination {
     page: "page_number",
@@ -841,4 +941,11 @@ pub static PAGINATION_LIST_SECURITY_GROUPS: Pagination = Pagination {
     size: "page_size",
     items: "/data/Groups",
     total: Some("/data/Pager/Total"),
+};
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -38,11 +38,13 @@ pub static GET_METERING: Operation = Operation {
             name: "EndTime",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Uid",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -58,11 +60,13 @@ pub static DESCRIBE_AVAILABLE_RESOURCE: Operation = Operation {
             name: "RegionId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableResource",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -77,6 +81,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         name: "TaskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`CreateInstance`.
@@ -91,111 +96,133 @@ pub static CREATE_INSTANCE: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PublicKey",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DescriptionNum",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PrepaidMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Cpu",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Ram",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "InstanceType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "ImagePassword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "SystemDisk",
             location: Location::Body,
             required: false,
+            kind: Kind::Object,
         },
         Param {
             name: "DataDisks",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "Amount",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PublicIp",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "PrivateIp",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "UTC",
             location: Location::Body,
             required: false,
+            kind: Kind::Boolean,
         },
         Param {
             name: "WindowsActivation",
             location: Location::Body,
             required: false,
+            kind: Kind::Object,
         },
         Param {
             name: "UserData",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -210,6 +237,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         name: "InstanceIds",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 ///`StopInstance`.
@@ -223,6 +251,7 @@ pub static STOP_INSTANCE: Operation = Operation {
         name: "InstanceId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`RebootInstance`.
@@ -236,6 +265,7 @@ pub static REBOOT_INSTANCE: Operation = Operation {
         name: "InstanceId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ModifyInstanceChargeType`.
@@ -250,21 +280,25 @@ pub static MODIFY_INSTANCE_CHARGE_TYPE: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PrepaidMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -280,21 +314,25 @@ pub static MODIFY_INSTANCE_SPEC: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Cpu",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Ram",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "InstanceType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -310,11 +348,13 @@ pub static CREATE_DISK: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DataDisks",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -330,21 +370,25 @@ pub static RESIZE_DISK: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DataSize",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "IOPS",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -360,11 +404,13 @@ pub static DELETE_DISK: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DiskIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -380,36 +426,43 @@ pub static RESET_IMAGE: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImagePassword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PublicKey",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "ProductId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "UserData",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -425,26 +478,31 @@ pub static DESCRIBE_INSTANCES: Operation = Operation {
             name: "PageNumber",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "VdcId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PublicIp",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "PageSize",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -460,11 +518,13 @@ pub static CONNECT_NETWORK_INTERFACE: Operation = Operation {
             name: "InterfaceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -480,11 +540,13 @@ pub static DISCONNECT_NETWORK_INTERFACE: Operation = Operation {
             name: "InterfaceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -500,21 +562,25 @@ pub static MODIFY_IP_ADDRESS: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InterfaceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Address",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -530,36 +596,43 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "MetricName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Period",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "StartTime",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "EndTime",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InterfaceId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "DiskId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -574,6 +647,7 @@ pub static START_INSTANCE: Operation = Operation {
         name: "InstanceId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ModifyInstanceName`.
@@ -588,11 +662,13 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -616,6 +692,7 @@ pub static CREATE_TAG: Operation = Operation {
         name: "TagName",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DeleteTag`.
@@ -629,6 +706,7 @@ pub static DELETE_TAG: Operation = Operation {
         name: "TagId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`AddInstancesTags`.
@@ -643,11 +721,13 @@ pub static ADD_INSTANCES_TAGS: Operation = Operation {
             name: "InstanceIds",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AddTagIds",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -663,11 +743,13 @@ pub static DELETE_INSTANCES_TAGS: Operation = Operation {
             name: "InstanceIds",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DelTagIds",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -683,16 +765,19 @@ pub static DESCRIBE_INSTANCE_TYPE: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -708,11 +793,13 @@ pub static RESET_INSTANCES_PASSWORD: Operation = Operation {
             name: "InstanceIds",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -727,6 +814,7 @@ pub static CREATE_INSTANCE_HTML_CONSOLE_URL: Operation = Operation {
         name: "InstanceId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ExtendSystemDisk`.
@@ -741,16 +829,19 @@ pub static EXTEND_SYSTEM_DISK: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Size",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "IOPS",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -766,56 +857,67 @@ pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PrepaidMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Cpu",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Ram",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "InstanceType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SystemDisk",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "DataDisks",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "Amount",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -830,6 +932,7 @@ pub static STOP_INSTANCES: Operation = Operation {
         name: "InstanceIds",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`StartInstances`.
@@ -843,6 +946,7 @@ pub static START_INSTANCES: Operation = Operation {
         name: "InstanceIds",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`RebootInstances`.
@@ -856,6 +960,7 @@ pub static REBOOT_INSTANCES: Operation = Operation {
         name: "InstanceIds",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`BatchAddNetworkInterfaces`.
@@ -870,26 +975,31 @@ pub static BATCH_ADD_NETWORK_INTERFACES: Operation = Operation {
             name: "InstanceIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "PrivateId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PublicId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -905,21 +1015,25 @@ pub static BATCH_DELETE_NETWORK_INTERFACES: Operation = Operation {
             name: "InstanceIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "PrivateId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PublicId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -935,16 +1049,19 @@ pub static CREATE_SECURITY_GROUP: Operation = Operation {
             name: "SecurityGroupName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Description",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SecurityGroupType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -959,6 +1076,7 @@ pub static DELETE_SECURITY_GROUP: Operation = Operation {
         name: "SecurityGroupId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ForceDeleteSecurityGroup`.
@@ -972,6 +1090,7 @@ pub static FORCE_DELETE_SECURITY_GROUP: Operation = Operation {
         name: "SecurityGroupId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeSecurityGroupAttribute`.
@@ -986,11 +1105,13 @@ pub static DESCRIBE_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "RuleId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -1006,16 +1127,19 @@ pub static MODIFY_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Description",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SecurityGroupName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -1031,16 +1155,19 @@ pub static DESCRIBE_SECURITY_GROUPS: Operation = Operation {
             name: "SecurityGroupType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Keyword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "SecurityGroupId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -1056,51 +1183,61 @@ pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Action",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Description",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "TargetAddress",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "TargetPort",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "LocalPort",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Direction",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Priority",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Protocol",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "RuleType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -1116,11 +1253,13 @@ pub static REMOVE_SECURITY_GROUP_RULE: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "RuleIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -1136,16 +1275,19 @@ pub static MODIFY_SECURITY_GROUP_RULE: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "RuleId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Description",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -1161,11 +1303,13 @@ pub static JOIN_SECURITY_GROUP: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BindData",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -1181,11 +1325,13 @@ pub static LEAVE_SECURITY_GROUP: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BindData",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -1201,11 +1347,13 @@ pub static MODIFY_SECURITY_GROUP_RULE_PRIORITY: Operation = Operation {
             name: "SecurityGroupId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BindData",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -1221,26 +1369,31 @@ pub static CREATE_TEMPLATE: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DisplayName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PowerOn",
             location: Location::Body,
             required: true,
+            kind: Kind::Boolean,
         },
         Param {
             name: "WithDataDisk",
             location: Location::Body,
             required: false,
+            kind: Kind::Boolean,
         },
         Param {
             name: "InstanceUserName",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -1256,11 +1409,13 @@ pub static DELETE_TEMPLATE: Operation = Operation {
             name: "TemplateId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -1276,11 +1431,13 @@ pub static SYNC_TEMPLATE: Operation = Operation {
             name: "TemplateId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -1296,16 +1453,19 @@ pub static DESCRIBE_TEMPLATE_INFO: Operation = Operation {
             name: "PageNumber",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Keyword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -1373,6 +1533,8 @@ pub static WAITER_TASK: Waiter = Waiter {
     reason: None,
     fresh_uuid_params: &[],
 };
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_TASK];
 ///Paging of `DescribeInstances`.
 pub static PAGINATION_DESCRIBE_INSTANCES: Pagination = Pagination {
     page: "PageNumber",
@@ -1386,4 +1548,11 @@ pub static PAGINATION_DESCRIBE_TEMPLATE_INFO: Pagination = Pagination {
     size: "PageSize",
     items: "/Data/TemplateList",
     total: None,
+};
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

@@ -216,7 +216,11 @@ impl ServiceClient {
         })?;
         let sends_body = parts.has_body_params || (op.method != crate::operation::Method::Get && op.method != crate::operation::Method::Delete);
         let body = if sends_body {
-            Some(serde_json::to_vec(&parts.body).unwrap_or_else(|_| b"{}".to_vec()))
+            let encoded = match &parts.body_root {
+                Some(root) => serde_json::to_vec(root),
+                None => serde_json::to_vec(&parts.body),
+            };
+            Some(encoded.unwrap_or_else(|_| b"{}".to_vec()))
         } else {
             None
         };

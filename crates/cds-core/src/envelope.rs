@@ -48,6 +48,16 @@ impl Envelope {
             }
         };
         let Some(object) = value.as_object() else {
+            // A documented example answers a bare array without any envelope: taken as the
+            // payload when the status says success.
+            if ok_status && value.is_array() {
+                let mut wrapped = serde_json::Map::new();
+                wrapped.insert(self.data.to_string(), value);
+                return Ok(Decoded {
+                    body: Value::Object(wrapped),
+                    request_id: header_request_id,
+                });
+            }
             return Err(Error::Decode {
                 operation,
                 status,

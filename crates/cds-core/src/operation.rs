@@ -76,6 +76,27 @@ pub enum Location {
     Path,
     /// An HTTP header.
     Header,
+    /// The whole JSON body (a documented body that is a bare array or value).
+    BodyRoot,
+}
+
+/// The JSON shape of a parameter, for validation (the emulator checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text.
+    String,
+    /// Integer.
+    Integer,
+    /// Number.
+    Number,
+    /// `true` / `false`.
+    Boolean,
+    /// A JSON array.
+    List,
+    /// A JSON object.
+    Object,
+    /// Anything.
+    Any,
 }
 
 /// A parameter of an operation.
@@ -87,6 +108,8 @@ pub struct Param {
     pub location: Location,
     /// Whether the documents mark it as required.
     pub required: bool,
+    /// JSON shape.
+    pub kind: Kind,
 }
 
 /// How the response envelope of a product line is laid out.
@@ -170,4 +193,18 @@ pub struct Pagination {
     pub items: &'static str,
     /// JSON pointer to the total number of items, if documented.
     pub total: Option<&'static str>,
+}
+
+/// Everything generated about one product line, for tools that serve or inspect it (the
+/// emulator): its description, operations, waiters and documented examples.
+#[derive(Debug, Clone, Copy)]
+pub struct LineDescription {
+    /// The product line.
+    pub service: &'static Service,
+    /// Its operations.
+    pub operations: &'static [&'static Operation],
+    /// Its task waiters.
+    pub waiters: &'static [&'static Waiter],
+    /// Documented example responses as (operation, JSON).
+    pub examples: &'static [(&'static str, &'static str)],
 }

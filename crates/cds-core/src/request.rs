@@ -14,6 +14,8 @@ pub struct RequestParts {
     pub body: Map<String, Value>,
     /// Whether the operation documents any body parameter.
     pub has_body_params: bool,
+    /// A whole-body parameter, sent instead of `body`.
+    pub body_root: Option<Value>,
     /// Path with its `{name}` parameters substituted and percent-encoded.
     pub path: String,
     /// Headers.
@@ -40,7 +42,7 @@ impl RequestParts {
             ..Self::default()
         };
         for param in op.params {
-            if param.location == Location::Body {
+            if matches!(param.location, Location::Body | Location::BodyRoot) {
                 parts.has_body_params = true;
             }
             let value = match input.remove(param.name) {
@@ -59,6 +61,7 @@ impl RequestParts {
                 Location::Body => {
                     parts.body.insert(param.name.to_string(), value);
                 }
+                Location::BodyRoot => parts.body_root = Some(value),
                 Location::Path => {
                     let placeholder = format!("{{{}}}", param.name);
                     let encoded = crate::sign::encode(&text_of(value));
@@ -89,7 +92,7 @@ fn text_of(value: Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::{Method, Param};
+    use crate::operation::{Kind, Method, Param};
     use serde_json::json;
 
     static OP: Operation = Operation {
@@ -99,10 +102,10 @@ mod tests {
         host: None,
         read: true,
         params: &[
-            Param { name: "thingId", location: Location::Path, required: true },
-            Param { name: "Limit", location: Location::Query, required: false },
-            Param { name: "Names", location: Location::Body, required: false },
-            Param { name: "x-trace", location: Location::Header, required: false },
+            Param { name: "thingId", location: Location::Path, required: true, kind: Kind::String },
+            Param { name: "Limit", location: Location::Query, required: false, kind: Kind::Integer },
+            Param { name: "Names", location: Location::Body, required: false, kind: Kind::List },
+            Param { name: "x-trace", location: Location::Header, required: false, kind: Kind::String },
         ],
     };
 

@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -38,46 +38,55 @@ pub static CREATE_DISK: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "ReleaseWithInstance",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "DiskName",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "DiskFeature",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SnapshotId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Size",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Number",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "BillingMethod",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -92,6 +101,7 @@ pub static DELETE_DISK: Operation = Operation {
         name: "DiskIds",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 ///`DetachDisk`.
@@ -105,6 +115,7 @@ pub static DETACH_DISK: Operation = Operation {
         name: "DiskIds",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 ///`AttachDisk`.
@@ -119,16 +130,19 @@ pub static ATTACH_DISK: Operation = Operation {
             name: "DiskIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "EcsId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ReleaseWithInstance",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -144,11 +158,13 @@ pub static EXTEND_DISK: Operation = Operation {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ExtendedSize",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -163,6 +179,7 @@ pub static DESCRIBE_DISK_QUOTA: Operation = Operation {
         name: "AvailableZoneCode",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeDiskList`.
@@ -177,21 +194,25 @@ pub static DESCRIBE_DISK_LIST: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "RegionCode",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -206,6 +227,7 @@ pub static DESCRIBE_DISK: Operation = Operation {
         name: "DiskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeEcsAttachDisks`.
@@ -219,6 +241,7 @@ pub static DESCRIBE_ECS_ATTACH_DISKS: Operation = Operation {
         name: "EcsId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeEvent`.
@@ -232,6 +255,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         name: "EventId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeSnapshotList`.
@@ -246,26 +270,31 @@ pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "RegionCode",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "DiskId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -280,6 +309,7 @@ pub static DESCRIBE_SNAPSHOT: Operation = Operation {
         name: "SnapshotId",
         location: Location::Query,
         required: false,
+        kind: Kind::String,
     }],
 };
 ///`DescribeSnapshotChainList`.
@@ -294,31 +324,37 @@ pub static DESCRIBE_SNAPSHOT_CHAIN_LIST: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "RegionCode",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "DiskId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -334,21 +370,25 @@ pub static DESCRIBE_SNAPSHOT_CHAIN: Operation = Operation {
             name: "DiskId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "SnapshotChainId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -364,16 +404,19 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SnapshotName",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "ReservedTime",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -389,21 +432,25 @@ pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SnapshotId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "NewSnapshot",
             location: Location::Body,
             required: false,
+            kind: Kind::Object,
         },
         Param {
             name: "AutoTurnOnInstance",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -419,11 +466,13 @@ pub static RENAME_SNAPSHOT: Operation = Operation {
             name: "SnapshotId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SnapshotName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -438,6 +487,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         name: "SnapshotIds",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 ///`DescribeSnapshotQuota`.
@@ -451,6 +501,7 @@ pub static DESCRIBE_SNAPSHOT_QUOTA: Operation = Operation {
         name: "DiskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`CreateImageBySnapshot`.
@@ -465,11 +516,13 @@ pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
             name: "SnapshotId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImageName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -485,11 +538,13 @@ pub static COPY_SNAPSHOT_CROSS_AZ: Operation = Operation {
             name: "SnapshotId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -527,6 +582,8 @@ pub static WAITER_EVENT: Waiter = Waiter {
     reason: None,
     fresh_uuid_params: &[],
 };
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_EVENT];
 ///Paging of `DescribeDiskList`.
 pub static PAGINATION_DESCRIBE_DISK_LIST: Pagination = Pagination {
     page: "PageNumber",
@@ -554,4 +611,11 @@ pub static PAGINATION_DESCRIBE_SNAPSHOT_CHAIN: Pagination = Pagination {
     size: "PageSize",
     items: "/Data/SnapshotList",
     total: Some("/TotalCount"),
+};
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

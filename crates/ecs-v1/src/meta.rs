@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -47,11 +47,13 @@ pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BillingMethod",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -67,56 +69,67 @@ pub static DESCRIBE_PRICE: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "EcsFamilyName",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Cpu",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Ram",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Gpu",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "BillingMethod",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Duration",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "IsToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "SystemDiskInfo",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "DataDiskInfo",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "Number",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -131,6 +144,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         name: "EventId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeAccountSubject`.
@@ -154,11 +168,13 @@ pub static DESCRIBE_IMAGES: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "ImageIds",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -174,11 +190,13 @@ pub static CREATE_IMAGE: Operation = Operation {
             name: "EcsId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -194,11 +212,13 @@ pub static DELETE_IMAGE: Operation = Operation {
             name: "ImageIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -214,11 +234,13 @@ pub static SYNC_IMAGE: Operation = Operation {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCodes",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -234,26 +256,31 @@ pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "VpcId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "SearchInfo",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -268,6 +295,7 @@ pub static DESCRIBE_INSTANCE: Operation = Operation {
         name: "EcsId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeInstanceStatus`.
@@ -281,6 +309,7 @@ pub static DESCRIBE_INSTANCE_STATUS: Operation = Operation {
         name: "EcsIds",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 ///`DescribeInstanceMonitor`.
@@ -295,26 +324,31 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
             name: "EcsId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "TimeInterval",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "StartTime",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "EndTime",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Indicators",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -330,106 +364,127 @@ pub static CREATE_INSTANCE: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "EcsFamilyName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Cpu",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Ram",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Gpu",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Number",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "BillingMethod",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SystemDisk",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "VpcInfo",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "SubnetInfo",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "PubnetInfo",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "Name",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "StartNumber",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Duration",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "IsToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "IsAutoRenewal",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "UtcTime",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "DataDisk",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "DnsList",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -445,11 +500,13 @@ pub static OPERATE_INSTANCE: Operation = Operation {
             name: "EcsIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "OpType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -464,6 +521,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         name: "EcsIds",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 ///`ModifyInstancePassword`.
@@ -478,11 +536,13 @@ pub static MODIFY_INSTANCE_PASSWORD: Operation = Operation {
             name: "EcsIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -498,11 +558,13 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
             name: "EcsId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -537,10 +599,19 @@ pub static WAITER_EVENT: Waiter = Waiter {
     reason: None,
     fresh_uuid_params: &[],
 };
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_EVENT];
 ///Paging of `DescribeInstanceList`.
 pub static PAGINATION_DESCRIBE_INSTANCE_LIST: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/EcsList",
     total: Some("/TotalCount"),
+};
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

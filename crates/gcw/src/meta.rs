@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -38,16 +38,19 @@ pub static QUERY_SUB_ACCOUNTS: Operation = Operation {
             name: "email",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "remark",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -63,26 +66,31 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "password",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "email",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "remark",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -98,11 +106,13 @@ pub static CREATE_SUB_ACCOUNTS: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "createAccountParams",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -118,16 +128,19 @@ pub static CHANGE_SUB_ACCOUNT_NAME: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "email",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -143,16 +156,19 @@ pub static CHANGE_SUB_ACCOUNT_REMARK: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "emails",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "remark",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -168,16 +184,19 @@ pub static CHANGE_ACCOUNT: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "accountId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -193,11 +212,13 @@ pub static UNBIND_ACCOUNTS: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -213,16 +234,19 @@ pub static BIND_ACCOUNTS: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "accountId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -237,6 +261,7 @@ pub static QUERY_SITES: Operation = Operation {
         name: "siteId",
         location: Location::Query,
         required: false,
+        kind: Kind::String,
     }],
 };
 ///`QueryProducts`.
@@ -250,6 +275,7 @@ pub static QUERY_PRODUCTS: Operation = Operation {
         name: "siteId",
         location: Location::Query,
         required: false,
+        kind: Kind::String,
     }],
 };
 ///`QueryImages`.
@@ -264,11 +290,13 @@ pub static QUERY_IMAGES: Operation = Operation {
             name: "siteId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "productId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -284,11 +312,13 @@ pub static CREATE_DEFAULT_NET: Operation = Operation {
             name: "siteId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -304,11 +334,13 @@ pub static SUPPLY_DEFAULT_NET: Operation = Operation {
             name: "siteId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -324,11 +356,13 @@ pub static GET_DEFAULT_NET: Operation = Operation {
             name: "siteId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "requestId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -344,11 +378,13 @@ pub static GET_CUSTOM_NET: Operation = Operation {
             name: "siteId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "requestId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -364,11 +400,13 @@ pub static GET_LINE_BILLING_SCHEME: Operation = Operation {
             name: "siteId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "requestId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -384,26 +422,31 @@ pub static GET_EIP_PRICE: Operation = Operation {
             name: "size",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "bandwidthConfId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "siteId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "qos",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "requestId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -419,11 +462,13 @@ pub static CONFIG_NET: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -439,46 +484,55 @@ pub static QUERY_VM_PRICE: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "siteId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "duration",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "isToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "billCycle",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "num",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "goodsId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "sysVolume",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "sysVolumeSize",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -494,26 +548,31 @@ pub static UPDATE_ORDER: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "isToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "duration",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "isAutoRenewal",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -529,31 +588,37 @@ pub static RENEWAL_ORDER: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "duration",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "priceToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "isToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "isAutoRenewal",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -569,11 +634,13 @@ pub static QUERY_TASK: Operation = Operation {
             name: "taskId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "requestId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -589,31 +656,37 @@ pub static QUERY_VMS: Operation = Operation {
             name: "siteId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "productId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "billMethod",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "email",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "vpcId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "vpcName",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -628,6 +701,7 @@ pub static QUERY_VM: Operation = Operation {
         name: "vmId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`QueryExpireVms`.
@@ -651,106 +725,127 @@ pub static CREATE_VM: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "siteId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "productId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "num",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "hostNo",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "imageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "moneyType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "subAccountId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "billCycle",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "duration",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "isToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "isAutoRenewal",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "priceToMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "qos",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vpcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "subnetNetId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vgatewayNetId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vgatewayConfId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "sysVolume",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "sysVolumeSize",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -766,16 +861,19 @@ pub static OPERATE_VM: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "action",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -791,16 +889,19 @@ pub static REBUILD_VM: Operation = Operation {
             name: "requestId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "imageId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -816,11 +917,13 @@ pub static DELETE_VM: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -836,16 +939,19 @@ pub static CHANGE_VM_NAME: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -861,16 +967,19 @@ pub static UPDATE_VM_LABELS: Operation = Operation {
             name: "requestId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "vmIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "label",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -917,4 +1026,13 @@ pub static WAITER_TASK: Waiter = Waiter {
     failure: &["Failed"],
     reason: Some("/Data/failReason"),
     fresh_uuid_params: &[],
+};
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_TASK];
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

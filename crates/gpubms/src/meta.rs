@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -46,6 +46,7 @@ pub static DESCRIBE_GPU_GOODS: Operation = Operation {
         name: "RegionId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeGpuGoodsPrice`.
@@ -60,31 +61,37 @@ pub static DESCRIBE_GPU_GOODS_PRICE: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "GoodsId",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "ComputeId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PrepaidMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Amount",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -100,21 +107,25 @@ pub static DESCRIBE_GPU: Operation = Operation {
             name: "AppId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -129,6 +140,7 @@ pub static DESCRIBE_GPU_DETAIL: Operation = Operation {
         name: "ResourceId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeGpuTask`.
@@ -142,6 +154,7 @@ pub static DESCRIBE_GPU_TASK: Operation = Operation {
         name: "TaskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ReinstallGpu`.
@@ -156,31 +169,37 @@ pub static REINSTALL_GPU: Operation = Operation {
             name: "ResourceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Raid",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "CustomPartition",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "CustomPartitionSize",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -196,21 +215,25 @@ pub static DESCRIBE_GPU_IMAGE: Operation = Operation {
             name: "ImageType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "OsType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "ComputeId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -226,91 +249,109 @@ pub static CREATE_GPU_INSTANCE: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VpcNetWork",
             location: Location::Body,
             required: true,
+            kind: Kind::Object,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AssignHostNo",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceChargeType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AutoRenew",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "PrepaidMonth",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "ComputeId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "GoodsId",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "ImageId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BondMode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Raid",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Amount",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "CustomPartition",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "CustomPartitionSize",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "SubjectId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PortMode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -326,11 +367,13 @@ pub static OPERATE_GPU_POWER: Operation = Operation {
             name: "Operate",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "ResourceIds",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -345,6 +388,7 @@ pub static DELETE_GPU_INSTANCES: Operation = Operation {
         name: "ResourceIds",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 /// Every operation of the line.
@@ -371,10 +415,19 @@ pub static WAITER_GPU_TASK: Waiter = Waiter {
     reason: None,
     fresh_uuid_params: &[],
 };
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_GPU_TASK];
 ///Paging of `DescribeGpu`.
 pub static PAGINATION_DESCRIBE_GPU: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/Records",
     total: Some("/Data/TotalCount"),
+};
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -37,6 +37,7 @@ pub static GET_WAN_ALARM_RECEIVER: Operation = Operation {
         name: "ObjGroupId",
         location: Location::Body,
         required: false,
+        kind: Kind::String,
     }],
 };
 ///`UpdateWanAlarmReceiver`.
@@ -51,21 +52,25 @@ pub static UPDATE_WAN_ALARM_RECEIVER: Operation = Operation {
             name: "ReceiverId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Email",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Mobile",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Code",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -80,6 +85,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         name: "TaskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeGPN`.
@@ -94,11 +100,13 @@ pub static DESCRIBE_GPN: Operation = Operation {
             name: "GpnId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Key",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -114,16 +122,19 @@ pub static ADD_ACCESS_POINT: Operation = Operation {
             name: "GpnId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VdcAdd",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
         Param {
             name: "PopAdd",
             location: Location::Body,
             required: false,
+            kind: Kind::List,
         },
     ],
 };
@@ -139,11 +150,13 @@ pub static DELETE_ACCESS_POINT: Operation = Operation {
             name: "GpnId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DelPoints",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -158,6 +171,7 @@ pub static DESCRIBE_ACCESS_INFO: Operation = Operation {
         name: "Type",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`CreateGPN`.
@@ -172,21 +186,25 @@ pub static CREATE_GPN: Operation = Operation {
             name: "Name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "AccessPoint",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "PopAccessPoint",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -201,6 +219,7 @@ pub static DELETE_GPN: Operation = Operation {
         name: "GpnId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribePublicIp`.
@@ -215,11 +234,13 @@ pub static DESCRIBE_PUBLIC_IP: Operation = Operation {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PublicId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -235,11 +256,13 @@ pub static DESCRIBE_PRIVATE_IP: Operation = Operation {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PrivateId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -255,21 +278,25 @@ pub static DESCRIBE_VDC: Operation = Operation {
             name: "RegionId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "VdcId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Keyword",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -285,16 +312,19 @@ pub static CREATE_VDC: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VdcName",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PublicNetwork",
             location: Location::Body,
             required: false,
+            kind: Kind::Object,
         },
     ],
 };
@@ -309,6 +339,7 @@ pub static DELETE_VDC: Operation = Operation {
         name: "VdcId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`CreatePublicNetwork`.
@@ -323,41 +354,49 @@ pub static CREATE_PUBLIC_NETWORK: Operation = Operation {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Type",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BillingMethod",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "IPNum",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "AutoRenew",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "FloatBandwidth",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -373,26 +412,31 @@ pub static CREATE_PRIVATE_NETWORK: Operation = Operation {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Type",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Address",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Mask",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -408,11 +452,13 @@ pub static MODIFY_PUBLIC_NETWORK: Operation = Operation {
             name: "PublicId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -428,11 +474,13 @@ pub static ADD_PUBLIC_IP: Operation = Operation {
             name: "PublicId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Number",
             location: Location::Query,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -447,6 +495,7 @@ pub static DELETE_PUBLIC_IP: Operation = Operation {
         name: "SegmentId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DeletePublicNetwork`.
@@ -460,6 +509,7 @@ pub static DELETE_PUBLIC_NETWORK: Operation = Operation {
         name: "PublicId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DeletePrivateNetwork`.
@@ -473,6 +523,7 @@ pub static DELETE_PRIVATE_NETWORK: Operation = Operation {
         name: "PrivateId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`RenewPublicNetwork`.
@@ -487,11 +538,13 @@ pub static RENEW_PUBLIC_NETWORK: Operation = Operation {
             name: "PublicId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AutoRenew",
             location: Location::Query,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -506,6 +559,7 @@ pub static DESCRIBE_BANDWIDTH_TRAFFIC: Operation = Operation {
         name: "NetworkId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`ModifyVdcName`.
@@ -520,11 +574,13 @@ pub static MODIFY_VDC_NAME: Operation = Operation {
             name: "VdcId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VdcName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -564,4 +620,13 @@ pub static WAITER_TASK: Waiter = Waiter {
     failure: &["ERROR"],
     reason: None,
     fresh_uuid_params: &[],
+};
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_TASK];
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -38,26 +38,31 @@ pub static CREATE_DISK: Operation = Operation {
             name: "RegionId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Size",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Num",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "GoodsId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -73,11 +78,13 @@ pub static ATTACH_DISK: Operation = Operation {
             name: "InstanceId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -92,6 +99,7 @@ pub static DETACH_DISK: Operation = Operation {
         name: "DiskId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DeleteDisk`.
@@ -105,6 +113,7 @@ pub static DELETE_DISK: Operation = Operation {
         name: "DiskId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeDisks`.
@@ -119,31 +128,37 @@ pub static DESCRIBE_DISKS: Operation = Operation {
             name: "RegionId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "DiskId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "InstanceId",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageSize",
             location: Location::Query,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -158,6 +173,7 @@ pub static DESCRIBE_DISK_USAGE: Operation = Operation {
         name: "DiskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribePoolUsage`.
@@ -172,11 +188,13 @@ pub static DESCRIBE_POOL_USAGE: Operation = Operation {
             name: "RegionId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PoolName",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -192,11 +210,13 @@ pub static CHANGE_IOPS: Operation = Operation {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Iops",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -212,11 +232,13 @@ pub static CHANGE_BANDWIDTH: Operation = Operation {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Bw",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -232,11 +254,13 @@ pub static EXPANSION_SIZE: Operation = Operation {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Size",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -252,11 +276,13 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             name: "DiskId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SnapshotName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -272,11 +298,13 @@ pub static CLONE_SNAPSHOT: Operation = Operation {
             name: "Name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SnapshotId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -291,6 +319,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         name: "SnapshotId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`RollbackSnapshot`.
@@ -304,6 +333,7 @@ pub static ROLLBACK_SNAPSHOT: Operation = Operation {
         name: "SnapshotId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeGoodsId`.
@@ -318,21 +348,25 @@ pub static DESCRIBE_GOODS_ID: Operation = Operation {
             name: "RegionId",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Bw",
             location: Location::Query,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Iops",
             location: Location::Query,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Type",
             location: Location::Query,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -354,10 +388,19 @@ pub static OPERATIONS: &[&Operation] = &[
     &ROLLBACK_SNAPSHOT,
     &DESCRIBE_GOODS_ID,
 ];
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[];
 ///Paging of `DescribeDisks`.
 pub static PAGINATION_DESCRIBE_DISKS: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/DiskList",
     total: Some("/Data/Total"),
+};
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };

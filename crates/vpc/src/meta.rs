@@ -5,8 +5,8 @@
 //! (and by tools such as the emulator).
 #[allow(unused_imports)]
 use cds_core::operation::{
-    AuthScheme, Envelope, Host, Location, Method, Operation, Pagination, Param, Protocol, Service,
-    Waiter,
+    AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
+    Param, Protocol, Service, Waiter,
 };
 /// The product line.
 pub static SERVICE: Service = Service {
@@ -38,16 +38,19 @@ pub static DESCRIBE_BANDWIDTH: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Keyword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -63,31 +66,37 @@ pub static CREATE_BANDWIDTH: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Name",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BandwidthType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BillScheme",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -103,11 +112,13 @@ pub static UPDATE_BANDWIDTH: Operation = Operation {
             name: "BandwidthId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -122,6 +133,7 @@ pub static DELETE_BANDWIDTH: Operation = Operation {
         name: "BandwidthId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`BandwidthAddEIP`.
@@ -136,11 +148,13 @@ pub static BANDWIDTH_ADD_EIP: Operation = Operation {
             name: "BandwidthId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "EIPIdList",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -156,31 +170,37 @@ pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
             name: "EIPIdList",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "Delete",
             location: Location::Body,
             required: true,
+            kind: Kind::Boolean,
         },
         Param {
             name: "RegionCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "BandwidthType",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "BillScheme",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -195,6 +215,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         name: "TaskId",
         location: Location::Query,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeEIP`.
@@ -209,16 +230,19 @@ pub static DESCRIBE_EIP: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Keyword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -234,36 +258,43 @@ pub static CREATE_EIP: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "BandwidthType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "BillScheme",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Size",
             location: Location::Body,
             required: true,
+            kind: Kind::Integer,
         },
         Param {
             name: "Description",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -279,16 +310,19 @@ pub static UPDATE_EIP: Operation = Operation {
             name: "EIPId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Description",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "Qos",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
     ],
 };
@@ -303,6 +337,7 @@ pub static DELETE_EIP: Operation = Operation {
         name: "EIPId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`BindEIP`.
@@ -317,16 +352,19 @@ pub static BIND_EIP: Operation = Operation {
             name: "EIPId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "NetId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "IP",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -342,16 +380,19 @@ pub static UNBIND_EIP: Operation = Operation {
             name: "EIPId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "NetId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "IP",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -366,6 +407,7 @@ pub static NET_EIP_INFO: Operation = Operation {
         name: "NetIdList",
         location: Location::Body,
         required: true,
+        kind: Kind::List,
     }],
 };
 ///`ReserveIPAndBindEIP`.
@@ -380,11 +422,13 @@ pub static RESERVE_IP_AND_BIND_EIP: Operation = Operation {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Ips",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -400,26 +444,31 @@ pub static DESCRIBE_VIRTUAL_GATE_WAY: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Keyword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "VPCId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -435,11 +484,13 @@ pub static CREATE_VIRTUAL_GATE_WAY: Operation = Operation {
             name: "VPCId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VirtualGateWayList",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -454,6 +505,7 @@ pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
         name: "VirtualGateWayId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeSubNet`.
@@ -468,26 +520,31 @@ pub static DESCRIBE_SUB_NET: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "Keyword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "VPCId",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
         Param {
             name: "AvailableZoneCode",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -503,11 +560,13 @@ pub static CREATE_SUB_NET: Operation = Operation {
             name: "VPCId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SubnetList",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -522,6 +581,7 @@ pub static DELETE_SUB_NET: Operation = Operation {
         name: "SubnetId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`DescribeIPInfo`.
@@ -536,11 +596,13 @@ pub static DESCRIBE_IP_INFO: Operation = Operation {
             name: "NetId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "IPType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -555,6 +617,7 @@ pub static DESCRIBE_SUBNET_IP: Operation = Operation {
         name: "NetId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`CreateVLINK`.
@@ -569,11 +632,13 @@ pub static CREATE_VLINK: Operation = Operation {
             name: "SubnetId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PipeId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
     ],
 };
@@ -588,6 +653,7 @@ pub static DELETE_VLINK: Operation = Operation {
         name: "VLINKId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 ///`VLINKAddVM`.
@@ -602,16 +668,19 @@ pub static VLINK_ADD_VM: Operation = Operation {
             name: "VLINKId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VMIdList",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
         Param {
             name: "Password",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -627,11 +696,13 @@ pub static VLINK_DELETE_VM: Operation = Operation {
             name: "VLINKId",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VMIdList",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -647,16 +718,19 @@ pub static DESCRIBE_VPC: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "PageNumber",
             location: Location::Body,
             required: false,
+            kind: Kind::Integer,
         },
         Param {
             name: "Keyword",
             location: Location::Body,
             required: false,
+            kind: Kind::String,
         },
     ],
 };
@@ -672,26 +746,31 @@ pub static CREATE_VPC: Operation = Operation {
             name: "RegionCode",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VPCName",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VPCSegment",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "VPCSegmentType",
             location: Location::Body,
             required: true,
+            kind: Kind::String,
         },
         Param {
             name: "SubnetList",
             location: Location::Body,
             required: true,
+            kind: Kind::List,
         },
     ],
 };
@@ -706,6 +785,7 @@ pub static DELETE_VPC: Operation = Operation {
         name: "VPCId",
         location: Location::Body,
         required: true,
+        kind: Kind::String,
     }],
 };
 /// Every operation of the line.
@@ -750,4 +830,13 @@ pub static WAITER_TASK: Waiter = Waiter {
     failure: &["ERROR"],
     reason: None,
     fresh_uuid_params: &[],
+};
+/// Every task waiter of the line.
+pub static WAITERS: &[&Waiter] = &[&WAITER_TASK];
+/// Everything generated about this line, for tools such as the emulator.
+pub static LINE: LineDescription = LineDescription {
+    service: &SERVICE,
+    operations: OPERATIONS,
+    waiters: WAITERS,
+    examples: crate::examples::ALL,
 };
