@@ -35,7 +35,8 @@ pub fn crate_files(line: &Line) -> BTreeMap<PathBuf, (Output, String)> {
     files.insert(dir.join("src/meta.rs"), (Output::Rust(meta_rs(line)), all_specs.clone()));
     files.insert(dir.join("src/error_codes.rs"), (Output::Rust(error_codes_rs(line)), all_specs.clone()));
     files.insert(dir.join("src/examples.rs"), (Output::Rust(examples_rs(line)), all_specs.clone()));
-    files.insert(dir.join("tests/examples.rs"), (Output::Rust(example_tests(line)), all_specs));
+    files.insert(dir.join("tests/examples.rs"), (Output::Rust(example_tests(line)), all_specs.clone()));
+    files.insert(dir.join("tests/end_to_end.rs"), (Output::Rust(crate::emit_tests::end_to_end(line)), all_specs));
     for (stem, group) in &line.groups {
         if group.operations.is_empty() && group.types.is_empty() && group.enums.is_empty() {
             continue;
@@ -80,6 +81,10 @@ repository.workspace = true
 cds-core.workspace = true
 serde.workspace = true
 serde_json.workspace = true
+
+[dev-dependencies]
+cds-emulator.workspace = true
+tokio = {{ version = "1", features = ["macros", "rt"] }}
 
 [lints]
 workspace = true
@@ -468,6 +473,7 @@ fn examples_rs(line: &Line) -> TokenStream {
 fn example_tests(line: &Line) -> TokenStream {
     let krate = format_ident!("{}", package(line).replace('-', "_"));
     let e = &line.product.envelope;
+    let data = e.data.clone();
     let mut envelope = vec![e.code.clone(), e.message.clone()];
     envelope.extend(e.request_id.clone());
     let tests = line.operations().flat_map(|(_, op)| {
@@ -479,7 +485,7 @@ fn example_tests(line: &Line) -> TokenStream {
             quote! {
                 #[test]
                 fn #test() {
-                    cds_core::fixture::assert_decodes_completely::<#krate::#output>(#krate::examples::#id, ENVELOPE);
+                    cds_core::fixture::assert_decodes_completely::<#krate::#output>(#krate::examples::#id, ENVELOPE, DATA);
                 }
             }
         })
@@ -489,6 +495,8 @@ fn example_tests(line: &Line) -> TokenStream {
         //! field of the example is captured by the type (nothing documented is dropped).
         /// Envelope fields, which the output types leave to `cds-core`.
         const ENVELOPE: &[&str] = &[ #(#envelope),* ];
+        /// The payload field (a bare-array example is the payload).
+        const DATA: &str = #data;
         #(#tests)*
     }
 }

@@ -7,6 +7,7 @@
 pub mod docs;
 pub mod emit_crate;
 pub mod emit_ops;
+pub mod emit_tests;
 pub mod names;
 pub mod rust_types;
 pub mod spec;

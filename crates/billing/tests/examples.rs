@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn describe_bill_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_billing::DescribeBillOutput>(
         cds_billing::examples::DESCRIBE_BILL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn describe_bill_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_billing::DescribeBillInfoOutput>(
         cds_billing::examples::DESCRIBE_BILL_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn describe_bill_detail_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_billing::DescribeBillDetailOutput>(
         cds_billing::examples::DESCRIBE_BILL_DETAIL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn describe_account_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_billing::DescribeAccountInfoOutput>(
         cds_billing::examples::DESCRIBE_ACCOUNT_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn describe_cost_summary_by_pro_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_billing::DescribeCostSummaryByProOutput>(
         cds_billing::examples::DESCRIBE_COST_SUMMARY_BY_PRO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,5 +52,6 @@ fn describe_cost_summary_by_project_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_billing::DescribeCostSummaryByProjectOutput>(
         cds_billing::examples::DESCRIBE_COST_SUMMARY_BY_PROJECT_1,
         ENVELOPE,
+        DATA,
     );
 }

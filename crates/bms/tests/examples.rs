@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn describe_bms_goods_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DescribeBmsGoodsOutput>(
         cds_bms::examples::DESCRIBE_BMS_GOODS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn describe_bms_goods_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DescribeBmsGoodsPriceOutput>(
         cds_bms::examples::DESCRIBE_BMS_GOODS_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn describe_bms_image_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DescribeBmsImageOutput>(
         cds_bms::examples::DESCRIBE_BMS_IMAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn create_bms_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::CreateBmsInstanceOutput>(
         cds_bms::examples::CREATE_BMS_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn describe_bms_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DescribeBmsOutput>(
         cds_bms::examples::DESCRIBE_BMS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn describe_bms_detail_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DescribeBmsDetailOutput>(
         cds_bms::examples::DESCRIBE_BMS_DETAIL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn operate_bms_power_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::OperateBmsPowerOutput>(
         cds_bms::examples::OPERATE_BMS_POWER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn reinstall_bms_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::ReinstallBmsOutput>(
         cds_bms::examples::REINSTALL_BMS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn describe_bms_vnc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DescribeBmsVNCOutput>(
         cds_bms::examples::DESCRIBE_BMS_VNC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn modify_bms_order_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::ModifyBmsOrderOutput>(
         cds_bms::examples::MODIFY_BMS_ORDER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn describe_bms_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DescribeBmsTaskOutput>(
         cds_bms::examples::DESCRIBE_BMS_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,5 +100,6 @@ fn delete_bms_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bms::DeleteBmsInstanceOutput>(
         cds_bms::examples::DELETE_BMS_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }

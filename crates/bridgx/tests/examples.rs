@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["code", "msg"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "data";
 #[test]
 fn get_daily_machine_usage_total_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
         cds_bridgx::examples::GET_DAILY_MACHINE_USAGE_TOTAL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn get_daily_machine_usage_total_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
         cds_bridgx::examples::GET_DAILY_MACHINE_USAGE_TOTAL_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn list_daily_machine_usage_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListDailyMachineUsageOutput>(
         cds_bridgx::examples::LIST_DAILY_MACHINE_USAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn list_daily_machine_usage_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListDailyMachineUsageOutput>(
         cds_bridgx::examples::LIST_DAILY_MACHINE_USAGE_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn list_machines_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListMachinesOutput>(
         cds_bridgx::examples::LIST_MACHINES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn list_machines_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListMachinesOutput>(
         cds_bridgx::examples::LIST_MACHINES_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn get_machine_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineOutput>(
         cds_bridgx::examples::GET_MACHINE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn get_machine_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineOutput>(
         cds_bridgx::examples::GET_MACHINE_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn get_machine_count_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineCountOutput>(
         cds_bridgx::examples::GET_MACHINE_COUNT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn get_machine_count_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineCountOutput>(
         cds_bridgx::examples::GET_MACHINE_COUNT_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn create_expand_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateExpandTaskOutput>(
         cds_bridgx::examples::CREATE_EXPAND_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn create_expand_task_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateExpandTaskOutput>(
         cds_bridgx::examples::CREATE_EXPAND_TASK_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn create_shrink_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateShrinkTaskOutput>(
         cds_bridgx::examples::CREATE_SHRINK_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn create_shrink_task_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateShrinkTaskOutput>(
         cds_bridgx::examples::CREATE_SHRINK_TASK_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,6 +124,7 @@ fn list_tasks_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListTasksOutput>(
         cds_bridgx::examples::LIST_TASKS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -115,6 +132,7 @@ fn list_tasks_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListTasksOutput>(
         cds_bridgx::examples::LIST_TASKS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -122,6 +140,7 @@ fn create_cluster_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateClusterOutput>(
         cds_bridgx::examples::CREATE_CLUSTER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -129,6 +148,7 @@ fn create_cluster_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateClusterOutput>(
         cds_bridgx::examples::CREATE_CLUSTER_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -136,6 +156,7 @@ fn list_clusters_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListClustersOutput>(
         cds_bridgx::examples::LIST_CLUSTERS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -143,6 +164,7 @@ fn list_clusters_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListClustersOutput>(
         cds_bridgx::examples::LIST_CLUSTERS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -150,6 +172,7 @@ fn create_vpc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateVpcOutput>(
         cds_bridgx::examples::CREATE_VPC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -157,6 +180,7 @@ fn create_vpc_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateVpcOutput>(
         cds_bridgx::examples::CREATE_VPC_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -164,6 +188,7 @@ fn list_vpcs_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListVpcsOutput>(
         cds_bridgx::examples::LIST_VPCS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -171,6 +196,7 @@ fn list_vpcs_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListVpcsOutput>(
         cds_bridgx::examples::LIST_VPCS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -178,6 +204,7 @@ fn create_subnet_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSubnetOutput>(
         cds_bridgx::examples::CREATE_SUBNET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -185,6 +212,7 @@ fn create_subnet_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSubnetOutput>(
         cds_bridgx::examples::CREATE_SUBNET_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -192,6 +220,7 @@ fn list_subnets_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSubnetsOutput>(
         cds_bridgx::examples::LIST_SUBNETS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -199,6 +228,7 @@ fn list_subnets_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSubnetsOutput>(
         cds_bridgx::examples::LIST_SUBNETS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -206,6 +236,7 @@ fn create_security_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSecurityGroupOutput>(
         cds_bridgx::examples::CREATE_SECURITY_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -213,6 +244,7 @@ fn create_security_group_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSecurityGroupOutput>(
         cds_bridgx::examples::CREATE_SECURITY_GROUP_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -220,6 +252,7 @@ fn list_security_groups_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSecurityGroupsOutput>(
         cds_bridgx::examples::LIST_SECURITY_GROUPS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -227,6 +260,7 @@ fn list_security_groups_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSecurityGroupsOutput>(
         cds_bridgx::examples::LIST_SECURITY_GROUPS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -234,6 +268,7 @@ fn create_network_config_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateNetworkConfigOutput>(
         cds_bridgx::examples::CREATE_NETWORK_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -241,6 +276,7 @@ fn create_network_config_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateNetworkConfigOutput>(
         cds_bridgx::examples::CREATE_NETWORK_CONFIG_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -248,6 +284,7 @@ fn list_regions_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListRegionsOutput>(
         cds_bridgx::examples::LIST_REGIONS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -255,6 +292,7 @@ fn list_regions_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListRegionsOutput>(
         cds_bridgx::examples::LIST_REGIONS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -262,6 +300,7 @@ fn list_zones_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListZonesOutput>(
         cds_bridgx::examples::LIST_ZONES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -269,6 +308,7 @@ fn list_zones_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListZonesOutput>(
         cds_bridgx::examples::LIST_ZONES_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -276,6 +316,7 @@ fn list_instance_types_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListInstanceTypesOutput>(
         cds_bridgx::examples::LIST_INSTANCE_TYPES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -283,6 +324,7 @@ fn list_instance_types_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListInstanceTypesOutput>(
         cds_bridgx::examples::LIST_INSTANCE_TYPES_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -290,6 +332,7 @@ fn list_images_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListImagesOutput>(
         cds_bridgx::examples::LIST_IMAGES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -297,6 +340,7 @@ fn list_images_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListImagesOutput>(
         cds_bridgx::examples::LIST_IMAGES_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -304,6 +348,7 @@ fn sync_network_config_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::SyncNetworkConfigOutput>(
         cds_bridgx::examples::SYNC_NETWORK_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -311,6 +356,7 @@ fn sync_network_config_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::SyncNetworkConfigOutput>(
         cds_bridgx::examples::SYNC_NETWORK_CONFIG_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -318,6 +364,7 @@ fn get_network_config_template_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetNetworkConfigTemplateOutput>(
         cds_bridgx::examples::GET_NETWORK_CONFIG_TEMPLATE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -325,6 +372,7 @@ fn get_network_config_template_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetNetworkConfigTemplateOutput>(
         cds_bridgx::examples::GET_NETWORK_CONFIG_TEMPLATE_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -332,6 +380,7 @@ fn get_vpc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetVpcOutput>(
         cds_bridgx::examples::GET_VPC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -339,6 +388,7 @@ fn get_vpc_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetVpcOutput>(
         cds_bridgx::examples::GET_VPC_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -346,6 +396,7 @@ fn get_subnet_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSubnetOutput>(
         cds_bridgx::examples::GET_SUBNET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -353,6 +404,7 @@ fn get_subnet_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSubnetOutput>(
         cds_bridgx::examples::GET_SUBNET_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -360,6 +412,7 @@ fn get_security_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSecurityGroupOutput>(
         cds_bridgx::examples::GET_SECURITY_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -367,5 +420,6 @@ fn get_security_group_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSecurityGroupOutput>(
         cds_bridgx::examples::GET_SECURITY_GROUP_2,
         ENVELOPE,
+        DATA,
     );
 }

@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn get_metering_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::GetMeteringOutput>(
         cds_ccs::examples::GET_METERING_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn describe_available_resource_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeAvailableResourceOutput>(
         cds_ccs::examples::DESCRIBE_AVAILABLE_RESOURCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn describe_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeTaskOutput>(
         cds_ccs::examples::DESCRIBE_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn describe_task_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeTaskOutput>(
         cds_ccs::examples::DESCRIBE_TASK_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn create_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateInstanceOutput>(
         cds_ccs::examples::CREATE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn create_instance_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateInstanceOutput>(
         cds_ccs::examples::CREATE_INSTANCE_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn delete_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DeleteInstanceOutput>(
         cds_ccs::examples::DELETE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn stop_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::StopInstanceOutput>(
         cds_ccs::examples::STOP_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn reboot_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::RebootInstanceOutput>(
         cds_ccs::examples::REBOOT_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn modify_instance_charge_type_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifyInstanceChargeTypeOutput>(
         cds_ccs::examples::MODIFY_INSTANCE_CHARGE_TYPE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn modify_instance_charge_type_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifyInstanceChargeTypeOutput>(
         cds_ccs::examples::MODIFY_INSTANCE_CHARGE_TYPE_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn modify_instance_spec_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifyInstanceSpecOutput>(
         cds_ccs::examples::MODIFY_INSTANCE_SPEC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn create_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateDiskOutput>(
         cds_ccs::examples::CREATE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn resize_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ResizeDiskOutput>(
         cds_ccs::examples::RESIZE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,6 +124,7 @@ fn delete_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DeleteDiskOutput>(
         cds_ccs::examples::DELETE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -115,6 +132,7 @@ fn reset_image_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ResetImageOutput>(
         cds_ccs::examples::RESET_IMAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -122,6 +140,7 @@ fn describe_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeInstancesOutput>(
         cds_ccs::examples::DESCRIBE_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -129,6 +148,7 @@ fn describe_instances_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeInstancesOutput>(
         cds_ccs::examples::DESCRIBE_INSTANCES_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -136,6 +156,7 @@ fn connect_network_interface_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ConnectNetworkInterfaceOutput>(
         cds_ccs::examples::CONNECT_NETWORK_INTERFACE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -143,6 +164,7 @@ fn disconnect_network_interface_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DisconnectNetworkInterfaceOutput>(
         cds_ccs::examples::DISCONNECT_NETWORK_INTERFACE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -150,6 +172,7 @@ fn modify_ip_address_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifyIpAddressOutput>(
         cds_ccs::examples::MODIFY_IP_ADDRESS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -157,6 +180,7 @@ fn describe_instance_monitor_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeInstanceMonitorOutput>(
         cds_ccs::examples::DESCRIBE_INSTANCE_MONITOR_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -164,6 +188,7 @@ fn start_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::StartInstanceOutput>(
         cds_ccs::examples::START_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -171,6 +196,7 @@ fn modify_instance_name_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifyInstanceNameOutput>(
         cds_ccs::examples::MODIFY_INSTANCE_NAME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -178,6 +204,7 @@ fn describe_tags_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeTagsOutput>(
         cds_ccs::examples::DESCRIBE_TAGS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -185,6 +212,7 @@ fn create_tag_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateTagOutput>(
         cds_ccs::examples::CREATE_TAG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -192,6 +220,7 @@ fn delete_tag_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DeleteTagOutput>(
         cds_ccs::examples::DELETE_TAG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -199,6 +228,7 @@ fn add_instances_tags_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::AddInstancesTagsOutput>(
         cds_ccs::examples::ADD_INSTANCES_TAGS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -206,6 +236,7 @@ fn delete_instances_tags_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DeleteInstancesTagsOutput>(
         cds_ccs::examples::DELETE_INSTANCES_TAGS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -213,6 +244,7 @@ fn describe_instance_type_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeInstanceTypeOutput>(
         cds_ccs::examples::DESCRIBE_INSTANCE_TYPE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -220,6 +252,7 @@ fn reset_instances_password_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ResetInstancesPasswordOutput>(
         cds_ccs::examples::RESET_INSTANCES_PASSWORD_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -227,6 +260,7 @@ fn create_instance_html_console_url_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateInstanceHtmlConsoleURLOutput>(
         cds_ccs::examples::CREATE_INSTANCE_HTML_CONSOLE_URL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -234,6 +268,7 @@ fn extend_system_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ExtendSystemDiskOutput>(
         cds_ccs::examples::EXTEND_SYSTEM_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -241,6 +276,7 @@ fn describe_instance_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeInstancePriceOutput>(
         cds_ccs::examples::DESCRIBE_INSTANCE_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -248,6 +284,7 @@ fn stop_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::StopInstancesOutput>(
         cds_ccs::examples::STOP_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -255,6 +292,7 @@ fn start_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::StartInstancesOutput>(
         cds_ccs::examples::START_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -262,6 +300,7 @@ fn reboot_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::RebootInstancesOutput>(
         cds_ccs::examples::REBOOT_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -269,6 +308,7 @@ fn batch_add_network_interfaces_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::BatchAddNetworkInterfacesOutput>(
         cds_ccs::examples::BATCH_ADD_NETWORK_INTERFACES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -276,6 +316,7 @@ fn batch_delete_network_interfaces_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::BatchDeleteNetworkInterfacesOutput>(
         cds_ccs::examples::BATCH_DELETE_NETWORK_INTERFACES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -283,6 +324,7 @@ fn create_security_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateSecurityGroupOutput>(
         cds_ccs::examples::CREATE_SECURITY_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -290,6 +332,7 @@ fn delete_security_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DeleteSecurityGroupOutput>(
         cds_ccs::examples::DELETE_SECURITY_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -297,6 +340,7 @@ fn force_delete_security_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ForceDeleteSecurityGroupOutput>(
         cds_ccs::examples::FORCE_DELETE_SECURITY_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -304,6 +348,7 @@ fn describe_security_group_attribute_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeSecurityGroupAttributeOutput>(
         cds_ccs::examples::DESCRIBE_SECURITY_GROUP_ATTRIBUTE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -311,6 +356,7 @@ fn modify_security_group_attribute_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifySecurityGroupAttributeOutput>(
         cds_ccs::examples::MODIFY_SECURITY_GROUP_ATTRIBUTE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -318,6 +364,7 @@ fn describe_security_groups_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeSecurityGroupsOutput>(
         cds_ccs::examples::DESCRIBE_SECURITY_GROUPS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -325,6 +372,7 @@ fn add_security_group_rule_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::AddSecurityGroupRuleOutput>(
         cds_ccs::examples::ADD_SECURITY_GROUP_RULE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -332,6 +380,7 @@ fn remove_security_group_rule_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::RemoveSecurityGroupRuleOutput>(
         cds_ccs::examples::REMOVE_SECURITY_GROUP_RULE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -339,6 +388,7 @@ fn modify_security_group_rule_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifySecurityGroupRuleOutput>(
         cds_ccs::examples::MODIFY_SECURITY_GROUP_RULE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -346,6 +396,7 @@ fn join_security_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::JoinSecurityGroupOutput>(
         cds_ccs::examples::JOIN_SECURITY_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -353,6 +404,7 @@ fn leave_security_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::LeaveSecurityGroupOutput>(
         cds_ccs::examples::LEAVE_SECURITY_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -360,6 +412,7 @@ fn modify_security_group_rule_priority_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::ModifySecurityGroupRulePriorityOutput>(
         cds_ccs::examples::MODIFY_SECURITY_GROUP_RULE_PRIORITY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -367,6 +420,7 @@ fn create_template_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateTemplateOutput>(
         cds_ccs::examples::CREATE_TEMPLATE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -374,6 +428,7 @@ fn create_template_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::CreateTemplateOutput>(
         cds_ccs::examples::CREATE_TEMPLATE_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -381,6 +436,7 @@ fn delete_template_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DeleteTemplateOutput>(
         cds_ccs::examples::DELETE_TEMPLATE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -388,6 +444,7 @@ fn sync_template_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::SyncTemplateOutput>(
         cds_ccs::examples::SYNC_TEMPLATE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -395,5 +452,6 @@ fn describe_template_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ccs::DescribeTemplateInfoOutput>(
         cds_ccs::examples::DESCRIBE_TEMPLATE_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }

@@ -4,6 +4,10 @@ use crate::error::{body_start, Error, ServiceError};
 use crate::operation::Envelope;
 use serde_json::Value;
 
+/// Message fields read when the line's own message field is absent (several documented
+/// examples answer `Message` where the line says `Msg`, or the reverse).
+pub const MESSAGE_ALIASES: &[&str] = &["Message", "Msg", "message", "msg"];
+
 /// How much of a body an error quotes.
 const QUOTE: usize = 200;
 
@@ -88,7 +92,7 @@ impl Envelope {
                 status,
                 code,
                 message: field_of(object, self.message)
-                    .or_else(|| ["Message", "Msg", "message", "msg"].iter().find_map(|m| object.get(*m)))
+                    .or_else(|| MESSAGE_ALIASES.iter().find_map(|m| object.get(*m)))
                     .and_then(scalar_text)
                     .unwrap_or_default(),
                 request_id,

@@ -9,14 +9,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Paths (JSON pointers) of `fixture` whose values `decoded` lost or changed. Top-level keys
-/// named in `skip_top` (the envelope) are ignored; so are `null` and `""` leaves, which
+/// named in `skip_top` (the envelope) or in [`crate::envelope::MESSAGE_ALIASES`] are ignored; so are `null` and `""` leaves, which
 /// decode to "absent". Scalars compare loosely (`"4"` equals `4`, `1` equals `true`).
 pub fn lost_paths(fixture: &Value, decoded: &Value, skip_top: &[&str]) -> Vec<String> {
     let mut lost = Vec::new();
     match (fixture, decoded) {
         (Value::Object(f), Value::Object(d)) => {
             for (k, v) in f {
-                if skip_top.iter().any(|s| s.eq_ignore_ascii_case(k)) {
+                let envelope_field = skip_top.iter().chain(crate::envelope::MESSAGE_ALIASES);
+                if envelope_field.into_iter().any(|s| s.eq_ignore_ascii_case(k)) {
                     continue;
                 }
                 walk(v, d.get(k), &format!("/{}", escape(k)), &mut lost);
@@ -85,9 +86,11 @@ fn escape(key: &str) -> String {
 }
 
 /// Panics with the lost paths unless `json` decodes into `T` and re-encodes without losing
-/// any field (envelope fields excepted).
-pub fn assert_decodes_completely<T: DeserializeOwned + Serialize>(json: &str, envelope: &[&str]) {
+/// any field (envelope fields excepted). A bare-array example is taken as the payload under
+/// `data_field`, as [`crate::envelope`] does with such answers.
+pub fn assert_decodes_completely<T: DeserializeOwned + Serialize>(json: &str, envelope: &[&str], data_field: &str) {
     let fixture: Value = match serde_json::from_str(json) {
+        Ok(Value::Array(items)) => serde_json::json!({ data_field: items }),
         Ok(v) => v,
         Err(e) => panic!("the example is not JSON: {e}"),
     };

@@ -9,9 +9,9 @@
 //! Tests can script answers, inject faults and read back every request.
 //!
 //! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
-//! # static LINE: &cds_core::operation::LineDescription = todo!();
-//! let emulator = cds_emulator::Emulator::start(&[LINE]).await?;
+//! # async fn demo(line: &'static cds_core::operation::LineDescription) -> std::io::Result<()> {
+//! // `line` is a generated crate's `meta::LINE`, e.g. `&cds_billing::meta::LINE`.
+//! let emulator = cds_emulator::Emulator::start(&[line]).await?;
 //! let config = emulator.config(); // endpoint, credentials and token the emulator accepts
 //! # let _ = config; Ok(()) }
 //! ```

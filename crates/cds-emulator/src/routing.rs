@@ -15,40 +15,58 @@ pub struct Route {
     pub path_params: BTreeMap<String, String>,
 }
 
-/// Finds the operation for an RPC request (`action` from the query).
-pub fn rpc(lines: &[&'static LineDescription], path: &str, action: &str) -> Option<Route> {
+/// The operations an RPC request may be for (`action` from the query).
+pub fn rpc(lines: &[&'static LineDescription], path: &str, action: &str) -> Vec<Route> {
     let path = path.trim_end_matches('/');
-    lines.iter().copied().filter(|l| matches!(l.service.protocol, Protocol::Rpc { .. })).find_map(|line| {
-        line.operations.iter().copied().find_map(|op| {
-            let op_path = op.path.unwrap_or(line.service.path).trim_end_matches('/');
-            (op.name == action && op_path == path).then(|| Route { line, op, path_params: BTreeMap::new() })
+    lines
+        .iter()
+        .copied()
+        .filter(|l| matches!(l.service.protocol, Protocol::Rpc { .. }))
+        .flat_map(|line| {
+            line.operations.iter().copied().filter_map(move |op| {
+                let op_path = op.path.unwrap_or(line.service.path).trim_end_matches('/');
+                (op.name == action && op_path == path).then(|| Route { line, op, path_params: BTreeMap::new() })
+            })
         })
-    })
+        .collect()
 }
 
-/// Finds the operation for a REST request.
-pub fn rest(lines: &[&'static LineDescription], method: &str, path: &str) -> Option<Route> {
+/// The operations a REST request may be for, most specific template first (more literal
+/// segments first): several documented operations share a method and template.
+pub fn rest(lines: &[&'static LineDescription], method: &str, path: &str) -> Vec<Route> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    lines.iter().copied().filter(|l| l.service.protocol == Protocol::Rest).find_map(|line| {
-        line.operations.iter().copied().find_map(|op| {
+    let mut routes: Vec<(usize, Route)> = Vec::new();
+    for line in lines.iter().copied().filter(|l| l.service.protocol == Protocol::Rest) {
+        for op in line.operations.iter().copied() {
             if op.method.as_str() != method {
-                return None;
+                continue;
             }
             let template = format!("{}{}", line.service.path, op.path.unwrap_or(""));
             let parts: Vec<&str> = template.trim_end_matches('/').split('/').collect();
             if parts.len() != segments.len() {
-                return None;
+                continue;
             }
             let mut params = BTreeMap::new();
-            for (t, s) in parts.iter().zip(&segments) {
+            let mut literal = 0;
+            let matched = parts.iter().zip(&segments).all(|(t, s)| {
                 if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-                    let value = percent_decode_str(s).decode_utf8().ok()?.into_owned();
-                    params.insert(name.to_string(), value);
-                } else if !t.eq_ignore_ascii_case(s) {
-                    return None;
+                    match percent_decode_str(s).decode_utf8() {
+                        Ok(v) => {
+                            params.insert(name.to_string(), v.into_owned());
+                            true
+                        }
+                        Err(_) => false,
+                    }
+                } else {
+                    literal += 1;
+                    t.eq_ignore_ascii_case(s)
                 }
+            });
+            if matched {
+                routes.push((literal, Route { line, op, path_params: params }));
             }
-            Some(Route { line, op, path_params: params })
-        })
-    })
+        }
+    }
+    routes.sort_by(|a, b| b.0.cmp(&a.0));
+    routes.into_iter().map(|(_, r)| r).collect()
 }

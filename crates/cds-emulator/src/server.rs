@@ -67,38 +67,64 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
     record.body = body_json.clone();
 
     let action = query.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.clone());
-    let route = match &action {
+    let candidates = match &action {
         Some(action) => routing::rpc(&shared.lines, uri.path(), action),
         None => routing::rest(&shared.lines, method.as_str(), uri.path()),
     };
-    let Some(Route { line, op, path_params }) = route else {
+    if candidates.is_empty() {
         let what = action.map(|a| format!("action {a} at {}", uri.path())).unwrap_or_else(|| format!("{} {}", method, uri.path()));
         let body = respond::error_envelope(fallback_service(&shared), 404, "InvalidAction.NotFound", &format!("No operation serves {what}."), &request_id);
         return finish(&shared, record, &request_id, 404, body, None).await;
+    }
+    // Authenticate once (a nonce may be used only once), then take the first candidate whose
+    // parameters check out; report the most specific candidate's problem otherwise.
+    let first_line = candidates[0].line;
+    if let Err(r) = authenticate(&shared, first_line, method.as_str(), &query, &headers) {
+        record.product = first_line.service.product.to_string();
+        record.operation = candidates[0].op.name.to_string();
+        record.rejected = Some(r.code.to_string());
+        let body = respond::error_envelope(first_line.service, r.status, r.code, &r.message, &request_id);
+        return finish(&shared, record, &request_id, r.status, body, None).await;
+    }
+    let mut chosen: Option<Route> = None;
+    let mut first_problem: Option<(Route, Rejected)> = None;
+    for route in candidates {
+        let verdict = if !body.is_empty() && body_json.is_none() {
+            Err(reject(400, "MalformedJSON", "The request body is not JSON."))
+        } else {
+            let arrived = Arrived {
+                query: &query,
+                body: body_json.as_ref().and_then(Value::as_object),
+                body_root: body_json.as_ref(),
+                headers: &headers,
+                path: &route.path_params,
+            };
+            let rpc = matches!(route.line.service.protocol, Protocol::Rpc { .. });
+            checks::check(route.op, &arrived, rpc).map_err(|(code, message)| reject(400, code, message))
+        };
+        match verdict {
+            Ok(()) => {
+                chosen = Some(route);
+                break;
+            }
+            Err(r) if first_problem.is_none() => first_problem = Some((route, r)),
+            Err(_) => {}
+        }
+    }
+    let Some(Route { line, op, path_params }) = chosen else {
+        let Some((route, r)) = first_problem else {
+            return finish(&shared, record, &request_id, 500, Value::Null, None).await;
+        };
+        record.product = route.line.service.product.to_string();
+        record.operation = route.op.name.to_string();
+        record.path_params = route.path_params.clone();
+        record.rejected = Some(r.code.to_string());
+        let body = respond::error_envelope(route.line.service, r.status, r.code, &r.message, &request_id);
+        return finish(&shared, record, &request_id, r.status, body, None).await;
     };
     record.product = line.service.product.to_string();
     record.operation = op.name.to_string();
     record.path_params = path_params.clone();
-
-    let verdict = authenticate(&shared, line, method.as_str(), &query, &headers).and_then(|()| {
-        if !body.is_empty() && body_json.is_none() {
-            return Err(reject(400, "MalformedJSON", "The request body is not JSON."));
-        }
-        let arrived = Arrived {
-            query: &query,
-            body: body_json.as_ref().and_then(Value::as_object),
-            body_root: body_json.as_ref(),
-            headers: &headers,
-            path: &path_params,
-        };
-        let rpc = matches!(line.service.protocol, Protocol::Rpc { .. });
-        checks::check(op, &arrived, rpc).map_err(|(code, message)| reject(400, code, message))
-    });
-    if let Err(r) = verdict {
-        record.rejected = Some(r.code.to_string());
-        let body = respond::error_envelope(line.service, r.status, r.code, &r.message, &request_id);
-        return finish(&shared, record, &request_id, r.status, body, None).await;
-    }
 
     let (fault, script) = {
         let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());

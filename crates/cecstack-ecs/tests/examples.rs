@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["code", "message", "requestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "data";
 #[test]
 fn op_create_flavor_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateFlavorOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn op_update_flavor_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpUpdateFlavorOutput>(
         cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn op_delete_flavor_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteFlavorOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn op_list_flavors_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListFlavorsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_FLAVORS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn op_list_flavor_supported_gpus_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListFlavorSupportedGpusOutput>(
         cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_GPUS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -47,6 +54,7 @@ fn op_list_flavor_supported_vgpus_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_VGPUS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -54,6 +62,7 @@ fn op_create_flavor_type_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_TYPE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -61,6 +70,7 @@ fn op_update_flavor_type_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpUpdateFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_TYPE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -68,6 +78,7 @@ fn op_delete_flavor_type_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_TYPE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -77,6 +88,7 @@ fn op_list_resource_pool_host_candidates_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -84,6 +96,7 @@ fn op_list_flavor_types_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListFlavorTypesOutput>(
         cds_cecstack_ecs::examples::OP_LIST_FLAVOR_TYPES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -91,6 +104,7 @@ fn op_create_resource_pool_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_RESOURCE_POOL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -98,6 +112,7 @@ fn op_delete_resource_pool_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_RESOURCE_POOL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -105,6 +120,7 @@ fn op_list_resource_pools_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListResourcePoolsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOLS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -112,6 +128,7 @@ fn op_get_resource_pool_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_GET_RESOURCE_POOL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -119,6 +136,7 @@ fn op_add_resource_pool_hosts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpAddResourcePoolHostsOutput>(
         cds_cecstack_ecs::examples::OP_ADD_RESOURCE_POOL_HOSTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -126,6 +144,7 @@ fn op_remove_resource_pool_host_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpRemoveResourcePoolHostOutput>(
         cds_cecstack_ecs::examples::OP_REMOVE_RESOURCE_POOL_HOST_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -133,6 +152,7 @@ fn op_modify_host_resource_pool_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpModifyHostResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_MODIFY_HOST_RESOURCE_POOL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -140,6 +160,7 @@ fn op_list_resource_pool_hosts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListResourcePoolHostsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOSTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -147,6 +168,7 @@ fn op_list_hosts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListHostsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_HOSTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -154,6 +176,7 @@ fn op_create_host_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_HOST_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -161,6 +184,7 @@ fn op_delete_host_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_HOST_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -168,6 +192,7 @@ fn op_list_host_groups_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListHostGroupsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_HOST_GROUPS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -175,6 +200,7 @@ fn op_get_host_group_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_GET_HOST_GROUP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -182,6 +208,7 @@ fn op_add_host_group_hosts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpAddHostGroupHostsOutput>(
         cds_cecstack_ecs::examples::OP_ADD_HOST_GROUP_HOSTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -189,6 +216,7 @@ fn op_remove_host_group_host_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpRemoveHostGroupHostOutput>(
         cds_cecstack_ecs::examples::OP_REMOVE_HOST_GROUP_HOST_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -196,6 +224,7 @@ fn op_list_host_group_hosts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListHostGroupHostsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_HOST_GROUP_HOSTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -203,6 +232,7 @@ fn op_list_nodes_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListNodesOutput>(
         cds_cecstack_ecs::examples::OP_LIST_NODES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -210,6 +240,7 @@ fn op_set_node_gpu_mode_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetNodeGpuModeOutput>(
         cds_cecstack_ecs::examples::OP_SET_NODE_GPU_MODE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -217,6 +248,7 @@ fn op_set_node_labels_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetNodeLabelsOutput>(
         cds_cecstack_ecs::examples::OP_SET_NODE_LABELS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -224,6 +256,7 @@ fn op_get_global_ha_config_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetGlobalHaConfigOutput>(
         cds_cecstack_ecs::examples::OP_GET_GLOBAL_HA_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -231,6 +264,7 @@ fn op_set_global_ha_config_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetGlobalHaConfigOutput>(
         cds_cecstack_ecs::examples::OP_SET_GLOBAL_HA_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -240,6 +274,7 @@ fn op_get_global_cpu_overcommit_config_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -249,6 +284,7 @@ fn op_set_global_cpu_overcommit_config_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -256,6 +292,7 @@ fn op_get_instance_status_counts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetInstanceStatusCountsOutput>(
         cds_cecstack_ecs::examples::OP_GET_INSTANCE_STATUS_COUNTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -263,6 +300,7 @@ fn op_get_cluster_capacity_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetClusterCapacityOutput>(
         cds_cecstack_ecs::examples::OP_GET_CLUSTER_CAPACITY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -272,6 +310,7 @@ fn op_set_global_migration_network_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_SET_GLOBAL_MIGRATION_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -281,6 +320,7 @@ fn op_get_global_migration_network_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_GET_GLOBAL_MIGRATION_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -290,6 +330,7 @@ fn op_get_snapshot_recycle_config_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_GET_SNAPSHOT_RECYCLE_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -299,6 +340,7 @@ fn op_set_snapshot_recycle_config_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_SET_SNAPSHOT_RECYCLE_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -308,6 +350,7 @@ fn op_get_live_migration_global_config_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -315,6 +358,7 @@ fn op_set_live_migration_limit_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetLiveMigrationLimitOutput>(
         cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_LIMIT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -324,6 +368,7 @@ fn op_set_live_migration_cross_cpu_type_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -333,6 +378,7 @@ fn op_batch_live_migrate_instances_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::OP_BATCH_LIVE_MIGRATE_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -340,6 +386,7 @@ fn op_cancel_live_migration_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCancelLiveMigrationOutput>(
         cds_cecstack_ecs::examples::OP_CANCEL_LIVE_MIGRATION_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -347,6 +394,7 @@ fn op_list_available_local_disks_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListAvailableLocalDisksOutput>(
         cds_cecstack_ecs::examples::OP_LIST_AVAILABLE_LOCAL_DISKS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -354,6 +402,7 @@ fn create_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateInstanceOutput>(
         cds_cecstack_ecs::examples::CREATE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -361,6 +410,7 @@ fn batch_create_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchCreateInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_CREATE_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -368,6 +418,7 @@ fn delete_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteInstanceOutput>(
         cds_cecstack_ecs::examples::DELETE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -375,6 +426,7 @@ fn batch_delete_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchDeleteInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_DELETE_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -382,6 +434,7 @@ fn get_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetInstanceOutput>(
         cds_cecstack_ecs::examples::GET_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -389,6 +442,7 @@ fn list_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListInstancesOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -398,6 +452,7 @@ fn list_instance_renew_resources_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::LIST_INSTANCE_RENEW_RESOURCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -405,6 +460,7 @@ fn renew_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RenewInstanceOutput>(
         cds_cecstack_ecs::examples::RENEW_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -414,6 +470,7 @@ fn list_instance_refund_resources_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::LIST_INSTANCE_REFUND_RESOURCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -421,6 +478,7 @@ fn start_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::StartInstanceOutput>(
         cds_cecstack_ecs::examples::START_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -428,6 +486,7 @@ fn stop_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::StopInstanceOutput>(
         cds_cecstack_ecs::examples::STOP_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -435,6 +494,7 @@ fn suspend_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::SuspendInstanceOutput>(
         cds_cecstack_ecs::examples::SUSPEND_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -442,6 +502,7 @@ fn resume_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResumeInstanceOutput>(
         cds_cecstack_ecs::examples::RESUME_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -449,6 +510,7 @@ fn batch_stop_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchStopInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_STOP_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -456,6 +518,7 @@ fn batch_start_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchStartInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_START_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -463,6 +526,7 @@ fn restart_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RestartInstanceOutput>(
         cds_cecstack_ecs::examples::RESTART_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -470,6 +534,7 @@ fn batch_restart_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchRestartInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_RESTART_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -477,6 +542,7 @@ fn reset_instance_password_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetInstancePasswordOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_PASSWORD_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -484,6 +550,7 @@ fn list_zones_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListZonesOutput>(
         cds_cecstack_ecs::examples::LIST_ZONES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -491,6 +558,7 @@ fn lock_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::LockInstanceOutput>(
         cds_cecstack_ecs::examples::LOCK_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -500,6 +568,7 @@ fn list_instance_attached_volumes_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::LIST_INSTANCE_ATTACHED_VOLUMES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -507,6 +576,7 @@ fn attach_instance_volumes_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachInstanceVolumesOutput>(
         cds_cecstack_ecs::examples::ATTACH_INSTANCE_VOLUMES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -514,6 +584,7 @@ fn detach_instance_volume_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachInstanceVolumeOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_VOLUME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -521,6 +592,7 @@ fn detach_instance_volumes_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachInstanceVolumesOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_VOLUMES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -528,6 +600,7 @@ fn reset_volume_delete_flag_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetVolumeDeleteFlagOutput>(
         cds_cecstack_ecs::examples::RESET_VOLUME_DELETE_FLAG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -535,6 +608,7 @@ fn update_instance_labels_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateInstanceLabelsOutput>(
         cds_cecstack_ecs::examples::UPDATE_INSTANCE_LABELS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -542,6 +616,7 @@ fn attach_instance_iso_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachInstanceIsoOutput>(
         cds_cecstack_ecs::examples::ATTACH_INSTANCE_ISO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -549,6 +624,7 @@ fn detach_instance_iso_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachInstanceIsoOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_ISO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -556,6 +632,7 @@ fn list_instance_attached_isos_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListInstanceAttachedIsosOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_ATTACHED_ISOS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -563,6 +640,7 @@ fn set_instance_boot_order_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::SetInstanceBootOrderOutput>(
         cds_cecstack_ecs::examples::SET_INSTANCE_BOOT_ORDER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -570,6 +648,7 @@ fn resize_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResizeInstanceOutput>(
         cds_cecstack_ecs::examples::RESIZE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -577,6 +656,7 @@ fn change_instance_os_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ChangeInstanceOsOutput>(
         cds_cecstack_ecs::examples::CHANGE_INSTANCE_OS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -584,6 +664,7 @@ fn reset_instance_hostname_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetInstanceHostnameOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_HOSTNAME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -591,6 +672,7 @@ fn reset_instance_name_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetInstanceNameOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_NAME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -598,6 +680,7 @@ fn update_instance_description_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateInstanceDescriptionOutput>(
         cds_cecstack_ecs::examples::UPDATE_INSTANCE_DESCRIPTION_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -607,6 +690,7 @@ fn list_instance_schedulable_nodes_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::LIST_INSTANCE_SCHEDULABLE_NODES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -614,6 +698,7 @@ fn live_migrate_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::LiveMigrateInstanceOutput>(
         cds_cecstack_ecs::examples::LIVE_MIGRATE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -621,6 +706,7 @@ fn batch_list_schedulable_nodes_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchListSchedulableNodesOutput>(
         cds_cecstack_ecs::examples::BATCH_LIST_SCHEDULABLE_NODES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -628,6 +714,7 @@ fn cold_migrate_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ColdMigrateInstanceOutput>(
         cds_cecstack_ecs::examples::COLD_MIGRATE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -635,6 +722,7 @@ fn batch_cold_migrate_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchColdMigrateInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_COLD_MIGRATE_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -642,6 +730,7 @@ fn run_vmtools_command_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RunVmtoolsCommandOutput>(
         cds_cecstack_ecs::examples::RUN_VMTOOLS_COMMAND_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -649,6 +738,7 @@ fn modify_instance_eip_config_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ModifyInstanceEipConfigOutput>(
         cds_cecstack_ecs::examples::MODIFY_INSTANCE_EIP_CONFIG_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -656,6 +746,7 @@ fn query_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryPriceOutput>(
         cds_cecstack_ecs::examples::QUERY_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -663,6 +754,7 @@ fn query_change_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryChangePriceOutput>(
         cds_cecstack_ecs::examples::QUERY_CHANGE_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -670,6 +762,7 @@ fn query_refund_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryRefundPriceOutput>(
         cds_cecstack_ecs::examples::QUERY_REFUND_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -677,6 +770,7 @@ fn clone_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CloneInstanceOutput>(
         cds_cecstack_ecs::examples::CLONE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -684,6 +778,7 @@ fn check_instance_clone_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CheckInstanceCloneOutput>(
         cds_cecstack_ecs::examples::CHECK_INSTANCE_CLONE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -691,6 +786,7 @@ fn hibernate_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::HibernateInstanceOutput>(
         cds_cecstack_ecs::examples::HIBERNATE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -698,6 +794,7 @@ fn list_ssh_keys_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSshKeysOutput>(
         cds_cecstack_ecs::examples::LIST_SSH_KEYS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -705,6 +802,7 @@ fn import_ssh_key_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ImportSshKeyOutput>(
         cds_cecstack_ecs::examples::IMPORT_SSH_KEY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -712,6 +810,7 @@ fn delete_ssh_keys_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSshKeysOutput>(
         cds_cecstack_ecs::examples::DELETE_SSH_KEYS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -719,6 +818,7 @@ fn bind_ssh_key_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BindSshKeyOutput>(
         cds_cecstack_ecs::examples::BIND_SSH_KEY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -726,6 +826,7 @@ fn unbind_ssh_key_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UnbindSshKeyOutput>(
         cds_cecstack_ecs::examples::UNBIND_SSH_KEY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -733,6 +834,7 @@ fn list_ssh_key_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSshKeyInstancesOutput>(
         cds_cecstack_ecs::examples::LIST_SSH_KEY_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -740,6 +842,7 @@ fn list_instance_ssh_keys_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListInstanceSshKeysOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_SSH_KEYS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -747,6 +850,7 @@ fn create_template_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateTemplateOutput>(
         cds_cecstack_ecs::examples::CREATE_TEMPLATE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -756,6 +860,7 @@ fn set_instance_security_options_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::SET_INSTANCE_SECURITY_OPTIONS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -765,6 +870,7 @@ fn list_instance_security_options_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::LIST_INSTANCE_SECURITY_OPTIONS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -772,6 +878,7 @@ fn list_templates_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListTemplatesOutput>(
         cds_cecstack_ecs::examples::LIST_TEMPLATES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -779,6 +886,7 @@ fn get_template_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetTemplateOutput>(
         cds_cecstack_ecs::examples::GET_TEMPLATE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -786,6 +894,7 @@ fn update_template_name_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateTemplateNameOutput>(
         cds_cecstack_ecs::examples::UPDATE_TEMPLATE_NAME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -793,6 +902,7 @@ fn update_template_user_data_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateTemplateUserDataOutput>(
         cds_cecstack_ecs::examples::UPDATE_TEMPLATE_USER_DATA_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -800,6 +910,7 @@ fn batch_delete_templates_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchDeleteTemplatesOutput>(
         cds_cecstack_ecs::examples::BATCH_DELETE_TEMPLATES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -807,6 +918,7 @@ fn list_schedulers_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSchedulersOutput>(
         cds_cecstack_ecs::examples::LIST_SCHEDULERS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -814,6 +926,7 @@ fn create_scheduler_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateSchedulerOutput>(
         cds_cecstack_ecs::examples::CREATE_SCHEDULER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -821,6 +934,7 @@ fn update_scheduler_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateSchedulerOutput>(
         cds_cecstack_ecs::examples::UPDATE_SCHEDULER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -828,6 +942,7 @@ fn delete_scheduler_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSchedulerOutput>(
         cds_cecstack_ecs::examples::DELETE_SCHEDULER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -835,6 +950,7 @@ fn list_snapshots_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSnapshotsOutput>(
         cds_cecstack_ecs::examples::LIST_SNAPSHOTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -842,6 +958,7 @@ fn create_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateSnapshotOutput>(
         cds_cecstack_ecs::examples::CREATE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -849,6 +966,7 @@ fn get_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetSnapshotOutput>(
         cds_cecstack_ecs::examples::GET_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -856,6 +974,7 @@ fn delete_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSnapshotOutput>(
         cds_cecstack_ecs::examples::DELETE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -863,6 +982,7 @@ fn rollback_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RollbackSnapshotOutput>(
         cds_cecstack_ecs::examples::ROLLBACK_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -870,6 +990,7 @@ fn list_snapshot_policies_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSnapshotPoliciesOutput>(
         cds_cecstack_ecs::examples::LIST_SNAPSHOT_POLICIES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -877,6 +998,7 @@ fn create_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::CREATE_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -884,6 +1006,7 @@ fn get_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::GET_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -891,6 +1014,7 @@ fn delete_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::DELETE_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -898,6 +1022,7 @@ fn update_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::UPDATE_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -905,6 +1030,7 @@ fn bind_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BindSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::BIND_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -912,6 +1038,7 @@ fn unbind_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UnbindSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::UNBIND_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -919,6 +1046,7 @@ fn pause_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::PauseSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::PAUSE_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -926,6 +1054,7 @@ fn resume_snapshot_policy_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResumeSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::RESUME_SNAPSHOT_POLICY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -933,6 +1062,7 @@ fn create_deployment_set_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateDeploymentSetOutput>(
         cds_cecstack_ecs::examples::CREATE_DEPLOYMENT_SET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -940,6 +1070,7 @@ fn list_deployment_sets_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListDeploymentSetsOutput>(
         cds_cecstack_ecs::examples::LIST_DEPLOYMENT_SETS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -947,6 +1078,7 @@ fn get_deployment_set_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetDeploymentSetOutput>(
         cds_cecstack_ecs::examples::GET_DEPLOYMENT_SET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -954,6 +1086,7 @@ fn delete_deployment_set_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteDeploymentSetOutput>(
         cds_cecstack_ecs::examples::DELETE_DEPLOYMENT_SET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -961,6 +1094,7 @@ fn list_usb_devices_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListUsbDevicesOutput>(
         cds_cecstack_ecs::examples::LIST_USB_DEVICES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -968,6 +1102,7 @@ fn bind_instance_usb_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BindInstanceUsbOutput>(
         cds_cecstack_ecs::examples::BIND_INSTANCE_USB_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -975,6 +1110,7 @@ fn unbind_instance_usb_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UnbindInstanceUsbOutput>(
         cds_cecstack_ecs::examples::UNBIND_INSTANCE_USB_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -982,6 +1118,7 @@ fn query_instance_monitor_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -989,6 +1126,7 @@ fn query_instance_monitor_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -996,6 +1134,7 @@ fn query_instance_monitor_example_3_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_3,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1003,6 +1142,7 @@ fn query_instance_monitor_example_4_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_4,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1010,6 +1150,7 @@ fn query_instance_monitor_example_5_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_5,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1017,6 +1158,7 @@ fn query_instance_monitor_example_6_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_6,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1024,6 +1166,7 @@ fn query_instance_monitor_example_7_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_7,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1031,6 +1174,7 @@ fn query_instances_monitor_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1038,6 +1182,7 @@ fn query_instances_monitor_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1045,6 +1190,7 @@ fn query_instances_monitor_example_3_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_3,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1052,6 +1198,7 @@ fn query_instances_monitor_example_4_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_4,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1059,6 +1206,7 @@ fn query_instances_monitor_example_5_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_5,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1066,6 +1214,7 @@ fn query_instances_monitor_example_6_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_6,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1073,6 +1222,7 @@ fn query_instances_monitor_example_7_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_7,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1080,6 +1230,7 @@ fn list_recycled_snapshots_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListRecycledSnapshotsOutput>(
         cds_cecstack_ecs::examples::LIST_RECYCLED_SNAPSHOTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1087,6 +1238,7 @@ fn restore_recycled_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RestoreRecycledSnapshotOutput>(
         cds_cecstack_ecs::examples::RESTORE_RECYCLED_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1094,6 +1246,7 @@ fn delete_recycled_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteRecycledSnapshotOutput>(
         cds_cecstack_ecs::examples::DELETE_RECYCLED_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1101,6 +1254,7 @@ fn get_recycled_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::GET_RECYCLED_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1108,6 +1262,7 @@ fn restore_recycled_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RestoreRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::RESTORE_RECYCLED_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1115,6 +1270,7 @@ fn delete_recycled_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::DELETE_RECYCLED_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1124,6 +1280,7 @@ fn auto_clean_recycled_instances_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::AUTO_CLEAN_RECYCLED_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1131,6 +1288,7 @@ fn check_vmtools_iso_attached_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CheckVmtoolsIsoAttachedOutput>(
         cds_cecstack_ecs::examples::CHECK_VMTOOLS_ISO_ATTACHED_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1138,6 +1296,7 @@ fn attach_vmtools_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachVmtoolsOutput>(
         cds_cecstack_ecs::examples::ATTACH_VMTOOLS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1145,6 +1304,7 @@ fn list_supported_ib_nics_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSupportedIbNicsOutput>(
         cds_cecstack_ecs::examples::LIST_SUPPORTED_IB_NICS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1152,6 +1312,7 @@ fn install_monitor_agent_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::InstallMonitorAgentOutput>(
         cds_cecstack_ecs::examples::INSTALL_MONITOR_AGENT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1159,6 +1320,7 @@ fn get_service_attributes_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetServiceAttributesOutput>(
         cds_cecstack_ecs::examples::GET_SERVICE_ATTRIBUTES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1166,6 +1328,7 @@ fn get_service_region_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetServiceRegionInfoOutput>(
         cds_cecstack_ecs::examples::GET_SERVICE_REGION_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1173,6 +1336,7 @@ fn batch_detach_shared_volume_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchDetachSharedVolumeOutput>(
         cds_cecstack_ecs::examples::BATCH_DETACH_SHARED_VOLUME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1180,6 +1344,7 @@ fn batch_attach_shared_volume_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchAttachSharedVolumeOutput>(
         cds_cecstack_ecs::examples::BATCH_ATTACH_SHARED_VOLUME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1187,6 +1352,7 @@ fn get_vnc_url_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetVncUrlOutput>(
         cds_cecstack_ecs::examples::GET_VNC_URL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1194,6 +1360,7 @@ fn list_monitor_processes_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListMonitorProcessesOutput>(
         cds_cecstack_ecs::examples::LIST_MONITOR_PROCESSES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1201,6 +1368,7 @@ fn upgrade_monitor_agent_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpgradeMonitorAgentOutput>(
         cds_cecstack_ecs::examples::UPGRADE_MONITOR_AGENT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1210,6 +1378,7 @@ fn list_instance_node_local_disks_example_1_decodes_completely() {
     >(
         cds_cecstack_ecs::examples::LIST_INSTANCE_NODE_LOCAL_DISKS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1217,6 +1386,7 @@ fn attach_local_disks_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachLocalDisksOutput>(
         cds_cecstack_ecs::examples::ATTACH_LOCAL_DISKS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1224,6 +1394,7 @@ fn detach_local_disks_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachLocalDisksOutput>(
         cds_cecstack_ecs::examples::DETACH_LOCAL_DISKS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -1231,5 +1402,6 @@ fn export_monitor_data_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ExportMonitorDataOutput>(
         cds_cecstack_ecs::examples::EXPORT_MONITOR_DATA_1,
         ENVELOPE,
+        DATA,
     );
 }

@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Msg", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn create_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::CreateDiskOutput>(
         cds_ebs_v1::examples::CREATE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn delete_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DeleteDiskOutput>(
         cds_ebs_v1::examples::DELETE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn detach_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DetachDiskOutput>(
         cds_ebs_v1::examples::DETACH_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn attach_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::AttachDiskOutput>(
         cds_ebs_v1::examples::ATTACH_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn extend_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::ExtendDiskOutput>(
         cds_ebs_v1::examples::EXTEND_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn describe_disk_quota_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeDiskQuotaOutput>(
         cds_ebs_v1::examples::DESCRIBE_DISK_QUOTA_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn describe_disk_list_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeDiskListOutput>(
         cds_ebs_v1::examples::DESCRIBE_DISK_LIST_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn describe_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeDiskOutput>(
         cds_ebs_v1::examples::DESCRIBE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn describe_ecs_attach_disks_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeEcsAttachDisksOutput>(
         cds_ebs_v1::examples::DESCRIBE_ECS_ATTACH_DISKS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn describe_event_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeEventOutput>(
         cds_ebs_v1::examples::DESCRIBE_EVENT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn describe_snapshot_list_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeSnapshotListOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_LIST_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn describe_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeSnapshotOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn describe_snapshot_chain_list_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeSnapshotChainListOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_CHAIN_LIST_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn describe_snapshot_chain_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeSnapshotChainOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_CHAIN_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,6 +124,7 @@ fn create_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::CreateSnapshotOutput>(
         cds_ebs_v1::examples::CREATE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -115,6 +132,7 @@ fn rollback_disk_by_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::RollbackDiskBySnapshotOutput>(
         cds_ebs_v1::examples::ROLLBACK_DISK_BY_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -122,6 +140,7 @@ fn rename_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::RenameSnapshotOutput>(
         cds_ebs_v1::examples::RENAME_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -129,6 +148,7 @@ fn delete_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DeleteSnapshotOutput>(
         cds_ebs_v1::examples::DELETE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -136,6 +156,7 @@ fn describe_snapshot_quota_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::DescribeSnapshotQuotaOutput>(
         cds_ebs_v1::examples::DESCRIBE_SNAPSHOT_QUOTA_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -143,6 +164,7 @@ fn create_image_by_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::CreateImageBySnapshotOutput>(
         cds_ebs_v1::examples::CREATE_IMAGE_BY_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -150,5 +172,6 @@ fn copy_snapshot_cross_az_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ebs_v1::CopySnapshotCrossAZOutput>(
         cds_ebs_v1::examples::COPY_SNAPSHOT_CROSS_AZ_1,
         ENVELOPE,
+        DATA,
     );
 }

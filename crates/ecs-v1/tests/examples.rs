@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Msg", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn describe_regions_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeRegionsOutput>(
         cds_ecs_v1::examples::DESCRIBE_REGIONS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn describe_ecs_family_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeEcsFamilyInfoOutput>(
         cds_ecs_v1::examples::DESCRIBE_ECS_FAMILY_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn describe_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribePriceOutput>(
         cds_ecs_v1::examples::DESCRIBE_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn describe_event_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeEventOutput>(
         cds_ecs_v1::examples::DESCRIBE_EVENT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn describe_account_subject_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeAccountSubjectOutput>(
         cds_ecs_v1::examples::DESCRIBE_ACCOUNT_SUBJECT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn describe_images_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeImagesOutput>(
         cds_ecs_v1::examples::DESCRIBE_IMAGES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn create_image_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::CreateImageOutput>(
         cds_ecs_v1::examples::CREATE_IMAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn delete_image_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DeleteImageOutput>(
         cds_ecs_v1::examples::DELETE_IMAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn sync_image_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::SyncImageOutput>(
         cds_ecs_v1::examples::SYNC_IMAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn describe_instance_list_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeInstanceListOutput>(
         cds_ecs_v1::examples::DESCRIBE_INSTANCE_LIST_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn describe_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeInstanceOutput>(
         cds_ecs_v1::examples::DESCRIBE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn describe_instance_status_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeInstanceStatusOutput>(
         cds_ecs_v1::examples::DESCRIBE_INSTANCE_STATUS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn describe_instance_monitor_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DescribeInstanceMonitorOutput>(
         cds_ecs_v1::examples::DESCRIBE_INSTANCE_MONITOR_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn create_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::CreateInstanceOutput>(
         cds_ecs_v1::examples::CREATE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,6 +124,7 @@ fn operate_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::OperateInstanceOutput>(
         cds_ecs_v1::examples::OPERATE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -115,6 +132,7 @@ fn delete_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::DeleteInstanceOutput>(
         cds_ecs_v1::examples::DELETE_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -122,6 +140,7 @@ fn modify_instance_password_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::ModifyInstancePasswordOutput>(
         cds_ecs_v1::examples::MODIFY_INSTANCE_PASSWORD_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -129,5 +148,6 @@ fn modify_instance_name_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_ecs_v1::ModifyInstanceNameOutput>(
         cds_ecs_v1::examples::MODIFY_INSTANCE_NAME_1,
         ENVELOPE,
+        DATA,
     );
 }

@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn query_sub_accounts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QuerySubAccountsOutput>(
         cds_gcw::examples::QUERY_SUB_ACCOUNTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn query_sub_accounts_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QuerySubAccountsOutput>(
         cds_gcw::examples::QUERY_SUB_ACCOUNTS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn create_sub_account_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::CreateSubAccountOutput>(
         cds_gcw::examples::CREATE_SUB_ACCOUNT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn create_sub_accounts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::CreateSubAccountsOutput>(
         cds_gcw::examples::CREATE_SUB_ACCOUNTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn change_sub_account_name_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::ChangeSubAccountNameOutput>(
         cds_gcw::examples::CHANGE_SUB_ACCOUNT_NAME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn change_sub_account_remark_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::ChangeSubAccountRemarkOutput>(
         cds_gcw::examples::CHANGE_SUB_ACCOUNT_REMARK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn change_account_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::ChangeAccountOutput>(
         cds_gcw::examples::CHANGE_ACCOUNT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn unbind_accounts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::UnbindAccountsOutput>(
         cds_gcw::examples::UNBIND_ACCOUNTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn unbind_accounts_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::UnbindAccountsOutput>(
         cds_gcw::examples::UNBIND_ACCOUNTS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn bind_accounts_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::BindAccountsOutput>(
         cds_gcw::examples::BIND_ACCOUNTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn bind_accounts_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::BindAccountsOutput>(
         cds_gcw::examples::BIND_ACCOUNTS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn query_sites_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QuerySitesOutput>(
         cds_gcw::examples::QUERY_SITES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn query_products_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryProductsOutput>(
         cds_gcw::examples::QUERY_PRODUCTS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn query_products_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryProductsOutput>(
         cds_gcw::examples::QUERY_PRODUCTS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,6 +124,7 @@ fn query_images_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryImagesOutput>(
         cds_gcw::examples::QUERY_IMAGES_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -115,6 +132,7 @@ fn create_default_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::CreateDefaultNetOutput>(
         cds_gcw::examples::CREATE_DEFAULT_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -122,6 +140,7 @@ fn supply_default_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::SupplyDefaultNetOutput>(
         cds_gcw::examples::SUPPLY_DEFAULT_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -129,6 +148,7 @@ fn get_default_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::GetDefaultNetOutput>(
         cds_gcw::examples::GET_DEFAULT_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -136,6 +156,7 @@ fn get_custom_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::GetCustomNetOutput>(
         cds_gcw::examples::GET_CUSTOM_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -143,6 +164,7 @@ fn get_line_billing_scheme_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::GetLineBillingSchemeOutput>(
         cds_gcw::examples::GET_LINE_BILLING_SCHEME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -150,6 +172,7 @@ fn get_eip_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::GetEipPriceOutput>(
         cds_gcw::examples::GET_EIP_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -157,6 +180,7 @@ fn config_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::ConfigNetOutput>(
         cds_gcw::examples::CONFIG_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -164,6 +188,7 @@ fn query_vm_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryVmPriceOutput>(
         cds_gcw::examples::QUERY_VM_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -171,6 +196,7 @@ fn query_vm_price_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryVmPriceOutput>(
         cds_gcw::examples::QUERY_VM_PRICE_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -178,6 +204,7 @@ fn update_order_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::UpdateOrderOutput>(
         cds_gcw::examples::UPDATE_ORDER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -185,6 +212,7 @@ fn renewal_order_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::RenewalOrderOutput>(
         cds_gcw::examples::RENEWAL_ORDER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -192,6 +220,7 @@ fn query_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryTaskOutput>(
         cds_gcw::examples::QUERY_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -199,6 +228,7 @@ fn query_vms_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryVmsOutput>(
         cds_gcw::examples::QUERY_VMS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -206,6 +236,7 @@ fn query_vm_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryVmOutput>(
         cds_gcw::examples::QUERY_VM_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -213,6 +244,7 @@ fn query_expire_vms_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryExpireVmsOutput>(
         cds_gcw::examples::QUERY_EXPIRE_VMS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -220,6 +252,7 @@ fn query_expire_vms_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::QueryExpireVmsOutput>(
         cds_gcw::examples::QUERY_EXPIRE_VMS_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -227,6 +260,7 @@ fn create_vm_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::CreateVmOutput>(
         cds_gcw::examples::CREATE_VM_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -234,6 +268,7 @@ fn operate_vm_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::OperateVmOutput>(
         cds_gcw::examples::OPERATE_VM_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -241,6 +276,7 @@ fn rebuild_vm_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::RebuildVmOutput>(
         cds_gcw::examples::REBUILD_VM_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -248,6 +284,7 @@ fn delete_vm_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::DeleteVmOutput>(
         cds_gcw::examples::DELETE_VM_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -255,6 +292,7 @@ fn change_vm_name_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::ChangeVmNameOutput>(
         cds_gcw::examples::CHANGE_VM_NAME_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -262,5 +300,6 @@ fn update_vm_labels_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gcw::UpdateVmLabelsOutput>(
         cds_gcw::examples::UPDATE_VM_LABELS_1,
         ENVELOPE,
+        DATA,
     );
 }

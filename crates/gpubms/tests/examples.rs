@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn describe_gpu_regions_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DescribeGpuRegionsOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_REGIONS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn describe_gpu_goods_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DescribeGpuGoodsOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_GOODS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn describe_gpu_goods_price_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DescribeGpuGoodsPriceOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_GOODS_PRICE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn describe_gpu_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DescribeGpuOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn describe_gpu_detail_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DescribeGpuDetailOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_DETAIL_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn describe_gpu_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DescribeGpuTaskOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn reinstall_gpu_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::ReinstallGpuOutput>(
         cds_gpubms::examples::REINSTALL_GPU_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn describe_gpu_image_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DescribeGpuImageOutput>(
         cds_gpubms::examples::DESCRIBE_GPU_IMAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn create_gpu_instance_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::CreateGpuInstanceOutput>(
         cds_gpubms::examples::CREATE_GPU_INSTANCE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn operate_gpu_power_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::OperateGpuPowerOutput>(
         cds_gpubms::examples::OPERATE_GPU_POWER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,5 +92,6 @@ fn delete_gpu_instances_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_gpubms::DeleteGpuInstancesOutput>(
         cds_gpubms::examples::DELETE_GPU_INSTANCES_1,
         ENVELOPE,
+        DATA,
     );
 }

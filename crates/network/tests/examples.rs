@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn get_wan_alarm_receiver_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::GetWanAlarmReceiverOutput>(
         cds_network::examples::GET_WAN_ALARM_RECEIVER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn update_wan_alarm_receiver_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::UpdateWanAlarmReceiverOutput>(
         cds_network::examples::UPDATE_WAN_ALARM_RECEIVER_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn describe_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribeTaskOutput>(
         cds_network::examples::DESCRIBE_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn describe_gpn_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribeGPNOutput>(
         cds_network::examples::DESCRIBE_GPN_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn add_access_point_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::AddAccessPointOutput>(
         cds_network::examples::ADD_ACCESS_POINT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn delete_access_point_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DeleteAccessPointOutput>(
         cds_network::examples::DELETE_ACCESS_POINT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn describe_access_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribeAccessInfoOutput>(
         cds_network::examples::DESCRIBE_ACCESS_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn create_gpn_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::CreateGPNOutput>(
         cds_network::examples::CREATE_GPN_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn delete_gpn_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DeleteGpnOutput>(
         cds_network::examples::DELETE_GPN_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn describe_public_ip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribePublicIpOutput>(
         cds_network::examples::DESCRIBE_PUBLIC_IP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn describe_private_ip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribePrivateIpOutput>(
         cds_network::examples::DESCRIBE_PRIVATE_IP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn describe_vdc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribeVdcOutput>(
         cds_network::examples::DESCRIBE_VDC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn create_vdc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::CreateVdcOutput>(
         cds_network::examples::CREATE_VDC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn delete_vdc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DeleteVdcOutput>(
         cds_network::examples::DELETE_VDC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,6 +124,7 @@ fn create_public_network_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::CreatePublicNetworkOutput>(
         cds_network::examples::CREATE_PUBLIC_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -115,6 +132,7 @@ fn create_private_network_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::CreatePrivateNetworkOutput>(
         cds_network::examples::CREATE_PRIVATE_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -122,6 +140,7 @@ fn modify_public_network_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::ModifyPublicNetworkOutput>(
         cds_network::examples::MODIFY_PUBLIC_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -129,6 +148,7 @@ fn add_public_ip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::AddPublicIpOutput>(
         cds_network::examples::ADD_PUBLIC_IP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -136,6 +156,7 @@ fn delete_public_ip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DeletePublicIpOutput>(
         cds_network::examples::DELETE_PUBLIC_IP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -143,6 +164,7 @@ fn delete_public_network_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DeletePublicNetworkOutput>(
         cds_network::examples::DELETE_PUBLIC_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -150,6 +172,7 @@ fn delete_private_network_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DeletePrivateNetworkOutput>(
         cds_network::examples::DELETE_PRIVATE_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -157,6 +180,7 @@ fn renew_public_network_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::RenewPublicNetworkOutput>(
         cds_network::examples::RENEW_PUBLIC_NETWORK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -164,6 +188,7 @@ fn describe_bandwidth_traffic_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribeBandwidthTrafficOutput>(
         cds_network::examples::DESCRIBE_BANDWIDTH_TRAFFIC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -171,5 +196,6 @@ fn modify_vdc_name_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::ModifyVdcNameOutput>(
         cds_network::examples::MODIFY_VDC_NAME_1,
         ENVELOPE,
+        DATA,
     );
 }

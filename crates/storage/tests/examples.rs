@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn create_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::CreateDiskOutput>(
         cds_storage::examples::CREATE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn attach_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::AttachDiskOutput>(
         cds_storage::examples::ATTACH_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn detach_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::DetachDiskOutput>(
         cds_storage::examples::DETACH_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn delete_disk_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::DeleteDiskOutput>(
         cds_storage::examples::DELETE_DISK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn describe_disks_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::DescribeDisksOutput>(
         cds_storage::examples::DESCRIBE_DISKS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn describe_disk_usage_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::DescribeDiskUsageOutput>(
         cds_storage::examples::DESCRIBE_DISK_USAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn describe_pool_usage_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::DescribePoolUsageOutput>(
         cds_storage::examples::DESCRIBE_POOL_USAGE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn change_iops_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::ChangeIopsOutput>(
         cds_storage::examples::CHANGE_IOPS_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn change_bandwidth_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::ChangeBandwidthOutput>(
         cds_storage::examples::CHANGE_BANDWIDTH_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn expansion_size_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::ExpansionSizeOutput>(
         cds_storage::examples::EXPANSION_SIZE_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn create_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::CreateSnapshotOutput>(
         cds_storage::examples::CREATE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn clone_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::CloneSnapshotOutput>(
         cds_storage::examples::CLONE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn delete_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::DeleteSnapshotOutput>(
         cds_storage::examples::DELETE_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn rollback_snapshot_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::RollbackSnapshotOutput>(
         cds_storage::examples::ROLLBACK_SNAPSHOT_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,5 +124,6 @@ fn describe_goods_id_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_storage::DescribeGoodsIdOutput>(
         cds_storage::examples::DESCRIBE_GOODS_ID_1,
         ENVELOPE,
+        DATA,
     );
 }

@@ -5,11 +5,14 @@
 //! field of the example is captured by the type (nothing documented is dropped).
 /// Envelope fields, which the output types leave to `cds-core`.
 const ENVELOPE: &[&str] = &["Code", "Message", "RequestId"];
+/// The payload field (a bare-array example is the payload).
+const DATA: &str = "Data";
 #[test]
 fn describe_bandwidth_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeBandwidthOutput>(
         cds_vpc::examples::DESCRIBE_BANDWIDTH_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -17,6 +20,7 @@ fn create_bandwidth_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::CreateBandwidthOutput>(
         cds_vpc::examples::CREATE_BANDWIDTH_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -24,6 +28,7 @@ fn update_bandwidth_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::UpdateBandwidthOutput>(
         cds_vpc::examples::UPDATE_BANDWIDTH_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -31,6 +36,7 @@ fn delete_bandwidth_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DeleteBandwidthOutput>(
         cds_vpc::examples::DELETE_BANDWIDTH_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -38,6 +44,7 @@ fn bandwidth_add_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::BandwidthAddEIPOutput>(
         cds_vpc::examples::BANDWIDTH_ADD_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -45,6 +52,7 @@ fn bandwidth_remove_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::BandwidthRemoveEIPOutput>(
         cds_vpc::examples::BANDWIDTH_REMOVE_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -52,6 +60,7 @@ fn describe_task_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeTaskOutput>(
         cds_vpc::examples::DESCRIBE_TASK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -59,6 +68,7 @@ fn describe_task_example_2_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeTaskOutput>(
         cds_vpc::examples::DESCRIBE_TASK_2,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -66,6 +76,7 @@ fn describe_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeEIPOutput>(
         cds_vpc::examples::DESCRIBE_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -73,6 +84,7 @@ fn create_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::CreateEIPOutput>(
         cds_vpc::examples::CREATE_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -80,6 +92,7 @@ fn update_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::UpdateEIPOutput>(
         cds_vpc::examples::UPDATE_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -87,6 +100,7 @@ fn delete_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DeleteEIPOutput>(
         cds_vpc::examples::DELETE_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -94,6 +108,7 @@ fn bind_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::BindEIPOutput>(
         cds_vpc::examples::BIND_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -101,6 +116,7 @@ fn unbind_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::UnbindEIPOutput>(
         cds_vpc::examples::UNBIND_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -108,6 +124,7 @@ fn net_eip_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::NetEIPInfoOutput>(
         cds_vpc::examples::NET_EIP_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -115,6 +132,7 @@ fn reserve_ip_and_bind_eip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::ReserveIPAndBindEIPOutput>(
         cds_vpc::examples::RESERVE_IP_AND_BIND_EIP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -122,6 +140,7 @@ fn describe_virtual_gate_way_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeVirtualGateWayOutput>(
         cds_vpc::examples::DESCRIBE_VIRTUAL_GATE_WAY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -129,6 +148,7 @@ fn create_virtual_gate_way_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::CreateVirtualGateWayOutput>(
         cds_vpc::examples::CREATE_VIRTUAL_GATE_WAY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -136,6 +156,7 @@ fn delete_virtual_gate_way_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DeleteVirtualGateWayOutput>(
         cds_vpc::examples::DELETE_VIRTUAL_GATE_WAY_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -143,6 +164,7 @@ fn describe_sub_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeSubNetOutput>(
         cds_vpc::examples::DESCRIBE_SUB_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -150,6 +172,7 @@ fn create_sub_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::CreateSubNetOutput>(
         cds_vpc::examples::CREATE_SUB_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -157,6 +180,7 @@ fn delete_sub_net_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DeleteSubNetOutput>(
         cds_vpc::examples::DELETE_SUB_NET_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -164,6 +188,7 @@ fn describe_ip_info_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeIPInfoOutput>(
         cds_vpc::examples::DESCRIBE_IP_INFO_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -171,6 +196,7 @@ fn describe_subnet_ip_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeSubnetIpOutput>(
         cds_vpc::examples::DESCRIBE_SUBNET_IP_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -178,6 +204,7 @@ fn create_vlink_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::CreateVLINKOutput>(
         cds_vpc::examples::CREATE_VLINK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -185,6 +212,7 @@ fn delete_vlink_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DeleteVLINKOutput>(
         cds_vpc::examples::DELETE_VLINK_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -192,6 +220,7 @@ fn vlink_add_vm_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::VLINKAddVMOutput>(
         cds_vpc::examples::VLINK_ADD_VM_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -199,6 +228,7 @@ fn vlink_delete_vm_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::VLINKDeleteVMOutput>(
         cds_vpc::examples::VLINK_DELETE_VM_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -206,6 +236,7 @@ fn describe_vpc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DescribeVPCOutput>(
         cds_vpc::examples::DESCRIBE_VPC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -213,6 +244,7 @@ fn create_vpc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::CreateVPCOutput>(
         cds_vpc::examples::CREATE_VPC_1,
         ENVELOPE,
+        DATA,
     );
 }
 #[test]
@@ -220,5 +252,6 @@ fn delete_vpc_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_vpc::DeleteVPCOutput>(
         cds_vpc::examples::DELETE_VPC_1,
         ENVELOPE,
+        DATA,
     );
 }
