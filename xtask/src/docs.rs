@@ -50,7 +50,13 @@ pub fn attrs(paragraphs: &[String]) -> TokenStream {
             lines.push(format!(" {l}"));
         }
     }
-    let lines = lines.into_iter().map(|l| if l.trim().is_empty() { String::new() } else { l });
+    let lines = lines.into_iter().map(|l| {
+        if l.trim().is_empty() {
+            String::new()
+        } else {
+            l
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 

@@ -12,7 +12,15 @@ use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
 /// Builder methods that a parameter setter must not shadow.
-const RESERVED: &[&str] = &["new", "input", "send", "send_with_response", "send_and_wait", "into_items", "with_input"];
+const RESERVED: &[&str] = &[
+    "new",
+    "input",
+    "send",
+    "send_with_response",
+    "send_and_wait",
+    "into_items",
+    "with_input",
+];
 
 /// Name of the static describing an operation in `meta`.
 pub fn meta_ident(op: &str) -> proc_macro2::Ident {
@@ -27,7 +35,13 @@ pub fn group_module(line: &Line, group: &Group) -> TokenStream {
     for (name, def) in &group.types {
         let id = format_ident!("{}", name);
         let doc = docs::doc(&def.doc, &def.notes);
-        items.push(gen_struct(&id, doc, &struct_fields(&def.fields), &enums, true));
+        items.push(gen_struct(
+            &id,
+            doc,
+            &struct_fields(&def.fields),
+            &enums,
+            true,
+        ));
     }
     for (name, def) in &group.enums {
         items.push(gen_enum(name, def));
@@ -42,7 +56,12 @@ pub fn group_module(line: &Line, group: &Group) -> TokenStream {
     }
 }
 
-fn operation(line: &Line, op: &Operation, types: &BTreeMap<&str, &TypeDef>, enums: &BTreeMap<&str, &EnumDef>) -> TokenStream {
+fn operation(
+    line: &Line,
+    op: &Operation,
+    types: &BTreeMap<&str, &TypeDef>,
+    enums: &BTreeMap<&str, &EnumDef>,
+) -> TokenStream {
     let input = format_ident!("{}Input", op.name);
     let output = format_ident!("{}Output", op.name);
     let request = format_ident!("{}Request", op.name);
@@ -50,25 +69,44 @@ fn operation(line: &Line, op: &Operation, types: &BTreeMap<&str, &TypeDef>, enum
     let meta = meta_ident(&op.name);
     let params = struct_fields(&op.params);
 
-    let input_doc = docs::attrs(&[format!("Input of [`{}`](crate::Client::{}).", op.name, names::snake(&op.name))]);
+    let input_doc = docs::attrs(&[format!(
+        "Input of [`{}`](crate::Client::{}).",
+        op.name,
+        names::snake(&op.name)
+    )]);
     let input_struct = gen_struct(&input, input_doc, &params, enums, false);
     let output_doc = docs::attrs(&[format!(
         "Output of [`{}`](crate::Client::{}): the response body (envelope fields excluded unless documented).",
         op.name,
         names::snake(&op.name)
     )]);
-    let output_struct = gen_struct(&output, output_doc, &struct_fields(&op.response), enums, true);
+    let output_struct = gen_struct(
+        &output,
+        output_doc,
+        &struct_fields(&op.response),
+        enums,
+        true,
+    );
 
     let setters = params.iter().map(|p| {
         let field = ident(&p.rust);
-        let setter = if RESERVED.contains(&p.rust.as_str()) { format_ident!("set_{}", p.rust) } else { ident(&p.rust) };
+        let setter = if RESERVED.contains(&p.rust.as_str()) {
+            format_ident!("set_{}", p.rust)
+        } else {
+            ident(&p.rust)
+        };
         let ty = rust_type(&p.ty);
         let location = match p.field.location.as_deref() {
             Some("body_root") => "the whole JSON body",
             Some(other) => other,
             None => "query",
         };
-        let mut extra = vec![format!("Sets `{}` ({}{}).", p.field.name, location, if p.field.required { ", required" } else { "" })];
+        let mut extra = vec![format!(
+            "Sets `{}` ({}{}).",
+            p.field.name,
+            location,
+            if p.field.required { ", required" } else { "" }
+        )];
         if let TypeRef::Named(n) = &p.ty {
             if enums.contains_key(n.as_str()) {
                 extra.push(format!("Takes a [`{n}`] or its wire text."));
@@ -126,18 +164,38 @@ fn operation(line: &Line, op: &Operation, types: &BTreeMap<&str, &TypeDef>, enum
         docs::escape(&op.source.heading),
         op.source.line
     )];
-    extra.push(if op.read { "Read-only: retried on transient failures.".into() } else { "Changes state: retried only when the request certainly never reached the server.".into() });
+    extra.push(if op.read {
+        "Read-only: retried on transient failures.".into()
+    } else {
+        "Changes state: retried only when the request certainly never reached the server.".into()
+    });
     if !op.errors.is_empty() {
         let mut table = String::from("Documented errors:\n");
         for e in &op.errors {
             let http = e.http.as_ref().map(yaml_text).unwrap_or_default();
-            let text = if e.doc.en.is_empty() { e.doc.zh.clone() } else { format!("{} ({})", e.doc.en, e.doc.zh) };
-            table.push_str(&format!("- `{}` {}: {}\n", yaml_text(&e.code).replace('`', "'"), if http.is_empty() { String::new() } else { format!("(HTTP {http})") }, docs::escape(&text).replace('\n', " ")));
+            let text = if e.doc.en.is_empty() {
+                e.doc.zh.clone()
+            } else {
+                format!("{} ({})", e.doc.en, e.doc.zh)
+            };
+            table.push_str(&format!(
+                "- `{}` {}: {}\n",
+                yaml_text(&e.code).replace('`', "'"),
+                if http.is_empty() {
+                    String::new()
+                } else {
+                    format!("(HTTP {http})")
+                },
+                docs::escape(&text).replace('\n', " ")
+            ));
         }
         extra.push(table.trim_end().to_string());
     }
     let op_doc = docs::attrs(&docs::paragraphs(&op.doc, &op.notes, &extra));
-    let request_doc = format!("Request builder of `{}`: set parameters, then `.send().await`.", op.name);
+    let request_doc = format!(
+        "Request builder of `{}`: set parameters, then `.send().await`.",
+        op.name
+    );
     let name = &op.name;
     quote! {
         #input_struct
@@ -186,13 +244,25 @@ fn operation(line: &Line, op: &Operation, types: &BTreeMap<&str, &TypeDef>, enum
 }
 
 /// The element type of the array a pagination pointer designates, walking the response types.
-pub fn resolve_pointer(op: &Operation, pointer: &str, types: &BTreeMap<&str, &TypeDef>) -> Option<TypeRef> {
+pub fn resolve_pointer(
+    op: &Operation,
+    pointer: &str,
+    types: &BTreeMap<&str, &TypeDef>,
+) -> Option<TypeRef> {
     let mut segments = pointer.trim_start_matches('/').split('/');
     let first = segments.next()?;
     let mut current = TypeRef::parse(&op.response.iter().find(|f| f.name == first)?.ty).ok()?;
     for seg in segments {
         current = match current {
-            TypeRef::Named(n) => TypeRef::parse(&types.get(n.as_str())?.fields.iter().find(|f| f.name == seg)?.ty).ok()?,
+            TypeRef::Named(n) => TypeRef::parse(
+                &types
+                    .get(n.as_str())?
+                    .fields
+                    .iter()
+                    .find(|f| f.name == seg)?
+                    .ty,
+            )
+            .ok()?,
             TypeRef::List(inner) if seg.parse::<usize>().is_ok() => *inner,
             _ => return None,
         };

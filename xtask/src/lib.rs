@@ -52,14 +52,20 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
     let mut dirs: Vec<PathBuf> = dirs
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
-        .filter(|p| only.is_empty() || p.file_name().is_some_and(|n| only.iter().any(|o| n == o.as_str())))
+        .filter(|p| {
+            only.is_empty()
+                || p.file_name()
+                    .is_some_and(|n| only.iter().any(|o| n == o.as_str()))
+        })
         .collect();
     dirs.sort();
     for dir in dirs {
-        match spec::Line::load(&dir).map_err(|e| e.into_iter().map(|e| e.to_string()).collect()).and_then(|line| {
-            let name = line.name.clone();
-            generate_line(&line).map(|f| (name, f))
-        }) {
+        match spec::Line::load(&dir)
+            .map_err(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .and_then(|line| {
+                let name = line.name.clone();
+                generate_line(&line).map(|f| (name, f))
+            }) {
             Ok((name, f)) => {
                 files.extend(f);
                 good.push(name);
@@ -112,10 +118,18 @@ fn rustfmt(source: &str) -> Result<String, String> {
     let mut stdin = child.stdin.take().ok_or("rustfmt has no stdin")?;
     let input = source.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| format!("rustfmt failed: {e}"))?;
-    writer.join().map_err(|_| "rustfmt writer panicked")?.map_err(|e| format!("writing to rustfmt: {e}"))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt failed: {e}"))?;
+    writer
+        .join()
+        .map_err(|_| "rustfmt writer panicked")?
+        .map_err(|e| format!("writing to rustfmt: {e}"))?;
     if !output.status.success() {
-        return Err(format!("rustfmt failed: {}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!(
+            "rustfmt failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     String::from_utf8(output.stdout).map_err(|e| format!("rustfmt output is not UTF-8: {e}"))
 }
@@ -128,7 +142,11 @@ pub fn stale_files(root: &Path, files: &Files, only: &[String]) -> Vec<PathBuf> 
     };
     let mut stack: Vec<PathBuf> = crates
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| only.is_empty() || p.file_name().is_some_and(|n| only.iter().any(|o| n == o.as_str())))
+        .filter(|p| {
+            only.is_empty()
+                || p.file_name()
+                    .is_some_and(|n| only.iter().any(|o| n == o.as_str()))
+        })
         .collect();
     while let Some(p) = stack.pop() {
         if p.is_dir() {
@@ -140,11 +158,15 @@ pub fn stale_files(root: &Path, files: &Files, only: &[String]) -> Vec<PathBuf> 
             }
             continue;
         }
-        let Ok(rel) = p.strip_prefix(root) else { continue };
+        let Ok(rel) = p.strip_prefix(root) else {
+            continue;
+        };
         if files.contains_key(rel) {
             continue;
         }
-        let head = std::fs::read_to_string(&p).ok().map(|t| t.lines().next().unwrap_or("").to_string());
+        let head = std::fs::read_to_string(&p)
+            .ok()
+            .map(|t| t.lines().next().unwrap_or("").to_string());
         if head.is_some_and(|h| h.contains(GENERATED_MARKER)) {
             stale.push(rel.to_path_buf());
         }

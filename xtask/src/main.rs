@@ -42,16 +42,25 @@ fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
         eprintln!("error: {e}");
     }
     if !errors.is_empty() {
-        eprintln!("{} spec error(s); lines with errors were not generated", errors.len());
+        eprintln!(
+            "{} spec error(s); lines with errors were not generated",
+            errors.len()
+        );
         if check || good.is_empty() {
             return ExitCode::FAILURE;
         }
     }
-    let scope = if errors.is_empty() { only.to_vec() } else { good.clone() };
+    let scope = if errors.is_empty() {
+        only.to_vec()
+    } else {
+        good.clone()
+    };
     let stale = xtask::stale_files(root, &files, &scope);
     let changed: Vec<&PathBuf> = files
         .iter()
-        .filter(|(path, text)| std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text.as_str()))
+        .filter(|(path, text)| {
+            std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text.as_str())
+        })
         .map(|(path, _)| path)
         .collect();
     if check {
@@ -62,7 +71,11 @@ fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
             eprintln!("stale: {}", p.display());
         }
         if changed.is_empty() && stale.is_empty() {
-            println!("codegen --check: {} files up to date ({:.1?})", files.len(), started.elapsed());
+            println!(
+                "codegen --check: {} files up to date ({:.1?})",
+                files.len(),
+                started.elapsed()
+            );
             return ExitCode::SUCCESS;
         }
         eprintln!("generated code is out of date: run `cargo xtask codegen`");

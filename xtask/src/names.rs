@@ -3,10 +3,11 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
+    "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Identifiers that cannot be raw identifiers.
@@ -16,7 +17,13 @@ const UNRAWABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
 fn sanitize(s: &str) -> String {
     let out: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if out.chars().all(|c| c == '_') {
         "field".to_string()
@@ -95,6 +102,9 @@ mod tests {
         assert_eq!(snake("self"), "self_");
         assert_eq!(pascal("creating_image"), "CreatingImage");
         assert_eq!(pascal("1.0"), "V10");
-        assert_eq!(dedupe(vec!["a".into(), "a".into(), "b".into()]), vec!["a", "a_2", "b"]);
+        assert_eq!(
+            dedupe(vec!["a".into(), "a".into(), "b".into()]),
+            vec!["a", "a_2", "b"]
+        );
     }
 }

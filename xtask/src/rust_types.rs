@@ -66,7 +66,10 @@ pub fn serde_attrs(field: &Field, t: &TypeRef, enums: &BTreeMap<&str, &EnumDef>)
 /// Whether a field's name says it holds a secret (its value is redacted in `Debug`).
 pub fn is_sensitive(wire: &str) -> bool {
     let l = wire.to_ascii_lowercase();
-    ["password", "passwd", "secret", "token", "pwd"].iter().any(|s| l.contains(s)) && !l.contains("expire")
+    ["password", "passwd", "secret", "token", "pwd"]
+        .iter()
+        .any(|s| l.contains(s))
+        && !l.contains("expire")
 }
 
 /// One field of a generated struct.
@@ -115,7 +118,10 @@ pub fn gen_struct(
         }
         if f.field.flatten {
             extra.pop();
-            extra.push(format!("Flattened: these fields sit at this level of the body (`{}` is not a wire name).", f.field.name));
+            extra.push(format!(
+                "Flattened: these fields sit at this level of the body (`{}` is not a wire name).",
+                f.field.name
+            ));
             let fdoc = docs::attrs(&docs::paragraphs(&f.field.doc, &f.field.notes, &extra));
             return quote! { #fdoc #[serde(flatten)] pub #id: #ty, };
         }
@@ -123,7 +129,11 @@ pub fn gen_struct(
         quote! { #fdoc #serde pub #id: Option<#ty>, }
     });
     let derive_debug = if sensitive { quote!() } else { quote!(Debug,) };
-    let derive_de = if deserialize { quote!(serde::Deserialize,) } else { quote!() };
+    let derive_de = if deserialize {
+        quote!(serde::Deserialize,)
+    } else {
+        quote!()
+    };
     let debug_impl = if sensitive {
         let name_str = name.to_string();
         let entries = fields.iter().map(|f| {
@@ -162,11 +172,21 @@ pub fn gen_enum(name: &str, def: &EnumDef) -> TokenStream {
     let variants = names::dedupe(values.iter().map(|v| names::pascal(v)).collect());
     let variants: Vec<String> = variants
         .into_iter()
-        .map(|v| if v == "Unknown" { "Unknown_".to_string() } else { v })
+        .map(|v| {
+            if v == "Unknown" {
+                "Unknown_".to_string()
+            } else {
+                v
+            }
+        })
         .collect();
     let var_ids: Vec<Ident> = variants.iter().map(|v| format_ident!("{}", v)).collect();
     let var_docs = def.values.iter().zip(&values).map(|(v, text)| {
-        docs::attrs(&docs::paragraphs(&v.doc, &[], &[format!("Wire value: `{}`.", text.replace('`', "'"))]))
+        docs::attrs(&docs::paragraphs(
+            &v.doc,
+            &[],
+            &[format!("Wire value: `{}`.", text.replace('`', "'"))],
+        ))
     });
     quote! {
         #doc
@@ -227,6 +247,9 @@ pub fn yaml_text(v: &serde_yaml::Value) -> String {
         serde_yaml::Value::Number(n) => n.to_string(),
         serde_yaml::Value::Bool(b) => b.to_string(),
         serde_yaml::Value::Null => String::new(),
-        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }

@@ -437,29 +437,67 @@ impl Line {
         let product_file = dir.join("product.yaml");
         let p = &self.product;
         if p.product != self.name {
-            errors.push(err(&product_file, None, Some("product"), format!("{:?} differs from the folder name {:?}", p.product, self.name)));
+            errors.push(err(
+                &product_file,
+                None,
+                Some("product"),
+                format!(
+                    "{:?} differs from the folder name {:?}",
+                    p.product, self.name
+                ),
+            ));
         }
         if !matches!(p.protocol.as_str(), "rpc" | "rest") {
-            errors.push(err(&product_file, None, Some("protocol"), format!("unknown protocol {:?}", p.protocol)));
+            errors.push(err(
+                &product_file,
+                None,
+                Some("protocol"),
+                format!("unknown protocol {:?}", p.protocol),
+            ));
         }
         if !matches!(p.auth.as_str(), "hmac-sha1" | "bearer" | "pluggable") {
-            errors.push(err(&product_file, None, Some("auth"), format!("unknown auth {:?}", p.auth)));
+            errors.push(err(
+                &product_file,
+                None,
+                Some("auth"),
+                format!("unknown auth {:?}", p.auth),
+            ));
         }
         if !matches!(p.host.as_str(), "cdsapi" | "api" | "endpoint") {
-            errors.push(err(&product_file, None, Some("host"), format!("unknown host {:?}", p.host)));
+            errors.push(err(
+                &product_file,
+                None,
+                Some("host"),
+                format!("unknown host {:?}", p.host),
+            ));
         }
         if p.protocol == "rpc" && p.version.is_none() {
-            errors.push(err(&product_file, None, Some("version"), "rpc lines need a version".into()));
+            errors.push(err(
+                &product_file,
+                None,
+                Some("version"),
+                "rpc lines need a version".into(),
+            ));
         }
         // Names: types and enums unique across the line.
         let mut type_names: BTreeMap<&str, &str> = BTreeMap::new();
         for (stem, g) in &self.groups {
             for name in g.types.keys().chain(g.enums.keys()) {
                 if let Some(other) = type_names.insert(name, stem) {
-                    errors.push(err(&dir.join(format!("{stem}.yaml")), Some(format!("type {name}")), None, format!("also defined in {other}.yaml")));
+                    errors.push(err(
+                        &dir.join(format!("{stem}.yaml")),
+                        Some(format!("type {name}")),
+                        None,
+                        format!("also defined in {other}.yaml"),
+                    ));
                 }
                 if !is_pascal(name) {
-                    errors.push(err(&dir.join(format!("{stem}.yaml")), Some(format!("type {name}")), None, "type names must be PascalCase ASCII".into()));
+                    errors.push(err(
+                        &dir.join(format!("{stem}.yaml")),
+                        Some(format!("type {name}")),
+                        None,
+                        "type names must be PascalCase ASCII".into(),
+                    ));
                 }
             }
         }
@@ -469,72 +507,160 @@ impl Line {
             let file = dir.join(format!("{stem}.yaml"));
             let item = Some(format!("operation {}", op.name));
             if let Some(other) = op_names.insert(&op.name, stem) {
-                errors.push(err(&file, item.clone(), None, format!("operation name also used in {other}.yaml")));
+                errors.push(err(
+                    &file,
+                    item.clone(),
+                    None,
+                    format!("operation name also used in {other}.yaml"),
+                ));
             }
             if !is_pascal(&op.name) {
-                errors.push(err(&file, item.clone(), Some("name"), "operation names must be PascalCase ASCII".into()));
+                errors.push(err(
+                    &file,
+                    item.clone(),
+                    Some("name"),
+                    "operation names must be PascalCase ASCII".into(),
+                ));
             }
-            if !matches!(op.method.as_str(), "GET" | "POST" | "PUT" | "DELETE" | "PATCH") {
-                errors.push(err(&file, item.clone(), Some("method"), format!("unknown method {:?}", op.method)));
+            if !matches!(
+                op.method.as_str(),
+                "GET" | "POST" | "PUT" | "DELETE" | "PATCH"
+            ) {
+                errors.push(err(
+                    &file,
+                    item.clone(),
+                    Some("method"),
+                    format!("unknown method {:?}", op.method),
+                ));
             }
             if let Some(h) = &op.host {
                 if !matches!(h.as_str(), "cdsapi" | "api" | "endpoint") {
-                    errors.push(err(&file, item.clone(), Some("host"), format!("unknown host {h:?}")));
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        Some("host"),
+                        format!("unknown host {h:?}"),
+                    ));
                 }
             }
             if op.doc.en.trim().is_empty() || op.doc.zh.trim().is_empty() {
-                errors.push(err(&file, item.clone(), Some("doc"), "needs both en and zh".into()));
+                errors.push(err(
+                    &file,
+                    item.clone(),
+                    Some("doc"),
+                    "needs both en and zh".into(),
+                ));
             }
             let path = op.path.clone().unwrap_or_else(|| p.path.clone());
             let mut seen = BTreeSet::new();
             for f in &op.params {
                 let field = Some(f.name.as_str());
                 if !seen.insert(f.name.as_str()) {
-                    errors.push(err(&file, item.clone(), field, "parameter listed twice".into()));
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        field,
+                        "parameter listed twice".into(),
+                    ));
                 }
                 match f.location.as_deref() {
                     Some("query" | "body" | "header") => {}
                     Some("body_root") => {
-                        if op.params.iter().filter(|f| f.location.as_deref() == Some("body_root")).count() > 1 {
-                            errors.push(err(&file, item.clone(), field, "at most one body_root parameter".into()));
+                        if op
+                            .params
+                            .iter()
+                            .filter(|f| f.location.as_deref() == Some("body_root"))
+                            .count()
+                            > 1
+                        {
+                            errors.push(err(
+                                &file,
+                                item.clone(),
+                                field,
+                                "at most one body_root parameter".into(),
+                            ));
                         }
                     }
                     Some("path") => {
                         if !path.contains(&format!("{{{}}}", f.name)) {
-                            errors.push(err(&file, item.clone(), field, format!("path parameter not in path {path:?}")));
+                            errors.push(err(
+                                &file,
+                                item.clone(),
+                                field,
+                                format!("path parameter not in path {path:?}"),
+                            ));
                         }
                     }
-                    other => errors.push(err(&file, item.clone(), field, format!("`in` must be query, body, body_root, path or header, not {other:?}"))),
+                    other => errors.push(err(
+                        &file,
+                        item.clone(),
+                        field,
+                        format!(
+                            "`in` must be query, body, body_root, path or header, not {other:?}"
+                        ),
+                    )),
                 }
                 check_type(&mut errors, &file, &item, f, &known);
             }
             let mut seen = BTreeSet::new();
             for f in &op.response {
-                if f.flatten && !matches!(TypeRef::parse(&f.ty), Ok(TypeRef::Named(ref n)) if known.contains(n.as_str())) {
-                    errors.push(err(&file, item.clone(), Some(&f.name), "only a named type can be flattened".into()));
+                if f.flatten
+                    && !matches!(TypeRef::parse(&f.ty), Ok(TypeRef::Named(ref n)) if known.contains(n.as_str()))
+                {
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        Some(&f.name),
+                        "only a named type can be flattened".into(),
+                    ));
                 }
                 if !seen.insert(f.name.as_str()) {
-                    errors.push(err(&file, item.clone(), Some(&f.name), "response field listed twice".into()));
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        Some(&f.name),
+                        "response field listed twice".into(),
+                    ));
                 }
                 check_type(&mut errors, &file, &item, f, &known);
             }
             for (i, ex) in op.examples.iter().enumerate() {
                 if let Err(e) = serde_json::from_str::<serde_json::Value>(ex) {
-                    errors.push(err(&file, item.clone(), Some(&format!("examples[{i}]")), format!("not JSON: {e}")));
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        Some(&format!("examples[{i}]")),
+                        format!("not JSON: {e}"),
+                    ));
                 }
             }
             if let Some(task) = &op.task {
                 if !p.waiters.iter().any(|w| w.name == task.waiter) {
-                    errors.push(err(&file, item.clone(), Some("task"), format!("no waiter named {:?} in product.yaml", task.waiter)));
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        Some("task"),
+                        format!("no waiter named {:?} in product.yaml", task.waiter),
+                    ));
                 }
                 if !task.id.starts_with('/') {
-                    errors.push(err(&file, item.clone(), Some("task.id"), "must be a JSON pointer".into()));
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        Some("task.id"),
+                        "must be a JSON pointer".into(),
+                    ));
                 }
             }
             if let Some(pg) = &op.paginate {
                 for name in [&pg.page, &pg.size] {
                     if !op.params.iter().any(|f| &f.name == name) {
-                        errors.push(err(&file, item.clone(), Some("paginate"), format!("{name} is not a parameter")));
+                        errors.push(err(
+                            &file,
+                            item.clone(),
+                            Some("paginate"),
+                            format!("{name} is not a parameter"),
+                        ));
                     }
                 }
             }
@@ -546,7 +672,12 @@ impl Line {
                 let mut seen = BTreeSet::new();
                 for f in &t.fields {
                     if !seen.insert(f.name.as_str()) {
-                        errors.push(err(&file, item.clone(), Some(&f.name), "field listed twice".into()));
+                        errors.push(err(
+                            &file,
+                            item.clone(),
+                            Some(&f.name),
+                            "field listed twice".into(),
+                        ));
                     }
                     check_type(&mut errors, &file, &item, f, &known);
                 }
@@ -554,11 +685,21 @@ impl Line {
         }
         for w in &p.waiters {
             match self.operations().find(|(_, o)| o.name == w.poller) {
-                None => errors.push(err(&product_file, Some(format!("waiter {}", w.name)), Some("poller"), format!("no operation {:?}", w.poller))),
+                None => errors.push(err(
+                    &product_file,
+                    Some(format!("waiter {}", w.name)),
+                    Some("poller"),
+                    format!("no operation {:?}", w.poller),
+                )),
                 Some((_, o)) => {
                     for param in std::iter::once(&w.id_param).chain(&w.uuid_params) {
                         if !o.params.iter().any(|f| &f.name == param) {
-                            errors.push(err(&product_file, Some(format!("waiter {}", w.name)), Some(param), format!("not a parameter of {}", o.name)));
+                            errors.push(err(
+                                &product_file,
+                                Some(format!("waiter {}", w.name)),
+                                Some(param),
+                                format!("not a parameter of {}", o.name),
+                            ));
                         }
                     }
                 }
@@ -568,13 +709,24 @@ impl Line {
     }
 }
 
-fn check_type(errors: &mut Vec<SpecError>, file: &Path, item: &Option<String>, f: &Field, known: &BTreeSet<&str>) {
+fn check_type(
+    errors: &mut Vec<SpecError>,
+    file: &Path,
+    item: &Option<String>,
+    f: &Field,
+    known: &BTreeSet<&str>,
+) {
     match TypeRef::parse(&f.ty) {
         Err(e) => errors.push(err(file, item.clone(), Some(&f.name), e)),
         Ok(t) => {
             for name in t.named() {
                 if !known.contains(name) {
-                    errors.push(err(file, item.clone(), Some(&f.name), format!("unknown type {name:?}")));
+                    errors.push(err(
+                        file,
+                        item.clone(),
+                        Some(&f.name),
+                        format!("unknown type {name:?}"),
+                    ));
                 }
             }
         }
@@ -582,7 +734,8 @@ fn check_type(errors: &mut Vec<SpecError>, file: &Path, item: &Option<String>, f
 }
 
 fn is_pascal(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn err(file: &Path, item: Option<String>, field: Option<&str>, message: String) -> SpecError {

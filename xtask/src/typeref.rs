@@ -57,7 +57,10 @@ impl TypeRef {
 
     /// Whether this is a scalar (`string`, `integer`, `number`, `boolean`).
     pub fn is_scalar(&self) -> bool {
-        matches!(self, TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean)
+        matches!(
+            self,
+            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean
+        )
     }
 }
 
@@ -69,7 +72,9 @@ mod tests {
     fn parses_nested_expressions() {
         assert_eq!(
             TypeRef::parse("list<map<Disk>>").unwrap(),
-            TypeRef::List(Box::new(TypeRef::Map(Box::new(TypeRef::Named("Disk".into())))))
+            TypeRef::List(Box::new(TypeRef::Map(Box::new(TypeRef::Named(
+                "Disk".into()
+            )))))
         );
         assert!(TypeRef::parse("int").is_err());
         assert!(TypeRef::parse("list<int>").is_err());

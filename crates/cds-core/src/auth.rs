@@ -106,7 +106,10 @@ mod tests {
             body: None,
         };
         let add = auth.authenticate(&req);
-        assert_eq!(add.headers, vec![("X-Auth-Token".to_string(), "tok-secret".to_string())]);
+        assert_eq!(
+            add.headers,
+            vec![("X-Auth-Token".to_string(), "tok-secret".to_string())]
+        );
         assert!(!format!("{auth:?}").contains("tok-secret"));
     }
 }

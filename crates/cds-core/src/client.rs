@@ -59,7 +59,11 @@ impl ServiceClient {
     }
 
     /// Calls `op` with `input` (a generated input struct) and decodes the output type `O`.
-    pub async fn execute<I, O>(&self, op: &'static Operation, input: &I) -> Result<Response<O>, Error>
+    pub async fn execute<I, O>(
+        &self,
+        op: &'static Operation,
+        input: &I,
+    ) -> Result<Response<O>, Error>
     where
         I: Serialize,
         O: DeserializeOwned,
@@ -87,7 +91,11 @@ impl ServiceClient {
 
     /// Calls `op` with parameters given as a JSON object keyed by wire names; returns the raw
     /// body. Used by waiters, paginators and callers who want untyped access.
-    pub async fn execute_value(&self, op: &'static Operation, input: Value) -> Result<Response<Value>, Error> {
+    pub async fn execute_value(
+        &self,
+        op: &'static Operation,
+        input: Value,
+    ) -> Result<Response<Value>, Error> {
         let path = op.path.unwrap_or(self.service.path);
         let parts = RequestParts::split(op, path, input)?;
         let base = self.base_url(op)?;
@@ -99,7 +107,9 @@ impl ServiceClient {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.run_with_retries(op, &base, &parts).instrument(span).await
+        self.run_with_retries(op, &base, &parts)
+            .instrument(span)
+            .await
     }
 
     async fn run_with_retries(
@@ -115,7 +125,9 @@ impl ServiceClient {
             tracing::Span::current().record("attempt", attempt);
             let outcome = self.attempt(op, base, parts).await;
             let failure = match &outcome {
-                Ok(answer) if answer.status == 429 || answer.status >= 500 => Some(Failure::Status(answer.status)),
+                Ok(answer) if answer.status == 429 || answer.status >= 500 => {
+                    Some(Failure::Status(answer.status))
+                }
                 Ok(_) => None,
                 Err(failure) => Some(failure.0),
             };
@@ -144,10 +156,10 @@ impl ServiceClient {
     fn finish(&self, op: &'static Operation, answer: Answer) -> Result<Response<Value>, Error> {
         let span = tracing::Span::current();
         span.record("status", answer.status);
-        let decoded = self
-            .service
-            .envelope
-            .decode(op.name, answer.status, answer.request_id, &answer.body);
+        let decoded =
+            self.service
+                .envelope
+                .decode(op.name, answer.status, answer.request_id, &answer.body);
         match &decoded {
             Ok(d) => {
                 if let Some(id) = &d.request_id {
@@ -182,7 +194,12 @@ impl ServiceClient {
     }
 
     /// One attempt: sign (fresh nonce and timestamp), send, read the whole body.
-    async fn attempt(&self, op: &'static Operation, base: &str, parts: &RequestParts) -> Result<Answer, AttemptError> {
+    async fn attempt(
+        &self,
+        op: &'static Operation,
+        base: &str,
+        parts: &RequestParts,
+    ) -> Result<Answer, AttemptError> {
         let request = self
             .build_request(op, base, parts)
             .map_err(|e| AttemptError(Failure::ConnectFailed, e.to_string()))?;
@@ -197,7 +214,11 @@ impl ServiceClient {
             let body = response.bytes().await.map_err(|e| {
                 AttemptError(Failure::Interrupted, format!("reading the body: {e}"))
             })?;
-            Ok(Answer { status, request_id, body })
+            Ok(Answer {
+                status,
+                request_id,
+                body,
+            })
         };
         match tokio::time::timeout(self.config.timeout, exchange).await {
             Ok(result) => result,
@@ -208,13 +229,22 @@ impl ServiceClient {
         }
     }
 
-    fn build_request(&self, op: &'static Operation, base: &str, parts: &RequestParts) -> Result<reqwest::Request, Error> {
-        let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes()).map_err(|e| Error::InvalidParameter {
-            operation: op.name,
-            parameter: "<method>".into(),
-            reason: e.to_string(),
+    fn build_request(
+        &self,
+        op: &'static Operation,
+        base: &str,
+        parts: &RequestParts,
+    ) -> Result<reqwest::Request, Error> {
+        let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes()).map_err(|e| {
+            Error::InvalidParameter {
+                operation: op.name,
+                parameter: "<method>".into(),
+                reason: e.to_string(),
+            }
         })?;
-        let sends_body = parts.has_body_params || (op.method != crate::operation::Method::Get && op.method != crate::operation::Method::Delete);
+        let sends_body = parts.has_body_params
+            || (op.method != crate::operation::Method::Get
+                && op.method != crate::operation::Method::Delete);
         let body = if sends_body {
             let encoded = match &parts.body_root {
                 Some(root) => serde_json::to_vec(root),
@@ -228,12 +258,17 @@ impl ServiceClient {
         let query = match self.service.protocol {
             Protocol::Rpc { version } => self.rpc_query(op, version, parts)?,
             Protocol::Rest => {
-                if let (Some(name), Some(region)) = (self.service.region_header, &self.config.region_id) {
+                if let (Some(name), Some(region)) =
+                    (self.service.region_header, &self.config.region_id)
+                {
                     headers.push((name.to_string(), region.clone()));
                 }
                 let mut query = parts.query.clone();
                 self.rest_auth(op, &parts.path, &mut query, &mut headers, body.as_deref())?;
-                let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let pairs: Vec<(&str, &str)> = query
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 sign::canonical_query(&pairs)
             }
         };
@@ -258,7 +293,9 @@ impl ServiceClient {
             builder = builder.header(name.as_str(), value.as_str());
         }
         if let Some(body) = body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
         }
         builder.build().map_err(|e| Error::InvalidParameter {
             operation: op.name,
@@ -268,7 +305,12 @@ impl ServiceClient {
     }
 
     /// Common parameters, fresh nonce and timestamp, signed query.
-    fn rpc_query(&self, op: &'static Operation, version: &str, parts: &RequestParts) -> Result<String, Error> {
+    fn rpc_query(
+        &self,
+        op: &'static Operation,
+        version: &str,
+        parts: &RequestParts,
+    ) -> Result<String, Error> {
         let credentials = self.config.credentials.as_ref().ok_or(Error::Config {
             operation: op.name,
             source: ConfigError::Missing("CDS_SECRET_ID / CDS_SECRET_KEY (credentials)"),
@@ -286,7 +328,11 @@ impl ServiceClient {
             ("Version", version),
         ]);
         params.extend(parts.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        Ok(sign::signed_query(op.method.as_str(), &params, credentials.secret()))
+        Ok(sign::signed_query(
+            op.method.as_str(),
+            &params,
+            credentials.secret(),
+        ))
     }
 
     fn rest_auth(

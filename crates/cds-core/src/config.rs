@@ -63,7 +63,10 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("credentials", &self.credentials)
             .field("bearer", &self.bearer)
-            .field("authenticator", &self.authenticator.as_ref().map(|_| "<custom>"))
+            .field(
+                "authenticator",
+                &self.authenticator.as_ref().map(|_| "<custom>"),
+            )
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("region_id", &self.region_id)
@@ -302,7 +305,10 @@ mod tests {
     #[test]
     fn rejects_bad_region_and_endpoint() {
         assert!("mars".parse::<Region>().is_err());
-        let err = Config::builder().endpoint("127.0.0.1:80").build().unwrap_err();
+        let err = Config::builder()
+            .endpoint("127.0.0.1:80")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("127.0.0.1:80"));
         assert!(Config::builder().endpoint("http://h/path").build().is_err());
     }

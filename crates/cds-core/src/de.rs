@@ -220,8 +220,8 @@ mod tests {
 
     #[test]
     fn numbers_and_strings_decode_either_way() {
-        let t: T = serde_json::from_str(r#"{"i":"42","s":7,"f":"1.5","b":"true","v":["1",2]}"#)
-            .unwrap();
+        let t: T =
+            serde_json::from_str(r#"{"i":"42","s":7,"f":"1.5","b":"true","v":["1",2]}"#).unwrap();
         assert_eq!(t.i, Some(42));
         assert_eq!(t.s.as_deref(), Some("7"));
         assert_eq!(t.f, Some(1.5));

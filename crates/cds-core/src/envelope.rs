@@ -150,7 +150,12 @@ mod tests {
     #[test]
     fn success_is_case_insensitive() {
         let d = CDS
-            .decode("DescribeAccountInfo", 200, None, br#"{"Code":"success","Data":{}}"#)
+            .decode(
+                "DescribeAccountInfo",
+                200,
+                None,
+                br#"{"Code":"success","Data":{}}"#,
+            )
             .unwrap();
         assert!(d.body["Data"].is_object());
     }
@@ -158,10 +163,18 @@ mod tests {
     #[test]
     fn failure_code_becomes_service_error_even_with_http_200() {
         let e = CDS
-            .decode("X", 200, None, br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"r-1"}"#)
+            .decode(
+                "X",
+                200,
+                None,
+                br#"{"Code":"InvalidParameter","Message":"bad","RequestId":"r-1"}"#,
+            )
             .unwrap_err();
         let s = e.as_service().unwrap();
-        assert_eq!((s.code.as_str(), s.message.as_str()), ("InvalidParameter", "bad"));
+        assert_eq!(
+            (s.code.as_str(), s.message.as_str()),
+            ("InvalidParameter", "bad")
+        );
         assert_eq!(e.request_id(), Some("r-1"));
         let text = e.to_string();
         assert!(text.contains("X") && text.contains("InvalidParameter") && text.contains("r-1"));
@@ -169,21 +182,32 @@ mod tests {
 
     #[test]
     fn integer_codes() {
-        assert!(BRIDGX.decode("Op", 200, None, br#"{"code":200,"msg":"ok"}"#).is_ok());
-        let e = BRIDGX.decode("Op", 200, None, br#"{"code":400,"msg":"no"}"#).unwrap_err();
+        assert!(BRIDGX
+            .decode("Op", 200, None, br#"{"code":200,"msg":"ok"}"#)
+            .is_ok());
+        let e = BRIDGX
+            .decode("Op", 200, None, br#"{"code":400,"msg":"no"}"#)
+            .unwrap_err();
         assert_eq!(e.code(), Some("400"));
     }
 
     #[test]
     fn non_json_names_operation_status_request_id_and_quotes_body() {
         let e = CDS
-            .decode("DescribeTask", 200, Some("hdr-9".into()), b"<html>gateway</html>")
+            .decode(
+                "DescribeTask",
+                200,
+                Some("hdr-9".into()),
+                b"<html>gateway</html>",
+            )
             .unwrap_err();
         let text = e.to_string();
         for needle in ["DescribeTask", "200", "hdr-9", "<html>gateway"] {
             assert!(text.contains(needle), "{text}");
         }
-        let e = CDS.decode("DescribeTask", 502, None, b"Bad gateway").unwrap_err();
+        let e = CDS
+            .decode("DescribeTask", 502, None, b"Bad gateway")
+            .unwrap_err();
         assert!(matches!(e, Error::Http { status: 502, .. }), "{e:?}");
     }
 }

@@ -129,7 +129,9 @@ pub enum Error {
         reason: String,
     },
     /// A waiter's deadline passed before the task finished.
-    #[error("{operation}: task {task_id} not finished after {waited:?} (last status: {last_status})")]
+    #[error(
+        "{operation}: task {task_id} not finished after {waited:?} (last status: {last_status})"
+    )]
     WaiterTimeout {
         /// Polling operation.
         operation: &'static str,

@@ -17,7 +17,10 @@ pub fn lost_paths(fixture: &Value, decoded: &Value, skip_top: &[&str]) -> Vec<St
         (Value::Object(f), Value::Object(d)) => {
             for (k, v) in f {
                 let envelope_field = skip_top.iter().chain(crate::envelope::MESSAGE_ALIASES);
-                if envelope_field.into_iter().any(|s| s.eq_ignore_ascii_case(k)) {
+                if envelope_field
+                    .into_iter()
+                    .any(|s| s.eq_ignore_ascii_case(k))
+                {
                     continue;
                 }
                 walk(v, d.get(k), &format!("/{}", escape(k)), &mut lost);
@@ -88,7 +91,11 @@ fn escape(key: &str) -> String {
 /// Panics with the lost paths unless `json` decodes into `T` and re-encodes without losing
 /// any field (envelope fields excepted). A bare-array example is taken as the payload under
 /// `data_field`, as [`crate::envelope`] does with such answers.
-pub fn assert_decodes_completely<T: DeserializeOwned + Serialize>(json: &str, envelope: &[&str], data_field: &str) {
+pub fn assert_decodes_completely<T: DeserializeOwned + Serialize>(
+    json: &str,
+    envelope: &[&str],
+    data_field: &str,
+) {
     let fixture: Value = match serde_json::from_str(json) {
         Ok(Value::Array(items)) => serde_json::json!({ data_field: items }),
         Ok(v) => v,
@@ -96,7 +103,10 @@ pub fn assert_decodes_completely<T: DeserializeOwned + Serialize>(json: &str, en
     };
     let typed: T = match T::deserialize(&fixture) {
         Ok(t) => t,
-        Err(e) => panic!("the example does not decode into {}: {e}", std::any::type_name::<T>()),
+        Err(e) => panic!(
+            "the example does not decode into {}: {e}",
+            std::any::type_name::<T>()
+        ),
     };
     let decoded = match serde_json::to_value(&typed) {
         Ok(v) => v,

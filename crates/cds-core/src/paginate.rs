@@ -31,7 +31,10 @@ where
         _ => serde_json::Map::new(),
     };
     let first_page = input.get(pagination.page).and_then(as_i64).unwrap_or(1);
-    let size = input.get(pagination.size).and_then(as_i64).unwrap_or(DEFAULT_PAGE_SIZE);
+    let size = input
+        .get(pagination.size)
+        .and_then(as_i64)
+        .unwrap_or(DEFAULT_PAGE_SIZE);
     input.insert(pagination.size.into(), Value::from(size));
     let state = Some((input, first_page, 0_i64));
     stream::try_unfold(state, move |state| {
@@ -41,7 +44,9 @@ where
                 return Ok(None);
             };
             input.insert(pagination.page.into(), Value::from(page));
-            let response = client.execute_value(op, Value::Object(input.clone())).await?;
+            let response = client
+                .execute_value(op, Value::Object(input.clone()))
+                .await?;
             let items: Vec<Value> = match response.raw.pointer(pagination.items) {
                 Some(Value::Array(items)) => items.clone(),
                 _ => Vec::new(),

@@ -102,10 +102,30 @@ mod tests {
         host: None,
         read: true,
         params: &[
-            Param { name: "thingId", location: Location::Path, required: true, kind: Kind::String },
-            Param { name: "Limit", location: Location::Query, required: false, kind: Kind::Integer },
-            Param { name: "Names", location: Location::Body, required: false, kind: Kind::List },
-            Param { name: "x-trace", location: Location::Header, required: false, kind: Kind::String },
+            Param {
+                name: "thingId",
+                location: Location::Path,
+                required: true,
+                kind: Kind::String,
+            },
+            Param {
+                name: "Limit",
+                location: Location::Query,
+                required: false,
+                kind: Kind::Integer,
+            },
+            Param {
+                name: "Names",
+                location: Location::Body,
+                required: false,
+                kind: Kind::List,
+            },
+            Param {
+                name: "x-trace",
+                location: Location::Header,
+                required: false,
+                kind: Kind::String,
+            },
         ],
     };
 
@@ -120,13 +140,26 @@ mod tests {
         assert_eq!(parts.path, "/api/things/a%20b%2Fc");
         assert_eq!(parts.query, vec![("Limit".to_string(), "5".to_string())]);
         assert_eq!(parts.body["Names"], json!(["x"]));
-        assert_eq!(parts.headers, vec![("x-trace".to_string(), "t".to_string())]);
+        assert_eq!(
+            parts.headers,
+            vec![("x-trace".to_string(), "t".to_string())]
+        );
     }
 
     #[test]
     fn missing_required_parameter_is_named() {
-        let err = RequestParts::split(&OP, "/api/things/{thingId}", json!({"Limit": 1})).unwrap_err();
-        assert!(matches!(err, Error::MissingParameter { operation: "GetThing", parameter: "thingId" }));
-        assert_eq!(err.to_string(), "GetThing: missing required parameter thingId");
+        let err =
+            RequestParts::split(&OP, "/api/things/{thingId}", json!({"Limit": 1})).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::MissingParameter {
+                operation: "GetThing",
+                parameter: "thingId"
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "GetThing: missing required parameter thingId"
+        );
     }
 }

@@ -85,7 +85,12 @@ mod tests {
 
     #[test]
     fn reads_retry_transient_failures_writes_only_unsent_ones() {
-        for f in [Failure::TimedOut, Failure::Interrupted, Failure::Status(503), Failure::Status(429)] {
+        for f in [
+            Failure::TimedOut,
+            Failure::Interrupted,
+            Failure::Status(503),
+            Failure::Status(429),
+        ] {
             assert!(Retry::should_retry(true, f), "{f:?}");
             assert!(!Retry::should_retry(false, f), "{f:?}");
         }
@@ -103,7 +108,10 @@ mod tests {
         let delays: Vec<_> = cfg.delays().collect();
         assert_eq!(delays.len(), 4);
         // Jitter at most doubles a capped delay.
-        assert!(delays.iter().all(|d| *d <= Duration::from_millis(80)), "{delays:?}");
+        assert!(
+            delays.iter().all(|d| *d <= Duration::from_millis(80)),
+            "{delays:?}"
+        );
         assert_eq!(RetryConfig::disabled().delays().count(), 0);
     }
 }

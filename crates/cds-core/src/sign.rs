@@ -58,7 +58,12 @@ pub fn encode(input: &str) -> String {
 pub fn canonical_query(params: &[(&str, &str)]) -> String {
     let mut sorted: Vec<&(&str, &str)> = params.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
-    let capacity = params.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>() * 3 / 2;
+    let capacity = params
+        .iter()
+        .map(|(k, v)| k.len() + v.len() + 2)
+        .sum::<usize>()
+        * 3
+        / 2;
     let mut out = String::with_capacity(capacity);
     for (i, (name, value)) in sorted.into_iter().enumerate() {
         if i > 0 {

@@ -89,10 +89,20 @@ impl Wait {
                 .pointer(self.waiter.status)
                 .map(text)
                 .unwrap_or_default();
-            if self.waiter.success.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+            if self
+                .waiter
+                .success
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&status))
+            {
                 return Ok(response.raw);
             }
-            if self.waiter.failure.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+            if self
+                .waiter
+                .failure
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&status))
+            {
                 let reason = self
                     .waiter
                     .reason
@@ -150,7 +160,10 @@ where
             reason: format!("the response carries no task id at {id_pointer}"),
             body_start: crate::error::body_start(response.raw.to_string().as_bytes(), 200),
         })?;
-    let done = Wait::new(client.clone(), waiter, id).options(options).send().await?;
+    let done = Wait::new(client.clone(), waiter, id)
+        .options(options)
+        .send()
+        .await?;
     Ok((response.output, done))
 }
 

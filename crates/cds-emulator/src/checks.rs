@@ -7,7 +7,14 @@ use std::collections::BTreeMap;
 
 /// Common parameters of the RPC signature, always allowed in the query.
 pub const RPC_COMMON: &[&str] = &[
-    "Action", "AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce", "SignatureVersion", "Timestamp", "Version",
+    "Action",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
 ];
 
 /// A rejected parameter: (code, message).
@@ -32,11 +39,21 @@ pub struct Arrived<'a> {
 pub fn check(op: &Operation, arrived: &Arrived<'_>, rpc: bool) -> Result<(), Rejection> {
     for param in op.params {
         let found: Option<Value> = match param.location {
-            Location::Query => arrived.query.iter().find(|(k, _)| k == param.name).map(|(_, v)| Value::String(v.clone())),
+            Location::Query => arrived
+                .query
+                .iter()
+                .find(|(k, _)| k == param.name)
+                .map(|(_, v)| Value::String(v.clone())),
             Location::Body => arrived.body.and_then(|b| b.get(param.name)).cloned(),
             Location::BodyRoot => arrived.body_root.cloned(),
-            Location::Header => arrived.headers.get(&param.name.to_ascii_lowercase()).map(|v| Value::String(v.clone())),
-            Location::Path => arrived.path.get(param.name).map(|v| Value::String(v.clone())),
+            Location::Header => arrived
+                .headers
+                .get(&param.name.to_ascii_lowercase())
+                .map(|v| Value::String(v.clone())),
+            Location::Path => arrived
+                .path
+                .get(param.name)
+                .map(|v| Value::String(v.clone())),
         };
         match found {
             None | Some(Value::Null) => {
@@ -49,31 +66,56 @@ pub fn check(op: &Operation, arrived: &Arrived<'_>, rpc: bool) -> Result<(), Rej
                     _ => false,
                 };
                 if elsewhere {
-                    return Err(("InvalidParameter.Location", format!("The parameter {} was sent in the wrong place ({:?} expected).", param.name, param.location)));
+                    return Err((
+                        "InvalidParameter.Location",
+                        format!(
+                            "The parameter {} was sent in the wrong place ({:?} expected).",
+                            param.name, param.location
+                        ),
+                    ));
                 }
             }
             Some(value) => {
-                let text_location = matches!(param.location, Location::Query | Location::Header | Location::Path);
+                let text_location = matches!(
+                    param.location,
+                    Location::Query | Location::Header | Location::Path
+                );
                 if !shape_matches(param.kind, &value, text_location) {
-                    return Err(("InvalidParameter", format!("The parameter {} is not a valid {:?}: {}", param.name, param.kind, value)));
+                    return Err((
+                        "InvalidParameter",
+                        format!(
+                            "The parameter {} is not a valid {:?}: {}",
+                            param.name, param.kind, value
+                        ),
+                    ));
                 }
             }
         }
     }
-    let documented = |name: &str, loc: Location| op.params.iter().any(|p| p.name == name && p.location == loc);
+    let documented = |name: &str, loc: Location| {
+        op.params
+            .iter()
+            .any(|p| p.name == name && p.location == loc)
+    };
     for (k, _) in arrived.query {
         if rpc && RPC_COMMON.contains(&k.as_str()) {
             continue;
         }
         if !documented(k, Location::Query) {
-            return Err(("InvalidParameter.Unknown", format!("The query parameter {k} is not documented for {}.", op.name)));
+            return Err((
+                "InvalidParameter.Unknown",
+                format!("The query parameter {k} is not documented for {}.", op.name),
+            ));
         }
     }
     if let Some(body) = arrived.body {
         if op.params.iter().all(|p| p.location != Location::BodyRoot) {
             for k in body.keys() {
                 if !documented(k, Location::Body) {
-                    return Err(("InvalidParameter.Unknown", format!("The body member {k} is not documented for {}.", op.name)));
+                    return Err((
+                        "InvalidParameter.Unknown",
+                        format!("The body member {k} is not documented for {}.", op.name),
+                    ));
                 }
             }
         }
@@ -92,12 +134,16 @@ fn shape_matches(kind: Kind, value: &Value, text_location: bool) -> bool {
         (Kind::Number, Value::Number(_)) => true,
         (Kind::Number, Value::String(s)) => s.trim().parse::<f64>().is_ok(),
         (Kind::Boolean, Value::Bool(_)) => true,
-        (Kind::Boolean, Value::String(s)) => text_location && matches!(s.as_str(), "true" | "false" | "1" | "0"),
+        (Kind::Boolean, Value::String(s)) => {
+            text_location && matches!(s.as_str(), "true" | "false" | "1" | "0")
+        }
         (Kind::Boolean, Value::Number(_)) => true,
         (Kind::List, Value::Array(_)) => true,
         (Kind::Object, Value::Object(_)) => true,
         // Lists and objects travel as JSON text in the query.
-        (Kind::List | Kind::Object, Value::String(s)) if text_location => serde_json::from_str::<Value>(s).is_ok(),
+        (Kind::List | Kind::Object, Value::String(s)) if text_location => {
+            serde_json::from_str::<Value>(s).is_ok()
+        }
         _ => false,
     }
 }

@@ -52,7 +52,9 @@ pub struct Emulator {
 
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Emulator").field("addr", &self.addr).finish()
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .finish()
     }
 }
 
@@ -63,7 +65,10 @@ impl Emulator {
     }
 
     /// Starts serving `lines` on `addr`.
-    pub async fn start_on(lines: &[&'static LineDescription], addr: SocketAddr) -> std::io::Result<Emulator> {
+    pub async fn start_on(
+        lines: &[&'static LineDescription],
+        addr: SocketAddr,
+    ) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -133,17 +138,23 @@ impl Emulator {
 
     /// Answer `operation` with `status` and `body` (for `times` calls, or always when `None`).
     pub fn script(&self, operation: &str, status: u16, body: Value, times: Option<u32>) {
-        self.state().scripts.insert(operation.to_string(), (Script { status, body }, times));
+        self.state()
+            .scripts
+            .insert(operation.to_string(), (Script { status, body }, times));
     }
 
     /// Inject `fault` into the next `times` answers of `operation`.
     pub fn inject(&self, operation: &str, fault: Fault, times: u32) {
-        self.state().faults.insert(operation.to_string(), (fault, times));
+        self.state()
+            .faults
+            .insert(operation.to_string(), (fault, times));
     }
 
     /// Make task `id` report failure with `reason` from now on.
     pub fn fail_task(&self, id: &str, reason: &str) {
-        self.state().failed_tasks.insert(id.to_string(), reason.to_string());
+        self.state()
+            .failed_tasks
+            .insert(id.to_string(), reason.to_string());
     }
 
     /// How many polls a task takes to complete (default 2: Running, then Completed).
@@ -158,7 +169,12 @@ impl Emulator {
 
     /// The requests received for `operation`.
     pub fn requests_for(&self, operation: &str) -> Vec<RecordedRequest> {
-        self.state().records.iter().filter(|r| r.operation == operation).cloned().collect()
+        self.state()
+            .records
+            .iter()
+            .filter(|r| r.operation == operation)
+            .cloned()
+            .collect()
     }
 
     /// Forgets recorded requests, scripts, faults and tasks (nonces stay used).

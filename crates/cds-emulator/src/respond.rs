@@ -6,19 +6,30 @@ use serde_json::{json, Map, Value};
 
 /// Whether a line's success codes are integers (BridgX).
 fn integer_codes(service: &Service) -> bool {
-    service.envelope.success.iter().all(|s| s.parse::<i64>().is_ok())
+    service
+        .envelope
+        .success
+        .iter()
+        .all(|s| s.parse::<i64>().is_ok())
 }
 
 /// Whether `body` reports success in `service`'s envelope (or carries no code at all).
 pub fn is_success(service: &Service, body: &Value) -> bool {
     let env = &service.envelope;
     let code = body.as_object().and_then(|o| {
-        o.get(env.code).or_else(|| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(env.code)).map(|(_, v)| v))
+        o.get(env.code).or_else(|| {
+            o.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(env.code))
+                .map(|(_, v)| v)
+        })
     });
     match code {
         None => true,
         Some(Value::String(s)) => env.success.iter().any(|x| x.eq_ignore_ascii_case(s)),
-        Some(v) => env.success.iter().any(|x| *x == v.to_string()),
+        Some(v) => {
+            let text = v.to_string();
+            env.success.iter().any(|x| *x == text)
+        }
     }
 }
 
@@ -49,10 +60,20 @@ pub fn success_envelope(service: &Service) -> Value {
 }
 
 /// The line's error envelope.
-pub fn error_envelope(service: &Service, status: u16, code: &str, message: &str, request_id: &str) -> Value {
+pub fn error_envelope(
+    service: &Service,
+    status: u16,
+    code: &str,
+    message: &str,
+    request_id: &str,
+) -> Value {
     let env = &service.envelope;
     let mut body = Map::new();
-    let code = if integer_codes(service) { json!(status) } else { json!(code) };
+    let code = if integer_codes(service) {
+        json!(status)
+    } else {
+        json!(code)
+    };
     body.insert(env.code.into(), code);
     body.insert(env.message.into(), json!(message));
     if let Some(rid) = env.request_id {
@@ -89,17 +110,36 @@ pub fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
 }
 
 /// The state a poller reports for a task: `(status, reason)`.
-pub fn task_status(waiter: &Waiter, polls: u32, polls_until_done: u32, failure: Option<&str>) -> (String, Option<String>) {
+pub fn task_status(
+    waiter: &Waiter,
+    polls: u32,
+    polls_until_done: u32,
+    failure: Option<&str>,
+) -> (String, Option<String>) {
     if let Some(reason) = failure {
         let status = waiter.failure.first().copied().unwrap_or("failed");
         return (status.to_string(), Some(reason.to_string()));
     }
     if polls >= polls_until_done {
-        return (waiter.success.first().copied().unwrap_or("success").to_string(), None);
+        return (
+            waiter
+                .success
+                .first()
+                .copied()
+                .unwrap_or("success")
+                .to_string(),
+            None,
+        );
     }
     let running = ["running", "doing", "pending", "in-progress"]
         .into_iter()
-        .find(|r| !waiter.success.iter().chain(waiter.failure).any(|s| s.eq_ignore_ascii_case(r)))
+        .find(|r| {
+            !waiter
+                .success
+                .iter()
+                .chain(waiter.failure)
+                .any(|s| s.eq_ignore_ascii_case(r))
+        })
         .unwrap_or("running");
     (running.to_string(), None)
 }

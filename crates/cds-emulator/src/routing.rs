@@ -25,7 +25,11 @@ pub fn rpc(lines: &[&'static LineDescription], path: &str, action: &str) -> Vec<
         .flat_map(|line| {
             line.operations.iter().copied().filter_map(move |op| {
                 let op_path = op.path.unwrap_or(line.service.path).trim_end_matches('/');
-                (op.name == action && op_path == path).then(|| Route { line, op, path_params: BTreeMap::new() })
+                (op.name == action && op_path == path).then(|| Route {
+                    line,
+                    op,
+                    path_params: BTreeMap::new(),
+                })
             })
         })
         .collect()
@@ -36,7 +40,11 @@ pub fn rpc(lines: &[&'static LineDescription], path: &str, action: &str) -> Vec<
 pub fn rest(lines: &[&'static LineDescription], method: &str, path: &str) -> Vec<Route> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut routes: Vec<(usize, Route)> = Vec::new();
-    for line in lines.iter().copied().filter(|l| l.service.protocol == Protocol::Rest) {
+    for line in lines
+        .iter()
+        .copied()
+        .filter(|l| l.service.protocol == Protocol::Rest)
+    {
         for op in line.operations.iter().copied() {
             if op.method.as_str() != method {
                 continue;
@@ -63,10 +71,17 @@ pub fn rest(lines: &[&'static LineDescription], method: &str, path: &str) -> Vec
                 }
             });
             if matched {
-                routes.push((literal, Route { line, op, path_params: params }));
+                routes.push((
+                    literal,
+                    Route {
+                        line,
+                        op,
+                        path_params: params,
+                    },
+                ));
             }
         }
     }
-    routes.sort_by(|a, b| b.0.cmp(&a.0));
+    routes.sort_by_key(|r| std::cmp::Reverse(r.0));
     routes.into_iter().map(|(_, r)| r).collect()
 }

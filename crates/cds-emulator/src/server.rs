@@ -31,10 +31,20 @@ struct Rejected {
 }
 
 fn reject(status: u16, code: &'static str, message: impl Into<String>) -> Rejected {
-    Rejected { status, code, message: message.into() }
+    Rejected {
+        status,
+        code,
+        message: message.into(),
+    }
 }
 
-pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response<Body> {
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response<Body> {
     let counter = {
         let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
         state.records.len()
@@ -42,7 +52,12 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
     let request_id = format!("emu-{counter:06}");
     let headers: BTreeMap<String, String> = headers
         .iter()
-        .map(|(k, v)| (k.as_str().to_ascii_lowercase(), v.to_str().unwrap_or("").to_string()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                v.to_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     let raw_query = uri.query().unwrap_or("");
     let mut record = RecordedRequest {
@@ -60,20 +75,51 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
     };
     let query = match verify::parse_query(raw_query) {
         Ok(q) => q,
-        Err(e) => return finish(&shared, record, &request_id, 400, respond::error_envelope(fallback_service(&shared), 400, "InvalidQuery", &e, &request_id), None).await,
+        Err(e) => {
+            return finish(
+                &shared,
+                record,
+                &request_id,
+                400,
+                respond::error_envelope(
+                    fallback_service(&shared),
+                    400,
+                    "InvalidQuery",
+                    &e,
+                    &request_id,
+                ),
+                None,
+            )
+            .await
+        }
     };
     record.query = query.clone();
-    let body_json: Option<Value> = if body.is_empty() { None } else { serde_json::from_slice(&body).ok() };
+    let body_json: Option<Value> = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(&body).ok()
+    };
     record.body = body_json.clone();
 
-    let action = query.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.clone());
+    let action = query
+        .iter()
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.clone());
     let candidates = match &action {
         Some(action) => routing::rpc(&shared.lines, uri.path(), action),
         None => routing::rest(&shared.lines, method.as_str(), uri.path()),
     };
     if candidates.is_empty() {
-        let what = action.map(|a| format!("action {a} at {}", uri.path())).unwrap_or_else(|| format!("{} {}", method, uri.path()));
-        let body = respond::error_envelope(fallback_service(&shared), 404, "InvalidAction.NotFound", &format!("No operation serves {what}."), &request_id);
+        let what = action
+            .map(|a| format!("action {a} at {}", uri.path()))
+            .unwrap_or_else(|| format!("{} {}", method, uri.path()));
+        let body = respond::error_envelope(
+            fallback_service(&shared),
+            404,
+            "InvalidAction.NotFound",
+            &format!("No operation serves {what}."),
+            &request_id,
+        );
         return finish(&shared, record, &request_id, 404, body, None).await;
     }
     // Authenticate once (a nonce may be used only once), then take the first candidate whose
@@ -83,14 +129,24 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
         record.product = first_line.service.product.to_string();
         record.operation = candidates[0].op.name.to_string();
         record.rejected = Some(r.code.to_string());
-        let body = respond::error_envelope(first_line.service, r.status, r.code, &r.message, &request_id);
+        let body = respond::error_envelope(
+            first_line.service,
+            r.status,
+            r.code,
+            &r.message,
+            &request_id,
+        );
         return finish(&shared, record, &request_id, r.status, body, None).await;
     }
     let mut chosen: Option<Route> = None;
     let mut first_problem: Option<(Route, Rejected)> = None;
     for route in candidates {
         let verdict = if !body.is_empty() && body_json.is_none() {
-            Err(reject(400, "MalformedJSON", "The request body is not JSON."))
+            Err(reject(
+                400,
+                "MalformedJSON",
+                "The request body is not JSON.",
+            ))
         } else {
             let arrived = Arrived {
                 query: &query,
@@ -100,7 +156,8 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
                 path: &route.path_params,
             };
             let rpc = matches!(route.line.service.protocol, Protocol::Rpc { .. });
-            checks::check(route.op, &arrived, rpc).map_err(|(code, message)| reject(400, code, message))
+            checks::check(route.op, &arrived, rpc)
+                .map_err(|(code, message)| reject(400, code, message))
         };
         match verdict {
             Ok(()) => {
@@ -111,7 +168,12 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
             Err(_) => {}
         }
     }
-    let Some(Route { line, op, path_params }) = chosen else {
+    let Some(Route {
+        line,
+        op,
+        path_params,
+    }) = chosen
+    else {
         let Some((route, r)) = first_problem else {
             return finish(&shared, record, &request_id, 500, Value::Null, None).await;
         };
@@ -119,7 +181,13 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
         record.operation = route.op.name.to_string();
         record.path_params = route.path_params.clone();
         record.rejected = Some(r.code.to_string());
-        let body = respond::error_envelope(route.line.service, r.status, r.code, &r.message, &request_id);
+        let body = respond::error_envelope(
+            route.line.service,
+            r.status,
+            r.code,
+            &r.message,
+            &request_id,
+        );
         return finish(&shared, record, &request_id, r.status, body, None).await;
     };
     record.product = line.service.product.to_string();
@@ -129,7 +197,11 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
     let (fault, script) = {
         let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
         let fault = state.take_fault(op.name);
-        let script = if fault.is_none() { state.take_script(op.name) } else { None };
+        let script = if fault.is_none() {
+            state.take_script(op.name)
+        } else {
+            None
+        };
         (fault, script)
     };
     if let Some(fault) = fault {
@@ -137,7 +209,10 @@ pub(crate) async fn handle(shared: Arc<Shared>, method: Method, uri: Uri, header
     }
     let (status, body) = match script {
         Some(s) => (s.status, s.body),
-        None => (200, default_answer(&shared, line, op, &query, body_json.as_ref(), &path_params)),
+        None => (
+            200,
+            default_answer(&shared, line, op, &query, body_json.as_ref(), &path_params),
+        ),
     };
     finish(&shared, record, &request_id, status, body, None).await
 }
@@ -152,53 +227,116 @@ static FALLBACK: cds_core::operation::Service = cds_core::operation::Service {
     auth: AuthScheme::Pluggable,
     host: cds_core::operation::Host::Endpoint,
     path: "",
-    envelope: cds_core::operation::Envelope { code: "Code", success: &["Success"], message: "Message", request_id: Some("RequestId"), data: "Data" },
+    envelope: cds_core::operation::Envelope {
+        code: "Code",
+        success: &["Success"],
+        message: "Message",
+        request_id: Some("RequestId"),
+        data: "Data",
+    },
     region_header: None,
 };
 
-fn authenticate(shared: &Shared, line: &LineDescription, method: &str, query: &[(String, String)], headers: &BTreeMap<String, String>) -> Result<(), Rejected> {
+fn authenticate(
+    shared: &Shared,
+    line: &LineDescription,
+    method: &str,
+    query: &[(String, String)],
+    headers: &BTreeMap<String, String>,
+) -> Result<(), Rejected> {
     let service = line.service;
     if let Some(h) = service.region_header {
-        if headers.get(&h.to_ascii_lowercase()).is_none_or(|v| v.is_empty()) {
-            return Err(reject(400, "MissingRegionId", format!("The {h} header is required.")));
+        if headers
+            .get(&h.to_ascii_lowercase())
+            .is_none_or(|v| v.is_empty())
+        {
+            return Err(reject(
+                400,
+                "MissingRegionId",
+                format!("The {h} header is required."),
+            ));
         }
     }
     match (service.protocol, service.auth) {
         (Protocol::Rpc { version }, _) => {
-            let get = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            let get = |name: &str| {
+                query
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
             if get("AccessKeyId") != Some(ACCESS_KEY_ID) {
-                return Err(reject(403, "InvalidAccessKeyId.NotFound", "The AccessKeyId is not known."));
+                return Err(reject(
+                    403,
+                    "InvalidAccessKeyId.NotFound",
+                    "The AccessKeyId is not known.",
+                ));
             }
-            if get("SignatureMethod") != Some("HMAC-SHA1") || get("SignatureVersion") != Some("1.0") {
-                return Err(reject(400, "InvalidSignatureMethod", "SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0."));
+            if get("SignatureMethod") != Some("HMAC-SHA1") || get("SignatureVersion") != Some("1.0")
+            {
+                return Err(reject(
+                    400,
+                    "InvalidSignatureMethod",
+                    "SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0.",
+                ));
             }
             if get("Version") != Some(version) {
-                return Err(reject(400, "InvalidVersion", format!("Version must be {version}.")));
+                return Err(reject(
+                    400,
+                    "InvalidVersion",
+                    format!("Version must be {version}."),
+                ));
             }
             let Some(ts) = get("Timestamp").and_then(verify::parse_timestamp) else {
-                return Err(reject(400, "InvalidTimeStamp.Format", "Timestamp must be yyyy-MM-ddTHH:mm:ssZ."));
+                return Err(reject(
+                    400,
+                    "InvalidTimeStamp.Format",
+                    "Timestamp must be yyyy-MM-ddTHH:mm:ssZ.",
+                ));
             };
             if (time::OffsetDateTime::now_utc() - ts).whole_seconds().abs() > MAX_CLOCK_SKEW_SECS {
-                return Err(reject(400, "InvalidTimeStamp.Expired", "The Timestamp is too far from the current time."));
+                return Err(reject(
+                    400,
+                    "InvalidTimeStamp.Expired",
+                    "The Timestamp is too far from the current time.",
+                ));
             }
             let Some(nonce) = get("SignatureNonce").filter(|n| !n.is_empty()) else {
-                return Err(reject(400, "MissingSignatureNonce", "SignatureNonce is required."));
+                return Err(reject(
+                    400,
+                    "MissingSignatureNonce",
+                    "SignatureNonce is required.",
+                ));
             };
             let Some(signature) = get("Signature") else {
                 return Err(reject(400, "MissingSignature", "Signature is required."));
             };
             if verify::expected_signature(method, query, ACCESS_KEY_SECRET) != signature {
-                return Err(reject(400, "SignatureDoesNotMatch", "The request signature does not match."));
+                return Err(reject(
+                    400,
+                    "SignatureDoesNotMatch",
+                    "The request signature does not match.",
+                ));
             }
             let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
             if !state.nonces.insert(nonce.to_string()) {
-                return Err(reject(400, "SignatureNonceUsed", "The SignatureNonce has been used."));
+                return Err(reject(
+                    400,
+                    "SignatureNonceUsed",
+                    "The SignatureNonce has been used.",
+                ));
             }
             Ok(())
         }
         (Protocol::Rest, AuthScheme::Bearer) => {
-            if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {BEARER_TOKEN}")) {
-                return Err(reject(401, "Unauthorized", "A valid bearer token is required."));
+            if headers.get("authorization").map(String::as_str)
+                != Some(&format!("Bearer {BEARER_TOKEN}"))
+            {
+                return Err(reject(
+                    401,
+                    "Unauthorized",
+                    "A valid bearer token is required.",
+                ));
             }
             Ok(())
         }
@@ -216,14 +354,24 @@ fn default_answer(
     path: &BTreeMap<String, String>,
 ) -> Value {
     let mut answer = respond::example(line, op);
-    let Some(waiter) = line.waiters.iter().find(|w| std::ptr::eq(w.poller, op) || w.poller.name == op.name) else {
+    let Some(waiter) = line
+        .waiters
+        .iter()
+        .find(|w| std::ptr::eq(w.poller, op) || w.poller.name == op.name)
+    else {
         return answer;
     };
     let id = query
         .iter()
         .find(|(k, _)| k == waiter.id_param)
         .map(|(_, v)| v.clone())
-        .or_else(|| body.and_then(|b| b.get(waiter.id_param)).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .or_else(|| {
+            body.and_then(|b| b.get(waiter.id_param)).map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+        })
         .or_else(|| path.get(waiter.id_param).cloned())
         .unwrap_or_default();
     let (status, reason) = {
@@ -243,31 +391,75 @@ fn default_answer(
     answer
 }
 
-async fn answer_fault(shared: &Shared, mut record: RecordedRequest, line: &LineDescription, fault: Fault, request_id: &str) -> Response<Body> {
+async fn answer_fault(
+    shared: &Shared,
+    mut record: RecordedRequest,
+    line: &LineDescription,
+    fault: Fault,
+    request_id: &str,
+) -> Response<Body> {
     match fault {
         Fault::Status(status) => {
-            let body = respond::error_envelope(line.service, status, "InjectedFault", &format!("injected HTTP {status}"), request_id);
+            let body = respond::error_envelope(
+                line.service,
+                status,
+                "InjectedFault",
+                &format!("injected HTTP {status}"),
+                request_id,
+            );
             finish(shared, record, request_id, status, body, None).await
         }
         Fault::Delay(d) => {
             tokio::time::sleep(d).await;
-            let op = line.operations.iter().find(|o| o.name == record.operation).copied();
-            let body = op.map(|op| respond::example(line, op)).unwrap_or(Value::Null);
+            let op = line
+                .operations
+                .iter()
+                .find(|o| o.name == record.operation)
+                .copied();
+            let body = op
+                .map(|op| respond::example(line, op))
+                .unwrap_or(Value::Null);
             finish(shared, record, request_id, 200, body, None).await
         }
         Fault::MalformedJson => {
             let text = format!("{{\"Code\": \"Success\", \"RequestId\": \"{request_id}\", \"Data\": {{\"Broken\": ");
-            finish(shared, record, request_id, 200, Value::Null, Some(Body::from(text))).await
+            finish(
+                shared,
+                record,
+                request_id,
+                200,
+                Value::Null,
+                Some(Body::from(text)),
+            )
+            .await
         }
         Fault::NonJson => {
-            let text = "<html><body><h1>502 Bad Gateway</h1>upstream answered garbage</body></html>";
-            finish(shared, record, request_id, 200, Value::Null, Some(Body::from(text))).await
+            let text =
+                "<html><body><h1>502 Bad Gateway</h1>upstream answered garbage</body></html>";
+            finish(
+                shared,
+                record,
+                request_id,
+                200,
+                Value::Null,
+                Some(Body::from(text)),
+            )
+            .await
         }
         Fault::TruncatedBody | Fault::CloseMidResponse => {
             let full = respond::success_envelope(line.service).to_string();
-            let keep = if fault == Fault::TruncatedBody { full.len() / 2 } else { 0 };
+            let keep = if fault == Fault::TruncatedBody {
+                full.len() / 2
+            } else {
+                0
+            };
             let head = Bytes::copy_from_slice(&full.as_bytes()[..keep]);
-            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![Ok(head), Err(std::io::Error::other("connection closed by fault injection"))];
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                Ok(head),
+                Err(std::io::Error::other(
+                    "connection closed by fault injection",
+                )),
+            ];
             let stream = futures_util::stream::iter(chunks);
             record.status = 200;
             record.rejected = Some(format!("{fault:?}"));
@@ -288,7 +480,14 @@ fn push_record(shared: &Shared, record: RecordedRequest) {
     state.records.push(record);
 }
 
-async fn finish(shared: &Shared, mut record: RecordedRequest, request_id: &str, status: u16, body: Value, raw: Option<Body>) -> Response<Body> {
+async fn finish(
+    shared: &Shared,
+    mut record: RecordedRequest,
+    request_id: &str,
+    status: u16,
+    body: Value,
+    raw: Option<Body>,
+) -> Response<Body> {
     record.status = status;
     record.response = body.clone();
     push_record(shared, record);

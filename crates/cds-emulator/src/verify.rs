@@ -16,8 +16,12 @@ pub fn parse_query(raw: &str) -> Result<Vec<(String, String)>, String> {
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let k = percent_decode_str(k).decode_utf8().map_err(|e| format!("bad encoding of {k:?}: {e}"))?;
-            let v = percent_decode_str(v).decode_utf8().map_err(|e| format!("bad encoding of {v:?}: {e}"))?;
+            let k = percent_decode_str(k)
+                .decode_utf8()
+                .map_err(|e| format!("bad encoding of {k:?}: {e}"))?;
+            let v = percent_decode_str(v)
+                .decode_utf8()
+                .map_err(|e| format!("bad encoding of {v:?}: {e}"))?;
             Ok((k.into_owned(), v.into_owned()))
         })
         .collect()
@@ -41,7 +45,8 @@ pub fn rfc3986(input: &str) -> String {
 
 /// The signature the documented algorithm gives for `params` (Signature excluded).
 pub fn expected_signature(method: &str, params: &[(String, String)], secret: &str) -> String {
-    let mut sorted: Vec<&(String, String)> = params.iter().filter(|(k, _)| k != "Signature").collect();
+    let mut sorted: Vec<&(String, String)> =
+        params.iter().filter(|(k, _)| k != "Signature").collect();
     sorted.sort();
     let canonical = sorted
         .iter()
@@ -49,15 +54,19 @@ pub fn expected_signature(method: &str, params: &[(String, String)], secret: &st
         .collect::<Vec<_>>()
         .join("&");
     let string_to_sign = format!("{method}&{}&{}", rfc3986("/"), rfc3986(&canonical));
-    let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha1> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// Parses the documented `yyyy-MM-ddTHH:mm:ssZ` timestamp.
 pub fn parse_timestamp(text: &str) -> Option<time::OffsetDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    time::PrimitiveDateTime::parse(text, &format).ok().map(|t| t.assume_utc())
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::PrimitiveDateTime::parse(text, &format)
+        .ok()
+        .map(|t| t.assume_utc())
 }
 
 #[cfg(test)]
