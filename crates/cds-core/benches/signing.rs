@@ -21,7 +21,13 @@ const PARAMS: [(&str, &str); 10] = [
 const SECRET: &str = "9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 
 fn bench(c: &mut Criterion) {
+    // What the client does per request: the key schedule is cached in the credentials.
+    let signer = cds_core::sign::Signer::new(SECRET);
     c.bench_function("sign_get_10_params", |b| {
+        b.iter(|| signer.signed_query("GET", black_box(&PARAMS)))
+    });
+    // The same from the secret text (key schedule computed each time).
+    c.bench_function("sign_get_10_params_cold_key", |b| {
         b.iter(|| cds_core::sign::signed_query("GET", black_box(&PARAMS), black_box(SECRET)))
     });
     c.bench_function("string_to_sign_plus_signature", |b| {
@@ -29,6 +35,12 @@ fn bench(c: &mut Criterion) {
             let sts = cds_core::sign::string_to_sign("GET", black_box(&PARAMS));
             cds_core::sign::signature(black_box(SECRET), &sts)
         })
+    });
+    c.bench_function("string_to_sign_only", |b| {
+        b.iter(|| cds_core::sign::string_to_sign("GET", black_box(&PARAMS)))
+    });
+    c.bench_function("canonical_query_only", |b| {
+        b.iter(|| cds_core::sign::canonical_query(black_box(&PARAMS)))
     });
     let sts = cds_core::sign::string_to_sign("GET", &PARAMS);
     c.bench_function("hmac_sha1_base64_floor", |b| {

@@ -328,11 +328,9 @@ impl ServiceClient {
             ("Version", version),
         ]);
         params.extend(parts.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        Ok(sign::signed_query(
-            op.method.as_str(),
-            &params,
-            credentials.secret(),
-        ))
+        Ok(credentials
+            .signer()
+            .signed_query(op.method.as_str(), &params))
     }
 
     fn rest_auth(

@@ -10,15 +10,17 @@ use std::fmt;
 #[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
-    secret: SecretString,
+    signer: std::sync::Arc<crate::sign::Signer>,
 }
 
 impl Credentials {
     /// Credentials from an access key id and its secret.
     pub fn new(access_key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        let secret = SecretString::from(secret.into());
         Self {
             access_key_id: access_key_id.into(),
-            secret: SecretString::from(secret.into()),
+            // Only the HMAC key schedule is kept, not the secret text.
+            signer: std::sync::Arc::new(crate::sign::Signer::new(secret.expose_secret())),
         }
     }
 
@@ -27,9 +29,9 @@ impl Credentials {
         &self.access_key_id
     }
 
-    /// The AccessKeySecret, for signing only.
-    pub(crate) fn secret(&self) -> &str {
-        self.secret.expose_secret()
+    /// The signer keyed with the AccessKeySecret.
+    pub(crate) fn signer(&self) -> &crate::sign::Signer {
+        &self.signer
     }
 }
 
