@@ -316,7 +316,7 @@ impl ServiceClient {
             source: ConfigError::Missing("CDS_SECRET_ID / CDS_SECRET_KEY (credentials)"),
         })?;
         let nonce = sign::nonce();
-        let timestamp = sign::timestamp(time::OffsetDateTime::now_utc());
+        let timestamp = sign::current_timestamp();
         let mut params: Vec<(&str, &str)> = Vec::with_capacity(parts.query.len() + 7);
         params.extend([
             ("Action", op.name),

@@ -231,6 +231,11 @@ pub fn timestamp(now: time::OffsetDateTime) -> String {
     out
 }
 
+/// The current UTC time as a `Timestamp` parameter.
+pub fn current_timestamp() -> String {
+    timestamp(time::OffsetDateTime::now_utc())
+}
+
 /// A fresh `SignatureNonce`: a random UUID.
 pub fn nonce() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -71,6 +71,7 @@ impl RecordedRequest {
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub scripts: HashMap<String, (Script, Option<u32>)>,
+    pub queues: HashMap<String, std::collections::VecDeque<Script>>,
     pub faults: HashMap<String, (Fault, u32)>,
     pub records: Vec<RecordedRequest>,
     pub nonces: HashSet<String>,
@@ -90,6 +91,9 @@ impl State {
     }
 
     pub fn take_script(&mut self, op: &str) -> Option<Script> {
+        if let Some(next) = self.queues.get_mut(op).and_then(|q| q.pop_front()) {
+            return Some(next);
+        }
         let (script, times) = self.scripts.get_mut(op)?;
         match times {
             Some(0) => None,

@@ -143,6 +143,14 @@ impl Emulator {
             .insert(operation.to_string(), (Script { status, body }, times));
     }
 
+    /// Answer the next calls of `operation` with `answers`, one each, in order (then fall back
+    /// to [`Emulator::script`] or the documented example).
+    pub fn script_sequence(&self, operation: &str, answers: Vec<Script>) {
+        self.state()
+            .queues
+            .insert(operation.to_string(), answers.into());
+    }
+
     /// Inject `fault` into the next `times` answers of `operation`.
     pub fn inject(&self, operation: &str, fault: Fault, times: u32) {
         self.state()
@@ -182,6 +190,7 @@ impl Emulator {
         let mut state = self.state();
         state.records.clear();
         state.scripts.clear();
+        state.queues.clear();
         state.faults.clear();
         state.task_polls.clear();
         state.failed_tasks.clear();

@@ -410,7 +410,7 @@ async fn answer_fault(
             finish(shared, record, request_id, status, body, None).await
         }
         Fault::Delay(d) => {
-            tokio::time::sleep(d).await;
+            // Recorded on arrival, so a test sees the request while its answer is delayed.
             let op = line
                 .operations
                 .iter()
@@ -419,7 +419,11 @@ async fn answer_fault(
             let body = op
                 .map(|op| respond::example(line, op))
                 .unwrap_or(Value::Null);
-            finish(shared, record, request_id, 200, body, None).await
+            record.status = 200;
+            record.response = body.clone();
+            push_record(shared, record);
+            tokio::time::sleep(d).await;
+            json_response(200, request_id, Body::from(body.to_string()))
         }
         Fault::MalformedJson => {
             let text = format!("{{\"Code\": \"Success\", \"RequestId\": \"{request_id}\", \"Data\": {{\"Broken\": ");
@@ -491,7 +495,14 @@ async fn finish(
     record.status = status;
     record.response = body.clone();
     push_record(shared, record);
-    let body = raw.unwrap_or_else(|| Body::from(body.to_string()));
+    json_response(
+        status,
+        request_id,
+        raw.unwrap_or_else(|| Body::from(body.to_string())),
+    )
+}
+
+fn json_response(status: u16, request_id: &str, body: Body) -> Response<Body> {
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header("content-type", "application/json")

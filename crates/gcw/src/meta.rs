@@ -1025,7 +1025,7 @@ pub static WAITER_TASK: Waiter = Waiter {
     success: &["Completed"],
     failure: &["Failed"],
     reason: Some("/Data/failReason"),
-    fresh_uuid_params: &[],
+    fresh_uuid_params: &["requestId"],
 };
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[&WAITER_TASK];
