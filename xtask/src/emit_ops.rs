@@ -11,8 +11,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-/// Builder methods that a parameter setter must not shadow.
-const RESERVED: &[&str] = &[
+/// Builder methods that a parameter setter must not shadow (such setters get a `set_` prefix).
+pub const RESERVED: &[&str] = &[
     "new",
     "input",
     "send",
@@ -191,11 +191,36 @@ fn operation(
         }
         extra.push(table.trim_end().to_string());
     }
+    if op.websocket {
+        extra.push("A WebSocket endpoint: the builder's `url(host)` gives the `wss://` URL to open with a WebSocket client; nothing is sent by this SDK.".into());
+    }
     let op_doc = docs::attrs(&docs::paragraphs(&op.doc, &op.notes, &extra));
     let request_doc = format!(
         "Request builder of `{}`: set parameters, then `.send().await`.",
         op.name
     );
+    let calls = if op.websocket {
+        quote! {
+            /// The `wss://` URL of this WebSocket endpoint on `host` (e.g. the `endpoint` that
+            /// the line's URL operation returns), path parameters substituted and encoded.
+            pub fn url(&self, host: &str) -> Result<String, cds_core::Error> {
+                cds_core::request::websocket_url(&meta::#meta, host, &self.input)
+            }
+        }
+    } else {
+        quote! {
+            /// Sends the request and decodes the output.
+            pub async fn send(self) -> Result<#output, cds_core::Error> {
+                Ok(self.send_with_response().await?.output)
+            }
+            /// Sends the request; the output comes with the raw body, HTTP status and request id.
+            pub async fn send_with_response(self) -> Result<cds_core::Response<#output>, cds_core::Error> {
+                self.client.execute(&meta::#meta, &self.input).await
+            }
+            #task
+            #pages
+        }
+    };
     let name = &op.name;
     quote! {
         #input_struct
@@ -220,16 +245,7 @@ fn operation(
                 self
             }
             #(#setters)*
-            /// Sends the request and decodes the output.
-            pub async fn send(self) -> Result<#output, cds_core::Error> {
-                Ok(self.send_with_response().await?.output)
-            }
-            /// Sends the request; the output comes with the raw body, HTTP status and request id.
-            pub async fn send_with_response(self) -> Result<cds_core::Response<#output>, cds_core::Error> {
-                self.client.execute(&meta::#meta, &self.input).await
-            }
-            #task
-            #pages
+            #calls
         }
 
         impl crate::Client {

@@ -49,7 +49,7 @@ pub fn end_to_end(line: &Line) -> TokenStream {
         let name = &op.name;
         let data_field = &data_field;
         let setters = struct_fields(&op.params).into_iter().map(|p| {
-            let setter = if ["new", "input", "send", "send_with_response", "send_and_wait", "into_items", "with_input"].contains(&p.rust.as_str()) {
+            let setter = if crate::emit_ops::RESERVED.contains(&p.rust.as_str()) {
                 format_ident!("set_{}", p.rust)
             } else {
                 ident(&p.rust)
@@ -69,6 +69,27 @@ pub fn end_to_end(line: &Line) -> TokenStream {
                 assert_eq!(seen[0].path_params.get(#n).map(String::as_str), Some(#expected), "path parameter {} arrives decoded", #n);
             }
         });
+        if op.websocket {
+            let setters: Vec<TokenStream> = setters.collect();
+            let path = op.path.clone().unwrap_or_default();
+            let expected = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { "sample%20value%2F%2B%2A~%26%3D%E4%B8%AD" } else { seg })
+                .collect::<Vec<_>>()
+                .join("/");
+            let expected = format!("wss://vnc.example:8443{expected}");
+            return quote! {
+                #[test]
+                fn #test() {
+                    let config = cds_core::Config::builder().endpoint("http://127.0.0.1:1").build().expect("config");
+                    let client = #krate::Client::new(&config);
+                    let url = client.#method() #(#setters)* .url("vnc.example:8443").expect("all parameters set");
+                    assert_eq!(url, #expected);
+                    let missing = client.#method().url("vnc.example:8443");
+                    assert!(matches!(missing, Err(cds_core::Error::MissingParameter { .. })));
+                }
+            };
+        }
         quote! {
             #[tokio::test]
             async fn #test() {

@@ -242,6 +242,9 @@ pub struct Operation {
     /// Pagination.
     #[serde(default)]
     pub paginate: Option<Paginate>,
+    /// A WebSocket endpoint: generated as a URL builder, not a call.
+    #[serde(default)]
+    pub websocket: bool,
     /// Notes.
     #[serde(default)]
     pub notes: Vec<String>,

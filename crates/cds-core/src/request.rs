@@ -80,6 +80,36 @@ impl RequestParts {
     }
 }
 
+/// The `wss://` URL of a WebSocket operation on `host`: path parameters substituted and
+/// encoded, query parameters appended. Missing required parameters are errors.
+pub fn websocket_url<I: serde::Serialize>(
+    op: &'static Operation,
+    host: &str,
+    input: &I,
+) -> Result<String, Error> {
+    let value = serde_json::to_value(input).map_err(|e| Error::InvalidParameter {
+        operation: op.name,
+        parameter: "<input>".into(),
+        reason: e.to_string(),
+    })?;
+    let parts = RequestParts::split(op, op.path.unwrap_or(""), value)?;
+    let host = host
+        .trim_start_matches("wss://")
+        .trim_start_matches("https://")
+        .trim_end_matches('/');
+    let mut url = format!("wss://{host}{}", parts.path);
+    if !parts.query.is_empty() {
+        let pairs: Vec<(&str, &str)> = parts
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        url.push('?');
+        url.push_str(&crate::sign::canonical_query(&pairs));
+    }
+    Ok(url)
+}
+
 /// Text form of a parameter value: strings as they are, numbers and booleans as their JSON
 /// text, lists and objects as compact JSON.
 fn text_of(value: Value) -> String {

@@ -3947,15 +3947,10 @@ impl ConnectVncRequest {
         self.input.token = Some(value.into());
         self
     }
-    /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ConnectVncOutput, cds_core::Error> {
-        Ok(self.send_with_response().await?.output)
-    }
-    /// Sends the request; the output comes with the raw body, HTTP status and request id.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<cds_core::Response<ConnectVncOutput>, cds_core::Error> {
-        self.client.execute(&meta::CONNECT_VNC, &self.input).await
+    /// The `wss://` URL of this WebSocket endpoint on `host` (e.g. the `endpoint` that
+    /// the line's URL operation returns), path parameters substituted and encoded.
+    pub fn url(&self, host: &str) -> Result<String, cds_core::Error> {
+        cds_core::request::websocket_url(&meta::CONNECT_VNC, host, &self.input)
     }
 }
 impl crate::Client {
@@ -3970,6 +3965,8 @@ impl crate::Client {
     /// `GET` /api/ecs/v1/instances/{ecsId}/vnc/{token} — 003_3c7c94b4056ec9cc.txt, heading "2.107 VNC远程访问（使用noVNC）", line 14206.
     ///
     /// Changes state: retried only when the request certainly never reached the server.
+    ///
+    /// A WebSocket endpoint: the builder's `url(host)` gives the `wss://` URL to open with a WebSocket client; nothing is sent by this SDK.
     ///
     #[doc = concat!("Wire name: `", "ConnectVnc", "`.")]
     pub fn connect_vnc(&self) -> ConnectVncRequest {

@@ -5988,51 +5988,28 @@ async fn get_vnc_url_end_to_end() {
         serde::Deserialize::deserialize(&served).expect("the served body decodes");
     assert_eq!(response.output, expected);
 }
-#[tokio::test]
-async fn connect_vnc_end_to_end() {
-    let emulator = cds_emulator::Emulator::start(&[&cds_cecstack_ecs::meta::LINE])
-        .await
-        .expect("the emulator starts");
-    let client = cds_cecstack_ecs::Client::new(&emulator.config());
-    let response = client
+#[test]
+fn connect_vnc_end_to_end() {
+    let config = cds_core::Config::builder()
+        .endpoint("http://127.0.0.1:1")
+        .build()
+        .expect("config");
+    let client = cds_cecstack_ecs::Client::new(&config);
+    let url = client
         .connect_vnc()
         .ecs_id("sample value/+*~&=中".to_string())
         .token("sample value/+*~&=中".to_string())
-        .send_with_response()
-        .await;
-    let seen = emulator.requests_for("ConnectVnc");
-    let response = match response {
-        Ok(r) => r,
-        Err(e) => {
-            panic!(
-                "{} failed against the emulator: {e}; requests: {seen:#?}",
-                "ConnectVnc"
-            )
-        }
-    };
-    assert_eq!(seen.len(), 1, "exactly one request is sent");
-    assert_eq!(seen[0].rejected, None);
+        .url("vnc.example:8443")
+        .expect("all parameters set");
     assert_eq!(
-        seen[0].path_params.get("ecsId").map(String::as_str),
-        Some("sample value/+*~&=中"),
-        "path parameter {} arrives decoded",
-        "ecsId"
+        url,
+        "wss://vnc.example:8443/api/ecs/v1/instances/sample%20value%2F%2B%2A~%26%3D%E4%B8%AD/vnc/sample%20value%2F%2B%2A~%26%3D%E4%B8%AD"
     );
-    assert_eq!(
-        seen[0].path_params.get("token").map(String::as_str),
-        Some("sample value/+*~&=中"),
-        "path parameter {} arrives decoded",
-        "token"
-    );
-    let served = match &seen[0].response {
-        serde_json::Value::Array(_) => {
-            serde_json::json!({ "data" : seen[0].response.clone() })
-        }
-        other => other.clone(),
-    };
-    let expected: cds_cecstack_ecs::ConnectVncOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let missing = client.connect_vnc().url("vnc.example:8443");
+    assert!(matches!(
+        missing,
+        Err(cds_core::Error::MissingParameter { .. })
+    ));
 }
 #[tokio::test]
 async fn list_monitor_processes_end_to_end() {
