@@ -230,6 +230,7 @@ fn operation(
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send().await`"]
         pub struct #request {
+            #[allow(dead_code)]
             client: cds_core::ServiceClient,
             input: #input,
         }

@@ -1416,6 +1416,7 @@ pub struct DescribeBillOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBillRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBillInput,
 }
@@ -1565,6 +1566,7 @@ pub struct DescribeBillInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBillInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBillInfoInput,
 }
@@ -1715,6 +1717,7 @@ pub struct DescribeBillDetailOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBillDetailRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBillDetailInput,
 }
@@ -1813,6 +1816,7 @@ pub struct DescribeAccountInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAccountInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeAccountInfoInput,
 }
@@ -1925,6 +1929,7 @@ pub struct DescribeCostSummaryByProOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeCostSummaryByProRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeCostSummaryByProInput,
 }
@@ -2066,6 +2071,7 @@ pub struct DescribeCostSummaryByProjectOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeCostSummaryByProjectRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeCostSummaryByProjectInput,
 }

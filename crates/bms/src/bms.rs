@@ -1440,6 +1440,7 @@ pub struct DescribeBmsGoodsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsGoodsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBmsGoodsInput,
 }
@@ -1603,6 +1604,7 @@ pub struct DescribeBmsGoodsPriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsGoodsPriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBmsGoodsPriceInput,
 }
@@ -1754,6 +1756,7 @@ pub struct DescribeBmsImageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsImageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBmsImageInput,
 }
@@ -2149,6 +2152,7 @@ pub struct CreateBmsInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateBmsInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateBmsInstanceInput,
 }
@@ -2481,6 +2485,7 @@ pub struct DescribeBmsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBmsInput,
 }
@@ -2619,6 +2624,7 @@ pub struct DescribeBmsDetailOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsDetailRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBmsDetailInput,
 }
@@ -2743,6 +2749,7 @@ pub struct OperateBmsPowerOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateBmsPowerRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OperateBmsPowerInput,
 }
@@ -2949,6 +2956,7 @@ pub struct ReinstallBmsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReinstallBmsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ReinstallBmsInput,
 }
@@ -3108,6 +3116,7 @@ pub struct DescribeBmsVNCOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsVNCRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBmsVNCInput,
 }
@@ -3252,6 +3261,7 @@ pub struct ModifyBmsOrderOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyBmsOrderRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyBmsOrderInput,
 }
@@ -3384,6 +3394,7 @@ pub struct DescribeBmsTaskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsTaskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBmsTaskInput,
 }
@@ -3480,6 +3491,7 @@ pub struct DeleteBmsInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteBmsInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteBmsInstanceInput,
 }

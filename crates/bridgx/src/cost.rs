@@ -165,6 +165,7 @@ pub struct GetDailyMachineUsageTotalOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDailyMachineUsageTotalRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetDailyMachineUsageTotalInput,
 }
@@ -298,6 +299,7 @@ pub struct ListDailyMachineUsageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDailyMachineUsageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListDailyMachineUsageInput,
 }

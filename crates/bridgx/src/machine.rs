@@ -458,6 +458,7 @@ pub struct ListMachinesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListMachinesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListMachinesInput,
 }
@@ -620,6 +621,7 @@ pub struct GetMachineOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetMachineRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetMachineInput,
 }
@@ -716,6 +718,7 @@ pub struct GetMachineCountOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetMachineCountRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetMachineCountInput,
 }

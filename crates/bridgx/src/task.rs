@@ -167,6 +167,7 @@ pub struct CreateExpandTaskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateExpandTaskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateExpandTaskInput,
 }
@@ -320,6 +321,7 @@ pub struct CreateShrinkTaskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateShrinkTaskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateShrinkTaskInput,
 }
@@ -463,6 +465,7 @@ pub struct ListTasksOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTasksRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListTasksInput,
 }

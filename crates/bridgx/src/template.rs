@@ -1629,6 +1629,7 @@ pub struct CreateClusterOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateClusterRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateClusterInput,
 }
@@ -1862,6 +1863,7 @@ pub struct ListClustersOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListClustersRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListClustersInput,
 }
@@ -2034,6 +2036,7 @@ pub struct CreateVpcOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVpcRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateVpcInput,
 }
@@ -2200,6 +2203,7 @@ pub struct ListVpcsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListVpcsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListVpcsInput,
 }
@@ -2389,6 +2393,7 @@ pub struct CreateSubnetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubnetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSubnetInput,
 }
@@ -2548,6 +2553,7 @@ pub struct ListSubnetsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubnetsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSubnetsInput,
 }
@@ -2714,6 +2720,7 @@ pub struct CreateSecurityGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSecurityGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSecurityGroupInput,
 }
@@ -2880,6 +2887,7 @@ pub struct ListSecurityGroupsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSecurityGroupsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSecurityGroupsInput,
 }
@@ -3134,6 +3142,7 @@ pub struct CreateNetworkConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNetworkConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateNetworkConfigInput,
 }
@@ -3307,6 +3316,7 @@ pub struct ListRegionsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListRegionsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListRegionsInput,
 }
@@ -3405,6 +3415,7 @@ pub struct ListZonesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListZonesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListZonesInput,
 }
@@ -3524,6 +3535,7 @@ pub struct ListInstanceTypesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceTypesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceTypesInput,
 }
@@ -3642,6 +3654,7 @@ pub struct ListImagesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListImagesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListImagesInput,
 }
@@ -3763,6 +3776,7 @@ pub struct SyncNetworkConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SyncNetworkConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: SyncNetworkConfigInput,
 }
@@ -3871,6 +3885,7 @@ pub struct GetNetworkConfigTemplateOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetNetworkConfigTemplateRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetNetworkConfigTemplateInput,
 }
@@ -3959,6 +3974,7 @@ pub struct GetVpcOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetVpcRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetVpcInput,
 }
@@ -4059,6 +4075,7 @@ pub struct GetSubnetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSubnetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetSubnetInput,
 }
@@ -4156,6 +4173,7 @@ pub struct GetSecurityGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSecurityGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetSecurityGroupInput,
 }

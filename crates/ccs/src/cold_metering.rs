@@ -119,6 +119,7 @@ pub struct GetMeteringOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetMeteringRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetMeteringInput,
 }

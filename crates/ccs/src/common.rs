@@ -417,6 +417,7 @@ pub struct DescribeAvailableResourceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAvailableResourceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeAvailableResourceInput,
 }
@@ -542,6 +543,7 @@ pub struct DescribeTaskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTaskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeTaskInput,
 }

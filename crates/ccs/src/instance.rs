@@ -1329,6 +1329,7 @@ pub struct CreateInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateInstanceInput,
 }
@@ -1657,6 +1658,7 @@ pub struct DeleteInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteInstanceInput,
 }
@@ -1777,6 +1779,7 @@ pub struct StopInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StopInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: StopInstanceInput,
 }
@@ -1893,6 +1896,7 @@ pub struct RebootInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RebootInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RebootInstanceInput,
 }
@@ -2058,6 +2062,7 @@ pub struct ModifyInstanceChargeTypeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceChargeTypeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyInstanceChargeTypeInput,
 }
@@ -2237,6 +2242,7 @@ pub struct ModifyInstanceSpecOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceSpecRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyInstanceSpecInput,
 }
@@ -2386,6 +2392,7 @@ pub struct CreateDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateDiskInput,
 }
@@ -2554,6 +2561,7 @@ pub struct ResizeDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResizeDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResizeDiskInput,
 }
@@ -2714,6 +2722,7 @@ pub struct DeleteDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteDiskInput,
 }
@@ -2931,6 +2940,7 @@ pub struct ResetImageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetImageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResetImageInput,
 }
@@ -3145,6 +3155,7 @@ pub struct DescribeInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstancesInput,
 }
@@ -3326,6 +3337,7 @@ pub struct ConnectNetworkInterfaceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConnectNetworkInterfaceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ConnectNetworkInterfaceInput,
 }
@@ -3462,6 +3474,7 @@ pub struct DisconnectNetworkInterfaceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DisconnectNetworkInterfaceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DisconnectNetworkInterfaceInput,
 }
@@ -3642,6 +3655,7 @@ pub struct ModifyIpAddressOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyIpAddressRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyIpAddressInput,
 }
@@ -3859,6 +3873,7 @@ pub struct DescribeInstanceMonitorOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceMonitorRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstanceMonitorInput,
 }
@@ -4014,6 +4029,7 @@ pub struct StartInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StartInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: StartInstanceInput,
 }
@@ -4153,6 +4169,7 @@ pub struct ModifyInstanceNameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceNameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyInstanceNameInput,
 }
@@ -4246,6 +4263,7 @@ pub struct DescribeTagsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTagsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeTagsInput,
 }
@@ -4347,6 +4365,7 @@ pub struct CreateTagOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTagRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateTagInput,
 }
@@ -4454,6 +4473,7 @@ pub struct DeleteTagOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTagRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteTagInput,
 }
@@ -4576,6 +4596,7 @@ pub struct AddInstancesTagsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddInstancesTagsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AddInstancesTagsInput,
 }
@@ -4704,6 +4725,7 @@ pub struct DeleteInstancesTagsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstancesTagsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteInstancesTagsInput,
 }
@@ -4832,6 +4854,7 @@ pub struct DescribeInstanceTypeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceTypeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstanceTypeInput,
 }
@@ -4967,6 +4990,7 @@ pub struct ResetInstancesPasswordOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstancesPasswordRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResetInstancesPasswordInput,
 }
@@ -5100,6 +5124,7 @@ pub struct CreateInstanceHtmlConsoleURLOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceHtmlConsoleURLRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateInstanceHtmlConsoleURLInput,
 }
@@ -5229,6 +5254,7 @@ pub struct ExtendSystemDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExtendSystemDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ExtendSystemDiskInput,
 }
@@ -5487,6 +5513,7 @@ pub struct DescribeInstancePriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstancePriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstancePriceInput,
 }
@@ -5679,6 +5706,7 @@ pub struct StopInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StopInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: StopInstancesInput,
 }
@@ -5797,6 +5825,7 @@ pub struct StartInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StartInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: StartInstancesInput,
 }
@@ -5911,6 +5940,7 @@ pub struct RebootInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RebootInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RebootInstancesInput,
 }
@@ -6099,6 +6129,7 @@ pub struct BatchAddNetworkInterfacesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchAddNetworkInterfacesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchAddNetworkInterfacesInput,
 }
@@ -6297,6 +6328,7 @@ pub struct BatchDeleteNetworkInterfacesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDeleteNetworkInterfacesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchDeleteNetworkInterfacesInput,
 }

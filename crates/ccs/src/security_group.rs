@@ -555,6 +555,7 @@ pub struct CreateSecurityGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSecurityGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSecurityGroupInput,
 }
@@ -679,6 +680,7 @@ pub struct DeleteSecurityGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSecurityGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSecurityGroupInput,
 }
@@ -785,6 +787,7 @@ pub struct ForceDeleteSecurityGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ForceDeleteSecurityGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ForceDeleteSecurityGroupInput,
 }
@@ -918,6 +921,7 @@ pub struct DescribeSecurityGroupAttributeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSecurityGroupAttributeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSecurityGroupAttributeInput,
 }
@@ -1063,6 +1067,7 @@ pub struct ModifySecurityGroupAttributeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifySecurityGroupAttributeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifySecurityGroupAttributeInput,
 }
@@ -1207,6 +1212,7 @@ pub struct DescribeSecurityGroupsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSecurityGroupsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSecurityGroupsInput,
 }
@@ -1463,6 +1469,7 @@ pub struct AddSecurityGroupRuleOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddSecurityGroupRuleRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AddSecurityGroupRuleInput,
 }
@@ -1683,6 +1690,7 @@ pub struct RemoveSecurityGroupRuleOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RemoveSecurityGroupRuleRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RemoveSecurityGroupRuleInput,
 }
@@ -1839,6 +1847,7 @@ pub struct ModifySecurityGroupRuleOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifySecurityGroupRuleRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifySecurityGroupRuleInput,
 }
@@ -1970,6 +1979,7 @@ pub struct JoinSecurityGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct JoinSecurityGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: JoinSecurityGroupInput,
 }
@@ -2109,6 +2119,7 @@ pub struct LeaveSecurityGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LeaveSecurityGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: LeaveSecurityGroupInput,
 }
@@ -2248,6 +2259,7 @@ pub struct ModifySecurityGroupRulePriorityOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifySecurityGroupRulePriorityRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifySecurityGroupRulePriorityInput,
 }

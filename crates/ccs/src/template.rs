@@ -263,6 +263,7 @@ pub struct CreateTemplateOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTemplateRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateTemplateInput,
 }
@@ -438,6 +439,7 @@ pub struct DeleteTemplateOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTemplateRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteTemplateInput,
 }
@@ -584,6 +586,7 @@ pub struct SyncTemplateOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SyncTemplateRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: SyncTemplateInput,
 }
@@ -728,6 +731,7 @@ pub struct DescribeTemplateInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTemplateInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeTemplateInfoInput,
 }

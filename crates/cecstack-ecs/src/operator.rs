@@ -4573,6 +4573,7 @@ pub struct OpCreateFlavorOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateFlavorRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpCreateFlavorInput,
 }
@@ -4840,6 +4841,7 @@ pub struct OpUpdateFlavorOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpUpdateFlavorRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpUpdateFlavorInput,
 }
@@ -4945,6 +4947,7 @@ pub struct OpDeleteFlavorOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteFlavorRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpDeleteFlavorInput,
 }
@@ -5102,6 +5105,7 @@ pub struct OpListFlavorsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListFlavorsInput,
 }
@@ -5251,6 +5255,7 @@ pub struct OpListFlavorSupportedGpusOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorSupportedGpusRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListFlavorSupportedGpusInput,
 }
@@ -5331,6 +5336,7 @@ pub struct OpListFlavorSupportedVgpusOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorSupportedVgpusRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListFlavorSupportedVgpusInput,
 }
@@ -5630,6 +5636,7 @@ pub struct OpCreateFlavorTypeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateFlavorTypeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpCreateFlavorTypeInput,
 }
@@ -5908,6 +5915,7 @@ pub struct OpUpdateFlavorTypeOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpUpdateFlavorTypeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpUpdateFlavorTypeInput,
 }
@@ -6032,6 +6040,7 @@ pub struct OpDeleteFlavorTypeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteFlavorTypeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpDeleteFlavorTypeInput,
 }
@@ -6115,6 +6124,7 @@ pub struct OpListResourcePoolHostCandidatesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListResourcePoolHostCandidatesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListResourcePoolHostCandidatesInput,
 }
@@ -6364,6 +6374,7 @@ pub struct OpListFlavorTypesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorTypesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListFlavorTypesInput,
 }
@@ -6602,6 +6613,7 @@ pub struct OpCreateResourcePoolOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateResourcePoolRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpCreateResourcePoolInput,
 }
@@ -6703,6 +6715,7 @@ pub struct OpDeleteResourcePoolOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteResourcePoolRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpDeleteResourcePoolInput,
 }
@@ -6822,6 +6835,7 @@ pub struct OpListResourcePoolsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListResourcePoolsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListResourcePoolsInput,
 }
@@ -6955,6 +6969,7 @@ pub struct OpGetResourcePoolOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetResourcePoolRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetResourcePoolInput,
 }
@@ -7043,6 +7058,7 @@ pub struct OpAddResourcePoolHostsOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpAddResourcePoolHostsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpAddResourcePoolHostsInput,
 }
@@ -7175,6 +7191,7 @@ pub struct OpRemoveResourcePoolHostOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpRemoveResourcePoolHostRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpRemoveResourcePoolHostInput,
 }
@@ -7312,6 +7329,7 @@ pub struct OpModifyHostResourcePoolOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpModifyHostResourcePoolRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpModifyHostResourcePoolInput,
 }
@@ -7479,6 +7497,7 @@ pub struct OpListResourcePoolHostsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListResourcePoolHostsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListResourcePoolHostsInput,
 }
@@ -7630,6 +7649,7 @@ pub struct OpListHostsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListHostsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListHostsInput,
 }
@@ -7721,6 +7741,7 @@ pub struct OpCreateHostGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateHostGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpCreateHostGroupInput,
 }
@@ -7800,6 +7821,7 @@ pub struct OpDeleteHostGroupOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteHostGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpDeleteHostGroupInput,
 }
@@ -7919,6 +7941,7 @@ pub struct OpListHostGroupsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListHostGroupsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListHostGroupsInput,
 }
@@ -8048,6 +8071,7 @@ pub struct OpGetHostGroupOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetHostGroupRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetHostGroupInput,
 }
@@ -8142,6 +8166,7 @@ pub struct OpAddHostGroupHostsOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpAddHostGroupHostsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpAddHostGroupHostsInput,
 }
@@ -8272,6 +8297,7 @@ pub struct OpRemoveHostGroupHostOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpRemoveHostGroupHostRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpRemoveHostGroupHostInput,
 }
@@ -8422,6 +8448,7 @@ pub struct OpListHostGroupHostsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListHostGroupHostsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListHostGroupHostsInput,
 }
@@ -8563,6 +8590,7 @@ pub struct OpListNodesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListNodesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListNodesInput,
 }
@@ -8700,6 +8728,7 @@ pub struct OpSetNodeGpuModeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetNodeGpuModeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetNodeGpuModeInput,
 }
@@ -8844,6 +8873,7 @@ pub struct OpSetNodeLabelsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetNodeLabelsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetNodeLabelsInput,
 }
@@ -8950,6 +8980,7 @@ pub struct OpGetGlobalHaConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetGlobalHaConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetGlobalHaConfigInput,
 }
@@ -9028,6 +9059,7 @@ pub struct OpSetGlobalHaConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetGlobalHaConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetGlobalHaConfigInput,
 }
@@ -9100,6 +9132,7 @@ pub struct OpGetGlobalCpuOvercommitConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetGlobalCpuOvercommitConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetGlobalCpuOvercommitConfigInput,
 }
@@ -9185,6 +9218,7 @@ pub struct OpSetGlobalCpuOvercommitConfigOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetGlobalCpuOvercommitConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetGlobalCpuOvercommitConfigInput,
 }
@@ -9275,6 +9309,7 @@ pub struct OpGetInstanceStatusCountsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetInstanceStatusCountsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetInstanceStatusCountsInput,
 }
@@ -9340,6 +9375,7 @@ pub struct OpGetClusterCapacityOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetClusterCapacityRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetClusterCapacityInput,
 }
@@ -9430,6 +9466,7 @@ pub struct OpSetGlobalMigrationNetworkOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetGlobalMigrationNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetGlobalMigrationNetworkInput,
 }
@@ -9511,6 +9548,7 @@ pub struct OpGetGlobalMigrationNetworkOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetGlobalMigrationNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetGlobalMigrationNetworkInput,
 }
@@ -9572,6 +9610,7 @@ pub struct OpGetSnapshotRecycleConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetSnapshotRecycleConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetSnapshotRecycleConfigInput,
 }
@@ -9660,6 +9699,7 @@ pub struct OpSetSnapshotRecycleConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetSnapshotRecycleConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetSnapshotRecycleConfigInput,
 }
@@ -9741,6 +9781,7 @@ pub struct OpGetLiveMigrationGlobalConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetLiveMigrationGlobalConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpGetLiveMigrationGlobalConfigInput,
 }
@@ -9817,6 +9858,7 @@ pub struct OpSetLiveMigrationLimitOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetLiveMigrationLimitRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetLiveMigrationLimitInput,
 }
@@ -9902,6 +9944,7 @@ pub struct OpSetLiveMigrationCrossCpuTypeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetLiveMigrationCrossCpuTypeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpSetLiveMigrationCrossCpuTypeInput,
 }
@@ -9988,6 +10031,7 @@ pub struct OpBatchLiveMigrateInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpBatchLiveMigrateInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpBatchLiveMigrateInstancesInput,
 }
@@ -10078,6 +10122,7 @@ pub struct OpCancelLiveMigrationOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCancelLiveMigrationRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpCancelLiveMigrationInput,
 }
@@ -10221,6 +10266,7 @@ pub struct OpListAvailableLocalDisksOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListAvailableLocalDisksRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OpListAvailableLocalDisksInput,
 }

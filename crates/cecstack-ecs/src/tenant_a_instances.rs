@@ -18112,6 +18112,7 @@ pub struct CreateInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateInstanceInput,
 }
@@ -18973,6 +18974,7 @@ pub struct BatchCreateInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchCreateInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchCreateInstancesInput,
 }
@@ -19422,6 +19424,7 @@ pub struct DeleteInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteInstanceInput,
 }
@@ -19507,6 +19510,7 @@ pub struct BatchDeleteInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDeleteInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchDeleteInstancesInput,
 }
@@ -19594,6 +19598,7 @@ pub struct GetInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetInstanceInput,
 }
@@ -19865,6 +19870,7 @@ pub struct ListInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstancesInput,
 }
@@ -20141,6 +20147,7 @@ pub struct ListInstanceRenewResourcesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceRenewResourcesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceRenewResourcesInput,
 }
@@ -20271,6 +20278,7 @@ pub struct RenewInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenewInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RenewInstanceInput,
 }
@@ -20384,6 +20392,7 @@ pub struct ListInstanceRefundResourcesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceRefundResourcesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceRefundResourcesInput,
 }
@@ -20489,6 +20498,7 @@ pub struct StartInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StartInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: StartInstanceInput,
 }
@@ -20588,6 +20598,7 @@ pub struct StopInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StopInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: StopInstanceInput,
 }
@@ -20684,6 +20695,7 @@ pub struct SuspendInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SuspendInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: SuspendInstanceInput,
 }
@@ -20771,6 +20783,7 @@ pub struct ResumeInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResumeInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResumeInstanceInput,
 }
@@ -20872,6 +20885,7 @@ pub struct BatchStopInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchStopInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchStopInstancesInput,
 }
@@ -20968,6 +20982,7 @@ pub struct BatchStartInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchStartInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchStartInstancesInput,
 }
@@ -21065,6 +21080,7 @@ pub struct RestartInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RestartInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RestartInstanceInput,
 }
@@ -21173,6 +21189,7 @@ pub struct BatchRestartInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchRestartInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchRestartInstancesInput,
 }
@@ -21302,6 +21319,7 @@ pub struct ResetInstancePasswordOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstancePasswordRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResetInstancePasswordInput,
 }
@@ -21398,6 +21416,7 @@ pub struct ListZonesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListZonesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListZonesInput,
 }
@@ -21488,6 +21507,7 @@ pub struct LockInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LockInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: LockInstanceInput,
 }
@@ -21584,6 +21604,7 @@ pub struct ListInstanceAttachedVolumesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceAttachedVolumesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceAttachedVolumesInput,
 }
@@ -21678,6 +21699,7 @@ pub struct AttachInstanceVolumesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachInstanceVolumesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AttachInstanceVolumesInput,
 }
@@ -21788,6 +21810,7 @@ pub struct DetachInstanceVolumeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachInstanceVolumeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DetachInstanceVolumeInput,
 }
@@ -21898,6 +21921,7 @@ pub struct DetachInstanceVolumesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachInstanceVolumesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DetachInstanceVolumesInput,
 }
@@ -22022,6 +22046,7 @@ pub struct ResetVolumeDeleteFlagOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetVolumeDeleteFlagRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResetVolumeDeleteFlagInput,
 }
@@ -22136,6 +22161,7 @@ pub struct UpdateInstanceLabelsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateInstanceLabelsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateInstanceLabelsInput,
 }
@@ -22245,6 +22271,7 @@ pub struct AttachInstanceIsoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachInstanceIsoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AttachInstanceIsoInput,
 }
@@ -22353,6 +22380,7 @@ pub struct DetachInstanceIsoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachInstanceIsoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DetachInstanceIsoInput,
 }
@@ -22449,6 +22477,7 @@ pub struct ListInstanceAttachedIsosOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceAttachedIsosRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceAttachedIsosInput,
 }
@@ -22564,6 +22593,7 @@ pub struct SetInstanceBootOrderOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SetInstanceBootOrderRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: SetInstanceBootOrderInput,
 }
@@ -22733,6 +22763,7 @@ pub struct ResizeInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResizeInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResizeInstanceInput,
 }
@@ -22918,6 +22949,7 @@ pub struct ChangeInstanceOsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeInstanceOsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ChangeInstanceOsInput,
 }
@@ -23042,6 +23074,7 @@ pub struct ResetInstanceHostnameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstanceHostnameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResetInstanceHostnameInput,
 }
@@ -23150,6 +23183,7 @@ pub struct ResetInstanceNameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstanceNameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResetInstanceNameInput,
 }
@@ -23260,6 +23294,7 @@ pub struct UpdateInstanceDescriptionOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateInstanceDescriptionRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateInstanceDescriptionInput,
 }
@@ -23359,6 +23394,7 @@ pub struct ListInstanceSchedulableNodesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceSchedulableNodesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceSchedulableNodesInput,
 }
@@ -23460,6 +23496,7 @@ pub struct LiveMigrateInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LiveMigrateInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: LiveMigrateInstanceInput,
 }
@@ -23564,6 +23601,7 @@ pub struct BatchListSchedulableNodesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchListSchedulableNodesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchListSchedulableNodesInput,
 }
@@ -23678,6 +23716,7 @@ pub struct ColdMigrateInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ColdMigrateInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ColdMigrateInstanceInput,
 }
@@ -23769,6 +23808,7 @@ pub struct BatchColdMigrateInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchColdMigrateInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchColdMigrateInstancesInput,
 }
@@ -23879,6 +23919,7 @@ pub struct RunVmtoolsCommandOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RunVmtoolsCommandRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RunVmtoolsCommandInput,
 }
@@ -24001,6 +24042,7 @@ pub struct ModifyInstanceEipConfigOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceEipConfigRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyInstanceEipConfigInput,
 }
@@ -24226,6 +24268,7 @@ pub struct QueryPriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryPriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryPriceInput,
 }
@@ -24481,6 +24524,7 @@ pub struct QueryChangePriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryChangePriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryChangePriceInput,
 }
@@ -24645,6 +24689,7 @@ pub struct QueryRefundPriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryRefundPriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryRefundPriceInput,
 }
@@ -25020,6 +25065,7 @@ pub struct CloneInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CloneInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CloneInstanceInput,
 }
@@ -25311,6 +25357,7 @@ pub struct CheckInstanceCloneOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CheckInstanceCloneRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CheckInstanceCloneInput,
 }
@@ -25409,6 +25456,7 @@ pub struct HibernateInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct HibernateInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: HibernateInstanceInput,
 }

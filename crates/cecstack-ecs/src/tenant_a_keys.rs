@@ -671,6 +671,7 @@ pub struct ListSshKeysOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSshKeysRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSshKeysInput,
 }
@@ -832,6 +833,7 @@ pub struct CreateSshKeyOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSshKeyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSshKeyInput,
 }
@@ -996,6 +998,7 @@ pub struct ImportSshKeyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ImportSshKeyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ImportSshKeyInput,
 }
@@ -1121,6 +1124,7 @@ pub struct DeleteSshKeysOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSshKeysRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSshKeysInput,
 }
@@ -1246,6 +1250,7 @@ pub struct BindSshKeyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindSshKeyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BindSshKeyInput,
 }
@@ -1387,6 +1392,7 @@ pub struct UnbindSshKeyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindSshKeyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UnbindSshKeyInput,
 }
@@ -1504,6 +1510,7 @@ pub struct ListSshKeyInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSshKeyInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSshKeyInstancesInput,
 }
@@ -1612,6 +1619,7 @@ pub struct ListInstanceSshKeysOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceSshKeysRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceSshKeysInput,
 }
@@ -1736,6 +1744,7 @@ pub struct CreateTemplateOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTemplateRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateTemplateInput,
 }
@@ -1997,6 +2006,7 @@ pub struct SetInstanceSecurityOptionsOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SetInstanceSecurityOptionsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: SetInstanceSecurityOptionsInput,
 }
@@ -2194,6 +2204,7 @@ pub struct ListInstanceSecurityOptionsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceSecurityOptionsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceSecurityOptionsInput,
 }

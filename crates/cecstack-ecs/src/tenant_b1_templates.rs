@@ -1218,6 +1218,7 @@ pub struct ListTemplatesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTemplatesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListTemplatesInput,
 }
@@ -1367,6 +1368,7 @@ pub struct GetTemplateOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTemplateRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetTemplateInput,
 }
@@ -1472,6 +1474,7 @@ pub struct UpdateTemplateNameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTemplateNameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateTemplateNameInput,
 }
@@ -1584,6 +1587,7 @@ pub struct UpdateTemplateUserDataOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTemplateUserDataRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateTemplateUserDataInput,
 }
@@ -1682,6 +1686,7 @@ pub struct BatchDeleteTemplatesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDeleteTemplatesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchDeleteTemplatesInput,
 }
@@ -1825,6 +1830,7 @@ pub struct ListSchedulersOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSchedulersRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSchedulersInput,
 }
@@ -2088,6 +2094,7 @@ pub struct CreateSchedulerOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSchedulerRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSchedulerInput,
 }
@@ -2334,6 +2341,7 @@ pub struct UpdateSchedulerOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateSchedulerRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateSchedulerInput,
 }
@@ -2481,6 +2489,7 @@ pub struct DeleteSchedulerOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSchedulerRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSchedulerInput,
 }

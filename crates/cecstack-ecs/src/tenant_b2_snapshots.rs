@@ -1044,6 +1044,7 @@ pub struct ListSnapshotsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSnapshotsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSnapshotsInput,
 }
@@ -1189,6 +1190,7 @@ pub struct CreateSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSnapshotInput,
 }
@@ -1283,6 +1285,7 @@ pub struct GetSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetSnapshotInput,
 }
@@ -1372,6 +1375,7 @@ pub struct DeleteSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSnapshotInput,
 }
@@ -1459,6 +1463,7 @@ pub struct RollbackSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RollbackSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RollbackSnapshotInput,
 }
@@ -1604,6 +1609,7 @@ pub struct ListSnapshotPoliciesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSnapshotPoliciesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSnapshotPoliciesInput,
 }
@@ -1793,6 +1799,7 @@ pub struct CreateSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSnapshotPolicyInput,
 }
@@ -1909,6 +1916,7 @@ pub struct GetSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetSnapshotPolicyInput,
 }
@@ -1998,6 +2006,7 @@ pub struct DeleteSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSnapshotPolicyInput,
 }
@@ -2139,6 +2148,7 @@ pub struct UpdateSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateSnapshotPolicyInput,
 }
@@ -2278,6 +2288,7 @@ pub struct BindSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BindSnapshotPolicyInput,
 }
@@ -2390,6 +2401,7 @@ pub struct UnbindSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UnbindSnapshotPolicyInput,
 }
@@ -2492,6 +2504,7 @@ pub struct PauseSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PauseSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: PauseSnapshotPolicyInput,
 }
@@ -2579,6 +2592,7 @@ pub struct ResumeSnapshotPolicyOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResumeSnapshotPolicyRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ResumeSnapshotPolicyInput,
 }

@@ -1221,6 +1221,7 @@ pub struct CreateDeploymentSetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDeploymentSetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateDeploymentSetInput,
 }
@@ -1389,6 +1390,7 @@ pub struct ListDeploymentSetsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDeploymentSetsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListDeploymentSetsInput,
 }
@@ -1502,6 +1504,7 @@ pub struct GetDeploymentSetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDeploymentSetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetDeploymentSetInput,
 }
@@ -1589,6 +1592,7 @@ pub struct DeleteDeploymentSetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDeploymentSetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteDeploymentSetInput,
 }
@@ -1684,6 +1688,7 @@ pub struct ListUsbDevicesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListUsbDevicesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListUsbDevicesInput,
 }
@@ -1785,6 +1790,7 @@ pub struct BindInstanceUsbOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindInstanceUsbRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BindInstanceUsbInput,
 }
@@ -1890,6 +1896,7 @@ pub struct UnbindInstanceUsbOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindInstanceUsbRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UnbindInstanceUsbInput,
 }
@@ -2056,6 +2063,7 @@ pub struct QueryInstanceMonitorOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryInstanceMonitorRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryInstanceMonitorInput,
 }
@@ -2275,6 +2283,7 @@ pub struct QueryInstancesMonitorOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryInstancesMonitorRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryInstancesMonitorInput,
 }

@@ -2154,6 +2154,7 @@ pub struct ListRecycledSnapshotsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListRecycledSnapshotsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListRecycledSnapshotsInput,
 }
@@ -2341,6 +2342,7 @@ pub struct RestoreRecycledSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RestoreRecycledSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RestoreRecycledSnapshotInput,
 }
@@ -2463,6 +2465,7 @@ pub struct DeleteRecycledSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteRecycledSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteRecycledSnapshotInput,
 }
@@ -2550,6 +2553,7 @@ pub struct GetRecycledInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetRecycledInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetRecycledInstanceInput,
 }
@@ -2639,6 +2643,7 @@ pub struct RestoreRecycledInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RestoreRecycledInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RestoreRecycledInstanceInput,
 }
@@ -2722,6 +2727,7 @@ pub struct DeleteRecycledInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteRecycledInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteRecycledInstanceInput,
 }
@@ -2823,6 +2829,7 @@ pub struct AutoCleanRecycledInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AutoCleanRecycledInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AutoCleanRecycledInstancesInput,
 }
@@ -2922,6 +2929,7 @@ pub struct CheckVmtoolsIsoAttachedOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CheckVmtoolsIsoAttachedRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CheckVmtoolsIsoAttachedInput,
 }
@@ -3007,6 +3015,7 @@ pub struct AttachVmtoolsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachVmtoolsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AttachVmtoolsInput,
 }
@@ -3092,6 +3101,7 @@ pub struct ListSupportedIbNicsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSupportedIbNicsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListSupportedIbNicsInput,
 }
@@ -3188,6 +3198,7 @@ pub struct ExportInstancesOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExportInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ExportInstancesInput,
 }
@@ -3290,6 +3301,7 @@ pub struct InstallMonitorAgentOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct InstallMonitorAgentRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: InstallMonitorAgentInput,
 }
@@ -3389,6 +3401,7 @@ pub struct GetServiceAttributesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetServiceAttributesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetServiceAttributesInput,
 }
@@ -3499,6 +3512,7 @@ pub struct GetServiceRegionInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetServiceRegionInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetServiceRegionInfoInput,
 }
@@ -3611,6 +3625,7 @@ pub struct BatchDetachSharedVolumeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDetachSharedVolumeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchDetachSharedVolumeInput,
 }
@@ -3721,6 +3736,7 @@ pub struct BatchAttachSharedVolumeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchAttachSharedVolumeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BatchAttachSharedVolumeInput,
 }
@@ -3817,6 +3833,7 @@ pub struct GetVncUrlOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetVncUrlRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetVncUrlInput,
 }
@@ -3916,6 +3933,7 @@ pub struct ConnectVncOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConnectVncRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ConnectVncInput,
 }
@@ -4053,6 +4071,7 @@ pub struct ListMonitorProcessesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListMonitorProcessesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListMonitorProcessesInput,
 }
@@ -4174,6 +4193,7 @@ pub struct UpgradeMonitorAgentOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpgradeMonitorAgentRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpgradeMonitorAgentInput,
 }
@@ -4261,6 +4281,7 @@ pub struct ListInstanceNodeLocalDisksOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceNodeLocalDisksRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ListInstanceNodeLocalDisksInput,
 }
@@ -4357,6 +4378,7 @@ pub struct AttachLocalDisksOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachLocalDisksRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AttachLocalDisksInput,
 }
@@ -4464,6 +4486,7 @@ pub struct DetachLocalDisksOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachLocalDisksRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DetachLocalDisksInput,
 }
@@ -4641,6 +4664,7 @@ pub struct ExportMonitorDataOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExportMonitorDataRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ExportMonitorDataInput,
 }

@@ -1182,6 +1182,7 @@ pub struct CreateDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateDiskInput,
 }
@@ -1358,6 +1359,7 @@ pub struct DeleteDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteDiskInput,
 }
@@ -1462,6 +1464,7 @@ pub struct DetachDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DetachDiskInput,
 }
@@ -1592,6 +1595,7 @@ pub struct AttachDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AttachDiskInput,
 }
@@ -1730,6 +1734,7 @@ pub struct ExtendDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExtendDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ExtendDiskInput,
 }
@@ -1843,6 +1848,7 @@ pub struct DescribeDiskQuotaOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskQuotaRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeDiskQuotaInput,
 }
@@ -2002,6 +2008,7 @@ pub struct DescribeDiskListOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskListRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeDiskListInput,
 }
@@ -2131,6 +2138,7 @@ pub struct DescribeDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeDiskInput,
 }
@@ -2220,6 +2228,7 @@ pub struct DescribeEcsAttachDisksOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEcsAttachDisksRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeEcsAttachDisksInput,
 }
@@ -2311,6 +2320,7 @@ pub struct DescribeEventOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEventRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeEventInput,
 }

@@ -1290,6 +1290,7 @@ pub struct DescribeSnapshotListOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotListRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSnapshotListInput,
 }
@@ -1470,6 +1471,7 @@ pub struct DescribeSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSnapshotInput,
 }
@@ -1657,6 +1659,7 @@ pub struct DescribeSnapshotChainListOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotChainListRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSnapshotChainListInput,
 }
@@ -1877,6 +1880,7 @@ pub struct DescribeSnapshotChainOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotChainRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSnapshotChainInput,
 }
@@ -2037,6 +2041,7 @@ pub struct CreateSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSnapshotInput,
 }
@@ -2198,6 +2203,7 @@ pub struct RollbackDiskBySnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RollbackDiskBySnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RollbackDiskBySnapshotInput,
 }
@@ -2349,6 +2355,7 @@ pub struct RenameSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenameSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RenameSnapshotInput,
 }
@@ -2447,6 +2454,7 @@ pub struct DeleteSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSnapshotInput,
 }
@@ -2553,6 +2561,7 @@ pub struct DescribeSnapshotQuotaOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotQuotaRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSnapshotQuotaInput,
 }
@@ -2658,6 +2667,7 @@ pub struct CreateImageBySnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateImageBySnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateImageBySnapshotInput,
 }
@@ -2789,6 +2799,7 @@ pub struct CopySnapshotCrossAZOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CopySnapshotCrossAZRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CopySnapshotCrossAZInput,
 }

@@ -677,6 +677,7 @@ pub struct DescribeRegionsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeRegionsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeRegionsInput,
 }
@@ -805,6 +806,7 @@ pub struct DescribeEcsFamilyInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEcsFamilyInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeEcsFamilyInfoInput,
 }
@@ -1073,6 +1075,7 @@ pub struct DescribePriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribePriceInput,
 }
@@ -1284,6 +1287,7 @@ pub struct DescribeEventOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEventRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeEventInput,
 }
@@ -1404,6 +1408,7 @@ pub struct DescribeAccountSubjectOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAccountSubjectRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeAccountSubjectInput,
 }

@@ -366,6 +366,7 @@ pub struct DescribeImagesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeImagesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeImagesInput,
 }
@@ -514,6 +515,7 @@ pub struct CreateImageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateImageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateImageInput,
 }
@@ -669,6 +671,7 @@ pub struct DeleteImageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteImageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteImageInput,
 }
@@ -826,6 +829,7 @@ pub struct SyncImageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SyncImageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: SyncImageInput,
 }

@@ -2020,6 +2020,7 @@ pub struct DescribeInstanceListOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceListRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstanceListInput,
 }
@@ -2206,6 +2207,7 @@ pub struct DescribeInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstanceInput,
 }
@@ -2339,6 +2341,7 @@ pub struct DescribeInstanceStatusOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceStatusRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstanceStatusInput,
 }
@@ -2506,6 +2509,7 @@ pub struct DescribeInstanceMonitorOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceMonitorRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeInstanceMonitorInput,
 }
@@ -2933,6 +2937,7 @@ pub struct CreateInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateInstanceInput,
 }
@@ -3277,6 +3282,7 @@ pub struct OperateInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OperateInstanceInput,
 }
@@ -3436,6 +3442,7 @@ pub struct DeleteInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteInstanceInput,
 }
@@ -3608,6 +3615,7 @@ pub struct ModifyInstancePasswordOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstancePasswordRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyInstancePasswordInput,
 }
@@ -3765,6 +3773,7 @@ pub struct ModifyInstanceNameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceNameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyInstanceNameInput,
 }

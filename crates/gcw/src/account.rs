@@ -506,6 +506,7 @@ pub struct QuerySubAccountsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QuerySubAccountsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QuerySubAccountsInput,
 }
@@ -682,6 +683,7 @@ pub struct CreateSubAccountOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubAccountRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSubAccountInput,
 }
@@ -833,6 +835,7 @@ pub struct CreateSubAccountsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubAccountsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSubAccountsInput,
 }
@@ -972,6 +975,7 @@ pub struct ChangeSubAccountNameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeSubAccountNameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ChangeSubAccountNameInput,
 }
@@ -1120,6 +1124,7 @@ pub struct ChangeSubAccountRemarkOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeSubAccountRemarkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ChangeSubAccountRemarkInput,
 }
@@ -1270,6 +1275,7 @@ pub struct ChangeAccountOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeAccountRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ChangeAccountInput,
 }
@@ -1403,6 +1409,7 @@ pub struct UnbindAccountsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindAccountsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UnbindAccountsInput,
 }
@@ -1545,6 +1552,7 @@ pub struct BindAccountsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindAccountsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BindAccountsInput,
 }

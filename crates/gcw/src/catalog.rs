@@ -488,6 +488,7 @@ pub struct QuerySitesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QuerySitesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QuerySitesInput,
 }
@@ -581,6 +582,7 @@ pub struct QueryProductsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryProductsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryProductsInput,
 }
@@ -748,6 +750,7 @@ pub struct QueryImagesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryImagesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryImagesInput,
 }

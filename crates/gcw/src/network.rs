@@ -969,6 +969,7 @@ pub struct CreateDefaultNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDefaultNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateDefaultNetInput,
 }
@@ -1109,6 +1110,7 @@ pub struct SupplyDefaultNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SupplyDefaultNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: SupplyDefaultNetInput,
 }
@@ -1249,6 +1251,7 @@ pub struct GetDefaultNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDefaultNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetDefaultNetInput,
 }
@@ -1378,6 +1381,7 @@ pub struct GetCustomNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetCustomNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetCustomNetInput,
 }
@@ -1505,6 +1509,7 @@ pub struct GetLineBillingSchemeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetLineBillingSchemeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetLineBillingSchemeInput,
 }
@@ -1668,6 +1673,7 @@ pub struct GetEipPriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetEipPriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetEipPriceInput,
 }
@@ -1816,6 +1822,7 @@ pub struct ConfigNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConfigNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ConfigNetInput,
 }

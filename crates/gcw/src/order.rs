@@ -381,6 +381,7 @@ pub struct QueryVmPriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryVmPriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryVmPriceInput,
 }
@@ -611,6 +612,7 @@ pub struct UpdateOrderOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateOrderRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateOrderInput,
 }
@@ -809,6 +811,7 @@ pub struct RenewalOrderOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenewalOrderRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RenewalOrderInput,
 }

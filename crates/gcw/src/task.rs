@@ -105,6 +105,7 @@ pub struct QueryTaskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryTaskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryTaskInput,
 }

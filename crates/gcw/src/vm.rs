@@ -567,6 +567,7 @@ pub struct QueryVmsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryVmsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryVmsInput,
 }
@@ -710,6 +711,7 @@ pub struct QueryVmOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryVmRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryVmInput,
 }
@@ -831,6 +833,7 @@ pub struct QueryExpireVmsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryExpireVmsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: QueryExpireVmsInput,
 }
@@ -1179,6 +1182,7 @@ pub struct CreateVmOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVmRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateVmInput,
 }
@@ -1522,6 +1526,7 @@ pub struct OperateVmOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateVmRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OperateVmInput,
 }
@@ -1686,6 +1691,7 @@ pub struct RebuildVmOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RebuildVmRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RebuildVmInput,
 }
@@ -1841,6 +1847,7 @@ pub struct DeleteVmOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVmRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteVmInput,
 }
@@ -1995,6 +2002,7 @@ pub struct ChangeVmNameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeVmNameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ChangeVmNameInput,
 }
@@ -2140,6 +2148,7 @@ pub struct UpdateVmLabelsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateVmLabelsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateVmLabelsInput,
 }

@@ -1399,6 +1399,7 @@ pub struct DescribeGpuRegionsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuRegionsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGpuRegionsInput,
 }
@@ -1481,6 +1482,7 @@ pub struct DescribeGpuGoodsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuGoodsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGpuGoodsInput,
 }
@@ -1642,6 +1644,7 @@ pub struct DescribeGpuGoodsPriceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuGoodsPriceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGpuGoodsPriceInput,
 }
@@ -1814,6 +1817,7 @@ pub struct DescribeGpuOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGpuInput,
 }
@@ -1943,6 +1947,7 @@ pub struct DescribeGpuDetailOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuDetailRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGpuDetailInput,
 }
@@ -2038,6 +2043,7 @@ pub struct DescribeGpuTaskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuTaskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGpuTaskInput,
 }
@@ -2203,6 +2209,7 @@ pub struct ReinstallGpuOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReinstallGpuRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ReinstallGpuInput,
 }
@@ -2392,6 +2399,7 @@ pub struct DescribeGpuImageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuImageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGpuImageInput,
 }
@@ -2757,6 +2765,7 @@ pub struct CreateGpuInstanceOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateGpuInstanceRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateGpuInstanceInput,
 }
@@ -3044,6 +3053,7 @@ pub struct OperateGpuPowerOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateGpuPowerRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: OperateGpuPowerInput,
 }
@@ -3175,6 +3185,7 @@ pub struct DeleteGpuInstancesOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteGpuInstancesRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteGpuInstancesInput,
 }

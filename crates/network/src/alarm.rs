@@ -121,6 +121,7 @@ pub struct GetWanAlarmReceiverOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetWanAlarmReceiverRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: GetWanAlarmReceiverInput,
 }
@@ -251,6 +252,7 @@ pub struct UpdateWanAlarmReceiverOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateWanAlarmReceiverRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateWanAlarmReceiverInput,
 }

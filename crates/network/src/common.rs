@@ -99,6 +99,7 @@ pub struct DescribeTaskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTaskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeTaskInput,
 }

@@ -767,6 +767,7 @@ pub struct DescribeGPNOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGPNRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGPNInput,
 }
@@ -895,6 +896,7 @@ pub struct AddAccessPointOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddAccessPointRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AddAccessPointInput,
 }
@@ -1053,6 +1055,7 @@ pub struct DeleteAccessPointOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteAccessPointRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteAccessPointInput,
 }
@@ -1187,6 +1190,7 @@ pub struct DescribeAccessInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAccessInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeAccessInfoInput,
 }
@@ -1338,6 +1342,7 @@ pub struct CreateGPNOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateGPNRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateGPNInput,
 }
@@ -1491,6 +1496,7 @@ pub struct DeleteGpnOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteGpnRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteGpnInput,
 }

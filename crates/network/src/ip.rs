@@ -226,6 +226,7 @@ pub struct DescribePublicIpOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePublicIpRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribePublicIpInput,
 }
@@ -356,6 +357,7 @@ pub struct DescribePrivateIpOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePrivateIpRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribePrivateIpInput,
 }

@@ -631,6 +631,7 @@ pub struct DescribeVdcOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeVdcRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeVdcInput,
 }
@@ -788,6 +789,7 @@ pub struct CreateVdcOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVdcRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateVdcInput,
 }
@@ -935,6 +937,7 @@ pub struct DeleteVdcOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVdcRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteVdcInput,
 }
@@ -1145,6 +1148,7 @@ pub struct CreatePublicNetworkOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePublicNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreatePublicNetworkInput,
 }
@@ -1383,6 +1387,7 @@ pub struct CreatePrivateNetworkOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePrivateNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreatePrivateNetworkInput,
 }
@@ -1548,6 +1553,7 @@ pub struct ModifyPublicNetworkOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyPublicNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyPublicNetworkInput,
 }
@@ -1683,6 +1689,7 @@ pub struct AddPublicIpOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddPublicIpRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AddPublicIpInput,
 }
@@ -1806,6 +1813,7 @@ pub struct DeletePublicIpOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeletePublicIpRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeletePublicIpInput,
 }
@@ -1911,6 +1919,7 @@ pub struct DeletePublicNetworkOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeletePublicNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeletePublicNetworkInput,
 }
@@ -2010,6 +2019,7 @@ pub struct DeletePrivateNetworkOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeletePrivateNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeletePrivateNetworkInput,
 }
@@ -2127,6 +2137,7 @@ pub struct RenewPublicNetworkOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenewPublicNetworkRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RenewPublicNetworkInput,
 }
@@ -2232,6 +2243,7 @@ pub struct DescribeBandwidthTrafficOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBandwidthTrafficRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBandwidthTrafficInput,
 }
@@ -2354,6 +2366,7 @@ pub struct ModifyVdcNameOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyVdcNameRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ModifyVdcNameInput,
 }

@@ -567,6 +567,7 @@ pub struct CreateDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateDiskInput,
 }
@@ -714,6 +715,7 @@ pub struct AttachDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: AttachDiskInput,
 }
@@ -814,6 +816,7 @@ pub struct DetachDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DetachDiskInput,
 }
@@ -905,6 +908,7 @@ pub struct DeleteDiskOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDiskRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteDiskInput,
 }
@@ -1054,6 +1058,7 @@ pub struct DescribeDisksOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDisksRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeDisksInput,
 }
@@ -1210,6 +1215,7 @@ pub struct DescribeDiskUsageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskUsageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeDiskUsageInput,
 }
@@ -1317,6 +1323,7 @@ pub struct DescribePoolUsageOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePoolUsageRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribePoolUsageInput,
 }
@@ -1435,6 +1442,7 @@ pub struct ChangeIopsOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeIopsRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ChangeIopsInput,
 }
@@ -1549,6 +1557,7 @@ pub struct ChangeBandwidthOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeBandwidthRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ChangeBandwidthInput,
 }
@@ -1667,6 +1676,7 @@ pub struct ExpansionSizeOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExpansionSizeRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ExpansionSizeInput,
 }
@@ -1787,6 +1797,7 @@ pub struct CreateSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSnapshotInput,
 }
@@ -1903,6 +1914,7 @@ pub struct CloneSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CloneSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CloneSnapshotInput,
 }
@@ -2005,6 +2017,7 @@ pub struct DeleteSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSnapshotInput,
 }
@@ -2096,6 +2109,7 @@ pub struct RollbackSnapshotOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RollbackSnapshotRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: RollbackSnapshotInput,
 }
@@ -2229,6 +2243,7 @@ pub struct DescribeGoodsIdOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGoodsIdRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeGoodsIdInput,
 }

@@ -228,6 +228,7 @@ pub struct DescribeBandwidthOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBandwidthRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeBandwidthInput,
 }
@@ -415,6 +416,7 @@ pub struct CreateBandwidthOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateBandwidthRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateBandwidthInput,
 }
@@ -579,6 +581,7 @@ pub struct UpdateBandwidthOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateBandwidthRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateBandwidthInput,
 }
@@ -694,6 +697,7 @@ pub struct DeleteBandwidthOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteBandwidthRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteBandwidthInput,
 }
@@ -809,6 +813,7 @@ pub struct BandwidthAddEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BandwidthAddEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BandwidthAddEIPInput,
 }
@@ -1006,6 +1011,7 @@ pub struct BandwidthRemoveEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BandwidthRemoveEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BandwidthRemoveEIPInput,
 }

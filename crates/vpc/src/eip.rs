@@ -614,6 +614,7 @@ pub struct DescribeEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeEIPInput,
 }
@@ -811,6 +812,7 @@ pub struct CreateEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateEIPInput,
 }
@@ -992,6 +994,7 @@ pub struct UpdateEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UpdateEIPInput,
 }
@@ -1114,6 +1117,7 @@ pub struct DeleteEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteEIPInput,
 }
@@ -1241,6 +1245,7 @@ pub struct BindEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: BindEIPInput,
 }
@@ -1403,6 +1408,7 @@ pub struct UnbindEIPOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: UnbindEIPInput,
 }
@@ -1525,6 +1531,7 @@ pub struct NetEIPInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct NetEIPInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: NetEIPInfoInput,
 }
@@ -1621,6 +1628,7 @@ pub struct ReserveIPAndBindEIPOutput {}
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReserveIPAndBindEIPRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: ReserveIPAndBindEIPInput,
 }

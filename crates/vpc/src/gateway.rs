@@ -329,6 +329,7 @@ pub struct DescribeVirtualGateWayOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeVirtualGateWayRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeVirtualGateWayInput,
 }
@@ -475,6 +476,7 @@ pub struct CreateVirtualGateWayOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVirtualGateWayRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateVirtualGateWayInput,
 }
@@ -596,6 +598,7 @@ pub struct DeleteVirtualGateWayOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVirtualGateWayRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteVirtualGateWayInput,
 }

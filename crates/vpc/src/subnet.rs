@@ -585,6 +585,7 @@ pub struct DescribeSubNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSubNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSubNetInput,
 }
@@ -733,6 +734,7 @@ pub struct CreateSubNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateSubNetInput,
 }
@@ -853,6 +855,7 @@ pub struct DeleteSubNetOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSubNetRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteSubNetInput,
 }
@@ -977,6 +980,7 @@ pub struct DescribeIPInfoOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeIPInfoRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeIPInfoInput,
 }
@@ -1079,6 +1083,7 @@ pub struct DescribeSubnetIpOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSubnetIpRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeSubnetIpInput,
 }

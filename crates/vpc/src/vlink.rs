@@ -132,6 +132,7 @@ pub struct CreateVLINKOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVLINKRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateVLINKInput,
 }
@@ -228,6 +229,7 @@ pub struct DeleteVLINKOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVLINKRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteVLINKInput,
 }
@@ -364,6 +366,7 @@ pub struct VLINKAddVMOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct VLINKAddVMRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: VLINKAddVMInput,
 }
@@ -514,6 +517,7 @@ pub struct VLINKDeleteVMOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct VLINKDeleteVMRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: VLINKDeleteVMInput,
 }

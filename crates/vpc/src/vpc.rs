@@ -261,6 +261,7 @@ pub struct DescribeVPCOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeVPCRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DescribeVPCInput,
 }
@@ -441,6 +442,7 @@ pub struct CreateVPCOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVPCRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: CreateVPCInput,
 }
@@ -599,6 +601,7 @@ pub struct DeleteVPCOutput {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVPCRequest {
+    #[allow(dead_code)]
     client: cds_core::ServiceClient,
     input: DeleteVPCInput,
 }
