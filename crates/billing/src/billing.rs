@@ -304,7 +304,7 @@ pub struct DescribeBillDetailData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_summary: Option<DescribeBillDetailSummary>,
+    pub total_summary: Option<CostSummary>,
     /// Bill details
     ///
     /// 账单详情
@@ -521,73 +521,6 @@ pub struct DescribeBillDetailItem {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub end_time: Option<String>,
-}
-/// Total consumption data
-///
-/// 总消费数据字典
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeBillDetailSummary {
-    /// Total consumption
-    ///
-    /// 总消费
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub total_cost: Option<f64>,
-    /// Sub-account (vice account) consumption
-    ///
-    /// 副账户消费
-    ///
-    /// Wire name: `ViceCost`.
-    #[serde(
-        rename = "ViceCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vice_cost: Option<f64>,
-    /// Master account consumption
-    ///
-    /// 主账户消费
-    ///
-    /// Wire name: `MasterCost`.
-    #[serde(
-        rename = "MasterCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub master_cost: Option<f64>,
-    /// Amount pending deduction
-    ///
-    /// 待扣金额
-    ///
-    /// Wire name: `ToDeduct`.
-    #[serde(
-        rename = "ToDeduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub to_deduct: Option<f64>,
-    /// Currency ("CN": RMB, "US": USD)
-    ///
-    /// 币种（”CN“：人民币，”US“：美元）
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub currency: Option<String>,
 }
 /// Bill data
 ///
@@ -991,7 +924,7 @@ pub struct DescribeCostSummaryByProData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_summary: Option<DescribeCostSummaryByProSummary>,
+    pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
     /// 账单信息
@@ -1103,73 +1036,6 @@ pub struct DescribeCostSummaryByProItem {
     )]
     pub resource_count: Option<i64>,
 }
-/// Summarized consumption amounts
-///
-/// 汇总消费金额
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeCostSummaryByProSummary {
-    /// Currency
-    ///
-    /// 币种
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub currency: Option<String>,
-    /// Total consumption
-    ///
-    /// 总消费金额
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub total_cost: Option<f64>,
-    /// Master account consumption
-    ///
-    /// 主账户消费金额
-    ///
-    /// Wire name: `MasterCost`.
-    #[serde(
-        rename = "MasterCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub master_cost: Option<f64>,
-    /// Sub-account (vice account) consumption
-    ///
-    /// 副账户消费金额
-    ///
-    /// Wire name: `ViceCost`.
-    #[serde(
-        rename = "ViceCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vice_cost: Option<f64>,
-    /// Amount pending deduction
-    ///
-    /// 代扣金额
-    ///
-    /// Wire name: `ToDeduct`.
-    #[serde(
-        rename = "ToDeduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub to_deduct: Option<f64>,
-}
 /// Returned data
 ///
 /// 返回数据字典
@@ -1186,7 +1052,7 @@ pub struct DescribeCostSummaryByProjectData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_summary: Option<DescribeCostSummaryByProjectSummary>,
+    pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
     /// 账单信息
@@ -1297,73 +1163,6 @@ pub struct DescribeCostSummaryByProjectItem {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub resource_count: Option<i64>,
-}
-/// Summarized consumption amounts
-///
-/// 汇总消费金额
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeCostSummaryByProjectSummary {
-    /// Currency
-    ///
-    /// 币种
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub currency: Option<String>,
-    /// Total consumption
-    ///
-    /// 总消费金额
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub total_cost: Option<f64>,
-    /// Master account consumption
-    ///
-    /// 主账户消费金额
-    ///
-    /// Wire name: `MasterCost`.
-    #[serde(
-        rename = "MasterCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub master_cost: Option<f64>,
-    /// Sub-account (vice account) consumption
-    ///
-    /// 副账户消费金额
-    ///
-    /// Wire name: `ViceCost`.
-    #[serde(
-        rename = "ViceCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vice_cost: Option<f64>,
-    /// Amount pending deduction
-    ///
-    /// 代扣金额
-    ///
-    /// Wire name: `ToDeduct`.
-    #[serde(
-        rename = "ToDeduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub to_deduct: Option<f64>,
 }
 /// Input of [`DescribeBill`](crate::Client::describe_bill).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

@@ -3,27 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Result of a bare-metal creation
-///
-/// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateBmsInstanceData {
-    /// Task ids, one per server
-    ///
-    /// 任务Id列表
-    ///
-    /// *Note:* Not in the response table (which documents a single taskId); present in the example.
-    ///
-    /// Wire name: `TaskIds`.
-    #[serde(
-        rename = "TaskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub task_ids: Option<Vec<String>>,
-}
 /// A bare-metal server in a list
 ///
 /// 裸金属服务器
@@ -206,7 +185,7 @@ pub struct DescribeBmsBaremetal {
     ///
     /// Wire name: `Networks`.
     #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
-    pub networks: Option<DescribeBmsNetworks>,
+    pub networks: Option<ServerNetworks>,
 }
 /// A page of bare-metal servers
 ///
@@ -511,152 +490,7 @@ pub struct DescribeBmsDetailData {
     ///
     /// Wire name: `Networks`.
     #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
-    pub networks: Option<DescribeBmsDetailNetworks>,
-}
-/// A network card
-///
-/// 网卡
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeBmsDetailNetworkCard {
-    /// Network card id
-    ///
-    /// 网卡Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub id: Option<String>,
-    /// MAC addresses
-    ///
-    /// Mac地址
-    ///
-    /// Wire name: `Mac`.
-    #[serde(
-        rename = "Mac",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub mac: Option<Vec<String>>,
-    /// VLAN id
-    ///
-    /// Vlan编号
-    ///
-    /// Wire name: `VlanId`.
-    #[serde(
-        rename = "VlanId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vlan_id: Option<String>,
-    /// Network card bonding mode
-    ///
-    /// 网卡绑定信息
-    ///
-    /// Wire name: `WorkMode`.
-    #[serde(
-        rename = "WorkMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub work_mode: Option<String>,
-    /// IP type: public or private
-    ///
-    /// Ip类型：public/private
-    ///
-    /// Wire name: `IpType`.
-    #[serde(
-        rename = "IpType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_type: Option<String>,
-    /// IP version
-    ///
-    /// Ip版本
-    ///
-    /// Wire name: `IpVersion`.
-    #[serde(
-        rename = "IpVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_version: Option<String>,
-    /// IP address
-    ///
-    /// Ip地址
-    ///
-    /// Wire name: `IpAddress`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_address: Option<String>,
-    /// Netmask
-    ///
-    /// 掩码地址
-    ///
-    /// Wire name: `Netmask`.
-    #[serde(
-        rename = "Netmask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub netmask: Option<String>,
-    /// Gateway address
-    ///
-    /// 网关地址
-    ///
-    /// Wire name: `Gateway`.
-    #[serde(
-        rename = "Gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gateway: Option<String>,
-    /// Whether connected: on or off
-    ///
-    /// 是否连接  on\off
-    ///
-    /// Wire name: `ConnectState`.
-    #[serde(
-        rename = "ConnectState",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub connect_state: Option<String>,
-}
-/// Networks of a bare-metal server
-///
-/// 网络
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeBmsDetailNetworks {
-    /// Network cards
-    ///
-    /// 网卡
-    ///
-    /// Wire name: `NetworkCards`.
-    #[serde(
-        rename = "NetworkCards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_cards: Option<Vec<DescribeBmsDetailNetworkCard>>,
+    pub networks: Option<ServerNetworks>,
 }
 /// A storage attachment
 ///
@@ -1077,127 +911,6 @@ pub struct DescribeBmsImageItem {
     )]
     pub r#type: Option<String>,
 }
-/// A network card
-///
-/// 网卡
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeBmsNetworkCard {
-    /// Network card id
-    ///
-    /// 网卡Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub id: Option<String>,
-    /// VLAN id
-    ///
-    /// Vlan编号
-    ///
-    /// Wire name: `VlanId`.
-    #[serde(
-        rename = "VlanId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vlan_id: Option<String>,
-    /// IP type: public or private
-    ///
-    /// Ip类型：public/private
-    ///
-    /// Wire name: `IpType`.
-    #[serde(
-        rename = "IpType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_type: Option<String>,
-    /// IP version
-    ///
-    /// Ip版本
-    ///
-    /// Wire name: `IpVersion`.
-    #[serde(
-        rename = "IpVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_version: Option<String>,
-    /// IP address
-    ///
-    /// Ip地址
-    ///
-    /// Wire name: `IpAddress`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_address: Option<String>,
-    /// Netmask
-    ///
-    /// 掩码地址
-    ///
-    /// Wire name: `Netmask`.
-    #[serde(
-        rename = "Netmask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub netmask: Option<String>,
-    /// Gateway address
-    ///
-    /// 网关地址
-    ///
-    /// Wire name: `Gateway`.
-    #[serde(
-        rename = "Gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gateway: Option<String>,
-    /// Whether connected: on or off
-    ///
-    /// 是否连接  on\off
-    ///
-    /// Wire name: `ConnectState`.
-    #[serde(
-        rename = "ConnectState",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub connect_state: Option<String>,
-}
-/// Networks of a bare-metal server
-///
-/// 网络
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeBmsNetworks {
-    /// Network cards
-    ///
-    /// 网卡
-    ///
-    /// Wire name: `NetworkCards`.
-    #[serde(
-        rename = "NetworkCards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub network_cards: Option<Vec<DescribeBmsNetworkCard>>,
-}
 /// Status of a bare-metal task
 ///
 /// 任务状态
@@ -1313,25 +1026,6 @@ pub struct OperateBmsPowerData {
         deserialize_with = "cds_core::de::lenient_vec"
     )]
     pub task_id: Option<Vec<String>>,
-}
-/// Result of a reinstall
-///
-/// 重装结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ReinstallBmsData {
-    /// Task ids
-    ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskIds`.
-    #[serde(
-        rename = "TaskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub task_ids: Option<Vec<String>>,
 }
 /// Power operation on a bare-metal server
 ///
@@ -2132,7 +1826,7 @@ pub struct CreateBmsInstanceOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CreateBmsInstanceData>,
+    pub data: Option<TaskIdList>,
     /// Main task id
     ///
     /// 返回主任务Id
@@ -2950,7 +2644,7 @@ pub struct ReinstallBmsOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ReinstallBmsData>,
+    pub data: Option<TaskIdList>,
 }
 ///Request builder of `ReinstallBms`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -33,7 +33,9 @@ pub mod error_codes;
 pub mod examples;
 pub mod meta;
 pub use bms::*;
+mod shared;
 pub use cds_core::{Config, Error, Response, WaitOptions};
+pub use shared::*;
 /// Client of this product line; cheap to clone (the HTTP connection pool is shared).
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -43,6 +43,8 @@ pub mod meta;
 pub use cost::*;
 mod machine;
 pub use machine::*;
+mod shared;
+pub use shared::*;
 mod task;
 pub use task::*;
 mod template;

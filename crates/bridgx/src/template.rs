@@ -534,212 +534,6 @@ pub struct GetSecurityGroupRule {
     )]
     pub prefix_list_id: Option<String>,
 }
-/// Subnet (switch) details
-///
-/// 子网详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSubnetData {
-    /// Id of the VPC the switch belongs to
-    ///
-    /// 交换机所属VPC的ID
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vpc_id: Option<String>,
-    /// Switch id
-    ///
-    /// 交换机的ID
-    ///
-    /// Wire name: `SwitchId`.
-    #[serde(
-        rename = "SwitchId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub switch_id: Option<String>,
-    /// Availability zone id
-    ///
-    /// 可用区ID
-    ///
-    /// Wire name: `ZoneId`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub zone_id: Option<String>,
-    /// Switch name
-    ///
-    /// 交换机的名称
-    ///
-    /// Wire name: `SwitchName`.
-    #[serde(
-        rename = "SwitchName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub switch_name: Option<String>,
-    /// IPv4 CIDR block of the switch
-    ///
-    /// 交换机的IPv4网段
-    ///
-    /// Wire name: `CidrBlock`.
-    #[serde(
-        rename = "CidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cidr_block: Option<String>,
-    /// Gateway IP
-    ///
-    /// 网关IP
-    ///
-    /// Wire name: `GatewayIp`.
-    #[serde(
-        rename = "GatewayIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gateway_ip: Option<String>,
-    /// Switch status (e.g. Available)
-    ///
-    /// 交换机的状态
-    ///
-    /// Wire name: `VStatus`.
-    #[serde(
-        rename = "VStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub v_status: Option<String>,
-    /// Switch creation time
-    ///
-    /// 交换机的创建时间
-    ///
-    /// Wire name: `CreateAt`.
-    #[serde(
-        rename = "CreateAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_at: Option<String>,
-    /// Whether this is the default switch (e.g. "N")
-    ///
-    /// 是否是默认交换机
-    ///
-    /// Wire name: `IsDefault`.
-    #[serde(
-        rename = "IsDefault",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_default: Option<String>,
-    /// Number of available IP addresses in the switch
-    ///
-    /// 交换机中可用的IP地址数量
-    ///
-    /// Wire name: `AvailableIpAddressCount`.
-    #[serde(
-        rename = "AvailableIpAddressCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_ip_address_count: Option<i64>,
-}
-/// VPC details
-///
-/// VPC详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetVpcData {
-    /// VPC id
-    ///
-    /// VPC的ID
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vpc_id: Option<String>,
-    /// VPC name
-    ///
-    /// VPC的名称
-    ///
-    /// Wire name: `VpcName`.
-    #[serde(
-        rename = "VpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vpc_name: Option<String>,
-    /// IPv4 CIDR block of the VPC
-    ///
-    /// VPC的IPv4网段
-    ///
-    /// Wire name: `CidrBlock`.
-    #[serde(
-        rename = "CidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cidr_block: Option<String>,
-    /// Cloud provider
-    ///
-    /// 所属的云厂商
-    ///
-    /// Wire name: `Provider`.
-    #[serde(
-        rename = "Provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub provider: Option<String>,
-    /// VPC status (e.g. Available)
-    ///
-    /// VPC的状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<String>,
-    /// VPC creation time
-    ///
-    /// VPC创建时间
-    ///
-    /// Wire name: `CreateAt`.
-    #[serde(
-        rename = "CreateAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_at: Option<String>,
-}
 /// Cluster
 ///
 /// 集群
@@ -1077,7 +871,7 @@ pub struct ListSubnetsData {
     ///
     /// Wire name: `Switches`.
     #[serde(rename = "Switches", default, skip_serializing_if = "Option::is_none")]
-    pub switches: Option<Vec<ListSubnetsSwitch>>,
+    pub switches: Option<Vec<Subnet>>,
     /// Paging information
     ///
     /// 分页参数
@@ -1085,125 +879,6 @@ pub struct ListSubnetsData {
     /// Wire name: `Pager`.
     #[serde(rename = "Pager", default, skip_serializing_if = "Option::is_none")]
     pub pager: Option<NetworkPager>,
-}
-/// Switch (subnet)
-///
-/// 交换机
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListSubnetsSwitch {
-    /// Id of the VPC the switch belongs to
-    ///
-    /// 交换机所属VPC的ID
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vpc_id: Option<String>,
-    /// Switch id
-    ///
-    /// 交换机的ID
-    ///
-    /// Wire name: `SwitchId`.
-    #[serde(
-        rename = "SwitchId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub switch_id: Option<String>,
-    /// Availability zone id
-    ///
-    /// 可用区ID
-    ///
-    /// Wire name: `ZoneId`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub zone_id: Option<String>,
-    /// Switch name
-    ///
-    /// 要查询的交换机的名称
-    ///
-    /// Wire name: `SwitchName`.
-    #[serde(
-        rename = "SwitchName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub switch_name: Option<String>,
-    /// IPv4 CIDR block of the switch
-    ///
-    /// 交换机的IPv4网段
-    ///
-    /// Wire name: `CidrBlock`.
-    #[serde(
-        rename = "CidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cidr_block: Option<String>,
-    /// Switch status: Pending (being configured) or Available
-    ///
-    /// 交换机的状态，取值：&lt;br&gt; Pending：配置中。&lt;br&gt; Available：可用。
-    ///
-    /// *Note:* The table names it status; the example answers VStatus.
-    ///
-    /// Wire name: `VStatus`.
-    #[serde(
-        rename = "VStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub v_status: Option<String>,
-    /// Switch creation time
-    ///
-    /// 交换机的创建时间
-    ///
-    /// Wire name: `CreateAt`.
-    #[serde(
-        rename = "CreateAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_at: Option<String>,
-    /// Whether this is the default switch (the example answers "N")
-    ///
-    /// 是否是默认交换机。&lt;br&gt; true：是默认交换机。&lt;br&gt; false：非默认交换机。
-    ///
-    /// *Note:* Documented as Boolean; the example answers the string "N".
-    ///
-    /// Wire name: `IsDefault`.
-    #[serde(
-        rename = "IsDefault",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_default: Option<String>,
-    /// Number of available IP addresses in the switch
-    ///
-    /// 交换机中可用的IP地址数量
-    ///
-    /// Wire name: `AvailableIpAddressCount`.
-    #[serde(
-        rename = "AvailableIpAddressCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_ip_address_count: Option<i64>,
 }
 /// VPC list
 ///
@@ -1217,7 +892,7 @@ pub struct ListVpcsData {
     ///
     /// Wire name: `Vpcs`.
     #[serde(rename = "Vpcs", default, skip_serializing_if = "Option::is_none")]
-    pub vpcs: Option<Vec<ListVpcsVpc>>,
+    pub vpcs: Option<Vec<Vpc>>,
     /// Paging information
     ///
     /// 分页参数
@@ -1225,97 +900,6 @@ pub struct ListVpcsData {
     /// Wire name: `Pager`.
     #[serde(rename = "Pager", default, skip_serializing_if = "Option::is_none")]
     pub pager: Option<NetworkPager>,
-}
-/// VPC
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListVpcsVpc {
-    /// VPC id
-    ///
-    /// VPC的ID
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vpc_id: Option<String>,
-    /// VPC name
-    ///
-    /// VPC的名称
-    ///
-    /// Wire name: `VpcName`.
-    #[serde(
-        rename = "VpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vpc_name: Option<String>,
-    /// IPv4 CIDR block of the VPC
-    ///
-    /// VPC的IPv4网段
-    ///
-    /// Wire name: `CidrBlock`.
-    #[serde(
-        rename = "CidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cidr_block: Option<String>,
-    /// Switches in the VPC
-    ///
-    /// VPC中交换机的列表
-    ///
-    /// *Note:* Documented as String \[\]; the example answers a string ("").
-    ///
-    /// Wire name: `SwitchIds`.
-    #[serde(
-        rename = "SwitchIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub switch_ids: Option<String>,
-    /// Cloud provider
-    ///
-    /// 所属的云厂商
-    ///
-    /// Wire name: `Provider`.
-    #[serde(
-        rename = "Provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub provider: Option<String>,
-    /// VPC status: Pending (being configured) or Available
-    ///
-    /// VPC的状态，取值：&lt;br&gt; Pending：配置中。&lt;br&gt; Available：可用。
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<String>,
-    /// VPC creation time
-    ///
-    /// VPC创建时间
-    ///
-    /// Wire name: `CreateAt`.
-    #[serde(
-        rename = "CreateAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_at: Option<String>,
 }
 /// Availability zone
 ///
@@ -2275,7 +1859,7 @@ impl ListVpcsRequest {
     ///Streams every item at `/data/Vpcs` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
-    ) -> impl cds_core::__private::Stream<Item = Result<ListVpcsVpc, cds_core::Error>> + Send {
+    ) -> impl cds_core::__private::Stream<Item = Result<Vpc, cds_core::Error>> + Send {
         let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
         cds_core::paginate::items(
             self.client,
@@ -2616,8 +2200,7 @@ impl ListSubnetsRequest {
     ///Streams every item at `/data/Switches` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
-    ) -> impl cds_core::__private::Stream<Item = Result<ListSubnetsSwitch, cds_core::Error>> + Send
-    {
+    ) -> impl cds_core::__private::Stream<Item = Result<Subnet, cds_core::Error>> + Send {
         let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
         cds_core::paginate::items(
             self.client,
@@ -3968,7 +3551,7 @@ pub struct GetVpcOutput {
     ///
     /// 正常信息
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<GetVpcData>,
+    pub data: Option<Vpc>,
 }
 ///Request builder of `GetVpc`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -4069,7 +3652,7 @@ pub struct GetSubnetOutput {
     ///
     /// 正常信息
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<GetSubnetData>,
+    pub data: Option<Subnet>,
 }
 ///Request builder of `GetSubnet`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -3,96 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Data disk to add
-///
-/// 数据盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDiskDataDisk {
-    /// Data disk size
-    ///
-    /// 数据盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Data disk type, e.g. ssd_disk or high_disk (optional)
-    ///
-    /// 数据盘类型，可选参数
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub r#type: Option<String>,
-    /// IOPS packs, optional, SSD only, default 0
-    ///
-    /// IOPS包，可选参数,ssd类型可选，默认为0
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub iops: Option<i64>,
-}
-/// Data disk of a new cloud server
-///
-/// 数据盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateInstanceDataDisk {
-    /// Size in GB
-    ///
-    /// 数据盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Disk type, e.g. ssd_disk or high_disk
-    ///
-    /// 数据盘类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub r#type: Option<String>,
-    /// Number of IOPS packs (SSD only), default 0
-    ///
-    /// ssd支持IOPS,默认: "IOPS": 0
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub iops: Option<i64>,
-}
 /// HTML console address
 ///
 /// HTML控制台地址
@@ -146,49 +56,6 @@ pub struct CreateInstancePrivateIp {
         deserialize_with = "cds_core::de::lenient_vec"
     )]
     pub ip: Option<Vec<String>>,
-}
-/// System disk of a new cloud server
-///
-/// 系统盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateInstanceSystemDisk {
-    /// Size in GB; defaults to the system disk size of the chosen template
-    ///
-    /// 大小，默认为所选模板的系统盘大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Disk type, e.g. system_disk (default) or ssd_system_disk
-    ///
-    /// 系统盘类型，默认 system_disk
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub r#type: Option<String>,
-    /// Number of IOPS performance packs, default 0
-    ///
-    /// IOPS预置性能包个数，默认 0
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub iops: Option<i64>,
 }
 /// Windows activation keys
 ///
@@ -316,94 +183,6 @@ pub struct DescribeInstancePriceData {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub total_price: Option<f64>,
-}
-/// Data disk to price
-///
-/// 数据盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeInstancePriceDataDisk {
-    /// Size in GB
-    ///
-    /// 数据盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Disk type, e.g. ssd_disk or high_disk
-    ///
-    /// 数据盘类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub r#type: Option<String>,
-    /// Number of IOPS packs (SSD only)
-    ///
-    /// IOPS包个数
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub iops: Option<i64>,
-}
-/// System disk to price
-///
-/// 系统盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeInstancePriceSystemDisk {
-    /// Size in GB; defaults to the system disk size of the chosen template
-    ///
-    /// 大小，默认为所选模板的系统盘大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Disk type, e.g. system_disk (default) or ssd_system_disk
-    ///
-    /// 系统盘类型，默认 system_disk
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub r#type: Option<String>,
-    /// Number of IOPS performance packs, default 0
-    ///
-    /// IOPS预置性能包个数，默认 0
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub iops: Option<i64>,
 }
 /// A specification on sale
 ///
@@ -922,44 +701,6 @@ pub struct DescribeTagsTag {
     )]
     pub tag_name: Option<String>,
 }
-/// Result of the system disk expansion
-///
-/// 返回信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtendSystemDiskData {
-    /// Order audit flag (0 in the example)
-    ///
-    /// 订单审核标志
-    ///
-    /// *Note:* Undocumented; present in the example.
-    #[serde(
-        rename = "order_audit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub order_audit: Option<i64>,
-}
-/// Result of the billing change
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ModifyInstanceChargeTypeData {
-    /// Order audit flag (0 in the example)
-    ///
-    /// 订单审核标志
-    ///
-    /// *Note:* Undocumented; present in the example of the section 示例 (line 16879).
-    #[serde(
-        rename = "order_audit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub order_audit: Option<i64>,
-}
 /// Password-change task of one cloud server
 ///
 /// 修改密码任务
@@ -1189,7 +930,7 @@ pub struct CreateInstanceInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_disk: Option<CreateInstanceSystemDisk>,
+    pub system_disk: Option<SystemDisk>,
     /// Data disks; SSD supports IOPS packs, default IOPS 0
     ///
     /// ssd支持IOPS,默认: "IOPS": 0
@@ -1198,7 +939,7 @@ pub struct CreateInstanceInput {
     ///
     /// Wire name: `DataDisks`.
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
-    pub data_disks: Option<Vec<CreateInstanceDataDisk>>,
+    pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers to create, 1-99, default 1
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1
@@ -1476,7 +1217,7 @@ impl CreateInstanceRequest {
     /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk
     ///
     /// Sets `SystemDisk` (body).
-    pub fn system_disk(mut self, value: impl Into<CreateInstanceSystemDisk>) -> Self {
+    pub fn system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }
@@ -1487,7 +1228,7 @@ impl CreateInstanceRequest {
     /// *Note:* Typed `string` in the table; its example is a list of objects, which the spec follows.
     ///
     /// Sets `DataDisks` (body).
-    pub fn data_disks(mut self, value: impl Into<Vec<CreateInstanceDataDisk>>) -> Self {
+    pub fn data_disks(mut self, value: impl Into<Vec<DataDisk>>) -> Self {
         self.input.data_disks = Some(value.into());
         self
     }
@@ -2056,7 +1797,7 @@ pub struct ModifyInstanceChargeTypeOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ModifyInstanceChargeTypeData>,
+    pub data: Option<OrderAudit>,
 }
 ///Request builder of `ModifyInstanceChargeType`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -2369,7 +2110,7 @@ pub struct CreateDiskInput {
     ///
     /// Wire name: `DataDisks`.
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
-    pub data_disks: Option<Vec<CreateDiskDataDisk>>,
+    pub data_disks: Option<Vec<DataDisk>>,
 }
 /// Output of [`CreateDisk`](crate::Client::create_disk): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2420,7 +2161,7 @@ impl CreateDiskRequest {
     /// 数据盘列表，&lt;br /&gt;Size：数据盘大小，&lt;br /&gt;Type：数据盘类型，可选参数，&lt;br /&gt;IOPS：IOPS包，可选参数,ssd类型可选，默认为0
     ///
     /// Sets `DataDisks` (body).
-    pub fn data_disks(mut self, value: impl Into<Vec<CreateDiskDataDisk>>) -> Self {
+    pub fn data_disks(mut self, value: impl Into<Vec<DataDisk>>) -> Self {
         self.input.data_disks = Some(value.into());
         self
     }
@@ -5236,7 +4977,7 @@ pub struct ExtendSystemDiskOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ExtendSystemDiskData>,
+    pub data: Option<OrderAudit>,
     /// Task id
     ///
     /// 任务ID
@@ -5472,7 +5213,7 @@ pub struct DescribeInstancePriceInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_disk: Option<DescribeInstancePriceSystemDisk>,
+    pub system_disk: Option<SystemDisk>,
     /// Data disks
     ///
     /// 数据盘
@@ -5481,7 +5222,7 @@ pub struct DescribeInstancePriceInput {
     ///
     /// Wire name: `DataDisks`.
     #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
-    pub data_disks: Option<Vec<DescribeInstancePriceDataDisk>>,
+    pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers, 1-99, default 1
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1
@@ -5608,7 +5349,7 @@ impl DescribeInstancePriceRequest {
     /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk
     ///
     /// Sets `SystemDisk` (body, required).
-    pub fn system_disk(mut self, value: impl Into<DescribeInstancePriceSystemDisk>) -> Self {
+    pub fn system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }
@@ -5619,7 +5360,7 @@ impl DescribeInstancePriceRequest {
     /// *Note:* Typed `string` in the table with no description; its example is a list of objects, which the spec follows.
     ///
     /// Sets `DataDisks` (body).
-    pub fn data_disks(mut self, value: impl Into<Vec<DescribeInstancePriceDataDisk>>) -> Self {
+    pub fn data_disks(mut self, value: impl Into<Vec<DataDisk>>) -> Self {
         self.input.data_disks = Some(value.into());
         self
     }

@@ -63,6 +63,8 @@ mod instance;
 pub use instance::*;
 mod security_group;
 pub use security_group::*;
+mod shared;
+pub use shared::*;
 mod template;
 pub use cds_core::{Config, Error, Response, WaitOptions};
 pub use template::*;

@@ -357,96 +357,6 @@ pub struct DescribeSecurityGroupsGroup {
     )]
     pub update_time: Option<String>,
 }
-/// A cloud server network to bind
-///
-/// 绑定数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct JoinSecurityGroupBindData {
-    /// Instance id
-    ///
-    /// 实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub instance_id: Option<String>,
-    /// Private network id
-    ///
-    /// 私网ID
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub private_id: Option<String>,
-    /// Public network id
-    ///
-    /// 公网ID
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub public_id: Option<String>,
-}
-/// A cloud server network to unbind
-///
-/// 绑定数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LeaveSecurityGroupBindData {
-    /// Instance id
-    ///
-    /// 实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub instance_id: Option<String>,
-    /// Private network id
-    ///
-    /// 私网ID
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub private_id: Option<String>,
-    /// Public network id
-    ///
-    /// 公网ID
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub public_id: Option<String>,
-}
 /// A rule and its new priority
 ///
 /// 绑定数据
@@ -1949,7 +1859,7 @@ pub struct JoinSecurityGroupInput {
     ///
     /// Wire name: `BindData`.
     #[serde(rename = "BindData", default, skip_serializing_if = "Option::is_none")]
-    pub bind_data: Option<Vec<JoinSecurityGroupBindData>>,
+    pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
 /// Output of [`JoinSecurityGroup`](crate::Client::join_security_group): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2007,7 +1917,7 @@ impl JoinSecurityGroupRequest {
     /// 绑定数据
     ///
     /// Sets `BindData` (body, required).
-    pub fn bind_data(mut self, value: impl Into<Vec<JoinSecurityGroupBindData>>) -> Self {
+    pub fn bind_data(mut self, value: impl Into<Vec<SecurityGroupBinding>>) -> Self {
         self.input.bind_data = Some(value.into());
         self
     }
@@ -2089,7 +1999,7 @@ pub struct LeaveSecurityGroupInput {
     ///
     /// Wire name: `BindData`.
     #[serde(rename = "BindData", default, skip_serializing_if = "Option::is_none")]
-    pub bind_data: Option<Vec<LeaveSecurityGroupBindData>>,
+    pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
 /// Output of [`LeaveSecurityGroup`](crate::Client::leave_security_group): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2147,7 +2057,7 @@ impl LeaveSecurityGroupRequest {
     /// 绑定数据
     ///
     /// Sets `BindData` (body, required).
-    pub fn bind_data(mut self, value: impl Into<Vec<LeaveSecurityGroupBindData>>) -> Self {
+    pub fn bind_data(mut self, value: impl Into<Vec<SecurityGroupBinding>>) -> Self {
         self.input.bind_data = Some(value.into());
         self
     }

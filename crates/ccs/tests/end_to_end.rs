@@ -127,8 +127,8 @@ async fn create_instance_end_to_end() {
         .instance_type(cds_ccs::InstanceType::from("sample"))
         .image_id("sample value/+*~&=中".to_string())
         .image_password("sample value/+*~&=中".to_string())
-        .system_disk(cds_ccs::CreateInstanceSystemDisk::default())
-        .data_disks(vec![cds_ccs::CreateInstanceDataDisk::default()])
+        .system_disk(cds_ccs::SystemDisk::default())
+        .data_disks(vec![cds_ccs::DataDisk::default()])
         .amount(7_i64)
         .public_ip(vec!["sample value/+*~&=中".to_string()])
         .private_ip(vec![cds_ccs::CreateInstancePrivateIp::default()])
@@ -339,7 +339,7 @@ async fn create_disk_end_to_end() {
     let response = client
         .create_disk()
         .instance_id("sample value/+*~&=中".to_string())
-        .data_disks(vec![cds_ccs::CreateDiskDataDisk::default()])
+        .data_disks(vec![cds_ccs::DataDisk::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateDisk");
@@ -1036,8 +1036,8 @@ async fn describe_instance_price_end_to_end() {
         .ram(7_i64)
         .instance_type("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
-        .system_disk(cds_ccs::DescribeInstancePriceSystemDisk::default())
-        .data_disks(vec![cds_ccs::DescribeInstancePriceDataDisk::default()])
+        .system_disk(cds_ccs::SystemDisk::default())
+        .data_disks(vec![cds_ccs::DataDisk::default()])
         .amount(7_i64)
         .send_with_response()
         .await;
@@ -1560,7 +1560,7 @@ async fn join_security_group_end_to_end() {
     let response = client
         .join_security_group()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data(vec![cds_ccs::JoinSecurityGroupBindData::default()])
+        .bind_data(vec![cds_ccs::SecurityGroupBinding::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("JoinSecurityGroup");
@@ -1594,7 +1594,7 @@ async fn leave_security_group_end_to_end() {
     let response = client
         .leave_security_group()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data(vec![cds_ccs::LeaveSecurityGroupBindData::default()])
+        .bind_data(vec![cds_ccs::SecurityGroupBinding::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("LeaveSecurityGroup");

@@ -43,6 +43,8 @@ pub mod examples;
 pub mod meta;
 mod operator;
 pub use operator::*;
+mod shared;
+pub use shared::*;
 mod tenant_a_instances;
 pub use tenant_a_instances::*;
 mod tenant_a_keys;

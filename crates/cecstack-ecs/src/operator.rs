@@ -3,96 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// A host to add to a host group
-///
-/// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpAddHostGroupHostsHost {
-    /// Cluster the host belongs to
-    ///
-    /// 主机所属集群
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cell: Option<String>,
-    /// Host name
-    ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Host internal IP
-    ///
-    /// 主机内网ip
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub inner_ip: Option<String>,
-}
-/// A host to add to a resource pool
-///
-/// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpAddResourcePoolHostsHost {
-    /// Cluster the host belongs to
-    ///
-    /// 主机所属集群
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cell: Option<String>,
-    /// Host name
-    ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Host internal IP
-    ///
-    /// 主机内网ip
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub inner_ip: Option<String>,
-}
 /// One live migration
 ///
 /// 热迁移信息
@@ -727,320 +637,7 @@ pub struct OpCreateFlavorFlavorType {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extra_space: Option<OpExtraSpace>,
-}
-/// The created flavor type
-///
-/// 创建成功的规格类型信息，具体内容见示例
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpCreateFlavorTypeData {
-    /// Flavor type ID
-    ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub flavor_type_id: Option<String>,
-    /// Specification code
-    ///
-    /// 规格代码
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub spec_code: Option<String>,
-    /// Name
-    ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Architecture type
-    ///
-    /// 架构类型
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub arch_type: Option<String>,
-    /// CPU model
-    ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cpu_model: Option<String>,
-    /// vCPU model type (custom, host-passthrough)
-    ///
-    /// vcpu model类型（custom、host-passthrough）
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vcpu_type: Option<String>,
-    /// Availability zone
-    ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub az: Option<String>,
-    /// Available to departments
-    ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub dept_available: Option<bool>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_at: Option<String>,
-    /// Flavor count
-    ///
-    /// flavor计数
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub flavor_count: Option<i64>,
-    /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
-    ///
-    /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub device_type: Option<String>,
-    /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
-    ///
-    /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub security_type: Option<String>,
-    /// GPU type
-    ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gpu_type: Option<String>,
-    /// GPU product
-    ///
-    /// GPU产品
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gpu_product: Option<String>,
-    /// Local disk type (none, hdd, ssd, elasticity)
-    ///
-    /// 本地磁盘类型（none, hdd, ssd, elasticity）
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_type: Option<String>,
-    /// Local disk interface (sata, nvme)
-    ///
-    /// 本地磁盘接口（sata, nvme）
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_interface: Option<String>,
-    /// Local disk size
-    ///
-    /// 本地磁盘大小
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_size: Option<i64>,
-    /// CPU overcommit ratio
-    ///
-    /// CPU超分比率
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cpu_overscaling_ratio: Option<i64>,
-    /// Resource pool ID
-    ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub rp_id: Option<String>,
-    /// Resource pool name
-    ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub rp_name: Option<String>,
-    /// Associated resource pools
-    ///
-    /// 关联资源池信息
-    ///
-    /// Wire name: `resourcePools`.
-    #[serde(
-        rename = "resourcePools",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_pools: Option<Vec<serde_json::Value>>,
-    /// Whether dedicated CPU is supported
-    ///
-    /// 是否支持cpu独占
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_dedicated_cpu: Option<bool>,
-    /// Whether dedicated memory is supported
-    ///
-    /// 是否支持内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_dedicated_mem: Option<bool>,
-    /// Whether the flavor type uses a local system disk
-    ///
-    /// 是否为本地系统盘规格
-    ///
-    /// Wire name: `isSystemLocalDisk`.
-    #[serde(
-        rename = "isSystemLocalDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_system_local_disk: Option<bool>,
-    /// Number of instances using the flavor type
-    ///
-    /// 关联该规格类型的ecs数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vm_count: Option<i64>,
-    /// Topology information
-    ///
-    /// 拓扑信息
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub extra_space: Option<OpExtraSpace>,
+    pub extra_space: Option<ExtraSpace>,
 }
 /// Unit price of a flavor type for one billing mode
 ///
@@ -1138,189 +735,6 @@ pub struct OpCreateFlavorTypeFlavorPrice {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub elasticity_local_disk_price: Option<f64>,
-}
-/// The created host group
-///
-/// 主机组信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpCreateHostGroupData {
-    /// Host group ID
-    ///
-    /// 主机组ID
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub hg_id: Option<String>,
-    /// Name, length \[1,127\]
-    ///
-    /// 名称【1,127】
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Number of associated hosts
-    ///
-    /// 关联主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub host_cnt: Option<i64>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Update time
-    ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub update_time: Option<String>,
-}
-/// The created resource pool
-///
-/// 资源池信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpCreateResourcePoolData {
-    /// Resource pool ID
-    ///
-    /// 资源池ID
-    ///
-    /// *Note:* The response table writes `rpld` (lower-case L for capital I); the example uses `rpId`.
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub rp_id: Option<String>,
-    /// Resource pool name
-    ///
-    /// 资源池名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Availability zone
-    ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub az: Option<String>,
-    /// Number of associated hosts
-    ///
-    /// 关联主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub host_cnt: Option<i64>,
-    /// Number of associated flavor types
-    ///
-    /// 关联规格类型数量
-    ///
-    /// Wire name: `ftCnt`.
-    #[serde(
-        rename = "ftCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ft_cnt: Option<i64>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Update time
-    ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub update_time: Option<String>,
-}
-/// Topology options of a flavor type
-///
-/// 拓扑信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpExtraSpace {
-    /// Enable vNUMA
-    ///
-    /// 开启vNuma
-    ///
-    /// Wire name: `vNuma`.
-    #[serde(
-        rename = "vNuma",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub v_numa: Option<bool>,
-    /// Enable SR-IOV network cards
-    ///
-    /// 开启sriov网卡
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub sriov: Option<bool>,
 }
 /// CPU and memory capacity of the region
 ///
@@ -1497,73 +911,6 @@ pub struct OpGetGlobalMigrationNetworkData {
     )]
     pub node_info_method: Option<String>,
 }
-/// Host group details
-///
-/// 主机组信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpGetHostGroupData {
-    /// Host group ID
-    ///
-    /// 主机组ID
-    ///
-    /// *Note:* The response table writes `hgld`; the example uses `hgId`.
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub hg_id: Option<String>,
-    /// Name, length \[1,127\]
-    ///
-    /// 名称【1,127】
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Number of associated hosts
-    ///
-    /// 关联主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub host_cnt: Option<i64>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Update time
-    ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub update_time: Option<String>,
-}
 /// Instance counts by status
 ///
 /// 虚拟机各状态数量
@@ -1662,93 +1009,6 @@ pub struct OpGetLiveMigrationGlobalConfigData {
     )]
     pub cpu_multi_arch: Option<String>,
 }
-/// Resource pool details
-///
-/// 资源池信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpGetResourcePoolData {
-    /// Resource pool ID
-    ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub rp_id: Option<String>,
-    /// Name, length \[1,127\]
-    ///
-    /// 名称 【1,127】
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Availability zone
-    ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub az: Option<String>,
-    /// Number of associated hosts
-    ///
-    /// 关联主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub host_cnt: Option<i64>,
-    /// Number of associated flavor types
-    ///
-    /// 关联规格类型数量
-    ///
-    /// Wire name: `ftCnt`.
-    #[serde(
-        rename = "ftCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ft_cnt: Option<i64>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Update time
-    ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub update_time: Option<String>,
-}
 /// Recycle bin configuration
 ///
 /// 回收站配置
@@ -1777,113 +1037,6 @@ pub struct OpGetSnapshotRecycleConfigData {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub freeze_time: Option<i64>,
-}
-/// A group of identical available local disks
-///
-/// 本地盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpListAvailableLocalDisksItem {
-    /// Availability zone
-    ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub az: Option<String>,
-    /// Cluster
-    ///
-    /// 集群信息
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cell: Option<String>,
-    /// Node hosting the local disk
-    ///
-    /// 本地盘所在节点
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub node_name: Option<String>,
-    /// Local disk type
-    ///
-    /// 本地盘类型
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_type: Option<String>,
-    /// Local disk interface
-    ///
-    /// 本地盘接口
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_interface: Option<String>,
-    /// Local disk size, in B
-    ///
-    /// 本地盘大小, 单位 B
-    ///
-    /// *Note:* Documented in bytes; the example value 9314 (queried with minSize=900 GiB) looks like GiB.
-    ///
-    /// Wire name: `diskSize`.
-    #[serde(
-        rename = "diskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_size: Option<i64>,
-    /// Number of local disks of the same type
-    ///
-    /// 本地盘数量, 相同类型的本地盘个数
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `diskNum`.
-    #[serde(
-        rename = "diskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_num: Option<i64>,
-    /// Unique key
-    ///
-    /// 唯一键
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `orderKey`.
-    #[serde(
-        rename = "orderKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub order_key: Option<String>,
 }
 /// A supported GPU model
 ///
@@ -2056,7 +1209,7 @@ pub struct OpListFlavorTypesData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub flavor_types: Option<Vec<OpListFlavorTypesItem>>,
+    pub flavor_types: Option<Vec<OperatorFlavorType>>,
     /// Total count
     ///
     /// 总计数
@@ -2069,321 +1222,6 @@ pub struct OpListFlavorTypesData {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub total_count: Option<i64>,
-}
-/// A flavor type
-///
-/// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpListFlavorTypesItem {
-    /// Flavor type ID
-    ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub flavor_type_id: Option<String>,
-    /// Specification code
-    ///
-    /// 规格代码
-    ///
-    /// *Note:* The response table spells it `specCode`; the example uses `SpecCode`.
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub spec_code: Option<String>,
-    /// Name
-    ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Architecture type
-    ///
-    /// 架构类型
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub arch_type: Option<String>,
-    /// CPU model
-    ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cpu_model: Option<String>,
-    /// vCPU model type (custom, host-passthrough)
-    ///
-    /// vcpu model类型（custom、host-passthrough）
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vcpu_type: Option<String>,
-    /// Availability zone
-    ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub az: Option<String>,
-    /// Available to departments
-    ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub dept_available: Option<bool>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_at: Option<String>,
-    /// Flavor count
-    ///
-    /// flavor计数
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub flavor_count: Option<i64>,
-    /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
-    ///
-    /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub device_type: Option<String>,
-    /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
-    ///
-    /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub security_type: Option<String>,
-    /// GPU type
-    ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gpu_type: Option<String>,
-    /// GPU product
-    ///
-    /// GPU产品
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gpu_product: Option<String>,
-    /// Local disk type (none, hdd, ssd, elasticity)
-    ///
-    /// 本地磁盘类型（none, hdd, ssd, elasticity）
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_type: Option<String>,
-    /// Local disk interface (sata, nvme)
-    ///
-    /// 本地磁盘接口（sata, nvme）
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_interface: Option<String>,
-    /// Local disk size
-    ///
-    /// 本地磁盘大小
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_size: Option<i64>,
-    /// CPU overcommit ratio
-    ///
-    /// CPU超分比率
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cpu_overscaling_ratio: Option<i64>,
-    /// Resource pool ID
-    ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub rp_id: Option<String>,
-    /// Resource pool name
-    ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub rp_name: Option<String>,
-    /// Associated resource pools
-    ///
-    /// 关联资源池信息
-    ///
-    /// Wire name: `resourcePools`.
-    #[serde(
-        rename = "resourcePools",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_pools: Option<Vec<serde_json::Value>>,
-    /// Whether dedicated CPU is supported
-    ///
-    /// 是否支持cpu独占
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_dedicated_cpu: Option<bool>,
-    /// Whether dedicated memory is supported
-    ///
-    /// 是否支持内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_dedicated_mem: Option<bool>,
-    /// Whether the flavor type uses a local system disk
-    ///
-    /// 是否为本地系统盘规格
-    ///
-    /// Wire name: `isSystemLocalDisk`.
-    #[serde(
-        rename = "isSystemLocalDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub is_system_local_disk: Option<bool>,
-    /// Number of instances using the flavor type
-    ///
-    /// 关联该规格类型的ecs数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vm_count: Option<i64>,
-    /// Topology information
-    ///
-    /// 拓扑信息
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub extra_space: Option<OpExtraSpace>,
 }
 /// A page of flavors
 ///
@@ -2652,7 +1490,7 @@ pub struct OpListFlavorsFlavor {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extra_space: Option<OpExtraSpace>,
+    pub extra_space: Option<ExtraSpace>,
     /// Listing (on-shelf) status
     ///
     /// 上架状态
@@ -3111,7 +1949,7 @@ pub struct OpListHostGroupsData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub host_groups: Option<Vec<OpListHostGroupsItem>>,
+    pub host_groups: Option<Vec<HostGroup>>,
     /// Total number
     ///
     /// 总数
@@ -3124,71 +1962,6 @@ pub struct OpListHostGroupsData {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub total_count: Option<i64>,
-}
-/// A host group
-///
-/// 主机组信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpListHostGroupsItem {
-    /// Host group ID
-    ///
-    /// 主机组ID
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub hg_id: Option<String>,
-    /// Host group name
-    ///
-    /// 主机组名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Number of hosts
-    ///
-    /// 主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub host_cnt: Option<i64>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Update time
-    ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub update_time: Option<String>,
 }
 /// Host list
 ///
@@ -3353,105 +2126,6 @@ pub struct OpListNodesGpuInfo {
     #[serde(rename = "gpus", default, skip_serializing_if = "Option::is_none")]
     pub gpus: Option<Vec<serde_json::Value>>,
 }
-/// A group of identical local disks of a node
-///
-/// 硬盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpListNodesHardDisk {
-    /// Availability zone
-    ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub az: Option<String>,
-    /// Cluster name
-    ///
-    /// 集群名称
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cell: Option<String>,
-    /// Node name
-    ///
-    /// 节点名称
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub node_name: Option<String>,
-    /// Local disk type
-    ///
-    /// 本地磁盘类型
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_type: Option<String>,
-    /// Local disk interface
-    ///
-    /// 本地磁盘接口
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub local_disk_interface: Option<String>,
-    /// Disk size
-    ///
-    /// 磁盘大小
-    ///
-    /// Wire name: `diskSize`.
-    #[serde(
-        rename = "diskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_size: Option<i64>,
-    /// Number of disks
-    ///
-    /// 磁盘数量
-    ///
-    /// Wire name: `diskNum`.
-    #[serde(
-        rename = "diskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_num: Option<i64>,
-    /// Order key
-    ///
-    /// 订单键
-    ///
-    /// Wire name: `orderKey`.
-    #[serde(
-        rename = "orderKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub order_key: Option<String>,
-}
 /// A node (host) of the cluster
 ///
 /// 主机信息
@@ -3603,7 +2277,7 @@ pub struct OpListNodesNode {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hard_disk_list: Option<Vec<OpListNodesHardDisk>>,
+    pub hard_disk_list: Option<Vec<LocalDisk>>,
 }
 /// Host list
 ///
@@ -4124,7 +2798,7 @@ pub struct OpListResourcePoolsData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_pools: Option<Vec<OpListResourcePoolsItem>>,
+    pub resource_pools: Option<Vec<ResourcePool>>,
     /// Total number
     ///
     /// 总数
@@ -4137,154 +2811,6 @@ pub struct OpListResourcePoolsData {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub total_count: Option<i64>,
-}
-/// A resource pool
-///
-/// 资源池信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpListResourcePoolsItem {
-    /// Resource pool ID
-    ///
-    /// 资源池ID
-    ///
-    /// *Note:* The response table writes `rpld`; the example uses `rpId`.
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub rp_id: Option<String>,
-    /// Name, length \[1,127\]
-    ///
-    /// 名称【1,127】
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Availability zone
-    ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub az: Option<String>,
-    /// Number of associated hosts
-    ///
-    /// 关联主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub host_cnt: Option<i64>,
-    /// Number of associated flavor types
-    ///
-    /// 关联规格类型数量
-    ///
-    /// Wire name: `ftCnt`.
-    #[serde(
-        rename = "ftCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ft_cnt: Option<i64>,
-    /// CPU overcommit ratio of the resource pool, range \[1-6\]
-    ///
-    /// 资源池CPU超分比，超分比范围【1-6】
-    ///
-    /// Wire name: `cpuAllocationRatio`.
-    #[serde(
-        rename = "cpuAllocationRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cpu_allocation_ratio: Option<i64>,
-    /// Creation time
-    ///
-    /// 创建时间
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Update time
-    ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub update_time: Option<String>,
-}
-/// The host to move
-///
-/// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OpModifyHostResourcePoolHost {
-    /// Cluster the host belongs to
-    ///
-    /// 主机所属集群
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub cell: Option<String>,
-    /// Host name
-    ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Host internal IP
-    ///
-    /// 主机内网ip
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub inner_ip: Option<String>,
 }
 /// CPU overcommit configuration of an availability zone
 ///
@@ -5620,7 +4146,7 @@ pub struct OpCreateFlavorTypeInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extra_space: Option<OpExtraSpace>,
+    pub extra_space: Option<ExtraSpace>,
 }
 /// Output of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5630,7 +4156,7 @@ pub struct OpCreateFlavorTypeOutput {
     ///
     /// 创建成功的规格类型信息，具体内容见示例
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OpCreateFlavorTypeData>,
+    pub data: Option<OperatorFlavorType>,
 }
 ///Request builder of `OpCreateFlavorType`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -5808,7 +4334,7 @@ impl OpCreateFlavorTypeRequest {
     /// 拓扑信息
     ///
     /// Sets `extraSpace` (body).
-    pub fn extra_space(mut self, value: impl Into<OpExtraSpace>) -> Self {
+    pub fn extra_space(mut self, value: impl Into<ExtraSpace>) -> Self {
         self.input.extra_space = Some(value.into());
         self
     }
@@ -6607,7 +5133,7 @@ pub struct OpCreateResourcePoolOutput {
     ///
     /// 资源池信息
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OpCreateResourcePoolData>,
+    pub data: Option<ResourcePool>,
 }
 ///Request builder of `OpCreateResourcePool`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -6902,8 +5428,7 @@ impl OpListResourcePoolsRequest {
     ///Streams every item at `/data/resourcePools` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
-    ) -> impl cds_core::__private::Stream<Item = Result<OpListResourcePoolsItem, cds_core::Error>> + Send
-    {
+    ) -> impl cds_core::__private::Stream<Item = Result<ResourcePool, cds_core::Error>> + Send {
         let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
         cds_core::paginate::items(
             self.client,
@@ -6963,7 +5488,7 @@ pub struct OpGetResourcePoolOutput {
     ///
     /// 资源池信息
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OpGetResourcePoolData>,
+    pub data: Option<ResourcePool>,
 }
 ///Request builder of `OpGetResourcePool`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -7048,7 +5573,7 @@ pub struct OpAddResourcePoolHostsInput {
     ///
     /// *Required.*
     #[serde(rename = "hosts", default, skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<OpAddResourcePoolHostsHost>>,
+    pub hosts: Option<Vec<Host>>,
 }
 /// Output of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7086,7 +5611,7 @@ impl OpAddResourcePoolHostsRequest {
     /// 主机集合
     ///
     /// Sets `hosts` (body, required).
-    pub fn hosts(mut self, value: impl Into<Vec<OpAddResourcePoolHostsHost>>) -> Self {
+    pub fn hosts(mut self, value: impl Into<Vec<Host>>) -> Self {
         self.input.hosts = Some(value.into());
         self
     }
@@ -7319,7 +5844,7 @@ pub struct OpModifyHostResourcePoolInput {
     ///
     /// *Required.*
     #[serde(rename = "host", default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<OpModifyHostResourcePoolHost>,
+    pub host: Option<Host>,
 }
 /// Output of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7366,7 +5891,7 @@ impl OpModifyHostResourcePoolRequest {
     /// 主机信息
     ///
     /// Sets `host` (body, required).
-    pub fn host(mut self, value: impl Into<OpModifyHostResourcePoolHost>) -> Self {
+    pub fn host(mut self, value: impl Into<Host>) -> Self {
         self.input.host = Some(value.into());
         self
     }
@@ -7735,7 +6260,7 @@ pub struct OpCreateHostGroupOutput {
     ///
     /// 主机组信息
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OpCreateHostGroupData>,
+    pub data: Option<HostGroup>,
 }
 ///Request builder of `OpCreateHostGroup`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -8006,8 +6531,7 @@ impl OpListHostGroupsRequest {
     ///Streams every item at `/data/hostGroups` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
-    ) -> impl cds_core::__private::Stream<Item = Result<OpListHostGroupsItem, cds_core::Error>> + Send
-    {
+    ) -> impl cds_core::__private::Stream<Item = Result<HostGroup, cds_core::Error>> + Send {
         let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
         cds_core::paginate::items(
             self.client,
@@ -8065,7 +6589,7 @@ pub struct OpGetHostGroupOutput {
     ///
     /// 主机组信息
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OpGetHostGroupData>,
+    pub data: Option<HostGroup>,
 }
 ///Request builder of `OpGetHostGroup`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -8156,7 +6680,7 @@ pub struct OpAddHostGroupHostsInput {
     ///
     /// *Required.*
     #[serde(rename = "hosts", default, skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<Vec<OpAddHostGroupHostsHost>>,
+    pub hosts: Option<Vec<Host>>,
 }
 /// Output of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8194,7 +6718,7 @@ impl OpAddHostGroupHostsRequest {
     /// 主机集合
     ///
     /// Sets `hosts` (body, required).
-    pub fn hosts(mut self, value: impl Into<Vec<OpAddHostGroupHostsHost>>) -> Self {
+    pub fn hosts(mut self, value: impl Into<Vec<Host>>) -> Self {
         self.input.hosts = Some(value.into());
         self
     }
@@ -10260,7 +8784,7 @@ pub struct OpListAvailableLocalDisksOutput {
     ///
     /// 返回的数据
     #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<OpListAvailableLocalDisksItem>>,
+    pub data: Option<Vec<LocalDisk>>,
 }
 ///Request builder of `OpListAvailableLocalDisks`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

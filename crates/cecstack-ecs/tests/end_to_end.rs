@@ -264,7 +264,7 @@ async fn op_create_flavor_type_end_to_end() {
         .az("sample value/+*~&=中".to_string())
         .is_system_local_disk(true)
         .gpu_type("sample value/+*~&=中".to_string())
-        .extra_space(cds_cecstack_ecs::OpExtraSpace::default())
+        .extra_space(cds_cecstack_ecs::ExtraSpace::default())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpCreateFlavorType");
@@ -607,7 +607,7 @@ async fn op_add_resource_pool_hosts_end_to_end() {
     let response = client
         .op_add_resource_pool_hosts()
         .rp_id("sample value/+*~&=中".to_string())
-        .hosts(vec![cds_cecstack_ecs::OpAddResourcePoolHostsHost::default()])
+        .hosts(vec![cds_cecstack_ecs::Host::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpAddResourcePoolHosts");
@@ -690,7 +690,7 @@ async fn op_modify_host_resource_pool_end_to_end() {
         .op_modify_host_resource_pool()
         .rp_id("sample value/+*~&=中".to_string())
         .dest_rp_id("sample value/+*~&=中".to_string())
-        .host(cds_cecstack_ecs::OpModifyHostResourcePoolHost::default())
+        .host(cds_cecstack_ecs::Host::default())
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpModifyHostResourcePool");
@@ -948,7 +948,7 @@ async fn op_add_host_group_hosts_end_to_end() {
     let response = client
         .op_add_host_group_hosts()
         .hg_id("sample value/+*~&=中".to_string())
-        .hosts(vec![cds_cecstack_ecs::OpAddHostGroupHostsHost::default()])
+        .hosts(vec![cds_cecstack_ecs::Host::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpAddHostGroupHosts");
@@ -1715,14 +1715,14 @@ async fn create_instance_end_to_end() {
         .description("sample value/+*~&=中".to_string())
         .tenant_id("sample value/+*~&=中".to_string())
         .cpus(7_i64)
-        .memory(cds_cecstack_ecs::CreateInstanceMemory::default())
+        .memory(cds_cecstack_ecs::MemorySpec::default())
         .local_disk(7_i64)
         .volumes(vec![cds_cecstack_ecs::CreateInstanceVolumesItem::default()])
-        .image(cds_cecstack_ecs::CreateInstanceImage::default())
+        .image(cds_cecstack_ecs::ImageSource::default())
         .arch_type("sample value/+*~&=中".to_string())
         .networks(vec![cds_cecstack_ecs::CreateInstanceNetworksItem::default()])
         .os_type("sample value/+*~&=中".to_string())
-        .vm_labels(vec![cds_cecstack_ecs::CreateInstanceVmLabelsItem::default()])
+        .vm_labels(vec![cds_cecstack_ecs::Label::default()])
         .user_data("sample value/+*~&=中".to_string())
         .sec_group_list(vec!["sample value/+*~&=中".to_string()])
         .deployment_set("sample value/+*~&=中".to_string())
@@ -1787,14 +1787,12 @@ async fn batch_create_instances_end_to_end() {
             cds_cecstack_ecs::BatchCreateInstancesVolumesItem::default(),
         ])
         .os_snapshot_id(7_i64)
-        .image(cds_cecstack_ecs::BatchCreateInstancesImage::default())
+        .image(cds_cecstack_ecs::ImageSource::default())
         .arch_type("sample value/+*~&=中".to_string())
         .networks(vec![
             cds_cecstack_ecs::BatchCreateInstancesNetworksItem::default(),
         ])
-        .vm_labels(vec![
-            cds_cecstack_ecs::BatchCreateInstancesVmLabelsItem::default(),
-        ])
+        .vm_labels(vec![cds_cecstack_ecs::Label::default()])
         .os_type("sample value/+*~&=中".to_string())
         .user_data("sample value/+*~&=中".to_string())
         .sec_group_list(vec!["sample value/+*~&=中".to_string()])
@@ -2781,9 +2779,7 @@ async fn attach_instance_iso_end_to_end() {
     let response = client
         .attach_instance_iso()
         .ecs_id("sample value/+*~&=中".to_string())
-        .attach_requests(vec![
-            cds_cecstack_ecs::AttachInstanceIsoAttachRequestsItem::default(),
-        ])
+        .attach_requests(vec![cds_cecstack_ecs::IsoImageRef::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("AttachInstanceIso");
@@ -2823,9 +2819,7 @@ async fn detach_instance_iso_end_to_end() {
     let response = client
         .detach_instance_iso()
         .ecs_id("sample value/+*~&=中".to_string())
-        .image_id(vec![
-            cds_cecstack_ecs::DetachInstanceIsoImageIdItem::default(),
-        ])
+        .image_id(vec![cds_cecstack_ecs::IsoImageRef::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DetachInstanceIso");
@@ -2946,7 +2940,7 @@ async fn resize_instance_end_to_end() {
         .resize_instance()
         .ecs_id("sample value/+*~&=中".to_string())
         .cpus(7_i64)
-        .memory(cds_cecstack_ecs::ResizeInstanceMemory::default())
+        .memory(cds_cecstack_ecs::MemorySpec::default())
         .vgpus(7_i64)
         .host_gpus(cds_cecstack_ecs::ResizeInstanceHostGpus::default())
         .flavor_id("sample value/+*~&=中".to_string())
@@ -3561,7 +3555,7 @@ async fn clone_instance_end_to_end() {
         .source_ecs_id("sample value/+*~&=中".to_string())
         .flavor_id("sample value/+*~&=中".to_string())
         .billing_mode("sample value/+*~&=中".to_string())
-        .image(cds_cecstack_ecs::CloneInstanceImage::default())
+        .image(cds_cecstack_ecs::ImageSource::default())
         .image_source("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;

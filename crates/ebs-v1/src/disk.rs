@@ -3,25 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Attach result
-///
-/// 挂载结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttachDiskData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-}
 /// Creation result
 ///
 /// 创建结果
@@ -53,25 +34,6 @@ pub struct CreateDiskData {
     )]
     pub disk_id_set: Option<Vec<String>>,
 }
-/// Deletion result
-///
-/// 删除结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteDiskData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-}
 /// Cloud disk details
 ///
 /// 云盘详情数据
@@ -84,347 +46,7 @@ pub struct DescribeDiskData {
     ///
     /// Wire name: `DiskInfo`.
     #[serde(rename = "DiskInfo", default, skip_serializing_if = "Option::is_none")]
-    pub disk_info: Option<DescribeDiskInfo>,
-}
-/// A cloud disk
-///
-/// 云盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeDiskInfo {
-    /// Cloud disk id
-    ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-    /// Cloud disk name
-    ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_name: Option<String>,
-    /// Capacity (GB)
-    ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Attached instance; empty if not attached
-    ///
-    /// 挂载的实例，未挂载为空
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ecs_id: Option<String>,
-    /// Name of the attached instance; empty if not attached
-    ///
-    /// 挂载实例的名称，未挂载为空
-    ///
-    /// Wire name: `EcsName`.
-    #[serde(
-        rename = "EcsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ecs_name: Option<String>,
-    /// 0 pay-as-you-go, 1 subscription
-    ///
-    /// 0:按需计费, 1:包年包月
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub billing_method: Option<String>,
-    /// Deleted with the instance: 1 yes, 0 no
-    ///
-    /// 是否随实例删除，1:是，0:否
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub release_with_instance: Option<i64>,
-    /// Region code
-    ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub region_code: Option<String>,
-    /// Availability zone code
-    ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// Status code
-    ///
-    /// 状态code
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<DiskStatus>,
-    /// Status description
-    ///
-    /// 状态说明
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status_display: Option<String>,
-    /// Disk type
-    ///
-    /// 盘类型
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_feature: Option<String>,
-    /// system: system disk, data: data disk
-    ///
-    /// system:系统盘 data：数据盘
-    ///
-    /// Wire name: `Property`.
-    #[serde(
-        rename = "Property",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub property: Option<String>,
-}
-/// Cloud disk list
-///
-/// 云盘列表数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeDiskListData {
-    /// Cloud disks
-    ///
-    /// 云盘列表
-    ///
-    /// Wire name: `DiskList`.
-    #[serde(rename = "DiskList", default, skip_serializing_if = "Option::is_none")]
-    pub disk_list: Option<Vec<DescribeDiskListDisk>>,
-}
-/// A cloud disk
-///
-/// 云盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeDiskListDisk {
-    /// Cloud disk id
-    ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-    /// Cloud disk name
-    ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_name: Option<String>,
-    /// Capacity (GB)
-    ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Attached instance; empty if not attached
-    ///
-    /// 挂载的实例，未挂载为空
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ecs_id: Option<String>,
-    /// Name of the attached instance; empty if not attached
-    ///
-    /// 挂载实例的名称，未挂载为空
-    ///
-    /// Wire name: `EcsName`.
-    #[serde(
-        rename = "EcsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ecs_name: Option<String>,
-    /// 0 pay-as-you-go, 1 subscription
-    ///
-    /// 0:按需计费, 1:包年包月
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub billing_method: Option<String>,
-    /// Deleted with the instance: 1 yes, 0 no
-    ///
-    /// 是否随实例删除，1:是，0:否
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub release_with_instance: Option<i64>,
-    /// Region code
-    ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub region_code: Option<String>,
-    /// Availability zone code
-    ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// Status code
-    ///
-    /// 状态code
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<DiskStatus>,
-    /// Status description
-    ///
-    /// 状态说明
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status_display: Option<String>,
-    /// Disk type
-    ///
-    /// 盘类型
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_feature: Option<String>,
-    /// system: system disk, data: data disk
-    ///
-    /// system:系统盘 data：数据盘
-    ///
-    /// Wire name: `Property`.
-    #[serde(
-        rename = "Property",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub property: Option<String>,
+    pub disk_info: Option<Disk>,
 }
 /// Quotas
 ///
@@ -494,183 +116,6 @@ pub struct DescribeDiskQuotaItem {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub disk_feature: Option<String>,
-}
-/// Attached cloud disks
-///
-/// 挂载的云盘数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeEcsAttachDisksData {
-    /// Cloud disks
-    ///
-    /// 云盘列表
-    ///
-    /// Wire name: `DiskList`.
-    #[serde(rename = "DiskList", default, skip_serializing_if = "Option::is_none")]
-    pub disk_list: Option<Vec<DescribeEcsAttachDisksDisk>>,
-}
-/// A cloud disk attached to the instance
-///
-/// 云盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeEcsAttachDisksDisk {
-    /// Cloud disk id
-    ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-    /// Cloud disk name
-    ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_name: Option<String>,
-    /// Capacity (GB)
-    ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-    /// Attached instance; empty if not attached
-    ///
-    /// 挂载的实例，未挂载为空
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ecs_id: Option<String>,
-    /// Name of the attached instance; empty if not attached
-    ///
-    /// 挂载实例的名称，未挂载为空
-    ///
-    /// Wire name: `EcsName`.
-    #[serde(
-        rename = "EcsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ecs_name: Option<String>,
-    /// 0 pay-as-you-go, 1 subscription
-    ///
-    /// 0:按需计费, 1:包年包月
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub billing_method: Option<String>,
-    /// Deleted with the instance: 1 yes, 0 no
-    ///
-    /// 是否随实例删除，1:是，0:否
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub release_with_instance: Option<i64>,
-    /// Region code
-    ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub region_code: Option<String>,
-    /// Availability zone code
-    ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// Status code
-    ///
-    /// 状态code
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<DiskStatus>,
-    /// Status description
-    ///
-    /// 状态说明
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status_display: Option<String>,
-    /// Disk type
-    ///
-    /// 盘类型
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_feature: Option<String>,
-    /// system: system disk, data: data disk
-    ///
-    /// system:系统盘 data：数据盘
-    ///
-    /// Wire name: `Property`.
-    #[serde(
-        rename = "Property",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub property: Option<String>,
 }
 /// Event information
 ///
@@ -896,44 +341,6 @@ pub struct DescribeEventTask {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub task_type_display: Option<String>,
-}
-/// Detach result
-///
-/// 卸载结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DetachDiskData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-}
-/// Extension result
-///
-/// 扩容结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ExtendDiskData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
 }
 /// Cloud disk status
 ///
@@ -1353,7 +760,7 @@ pub struct DeleteDiskOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DeleteDiskData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `DeleteDisk`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1458,7 +865,7 @@ pub struct DetachDiskOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DetachDiskData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `DetachDisk`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1589,7 +996,7 @@ pub struct AttachDiskOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<AttachDiskData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `AttachDisk`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1728,7 +1135,7 @@ pub struct ExtendDiskOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ExtendDiskData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `ExtendDisk`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1966,7 +1373,7 @@ pub struct DescribeDiskListOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DescribeDiskListData>,
+    pub data: Option<DiskList>,
     /// Current page number
     ///
     /// 当前页数
@@ -2073,8 +1480,7 @@ impl DescribeDiskListRequest {
     ///Streams every item at `/Data/DiskList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
-    ) -> impl cds_core::__private::Stream<Item = Result<DescribeDiskListDisk, cds_core::Error>> + Send
-    {
+    ) -> impl cds_core::__private::Stream<Item = Result<Disk, cds_core::Error>> + Send {
         let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
         cds_core::paginate::items(
             self.client,
@@ -2222,7 +1628,7 @@ pub struct DescribeEcsAttachDisksOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DescribeEcsAttachDisksData>,
+    pub data: Option<DiskList>,
 }
 ///Request builder of `DescribeEcsAttachDisks`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

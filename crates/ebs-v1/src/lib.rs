@@ -37,6 +37,8 @@ pub mod error_codes;
 pub mod examples;
 pub mod meta;
 pub use disk::*;
+mod shared;
+pub use shared::*;
 mod snapshot;
 pub use cds_core::{Config, Error, Response, WaitOptions};
 pub use snapshot::*;

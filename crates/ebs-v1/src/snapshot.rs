@@ -3,37 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Copy result
-///
-/// 复制结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CopySnapshotCrossAZData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-    /// Id of the snapshot copied to the target zone
-    ///
-    /// 复制到目标可用区后的快照ID
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_id: Option<String>,
-}
 /// Creation result
 ///
 /// 创建结果
@@ -78,56 +47,6 @@ pub struct CreateImageBySnapshotData {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub image_id: Option<String>,
-}
-/// Creation result
-///
-/// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSnapshotData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-    /// Snapshot id
-    ///
-    /// 快照id
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_id: Option<String>,
-}
-/// Deletion result
-///
-/// 删除结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteSnapshotData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
 }
 /// Snapshot chain details
 ///
@@ -265,7 +184,7 @@ pub struct DescribeSnapshotChainData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub snapshot_list: Option<Vec<DescribeSnapshotChainSnapshot>>,
+    pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// A snapshot chain
 ///
@@ -450,145 +369,6 @@ pub struct DescribeSnapshotChainListData {
     )]
     pub snapshot_chain_list: Option<Vec<DescribeSnapshotChainListChain>>,
 }
-/// A snapshot of the chain
-///
-/// 快照
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeSnapshotChainSnapshot {
-    /// Snapshot id
-    ///
-    /// 快照ID
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_id: Option<String>,
-    /// Snapshot name
-    ///
-    /// 快照名称
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_name: Option<String>,
-    /// Cloud disk id
-    ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-    /// Cloud disk name
-    ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_name: Option<String>,
-    /// Disk capacity (GB)
-    ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `DiskSize`.
-    #[serde(
-        rename = "DiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_size: Option<i64>,
-    /// Forever: kept permanently (deleted with the disk); a number: retention in days
-    ///
-    /// Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。
-    ///
-    /// Wire name: `ReservedTime`.
-    #[serde(
-        rename = "ReservedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub reserved_time: Option<String>,
-    /// Snapshot status
-    ///
-    /// 快照状态
-    ///
-    /// Wire name: `SnapshotStatus`.
-    #[serde(
-        rename = "SnapshotStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_status: Option<SnapshotStatus>,
-    /// Snapshot creation time
-    ///
-    /// 快照创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// system: system disk, data: data disk
-    ///
-    /// system:系统盘 data：数据盘
-    ///
-    /// Wire name: `DiskProperty`.
-    #[serde(
-        rename = "DiskProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_property: Option<String>,
-    /// Availability zone code
-    ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// Region code
-    ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub region_code: Option<String>,
-}
 /// Snapshot details
 ///
 /// 快照详情数据
@@ -605,7 +385,7 @@ pub struct DescribeSnapshotData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub snapshot_info: Option<DescribeSnapshotInfo>,
+    pub snapshot_info: Option<Snapshot>,
     /// Snapshots
     ///
     /// 快照id列表
@@ -618,146 +398,7 @@ pub struct DescribeSnapshotData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub snapshot_list: Option<Vec<DescribeSnapshotInfo>>,
-}
-/// A snapshot
-///
-/// 快照
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeSnapshotInfo {
-    /// Snapshot id
-    ///
-    /// 快照ID
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_id: Option<String>,
-    /// Snapshot name
-    ///
-    /// 快照名称
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_name: Option<String>,
-    /// Cloud disk id
-    ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-    /// Cloud disk name
-    ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_name: Option<String>,
-    /// Disk capacity (GB)
-    ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `DiskSize`.
-    #[serde(
-        rename = "DiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_size: Option<i64>,
-    /// Forever: kept permanently (deleted with the disk); a number: retention in days
-    ///
-    /// Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。
-    ///
-    /// Wire name: `ReservedTime`.
-    #[serde(
-        rename = "ReservedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub reserved_time: Option<String>,
-    /// Snapshot status
-    ///
-    /// 快照状态
-    ///
-    /// Wire name: `SnapshotStatus`.
-    #[serde(
-        rename = "SnapshotStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_status: Option<SnapshotStatus>,
-    /// Snapshot creation time
-    ///
-    /// 快照创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Region code
-    ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub region_code: Option<String>,
-    /// Availability zone code
-    ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// system: system disk, data: data disk
-    ///
-    /// system:系统盘 data数据盘
-    ///
-    /// Wire name: `DiskProperty`.
-    #[serde(
-        rename = "DiskProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_property: Option<String>,
+    pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// Snapshot list
 ///
@@ -775,146 +416,7 @@ pub struct DescribeSnapshotListData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub snapshot_list: Option<Vec<DescribeSnapshotListSnapshot>>,
-}
-/// A snapshot
-///
-/// 快照
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeSnapshotListSnapshot {
-    /// Snapshot id
-    ///
-    /// 快照ID
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_id: Option<String>,
-    /// Snapshot name
-    ///
-    /// 快照名称
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_name: Option<String>,
-    /// Cloud disk id
-    ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-    /// Cloud disk name
-    ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_name: Option<String>,
-    /// Disk capacity (GB)
-    ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `DiskSize`.
-    #[serde(
-        rename = "DiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_size: Option<i64>,
-    /// Forever: kept permanently (deleted with the disk); a number: retention in days
-    ///
-    /// Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。
-    ///
-    /// Wire name: `ReservedTime`.
-    #[serde(
-        rename = "ReservedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub reserved_time: Option<String>,
-    /// Snapshot status
-    ///
-    /// 快照状态
-    ///
-    /// Wire name: `SnapshotStatus`.
-    #[serde(
-        rename = "SnapshotStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub snapshot_status: Option<SnapshotStatus>,
-    /// Snapshot creation time
-    ///
-    /// 快照创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-    /// Region code
-    ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub region_code: Option<String>,
-    /// Availability zone code
-    ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// system: system disk, data: data disk
-    ///
-    /// system:系统盘 data数据盘
-    ///
-    /// Wire name: `DiskProperty`.
-    #[serde(
-        rename = "DiskProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_property: Option<String>,
+    pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// Snapshot quota of a disk
 ///
@@ -970,25 +472,6 @@ pub struct DescribeSnapshotQuotaData {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub free_quota: Option<i64>,
-}
-/// Rollback result
-///
-/// 回滚结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RollbackDiskBySnapshotData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
 }
 /// New snapshot to take when rolling back
 ///
@@ -1364,8 +847,7 @@ impl DescribeSnapshotListRequest {
     ///Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
-    ) -> impl cds_core::__private::Stream<Item = Result<DescribeSnapshotListSnapshot, cds_core::Error>>
-           + Send {
+    ) -> impl cds_core::__private::Stream<Item = Result<Snapshot, cds_core::Error>> + Send {
         let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
         cds_core::paginate::items(
             self.client,
@@ -1945,9 +1427,7 @@ impl DescribeSnapshotChainRequest {
     ///Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
-    ) -> impl cds_core::__private::Stream<
-        Item = Result<DescribeSnapshotChainSnapshot, cds_core::Error>,
-    > + Send {
+    ) -> impl cds_core::__private::Stream<Item = Result<Snapshot, cds_core::Error>> + Send {
         let input = serde_json::to_value(&self.input).unwrap_or(serde_json::Value::Null);
         cds_core::paginate::items(
             self.client,
@@ -2035,7 +1515,7 @@ pub struct CreateSnapshotOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CreateSnapshotData>,
+    pub data: Option<SnapshotEvent>,
 }
 ///Request builder of `CreateSnapshot`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -2197,7 +1677,7 @@ pub struct RollbackDiskBySnapshotOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RollbackDiskBySnapshotData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `RollbackDiskBySnapshot`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -2448,7 +1928,7 @@ pub struct DeleteSnapshotOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DeleteSnapshotData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `DeleteSnapshot`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -2793,7 +2273,7 @@ pub struct CopySnapshotCrossAZOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CopySnapshotCrossAZData>,
+    pub data: Option<SnapshotEvent>,
 }
 ///Request builder of `CopySnapshotCrossAZ`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -473,41 +473,6 @@ pub struct DescribePriceData {
     )]
     pub total_price: Option<f64>,
 }
-/// Disk information for pricing
-///
-/// 盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribePriceDiskInfo {
-    /// Disk type, e.g. "ssd", "local"
-    ///
-    /// 盘类型,如："ssd","local"
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_feature: Option<String>,
-    /// Disk size (GB)
-    ///
-    /// 盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-}
 /// An availability zone
 ///
 /// 可用区信息
@@ -1020,7 +985,7 @@ pub struct DescribePriceInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_disk_info: Option<DescribePriceDiskInfo>,
+    pub system_disk_info: Option<DiskSpec>,
     /// Data disk information, e.g. \[{"DiskFeature":"ssd","Size":40}\]
     ///
     /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\]
@@ -1031,7 +996,7 @@ pub struct DescribePriceInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub data_disk_info: Option<Vec<DescribePriceDiskInfo>>,
+    pub data_disk_info: Option<Vec<DiskSpec>>,
     /// Quantity to buy; defaults to 1
     ///
     /// 购买数量，默认为1
@@ -1166,7 +1131,7 @@ impl DescribePriceRequest {
     /// 系统盘信息{"DiskFeature":"ssd","Size":40}
     ///
     /// Sets `SystemDiskInfo` (body, required).
-    pub fn system_disk_info(mut self, value: impl Into<DescribePriceDiskInfo>) -> Self {
+    pub fn system_disk_info(mut self, value: impl Into<DiskSpec>) -> Self {
         self.input.system_disk_info = Some(value.into());
         self
     }
@@ -1175,7 +1140,7 @@ impl DescribePriceRequest {
     /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\]
     ///
     /// Sets `DataDiskInfo` (body).
-    pub fn data_disk_info(mut self, value: impl Into<Vec<DescribePriceDiskInfo>>) -> Self {
+    pub fn data_disk_info(mut self, value: impl Into<Vec<DiskSpec>>) -> Self {
         self.input.data_disk_info = Some(value.into());
         self
     }

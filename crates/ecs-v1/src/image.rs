@@ -34,25 +34,6 @@ pub struct CreateImageData {
     )]
     pub image_id: Option<String>,
 }
-/// Deletion result
-///
-/// 删除结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteImageData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-}
 /// Images
 ///
 /// 镜像数据
@@ -265,25 +246,6 @@ pub struct DescribeImagesImage {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub available_zone_code: Option<String>,
-}
-/// Synchronization result
-///
-/// 同步结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SyncImageData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
 }
 /// Input of [`DescribeImages`](crate::Client::describe_images).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -665,7 +627,7 @@ pub struct DeleteImageOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DeleteImageData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `DeleteImage`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -823,7 +785,7 @@ pub struct SyncImageOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SyncImageData>,
+    pub data: Option<EventResult>,
 }
 ///Request builder of `SyncImage`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -141,41 +141,6 @@ pub struct CreateInstanceSubnetInfo {
     )]
     pub subnet_id: Option<String>,
 }
-/// System disk of a new cloud server
-///
-/// 系统盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateInstanceSystemDisk {
-    /// Disk type: local disk "local", cloud disk "ssd"
-    ///
-    /// 盘类型: 本地盘:"local", 云盘:"ssd"
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_feature: Option<String>,
-    /// Disk size
-    ///
-    /// 盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub size: Option<i64>,
-}
 /// VPC of a new cloud server
 ///
 /// vpc信息
@@ -196,25 +161,6 @@ pub struct CreateInstanceVpcInfo {
         deserialize_with = "cds_core::de::lenient"
     )]
     pub vpc_id: Option<String>,
-}
-/// Deletion result
-///
-/// 删除结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteInstanceData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
 }
 /// Billing information
 ///
@@ -1667,44 +1613,6 @@ pub struct ModifyInstanceNameData {
     )]
     pub name: Option<String>,
 }
-/// Operation result
-///
-/// 操作结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ModifyInstancePasswordData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-}
-/// Operation result
-///
-/// 操作结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OperateInstanceData {
-    /// Event id
-    ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub event_id: Option<String>,
-}
 /// Cloud server (ECS) status
 ///
 /// 云服务器ECS状态
@@ -2768,7 +2676,7 @@ pub struct CreateInstanceInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_disk: Option<CreateInstanceSystemDisk>,
+    pub system_disk: Option<DiskSpec>,
     /// VPC information, e.g. {"VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
     ///
     /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
@@ -3037,7 +2945,7 @@ impl CreateInstanceRequest {
     /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小}
     ///
     /// Sets `SystemDisk` (body, required).
-    pub fn system_disk(mut self, value: impl Into<CreateInstanceSystemDisk>) -> Self {
+    pub fn system_disk(mut self, value: impl Into<DiskSpec>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }
@@ -3262,7 +3170,7 @@ pub struct OperateInstanceOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OperateInstanceData>,
+    pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息
@@ -3422,7 +3330,7 @@ pub struct DeleteInstanceOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DeleteInstanceData>,
+    pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息
@@ -3595,7 +3503,7 @@ pub struct ModifyInstancePasswordOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ModifyInstancePasswordData>,
+    pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息

@@ -46,8 +46,10 @@ pub use common::*;
 mod image;
 pub use image::*;
 mod instance;
-pub use cds_core::{Config, Error, Response, WaitOptions};
 pub use instance::*;
+mod shared;
+pub use cds_core::{Config, Error, Response, WaitOptions};
+pub use shared::*;
 /// Client of this product line; cheap to clone (the HTTP connection pool is shared).
 #[derive(Debug, Clone)]
 pub struct Client {

@@ -3,127 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Batch result
-///
-/// 批量结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BindAccountsData {
-    /// Number of failures
-    ///
-    /// 绑定失败数
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `failedNum`.
-    #[serde(
-        rename = "failedNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub failed_num: Option<i64>,
-    /// Number of successes
-    ///
-    /// 绑定成功数
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `successNum`.
-    #[serde(
-        rename = "successNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub success_num: Option<i64>,
-    /// Failure details
-    ///
-    /// 绑定失败错误信息
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `failedMsgs`.
-    #[serde(
-        rename = "failedMsgs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub failed_msgs: Option<Vec<BindAccountsFailedMsg>>,
-}
-/// Failure detail
-///
-/// 失败信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BindAccountsFailedMsg {
-    /// Failure reason
-    ///
-    /// 失败原因描述
-    ///
-    /// *Note:* Spelled messsage (sic) in the table and example.
-    #[serde(
-        rename = "messsage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub messsage: Option<String>,
-    /// Id of the failed cloud desktop
-    ///
-    /// 失败云桌面ID
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vm_id: Option<String>,
-}
-/// Returned data
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChangeSubAccountNameData {
-    /// Request id
-    ///
-    /// “”
-    ///
-    /// *Note:* Only in the table (description “”); the example answers Data null.
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-}
-/// Returned data
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ChangeSubAccountRemarkData {
-    /// Request id
-    ///
-    /// “”
-    ///
-    /// *Note:* Only in the table (description “”); the example answers Data null.
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-}
 /// Batch creation result
 ///
 /// 批量创建结果
@@ -375,85 +254,6 @@ impl std::fmt::Debug for QuerySubAccountsAccount {
             .field("status", &self.status)
             .finish()
     }
-}
-/// Batch result
-///
-/// 批量结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnbindAccountsData {
-    /// Number of failures
-    ///
-    /// 解绑失败数
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `failedNum`.
-    #[serde(
-        rename = "failedNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub failed_num: Option<i64>,
-    /// Number of successes
-    ///
-    /// 解绑成功数
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `successNum`.
-    #[serde(
-        rename = "successNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub success_num: Option<i64>,
-    /// Failure details
-    ///
-    /// 解绑失败错误信息
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `failedMsgs`.
-    #[serde(
-        rename = "failedMsgs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub failed_msgs: Option<Vec<UnbindAccountsFailedMsg>>,
-}
-/// Failure detail
-///
-/// 失败信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnbindAccountsFailedMsg {
-    /// Failure reason
-    ///
-    /// 失败原因描述
-    ///
-    /// *Note:* Spelled messsage (sic) in the table and example.
-    #[serde(
-        rename = "messsage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub messsage: Option<String>,
-    /// Id of the failed cloud desktop
-    ///
-    /// 失败云桌面ID
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vm_id: Option<String>,
 }
 /// Input of [`QuerySubAccounts`](crate::Client::query_sub_accounts).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -969,7 +769,7 @@ pub struct ChangeSubAccountNameOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ChangeSubAccountNameData>,
+    pub data: Option<RequestAck>,
 }
 ///Request builder of `ChangeSubAccountName`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1118,7 +918,7 @@ pub struct ChangeSubAccountRemarkOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ChangeSubAccountRemarkData>,
+    pub data: Option<RequestAck>,
 }
 ///Request builder of `ChangeSubAccountRemark`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1403,7 +1203,7 @@ pub struct UnbindAccountsOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<UnbindAccountsData>,
+    pub data: Option<AccountBindingResult>,
 }
 ///Request builder of `UnbindAccounts`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1546,7 +1346,7 @@ pub struct BindAccountsOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<BindAccountsData>,
+    pub data: Option<AccountBindingResult>,
 }
 ///Request builder of `BindAccounts`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -58,6 +58,8 @@ mod network;
 pub use network::*;
 mod order;
 pub use order::*;
+mod shared;
+pub use shared::*;
 mod task;
 pub use task::*;
 mod vm;

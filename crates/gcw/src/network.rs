@@ -3,257 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Task started
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConfigNetData {
-    /// Task id (poll with QueryTask)
-    ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Cloud desktop ids
-    ///
-    /// 云桌面id
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub vm_ids: Option<Vec<String>>,
-    /// Request id (UUID)
-    ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
-/// Task started
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDefaultNetData {
-    /// Request id (UUID)
-    ///
-    /// 请求标识uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Task id (poll with QueryTask)
-    ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
-/// Subnet or virtual outbound gateway
-///
-/// 子网或虚拟出网网关
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCustomNetSegment {
-    /// Status: ok, erro (error), creating, deleting, updating, deleted, shutdown, stopping, starting
-    ///
-    /// 状态 , ok ,erro ,creating ,deleting ,updating ,deleted ,shutdown ,stopping , starting
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<String>,
-    /// Status name: normal, error, creating, deleting, updating, deleted, waiting for deletion, disabling, enabling
-    ///
-    /// 状态name, 正常 , 错误 , 创建中 , 删除中 , 更新中 , 已删除 , 等待删除 , 禁用中 , 启用中
-    #[serde(
-        rename = "status_str",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status_str: Option<String>,
-    /// Name
-    ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Number of unused IPs
-    ///
-    /// 未使用ip数量
-    #[serde(
-        rename = "not_used",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub not_used: Option<i64>,
-    /// Number of used IPs
-    ///
-    /// 已使用ip数量
-    #[serde(
-        rename = "used_num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub used_num: Option<i64>,
-    /// Netmask length
-    ///
-    /// 掩码
-    #[serde(
-        rename = "mask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub mask: Option<i64>,
-    /// Id
-    ///
-    /// id
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub id: Option<String>,
-    /// DNS servers (a JSON-encoded list of addresses)
-    ///
-    /// dns
-    ///
-    /// *Note:* The table's example is a list \[“8.8.8.8”,“8.8.4.4”\]; the response example answers a JSON-encoded string, so the spec uses string.
-    #[serde(
-        rename = "dns",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub dns: Option<String>,
-    /// Network type: pubnet (public network), subnet (subnet), virtual_gateway (virtual outbound gateway)
-    ///
-    /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”)
-    #[serde(
-        rename = "ip_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_type: Option<String>,
-    /// Network address
-    ///
-    /// ip
-    #[serde(
-        rename = "ip_address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_address: Option<String>,
-    /// Gateway
-    ///
-    /// 网关
-    #[serde(
-        rename = "gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gateway: Option<String>,
-    /// VLAN id
-    ///
-    /// vlan id
-    #[serde(
-        rename = "vlan_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vlan_id: Option<String>,
-    /// Bandwidth type id
-    ///
-    /// 带宽类型 id
-    ///
-    /// *Note:* Present on the vgateways entries of the example only.
-    #[serde(
-        rename = "conf_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub conf_id: Option<String>,
-    /// Bandwidth type name
-    ///
-    /// 带宽类型名字
-    ///
-    /// *Note:* Present on the vgateways entries of the example only.
-    #[serde(
-        rename = "conf_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub conf_name: Option<String>,
-}
 /// Custom network configuration
 ///
 /// 自定义网络配置
@@ -324,14 +73,14 @@ pub struct GetCustomNetVpc {
     ///
     /// 子网集合
     #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Vec<GetCustomNetSegment>>,
+    pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
     /// 虚拟网关集合
     ///
     /// *Note:* The table spells the gateway list vGateways; the examples answer vgateways, which the spec follows.
     #[serde(rename = "vgateways", default, skip_serializing_if = "Option::is_none")]
-    pub vgateways: Option<Vec<GetCustomNetSegment>>,
+    pub vgateways: Option<Vec<NetSegment>>,
 }
 /// Default network configuration
 ///
@@ -477,167 +226,14 @@ pub struct GetDefaultNetData {
     ///
     /// 子网集合
     #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
-    pub subnets: Option<Vec<GetDefaultNetSegment>>,
+    pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
     /// 虚拟网关集合
     ///
     /// *Note:* The table spells the gateway list vGateways; the examples answer vgateways, which the spec follows.
     #[serde(rename = "vgateways", default, skip_serializing_if = "Option::is_none")]
-    pub vgateways: Option<Vec<GetDefaultNetSegment>>,
-}
-/// Subnet or virtual outbound gateway
-///
-/// 子网或虚拟出网网关
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDefaultNetSegment {
-    /// Status: ok, erro (error), creating, deleting, updating, deleted, shutdown, stopping, starting
-    ///
-    /// 状态 , ok ,erro ,creating ,deleting ,updating ,deleted ,shutdown ,stopping , starting
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<String>,
-    /// Status name: normal, error, creating, deleting, updating, deleted, waiting for deletion, disabling, enabling
-    ///
-    /// 状态name, 正常 , 错误 , 创建中 , 删除中 , 更新中 , 已删除 , 等待删除 , 禁用中 , 启用中
-    #[serde(
-        rename = "status_str",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status_str: Option<String>,
-    /// Name
-    ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Number of unused IPs
-    ///
-    /// 未使用ip数量
-    #[serde(
-        rename = "not_used",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub not_used: Option<i64>,
-    /// Number of used IPs
-    ///
-    /// 已使用ip数量
-    #[serde(
-        rename = "used_num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub used_num: Option<i64>,
-    /// Netmask length
-    ///
-    /// 掩码
-    #[serde(
-        rename = "mask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub mask: Option<i64>,
-    /// Id
-    ///
-    /// id
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub id: Option<String>,
-    /// DNS servers (a JSON-encoded list of addresses)
-    ///
-    /// dns
-    ///
-    /// *Note:* The table's example is a list \[“8.8.8.8”,“8.8.4.4”\]; the response example answers a JSON-encoded string, so the spec uses string.
-    #[serde(
-        rename = "dns",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub dns: Option<String>,
-    /// Network type: pubnet (public network), subnet (subnet), virtual_gateway (virtual outbound gateway)
-    ///
-    /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”)
-    #[serde(
-        rename = "ip_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_type: Option<String>,
-    /// Network address
-    ///
-    /// ip
-    #[serde(
-        rename = "ip_address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub ip_address: Option<String>,
-    /// Gateway
-    ///
-    /// 网关
-    #[serde(
-        rename = "gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub gateway: Option<String>,
-    /// VLAN id
-    ///
-    /// vlan id
-    #[serde(
-        rename = "vlan_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vlan_id: Option<String>,
-    /// Bandwidth type id
-    ///
-    /// 带宽类型 id
-    ///
-    /// *Note:* Present on the vgateways entries of the example only.
-    #[serde(
-        rename = "conf_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub conf_id: Option<String>,
-    /// Bandwidth type name
-    ///
-    /// 带宽类型名字
-    ///
-    /// *Note:* Present on the vgateways entries of the example only.
-    #[serde(
-        rename = "conf_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub conf_name: Option<String>,
+    pub vgateways: Option<Vec<NetSegment>>,
 }
 /// Prices
 ///
@@ -877,49 +473,6 @@ pub struct GetLineBillingSchemeScheme {
     )]
     pub billing_items: Option<Vec<GetLineBillingSchemeItem>>,
 }
-/// Task started
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SupplyDefaultNetData {
-    /// Request id (UUID)
-    ///
-    /// 请求标识uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Task id (poll with QueryTask)
-    ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
 /// Input of [`CreateDefaultNet`](crate::Client::create_default_net).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -963,7 +516,7 @@ pub struct CreateDefaultNetOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CreateDefaultNetData>,
+    pub data: Option<NetTask>,
 }
 ///Request builder of `CreateDefaultNet`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1104,7 +657,7 @@ pub struct SupplyDefaultNetOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SupplyDefaultNetData>,
+    pub data: Option<NetTask>,
 }
 ///Request builder of `SupplyDefaultNet`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1816,7 +1369,7 @@ pub struct ConfigNetOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConfigNetData>,
+    pub data: Option<DesktopsTask>,
 }
 ///Request builder of `ConfigNet`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -112,140 +112,6 @@ pub struct QueryVmPriceData {
     )]
     pub request_content: Option<String>,
 }
-/// Renewal result
-///
-/// 续约结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RenewalOrderData {
-    /// Ids of the desktops renewed successfully
-    ///
-    /// 续约成功 vmIds
-    ///
-    /// Wire name: `successVmIds`.
-    #[serde(
-        rename = "successVmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub success_vm_ids: Option<Vec<String>>,
-    /// Ids of the desktops that failed to renew
-    ///
-    /// 续约失败 vmIds
-    ///
-    /// Wire name: `failedVmIds`.
-    #[serde(
-        rename = "failedVmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub failed_vm_ids: Option<Vec<String>>,
-    /// Failure message
-    ///
-    /// 失败信息
-    ///
-    /// Wire name: `failedMsg`.
-    #[serde(
-        rename = "failedMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub failed_msg: Option<String>,
-    /// Request id (UUID)
-    ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
-/// Result of switching to monthly billing
-///
-/// 按需转包年包月结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateOrderData {
-    /// Ids of the desktops switched successfully
-    ///
-    /// 按需转包年包月成功 vmIds
-    ///
-    /// Wire name: `successVmIds`.
-    #[serde(
-        rename = "successVmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub success_vm_ids: Option<Vec<String>>,
-    /// Ids of the desktops that failed to switch
-    ///
-    /// 按需转包年包月失败 vmIds
-    ///
-    /// Wire name: `failedVmIds`.
-    #[serde(
-        rename = "failedVmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub failed_vm_ids: Option<Vec<String>>,
-    /// Failure message
-    ///
-    /// 失败信息
-    ///
-    /// Wire name: `failedMsg`.
-    #[serde(
-        rename = "failedMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub failed_msg: Option<String>,
-    /// Request id (UUID)
-    ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
 /// Input of [`QueryVmPrice`](crate::Client::query_vm_price).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -606,7 +472,7 @@ pub struct UpdateOrderOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<UpdateOrderData>,
+    pub data: Option<OrderResult>,
 }
 ///Request builder of `UpdateOrder`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -805,7 +671,7 @@ pub struct RenewalOrderOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RenewalOrderData>,
+    pub data: Option<OrderResult>,
 }
 ///Request builder of `RenewalOrder`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

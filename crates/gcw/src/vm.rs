@@ -3,171 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Task started
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVmData {
-    /// Task id (poll with QueryTask)
-    ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Ids of the created cloud desktops
-    ///
-    /// 云桌面ids
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub vm_ids: Option<Vec<String>>,
-    /// Request id (UUID)
-    ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
-/// Task started
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteVmData {
-    /// Task id (poll with QueryTask)
-    ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Cloud desktop id
-    ///
-    /// 云桌面id
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vm_id: Option<String>,
-    /// Request id (UUID)
-    ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
-/// Task started
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OperateVmData {
-    /// Task id (poll with QueryTask)
-    ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Cloud desktop ids
-    ///
-    /// 云桌面ids
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub vm_ids: Option<Vec<String>>,
-    /// Request id (UUID)
-    ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Request parameters (as a JSON-encoded string)
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
-}
 /// Expiring or expired desktop
 ///
 /// 到期云桌面信息
@@ -420,61 +255,6 @@ pub struct QueryVmsData {
         deserialize_with = "cds_core::de::lenient_vec"
     )]
     pub vm_ids: Option<Vec<String>>,
-}
-/// Task started
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RebuildVmData {
-    /// Task id (poll with QueryTask)
-    ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Cloud desktop id
-    ///
-    /// 云桌面id
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vm_id: Option<String>,
-    /// Request id (UUID)
-    ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_id: Option<String>,
-    /// Request parameters
-    ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub request_content: Option<String>,
 }
 /// Input of [`QueryVms`](crate::Client::query_vms).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -1176,7 +956,7 @@ pub struct CreateVmOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CreateVmData>,
+    pub data: Option<DesktopsTask>,
 }
 ///Request builder of `CreateVm`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1520,7 +1300,7 @@ pub struct OperateVmOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OperateVmData>,
+    pub data: Option<DesktopsTask>,
 }
 ///Request builder of `OperateVm`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1685,7 +1465,7 @@ pub struct RebuildVmOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RebuildVmData>,
+    pub data: Option<DesktopTask>,
 }
 ///Request builder of `RebuildVm`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1841,7 +1621,7 @@ pub struct DeleteVmOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DeleteVmData>,
+    pub data: Option<DesktopTask>,
 }
 ///Request builder of `DeleteVm`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -3,168 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Usage of the IPs of a private network
-///
-/// 私网IP使用详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribePrivateIpData {
-    /// Unused IP addresses
-    ///
-    /// 未使用的IP列表
-    ///
-    /// Wire name: `UnusedList`.
-    #[serde(
-        rename = "UnusedList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub unused_list: Option<Vec<String>>,
-    /// Number of unused IPs
-    ///
-    /// 未使用的IP数量
-    ///
-    /// Wire name: `UnusedTotal`.
-    #[serde(
-        rename = "UnusedTotal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub unused_total: Option<i64>,
-    /// IP addresses in use
-    ///
-    /// 已使用的IP列表
-    ///
-    /// Wire name: `UsedList`.
-    #[serde(rename = "UsedList", default, skip_serializing_if = "Option::is_none")]
-    pub used_list: Option<Vec<DescribePrivateIpUsed>>,
-    /// Number of IPs in use
-    ///
-    /// 已使用的IP数量
-    ///
-    /// Wire name: `UsedTotal`.
-    #[serde(
-        rename = "UsedTotal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub used_total: Option<i64>,
-}
-/// A private IP in use
-///
-/// 已使用的私网IP
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribePrivateIpUsed {
-    /// IP address
-    ///
-    /// IP地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub address: Option<String>,
-    /// What uses the IP
-    ///
-    /// 用途
-    ///
-    /// Wire name: `Usage`.
-    #[serde(
-        rename = "Usage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub usage: Option<String>,
-}
-/// Usage of the IPs of a public network
-///
-/// 公网IP使用详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribePublicIpData {
-    /// Unused IP addresses
-    ///
-    /// 未使用的IP列表
-    ///
-    /// Wire name: `UnusedList`.
-    #[serde(
-        rename = "UnusedList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
-    pub unused_list: Option<Vec<String>>,
-    /// Number of unused IPs
-    ///
-    /// 未使用的IP数量
-    ///
-    /// Wire name: `UnusedTotal`.
-    #[serde(
-        rename = "UnusedTotal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub unused_total: Option<i64>,
-    /// IP addresses in use
-    ///
-    /// 已使用的IP列表
-    ///
-    /// Wire name: `UsedList`.
-    #[serde(rename = "UsedList", default, skip_serializing_if = "Option::is_none")]
-    pub used_list: Option<Vec<DescribePublicIpUsed>>,
-    /// Number of IPs in use
-    ///
-    /// 已使用的IP数量
-    ///
-    /// Wire name: `UsedTotal`.
-    #[serde(
-        rename = "UsedTotal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub used_total: Option<i64>,
-}
-/// A public IP in use
-///
-/// 已使用的公网IP
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribePublicIpUsed {
-    /// IP address
-    ///
-    /// IP地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub address: Option<String>,
-    /// What uses the IP
-    ///
-    /// 用途
-    ///
-    /// Wire name: `Usage`.
-    #[serde(
-        rename = "Usage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub usage: Option<String>,
-}
 /// Input of [`DescribePublicIp`](crate::Client::describe_public_ip).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -208,7 +46,7 @@ pub struct DescribePublicIpOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DescribePublicIpData>,
+    pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
     /// 任务ID
@@ -339,7 +177,7 @@ pub struct DescribePrivateIpOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DescribePrivateIpData>,
+    pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
     /// 任务ID

@@ -43,6 +43,8 @@ mod gpn;
 pub use gpn::*;
 mod ip;
 pub use ip::*;
+mod shared;
+pub use shared::*;
 mod vdc;
 pub use cds_core::{Config, Error, Response, WaitOptions};
 pub use vdc::*;

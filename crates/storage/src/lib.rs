@@ -35,6 +35,8 @@
 pub mod error_codes;
 pub mod examples;
 pub mod meta;
+mod shared;
+pub use shared::*;
 mod storage;
 pub use cds_core::{Config, Error, Response, WaitOptions};
 pub use storage::*;

@@ -3,37 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Cloned disk
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CloneSnapshotData {
-    /// Task flow id
-    ///
-    /// 任务流id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-    /// Id of the new disk created by the clone
-    ///
-    /// 克隆生成的新磁盘id
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-}
 /// Created disks
 ///
 /// 返回数据
@@ -46,38 +15,7 @@ pub struct CreateDiskData {
     ///
     /// Wire name: `DiskInfo`.
     #[serde(rename = "DiskInfo", default, skip_serializing_if = "Option::is_none")]
-    pub disk_info: Option<Vec<CreateDiskDiskInfo>>,
-}
-/// A created disk and its task
-///
-/// 磁盘id、任务id
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDiskDiskInfo {
-    /// Disk id (the table says product configuration id)
-    ///
-    /// 产品配置Id
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub disk_id: Option<String>,
-    /// Task flow id
-    ///
-    /// 任务流id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
+    pub disk_info: Option<Vec<DiskTask>>,
 }
 /// Created snapshot
 ///
@@ -406,25 +344,6 @@ pub struct DescribePoolUsageData {
     )]
     pub ratio: Option<String>,
 }
-/// Task of a disk or snapshot operation
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DiskTaskData {
-    /// Task flow id
-    ///
-    /// 任务流id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-}
 /// Task of a disk operation (AttachDisk, DetachDisk, DeleteDisk)
 ///
 /// 返回数据
@@ -439,31 +358,12 @@ pub struct DiskTaskListData {
     ///
     /// Wire name: `DiskInfo`.
     #[serde(rename = "DiskInfo", default, skip_serializing_if = "Option::is_none")]
-    pub disk_info: Option<Vec<DiskTaskListItem>>,
+    pub disk_info: Option<Vec<TaskRef>>,
     /// Task flow id
     ///
     /// 任务流id
     ///
     /// *Note:* In the response table only; the examples carry the task id in DiskInfo\[\].
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub task_id: Option<String>,
-}
-/// A task
-///
-/// 任务信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DiskTaskListItem {
-    /// Task flow id
-    ///
-    /// 任务流id
     ///
     /// Wire name: `TaskId`.
     #[serde(
@@ -1436,7 +1336,7 @@ pub struct ChangeIopsOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DiskTaskData>,
+    pub data: Option<TaskRef>,
 }
 ///Request builder of `ChangeIops`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1551,7 +1451,7 @@ pub struct ChangeBandwidthOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DiskTaskData>,
+    pub data: Option<TaskRef>,
 }
 ///Request builder of `ChangeBandwidth`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1670,7 +1570,7 @@ pub struct ExpansionSizeOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DiskTaskData>,
+    pub data: Option<TaskRef>,
 }
 ///Request builder of `ExpansionSize`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -1908,7 +1808,7 @@ pub struct CloneSnapshotOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CloneSnapshotData>,
+    pub data: Option<DiskTask>,
 }
 ///Request builder of `CloneSnapshot`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -2011,7 +1911,7 @@ pub struct DeleteSnapshotOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DiskTaskData>,
+    pub data: Option<TaskRef>,
 }
 ///Request builder of `DeleteSnapshot`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -2103,7 +2003,7 @@ pub struct RollbackSnapshotOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DiskTaskData>,
+    pub data: Option<TaskRef>,
 }
 ///Request builder of `RollbackSnapshot`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -22,121 +22,6 @@ pub struct CreateBandwidthBandwidth {
     )]
     pub bandwidth_id: Option<String>,
 }
-/// A shared bandwidth
-///
-/// 共享带宽信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeBandwidthBandwidth {
-    /// Bandwidth id
-    ///
-    /// 带宽ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub id: Option<String>,
-    /// Shared bandwidth name
-    ///
-    /// 共享带宽名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Bandwidth size (Mbps)
-    ///
-    /// 带宽大小（Mbps）
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub qos: Option<i64>,
-    /// VPC region code, see appendix 5
-    ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub region_code: Option<String>,
-    /// VPC availability zone code, see appendix 5 (absent for cloud platform node EIPs)
-    ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段)
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// Bandwidth type
-    ///
-    /// 带宽类型
-    ///
-    /// Wire name: `BandwidthType`.
-    #[serde(
-        rename = "BandwidthType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub bandwidth_type: Option<String>,
-    /// Billing scheme
-    ///
-    /// 计费方案
-    ///
-    /// Wire name: `BillScheme`.
-    #[serde(
-        rename = "BillScheme",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub bill_scheme: Option<String>,
-    /// Bandwidth status
-    ///
-    /// 带宽状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<String>,
-    /// Bandwidth creation time
-    ///
-    /// 带宽创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-}
 /// Shared bandwidth list
 ///
 /// 返回数据
@@ -165,7 +50,7 @@ pub struct DescribeBandwidthData {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bandwidth_list: Option<Vec<DescribeBandwidthBandwidth>>,
+    pub bandwidth_list: Option<Vec<Bandwidth>>,
 }
 /// Input of [`DescribeBandwidth`](crate::Client::describe_bandwidth).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

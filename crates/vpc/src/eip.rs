@@ -34,109 +34,6 @@ pub struct CreateEIPEip {
     )]
     pub ip: Option<String>,
 }
-/// Bandwidth of an EIP
-///
-/// EIP带宽信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DescribeEIPBandwidth {
-    /// Bandwidth id
-    ///
-    /// 带宽ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub id: Option<String>,
-    /// Shared bandwidth name (cloud platform nodes: set for EIPs that joined a shared bandwidth)
-    ///
-    /// 共享带宽名称(云平台节点，加入了共享带宽的EIP会有此字段)
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub name: Option<String>,
-    /// Bandwidth size (Mbps)
-    ///
-    /// 带宽大小（Mbps）
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub qos: Option<i64>,
-    /// VPC availability zone code, see appendix 5 (absent or empty for cloud platform node EIPs)
-    ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段)
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// Bandwidth type, e.g. Bandwidth_China_Telecom
-    ///
-    /// 带宽类型
-    ///
-    /// Wire name: `BandwidthType`.
-    #[serde(
-        rename = "BandwidthType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub bandwidth_type: Option<String>,
-    /// Billing scheme, e.g. BandwIdth, BandwIdth_Shared
-    ///
-    /// 计费方案
-    ///
-    /// Wire name: `BillScheme`.
-    #[serde(
-        rename = "BillScheme",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub bill_scheme: Option<String>,
-    /// Bandwidth status
-    ///
-    /// 带宽状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub status: Option<String>,
-    /// Bandwidth creation time
-    ///
-    /// 带宽创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub create_time: Option<String>,
-}
 /// Subnet IP an EIP is bound to
 ///
 /// EIP绑定的子网ip信息
@@ -308,7 +205,7 @@ pub struct DescribeEIPEip {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bandwidth_info: Option<DescribeEIPBandwidth>,
+    pub bandwidth_info: Option<Bandwidth>,
     /// Subnet IP the EIP is bound to (null when unbound)
     ///
     /// EIP绑定的子网ip信息

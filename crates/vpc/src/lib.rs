@@ -49,6 +49,8 @@ mod eip;
 pub use eip::*;
 mod gateway;
 pub use gateway::*;
+mod shared;
+pub use shared::*;
 mod subnet;
 pub use subnet::*;
 mod vlink;

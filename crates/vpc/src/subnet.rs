@@ -52,55 +52,6 @@ pub struct CreateSubNetData {
     )]
     pub subnet_task_id: Option<Vec<String>>,
 }
-/// A subnet to create
-///
-/// 子网
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSubNetSubnet {
-    /// VPC availability zone code, see appendix 5 (VpcZone)
-    ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub available_zone_code: Option<String>,
-    /// Subnet name
-    ///
-    /// 子网名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetName`.
-    #[serde(
-        rename = "SubnetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub subnet_name: Option<String>,
-    /// Subnet CIDR block, e.g. 10.15.1.0/24
-    ///
-    /// 子网网段
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetSegment`.
-    #[serde(
-        rename = "SubnetSegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub subnet_segment: Option<String>,
-}
 /// IP address information
 ///
 /// 返回数据
@@ -716,7 +667,7 @@ pub struct CreateSubNetInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub subnet_list: Option<Vec<CreateSubNetSubnet>>,
+    pub subnet_list: Option<Vec<SubnetSpec>>,
 }
 /// Output of [`CreateSubNet`](crate::Client::create_sub_net): the response body (envelope fields excluded unless documented).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -764,7 +715,7 @@ impl CreateSubNetRequest {
     /// *Note:* The request table lists AvailableZoneCode, SubnetName and SubnetSegment flat beside SubnetList; the example code nests them in the SubnetList objects.
     ///
     /// Sets `SubnetList` (body, required).
-    pub fn subnet_list(mut self, value: impl Into<Vec<CreateSubNetSubnet>>) -> Self {
+    pub fn subnet_list(mut self, value: impl Into<Vec<SubnetSpec>>) -> Self {
         self.input.subnet_list = Some(value.into());
         self
     }

@@ -3,86 +3,6 @@
 
 #[allow(unused_imports)]
 use crate::*;
-/// Created VLINK
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVLINKData {
-    /// VLINK id
-    ///
-    /// VLINKId
-    ///
-    /// Wire name: `VLINKId`.
-    #[serde(
-        rename = "VLINKId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vlink_id: Option<String>,
-}
-/// Deleted VLINK
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteVLINKData {
-    /// VLINK id
-    ///
-    /// VLINKId
-    ///
-    /// Wire name: `VLINKId`.
-    #[serde(
-        rename = "VLINKId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub vlink_id: Option<String>,
-}
-/// Task message
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VLINKAddVMData {
-    /// Message about the issued NIC task
-    ///
-    /// 任务信息
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Msg`.
-    #[serde(
-        rename = "Msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub msg: Option<String>,
-}
-/// Task message
-///
-/// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VLINKDeleteVMData {
-    /// Message about the issued NIC task
-    ///
-    /// 任务信息
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Msg`.
-    #[serde(
-        rename = "Msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
-    pub msg: Option<String>,
-}
 /// Input of [`CreateVLINK`](crate::Client::create_vlink).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -126,7 +46,7 @@ pub struct CreateVLINKOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CreateVLINKData>,
+    pub data: Option<VlinkRef>,
 }
 ///Request builder of `CreateVLINK`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -223,7 +143,7 @@ pub struct DeleteVLINKOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DeleteVLINKData>,
+    pub data: Option<VlinkRef>,
 }
 ///Request builder of `DeleteVLINK`: set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -348,7 +268,7 @@ pub struct VLINKAddVMOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<VLINKAddVMData>,
+    pub data: Option<VlinkMessage>,
     /// Task id
     ///
     /// 任务ID
@@ -499,7 +419,7 @@ pub struct VLINKDeleteVMOutput {
     ///
     /// Wire name: `Data`.
     #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<VLINKDeleteVMData>,
+    pub data: Option<VlinkMessage>,
     /// Task id
     ///
     /// 任务ID

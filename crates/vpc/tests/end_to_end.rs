@@ -678,7 +678,7 @@ async fn create_sub_net_end_to_end() {
     let response = client
         .create_sub_net()
         .vpc_id("sample value/+*~&=中".to_string())
-        .subnet_list(vec![cds_vpc::CreateSubNetSubnet::default()])
+        .subnet_list(vec![cds_vpc::SubnetSpec::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSubNet");
@@ -986,7 +986,7 @@ async fn create_vpc_end_to_end() {
         .vpc_name("sample value/+*~&=中".to_string())
         .vpc_segment("sample value/+*~&=中".to_string())
         .vpc_segment_type("sample value/+*~&=中".to_string())
-        .subnet_list(vec![cds_vpc::CreateVPCSubnet::default()])
+        .subnet_list(vec![cds_vpc::SubnetSpec::default()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVPC");
