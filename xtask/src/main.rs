@@ -58,8 +58,8 @@ fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
     let stale = xtask::stale_files(root, &files, &scope);
     let changed: Vec<&PathBuf> = files
         .iter()
-        .filter(|(path, text)| {
-            std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(text.as_str())
+        .filter(|(path, generated)| {
+            !std::fs::read_to_string(root.join(path)).is_ok_and(|on_disk| generated.matches(&on_disk))
         })
         .map(|(path, _)| path)
         .collect();
@@ -89,10 +89,19 @@ fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
-        if let Err(e) = std::fs::write(&path, &files[*p]) {
+        if let Err(e) = std::fs::write(&path, files[*p].text()) {
             eprintln!("error: {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
+    }
+    let rust: Vec<PathBuf> = changed
+        .iter()
+        .filter(|p| matches!(files[**p].body, xtask::Body::Rust(_)))
+        .map(|p| root.join(p))
+        .collect();
+    if let Err(e) = xtask::rustfmt_files(&rust) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
     }
     for p in &stale {
         if let Err(e) = std::fs::remove_file(root.join(p)) {

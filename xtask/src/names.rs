@@ -67,6 +67,45 @@ pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
+/// Builder methods that a parameter setter must not shadow (such setters get a `set_` prefix).
+pub const RESERVED: &[&str] = &[
+    "new",
+    "input",
+    "send",
+    "send_with_response",
+    "send_and_wait",
+    "into_items",
+    "with_input",
+    "build",
+    "builder",
+    "url",
+];
+
+/// The setter (and builder method) name of a field whose struct field is `rust` (as
+/// [`snake`] made it): `set_` + name when it would shadow a builder method, `r#` for keywords.
+pub fn setter(rust: &str) -> proc_macro2::Ident {
+    if RESERVED.contains(&rust) {
+        quote::format_ident!("set_{}", rust)
+    } else {
+        ident(rust)
+    }
+}
+
+/// The setter name as text, as a user writes it (`r#type`, `set_input`).
+pub fn setter_text(rust: &str) -> String {
+    let id = setter(rust).to_string();
+    id
+}
+
+/// An identifier, raw when it is a keyword.
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    if is_keyword(name) {
+        proc_macro2::Ident::new_raw(name, proc_macro2::Span::call_site())
+    } else {
+        proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+    }
+}
+
 /// Makes every name of `names` unique by appending `_2`, `_3`, … to later duplicates.
 pub fn dedupe(names: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
@@ -102,6 +141,9 @@ mod tests {
         assert_eq!(snake("self"), "self_");
         assert_eq!(pascal("creating_image"), "CreatingImage");
         assert_eq!(pascal("1.0"), "V10");
+        assert_eq!(setter_text("type"), "r#type");
+        assert_eq!(setter_text("input"), "set_input");
+        assert_eq!(setter_text("vdc_id"), "vdc_id");
         assert_eq!(
             dedupe(vec!["a".into(), "a".into(), "b".into()]),
             vec!["a", "a_2", "b"]

@@ -95,15 +95,15 @@ pub struct Product {
     pub title: Doc,
     /// Sources.
     pub sources: Vec<Source>,
-    /// `rpc` or `rest`.
-    pub protocol: String,
-    /// `hmac-sha1`, `bearer`, `pluggable`.
-    pub auth: String,
+    /// Wire protocol.
+    pub protocol: Protocol,
+    /// Authentication scheme.
+    pub auth: Auth,
     /// RPC version.
     #[serde(default)]
     pub version: Option<String>,
-    /// `cdsapi`, `api`, `endpoint`.
-    pub host: String,
+    /// Default host.
+    pub host: HostKind,
     /// Default path.
     #[serde(default)]
     pub path: String,
@@ -112,12 +112,131 @@ pub struct Product {
     /// Header carrying the region id.
     #[serde(default)]
     pub region_header: Option<String>,
+    /// Environment variables that configure a client of this line (`Client::from_env`).
+    #[serde(default)]
+    pub env: EnvSpec,
     /// Waiters.
     #[serde(default)]
     pub waiters: Vec<WaiterSpec>,
     /// Notes.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// Names of the environment variables a line's `Client::from_env` reads.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvSpec {
+    /// Endpoint (`scheme://host[:port]`).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// AccessKeyId.
+    #[serde(default)]
+    pub secret_id: Option<String>,
+    /// AccessKeySecret.
+    #[serde(default)]
+    pub secret_key: Option<String>,
+    /// Region (mainland, asia, us).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Bearer token.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Region id sent in the line's region header.
+    #[serde(default)]
+    pub region_id: Option<String>,
+}
+
+/// Wire protocol of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// `Action` + HMAC-SHA1 query signature.
+    Rpc,
+    /// Method + path.
+    Rest,
+}
+
+/// Authentication scheme of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Auth {
+    /// `hmac-sha1`.
+    HmacSha1,
+    /// `bearer`.
+    Bearer,
+    /// `pluggable`.
+    Pluggable,
+}
+
+/// Which host serves a line or an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostKind {
+    /// Regional `cdsapi` hosts.
+    Cdsapi,
+    /// `api.capitalonline.net`.
+    Api,
+    /// User-supplied endpoint.
+    Endpoint,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+    /// PATCH
+    Patch,
+}
+
+impl Method {
+    /// Wire text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// Query string.
+    Query,
+    /// JSON body member.
+    Body,
+    /// Whole JSON body.
+    BodyRoot,
+    /// Path segment.
+    Path,
+    /// Header.
+    Header,
+}
+
+impl Location {
+    /// Spec text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Query => "query",
+            Location::Body => "body",
+            Location::BodyRoot => "body_root",
+            Location::Path => "path",
+            Location::Header => "header",
+        }
+    }
 }
 
 /// A parameter or a field.
@@ -128,7 +247,7 @@ pub struct Field {
     pub name: String,
     /// Location (parameters only).
     #[serde(default, rename = "in")]
-    pub location: Option<String>,
+    pub location: Option<Location>,
     /// Type expression.
     #[serde(rename = "type")]
     pub ty: String,
@@ -148,6 +267,9 @@ pub struct Field {
     /// `flatten`); the field's own name is not on the wire.
     #[serde(default)]
     pub flatten: bool,
+    /// The value is a secret (password, key, token, user data): never shown in `Debug`.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// A documented error code.
@@ -215,13 +337,13 @@ pub struct Operation {
     /// Docs.
     pub doc: Doc,
     /// Method.
-    pub method: String,
+    pub method: Method,
     /// Path.
     #[serde(default)]
     pub path: Option<String>,
     /// Host override.
     #[serde(default)]
-    pub host: Option<String>,
+    pub host: Option<HostKind>,
     /// Safe to retry.
     pub read: bool,
     /// Parameters.
@@ -254,6 +376,10 @@ pub struct Operation {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
+    /// Another name of the type named here (generated as `pub type Name = Target;`): a second
+    /// domain name for a shared shape. An alias has no fields.
+    #[serde(default)]
+    pub alias: Option<String>,
     /// Docs.
     #[serde(default)]
     pub doc: Doc,
@@ -435,6 +561,37 @@ impl Line {
             .collect()
     }
 
+    /// Named types whose field sets are identical (wire name, type and required flag): one
+    /// resource must be one type. An `alias` gives a shared shape a second name instead.
+    fn duplicate_types(&self, dir: &Path) -> Vec<SpecError> {
+        let mut by_shape: BTreeMap<Vec<(&str, &str, bool)>, (&str, &str)> = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (stem, g) in &self.groups {
+            for (name, t) in &g.types {
+                if t.alias.is_some() {
+                    continue;
+                }
+                let mut shape: Vec<(&str, &str, bool)> = t
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.ty.as_str(), f.required))
+                    .collect();
+                shape.sort();
+                if let Some((other, other_stem)) = by_shape.insert(shape, (name, stem)) {
+                    errors.push(err(
+                        &dir.join(format!("{stem}.yaml")),
+                        Some(format!("type {name}")),
+                        Some("fields"),
+                        format!(
+                            "same fields as type {other} ({other_stem}.yaml): declare the resource once and refer to it by name (or make one an `alias`)"
+                        ),
+                    ));
+                }
+            }
+        }
+        errors
+    }
+
     fn validate(&self, dir: &Path) -> Vec<SpecError> {
         let mut errors = Vec::new();
         let product_file = dir.join("product.yaml");
@@ -450,31 +607,7 @@ impl Line {
                 ),
             ));
         }
-        if !matches!(p.protocol.as_str(), "rpc" | "rest") {
-            errors.push(err(
-                &product_file,
-                None,
-                Some("protocol"),
-                format!("unknown protocol {:?}", p.protocol),
-            ));
-        }
-        if !matches!(p.auth.as_str(), "hmac-sha1" | "bearer" | "pluggable") {
-            errors.push(err(
-                &product_file,
-                None,
-                Some("auth"),
-                format!("unknown auth {:?}", p.auth),
-            ));
-        }
-        if !matches!(p.host.as_str(), "cdsapi" | "api" | "endpoint") {
-            errors.push(err(
-                &product_file,
-                None,
-                Some("host"),
-                format!("unknown host {:?}", p.host),
-            ));
-        }
-        if p.protocol == "rpc" && p.version.is_none() {
+        if p.protocol == Protocol::Rpc && p.version.is_none() {
             errors.push(err(
                 &product_file,
                 None,
@@ -525,27 +658,6 @@ impl Line {
                     "operation names must be PascalCase ASCII".into(),
                 ));
             }
-            if !matches!(
-                op.method.as_str(),
-                "GET" | "POST" | "PUT" | "DELETE" | "PATCH"
-            ) {
-                errors.push(err(
-                    &file,
-                    item.clone(),
-                    Some("method"),
-                    format!("unknown method {:?}", op.method),
-                ));
-            }
-            if let Some(h) = &op.host {
-                if !matches!(h.as_str(), "cdsapi" | "api" | "endpoint") {
-                    errors.push(err(
-                        &file,
-                        item.clone(),
-                        Some("host"),
-                        format!("unknown host {h:?}"),
-                    ));
-                }
-            }
             if op.doc.en.trim().is_empty() || op.doc.zh.trim().is_empty() {
                 errors.push(err(
                     &file,
@@ -566,13 +678,13 @@ impl Line {
                         "parameter listed twice".into(),
                     ));
                 }
-                match f.location.as_deref() {
-                    Some("query" | "body" | "header") => {}
-                    Some("body_root") => {
+                match f.location {
+                    Some(Location::Query | Location::Body | Location::Header) => {}
+                    Some(Location::BodyRoot) => {
                         if op
                             .params
                             .iter()
-                            .filter(|f| f.location.as_deref() == Some("body_root"))
+                            .filter(|f| f.location == Some(Location::BodyRoot))
                             .count()
                             > 1
                         {
@@ -584,7 +696,7 @@ impl Line {
                             ));
                         }
                     }
-                    Some("path") => {
+                    Some(Location::Path) => {
                         if !path.contains(&format!("{{{}}}", f.name)) {
                             errors.push(err(
                                 &file,
@@ -594,14 +706,20 @@ impl Line {
                             ));
                         }
                     }
-                    other => errors.push(err(
+                    None => errors.push(err(
                         &file,
                         item.clone(),
                         field,
-                        format!(
-                            "`in` must be query, body, body_root, path or header, not {other:?}"
-                        ),
+                        "a parameter needs `in` (query, body, body_root, path or header)".into(),
                     )),
+                }
+                if f.flatten {
+                    errors.push(err(
+                        &file,
+                        item.clone(),
+                        field,
+                        "parameters cannot be flattened".into(),
+                    ));
                 }
                 check_type(&mut errors, &file, &item, f, &known);
             }
@@ -672,6 +790,24 @@ impl Line {
             let file = dir.join(format!("{stem}.yaml"));
             for (name, t) in &g.types {
                 let item = Some(format!("type {name}"));
+                if let Some(target) = &t.alias {
+                    if !t.fields.is_empty() {
+                        errors.push(err(
+                            &file,
+                            item.clone(),
+                            Some("alias"),
+                            "an alias has no fields of its own".into(),
+                        ));
+                    }
+                    if !known.contains(target.as_str()) || target == name {
+                        errors.push(err(
+                            &file,
+                            item.clone(),
+                            Some("alias"),
+                            format!("{target:?} is not another type of this line"),
+                        ));
+                    }
+                }
                 let mut seen = BTreeSet::new();
                 for f in &t.fields {
                     if !seen.insert(f.name.as_str()) {
@@ -686,6 +822,7 @@ impl Line {
                 }
             }
         }
+        errors.extend(self.duplicate_types(dir));
         for w in &p.waiters {
             match self.operations().find(|(_, o)| o.name == w.poller) {
                 None => errors.push(err(

@@ -3,1215 +3,618 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Master account monthly consumption record
 ///
 /// 主账户月消费记录
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccountInfoCost {
     /// Consumption month (e.g. 202107)
     ///
-    /// 消费月时间
-    ///
-    /// Wire name: `Month`.
-    #[serde(
-        rename = "Month",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 消费月时间 (`Month`)
+    #[serde(deserialize_with = "lenient")]
     pub month: Option<String>,
     /// Currency
     ///
-    /// 币种
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种 (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Monthly consumption amount
     ///
-    /// 主账户月消费金额
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户月消费金额 (`Amount`)
+    #[serde(deserialize_with = "lenient")]
     pub amount: Option<f64>,
 }
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccountInfoData {
     /// Master account balance
     ///
-    /// 主账户余额
-    ///
-    /// Wire name: `MasterTotalBalance`.
-    #[serde(
-        rename = "MasterTotalBalance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户余额 (`MasterTotalBalance`)
+    #[serde(deserialize_with = "lenient")]
     pub master_total_balance: Option<f64>,
     /// Credit line
     ///
-    /// 信用额度
-    ///
-    /// Wire name: `CreditLine`.
-    #[serde(
-        rename = "CreditLine",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 信用额度 (`CreditLine`)
+    #[serde(deserialize_with = "lenient")]
     pub credit_line: Option<f64>,
     /// Amount pending deduction
     ///
-    /// 待扣金额
-    ///
-    /// Wire name: `ToDeduct`.
-    #[serde(
-        rename = "ToDeduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 待扣金额 (`ToDeduct`)
+    #[serde(deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Number of master account recharges
     ///
-    /// 主账户充值次数
-    ///
-    /// Wire name: `RechargeCount`.
-    #[serde(
-        rename = "RechargeCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户充值次数 (`RechargeCount`)
+    #[serde(deserialize_with = "lenient")]
     pub recharge_count: Option<i64>,
     /// Master account recharge records
     ///
-    /// 主账户充值记录
-    ///
-    /// Wire name: `RechargeRecord`.
-    #[serde(
-        rename = "RechargeRecord",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 主账户充值记录 (`RechargeRecord`)
     pub recharge_record: Option<Vec<DescribeAccountInfoRecharge>>,
     /// Master account consumption
     ///
-    /// 主账户消费金额
-    ///
-    /// Wire name: `MasterTotalCost`.
-    #[serde(
-        rename = "MasterTotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户消费金额 (`MasterTotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub master_total_cost: Option<f64>,
     /// Number of months with master account consumption
     ///
-    /// 主账户消费月数
-    ///
-    /// Wire name: `CostCount`.
-    #[serde(
-        rename = "CostCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户消费月数 (`CostCount`)
+    #[serde(deserialize_with = "lenient")]
     pub cost_count: Option<i64>,
     /// Master account monthly consumption records
     ///
-    /// 主账户月消费记录
-    ///
-    /// Wire name: `CostRecords`.
-    #[serde(
-        rename = "CostRecords",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 主账户月消费记录 (`CostRecords`)
     pub cost_records: Option<Vec<DescribeAccountInfoCost>>,
 }
 /// Master account recharge record
 ///
 /// 主账户充值记录
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccountInfoRecharge {
     /// Currency
     ///
-    /// 币种
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种 (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Recharge amount
     ///
-    /// 主账户充值金额
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户充值金额 (`Amount`)
+    #[serde(deserialize_with = "lenient")]
     pub amount: Option<f64>,
     /// Transaction serial number
     ///
-    /// 流水号
-    ///
-    /// Wire name: `SwiftNumber`.
-    #[serde(
-        rename = "SwiftNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 流水号 (`SwiftNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub swift_number: Option<String>,
     /// Recharge date
     ///
-    /// 充值日期
-    ///
-    /// Wire name: `CreateDate`.
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 充值日期 (`CreateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Recharge method
     ///
-    /// 充值方式
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 充值方式 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Bill data
 ///
 /// 账单数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillData {
     /// Master account consumption
     ///
-    /// 主账户消费金额
-    ///
-    /// Wire name: `TotalMasterCost`.
-    #[serde(
-        rename = "TotalMasterCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户消费金额 (`TotalMasterCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
-    /// 副账户消费金额
-    ///
-    /// Wire name: `TotalViceCost`.
-    #[serde(
-        rename = "TotalViceCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 副账户消费金额 (`TotalViceCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Bill records
     ///
-    /// 账单记录
-    ///
-    /// Wire name: `BillInfo`.
-    #[serde(rename = "BillInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 账单记录 (`BillInfo`)
     pub bill_info: Option<Vec<DescribeBillItem>>,
 }
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillDetailData {
     /// Start time
     ///
-    /// 开始时间
-    ///
-    /// Wire name: `BeginTime`.
-    #[serde(
-        rename = "BeginTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开始时间 (`BeginTime`)
+    #[serde(deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// End time
     ///
-    /// 结束时间
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间 (`EndTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Total number of bill records
     ///
-    /// 账单总条数
-    ///
-    /// Wire name: `TotalRecords`.
-    #[serde(
-        rename = "TotalRecords",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单总条数 (`TotalRecords`)
+    #[serde(deserialize_with = "lenient")]
     pub total_records: Option<i64>,
     /// Total consumption data
     ///
-    /// 总消费数据字典
-    ///
-    /// Wire name: `TotalSummary`.
-    #[serde(
-        rename = "TotalSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 总消费数据字典 (`TotalSummary`)
     pub total_summary: Option<CostSummary>,
     /// Bill details
     ///
-    /// 账单详情
-    ///
-    /// Wire name: `BillDetail`.
-    #[serde(
-        rename = "BillDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 账单详情 (`BillDetail`)
     pub bill_detail: Option<Vec<DescribeBillDetailItem>>,
 }
 /// Bill detail record
 ///
 /// 账单详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillDetailItem {
     /// Site
     ///
-    /// 站点
-    ///
-    /// Wire name: `Site`.
-    #[serde(
-        rename = "Site",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点 (`Site`)
+    #[serde(deserialize_with = "lenient")]
     pub site: Option<String>,
     /// Virtual data center name
     ///
-    /// 虚拟数据中心名称
-    ///
-    /// Wire name: `APP`.
-    #[serde(
-        rename = "APP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心名称 (`APP`)
+    #[serde(rename = "APP", deserialize_with = "lenient")]
     pub app: Option<String>,
     /// Public IP
     ///
-    /// 公网ip
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `PublicIp`.
-    #[serde(
-        rename = "PublicIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网ip (`PublicIp`)
+    #[serde(deserialize_with = "lenient")]
     pub public_ip: Option<String>,
     /// Currency ("CN": RMB, "US": USD)
     ///
-    /// 币种（”CN“：人民币，”US“：美元）
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Cloud server label
     ///
-    /// 云服务器标签
-    ///
-    /// Wire name: `Label`.
-    #[serde(
-        rename = "Label",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器标签 (`Label`)
+    #[serde(deserialize_with = "lenient")]
     pub label: Option<String>,
     /// Project name
     ///
-    /// 项目组名称
-    ///
-    /// Wire name: `Project`.
-    #[serde(
-        rename = "Project",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 项目组名称 (`Project`)
+    #[serde(deserialize_with = "lenient")]
     pub project: Option<String>,
     /// Private IP
     ///
-    /// 私网ip
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `PrivateIp`.
-    #[serde(
-        rename = "PrivateIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ip (`PrivateIp`)
+    #[serde(deserialize_with = "lenient")]
     pub private_ip: Option<String>,
     /// Goods type
     ///
-    /// 商品类型
-    ///
-    /// Wire name: `GoodsType`.
-    #[serde(
-        rename = "GoodsType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品类型 (`GoodsType`)
+    #[serde(deserialize_with = "lenient")]
     pub goods_type: Option<String>,
     /// Resource id
     ///
-    /// 资源id
-    ///
-    /// Wire name: `CloudId`.
-    #[serde(
-        rename = "CloudId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源id (`CloudId`)
+    #[serde(deserialize_with = "lenient")]
     pub cloud_id: Option<String>,
     /// Total cost
     ///
-    /// 总费用
-    ///
-    /// *Note:* Documented as float; the example answers strings such as "0.00".
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总费用 (`TotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_cost: Option<String>,
     /// Billing method
     ///
-    /// 计费方式
-    ///
-    /// Wire name: `BillType`.
-    #[serde(
-        rename = "BillType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 (`BillType`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_type: Option<String>,
     /// Configuration details
     ///
-    /// 配置详情
-    ///
-    /// Wire name: `Config`.
-    #[serde(
-        rename = "Config",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 配置详情 (`Config`)
+    #[serde(deserialize_with = "lenient")]
     pub config: Option<String>,
     /// Goods (product) name
     ///
-    /// 商品名称
-    ///
-    /// Wire name: `Product`.
-    #[serde(
-        rename = "Product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品名称 (`Product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Resource name
     ///
-    /// 资源名称
-    ///
-    /// Wire name: `Resource`.
-    #[serde(
-        rename = "Resource",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源名称 (`Resource`)
+    #[serde(deserialize_with = "lenient")]
     pub resource: Option<String>,
     /// Start time
     ///
-    /// 开始时间
-    ///
-    /// Wire name: `BeginTime`.
-    #[serde(
-        rename = "BeginTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开始时间 (`BeginTime`)
+    #[serde(deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// End time
     ///
-    /// 结束时间
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间 (`EndTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
 /// Bill data
 ///
 /// 账单数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillInfoData {
     /// Total consumption of the queried resource
     ///
-    /// 查询资源总消费
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询资源总消费 (`TotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Bill records
     ///
-    /// 账单记录
-    ///
-    /// Wire name: `BillDetail`.
-    #[serde(
-        rename = "BillDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 账单记录 (`BillDetail`)
     pub bill_detail: Option<Vec<DescribeBillInfoDetail>>,
 }
 /// Bill record of the resource
 ///
 /// 账单记录
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillInfoDetail {
     /// Zone id
     ///
-    /// 可用区ID
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区ID (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Resource id
     ///
-    /// 资源ID
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源ID (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Resource name
     ///
-    /// 资源名称
-    ///
-    /// Wire name: `ResourceName`.
-    #[serde(
-        rename = "ResourceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源名称 (`ResourceName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_name: Option<String>,
     /// Resource type
     ///
-    /// 资源类型
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `ResourceType`.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源类型 (`ResourceType`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心ID (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Virtual data center name
     ///
-    /// 虚拟数据中心名称
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Configuration summary
     ///
-    /// 配置简介
-    ///
-    /// Wire name: `Configuration`.
-    #[serde(
-        rename = "Configuration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 配置简介 (`Configuration`)
+    #[serde(deserialize_with = "lenient")]
     pub configuration: Option<String>,
     /// Consumption details
     ///
-    /// 消费详情
-    ///
-    /// Wire name: `CostDetail`.
-    #[serde(
-        rename = "CostDetail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 消费详情 (`CostDetail`)
+    #[serde(deserialize_with = "lenient")]
     pub cost_detail: Option<String>,
     /// Billing start timestamp
     ///
-    /// 账单开始时间戳
-    ///
-    /// *Note:* Documented as String; the example answers an integer.
-    ///
-    /// Wire name: `StartTime`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单开始时间戳 (`StartTime`)
+    #[serde(deserialize_with = "lenient")]
     pub start_time: Option<i64>,
     /// Billing end timestamp
     ///
-    /// 账单结束时间戳
-    ///
-    /// *Note:* Documented as String; the example answers an integer.
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单结束时间戳 (`EndTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_time: Option<i64>,
     /// Billing type
     ///
-    /// 计费类型
-    ///
-    /// Wire name: `PayType`.
-    #[serde(
-        rename = "PayType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费类型 (`PayType`)
+    #[serde(deserialize_with = "lenient")]
     pub pay_type: Option<String>,
     /// Billing type description
     ///
-    /// 计费类型描述
-    ///
-    /// Wire name: `PayDesc`.
-    #[serde(
-        rename = "PayDesc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费类型描述 (`PayDesc`)
+    #[serde(deserialize_with = "lenient")]
     pub pay_desc: Option<String>,
     /// Resource status
     ///
-    /// 资源状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Consumption of this resource
     ///
-    /// 查询资源总消费
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询资源总消费 (`TotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Resource unit price
     ///
-    /// 资源单价
-    ///
-    /// Wire name: `UnitPrice`.
-    #[serde(
-        rename = "UnitPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源单价 (`UnitPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub unit_price: Option<f64>,
     /// IP list
     ///
-    /// IP列表
-    ///
-    /// Wire name: `IPs`.
-    #[serde(
-        rename = "IPs",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// IP列表 (`IPs`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub i_ps: Option<Vec<String>>,
     /// Project name
     ///
-    /// 项目名称
-    ///
-    /// Wire name: `ProjectName`.
-    #[serde(
-        rename = "ProjectName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 项目名称 (`ProjectName`)
+    #[serde(deserialize_with = "lenient")]
     pub project_name: Option<String>,
     /// Project id
     ///
-    /// 项目id
-    ///
-    /// Wire name: `ProjectId`.
-    #[serde(
-        rename = "ProjectId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 项目id (`ProjectId`)
+    #[serde(deserialize_with = "lenient")]
     pub project_id: Option<String>,
 }
 /// Bill record
 ///
 /// 账单记录
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillItem {
     /// Zone id
     ///
-    /// 可用区ID
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区ID (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Resource id
     ///
-    /// 资源ID
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源ID (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Resource name
     ///
-    /// 资源名称
-    ///
-    /// Wire name: `ResourceName`.
-    #[serde(
-        rename = "ResourceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源名称 (`ResourceName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_name: Option<String>,
     /// Resource type
     ///
-    /// 资源类型
-    ///
-    /// Wire name: `ResourceType`.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源类型 (`ResourceType`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Consumption of this resource
     ///
-    /// 该资源消费
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 该资源消费 (`TotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心ID (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Virtual data center name
     ///
-    /// 虚拟数据中心名称
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Deletion time
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `DeleteTime`.
-    #[serde(
-        rename = "DeleteTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`DeleteTime`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_time: Option<String>,
 }
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProData {
     /// Summarized consumption amounts
     ///
-    /// 汇总消费金额
-    ///
-    /// Wire name: `TotalSummary`.
-    #[serde(
-        rename = "TotalSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 汇总消费金额 (`TotalSummary`)
     pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
-    /// 账单信息
-    ///
-    /// Wire name: `BillInfo`.
-    #[serde(rename = "BillInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 账单信息 (`BillInfo`)
     pub bill_info: Option<Vec<DescribeCostSummaryByProItem>>,
 }
 /// Bill information of one product
 ///
 /// 账单信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProItem {
     /// Master account consumption
     ///
-    /// 主账户消费金额
-    ///
-    /// Wire name: `TotalMasterCost`.
-    #[serde(
-        rename = "TotalMasterCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户消费金额 (`TotalMasterCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
-    /// 副账户消费金额
-    ///
-    /// Wire name: `TotalViceCost`.
-    #[serde(
-        rename = "TotalViceCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 副账户消费金额 (`TotalViceCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Customer's total consumption
     ///
-    /// 客户总消费金额
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 客户总消费金额 (`TotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Amount pending deduction
     ///
-    /// 代扣金额
-    ///
-    /// Wire name: `ToDeduct`.
-    #[serde(
-        rename = "ToDeduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 代扣金额 (`ToDeduct`)
+    #[serde(deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Currency
     ///
-    /// 币种
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种 (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Product name
     ///
-    /// 产品名称
-    ///
-    /// Wire name: `ProductName`.
-    #[serde(
-        rename = "ProductName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品名称 (`ProductName`)
+    #[serde(deserialize_with = "lenient")]
     pub product_name: Option<String>,
     /// Product type
     ///
-    /// 产品类型
-    ///
-    /// Wire name: `ProductType`.
-    #[serde(
-        rename = "ProductType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品类型 (`ProductType`)
+    #[serde(deserialize_with = "lenient")]
     pub product_type: Option<String>,
     /// Number of resources of the product
     ///
-    /// 产品资源数量
-    ///
-    /// Wire name: `ResourceCount`.
-    #[serde(
-        rename = "ResourceCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品资源数量 (`ResourceCount`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_count: Option<i64>,
 }
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectData {
     /// Summarized consumption amounts
     ///
-    /// 汇总消费金额
-    ///
-    /// Wire name: `TotalSummary`.
-    #[serde(
-        rename = "TotalSummary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 汇总消费金额 (`TotalSummary`)
     pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
-    /// 账单信息
-    ///
-    /// Wire name: `BillInfo`.
-    #[serde(rename = "BillInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 账单信息 (`BillInfo`)
     pub bill_info: Option<Vec<DescribeCostSummaryByProjectItem>>,
 }
 /// Bill information of one project
 ///
 /// 账单信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectItem {
     /// Currency
     ///
-    /// 币种
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种 (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Master account consumption
     ///
-    /// 主账户消费金额
-    ///
-    /// Wire name: `TotalMasterCost`.
-    #[serde(
-        rename = "TotalMasterCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户消费金额 (`TotalMasterCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
-    /// 副账户消费金额
-    ///
-    /// Wire name: `TotalViceCost`.
-    #[serde(
-        rename = "TotalViceCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 副账户消费金额 (`TotalViceCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Customer's total consumption
     ///
-    /// 客户总消费金额
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 客户总消费金额 (`TotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Amount pending deduction
     ///
-    /// 代扣金额
-    ///
-    /// Wire name: `ToDeduct`.
-    #[serde(
-        rename = "ToDeduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 代扣金额 (`ToDeduct`)
+    #[serde(deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Project name
     ///
-    /// 项目名称
-    ///
-    /// Wire name: `ProjectName`.
-    #[serde(
-        rename = "ProjectName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 项目名称 (`ProjectName`)
+    #[serde(deserialize_with = "lenient")]
     pub project_name: Option<String>,
     /// Project id (the table describes it as 项目类型, project type)
     ///
-    /// 项目类型
-    ///
-    /// Wire name: `ProjectId`.
-    #[serde(
-        rename = "ProjectId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 项目类型 (`ProjectId`)
+    #[serde(deserialize_with = "lenient")]
     pub project_id: Option<String>,
     /// Number of resources of the project
     ///
-    /// 项目资源数量
-    ///
-    /// Wire name: `ResourceCount`.
-    #[serde(
-        rename = "ResourceCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 项目资源数量 (`ResourceCount`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_count: Option<i64>,
 }
 /// Input of [`DescribeBill`](crate::Client::describe_bill).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillInput {
     /// Billing period, e.g. "2019.09.02 - 2019.09.03" (one space on each side of the "-")
     ///
-    /// 账单区间("-"左右有一个空格)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateFromTo`.
-    #[serde(
-        rename = "DateFromTo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单区间("-"左右有一个空格) (`DateFromTo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_from_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账户币种, 默认CN(人民币) (`Currency`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl DescribeBillInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBillInputBuilder {
+        DescribeBillInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBillInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBillInputBuilder {
+    inner: DescribeBillInput,
+}
+impl DescribeBillInputBuilder {
+    /// Sets [`DescribeBillInput::date_from_to`].
+    pub fn date_from_to(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_from_to = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBillInput::currency`].
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.inner.currency = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBillInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBillInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBillInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.date_from_to.is_none() {
+            missing.push(cds_core::validate::join(path, "DateFromTo"));
+        }
+        if self.currency.is_none() {
+            missing.push(cds_core::validate::join(path, "Currency"));
+        }
+    }
+}
 /// Output of [`DescribeBill`](crate::Client::describe_bill): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillOutput {
     /// Bill data
     ///
-    /// 账单数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 账单数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBillData>,
 }
-///Request builder of `DescribeBill`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBill`](crate::Client::describe_bill): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBillRequest {
@@ -1231,23 +634,21 @@ impl DescribeBillRequest {
     }
     /// Billing period, e.g. "2019.09.02 - 2019.09.03" (one space on each side of the "-")
     ///
-    /// 账单区间("-"左右有一个空格)
-    ///
-    /// Sets `DateFromTo` (query, required).
+    /// 账单区间("-"左右有一个空格) (`DateFromTo`, query, required)
     pub fn date_from_to(mut self, value: impl Into<String>) -> Self {
         self.input.date_from_to = Some(value.into());
         self
     }
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// Sets `Currency` (query, required).
+    /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
     pub fn currency(mut self, value: impl Into<String>) -> Self {
         self.input.currency = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BILL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBillOutput, cds_core::Error> {
@@ -1257,6 +658,7 @@ impl DescribeBillRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBillOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_BILL, &self.input).await
     }
 }
@@ -1265,20 +667,11 @@ impl crate::Client {
     ///
     /// 查询账单
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "success" (lower case).
+    /// `GET /billing` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types Data as string and lists TotalMasterCost, TotalViceCost, BillInfo and the bill-record fields flat; the example nests them as Data.TotalMasterCost/TotalViceCost and Data.BillInfo\[\] objects, which the spec follows.
+    /// Documented errors: [`InvalidPublicId.Malformed`](crate::ErrorCode::InvalidPublicIdMalformed).
     ///
-    /// *Note:* The only documented error code (InvalidPublicId.Malformed, about "PrivateID") appears to be copied from a network action; kept as documented.
-    ///
-    /// `GET` /billing — 000_2647209463bd15a0.txt, heading "1.DescribeBill", line 8351.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidPublicId.Malformed` (HTTP 400): The specified public network id is malformed (指定公网Id参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBill", "`.")]
+    /// Wire name: `DescribeBill`.
     pub fn describe_bill(&self) -> DescribeBillRequest {
         DescribeBillRequest {
             client: self.runtime().clone(),
@@ -1287,81 +680,97 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBillInfo`](crate::Client::describe_bill_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillInfoInput {
     /// Billing start date, e.g. 2019.09.02
     ///
-    /// 账单开始时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateFrom`.
-    #[serde(
-        rename = "DateFrom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单开始时间 (`DateFrom`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2019.09.03
     ///
-    /// 账单结束时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateTo`.
-    #[serde(
-        rename = "DateTo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单结束时间 (`DateTo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Resource id
     ///
-    /// 资源ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源ID (`ResourceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账户币种, 默认CN(人民币) (`Currency`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl DescribeBillInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBillInfoInputBuilder {
+        DescribeBillInfoInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBillInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBillInfoInputBuilder {
+    inner: DescribeBillInfoInput,
+}
+impl DescribeBillInfoInputBuilder {
+    /// Sets [`DescribeBillInfoInput::date_from`].
+    pub fn date_from(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_from = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBillInfoInput::date_to`].
+    pub fn date_to(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_to = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBillInfoInput::resource_id`].
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBillInfoInput::currency`].
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.inner.currency = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBillInfoInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBillInfoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBillInfoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.date_from.is_none() {
+            missing.push(cds_core::validate::join(path, "DateFrom"));
+        }
+        if self.date_to.is_none() {
+            missing.push(cds_core::validate::join(path, "DateTo"));
+        }
+        if self.resource_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ResourceId"));
+        }
+        if self.currency.is_none() {
+            missing.push(cds_core::validate::join(path, "Currency"));
+        }
+    }
+}
 /// Output of [`DescribeBillInfo`](crate::Client::describe_bill_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillInfoOutput {
     /// Bill data
     ///
-    /// 账单数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 账单数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBillInfoData>,
 }
-///Request builder of `DescribeBillInfo`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBillInfo`](crate::Client::describe_bill_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBillInfoRequest {
@@ -1381,41 +790,35 @@ impl DescribeBillInfoRequest {
     }
     /// Billing start date, e.g. 2019.09.02
     ///
-    /// 账单开始时间
-    ///
-    /// Sets `DateFrom` (query, required).
+    /// 账单开始时间 (`DateFrom`, query, required)
     pub fn date_from(mut self, value: impl Into<String>) -> Self {
         self.input.date_from = Some(value.into());
         self
     }
     /// Billing end date, e.g. 2019.09.03
     ///
-    /// 账单结束时间
-    ///
-    /// Sets `DateTo` (query, required).
+    /// 账单结束时间 (`DateTo`, query, required)
     pub fn date_to(mut self, value: impl Into<String>) -> Self {
         self.input.date_to = Some(value.into());
         self
     }
     /// Resource id
     ///
-    /// 资源ID
-    ///
-    /// Sets `ResourceId` (query, required).
+    /// 资源ID (`ResourceId`, query, required)
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_id = Some(value.into());
         self
     }
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// Sets `Currency` (query, required).
+    /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
     pub fn currency(mut self, value: impl Into<String>) -> Self {
         self.input.currency = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BILL_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBillInfoOutput, cds_core::Error> {
@@ -1425,6 +828,7 @@ impl DescribeBillInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBillInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BILL_INFO, &self.input)
             .await
@@ -1435,19 +839,9 @@ impl crate::Client {
     ///
     /// 查询账单
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "success" (lower case).
+    /// `GET /billing` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types Data as string and lists all fields flat; the example nests them as Data.TotalCost and Data.BillDetail\[\] objects, which the spec follows.
-    ///
-    /// *Note:* StartTime and EndTime are documented as String; the example answers integers (Unix timestamps), so they are typed integer.
-    ///
-    /// *Note:* ResourceType is in the response table but not in the example; kept as an optional field.
-    ///
-    /// `GET` /billing — 000_2647209463bd15a0.txt, heading "2.DescribeBillInfo", line 8496.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBillInfo", "`.")]
+    /// Wire name: `DescribeBillInfo`.
     pub fn describe_bill_info(&self) -> DescribeBillInfoRequest {
         DescribeBillInfoRequest {
             client: self.runtime().clone(),
@@ -1456,63 +850,81 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBillDetail`](crate::Client::describe_bill_detail).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillDetailInput {
     /// Start date, e.g. 2021.10.01 (later than 2019.01.01)
     ///
-    /// 开始日期（大于2019.01.01）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateFrom`.
-    #[serde(
-        rename = "DateFrom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开始日期（大于2019.01.01） (`DateFrom`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End date (later than 2019.01.01); the range from start to end may not exceed 31 days
     ///
-    /// 结束日期（大于2019.01.01）开始日期到结束日期不超过31天
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateTo`.
-    #[serde(
-        rename = "DateTo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束日期（大于2019.01.01）开始日期到结束日期不超过31天 (`DateTo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Project name, e.g. 默认项目组 (default project)
     ///
-    /// 项目名称
-    ///
-    /// Wire name: `ProjectName`.
-    #[serde(
-        rename = "ProjectName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 项目名称 (`ProjectName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
 }
+impl DescribeBillDetailInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBillDetailInputBuilder {
+        DescribeBillDetailInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBillDetailInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBillDetailInputBuilder {
+    inner: DescribeBillDetailInput,
+}
+impl DescribeBillDetailInputBuilder {
+    /// Sets [`DescribeBillDetailInput::date_from`].
+    pub fn date_from(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_from = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBillDetailInput::date_to`].
+    pub fn date_to(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_to = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBillDetailInput::project_name`].
+    pub fn project_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.project_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBillDetailInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBillDetailInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBillDetailInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.date_from.is_none() {
+            missing.push(cds_core::validate::join(path, "DateFrom"));
+        }
+        if self.date_to.is_none() {
+            missing.push(cds_core::validate::join(path, "DateTo"));
+        }
+    }
+}
 /// Output of [`DescribeBillDetail`](crate::Client::describe_bill_detail): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillDetailOutput {
     /// Returned data
     ///
-    /// 返回数据字典
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据字典 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBillDetailData>,
 }
-///Request builder of `DescribeBillDetail`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBillDetail`](crate::Client::describe_bill_detail): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBillDetailRequest {
@@ -1532,30 +944,28 @@ impl DescribeBillDetailRequest {
     }
     /// Start date, e.g. 2021.10.01 (later than 2019.01.01)
     ///
-    /// 开始日期（大于2019.01.01）
-    ///
-    /// Sets `DateFrom` (query, required).
+    /// 开始日期（大于2019.01.01） (`DateFrom`, query, required)
     pub fn date_from(mut self, value: impl Into<String>) -> Self {
         self.input.date_from = Some(value.into());
         self
     }
     /// End date (later than 2019.01.01); the range from start to end may not exceed 31 days
     ///
-    /// 结束日期（大于2019.01.01）开始日期到结束日期不超过31天
-    ///
-    /// Sets `DateTo` (query, required).
+    /// 结束日期（大于2019.01.01）开始日期到结束日期不超过31天 (`DateTo`, query, required)
     pub fn date_to(mut self, value: impl Into<String>) -> Self {
         self.input.date_to = Some(value.into());
         self
     }
     /// Project name, e.g. 默认项目组 (default project)
     ///
-    /// 项目名称
-    ///
-    /// Sets `ProjectName` (query).
+    /// 项目名称 (`ProjectName`, query)
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.input.project_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BILL_DETAIL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBillDetailOutput, cds_core::Error> {
@@ -1565,6 +975,7 @@ impl DescribeBillDetailRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBillDetailOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BILL_DETAIL, &self.input)
             .await
@@ -1575,19 +986,9 @@ impl crate::Client {
     ///
     /// 查询账单
     ///
-    /// *Note:* The response table lists all fields flat; the example nests them as Data.TotalSummary, Data.TotalRecords, Data.BeginTime/EndTime and Data.BillDetail\[\] objects, which the spec follows.
+    /// `GET /billing` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table types the bill record's TotalCost as float; the example answers strings ("0.00"), so it is typed string.
-    ///
-    /// *Note:* PublicIp and PrivateIp are in the response table but not in the example; kept as optional fields of the bill record.
-    ///
-    /// *Note:* The table lists TotalCost twice (total consumption and the record's total cost).
-    ///
-    /// `GET` /billing — 000_2647209463bd15a0.txt, heading "3.DescribeBillDetail", line 8578.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBillDetail", "`.")]
+    /// Wire name: `DescribeBillDetail`.
     pub fn describe_bill_detail(&self) -> DescribeBillDetailRequest {
         DescribeBillDetailRequest {
             client: self.runtime().clone(),
@@ -1596,22 +997,39 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeAccountInfo`](crate::Client::describe_account_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoInput {}
+impl DescribeAccountInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeAccountInfoInputBuilder {
+        DescribeAccountInfoInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeAccountInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeAccountInfoInputBuilder {
+    inner: DescribeAccountInfoInput,
+}
+impl DescribeAccountInfoInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeAccountInfoInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeAccountInfo`](crate::Client::describe_account_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoOutput {
     /// Returned data
     ///
-    /// 返回数据字典
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据字典 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeAccountInfoData>,
 }
-///Request builder of `DescribeAccountInfo`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeAccountInfo`](crate::Client::describe_account_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAccountInfoRequest {
@@ -1629,6 +1047,10 @@ impl DescribeAccountInfoRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeAccountInfoOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -1637,6 +1059,7 @@ impl DescribeAccountInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeAccountInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_ACCOUNT_INFO, &self.input)
             .await
@@ -1647,15 +1070,9 @@ impl crate::Client {
     ///
     /// 查询主账户余额，充值记录以及消费概况
     ///
-    /// *Note:* The response table lists all fields flat; the example nests the recharge and monthly cost records under Data.RechargeRecord\[\] and Data.CostRecords\[\], which the spec follows.
+    /// `GET /billing` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example answers "Code": "success" (lower case).
-    ///
-    /// `GET` /billing — 000_2647209463bd15a0.txt, heading "4.DescribeAccountInfo", line 9754.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeAccountInfo", "`.")]
+    /// Wire name: `DescribeAccountInfo`.
     pub fn describe_account_info(&self) -> DescribeAccountInfoRequest {
         DescribeAccountInfoRequest {
             client: self.runtime().clone(),
@@ -1664,67 +1081,84 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeCostSummaryByPro`](crate::Client::describe_cost_summary_by_pro).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProInput {
     /// Billing start date, e.g. 2022-10-01
     ///
-    /// 账单开始时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateFrom`.
-    #[serde(
-        rename = "DateFrom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单开始时间 (`DateFrom`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2022-10-17
     ///
-    /// 账单结束时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateTo`.
-    #[serde(
-        rename = "DateTo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单结束时间 (`DateTo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账户币种, 默认CN(人民币) (`Currency`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl DescribeCostSummaryByProInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeCostSummaryByProInputBuilder {
+        DescribeCostSummaryByProInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeCostSummaryByProInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeCostSummaryByProInputBuilder {
+    inner: DescribeCostSummaryByProInput,
+}
+impl DescribeCostSummaryByProInputBuilder {
+    /// Sets [`DescribeCostSummaryByProInput::date_from`].
+    pub fn date_from(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_from = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeCostSummaryByProInput::date_to`].
+    pub fn date_to(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_to = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeCostSummaryByProInput::currency`].
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.inner.currency = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeCostSummaryByProInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeCostSummaryByProInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeCostSummaryByProInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.date_from.is_none() {
+            missing.push(cds_core::validate::join(path, "DateFrom"));
+        }
+        if self.date_to.is_none() {
+            missing.push(cds_core::validate::join(path, "DateTo"));
+        }
+        if self.currency.is_none() {
+            missing.push(cds_core::validate::join(path, "Currency"));
+        }
+    }
+}
 /// Output of [`DescribeCostSummaryByPro`](crate::Client::describe_cost_summary_by_pro): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProOutput {
     /// Returned data
     ///
-    /// 返回数据字典
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据字典 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeCostSummaryByProData>,
 }
-///Request builder of `DescribeCostSummaryByPro`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeCostSummaryByPro`](crate::Client::describe_cost_summary_by_pro): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeCostSummaryByProRequest {
@@ -1744,32 +1178,28 @@ impl DescribeCostSummaryByProRequest {
     }
     /// Billing start date, e.g. 2022-10-01
     ///
-    /// 账单开始时间
-    ///
-    /// Sets `DateFrom` (query, required).
+    /// 账单开始时间 (`DateFrom`, query, required)
     pub fn date_from(mut self, value: impl Into<String>) -> Self {
         self.input.date_from = Some(value.into());
         self
     }
     /// Billing end date, e.g. 2022-10-17
     ///
-    /// 账单结束时间
-    ///
-    /// Sets `DateTo` (query, required).
+    /// 账单结束时间 (`DateTo`, query, required)
     pub fn date_to(mut self, value: impl Into<String>) -> Self {
         self.input.date_to = Some(value.into());
         self
     }
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// Sets `Currency` (query, required).
+    /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
     pub fn currency(mut self, value: impl Into<String>) -> Self {
         self.input.currency = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_COST_SUMMARY_BY_PRO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeCostSummaryByProOutput, cds_core::Error> {
@@ -1779,6 +1209,7 @@ impl DescribeCostSummaryByProRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeCostSummaryByProOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_COST_SUMMARY_BY_PRO, &self.input)
             .await
@@ -1789,15 +1220,9 @@ impl crate::Client {
     ///
     /// 获取以产品为维度的汇总账单
     ///
-    /// *Note:* The example is not valid JSON (trailing comma after "Message"); the comma was removed.
+    /// `GET /billing` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response-field table is headed 返回示例 (example) instead of 返回参数 and lists the fields flat; the example nests them as Data.TotalSummary and Data.BillInfo\[\], which the spec follows.
-    ///
-    /// `GET` /billing — 000_2647209463bd15a0.txt, heading "5.DescribeCostSummaryByPro", line 9843.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeCostSummaryByPro", "`.")]
+    /// Wire name: `DescribeCostSummaryByPro`.
     pub fn describe_cost_summary_by_pro(&self) -> DescribeCostSummaryByProRequest {
         DescribeCostSummaryByProRequest {
             client: self.runtime().clone(),
@@ -1806,67 +1231,84 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeCostSummaryByProject`](crate::Client::describe_cost_summary_by_project).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectInput {
     /// Billing start date, e.g. 2022-10-01
     ///
-    /// 账单开始时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateFrom`.
-    #[serde(
-        rename = "DateFrom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单开始时间 (`DateFrom`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2022-10-17
     ///
-    /// 账单结束时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DateTo`.
-    #[serde(
-        rename = "DateTo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账单结束时间 (`DateTo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账户币种, 默认CN(人民币) (`Currency`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+impl DescribeCostSummaryByProjectInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeCostSummaryByProjectInputBuilder {
+        DescribeCostSummaryByProjectInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeCostSummaryByProjectInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeCostSummaryByProjectInputBuilder {
+    inner: DescribeCostSummaryByProjectInput,
+}
+impl DescribeCostSummaryByProjectInputBuilder {
+    /// Sets [`DescribeCostSummaryByProjectInput::date_from`].
+    pub fn date_from(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_from = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeCostSummaryByProjectInput::date_to`].
+    pub fn date_to(mut self, value: impl Into<String>) -> Self {
+        self.inner.date_to = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeCostSummaryByProjectInput::currency`].
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.inner.currency = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeCostSummaryByProjectInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeCostSummaryByProjectInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeCostSummaryByProjectInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.date_from.is_none() {
+            missing.push(cds_core::validate::join(path, "DateFrom"));
+        }
+        if self.date_to.is_none() {
+            missing.push(cds_core::validate::join(path, "DateTo"));
+        }
+        if self.currency.is_none() {
+            missing.push(cds_core::validate::join(path, "Currency"));
+        }
+    }
+}
 /// Output of [`DescribeCostSummaryByProject`](crate::Client::describe_cost_summary_by_project): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectOutput {
     /// Returned data
     ///
-    /// 返回数据字典
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据字典 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeCostSummaryByProjectData>,
 }
-///Request builder of `DescribeCostSummaryByProject`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeCostSummaryByProject`](crate::Client::describe_cost_summary_by_project): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeCostSummaryByProjectRequest {
@@ -1886,32 +1328,28 @@ impl DescribeCostSummaryByProjectRequest {
     }
     /// Billing start date, e.g. 2022-10-01
     ///
-    /// 账单开始时间
-    ///
-    /// Sets `DateFrom` (query, required).
+    /// 账单开始时间 (`DateFrom`, query, required)
     pub fn date_from(mut self, value: impl Into<String>) -> Self {
         self.input.date_from = Some(value.into());
         self
     }
     /// Billing end date, e.g. 2022-10-17
     ///
-    /// 账单结束时间
-    ///
-    /// Sets `DateTo` (query, required).
+    /// 账单结束时间 (`DateTo`, query, required)
     pub fn date_to(mut self, value: impl Into<String>) -> Self {
         self.input.date_to = Some(value.into());
         self
     }
     /// Account currency (CN/US), default CN (RMB)
     ///
-    /// 账户币种, 默认CN(人民币)
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to CN.
-    ///
-    /// Sets `Currency` (query, required).
+    /// 账户币种, 默认CN(人民币) (`Currency`, query, required)
     pub fn currency(mut self, value: impl Into<String>) -> Self {
         self.input.currency = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_COST_SUMMARY_BY_PROJECT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeCostSummaryByProjectOutput, cds_core::Error> {
@@ -1921,6 +1359,7 @@ impl DescribeCostSummaryByProjectRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeCostSummaryByProjectOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_COST_SUMMARY_BY_PROJECT, &self.input)
             .await
@@ -1931,17 +1370,9 @@ impl crate::Client {
     ///
     /// 获取以项目为维度的汇总账单
     ///
-    /// *Note:* The example is not valid JSON (trailing comma after "Message"); the comma was removed.
+    /// `GET /billing` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response-field table is headed 返回示例 (example) instead of 返回参数 and lists the fields flat; the example nests them as Data.TotalSummary and Data.BillInfo\[\], which the spec follows.
-    ///
-    /// *Note:* The table's Message example value (获取产品账单汇总成功) is copied from DescribeCostSummaryByPro; the example answers 获取项目账单汇总成功.
-    ///
-    /// `GET` /billing — 000_2647209463bd15a0.txt, heading "6.DescribeCostSummaryByProject", line 9914.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeCostSummaryByProject", "`.")]
+    /// Wire name: `DescribeCostSummaryByProject`.
     pub fn describe_cost_summary_by_project(&self) -> DescribeCostSummaryByProjectRequest {
         DescribeCostSummaryByProjectRequest {
             client: self.runtime().clone(),

@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `DescribeBill`.
+/// Documented example response 1 of `DescribeBill`.
 pub const DESCRIBE_BILL_1: &str = r#"{
     "Code": "success",
     "Data": {
@@ -102,7 +102,7 @@ pub const DESCRIBE_BILL_1: &str = r#"{
     },
     "Message": "bill day query success"
 }"#;
-///Documented example response 1 of `DescribeBillInfo`.
+/// Documented example response 1 of `DescribeBillInfo`.
 pub const DESCRIBE_BILL_INFO_1: &str = r#"{
     "Code": "success",
     "Data": {
@@ -134,7 +134,7 @@ pub const DESCRIBE_BILL_INFO_1: &str = r#"{
     },
     "Message": "bill details query success"
 }"#;
-///Documented example response 1 of `DescribeBillDetail`.
+/// Documented example response 1 of `DescribeBillDetail`.
 pub const DESCRIBE_BILL_DETAIL_1: &str = r#"{
   "Code": "success",
   "Data": {
@@ -1257,7 +1257,7 @@ pub const DESCRIBE_BILL_DETAIL_1: &str = r#"{
   },
   "Message": "账单详情数据获取成功"
 }"#;
-///Documented example response 1 of `DescribeAccountInfo`.
+/// Documented example response 1 of `DescribeAccountInfo`.
 pub const DESCRIBE_ACCOUNT_INFO_1: &str = r#"{
   "Code": "success",
   "Data": {
@@ -1306,7 +1306,7 @@ pub const DESCRIBE_ACCOUNT_INFO_1: &str = r#"{
   },
   "Message": "主账户的剩余金额、待扣金额、充值记录、消费金额以及月消费金额获取成功"
 }"#;
-///Documented example response 1 of `DescribeCostSummaryByPro`.
+/// Documented example response 1 of `DescribeCostSummaryByPro`.
 pub const DESCRIBE_COST_SUMMARY_BY_PRO_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -1332,7 +1332,7 @@ pub const DESCRIBE_COST_SUMMARY_BY_PRO_1: &str = r#"{
     },
     "Message": "获取产品账单汇总成功"
 }"#;
-///Documented example response 1 of `DescribeCostSummaryByProject`.
+/// Documented example response 1 of `DescribeCostSummaryByProject`.
 pub const DESCRIBE_COST_SUMMARY_BY_PROJECT_1: &str = r#"{
     "Code": "Success",
     "Data": {

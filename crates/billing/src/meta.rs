@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`DescribeBill`.
+/// `DescribeBill`.
 pub static DESCRIBE_BILL: Operation = Operation {
     name: "DescribeBill",
     method: Method::Get,
@@ -48,7 +48,7 @@ pub static DESCRIBE_BILL: Operation = Operation {
         },
     ],
 };
-///`DescribeBillInfo`.
+/// `DescribeBillInfo`.
 pub static DESCRIBE_BILL_INFO: Operation = Operation {
     name: "DescribeBillInfo",
     method: Method::Get,
@@ -82,7 +82,7 @@ pub static DESCRIBE_BILL_INFO: Operation = Operation {
         },
     ],
 };
-///`DescribeBillDetail`.
+/// `DescribeBillDetail`.
 pub static DESCRIBE_BILL_DETAIL: Operation = Operation {
     name: "DescribeBillDetail",
     method: Method::Get,
@@ -110,7 +110,7 @@ pub static DESCRIBE_BILL_DETAIL: Operation = Operation {
         },
     ],
 };
-///`DescribeAccountInfo`.
+/// `DescribeAccountInfo`.
 pub static DESCRIBE_ACCOUNT_INFO: Operation = Operation {
     name: "DescribeAccountInfo",
     method: Method::Get,
@@ -119,7 +119,7 @@ pub static DESCRIBE_ACCOUNT_INFO: Operation = Operation {
     read: true,
     params: &[],
 };
-///`DescribeCostSummaryByPro`.
+/// `DescribeCostSummaryByPro`.
 pub static DESCRIBE_COST_SUMMARY_BY_PRO: Operation = Operation {
     name: "DescribeCostSummaryByPro",
     method: Method::Get,
@@ -147,7 +147,7 @@ pub static DESCRIBE_COST_SUMMARY_BY_PRO: Operation = Operation {
         },
     ],
 };
-///`DescribeCostSummaryByProject`.
+/// `DescribeCostSummaryByProject`.
 pub static DESCRIBE_COST_SUMMARY_BY_PROJECT: Operation = Operation {
     name: "DescribeCostSummaryByProject",
     method: Method::Get,

@@ -3,70 +3,38 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Total consumption data
 ///
 /// 总消费数据字典
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CostSummary {
     /// Total consumption
     ///
-    /// 总消费
-    ///
-    /// Wire name: `TotalCost`.
-    #[serde(
-        rename = "TotalCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总消费 (`TotalCost`)
+    #[serde(deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
-    /// 副账户消费
-    ///
-    /// Wire name: `ViceCost`.
-    #[serde(
-        rename = "ViceCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 副账户消费 (`ViceCost`)
+    #[serde(deserialize_with = "lenient")]
     pub vice_cost: Option<f64>,
     /// Master account consumption
     ///
-    /// 主账户消费
-    ///
-    /// Wire name: `MasterCost`.
-    #[serde(
-        rename = "MasterCost",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主账户消费 (`MasterCost`)
+    #[serde(deserialize_with = "lenient")]
     pub master_cost: Option<f64>,
     /// Amount pending deduction
     ///
-    /// 待扣金额
-    ///
-    /// Wire name: `ToDeduct`.
-    #[serde(
-        rename = "ToDeduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 待扣金额 (`ToDeduct`)
+    #[serde(deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Currency ("CN": RMB, "US": USD)
     ///
-    /// 币种（”CN“：人民币，”US“：美元）
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
 }

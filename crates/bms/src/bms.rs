@@ -3,1028 +3,505 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A bare-metal server in a list
 ///
 /// 裸金属服务器
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsBaremetal {
     /// Bare-metal server id
     ///
-    /// 裸金属ID
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属ID (`BaremetalId`)
+    #[serde(deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Bare-metal server name
     ///
-    /// 裸金属名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// Cpu个数
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu个数 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// State code (e.g. running)
     ///
-    /// 运行中
-    ///
-    /// Wire name: `State`.
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行中 (`State`)
+    #[serde(deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Whether monitoring is enabled
     ///
-    /// 是否开启监控, True: 开启, False: 关闭
-    ///
-    /// *Note:* Typed bool (example True) in the response table; the example answers the string "0".
-    ///
-    /// Wire name: `EnableMonitor`.
-    #[serde(
-        rename = "EnableMonitor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启监控, True: 开启, False: 关闭 (`EnableMonitor`)
+    #[serde(deserialize_with = "lenient")]
     pub enable_monitor: Option<String>,
     /// Running status (display text)
     ///
-    /// 运行状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心ID (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Virtual data center name
     ///
-    /// 虚拟数据中心名称
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region name
     ///
-    /// 区域名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
-    /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// 0 = automatic renewal off, 1 = on
     ///
-    /// 0: 没有开启自动续约，1: 开启自动续约
-    ///
-    /// Wire name: `IsAutoRenewal`.
-    #[serde(
-        rename = "IsAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
+    #[serde(deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Creation time
     ///
-    /// 裸金属创建时间
-    ///
-    /// Wire name: `CreateDate`.
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属创建时间 (`CreateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Networks
     ///
-    /// 网络
-    ///
-    /// Wire name: `Networks`.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络 (`Networks`)
     pub networks: Option<ServerNetworks>,
 }
 /// A page of bare-metal servers
 ///
 /// 裸金属服务器列表记录
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsData {
     /// Bare-metal servers
     ///
-    /// 裸金属服务器列表
-    ///
-    /// Wire name: `Baremetals`.
-    #[serde(
-        rename = "Baremetals",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 裸金属服务器列表 (`Baremetals`)
     pub baremetals: Option<Vec<DescribeBmsBaremetal>>,
     /// Total number of bare-metal servers
     ///
-    /// 裸金属服务器总数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属服务器总数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Page size
     ///
-    /// 每页大小
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页大小 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Current page
     ///
-    /// 当前页
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Number of pages
     ///
-    /// 页数
-    ///
-    /// *Note:* In the response table; absent from the example.
-    ///
-    /// Wire name: `Pages`.
-    #[serde(
-        rename = "Pages",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页数 (`Pages`)
+    #[serde(deserialize_with = "lenient")]
     pub pages: Option<i64>,
 }
 /// Bare-metal server details
 ///
 /// 裸金属服务器详情数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsDetailData {
     /// Bare-metal server id
     ///
-    /// 裸金属ID
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属ID (`BaremetalId`)
+    #[serde(deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Bare-metal server name
     ///
-    /// 裸金属名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// Cpu个数
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu个数 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// State code (e.g. running)
     ///
-    /// 运行中
-    ///
-    /// Wire name: `State`.
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行中 (`State`)
+    #[serde(deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Whether monitoring is enabled: 1 = on, 0 = off
     ///
-    /// 是否开启监控, 1: 开启, 0: 关闭
-    ///
-    /// Wire name: `EnableMonitor`.
-    #[serde(
-        rename = "EnableMonitor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启监控, 1: 开启, 0: 关闭 (`EnableMonitor`)
+    #[serde(deserialize_with = "lenient")]
     pub enable_monitor: Option<String>,
     /// Running status (display text)
     ///
-    /// 运行状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心ID (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Virtual data center name
     ///
-    /// 虚拟数据中心名称
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region name
     ///
-    /// 区域名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `ImageName`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`ImageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
-    /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status: 1 = billing
     ///
-    /// 1: 计费中
-    ///
-    /// Wire name: `BillStatus`.
-    #[serde(
-        rename = "BillStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 1: 计费中 (`BillStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_status: Option<String>,
     /// 0 = automatic renewal off, 1 = on
     ///
-    /// 0: 没有开启自动续约，1: 开启自动续约
-    ///
-    /// Wire name: `IsAutoRenewal`.
-    #[serde(
-        rename = "IsAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
+    #[serde(deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Running time
     ///
-    /// 运行时间
-    ///
-    /// Wire name: `RunningTime`.
-    #[serde(
-        rename = "RunningTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行时间 (`RunningTime`)
+    #[serde(deserialize_with = "lenient")]
     pub running_time: Option<String>,
     /// Creation time
     ///
-    /// 裸金属创建时间
-    ///
-    /// Wire name: `CreateDate`.
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属创建时间 (`CreateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Expiry time
     ///
-    /// 裸金属到期时间
-    ///
-    /// Wire name: `ExpireDate`.
-    #[serde(
-        rename = "ExpireDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属到期时间 (`ExpireDate`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_date: Option<String>,
     /// Attached storage
     ///
-    /// 存储挂载
-    ///
-    /// Wire name: `Volumes`.
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 存储挂载 (`Volumes`)
     pub volumes: Option<Vec<DescribeBmsDetailVolume>>,
     /// Networks
     ///
-    /// 网络
-    ///
-    /// Wire name: `Networks`.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络 (`Networks`)
     pub networks: Option<ServerNetworks>,
 }
 /// A storage attachment
 ///
 /// 存储挂载
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsDetailVolume {
     /// Attachment id
     ///
-    /// 挂载ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载ID (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Bare-metal server id
     ///
-    /// 裸金属ID
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属ID (`BaremetalId`)
+    #[serde(deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Storage type
     ///
-    /// 存储类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
-    /// 容量大小
-    ///
-    /// Wire name: `Capacity`.
-    #[serde(
-        rename = "Capacity",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 容量大小 (`Capacity`)
+    #[serde(deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// IOPS
     ///
-    /// Iops大小
-    ///
-    /// Wire name: `Iops`.
-    #[serde(
-        rename = "Iops",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Iops大小 (`Iops`)
+    #[serde(deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// Throughput (Mbps)
     ///
-    /// Mbps大小
-    ///
-    /// Wire name: `Mbps`.
-    #[serde(
-        rename = "Mbps",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Mbps大小 (`Mbps`)
+    #[serde(deserialize_with = "lenient")]
     pub mbps: Option<i64>,
     /// Disk type
     ///
-    /// 硬盘类型
-    ///
-    /// Wire name: `VolumeType`.
-    #[serde(
-        rename = "VolumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘类型 (`VolumeType`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Disk id
     ///
-    /// 硬盘Id
-    ///
-    /// Wire name: `VolumeId`.
-    #[serde(
-        rename = "VolumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘Id (`VolumeId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume name
     ///
-    /// 卷名
-    ///
-    /// Wire name: `VolumePath`.
-    #[serde(
-        rename = "VolumePath",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 卷名 (`VolumePath`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_path: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `CreateDate`.
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `UpdateDate`.
-    #[serde(
-        rename = "UpdateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`UpdateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub update_date: Option<String>,
 }
 /// A product configuration
 ///
 /// 产品配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsCompute {
     /// Product configuration id
     ///
-    /// 产品配置Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品配置Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// CPU information
     ///
-    /// CPU信息
-    ///
-    /// Wire name: `CpuInfo`.
-    #[serde(
-        rename = "CpuInfo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU信息 (`CpuInfo`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_info: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU个数
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU个数 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Clock frequency
     ///
-    /// 主频
-    ///
-    /// Wire name: `Frequency`.
-    #[serde(
-        rename = "Frequency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主频 (`Frequency`)
+    #[serde(deserialize_with = "lenient")]
     pub frequency: Option<String>,
     /// Local disks
     ///
-    /// 本地盘信息
-    ///
-    /// Wire name: `Disks`.
-    #[serde(rename = "Disks", default, skip_serializing_if = "Option::is_none")]
+    /// 本地盘信息 (`Disks`)
     pub disks: Option<Vec<DescribeBmsGoodsDisk>>,
 }
 /// Bare-metal goods by billing method
 ///
 /// 裸金属商品列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsData {
     /// Prepaid (monthly/yearly) goods
     ///
-    /// 预付费，包年包月商品列表 PostPaid
-    ///
-    /// *Note:* The table's description ends with a stray "PostPaid".
-    ///
-    /// Wire name: `PrePaid`.
-    #[serde(rename = "PrePaid", default, skip_serializing_if = "Option::is_none")]
+    /// 预付费，包年包月商品列表 PostPaid (`PrePaid`)
     pub pre_paid: Option<Vec<DescribeBmsGoodsItem>>,
     /// Pay-as-you-go goods
     ///
-    /// 按量付费商品列表
-    ///
-    /// Wire name: `PostPaid`.
-    #[serde(rename = "PostPaid", default, skip_serializing_if = "Option::is_none")]
+    /// 按量付费商品列表 (`PostPaid`)
     pub post_paid: Option<Vec<DescribeBmsGoodsItem>>,
 }
 /// A local disk
 ///
 /// 本地盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsDisk {
     /// Local disk id
     ///
-    /// 本地盘Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
-    /// 磁盘类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
-    /// 容量
-    ///
-    /// Wire name: `Capacity`.
-    #[serde(
-        rename = "Capacity",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 容量 (`Capacity`)
+    #[serde(deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Number of disks
     ///
-    /// 个数
-    ///
-    /// Wire name: `Count`.
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 个数 (`Count`)
+    #[serde(deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// A bare-metal goods item
 ///
 /// 裸金属商品
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsItem {
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品ID (`GoodsId`)
+    #[serde(deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Goods name
     ///
-    /// 商品名称
-    ///
-    /// Wire name: `GoodsName`.
-    #[serde(
-        rename = "GoodsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品名称 (`GoodsName`)
+    #[serde(deserialize_with = "lenient")]
     pub goods_name: Option<String>,
     /// Product configurations of the goods
     ///
-    /// 商品里产品配置信息
-    ///
-    /// Wire name: `Computes`.
-    #[serde(rename = "Computes", default, skip_serializing_if = "Option::is_none")]
+    /// 商品里产品配置信息 (`Computes`)
     pub computes: Option<Vec<DescribeBmsGoodsCompute>>,
 }
 /// Price of bare-metal goods
 ///
 /// 裸金属商品价格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceData {
     /// Transaction price
     ///
-    /// 交易价格
-    ///
-    /// Wire name: `TradeAmount`.
-    #[serde(
-        rename = "TradeAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交易价格 (`TradeAmount`)
+    #[serde(deserialize_with = "lenient")]
     pub trade_amount: Option<String>,
     /// Unit price
     ///
-    /// 单价
-    ///
-    /// Wire name: `UnitPrice`.
-    #[serde(
-        rename = "UnitPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单价 (`UnitPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub unit_price: Option<String>,
     /// Currency: CN = renminbi, US = US dollar
     ///
-    /// 结算方式,CN:人命币 US:美元
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结算方式,CN:人命币 US:美元 (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
 }
 /// A bare-metal image
 ///
 /// 裸金属镜像
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsImageItem {
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Image type: public or private
     ///
-    /// 镜像类型: public:公有镜像,private:私有镜像
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Status of a bare-metal task
 ///
 /// 任务状态
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsTaskData {
     /// Ids of the bare-metal servers
     ///
-    /// 裸金属服务器的编号id
-    ///
-    /// Wire name: `BareMetalIds`.
-    #[serde(
-        rename = "BareMetalIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 裸金属服务器的编号id (`BareMetalIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub bare_metal_ids: Option<Vec<String>>,
     /// Task status: succeed (done) or init (in progress)
     ///
-    /// 任务状态: succeed（完成）, init(进行中)
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态: succeed（完成）, init(进行中) (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// VNC access of a bare-metal server
 ///
 /// VNC访问信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsVNCData {
     /// VNC access URL of the bare-metal server
     ///
-    /// 裸金属VNC访问地址
-    ///
-    /// Wire name: `Url`.
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属VNC访问地址 (`Url`)
+    #[serde(rename = "Url", deserialize_with = "lenient")]
     pub url: Option<String>,
 }
 /// An updated order
 ///
 /// 订单
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyBmsOrderItem {
     /// Sub-order ids
     ///
-    /// 子订单Id
-    ///
-    /// Wire name: `SuborderIds`.
-    #[serde(
-        rename = "SuborderIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 子订单Id (`SuborderIds`)
+    #[serde(rename = "SuborderIds", deserialize_with = "lenient_vec")]
     pub suborder_ids: Option<Vec<String>>,
 }
 /// Result of a power operation
 ///
 /// 电源操作结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateBmsPowerData {
     /// Bare-metal server ids
     ///
-    /// 裸金属资源(ID)列表
-    ///
-    /// Wire name: `BaremetalIds`.
-    #[serde(
-        rename = "BaremetalIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 裸金属资源(ID)列表 (`BaremetalIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub baremetal_ids: Option<Vec<String>>,
     /// Task ids, index-aligned with BaremetalIds
     ///
-    /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应
-    ///
-    /// *Note:* The response table calls it TaskId; the example answers TaskIds.
-    ///
-    /// Wire name: `TaskIds`.
-    #[serde(
-        rename = "TaskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应 (`TaskIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
     /// Task ids, index-aligned with BaremetalIds (the table's name)
     ///
-    /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应
-    ///
-    /// *Note:* In the response table only; the example answers TaskIds.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应 (`TaskId`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub task_id: Option<Vec<String>>,
 }
 /// Power operation on a bare-metal server
@@ -1037,21 +514,15 @@ pub struct OperateBmsPowerData {
 pub enum BmsPowerOperation {
     /// Power on
     ///
-    /// 开启
-    ///
-    /// Wire value: `start`.
+    /// 开启 (`start`)
     Start,
     /// Power off
     ///
-    /// 关闭
-    ///
-    /// Wire value: `stop`.
+    /// 关闭 (`stop`)
     Stop,
     /// Restart
     ///
-    /// 重启
-    ///
-    /// Wire value: `reset`.
+    /// 重启 (`reset`)
     Reset,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -1100,37 +571,57 @@ impl cds_core::de::FromScalar for BmsPowerOperation {
     }
 }
 /// Input of [`DescribeBmsGoods`](crate::Client::describe_bms_goods).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsInput {
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`, required)
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl DescribeBmsGoodsInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBmsGoodsInputBuilder {
+        DescribeBmsGoodsInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBmsGoodsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBmsGoodsInputBuilder {
+    inner: DescribeBmsGoodsInput,
+}
+impl DescribeBmsGoodsInputBuilder {
+    /// Sets [`DescribeBmsGoodsInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBmsGoodsInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBmsGoodsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBmsGoodsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
 /// Output of [`DescribeBmsGoods`](crate::Client::describe_bms_goods): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsGoodsData>,
 }
-///Request builder of `DescribeBmsGoods`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBmsGoods`](crate::Client::describe_bms_goods): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsGoodsRequest {
@@ -1150,12 +641,14 @@ impl DescribeBmsGoodsRequest {
     }
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// Sets `RegionId` (query, required).
+    /// 可用区编号 (`RegionId`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BMS_GOODS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBmsGoodsOutput, cds_core::Error> {
@@ -1165,6 +658,7 @@ impl DescribeBmsGoodsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBmsGoodsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BMS_GOODS, &self.input)
             .await
@@ -1175,17 +669,11 @@ impl crate::Client {
     ///
     /// 查询裸金属商品列表
     ///
-    /// *Note:* The response table is flat; the example nests goods in Data.PrePaid\[\] / Data.PostPaid\[\], configurations in Computes\[\] and local disks in Disks\[\]. The spec follows the example.
+    /// `GET /bms` — read-only: retried on transient failures.
     ///
-    /// `GET` /bms — 000_2647209463bd15a0.txt, heading "1.DescribeBmsGoods", line 6261.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): RegionId is required (参数RegionId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): RegionId must not be empty (参数RegionId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBmsGoods", "`.")]
+    /// Wire name: `DescribeBmsGoods`.
     pub fn describe_bms_goods(&self) -> DescribeBmsGoodsRequest {
         DescribeBmsGoodsRequest {
             client: self.runtime().clone(),
@@ -1194,107 +682,123 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsGoodsPrice`](crate::Client::describe_bms_goods_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceInput {
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品ID (`GoodsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Configuration (compute) id
     ///
-    /// 规格配置ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ComputeId`.
-    #[serde(
-        rename = "ComputeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格配置ID (`ComputeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
-    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PrepaidMonth`.
-    #[serde(
-        rename = "PrepaidMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of bare-metal servers; default 1
     ///
-    /// 指定创建裸金属服务器的数量，默认取值：1
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定创建裸金属服务器的数量，默认取值：1 (`Amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+impl DescribeBmsGoodsPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBmsGoodsPriceInputBuilder {
+        DescribeBmsGoodsPriceInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBmsGoodsPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBmsGoodsPriceInputBuilder {
+    inner: DescribeBmsGoodsPriceInput,
+}
+impl DescribeBmsGoodsPriceInputBuilder {
+    /// Sets [`DescribeBmsGoodsPriceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsGoodsPriceInput::goods_id`].
+    pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.goods_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsGoodsPriceInput::compute_id`].
+    pub fn compute_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.compute_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsGoodsPriceInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsGoodsPriceInput::prepaid_month`].
+    pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.prepaid_month = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsGoodsPriceInput::amount`].
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBmsGoodsPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBmsGoodsPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBmsGoodsPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.goods_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GoodsId"));
+        }
+        if self.compute_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ComputeId"));
+        }
+        if self.instance_charge_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceChargeType"));
+        }
+        if self.prepaid_month.is_none() {
+            missing.push(cds_core::validate::join(path, "PrepaidMonth"));
+        }
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "Amount"));
+        }
+    }
+}
 /// Output of [`DescribeBmsGoodsPrice`](crate::Client::describe_bms_goods_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsGoodsPriceData>,
 }
-///Request builder of `DescribeBmsGoodsPrice`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBmsGoodsPrice`](crate::Client::describe_bms_goods_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsGoodsPriceRequest {
@@ -1314,57 +818,49 @@ impl DescribeBmsGoodsPriceRequest {
     }
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 可用区编号 (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// Sets `GoodsId` (body, required).
+    /// 商品ID (`GoodsId`, body, required)
     pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
         self.input.goods_id = Some(value.into());
         self
     }
     /// Configuration (compute) id
     ///
-    /// 规格配置ID
-    ///
-    /// Sets `ComputeId` (body, required).
+    /// 规格配置ID (`ComputeId`, body, required)
     pub fn compute_id(mut self, value: impl Into<String>) -> Self {
         self.input.compute_id = Some(value.into());
         self
     }
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月
-    ///
-    /// Sets `InstanceChargeType` (body, required).
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, body, required)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
-    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。
-    ///
-    /// Sets `PrepaidMonth` (body, required).
+    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, body, required)
     pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
         self.input.prepaid_month = Some(value.into());
         self
     }
     /// Number of bare-metal servers; default 1
     ///
-    /// 指定创建裸金属服务器的数量，默认取值：1
-    ///
-    /// Sets `Amount` (body, required).
+    /// 指定创建裸金属服务器的数量，默认取值：1 (`Amount`, body, required)
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.input.amount = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BMS_GOODS_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBmsGoodsPriceOutput, cds_core::Error> {
@@ -1374,6 +870,7 @@ impl DescribeBmsGoodsPriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBmsGoodsPriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BMS_GOODS_PRICE, &self.input)
             .await
@@ -1384,18 +881,11 @@ impl crate::Client {
     ///
     /// 计算裸金属商品价格
     ///
-    /// *Note:* The response table lists TradeAmount, UnitPrice and Currency beside Data; the example nests them in Data. The spec follows the example.
+    /// `POST /bms` — read-only: retried on transient failures.
     ///
-    /// `POST` /bms — 000_2647209463bd15a0.txt, heading "2.DescribeBmsGoodsPrice", line 6381.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): RegionId is required (参数RegionId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): RegionId must not be empty (参数RegionId不能为空。)
-    /// - `DataNotExists` (HTTP 400): Check that the parameters are correct (请检查参数是否正确。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBmsGoodsPrice", "`.")]
+    /// Wire name: `DescribeBmsGoodsPrice`.
     pub fn describe_bms_goods_price(&self) -> DescribeBmsGoodsPriceRequest {
         DescribeBmsGoodsPriceRequest {
             client: self.runtime().clone(),
@@ -1404,49 +894,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsImage`](crate::Client::describe_bms_image).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsImageInput {
     /// Image type: public or private
     ///
-    /// 镜像类型: public:公有镜像,private:私有镜像
-    ///
-    /// Wire name: `ImageType`.
-    #[serde(
-        rename = "ImageType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Operating system type: centos, ubuntu, etc.
     ///
-    /// 操作系统类型: centos,ubuntu等
-    ///
-    /// Wire name: `OsType`.
-    #[serde(
-        rename = "OsType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型: centos,ubuntu等 (`OsType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
 }
+impl DescribeBmsImageInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBmsImageInputBuilder {
+        DescribeBmsImageInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBmsImageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBmsImageInputBuilder {
+    inner: DescribeBmsImageInput,
+}
+impl DescribeBmsImageInputBuilder {
+    /// Sets [`DescribeBmsImageInput::image_type`].
+    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsImageInput::os_type`].
+    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.os_type = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeBmsImageInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeBmsImage`](crate::Client::describe_bms_image): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsImageOutput {
     /// Images grouped by operating system family (Ubuntu, Redhat, Windows, Centos, ...)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* The response table lists Id, Name and Type beside Data; the example answers an object keyed by operating system family, each holding a list of images.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<std::collections::BTreeMap<String, Vec<DescribeBmsImageItem>>>,
 }
-///Request builder of `DescribeBmsImage`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBmsImage`](crate::Client::describe_bms_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsImageRequest {
@@ -1466,21 +968,21 @@ impl DescribeBmsImageRequest {
     }
     /// Image type: public or private
     ///
-    /// 镜像类型: public:公有镜像,private:私有镜像
-    ///
-    /// Sets `ImageType` (body).
+    /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, body)
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }
     /// Operating system type: centos, ubuntu, etc.
     ///
-    /// 操作系统类型: centos,ubuntu等
-    ///
-    /// Sets `OsType` (body).
+    /// 操作系统类型: centos,ubuntu等 (`OsType`, body)
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.input.os_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBmsImageOutput, cds_core::Error> {
@@ -1490,6 +992,7 @@ impl DescribeBmsImageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBmsImageOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BMS_IMAGE, &self.input)
             .await
@@ -1500,18 +1003,11 @@ impl crate::Client {
     ///
     /// 查询裸金属镜像列表
     ///
-    /// *Note:* The response is a map from operating system family to images; the spec types Data as map&lt;list&lt;DescribeBmsImageItem&gt;&gt;.
+    /// `POST /bms` — read-only: retried on transient failures.
     ///
-    /// *Note:* ImageType is optional in the parameter table, yet an error ParameterIsEmpty says it cannot be empty; kept optional as documented.
+    /// Documented errors: [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// `POST` /bms — 000_2647209463bd15a0.txt, heading "3.DescribeBmsImage", line 6458.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterIsEmpty` (HTTP 400): ImageType must not be empty (参数ImageType不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBmsImage", "`.")]
+    /// Wire name: `DescribeBmsImage`.
     pub fn describe_bms_image(&self) -> DescribeBmsImageRequest {
         DescribeBmsImageRequest {
             client: self.runtime().clone(),
@@ -1521,273 +1017,108 @@ impl crate::Client {
 }
 /// Input of [`CreateBmsInstance`](crate::Client::create_bms_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateBmsInstanceInput {
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心ID (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Password
     ///
-    /// 密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceName`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`InstanceName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Host number, at least three digits (padded when shorter)
     ///
-    /// 主机编号，编号至少三位，不足三位自动补全
-    ///
-    /// Wire name: `AssignHostNo`.
-    #[serde(
-        rename = "AssignHostNo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assign_host_no: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
-    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
-    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PrepaidMonth`.
-    #[serde(
-        rename = "PrepaidMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Configuration (compute) id
     ///
-    /// 规格配置ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ComputeId`.
-    #[serde(
-        rename = "ComputeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格配置ID (`ComputeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品ID (`GoodsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Whether to enable monitoring: True enables, False disables (default)
     ///
-    /// 是否开启监控, True为开启，False为关闭，默认为关闭。
-    ///
-    /// *Note:* Documented as boolean (example True); the call example sends 1.
-    ///
-    /// Wire name: `EnableMonitor`.
-    #[serde(
-        rename = "EnableMonitor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启监控, True为开启，False为关闭，默认为关闭。 (`EnableMonitor`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_monitor: Option<bool>,
     /// Ids of the network segments
     ///
-    /// 网段主键ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PipeIds`.
-    #[serde(
-        rename = "PipeIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 网段主键ID列表 (`PipeIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipe_ids: Option<Vec<String>>,
     /// Number of bare-metal servers to create, 1-100
     ///
-    /// 指定创建裸金属服务器的数量，取值范围：1-100
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定创建裸金属服务器的数量，取值范围：1-100 (`Amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10
-    ///
-    /// Wire name: `Raid`.
-    #[serde(
-        rename = "Raid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raid: Option<String>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Wire name: `CustomPartition`.
-    #[serde(
-        rename = "CustomPartition",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Wire name: `CustomPartitionSize`.
-    #[serde(
-        rename = "CustomPartitionSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition_size: Option<Vec<i64>>,
     /// Trial credit id
     ///
-    /// 测试金ID
-    ///
-    /// Wire name: `SubjectId`.
-    #[serde(
-        rename = "SubjectId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 测试金ID (`SubjectId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<String>,
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
-    /// 网卡是否做bond， 0：不做（默认），1：做
-    ///
-    /// Wire name: `IsBond`.
-    #[serde(
-        rename = "IsBond",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bond: Option<i64>,
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
-    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上
-    ///
-    /// Wire name: `PortMode`.
-    #[serde(
-        rename = "PortMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_mode: Option<String>,
 }
 impl std::fmt::Debug for CreateBmsInstanceInput {
@@ -1816,33 +1147,187 @@ impl std::fmt::Debug for CreateBmsInstanceInput {
             .finish()
     }
 }
+impl CreateBmsInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateBmsInstanceInputBuilder {
+        CreateBmsInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`CreateBmsInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateBmsInstanceInputBuilder {
+    inner: CreateBmsInstanceInput,
+}
+impl CreateBmsInstanceInputBuilder {
+    /// Sets [`CreateBmsInstanceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::instance_name`].
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::assign_host_no`].
+    pub fn assign_host_no(mut self, value: impl Into<String>) -> Self {
+        self.inner.assign_host_no = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::prepaid_month`].
+    pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.prepaid_month = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::compute_id`].
+    pub fn compute_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.compute_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::goods_id`].
+    pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.goods_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::enable_monitor`].
+    pub fn enable_monitor(mut self, value: impl Into<bool>) -> Self {
+        self.inner.enable_monitor = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::pipe_ids`].
+    pub fn pipe_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.pipe_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::amount`].
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::raid`].
+    pub fn raid(mut self, value: impl Into<String>) -> Self {
+        self.inner.raid = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::custom_partition`].
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::custom_partition_size`].
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subject_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::is_bond`].
+    pub fn is_bond(mut self, value: impl Into<i64>) -> Self {
+        self.inner.is_bond = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBmsInstanceInput::port_mode`].
+    pub fn port_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_mode = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateBmsInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateBmsInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateBmsInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+        if self.instance_name.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceName"));
+        }
+        if self.instance_charge_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceChargeType"));
+        }
+        if self.auto_renew.is_none() {
+            missing.push(cds_core::validate::join(path, "AutoRenew"));
+        }
+        if self.prepaid_month.is_none() {
+            missing.push(cds_core::validate::join(path, "PrepaidMonth"));
+        }
+        if self.compute_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ComputeId"));
+        }
+        if self.goods_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GoodsId"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.pipe_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "PipeIds"));
+        }
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "Amount"));
+        }
+    }
+}
 /// Output of [`CreateBmsInstance`](crate::Client::create_bms_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateBmsInstanceOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<TaskIdList>,
     /// Main task id
     ///
-    /// 返回主任务Id
-    ///
-    /// *Note:* In the response table only; the example answers the task ids as Data.TaskIds instead.
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回主任务Id (`taskId`)
+    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateBmsInstance`: set parameters, then `.send().await`.
+/// Request builder of [`CreateBmsInstance`](crate::Client::create_bms_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateBmsInstanceRequest {
@@ -1862,185 +1347,153 @@ impl CreateBmsInstanceRequest {
     }
     /// Availability zone id
     ///
-    /// 可用区编号
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 可用区编号 (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// Sets `VdcId` (body, required).
+    /// 虚拟数据中心ID (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// Sets `InstanceName` (body, required).
+    /// 主机名称 (`InstanceName`, body, required)
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.input.instance_name = Some(value.into());
         self
     }
     /// Host number, at least three digits (padded when shorter)
     ///
-    /// 主机编号，编号至少三位，不足三位自动补全
-    ///
-    /// Sets `AssignHostNo` (body).
+    /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`, body)
     pub fn assign_host_no(mut self, value: impl Into<String>) -> Self {
         self.input.assign_host_no = Some(value.into());
         self
     }
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费
-    ///
-    /// Sets `InstanceChargeType` (body, required).
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, body, required)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
-    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Sets `AutoRenew` (body, required).
+    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body, required)
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
-    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。
-    ///
-    /// Sets `PrepaidMonth` (body, required).
+    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, body, required)
     pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
         self.input.prepaid_month = Some(value.into());
         self
     }
     /// Configuration (compute) id
     ///
-    /// 规格配置ID
-    ///
-    /// Sets `ComputeId` (body, required).
+    /// 规格配置ID (`ComputeId`, body, required)
     pub fn compute_id(mut self, value: impl Into<String>) -> Self {
         self.input.compute_id = Some(value.into());
         self
     }
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// Sets `GoodsId` (body, required).
+    /// 商品ID (`GoodsId`, body, required)
     pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
         self.input.goods_id = Some(value.into());
         self
     }
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 镜像ID (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// Whether to enable monitoring: True enables, False disables (default)
     ///
-    /// 是否开启监控, True为开启，False为关闭，默认为关闭。
-    ///
-    /// *Note:* Documented as boolean (example True); the call example sends 1.
-    ///
-    /// Sets `EnableMonitor` (body).
+    /// 是否开启监控, True为开启，False为关闭，默认为关闭。 (`EnableMonitor`, body)
     pub fn enable_monitor(mut self, value: impl Into<bool>) -> Self {
         self.input.enable_monitor = Some(value.into());
         self
     }
     /// Ids of the network segments
     ///
-    /// 网段主键ID列表
-    ///
-    /// Sets `PipeIds` (body, required).
-    pub fn pipe_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.pipe_ids = Some(value.into());
+    /// 网段主键ID列表 (`PipeIds`, body, required)
+    pub fn pipe_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.pipe_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Number of bare-metal servers to create, 1-100
     ///
-    /// 指定创建裸金属服务器的数量，取值范围：1-100
-    ///
-    /// Sets `Amount` (body, required).
+    /// 指定创建裸金属服务器的数量，取值范围：1-100 (`Amount`, body, required)
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.input.amount = Some(value.into());
         self
     }
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10
-    ///
-    /// Sets `Raid` (body).
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`, body)
     pub fn raid(mut self, value: impl Into<String>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Sets `CustomPartition` (body).
-    pub fn custom_partition(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.custom_partition = Some(value.into());
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`, body)
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Sets `CustomPartitionSize` (body).
-    pub fn custom_partition_size(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.input.custom_partition_size = Some(value.into());
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`, body)
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Trial credit id
     ///
-    /// 测试金ID
-    ///
-    /// Sets `SubjectId` (body).
+    /// 测试金ID (`SubjectId`, body)
     pub fn subject_id(mut self, value: impl Into<String>) -> Self {
         self.input.subject_id = Some(value.into());
         self
     }
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
-    /// 网卡是否做bond， 0：不做（默认），1：做
-    ///
-    /// Sets `IsBond` (body).
+    /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`, body)
     pub fn is_bond(mut self, value: impl Into<i64>) -> Self {
         self.input.is_bond = Some(value.into());
         self
     }
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
-    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上
-    ///
-    /// Sets `PortMode` (body).
+    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`, body)
     pub fn port_mode(mut self, value: impl Into<String>) -> Self {
         self.input.port_mode = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_BMS_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateBmsInstanceOutput, cds_core::Error> {
@@ -2050,17 +1503,17 @@ impl CreateBmsInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateBmsInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_BMS_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`) with [`DescribeBmsTask`](crate::Client::wait_for_bms_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeBmsTask`](crate::Client::describe_bms_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateBmsInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateBmsInstanceOutput, DescribeBmsTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_BMS_INSTANCE,
@@ -2077,28 +1530,11 @@ impl crate::Client {
     ///
     /// 创建裸金属服务器
     ///
-    /// *Note:* The response table documents one top-level taskId; the example answers a list Data.TaskIds (one task per server). The spec follows the example and keeps taskId as a table-only optional field.
+    /// `POST /bms` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The waiter follows the first task id (/Data/TaskIds/0); when several servers are created, the other ids in Data.TaskIds must be polled with DescribeBmsTask separately.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`ImageNotFound`](crate::ErrorCode::ImageNotFound), [`OrderGoodsConfEmpty`](crate::ErrorCode::OrderGoodsConfEmpty), [`NotSufficient`](crate::ErrorCode::NotSufficient), [`TaskToCoreFaild`](crate::ErrorCode::TaskToCoreFaild), [`DataNotExists`](crate::ErrorCode::DataNotExists), [`AmountOversize`](crate::ErrorCode::AmountOversize), [`VdcNotFound`](crate::ErrorCode::VdcNotFound), [`IpNotEnough`](crate::ErrorCode::IpNotEnough), [`PipeIdNotFound`](crate::ErrorCode::PipeIdNotFound).
     ///
-    /// `POST` /bms — 000_2647209463bd15a0.txt, heading "4.CreateBmsInstance", line 6554.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): RegionId is required (参数RegionId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): RegionId must not be empty (参数RegionId不能为空。)
-    /// - `ImageNotFound` (HTTP 400): The image does not exist in this availability zone (该镜像在该可用区不存在。)
-    /// - `OrderGoodsConfEmpty` (HTTP 400): The goods configuration id does not exist or is empty (商品配置Id不存在或者为空。)
-    /// - `NotSufficient` (HTTP 400): Not enough stock of this configuration; choose another (当前配置库存不足，请选择其他配置的商品！)
-    /// - `TaskToCoreFaild` (HTTP 400): Failed to create the task (创建任务失败！)
-    /// - `DataNotExists` (HTTP 400): Check that the parameters are correct (请检查参数是否正确。)
-    /// - `AmountOversize` (HTTP 400): Amount exceeds 100 (参数Amount的值超出100。)
-    /// - `VdcNotFound` (HTTP 400): VdcId is not valid (参数VdcId是无效的。)
-    /// - `IpNotEnough` (HTTP 400): Not enough IPs (请检查Ip数量是否充足。)
-    /// - `PipeIdNotFound` (HTTP 400): PipeIds is not valid (参数PipeIds是无效的。)
-    ///
-    #[doc = concat!("Wire name: `", "CreateBmsInstance", "`.")]
+    /// Wire name: `CreateBmsInstance`.
     pub fn create_bms_instance(&self) -> CreateBmsInstanceRequest {
         CreateBmsInstanceRequest {
             client: self.runtime().clone(),
@@ -2107,75 +1543,81 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBms`](crate::Client::describe_bms).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsInput {
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心ID (`VdcId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Bare-metal server name
     ///
-    /// 裸金属名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属名称 (`Name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
-    /// Bms列表页码。起始值：1, 默认值：1
-    ///
-    /// *Note:* Documented as string (example 1); typed integer, which is the same on the wire in a query string, so that the paginator can count pages.
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Bms列表页码。起始值：1, 默认值：1 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Items per page; default 500
     ///
-    /// 每页返回数量，默认值：500
-    ///
-    /// *Note:* Documented as string (example 10); typed integer, which is the same on the wire in a query string.
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页返回数量，默认值：500 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeBmsInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBmsInputBuilder {
+        DescribeBmsInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBmsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBmsInputBuilder {
+    inner: DescribeBmsInput,
+}
+impl DescribeBmsInputBuilder {
+    /// Sets [`DescribeBmsInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBmsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeBmsInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeBms`](crate::Client::describe_bms): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsOutput {
     /// Bare-metal server records: servers, network cards and paging
     ///
-    /// 裸金属服务器列表记录，包含裸金属服务器信息，网卡信息，分页信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 裸金属服务器列表记录，包含裸金属服务器信息，网卡信息，分页信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsData>,
 }
-///Request builder of `DescribeBms`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBms`](crate::Client::describe_bms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsRequest {
@@ -2195,43 +1637,35 @@ impl DescribeBmsRequest {
     }
     /// Virtual data center id
     ///
-    /// 虚拟数据中心ID
-    ///
-    /// Sets `VdcId` (query).
+    /// 虚拟数据中心ID (`VdcId`, query)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Bare-metal server name
     ///
-    /// 裸金属名称
-    ///
-    /// Sets `Name` (query).
+    /// 裸金属名称 (`Name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Page number of the list; starts at 1, default 1
     ///
-    /// Bms列表页码。起始值：1, 默认值：1
-    ///
-    /// *Note:* Documented as string (example 1); typed integer, which is the same on the wire in a query string, so that the paginator can count pages.
-    ///
-    /// Sets `PageNumber` (query).
+    /// Bms列表页码。起始值：1, 默认值：1 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Items per page; default 500
     ///
-    /// 每页返回数量，默认值：500
-    ///
-    /// *Note:* Documented as string (example 10); typed integer, which is the same on the wire in a query string.
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页返回数量，默认值：500 (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBmsOutput, cds_core::Error> {
@@ -2241,9 +1675,10 @@ impl DescribeBmsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBmsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_BMS, &self.input).await
     }
-    ///Streams every item at `/Data/Baremetals` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/Baremetals` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<DescribeBmsBaremetal, cds_core::Error>> + Send
@@ -2262,20 +1697,11 @@ impl crate::Client {
     ///
     /// 查询裸金属列表
     ///
-    /// *Note:* The response table is flat; the example nests the servers in Data.Baremetals\[\] and the network cards in Networks.NetworkCards\[\]. The spec follows the example.
+    /// `GET /bms` — read-only: retried on transient failures.
     ///
-    /// *Note:* EnableMonitor is typed bool in the response table (example True); the example answers the string "0", which the spec follows.
+    /// Documented errors: [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// *Note:* Pages is in the response table but absent from the example; kept as an optional field.
-    ///
-    /// `GET` /bms — 000_2647209463bd15a0.txt, heading "5.DescribeBms", line 6661.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterIsEmpty` (HTTP 400): VdcId must not be empty (参数VdcId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBms", "`.")]
+    /// Wire name: `DescribeBms`.
     pub fn describe_bms(&self) -> DescribeBmsRequest {
         DescribeBmsRequest {
             client: self.runtime().clone(),
@@ -2284,37 +1710,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsDetail`](crate::Client::describe_bms_detail).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailInput {
     /// Bare-metal server id
     ///
-    /// 裸金属主键ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属主键ID (`BaremetalId`, required)
+    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
 }
+impl DescribeBmsDetailInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBmsDetailInputBuilder {
+        DescribeBmsDetailInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBmsDetailInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBmsDetailInputBuilder {
+    inner: DescribeBmsDetailInput,
+}
+impl DescribeBmsDetailInputBuilder {
+    /// Sets [`DescribeBmsDetailInput::baremetal_id`].
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.baremetal_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBmsDetailInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBmsDetailInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBmsDetailInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.baremetal_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalId"));
+        }
+    }
+}
 /// Output of [`DescribeBmsDetail`](crate::Client::describe_bms_detail): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailOutput {
     /// Bare-metal server details
     ///
-    /// 裸金属服务器详情数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 裸金属服务器详情数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsDetailData>,
 }
-///Request builder of `DescribeBmsDetail`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBmsDetail`](crate::Client::describe_bms_detail): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsDetailRequest {
@@ -2334,12 +1780,14 @@ impl DescribeBmsDetailRequest {
     }
     /// Bare-metal server id
     ///
-    /// 裸金属主键ID
-    ///
-    /// Sets `BaremetalId` (query, required).
+    /// 裸金属主键ID (`BaremetalId`, query, required)
     pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
         self.input.baremetal_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BMS_DETAIL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBmsDetailOutput, cds_core::Error> {
@@ -2349,6 +1797,7 @@ impl DescribeBmsDetailRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBmsDetailOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BMS_DETAIL, &self.input)
             .await
@@ -2359,20 +1808,11 @@ impl crate::Client {
     ///
     /// 查询裸金属详情
     ///
-    /// *Note:* The response table is flat; the example nests the volumes in Data.Volumes\[\] and the network cards in Data.Networks.NetworkCards\[\]. The spec follows the example.
+    /// `GET /bms` — read-only: retried on transient failures.
     ///
-    /// *Note:* Volumes\[\].BaremetalId and Volumes\[\].CreateDate are in the example but not in the response table.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound).
     ///
-    /// `GET` /bms — 000_2647209463bd15a0.txt, heading "6.DescribeBmsDetail", line 6784.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): BaremetalId is required (参数BaremetalId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): BaremetalId must not be empty (参数BaremetalId不能为空。)
-    /// - `InstanceNotFound` (HTTP 400): The instance was deleted or BaremetalId is not valid (实例被删除或者BaremetalId无效)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBmsDetail", "`.")]
+    /// Wire name: `DescribeBmsDetail`.
     pub fn describe_bms_detail(&self) -> DescribeBmsDetailRequest {
         DescribeBmsDetailRequest {
             client: self.runtime().clone(),
@@ -2381,65 +1821,75 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateBmsPower`](crate::Client::operate_bms_power).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateBmsPowerInput {
     /// Power operation: start, stop or reset (restart)
     ///
-    /// 操作电源的状态&lt;br /&gt;start:  开启&lt;br /&gt;stop:  关闭&lt;br /&gt;reset:  重启
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Operate`.
-    #[serde(
-        rename = "Operate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作电源的状态&lt;br /&gt;start:  开启&lt;br /&gt;stop:  关闭&lt;br /&gt;reset:  重启 (`Operate`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operate: Option<BmsPowerOperation>,
     /// Ids of the bare-metal servers
     ///
-    /// 裸金属资源（ID）列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BaremetalIds`.
-    #[serde(
-        rename = "BaremetalIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 裸金属资源（ID）列表 (`BaremetalIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baremetal_ids: Option<Vec<String>>,
 }
+impl OperateBmsPowerInput {
+    /// A builder of this type.
+    pub fn builder() -> OperateBmsPowerInputBuilder {
+        OperateBmsPowerInputBuilder::default()
+    }
+}
+/// Builder of [`OperateBmsPowerInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OperateBmsPowerInputBuilder {
+    inner: OperateBmsPowerInput,
+}
+impl OperateBmsPowerInputBuilder {
+    /// Sets [`OperateBmsPowerInput::operate`].
+    pub fn operate(mut self, value: impl Into<BmsPowerOperation>) -> Self {
+        self.inner.operate = Some(value.into());
+        self
+    }
+    /// Sets [`OperateBmsPowerInput::baremetal_ids`].
+    pub fn baremetal_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.baremetal_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OperateBmsPowerInput, cds_core::BuildError> {
+        cds_core::validate::build("OperateBmsPowerInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OperateBmsPowerInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.operate.is_none() {
+            missing.push(cds_core::validate::join(path, "Operate"));
+        }
+        if self.baremetal_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalIds"));
+        }
+    }
+}
 /// Output of [`OperateBmsPower`](crate::Client::operate_bms_power): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateBmsPowerOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<OperateBmsPowerData>,
     /// Message (this example's name for the envelope's Message)
     ///
-    /// 提示信息
-    ///
-    /// *Note:* The response table and the other bare-metal examples call the message Message; this example answers Msg.
-    ///
-    /// Wire name: `Msg`.
-    #[serde(
-        rename = "Msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 提示信息 (`Msg`)
+    #[serde(deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
-///Request builder of `OperateBmsPower`: set parameters, then `.send().await`.
+/// Request builder of [`OperateBmsPower`](crate::Client::operate_bms_power): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateBmsPowerRequest {
@@ -2459,23 +1909,21 @@ impl OperateBmsPowerRequest {
     }
     /// Power operation: start, stop or reset (restart)
     ///
-    /// 操作电源的状态&lt;br /&gt;start:  开启&lt;br /&gt;stop:  关闭&lt;br /&gt;reset:  重启
-    ///
-    /// Sets `Operate` (body, required).
-    ///
-    /// Takes a [`BmsPowerOperation`] or its wire text.
+    /// 操作电源的状态&lt;br /&gt;start:  开启&lt;br /&gt;stop:  关闭&lt;br /&gt;reset:  重启 (`Operate`, body, required)
     pub fn operate(mut self, value: impl Into<BmsPowerOperation>) -> Self {
         self.input.operate = Some(value.into());
         self
     }
     /// Ids of the bare-metal servers
     ///
-    /// 裸金属资源（ID）列表
-    ///
-    /// Sets `BaremetalIds` (body, required).
-    pub fn baremetal_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.baremetal_ids = Some(value.into());
+    /// 裸金属资源（ID）列表 (`BaremetalIds`, body, required)
+    pub fn baremetal_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.baremetal_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OPERATE_BMS_POWER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OperateBmsPowerOutput, cds_core::Error> {
@@ -2485,17 +1933,17 @@ impl OperateBmsPowerRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OperateBmsPowerOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OPERATE_BMS_POWER, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`) with [`DescribeBmsTask`](crate::Client::wait_for_bms_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeBmsTask`](crate::Client::describe_bms_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(OperateBmsPowerOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(OperateBmsPowerOutput, DescribeBmsTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::OPERATE_BMS_POWER,
@@ -2512,26 +1960,11 @@ impl crate::Client {
     ///
     /// 裸金属服务器的电源操作（开机、关机、重启）
     ///
-    /// *Note:* The example answers the message as Msg instead of Message; Msg is declared as a response field.
+    /// `POST /bms` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table lists TaskId and BaremetalIds beside Data; the example nests BaremetalIds and TaskIds (plural) in Data. The spec follows the example and keeps TaskId as a table-only optional field of Data.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`InstanceError`](crate::ErrorCode::InstanceError), [`TaskToCoreFaild`](crate::ErrorCode::TaskToCoreFaild), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
-    /// *Note:* The parameter table's example for BaremetalIds uses curly quotes.
-    ///
-    /// *Note:* The waiter follows the first task id (/Data/TaskIds/0); with several servers, the other ids must be polled separately. DescribeBmsTask documents itself for creation tasks only.
-    ///
-    /// `POST` /bms — 000_2647209463bd15a0.txt, heading "7.OperateBmsPower", line 6935.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): Operate is required (参数Operate是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): Operate must not be empty (参数Operate不能为空。)
-    /// - `InstanceError` (HTTP 400): The instance's current state does not allow the operation or BaremetalId is not valid (实例当前状态不允许操作或者BaremetalId无效)
-    /// - `TaskToCoreFaild` (HTTP 400): Failed to create the task (创建任务失败！)
-    /// - `DataNotExists` (HTTP 400): Check that the parameters are correct (请检查参数是否正确。)
-    ///
-    #[doc = concat!("Wire name: `", "OperateBmsPower", "`.")]
+    /// Wire name: `OperateBmsPower`.
     pub fn operate_bms_power(&self) -> OperateBmsPowerRequest {
         OperateBmsPowerRequest {
             client: self.runtime().clone(),
@@ -2541,85 +1974,38 @@ impl crate::Client {
 }
 /// Input of [`ReinstallBms`](crate::Client::reinstall_bms).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReinstallBmsInput {
     /// Bare-metal server id
     ///
-    /// 裸金属ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属ID (`BaremetalId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Password
     ///
-    /// 密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10
-    ///
-    /// Wire name: `Raid`.
-    #[serde(
-        rename = "Raid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raid: Option<String>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Wire name: `CustomPartition`.
-    #[serde(
-        rename = "CustomPartition",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Wire name: `CustomPartitionSize`.
-    #[serde(
-        rename = "CustomPartitionSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition_size: Option<Vec<i64>>,
 }
 impl std::fmt::Debug for ReinstallBmsInput {
@@ -2634,19 +2020,85 @@ impl std::fmt::Debug for ReinstallBmsInput {
             .finish()
     }
 }
+impl ReinstallBmsInput {
+    /// A builder of this type.
+    pub fn builder() -> ReinstallBmsInputBuilder {
+        ReinstallBmsInputBuilder::default()
+    }
+}
+/// Builder of [`ReinstallBmsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ReinstallBmsInputBuilder {
+    inner: ReinstallBmsInput,
+}
+impl ReinstallBmsInputBuilder {
+    /// Sets [`ReinstallBmsInput::baremetal_id`].
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.baremetal_id = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallBmsInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallBmsInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallBmsInput::raid`].
+    pub fn raid(mut self, value: impl Into<String>) -> Self {
+        self.inner.raid = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallBmsInput::custom_partition`].
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ReinstallBmsInput::custom_partition_size`].
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ReinstallBmsInput, cds_core::BuildError> {
+        cds_core::validate::build("ReinstallBmsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ReinstallBmsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.baremetal_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalId"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+    }
+}
 /// Output of [`ReinstallBms`](crate::Client::reinstall_bms): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ReinstallBmsOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<TaskIdList>,
 }
-///Request builder of `ReinstallBms`: set parameters, then `.send().await`.
+/// Request builder of [`ReinstallBms`](crate::Client::reinstall_bms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReinstallBmsRequest {
@@ -2666,57 +2118,55 @@ impl ReinstallBmsRequest {
     }
     /// Bare-metal server id
     ///
-    /// 裸金属ID
-    ///
-    /// Sets `BaremetalId` (body, required).
+    /// 裸金属ID (`BaremetalId`, body, required)
     pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
         self.input.baremetal_id = Some(value.into());
         self
     }
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 镜像ID (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10
-    ///
-    /// Sets `Raid` (body).
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`, body)
     pub fn raid(mut self, value: impl Into<String>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Sets `CustomPartition` (body).
-    pub fn custom_partition(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.custom_partition = Some(value.into());
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`, body)
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Sets `CustomPartitionSize` (body).
-    pub fn custom_partition_size(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.input.custom_partition_size = Some(value.into());
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`, body)
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::REINSTALL_BMS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ReinstallBmsOutput, cds_core::Error> {
@@ -2726,15 +2176,15 @@ impl ReinstallBmsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ReinstallBmsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::REINSTALL_BMS, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`) with [`DescribeBmsTask`](crate::Client::wait_for_bms_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeBmsTask`](crate::Client::describe_bms_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ReinstallBmsOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ReinstallBmsOutput, DescribeBmsTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::REINSTALL_BMS,
@@ -2751,23 +2201,11 @@ impl crate::Client {
     ///
     /// 裸金属服务器系统重装
     ///
-    /// *Note:* The response table lists TaskIds beside Data; the example nests it in Data. The spec follows the example.
+    /// `POST /bms` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* DescribeBmsTask documents itself for creation tasks only; the reinstall task id is attached to the same waiter.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`ImageNotFound`](crate::ErrorCode::ImageNotFound), [`RebuildFailed`](crate::ErrorCode::RebuildFailed), [`TaskToCoreFaild`](crate::ErrorCode::TaskToCoreFaild), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
-    /// `POST` /bms — 000_2647209463bd15a0.txt, heading "8.ReinstallBms", line 7007.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): BaremetalId is required (参数BaremetalId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): BaremetalId must not be empty (参数BaremetalId不能为空。)
-    /// - `ImageNotFound` (HTTP 400): The image does not exist in this availability zone (该镜像在该可用区不存在。)
-    /// - `RebuildFailed` (HTTP 400): The server's state is not correct (服务器状态不正确。)
-    /// - `TaskToCoreFaild` (HTTP 400): Failed to create the task (创建任务失败！)
-    /// - `DataNotExists` (HTTP 400): Check that the parameters are correct (请检查参数是否正确。)
-    ///
-    #[doc = concat!("Wire name: `", "ReinstallBms", "`.")]
+    /// Wire name: `ReinstallBms`.
     pub fn reinstall_bms(&self) -> ReinstallBmsRequest {
         ReinstallBmsRequest {
             client: self.runtime().clone(),
@@ -2776,37 +2214,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsVNC`](crate::Client::describe_bms_vnc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeBmsVNCInput {
     /// Bare-metal server id
     ///
-    /// 裸金属编号id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属编号id (`BaremetalId`, required)
+    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
 }
+impl DescribeBmsVNCInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBmsVNCInputBuilder {
+        DescribeBmsVNCInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBmsVNCInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBmsVNCInputBuilder {
+    inner: DescribeBmsVNCInput,
+}
+impl DescribeBmsVNCInputBuilder {
+    /// Sets [`DescribeBmsVNCInput::baremetal_id`].
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.baremetal_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBmsVNCInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBmsVNCInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBmsVNCInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.baremetal_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalId"));
+        }
+    }
+}
 /// Output of [`DescribeBmsVNC`](crate::Client::describe_bms_vnc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsVNCOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsVNCData>,
 }
-///Request builder of `DescribeBmsVNC`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBmsVNC`](crate::Client::describe_bms_vnc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsVNCRequest {
@@ -2826,12 +2284,14 @@ impl DescribeBmsVNCRequest {
     }
     /// Bare-metal server id
     ///
-    /// 裸金属编号id
-    ///
-    /// Sets `BaremetalId` (query, required).
+    /// 裸金属编号id (`BaremetalId`, query, required)
     pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
         self.input.baremetal_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BMS_VNC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBmsVNCOutput, cds_core::Error> {
@@ -2841,6 +2301,7 @@ impl DescribeBmsVNCRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBmsVNCOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BMS_VNC, &self.input)
             .await
@@ -2851,18 +2312,11 @@ impl crate::Client {
     ///
     /// 获取裸金属服务器的VNC访问地址
     ///
-    /// *Note:* The response table lists Url beside Data; the example nests it in Data. The spec follows the example.
+    /// `GET /bms` — read-only: retried on transient failures.
     ///
-    /// `GET` /bms — 000_2647209463bd15a0.txt, heading "9.DescribeBmsVNC", line 7082.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): BaremetalId is required (参数BaremetalId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): BaremetalId must not be empty (参数BaremetalId不能为空。)
-    /// - `DataNotExists` (HTTP 400): Check that the parameters are correct (请检查参数是否正确。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBmsVNC", "`.")]
+    /// Wire name: `DescribeBmsVNC`.
     pub fn describe_bms_vnc(&self) -> DescribeBmsVNCRequest {
         DescribeBmsVNCRequest {
             client: self.runtime().clone(),
@@ -2871,87 +2325,101 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyBmsOrder`](crate::Client::modify_bms_order).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyBmsOrderInput {
     /// Bare-metal server id
     ///
-    /// 裸金属编号id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 裸金属编号id (`BaremetalId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
-    /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AutoRenewal`.
-    #[serde(
-        rename = "AutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renewal: Option<i64>,
     /// Billing method: 1 = monthly/yearly (the only one supported at present)
     ///
-    /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月
-    ///
-    /// Wire name: `BillMethod`.
-    #[serde(
-        rename = "BillMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月 (`BillMethod`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_method: Option<String>,
     /// Renewal duration
     ///
-    /// 续约时长
-    ///
-    /// Wire name: `Duration`.
-    #[serde(
-        rename = "Duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 续约时长 (`Duration`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
-    /// 是否计费到月底&lt;br /&gt;0: 否，1: 是
-    ///
-    /// Wire name: `IsToMonth`.
-    #[serde(
-        rename = "IsToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
 }
+impl ModifyBmsOrderInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyBmsOrderInputBuilder {
+        ModifyBmsOrderInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyBmsOrderInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyBmsOrderInputBuilder {
+    inner: ModifyBmsOrderInput,
+}
+impl ModifyBmsOrderInputBuilder {
+    /// Sets [`ModifyBmsOrderInput::baremetal_id`].
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.baremetal_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyBmsOrderInput::auto_renewal`].
+    pub fn auto_renewal(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renewal = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyBmsOrderInput::bill_method`].
+    pub fn bill_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.bill_method = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyBmsOrderInput::duration`].
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyBmsOrderInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyBmsOrderInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyBmsOrderInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyBmsOrderInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.baremetal_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalId"));
+        }
+        if self.auto_renewal.is_none() {
+            missing.push(cds_core::validate::join(path, "AutoRenewal"));
+        }
+    }
+}
 /// Output of [`ModifyBmsOrder`](crate::Client::modify_bms_order): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyBmsOrderOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<ModifyBmsOrderItem>>,
 }
-///Request builder of `ModifyBmsOrder`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyBmsOrder`](crate::Client::modify_bms_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyBmsOrderRequest {
@@ -2971,48 +2439,42 @@ impl ModifyBmsOrderRequest {
     }
     /// Bare-metal server id
     ///
-    /// 裸金属编号id
-    ///
-    /// Sets `BaremetalId` (body, required).
+    /// 裸金属编号id (`BaremetalId`, body, required)
     pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
         self.input.baremetal_id = Some(value.into());
         self
     }
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
-    /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启
-    ///
-    /// Sets `AutoRenewal` (body, required).
+    /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, body, required)
     pub fn auto_renewal(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renewal = Some(value.into());
         self
     }
     /// Billing method: 1 = monthly/yearly (the only one supported at present)
     ///
-    /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月
-    ///
-    /// Sets `BillMethod` (body).
+    /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月 (`BillMethod`, body)
     pub fn bill_method(mut self, value: impl Into<String>) -> Self {
         self.input.bill_method = Some(value.into());
         self
     }
     /// Renewal duration
     ///
-    /// 续约时长
-    ///
-    /// Sets `Duration` (body).
+    /// 续约时长 (`Duration`, body)
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.input.duration = Some(value.into());
         self
     }
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
-    /// 是否计费到月底&lt;br /&gt;0: 否，1: 是
-    ///
-    /// Sets `IsToMonth` (body).
+    /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_BMS_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyBmsOrderOutput, cds_core::Error> {
@@ -3022,6 +2484,7 @@ impl ModifyBmsOrderRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyBmsOrderOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_BMS_ORDER, &self.input)
             .await
@@ -3032,20 +2495,11 @@ impl crate::Client {
     ///
     /// 更新裸金属订单
     ///
-    /// *Note:* The response table lists SuborderIds beside Data; the example nests it in each element of the Data list. The spec follows the example.
+    /// `POST /bms` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /bms — 000_2647209463bd15a0.txt, heading "10.ModifyBmsOrder", line 7143.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`OrderUpdateError`](crate::ErrorCode::OrderUpdateError), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`OrderResourceError`](crate::ErrorCode::OrderResourceError).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): BaremetalId is required (参数BaremetalId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): BaremetalId must not be empty (参数BaremetalId不能为空。)
-    /// - `OrderUpdateError` (HTTP 400): Failed to update the order (订单更新失败。)
-    /// - `InstanceNotFound` (HTTP 400): The bare-metal server was deleted or BaremetalId is not valid (裸金属服务器已删除或者参数BaremetalId无效)
-    /// - `OrderResourceError` (HTTP 400): The bare-metal server id was not found (裸金属编号id未找到)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyBmsOrder", "`.")]
+    /// Wire name: `ModifyBmsOrder`.
     pub fn modify_bms_order(&self) -> ModifyBmsOrderRequest {
         ModifyBmsOrderRequest {
             client: self.runtime().clone(),
@@ -3054,37 +2508,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBmsTask`](crate::Client::describe_bms_task).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeBmsTaskInput {
     /// TaskId returned by CreateBmsInstance
     ///
-    /// 创建裸金属服务器返回的TaskId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建裸金属服务器返回的TaskId (`TaskId`, required)
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl DescribeBmsTaskInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBmsTaskInputBuilder {
+        DescribeBmsTaskInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBmsTaskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBmsTaskInputBuilder {
+    inner: DescribeBmsTaskInput,
+}
+impl DescribeBmsTaskInputBuilder {
+    /// Sets [`DescribeBmsTaskInput::task_id`].
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBmsTaskInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBmsTaskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBmsTaskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.task_id.is_none() {
+            missing.push(cds_core::validate::join(path, "TaskId"));
+        }
+    }
+}
 /// Output of [`DescribeBmsTask`](crate::Client::describe_bms_task): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsTaskOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsTaskData>,
 }
-///Request builder of `DescribeBmsTask`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBmsTask`](crate::Client::describe_bms_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBmsTaskRequest {
@@ -3104,12 +2578,14 @@ impl DescribeBmsTaskRequest {
     }
     /// TaskId returned by CreateBmsInstance
     ///
-    /// 创建裸金属服务器返回的TaskId
-    ///
-    /// Sets `TaskId` (query, required).
+    /// 创建裸金属服务器返回的TaskId (`TaskId`, query, required)
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.input.task_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BMS_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBmsTaskOutput, cds_core::Error> {
@@ -3119,6 +2595,7 @@ impl DescribeBmsTaskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBmsTaskOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BMS_TASK, &self.input)
             .await
@@ -3129,20 +2606,11 @@ impl crate::Client {
     ///
     /// 查询创建裸金属服务器任务状态
     ///
-    /// *Note:* The response table lists BareMetalIds and Status beside Data; the example nests them in Data. The spec follows the example.
+    /// `GET /bms` — read-only: retried on transient failures.
     ///
-    /// *Note:* Only two status values are documented: succeed (done) and init (in progress); no failure value is documented.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`DataNotExists`](crate::ErrorCode::DataNotExists).
     ///
-    /// `GET` /bms — 000_2647209463bd15a0.txt, heading "11.DescribeBmsTask", line 7215.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): TaskId is required (参数TaskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): TaskId must not be empty (参数TaskId不能为空。)
-    /// - `DataNotExists` (HTTP 400): Check that the parameters are correct (请检查参数是否正确。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBmsTask", "`.")]
+    /// Wire name: `DescribeBmsTask`.
     pub fn describe_bms_task(&self) -> DescribeBmsTaskRequest {
         DescribeBmsTaskRequest {
             client: self.runtime().clone(),
@@ -3151,37 +2619,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteBmsInstance`](crate::Client::delete_bms_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteBmsInstanceInput {
     /// Id of the pay-as-you-go bare-metal server (power it off before deleting)
     ///
-    /// 按需裸金属服务器的编号id（删除前请先关机）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BaremetalId`.
-    #[serde(
-        rename = "BaremetalId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 按需裸金属服务器的编号id（删除前请先关机） (`BaremetalId`, required)
+    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
 }
+impl DeleteBmsInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteBmsInstanceInputBuilder {
+        DeleteBmsInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteBmsInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteBmsInstanceInputBuilder {
+    inner: DeleteBmsInstanceInput,
+}
+impl DeleteBmsInstanceInputBuilder {
+    /// Sets [`DeleteBmsInstanceInput::baremetal_id`].
+    pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.baremetal_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteBmsInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteBmsInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteBmsInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.baremetal_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BaremetalId"));
+        }
+    }
+}
 /// Output of [`DeleteBmsInstance`](crate::Client::delete_bms_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteBmsInstanceOutput {
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteBmsInstance`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteBmsInstance`](crate::Client::delete_bms_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteBmsInstanceRequest {
@@ -3201,12 +2689,14 @@ impl DeleteBmsInstanceRequest {
     }
     /// Id of the pay-as-you-go bare-metal server (power it off before deleting)
     ///
-    /// 按需裸金属服务器的编号id（删除前请先关机）
-    ///
-    /// Sets `BaremetalId` (body, required).
+    /// 按需裸金属服务器的编号id（删除前请先关机） (`BaremetalId`, body, required)
     pub fn baremetal_id(mut self, value: impl Into<String>) -> Self {
         self.input.baremetal_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_BMS_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteBmsInstanceOutput, cds_core::Error> {
@@ -3216,6 +2706,7 @@ impl DeleteBmsInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteBmsInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_BMS_INSTANCE, &self.input)
             .await
@@ -3226,16 +2717,11 @@ impl crate::Client {
     ///
     /// 删除按需计费的裸金属服务器
     ///
-    /// `POST` /bms — 000_2647209463bd15a0.txt, heading "12.DeleteBmsInstance", line 7276.
+    /// `POST /bms` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty), [`LogicError`](crate::ErrorCode::LogicError).
     ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): BaremetalId is required (参数BaremetalId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): BaremetalId must not be empty (参数BaremetalId不能为空。)
-    /// - `LogicError` (HTTP 400): Only pay-as-you-go servers that are powered off can be deleted (只能删除按需计费和关机状态的主机)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteBmsInstance", "`.")]
+    /// Wire name: `DeleteBmsInstance`.
     pub fn delete_bms_instance(&self) -> DeleteBmsInstanceRequest {
         DeleteBmsInstanceRequest {
             client: self.runtime().clone(),

@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `DescribeBmsGoods`.
+/// Documented example response 1 of `DescribeBmsGoods`.
 pub const DESCRIBE_BMS_GOODS_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -56,7 +56,7 @@ pub const DESCRIBE_BMS_GOODS_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeBmsGoodsPrice`.
+/// Documented example response 1 of `DescribeBmsGoodsPrice`.
 pub const DESCRIBE_BMS_GOODS_PRICE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -66,7 +66,7 @@ pub const DESCRIBE_BMS_GOODS_PRICE_1: &str = r#"{
         "UnitPrice": "10000.00"
     }
 }"#;
-///Documented example response 1 of `DescribeBmsImage`.
+/// Documented example response 1 of `DescribeBmsImage`.
 pub const DESCRIBE_BMS_IMAGE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -106,7 +106,7 @@ pub const DESCRIBE_BMS_IMAGE_1: &str = r#"{
     ]
   }
 }"#;
-///Documented example response 1 of `CreateBmsInstance`.
+/// Documented example response 1 of `CreateBmsInstance`.
 pub const CREATE_BMS_INSTANCE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -115,7 +115,7 @@ pub const CREATE_BMS_INSTANCE_1: &str = r#"{
                   "72dc0cae-a867-11e9-8184-0242ac110003"]
   }
 }"#;
-///Documented example response 1 of `DescribeBms`.
+/// Documented example response 1 of `DescribeBms`.
 pub const DESCRIBE_BMS_1: &str = r#"{
     "Code": "Success",
     "Message": "Success.",
@@ -156,7 +156,7 @@ pub const DESCRIBE_BMS_1: &str = r#"{
         "PageNumber": 1
     }
 }"#;
-///Documented example response 1 of `DescribeBmsDetail`.
+/// Documented example response 1 of `DescribeBmsDetail`.
 pub const DESCRIBE_BMS_DETAIL_1: &str = r#"{
     "Code": "Success",
     "Message": "Success.",
@@ -215,7 +215,7 @@ pub const DESCRIBE_BMS_DETAIL_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `OperateBmsPower`.
+/// Documented example response 1 of `OperateBmsPower`.
 pub const OPERATE_BMS_POWER_1: &str = r#"{
     "Code": "Success",
     "Msg": "Success.",
@@ -228,7 +228,7 @@ pub const OPERATE_BMS_POWER_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `ReinstallBms`.
+/// Documented example response 1 of `ReinstallBms`.
 pub const REINSTALL_BMS_1: &str = r#"{
     "Code": "Success",
     "Message": "Success.",
@@ -238,7 +238,7 @@ pub const REINSTALL_BMS_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeBmsVNC`.
+/// Documented example response 1 of `DescribeBmsVNC`.
 pub const DESCRIBE_BMS_VNC_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -246,7 +246,7 @@ pub const DESCRIBE_BMS_VNC_1: &str = r#"{
     "Url": "http://114.112.35.22/vnc/?authId=1c4c81e990bd4805a46575f411fe86b0&token=03cf4b2b6a911c0525fa1eed0d904370796060a6b6b85a261c143c7545ba633f"
   }
 }"#;
-///Documented example response 1 of `ModifyBmsOrder`.
+/// Documented example response 1 of `ModifyBmsOrder`.
 pub const MODIFY_BMS_ORDER_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -257,7 +257,7 @@ pub const MODIFY_BMS_ORDER_1: &str = r#"{
       }
   ]
 }"#;
-///Documented example response 1 of `DescribeBmsTask`.
+/// Documented example response 1 of `DescribeBmsTask`.
 pub const DESCRIBE_BMS_TASK_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -266,7 +266,7 @@ pub const DESCRIBE_BMS_TASK_1: &str = r#"{
     "Status":"succeed"
   }
 }"#;
-///Documented example response 1 of `DeleteBmsInstance`.
+/// Documented example response 1 of `DeleteBmsInstance`.
 pub const DELETE_BMS_INSTANCE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`DescribeBmsGoods`.
+/// `DescribeBmsGoods`.
 pub static DESCRIBE_BMS_GOODS: Operation = Operation {
     name: "DescribeBmsGoods",
     method: Method::Get,
@@ -40,7 +40,7 @@ pub static DESCRIBE_BMS_GOODS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeBmsGoodsPrice`.
+/// `DescribeBmsGoodsPrice`.
 pub static DESCRIBE_BMS_GOODS_PRICE: Operation = Operation {
     name: "DescribeBmsGoodsPrice",
     method: Method::Post,
@@ -86,7 +86,7 @@ pub static DESCRIBE_BMS_GOODS_PRICE: Operation = Operation {
         },
     ],
 };
-///`DescribeBmsImage`.
+/// `DescribeBmsImage`.
 pub static DESCRIBE_BMS_IMAGE: Operation = Operation {
     name: "DescribeBmsImage",
     method: Method::Post,
@@ -108,7 +108,7 @@ pub static DESCRIBE_BMS_IMAGE: Operation = Operation {
         },
     ],
 };
-///`CreateBmsInstance`.
+/// `CreateBmsInstance`.
 pub static CREATE_BMS_INSTANCE: Operation = Operation {
     name: "CreateBmsInstance",
     method: Method::Post,
@@ -238,7 +238,7 @@ pub static CREATE_BMS_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`DescribeBms`.
+/// `DescribeBms`.
 pub static DESCRIBE_BMS: Operation = Operation {
     name: "DescribeBms",
     method: Method::Get,
@@ -272,7 +272,7 @@ pub static DESCRIBE_BMS: Operation = Operation {
         },
     ],
 };
-///`DescribeBmsDetail`.
+/// `DescribeBmsDetail`.
 pub static DESCRIBE_BMS_DETAIL: Operation = Operation {
     name: "DescribeBmsDetail",
     method: Method::Get,
@@ -286,7 +286,7 @@ pub static DESCRIBE_BMS_DETAIL: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OperateBmsPower`.
+/// `OperateBmsPower`.
 pub static OPERATE_BMS_POWER: Operation = Operation {
     name: "OperateBmsPower",
     method: Method::Post,
@@ -308,7 +308,7 @@ pub static OPERATE_BMS_POWER: Operation = Operation {
         },
     ],
 };
-///`ReinstallBms`.
+/// `ReinstallBms`.
 pub static REINSTALL_BMS: Operation = Operation {
     name: "ReinstallBms",
     method: Method::Post,
@@ -354,7 +354,7 @@ pub static REINSTALL_BMS: Operation = Operation {
         },
     ],
 };
-///`DescribeBmsVNC`.
+/// `DescribeBmsVNC`.
 pub static DESCRIBE_BMS_VNC: Operation = Operation {
     name: "DescribeBmsVNC",
     method: Method::Get,
@@ -368,7 +368,7 @@ pub static DESCRIBE_BMS_VNC: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ModifyBmsOrder`.
+/// `ModifyBmsOrder`.
 pub static MODIFY_BMS_ORDER: Operation = Operation {
     name: "ModifyBmsOrder",
     method: Method::Post,
@@ -408,7 +408,7 @@ pub static MODIFY_BMS_ORDER: Operation = Operation {
         },
     ],
 };
-///`DescribeBmsTask`.
+/// `DescribeBmsTask`.
 pub static DESCRIBE_BMS_TASK: Operation = Operation {
     name: "DescribeBmsTask",
     method: Method::Get,
@@ -422,7 +422,7 @@ pub static DESCRIBE_BMS_TASK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeleteBmsInstance`.
+/// `DeleteBmsInstance`.
 pub static DELETE_BMS_INSTANCE: Operation = Operation {
     name: "DeleteBmsInstance",
     method: Method::Post,
@@ -451,7 +451,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_BMS_TASK,
     &DELETE_BMS_INSTANCE,
 ];
-///Waiter `bms_task`: polls `DescribeBmsTask`.
+/// Waiter `bms_task`: polls `DescribeBmsTask`.
 pub static WAITER_BMS_TASK: Waiter = Waiter {
     poller: &DESCRIBE_BMS_TASK,
     id_param: "TaskId",
@@ -463,7 +463,7 @@ pub static WAITER_BMS_TASK: Waiter = Waiter {
 };
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[&WAITER_BMS_TASK];
-///Paging of `DescribeBms`.
+/// Paging of `DescribeBms`.
 pub static PAGINATION_DESCRIBE_BMS: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",

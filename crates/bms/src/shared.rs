@@ -3,169 +3,89 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A network card
 ///
 /// 网卡
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct NetworkCard {
     /// Network card id
     ///
-    /// 网卡Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// MAC addresses
     ///
-    /// Mac地址
-    ///
-    /// Wire name: `Mac`.
-    #[serde(
-        rename = "Mac",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// Mac地址 (`Mac`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub mac: Option<Vec<String>>,
     /// VLAN id
     ///
-    /// Vlan编号
-    ///
-    /// Wire name: `VlanId`.
-    #[serde(
-        rename = "VlanId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vlan编号 (`VlanId`)
+    #[serde(deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// Network card bonding mode
     ///
-    /// 网卡绑定信息
-    ///
-    /// Wire name: `WorkMode`.
-    #[serde(
-        rename = "WorkMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡绑定信息 (`WorkMode`)
+    #[serde(deserialize_with = "lenient")]
     pub work_mode: Option<String>,
     /// IP type: public or private
     ///
-    /// Ip类型：public/private
-    ///
-    /// Wire name: `IpType`.
-    #[serde(
-        rename = "IpType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip类型：public/private (`IpType`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
-    /// Ip版本
-    ///
-    /// Wire name: `IpVersion`.
-    #[serde(
-        rename = "IpVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip版本 (`IpVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
-    /// Ip地址
-    ///
-    /// Wire name: `IpAddress`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip地址 (`IpAddress`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
-    /// 掩码地址
-    ///
-    /// Wire name: `Netmask`.
-    #[serde(
-        rename = "Netmask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码地址 (`Netmask`)
+    #[serde(deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
-    /// 网关地址
-    ///
-    /// Wire name: `Gateway`.
-    #[serde(
-        rename = "Gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网关地址 (`Gateway`)
+    #[serde(deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// Whether connected: on or off
     ///
-    /// 是否连接  on\off
-    ///
-    /// Wire name: `ConnectState`.
-    #[serde(
-        rename = "ConnectState",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否连接  on\off (`ConnectState`)
+    #[serde(deserialize_with = "lenient")]
     pub connect_state: Option<String>,
 }
 /// Networks of a bare-metal server
 ///
 /// 网络
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ServerNetworks {
     /// Network cards
     ///
-    /// 网卡
-    ///
-    /// Wire name: `NetworkCards`.
-    #[serde(
-        rename = "NetworkCards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 网卡 (`NetworkCards`)
+    #[serde(rename = "NetworkCards")]
     pub network_cards: Option<Vec<NetworkCard>>,
 }
 /// Result of a bare-metal creation
 ///
 /// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct TaskIdList {
     /// Task ids, one per server
     ///
-    /// 任务Id列表
-    ///
-    /// *Note:* Not in the response table (which documents a single taskId); present in the example.
-    ///
-    /// Wire name: `TaskIds`.
-    #[serde(
-        rename = "TaskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 任务Id列表 (`TaskIds`)
+    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
 }

@@ -33,9 +33,13 @@ async fn describe_bms_goods_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DescribeBmsGoodsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBmsGoods"
+    );
 }
 #[tokio::test]
 async fn describe_bms_goods_price_end_to_end() {
@@ -71,9 +75,13 @@ async fn describe_bms_goods_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DescribeBmsGoodsPriceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBmsGoodsPrice"
+    );
 }
 #[tokio::test]
 async fn describe_bms_image_end_to_end() {
@@ -105,9 +113,13 @@ async fn describe_bms_image_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DescribeBmsImageOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBmsImage"
+    );
 }
 #[tokio::test]
 async fn create_bms_instance_end_to_end() {
@@ -129,11 +141,11 @@ async fn create_bms_instance_end_to_end() {
         .goods_id(7_i64)
         .image_id("sample value/+*~&=中".to_string())
         .enable_monitor(true)
-        .pipe_ids(vec!["sample value/+*~&=中".to_string()])
+        .pipe_ids(["sample value/+*~&=中".to_string()])
         .amount(7_i64)
         .raid("sample value/+*~&=中".to_string())
-        .custom_partition(vec!["sample value/+*~&=中".to_string()])
-        .custom_partition_size(vec![7_i64])
+        .custom_partition(["sample value/+*~&=中".to_string()])
+        .custom_partition_size([7_i64])
         .subject_id("sample value/+*~&=中".to_string())
         .is_bond(7_i64)
         .port_mode("sample value/+*~&=中".to_string())
@@ -157,9 +169,13 @@ async fn create_bms_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::CreateBmsInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateBmsInstance"
+    );
 }
 #[tokio::test]
 async fn describe_bms_end_to_end() {
@@ -193,9 +209,13 @@ async fn describe_bms_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DescribeBmsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBms"
+    );
 }
 #[tokio::test]
 async fn describe_bms_detail_end_to_end() {
@@ -226,9 +246,13 @@ async fn describe_bms_detail_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DescribeBmsDetailOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBmsDetail"
+    );
 }
 #[tokio::test]
 async fn operate_bms_power_end_to_end() {
@@ -239,7 +263,7 @@ async fn operate_bms_power_end_to_end() {
     let response = client
         .operate_bms_power()
         .operate(cds_bms::BmsPowerOperation::from("sample"))
-        .baremetal_ids(vec!["sample value/+*~&=中".to_string()])
+        .baremetal_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OperateBmsPower");
@@ -260,9 +284,13 @@ async fn operate_bms_power_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::OperateBmsPowerOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "OperateBmsPower"
+    );
 }
 #[tokio::test]
 async fn reinstall_bms_end_to_end() {
@@ -276,8 +304,8 @@ async fn reinstall_bms_end_to_end() {
         .image_id("sample value/+*~&=中".to_string())
         .password("sample value/+*~&=中".to_string())
         .raid("sample value/+*~&=中".to_string())
-        .custom_partition(vec!["sample value/+*~&=中".to_string()])
-        .custom_partition_size(vec![7_i64])
+        .custom_partition(["sample value/+*~&=中".to_string()])
+        .custom_partition_size([7_i64])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ReinstallBms");
@@ -298,9 +326,13 @@ async fn reinstall_bms_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::ReinstallBmsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ReinstallBms"
+    );
 }
 #[tokio::test]
 async fn describe_bms_vnc_end_to_end() {
@@ -331,9 +363,13 @@ async fn describe_bms_vnc_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DescribeBmsVNCOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBmsVNC"
+    );
 }
 #[tokio::test]
 async fn modify_bms_order_end_to_end() {
@@ -368,9 +404,13 @@ async fn modify_bms_order_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::ModifyBmsOrderOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifyBmsOrder"
+    );
 }
 #[tokio::test]
 async fn describe_bms_task_end_to_end() {
@@ -401,9 +441,13 @@ async fn describe_bms_task_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DescribeBmsTaskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBmsTask"
+    );
 }
 #[tokio::test]
 async fn delete_bms_instance_end_to_end() {
@@ -434,7 +478,11 @@ async fn delete_bms_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_bms::DeleteBmsInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteBmsInstance"
+    );
 }

@@ -3,165 +3,141 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Usage total
 ///
 /// data 中的重要参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetDailyMachineUsageTotalData {
     /// Usage time in seconds
     ///
-    /// 使用时长单位秒
-    #[serde(
-        rename = "usage_total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用时长单位秒 (`usage_total`)
+    #[serde(deserialize_with = "lenient")]
     pub usage_total: Option<i64>,
 }
 /// Usage details
 ///
 /// data 中的参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageData {
     /// Machine usage records
     ///
-    /// 机器使用记录
-    #[serde(
-        rename = "instance_list",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 机器使用记录 (`instance_list`)
     pub instance_list: Option<Vec<ListDailyMachineUsageInstance>>,
     /// Paging information
     ///
-    /// 分页信息
-    #[serde(rename = "pager", default, skip_serializing_if = "Option::is_none")]
+    /// 分页信息 (`pager`)
     pub pager: Option<Pager>,
 }
 /// Machine usage record
 ///
 /// 机器使用记录
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageInstance {
     /// Sequence number
     ///
-    /// 序号
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 序号 (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Cluster name
     ///
-    /// 集群名
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名 (`cluster_name`)
+    #[serde(deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Instance id
     ///
-    /// yyyy-dd-mm
-    ///
-    /// *Note:* The table's description (yyyy-dd-mm) and example value are copied from the date parameter.
-    #[serde(
-        rename = "instance_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// yyyy-dd-mm (`instance_id`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Power-on time
     ///
-    /// 开机时间
-    #[serde(
-        rename = "startup_at",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开机时间 (`startup_at`)
+    #[serde(deserialize_with = "lenient")]
     pub startup_at: Option<String>,
     /// Power-off time
     ///
-    /// 开机时间
-    ///
-    /// *Note:* Described as 开机时间 (power-on time); it is the shutdown time.
-    #[serde(
-        rename = "shutdown_at",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开机时间 (`shutdown_at`)
+    #[serde(deserialize_with = "lenient")]
     pub shutdown_at: Option<String>,
     /// Service time of the machine in seconds
     ///
-    /// 机器服务时长，单位：秒
-    #[serde(
-        rename = "startup_time",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机器服务时长，单位：秒 (`startup_time`)
+    #[serde(deserialize_with = "lenient")]
     pub startup_time: Option<i64>,
     /// Machine type
     ///
-    /// 机器类型
-    #[serde(
-        rename = "instance_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机器类型 (`instance_type`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_type: Option<String>,
 }
 /// Input of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetDailyMachineUsageTotalInput {
     /// Cluster name
     ///
-    /// 集群名
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名 (`cluster_name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
-    /// yyyy-dd-mm
-    ///
-    /// *Note:* Documented format yyyy-dd-mm; the example 2021-10-11 does not tell which of month and day comes first.
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "date",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// yyyy-dd-mm (`date`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
+impl GetDailyMachineUsageTotalInput {
+    /// A builder of this type.
+    pub fn builder() -> GetDailyMachineUsageTotalInputBuilder {
+        GetDailyMachineUsageTotalInputBuilder::default()
+    }
+}
+/// Builder of [`GetDailyMachineUsageTotalInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetDailyMachineUsageTotalInputBuilder {
+    inner: GetDailyMachineUsageTotalInput,
+}
+impl GetDailyMachineUsageTotalInputBuilder {
+    /// Sets [`GetDailyMachineUsageTotalInput::cluster_name`].
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets [`GetDailyMachineUsageTotalInput::date`].
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.inner.date = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetDailyMachineUsageTotalInput, cds_core::BuildError> {
+        cds_core::validate::build("GetDailyMachineUsageTotalInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetDailyMachineUsageTotalInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.date.is_none() {
+            missing.push(cds_core::validate::join(path, "date"));
+        }
+    }
+}
 /// Output of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetDailyMachineUsageTotalOutput {
     /// Usage total
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<GetDailyMachineUsageTotalData>,
 }
-///Request builder of `GetDailyMachineUsageTotal`: set parameters, then `.send().await`.
+/// Request builder of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDailyMachineUsageTotalRequest {
@@ -181,23 +157,21 @@ impl GetDailyMachineUsageTotalRequest {
     }
     /// Cluster name
     ///
-    /// 集群名
-    ///
-    /// Sets `cluster_name` (query).
+    /// 集群名 (`cluster_name`, query)
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_name = Some(value.into());
         self
     }
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
-    /// yyyy-dd-mm
-    ///
-    /// *Note:* Documented format yyyy-dd-mm; the example 2021-10-11 does not tell which of month and day comes first.
-    ///
-    /// Sets `date` (query, required).
+    /// yyyy-dd-mm (`date`, query, required)
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.input.date = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_DAILY_MACHINE_USAGE_TOTAL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetDailyMachineUsageTotalOutput, cds_core::Error> {
@@ -207,6 +181,7 @@ impl GetDailyMachineUsageTotalRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetDailyMachineUsageTotalOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_DAILY_MACHINE_USAGE_TOTAL, &self.input)
             .await
@@ -217,18 +192,11 @@ impl crate::Client {
     ///
     /// 指定集群，返回特定集群的使用时长，否则返回当前账号下关联全部集群的总时长。
     ///
-    /// *Note:* The success example is not valid JSON (a // comment, 表示1800s, and a trailing comma); both were removed.
+    /// `GET /api/v1/instance/usage_total` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request example carries a stray page_size parameter that the parameter table does not list.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/instance/usage_total — 004_8a16a4b18060865d.txt, heading "1. 单日使用机器总时长", line 4721.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "GetDailyMachineUsageTotal", "`.")]
+    /// Wire name: `GetDailyMachineUsageTotal`.
     pub fn get_daily_machine_usage_total(&self) -> GetDailyMachineUsageTotalRequest {
         GetDailyMachineUsageTotalRequest {
             client: self.runtime().clone(),
@@ -237,65 +205,86 @@ impl crate::Client {
     }
 }
 /// Input of [`ListDailyMachineUsage`](crate::Client::list_daily_machine_usage).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageInput {
     /// Cluster name
     ///
-    /// 集群名
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名 (`cluster_name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
-    /// yyyy-dd-mm
-    ///
-    /// *Note:* Documented format yyyy-dd-mm; the example 2021-10-11 does not tell which of month and day comes first.
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "date",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// yyyy-dd-mm (`date`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认第一页 (`page_number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认 10 最大 50 (`page_size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl ListDailyMachineUsageInput {
+    /// A builder of this type.
+    pub fn builder() -> ListDailyMachineUsageInputBuilder {
+        ListDailyMachineUsageInputBuilder::default()
+    }
+}
+/// Builder of [`ListDailyMachineUsageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListDailyMachineUsageInputBuilder {
+    inner: ListDailyMachineUsageInput,
+}
+impl ListDailyMachineUsageInputBuilder {
+    /// Sets [`ListDailyMachineUsageInput::cluster_name`].
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListDailyMachineUsageInput::date`].
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.inner.date = Some(value.into());
+        self
+    }
+    /// Sets [`ListDailyMachineUsageInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListDailyMachineUsageInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListDailyMachineUsageInput, cds_core::BuildError> {
+        cds_core::validate::build("ListDailyMachineUsageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListDailyMachineUsageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.date.is_none() {
+            missing.push(cds_core::validate::join(path, "date"));
+        }
+    }
+}
 /// Output of [`ListDailyMachineUsage`](crate::Client::list_daily_machine_usage): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageOutput {
     /// Usage details
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<ListDailyMachineUsageData>,
 }
-///Request builder of `ListDailyMachineUsage`: set parameters, then `.send().await`.
+/// Request builder of [`ListDailyMachineUsage`](crate::Client::list_daily_machine_usage): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDailyMachineUsageRequest {
@@ -315,41 +304,35 @@ impl ListDailyMachineUsageRequest {
     }
     /// Cluster name
     ///
-    /// 集群名
-    ///
-    /// Sets `cluster_name` (query).
+    /// 集群名 (`cluster_name`, query)
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_name = Some(value.into());
         self
     }
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
-    /// yyyy-dd-mm
-    ///
-    /// *Note:* Documented format yyyy-dd-mm; the example 2021-10-11 does not tell which of month and day comes first.
-    ///
-    /// Sets `date` (query, required).
+    /// yyyy-dd-mm (`date`, query, required)
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.input.date = Some(value.into());
         self
     }
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// Sets `page_number` (query).
+    /// 默认第一页 (`page_number`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    ///
-    /// Sets `page_size` (query).
+    /// 默认 10 最大 50 (`page_size`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_DAILY_MACHINE_USAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListDailyMachineUsageOutput, cds_core::Error> {
@@ -359,11 +342,12 @@ impl ListDailyMachineUsageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListDailyMachineUsageOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_DAILY_MACHINE_USAGE, &self.input)
             .await
     }
-    ///Streams every item at `/data/instance_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    /// Streams every item at `/data/instance_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -383,18 +367,11 @@ impl crate::Client {
     ///
     /// 单日使用机器时长明细
     ///
-    /// *Note:* The operation has no description; the heading is used.
+    /// `GET /api/v1/instance/usage_statistics` — read-only: retried on transient failures.
     ///
-    /// *Note:* The data table's HTML is malformed (rows without opening &lt;tr&gt;); its instance_id row carries a copied description (yyyy-dd-mm) and shutdown_at is described as 开机时间 (power-on time).
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/instance/usage_statistics — 004_8a16a4b18060865d.txt, heading "2. 单日使用机器时长明细", line 4871.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListDailyMachineUsage", "`.")]
+    /// Wire name: `ListDailyMachineUsage`.
     pub fn list_daily_machine_usage(&self) -> ListDailyMachineUsageRequest {
         ListDailyMachineUsageRequest {
             client: self.runtime().clone(),

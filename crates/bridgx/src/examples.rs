@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `GetDailyMachineUsageTotal`.
+/// Documented example response 1 of `GetDailyMachineUsageTotal`.
 pub const GET_DAILY_MACHINE_USAGE_TOTAL_1: &str = r#"{
     "code": 200,
     "msg": "success",
@@ -11,13 +11,13 @@ pub const GET_DAILY_MACHINE_USAGE_TOTAL_1: &str = r#"{
         "usage_total": 1800
     }
 }"#;
-///Documented example response 2 of `GetDailyMachineUsageTotal`.
+/// Documented example response 2 of `GetDailyMachineUsageTotal`.
 pub const GET_DAILY_MACHINE_USAGE_TOTAL_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListDailyMachineUsage`.
+/// Documented example response 1 of `ListDailyMachineUsage`.
 pub const LIST_DAILY_MACHINE_USAGE_1: &str = r#"{
     "code":200,
     "data":{
@@ -58,13 +58,13 @@ pub const LIST_DAILY_MACHINE_USAGE_1: &str = r#"{
     },
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListDailyMachineUsage`.
+/// Documented example response 2 of `ListDailyMachineUsage`.
 pub const LIST_DAILY_MACHINE_USAGE_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListMachines`.
+/// Documented example response 1 of `ListMachines`.
 pub const LIST_MACHINES_1: &str = r#"{
     "code":200,
     "data":{
@@ -100,13 +100,13 @@ pub const LIST_MACHINES_1: &str = r#"{
     },
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListMachines`.
+/// Documented example response 2 of `ListMachines`.
 pub const LIST_MACHINES_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `GetMachine`.
+/// Documented example response 1 of `GetMachine`.
 pub const GET_MACHINE_1: &str = r#"{
     "code":200,
     "data":{
@@ -137,13 +137,13 @@ pub const GET_MACHINE_1: &str = r#"{
     },
     "msg":"success"
 }"#;
-///Documented example response 2 of `GetMachine`.
+/// Documented example response 2 of `GetMachine`.
 pub const GET_MACHINE_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `GetMachineCount`.
+/// Documented example response 1 of `GetMachineCount`.
 pub const GET_MACHINE_COUNT_1: &str = r#"{
     "code":200,
     "data":{
@@ -151,37 +151,37 @@ pub const GET_MACHINE_COUNT_1: &str = r#"{
     },
     "msg":"success"
 }"#;
-///Documented example response 2 of `GetMachineCount`.
+/// Documented example response 2 of `GetMachineCount`.
 pub const GET_MACHINE_COUNT_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `CreateExpandTask`.
+/// Documented example response 1 of `CreateExpandTask`.
 pub const CREATE_EXPAND_TASK_1: &str = r#"{
   "code": 200,
   "data": "69762**4493870",
   "msg": "success"
 }"#;
-///Documented example response 2 of `CreateExpandTask`.
+/// Documented example response 2 of `CreateExpandTask`.
 pub const CREATE_EXPAND_TASK_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `CreateShrinkTask`.
+/// Documented example response 1 of `CreateShrinkTask`.
 pub const CREATE_SHRINK_TASK_1: &str = r#"{
   "code": 200,
   "data": "69762**4493871",
   "msg": "success"
 }"#;
-///Documented example response 2 of `CreateShrinkTask`.
+/// Documented example response 2 of `CreateShrinkTask`.
 pub const CREATE_SHRINK_TASK_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data": null
 }"#;
-///Documented example response 1 of `ListTasks`.
+/// Documented example response 1 of `ListTasks`.
 pub const LIST_TASKS_1: &str = r#"{
   "code": 200,
   "data": {
@@ -225,25 +225,25 @@ pub const LIST_TASKS_1: &str = r#"{
   },
   "msg": "success"
 }"#;
-///Documented example response 2 of `ListTasks`.
+/// Documented example response 2 of `ListTasks`.
 pub const LIST_TASKS_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `CreateCluster`.
+/// Documented example response 1 of `CreateCluster`.
 pub const CREATE_CLUSTER_1: &str = r#"{
     "code":200,
     "msg":"success",
     "data":"测试集群"
 }"#;
-///Documented example response 2 of `CreateCluster`.
+/// Documented example response 2 of `CreateCluster`.
 pub const CREATE_CLUSTER_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListClusters`.
+/// Documented example response 1 of `ListClusters`.
 pub const LIST_CLUSTERS_1: &str = r#"{
   "code": 200,
   "data": {
@@ -273,25 +273,25 @@ pub const LIST_CLUSTERS_1: &str = r#"{
   },
   "msg": "success"
 }"#;
-///Documented example response 2 of `ListClusters`.
+/// Documented example response 2 of `ListClusters`.
 pub const LIST_CLUSTERS_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `CreateVpc`.
+/// Documented example response 1 of `CreateVpc`.
 pub const CREATE_VPC_1: &str = r#"{
     "code":200,
     "msg":"success",
     "data":"vsw-m5evh*****s6ivwc"
 }"#;
-///Documented example response 2 of `CreateVpc`.
+/// Documented example response 2 of `CreateVpc`.
 pub const CREATE_VPC_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListVpcs`.
+/// Documented example response 1 of `ListVpcs`.
 pub const LIST_VPCS_1: &str = r#"{
     "code":200,
     "data":{
@@ -323,25 +323,25 @@ pub const LIST_VPCS_1: &str = r#"{
     },
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListVpcs`.
+/// Documented example response 2 of `ListVpcs`.
 pub const LIST_VPCS_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `CreateSubnet`.
+/// Documented example response 1 of `CreateSubnet`.
 pub const CREATE_SUBNET_1: &str = r#"{
     "code":200,
     "msg":"success",
     "data":"vsw-m5evh***4y3xs6ivwc"
 }"#;
-///Documented example response 2 of `CreateSubnet`.
+/// Documented example response 2 of `CreateSubnet`.
 pub const CREATE_SUBNET_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListSubnets`.
+/// Documented example response 1 of `ListSubnets`.
 pub const LIST_SUBNETS_1: &str = r#"{
     "code":200,
     "data":{
@@ -366,25 +366,25 @@ pub const LIST_SUBNETS_1: &str = r#"{
     },
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListSubnets`.
+/// Documented example response 2 of `ListSubnets`.
 pub const LIST_SUBNETS_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `CreateSecurityGroup`.
+/// Documented example response 1 of `CreateSecurityGroup`.
 pub const CREATE_SECURITY_GROUP_1: &str = r#"{
     "code":200,
     "msg":"success",
     "data":"vsw-m5evh***4y3xs6ivwc"
 }"#;
-///Documented example response 2 of `CreateSecurityGroup`.
+/// Documented example response 2 of `CreateSecurityGroup`.
 pub const CREATE_SECURITY_GROUP_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListSecurityGroups`.
+/// Documented example response 1 of `ListSecurityGroups`.
 pub const LIST_SECURITY_GROUPS_1: &str = r#"{
     "code":200,
     "data":{
@@ -405,25 +405,25 @@ pub const LIST_SECURITY_GROUPS_1: &str = r#"{
     },
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListSecurityGroups`.
+/// Documented example response 2 of `ListSecurityGroups`.
 pub const LIST_SECURITY_GROUPS_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `CreateNetworkConfig`.
+/// Documented example response 1 of `CreateNetworkConfig`.
 pub const CREATE_NETWORK_CONFIG_1: &str = r#"{
     "code":200,
     "msg":"success",
     "data":"vsw-m5evh*****s6ivwc"
 }"#;
-///Documented example response 2 of `CreateNetworkConfig`.
+/// Documented example response 2 of `CreateNetworkConfig`.
 pub const CREATE_NETWORK_CONFIG_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListRegions`.
+/// Documented example response 1 of `ListRegions`.
 pub const LIST_REGIONS_1: &str = r#"{
     "code":200,
     "data":[
@@ -438,13 +438,13 @@ pub const LIST_REGIONS_1: &str = r#"{
     ],
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListRegions`.
+/// Documented example response 2 of `ListRegions`.
 pub const LIST_REGIONS_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data": null
 }"#;
-///Documented example response 1 of `ListZones`.
+/// Documented example response 1 of `ListZones`.
 pub const LIST_ZONES_1: &str = r#"{
     "code":200,
     "data":[
@@ -459,13 +459,13 @@ pub const LIST_ZONES_1: &str = r#"{
     ],
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListZones`.
+/// Documented example response 2 of `ListZones`.
 pub const LIST_ZONES_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListInstanceTypes`.
+/// Documented example response 1 of `ListInstanceTypes`.
 pub const LIST_INSTANCE_TYPES_1: &str = r#"{
     "code":200,
     "data":[
@@ -484,13 +484,13 @@ pub const LIST_INSTANCE_TYPES_1: &str = r#"{
     ],
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListInstanceTypes`.
+/// Documented example response 2 of `ListInstanceTypes`.
 pub const LIST_INSTANCE_TYPES_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `ListImages`.
+/// Documented example response 1 of `ListImages`.
 pub const LIST_IMAGES_1: &str = r#"{
     "code":200,
     "data":[
@@ -507,25 +507,25 @@ pub const LIST_IMAGES_1: &str = r#"{
     ],
     "msg":"success"
 }"#;
-///Documented example response 2 of `ListImages`.
+/// Documented example response 2 of `ListImages`.
 pub const LIST_IMAGES_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `SyncNetworkConfig`.
+/// Documented example response 1 of `SyncNetworkConfig`.
 pub const SYNC_NETWORK_CONFIG_1: &str = r#"{
   "code":200,
   "msg":"success",
   "data":null
 }"#;
-///Documented example response 2 of `SyncNetworkConfig`.
+/// Documented example response 2 of `SyncNetworkConfig`.
 pub const SYNC_NETWORK_CONFIG_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `GetNetworkConfigTemplate`.
+/// Documented example response 1 of `GetNetworkConfigTemplate`.
 pub const GET_NETWORK_CONFIG_TEMPLATE_1: &str = r#"{
   "code": 200,
   "data": {
@@ -560,13 +560,13 @@ pub const GET_NETWORK_CONFIG_TEMPLATE_1: &str = r#"{
   },
   "msg": "success"
 }"#;
-///Documented example response 2 of `GetNetworkConfigTemplate`.
+/// Documented example response 2 of `GetNetworkConfigTemplate`.
 pub const GET_NETWORK_CONFIG_TEMPLATE_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `GetVpc`.
+/// Documented example response 1 of `GetVpc`.
 pub const GET_VPC_1: &str = r#"{
   "code": 200,
   "data": {
@@ -579,13 +579,13 @@ pub const GET_VPC_1: &str = r#"{
   },
   "msg": "success"
 }"#;
-///Documented example response 2 of `GetVpc`.
+/// Documented example response 2 of `GetVpc`.
 pub const GET_VPC_2: &str = r#"{
     "code":400,
     "msg":"param_invalid",
     "data":null
 }"#;
-///Documented example response 1 of `GetSubnet`.
+/// Documented example response 1 of `GetSubnet`.
 pub const GET_SUBNET_1: &str = r#"{
   "code": 200,
   "data": {
@@ -602,13 +602,13 @@ pub const GET_SUBNET_1: &str = r#"{
   },
   "msg": "success"
 }"#;
-///Documented example response 2 of `GetSubnet`.
+/// Documented example response 2 of `GetSubnet`.
 pub const GET_SUBNET_2: &str = r#"{
   "code":400,
   "msg":"param_invalid",
   "data":null
 }"#;
-///Documented example response 1 of `GetSecurityGroup`.
+/// Documented example response 1 of `GetSecurityGroup`.
 pub const GET_SECURITY_GROUP_1: &str = r#"{
   "code": 200,
   "data": {
@@ -633,7 +633,7 @@ pub const GET_SECURITY_GROUP_1: &str = r#"{
   },
   "msg": "success"
 }"#;
-///Documented example response 2 of `GetSecurityGroup`.
+/// Documented example response 2 of `GetSecurityGroup`.
 pub const GET_SECURITY_GROUP_2: &str = r#"{
   "code":400,
   "msg":"param_invalid",

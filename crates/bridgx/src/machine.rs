@@ -3,458 +3,328 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Machine count
 ///
 /// data 中的重要参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMachineCountData {
     /// Number of instances
     ///
-    /// 实例数量
-    #[serde(
-        rename = "instance_num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例数量 (`instance_num`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_num: Option<i64>,
 }
 /// Machine details
 ///
 /// data中的重要内容
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMachineData {
     /// Machine id
     ///
-    /// 机器的id
-    #[serde(
-        rename = "instance_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机器的id (`instance_id`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud provider
     ///
-    /// 云厂商
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`)
+    #[serde(deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Region (documented as availability zone)
     ///
-    /// 可用区
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`region_id`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    #[serde(
-        rename = "create_at",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`create_at`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Image id
     ///
-    /// 镜像id
-    #[serde(
-        rename = "image_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像id (`image_id`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Instance specification
     ///
-    /// 实例规格
-    #[serde(
-        rename = "instance_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例规格 (`instance_type`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Storage configuration
     ///
-    /// 存储配置
-    #[serde(
-        rename = "storage_config",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 存储配置 (`storage_config`)
     pub storage_config: Option<GetMachineStorageConfig>,
     /// Network configuration
     ///
-    /// 网络配置
-    #[serde(
-        rename = "network_config",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 网络配置 (`network_config`)
     pub network_config: Option<GetMachineNetworkConfig>,
     /// Public IP
     ///
-    /// 公网ip
-    #[serde(
-        rename = "ip_outer",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网ip (`ip_outer`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_outer: Option<String>,
     /// Private IP
     ///
-    /// 内网ip
-    #[serde(
-        rename = "ip_inner",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网ip (`ip_inner`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_inner: Option<String>,
 }
 /// Data disk
 ///
 /// 数据盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMachineDataDisk {
     /// Data disk type
     ///
-    /// 数据盘类型
-    #[serde(
-        rename = "data_disk_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘类型 (`data_disk_type`)
+    #[serde(deserialize_with = "lenient")]
     pub data_disk_type: Option<String>,
     /// Data disk size
     ///
-    /// 数据盘大小
-    ///
-    /// *Note:* Documented as String (40G); the example answers an integer.
-    #[serde(
-        rename = "data_disk_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘大小 (`data_disk_size`)
+    #[serde(deserialize_with = "lenient")]
     pub data_disk_size: Option<i64>,
 }
 /// Network configuration
 ///
 /// 网络配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMachineNetworkConfig {
     /// VPC name
     ///
-    /// VPC的名称
-    #[serde(
-        rename = "vpc_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的名称 (`vpc_name`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
-    /// 子网名字
-    #[serde(
-        rename = "subnet_id_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网名字 (`subnet_id_name`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_id_name: Option<String>,
     /// Security group name
     ///
-    /// 安全组名字
-    #[serde(
-        rename = "security_group_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名字 (`security_group_name`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
 }
 /// Storage configuration
 ///
 /// 存储配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMachineStorageConfig {
     /// System disk type
     ///
-    /// 系统盘类型
-    #[serde(
-        rename = "system_disk_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘类型 (`system_disk_type`)
+    #[serde(deserialize_with = "lenient")]
     pub system_disk_type: Option<String>,
     /// System disk size
     ///
-    /// 系统盘大小
-    ///
-    /// *Note:* Documented as String (40G); the example answers an integer.
-    #[serde(
-        rename = "system_disk_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘大小 (`system_disk_size`)
+    #[serde(deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Data disks
     ///
-    /// 数据盘
-    #[serde(
-        rename = "data_disks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 数据盘 (`data_disks`)
     pub data_disks: Option<Vec<GetMachineDataDisk>>,
     /// Number of data disks
     ///
-    /// 数据盘个数
-    #[serde(
-        rename = "data_disk_num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘个数 (`data_disk_num`)
+    #[serde(deserialize_with = "lenient")]
     pub data_disk_num: Option<i64>,
 }
 /// Machine list
 ///
 /// data中的重要内容
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListMachinesData {
     /// Machines
     ///
-    /// 机器列表
-    #[serde(
-        rename = "instance_list",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 机器列表 (`instance_list`)
     pub instance_list: Option<Vec<ListMachinesInstance>>,
     /// Paging information
     ///
-    /// 分页参数
-    #[serde(rename = "pager", default, skip_serializing_if = "Option::is_none")]
+    /// 分页参数 (`pager`)
     pub pager: Option<Pager>,
 }
 /// Machine
 ///
 /// 机器
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListMachinesInstance {
     /// Instance id
     ///
-    /// 实例id
-    #[serde(
-        rename = "instance_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例id (`instance_id`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Private IP
     ///
-    /// 内网IP
-    #[serde(
-        rename = "ip_inner",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网IP (`ip_inner`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_inner: Option<String>,
     /// Public IP
     ///
-    /// 外网IP
-    #[serde(
-        rename = "ip_outer",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 外网IP (`ip_outer`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_outer: Option<String>,
     /// Cloud provider
     ///
-    /// 云厂商
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`)
+    #[serde(deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Cluster the machine belongs to
     ///
-    /// 所属集群
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 所属集群 (`cluster_name`)
+    #[serde(deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Instance type
     ///
-    /// 机型
-    #[serde(
-        rename = "instance_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机型 (`instance_type`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    #[serde(
-        rename = "create_at",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`create_at`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Machine status
     ///
-    /// 机器状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机器状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Running time in seconds
     ///
-    /// 机器服务时长，单位：秒
-    ///
-    /// *Note:* In the example, not in the data table (documented under ListDailyMachineUsage).
-    #[serde(
-        rename = "startup_time",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机器服务时长，单位：秒 (`startup_time`)
+    #[serde(deserialize_with = "lenient")]
     pub startup_time: Option<i64>,
 }
 /// Input of [`ListMachines`](crate::Client::list_machines).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListMachinesInput {
     /// Cloud account
     ///
-    /// 云账户
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云账户 (`account`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Instance id (exact match)
     ///
-    /// 实例ID，精确匹配
-    #[serde(
-        rename = "instance_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID，精确匹配 (`instance_id`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Private or public IP (exact match)
     ///
-    /// 内网或外网IP，精确匹配
-    #[serde(
-        rename = "ip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网或外网IP，精确匹配 (`ip`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Cloud provider (exact match)
     ///
-    /// 特定云厂商，精确匹配
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 特定云厂商，精确匹配 (`provider`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Cluster name
     ///
-    /// 集群名称
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名称 (`cluster_name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Status (e.g. running,deleted)
     ///
-    /// 状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 (`status`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认第一页 (`page_number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认 10 最大 50 (`page_size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl ListMachinesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListMachinesInputBuilder {
+        ListMachinesInputBuilder::default()
+    }
+}
+/// Builder of [`ListMachinesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListMachinesInputBuilder {
+    inner: ListMachinesInput,
+}
+impl ListMachinesInputBuilder {
+    /// Sets [`ListMachinesInput::account`].
+    pub fn account(mut self, value: impl Into<String>) -> Self {
+        self.inner.account = Some(value.into());
+        self
+    }
+    /// Sets [`ListMachinesInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListMachinesInput::ip`].
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip = Some(value.into());
+        self
+    }
+    /// Sets [`ListMachinesInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`ListMachinesInput::cluster_name`].
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListMachinesInput::status`].
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets [`ListMachinesInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListMachinesInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListMachinesInput {
+        self.inner
+    }
+}
 /// Output of [`ListMachines`](crate::Client::list_machines): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListMachinesOutput {
     /// Machine list
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<ListMachinesData>,
 }
-///Request builder of `ListMachines`: set parameters, then `.send().await`.
+/// Request builder of [`ListMachines`](crate::Client::list_machines): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListMachinesRequest {
@@ -474,75 +344,63 @@ impl ListMachinesRequest {
     }
     /// Cloud account
     ///
-    /// 云账户
-    ///
-    /// Sets `account` (query).
+    /// 云账户 (`account`, query)
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.input.account = Some(value.into());
         self
     }
     /// Instance id (exact match)
     ///
-    /// 实例ID，精确匹配
-    ///
-    /// Sets `instance_id` (query).
+    /// 实例ID，精确匹配 (`instance_id`, query)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Private or public IP (exact match)
     ///
-    /// 内网或外网IP，精确匹配
-    ///
-    /// Sets `ip` (query).
+    /// 内网或外网IP，精确匹配 (`ip`, query)
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.input.ip = Some(value.into());
         self
     }
     /// Cloud provider (exact match)
     ///
-    /// 特定云厂商，精确匹配
-    ///
-    /// Sets `provider` (query).
+    /// 特定云厂商，精确匹配 (`provider`, query)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Cluster name
     ///
-    /// 集群名称
-    ///
-    /// Sets `cluster_name` (query).
+    /// 集群名称 (`cluster_name`, query)
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_name = Some(value.into());
         self
     }
     /// Status (e.g. running,deleted)
     ///
-    /// 状态
-    ///
-    /// Sets `status` (query).
+    /// 状态 (`status`, query)
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.input.status = Some(value.into());
         self
     }
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// Sets `page_number` (query).
+    /// 默认第一页 (`page_number`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    ///
-    /// Sets `page_size` (query).
+    /// 默认 10 最大 50 (`page_size`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListMachinesOutput, cds_core::Error> {
@@ -552,9 +410,10 @@ impl ListMachinesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListMachinesOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_MACHINES, &self.input).await
     }
-    ///Streams every item at `/data/instance_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    /// Streams every item at `/data/instance_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListMachinesInstance, cds_core::Error>> + Send
@@ -573,16 +432,11 @@ impl crate::Client {
     ///
     /// 获取本账户下所有的机器信息
     ///
-    /// *Note:* startup_time is in the example but not in the data table.
+    /// `GET /api/v1/instance/describe_all` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/v1/instance/describe_all — 004_8a16a4b18060865d.txt, heading "1. 机器列表", line 3935.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListMachines", "`.")]
+    /// Wire name: `ListMachines`.
     pub fn list_machines(&self) -> ListMachinesRequest {
         ListMachinesRequest {
             client: self.runtime().clone(),
@@ -591,33 +445,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetMachine`](crate::Client::get_machine).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMachineInput {
     /// Machine id
     ///
-    /// 机器的id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "instance_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机器的id (`instance_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl GetMachineInput {
+    /// A builder of this type.
+    pub fn builder() -> GetMachineInputBuilder {
+        GetMachineInputBuilder::default()
+    }
+}
+/// Builder of [`GetMachineInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetMachineInputBuilder {
+    inner: GetMachineInput,
+}
+impl GetMachineInputBuilder {
+    /// Sets [`GetMachineInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetMachineInput, cds_core::BuildError> {
+        cds_core::validate::build("GetMachineInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetMachineInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "instance_id"));
+        }
+    }
+}
 /// Output of [`GetMachine`](crate::Client::get_machine): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMachineOutput {
     /// Machine details
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<GetMachineData>,
 }
-///Request builder of `GetMachine`: set parameters, then `.send().await`.
+/// Request builder of [`GetMachine`](crate::Client::get_machine): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetMachineRequest {
@@ -637,12 +514,14 @@ impl GetMachineRequest {
     }
     /// Machine id
     ///
-    /// 机器的id
-    ///
-    /// Sets `instance_id` (query, required).
+    /// 机器的id (`instance_id`, query, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_MACHINE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetMachineOutput, cds_core::Error> {
@@ -652,6 +531,7 @@ impl GetMachineRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetMachineOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_MACHINE, &self.input).await
     }
 }
@@ -660,18 +540,11 @@ impl crate::Client {
     ///
     /// 获取某机器的详细信息
     ///
-    /// *Note:* system_disk_size and data_disk_size are documented as String (e.g. 40G); the example answers integers, so they are typed integer.
+    /// `GET /api/v1/instance/id/describe` — read-only: retried on transient failures.
     ///
-    /// *Note:* The return-code table has no 返回码解释 heading.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/instance/id/describe — 004_8a16a4b18060865d.txt, heading "2. 机器详情", line 4250.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "GetMachine", "`.")]
+    /// Wire name: `GetMachine`.
     pub fn get_machine(&self) -> GetMachineRequest {
         GetMachineRequest {
             client: self.runtime().clone(),
@@ -680,41 +553,59 @@ impl crate::Client {
     }
 }
 /// Input of [`GetMachineCount`](crate::Client::get_machine_count).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMachineCountInput {
     /// Cloud account
     ///
-    /// 云账户
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云账户 (`account`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Cluster name
     ///
-    /// 集群名称
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名称 (`cluster_name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
+impl GetMachineCountInput {
+    /// A builder of this type.
+    pub fn builder() -> GetMachineCountInputBuilder {
+        GetMachineCountInputBuilder::default()
+    }
+}
+/// Builder of [`GetMachineCountInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetMachineCountInputBuilder {
+    inner: GetMachineCountInput,
+}
+impl GetMachineCountInputBuilder {
+    /// Sets [`GetMachineCountInput::account`].
+    pub fn account(mut self, value: impl Into<String>) -> Self {
+        self.inner.account = Some(value.into());
+        self
+    }
+    /// Sets [`GetMachineCountInput::cluster_name`].
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.cluster_name = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> GetMachineCountInput {
+        self.inner
+    }
+}
 /// Output of [`GetMachineCount`](crate::Client::get_machine_count): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMachineCountOutput {
     /// Machine count
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<GetMachineCountData>,
 }
-///Request builder of `GetMachineCount`: set parameters, then `.send().await`.
+/// Request builder of [`GetMachineCount`](crate::Client::get_machine_count): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetMachineCountRequest {
@@ -734,21 +625,21 @@ impl GetMachineCountRequest {
     }
     /// Cloud account
     ///
-    /// 云账户
-    ///
-    /// Sets `account` (query).
+    /// 云账户 (`account`, query)
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.input.account = Some(value.into());
         self
     }
     /// Cluster name
     ///
-    /// 集群名称
-    ///
-    /// Sets `cluster_name` (query).
+    /// 集群名称 (`cluster_name`, query)
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetMachineCountOutput, cds_core::Error> {
@@ -758,6 +649,7 @@ impl GetMachineCountRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetMachineCountOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_MACHINE_COUNT, &self.input)
             .await
@@ -768,14 +660,11 @@ impl crate::Client {
     ///
     /// 获取本账户下运行的机器数量
     ///
-    /// `GET` /api/v1/instance/num — 004_8a16a4b18060865d.txt, heading "3. 获取机器数量", line 4572.
+    /// `GET /api/v1/instance/num` — read-only: retried on transient failures.
     ///
-    /// Read-only: retried on transient failures.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "GetMachineCount", "`.")]
+    /// Wire name: `GetMachineCount`.
     pub fn get_machine_count(&self) -> GetMachineCountRequest {
         GetMachineCountRequest {
             client: self.runtime().clone(),

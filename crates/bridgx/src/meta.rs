@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -24,7 +24,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`GetDailyMachineUsageTotal`.
+/// `GetDailyMachineUsageTotal`.
 pub static GET_DAILY_MACHINE_USAGE_TOTAL: Operation = Operation {
     name: "GetDailyMachineUsageTotal",
     method: Method::Get,
@@ -46,7 +46,7 @@ pub static GET_DAILY_MACHINE_USAGE_TOTAL: Operation = Operation {
         },
     ],
 };
-///`ListDailyMachineUsage`.
+/// `ListDailyMachineUsage`.
 pub static LIST_DAILY_MACHINE_USAGE: Operation = Operation {
     name: "ListDailyMachineUsage",
     method: Method::Get,
@@ -80,7 +80,7 @@ pub static LIST_DAILY_MACHINE_USAGE: Operation = Operation {
         },
     ],
 };
-///`ListMachines`.
+/// `ListMachines`.
 pub static LIST_MACHINES: Operation = Operation {
     name: "ListMachines",
     method: Method::Get,
@@ -138,7 +138,7 @@ pub static LIST_MACHINES: Operation = Operation {
         },
     ],
 };
-///`GetMachine`.
+/// `GetMachine`.
 pub static GET_MACHINE: Operation = Operation {
     name: "GetMachine",
     method: Method::Get,
@@ -152,7 +152,7 @@ pub static GET_MACHINE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`GetMachineCount`.
+/// `GetMachineCount`.
 pub static GET_MACHINE_COUNT: Operation = Operation {
     name: "GetMachineCount",
     method: Method::Get,
@@ -174,7 +174,7 @@ pub static GET_MACHINE_COUNT: Operation = Operation {
         },
     ],
 };
-///`CreateExpandTask`.
+/// `CreateExpandTask`.
 pub static CREATE_EXPAND_TASK: Operation = Operation {
     name: "CreateExpandTask",
     method: Method::Post,
@@ -202,7 +202,7 @@ pub static CREATE_EXPAND_TASK: Operation = Operation {
         },
     ],
 };
-///`CreateShrinkTask`.
+/// `CreateShrinkTask`.
 pub static CREATE_SHRINK_TASK: Operation = Operation {
     name: "CreateShrinkTask",
     method: Method::Post,
@@ -236,7 +236,7 @@ pub static CREATE_SHRINK_TASK: Operation = Operation {
         },
     ],
 };
-///`ListTasks`.
+/// `ListTasks`.
 pub static LIST_TASKS: Operation = Operation {
     name: "ListTasks",
     method: Method::Get,
@@ -264,7 +264,7 @@ pub static LIST_TASKS: Operation = Operation {
         },
     ],
 };
-///`CreateCluster`.
+/// `CreateCluster`.
 pub static CREATE_CLUSTER: Operation = Operation {
     name: "CreateCluster",
     method: Method::Post,
@@ -358,7 +358,7 @@ pub static CREATE_CLUSTER: Operation = Operation {
         },
     ],
 };
-///`ListClusters`.
+/// `ListClusters`.
 pub static LIST_CLUSTERS: Operation = Operation {
     name: "ListClusters",
     method: Method::Get,
@@ -386,7 +386,7 @@ pub static LIST_CLUSTERS: Operation = Operation {
         },
     ],
 };
-///`CreateVpc`.
+/// `CreateVpc`.
 pub static CREATE_VPC: Operation = Operation {
     name: "CreateVpc",
     method: Method::Post,
@@ -426,7 +426,7 @@ pub static CREATE_VPC: Operation = Operation {
         },
     ],
 };
-///`ListVpcs`.
+/// `ListVpcs`.
 pub static LIST_VPCS: Operation = Operation {
     name: "ListVpcs",
     method: Method::Get,
@@ -466,7 +466,7 @@ pub static LIST_VPCS: Operation = Operation {
         },
     ],
 };
-///`CreateSubnet`.
+/// `CreateSubnet`.
 pub static CREATE_SUBNET: Operation = Operation {
     name: "CreateSubnet",
     method: Method::Get,
@@ -506,7 +506,7 @@ pub static CREATE_SUBNET: Operation = Operation {
         },
     ],
 };
-///`ListSubnets`.
+/// `ListSubnets`.
 pub static LIST_SUBNETS: Operation = Operation {
     name: "ListSubnets",
     method: Method::Get,
@@ -540,7 +540,7 @@ pub static LIST_SUBNETS: Operation = Operation {
         },
     ],
 };
-///`CreateSecurityGroup`.
+/// `CreateSecurityGroup`.
 pub static CREATE_SECURITY_GROUP: Operation = Operation {
     name: "CreateSecurityGroup",
     method: Method::Post,
@@ -574,7 +574,7 @@ pub static CREATE_SECURITY_GROUP: Operation = Operation {
         },
     ],
 };
-///`ListSecurityGroups`.
+/// `ListSecurityGroups`.
 pub static LIST_SECURITY_GROUPS: Operation = Operation {
     name: "ListSecurityGroups",
     method: Method::Get,
@@ -614,7 +614,7 @@ pub static LIST_SECURITY_GROUPS: Operation = Operation {
         },
     ],
 };
-///`CreateNetworkConfig`.
+/// `CreateNetworkConfig`.
 pub static CREATE_NETWORK_CONFIG: Operation = Operation {
     name: "CreateNetworkConfig",
     method: Method::Post,
@@ -684,7 +684,7 @@ pub static CREATE_NETWORK_CONFIG: Operation = Operation {
         },
     ],
 };
-///`ListRegions`.
+/// `ListRegions`.
 pub static LIST_REGIONS: Operation = Operation {
     name: "ListRegions",
     method: Method::Get,
@@ -698,7 +698,7 @@ pub static LIST_REGIONS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListZones`.
+/// `ListZones`.
 pub static LIST_ZONES: Operation = Operation {
     name: "ListZones",
     method: Method::Get,
@@ -720,7 +720,7 @@ pub static LIST_ZONES: Operation = Operation {
         },
     ],
 };
-///`ListInstanceTypes`.
+/// `ListInstanceTypes`.
 pub static LIST_INSTANCE_TYPES: Operation = Operation {
     name: "ListInstanceTypes",
     method: Method::Get,
@@ -748,7 +748,7 @@ pub static LIST_INSTANCE_TYPES: Operation = Operation {
         },
     ],
 };
-///`ListImages`.
+/// `ListImages`.
 pub static LIST_IMAGES: Operation = Operation {
     name: "ListImages",
     method: Method::Get,
@@ -770,7 +770,7 @@ pub static LIST_IMAGES: Operation = Operation {
         },
     ],
 };
-///`SyncNetworkConfig`.
+/// `SyncNetworkConfig`.
 pub static SYNC_NETWORK_CONFIG: Operation = Operation {
     name: "SyncNetworkConfig",
     method: Method::Post,
@@ -798,7 +798,7 @@ pub static SYNC_NETWORK_CONFIG: Operation = Operation {
         },
     ],
 };
-///`GetNetworkConfigTemplate`.
+/// `GetNetworkConfigTemplate`.
 pub static GET_NETWORK_CONFIG_TEMPLATE: Operation = Operation {
     name: "GetNetworkConfigTemplate",
     method: Method::Get,
@@ -812,7 +812,7 @@ pub static GET_NETWORK_CONFIG_TEMPLATE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`GetVpc`.
+/// `GetVpc`.
 pub static GET_VPC: Operation = Operation {
     name: "GetVpc",
     method: Method::Get,
@@ -826,7 +826,7 @@ pub static GET_VPC: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`GetSubnet`.
+/// `GetSubnet`.
 pub static GET_SUBNET: Operation = Operation {
     name: "GetSubnet",
     method: Method::Get,
@@ -848,7 +848,7 @@ pub static GET_SUBNET: Operation = Operation {
         },
     ],
 };
-///`GetSecurityGroup`.
+/// `GetSecurityGroup`.
 pub static GET_SECURITY_GROUP: Operation = Operation {
     name: "GetSecurityGroup",
     method: Method::Get,
@@ -893,49 +893,49 @@ pub static OPERATIONS: &[&Operation] = &[
 ];
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[];
-///Paging of `ListDailyMachineUsage`.
+/// Paging of `ListDailyMachineUsage`.
 pub static PAGINATION_LIST_DAILY_MACHINE_USAGE: Pagination = Pagination {
     page: "page_number",
     size: "page_size",
     items: "/data/instance_list",
     total: Some("/data/pager/total"),
 };
-///Paging of `ListMachines`.
+/// Paging of `ListMachines`.
 pub static PAGINATION_LIST_MACHINES: Pagination = Pagination {
     page: "page_number",
     size: "page_size",
     items: "/data/instance_list",
     total: Some("/data/pager/total"),
 };
-///Paging of `ListTasks`.
+/// Paging of `ListTasks`.
 pub static PAGINATION_LIST_TASKS: Pagination = Pagination {
     page: "page_number",
     size: "page_size",
     items: "/data/task_list",
     total: Some("/data/pager/total"),
 };
-///Paging of `ListClusters`.
+/// Paging of `ListClusters`.
 pub static PAGINATION_LIST_CLUSTERS: Pagination = Pagination {
     page: "page_number",
     size: "page_size",
     items: "/data/cluster_list",
     total: Some("/data/pager/total"),
 };
-///Paging of `ListVpcs`.
+/// Paging of `ListVpcs`.
 pub static PAGINATION_LIST_VPCS: Pagination = Pagination {
     page: "page_number",
     size: "page_size",
     items: "/data/Vpcs",
     total: Some("/data/Pager/Total"),
 };
-///Paging of `ListSubnets`.
+/// Paging of `ListSubnets`.
 pub static PAGINATION_LIST_SUBNETS: Pagination = Pagination {
     page: "page_number",
     size: "page_size",
     items: "/data/Switches",
     total: Some("/data/Pager/Total"),
 };
-///Paging of `ListSecurityGroups`.
+/// Paging of `ListSecurityGroups`.
 pub static PAGINATION_LIST_SECURITY_GROUPS: Pagination = Pagination {
     page: "page_number",
     size: "page_size",

@@ -3,221 +3,104 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Subnet (switch) details
 ///
 /// 子网详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Subnet {
     /// Id of the VPC the switch belongs to
     ///
-    /// 交换机所属VPC的ID
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机所属VPC的ID (`VpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Switch id
     ///
-    /// 交换机的ID
-    ///
-    /// Wire name: `SwitchId`.
-    #[serde(
-        rename = "SwitchId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的ID (`SwitchId`)
+    #[serde(deserialize_with = "lenient")]
     pub switch_id: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区ID
-    ///
-    /// Wire name: `ZoneId`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区ID (`ZoneId`)
+    #[serde(deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// Switch name
     ///
-    /// 交换机的名称
-    ///
-    /// Wire name: `SwitchName`.
-    #[serde(
-        rename = "SwitchName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的名称 (`SwitchName`)
+    #[serde(deserialize_with = "lenient")]
     pub switch_name: Option<String>,
     /// IPv4 CIDR block of the switch
     ///
-    /// 交换机的IPv4网段
-    ///
-    /// Wire name: `CidrBlock`.
-    #[serde(
-        rename = "CidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的IPv4网段 (`CidrBlock`)
+    #[serde(deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// Gateway IP
     ///
-    /// 网关IP
-    ///
-    /// Wire name: `GatewayIp`.
-    #[serde(
-        rename = "GatewayIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网关IP (`GatewayIp`)
+    #[serde(deserialize_with = "lenient")]
     pub gateway_ip: Option<String>,
     /// Switch status (e.g. Available)
     ///
-    /// 交换机的状态
-    ///
-    /// Wire name: `VStatus`.
-    #[serde(
-        rename = "VStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的状态 (`VStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub v_status: Option<String>,
     /// Switch creation time
     ///
-    /// 交换机的创建时间
-    ///
-    /// Wire name: `CreateAt`.
-    #[serde(
-        rename = "CreateAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的创建时间 (`CreateAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Whether this is the default switch (e.g. "N")
     ///
-    /// 是否是默认交换机
-    ///
-    /// Wire name: `IsDefault`.
-    #[serde(
-        rename = "IsDefault",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否是默认交换机 (`IsDefault`)
+    #[serde(deserialize_with = "lenient")]
     pub is_default: Option<String>,
     /// Number of available IP addresses in the switch
     ///
-    /// 交换机中可用的IP地址数量
-    ///
-    /// Wire name: `AvailableIpAddressCount`.
-    #[serde(
-        rename = "AvailableIpAddressCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机中可用的IP地址数量 (`AvailableIpAddressCount`)
+    #[serde(deserialize_with = "lenient")]
     pub available_ip_address_count: Option<i64>,
 }
 /// VPC
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Vpc {
     /// VPC id
     ///
-    /// VPC的ID
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的ID (`VpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
-    /// VPC的名称
-    ///
-    /// Wire name: `VpcName`.
-    #[serde(
-        rename = "VpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的名称 (`VpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// IPv4 CIDR block of the VPC
     ///
-    /// VPC的IPv4网段
-    ///
-    /// Wire name: `CidrBlock`.
-    #[serde(
-        rename = "CidrBlock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的IPv4网段 (`CidrBlock`)
+    #[serde(deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// Switches in the VPC
     ///
-    /// VPC中交换机的列表
-    ///
-    /// *Note:* Documented as String \[\]; the example answers a string ("").
-    ///
-    /// Wire name: `SwitchIds`.
-    #[serde(
-        rename = "SwitchIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC中交换机的列表 (`SwitchIds`)
+    #[serde(deserialize_with = "lenient")]
     pub switch_ids: Option<String>,
     /// Cloud provider
     ///
-    /// 所属的云厂商
-    ///
-    /// Wire name: `Provider`.
-    #[serde(
-        rename = "Provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 所属的云厂商 (`Provider`)
+    #[serde(deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// VPC status: Pending (being configured) or Available
     ///
-    /// VPC的状态，取值：&lt;br&gt; Pending：配置中。&lt;br&gt; Available：可用。
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的状态，取值：&lt;br&gt; Pending：配置中。&lt;br&gt; Available：可用。 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC creation time
     ///
-    /// VPC创建时间
-    ///
-    /// Wire name: `CreateAt`.
-    #[serde(
-        rename = "CreateAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC创建时间 (`CreateAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
 }

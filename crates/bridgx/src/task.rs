@@ -3,167 +3,150 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Task list
 ///
 /// data中的重要内容
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTasksData {
     /// Tasks
     ///
-    /// 任务列表
-    #[serde(rename = "task_list", default, skip_serializing_if = "Option::is_none")]
+    /// 任务列表 (`task_list`)
     pub task_list: Option<Vec<ListTasksTask>>,
     /// Paging information
     ///
-    /// 分页参数
-    #[serde(rename = "pager", default, skip_serializing_if = "Option::is_none")]
+    /// 分页参数 (`pager`)
     pub pager: Option<Pager>,
 }
 /// Task
 ///
 /// 任务
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTasksTask {
     /// Task id
     ///
-    /// 任务ID
-    #[serde(
-        rename = "task_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`task_id`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task name
     ///
-    /// 任务名
-    #[serde(
-        rename = "task_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务名 (`task_name`)
+    #[serde(deserialize_with = "lenient")]
     pub task_name: Option<String>,
     /// Task action type (scale-out or scale-in; the example answers EXPAND, SHRINK)
     ///
-    /// 任务动作类型
-    #[serde(
-        rename = "task_action",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务动作类型 (`task_action`)
+    #[serde(deserialize_with = "lenient")]
     pub task_action: Option<String>,
     /// Task status (pending, running, finished; the example answers SUCCESS)
     ///
-    /// 任务状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Cluster name
     ///
-    /// 集群名称
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名称 (`cluster_name`)
+    #[serde(deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    #[serde(
-        rename = "create_at",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`create_at`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Execution time in seconds
     ///
-    /// 执行时间（单位：秒）
-    #[serde(
-        rename = "execute_time",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 执行时间（单位：秒） (`execute_time`)
+    #[serde(deserialize_with = "lenient")]
     pub execute_time: Option<i64>,
     /// Completion time
     ///
-    /// 完成时间
-    #[serde(
-        rename = "finish_at",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 完成时间 (`finish_at`)
+    #[serde(deserialize_with = "lenient")]
     pub finish_at: Option<String>,
 }
 /// Input of [`CreateExpandTask`](crate::Client::create_expand_task).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateExpandTaskInput {
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "task_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务名称 (`task_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Cluster name
     ///
-    /// 集群的名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群的名称 (`cluster_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Number of machines to add
     ///
-    /// 扩容的机器数量
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 扩容的机器数量 (`count`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+impl CreateExpandTaskInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateExpandTaskInputBuilder {
+        CreateExpandTaskInputBuilder::default()
+    }
+}
+/// Builder of [`CreateExpandTaskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateExpandTaskInputBuilder {
+    inner: CreateExpandTaskInput,
+}
+impl CreateExpandTaskInputBuilder {
+    /// Sets [`CreateExpandTaskInput::task_name`].
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateExpandTaskInput::cluster_name`].
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateExpandTaskInput::count`].
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.count = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateExpandTaskInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateExpandTaskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateExpandTaskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.task_name.is_none() {
+            missing.push(cds_core::validate::join(path, "task_name"));
+        }
+        if self.cluster_name.is_none() {
+            missing.push(cds_core::validate::join(path, "cluster_name"));
+        }
+        if self.count.is_none() {
+            missing.push(cds_core::validate::join(path, "count"));
+        }
+    }
+}
 /// Output of [`CreateExpandTask`](crate::Client::create_expand_task): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateExpandTaskOutput {
     /// Id of the created task
     ///
-    /// 正常信息
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 正常信息 (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `CreateExpandTask`: set parameters, then `.send().await`.
+/// Request builder of [`CreateExpandTask`](crate::Client::create_expand_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateExpandTaskRequest {
@@ -183,30 +166,28 @@ impl CreateExpandTaskRequest {
     }
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// Sets `task_name` (body, required).
+    /// 任务名称 (`task_name`, body, required)
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.input.task_name = Some(value.into());
         self
     }
     /// Cluster name
     ///
-    /// 集群的名称
-    ///
-    /// Sets `cluster_name` (body, required).
+    /// 集群的名称 (`cluster_name`, body, required)
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_name = Some(value.into());
         self
     }
     /// Number of machines to add
     ///
-    /// 扩容的机器数量
-    ///
-    /// Sets `count` (body, required).
+    /// 扩容的机器数量 (`count`, body, required)
     pub fn count(mut self, value: impl Into<i64>) -> Self {
         self.input.count = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_EXPAND_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateExpandTaskOutput, cds_core::Error> {
@@ -216,6 +197,7 @@ impl CreateExpandTaskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateExpandTaskOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_EXPAND_TASK, &self.input)
             .await
@@ -226,20 +208,11 @@ impl crate::Client {
     ///
     /// 扩大某集群的机器数量
     ///
-    /// *Note:* The success example is not valid JSON: data is a masked number (69762**4493870); it was quoted as a string.
+    /// `POST /api/v1/cluster/expand` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types data as object; the example answers the task id (a number, masked), so data is typed string (ListTasks answers task ids as strings).
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// *Note:* No operation polls a task by id (ListTasks only lists tasks), so no waiter is declared.
-    ///
-    /// `POST` /api/v1/cluster/expand — 004_8a16a4b18060865d.txt, heading "1. 创建扩容任务", line 3434.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateExpandTask", "`.")]
+    /// Wire name: `CreateExpandTask`.
     pub fn create_expand_task(&self) -> CreateExpandTaskRequest {
         CreateExpandTaskRequest {
             client: self.runtime().clone(),
@@ -248,76 +221,93 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateShrinkTask`](crate::Client::create_shrink_task).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateShrinkTaskInput {
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "task_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务名称 (`task_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Cluster name
     ///
-    /// 集群的名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群的名称 (`cluster_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// IP addresses of the machines to remove
     ///
-    /// 缩容的ip地址
-    ///
-    /// *Note:* Documented as String; the example value is a JSON array of strings, so it is typed list&lt;string&gt;.
-    #[serde(
-        rename = "ips",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 缩容的ip地址 (`ips`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
     /// Number of machines to remove
     ///
-    /// 扩容的机器数量
-    ///
-    /// *Note:* The description (扩容的机器数量, number of machines to add) is copied from CreateExpandTask.
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 扩容的机器数量 (`count`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+impl CreateShrinkTaskInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateShrinkTaskInputBuilder {
+        CreateShrinkTaskInputBuilder::default()
+    }
+}
+/// Builder of [`CreateShrinkTaskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateShrinkTaskInputBuilder {
+    inner: CreateShrinkTaskInput,
+}
+impl CreateShrinkTaskInputBuilder {
+    /// Sets [`CreateShrinkTaskInput::task_name`].
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateShrinkTaskInput::cluster_name`].
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateShrinkTaskInput::ips`].
+    pub fn ips<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ips = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateShrinkTaskInput::count`].
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.count = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateShrinkTaskInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateShrinkTaskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateShrinkTaskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.task_name.is_none() {
+            missing.push(cds_core::validate::join(path, "task_name"));
+        }
+        if self.cluster_name.is_none() {
+            missing.push(cds_core::validate::join(path, "cluster_name"));
+        }
+        if self.count.is_none() {
+            missing.push(cds_core::validate::join(path, "count"));
+        }
+    }
+}
 /// Output of [`CreateShrinkTask`](crate::Client::create_shrink_task): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateShrinkTaskOutput {
     /// Id of the created task
     ///
-    /// 正常信息
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 正常信息 (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `CreateShrinkTask`: set parameters, then `.send().await`.
+/// Request builder of [`CreateShrinkTask`](crate::Client::create_shrink_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateShrinkTaskRequest {
@@ -337,43 +327,35 @@ impl CreateShrinkTaskRequest {
     }
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// Sets `task_name` (body, required).
+    /// 任务名称 (`task_name`, body, required)
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.input.task_name = Some(value.into());
         self
     }
     /// Cluster name
     ///
-    /// 集群的名称
-    ///
-    /// Sets `cluster_name` (body, required).
+    /// 集群的名称 (`cluster_name`, body, required)
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.input.cluster_name = Some(value.into());
         self
     }
     /// IP addresses of the machines to remove
     ///
-    /// 缩容的ip地址
-    ///
-    /// *Note:* Documented as String; the example value is a JSON array of strings, so it is typed list&lt;string&gt;.
-    ///
-    /// Sets `ips` (body).
-    pub fn ips(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ips = Some(value.into());
+    /// 缩容的ip地址 (`ips`, body)
+    pub fn ips<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ips = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Number of machines to remove
     ///
-    /// 扩容的机器数量
-    ///
-    /// *Note:* The description (扩容的机器数量, number of machines to add) is copied from CreateExpandTask.
-    ///
-    /// Sets `count` (body, required).
+    /// 扩容的机器数量 (`count`, body, required)
     pub fn count(mut self, value: impl Into<i64>) -> Self {
         self.input.count = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SHRINK_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateShrinkTaskOutput, cds_core::Error> {
@@ -383,6 +365,7 @@ impl CreateShrinkTaskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateShrinkTaskOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SHRINK_TASK, &self.input)
             .await
@@ -393,22 +376,11 @@ impl crate::Client {
     ///
     /// 缩小某集群的机器数量，如果指定了IP会按照指定IP进行缩容，不指定IP会随机选择count台机器进行缩容。
     ///
-    /// *Note:* The document gives this operation the same address as CreateExpandTask, POST /api/v1/cluster/expand, yet nothing in its request (the example sends the same fields as a scale-out) would tell the server to shrink, so that reading would scale the cluster out. The spec uses POST /api/v1/cluster/shrink: the only consistent reading (the BridgX project's own router, tests and front end use it).
+    /// `POST /api/v1/cluster/shrink` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The success example is not valid JSON: data is a masked number (69762**4493871); it was quoted as a string.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// *Note:* The response table types data as object; the example answers the task id (a number, masked), so data is typed string.
-    ///
-    /// *Note:* The parameter table's task_name example value is expand_task, copied from CreateExpandTask.
-    ///
-    /// `POST` /api/v1/cluster/shrink — 004_8a16a4b18060865d.txt, heading "2. 创建缩容任务", line 3563.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateShrinkTask", "`.")]
+    /// Wire name: `CreateShrinkTask`.
     pub fn create_shrink_task(&self) -> CreateShrinkTaskRequest {
         CreateShrinkTaskRequest {
             client: self.runtime().clone(),
@@ -417,51 +389,69 @@ impl crate::Client {
     }
 }
 /// Input of [`ListTasks`](crate::Client::list_tasks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListTasksInput {
     /// Cloud account
     ///
-    /// 云账户
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云账户 (`account`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认第一页 (`page_number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认 10 最大 50 (`page_size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl ListTasksInput {
+    /// A builder of this type.
+    pub fn builder() -> ListTasksInputBuilder {
+        ListTasksInputBuilder::default()
+    }
+}
+/// Builder of [`ListTasksInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListTasksInputBuilder {
+    inner: ListTasksInput,
+}
+impl ListTasksInputBuilder {
+    /// Sets [`ListTasksInput::account`].
+    pub fn account(mut self, value: impl Into<String>) -> Self {
+        self.inner.account = Some(value.into());
+        self
+    }
+    /// Sets [`ListTasksInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListTasksInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListTasksInput {
+        self.inner
+    }
+}
 /// Output of [`ListTasks`](crate::Client::list_tasks): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTasksOutput {
     /// Task list
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<ListTasksData>,
 }
-///Request builder of `ListTasks`: set parameters, then `.send().await`.
+/// Request builder of [`ListTasks`](crate::Client::list_tasks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTasksRequest {
@@ -481,30 +471,28 @@ impl ListTasksRequest {
     }
     /// Cloud account
     ///
-    /// 云账户
-    ///
-    /// Sets `account` (query).
+    /// 云账户 (`account`, query)
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.input.account = Some(value.into());
         self
     }
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// Sets `page_number` (query).
+    /// 默认第一页 (`page_number`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    ///
-    /// Sets `page_size` (query).
+    /// 默认 10 最大 50 (`page_size`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListTasksOutput, cds_core::Error> {
@@ -514,9 +502,10 @@ impl ListTasksRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListTasksOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_TASKS, &self.input).await
     }
-    ///Streams every item at `/data/task_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    /// Streams every item at `/data/task_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListTasksTask, cds_core::Error>> + Send
@@ -535,18 +524,11 @@ impl crate::Client {
     ///
     /// 查询账号下的任务列表，不传account默认查询全部，传了account查询特定account下的。
     ///
-    /// *Note:* The data table lists the task fields flat; the example nests them as data.task_list\[\] plus data.pager, which the spec follows.
+    /// `GET /api/v1/task/list` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table gives Chinese example values for task_action (扩容、缩容) and status (待执行、执行中、执行完毕); the example answers EXPAND/SHRINK and SUCCESS.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/task/list — 004_8a16a4b18060865d.txt, heading "3. 查看任务列表", line 3694.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListTasks", "`.")]
+    /// Wire name: `ListTasks`.
     pub fn list_tasks(&self) -> ListTasksRequest {
         ListTasksRequest {
             client: self.runtime().clone(),

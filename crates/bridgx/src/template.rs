@@ -3,1013 +3,808 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Charging configuration
 ///
 /// charge_config中的内容
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateClusterChargeConfig {
     /// Charge type: PostPaid (pay as you go) or PrePaid (monthly/yearly)
     ///
     /// 付费类型：&lt;br&gt;
     /// PostPaid按量付费&lt;br&gt;
-    /// PrePaid包年包月
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "charge_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// PrePaid包年包月 (`charge_type`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// Unit of the purchase period, Week or Month; required when charge_type is PrePaid
     ///
-    /// 购买资源的时长单位,取值范围:&lt;br&gt;Week: 周&lt;br&gt; Month: 月
-    #[serde(
-        rename = "period_unit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买资源的时长单位,取值范围:&lt;br&gt;Week: 周&lt;br&gt; Month: 月 (`period_unit`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// Purchase period: 1-4 for Week; 1-9, 12, 24, 36, 48 or 60 for Month; required when charge_type is PrePaid
     ///
-    /// 购买资源的时长, 取值范围:&lt;br&gt;period_unit为Week时: \[1, 2, 3, 4\]&lt;br&gt;period_unit为Month时: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60\]
-    #[serde(
-        rename = "period",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买资源的时长, 取值范围:&lt;br&gt;period_unit为Week时: \[1, 2, 3, 4\]&lt;br&gt;period_unit为Month时: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60\] (`period`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
+}
+impl CreateClusterChargeConfig {
+    /// A builder of this type.
+    pub fn builder() -> CreateClusterChargeConfigBuilder {
+        CreateClusterChargeConfigBuilder::default()
+    }
+}
+/// Builder of [`CreateClusterChargeConfig`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateClusterChargeConfigBuilder {
+    inner: CreateClusterChargeConfig,
+}
+impl CreateClusterChargeConfigBuilder {
+    /// Sets [`CreateClusterChargeConfig::charge_type`].
+    pub fn charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterChargeConfig::period_unit`].
+    pub fn period_unit(mut self, value: impl Into<String>) -> Self {
+        self.inner.period_unit = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterChargeConfig::period`].
+    pub fn period(mut self, value: impl Into<i64>) -> Self {
+        self.inner.period = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateClusterChargeConfig, cds_core::BuildError> {
+        cds_core::validate::build("CreateClusterChargeConfig", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateClusterChargeConfig {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.charge_type.is_none() {
+            missing.push(cds_core::validate::join(path, "charge_type"));
+        }
+    }
 }
 /// System or data disk configuration
 ///
 /// system_disk和data_disk中的内容
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateClusterDisk {
     /// System (data) disk type, e.g. cloud_efficiency
     ///
-    /// 系统盘(数据盘)类型
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "category",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘(数据盘)类型 (`category`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// System (data) disk size in GB
     ///
-    /// 系统盘(数据盘)大小(G)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘(数据盘)大小(G) (`size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl CreateClusterDisk {
+    /// A builder of this type.
+    pub fn builder() -> CreateClusterDiskBuilder {
+        CreateClusterDiskBuilder::default()
+    }
+}
+/// Builder of [`CreateClusterDisk`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateClusterDiskBuilder {
+    inner: CreateClusterDisk,
+}
+impl CreateClusterDiskBuilder {
+    /// Sets [`CreateClusterDisk::category`].
+    pub fn category(mut self, value: impl Into<String>) -> Self {
+        self.inner.category = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterDisk::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateClusterDisk, cds_core::BuildError> {
+        cds_core::validate::build("CreateClusterDisk", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateClusterDisk {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.category.is_none() {
+            missing.push(cds_core::validate::join(path, "category"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "size"));
+        }
+    }
 }
 /// Storage configuration
 ///
 /// disks中的内容
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateClusterDisks {
     /// System disk configuration
     ///
-    /// 系统盘配置
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "system_disk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘配置 (`system_disk`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<CreateClusterDisk>,
     /// Data disk configuration
     ///
-    /// 数据盘配置
-    ///
-    /// *Note:* Documented as object; the request example sends a list of disks.
-    ///
-    /// *Required.*
-    #[serde(rename = "data_disk", default, skip_serializing_if = "Option::is_none")]
+    /// 数据盘配置 (`data_disk`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_disk: Option<Vec<CreateClusterDisk>>,
+}
+impl CreateClusterDisks {
+    /// A builder of this type.
+    pub fn builder() -> CreateClusterDisksBuilder {
+        CreateClusterDisksBuilder::default()
+    }
+}
+/// Builder of [`CreateClusterDisks`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateClusterDisksBuilder {
+    inner: CreateClusterDisks,
+}
+impl CreateClusterDisksBuilder {
+    /// Sets [`CreateClusterDisks::system_disk`].
+    pub fn system_disk(mut self, value: impl Into<CreateClusterDisk>) -> Self {
+        self.inner.system_disk = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterDisks::data_disk`].
+    pub fn data_disk<V: Into<CreateClusterDisk>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.data_disk = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateClusterDisks, cds_core::BuildError> {
+        cds_core::validate::build("CreateClusterDisks", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateClusterDisks {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.system_disk.is_none() {
+            missing.push(cds_core::validate::join(path, "system_disk"));
+        }
+        if let Some(v) = &self.system_disk {
+            v.validate(&cds_core::validate::join(path, "system_disk"), missing);
+        }
+        if self.data_disk.is_none() {
+            missing.push(cds_core::validate::join(path, "data_disk"));
+        }
+        if let Some(items) = &self.data_disk {
+            let at = cds_core::validate::join(path, "data_disk");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
 }
 /// Network configuration of the cluster
 ///
 /// network_config中的内容
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateClusterNetworkConfig {
     /// VPC id
     ///
-    /// 虚拟私有网络vpc的id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟私有网络vpc的id (`vpc`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Subnet id
     ///
-    /// 子网id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "subnet_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网id (`subnet_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Security group id
     ///
-    /// 安全组id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "security_group",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组id (`security_group`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group: Option<String>,
     /// Internet charge type: PayByBandwidth (fixed bandwidth) or PayByTraffic (by traffic, default); required when public bandwidth is needed
     ///
     /// 网络计费类型。取值范围：&lt;br&gt;
     /// PayByBandwidth：按固定带宽计费。&lt;br&gt;
-    /// PayByTraffic（默认）：按使用流量计费。
-    ///
-    /// *Note:* Required (是) only when public bandwidth is needed (需要公网带宽的时候为必传参数).
-    #[serde(
-        rename = "internet_charge_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// PayByTraffic（默认）：按使用流量计费。 (`internet_charge_type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internet_charge_type: Option<String>,
+}
+impl CreateClusterNetworkConfig {
+    /// A builder of this type.
+    pub fn builder() -> CreateClusterNetworkConfigBuilder {
+        CreateClusterNetworkConfigBuilder::default()
+    }
+}
+/// Builder of [`CreateClusterNetworkConfig`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateClusterNetworkConfigBuilder {
+    inner: CreateClusterNetworkConfig,
+}
+impl CreateClusterNetworkConfigBuilder {
+    /// Sets [`CreateClusterNetworkConfig::vpc`].
+    pub fn vpc(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterNetworkConfig::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterNetworkConfig::security_group`].
+    pub fn security_group(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterNetworkConfig::internet_charge_type`].
+    pub fn internet_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.internet_charge_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateClusterNetworkConfig, cds_core::BuildError> {
+        cds_core::validate::build("CreateClusterNetworkConfig", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateClusterNetworkConfig {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc"));
+        }
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "subnet_id"));
+        }
+        if self.security_group.is_none() {
+            missing.push(cds_core::validate::join(path, "security_group"));
+        }
+    }
 }
 /// Security group rule
 ///
 /// Rule
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRule {
     /// Transport protocol (case-sensitive): tcp, udp, icmp, gre, or all
     ///
-    /// 传输层协议。取值大小写敏感。取值范围：&lt;br&gt; tcp&lt;br&gt; udp&lt;br&gt; icmp&lt;br&gt; gre&lt;br&gt; all：支持所有协议
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "protocol",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 传输层协议。取值大小写敏感。取值范围：&lt;br&gt; tcp&lt;br&gt; udp&lt;br&gt; icmp&lt;br&gt; gre&lt;br&gt; all：支持所有协议 (`protocol`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Destination port range: for TCP/UDP 1-65535 as start/end (e.g. 1/200); -1/-1 for ICMP, GRE and all
     ///
-    /// 目的端安全组开放的传输层协议相关的端口范围。取值范围：&lt;br&gt; TCP/UDP协议：取值范围为1~65535。使用斜线（/）隔开起始端口和终止端口。例如：1/200&lt;br&gt; ICMP协议：-1/-1&lt;br&gt; GRE协议：-1/-1&lt;br&gt; IpProtocol取值为all：-1/-1
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "port_range",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目的端安全组开放的传输层协议相关的端口范围。取值范围：&lt;br&gt; TCP/UDP协议：取值范围为1~65535。使用斜线（/）隔开起始端口和终止端口。例如：1/200&lt;br&gt; ICMP协议：-1/-1&lt;br&gt; GRE协议：-1/-1&lt;br&gt; IpProtocol取值为all：-1/-1 (`port_range`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// Rule direction: egress (outbound) or ingress (inbound)
     ///
-    /// 安全组规则的方向：取值范围：&lt;br&gt; egress：出方向&lt;br&gt; ingress：入方向
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "direction",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组规则的方向：取值范围：&lt;br&gt; egress：出方向&lt;br&gt; ingress：入方向 (`direction`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Security group id to grant access (inbound or outbound); give either group_id or cidr_ip
     ///
-    /// 需要设置访问权限的(入或者出)安全组ID
-    ///
-    /// *Note:* Required: 二选一 (one of group_id and cidr_ip).
-    #[serde(
-        rename = "group_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 需要设置访问权限的(入或者出)安全组ID (`group_id`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block to grant access (inbound or outbound); give either group_id or cidr_ip
     ///
-    /// 需要设置访问权限的(入或者出)IPv4 CIDR地址块
-    ///
-    /// *Note:* Required: 二选一 (one of group_id and cidr_ip).
-    #[serde(
-        rename = "cidr_ip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 需要设置访问权限的(入或者出)IPv4 CIDR地址块 (`cidr_ip`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
+}
+impl CreateSecurityGroupRule {
+    /// A builder of this type.
+    pub fn builder() -> CreateSecurityGroupRuleBuilder {
+        CreateSecurityGroupRuleBuilder::default()
+    }
+}
+/// Builder of [`CreateSecurityGroupRule`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSecurityGroupRuleBuilder {
+    inner: CreateSecurityGroupRule,
+}
+impl CreateSecurityGroupRuleBuilder {
+    /// Sets [`CreateSecurityGroupRule::protocol`].
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.inner.protocol = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupRule::port_range`].
+    pub fn port_range(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_range = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupRule::direction`].
+    pub fn direction(mut self, value: impl Into<String>) -> Self {
+        self.inner.direction = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupRule::group_id`].
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.group_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupRule::cidr_ip`].
+    pub fn cidr_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.cidr_ip = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSecurityGroupRule, cds_core::BuildError> {
+        cds_core::validate::build("CreateSecurityGroupRule", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSecurityGroupRule {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.protocol.is_none() {
+            missing.push(cds_core::validate::join(path, "protocol"));
+        }
+        if self.port_range.is_none() {
+            missing.push(cds_core::validate::join(path, "port_range"));
+        }
+        if self.direction.is_none() {
+            missing.push(cds_core::validate::join(path, "direction"));
+        }
+    }
 }
 /// Network configuration template
 ///
 /// 网络配置模板
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateData {
     /// Cloud provider
     ///
-    /// 云厂商
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`)
+    #[serde(deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Region id
     ///
-    /// 地域ID
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域ID (`region_id`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC
     ///
-    /// VPC的网段
-    #[serde(
-        rename = "cidr_block",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的网段 (`cidr_block`)
+    #[serde(deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// VPC name
     ///
-    /// VPC的名称
-    #[serde(
-        rename = "vpc_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的名称 (`vpc_name`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区ID
-    #[serde(
-        rename = "zone_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区ID (`zone_id`)
+    #[serde(deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch
     ///
-    /// 交换机的网段
-    #[serde(
-        rename = "switch_cidr_block",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的网段 (`switch_cidr_block`)
+    #[serde(deserialize_with = "lenient")]
     pub switch_cidr_block: Option<String>,
     /// Gateway IP
     ///
-    /// 网关IP
-    #[serde(
-        rename = "gateway_ip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网关IP (`gateway_ip`)
+    #[serde(deserialize_with = "lenient")]
     pub gateway_ip: Option<String>,
     /// Switch name
     ///
-    /// 交换机的名称
-    #[serde(
-        rename = "switch_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的名称 (`switch_name`)
+    #[serde(deserialize_with = "lenient")]
     pub switch_name: Option<String>,
     /// Security group name
     ///
-    /// 安全组名称
-    #[serde(
-        rename = "security_group_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称 (`security_group_name`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type
     ///
-    /// 安全组类型
-    #[serde(
-        rename = "security_group_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型 (`security_group_type`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Access key (AK) of the cloud account
     ///
-    /// 云厂商账户下的 AK
-    #[serde(
-        rename = "ak",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商账户下的 AK (`ak`)
+    #[serde(deserialize_with = "lenient")]
     pub ak: Option<String>,
     /// Security group rules
     ///
-    /// 安全组规则
-    #[serde(rename = "rules", default, skip_serializing_if = "Option::is_none")]
+    /// 安全组规则 (`rules`)
     pub rules: Option<Vec<GetNetworkConfigTemplateRule>>,
 }
 /// Security group rule of the template
 ///
 /// 安全组规则
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateRule {
     /// Transport protocol
     ///
-    /// 传输层协议
-    #[serde(
-        rename = "protocol",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 传输层协议 (`protocol`)
+    #[serde(deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// First port
     ///
-    /// 起始端口
-    #[serde(
-        rename = "port_from",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 起始端口 (`port_from`)
+    #[serde(deserialize_with = "lenient")]
     pub port_from: Option<i64>,
     /// Last port
     ///
-    /// 终止端口
-    #[serde(
-        rename = "port_to",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 终止端口 (`port_to`)
+    #[serde(deserialize_with = "lenient")]
     pub port_to: Option<i64>,
     /// Rule direction: ingress or egress
     ///
-    /// 安全组规则的方向
-    #[serde(
-        rename = "direction",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组规则的方向 (`direction`)
+    #[serde(deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Security group id to grant access
     ///
-    /// 需要设置访问权限的安全组ID
-    #[serde(
-        rename = "group_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 需要设置访问权限的安全组ID (`group_id`)
+    #[serde(deserialize_with = "lenient")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block to grant access
     ///
-    /// 需要设置访问权限的IPv4 CIDR地址块
-    #[serde(
-        rename = "cidr_ip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 需要设置访问权限的IPv4 CIDR地址块 (`cidr_ip`)
+    #[serde(deserialize_with = "lenient")]
     pub cidr_ip: Option<String>,
     /// Prefix list id
     ///
-    /// 前缀列表ID
-    #[serde(
-        rename = "prefix_list_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 前缀列表ID (`prefix_list_id`)
+    #[serde(deserialize_with = "lenient")]
     pub prefix_list_id: Option<String>,
 }
 /// Security group details
 ///
 /// 安全组详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetSecurityGroupData {
     /// Security group id
     ///
-    /// 安全组ID
-    #[serde(
-        rename = "security_group_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`security_group_id`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
-    /// 安全组名称
-    #[serde(
-        rename = "security_group_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称 (`security_group_name`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type: normal or enterprise
     ///
-    /// 安全组类型
-    #[serde(
-        rename = "security_group_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型 (`security_group_type`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Security group rules
     ///
-    /// 安全组规则
-    #[serde(rename = "rules", default, skip_serializing_if = "Option::is_none")]
+    /// 安全组规则 (`rules`)
     pub rules: Option<Vec<GetSecurityGroupRule>>,
 }
 /// Security group rule
 ///
 /// 安全组规则
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetSecurityGroupRule {
     /// Transport protocol
     ///
-    /// 传输层协议
-    #[serde(
-        rename = "protocol",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 传输层协议 (`protocol`)
+    #[serde(deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// Port range (e.g. 1-65535)
     ///
-    /// 端口范围
-    #[serde(
-        rename = "port_range",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 端口范围 (`port_range`)
+    #[serde(deserialize_with = "lenient")]
     pub port_range: Option<String>,
     /// Rule direction: ingress or egress
     ///
-    /// 安全组规则的方向
-    #[serde(
-        rename = "direction",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组规则的方向 (`direction`)
+    #[serde(deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Security group id granted access
     ///
-    /// 需要设置访问权限的安全组ID
-    #[serde(
-        rename = "group_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 需要设置访问权限的安全组ID (`group_id`)
+    #[serde(deserialize_with = "lenient")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block granted access
     ///
-    /// 需要设置访问权限的IPv4 CIDR地址块
-    #[serde(
-        rename = "cidr_ip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 需要设置访问权限的IPv4 CIDR地址块 (`cidr_ip`)
+    #[serde(deserialize_with = "lenient")]
     pub cidr_ip: Option<String>,
     /// Prefix list id
     ///
-    /// 前缀列表ID
-    #[serde(
-        rename = "prefix_list_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 前缀列表ID (`prefix_list_id`)
+    #[serde(deserialize_with = "lenient")]
     pub prefix_list_id: Option<String>,
 }
 /// Cluster
 ///
 /// 集群
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListClustersCluster {
     /// Cluster id
     ///
-    /// 集群id
-    ///
-    /// *Note:* In the example, not in the data table.
-    #[serde(
-        rename = "cluster_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群id (`cluster_id`)
+    #[serde(deserialize_with = "lenient")]
     pub cluster_id: Option<String>,
     /// Cluster name
     ///
-    /// 集群名
-    #[serde(
-        rename = "cluster_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名 (`cluster_name`)
+    #[serde(deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Cloud provider (e.g. AlibabaCloud)
     ///
-    /// AlibabaCloud
-    ///
-    /// *Note:* The table's description column holds the example value AlibabaCloud.
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// AlibabaCloud (`provider`)
+    #[serde(deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Cloud account
     ///
-    /// 云账号
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云账号 (`account`)
+    #[serde(deserialize_with = "lenient")]
     pub account: Option<String>,
     /// Quota used / remaining (e.g. 8/200)
     ///
-    /// 配额用量/余量
-    ///
-    /// *Note:* In the data table, not in the example.
-    #[serde(
-        rename = "total_remainder",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 配额用量/余量 (`total_remainder`)
+    #[serde(deserialize_with = "lenient")]
     pub total_remainder: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// *Note:* The table spells it tcreate_at; the example answers create_at.
-    #[serde(
-        rename = "create_at",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`create_at`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Creator
     ///
-    /// 创建人
-    ///
-    /// *Note:* In the example, not in the data table.
-    #[serde(
-        rename = "create_by",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建人 (`create_by`)
+    #[serde(deserialize_with = "lenient")]
     pub create_by: Option<String>,
 }
 /// Cluster list
 ///
 /// data中重要参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListClustersData {
     /// Clusters
     ///
-    /// 集群列表
-    #[serde(
-        rename = "cluster_list",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 集群列表 (`cluster_list`)
     pub cluster_list: Option<Vec<ListClustersCluster>>,
     /// Paging information
     ///
-    /// 分页参数
-    #[serde(rename = "pager", default, skip_serializing_if = "Option::is_none")]
+    /// 分页参数 (`pager`)
     pub pager: Option<Pager>,
 }
 /// Image
 ///
 /// 镜像
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListImagesImage {
     /// Operating system type
     ///
-    /// 操作系统类型
-    ///
-    /// *Note:* The table spells it os_type; the example answers OsType.
-    ///
-    /// Wire name: `OsType`.
-    #[serde(
-        rename = "OsType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型 (`OsType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Operating system name
     ///
-    /// 操作系统名称
-    ///
-    /// *Note:* The table spells it os_name; the example answers OsName.
-    ///
-    /// Wire name: `OsName`.
-    #[serde(
-        rename = "OsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统名称 (`OsName`)
+    #[serde(deserialize_with = "lenient")]
     pub os_name: Option<String>,
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// *Note:* The table spells it image_id; the example answers ImageId.
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`ImageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
 /// Instance type
 ///
 /// 机型
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceTypesItem {
     /// Instance type family
     ///
-    /// 机型规格族
-    #[serde(
-        rename = "instance_type_family",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机型规格族 (`instance_type_family`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_type_family: Option<String>,
     /// Instance type name
     ///
-    /// 机型名称
-    #[serde(
-        rename = "instance_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机型名称 (`instance_type`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Number of CPU cores
     ///
-    /// cpu核数
-    #[serde(
-        rename = "core",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu核数 (`core`)
+    #[serde(deserialize_with = "lenient")]
     pub core: Option<i64>,
     /// Memory size in GB
     ///
-    /// 内存大小，单位G
-    #[serde(
-        rename = "memory",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小，单位G (`memory`)
+    #[serde(deserialize_with = "lenient")]
     pub memory: Option<i64>,
 }
 /// Region
 ///
 /// 地域
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListRegionsRegion {
     /// Region id
     ///
-    /// 地域ID
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域ID (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Localized region name
     ///
-    /// 地域名称
-    ///
-    /// Wire name: `LocalName`.
-    #[serde(
-        rename = "LocalName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域名称 (`LocalName`)
+    #[serde(deserialize_with = "lenient")]
     pub local_name: Option<String>,
 }
 /// Security group list
 ///
 /// data中重要参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListSecurityGroupsData {
     /// Security groups
     ///
-    /// 安全组列表
-    ///
-    /// Wire name: `Groups`.
-    #[serde(rename = "Groups", default, skip_serializing_if = "Option::is_none")]
+    /// 安全组列表 (`Groups`)
     pub groups: Option<Vec<ListSecurityGroupsGroup>>,
     /// Paging information
     ///
-    /// 分页参数
-    ///
-    /// Wire name: `Pager`.
-    #[serde(rename = "Pager", default, skip_serializing_if = "Option::is_none")]
+    /// 分页参数 (`Pager`)
     pub pager: Option<NetworkPager>,
 }
 /// Security group
 ///
 /// 安全组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListSecurityGroupsGroup {
     /// VPC the security group belongs to
     ///
-    /// 安全组所属的专有网络
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组所属的专有网络 (`VpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
-    /// 安全组名称
-    ///
-    /// Wire name: `SecurityGroupName`.
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称 (`SecurityGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type: normal (basic) or enterprise
     ///
-    /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组
-    ///
-    /// Wire name: `SecurityGroupType`.
-    #[serde(
-        rename = "SecurityGroupType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`SecurityGroupType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Creation time (documented as ISO 8601 UTC, yyyy-MM-ddThh:mmZ)
     ///
-    /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。&lt;br&gt; 格式为：yyyy-MM-ddThh:mmZ。
-    ///
-    /// *Note:* Documented as ISO 8601 UTC; the example answers "2021-11-02 18:03:01 +0800 CST".
-    ///
-    /// Wire name: `CreateAt`.
-    #[serde(
-        rename = "CreateAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。&lt;br&gt; 格式为：yyyy-MM-ddThh:mmZ。 (`CreateAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
 }
 /// Subnet list
 ///
 /// data中重要参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListSubnetsData {
     /// Switches (subnets)
     ///
-    /// 交换机列表
-    ///
-    /// Wire name: `Switches`.
-    #[serde(rename = "Switches", default, skip_serializing_if = "Option::is_none")]
+    /// 交换机列表 (`Switches`)
     pub switches: Option<Vec<Subnet>>,
     /// Paging information
     ///
-    /// 分页参数
-    ///
-    /// Wire name: `Pager`.
-    #[serde(rename = "Pager", default, skip_serializing_if = "Option::is_none")]
+    /// 分页参数 (`Pager`)
     pub pager: Option<NetworkPager>,
 }
 /// VPC list
 ///
 /// data中重要参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListVpcsData {
     /// VPCs
     ///
-    /// VPC列表
-    ///
-    /// Wire name: `Vpcs`.
-    #[serde(rename = "Vpcs", default, skip_serializing_if = "Option::is_none")]
+    /// VPC列表 (`Vpcs`)
     pub vpcs: Option<Vec<Vpc>>,
     /// Paging information
     ///
-    /// 分页参数
-    ///
-    /// Wire name: `Pager`.
-    #[serde(rename = "Pager", default, skip_serializing_if = "Option::is_none")]
+    /// 分页参数 (`Pager`)
     pub pager: Option<NetworkPager>,
 }
 /// Availability zone
 ///
 /// 可用区
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ListZonesZone {
     /// Availability zone id
     ///
-    /// 可用区ID
-    ///
-    /// Wire name: `ZoneId`.
-    #[serde(
-        rename = "ZoneId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区ID (`ZoneId`)
+    #[serde(deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// Localized zone name
     ///
-    /// 可用区名称
-    ///
-    /// Wire name: `LocalName`.
-    #[serde(
-        rename = "LocalName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`LocalName`)
+    #[serde(deserialize_with = "lenient")]
     pub local_name: Option<String>,
 }
 /// Paging information (PascalCase keys)
 ///
 /// 分页参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct NetworkPager {
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Page size
     ///
-    /// 每页数量
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数量 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of items
     ///
-    /// 总数
-    ///
-    /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`Total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
 }
 /// Paging information (snake_case keys)
 ///
 /// 分页参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Pager {
     /// Page number
     ///
-    /// 页码
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`page_number`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Page size
     ///
-    /// 每页数量
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数量 (`page_size`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of items
     ///
-    /// 总数
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
 }
 /// Input of [`CreateCluster`](crate::Client::create_cluster).
@@ -1018,160 +813,73 @@ pub struct Pager {
 pub struct CreateClusterInput {
     /// Cluster name
     ///
-    /// 集群名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region, e.g. cn-beijing
     ///
-    /// 区域
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`region_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Availability zone, e.g. cn-beijing-h
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "zone_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`zone_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Network configuration
     ///
-    /// 网络配置信息
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "network_config",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 网络配置信息 (`network_config`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_config: Option<CreateClusterNetworkConfig>,
     /// Instance specification, e.g. ecs.s6-c1m1.small
     ///
-    /// 实例规格
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "instance_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例规格 (`instance_type`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Charging configuration
     ///
-    /// 付费信息配置
-    ///
-    /// *Note:* The parameter table marks charge_config as required, but the request example omits it and sends charge_type at the top level instead; both are kept, as optional.
-    #[serde(
-        rename = "charge_config",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 付费信息配置 (`charge_config`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_config: Option<CreateClusterChargeConfig>,
     /// Charge type (PostPaid or PrePaid), as sent at the top level by the request example
     ///
-    /// 付费类型
-    ///
-    /// *Note:* Not in the parameter table; present in the request example ("charge_type":"PostPaid").
-    #[serde(
-        rename = "charge_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 付费类型 (`charge_type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// System image id
     ///
-    /// 系统镜像id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "image",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统镜像id (`image`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Storage configuration
     ///
-    /// 存储配置信息
-    ///
-    /// *Required.*
-    #[serde(rename = "disks", default, skip_serializing_if = "Option::is_none")]
+    /// 存储配置信息 (`disks`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disks: Option<CreateClusterDisks>,
     /// Default instance password
     ///
-    /// 默认实例密码
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认实例密码 (`password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud account access key (AK)
     ///
-    /// 云账户ak
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "account_key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云账户ak (`account_key`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Cluster description
     ///
-    /// 集群描述
-    #[serde(
-        rename = "desc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群描述 (`desc`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Cluster tags
     ///
-    /// 集群标签
-    #[serde(
-        rename = "tags",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群标签 (`tags`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
 }
 impl std::fmt::Debug for CreateClusterInput {
@@ -1194,22 +902,149 @@ impl std::fmt::Debug for CreateClusterInput {
             .finish()
     }
 }
+impl CreateClusterInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateClusterInputBuilder {
+        CreateClusterInputBuilder::default()
+    }
+}
+/// Builder of [`CreateClusterInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateClusterInputBuilder {
+    inner: CreateClusterInput,
+}
+impl CreateClusterInputBuilder {
+    /// Sets [`CreateClusterInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::zone_id`].
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::network_config`].
+    pub fn network_config(mut self, value: impl Into<CreateClusterNetworkConfig>) -> Self {
+        self.inner.network_config = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::instance_type`].
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::charge_config`].
+    pub fn charge_config(mut self, value: impl Into<CreateClusterChargeConfig>) -> Self {
+        self.inner.charge_config = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::charge_type`].
+    pub fn charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::image`].
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.inner.image = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::disks`].
+    pub fn disks(mut self, value: impl Into<CreateClusterDisks>) -> Self {
+        self.inner.disks = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::account_key`].
+    pub fn account_key(mut self, value: impl Into<String>) -> Self {
+        self.inner.account_key = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::desc`].
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.inner.desc = Some(value.into());
+        self
+    }
+    /// Sets [`CreateClusterInput::tags`].
+    pub fn tags(mut self, value: impl Into<String>) -> Self {
+        self.inner.tags = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateClusterInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateClusterInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateClusterInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "region_id"));
+        }
+        if self.zone_id.is_none() {
+            missing.push(cds_core::validate::join(path, "zone_id"));
+        }
+        if self.network_config.is_none() {
+            missing.push(cds_core::validate::join(path, "network_config"));
+        }
+        if let Some(v) = &self.network_config {
+            v.validate(&cds_core::validate::join(path, "network_config"), missing);
+        }
+        if self.instance_type.is_none() {
+            missing.push(cds_core::validate::join(path, "instance_type"));
+        }
+        if let Some(v) = &self.charge_config {
+            v.validate(&cds_core::validate::join(path, "charge_config"), missing);
+        }
+        if self.image.is_none() {
+            missing.push(cds_core::validate::join(path, "image"));
+        }
+        if self.disks.is_none() {
+            missing.push(cds_core::validate::join(path, "disks"));
+        }
+        if let Some(v) = &self.disks {
+            v.validate(&cds_core::validate::join(path, "disks"), missing);
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "password"));
+        }
+        if self.account_key.is_none() {
+            missing.push(cds_core::validate::join(path, "account_key"));
+        }
+    }
+}
 /// Output of [`CreateCluster`](crate::Client::create_cluster): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterOutput {
     /// Result (the example answers the cluster name)
     ///
-    /// 正常信息
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 正常信息 (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `CreateCluster`: set parameters, then `.send().await`.
+/// Request builder of [`CreateCluster`](crate::Client::create_cluster): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateClusterRequest {
@@ -1229,133 +1064,105 @@ impl CreateClusterRequest {
     }
     /// Cluster name
     ///
-    /// 集群名称
-    ///
-    /// Sets `name` (body, required).
+    /// 集群名称 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (body, required).
+    /// 云厂商 (`provider`, body, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Region, e.g. cn-beijing
     ///
-    /// 区域
-    ///
-    /// Sets `region_id` (body, required).
+    /// 区域 (`region_id`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Availability zone, e.g. cn-beijing-h
     ///
-    /// 可用区
-    ///
-    /// Sets `zone_id` (body, required).
+    /// 可用区 (`zone_id`, body, required)
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.zone_id = Some(value.into());
         self
     }
     /// Network configuration
     ///
-    /// 网络配置信息
-    ///
-    /// Sets `network_config` (body, required).
+    /// 网络配置信息 (`network_config`, body, required)
     pub fn network_config(mut self, value: impl Into<CreateClusterNetworkConfig>) -> Self {
         self.input.network_config = Some(value.into());
         self
     }
     /// Instance specification, e.g. ecs.s6-c1m1.small
     ///
-    /// 实例规格
-    ///
-    /// Sets `instance_type` (body, required).
+    /// 实例规格 (`instance_type`, body, required)
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
     /// Charging configuration
     ///
-    /// 付费信息配置
-    ///
-    /// *Note:* The parameter table marks charge_config as required, but the request example omits it and sends charge_type at the top level instead; both are kept, as optional.
-    ///
-    /// Sets `charge_config` (body).
+    /// 付费信息配置 (`charge_config`, body)
     pub fn charge_config(mut self, value: impl Into<CreateClusterChargeConfig>) -> Self {
         self.input.charge_config = Some(value.into());
         self
     }
     /// Charge type (PostPaid or PrePaid), as sent at the top level by the request example
     ///
-    /// 付费类型
-    ///
-    /// *Note:* Not in the parameter table; present in the request example ("charge_type":"PostPaid").
-    ///
-    /// Sets `charge_type` (body).
+    /// 付费类型 (`charge_type`, body)
     pub fn charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.charge_type = Some(value.into());
         self
     }
     /// System image id
     ///
-    /// 系统镜像id
-    ///
-    /// Sets `image` (body, required).
+    /// 系统镜像id (`image`, body, required)
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.input.image = Some(value.into());
         self
     }
     /// Storage configuration
     ///
-    /// 存储配置信息
-    ///
-    /// Sets `disks` (body, required).
+    /// 存储配置信息 (`disks`, body, required)
     pub fn disks(mut self, value: impl Into<CreateClusterDisks>) -> Self {
         self.input.disks = Some(value.into());
         self
     }
     /// Default instance password
     ///
-    /// 默认实例密码
-    ///
-    /// Sets `password` (body, required).
+    /// 默认实例密码 (`password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Cloud account access key (AK)
     ///
-    /// 云账户ak
-    ///
-    /// Sets `account_key` (body, required).
+    /// 云账户ak (`account_key`, body, required)
     pub fn account_key(mut self, value: impl Into<String>) -> Self {
         self.input.account_key = Some(value.into());
         self
     }
     /// Cluster description
     ///
-    /// 集群描述
-    ///
-    /// Sets `desc` (body).
+    /// 集群描述 (`desc`, body)
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.input.desc = Some(value.into());
         self
     }
     /// Cluster tags
     ///
-    /// 集群标签
-    ///
-    /// Sets `tags` (body).
+    /// 集群标签 (`tags`, body)
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.input.tags = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_CLUSTER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateClusterOutput, cds_core::Error> {
@@ -1365,6 +1172,7 @@ impl CreateClusterRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateClusterOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_CLUSTER, &self.input)
             .await
@@ -1375,22 +1183,11 @@ impl crate::Client {
     ///
     /// 创建用户需要的集群模板
     ///
-    /// *Note:* The response table types data as object; the success example answers a string (the cluster name), so data is typed string.
+    /// `POST /api/v1/cluster/create` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The disks table types data_disk as an object; the request example sends a list of disks, which the spec follows.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// *Note:* The request example is not valid JSON (trailing commas); it is not a response example and is not kept.
-    ///
-    /// *Note:* The network_config table lists internet_charge_type twice; the second row describes the maximum bandwidth in Mbit/s (example 10) under the same name. Its real wire name is not documented, so only internet_charge_type is declared.
-    ///
-    /// `POST` /api/v1/cluster/create — 004_8a16a4b18060865d.txt, heading "1. 创建集群", line 34.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateCluster", "`.")]
+    /// Wire name: `CreateCluster`.
     pub fn create_cluster(&self) -> CreateClusterRequest {
         CreateClusterRequest {
             client: self.runtime().clone(),
@@ -1399,51 +1196,69 @@ impl crate::Client {
     }
 }
 /// Input of [`ListClusters`](crate::Client::list_clusters).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListClustersInput {
     /// Cloud account (when omitted, all clusters of the organization are listed)
     ///
-    /// 云账户(不传默认查询组织下所有集群)
-    #[serde(
-        rename = "account",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云账户(不传默认查询组织下所有集群) (`account`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认第一页 (`page_number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认 10 最大 50 (`page_size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl ListClustersInput {
+    /// A builder of this type.
+    pub fn builder() -> ListClustersInputBuilder {
+        ListClustersInputBuilder::default()
+    }
+}
+/// Builder of [`ListClustersInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListClustersInputBuilder {
+    inner: ListClustersInput,
+}
+impl ListClustersInputBuilder {
+    /// Sets [`ListClustersInput::account`].
+    pub fn account(mut self, value: impl Into<String>) -> Self {
+        self.inner.account = Some(value.into());
+        self
+    }
+    /// Sets [`ListClustersInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListClustersInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListClustersInput {
+        self.inner
+    }
+}
 /// Output of [`ListClusters`](crate::Client::list_clusters): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListClustersOutput {
     /// Result
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<ListClustersData>,
 }
-///Request builder of `ListClusters`: set parameters, then `.send().await`.
+/// Request builder of [`ListClusters`](crate::Client::list_clusters): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListClustersRequest {
@@ -1463,30 +1278,28 @@ impl ListClustersRequest {
     }
     /// Cloud account (when omitted, all clusters of the organization are listed)
     ///
-    /// 云账户(不传默认查询组织下所有集群)
-    ///
-    /// Sets `account` (query).
+    /// 云账户(不传默认查询组织下所有集群) (`account`, query)
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.input.account = Some(value.into());
         self
     }
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// Sets `page_number` (query).
+    /// 默认第一页 (`page_number`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    ///
-    /// Sets `page_size` (query).
+    /// 默认 10 最大 50 (`page_size`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListClustersOutput, cds_core::Error> {
@@ -1496,9 +1309,10 @@ impl ListClustersRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListClustersOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_CLUSTERS, &self.input).await
     }
-    ///Streams every item at `/data/cluster_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    /// Streams every item at `/data/cluster_list` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListClustersCluster, cds_core::Error>> + Send
@@ -1517,20 +1331,11 @@ impl crate::Client {
     ///
     /// 获取本账户下所有的集群信息
     ///
-    /// *Note:* The data table names the creation time tcreate_at; the example answers create_at, which the spec follows.
+    /// `GET /api/v1/cluster/describe_all` — read-only: retried on transient failures.
     ///
-    /// *Note:* cluster_id and create_by are in the example but not in the data table; total_remainder is in the table but not in the example (kept as optional).
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// *Note:* The return-code table lists only 200, but the failure example answers 400 param_invalid; the error is kept.
-    ///
-    /// `GET` /api/v1/cluster/describe_all — 004_8a16a4b18060865d.txt, heading "2. 获取集群列表", line 386.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListClusters", "`.")]
+    /// Wire name: `ListClusters`.
     pub fn list_clusters(&self) -> ListClustersRequest {
         ListClustersRequest {
             client: self.runtime().clone(),
@@ -1539,84 +1344,106 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVpc`](crate::Client::create_vpc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVpcInput {
     /// Cloud provider, e.g. AlibabaCloud
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Target region id
     ///
-    /// 目标地域ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标地域ID (`region_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
-    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）&lt;br&gt; 10.0.0.0/8&lt;br&gt; 192.168.0.0/16。
-    #[serde(
-        rename = "cidr_block",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）&lt;br&gt; 10.0.0.0/8&lt;br&gt; 192.168.0.0/16。 (`cidr_block`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// VPC name: 2-64 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with http:// or https://
+    /// VPC name: 2-64 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
-    /// VPC的名称: 长度为2～64个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的名称: 长度为2～64个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Access key (AK) of the cloud provider account
     ///
-    /// 云厂商账户下的 AK
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ak",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商账户下的 AK (`ak`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ak: Option<String>,
 }
+impl CreateVpcInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateVpcInputBuilder {
+        CreateVpcInputBuilder::default()
+    }
+}
+/// Builder of [`CreateVpcInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVpcInputBuilder {
+    inner: CreateVpcInput,
+}
+impl CreateVpcInputBuilder {
+    /// Sets [`CreateVpcInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVpcInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVpcInput::cidr_block`].
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.inner.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVpcInput::vpc_name`].
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVpcInput::ak`].
+    pub fn ak(mut self, value: impl Into<String>) -> Self {
+        self.inner.ak = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateVpcInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateVpcInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateVpcInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "region_id"));
+        }
+        if self.vpc_name.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc_name"));
+        }
+        if self.ak.is_none() {
+            missing.push(cds_core::validate::join(path, "ak"));
+        }
+    }
+}
 /// Output of [`CreateVpc`](crate::Client::create_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVpcOutput {
     /// Id of the created VPC
     ///
-    /// 创建成功后的vpcid
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建成功后的vpcid (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `CreateVpc`: set parameters, then `.send().await`.
+/// Request builder of [`CreateVpc`](crate::Client::create_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVpcRequest {
@@ -1636,48 +1463,42 @@ impl CreateVpcRequest {
     }
     /// Cloud provider, e.g. AlibabaCloud
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (body, required).
+    /// 云厂商 (`provider`, body, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Target region id
     ///
-    /// 目标地域ID
-    ///
-    /// Sets `region_id` (body, required).
+    /// 目标地域ID (`region_id`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
-    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）&lt;br&gt; 10.0.0.0/8&lt;br&gt; 192.168.0.0/16。
-    ///
-    /// Sets `cidr_block` (body).
+    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）&lt;br&gt; 10.0.0.0/8&lt;br&gt; 192.168.0.0/16。 (`cidr_block`, body)
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.cidr_block = Some(value.into());
         self
     }
-    /// VPC name: 2-64 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with http:// or https://
+    /// VPC name: 2-64 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
-    /// VPC的名称: 长度为2～64个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// Sets `vpc_name` (body, required).
+    /// VPC的名称: 长度为2～64个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, body, required)
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_name = Some(value.into());
         self
     }
     /// Access key (AK) of the cloud provider account
     ///
-    /// 云厂商账户下的 AK
-    ///
-    /// Sets `ak` (body, required).
+    /// 云厂商账户下的 AK (`ak`, body, required)
     pub fn ak(mut self, value: impl Into<String>) -> Self {
         self.input.ak = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateVpcOutput, cds_core::Error> {
@@ -1687,6 +1508,7 @@ impl CreateVpcRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateVpcOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_VPC, &self.input).await
     }
 }
@@ -1699,18 +1521,11 @@ impl crate::Client {
     /// 创建VPC后，会自动创建一个路由器和一个路由表。
     /// 每个VPC支持三个用户侧网段。如果多个用户侧网段之间存在包含关系，掩码较短的网段实际生效。例如10.0.0.0/8和10.1.0.0/16中，10.0.0.0/8实际生效。
     ///
-    /// *Note:* The request example is a name/value table, not JSON, so it does not show where the parameters go; body is assumed for this POST.
+    /// `POST /api/v1/vpc/create` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* data is documented as the created VPC id, but the example value (vsw-...) looks like a switch id.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `POST` /api/v1/vpc/create — 004_8a16a4b18060865d.txt, heading "3. 创建VPC", line 613.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateVpc", "`.")]
+    /// Wire name: `CreateVpc`.
     pub fn create_vpc(&self) -> CreateVpcRequest {
         CreateVpcRequest {
             client: self.runtime().clone(),
@@ -1719,71 +1534,89 @@ impl crate::Client {
     }
 }
 /// Input of [`ListVpcs`](crate::Client::list_vpcs).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListVpcsInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id of the VPC
     ///
-    /// VPC所在的地域ID
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC所在的地域ID (`region_id`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VPC name
     ///
-    /// VPC的名称
-    #[serde(
-        rename = "vpc_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的名称 (`vpc_name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认第一页 (`page_number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认 10 最大 50 (`page_size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl ListVpcsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListVpcsInputBuilder {
+        ListVpcsInputBuilder::default()
+    }
+}
+/// Builder of [`ListVpcsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListVpcsInputBuilder {
+    inner: ListVpcsInput,
+}
+impl ListVpcsInputBuilder {
+    /// Sets [`ListVpcsInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`ListVpcsInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListVpcsInput::vpc_name`].
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListVpcsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListVpcsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListVpcsInput {
+        self.inner
+    }
+}
 /// Output of [`ListVpcs`](crate::Client::list_vpcs): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListVpcsOutput {
     /// Result
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<ListVpcsData>,
 }
-///Request builder of `ListVpcs`: set parameters, then `.send().await`.
+/// Request builder of [`ListVpcs`](crate::Client::list_vpcs): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListVpcsRequest {
@@ -1803,48 +1636,42 @@ impl ListVpcsRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (query).
+    /// 云厂商 (`provider`, query)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Region id of the VPC
     ///
-    /// VPC所在的地域ID
-    ///
-    /// Sets `region_id` (query).
+    /// VPC所在的地域ID (`region_id`, query)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// VPC name
     ///
-    /// VPC的名称
-    ///
-    /// Sets `vpc_name` (query).
+    /// VPC的名称 (`vpc_name`, query)
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_name = Some(value.into());
         self
     }
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// Sets `page_number` (query).
+    /// 默认第一页 (`page_number`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    ///
-    /// Sets `page_size` (query).
+    /// 默认 10 最大 50 (`page_size`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListVpcsOutput, cds_core::Error> {
@@ -1854,9 +1681,10 @@ impl ListVpcsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListVpcsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_VPCS, &self.input).await
     }
-    ///Streams every item at `/data/Vpcs` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    /// Streams every item at `/data/Vpcs` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<Vpc, cds_core::Error>> + Send {
@@ -1874,18 +1702,11 @@ impl crate::Client {
     ///
     /// 根据VPC的名字查找用户已经创建的vpc信息
     ///
-    /// *Note:* The data table lists snake_case fields (create_at, status, vpc_id, cidr_block, switch_ids, provider, vpc_name) flat; the example answers data.Vpcs\[\] with PascalCase keys plus data.Pager, which the spec follows.
+    /// `GET /api/v1/vpc/describe` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table types switch_ids, provider and vpc_name as String \[\]; the example answers plain strings (SwitchIds is ""), so they are typed string.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/vpc/describe — 004_8a16a4b18060865d.txt, heading "4. 查看VPC", line 782.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListVpcs", "`.")]
+    /// Wire name: `ListVpcs`.
     pub fn list_vpcs(&self) -> ListVpcsRequest {
         ListVpcsRequest {
             client: self.runtime().clone(),
@@ -1894,86 +1715,109 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSubnet`](crate::Client::create_subnet).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubnetInput {
     /// Cloud provider account (access key)
     ///
-    /// 云厂商账号
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "account_key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商账号 (`account_key`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "zone_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区ID (`zone_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
-    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，&lt;br&gt; 但可以是目标网段的子集。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cidr_block",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，&lt;br&gt; 但可以是目标网段的子集。 (`cidr_block`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Id of the VPC the switch belongs to
     ///
-    /// 要创建的交换机所属的VPC ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要创建的交换机所属的VPC ID (`vpc_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with http:// or https://
+    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
-    /// 交换机的名称,名称长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "switch_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的名称,名称长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
 }
+impl CreateSubnetInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSubnetInputBuilder {
+        CreateSubnetInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSubnetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSubnetInputBuilder {
+    inner: CreateSubnetInput,
+}
+impl CreateSubnetInputBuilder {
+    /// Sets [`CreateSubnetInput::account_key`].
+    pub fn account_key(mut self, value: impl Into<String>) -> Self {
+        self.inner.account_key = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubnetInput::zone_id`].
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubnetInput::cidr_block`].
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.inner.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubnetInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubnetInput::switch_name`].
+    pub fn switch_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.switch_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSubnetInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSubnetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSubnetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.account_key.is_none() {
+            missing.push(cds_core::validate::join(path, "account_key"));
+        }
+        if self.zone_id.is_none() {
+            missing.push(cds_core::validate::join(path, "zone_id"));
+        }
+        if self.cidr_block.is_none() {
+            missing.push(cds_core::validate::join(path, "cidr_block"));
+        }
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc_id"));
+        }
+        if self.switch_name.is_none() {
+            missing.push(cds_core::validate::join(path, "switch_name"));
+        }
+    }
+}
 /// Output of [`CreateSubnet`](crate::Client::create_subnet): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSubnetOutput {
     /// Id of the created switch
     ///
-    /// 创建成功的 Switch id
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建成功的 Switch id (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `CreateSubnet`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSubnet`](crate::Client::create_subnet): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubnetRequest {
@@ -1993,48 +1837,42 @@ impl CreateSubnetRequest {
     }
     /// Cloud provider account (access key)
     ///
-    /// 云厂商账号
-    ///
-    /// Sets `account_key` (query, required).
+    /// 云厂商账号 (`account_key`, query, required)
     pub fn account_key(mut self, value: impl Into<String>) -> Self {
         self.input.account_key = Some(value.into());
         self
     }
     /// Availability zone id
     ///
-    /// 可用区ID
-    ///
-    /// Sets `zone_id` (query, required).
+    /// 可用区ID (`zone_id`, query, required)
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.zone_id = Some(value.into());
         self
     }
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
-    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，&lt;br&gt; 但可以是目标网段的子集。
-    ///
-    /// Sets `cidr_block` (query, required).
+    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，&lt;br&gt; 但可以是目标网段的子集。 (`cidr_block`, query, required)
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.cidr_block = Some(value.into());
         self
     }
     /// Id of the VPC the switch belongs to
     ///
-    /// 要创建的交换机所属的VPC ID
-    ///
-    /// Sets `vpc_id` (query, required).
+    /// 要创建的交换机所属的VPC ID (`vpc_id`, query, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
-    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with http:// or https://
+    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
-    /// 交换机的名称,名称长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// Sets `switch_name` (query, required).
+    /// 交换机的名称,名称长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, query, required)
     pub fn switch_name(mut self, value: impl Into<String>) -> Self {
         self.input.switch_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SUBNET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSubnetOutput, cds_core::Error> {
@@ -2044,6 +1882,7 @@ impl CreateSubnetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSubnetOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_SUBNET, &self.input).await
     }
 }
@@ -2057,18 +1896,11 @@ impl crate::Client {
     /// - 交换机不支持组播和广播。
     /// - 交换机创建成功后，无法修改网段
     ///
-    /// *Note:* A state-changing operation documented as GET; kept as documented, with the parameters in the query (the request example is a name/value table). The BridgX project's own router registers this route as POST.
+    /// `GET /api/v1/subnet/create` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example omits account_key, which the parameter table marks as required.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/subnet/create — 004_8a16a4b18060865d.txt, heading "5. 创建子网", line 1027.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateSubnet", "`.")]
+    /// Wire name: `CreateSubnet`.
     pub fn create_subnet(&self) -> CreateSubnetRequest {
         CreateSubnetRequest {
             client: self.runtime().clone(),
@@ -2077,63 +1909,86 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSubnets`](crate::Client::list_subnets).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSubnetsInput {
     /// Id of the VPC the switches belong to
     ///
-    /// 要查询的交换机所属VPC的ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要查询的交换机所属VPC的ID (`vpc_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Name of the switch to look up (when omitted, all switches of the VPC)
     ///
-    /// 要查询的交换机的名称。(不传默认查询VPC下全部 switch)
-    #[serde(
-        rename = "switch_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要查询的交换机的名称。(不传默认查询VPC下全部 switch) (`switch_name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认第一页 (`page_number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认 10 最大 50 (`page_size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl ListSubnetsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSubnetsInputBuilder {
+        ListSubnetsInputBuilder::default()
+    }
+}
+/// Builder of [`ListSubnetsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSubnetsInputBuilder {
+    inner: ListSubnetsInput,
+}
+impl ListSubnetsInputBuilder {
+    /// Sets [`ListSubnetsInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListSubnetsInput::switch_name`].
+    pub fn switch_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.switch_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListSubnetsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListSubnetsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListSubnetsInput, cds_core::BuildError> {
+        cds_core::validate::build("ListSubnetsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListSubnetsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc_id"));
+        }
+    }
+}
 /// Output of [`ListSubnets`](crate::Client::list_subnets): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSubnetsOutput {
     /// Result
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<ListSubnetsData>,
 }
-///Request builder of `ListSubnets`: set parameters, then `.send().await`.
+/// Request builder of [`ListSubnets`](crate::Client::list_subnets): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSubnetsRequest {
@@ -2153,39 +2008,35 @@ impl ListSubnetsRequest {
     }
     /// Id of the VPC the switches belong to
     ///
-    /// 要查询的交换机所属VPC的ID
-    ///
-    /// Sets `vpc_id` (query, required).
+    /// 要查询的交换机所属VPC的ID (`vpc_id`, query, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// Name of the switch to look up (when omitted, all switches of the VPC)
     ///
-    /// 要查询的交换机的名称。(不传默认查询VPC下全部 switch)
-    ///
-    /// Sets `switch_name` (query).
+    /// 要查询的交换机的名称。(不传默认查询VPC下全部 switch) (`switch_name`, query)
     pub fn switch_name(mut self, value: impl Into<String>) -> Self {
         self.input.switch_name = Some(value.into());
         self
     }
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// Sets `page_number` (query).
+    /// 默认第一页 (`page_number`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    ///
-    /// Sets `page_size` (query).
+    /// 默认 10 最大 50 (`page_size`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_SUBNETS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSubnetsOutput, cds_core::Error> {
@@ -2195,9 +2046,10 @@ impl ListSubnetsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSubnetsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_SUBNETS, &self.input).await
     }
-    ///Streams every item at `/data/Switches` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    /// Streams every item at `/data/Switches` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<Subnet, cds_core::Error>> + Send {
@@ -2215,20 +2067,11 @@ impl crate::Client {
     ///
     /// 来查找子网id信息
     ///
-    /// *Note:* The data table lists snake_case fields flat; the example answers data.Switches\[\] with PascalCase keys plus data.Pager, which the spec follows.
+    /// `GET /api/v1/subnet/describe` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table's status field is answered as VStatus in the example.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// *Note:* is_default is documented as Boolean (true/false); the example answers IsDefault "N", so it is typed string.
-    ///
-    /// `GET` /api/v1/subnet/describe — 004_8a16a4b18060865d.txt, heading "6. 查看子网", line 1194.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListSubnets", "`.")]
+    /// Wire name: `ListSubnets`.
     pub fn list_subnets(&self) -> ListSubnetsRequest {
         ListSubnetsRequest {
             client: self.runtime().clone(),
@@ -2237,69 +2080,105 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSecurityGroup`](crate::Client::create_security_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupInput {
     /// Cloud provider account (access key)
     ///
-    /// 云厂商账号
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "account_key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商账号 (`account_key`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Id of the VPC the security group belongs to
     ///
-    /// 安全组所属VPC ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组所属VPC ID (`vpc_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with http:// or https://; may contain digits, colons, underscores or hyphens; default empty
+    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
-    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 http:// 和&lt;br&gt; https:// 开头。可以包含数字、半角冒号（:）、&lt;br&gt; 下划线（_）或者连字符（-）。默认值：空。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "security_group_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和&lt;br&gt; <https://> 开头。可以包含数字、半角冒号（:）、&lt;br&gt; 下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// Rules
     ///
-    /// 规则
-    ///
-    /// *Required.*
-    #[serde(rename = "rules", default, skip_serializing_if = "Option::is_none")]
+    /// 规则 (`rules`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<CreateSecurityGroupRule>>,
 }
+impl CreateSecurityGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSecurityGroupInputBuilder {
+        CreateSecurityGroupInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSecurityGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSecurityGroupInputBuilder {
+    inner: CreateSecurityGroupInput,
+}
+impl CreateSecurityGroupInputBuilder {
+    /// Sets [`CreateSecurityGroupInput::account_key`].
+    pub fn account_key(mut self, value: impl Into<String>) -> Self {
+        self.inner.account_key = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupInput::security_group_name`].
+    pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupInput::rules`].
+    pub fn rules<V: Into<CreateSecurityGroupRule>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.rules = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSecurityGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSecurityGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSecurityGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.account_key.is_none() {
+            missing.push(cds_core::validate::join(path, "account_key"));
+        }
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc_id"));
+        }
+        if self.security_group_name.is_none() {
+            missing.push(cds_core::validate::join(path, "security_group_name"));
+        }
+        if self.rules.is_none() {
+            missing.push(cds_core::validate::join(path, "rules"));
+        }
+        if let Some(items) = &self.rules {
+            let at = cds_core::validate::join(path, "rules");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateSecurityGroup`](crate::Client::create_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// Id of the created security group
     ///
-    /// 创建成功的安全组 id
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建成功的安全组 id (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `CreateSecurityGroup`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSecurityGroup`](crate::Client::create_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSecurityGroupRequest {
@@ -2319,39 +2198,38 @@ impl CreateSecurityGroupRequest {
     }
     /// Cloud provider account (access key)
     ///
-    /// 云厂商账号
-    ///
-    /// Sets `account_key` (body, required).
+    /// 云厂商账号 (`account_key`, body, required)
     pub fn account_key(mut self, value: impl Into<String>) -> Self {
         self.input.account_key = Some(value.into());
         self
     }
     /// Id of the VPC the security group belongs to
     ///
-    /// 安全组所属VPC ID
-    ///
-    /// Sets `vpc_id` (body, required).
+    /// 安全组所属VPC ID (`vpc_id`, body, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
-    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with http:// or https://; may contain digits, colons, underscores or hyphens; default empty
+    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
-    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 http:// 和&lt;br&gt; https:// 开头。可以包含数字、半角冒号（:）、&lt;br&gt; 下划线（_）或者连字符（-）。默认值：空。
-    ///
-    /// Sets `security_group_name` (body, required).
+    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和&lt;br&gt; <https://> 开头。可以包含数字、半角冒号（:）、&lt;br&gt; 下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, body, required)
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_name = Some(value.into());
         self
     }
     /// Rules
     ///
-    /// 规则
-    ///
-    /// Sets `rules` (body, required).
-    pub fn rules(mut self, value: impl Into<Vec<CreateSecurityGroupRule>>) -> Self {
-        self.input.rules = Some(value.into());
+    /// 规则 (`rules`, body, required)
+    pub fn rules<V: Into<CreateSecurityGroupRule>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.rules = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSecurityGroupOutput, cds_core::Error> {
@@ -2361,6 +2239,7 @@ impl CreateSecurityGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSecurityGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SECURITY_GROUP, &self.input)
             .await
@@ -2376,20 +2255,11 @@ impl crate::Client {
     /// - 源端设备可以是指定的IP地址范围（SourceCidrIp、Ipv6SourceCidrIp、SourcePrefixListId），也可以是其他安全组（SourceGroupId）中的ECS实例。
     /// - 如果匹配的安全组规则已存在，此次AuthorizeSecurityGroup调用成功，但不会增加规则数。
     ///
-    /// *Note:* The parameter table lists the rules row twice.
+    /// `POST /api/v1/security_group/create_with_rule` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example is a name/value table, not JSON; it omits account_key and carries a stray page_size; body is assumed for this POST.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// *Note:* data is documented as the created security group id, but the example value (vsw-...) looks like a switch id.
-    ///
-    /// `POST` /api/v1/security_group/create_with_rule — 004_8a16a4b18060865d.txt, heading "7. 创建安全组", line 1438.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateSecurityGroup", "`.")]
+    /// Wire name: `CreateSecurityGroup`.
     pub fn create_security_group(&self) -> CreateSecurityGroupRequest {
         CreateSecurityGroupRequest {
             client: self.runtime().clone(),
@@ -2398,75 +2268,96 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSecurityGroups`](crate::Client::list_security_groups).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsInput {
     /// Region id of the security group
     ///
-    /// 安全组所属地域ID
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组所属地域ID (`region_id`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Id of the VPC the security groups belong to
     ///
-    /// 安全组所属VPC ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组所属VPC ID (`vpc_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Security group name (when omitted, all groups of the VPC)
     ///
-    /// 安全组名称。(不传默认查 VPC 下所有)
-    #[serde(
-        rename = "security_group_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称。(不传默认查 VPC 下所有) (`security_group_name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// *Note:* The table's example value is "t1" and the request example spells the name spage_number; both are typos for page_number = 1.
-    #[serde(
-        rename = "page_number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认第一页 (`page_number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    #[serde(
-        rename = "page_size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认 10 最大 50 (`page_size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl ListSecurityGroupsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSecurityGroupsInputBuilder {
+        ListSecurityGroupsInputBuilder::default()
+    }
+}
+/// Builder of [`ListSecurityGroupsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSecurityGroupsInputBuilder {
+    inner: ListSecurityGroupsInput,
+}
+impl ListSecurityGroupsInputBuilder {
+    /// Sets [`ListSecurityGroupsInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListSecurityGroupsInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListSecurityGroupsInput::security_group_name`].
+    pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListSecurityGroupsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListSecurityGroupsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListSecurityGroupsInput, cds_core::BuildError> {
+        cds_core::validate::build("ListSecurityGroupsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListSecurityGroupsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc_id"));
+        }
+    }
+}
 /// Output of [`ListSecurityGroups`](crate::Client::list_security_groups): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsOutput {
     /// Result
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<ListSecurityGroupsData>,
 }
-///Request builder of `ListSecurityGroups`: set parameters, then `.send().await`.
+/// Request builder of [`ListSecurityGroups`](crate::Client::list_security_groups): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSecurityGroupsRequest {
@@ -2486,50 +2377,42 @@ impl ListSecurityGroupsRequest {
     }
     /// Region id of the security group
     ///
-    /// 安全组所属地域ID
-    ///
-    /// Sets `region_id` (query).
+    /// 安全组所属地域ID (`region_id`, query)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Id of the VPC the security groups belong to
     ///
-    /// 安全组所属VPC ID
-    ///
-    /// Sets `vpc_id` (query, required).
+    /// 安全组所属VPC ID (`vpc_id`, query, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// Security group name (when omitted, all groups of the VPC)
     ///
-    /// 安全组名称。(不传默认查 VPC 下所有)
-    ///
-    /// Sets `security_group_name` (query).
+    /// 安全组名称。(不传默认查 VPC 下所有) (`security_group_name`, query)
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_name = Some(value.into());
         self
     }
     /// Page number (default the first page)
     ///
-    /// 默认第一页
-    ///
-    /// *Note:* The table's example value is "t1" and the request example spells the name spage_number; both are typos for page_number = 1.
-    ///
-    /// Sets `page_number` (query).
+    /// 默认第一页 (`page_number`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size, default 10, at most 50
     ///
-    /// 默认 10 最大 50
-    ///
-    /// Sets `page_size` (query).
+    /// 默认 10 最大 50 (`page_size`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_SECURITY_GROUPS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSecurityGroupsOutput, cds_core::Error> {
@@ -2539,11 +2422,12 @@ impl ListSecurityGroupsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSecurityGroupsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_SECURITY_GROUPS, &self.input)
             .await
     }
-    ///Streams every item at `/data/Groups` across all pages, advancing `page_number` (page size `page_size`, default 50).
+    /// Streams every item at `/data/Groups` across all pages, advancing `page_number` (page size `page_size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListSecurityGroupsGroup, cds_core::Error>> + Send
@@ -2562,16 +2446,11 @@ impl crate::Client {
     ///
     /// 查看已经创建的安全组
     ///
-    /// *Note:* The data table lists snake_case fields flat; the example answers data.Groups\[\] with PascalCase keys plus data.Pager, which the spec follows.
+    /// `GET /api/v1/security_group/describe` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/v1/security_group/describe — 004_8a16a4b18060865d.txt, heading "8. 查看安全组", line 1670.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListSecurityGroups", "`.")]
+    /// Wire name: `ListSecurityGroups`.
     pub fn list_security_groups(&self) -> ListSecurityGroupsRequest {
         ListSecurityGroupsRequest {
             client: self.runtime().clone(),
@@ -2580,148 +2459,174 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateNetworkConfig`](crate::Client::create_network_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateNetworkConfigInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Target region id
     ///
-    /// 目标地域ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标地域ID (`region_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
-    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）。&lt;br&gt; 10.0.0.0/8。&lt;br&gt; 192.168.0.0/16。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cidr_block",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）。&lt;br&gt; 10.0.0.0/8。&lt;br&gt; 192.168.0.0/16。 (`cidr_block`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
-    /// VPC name: 2-128 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with http:// or https://
+    /// VPC name: 2-128 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
-    /// VPC的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "zone_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区ID (`zone_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
-    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，但可以是目标网段的子集。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "switch_cidr_block",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，但可以是目标网段的子集。 (`switch_cidr_block`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_cidr_block: Option<String>,
-    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with http:// or https://
+    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
-    /// 交换机的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "switch_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
-    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with http:// or https://; may contain digits, colons, underscores or hyphens; default empty
+    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
-    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 http:// 和https:// 开头。&lt;br&gt; 可以包含数字、半角冒号（:）、下划线（_）或者连字符（-）。默认值：空。
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "security_group_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和<https://> 开头。&lt;br&gt; 可以包含数字、半角冒号（:）、下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// Security group type: normal (basic) or enterprise
     ///
-    /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "security_group_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`security_group_type`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_type: Option<String>,
     /// Access key (AK) of the cloud provider account
     ///
-    /// 云厂商账户下的 AK
-    ///
-    /// *Note:* The parameter table leaves the description of ak empty.
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ak",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商账户下的 AK (`ak`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ak: Option<String>,
 }
+impl CreateNetworkConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateNetworkConfigInputBuilder {
+        CreateNetworkConfigInputBuilder::default()
+    }
+}
+/// Builder of [`CreateNetworkConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateNetworkConfigInputBuilder {
+    inner: CreateNetworkConfigInput,
+}
+impl CreateNetworkConfigInputBuilder {
+    /// Sets [`CreateNetworkConfigInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::cidr_block`].
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.inner.cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::vpc_name`].
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::zone_id`].
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.zone_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::switch_cidr_block`].
+    pub fn switch_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.inner.switch_cidr_block = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::switch_name`].
+    pub fn switch_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.switch_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::security_group_name`].
+    pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::security_group_type`].
+    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateNetworkConfigInput::ak`].
+    pub fn ak(mut self, value: impl Into<String>) -> Self {
+        self.inner.ak = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateNetworkConfigInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateNetworkConfigInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateNetworkConfigInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "region_id"));
+        }
+        if self.cidr_block.is_none() {
+            missing.push(cds_core::validate::join(path, "cidr_block"));
+        }
+        if self.vpc_name.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc_name"));
+        }
+        if self.zone_id.is_none() {
+            missing.push(cds_core::validate::join(path, "zone_id"));
+        }
+        if self.switch_cidr_block.is_none() {
+            missing.push(cds_core::validate::join(path, "switch_cidr_block"));
+        }
+        if self.switch_name.is_none() {
+            missing.push(cds_core::validate::join(path, "switch_name"));
+        }
+        if self.security_group_name.is_none() {
+            missing.push(cds_core::validate::join(path, "security_group_name"));
+        }
+        if self.security_group_type.is_none() {
+            missing.push(cds_core::validate::join(path, "security_group_type"));
+        }
+        if self.ak.is_none() {
+            missing.push(cds_core::validate::join(path, "ak"));
+        }
+    }
+}
 /// Output of [`CreateNetworkConfig`](crate::Client::create_network_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateNetworkConfigOutput {
     /// Id of the created VPC
     ///
-    /// 创建成功的vpc_id
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建成功的vpc_id (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `CreateNetworkConfig`: set parameters, then `.send().await`.
+/// Request builder of [`CreateNetworkConfig`](crate::Client::create_network_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateNetworkConfigRequest {
@@ -2741,95 +2646,77 @@ impl CreateNetworkConfigRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (body, required).
+    /// 云厂商 (`provider`, body, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Target region id
     ///
-    /// 目标地域ID
-    ///
-    /// Sets `region_id` (body, required).
+    /// 目标地域ID (`region_id`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
-    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）。&lt;br&gt; 10.0.0.0/8。&lt;br&gt; 192.168.0.0/16。
-    ///
-    /// Sets `cidr_block` (body, required).
+    /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）。&lt;br&gt; 10.0.0.0/8。&lt;br&gt; 192.168.0.0/16。 (`cidr_block`, body, required)
     pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.cidr_block = Some(value.into());
         self
     }
-    /// VPC name: 2-128 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with http:// or https://
+    /// VPC name: 2-128 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
-    /// VPC的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// Sets `vpc_name` (body, required).
+    /// VPC的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, body, required)
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_name = Some(value.into());
         self
     }
     /// Availability zone id
     ///
-    /// 可用区ID
-    ///
-    /// Sets `zone_id` (body, required).
+    /// 可用区ID (`zone_id`, body, required)
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.zone_id = Some(value.into());
         self
     }
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
-    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，但可以是目标网段的子集。
-    ///
-    /// Sets `switch_cidr_block` (body, required).
+    /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，但可以是目标网段的子集。 (`switch_cidr_block`, body, required)
     pub fn switch_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.input.switch_cidr_block = Some(value.into());
         self
     }
-    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with http:// or https://
+    /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
-    /// 交换机的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以http:// 或https:// 开头。
-    ///
-    /// Sets `switch_name` (body, required).
+    /// 交换机的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, body, required)
     pub fn switch_name(mut self, value: impl Into<String>) -> Self {
         self.input.switch_name = Some(value.into());
         self
     }
-    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with http:// or https://; may contain digits, colons, underscores or hyphens; default empty
+    /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
-    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 http:// 和https:// 开头。&lt;br&gt; 可以包含数字、半角冒号（:）、下划线（_）或者连字符（-）。默认值：空。
-    ///
-    /// Sets `security_group_name` (body, required).
+    /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和<https://> 开头。&lt;br&gt; 可以包含数字、半角冒号（:）、下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, body, required)
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_name = Some(value.into());
         self
     }
     /// Security group type: normal (basic) or enterprise
     ///
-    /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组
-    ///
-    /// Sets `security_group_type` (body, required).
+    /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`security_group_type`, body, required)
     pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_type = Some(value.into());
         self
     }
     /// Access key (AK) of the cloud provider account
     ///
-    /// 云厂商账户下的 AK
-    ///
-    /// *Note:* The parameter table leaves the description of ak empty.
-    ///
-    /// Sets `ak` (body, required).
+    /// 云厂商账户下的 AK (`ak`, body, required)
     pub fn ak(mut self, value: impl Into<String>) -> Self {
         self.input.ak = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_NETWORK_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateNetworkConfigOutput, cds_core::Error> {
@@ -2839,6 +2726,7 @@ impl CreateNetworkConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateNetworkConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_NETWORK_CONFIG, &self.input)
             .await
@@ -2849,18 +2737,11 @@ impl crate::Client {
     ///
     /// 通过一个api即可创建vpc、子网及安全组
     ///
-    /// *Note:* The request example is a name/value table, not JSON, so it does not show where the parameters go; body is assumed for this POST.
+    /// `POST /api/v1/network_config/create` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* data is documented as the created vpc_id, but the example value (vsw-...) looks like a switch id.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `POST` /api/v1/network_config/create — 004_8a16a4b18060865d.txt, heading "9. 创建网络配置", line 1897.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateNetworkConfig", "`.")]
+    /// Wire name: `CreateNetworkConfig`.
     pub fn create_network_config(&self) -> CreateNetworkConfigRequest {
         CreateNetworkConfigRequest {
             client: self.runtime().clone(),
@@ -2869,33 +2750,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ListRegions`](crate::Client::list_regions).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListRegionsInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
+impl ListRegionsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListRegionsInputBuilder {
+        ListRegionsInputBuilder::default()
+    }
+}
+/// Builder of [`ListRegionsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListRegionsInputBuilder {
+    inner: ListRegionsInput,
+}
+impl ListRegionsInputBuilder {
+    /// Sets [`ListRegionsInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListRegionsInput, cds_core::BuildError> {
+        cds_core::validate::build("ListRegionsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListRegionsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+    }
+}
 /// Output of [`ListRegions`](crate::Client::list_regions): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListRegionsOutput {
     /// Regions
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<Vec<ListRegionsRegion>>,
 }
-///Request builder of `ListRegions`: set parameters, then `.send().await`.
+/// Request builder of [`ListRegions`](crate::Client::list_regions): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListRegionsRequest {
@@ -2915,12 +2819,14 @@ impl ListRegionsRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (query, required).
+    /// 云厂商 (`provider`, query, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_REGIONS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListRegionsOutput, cds_core::Error> {
@@ -2930,6 +2836,7 @@ impl ListRegionsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListRegionsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_REGIONS, &self.input).await
     }
 }
@@ -2938,16 +2845,11 @@ impl crate::Client {
     ///
     /// 查看云厂商的地域列表
     ///
-    /// *Note:* The response table types data as object; the example answers a list of regions, which the spec follows.
+    /// `GET /api/v1/region/list` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/v1/region/list — 004_8a16a4b18060865d.txt, heading "10. 查看region列表", line 2126.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListRegions", "`.")]
+    /// Wire name: `ListRegions`.
     pub fn list_regions(&self) -> ListRegionsRequest {
         ListRegionsRequest {
             client: self.runtime().clone(),
@@ -2956,45 +2858,69 @@ impl crate::Client {
     }
 }
 /// Input of [`ListZones`](crate::Client::list_zones).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListZonesInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id
     ///
-    /// 地域ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域ID (`region_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl ListZonesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListZonesInputBuilder {
+        ListZonesInputBuilder::default()
+    }
+}
+/// Builder of [`ListZonesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListZonesInputBuilder {
+    inner: ListZonesInput,
+}
+impl ListZonesInputBuilder {
+    /// Sets [`ListZonesInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`ListZonesInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListZonesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListZonesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListZonesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "region_id"));
+        }
+    }
+}
 /// Output of [`ListZones`](crate::Client::list_zones): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListZonesOutput {
     /// Availability zones
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<Vec<ListZonesZone>>,
 }
-///Request builder of `ListZones`: set parameters, then `.send().await`.
+/// Request builder of [`ListZones`](crate::Client::list_zones): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListZonesRequest {
@@ -3014,21 +2940,21 @@ impl ListZonesRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (query, required).
+    /// 云厂商 (`provider`, query, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Region id
     ///
-    /// 地域ID
-    ///
-    /// Sets `region_id` (query, required).
+    /// 地域ID (`region_id`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_ZONES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListZonesOutput, cds_core::Error> {
@@ -3038,6 +2964,7 @@ impl ListZonesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListZonesOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_ZONES, &self.input).await
     }
 }
@@ -3046,16 +2973,11 @@ impl crate::Client {
     ///
     /// 通过云厂商的地域查看该地域下的可用区列表
     ///
-    /// *Note:* The response table types data as object; the example answers a list of zones, which the spec follows.
+    /// `GET /api/v1/zone/list` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/v1/zone/list — 004_8a16a4b18060865d.txt, heading "11. 查看zone列表", line 2250.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListZones", "`.")]
+    /// Wire name: `ListZones`.
     pub fn list_zones(&self) -> ListZonesRequest {
         ListZonesRequest {
             client: self.runtime().clone(),
@@ -3064,57 +2986,82 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceTypes`](crate::Client::list_instance_types).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceTypesInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id
     ///
-    /// 地域ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域ID (`region_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "zone_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`zone_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
 }
+impl ListInstanceTypesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceTypesInputBuilder {
+        ListInstanceTypesInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceTypesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceTypesInputBuilder {
+    inner: ListInstanceTypesInput,
+}
+impl ListInstanceTypesInputBuilder {
+    /// Sets [`ListInstanceTypesInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstanceTypesInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstanceTypesInput::zone_id`].
+    pub fn zone_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.zone_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceTypesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceTypesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceTypesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "region_id"));
+        }
+        if self.zone_id.is_none() {
+            missing.push(cds_core::validate::join(path, "zone_id"));
+        }
+    }
+}
 /// Output of [`ListInstanceTypes`](crate::Client::list_instance_types): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceTypesOutput {
     /// Instance types
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<Vec<ListInstanceTypesItem>>,
 }
-///Request builder of `ListInstanceTypes`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceTypes`](crate::Client::list_instance_types): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceTypesRequest {
@@ -3134,30 +3081,28 @@ impl ListInstanceTypesRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (query, required).
+    /// 云厂商 (`provider`, query, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Region id
     ///
-    /// 地域ID
-    ///
-    /// Sets `region_id` (query, required).
+    /// 地域ID (`region_id`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `zone_id` (query, required).
+    /// 可用区 (`zone_id`, query, required)
     pub fn zone_id(mut self, value: impl Into<String>) -> Self {
         self.input.zone_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_TYPES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceTypesOutput, cds_core::Error> {
@@ -3167,6 +3112,7 @@ impl ListInstanceTypesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceTypesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_TYPES, &self.input)
             .await
@@ -3177,16 +3123,11 @@ impl crate::Client {
     ///
     /// 通过云厂商的地域和可用区查看该地域下及可用区下的机型列表
     ///
-    /// *Note:* The response table types data as object; the example answers a list of instance types, which the spec follows.
+    /// `GET /api/v1/instance_type/list` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/v1/instance_type/list — 004_8a16a4b18060865d.txt, heading "12. 查看机型列表", line 2386.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceTypes", "`.")]
+    /// Wire name: `ListInstanceTypes`.
     pub fn list_instance_types(&self) -> ListInstanceTypesRequest {
         ListInstanceTypesRequest {
             client: self.runtime().clone(),
@@ -3195,45 +3136,69 @@ impl crate::Client {
     }
 }
 /// Input of [`ListImages`](crate::Client::list_images).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListImagesInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region
     ///
-    /// 区域
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`region_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl ListImagesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListImagesInputBuilder {
+        ListImagesInputBuilder::default()
+    }
+}
+/// Builder of [`ListImagesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListImagesInputBuilder {
+    inner: ListImagesInput,
+}
+impl ListImagesInputBuilder {
+    /// Sets [`ListImagesInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`ListImagesInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListImagesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListImagesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListImagesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "region_id"));
+        }
+    }
+}
 /// Output of [`ListImages`](crate::Client::list_images): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListImagesOutput {
     /// Images
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<Vec<ListImagesImage>>,
 }
-///Request builder of `ListImages`: set parameters, then `.send().await`.
+/// Request builder of [`ListImages`](crate::Client::list_images): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListImagesRequest {
@@ -3253,21 +3218,21 @@ impl ListImagesRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (query, required).
+    /// 云厂商 (`provider`, query, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Region
     ///
-    /// 区域
-    ///
-    /// Sets `region_id` (query, required).
+    /// 区域 (`region_id`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_IMAGES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListImagesOutput, cds_core::Error> {
@@ -3277,6 +3242,7 @@ impl ListImagesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListImagesOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_IMAGES, &self.input).await
     }
 }
@@ -3285,18 +3251,11 @@ impl crate::Client {
     ///
     /// 获取镜像列表
     ///
-    /// *Note:* The description under the heading (通过云厂商的地域和可用区查看该地域下及可用区下的机型列表, list instance types) is copied from ListInstanceTypes; the heading is used as the description.
+    /// `GET /api/v1/image/list` — read-only: retried on transient failures.
     ///
-    /// *Note:* The data table lists os_type, os_name and image_id; the example answers a list with OsType, OsName and ImageId, which the spec follows.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/image/list — 004_8a16a4b18060865d.txt, heading "13. 获取镜像列表", line 2579.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "ListImages", "`.")]
+    /// Wire name: `ListImages`.
     pub fn list_images(&self) -> ListImagesRequest {
         ListImagesRequest {
             client: self.runtime().clone(),
@@ -3305,57 +3264,82 @@ impl crate::Client {
     }
 }
 /// Input of [`SyncNetworkConfig`](crate::Client::sync_network_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct SyncNetworkConfigInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region
     ///
-    /// 区域
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`region_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Cloud account (access key)
     ///
-    /// 云账号
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "account_key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云账号 (`account_key`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
 }
+impl SyncNetworkConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> SyncNetworkConfigInputBuilder {
+        SyncNetworkConfigInputBuilder::default()
+    }
+}
+/// Builder of [`SyncNetworkConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SyncNetworkConfigInputBuilder {
+    inner: SyncNetworkConfigInput,
+}
+impl SyncNetworkConfigInputBuilder {
+    /// Sets [`SyncNetworkConfigInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Sets [`SyncNetworkConfigInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`SyncNetworkConfigInput::account_key`].
+    pub fn account_key(mut self, value: impl Into<String>) -> Self {
+        self.inner.account_key = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SyncNetworkConfigInput, cds_core::BuildError> {
+        cds_core::validate::build("SyncNetworkConfigInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SyncNetworkConfigInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "region_id"));
+        }
+        if self.account_key.is_none() {
+            missing.push(cds_core::validate::join(path, "account_key"));
+        }
+    }
+}
 /// Output of [`SyncNetworkConfig`](crate::Client::sync_network_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SyncNetworkConfigOutput {
     /// Result (null in the example)
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `SyncNetworkConfig`: set parameters, then `.send().await`.
+/// Request builder of [`SyncNetworkConfig`](crate::Client::sync_network_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SyncNetworkConfigRequest {
@@ -3375,30 +3359,28 @@ impl SyncNetworkConfigRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (body, required).
+    /// 云厂商 (`provider`, body, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
     }
     /// Region
     ///
-    /// 区域
-    ///
-    /// Sets `region_id` (body, required).
+    /// 区域 (`region_id`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Cloud account (access key)
     ///
-    /// 云账号
-    ///
-    /// Sets `account_key` (body, required).
+    /// 云账号 (`account_key`, body, required)
     pub fn account_key(mut self, value: impl Into<String>) -> Self {
         self.input.account_key = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::SYNC_NETWORK_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<SyncNetworkConfigOutput, cds_core::Error> {
@@ -3408,6 +3390,7 @@ impl SyncNetworkConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<SyncNetworkConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::SYNC_NETWORK_CONFIG, &self.input)
             .await
@@ -3418,18 +3401,11 @@ impl crate::Client {
     ///
     /// 同步云厂商某地域的vpc、子网、安全组配置
     ///
-    /// *Note:* The request example is a name/value table, not JSON, so it does not show where the parameters go; body is assumed for this POST.
+    /// `POST /api/v1/network_config/sync` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* data is documented as an optional object with no important fields (无); the example answers null.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `POST` /api/v1/network_config/sync — 004_8a16a4b18060865d.txt, heading "&lt;span id="14---1"&gt;14. 同步云厂商网络配置&lt;/span&gt;", line 2751.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "SyncNetworkConfig", "`.")]
+    /// Wire name: `SyncNetworkConfig`.
     pub fn sync_network_config(&self) -> SyncNetworkConfigRequest {
         SyncNetworkConfigRequest {
             client: self.runtime().clone(),
@@ -3438,33 +3414,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetNetworkConfigTemplate`](crate::Client::get_network_config_template).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateInput {
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "provider",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云厂商 (`provider`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
+impl GetNetworkConfigTemplateInput {
+    /// A builder of this type.
+    pub fn builder() -> GetNetworkConfigTemplateInputBuilder {
+        GetNetworkConfigTemplateInputBuilder::default()
+    }
+}
+/// Builder of [`GetNetworkConfigTemplateInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetNetworkConfigTemplateInputBuilder {
+    inner: GetNetworkConfigTemplateInput,
+}
+impl GetNetworkConfigTemplateInputBuilder {
+    /// Sets [`GetNetworkConfigTemplateInput::provider`].
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.inner.provider = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetNetworkConfigTemplateInput, cds_core::BuildError> {
+        cds_core::validate::build("GetNetworkConfigTemplateInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetNetworkConfigTemplateInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.provider.is_none() {
+            missing.push(cds_core::validate::join(path, "provider"));
+        }
+    }
+}
 /// Output of [`GetNetworkConfigTemplate`](crate::Client::get_network_config_template): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateOutput {
     /// Network configuration template
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<GetNetworkConfigTemplateData>,
 }
-///Request builder of `GetNetworkConfigTemplate`: set parameters, then `.send().await`.
+/// Request builder of [`GetNetworkConfigTemplate`](crate::Client::get_network_config_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetNetworkConfigTemplateRequest {
@@ -3484,12 +3483,14 @@ impl GetNetworkConfigTemplateRequest {
     }
     /// Cloud provider
     ///
-    /// 云厂商
-    ///
-    /// Sets `provider` (query, required).
+    /// 云厂商 (`provider`, query, required)
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.input.provider = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_NETWORK_CONFIG_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetNetworkConfigTemplateOutput, cds_core::Error> {
@@ -3499,6 +3500,7 @@ impl GetNetworkConfigTemplateRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetNetworkConfigTemplateOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_NETWORK_CONFIG_TEMPLATE, &self.input)
             .await
@@ -3509,16 +3511,11 @@ impl crate::Client {
     ///
     /// 获取云厂商通用网络配置模板
     ///
-    /// *Note:* The data fields are not tabulated (参见返回json, see the returned JSON); they are taken from the example.
+    /// `GET /api/v1/network_config/template` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/v1/network_config/template — 004_8a16a4b18060865d.txt, heading "&lt;span id="15---1"&gt;15. 获取网络配置模板&lt;/span&gt;", line 2895.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "GetNetworkConfigTemplate", "`.")]
+    /// Wire name: `GetNetworkConfigTemplate`.
     pub fn get_network_config_template(&self) -> GetNetworkConfigTemplateRequest {
         GetNetworkConfigTemplateRequest {
             client: self.runtime().clone(),
@@ -3527,33 +3524,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetVpc`](crate::Client::get_vpc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetVpcInput {
     /// VPC id (path placeholder)
     ///
-    /// 占位符 vpc id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 占位符 vpc id (`id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+impl GetVpcInput {
+    /// A builder of this type.
+    pub fn builder() -> GetVpcInputBuilder {
+        GetVpcInputBuilder::default()
+    }
+}
+/// Builder of [`GetVpcInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetVpcInputBuilder {
+    inner: GetVpcInput,
+}
+impl GetVpcInputBuilder {
+    /// Sets [`GetVpcInput::id`].
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.inner.id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetVpcInput, cds_core::BuildError> {
+        cds_core::validate::build("GetVpcInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetVpcInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.id.is_none() {
+            missing.push(cds_core::validate::join(path, "id"));
+        }
+    }
+}
 /// Output of [`GetVpc`](crate::Client::get_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetVpcOutput {
     /// VPC details
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<Vpc>,
 }
-///Request builder of `GetVpc`: set parameters, then `.send().await`.
+/// Request builder of [`GetVpc`](crate::Client::get_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetVpcRequest {
@@ -3573,12 +3593,14 @@ impl GetVpcRequest {
     }
     /// VPC id (path placeholder)
     ///
-    /// 占位符 vpc id
-    ///
-    /// Sets `id` (path, required).
+    /// 占位符 vpc id (`id`, path, required)
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetVpcOutput, cds_core::Error> {
@@ -3588,6 +3610,7 @@ impl GetVpcRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetVpcOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_VPC, &self.input).await
     }
 }
@@ -3596,18 +3619,11 @@ impl crate::Client {
     ///
     /// 通过VPC id查看详情
     ///
-    /// *Note:* The document writes the path as GET /api/v1/vpc/info/:id (parameter :id); the spec writes {id}.
+    /// `GET /api/v1/vpc/info/{id}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The data fields are not tabulated (参见返回json); they are taken from the example.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/vpc/info/{id} — 004_8a16a4b18060865d.txt, heading "&lt;span id="16---1"&gt;16. 获取VPC详情&lt;/span&gt;", line 3046.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "GetVpc", "`.")]
+    /// Wire name: `GetVpc`.
     pub fn get_vpc(&self) -> GetVpcRequest {
         GetVpcRequest {
             client: self.runtime().clone(),
@@ -3616,45 +3632,69 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSubnet`](crate::Client::get_subnet).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSubnetInput {
     /// Subnet id (path placeholder)
     ///
-    /// 占位符 子网id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 占位符 子网id (`id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "vpc_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`vpc_id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
+impl GetSubnetInput {
+    /// A builder of this type.
+    pub fn builder() -> GetSubnetInputBuilder {
+        GetSubnetInputBuilder::default()
+    }
+}
+/// Builder of [`GetSubnetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetSubnetInputBuilder {
+    inner: GetSubnetInput,
+}
+impl GetSubnetInputBuilder {
+    /// Sets [`GetSubnetInput::id`].
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets [`GetSubnetInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetSubnetInput, cds_core::BuildError> {
+        cds_core::validate::build("GetSubnetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetSubnetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.id.is_none() {
+            missing.push(cds_core::validate::join(path, "id"));
+        }
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpc_id"));
+        }
+    }
+}
 /// Output of [`GetSubnet`](crate::Client::get_subnet): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetSubnetOutput {
     /// Subnet details
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<Subnet>,
 }
-///Request builder of `GetSubnet`: set parameters, then `.send().await`.
+/// Request builder of [`GetSubnet`](crate::Client::get_subnet): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSubnetRequest {
@@ -3674,21 +3714,21 @@ impl GetSubnetRequest {
     }
     /// Subnet id (path placeholder)
     ///
-    /// 占位符 子网id
-    ///
-    /// Sets `id` (path, required).
+    /// 占位符 子网id (`id`, path, required)
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Sets `vpc_id` (query, required).
+    /// vpc id (`vpc_id`, query, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_SUBNET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetSubnetOutput, cds_core::Error> {
@@ -3698,6 +3738,7 @@ impl GetSubnetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetSubnetOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_SUBNET, &self.input).await
     }
 }
@@ -3706,18 +3747,11 @@ impl crate::Client {
     ///
     /// 通过vpc id和子网 id查看详情
     ///
-    /// *Note:* The document writes the path as GET /api/v1/subnet/info/:id (parameter :id); the spec writes {id}. The request example /api/v1/subnet/info/1?vpc_id=1 puts vpc_id in the query.
+    /// `GET /api/v1/subnet/info/{id}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The data fields are not tabulated (参见返回json); they are taken from the example.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/subnet/info/{id} — 004_8a16a4b18060865d.txt, heading "&lt;span id="17---1"&gt;17. 获取子网详情&lt;/span&gt;", line 3168.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "GetSubnet", "`.")]
+    /// Wire name: `GetSubnet`.
     pub fn get_subnet(&self) -> GetSubnetRequest {
         GetSubnetRequest {
             client: self.runtime().clone(),
@@ -3726,33 +3760,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSecurityGroup`](crate::Client::get_security_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSecurityGroupInput {
     /// Security group id (path placeholder)
     ///
-    /// 占位符 安全组id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 占位符 安全组id (`id`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+impl GetSecurityGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> GetSecurityGroupInputBuilder {
+        GetSecurityGroupInputBuilder::default()
+    }
+}
+/// Builder of [`GetSecurityGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetSecurityGroupInputBuilder {
+    inner: GetSecurityGroupInput,
+}
+impl GetSecurityGroupInputBuilder {
+    /// Sets [`GetSecurityGroupInput::id`].
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.inner.id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetSecurityGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("GetSecurityGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetSecurityGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.id.is_none() {
+            missing.push(cds_core::validate::join(path, "id"));
+        }
+    }
+}
 /// Output of [`GetSecurityGroup`](crate::Client::get_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetSecurityGroupOutput {
     /// Security group details
     ///
-    /// 正常信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 正常信息 (`data`)
     pub data: Option<GetSecurityGroupData>,
 }
-///Request builder of `GetSecurityGroup`: set parameters, then `.send().await`.
+/// Request builder of [`GetSecurityGroup`](crate::Client::get_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSecurityGroupRequest {
@@ -3772,12 +3829,14 @@ impl GetSecurityGroupRequest {
     }
     /// Security group id (path placeholder)
     ///
-    /// 占位符 安全组id
-    ///
-    /// Sets `id` (path, required).
+    /// 占位符 安全组id (`id`, path, required)
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetSecurityGroupOutput, cds_core::Error> {
@@ -3787,6 +3846,7 @@ impl GetSecurityGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetSecurityGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_SECURITY_GROUP, &self.input)
             .await
@@ -3797,18 +3857,11 @@ impl crate::Client {
     ///
     /// 通过安全组 id查看详情
     ///
-    /// *Note:* The document writes the path as GET /api/v1/security_group/:id/rules (parameter :id); the spec writes {id}.
+    /// `GET /api/v1/security_group/{id}/rules` — read-only: retried on transient failures.
     ///
-    /// *Note:* The data fields are not tabulated (参见返回json); they are taken from the example.
+    /// Documented errors: [`400`](crate::ErrorCode::InvalidParameter).
     ///
-    /// `GET` /api/v1/security_group/{id}/rules — 004_8a16a4b18060865d.txt, heading "&lt;span id="18---1"&gt;18. 获取安全组详情&lt;/span&gt;", line 3300.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `400` : Invalid parameter (参数有误)
-    ///
-    #[doc = concat!("Wire name: `", "GetSecurityGroup", "`.")]
+    /// Wire name: `GetSecurityGroup`.
     pub fn get_security_group(&self) -> GetSecurityGroupRequest {
         GetSecurityGroupRequest {
             client: self.runtime().clone(),

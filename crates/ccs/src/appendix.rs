@@ -3,6 +3,8 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Bandwidth types, appendix 3
 ///
 /// 附件三 带宽类型
@@ -13,127 +15,85 @@ use crate::*;
 pub enum BandwidthType {
     /// China Mobile
     ///
-    /// 移动
-    ///
-    /// Wire value: `Bandwidth_CMCC`.
+    /// 移动 (`Bandwidth_CMCC`)
     BandwidthCmcc,
     /// China Unicom
     ///
-    /// 联通
-    ///
-    /// Wire value: `Bandwidth_China_Unicom`.
+    /// 联通 (`Bandwidth_China_Unicom`)
     BandwidthChinaUnicom,
     /// Philippines optimized bandwidth
     ///
-    /// 菲律宾优化带宽
-    ///
-    /// Wire value: `Southeast_Asia_Optimizes_Bandwidth`.
+    /// 菲律宾优化带宽 (`Southeast_Asia_Optimizes_Bandwidth`)
     SoutheastAsiaOptimizesBandwidth,
     /// IPv6 test
     ///
-    /// IPv6测试
-    ///
-    /// Wire value: `Test_Ipv6`.
+    /// IPv6测试 (`Test_Ipv6`)
     TestIpv6,
     /// Japan local bandwidth
     ///
-    /// 日本本地带宽
-    ///
-    /// Wire value: `Bandwidth_Japan_Locally`.
+    /// 日本本地带宽 (`Bandwidth_Japan_Locally`)
     BandwidthJapanLocally,
     /// Korea local bandwidth
     ///
-    /// 韩国本地带宽
-    ///
-    /// Wire value: `Bandwidth_Korea_Locally`.
+    /// 韩国本地带宽 (`Bandwidth_Korea_Locally`)
     BandwidthKoreaLocally,
-    /// BGP
-    ///
-    /// Wire value: `Bandwidth_BGP`.
+    /// BGP (`Bandwidth_BGP`)
     BandwidthBgp,
     /// Korea optimized
     ///
-    /// 韩国优化
-    ///
-    /// Wire value: `Bandwidth_Korea_Optimized`.
+    /// 韩国优化 (`Bandwidth_Korea_Optimized`)
     BandwidthKoreaOptimized,
     /// Taiwan optimized
     ///
-    /// 台湾优化
-    ///
-    /// Wire value: `Bandwidth_Taiwai_Optimized`.
+    /// 台湾优化 (`Bandwidth_Taiwai_Optimized`)
     BandwidthTaiwaiOptimized,
     /// China Telecom
     ///
-    /// 电信
-    ///
-    /// Wire value: `Bandwidth_China_Telecom`.
+    /// 电信 (`Bandwidth_China_Telecom`)
     BandwidthChinaTelecom,
     /// Dual-line BGP
     ///
-    /// 双线BGP
-    ///
-    /// Wire value: `Bandwidth_Tow_Line_BGP`.
+    /// 双线BGP (`Bandwidth_Tow_Line_BGP`)
     BandwidthTowLineBgp,
     /// Customer dedicated bandwidth
     ///
-    /// 客户专用带宽
-    ///
-    /// Wire value: `Customer_Specific_Bandwidth`.
+    /// 客户专用带宽 (`Customer_Specific_Bandwidth`)
     CustomerSpecificBandwidth,
     /// VIP dedicated bandwidth
     ///
-    /// VIP专用带宽
-    ///
-    /// Wire value: `Bandwidth_VIP_Dedicated`.
+    /// VIP专用带宽 (`Bandwidth_VIP_Dedicated`)
     BandwidthVipDedicated,
     /// Globally optimized BGP
     ///
-    /// 全球优化BGP
-    ///
-    /// Wire value: `Globally_Optimized_BGP`.
+    /// 全球优化BGP (`Globally_Optimized_BGP`)
     GloballyOptimizedBgp,
     /// BGP optimized
     ///
-    /// BGP优化
-    ///
-    /// Wire value: `Bandwidth_BGP_Optimized`.
+    /// BGP优化 (`Bandwidth_BGP_Optimized`)
     BandwidthBgpOptimized,
     /// East China BGP
     ///
-    /// 华东BGP
-    ///
-    /// Wire value: `Bandwidth_East_China_BGP`.
+    /// 华东BGP (`Bandwidth_East_China_BGP`)
     BandwidthEastChinaBgp,
     /// North China BGP
     ///
-    /// 华北BGP
-    ///
-    /// Wire value: `Bandwidth_North_China_BGP`.
+    /// 华北BGP (`Bandwidth_North_China_BGP`)
     BandwidthNorthChinaBgp,
     /// Southeast Asia optimized BGP
     ///
-    /// 东南亚优化BGP
-    ///
-    /// Wire value: `Bandwidth_SoutheastAsia_Optimization_BGP`.
+    /// 东南亚优化BGP (`Bandwidth_SoutheastAsia_Optimization_BGP`)
     BandwidthSoutheastAsiaOptimizationBgp,
     /// Standard BGP
     ///
-    /// 标准BGP
-    ///
-    /// Wire value: `Bandwidth_Standard_BGP`.
+    /// 标准BGP (`Bandwidth_Standard_BGP`)
     BandwidthStandardBgp,
     /// BGP (multi-line)
     ///
-    /// BGP(多线)
-    ///
-    /// Wire value: `Bandwidth_Multi_ISP_BGP`.
+    /// BGP(多线) (`Bandwidth_Multi_ISP_BGP`)
     BandwidthMultiIspBgp,
     /// BGP (economy multi-line)
     ///
-    /// BGP(经济型多线)
-    ///
-    /// Wire value: `Bandwidth_Multi_ISP_Economy_BGP`.
+    /// BGP(经济型多线) (`Bandwidth_Multi_ISP_Economy_BGP`)
     BandwidthMultiIspEconomyBgp,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -231,453 +191,303 @@ impl cds_core::de::FromScalar for BandwidthType {
 pub enum InstanceType {
     /// IO enhanced
     ///
-    /// IO增强型
-    ///
-    /// Wire value: `IO`.
+    /// IO增强型 (`IO`)
     Io,
     /// High performance
     ///
-    /// 高性能型
-    ///
-    /// Wire value: `High`.
+    /// 高性能型 (`High`)
     High,
     /// Standard
     ///
-    /// 标准型
-    ///
-    /// Wire value: `Standard`.
+    /// 标准型 (`Standard`)
     Standard,
     /// General purpose
     ///
-    /// 通用型
-    ///
-    /// Wire value: `General`.
+    /// 通用型 (`General`)
     General,
     /// Balanced
     ///
-    /// 均衡型
-    ///
-    /// Wire value: `Balance`.
+    /// 均衡型 (`Balance`)
     Balance,
     /// Compact
     ///
-    /// 紧凑型
-    ///
-    /// Wire value: `Compact`.
+    /// 紧凑型 (`Compact`)
     Compact,
     /// Memory optimized
     ///
-    /// 内存型
-    ///
-    /// Wire value: `Memory`.
+    /// 内存型 (`Memory`)
     Memory,
     /// Exclusive
     ///
-    /// 独享型
-    ///
-    /// Wire value: `Exclusive`.
+    /// 独享型 (`Exclusive`)
     Exclusive,
     /// High I/O
     ///
-    /// 高I/O型
-    ///
-    /// Wire value: `HighIO`.
+    /// 高I/O型 (`HighIO`)
     HighIo,
     /// Compute optimized
     ///
-    /// 计算型
-    ///
-    /// Wire value: `Compute`.
+    /// 计算型 (`Compute`)
     Compute,
     /// G2 general purpose
     ///
-    /// G2.通用型
-    ///
-    /// Wire value: `G2_General`.
+    /// G2.通用型 (`G2_General`)
     G2General,
     /// G2 compute optimized
     ///
-    /// G2.计算型
-    ///
-    /// Wire value: `G2_Compute`.
+    /// G2.计算型 (`G2_Compute`)
     G2Compute,
     /// G2 memory optimized
     ///
-    /// G2.内存型
-    ///
-    /// Wire value: `G2_Memory`.
+    /// G2.内存型 (`G2_Memory`)
     G2Memory,
     /// G2L general purpose
     ///
-    /// G2L.通用型
-    ///
-    /// Wire value: `G2L_General`.
+    /// G2L.通用型 (`G2L_General`)
     G2lGeneral,
     /// G2L compute optimized
     ///
-    /// G2L.计算型
-    ///
-    /// Wire value: `G2L_Compute`.
+    /// G2L.计算型 (`G2L_Compute`)
     G2lCompute,
     /// G2L memory optimized
     ///
-    /// G2L.内存型
-    ///
-    /// Wire value: `G2L_Memory`.
+    /// G2L.内存型 (`G2L_Memory`)
     G2lMemory,
     /// G2L dense compute
     ///
-    /// G2L.密集计算型
-    ///
-    /// Wire value: `G2L_Dense`.
+    /// G2L.密集计算型 (`G2L_Dense`)
     G2lDense,
     /// Dense compute ic3
     ///
-    /// 密集计算型ic3
-    ///
-    /// Wire value: `CCS.IC3`.
+    /// 密集计算型ic3 (`CCS.IC3`)
     CcsIc3,
     /// Compute optimized c3
     ///
-    /// 计算型c3
-    ///
-    /// Wire value: `CCS.C3`.
+    /// 计算型c3 (`CCS.C3`)
     CcsC3,
     /// General purpose g3
     ///
-    /// 通用型g3
-    ///
-    /// Wire value: `CCS.G3`.
+    /// 通用型g3 (`CCS.G3`)
     CcsG3,
     /// Memory optimized r3
     ///
-    /// 内存型r3
-    ///
-    /// Wire value: `CCS.R3`.
+    /// 内存型r3 (`CCS.R3`)
     CcsR3,
     /// Dense compute ic2
     ///
-    /// 密集计算型ic2
-    ///
-    /// Wire value: `CCS.iC2`.
+    /// 密集计算型ic2 (`CCS.iC2`)
     CcsIC2,
     /// Compute optimized c2
     ///
-    /// 计算型c2
-    ///
-    /// Wire value: `CCS.C2`.
+    /// 计算型c2 (`CCS.C2`)
     CcsC2,
     /// General purpose g2
     ///
-    /// 通用型g2
-    ///
-    /// Wire value: `CCS.G2`.
+    /// 通用型g2 (`CCS.G2`)
     CcsG2,
     /// Memory optimized r2
     ///
-    /// 内存型r2
-    ///
-    /// Wire value: `CCS.R2`.
+    /// 内存型r2 (`CCS.R2`)
     CcsR2,
     /// Dense compute ic1
     ///
-    /// 密集计算型ic1
-    ///
-    /// Wire value: `CCS.IC1`.
+    /// 密集计算型ic1 (`CCS.IC1`)
     CcsIc1,
     /// Compute optimized c1
     ///
-    /// 计算型c1
-    ///
-    /// Wire value: `CCS.C1`.
+    /// 计算型c1 (`CCS.C1`)
     CcsC1,
     /// General purpose g1
     ///
-    /// 通用型g1
-    ///
-    /// Wire value: `CCS.G1`.
+    /// 通用型g1 (`CCS.G1`)
     CcsG1,
     /// Memory optimized r1
     ///
-    /// 内存型r1
-    ///
-    /// Wire value: `CCS.R1`.
+    /// 内存型r1 (`CCS.R1`)
     CcsR1,
     /// High clock speed compute optimized hfc3
     ///
-    /// 高主频计算型hfc3
-    ///
-    /// Wire value: `CCS.HFC3`.
+    /// 高主频计算型hfc3 (`CCS.HFC3`)
     CcsHfc3,
     /// High clock speed general purpose hfg3
     ///
-    /// 高主频通用型hfg3
-    ///
-    /// Wire value: `CCS.HFG3`.
+    /// 高主频通用型hfg3 (`CCS.HFG3`)
     CcsHfg3,
     /// High clock speed memory optimized hfr3
     ///
-    /// 高主频内存型hfr3
-    ///
-    /// Wire value: `CCS.HFR3`.
+    /// 高主频内存型hfr3 (`CCS.HFR3`)
     CcsHfr3,
     /// Dense compute ic3v2
     ///
-    /// 密集计算型ic3v2
-    ///
-    /// Wire value: `CCS.IC3V2`.
+    /// 密集计算型ic3v2 (`CCS.IC3V2`)
     CcsIc3v2,
     /// Compute optimized c3v2
     ///
-    /// 计算型c3v2
-    ///
-    /// Wire value: `CCS.C3V2`.
+    /// 计算型c3v2 (`CCS.C3V2`)
     CcsC3v2,
     /// General purpose g3v2
     ///
-    /// 通用型g3v2
-    ///
-    /// Wire value: `CCS.G3V2`.
+    /// 通用型g3v2 (`CCS.G3V2`)
     CcsG3v2,
     /// Memory optimized r3v2
     ///
-    /// 内存型r3v2
-    ///
-    /// Wire value: `CCS.R3V2`.
+    /// 内存型r3v2 (`CCS.R3V2`)
     CcsR3v2,
     /// Dense compute ic2v2
     ///
-    /// 密集计算型ic2v2
-    ///
-    /// Wire value: `CCS.IC2V2`.
+    /// 密集计算型ic2v2 (`CCS.IC2V2`)
     CcsIc2v2,
     /// Compute optimized c2v2
     ///
-    /// 计算型c2v2
-    ///
-    /// Wire value: `CCS.C2V2`.
+    /// 计算型c2v2 (`CCS.C2V2`)
     CcsC2v2,
     /// General purpose g2v2
     ///
-    /// 通用型g2v2
-    ///
-    /// Wire value: `CCS.G2V2`.
+    /// 通用型g2v2 (`CCS.G2V2`)
     CcsG2v2,
     /// Memory optimized r2v2
     ///
-    /// 内存型r2v2
-    ///
-    /// Wire value: `CCS.R2V2`.
+    /// 内存型r2v2 (`CCS.R2V2`)
     CcsR2v2,
     /// Dense compute ic1v2
     ///
-    /// 密集计算型ic1v2
-    ///
-    /// Wire value: `CCS.IC1V2`.
+    /// 密集计算型ic1v2 (`CCS.IC1V2`)
     CcsIc1v2,
     /// Compute optimized c1v2
     ///
-    /// 计算型c1v2
-    ///
-    /// Wire value: `CCS.C1V2`.
+    /// 计算型c1v2 (`CCS.C1V2`)
     CcsC1v2,
     /// General purpose g1v2
     ///
-    /// 通用型g1v2
-    ///
-    /// Wire value: `CCS.G1V2`.
+    /// 通用型g1v2 (`CCS.G1V2`)
     CcsG1v2,
     /// Memory optimized r1v2
     ///
-    /// 内存型r1v2
-    ///
-    /// Wire value: `CCS.R1V2`.
+    /// 内存型r1v2 (`CCS.R1V2`)
     CcsR1v2,
     /// Compute optimized, network enhanced c3ne
     ///
-    /// 计算网络增强型c3ne
-    ///
-    /// Wire value: `CCS.C3NE3`.
+    /// 计算网络增强型c3ne (`CCS.C3NE3`)
     CcsC3ne3,
     /// General purpose, network enhanced g3ne
     ///
-    /// 通用网络增强型g3ne
-    ///
-    /// Wire value: `CCS.G3NE3`.
+    /// 通用网络增强型g3ne (`CCS.G3NE3`)
     CcsG3ne3,
     /// Memory optimized, network enhanced r3ne
     ///
-    /// 内存网络增强型r3ne
-    ///
-    /// Wire value: `CCS.R3NE3`.
+    /// 内存网络增强型r3ne (`CCS.R3NE3`)
     CcsR3ne3,
     /// Network enhanced general purpose g2ne
     ///
-    /// 网络增强通用型g2ne
-    ///
-    /// Wire value: `CCS.G2NE`.
+    /// 网络增强通用型g2ne (`CCS.G2NE`)
     CcsG2ne,
     /// Network enhanced general purpose g1ne
     ///
-    /// 网络增强通用型g1ne
-    ///
-    /// Wire value: `CCS.G1NE`.
+    /// 网络增强通用型g1ne (`CCS.G1NE`)
     CcsG1ne,
     /// Network enhanced compute optimized c2ne
     ///
-    /// 网络增强计算型c2ne
-    ///
-    /// Wire value: `CCS.C2NE`.
+    /// 网络增强计算型c2ne (`CCS.C2NE`)
     CcsC2ne,
     /// Network enhanced dense compute ic2ne
     ///
-    /// 网络增强密集计算型ic2ne
-    ///
-    /// Wire value: `CCS.IC2NE`.
+    /// 网络增强密集计算型ic2ne (`CCS.IC2NE`)
     CcsIc2ne,
     /// Network enhanced compute optimized c1ne
     ///
-    /// 网络增强计算型c1ne
-    ///
-    /// Wire value: `CCS.C1NE`.
+    /// 网络增强计算型c1ne (`CCS.C1NE`)
     CcsC1ne,
     /// Network enhanced dense compute ic1ne
     ///
-    /// 网络增强密集计算型ic1ne
-    ///
-    /// Wire value: `CCS.IC1NE`.
+    /// 网络增强密集计算型ic1ne (`CCS.IC1NE`)
     CcsIc1ne,
     /// Network enhanced memory optimized r2ne
     ///
-    /// 网络增强内存型r2ne
-    ///
-    /// Wire value: `CCS.R2NE`.
+    /// 网络增强内存型r2ne (`CCS.R2NE`)
     CcsR2ne,
     /// Network enhanced memory optimized r1ne
     ///
-    /// 网络增强内存型r1ne
-    ///
-    /// Wire value: `CCS.R1NE`.
+    /// 网络增强内存型r1ne (`CCS.R1NE`)
     CcsR1ne,
     /// AMD dense compute ic1a
     ///
-    /// 云主机AMD密集计算型ic1a
-    ///
-    /// Wire value: `CCS.IC1A`.
+    /// 云主机AMD密集计算型ic1a (`CCS.IC1A`)
     CcsIc1a,
     /// Dedicated host, compute optimized hc1
     ///
-    /// 专有宿主机计算型云主机hc1
-    ///
-    /// Wire value: `CCS.HC1`.
+    /// 专有宿主机计算型云主机hc1 (`CCS.HC1`)
     CcsHc1,
     /// Dedicated host, general purpose hg1
     ///
-    /// 专有宿主机通用型云主机hg1
-    ///
-    /// Wire value: `CCS.HG1`.
+    /// 专有宿主机通用型云主机hg1 (`CCS.HG1`)
     CcsHg1,
     /// Dedicated host, memory optimized hr1
     ///
-    /// 专有宿主机内存型云主机hr1
-    ///
-    /// Wire value: `CCS.HR1`.
+    /// 专有宿主机内存型云主机hr1 (`CCS.HR1`)
     CcsHr1,
     /// Dedicated host, dense compute hic1
     ///
-    /// 专有宿主机密集计算型hic1
-    ///
-    /// Wire value: `CCS.HIC1`.
+    /// 专有宿主机密集计算型hic1 (`CCS.HIC1`)
     CcsHic1,
     /// Compute optimized c1cl
     ///
-    /// 计算型c1cl
-    ///
-    /// Wire value: `CCS.C1CL`.
+    /// 计算型c1cl (`CCS.C1CL`)
     CcsC1cl,
     /// Dedicated host, general purpose hg3
     ///
-    /// 专有宿主机通用型云主机hg3
-    ///
-    /// Wire value: `CCS.HG3`.
+    /// 专有宿主机通用型云主机hg3 (`CCS.HG3`)
     CcsHg3,
     /// Dedicated host, compute optimized hc3
     ///
-    /// 专有宿主机计算型云主机hc3
-    ///
-    /// Wire value: `CCS.HC3`.
+    /// 专有宿主机计算型云主机hc3 (`CCS.HC3`)
     CcsHc3,
     /// Dedicated host, dense compute hic3
     ///
-    /// 专有宿主机密集计算型hic3
-    ///
-    /// Wire value: `CCS.HIC3`.
+    /// 专有宿主机密集计算型hic3 (`CCS.HIC3`)
     CcsHic3,
     /// Dedicated host, memory optimized hr3
     ///
-    /// 专有宿主机内存型云主机hr3
-    ///
-    /// Wire value: `CCS.HR3`.
+    /// 专有宿主机内存型云主机hr3 (`CCS.HR3`)
     CcsHr3,
     /// Dense compute ic3cl
     ///
-    /// 密集计算型ic3cl
-    ///
-    /// Wire value: `CCS.IC3CL`.
+    /// 密集计算型ic3cl (`CCS.IC3CL`)
     CcsIc3cl,
     /// Dense compute ic1cl
     ///
-    /// 密集计算型ic1cl
-    ///
-    /// Wire value: `CCS.IC1CL`.
+    /// 密集计算型ic1cl (`CCS.IC1CL`)
     CcsIc1cl,
     /// GPU compute gc3
     ///
-    /// GPU计算型gc3
-    ///
-    /// Wire value: `CCS.GC3`.
+    /// GPU计算型gc3 (`CCS.GC3`)
     CcsGc3,
     /// Dense compute ic2cl
     ///
-    /// 密集计算型ic2cl
-    ///
-    /// Wire value: `CCS.IC2CL`.
+    /// 密集计算型ic2cl (`CCS.IC2CL`)
     CcsIc2cl,
     /// Compute optimized c2cl
     ///
-    /// 计算型c2cl
-    ///
-    /// Wire value: `CCS.C2CL`.
+    /// 计算型c2cl (`CCS.C2CL`)
     CcsC2cl,
     /// Compute optimized c3cl
     ///
-    /// 计算型c3cl
-    ///
-    /// Wire value: `CCS.C3CL`.
+    /// 计算型c3cl (`CCS.C3CL`)
     CcsC3cl,
     /// General purpose g3cl
     ///
-    /// 通用型g3cl
-    ///
-    /// Wire value: `CCS.G3CL`.
+    /// 通用型g3cl (`CCS.G3CL`)
     CcsG3cl,
     /// General purpose g2cl
     ///
-    /// 通用型g2cl
-    ///
-    /// Wire value: `CCS.G2CL`.
+    /// 通用型g2cl (`CCS.G2CL`)
     CcsG2cl,
     /// Memory optimized r3cl
     ///
-    /// 内存型r3cl
-    ///
-    /// Wire value: `CCS.R3CL`.
+    /// 内存型r3cl (`CCS.R3CL`)
     CcsR3cl,
     /// Memory optimized r2cl
     ///
-    /// 内存型r2cl
-    ///
-    /// Wire value: `CCS.R2CL`.
+    /// 内存型r2cl (`CCS.R2CL`)
     CcsR2cl,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -879,285 +689,191 @@ impl cds_core::de::FromScalar for InstanceType {
 pub enum PublicTemplate {
     /// Anolis OS 8.6 64-bit
     ///
-    /// 模板大类型：Anolis OS
-    ///
-    /// Wire value: `AnolisOS_8.6_64`.
+    /// 模板大类型：Anolis OS (`AnolisOS_8.6_64`)
     AnolisOs8664,
     /// Rocky Linux 9.0 64-bit
     ///
-    /// 模板大类型：Rocky Linux
-    ///
-    /// Wire value: `RockyLinux_9.0_64`.
+    /// 模板大类型：Rocky Linux (`RockyLinux_9.0_64`)
     RockyLinux9064,
     /// Rocky Linux 8.6 64-bit
     ///
-    /// 模板大类型：Rocky Linux
-    ///
-    /// Wire value: `RockyLinux_8.6_64`.
+    /// 模板大类型：Rocky Linux (`RockyLinux_8.6_64`)
     RockyLinux8664,
     /// Rocky Linux 8.5 64-bit
     ///
-    /// 模板大类型：Rocky Linux
-    ///
-    /// Wire value: `RockyLinux_8.5_64`.
+    /// 模板大类型：Rocky Linux (`RockyLinux_8.5_64`)
     RockyLinux8564,
     /// CentOS Stream 8
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_Stream_8`.
+    /// 模板大类型：Centos (`Centos_Stream_8`)
     CentosStream8,
     /// Centos 8.2 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_8.2_64`.
+    /// 模板大类型：Centos (`Centos_8.2_64`)
     Centos8264,
     /// Centos 8.1 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_8.1_64`.
+    /// 模板大类型：Centos (`Centos_8.1_64`)
     Centos8164,
     /// Centos 8.0 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_8.0_64`.
+    /// 模板大类型：Centos (`Centos_8.0_64`)
     Centos8064,
     /// Centos 7.9 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_7.9_64`.
+    /// 模板大类型：Centos (`Centos_7.9_64`)
     Centos7964,
     /// Centos 7.8 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_7.8_64`.
+    /// 模板大类型：Centos (`Centos_7.8_64`)
     Centos7864,
     /// Centos 7.6 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_7.6_64`.
+    /// 模板大类型：Centos (`Centos_7.6_64`)
     Centos7664,
     /// Centos 7.5 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_7.5_64`.
+    /// 模板大类型：Centos (`Centos_7.5_64`)
     Centos7564,
     /// Centos 7.4 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_7.4_64`.
+    /// 模板大类型：Centos (`Centos_7.4_64`)
     Centos7464,
     /// Centos 7.3 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_7.3_64`.
+    /// 模板大类型：Centos (`Centos_7.3_64`)
     Centos7364,
     /// Centos 7.2 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_7.2_64`.
+    /// 模板大类型：Centos (`Centos_7.2_64`)
     Centos7264,
     /// Centos 6.10 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_6.10_64`.
+    /// 模板大类型：Centos (`Centos_6.10_64`)
     Centos61064,
     /// Centos 6.9 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_6.9_64`.
+    /// 模板大类型：Centos (`Centos_6.9_64`)
     Centos6964,
     /// Centos 6.8 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_6.8_64`.
+    /// 模板大类型：Centos (`Centos_6.8_64`)
     Centos6864,
     /// Centos 6.7 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_6.7_64`.
+    /// 模板大类型：Centos (`Centos_6.7_64`)
     Centos6764,
     /// Centos 6.6 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_6.6_64`.
+    /// 模板大类型：Centos (`Centos_6.6_64`)
     Centos6664,
     /// Centos 6.5 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_6.5_64`.
+    /// 模板大类型：Centos (`Centos_6.5_64`)
     Centos6564,
     /// Centos 6.4 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_6.4_64`.
+    /// 模板大类型：Centos (`Centos_6.4_64`)
     Centos6464,
     /// Centos 5.9 64-bit
     ///
-    /// 模板大类型：Centos
-    ///
-    /// Wire value: `Centos_5.9_64`.
+    /// 模板大类型：Centos (`Centos_5.9_64`)
     Centos5964,
     /// Debian 10.2 64-bit
     ///
-    /// 模板大类型：Debian
-    ///
-    /// Wire value: `Debian_10.2_64`.
+    /// 模板大类型：Debian (`Debian_10.2_64`)
     Debian10264,
     /// Debian 9.11 64-bit
     ///
-    /// 模板大类型：Debian
-    ///
-    /// Wire value: `Debian_9.11_64`.
+    /// 模板大类型：Debian (`Debian_9.11_64`)
     Debian91164,
     /// Debian 8.11 64-bit
     ///
-    /// 模板大类型：Debian
-    ///
-    /// Wire value: `Debian_8.11_64`.
+    /// 模板大类型：Debian (`Debian_8.11_64`)
     Debian81164,
     /// Debian 8.1 64-bit
     ///
-    /// 模板大类型：Debian
-    ///
-    /// Wire value: `Debian_8.1_64`.
+    /// 模板大类型：Debian (`Debian_8.1_64`)
     Debian8164,
     /// Debian 7.4 64-bit
     ///
-    /// 模板大类型：Debian
-    ///
-    /// Wire value: `Debian_7.4_64`.
+    /// 模板大类型：Debian (`Debian_7.4_64`)
     Debian7464,
     /// Redhat 7.4 64-bit
     ///
-    /// 模板大类型：Redhat
-    ///
-    /// Wire value: `Redhat_7.4_64`.
+    /// 模板大类型：Redhat (`Redhat_7.4_64`)
     Redhat7464,
     /// Redhat 6.5 64-bit
     ///
-    /// 模板大类型：Redhat
-    ///
-    /// Wire value: `Redhat_6.5_64`.
+    /// 模板大类型：Redhat (`Redhat_6.5_64`)
     Redhat6564,
     /// Ubuntu 20.04 64-bit
     ///
-    /// 模板大类型：Ubuntu
-    ///
-    /// Wire value: `Ubuntu_20.04_64`.
+    /// 模板大类型：Ubuntu (`Ubuntu_20.04_64`)
     Ubuntu200464,
     /// Ubuntu 18.04 64-bit
     ///
-    /// 模板大类型：Ubuntu
-    ///
-    /// Wire value: `Ubuntu_18.04_64`.
+    /// 模板大类型：Ubuntu (`Ubuntu_18.04_64`)
     Ubuntu180464,
     /// Ubuntu 16.04 64-bit
     ///
-    /// 模板大类型：Ubuntu
-    ///
-    /// Wire value: `Ubuntu_16.04_64`.
+    /// 模板大类型：Ubuntu (`Ubuntu_16.04_64`)
     Ubuntu160464,
     /// Ubuntu 14.04 64-bit
     ///
-    /// 模板大类型：Ubuntu
-    ///
-    /// Wire value: `Ubuntu_14.04_64`.
+    /// 模板大类型：Ubuntu (`Ubuntu_14.04_64`)
     Ubuntu140464,
     /// Windows 2019 Datacenter 64-bit Chinese
     ///
-    /// Windows 2019 数据中心版 64位 中文版
-    ///
-    /// Wire value: `Windows_2019_Datacenter_64_CN`.
+    /// Windows 2019 数据中心版 64位 中文版 (`Windows_2019_Datacenter_64_CN`)
     Windows2019Datacenter64Cn,
     /// Windows 2019 Datacenter 64-bit English
     ///
-    /// Windows 2019 数据中心版 64位 英文版
-    ///
-    /// Wire value: `Windows_2019_Datacenter_64_EN`.
+    /// Windows 2019 数据中心版 64位 英文版 (`Windows_2019_Datacenter_64_EN`)
     Windows2019Datacenter64En,
     /// Windows 2016 Datacenter 64-bit English
     ///
-    /// Windows 2016 数据中心版 64位 英文版
-    ///
-    /// Wire value: `Windows_2016_Datacenter_64_EN`.
+    /// Windows 2016 数据中心版 64位 英文版 (`Windows_2016_Datacenter_64_EN`)
     Windows2016Datacenter64En,
     /// Windows 2016 Datacenter 64-bit Chinese
     ///
-    /// Windows 2016 数据中心版 64位 中文版
-    ///
-    /// Wire value: `Windows_2016_Datacenter_64_CN`.
+    /// Windows 2016 数据中心版 64位 中文版 (`Windows_2016_Datacenter_64_CN`)
     Windows2016Datacenter64Cn,
     /// Windows 2012 Standard 64-bit English
     ///
-    /// Windows 2012 标准版 64位 英文版
-    ///
-    /// Wire value: `Windows_2012_Standard_64_EN`.
+    /// Windows 2012 标准版 64位 英文版 (`Windows_2012_Standard_64_EN`)
     Windows2012Standard64En,
     /// Windows 2012 Standard 64-bit Chinese
     ///
-    /// Windows 2012 标准版 64位 中文版
-    ///
-    /// Wire value: `Windows_2012_Standard_64_CN`.
+    /// Windows 2012 标准版 64位 中文版 (`Windows_2012_Standard_64_CN`)
     Windows2012Standard64Cn,
     /// Windows 2012 R2 Standard 64-bit English
     ///
-    /// Windows 2012 R2 标准版 64位 英文版
-    ///
-    /// Wire value: `Windows_2012_R2_Standard_64_EN`.
+    /// Windows 2012 R2 标准版 64位 英文版 (`Windows_2012_R2_Standard_64_EN`)
     Windows2012R2Standard64En,
     /// Windows 2012 R2 Standard 64-bit Chinese
     ///
-    /// Windows 2012 R2 标准版 64位 中文版
-    ///
-    /// Wire value: `Windows_2012_R2_Standard_64_CN`.
+    /// Windows 2012 R2 标准版 64位 中文版 (`Windows_2012_R2_Standard_64_CN`)
     Windows2012R2Standard64Cn,
     /// Windows 2012 R2 Datacenter 64-bit English
     ///
-    /// Windows 2012 R2 数据中心版 64位 英文版
-    ///
-    /// Wire value: `Windows_2012_R2_Datacenter_64_EN`.
+    /// Windows 2012 R2 数据中心版 64位 英文版 (`Windows_2012_R2_Datacenter_64_EN`)
     Windows2012R2Datacenter64En,
     /// Windows 2012 R2 Datacenter 64-bit Chinese
     ///
-    /// Windows 2012 R2 数据中心版 64位 中文版
-    ///
-    /// Wire value: `Windows_2012_R2_Datacenter_64_CN`.
+    /// Windows 2012 R2 数据中心版 64位 中文版 (`Windows_2012_R2_Datacenter_64_CN`)
     Windows2012R2Datacenter64Cn,
     /// Windows 2012 Datacenter 64-bit English
     ///
-    /// Windows 2012 数据中心版 64位 英文版
-    ///
-    /// Wire value: `Windows_2012_Datacenter_64_EN`.
+    /// Windows 2012 数据中心版 64位 英文版 (`Windows_2012_Datacenter_64_EN`)
     Windows2012Datacenter64En,
     /// Windows 2012 Datacenter 64-bit Chinese
     ///
-    /// Windows 2012 数据中心版 64位 中文版
-    ///
-    /// Wire value: `Windows_2012_Datacenter_64_CN`.
+    /// Windows 2012 数据中心版 64位 中文版 (`Windows_2012_Datacenter_64_CN`)
     Windows2012Datacenter64Cn,
     /// Windows 2008 R2 Enterprise 64-bit Chinese
     ///
-    /// Windows 2008 R2 企业版 64位 中文版
-    ///
-    /// Wire value: `Windows_2008_R2_Enterprise_64_CN`.
+    /// Windows 2008 R2 企业版 64位 中文版 (`Windows_2008_R2_Enterprise_64_CN`)
     Windows2008R2Enterprise64Cn,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -1303,291 +1019,195 @@ impl cds_core::de::FromScalar for PublicTemplate {
 pub enum RegionId {
     /// Beijing A; Mainland China; bare metal: no
     ///
-    /// 北京A；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Beijing_A`.
+    /// 北京A；所在大区：中国大陆；是否支持裸金属：否 (`CN_Beijing_A`)
     CnBeijingA,
     /// Beijing B; Mainland China; bare metal: no
     ///
-    /// 北京B；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Beijing_B`.
+    /// 北京B；所在大区：中国大陆；是否支持裸金属：否 (`CN_Beijing_B`)
     CnBeijingB,
     /// Beijing C; Mainland China; bare metal: no
     ///
-    /// 北京C；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Beijing_C`.
+    /// 北京C；所在大区：中国大陆；是否支持裸金属：否 (`CN_Beijing_C`)
     CnBeijingC,
     /// Beijing E; Mainland China; bare metal: no
     ///
-    /// 北京E；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Beijing_E`.
+    /// 北京E；所在大区：中国大陆；是否支持裸金属：否 (`CN_Beijing_E`)
     CnBeijingE,
     /// Beijing H; Mainland China; bare metal: no
     ///
-    /// 北京H；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Beijing_H`.
+    /// 北京H；所在大区：中国大陆；是否支持裸金属：否 (`CN_Beijing_H`)
     CnBeijingH,
     /// Beijing I; Mainland China; bare metal: yes
     ///
-    /// 北京I；所在大区：中国大陆；是否支持裸金属：是
-    ///
-    /// Wire value: `CN_Beijing_I`.
+    /// 北京I；所在大区：中国大陆；是否支持裸金属：是 (`CN_Beijing_I`)
     CnBeijingI,
     /// Beijing J; Mainland China; bare metal: yes
     ///
-    /// 北京J；所在大区：中国大陆；是否支持裸金属：是
-    ///
-    /// Wire value: `CN_Beijing_J`.
+    /// 北京J；所在大区：中国大陆；是否支持裸金属：是 (`CN_Beijing_J`)
     CnBeijingJ,
     /// Dallas A; North America; bare metal: no
     ///
-    /// 达拉斯A；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_Dallas_A`.
+    /// 达拉斯A；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_A`)
     UsDallasA,
     /// Dallas B; North America; bare metal: no
     ///
-    /// 达拉斯B；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_Dallas_B`.
+    /// 达拉斯B；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_B`)
     UsDallasB,
     /// Dallas C; North America; bare metal: no
     ///
-    /// 达拉斯C；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_Dallas_C`.
+    /// 达拉斯C；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_C`)
     UsDallasC,
     /// Dallas D; North America; bare metal: yes
     ///
-    /// 达拉斯D；所在大区：北美地区；是否支持裸金属：是
-    ///
-    /// Wire value: `US_Dallas_D`.
+    /// 达拉斯D；所在大区：北美地区；是否支持裸金属：是 (`US_Dallas_D`)
     UsDallasD,
     /// Dallas E; North America; bare metal: yes
     ///
-    /// 达拉斯E；所在大区：北美地区；是否支持裸金属：是
-    ///
-    /// Wire value: `US_Dallas_E`.
+    /// 达拉斯E；所在大区：北美地区；是否支持裸金属：是 (`US_Dallas_E`)
     UsDallasE,
     /// Dallas F; North America; bare metal: yes
     ///
-    /// 达拉斯F；所在大区：北美地区；是否支持裸金属：是
-    ///
-    /// Wire value: `US_Dallas_F`.
+    /// 达拉斯F；所在大区：北美地区；是否支持裸金属：是 (`US_Dallas_F`)
     UsDallasF,
     /// Dallas G; North America; bare metal: no
     ///
-    /// 达拉斯G；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_Dallas_G`.
+    /// 达拉斯G；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_G`)
     UsDallasG,
     /// Dallas H; North America; bare metal: yes
     ///
-    /// 达拉斯H；所在大区：北美地区；是否支持裸金属：是
-    ///
-    /// Wire value: `US_Dallas_H`.
+    /// 达拉斯H；所在大区：北美地区；是否支持裸金属：是 (`US_Dallas_H`)
     UsDallasH,
     /// Dallas I; North America; bare metal: no
     ///
-    /// 达拉斯I；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_Dallas_I`.
+    /// 达拉斯I；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_I`)
     UsDallasI,
     /// Dallas J; North America; bare metal: no
     ///
-    /// 达拉斯J；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_Dallas_J`.
+    /// 达拉斯J；所在大区：北美地区；是否支持裸金属：否 (`US_Dallas_J`)
     UsDallasJ,
     /// Miami A; North America; bare metal: no
     ///
-    /// 迈阿密A；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_Miami_A`.
+    /// 迈阿密A；所在大区：北美地区；是否支持裸金属：否 (`US_Miami_A`)
     UsMiamiA,
     /// Germany A; Europe; bare metal: no
     ///
-    /// 德国A；所在大区：欧洲地区；是否支持裸金属：否
-    ///
-    /// Wire value: `EUR_Germany_A`.
+    /// 德国A；所在大区：欧洲地区；是否支持裸金属：否 (`EUR_Germany_A`)
     EurGermanyA,
     /// Germany B; Europe; bare metal: no
     ///
-    /// 德国B；所在大区：欧洲地区；是否支持裸金属：否
-    ///
-    /// Wire value: `EUR_Germany_B`.
+    /// 德国B；所在大区：欧洲地区；是否支持裸金属：否 (`EUR_Germany_B`)
     EurGermanyB,
     /// Tokyo A; Asia-Pacific; bare metal: no
     ///
-    /// 东京A；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Tokyo_A`.
+    /// 东京A；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Tokyo_A`)
     ApacTokyoA,
     /// Guangzhou A; Mainland China; bare metal: no
     ///
-    /// 广州A；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Guangzhou_A`.
+    /// 广州A；所在大区：中国大陆；是否支持裸金属：否 (`CN_Guangzhou_A`)
     CnGuangzhouA,
     /// Netherlands A; Europe; bare metal: no
     ///
-    /// 荷兰A；所在大区：欧洲地区；是否支持裸金属：否
-    ///
-    /// Wire value: `EUR_Netherlands_A`.
+    /// 荷兰A；所在大区：欧洲地区；是否支持裸金属：否 (`EUR_Netherlands_A`)
     EurNetherlandsA,
     /// Los Angeles A; North America; bare metal: no
     ///
-    /// 洛杉矶A；所在大区：北美地区；是否支持裸金属：否
-    ///
-    /// Wire value: `US_LosAngeles_A`.
+    /// 洛杉矶A；所在大区：北美地区；是否支持裸金属：否 (`US_LosAngeles_A`)
     UsLosAngelesA,
     /// Shanghai A; Mainland China; bare metal: no
     ///
-    /// 上海A；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Shanghai_A`.
+    /// 上海A；所在大区：中国大陆；是否支持裸金属：否 (`CN_Shanghai_A`)
     CnShanghaiA,
     /// Shanghai C; Mainland China; bare metal: no
     ///
-    /// 上海C；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Shanghai_C`.
+    /// 上海C；所在大区：中国大陆；是否支持裸金属：否 (`CN_Shanghai_C`)
     CnShanghaiC,
     /// Seoul A; Asia-Pacific; bare metal: no
     ///
-    /// 首尔A；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Seoul_A`.
+    /// 首尔A；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Seoul_A`)
     ApacSeoulA,
     /// Taipei A; Mainland China; bare metal: no
     ///
-    /// 台北A；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Taipei_A`.
+    /// 台北A；所在大区：中国大陆；是否支持裸金属：否 (`CN_Taipei_A`)
     CnTaipeiA,
     /// Wuxi A; Mainland China; bare metal: no
     ///
-    /// 无锡A；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Wuxi_A`.
+    /// 无锡A；所在大区：中国大陆；是否支持裸金属：否 (`CN_Wuxi_A`)
     CnWuxiA,
     /// Wuxi B; Mainland China; bare metal: yes
     ///
-    /// 无锡B；所在大区：中国大陆；是否支持裸金属：是
-    ///
-    /// Wire value: `CN_Wuxi_B`.
+    /// 无锡B；所在大区：中国大陆；是否支持裸金属：是 (`CN_Wuxi_B`)
     CnWuxiB,
     /// Hong Kong A; Mainland China; bare metal: no
     ///
-    /// 香港A；所在大区：中国大陆；是否支持裸金属：否
-    ///
-    /// Wire value: `CN_Hongkong_A`.
+    /// 香港A；所在大区：中国大陆；是否支持裸金属：否 (`CN_Hongkong_A`)
     CnHongkongA,
     /// Singapore A; Asia-Pacific; bare metal: no
     ///
-    /// 新加坡A；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Singapore_A`.
+    /// 新加坡A；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Singapore_A`)
     ApacSingaporeA,
     /// Singapore B; Asia-Pacific; bare metal: no
     ///
-    /// 新加坡B；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Singapore_B`.
+    /// 新加坡B；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Singapore_B`)
     ApacSingaporeB,
     /// Singapore C; Asia-Pacific; bare metal: no
     ///
-    /// 新加坡C；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Singapore_C`.
+    /// 新加坡C；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Singapore_C`)
     ApacSingaporeC,
     /// Singapore D; Asia-Pacific; bare metal: no
     ///
-    /// 新加坡D；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Singapore_D`.
+    /// 新加坡D；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Singapore_D`)
     ApacSingaporeD,
     /// Mumbai A; Asia-Pacific; bare metal: no
     ///
-    /// 孟买A；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Mumbai_A`.
+    /// 孟买A；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Mumbai_A`)
     ApacMumbaiA,
     /// Mumbai B (offline); Asia-Pacific; bare metal: no
     ///
-    /// 孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否
-    ///
-    /// Wire value: `APAC_Mumbai_B`.
+    /// 孟买B(已下线)；所在大区：亚太地区；是否支持裸金属：否 (`APAC_Mumbai_B`)
     ApacMumbaiB,
     /// Mumbai C; Asia-Pacific; bare metal: yes
     ///
-    /// 孟买C；所在大区：亚太地区；是否支持裸金属：是
-    ///
-    /// Wire value: `APAC_Mumbai_C`.
+    /// 孟买C；所在大区：亚太地区；是否支持裸金属：是 (`APAC_Mumbai_C`)
     ApacMumbaiC,
     /// Virginia A; North America; bare metal: yes
     ///
-    /// 弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是
-    ///
-    /// Wire value: `US_Virginia_A`.
+    /// 弗吉尼亚A；所在大区：北美地区；是否支持裸金属：是 (`US_Virginia_A`)
     UsVirginiaA,
     /// Germany C; Europe; bare metal: yes
     ///
-    /// 德国C；所在大区：欧洲地区；是否支持裸金属：是
-    ///
-    /// Wire value: `EUR_Germany_C`.
+    /// 德国C；所在大区：欧洲地区；是否支持裸金属：是 (`EUR_Germany_C`)
     EurGermanyC,
     /// Dallas L; North America; bare metal: yes
     ///
-    /// 达拉斯L；所在大区：北美地区；是否支持裸金属：是
-    ///
-    /// Wire value: `US_Dallas_L`.
+    /// 达拉斯L；所在大区：北美地区；是否支持裸金属：是 (`US_Dallas_L`)
     UsDallasL,
     /// Singapore E; Asia-Pacific; bare metal: yes
     ///
-    /// 新加坡E；所在大区：亚太地区；是否支持裸金属：是
-    ///
-    /// Wire value: `APAC_Singapore_E`.
+    /// 新加坡E；所在大区：亚太地区；是否支持裸金属：是 (`APAC_Singapore_E`)
     ApacSingaporeE,
     /// Hohhot A; Mainland China; bare metal: yes
     ///
-    /// 呼和浩特A；所在大区：中国大陆；是否支持裸金属：是
-    ///
-    /// Wire value: `CN_Huhehaote_A`.
+    /// 呼和浩特A；所在大区：中国大陆；是否支持裸金属：是 (`CN_Huhehaote_A`)
     CnHuhehaoteA,
     /// São Paulo A; South America; bare metal: yes
     ///
-    /// 圣保罗A；所在大区：南美地区；是否支持裸金属：是
-    ///
-    /// Wire value: `SR_SaintPaul_A`.
+    /// 圣保罗A；所在大区：南美地区；是否支持裸金属：是 (`SR_SaintPaul_A`)
     SrSaintPaulA,
     /// Suzhou A; Mainland China; bare metal: yes
     ///
-    /// 苏州A；所在大区：中国大陆；是否支持裸金属：是
-    ///
-    /// Wire value: `CN_Suzhou_A`.
+    /// 苏州A；所在大区：中国大陆；是否支持裸金属：是 (`CN_Suzhou_A`)
     CnSuzhouA,
     /// Jakarta A; Asia-Pacific; bare metal: yes
     ///
-    /// 雅加达A；所在大区：亚太地区；是否支持裸金属：是
-    ///
-    /// Wire value: `APAC_Jakarta_A`.
+    /// 雅加达A；所在大区：亚太地区；是否支持裸金属：是 (`APAC_Jakarta_A`)
     ApacJakartaA,
     /// Ho Chi Minh City A; Asia-Pacific; bare metal: yes
     ///
-    /// 胡志明A；所在大区：亚太地区；是否支持裸金属：是
-    ///
-    /// Wire value: `APAC_HoChiMinh_A`.
+    /// 胡志明A；所在大区：亚太地区；是否支持裸金属：是 (`APAC_HoChiMinh_A`)
     ApacHoChiMinhA,
     /// Marseille A; Europe; bare metal: yes
     ///
-    /// 马赛A；所在大区：欧洲地区；是否支持裸金属：是
-    ///
-    /// Wire value: `EUR_Marseilles_A`.
+    /// 马赛A；所在大区：欧洲地区；是否支持裸金属：是 (`EUR_Marseilles_A`)
     EurMarseillesA,
     /// A value not documented when this SDK was generated.
     Unknown(String),

@@ -3,119 +3,104 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Metering of a storage pool
 ///
 /// 存储池计量信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetMeteringPool {
     /// Storage pool id
     ///
-    /// 存储池Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储池Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Storage pool name
     ///
-    /// 存储池名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储池名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Total size of the storage pool
     ///
-    /// 存储池总容量
-    ///
-    /// Wire name: `TotalSize`.
-    #[serde(
-        rename = "TotalSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储池总容量 (`TotalSize`)
+    #[serde(deserialize_with = "lenient")]
     pub total_size: Option<String>,
     /// Cold storage metering
     ///
-    /// 冷存储计量
-    ///
-    /// Wire name: `Cold`.
-    #[serde(
-        rename = "Cold",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 冷存储计量 (`Cold`)
+    #[serde(deserialize_with = "lenient")]
     pub cold: Option<f64>,
     /// Warm storage metering
     ///
-    /// 温存储计量
-    ///
-    /// Wire name: `Warm`.
-    #[serde(
-        rename = "Warm",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 温存储计量 (`Warm`)
+    #[serde(deserialize_with = "lenient")]
     pub warm: Option<f64>,
 }
 /// Input of [`GetMetering`](crate::Client::get_metering).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetMeteringInput {
     /// Get the metering information up to EndTime, e.g. 20191101
     ///
-    /// 获取截止到EndTime的计量信息
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 获取截止到EndTime的计量信息 (`EndTime`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Get the metering information of this storage pool only
     ///
-    /// 单独获取这个存储池的计量信息
-    ///
-    /// Wire name: `Uid`.
-    #[serde(
-        rename = "Uid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单独获取这个存储池的计量信息 (`Uid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
+impl GetMeteringInput {
+    /// A builder of this type.
+    pub fn builder() -> GetMeteringInputBuilder {
+        GetMeteringInputBuilder::default()
+    }
+}
+/// Builder of [`GetMeteringInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetMeteringInputBuilder {
+    inner: GetMeteringInput,
+}
+impl GetMeteringInputBuilder {
+    /// Sets [`GetMeteringInput::end_time`].
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Sets [`GetMeteringInput::uid`].
+    pub fn uid(mut self, value: impl Into<String>) -> Self {
+        self.inner.uid = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetMeteringInput, cds_core::BuildError> {
+        cds_core::validate::build("GetMeteringInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetMeteringInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.end_time.is_none() {
+            missing.push(cds_core::validate::join(path, "EndTime"));
+        }
+    }
+}
 /// Output of [`GetMetering`](crate::Client::get_metering): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMeteringOutput {
     /// Customer metering information
     ///
-    /// 客户计量信息
-    ///
-    /// *Note:* Typed string in the response table; the example answers a list of objects, which the spec follows.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 客户计量信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<GetMeteringPool>>,
 }
-///Request builder of `GetMetering`: set parameters, then `.send().await`.
+/// Request builder of [`GetMetering`](crate::Client::get_metering): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetMeteringRequest {
@@ -135,21 +120,21 @@ impl GetMeteringRequest {
     }
     /// Get the metering information up to EndTime, e.g. 20191101
     ///
-    /// 获取截止到EndTime的计量信息
-    ///
-    /// Sets `EndTime` (query, required).
+    /// 获取截止到EndTime的计量信息 (`EndTime`, query, required)
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.input.end_time = Some(value.into());
         self
     }
     /// Get the metering information of this storage pool only
     ///
-    /// 单独获取这个存储池的计量信息
-    ///
-    /// Sets `Uid` (query).
+    /// 单独获取这个存储池的计量信息 (`Uid`, query)
     pub fn uid(mut self, value: impl Into<String>) -> Self {
         self.input.uid = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_METERING, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetMeteringOutput, cds_core::Error> {
@@ -159,6 +144,7 @@ impl GetMeteringRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetMeteringOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_METERING, &self.input).await
     }
 }
@@ -167,22 +153,11 @@ impl crate::Client {
     ///
     /// 获取客户一个或多个存储池计量信息
     ///
-    /// *Note:* Served at cdsapi.capitalonline.net/ccs-product, not /ccs (`path: /ccs-product`); the call example signs against NETWORK_URL (/network), but the documented address wins.
+    /// `GET /ccs-product` — read-only: retried on transient failures.
     ///
-    /// *Note:* The fields of Data's elements (Cold, Id, Name, TotalSize, Warm) are not documented; they are taken from the example.
+    /// Documented errors: [`InvalidParamater`](crate::ErrorCode::InvalidParamater), [`InvalidParamater`](crate::ErrorCode::InvalidParamater), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull).
     ///
-    /// *Note:* The error code InvalidParamater (sic) is documented twice with different messages; both are kept.
-    ///
-    /// `GET` /ccs-product — 000_2647209463bd15a0.txt, heading "1.GetMetering", line 9987.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidParamater` (HTTP 400): Invalid CustomerId. (非法的CustomerId。)
-    /// - `InvalidParamater` (HTTP 400): The uid does not exist (uid不存在)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is missing (缺少必要参数)
-    ///
-    #[doc = concat!("Wire name: `", "GetMetering", "`.")]
+    /// Wire name: `GetMetering`.
     pub fn get_metering(&self) -> GetMeteringRequest {
         GetMeteringRequest {
             client: self.runtime().clone(),

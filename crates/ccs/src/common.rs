@@ -3,417 +3,262 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A billing method of a bandwidth product
 ///
 /// 计费方式
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceBillingMethod {
     /// Billing method, e.g. DataPackage, BandwIdth, Traffic
     ///
-    /// 计费方式
-    ///
-    /// Wire name: `Key`.
-    #[serde(
-        rename = "Key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 (`Key`)
+    #[serde(deserialize_with = "lenient")]
     pub key: Option<String>,
     /// Maximum bandwidth
     ///
-    /// 最大带宽
-    ///
-    /// Wire name: `MaxQos`.
-    #[serde(
-        rename = "MaxQos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最大带宽 (`MaxQos`)
+    #[serde(deserialize_with = "lenient")]
     pub max_qos: Option<i64>,
 }
 /// Resources on sale in a zone
 ///
 /// 可用区资源信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceData {
     /// Zone id (values: enum RegionId)
     ///
-    /// 可用区编号
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Zone name
     ///
-    /// 可用区名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Zone status code, e.g. "1" (normal)
     ///
-    /// 可用区状态
-    ///
-    /// Wire name: `RegionStatus`.
-    #[serde(
-        rename = "RegionStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区状态 (`RegionStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub region_status: Option<String>,
     /// Zone status in Chinese, e.g. 正常 (normal)
     ///
-    /// 可用区状态（中文）
-    ///
-    /// Wire name: `RegionStatusZh`.
-    #[serde(
-        rename = "RegionStatusZh",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区状态（中文） (`RegionStatusZh`)
+    #[serde(deserialize_with = "lenient")]
     pub region_status_zh: Option<String>,
     /// Public network (bandwidth) products and their billing methods
     ///
-    /// 网络类型及计费方式
-    ///
-    /// Wire name: `WanGoods`.
-    #[serde(rename = "WanGoods", default, skip_serializing_if = "Option::is_none")]
+    /// 网络类型及计费方式 (`WanGoods`)
     pub wan_goods: Option<Vec<DescribeAvailableResourceWanGood>>,
     /// Cloud server products
     ///
-    /// 云服务器类型
-    ///
-    /// Wire name: `InstanceGoods`.
-    #[serde(
-        rename = "InstanceGoods",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 云服务器类型 (`InstanceGoods`)
     pub instance_goods: Option<Vec<DescribeAvailableResourceInstanceGood>>,
 }
 /// A disk type on offer
 ///
 /// 硬盘类型
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceDiskGood {
     /// Disk type, e.g. high_disk, ssd_disk, system_disk, ssd_system_disk
     ///
-    /// 硬盘类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Minimum size (GB)
     ///
-    /// 最小容量
-    ///
-    /// Wire name: `MinSize`.
-    #[serde(
-        rename = "MinSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最小容量 (`MinSize`)
+    #[serde(deserialize_with = "lenient")]
     pub min_size: Option<i64>,
     /// Maximum size (GB)
     ///
-    /// 最大容量
-    ///
-    /// Wire name: `MaxSize`.
-    #[serde(
-        rename = "MaxSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最大容量 (`MaxSize`)
+    #[serde(deserialize_with = "lenient")]
     pub max_size: Option<i64>,
     /// Size step (GB)
     ///
-    /// 步长
-    ///
-    /// Wire name: `Step`.
-    #[serde(
-        rename = "Step",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 步长 (`Step`)
+    #[serde(deserialize_with = "lenient")]
     pub step: Option<i64>,
 }
 /// Images on offer
 ///
 /// 镜像
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceImageGoods {
     /// Public images
     ///
-    /// 公共镜像
-    ///
-    /// Wire name: `PublicImage`.
-    #[serde(
-        rename = "PublicImage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 公共镜像 (`PublicImage`)
     pub public_image: Option<Vec<DescribeAvailableResourcePublicImage>>,
     /// Private images
     ///
-    /// 私有镜像
-    ///
-    /// *Note:* The example answers null, so the shape is not shown.
-    ///
-    /// Wire name: `PrivateImages`.
-    #[serde(
-        rename = "PrivateImages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 私有镜像 (`PrivateImages`)
     pub private_images: Option<serde_json::Value>,
 }
 /// A cloud server product
 ///
 /// 云服务器类型
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInstanceGood {
     /// Instance type, e.g. Standard (see enum InstanceType)
     ///
-    /// 主机类型
-    ///
-    /// Wire name: `InstanceType`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机类型 (`InstanceType`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Images on offer
     ///
-    /// 镜像
-    ///
-    /// Wire name: `ImageGoods`.
-    #[serde(
-        rename = "ImageGoods",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 镜像 (`ImageGoods`)
     pub image_goods: Option<DescribeAvailableResourceImageGoods>,
     /// Data disk types on offer
     ///
-    /// 数据盘类型
-    ///
-    /// Wire name: `DiskGoods`.
-    #[serde(rename = "DiskGoods", default, skip_serializing_if = "Option::is_none")]
+    /// 数据盘类型 (`DiskGoods`)
     pub disk_goods: Option<Vec<DescribeAvailableResourceDiskGood>>,
     /// System disk types on offer
     ///
-    /// 系统盘类型
-    ///
-    /// Wire name: `SystemDiskGoods`.
-    #[serde(
-        rename = "SystemDiskGoods",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘类型 (`SystemDiskGoods`)
     pub system_disk_goods: Option<Vec<DescribeAvailableResourceDiskGood>>,
 }
 /// A public image
 ///
 /// 公共镜像
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourcePublicImage {
     /// Image id, e.g. Centos_8.0_64 (see enum PublicTemplate)
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`ImageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image type, e.g. centos
     ///
-    /// 镜像类型
-    ///
-    /// Wire name: `ImageType`.
-    #[serde(
-        rename = "ImageType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像类型 (`ImageType`)
+    #[serde(deserialize_with = "lenient")]
     pub image_type: Option<String>,
     /// Display name
     ///
-    /// 显示名称
-    ///
-    /// Wire name: `GicDisplayName`.
-    #[serde(
-        rename = "GicDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示名称 (`GicDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub gic_display_name: Option<String>,
 }
 /// A bandwidth product
 ///
 /// 网络类型
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceWanGood {
     /// Bandwidth type, e.g. Bandwidth_China_Optimized (see enum BandwidthType)
     ///
-    /// 带宽类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Billing methods
     ///
-    /// 计费方式
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 计费方式 (`BillingMethod`)
     pub billing_method: Option<Vec<DescribeAvailableResourceBillingMethod>>,
 }
 /// Task details
 ///
 /// 任务详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTaskData {
     /// Task status: NEW, DOING, FINISH, ERROR (new, running, finished, error)
     ///
-    /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Resource id
     ///
-    /// 资源Id列表
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源Id列表 (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task type, e.g. orderCreateVM
     ///
-    /// 任务类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `TaskType`.
-    #[serde(
-        rename = "TaskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务类型 (`TaskType`)
+    #[serde(deserialize_with = "lenient")]
     pub task_type: Option<String>,
 }
 /// Input of [`DescribeAvailableResource`](crate::Client::describe_available_resource).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInput {
     /// Zone id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
-    /// 可用区编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Sent as "1" by the call example; undocumented
     ///
-    /// 调用示例中传入 "1"，未在参数表中说明
-    ///
-    /// *Note:* Not in the parameter table; the call example sends `"AvailableResource": "1"` in the signed query. Kept as an optional parameter.
-    ///
-    /// Wire name: `AvailableResource`.
-    #[serde(
-        rename = "AvailableResource",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 调用示例中传入 "1"，未在参数表中说明 (`AvailableResource`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_resource: Option<String>,
 }
+impl DescribeAvailableResourceInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeAvailableResourceInputBuilder {
+        DescribeAvailableResourceInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeAvailableResourceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeAvailableResourceInputBuilder {
+    inner: DescribeAvailableResourceInput,
+}
+impl DescribeAvailableResourceInputBuilder {
+    /// Sets [`DescribeAvailableResourceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeAvailableResourceInput::available_resource`].
+    pub fn available_resource(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_resource = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeAvailableResourceInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeAvailableResourceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeAvailableResourceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
 /// Output of [`DescribeAvailableResource`](crate::Client::describe_available_resource): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceOutput {
     /// Resources on sale in the zone
     ///
-    /// 可用区资源信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 可用区资源信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeAvailableResourceData>,
     /// Resources on sale in the zone, as the example answers them: at the top level, without the envelope
     ///
-    /// 可用区资源信息
-    ///
-    /// *Note:* The example answers the zone's fields at the top level with no Code/Data envelope, while the response table and the call example read them under Data; the spec accepts both shapes.
-    ///
-    /// Flattened: these fields sit at this level of the body (`Resource` is not a wire name).
+    /// 可用区资源信息 (flattened: these fields sit at this level of the body)
     #[serde(flatten)]
     pub resource: DescribeAvailableResourceData,
 }
-///Request builder of `DescribeAvailableResource`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeAvailableResource`](crate::Client::describe_available_resource): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAvailableResourceRequest {
@@ -433,23 +278,21 @@ impl DescribeAvailableResourceRequest {
     }
     /// Zone id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
-    /// 可用区编号
-    ///
-    /// Sets `RegionId` (query, required).
+    /// 可用区编号 (`RegionId`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Sent as "1" by the call example; undocumented
     ///
-    /// 调用示例中传入 "1"，未在参数表中说明
-    ///
-    /// *Note:* Not in the parameter table; the call example sends `"AvailableResource": "1"` in the signed query. Kept as an optional parameter.
-    ///
-    /// Sets `AvailableResource` (query).
+    /// 调用示例中传入 "1"，未在参数表中说明 (`AvailableResource`, query)
     pub fn available_resource(mut self, value: impl Into<String>) -> Self {
         self.input.available_resource = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_AVAILABLE_RESOURCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeAvailableResourceOutput, cds_core::Error> {
@@ -459,6 +302,7 @@ impl DescribeAvailableResourceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeAvailableResourceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_AVAILABLE_RESOURCE, &self.input)
             .await
@@ -469,24 +313,11 @@ impl crate::Client {
     ///
     /// 查询可用区下网络类型计费方式和云服务器类型
     ///
-    /// *Note:* The example shows only the payload, without the envelope (no Code, no Data); the response table (Code, Data) and the call example (`result.get("Code")`, `result.get("Data").get("WanGoods")`) put that payload under Data, so the spec nests the example's fields under Data (type DescribeAvailableResourceData). The example is kept as documented.
+    /// `GET /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example (line 16111) has a trailing comma after the only PublicImage element, which is not JSON; the comma is removed.
+    /// Documented errors: [`InvalidRegionID.Malformed`](crate::ErrorCode::InvalidRegionIdMalformed).
     ///
-    /// *Note:* The response table documents Data as a string with no description; the example answers an object, whose fields are taken from the example.
-    ///
-    /// *Note:* The response table types Code as Interger; the call example compares it with the string "Success".
-    ///
-    /// *Note:* WanGoods\[\].Type answers Bandwidth_China_Optimized, which is not among the bandwidth types of appendix 3 (enum BandwidthType), so bandwidth types stay strings.
-    ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "1.DescribeAvailableResource", line 16080.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidRegionID.Malformed` (HTTP 400): The zone id parameter is malformed (指定可用区ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeAvailableResource", "`.")]
+    /// Wire name: `DescribeAvailableResource`.
     pub fn describe_available_resource(&self) -> DescribeAvailableResourceRequest {
         DescribeAvailableResourceRequest {
             client: self.runtime().clone(),
@@ -495,51 +326,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeTask`](crate::Client::describe_task).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeTaskInput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`, required)
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl DescribeTaskInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeTaskInputBuilder {
+        DescribeTaskInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeTaskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeTaskInputBuilder {
+    inner: DescribeTaskInput,
+}
+impl DescribeTaskInputBuilder {
+    /// Sets [`DescribeTaskInput::task_id`].
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeTaskInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeTaskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeTaskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.task_id.is_none() {
+            missing.push(cds_core::validate::join(path, "TaskId"));
+        }
+    }
+}
 /// Output of [`DescribeTask`](crate::Client::describe_task): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTaskOutput {
     /// Task details
     ///
-    /// 任务详情
-    ///
-    /// *Note:* Not in the response table, which lists ResourceId and Status flat; the example nests them under Data, which the spec follows.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 任务详情 (`Data`)
     pub data: Option<DescribeTaskData>,
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DescribeTask`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeTask`](crate::Client::describe_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTaskRequest {
@@ -559,12 +400,14 @@ impl DescribeTaskRequest {
     }
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Sets `TaskId` (query, required).
+    /// 任务Id (`TaskId`, query, required)
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.input.task_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeTaskOutput, cds_core::Error> {
@@ -574,6 +417,7 @@ impl DescribeTaskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeTaskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_TASK, &self.input).await
     }
 }
@@ -582,24 +426,11 @@ impl crate::Client {
     ///
     /// 查询任务状态
     ///
-    /// *Note:* The second example comes from the section 示例, "7.获取任务状态" (line 16887).
+    /// `GET /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table gives Status the example value `finish` (lower case) while documenting the states NEW, DOING, FINISH, ERROR and the examples answer DOING / FINISH; the waiter compares case-insensitively.
+    /// Documented errors: [`InvalidTaskID.Malformed`](crate::ErrorCode::InvalidTaskIdMalformed).
     ///
-    /// *Note:* The error's Chinese description (指定云服务器ID参数格式错误, cloud server id malformed) is copied from another action; the English doc follows the code.
-    ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// *Note:* The heading is written with Markdown bold (`2.**DescribeTask**`); the parameter table's header reads 描述d (typo).
-    ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "2.**DescribeTask**", line 16218.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidTaskID.Malformed` (HTTP 400): The task id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeTask", "`.")]
+    /// Wire name: `DescribeTask`.
     pub fn describe_task(&self) -> DescribeTaskRequest {
         DescribeTaskRequest {
             client: self.runtime().clone(),

@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `GetMetering`.
+/// Documented example response 1 of `GetMetering`.
 pub const GET_METERING_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -17,7 +17,7 @@ pub const GET_METERING_1: &str = r#"{
     ],
     "Message": "Success."
 }"#;
-///Documented example response 1 of `DescribeAvailableResource`.
+/// Documented example response 1 of `DescribeAvailableResource`.
 pub const DESCRIBE_AVAILABLE_RESOURCE_1: &str = r#"{
     "RegionStatus": "1",
     "RegionStatusZh": "正常",
@@ -95,7 +95,7 @@ pub const DESCRIBE_AVAILABLE_RESOURCE_1: &str = r#"{
     ],
     "RegionName": "台北-可用区A"
 }"#;
-///Documented example response 1 of `DescribeTask`.
+/// Documented example response 1 of `DescribeTask`.
 pub const DESCRIBE_TASK_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",
@@ -106,7 +106,7 @@ pub const DESCRIBE_TASK_1: &str = r#"{
     },
     "TaskId":"190982"
 }"#;
-///Documented example response 2 of `DescribeTask`.
+/// Documented example response 2 of `DescribeTask`.
 pub const DESCRIBE_TASK_2: &str = r#"{
   "Message": "Success.", 
   "Code": "Success", 
@@ -117,72 +117,72 @@ pub const DESCRIBE_TASK_2: &str = r#"{
   }, 
   "TaskId": "60095b3a-dcfc-11e9-9f67-0242ac110002"
 }"#;
-///Documented example response 1 of `CreateInstance`.
+/// Documented example response 1 of `CreateInstance`.
 pub const CREATE_INSTANCE_1: &str = r#"{
   "Code":"Success",
   "TaskId":"63749"
 }"#;
-///Documented example response 2 of `CreateInstance`.
+/// Documented example response 2 of `CreateInstance`.
 pub const CREATE_INSTANCE_2: &str = r#"{
   "Message": "Success.", 
   "Code": "Success", 
   "Data": {}, 
   "TaskId": "7424648"
 }"#;
-///Documented example response 1 of `DeleteInstance`.
+/// Documented example response 1 of `DeleteInstance`.
 pub const DELETE_INSTANCE_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376",
 "RequestId":"bbf63749-0186-4c68-8adc-9bf584b1234"
 }"#;
-///Documented example response 1 of `StopInstance`.
+/// Documented example response 1 of `StopInstance`.
 pub const STOP_INSTANCE_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `RebootInstance`.
+/// Documented example response 1 of `RebootInstance`.
 pub const REBOOT_INSTANCE_1: &str = r#"{
 "Code":"Success",
 "TaskId":"63749"
 }"#;
-///Documented example response 1 of `ModifyInstanceChargeType`.
+/// Documented example response 1 of `ModifyInstanceChargeType`.
 pub const MODIFY_INSTANCE_CHARGE_TYPE_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 2 of `ModifyInstanceChargeType`.
+/// Documented example response 2 of `ModifyInstanceChargeType`.
 pub const MODIFY_INSTANCE_CHARGE_TYPE_2: &str = r#"{
   "Message": "Success.", 
   "Code": "Success", 
   "Data": {"order_audit": 0}, 
   "TaskId": "0"
 }"#;
-///Documented example response 1 of `ModifyInstanceSpec`.
+/// Documented example response 1 of `ModifyInstanceSpec`.
 pub const MODIFY_INSTANCE_SPEC_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `CreateDisk`.
+/// Documented example response 1 of `CreateDisk`.
 pub const CREATE_DISK_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `ResizeDisk`.
+/// Documented example response 1 of `ResizeDisk`.
 pub const RESIZE_DISK_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `DeleteDisk`.
+/// Documented example response 1 of `DeleteDisk`.
 pub const DELETE_DISK_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `ResetImage`.
+/// Documented example response 1 of `ResetImage`.
 pub const RESET_IMAGE_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `DescribeInstances`.
+/// Documented example response 1 of `DescribeInstances`.
 pub const DESCRIBE_INSTANCES_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",
@@ -230,7 +230,7 @@ pub const DESCRIBE_INSTANCES_1: &str = r#"{
         "PageCount":1
     }
 }"#;
-///Documented example response 2 of `DescribeInstances`.
+/// Documented example response 2 of `DescribeInstances`.
 pub const DESCRIBE_INSTANCES_2: &str = r#"{"Code": "Success", "Data":
   {
       "Instances":[
@@ -273,22 +273,22 @@ pub const DESCRIBE_INSTANCES_2: &str = r#"{"Code": "Success", "Data":
       ]
   }
 }"#;
-///Documented example response 1 of `ConnectNetworkInterface`.
+/// Documented example response 1 of `ConnectNetworkInterface`.
 pub const CONNECT_NETWORK_INTERFACE_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `DisconnectNetworkInterface`.
+/// Documented example response 1 of `DisconnectNetworkInterface`.
 pub const DISCONNECT_NETWORK_INTERFACE_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `ModifyIpAddress`.
+/// Documented example response 1 of `ModifyIpAddress`.
 pub const MODIFY_IP_ADDRESS_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `DescribeInstanceMonitor`.
+/// Documented example response 1 of `DescribeInstanceMonitor`.
 pub const DESCRIBE_INSTANCE_MONITOR_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -315,19 +315,19 @@ pub const DESCRIBE_INSTANCE_MONITOR_1: &str = r#"{
     },
     "Message": "Success."
 }"#;
-///Documented example response 1 of `StartInstance`.
+/// Documented example response 1 of `StartInstance`.
 pub const START_INSTANCE_1: &str = r#"{
     "Code":"Success",
     "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `ModifyInstanceName`.
+/// Documented example response 1 of `ModifyInstanceName`.
 pub const MODIFY_INSTANCE_NAME_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "Success.",
   "TaskId": ""
 }"#;
-///Documented example response 1 of `DescribeTags`.
+/// Documented example response 1 of `DescribeTags`.
 pub const DESCRIBE_TAGS_1: &str = r#"{
   "Message": "Success.",
   "Code": "Success",
@@ -346,35 +346,35 @@ pub const DESCRIBE_TAGS_1: &str = r#"{
     }
   ]
 }"#;
-///Documented example response 1 of `CreateTag`.
+/// Documented example response 1 of `CreateTag`.
 pub const CREATE_TAG_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "Success.",
   "TaskId": ""
 }"#;
-///Documented example response 1 of `DeleteTag`.
+/// Documented example response 1 of `DeleteTag`.
 pub const DELETE_TAG_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "Success.",
   "TaskId": ""
 }"#;
-///Documented example response 1 of `AddInstancesTags`.
+/// Documented example response 1 of `AddInstancesTags`.
 pub const ADD_INSTANCES_TAGS_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "Success.",
   "TaskId": ""
 }"#;
-///Documented example response 1 of `DeleteInstancesTags`.
+/// Documented example response 1 of `DeleteInstancesTags`.
 pub const DELETE_INSTANCES_TAGS_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "Success.",
   "TaskId": ""
 }"#;
-///Documented example response 1 of `DescribeInstanceType`.
+/// Documented example response 1 of `DescribeInstanceType`.
 pub const DESCRIBE_INSTANCE_TYPE_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -391,7 +391,7 @@ pub const DESCRIBE_INSTANCE_TYPE_1: &str = r#"{
     ],
     "Message": "Success."
 }"#;
-///Documented example response 1 of `ResetInstancesPassword`.
+/// Documented example response 1 of `ResetInstancesPassword`.
 pub const RESET_INSTANCES_PASSWORD_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -406,7 +406,7 @@ pub const RESET_INSTANCES_PASSWORD_1: &str = r#"{
     ],
     "Message": "Success."
 }"#;
-///Documented example response 1 of `CreateInstanceHtmlConsoleURL`.
+/// Documented example response 1 of `CreateInstanceHtmlConsoleURL`.
 pub const CREATE_INSTANCE_HTML_CONSOLE_URL_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -415,7 +415,7 @@ pub const CREATE_INSTANCE_HTML_CONSOLE_URL_1: &str = r#"{
     "Message": "Success.",
     "TaskId": ""
 }"#;
-///Documented example response 1 of `ExtendSystemDisk`.
+/// Documented example response 1 of `ExtendSystemDisk`.
 pub const EXTEND_SYSTEM_DISK_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -424,7 +424,7 @@ pub const EXTEND_SYSTEM_DISK_1: &str = r#"{
     "Message": "",
     "TaskId": "111111"
 }"#;
-///Documented example response 1 of `DescribeInstancePrice`.
+/// Documented example response 1 of `DescribeInstancePrice`.
 pub const DESCRIBE_INSTANCE_PRICE_1: &str = r#"{
     "Message": "success",
     "Code": "Success",
@@ -432,57 +432,57 @@ pub const DESCRIBE_INSTANCE_PRICE_1: &str = r#"{
         "TotalPrice": 244.8
     }
 }"#;
-///Documented example response 1 of `StopInstances`.
+/// Documented example response 1 of `StopInstances`.
 pub const STOP_INSTANCES_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `StartInstances`.
+/// Documented example response 1 of `StartInstances`.
 pub const START_INSTANCES_1: &str = r#"{
     "Code":"Success",
     "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `RebootInstances`.
+/// Documented example response 1 of `RebootInstances`.
 pub const REBOOT_INSTANCES_1: &str = r#"{
 "Code":"Success",
 "TaskId":"63749"
 }"#;
-///Documented example response 1 of `BatchAddNetworkInterfaces`.
+/// Documented example response 1 of `BatchAddNetworkInterfaces`.
 pub const BATCH_ADD_NETWORK_INTERFACES_1: &str = r#"{
     "Code": "Success",
     "Data": {},
     "Message": "",
     "TaskId": "12804345"
 }"#;
-///Documented example response 1 of `BatchDeleteNetworkInterfaces`.
+/// Documented example response 1 of `BatchDeleteNetworkInterfaces`.
 pub const BATCH_DELETE_NETWORK_INTERFACES_1: &str = r#"{
     "Code": "Success",
     "Data": {},
     "Message": "",
     "TaskId": "12804345"
 }"#;
-///Documented example response 1 of `CreateSecurityGroup`.
+/// Documented example response 1 of `CreateSecurityGroup`.
 pub const CREATE_SECURITY_GROUP_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":""
 }"#;
-///Documented example response 1 of `DeleteSecurityGroup`.
+/// Documented example response 1 of `DeleteSecurityGroup`.
 pub const DELETE_SECURITY_GROUP_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":""
 }"#;
-///Documented example response 1 of `ForceDeleteSecurityGroup`.
+/// Documented example response 1 of `ForceDeleteSecurityGroup`.
 pub const FORCE_DELETE_SECURITY_GROUP_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688881"
 }"#;
-///Documented example response 1 of `DescribeSecurityGroupAttribute`.
+/// Documented example response 1 of `DescribeSecurityGroupAttribute`.
 pub const DESCRIBE_SECURITY_GROUP_ATTRIBUTE_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",
@@ -523,14 +523,14 @@ pub const DESCRIBE_SECURITY_GROUP_ATTRIBUTE_1: &str = r#"{
     },
     "TaskId":""
 }"#;
-///Documented example response 1 of `ModifySecurityGroupAttribute`.
+/// Documented example response 1 of `ModifySecurityGroupAttribute`.
 pub const MODIFY_SECURITY_GROUP_ATTRIBUTE_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":""
 }"#;
-///Documented example response 1 of `DescribeSecurityGroups`.
+/// Documented example response 1 of `DescribeSecurityGroups`.
 pub const DESCRIBE_SECURITY_GROUPS_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",
@@ -563,56 +563,56 @@ pub const DESCRIBE_SECURITY_GROUPS_1: &str = r#"{
     },
     "TaskId":""
 }"#;
-///Documented example response 1 of `AddSecurityGroupRule`.
+/// Documented example response 1 of `AddSecurityGroupRule`.
 pub const ADD_SECURITY_GROUP_RULE_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688348"
 }"#;
-///Documented example response 1 of `RemoveSecurityGroupRule`.
+/// Documented example response 1 of `RemoveSecurityGroupRule`.
 pub const REMOVE_SECURITY_GROUP_RULE_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688411"
 }"#;
-///Documented example response 1 of `ModifySecurityGroupRule`.
+/// Documented example response 1 of `ModifySecurityGroupRule`.
 pub const MODIFY_SECURITY_GROUP_RULE_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":""
 }"#;
-///Documented example response 1 of `JoinSecurityGroup`.
+/// Documented example response 1 of `JoinSecurityGroup`.
 pub const JOIN_SECURITY_GROUP_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688564"
 }"#;
-///Documented example response 1 of `LeaveSecurityGroup`.
+/// Documented example response 1 of `LeaveSecurityGroup`.
 pub const LEAVE_SECURITY_GROUP_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688573"
 }"#;
-///Documented example response 1 of `ModifySecurityGroupRulePriority`.
+/// Documented example response 1 of `ModifySecurityGroupRulePriority`.
 pub const MODIFY_SECURITY_GROUP_RULE_PRIORITY_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688573"
 }"#;
-///Documented example response 1 of `CreateTemplate`.
+/// Documented example response 1 of `CreateTemplate`.
 pub const CREATE_TEMPLATE_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688573"
 }"#;
-///Documented example response 2 of `CreateTemplate`.
+/// Documented example response 2 of `CreateTemplate`.
 pub const CREATE_TEMPLATE_2: &str = r#"{
   "Message": "Success.", 
   "Code": "Success", 
@@ -623,21 +623,21 @@ pub const CREATE_TEMPLATE_2: &str = r#"{
   }, 
   "TaskId": "60095b3a-dcfc-11e9-9f67-0242ac110002"
 }"#;
-///Documented example response 1 of `DeleteTemplate`.
+/// Documented example response 1 of `DeleteTemplate`.
 pub const DELETE_TEMPLATE_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688573"
 }"#;
-///Documented example response 1 of `SyncTemplate`.
+/// Documented example response 1 of `SyncTemplate`.
 pub const SYNC_TEMPLATE_1: &str = r#"{
 "Code":"Success",
 "Message":"Success.",
 "Data":{},
 "TaskId":"7688573"
 }"#;
-///Documented example response 1 of `DescribeTemplateInfo`.
+/// Documented example response 1 of `DescribeTemplateInfo`.
 pub const DESCRIBE_TEMPLATE_INFO_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",

@@ -3,1010 +3,565 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// HTML console address
 ///
 /// HTML控制台地址
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceHtmlConsoleURLData {
     /// HTML console URL
     ///
-    /// HTML控制台地址
-    ///
-    /// Wire name: `URL`.
-    #[serde(
-        rename = "URL",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// HTML控制台地址 (`URL`)
+    #[serde(rename = "URL", deserialize_with = "lenient")]
     pub url: Option<String>,
 }
 /// Private network and the IPs to assign in it
 ///
 /// 内网Ip
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstancePrivateIp {
     /// Private network id, available in the VDC
     ///
-    /// 该Vdc下可用内网uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 该Vdc下可用内网uuid (`PrivateId`, required)
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// IP addresses to assign manually, or `auto` for each one to assign automatically
     ///
-    /// 手动分配输入ip地址，自动分配输入：auto
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `IP`.
-    #[serde(
-        rename = "IP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 手动分配输入ip地址，自动分配输入：auto (`IP`, required)
+    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<Vec<String>>,
+}
+impl CreateInstancePrivateIp {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstancePrivateIpBuilder {
+        CreateInstancePrivateIpBuilder::default()
+    }
+}
+/// Builder of [`CreateInstancePrivateIp`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstancePrivateIpBuilder {
+    inner: CreateInstancePrivateIp,
+}
+impl CreateInstancePrivateIpBuilder {
+    /// Sets [`CreateInstancePrivateIp::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstancePrivateIp::ip`].
+    pub fn ip<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ip = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstancePrivateIp, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstancePrivateIp", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstancePrivateIp {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.private_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PrivateId"));
+        }
+        if self.ip.is_none() {
+            missing.push(cds_core::validate::join(path, "IP"));
+        }
+    }
 }
 /// Windows activation keys
 ///
 /// Windows型主机激活码
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceWindowsActivation {
     /// 1 batch activation (one key for all servers created), 0 per-server activation (one key per server)
     ///
-    /// 1为批量激活，0为单机激活
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Batch`.
-    #[serde(
-        rename = "Batch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 1为批量激活，0为单机激活 (`Batch`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<i64>,
     /// Activation keys; per-server activation needs as many keys as servers are created
     ///
-    /// 激活密钥；单机激活需要您输入与创建云服务器数量等数目的激活密钥
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ProductIds`.
-    #[serde(
-        rename = "ProductIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 激活密钥；单机激活需要您输入与创建云服务器数量等数目的激活密钥 (`ProductIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_ids: Option<Vec<String>>,
+}
+impl CreateInstanceWindowsActivation {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceWindowsActivationBuilder {
+        CreateInstanceWindowsActivationBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceWindowsActivation`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceWindowsActivationBuilder {
+    inner: CreateInstanceWindowsActivation,
+}
+impl CreateInstanceWindowsActivationBuilder {
+    /// Sets [`CreateInstanceWindowsActivation::batch`].
+    pub fn batch(mut self, value: impl Into<i64>) -> Self {
+        self.inner.batch = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceWindowsActivation::product_ids`].
+    pub fn product_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.product_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceWindowsActivation, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceWindowsActivation", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceWindowsActivation {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.batch.is_none() {
+            missing.push(cds_core::validate::join(path, "Batch"));
+        }
+        if self.product_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ProductIds"));
+        }
+    }
 }
 /// Monitoring data
 ///
 /// 监控数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorData {
     /// Instance id
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`InstanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Data granularity
     ///
-    /// 数据粒度
-    ///
-    /// Wire name: `Period`.
-    #[serde(
-        rename = "Period",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据粒度 (`Period`)
+    #[serde(deserialize_with = "lenient")]
     pub period: Option<String>,
     /// Monitoring data points (units: CPU/RAM percent, NIC throughput Mbps, disk throughput Kbps, disk IOPS in IOPS)
     ///
-    /// 监控数据列表(各项指标单位：CPU/RAM: 百分比，网卡吞吐: Mbps，磁盘吞吐量: Kbps，磁盘IOPS: IOPS)
-    ///
-    /// Wire name: `DataPoints`.
-    #[serde(
-        rename = "DataPoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 监控数据列表(各项指标单位：CPU/RAM: 百分比，网卡吞吐: Mbps，磁盘吞吐量: Kbps，磁盘IOPS: IOPS) (`DataPoints`)
     pub data_points: Option<Vec<DescribeInstanceMonitorDataPoint>>,
 }
 /// A monitoring data point
 ///
 /// 监控数据点
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorDataPoint {
     /// Time of the data point
     ///
-    /// 数据时间点
-    ///
-    /// Wire name: `Timestamp`.
-    #[serde(
-        rename = "Timestamp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据时间点 (`Timestamp`)
+    #[serde(deserialize_with = "lenient")]
     pub timestamp: Option<String>,
     /// Value
     ///
-    /// 监控数据数值
-    ///
-    /// Wire name: `Value`.
-    #[serde(
-        rename = "Value",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 监控数据数值 (`Value`)
+    #[serde(deserialize_with = "lenient")]
     pub value: Option<f64>,
 }
 /// Price
 ///
 /// 价格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancePriceData {
     /// Total price
     ///
-    /// 总价
-    ///
-    /// Wire name: `TotalPrice`.
-    #[serde(
-        rename = "TotalPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总价 (`TotalPrice`)
+    #[serde(rename = "TotalPrice", deserialize_with = "lenient")]
     pub total_price: Option<f64>,
 }
 /// A specification on sale
 ///
 /// 可售规格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeSpec {
     /// Number of CPUs
     ///
-    /// cpu数量
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu数量 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory (GB)
     ///
-    /// 内存数量(GB)
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存数量(GB) (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Specification name, e.g. 1核2G (1 core, 2 GB)
     ///
-    /// 规格名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// A page of cloud servers
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesData {
     /// Cloud servers
     ///
-    /// 云服务器列表
-    ///
-    /// Wire name: `Instances`.
-    #[serde(rename = "Instances", default, skip_serializing_if = "Option::is_none")]
+    /// 云服务器列表 (`Instances`)
     pub instances: Option<Vec<DescribeInstancesInstance>>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Total number of pages
     ///
-    /// 总页数
-    ///
-    /// Wire name: `PageCount`.
-    #[serde(
-        rename = "PageCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总页数 (`PageCount`)
+    #[serde(deserialize_with = "lenient")]
     pub page_count: Option<i64>,
 }
 /// Disks of a cloud server
 ///
 /// 硬盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesDisks {
     /// System disk
     ///
-    /// 系统盘
-    ///
-    /// Wire name: `SystemDisk`.
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘 (`SystemDisk`)
     pub system_disk: Option<DescribeInstancesSystemDisk>,
     /// Data disks
     ///
-    /// 数据硬盘信息
-    ///
-    /// *Note:* Both examples answer an empty list, so the element shape is not shown.
-    ///
-    /// Wire name: `DataDisks`.
-    #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
+    /// 数据硬盘信息 (`DataDisks`)
     pub data_disks: Option<Vec<serde_json::Value>>,
     /// Number of data disks that can still be added
     ///
-    /// 剩余可添加数据盘数量
-    ///
-    /// *Note:* Only in the example of the section 示例 (line 16671).
-    ///
-    /// Wire name: `LeftDataDiskNum`.
-    #[serde(
-        rename = "LeftDataDiskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 剩余可添加数据盘数量 (`LeftDataDiskNum`)
+    #[serde(deserialize_with = "lenient")]
     pub left_data_disk_num: Option<i64>,
 }
 /// A cloud server
 ///
 /// 云服务器
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
     /// Cloud server id
     ///
-    /// 云服务器编号
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器编号 (`InstanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
-    /// 云服务器名称
-    ///
-    /// Wire name: `InstanceName`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器名称 (`InstanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Running status of the cloud server, e.g. running, updating
     ///
-    /// 云服务器运行状态
-    ///
-    /// Wire name: `InstanceStatus`.
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器运行状态 (`InstanceStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_status: Option<String>,
     /// Billing method of the cloud server
     ///
-    /// 云服务器计费方式
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器计费方式 (`InstanceChargeType`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status of the cloud server
     ///
-    /// 云服务器计费状态
-    ///
-    /// *Note:* In the response table, absent from the example.
-    ///
-    /// Wire name: `InstanceChargeStatus`.
-    #[serde(
-        rename = "InstanceChargeStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器计费状态 (`InstanceChargeStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_charge_status: Option<String>,
     /// VDC name
     ///
-    /// Vdc名称
-    ///
-    /// *Note:* The example gives this key twice in one object.
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// *Note:* The example gives this key twice in one object.
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc编号 (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Zone the VDC belongs to (values: enum RegionId)
     ///
-    /// RegionId：Vdc所属的可用区
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RegionId：Vdc所属的可用区 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Disks of the cloud server
     ///
-    /// 硬盘信息
-    ///
-    /// *Note:* Not in the response table; present in the example (the table lists SystemDisk and DataDisks at instance level instead).
-    ///
-    /// Wire name: `Disks`.
-    #[serde(rename = "Disks", default, skip_serializing_if = "Option::is_none")]
+    /// 硬盘信息 (`Disks`)
     pub disks: Option<DescribeInstancesDisks>,
     /// System disk
     ///
-    /// 系统盘
-    ///
-    /// *Note:* In the response table (list, example \[\]), absent from the example, which answers Disks.SystemDisk.
-    ///
-    /// Wire name: `SystemDisk`.
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘 (`SystemDisk`)
     pub system_disk: Option<Vec<serde_json::Value>>,
     /// Data disks
     ///
-    /// 数据硬盘信息
-    ///
-    /// *Note:* In the response table (example \[{"size": 100, "type": "ssd_disk"}, …\]), absent from the example, which answers Disks.DataDisks.
-    ///
-    /// Wire name: `DataDisks`.
-    #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
+    /// 数据硬盘信息 (`DataDisks`)
     pub data_disks: Option<Vec<serde_json::Value>>,
     /// Public network interface(s)
     ///
-    /// 公网网卡信息
-    ///
-    /// *Note:* Typed string in the table; the first example answers an empty list, the second (section 示例) an object with InterfaceId, PublicId, Name, IP, MAC, Connected, so it stays free-form.
-    ///
-    /// Wire name: `PublicNetworkInterface`.
-    #[serde(
-        rename = "PublicNetworkInterface",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 公网网卡信息 (`PublicNetworkInterface`)
     pub public_network_interface: Option<serde_json::Value>,
     /// Private network interfaces
     ///
-    /// 私网网卡信息
-    ///
-    /// *Note:* Typed string in the table; the example answers a list of objects.
-    ///
-    /// Wire name: `PrivateNetworkInterface`.
-    #[serde(
-        rename = "PrivateNetworkInterface",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 私网网卡信息 (`PrivateNetworkInterface`)
     pub private_network_interface: Option<Vec<DescribeInstancesPrivateNetworkInterface>>,
     /// Number of CPUs
     ///
-    /// Cpu信息
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu信息 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory (GB)
     ///
-    /// Ram信息
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ram信息 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Tags of the cloud server
     ///
-    /// 云主机资源的标签信息
-    ///
-    /// Wire name: `Tags`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    /// 云主机资源的标签信息 (`Tags`)
     pub tags: Option<Vec<DescribeInstancesTag>>,
     /// Creation time of the cloud server, e.g. 2022-06-01 12:30:00
     ///
-    /// 云服务器创建时间
-    ///
-    /// *Note:* In the response table, absent from the example.
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// A private network interface
 ///
 /// 私网网卡
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesPrivateNetworkInterface {
     /// Network interface id
     ///
-    /// 网卡ID
-    ///
-    /// Wire name: `InterfaceId`.
-    #[serde(
-        rename = "InterfaceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡ID (`InterfaceId`)
+    #[serde(deserialize_with = "lenient")]
     pub interface_id: Option<String>,
     /// Network name
     ///
-    /// 网络名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// IP address
     ///
-    /// IP地址
-    ///
-    /// Wire name: `IP`.
-    #[serde(
-        rename = "IP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP地址 (`IP`)
+    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// MAC address
     ///
-    /// MAC地址
-    ///
-    /// Wire name: `MAC`.
-    #[serde(
-        rename = "MAC",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// MAC地址 (`MAC`)
+    #[serde(rename = "MAC", deserialize_with = "lenient")]
     pub mac: Option<String>,
     /// Whether the interface is connected (1 connected)
     ///
-    /// 是否已连接
-    ///
-    /// Wire name: `Connected`.
-    #[serde(
-        rename = "Connected",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否已连接 (`Connected`)
+    #[serde(deserialize_with = "lenient")]
     pub connected: Option<i64>,
     /// Private network id
     ///
-    /// 私网ID
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID (`PrivateId`)
+    #[serde(deserialize_with = "lenient")]
     pub private_id: Option<String>,
 }
 /// System disk
 ///
 /// 系统盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesSystemDisk {
     /// Size (GB)
     ///
-    /// 大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 大小 (`Size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
-    /// IOPS
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IOPS (`IOPS`)
+    #[serde(rename = "IOPS", deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// IOPS (name used by the example of the section 示例)
     ///
-    /// IOPS
-    ///
-    /// *Note:* The example of the section 示例 (line 16671) names the IOPS `IopsSize`; the main example names it `IOPS`.
-    ///
-    /// Wire name: `IopsSize`.
-    #[serde(
-        rename = "IopsSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IOPS (`IopsSize`)
+    #[serde(deserialize_with = "lenient")]
     pub iops_size: Option<i64>,
 }
 /// Tag of a cloud server
 ///
 /// 标签信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesTag {
     /// Tag id
     ///
-    /// 标签Id
-    ///
-    /// Wire name: `TagId`.
-    #[serde(
-        rename = "TagId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签Id (`TagId`)
+    #[serde(deserialize_with = "lenient")]
     pub tag_id: Option<String>,
     /// Tag name
     ///
-    /// 标签名称
-    ///
-    /// Wire name: `TagName`.
-    #[serde(
-        rename = "TagName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签名称 (`TagName`)
+    #[serde(deserialize_with = "lenient")]
     pub tag_name: Option<String>,
 }
 /// A user tag
 ///
 /// 用户标签
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTagsTag {
     /// Tag id
     ///
-    /// 标签Id
-    ///
-    /// Wire name: `TagId`.
-    #[serde(
-        rename = "TagId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签Id (`TagId`)
+    #[serde(deserialize_with = "lenient")]
     pub tag_id: Option<i64>,
     /// Tag name
     ///
-    /// 标签名称
-    ///
-    /// Wire name: `TagName`.
-    #[serde(
-        rename = "TagName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签名称 (`TagName`)
+    #[serde(deserialize_with = "lenient")]
     pub tag_name: Option<String>,
 }
 /// Password-change task of one cloud server
 ///
 /// 修改密码任务
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordTask {
     /// Cloud server id
     ///
-    /// 主机编号
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机编号 (`InstanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// *Note:* The example answers a number; typed string (a number decodes to its text) to match DescribeTask's TaskId.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
-    /// 区域id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域id (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Virtual data center the cloud server belongs to
     ///
-    /// 云服务器所属虚拟数据中心
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器所属虚拟数据中心 (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud server public key
     ///
-    /// 云服务器公钥
-    ///
-    /// Wire name: `PublicKey`.
-    #[serde(
-        rename = "PublicKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器公钥 (`PublicKey`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Host name of the cloud server
     ///
-    /// 云服务器的主机名
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceName`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的主机名 (`InstanceName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Integer string. When numbering is enabled, a suffix of 3 to 6 digits is appended to the name automatically; when several servers are created at once, each server's number is incremented by 1. With numbering disabled, all servers created at once get the same name.
     ///
-    /// int字符串；启用编号功能后，将自动为名称加上由3至6位数字组成的后缀，当一次性开通多台云服务器时，每台云服务器的编号将顺序加1。禁用编号后，一次性开通多台云服务器时每台服务器的名称将一样。
-    ///
-    /// Wire name: `DescriptionNum`.
-    #[serde(
-        rename = "DescriptionNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// int字符串；启用编号功能后，将自动为名称加上由3至6位数字组成的后缀，当一次性开通多台云服务器时，每台云服务器的编号将顺序加1。禁用编号后，一次性开通多台云服务器时每台服务器的名称将一样。 (`DescriptionNum`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_num: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
-    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
-    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。
-    ///
-    /// Wire name: `PrepaidMonth`.
-    #[serde(
-        rename = "PrepaidMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
-    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
-    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Instance type to buy, see appendix 2 (enum InstanceType); the public interface (DescribeAvailableResource) tells the products sold per site.
     ///
-    /// 购买实例的类型，具体类型可参考附件二，可调用公共接口获取不同及诶单售卖的产品
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceType`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买实例的类型，具体类型可参考附件二，可调用公共接口获取不同及诶单售卖的产品 (`InstanceType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<InstanceType>,
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
-    /// 模板Id，不指定则默认选择Ubuntu_16.04_64
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Optional for public images; required when a custom image is used
     ///
-    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项
-    ///
-    /// Wire name: `ImagePassword`.
-    #[serde(
-        rename = "ImagePassword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
-    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk
-    ///
-    /// Wire name: `SystemDisk`.
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Data disks; SSD supports IOPS packs, default IOPS 0
     ///
-    /// ssd支持IOPS,默认: "IOPS": 0
-    ///
-    /// *Note:* Typed `string` in the table; its example is a list of objects, which the spec follows.
-    ///
-    /// Wire name: `DataDisks`.
-    #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
+    /// ssd支持IOPS,默认: "IOPS": 0 (`DataDisks`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers to create, 1-99, default 1
     ///
-    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Public IPs. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IP.
     ///
-    /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip
-    ///
-    /// Wire name: `PublicIp`.
-    #[serde(
-        rename = "PublicIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip (`PublicIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Vec<String>>,
     /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP.
     ///
-    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip
-    ///
-    /// *Note:* The call example of the section 示例 (line 16791) sends `"PrivateIp": ""`; the table's example is a list of objects, which the spec follows.
-    ///
-    /// Wire name: `PrivateIp`.
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "Option::is_none")]
+    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip (`PrivateIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<Vec<CreateInstancePrivateIp>>,
     /// Whether to set the time zone to UTC
     ///
-    /// 是否设置时区为 UTC
-    ///
-    /// Wire name: `UTC`.
-    #[serde(
-        rename = "UTC",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否设置时区为 UTC (`UTC`)
+    #[serde(rename = "UTC", skip_serializing_if = "Option::is_none")]
     pub utc: Option<bool>,
     /// Windows activation keys. Batch: 1 batch activation, 0 per-server activation. Batch activation activates all servers created by this call with the same key; per-server activation uses a different key for each server and needs as many keys as servers are created (several keys separated by commas).
     ///
-    /// Windows型主机激活码, Batch: 1为批量激活，0为单机激活；&lt;br&gt; 批量激活：为本次创建的所有云服务器使用同一密钥进行激活；&lt;br&gt; 单机激活：为本次创建的云服务器分别使用不同密钥进行激活，需要您输入与创建云服务器数量等数目的激活密钥，输入多个密钥请用逗号分隔。
-    ///
-    /// Wire name: `WindowsActivation`.
-    #[serde(
-        rename = "WindowsActivation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// Windows型主机激活码, Batch: 1为批量激活，0为单机激活；&lt;br&gt; 批量激活：为本次创建的所有云服务器使用同一密钥进行激活；&lt;br&gt; 单机激活：为本次创建的云服务器分别使用不同密钥进行激活，需要您输入与创建云服务器数量等数目的激活密钥，输入多个密钥请用逗号分隔。 (`WindowsActivation`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub windows_activation: Option<CreateInstanceWindowsActivation>,
     /// User-defined data, base64 encoded
     ///
-    /// 用户自定义数据，格式必须为base64编码
-    ///
-    /// Wire name: `UserData`.
-    #[serde(
-        rename = "UserData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 用户自定义数据，格式必须为base64编码 (`UserData`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<Vec<String>>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -1040,33 +595,196 @@ impl std::fmt::Debug for CreateInstanceInput {
             .finish()
     }
 }
+impl CreateInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceInputBuilder {
+        CreateInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceInputBuilder {
+    inner: CreateInstanceInput,
+}
+impl CreateInstanceInputBuilder {
+    /// Sets [`CreateInstanceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::public_key`].
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_key = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::instance_name`].
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::description_num`].
+    pub fn description_num(mut self, value: impl Into<String>) -> Self {
+        self.inner.description_num = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::prepaid_month`].
+    pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.prepaid_month = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::instance_type`].
+    pub fn instance_type(mut self, value: impl Into<InstanceType>) -> Self {
+        self.inner.instance_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::image_password`].
+    pub fn image_password(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::system_disk`].
+    pub fn system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.inner.system_disk = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::data_disks`].
+    pub fn data_disks<V: Into<DataDisk>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.data_disks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::amount`].
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::public_ip`].
+    pub fn public_ip<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.public_ip = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::private_ip`].
+    pub fn private_ip<V: Into<CreateInstancePrivateIp>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.private_ip = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::utc`].
+    pub fn utc(mut self, value: impl Into<bool>) -> Self {
+        self.inner.utc = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::windows_activation`].
+    pub fn windows_activation(mut self, value: impl Into<CreateInstanceWindowsActivation>) -> Self {
+        self.inner.windows_activation = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::user_data`].
+    pub fn user_data<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.user_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+        if self.instance_name.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceName"));
+        }
+        if self.cpu.is_none() {
+            missing.push(cds_core::validate::join(path, "Cpu"));
+        }
+        if self.ram.is_none() {
+            missing.push(cds_core::validate::join(path, "Ram"));
+        }
+        if self.instance_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceType"));
+        }
+        if let Some(items) = &self.data_disks {
+            let at = cds_core::validate::join(path, "DataDisks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if let Some(items) = &self.private_ip {
+            let at = cds_core::validate::join(path, "PrivateIp");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if let Some(v) = &self.windows_activation {
+            v.validate(
+                &cds_core::validate::join(path, "WindowsActivation"),
+                missing,
+            );
+        }
+    }
+}
 /// Output of [`CreateInstance`](crate::Client::create_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example of the section 示例 (line 16795) answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `CreateInstance`: set parameters, then `.send().await`.
+/// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceRequest {
@@ -1086,207 +804,164 @@ impl CreateInstanceRequest {
     }
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
-    /// 区域id
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 区域id (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Virtual data center the cloud server belongs to
     ///
-    /// 云服务器所属虚拟数据中心
-    ///
-    /// Sets `VdcId` (body, required).
+    /// 云服务器所属虚拟数据中心 (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**
-    ///
-    /// Sets `Password` (body, required).
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Cloud server public key
     ///
-    /// 云服务器公钥
-    ///
-    /// Sets `PublicKey` (body).
+    /// 云服务器公钥 (`PublicKey`, body)
     pub fn public_key(mut self, value: impl Into<String>) -> Self {
         self.input.public_key = Some(value.into());
         self
     }
     /// Host name of the cloud server
     ///
-    /// 云服务器的主机名
-    ///
-    /// Sets `InstanceName` (body, required).
+    /// 云服务器的主机名 (`InstanceName`, body, required)
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.input.instance_name = Some(value.into());
         self
     }
     /// Integer string. When numbering is enabled, a suffix of 3 to 6 digits is appended to the name automatically; when several servers are created at once, each server's number is incremented by 1. With numbering disabled, all servers created at once get the same name.
     ///
-    /// int字符串；启用编号功能后，将自动为名称加上由3至6位数字组成的后缀，当一次性开通多台云服务器时，每台云服务器的编号将顺序加1。禁用编号后，一次性开通多台云服务器时每台服务器的名称将一样。
-    ///
-    /// Sets `DescriptionNum` (body).
+    /// int字符串；启用编号功能后，将自动为名称加上由3至6位数字组成的后缀，当一次性开通多台云服务器时，每台云服务器的编号将顺序加1。禁用编号后，一次性开通多台云服务器时每台服务器的名称将一样。 (`DescriptionNum`, body)
     pub fn description_num(mut self, value: impl Into<String>) -> Self {
         self.input.description_num = Some(value.into());
         self
     }
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
-    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。
-    ///
-    /// Sets `InstanceChargeType` (body).
+    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`, body)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
-    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Sets `AutoRenew` (body).
+    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。
-    ///
-    /// Sets `PrepaidMonth` (body).
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`, body)
     pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
         self.input.prepaid_month = Some(value.into());
         self
     }
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
-    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的
-    ///
-    /// Sets `Cpu` (body, required).
+    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, body, required)
     pub fn cpu(mut self, value: impl Into<i64>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
-    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的
-    ///
-    /// Sets `Ram` (body, required).
+    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, body, required)
     pub fn ram(mut self, value: impl Into<i64>) -> Self {
         self.input.ram = Some(value.into());
         self
     }
     /// Instance type to buy, see appendix 2 (enum InstanceType); the public interface (DescribeAvailableResource) tells the products sold per site.
     ///
-    /// 购买实例的类型，具体类型可参考附件二，可调用公共接口获取不同及诶单售卖的产品
-    ///
-    /// Sets `InstanceType` (body, required).
-    ///
-    /// Takes a [`InstanceType`] or its wire text.
+    /// 购买实例的类型，具体类型可参考附件二，可调用公共接口获取不同及诶单售卖的产品 (`InstanceType`, body, required)
     pub fn instance_type(mut self, value: impl Into<InstanceType>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
-    /// 模板Id，不指定则默认选择Ubuntu_16.04_64
-    ///
-    /// Sets `ImageId` (body).
+    /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`, body)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// Optional for public images; required when a custom image is used
     ///
-    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项
-    ///
-    /// Sets `ImagePassword` (body).
+    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`, body)
     pub fn image_password(mut self, value: impl Into<String>) -> Self {
         self.input.image_password = Some(value.into());
         self
     }
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
-    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk
-    ///
-    /// Sets `SystemDisk` (body).
+    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`, body)
     pub fn system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }
     /// Data disks; SSD supports IOPS packs, default IOPS 0
     ///
-    /// ssd支持IOPS,默认: "IOPS": 0
-    ///
-    /// *Note:* Typed `string` in the table; its example is a list of objects, which the spec follows.
-    ///
-    /// Sets `DataDisks` (body).
-    pub fn data_disks(mut self, value: impl Into<Vec<DataDisk>>) -> Self {
-        self.input.data_disks = Some(value.into());
+    /// ssd支持IOPS,默认: "IOPS": 0 (`DataDisks`, body)
+    pub fn data_disks<V: Into<DataDisk>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.data_disks = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Number of cloud servers to create, 1-99, default 1
     ///
-    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1
-    ///
-    /// Sets `Amount` (body).
+    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`, body)
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.input.amount = Some(value.into());
         self
     }
     /// Public IPs. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IP.
     ///
-    /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip
-    ///
-    /// Sets `PublicIp` (body).
-    pub fn public_ip(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.public_ip = Some(value.into());
+    /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip (`PublicIp`, body)
+    pub fn public_ip<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.public_ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP.
     ///
-    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip
-    ///
-    /// *Note:* The call example of the section 示例 (line 16791) sends `"PrivateIp": ""`; the table's example is a list of objects, which the spec follows.
-    ///
-    /// Sets `PrivateIp` (body).
-    pub fn private_ip(mut self, value: impl Into<Vec<CreateInstancePrivateIp>>) -> Self {
-        self.input.private_ip = Some(value.into());
+    /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip (`PrivateIp`, body)
+    pub fn private_ip<V: Into<CreateInstancePrivateIp>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.private_ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Whether to set the time zone to UTC
     ///
-    /// 是否设置时区为 UTC
-    ///
-    /// Sets `UTC` (body).
+    /// 是否设置时区为 UTC (`UTC`, body)
     pub fn utc(mut self, value: impl Into<bool>) -> Self {
         self.input.utc = Some(value.into());
         self
     }
     /// Windows activation keys. Batch: 1 batch activation, 0 per-server activation. Batch activation activates all servers created by this call with the same key; per-server activation uses a different key for each server and needs as many keys as servers are created (several keys separated by commas).
     ///
-    /// Windows型主机激活码, Batch: 1为批量激活，0为单机激活；&lt;br&gt; 批量激活：为本次创建的所有云服务器使用同一密钥进行激活；&lt;br&gt; 单机激活：为本次创建的云服务器分别使用不同密钥进行激活，需要您输入与创建云服务器数量等数目的激活密钥，输入多个密钥请用逗号分隔。
-    ///
-    /// Sets `WindowsActivation` (body).
+    /// Windows型主机激活码, Batch: 1为批量激活，0为单机激活；&lt;br&gt; 批量激活：为本次创建的所有云服务器使用同一密钥进行激活；&lt;br&gt; 单机激活：为本次创建的云服务器分别使用不同密钥进行激活，需要您输入与创建云服务器数量等数目的激活密钥，输入多个密钥请用逗号分隔。 (`WindowsActivation`, body)
     pub fn windows_activation(mut self, value: impl Into<CreateInstanceWindowsActivation>) -> Self {
         self.input.windows_activation = Some(value.into());
         self
     }
     /// User-defined data, base64 encoded
     ///
-    /// 用户自定义数据，格式必须为base64编码
-    ///
-    /// Sets `UserData` (body).
-    pub fn user_data(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.user_data = Some(value.into());
+    /// 用户自定义数据，格式必须为base64编码 (`UserData`, body)
+    pub fn user_data<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.user_data = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateInstanceOutput, cds_core::Error> {
@@ -1296,17 +971,17 @@ impl CreateInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateInstanceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_INSTANCE,
@@ -1323,35 +998,11 @@ impl crate::Client {
     ///
     /// 创建一台或多台按量付费或者包年包月云服务器。
     ///
-    /// *Note:* The second example comes from the section 示例, "4.创建云主机实例" (line 16746); it also answers Message and an empty Data.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The table types SystemDisk and WindowsActivation as Dict, DataDisks as string, PublicIp/PrivateIp/UserData as list; the spec types them from their examples (objects, lists of objects, lists of strings).
+    /// Documented errors: [`InvalidInstanceType.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeValueUnauthorized), [`InvalidInstanceName.Malformed`](crate::ErrorCode::InvalidInstanceNameMalformed), [`InvalidPassword.Malformed`](crate::ErrorCode::InvalidPasswordMalformed), [`InvalidDataDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDataDiskSizeValueNotSupported), [`InvalidPrivateIpAddress.Malformed`](crate::ErrorCode::InvalidPrivateIpAddressMalformed), [`InvalidPrivateIpAddress.Duplicated`](crate::ErrorCode::InvalidPrivateIpAddressDuplicated), [`InvalidPublicIpAddress.Malformed`](crate::ErrorCode::InvalidPublicIpAddressMalformed), [`InvalidPublicIpAddress.Duplicated`](crate::ErrorCode::InvalidPublicIpAddressDuplicated), [`NotEnoughBalance`](crate::ErrorCode::NotEnoughBalance), [`Zone.NotOnSale`](crate::ErrorCode::ZoneNotOnSale), [`InvalidLaunchTemplateVersion.NotFound`](crate::ErrorCode::InvalidLaunchTemplateVersionNotFound), [`InvalidIp.IpRepeated`](crate::ErrorCode::InvalidIpIpRepeated), [`InvalidIp.IpAssigned`](crate::ErrorCode::InvalidIpIpAssigned), [`InvalidIp.Address`](crate::ErrorCode::InvalidIpAddress).
     ///
-    /// *Note:* InstanceType takes the enum InstanceType because its description points to appendix 2; RegionId and ImageId stay strings (their descriptions do not point to an appendix).
-    ///
-    /// *Note:* The call example's docstring calls the action 创建虚拟数据中心 (create a virtual data center), a copy-paste slip.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "1.CreateInstance", line 375.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInstanceType.ValueUnauthorized` (HTTP 400): The specified instance type is not authorized for use. (指定的云主机规格未授权使用。)
-    /// - `InvalidInstanceName.Malformed` (HTTP 400): The specified instance name is malformed. (指定的Instance格式错误。)
-    /// - `InvalidPassword.Malformed` (HTTP 400): The specified Password parameter is invalid. (指定的 Password 参数错误。)
-    /// - `InvalidDataDiskSize.ValueNotSupported` (HTTP 400): The specified data disk size exceeds the maximum allowed. (指定的数据盘大小已超过最大允许值。)
-    /// - `InvalidPrivateIpAddress.Malformed` (HTTP 400): The specified private IP is invalid. (指定的私有IP不合法。)
-    /// - `InvalidPrivateIpAddress.Duplicated` (HTTP 400): The specified private IP is already in use; use another IP and retry. (指定的私网IP已经被使用，请您更换IP再重试。)
-    /// - `InvalidPublicIpAddress.Malformed` (HTTP 400): The specified public IP is wrong. (指定的公网IP错误。)
-    /// - `InvalidPublicIpAddress.Duplicated` (HTTP 400): The specified public IP is already in use; use another IP and retry. (指定的公网IP已经被使用，请您更换IP再重试。)
-    /// - `NotEnoughBalance` (HTTP 400): Insufficient account balance; top up first. (账户余额不足，请先充值再操作。)
-    /// - `Zone.NotOnSale` (HTTP 403): The specified zone is suspended from sale. (指定的可用区暂停售卖。)
-    /// - `InvalidLaunchTemplateVersion.NotFound` (HTTP 404): The specified template version was not found. (指定的模板版本未找到。)
-    /// - `InvalidIp.IpRepeated` (HTTP 403): The specified IP is repeated. (指定的 IP 重复。)
-    /// - `InvalidIp.IpAssigned` (HTTP 403): The specified IP is already assigned. (指定的 IP 已被分配。)
-    /// - `InvalidIp.Address` (HTTP 403): The specified IP address is invalid. (指定的 IP地址不合法。)
-    ///
-    #[doc = concat!("Wire name: `", "CreateInstance", "`.")]
+    /// Wire name: `CreateInstance`.
     pub fn create_instance(&self) -> CreateInstanceRequest {
         CreateInstanceRequest {
             client: self.runtime().clone(),
@@ -1360,42 +1011,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstance`](crate::Client::delete_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// Cloud server ids, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
 }
+impl DeleteInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteInstanceInputBuilder {
+        DeleteInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteInstanceInputBuilder {
+    inner: DeleteInstanceInput,
+}
+impl DeleteInstanceInputBuilder {
+    /// Sets [`DeleteInstanceInput::instance_ids`].
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.instance_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+    }
+}
 /// Output of [`DeleteInstance`](crate::Client::delete_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteInstance`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstanceRequest {
@@ -1415,12 +1081,14 @@ impl DeleteInstanceRequest {
     }
     /// Cloud server ids, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceIds` (body, required).
-    pub fn instance_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.instance_ids = Some(value.into());
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, body, required)
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.instance_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteInstanceOutput, cds_core::Error> {
@@ -1430,17 +1098,17 @@ impl DeleteInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteInstanceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_INSTANCE,
@@ -1457,22 +1125,11 @@ impl crate::Client {
     ///
     /// 删除一台或者多台云服务器
     ///
-    /// *Note:* Documented at api.capitalonline.net/ccs (line 495) while the rest of the section is at cdsapi.capitalonline.net/ccs; the spec follows the document (`host: api`).
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// *Note:* The example also answers RequestId (the envelope's request id), which the table does not list.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "2.DeleteInstance", line 489.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteInstance", "`.")]
+    /// Wire name: `DeleteInstance`.
     pub fn delete_instance(&self) -> DeleteInstanceRequest {
         DeleteInstanceRequest {
             client: self.runtime().clone(),
@@ -1481,42 +1138,57 @@ impl crate::Client {
     }
 }
 /// Input of [`StopInstance`](crate::Client::stop_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct StopInstanceInput {
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl StopInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> StopInstanceInputBuilder {
+        StopInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`StopInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct StopInstanceInputBuilder {
+    inner: StopInstanceInput,
+}
+impl StopInstanceInputBuilder {
+    /// Sets [`StopInstanceInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<StopInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("StopInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for StopInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`StopInstance`](crate::Client::stop_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct StopInstanceOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `StopInstance`: set parameters, then `.send().await`.
+/// Request builder of [`StopInstance`](crate::Client::stop_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StopInstanceRequest {
@@ -1536,12 +1208,14 @@ impl StopInstanceRequest {
     }
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceId` (query, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, query, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::STOP_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<StopInstanceOutput, cds_core::Error> {
@@ -1551,15 +1225,15 @@ impl StopInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<StopInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::STOP_INSTANCE, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(StopInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(StopInstanceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::STOP_INSTANCE,
@@ -1576,20 +1250,11 @@ impl crate::Client {
     ///
     /// 云服务器关机
     ///
-    /// *Note:* The example (line 585) has a trailing comma after TaskId, which is not JSON; the comma is removed.
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No call example; the parameter goes in the query as for every GET action.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "3.StopInstance", line 552.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "StopInstance", "`.")]
+    /// Wire name: `StopInstance`.
     pub fn stop_instance(&self) -> StopInstanceRequest {
         StopInstanceRequest {
             client: self.runtime().clone(),
@@ -1598,42 +1263,57 @@ impl crate::Client {
     }
 }
 /// Input of [`RebootInstance`](crate::Client::reboot_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct RebootInstanceInput {
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl RebootInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> RebootInstanceInputBuilder {
+        RebootInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`RebootInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RebootInstanceInputBuilder {
+    inner: RebootInstanceInput,
+}
+impl RebootInstanceInputBuilder {
+    /// Sets [`RebootInstanceInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RebootInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("RebootInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RebootInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`RebootInstance`](crate::Client::reboot_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RebootInstanceOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `RebootInstance`: set parameters, then `.send().await`.
+/// Request builder of [`RebootInstance`](crate::Client::reboot_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RebootInstanceRequest {
@@ -1653,12 +1333,14 @@ impl RebootInstanceRequest {
     }
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceId` (query, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, query, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::REBOOT_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RebootInstanceOutput, cds_core::Error> {
@@ -1668,17 +1350,17 @@ impl RebootInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RebootInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::REBOOT_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(RebootInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(RebootInstanceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::REBOOT_INSTANCE,
@@ -1695,20 +1377,11 @@ impl crate::Client {
     ///
     /// 云服务器重启
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No call example; the parameter goes in the query as for every GET action.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceId.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "4.RebootInstance", line 592.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceId.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器Id参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "RebootInstance", "`.")]
+    /// Wire name: `RebootInstance`.
     pub fn reboot_instance(&self) -> RebootInstanceRequest {
         RebootInstanceRequest {
             client: self.runtime().clone(),
@@ -1717,89 +1390,95 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeInput {
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (pay as you go).
     ///
-    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。 (`InstanceChargeType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
-    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased: 0 buys until the end of the month, 1 buys until the end of the month plus one calendar month; default 0.
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。
-    ///
-    /// Wire name: `PrepaidMonth`.
-    #[serde(
-        rename = "PrepaidMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
 }
+impl ModifyInstanceChargeTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyInstanceChargeTypeInputBuilder {
+        ModifyInstanceChargeTypeInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyInstanceChargeTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyInstanceChargeTypeInputBuilder {
+    inner: ModifyInstanceChargeTypeInput,
+}
+impl ModifyInstanceChargeTypeInputBuilder {
+    /// Sets [`ModifyInstanceChargeTypeInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceChargeTypeInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceChargeTypeInput::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceChargeTypeInput::prepaid_month`].
+    pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.prepaid_month = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyInstanceChargeTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyInstanceChargeTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyInstanceChargeTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.instance_charge_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceChargeType"));
+        }
+    }
+}
 /// Output of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; only the example of the section 示例 (line 16879) answers it.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<OrderAudit>,
 }
-///Request builder of `ModifyInstanceChargeType`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceChargeTypeRequest {
@@ -1819,39 +1498,35 @@ impl ModifyInstanceChargeTypeRequest {
     }
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (pay as you go).
     ///
-    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。
-    ///
-    /// Sets `InstanceChargeType` (body, required).
+    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。 (`InstanceChargeType`, body, required)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
-    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Sets `AutoRenew` (body).
+    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
     /// Months purchased: 0 buys until the end of the month, 1 buys until the end of the month plus one calendar month; default 0.
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。
-    ///
-    /// Sets `PrepaidMonth` (body).
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, body)
     pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
         self.input.prepaid_month = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_INSTANCE_CHARGE_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyInstanceChargeTypeOutput, cds_core::Error> {
@@ -1861,17 +1536,17 @@ impl ModifyInstanceChargeTypeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyInstanceChargeTypeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_INSTANCE_CHARGE_TYPE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ModifyInstanceChargeTypeOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ModifyInstanceChargeTypeOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::MODIFY_INSTANCE_CHARGE_TYPE,
@@ -1888,18 +1563,11 @@ impl crate::Client {
     ///
     /// 云服务器变更计费方式
     ///
-    /// *Note:* The second example comes from the section 示例, "6.修改云主机实例计费类型" (line 16850), whose call example sends the parameters as a JSON body and says only pay-as-you-go to monthly subscription is allowed; it answers TaskId "0" and Data.order_audit.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "5.ModifyInstanceChargeType", line 632.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceId.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceId.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器Id参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyInstanceChargeType", "`.")]
+    /// Wire name: `ModifyInstanceChargeType`.
     pub fn modify_instance_charge_type(&self) -> ModifyInstanceChargeTypeRequest {
         ModifyInstanceChargeTypeRequest {
             client: self.runtime().clone(),
@@ -1908,78 +1576,88 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceSpec`](crate::Client::modify_instance_spec).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecInput {
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Unchanged when omitted.
     ///
-    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    &lt;br /&gt;不填写默认不更改
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    &lt;br /&gt;不填写默认不更改 (`Cpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Unchanged when omitted.
     ///
-    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    &lt;br /&gt;不填写默认不更改
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    &lt;br /&gt;不填写默认不更改 (`Ram`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// New instance type (values: enum InstanceType, appendix 2)
     ///
-    /// 将要修改为新的主机类型
-    ///
-    /// Wire name: `InstanceType`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 将要修改为新的主机类型 (`InstanceType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 }
+impl ModifyInstanceSpecInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyInstanceSpecInputBuilder {
+        ModifyInstanceSpecInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyInstanceSpecInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyInstanceSpecInputBuilder {
+    inner: ModifyInstanceSpecInput,
+}
+impl ModifyInstanceSpecInputBuilder {
+    /// Sets [`ModifyInstanceSpecInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceSpecInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceSpecInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceSpecInput::instance_type`].
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyInstanceSpecInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyInstanceSpecInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyInstanceSpecInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`ModifyInstanceSpec`](crate::Client::modify_instance_spec): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifyInstanceSpec`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyInstanceSpec`](crate::Client::modify_instance_spec): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceSpecRequest {
@@ -1999,39 +1677,35 @@ impl ModifyInstanceSpecRequest {
     }
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Unchanged when omitted.
     ///
-    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    &lt;br /&gt;不填写默认不更改
-    ///
-    /// Sets `Cpu` (body).
+    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    &lt;br /&gt;不填写默认不更改 (`Cpu`, body)
     pub fn cpu(mut self, value: impl Into<i64>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Unchanged when omitted.
     ///
-    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    &lt;br /&gt;不填写默认不更改
-    ///
-    /// Sets `Ram` (body).
+    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    &lt;br /&gt;不填写默认不更改 (`Ram`, body)
     pub fn ram(mut self, value: impl Into<i64>) -> Self {
         self.input.ram = Some(value.into());
         self
     }
     /// New instance type (values: enum InstanceType, appendix 2)
     ///
-    /// 将要修改为新的主机类型
-    ///
-    /// Sets `InstanceType` (body).
+    /// 将要修改为新的主机类型 (`InstanceType`, body)
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_INSTANCE_SPEC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyInstanceSpecOutput, cds_core::Error> {
@@ -2041,17 +1715,17 @@ impl ModifyInstanceSpecRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyInstanceSpecOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_INSTANCE_SPEC, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ModifyInstanceSpecOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ModifyInstanceSpecOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::MODIFY_INSTANCE_SPEC,
@@ -2068,17 +1742,11 @@ impl crate::Client {
     ///
     /// 云服务器配置升级，更新cpu/内存
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "6.ModifyInstanceSpec", line 675.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidInstanceType.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeValueUnauthorized).
     ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    /// - `InvalidInstanceType.ValueUnauthorized` (HTTP 400): The specified instance type is not authorized for use. (指定的云主机规格未授权使用。)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyInstanceSpec", "`.")]
+    /// Wire name: `ModifyInstanceSpec`.
     pub fn modify_instance_spec(&self) -> ModifyInstanceSpecRequest {
         ModifyInstanceSpecRequest {
             client: self.runtime().clone(),
@@ -2087,49 +1755,74 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Data disks. Size: data disk size; Type: data disk type (optional); IOPS: IOPS packs (optional, SSD only, default 0)
     ///
-    /// 数据盘列表，&lt;br /&gt;Size：数据盘大小，&lt;br /&gt;Type：数据盘类型，可选参数，&lt;br /&gt;IOPS：IOPS包，可选参数,ssd类型可选，默认为0
-    ///
-    /// Wire name: `DataDisks`.
-    #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
+    /// 数据盘列表，&lt;br /&gt;Size：数据盘大小，&lt;br /&gt;Type：数据盘类型，可选参数，&lt;br /&gt;IOPS：IOPS包，可选参数,ssd类型可选，默认为0 (`DataDisks`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
 }
+impl CreateDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateDiskInputBuilder {
+        CreateDiskInputBuilder::default()
+    }
+}
+/// Builder of [`CreateDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateDiskInputBuilder {
+    inner: CreateDiskInput,
+}
+impl CreateDiskInputBuilder {
+    /// Sets [`CreateDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::data_disks`].
+    pub fn data_disks<V: Into<DataDisk>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.data_disks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if let Some(items) = &self.data_disks {
+            let at = cds_core::validate::join(path, "DataDisks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateDisk`](crate::Client::create_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateDisk`: set parameters, then `.send().await`.
+/// Request builder of [`CreateDisk`](crate::Client::create_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDiskRequest {
@@ -2149,21 +1842,21 @@ impl CreateDiskRequest {
     }
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Data disks. Size: data disk size; Type: data disk type (optional); IOPS: IOPS packs (optional, SSD only, default 0)
     ///
-    /// 数据盘列表，&lt;br /&gt;Size：数据盘大小，&lt;br /&gt;Type：数据盘类型，可选参数，&lt;br /&gt;IOPS：IOPS包，可选参数,ssd类型可选，默认为0
-    ///
-    /// Sets `DataDisks` (body).
-    pub fn data_disks(mut self, value: impl Into<Vec<DataDisk>>) -> Self {
-        self.input.data_disks = Some(value.into());
+    /// 数据盘列表，&lt;br /&gt;Size：数据盘大小，&lt;br /&gt;Type：数据盘类型，可选参数，&lt;br /&gt;IOPS：IOPS包，可选参数,ssd类型可选，默认为0 (`DataDisks`, body)
+    pub fn data_disks<V: Into<DataDisk>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.data_disks = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateDiskOutput, cds_core::Error> {
@@ -2173,15 +1866,15 @@ impl CreateDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateDiskOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_DISK,
@@ -2198,23 +1891,11 @@ impl crate::Client {
     ///
     /// 云服务器增加一块或者多块硬盘
     ///
-    /// *Note:* The response table names the field TaskID; the example answers TaskId, which the spec follows.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidInstanceTypeDisk.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeDiskValueUnauthorized).
     ///
-    /// *Note:* DataDisks is optional in the table although the action does nothing without it; the spec keeps it optional as documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "7.CreateDisk", line 736.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    /// - `InvalidInstanceTypeDisk.ValueUnauthorized` (HTTP 400): The specified disk type is not authorized for use. (指定的硬盘规格未授权使用。)
-    ///
-    #[doc = concat!("Wire name: `", "CreateDisk", "`.")]
+    /// Wire name: `CreateDisk`.
     pub fn create_disk(&self) -> CreateDiskRequest {
         CreateDiskRequest {
             client: self.runtime().clone(),
@@ -2223,82 +1904,94 @@ impl crate::Client {
     }
 }
 /// Input of [`ResizeDisk`](crate::Client::resize_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ResizeDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk id
     ///
-    /// 硬盘编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘编号 (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Disk size after the expansion
     ///
-    /// 硬盘扩容后的大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DataSize`.
-    #[serde(
-        rename = "DataSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘扩容后的大小 (`DataSize`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_size: Option<i64>,
     /// Number of IOPS performance packs, default 0, SSD only
     ///
-    /// IOPS预置性能包个数，默认为0，ssd类型可选
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IOPS预置性能包个数，默认为0，ssd类型可选 (`IOPS`)
+    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl ResizeDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> ResizeDiskInputBuilder {
+        ResizeDiskInputBuilder::default()
+    }
+}
+/// Builder of [`ResizeDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResizeDiskInputBuilder {
+    inner: ResizeDiskInput,
+}
+impl ResizeDiskInputBuilder {
+    /// Sets [`ResizeDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeDiskInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeDiskInput::data_size`].
+    pub fn data_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.data_size = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeDiskInput::iops`].
+    pub fn iops(mut self, value: impl Into<i64>) -> Self {
+        self.inner.iops = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResizeDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("ResizeDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResizeDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+        if self.data_size.is_none() {
+            missing.push(cds_core::validate::join(path, "DataSize"));
+        }
+    }
+}
 /// Output of [`ResizeDisk`](crate::Client::resize_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResizeDiskOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ResizeDisk`: set parameters, then `.send().await`.
+/// Request builder of [`ResizeDisk`](crate::Client::resize_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResizeDiskRequest {
@@ -2318,39 +2011,35 @@ impl ResizeDiskRequest {
     }
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Disk id
     ///
-    /// 硬盘编号
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 硬盘编号 (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Disk size after the expansion
     ///
-    /// 硬盘扩容后的大小
-    ///
-    /// Sets `DataSize` (body, required).
+    /// 硬盘扩容后的大小 (`DataSize`, body, required)
     pub fn data_size(mut self, value: impl Into<i64>) -> Self {
         self.input.data_size = Some(value.into());
         self
     }
     /// Number of IOPS performance packs, default 0, SSD only
     ///
-    /// IOPS预置性能包个数，默认为0，ssd类型可选
-    ///
-    /// Sets `IOPS` (body).
+    /// IOPS预置性能包个数，默认为0，ssd类型可选 (`IOPS`, body)
     pub fn iops(mut self, value: impl Into<i64>) -> Self {
         self.input.iops = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESIZE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResizeDiskOutput, cds_core::Error> {
@@ -2360,15 +2049,15 @@ impl ResizeDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResizeDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::RESIZE_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ResizeDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ResizeDiskOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::RESIZE_DISK,
@@ -2385,23 +2074,11 @@ impl crate::Client {
     ///
     /// 扩容一块已经购买的硬盘
     ///
-    /// *Note:* The error table lists InvalidInstanceID.Malformed twice with the same text; it is recorded once.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidInstanceTypeDisk.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeDiskValueUnauthorized), [`InvalidDiskSize.TooSmall`](crate::ErrorCode::InvalidDiskSizeTooSmall), [`IncompleteParamter`](crate::ErrorCode::IncompleteParamter).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "8.ResizeDisk", line 795.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    /// - `InvalidInstanceTypeDisk.ValueUnauthorized` (HTTP 400): The specified disk type is not authorized for use. (指定的硬盘规格未授权使用。)
-    /// - `InvalidDiskSize.TooSmall` (HTTP 403): The specified new disk is smaller than the original disk. (指定的新磁盘小于原始磁盘。)
-    /// - `IncompleteParamter` (HTTP 400): Parameters are missing from the request. (请求中缺失参数。)
-    ///
-    #[doc = concat!("Wire name: `", "ResizeDisk", "`.")]
+    /// Wire name: `ResizeDisk`.
     pub fn resize_disk(&self) -> ResizeDiskRequest {
         ResizeDiskRequest {
             client: self.runtime().clone(),
@@ -2410,56 +2087,71 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDisk`](crate::Client::delete_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk ids
     ///
-    /// 硬盘编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskIds`.
-    #[serde(
-        rename = "DiskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 硬盘编号 (`DiskIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
+impl DeleteDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteDiskInputBuilder {
+        DeleteDiskInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteDiskInputBuilder {
+    inner: DeleteDiskInput,
+}
+impl DeleteDiskInputBuilder {
+    /// Sets [`DeleteDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`DeleteDiskInput::disk_ids`].
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.disk_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskIds"));
+        }
+    }
+}
 /// Output of [`DeleteDisk`](crate::Client::delete_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteDiskOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteDisk`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteDisk`](crate::Client::delete_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDiskRequest {
@@ -2479,21 +2171,21 @@ impl DeleteDiskRequest {
     }
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Disk ids
     ///
-    /// 硬盘编号
-    ///
-    /// Sets `DiskIds` (body, required).
-    pub fn disk_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.disk_ids = Some(value.into());
+    /// 硬盘编号 (`DiskIds`, body, required)
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteDiskOutput, cds_core::Error> {
@@ -2503,15 +2195,15 @@ impl DeleteDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteDiskOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_DISK,
@@ -2528,20 +2220,11 @@ impl crate::Client {
     ///
     /// 云服务器删除一块硬盘
     ///
-    /// *Note:* The description says one disk (删除一块硬盘) while DiskIds takes a list of disk ids; the spec follows the parameter table.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "9.DeleteDisk", line 842.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteDisk", "`.")]
+    /// Wire name: `DeleteDisk`.
     pub fn delete_disk(&self) -> DeleteDiskRequest {
         DeleteDiskRequest {
             client: self.runtime().clone(),
@@ -2551,97 +2234,43 @@ impl crate::Client {
 }
 /// Input of [`ResetImage`](crate::Client::reset_image).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ResetImageInput {
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Template (image) id (public template names: enum PublicTemplate, appendix 4)
     ///
-    /// 模板Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板Id (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Optional for public images; required when a custom image is used
     ///
-    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项
-    ///
-    /// Wire name: `ImagePassword`.
-    #[serde(
-        rename = "ImagePassword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud server public key
     ///
-    /// 云服务器公钥
-    ///
-    /// Wire name: `PublicKey`.
-    #[serde(
-        rename = "PublicKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器公钥 (`PublicKey`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Windows product key: it is written and activated automatically when the server is created, so enter it correctly or activation fails; without a key an unactivated Windows server is created.
     ///
-    /// 输入Windows密钥后，在创建云服务器时自动将密钥写入并激活系统，请您保证正确填写，否则将激活失败；若您未填写密钥，默认创建未激活的windows云服务器。
-    ///
-    /// Wire name: `ProductId`.
-    #[serde(
-        rename = "ProductId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 输入Windows密钥后，在创建云服务器时自动将密钥写入并激活系统，请您保证正确填写，否则将激活失败；若您未填写密钥，默认创建未激活的windows云服务器。 (`ProductId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// User-defined data, base64 encoded
     ///
-    /// 用户自定义数据，格式必须为base64编码
-    ///
-    /// Wire name: `UserData`.
-    #[serde(
-        rename = "UserData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 用户自定义数据，格式必须为base64编码 (`UserData`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<Vec<String>>,
 }
 impl std::fmt::Debug for ResetImageInput {
@@ -2660,24 +2289,84 @@ impl std::fmt::Debug for ResetImageInput {
             .finish()
     }
 }
+impl ResetImageInput {
+    /// A builder of this type.
+    pub fn builder() -> ResetImageInputBuilder {
+        ResetImageInputBuilder::default()
+    }
+}
+/// Builder of [`ResetImageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResetImageInputBuilder {
+    inner: ResetImageInput,
+}
+impl ResetImageInputBuilder {
+    /// Sets [`ResetImageInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetImageInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetImageInput::image_password`].
+    pub fn image_password(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_password = Some(value.into());
+        self
+    }
+    /// Sets [`ResetImageInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`ResetImageInput::public_key`].
+    pub fn public_key(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_key = Some(value.into());
+        self
+    }
+    /// Sets [`ResetImageInput::product_id`].
+    pub fn product_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetImageInput::user_data`].
+    pub fn user_data<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.user_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResetImageInput, cds_core::BuildError> {
+        cds_core::validate::build("ResetImageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResetImageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+    }
+}
 /// Output of [`ResetImage`](crate::Client::reset_image): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResetImageOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ResetImage`: set parameters, then `.send().await`.
+/// Request builder of [`ResetImage`](crate::Client::reset_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetImageRequest {
@@ -2697,66 +2386,56 @@ impl ResetImageRequest {
     }
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Template (image) id (public template names: enum PublicTemplate, appendix 4)
     ///
-    /// 模板Id
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 模板Id (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// Optional for public images; required when a custom image is used
     ///
-    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项
-    ///
-    /// Sets `ImagePassword` (body).
+    /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`, body)
     pub fn image_password(mut self, value: impl Into<String>) -> Self {
         self.input.image_password = Some(value.into());
         self
     }
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**
-    ///
-    /// Sets `Password` (body, required).
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Cloud server public key
     ///
-    /// 云服务器公钥
-    ///
-    /// Sets `PublicKey` (body).
+    /// 云服务器公钥 (`PublicKey`, body)
     pub fn public_key(mut self, value: impl Into<String>) -> Self {
         self.input.public_key = Some(value.into());
         self
     }
     /// Windows product key: it is written and activated automatically when the server is created, so enter it correctly or activation fails; without a key an unactivated Windows server is created.
     ///
-    /// 输入Windows密钥后，在创建云服务器时自动将密钥写入并激活系统，请您保证正确填写，否则将激活失败；若您未填写密钥，默认创建未激活的windows云服务器。
-    ///
-    /// Sets `ProductId` (body).
+    /// 输入Windows密钥后，在创建云服务器时自动将密钥写入并激活系统，请您保证正确填写，否则将激活失败；若您未填写密钥，默认创建未激活的windows云服务器。 (`ProductId`, body)
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.input.product_id = Some(value.into());
         self
     }
     /// User-defined data, base64 encoded
     ///
-    /// 用户自定义数据，格式必须为base64编码
-    ///
-    /// Sets `UserData` (body).
-    pub fn user_data(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.user_data = Some(value.into());
+    /// 用户自定义数据，格式必须为base64编码 (`UserData`, body)
+    pub fn user_data<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.user_data = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESET_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResetImageOutput, cds_core::Error> {
@@ -2766,15 +2445,15 @@ impl ResetImageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResetImageOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::RESET_IMAGE, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ResetImageOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ResetImageOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::RESET_IMAGE,
@@ -2791,21 +2470,11 @@ impl crate::Client {
     ///
     /// 云服务器重装系统
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The call example reads `res.ocntent` (a typo for `res.content`).
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceId.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidLaunchTemplateVersion.NotFound`](crate::ErrorCode::InvalidLaunchTemplateVersionNotFound).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "10.ResetImage", line 883.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceId.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器Id参数格式错误)
-    /// - `InvalidLaunchTemplateVersion.NotFound` (HTTP 404): The specified template version was not found. (指定的模板版本未找到。)
-    ///
-    #[doc = concat!("Wire name: `", "ResetImage", "`.")]
+    /// Wire name: `ResetImage`.
     pub fn reset_image(&self) -> ResetImageRequest {
         ResetImageRequest {
             client: self.runtime().clone(),
@@ -2814,85 +2483,91 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstances`](crate::Client::describe_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesInput {
     /// Page number of the list, starting at 1 (default 1); 10 entries per page by default
     ///
-    /// Vdc列表的页码。起始值：1   默认值：1，默认每页显示10个Vdc的详细信息
-    ///
-    /// *Note:* The description speaks of a list of VDCs (copied from DescribeVdc); the pages list cloud servers.
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc列表的页码。起始值：1   默认值：1，默认每页显示10个Vdc的详细信息 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// VDC the cloud server belongs to
     ///
-    /// 云服务器所属的Vdc
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器所属的Vdc (`VdcId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Public IPs
     ///
-    /// 公网Ip
-    ///
-    /// Wire name: `PublicIp`.
-    #[serde(
-        rename = "PublicIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 公网Ip (`PublicIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Vec<String>>,
     /// Number of entries per page
     ///
-    /// 每页返回数量
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页返回数量 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstancesInputBuilder {
+        DescribeInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstancesInputBuilder {
+    inner: DescribeInstancesInput,
+}
+impl DescribeInstancesInputBuilder {
+    /// Sets [`DescribeInstancesInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancesInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancesInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancesInput::public_ip`].
+    pub fn public_ip<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.public_ip = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`DescribeInstancesInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeInstancesInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeInstances`](crate::Client::describe_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOutput {
     /// Returned data
     ///
-    /// 返回数据列表
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据列表 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeInstancesData>,
 }
-///Request builder of `DescribeInstances`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstances`](crate::Client::describe_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstancesRequest {
@@ -2912,50 +2587,42 @@ impl DescribeInstancesRequest {
     }
     /// Page number of the list, starting at 1 (default 1); 10 entries per page by default
     ///
-    /// Vdc列表的页码。起始值：1   默认值：1，默认每页显示10个Vdc的详细信息
-    ///
-    /// *Note:* The description speaks of a list of VDCs (copied from DescribeVdc); the pages list cloud servers.
-    ///
-    /// Sets `PageNumber` (body).
+    /// Vdc列表的页码。起始值：1   默认值：1，默认每页显示10个Vdc的详细信息 (`PageNumber`, body)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// VDC the cloud server belongs to
     ///
-    /// 云服务器所属的Vdc
-    ///
-    /// Sets `VdcId` (body).
+    /// 云服务器所属的Vdc (`VdcId`, body)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InstanceId` (body).
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, body)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Public IPs
     ///
-    /// 公网Ip
-    ///
-    /// Sets `PublicIp` (body).
-    pub fn public_ip(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.public_ip = Some(value.into());
+    /// 公网Ip (`PublicIp`, body)
+    pub fn public_ip<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.public_ip = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Number of entries per page
     ///
-    /// 每页返回数量
-    ///
-    /// Sets `PageSize` (body).
+    /// 每页返回数量 (`PageSize`, body)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstancesOutput, cds_core::Error> {
@@ -2965,11 +2632,12 @@ impl DescribeInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCES, &self.input)
             .await
     }
-    ///Streams every item at `/Data/Instances` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/Instances` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<DescribeInstancesInstance, cds_core::Error>> + Send
@@ -2988,35 +2656,11 @@ impl crate::Client {
     ///
     /// 查询云服务器信息
     ///
-    /// *Note:* The second example (from the 示例 section, line ~16700) shows only the content of Data; the spec wraps it in {"Code": "Success", "Data": ...} so that it decodes as a whole response.
+    /// `POST /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists the instance fields flat beside Data (typed list) and PageNumber/PageCount; the example nests Data.Instances\[\] plus Data.PageNumber and Data.PageCount, which the spec follows.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidLaunchTemplateVersion.NotFound`](crate::ErrorCode::InvalidLaunchTemplateVersionNotFound).
     ///
-    /// *Note:* The example repeats the keys VdcId and VdcName within one instance object (0bb08ed7-…/cdsApi-testaa, then c603ee06-…/test-j); JSON decoders keep the last value. The example is kept verbatim.
-    ///
-    /// *Note:* The table's SystemDisk and DataDisks (instance level), InstanceChargeStatus and CreateTime are absent from the example; they are kept as optional instance fields. The example nests the disks under Disks.SystemDisk / Disks.DataDisks.
-    ///
-    /// *Note:* The table types PublicNetworkInterface and PrivateNetworkInterface as string; the first example answers lists (PublicNetworkInterface empty), the second a single object for PublicNetworkInterface, so PublicNetworkInterface stays free-form (`any`).
-    ///
-    /// *Note:* The second example is the section 示例, "3.获取机器信息" (line 16671): it shows only the content of Data (no envelope), adds Disks.LeftDataDiskNum, names the system-disk IOPS `IopsSize` instead of `IOPS`, and omits RegionId, Tags and the page fields.
-    ///
-    /// *Note:* PageCount is the number of pages, not of items, so `paginate` has no `total`.
-    ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// *Note:* The document's call example for this action is named `descrive_instance`.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "11.DescribeInstances", line 947.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    /// - `InvalidLaunchTemplateVersion.NotFound` (HTTP 404): The specified template version was not found. (指定的模板版本未找到。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstances", "`.")]
+    /// Wire name: `DescribeInstances`.
     pub fn describe_instances(&self) -> DescribeInstancesRequest {
         DescribeInstancesRequest {
             client: self.runtime().clone(),
@@ -3025,56 +2669,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ConnectNetworkInterface`](crate::Client::connect_network_interface).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ConnectNetworkInterfaceInput {
     /// Network interface id, found in the cloud server details
     ///
-    /// 网卡的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InterfaceId`.
-    #[serde(
-        rename = "InterfaceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Cloud server id
     ///
-    /// 云主机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机ID (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl ConnectNetworkInterfaceInput {
+    /// A builder of this type.
+    pub fn builder() -> ConnectNetworkInterfaceInputBuilder {
+        ConnectNetworkInterfaceInputBuilder::default()
+    }
+}
+/// Builder of [`ConnectNetworkInterfaceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ConnectNetworkInterfaceInputBuilder {
+    inner: ConnectNetworkInterfaceInput,
+}
+impl ConnectNetworkInterfaceInputBuilder {
+    /// Sets [`ConnectNetworkInterfaceInput::interface_id`].
+    pub fn interface_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`ConnectNetworkInterfaceInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ConnectNetworkInterfaceInput, cds_core::BuildError> {
+        cds_core::validate::build("ConnectNetworkInterfaceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ConnectNetworkInterfaceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.interface_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InterfaceId"));
+        }
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`ConnectNetworkInterface`](crate::Client::connect_network_interface): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ConnectNetworkInterfaceOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ConnectNetworkInterface`: set parameters, then `.send().await`.
+/// Request builder of [`ConnectNetworkInterface`](crate::Client::connect_network_interface): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConnectNetworkInterfaceRequest {
@@ -3094,21 +2753,21 @@ impl ConnectNetworkInterfaceRequest {
     }
     /// Network interface id, found in the cloud server details
     ///
-    /// 网卡的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InterfaceId` (body, required).
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, body, required)
     pub fn interface_id(mut self, value: impl Into<String>) -> Self {
         self.input.interface_id = Some(value.into());
         self
     }
     /// Cloud server id
     ///
-    /// 云主机ID
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云主机ID (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CONNECT_NETWORK_INTERFACE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ConnectNetworkInterfaceOutput, cds_core::Error> {
@@ -3118,17 +2777,17 @@ impl ConnectNetworkInterfaceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ConnectNetworkInterfaceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CONNECT_NETWORK_INTERFACE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ConnectNetworkInterfaceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ConnectNetworkInterfaceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CONNECT_NETWORK_INTERFACE,
@@ -3145,15 +2804,11 @@ impl crate::Client {
     ///
     /// 连接网卡
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "12.ConnectNetworkInterface", line 1083.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ConnectNetworkInterface", "`.")]
+    /// Wire name: `ConnectNetworkInterface`.
     pub fn connect_network_interface(&self) -> ConnectNetworkInterfaceRequest {
         ConnectNetworkInterfaceRequest {
             client: self.runtime().clone(),
@@ -3162,56 +2817,71 @@ impl crate::Client {
     }
 }
 /// Input of [`DisconnectNetworkInterface`](crate::Client::disconnect_network_interface).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DisconnectNetworkInterfaceInput {
     /// Network interface id
     ///
-    /// 网卡ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InterfaceId`.
-    #[serde(
-        rename = "InterfaceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡ID (`InterfaceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Cloud server id
     ///
-    /// 主机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机ID (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl DisconnectNetworkInterfaceInput {
+    /// A builder of this type.
+    pub fn builder() -> DisconnectNetworkInterfaceInputBuilder {
+        DisconnectNetworkInterfaceInputBuilder::default()
+    }
+}
+/// Builder of [`DisconnectNetworkInterfaceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DisconnectNetworkInterfaceInputBuilder {
+    inner: DisconnectNetworkInterfaceInput,
+}
+impl DisconnectNetworkInterfaceInputBuilder {
+    /// Sets [`DisconnectNetworkInterfaceInput::interface_id`].
+    pub fn interface_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`DisconnectNetworkInterfaceInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DisconnectNetworkInterfaceInput, cds_core::BuildError> {
+        cds_core::validate::build("DisconnectNetworkInterfaceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DisconnectNetworkInterfaceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.interface_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InterfaceId"));
+        }
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`DisconnectNetworkInterface`](crate::Client::disconnect_network_interface): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DisconnectNetworkInterfaceOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DisconnectNetworkInterface`: set parameters, then `.send().await`.
+/// Request builder of [`DisconnectNetworkInterface`](crate::Client::disconnect_network_interface): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DisconnectNetworkInterfaceRequest {
@@ -3231,21 +2901,21 @@ impl DisconnectNetworkInterfaceRequest {
     }
     /// Network interface id
     ///
-    /// 网卡ID
-    ///
-    /// Sets `InterfaceId` (body, required).
+    /// 网卡ID (`InterfaceId`, body, required)
     pub fn interface_id(mut self, value: impl Into<String>) -> Self {
         self.input.interface_id = Some(value.into());
         self
     }
     /// Cloud server id
     ///
-    /// 主机ID
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 主机ID (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DISCONNECT_NETWORK_INTERFACE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DisconnectNetworkInterfaceOutput, cds_core::Error> {
@@ -3255,17 +2925,17 @@ impl DisconnectNetworkInterfaceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DisconnectNetworkInterfaceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DISCONNECT_NETWORK_INTERFACE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DisconnectNetworkInterfaceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DisconnectNetworkInterfaceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DISCONNECT_NETWORK_INTERFACE,
@@ -3282,21 +2952,11 @@ impl crate::Client {
     ///
     /// 断开网卡
     ///
-    /// *Note:* No request address (请求地址) is documented; the spec uses the section's default cdsapi.capitalonline.net/ccs, which the call example's CCS_URL also suggests.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The parameter table has no description column; the docs are taken from the call example's docstring (网卡ID, 主机ID).
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "13.DisconnectNetworkInterface", line 1148.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DisconnectNetworkInterface", "`.")]
+    /// Wire name: `DisconnectNetworkInterface`.
     pub fn disconnect_network_interface(&self) -> DisconnectNetworkInterfaceRequest {
         DisconnectNetworkInterfaceRequest {
             client: self.runtime().clone(),
@@ -3306,63 +2966,28 @@ impl crate::Client {
 }
 /// Input of [`ModifyIpAddress`](crate::Client::modify_ip_address).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyIpAddressInput {
     /// Cloud server id
     ///
-    /// 云服务器编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器编号 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Network interface id, found in the cloud server details
     ///
-    /// 网卡的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InterfaceId`.
-    #[serde(
-        rename = "InterfaceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// IP address to bind or change to; to unbind, pass None
     ///
-    /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None (`Address`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyIpAddressInput {
@@ -3375,24 +3000,72 @@ impl std::fmt::Debug for ModifyIpAddressInput {
             .finish()
     }
 }
+impl ModifyIpAddressInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyIpAddressInputBuilder {
+        ModifyIpAddressInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyIpAddressInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyIpAddressInputBuilder {
+    inner: ModifyIpAddressInput,
+}
+impl ModifyIpAddressInputBuilder {
+    /// Sets [`ModifyIpAddressInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyIpAddressInput::interface_id`].
+    pub fn interface_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyIpAddressInput::address`].
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.inner.address = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyIpAddressInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyIpAddressInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyIpAddressInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyIpAddressInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.interface_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InterfaceId"));
+        }
+        if self.address.is_none() {
+            missing.push(cds_core::validate::join(path, "Address"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+    }
+}
 /// Output of [`ModifyIpAddress`](crate::Client::modify_ip_address): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyIpAddressOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifyIpAddress`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyIpAddress`](crate::Client::modify_ip_address): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyIpAddressRequest {
@@ -3412,39 +3085,35 @@ impl ModifyIpAddressRequest {
     }
     /// Cloud server id
     ///
-    /// 云服务器编号
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器编号 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Network interface id, found in the cloud server details
     ///
-    /// 网卡的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InterfaceId` (body, required).
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, body, required)
     pub fn interface_id(mut self, value: impl Into<String>) -> Self {
         self.input.interface_id = Some(value.into());
         self
     }
     /// IP address to bind or change to; to unbind, pass None
     ///
-    /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None
-    ///
-    /// Sets `Address` (body, required).
+    /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None (`Address`, body, required)
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.input.address = Some(value.into());
         self
     }
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
-    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)**
-    ///
-    /// Sets `Password` (body, required).
+    /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_IP_ADDRESS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyIpAddressOutput, cds_core::Error> {
@@ -3454,17 +3123,17 @@ impl ModifyIpAddressRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyIpAddressOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_IP_ADDRESS, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ModifyIpAddressOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ModifyIpAddressOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::MODIFY_IP_ADDRESS,
@@ -3481,17 +3150,11 @@ impl crate::Client {
     ///
     /// 为网卡绑定Ip地址或解绑Ip地址或修改Ip地址
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "14.ModifyIpAddress", line 1213.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyIpAddress", "`.")]
+    /// Wire name: `ModifyIpAddress`.
     pub fn modify_ip_address(&self) -> ModifyIpAddressRequest {
         ModifyIpAddressRequest {
             client: self.runtime().clone(),
@@ -3500,117 +3163,130 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorInput {
     /// Cloud server id
     ///
-    /// 云服务器编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器编号 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Metric: CPUUtilization, RAMUtilization, DiskWriteIOPS, DiskReadIOPS, DiskWriteBPS, DiskReadBPS, InterfaceInRate, InterfaceOutRate (CPU, memory, disk IOPS, disk throughput, NIC traffic)
     ///
-    /// 实例各项指标，CPU(cpu)、内存(ram)、硬盘IOPS(iops)、硬盘吞吐量(throughput)、网卡流量(nic)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `MetricName`.
-    #[serde(
-        rename = "MetricName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例各项指标，CPU(cpu)、内存(ram)、硬盘IOPS(iops)、硬盘吞吐量(throughput)、网卡流量(nic) (`MetricName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
-    /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Period`.
-    #[serde(
-        rename = "Period",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Start time, e.g. 2019-10-09 15:30:00
     ///
-    /// 开始时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `StartTime`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开始时间 (`StartTime`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time, e.g. 2019-10-09 16:30:00
     ///
-    /// 结束时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间 (`EndTime`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Network interface id, found in the cloud server details
     ///
-    /// 网卡的编号，可以在查询云服务器详情中查出
-    ///
-    /// Wire name: `InterfaceId`.
-    #[serde(
-        rename = "InterfaceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Disk id, found in the cloud server details
     ///
-    /// 硬盘编号， 可以在查询云服务器详情中查出
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘编号， 可以在查询云服务器详情中查出 (`DiskId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl DescribeInstanceMonitorInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstanceMonitorInputBuilder {
+        DescribeInstanceMonitorInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstanceMonitorInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstanceMonitorInputBuilder {
+    inner: DescribeInstanceMonitorInput,
+}
+impl DescribeInstanceMonitorInputBuilder {
+    /// Sets [`DescribeInstanceMonitorInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::metric_name`].
+    pub fn metric_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.metric_name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::period`].
+    pub fn period(mut self, value: impl Into<i64>) -> Self {
+        self.inner.period = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::start_time`].
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.start_time = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::end_time`].
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::interface_id`].
+    pub fn interface_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.interface_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeInstanceMonitorInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeInstanceMonitorInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeInstanceMonitorInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.metric_name.is_none() {
+            missing.push(cds_core::validate::join(path, "MetricName"));
+        }
+        if self.period.is_none() {
+            missing.push(cds_core::validate::join(path, "Period"));
+        }
+        if self.start_time.is_none() {
+            missing.push(cds_core::validate::join(path, "StartTime"));
+        }
+        if self.end_time.is_none() {
+            missing.push(cds_core::validate::join(path, "EndTime"));
+        }
+    }
+}
 /// Output of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorOutput {
     /// Returned data
     ///
-    /// 返回数据列表
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据列表 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceMonitorData>,
 }
-///Request builder of `DescribeInstanceMonitor`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceMonitorRequest {
@@ -3630,66 +3306,56 @@ impl DescribeInstanceMonitorRequest {
     }
     /// Cloud server id
     ///
-    /// 云服务器编号
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器编号 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Metric: CPUUtilization, RAMUtilization, DiskWriteIOPS, DiskReadIOPS, DiskWriteBPS, DiskReadBPS, InterfaceInRate, InterfaceOutRate (CPU, memory, disk IOPS, disk throughput, NIC traffic)
     ///
-    /// 实例各项指标，CPU(cpu)、内存(ram)、硬盘IOPS(iops)、硬盘吞吐量(throughput)、网卡流量(nic)
-    ///
-    /// Sets `MetricName` (body, required).
+    /// 实例各项指标，CPU(cpu)、内存(ram)、硬盘IOPS(iops)、硬盘吞吐量(throughput)、网卡流量(nic) (`MetricName`, body, required)
     pub fn metric_name(mut self, value: impl Into<String>) -> Self {
         self.input.metric_name = Some(value.into());
         self
     }
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
-    /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900)
-    ///
-    /// Sets `Period` (body, required).
+    /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, body, required)
     pub fn period(mut self, value: impl Into<i64>) -> Self {
         self.input.period = Some(value.into());
         self
     }
     /// Start time, e.g. 2019-10-09 15:30:00
     ///
-    /// 开始时间
-    ///
-    /// Sets `StartTime` (body, required).
+    /// 开始时间 (`StartTime`, body, required)
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.input.start_time = Some(value.into());
         self
     }
     /// End time, e.g. 2019-10-09 16:30:00
     ///
-    /// 结束时间
-    ///
-    /// Sets `EndTime` (body, required).
+    /// 结束时间 (`EndTime`, body, required)
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.input.end_time = Some(value.into());
         self
     }
     /// Network interface id, found in the cloud server details
     ///
-    /// 网卡的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InterfaceId` (body).
+    /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, body)
     pub fn interface_id(mut self, value: impl Into<String>) -> Self {
         self.input.interface_id = Some(value.into());
         self
     }
     /// Disk id, found in the cloud server details
     ///
-    /// 硬盘编号， 可以在查询云服务器详情中查出
-    ///
-    /// Sets `DiskId` (body).
+    /// 硬盘编号， 可以在查询云服务器详情中查出 (`DiskId`, body)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstanceMonitorOutput, cds_core::Error> {
@@ -3699,6 +3365,7 @@ impl DescribeInstanceMonitorRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstanceMonitorOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
             .await
@@ -3709,20 +3376,11 @@ impl crate::Client {
     ///
     /// 获取主机实例各个指标监控数据
     ///
-    /// *Note:* The response table lists InstanceId, Period, DataPoints, Timestamp and Value flat beside Data; the example nests them under Data and Data.DataPoints\[\], which the spec follows.
+    /// `POST /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The metric names of the parameter's example column (CPUUtilization, …) differ from the short names in its description (cpu, ram, iops, throughput, nic); both are kept in the doc.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "15.DescribeInstanceMonitor", line 1255.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstanceMonitor", "`.")]
+    /// Wire name: `DescribeInstanceMonitor`.
     pub fn describe_instance_monitor(&self) -> DescribeInstanceMonitorRequest {
         DescribeInstanceMonitorRequest {
             client: self.runtime().clone(),
@@ -3731,42 +3389,57 @@ impl crate::Client {
     }
 }
 /// Input of [`StartInstance`](crate::Client::start_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct StartInstanceInput {
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl StartInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> StartInstanceInputBuilder {
+        StartInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`StartInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct StartInstanceInputBuilder {
+    inner: StartInstanceInput,
+}
+impl StartInstanceInputBuilder {
+    /// Sets [`StartInstanceInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<StartInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("StartInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for StartInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`StartInstance`](crate::Client::start_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct StartInstanceOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `StartInstance`: set parameters, then `.send().await`.
+/// Request builder of [`StartInstance`](crate::Client::start_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StartInstanceRequest {
@@ -3786,12 +3459,14 @@ impl StartInstanceRequest {
     }
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceId` (query, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, query, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::START_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<StartInstanceOutput, cds_core::Error> {
@@ -3801,17 +3476,17 @@ impl StartInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<StartInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::START_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(StartInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(StartInstanceOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::START_INSTANCE,
@@ -3828,16 +3503,11 @@ impl crate::Client {
     ///
     /// 云服务器开机
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "16.StartInstance", line 1326.
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "StartInstance", "`.")]
+    /// Wire name: `StartInstance`.
     pub fn start_instance(&self) -> StartInstanceRequest {
         StartInstanceRequest {
             client: self.runtime().clone(),
@@ -3846,67 +3516,75 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceName`](crate::Client::modify_instance_name).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceNameInput {
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Host name of the cloud server
     ///
-    /// 云服务器的主机名
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceName`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的主机名 (`InstanceName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
+impl ModifyInstanceNameInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyInstanceNameInputBuilder {
+        ModifyInstanceNameInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyInstanceNameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyInstanceNameInputBuilder {
+    inner: ModifyInstanceNameInput,
+}
+impl ModifyInstanceNameInputBuilder {
+    /// Sets [`ModifyInstanceNameInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceNameInput::instance_name`].
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyInstanceNameInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyInstanceNameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyInstanceNameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.instance_name.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceName"));
+        }
+    }
+}
 /// Output of [`ModifyInstanceName`](crate::Client::modify_instance_name): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceNameOutput {
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务Id
-    ///
-    /// *Note:* Not in the response table; the example answers an empty string.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifyInstanceName`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyInstanceName`](crate::Client::modify_instance_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceNameRequest {
@@ -3926,21 +3604,21 @@ impl ModifyInstanceNameRequest {
     }
     /// Cloud server id, found in the cloud server details
     ///
-    /// 云服务器的编号，可以在查询云服务器详情中查出
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Host name of the cloud server
     ///
-    /// 云服务器的主机名
-    ///
-    /// Sets `InstanceName` (body, required).
+    /// 云服务器的主机名 (`InstanceName`, body, required)
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.input.instance_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_INSTANCE_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyInstanceNameOutput, cds_core::Error> {
@@ -3950,6 +3628,7 @@ impl ModifyInstanceNameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyInstanceNameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_INSTANCE_NAME, &self.input)
             .await
@@ -3960,21 +3639,11 @@ impl crate::Client {
     ///
     /// 修改云主机名称
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed), [`InvalidInstanceType.ValueUnauthorized`](crate::ErrorCode::InvalidInstanceTypeValueUnauthorized).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "17.ModifyInstanceName", line 1366.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    /// - `InvalidInstanceType.ValueUnauthorized` (HTTP 400): The specified instance type is not authorized for use. (指定的云主机规格未授权使用。)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyInstanceName", "`.")]
+    /// Wire name: `ModifyInstanceName`.
     pub fn modify_instance_name(&self) -> ModifyInstanceNameRequest {
         ModifyInstanceNameRequest {
             client: self.runtime().clone(),
@@ -3983,24 +3652,39 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeTags`](crate::Client::describe_tags).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeTagsInput {}
+impl DescribeTagsInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeTagsInputBuilder {
+        DescribeTagsInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeTagsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeTagsInputBuilder {
+    inner: DescribeTagsInput,
+}
+impl DescribeTagsInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeTagsInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeTags`](crate::Client::describe_tags): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTagsOutput {
     /// Tags
     ///
-    /// 标签列表
-    ///
-    /// *Note:* Not in the response table; the example answers a list of tags.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 标签列表 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeTagsTag>>,
 }
-///Request builder of `DescribeTags`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeTags`](crate::Client::describe_tags): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTagsRequest {
@@ -4018,6 +3702,10 @@ impl DescribeTagsRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeTagsOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -4026,6 +3714,7 @@ impl DescribeTagsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeTagsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_TAGS, &self.input).await
     }
 }
@@ -4034,20 +3723,11 @@ impl crate::Client {
     ///
     /// 获取用户标签
     ///
-    /// *Note:* No request parameters besides the common ones (不需要额外参数).
+    /// `POST /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists only Code and Message; the example answers Data, a list of tags whose TagId is a number (DescribeInstances' Tags answer TagId as a string).
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus).
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "18.DescribeTags", line 1410.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeTags", "`.")]
+    /// Wire name: `DescribeTags`.
     pub fn describe_tags(&self) -> DescribeTagsRequest {
         DescribeTagsRequest {
             client: self.runtime().clone(),
@@ -4056,53 +3736,61 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateTag`](crate::Client::create_tag).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTagInput {
     /// Tag name
     ///
-    /// 标签名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TagName`.
-    #[serde(
-        rename = "TagName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签名称 (`TagName`, required)
+    #[serde(rename = "TagName", skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
 }
+impl CreateTagInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateTagInputBuilder {
+        CreateTagInputBuilder::default()
+    }
+}
+/// Builder of [`CreateTagInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateTagInputBuilder {
+    inner: CreateTagInput,
+}
+impl CreateTagInputBuilder {
+    /// Sets [`CreateTagInput::tag_name`].
+    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.tag_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateTagInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateTagInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateTagInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.tag_name.is_none() {
+            missing.push(cds_core::validate::join(path, "TagName"));
+        }
+    }
+}
 /// Output of [`CreateTag`](crate::Client::create_tag): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateTagOutput {
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务Id
-    ///
-    /// *Note:* Not in the response table; the example answers an empty string.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateTag`: set parameters, then `.send().await`.
+/// Request builder of [`CreateTag`](crate::Client::create_tag): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTagRequest {
@@ -4122,12 +3810,14 @@ impl CreateTagRequest {
     }
     /// Tag name
     ///
-    /// 标签名称
-    ///
-    /// Sets `TagName` (body, required).
+    /// 标签名称 (`TagName`, body, required)
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.input.tag_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_TAG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateTagOutput, cds_core::Error> {
@@ -4137,6 +3827,7 @@ impl CreateTagRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateTagOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_TAG, &self.input).await
     }
 }
@@ -4145,17 +3836,9 @@ impl crate::Client {
     ///
     /// 创建用户标签
     ///
-    /// *Note:* No error codes are documented.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
-    ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "19.CreateTag", line 1460.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateTag", "`.")]
+    /// Wire name: `CreateTag`.
     pub fn create_tag(&self) -> CreateTagRequest {
         CreateTagRequest {
             client: self.runtime().clone(),
@@ -4164,53 +3847,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteTag`](crate::Client::delete_tag).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteTagInput {
     /// Tag id
     ///
-    /// 标签Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TagId`.
-    #[serde(
-        rename = "TagId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签Id (`TagId`, required)
+    #[serde(rename = "TagId", skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
 }
+impl DeleteTagInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteTagInputBuilder {
+        DeleteTagInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteTagInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteTagInputBuilder {
+    inner: DeleteTagInput,
+}
+impl DeleteTagInputBuilder {
+    /// Sets [`DeleteTagInput::tag_id`].
+    pub fn tag_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tag_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteTagInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteTagInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteTagInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.tag_id.is_none() {
+            missing.push(cds_core::validate::join(path, "TagId"));
+        }
+    }
+}
 /// Output of [`DeleteTag`](crate::Client::delete_tag): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteTagOutput {
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务Id
-    ///
-    /// *Note:* Not in the response table; the example answers an empty string.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteTag`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteTag`](crate::Client::delete_tag): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTagRequest {
@@ -4230,12 +3921,14 @@ impl DeleteTagRequest {
     }
     /// Tag id
     ///
-    /// 标签Id
-    ///
-    /// Sets `TagId` (body, required).
+    /// 标签Id (`TagId`, body, required)
     pub fn tag_id(mut self, value: impl Into<String>) -> Self {
         self.input.tag_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_TAG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteTagOutput, cds_core::Error> {
@@ -4245,6 +3938,7 @@ impl DeleteTagRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteTagOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_TAG, &self.input).await
     }
 }
@@ -4253,20 +3947,11 @@ impl crate::Client {
     ///
     /// 删除用户标签
     ///
-    /// *Note:* DescribeTags answers TagId as a number; the parameter is documented as a string and kept so.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
+    /// Documented errors: [`20101`](crate::ErrorCode::CloudServerUsingTag).
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "20.DeleteTag", line 1494.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `20101` (HTTP 400): A cloud server is using the tag (有有云主机正在使用标签)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteTag", "`.")]
+    /// Wire name: `DeleteTag`.
     pub fn delete_tag(&self) -> DeleteTagRequest {
         DeleteTagRequest {
             client: self.runtime().clone(),
@@ -4275,65 +3960,72 @@ impl crate::Client {
     }
 }
 /// Input of [`AddInstancesTags`](crate::Client::add_instances_tags).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddInstancesTagsInput {
     /// Cloud server ids, separated by commas
     ///
-    /// 云主机IDs
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机IDs (`InstanceIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// Ids of the tags to add, separated by commas
     ///
-    /// 被添加标签的IDs
-    ///
-    /// Wire name: `AddTagIds`.
-    #[serde(
-        rename = "AddTagIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 被添加标签的IDs (`AddTagIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_tag_ids: Option<String>,
 }
+impl AddInstancesTagsInput {
+    /// A builder of this type.
+    pub fn builder() -> AddInstancesTagsInputBuilder {
+        AddInstancesTagsInputBuilder::default()
+    }
+}
+/// Builder of [`AddInstancesTagsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AddInstancesTagsInputBuilder {
+    inner: AddInstancesTagsInput,
+}
+impl AddInstancesTagsInputBuilder {
+    /// Sets [`AddInstancesTagsInput::instance_ids`].
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_ids = Some(value.into());
+        self
+    }
+    /// Sets [`AddInstancesTagsInput::add_tag_ids`].
+    pub fn add_tag_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.add_tag_ids = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AddInstancesTagsInput, cds_core::BuildError> {
+        cds_core::validate::build("AddInstancesTagsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AddInstancesTagsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+    }
+}
 /// Output of [`AddInstancesTags`](crate::Client::add_instances_tags): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddInstancesTagsOutput {
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务Id
-    ///
-    /// *Note:* Not in the response table; the example answers an empty string.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `AddInstancesTags`: set parameters, then `.send().await`.
+/// Request builder of [`AddInstancesTags`](crate::Client::add_instances_tags): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddInstancesTagsRequest {
@@ -4353,21 +4045,21 @@ impl AddInstancesTagsRequest {
     }
     /// Cloud server ids, separated by commas
     ///
-    /// 云主机IDs
-    ///
-    /// Sets `InstanceIds` (body, required).
+    /// 云主机IDs (`InstanceIds`, body, required)
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.input.instance_ids = Some(value.into());
         self
     }
     /// Ids of the tags to add, separated by commas
     ///
-    /// 被添加标签的IDs
-    ///
-    /// Sets `AddTagIds` (body).
+    /// 被添加标签的IDs (`AddTagIds`, body)
     pub fn add_tag_ids(mut self, value: impl Into<String>) -> Self {
         self.input.add_tag_ids = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ADD_INSTANCES_TAGS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AddInstancesTagsOutput, cds_core::Error> {
@@ -4377,6 +4069,7 @@ impl AddInstancesTagsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AddInstancesTagsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ADD_INSTANCES_TAGS, &self.input)
             .await
@@ -4387,17 +4080,9 @@ impl crate::Client {
     ///
     /// 为云主机添加标签
     ///
-    /// *Note:* No error codes are documented.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
-    ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "21.AddInstancesTags", line 1535.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "AddInstancesTags", "`.")]
+    /// Wire name: `AddInstancesTags`.
     pub fn add_instances_tags(&self) -> AddInstancesTagsRequest {
         AddInstancesTagsRequest {
             client: self.runtime().clone(),
@@ -4406,63 +4091,72 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstancesTags`](crate::Client::delete_instances_tags).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteInstancesTagsInput {
     /// Cloud server ids, separated by commas
     ///
-    /// 云主机IDs
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机IDs (`InstanceIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// Ids of the tags to remove, separated by commas
     ///
-    /// 需要被删除的标签IDs
-    ///
-    /// Wire name: `DelTagIds`.
-    #[serde(
-        rename = "DelTagIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 需要被删除的标签IDs (`DelTagIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub del_tag_ids: Option<String>,
 }
+impl DeleteInstancesTagsInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteInstancesTagsInputBuilder {
+        DeleteInstancesTagsInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteInstancesTagsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteInstancesTagsInputBuilder {
+    inner: DeleteInstancesTagsInput,
+}
+impl DeleteInstancesTagsInputBuilder {
+    /// Sets [`DeleteInstancesTagsInput::instance_ids`].
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_ids = Some(value.into());
+        self
+    }
+    /// Sets [`DeleteInstancesTagsInput::del_tag_ids`].
+    pub fn del_tag_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.del_tag_ids = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteInstancesTagsInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteInstancesTagsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteInstancesTagsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+    }
+}
 /// Output of [`DeleteInstancesTags`](crate::Client::delete_instances_tags): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteInstancesTagsOutput {
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteInstancesTags`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteInstancesTags`](crate::Client::delete_instances_tags): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstancesTagsRequest {
@@ -4482,21 +4176,21 @@ impl DeleteInstancesTagsRequest {
     }
     /// Cloud server ids, separated by commas
     ///
-    /// 云主机IDs
-    ///
-    /// Sets `InstanceIds` (body, required).
+    /// 云主机IDs (`InstanceIds`, body, required)
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.input.instance_ids = Some(value.into());
         self
     }
     /// Ids of the tags to remove, separated by commas
     ///
-    /// 需要被删除的标签IDs
-    ///
-    /// Sets `DelTagIds` (body).
+    /// 需要被删除的标签IDs (`DelTagIds`, body)
     pub fn del_tag_ids(mut self, value: impl Into<String>) -> Self {
         self.input.del_tag_ids = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_INSTANCES_TAGS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteInstancesTagsOutput, cds_core::Error> {
@@ -4506,6 +4200,7 @@ impl DeleteInstancesTagsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteInstancesTagsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_INSTANCES_TAGS, &self.input)
             .await
@@ -4516,17 +4211,9 @@ impl crate::Client {
     ///
     /// 删除云主机标签
     ///
-    /// *Note:* No error codes are documented.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table documents a TaskId (example value bbf63749-…), but the example answers an empty TaskId; following the example, the action has no `task:`.
-    ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "22.DeleteInstancesTags", line 1571.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteInstancesTags", "`.")]
+    /// Wire name: `DeleteInstancesTags`.
     pub fn delete_instances_tags(&self) -> DeleteInstancesTagsRequest {
         DeleteInstancesTagsRequest {
             client: self.runtime().clone(),
@@ -4535,63 +4222,81 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceType`](crate::Client::describe_instance_type).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeInput {
     /// Zone, see the appendix (appendix 1, enum RegionId)
     ///
-    /// 选择可用区,见附件
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 选择可用区,见附件 (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<RegionId>,
     /// Instance type (values: enum InstanceType, appendix 2)
     ///
-    /// 主机类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceType`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机类型 (`InstanceType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
-    /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。 (`InstanceChargeType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
 }
+impl DescribeInstanceTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstanceTypeInputBuilder {
+        DescribeInstanceTypeInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstanceTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstanceTypeInputBuilder {
+    inner: DescribeInstanceTypeInput,
+}
+impl DescribeInstanceTypeInputBuilder {
+    /// Sets [`DescribeInstanceTypeInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<RegionId>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceTypeInput::instance_type`].
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceTypeInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeInstanceTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeInstanceTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeInstanceTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.instance_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceType"));
+        }
+    }
+}
 /// Output of [`DescribeInstanceType`](crate::Client::describe_instance_type): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeOutput {
     /// Specifications on sale
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeInstanceTypeSpec>>,
 }
-///Request builder of `DescribeInstanceType`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstanceType`](crate::Client::describe_instance_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceTypeRequest {
@@ -4611,32 +4316,28 @@ impl DescribeInstanceTypeRequest {
     }
     /// Zone, see the appendix (appendix 1, enum RegionId)
     ///
-    /// 选择可用区,见附件
-    ///
-    /// Sets `RegionId` (body, required).
-    ///
-    /// Takes a [`RegionId`] or its wire text.
+    /// 选择可用区,见附件 (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<RegionId>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Instance type (values: enum InstanceType, appendix 2)
     ///
-    /// 主机类型
-    ///
-    /// Sets `InstanceType` (body, required).
+    /// 主机类型 (`InstanceType`, body, required)
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
-    /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。
-    ///
-    /// Sets `InstanceChargeType` (body).
+    /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。 (`InstanceChargeType`, body)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_INSTANCE_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstanceTypeOutput, cds_core::Error> {
@@ -4646,6 +4347,7 @@ impl DescribeInstanceTypeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstanceTypeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCE_TYPE, &self.input)
             .await
@@ -4656,17 +4358,9 @@ impl crate::Client {
     ///
     /// 获取主机可售规格详情
     ///
-    /// *Note:* The response table types Data as Object; the example answers a list of specifications, which the spec follows.
+    /// `POST /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* RegionId takes the enum RegionId because its description points to the appendix of zone names.
-    ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "23.DescribeInstanceType", line 1607.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstanceType", "`.")]
+    /// Wire name: `DescribeInstanceType`.
     pub fn describe_instance_type(&self) -> DescribeInstanceTypeRequest {
         DescribeInstanceTypeRequest {
             client: self.runtime().clone(),
@@ -4676,35 +4370,18 @@ impl crate::Client {
 }
 /// Input of [`ResetInstancesPassword`](crate::Client::reset_instances_password).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordInput {
     /// Cloud server ids, separated by commas
     ///
-    /// 主机编号，多个用逗号隔开
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机编号，多个用逗号隔开 (`InstanceIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// New password
     ///
-    /// 新主机密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新主机密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ResetInstancesPasswordInput {
@@ -4715,19 +4392,56 @@ impl std::fmt::Debug for ResetInstancesPasswordInput {
             .finish()
     }
 }
+impl ResetInstancesPasswordInput {
+    /// A builder of this type.
+    pub fn builder() -> ResetInstancesPasswordInputBuilder {
+        ResetInstancesPasswordInputBuilder::default()
+    }
+}
+/// Builder of [`ResetInstancesPasswordInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResetInstancesPasswordInputBuilder {
+    inner: ResetInstancesPasswordInput,
+}
+impl ResetInstancesPasswordInputBuilder {
+    /// Sets [`ResetInstancesPasswordInput::instance_ids`].
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_ids = Some(value.into());
+        self
+    }
+    /// Sets [`ResetInstancesPasswordInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResetInstancesPasswordInput, cds_core::BuildError> {
+        cds_core::validate::build("ResetInstancesPasswordInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResetInstancesPasswordInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+    }
+}
 /// Output of [`ResetInstancesPassword`](crate::Client::reset_instances_password): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordOutput {
     /// One task per cloud server
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<ResetInstancesPasswordTask>>,
 }
-///Request builder of `ResetInstancesPassword`: set parameters, then `.send().await`.
+/// Request builder of [`ResetInstancesPassword`](crate::Client::reset_instances_password): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstancesPasswordRequest {
@@ -4747,21 +4461,21 @@ impl ResetInstancesPasswordRequest {
     }
     /// Cloud server ids, separated by commas
     ///
-    /// 主机编号，多个用逗号隔开
-    ///
-    /// Sets `InstanceIds` (body, required).
+    /// 主机编号，多个用逗号隔开 (`InstanceIds`, body, required)
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.input.instance_ids = Some(value.into());
         self
     }
     /// New password
     ///
-    /// 新主机密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 新主机密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESET_INSTANCES_PASSWORD, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResetInstancesPasswordOutput, cds_core::Error> {
@@ -4771,17 +4485,17 @@ impl ResetInstancesPasswordRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResetInstancesPasswordOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESET_INSTANCES_PASSWORD, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/0/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/0/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ResetInstancesPasswordOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ResetInstancesPasswordOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::RESET_INSTANCES_PASSWORD,
@@ -4798,19 +4512,9 @@ impl crate::Client {
     ///
     /// 修改云主机密码
     ///
-    /// *Note:* The response table types Data as Object; the example answers a list of {InstanceId, TaskId}, one per cloud server, which the spec follows.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Every element carries its own TaskId; `task:` points at the first one (/Data/0/TaskId), which is the only one when a single server is given. Poll the others with DescribeTask.
-    ///
-    /// *Note:* The example answers TaskId as a number; it is typed string (a number decodes to its text) because it is a task id passed to DescribeTask's string parameter TaskId.
-    ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "26.ResetInstancesPassword", line 1767.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResetInstancesPassword", "`.")]
+    /// Wire name: `ResetInstancesPassword`.
     pub fn reset_instances_password(&self) -> ResetInstancesPasswordRequest {
         ResetInstancesPasswordRequest {
             client: self.runtime().clone(),
@@ -4819,49 +4523,61 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceHtmlConsoleURLInput {
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
+impl CreateInstanceHtmlConsoleURLInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceHtmlConsoleURLInputBuilder {
+        CreateInstanceHtmlConsoleURLInputBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceHtmlConsoleURLInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceHtmlConsoleURLInputBuilder {
+    inner: CreateInstanceHtmlConsoleURLInput,
+}
+impl CreateInstanceHtmlConsoleURLInputBuilder {
+    /// Sets [`CreateInstanceHtmlConsoleURLInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceHtmlConsoleURLInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceHtmlConsoleURLInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceHtmlConsoleURLInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceHtmlConsoleURLOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<CreateInstanceHtmlConsoleURLData>,
     /// Task id (empty: no task)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateInstanceHtmlConsoleURL`: set parameters, then `.send().await`.
+/// Request builder of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceHtmlConsoleURLRequest {
@@ -4881,12 +4597,14 @@ impl CreateInstanceHtmlConsoleURLRequest {
     }
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_INSTANCE_HTML_CONSOLE_URL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateInstanceHtmlConsoleURLOutput, cds_core::Error> {
@@ -4896,6 +4614,7 @@ impl CreateInstanceHtmlConsoleURLRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateInstanceHtmlConsoleURLOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_INSTANCE_HTML_CONSOLE_URL, &self.input)
             .await
@@ -4906,17 +4625,9 @@ impl crate::Client {
     ///
     /// 生成云主机HTML控制台地址
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Data.URL is not in the response table; it is taken from the example.
-    ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "27.CreateInstanceHtmlConsoleURL", line 1814.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateInstanceHtmlConsoleURL", "`.")]
+    /// Wire name: `CreateInstanceHtmlConsoleURL`.
     pub fn create_instance_html_console_url(&self) -> CreateInstanceHtmlConsoleURLRequest {
         CreateInstanceHtmlConsoleURLRequest {
             client: self.runtime().clone(),
@@ -4925,73 +4636,82 @@ impl crate::Client {
     }
 }
 /// Input of [`ExtendSystemDisk`](crate::Client::extend_system_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ExtendSystemDiskInput {
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// System disk size
     ///
-    /// 系统盘大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘大小 (`Size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of IOPS performance packs
     ///
-    /// IOPS预置性能包个数
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IOPS预置性能包个数 (`IOPS`)
+    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl ExtendSystemDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> ExtendSystemDiskInputBuilder {
+        ExtendSystemDiskInputBuilder::default()
+    }
+}
+/// Builder of [`ExtendSystemDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ExtendSystemDiskInputBuilder {
+    inner: ExtendSystemDiskInput,
+}
+impl ExtendSystemDiskInputBuilder {
+    /// Sets [`ExtendSystemDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExtendSystemDiskInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`ExtendSystemDiskInput::iops`].
+    pub fn iops(mut self, value: impl Into<i64>) -> Self {
+        self.inner.iops = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ExtendSystemDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("ExtendSystemDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ExtendSystemDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
+}
 /// Output of [`ExtendSystemDisk`](crate::Client::extend_system_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ExtendSystemDiskOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<OrderAudit>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ExtendSystemDisk`: set parameters, then `.send().await`.
+/// Request builder of [`ExtendSystemDisk`](crate::Client::extend_system_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExtendSystemDiskRequest {
@@ -5011,30 +4731,28 @@ impl ExtendSystemDiskRequest {
     }
     /// Cloud server id, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// System disk size
     ///
-    /// 系统盘大小
-    ///
-    /// Sets `Size` (body).
+    /// 系统盘大小 (`Size`, body)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
     }
     /// Number of IOPS performance packs
     ///
-    /// IOPS预置性能包个数
-    ///
-    /// Sets `IOPS` (body).
+    /// IOPS预置性能包个数 (`IOPS`, body)
     pub fn iops(mut self, value: impl Into<i64>) -> Self {
         self.input.iops = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::EXTEND_SYSTEM_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ExtendSystemDiskOutput, cds_core::Error> {
@@ -5044,17 +4762,17 @@ impl ExtendSystemDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ExtendSystemDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::EXTEND_SYSTEM_DISK, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ExtendSystemDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ExtendSystemDiskOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::EXTEND_SYSTEM_DISK,
@@ -5071,15 +4789,9 @@ impl crate::Client {
     ///
     /// 系统盘扩容
     ///
-    /// *Note:* Data.order_audit is not in the response table; it is taken from the example.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "28.ExtendSystemDisk", line 1856.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ExtendSystemDisk", "`.")]
+    /// Wire name: `ExtendSystemDisk`.
     pub fn extend_system_disk(&self) -> ExtendSystemDiskRequest {
         ExtendSystemDiskRequest {
             client: self.runtime().clone(),
@@ -5088,169 +4800,182 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstancePrice`](crate::Client::describe_instance_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancePriceInput {
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
-    /// 区域id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域id (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
-    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
-    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。
-    ///
-    /// Wire name: `PrepaidMonth`.
-    #[serde(
-        rename = "PrepaidMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
-    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
-    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Instance type, e.g. Standard (values: enum InstanceType, appendix 2)
     ///
-    /// 主机类型
-    ///
-    /// *Note:* The table gives no description; the doc is supplied.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceType`.
-    #[serde(
-        rename = "InstanceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机类型 (`InstanceType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
-    /// 模板Id，不指定则默认选择Ubuntu_16.04_64
-    ///
-    /// *Note:* Marked required although the description gives a default.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
-    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SystemDisk`.
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Data disks
     ///
-    /// 数据盘
-    ///
-    /// *Note:* Typed `string` in the table with no description; its example is a list of objects, which the spec follows.
-    ///
-    /// Wire name: `DataDisks`.
-    #[serde(rename = "DataDisks", default, skip_serializing_if = "Option::is_none")]
+    /// 数据盘 (`DataDisks`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers, 1-99, default 1
     ///
-    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+impl DescribeInstancePriceInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstancePriceInputBuilder {
+        DescribeInstancePriceInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstancePriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstancePriceInputBuilder {
+    inner: DescribeInstancePriceInput,
+}
+impl DescribeInstancePriceInputBuilder {
+    /// Sets [`DescribeInstancePriceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::prepaid_month`].
+    pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.prepaid_month = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::instance_type`].
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::system_disk`].
+    pub fn system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
+        self.inner.system_disk = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::data_disks`].
+    pub fn data_disks<V: Into<DataDisk>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.data_disks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`DescribeInstancePriceInput::amount`].
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeInstancePriceInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeInstancePriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeInstancePriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.cpu.is_none() {
+            missing.push(cds_core::validate::join(path, "Cpu"));
+        }
+        if self.ram.is_none() {
+            missing.push(cds_core::validate::join(path, "Ram"));
+        }
+        if self.instance_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceType"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.system_disk.is_none() {
+            missing.push(cds_core::validate::join(path, "SystemDisk"));
+        }
+        if let Some(items) = &self.data_disks {
+            let at = cds_core::validate::join(path, "DataDisks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "Amount"));
+        }
+    }
+}
 /// Output of [`DescribeInstancePrice`](crate::Client::describe_instance_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancePriceOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeInstancePriceData>,
 }
-///Request builder of `DescribeInstancePrice`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstancePrice`](crate::Client::describe_instance_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstancePriceRequest {
@@ -5270,108 +4995,84 @@ impl DescribeInstancePriceRequest {
     }
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
-    /// 区域id
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 区域id (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
-    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。
-    ///
-    /// Sets `InstanceChargeType` (body).
+    /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`, body)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
-    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Sets `AutoRenew` (body).
+    /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。
-    ///
-    /// Sets `PrepaidMonth` (body).
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`, body)
     pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
         self.input.prepaid_month = Some(value.into());
         self
     }
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
-    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的
-    ///
-    /// Sets `Cpu` (body, required).
+    /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, body, required)
     pub fn cpu(mut self, value: impl Into<i64>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
-    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的
-    ///
-    /// Sets `Ram` (body, required).
+    /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, body, required)
     pub fn ram(mut self, value: impl Into<i64>) -> Self {
         self.input.ram = Some(value.into());
         self
     }
     /// Instance type, e.g. Standard (values: enum InstanceType, appendix 2)
     ///
-    /// 主机类型
-    ///
-    /// *Note:* The table gives no description; the doc is supplied.
-    ///
-    /// Sets `InstanceType` (body, required).
+    /// 主机类型 (`InstanceType`, body, required)
     pub fn instance_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_type = Some(value.into());
         self
     }
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
-    /// 模板Id，不指定则默认选择Ubuntu_16.04_64
-    ///
-    /// *Note:* Marked required although the description gives a default.
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
-    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk
-    ///
-    /// Sets `SystemDisk` (body, required).
+    /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`, body, required)
     pub fn system_disk(mut self, value: impl Into<SystemDisk>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }
     /// Data disks
     ///
-    /// 数据盘
-    ///
-    /// *Note:* Typed `string` in the table with no description; its example is a list of objects, which the spec follows.
-    ///
-    /// Sets `DataDisks` (body).
-    pub fn data_disks(mut self, value: impl Into<Vec<DataDisk>>) -> Self {
-        self.input.data_disks = Some(value.into());
+    /// 数据盘 (`DataDisks`, body)
+    pub fn data_disks<V: Into<DataDisk>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.data_disks = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Number of cloud servers, 1-99, default 1
     ///
-    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1
-    ///
-    /// Sets `Amount` (body, required).
+    /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`, body, required)
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.input.amount = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_INSTANCE_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstancePriceOutput, cds_core::Error> {
@@ -5381,6 +5082,7 @@ impl DescribeInstancePriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstancePriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCE_PRICE, &self.input)
             .await
@@ -5391,15 +5093,9 @@ impl crate::Client {
     ///
     /// 云主机价格
     ///
-    /// *Note:* Data.TotalPrice is not in the response table; it is taken from the example.
+    /// `POST /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "29.DescribeInstancePrice", line 1899.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstancePrice", "`.")]
+    /// Wire name: `DescribeInstancePrice`.
     pub fn describe_instance_price(&self) -> DescribeInstancePriceRequest {
         DescribeInstancePriceRequest {
             client: self.runtime().clone(),
@@ -5408,42 +5104,57 @@ impl crate::Client {
     }
 }
 /// Input of [`StopInstances`](crate::Client::stop_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct StopInstancesInput {
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, required)
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
 }
+impl StopInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> StopInstancesInputBuilder {
+        StopInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`StopInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct StopInstancesInputBuilder {
+    inner: StopInstancesInput,
+}
+impl StopInstancesInputBuilder {
+    /// Sets [`StopInstancesInput::instance_ids`].
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_ids = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<StopInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("StopInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for StopInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+    }
+}
 /// Output of [`StopInstances`](crate::Client::stop_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct StopInstancesOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `StopInstances`: set parameters, then `.send().await`.
+/// Request builder of [`StopInstances`](crate::Client::stop_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StopInstancesRequest {
@@ -5463,12 +5174,14 @@ impl StopInstancesRequest {
     }
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔
-    ///
-    /// Sets `InstanceIds` (query, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, query, required)
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.input.instance_ids = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::STOP_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<StopInstancesOutput, cds_core::Error> {
@@ -5478,17 +5191,17 @@ impl StopInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<StopInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::STOP_INSTANCES, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(StopInstancesOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(StopInstancesOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::STOP_INSTANCES,
@@ -5505,20 +5218,11 @@ impl crate::Client {
     ///
     /// 批量云服务器关机
     ///
-    /// *Note:* The example (line 1981) has a trailing comma after TaskId, which is not JSON; the comma is removed.
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No call example; the parameter goes in the query as for every GET action.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "30.StopInstances", line 1948.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "StopInstances", "`.")]
+    /// Wire name: `StopInstances`.
     pub fn stop_instances(&self) -> StopInstancesRequest {
         StopInstancesRequest {
             client: self.runtime().clone(),
@@ -5527,42 +5231,57 @@ impl crate::Client {
     }
 }
 /// Input of [`StartInstances`](crate::Client::start_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct StartInstancesInput {
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, required)
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
 }
+impl StartInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> StartInstancesInputBuilder {
+        StartInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`StartInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct StartInstancesInputBuilder {
+    inner: StartInstancesInput,
+}
+impl StartInstancesInputBuilder {
+    /// Sets [`StartInstancesInput::instance_ids`].
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_ids = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<StartInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("StartInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for StartInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+    }
+}
 /// Output of [`StartInstances`](crate::Client::start_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct StartInstancesOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `StartInstances`: set parameters, then `.send().await`.
+/// Request builder of [`StartInstances`](crate::Client::start_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StartInstancesRequest {
@@ -5582,12 +5301,14 @@ impl StartInstancesRequest {
     }
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔
-    ///
-    /// Sets `InstanceIds` (query, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, query, required)
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.input.instance_ids = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::START_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<StartInstancesOutput, cds_core::Error> {
@@ -5597,17 +5318,17 @@ impl StartInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<StartInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::START_INSTANCES, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(StartInstancesOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(StartInstancesOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::START_INSTANCES,
@@ -5624,16 +5345,11 @@ impl crate::Client {
     ///
     /// 批量云服务器开机
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "31.StartInstances", line 1988.
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "StartInstances", "`.")]
+    /// Wire name: `StartInstances`.
     pub fn start_instances(&self) -> StartInstancesRequest {
         StartInstancesRequest {
             client: self.runtime().clone(),
@@ -5642,42 +5358,57 @@ impl crate::Client {
     }
 }
 /// Input of [`RebootInstances`](crate::Client::reboot_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct RebootInstancesInput {
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, required)
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
 }
+impl RebootInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> RebootInstancesInputBuilder {
+        RebootInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`RebootInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RebootInstancesInputBuilder {
+    inner: RebootInstancesInput,
+}
+impl RebootInstancesInputBuilder {
+    /// Sets [`RebootInstancesInput::instance_ids`].
+    pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_ids = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RebootInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("RebootInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RebootInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+    }
+}
 /// Output of [`RebootInstances`](crate::Client::reboot_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RebootInstancesOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `RebootInstances`: set parameters, then `.send().await`.
+/// Request builder of [`RebootInstances`](crate::Client::reboot_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RebootInstancesRequest {
@@ -5697,12 +5428,14 @@ impl RebootInstancesRequest {
     }
     /// Cloud server ids, available from DescribeInstances, separated by commas
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔
-    ///
-    /// Sets `InstanceIds` (query, required).
+    /// 云服务器的编号，可以在DescribeInstances中获取,多个使用逗号分隔 (`InstanceIds`, query, required)
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
         self.input.instance_ids = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::REBOOT_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RebootInstancesOutput, cds_core::Error> {
@@ -5712,17 +5445,17 @@ impl RebootInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RebootInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::REBOOT_INSTANCES, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(RebootInstancesOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(RebootInstancesOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::REBOOT_INSTANCES,
@@ -5739,18 +5472,11 @@ impl crate::Client {
     ///
     /// 批量云服务器重启
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "32.RebootInstances", line 2028.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceId.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceId.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器Id参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "RebootInstances", "`.")]
+    /// Wire name: `RebootInstances`.
     pub fn reboot_instances(&self) -> RebootInstancesRequest {
         RebootInstancesRequest {
             client: self.runtime().clone(),
@@ -5760,73 +5486,33 @@ impl crate::Client {
 }
 /// Input of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BatchAddNetworkInterfacesInput {
     /// Cloud server ids, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Private network id (give either PrivateId or PublicId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id (give either PublicId or PrivateId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc编号 (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server password
     ///
-    /// 主机密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for BatchAddNetworkInterfacesInput {
@@ -5840,33 +5526,78 @@ impl std::fmt::Debug for BatchAddNetworkInterfacesInput {
             .finish()
     }
 }
+impl BatchAddNetworkInterfacesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchAddNetworkInterfacesInputBuilder {
+        BatchAddNetworkInterfacesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchAddNetworkInterfacesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchAddNetworkInterfacesInputBuilder {
+    inner: BatchAddNetworkInterfacesInput,
+}
+impl BatchAddNetworkInterfacesInputBuilder {
+    /// Sets [`BatchAddNetworkInterfacesInput::instance_ids`].
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.instance_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchAddNetworkInterfacesInput::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchAddNetworkInterfacesInput::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchAddNetworkInterfacesInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchAddNetworkInterfacesInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchAddNetworkInterfacesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchAddNetworkInterfacesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchAddNetworkInterfacesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+    }
+}
 /// Output of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BatchAddNetworkInterfacesOutput {
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `BatchAddNetworkInterfaces`: set parameters, then `.send().await`.
+/// Request builder of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchAddNetworkInterfacesRequest {
@@ -5886,48 +5617,42 @@ impl BatchAddNetworkInterfacesRequest {
     }
     /// Cloud server ids, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceIds` (body, required).
-    pub fn instance_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.instance_ids = Some(value.into());
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, body, required)
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.instance_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Private network id (give either PrivateId or PublicId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Sets `PrivateId` (body).
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`, body)
     pub fn private_id(mut self, value: impl Into<String>) -> Self {
         self.input.private_id = Some(value.into());
         self
     }
     /// Public network id (give either PublicId or PrivateId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Sets `PublicId` (body).
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`, body)
     pub fn public_id(mut self, value: impl Into<String>) -> Self {
         self.input.public_id = Some(value.into());
         self
     }
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// Sets `VdcId` (body, required).
+    /// Vdc编号 (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Cloud server password
     ///
-    /// 主机密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 主机密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_ADD_NETWORK_INTERFACES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchAddNetworkInterfacesOutput, cds_core::Error> {
@@ -5937,17 +5662,17 @@ impl BatchAddNetworkInterfacesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchAddNetworkInterfacesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_ADD_NETWORK_INTERFACES, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(BatchAddNetworkInterfacesOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(BatchAddNetworkInterfacesOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::BATCH_ADD_NETWORK_INTERFACES,
@@ -5964,17 +5689,9 @@ impl crate::Client {
     ///
     /// 批量添加云服务器网卡
     ///
-    /// *Note:* The table documents one required row named `PrivateId/PublicId` (fill in the public or the private network id); the spec splits it into the optional parameters PrivateId and PublicId, exactly one of which must be given.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "33.BatchAddNetworkInterfaces", line 2068.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchAddNetworkInterfaces", "`.")]
+    /// Wire name: `BatchAddNetworkInterfaces`.
     pub fn batch_add_network_interfaces(&self) -> BatchAddNetworkInterfacesRequest {
         BatchAddNetworkInterfacesRequest {
             client: self.runtime().clone(),
@@ -5983,89 +5700,95 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BatchDeleteNetworkInterfacesInput {
     /// Cloud server ids, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceIds`.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Private network id (give either PrivateId or PublicId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id (give either PublicId or PrivateId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc编号 (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
 }
+impl BatchDeleteNetworkInterfacesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchDeleteNetworkInterfacesInputBuilder {
+        BatchDeleteNetworkInterfacesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchDeleteNetworkInterfacesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchDeleteNetworkInterfacesInputBuilder {
+    inner: BatchDeleteNetworkInterfacesInput,
+}
+impl BatchDeleteNetworkInterfacesInputBuilder {
+    /// Sets [`BatchDeleteNetworkInterfacesInput::instance_ids`].
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.instance_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchDeleteNetworkInterfacesInput::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchDeleteNetworkInterfacesInput::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchDeleteNetworkInterfacesInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchDeleteNetworkInterfacesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchDeleteNetworkInterfacesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchDeleteNetworkInterfacesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceIds"));
+        }
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+    }
+}
 /// Output of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BatchDeleteNetworkInterfacesOutput {
     /// Returned data (empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `BatchDeleteNetworkInterfaces`: set parameters, then `.send().await`.
+/// Request builder of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDeleteNetworkInterfacesRequest {
@@ -6085,39 +5808,35 @@ impl BatchDeleteNetworkInterfacesRequest {
     }
     /// Cloud server ids, available from DescribeInstances
     ///
-    /// 云服务器的编号，可以在DescribeInstances中获取
-    ///
-    /// Sets `InstanceIds` (body, required).
-    pub fn instance_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.instance_ids = Some(value.into());
+    /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, body, required)
+    pub fn instance_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.instance_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Private network id (give either PrivateId or PublicId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Sets `PrivateId` (body).
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`, body)
     pub fn private_id(mut self, value: impl Into<String>) -> Self {
         self.input.private_id = Some(value.into());
         self
     }
     /// Public network id (give either PublicId or PrivateId)
     ///
-    /// 私网ID/公网ID(填写公网ID或私网ID)
-    ///
-    /// Sets `PublicId` (body).
+    /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`, body)
     pub fn public_id(mut self, value: impl Into<String>) -> Self {
         self.input.public_id = Some(value.into());
         self
     }
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// Sets `VdcId` (body, required).
+    /// Vdc编号 (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_DELETE_NETWORK_INTERFACES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchDeleteNetworkInterfacesOutput, cds_core::Error> {
@@ -6127,17 +5846,17 @@ impl BatchDeleteNetworkInterfacesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchDeleteNetworkInterfacesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_DELETE_NETWORK_INTERFACES, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(BatchDeleteNetworkInterfacesOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(BatchDeleteNetworkInterfacesOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::BATCH_DELETE_NETWORK_INTERFACES,
@@ -6154,17 +5873,9 @@ impl crate::Client {
     ///
     /// 批量删除云服务器网卡
     ///
-    /// *Note:* The table documents one required row named `PrivateId/PublicId` (fill in the public or the private network id); the spec splits it into the optional parameters PrivateId and PublicId, exactly one of which must be given.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "34.BatchDeleteNetworkInterfaces", line 2106.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchDeleteNetworkInterfaces", "`.")]
+    /// Wire name: `BatchDeleteNetworkInterfaces`.
     pub fn batch_delete_network_interfaces(&self) -> BatchDeleteNetworkInterfacesRequest {
         BatchDeleteNetworkInterfacesRequest {
             client: self.runtime().clone(),

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`GetMetering`.
+/// `GetMetering`.
 pub static GET_METERING: Operation = Operation {
     name: "GetMetering",
     method: Method::Get,
@@ -48,7 +48,7 @@ pub static GET_METERING: Operation = Operation {
         },
     ],
 };
-///`DescribeAvailableResource`.
+/// `DescribeAvailableResource`.
 pub static DESCRIBE_AVAILABLE_RESOURCE: Operation = Operation {
     name: "DescribeAvailableResource",
     method: Method::Get,
@@ -70,7 +70,7 @@ pub static DESCRIBE_AVAILABLE_RESOURCE: Operation = Operation {
         },
     ],
 };
-///`DescribeTask`.
+/// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
     name: "DescribeTask",
     method: Method::Get,
@@ -84,7 +84,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`CreateInstance`.
+/// `CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
     name: "CreateInstance",
     method: Method::Post,
@@ -226,7 +226,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`DeleteInstance`.
+/// `DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
     name: "DeleteInstance",
     method: Method::Post,
@@ -240,7 +240,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`StopInstance`.
+/// `StopInstance`.
 pub static STOP_INSTANCE: Operation = Operation {
     name: "StopInstance",
     method: Method::Get,
@@ -254,7 +254,7 @@ pub static STOP_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`RebootInstance`.
+/// `RebootInstance`.
 pub static REBOOT_INSTANCE: Operation = Operation {
     name: "RebootInstance",
     method: Method::Get,
@@ -268,7 +268,7 @@ pub static REBOOT_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ModifyInstanceChargeType`.
+/// `ModifyInstanceChargeType`.
 pub static MODIFY_INSTANCE_CHARGE_TYPE: Operation = Operation {
     name: "ModifyInstanceChargeType",
     method: Method::Post,
@@ -302,7 +302,7 @@ pub static MODIFY_INSTANCE_CHARGE_TYPE: Operation = Operation {
         },
     ],
 };
-///`ModifyInstanceSpec`.
+/// `ModifyInstanceSpec`.
 pub static MODIFY_INSTANCE_SPEC: Operation = Operation {
     name: "ModifyInstanceSpec",
     method: Method::Post,
@@ -336,7 +336,7 @@ pub static MODIFY_INSTANCE_SPEC: Operation = Operation {
         },
     ],
 };
-///`CreateDisk`.
+/// `CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
     name: "CreateDisk",
     method: Method::Post,
@@ -358,7 +358,7 @@ pub static CREATE_DISK: Operation = Operation {
         },
     ],
 };
-///`ResizeDisk`.
+/// `ResizeDisk`.
 pub static RESIZE_DISK: Operation = Operation {
     name: "ResizeDisk",
     method: Method::Post,
@@ -392,7 +392,7 @@ pub static RESIZE_DISK: Operation = Operation {
         },
     ],
 };
-///`DeleteDisk`.
+/// `DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
     name: "DeleteDisk",
     method: Method::Post,
@@ -414,7 +414,7 @@ pub static DELETE_DISK: Operation = Operation {
         },
     ],
 };
-///`ResetImage`.
+/// `ResetImage`.
 pub static RESET_IMAGE: Operation = Operation {
     name: "ResetImage",
     method: Method::Post,
@@ -466,7 +466,7 @@ pub static RESET_IMAGE: Operation = Operation {
         },
     ],
 };
-///`DescribeInstances`.
+/// `DescribeInstances`.
 pub static DESCRIBE_INSTANCES: Operation = Operation {
     name: "DescribeInstances",
     method: Method::Post,
@@ -506,7 +506,7 @@ pub static DESCRIBE_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`ConnectNetworkInterface`.
+/// `ConnectNetworkInterface`.
 pub static CONNECT_NETWORK_INTERFACE: Operation = Operation {
     name: "ConnectNetworkInterface",
     method: Method::Post,
@@ -528,7 +528,7 @@ pub static CONNECT_NETWORK_INTERFACE: Operation = Operation {
         },
     ],
 };
-///`DisconnectNetworkInterface`.
+/// `DisconnectNetworkInterface`.
 pub static DISCONNECT_NETWORK_INTERFACE: Operation = Operation {
     name: "DisconnectNetworkInterface",
     method: Method::Post,
@@ -550,7 +550,7 @@ pub static DISCONNECT_NETWORK_INTERFACE: Operation = Operation {
         },
     ],
 };
-///`ModifyIpAddress`.
+/// `ModifyIpAddress`.
 pub static MODIFY_IP_ADDRESS: Operation = Operation {
     name: "ModifyIpAddress",
     method: Method::Post,
@@ -584,7 +584,7 @@ pub static MODIFY_IP_ADDRESS: Operation = Operation {
         },
     ],
 };
-///`DescribeInstanceMonitor`.
+/// `DescribeInstanceMonitor`.
 pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
     name: "DescribeInstanceMonitor",
     method: Method::Post,
@@ -636,7 +636,7 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
         },
     ],
 };
-///`StartInstance`.
+/// `StartInstance`.
 pub static START_INSTANCE: Operation = Operation {
     name: "StartInstance",
     method: Method::Get,
@@ -650,7 +650,7 @@ pub static START_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ModifyInstanceName`.
+/// `ModifyInstanceName`.
 pub static MODIFY_INSTANCE_NAME: Operation = Operation {
     name: "ModifyInstanceName",
     method: Method::Post,
@@ -672,7 +672,7 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
         },
     ],
 };
-///`DescribeTags`.
+/// `DescribeTags`.
 pub static DESCRIBE_TAGS: Operation = Operation {
     name: "DescribeTags",
     method: Method::Post,
@@ -681,7 +681,7 @@ pub static DESCRIBE_TAGS: Operation = Operation {
     read: true,
     params: &[],
 };
-///`CreateTag`.
+/// `CreateTag`.
 pub static CREATE_TAG: Operation = Operation {
     name: "CreateTag",
     method: Method::Post,
@@ -695,7 +695,7 @@ pub static CREATE_TAG: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeleteTag`.
+/// `DeleteTag`.
 pub static DELETE_TAG: Operation = Operation {
     name: "DeleteTag",
     method: Method::Post,
@@ -709,7 +709,7 @@ pub static DELETE_TAG: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`AddInstancesTags`.
+/// `AddInstancesTags`.
 pub static ADD_INSTANCES_TAGS: Operation = Operation {
     name: "AddInstancesTags",
     method: Method::Post,
@@ -731,7 +731,7 @@ pub static ADD_INSTANCES_TAGS: Operation = Operation {
         },
     ],
 };
-///`DeleteInstancesTags`.
+/// `DeleteInstancesTags`.
 pub static DELETE_INSTANCES_TAGS: Operation = Operation {
     name: "DeleteInstancesTags",
     method: Method::Post,
@@ -753,7 +753,7 @@ pub static DELETE_INSTANCES_TAGS: Operation = Operation {
         },
     ],
 };
-///`DescribeInstanceType`.
+/// `DescribeInstanceType`.
 pub static DESCRIBE_INSTANCE_TYPE: Operation = Operation {
     name: "DescribeInstanceType",
     method: Method::Post,
@@ -781,7 +781,7 @@ pub static DESCRIBE_INSTANCE_TYPE: Operation = Operation {
         },
     ],
 };
-///`ResetInstancesPassword`.
+/// `ResetInstancesPassword`.
 pub static RESET_INSTANCES_PASSWORD: Operation = Operation {
     name: "ResetInstancesPassword",
     method: Method::Post,
@@ -803,7 +803,7 @@ pub static RESET_INSTANCES_PASSWORD: Operation = Operation {
         },
     ],
 };
-///`CreateInstanceHtmlConsoleURL`.
+/// `CreateInstanceHtmlConsoleURL`.
 pub static CREATE_INSTANCE_HTML_CONSOLE_URL: Operation = Operation {
     name: "CreateInstanceHtmlConsoleURL",
     method: Method::Post,
@@ -817,7 +817,7 @@ pub static CREATE_INSTANCE_HTML_CONSOLE_URL: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ExtendSystemDisk`.
+/// `ExtendSystemDisk`.
 pub static EXTEND_SYSTEM_DISK: Operation = Operation {
     name: "ExtendSystemDisk",
     method: Method::Post,
@@ -845,7 +845,7 @@ pub static EXTEND_SYSTEM_DISK: Operation = Operation {
         },
     ],
 };
-///`DescribeInstancePrice`.
+/// `DescribeInstancePrice`.
 pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
     name: "DescribeInstancePrice",
     method: Method::Post,
@@ -921,7 +921,7 @@ pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
         },
     ],
 };
-///`StopInstances`.
+/// `StopInstances`.
 pub static STOP_INSTANCES: Operation = Operation {
     name: "StopInstances",
     method: Method::Get,
@@ -935,7 +935,7 @@ pub static STOP_INSTANCES: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`StartInstances`.
+/// `StartInstances`.
 pub static START_INSTANCES: Operation = Operation {
     name: "StartInstances",
     method: Method::Get,
@@ -949,7 +949,7 @@ pub static START_INSTANCES: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`RebootInstances`.
+/// `RebootInstances`.
 pub static REBOOT_INSTANCES: Operation = Operation {
     name: "RebootInstances",
     method: Method::Get,
@@ -963,7 +963,7 @@ pub static REBOOT_INSTANCES: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`BatchAddNetworkInterfaces`.
+/// `BatchAddNetworkInterfaces`.
 pub static BATCH_ADD_NETWORK_INTERFACES: Operation = Operation {
     name: "BatchAddNetworkInterfaces",
     method: Method::Post,
@@ -1003,7 +1003,7 @@ pub static BATCH_ADD_NETWORK_INTERFACES: Operation = Operation {
         },
     ],
 };
-///`BatchDeleteNetworkInterfaces`.
+/// `BatchDeleteNetworkInterfaces`.
 pub static BATCH_DELETE_NETWORK_INTERFACES: Operation = Operation {
     name: "BatchDeleteNetworkInterfaces",
     method: Method::Post,
@@ -1037,7 +1037,7 @@ pub static BATCH_DELETE_NETWORK_INTERFACES: Operation = Operation {
         },
     ],
 };
-///`CreateSecurityGroup`.
+/// `CreateSecurityGroup`.
 pub static CREATE_SECURITY_GROUP: Operation = Operation {
     name: "CreateSecurityGroup",
     method: Method::Post,
@@ -1065,7 +1065,7 @@ pub static CREATE_SECURITY_GROUP: Operation = Operation {
         },
     ],
 };
-///`DeleteSecurityGroup`.
+/// `DeleteSecurityGroup`.
 pub static DELETE_SECURITY_GROUP: Operation = Operation {
     name: "DeleteSecurityGroup",
     method: Method::Get,
@@ -1079,7 +1079,7 @@ pub static DELETE_SECURITY_GROUP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ForceDeleteSecurityGroup`.
+/// `ForceDeleteSecurityGroup`.
 pub static FORCE_DELETE_SECURITY_GROUP: Operation = Operation {
     name: "ForceDeleteSecurityGroup",
     method: Method::Get,
@@ -1093,7 +1093,7 @@ pub static FORCE_DELETE_SECURITY_GROUP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeSecurityGroupAttribute`.
+/// `DescribeSecurityGroupAttribute`.
 pub static DESCRIBE_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
     name: "DescribeSecurityGroupAttribute",
     method: Method::Get,
@@ -1115,7 +1115,7 @@ pub static DESCRIBE_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
         },
     ],
 };
-///`ModifySecurityGroupAttribute`.
+/// `ModifySecurityGroupAttribute`.
 pub static MODIFY_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
     name: "ModifySecurityGroupAttribute",
     method: Method::Post,
@@ -1143,7 +1143,7 @@ pub static MODIFY_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
         },
     ],
 };
-///`DescribeSecurityGroups`.
+/// `DescribeSecurityGroups`.
 pub static DESCRIBE_SECURITY_GROUPS: Operation = Operation {
     name: "DescribeSecurityGroups",
     method: Method::Post,
@@ -1171,7 +1171,7 @@ pub static DESCRIBE_SECURITY_GROUPS: Operation = Operation {
         },
     ],
 };
-///`AddSecurityGroupRule`.
+/// `AddSecurityGroupRule`.
 pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
     name: "AddSecurityGroupRule",
     method: Method::Post,
@@ -1241,7 +1241,7 @@ pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
         },
     ],
 };
-///`RemoveSecurityGroupRule`.
+/// `RemoveSecurityGroupRule`.
 pub static REMOVE_SECURITY_GROUP_RULE: Operation = Operation {
     name: "RemoveSecurityGroupRule",
     method: Method::Post,
@@ -1263,7 +1263,7 @@ pub static REMOVE_SECURITY_GROUP_RULE: Operation = Operation {
         },
     ],
 };
-///`ModifySecurityGroupRule`.
+/// `ModifySecurityGroupRule`.
 pub static MODIFY_SECURITY_GROUP_RULE: Operation = Operation {
     name: "ModifySecurityGroupRule",
     method: Method::Post,
@@ -1291,7 +1291,7 @@ pub static MODIFY_SECURITY_GROUP_RULE: Operation = Operation {
         },
     ],
 };
-///`JoinSecurityGroup`.
+/// `JoinSecurityGroup`.
 pub static JOIN_SECURITY_GROUP: Operation = Operation {
     name: "JoinSecurityGroup",
     method: Method::Post,
@@ -1313,7 +1313,7 @@ pub static JOIN_SECURITY_GROUP: Operation = Operation {
         },
     ],
 };
-///`LeaveSecurityGroup`.
+/// `LeaveSecurityGroup`.
 pub static LEAVE_SECURITY_GROUP: Operation = Operation {
     name: "LeaveSecurityGroup",
     method: Method::Post,
@@ -1335,7 +1335,7 @@ pub static LEAVE_SECURITY_GROUP: Operation = Operation {
         },
     ],
 };
-///`ModifySecurityGroupRulePriority`.
+/// `ModifySecurityGroupRulePriority`.
 pub static MODIFY_SECURITY_GROUP_RULE_PRIORITY: Operation = Operation {
     name: "ModifySecurityGroupRulePriority",
     method: Method::Post,
@@ -1357,7 +1357,7 @@ pub static MODIFY_SECURITY_GROUP_RULE_PRIORITY: Operation = Operation {
         },
     ],
 };
-///`CreateTemplate`.
+/// `CreateTemplate`.
 pub static CREATE_TEMPLATE: Operation = Operation {
     name: "CreateTemplate",
     method: Method::Post,
@@ -1397,7 +1397,7 @@ pub static CREATE_TEMPLATE: Operation = Operation {
         },
     ],
 };
-///`DeleteTemplate`.
+/// `DeleteTemplate`.
 pub static DELETE_TEMPLATE: Operation = Operation {
     name: "DeleteTemplate",
     method: Method::Post,
@@ -1419,7 +1419,7 @@ pub static DELETE_TEMPLATE: Operation = Operation {
         },
     ],
 };
-///`SyncTemplate`.
+/// `SyncTemplate`.
 pub static SYNC_TEMPLATE: Operation = Operation {
     name: "SyncTemplate",
     method: Method::Post,
@@ -1441,7 +1441,7 @@ pub static SYNC_TEMPLATE: Operation = Operation {
         },
     ],
 };
-///`DescribeTemplateInfo`.
+/// `DescribeTemplateInfo`.
 pub static DESCRIBE_TEMPLATE_INFO: Operation = Operation {
     name: "DescribeTemplateInfo",
     method: Method::Post,
@@ -1523,7 +1523,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &SYNC_TEMPLATE,
     &DESCRIBE_TEMPLATE_INFO,
 ];
-///Waiter `task`: polls `DescribeTask`.
+/// Waiter `task`: polls `DescribeTask`.
 pub static WAITER_TASK: Waiter = Waiter {
     poller: &DESCRIBE_TASK,
     id_param: "TaskId",
@@ -1535,14 +1535,14 @@ pub static WAITER_TASK: Waiter = Waiter {
 };
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[&WAITER_TASK];
-///Paging of `DescribeInstances`.
+/// Paging of `DescribeInstances`.
 pub static PAGINATION_DESCRIBE_INSTANCES: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/Instances",
     total: None,
 };
-///Paging of `DescribeTemplateInfo`.
+/// Paging of `DescribeTemplateInfo`.
 pub static PAGINATION_DESCRIBE_TEMPLATE_INFO: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",

@@ -3,465 +3,309 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Security group attributes
 ///
 /// 安全组属性
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeData {
     /// Security group name
     ///
-    /// 安全组名称
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `SecurityGroupName`.
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称 (`SecurityGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type (public/private)
     ///
-    /// 安全组类型
-    ///
-    /// Wire name: `SecurityGroupType`.
-    #[serde(
-        rename = "SecurityGroupType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型 (`SecurityGroupType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Number of rules
     ///
-    /// 安全组规则数量
-    ///
-    /// Wire name: `SecurityGroupRuleCount`.
-    #[serde(
-        rename = "SecurityGroupRuleCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组规则数量 (`SecurityGroupRuleCount`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_rule_count: Option<i64>,
     /// Rules
     ///
-    /// 安全组规则信息
-    ///
-    /// Wire name: `SecurityGroupRules`.
-    #[serde(
-        rename = "SecurityGroupRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 安全组规则信息 (`SecurityGroupRules`)
     pub security_group_rules: Option<Vec<DescribeSecurityGroupAttributeRule>>,
 }
 /// A security group rule
 ///
 /// 安全组规则
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeRule {
     /// Rule id
     ///
-    /// 规则ID
-    ///
-    /// Wire name: `RuleId`.
-    #[serde(
-        rename = "RuleId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则ID (`RuleId`)
+    #[serde(deserialize_with = "lenient")]
     pub rule_id: Option<String>,
     /// Rule status, e.g. ok
     ///
-    /// 安全组状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Target address
     ///
-    /// 目标地址
-    ///
-    /// Wire name: `TargetAddress`.
-    #[serde(
-        rename = "TargetAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标地址 (`TargetAddress`)
+    #[serde(deserialize_with = "lenient")]
     pub target_address: Option<String>,
     /// Target port
     ///
-    /// 目标端口
-    ///
-    /// Wire name: `TargetPort`.
-    #[serde(
-        rename = "TargetPort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标端口 (`TargetPort`)
+    #[serde(deserialize_with = "lenient")]
     pub target_port: Option<String>,
     /// Rule direction
     ///
-    /// 规则方向
-    ///
-    /// Wire name: `Direction`.
-    #[serde(
-        rename = "Direction",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则方向 (`Direction`)
+    #[serde(deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Rule protocol
     ///
-    /// 规则协议
-    ///
-    /// Wire name: `Protocol`.
-    #[serde(
-        rename = "Protocol",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则协议 (`Protocol`)
+    #[serde(deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// Local port
     ///
-    /// 本地端口
-    ///
-    /// Wire name: `LocalPort`.
-    #[serde(
-        rename = "LocalPort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地端口 (`LocalPort`)
+    #[serde(deserialize_with = "lenient")]
     pub local_port: Option<String>,
     /// Priority
     ///
-    /// 优先级
-    ///
-    /// Wire name: `Priority`.
-    #[serde(
-        rename = "Priority",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 优先级 (`Priority`)
+    #[serde(deserialize_with = "lenient")]
     pub priority: Option<i64>,
     /// Rule action: 1 allow, 0 deny
     ///
-    /// 规则动作：1:允许 0:禁止
-    ///
-    /// Wire name: `Action`.
-    #[serde(
-        rename = "Action",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则动作：1:允许 0:禁止 (`Action`)
+    #[serde(deserialize_with = "lenient")]
     pub action: Option<i64>,
     /// Rule type: ip/Mac
     ///
-    /// 规则类型：ip/Mac
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则类型：ip/Mac (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Rule description
     ///
-    /// 规则描述
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则描述 (`Description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// Security groups
 ///
 /// 安全组列表信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsData {
     /// Number of security groups
     ///
-    /// 安全组数量
-    ///
-    /// Wire name: `SecurityGroupCount`.
-    #[serde(
-        rename = "SecurityGroupCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组数量 (`SecurityGroupCount`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_count: Option<i64>,
     /// Security groups
     ///
-    /// 安全组列表
-    ///
-    /// Wire name: `SecurityGroup`.
-    #[serde(
-        rename = "SecurityGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 安全组列表 (`SecurityGroup`)
     pub security_group: Option<Vec<DescribeSecurityGroupsGroup>>,
 }
 /// A security group
 ///
 /// 安全组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsGroup {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
-    /// 安全组名称
-    ///
-    /// Wire name: `SecurityGroupName`.
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称 (`SecurityGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group description
     ///
-    /// 安全组描述
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组描述 (`Description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Security group type (public/private)
     ///
-    /// 安全组类型
-    ///
-    /// Wire name: `SecurityGroupType`.
-    #[serde(
-        rename = "SecurityGroupType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型 (`SecurityGroupType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Number of bound instances
     ///
-    /// 绑定主机实例数量
-    ///
-    /// Wire name: `BindInstanceCount`.
-    #[serde(
-        rename = "BindInstanceCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 绑定主机实例数量 (`BindInstanceCount`)
+    #[serde(deserialize_with = "lenient")]
     pub bind_instance_count: Option<i64>,
     /// Number of bound network interfaces
     ///
-    /// 绑定网卡数量
-    ///
-    /// Wire name: `BindInterfaceCount`.
-    #[serde(
-        rename = "BindInterfaceCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 绑定网卡数量 (`BindInterfaceCount`)
+    #[serde(deserialize_with = "lenient")]
     pub bind_interface_count: Option<i64>,
     /// Number of bound VDCs
     ///
-    /// 绑定虚拟数据中心数量
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `BindVdcCount`.
-    #[serde(
-        rename = "BindVdcCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 绑定虚拟数据中心数量 (`BindVdcCount`)
+    #[serde(deserialize_with = "lenient")]
     pub bind_vdc_count: Option<i64>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`UpdateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// A rule and its new priority
 ///
 /// 绑定数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityBindData {
     /// Rule id
     ///
-    /// (BindData中参数)规则ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RuleId`.
-    #[serde(
-        rename = "RuleId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// (BindData中参数)规则ID (`RuleId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Priority
     ///
-    /// (BindData中参数)优先级
-    ///
-    /// Wire name: `Priority`.
-    #[serde(
-        rename = "Priority",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// (BindData中参数)优先级 (`Priority`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
+impl ModifySecurityGroupRulePriorityBindData {
+    /// A builder of this type.
+    pub fn builder() -> ModifySecurityGroupRulePriorityBindDataBuilder {
+        ModifySecurityGroupRulePriorityBindDataBuilder::default()
+    }
+}
+/// Builder of [`ModifySecurityGroupRulePriorityBindData`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifySecurityGroupRulePriorityBindDataBuilder {
+    inner: ModifySecurityGroupRulePriorityBindData,
+}
+impl ModifySecurityGroupRulePriorityBindDataBuilder {
+    /// Sets [`ModifySecurityGroupRulePriorityBindData::rule_id`].
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rule_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifySecurityGroupRulePriorityBindData::priority`].
+    pub fn priority(mut self, value: impl Into<i64>) -> Self {
+        self.inner.priority = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifySecurityGroupRulePriorityBindData, cds_core::BuildError> {
+        cds_core::validate::build("ModifySecurityGroupRulePriorityBindData", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityBindData {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.rule_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RuleId"));
+        }
+    }
+}
 /// Input of [`CreateSecurityGroup`](crate::Client::create_security_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSecurityGroupInput {
     /// Security group name
     ///
-    /// 安全组名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupName`.
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组名称 (`SecurityGroupName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// Security group description
     ///
-    /// 安全组描述
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组描述 (`Description`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Security group type (public/private)
     ///
-    /// 安全组类型(public/private)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupType`.
-    #[serde(
-        rename = "SecurityGroupType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型(public/private) (`SecurityGroupType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_type: Option<String>,
 }
+impl CreateSecurityGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSecurityGroupInputBuilder {
+        CreateSecurityGroupInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSecurityGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSecurityGroupInputBuilder {
+    inner: CreateSecurityGroupInput,
+}
+impl CreateSecurityGroupInputBuilder {
+    /// Sets [`CreateSecurityGroupInput::security_group_name`].
+    pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSecurityGroupInput::security_group_type`].
+    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSecurityGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSecurityGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSecurityGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_name.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupName"));
+        }
+        if self.description.is_none() {
+            missing.push(cds_core::validate::join(path, "Description"));
+        }
+        if self.security_group_type.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupType"));
+        }
+    }
+}
 /// Output of [`CreateSecurityGroup`](crate::Client::create_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateSecurityGroup`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSecurityGroup`](crate::Client::create_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSecurityGroupRequest {
@@ -481,30 +325,28 @@ impl CreateSecurityGroupRequest {
     }
     /// Security group name
     ///
-    /// 安全组名称
-    ///
-    /// Sets `SecurityGroupName` (body, required).
+    /// 安全组名称 (`SecurityGroupName`, body, required)
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_name = Some(value.into());
         self
     }
     /// Security group description
     ///
-    /// 安全组描述
-    ///
-    /// Sets `Description` (body, required).
+    /// 安全组描述 (`Description`, body, required)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// Security group type (public/private)
     ///
-    /// 安全组类型(public/private)
-    ///
-    /// Sets `SecurityGroupType` (body, required).
+    /// 安全组类型(public/private) (`SecurityGroupType`, body, required)
     pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSecurityGroupOutput, cds_core::Error> {
@@ -514,6 +356,7 @@ impl CreateSecurityGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSecurityGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SECURITY_GROUP, &self.input)
             .await
@@ -524,18 +367,11 @@ impl crate::Client {
     ///
     /// 创建网络安全组
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`. The id of the new group is not returned (find it with DescribeSecurityGroups).
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The only documented error code concerns a network interface id, which this action does not take (copied throughout the section); it is transcribed as documented.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "1.CreateSecurityGroup", line 2145.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateSecurityGroup", "`.")]
+    /// Wire name: `CreateSecurityGroup`.
     pub fn create_security_group(&self) -> CreateSecurityGroupRequest {
         CreateSecurityGroupRequest {
             client: self.runtime().clone(),
@@ -544,49 +380,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSecurityGroup`](crate::Client::delete_security_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
+impl DeleteSecurityGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSecurityGroupInputBuilder {
+        DeleteSecurityGroupInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSecurityGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSecurityGroupInputBuilder {
+    inner: DeleteSecurityGroupInput,
+}
+impl DeleteSecurityGroupInputBuilder {
+    /// Sets [`DeleteSecurityGroupInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSecurityGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSecurityGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSecurityGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+    }
+}
 /// Output of [`DeleteSecurityGroup`](crate::Client::delete_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteSecurityGroup`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteSecurityGroup`](crate::Client::delete_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSecurityGroupRequest {
@@ -606,12 +454,14 @@ impl DeleteSecurityGroupRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (query, required).
+    /// 安全组ID (`SecurityGroupId`, query, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSecurityGroupOutput, cds_core::Error> {
@@ -621,6 +471,7 @@ impl DeleteSecurityGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSecurityGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SECURITY_GROUP, &self.input)
             .await
@@ -631,18 +482,11 @@ impl crate::Client {
     ///
     /// 删除网络安全组
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No call example; the parameter goes in the query as for every GET action.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "2.DeleteSecurityGroup", line 2189.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteSecurityGroup", "`.")]
+    /// Wire name: `DeleteSecurityGroup`.
     pub fn delete_security_group(&self) -> DeleteSecurityGroupRequest {
         DeleteSecurityGroupRequest {
             client: self.runtime().clone(),
@@ -651,49 +495,61 @@ impl crate::Client {
     }
 }
 /// Input of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ForceDeleteSecurityGroupInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
+impl ForceDeleteSecurityGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> ForceDeleteSecurityGroupInputBuilder {
+        ForceDeleteSecurityGroupInputBuilder::default()
+    }
+}
+/// Builder of [`ForceDeleteSecurityGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ForceDeleteSecurityGroupInputBuilder {
+    inner: ForceDeleteSecurityGroupInput,
+}
+impl ForceDeleteSecurityGroupInputBuilder {
+    /// Sets [`ForceDeleteSecurityGroupInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ForceDeleteSecurityGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("ForceDeleteSecurityGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ForceDeleteSecurityGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+    }
+}
 /// Output of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ForceDeleteSecurityGroupOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ForceDeleteSecurityGroup`: set parameters, then `.send().await`.
+/// Request builder of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ForceDeleteSecurityGroupRequest {
@@ -713,12 +569,14 @@ impl ForceDeleteSecurityGroupRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (query, required).
+    /// 安全组ID (`SecurityGroupId`, query, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::FORCE_DELETE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ForceDeleteSecurityGroupOutput, cds_core::Error> {
@@ -728,17 +586,17 @@ impl ForceDeleteSecurityGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ForceDeleteSecurityGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::FORCE_DELETE_SECURITY_GROUP, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ForceDeleteSecurityGroupOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ForceDeleteSecurityGroupOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::FORCE_DELETE_SECURITY_GROUP,
@@ -755,16 +613,11 @@ impl crate::Client {
     ///
     /// 强制删除网络安全组
     ///
-    /// *Note:* No call example; the parameter goes in the query as for every GET action.
+    /// `GET /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "3.ForceDeleteSecurityGroup", line 2231.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ForceDeleteSecurityGroup", "`.")]
+    /// Wire name: `ForceDeleteSecurityGroup`.
     pub fn force_delete_security_group(&self) -> ForceDeleteSecurityGroupRequest {
         ForceDeleteSecurityGroupRequest {
             client: self.runtime().clone(),
@@ -773,61 +626,72 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Security group rule id
     ///
-    /// 安全组规则ID
-    ///
-    /// Wire name: `RuleId`.
-    #[serde(
-        rename = "RuleId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组规则ID (`RuleId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
 }
+impl DescribeSecurityGroupAttributeInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSecurityGroupAttributeInputBuilder {
+        DescribeSecurityGroupAttributeInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSecurityGroupAttributeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSecurityGroupAttributeInputBuilder {
+    inner: DescribeSecurityGroupAttributeInput,
+}
+impl DescribeSecurityGroupAttributeInputBuilder {
+    /// Sets [`DescribeSecurityGroupAttributeInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSecurityGroupAttributeInput::rule_id`].
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rule_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeSecurityGroupAttributeInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeSecurityGroupAttributeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeSecurityGroupAttributeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+    }
+}
 /// Output of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<DescribeSecurityGroupAttributeData>,
     /// Task id (empty)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DescribeSecurityGroupAttribute`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSecurityGroupAttributeRequest {
@@ -847,21 +711,21 @@ impl DescribeSecurityGroupAttributeRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (query, required).
+    /// 安全组ID (`SecurityGroupId`, query, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// Security group rule id
     ///
-    /// 安全组规则ID
-    ///
-    /// Sets `RuleId` (query).
+    /// 安全组规则ID (`RuleId`, query)
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.input.rule_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_SECURITY_GROUP_ATTRIBUTE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSecurityGroupAttributeOutput, cds_core::Error> {
@@ -871,6 +735,7 @@ impl DescribeSecurityGroupAttributeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSecurityGroupAttributeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SECURITY_GROUP_ATTRIBUTE, &self.input)
             .await
@@ -881,20 +746,11 @@ impl crate::Client {
     ///
     /// 查看网络安全组属性
     ///
-    /// *Note:* The response table lists the group and rule fields flat beside Data; the example nests them under Data and Data.SecurityGroupRules\[\], which the spec follows.
+    /// `GET /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* Data.SecurityGroupName is not in the response table; it is taken from the example.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// *Note:* No call example; the parameters go in the query as for every GET action.
-    ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "4.DescribeSecurityGroupAttribute", line 2273.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSecurityGroupAttribute", "`.")]
+    /// Wire name: `DescribeSecurityGroupAttribute`.
     pub fn describe_security_group_attribute(&self) -> DescribeSecurityGroupAttributeRequest {
         DescribeSecurityGroupAttributeRequest {
             client: self.runtime().clone(),
@@ -903,77 +759,88 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributeInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// New security group description
     ///
-    /// 新安全组描述
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新安全组描述 (`Description`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New security group name
     ///
-    /// 新安全组名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupName`.
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新安全组名称 (`SecurityGroupName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
 }
+impl ModifySecurityGroupAttributeInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifySecurityGroupAttributeInputBuilder {
+        ModifySecurityGroupAttributeInputBuilder::default()
+    }
+}
+/// Builder of [`ModifySecurityGroupAttributeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifySecurityGroupAttributeInputBuilder {
+    inner: ModifySecurityGroupAttributeInput,
+}
+impl ModifySecurityGroupAttributeInputBuilder {
+    /// Sets [`ModifySecurityGroupAttributeInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifySecurityGroupAttributeInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`ModifySecurityGroupAttributeInput::security_group_name`].
+    pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifySecurityGroupAttributeInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifySecurityGroupAttributeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifySecurityGroupAttributeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.description.is_none() {
+            missing.push(cds_core::validate::join(path, "Description"));
+        }
+        if self.security_group_name.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupName"));
+        }
+    }
+}
 /// Output of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributeOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifySecurityGroupAttribute`: set parameters, then `.send().await`.
+/// Request builder of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifySecurityGroupAttributeRequest {
@@ -993,30 +860,28 @@ impl ModifySecurityGroupAttributeRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (body, required).
+    /// 安全组ID (`SecurityGroupId`, body, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// New security group description
     ///
-    /// 新安全组描述
-    ///
-    /// Sets `Description` (body, required).
+    /// 新安全组描述 (`Description`, body, required)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// New security group name
     ///
-    /// 新安全组名称
-    ///
-    /// Sets `SecurityGroupName` (body, required).
+    /// 新安全组名称 (`SecurityGroupName`, body, required)
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_SECURITY_GROUP_ATTRIBUTE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifySecurityGroupAttributeOutput, cds_core::Error> {
@@ -1026,6 +891,7 @@ impl ModifySecurityGroupAttributeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifySecurityGroupAttributeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_SECURITY_GROUP_ATTRIBUTE, &self.input)
             .await
@@ -1036,16 +902,11 @@ impl crate::Client {
     ///
     /// 修改网络安全组属性
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "5.ModifySecurityGroupAttribute", line 2365.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ModifySecurityGroupAttribute", "`.")]
+    /// Wire name: `ModifySecurityGroupAttribute`.
     pub fn modify_security_group_attribute(&self) -> ModifySecurityGroupAttributeRequest {
         ModifySecurityGroupAttributeRequest {
             client: self.runtime().clone(),
@@ -1054,71 +915,75 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSecurityGroups`](crate::Client::describe_security_groups).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsInput {
     /// Security group type (public/private); all types when omitted
     ///
-    /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表
-    ///
-    /// Wire name: `SecurityGroupType`.
-    #[serde(
-        rename = "SecurityGroupType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表 (`SecurityGroupType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_type: Option<String>,
     /// Search keyword
     ///
-    /// 查询关键字
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询关键字 (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
+impl DescribeSecurityGroupsInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSecurityGroupsInputBuilder {
+        DescribeSecurityGroupsInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSecurityGroupsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSecurityGroupsInputBuilder {
+    inner: DescribeSecurityGroupsInput,
+}
+impl DescribeSecurityGroupsInputBuilder {
+    /// Sets [`DescribeSecurityGroupsInput::security_group_type`].
+    pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSecurityGroupsInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSecurityGroupsInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeSecurityGroupsInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeSecurityGroups`](crate::Client::describe_security_groups): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<DescribeSecurityGroupsData>,
     /// Task id (empty)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DescribeSecurityGroups`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSecurityGroups`](crate::Client::describe_security_groups): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSecurityGroupsRequest {
@@ -1138,30 +1003,28 @@ impl DescribeSecurityGroupsRequest {
     }
     /// Security group type (public/private); all types when omitted
     ///
-    /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表
-    ///
-    /// Sets `SecurityGroupType` (body).
+    /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表 (`SecurityGroupType`, body)
     pub fn security_group_type(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_type = Some(value.into());
         self
     }
     /// Search keyword
     ///
-    /// 查询关键字
-    ///
-    /// Sets `Keyword` (body).
+    /// 查询关键字 (`Keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (body).
+    /// 安全组ID (`SecurityGroupId`, body)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSecurityGroupsOutput, cds_core::Error> {
@@ -1171,6 +1034,7 @@ impl DescribeSecurityGroupsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSecurityGroupsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SECURITY_GROUPS, &self.input)
             .await
@@ -1181,22 +1045,11 @@ impl crate::Client {
     ///
     /// 网络安全组列表
     ///
-    /// *Note:* The response table lists the group fields flat beside Data; the example nests them under Data.SecurityGroup\[\], which the spec follows.
+    /// `POST /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table gives Code the example value 0000 and Message 删除网络安全组任务已下发 (delete task dispatched), copied from another action; the example answers Success.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// *Note:* BindVdcCount is not in the response table; it is taken from the example.
-    ///
-    /// *Note:* The list is not paged (no page parameters are documented).
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "6.DescribeSecurityGroups", line 2409.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSecurityGroups", "`.")]
+    /// Wire name: `DescribeSecurityGroups`.
     pub fn describe_security_groups(&self) -> DescribeSecurityGroupsRequest {
         DescribeSecurityGroupsRequest {
             client: self.runtime().clone(),
@@ -1205,177 +1058,179 @@ impl crate::Client {
     }
 }
 /// Input of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddSecurityGroupRuleInput {
     /// Security group id
     ///
-    /// 安全组id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组id (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
-    /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许**
-    ///
-    /// *Note:* This body field shares its name with the RPC common query parameter Action (the action name); they travel in different places.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Action`.
-    #[serde(
-        rename = "Action",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Rule description
     ///
-    /// 规则描述信息
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则描述信息 (`Description`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Target IP address (CIDR)
     ///
-    /// 目标ip地址
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TargetAddress`.
-    #[serde(
-        rename = "TargetAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标ip地址 (`TargetAddress`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_address: Option<String>,
     /// Target port; 0 means all ports
     ///
-    /// 目标端口。**其中0代表所有端口的集合**
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TargetPort`.
-    #[serde(
-        rename = "TargetPort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标端口。**其中0代表所有端口的集合** (`TargetPort`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_port: Option<String>,
     /// Local source port opened or blocked
     ///
-    /// 本机开放或禁止的源端口
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `LocalPort`.
-    #[serde(
-        rename = "LocalPort",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本机开放或禁止的源端口 (`LocalPort`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_port: Option<String>,
     /// Rule direction; only bidirectional rules (all) are supported at present
     ///
-    /// 规则访问权限。**目前只支持双向规则的添加和绑定**
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Direction`.
-    #[serde(
-        rename = "Direction",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则访问权限。**目前只支持双向规则的添加和绑定** (`Direction`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Rule priority within the security group, 1 to 100
     ///
-    /// 设置安全组中规则优先级，范围是1~100
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Priority`.
-    #[serde(
-        rename = "Priority",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设置安全组中规则优先级，范围是1~100 (`Priority`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Transport protocol: ICMP, TCP or UDP. For ICMP, TargetPort and LocalPort need not be sent.
     ///
-    /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。**
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Protocol`.
-    #[serde(
-        rename = "Protocol",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。** (`Protocol`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Rule type: mac or ip
     ///
-    /// 设置规则类型。选项: mac/ip
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RuleType`.
-    #[serde(
-        rename = "RuleType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设置规则类型。选项: mac/ip (`RuleType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
 }
+impl AddSecurityGroupRuleInput {
+    /// A builder of this type.
+    pub fn builder() -> AddSecurityGroupRuleInputBuilder {
+        AddSecurityGroupRuleInputBuilder::default()
+    }
+}
+/// Builder of [`AddSecurityGroupRuleInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AddSecurityGroupRuleInputBuilder {
+    inner: AddSecurityGroupRuleInput,
+}
+impl AddSecurityGroupRuleInputBuilder {
+    /// Sets [`AddSecurityGroupRuleInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::action`].
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.inner.action = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::target_address`].
+    pub fn target_address(mut self, value: impl Into<String>) -> Self {
+        self.inner.target_address = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::target_port`].
+    pub fn target_port(mut self, value: impl Into<String>) -> Self {
+        self.inner.target_port = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::local_port`].
+    pub fn local_port(mut self, value: impl Into<String>) -> Self {
+        self.inner.local_port = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::direction`].
+    pub fn direction(mut self, value: impl Into<String>) -> Self {
+        self.inner.direction = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::priority`].
+    pub fn priority(mut self, value: impl Into<String>) -> Self {
+        self.inner.priority = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::protocol`].
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.inner.protocol = Some(value.into());
+        self
+    }
+    /// Sets [`AddSecurityGroupRuleInput::rule_type`].
+    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.rule_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AddSecurityGroupRuleInput, cds_core::BuildError> {
+        cds_core::validate::build("AddSecurityGroupRuleInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AddSecurityGroupRuleInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.action.is_none() {
+            missing.push(cds_core::validate::join(path, "Action"));
+        }
+        if self.description.is_none() {
+            missing.push(cds_core::validate::join(path, "Description"));
+        }
+        if self.target_address.is_none() {
+            missing.push(cds_core::validate::join(path, "TargetAddress"));
+        }
+        if self.target_port.is_none() {
+            missing.push(cds_core::validate::join(path, "TargetPort"));
+        }
+        if self.local_port.is_none() {
+            missing.push(cds_core::validate::join(path, "LocalPort"));
+        }
+        if self.direction.is_none() {
+            missing.push(cds_core::validate::join(path, "Direction"));
+        }
+        if self.priority.is_none() {
+            missing.push(cds_core::validate::join(path, "Priority"));
+        }
+        if self.protocol.is_none() {
+            missing.push(cds_core::validate::join(path, "Protocol"));
+        }
+        if self.rule_type.is_none() {
+            missing.push(cds_core::validate::join(path, "RuleType"));
+        }
+    }
+}
 /// Output of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddSecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `AddSecurityGroupRule`: set parameters, then `.send().await`.
+/// Request builder of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddSecurityGroupRuleRequest {
@@ -1395,95 +1250,77 @@ impl AddSecurityGroupRuleRequest {
     }
     /// Security group id
     ///
-    /// 安全组id
-    ///
-    /// Sets `SecurityGroupId` (body, required).
+    /// 安全组id (`SecurityGroupId`, body, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
-    /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许**
-    ///
-    /// *Note:* This body field shares its name with the RPC common query parameter Action (the action name); they travel in different places.
-    ///
-    /// Sets `Action` (body, required).
+    /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, body, required)
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.input.action = Some(value.into());
         self
     }
     /// Rule description
     ///
-    /// 规则描述信息
-    ///
-    /// Sets `Description` (body, required).
+    /// 规则描述信息 (`Description`, body, required)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// Target IP address (CIDR)
     ///
-    /// 目标ip地址
-    ///
-    /// Sets `TargetAddress` (body, required).
+    /// 目标ip地址 (`TargetAddress`, body, required)
     pub fn target_address(mut self, value: impl Into<String>) -> Self {
         self.input.target_address = Some(value.into());
         self
     }
     /// Target port; 0 means all ports
     ///
-    /// 目标端口。**其中0代表所有端口的集合**
-    ///
-    /// Sets `TargetPort` (body, required).
+    /// 目标端口。**其中0代表所有端口的集合** (`TargetPort`, body, required)
     pub fn target_port(mut self, value: impl Into<String>) -> Self {
         self.input.target_port = Some(value.into());
         self
     }
     /// Local source port opened or blocked
     ///
-    /// 本机开放或禁止的源端口
-    ///
-    /// Sets `LocalPort` (body, required).
+    /// 本机开放或禁止的源端口 (`LocalPort`, body, required)
     pub fn local_port(mut self, value: impl Into<String>) -> Self {
         self.input.local_port = Some(value.into());
         self
     }
     /// Rule direction; only bidirectional rules (all) are supported at present
     ///
-    /// 规则访问权限。**目前只支持双向规则的添加和绑定**
-    ///
-    /// Sets `Direction` (body, required).
+    /// 规则访问权限。**目前只支持双向规则的添加和绑定** (`Direction`, body, required)
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.input.direction = Some(value.into());
         self
     }
     /// Rule priority within the security group, 1 to 100
     ///
-    /// 设置安全组中规则优先级，范围是1~100
-    ///
-    /// Sets `Priority` (body, required).
+    /// 设置安全组中规则优先级，范围是1~100 (`Priority`, body, required)
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.input.priority = Some(value.into());
         self
     }
     /// Transport protocol: ICMP, TCP or UDP. For ICMP, TargetPort and LocalPort need not be sent.
     ///
-    /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。**
-    ///
-    /// Sets `Protocol` (body, required).
+    /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。** (`Protocol`, body, required)
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.input.protocol = Some(value.into());
         self
     }
     /// Rule type: mac or ip
     ///
-    /// 设置规则类型。选项: mac/ip
-    ///
-    /// Sets `RuleType` (body, required).
+    /// 设置规则类型。选项: mac/ip (`RuleType`, body, required)
     pub fn rule_type(mut self, value: impl Into<String>) -> Self {
         self.input.rule_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ADD_SECURITY_GROUP_RULE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AddSecurityGroupRuleOutput, cds_core::Error> {
@@ -1493,17 +1330,17 @@ impl AddSecurityGroupRuleRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AddSecurityGroupRuleOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ADD_SECURITY_GROUP_RULE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(AddSecurityGroupRuleOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(AddSecurityGroupRuleOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::ADD_SECURITY_GROUP_RULE,
@@ -1520,18 +1357,11 @@ impl crate::Client {
     ///
     /// 添加网络安全组规则
     ///
-    /// *Note:* TargetPort and LocalPort are marked required, but the Protocol description says they are not sent for ICMP; they stay required as documented.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Action and Priority are documented as strings (DescribeSecurityGroupAttribute answers them as numbers); they stay strings as documented.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "7.AddSecurityGroupRule", line 2489.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "AddSecurityGroupRule", "`.")]
+    /// Wire name: `AddSecurityGroupRule`.
     pub fn add_security_group_rule(&self) -> AddSecurityGroupRuleRequest {
         AddSecurityGroupRuleRequest {
             client: self.runtime().clone(),
@@ -1540,63 +1370,75 @@ impl crate::Client {
     }
 }
 /// Input of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupRuleInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Rule ids
     ///
-    /// 规则ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RuleIds`.
-    #[serde(
-        rename = "RuleIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 规则ID (`RuleIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_ids: Option<Vec<String>>,
 }
+impl RemoveSecurityGroupRuleInput {
+    /// A builder of this type.
+    pub fn builder() -> RemoveSecurityGroupRuleInputBuilder {
+        RemoveSecurityGroupRuleInputBuilder::default()
+    }
+}
+/// Builder of [`RemoveSecurityGroupRuleInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RemoveSecurityGroupRuleInputBuilder {
+    inner: RemoveSecurityGroupRuleInput,
+}
+impl RemoveSecurityGroupRuleInputBuilder {
+    /// Sets [`RemoveSecurityGroupRuleInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`RemoveSecurityGroupRuleInput::rule_ids`].
+    pub fn rule_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.rule_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RemoveSecurityGroupRuleInput, cds_core::BuildError> {
+        cds_core::validate::build("RemoveSecurityGroupRuleInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RemoveSecurityGroupRuleInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.rule_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "RuleIds"));
+        }
+    }
+}
 /// Output of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `RemoveSecurityGroupRule`: set parameters, then `.send().await`.
+/// Request builder of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RemoveSecurityGroupRuleRequest {
@@ -1616,21 +1458,21 @@ impl RemoveSecurityGroupRuleRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (body, required).
+    /// 安全组ID (`SecurityGroupId`, body, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// Rule ids
     ///
-    /// 规则ID
-    ///
-    /// Sets `RuleIds` (body, required).
-    pub fn rule_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.rule_ids = Some(value.into());
+    /// 规则ID (`RuleIds`, body, required)
+    pub fn rule_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.rule_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::REMOVE_SECURITY_GROUP_RULE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RemoveSecurityGroupRuleOutput, cds_core::Error> {
@@ -1640,17 +1482,17 @@ impl RemoveSecurityGroupRuleRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RemoveSecurityGroupRuleOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::REMOVE_SECURITY_GROUP_RULE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(RemoveSecurityGroupRuleOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(RemoveSecurityGroupRuleOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::REMOVE_SECURITY_GROUP_RULE,
@@ -1667,14 +1509,11 @@ impl crate::Client {
     ///
     /// 删除网络安全组规则
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "8.RemoveSecurityGroupRule", line 2540.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "RemoveSecurityGroupRule", "`.")]
+    /// Wire name: `RemoveSecurityGroupRule`.
     pub fn remove_security_group_rule(&self) -> RemoveSecurityGroupRuleRequest {
         RemoveSecurityGroupRuleRequest {
             client: self.runtime().clone(),
@@ -1683,77 +1522,88 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Rule id
     ///
-    /// 规则ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RuleId`.
-    #[serde(
-        rename = "RuleId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规则ID (`RuleId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// New description
     ///
-    /// 新修改描述
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新修改描述 (`Description`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl ModifySecurityGroupRuleInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifySecurityGroupRuleInputBuilder {
+        ModifySecurityGroupRuleInputBuilder::default()
+    }
+}
+/// Builder of [`ModifySecurityGroupRuleInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifySecurityGroupRuleInputBuilder {
+    inner: ModifySecurityGroupRuleInput,
+}
+impl ModifySecurityGroupRuleInputBuilder {
+    /// Sets [`ModifySecurityGroupRuleInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifySecurityGroupRuleInput::rule_id`].
+    pub fn rule_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rule_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifySecurityGroupRuleInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifySecurityGroupRuleInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifySecurityGroupRuleInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifySecurityGroupRuleInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.rule_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RuleId"));
+        }
+        if self.description.is_none() {
+            missing.push(cds_core::validate::join(path, "Description"));
+        }
+    }
+}
 /// Output of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifySecurityGroupRule`: set parameters, then `.send().await`.
+/// Request builder of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifySecurityGroupRuleRequest {
@@ -1773,30 +1623,28 @@ impl ModifySecurityGroupRuleRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (body, required).
+    /// 安全组ID (`SecurityGroupId`, body, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// Rule id
     ///
-    /// 规则ID
-    ///
-    /// Sets `RuleId` (body, required).
+    /// 规则ID (`RuleId`, body, required)
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.input.rule_id = Some(value.into());
         self
     }
     /// New description
     ///
-    /// 新修改描述
-    ///
-    /// Sets `Description` (body, required).
+    /// 新修改描述 (`Description`, body, required)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_SECURITY_GROUP_RULE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifySecurityGroupRuleOutput, cds_core::Error> {
@@ -1806,6 +1654,7 @@ impl ModifySecurityGroupRuleRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifySecurityGroupRuleOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_SECURITY_GROUP_RULE, &self.input)
             .await
@@ -1816,16 +1665,11 @@ impl crate::Client {
     ///
     /// 修改网络安全组规则描述
     ///
-    /// *Note:* The example answers an empty TaskId: the action starts no pollable task, so it has no `task:`.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "9.ModifySecurityGroupRule", line 2583.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ModifySecurityGroupRule", "`.")]
+    /// Wire name: `ModifySecurityGroupRule`.
     pub fn modify_security_group_rule(&self) -> ModifySecurityGroupRuleRequest {
         ModifySecurityGroupRuleRequest {
             client: self.runtime().clone(),
@@ -1834,58 +1678,84 @@ impl crate::Client {
     }
 }
 /// Input of [`JoinSecurityGroup`](crate::Client::join_security_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct JoinSecurityGroupInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: the cloud servers and networks to bind
     ///
-    /// 绑定数据
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BindData`.
-    #[serde(rename = "BindData", default, skip_serializing_if = "Option::is_none")]
+    /// 绑定数据 (`BindData`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
+impl JoinSecurityGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> JoinSecurityGroupInputBuilder {
+        JoinSecurityGroupInputBuilder::default()
+    }
+}
+/// Builder of [`JoinSecurityGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct JoinSecurityGroupInputBuilder {
+    inner: JoinSecurityGroupInput,
+}
+impl JoinSecurityGroupInputBuilder {
+    /// Sets [`JoinSecurityGroupInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`JoinSecurityGroupInput::bind_data`].
+    pub fn bind_data<V: Into<SecurityGroupBinding>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.bind_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<JoinSecurityGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("JoinSecurityGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for JoinSecurityGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.bind_data.is_none() {
+            missing.push(cds_core::validate::join(path, "BindData"));
+        }
+        if let Some(items) = &self.bind_data {
+            let at = cds_core::validate::join(path, "BindData");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`JoinSecurityGroup`](crate::Client::join_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct JoinSecurityGroupOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `JoinSecurityGroup`: set parameters, then `.send().await`.
+/// Request builder of [`JoinSecurityGroup`](crate::Client::join_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct JoinSecurityGroupRequest {
@@ -1905,21 +1775,24 @@ impl JoinSecurityGroupRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (body, required).
+    /// 安全组ID (`SecurityGroupId`, body, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// Binding data: the cloud servers and networks to bind
     ///
-    /// 绑定数据
-    ///
-    /// Sets `BindData` (body, required).
-    pub fn bind_data(mut self, value: impl Into<Vec<SecurityGroupBinding>>) -> Self {
-        self.input.bind_data = Some(value.into());
+    /// 绑定数据 (`BindData`, body, required)
+    pub fn bind_data<V: Into<SecurityGroupBinding>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.bind_data = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::JOIN_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<JoinSecurityGroupOutput, cds_core::Error> {
@@ -1929,17 +1802,17 @@ impl JoinSecurityGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<JoinSecurityGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::JOIN_SECURITY_GROUP, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(JoinSecurityGroupOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(JoinSecurityGroupOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::JOIN_SECURITY_GROUP,
@@ -1956,16 +1829,11 @@ impl crate::Client {
     ///
     /// 主机实例加入安全组
     ///
-    /// *Note:* The table types BindData as String, but its example is a list of objects (\[{"InstanceId":"xxx", "PrivateId":"xxx"}\]); the table's following rows InstanceId, PrivateId and PublicId are the fields of those objects, modelled as the type JoinSecurityGroupBindData.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "10.JoinSecurityGroup", line 2627.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "JoinSecurityGroup", "`.")]
+    /// Wire name: `JoinSecurityGroup`.
     pub fn join_security_group(&self) -> JoinSecurityGroupRequest {
         JoinSecurityGroupRequest {
             client: self.runtime().clone(),
@@ -1974,58 +1842,84 @@ impl crate::Client {
     }
 }
 /// Input of [`LeaveSecurityGroup`](crate::Client::leave_security_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: the cloud servers and networks to unbind
     ///
-    /// 绑定数据
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BindData`.
-    #[serde(rename = "BindData", default, skip_serializing_if = "Option::is_none")]
+    /// 绑定数据 (`BindData`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
+impl LeaveSecurityGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> LeaveSecurityGroupInputBuilder {
+        LeaveSecurityGroupInputBuilder::default()
+    }
+}
+/// Builder of [`LeaveSecurityGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct LeaveSecurityGroupInputBuilder {
+    inner: LeaveSecurityGroupInput,
+}
+impl LeaveSecurityGroupInputBuilder {
+    /// Sets [`LeaveSecurityGroupInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`LeaveSecurityGroupInput::bind_data`].
+    pub fn bind_data<V: Into<SecurityGroupBinding>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.bind_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<LeaveSecurityGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("LeaveSecurityGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for LeaveSecurityGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.bind_data.is_none() {
+            missing.push(cds_core::validate::join(path, "BindData"));
+        }
+        if let Some(items) = &self.bind_data {
+            let at = cds_core::validate::join(path, "BindData");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`LeaveSecurityGroup`](crate::Client::leave_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `LeaveSecurityGroup`: set parameters, then `.send().await`.
+/// Request builder of [`LeaveSecurityGroup`](crate::Client::leave_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LeaveSecurityGroupRequest {
@@ -2045,21 +1939,24 @@ impl LeaveSecurityGroupRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (body, required).
+    /// 安全组ID (`SecurityGroupId`, body, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// Binding data: the cloud servers and networks to unbind
     ///
-    /// 绑定数据
-    ///
-    /// Sets `BindData` (body, required).
-    pub fn bind_data(mut self, value: impl Into<Vec<SecurityGroupBinding>>) -> Self {
-        self.input.bind_data = Some(value.into());
+    /// 绑定数据 (`BindData`, body, required)
+    pub fn bind_data<V: Into<SecurityGroupBinding>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.bind_data = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LEAVE_SECURITY_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<LeaveSecurityGroupOutput, cds_core::Error> {
@@ -2069,17 +1966,17 @@ impl LeaveSecurityGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<LeaveSecurityGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LEAVE_SECURITY_GROUP, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(LeaveSecurityGroupOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(LeaveSecurityGroupOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::LEAVE_SECURITY_GROUP,
@@ -2096,16 +1993,11 @@ impl crate::Client {
     ///
     /// 实例解绑网络安全组
     ///
-    /// *Note:* The table types BindData as String, but its example is a list of objects (\[{"InstanceId":"xxx", "PrivateId":"xxx"}\]); the table's following rows InstanceId, PrivateId and PublicId are the fields of those objects, modelled as the type LeaveSecurityGroupBindData.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "11.LeaveSecurityGroup", line 2673.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "LeaveSecurityGroup", "`.")]
+    /// Wire name: `LeaveSecurityGroup`.
     pub fn leave_security_group(&self) -> LeaveSecurityGroupRequest {
         LeaveSecurityGroupRequest {
             client: self.runtime().clone(),
@@ -2114,58 +2006,84 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityInput {
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SecurityGroupId`.
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组ID (`SecurityGroupId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: rules and their new priorities
     ///
-    /// 绑定数据
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BindData`.
-    #[serde(rename = "BindData", default, skip_serializing_if = "Option::is_none")]
+    /// 绑定数据 (`BindData`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<ModifySecurityGroupRulePriorityBindData>>,
 }
+impl ModifySecurityGroupRulePriorityInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifySecurityGroupRulePriorityInputBuilder {
+        ModifySecurityGroupRulePriorityInputBuilder::default()
+    }
+}
+/// Builder of [`ModifySecurityGroupRulePriorityInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifySecurityGroupRulePriorityInputBuilder {
+    inner: ModifySecurityGroupRulePriorityInput,
+}
+impl ModifySecurityGroupRulePriorityInputBuilder {
+    /// Sets [`ModifySecurityGroupRulePriorityInput::security_group_id`].
+    pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifySecurityGroupRulePriorityInput::bind_data`].
+    pub fn bind_data<V: Into<ModifySecurityGroupRulePriorityBindData>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.bind_data = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifySecurityGroupRulePriorityInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifySecurityGroupRulePriorityInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.security_group_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SecurityGroupId"));
+        }
+        if self.bind_data.is_none() {
+            missing.push(cds_core::validate::join(path, "BindData"));
+        }
+        if let Some(items) = &self.bind_data {
+            let at = cds_core::validate::join(path, "BindData");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifySecurityGroupRulePriority`: set parameters, then `.send().await`.
+/// Request builder of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifySecurityGroupRulePriorityRequest {
@@ -2185,24 +2103,24 @@ impl ModifySecurityGroupRulePriorityRequest {
     }
     /// Security group id
     ///
-    /// 安全组ID
-    ///
-    /// Sets `SecurityGroupId` (body, required).
+    /// 安全组ID (`SecurityGroupId`, body, required)
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.security_group_id = Some(value.into());
         self
     }
     /// Binding data: rules and their new priorities
     ///
-    /// 绑定数据
-    ///
-    /// Sets `BindData` (body, required).
-    pub fn bind_data(
+    /// 绑定数据 (`BindData`, body, required)
+    pub fn bind_data<V: Into<ModifySecurityGroupRulePriorityBindData>>(
         mut self,
-        value: impl Into<Vec<ModifySecurityGroupRulePriorityBindData>>,
+        values: impl IntoIterator<Item = V>,
     ) -> Self {
-        self.input.bind_data = Some(value.into());
+        self.input.bind_data = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifySecurityGroupRulePriorityOutput, cds_core::Error> {
@@ -2212,17 +2130,17 @@ impl ModifySecurityGroupRulePriorityRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifySecurityGroupRulePriorityOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ModifySecurityGroupRulePriorityOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ModifySecurityGroupRulePriorityOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::MODIFY_SECURITY_GROUP_RULE_PRIORITY,
@@ -2239,18 +2157,11 @@ impl crate::Client {
     ///
     /// 修改安全组规则优先级
     ///
-    /// *Note:* The table types BindData as String, but its example is a list of objects (\[{"RuleId":"xxx", "Priority":"xxx"}\]); the rows RuleId and Priority are marked (BindData中参数), fields of those objects (type ModifySecurityGroupRulePriorityBindData).
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Priority is typed Int in the table; the BindData example shows the placeholder "xxx". It is typed integer as documented.
+    /// Documented errors: [`InvalidInterfaceID.Malformed`](crate::ErrorCode::InvalidInterfaceIdMalformed).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "12.ModifySecurityGroupRulePriority", line 2719.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidInterfaceID.Malformed` (HTTP 400): The network interface id parameter is malformed (指定网卡ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ModifySecurityGroupRulePriority", "`.")]
+    /// Wire name: `ModifySecurityGroupRulePriority`.
     pub fn modify_security_group_rule_priority(&self) -> ModifySecurityGroupRulePriorityRequest {
         ModifySecurityGroupRulePriorityRequest {
             client: self.runtime().clone(),

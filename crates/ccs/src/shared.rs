@@ -3,155 +3,200 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Data disk of a new cloud server
 ///
 /// 数据盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DataDisk {
     /// Size in GB
     ///
-    /// 数据盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘大小 (`Size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Disk type, e.g. ssd_disk or high_disk
     ///
-    /// 数据盘类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘类型 (`Type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Number of IOPS packs (SSD only), default 0
     ///
-    /// ssd支持IOPS,默认: "IOPS": 0
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ssd支持IOPS,默认: "IOPS": 0 (`IOPS`)
+    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
+}
+impl DataDisk {
+    /// A builder of this type.
+    pub fn builder() -> DataDiskBuilder {
+        DataDiskBuilder::default()
+    }
+}
+/// Builder of [`DataDisk`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DataDiskBuilder {
+    inner: DataDisk,
+}
+impl DataDiskBuilder {
+    /// Sets [`DataDisk::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`DataDisk::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`DataDisk::iops`].
+    pub fn iops(mut self, value: impl Into<i64>) -> Self {
+        self.inner.iops = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DataDisk, cds_core::BuildError> {
+        cds_core::validate::build("DataDisk", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DataDisk {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+    }
 }
 /// Result of the system disk expansion
 ///
 /// 返回信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OrderAudit {
     /// Order audit flag (0 in the example)
     ///
-    /// 订单审核标志
-    ///
-    /// *Note:* Undocumented; present in the example.
-    #[serde(
-        rename = "order_audit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 订单审核标志 (`order_audit`)
+    #[serde(deserialize_with = "lenient")]
     pub order_audit: Option<i64>,
 }
 /// A cloud server network to bind
 ///
 /// 绑定数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SecurityGroupBinding {
     /// Instance id
     ///
-    /// 实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Private network id
     ///
-    /// 私网ID
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID (`PrivateId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id
     ///
-    /// 公网ID
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网ID (`PublicId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
+}
+impl SecurityGroupBinding {
+    /// A builder of this type.
+    pub fn builder() -> SecurityGroupBindingBuilder {
+        SecurityGroupBindingBuilder::default()
+    }
+}
+/// Builder of [`SecurityGroupBinding`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SecurityGroupBindingBuilder {
+    inner: SecurityGroupBinding,
+}
+impl SecurityGroupBindingBuilder {
+    /// Sets [`SecurityGroupBinding::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`SecurityGroupBinding::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Sets [`SecurityGroupBinding::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SecurityGroupBinding, cds_core::BuildError> {
+        cds_core::validate::build("SecurityGroupBinding", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SecurityGroupBinding {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+    }
 }
 /// System disk of a new cloud server
 ///
 /// 系统盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// Size in GB; defaults to the system disk size of the chosen template
     ///
-    /// 大小，默认为所选模板的系统盘大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 大小，默认为所选模板的系统盘大小 (`Size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Disk type, e.g. system_disk (default) or ssd_system_disk
     ///
-    /// 系统盘类型，默认 system_disk
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘类型，默认 system_disk (`Type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Number of IOPS performance packs, default 0
     ///
-    /// IOPS预置性能包个数，默认 0
-    ///
-    /// Wire name: `IOPS`.
-    #[serde(
-        rename = "IOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IOPS预置性能包个数，默认 0 (`IOPS`)
+    #[serde(rename = "IOPS", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
+}
+impl SystemDisk {
+    /// A builder of this type.
+    pub fn builder() -> SystemDiskBuilder {
+        SystemDiskBuilder::default()
+    }
+}
+/// Builder of [`SystemDisk`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SystemDiskBuilder {
+    inner: SystemDisk,
+}
+impl SystemDiskBuilder {
+    /// Sets [`SystemDisk::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`SystemDisk::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`SystemDisk::iops`].
+    pub fn iops(mut self, value: impl Into<i64>) -> Self {
+        self.inner.iops = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> SystemDisk {
+        self.inner
+    }
 }

@@ -3,263 +3,193 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A page of templates
 ///
 /// 模板信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoData {
     /// Number of pages
     ///
-    /// 页数
-    ///
-    /// Wire name: `TotalPage`.
-    #[serde(
-        rename = "TotalPage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页数 (`TotalPage`)
+    #[serde(deserialize_with = "lenient")]
     pub total_page: Option<i64>,
     /// Templates
     ///
-    /// 模板列表信息
-    ///
-    /// Wire name: `TemplateList`.
-    #[serde(
-        rename = "TemplateList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 模板列表信息 (`TemplateList`)
     pub template_list: Option<Vec<DescribeTemplateInfoTemplate>>,
 }
 /// A zone holding the template
 ///
 /// 可用区信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoRegion {
     /// Zone id (values: enum RegionId)
     ///
-    /// 区域ID
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域ID (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Zone name
     ///
-    /// 区域名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Template status in the zone, e.g. normal
     ///
-    /// 模板状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// A template
 ///
 /// 模板
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoTemplate {
     /// Template id
     ///
-    /// 模板ID
-    ///
-    /// Wire name: `TemplateId`.
-    #[serde(
-        rename = "TemplateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板ID (`TemplateId`)
+    #[serde(deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Template status, e.g. normal
     ///
-    /// 模板状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Template count
     ///
-    /// 模板数量
-    ///
-    /// Wire name: `Count`.
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板数量 (`Count`)
+    #[serde(deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Template (OS) type
     ///
-    /// 模板类型
-    ///
-    /// Wire name: `OSType`.
-    #[serde(
-        rename = "OSType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板类型 (`OSType`)
+    #[serde(rename = "OSType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Zones of the template
     ///
-    /// 可用区信息
-    ///
-    /// Wire name: `Region`.
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    /// 可用区信息 (`Region`)
     pub region: Option<Vec<DescribeTemplateInfoRegion>>,
 }
 /// Input of [`CreateTemplate`](crate::Client::create_template).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateTemplateInput {
     /// Cloud server instance id
     ///
-    /// 云主机实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机实例ID (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DisplayName`.
-    #[serde(
-        rename = "DisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板名称 (`DisplayName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Whether to create the template with the server powered on
     ///
-    /// 是否开机定制模板
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PowerOn`.
-    #[serde(
-        rename = "PowerOn",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开机定制模板 (`PowerOn`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
     /// Whether the template includes the original server's data disks; default True
     ///
-    /// 所定制的模板是否需要挂载原主机数据盘，默认为 True
-    ///
-    /// Wire name: `WithDataDisk`.
-    #[serde(
-        rename = "WithDataDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 所定制的模板是否需要挂载原主机数据盘，默认为 True (`WithDataDisk`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_data_disk: Option<bool>,
     /// Cloud server user name. Not needed if the server was created with a public key and the password was never changed; if you renamed the default administrator account, give the new name. A mismatching user name makes server creation fail.
     ///
-    /// 云主机用户名, 如您的云主机使用的是公钥创建的方式，且未更改过密码，则无需填写用户名 如您修改过管理员权限默认账户，请填写修改后的名称。如用户名不一致，会导致创建云主机失败！
-    ///
-    /// Wire name: `InstanceUserName`.
-    #[serde(
-        rename = "InstanceUserName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机用户名, 如您的云主机使用的是公钥创建的方式，且未更改过密码，则无需填写用户名 如您修改过管理员权限默认账户，请填写修改后的名称。如用户名不一致，会导致创建云主机失败！ (`InstanceUserName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_user_name: Option<String>,
 }
+impl CreateTemplateInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateTemplateInputBuilder {
+        CreateTemplateInputBuilder::default()
+    }
+}
+/// Builder of [`CreateTemplateInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateTemplateInputBuilder {
+    inner: CreateTemplateInput,
+}
+impl CreateTemplateInputBuilder {
+    /// Sets [`CreateTemplateInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateTemplateInput::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateTemplateInput::power_on`].
+    pub fn power_on(mut self, value: impl Into<bool>) -> Self {
+        self.inner.power_on = Some(value.into());
+        self
+    }
+    /// Sets [`CreateTemplateInput::with_data_disk`].
+    pub fn with_data_disk(mut self, value: impl Into<bool>) -> Self {
+        self.inner.with_data_disk = Some(value.into());
+        self
+    }
+    /// Sets [`CreateTemplateInput::instance_user_name`].
+    pub fn instance_user_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_user_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateTemplateInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateTemplateInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateTemplateInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.display_name.is_none() {
+            missing.push(cds_core::validate::join(path, "DisplayName"));
+        }
+        if self.power_on.is_none() {
+            missing.push(cds_core::validate::join(path, "PowerOn"));
+        }
+    }
+}
 /// Output of [`CreateTemplate`](crate::Client::create_template): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateTemplateOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// *Note:* The main example answers an empty object; the example of the section 示例 answers {Status, ResourceId, TaskType}, identical to DescribeTask's example, so Data stays free-form.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateTemplate`: set parameters, then `.send().await`.
+/// Request builder of [`CreateTemplate`](crate::Client::create_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTemplateRequest {
@@ -279,48 +209,42 @@ impl CreateTemplateRequest {
     }
     /// Cloud server instance id
     ///
-    /// 云主机实例ID
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 云主机实例ID (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// Sets `DisplayName` (body, required).
+    /// 模板名称 (`DisplayName`, body, required)
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.input.display_name = Some(value.into());
         self
     }
     /// Whether to create the template with the server powered on
     ///
-    /// 是否开机定制模板
-    ///
-    /// Sets `PowerOn` (body, required).
+    /// 是否开机定制模板 (`PowerOn`, body, required)
     pub fn power_on(mut self, value: impl Into<bool>) -> Self {
         self.input.power_on = Some(value.into());
         self
     }
     /// Whether the template includes the original server's data disks; default True
     ///
-    /// 所定制的模板是否需要挂载原主机数据盘，默认为 True
-    ///
-    /// Sets `WithDataDisk` (body).
+    /// 所定制的模板是否需要挂载原主机数据盘，默认为 True (`WithDataDisk`, body)
     pub fn with_data_disk(mut self, value: impl Into<bool>) -> Self {
         self.input.with_data_disk = Some(value.into());
         self
     }
     /// Cloud server user name. Not needed if the server was created with a public key and the password was never changed; if you renamed the default administrator account, give the new name. A mismatching user name makes server creation fail.
     ///
-    /// 云主机用户名, 如您的云主机使用的是公钥创建的方式，且未更改过密码，则无需填写用户名 如您修改过管理员权限默认账户，请填写修改后的名称。如用户名不一致，会导致创建云主机失败！
-    ///
-    /// Sets `InstanceUserName` (body).
+    /// 云主机用户名, 如您的云主机使用的是公钥创建的方式，且未更改过密码，则无需填写用户名 如您修改过管理员权限默认账户，请填写修改后的名称。如用户名不一致，会导致创建云主机失败！ (`InstanceUserName`, body)
     pub fn instance_user_name(mut self, value: impl Into<String>) -> Self {
         self.input.instance_user_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateTemplateOutput, cds_core::Error> {
@@ -330,17 +254,17 @@ impl CreateTemplateRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateTemplateOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_TEMPLATE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateTemplateOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateTemplateOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_TEMPLATE,
@@ -357,20 +281,11 @@ impl crate::Client {
     ///
     /// 定制模板
     ///
-    /// *Note:* The second example comes from the section 示例, "8.定制模板" (line 16926); it is identical to the DescribeTask example of the same section ("7.获取任务状态") and looks copied from it.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The table's example values for PowerOn and WithDataDisk are Python's True; the call example of the section 示例 sends PowerOn False (JSON false).
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "1.CreateTemplate", line 2768.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateTemplate", "`.")]
+    /// Wire name: `CreateTemplate`.
     pub fn create_template(&self) -> CreateTemplateRequest {
         CreateTemplateRequest {
             client: self.runtime().clone(),
@@ -379,63 +294,75 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteTemplate`](crate::Client::delete_template).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteTemplateInput {
     /// Template id
     ///
-    /// 模板ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TemplateId`.
-    #[serde(
-        rename = "TemplateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板ID (`TemplateId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
-    /// 区域ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域ID (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl DeleteTemplateInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteTemplateInputBuilder {
+        DeleteTemplateInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteTemplateInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteTemplateInputBuilder {
+    inner: DeleteTemplateInput,
+}
+impl DeleteTemplateInputBuilder {
+    /// Sets [`DeleteTemplateInput::template_id`].
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_id = Some(value.into());
+        self
+    }
+    /// Sets [`DeleteTemplateInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteTemplateInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteTemplateInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteTemplateInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.template_id.is_none() {
+            missing.push(cds_core::validate::join(path, "TemplateId"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
 /// Output of [`DeleteTemplate`](crate::Client::delete_template): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteTemplateOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteTemplate`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteTemplate`](crate::Client::delete_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTemplateRequest {
@@ -455,21 +382,21 @@ impl DeleteTemplateRequest {
     }
     /// Template id
     ///
-    /// 模板ID
-    ///
-    /// Sets `TemplateId` (body, required).
+    /// 模板ID (`TemplateId`, body, required)
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.input.template_id = Some(value.into());
         self
     }
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
-    /// 区域ID
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 区域ID (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteTemplateOutput, cds_core::Error> {
@@ -479,17 +406,17 @@ impl DeleteTemplateRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteTemplateOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_TEMPLATE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteTemplateOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteTemplateOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_TEMPLATE,
@@ -506,18 +433,11 @@ impl crate::Client {
     ///
     /// 删除模板
     ///
-    /// *Note:* The error table concerns cloud servers (copied from CreateTemplate); it is transcribed as documented.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "2.DeleteTemplate", line 2817.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteTemplate", "`.")]
+    /// Wire name: `DeleteTemplate`.
     pub fn delete_template(&self) -> DeleteTemplateRequest {
         DeleteTemplateRequest {
             client: self.runtime().clone(),
@@ -526,63 +446,75 @@ impl crate::Client {
     }
 }
 /// Input of [`SyncTemplate`](crate::Client::sync_template).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SyncTemplateInput {
     /// Template id
     ///
-    /// 模板ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TemplateId`.
-    #[serde(
-        rename = "TemplateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板ID (`TemplateId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
-    /// 区域ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域ID (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl SyncTemplateInput {
+    /// A builder of this type.
+    pub fn builder() -> SyncTemplateInputBuilder {
+        SyncTemplateInputBuilder::default()
+    }
+}
+/// Builder of [`SyncTemplateInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SyncTemplateInputBuilder {
+    inner: SyncTemplateInput,
+}
+impl SyncTemplateInputBuilder {
+    /// Sets [`SyncTemplateInput::template_id`].
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_id = Some(value.into());
+        self
+    }
+    /// Sets [`SyncTemplateInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SyncTemplateInput, cds_core::BuildError> {
+        cds_core::validate::build("SyncTemplateInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SyncTemplateInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.template_id.is_none() {
+            missing.push(cds_core::validate::join(path, "TemplateId"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
 /// Output of [`SyncTemplate`](crate::Client::sync_template): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SyncTemplateOutput {
     /// Returned data (empty object)
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `SyncTemplate`: set parameters, then `.send().await`.
+/// Request builder of [`SyncTemplate`](crate::Client::sync_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SyncTemplateRequest {
@@ -602,21 +534,21 @@ impl SyncTemplateRequest {
     }
     /// Template id
     ///
-    /// 模板ID
-    ///
-    /// Sets `TemplateId` (body, required).
+    /// 模板ID (`TemplateId`, body, required)
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.input.template_id = Some(value.into());
         self
     }
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
-    /// 区域ID
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 区域ID (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::SYNC_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<SyncTemplateOutput, cds_core::Error> {
@@ -626,15 +558,15 @@ impl SyncTemplateRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<SyncTemplateOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::SYNC_TEMPLATE, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(SyncTemplateOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(SyncTemplateOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::SYNC_TEMPLATE,
@@ -651,18 +583,11 @@ impl crate::Client {
     ///
     /// 同步模板
     ///
-    /// *Note:* The error table concerns cloud servers (copied from CreateTemplate); it is transcribed as documented.
+    /// `POST /ccs` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "3.SyncTemplate", line 2862.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "SyncTemplate", "`.")]
+    /// Wire name: `SyncTemplate`.
     pub fn sync_template(&self) -> SyncTemplateRequest {
         SyncTemplateRequest {
             client: self.runtime().clone(),
@@ -671,63 +596,81 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeTemplateInfo`](crate::Client::describe_template_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoInput {
     /// Page number
     ///
-    /// 页码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size
     ///
-    /// 每一页大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每一页大小 (`PageSize`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Search keyword
     ///
-    /// 关键字查询
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关键字查询 (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl DescribeTemplateInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeTemplateInfoInputBuilder {
+        DescribeTemplateInfoInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeTemplateInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeTemplateInfoInputBuilder {
+    inner: DescribeTemplateInfoInput,
+}
+impl DescribeTemplateInfoInputBuilder {
+    /// Sets [`DescribeTemplateInfoInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeTemplateInfoInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeTemplateInfoInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeTemplateInfoInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeTemplateInfoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeTemplateInfoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.page_number.is_none() {
+            missing.push(cds_core::validate::join(path, "PageNumber"));
+        }
+        if self.page_size.is_none() {
+            missing.push(cds_core::validate::join(path, "PageSize"));
+        }
+    }
+}
 /// Output of [`DescribeTemplateInfo`](crate::Client::describe_template_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeTemplateInfoData>,
 }
-///Request builder of `DescribeTemplateInfo`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeTemplateInfo`](crate::Client::describe_template_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTemplateInfoRequest {
@@ -747,30 +690,28 @@ impl DescribeTemplateInfoRequest {
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `PageNumber` (body, required).
+    /// 页码 (`PageNumber`, body, required)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Page size
     ///
-    /// 每一页大小
-    ///
-    /// Sets `PageSize` (body, required).
+    /// 每一页大小 (`PageSize`, body, required)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Search keyword
     ///
-    /// 关键字查询
-    ///
-    /// Sets `Keyword` (body).
+    /// 关键字查询 (`Keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_TEMPLATE_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeTemplateInfoOutput, cds_core::Error> {
@@ -780,11 +721,12 @@ impl DescribeTemplateInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeTemplateInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_TEMPLATE_INFO, &self.input)
             .await
     }
-    ///Streams every item at `/Data/TemplateList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/TemplateList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<DescribeTemplateInfoTemplate, cds_core::Error>>
@@ -803,22 +745,11 @@ impl crate::Client {
     ///
     /// 模板信息
     ///
-    /// *Note:* The response table lists the template and region fields flat beside Data; the example nests them under Data.TemplateList\[\] and TemplateList\[\].Region\[\], which the spec follows.
+    /// `POST /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* TotalPage is a page count, not an item count, so `paginate` has no `total`.
+    /// Documented errors: [`IncorrectInstanceStatus`](crate::ErrorCode::IncorrectInstanceStatus), [`InstanceNotFound`](crate::ErrorCode::InstanceNotFound), [`InvalidInstanceID.Malformed`](crate::ErrorCode::InvalidInstanceIdMalformed).
     ///
-    /// *Note:* The error table concerns cloud servers (copied from CreateTemplate); it is transcribed as documented.
-    ///
-    /// `POST` /ccs — 000_2647209463bd15a0.txt, heading "4.DescribeTemplateInfo", line 2907.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `IncorrectInstanceStatus` (HTTP 403): The current status of the resource does not support this operation. (该资源目前的状态不支持此操作。)
-    /// - `InstanceNotFound` (HTTP 400): The specified cloud server has been deleted (指定的云服务器已被删除)
-    /// - `InvalidInstanceID.Malformed` (HTTP 400): The cloud server id parameter is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeTemplateInfo", "`.")]
+    /// Wire name: `DescribeTemplateInfo`.
     pub fn describe_template_info(&self) -> DescribeTemplateInfoRequest {
         DescribeTemplateInfoRequest {
             client: self.runtime().clone(),

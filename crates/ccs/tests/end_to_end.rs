@@ -34,9 +34,13 @@ async fn get_metering_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::GetMeteringOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "GetMetering"
+    );
 }
 #[tokio::test]
 async fn describe_available_resource_end_to_end() {
@@ -68,9 +72,13 @@ async fn describe_available_resource_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeAvailableResourceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeAvailableResource"
+    );
 }
 #[tokio::test]
 async fn describe_task_end_to_end() {
@@ -101,9 +109,13 @@ async fn describe_task_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeTaskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeTask"
+    );
 }
 #[tokio::test]
 async fn create_instance_end_to_end() {
@@ -127,14 +139,35 @@ async fn create_instance_end_to_end() {
         .instance_type(cds_ccs::InstanceType::from("sample"))
         .image_id("sample value/+*~&=中".to_string())
         .image_password("sample value/+*~&=中".to_string())
-        .system_disk(cds_ccs::SystemDisk::default())
-        .data_disks(vec![cds_ccs::DataDisk::default()])
+        .system_disk(
+            cds_ccs::SystemDisk::builder()
+                .size(7_i64)
+                .r#type("sample value/+*~&=中".to_string())
+                .iops(7_i64)
+                .build(),
+        )
+        .data_disks([cds_ccs::DataDisk::builder()
+            .size(7_i64)
+            .r#type("sample value/+*~&=中".to_string())
+            .iops(7_i64)
+            .build()
+            .expect("every required field is set")])
         .amount(7_i64)
-        .public_ip(vec!["sample value/+*~&=中".to_string()])
-        .private_ip(vec![cds_ccs::CreateInstancePrivateIp::default()])
+        .public_ip(["sample value/+*~&=中".to_string()])
+        .private_ip([cds_ccs::CreateInstancePrivateIp::builder()
+            .private_id("sample value/+*~&=中".to_string())
+            .ip(["sample value/+*~&=中".to_string()])
+            .build()
+            .expect("every required field is set")])
         .utc(true)
-        .windows_activation(cds_ccs::CreateInstanceWindowsActivation::default())
-        .user_data(vec!["sample value/+*~&=中".to_string()])
+        .windows_activation(
+            cds_ccs::CreateInstanceWindowsActivation::builder()
+                .batch(7_i64)
+                .product_ids(["sample value/+*~&=中".to_string()])
+                .build()
+                .expect("every required field is set"),
+        )
+        .user_data(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateInstance");
@@ -155,9 +188,13 @@ async fn create_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::CreateInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateInstance"
+    );
 }
 #[tokio::test]
 async fn delete_instance_end_to_end() {
@@ -167,7 +204,7 @@ async fn delete_instance_end_to_end() {
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
         .delete_instance()
-        .instance_ids(vec!["sample value/+*~&=中".to_string()])
+        .instance_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteInstance");
@@ -188,9 +225,13 @@ async fn delete_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DeleteInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteInstance"
+    );
 }
 #[tokio::test]
 async fn stop_instance_end_to_end() {
@@ -221,9 +262,13 @@ async fn stop_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::StopInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "StopInstance"
+    );
 }
 #[tokio::test]
 async fn reboot_instance_end_to_end() {
@@ -254,9 +299,13 @@ async fn reboot_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::RebootInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RebootInstance"
+    );
 }
 #[tokio::test]
 async fn modify_instance_charge_type_end_to_end() {
@@ -290,9 +339,13 @@ async fn modify_instance_charge_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ModifyInstanceChargeTypeOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifyInstanceChargeType"
+    );
 }
 #[tokio::test]
 async fn modify_instance_spec_end_to_end() {
@@ -326,9 +379,13 @@ async fn modify_instance_spec_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ModifyInstanceSpecOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifyInstanceSpec"
+    );
 }
 #[tokio::test]
 async fn create_disk_end_to_end() {
@@ -339,7 +396,12 @@ async fn create_disk_end_to_end() {
     let response = client
         .create_disk()
         .instance_id("sample value/+*~&=中".to_string())
-        .data_disks(vec![cds_ccs::DataDisk::default()])
+        .data_disks([cds_ccs::DataDisk::builder()
+            .size(7_i64)
+            .r#type("sample value/+*~&=中".to_string())
+            .iops(7_i64)
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateDisk");
@@ -360,9 +422,13 @@ async fn create_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::CreateDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateDisk"
+    );
 }
 #[tokio::test]
 async fn resize_disk_end_to_end() {
@@ -396,9 +462,13 @@ async fn resize_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ResizeDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ResizeDisk"
+    );
 }
 #[tokio::test]
 async fn delete_disk_end_to_end() {
@@ -409,7 +479,7 @@ async fn delete_disk_end_to_end() {
     let response = client
         .delete_disk()
         .instance_id("sample value/+*~&=中".to_string())
-        .disk_ids(vec!["sample value/+*~&=中".to_string()])
+        .disk_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteDisk");
@@ -430,9 +500,13 @@ async fn delete_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DeleteDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteDisk"
+    );
 }
 #[tokio::test]
 async fn reset_image_end_to_end() {
@@ -448,7 +522,7 @@ async fn reset_image_end_to_end() {
         .password("sample value/+*~&=中".to_string())
         .public_key("sample value/+*~&=中".to_string())
         .product_id("sample value/+*~&=中".to_string())
-        .user_data(vec!["sample value/+*~&=中".to_string()])
+        .user_data(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ResetImage");
@@ -469,9 +543,13 @@ async fn reset_image_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ResetImageOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ResetImage"
+    );
 }
 #[tokio::test]
 async fn describe_instances_end_to_end() {
@@ -484,7 +562,7 @@ async fn describe_instances_end_to_end() {
         .page_number(7_i64)
         .vdc_id("sample value/+*~&=中".to_string())
         .instance_id("sample value/+*~&=中".to_string())
-        .public_ip(vec!["sample value/+*~&=中".to_string()])
+        .public_ip(["sample value/+*~&=中".to_string()])
         .page_size(7_i64)
         .send_with_response()
         .await;
@@ -506,9 +584,13 @@ async fn describe_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeInstancesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeInstances"
+    );
 }
 #[tokio::test]
 async fn connect_network_interface_end_to_end() {
@@ -540,9 +622,13 @@ async fn connect_network_interface_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ConnectNetworkInterfaceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ConnectNetworkInterface"
+    );
 }
 #[tokio::test]
 async fn disconnect_network_interface_end_to_end() {
@@ -574,9 +660,13 @@ async fn disconnect_network_interface_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DisconnectNetworkInterfaceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DisconnectNetworkInterface"
+    );
 }
 #[tokio::test]
 async fn modify_ip_address_end_to_end() {
@@ -610,9 +700,13 @@ async fn modify_ip_address_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ModifyIpAddressOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifyIpAddress"
+    );
 }
 #[tokio::test]
 async fn describe_instance_monitor_end_to_end() {
@@ -649,9 +743,13 @@ async fn describe_instance_monitor_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeInstanceMonitorOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeInstanceMonitor"
+    );
 }
 #[tokio::test]
 async fn start_instance_end_to_end() {
@@ -682,9 +780,13 @@ async fn start_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::StartInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "StartInstance"
+    );
 }
 #[tokio::test]
 async fn modify_instance_name_end_to_end() {
@@ -716,9 +818,13 @@ async fn modify_instance_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ModifyInstanceNameOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifyInstanceName"
+    );
 }
 #[tokio::test]
 async fn describe_tags_end_to_end() {
@@ -745,9 +851,13 @@ async fn describe_tags_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeTagsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeTags"
+    );
 }
 #[tokio::test]
 async fn create_tag_end_to_end() {
@@ -778,9 +888,13 @@ async fn create_tag_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::CreateTagOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateTag"
+    );
 }
 #[tokio::test]
 async fn delete_tag_end_to_end() {
@@ -811,9 +925,13 @@ async fn delete_tag_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DeleteTagOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteTag"
+    );
 }
 #[tokio::test]
 async fn add_instances_tags_end_to_end() {
@@ -845,9 +963,13 @@ async fn add_instances_tags_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::AddInstancesTagsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "AddInstancesTags"
+    );
 }
 #[tokio::test]
 async fn delete_instances_tags_end_to_end() {
@@ -879,9 +1001,13 @@ async fn delete_instances_tags_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DeleteInstancesTagsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteInstancesTags"
+    );
 }
 #[tokio::test]
 async fn describe_instance_type_end_to_end() {
@@ -914,9 +1040,13 @@ async fn describe_instance_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeInstanceTypeOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeInstanceType"
+    );
 }
 #[tokio::test]
 async fn reset_instances_password_end_to_end() {
@@ -948,9 +1078,13 @@ async fn reset_instances_password_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ResetInstancesPasswordOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ResetInstancesPassword"
+    );
 }
 #[tokio::test]
 async fn create_instance_html_console_url_end_to_end() {
@@ -981,9 +1115,13 @@ async fn create_instance_html_console_url_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::CreateInstanceHtmlConsoleURLOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateInstanceHtmlConsoleURL"
+    );
 }
 #[tokio::test]
 async fn extend_system_disk_end_to_end() {
@@ -1016,9 +1154,13 @@ async fn extend_system_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ExtendSystemDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ExtendSystemDisk"
+    );
 }
 #[tokio::test]
 async fn describe_instance_price_end_to_end() {
@@ -1036,8 +1178,19 @@ async fn describe_instance_price_end_to_end() {
         .ram(7_i64)
         .instance_type("sample value/+*~&=中".to_string())
         .image_id("sample value/+*~&=中".to_string())
-        .system_disk(cds_ccs::SystemDisk::default())
-        .data_disks(vec![cds_ccs::DataDisk::default()])
+        .system_disk(
+            cds_ccs::SystemDisk::builder()
+                .size(7_i64)
+                .r#type("sample value/+*~&=中".to_string())
+                .iops(7_i64)
+                .build(),
+        )
+        .data_disks([cds_ccs::DataDisk::builder()
+            .size(7_i64)
+            .r#type("sample value/+*~&=中".to_string())
+            .iops(7_i64)
+            .build()
+            .expect("every required field is set")])
         .amount(7_i64)
         .send_with_response()
         .await;
@@ -1059,9 +1212,13 @@ async fn describe_instance_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeInstancePriceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeInstancePrice"
+    );
 }
 #[tokio::test]
 async fn stop_instances_end_to_end() {
@@ -1092,9 +1249,13 @@ async fn stop_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::StopInstancesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "StopInstances"
+    );
 }
 #[tokio::test]
 async fn start_instances_end_to_end() {
@@ -1125,9 +1286,13 @@ async fn start_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::StartInstancesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "StartInstances"
+    );
 }
 #[tokio::test]
 async fn reboot_instances_end_to_end() {
@@ -1158,9 +1323,13 @@ async fn reboot_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::RebootInstancesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RebootInstances"
+    );
 }
 #[tokio::test]
 async fn batch_add_network_interfaces_end_to_end() {
@@ -1170,7 +1339,7 @@ async fn batch_add_network_interfaces_end_to_end() {
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
         .batch_add_network_interfaces()
-        .instance_ids(vec!["sample value/+*~&=中".to_string()])
+        .instance_ids(["sample value/+*~&=中".to_string()])
         .private_id("sample value/+*~&=中".to_string())
         .public_id("sample value/+*~&=中".to_string())
         .vdc_id("sample value/+*~&=中".to_string())
@@ -1195,9 +1364,13 @@ async fn batch_add_network_interfaces_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::BatchAddNetworkInterfacesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "BatchAddNetworkInterfaces"
+    );
 }
 #[tokio::test]
 async fn batch_delete_network_interfaces_end_to_end() {
@@ -1207,7 +1380,7 @@ async fn batch_delete_network_interfaces_end_to_end() {
     let client = cds_ccs::Client::new(&emulator.config());
     let response = client
         .batch_delete_network_interfaces()
-        .instance_ids(vec!["sample value/+*~&=中".to_string()])
+        .instance_ids(["sample value/+*~&=中".to_string()])
         .private_id("sample value/+*~&=中".to_string())
         .public_id("sample value/+*~&=中".to_string())
         .vdc_id("sample value/+*~&=中".to_string())
@@ -1231,9 +1404,13 @@ async fn batch_delete_network_interfaces_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::BatchDeleteNetworkInterfacesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "BatchDeleteNetworkInterfaces"
+    );
 }
 #[tokio::test]
 async fn create_security_group_end_to_end() {
@@ -1266,9 +1443,13 @@ async fn create_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::CreateSecurityGroupOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateSecurityGroup"
+    );
 }
 #[tokio::test]
 async fn delete_security_group_end_to_end() {
@@ -1299,9 +1480,13 @@ async fn delete_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DeleteSecurityGroupOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteSecurityGroup"
+    );
 }
 #[tokio::test]
 async fn force_delete_security_group_end_to_end() {
@@ -1332,9 +1517,13 @@ async fn force_delete_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ForceDeleteSecurityGroupOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ForceDeleteSecurityGroup"
+    );
 }
 #[tokio::test]
 async fn describe_security_group_attribute_end_to_end() {
@@ -1366,9 +1555,13 @@ async fn describe_security_group_attribute_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeSecurityGroupAttributeOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSecurityGroupAttribute"
+    );
 }
 #[tokio::test]
 async fn modify_security_group_attribute_end_to_end() {
@@ -1401,9 +1594,13 @@ async fn modify_security_group_attribute_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ModifySecurityGroupAttributeOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifySecurityGroupAttribute"
+    );
 }
 #[tokio::test]
 async fn describe_security_groups_end_to_end() {
@@ -1436,9 +1633,13 @@ async fn describe_security_groups_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeSecurityGroupsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSecurityGroups"
+    );
 }
 #[tokio::test]
 async fn add_security_group_rule_end_to_end() {
@@ -1478,9 +1679,13 @@ async fn add_security_group_rule_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::AddSecurityGroupRuleOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "AddSecurityGroupRule"
+    );
 }
 #[tokio::test]
 async fn remove_security_group_rule_end_to_end() {
@@ -1491,7 +1696,7 @@ async fn remove_security_group_rule_end_to_end() {
     let response = client
         .remove_security_group_rule()
         .security_group_id("sample value/+*~&=中".to_string())
-        .rule_ids(vec!["sample value/+*~&=中".to_string()])
+        .rule_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("RemoveSecurityGroupRule");
@@ -1512,9 +1717,13 @@ async fn remove_security_group_rule_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::RemoveSecurityGroupRuleOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RemoveSecurityGroupRule"
+    );
 }
 #[tokio::test]
 async fn modify_security_group_rule_end_to_end() {
@@ -1547,9 +1756,13 @@ async fn modify_security_group_rule_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ModifySecurityGroupRuleOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifySecurityGroupRule"
+    );
 }
 #[tokio::test]
 async fn join_security_group_end_to_end() {
@@ -1560,7 +1773,12 @@ async fn join_security_group_end_to_end() {
     let response = client
         .join_security_group()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data(vec![cds_ccs::SecurityGroupBinding::default()])
+        .bind_data([cds_ccs::SecurityGroupBinding::builder()
+            .instance_id("sample value/+*~&=中".to_string())
+            .private_id("sample value/+*~&=中".to_string())
+            .public_id("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("JoinSecurityGroup");
@@ -1581,9 +1799,13 @@ async fn join_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::JoinSecurityGroupOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "JoinSecurityGroup"
+    );
 }
 #[tokio::test]
 async fn leave_security_group_end_to_end() {
@@ -1594,7 +1816,12 @@ async fn leave_security_group_end_to_end() {
     let response = client
         .leave_security_group()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data(vec![cds_ccs::SecurityGroupBinding::default()])
+        .bind_data([cds_ccs::SecurityGroupBinding::builder()
+            .instance_id("sample value/+*~&=中".to_string())
+            .private_id("sample value/+*~&=中".to_string())
+            .public_id("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("LeaveSecurityGroup");
@@ -1615,9 +1842,13 @@ async fn leave_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::LeaveSecurityGroupOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "LeaveSecurityGroup"
+    );
 }
 #[tokio::test]
 async fn modify_security_group_rule_priority_end_to_end() {
@@ -1628,9 +1859,11 @@ async fn modify_security_group_rule_priority_end_to_end() {
     let response = client
         .modify_security_group_rule_priority()
         .security_group_id("sample value/+*~&=中".to_string())
-        .bind_data(vec![
-            cds_ccs::ModifySecurityGroupRulePriorityBindData::default(),
-        ])
+        .bind_data([cds_ccs::ModifySecurityGroupRulePriorityBindData::builder()
+            .rule_id("sample value/+*~&=中".to_string())
+            .priority(7_i64)
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ModifySecurityGroupRulePriority");
@@ -1651,9 +1884,13 @@ async fn modify_security_group_rule_priority_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::ModifySecurityGroupRulePriorityOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ModifySecurityGroupRulePriority"
+    );
 }
 #[tokio::test]
 async fn create_template_end_to_end() {
@@ -1688,9 +1925,13 @@ async fn create_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::CreateTemplateOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateTemplate"
+    );
 }
 #[tokio::test]
 async fn delete_template_end_to_end() {
@@ -1722,9 +1963,13 @@ async fn delete_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DeleteTemplateOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteTemplate"
+    );
 }
 #[tokio::test]
 async fn sync_template_end_to_end() {
@@ -1756,9 +2001,13 @@ async fn sync_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::SyncTemplateOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "SyncTemplate"
+    );
 }
 #[tokio::test]
 async fn describe_template_info_end_to_end() {
@@ -1791,7 +2040,11 @@ async fn describe_template_info_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ccs::DescribeTemplateInfoOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeTemplateInfo"
+    );
 }

@@ -30,6 +30,7 @@ pub mod paginate;
 pub mod request;
 pub mod retry;
 pub mod sign;
+pub mod validate;
 pub mod waiter;
 
 pub use client::{Response, ServiceClient};
@@ -37,6 +38,7 @@ pub use config::{Config, ConfigBuilder, Region};
 pub use credentials::{BearerToken, Credentials};
 pub use error::{ConfigError, Error, ServiceError};
 pub use retry::RetryConfig;
+pub use validate::BuildError;
 pub use waiter::{Wait, WaitOptions};
 
 /// Re-exports used by generated code, so generated crates need no direct dependency on them.

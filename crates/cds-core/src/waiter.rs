@@ -31,17 +31,28 @@ impl Default for WaitOptions {
     }
 }
 
-/// A pending wait for one task; configure it, then [`Wait::send`].
+/// A pending wait for one task; configure it, then [`Wait::send`]. `P` is the poller's typed
+/// output, which `send` returns once the task has finished.
 #[must_use = "a Wait does nothing until `.send().await`"]
-#[derive(Debug)]
-pub struct Wait {
+pub struct Wait<P = Value> {
     client: ServiceClient,
     waiter: &'static Waiter,
     id: String,
     options: WaitOptions,
+    output: std::marker::PhantomData<fn() -> P>,
 }
 
-impl Wait {
+impl<P> std::fmt::Debug for Wait<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wait")
+            .field("poller", &self.waiter.poller.name)
+            .field("id", &self.id)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl<P: DeserializeOwned> Wait<P> {
     /// A wait for task `id` of `waiter`.
     pub fn new(client: ServiceClient, waiter: &'static Waiter, id: impl Into<String>) -> Self {
         Self {
@@ -49,6 +60,7 @@ impl Wait {
             waiter,
             id: id.into(),
             options: WaitOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -71,10 +83,10 @@ impl Wait {
         self
     }
 
-    /// Polls until the task succeeds (returns the poller's last response body), fails
+    /// Polls until the task succeeds (returns the poller's last output), fails
     /// ([`Error::TaskFailed`] with the reported reason) or the deadline passes
     /// ([`Error::WaiterTimeout`]).
-    pub async fn send(self) -> Result<Value, Error> {
+    pub async fn send(self) -> Result<P, Error> {
         let started = Instant::now();
         let mut interval = self.options.initial_interval;
         let op = self.waiter.poller;
@@ -83,7 +95,7 @@ impl Wait {
             for name in self.waiter.fresh_uuid_params {
                 params[*name] = Value::String(crate::sign::nonce());
             }
-            let response = self.client.execute_value(op, params).await?;
+            let response = self.client.execute::<Value, P>(op, &params).await?;
             let status = response
                 .raw
                 .pointer(self.waiter.status)
@@ -95,7 +107,7 @@ impl Wait {
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(&status))
             {
-                return Ok(response.raw);
+                return Ok(response.output);
             }
             if self
                 .waiter
@@ -134,18 +146,19 @@ impl Wait {
 }
 
 /// Sends `op` with `input`, reads the task id at `id_pointer` of the response, and waits for
-/// it with `waiter`. Returns the typed output and the poller's final response body.
-pub async fn start_and_wait<I, O>(
+/// it with `waiter`. Returns the typed output and the poller's final typed output.
+pub async fn start_and_wait<I, O, P>(
     client: &ServiceClient,
     op: &'static Operation,
     input: &I,
     waiter: &'static Waiter,
     id_pointer: &str,
     options: WaitOptions,
-) -> Result<(O, Value), Error>
+) -> Result<(O, P), Error>
 where
     I: Serialize,
     O: DeserializeOwned,
+    P: DeserializeOwned,
 {
     let response = client.execute::<I, O>(op, input).await?;
     let id = response
@@ -160,7 +173,7 @@ where
             reason: format!("the response carries no task id at {id_pointer}"),
             body_start: crate::error::body_start(response.raw.to_string().as_bytes(), 200),
         })?;
-    let done = Wait::new(client.clone(), waiter, id)
+    let done = Wait::<P>::new(client.clone(), waiter, id)
         .options(options)
         .send()
         .await?;

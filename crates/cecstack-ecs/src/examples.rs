@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `OpCreateFlavor`.
+/// Documented example response 1 of `OpCreateFlavor`.
 pub const OP_CREATE_FLAVOR_1: &str = r#"{
   "requestId": "dc0776d4-d92b-4b1e-be55-bc87461f60ab",
   "code": "Success",
@@ -56,20 +56,20 @@ pub const OP_CREATE_FLAVOR_1: &str = r#"{
     "deptAvailable": false
 }
 }"#;
-///Documented example response 1 of `OpUpdateFlavor`.
+/// Documented example response 1 of `OpUpdateFlavor`.
 pub const OP_UPDATE_FLAVOR_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功 "  
 }"#;
-///Documented example response 1 of `OpDeleteFlavor`.
+/// Documented example response 1 of `OpDeleteFlavor`.
 pub const OP_DELETE_FLAVOR_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `OpListFlavors`.
+/// Documented example response 1 of `OpListFlavors`.
 pub const OP_LIST_FLAVORS_1: &str = r#"{
   "requestId": "9a21d4ad-cf74-4fe6-bfc8-0b234b2ea767",
   "code": "Success",
@@ -144,7 +144,7 @@ pub const OP_LIST_FLAVORS_1: &str = r#"{
   "totalCount": 2
 }
 }"#;
-///Documented example response 1 of `OpListFlavorSupportedGpus`.
+/// Documented example response 1 of `OpListFlavorSupportedGpus`.
 pub const OP_LIST_FLAVOR_SUPPORTED_GPUS_1: &str = r#"{
   "requestId": "23f738ba-d0fd-49b2-bec3-724be706e931",
   "code": "Success",
@@ -182,7 +182,7 @@ pub const OP_LIST_FLAVOR_SUPPORTED_GPUS_1: &str = r#"{
 }
 ]
 }"#;
-///Documented example response 1 of `OpListFlavorSupportedVgpus`.
+/// Documented example response 1 of `OpListFlavorSupportedVgpus`.
 pub const OP_LIST_FLAVOR_SUPPORTED_VGPUS_1: &str = r#"{
   "requestId": "31d59a59-e525-4859-b7f6-2afc3cc0c4f9",
   "code": "Success",
@@ -274,7 +274,7 @@ pub const OP_LIST_FLAVOR_SUPPORTED_VGPUS_1: &str = r#"{
   }
 ]
 }"#;
-///Documented example response 1 of `OpCreateFlavorType`.
+/// Documented example response 1 of `OpCreateFlavorType`.
 pub const OP_CREATE_FLAVOR_TYPE_1: &str = r#"{
   "requestId": "3ed20e50-b268-4036-afc7-8788b4be0511",
   "code": "Success",
@@ -311,20 +311,20 @@ pub const OP_CREATE_FLAVOR_TYPE_1: &str = r#"{
     }
   }
 }"#;
-///Documented example response 1 of `OpUpdateFlavorType`.
+/// Documented example response 1 of `OpUpdateFlavorType`.
 pub const OP_UPDATE_FLAVOR_TYPE_1: &str = r#"{
   "requestId": "ab8c1e0b-98cc-4357-adf4-5580d728dbb4",
   "code": "Success",
   "message": "调用成功"
 }"#;
-///Documented example response 1 of `OpDeleteFlavorType`.
+/// Documented example response 1 of `OpDeleteFlavorType`.
 pub const OP_DELETE_FLAVOR_TYPE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `OpListResourcePoolHostCandidates`.
+/// Documented example response 1 of `OpListResourcePoolHostCandidates`.
 pub const OP_LIST_RESOURCE_POOL_HOST_CANDIDATES_1: &str = r#"{
     "requestId": "64c5bd69-a098-4640-b396-360f97fc3a9e",
     "code": "Success",
@@ -405,7 +405,7 @@ pub const OP_LIST_RESOURCE_POOL_HOST_CANDIDATES_1: &str = r#"{
     ]
   }
 }"#;
-///Documented example response 1 of `OpListFlavorTypes`.
+/// Documented example response 1 of `OpListFlavorTypes`.
 pub const OP_LIST_FLAVOR_TYPES_1: &str = r#"{
   "requestId": "f4377d49-f1e4-40b2-aef0-09326239dfd2",
   "code": "Success",
@@ -447,7 +447,7 @@ pub const OP_LIST_FLAVOR_TYPES_1: &str = r#"{
 "totalCount": 1
 }
 }"#;
-///Documented example response 1 of `OpCreateResourcePool`.
+/// Documented example response 1 of `OpCreateResourcePool`.
 pub const OP_CREATE_RESOURCE_POOL_1: &str = r#"{
   "requestId": "2001861c-2938-4398-b627-2fafb66384b2",
   "code": "Success",
@@ -462,13 +462,13 @@ pub const OP_CREATE_RESOURCE_POOL_1: &str = r#"{
     "updateTime": "2023-07-12T14:28:01.481+08:00"
   }
 }"#;
-///Documented example response 1 of `OpDeleteResourcePool`.
+/// Documented example response 1 of `OpDeleteResourcePool`.
 pub const OP_DELETE_RESOURCE_POOL_1: &str = r#"{
   "requestId": "1197e8a1-9091-4f4c-88d3-0bf82703794e",
   "code": "Success",
   "message": "调用成功"
 }"#;
-///Documented example response 1 of `OpListResourcePools`.
+/// Documented example response 1 of `OpListResourcePools`.
 pub const OP_LIST_RESOURCE_POOLS_1: &str = r#"{  
   "requestId": "d37ccdb3-bf9c-45c6-a1a8-8a65ef00046f",  
   "code": "Success",
@@ -489,7 +489,7 @@ pub const OP_LIST_RESOURCE_POOLS_1: &str = r#"{
   "totalCount": 1
 }
 }"#;
-///Documented example response 1 of `OpGetResourcePool`.
+/// Documented example response 1 of `OpGetResourcePool`.
 pub const OP_GET_RESOURCE_POOL_1: &str = r#"{
   "requestId": "d3f60211-1ea6-4133-bd98-9f72bd76f9ef",
   "code": "Success",
@@ -504,25 +504,25 @@ pub const OP_GET_RESOURCE_POOL_1: &str = r#"{
     "updateTime": "2023-07-13T11:25:07.525+08:00"
   }
 }"#;
-///Documented example response 1 of `OpAddResourcePoolHosts`.
+/// Documented example response 1 of `OpAddResourcePoolHosts`.
 pub const OP_ADD_RESOURCE_POOL_HOSTS_1: &str = r#"{
   "requestId": "b2e10599-d025-48db-ab9a-1f038ce06594",
   "code": "Success",
     "message": "调用成功"
   }"#;
-///Documented example response 1 of `OpRemoveResourcePoolHost`.
+/// Documented example response 1 of `OpRemoveResourcePoolHost`.
 pub const OP_REMOVE_RESOURCE_POOL_HOST_1: &str = r#"{
   "requestId": "6bfe3db3-6ef7-4809-bd31-d449a4b7ca43",
   "code": "Success",
   "message": "调用成功"
 }"#;
-///Documented example response 1 of `OpModifyHostResourcePool`.
+/// Documented example response 1 of `OpModifyHostResourcePool`.
 pub const OP_MODIFY_HOST_RESOURCE_POOL_1: &str = r#"{
   "requestId": "6bfe3db3-6ef7-4809-bd31-d449a4b7ca43",
   "code": "Success",
   "message": "调用成功"
 }"#;
-///Documented example response 1 of `OpListResourcePoolHosts`.
+/// Documented example response 1 of `OpListResourcePoolHosts`.
 pub const OP_LIST_RESOURCE_POOL_HOSTS_1: &str = r#"{
   "requestId": "49bb5da5-3631-43a7-9dd3-d906bfa2558d",
   "code": "Success",
@@ -555,7 +555,7 @@ pub const OP_LIST_RESOURCE_POOL_HOSTS_1: &str = r#"{
   "totalCount": 2
 }
 }"#;
-///Documented example response 1 of `OpListHosts`.
+/// Documented example response 1 of `OpListHosts`.
 pub const OP_LIST_HOSTS_1: &str = r#"{
   "requestId": "3ed4b5a7-8306-468c-a278-2158d38703bc",
   "code": "Success",
@@ -576,7 +576,7 @@ pub const OP_LIST_HOSTS_1: &str = r#"{
     "totalCount": 2
   }
 }"#;
-///Documented example response 1 of `OpCreateHostGroup`.
+/// Documented example response 1 of `OpCreateHostGroup`.
 pub const OP_CREATE_HOST_GROUP_1: &str = r#"{
   "requestId": "2001861c-2938-4398-b627-2fafb66384b2",
   "code": "Success",
@@ -589,13 +589,13 @@ pub const OP_CREATE_HOST_GROUP_1: &str = r#"{
     "updateTime": "2023-07-12T14:28:01.481+08:00"
   }
 }"#;
-///Documented example response 1 of `OpDeleteHostGroup`.
+/// Documented example response 1 of `OpDeleteHostGroup`.
 pub const OP_DELETE_HOST_GROUP_1: &str = r#"{  
   "requestId": "0c1995ed-5460-4e3e-8004-78e61997e3ea",  
   "code": "Success",  
   "message": "调用成功"  
 }"#;
-///Documented example response 1 of `OpListHostGroups`.
+/// Documented example response 1 of `OpListHostGroups`.
 pub const OP_LIST_HOST_GROUPS_1: &str = r#"{
   "requestId": "1d9e6eae-a3e6-4a88-b1ea-f9f127f24033",
   "code": "Success",
@@ -613,7 +613,7 @@ pub const OP_LIST_HOST_GROUPS_1: &str = r#"{
     "totalCount": 1
   }
 }"#;
-///Documented example response 1 of `OpGetHostGroup`.
+/// Documented example response 1 of `OpGetHostGroup`.
 pub const OP_GET_HOST_GROUP_1: &str = r#"{
   "requestId": "ca04db08-bf8d-491d-b44c-9acc286d8816",
   "code": "Success",
@@ -626,19 +626,19 @@ pub const OP_GET_HOST_GROUP_1: &str = r#"{
     "updateTime": "2023-07-14T10:58:09.748+08:00"
   }
 }"#;
-///Documented example response 1 of `OpAddHostGroupHosts`.
+/// Documented example response 1 of `OpAddHostGroupHosts`.
 pub const OP_ADD_HOST_GROUP_HOSTS_1: &str = r#"{
   "requestId": "b2e10599-d025-48db-ab9a-1f038ce06594",
   "code": "Success",
   "message": "调用成功"
 }"#;
-///Documented example response 1 of `OpRemoveHostGroupHost`.
+/// Documented example response 1 of `OpRemoveHostGroupHost`.
 pub const OP_REMOVE_HOST_GROUP_HOST_1: &str = r#"{  
   "requestId": "6bfe3db3-6ef7-4809-bd31-d449a4b7ca43",  
   "code": "Success",  
   "message": "调用成功"  
 }"#;
-///Documented example response 1 of `OpListHostGroupHosts`.
+/// Documented example response 1 of `OpListHostGroupHosts`.
 pub const OP_LIST_HOST_GROUP_HOSTS_1: &str = r#"{
   "requestId": "11c1d966-3408-44d7-8a5f-a687d8fc7f6b",
   "code": "Success",
@@ -659,7 +659,7 @@ pub const OP_LIST_HOST_GROUP_HOSTS_1: &str = r#"{
     "totalCount": 1
 }
 }"#;
-///Documented example response 1 of `OpListNodes`.
+/// Documented example response 1 of `OpListNodes`.
 pub const OP_LIST_NODES_1: &str = r#"{
   "requestId": "ab98640d-b112-4ea3-ac85-60c4d0c5f0eb",
   "code": "Success",
@@ -714,21 +714,21 @@ pub const OP_LIST_NODES_1: &str = r#"{
 ]
 }
 }"#;
-///Documented example response 1 of `OpSetNodeGpuMode`.
+/// Documented example response 1 of `OpSetNodeGpuMode`.
 pub const OP_SET_NODE_GPU_MODE_1: &str = r#"{
   "requestId": "b9ffd169-72f8-4eb2-bd69-787fc635f5a4",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `OpSetNodeLabels`.
+/// Documented example response 1 of `OpSetNodeLabels`.
 pub const OP_SET_NODE_LABELS_1: &str = r#"{
   "requestId": "b9ffd169-72f8-4eb2-bd69-787fc635f5a4",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `OpGetGlobalHaConfig`.
+/// Documented example response 1 of `OpGetGlobalHaConfig`.
 pub const OP_GET_GLOBAL_HA_CONFIG_1: &str = r#"{
   "requestId": "c851cf61-ed6f-4612-981f-6f44ea043e69",
   "code": "Success",
@@ -737,14 +737,14 @@ pub const OP_GET_GLOBAL_HA_CONFIG_1: &str = r#"{
     "toleranceTime": 120
   }
 }"#;
-///Documented example response 1 of `OpSetGlobalHaConfig`.
+/// Documented example response 1 of `OpSetGlobalHaConfig`.
 pub const OP_SET_GLOBAL_HA_CONFIG_1: &str = r#"{  
   "requestId": "89a99036-9275-4229-995d-fa2f880c9749",  
   "code": "Success",  
   "message": "调用成功",  
   "data": null  
 }"#;
-///Documented example response 1 of `OpGetGlobalCpuOvercommitConfig`.
+/// Documented example response 1 of `OpGetGlobalCpuOvercommitConfig`.
 pub const OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1: &str = r#"{
   "requestId": "c86f44c8-b4c6-4a0c-9f0b-cae7c9c4047a",
   "code": "Success",
@@ -759,13 +759,13 @@ pub const OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1: &str = r#"{
     ]
   }
 }"#;
-///Documented example response 1 of `OpSetGlobalCpuOvercommitConfig`.
+/// Documented example response 1 of `OpSetGlobalCpuOvercommitConfig`.
 pub const OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1: &str = r#"{
   "requestId": "89a99036-9275-4229-995d-fa2f880c9749",
   "code": "Success",
   "message": "调用成功"
 }"#;
-///Documented example response 1 of `OpGetInstanceStatusCounts`.
+/// Documented example response 1 of `OpGetInstanceStatusCounts`.
 pub const OP_GET_INSTANCE_STATUS_COUNTS_1: &str = r#"{  
   "requestId": "b9ffd169-72f8-4eb2-bd69-787fc635f5a4",  
   "code": "Success",
@@ -778,7 +778,7 @@ pub const OP_GET_INSTANCE_STATUS_COUNTS_1: &str = r#"{
         "otherCount":3
     }
 }"#;
-///Documented example response 1 of `OpGetClusterCapacity`.
+/// Documented example response 1 of `OpGetClusterCapacity`.
 pub const OP_GET_CLUSTER_CAPACITY_1: &str = r#"{
   "requestId": "b9ffd169-72f8-4eb2-bd69-787fc635f5a4",
   "code": "Success",
@@ -798,14 +798,14 @@ pub const OP_GET_CLUSTER_CAPACITY_1: &str = r#"{
     }
   }
 }"#;
-///Documented example response 1 of `OpSetGlobalMigrationNetwork`.
+/// Documented example response 1 of `OpSetGlobalMigrationNetwork`.
 pub const OP_SET_GLOBAL_MIGRATION_NETWORK_1: &str = r#"{
   "requestId": "89a99036-9275-4229-995d-fa2f880c9749",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `OpGetGlobalMigrationNetwork`.
+/// Documented example response 1 of `OpGetGlobalMigrationNetwork`.
 pub const OP_GET_GLOBAL_MIGRATION_NETWORK_1: &str = r#"{
   "requestId": "8c18c1c4-0e21-409f-b805-84314265b038",
   "code": "Success",
@@ -815,7 +815,7 @@ pub const OP_GET_GLOBAL_MIGRATION_NETWORK_1: &str = r#"{
     "nodeInfoMethod": "ccos-api"
   }
 }"#;
-///Documented example response 1 of `OpGetSnapshotRecycleConfig`.
+/// Documented example response 1 of `OpGetSnapshotRecycleConfig`.
 pub const OP_GET_SNAPSHOT_RECYCLE_CONFIG_1: &str = r#"{
   "requestId": "92673c104ee2477da62aa2c39dd34d69",
   "code": "Success",
@@ -825,14 +825,14 @@ pub const OP_GET_SNAPSHOT_RECYCLE_CONFIG_1: &str = r#"{
     "freezeTime": 1
   }
 }"#;
-///Documented example response 1 of `OpSetSnapshotRecycleConfig`.
+/// Documented example response 1 of `OpSetSnapshotRecycleConfig`.
 pub const OP_SET_SNAPSHOT_RECYCLE_CONFIG_1: &str = r#"{  
   "requestId": "89a99036-9275-4229-995d-fa2f880c9749",  
   "code": "Success",  
     "message": "调用成功",
     "data": null
 }"#;
-///Documented example response 1 of `OpGetLiveMigrationGlobalConfig`.
+/// Documented example response 1 of `OpGetLiveMigrationGlobalConfig`.
 pub const OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -842,35 +842,35 @@ pub const OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG_1: &str = r#"{
     "cpuMultiArch": "OFF"
   }
 }"#;
-///Documented example response 1 of `OpSetLiveMigrationLimit`.
+/// Documented example response 1 of `OpSetLiveMigrationLimit`.
 pub const OP_SET_LIVE_MIGRATION_LIMIT_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `OpSetLiveMigrationCrossCpuType`.
+/// Documented example response 1 of `OpSetLiveMigrationCrossCpuType`.
 pub const OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `OpBatchLiveMigrateInstances`.
+/// Documented example response 1 of `OpBatchLiveMigrateInstances`.
 pub const OP_BATCH_LIVE_MIGRATE_INSTANCES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `OpCancelLiveMigration`.
+/// Documented example response 1 of `OpCancelLiveMigration`.
 pub const OP_CANCEL_LIVE_MIGRATION_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `OpListAvailableLocalDisks`.
+/// Documented example response 1 of `OpListAvailableLocalDisks`.
 pub const OP_LIST_AVAILABLE_LOCAL_DISKS_1: &str = r#"{
   "requestId": "ecae5360163a4a9093dc56716484f78a",
   "code": "Success",
@@ -892,7 +892,7 @@ pub const OP_LIST_AVAILABLE_LOCAL_DISKS_1: &str = r#"{
     }
   ]
 }"#;
-///Documented example response 1 of `CreateInstance`.
+/// Documented example response 1 of `CreateInstance`.
 pub const CREATE_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -943,7 +943,7 @@ pub const CREATE_INSTANCE_1: &str = r#"{
     "errorMessage": ""
   }
 }"#;
-///Documented example response 1 of `BatchCreateInstances`.
+/// Documented example response 1 of `BatchCreateInstances`.
 pub const BATCH_CREATE_INSTANCES_1: &str = r#"{
   "requestId": "fb6a950a-3cf8-4adc-b61e-c5cb015a1482",
   "code": "Success",
@@ -1223,21 +1223,21 @@ pub const BATCH_CREATE_INSTANCES_1: &str = r#"{
     "sriov": 0
   }
 }"#;
-///Documented example response 1 of `DeleteInstance`.
+/// Documented example response 1 of `DeleteInstance`.
 pub const DELETE_INSTANCE_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功",  
   "data": null  
 }"#;
-///Documented example response 1 of `BatchDeleteInstances`.
+/// Documented example response 1 of `BatchDeleteInstances`.
 pub const BATCH_DELETE_INSTANCES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `GetInstance`.
+/// Documented example response 1 of `GetInstance`.
 pub const GET_INSTANCE_1: &str = r#"{
   "requestId": "fb6a950a-3cf8-4adc-b61e-c5cb015a1482",
   "code": "Success",
@@ -1517,7 +1517,7 @@ pub const GET_INSTANCE_1: &str = r#"{
     "sriov": 0
   }
 }"#;
-///Documented example response 1 of `ListInstances`.
+/// Documented example response 1 of `ListInstances`.
 pub const LIST_INSTANCES_1: &str = r#"{
   "requestId": "91fd7b15-1425-46a2-8a18-ca5e101b5ccb",
   "code": "Success",
@@ -1807,7 +1807,7 @@ pub const LIST_INSTANCES_1: &str = r#"{
 ]
 }
 }"#;
-///Documented example response 1 of `ListInstanceRenewResources`.
+/// Documented example response 1 of `ListInstanceRenewResources`.
 pub const LIST_INSTANCE_RENEW_RESOURCES_1: &str = r#"{  
   "requestId": "0870fce6-dd0d-4c19-8b27-7d65bc391a25",  
   "code": "Success",  
@@ -1875,14 +1875,14 @@ pub const LIST_INSTANCE_RENEW_RESOURCES_1: &str = r#"{
   "eips": null
 }
 }"#;
-///Documented example response 1 of `RenewInstance`.
+/// Documented example response 1 of `RenewInstance`.
 pub const RENEW_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `ListInstanceRefundResources`.
+/// Documented example response 1 of `ListInstanceRefundResources`.
 pub const LIST_INSTANCE_REFUND_RESOURCES_1: &str = r#"{
   "requestId": "92882897-a281-4292-8755-c4e7475e9299",
   "code": "Success",
@@ -1959,84 +1959,84 @@ pub const LIST_INSTANCE_REFUND_RESOURCES_1: &str = r#"{
 "eips": null
 }
 }"#;
-///Documented example response 1 of `StartInstance`.
+/// Documented example response 1 of `StartInstance`.
 pub const START_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `StopInstance`.
+/// Documented example response 1 of `StopInstance`.
 pub const STOP_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `SuspendInstance`.
+/// Documented example response 1 of `SuspendInstance`.
 pub const SUSPEND_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `ResumeInstance`.
+/// Documented example response 1 of `ResumeInstance`.
 pub const RESUME_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `BatchStopInstances`.
+/// Documented example response 1 of `BatchStopInstances`.
 pub const BATCH_STOP_INSTANCES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `BatchStartInstances`.
+/// Documented example response 1 of `BatchStartInstances`.
 pub const BATCH_START_INSTANCES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `RestartInstance`.
+/// Documented example response 1 of `RestartInstance`.
 pub const RESTART_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `BatchRestartInstances`.
+/// Documented example response 1 of `BatchRestartInstances`.
 pub const BATCH_RESTART_INSTANCES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `ResetInstancePassword`.
+/// Documented example response 1 of `ResetInstancePassword`.
 pub const RESET_INSTANCE_PASSWORD_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功 ",
     "data": null
   }"#;
-///Documented example response 1 of `ListZones`.
+/// Documented example response 1 of `ListZones`.
 pub const LIST_ZONES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": {"zones":[{"name":"","members":[{"name":""}]}]}
 }"#;
-///Documented example response 1 of `LockInstance`.
+/// Documented example response 1 of `LockInstance`.
 pub const LOCK_INSTANCE_1: &str = r#"{
   "requestId": "355952eb-96ca-4213-be8d-1ee74881f031",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ListInstanceAttachedVolumes`.
+/// Documented example response 1 of `ListInstanceAttachedVolumes`.
 pub const LIST_INSTANCE_ATTACHED_VOLUMES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -2056,56 +2056,56 @@ pub const LIST_INSTANCE_ATTACHED_VOLUMES_1: &str = r#"{
     "count": 1
   }
 }"#;
-///Documented example response 1 of `AttachInstanceVolumes`.
+/// Documented example response 1 of `AttachInstanceVolumes`.
 pub const ATTACH_INSTANCE_VOLUMES_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功",  
   "data": null  
 }"#;
-///Documented example response 1 of `DetachInstanceVolume`.
+/// Documented example response 1 of `DetachInstanceVolume`.
 pub const DETACH_INSTANCE_VOLUME_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `DetachInstanceVolumes`.
+/// Documented example response 1 of `DetachInstanceVolumes`.
 pub const DETACH_INSTANCE_VOLUMES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `ResetVolumeDeleteFlag`.
+/// Documented example response 1 of `ResetVolumeDeleteFlag`.
 pub const RESET_VOLUME_DELETE_FLAG_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功",  
   "data": null  
 }"#;
-///Documented example response 1 of `UpdateInstanceLabels`.
+/// Documented example response 1 of `UpdateInstanceLabels`.
 pub const UPDATE_INSTANCE_LABELS_1: &str = r#"{
   "requestId": "1067a6fe-1c35-42f0-8192-190512d81ea4",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `AttachInstanceIso`.
+/// Documented example response 1 of `AttachInstanceIso`.
 pub const ATTACH_INSTANCE_ISO_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `DetachInstanceIso`.
+/// Documented example response 1 of `DetachInstanceIso`.
 pub const DETACH_INSTANCE_ISO_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `ListInstanceAttachedIsos`.
+/// Documented example response 1 of `ListInstanceAttachedIsos`.
 pub const LIST_INSTANCE_ATTACHED_ISOS_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -2123,63 +2123,63 @@ pub const LIST_INSTANCE_ATTACHED_ISOS_1: &str = r#"{
     }
   ]
 }"#;
-///Documented example response 1 of `SetInstanceBootOrder`.
+/// Documented example response 1 of `SetInstanceBootOrder`.
 pub const SET_INSTANCE_BOOT_ORDER_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
     "data":null
 }"#;
-///Documented example response 1 of `ResizeInstance`.
+/// Documented example response 1 of `ResizeInstance`.
 pub const RESIZE_INSTANCE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": {}
 }"#;
-///Documented example response 1 of `ChangeInstanceOs`.
+/// Documented example response 1 of `ChangeInstanceOs`.
 pub const CHANGE_INSTANCE_OS_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `ResetInstanceHostname`.
+/// Documented example response 1 of `ResetInstanceHostname`.
 pub const RESET_INSTANCE_HOSTNAME_1: &str = r#"{  
   "requestId": "",  
     "code": "Success",
     "message": "调用成功 ",
     "data": null
 }"#;
-///Documented example response 1 of `ResetInstanceName`.
+/// Documented example response 1 of `ResetInstanceName`.
 pub const RESET_INSTANCE_NAME_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": null
 }"#;
-///Documented example response 1 of `UpdateInstanceDescription`.
+/// Documented example response 1 of `UpdateInstanceDescription`.
 pub const UPDATE_INSTANCE_DESCRIPTION_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功",  
   "data": null  
 }"#;
-///Documented example response 1 of `ListInstanceSchedulableNodes`.
+/// Documented example response 1 of `ListInstanceSchedulableNodes`.
 pub const LIST_INSTANCE_SCHEDULABLE_NODES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": ["node1", "node2"]
 }"#;
-///Documented example response 1 of `LiveMigrateInstance`.
+/// Documented example response 1 of `LiveMigrateInstance`.
 pub const LIVE_MIGRATE_INSTANCE_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功",  
   "data": null  
 }"#;
-///Documented example response 1 of `BatchListSchedulableNodes`.
+/// Documented example response 1 of `BatchListSchedulableNodes`.
 pub const BATCH_LIST_SCHEDULABLE_NODES_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
@@ -2187,35 +2187,35 @@ pub const BATCH_LIST_SCHEDULABLE_NODES_1: &str = r#"{
     "ecs-12345678": ["com1", "com2"]
   }
 }"#;
-///Documented example response 1 of `ColdMigrateInstance`.
+/// Documented example response 1 of `ColdMigrateInstance`.
 pub const COLD_MIGRATE_INSTANCE_1: &str = r#"{
   "requestId": "89a99036-9275-4229-995d-fa2f880c9749",
   "code": "Success",
     "message": "调用成功",
     "data": null
 }"#;
-///Documented example response 1 of `BatchColdMigrateInstances`.
+/// Documented example response 1 of `BatchColdMigrateInstances`.
 pub const BATCH_COLD_MIGRATE_INSTANCES_1: &str = r#"{
   "requestId": "89a99036-9275-4229-995d-fa2f880c9749",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `RunVmtoolsCommand`.
+/// Documented example response 1 of `RunVmtoolsCommand`.
 pub const RUN_VMTOOLS_COMMAND_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 ",
   "data": "我是一段执行成功的返回"
 }"#;
-///Documented example response 1 of `ModifyInstanceEipConfig`.
+/// Documented example response 1 of `ModifyInstanceEipConfig`.
 pub const MODIFY_INSTANCE_EIP_CONFIG_1: &str = r#"{  
   "requestId": "",  
   "code": "Success",  
   "message": "调用成功",  
   "data": null  
 }"#;
-///Documented example response 1 of `QueryPrice`.
+/// Documented example response 1 of `QueryPrice`.
 pub const QUERY_PRICE_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -2241,7 +2241,7 @@ pub const QUERY_PRICE_1: &str = r#"{
     "tips": ""
   }
 }"#;
-///Documented example response 1 of `QueryChangePrice`.
+/// Documented example response 1 of `QueryChangePrice`.
 pub const QUERY_CHANGE_PRICE_1: &str = r#"{
   "requestId": "ed59dacd-e9ce-4f72-a640-7b4b0f98e41a",
   "code": "Success",
@@ -2275,7 +2275,7 @@ pub const QUERY_CHANGE_PRICE_1: &str = r#"{
     "tips": ""
   }
 }"#;
-///Documented example response 1 of `QueryRefundPrice`.
+/// Documented example response 1 of `QueryRefundPrice`.
 pub const QUERY_REFUND_PRICE_1: &str = r#"{
   "requestId": "31fdd663-9fe9-4507-9d0a-a482afcc9bf4",
   "code": "Success",
@@ -2319,7 +2319,7 @@ pub const QUERY_REFUND_PRICE_1: &str = r#"{
 ]
 }
 }"#;
-///Documented example response 1 of `CloneInstance`.
+/// Documented example response 1 of `CloneInstance`.
 pub const CLONE_INSTANCE_1: &str = r#"{
     "requestId": "fb6a950a-3cf8-4adc-b61e-c5cb015a1482",
     "code": "Success",
@@ -2599,21 +2599,21 @@ pub const CLONE_INSTANCE_1: &str = r#"{
     "sriov": 0
   }
 }"#;
-///Documented example response 1 of `CheckInstanceClone`.
+/// Documented example response 1 of `CheckInstanceClone`.
 pub const CHECK_INSTANCE_CLONE_1: &str = r#"{
   "requestId": "76605592-33c7-4ad2-8177-b747c2f05848",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `HibernateInstance`.
+/// Documented example response 1 of `HibernateInstance`.
 pub const HIBERNATE_INSTANCE_1: &str = r#"{
   "requestId": "76605592-33c7-4ad2-8177-b747c2f05848",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ListSshKeys`.
+/// Documented example response 1 of `ListSshKeys`.
 pub const LIST_SSH_KEYS_1: &str = r#"{
   "requestId": "f6ab9f98-9e2b-4b8d-adf5-9944cab6e13a",
   "code": "Success",
@@ -2637,7 +2637,7 @@ pub const LIST_SSH_KEYS_1: &str = r#"{
     "count": 2
   }
 }"#;
-///Documented example response 1 of `ImportSshKey`.
+/// Documented example response 1 of `ImportSshKey`.
 pub const IMPORT_SSH_KEY_1: &str = r#"{  
   "requestId": "469c0165-5bcb-4eef-bb75-6b60b8870e82",  
   "code": "Success",  
@@ -2652,28 +2652,28 @@ pub const IMPORT_SSH_KEY_1: &str = r#"{
     "SSHKeyPairs": null  
   }  
 }"#;
-///Documented example response 1 of `DeleteSshKeys`.
+/// Documented example response 1 of `DeleteSshKeys`.
 pub const DELETE_SSH_KEYS_1: &str = r#"{
   "requestId": "1aaaa89e-be66-41ec-8300-9aabbbdebbc5",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `BindSshKey`.
+/// Documented example response 1 of `BindSshKey`.
 pub const BIND_SSH_KEY_1: &str = r#"{
   "requestId": "1aaaa89e-be66-41ec-8300-9aabbbdebbc5",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `UnbindSshKey`.
+/// Documented example response 1 of `UnbindSshKey`.
 pub const UNBIND_SSH_KEY_1: &str = r#"{
   "requestId": "1aaaa89e-be66-41ec-8300-9aabbbdebbc5",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ListSshKeyInstances`.
+/// Documented example response 1 of `ListSshKeyInstances`.
 pub const LIST_SSH_KEY_INSTANCES_1: &str = r#"{  
   "requestId": "7ffd00f5-00b2-458e-8d85-4a9953e27338",  
   "code": "Success",
@@ -2696,7 +2696,7 @@ pub const LIST_SSH_KEY_INSTANCES_1: &str = r#"{
   }
 ]
 }"#;
-///Documented example response 1 of `ListInstanceSshKeys`.
+/// Documented example response 1 of `ListInstanceSshKeys`.
 pub const LIST_INSTANCE_SSH_KEYS_1: &str = r#"[  
   {  
     "keyPairId": "sshKey-0ok103qzsnlyub",  
@@ -2743,7 +2743,7 @@ pub const LIST_INSTANCE_SSH_KEYS_1: &str = r#"[
     "createdAt": ""
   }
 ]"#;
-///Documented example response 1 of `CreateTemplate`.
+/// Documented example response 1 of `CreateTemplate`.
 pub const CREATE_TEMPLATE_1: &str = r#"{
   "requestId": "b178fd7b-b42d-49e9-a8ed-31b7dc097e66",
   "code": "Success",
@@ -2752,12 +2752,12 @@ pub const CREATE_TEMPLATE_1: &str = r#"{
     "templateId": "lt-70vauccbrrv2ly"
   }
 }"#;
-///Documented example response 1 of `SetInstanceSecurityOptions`.
+/// Documented example response 1 of `SetInstanceSecurityOptions`.
 pub const SET_INSTANCE_SECURITY_OPTIONS_1: &str = r#"{
   "code": "Success",
   "message": "调用成功"
 }"#;
-///Documented example response 1 of `ListInstanceSecurityOptions`.
+/// Documented example response 1 of `ListInstanceSecurityOptions`.
 pub const LIST_INSTANCE_SECURITY_OPTIONS_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
@@ -2777,7 +2777,7 @@ pub const LIST_INSTANCE_SECURITY_OPTIONS_1: &str = r#"{
     "BWEnable": false
   }
 }"#;
-///Documented example response 1 of `ListTemplates`.
+/// Documented example response 1 of `ListTemplates`.
 pub const LIST_TEMPLATES_1: &str = r#"{
   "requestId": "4c66f98a-044d-40c8-ac05-03e8b7e2fff0",
   "code": "Success",
@@ -2803,7 +2803,7 @@ pub const LIST_TEMPLATES_1: &str = r#"{
     "totalCount": 1
   }
 }"#;
-///Documented example response 1 of `GetTemplate`.
+/// Documented example response 1 of `GetTemplate`.
 pub const GET_TEMPLATE_1: &str = r#"{
   "requestId": "1c2ed1ac-65d8-4fc5-83a6-5097cb0cf03d",
   "code": "Success",
@@ -2881,28 +2881,28 @@ pub const GET_TEMPLATE_1: &str = r#"{
     "standardFlavor": 1
   }
 }"#;
-///Documented example response 1 of `UpdateTemplateName`.
+/// Documented example response 1 of `UpdateTemplateName`.
 pub const UPDATE_TEMPLATE_NAME_1: &str = r#"{
   "requestId": "dc532193-1463-4f02-aa8a-0e6dfb181ff5",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `UpdateTemplateUserData`.
+/// Documented example response 1 of `UpdateTemplateUserData`.
 pub const UPDATE_TEMPLATE_USER_DATA_1: &str = r#"{
   "requestId": "db207259-2c6c-484b-b242-e71ed236b7f1",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `BatchDeleteTemplates`.
+/// Documented example response 1 of `BatchDeleteTemplates`.
 pub const BATCH_DELETE_TEMPLATES_1: &str = r#"{
   "requestId": "6ebb9b7f-41b1-4456-9ad0-a2ce09c1d665",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ListSchedulers`.
+/// Documented example response 1 of `ListSchedulers`.
 pub const LIST_SCHEDULERS_1: &str = r#"{
   "requestId": "5ab0ae01-731a-4b98-bdbe-eeaf1d10ca15",
   "code": "Success",
@@ -2931,7 +2931,7 @@ pub const LIST_SCHEDULERS_1: &str = r#"{
     ]
   }
 }"#;
-///Documented example response 1 of `CreateScheduler`.
+/// Documented example response 1 of `CreateScheduler`.
 pub const CREATE_SCHEDULER_1: &str = r#"{
   "requestId": "45a81b20-979c-40f3-a7d4-aaeb2c1eb946",
   "code": "Success",
@@ -2940,21 +2940,21 @@ pub const CREATE_SCHEDULER_1: &str = r#"{
     "records": "schd-qmy0jynmwu35a8"
   }
 }"#;
-///Documented example response 1 of `UpdateScheduler`.
+/// Documented example response 1 of `UpdateScheduler`.
 pub const UPDATE_SCHEDULER_1: &str = r#"{
   "requestId": "dc532193-1463-4f02-aa8a-0e6dfb181ff5",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `DeleteScheduler`.
+/// Documented example response 1 of `DeleteScheduler`.
 pub const DELETE_SCHEDULER_1: &str = r#"{
   "requestId": "db207259-2c6c-484b-b242-e71ed236b7f1",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ListSnapshots`.
+/// Documented example response 1 of `ListSnapshots`.
 pub const LIST_SNAPSHOTS_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -2986,13 +2986,13 @@ pub const LIST_SNAPSHOTS_1: &str = r#"{
     "totalCount": 1
   }
 }"#;
-///Documented example response 1 of `CreateSnapshot`.
+/// Documented example response 1 of `CreateSnapshot`.
 pub const CREATE_SNAPSHOT_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `GetSnapshot`.
+/// Documented example response 1 of `GetSnapshot`.
 pub const GET_SNAPSHOT_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -3023,19 +3023,19 @@ pub const GET_SNAPSHOT_1: &str = r#"{
     "totalCount": 1
   }
 }"#;
-///Documented example response 1 of `DeleteSnapshot`.
+/// Documented example response 1 of `DeleteSnapshot`.
 pub const DELETE_SNAPSHOT_1: &str = r#"{
 "code": "Success",
 "message": "调用成功",
 "data": null
 }"#;
-///Documented example response 1 of `RollbackSnapshot`.
+/// Documented example response 1 of `RollbackSnapshot`.
 pub const ROLLBACK_SNAPSHOT_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
 "data": null
 }"#;
-///Documented example response 1 of `ListSnapshotPolicies`.
+/// Documented example response 1 of `ListSnapshotPolicies`.
 pub const LIST_SNAPSHOT_POLICIES_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -3067,13 +3067,13 @@ pub const LIST_SNAPSHOT_POLICIES_1: &str = r#"{
     "totalCount": 1
 }
 }"#;
-///Documented example response 1 of `CreateSnapshotPolicy`.
+/// Documented example response 1 of `CreateSnapshotPolicy`.
 pub const CREATE_SNAPSHOT_POLICY_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `GetSnapshotPolicy`.
+/// Documented example response 1 of `GetSnapshotPolicy`.
 pub const GET_SNAPSHOT_POLICY_1: &str = r#"{
   "requestId": "",
   "code": "Success",
@@ -3103,43 +3103,43 @@ pub const GET_SNAPSHOT_POLICY_1: &str = r#"{
     "totalCount": 1
   }
 }"#;
-///Documented example response 1 of `DeleteSnapshotPolicy`.
+/// Documented example response 1 of `DeleteSnapshotPolicy`.
 pub const DELETE_SNAPSHOT_POLICY_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `UpdateSnapshotPolicy`.
+/// Documented example response 1 of `UpdateSnapshotPolicy`.
 pub const UPDATE_SNAPSHOT_POLICY_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `BindSnapshotPolicy`.
+/// Documented example response 1 of `BindSnapshotPolicy`.
 pub const BIND_SNAPSHOT_POLICY_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `UnbindSnapshotPolicy`.
+/// Documented example response 1 of `UnbindSnapshotPolicy`.
 pub const UNBIND_SNAPSHOT_POLICY_1: &str = r#"{
   "code": "Success",
 "message": "调用成功",
 "data": null
 }"#;
-///Documented example response 1 of `PauseSnapshotPolicy`.
+/// Documented example response 1 of `PauseSnapshotPolicy`.
 pub const PAUSE_SNAPSHOT_POLICY_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ResumeSnapshotPolicy`.
+/// Documented example response 1 of `ResumeSnapshotPolicy`.
 pub const RESUME_SNAPSHOT_POLICY_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `CreateDeploymentSet`.
+/// Documented example response 1 of `CreateDeploymentSet`.
 pub const CREATE_DEPLOYMENT_SET_1: &str = r#"{
   "requestId": "de653ebc-333d-4e17-9633-158a6a9a9c15",
   "code": "Success",
@@ -3162,7 +3162,7 @@ pub const CREATE_DEPLOYMENT_SET_1: &str = r#"{
     "resourceGroupName": ""
   }
 }"#;
-///Documented example response 1 of `ListDeploymentSets`.
+/// Documented example response 1 of `ListDeploymentSets`.
 pub const LIST_DEPLOYMENT_SETS_1: &str = r#"{
   "requestId": "90ff451b-5194-4aff-9dac-f383beb089ca",
   "code": "Success",
@@ -3194,7 +3194,7 @@ pub const LIST_DEPLOYMENT_SETS_1: &str = r#"{
   ]
 }
 }"#;
-///Documented example response 1 of `GetDeploymentSet`.
+/// Documented example response 1 of `GetDeploymentSet`.
 pub const GET_DEPLOYMENT_SET_1: &str = r#"{
   "requestId": "de653ebc-333d-4e17-9633-158a6a9a9c15",
   "code": "Success",
@@ -3217,14 +3217,14 @@ pub const GET_DEPLOYMENT_SET_1: &str = r#"{
         "resourceGroupName": ""
     }
 }"#;
-///Documented example response 1 of `DeleteDeploymentSet`.
+/// Documented example response 1 of `DeleteDeploymentSet`.
 pub const DELETE_DEPLOYMENT_SET_1: &str = r#"{
   "requestId": "355952eb-96ca-4213-be8d-1ee74881f031",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ListUsbDevices`.
+/// Documented example response 1 of `ListUsbDevices`.
 pub const LIST_USB_DEVICES_1: &str = r#"{
   "requestId": "90ff451b-5194-4aff-9dac-f383beb089ca",
   "code": "Success",
@@ -3244,21 +3244,21 @@ pub const LIST_USB_DEVICES_1: &str = r#"{
     }
   ]
 }"#;
-///Documented example response 1 of `BindInstanceUsb`.
+/// Documented example response 1 of `BindInstanceUsb`.
 pub const BIND_INSTANCE_USB_1: &str = r#"{
   "requestId": "355952eb-96ca-4213-be8d-1ee74881f031",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `UnbindInstanceUsb`.
+/// Documented example response 1 of `UnbindInstanceUsb`.
 pub const UNBIND_INSTANCE_USB_1: &str = r#"{
   "requestId": "355952eb-96ca-4213-be8d-1ee74881f031",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `QueryInstanceMonitor`.
+/// Documented example response 1 of `QueryInstanceMonitor`.
 pub const QUERY_INSTANCE_MONITOR_1: &str = r#"{
   "requestId": "6ec1e09c-8aea-451f-b481-b2ad2f9c92b4",
   "code": "Success",
@@ -3285,7 +3285,7 @@ pub const QUERY_INSTANCE_MONITOR_1: &str = r#"{
     }
   }
 }"#;
-///Documented example response 2 of `QueryInstanceMonitor`.
+/// Documented example response 2 of `QueryInstanceMonitor`.
 pub const QUERY_INSTANCE_MONITOR_2: &str = r#"{
   "requestId": "006bdf4f-2c58-4bd9-b215-8837eed9ecc5",
   "code": "Success",
@@ -3312,7 +3312,7 @@ pub const QUERY_INSTANCE_MONITOR_2: &str = r#"{
     }
   }
 }"#;
-///Documented example response 3 of `QueryInstanceMonitor`.
+/// Documented example response 3 of `QueryInstanceMonitor`.
 pub const QUERY_INSTANCE_MONITOR_3: &str = r#"{
   "requestId": "f7545936-5da6-4e2e-84fd-6b146288bfa8",
   "code": "Success",
@@ -3339,7 +3339,7 @@ pub const QUERY_INSTANCE_MONITOR_3: &str = r#"{
     }
   }
 }"#;
-///Documented example response 4 of `QueryInstanceMonitor`.
+/// Documented example response 4 of `QueryInstanceMonitor`.
 pub const QUERY_INSTANCE_MONITOR_4: &str = r#"{
   "requestId": "be03ed0c-57c5-421f-b490-aff8263f452c",
   "code": "Success",
@@ -3376,7 +3376,7 @@ pub const QUERY_INSTANCE_MONITOR_4: &str = r#"{
     }
   }
 }"#;
-///Documented example response 5 of `QueryInstanceMonitor`.
+/// Documented example response 5 of `QueryInstanceMonitor`.
 pub const QUERY_INSTANCE_MONITOR_5: &str = r#"{
   "requestId": "b572289c-ec14-42d2-8eee-102c81b05370",
   "code": "Success",
@@ -3413,7 +3413,7 @@ pub const QUERY_INSTANCE_MONITOR_5: &str = r#"{
 }
 }
 }"#;
-///Documented example response 6 of `QueryInstanceMonitor`.
+/// Documented example response 6 of `QueryInstanceMonitor`.
 pub const QUERY_INSTANCE_MONITOR_6: &str = r#"{
   "requestId": "349bf072-ad39-4d9c-adc6-ed7ed480f84e",
   "code": "Success",
@@ -3446,7 +3446,7 @@ pub const QUERY_INSTANCE_MONITOR_6: &str = r#"{
     }
   }
 }"#;
-///Documented example response 7 of `QueryInstanceMonitor`.
+/// Documented example response 7 of `QueryInstanceMonitor`.
 pub const QUERY_INSTANCE_MONITOR_7: &str = r#"{
   "requestId": "e8aec23c-7bee-49bc-8f58-6d45165d0d24",
   "code": "Success",
@@ -3495,7 +3495,7 @@ pub const QUERY_INSTANCE_MONITOR_7: &str = r#"{
     }
   }
 }"#;
-///Documented example response 1 of `QueryInstancesMonitor`.
+/// Documented example response 1 of `QueryInstancesMonitor`.
 pub const QUERY_INSTANCES_MONITOR_1: &str = r#"{
   "requestId": "6ec1e09c-8aea-451f-b481-b2ad2f9c92b4",
   "code": "Success",
@@ -3522,7 +3522,7 @@ pub const QUERY_INSTANCES_MONITOR_1: &str = r#"{
     }
   }
 }"#;
-///Documented example response 2 of `QueryInstancesMonitor`.
+/// Documented example response 2 of `QueryInstancesMonitor`.
 pub const QUERY_INSTANCES_MONITOR_2: &str = r#"{
   "requestId": "006bdf4f-2c58-4bd9-b215-8837eed9ecc5",
   "code": "Success",
@@ -3549,7 +3549,7 @@ pub const QUERY_INSTANCES_MONITOR_2: &str = r#"{
     }
   }
 }"#;
-///Documented example response 3 of `QueryInstancesMonitor`.
+/// Documented example response 3 of `QueryInstancesMonitor`.
 pub const QUERY_INSTANCES_MONITOR_3: &str = r#"{
   "requestId": "f7545936-5da6-4e2e-84fd-6b146288bfa8",
   "code": "Success",
@@ -3577,7 +3577,7 @@ pub const QUERY_INSTANCES_MONITOR_3: &str = r#"{
 }
 }
 }"#;
-///Documented example response 4 of `QueryInstancesMonitor`.
+/// Documented example response 4 of `QueryInstancesMonitor`.
 pub const QUERY_INSTANCES_MONITOR_4: &str = r#"{
   "requestId": "33a9322f-0084-4bcf-84ef-aa6de1d980fb",
   "code": "Success",
@@ -3593,7 +3593,7 @@ pub const QUERY_INSTANCES_MONITOR_4: &str = r#"{
     }
   }
 }"#;
-///Documented example response 5 of `QueryInstancesMonitor`.
+/// Documented example response 5 of `QueryInstancesMonitor`.
 pub const QUERY_INSTANCES_MONITOR_5: &str = r#"{
   "requestId": "b572289c-ec14-42d2-8eee-102c81b05370",
   "code": "Success",
@@ -3631,7 +3631,7 @@ pub const QUERY_INSTANCES_MONITOR_5: &str = r#"{
     }
   }
 }"#;
-///Documented example response 6 of `QueryInstancesMonitor`.
+/// Documented example response 6 of `QueryInstancesMonitor`.
 pub const QUERY_INSTANCES_MONITOR_6: &str = r#"{
   "requestId": "349bf072-ad39-4d9c-adc6-ed7ed480f84e",
   "code": "Success",
@@ -3665,7 +3665,7 @@ pub const QUERY_INSTANCES_MONITOR_6: &str = r#"{
     }
   }
 }"#;
-///Documented example response 7 of `QueryInstancesMonitor`.
+/// Documented example response 7 of `QueryInstancesMonitor`.
 pub const QUERY_INSTANCES_MONITOR_7: &str = r#"{
 "requestId": "e8aec23c-7bee-49bc-8f58-6d45165d0d24",
 "code": "Success",
@@ -3715,7 +3715,7 @@ pub const QUERY_INSTANCES_MONITOR_7: &str = r#"{
   }
 }
 }"#;
-///Documented example response 1 of `ListRecycledSnapshots`.
+/// Documented example response 1 of `ListRecycledSnapshots`.
 pub const LIST_RECYCLED_SNAPSHOTS_1: &str = r#"{
   "requestId": "055d2bed-6c2f-40cf-8fc1-789d371dc305",
   "code": "Success",
@@ -3748,21 +3748,21 @@ pub const LIST_RECYCLED_SNAPSHOTS_1: &str = r#"{
     ]
   }
 }"#;
-///Documented example response 1 of `RestoreRecycledSnapshot`.
+/// Documented example response 1 of `RestoreRecycledSnapshot`.
 pub const RESTORE_RECYCLED_SNAPSHOT_1: &str = r#"{
   "requestId": "355952eb-96ca-4213-be8d-1ee74881f031",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `DeleteRecycledSnapshot`.
+/// Documented example response 1 of `DeleteRecycledSnapshot`.
 pub const DELETE_RECYCLED_SNAPSHOT_1: &str = r#"{
   "requestId": "6201f637-03f5-45bc-b08f-66b7ef91a866",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `GetRecycledInstance`.
+/// Documented example response 1 of `GetRecycledInstance`.
 pub const GET_RECYCLED_INSTANCE_1: &str = r#"{
   "requestId": "6b66985efb8e42ff889a6969b039879f",
   "code": "Success",
@@ -3856,35 +3856,35 @@ pub const GET_RECYCLED_INSTANCE_1: &str = r#"{
     "flavorName": "gdx"
   }
 }"#;
-///Documented example response 1 of `RestoreRecycledInstance`.
+/// Documented example response 1 of `RestoreRecycledInstance`.
 pub const RESTORE_RECYCLED_INSTANCE_1: &str = r#"{
   "requestId": "6201f637-03f5-45bc-b08f-66b7ef91a866",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `DeleteRecycledInstance`.
+/// Documented example response 1 of `DeleteRecycledInstance`.
 pub const DELETE_RECYCLED_INSTANCE_1: &str = r#"{
   "requestId": "6201f637-03f5-45bc-b08f-66b7ef91a866",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `AutoCleanRecycledInstances`.
+/// Documented example response 1 of `AutoCleanRecycledInstances`.
 pub const AUTO_CLEAN_RECYCLED_INSTANCES_1: &str = r#"{
   "requestId": "355952eb-96ca-4213-be8d-1ee74881f031",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `CheckVmtoolsIsoAttached`.
+/// Documented example response 1 of `CheckVmtoolsIsoAttached`.
 pub const CHECK_VMTOOLS_ISO_ATTACHED_1: &str = r#"{
   "requestId": "8552c9d9-f115-4295-a28d-e59ed394e229",
   "code": "Success",
   "message": "调用成功",
   "data": "detached"
 }"#;
-///Documented example response 1 of `AttachVmtools`.
+/// Documented example response 1 of `AttachVmtools`.
 pub const ATTACH_VMTOOLS_1: &str = r#"{
 
   "requestId": "8552c9d9-f115-4295-a28d-e59ed394e229",
@@ -3892,7 +3892,7 @@ pub const ATTACH_VMTOOLS_1: &str = r#"{
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ListSupportedIbNics`.
+/// Documented example response 1 of `ListSupportedIbNics`.
 pub const LIST_SUPPORTED_IB_NICS_1: &str = r#"{
   "code": "Success",
   "message": "调用成功",
@@ -3904,14 +3904,14 @@ pub const LIST_SUPPORTED_IB_NICS_1: &str = r#"{
     "vendorID": "15b3"
   }]
 }"#;
-///Documented example response 1 of `InstallMonitorAgent`.
+/// Documented example response 1 of `InstallMonitorAgent`.
 pub const INSTALL_MONITOR_AGENT_1: &str = r#"{
   "requestId": "",
     "code": "Success",
     "message": "调用成功",
     "data": null
 }"#;
-///Documented example response 1 of `GetServiceAttributes`.
+/// Documented example response 1 of `GetServiceAttributes`.
 pub const GET_SERVICE_ATTRIBUTES_1: &str = r#"{
   "requestId": "dc8307d5-7173-4f1f-97a1-8db77827fbb8",
   "code": "Success",
@@ -3937,7 +3937,7 @@ pub const GET_SERVICE_ATTRIBUTES_1: &str = r#"{
     }
   }
 }"#;
-///Documented example response 1 of `GetServiceRegionInfo`.
+/// Documented example response 1 of `GetServiceRegionInfo`.
 pub const GET_SERVICE_REGION_INFO_1: &str = r#"{
   "requestId": "7d161eb3-7323-4857-82f5-adbddd4cb33b",
   "code": "Success",
@@ -3955,21 +3955,21 @@ pub const GET_SERVICE_REGION_INFO_1: &str = r#"{
 }
 ]
 }"#;
-///Documented example response 1 of `BatchDetachSharedVolume`.
+/// Documented example response 1 of `BatchDetachSharedVolume`.
 pub const BATCH_DETACH_SHARED_VOLUME_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `BatchAttachSharedVolume`.
+/// Documented example response 1 of `BatchAttachSharedVolume`.
 pub const BATCH_ATTACH_SHARED_VOLUME_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `GetVncUrl`.
+/// Documented example response 1 of `GetVncUrl`.
 pub const GET_VNC_URL_1: &str = r#"{
   "requestId": "6a41a7de-fc92-4785-8ff4-f16d7c1c91f5",
   "code": "Success",
@@ -3978,7 +3978,7 @@ pub const GET_VNC_URL_1: &str = r#"{
     "vncUrl": "ecs-service.region0.ecs170.com/api/ecs/v1/instances/ecs-ubh34es74fg1v6/vnc/0f681f75-3b0e-40ae-87ea-d8c509f94eea"
   }
 }"#;
-///Documented example response 1 of `ListMonitorProcesses`.
+/// Documented example response 1 of `ListMonitorProcesses`.
 pub const LIST_MONITOR_PROCESSES_1: &str = r#"{
   "requestId": "4e491c01-a17f-4e29-bc9b-bfeb5c3509ad",
   "code": "Success",
@@ -4013,13 +4013,13 @@ pub const LIST_MONITOR_PROCESSES_1: &str = r#"{
   }
 ]
 }"#;
-///Documented example response 1 of `UpgradeMonitorAgent`.
+/// Documented example response 1 of `UpgradeMonitorAgent`.
 pub const UPGRADE_MONITOR_AGENT_1: &str = r#"{
   "requestId": "",
   "code": "Success",
   "message": "调用成功 "
 }"#;
-///Documented example response 1 of `ListInstanceNodeLocalDisks`.
+/// Documented example response 1 of `ListInstanceNodeLocalDisks`.
 pub const LIST_INSTANCE_NODE_LOCAL_DISKS_1: &str = r#"{
   "requestId": "21988510b4cb4399969724b75efb7394",
   "code": "Success",
@@ -4038,21 +4038,21 @@ pub const LIST_INSTANCE_NODE_LOCAL_DISKS_1: &str = r#"{
       }
     ]
 }"#;
-///Documented example response 1 of `AttachLocalDisks`.
+/// Documented example response 1 of `AttachLocalDisks`.
 pub const ATTACH_LOCAL_DISKS_1: &str = r#"{
   "requestId": "dc532193-1463-4f02-aa8a-0e6dfb181ff5",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `DetachLocalDisks`.
+/// Documented example response 1 of `DetachLocalDisks`.
 pub const DETACH_LOCAL_DISKS_1: &str = r#"{
   "requestId": "dc532193-1463-4f02-aa8a-0e6dfb181ff5",
   "code": "Success",
   "message": "调用成功",
   "data": null
 }"#;
-///Documented example response 1 of `ExportMonitorData`.
+/// Documented example response 1 of `ExportMonitorData`.
 pub const EXPORT_MONITOR_DATA_1: &str = r#"{
   "requestId": "59dc5a27b30e427482b2866361c4c287",
   "code": "Success",

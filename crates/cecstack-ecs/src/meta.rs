@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -24,7 +24,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: Some("x-regionid"),
 };
-///`OpCreateFlavor`.
+/// `OpCreateFlavor`.
 pub static OP_CREATE_FLAVOR: Operation = Operation {
     name: "OpCreateFlavor",
     method: Method::Post,
@@ -136,7 +136,7 @@ pub static OP_CREATE_FLAVOR: Operation = Operation {
         },
     ],
 };
-///`OpUpdateFlavor`.
+/// `OpUpdateFlavor`.
 pub static OP_UPDATE_FLAVOR: Operation = Operation {
     name: "OpUpdateFlavor",
     method: Method::Post,
@@ -164,7 +164,7 @@ pub static OP_UPDATE_FLAVOR: Operation = Operation {
         },
     ],
 };
-///`OpDeleteFlavor`.
+/// `OpDeleteFlavor`.
 pub static OP_DELETE_FLAVOR: Operation = Operation {
     name: "OpDeleteFlavor",
     method: Method::Delete,
@@ -178,7 +178,7 @@ pub static OP_DELETE_FLAVOR: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpListFlavors`.
+/// `OpListFlavors`.
 pub static OP_LIST_FLAVORS: Operation = Operation {
     name: "OpListFlavors",
     method: Method::Get,
@@ -230,7 +230,7 @@ pub static OP_LIST_FLAVORS: Operation = Operation {
         },
     ],
 };
-///`OpListFlavorSupportedGpus`.
+/// `OpListFlavorSupportedGpus`.
 pub static OP_LIST_FLAVOR_SUPPORTED_GPUS: Operation = Operation {
     name: "OpListFlavorSupportedGpus",
     method: Method::Get,
@@ -239,7 +239,7 @@ pub static OP_LIST_FLAVOR_SUPPORTED_GPUS: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpListFlavorSupportedVgpus`.
+/// `OpListFlavorSupportedVgpus`.
 pub static OP_LIST_FLAVOR_SUPPORTED_VGPUS: Operation = Operation {
     name: "OpListFlavorSupportedVgpus",
     method: Method::Get,
@@ -253,7 +253,7 @@ pub static OP_LIST_FLAVOR_SUPPORTED_VGPUS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpCreateFlavorType`.
+/// `OpCreateFlavorType`.
 pub static OP_CREATE_FLAVOR_TYPE: Operation = Operation {
     name: "OpCreateFlavorType",
     method: Method::Post,
@@ -371,7 +371,7 @@ pub static OP_CREATE_FLAVOR_TYPE: Operation = Operation {
         },
     ],
 };
-///`OpUpdateFlavorType`.
+/// `OpUpdateFlavorType`.
 pub static OP_UPDATE_FLAVOR_TYPE: Operation = Operation {
     name: "OpUpdateFlavorType",
     method: Method::Put,
@@ -405,7 +405,7 @@ pub static OP_UPDATE_FLAVOR_TYPE: Operation = Operation {
         },
     ],
 };
-///`OpDeleteFlavorType`.
+/// `OpDeleteFlavorType`.
 pub static OP_DELETE_FLAVOR_TYPE: Operation = Operation {
     name: "OpDeleteFlavorType",
     method: Method::Delete,
@@ -419,7 +419,7 @@ pub static OP_DELETE_FLAVOR_TYPE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpListResourcePoolHostCandidates`.
+/// `OpListResourcePoolHostCandidates`.
 pub static OP_LIST_RESOURCE_POOL_HOST_CANDIDATES: Operation = Operation {
     name: "OpListResourcePoolHostCandidates",
     method: Method::Get,
@@ -433,7 +433,7 @@ pub static OP_LIST_RESOURCE_POOL_HOST_CANDIDATES: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpListFlavorTypes`.
+/// `OpListFlavorTypes`.
 pub static OP_LIST_FLAVOR_TYPES: Operation = Operation {
     name: "OpListFlavorTypes",
     method: Method::Get,
@@ -527,7 +527,7 @@ pub static OP_LIST_FLAVOR_TYPES: Operation = Operation {
         },
     ],
 };
-///`OpCreateResourcePool`.
+/// `OpCreateResourcePool`.
 pub static OP_CREATE_RESOURCE_POOL: Operation = Operation {
     name: "OpCreateResourcePool",
     method: Method::Post,
@@ -555,7 +555,7 @@ pub static OP_CREATE_RESOURCE_POOL: Operation = Operation {
         },
     ],
 };
-///`OpDeleteResourcePool`.
+/// `OpDeleteResourcePool`.
 pub static OP_DELETE_RESOURCE_POOL: Operation = Operation {
     name: "OpDeleteResourcePool",
     method: Method::Delete,
@@ -569,7 +569,7 @@ pub static OP_DELETE_RESOURCE_POOL: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpListResourcePools`.
+/// `OpListResourcePools`.
 pub static OP_LIST_RESOURCE_POOLS: Operation = Operation {
     name: "OpListResourcePools",
     method: Method::Get,
@@ -603,7 +603,7 @@ pub static OP_LIST_RESOURCE_POOLS: Operation = Operation {
         },
     ],
 };
-///`OpGetResourcePool`.
+/// `OpGetResourcePool`.
 pub static OP_GET_RESOURCE_POOL: Operation = Operation {
     name: "OpGetResourcePool",
     method: Method::Get,
@@ -617,7 +617,7 @@ pub static OP_GET_RESOURCE_POOL: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpAddResourcePoolHosts`.
+/// `OpAddResourcePoolHosts`.
 pub static OP_ADD_RESOURCE_POOL_HOSTS: Operation = Operation {
     name: "OpAddResourcePoolHosts",
     method: Method::Post,
@@ -639,7 +639,7 @@ pub static OP_ADD_RESOURCE_POOL_HOSTS: Operation = Operation {
         },
     ],
 };
-///`OpRemoveResourcePoolHost`.
+/// `OpRemoveResourcePoolHost`.
 pub static OP_REMOVE_RESOURCE_POOL_HOST: Operation = Operation {
     name: "OpRemoveResourcePoolHost",
     method: Method::Post,
@@ -673,7 +673,7 @@ pub static OP_REMOVE_RESOURCE_POOL_HOST: Operation = Operation {
         },
     ],
 };
-///`OpModifyHostResourcePool`.
+/// `OpModifyHostResourcePool`.
 pub static OP_MODIFY_HOST_RESOURCE_POOL: Operation = Operation {
     name: "OpModifyHostResourcePool",
     method: Method::Post,
@@ -701,7 +701,7 @@ pub static OP_MODIFY_HOST_RESOURCE_POOL: Operation = Operation {
         },
     ],
 };
-///`OpListResourcePoolHosts`.
+/// `OpListResourcePoolHosts`.
 pub static OP_LIST_RESOURCE_POOL_HOSTS: Operation = Operation {
     name: "OpListResourcePoolHosts",
     method: Method::Get,
@@ -747,7 +747,7 @@ pub static OP_LIST_RESOURCE_POOL_HOSTS: Operation = Operation {
         },
     ],
 };
-///`OpListHosts`.
+/// `OpListHosts`.
 pub static OP_LIST_HOSTS: Operation = Operation {
     name: "OpListHosts",
     method: Method::Get,
@@ -761,7 +761,7 @@ pub static OP_LIST_HOSTS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpCreateHostGroup`.
+/// `OpCreateHostGroup`.
 pub static OP_CREATE_HOST_GROUP: Operation = Operation {
     name: "OpCreateHostGroup",
     method: Method::Post,
@@ -775,7 +775,7 @@ pub static OP_CREATE_HOST_GROUP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpDeleteHostGroup`.
+/// `OpDeleteHostGroup`.
 pub static OP_DELETE_HOST_GROUP: Operation = Operation {
     name: "OpDeleteHostGroup",
     method: Method::Delete,
@@ -789,7 +789,7 @@ pub static OP_DELETE_HOST_GROUP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpListHostGroups`.
+/// `OpListHostGroups`.
 pub static OP_LIST_HOST_GROUPS: Operation = Operation {
     name: "OpListHostGroups",
     method: Method::Get,
@@ -823,7 +823,7 @@ pub static OP_LIST_HOST_GROUPS: Operation = Operation {
         },
     ],
 };
-///`OpGetHostGroup`.
+/// `OpGetHostGroup`.
 pub static OP_GET_HOST_GROUP: Operation = Operation {
     name: "OpGetHostGroup",
     method: Method::Get,
@@ -837,7 +837,7 @@ pub static OP_GET_HOST_GROUP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpAddHostGroupHosts`.
+/// `OpAddHostGroupHosts`.
 pub static OP_ADD_HOST_GROUP_HOSTS: Operation = Operation {
     name: "OpAddHostGroupHosts",
     method: Method::Post,
@@ -859,7 +859,7 @@ pub static OP_ADD_HOST_GROUP_HOSTS: Operation = Operation {
         },
     ],
 };
-///`OpRemoveHostGroupHost`.
+/// `OpRemoveHostGroupHost`.
 pub static OP_REMOVE_HOST_GROUP_HOST: Operation = Operation {
     name: "OpRemoveHostGroupHost",
     method: Method::Post,
@@ -893,7 +893,7 @@ pub static OP_REMOVE_HOST_GROUP_HOST: Operation = Operation {
         },
     ],
 };
-///`OpListHostGroupHosts`.
+/// `OpListHostGroupHosts`.
 pub static OP_LIST_HOST_GROUP_HOSTS: Operation = Operation {
     name: "OpListHostGroupHosts",
     method: Method::Get,
@@ -927,7 +927,7 @@ pub static OP_LIST_HOST_GROUP_HOSTS: Operation = Operation {
         },
     ],
 };
-///`OpListNodes`.
+/// `OpListNodes`.
 pub static OP_LIST_NODES: Operation = Operation {
     name: "OpListNodes",
     method: Method::Get,
@@ -949,7 +949,7 @@ pub static OP_LIST_NODES: Operation = Operation {
         },
     ],
 };
-///`OpSetNodeGpuMode`.
+/// `OpSetNodeGpuMode`.
 pub static OP_SET_NODE_GPU_MODE: Operation = Operation {
     name: "OpSetNodeGpuMode",
     method: Method::Put,
@@ -977,7 +977,7 @@ pub static OP_SET_NODE_GPU_MODE: Operation = Operation {
         },
     ],
 };
-///`OpSetNodeLabels`.
+/// `OpSetNodeLabels`.
 pub static OP_SET_NODE_LABELS: Operation = Operation {
     name: "OpSetNodeLabels",
     method: Method::Post,
@@ -1017,7 +1017,7 @@ pub static OP_SET_NODE_LABELS: Operation = Operation {
         },
     ],
 };
-///`OpGetGlobalHaConfig`.
+/// `OpGetGlobalHaConfig`.
 pub static OP_GET_GLOBAL_HA_CONFIG: Operation = Operation {
     name: "OpGetGlobalHaConfig",
     method: Method::Get,
@@ -1026,7 +1026,7 @@ pub static OP_GET_GLOBAL_HA_CONFIG: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpSetGlobalHaConfig`.
+/// `OpSetGlobalHaConfig`.
 pub static OP_SET_GLOBAL_HA_CONFIG: Operation = Operation {
     name: "OpSetGlobalHaConfig",
     method: Method::Put,
@@ -1040,7 +1040,7 @@ pub static OP_SET_GLOBAL_HA_CONFIG: Operation = Operation {
         kind: Kind::Integer,
     }],
 };
-///`OpGetGlobalCpuOvercommitConfig`.
+/// `OpGetGlobalCpuOvercommitConfig`.
 pub static OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
     name: "OpGetGlobalCpuOvercommitConfig",
     method: Method::Get,
@@ -1049,7 +1049,7 @@ pub static OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpSetGlobalCpuOvercommitConfig`.
+/// `OpSetGlobalCpuOvercommitConfig`.
 pub static OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
     name: "OpSetGlobalCpuOvercommitConfig",
     method: Method::Post,
@@ -1071,7 +1071,7 @@ pub static OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
         },
     ],
 };
-///`OpGetInstanceStatusCounts`.
+/// `OpGetInstanceStatusCounts`.
 pub static OP_GET_INSTANCE_STATUS_COUNTS: Operation = Operation {
     name: "OpGetInstanceStatusCounts",
     method: Method::Get,
@@ -1080,7 +1080,7 @@ pub static OP_GET_INSTANCE_STATUS_COUNTS: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpGetClusterCapacity`.
+/// `OpGetClusterCapacity`.
 pub static OP_GET_CLUSTER_CAPACITY: Operation = Operation {
     name: "OpGetClusterCapacity",
     method: Method::Get,
@@ -1089,7 +1089,7 @@ pub static OP_GET_CLUSTER_CAPACITY: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpSetGlobalMigrationNetwork`.
+/// `OpSetGlobalMigrationNetwork`.
 pub static OP_SET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
     name: "OpSetGlobalMigrationNetwork",
     method: Method::Put,
@@ -1111,7 +1111,7 @@ pub static OP_SET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
         },
     ],
 };
-///`OpGetGlobalMigrationNetwork`.
+/// `OpGetGlobalMigrationNetwork`.
 pub static OP_GET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
     name: "OpGetGlobalMigrationNetwork",
     method: Method::Get,
@@ -1120,7 +1120,7 @@ pub static OP_GET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpGetSnapshotRecycleConfig`.
+/// `OpGetSnapshotRecycleConfig`.
 pub static OP_GET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
     name: "OpGetSnapshotRecycleConfig",
     method: Method::Get,
@@ -1129,7 +1129,7 @@ pub static OP_GET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpSetSnapshotRecycleConfig`.
+/// `OpSetSnapshotRecycleConfig`.
 pub static OP_SET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
     name: "OpSetSnapshotRecycleConfig",
     method: Method::Put,
@@ -1151,7 +1151,7 @@ pub static OP_SET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
         },
     ],
 };
-///`OpGetLiveMigrationGlobalConfig`.
+/// `OpGetLiveMigrationGlobalConfig`.
 pub static OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG: Operation = Operation {
     name: "OpGetLiveMigrationGlobalConfig",
     method: Method::Get,
@@ -1160,7 +1160,7 @@ pub static OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG: Operation = Operation {
     read: true,
     params: &[],
 };
-///`OpSetLiveMigrationLimit`.
+/// `OpSetLiveMigrationLimit`.
 pub static OP_SET_LIVE_MIGRATION_LIMIT: Operation = Operation {
     name: "OpSetLiveMigrationLimit",
     method: Method::Put,
@@ -1174,7 +1174,7 @@ pub static OP_SET_LIVE_MIGRATION_LIMIT: Operation = Operation {
         kind: Kind::Integer,
     }],
 };
-///`OpSetLiveMigrationCrossCpuType`.
+/// `OpSetLiveMigrationCrossCpuType`.
 pub static OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE: Operation = Operation {
     name: "OpSetLiveMigrationCrossCpuType",
     method: Method::Post,
@@ -1188,7 +1188,7 @@ pub static OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpBatchLiveMigrateInstances`.
+/// `OpBatchLiveMigrateInstances`.
 pub static OP_BATCH_LIVE_MIGRATE_INSTANCES: Operation = Operation {
     name: "OpBatchLiveMigrateInstances",
     method: Method::Post,
@@ -1202,7 +1202,7 @@ pub static OP_BATCH_LIVE_MIGRATE_INSTANCES: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`OpCancelLiveMigration`.
+/// `OpCancelLiveMigration`.
 pub static OP_CANCEL_LIVE_MIGRATION: Operation = Operation {
     name: "OpCancelLiveMigration",
     method: Method::Delete,
@@ -1216,7 +1216,7 @@ pub static OP_CANCEL_LIVE_MIGRATION: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`OpListAvailableLocalDisks`.
+/// `OpListAvailableLocalDisks`.
 pub static OP_LIST_AVAILABLE_LOCAL_DISKS: Operation = Operation {
     name: "OpListAvailableLocalDisks",
     method: Method::Get,
@@ -1262,7 +1262,7 @@ pub static OP_LIST_AVAILABLE_LOCAL_DISKS: Operation = Operation {
         },
     ],
 };
-///`CreateInstance`.
+/// `CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
     name: "CreateInstance",
     method: Method::Post,
@@ -1464,7 +1464,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`BatchCreateInstances`.
+/// `BatchCreateInstances`.
 pub static BATCH_CREATE_INSTANCES: Operation = Operation {
     name: "BatchCreateInstances",
     method: Method::Post,
@@ -1708,7 +1708,7 @@ pub static BATCH_CREATE_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`DeleteInstance`.
+/// `DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
     name: "DeleteInstance",
     method: Method::Delete,
@@ -1722,7 +1722,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`BatchDeleteInstances`.
+/// `BatchDeleteInstances`.
 pub static BATCH_DELETE_INSTANCES: Operation = Operation {
     name: "BatchDeleteInstances",
     method: Method::Delete,
@@ -1736,7 +1736,7 @@ pub static BATCH_DELETE_INSTANCES: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`GetInstance`.
+/// `GetInstance`.
 pub static GET_INSTANCE: Operation = Operation {
     name: "GetInstance",
     method: Method::Get,
@@ -1750,7 +1750,7 @@ pub static GET_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListInstances`.
+/// `ListInstances`.
 pub static LIST_INSTANCES: Operation = Operation {
     name: "ListInstances",
     method: Method::Get,
@@ -1862,7 +1862,7 @@ pub static LIST_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`ListInstanceRenewResources`.
+/// `ListInstanceRenewResources`.
 pub static LIST_INSTANCE_RENEW_RESOURCES: Operation = Operation {
     name: "ListInstanceRenewResources",
     method: Method::Post,
@@ -1890,7 +1890,7 @@ pub static LIST_INSTANCE_RENEW_RESOURCES: Operation = Operation {
         },
     ],
 };
-///`RenewInstance`.
+/// `RenewInstance`.
 pub static RENEW_INSTANCE: Operation = Operation {
     name: "RenewInstance",
     method: Method::Post,
@@ -1918,7 +1918,7 @@ pub static RENEW_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`ListInstanceRefundResources`.
+/// `ListInstanceRefundResources`.
 pub static LIST_INSTANCE_REFUND_RESOURCES: Operation = Operation {
     name: "ListInstanceRefundResources",
     method: Method::Post,
@@ -1946,7 +1946,7 @@ pub static LIST_INSTANCE_REFUND_RESOURCES: Operation = Operation {
         },
     ],
 };
-///`StartInstance`.
+/// `StartInstance`.
 pub static START_INSTANCE: Operation = Operation {
     name: "StartInstance",
     method: Method::Put,
@@ -1960,7 +1960,7 @@ pub static START_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`StopInstance`.
+/// `StopInstance`.
 pub static STOP_INSTANCE: Operation = Operation {
     name: "StopInstance",
     method: Method::Put,
@@ -1982,7 +1982,7 @@ pub static STOP_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`SuspendInstance`.
+/// `SuspendInstance`.
 pub static SUSPEND_INSTANCE: Operation = Operation {
     name: "SuspendInstance",
     method: Method::Put,
@@ -1996,7 +1996,7 @@ pub static SUSPEND_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ResumeInstance`.
+/// `ResumeInstance`.
 pub static RESUME_INSTANCE: Operation = Operation {
     name: "ResumeInstance",
     method: Method::Put,
@@ -2010,7 +2010,7 @@ pub static RESUME_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`BatchStopInstances`.
+/// `BatchStopInstances`.
 pub static BATCH_STOP_INSTANCES: Operation = Operation {
     name: "BatchStopInstances",
     method: Method::Put,
@@ -2032,7 +2032,7 @@ pub static BATCH_STOP_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`BatchStartInstances`.
+/// `BatchStartInstances`.
 pub static BATCH_START_INSTANCES: Operation = Operation {
     name: "BatchStartInstances",
     method: Method::Put,
@@ -2046,7 +2046,7 @@ pub static BATCH_START_INSTANCES: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`RestartInstance`.
+/// `RestartInstance`.
 pub static RESTART_INSTANCE: Operation = Operation {
     name: "RestartInstance",
     method: Method::Put,
@@ -2068,7 +2068,7 @@ pub static RESTART_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`BatchRestartInstances`.
+/// `BatchRestartInstances`.
 pub static BATCH_RESTART_INSTANCES: Operation = Operation {
     name: "BatchRestartInstances",
     method: Method::Put,
@@ -2090,7 +2090,7 @@ pub static BATCH_RESTART_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`ResetInstancePassword`.
+/// `ResetInstancePassword`.
 pub static RESET_INSTANCE_PASSWORD: Operation = Operation {
     name: "ResetInstancePassword",
     method: Method::Post,
@@ -2118,7 +2118,7 @@ pub static RESET_INSTANCE_PASSWORD: Operation = Operation {
         },
     ],
 };
-///`ListZones`.
+/// `ListZones`.
 pub static LIST_ZONES: Operation = Operation {
     name: "ListZones",
     method: Method::Get,
@@ -2127,7 +2127,7 @@ pub static LIST_ZONES: Operation = Operation {
     read: true,
     params: &[],
 };
-///`LockInstance`.
+/// `LockInstance`.
 pub static LOCK_INSTANCE: Operation = Operation {
     name: "LockInstance",
     method: Method::Put,
@@ -2149,7 +2149,7 @@ pub static LOCK_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`ListInstanceAttachedVolumes`.
+/// `ListInstanceAttachedVolumes`.
 pub static LIST_INSTANCE_ATTACHED_VOLUMES: Operation = Operation {
     name: "ListInstanceAttachedVolumes",
     method: Method::Get,
@@ -2163,7 +2163,7 @@ pub static LIST_INSTANCE_ATTACHED_VOLUMES: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`AttachInstanceVolumes`.
+/// `AttachInstanceVolumes`.
 pub static ATTACH_INSTANCE_VOLUMES: Operation = Operation {
     name: "AttachInstanceVolumes",
     method: Method::Put,
@@ -2185,7 +2185,7 @@ pub static ATTACH_INSTANCE_VOLUMES: Operation = Operation {
         },
     ],
 };
-///`DetachInstanceVolume`.
+/// `DetachInstanceVolume`.
 pub static DETACH_INSTANCE_VOLUME: Operation = Operation {
     name: "DetachInstanceVolume",
     method: Method::Put,
@@ -2207,7 +2207,7 @@ pub static DETACH_INSTANCE_VOLUME: Operation = Operation {
         },
     ],
 };
-///`DetachInstanceVolumes`.
+/// `DetachInstanceVolumes`.
 pub static DETACH_INSTANCE_VOLUMES: Operation = Operation {
     name: "DetachInstanceVolumes",
     method: Method::Put,
@@ -2229,7 +2229,7 @@ pub static DETACH_INSTANCE_VOLUMES: Operation = Operation {
         },
     ],
 };
-///`ResetVolumeDeleteFlag`.
+/// `ResetVolumeDeleteFlag`.
 pub static RESET_VOLUME_DELETE_FLAG: Operation = Operation {
     name: "ResetVolumeDeleteFlag",
     method: Method::Put,
@@ -2257,7 +2257,7 @@ pub static RESET_VOLUME_DELETE_FLAG: Operation = Operation {
         },
     ],
 };
-///`UpdateInstanceLabels`.
+/// `UpdateInstanceLabels`.
 pub static UPDATE_INSTANCE_LABELS: Operation = Operation {
     name: "UpdateInstanceLabels",
     method: Method::Put,
@@ -2279,7 +2279,7 @@ pub static UPDATE_INSTANCE_LABELS: Operation = Operation {
         },
     ],
 };
-///`AttachInstanceIso`.
+/// `AttachInstanceIso`.
 pub static ATTACH_INSTANCE_ISO: Operation = Operation {
     name: "AttachInstanceIso",
     method: Method::Put,
@@ -2301,7 +2301,7 @@ pub static ATTACH_INSTANCE_ISO: Operation = Operation {
         },
     ],
 };
-///`DetachInstanceIso`.
+/// `DetachInstanceIso`.
 pub static DETACH_INSTANCE_ISO: Operation = Operation {
     name: "DetachInstanceIso",
     method: Method::Put,
@@ -2323,7 +2323,7 @@ pub static DETACH_INSTANCE_ISO: Operation = Operation {
         },
     ],
 };
-///`ListInstanceAttachedIsos`.
+/// `ListInstanceAttachedIsos`.
 pub static LIST_INSTANCE_ATTACHED_ISOS: Operation = Operation {
     name: "ListInstanceAttachedIsos",
     method: Method::Get,
@@ -2337,7 +2337,7 @@ pub static LIST_INSTANCE_ATTACHED_ISOS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`SetInstanceBootOrder`.
+/// `SetInstanceBootOrder`.
 pub static SET_INSTANCE_BOOT_ORDER: Operation = Operation {
     name: "SetInstanceBootOrder",
     method: Method::Put,
@@ -2365,7 +2365,7 @@ pub static SET_INSTANCE_BOOT_ORDER: Operation = Operation {
         },
     ],
 };
-///`ResizeInstance`.
+/// `ResizeInstance`.
 pub static RESIZE_INSTANCE: Operation = Operation {
     name: "ResizeInstance",
     method: Method::Patch,
@@ -2417,7 +2417,7 @@ pub static RESIZE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`ChangeInstanceOs`.
+/// `ChangeInstanceOs`.
 pub static CHANGE_INSTANCE_OS: Operation = Operation {
     name: "ChangeInstanceOs",
     method: Method::Post,
@@ -2451,7 +2451,7 @@ pub static CHANGE_INSTANCE_OS: Operation = Operation {
         },
     ],
 };
-///`ResetInstanceHostname`.
+/// `ResetInstanceHostname`.
 pub static RESET_INSTANCE_HOSTNAME: Operation = Operation {
     name: "ResetInstanceHostname",
     method: Method::Put,
@@ -2473,7 +2473,7 @@ pub static RESET_INSTANCE_HOSTNAME: Operation = Operation {
         },
     ],
 };
-///`ResetInstanceName`.
+/// `ResetInstanceName`.
 pub static RESET_INSTANCE_NAME: Operation = Operation {
     name: "ResetInstanceName",
     method: Method::Put,
@@ -2495,7 +2495,7 @@ pub static RESET_INSTANCE_NAME: Operation = Operation {
         },
     ],
 };
-///`UpdateInstanceDescription`.
+/// `UpdateInstanceDescription`.
 pub static UPDATE_INSTANCE_DESCRIPTION: Operation = Operation {
     name: "UpdateInstanceDescription",
     method: Method::Put,
@@ -2517,7 +2517,7 @@ pub static UPDATE_INSTANCE_DESCRIPTION: Operation = Operation {
         },
     ],
 };
-///`ListInstanceSchedulableNodes`.
+/// `ListInstanceSchedulableNodes`.
 pub static LIST_INSTANCE_SCHEDULABLE_NODES: Operation = Operation {
     name: "ListInstanceSchedulableNodes",
     method: Method::Get,
@@ -2531,7 +2531,7 @@ pub static LIST_INSTANCE_SCHEDULABLE_NODES: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`LiveMigrateInstance`.
+/// `LiveMigrateInstance`.
 pub static LIVE_MIGRATE_INSTANCE: Operation = Operation {
     name: "LiveMigrateInstance",
     method: Method::Post,
@@ -2553,7 +2553,7 @@ pub static LIVE_MIGRATE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`BatchListSchedulableNodes`.
+/// `BatchListSchedulableNodes`.
 pub static BATCH_LIST_SCHEDULABLE_NODES: Operation = Operation {
     name: "BatchListSchedulableNodes",
     method: Method::Post,
@@ -2575,7 +2575,7 @@ pub static BATCH_LIST_SCHEDULABLE_NODES: Operation = Operation {
         },
     ],
 };
-///`ColdMigrateInstance`.
+/// `ColdMigrateInstance`.
 pub static COLD_MIGRATE_INSTANCE: Operation = Operation {
     name: "ColdMigrateInstance",
     method: Method::Post,
@@ -2597,7 +2597,7 @@ pub static COLD_MIGRATE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`BatchColdMigrateInstances`.
+/// `BatchColdMigrateInstances`.
 pub static BATCH_COLD_MIGRATE_INSTANCES: Operation = Operation {
     name: "BatchColdMigrateInstances",
     method: Method::Post,
@@ -2611,7 +2611,7 @@ pub static BATCH_COLD_MIGRATE_INSTANCES: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`RunVmtoolsCommand`.
+/// `RunVmtoolsCommand`.
 pub static RUN_VMTOOLS_COMMAND: Operation = Operation {
     name: "RunVmtoolsCommand",
     method: Method::Put,
@@ -2633,7 +2633,7 @@ pub static RUN_VMTOOLS_COMMAND: Operation = Operation {
         },
     ],
 };
-///`ModifyInstanceEipConfig`.
+/// `ModifyInstanceEipConfig`.
 pub static MODIFY_INSTANCE_EIP_CONFIG: Operation = Operation {
     name: "ModifyInstanceEipConfig",
     method: Method::Put,
@@ -2661,7 +2661,7 @@ pub static MODIFY_INSTANCE_EIP_CONFIG: Operation = Operation {
         },
     ],
 };
-///`QueryPrice`.
+/// `QueryPrice`.
 pub static QUERY_PRICE: Operation = Operation {
     name: "QueryPrice",
     method: Method::Post,
@@ -2743,7 +2743,7 @@ pub static QUERY_PRICE: Operation = Operation {
         },
     ],
 };
-///`QueryChangePrice`.
+/// `QueryChangePrice`.
 pub static QUERY_CHANGE_PRICE: Operation = Operation {
     name: "QueryChangePrice",
     method: Method::Post,
@@ -2795,7 +2795,7 @@ pub static QUERY_CHANGE_PRICE: Operation = Operation {
         },
     ],
 };
-///`QueryRefundPrice`.
+/// `QueryRefundPrice`.
 pub static QUERY_REFUND_PRICE: Operation = Operation {
     name: "QueryRefundPrice",
     method: Method::Post,
@@ -2823,7 +2823,7 @@ pub static QUERY_REFUND_PRICE: Operation = Operation {
         },
     ],
 };
-///`CloneInstance`.
+/// `CloneInstance`.
 pub static CLONE_INSTANCE: Operation = Operation {
     name: "CloneInstance",
     method: Method::Post,
@@ -2959,7 +2959,7 @@ pub static CLONE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`CheckInstanceClone`.
+/// `CheckInstanceClone`.
 pub static CHECK_INSTANCE_CLONE: Operation = Operation {
     name: "CheckInstanceClone",
     method: Method::Get,
@@ -2981,7 +2981,7 @@ pub static CHECK_INSTANCE_CLONE: Operation = Operation {
         },
     ],
 };
-///`HibernateInstance`.
+/// `HibernateInstance`.
 pub static HIBERNATE_INSTANCE: Operation = Operation {
     name: "HibernateInstance",
     method: Method::Put,
@@ -2995,7 +2995,7 @@ pub static HIBERNATE_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListSshKeys`.
+/// `ListSshKeys`.
 pub static LIST_SSH_KEYS: Operation = Operation {
     name: "ListSshKeys",
     method: Method::Get,
@@ -3029,7 +3029,7 @@ pub static LIST_SSH_KEYS: Operation = Operation {
         },
     ],
 };
-///`CreateSshKey`.
+/// `CreateSshKey`.
 pub static CREATE_SSH_KEY: Operation = Operation {
     name: "CreateSshKey",
     method: Method::Post,
@@ -3063,7 +3063,7 @@ pub static CREATE_SSH_KEY: Operation = Operation {
         },
     ],
 };
-///`ImportSshKey`.
+/// `ImportSshKey`.
 pub static IMPORT_SSH_KEY: Operation = Operation {
     name: "ImportSshKey",
     method: Method::Post,
@@ -3103,7 +3103,7 @@ pub static IMPORT_SSH_KEY: Operation = Operation {
         },
     ],
 };
-///`DeleteSshKeys`.
+/// `DeleteSshKeys`.
 pub static DELETE_SSH_KEYS: Operation = Operation {
     name: "DeleteSshKeys",
     method: Method::Post,
@@ -3117,7 +3117,7 @@ pub static DELETE_SSH_KEYS: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`BindSshKey`.
+/// `BindSshKey`.
 pub static BIND_SSH_KEY: Operation = Operation {
     name: "BindSshKey",
     method: Method::Post,
@@ -3145,7 +3145,7 @@ pub static BIND_SSH_KEY: Operation = Operation {
         },
     ],
 };
-///`UnbindSshKey`.
+/// `UnbindSshKey`.
 pub static UNBIND_SSH_KEY: Operation = Operation {
     name: "UnbindSshKey",
     method: Method::Post,
@@ -3173,7 +3173,7 @@ pub static UNBIND_SSH_KEY: Operation = Operation {
         },
     ],
 };
-///`ListSshKeyInstances`.
+/// `ListSshKeyInstances`.
 pub static LIST_SSH_KEY_INSTANCES: Operation = Operation {
     name: "ListSshKeyInstances",
     method: Method::Get,
@@ -3195,7 +3195,7 @@ pub static LIST_SSH_KEY_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`ListInstanceSshKeys`.
+/// `ListInstanceSshKeys`.
 pub static LIST_INSTANCE_SSH_KEYS: Operation = Operation {
     name: "ListInstanceSshKeys",
     method: Method::Get,
@@ -3217,7 +3217,7 @@ pub static LIST_INSTANCE_SSH_KEYS: Operation = Operation {
         },
     ],
 };
-///`CreateTemplate`.
+/// `CreateTemplate`.
 pub static CREATE_TEMPLATE: Operation = Operation {
     name: "CreateTemplate",
     method: Method::Post,
@@ -3245,7 +3245,7 @@ pub static CREATE_TEMPLATE: Operation = Operation {
         },
     ],
 };
-///`SetInstanceSecurityOptions`.
+/// `SetInstanceSecurityOptions`.
 pub static SET_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
     name: "SetInstanceSecurityOptions",
     method: Method::Post,
@@ -3333,7 +3333,7 @@ pub static SET_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
         },
     ],
 };
-///`ListInstanceSecurityOptions`.
+/// `ListInstanceSecurityOptions`.
 pub static LIST_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
     name: "ListInstanceSecurityOptions",
     method: Method::Get,
@@ -3347,7 +3347,7 @@ pub static LIST_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListTemplates`.
+/// `ListTemplates`.
 pub static LIST_TEMPLATES: Operation = Operation {
     name: "ListTemplates",
     method: Method::Get,
@@ -3393,7 +3393,7 @@ pub static LIST_TEMPLATES: Operation = Operation {
         },
     ],
 };
-///`GetTemplate`.
+/// `GetTemplate`.
 pub static GET_TEMPLATE: Operation = Operation {
     name: "GetTemplate",
     method: Method::Get,
@@ -3407,7 +3407,7 @@ pub static GET_TEMPLATE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`UpdateTemplateName`.
+/// `UpdateTemplateName`.
 pub static UPDATE_TEMPLATE_NAME: Operation = Operation {
     name: "UpdateTemplateName",
     method: Method::Put,
@@ -3429,7 +3429,7 @@ pub static UPDATE_TEMPLATE_NAME: Operation = Operation {
         },
     ],
 };
-///`UpdateTemplateUserData`.
+/// `UpdateTemplateUserData`.
 pub static UPDATE_TEMPLATE_USER_DATA: Operation = Operation {
     name: "UpdateTemplateUserData",
     method: Method::Put,
@@ -3451,7 +3451,7 @@ pub static UPDATE_TEMPLATE_USER_DATA: Operation = Operation {
         },
     ],
 };
-///`BatchDeleteTemplates`.
+/// `BatchDeleteTemplates`.
 pub static BATCH_DELETE_TEMPLATES: Operation = Operation {
     name: "BatchDeleteTemplates",
     method: Method::Post,
@@ -3465,7 +3465,7 @@ pub static BATCH_DELETE_TEMPLATES: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`ListSchedulers`.
+/// `ListSchedulers`.
 pub static LIST_SCHEDULERS: Operation = Operation {
     name: "ListSchedulers",
     method: Method::Get,
@@ -3511,7 +3511,7 @@ pub static LIST_SCHEDULERS: Operation = Operation {
         },
     ],
 };
-///`CreateScheduler`.
+/// `CreateScheduler`.
 pub static CREATE_SCHEDULER: Operation = Operation {
     name: "CreateScheduler",
     method: Method::Post,
@@ -3581,7 +3581,7 @@ pub static CREATE_SCHEDULER: Operation = Operation {
         },
     ],
 };
-///`UpdateScheduler`.
+/// `UpdateScheduler`.
 pub static UPDATE_SCHEDULER: Operation = Operation {
     name: "UpdateScheduler",
     method: Method::Put,
@@ -3633,7 +3633,7 @@ pub static UPDATE_SCHEDULER: Operation = Operation {
         },
     ],
 };
-///`DeleteScheduler`.
+/// `DeleteScheduler`.
 pub static DELETE_SCHEDULER: Operation = Operation {
     name: "DeleteScheduler",
     method: Method::Delete,
@@ -3647,7 +3647,7 @@ pub static DELETE_SCHEDULER: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListSnapshots`.
+/// `ListSnapshots`.
 pub static LIST_SNAPSHOTS: Operation = Operation {
     name: "ListSnapshots",
     method: Method::Get,
@@ -3681,7 +3681,7 @@ pub static LIST_SNAPSHOTS: Operation = Operation {
         },
     ],
 };
-///`CreateSnapshot`.
+/// `CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
     name: "CreateSnapshot",
     method: Method::Post,
@@ -3703,7 +3703,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`GetSnapshot`.
+/// `GetSnapshot`.
 pub static GET_SNAPSHOT: Operation = Operation {
     name: "GetSnapshot",
     method: Method::Get,
@@ -3717,7 +3717,7 @@ pub static GET_SNAPSHOT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeleteSnapshot`.
+/// `DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
     name: "DeleteSnapshot",
     method: Method::Delete,
@@ -3731,7 +3731,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`RollbackSnapshot`.
+/// `RollbackSnapshot`.
 pub static ROLLBACK_SNAPSHOT: Operation = Operation {
     name: "RollbackSnapshot",
     method: Method::Post,
@@ -3745,7 +3745,7 @@ pub static ROLLBACK_SNAPSHOT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListSnapshotPolicies`.
+/// `ListSnapshotPolicies`.
 pub static LIST_SNAPSHOT_POLICIES: Operation = Operation {
     name: "ListSnapshotPolicies",
     method: Method::Get,
@@ -3791,7 +3791,7 @@ pub static LIST_SNAPSHOT_POLICIES: Operation = Operation {
         },
     ],
 };
-///`CreateSnapshotPolicy`.
+/// `CreateSnapshotPolicy`.
 pub static CREATE_SNAPSHOT_POLICY: Operation = Operation {
     name: "CreateSnapshotPolicy",
     method: Method::Put,
@@ -3825,7 +3825,7 @@ pub static CREATE_SNAPSHOT_POLICY: Operation = Operation {
         },
     ],
 };
-///`GetSnapshotPolicy`.
+/// `GetSnapshotPolicy`.
 pub static GET_SNAPSHOT_POLICY: Operation = Operation {
     name: "GetSnapshotPolicy",
     method: Method::Post,
@@ -3839,7 +3839,7 @@ pub static GET_SNAPSHOT_POLICY: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeleteSnapshotPolicy`.
+/// `DeleteSnapshotPolicy`.
 pub static DELETE_SNAPSHOT_POLICY: Operation = Operation {
     name: "DeleteSnapshotPolicy",
     method: Method::Delete,
@@ -3853,7 +3853,7 @@ pub static DELETE_SNAPSHOT_POLICY: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`UpdateSnapshotPolicy`.
+/// `UpdateSnapshotPolicy`.
 pub static UPDATE_SNAPSHOT_POLICY: Operation = Operation {
     name: "UpdateSnapshotPolicy",
     method: Method::Post,
@@ -3893,7 +3893,7 @@ pub static UPDATE_SNAPSHOT_POLICY: Operation = Operation {
         },
     ],
 };
-///`BindSnapshotPolicy`.
+/// `BindSnapshotPolicy`.
 pub static BIND_SNAPSHOT_POLICY: Operation = Operation {
     name: "BindSnapshotPolicy",
     method: Method::Get,
@@ -3915,7 +3915,7 @@ pub static BIND_SNAPSHOT_POLICY: Operation = Operation {
         },
     ],
 };
-///`UnbindSnapshotPolicy`.
+/// `UnbindSnapshotPolicy`.
 pub static UNBIND_SNAPSHOT_POLICY: Operation = Operation {
     name: "UnbindSnapshotPolicy",
     method: Method::Post,
@@ -3937,7 +3937,7 @@ pub static UNBIND_SNAPSHOT_POLICY: Operation = Operation {
         },
     ],
 };
-///`PauseSnapshotPolicy`.
+/// `PauseSnapshotPolicy`.
 pub static PAUSE_SNAPSHOT_POLICY: Operation = Operation {
     name: "PauseSnapshotPolicy",
     method: Method::Post,
@@ -3951,7 +3951,7 @@ pub static PAUSE_SNAPSHOT_POLICY: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ResumeSnapshotPolicy`.
+/// `ResumeSnapshotPolicy`.
 pub static RESUME_SNAPSHOT_POLICY: Operation = Operation {
     name: "ResumeSnapshotPolicy",
     method: Method::Post,
@@ -3965,7 +3965,7 @@ pub static RESUME_SNAPSHOT_POLICY: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`CreateDeploymentSet`.
+/// `CreateDeploymentSet`.
 pub static CREATE_DEPLOYMENT_SET: Operation = Operation {
     name: "CreateDeploymentSet",
     method: Method::Post,
@@ -4023,7 +4023,7 @@ pub static CREATE_DEPLOYMENT_SET: Operation = Operation {
         },
     ],
 };
-///`ListDeploymentSets`.
+/// `ListDeploymentSets`.
 pub static LIST_DEPLOYMENT_SETS: Operation = Operation {
     name: "ListDeploymentSets",
     method: Method::Get,
@@ -4045,7 +4045,7 @@ pub static LIST_DEPLOYMENT_SETS: Operation = Operation {
         },
     ],
 };
-///`GetDeploymentSet`.
+/// `GetDeploymentSet`.
 pub static GET_DEPLOYMENT_SET: Operation = Operation {
     name: "GetDeploymentSet",
     method: Method::Get,
@@ -4059,7 +4059,7 @@ pub static GET_DEPLOYMENT_SET: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeleteDeploymentSet`.
+/// `DeleteDeploymentSet`.
 pub static DELETE_DEPLOYMENT_SET: Operation = Operation {
     name: "DeleteDeploymentSet",
     method: Method::Delete,
@@ -4073,7 +4073,7 @@ pub static DELETE_DEPLOYMENT_SET: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListUsbDevices`.
+/// `ListUsbDevices`.
 pub static LIST_USB_DEVICES: Operation = Operation {
     name: "ListUsbDevices",
     method: Method::Get,
@@ -4095,7 +4095,7 @@ pub static LIST_USB_DEVICES: Operation = Operation {
         },
     ],
 };
-///`BindInstanceUsb`.
+/// `BindInstanceUsb`.
 pub static BIND_INSTANCE_USB: Operation = Operation {
     name: "BindInstanceUsb",
     method: Method::Post,
@@ -4117,7 +4117,7 @@ pub static BIND_INSTANCE_USB: Operation = Operation {
         },
     ],
 };
-///`UnbindInstanceUsb`.
+/// `UnbindInstanceUsb`.
 pub static UNBIND_INSTANCE_USB: Operation = Operation {
     name: "UnbindInstanceUsb",
     method: Method::Delete,
@@ -4139,7 +4139,7 @@ pub static UNBIND_INSTANCE_USB: Operation = Operation {
         },
     ],
 };
-///`QueryInstanceMonitor`.
+/// `QueryInstanceMonitor`.
 pub static QUERY_INSTANCE_MONITOR: Operation = Operation {
     name: "QueryInstanceMonitor",
     method: Method::Get,
@@ -4191,7 +4191,7 @@ pub static QUERY_INSTANCE_MONITOR: Operation = Operation {
         },
     ],
 };
-///`QueryInstancesMonitor`.
+/// `QueryInstancesMonitor`.
 pub static QUERY_INSTANCES_MONITOR: Operation = Operation {
     name: "QueryInstancesMonitor",
     method: Method::Get,
@@ -4243,7 +4243,7 @@ pub static QUERY_INSTANCES_MONITOR: Operation = Operation {
         },
     ],
 };
-///`ListRecycledSnapshots`.
+/// `ListRecycledSnapshots`.
 pub static LIST_RECYCLED_SNAPSHOTS: Operation = Operation {
     name: "ListRecycledSnapshots",
     method: Method::Get,
@@ -4289,7 +4289,7 @@ pub static LIST_RECYCLED_SNAPSHOTS: Operation = Operation {
         },
     ],
 };
-///`RestoreRecycledSnapshot`.
+/// `RestoreRecycledSnapshot`.
 pub static RESTORE_RECYCLED_SNAPSHOT: Operation = Operation {
     name: "RestoreRecycledSnapshot",
     method: Method::Put,
@@ -4323,7 +4323,7 @@ pub static RESTORE_RECYCLED_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`DeleteRecycledSnapshot`.
+/// `DeleteRecycledSnapshot`.
 pub static DELETE_RECYCLED_SNAPSHOT: Operation = Operation {
     name: "DeleteRecycledSnapshot",
     method: Method::Delete,
@@ -4337,7 +4337,7 @@ pub static DELETE_RECYCLED_SNAPSHOT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`GetRecycledInstance`.
+/// `GetRecycledInstance`.
 pub static GET_RECYCLED_INSTANCE: Operation = Operation {
     name: "GetRecycledInstance",
     method: Method::Get,
@@ -4351,7 +4351,7 @@ pub static GET_RECYCLED_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`RestoreRecycledInstance`.
+/// `RestoreRecycledInstance`.
 pub static RESTORE_RECYCLED_INSTANCE: Operation = Operation {
     name: "RestoreRecycledInstance",
     method: Method::Put,
@@ -4365,7 +4365,7 @@ pub static RESTORE_RECYCLED_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeleteRecycledInstance`.
+/// `DeleteRecycledInstance`.
 pub static DELETE_RECYCLED_INSTANCE: Operation = Operation {
     name: "DeleteRecycledInstance",
     method: Method::Delete,
@@ -4379,7 +4379,7 @@ pub static DELETE_RECYCLED_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`AutoCleanRecycledInstances`.
+/// `AutoCleanRecycledInstances`.
 pub static AUTO_CLEAN_RECYCLED_INSTANCES: Operation = Operation {
     name: "AutoCleanRecycledInstances",
     method: Method::Post,
@@ -4401,7 +4401,7 @@ pub static AUTO_CLEAN_RECYCLED_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`CheckVmtoolsIsoAttached`.
+/// `CheckVmtoolsIsoAttached`.
 pub static CHECK_VMTOOLS_ISO_ATTACHED: Operation = Operation {
     name: "CheckVmtoolsIsoAttached",
     method: Method::Get,
@@ -4415,7 +4415,7 @@ pub static CHECK_VMTOOLS_ISO_ATTACHED: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`AttachVmtools`.
+/// `AttachVmtools`.
 pub static ATTACH_VMTOOLS: Operation = Operation {
     name: "AttachVmtools",
     method: Method::Put,
@@ -4429,7 +4429,7 @@ pub static ATTACH_VMTOOLS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListSupportedIbNics`.
+/// `ListSupportedIbNics`.
 pub static LIST_SUPPORTED_IB_NICS: Operation = Operation {
     name: "ListSupportedIbNics",
     method: Method::Get,
@@ -4443,7 +4443,7 @@ pub static LIST_SUPPORTED_IB_NICS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ExportInstances`.
+/// `ExportInstances`.
 pub static EXPORT_INSTANCES: Operation = Operation {
     name: "ExportInstances",
     method: Method::Post,
@@ -4465,7 +4465,7 @@ pub static EXPORT_INSTANCES: Operation = Operation {
         },
     ],
 };
-///`InstallMonitorAgent`.
+/// `InstallMonitorAgent`.
 pub static INSTALL_MONITOR_AGENT: Operation = Operation {
     name: "InstallMonitorAgent",
     method: Method::Put,
@@ -4479,7 +4479,7 @@ pub static INSTALL_MONITOR_AGENT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`GetServiceAttributes`.
+/// `GetServiceAttributes`.
 pub static GET_SERVICE_ATTRIBUTES: Operation = Operation {
     name: "GetServiceAttributes",
     method: Method::Get,
@@ -4501,7 +4501,7 @@ pub static GET_SERVICE_ATTRIBUTES: Operation = Operation {
         },
     ],
 };
-///`GetServiceRegionInfo`.
+/// `GetServiceRegionInfo`.
 pub static GET_SERVICE_REGION_INFO: Operation = Operation {
     name: "GetServiceRegionInfo",
     method: Method::Post,
@@ -4523,7 +4523,7 @@ pub static GET_SERVICE_REGION_INFO: Operation = Operation {
         },
     ],
 };
-///`BatchDetachSharedVolume`.
+/// `BatchDetachSharedVolume`.
 pub static BATCH_DETACH_SHARED_VOLUME: Operation = Operation {
     name: "BatchDetachSharedVolume",
     method: Method::Put,
@@ -4545,7 +4545,7 @@ pub static BATCH_DETACH_SHARED_VOLUME: Operation = Operation {
         },
     ],
 };
-///`BatchAttachSharedVolume`.
+/// `BatchAttachSharedVolume`.
 pub static BATCH_ATTACH_SHARED_VOLUME: Operation = Operation {
     name: "BatchAttachSharedVolume",
     method: Method::Put,
@@ -4567,7 +4567,7 @@ pub static BATCH_ATTACH_SHARED_VOLUME: Operation = Operation {
         },
     ],
 };
-///`GetVncUrl`.
+/// `GetVncUrl`.
 pub static GET_VNC_URL: Operation = Operation {
     name: "GetVncUrl",
     method: Method::Get,
@@ -4581,7 +4581,7 @@ pub static GET_VNC_URL: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ConnectVnc`.
+/// `ConnectVnc`.
 pub static CONNECT_VNC: Operation = Operation {
     name: "ConnectVnc",
     method: Method::Get,
@@ -4603,7 +4603,7 @@ pub static CONNECT_VNC: Operation = Operation {
         },
     ],
 };
-///`ListMonitorProcesses`.
+/// `ListMonitorProcesses`.
 pub static LIST_MONITOR_PROCESSES: Operation = Operation {
     name: "ListMonitorProcesses",
     method: Method::Get,
@@ -4643,7 +4643,7 @@ pub static LIST_MONITOR_PROCESSES: Operation = Operation {
         },
     ],
 };
-///`UpgradeMonitorAgent`.
+/// `UpgradeMonitorAgent`.
 pub static UPGRADE_MONITOR_AGENT: Operation = Operation {
     name: "UpgradeMonitorAgent",
     method: Method::Put,
@@ -4657,7 +4657,7 @@ pub static UPGRADE_MONITOR_AGENT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ListInstanceNodeLocalDisks`.
+/// `ListInstanceNodeLocalDisks`.
 pub static LIST_INSTANCE_NODE_LOCAL_DISKS: Operation = Operation {
     name: "ListInstanceNodeLocalDisks",
     method: Method::Get,
@@ -4671,7 +4671,7 @@ pub static LIST_INSTANCE_NODE_LOCAL_DISKS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`AttachLocalDisks`.
+/// `AttachLocalDisks`.
 pub static ATTACH_LOCAL_DISKS: Operation = Operation {
     name: "AttachLocalDisks",
     method: Method::Put,
@@ -4693,7 +4693,7 @@ pub static ATTACH_LOCAL_DISKS: Operation = Operation {
         },
     ],
 };
-///`DetachLocalDisks`.
+/// `DetachLocalDisks`.
 pub static DETACH_LOCAL_DISKS: Operation = Operation {
     name: "DetachLocalDisks",
     method: Method::Put,
@@ -4715,7 +4715,7 @@ pub static DETACH_LOCAL_DISKS: Operation = Operation {
         },
     ],
 };
-///`ExportMonitorData`.
+/// `ExportMonitorData`.
 pub static EXPORT_MONITOR_DATA: Operation = Operation {
     name: "ExportMonitorData",
     method: Method::Post,
@@ -4933,98 +4933,98 @@ pub static OPERATIONS: &[&Operation] = &[
 ];
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[];
-///Paging of `OpListFlavors`.
+/// Paging of `OpListFlavors`.
 pub static PAGINATION_OP_LIST_FLAVORS: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/flavors",
     total: Some("/data/totalCount"),
 };
-///Paging of `OpListResourcePools`.
+/// Paging of `OpListResourcePools`.
 pub static PAGINATION_OP_LIST_RESOURCE_POOLS: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/resourcePools",
     total: Some("/data/totalCount"),
 };
-///Paging of `OpListResourcePoolHosts`.
+/// Paging of `OpListResourcePoolHosts`.
 pub static PAGINATION_OP_LIST_RESOURCE_POOL_HOSTS: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/rpHosts",
     total: Some("/data/totalCount"),
 };
-///Paging of `OpListHostGroups`.
+/// Paging of `OpListHostGroups`.
 pub static PAGINATION_OP_LIST_HOST_GROUPS: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/hostGroups",
     total: Some("/data/totalCount"),
 };
-///Paging of `OpListHostGroupHosts`.
+/// Paging of `OpListHostGroupHosts`.
 pub static PAGINATION_OP_LIST_HOST_GROUP_HOSTS: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/hostGroups",
     total: Some("/data/totalCount"),
 };
-///Paging of `OpListNodes`.
+/// Paging of `OpListNodes`.
 pub static PAGINATION_OP_LIST_NODES: Pagination = Pagination {
     page: "current",
     size: "size",
     items: "/data/list",
     total: Some("/data/total"),
 };
-///Paging of `ListInstances`.
+/// Paging of `ListInstances`.
 pub static PAGINATION_LIST_INSTANCES: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/virtualMachines",
     total: Some("/data/totalCount"),
 };
-///Paging of `ListSshKeys`.
+/// Paging of `ListSshKeys`.
 pub static PAGINATION_LIST_SSH_KEYS: Pagination = Pagination {
     page: "pageIndex",
     size: "pageSize",
     items: "/data/SSHKeys",
     total: Some("/data/count"),
 };
-///Paging of `ListTemplates`.
+/// Paging of `ListTemplates`.
 pub static PAGINATION_LIST_TEMPLATES: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/templatelist",
     total: Some("/data/totalCount"),
 };
-///Paging of `ListSchedulers`.
+/// Paging of `ListSchedulers`.
 pub static PAGINATION_LIST_SCHEDULERS: Pagination = Pagination {
     page: "pageIndex",
     size: "pageSize",
     items: "/data/records",
     total: Some("/data/count"),
 };
-///Paging of `ListSnapshots`.
+/// Paging of `ListSnapshots`.
 pub static PAGINATION_LIST_SNAPSHOTS: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/ecsSnapshots",
     total: Some("/data/totalCount"),
 };
-///Paging of `ListSnapshotPolicies`.
+/// Paging of `ListSnapshotPolicies`.
 pub static PAGINATION_LIST_SNAPSHOT_POLICIES: Pagination = Pagination {
     page: "pageNumber",
     size: "pageSize",
     items: "/data/snapshotPolicies",
     total: Some("/data/totalCount"),
 };
-///Paging of `ListDeploymentSets`.
+/// Paging of `ListDeploymentSets`.
 pub static PAGINATION_LIST_DEPLOYMENT_SETS: Pagination = Pagination {
     page: "current",
     size: "size",
     items: "/data/list",
     total: None,
 };
-///Paging of `ListRecycledSnapshots`.
+/// Paging of `ListRecycledSnapshots`.
 pub static PAGINATION_LIST_RECYCLED_SNAPSHOTS: Pagination = Pagination {
     page: "current",
     size: "size",

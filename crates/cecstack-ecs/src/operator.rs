@@ -3,3099 +3,1780 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// One live migration
 ///
 /// 热迁移信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpBatchLiveMigrateInstancesMigration {
     /// Instance ID
     ///
-    /// 虚机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Target node
     ///
-    /// 目标节点
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标节点 (`nodeName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
+}
+impl OpBatchLiveMigrateInstancesMigration {
+    /// A builder of this type.
+    pub fn builder() -> OpBatchLiveMigrateInstancesMigrationBuilder {
+        OpBatchLiveMigrateInstancesMigrationBuilder::default()
+    }
+}
+/// Builder of [`OpBatchLiveMigrateInstancesMigration`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpBatchLiveMigrateInstancesMigrationBuilder {
+    inner: OpBatchLiveMigrateInstancesMigration,
+}
+impl OpBatchLiveMigrateInstancesMigrationBuilder {
+    /// Sets [`OpBatchLiveMigrateInstancesMigration::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpBatchLiveMigrateInstancesMigration::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpBatchLiveMigrateInstancesMigration, cds_core::BuildError> {
+        cds_core::validate::build("OpBatchLiveMigrateInstancesMigration", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpBatchLiveMigrateInstancesMigration {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
 }
 /// The created flavor
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorData {
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU数量
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU数量 (`cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小 (Gi)
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小 (Gi) (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
-    /// GPU颗数
-    ///
-    /// *Note:* The response table lists gpu (three times) under flavorType; the example returns it at this level.
-    #[serde(
-        rename = "gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU颗数 (`gpu`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// vGPU type
     ///
-    /// vGPU类型
-    ///
-    /// *Note:* The response table lists it under flavorType; the example returns it at this level.
-    ///
-    /// Wire name: `vgpuTypeId`.
-    #[serde(
-        rename = "vgpuTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU类型 (`vgpuTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU display type name
     ///
-    /// vGPU显示类型名称
-    ///
-    /// *Note:* The response table lists it under flavorType; the example returns it at this level.
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU显示类型名称 (`vgpuDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size (GB)
     ///
-    /// vGPU显存大小 (GB)
-    ///
-    /// *Note:* The response table lists it under flavorType; the example returns it at this level.
-    ///
-    /// Wire name: `vgpuMemory`.
-    #[serde(
-        rename = "vgpuMemory",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU显存大小 (GB) (`vgpuMemory`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Whether an elastic local system disk is used
     ///
-    /// 是否使用弹性本地系统盘
-    ///
-    /// *Note:* The response table lists it under flavorType; the example returns it at this level.
-    ///
-    /// Wire name: `useElasticityLocalSysDisk`.
-    #[serde(
-        rename = "useElasticityLocalSysDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
-    /// 弹性本地系统盘大小
-    ///
-    /// *Note:* The response table lists it under flavorType; the example returns it at this level.
-    ///
-    /// Wire name: `elasticityLocalSysDiskSize`.
-    #[serde(
-        rename = "elasticityLocalSysDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
-    /// 弹性本地数据盘数量
-    ///
-    /// *Note:* The response table lists it under flavorType; the example returns it at this level.
-    ///
-    /// Wire name: `elasticityLocalDataDiskNum`.
-    #[serde(
-        rename = "elasticityLocalDataDiskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
-    /// 弹性本地数据盘大小
-    ///
-    /// *Note:* The response table lists it under flavorType; the example returns it at this level.
-    ///
-    /// Wire name: `elasticityLocalDataDiskSize`.
-    #[serde(
-        rename = "elasticityLocalDataDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Whether the flavor is custom
     ///
-    /// 是否自定义
-    ///
-    /// Wire name: `isCustom`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自定义 (`isCustom`)
+    #[serde(deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
-    /// 虚拟机数量
-    ///
-    /// *Note:* The response table types vmCount as string; the example returns the number 0.
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
-    /// 主网卡带宽最大值【0,100】Gbps
-    ///
-    /// Wire name: `intranetBWMax`.
-    #[serde(
-        rename = "intranetBWMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`)
+    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Flavor type information
     ///
-    /// 规格类型信息
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型信息 (`flavorType`)
     pub flavor_type: Option<OpCreateFlavorFlavorType>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// *Note:* Not in the response table at this level; present in the example.
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Available to departments
     ///
-    /// 部门可用性
-    ///
-    /// *Note:* Not in the response table at this level; present in the example.
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
 }
 /// Flavor type of the created flavor
 ///
 /// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorFlavorType {
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture (x86, amd64, null)
     ///
-    /// cpu架构 (x86、amd64、null)
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu架构 (x86、amd64、null) (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU模型 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
-    /// 规格数量
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格数量 (`flavorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device: normal, GPU device: gpu, virtual GPU: vgu)
     ///
-    /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu)
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
-    /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0)
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
-    /// GPU型号
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU型号 (`gpuProduct`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type
     ///
-    /// 本地硬盘类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘类型 (`localDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
-    /// 本地硬盘接口类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘接口类型 (`localDiskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
-    /// 本地硬盘容量
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘容量 (`localDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pools
     ///
-    /// 关联资源池信息
-    ///
-    /// *Note:* Not in the response table; present in the example (null).
-    ///
-    /// Wire name: `resourcePools`.
-    #[serde(
-        rename = "resourcePools",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 关联资源池信息 (`resourcePools`)
     pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPU is enabled
     ///
-    /// 是否开启CPU独占
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启CPU独占 (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is enabled
     ///
-    /// 是否开启内存独占
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启内存独占 (`isDedicatedMem`)
+    #[serde(deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the system disk is a local disk
     ///
-    /// 系统盘是否是本地盘
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `isSystemLocalDisk`.
-    #[serde(
-        rename = "isSystemLocalDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘是否是本地盘 (`isSystemLocalDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances using the flavor type
     ///
-    /// 关联该规格类型的ecs数量
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关联该规格类型的ecs数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Number of SR-IOV network cards
     ///
-    /// sriov网卡数量
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// sriov网卡数量 (`sriov`)
+    #[serde(deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 拓扑信息 (`extraSpace`)
     pub extra_space: Option<ExtraSpace>,
 }
 /// Unit price of a flavor type for one billing mode
 ///
 /// 规格单价
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeFlavorPrice {
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式 (`billingMode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Billing cycle
     ///
-    /// 计费周期
-    ///
-    /// Wire name: `cycleType`.
-    #[serde(
-        rename = "cycleType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费周期 (`cycleType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_type: Option<String>,
     /// CPU price
     ///
-    /// CPU价格
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cpuPrice`.
-    #[serde(
-        rename = "cpuPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU价格 (`cpuPrice`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_price: Option<f64>,
     /// Memory price
     ///
-    /// 内存价格
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ramPrice`.
-    #[serde(
-        rename = "ramPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存价格 (`ramPrice`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram_price: Option<f64>,
     /// GPU price; required when creating a GPU passthrough flavor
     ///
-    /// gpu价格 注：创建GPU直通规格时需要指定
-    ///
-    /// Wire name: `gpuPrice`.
-    #[serde(
-        rename = "gpuPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// gpu价格 注：创建GPU直通规格时需要指定 (`gpuPrice`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_price: Option<f64>,
     /// vGPU memory price; required when creating a vGPU flavor
     ///
-    /// vgpu显存价格 注：创建vGPU规格时需要指定
-    ///
-    /// Wire name: `gpuMemoryPrice`.
-    #[serde(
-        rename = "gpuMemoryPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu显存价格 注：创建vGPU规格时需要指定 (`gpuMemoryPrice`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_memory_price: Option<f64>,
     /// Elastic local disk price; required when creating an elastic-local-disk flavor
     ///
-    /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定
-    ///
-    /// Wire name: `elasticityLocalDiskPrice`.
-    #[serde(
-        rename = "elasticityLocalDiskPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定 (`elasticityLocalDiskPrice`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub elasticity_local_disk_price: Option<f64>,
+}
+impl OpCreateFlavorTypeFlavorPrice {
+    /// A builder of this type.
+    pub fn builder() -> OpCreateFlavorTypeFlavorPriceBuilder {
+        OpCreateFlavorTypeFlavorPriceBuilder::default()
+    }
+}
+/// Builder of [`OpCreateFlavorTypeFlavorPrice`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpCreateFlavorTypeFlavorPriceBuilder {
+    inner: OpCreateFlavorTypeFlavorPrice,
+}
+impl OpCreateFlavorTypeFlavorPriceBuilder {
+    /// Sets [`OpCreateFlavorTypeFlavorPrice::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeFlavorPrice::cycle_type`].
+    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.cycle_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeFlavorPrice::cpu_price`].
+    pub fn cpu_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.cpu_price = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeFlavorPrice::ram_price`].
+    pub fn ram_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.ram_price = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeFlavorPrice::gpu_price`].
+    pub fn gpu_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.gpu_price = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeFlavorPrice::gpu_memory_price`].
+    pub fn gpu_memory_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.gpu_memory_price = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeFlavorPrice::elasticity_local_disk_price`].
+    pub fn elasticity_local_disk_price(mut self, value: impl Into<f64>) -> Self {
+        self.inner.elasticity_local_disk_price = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpCreateFlavorTypeFlavorPrice, cds_core::BuildError> {
+        cds_core::validate::build("OpCreateFlavorTypeFlavorPrice", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpCreateFlavorTypeFlavorPrice {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.billing_mode.is_none() {
+            missing.push(cds_core::validate::join(path, "billingMode"));
+        }
+        if self.cpu_price.is_none() {
+            missing.push(cds_core::validate::join(path, "cpuPrice"));
+        }
+        if self.ram_price.is_none() {
+            missing.push(cds_core::validate::join(path, "ramPrice"));
+        }
+    }
 }
 /// CPU and memory capacity of the region
 ///
 /// 集群容量
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityData {
     /// CPU information
     ///
-    /// cpu相关信息
-    #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
+    /// cpu相关信息 (`cpu`)
     pub cpu: Option<OpGetClusterCapacityResource>,
     /// Memory information
     ///
-    /// 内存相关信息
-    #[serde(rename = "ram", default, skip_serializing_if = "Option::is_none")]
+    /// 内存相关信息 (`ram`)
     pub ram: Option<OpGetClusterCapacityResource>,
 }
 /// Capacity of one resource (CPU or memory)
 ///
 /// cpu/内存相关信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityResource {
     /// Total
     ///
-    /// 总量
-    #[serde(
-        rename = "allocatable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总量 (`allocatable`)
+    #[serde(deserialize_with = "lenient")]
     pub allocatable: Option<i64>,
     /// Used
     ///
-    /// 使用量
-    #[serde(
-        rename = "usage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用量 (`usage`)
+    #[serde(deserialize_with = "lenient")]
     pub usage: Option<i64>,
     /// Remaining
     ///
-    /// 剩余量
-    #[serde(
-        rename = "remain",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 剩余量 (`remain`)
+    #[serde(deserialize_with = "lenient")]
     pub remain: Option<i64>,
     /// Unit
     ///
-    /// 单位
-    #[serde(
-        rename = "unit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单位 (`unit`)
+    #[serde(deserialize_with = "lenient")]
     pub unit: Option<String>,
 }
 /// CPU overcommit configuration of an availability zone
 ///
 /// 可用区CPU超分比配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetGlobalCpuOvercommitConfigAz {
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// CPU overcommit ratio of the availability zone
     ///
-    /// 可用区CPU超分比
-    ///
-    /// Wire name: `azCpuOR`.
-    #[serde(
-        rename = "azCpuOR",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区CPU超分比 (`azCpuOR`)
+    #[serde(rename = "azCpuOR", deserialize_with = "lenient")]
     pub az_cpu_or: Option<i64>,
 }
 /// Global CPU overcommit configuration (GlobalCpuConfig)
 ///
 /// 包含CPU全局超分比参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetGlobalCpuOvercommitConfigData {
     /// Global CPU overcommit ratio of the current region
     ///
-    /// CPU当前region全局超分比
-    ///
-    /// Wire name: `globalCpuOR`.
-    #[serde(
-        rename = "globalCpuOR",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU当前region全局超分比 (`globalCpuOR`)
+    #[serde(rename = "globalCpuOR", deserialize_with = "lenient")]
     pub global_cpu_or: Option<i64>,
     /// CPU overcommit configurations of the availability zones
     ///
-    /// 可用区CPU超分比配置集合
-    ///
-    /// Wire name: `azCpuConfigs`.
-    #[serde(
-        rename = "azCpuConfigs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 可用区CPU超分比配置集合 (`azCpuConfigs`)
+    #[serde(rename = "azCpuConfigs")]
     pub az_cpu_configs: Option<Vec<OpGetGlobalCpuOvercommitConfigAz>>,
 }
 /// Global HA configuration
 ///
 /// 全局HA配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetGlobalHaConfigData {
     /// Failure detection sensitivity (time, in seconds)
     ///
-    /// 故障检查敏感度（时间，单位s）
-    ///
-    /// *Note:* Not in the response table; present in the example. Description taken from 1.34.
-    ///
-    /// Wire name: `toleranceTime`.
-    #[serde(
-        rename = "toleranceTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 故障检查敏感度（时间，单位s） (`toleranceTime`)
+    #[serde(rename = "toleranceTime", deserialize_with = "lenient")]
     pub tolerance_time: Option<i64>,
 }
 /// Global migration network configuration
 ///
 /// 返回的数据对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpGetGlobalMigrationNetworkData {
     /// Global migration network setting
     ///
-    /// 全局迁移网络设置
-    ///
-    /// Wire name: `globalNetwork`.
-    #[serde(
-        rename = "globalNetwork",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 全局迁移网络设置 (`globalNetwork`)
+    #[serde(deserialize_with = "lenient")]
     pub global_network: Option<String>,
     /// Method used to obtain node IPs
     ///
-    /// 获取节点IP的方法
-    ///
-    /// Wire name: `nodeInfoMethod`.
-    #[serde(
-        rename = "nodeInfoMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 获取节点IP的方法 (`nodeInfoMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub node_info_method: Option<String>,
 }
 /// Instance counts by status
 ///
 /// 虚拟机各状态数量
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpGetInstanceStatusCountsData {
     /// Total number
     ///
-    /// 总数量
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数量 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Number running
     ///
-    /// 运行中的数量
-    ///
-    /// Wire name: `runningCount`.
-    #[serde(
-        rename = "runningCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行中的数量 (`runningCount`)
+    #[serde(deserialize_with = "lenient")]
     pub running_count: Option<i64>,
     /// Number stopped
     ///
-    /// 关机的数量
-    ///
-    /// Wire name: `stoppedCount`.
-    #[serde(
-        rename = "stoppedCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关机的数量 (`stoppedCount`)
+    #[serde(deserialize_with = "lenient")]
     pub stopped_count: Option<i64>,
     /// Number in error
     ///
-    /// 异常的数量
-    ///
-    /// Wire name: `errorCount`.
-    #[serde(
-        rename = "errorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 异常的数量 (`errorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub error_count: Option<i64>,
     /// Number in other states
     ///
-    /// 其他状态的数量
-    ///
-    /// Wire name: `otherCount`.
-    #[serde(
-        rename = "otherCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 其他状态的数量 (`otherCount`)
+    #[serde(deserialize_with = "lenient")]
     pub other_count: Option<i64>,
 }
 /// Live-migration global settings
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpGetLiveMigrationGlobalConfigData {
     /// Batch live-migration limit
     ///
-    /// 热迁批量限制
-    ///
-    /// Wire name: `migrateLimit`.
-    #[serde(
-        rename = "migrateLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 热迁批量限制 (`migrateLimit`)
+    #[serde(deserialize_with = "lenient")]
     pub migrate_limit: Option<i64>,
     /// Cross-CPU-architecture control, on or off (ON / OFF)
     ///
-    /// 跨CPU架构控制，开启或关闭
-    ///
-    /// Wire name: `cpuMultiArch`.
-    #[serde(
-        rename = "cpuMultiArch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 跨CPU架构控制，开启或关闭 (`cpuMultiArch`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_multi_arch: Option<String>,
 }
 /// Recycle bin configuration
 ///
 /// 回收站配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpGetSnapshotRecycleConfigData {
     /// Recycle bin switch: true on, false off
     ///
-    /// 回收站开关， true 表示开启， false 表示关闭
-    #[serde(
-        rename = "enable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 回收站开关， true 表示开启， false 表示关闭 (`enable`)
+    #[serde(deserialize_with = "lenient")]
     pub enable: Option<bool>,
     /// Retention time in the recycle bin, in days
     ///
-    /// 回收站保持时间，单位为天
-    ///
-    /// Wire name: `freezeTime`.
-    #[serde(
-        rename = "freezeTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 回收站保持时间，单位为天 (`freezeTime`)
+    #[serde(deserialize_with = "lenient")]
     pub freeze_time: Option<i64>,
 }
 /// A supported GPU model
 ///
 /// GPU信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusGpu {
     /// GPU model ID
     ///
-    /// GPU型号ID
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU型号ID (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model description
     ///
-    /// GPU型号描述
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU型号描述 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU vendor
     ///
-    /// GPU厂商
-    #[serde(
-        rename = "vendor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU厂商 (`vendor`)
+    #[serde(deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Whether vGPU is supported
     ///
-    /// 是否支持vgpu
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `supportVGPU`.
-    #[serde(
-        rename = "supportVGPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持vgpu (`supportVGPU`)
+    #[serde(rename = "supportVGPU", deserialize_with = "lenient")]
     pub support_vgpu: Option<bool>,
     /// Supported vGPUs
     ///
-    /// 支持的vgpu列表
-    ///
-    /// *Note:* In the response table only (item structure undocumented); absent from the example.
-    #[serde(rename = "vgpus", default, skip_serializing_if = "Option::is_none")]
+    /// 支持的vgpu列表 (`vgpus`)
     pub vgpus: Option<Vec<serde_json::Value>>,
 }
 /// Supported GPU models of one vendor
 ///
 /// 获取支持的GPU型号
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusVendor {
     /// GPU vendor
     ///
-    /// GPU厂商
-    #[serde(
-        rename = "vendor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU厂商 (`vendor`)
+    #[serde(deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// GPU models
     ///
-    /// GPU信息列表
-    ///
-    /// Wire name: `gpuList`.
-    #[serde(rename = "gpuList", default, skip_serializing_if = "Option::is_none")]
+    /// GPU信息列表 (`gpuList`)
     pub gpu_list: Option<Vec<OpListFlavorSupportedGpusGpu>>,
 }
 /// A supported vGPU type
 ///
 /// 支持的vGPU型号
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedVgpusItem {
     /// vGPU type ID (the document describes it as 'GPU vendor')
     ///
-    /// GPU厂商
-    ///
-    /// *Note:* The description is copied from 1.7; the value is a vGPU type id such as nvidia-222.
-    ///
-    /// Wire name: `typeId`.
-    #[serde(
-        rename = "typeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU厂商 (`typeId`)
+    #[serde(deserialize_with = "lenient")]
     pub type_id: Option<String>,
     /// vGPU type name (the document describes it as 'GPU information list')
     ///
-    /// GPU信息列表
-    ///
-    /// *Note:* The description is copied from 1.7; the value is a vGPU type name such as GRID T4-1B.
-    ///
-    /// Wire name: `typeName`.
-    #[serde(
-        rename = "typeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU信息列表 (`typeName`)
+    #[serde(deserialize_with = "lenient")]
     pub type_name: Option<String>,
     /// Graphics card display name
     ///
-    /// 显卡名称
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡名称 (`displayName`)
+    #[serde(deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Video memory size (MB)
     ///
-    /// 显存大小(MB)
-    ///
-    /// Wire name: `memorySize`.
-    #[serde(
-        rename = "memorySize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显存大小(MB) (`memorySize`)
+    #[serde(deserialize_with = "lenient")]
     pub memory_size: Option<i64>,
     /// License type
     ///
-    /// License类型
-    ///
-    /// Wire name: `licenseType`.
-    #[serde(
-        rename = "licenseType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// License类型 (`licenseType`)
+    #[serde(deserialize_with = "lenient")]
     pub license_type: Option<String>,
 }
 /// A page of flavor types
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorTypesData {
     /// Flavor types
     ///
-    /// 规格类型列表
-    ///
-    /// Wire name: `flavorTypes`.
-    #[serde(
-        rename = "flavorTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型列表 (`flavorTypes`)
     pub flavor_types: Option<Vec<OperatorFlavorType>>,
     /// Total count
     ///
-    /// 总计数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总计数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A page of flavors
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorsData {
     /// Flavors
     ///
-    /// 规格列表
-    #[serde(rename = "flavors", default, skip_serializing_if = "Option::is_none")]
+    /// 规格列表 (`flavors`)
     pub flavors: Option<Vec<OpListFlavorsFlavor>>,
     /// Total number of flavors
     ///
-    /// 规格总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A flavor
 ///
 /// 规格信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorsFlavor {
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU数量
-    ///
-    /// *Note:* The response table types cpu as string; the example returns a number.
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU数量 (`cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小 (Gi)
-    ///
-    /// *Note:* The response table types ram as string; the example returns a number.
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小 (Gi) (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
-    /// GPU颗数
-    #[serde(
-        rename = "gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU颗数 (`gpu`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Whether the flavor is custom
     ///
-    /// 是否自定义
-    ///
-    /// Wire name: `isCustom`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自定义 (`isCustom`)
+    #[serde(deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
-    /// 虚拟机数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Whether an elastic local system disk is used
     ///
-    /// 是否使用弹性本地系统盘
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `useElasticityLocalSysDisk`.
-    #[serde(
-        rename = "useElasticityLocalSysDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
-    /// 弹性本地系统盘大小
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `elasticityLocalSysDiskSize`.
-    #[serde(
-        rename = "elasticityLocalSysDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
-    /// 弹性本地数据盘数量
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `elasticityLocalDataDiskNum`.
-    #[serde(
-        rename = "elasticityLocalDataDiskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
-    /// 弹性本地数据盘大小
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `elasticityLocalDataDiskSize`.
-    #[serde(
-        rename = "elasticityLocalDataDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// vGPU type ID
     ///
-    /// vGPU类型id
-    ///
-    /// *Note:* In the response table only, spelled `vgpuTypeid`; the CreateFlavor example spells the same field `vgpuTypeId`, which is used here.
-    ///
-    /// Wire name: `vgpuTypeId`.
-    #[serde(
-        rename = "vgpuTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU类型id (`vgpuTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU model
     ///
-    /// vGPU型号
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU型号 (`vgpuDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// Maximum bandwidth of the primary network card
     ///
-    /// 主网卡带宽最大值
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `intranetBWMax`.
-    #[serde(
-        rename = "intranetBWMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主网卡带宽最大值 (`intranetBWMax`)
+    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Flavor type information
     ///
-    /// 规格类型信息
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型信息 (`flavorType`)
     pub flavor_type: Option<OpListFlavorsFlavorType>,
     /// Number of SR-IOV network cards
     ///
-    /// sriov网卡数量
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// sriov网卡数量 (`sriov`)
+    #[serde(deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 拓扑信息 (`extraSpace`)
     pub extra_space: Option<ExtraSpace>,
     /// Listing (on-shelf) status
     ///
-    /// 上架状态
-    ///
-    /// *Note:* In the response table only, typed int; the CreateFlavor example returns this flavor-level field as a boolean, so boolean is used (it also decodes 0/1).
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 上架状态 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
 }
 /// Flavor type of a listed flavor
 ///
 /// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorsFlavorType {
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// *Note:* The response table spells it `flavorTypeid`; the example uses `flavorTypeId`.
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
-    /// 架构类型
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 架构类型 (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU模型 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
-    /// 规格数量
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格数量 (`flavorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type: basic device normal, GPU device gpu, virtual GPU vgpu, AI computing aiSpace
     ///
-    /// 设备类型 基础设备: normal GPU设备: gpu 虚拟GPU: vgpu 智算: aiSpace
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型 基础设备: normal GPU设备: gpu 虚拟GPU: vgpu 智算: aiSpace (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0; empty when disabled)
     ///
-    /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0, 不开启的时候传空)
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0, 不开启的时候传空) (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
-    /// GPU型号
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU型号 (`gpuProduct`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (hdd, ssd, none)
     ///
-    /// 本地硬盘类型 (hdd、ssd、none)
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘类型 (hdd、ssd、none) (`localDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
-    /// 本地硬盘接口类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘接口类型 (`localDiskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
-    /// 本地硬盘容量
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘容量 (`localDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Whether dedicated CPU is supported
     ///
-    /// 是否支持cpu独占
-    ///
-    /// *Note:* In the response table only (written `--- isDedicatedCPU`); absent from the example.
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持cpu独占 (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
-    /// 是否支持内存独占
-    ///
-    /// *Note:* In the response table only (written `--- isDedicatedMem`); absent from the example.
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持内存独占 (`isDedicatedMem`)
+    #[serde(deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Specification code
     ///
-    /// 规格编码
-    ///
-    /// *Note:* In the response table only, beside SpecCode (string); absent from the example, probably a duplicate of SpecCode.
-    ///
-    /// Wire name: `specCode`.
-    #[serde(
-        rename = "specCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格编码 (`specCode`)
+    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code_2: Option<i64>,
 }
 /// Hosts of a host group
 ///
 /// 主机组关联主机列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsData {
     /// Hosts
     ///
-    /// 主机集合
-    ///
-    /// *Note:* The response table names this array hgHosts; the example returns hostGroups.
-    ///
-    /// Wire name: `hostGroups`.
-    #[serde(
-        rename = "hostGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 主机集合 (`hostGroups`)
     pub host_groups: Option<Vec<OpListHostGroupHostsHost>>,
     /// Hosts
     ///
-    /// 主机集合
-    ///
-    /// *Note:* In the response table only; the example returns the array as hostGroups.
-    ///
-    /// Wire name: `hgHosts`.
-    #[serde(rename = "hgHosts", default, skip_serializing_if = "Option::is_none")]
+    /// 主机集合 (`hgHosts`)
     pub hg_hosts: Option<Vec<OpListHostGroupHostsHost>>,
     /// Total number
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A host of a host group
 ///
 /// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsHost {
     /// Host name
     ///
-    /// 主机名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
-    /// 主机内网IP
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网IP (`innerIp`)
+    #[serde(deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host CPU architecture
     ///
-    /// 主机cpu架构
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机cpu架构 (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Cluster the host belongs to
     ///
-    /// 主机所属集群
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机所属集群 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* The response table writes `hgld`; the example uses `hgId`.
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`)
+    #[serde(deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Host group name
     ///
-    /// 主机组名称
-    ///
-    /// Wire name: `hgName`.
-    #[serde(
-        rename = "hgName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组名称 (`hgName`)
+    #[serde(deserialize_with = "lenient")]
     pub hg_name: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// Host group list
 ///
 /// 主机组列表信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostGroupsData {
     /// Host groups
     ///
-    /// 主机组列表
-    ///
-    /// Wire name: `hostGroups`.
-    #[serde(
-        rename = "hostGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 主机组列表 (`hostGroups`)
     pub host_groups: Option<Vec<HostGroup>>,
     /// Total number
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Host list
 ///
 /// 主机列表信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostsData {
     /// Hosts
     ///
-    /// 主机列表
-    #[serde(rename = "hosts", default, skip_serializing_if = "Option::is_none")]
+    /// 主机列表 (`hosts`)
     pub hosts: Option<Vec<OpListHostsHost>>,
     /// Total number
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A host
 ///
 /// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostsHost {
     /// Cluster name
     ///
-    /// 集群名称
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名称 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host internal IP
     ///
-    /// 主机内网IP
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网IP (`innerIp`)
+    #[serde(deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// A page of nodes
 ///
 /// 包含主机列表信息，具体参见返回示例
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListNodesData {
     /// Page size
     ///
-    /// 每页显示的数量
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页显示的数量 (`size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page number
     ///
-    /// 当前页码
-    #[serde(
-        rename = "current",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页码 (`current`)
+    #[serde(deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number
     ///
-    /// 总数
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Hosts
     ///
-    /// 主机列表
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    /// 主机列表 (`list`)
     pub list: Option<Vec<OpListNodesNode>>,
 }
 /// GPU information of a node
 ///
 /// GPU信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListNodesGpuInfo {
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
-    /// GPU产品
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU产品 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU mode
     ///
-    /// GPU模式
-    #[serde(
-        rename = "mode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU模式 (`mode`)
+    #[serde(deserialize_with = "lenient")]
     pub mode: Option<String>,
     /// Virtual GPU display name
     ///
-    /// 虚拟GPU显示名称
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟GPU显示名称 (`vgpuDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// GPU list
     ///
-    /// GPU列表
-    ///
-    /// *Note:* Item structure undocumented; null in the example.
-    #[serde(rename = "gpus", default, skip_serializing_if = "Option::is_none")]
+    /// GPU列表 (`gpus`)
     pub gpus: Option<Vec<serde_json::Value>>,
 }
 /// A node (host) of the cluster
 ///
 /// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListNodesNode {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Cell name
     ///
-    /// cell名称
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cell名称 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host IP
     ///
-    /// 主机IP
-    ///
-    /// Wire name: `hostIp`.
-    #[serde(
-        rename = "hostIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机IP (`hostIp`)
+    #[serde(deserialize_with = "lenient")]
     pub host_ip: Option<String>,
     /// Host SN
     ///
-    /// 主机SN
-    ///
-    /// Wire name: `hostSlot`.
-    #[serde(
-        rename = "hostSlot",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机SN (`hostSlot`)
+    #[serde(deserialize_with = "lenient")]
     pub host_slot: Option<String>,
     /// Host rack
     ///
-    /// 主机机架
-    ///
-    /// Wire name: `hostRack`.
-    #[serde(
-        rename = "hostRack",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机机架 (`hostRack`)
+    #[serde(deserialize_with = "lenient")]
     pub host_rack: Option<String>,
     /// Main switch
     ///
-    /// 主交换机
-    ///
-    /// Wire name: `hostSwitch`.
-    #[serde(
-        rename = "hostSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主交换机 (`hostSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub host_switch: Option<String>,
     /// Network switch
     ///
-    /// 网络交换机
-    ///
-    /// Wire name: `hostNetSwitch`.
-    #[serde(
-        rename = "hostNetSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络交换机 (`hostNetSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub host_net_switch: Option<String>,
     /// Architecture type
     ///
-    /// 架构类型
-    #[serde(
-        rename = "arch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 架构类型 (`arch`)
+    #[serde(deserialize_with = "lenient")]
     pub arch: Option<String>,
     /// Whether the host is a GPU node
     ///
-    /// 是否为GPU节点
-    ///
-    /// Wire name: `isGPUNode`.
-    #[serde(
-        rename = "isGPUNode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为GPU节点 (`isGPUNode`)
+    #[serde(rename = "isGPUNode", deserialize_with = "lenient")]
     pub is_gpu_node: Option<bool>,
     /// GPU information
     ///
-    /// GPU信息
-    ///
-    /// Wire name: `gpuInfo`.
-    #[serde(rename = "gpuInfo", default, skip_serializing_if = "Option::is_none")]
+    /// GPU信息 (`gpuInfo`)
     pub gpu_info: Option<OpListNodesGpuInfo>,
     /// Hard disk list
     ///
-    /// 硬盘列表
-    ///
-    /// *Note:* The response table puts hardDiskList at the data level (`- hardDiskList`); the example nests it in each node.
-    ///
-    /// Wire name: `hardDiskList`.
-    #[serde(
-        rename = "hardDiskList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 硬盘列表 (`hardDiskList`)
     pub hard_disk_list: Option<Vec<LocalDisk>>,
 }
 /// Host list
 ///
 /// 主机列表信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesData {
     /// Page size
     ///
-    /// 每页显示的数量
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页显示的数量 (`size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page number
     ///
-    /// 当前页码
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    #[serde(
-        rename = "current",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页码 (`current`)
+    #[serde(deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of hosts
     ///
-    /// 总数
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Hosts
     ///
-    /// 主机列表
-    ///
-    /// *Note:* Not in the response table (which names the array hosts); present in the example.
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    /// 主机列表 (`list`)
     pub list: Option<Vec<OpListResourcePoolHostCandidatesHost>>,
     /// Hosts
     ///
-    /// 主机列表
-    ///
-    /// *Note:* In the response table only; the example returns the array as list.
-    #[serde(rename = "hosts", default, skip_serializing_if = "Option::is_none")]
+    /// 主机列表 (`hosts`)
     pub hosts: Option<Vec<OpListResourcePoolHostCandidatesHost>>,
     /// Total number
     ///
-    /// 总数
-    ///
-    /// *Note:* In the response table only; the example returns total.
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A GPU card of a host
 ///
 /// GPU卡信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesGpu {
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
-    /// GPU型号
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU型号 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU mode
     ///
-    /// GPU模式
-    #[serde(
-        rename = "mode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU模式 (`mode`)
+    #[serde(deserialize_with = "lenient")]
     pub mode: Option<String>,
     /// vGPU model display name
     ///
-    /// vGpu型号显示名称
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGpu型号显示名称 (`vgpuDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// Whether the GPU is in use
     ///
-    /// 是否已使用
-    ///
-    /// Wire name: `inUse`.
-    #[serde(
-        rename = "inUse",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否已使用 (`inUse`)
+    #[serde(deserialize_with = "lenient")]
     pub in_use: Option<bool>,
 }
 /// GPU information of a host
 ///
 /// gpu信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesGpuInfo {
     /// GPU type
     ///
-    /// Gpu类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Gpu类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
-    /// Gpu型号
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Gpu型号 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU mode
     ///
-    /// Gpu模式
-    #[serde(
-        rename = "mode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Gpu模式 (`mode`)
+    #[serde(deserialize_with = "lenient")]
     pub mode: Option<String>,
     /// vGPU model display name
     ///
-    /// vGpu型号显示名称
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGpu型号显示名称 (`vgpuDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// GPU cards
     ///
-    /// Gpu数量
-    ///
-    /// *Note:* The response table types gpus as int (Gpu数量, number of GPUs); the example returns an array of GPU objects (or null).
-    #[serde(rename = "gpus", default, skip_serializing_if = "Option::is_none")]
+    /// Gpu数量 (`gpus`)
     pub gpus: Option<Vec<OpListResourcePoolHostCandidatesGpu>>,
 }
 /// A host
 ///
 /// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesHost {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Cluster name
     ///
-    /// 集群名称
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群名称 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
-    /// 主机内网IP
-    ///
-    /// *Note:* In the response table only; the example returns hostIp instead.
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网IP (`innerIp`)
+    #[serde(deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host IP
     ///
-    /// 主机IP
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `hostIp`.
-    #[serde(
-        rename = "hostIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机IP (`hostIp`)
+    #[serde(deserialize_with = "lenient")]
     pub host_ip: Option<String>,
     /// Host SN
     ///
-    /// 主机SN
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `hostSlot`.
-    #[serde(
-        rename = "hostSlot",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机SN (`hostSlot`)
+    #[serde(deserialize_with = "lenient")]
     pub host_slot: Option<String>,
     /// Host rack
     ///
-    /// 主机机架
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `hostRack`.
-    #[serde(
-        rename = "hostRack",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机机架 (`hostRack`)
+    #[serde(deserialize_with = "lenient")]
     pub host_rack: Option<String>,
     /// Main switch
     ///
-    /// 主交换机
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `hostSwitch`.
-    #[serde(
-        rename = "hostSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主交换机 (`hostSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub host_switch: Option<String>,
     /// Network switch
     ///
-    /// 网络交换机
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `hostNetSwitch`.
-    #[serde(
-        rename = "hostNetSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络交换机 (`hostNetSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub host_net_switch: Option<String>,
     /// Architecture type
     ///
-    /// 架构类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    #[serde(
-        rename = "arch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 架构类型 (`arch`)
+    #[serde(deserialize_with = "lenient")]
     pub arch: Option<String>,
     /// Whether the host is a GPU node
     ///
-    /// 是否为GPU节点
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `isGPUNode`.
-    #[serde(
-        rename = "isGPUNode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为GPU节点 (`isGPUNode`)
+    #[serde(rename = "isGPUNode", deserialize_with = "lenient")]
     pub is_gpu_node: Option<bool>,
     /// GPU information
     ///
-    /// gpu信息
-    ///
-    /// Wire name: `gpuInfo`.
-    #[serde(rename = "gpuInfo", default, skip_serializing_if = "Option::is_none")]
+    /// gpu信息 (`gpuInfo`)
     pub gpu_info: Option<OpListResourcePoolHostCandidatesGpuInfo>,
 }
 /// Hosts of a resource pool
 ///
 /// 资源池关联主机列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsData {
     /// Hosts
     ///
-    /// 主机集合
-    ///
-    /// Wire name: `rpHosts`.
-    #[serde(rename = "rpHosts", default, skip_serializing_if = "Option::is_none")]
+    /// 主机集合 (`rpHosts`)
     pub rp_hosts: Option<Vec<OpListResourcePoolHostsHost>>,
     /// Total number
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A host of a resource pool
 ///
 /// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsHost {
     /// Host name
     ///
-    /// 主机名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
-    /// 主机内网IP
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网IP (`innerIp`)
+    #[serde(deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host CPU architecture
     ///
-    /// 主机CPU架构
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机CPU架构 (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Cluster the host belongs to
     ///
-    /// 主机所属集群
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机所属集群 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Time the host joined the resource pool
     ///
-    /// 加入资源池时间
-    ///
-    /// *Note:* The response table types addRpTime as int; the example returns a timestamp string.
-    ///
-    /// Wire name: `addRpTime`.
-    #[serde(
-        rename = "addRpTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 加入资源池时间 (`addRpTime`)
+    #[serde(deserialize_with = "lenient")]
     pub add_rp_time: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// Resource pool list
 ///
 /// 资源池列表信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolsData {
     /// Resource pools
     ///
-    /// 资源池列表
-    ///
-    /// Wire name: `resourcePools`.
-    #[serde(
-        rename = "resourcePools",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 资源池列表 (`resourcePools`)
     pub resource_pools: Option<Vec<ResourcePool>>,
     /// Total number
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// CPU overcommit configuration of an availability zone
 ///
 /// 可用区CPU超分比配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpSetGlobalCpuOvercommitConfigAz {
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// CPU overcommit ratio of the availability zone
     ///
-    /// 可用区CPU超分比
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `azCpuOR`.
-    #[serde(
-        rename = "azCpuOR",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区CPU超分比 (`azCpuOR`, required)
+    #[serde(rename = "azCpuOR", skip_serializing_if = "Option::is_none")]
     pub az_cpu_or: Option<i64>,
+}
+impl OpSetGlobalCpuOvercommitConfigAz {
+    /// A builder of this type.
+    pub fn builder() -> OpSetGlobalCpuOvercommitConfigAzBuilder {
+        OpSetGlobalCpuOvercommitConfigAzBuilder::default()
+    }
+}
+/// Builder of [`OpSetGlobalCpuOvercommitConfigAz`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetGlobalCpuOvercommitConfigAzBuilder {
+    inner: OpSetGlobalCpuOvercommitConfigAz,
+}
+impl OpSetGlobalCpuOvercommitConfigAzBuilder {
+    /// Sets [`OpSetGlobalCpuOvercommitConfigAz::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetGlobalCpuOvercommitConfigAz::az_cpu_or`].
+    pub fn az_cpu_or(mut self, value: impl Into<i64>) -> Self {
+        self.inner.az_cpu_or = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetGlobalCpuOvercommitConfigAz, cds_core::BuildError> {
+        cds_core::validate::build("OpSetGlobalCpuOvercommitConfigAz", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetGlobalCpuOvercommitConfigAz {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.az_cpu_or.is_none() {
+            missing.push(cds_core::validate::join(path, "azCpuOR"));
+        }
+    }
 }
 /// A node to label
 ///
 /// 节点信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpSetNodeLabelsNode {
     /// Cell ID
     ///
-    /// cell id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cell id (`cell`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Node name
     ///
-    /// node名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// node名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl OpSetNodeLabelsNode {
+    /// A builder of this type.
+    pub fn builder() -> OpSetNodeLabelsNodeBuilder {
+        OpSetNodeLabelsNodeBuilder::default()
+    }
+}
+/// Builder of [`OpSetNodeLabelsNode`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetNodeLabelsNodeBuilder {
+    inner: OpSetNodeLabelsNode,
+}
+impl OpSetNodeLabelsNodeBuilder {
+    /// Sets [`OpSetNodeLabelsNode::cell`].
+    pub fn cell(mut self, value: impl Into<String>) -> Self {
+        self.inner.cell = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetNodeLabelsNode::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetNodeLabelsNode, cds_core::BuildError> {
+        cds_core::validate::build("OpSetNodeLabelsNode", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetNodeLabelsNode {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.cell.is_none() {
+            missing.push(cds_core::validate::join(path, "cell"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Input of [`OpCreateFlavor`](crate::Client::op_create_flavor).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorInput {
     /// Flavor type ID
     ///
-    /// 规格类型id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型id (`flavorTypeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称【1,127】 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of CPU cores \[1,256\]
     ///
-    /// cpu核数【1,256】
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu核数【1,256】 (`cpu`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size (Gi) \[1,1024\]
     ///
-    /// 内存大小（Gi）【1,1024】
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小（Gi）【1,1024】 (`ram`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of local disks \[0,16\]
     ///
-    /// 本地硬盘块数【0,16】
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数【0,16】 (`localDisk`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
-    /// 主网卡带宽最大值【0,100】Gbps
-    ///
-    /// Wire name: `intranetBWMax`.
-    #[serde(
-        rename = "intranetBWMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`)
+    #[serde(rename = "intranetBWMax", skip_serializing_if = "Option::is_none")]
     pub intranet_bw_max: Option<i64>,
     /// Number of GPUs: \[0,8\] for a GPU flavor, \[0,16\] for a vGPU flavor. Only for GPU or vGPU flavor types.
     ///
-    /// 规格为GPU时，颗数限制为【0,8】 规格为vGPU时，颗数【0,16】 注：规格类型为GPU或VGPU规格类型时才能使用
-    #[serde(
-        rename = "gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格为GPU时，颗数限制为【0,8】 规格为vGPU时，颗数【0,16】 注：规格类型为GPU或VGPU规格类型时才能使用 (`gpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// vGPU type ID
     ///
-    /// vGPU的类型ID
-    ///
-    /// Wire name: `vgpuTypeId`.
-    #[serde(
-        rename = "vgpuTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU的类型ID (`vgpuTypeId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgpu_type_id: Option<String>,
     /// vGPU name
     ///
-    /// vGPU的名称
-    ///
-    /// Wire name: `vgpuTypeName`.
-    #[serde(
-        rename = "vgpuTypeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU的名称 (`vgpuTypeName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgpu_type_name: Option<String>,
     /// vGPU type display name
     ///
-    /// VGPU类型展示名称
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VGPU类型展示名称 (`vgpuDisplayName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size (GB)
     ///
-    /// vGPU的显存大小(GB)
-    ///
-    /// Wire name: `vgpuMemory`.
-    #[serde(
-        rename = "vgpuMemory",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU的显存大小(GB) (`vgpuMemory`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgpu_memory: Option<i64>,
     /// Whether to use an elastic local system disk. Only with an elastic-local-disk flavor type.
     ///
-    /// 是否使用弹性本地系统盘 注：规格类型的本地硬盘，选择弹性本地盘规格类型时，才能使用
-    ///
-    /// Wire name: `useElasticityLocalSysDisk`.
-    #[serde(
-        rename = "useElasticityLocalSysDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否使用弹性本地系统盘 注：规格类型的本地硬盘，选择弹性本地盘规格类型时，才能使用 (`useElasticityLocalSysDisk`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size (GiB) \[20,1024\]. Same restriction as above.
     ///
-    /// 弹性本地系统盘大小（GiB）【20,1024】 注：同上
-    ///
-    /// Wire name: `elasticityLocalSysDiskSize`.
-    #[serde(
-        rename = "elasticityLocalSysDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地系统盘大小（GiB）【20,1024】 注：同上 (`elasticityLocalSysDiskSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks \[0,4\]. Same restriction as above.
     ///
-    /// 弹性本地数据盘数量【0,4】 注：同上
-    ///
-    /// Wire name: `elasticityLocalDataDiskNum`.
-    #[serde(
-        rename = "elasticityLocalDataDiskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘数量【0,4】 注：同上 (`elasticityLocalDataDiskNum`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size (GiB) \[10,16*1024\]. Same restriction as above.
     ///
-    /// 弹性本地数据盘大小（GiB）【10,16*1024】 注：同上
-    ///
-    /// Wire name: `elasticityLocalDataDiskSize`.
-    #[serde(
-        rename = "elasticityLocalDataDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘大小（GiB）【10,16*1024】 注：同上 (`elasticityLocalDataDiskSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Number of SR-IOV network cards
     ///
-    /// sriov网卡数量
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// sriov网卡数量 (`sriov`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
     /// Whether to set the bandwidth
     ///
-    /// 是否设置带宽
-    ///
-    /// *Note:* Not in the request table; sent by the request example (false).
-    ///
-    /// Wire name: `setBandwidth`.
-    #[serde(
-        rename = "setBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否设置带宽 (`setBandwidth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_bandwidth: Option<bool>,
 }
+impl OpCreateFlavorInput {
+    /// A builder of this type.
+    pub fn builder() -> OpCreateFlavorInputBuilder {
+        OpCreateFlavorInputBuilder::default()
+    }
+}
+/// Builder of [`OpCreateFlavorInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpCreateFlavorInputBuilder {
+    inner: OpCreateFlavorInput,
+}
+impl OpCreateFlavorInputBuilder {
+    /// Sets [`OpCreateFlavorInput::flavor_type_id`].
+    pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::local_disk`].
+    pub fn local_disk(mut self, value: impl Into<i64>) -> Self {
+        self.inner.local_disk = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::intranet_bw_max`].
+    pub fn intranet_bw_max(mut self, value: impl Into<i64>) -> Self {
+        self.inner.intranet_bw_max = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::gpu`].
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.gpu = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::vgpu_type_id`].
+    pub fn vgpu_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vgpu_type_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::vgpu_type_name`].
+    pub fn vgpu_type_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vgpu_type_name = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::vgpu_display_name`].
+    pub fn vgpu_display_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vgpu_display_name = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::vgpu_memory`].
+    pub fn vgpu_memory(mut self, value: impl Into<i64>) -> Self {
+        self.inner.vgpu_memory = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::use_elasticity_local_sys_disk`].
+    pub fn use_elasticity_local_sys_disk(mut self, value: impl Into<bool>) -> Self {
+        self.inner.use_elasticity_local_sys_disk = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::elasticity_local_sys_disk_size`].
+    pub fn elasticity_local_sys_disk_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.elasticity_local_sys_disk_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::elasticity_local_data_disk_num`].
+    pub fn elasticity_local_data_disk_num(mut self, value: impl Into<i64>) -> Self {
+        self.inner.elasticity_local_data_disk_num = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::elasticity_local_data_disk_size`].
+    pub fn elasticity_local_data_disk_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.elasticity_local_data_disk_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::sriov`].
+    pub fn sriov(mut self, value: impl Into<i64>) -> Self {
+        self.inner.sriov = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorInput::set_bandwidth`].
+    pub fn set_bandwidth(mut self, value: impl Into<bool>) -> Self {
+        self.inner.set_bandwidth = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpCreateFlavorInput, cds_core::BuildError> {
+        cds_core::validate::build("OpCreateFlavorInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpCreateFlavorInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.flavor_type_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorTypeId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.cpu.is_none() {
+            missing.push(cds_core::validate::join(path, "cpu"));
+        }
+        if self.ram.is_none() {
+            missing.push(cds_core::validate::join(path, "ram"));
+        }
+    }
+}
 /// Output of [`OpCreateFlavor`](crate::Client::op_create_flavor): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpCreateFlavorOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<OpCreateFlavorData>,
 }
-///Request builder of `OpCreateFlavor`: set parameters, then `.send().await`.
+/// Request builder of [`OpCreateFlavor`](crate::Client::op_create_flavor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateFlavorRequest {
@@ -3115,158 +1796,126 @@ impl OpCreateFlavorRequest {
     }
     /// Flavor type ID
     ///
-    /// 规格类型id
-    ///
-    /// Sets `flavorTypeId` (body, required).
+    /// 规格类型id (`flavorTypeId`, body, required)
     pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_type_id = Some(value.into());
         self
     }
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// Sets `name` (body, required).
+    /// 名称【1,127】 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Number of CPU cores \[1,256\]
     ///
-    /// cpu核数【1,256】
-    ///
-    /// Sets `cpu` (body, required).
+    /// cpu核数【1,256】 (`cpu`, body, required)
     pub fn cpu(mut self, value: impl Into<i64>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
     /// Memory size (Gi) \[1,1024\]
     ///
-    /// 内存大小（Gi）【1,1024】
-    ///
-    /// Sets `ram` (body, required).
+    /// 内存大小（Gi）【1,1024】 (`ram`, body, required)
     pub fn ram(mut self, value: impl Into<i64>) -> Self {
         self.input.ram = Some(value.into());
         self
     }
     /// Number of local disks \[0,16\]
     ///
-    /// 本地硬盘块数【0,16】
-    ///
-    /// Sets `localDisk` (body).
+    /// 本地硬盘块数【0,16】 (`localDisk`, body)
     pub fn local_disk(mut self, value: impl Into<i64>) -> Self {
         self.input.local_disk = Some(value.into());
         self
     }
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
-    /// 主网卡带宽最大值【0,100】Gbps
-    ///
-    /// Sets `intranetBWMax` (body).
+    /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`, body)
     pub fn intranet_bw_max(mut self, value: impl Into<i64>) -> Self {
         self.input.intranet_bw_max = Some(value.into());
         self
     }
     /// Number of GPUs: \[0,8\] for a GPU flavor, \[0,16\] for a vGPU flavor. Only for GPU or vGPU flavor types.
     ///
-    /// 规格为GPU时，颗数限制为【0,8】 规格为vGPU时，颗数【0,16】 注：规格类型为GPU或VGPU规格类型时才能使用
-    ///
-    /// Sets `gpu` (body).
+    /// 规格为GPU时，颗数限制为【0,8】 规格为vGPU时，颗数【0,16】 注：规格类型为GPU或VGPU规格类型时才能使用 (`gpu`, body)
     pub fn gpu(mut self, value: impl Into<i64>) -> Self {
         self.input.gpu = Some(value.into());
         self
     }
     /// vGPU type ID
     ///
-    /// vGPU的类型ID
-    ///
-    /// Sets `vgpuTypeId` (body).
+    /// vGPU的类型ID (`vgpuTypeId`, body)
     pub fn vgpu_type_id(mut self, value: impl Into<String>) -> Self {
         self.input.vgpu_type_id = Some(value.into());
         self
     }
     /// vGPU name
     ///
-    /// vGPU的名称
-    ///
-    /// Sets `vgpuTypeName` (body).
+    /// vGPU的名称 (`vgpuTypeName`, body)
     pub fn vgpu_type_name(mut self, value: impl Into<String>) -> Self {
         self.input.vgpu_type_name = Some(value.into());
         self
     }
     /// vGPU type display name
     ///
-    /// VGPU类型展示名称
-    ///
-    /// Sets `vgpuDisplayName` (body).
+    /// VGPU类型展示名称 (`vgpuDisplayName`, body)
     pub fn vgpu_display_name(mut self, value: impl Into<String>) -> Self {
         self.input.vgpu_display_name = Some(value.into());
         self
     }
     /// vGPU memory size (GB)
     ///
-    /// vGPU的显存大小(GB)
-    ///
-    /// Sets `vgpuMemory` (body).
+    /// vGPU的显存大小(GB) (`vgpuMemory`, body)
     pub fn vgpu_memory(mut self, value: impl Into<i64>) -> Self {
         self.input.vgpu_memory = Some(value.into());
         self
     }
     /// Whether to use an elastic local system disk. Only with an elastic-local-disk flavor type.
     ///
-    /// 是否使用弹性本地系统盘 注：规格类型的本地硬盘，选择弹性本地盘规格类型时，才能使用
-    ///
-    /// Sets `useElasticityLocalSysDisk` (body).
+    /// 是否使用弹性本地系统盘 注：规格类型的本地硬盘，选择弹性本地盘规格类型时，才能使用 (`useElasticityLocalSysDisk`, body)
     pub fn use_elasticity_local_sys_disk(mut self, value: impl Into<bool>) -> Self {
         self.input.use_elasticity_local_sys_disk = Some(value.into());
         self
     }
     /// Elastic local system disk size (GiB) \[20,1024\]. Same restriction as above.
     ///
-    /// 弹性本地系统盘大小（GiB）【20,1024】 注：同上
-    ///
-    /// Sets `elasticityLocalSysDiskSize` (body).
+    /// 弹性本地系统盘大小（GiB）【20,1024】 注：同上 (`elasticityLocalSysDiskSize`, body)
     pub fn elasticity_local_sys_disk_size(mut self, value: impl Into<i64>) -> Self {
         self.input.elasticity_local_sys_disk_size = Some(value.into());
         self
     }
     /// Number of elastic local data disks \[0,4\]. Same restriction as above.
     ///
-    /// 弹性本地数据盘数量【0,4】 注：同上
-    ///
-    /// Sets `elasticityLocalDataDiskNum` (body).
+    /// 弹性本地数据盘数量【0,4】 注：同上 (`elasticityLocalDataDiskNum`, body)
     pub fn elasticity_local_data_disk_num(mut self, value: impl Into<i64>) -> Self {
         self.input.elasticity_local_data_disk_num = Some(value.into());
         self
     }
     /// Elastic local data disk size (GiB) \[10,16*1024\]. Same restriction as above.
     ///
-    /// 弹性本地数据盘大小（GiB）【10,16*1024】 注：同上
-    ///
-    /// Sets `elasticityLocalDataDiskSize` (body).
+    /// 弹性本地数据盘大小（GiB）【10,16*1024】 注：同上 (`elasticityLocalDataDiskSize`, body)
     pub fn elasticity_local_data_disk_size(mut self, value: impl Into<i64>) -> Self {
         self.input.elasticity_local_data_disk_size = Some(value.into());
         self
     }
     /// Number of SR-IOV network cards
     ///
-    /// sriov网卡数量
-    ///
-    /// Sets `sriov` (body).
+    /// sriov网卡数量 (`sriov`, body)
     pub fn sriov(mut self, value: impl Into<i64>) -> Self {
         self.input.sriov = Some(value.into());
         self
     }
     /// Whether to set the bandwidth
     ///
-    /// 是否设置带宽
-    ///
-    /// *Note:* Not in the request table; sent by the request example (false).
-    ///
-    /// Sets `setBandwidth` (body).
+    /// 是否设置带宽 (`setBandwidth`, body)
     pub fn set_bandwidth(mut self, value: impl Into<bool>) -> Self {
         self.input.set_bandwidth = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_CREATE_FLAVOR, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpCreateFlavorOutput, cds_core::Error> {
@@ -3276,6 +1925,7 @@ impl OpCreateFlavorRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpCreateFlavorOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_CREATE_FLAVOR, &self.input)
             .await
@@ -3286,21 +1936,9 @@ impl crate::Client {
     ///
     /// 创建 ecs 规格。
     ///
-    /// *Note:* The request example sends `setBandwidth`, which the request table does not list; it is transcribed as an optional body parameter.
+    /// `POST /api/ecs/v1/flavors` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table nests gpu, vgpuTypeId, vgpuDisplayName, vgpuMemory and the elasticity* fields under flavorType (listing gpu three times); the example returns them directly in data, which the spec follows.
-    ///
-    /// *Note:* The response table types vmCount as string; the example returns a number (integer in the spec).
-    ///
-    /// *Note:* The response table puts sriov and extraSpace under flavorType; neither appears in the example. They are kept as optional flavorType fields.
-    ///
-    /// *Note:* The example is split by a page break; the two fenced blocks are joined (no other change).
-    ///
-    /// `POST` /api/ecs/v1/flavors — 003_3c7c94b4056ec9cc.txt, heading "1.3 创建规格", line 1241.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpCreateFlavor", "`.")]
+    /// Wire name: `OpCreateFlavor`.
     pub fn op_create_flavor(&self) -> OpCreateFlavorRequest {
         OpCreateFlavorRequest {
             client: self.runtime().clone(),
@@ -3309,61 +1947,80 @@ impl crate::Client {
     }
 }
 /// Input of [`OpUpdateFlavor`](crate::Client::op_update_flavor).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpUpdateFlavorInput {
     /// Flavor ID
     ///
-    /// 规格id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格id (`flavorId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称【1,127】 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
-    /// 主网卡带宽最大值【0,100】Gbps
-    ///
-    /// Wire name: `intranetBWMax`.
-    #[serde(
-        rename = "intranetBWMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`)
+    #[serde(rename = "intranetBWMax", skip_serializing_if = "Option::is_none")]
     pub intranet_bw_max: Option<i64>,
 }
+impl OpUpdateFlavorInput {
+    /// A builder of this type.
+    pub fn builder() -> OpUpdateFlavorInputBuilder {
+        OpUpdateFlavorInputBuilder::default()
+    }
+}
+/// Builder of [`OpUpdateFlavorInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpUpdateFlavorInputBuilder {
+    inner: OpUpdateFlavorInput,
+}
+impl OpUpdateFlavorInputBuilder {
+    /// Sets [`OpUpdateFlavorInput::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpUpdateFlavorInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpUpdateFlavorInput::intranet_bw_max`].
+    pub fn intranet_bw_max(mut self, value: impl Into<i64>) -> Self {
+        self.inner.intranet_bw_max = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpUpdateFlavorInput, cds_core::BuildError> {
+        cds_core::validate::build("OpUpdateFlavorInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpUpdateFlavorInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.flavor_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Output of [`OpUpdateFlavor`](crate::Client::op_update_flavor): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpUpdateFlavorOutput {
     /// Data (see the example)
     ///
-    /// 规格删除成功的信息，见返回示例
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 规格删除成功的信息，见返回示例 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpUpdateFlavor`: set parameters, then `.send().await`.
+/// Request builder of [`OpUpdateFlavor`](crate::Client::op_update_flavor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpUpdateFlavorRequest {
@@ -3383,30 +2040,28 @@ impl OpUpdateFlavorRequest {
     }
     /// Flavor ID
     ///
-    /// 规格id
-    ///
-    /// Sets `flavorId` (path, required).
+    /// 规格id (`flavorId`, path, required)
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_id = Some(value.into());
         self
     }
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// Sets `name` (body, required).
+    /// 名称【1,127】 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
-    /// 主网卡带宽最大值【0,100】Gbps
-    ///
-    /// Sets `intranetBWMax` (body).
+    /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`, body)
     pub fn intranet_bw_max(mut self, value: impl Into<i64>) -> Self {
         self.input.intranet_bw_max = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_UPDATE_FLAVOR, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpUpdateFlavorOutput, cds_core::Error> {
@@ -3416,6 +2071,7 @@ impl OpUpdateFlavorRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpUpdateFlavorOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_UPDATE_FLAVOR, &self.input)
             .await
@@ -3426,13 +2082,9 @@ impl crate::Client {
     ///
     /// 编辑 ECS 规格。
     ///
-    /// *Note:* The response table describes data as 规格删除成功的信息 (the flavor-deletion message, copied from 1.5); the example returns no data field at all.
+    /// `POST /api/ecs/v1/flavors/{flavorId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/flavors/{flavorId} — 003_3c7c94b4056ec9cc.txt, heading "1.4 编辑规格", line 1402.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpUpdateFlavor", "`.")]
+    /// Wire name: `OpUpdateFlavor`.
     pub fn op_update_flavor(&self) -> OpUpdateFlavorRequest {
         OpUpdateFlavorRequest {
             client: self.runtime().clone(),
@@ -3441,35 +2093,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteFlavor`](crate::Client::op_delete_flavor).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorInput {
     /// Flavor ID
     ///
-    /// 规格id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格id (`flavorId`, required)
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
 }
+impl OpDeleteFlavorInput {
+    /// A builder of this type.
+    pub fn builder() -> OpDeleteFlavorInputBuilder {
+        OpDeleteFlavorInputBuilder::default()
+    }
+}
+/// Builder of [`OpDeleteFlavorInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpDeleteFlavorInputBuilder {
+    inner: OpDeleteFlavorInput,
+}
+impl OpDeleteFlavorInputBuilder {
+    /// Sets [`OpDeleteFlavorInput::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpDeleteFlavorInput, cds_core::BuildError> {
+        cds_core::validate::build("OpDeleteFlavorInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpDeleteFlavorInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.flavor_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorId"));
+        }
+    }
+}
 /// Output of [`OpDeleteFlavor`](crate::Client::op_delete_flavor): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorOutput {
     /// Information on the deleted flavor (null in the example)
     ///
-    /// 规格删除成功的信息，见返回示例
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 规格删除成功的信息，见返回示例 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpDeleteFlavor`: set parameters, then `.send().await`.
+/// Request builder of [`OpDeleteFlavor`](crate::Client::op_delete_flavor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteFlavorRequest {
@@ -3489,12 +2162,14 @@ impl OpDeleteFlavorRequest {
     }
     /// Flavor ID
     ///
-    /// 规格id
-    ///
-    /// Sets `flavorId` (path, required).
+    /// 规格id (`flavorId`, path, required)
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_DELETE_FLAVOR, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpDeleteFlavorOutput, cds_core::Error> {
@@ -3504,6 +2179,7 @@ impl OpDeleteFlavorRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpDeleteFlavorOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_DELETE_FLAVOR, &self.input)
             .await
@@ -3514,13 +2190,9 @@ impl crate::Client {
     ///
     /// 通过规格 id 删除规格。
     ///
-    /// *Note:* flavorId is listed both as a URL parameter and in the request-parameter table; the request example puts it in the path only.
+    /// `DELETE /api/ecs/v1/flavors/{flavorId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/flavors/{flavorId} — 003_3c7c94b4056ec9cc.txt, heading "1.5 删除规格", line 1458.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpDeleteFlavor", "`.")]
+    /// Wire name: `OpDeleteFlavor`.
     pub fn op_delete_flavor(&self) -> OpDeleteFlavorRequest {
         OpDeleteFlavorRequest {
             client: self.runtime().clone(),
@@ -3529,105 +2201,110 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavors`](crate::Client::op_list_flavors).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorsInput {
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flavor ID
     ///
-    /// 规格id
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格id (`flavorId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Flavor type ID
     ///
-    /// 规格类型id
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型id (`flavorTypeId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Flavor type name (fuzzy match)
     ///
-    /// 规格类型名称
-    ///
-    /// *Note:* The table's example column reads 规格类型名称, 模糊查询 (flavor type name, fuzzy match).
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型名称 (`flavorType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构 ("x86"、"arm")
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu架构 ("x86"、"arm") (`archType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
 }
+impl OpListFlavorsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListFlavorsInputBuilder {
+        OpListFlavorsInputBuilder::default()
+    }
+}
+/// Builder of [`OpListFlavorsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListFlavorsInputBuilder {
+    inner: OpListFlavorsInput,
+}
+impl OpListFlavorsInputBuilder {
+    /// Sets [`OpListFlavorsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorsInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorsInput::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorsInput::flavor_type_id`].
+    pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorsInput::flavor_type`].
+    pub fn flavor_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorsInput::arch_type`].
+    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListFlavorsInput {
+        self.inner
+    }
+}
 /// Output of [`OpListFlavors`](crate::Client::op_list_flavors): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorsOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<OpListFlavorsData>,
 }
-///Request builder of `OpListFlavors`: set parameters, then `.send().await`.
+/// Request builder of [`OpListFlavors`](crate::Client::op_list_flavors): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorsRequest {
@@ -3647,68 +2324,56 @@ impl OpListFlavorsRequest {
     }
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 分页页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Name
     ///
-    /// 名称
-    ///
-    /// Sets `name` (query).
+    /// 名称 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Flavor ID
     ///
-    /// 规格id
-    ///
-    /// Sets `flavorId` (query).
+    /// 规格id (`flavorId`, query)
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_id = Some(value.into());
         self
     }
     /// Flavor type ID
     ///
-    /// 规格类型id
-    ///
-    /// Sets `flavorTypeId` (query).
+    /// 规格类型id (`flavorTypeId`, query)
     pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_type_id = Some(value.into());
         self
     }
     /// Flavor type name (fuzzy match)
     ///
-    /// 规格类型名称
-    ///
-    /// *Note:* The table's example column reads 规格类型名称, 模糊查询 (flavor type name, fuzzy match).
-    ///
-    /// Sets `flavorType` (query).
+    /// 规格类型名称 (`flavorType`, query)
     pub fn flavor_type(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_type = Some(value.into());
         self
     }
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构 ("x86"、"arm")
-    ///
-    /// Sets `archType` (query).
+    /// cpu架构 ("x86"、"arm") (`archType`, query)
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.input.arch_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListFlavorsOutput, cds_core::Error> {
@@ -3718,11 +2383,12 @@ impl OpListFlavorsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListFlavorsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_FLAVORS, &self.input)
             .await
     }
-    ///Streams every item at `/data/flavors` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/flavors` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<OpListFlavorsFlavor, cds_core::Error>> + Send
@@ -3741,19 +2407,9 @@ impl crate::Client {
     ///
     /// 获取规格列表。
     ///
-    /// *Note:* The example is split by a page break and the join lost the `\]` closing `flavors`; it was added before `"totalCount"` to make it valid JSON.
+    /// `GET /api/ecs/v1/flavors` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types cpu and ram as string; the example returns numbers (integer in the spec).
-    ///
-    /// *Note:* The document adds that filters take the form `/api/ecs/v1/flavors?filter=pageSize:eq` without explaining it; the spec keeps the plain query parameters of the table.
-    ///
-    /// *Note:* The response table lists fields absent from the example (elasticity*, vgpuTypeid, vgpuDisplayName, intranetBWMax, sriov, extraSpace, deptAvailable; in flavorType isDedicatedCPU, isDedicatedMem, specCode); they are kept as optional fields.
-    ///
-    /// `GET` /api/ecs/v1/flavors — 003_3c7c94b4056ec9cc.txt, heading "1.6 获取规格列表", line 1509.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListFlavors", "`.")]
+    /// Wire name: `OpListFlavors`.
     pub fn op_list_flavors(&self) -> OpListFlavorsRequest {
         OpListFlavorsRequest {
             client: self.runtime().clone(),
@@ -3762,22 +2418,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavorSupportedGpus`](crate::Client::op_list_flavor_supported_gpus).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusInput {}
+impl OpListFlavorSupportedGpusInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListFlavorSupportedGpusInputBuilder {
+        OpListFlavorSupportedGpusInputBuilder::default()
+    }
+}
+/// Builder of [`OpListFlavorSupportedGpusInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListFlavorSupportedGpusInputBuilder {
+    inner: OpListFlavorSupportedGpusInput,
+}
+impl OpListFlavorSupportedGpusInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListFlavorSupportedGpusInput {
+        self.inner
+    }
+}
 /// Output of [`OpListFlavorSupportedGpus`](crate::Client::op_list_flavor_supported_gpus): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusOutput {
     /// Supported GPU models, grouped by vendor
     ///
-    /// 获取支持的GPU型号
-    ///
-    /// *Note:* The response table types data as an object; the example returns an array of vendor objects.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 获取支持的GPU型号 (`data`)
     pub data: Option<Vec<OpListFlavorSupportedGpusVendor>>,
 }
-///Request builder of `OpListFlavorSupportedGpus`: set parameters, then `.send().await`.
+/// Request builder of [`OpListFlavorSupportedGpus`](crate::Client::op_list_flavor_supported_gpus): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorSupportedGpusRequest {
@@ -3795,6 +2467,10 @@ impl OpListFlavorSupportedGpusRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListFlavorSupportedGpusOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -3803,6 +2479,7 @@ impl OpListFlavorSupportedGpusRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListFlavorSupportedGpusOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_FLAVOR_SUPPORTED_GPUS, &self.input)
             .await
@@ -3813,15 +2490,9 @@ impl crate::Client {
     ///
     /// 此接口用于创建新的 gpu 规格类型，获取支持的 gpu 型号。
     ///
-    /// *Note:* The response table types data as an object (vendor, gpuList); the example returns an array of such objects, which the spec follows.
+    /// `GET /api/ecs/v1/flavortypes/supported-gpus` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example is garbled by a page break: the first block closes early after the first GPU and the fragment after the break ends with trailing commas and surplus closers. The early closers and the surplus `\],` `}` were removed and the trailing commas dropped, giving two vendors (Iluvatar with 2 GPUs, NVIDIA with 2 GPUs).
-    ///
-    /// `GET` /api/ecs/v1/flavortypes/supported-gpus — 003_3c7c94b4056ec9cc.txt, heading "1.7 获取规格支持GPU型号", line 1680.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListFlavorSupportedGpus", "`.")]
+    /// Wire name: `OpListFlavorSupportedGpus`.
     pub fn op_list_flavor_supported_gpus(&self) -> OpListFlavorSupportedGpusRequest {
         OpListFlavorSupportedGpusRequest {
             client: self.runtime().clone(),
@@ -3830,35 +2501,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavorSupportedVgpus`](crate::Client::op_list_flavor_supported_vgpus).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedVgpusInput {
     /// GPU model
     ///
-    /// GPU型号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU型号 (`gpuType`, required)
+    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
 }
+impl OpListFlavorSupportedVgpusInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListFlavorSupportedVgpusInputBuilder {
+        OpListFlavorSupportedVgpusInputBuilder::default()
+    }
+}
+/// Builder of [`OpListFlavorSupportedVgpusInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListFlavorSupportedVgpusInputBuilder {
+    inner: OpListFlavorSupportedVgpusInput,
+}
+impl OpListFlavorSupportedVgpusInputBuilder {
+    /// Sets [`OpListFlavorSupportedVgpusInput::gpu_type`].
+    pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpu_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpListFlavorSupportedVgpusInput, cds_core::BuildError> {
+        cds_core::validate::build("OpListFlavorSupportedVgpusInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpListFlavorSupportedVgpusInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.gpu_type.is_none() {
+            missing.push(cds_core::validate::join(path, "gpuType"));
+        }
+    }
+}
 /// Output of [`OpListFlavorSupportedVgpus`](crate::Client::op_list_flavor_supported_vgpus): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedVgpusOutput {
     /// Supported vGPU models
     ///
-    /// 获取支持的GPU型号
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 获取支持的GPU型号 (`data`)
     pub data: Option<Vec<OpListFlavorSupportedVgpusItem>>,
 }
-///Request builder of `OpListFlavorSupportedVgpus`: set parameters, then `.send().await`.
+/// Request builder of [`OpListFlavorSupportedVgpus`](crate::Client::op_list_flavor_supported_vgpus): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorSupportedVgpusRequest {
@@ -3878,12 +2570,14 @@ impl OpListFlavorSupportedVgpusRequest {
     }
     /// GPU model
     ///
-    /// GPU型号
-    ///
-    /// Sets `gpuType` (query, required).
+    /// GPU型号 (`gpuType`, query, required)
     pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
         self.input.gpu_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_LIST_FLAVOR_SUPPORTED_VGPUS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListFlavorSupportedVgpusOutput, cds_core::Error> {
@@ -3893,6 +2587,7 @@ impl OpListFlavorSupportedVgpusRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListFlavorSupportedVgpusOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_FLAVOR_SUPPORTED_VGPUS, &self.input)
             .await
@@ -3903,17 +2598,9 @@ impl crate::Client {
     ///
     /// 此接口用于创建新的 vgpu 规格类型，获取支持的 vgpu 型号。
     ///
-    /// *Note:* gpuType is documented beside the URL and the request-parameter section is empty; the request example shows no query string. As a GET parameter it is sent in the query.
+    /// `GET /api/ecs/v1/flavortypes/supported-vgpus` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response descriptions of typeId (GPU厂商) and typeName (GPU信息列表) are copied from 1.7 and do not match the values.
-    ///
-    /// *Note:* The example is split by page breaks; the blocks are joined (no other change).
-    ///
-    /// `GET` /api/ecs/v1/flavortypes/supported-vgpus — 003_3c7c94b4056ec9cc.txt, heading "1.8 获取规格支持vGPU型号", line 1775.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListFlavorSupportedVgpus", "`.")]
+    /// Wire name: `OpListFlavorSupportedVgpus`.
     pub fn op_list_flavor_supported_vgpus(&self) -> OpListFlavorSupportedVgpusRequest {
         OpListFlavorSupportedVgpusRequest {
             client: self.runtime().clone(),
@@ -3922,243 +2609,251 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeInput {
     /// Flavor type name
     ///
-    /// 规格类型名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构（"x86"、"arm"）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构（"x86"、"arm"） (`archType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// CPU type
     ///
-    /// CPU类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU类型 (`cpuModel`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_model: Option<String>,
     /// vCPU model ("host-passthrough", "custom"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.
     ///
-    /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough (`vcpuType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpu_type: Option<String>,
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
-    /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace） (`deviceType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
-    /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_type: Option<String>,
     /// Local disk type (none, hdd, ssd)
     ///
-    /// 本地硬盘类型（none, hdd, ssd）
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘类型（none, hdd, ssd） (`localDiskType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Local disk interface type (sata, nvme)
     ///
-    /// 本地硬盘接口类型（sata, nvme）
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘接口类型（sata, nvme） (`localDiskInterface`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk_interface: Option<String>,
     /// Local disk capacity
     ///
-    /// 本地硬盘容量
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘容量 (`localDiskSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk_size: Option<i64>,
     /// Flavor unit prices
     ///
-    /// 规格单价
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorPrices`.
-    #[serde(
-        rename = "flavorPrices",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格单价 (`flavorPrices`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_prices: Option<Vec<OpCreateFlavorTypeFlavorPrice>>,
     /// Resource pool IDs
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpIds`.
-    #[serde(
-        rename = "rpIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 资源池ID (`rpIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<Vec<String>>,
     /// Whether to enable dedicated CPU (if enabled, the overcommit ratio should be 1)
     ///
-    /// 是否开启CPU独占（如果开启独占，则超分比应为1）
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启CPU独占（如果开启独占，则超分比应为1） (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", skip_serializing_if = "Option::is_none")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether to enable dedicated memory
     ///
-    /// 是否开启内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启内存独占 (`isDedicatedMem`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether to create a custom flavor
     ///
-    /// 是否创建自定义规格
-    ///
-    /// Wire name: `createCustomFlavor`.
-    #[serde(
-        rename = "createCustomFlavor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否创建自定义规格 (`createCustomFlavor`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_custom_flavor: Option<bool>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Whether the system disk is a local disk
     ///
-    /// 系统盘是否是本地盘
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `isSystemLocalDisk`.
-    #[serde(
-        rename = "isSystemLocalDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘是否是本地盘 (`isSystemLocalDisk`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system_local_disk: Option<bool>,
     /// GPU type
     ///
-    /// gpu类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// gpu类型 (`gpuType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 拓扑信息 (`extraSpace`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_space: Option<ExtraSpace>,
 }
+impl OpCreateFlavorTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> OpCreateFlavorTypeInputBuilder {
+        OpCreateFlavorTypeInputBuilder::default()
+    }
+}
+/// Builder of [`OpCreateFlavorTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpCreateFlavorTypeInputBuilder {
+    inner: OpCreateFlavorTypeInput,
+}
+impl OpCreateFlavorTypeInputBuilder {
+    /// Sets [`OpCreateFlavorTypeInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::arch_type`].
+    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::cpu_model`].
+    pub fn cpu_model(mut self, value: impl Into<String>) -> Self {
+        self.inner.cpu_model = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::vcpu_type`].
+    pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.vcpu_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::device_type`].
+    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.device_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::security_type`].
+    pub fn security_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::local_disk_type`].
+    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.local_disk_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::local_disk_interface`].
+    pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
+        self.inner.local_disk_interface = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::local_disk_size`].
+    pub fn local_disk_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.local_disk_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::flavor_prices`].
+    pub fn flavor_prices<V: Into<OpCreateFlavorTypeFlavorPrice>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.flavor_prices = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::rp_ids`].
+    pub fn rp_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.rp_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::is_dedicated_cpu`].
+    pub fn is_dedicated_cpu(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_dedicated_cpu = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::is_dedicated_mem`].
+    pub fn is_dedicated_mem(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_dedicated_mem = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::create_custom_flavor`].
+    pub fn create_custom_flavor(mut self, value: impl Into<bool>) -> Self {
+        self.inner.create_custom_flavor = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::is_system_local_disk`].
+    pub fn is_system_local_disk(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_system_local_disk = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::gpu_type`].
+    pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpu_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateFlavorTypeInput::extra_space`].
+    pub fn extra_space(mut self, value: impl Into<ExtraSpace>) -> Self {
+        self.inner.extra_space = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpCreateFlavorTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("OpCreateFlavorTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpCreateFlavorTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.arch_type.is_none() {
+            missing.push(cds_core::validate::join(path, "archType"));
+        }
+        if self.cpu_model.is_none() {
+            missing.push(cds_core::validate::join(path, "cpuModel"));
+        }
+        if self.device_type.is_none() {
+            missing.push(cds_core::validate::join(path, "deviceType"));
+        }
+        if self.flavor_prices.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorPrices"));
+        }
+        if let Some(items) = &self.flavor_prices {
+            let at = cds_core::validate::join(path, "flavorPrices");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if self.is_system_local_disk.is_none() {
+            missing.push(cds_core::validate::join(path, "isSystemLocalDisk"));
+        }
+    }
+}
 /// Output of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeOutput {
     /// The created flavor type (see the example)
     ///
-    /// 创建成功的规格类型信息，具体内容见示例
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 创建成功的规格类型信息，具体内容见示例 (`data`)
     pub data: Option<OperatorFlavorType>,
 }
-///Request builder of `OpCreateFlavorType`: set parameters, then `.send().await`.
+/// Request builder of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateFlavorTypeRequest {
@@ -4178,165 +2873,136 @@ impl OpCreateFlavorTypeRequest {
     }
     /// Flavor type name
     ///
-    /// 规格类型名称
-    ///
-    /// Sets `name` (body, required).
+    /// 规格类型名称 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构（"x86"、"arm"）
-    ///
-    /// Sets `archType` (body, required).
+    /// CPU架构（"x86"、"arm"） (`archType`, body, required)
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
     /// CPU type
     ///
-    /// CPU类型
-    ///
-    /// Sets `cpuModel` (body, required).
+    /// CPU类型 (`cpuModel`, body, required)
     pub fn cpu_model(mut self, value: impl Into<String>) -> Self {
         self.input.cpu_model = Some(value.into());
         self
     }
     /// vCPU model ("host-passthrough", "custom"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.
     ///
-    /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough
-    ///
-    /// Sets `vcpuType` (body).
+    /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough (`vcpuType`, body)
     pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
         self.input.vcpu_type = Some(value.into());
         self
     }
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
-    /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace）
-    ///
-    /// Sets `deviceType` (body, required).
+    /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace） (`deviceType`, body, required)
     pub fn device_type(mut self, value: impl Into<String>) -> Self {
         self.input.device_type = Some(value.into());
         self
     }
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
-    /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）
-    ///
-    /// Sets `securityType` (body).
+    /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`, body)
     pub fn security_type(mut self, value: impl Into<String>) -> Self {
         self.input.security_type = Some(value.into());
         self
     }
     /// Local disk type (none, hdd, ssd)
     ///
-    /// 本地硬盘类型（none, hdd, ssd）
-    ///
-    /// Sets `localDiskType` (body).
+    /// 本地硬盘类型（none, hdd, ssd） (`localDiskType`, body)
     pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
         self.input.local_disk_type = Some(value.into());
         self
     }
     /// Local disk interface type (sata, nvme)
     ///
-    /// 本地硬盘接口类型（sata, nvme）
-    ///
-    /// Sets `localDiskInterface` (body).
+    /// 本地硬盘接口类型（sata, nvme） (`localDiskInterface`, body)
     pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
         self.input.local_disk_interface = Some(value.into());
         self
     }
     /// Local disk capacity
     ///
-    /// 本地硬盘容量
-    ///
-    /// Sets `localDiskSize` (body).
+    /// 本地硬盘容量 (`localDiskSize`, body)
     pub fn local_disk_size(mut self, value: impl Into<i64>) -> Self {
         self.input.local_disk_size = Some(value.into());
         self
     }
     /// Flavor unit prices
     ///
-    /// 规格单价
-    ///
-    /// Sets `flavorPrices` (body, required).
-    pub fn flavor_prices(mut self, value: impl Into<Vec<OpCreateFlavorTypeFlavorPrice>>) -> Self {
-        self.input.flavor_prices = Some(value.into());
+    /// 规格单价 (`flavorPrices`, body, required)
+    pub fn flavor_prices<V: Into<OpCreateFlavorTypeFlavorPrice>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.flavor_prices = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Resource pool IDs
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpIds` (body).
-    pub fn rp_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.rp_ids = Some(value.into());
+    /// 资源池ID (`rpIds`, body)
+    pub fn rp_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.rp_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Whether to enable dedicated CPU (if enabled, the overcommit ratio should be 1)
     ///
-    /// 是否开启CPU独占（如果开启独占，则超分比应为1）
-    ///
-    /// Sets `isDedicatedCPU` (body).
+    /// 是否开启CPU独占（如果开启独占，则超分比应为1） (`isDedicatedCPU`, body)
     pub fn is_dedicated_cpu(mut self, value: impl Into<bool>) -> Self {
         self.input.is_dedicated_cpu = Some(value.into());
         self
     }
     /// Whether to enable dedicated memory
     ///
-    /// 是否开启内存独占
-    ///
-    /// Sets `isDedicatedMem` (body).
+    /// 是否开启内存独占 (`isDedicatedMem`, body)
     pub fn is_dedicated_mem(mut self, value: impl Into<bool>) -> Self {
         self.input.is_dedicated_mem = Some(value.into());
         self
     }
     /// Whether to create a custom flavor
     ///
-    /// 是否创建自定义规格
-    ///
-    /// Sets `createCustomFlavor` (body).
+    /// 是否创建自定义规格 (`createCustomFlavor`, body)
     pub fn create_custom_flavor(mut self, value: impl Into<bool>) -> Self {
         self.input.create_custom_flavor = Some(value.into());
         self
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (body).
+    /// 可用区 (`az`, body)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Whether the system disk is a local disk
     ///
-    /// 系统盘是否是本地盘
-    ///
-    /// Sets `isSystemLocalDisk` (body, required).
+    /// 系统盘是否是本地盘 (`isSystemLocalDisk`, body, required)
     pub fn is_system_local_disk(mut self, value: impl Into<bool>) -> Self {
         self.input.is_system_local_disk = Some(value.into());
         self
     }
     /// GPU type
     ///
-    /// gpu类型
-    ///
-    /// Sets `gpuType` (body).
+    /// gpu类型 (`gpuType`, body)
     pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
         self.input.gpu_type = Some(value.into());
         self
     }
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// Sets `extraSpace` (body).
+    /// 拓扑信息 (`extraSpace`, body)
     pub fn extra_space(mut self, value: impl Into<ExtraSpace>) -> Self {
         self.input.extra_space = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_CREATE_FLAVOR_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpCreateFlavorTypeOutput, cds_core::Error> {
@@ -4346,6 +3012,7 @@ impl OpCreateFlavorTypeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpCreateFlavorTypeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_CREATE_FLAVOR_TYPE, &self.input)
             .await
@@ -4356,17 +3023,9 @@ impl crate::Client {
     ///
     /// 此接口用于创建新的规格类型，可供传入的参数有 CPU 架构（"x86"、"arm"）、CPU 类型、设备类型（基础设备、GPU 设备、VGPU 设备、智算设备）等信息。
     ///
-    /// *Note:* The response table only says data holds the created flavor type (具体内容见示例); its fields follow the example, with descriptions from 1.13 获取规格类型列表.
+    /// `POST /api/ecs/v1/flavortypes` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table writes flavorPrices\[0\].billingMode etc. for the price items; they are modelled as the item type OpCreateFlavorTypeFlavorPrice (float32 prices as number).
-    ///
-    /// *Note:* The request example's gpuType `10deleb8` looks like a typo of `10de1eb8` (lower-case L for 1); the request example's response shows deviceType normal although it sends vgpu.
-    ///
-    /// `POST` /api/ecs/v1/flavortypes — 003_3c7c94b4056ec9cc.txt, heading "1.9 创建规格类型", line 1922.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpCreateFlavorType", "`.")]
+    /// Wire name: `OpCreateFlavorType`.
     pub fn op_create_flavor_type(&self) -> OpCreateFlavorTypeRequest {
         OpCreateFlavorTypeRequest {
             client: self.runtime().clone(),
@@ -4375,69 +3034,85 @@ impl crate::Client {
     }
 }
 /// Input of [`OpUpdateFlavorType`](crate::Client::op_update_flavor_type).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpUpdateFlavorTypeInput {
     /// Flavor type ID
     ///
-    /// 规格类型Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型Id (`flavorTypeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Flavor type name (the document describes it as 'instance id, a URL parameter')
     ///
-    /// 虚机id, url中的参数
-    ///
-    /// *Note:* The description is a copy-paste slip; the example sends the flavor type name ("test").
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id, url中的参数 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource pool IDs; omitting it or passing an empty string unbinds the resource pools
     ///
-    /// 资源池ID, 不传或传空字符串将解绑资源池
-    ///
-    /// Wire name: `rpIds`.
-    #[serde(
-        rename = "rpIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 资源池ID, 不传或传空字符串将解绑资源池 (`rpIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<Vec<String>>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* Not in the request table; the request example sends `rpId` (a string) instead of `rpIds`.
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl OpUpdateFlavorTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> OpUpdateFlavorTypeInputBuilder {
+        OpUpdateFlavorTypeInputBuilder::default()
+    }
+}
+/// Builder of [`OpUpdateFlavorTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpUpdateFlavorTypeInputBuilder {
+    inner: OpUpdateFlavorTypeInput,
+}
+impl OpUpdateFlavorTypeInputBuilder {
+    /// Sets [`OpUpdateFlavorTypeInput::flavor_type_id`].
+    pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpUpdateFlavorTypeInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpUpdateFlavorTypeInput::rp_ids`].
+    pub fn rp_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.rp_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`OpUpdateFlavorTypeInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpUpdateFlavorTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("OpUpdateFlavorTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpUpdateFlavorTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.flavor_type_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorTypeId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Output of [`OpUpdateFlavorType`](crate::Client::op_update_flavor_type): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpUpdateFlavorTypeOutput {}
-///Request builder of `OpUpdateFlavorType`: set parameters, then `.send().await`.
+/// Request builder of [`OpUpdateFlavorType`](crate::Client::op_update_flavor_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpUpdateFlavorTypeRequest {
@@ -4457,43 +3132,35 @@ impl OpUpdateFlavorTypeRequest {
     }
     /// Flavor type ID
     ///
-    /// 规格类型Id
-    ///
-    /// Sets `flavorTypeId` (path, required).
+    /// 规格类型Id (`flavorTypeId`, path, required)
     pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_type_id = Some(value.into());
         self
     }
     /// Flavor type name (the document describes it as 'instance id, a URL parameter')
     ///
-    /// 虚机id, url中的参数
-    ///
-    /// *Note:* The description is a copy-paste slip; the example sends the flavor type name ("test").
-    ///
-    /// Sets `name` (body, required).
+    /// 虚机id, url中的参数 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Resource pool IDs; omitting it or passing an empty string unbinds the resource pools
     ///
-    /// 资源池ID, 不传或传空字符串将解绑资源池
-    ///
-    /// Sets `rpIds` (body).
-    pub fn rp_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.rp_ids = Some(value.into());
+    /// 资源池ID, 不传或传空字符串将解绑资源池 (`rpIds`, body)
+    pub fn rp_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.rp_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* Not in the request table; the request example sends `rpId` (a string) instead of `rpIds`.
-    ///
-    /// Sets `rpId` (body).
+    /// 资源池ID (`rpId`, body)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_UPDATE_FLAVOR_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpUpdateFlavorTypeOutput, cds_core::Error> {
@@ -4503,6 +3170,7 @@ impl OpUpdateFlavorTypeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpUpdateFlavorTypeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_UPDATE_FLAVOR_TYPE, &self.input)
             .await
@@ -4513,17 +3181,9 @@ impl crate::Client {
     ///
     /// 编辑规格类型。
     ///
-    /// *Note:* The request table describes name as 虚机id, url中的参数 (instance id, a URL parameter), a copy-paste slip; the example sends a name.
+    /// `PUT /api/ecs/v1/flavortypes/{flavorTypeId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table documents `rpIds` (array) but the request example sends `rpId` (string); both are transcribed as optional body parameters.
-    ///
-    /// *Note:* The example has a trailing comma after `"message"`; removed to make it valid JSON.
-    ///
-    /// `PUT` /api/ecs/v1/flavortypes/{flavorTypeId} — 003_3c7c94b4056ec9cc.txt, heading "1.10 编辑规格类型", line 2066.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpUpdateFlavorType", "`.")]
+    /// Wire name: `OpUpdateFlavorType`.
     pub fn op_update_flavor_type(&self) -> OpUpdateFlavorTypeRequest {
         OpUpdateFlavorTypeRequest {
             client: self.runtime().clone(),
@@ -4532,37 +3192,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteFlavorType`](crate::Client::op_delete_flavor_type).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorTypeInput {
     /// Flavor type ID
     ///
-    /// 规格类型Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型Id (`flavorTypeId`, required)
+    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
 }
+impl OpDeleteFlavorTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> OpDeleteFlavorTypeInputBuilder {
+        OpDeleteFlavorTypeInputBuilder::default()
+    }
+}
+/// Builder of [`OpDeleteFlavorTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpDeleteFlavorTypeInputBuilder {
+    inner: OpDeleteFlavorTypeInput,
+}
+impl OpDeleteFlavorTypeInputBuilder {
+    /// Sets [`OpDeleteFlavorTypeInput::flavor_type_id`].
+    pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpDeleteFlavorTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("OpDeleteFlavorTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpDeleteFlavorTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.flavor_type_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorTypeId"));
+        }
+    }
+}
 /// Output of [`OpDeleteFlavorType`](crate::Client::op_delete_flavor_type): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorTypeOutput {
     /// Data (null)
     ///
-    /// 数据信息
-    ///
-    /// *Note:* The response table types data as null.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 数据信息 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpDeleteFlavorType`: set parameters, then `.send().await`.
+/// Request builder of [`OpDeleteFlavorType`](crate::Client::op_delete_flavor_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteFlavorTypeRequest {
@@ -4582,12 +3261,14 @@ impl OpDeleteFlavorTypeRequest {
     }
     /// Flavor type ID
     ///
-    /// 规格类型Id
-    ///
-    /// Sets `flavorTypeId` (path, required).
+    /// 规格类型Id (`flavorTypeId`, path, required)
     pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_type_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_DELETE_FLAVOR_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpDeleteFlavorTypeOutput, cds_core::Error> {
@@ -4597,6 +3278,7 @@ impl OpDeleteFlavorTypeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpDeleteFlavorTypeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_DELETE_FLAVOR_TYPE, &self.input)
             .await
@@ -4607,13 +3289,9 @@ impl crate::Client {
     ///
     /// 通过规格类型 id 删除指定的规格类型。
     ///
-    /// *Note:* The URL is documented as `/api/ecs/v1/flavortypes/{flavortypeid}` (lower case) while its parameter table says flavorTypeId; the spec writes `{flavorTypeId}` as in 1.10.
+    /// `DELETE /api/ecs/v1/flavortypes/{flavorTypeId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/flavortypes/{flavorTypeId} — 003_3c7c94b4056ec9cc.txt, heading "1.11 删除规格类型", line 2121.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpDeleteFlavorType", "`.")]
+    /// Wire name: `OpDeleteFlavorType`.
     pub fn op_delete_flavor_type(&self) -> OpDeleteFlavorTypeRequest {
         OpDeleteFlavorTypeRequest {
             client: self.runtime().clone(),
@@ -4622,31 +3300,49 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListResourcePoolHostCandidates`](crate::Client::op_list_resource_pool_host_candidates).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesInput {
     /// Availability zone name
     ///
-    /// 可用区名称
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`az`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
 }
+impl OpListResourcePoolHostCandidatesInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListResourcePoolHostCandidatesInputBuilder {
+        OpListResourcePoolHostCandidatesInputBuilder::default()
+    }
+}
+/// Builder of [`OpListResourcePoolHostCandidatesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListResourcePoolHostCandidatesInputBuilder {
+    inner: OpListResourcePoolHostCandidatesInput,
+}
+impl OpListResourcePoolHostCandidatesInputBuilder {
+    /// Sets [`OpListResourcePoolHostCandidatesInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListResourcePoolHostCandidatesInput {
+        self.inner
+    }
+}
 /// Output of [`OpListResourcePoolHostCandidates`](crate::Client::op_list_resource_pool_host_candidates): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesOutput {
     /// Host list information
     ///
-    /// 主机列表信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 主机列表信息 (`data`)
     pub data: Option<OpListResourcePoolHostCandidatesData>,
 }
-///Request builder of `OpListResourcePoolHostCandidates`: set parameters, then `.send().await`.
+/// Request builder of [`OpListResourcePoolHostCandidates`](crate::Client::op_list_resource_pool_host_candidates): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListResourcePoolHostCandidatesRequest {
@@ -4666,12 +3362,14 @@ impl OpListResourcePoolHostCandidatesRequest {
     }
     /// Availability zone name
     ///
-    /// 可用区名称
-    ///
-    /// Sets `az` (query).
+    /// 可用区名称 (`az`, query)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListResourcePoolHostCandidatesOutput, cds_core::Error> {
@@ -4681,6 +3379,7 @@ impl OpListResourcePoolHostCandidatesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListResourcePoolHostCandidatesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES, &self.input)
             .await
@@ -4691,21 +3390,9 @@ impl crate::Client {
     ///
     /// 获取主机列表。
     ///
-    /// *Note:* The title 获取主机列表 is shared with 1.22 and 1.30; this operation is named OpListResourcePoolHostCandidates after its path.
+    /// `GET /api/ecs/v1/resource-pool/host-list` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table documents data.hosts (HostInfo: cell, innerIp, name, gpuInfo) and data.totalCount; the example returns data.size/current/total/list with richer host objects (hostIp, hostSlot, arch, isGPUNode, ...). The spec follows the example and keeps hosts, totalCount and innerIp as optional fields.
-    ///
-    /// *Note:* The response table types gpuInfo.gpus as int; the example returns an array of GPU objects (or null).
-    ///
-    /// *Note:* The example opens with a doubled `{` and has a trailing comma after the last host; both removed to make it valid JSON. It is also split by page breaks (blocks joined).
-    ///
-    /// *Note:* The response has no paging parameters in the request, so no paginate is declared.
-    ///
-    /// `GET` /api/ecs/v1/resource-pool/host-list — 003_3c7c94b4056ec9cc.txt, heading "1.12 获取主机列表", line 2170.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListResourcePoolHostCandidates", "`.")]
+    /// Wire name: `OpListResourcePoolHostCandidates`.
     pub fn op_list_resource_pool_host_candidates(&self) -> OpListResourcePoolHostCandidatesRequest {
         OpListResourcePoolHostCandidatesRequest {
             client: self.runtime().clone(),
@@ -4714,189 +3401,180 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorTypesInput {
     /// Page size; defaults to the system page size
     ///
-    /// 分页大小，默认为系统默认分页大小
-    ///
-    /// *Note:* Documented as required, but it has a default and the request example omits it.
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小，默认为系统默认分页大小 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number; defaults to 0 (the first page)
     ///
-    /// 分页页码，默认为0（第一页）
-    ///
-    /// *Note:* Documented as required, but it has a default and the request example omits it.
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页页码，默认为0（第一页） (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Filter: flavor type name, fuzzy match
     ///
-    /// 过滤参数，规格类型名称，支持模糊查询
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，规格类型名称，支持模糊查询 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Filter: flavor type ID
     ///
-    /// 过滤参数，规格类型编号
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，规格类型编号 (`flavorTypeId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Filter: resource pool ID
     ///
-    /// 过滤参数，资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，资源池ID (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)
     ///
-    /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace）
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace） (`deviceType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
-    /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_type: Option<String>,
     /// Filter: CPU architecture (x86, arm)
     ///
-    /// 过滤参数，cpu架构（x86、arm）
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，cpu架构（x86、arm） (`archType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Filter: GPU type
     ///
-    /// 过滤参数，gpu类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，gpu类型 (`gpuType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Filter: vCPU type (custom, host-passthrough)
     ///
-    /// 过滤参数，vcpu类型（custom、host-passthrough）
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，vcpu类型（custom、host-passthrough） (`vcpuType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpu_type: Option<String>,
     /// Filter: whether SR-IOV is supported
     ///
-    /// 过滤参数，是否支持Sriov
-    ///
-    /// Wire name: `useSriov`.
-    #[serde(
-        rename = "useSriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，是否支持Sriov (`useSriov`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_sriov: Option<bool>,
     /// Filter: local disk type (none, hdd, ssd, elasticity)
     ///
-    /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity）
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Filter: availability zone
     ///
-    /// 过滤参数，可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，可用区 (`az`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Filter: flavor availability
     ///
-    /// 过滤参数，规格可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数，规格可用性 (`deptAvailable`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dept_available: Option<bool>,
 }
+impl OpListFlavorTypesInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListFlavorTypesInputBuilder {
+        OpListFlavorTypesInputBuilder::default()
+    }
+}
+/// Builder of [`OpListFlavorTypesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListFlavorTypesInputBuilder {
+    inner: OpListFlavorTypesInput,
+}
+impl OpListFlavorTypesInputBuilder {
+    /// Sets [`OpListFlavorTypesInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::flavor_type_id`].
+    pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::device_type`].
+    pub fn device_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.device_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::security_type`].
+    pub fn security_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::arch_type`].
+    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::gpu_type`].
+    pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpu_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::vcpu_type`].
+    pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.vcpu_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::use_sriov`].
+    pub fn use_sriov(mut self, value: impl Into<bool>) -> Self {
+        self.inner.use_sriov = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::local_disk_type`].
+    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.local_disk_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`OpListFlavorTypesInput::dept_available`].
+    pub fn dept_available(mut self, value: impl Into<bool>) -> Self {
+        self.inner.dept_available = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListFlavorTypesInput {
+        self.inner
+    }
+}
 /// Output of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorTypesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<OpListFlavorTypesData>,
 }
-///Request builder of `OpListFlavorTypes`: set parameters, then `.send().await`.
+/// Request builder of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListFlavorTypesRequest {
@@ -4916,133 +3594,105 @@ impl OpListFlavorTypesRequest {
     }
     /// Page size; defaults to the system page size
     ///
-    /// 分页大小，默认为系统默认分页大小
-    ///
-    /// *Note:* Documented as required, but it has a default and the request example omits it.
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小，默认为系统默认分页大小 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number; defaults to 0 (the first page)
     ///
-    /// 分页页码，默认为0（第一页）
-    ///
-    /// *Note:* Documented as required, but it has a default and the request example omits it.
-    ///
-    /// Sets `pageNumber` (query).
+    /// 分页页码，默认为0（第一页） (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Filter: flavor type name, fuzzy match
     ///
-    /// 过滤参数，规格类型名称，支持模糊查询
-    ///
-    /// Sets `name` (query).
+    /// 过滤参数，规格类型名称，支持模糊查询 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Filter: flavor type ID
     ///
-    /// 过滤参数，规格类型编号
-    ///
-    /// Sets `flavorTypeId` (query).
+    /// 过滤参数，规格类型编号 (`flavorTypeId`, query)
     pub fn flavor_type_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_type_id = Some(value.into());
         self
     }
     /// Filter: resource pool ID
     ///
-    /// 过滤参数，资源池ID
-    ///
-    /// Sets `rpId` (query).
+    /// 过滤参数，资源池ID (`rpId`, query)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)
     ///
-    /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace）
-    ///
-    /// Sets `deviceType` (query).
+    /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace） (`deviceType`, query)
     pub fn device_type(mut self, value: impl Into<String>) -> Self {
         self.input.device_type = Some(value.into());
         self
     }
     /// Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
-    /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0）
-    ///
-    /// Sets `securityType` (query).
+    /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`, query)
     pub fn security_type(mut self, value: impl Into<String>) -> Self {
         self.input.security_type = Some(value.into());
         self
     }
     /// Filter: CPU architecture (x86, arm)
     ///
-    /// 过滤参数，cpu架构（x86、arm）
-    ///
-    /// Sets `archType` (query).
+    /// 过滤参数，cpu架构（x86、arm） (`archType`, query)
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
     /// Filter: GPU type
     ///
-    /// 过滤参数，gpu类型
-    ///
-    /// Sets `gpuType` (query).
+    /// 过滤参数，gpu类型 (`gpuType`, query)
     pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
         self.input.gpu_type = Some(value.into());
         self
     }
     /// Filter: vCPU type (custom, host-passthrough)
     ///
-    /// 过滤参数，vcpu类型（custom、host-passthrough）
-    ///
-    /// Sets `vcpuType` (query).
+    /// 过滤参数，vcpu类型（custom、host-passthrough） (`vcpuType`, query)
     pub fn vcpu_type(mut self, value: impl Into<String>) -> Self {
         self.input.vcpu_type = Some(value.into());
         self
     }
     /// Filter: whether SR-IOV is supported
     ///
-    /// 过滤参数，是否支持Sriov
-    ///
-    /// Sets `useSriov` (query).
+    /// 过滤参数，是否支持Sriov (`useSriov`, query)
     pub fn use_sriov(mut self, value: impl Into<bool>) -> Self {
         self.input.use_sriov = Some(value.into());
         self
     }
     /// Filter: local disk type (none, hdd, ssd, elasticity)
     ///
-    /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity）
-    ///
-    /// Sets `localDiskType` (query).
+    /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`, query)
     pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
         self.input.local_disk_type = Some(value.into());
         self
     }
     /// Filter: availability zone
     ///
-    /// 过滤参数，可用区
-    ///
-    /// Sets `az` (query).
+    /// 过滤参数，可用区 (`az`, query)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Filter: flavor availability
     ///
-    /// 过滤参数，规格可用性
-    ///
-    /// Sets `deptAvailable` (query).
+    /// 过滤参数，规格可用性 (`deptAvailable`, query)
     pub fn dept_available(mut self, value: impl Into<bool>) -> Self {
         self.input.dept_available = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListFlavorTypesOutput, cds_core::Error> {
@@ -5052,6 +3702,7 @@ impl OpListFlavorTypesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListFlavorTypesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_FLAVOR_TYPES, &self.input)
             .await
@@ -5062,19 +3713,9 @@ impl crate::Client {
     ///
     /// 获取规格类型列表。
     ///
-    /// *Note:* The response table mixes nesting marks (`flavorTypes`, `-- .flavorTypeId`, `-- -vNuma`, and isSystemLocalDisk, vmCount, resourcePools, totalCount without a mark); the example nesting is followed.
+    /// `GET /api/ecs/v1/flavortypes` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table spells the specification code `specCode`; the example uses `SpecCode`.
-    ///
-    /// *Note:* pageSize and pageNumber are documented as required (是) but described with defaults, and the request example sends neither; the spec makes them optional.
-    ///
-    /// *Note:* pageNumber is documented as 0-based (默认为0（第一页）), unlike the other lists; no paginate is declared because the generator's pagination is 1-based.
-    ///
-    /// `GET` /api/ecs/v1/flavortypes — 003_3c7c94b4056ec9cc.txt, heading "1.13 获取规格类型列表", line 2315.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListFlavorTypes", "`.")]
+    /// Wire name: `OpListFlavorTypes`.
     pub fn op_list_flavor_types(&self) -> OpListFlavorTypesRequest {
         OpListFlavorTypesRequest {
             client: self.runtime().clone(),
@@ -5083,59 +3724,83 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateResourcePoolInput {
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称【1,127】 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// CPU overcommit ratio of the resource pool, range \[1-6\]
     ///
-    /// 资源池CPU超分比，超分比范围【1-6】
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cpuAllocationRatio`.
-    #[serde(
-        rename = "cpuAllocationRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池CPU超分比，超分比范围【1-6】 (`cpuAllocationRatio`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_allocation_ratio: Option<i64>,
 }
+impl OpCreateResourcePoolInput {
+    /// A builder of this type.
+    pub fn builder() -> OpCreateResourcePoolInputBuilder {
+        OpCreateResourcePoolInputBuilder::default()
+    }
+}
+/// Builder of [`OpCreateResourcePoolInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpCreateResourcePoolInputBuilder {
+    inner: OpCreateResourcePoolInput,
+}
+impl OpCreateResourcePoolInputBuilder {
+    /// Sets [`OpCreateResourcePoolInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateResourcePoolInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpCreateResourcePoolInput::cpu_allocation_ratio`].
+    pub fn cpu_allocation_ratio(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu_allocation_ratio = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpCreateResourcePoolInput, cds_core::BuildError> {
+        cds_core::validate::build("OpCreateResourcePoolInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpCreateResourcePoolInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.cpu_allocation_ratio.is_none() {
+            missing.push(cds_core::validate::join(path, "cpuAllocationRatio"));
+        }
+    }
+}
 /// Output of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpCreateResourcePoolOutput {
     /// Resource pool information
     ///
-    /// 资源池信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 资源池信息 (`data`)
     pub data: Option<ResourcePool>,
 }
-///Request builder of `OpCreateResourcePool`: set parameters, then `.send().await`.
+/// Request builder of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateResourcePoolRequest {
@@ -5155,30 +3820,28 @@ impl OpCreateResourcePoolRequest {
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (body, required).
+    /// 可用区 (`az`, body, required)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// Sets `name` (body, required).
+    /// 名称【1,127】 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// CPU overcommit ratio of the resource pool, range \[1-6\]
     ///
-    /// 资源池CPU超分比，超分比范围【1-6】
-    ///
-    /// Sets `cpuAllocationRatio` (body, required).
+    /// 资源池CPU超分比，超分比范围【1-6】 (`cpuAllocationRatio`, body, required)
     pub fn cpu_allocation_ratio(mut self, value: impl Into<i64>) -> Self {
         self.input.cpu_allocation_ratio = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_CREATE_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpCreateResourcePoolOutput, cds_core::Error> {
@@ -5188,6 +3851,7 @@ impl OpCreateResourcePoolRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpCreateResourcePoolOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_CREATE_RESOURCE_POOL, &self.input)
             .await
@@ -5198,15 +3862,9 @@ impl crate::Client {
     ///
     /// 创建资源池。
     ///
-    /// *Note:* The response table writes `rpld` (a PDF slip); the example returns `rpId`.
+    /// `POST /api/ecs/v1/resource-pools` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example lacks a comma after `"name": "test"` (not valid JSON); request examples are not transcribed.
-    ///
-    /// `POST` /api/ecs/v1/resource-pools — 003_3c7c94b4056ec9cc.txt, heading "1.14 创建资源池", line 2446.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpCreateResourcePool", "`.")]
+    /// Wire name: `OpCreateResourcePool`.
     pub fn op_create_resource_pool(&self) -> OpCreateResourcePoolRequest {
         OpCreateResourcePoolRequest {
             client: self.runtime().clone(),
@@ -5215,29 +3873,51 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteResourcePool`](crate::Client::op_delete_resource_pool).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpDeleteResourcePoolInput {
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`, required)
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl OpDeleteResourcePoolInput {
+    /// A builder of this type.
+    pub fn builder() -> OpDeleteResourcePoolInputBuilder {
+        OpDeleteResourcePoolInputBuilder::default()
+    }
+}
+/// Builder of [`OpDeleteResourcePoolInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpDeleteResourcePoolInputBuilder {
+    inner: OpDeleteResourcePoolInput,
+}
+impl OpDeleteResourcePoolInputBuilder {
+    /// Sets [`OpDeleteResourcePoolInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpDeleteResourcePoolInput, cds_core::BuildError> {
+        cds_core::validate::build("OpDeleteResourcePoolInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpDeleteResourcePoolInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.rp_id.is_none() {
+            missing.push(cds_core::validate::join(path, "rpId"));
+        }
+    }
+}
 /// Output of [`OpDeleteResourcePool`](crate::Client::op_delete_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpDeleteResourcePoolOutput {}
-///Request builder of `OpDeleteResourcePool`: set parameters, then `.send().await`.
+/// Request builder of [`OpDeleteResourcePool`](crate::Client::op_delete_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteResourcePoolRequest {
@@ -5257,12 +3937,14 @@ impl OpDeleteResourcePoolRequest {
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (path, required).
+    /// 资源池ID (`rpId`, path, required)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_DELETE_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpDeleteResourcePoolOutput, cds_core::Error> {
@@ -5272,6 +3954,7 @@ impl OpDeleteResourcePoolRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpDeleteResourcePoolOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_DELETE_RESOURCE_POOL, &self.input)
             .await
@@ -5282,11 +3965,9 @@ impl crate::Client {
     ///
     /// 删除资源池。
     ///
-    /// `DELETE` /api/ecs/v1/resource-pools/{rpId} — 003_3c7c94b4056ec9cc.txt, heading "1.15 删除资源池", line 2519.
+    /// `DELETE /api/ecs/v1/resource-pools/{rpId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpDeleteResourcePool", "`.")]
+    /// Wire name: `OpDeleteResourcePool`.
     pub fn op_delete_resource_pool(&self) -> OpDeleteResourcePoolRequest {
         OpDeleteResourcePoolRequest {
             client: self.runtime().clone(),
@@ -5295,69 +3976,80 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListResourcePools`](crate::Client::op_list_resource_pools).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolsInput {
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小，默认20 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name, fuzzy match
     ///
-    /// 名称，支持模糊查询
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称，支持模糊查询 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* The request table writes `rpld` (a PDF slip for rpId).
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl OpListResourcePoolsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListResourcePoolsInputBuilder {
+        OpListResourcePoolsInputBuilder::default()
+    }
+}
+/// Builder of [`OpListResourcePoolsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListResourcePoolsInputBuilder {
+    inner: OpListResourcePoolsInput,
+}
+impl OpListResourcePoolsInputBuilder {
+    /// Sets [`OpListResourcePoolsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolsInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolsInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListResourcePoolsInput {
+        self.inner
+    }
+}
 /// Output of [`OpListResourcePools`](crate::Client::op_list_resource_pools): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolsOutput {
     /// Resource pool list information
     ///
-    /// 资源池列表信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 资源池列表信息 (`data`)
     pub data: Option<OpListResourcePoolsData>,
 }
-///Request builder of `OpListResourcePools`: set parameters, then `.send().await`.
+/// Request builder of [`OpListResourcePools`](crate::Client::op_list_resource_pools): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListResourcePoolsRequest {
@@ -5377,41 +4069,35 @@ impl OpListResourcePoolsRequest {
     }
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小，默认20 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Name, fuzzy match
     ///
-    /// 名称，支持模糊查询
-    ///
-    /// Sets `name` (query).
+    /// 名称，支持模糊查询 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* The request table writes `rpld` (a PDF slip for rpId).
-    ///
-    /// Sets `rpId` (query).
+    /// 资源池ID (`rpId`, query)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListResourcePoolsOutput, cds_core::Error> {
@@ -5421,11 +4107,12 @@ impl OpListResourcePoolsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListResourcePoolsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_RESOURCE_POOLS, &self.input)
             .await
     }
-    ///Streams every item at `/data/resourcePools` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/resourcePools` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ResourcePool, cds_core::Error>> + Send {
@@ -5443,17 +4130,9 @@ impl crate::Client {
     ///
     /// 获取资源池列表。
     ///
-    /// *Note:* The request and response tables write `rpld` (lower-case L for capital I); the example uses `rpId`.
+    /// `GET /api/ecs/v1/resource-pools` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request example appends the query with `&` and no `?` (`/resource-pools&pageSize=10&pageNumber=1`).
-    ///
-    /// *Note:* The example lacks a comma after the `updateTime` value; added to make it valid JSON. It is also split by a page break (blocks joined).
-    ///
-    /// `GET` /api/ecs/v1/resource-pools — 003_3c7c94b4056ec9cc.txt, heading "1.16 获取资源池列表", line 2568.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListResourcePools", "`.")]
+    /// Wire name: `OpListResourcePools`.
     pub fn op_list_resource_pools(&self) -> OpListResourcePoolsRequest {
         OpListResourcePoolsRequest {
             client: self.runtime().clone(),
@@ -5462,35 +4141,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetResourcePool`](crate::Client::op_get_resource_pool).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetResourcePoolInput {
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`, required)
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl OpGetResourcePoolInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetResourcePoolInputBuilder {
+        OpGetResourcePoolInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetResourcePoolInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetResourcePoolInputBuilder {
+    inner: OpGetResourcePoolInput,
+}
+impl OpGetResourcePoolInputBuilder {
+    /// Sets [`OpGetResourcePoolInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpGetResourcePoolInput, cds_core::BuildError> {
+        cds_core::validate::build("OpGetResourcePoolInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpGetResourcePoolInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.rp_id.is_none() {
+            missing.push(cds_core::validate::join(path, "rpId"));
+        }
+    }
+}
 /// Output of [`OpGetResourcePool`](crate::Client::op_get_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetResourcePoolOutput {
     /// Resource pool information
     ///
-    /// 资源池信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 资源池信息 (`data`)
     pub data: Option<ResourcePool>,
 }
-///Request builder of `OpGetResourcePool`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetResourcePool`](crate::Client::op_get_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetResourcePoolRequest {
@@ -5510,12 +4210,14 @@ impl OpGetResourcePoolRequest {
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (path, required).
+    /// 资源池ID (`rpId`, path, required)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_GET_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetResourcePoolOutput, cds_core::Error> {
@@ -5525,6 +4227,7 @@ impl OpGetResourcePoolRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetResourcePoolOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_RESOURCE_POOL, &self.input)
             .await
@@ -5535,13 +4238,9 @@ impl crate::Client {
     ///
     /// 资源池详情。
     ///
-    /// *Note:* The path uses the singular `/resource-pool/` while create, delete, list and host operations use `/resource-pools/`; the documented path (also used by the request example) is kept.
+    /// `GET /api/ecs/v1/resource-pool/{rpId}` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/resource-pool/{rpId} — 003_3c7c94b4056ec9cc.txt, heading "1.17 资源池详情", line 2645.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetResourcePool", "`.")]
+    /// Wire name: `OpGetResourcePool`.
     pub fn op_get_resource_pool(&self) -> OpGetResourcePoolRequest {
         OpGetResourcePoolRequest {
             client: self.runtime().clone(),
@@ -5550,36 +4249,71 @@ impl crate::Client {
     }
 }
 /// Input of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpAddResourcePoolHostsInput {
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Hosts
     ///
-    /// 主机集合
-    ///
-    /// *Required.*
-    #[serde(rename = "hosts", default, skip_serializing_if = "Option::is_none")]
+    /// 主机集合 (`hosts`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<Host>>,
 }
+impl OpAddResourcePoolHostsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpAddResourcePoolHostsInputBuilder {
+        OpAddResourcePoolHostsInputBuilder::default()
+    }
+}
+/// Builder of [`OpAddResourcePoolHostsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpAddResourcePoolHostsInputBuilder {
+    inner: OpAddResourcePoolHostsInput,
+}
+impl OpAddResourcePoolHostsInputBuilder {
+    /// Sets [`OpAddResourcePoolHostsInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpAddResourcePoolHostsInput::hosts`].
+    pub fn hosts<V: Into<Host>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.hosts = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpAddResourcePoolHostsInput, cds_core::BuildError> {
+        cds_core::validate::build("OpAddResourcePoolHostsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpAddResourcePoolHostsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.rp_id.is_none() {
+            missing.push(cds_core::validate::join(path, "rpId"));
+        }
+        if self.hosts.is_none() {
+            missing.push(cds_core::validate::join(path, "hosts"));
+        }
+        if let Some(items) = &self.hosts {
+            let at = cds_core::validate::join(path, "hosts");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpAddResourcePoolHostsOutput {}
-///Request builder of `OpAddResourcePoolHosts`: set parameters, then `.send().await`.
+/// Request builder of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpAddResourcePoolHostsRequest {
@@ -5599,21 +4333,21 @@ impl OpAddResourcePoolHostsRequest {
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (path, required).
+    /// 资源池ID (`rpId`, path, required)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Hosts
     ///
-    /// 主机集合
-    ///
-    /// Sets `hosts` (body, required).
-    pub fn hosts(mut self, value: impl Into<Vec<Host>>) -> Self {
-        self.input.hosts = Some(value.into());
+    /// 主机集合 (`hosts`, body, required)
+    pub fn hosts<V: Into<Host>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.hosts = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_ADD_RESOURCE_POOL_HOSTS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpAddResourcePoolHostsOutput, cds_core::Error> {
@@ -5623,6 +4357,7 @@ impl OpAddResourcePoolHostsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpAddResourcePoolHostsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_ADD_RESOURCE_POOL_HOSTS, &self.input)
             .await
@@ -5633,15 +4368,9 @@ impl crate::Client {
     ///
     /// 资源池添加主机。
     ///
-    /// *Note:* The request table's example column swaps name (10.255.162.215) and innerIp (ecs210-net1); the request example sends innerIp 10.255.162.215 and name ecs210-net1.
+    /// `POST /api/ecs/v1/resource-pools/{rpId}/add-hosts` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example ends with a surplus `}` after a page break; removed to make it valid JSON.
-    ///
-    /// `POST` /api/ecs/v1/resource-pools/{rpId}/add-hosts — 003_3c7c94b4056ec9cc.txt, heading "1.18 资源池添加主机", line 2710.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpAddResourcePoolHosts", "`.")]
+    /// Wire name: `OpAddResourcePoolHosts`.
     pub fn op_add_resource_pool_hosts(&self) -> OpAddResourcePoolHostsRequest {
         OpAddResourcePoolHostsRequest {
             client: self.runtime().clone(),
@@ -5650,69 +4379,91 @@ impl crate::Client {
     }
 }
 /// Input of [`OpRemoveResourcePoolHost`](crate::Client::op_remove_resource_pool_host).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpRemoveResourcePoolHostInput {
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* Documented as `rpld` (a PDF slip for rpId).
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Cluster the host belongs to
     ///
-    /// 主机所属集群
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机所属集群 (`cell`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
-    /// 主机内网ip
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网ip (`innerIp`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
+impl OpRemoveResourcePoolHostInput {
+    /// A builder of this type.
+    pub fn builder() -> OpRemoveResourcePoolHostInputBuilder {
+        OpRemoveResourcePoolHostInputBuilder::default()
+    }
+}
+/// Builder of [`OpRemoveResourcePoolHostInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpRemoveResourcePoolHostInputBuilder {
+    inner: OpRemoveResourcePoolHostInput,
+}
+impl OpRemoveResourcePoolHostInputBuilder {
+    /// Sets [`OpRemoveResourcePoolHostInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpRemoveResourcePoolHostInput::cell`].
+    pub fn cell(mut self, value: impl Into<String>) -> Self {
+        self.inner.cell = Some(value.into());
+        self
+    }
+    /// Sets [`OpRemoveResourcePoolHostInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpRemoveResourcePoolHostInput::inner_ip`].
+    pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.inner_ip = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpRemoveResourcePoolHostInput, cds_core::BuildError> {
+        cds_core::validate::build("OpRemoveResourcePoolHostInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpRemoveResourcePoolHostInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.rp_id.is_none() {
+            missing.push(cds_core::validate::join(path, "rpId"));
+        }
+        if self.cell.is_none() {
+            missing.push(cds_core::validate::join(path, "cell"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.inner_ip.is_none() {
+            missing.push(cds_core::validate::join(path, "innerIp"));
+        }
+    }
+}
 /// Output of [`OpRemoveResourcePoolHost`](crate::Client::op_remove_resource_pool_host): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpRemoveResourcePoolHostOutput {}
-///Request builder of `OpRemoveResourcePoolHost`: set parameters, then `.send().await`.
+/// Request builder of [`OpRemoveResourcePoolHost`](crate::Client::op_remove_resource_pool_host): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpRemoveResourcePoolHostRequest {
@@ -5732,41 +4483,35 @@ impl OpRemoveResourcePoolHostRequest {
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* Documented as `rpld` (a PDF slip for rpId).
-    ///
-    /// Sets `rpId` (path, required).
+    /// 资源池ID (`rpId`, path, required)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Cluster the host belongs to
     ///
-    /// 主机所属集群
-    ///
-    /// Sets `cell` (body, required).
+    /// 主机所属集群 (`cell`, body, required)
     pub fn cell(mut self, value: impl Into<String>) -> Self {
         self.input.cell = Some(value.into());
         self
     }
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// Sets `name` (body, required).
+    /// 主机名称 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Host internal IP
     ///
-    /// 主机内网ip
-    ///
-    /// Sets `innerIp` (body, required).
+    /// 主机内网ip (`innerIp`, body, required)
     pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
         self.input.inner_ip = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_REMOVE_RESOURCE_POOL_HOST, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpRemoveResourcePoolHostOutput, cds_core::Error> {
@@ -5776,6 +4521,7 @@ impl OpRemoveResourcePoolHostRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpRemoveResourcePoolHostOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_REMOVE_RESOURCE_POOL_HOST, &self.input)
             .await
@@ -5786,19 +4532,9 @@ impl crate::Client {
     ///
     /// 资源池移出主机。
     ///
-    /// *Note:* The URL is documented as `/api/ecs/v1/resource-pools/{rpld}/remove-host` (lower-case L for capital I, a PDF slip); the spec writes `{rpId}`.
+    /// `POST /api/ecs/v1/resource-pools/{rpId}/remove-host` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table's example column swaps name and innerIp (see 1.18).
-    ///
-    /// *Note:* The request example ends with a surplus `}` after a page break (not transcribed).
-    ///
-    /// *Note:* The example has a trailing comma after `"message"`; removed to make it valid JSON.
-    ///
-    /// `POST` /api/ecs/v1/resource-pools/{rpId}/remove-host — 003_3c7c94b4056ec9cc.txt, heading "1.19 资源池移出主机", line 2778.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpRemoveResourcePoolHost", "`.")]
+    /// Wire name: `OpRemoveResourcePoolHost`.
     pub fn op_remove_resource_pool_host(&self) -> OpRemoveResourcePoolHostRequest {
         OpRemoveResourcePoolHostRequest {
             client: self.runtime().clone(),
@@ -5807,50 +4543,81 @@ impl crate::Client {
     }
 }
 /// Input of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpModifyHostResourcePoolInput {
     /// Resource pool ID (the current pool)
     ///
-    /// 资源池ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Destination resource pool ID
     ///
-    /// 目的资源池ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `destRpId`.
-    #[serde(
-        rename = "destRpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目的资源池ID (`destRpId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_rp_id: Option<String>,
     /// Host information
     ///
-    /// 主机信息
-    ///
-    /// *Required.*
-    #[serde(rename = "host", default, skip_serializing_if = "Option::is_none")]
+    /// 主机信息 (`host`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<Host>,
 }
+impl OpModifyHostResourcePoolInput {
+    /// A builder of this type.
+    pub fn builder() -> OpModifyHostResourcePoolInputBuilder {
+        OpModifyHostResourcePoolInputBuilder::default()
+    }
+}
+/// Builder of [`OpModifyHostResourcePoolInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpModifyHostResourcePoolInputBuilder {
+    inner: OpModifyHostResourcePoolInput,
+}
+impl OpModifyHostResourcePoolInputBuilder {
+    /// Sets [`OpModifyHostResourcePoolInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpModifyHostResourcePoolInput::dest_rp_id`].
+    pub fn dest_rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.dest_rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpModifyHostResourcePoolInput::host`].
+    pub fn host(mut self, value: impl Into<Host>) -> Self {
+        self.inner.host = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpModifyHostResourcePoolInput, cds_core::BuildError> {
+        cds_core::validate::build("OpModifyHostResourcePoolInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpModifyHostResourcePoolInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.rp_id.is_none() {
+            missing.push(cds_core::validate::join(path, "rpId"));
+        }
+        if self.dest_rp_id.is_none() {
+            missing.push(cds_core::validate::join(path, "destRpId"));
+        }
+        if self.host.is_none() {
+            missing.push(cds_core::validate::join(path, "host"));
+        }
+        if let Some(v) = &self.host {
+            v.validate(&cds_core::validate::join(path, "host"), missing);
+        }
+    }
+}
 /// Output of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpModifyHostResourcePoolOutput {}
-///Request builder of `OpModifyHostResourcePool`: set parameters, then `.send().await`.
+/// Request builder of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpModifyHostResourcePoolRequest {
@@ -5870,30 +4637,28 @@ impl OpModifyHostResourcePoolRequest {
     }
     /// Resource pool ID (the current pool)
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (path, required).
+    /// 资源池ID (`rpId`, path, required)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Destination resource pool ID
     ///
-    /// 目的资源池ID
-    ///
-    /// Sets `destRpId` (body, required).
+    /// 目的资源池ID (`destRpId`, body, required)
     pub fn dest_rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.dest_rp_id = Some(value.into());
         self
     }
     /// Host information
     ///
-    /// 主机信息
-    ///
-    /// Sets `host` (body, required).
+    /// 主机信息 (`host`, body, required)
     pub fn host(mut self, value: impl Into<Host>) -> Self {
         self.input.host = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_MODIFY_HOST_RESOURCE_POOL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpModifyHostResourcePoolOutput, cds_core::Error> {
@@ -5903,6 +4668,7 @@ impl OpModifyHostResourcePoolRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpModifyHostResourcePoolOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_MODIFY_HOST_RESOURCE_POOL, &self.input)
             .await
@@ -5913,17 +4679,9 @@ impl crate::Client {
     ///
     /// 主机变更资源池。
     ///
-    /// *Note:* The response table writes the request id as `requestid`; the example uses `requestId` (the envelope field).
+    /// `POST /api/ecs/v1/resource-pools/{rpId}/host-modify-rp` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table's example column mixes up cell, name and innerIp values; the request example sends name ecs210-net1, innerIp 10.255.162.215, cell ecs210.
-    ///
-    /// *Note:* The example has a trailing comma after `"message"`; removed to make it valid JSON.
-    ///
-    /// `POST` /api/ecs/v1/resource-pools/{rpId}/host-modify-rp — 003_3c7c94b4056ec9cc.txt, heading "1.20 主机变更资源池", line 2839.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpModifyHostResourcePool", "`.")]
+    /// Wire name: `OpModifyHostResourcePool`.
     pub fn op_modify_host_resource_pool(&self) -> OpModifyHostResourcePoolRequest {
         OpModifyHostResourcePoolRequest {
             client: self.runtime().clone(),
@@ -5932,93 +4690,100 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsInput {
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小，默认20 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Name, fuzzy match
     ///
-    /// 名称, 支持模糊查询
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称, 支持模糊查询 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP, fuzzy match
     ///
-    /// 主机内网ip, 支持模糊查询
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网ip, 支持模糊查询 (`innerIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构 ("x86"、"arm")
-    ///
-    /// *Note:* The table's example value is amd64 although the description lists x86 and arm.
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu架构 ("x86"、"arm") (`archType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
 }
+impl OpListResourcePoolHostsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListResourcePoolHostsInputBuilder {
+        OpListResourcePoolHostsInputBuilder::default()
+    }
+}
+/// Builder of [`OpListResourcePoolHostsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListResourcePoolHostsInputBuilder {
+    inner: OpListResourcePoolHostsInput,
+}
+impl OpListResourcePoolHostsInputBuilder {
+    /// Sets [`OpListResourcePoolHostsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolHostsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolHostsInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolHostsInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolHostsInput::inner_ip`].
+    pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.inner_ip = Some(value.into());
+        self
+    }
+    /// Sets [`OpListResourcePoolHostsInput::arch_type`].
+    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListResourcePoolHostsInput {
+        self.inner
+    }
+}
 /// Output of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsOutput {
     /// Hosts associated with the resource pool
     ///
-    /// 资源池关联主机列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 资源池关联主机列表 (`data`)
     pub data: Option<OpListResourcePoolHostsData>,
 }
-///Request builder of `OpListResourcePoolHosts`: set parameters, then `.send().await`.
+/// Request builder of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListResourcePoolHostsRequest {
@@ -6038,59 +4803,49 @@ impl OpListResourcePoolHostsRequest {
     }
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小，默认20 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (query).
+    /// 资源池ID (`rpId`, query)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Name, fuzzy match
     ///
-    /// 名称, 支持模糊查询
-    ///
-    /// Sets `name` (query).
+    /// 名称, 支持模糊查询 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Host internal IP, fuzzy match
     ///
-    /// 主机内网ip, 支持模糊查询
-    ///
-    /// Sets `innerIp` (query).
+    /// 主机内网ip, 支持模糊查询 (`innerIp`, query)
     pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
         self.input.inner_ip = Some(value.into());
         self
     }
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构 ("x86"、"arm")
-    ///
-    /// *Note:* The table's example value is amd64 although the description lists x86 and arm.
-    ///
-    /// Sets `archType` (query).
+    /// cpu架构 ("x86"、"arm") (`archType`, query)
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.input.arch_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListResourcePoolHostsOutput, cds_core::Error> {
@@ -6100,11 +4855,12 @@ impl OpListResourcePoolHostsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListResourcePoolHostsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_RESOURCE_POOL_HOSTS, &self.input)
             .await
     }
-    ///Streams every item at `/data/rpHosts` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/rpHosts` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<OpListResourcePoolHostsHost, cds_core::Error>>
@@ -6123,17 +4879,9 @@ impl crate::Client {
     ///
     /// 获取资源池关联主机列表。
     ///
-    /// *Note:* The response table types addRpTime as int; the example returns a timestamp string (string in the spec).
+    /// `GET /api/ecs/v1/resource-pool/hosts` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request example appends the query with `&` and no `?`.
-    ///
-    /// *Note:* The example lacks its final closing `}` (split by a page break); added to make it valid JSON.
-    ///
-    /// `GET` /api/ecs/v1/resource-pool/hosts — 003_3c7c94b4056ec9cc.txt, heading "1.21 获取资源池关联主机列表", line 2903.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListResourcePoolHosts", "`.")]
+    /// Wire name: `OpListResourcePoolHosts`.
     pub fn op_list_resource_pool_hosts(&self) -> OpListResourcePoolHostsRequest {
         OpListResourcePoolHostsRequest {
             client: self.runtime().clone(),
@@ -6142,35 +4890,49 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListHosts`](crate::Client::op_list_hosts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpListHostsInput {
     /// Host group ID
     ///
-    /// 主机组Id
-    ///
-    /// *Note:* The request table writes `hgld` (a PDF slip); the request example sends `hgId`.
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组Id (`hgId`)
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl OpListHostsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListHostsInputBuilder {
+        OpListHostsInputBuilder::default()
+    }
+}
+/// Builder of [`OpListHostsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListHostsInputBuilder {
+    inner: OpListHostsInput,
+}
+impl OpListHostsInputBuilder {
+    /// Sets [`OpListHostsInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListHostsInput {
+        self.inner
+    }
+}
 /// Output of [`OpListHosts`](crate::Client::op_list_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListHostsOutput {
     /// Host list information
     ///
-    /// 主机列表信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 主机列表信息 (`data`)
     pub data: Option<OpListHostsData>,
 }
-///Request builder of `OpListHosts`: set parameters, then `.send().await`.
+/// Request builder of [`OpListHosts`](crate::Client::op_list_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListHostsRequest {
@@ -6190,14 +4952,14 @@ impl OpListHostsRequest {
     }
     /// Host group ID
     ///
-    /// 主机组Id
-    ///
-    /// *Note:* The request table writes `hgld` (a PDF slip); the request example sends `hgId`.
-    ///
-    /// Sets `hgId` (query).
+    /// 主机组Id (`hgId`, query)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListHostsOutput, cds_core::Error> {
@@ -6207,6 +4969,7 @@ impl OpListHostsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListHostsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::OP_LIST_HOSTS, &self.input).await
     }
 }
@@ -6215,19 +4978,9 @@ impl crate::Client {
     ///
     /// 获取主机列表。
     ///
-    /// *Note:* The title 获取主机列表 is shared with 1.12 and 1.30; this operation is named OpListHosts after its path.
+    /// `GET /api/ecs/v1/hosts` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request table writes `hgld` (lower-case L for capital I); the request example sends `hgId`.
-    ///
-    /// *Note:* The response table lists `- HostInfo object` beside hosts as if it were a field; it is the item type of hosts (OpListHostsHost).
-    ///
-    /// *Note:* The request example appends the query with `&` and no `?` (`/hosts&hgId=hg-wy2cs1z3`).
-    ///
-    /// `GET` /api/ecs/v1/hosts — 003_3c7c94b4056ec9cc.txt, heading "1.22 获取主机列表", line 2999.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListHosts", "`.")]
+    /// Wire name: `OpListHosts`.
     pub fn op_list_hosts(&self) -> OpListHostsRequest {
         OpListHostsRequest {
             client: self.runtime().clone(),
@@ -6236,33 +4989,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCreateHostGroup`](crate::Client::op_create_host_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpCreateHostGroupInput {
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称【1,127】 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl OpCreateHostGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> OpCreateHostGroupInputBuilder {
+        OpCreateHostGroupInputBuilder::default()
+    }
+}
+/// Builder of [`OpCreateHostGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpCreateHostGroupInputBuilder {
+    inner: OpCreateHostGroupInput,
+}
+impl OpCreateHostGroupInputBuilder {
+    /// Sets [`OpCreateHostGroupInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpCreateHostGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("OpCreateHostGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpCreateHostGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Output of [`OpCreateHostGroup`](crate::Client::op_create_host_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpCreateHostGroupOutput {
     /// Host group information
     ///
-    /// 主机组信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 主机组信息 (`data`)
     pub data: Option<HostGroup>,
 }
-///Request builder of `OpCreateHostGroup`: set parameters, then `.send().await`.
+/// Request builder of [`OpCreateHostGroup`](crate::Client::op_create_host_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCreateHostGroupRequest {
@@ -6282,12 +5058,14 @@ impl OpCreateHostGroupRequest {
     }
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    ///
-    /// Sets `name` (body, required).
+    /// 名称【1,127】 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_CREATE_HOST_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpCreateHostGroupOutput, cds_core::Error> {
@@ -6297,6 +5075,7 @@ impl OpCreateHostGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpCreateHostGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_CREATE_HOST_GROUP, &self.input)
             .await
@@ -6307,11 +5086,9 @@ impl crate::Client {
     ///
     /// 创建主机组。
     ///
-    /// `POST` /api/ecs/v1/host-groups — 003_3c7c94b4056ec9cc.txt, heading "1.23 创建主机组", line 3065.
+    /// `POST /api/ecs/v1/host-groups` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpCreateHostGroup", "`.")]
+    /// Wire name: `OpCreateHostGroup`.
     pub fn op_create_host_group(&self) -> OpCreateHostGroupRequest {
         OpCreateHostGroupRequest {
             client: self.runtime().clone(),
@@ -6320,29 +5097,51 @@ impl crate::Client {
     }
 }
 /// Input of [`OpDeleteHostGroup`](crate::Client::op_delete_host_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpDeleteHostGroupInput {
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`, required)
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl OpDeleteHostGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> OpDeleteHostGroupInputBuilder {
+        OpDeleteHostGroupInputBuilder::default()
+    }
+}
+/// Builder of [`OpDeleteHostGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpDeleteHostGroupInputBuilder {
+    inner: OpDeleteHostGroupInput,
+}
+impl OpDeleteHostGroupInputBuilder {
+    /// Sets [`OpDeleteHostGroupInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpDeleteHostGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("OpDeleteHostGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpDeleteHostGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.hg_id.is_none() {
+            missing.push(cds_core::validate::join(path, "hgId"));
+        }
+    }
+}
 /// Output of [`OpDeleteHostGroup`](crate::Client::op_delete_host_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpDeleteHostGroupOutput {}
-///Request builder of `OpDeleteHostGroup`: set parameters, then `.send().await`.
+/// Request builder of [`OpDeleteHostGroup`](crate::Client::op_delete_host_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpDeleteHostGroupRequest {
@@ -6362,12 +5161,14 @@ impl OpDeleteHostGroupRequest {
     }
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// Sets `hgId` (path, required).
+    /// 主机组ID (`hgId`, path, required)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_DELETE_HOST_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpDeleteHostGroupOutput, cds_core::Error> {
@@ -6377,6 +5178,7 @@ impl OpDeleteHostGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpDeleteHostGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_DELETE_HOST_GROUP, &self.input)
             .await
@@ -6387,13 +5189,9 @@ impl crate::Client {
     ///
     /// 删除主机组。
     ///
-    /// *Note:* The URL format documents DELETE /api/ecs/v1/host-group/{hgId} (singular), but the request example calls /api/ecs/v1/host-groups/hg-wy2cslz3 (plural, like create, list, add-hosts and remove-host); the spec follows the example.
+    /// `DELETE /api/ecs/v1/host-groups/{hgId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/host-groups/{hgId} — 003_3c7c94b4056ec9cc.txt, heading "1.24 删除主机组", line 3125.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpDeleteHostGroup", "`.")]
+    /// Wire name: `OpDeleteHostGroup`.
     pub fn op_delete_host_group(&self) -> OpDeleteHostGroupRequest {
         OpDeleteHostGroupRequest {
             client: self.runtime().clone(),
@@ -6402,67 +5200,80 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListHostGroups`](crate::Client::op_list_host_groups).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostGroupsInput {
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小，默认20 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name, fuzzy match
     ///
-    /// 名称，支持模糊查询
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称，支持模糊查询 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl OpListHostGroupsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListHostGroupsInputBuilder {
+        OpListHostGroupsInputBuilder::default()
+    }
+}
+/// Builder of [`OpListHostGroupsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListHostGroupsInputBuilder {
+    inner: OpListHostGroupsInput,
+}
+impl OpListHostGroupsInputBuilder {
+    /// Sets [`OpListHostGroupsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListHostGroupsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`OpListHostGroupsInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpListHostGroupsInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListHostGroupsInput {
+        self.inner
+    }
+}
 /// Output of [`OpListHostGroups`](crate::Client::op_list_host_groups): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListHostGroupsOutput {
     /// Host group list information
     ///
-    /// 主机组列表信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 主机组列表信息 (`data`)
     pub data: Option<OpListHostGroupsData>,
 }
-///Request builder of `OpListHostGroups`: set parameters, then `.send().await`.
+/// Request builder of [`OpListHostGroups`](crate::Client::op_list_host_groups): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListHostGroupsRequest {
@@ -6482,39 +5293,35 @@ impl OpListHostGroupsRequest {
     }
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小，默认20 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Name, fuzzy match
     ///
-    /// 名称，支持模糊查询
-    ///
-    /// Sets `name` (query).
+    /// 名称，支持模糊查询 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// Sets `hgId` (query).
+    /// 主机组ID (`hgId`, query)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListHostGroupsOutput, cds_core::Error> {
@@ -6524,11 +5331,12 @@ impl OpListHostGroupsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListHostGroupsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_HOST_GROUPS, &self.input)
             .await
     }
-    ///Streams every item at `/data/hostGroups` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/hostGroups` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<HostGroup, cds_core::Error>> + Send {
@@ -6546,13 +5354,9 @@ impl crate::Client {
     ///
     /// 获取主机组列表。
     ///
-    /// *Note:* The request example appends the query with `&` and no `?` (`/host-groups&pageSize=10&pageNumber=1`).
+    /// `GET /api/ecs/v1/host-groups` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/host-groups — 003_3c7c94b4056ec9cc.txt, heading "1.25 获取主机组列表", line 3171.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListHostGroups", "`.")]
+    /// Wire name: `OpListHostGroups`.
     pub fn op_list_host_groups(&self) -> OpListHostGroupsRequest {
         OpListHostGroupsRequest {
             client: self.runtime().clone(),
@@ -6561,37 +5365,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetHostGroup`](crate::Client::op_get_host_group).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetHostGroupInput {
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* The URL parameter table writes `hgld` (a PDF slip for hgId).
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`, required)
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
+impl OpGetHostGroupInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetHostGroupInputBuilder {
+        OpGetHostGroupInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetHostGroupInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetHostGroupInputBuilder {
+    inner: OpGetHostGroupInput,
+}
+impl OpGetHostGroupInputBuilder {
+    /// Sets [`OpGetHostGroupInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpGetHostGroupInput, cds_core::BuildError> {
+        cds_core::validate::build("OpGetHostGroupInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpGetHostGroupInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.hg_id.is_none() {
+            missing.push(cds_core::validate::join(path, "hgId"));
+        }
+    }
+}
 /// Output of [`OpGetHostGroup`](crate::Client::op_get_host_group): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetHostGroupOutput {
     /// Host group information
     ///
-    /// 主机组信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 主机组信息 (`data`)
     pub data: Option<HostGroup>,
 }
-///Request builder of `OpGetHostGroup`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetHostGroup`](crate::Client::op_get_host_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetHostGroupRequest {
@@ -6611,14 +5434,14 @@ impl OpGetHostGroupRequest {
     }
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* The URL parameter table writes `hgld` (a PDF slip for hgId).
-    ///
-    /// Sets `hgId` (path, required).
+    /// 主机组ID (`hgId`, path, required)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_GET_HOST_GROUP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetHostGroupOutput, cds_core::Error> {
@@ -6628,6 +5451,7 @@ impl OpGetHostGroupRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetHostGroupOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_HOST_GROUP, &self.input)
             .await
@@ -6638,17 +5462,9 @@ impl crate::Client {
     ///
     /// 主机组详情。
     ///
-    /// *Note:* The URL parameter table and the response table write `hgld` (lower-case L for capital I); the path and the example use `hgId`.
+    /// `GET /api/ecs/v1/host-group/{hgId}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The path uses the singular `/host-group/` while create, list, add-hosts and remove-host use `/host-groups/`; the documented path (also used by the request example) is kept.
-    ///
-    /// *Note:* A stray fenced block with two closing braces follows the example; it was dropped to keep the example valid JSON.
-    ///
-    /// `GET` /api/ecs/v1/host-group/{hgId} — 003_3c7c94b4056ec9cc.txt, heading "1.26 主机组详情", line 3240.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetHostGroup", "`.")]
+    /// Wire name: `OpGetHostGroup`.
     pub fn op_get_host_group(&self) -> OpGetHostGroupRequest {
         OpGetHostGroupRequest {
             client: self.runtime().clone(),
@@ -6657,36 +5473,71 @@ impl crate::Client {
     }
 }
 /// Input of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpAddHostGroupHostsInput {
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Hosts
     ///
-    /// 主机集合
-    ///
-    /// *Required.*
-    #[serde(rename = "hosts", default, skip_serializing_if = "Option::is_none")]
+    /// 主机集合 (`hosts`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<Host>>,
 }
+impl OpAddHostGroupHostsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpAddHostGroupHostsInputBuilder {
+        OpAddHostGroupHostsInputBuilder::default()
+    }
+}
+/// Builder of [`OpAddHostGroupHostsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpAddHostGroupHostsInputBuilder {
+    inner: OpAddHostGroupHostsInput,
+}
+impl OpAddHostGroupHostsInputBuilder {
+    /// Sets [`OpAddHostGroupHostsInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpAddHostGroupHostsInput::hosts`].
+    pub fn hosts<V: Into<Host>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.hosts = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpAddHostGroupHostsInput, cds_core::BuildError> {
+        cds_core::validate::build("OpAddHostGroupHostsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpAddHostGroupHostsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.hg_id.is_none() {
+            missing.push(cds_core::validate::join(path, "hgId"));
+        }
+        if self.hosts.is_none() {
+            missing.push(cds_core::validate::join(path, "hosts"));
+        }
+        if let Some(items) = &self.hosts {
+            let at = cds_core::validate::join(path, "hosts");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpAddHostGroupHostsOutput {}
-///Request builder of `OpAddHostGroupHosts`: set parameters, then `.send().await`.
+/// Request builder of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpAddHostGroupHostsRequest {
@@ -6706,21 +5557,21 @@ impl OpAddHostGroupHostsRequest {
     }
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// Sets `hgId` (path, required).
+    /// 主机组ID (`hgId`, path, required)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
     }
     /// Hosts
     ///
-    /// 主机集合
-    ///
-    /// Sets `hosts` (body, required).
-    pub fn hosts(mut self, value: impl Into<Vec<Host>>) -> Self {
-        self.input.hosts = Some(value.into());
+    /// 主机集合 (`hosts`, body, required)
+    pub fn hosts<V: Into<Host>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.hosts = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_ADD_HOST_GROUP_HOSTS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpAddHostGroupHostsOutput, cds_core::Error> {
@@ -6730,6 +5581,7 @@ impl OpAddHostGroupHostsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpAddHostGroupHostsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_ADD_HOST_GROUP_HOSTS, &self.input)
             .await
@@ -6740,15 +5592,9 @@ impl crate::Client {
     ///
     /// 主机组添加主机。
     ///
-    /// *Note:* The request table's example column swaps name and innerIp; the request example sends innerIp 10.255.162.215 and name ecs210-net1.
+    /// `POST /api/ecs/v1/host-groups/{hgId}/add-hosts` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example URL has a double slash (`/api/ecs/v1//host-groups/...`) and its body ends with a surplus `}` (request examples are not transcribed).
-    ///
-    /// `POST` /api/ecs/v1/host-groups/{hgId}/add-hosts — 003_3c7c94b4056ec9cc.txt, heading "1.27 主机组添加主机", line 3308.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpAddHostGroupHosts", "`.")]
+    /// Wire name: `OpAddHostGroupHosts`.
     pub fn op_add_host_group_hosts(&self) -> OpAddHostGroupHostsRequest {
         OpAddHostGroupHostsRequest {
             client: self.runtime().clone(),
@@ -6757,67 +5603,91 @@ impl crate::Client {
     }
 }
 /// Input of [`OpRemoveHostGroupHost`](crate::Client::op_remove_host_group_host).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpRemoveHostGroupHostInput {
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Cluster the host belongs to
     ///
-    /// 主机所属集群
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机所属集群 (`cell`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
-    /// 主机内网ip
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网ip (`innerIp`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
+impl OpRemoveHostGroupHostInput {
+    /// A builder of this type.
+    pub fn builder() -> OpRemoveHostGroupHostInputBuilder {
+        OpRemoveHostGroupHostInputBuilder::default()
+    }
+}
+/// Builder of [`OpRemoveHostGroupHostInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpRemoveHostGroupHostInputBuilder {
+    inner: OpRemoveHostGroupHostInput,
+}
+impl OpRemoveHostGroupHostInputBuilder {
+    /// Sets [`OpRemoveHostGroupHostInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpRemoveHostGroupHostInput::cell`].
+    pub fn cell(mut self, value: impl Into<String>) -> Self {
+        self.inner.cell = Some(value.into());
+        self
+    }
+    /// Sets [`OpRemoveHostGroupHostInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpRemoveHostGroupHostInput::inner_ip`].
+    pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.inner_ip = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpRemoveHostGroupHostInput, cds_core::BuildError> {
+        cds_core::validate::build("OpRemoveHostGroupHostInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpRemoveHostGroupHostInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.hg_id.is_none() {
+            missing.push(cds_core::validate::join(path, "hgId"));
+        }
+        if self.cell.is_none() {
+            missing.push(cds_core::validate::join(path, "cell"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.inner_ip.is_none() {
+            missing.push(cds_core::validate::join(path, "innerIp"));
+        }
+    }
+}
 /// Output of [`OpRemoveHostGroupHost`](crate::Client::op_remove_host_group_host): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpRemoveHostGroupHostOutput {}
-///Request builder of `OpRemoveHostGroupHost`: set parameters, then `.send().await`.
+/// Request builder of [`OpRemoveHostGroupHost`](crate::Client::op_remove_host_group_host): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpRemoveHostGroupHostRequest {
@@ -6837,39 +5707,35 @@ impl OpRemoveHostGroupHostRequest {
     }
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// Sets `hgId` (path, required).
+    /// 主机组ID (`hgId`, path, required)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
     }
     /// Cluster the host belongs to
     ///
-    /// 主机所属集群
-    ///
-    /// Sets `cell` (body, required).
+    /// 主机所属集群 (`cell`, body, required)
     pub fn cell(mut self, value: impl Into<String>) -> Self {
         self.input.cell = Some(value.into());
         self
     }
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// Sets `name` (body, required).
+    /// 主机名称 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Host internal IP
     ///
-    /// 主机内网ip
-    ///
-    /// Sets `innerIp` (body, required).
+    /// 主机内网ip (`innerIp`, body, required)
     pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
         self.input.inner_ip = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_REMOVE_HOST_GROUP_HOST, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpRemoveHostGroupHostOutput, cds_core::Error> {
@@ -6879,6 +5745,7 @@ impl OpRemoveHostGroupHostRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpRemoveHostGroupHostOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_REMOVE_HOST_GROUP_HOST, &self.input)
             .await
@@ -6889,15 +5756,9 @@ impl crate::Client {
     ///
     /// 主机组移出主机。
     ///
-    /// *Note:* The request table's example column swaps name and innerIp (see 1.27).
+    /// `POST /api/ecs/v1/host-groups/{hgId}/remove-host` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example has a trailing comma after `"message"`; removed to make it valid JSON.
-    ///
-    /// `POST` /api/ecs/v1/host-groups/{hgId}/remove-host — 003_3c7c94b4056ec9cc.txt, heading "1.28 主机组移出主机", line 3378.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpRemoveHostGroupHost", "`.")]
+    /// Wire name: `OpRemoveHostGroupHost`.
     pub fn op_remove_host_group_host(&self) -> OpRemoveHostGroupHostRequest {
         OpRemoveHostGroupHostRequest {
             client: self.runtime().clone(),
@@ -6906,69 +5767,80 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsInput {
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小，默认20 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* The request table writes `hgld`; the request example sends `hgId`.
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Name, fuzzy match
     ///
-    /// 名称，支持模糊查询
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称，支持模糊查询 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl OpListHostGroupHostsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListHostGroupHostsInputBuilder {
+        OpListHostGroupHostsInputBuilder::default()
+    }
+}
+/// Builder of [`OpListHostGroupHostsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListHostGroupHostsInputBuilder {
+    inner: OpListHostGroupHostsInput,
+}
+impl OpListHostGroupHostsInputBuilder {
+    /// Sets [`OpListHostGroupHostsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListHostGroupHostsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`OpListHostGroupHostsInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Sets [`OpListHostGroupHostsInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListHostGroupHostsInput {
+        self.inner
+    }
+}
 /// Output of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsOutput {
     /// Hosts associated with the host group
     ///
-    /// 主机组关联主机列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 主机组关联主机列表 (`data`)
     pub data: Option<OpListHostGroupHostsData>,
 }
-///Request builder of `OpListHostGroupHosts`: set parameters, then `.send().await`.
+/// Request builder of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListHostGroupHostsRequest {
@@ -6988,41 +5860,35 @@ impl OpListHostGroupHostsRequest {
     }
     /// Page size, default 20
     ///
-    /// 分页大小，默认20
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小，默认20 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* The request table writes `hgld`; the request example sends `hgId`.
-    ///
-    /// Sets `hgId` (query).
+    /// 主机组ID (`hgId`, query)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
     }
     /// Name, fuzzy match
     ///
-    /// 名称，支持模糊查询
-    ///
-    /// Sets `name` (query).
+    /// 名称，支持模糊查询 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListHostGroupHostsOutput, cds_core::Error> {
@@ -7032,11 +5898,12 @@ impl OpListHostGroupHostsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListHostGroupHostsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_HOST_GROUP_HOSTS, &self.input)
             .await
     }
-    ///Streams every item at `/data/hostGroups` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/hostGroups` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<OpListHostGroupHostsHost, cds_core::Error>> + Send
@@ -7055,19 +5922,9 @@ impl crate::Client {
     ///
     /// 获取主机组关联主机列表。
     ///
-    /// *Note:* The response table names the host array `hgHosts` (List&lt;HgHost&gt;); the example returns it as `hostGroups`. The spec follows the example (paginate items /data/hostGroups) and keeps hgHosts as an optional field.
+    /// `GET /api/ecs/v1/host-group/hosts` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request and response tables write `hgld` (a PDF slip); the request example and the response example use `hgId`.
-    ///
-    /// *Note:* The request example appends the query with `&` and no `?`.
-    ///
-    /// *Note:* The example is split by a page break; the blocks are joined (no other change).
-    ///
-    /// `GET` /api/ecs/v1/host-group/hosts — 003_3c7c94b4056ec9cc.txt, heading "1.29 获取主机组关联主机列表", line 3435.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListHostGroupHosts", "`.")]
+    /// Wire name: `OpListHostGroupHosts`.
     pub fn op_list_host_group_hosts(&self) -> OpListHostGroupHostsRequest {
         OpListHostGroupHostsRequest {
             client: self.runtime().clone(),
@@ -7076,41 +5933,59 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListNodes`](crate::Client::op_list_nodes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpListNodesInput {
     /// Number of records per page, for paging
     ///
-    /// 每页显示的记录数，用于分页功能
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页显示的记录数，用于分页功能 (`size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Page number, for paging
     ///
-    /// 页码，用于分页功能
-    #[serde(
-        rename = "current",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码，用于分页功能 (`current`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
 }
+impl OpListNodesInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListNodesInputBuilder {
+        OpListNodesInputBuilder::default()
+    }
+}
+/// Builder of [`OpListNodesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListNodesInputBuilder {
+    inner: OpListNodesInput,
+}
+impl OpListNodesInputBuilder {
+    /// Sets [`OpListNodesInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListNodesInput::current`].
+    pub fn current(mut self, value: impl Into<i64>) -> Self {
+        self.inner.current = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListNodesInput {
+        self.inner
+    }
+}
 /// Output of [`OpListNodes`](crate::Client::op_list_nodes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListNodesOutput {
     /// Host list information (see the example)
     ///
-    /// 包含主机列表信息，具体参见返回示例
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 包含主机列表信息，具体参见返回示例 (`data`)
     pub data: Option<OpListNodesData>,
 }
-///Request builder of `OpListNodes`: set parameters, then `.send().await`.
+/// Request builder of [`OpListNodes`](crate::Client::op_list_nodes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListNodesRequest {
@@ -7130,21 +6005,21 @@ impl OpListNodesRequest {
     }
     /// Number of records per page, for paging
     ///
-    /// 每页显示的记录数，用于分页功能
-    ///
-    /// Sets `size` (query).
+    /// 每页显示的记录数，用于分页功能 (`size`, query)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
     }
     /// Page number, for paging
     ///
-    /// 页码，用于分页功能
-    ///
-    /// Sets `current` (query).
+    /// 页码，用于分页功能 (`current`, query)
     pub fn current(mut self, value: impl Into<i64>) -> Self {
         self.input.current = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListNodesOutput, cds_core::Error> {
@@ -7154,9 +6029,10 @@ impl OpListNodesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListNodesOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::OP_LIST_NODES, &self.input).await
     }
-    ///Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
+    /// Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<OpListNodesNode, cds_core::Error>> + Send
@@ -7175,19 +6051,9 @@ impl crate::Client {
     ///
     /// 获取集群所有主机列表。
     ///
-    /// *Note:* The title 获取主机列表 is shared with 1.12 and 1.22; this operation is named OpListNodes after its path.
+    /// `GET /api/ecs/v1/nodes` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table puts hardDiskList at the data level; the example nests it in each node of data.list, which the spec follows.
-    ///
-    /// *Note:* The example answers `"current": 0` to a request with current=1.
-    ///
-    /// *Note:* The example is cut off at a page break inside the second disk of the first node (total is 2 but one node is shown); the missing closers `\]` `}` `\]` `}` `}` replace the garbled `}` `},` to make it valid JSON.
-    ///
-    /// `GET` /api/ecs/v1/nodes — 003_3c7c94b4056ec9cc.txt, heading "1.30 获取主机列表", line 3517.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListNodes", "`.")]
+    /// Wire name: `OpListNodes`.
     pub fn op_list_nodes(&self) -> OpListNodesRequest {
         OpListNodesRequest {
             client: self.runtime().clone(),
@@ -7196,59 +6062,83 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetNodeGpuModeInput {
     /// Cell ID
     ///
-    /// cell id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cell id (`cell`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Node name
     ///
-    /// node名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// node名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// GPU mode
     ///
-    /// GPU模式
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `gpuMode`.
-    #[serde(
-        rename = "gpuMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU模式 (`gpuMode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_mode: Option<String>,
 }
+impl OpSetNodeGpuModeInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetNodeGpuModeInputBuilder {
+        OpSetNodeGpuModeInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetNodeGpuModeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetNodeGpuModeInputBuilder {
+    inner: OpSetNodeGpuModeInput,
+}
+impl OpSetNodeGpuModeInputBuilder {
+    /// Sets [`OpSetNodeGpuModeInput::cell`].
+    pub fn cell(mut self, value: impl Into<String>) -> Self {
+        self.inner.cell = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetNodeGpuModeInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetNodeGpuModeInput::gpu_mode`].
+    pub fn gpu_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpu_mode = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetNodeGpuModeInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetNodeGpuModeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetNodeGpuModeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.cell.is_none() {
+            missing.push(cds_core::validate::join(path, "cell"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.gpu_mode.is_none() {
+            missing.push(cds_core::validate::join(path, "gpuMode"));
+        }
+    }
+}
 /// Output of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetNodeGpuModeOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpSetNodeGpuMode`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetNodeGpuModeRequest {
@@ -7268,30 +6158,28 @@ impl OpSetNodeGpuModeRequest {
     }
     /// Cell ID
     ///
-    /// cell id
-    ///
-    /// Sets `cell` (body, required).
+    /// cell id (`cell`, body, required)
     pub fn cell(mut self, value: impl Into<String>) -> Self {
         self.input.cell = Some(value.into());
         self
     }
     /// Node name
     ///
-    /// node名称
-    ///
-    /// Sets `name` (body, required).
+    /// node名称 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// GPU mode
     ///
-    /// GPU模式
-    ///
-    /// Sets `gpuMode` (body, required).
+    /// GPU模式 (`gpuMode`, body, required)
     pub fn gpu_mode(mut self, value: impl Into<String>) -> Self {
         self.input.gpu_mode = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_NODE_GPU_MODE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetNodeGpuModeOutput, cds_core::Error> {
@@ -7301,6 +6189,7 @@ impl OpSetNodeGpuModeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetNodeGpuModeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_NODE_GPU_MODE, &self.input)
             .await
@@ -7311,11 +6200,9 @@ impl crate::Client {
     ///
     /// 给集群内主机设置 GPU 工作模式。
     ///
-    /// `PUT` /api/ecs/v1/nodes/gpu-mode — 003_3c7c94b4056ec9cc.txt, heading "1.31 主机GPU工作模式", line 3647.
+    /// `PUT /api/ecs/v1/nodes/gpu-mode` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetNodeGpuMode", "`.")]
+    /// Wire name: `OpSetNodeGpuMode`.
     pub fn op_set_node_gpu_mode(&self) -> OpSetNodeGpuModeRequest {
         OpSetNodeGpuModeRequest {
             client: self.runtime().clone(),
@@ -7324,76 +6211,106 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetNodeLabels`](crate::Client::op_set_node_labels).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetNodeLabelsInput {
     /// Nodes
     ///
-    /// 节点列表
-    ///
-    /// *Required.*
-    #[serde(rename = "nodes", default, skip_serializing_if = "Option::is_none")]
+    /// 节点列表 (`nodes`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<OpSetNodeLabelsNode>>,
     /// Host label
     ///
-    /// 主机标签
-    ///
-    /// Wire name: `hostLabel`.
-    #[serde(
-        rename = "hostLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机标签 (`hostLabel`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_label: Option<String>,
     /// Rack label
     ///
-    /// 机架标签
-    ///
-    /// Wire name: `rackLabel`.
-    #[serde(
-        rename = "rackLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机架标签 (`rackLabel`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rack_label: Option<String>,
     /// Switch label
     ///
-    /// 交换机标签
-    ///
-    /// Wire name: `switchLabel`.
-    #[serde(
-        rename = "switchLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机标签 (`switchLabel`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_label: Option<String>,
     /// Network switch label
     ///
-    /// 网络交换机标签
-    ///
-    /// Wire name: `netSwitchLabel`.
-    #[serde(
-        rename = "netSwitchLabel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络交换机标签 (`netSwitchLabel`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_switch_label: Option<String>,
 }
+impl OpSetNodeLabelsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetNodeLabelsInputBuilder {
+        OpSetNodeLabelsInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetNodeLabelsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetNodeLabelsInputBuilder {
+    inner: OpSetNodeLabelsInput,
+}
+impl OpSetNodeLabelsInputBuilder {
+    /// Sets [`OpSetNodeLabelsInput::nodes`].
+    pub fn nodes<V: Into<OpSetNodeLabelsNode>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.nodes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`OpSetNodeLabelsInput::host_label`].
+    pub fn host_label(mut self, value: impl Into<String>) -> Self {
+        self.inner.host_label = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetNodeLabelsInput::rack_label`].
+    pub fn rack_label(mut self, value: impl Into<String>) -> Self {
+        self.inner.rack_label = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetNodeLabelsInput::switch_label`].
+    pub fn switch_label(mut self, value: impl Into<String>) -> Self {
+        self.inner.switch_label = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetNodeLabelsInput::net_switch_label`].
+    pub fn net_switch_label(mut self, value: impl Into<String>) -> Self {
+        self.inner.net_switch_label = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetNodeLabelsInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetNodeLabelsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetNodeLabelsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.nodes.is_none() {
+            missing.push(cds_core::validate::join(path, "nodes"));
+        }
+        if let Some(items) = &self.nodes {
+            let at = cds_core::validate::join(path, "nodes");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`OpSetNodeLabels`](crate::Client::op_set_node_labels): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetNodeLabelsOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpSetNodeLabels`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetNodeLabels`](crate::Client::op_set_node_labels): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetNodeLabelsRequest {
@@ -7413,48 +6330,45 @@ impl OpSetNodeLabelsRequest {
     }
     /// Nodes
     ///
-    /// 节点列表
-    ///
-    /// Sets `nodes` (body, required).
-    pub fn nodes(mut self, value: impl Into<Vec<OpSetNodeLabelsNode>>) -> Self {
-        self.input.nodes = Some(value.into());
+    /// 节点列表 (`nodes`, body, required)
+    pub fn nodes<V: Into<OpSetNodeLabelsNode>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.nodes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Host label
     ///
-    /// 主机标签
-    ///
-    /// Sets `hostLabel` (body).
+    /// 主机标签 (`hostLabel`, body)
     pub fn host_label(mut self, value: impl Into<String>) -> Self {
         self.input.host_label = Some(value.into());
         self
     }
     /// Rack label
     ///
-    /// 机架标签
-    ///
-    /// Sets `rackLabel` (body).
+    /// 机架标签 (`rackLabel`, body)
     pub fn rack_label(mut self, value: impl Into<String>) -> Self {
         self.input.rack_label = Some(value.into());
         self
     }
     /// Switch label
     ///
-    /// 交换机标签
-    ///
-    /// Sets `switchLabel` (body).
+    /// 交换机标签 (`switchLabel`, body)
     pub fn switch_label(mut self, value: impl Into<String>) -> Self {
         self.input.switch_label = Some(value.into());
         self
     }
     /// Network switch label
     ///
-    /// 网络交换机标签
-    ///
-    /// Sets `netSwitchLabel` (body).
+    /// 网络交换机标签 (`netSwitchLabel`, body)
     pub fn net_switch_label(mut self, value: impl Into<String>) -> Self {
         self.input.net_switch_label = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_NODE_LABELS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetNodeLabelsOutput, cds_core::Error> {
@@ -7464,6 +6378,7 @@ impl OpSetNodeLabelsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetNodeLabelsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_NODE_LABELS, &self.input)
             .await
@@ -7474,11 +6389,9 @@ impl crate::Client {
     ///
     /// 给集群内主机设置标签。
     ///
-    /// `POST` /api/ecs/v1/nodes/label — 003_3c7c94b4056ec9cc.txt, heading "1.32 主机设置标签", line 3707.
+    /// `POST /api/ecs/v1/nodes/label` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetNodeLabels", "`.")]
+    /// Wire name: `OpSetNodeLabels`.
     pub fn op_set_node_labels(&self) -> OpSetNodeLabelsRequest {
         OpSetNodeLabelsRequest {
             client: self.runtime().clone(),
@@ -7487,20 +6400,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetGlobalHaConfig`](crate::Client::op_get_global_ha_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetGlobalHaConfigInput {}
+impl OpGetGlobalHaConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetGlobalHaConfigInputBuilder {
+        OpGetGlobalHaConfigInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetGlobalHaConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetGlobalHaConfigInputBuilder {
+    inner: OpGetGlobalHaConfigInput,
+}
+impl OpGetGlobalHaConfigInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpGetGlobalHaConfigInput {
+        self.inner
+    }
+}
 /// Output of [`OpGetGlobalHaConfig`](crate::Client::op_get_global_ha_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetGlobalHaConfigOutput {
     /// Global HA configuration (see the example)
     ///
-    /// 包含主机列表信息，具体参见返回示例
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 包含主机列表信息，具体参见返回示例 (`data`)
     pub data: Option<OpGetGlobalHaConfigData>,
 }
-///Request builder of `OpGetGlobalHaConfig`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetGlobalHaConfig`](crate::Client::op_get_global_ha_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetGlobalHaConfigRequest {
@@ -7518,6 +6449,10 @@ impl OpGetGlobalHaConfigRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetGlobalHaConfigOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -7526,6 +6461,7 @@ impl OpGetGlobalHaConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetGlobalHaConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_GLOBAL_HA_CONFIG, &self.input)
             .await
@@ -7536,13 +6472,9 @@ impl crate::Client {
     ///
     /// 获取全局 HA 配置。
     ///
-    /// *Note:* The response table describes data as 包含主机列表信息 (host list, copied from 1.30) and lists no fields; the example returns data.toleranceTime.
+    /// `GET /api/ecs/v1/instances/global-ha-config` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/instances/global-ha-config — 003_3c7c94b4056ec9cc.txt, heading "1.33 获取全局HA配置", line 3767.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetGlobalHaConfig", "`.")]
+    /// Wire name: `OpGetGlobalHaConfig`.
     pub fn op_get_global_ha_config(&self) -> OpGetGlobalHaConfigRequest {
         OpGetGlobalHaConfigRequest {
             client: self.runtime().clone(),
@@ -7551,35 +6483,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetGlobalHaConfig`](crate::Client::op_set_global_ha_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpSetGlobalHaConfigInput {
     /// Failure detection sensitivity (time, in seconds); values: 600, 300, 120, 60, 30
     ///
-    /// 故障检查敏感度（时间，单位s） 取值：600, 300, 120, 60, 30
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `toleranceTime`.
-    #[serde(
-        rename = "toleranceTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 故障检查敏感度（时间，单位s） 取值：600, 300, 120, 60, 30 (`toleranceTime`, required)
+    #[serde(rename = "toleranceTime", skip_serializing_if = "Option::is_none")]
     pub tolerance_time: Option<i64>,
 }
+impl OpSetGlobalHaConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetGlobalHaConfigInputBuilder {
+        OpSetGlobalHaConfigInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetGlobalHaConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetGlobalHaConfigInputBuilder {
+    inner: OpSetGlobalHaConfigInput,
+}
+impl OpSetGlobalHaConfigInputBuilder {
+    /// Sets [`OpSetGlobalHaConfigInput::tolerance_time`].
+    pub fn tolerance_time(mut self, value: impl Into<i64>) -> Self {
+        self.inner.tolerance_time = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetGlobalHaConfigInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetGlobalHaConfigInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetGlobalHaConfigInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.tolerance_time.is_none() {
+            missing.push(cds_core::validate::join(path, "toleranceTime"));
+        }
+    }
+}
 /// Output of [`OpSetGlobalHaConfig`](crate::Client::op_set_global_ha_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetGlobalHaConfigOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpSetGlobalHaConfig`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetGlobalHaConfig`](crate::Client::op_set_global_ha_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetGlobalHaConfigRequest {
@@ -7599,12 +6552,14 @@ impl OpSetGlobalHaConfigRequest {
     }
     /// Failure detection sensitivity (time, in seconds); values: 600, 300, 120, 60, 30
     ///
-    /// 故障检查敏感度（时间，单位s） 取值：600, 300, 120, 60, 30
-    ///
-    /// Sets `toleranceTime` (body, required).
+    /// 故障检查敏感度（时间，单位s） 取值：600, 300, 120, 60, 30 (`toleranceTime`, body, required)
     pub fn tolerance_time(mut self, value: impl Into<i64>) -> Self {
         self.input.tolerance_time = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_GLOBAL_HA_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetGlobalHaConfigOutput, cds_core::Error> {
@@ -7614,6 +6569,7 @@ impl OpSetGlobalHaConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetGlobalHaConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_GLOBAL_HA_CONFIG, &self.input)
             .await
@@ -7624,13 +6580,9 @@ impl crate::Client {
     ///
     /// 设置全局 HA 配置。
     ///
-    /// *Note:* The request example `{toleranceTime: 60}` has an unquoted key (not valid JSON; request examples are not transcribed).
+    /// `PUT /api/ecs/v1/instances/global-ha-config` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/global-ha-config — 003_3c7c94b4056ec9cc.txt, heading "1.34 设置全局HA配置", line 3816.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetGlobalHaConfig", "`.")]
+    /// Wire name: `OpSetGlobalHaConfig`.
     pub fn op_set_global_ha_config(&self) -> OpSetGlobalHaConfigRequest {
         OpSetGlobalHaConfigRequest {
             client: self.runtime().clone(),
@@ -7639,20 +6591,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetGlobalCpuOvercommitConfig`](crate::Client::op_get_global_cpu_overcommit_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetGlobalCpuOvercommitConfigInput {}
+impl OpGetGlobalCpuOvercommitConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetGlobalCpuOvercommitConfigInputBuilder {
+        OpGetGlobalCpuOvercommitConfigInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetGlobalCpuOvercommitConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetGlobalCpuOvercommitConfigInputBuilder {
+    inner: OpGetGlobalCpuOvercommitConfigInput,
+}
+impl OpGetGlobalCpuOvercommitConfigInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpGetGlobalCpuOvercommitConfigInput {
+        self.inner
+    }
+}
 /// Output of [`OpGetGlobalCpuOvercommitConfig`](crate::Client::op_get_global_cpu_overcommit_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetGlobalCpuOvercommitConfigOutput {
     /// Global CPU overcommit parameters
     ///
-    /// 包含CPU全局超分比参数
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 包含CPU全局超分比参数 (`data`)
     pub data: Option<OpGetGlobalCpuOvercommitConfigData>,
 }
-///Request builder of `OpGetGlobalCpuOvercommitConfig`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetGlobalCpuOvercommitConfig`](crate::Client::op_get_global_cpu_overcommit_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetGlobalCpuOvercommitConfigRequest {
@@ -7670,6 +6640,10 @@ impl OpGetGlobalCpuOvercommitConfigRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetGlobalCpuOvercommitConfigOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -7678,6 +6652,7 @@ impl OpGetGlobalCpuOvercommitConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetGlobalCpuOvercommitConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG, &self.input)
             .await
@@ -7688,13 +6663,9 @@ impl crate::Client {
     ///
     /// 获取全局 CPU 超分比配置。
     ///
-    /// *Note:* The table of contents titles this 获取全局 CPU 超配比配置; the body heading says 超分比.
+    /// `GET /api/ecs/v1/global-config/cpu` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/global-config/cpu — 003_3c7c94b4056ec9cc.txt, heading "1.35 获取全局CPU超分比配置", line 3868.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetGlobalCpuOvercommitConfig", "`.")]
+    /// Wire name: `OpGetGlobalCpuOvercommitConfig`.
     pub fn op_get_global_cpu_overcommit_config(&self) -> OpGetGlobalCpuOvercommitConfigRequest {
         OpGetGlobalCpuOvercommitConfigRequest {
             client: self.runtime().clone(),
@@ -7703,42 +6674,73 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetGlobalCpuOvercommitConfig`](crate::Client::op_set_global_cpu_overcommit_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpSetGlobalCpuOvercommitConfigInput {
     /// Global CPU overcommit ratio of the current region
     ///
-    /// CPU当前region全局超分比
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `globalCpuOR`.
-    #[serde(
-        rename = "globalCpuOR",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU当前region全局超分比 (`globalCpuOR`, required)
+    #[serde(rename = "globalCpuOR", skip_serializing_if = "Option::is_none")]
     pub global_cpu_or: Option<i64>,
     /// CPU overcommit configurations of the availability zones
     ///
-    /// 可用区CPU超分比配置集合
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `azCpuConfigs`.
-    #[serde(
-        rename = "azCpuConfigs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 可用区CPU超分比配置集合 (`azCpuConfigs`, required)
+    #[serde(rename = "azCpuConfigs", skip_serializing_if = "Option::is_none")]
     pub az_cpu_configs: Option<Vec<OpSetGlobalCpuOvercommitConfigAz>>,
 }
+impl OpSetGlobalCpuOvercommitConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetGlobalCpuOvercommitConfigInputBuilder {
+        OpSetGlobalCpuOvercommitConfigInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetGlobalCpuOvercommitConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetGlobalCpuOvercommitConfigInputBuilder {
+    inner: OpSetGlobalCpuOvercommitConfigInput,
+}
+impl OpSetGlobalCpuOvercommitConfigInputBuilder {
+    /// Sets [`OpSetGlobalCpuOvercommitConfigInput::global_cpu_or`].
+    pub fn global_cpu_or(mut self, value: impl Into<i64>) -> Self {
+        self.inner.global_cpu_or = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetGlobalCpuOvercommitConfigInput::az_cpu_configs`].
+    pub fn az_cpu_configs<V: Into<OpSetGlobalCpuOvercommitConfigAz>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.az_cpu_configs = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetGlobalCpuOvercommitConfigInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetGlobalCpuOvercommitConfigInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetGlobalCpuOvercommitConfigInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.global_cpu_or.is_none() {
+            missing.push(cds_core::validate::join(path, "globalCpuOR"));
+        }
+        if self.az_cpu_configs.is_none() {
+            missing.push(cds_core::validate::join(path, "azCpuConfigs"));
+        }
+        if let Some(items) = &self.az_cpu_configs {
+            let at = cds_core::validate::join(path, "azCpuConfigs");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`OpSetGlobalCpuOvercommitConfig`](crate::Client::op_set_global_cpu_overcommit_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetGlobalCpuOvercommitConfigOutput {}
-///Request builder of `OpSetGlobalCpuOvercommitConfig`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetGlobalCpuOvercommitConfig`](crate::Client::op_set_global_cpu_overcommit_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetGlobalCpuOvercommitConfigRequest {
@@ -7758,24 +6760,24 @@ impl OpSetGlobalCpuOvercommitConfigRequest {
     }
     /// Global CPU overcommit ratio of the current region
     ///
-    /// CPU当前region全局超分比
-    ///
-    /// Sets `globalCpuOR` (body, required).
+    /// CPU当前region全局超分比 (`globalCpuOR`, body, required)
     pub fn global_cpu_or(mut self, value: impl Into<i64>) -> Self {
         self.input.global_cpu_or = Some(value.into());
         self
     }
     /// CPU overcommit configurations of the availability zones
     ///
-    /// 可用区CPU超分比配置集合
-    ///
-    /// Sets `azCpuConfigs` (body, required).
-    pub fn az_cpu_configs(
+    /// 可用区CPU超分比配置集合 (`azCpuConfigs`, body, required)
+    pub fn az_cpu_configs<V: Into<OpSetGlobalCpuOvercommitConfigAz>>(
         mut self,
-        value: impl Into<Vec<OpSetGlobalCpuOvercommitConfigAz>>,
+        values: impl IntoIterator<Item = V>,
     ) -> Self {
-        self.input.az_cpu_configs = Some(value.into());
+        self.input.az_cpu_configs = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetGlobalCpuOvercommitConfigOutput, cds_core::Error> {
@@ -7785,6 +6787,7 @@ impl OpSetGlobalCpuOvercommitConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetGlobalCpuOvercommitConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG, &self.input)
             .await
@@ -7795,17 +6798,9 @@ impl crate::Client {
     ///
     /// 设置全局 CPU 超分比配置。
     ///
-    /// *Note:* The request table lists az and azCpuOR at the top level (no nesting mark); the request example nests them in the azCpuConfigs items, which the spec follows.
+    /// `POST /api/ecs/v1/global-config/cpu` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table's example column holds values copied from the host tables (ecs210, 10.255.162.215, ecs210-net1) that do not fit the fields.
-    ///
-    /// *Note:* The table of contents titles this 设置全局 CPU 超配比配置; the body heading says 超分比.
-    ///
-    /// `POST` /api/ecs/v1/global-config/cpu — 003_3c7c94b4056ec9cc.txt, heading "1.36 设置全局CPU超分比配置", line 3927.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetGlobalCpuOvercommitConfig", "`.")]
+    /// Wire name: `OpSetGlobalCpuOvercommitConfig`.
     pub fn op_set_global_cpu_overcommit_config(&self) -> OpSetGlobalCpuOvercommitConfigRequest {
         OpSetGlobalCpuOvercommitConfigRequest {
             client: self.runtime().clone(),
@@ -7814,22 +6809,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetInstanceStatusCounts`](crate::Client::op_get_instance_status_counts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetInstanceStatusCountsInput {}
+impl OpGetInstanceStatusCountsInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetInstanceStatusCountsInputBuilder {
+        OpGetInstanceStatusCountsInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetInstanceStatusCountsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetInstanceStatusCountsInputBuilder {
+    inner: OpGetInstanceStatusCountsInput,
+}
+impl OpGetInstanceStatusCountsInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpGetInstanceStatusCountsInput {
+        self.inner
+    }
+}
 /// Output of [`OpGetInstanceStatusCounts`](crate::Client::op_get_instance_status_counts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetInstanceStatusCountsOutput {
     /// Instance counts
     ///
-    /// 无
-    ///
-    /// *Note:* The table describes data as 无 (none) but lists its fields.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<OpGetInstanceStatusCountsData>,
 }
-///Request builder of `OpGetInstanceStatusCounts`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetInstanceStatusCounts`](crate::Client::op_get_instance_status_counts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetInstanceStatusCountsRequest {
@@ -7847,6 +6858,10 @@ impl OpGetInstanceStatusCountsRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetInstanceStatusCountsOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -7855,6 +6870,7 @@ impl OpGetInstanceStatusCountsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetInstanceStatusCountsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_INSTANCE_STATUS_COUNTS, &self.input)
             .await
@@ -7865,13 +6881,9 @@ impl crate::Client {
     ///
     /// 获取 region 内各个状态的虚拟机数据，包括总量、运行量、关机量、异常量和其他状态数量。
     ///
-    /// *Note:* The example is split by a page break; the blocks are joined (no other change).
+    /// `GET /api/ecs/v1/monitor/vmcount` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/monitor/vmcount — 003_3c7c94b4056ec9cc.txt, heading "1.37 获取虚拟机各状态数量", line 3988.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetInstanceStatusCounts", "`.")]
+    /// Wire name: `OpGetInstanceStatusCounts`.
     pub fn op_get_instance_status_counts(&self) -> OpGetInstanceStatusCountsRequest {
         OpGetInstanceStatusCountsRequest {
             client: self.runtime().clone(),
@@ -7880,22 +6892,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetClusterCapacity`](crate::Client::op_get_cluster_capacity).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityInput {}
+impl OpGetClusterCapacityInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetClusterCapacityInputBuilder {
+        OpGetClusterCapacityInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetClusterCapacityInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetClusterCapacityInputBuilder {
+    inner: OpGetClusterCapacityInput,
+}
+impl OpGetClusterCapacityInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpGetClusterCapacityInput {
+        self.inner
+    }
+}
 /// Output of [`OpGetClusterCapacity`](crate::Client::op_get_cluster_capacity): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityOutput {
     /// Cluster capacity
     ///
-    /// 无
-    ///
-    /// *Note:* The table describes data as 无 (none) but lists its fields.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<OpGetClusterCapacityData>,
 }
-///Request builder of `OpGetClusterCapacity`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetClusterCapacity`](crate::Client::op_get_cluster_capacity): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetClusterCapacityRequest {
@@ -7913,6 +6941,10 @@ impl OpGetClusterCapacityRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetClusterCapacityOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -7921,6 +6953,7 @@ impl OpGetClusterCapacityRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetClusterCapacityOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_CLUSTER_CAPACITY, &self.input)
             .await
@@ -7931,11 +6964,9 @@ impl crate::Client {
     ///
     /// 获取 region 内 cpu/mem 的容量，包括总量、使用量和剩余量。
     ///
-    /// `GET` /api/ecs/v1/monitor/capacity — 003_3c7c94b4056ec9cc.txt, heading "1.38 获取集群容量", line 4049.
+    /// `GET /api/ecs/v1/monitor/capacity` — read-only: retried on transient failures.
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetClusterCapacity", "`.")]
+    /// Wire name: `OpGetClusterCapacity`.
     pub fn op_get_cluster_capacity(&self) -> OpGetClusterCapacityRequest {
         OpGetClusterCapacityRequest {
             client: self.runtime().clone(),
@@ -7944,49 +6975,70 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetGlobalMigrationNetworkInput {
     /// Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)
     ///
-    /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `globalNetwork`.
-    #[serde(
-        rename = "globalNetwork",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移） (`globalNetwork`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_network: Option<String>,
     /// Method used to obtain node IPs; the current version only offers ccos-api
     ///
-    /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `nodeInfoMethod`.
-    #[serde(
-        rename = "nodeInfoMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api (`nodeInfoMethod`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_info_method: Option<String>,
 }
+impl OpSetGlobalMigrationNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetGlobalMigrationNetworkInputBuilder {
+        OpSetGlobalMigrationNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetGlobalMigrationNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetGlobalMigrationNetworkInputBuilder {
+    inner: OpSetGlobalMigrationNetworkInput,
+}
+impl OpSetGlobalMigrationNetworkInputBuilder {
+    /// Sets [`OpSetGlobalMigrationNetworkInput::global_network`].
+    pub fn global_network(mut self, value: impl Into<String>) -> Self {
+        self.inner.global_network = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetGlobalMigrationNetworkInput::node_info_method`].
+    pub fn node_info_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_info_method = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetGlobalMigrationNetworkInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetGlobalMigrationNetworkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetGlobalMigrationNetworkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.global_network.is_none() {
+            missing.push(cds_core::validate::join(path, "globalNetwork"));
+        }
+        if self.node_info_method.is_none() {
+            missing.push(cds_core::validate::join(path, "nodeInfoMethod"));
+        }
+    }
+}
 /// Output of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetGlobalMigrationNetworkOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpSetGlobalMigrationNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetGlobalMigrationNetworkRequest {
@@ -8006,21 +7058,21 @@ impl OpSetGlobalMigrationNetworkRequest {
     }
     /// Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)
     ///
-    /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移）
-    ///
-    /// Sets `globalNetwork` (body, required).
+    /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移） (`globalNetwork`, body, required)
     pub fn global_network(mut self, value: impl Into<String>) -> Self {
         self.input.global_network = Some(value.into());
         self
     }
     /// Method used to obtain node IPs; the current version only offers ccos-api
     ///
-    /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api
-    ///
-    /// Sets `nodeInfoMethod` (body, required).
+    /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api (`nodeInfoMethod`, body, required)
     pub fn node_info_method(mut self, value: impl Into<String>) -> Self {
         self.input.node_info_method = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_GLOBAL_MIGRATION_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetGlobalMigrationNetworkOutput, cds_core::Error> {
@@ -8030,6 +7082,7 @@ impl OpSetGlobalMigrationNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetGlobalMigrationNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_GLOBAL_MIGRATION_NETWORK, &self.input)
             .await
@@ -8040,13 +7093,9 @@ impl crate::Client {
     ///
     /// 全局迁移网络配置。
     ///
-    /// *Note:* The request example lacks a comma after `"globalNetwork": "manage"` (not valid JSON; request examples are not transcribed).
+    /// `PUT /api/ecs/v1/global-config/network-config` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/global-config/network-config — 003_3c7c94b4056ec9cc.txt, heading "1.39 设置全局迁移网络", line 4119.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetGlobalMigrationNetwork", "`.")]
+    /// Wire name: `OpSetGlobalMigrationNetwork`.
     pub fn op_set_global_migration_network(&self) -> OpSetGlobalMigrationNetworkRequest {
         OpSetGlobalMigrationNetworkRequest {
             client: self.runtime().clone(),
@@ -8055,20 +7104,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetGlobalMigrationNetwork`](crate::Client::op_get_global_migration_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetGlobalMigrationNetworkInput {}
+impl OpGetGlobalMigrationNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetGlobalMigrationNetworkInputBuilder {
+        OpGetGlobalMigrationNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetGlobalMigrationNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetGlobalMigrationNetworkInputBuilder {
+    inner: OpGetGlobalMigrationNetworkInput,
+}
+impl OpGetGlobalMigrationNetworkInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpGetGlobalMigrationNetworkInput {
+        self.inner
+    }
+}
 /// Output of [`OpGetGlobalMigrationNetwork`](crate::Client::op_get_global_migration_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetGlobalMigrationNetworkOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<OpGetGlobalMigrationNetworkData>,
 }
-///Request builder of `OpGetGlobalMigrationNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetGlobalMigrationNetwork`](crate::Client::op_get_global_migration_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetGlobalMigrationNetworkRequest {
@@ -8086,6 +7153,10 @@ impl OpGetGlobalMigrationNetworkRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetGlobalMigrationNetworkOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -8094,6 +7165,7 @@ impl OpGetGlobalMigrationNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetGlobalMigrationNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_GLOBAL_MIGRATION_NETWORK, &self.input)
             .await
@@ -8104,11 +7176,9 @@ impl crate::Client {
     ///
     /// 获取全局迁移网络。
     ///
-    /// `GET` /api/ecs/v1/global-config/network-config — 003_3c7c94b4056ec9cc.txt, heading "1.40 获取全局迁移网络", line 4174.
+    /// `GET /api/ecs/v1/global-config/network-config` — read-only: retried on transient failures.
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetGlobalMigrationNetwork", "`.")]
+    /// Wire name: `OpGetGlobalMigrationNetwork`.
     pub fn op_get_global_migration_network(&self) -> OpGetGlobalMigrationNetworkRequest {
         OpGetGlobalMigrationNetworkRequest {
             client: self.runtime().clone(),
@@ -8117,20 +7187,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetSnapshotRecycleConfig`](crate::Client::op_get_snapshot_recycle_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetSnapshotRecycleConfigInput {}
+impl OpGetSnapshotRecycleConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetSnapshotRecycleConfigInputBuilder {
+        OpGetSnapshotRecycleConfigInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetSnapshotRecycleConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetSnapshotRecycleConfigInputBuilder {
+    inner: OpGetSnapshotRecycleConfigInput,
+}
+impl OpGetSnapshotRecycleConfigInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpGetSnapshotRecycleConfigInput {
+        self.inner
+    }
+}
 /// Output of [`OpGetSnapshotRecycleConfig`](crate::Client::op_get_snapshot_recycle_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetSnapshotRecycleConfigOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象，具体结构如下：
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象，具体结构如下： (`data`)
     pub data: Option<OpGetSnapshotRecycleConfigData>,
 }
-///Request builder of `OpGetSnapshotRecycleConfig`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetSnapshotRecycleConfig`](crate::Client::op_get_snapshot_recycle_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetSnapshotRecycleConfigRequest {
@@ -8148,6 +7236,10 @@ impl OpGetSnapshotRecycleConfigRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetSnapshotRecycleConfigOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -8156,6 +7248,7 @@ impl OpGetSnapshotRecycleConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetSnapshotRecycleConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
             .await
@@ -8166,11 +7259,9 @@ impl crate::Client {
     ///
     /// 获取回收站配置。
     ///
-    /// `GET` /api/ecs/v1/instances/recycle-config — 003_3c7c94b4056ec9cc.txt, heading "1.41 获取快照回收站配置", line 4224.
+    /// `GET /api/ecs/v1/instances/recycle-config` — read-only: retried on transient failures.
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetSnapshotRecycleConfig", "`.")]
+    /// Wire name: `OpGetSnapshotRecycleConfig`.
     pub fn op_get_snapshot_recycle_config(&self) -> OpGetSnapshotRecycleConfigRequest {
         OpGetSnapshotRecycleConfigRequest {
             client: self.runtime().clone(),
@@ -8179,47 +7270,70 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetSnapshotRecycleConfigInput {
     /// true (on) or false (off)
     ///
-    /// 取值: true (开), false (关)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "enable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 取值: true (开), false (关) (`enable`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Retention time of resources in the recycle bin, in days
     ///
-    /// 资源在回收站的保留时间, 单位为天
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `freezeTime`.
-    #[serde(
-        rename = "freezeTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源在回收站的保留时间, 单位为天 (`freezeTime`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub freeze_time: Option<i64>,
 }
+impl OpSetSnapshotRecycleConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetSnapshotRecycleConfigInputBuilder {
+        OpSetSnapshotRecycleConfigInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetSnapshotRecycleConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetSnapshotRecycleConfigInputBuilder {
+    inner: OpSetSnapshotRecycleConfigInput,
+}
+impl OpSetSnapshotRecycleConfigInputBuilder {
+    /// Sets [`OpSetSnapshotRecycleConfigInput::enable`].
+    pub fn enable(mut self, value: impl Into<bool>) -> Self {
+        self.inner.enable = Some(value.into());
+        self
+    }
+    /// Sets [`OpSetSnapshotRecycleConfigInput::freeze_time`].
+    pub fn freeze_time(mut self, value: impl Into<i64>) -> Self {
+        self.inner.freeze_time = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetSnapshotRecycleConfigInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetSnapshotRecycleConfigInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetSnapshotRecycleConfigInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.enable.is_none() {
+            missing.push(cds_core::validate::join(path, "enable"));
+        }
+        if self.freeze_time.is_none() {
+            missing.push(cds_core::validate::join(path, "freezeTime"));
+        }
+    }
+}
 /// Output of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetSnapshotRecycleConfigOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpSetSnapshotRecycleConfig`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetSnapshotRecycleConfigRequest {
@@ -8239,21 +7353,21 @@ impl OpSetSnapshotRecycleConfigRequest {
     }
     /// true (on) or false (off)
     ///
-    /// 取值: true (开), false (关)
-    ///
-    /// Sets `enable` (body, required).
+    /// 取值: true (开), false (关) (`enable`, body, required)
     pub fn enable(mut self, value: impl Into<bool>) -> Self {
         self.input.enable = Some(value.into());
         self
     }
     /// Retention time of resources in the recycle bin, in days
     ///
-    /// 资源在回收站的保留时间, 单位为天
-    ///
-    /// Sets `freezeTime` (body, required).
+    /// 资源在回收站的保留时间, 单位为天 (`freezeTime`, body, required)
     pub fn freeze_time(mut self, value: impl Into<i64>) -> Self {
         self.input.freeze_time = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetSnapshotRecycleConfigOutput, cds_core::Error> {
@@ -8263,6 +7377,7 @@ impl OpSetSnapshotRecycleConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetSnapshotRecycleConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_SNAPSHOT_RECYCLE_CONFIG, &self.input)
             .await
@@ -8273,13 +7388,9 @@ impl crate::Client {
     ///
     /// 设置快照回收站配置。
     ///
-    /// *Note:* The example is split by a page break and the first block is closed early with a surplus `}` after `"code": "Success",`; removed to make it valid JSON.
+    /// `PUT /api/ecs/v1/instances/recycle-config` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/recycle-config — 003_3c7c94b4056ec9cc.txt, heading "1.42 设置快照回收站配置", line 4274.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetSnapshotRecycleConfig", "`.")]
+    /// Wire name: `OpSetSnapshotRecycleConfig`.
     pub fn op_set_snapshot_recycle_config(&self) -> OpSetSnapshotRecycleConfigRequest {
         OpSetSnapshotRecycleConfigRequest {
             client: self.runtime().clone(),
@@ -8288,20 +7399,38 @@ impl crate::Client {
     }
 }
 /// Input of [`OpGetLiveMigrationGlobalConfig`](crate::Client::op_get_live_migration_global_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpGetLiveMigrationGlobalConfigInput {}
+impl OpGetLiveMigrationGlobalConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> OpGetLiveMigrationGlobalConfigInputBuilder {
+        OpGetLiveMigrationGlobalConfigInputBuilder::default()
+    }
+}
+/// Builder of [`OpGetLiveMigrationGlobalConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpGetLiveMigrationGlobalConfigInputBuilder {
+    inner: OpGetLiveMigrationGlobalConfigInput,
+}
+impl OpGetLiveMigrationGlobalConfigInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpGetLiveMigrationGlobalConfigInput {
+        self.inner
+    }
+}
 /// Output of [`OpGetLiveMigrationGlobalConfig`](crate::Client::op_get_live_migration_global_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetLiveMigrationGlobalConfigOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<OpGetLiveMigrationGlobalConfigData>,
 }
-///Request builder of `OpGetLiveMigrationGlobalConfig`: set parameters, then `.send().await`.
+/// Request builder of [`OpGetLiveMigrationGlobalConfig`](crate::Client::op_get_live_migration_global_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpGetLiveMigrationGlobalConfigRequest {
@@ -8319,6 +7448,10 @@ impl OpGetLiveMigrationGlobalConfigRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpGetLiveMigrationGlobalConfigOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -8327,6 +7460,7 @@ impl OpGetLiveMigrationGlobalConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpGetLiveMigrationGlobalConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG, &self.input)
             .await
@@ -8337,11 +7471,9 @@ impl crate::Client {
     ///
     /// 获取热迁相关的全局变量。
     ///
-    /// `GET` /api/ecs/v1/global-config/live-migrate — 003_3c7c94b4056ec9cc.txt, heading "1.43 获取热迁相关的全局变量", line 4332.
+    /// `GET /api/ecs/v1/global-config/live-migrate` — read-only: retried on transient failures.
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpGetLiveMigrationGlobalConfig", "`.")]
+    /// Wire name: `OpGetLiveMigrationGlobalConfig`.
     pub fn op_get_live_migration_global_config(&self) -> OpGetLiveMigrationGlobalConfigRequest {
         OpGetLiveMigrationGlobalConfigRequest {
             client: self.runtime().clone(),
@@ -8350,35 +7482,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetLiveMigrationLimit`](crate::Client::op_set_live_migration_limit).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationLimitInput {
     /// Live-migration concurrency limit, range 2-100
     ///
-    /// 设置的热迁移并发数限制，取值范围2~100
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `migrateLimit`.
-    #[serde(
-        rename = "migrateLimit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设置的热迁移并发数限制，取值范围2~100 (`migrateLimit`, required)
+    #[serde(rename = "migrateLimit", skip_serializing_if = "Option::is_none")]
     pub migrate_limit: Option<i64>,
 }
+impl OpSetLiveMigrationLimitInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetLiveMigrationLimitInputBuilder {
+        OpSetLiveMigrationLimitInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetLiveMigrationLimitInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetLiveMigrationLimitInputBuilder {
+    inner: OpSetLiveMigrationLimitInput,
+}
+impl OpSetLiveMigrationLimitInputBuilder {
+    /// Sets [`OpSetLiveMigrationLimitInput::migrate_limit`].
+    pub fn migrate_limit(mut self, value: impl Into<i64>) -> Self {
+        self.inner.migrate_limit = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetLiveMigrationLimitInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetLiveMigrationLimitInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetLiveMigrationLimitInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.migrate_limit.is_none() {
+            missing.push(cds_core::validate::join(path, "migrateLimit"));
+        }
+    }
+}
 /// Output of [`OpSetLiveMigrationLimit`](crate::Client::op_set_live_migration_limit): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationLimitOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpSetLiveMigrationLimit`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetLiveMigrationLimit`](crate::Client::op_set_live_migration_limit): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetLiveMigrationLimitRequest {
@@ -8398,12 +7551,14 @@ impl OpSetLiveMigrationLimitRequest {
     }
     /// Live-migration concurrency limit, range 2-100
     ///
-    /// 设置的热迁移并发数限制，取值范围2~100
-    ///
-    /// Sets `migrateLimit` (body, required).
+    /// 设置的热迁移并发数限制，取值范围2~100 (`migrateLimit`, body, required)
     pub fn migrate_limit(mut self, value: impl Into<i64>) -> Self {
         self.input.migrate_limit = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_LIVE_MIGRATION_LIMIT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetLiveMigrationLimitOutput, cds_core::Error> {
@@ -8413,6 +7568,7 @@ impl OpSetLiveMigrationLimitRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetLiveMigrationLimitOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_LIVE_MIGRATION_LIMIT, &self.input)
             .await
@@ -8423,11 +7579,9 @@ impl crate::Client {
     ///
     /// 修改批量热迁移的虚机个数限制。
     ///
-    /// `PUT` /api/ecs/v1/global-config/live-migrate-limit — 003_3c7c94b4056ec9cc.txt, heading "1.44 修改热迁个数限制", line 4384.
+    /// `PUT /api/ecs/v1/global-config/live-migrate-limit` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetLiveMigrationLimit", "`.")]
+    /// Wire name: `OpSetLiveMigrationLimit`.
     pub fn op_set_live_migration_limit(&self) -> OpSetLiveMigrationLimitRequest {
         OpSetLiveMigrationLimitRequest {
             client: self.runtime().clone(),
@@ -8436,35 +7590,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpSetLiveMigrationCrossCpuType`](crate::Client::op_set_live_migration_cross_cpu_type).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationCrossCpuTypeInput {
     /// Cross-CPU-type control, "ON" or "OFF"; initially "OFF"
     ///
-    /// 跨CPU类型控制，取值为"ON"或"OFF"，初始值"OFF"
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cpuMultiArch`.
-    #[serde(
-        rename = "cpuMultiArch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 跨CPU类型控制，取值为"ON"或"OFF"，初始值"OFF" (`cpuMultiArch`, required)
+    #[serde(rename = "cpuMultiArch", skip_serializing_if = "Option::is_none")]
     pub cpu_multi_arch: Option<String>,
 }
+impl OpSetLiveMigrationCrossCpuTypeInput {
+    /// A builder of this type.
+    pub fn builder() -> OpSetLiveMigrationCrossCpuTypeInputBuilder {
+        OpSetLiveMigrationCrossCpuTypeInputBuilder::default()
+    }
+}
+/// Builder of [`OpSetLiveMigrationCrossCpuTypeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpSetLiveMigrationCrossCpuTypeInputBuilder {
+    inner: OpSetLiveMigrationCrossCpuTypeInput,
+}
+impl OpSetLiveMigrationCrossCpuTypeInputBuilder {
+    /// Sets [`OpSetLiveMigrationCrossCpuTypeInput::cpu_multi_arch`].
+    pub fn cpu_multi_arch(mut self, value: impl Into<String>) -> Self {
+        self.inner.cpu_multi_arch = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpSetLiveMigrationCrossCpuTypeInput, cds_core::BuildError> {
+        cds_core::validate::build("OpSetLiveMigrationCrossCpuTypeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpSetLiveMigrationCrossCpuTypeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.cpu_multi_arch.is_none() {
+            missing.push(cds_core::validate::join(path, "cpuMultiArch"));
+        }
+    }
+}
 /// Output of [`OpSetLiveMigrationCrossCpuType`](crate::Client::op_set_live_migration_cross_cpu_type): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationCrossCpuTypeOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpSetLiveMigrationCrossCpuType`: set parameters, then `.send().await`.
+/// Request builder of [`OpSetLiveMigrationCrossCpuType`](crate::Client::op_set_live_migration_cross_cpu_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpSetLiveMigrationCrossCpuTypeRequest {
@@ -8484,12 +7659,14 @@ impl OpSetLiveMigrationCrossCpuTypeRequest {
     }
     /// Cross-CPU-type control, "ON" or "OFF"; initially "OFF"
     ///
-    /// 跨CPU类型控制，取值为"ON"或"OFF"，初始值"OFF"
-    ///
-    /// Sets `cpuMultiArch` (body, required).
+    /// 跨CPU类型控制，取值为"ON"或"OFF"，初始值"OFF" (`cpuMultiArch`, body, required)
     pub fn cpu_multi_arch(mut self, value: impl Into<String>) -> Self {
         self.input.cpu_multi_arch = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpSetLiveMigrationCrossCpuTypeOutput, cds_core::Error> {
@@ -8499,6 +7676,7 @@ impl OpSetLiveMigrationCrossCpuTypeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpSetLiveMigrationCrossCpuTypeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE, &self.input)
             .await
@@ -8509,15 +7687,9 @@ impl crate::Client {
     ///
     /// 修改热迁移时是否允许跨 CPU 架构进行迁移。
     ///
-    /// *Note:* The URL format documents POST /api/ecs/v1/instances/{ecsId}/renew with a path parameter ecsId (虚拟机id), copied from 2.9 续订虚拟机; the request example calls /api/ecs/v1/global-config/live-migrate-arch, beside 1.43 and 1.44. The spec follows the example and drops ecsId.
+    /// `POST /api/ecs/v1/global-config/live-migrate-arch` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The method is documented as POST; the request example does not show it, so POST is kept.
-    ///
-    /// `POST` /api/ecs/v1/global-config/live-migrate-arch — 003_3c7c94b4056ec9cc.txt, heading "1.45 修改热迁跨CPU类型控制", line 4437.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpSetLiveMigrationCrossCpuType", "`.")]
+    /// Wire name: `OpSetLiveMigrationCrossCpuType`.
     pub fn op_set_live_migration_cross_cpu_type(&self) -> OpSetLiveMigrationCrossCpuTypeRequest {
         OpSetLiveMigrationCrossCpuTypeRequest {
             client: self.runtime().clone(),
@@ -8526,32 +7698,65 @@ impl crate::Client {
     }
 }
 /// Input of [`OpBatchLiveMigrateInstances`](crate::Client::op_batch_live_migrate_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpBatchLiveMigrateInstancesInput {
     /// Live migrations
     ///
-    /// 热迁移数组
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "migrations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 热迁移数组 (`migrations`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Vec<OpBatchLiveMigrateInstancesMigration>>,
 }
+impl OpBatchLiveMigrateInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> OpBatchLiveMigrateInstancesInputBuilder {
+        OpBatchLiveMigrateInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`OpBatchLiveMigrateInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpBatchLiveMigrateInstancesInputBuilder {
+    inner: OpBatchLiveMigrateInstancesInput,
+}
+impl OpBatchLiveMigrateInstancesInputBuilder {
+    /// Sets [`OpBatchLiveMigrateInstancesInput::migrations`].
+    pub fn migrations<V: Into<OpBatchLiveMigrateInstancesMigration>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.migrations = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpBatchLiveMigrateInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("OpBatchLiveMigrateInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpBatchLiveMigrateInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.migrations.is_none() {
+            missing.push(cds_core::validate::join(path, "migrations"));
+        }
+        if let Some(items) = &self.migrations {
+            let at = cds_core::validate::join(path, "migrations");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`OpBatchLiveMigrateInstances`](crate::Client::op_batch_live_migrate_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpBatchLiveMigrateInstancesOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpBatchLiveMigrateInstances`: set parameters, then `.send().await`.
+/// Request builder of [`OpBatchLiveMigrateInstances`](crate::Client::op_batch_live_migrate_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpBatchLiveMigrateInstancesRequest {
@@ -8571,15 +7776,17 @@ impl OpBatchLiveMigrateInstancesRequest {
     }
     /// Live migrations
     ///
-    /// 热迁移数组
-    ///
-    /// Sets `migrations` (body, required).
-    pub fn migrations(
+    /// 热迁移数组 (`migrations`, body, required)
+    pub fn migrations<V: Into<OpBatchLiveMigrateInstancesMigration>>(
         mut self,
-        value: impl Into<Vec<OpBatchLiveMigrateInstancesMigration>>,
+        values: impl IntoIterator<Item = V>,
     ) -> Self {
-        self.input.migrations = Some(value.into());
+        self.input.migrations = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_BATCH_LIVE_MIGRATE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpBatchLiveMigrateInstancesOutput, cds_core::Error> {
@@ -8589,6 +7796,7 @@ impl OpBatchLiveMigrateInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpBatchLiveMigrateInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_BATCH_LIVE_MIGRATE_INSTANCES, &self.input)
             .await
@@ -8599,13 +7807,9 @@ impl crate::Client {
     ///
     /// 对一批虚拟机实例的热迁移操作。
     ///
-    /// *Note:* The operation returns no task id (data is null), so no waiter is declared.
+    /// `POST /api/ecs/v1/instances/batch-live-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/instances/batch-live-migrate — 003_3c7c94b4056ec9cc.txt, heading "1.46 批量热迁移", line 4493.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpBatchLiveMigrateInstances", "`.")]
+    /// Wire name: `OpBatchLiveMigrateInstances`.
     pub fn op_batch_live_migrate_instances(&self) -> OpBatchLiveMigrateInstancesRequest {
         OpBatchLiveMigrateInstancesRequest {
             client: self.runtime().clone(),
@@ -8614,35 +7818,56 @@ impl crate::Client {
     }
 }
 /// Input of [`OpCancelLiveMigration`](crate::Client::op_cancel_live_migration).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpCancelLiveMigrationInput {
     /// Instance ID
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl OpCancelLiveMigrationInput {
+    /// A builder of this type.
+    pub fn builder() -> OpCancelLiveMigrationInputBuilder {
+        OpCancelLiveMigrationInputBuilder::default()
+    }
+}
+/// Builder of [`OpCancelLiveMigrationInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpCancelLiveMigrationInputBuilder {
+    inner: OpCancelLiveMigrationInput,
+}
+impl OpCancelLiveMigrationInputBuilder {
+    /// Sets [`OpCancelLiveMigrationInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OpCancelLiveMigrationInput, cds_core::BuildError> {
+        cds_core::validate::build("OpCancelLiveMigrationInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OpCancelLiveMigrationInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`OpCancelLiveMigration`](crate::Client::op_cancel_live_migration): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpCancelLiveMigrationOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `OpCancelLiveMigration`: set parameters, then `.send().await`.
+/// Request builder of [`OpCancelLiveMigration`](crate::Client::op_cancel_live_migration): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpCancelLiveMigrationRequest {
@@ -8662,12 +7887,14 @@ impl OpCancelLiveMigrationRequest {
     }
     /// Instance ID
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OP_CANCEL_LIVE_MIGRATION, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpCancelLiveMigrationOutput, cds_core::Error> {
@@ -8677,6 +7904,7 @@ impl OpCancelLiveMigrationRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpCancelLiveMigrationOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_CANCEL_LIVE_MIGRATION, &self.input)
             .await
@@ -8687,11 +7915,9 @@ impl crate::Client {
     ///
     /// 取消正在进行的虚拟机热迁移操作。
     ///
-    /// `DELETE` /api/ecs/v1/instances/{ecsId}/live-migrate — 003_3c7c94b4056ec9cc.txt, heading "1.47 取消热迁移", line 4553.
+    /// `DELETE /api/ecs/v1/instances/{ecsId}/live-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OpCancelLiveMigration", "`.")]
+    /// Wire name: `OpCancelLiveMigration`.
     pub fn op_cancel_live_migration(&self) -> OpCancelLiveMigrationRequest {
         OpCancelLiveMigrationRequest {
             client: self.runtime().clone(),
@@ -8700,93 +7926,100 @@ impl crate::Client {
     }
 }
 /// Input of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListAvailableLocalDisksInput {
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Resource pools, comma-separated
     ///
-    /// 资源池，多个用“,” 隔开
-    ///
-    /// *Note:* Documented as `rplds` (lower-case L for capital I, a PDF slip for rpIds).
-    ///
-    /// Wire name: `rpIds`.
-    #[serde(
-        rename = "rpIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池，多个用“,” 隔开 (`rpIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<String>,
     /// Local disk type: hdd/ssd
     ///
-    /// 本地盘类型 hdd/ssd
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘类型 hdd/ssd (`localDiskType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Local disk interface: sata/nvme
     ///
-    /// 本地盘接口 sata/nvme
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘接口 sata/nvme (`localDiskInterface`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk_interface: Option<String>,
     /// Minimum size, in GiB
     ///
-    /// 单位 GiB
-    ///
-    /// Wire name: `minSize`.
-    #[serde(
-        rename = "minSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单位 GiB (`minSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Maximum size, in GiB
     ///
-    /// 单位 GiB
-    ///
-    /// Wire name: `maxSize`.
-    #[serde(
-        rename = "maxSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单位 GiB (`maxSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
 }
+impl OpListAvailableLocalDisksInput {
+    /// A builder of this type.
+    pub fn builder() -> OpListAvailableLocalDisksInputBuilder {
+        OpListAvailableLocalDisksInputBuilder::default()
+    }
+}
+/// Builder of [`OpListAvailableLocalDisksInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OpListAvailableLocalDisksInputBuilder {
+    inner: OpListAvailableLocalDisksInput,
+}
+impl OpListAvailableLocalDisksInputBuilder {
+    /// Sets [`OpListAvailableLocalDisksInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`OpListAvailableLocalDisksInput::rp_ids`].
+    pub fn rp_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_ids = Some(value.into());
+        self
+    }
+    /// Sets [`OpListAvailableLocalDisksInput::local_disk_type`].
+    pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.local_disk_type = Some(value.into());
+        self
+    }
+    /// Sets [`OpListAvailableLocalDisksInput::local_disk_interface`].
+    pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
+        self.inner.local_disk_interface = Some(value.into());
+        self
+    }
+    /// Sets [`OpListAvailableLocalDisksInput::min_size`].
+    pub fn min_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.min_size = Some(value.into());
+        self
+    }
+    /// Sets [`OpListAvailableLocalDisksInput::max_size`].
+    pub fn max_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.max_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> OpListAvailableLocalDisksInput {
+        self.inner
+    }
+}
 /// Output of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListAvailableLocalDisksOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<Vec<LocalDisk>>,
 }
-///Request builder of `OpListAvailableLocalDisks`: set parameters, then `.send().await`.
+/// Request builder of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OpListAvailableLocalDisksRequest {
@@ -8806,59 +8039,49 @@ impl OpListAvailableLocalDisksRequest {
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (query).
+    /// 可用区 (`az`, query)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Resource pools, comma-separated
     ///
-    /// 资源池，多个用“,” 隔开
-    ///
-    /// *Note:* Documented as `rplds` (lower-case L for capital I, a PDF slip for rpIds).
-    ///
-    /// Sets `rpIds` (query).
+    /// 资源池，多个用“,” 隔开 (`rpIds`, query)
     pub fn rp_ids(mut self, value: impl Into<String>) -> Self {
         self.input.rp_ids = Some(value.into());
         self
     }
     /// Local disk type: hdd/ssd
     ///
-    /// 本地盘类型 hdd/ssd
-    ///
-    /// Sets `localDiskType` (query).
+    /// 本地盘类型 hdd/ssd (`localDiskType`, query)
     pub fn local_disk_type(mut self, value: impl Into<String>) -> Self {
         self.input.local_disk_type = Some(value.into());
         self
     }
     /// Local disk interface: sata/nvme
     ///
-    /// 本地盘接口 sata/nvme
-    ///
-    /// Sets `localDiskInterface` (query).
+    /// 本地盘接口 sata/nvme (`localDiskInterface`, query)
     pub fn local_disk_interface(mut self, value: impl Into<String>) -> Self {
         self.input.local_disk_interface = Some(value.into());
         self
     }
     /// Minimum size, in GiB
     ///
-    /// 单位 GiB
-    ///
-    /// Sets `minSize` (query).
+    /// 单位 GiB (`minSize`, query)
     pub fn min_size(mut self, value: impl Into<i64>) -> Self {
         self.input.min_size = Some(value.into());
         self
     }
     /// Maximum size, in GiB
     ///
-    /// 单位 GiB
-    ///
-    /// Sets `maxSize` (query).
+    /// 单位 GiB (`maxSize`, query)
     pub fn max_size(mut self, value: impl Into<i64>) -> Self {
         self.input.max_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OpListAvailableLocalDisksOutput, cds_core::Error> {
@@ -8868,6 +8091,7 @@ impl OpListAvailableLocalDisksRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OpListAvailableLocalDisksOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OP_LIST_AVAILABLE_LOCAL_DISKS, &self.input)
             .await
@@ -8878,19 +8102,9 @@ impl crate::Client {
     ///
     /// 此接口为规格类型创建的辅助接口，用于获取集群内可用的本地盘类型、大小等信息。
     ///
-    /// *Note:* The query parameters are documented beside the URL and the request-parameter section says 无 (none); the request example sends `?minSize=900`, so they are query parameters.
+    /// `GET /api/ecs/v1/harddisks/nouse-list` — read-only: retried on transient failures.
     ///
-    /// *Note:* The parameter `rplds` is a PDF slip for `rpIds`.
-    ///
-    /// *Note:* The response table lists cell, diskNum and orderKey, absent from the example; they are kept as optional fields.
-    ///
-    /// *Note:* diskSize is documented in bytes (单位 B) but the example value 9314 looks like GiB.
-    ///
-    /// `GET` /api/ecs/v1/harddisks/nouse-list — 003_3c7c94b4056ec9cc.txt, heading "1.48 获取本地盘可用列表", line 4603.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "OpListAvailableLocalDisks", "`.")]
+    /// Wire name: `OpListAvailableLocalDisks`.
     pub fn op_list_available_local_disks(&self) -> OpListAvailableLocalDisksRequest {
         OpListAvailableLocalDisksRequest {
             client: self.runtime().clone(),

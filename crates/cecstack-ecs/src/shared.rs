@@ -3,2726 +3,1316 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Flavor
 ///
 /// 规格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingFlavor {
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
-    /// 规格名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU数量
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU数量 (`cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小 (Gi)
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小 (Gi) (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
-    /// GPU颗数
-    #[serde(
-        rename = "gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU颗数 (`gpu`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Whether it is custom
     ///
-    /// 是否自定义
-    ///
-    /// Wire name: `isCustom`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自定义 (`isCustom`)
+    #[serde(deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
-    /// 虚拟机数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Flavor type information
     ///
-    /// 规格类型信息
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型信息 (`flavorType`)
     pub flavor_type: Option<BillingFlavorType>,
 }
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BillingFlavorType {
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
-    /// 规格类型名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构 ("x86"、"arm")
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构 ("x86"、"arm") (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU模型 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
-    /// 规格数量
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格数量 (`flavorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device normal, GPU device gpu, virtual GPU vgpu)
     ///
-    /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu)
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
-    /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0)
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
-    /// GPU型号
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU型号 (`gpuProduct`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比率
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比率 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
 }
 /// Block device mappings
 ///
 /// 块设备映射
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BlockDeviceMapping {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Volume name
     ///
-    /// 云盘名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Volume id
     ///
-    /// 云盘id
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id (`volumeId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume UUID
     ///
-    /// 云盘UUID
-    ///
-    /// Wire name: `volumeUuid`.
-    #[serde(
-        rename = "volumeUuid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘UUID (`volumeUuid`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
     /// Volume size
     ///
-    /// 云盘大小
-    ///
-    /// Wire name: `volumeSize`.
-    #[serde(
-        rename = "volumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 (`volumeSize`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
-    /// 云盘类型
-    ///
-    /// Wire name: `volumeType`.
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`volumeType`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume bus type
     ///
-    /// 云盘总线类型
-    ///
-    /// Wire name: `diskBus`.
-    #[serde(
-        rename = "diskBus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘总线类型 (`diskBus`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
-    /// 云盘模式
-    ///
-    /// Wire name: `volumeMode`.
-    #[serde(
-        rename = "volumeMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘模式 (`volumeMode`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Volume status
     ///
-    /// 云盘状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether it is the system disk
     ///
-    /// 是否为系统盘
-    ///
-    /// Wire name: `isOSDisk`.
-    #[serde(
-        rename = "isOSDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为系统盘 (`isOSDisk`)
+    #[serde(rename = "isOSDisk", deserialize_with = "lenient")]
     pub is_os_disk: Option<bool>,
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`deleteOnTermination`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Source volume ID
     ///
-    /// 源云盘ID
-    ///
-    /// Wire name: `sourceVolumeId`.
-    #[serde(
-        rename = "sourceVolumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 源云盘ID (`sourceVolumeId`)
+    #[serde(deserialize_with = "lenient")]
     pub source_volume_id: Option<i64>,
     /// Whether multi-attach is supported
     ///
-    /// 是否支持多挂载
-    ///
-    /// Wire name: `multiAttach`.
-    #[serde(
-        rename = "multiAttach",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持多挂载 (`multiAttach`)
+    #[serde(deserialize_with = "lenient")]
     pub multi_attach: Option<bool>,
     /// Volume image ID
     ///
-    /// 云盘镜像ID
-    ///
-    /// Wire name: `volumeImageId`.
-    #[serde(
-        rename = "volumeImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘镜像ID (`volumeImageId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_image_id: Option<String>,
     /// Local disk size
     ///
-    /// 本地磁盘大小
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘大小 (`localDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
 }
 /// A deployment set
 ///
 /// 数据列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeploymentSet {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Deployment set id
     ///
-    /// 部署集ID
-    ///
-    /// Wire name: `deploymentSetId`.
-    #[serde(
-        rename = "deploymentSetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集ID (`deploymentSetId`)
+    #[serde(deserialize_with = "lenient")]
     pub deployment_set_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Host policy
     ///
-    /// 主机策略
-    ///
-    /// *Note:* Empty string when unset in the example, so typed string, not CreateDeploymentSetPolicy.
-    ///
-    /// Wire name: `hostPolicy`.
-    #[serde(
-        rename = "hostPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机策略 (`hostPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub host_policy: Option<String>,
     /// Rack policy
     ///
-    /// 机架策略
-    ///
-    /// Wire name: `rackPolicy`.
-    #[serde(
-        rename = "rackPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机架策略 (`rackPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub rack_policy: Option<String>,
     /// Switch policy
     ///
-    /// 交换机策略
-    ///
-    /// Wire name: `switchPolicy`.
-    #[serde(
-        rename = "switchPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机策略 (`switchPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub switch_policy: Option<String>,
     /// Network switch policy
     ///
-    /// 网络交换机策略
-    ///
-    /// Wire name: `netSwitchPolicy`.
-    #[serde(
-        rename = "netSwitchPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络交换机策略 (`netSwitchPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub net_switch_policy: Option<String>,
     /// Number of instances
     ///
-    /// ECS数量
-    ///
-    /// Wire name: `ecsCount`.
-    #[serde(
-        rename = "ecsCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS数量 (`ecsCount`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
-    /// 租户Id
-    ///
-    /// *Note:* The example repeats this key with two different values.
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户Id (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
 }
 /// Topology options of a flavor type
 ///
 /// 拓扑信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExtraSpace {
     /// Enable vNUMA
     ///
-    /// 开启vNuma
-    ///
-    /// Wire name: `vNuma`.
-    #[serde(
-        rename = "vNuma",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开启vNuma (`vNuma`)
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub v_numa: Option<bool>,
     /// Enable SR-IOV network cards
     ///
-    /// 开启sriov网卡
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开启sriov网卡 (`sriov`)
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub sriov: Option<bool>,
+}
+impl ExtraSpace {
+    /// A builder of this type.
+    pub fn builder() -> ExtraSpaceBuilder {
+        ExtraSpaceBuilder::default()
+    }
+}
+/// Builder of [`ExtraSpace`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ExtraSpaceBuilder {
+    inner: ExtraSpace,
+}
+impl ExtraSpaceBuilder {
+    /// Sets [`ExtraSpace::v_numa`].
+    pub fn v_numa(mut self, value: impl Into<bool>) -> Self {
+        self.inner.v_numa = Some(value.into());
+        self
+    }
+    /// Sets [`ExtraSpace::sriov`].
+    pub fn sriov(mut self, value: impl Into<bool>) -> Self {
+        self.inner.sriov = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ExtraSpace {
+        self.inner
+    }
 }
 /// Flavor
 ///
 /// 规格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Flavor {
-    /// Flavor ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Flavor ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
-    /// 规格名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU数量
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU数量 (`cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小（Gi）
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小（Gi） (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
-    /// GPU颗数
-    #[serde(
-        rename = "gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU颗数 (`gpu`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// vGPU type id
     ///
-    /// vgpu类型id
-    ///
-    /// Wire name: `vgpuTypeId`.
-    #[serde(
-        rename = "vgpuTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu类型id (`vgpuTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU display name
     ///
-    /// 虚拟GPU显示名称
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟GPU显示名称 (`vgpuDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size
     ///
-    /// 虚拟GPU内存大小
-    ///
-    /// Wire name: `vgpuMemory`.
-    #[serde(
-        rename = "vgpuMemory",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟GPU内存大小 (`vgpuMemory`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Use an elastic local system disk
     ///
-    /// 使用弹性本地系统盘
-    ///
-    /// Wire name: `useElasticityLocalSysDisk`.
-    #[serde(
-        rename = "useElasticityLocalSysDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
-    /// 弹性本地系统盘大小
-    ///
-    /// Wire name: `elasticityLocalSysDiskSize`.
-    #[serde(
-        rename = "elasticityLocalSysDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
-    /// 弹性本地数据盘数量
-    ///
-    /// Wire name: `elasticityLocalDataDiskNum`.
-    #[serde(
-        rename = "elasticityLocalDataDiskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
-    /// 弹性本地数据盘大小
-    ///
-    /// Wire name: `elasticityLocalDataDiskSize`.
-    #[serde(
-        rename = "elasticityLocalDataDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Whether it is custom
     ///
-    /// 是否自定义
-    ///
-    /// Wire name: `isCustom`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自定义 (`isCustom`)
+    #[serde(deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
-    /// 虚拟机数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Maximum intranet bandwidth
     ///
-    /// 内网带宽最大值
-    ///
-    /// Wire name: `intranetBWMax`.
-    #[serde(
-        rename = "intranetBWMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网带宽最大值 (`intranetBWMax`)
+    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Flavor type information
     ///
-    /// 规格类型信息
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型信息 (`flavorType`)
     pub flavor_type: Option<FlavorType>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Department availability
     ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Number of SR-IOV NICs
     ///
-    /// SR-IOV网卡数量
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// SR-IOV网卡数量 (`sriov`)
+    #[serde(deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Maximum intranet bandwidth
     ///
-    /// 内网带宽最大值
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `intranetBWMMax`.
-    #[serde(
-        rename = "intranetBWMMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网带宽最大值 (`intranetBWMMax`)
+    #[serde(rename = "intranetBWMMax", deserialize_with = "lenient")]
     pub intranet_bwm_max: Option<i64>,
 }
 /// Flavor information
 ///
 /// 规格信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlavorInfo {
-    /// ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ID (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
-    /// Flavor ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Flavor ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `specCode`.
-    #[serde(
-        rename = "specCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`specCode`)
+    #[serde(deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor name
     ///
-    /// 规格名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU数量
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU数量 (`cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小（Gi）
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小（Gi） (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
-    /// GPU颗数
-    #[serde(
-        rename = "gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU颗数 (`gpu`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Whether it is custom
     ///
-    /// 是否自定义
-    ///
-    /// Wire name: `isCustom`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自定义 (`isCustom`)
+    #[serde(deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Flavor type information
     ///
-    /// 规格类型信息
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型信息 (`flavorType`)
     pub flavor_type: Option<InstanceFlavorType>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Maximum intranet bandwidth
     ///
-    /// 内网带宽最大值
-    ///
-    /// Wire name: `intranetBWMax`.
-    #[serde(
-        rename = "intranetBWMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网带宽最大值 (`intranetBWMax`)
+    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// vGPU type id
     ///
-    /// vgpu类型id
-    ///
-    /// Wire name: `vgpuTypeId`.
-    #[serde(
-        rename = "vgpuTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu类型id (`vgpuTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU type name
     ///
-    /// 虚拟GPU类型名称
-    ///
-    /// Wire name: `vgpuTypeName`.
-    #[serde(
-        rename = "vgpuTypeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟GPU类型名称 (`vgpuTypeName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_type_name: Option<String>,
     /// vGPU display name
     ///
-    /// 虚拟GPU显示名称
-    ///
-    /// Wire name: `vgpuDisplayName`.
-    #[serde(
-        rename = "vgpuDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟GPU显示名称 (`vgpuDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size
     ///
-    /// 虚拟GPU内存大小
-    ///
-    /// Wire name: `vgpuMemory`.
-    #[serde(
-        rename = "vgpuMemory",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟GPU内存大小 (`vgpuMemory`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Use an elastic local system disk
     ///
-    /// 使用弹性本地系统盘
-    ///
-    /// Wire name: `useElasticityLocalSysDisk`.
-    #[serde(
-        rename = "useElasticityLocalSysDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
-    /// 弹性本地系统盘大小
-    ///
-    /// Wire name: `elasticityLocalSysDiskSize`.
-    #[serde(
-        rename = "elasticityLocalSysDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
-    /// 弹性本地数据盘数量
-    ///
-    /// Wire name: `elasticityLocalDataDiskNum`.
-    #[serde(
-        rename = "elasticityLocalDataDiskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
-    /// 弹性本地数据盘大小
-    ///
-    /// Wire name: `elasticityLocalDataDiskSize`.
-    #[serde(
-        rename = "elasticityLocalDataDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Number of SR-IOV NICs
     ///
-    /// SR-IOV网卡数量
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// SR-IOV网卡数量 (`sriov`)
+    #[serde(deserialize_with = "lenient")]
     pub sriov: Option<i64>,
 }
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FlavorType {
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
-    /// 规格类型名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
-    /// 架构类型
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 架构类型 (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU模型 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model (custom, host-passthrough)
     ///
-    /// vcpu模型（custom、host-passthrough）
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vcpu模型（custom、host-passthrough） (`vcpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
-    /// flavor计数
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// flavor计数 (`flavorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
-    /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace）
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
-    /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
-    /// GPU产品
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU产品 (`gpuProduct`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
-    /// 本地磁盘类型 (none, hdd, ssd, elasticity)
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
-    /// 本地磁盘接口 (sata, nvme)
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
-    /// 本地磁盘大小
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘大小 (`localDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比率
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比率 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pool information
     ///
-    /// 关联资源池信息
-    ///
-    /// Wire name: `resourcePools`.
-    #[serde(
-        rename = "resourcePools",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 关联资源池信息 (`resourcePools`)
     pub resource_pools: Option<serde_json::Value>,
     /// Whether dedicated CPUs are supported
     ///
-    /// 是否支持cpu独占
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持cpu独占 (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
-    /// 是否支持内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持内存独占 (`isDedicatedMem`)
+    #[serde(deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor uses a local system disk
     ///
-    /// 是否为本地系统盘规格
-    ///
-    /// Wire name: `isSystemLocalDisk`.
-    #[serde(
-        rename = "isSystemLocalDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances
     ///
-    /// 虚拟机数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 拓扑信息 (`extraSpace`)
     pub extra_space: Option<ExtraSpace>,
 }
 /// A host to add to a resource pool
 ///
 /// 主机信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Host {
     /// Cluster the host belongs to
     ///
-    /// 主机所属集群
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机所属集群 (`cell`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
-    /// 主机内网ip
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `innerIp`.
-    #[serde(
-        rename = "innerIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机内网ip (`innerIp`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
+}
+impl Host {
+    /// A builder of this type.
+    pub fn builder() -> HostBuilder {
+        HostBuilder::default()
+    }
+}
+/// Builder of [`Host`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct HostBuilder {
+    inner: Host,
+}
+impl HostBuilder {
+    /// Sets [`Host::cell`].
+    pub fn cell(mut self, value: impl Into<String>) -> Self {
+        self.inner.cell = Some(value.into());
+        self
+    }
+    /// Sets [`Host::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`Host::inner_ip`].
+    pub fn inner_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.inner_ip = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<Host, cds_core::BuildError> {
+        cds_core::validate::build("Host", self.inner)
+    }
+}
+impl cds_core::validate::Validate for Host {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.cell.is_none() {
+            missing.push(cds_core::validate::join(path, "cell"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.inner_ip.is_none() {
+            missing.push(cds_core::validate::join(path, "innerIp"));
+        }
+    }
 }
 /// Host group details
 ///
 /// 主机组信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HostGroup {
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* The response table writes `hgld`; the example uses `hgId`.
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`)
+    #[serde(deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称【1,127】 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of associated hosts
     ///
-    /// 关联主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关联主机数量 (`hostCnt`)
+    #[serde(deserialize_with = "lenient")]
     pub host_cnt: Option<i64>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// Image object
 ///
 /// 镜像对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImageSource {
     /// Image ID
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `imageUid`.
-    #[serde(
-        rename = "imageUid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageUid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_uid: Option<String>,
     /// URL of the image file
     ///
-    /// 镜像文件的URL
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像文件的URL (`url`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+impl ImageSource {
+    /// A builder of this type.
+    pub fn builder() -> ImageSourceBuilder {
+        ImageSourceBuilder::default()
+    }
+}
+/// Builder of [`ImageSource`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ImageSourceBuilder {
+    inner: ImageSource,
+}
+impl ImageSourceBuilder {
+    /// Sets [`ImageSource::image_uid`].
+    pub fn image_uid(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_uid = Some(value.into());
+        self
+    }
+    /// Sets [`ImageSource::url`].
+    pub fn set_url(mut self, value: impl Into<String>) -> Self {
+        self.inner.url = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ImageSource {
+        self.inner
+    }
 }
 /// Returned data list
 ///
 /// 返回的数据列表
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Instance {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Time at which the resource expires
     ///
-    /// 表示资源过期的时间点
-    ///
-    /// Wire name: `expiredAt`.
-    #[serde(
-        rename = "expiredAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 表示资源过期的时间点 (`expiredAt`)
+    #[serde(deserialize_with = "lenient")]
     pub expired_at: Option<String>,
     /// Countdown to expiry
     ///
-    /// 到期倒计时
-    ///
-    /// Wire name: `expireCountdown`.
-    #[serde(
-        rename = "expireCountdown",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期倒计时 (`expireCountdown`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
-    /// ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ID (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Image ID
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image URL
     ///
-    /// 镜像URL
-    ///
-    /// Wire name: `imageUrl`.
-    #[serde(
-        rename = "imageUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像URL (`imageUrl`)
+    #[serde(deserialize_with = "lenient")]
     pub image_url: Option<String>,
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// Wire name: `imageSource`.
-    #[serde(
-        rename = "imageSource",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像来源 (`imageSource`)
+    #[serde(deserialize_with = "lenient")]
     pub image_source: Option<String>,
     /// RAM size (Gi)
     ///
-    /// RAM大小（Gi）
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小（Gi） (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Huge page size
     ///
-    /// HugePage大小
-    ///
-    /// Wire name: `hugePageSize`.
-    #[serde(
-        rename = "hugePageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// HugePage大小 (`hugePageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub huge_page_size: Option<i64>,
     /// Number of vCPUs
     ///
-    /// 虚拟CPU数量
-    ///
-    /// Wire name: `vCpus`.
-    #[serde(
-        rename = "vCpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟CPU数量 (`vCpus`)
+    #[serde(deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Display name
     ///
-    /// 显示名称
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示名称 (`displayName`)
+    #[serde(deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Host name
     ///
-    /// 主机名
-    ///
-    /// Wire name: `hostName`.
-    #[serde(
-        rename = "hostName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名 (`hostName`)
+    #[serde(deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
-    /// 密码
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`password`)
+    #[serde(deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
-    /// 租户name
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户name (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称 (`nodeName`)
+    #[serde(deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Region
     ///
-    /// 地区
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地区 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cell
     ///
-    /// cell字段
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cell字段 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构（"x86"、"arm"）
-    ///
-    /// Wire name: `cpuArch`.
-    #[serde(
-        rename = "cpuArch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构（"x86"、"arm"） (`cpuArch`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type (windows/linux)
     ///
-    /// 操作系统类型（windows/linux）
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型（windows/linux） (`osType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
-    /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中）
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中） (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status (see the instance status; used for state synchronization)
     ///
-    /// 任务状态（参考虚拟机状态，状态同步使用）
-    ///
-    /// Wire name: `taskStatus`.
-    #[serde(
-        rename = "taskStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态（参考虚拟机状态，状态同步使用） (`taskStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub task_status: Option<String>,
     /// Task execution time
     ///
-    /// 任务执行时间
-    ///
-    /// Wire name: `taskAt`.
-    #[serde(
-        rename = "taskAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务执行时间 (`taskAt`)
+    #[serde(deserialize_with = "lenient")]
     pub task_at: Option<String>,
-    /// Flavor ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Flavor ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor information
     ///
-    /// 规格信息
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `flavorInfo`.
-    #[serde(
-        rename = "flavorInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格信息 (`flavorInfo`)
     pub flavor_info: Option<FlavorInfo>,
     /// Billing mode (ByCycle subscription, OnDemand pay as you go)
     ///
-    /// 计费模式（ByCycle包周期， OnDemand按需）
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式（ByCycle包周期， OnDemand按需） (`billingMode`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Order number
     ///
-    /// 订单号
-    ///
-    /// Wire name: `orderNo`.
-    #[serde(
-        rename = "orderNo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 订单号 (`orderNo`)
+    #[serde(deserialize_with = "lenient")]
     pub order_no: Option<String>,
     /// Hard deletion time
     ///
-    /// 硬删除时间
-    ///
-    /// Wire name: `hardDeletedAt`.
-    #[serde(
-        rename = "hardDeletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬删除时间 (`hardDeletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub hard_deleted_at: Option<String>,
     /// Soft deletion time
     ///
-    /// 软删除时间
-    ///
-    /// Wire name: `softDeletedAt`.
-    #[serde(
-        rename = "softDeletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 软删除时间 (`softDeletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub soft_deleted_at: Option<String>,
     /// Block device mappings
     ///
-    /// 块设备映射
-    ///
-    /// Wire name: `blockDeviceMappings`.
-    #[serde(
-        rename = "blockDeviceMappings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 块设备映射 (`blockDeviceMappings`)
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
     /// Network mappings
     ///
-    /// 网络映射
-    ///
-    /// Wire name: `networkMappings`.
-    #[serde(
-        rename = "networkMappings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 网络映射 (`networkMappings`)
     pub network_mappings: Option<Vec<NetworkMapping>>,
     /// Elastic IP mappings
     ///
-    /// 弹性IP映射
-    ///
-    /// Wire name: `eipMappings`.
-    #[serde(
-        rename = "eipMappings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 弹性IP映射 (`eipMappings`)
     pub eip_mappings: Option<Vec<serde_json::Value>>,
     /// Passthrough GPUs
     ///
-    /// 直通GPU列表
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `hostGPUs`.
-    #[serde(rename = "hostGPUs", default, skip_serializing_if = "Option::is_none")]
+    /// 直通GPU列表 (`hostGPUs`)
+    #[serde(rename = "hostGPUs")]
     pub host_gp_us: Option<Vec<serde_json::Value>>,
     /// vGPU details
     ///
-    /// 包含虚拟GPU的详细信息
-    #[serde(rename = "vgpus", default, skip_serializing_if = "Option::is_none")]
+    /// 包含虚拟GPU的详细信息 (`vgpus`)
     pub vgpus: Option<Vec<Vgpu>>,
     /// Error message
     ///
-    /// 错误信息
-    ///
-    /// Wire name: `errMessage`.
-    #[serde(
-        rename = "errMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`errMessage`)
+    #[serde(deserialize_with = "lenient")]
     pub err_message: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Flavor
     ///
-    /// 规格
-    #[serde(rename = "flavor", default, skip_serializing_if = "Option::is_none")]
+    /// 规格 (`flavor`)
     pub flavor: Option<Flavor>,
     /// SSH key pairs
     ///
-    /// SSH密钥对
-    ///
-    /// Wire name: `SSHKeyPairs`.
-    #[serde(
-        rename = "SSHKeyPairs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// SSH密钥对 (`SSHKeyPairs`)
+    #[serde(rename = "SSHKeyPairs")]
     pub ssh_key_pairs: Option<Vec<serde_json::Value>>,
     /// Image information
     ///
-    /// 镜像信息
-    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    /// 镜像信息 (`image`)
     pub image: Option<InstanceImage>,
     /// Host group ID
     ///
-    /// HG ID
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// HG ID (`hgId`)
+    #[serde(deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Host group name
     ///
-    /// HG名称
-    ///
-    /// Wire name: `hgName`.
-    #[serde(
-        rename = "hgName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// HG名称 (`hgName`)
+    #[serde(deserialize_with = "lenient")]
     pub hg_name: Option<String>,
     /// Whether the VNC password is enabled
     ///
-    /// VNC密码启用状态
-    ///
-    /// Wire name: `vncPwdEnable`.
-    #[serde(
-        rename = "vncPwdEnable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VNC密码启用状态 (`vncPwdEnable`)
+    #[serde(deserialize_with = "lenient")]
     pub vnc_pwd_enable: Option<bool>,
     /// Deployment set
     ///
-    /// 部署集
-    ///
-    /// Wire name: `deploymentSet`.
-    #[serde(
-        rename = "deploymentSet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集 (`deploymentSet`)
+    #[serde(deserialize_with = "lenient")]
     pub deployment_set: Option<String>,
     /// Snapshot policy binding
     ///
-    /// 快照策略绑定
-    ///
-    /// Wire name: `snapshotPolicyBind`.
-    #[serde(
-        rename = "snapshotPolicyBind",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 快照策略绑定 (`snapshotPolicyBind`)
     pub snapshot_policy_bind: Option<serde_json::Value>,
     /// Operation flag
     ///
-    /// 操作标记
-    ///
-    /// Wire name: `bOperate`.
-    #[serde(
-        rename = "bOperate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作标记 (`bOperate`)
+    #[serde(deserialize_with = "lenient")]
     pub b_operate: Option<bool>,
     /// Order-creation flag
     ///
-    /// 创建订单标记
-    ///
-    /// Wire name: `bCreateOrder`.
-    #[serde(
-        rename = "bCreateOrder",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建订单标记 (`bCreateOrder`)
+    #[serde(deserialize_with = "lenient")]
     pub b_create_order: Option<bool>,
     /// Quota-update flag
     ///
-    /// 更新配额标记
-    ///
-    /// Wire name: `bUpdateQuotas`.
-    #[serde(
-        rename = "bUpdateQuotas",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新配额标记 (`bUpdateQuotas`)
+    #[serde(deserialize_with = "lenient")]
     pub b_update_quotas: Option<bool>,
     /// Whether an ISO file is attached
     ///
-    /// 是否挂载ISO文件
-    ///
-    /// Wire name: `isMountedISO`.
-    #[serde(
-        rename = "isMountedISO",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否挂载ISO文件 (`isMountedISO`)
+    #[serde(rename = "isMountedISO", deserialize_with = "lenient")]
     pub is_mounted_iso: Option<bool>,
     /// Whether high availability is enabled
     ///
-    /// 是否启用高可用
-    ///
-    /// Wire name: `haEnabled`.
-    #[serde(
-        rename = "haEnabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用高可用 (`haEnabled`)
+    #[serde(deserialize_with = "lenient")]
     pub ha_enabled: Option<bool>,
     /// Whether the recycle policy is enabled
     ///
-    /// 是否启用回收策略
-    ///
-    /// Wire name: `bRecycle`.
-    #[serde(
-        rename = "bRecycle",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用回收策略 (`bRecycle`)
+    #[serde(deserialize_with = "lenient")]
     pub b_recycle: Option<bool>,
     /// USB mappings
     ///
-    /// USB映射
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `usbMappings`.
-    #[serde(
-        rename = "usbMappings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// USB映射 (`usbMappings`)
     pub usb_mappings: Option<Vec<serde_json::Value>>,
     /// vmtools service status
     ///
-    /// vmtools服务状态
-    ///
-    /// Wire name: `vmtoolsStatus`.
-    #[serde(
-        rename = "vmtoolsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// vmtools服务状态 (`vmtoolsStatus`)
     pub vmtools_status: Option<VmtoolsStatus>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Label ID
     ///
-    /// 标签ID
-    ///
-    /// Wire name: `labelId`.
-    #[serde(
-        rename = "labelId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签ID (`labelId`)
+    #[serde(deserialize_with = "lenient")]
     pub label_id: Option<String>,
     /// Instance labels
     ///
-    /// 虚拟机标签
-    ///
-    /// Wire name: `vmLabels`.
-    #[serde(rename = "vmLabels", default, skip_serializing_if = "Option::is_none")]
+    /// 虚拟机标签 (`vmLabels`)
     pub vm_labels: Option<Vec<Label>>,
     /// Whether it is locked
     ///
-    /// 是否被锁定
-    ///
-    /// Wire name: `isLock`.
-    #[serde(
-        rename = "isLock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否被锁定 (`isLock`)
+    #[serde(deserialize_with = "lenient")]
     pub is_lock: Option<bool>,
     /// Whether security hardening is enabled
     ///
-    /// 是否启用安全加固
-    ///
-    /// Wire name: `cwpEnable`.
-    #[serde(
-        rename = "cwpEnable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用安全加固 (`cwpEnable`)
+    #[serde(deserialize_with = "lenient")]
     pub cwp_enable: Option<bool>,
     /// Whether dedicated CPUs are supported
     ///
-    /// 是否支持cpu独占
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持cpu独占 (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
-    /// 是否支持内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持内存独占 (`isDedicatedMem`)
+    #[serde(deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// vCPU model (custom, host-passthrough)
     ///
-    /// vcpu模型（custom、host-passthrough）
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vcpu模型（custom、host-passthrough） (`vcpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比
-    ///
-    /// *Note:* Documented as string; the example shows an integer.
-    ///
-    /// Wire name: `cpuExceedRatio`.
-    #[serde(
-        rename = "cpuExceedRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比 (`cpuExceedRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_exceed_ratio: Option<i64>,
     /// Eviction strategy
     ///
-    /// 驱逐策略
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `evictionStrategy`.
-    #[serde(
-        rename = "evictionStrategy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 驱逐策略 (`evictionStrategy`)
+    #[serde(deserialize_with = "lenient")]
     pub eviction_strategy: Option<String>,
     /// Namespace
     ///
-    /// 命名空间
-    #[serde(
-        rename = "namespace",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 命名空间 (`namespace`)
+    #[serde(deserialize_with = "lenient")]
     pub namespace: Option<String>,
     /// Process instance ID
     ///
-    /// 流程实例ID
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `processInstanceId`.
-    #[serde(
-        rename = "processInstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 流程实例ID (`processInstanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub process_instance_id: Option<String>,
     /// InfiniBand NIC information
     ///
-    /// IB网卡信息
-    ///
-    /// *Note:* Documented as Object; the example shows an array.
-    ///
-    /// Wire name: `ibNics`.
-    #[serde(rename = "ibNics", default, skip_serializing_if = "Option::is_none")]
+    /// IB网卡信息 (`ibNics`)
     pub ib_nics: Option<Vec<serde_json::Value>>,
     /// Whether advanced monitoring is enabled
     ///
-    /// 是否开启高级监控
-    ///
-    /// Wire name: `isInstalledAgent`.
-    #[serde(
-        rename = "isInstalledAgent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启高级监控 (`isInstalledAgent`)
+    #[serde(deserialize_with = "lenient")]
     pub is_installed_agent: Option<bool>,
     /// Monitoring agent version
     ///
-    /// 监控agent版本
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    #[serde(
-        rename = "monitor_agent_version",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 监控agent版本 (`monitor_agent_version`)
+    #[serde(rename = "monitor_agent_version", deserialize_with = "lenient")]
     pub monitor_agent_version: Option<String>,
     /// Whether the agent needs an upgrade
     ///
-    /// 是否需要升级agent
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `needUpgradeAgent`.
-    #[serde(
-        rename = "needUpgradeAgent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否需要升级agent (`needUpgradeAgent`)
+    #[serde(deserialize_with = "lenient")]
     pub need_upgrade_agent: Option<bool>,
     /// Whether it is visible
     ///
-    /// 是否可见
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `isVisible`.
-    #[serde(
-        rename = "isVisible",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否可见 (`isVisible`)
+    #[serde(deserialize_with = "lenient")]
     pub is_visible: Option<bool>,
     /// Number of SR-IOV NICs
     ///
-    /// SR-IOV网卡数量
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// SR-IOV网卡数量 (`sriov`)
+    #[serde(deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// List of flavor types
     ///
-    /// 规格类型列表
-    ///
-    /// *Note:* In the response table but not in the example.
-    ///
-    /// Wire name: `flavorTypes`.
-    #[serde(
-        rename = "flavorTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型列表 (`flavorTypes`)
     pub flavor_types: Option<Vec<BatchCreateInstancesFlavorTypesItem>>,
     /// vGPU type ID
     ///
-    /// 虚拟GPU类型ID
-    ///
-    /// *Note:* In the response table but not in the example.
-    ///
-    /// Wire name: `vgpuTypeid`.
-    #[serde(
-        rename = "vgpuTypeid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟GPU类型ID (`vgpuTypeid`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_typeid: Option<String>,
     /// Error message
     ///
-    /// 错误信息
-    ///
-    /// Wire name: `errorMessage`.
-    #[serde(
-        rename = "errorMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`errorMessage`)
+    #[serde(deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Whether security hardening is enabled
     ///
-    /// 是否启用安全加固
-    ///
-    /// Wire name: `cwpeEnable`.
-    #[serde(
-        rename = "cwpeEnable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用安全加固 (`cwpeEnable`)
+    #[serde(deserialize_with = "lenient")]
     pub cwpe_enable: Option<bool>,
 }
 impl std::fmt::Debug for Instance {
@@ -2821,2244 +1411,1097 @@ impl std::fmt::Debug for Instance {
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InstanceFlavorType {
-    /// ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ID (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `specCode`.
-    #[serde(
-        rename = "specCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`specCode`)
+    #[serde(deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
-    /// 规格类型名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
-    /// 架构类型
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 架构类型 (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU模型 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model (custom, host-passthrough)
     ///
-    /// vcpu模型（custom、host-passthrough）
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vcpu模型（custom、host-passthrough） (`vcpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
-    /// 本地磁盘类型 (none, hdd, ssd, elasticity)
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
-    /// 本地磁盘接口 (sata, nvme)
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
-    /// 本地磁盘大小
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘大小 (`localDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
-    /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace）
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `GPUType`.
-    #[serde(
-        rename = "GPUType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`GPUType`)
+    #[serde(rename = "GPUType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
-    /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU product
     ///
-    /// GPU产品
-    ///
-    /// Wire name: `GPUProduct`.
-    #[serde(
-        rename = "GPUProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU产品 (`GPUProduct`)
+    #[serde(rename = "GPUProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比率
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比率 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Flavor unit price
     ///
-    /// 规格单价
-    ///
-    /// Wire name: `flavorPrices`.
-    #[serde(
-        rename = "flavorPrices",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格单价 (`flavorPrices`)
     pub flavor_prices: Option<serde_json::Value>,
     /// List of flavors
     ///
-    /// 规格列表
-    #[serde(rename = "flavors", default, skip_serializing_if = "Option::is_none")]
+    /// 规格列表 (`flavors`)
     pub flavors: Option<serde_json::Value>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Whether dedicated CPUs are supported
     ///
-    /// 是否支持cpu独占
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持cpu独占 (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
-    /// 是否支持内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持内存独占 (`isDedicatedMem`)
+    #[serde(deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor uses a local system disk
     ///
-    /// 是否为本地系统盘规格
-    ///
-    /// Wire name: `isSystemLocalDisk`.
-    #[serde(
-        rename = "isSystemLocalDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 拓扑信息 (`extraSpace`)
     pub extra_space: Option<ExtraSpace>,
 }
 /// Image information
 ///
 /// 镜像信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InstanceImage {
     /// Image ID
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Visibility
     ///
-    /// 可见性
-    #[serde(
-        rename = "visibility",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可见性 (`visibility`)
+    #[serde(deserialize_with = "lenient")]
     pub visibility: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构（"x86"、"arm"）
-    ///
-    /// Wire name: `cpuArch`.
-    #[serde(
-        rename = "cpuArch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构（"x86"、"arm"） (`cpuArch`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type (windows/linux)
     ///
-    /// 操作系统类型（windows/linux）
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型（windows/linux） (`osType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS platform
     ///
-    /// 操作系统平台
-    #[serde(
-        rename = "platform",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统平台 (`platform`)
+    #[serde(deserialize_with = "lenient")]
     pub platform: Option<String>,
     /// Image source type
     ///
-    /// 镜像来源类型
-    ///
-    /// Wire name: `sourceType`.
-    #[serde(
-        rename = "sourceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像来源类型 (`sourceType`)
+    #[serde(deserialize_with = "lenient")]
     pub source_type: Option<String>,
     /// Instruction set width
     ///
-    /// 指令集位数
-    #[serde(
-        rename = "instructions",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指令集位数 (`instructions`)
+    #[serde(deserialize_with = "lenient")]
     pub instructions: Option<String>,
     /// OS version
     ///
-    /// 操作系统版本
-    ///
-    /// Wire name: `osVersion`.
-    #[serde(
-        rename = "osVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统版本 (`osVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub os_version: Option<String>,
 }
 /// ISO attach parameters, in the request body
 ///
 /// 挂载ISO参数，位于请求体中
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct IsoImageRef {
     /// Image ID
     ///
-    /// 镜像ID
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageId`)
+    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
+}
+impl IsoImageRef {
+    /// A builder of this type.
+    pub fn builder() -> IsoImageRefBuilder {
+        IsoImageRefBuilder::default()
+    }
+}
+/// Builder of [`IsoImageRef`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct IsoImageRefBuilder {
+    inner: IsoImageRef,
+}
+impl IsoImageRefBuilder {
+    /// Sets [`IsoImageRef::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> IsoImageRef {
+        self.inner
+    }
 }
 /// Array of labels
 ///
 /// 标签数组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Label {
     /// Label key
     ///
-    /// 标签键
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签键 (`key`)
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub key: Option<String>,
     /// Label value
     ///
-    /// 标签值
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签值 (`value`)
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub value: Option<String>,
+}
+impl Label {
+    /// A builder of this type.
+    pub fn builder() -> LabelBuilder {
+        LabelBuilder::default()
+    }
+}
+/// Builder of [`Label`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct LabelBuilder {
+    inner: Label,
+}
+impl LabelBuilder {
+    /// Sets [`Label::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.inner.key = Some(value.into());
+        self
+    }
+    /// Sets [`Label::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.inner.value = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> Label {
+        self.inner
+    }
 }
 /// A group of identical available local disks
 ///
 /// 本地盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDisk {
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cluster
     ///
-    /// 集群信息
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 集群信息 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Node hosting the local disk
     ///
-    /// 本地盘所在节点
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘所在节点 (`nodeName`)
+    #[serde(deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Local disk type
     ///
-    /// 本地盘类型
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘类型 (`localDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
-    /// 本地盘接口
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘接口 (`localDiskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size, in B
     ///
-    /// 本地盘大小, 单位 B
-    ///
-    /// *Note:* Documented in bytes; the example value 9314 (queried with minSize=900 GiB) looks like GiB.
-    ///
-    /// Wire name: `diskSize`.
-    #[serde(
-        rename = "diskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘大小, 单位 B (`diskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Number of local disks of the same type
     ///
-    /// 本地盘数量, 相同类型的本地盘个数
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `diskNum`.
-    #[serde(
-        rename = "diskNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘数量, 相同类型的本地盘个数 (`diskNum`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_num: Option<i64>,
     /// Unique key
     ///
-    /// 唯一键
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `orderKey`.
-    #[serde(
-        rename = "orderKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 唯一键 (`orderKey`)
+    #[serde(deserialize_with = "lenient")]
     pub order_key: Option<String>,
 }
 /// Memory object
 ///
 /// 内存对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MemorySpec {
     /// Memory size (Gi)
     ///
-    /// 内存大小 (Gi)
-    #[serde(
-        rename = "amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (Gi) (`amount`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Huge page size
     ///
-    /// 巨页大小
-    ///
-    /// Wire name: `hugePage`.
-    #[serde(
-        rename = "hugePage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 巨页大小 (`hugePage`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub huge_page: Option<String>,
+}
+impl MemorySpec {
+    /// A builder of this type.
+    pub fn builder() -> MemorySpecBuilder {
+        MemorySpecBuilder::default()
+    }
+}
+/// Builder of [`MemorySpec`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct MemorySpecBuilder {
+    inner: MemorySpec,
+}
+impl MemorySpecBuilder {
+    /// Sets [`MemorySpec::amount`].
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Sets [`MemorySpec::huge_page`].
+    pub fn huge_page(mut self, value: impl Into<String>) -> Self {
+        self.inner.huge_page = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> MemorySpec {
+        self.inner
+    }
 }
 /// Network mappings
 ///
 /// 网络映射
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NetworkMapping {
-    /// VPC ID
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`vpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
-    /// 子网ID
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`subnetId`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
-    /// Port ID
-    ///
-    /// Wire name: `portId`.
-    #[serde(
-        rename = "portId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Port ID (`portId`)
+    #[serde(deserialize_with = "lenient")]
     pub port_id: Option<String>,
     /// Port name
     ///
-    /// Port名称
-    ///
-    /// Wire name: `portName`.
-    #[serde(
-        rename = "portName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Port名称 (`portName`)
+    #[serde(deserialize_with = "lenient")]
     pub port_name: Option<String>,
     /// IPv4 address
     ///
-    /// IPv4地址
-    ///
-    /// Wire name: `ipv4Address`.
-    #[serde(
-        rename = "ipv4Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4地址 (`ipv4Address`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv4_address: Option<String>,
     /// MAC address
     ///
-    /// mac地址
-    ///
-    /// Wire name: `macAddress`.
-    #[serde(
-        rename = "macAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// mac地址 (`macAddress`)
+    #[serde(deserialize_with = "lenient")]
     pub mac_address: Option<String>,
-    /// UUID
-    #[serde(
-        rename = "uuid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// UUID (`uuid`)
+    #[serde(deserialize_with = "lenient")]
     pub uuid: Option<String>,
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether IPv6 is enabled
     ///
-    /// 是否启用IPv6
-    ///
-    /// Wire name: `ipv6Enabled`.
-    #[serde(
-        rename = "ipv6Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用IPv6 (`ipv6Enabled`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv6_enabled: Option<bool>,
     /// IPv6 address
     ///
-    /// IPv6地址
-    ///
-    /// Wire name: `ipv6Address`.
-    #[serde(
-        rename = "ipv6Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6地址 (`ipv6Address`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv6_address: Option<String>,
     /// Number of secondary IPv4 addresses
     ///
-    /// IPv4辅助地址数量
-    ///
-    /// Wire name: `ipv4SubsidiaryCounts`.
-    #[serde(
-        rename = "ipv4SubsidiaryCounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4辅助地址数量 (`ipv4SubsidiaryCounts`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv4_subsidiary_counts: Option<i64>,
     /// Number of secondary IPv6 addresses
     ///
-    /// IPv6辅助地址数量
-    ///
-    /// Wire name: `ipv6SubsidiaryCounts`.
-    #[serde(
-        rename = "ipv6SubsidiaryCounts",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6辅助地址数量 (`ipv6SubsidiaryCounts`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv6_subsidiary_counts: Option<i64>,
     /// Secondary IPv4 addresses
     ///
-    /// IPv4辅助地址
-    ///
-    /// Wire name: `ipv4SubsidiaryAddresses`.
-    #[serde(
-        rename = "ipv4SubsidiaryAddresses",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4辅助地址 (`ipv4SubsidiaryAddresses`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv4_subsidiary_addresses: Option<String>,
     /// Secondary IPv6 addresses
     ///
-    /// IPv6辅助地址
-    ///
-    /// Wire name: `ipv6SubsidiaryAddresses`.
-    #[serde(
-        rename = "ipv6SubsidiaryAddresses",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6辅助地址 (`ipv6SubsidiaryAddresses`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv6_subsidiary_addresses: Option<String>,
     /// DNS list
     ///
-    /// DNS列表
-    ///
-    /// Wire name: `dnsList`.
-    #[serde(
-        rename = "dnsList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// DNS列表 (`dnsList`)
+    #[serde(deserialize_with = "lenient")]
     pub dns_list: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
-    /// 弹性网卡类型，取值范围\["Primary","Extend"\]
-    ///
-    /// Wire name: `portType`.
-    #[serde(
-        rename = "portType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`)
+    #[serde(deserialize_with = "lenient")]
     pub port_type: Option<String>,
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`deleteOnTermination`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Security groups (name and ID)
     ///
-    /// 安全组（名称与ID）
-    ///
-    /// Wire name: `secGroups`.
-    #[serde(
-        rename = "secGroups",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组（名称与ID） (`secGroups`)
+    #[serde(deserialize_with = "lenient")]
     pub sec_groups: Option<String>,
     /// Security groups
     ///
-    /// 安全组
-    ///
-    /// Wire name: `secGroupSpec`.
-    #[serde(
-        rename = "secGroupSpec",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全组 (`secGroupSpec`)
+    #[serde(deserialize_with = "lenient")]
     pub sec_group_spec: Option<String>,
     /// Port product type
     ///
-    /// Port产品类型
-    ///
-    /// Wire name: `portProductType`.
-    #[serde(
-        rename = "portProductType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Port产品类型 (`portProductType`)
+    #[serde(deserialize_with = "lenient")]
     pub port_product_type: Option<String>,
     /// Whether port security is enabled
     ///
-    /// 是否启用端口安全
-    ///
-    /// Wire name: `portSecurityEnable`.
-    #[serde(
-        rename = "portSecurityEnable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用端口安全 (`portSecurityEnable`)
+    #[serde(deserialize_with = "lenient")]
     pub port_security_enable: Option<bool>,
     /// Subnet CIDR
     ///
-    /// 子网网段
-    ///
-    /// Wire name: `subnetCidr`.
-    #[serde(
-        rename = "subnetCidr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网网段 (`subnetCidr`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_cidr: Option<String>,
     /// VPC name
     ///
-    /// VPC名称
-    ///
-    /// Wire name: `vpcName`.
-    #[serde(
-        rename = "vpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称 (`vpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
-    /// 子网名称
-    ///
-    /// Wire name: `subnetName`.
-    #[serde(
-        rename = "subnetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网名称 (`subnetName`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// Wire name: `delete_on_termination`.
-    #[serde(
-        rename = "delete_on_termination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`delete_on_termination`)
+    #[serde(rename = "delete_on_termination", deserialize_with = "lenient")]
     pub delete_on_termination_2: Option<bool>,
     /// DNS list
     ///
-    /// DNS列表
-    ///
-    /// Wire name: `dns_list`.
-    #[serde(
-        rename = "dns_list",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// DNS列表 (`dns_list`)
+    #[serde(rename = "dns_list", deserialize_with = "lenient")]
     pub dns_list_2: Option<String>,
     /// IPv4 address
     ///
-    /// IPv4地址
-    ///
-    /// Wire name: `ipv4_address`.
-    #[serde(
-        rename = "ipv4_address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4地址 (`ipv4_address`)
+    #[serde(rename = "ipv4_address", deserialize_with = "lenient")]
     pub ipv4_address_2: Option<String>,
     /// Secondary IPv4 addresses
     ///
-    /// IPv4辅助地址
-    #[serde(
-        rename = "ipv4_subsidary_addresses",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4辅助地址 (`ipv4_subsidary_addresses`)
+    #[serde(rename = "ipv4_subsidary_addresses", deserialize_with = "lenient")]
     pub ipv4_subsidary_addresses: Option<String>,
     /// Number of secondary IPv4 addresses
     ///
-    /// IPv4辅助地址数量
-    #[serde(
-        rename = "ipv4_subsidary_counts",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4辅助地址数量 (`ipv4_subsidary_counts`)
+    #[serde(rename = "ipv4_subsidary_counts", deserialize_with = "lenient")]
     pub ipv4_subsidary_counts: Option<i64>,
     /// IPv6 address
     ///
-    /// IPv6地址
-    ///
-    /// Wire name: `ipv6_address`.
-    #[serde(
-        rename = "ipv6_address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6地址 (`ipv6_address`)
+    #[serde(rename = "ipv6_address", deserialize_with = "lenient")]
     pub ipv6_address_2: Option<String>,
     /// Whether IPv6 is enabled
     ///
-    /// 是否启用IPv6
-    ///
-    /// Wire name: `ipv6_enabled`.
-    #[serde(
-        rename = "ipv6_enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用IPv6 (`ipv6_enabled`)
+    #[serde(rename = "ipv6_enabled", deserialize_with = "lenient")]
     pub ipv6_enabled_2: Option<bool>,
     /// Secondary IPv6 addresses
     ///
-    /// IPv6辅助地址
-    #[serde(
-        rename = "ipv6_subsidary_addresses",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6辅助地址 (`ipv6_subsidary_addresses`)
+    #[serde(rename = "ipv6_subsidary_addresses", deserialize_with = "lenient")]
     pub ipv6_subsidary_addresses: Option<String>,
     /// Number of secondary IPv6 addresses
     ///
-    /// IPv6辅助地址数量
-    #[serde(
-        rename = "ipv6_subsidary_counts",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6辅助地址数量 (`ipv6_subsidary_counts`)
+    #[serde(rename = "ipv6_subsidary_counts", deserialize_with = "lenient")]
     pub ipv6_subsidary_counts: Option<i64>,
     /// MAC address
     ///
-    /// MAC地址
-    ///
-    /// Wire name: `mac_address`.
-    #[serde(
-        rename = "mac_address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// MAC地址 (`mac_address`)
+    #[serde(rename = "mac_address", deserialize_with = "lenient")]
     pub mac_address_2: Option<String>,
-    /// Port ID
-    ///
-    /// Wire name: `port_id`.
-    #[serde(
-        rename = "port_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Port ID (`port_id`)
+    #[serde(rename = "port_id", deserialize_with = "lenient")]
     pub port_id_2: Option<String>,
     /// Port name
     ///
-    /// Port名称
-    ///
-    /// Wire name: `port_name`.
-    #[serde(
-        rename = "port_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Port名称 (`port_name`)
+    #[serde(rename = "port_name", deserialize_with = "lenient")]
     pub port_name_2: Option<String>,
     /// Whether port security is enabled
     ///
-    /// 是否启用端口安全
-    ///
-    /// Wire name: `port_security_enable`.
-    #[serde(
-        rename = "port_security_enable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用端口安全 (`port_security_enable`)
+    #[serde(rename = "port_security_enable", deserialize_with = "lenient")]
     pub port_security_enable_2: Option<bool>,
     /// Elastic NIC type
     ///
-    /// 弹性网卡类型
-    ///
-    /// Wire name: `port_type`.
-    #[serde(
-        rename = "port_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性网卡类型 (`port_type`)
+    #[serde(rename = "port_type", deserialize_with = "lenient")]
     pub port_type_2: Option<String>,
     /// Subnet ID
     ///
-    /// 子网ID
-    ///
-    /// Wire name: `subnet_id`.
-    #[serde(
-        rename = "subnet_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`subnet_id`)
+    #[serde(rename = "subnet_id", deserialize_with = "lenient")]
     pub subnet_id_2: Option<String>,
-    /// VPC ID
-    ///
-    /// Wire name: `vpc_id`.
-    #[serde(
-        rename = "vpc_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`vpc_id`)
+    #[serde(rename = "vpc_id", deserialize_with = "lenient")]
     pub vpc_id_2: Option<String>,
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
-    /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN
-    ///
-    /// Wire name: `networkType`.
-    #[serde(
-        rename = "networkType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`)
+    #[serde(deserialize_with = "lenient")]
     pub network_type: Option<String>,
     /// NIC name
     ///
-    /// 网卡名称
-    ///
-    /// Wire name: `nicName`.
-    #[serde(
-        rename = "nicName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡名称 (`nicName`)
+    #[serde(deserialize_with = "lenient")]
     pub nic_name: Option<String>,
     /// Maximum intranet bandwidth
     ///
-    /// 内网带宽最大值
-    ///
-    /// Wire name: `intranetBWMax`.
-    #[serde(
-        rename = "intranetBWMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网带宽最大值 (`intranetBWMax`)
+    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Maximum intranet bandwidth
     ///
-    /// 内网带宽最大值
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `intranetBWMMax`.
-    #[serde(
-        rename = "intranetBWMMax",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内网带宽最大值 (`intranetBWMMax`)
+    #[serde(rename = "intranetBWMMax", deserialize_with = "lenient")]
     pub intranet_bwm_max: Option<i64>,
     /// Secondary IPv4 addresses
     ///
-    /// IPv4辅助地址
-    ///
-    /// Wire name: `ipv4_subsidiary_addresses`.
-    #[serde(
-        rename = "ipv4_subsidiary_addresses",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4辅助地址 (`ipv4_subsidiary_addresses`)
+    #[serde(rename = "ipv4_subsidiary_addresses", deserialize_with = "lenient")]
     pub ipv4_subsidiary_addresses_2: Option<String>,
     /// Number of secondary IPv4 addresses
     ///
-    /// IPv4辅助地址数量
-    ///
-    /// Wire name: `ipv4_subsidiary_counts`.
-    #[serde(
-        rename = "ipv4_subsidiary_counts",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv4辅助地址数量 (`ipv4_subsidiary_counts`)
+    #[serde(rename = "ipv4_subsidiary_counts", deserialize_with = "lenient")]
     pub ipv4_subsidiary_counts_2: Option<i64>,
     /// Secondary IPv6 addresses
     ///
-    /// IPv6辅助地址
-    ///
-    /// Wire name: `ipv6_subsidiary_addresses`.
-    #[serde(
-        rename = "ipv6_subsidiary_addresses",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6辅助地址 (`ipv6_subsidiary_addresses`)
+    #[serde(rename = "ipv6_subsidiary_addresses", deserialize_with = "lenient")]
     pub ipv6_subsidiary_addresses_2: Option<String>,
     /// Number of secondary IPv6 addresses
     ///
-    /// IPv6辅助地址数量
-    ///
-    /// Wire name: `ipv6_subsidiary_counts`.
-    #[serde(
-        rename = "ipv6_subsidiary_counts",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6辅助地址数量 (`ipv6_subsidiary_counts`)
+    #[serde(rename = "ipv6_subsidiary_counts", deserialize_with = "lenient")]
     pub ipv6_subsidiary_counts_2: Option<i64>,
 }
 /// A flavor type
 ///
 /// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OperatorFlavorType {
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// *Note:* The response table spells it `specCode`; the example uses `SpecCode`.
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
-    /// 架构类型
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 架构类型 (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU模型 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model type (custom, host-passthrough)
     ///
-    /// vcpu model类型（custom、host-passthrough）
-    ///
-    /// Wire name: `vcpuType`.
-    #[serde(
-        rename = "vcpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vcpu model类型（custom、host-passthrough） (`vcpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Flavor count
     ///
-    /// flavor计数
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// flavor计数 (`flavorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
-    /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
-    /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
-    /// GPU产品
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU产品 (`gpuProduct`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
-    /// 本地磁盘类型（none, hdd, ssd, elasticity）
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
-    /// 本地磁盘接口（sata, nvme）
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘接口（sata, nvme） (`localDiskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
-    /// 本地磁盘大小
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘大小 (`localDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比率
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比率 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pools
     ///
-    /// 关联资源池信息
-    ///
-    /// Wire name: `resourcePools`.
-    #[serde(
-        rename = "resourcePools",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 关联资源池信息 (`resourcePools`)
     pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPU is supported
     ///
-    /// 是否支持cpu独占
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持cpu独占 (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
-    /// 是否支持内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持内存独占 (`isDedicatedMem`)
+    #[serde(deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor type uses a local system disk
     ///
-    /// 是否为本地系统盘规格
-    ///
-    /// Wire name: `isSystemLocalDisk`.
-    #[serde(
-        rename = "isSystemLocalDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances using the flavor type
     ///
-    /// 关联该规格类型的ecs数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关联该规格类型的ecs数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 拓扑信息 (`extraSpace`)
     pub extra_space: Option<ExtraSpace>,
 }
 /// A resource pool
 ///
 /// 资源池信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourcePool {
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// *Note:* The response table writes `rpld`; the example uses `rpId`.
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Name, length \[1,127\]
     ///
-    /// 名称【1,127】
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称【1,127】 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of associated hosts
     ///
-    /// 关联主机数量
-    ///
-    /// Wire name: `hostCnt`.
-    #[serde(
-        rename = "hostCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关联主机数量 (`hostCnt`)
+    #[serde(deserialize_with = "lenient")]
     pub host_cnt: Option<i64>,
     /// Number of associated flavor types
     ///
-    /// 关联规格类型数量
-    ///
-    /// Wire name: `ftCnt`.
-    #[serde(
-        rename = "ftCnt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关联规格类型数量 (`ftCnt`)
+    #[serde(deserialize_with = "lenient")]
     pub ft_cnt: Option<i64>,
     /// CPU overcommit ratio of the resource pool, range \[1-6\]
     ///
-    /// 资源池CPU超分比，超分比范围【1-6】
-    ///
-    /// Wire name: `cpuAllocationRatio`.
-    #[serde(
-        rename = "cpuAllocationRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池CPU超分比，超分比范围【1-6】 (`cpuAllocationRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_allocation_ratio: Option<i64>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// An instance snapshot
 ///
 /// ECS快照列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
-    /// 删除时间（为空）
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间（为空） (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Snapshot record id
     ///
-    /// 快照ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Region
     ///
-    /// 地域
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Instance snapshot id
     ///
-    /// ECS快照ID
-    ///
-    /// Wire name: `ecsSnapshotId`.
-    #[serde(
-        rename = "ecsSnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS快照ID (`ecsSnapshotId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_snapshot_id: Option<String>,
     /// Instance snapshot name
     ///
-    /// ECS快照名称
-    ///
-    /// Wire name: `ecsSnapshotName`.
-    #[serde(
-        rename = "ecsSnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS快照名称 (`ecsSnapshotName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_snapshot_name: Option<String>,
     /// Tenant id
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Instance id
     ///
-    /// ECS ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Consistency snapshot id
     ///
-    /// 一致性快照ID
-    ///
-    /// Wire name: `consistencySnapshotId`.
-    #[serde(
-        rename = "consistencySnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 一致性快照ID (`consistencySnapshotId`)
+    #[serde(deserialize_with = "lenient")]
     pub consistency_snapshot_id: Option<i64>,
     /// Snapshot status
     ///
-    /// 快照状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Type
     ///
-    /// 类型
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 类型 (`type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Expiry time
     ///
-    /// 过期时间
-    ///
-    /// Wire name: `expiredAt`.
-    #[serde(
-        rename = "expiredAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过期时间 (`expiredAt`)
+    #[serde(deserialize_with = "lenient")]
     pub expired_at: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Error message
     ///
-    /// 错误信息
-    ///
-    /// Wire name: `errorMessage`.
-    #[serde(
-        rename = "errorMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`errorMessage`)
+    #[serde(deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Volume snapshots (null)
     ///
-    /// 卷快照（为空）
-    ///
-    /// *Note:* Typed null in the table and null in the example; its 2.69 counterpart is an array.
-    ///
-    /// Wire name: `volumeSnapshots`.
-    #[serde(
-        rename = "volumeSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 卷快照（为空） (`volumeSnapshots`)
     pub volume_snapshots: Option<Vec<serde_json::Value>>,
     /// Error message
     ///
-    /// 错误信息
-    ///
-    /// Wire name: `errMessage`.
-    #[serde(
-        rename = "errMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`errMessage`)
+    #[serde(deserialize_with = "lenient")]
     pub err_message: Option<String>,
 }
 /// Snapshot details
 ///
 /// 返回的数据对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SnapshotPage {
     /// Instance snapshots
     ///
-    /// ECS快照列表
-    ///
-    /// Wire name: `ecsSnapshots`.
-    #[serde(
-        rename = "ecsSnapshots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// ECS快照列表 (`ecsSnapshots`)
     pub ecs_snapshots: Option<Vec<Snapshot>>,
     /// Total count
     ///
-    /// 总数
-    ///
-    /// *Note:* The table places totalCount at the top level; the example nests it in data.
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// An automatic snapshot policy
 ///
 /// 快照策略列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SnapshotPolicy {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time; null means not deleted
     ///
-    /// 删除时间，这里为null表示未删除
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间，这里为null表示未删除 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Id
     ///
-    /// ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ID (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Region
     ///
-    /// 区域
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Policy id
     ///
-    /// 策略ID
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 策略ID (`policyId`)
+    #[serde(deserialize_with = "lenient")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
-    /// 策略名称
-    ///
-    /// Wire name: `policyName`.
-    #[serde(
-        rename = "policyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 策略名称 (`policyName`)
+    #[serde(deserialize_with = "lenient")]
     pub policy_name: Option<String>,
     /// Tenant id
     ///
-    /// 租户ID
-    ///
-    /// *Note:* The example repeats this key with two different values.
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Execution time
     ///
-    /// 执行时间
-    ///
-    /// Wire name: `executeAt`.
-    #[serde(
-        rename = "executeAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 执行时间 (`executeAt`)
+    #[serde(deserialize_with = "lenient")]
     pub execute_at: Option<String>,
     /// Execution hour
     ///
-    /// 执行小时
-    ///
-    /// Wire name: `hourOfDay`.
-    #[serde(
-        rename = "hourOfDay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 执行小时 (`hourOfDay`)
+    #[serde(deserialize_with = "lenient")]
     pub hour_of_day: Option<String>,
     /// Execution days of week
     ///
-    /// 执行周日
-    ///
-    /// Wire name: `weekDays`.
-    #[serde(
-        rename = "weekDays",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 执行周日 (`weekDays`)
+    #[serde(deserialize_with = "lenient")]
     pub week_days: Option<String>,
     /// Policy status (e.g. enabled)
     ///
-    /// 策略启用状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 策略启用状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Expiry time
     ///
-    /// 过期时间
-    #[serde(
-        rename = "expire",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过期时间 (`expire`)
+    #[serde(deserialize_with = "lenient")]
     pub expire: Option<i64>,
     /// Bound instances; null means none bound
     ///
-    /// 绑定的ECS，这里为null表示未绑定
-    ///
-    /// *Note:* Typed null in the table; shape undocumented.
-    ///
-    /// Wire name: `bindEcs`.
-    #[serde(rename = "bindEcs", default, skip_serializing_if = "Option::is_none")]
+    /// 绑定的ECS，这里为null表示未绑定 (`bindEcs`)
     pub bind_ecs: Option<serde_json::Value>,
     /// Number of bound instances
     ///
-    /// 绑定的ECS数量
-    ///
-    /// Wire name: `bindEcsCount`.
-    #[serde(
-        rename = "bindEcsCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 绑定的ECS数量 (`bindEcsCount`)
+    #[serde(deserialize_with = "lenient")]
     pub bind_ecs_count: Option<i64>,
 }
 /// Snapshot policy details
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SnapshotPolicyPage {
     /// Snapshot policies
     ///
-    /// 快照策略列表
-    ///
-    /// Wire name: `snapshotPolicies`.
-    #[serde(
-        rename = "snapshotPolicies",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 快照策略列表 (`snapshotPolicies`)
     pub snapshot_policies: Option<Vec<SnapshotPolicy>>,
     /// Total count
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// vGPU details
 ///
 /// 包含虚拟GPU的详细信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Vgpu {
     /// vGPU creation time
     ///
-    /// vgpu创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// vGPU update time
     ///
-    /// vgpu更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// vGPU deletion time
     ///
-    /// vgpu删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Instance id
     ///
-    /// 实例id
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例id (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// vGPU type id
     ///
-    /// vgpu类型id
-    ///
-    /// Wire name: `vgpuTypeId`.
-    #[serde(
-        rename = "vgpuTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu类型id (`vgpuTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU name
     ///
-    /// vgpu名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// vmtools service status
 ///
 /// vmtools服务状态
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VmtoolsStatus {
     /// vmtools creation time
     ///
-    /// vmtools创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vmtools创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// vmtools update time
     ///
-    /// vmtools更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vmtools更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// vmtools deletion time
     ///
-    /// vmtools删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vmtools删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// vmtools status
     ///
-    /// vmtools状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vmtools状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Time of the last vmtools status check
     ///
-    /// 记录最后一次检查vmtools状态的时间点
-    ///
-    /// Wire name: `lastProbeTime`.
-    #[serde(
-        rename = "lastProbeTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 记录最后一次检查vmtools状态的时间点 (`lastProbeTime`)
+    #[serde(deserialize_with = "lenient")]
     pub last_probe_time: Option<String>,
 }

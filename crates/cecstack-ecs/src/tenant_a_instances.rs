@@ -3,1370 +3,1017 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Array of volumes to attach
 ///
 /// 挂载云盘信息数组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesVolumesItem {
     /// Volume id
     ///
-    /// 云盘id
-    ///
-    /// *Note:* Documented as string; the example shows an integer.
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id (`volumeId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`deleteOnTermination`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
     /// Whether it can be used as a boot disk
     ///
-    /// 是否可作为启动盘
-    #[serde(
-        rename = "bootable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否可作为启动盘 (`bootable`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bootable: Option<bool>,
+}
+impl AttachInstanceVolumesVolumesItem {
+    /// A builder of this type.
+    pub fn builder() -> AttachInstanceVolumesVolumesItemBuilder {
+        AttachInstanceVolumesVolumesItemBuilder::default()
+    }
+}
+/// Builder of [`AttachInstanceVolumesVolumesItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachInstanceVolumesVolumesItemBuilder {
+    inner: AttachInstanceVolumesVolumesItem,
+}
+impl AttachInstanceVolumesVolumesItemBuilder {
+    /// Sets [`AttachInstanceVolumesVolumesItem::volume_id`].
+    pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets [`AttachInstanceVolumesVolumesItem::delete_on_termination`].
+    pub fn delete_on_termination(mut self, value: impl Into<bool>) -> Self {
+        self.inner.delete_on_termination = Some(value.into());
+        self
+    }
+    /// Sets [`AttachInstanceVolumesVolumesItem::bootable`].
+    pub fn bootable(mut self, value: impl Into<bool>) -> Self {
+        self.inner.bootable = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> AttachInstanceVolumesVolumesItem {
+        self.inner
+    }
 }
 /// Migration parameters
 ///
 /// 迁移入参结构
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchColdMigrateInstancesMigrationsItem {
     /// Instance ID
     ///
-    /// 虚拟机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Name of the migration target node
     ///
-    /// 迁移目标节点名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 迁移目标节点名称 (`nodeName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
+}
+impl BatchColdMigrateInstancesMigrationsItem {
+    /// A builder of this type.
+    pub fn builder() -> BatchColdMigrateInstancesMigrationsItemBuilder {
+        BatchColdMigrateInstancesMigrationsItemBuilder::default()
+    }
+}
+/// Builder of [`BatchColdMigrateInstancesMigrationsItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchColdMigrateInstancesMigrationsItemBuilder {
+    inner: BatchColdMigrateInstancesMigrationsItem,
+}
+impl BatchColdMigrateInstancesMigrationsItemBuilder {
+    /// Sets [`BatchColdMigrateInstancesMigrationsItem::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchColdMigrateInstancesMigrationsItem::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchColdMigrateInstancesMigrationsItem, cds_core::BuildError> {
+        cds_core::validate::build("BatchColdMigrateInstancesMigrationsItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchColdMigrateInstancesMigrationsItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.node_name.is_none() {
+            missing.push(cds_core::validate::join(path, "nodeName"));
+        }
+    }
 }
 /// List of flavor types
 ///
 /// 规格类型列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchCreateInstancesFlavorTypesItem {
     /// Flavor type ID
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
-    /// 规格代码
-    ///
-    /// Wire name: `specCode`.
-    #[serde(
-        rename = "specCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格代码 (`specCode`)
+    #[serde(deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
-    /// 架构类型
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 架构类型 (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU模型
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU模型 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
-    /// 部门可用性
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门可用性 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
-    /// flavor计数
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// flavor计数 (`flavorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
-    /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace）
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
-    /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0）
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
-    /// GPU产品
-    ///
-    /// Wire name: `gpuProduct`.
-    #[serde(
-        rename = "gpuProduct",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU产品 (`gpuProduct`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
-    /// 本地磁盘类型 (none, hdd, ssd, elasticity)
-    ///
-    /// Wire name: `localDiskType`.
-    #[serde(
-        rename = "localDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
-    /// 本地磁盘接口 (sata, nvme)
-    ///
-    /// Wire name: `localDiskInterface`.
-    #[serde(
-        rename = "localDiskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
-    /// 本地磁盘大小
-    ///
-    /// Wire name: `localDiskSize`.
-    #[serde(
-        rename = "localDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地磁盘大小 (`localDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
-    /// CPU超分比率
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU超分比率 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Topology information
     ///
-    /// 拓扑信息
-    ///
-    /// Wire name: `extraSpace`.
-    #[serde(
-        rename = "extraSpace",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 拓扑信息 (`extraSpace`)
     pub extra_space: Option<ExtraSpace>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
-    /// 资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池名称 (`rpName`)
+    #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
 }
 /// Memory object
 ///
 /// 内存对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesMemory {
     /// Memory size (Gi)
     ///
-    /// 内存大小（Gi）
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小（Gi） (`amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
+}
+impl BatchCreateInstancesMemory {
+    /// A builder of this type.
+    pub fn builder() -> BatchCreateInstancesMemoryBuilder {
+        BatchCreateInstancesMemoryBuilder::default()
+    }
+}
+/// Builder of [`BatchCreateInstancesMemory`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchCreateInstancesMemoryBuilder {
+    inner: BatchCreateInstancesMemory,
+}
+impl BatchCreateInstancesMemoryBuilder {
+    /// Sets [`BatchCreateInstancesMemory::amount`].
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchCreateInstancesMemory, cds_core::BuildError> {
+        cds_core::validate::build("BatchCreateInstancesMemory", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchCreateInstancesMemory {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "amount"));
+        }
+    }
 }
 /// Array of networks
 ///
 /// 网络数组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchCreateInstancesNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
-    /// dhcp--自动分配，fixedIp--手动分配
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ipType`.
-    #[serde(
-        rename = "ipType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`vpcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Network type: Geneve/VLAN/Flat/IBNic; default Geneve
     ///
-    /// 网络类型： Geneve/VLAN/Flat/IBNic，默认Geneve
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `networkType`.
-    #[serde(
-        rename = "networkType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络类型： Geneve/VLAN/Flat/IBNic，默认Geneve (`networkType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// Subnet id
     ///
-    /// 子网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网id (`subnetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet CIDR
     ///
-    /// 子网网段
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `subnetCidr`.
-    #[serde(
-        rename = "subnetCidr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网网段 (`subnetCidr`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// IPv6 CIDR
     ///
-    /// IPv6网段
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `ipv6Cidr`.
-    #[serde(
-        rename = "ipv6Cidr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6网段 (`ipv6Cidr`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr: Option<String>,
     /// IPv6 type
     ///
-    /// IPv6类型
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `ipv6Type`.
-    #[serde(
-        rename = "ipv6Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6类型 (`ipv6Type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_type: Option<String>,
     /// IPv6 address
     ///
-    /// v6 ip
-    ///
-    /// Wire name: `ipv6Addr`.
-    #[serde(
-        rename = "ipv6Addr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// v6 ip (`ipv6Addr`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_addr: Option<String>,
     /// MAC address assignment
     ///
-    /// MAC地址分配方式
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `macType`.
-    #[serde(
-        rename = "macType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// MAC地址分配方式 (`macType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_type: Option<String>,
     /// MAC address
     ///
-    /// MAC地址
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `macAddr`.
-    #[serde(
-        rename = "macAddr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// MAC地址 (`macAddr`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_addr: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
-    /// 弹性网卡类型，取值范围\["Primary","Extend"\]
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `portType`.
-    #[serde(
-        rename = "portType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
     /// Whether IPv6 is supported
     ///
-    /// 是否支持v6
-    ///
-    /// Wire name: `ipv6Enabled`.
-    #[serde(
-        rename = "ipv6Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持v6 (`ipv6Enabled`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enabled: Option<bool>,
     /// Sort order
     ///
-    /// 排序
-    #[serde(
-        rename = "index",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 排序 (`index`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Port id
     ///
-    /// port id
-    ///
-    /// Wire name: `portId`.
-    #[serde(
-        rename = "portId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// port id (`portId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
-    /// 指定ip
-    ///
-    /// Wire name: `fixedIp`.
-    #[serde(
-        rename = "fixedIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定ip (`fixedIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
-    /// mac地址
-    ///
-    /// Wire name: `macAddress`.
-    #[serde(
-        rename = "macAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// mac地址 (`macAddress`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// QoS policy id
     ///
-    /// qos id
-    ///
-    /// Wire name: `qosPolicyId`.
-    #[serde(
-        rename = "qosPolicyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// qos id (`qosPolicyId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// List of security groups
     ///
-    /// 安全组列表
-    ///
-    /// Wire name: `securityGroupList`.
-    #[serde(
-        rename = "securityGroupList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组列表 (`securityGroupList`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_list: Option<Vec<String>>,
     /// Product ID, for InfiniBand NIC PCI passthrough
     ///
-    /// 支持IB网卡PCI直通，产品ID
-    ///
-    /// Wire name: `productId`.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 支持IB网卡PCI直通，产品ID (`productId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Vendor ID, for InfiniBand NIC PCI passthrough
     ///
-    /// 支持IB网卡PCI直通，厂商ID
-    ///
-    /// Wire name: `vendorId`.
-    #[serde(
-        rename = "vendorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 支持IB网卡PCI直通，厂商ID (`vendorId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
+}
+impl BatchCreateInstancesNetworksItem {
+    /// A builder of this type.
+    pub fn builder() -> BatchCreateInstancesNetworksItemBuilder {
+        BatchCreateInstancesNetworksItemBuilder::default()
+    }
+}
+/// Builder of [`BatchCreateInstancesNetworksItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchCreateInstancesNetworksItemBuilder {
+    inner: BatchCreateInstancesNetworksItem,
+}
+impl BatchCreateInstancesNetworksItemBuilder {
+    /// Sets [`BatchCreateInstancesNetworksItem::ip_type`].
+    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::network_type`].
+    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.network_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::subnet_cidr`].
+    pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::ipv6_cidr`].
+    pub fn ipv6_cidr(mut self, value: impl Into<String>) -> Self {
+        self.inner.ipv6_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::ipv6_type`].
+    pub fn ipv6_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.ipv6_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::ipv6_addr`].
+    pub fn ipv6_addr(mut self, value: impl Into<String>) -> Self {
+        self.inner.ipv6_addr = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::mac_type`].
+    pub fn mac_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.mac_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::mac_addr`].
+    pub fn mac_addr(mut self, value: impl Into<String>) -> Self {
+        self.inner.mac_addr = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::port_type`].
+    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::ipv6_enabled`].
+    pub fn ipv6_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.inner.ipv6_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::index`].
+    pub fn index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.index = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::port_id`].
+    pub fn port_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::fixed_ip`].
+    pub fn fixed_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.fixed_ip = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::mac_address`].
+    pub fn mac_address(mut self, value: impl Into<String>) -> Self {
+        self.inner.mac_address = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::qos_policy_id`].
+    pub fn qos_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.qos_policy_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::security_group_list`].
+    pub fn security_group_list<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.security_group_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::product_id`].
+    pub fn product_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesNetworksItem::vendor_id`].
+    pub fn vendor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vendor_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchCreateInstancesNetworksItem, cds_core::BuildError> {
+        cds_core::validate::build("BatchCreateInstancesNetworksItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchCreateInstancesNetworksItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ip_type.is_none() {
+            missing.push(cds_core::validate::join(path, "ipType"));
+        }
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpcId"));
+        }
+        if self.network_type.is_none() {
+            missing.push(cds_core::validate::join(path, "networkType"));
+        }
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "subnetId"));
+        }
+        if self.port_type.is_none() {
+            missing.push(cds_core::validate::join(path, "portType"));
+        }
+    }
 }
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchCreateInstancesVolumesItem {
     /// Whether it is released with the instance; default false
     ///
-    /// 是否随实例释放，默认false
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放，默认false (`deleteOnTermination`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
     /// Disk bus; default virtio
     ///
-    /// 磁盘总线 默认：virtio
-    ///
-    /// Wire name: `diskBus`.
-    #[serde(
-        rename = "diskBus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘总线 默认：virtio (`diskBus`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_bus: Option<String>,
     /// Whether it is the system disk; default false
     ///
-    /// 是否为系统盘，默认false
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `isOsDisk`.
-    #[serde(
-        rename = "isOsDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为系统盘，默认false (`isOsDisk`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_os_disk: Option<bool>,
     /// Intended use of the volume: "Block" or "Filesystem"
     ///
-    /// 卷的预期使用方式，取值范围{"Block", "Filesystem"}
-    ///
-    /// Wire name: `volumeMode`.
-    #[serde(
-        rename = "volumeMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 卷的预期使用方式，取值范围{"Block", "Filesystem"} (`volumeMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     /// Volume size
     ///
-    /// 云盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeSize`.
-    #[serde(
-        rename = "volumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 (`volumeSize`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
-    /// 云盘类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeType`.
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`volumeType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Volume size unit
     ///
-    /// 云盘大小单位
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `volumeUnit`.
-    #[serde(
-        rename = "volumeUnit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小单位 (`volumeUnit`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_unit: Option<String>,
     /// Boot order
     ///
-    /// 启动顺序
-    ///
-    /// Wire name: `bootIndex`.
-    #[serde(
-        rename = "bootIndex",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 启动顺序 (`bootIndex`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i64>,
+}
+impl BatchCreateInstancesVolumesItem {
+    /// A builder of this type.
+    pub fn builder() -> BatchCreateInstancesVolumesItemBuilder {
+        BatchCreateInstancesVolumesItemBuilder::default()
+    }
+}
+/// Builder of [`BatchCreateInstancesVolumesItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchCreateInstancesVolumesItemBuilder {
+    inner: BatchCreateInstancesVolumesItem,
+}
+impl BatchCreateInstancesVolumesItemBuilder {
+    /// Sets [`BatchCreateInstancesVolumesItem::delete_on_termination`].
+    pub fn delete_on_termination(mut self, value: impl Into<bool>) -> Self {
+        self.inner.delete_on_termination = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesVolumesItem::disk_bus`].
+    pub fn disk_bus(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_bus = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesVolumesItem::is_os_disk`].
+    pub fn is_os_disk(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_os_disk = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesVolumesItem::volume_mode`].
+    pub fn volume_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_mode = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesVolumesItem::volume_size`].
+    pub fn volume_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.volume_size = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesVolumesItem::volume_type`].
+    pub fn volume_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesVolumesItem::volume_unit`].
+    pub fn volume_unit(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_unit = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesVolumesItem::boot_index`].
+    pub fn boot_index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.boot_index = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchCreateInstancesVolumesItem, cds_core::BuildError> {
+        cds_core::validate::build("BatchCreateInstancesVolumesItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchCreateInstancesVolumesItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.is_os_disk.is_none() {
+            missing.push(cds_core::validate::join(path, "isOsDisk"));
+        }
+        if self.volume_size.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeSize"));
+        }
+        if self.volume_type.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeType"));
+        }
+    }
 }
 /// Memory object
 ///
 /// 内存对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloneInstanceMemory {
     /// Memory size (Gi)
     ///
-    /// 内存大小 (Gi)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (Gi) (`amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Huge page size
     ///
-    /// 巨页大小
-    ///
-    /// Wire name: `hugePage`.
-    #[serde(
-        rename = "hugePage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 巨页大小 (`hugePage`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub huge_page: Option<String>,
+}
+impl CloneInstanceMemory {
+    /// A builder of this type.
+    pub fn builder() -> CloneInstanceMemoryBuilder {
+        CloneInstanceMemoryBuilder::default()
+    }
+}
+/// Builder of [`CloneInstanceMemory`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CloneInstanceMemoryBuilder {
+    inner: CloneInstanceMemory,
+}
+impl CloneInstanceMemoryBuilder {
+    /// Sets [`CloneInstanceMemory::amount`].
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceMemory::huge_page`].
+    pub fn huge_page(mut self, value: impl Into<String>) -> Self {
+        self.inner.huge_page = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CloneInstanceMemory, cds_core::BuildError> {
+        cds_core::validate::build("CloneInstanceMemory", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CloneInstanceMemory {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "amount"));
+        }
+    }
 }
 /// Array of networks
 ///
 /// 网络数组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloneInstanceNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
-    /// dhcp--自动分配，fixedIp--手动分配
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ipType`.
-    #[serde(
-        rename = "ipType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`vpcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
-    /// 子网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网id (`subnetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Sort order
     ///
-    /// 排序
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `subnetCidr`.
-    #[serde(
-        rename = "subnetCidr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 排序 (`subnetCidr`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
-    /// 弹性网卡类型，取值范围\["Primary","Extend"\]
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `portType`.
-    #[serde(
-        rename = "portType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
+}
+impl CloneInstanceNetworksItem {
+    /// A builder of this type.
+    pub fn builder() -> CloneInstanceNetworksItemBuilder {
+        CloneInstanceNetworksItemBuilder::default()
+    }
+}
+/// Builder of [`CloneInstanceNetworksItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CloneInstanceNetworksItemBuilder {
+    inner: CloneInstanceNetworksItem,
+}
+impl CloneInstanceNetworksItemBuilder {
+    /// Sets [`CloneInstanceNetworksItem::ip_type`].
+    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip_type = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceNetworksItem::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceNetworksItem::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceNetworksItem::subnet_cidr`].
+    pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceNetworksItem::port_type`].
+    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CloneInstanceNetworksItem, cds_core::BuildError> {
+        cds_core::validate::build("CloneInstanceNetworksItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CloneInstanceNetworksItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ip_type.is_none() {
+            missing.push(cds_core::validate::join(path, "ipType"));
+        }
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpcId"));
+        }
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "subnetId"));
+        }
+        if self.subnet_cidr.is_none() {
+            missing.push(cds_core::validate::join(path, "subnetCidr"));
+        }
+        if self.port_type.is_none() {
+            missing.push(cds_core::validate::join(path, "portType"));
+        }
+    }
 }
 /// List of block device mappings
 ///
 /// 块设备映射列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceBlockDeviceMappingsItem {
     /// Volume name
     ///
-    /// 云盘名称
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Volume id
     ///
-    /// 云盘id
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id (`volumeId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume size
     ///
-    /// 云盘大小
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `volumeSize`.
-    #[serde(
-        rename = "volumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 (`volumeSize`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
-    /// 云盘类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `volumeType`.
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`volumeType`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume bus type
     ///
-    /// 云盘总线类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `diskBus`.
-    #[serde(
-        rename = "diskBus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘总线类型 (`diskBus`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
-    /// 云盘模式
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `volumeMode`.
-    #[serde(
-        rename = "volumeMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘模式 (`volumeMode`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Volume status
     ///
-    /// 云盘状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Instance ID
     ///
-    /// 虚拟机ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether it is the system disk
     ///
-    /// 是否为系统盘
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `isOSDisk`.
-    #[serde(
-        rename = "isOSDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为系统盘 (`isOSDisk`)
+    #[serde(rename = "isOSDisk", deserialize_with = "lenient")]
     pub is_os_disk: Option<bool>,
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`deleteOnTermination`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
 }
 /// Returned data object
 ///
 /// 返回的数据对象
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceData {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Instance ID
     ///
-    /// 虚拟机ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Image ID
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image URL
     ///
-    /// 镜像URL
-    ///
-    /// Wire name: `imageUrl`.
-    #[serde(
-        rename = "imageUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像URL (`imageUrl`)
+    #[serde(deserialize_with = "lenient")]
     pub image_url: Option<String>,
     /// Memory size (Gi)
     ///
-    /// 内存大小（Gi）
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小（Gi） (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Huge page size
     ///
-    /// 巨页大小
-    ///
-    /// Wire name: `hugePageSize`.
-    #[serde(
-        rename = "hugePageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 巨页大小 (`hugePageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub huge_page_size: Option<String>,
     /// Number of CPU cores
     ///
-    /// CPU核数
-    ///
-    /// Wire name: `vCpus`.
-    #[serde(
-        rename = "vCpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU核数 (`vCpus`)
+    #[serde(deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// Display name in the list
     ///
-    /// 列表显示名称
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表显示名称 (`displayName`)
+    #[serde(deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Instance ID
     ///
-    /// 虚拟机ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Wire name: `hostName`.
-    #[serde(
-        rename = "hostName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称 (`hostName`)
+    #[serde(deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
-    /// 密码
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`password`)
+    #[serde(deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称 (`nodeName`)
+    #[serde(deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cell
     ///
-    /// 单元
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单元 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构（"x86"、"arm"）
-    ///
-    /// Wire name: `cpuArch`.
-    #[serde(
-        rename = "cpuArch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构（"x86"、"arm"） (`cpuArch`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type
     ///
-    /// 操作系统类型
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型 (`osType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
-    /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中)
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Hard deletion time
     ///
-    /// 硬删除时间
-    ///
-    /// Wire name: `hardDeletedAt`.
-    #[serde(
-        rename = "hardDeletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬删除时间 (`hardDeletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub hard_deleted_at: Option<String>,
     /// Soft deletion time
     ///
-    /// 软删除时间
-    ///
-    /// Wire name: `softDeletedAt`.
-    #[serde(
-        rename = "softDeletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 软删除时间 (`softDeletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub soft_deleted_at: Option<String>,
     /// Task status (used for state synchronization; see the instance status)
     ///
-    /// 任务状态（用于状态同步，参考虚拟机状态）
-    ///
-    /// Wire name: `taskStatus`.
-    #[serde(
-        rename = "taskStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态（用于状态同步，参考虚拟机状态） (`taskStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub task_status: Option<String>,
     /// Task time
     ///
-    /// 任务时间
-    ///
-    /// Wire name: `taskAt`.
-    #[serde(
-        rename = "taskAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务时间 (`taskAt`)
+    #[serde(deserialize_with = "lenient")]
     pub task_at: Option<String>,
     /// Whether dedicated CPUs are supported
     ///
-    /// 是否支持cpu独占
-    ///
-    /// Wire name: `isDedicatedCPU`.
-    #[serde(
-        rename = "isDedicatedCPU",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持cpu独占 (`isDedicatedCPU`)
+    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
-    /// 是否支持内存独占
-    ///
-    /// Wire name: `isDedicatedMem`.
-    #[serde(
-        rename = "isDedicatedMem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持内存独占 (`isDedicatedMem`)
+    #[serde(deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// List of block device mappings
     ///
-    /// 块设备映射列表
-    ///
-    /// Wire name: `blockDeviceMappings`.
-    #[serde(
-        rename = "blockDeviceMappings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 块设备映射列表 (`blockDeviceMappings`)
     pub block_device_mappings: Option<Vec<CreateInstanceBlockDeviceMappingsItem>>,
     /// Network mappings
     ///
-    /// 网络映射
-    ///
-    /// Wire name: `networkMappings`.
-    #[serde(
-        rename = "networkMappings",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络映射 (`networkMappings`)
+    #[serde(deserialize_with = "lenient")]
     pub network_mappings: Option<String>,
     /// Error message
     ///
-    /// 错误信息
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `errorMessage`.
-    #[serde(
-        rename = "errorMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`errorMessage`)
+    #[serde(deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Error message
     ///
-    /// 错误信息
-    ///
-    /// *Note:* In the response table but not in the example.
-    ///
-    /// Wire name: `errMessage`.
-    #[serde(
-        rename = "errMessage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`errMessage`)
+    #[serde(deserialize_with = "lenient")]
     pub err_message: Option<String>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// *Note:* In the response table but not in the example.
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
 }
 impl std::fmt::Debug for CreateInstanceData {
@@ -1411,2732 +1058,1717 @@ impl std::fmt::Debug for CreateInstanceData {
 /// Array of networks
 ///
 /// 网络数组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceNetworksItem {
     /// IP allocation type (dhcp)
     ///
-    /// IP分配类型（dhcp）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ipType`.
-    #[serde(
-        rename = "ipType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP分配类型（dhcp） (`ipType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
-    /// VPC ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`vpcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
-    /// 子网ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`subnetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet CIDR
     ///
-    /// 子网网段
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `subnetCidr`.
-    #[serde(
-        rename = "subnetCidr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网网段 (`subnetCidr`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// Elastic NIC type
     ///
-    /// 弹性网卡类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `portType`.
-    #[serde(
-        rename = "portType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性网卡类型 (`portType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
     /// Sort order
     ///
-    /// 排序
-    #[serde(
-        rename = "index",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 排序 (`index`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
-    /// Port ID
-    ///
-    /// Wire name: `portId`.
-    #[serde(
-        rename = "portId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Port ID (`portId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
-    /// 指定IP
-    ///
-    /// Wire name: `fixedIp`.
-    #[serde(
-        rename = "fixedIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定IP (`fixedIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
-    /// MAC地址
-    ///
-    /// Wire name: `macAddr`.
-    #[serde(
-        rename = "macAddr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// MAC地址 (`macAddr`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_addr: Option<String>,
     /// Whether IPv6 is supported
     ///
-    /// 是否支持IPv6
-    ///
-    /// Wire name: `ipv6Enabled`.
-    #[serde(
-        rename = "ipv6Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否支持IPv6 (`ipv6Enabled`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_enabled: Option<bool>,
     /// IPv6 address
     ///
-    /// IPv6地址
-    ///
-    /// Wire name: `ipv6Addr`.
-    #[serde(
-        rename = "ipv6Addr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IPv6地址 (`ipv6Addr`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6_addr: Option<String>,
     /// QoS policy ID
     ///
-    /// QoS策略ID
-    ///
-    /// Wire name: `qosPolicyId`.
-    #[serde(
-        rename = "qosPolicyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// QoS策略ID (`qosPolicyId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// List of security groups
     ///
-    /// 安全组列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `secGroupList`.
-    #[serde(
-        rename = "secGroupList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组列表 (`secGroupList`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
-    /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `networkType`.
-    #[serde(
-        rename = "networkType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
+}
+impl CreateInstanceNetworksItem {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceNetworksItemBuilder {
+        CreateInstanceNetworksItemBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceNetworksItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceNetworksItemBuilder {
+    inner: CreateInstanceNetworksItem,
+}
+impl CreateInstanceNetworksItemBuilder {
+    /// Sets [`CreateInstanceNetworksItem::ip_type`].
+    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::subnet_cidr`].
+    pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_cidr = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::port_type`].
+    pub fn port_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::index`].
+    pub fn index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.index = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::port_id`].
+    pub fn port_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::fixed_ip`].
+    pub fn fixed_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.fixed_ip = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::mac_addr`].
+    pub fn mac_addr(mut self, value: impl Into<String>) -> Self {
+        self.inner.mac_addr = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::ipv6_enabled`].
+    pub fn ipv6_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.inner.ipv6_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::ipv6_addr`].
+    pub fn ipv6_addr(mut self, value: impl Into<String>) -> Self {
+        self.inner.ipv6_addr = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::qos_policy_id`].
+    pub fn qos_policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.qos_policy_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::sec_group_list`].
+    pub fn sec_group_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.sec_group_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceNetworksItem::network_type`].
+    pub fn network_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.network_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceNetworksItem, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceNetworksItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceNetworksItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ip_type.is_none() {
+            missing.push(cds_core::validate::join(path, "ipType"));
+        }
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpcId"));
+        }
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "subnetId"));
+        }
+        if self.port_type.is_none() {
+            missing.push(cds_core::validate::join(path, "portType"));
+        }
+        if self.sec_group_list.is_none() {
+            missing.push(cds_core::validate::join(path, "secGroupList"));
+        }
+        if self.network_type.is_none() {
+            missing.push(cds_core::validate::join(path, "networkType"));
+        }
+    }
 }
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceVolumesItem {
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`deleteOnTermination`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
     /// Disk bus
     ///
-    /// 磁盘总线
-    ///
-    /// Wire name: `diskBus`.
-    #[serde(
-        rename = "diskBus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘总线 (`diskBus`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_bus: Option<String>,
     /// Whether it is the system disk
     ///
-    /// 是否为系统盘
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `isOsDisk`.
-    #[serde(
-        rename = "isOsDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为系统盘 (`isOsDisk`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_os_disk: Option<bool>,
     /// Intended use of the volume
     ///
-    /// 卷的预期使用方式
-    ///
-    /// Wire name: `volumeMode`.
-    #[serde(
-        rename = "volumeMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 卷的预期使用方式 (`volumeMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     /// Volume size
     ///
-    /// 云盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeSize`.
-    #[serde(
-        rename = "volumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 (`volumeSize`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
-    /// 云盘类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeType`.
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`volumeType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Boot order
     ///
-    /// 启动顺序
-    ///
-    /// Wire name: `bootIndex`.
-    #[serde(
-        rename = "bootIndex",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 启动顺序 (`bootIndex`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i64>,
+}
+impl CreateInstanceVolumesItem {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceVolumesItemBuilder {
+        CreateInstanceVolumesItemBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceVolumesItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceVolumesItemBuilder {
+    inner: CreateInstanceVolumesItem,
+}
+impl CreateInstanceVolumesItemBuilder {
+    /// Sets [`CreateInstanceVolumesItem::delete_on_termination`].
+    pub fn delete_on_termination(mut self, value: impl Into<bool>) -> Self {
+        self.inner.delete_on_termination = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceVolumesItem::disk_bus`].
+    pub fn disk_bus(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_bus = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceVolumesItem::is_os_disk`].
+    pub fn is_os_disk(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_os_disk = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceVolumesItem::volume_mode`].
+    pub fn volume_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_mode = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceVolumesItem::volume_size`].
+    pub fn volume_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.volume_size = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceVolumesItem::volume_type`].
+    pub fn volume_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceVolumesItem::boot_index`].
+    pub fn boot_index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.boot_index = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceVolumesItem, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceVolumesItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceVolumesItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.is_os_disk.is_none() {
+            missing.push(cds_core::validate::join(path, "isOsDisk"));
+        }
+        if self.volume_size.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeSize"));
+        }
+        if self.volume_type.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeType"));
+        }
+    }
 }
 /// Attached ISO list; see the example response
 ///
 /// 已挂载的ISO列表信息, 详见返回示例
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceAttachedIsosDataItem {
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Image ID
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `imageName`.
-    #[serde(
-        rename = "imageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`imageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Operating system type
     ///
-    /// 操作系统类型
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型 (`osType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS platform
     ///
-    /// 操作系统平台
-    #[serde(
-        rename = "platform",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统平台 (`platform`)
+    #[serde(deserialize_with = "lenient")]
     pub platform: Option<String>,
     /// ISO attachment status
     ///
-    /// ISO挂载状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ISO挂载状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Whether it is the boot device
     ///
-    /// 是否为启动盘
-    ///
-    /// Wire name: `bootState`.
-    #[serde(
-        rename = "bootState",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否为启动盘 (`bootState`)
+    #[serde(deserialize_with = "lenient")]
     pub boot_state: Option<bool>,
 }
 /// Attached volumes
 ///
 /// 已挂载的云盘列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesAttachedVolumesItem {
     /// Volume UUID
     ///
-    /// 云盘UUID
-    ///
-    /// Wire name: `volumeUuid`.
-    #[serde(
-        rename = "volumeUuid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘UUID (`volumeUuid`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
     /// Volume name
     ///
-    /// 云盘名称
-    ///
-    /// Wire name: `volumeName`.
-    #[serde(
-        rename = "volumeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`volumeName`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_name: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Maximum IOPS
     ///
-    /// 最大IOPS
-    ///
-    /// Wire name: `maxIOPS`.
-    #[serde(
-        rename = "maxIOPS",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最大IOPS (`maxIOPS`)
+    #[serde(rename = "maxIOPS", deserialize_with = "lenient")]
     pub max_iops: Option<i64>,
     /// Volume type
     ///
-    /// 云盘类型
-    ///
-    /// Wire name: `volumeType`.
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`volumeType`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Storage class ID
     ///
-    /// 存储类型ID
-    ///
-    /// Wire name: `storageClassId`.
-    #[serde(
-        rename = "storageClassId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储类型ID (`storageClassId`)
+    #[serde(deserialize_with = "lenient")]
     pub storage_class_id: Option<String>,
     /// Volume size
     ///
-    /// 云盘大小
-    ///
-    /// Wire name: `volumeSize`.
-    #[serde(
-        rename = "volumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 (`volumeSize`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Whether it is encrypted
     ///
-    /// 是否加密
-    ///
-    /// Wire name: `isEncrypted`.
-    #[serde(
-        rename = "isEncrypted",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否加密 (`isEncrypted`)
+    #[serde(deserialize_with = "lenient")]
     pub is_encrypted: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 /// Attached volume information
 ///
 /// 已挂载的云盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesData {
     /// Attached volumes
     ///
-    /// 已挂载的云盘列表
-    ///
-    /// Wire name: `attachedVolumes`.
-    #[serde(
-        rename = "attachedVolumes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 已挂载的云盘列表 (`attachedVolumes`)
     pub attached_volumes: Option<Vec<ListInstanceAttachedVolumesAttachedVolumesItem>>,
     /// Total number of SSH key pairs
     ///
-    /// 返回的SSH密钥对总数
-    #[serde(
-        rename = "count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回的SSH密钥对总数 (`count`)
+    #[serde(deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesData {
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`)
+    #[serde(deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
-    /// 实例名称
-    ///
-    /// Wire name: `instanceName`.
-    #[serde(
-        rename = "instanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例名称 (`instanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Region
     ///
-    /// 地域
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of CPU cores
     ///
-    /// CPU核数
-    ///
-    /// Wire name: `vCpus`.
-    #[serde(
-        rename = "vCpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU核数 (`vCpus`)
+    #[serde(deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小 (Gi)
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小 (Gi) (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Flavor
     ///
-    /// 规格
-    #[serde(rename = "flavor", default, skip_serializing_if = "Option::is_none")]
+    /// 规格 (`flavor`)
     pub flavor: Option<BillingFlavor>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdTime`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdTime`)
+    #[serde(deserialize_with = "lenient")]
     pub created_time: Option<String>,
     /// Expiry time
     ///
-    /// 到期时间
-    ///
-    /// Wire name: `expireTime`.
-    #[serde(
-        rename = "expireTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期时间 (`expireTime`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Refund amount
     ///
-    /// 退款金额
-    ///
-    /// Wire name: `refundFee`.
-    #[serde(
-        rename = "refundFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 退款金额 (`refundFee`)
+    #[serde(deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
-    /// 总金额
-    ///
-    /// Wire name: `totalFee`.
-    #[serde(
-        rename = "totalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总金额 (`totalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
-    /// 已使用金额
-    ///
-    /// Wire name: `usedFee`.
-    #[serde(
-        rename = "usedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已使用金额 (`usedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
-    /// 显示退款金额
-    ///
-    /// Wire name: `displayRefundFee`.
-    #[serde(
-        rename = "displayRefundFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示退款金额 (`displayRefundFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
-    /// 显示总金额
-    ///
-    /// Wire name: `displayTotalFee`.
-    #[serde(
-        rename = "displayTotalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示总金额 (`displayTotalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
-    /// 显示已使用金额
-    ///
-    /// Wire name: `displayUsedFee`.
-    #[serde(
-        rename = "displayUsedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示已使用金额 (`displayUsedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// List of volumes
     ///
-    /// 云盘列表
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`volumes`)
     pub volumes: Option<Vec<ListInstanceRefundResourcesVolumesItem>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
-    /// 需要退订的eip实例id, 不传返回所有eip
-    #[serde(rename = "eips", default, skip_serializing_if = "Option::is_none")]
+    /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
     pub eips: Option<serde_json::Value>,
 }
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesVolumesItem {
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`)
+    #[serde(deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
-    /// 实例名称
-    ///
-    /// Wire name: `instanceName`.
-    #[serde(
-        rename = "instanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例名称 (`instanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdTime`.
-    #[serde(
-        rename = "createdTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdTime`)
+    #[serde(deserialize_with = "lenient")]
     pub created_time: Option<String>,
     /// Expiry time
     ///
-    /// 到期时间
-    ///
-    /// Wire name: `expireTime`.
-    #[serde(
-        rename = "expireTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期时间 (`expireTime`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Volume type ID
     ///
-    /// 云盘类型ID
-    ///
-    /// Wire name: `volumeTypeId`.
-    #[serde(
-        rename = "volumeTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型ID (`volumeTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type_id: Option<String>,
     /// List size
     ///
-    /// 列表大小
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表大小 (`size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Refund amount
     ///
-    /// 退款金额
-    ///
-    /// Wire name: `refundFee`.
-    #[serde(
-        rename = "refundFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 退款金额 (`refundFee`)
+    #[serde(deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
-    /// 总金额
-    ///
-    /// Wire name: `totalFee`.
-    #[serde(
-        rename = "totalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总金额 (`totalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
-    /// 已使用金额
-    ///
-    /// Wire name: `usedFee`.
-    #[serde(
-        rename = "usedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已使用金额 (`usedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
-    /// 显示退款金额
-    ///
-    /// Wire name: `displayRefundFee`.
-    #[serde(
-        rename = "displayRefundFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示退款金额 (`displayRefundFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
-    /// 显示总金额
-    ///
-    /// Wire name: `displayTotalFee`.
-    #[serde(
-        rename = "displayTotalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示总金额 (`displayTotalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
-    /// 显示已使用金额
-    ///
-    /// Wire name: `displayUsedFee`.
-    #[serde(
-        rename = "displayUsedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示已使用金额 (`displayUsedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`deleteOnTermination`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
 }
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesData {
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`)
+    #[serde(deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
-    /// 实例名称
-    ///
-    /// Wire name: `instanceName`.
-    #[serde(
-        rename = "instanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例名称 (`instanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Region
     ///
-    /// 地域
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of CPU cores
     ///
-    /// CPU核数
-    ///
-    /// Wire name: `vCpus`.
-    #[serde(
-        rename = "vCpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU核数 (`vCpus`)
+    #[serde(deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小 (Gi)
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小 (Gi) (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Flavor
     ///
-    /// 规格
-    #[serde(rename = "flavor", default, skip_serializing_if = "Option::is_none")]
+    /// 规格 (`flavor`)
     pub flavor: Option<BillingFlavor>,
     /// Countdown to expiry
     ///
-    /// 到期倒计时
-    ///
-    /// Wire name: `expireCountdown`.
-    #[serde(
-        rename = "expireCountdown",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期倒计时 (`expireCountdown`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// Expiry time
     ///
-    /// 到期时间
-    ///
-    /// Wire name: `expireTime`.
-    #[serde(
-        rename = "expireTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期时间 (`expireTime`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Price
     ///
-    /// 价格
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 (`price`)
+    #[serde(deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Display price
     ///
-    /// 显示价格
-    ///
-    /// Wire name: `displayPrice`.
-    #[serde(
-        rename = "displayPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格 (`displayPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// List of volumes
     ///
-    /// 云盘列表
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`volumes`)
     pub volumes: Option<Vec<ListInstanceRenewResourcesVolumesItem>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
-    /// 需要退订的eip实例id, 不传返回所有eip
-    #[serde(rename = "eips", default, skip_serializing_if = "Option::is_none")]
+    /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
     pub eips: Option<serde_json::Value>,
 }
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesVolumesItem {
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`)
+    #[serde(deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
-    /// 实例名称
-    ///
-    /// Wire name: `instanceName`.
-    #[serde(
-        rename = "instanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例名称 (`instanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Countdown to expiry
     ///
-    /// 到期倒计时
-    ///
-    /// Wire name: `expireCountdown`.
-    #[serde(
-        rename = "expireCountdown",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期倒计时 (`expireCountdown`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// Expiry time
     ///
-    /// 到期时间
-    ///
-    /// Wire name: `expireTime`.
-    #[serde(
-        rename = "expireTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期时间 (`expireTime`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Volume type ID
     ///
-    /// 云盘类型ID
-    ///
-    /// Wire name: `volumeTypeId`.
-    #[serde(
-        rename = "volumeTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型ID (`volumeTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type_id: Option<String>,
     /// List size
     ///
-    /// 列表大小
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表大小 (`size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Price
     ///
-    /// 价格
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 (`price`)
+    #[serde(deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Display price
     ///
-    /// 显示价格
-    ///
-    /// Wire name: `displayPrice`.
-    #[serde(
-        rename = "displayPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格 (`displayPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub display_price: Option<String>,
 }
 /// List details (see the example response)
 ///
 /// 列表详情（见返回示例）
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstancesData {
     /// Total count
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Instances
     ///
-    /// 虚拟机列表
-    ///
-    /// Wire name: `virtualMachines`.
-    #[serde(
-        rename = "virtualMachines",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 虚拟机列表 (`virtualMachines`)
     pub virtual_machines: Option<Vec<ListInstancesVirtualMachinesItem>>,
 }
 /// Instances
 ///
 /// 虚拟机列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstancesVirtualMachinesItem {
     /// Request ID
     ///
-    /// 请求ID
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求ID (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Response code
     ///
-    /// 返回码
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码 (`code`)
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Response message
     ///
-    /// 返回信息
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回信息 (`message`)
+    #[serde(deserialize_with = "lenient")]
     pub message: Option<String>,
     /// Instance details
     ///
-    /// 虚机详情
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 虚机详情 (`data`)
     pub data: Option<Instance>,
 }
 /// Availability zone list information; see the example response
 ///
 /// 包含可用区列表的信息，见返回示例
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListZonesData {
     /// Availability zones
     ///
-    /// 可用区列表
-    #[serde(rename = "zones", default, skip_serializing_if = "Option::is_none")]
+    /// 可用区列表 (`zones`)
     pub zones: Option<Vec<ListZonesZonesItem>>,
 }
 /// Members
 ///
 /// 成员列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListZonesMembersItem {
     /// Member name
     ///
-    /// 成员名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 成员名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// Availability zones
 ///
 /// 可用区列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListZonesZonesItem {
     /// Availability zone name
     ///
-    /// 可用区名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Members
     ///
-    /// 成员列表
-    #[serde(rename = "members", default, skip_serializing_if = "Option::is_none")]
+    /// 成员列表 (`members`)
     pub members: Option<Vec<ListZonesMembersItem>>,
 }
 /// Resize price details
 ///
 /// 变配价格详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceChangePriceDetailDTOItem {
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`)
+    #[serde(deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
-    /// 服务显示名称
-    ///
-    /// Wire name: `serviceDisplayName`.
-    #[serde(
-        rename = "serviceDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务显示名称 (`serviceDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Business type
     ///
-    /// 业务类型
-    ///
-    /// Wire name: `bizType`.
-    #[serde(
-        rename = "bizType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 业务类型 (`bizType`)
+    #[serde(deserialize_with = "lenient")]
     pub biz_type: Option<String>,
     /// Total amount
     ///
-    /// 总金额
-    ///
-    /// Wire name: `totalFee`.
-    #[serde(
-        rename = "totalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总金额 (`totalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Billing cycle
     ///
-    /// 计费周期
-    ///
-    /// Wire name: `cycleType`.
-    #[serde(
-        rename = "cycleType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费周期 (`cycleType`)
+    #[serde(deserialize_with = "lenient")]
     pub cycle_type: Option<String>,
     /// Number of billing cycles
     ///
-    /// 周期值
-    ///
-    /// Wire name: `cycleCount`.
-    #[serde(
-        rename = "cycleCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期值 (`cycleCount`)
+    #[serde(deserialize_with = "lenient")]
     pub cycle_count: Option<i64>,
 }
 /// Total resize price
 ///
 /// 变配总价
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceChangeTotalPrice {
     /// Display price
     ///
-    /// 显示价格
-    ///
-    /// Wire name: `displayPrice`.
-    #[serde(
-        rename = "displayPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格 (`displayPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
-    /// 价格
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 (`price`)
+    #[serde(deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Discount
     ///
-    /// 折扣
-    #[serde(
-        rename = "discount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 折扣 (`discount`)
+    #[serde(deserialize_with = "lenient")]
     pub discount: Option<i64>,
     /// Total
     ///
-    /// 合计
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 合计 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Resize price details
     ///
-    /// 变配价格详情
-    ///
-    /// Wire name: `changePriceDetailDTO`.
-    #[serde(
-        rename = "changePriceDetailDTO",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 变配价格详情 (`changePriceDetailDTO`)
+    #[serde(rename = "changePriceDetailDTO")]
     pub change_price_detail_dto: Option<Vec<QueryChangePriceChangePriceDetailDTOItem>>,
 }
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象, 包含显示价格开关、总价和价格详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceData {
     /// Price display switch
     ///
-    /// 显示价格开关
-    ///
-    /// Wire name: `showPriceSwitch`.
-    #[serde(
-        rename = "showPriceSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格开关 (`showPriceSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Total price
     ///
-    /// 总价
-    ///
-    /// Wire name: `totalPrice`.
-    #[serde(
-        rename = "totalPrice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 总价 (`totalPrice`)
     pub total_price: Option<QueryChangePriceTotalPrice>,
     /// Total resize price
     ///
-    /// 变配总价
-    ///
-    /// Wire name: `changeTotalPrice`.
-    #[serde(
-        rename = "changeTotalPrice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 变配总价 (`changeTotalPrice`)
     pub change_total_price: Option<QueryChangePriceChangeTotalPrice>,
     /// Tips
     ///
-    /// 提示信息
-    #[serde(
-        rename = "tips",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 提示信息 (`tips`)
+    #[serde(deserialize_with = "lenient")]
     pub tips: Option<String>,
 }
 /// List of flavors
 ///
 /// 规格列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceFlavorsItem {
     /// Flavor id
     ///
-    /// 规格id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格id (`flavorId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Number of CPU cores; required for custom flavors
     ///
-    /// cpu核数, 自定义规格必填
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu核数, 自定义规格必填 (`cpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size in GiB; required for custom flavors
     ///
-    /// 内存大小, 单位GiB, 自定义规格必填
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小, 单位GiB, 自定义规格必填 (`ram`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// GPU size; required for custom flavors
     ///
-    /// GPU大小, 自定义规格必填
-    #[serde(
-        rename = "gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU大小, 自定义规格必填 (`gpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
+}
+impl QueryChangePriceFlavorsItem {
+    /// A builder of this type.
+    pub fn builder() -> QueryChangePriceFlavorsItemBuilder {
+        QueryChangePriceFlavorsItemBuilder::default()
+    }
+}
+/// Builder of [`QueryChangePriceFlavorsItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryChangePriceFlavorsItemBuilder {
+    inner: QueryChangePriceFlavorsItem,
+}
+impl QueryChangePriceFlavorsItemBuilder {
+    /// Sets [`QueryChangePriceFlavorsItem::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceFlavorsItem::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceFlavorsItem::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceFlavorsItem::gpu`].
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.gpu = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryChangePriceFlavorsItem, cds_core::BuildError> {
+        cds_core::validate::build("QueryChangePriceFlavorsItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryChangePriceFlavorsItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.flavor_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorId"));
+        }
+    }
 }
 /// Total price
 ///
 /// 总价
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceTotalPrice {
     /// Display price
     ///
-    /// 显示价格
-    ///
-    /// Wire name: `displayPrice`.
-    #[serde(
-        rename = "displayPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格 (`displayPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
-    /// 价格
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 (`price`)
+    #[serde(deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Discount
     ///
-    /// 折扣
-    #[serde(
-        rename = "discount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 折扣 (`discount`)
+    #[serde(deserialize_with = "lenient")]
     pub discount: Option<i64>,
     /// Total
     ///
-    /// 合计
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 合计 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Price details
     ///
-    /// 价格详情
-    ///
-    /// Wire name: `priceDetailDTOS`.
-    #[serde(
-        rename = "priceDetailDTOS",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 价格详情 (`priceDetailDTOS`)
+    #[serde(rename = "priceDetailDTOS")]
     pub price_detail_dtos: Option<Vec<serde_json::Value>>,
 }
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryPriceData {
     /// Price display switch
     ///
-    /// 显示价格开关
-    ///
-    /// Wire name: `showPriceSwitch`.
-    #[serde(
-        rename = "showPriceSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格开关 (`showPriceSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Total price
     ///
-    /// 总价
-    ///
-    /// Wire name: `totalPrice`.
-    #[serde(
-        rename = "totalPrice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 总价 (`totalPrice`)
     pub total_price: Option<QueryPriceTotalPrice>,
     /// Tips
     ///
-    /// 提示信息
-    #[serde(
-        rename = "tips",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 提示信息 (`tips`)
+    #[serde(deserialize_with = "lenient")]
     pub tips: Option<String>,
 }
 /// List of flavors
 ///
 /// 规格列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryPriceFlavorsItem {
     /// Flavor id
     ///
-    /// 规格id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格id (`flavorId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU数量
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU数量 (`cpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
-    /// RAM大小 (Gi)
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// RAM大小 (Gi) (`ram`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
+}
+impl QueryPriceFlavorsItem {
+    /// A builder of this type.
+    pub fn builder() -> QueryPriceFlavorsItemBuilder {
+        QueryPriceFlavorsItemBuilder::default()
+    }
+}
+/// Builder of [`QueryPriceFlavorsItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryPriceFlavorsItemBuilder {
+    inner: QueryPriceFlavorsItem,
+}
+impl QueryPriceFlavorsItemBuilder {
+    /// Sets [`QueryPriceFlavorsItem::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceFlavorsItem::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceFlavorsItem::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryPriceFlavorsItem, cds_core::BuildError> {
+        cds_core::validate::build("QueryPriceFlavorsItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryPriceFlavorsItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.flavor_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorId"));
+        }
+    }
 }
 /// Price details
 ///
 /// 价格详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryPricePriceDetailDTOSItem {
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`)
+    #[serde(deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
-    /// 服务显示名称
-    ///
-    /// Wire name: `serviceDisplayName`.
-    #[serde(
-        rename = "serviceDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务显示名称 (`serviceDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Specification code
     ///
-    /// 规格编码
-    ///
-    /// Wire name: `specCode`.
-    #[serde(
-        rename = "specCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格编码 (`specCode`)
+    #[serde(deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Display price
     ///
-    /// 显示价格
-    ///
-    /// Wire name: `displayPrice`.
-    #[serde(
-        rename = "displayPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格 (`displayPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
-    /// 价格
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 (`price`)
+    #[serde(deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Discount
     ///
-    /// 折扣
-    #[serde(
-        rename = "discount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 折扣 (`discount`)
+    #[serde(deserialize_with = "lenient")]
     pub discount: Option<f64>,
     /// Total
     ///
-    /// 合计
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 合计 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<f64>,
 }
 /// Total price
 ///
 /// 总价
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryPriceTotalPrice {
     /// Display price
     ///
-    /// 显示价格
-    ///
-    /// Wire name: `displayPrice`.
-    #[serde(
-        rename = "displayPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格 (`displayPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
-    /// 价格
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 (`price`)
+    #[serde(deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Discount
     ///
-    /// 折扣
-    #[serde(
-        rename = "discount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 折扣 (`discount`)
+    #[serde(deserialize_with = "lenient")]
     pub discount: Option<f64>,
     /// Total
     ///
-    /// 合计
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 合计 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<f64>,
     /// Price details
     ///
-    /// 价格详情
-    ///
-    /// Wire name: `priceDetailDTOS`.
-    #[serde(
-        rename = "priceDetailDTOS",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 价格详情 (`priceDetailDTOS`)
+    #[serde(rename = "priceDetailDTOS")]
     pub price_detail_dtos: Option<Vec<QueryPricePriceDetailDTOSItem>>,
 }
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryRefundPriceData {
     /// Price display switch
     ///
-    /// 显示价格开关
-    ///
-    /// Wire name: `showPriceSwitch`.
-    #[serde(
-        rename = "showPriceSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示价格开关 (`showPriceSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Charging switch
     ///
-    /// 计费开关
-    ///
-    /// Wire name: `chargeSwitch`.
-    #[serde(
-        rename = "chargeSwitch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费开关 (`chargeSwitch`)
+    #[serde(deserialize_with = "lenient")]
     pub charge_switch: Option<String>,
     /// Remaining amount
     ///
-    /// 剩余金额
-    ///
-    /// Wire name: `remainFee`.
-    #[serde(
-        rename = "remainFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 剩余金额 (`remainFee`)
+    #[serde(deserialize_with = "lenient")]
     pub remain_fee: Option<f64>,
     /// Total amount
     ///
-    /// 总金额
-    ///
-    /// Wire name: `totalFee`.
-    #[serde(
-        rename = "totalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总金额 (`totalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
-    /// 已使用金额
-    ///
-    /// Wire name: `usedFee`.
-    #[serde(
-        rename = "usedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已使用金额 (`usedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display remaining amount
     ///
-    /// 显示剩余金额
-    ///
-    /// Wire name: `displayRemainFee`.
-    #[serde(
-        rename = "displayRemainFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示剩余金额 (`displayRemainFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_remain_fee: Option<String>,
     /// Display total amount
     ///
-    /// 显示总金额
-    ///
-    /// Wire name: `displayTotalFee`.
-    #[serde(
-        rename = "displayTotalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示总金额 (`displayTotalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
-    /// 显示已使用金额
-    ///
-    /// Wire name: `displayUsedFee`.
-    #[serde(
-        rename = "displayUsedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示已使用金额 (`displayUsedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// Refund details
     ///
-    /// 退订详情
-    ///
-    /// Wire name: `refundDetailDTOS`.
-    #[serde(
-        rename = "refundDetailDTOS",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 退订详情 (`refundDetailDTOS`)
+    #[serde(rename = "refundDetailDTOS")]
     pub refund_detail_dtos: Option<Vec<QueryRefundPriceRefundDetailDTOSItem>>,
 }
 /// Refund details
 ///
 /// 退订详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryRefundPriceRefundDetailDTOSItem {
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`)
+    #[serde(deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
-    /// 服务显示名称
-    ///
-    /// Wire name: `serviceDisplayName`.
-    #[serde(
-        rename = "serviceDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务显示名称 (`serviceDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Specification code
     ///
-    /// 规格编码
-    ///
-    /// Wire name: `specCode`.
-    #[serde(
-        rename = "specCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格编码 (`specCode`)
+    #[serde(deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Business type
     ///
-    /// 业务类型
-    ///
-    /// Wire name: `bizType`.
-    #[serde(
-        rename = "bizType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 业务类型 (`bizType`)
+    #[serde(deserialize_with = "lenient")]
     pub biz_type: Option<String>,
     /// Refund amount
     ///
-    /// 退款金额
-    ///
-    /// Wire name: `refundFee`.
-    #[serde(
-        rename = "refundFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 退款金额 (`refundFee`)
+    #[serde(deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
-    /// 总金额
-    ///
-    /// Wire name: `totalFee`.
-    #[serde(
-        rename = "totalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总金额 (`totalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
-    /// 已使用金额
-    ///
-    /// Wire name: `usedFee`.
-    #[serde(
-        rename = "usedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已使用金额 (`usedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
-    /// 显示退款金额
-    ///
-    /// Wire name: `displayRefundFee`.
-    #[serde(
-        rename = "displayRefundFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示退款金额 (`displayRefundFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
-    /// 显示总金额
-    ///
-    /// Wire name: `displayTotalFee`.
-    #[serde(
-        rename = "displayTotalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示总金额 (`displayTotalFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
-    /// 显示已使用金额
-    ///
-    /// Wire name: `displayUsedFee`.
-    #[serde(
-        rename = "displayUsedFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示已使用金额 (`displayUsedFee`)
+    #[serde(deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
 }
 /// Instances to unsubscribe
 ///
 /// 退订实例列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryRefundPriceSpecListItem {
     /// Service code
     ///
-    /// 服务编码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务编码 (`serviceCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
-    /// 实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+}
+impl QueryRefundPriceSpecListItem {
+    /// A builder of this type.
+    pub fn builder() -> QueryRefundPriceSpecListItemBuilder {
+        QueryRefundPriceSpecListItemBuilder::default()
+    }
+}
+/// Builder of [`QueryRefundPriceSpecListItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryRefundPriceSpecListItemBuilder {
+    inner: QueryRefundPriceSpecListItem,
+}
+impl QueryRefundPriceSpecListItemBuilder {
+    /// Sets [`QueryRefundPriceSpecListItem::service_code`].
+    pub fn service_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.service_code = Some(value.into());
+        self
+    }
+    /// Sets [`QueryRefundPriceSpecListItem::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryRefundPriceSpecListItem, cds_core::BuildError> {
+        cds_core::validate::build("QueryRefundPriceSpecListItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryRefundPriceSpecListItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.service_code.is_none() {
+            missing.push(cds_core::validate::join(path, "serviceCode"));
+        }
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "instanceId"));
+        }
+    }
 }
 /// Passthrough GPUs
 ///
 /// 直通gpu
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResizeInstanceHostGpus {
     /// Passthrough GPU type
     ///
-    /// 直通gpu类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 直通gpu类型 (`gpuType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Number of passthrough GPUs
     ///
-    /// 直通gpu数量
-    #[serde(
-        rename = "number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 直通gpu数量 (`number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
+}
+impl ResizeInstanceHostGpus {
+    /// A builder of this type.
+    pub fn builder() -> ResizeInstanceHostGpusBuilder {
+        ResizeInstanceHostGpusBuilder::default()
+    }
+}
+/// Builder of [`ResizeInstanceHostGpus`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResizeInstanceHostGpusBuilder {
+    inner: ResizeInstanceHostGpus,
+}
+impl ResizeInstanceHostGpusBuilder {
+    /// Sets [`ResizeInstanceHostGpus::gpu_type`].
+    pub fn gpu_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpu_type = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeInstanceHostGpus::number`].
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.number = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ResizeInstanceHostGpus {
+        self.inner
+    }
 }
 /// Command to run, a body parameter
 ///
 /// 要执行的命令，位于请求体中的参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandQgaCommand {
     /// Command
     ///
-    /// 命令
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    #[serde(
-        rename = "command",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 命令 (`command`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+}
+impl RunVmtoolsCommandQgaCommand {
+    /// A builder of this type.
+    pub fn builder() -> RunVmtoolsCommandQgaCommandBuilder {
+        RunVmtoolsCommandQgaCommandBuilder::default()
+    }
+}
+/// Builder of [`RunVmtoolsCommandQgaCommand`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RunVmtoolsCommandQgaCommandBuilder {
+    inner: RunVmtoolsCommandQgaCommand,
+}
+impl RunVmtoolsCommandQgaCommandBuilder {
+    /// Sets [`RunVmtoolsCommandQgaCommand::command`].
+    pub fn command(mut self, value: impl Into<String>) -> Self {
+        self.inner.command = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> RunVmtoolsCommandQgaCommand {
+        self.inner
+    }
 }
 /// Array of labels (at most five)
 ///
 /// 标签信息数组（最多五个标签）
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceLabelsLabelsItem {
     /// Label key
     ///
-    /// 标签键
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签键 (`key`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Label value
     ///
-    /// 标签值
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签值 (`value`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl UpdateInstanceLabelsLabelsItem {
+    /// A builder of this type.
+    pub fn builder() -> UpdateInstanceLabelsLabelsItemBuilder {
+        UpdateInstanceLabelsLabelsItemBuilder::default()
+    }
+}
+/// Builder of [`UpdateInstanceLabelsLabelsItem`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateInstanceLabelsLabelsItemBuilder {
+    inner: UpdateInstanceLabelsLabelsItem,
+}
+impl UpdateInstanceLabelsLabelsItemBuilder {
+    /// Sets [`UpdateInstanceLabelsLabelsItem::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.inner.key = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateInstanceLabelsLabelsItem::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.inner.value = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateInstanceLabelsLabelsItem, cds_core::BuildError> {
+        cds_core::validate::build("UpdateInstanceLabelsLabelsItem", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateInstanceLabelsLabelsItem {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.key.is_none() {
+            missing.push(cds_core::validate::join(path, "key"));
+        }
+        if self.value.is_none() {
+            missing.push(cds_core::validate::join(path, "value"));
+        }
+    }
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region (the table describes it as 可用区, availability zone)
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`region`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Node ID
     ///
-    /// 节点ID
-    ///
-    /// Wire name: `hostId`.
-    #[serde(
-        rename = "hostId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点ID (`hostId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Wire name: `hostName`.
-    #[serde(
-        rename = "hostName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称 (`hostName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Password
     ///
-    /// 密码
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`password`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
-    /// 列表显示名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表显示名称 (`displayName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
-    /// CPU核数
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU核数 (`cpus`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// *Required.*
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    /// 内存对象 (`memory`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySpec>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// List of volumes
     ///
-    /// 云盘列表
-    ///
-    /// *Required.*
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`volumes`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<CreateInstanceVolumesItem>>,
     /// Image object
     ///
-    /// 镜像对象
-    ///
-    /// *Required.*
-    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    /// 镜像对象 (`image`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构 ("x86"、"arm")
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构 ("x86"、"arm") (`archType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
-    /// 网络数组
-    ///
-    /// *Required.*
-    #[serde(rename = "networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络数组 (`networks`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<CreateInstanceNetworksItem>>,
     /// Operating system type
     ///
-    /// 操作系统类型
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型 (`osType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Array of labels
     ///
-    /// 标签数组
-    ///
-    /// Wire name: `vmLabels`.
-    #[serde(rename = "vmLabels", default, skip_serializing_if = "Option::is_none")]
+    /// 标签数组 (`vmLabels`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<Label>>,
     /// User data
     ///
-    /// 用户自定义数据
-    ///
-    /// Wire name: `userData`.
-    #[serde(
-        rename = "userData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户自定义数据 (`userData`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// List of security groups
     ///
-    /// 安全组列表
-    ///
-    /// Wire name: `secGroupList`.
-    #[serde(
-        rename = "secGroupList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组列表 (`secGroupList`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Deployment set
     ///
-    /// 部署集
-    ///
-    /// Wire name: `deploymentSet`.
-    #[serde(
-        rename = "deploymentSet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集 (`deploymentSet`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_set: Option<String>,
     /// Whether it is operable
     ///
-    /// 是否可操作
-    ///
-    /// Wire name: `bOperate`.
-    #[serde(
-        rename = "bOperate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否可操作 (`bOperate`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_operate: Option<bool>,
     /// Whether to create an order
     ///
-    /// 是否创建订单
-    ///
-    /// Wire name: `bCreateOrder`.
-    #[serde(
-        rename = "bCreateOrder",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否创建订单 (`bCreateOrder`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_create_order: Option<bool>,
     /// Whether to deduct quotas
     ///
-    /// 是否扣减配额
-    ///
-    /// Wire name: `bUpdateQuotas`.
-    #[serde(
-        rename = "bUpdateQuotas",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否扣减配额 (`bUpdateQuotas`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_update_quotas: Option<bool>,
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式 (`billingMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// Wire name: `imageSource`.
-    #[serde(
-        rename = "imageSource",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像来源 (`imageSource`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Number of billing cycles; required for subscription billing
     ///
-    /// 周期值，包周期必填
-    ///
-    /// Wire name: `cycleCount`.
-    #[serde(
-        rename = "cycleCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期值，包周期必填 (`cycleCount`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Number of SR-IOV NICs
     ///
-    /// sriov网卡数量
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// sriov网卡数量 (`sriov`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Key pair name
     ///
-    /// 密钥对名称
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `keyPairName`.
-    #[serde(
-        rename = "keyPairName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对名称 (`keyPairName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_pair_name: Option<String>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -4177,17 +2809,250 @@ impl std::fmt::Debug for CreateInstanceInput {
             .finish()
     }
 }
+impl CreateInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceInputBuilder {
+        CreateInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceInputBuilder {
+    inner: CreateInstanceInput,
+}
+impl CreateInstanceInputBuilder {
+    /// Sets [`CreateInstanceInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::region`].
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::host_id`].
+    pub fn host_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.host_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::host_name`].
+    pub fn host_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.host_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::cpus`].
+    pub fn cpus(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpus = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::memory`].
+    pub fn memory(mut self, value: impl Into<MemorySpec>) -> Self {
+        self.inner.memory = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::local_disk`].
+    pub fn local_disk(mut self, value: impl Into<i64>) -> Self {
+        self.inner.local_disk = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::volumes`].
+    pub fn volumes<V: Into<CreateInstanceVolumesItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::image`].
+    pub fn image(mut self, value: impl Into<ImageSource>) -> Self {
+        self.inner.image = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::arch_type`].
+    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::networks`].
+    pub fn networks<V: Into<CreateInstanceNetworksItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.networks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::os_type`].
+    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.os_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::vm_labels`].
+    pub fn vm_labels<V: Into<Label>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_labels = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::user_data`].
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.inner.user_data = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::sec_group_list`].
+    pub fn sec_group_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.sec_group_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::deployment_set`].
+    pub fn deployment_set(mut self, value: impl Into<String>) -> Self {
+        self.inner.deployment_set = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::b_operate`].
+    pub fn b_operate(mut self, value: impl Into<bool>) -> Self {
+        self.inner.b_operate = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::b_create_order`].
+    pub fn b_create_order(mut self, value: impl Into<bool>) -> Self {
+        self.inner.b_create_order = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::b_update_quotas`].
+    pub fn b_update_quotas(mut self, value: impl Into<bool>) -> Self {
+        self.inner.b_update_quotas = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::image_source`].
+    pub fn image_source(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_source = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::cycle_count`].
+    pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cycle_count = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::sriov`].
+    pub fn sriov(mut self, value: impl Into<i64>) -> Self {
+        self.inner.sriov = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::key_pair_name`].
+    pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.key_pair_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.region.is_none() {
+            missing.push(cds_core::validate::join(path, "region"));
+        }
+        if self.display_name.is_none() {
+            missing.push(cds_core::validate::join(path, "displayName"));
+        }
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+        if self.cpus.is_none() {
+            missing.push(cds_core::validate::join(path, "cpus"));
+        }
+        if self.memory.is_none() {
+            missing.push(cds_core::validate::join(path, "memory"));
+        }
+        if self.volumes.is_none() {
+            missing.push(cds_core::validate::join(path, "volumes"));
+        }
+        if let Some(items) = &self.volumes {
+            let at = cds_core::validate::join(path, "volumes");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if self.image.is_none() {
+            missing.push(cds_core::validate::join(path, "image"));
+        }
+        if self.arch_type.is_none() {
+            missing.push(cds_core::validate::join(path, "archType"));
+        }
+        if self.networks.is_none() {
+            missing.push(cds_core::validate::join(path, "networks"));
+        }
+        if let Some(items) = &self.networks {
+            let at = cds_core::validate::join(path, "networks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateInstance`](crate::Client::create_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<CreateInstanceData>,
 }
-///Request builder of `CreateInstance`: set parameters, then `.send().await`.
+/// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceRequest {
@@ -4207,295 +3072,237 @@ impl CreateInstanceRequest {
     }
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门ID (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Sets `resourceGroupId` (body).
+    /// 资源组ID (`resourceGroupId`, body)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (body, required).
+    /// 可用区 (`az`, body, required)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Region (the table describes it as 可用区, availability zone)
     ///
-    /// 可用区
-    ///
-    /// Sets `region` (body, required).
+    /// 可用区 (`region`, body, required)
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.input.region = Some(value.into());
         self
     }
     /// Node ID
     ///
-    /// 节点ID
-    ///
-    /// Sets `hostId` (body).
+    /// 节点ID (`hostId`, body)
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.input.host_id = Some(value.into());
         self
     }
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Sets `hostName` (body).
+    /// 节点名称 (`hostName`, body)
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.input.host_name = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// Sets `password` (body).
+    /// 密码 (`password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Display name in the list
     ///
-    /// 列表显示名称
-    ///
-    /// Sets `displayName` (body, required).
+    /// 列表显示名称 (`displayName`, body, required)
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.input.display_name = Some(value.into());
         self
     }
     /// Description
     ///
-    /// 描述
-    ///
-    /// Sets `description` (body).
+    /// 描述 (`description`, body)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Sets `tenantId` (body, required).
+    /// 租户ID (`tenantId`, body, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Number of CPU cores
     ///
-    /// CPU核数
-    ///
-    /// Sets `cpus` (body, required).
+    /// CPU核数 (`cpus`, body, required)
     pub fn cpus(mut self, value: impl Into<i64>) -> Self {
         self.input.cpus = Some(value.into());
         self
     }
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// Sets `memory` (body, required).
+    /// 内存对象 (`memory`, body, required)
     pub fn memory(mut self, value: impl Into<MemorySpec>) -> Self {
         self.input.memory = Some(value.into());
         self
     }
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Sets `localDisk` (body).
+    /// 本地硬盘块数 (`localDisk`, body)
     pub fn local_disk(mut self, value: impl Into<i64>) -> Self {
         self.input.local_disk = Some(value.into());
         self
     }
     /// List of volumes
     ///
-    /// 云盘列表
-    ///
-    /// Sets `volumes` (body, required).
-    pub fn volumes(mut self, value: impl Into<Vec<CreateInstanceVolumesItem>>) -> Self {
-        self.input.volumes = Some(value.into());
+    /// 云盘列表 (`volumes`, body, required)
+    pub fn volumes<V: Into<CreateInstanceVolumesItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Image object
     ///
-    /// 镜像对象
-    ///
-    /// Sets `image` (body, required).
+    /// 镜像对象 (`image`, body, required)
     pub fn image(mut self, value: impl Into<ImageSource>) -> Self {
         self.input.image = Some(value.into());
         self
     }
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构 ("x86"、"arm")
-    ///
-    /// Sets `archType` (body, required).
+    /// CPU架构 ("x86"、"arm") (`archType`, body, required)
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
     /// Array of networks
     ///
-    /// 网络数组
-    ///
-    /// Sets `networks` (body, required).
-    pub fn networks(mut self, value: impl Into<Vec<CreateInstanceNetworksItem>>) -> Self {
-        self.input.networks = Some(value.into());
+    /// 网络数组 (`networks`, body, required)
+    pub fn networks<V: Into<CreateInstanceNetworksItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.networks = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Operating system type
     ///
-    /// 操作系统类型
-    ///
-    /// Sets `osType` (body).
+    /// 操作系统类型 (`osType`, body)
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
     /// Array of labels
     ///
-    /// 标签数组
-    ///
-    /// Sets `vmLabels` (body).
-    pub fn vm_labels(mut self, value: impl Into<Vec<Label>>) -> Self {
-        self.input.vm_labels = Some(value.into());
+    /// 标签数组 (`vmLabels`, body)
+    pub fn vm_labels<V: Into<Label>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_labels = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// User data
     ///
-    /// 用户自定义数据
-    ///
-    /// Sets `userData` (body).
+    /// 用户自定义数据 (`userData`, body)
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
     /// List of security groups
     ///
-    /// 安全组列表
-    ///
-    /// Sets `secGroupList` (body).
-    pub fn sec_group_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.sec_group_list = Some(value.into());
+    /// 安全组列表 (`secGroupList`, body)
+    pub fn sec_group_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.sec_group_list = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Deployment set
     ///
-    /// 部署集
-    ///
-    /// Sets `deploymentSet` (body).
+    /// 部署集 (`deploymentSet`, body)
     pub fn deployment_set(mut self, value: impl Into<String>) -> Self {
         self.input.deployment_set = Some(value.into());
         self
     }
     /// Whether it is operable
     ///
-    /// 是否可操作
-    ///
-    /// Sets `bOperate` (body).
+    /// 是否可操作 (`bOperate`, body)
     pub fn b_operate(mut self, value: impl Into<bool>) -> Self {
         self.input.b_operate = Some(value.into());
         self
     }
     /// Whether to create an order
     ///
-    /// 是否创建订单
-    ///
-    /// Sets `bCreateOrder` (body).
+    /// 是否创建订单 (`bCreateOrder`, body)
     pub fn b_create_order(mut self, value: impl Into<bool>) -> Self {
         self.input.b_create_order = Some(value.into());
         self
     }
     /// Whether to deduct quotas
     ///
-    /// 是否扣减配额
-    ///
-    /// Sets `bUpdateQuotas` (body).
+    /// 是否扣减配额 (`bUpdateQuotas`, body)
     pub fn b_update_quotas(mut self, value: impl Into<bool>) -> Self {
         self.input.b_update_quotas = Some(value.into());
         self
     }
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// Sets `billingMode` (body).
+    /// 计费模式 (`billingMode`, body)
     pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// Sets `imageSource` (body).
+    /// 镜像来源 (`imageSource`, body)
     pub fn image_source(mut self, value: impl Into<String>) -> Self {
         self.input.image_source = Some(value.into());
         self
     }
     /// Number of billing cycles; required for subscription billing
     ///
-    /// 周期值，包周期必填
-    ///
-    /// Sets `cycleCount` (body).
+    /// 周期值，包周期必填 (`cycleCount`, body)
     pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
         self.input.cycle_count = Some(value.into());
         self
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (body).
+    /// 资源池ID (`rpId`, body)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Number of SR-IOV NICs
     ///
-    /// sriov网卡数量
-    ///
-    /// Sets `sriov` (body).
+    /// sriov网卡数量 (`sriov`, body)
     pub fn sriov(mut self, value: impl Into<i64>) -> Self {
         self.input.sriov = Some(value.into());
         self
     }
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `flavorId` (body).
+    /// 规格ID (`flavorId`, body)
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_id = Some(value.into());
         self
     }
     /// Key pair name
     ///
-    /// 密钥对名称
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `keyPairName` (body).
+    /// 密钥对名称 (`keyPairName`, body)
     pub fn key_pair_name(mut self, value: impl Into<String>) -> Self {
         self.input.key_pair_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateInstanceOutput, cds_core::Error> {
@@ -4505,6 +3312,7 @@ impl CreateInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_INSTANCE, &self.input)
             .await
@@ -4515,17 +3323,9 @@ impl crate::Client {
     ///
     /// 创建虚拟机。
     ///
-    /// *Note:* The example lacks a comma after `"isDedicatedMem": true`; added to make it valid JSON.
+    /// `POST /api/ecs/v1/instances` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The heading marks this interface as no longer maintained; BatchCreateInstances (2.3) replaces it.
-    ///
-    /// *Note:* The response table names `errMessage`; the example has `errorMessage` (both kept, the table one as table-only).
-    ///
-    /// `POST` /api/ecs/v1/instances — 003_3c7c94b4056ec9cc.txt, heading "2.2 创建虚拟机（旧接口不再维护，请使用新的批量接口）", line 4694.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateInstance", "`.")]
+    /// Wire name: `CreateInstance`.
     pub fn create_instance(&self) -> CreateInstanceRequest {
         CreateInstanceRequest {
             client: self.runtime().clone(),
@@ -4535,458 +3335,203 @@ impl crate::Client {
 }
 /// Input of [`BatchCreateInstances`](crate::Client::batch_create_instances).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchCreateInstancesInput {
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region
     ///
-    /// 区域
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`region`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Node name: 1-127 characters, starting with a letter or Chinese character; letters, digits, underscore (_), hyphen (-) and dot (.) allowed
     ///
-    /// 节点名称，支持 1~127 位字符，必须以字母或中文开头，可以包含字母、数字、下划线（_）、中划线（-）、点（.）
-    ///
-    /// Wire name: `hostName`.
-    #[serde(
-        rename = "hostName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称，支持 1~127 位字符，必须以字母或中文开头，可以包含字母、数字、下划线（_）、中划线（-）、点（.） (`hostName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Password
     ///
-    /// 密码
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`password`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
-    /// 列表显示名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表显示名称 (`displayName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
-    /// cpu核数
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu核数 (`cpus`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Number of GPUs (required for passthrough GPU flavors)
     ///
-    /// GPU数量（直通gpu规格需填写）
-    #[serde(
-        rename = "gpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU数量（直通gpu规格需填写） (`gpus`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpus: Option<i64>,
     /// Number of vGPUs (required for vGPU flavors)
     ///
-    /// vGPU数量（vgpu规格需填写）
-    #[serde(
-        rename = "vgpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vGPU数量（vgpu规格需填写） (`vgpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgpu: Option<i64>,
     /// SSH key pair id
     ///
-    /// sshKey
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// sshKey (`keyPairId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Wire name: `localDisk`.
-    #[serde(
-        rename = "localDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地硬盘块数 (`localDisk`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// *Required.*
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    /// 内存对象 (`memory`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<BatchCreateInstancesMemory>,
     /// List of volumes
     ///
-    /// 云盘列表
-    ///
-    /// *Required.*
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`volumes`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<BatchCreateInstancesVolumesItem>>,
     /// Create the instance from a snapshot, when the snapshot is a system-disk snapshot. Note: local-disk instances cannot be created from snapshots
     ///
-    /// 使用快照创建虚拟机，当快照是系统盘快照时。可以通过快照来创建ecs。 注：本地硬盘型虚拟机不支持通过快照创建
-    ///
-    /// Wire name: `osSnapshotId`.
-    #[serde(
-        rename = "osSnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用快照创建虚拟机，当快照是系统盘快照时。可以通过快照来创建ecs。 注：本地硬盘型虚拟机不支持通过快照创建 (`osSnapshotId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_snapshot_id: Option<i64>,
     /// Image object
     ///
-    /// 镜像对象
-    ///
-    /// *Required.*
-    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    /// 镜像对象 (`image`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构（"x86"，"arm"）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu架构（"x86"，"arm"） (`archType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
-    /// 网络数组
-    ///
-    /// *Required.*
-    #[serde(rename = "networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络数组 (`networks`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<BatchCreateInstancesNetworksItem>>,
     /// Array of labels
     ///
-    /// 标签数组
-    ///
-    /// Wire name: `vmLabels`.
-    #[serde(rename = "vmLabels", default, skip_serializing_if = "Option::is_none")]
+    /// 标签数组 (`vmLabels`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<Label>>,
     /// OS type: linux/windows
     ///
-    /// os类型:linux/windows
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// os类型:linux/windows (`osType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// User data (#cloud-config), base64
     ///
-    /// 用户自定义数据 (#cloud-config) : base64
-    ///
-    /// Wire name: `userData`.
-    #[serde(
-        rename = "userData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户自定义数据 (#cloud-config) : base64 (`userData`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Security groups
     ///
-    /// 安全组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `secGroupList`.
-    #[serde(
-        rename = "secGroupList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组 (`secGroupList`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Defaults to 1 when omitted; range 1-50
     ///
-    /// 不填默认1, 范围1-50
-    ///
-    /// Wire name: `ecsCount`.
-    #[serde(
-        rename = "ecsCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 不填默认1, 范围1-50 (`ecsCount`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_count: Option<i64>,
     /// VNC password
     ///
-    /// VNC密码
-    ///
-    /// Wire name: `vncPassword`.
-    #[serde(
-        rename = "vncPassword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VNC密码 (`vncPassword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vnc_password: Option<String>,
     /// Deployment set id
     ///
-    /// 部署集id
-    ///
-    /// Wire name: `deploymentSet`.
-    #[serde(
-        rename = "deploymentSet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集id (`deploymentSet`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_set: Option<String>,
     /// Whether it is operable
     ///
-    /// 是否可操作
-    ///
-    /// Wire name: `bOperate`.
-    #[serde(
-        rename = "bOperate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否可操作 (`bOperate`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_operate: Option<bool>,
     /// Whether to create an order
     ///
-    /// 是否创建订单
-    ///
-    /// Wire name: `bCreateOrder`.
-    #[serde(
-        rename = "bCreateOrder",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否创建订单 (`bCreateOrder`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_create_order: Option<bool>,
     /// Whether to deduct quotas
     ///
-    /// 是否扣减配额
-    ///
-    /// Wire name: `bUpdateQuotas`.
-    #[serde(
-        rename = "bUpdateQuotas",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否扣减配额 (`bUpdateQuotas`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b_update_quotas: Option<bool>,
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式 (`billingMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// Wire name: `imageSource`.
-    #[serde(
-        rename = "imageSource",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像来源 (`imageSource`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Number of billing cycles; required for subscription billing
     ///
-    /// 周期值, 包周期必填
-    ///
-    /// Wire name: `cycleCount`.
-    #[serde(
-        rename = "cycleCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期值, 包周期必填 (`cycleCount`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Whether advanced monitoring is enabled
     ///
-    /// 是否开启高级监控
-    ///
-    /// Wire name: `isInstallAgent`.
-    #[serde(
-        rename = "isInstallAgent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否开启高级监控 (`isInstallAgent`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_install_agent: Option<bool>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机组ID (`hgId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Whether security hardening is enabled
     ///
-    /// 是否启用安全加固
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `cwpEnable`.
-    #[serde(
-        rename = "cwpEnable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用安全加固 (`cwpEnable`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwp_enable: Option<bool>,
     /// Number of SR-IOV NICs
     ///
-    /// sriov网卡数量
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    #[serde(
-        rename = "sriov",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// sriov网卡数量 (`sriov`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
 }
 impl std::fmt::Debug for BatchCreateInstancesInput {
@@ -5037,19 +3582,291 @@ impl std::fmt::Debug for BatchCreateInstancesInput {
             .finish()
     }
 }
+impl BatchCreateInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchCreateInstancesInputBuilder {
+        BatchCreateInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchCreateInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchCreateInstancesInputBuilder {
+    inner: BatchCreateInstancesInput,
+}
+impl BatchCreateInstancesInputBuilder {
+    /// Sets [`BatchCreateInstancesInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::region`].
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::host_name`].
+    pub fn host_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.host_name = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::cpus`].
+    pub fn cpus(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpus = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::gpus`].
+    pub fn gpus(mut self, value: impl Into<i64>) -> Self {
+        self.inner.gpus = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::vgpu`].
+    pub fn vgpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.vgpu = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::key_pair_id`].
+    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.key_pair_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::local_disk`].
+    pub fn local_disk(mut self, value: impl Into<i64>) -> Self {
+        self.inner.local_disk = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::memory`].
+    pub fn memory(mut self, value: impl Into<BatchCreateInstancesMemory>) -> Self {
+        self.inner.memory = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::volumes`].
+    pub fn volumes<V: Into<BatchCreateInstancesVolumesItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::os_snapshot_id`].
+    pub fn os_snapshot_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.os_snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::image`].
+    pub fn image(mut self, value: impl Into<ImageSource>) -> Self {
+        self.inner.image = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::arch_type`].
+    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::networks`].
+    pub fn networks<V: Into<BatchCreateInstancesNetworksItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.networks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::vm_labels`].
+    pub fn vm_labels<V: Into<Label>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_labels = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::os_type`].
+    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.os_type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::user_data`].
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.inner.user_data = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::sec_group_list`].
+    pub fn sec_group_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.sec_group_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::ecs_count`].
+    pub fn ecs_count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ecs_count = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::vnc_password`].
+    pub fn vnc_password(mut self, value: impl Into<String>) -> Self {
+        self.inner.vnc_password = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::deployment_set`].
+    pub fn deployment_set(mut self, value: impl Into<String>) -> Self {
+        self.inner.deployment_set = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::b_operate`].
+    pub fn b_operate(mut self, value: impl Into<bool>) -> Self {
+        self.inner.b_operate = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::b_create_order`].
+    pub fn b_create_order(mut self, value: impl Into<bool>) -> Self {
+        self.inner.b_create_order = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::b_update_quotas`].
+    pub fn b_update_quotas(mut self, value: impl Into<bool>) -> Self {
+        self.inner.b_update_quotas = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::image_source`].
+    pub fn image_source(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_source = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::cycle_count`].
+    pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cycle_count = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::is_install_agent`].
+    pub fn is_install_agent(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_install_agent = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::hg_id`].
+    pub fn hg_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.hg_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::cwp_enable`].
+    pub fn cwp_enable(mut self, value: impl Into<bool>) -> Self {
+        self.inner.cwp_enable = Some(value.into());
+        self
+    }
+    /// Sets [`BatchCreateInstancesInput::sriov`].
+    pub fn sriov(mut self, value: impl Into<i64>) -> Self {
+        self.inner.sriov = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchCreateInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchCreateInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchCreateInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.region.is_none() {
+            missing.push(cds_core::validate::join(path, "region"));
+        }
+        if self.display_name.is_none() {
+            missing.push(cds_core::validate::join(path, "displayName"));
+        }
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+        if self.cpus.is_none() {
+            missing.push(cds_core::validate::join(path, "cpus"));
+        }
+        if self.memory.is_none() {
+            missing.push(cds_core::validate::join(path, "memory"));
+        }
+        if let Some(v) = &self.memory {
+            v.validate(&cds_core::validate::join(path, "memory"), missing);
+        }
+        if self.volumes.is_none() {
+            missing.push(cds_core::validate::join(path, "volumes"));
+        }
+        if let Some(items) = &self.volumes {
+            let at = cds_core::validate::join(path, "volumes");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if self.image.is_none() {
+            missing.push(cds_core::validate::join(path, "image"));
+        }
+        if self.arch_type.is_none() {
+            missing.push(cds_core::validate::join(path, "archType"));
+        }
+        if self.networks.is_none() {
+            missing.push(cds_core::validate::join(path, "networks"));
+        }
+        if let Some(items) = &self.networks {
+            let at = cds_core::validate::join(path, "networks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if self.sec_group_list.is_none() {
+            missing.push(cds_core::validate::join(path, "secGroupList"));
+        }
+    }
+}
 /// Output of [`BatchCreateInstances`](crate::Client::batch_create_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesOutput {
     /// Returned data list
     ///
-    /// 返回的数据列表
-    ///
-    /// *Note:* Documented as array; the example shows an object.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据列表 (`data`)
     pub data: Option<Instance>,
 }
-///Request builder of `BatchCreateInstances`: set parameters, then `.send().await`.
+/// Request builder of [`BatchCreateInstances`](crate::Client::batch_create_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchCreateInstancesRequest {
@@ -5069,362 +3886,286 @@ impl BatchCreateInstancesRequest {
     }
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门ID (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Sets `resourceGroupId` (body).
+    /// 资源组ID (`resourceGroupId`, body)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (body, required).
+    /// 可用区 (`az`, body, required)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Region
     ///
-    /// 区域
-    ///
-    /// Sets `region` (body, required).
+    /// 区域 (`region`, body, required)
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.input.region = Some(value.into());
         self
     }
     /// Node name: 1-127 characters, starting with a letter or Chinese character; letters, digits, underscore (_), hyphen (-) and dot (.) allowed
     ///
-    /// 节点名称，支持 1~127 位字符，必须以字母或中文开头，可以包含字母、数字、下划线（_）、中划线（-）、点（.）
-    ///
-    /// Sets `hostName` (body).
+    /// 节点名称，支持 1~127 位字符，必须以字母或中文开头，可以包含字母、数字、下划线（_）、中划线（-）、点（.） (`hostName`, body)
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.input.host_name = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// Sets `password` (body).
+    /// 密码 (`password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Display name in the list
     ///
-    /// 列表显示名称
-    ///
-    /// Sets `displayName` (body, required).
+    /// 列表显示名称 (`displayName`, body, required)
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.input.display_name = Some(value.into());
         self
     }
     /// Description
     ///
-    /// 描述
-    ///
-    /// Sets `description` (body).
+    /// 描述 (`description`, body)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body, required).
+    /// 租户id (`tenantId`, body, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Number of CPU cores
     ///
-    /// cpu核数
-    ///
-    /// Sets `cpus` (body, required).
+    /// cpu核数 (`cpus`, body, required)
     pub fn cpus(mut self, value: impl Into<i64>) -> Self {
         self.input.cpus = Some(value.into());
         self
     }
     /// Number of GPUs (required for passthrough GPU flavors)
     ///
-    /// GPU数量（直通gpu规格需填写）
-    ///
-    /// Sets `gpus` (body).
+    /// GPU数量（直通gpu规格需填写） (`gpus`, body)
     pub fn gpus(mut self, value: impl Into<i64>) -> Self {
         self.input.gpus = Some(value.into());
         self
     }
     /// Number of vGPUs (required for vGPU flavors)
     ///
-    /// vGPU数量（vgpu规格需填写）
-    ///
-    /// Sets `vgpu` (body).
+    /// vGPU数量（vgpu规格需填写） (`vgpu`, body)
     pub fn vgpu(mut self, value: impl Into<i64>) -> Self {
         self.input.vgpu = Some(value.into());
         self
     }
     /// SSH key pair id
     ///
-    /// sshKey
-    ///
-    /// Sets `keyPairId` (body).
+    /// sshKey (`keyPairId`, body)
     pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
         self.input.key_pair_id = Some(value.into());
         self
     }
     /// Number of local disks
     ///
-    /// 本地硬盘块数
-    ///
-    /// Sets `localDisk` (body).
+    /// 本地硬盘块数 (`localDisk`, body)
     pub fn local_disk(mut self, value: impl Into<i64>) -> Self {
         self.input.local_disk = Some(value.into());
         self
     }
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// Sets `memory` (body, required).
+    /// 内存对象 (`memory`, body, required)
     pub fn memory(mut self, value: impl Into<BatchCreateInstancesMemory>) -> Self {
         self.input.memory = Some(value.into());
         self
     }
     /// List of volumes
     ///
-    /// 云盘列表
-    ///
-    /// Sets `volumes` (body, required).
-    pub fn volumes(mut self, value: impl Into<Vec<BatchCreateInstancesVolumesItem>>) -> Self {
-        self.input.volumes = Some(value.into());
+    /// 云盘列表 (`volumes`, body, required)
+    pub fn volumes<V: Into<BatchCreateInstancesVolumesItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Create the instance from a snapshot, when the snapshot is a system-disk snapshot. Note: local-disk instances cannot be created from snapshots
     ///
-    /// 使用快照创建虚拟机，当快照是系统盘快照时。可以通过快照来创建ecs。 注：本地硬盘型虚拟机不支持通过快照创建
-    ///
-    /// Sets `osSnapshotId` (body).
+    /// 使用快照创建虚拟机，当快照是系统盘快照时。可以通过快照来创建ecs。 注：本地硬盘型虚拟机不支持通过快照创建 (`osSnapshotId`, body)
     pub fn os_snapshot_id(mut self, value: impl Into<i64>) -> Self {
         self.input.os_snapshot_id = Some(value.into());
         self
     }
     /// Image object
     ///
-    /// 镜像对象
-    ///
-    /// Sets `image` (body, required).
+    /// 镜像对象 (`image`, body, required)
     pub fn image(mut self, value: impl Into<ImageSource>) -> Self {
         self.input.image = Some(value.into());
         self
     }
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构（"x86"，"arm"）
-    ///
-    /// Sets `archType` (body, required).
+    /// cpu架构（"x86"，"arm"） (`archType`, body, required)
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
     /// Array of networks
     ///
-    /// 网络数组
-    ///
-    /// Sets `networks` (body, required).
-    pub fn networks(mut self, value: impl Into<Vec<BatchCreateInstancesNetworksItem>>) -> Self {
-        self.input.networks = Some(value.into());
+    /// 网络数组 (`networks`, body, required)
+    pub fn networks<V: Into<BatchCreateInstancesNetworksItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.networks = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Array of labels
     ///
-    /// 标签数组
-    ///
-    /// Sets `vmLabels` (body).
-    pub fn vm_labels(mut self, value: impl Into<Vec<Label>>) -> Self {
-        self.input.vm_labels = Some(value.into());
+    /// 标签数组 (`vmLabels`, body)
+    pub fn vm_labels<V: Into<Label>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_labels = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// OS type: linux/windows
     ///
-    /// os类型:linux/windows
-    ///
-    /// Sets `osType` (body).
+    /// os类型:linux/windows (`osType`, body)
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
     /// User data (#cloud-config), base64
     ///
-    /// 用户自定义数据 (#cloud-config) : base64
-    ///
-    /// Sets `userData` (body).
+    /// 用户自定义数据 (#cloud-config) : base64 (`userData`, body)
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
     /// Security groups
     ///
-    /// 安全组
-    ///
-    /// Sets `secGroupList` (body, required).
-    pub fn sec_group_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.sec_group_list = Some(value.into());
+    /// 安全组 (`secGroupList`, body, required)
+    pub fn sec_group_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.sec_group_list = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Defaults to 1 when omitted; range 1-50
     ///
-    /// 不填默认1, 范围1-50
-    ///
-    /// Sets `ecsCount` (body).
+    /// 不填默认1, 范围1-50 (`ecsCount`, body)
     pub fn ecs_count(mut self, value: impl Into<i64>) -> Self {
         self.input.ecs_count = Some(value.into());
         self
     }
     /// VNC password
     ///
-    /// VNC密码
-    ///
-    /// Sets `vncPassword` (body).
+    /// VNC密码 (`vncPassword`, body)
     pub fn vnc_password(mut self, value: impl Into<String>) -> Self {
         self.input.vnc_password = Some(value.into());
         self
     }
     /// Deployment set id
     ///
-    /// 部署集id
-    ///
-    /// Sets `deploymentSet` (body).
+    /// 部署集id (`deploymentSet`, body)
     pub fn deployment_set(mut self, value: impl Into<String>) -> Self {
         self.input.deployment_set = Some(value.into());
         self
     }
     /// Whether it is operable
     ///
-    /// 是否可操作
-    ///
-    /// Sets `bOperate` (body).
+    /// 是否可操作 (`bOperate`, body)
     pub fn b_operate(mut self, value: impl Into<bool>) -> Self {
         self.input.b_operate = Some(value.into());
         self
     }
     /// Whether to create an order
     ///
-    /// 是否创建订单
-    ///
-    /// Sets `bCreateOrder` (body).
+    /// 是否创建订单 (`bCreateOrder`, body)
     pub fn b_create_order(mut self, value: impl Into<bool>) -> Self {
         self.input.b_create_order = Some(value.into());
         self
     }
     /// Whether to deduct quotas
     ///
-    /// 是否扣减配额
-    ///
-    /// Sets `bUpdateQuotas` (body).
+    /// 是否扣减配额 (`bUpdateQuotas`, body)
     pub fn b_update_quotas(mut self, value: impl Into<bool>) -> Self {
         self.input.b_update_quotas = Some(value.into());
         self
     }
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// Sets `billingMode` (body).
+    /// 计费模式 (`billingMode`, body)
     pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// Sets `imageSource` (body).
+    /// 镜像来源 (`imageSource`, body)
     pub fn image_source(mut self, value: impl Into<String>) -> Self {
         self.input.image_source = Some(value.into());
         self
     }
     /// Number of billing cycles; required for subscription billing
     ///
-    /// 周期值, 包周期必填
-    ///
-    /// Sets `cycleCount` (body).
+    /// 周期值, 包周期必填 (`cycleCount`, body)
     pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
         self.input.cycle_count = Some(value.into());
         self
     }
     /// Whether advanced monitoring is enabled
     ///
-    /// 是否开启高级监控
-    ///
-    /// Sets `isInstallAgent` (body).
+    /// 是否开启高级监控 (`isInstallAgent`, body)
     pub fn is_install_agent(mut self, value: impl Into<bool>) -> Self {
         self.input.is_install_agent = Some(value.into());
         self
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (body).
+    /// 资源池ID (`rpId`, body)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `flavorId` (body).
+    /// 规格ID (`flavorId`, body)
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_id = Some(value.into());
         self
     }
     /// Host group ID
     ///
-    /// 主机组ID
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `hgId` (body).
+    /// 主机组ID (`hgId`, body)
     pub fn hg_id(mut self, value: impl Into<String>) -> Self {
         self.input.hg_id = Some(value.into());
         self
     }
     /// Whether security hardening is enabled
     ///
-    /// 是否启用安全加固
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `cwpEnable` (body).
+    /// 是否启用安全加固 (`cwpEnable`, body)
     pub fn cwp_enable(mut self, value: impl Into<bool>) -> Self {
         self.input.cwp_enable = Some(value.into());
         self
     }
     /// Number of SR-IOV NICs
     ///
-    /// sriov网卡数量
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `sriov` (body).
+    /// sriov网卡数量 (`sriov`, body)
     pub fn sriov(mut self, value: impl Into<i64>) -> Self {
         self.input.sriov = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_CREATE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchCreateInstancesOutput, cds_core::Error> {
@@ -5434,6 +4175,7 @@ impl BatchCreateInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchCreateInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_CREATE_INSTANCES, &self.input)
             .await
@@ -5444,27 +4186,9 @@ impl crate::Client {
     ///
     /// 批量创建虚机。
     ///
-    /// *Note:* The request table writes `rpld`, a PDF slip for `rpId` (corrected).
+    /// `POST /api/ecs/v1/instances/batch-create` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table spells `KeyPairId`; the example `keyPairId` (the example is followed).
-    ///
-    /// *Note:* A page break split the example and the extraction inserted spurious closing brackets at the break; they were removed to make it valid JSON.
-    ///
-    /// *Note:* The response table writes `rpld`, a PDF slip for `rpId` (corrected).
-    ///
-    /// *Note:* The example answers one instance object in `data` although the table types `data` as an array (the example is followed).
-    ///
-    /// *Note:* The response table lists the instance fields flat at the top level; the example nests them under `data` (followed).
-    ///
-    /// *Note:* The response table lists `isInstalledAgent` and `ibNics` under `vmtoolsStatus`; the example has them directly in `data` (followed).
-    ///
-    /// *Note:* The response table lists a `flavorTypes` array that the example does not have (the example has `flavor.flavorType`); kept as a table-only field.
-    ///
-    /// `POST` /api/ecs/v1/instances/batch-create — 003_3c7c94b4056ec9cc.txt, heading "2.3 批量创建虚机", line 4940.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchCreateInstances", "`.")]
+    /// Wire name: `BatchCreateInstances`.
     pub fn batch_create_instances(&self) -> BatchCreateInstancesRequest {
         BatchCreateInstancesRequest {
             client: self.runtime().clone(),
@@ -5473,33 +4197,54 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstance`](crate::Client::delete_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl DeleteInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteInstanceInputBuilder {
+        DeleteInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteInstanceInputBuilder {
+    inner: DeleteInstanceInput,
+}
+impl DeleteInstanceInputBuilder {
+    /// Sets [`DeleteInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`DeleteInstance`](crate::Client::delete_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
-    /// null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteInstance`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstanceRequest {
@@ -5519,12 +4264,14 @@ impl DeleteInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteInstanceOutput, cds_core::Error> {
@@ -5534,6 +4281,7 @@ impl DeleteInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_INSTANCE, &self.input)
             .await
@@ -5544,11 +4292,9 @@ impl crate::Client {
     ///
     /// 通过 `ecsId` 删除虚拟机。
     ///
-    /// `DELETE` /api/ecs/v1/instances/{ecsId} — 003_3c7c94b4056ec9cc.txt, heading "2.4 删除虚拟机", line 5549.
+    /// `DELETE /api/ecs/v1/instances/{ecsId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteInstance", "`.")]
+    /// Wire name: `DeleteInstance`.
     pub fn delete_instance(&self) -> DeleteInstanceRequest {
         DeleteInstanceRequest {
             client: self.runtime().clone(),
@@ -5557,35 +4303,56 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDeleteInstances`](crate::Client::batch_delete_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstancesInput {
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// Ecsid数组 (`ecsIds`, required)
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl BatchDeleteInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchDeleteInstancesInputBuilder {
+        BatchDeleteInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchDeleteInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchDeleteInstancesInputBuilder {
+    inner: BatchDeleteInstancesInput,
+}
+impl BatchDeleteInstancesInputBuilder {
+    /// Sets [`BatchDeleteInstancesInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchDeleteInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchDeleteInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchDeleteInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+    }
+}
 /// Output of [`BatchDeleteInstances`](crate::Client::batch_delete_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchDeleteInstancesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchDeleteInstances`: set parameters, then `.send().await`.
+/// Request builder of [`BatchDeleteInstances`](crate::Client::batch_delete_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDeleteInstancesRequest {
@@ -5605,12 +4372,14 @@ impl BatchDeleteInstancesRequest {
     }
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// Ecsid数组 (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_DELETE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchDeleteInstancesOutput, cds_core::Error> {
@@ -5620,6 +4389,7 @@ impl BatchDeleteInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchDeleteInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_DELETE_INSTANCES, &self.input)
             .await
@@ -5630,13 +4400,9 @@ impl crate::Client {
     ///
     /// 通过规格 id 删除规格。
     ///
-    /// *Note:* The brief description (通过规格 id 删除规格, delete a flavor by flavor id) is copied from another section; the operation deletes instances.
+    /// `DELETE /api/ecs/v1/instances/batch-delete` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/instances/batch-delete — 003_3c7c94b4056ec9cc.txt, heading "2.5 批量删除虚拟机", line 5597.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchDeleteInstances", "`.")]
+    /// Wire name: `BatchDeleteInstances`.
     pub fn batch_delete_instances(&self) -> BatchDeleteInstancesRequest {
         BatchDeleteInstancesRequest {
             client: self.runtime().clone(),
@@ -5645,35 +4411,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetInstance`](crate::Client::get_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetInstanceInput {
     /// Cloud server ID
     ///
-    /// 云服务器ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器ID (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl GetInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> GetInstanceInputBuilder {
+        GetInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`GetInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetInstanceInputBuilder {
+    inner: GetInstanceInput,
+}
+impl GetInstanceInputBuilder {
+    /// Sets [`GetInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("GetInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`GetInstance`](crate::Client::get_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetInstanceOutput {
     /// Instance details (see the example)
     ///
-    /// 虚机详情（见请求示例）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 虚机详情（见请求示例） (`data`)
     pub data: Option<Instance>,
 }
-///Request builder of `GetInstance`: set parameters, then `.send().await`.
+/// Request builder of [`GetInstance`](crate::Client::get_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetInstanceRequest {
@@ -5693,12 +4480,14 @@ impl GetInstanceRequest {
     }
     /// Cloud server ID
     ///
-    /// 云服务器ID
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 云服务器ID (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetInstanceOutput, cds_core::Error> {
@@ -5708,6 +4497,7 @@ impl GetInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_INSTANCE, &self.input).await
     }
 }
@@ -5716,15 +4506,9 @@ impl crate::Client {
     ///
     /// 通过 `ecsId` 获取虚机详情。
     ///
-    /// *Note:* A page break split the example and the extraction inserted spurious closing brackets at the break; they were removed to make it valid JSON.
+    /// `GET /api/ecs/v1/instances/{ecsId}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table only says `data` is the instance detail (虚机详情（见请求示例）); the fields follow the example, with descriptions taken from the 2.3 批量创建虚机 response table.
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsId} — 003_3c7c94b4056ec9cc.txt, heading "2.6 获取详情", line 5646.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetInstance", "`.")]
+    /// Wire name: `GetInstance`.
     pub fn get_instance(&self) -> GetInstanceRequest {
         GetInstanceRequest {
             client: self.runtime().clone(),
@@ -5733,219 +4517,210 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstances`](crate::Client::list_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstancesInput {
     /// Number of records per page
     ///
-    /// 每页显示的记录数
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页显示的记录数 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Filter: VPC id
     ///
-    /// 过滤条件，专有网络Id
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，专有网络Id (`vpcId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Filter: subnet id
     ///
-    /// 过滤条件，子网Id
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，子网Id (`subnetId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Filter: private IP address
     ///
-    /// 过滤条件，私网ip地址
-    ///
-    /// Wire name: `privateIp`.
-    #[serde(
-        rename = "privateIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，私网ip地址 (`privateIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Filter: security group id (a single security group only)
     ///
-    /// 过滤条件，安全组Id（仅支持单个安全组）
-    ///
-    /// Wire name: `secGroup`.
-    #[serde(
-        rename = "secGroup",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，安全组Id（仅支持单个安全组） (`secGroup`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sec_group: Option<String>,
     /// Filter: elastic public IP address
     ///
-    /// 过滤条件，弹性公网ip地址
-    #[serde(
-        rename = "eip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，弹性公网ip地址 (`eip`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// Filter: flavor type
     ///
-    /// 过滤条件，规格类型
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，规格类型 (`flavorType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// Filter: flavor
     ///
-    /// 过滤条件，规格
-    #[serde(
-        rename = "flavor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，规格 (`flavor`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
     /// Filter: resource pool name
     ///
-    /// 过滤条件，资源池名称
-    ///
-    /// Wire name: `rpName`.
-    #[serde(
-        rename = "rpName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，资源池名称 (`rpName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_name: Option<String>,
     /// Filter: resource pool id
     ///
-    /// 过滤条件，资源池id
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，资源池id (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Filter: physical node hosting the instance
     ///
-    /// 过滤条件，虚拟机所在物理机
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，虚拟机所在物理机 (`nodeName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Filter: label, 'key'='value'
     ///
-    /// 过滤条件，标签信息，'key'='value'
-    ///
-    /// Wire name: `vmLabels`.
-    #[serde(
-        rename = "vmLabels",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，标签信息，'key'='value' (`vmLabels`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<String>,
     /// Filter: CPU overcommit ratio
     ///
-    /// 过滤条件，cpu超分比
-    ///
-    /// Wire name: `cpuExceedRatio`.
-    #[serde(
-        rename = "cpuExceedRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，cpu超分比 (`cpuExceedRatio`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_exceed_ratio: Option<String>,
     /// Filter: locked or not, "true" or "false"
     ///
-    /// 过滤条件，是否锁定，"true"或"false"
-    ///
-    /// Wire name: `isLock`.
-    #[serde(
-        rename = "isLock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，是否锁定，"true"或"false" (`isLock`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<String>,
     /// Filter expression; see the request examples
     ///
-    /// 过滤条件，参考请求示例使用
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤条件，参考请求示例使用 (`filter`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Sort order; default created_at:desc
     ///
-    /// 默认created_at:desc
-    ///
-    /// Wire name: `orderBy`.
-    #[serde(
-        rename = "orderBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认created_at:desc (`orderBy`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
 }
+impl ListInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstancesInputBuilder {
+        ListInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstancesInputBuilder {
+    inner: ListInstancesInput,
+}
+impl ListInstancesInputBuilder {
+    /// Sets [`ListInstancesInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::private_ip`].
+    pub fn private_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_ip = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::sec_group`].
+    pub fn sec_group(mut self, value: impl Into<String>) -> Self {
+        self.inner.sec_group = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::eip`].
+    pub fn eip(mut self, value: impl Into<String>) -> Self {
+        self.inner.eip = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::flavor_type`].
+    pub fn flavor_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::flavor`].
+    pub fn flavor(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::rp_name`].
+    pub fn rp_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::vm_labels`].
+    pub fn vm_labels(mut self, value: impl Into<String>) -> Self {
+        self.inner.vm_labels = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::cpu_exceed_ratio`].
+    pub fn cpu_exceed_ratio(mut self, value: impl Into<String>) -> Self {
+        self.inner.cpu_exceed_ratio = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::is_lock`].
+    pub fn is_lock(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_lock = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::filter`].
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.inner.filter = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstancesInput::order_by`].
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.inner.order_by = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListInstancesInput {
+        self.inner
+    }
+}
 /// Output of [`ListInstances`](crate::Client::list_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstancesOutput {
     /// List details (see the example response)
     ///
-    /// 列表详情（见返回示例）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 列表详情（见返回示例） (`data`)
     pub data: Option<ListInstancesData>,
 }
-///Request builder of `ListInstances`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstances`](crate::Client::list_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstancesRequest {
@@ -5965,156 +4740,126 @@ impl ListInstancesRequest {
     }
     /// Number of records per page
     ///
-    /// 每页显示的记录数
-    ///
-    /// Sets `pageSize` (query).
+    /// 每页显示的记录数 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Filter: VPC id
     ///
-    /// 过滤条件，专有网络Id
-    ///
-    /// Sets `vpcId` (query).
+    /// 过滤条件，专有网络Id (`vpcId`, query)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// Filter: subnet id
     ///
-    /// 过滤条件，子网Id
-    ///
-    /// Sets `subnetId` (query).
+    /// 过滤条件，子网Id (`subnetId`, query)
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
     }
     /// Filter: private IP address
     ///
-    /// 过滤条件，私网ip地址
-    ///
-    /// Sets `privateIp` (query).
+    /// 过滤条件，私网ip地址 (`privateIp`, query)
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.input.private_ip = Some(value.into());
         self
     }
     /// Filter: security group id (a single security group only)
     ///
-    /// 过滤条件，安全组Id（仅支持单个安全组）
-    ///
-    /// Sets `secGroup` (query).
+    /// 过滤条件，安全组Id（仅支持单个安全组） (`secGroup`, query)
     pub fn sec_group(mut self, value: impl Into<String>) -> Self {
         self.input.sec_group = Some(value.into());
         self
     }
     /// Filter: elastic public IP address
     ///
-    /// 过滤条件，弹性公网ip地址
-    ///
-    /// Sets `eip` (query).
+    /// 过滤条件，弹性公网ip地址 (`eip`, query)
     pub fn eip(mut self, value: impl Into<String>) -> Self {
         self.input.eip = Some(value.into());
         self
     }
     /// Filter: flavor type
     ///
-    /// 过滤条件，规格类型
-    ///
-    /// Sets `flavorType` (query).
+    /// 过滤条件，规格类型 (`flavorType`, query)
     pub fn flavor_type(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_type = Some(value.into());
         self
     }
     /// Filter: flavor
     ///
-    /// 过滤条件，规格
-    ///
-    /// Sets `flavor` (query).
+    /// 过滤条件，规格 (`flavor`, query)
     pub fn flavor(mut self, value: impl Into<String>) -> Self {
         self.input.flavor = Some(value.into());
         self
     }
     /// Filter: resource pool name
     ///
-    /// 过滤条件，资源池名称
-    ///
-    /// Sets `rpName` (query).
+    /// 过滤条件，资源池名称 (`rpName`, query)
     pub fn rp_name(mut self, value: impl Into<String>) -> Self {
         self.input.rp_name = Some(value.into());
         self
     }
     /// Filter: resource pool id
     ///
-    /// 过滤条件，资源池id
-    ///
-    /// Sets `rpId` (query).
+    /// 过滤条件，资源池id (`rpId`, query)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
     }
     /// Filter: physical node hosting the instance
     ///
-    /// 过滤条件，虚拟机所在物理机
-    ///
-    /// Sets `nodeName` (query).
+    /// 过滤条件，虚拟机所在物理机 (`nodeName`, query)
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.input.node_name = Some(value.into());
         self
     }
     /// Filter: label, 'key'='value'
     ///
-    /// 过滤条件，标签信息，'key'='value'
-    ///
-    /// Sets `vmLabels` (query).
+    /// 过滤条件，标签信息，'key'='value' (`vmLabels`, query)
     pub fn vm_labels(mut self, value: impl Into<String>) -> Self {
         self.input.vm_labels = Some(value.into());
         self
     }
     /// Filter: CPU overcommit ratio
     ///
-    /// 过滤条件，cpu超分比
-    ///
-    /// Sets `cpuExceedRatio` (query).
+    /// 过滤条件，cpu超分比 (`cpuExceedRatio`, query)
     pub fn cpu_exceed_ratio(mut self, value: impl Into<String>) -> Self {
         self.input.cpu_exceed_ratio = Some(value.into());
         self
     }
     /// Filter: locked or not, "true" or "false"
     ///
-    /// 过滤条件，是否锁定，"true"或"false"
-    ///
-    /// Sets `isLock` (query).
+    /// 过滤条件，是否锁定，"true"或"false" (`isLock`, query)
     pub fn is_lock(mut self, value: impl Into<String>) -> Self {
         self.input.is_lock = Some(value.into());
         self
     }
     /// Filter expression; see the request examples
     ///
-    /// 过滤条件，参考请求示例使用
-    ///
-    /// Sets `filter` (query).
+    /// 过滤条件，参考请求示例使用 (`filter`, query)
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.input.filter = Some(value.into());
         self
     }
     /// Sort order; default created_at:desc
     ///
-    /// 默认created_at:desc
-    ///
-    /// Sets `orderBy` (query).
+    /// 默认created_at:desc (`orderBy`, query)
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.input.order_by = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstancesOutput, cds_core::Error> {
@@ -6124,11 +4869,12 @@ impl ListInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCES, &self.input)
             .await
     }
-    ///Streams every item at `/data/virtualMachines` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/virtualMachines` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -6148,25 +4894,9 @@ impl crate::Client {
     ///
     /// 获取虚拟机列表。
     ///
-    /// *Note:* The request table writes `vpclId`, a PDF slip for `vpcId` (corrected).
+    /// `GET /api/ecs/v1/instances` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request table writes `rpld`, a PDF slip for `rpId` (corrected).
-    ///
-    /// *Note:* A page break split the example and the extraction inserted spurious closing brackets at the break; they were removed to make it valid JSON.
-    ///
-    /// *Note:* The example is split by page breaks: the first block was closed early after `"imageUrl": ""` (comma added, spurious closing brackets removed) and the last block closes `}` `\]` in the wrong order (reordered) to make it valid JSON.
-    ///
-    /// *Note:* In the example each `virtualMachines` item repeats a whole response envelope (requestId, code, message, data) around the instance; the spec follows the example.
-    ///
-    /// *Note:* The response table only says `data` is a list detail (见返回示例); the fields follow the example, with descriptions taken from the 2.3 批量创建虚机 response table.
-    ///
-    /// *Note:* The `filter` example column is garbled by the PDF extraction; the request examples show the syntax `filter=field:op:value|field:op:value` (ops eq, lk, in).
-    ///
-    /// `GET` /api/ecs/v1/instances — 003_3c7c94b4056ec9cc.txt, heading "2.7 获取虚拟机列表", line 5999.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstances", "`.")]
+    /// Wire name: `ListInstances`.
     pub fn list_instances(&self) -> ListInstancesRequest {
         ListInstancesRequest {
             client: self.runtime().clone(),
@@ -6175,54 +4905,83 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of billing cycles
     ///
-    /// 周期值
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cycleCount`.
-    #[serde(
-        rename = "cycleCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期值 (`cycleCount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Ids of the volumes to renew; all volumes when omitted
     ///
-    /// 需要续订的云盘实例id, 不传返回所有云盘
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
+impl ListInstanceRenewResourcesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceRenewResourcesInputBuilder {
+        ListInstanceRenewResourcesInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceRenewResourcesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceRenewResourcesInputBuilder {
+    inner: ListInstanceRenewResourcesInput,
+}
+impl ListInstanceRenewResourcesInputBuilder {
+    /// Sets [`ListInstanceRenewResourcesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstanceRenewResourcesInput::cycle_count`].
+    pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cycle_count = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstanceRenewResourcesInput::volumes`].
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceRenewResourcesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceRenewResourcesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceRenewResourcesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.cycle_count.is_none() {
+            missing.push(cds_core::validate::join(path, "cycleCount"));
+        }
+    }
+}
 /// Output of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<ListInstanceRenewResourcesData>,
 }
-///Request builder of `ListInstanceRenewResources`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceRenewResourcesRequest {
@@ -6242,30 +5001,31 @@ impl ListInstanceRenewResourcesRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Number of billing cycles
     ///
-    /// 周期值
-    ///
-    /// Sets `cycleCount` (body, required).
+    /// 周期值 (`cycleCount`, body, required)
     pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
         self.input.cycle_count = Some(value.into());
         self
     }
     /// Ids of the volumes to renew; all volumes when omitted
     ///
-    /// 需要续订的云盘实例id, 不传返回所有云盘
-    ///
-    /// Sets `volumes` (body).
-    pub fn volumes(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.input.volumes = Some(value.into());
+    /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`, body)
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_RENEW_RESOURCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceRenewResourcesOutput, cds_core::Error> {
@@ -6275,6 +5035,7 @@ impl ListInstanceRenewResourcesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceRenewResourcesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_RENEW_RESOURCES, &self.input)
             .await
@@ -6285,19 +5046,9 @@ impl crate::Client {
     ///
     /// 续订虚拟机资源列表。
     ///
-    /// *Note:* A page break split the example and the extraction inserted spurious closing brackets at the break; they were removed to make it valid JSON.
+    /// `POST /api/ecs/v1/instances/{ecsId}/renew-resources` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
-    ///
-    /// *Note:* The example lacks the final closing brace; added to make it valid JSON.
-    ///
-    /// *Note:* The request example shows no body although `cycleCount` is marked required.
-    ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/renew-resources — 003_3c7c94b4056ec9cc.txt, heading "2.8 续订虚拟机资源列表", line 6396.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceRenewResources", "`.")]
+    /// Wire name: `ListInstanceRenewResources`.
     pub fn list_instance_renew_resources(&self) -> ListInstanceRenewResourcesRequest {
         ListInstanceRenewResourcesRequest {
             client: self.runtime().clone(),
@@ -6306,54 +5057,83 @@ impl crate::Client {
     }
 }
 /// Input of [`RenewInstance`](crate::Client::renew_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RenewInstanceInput {
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of billing cycles
     ///
-    /// 周期值
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cycleCount`.
-    #[serde(
-        rename = "cycleCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期值 (`cycleCount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Ids of the volumes to renew
     ///
-    /// 需要续订的云盘实例id
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 需要续订的云盘实例id (`volumes`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
+impl RenewInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> RenewInstanceInputBuilder {
+        RenewInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`RenewInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RenewInstanceInputBuilder {
+    inner: RenewInstanceInput,
+}
+impl RenewInstanceInputBuilder {
+    /// Sets [`RenewInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`RenewInstanceInput::cycle_count`].
+    pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cycle_count = Some(value.into());
+        self
+    }
+    /// Sets [`RenewInstanceInput::volumes`].
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RenewInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("RenewInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RenewInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.cycle_count.is_none() {
+            missing.push(cds_core::validate::join(path, "cycleCount"));
+        }
+    }
+}
 /// Output of [`RenewInstance`](crate::Client::renew_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RenewInstanceOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `RenewInstance`: set parameters, then `.send().await`.
+/// Request builder of [`RenewInstance`](crate::Client::renew_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenewInstanceRequest {
@@ -6373,30 +5153,31 @@ impl RenewInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Number of billing cycles
     ///
-    /// 周期值
-    ///
-    /// Sets `cycleCount` (body, required).
+    /// 周期值 (`cycleCount`, body, required)
     pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
         self.input.cycle_count = Some(value.into());
         self
     }
     /// Ids of the volumes to renew
     ///
-    /// 需要续订的云盘实例id
-    ///
-    /// Sets `volumes` (body).
-    pub fn volumes(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.input.volumes = Some(value.into());
+    /// 需要续订的云盘实例id (`volumes`, body)
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RENEW_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RenewInstanceOutput, cds_core::Error> {
@@ -6406,6 +5187,7 @@ impl RenewInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RenewInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RENEW_INSTANCE, &self.input)
             .await
@@ -6416,11 +5198,9 @@ impl crate::Client {
     ///
     /// 续订虚拟机。
     ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/renew — 003_3c7c94b4056ec9cc.txt, heading "2.9 续订虚拟机", line 6514.
+    /// `POST /api/ecs/v1/instances/{ecsId}/renew` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RenewInstance", "`.")]
+    /// Wire name: `RenewInstance`.
     pub fn renew_instance(&self) -> RenewInstanceRequest {
         RenewInstanceRequest {
             client: self.runtime().clone(),
@@ -6429,45 +5209,80 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
-    /// 需要退订的云盘实例id, 不传返回所有云盘
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
-    /// 需要退订的eip实例id, 不传返回所有eip
-    #[serde(rename = "eips", default, skip_serializing_if = "Option::is_none")]
+    /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eips: Option<Vec<serde_json::Value>>,
 }
+impl ListInstanceRefundResourcesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceRefundResourcesInputBuilder {
+        ListInstanceRefundResourcesInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceRefundResourcesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceRefundResourcesInputBuilder {
+    inner: ListInstanceRefundResourcesInput,
+}
+impl ListInstanceRefundResourcesInputBuilder {
+    /// Sets [`ListInstanceRefundResourcesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstanceRefundResourcesInput::volumes`].
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ListInstanceRefundResourcesInput::eips`].
+    pub fn eips<V: Into<serde_json::Value>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.eips = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceRefundResourcesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceRefundResourcesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceRefundResourcesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<ListInstanceRefundResourcesData>,
 }
-///Request builder of `ListInstanceRefundResources`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceRefundResourcesRequest {
@@ -6487,30 +5302,31 @@ impl ListInstanceRefundResourcesRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
-    /// 需要退订的云盘实例id, 不传返回所有云盘
-    ///
-    /// Sets `volumes` (body).
-    pub fn volumes(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.input.volumes = Some(value.into());
+    /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`, body)
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
-    /// 需要退订的eip实例id, 不传返回所有eip
-    ///
-    /// Sets `eips` (body).
-    pub fn eips(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.input.eips = Some(value.into());
+    /// 需要退订的eip实例id, 不传返回所有eip (`eips`, body)
+    pub fn eips<V: Into<serde_json::Value>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.eips = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_REFUND_RESOURCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceRefundResourcesOutput, cds_core::Error> {
@@ -6520,6 +5336,7 @@ impl ListInstanceRefundResourcesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceRefundResourcesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_REFUND_RESOURCES, &self.input)
             .await
@@ -6530,13 +5347,9 @@ impl crate::Client {
     ///
     /// 退订虚拟机资源列表。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `POST /api/ecs/v1/instances/{ecsId}/refund-resources` — read-only: retried on transient failures.
     ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/refund-resources — 003_3c7c94b4056ec9cc.txt, heading "2.10 退订虚拟机资源列表", line 6571.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceRefundResources", "`.")]
+    /// Wire name: `ListInstanceRefundResources`.
     pub fn list_instance_refund_resources(&self) -> ListInstanceRefundResourcesRequest {
         ListInstanceRefundResourcesRequest {
             client: self.runtime().clone(),
@@ -6545,35 +5358,56 @@ impl crate::Client {
     }
 }
 /// Input of [`StartInstance`](crate::Client::start_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct StartInstanceInput {
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl StartInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> StartInstanceInputBuilder {
+        StartInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`StartInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct StartInstanceInputBuilder {
+    inner: StartInstanceInput,
+}
+impl StartInstanceInputBuilder {
+    /// Sets [`StartInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<StartInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("StartInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for StartInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`StartInstance`](crate::Client::start_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct StartInstanceOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `StartInstance`: set parameters, then `.send().await`.
+/// Request builder of [`StartInstance`](crate::Client::start_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StartInstanceRequest {
@@ -6593,12 +5427,14 @@ impl StartInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::START_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<StartInstanceOutput, cds_core::Error> {
@@ -6608,6 +5444,7 @@ impl StartInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<StartInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::START_INSTANCE, &self.input)
             .await
@@ -6618,13 +5455,9 @@ impl crate::Client {
     ///
     /// 通过 ecsId 操作虚机开机、关机、挂起、恢复。（开机）
     ///
-    /// *Note:* Section 2.11 documents four URLs (start/stop/suspend/resume) with one method and one table; this is the start URL.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/start` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/start — 003_3c7c94b4056ec9cc.txt, heading "2.11 虚机开机/关机/挂起/恢复", line 6698.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "StartInstance", "`.")]
+    /// Wire name: `StartInstance`.
     pub fn start_instance(&self) -> StartInstanceRequest {
         StartInstanceRequest {
             client: self.runtime().clone(),
@@ -6633,47 +5466,67 @@ impl crate::Client {
     }
 }
 /// Input of [`StopInstance`](crate::Client::stop_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StopInstanceInput {
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
-    /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机
-    ///
-    /// Wire name: `gracePeriodSeconds`.
-    #[serde(
-        rename = "gracePeriodSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl StopInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> StopInstanceInputBuilder {
+        StopInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`StopInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct StopInstanceInputBuilder {
+    inner: StopInstanceInput,
+}
+impl StopInstanceInputBuilder {
+    /// Sets [`StopInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`StopInstanceInput::grace_period_seconds`].
+    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.inner.grace_period_seconds = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<StopInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("StopInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for StopInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`StopInstance`](crate::Client::stop_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct StopInstanceOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `StopInstance`: set parameters, then `.send().await`.
+/// Request builder of [`StopInstance`](crate::Client::stop_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct StopInstanceRequest {
@@ -6693,21 +5546,21 @@ impl StopInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
-    /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机
-    ///
-    /// Sets `gracePeriodSeconds` (body).
+    /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`, body)
     pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::STOP_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<StopInstanceOutput, cds_core::Error> {
@@ -6717,6 +5570,7 @@ impl StopInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<StopInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::STOP_INSTANCE, &self.input).await
     }
 }
@@ -6725,15 +5579,9 @@ impl crate::Client {
     ///
     /// 通过 ecsId 操作虚机开机、关机、挂起、恢复。（关机）
     ///
-    /// *Note:* Section 2.11 documents four URLs (start/stop/suspend/resume) with one method and one table; this is the stop URL.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/stop` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example writes the body with an unquoted key (`gracePeriodSeconds: 0`), not valid JSON.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/stop — 003_3c7c94b4056ec9cc.txt, heading "2.11 虚机开机/关机/挂起/恢复", line 6698.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "StopInstance", "`.")]
+    /// Wire name: `StopInstance`.
     pub fn stop_instance(&self) -> StopInstanceRequest {
         StopInstanceRequest {
             client: self.runtime().clone(),
@@ -6742,35 +5590,56 @@ impl crate::Client {
     }
 }
 /// Input of [`SuspendInstance`](crate::Client::suspend_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct SuspendInstanceInput {
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl SuspendInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> SuspendInstanceInputBuilder {
+        SuspendInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`SuspendInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SuspendInstanceInputBuilder {
+    inner: SuspendInstanceInput,
+}
+impl SuspendInstanceInputBuilder {
+    /// Sets [`SuspendInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SuspendInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("SuspendInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SuspendInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`SuspendInstance`](crate::Client::suspend_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SuspendInstanceOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `SuspendInstance`: set parameters, then `.send().await`.
+/// Request builder of [`SuspendInstance`](crate::Client::suspend_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SuspendInstanceRequest {
@@ -6790,12 +5659,14 @@ impl SuspendInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::SUSPEND_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<SuspendInstanceOutput, cds_core::Error> {
@@ -6805,6 +5676,7 @@ impl SuspendInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<SuspendInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::SUSPEND_INSTANCE, &self.input)
             .await
@@ -6815,13 +5687,9 @@ impl crate::Client {
     ///
     /// 通过 ecsId 操作虚机开机、关机、挂起、恢复。（挂起）
     ///
-    /// *Note:* Section 2.11 documents four URLs (start/stop/suspend/resume) with one method and one table; this is the suspend URL.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/suspend` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/suspend — 003_3c7c94b4056ec9cc.txt, heading "2.11 虚机开机/关机/挂起/恢复", line 6698.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "SuspendInstance", "`.")]
+    /// Wire name: `SuspendInstance`.
     pub fn suspend_instance(&self) -> SuspendInstanceRequest {
         SuspendInstanceRequest {
             client: self.runtime().clone(),
@@ -6830,35 +5698,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ResumeInstance`](crate::Client::resume_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResumeInstanceInput {
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl ResumeInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> ResumeInstanceInputBuilder {
+        ResumeInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`ResumeInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResumeInstanceInputBuilder {
+    inner: ResumeInstanceInput,
+}
+impl ResumeInstanceInputBuilder {
+    /// Sets [`ResumeInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResumeInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("ResumeInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResumeInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ResumeInstance`](crate::Client::resume_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResumeInstanceOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ResumeInstance`: set parameters, then `.send().await`.
+/// Request builder of [`ResumeInstance`](crate::Client::resume_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResumeInstanceRequest {
@@ -6878,12 +5767,14 @@ impl ResumeInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESUME_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResumeInstanceOutput, cds_core::Error> {
@@ -6893,6 +5784,7 @@ impl ResumeInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResumeInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESUME_INSTANCE, &self.input)
             .await
@@ -6903,13 +5795,9 @@ impl crate::Client {
     ///
     /// 通过 ecsId 操作虚机开机、关机、挂起、恢复。（恢复）
     ///
-    /// *Note:* Section 2.11 documents four URLs (start/stop/suspend/resume) with one method and one table; this is the resume URL.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/resume` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/resume — 003_3c7c94b4056ec9cc.txt, heading "2.11 虚机开机/关机/挂起/恢复", line 6698.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResumeInstance", "`.")]
+    /// Wire name: `ResumeInstance`.
     pub fn resume_instance(&self) -> ResumeInstanceRequest {
         ResumeInstanceRequest {
             client: self.runtime().clone(),
@@ -6918,49 +5806,69 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchStopInstances`](crate::Client::batch_stop_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchStopInstancesInput {
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// Ecsid数组 (`ecsIds`, required)
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// 0: forced shutdown; 1: normal shutdown
     ///
-    /// 0: 强制关机 1: 普通关机
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GracePeriodSeconds`.
-    #[serde(
-        rename = "GracePeriodSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 0: 强制关机 1: 普通关机 (`GracePeriodSeconds`, required)
+    #[serde(rename = "GracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl BatchStopInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchStopInstancesInputBuilder {
+        BatchStopInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchStopInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchStopInstancesInputBuilder {
+    inner: BatchStopInstancesInput,
+}
+impl BatchStopInstancesInputBuilder {
+    /// Sets [`BatchStopInstancesInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchStopInstancesInput::grace_period_seconds`].
+    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.inner.grace_period_seconds = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchStopInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchStopInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchStopInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+        if self.grace_period_seconds.is_none() {
+            missing.push(cds_core::validate::join(path, "GracePeriodSeconds"));
+        }
+    }
+}
 /// Output of [`BatchStopInstances`](crate::Client::batch_stop_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchStopInstancesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchStopInstances`: set parameters, then `.send().await`.
+/// Request builder of [`BatchStopInstances`](crate::Client::batch_stop_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchStopInstancesRequest {
@@ -6980,21 +5888,21 @@ impl BatchStopInstancesRequest {
     }
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// Ecsid数组 (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// 0: forced shutdown; 1: normal shutdown
     ///
-    /// 0: 强制关机 1: 普通关机
-    ///
-    /// Sets `GracePeriodSeconds` (body, required).
+    /// 0: 强制关机 1: 普通关机 (`GracePeriodSeconds`, body, required)
     pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_STOP_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchStopInstancesOutput, cds_core::Error> {
@@ -7004,6 +5912,7 @@ impl BatchStopInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchStopInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_STOP_INSTANCES, &self.input)
             .await
@@ -7014,13 +5923,9 @@ impl crate::Client {
     ///
     /// 批量关闭虚拟机。
     ///
-    /// *Note:* The request table spells `gracePeriodSeconds`; the example `GracePeriodSeconds` (the example is followed).
+    /// `PUT /api/ecs/v1/instances/batch-stop` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/batch-stop — 003_3c7c94b4056ec9cc.txt, heading "2.12 批量关闭虚拟机", line 6767.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchStopInstances", "`.")]
+    /// Wire name: `BatchStopInstances`.
     pub fn batch_stop_instances(&self) -> BatchStopInstancesRequest {
         BatchStopInstancesRequest {
             client: self.runtime().clone(),
@@ -7029,35 +5934,56 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchStartInstances`](crate::Client::batch_start_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchStartInstancesInput {
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// Ecsid数组 (`ecsIds`, required)
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl BatchStartInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchStartInstancesInputBuilder {
+        BatchStartInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchStartInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchStartInstancesInputBuilder {
+    inner: BatchStartInstancesInput,
+}
+impl BatchStartInstancesInputBuilder {
+    /// Sets [`BatchStartInstancesInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchStartInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchStartInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchStartInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+    }
+}
 /// Output of [`BatchStartInstances`](crate::Client::batch_start_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchStartInstancesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchStartInstances`: set parameters, then `.send().await`.
+/// Request builder of [`BatchStartInstances`](crate::Client::batch_start_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchStartInstancesRequest {
@@ -7077,12 +6003,14 @@ impl BatchStartInstancesRequest {
     }
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// Ecsid数组 (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_START_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchStartInstancesOutput, cds_core::Error> {
@@ -7092,6 +6020,7 @@ impl BatchStartInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchStartInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_START_INSTANCES, &self.input)
             .await
@@ -7102,11 +6031,9 @@ impl crate::Client {
     ///
     /// 批量启动虚拟机。
     ///
-    /// `PUT` /api/ecs/v1/instances/batch-start — 003_3c7c94b4056ec9cc.txt, heading "2.13 批量启动虚拟机", line 6818.
+    /// `PUT /api/ecs/v1/instances/batch-start` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchStartInstances", "`.")]
+    /// Wire name: `BatchStartInstances`.
     pub fn batch_start_instances(&self) -> BatchStartInstancesRequest {
         BatchStartInstancesRequest {
             client: self.runtime().clone(),
@@ -7115,47 +6042,67 @@ impl crate::Client {
     }
 }
 /// Input of [`RestartInstance`](crate::Client::restart_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RestartInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
-    /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启）
-    ///
-    /// Wire name: `gracePeriodSeconds`.
-    #[serde(
-        rename = "gracePeriodSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl RestartInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> RestartInstanceInputBuilder {
+        RestartInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`RestartInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RestartInstanceInputBuilder {
+    inner: RestartInstanceInput,
+}
+impl RestartInstanceInputBuilder {
+    /// Sets [`RestartInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`RestartInstanceInput::grace_period_seconds`].
+    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.inner.grace_period_seconds = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RestartInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("RestartInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RestartInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`RestartInstance`](crate::Client::restart_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RestartInstanceOutput {
     /// None
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `RestartInstance`: set parameters, then `.send().await`.
+/// Request builder of [`RestartInstance`](crate::Client::restart_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RestartInstanceRequest {
@@ -7175,21 +6122,21 @@ impl RestartInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
-    /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启）
-    ///
-    /// Sets `gracePeriodSeconds` (body).
+    /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`, body)
     pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESTART_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RestartInstanceOutput, cds_core::Error> {
@@ -7199,6 +6146,7 @@ impl RestartInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RestartInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESTART_INSTANCE, &self.input)
             .await
@@ -7209,11 +6157,9 @@ impl crate::Client {
     ///
     /// 通过指定的 ecsId 操作对应的虚拟机进行重启。
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/restart — 003_3c7c94b4056ec9cc.txt, heading "2.14 虚拟机重启", line 6869.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/restart` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RestartInstance", "`.")]
+    /// Wire name: `RestartInstance`.
     pub fn restart_instance(&self) -> RestartInstanceRequest {
         RestartInstanceRequest {
             client: self.runtime().clone(),
@@ -7222,49 +6168,69 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchRestartInstances`](crate::Client::batch_restart_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchRestartInstancesInput {
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// Ecsid数组 (`ecsIds`, required)
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart
     ///
-    /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GracePeriodSeconds`.
-    #[serde(
-        rename = "GracePeriodSeconds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启 (`GracePeriodSeconds`, required)
+    #[serde(rename = "GracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
+impl BatchRestartInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchRestartInstancesInputBuilder {
+        BatchRestartInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchRestartInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchRestartInstancesInputBuilder {
+    inner: BatchRestartInstancesInput,
+}
+impl BatchRestartInstancesInputBuilder {
+    /// Sets [`BatchRestartInstancesInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BatchRestartInstancesInput::grace_period_seconds`].
+    pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.inner.grace_period_seconds = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchRestartInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchRestartInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchRestartInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+        if self.grace_period_seconds.is_none() {
+            missing.push(cds_core::validate::join(path, "GracePeriodSeconds"));
+        }
+    }
+}
 /// Output of [`BatchRestartInstances`](crate::Client::batch_restart_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchRestartInstancesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchRestartInstances`: set parameters, then `.send().await`.
+/// Request builder of [`BatchRestartInstances`](crate::Client::batch_restart_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchRestartInstancesRequest {
@@ -7284,21 +6250,21 @@ impl BatchRestartInstancesRequest {
     }
     /// Array of instance ids
     ///
-    /// Ecsid数组
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// Ecsid数组 (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// gracePeriodSeconds = 0: forced restart; gracePeriodSeconds = 1: normal restart
     ///
-    /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启
-    ///
-    /// Sets `GracePeriodSeconds` (body, required).
+    /// gracePeriodSeconds = 0 强制重启, gracePeriodSeconds = 1 普通重启 (`GracePeriodSeconds`, body, required)
     pub fn grace_period_seconds(mut self, value: impl Into<i64>) -> Self {
         self.input.grace_period_seconds = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_RESTART_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchRestartInstancesOutput, cds_core::Error> {
@@ -7308,6 +6274,7 @@ impl BatchRestartInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchRestartInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_RESTART_INSTANCES, &self.input)
             .await
@@ -7318,13 +6285,9 @@ impl crate::Client {
     ///
     /// 批量重启虚拟机。
     ///
-    /// *Note:* The request table spells `gracePeriodSeconds`; the example `GracePeriodSeconds` (the example is followed).
+    /// `PUT /api/ecs/v1/instances/batch-restart` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/batch-restart — 003_3c7c94b4056ec9cc.txt, heading "2.15 批量重启虚拟机", line 6924.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchRestartInstances", "`.")]
+    /// Wire name: `BatchRestartInstances`.
     pub fn batch_restart_instances(&self) -> BatchRestartInstancesRequest {
         BatchRestartInstancesRequest {
             client: self.runtime().clone(),
@@ -7334,45 +6297,23 @@ impl crate::Client {
 }
 /// Input of [`ResetInstancePassword`](crate::Client::reset_instance_password).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetInstancePasswordInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Password
     ///
-    /// 密码
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`password`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User name
     ///
-    /// 用户名
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户名 (`user`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
 impl std::fmt::Debug for ResetInstancePasswordInput {
@@ -7384,17 +6325,57 @@ impl std::fmt::Debug for ResetInstancePasswordInput {
             .finish()
     }
 }
+impl ResetInstancePasswordInput {
+    /// A builder of this type.
+    pub fn builder() -> ResetInstancePasswordInputBuilder {
+        ResetInstancePasswordInputBuilder::default()
+    }
+}
+/// Builder of [`ResetInstancePasswordInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResetInstancePasswordInputBuilder {
+    inner: ResetInstancePasswordInput,
+}
+impl ResetInstancePasswordInputBuilder {
+    /// Sets [`ResetInstancePasswordInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetInstancePasswordInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`ResetInstancePasswordInput::user`].
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.inner.user = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResetInstancePasswordInput, cds_core::BuildError> {
+        cds_core::validate::build("ResetInstancePasswordInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResetInstancePasswordInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ResetInstancePassword`](crate::Client::reset_instance_password): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordOutput {
     /// No extra data; empty
     ///
-    /// 没有额外数据，为空
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 没有额外数据，为空 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ResetInstancePassword`: set parameters, then `.send().await`.
+/// Request builder of [`ResetInstancePassword`](crate::Client::reset_instance_password): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstancePasswordRequest {
@@ -7414,34 +6395,28 @@ impl ResetInstancePasswordRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `password` (body).
+    /// 密码 (`password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// User name
     ///
-    /// 用户名
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `user` (body).
+    /// 用户名 (`user`, body)
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.input.user = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESET_INSTANCE_PASSWORD, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResetInstancePasswordOutput, cds_core::Error> {
@@ -7451,6 +6426,7 @@ impl ResetInstancePasswordRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResetInstancePasswordOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESET_INSTANCE_PASSWORD, &self.input)
             .await
@@ -7461,15 +6437,9 @@ impl crate::Client {
     ///
     /// 通过 ecsId 重置指定 VNC 密码。
     ///
-    /// *Note:* The example has a stray closing brace before `"data": null` and lacks the comma after `message`; fixed to make it valid JSON.
+    /// `POST /api/ecs/v1/instances/{ecsId}/reset-password` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table documents one body parameter `resetReq` (object with user and password); the request example sends `password` and `user` at the top level of the body (the example is followed).
-    ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/reset-password — 003_3c7c94b4056ec9cc.txt, heading "2.16 重置密码", line 6975.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResetInstancePassword", "`.")]
+    /// Wire name: `ResetInstancePassword`.
     pub fn reset_instance_password(&self) -> ResetInstancePasswordRequest {
         ResetInstancePasswordRequest {
             client: self.runtime().clone(),
@@ -7478,20 +6448,38 @@ impl crate::Client {
     }
 }
 /// Input of [`ListZones`](crate::Client::list_zones).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListZonesInput {}
+impl ListZonesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListZonesInputBuilder {
+        ListZonesInputBuilder::default()
+    }
+}
+/// Builder of [`ListZonesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListZonesInputBuilder {
+    inner: ListZonesInput,
+}
+impl ListZonesInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListZonesInput {
+        self.inner
+    }
+}
 /// Output of [`ListZones`](crate::Client::list_zones): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListZonesOutput {
     /// Availability zone list information; see the example response
     ///
-    /// 包含可用区列表的信息，见返回示例
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 包含可用区列表的信息，见返回示例 (`data`)
     pub data: Option<ListZonesData>,
 }
-///Request builder of `ListZones`: set parameters, then `.send().await`.
+/// Request builder of [`ListZones`](crate::Client::list_zones): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListZonesRequest {
@@ -7509,6 +6497,10 @@ impl ListZonesRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListZonesOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -7517,6 +6509,7 @@ impl ListZonesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListZonesOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_ZONES, &self.input).await
     }
 }
@@ -7525,13 +6518,9 @@ impl crate::Client {
     ///
     /// 获取可用区列表。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `GET /api/ecs/v1/zones` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/zones — 003_3c7c94b4056ec9cc.txt, heading "2.17 获取可用区列表", line 7038.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListZones", "`.")]
+    /// Wire name: `ListZones`.
     pub fn list_zones(&self) -> ListZonesRequest {
         ListZonesRequest {
             client: self.runtime().clone(),
@@ -7540,49 +6529,70 @@ impl crate::Client {
     }
 }
 /// Input of [`LockInstance`](crate::Client::lock_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LockInstanceInput {
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Whether to lock
     ///
-    /// 是否锁定
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `isLock`.
-    #[serde(
-        rename = "isLock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否锁定 (`isLock`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<bool>,
 }
+impl LockInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> LockInstanceInputBuilder {
+        LockInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`LockInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct LockInstanceInputBuilder {
+    inner: LockInstanceInput,
+}
+impl LockInstanceInputBuilder {
+    /// Sets [`LockInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`LockInstanceInput::is_lock`].
+    pub fn is_lock(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_lock = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<LockInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("LockInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for LockInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.is_lock.is_none() {
+            missing.push(cds_core::validate::join(path, "isLock"));
+        }
+    }
+}
 /// Output of [`LockInstance`](crate::Client::lock_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct LockInstanceOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `LockInstance`: set parameters, then `.send().await`.
+/// Request builder of [`LockInstance`](crate::Client::lock_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LockInstanceRequest {
@@ -7602,21 +6612,21 @@ impl LockInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Whether to lock
     ///
-    /// 是否锁定
-    ///
-    /// Sets `isLock` (body, required).
+    /// 是否锁定 (`isLock`, body, required)
     pub fn is_lock(mut self, value: impl Into<bool>) -> Self {
         self.input.is_lock = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LOCK_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<LockInstanceOutput, cds_core::Error> {
@@ -7626,6 +6636,7 @@ impl LockInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<LockInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LOCK_INSTANCE, &self.input).await
     }
 }
@@ -7634,13 +6645,9 @@ impl crate::Client {
     ///
     /// 虚机列表新增锁定，解锁虚机的功能。
     ///
-    /// *Note:* `isLock` true locks the instance, false unlocks it.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/lock` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/lock — 003_3c7c94b4056ec9cc.txt, heading "2.18 虚机支持锁定/解锁", line 7083.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "LockInstance", "`.")]
+    /// Wire name: `LockInstance`.
     pub fn lock_instance(&self) -> LockInstanceRequest {
         LockInstanceRequest {
             client: self.runtime().clone(),
@@ -7649,37 +6656,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceAttachedVolumes`](crate::Client::list_instance_attached_volumes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl ListInstanceAttachedVolumesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceAttachedVolumesInputBuilder {
+        ListInstanceAttachedVolumesInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceAttachedVolumesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceAttachedVolumesInputBuilder {
+    inner: ListInstanceAttachedVolumesInput,
+}
+impl ListInstanceAttachedVolumesInputBuilder {
+    /// Sets [`ListInstanceAttachedVolumesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceAttachedVolumesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceAttachedVolumesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceAttachedVolumesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ListInstanceAttachedVolumes`](crate::Client::list_instance_attached_volumes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesOutput {
     /// Attached volume information
     ///
-    /// 已挂载的云盘信息
-    ///
-    /// *Note:* Documented as array; the example shows an object.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 已挂载的云盘信息 (`data`)
     pub data: Option<ListInstanceAttachedVolumesData>,
 }
-///Request builder of `ListInstanceAttachedVolumes`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceAttachedVolumes`](crate::Client::list_instance_attached_volumes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceAttachedVolumesRequest {
@@ -7699,12 +6725,14 @@ impl ListInstanceAttachedVolumesRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_ATTACHED_VOLUMES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceAttachedVolumesOutput, cds_core::Error> {
@@ -7714,6 +6742,7 @@ impl ListInstanceAttachedVolumesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceAttachedVolumesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_ATTACHED_VOLUMES, &self.input)
             .await
@@ -7724,15 +6753,9 @@ impl crate::Client {
     ///
     /// 通过 `ecsId` 获取已挂载的云盘。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `GET /api/ecs/v1/instances/{ecsId}/attached-volumes` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types `data` as an array; the example answers an object with `attachedVolumes` and `count` (followed).
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/attached-volumes — 003_3c7c94b4056ec9cc.txt, heading "2.19 获取已挂载的云盘", line 7137.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceAttachedVolumes", "`.")]
+    /// Wire name: `ListInstanceAttachedVolumes`.
     pub fn list_instance_attached_volumes(&self) -> ListInstanceAttachedVolumesRequest {
         ListInstanceAttachedVolumesRequest {
             client: self.runtime().clone(),
@@ -7741,40 +6764,70 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Array of volumes to attach
     ///
-    /// 挂载云盘信息数组
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 挂载云盘信息数组 (`volumes`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<AttachInstanceVolumesVolumesItem>>,
 }
+impl AttachInstanceVolumesInput {
+    /// A builder of this type.
+    pub fn builder() -> AttachInstanceVolumesInputBuilder {
+        AttachInstanceVolumesInputBuilder::default()
+    }
+}
+/// Builder of [`AttachInstanceVolumesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachInstanceVolumesInputBuilder {
+    inner: AttachInstanceVolumesInput,
+}
+impl AttachInstanceVolumesInputBuilder {
+    /// Sets [`AttachInstanceVolumesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`AttachInstanceVolumesInput::volumes`].
+    pub fn volumes<V: Into<AttachInstanceVolumesVolumesItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AttachInstanceVolumesInput, cds_core::BuildError> {
+        cds_core::validate::build("AttachInstanceVolumesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AttachInstanceVolumesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesOutput {
     /// null means the volumes were attached
     ///
-    /// 返回null表示挂载成功
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回null表示挂载成功 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `AttachInstanceVolumes`: set parameters, then `.send().await`.
+/// Request builder of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachInstanceVolumesRequest {
@@ -7794,21 +6847,24 @@ impl AttachInstanceVolumesRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Array of volumes to attach
     ///
-    /// 挂载云盘信息数组
-    ///
-    /// Sets `volumes` (the whole JSON body).
-    pub fn volumes(mut self, value: impl Into<Vec<AttachInstanceVolumesVolumesItem>>) -> Self {
-        self.input.volumes = Some(value.into());
+    /// 挂载云盘信息数组 (`volumes`, the whole JSON body)
+    pub fn volumes<V: Into<AttachInstanceVolumesVolumesItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ATTACH_INSTANCE_VOLUMES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AttachInstanceVolumesOutput, cds_core::Error> {
@@ -7818,6 +6874,7 @@ impl AttachInstanceVolumesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AttachInstanceVolumesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ATTACH_INSTANCE_VOLUMES, &self.input)
             .await
@@ -7828,13 +6885,9 @@ impl crate::Client {
     ///
     /// 挂载云盘，可批量进行。
     ///
-    /// *Note:* The request body is a bare JSON array of volume objects (the table leaves the parameter unnamed); modelled as the body parameter `volumes`, which the client must send as the whole body.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/attach-volumes` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/attach-volumes — 003_3c7c94b4056ec9cc.txt, heading "2.20 挂载云盘", line 7199.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "AttachInstanceVolumes", "`.")]
+    /// Wire name: `AttachInstanceVolumes`.
     pub fn attach_instance_volumes(&self) -> AttachInstanceVolumesRequest {
         AttachInstanceVolumesRequest {
             client: self.runtime().clone(),
@@ -7843,49 +6896,67 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachInstanceVolume`](crate::Client::detach_instance_volume).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachInstanceVolumeInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, a body parameter
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// *Note:* Documented as string; the example shows an integer.
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id, body中的参数 (`volumeId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
 }
+impl DetachInstanceVolumeInput {
+    /// A builder of this type.
+    pub fn builder() -> DetachInstanceVolumeInputBuilder {
+        DetachInstanceVolumeInputBuilder::default()
+    }
+}
+/// Builder of [`DetachInstanceVolumeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DetachInstanceVolumeInputBuilder {
+    inner: DetachInstanceVolumeInput,
+}
+impl DetachInstanceVolumeInputBuilder {
+    /// Sets [`DetachInstanceVolumeInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`DetachInstanceVolumeInput::volume_id`].
+    pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DetachInstanceVolumeInput, cds_core::BuildError> {
+        cds_core::validate::build("DetachInstanceVolumeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DetachInstanceVolumeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`DetachInstanceVolume`](crate::Client::detach_instance_volume): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DetachInstanceVolumeOutput {
     /// None
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DetachInstanceVolume`: set parameters, then `.send().await`.
+/// Request builder of [`DetachInstanceVolume`](crate::Client::detach_instance_volume): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachInstanceVolumeRequest {
@@ -7905,23 +6976,21 @@ impl DetachInstanceVolumeRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Volume id, a body parameter
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// *Note:* Documented as string; the example shows an integer.
-    ///
-    /// Sets `volumeId` (body).
+    /// 云盘id, body中的参数 (`volumeId`, body)
     pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
         self.input.volume_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DETACH_INSTANCE_VOLUME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DetachInstanceVolumeOutput, cds_core::Error> {
@@ -7931,6 +7000,7 @@ impl DetachInstanceVolumeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DetachInstanceVolumeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DETACH_INSTANCE_VOLUME, &self.input)
             .await
@@ -7941,11 +7011,9 @@ impl crate::Client {
     ///
     /// 卸载云盘。
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/detach-volume — 003_3c7c94b4056ec9cc.txt, heading "2.21 卸载云盘", line 7263.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/detach-volume` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DetachInstanceVolume", "`.")]
+    /// Wire name: `DetachInstanceVolume`.
     pub fn detach_instance_volume(&self) -> DetachInstanceVolumeRequest {
         DetachInstanceVolumeRequest {
             client: self.runtime().clone(),
@@ -7954,49 +7022,70 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachInstanceVolumesInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, a body parameter
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeUuids`.
-    #[serde(
-        rename = "volumeUuids",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云盘id, body中的参数 (`volumeUuids`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_uuids: Option<Vec<String>>,
 }
+impl DetachInstanceVolumesInput {
+    /// A builder of this type.
+    pub fn builder() -> DetachInstanceVolumesInputBuilder {
+        DetachInstanceVolumesInputBuilder::default()
+    }
+}
+/// Builder of [`DetachInstanceVolumesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DetachInstanceVolumesInputBuilder {
+    inner: DetachInstanceVolumesInput,
+}
+impl DetachInstanceVolumesInputBuilder {
+    /// Sets [`DetachInstanceVolumesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`DetachInstanceVolumesInput::volume_uuids`].
+    pub fn volume_uuids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.volume_uuids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DetachInstanceVolumesInput, cds_core::BuildError> {
+        cds_core::validate::build("DetachInstanceVolumesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DetachInstanceVolumesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.volume_uuids.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeUuids"));
+        }
+    }
+}
 /// Output of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DetachInstanceVolumesOutput {
     /// None
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DetachInstanceVolumes`: set parameters, then `.send().await`.
+/// Request builder of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachInstanceVolumesRequest {
@@ -8016,21 +7105,21 @@ impl DetachInstanceVolumesRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Volume id, a body parameter
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// Sets `volumeUuids` (body, required).
-    pub fn volume_uuids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.volume_uuids = Some(value.into());
+    /// 云盘id, body中的参数 (`volumeUuids`, body, required)
+    pub fn volume_uuids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.volume_uuids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DETACH_INSTANCE_VOLUMES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DetachInstanceVolumesOutput, cds_core::Error> {
@@ -8040,6 +7129,7 @@ impl DetachInstanceVolumesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DetachInstanceVolumesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DETACH_INSTANCE_VOLUMES, &self.input)
             .await
@@ -8050,13 +7140,9 @@ impl crate::Client {
     ///
     /// 批量卸载云盘。
     ///
-    /// *Note:* Sub-heading numbers of this section repeat 2.22.1 (the numbering slips after it).
+    /// `PUT /api/ecs/v1/instances/{ecsId}/detach-volumes` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/detach-volumes — 003_3c7c94b4056ec9cc.txt, heading "2.22 批量卸载云盘", line 7317.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DetachInstanceVolumes", "`.")]
+    /// Wire name: `DetachInstanceVolumes`.
     pub fn detach_instance_volumes(&self) -> DetachInstanceVolumesRequest {
         DetachInstanceVolumesRequest {
             client: self.runtime().clone(),
@@ -8065,63 +7151,80 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetVolumeDeleteFlagInput {
     /// Instance id, a URL parameter
     ///
-    /// 虚拟机id, 位于URL中的参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id, 位于URL中的参数 (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, in the request body
     ///
-    /// 云盘id, 位于请求体中
-    ///
-    /// *Note:* Documented as string; the example shows an integer.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id, 位于请求体中 (`volumeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Whether it is released with the instance, in the request body
     ///
-    /// 是否随实例释放, 位于请求体中
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放, 位于请求体中 (`deleteOnTermination`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
+impl ResetVolumeDeleteFlagInput {
+    /// A builder of this type.
+    pub fn builder() -> ResetVolumeDeleteFlagInputBuilder {
+        ResetVolumeDeleteFlagInputBuilder::default()
+    }
+}
+/// Builder of [`ResetVolumeDeleteFlagInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResetVolumeDeleteFlagInputBuilder {
+    inner: ResetVolumeDeleteFlagInput,
+}
+impl ResetVolumeDeleteFlagInputBuilder {
+    /// Sets [`ResetVolumeDeleteFlagInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetVolumeDeleteFlagInput::volume_id`].
+    pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetVolumeDeleteFlagInput::delete_on_termination`].
+    pub fn delete_on_termination(mut self, value: impl Into<bool>) -> Self {
+        self.inner.delete_on_termination = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResetVolumeDeleteFlagInput, cds_core::BuildError> {
+        cds_core::validate::build("ResetVolumeDeleteFlagInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResetVolumeDeleteFlagInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.volume_id.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeId"));
+        }
+    }
+}
 /// Output of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResetVolumeDeleteFlagOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ResetVolumeDeleteFlag`: set parameters, then `.send().await`.
+/// Request builder of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetVolumeDeleteFlagRequest {
@@ -8141,32 +7244,28 @@ impl ResetVolumeDeleteFlagRequest {
     }
     /// Instance id, a URL parameter
     ///
-    /// 虚拟机id, 位于URL中的参数
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id, 位于URL中的参数 (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Volume id, in the request body
     ///
-    /// 云盘id, 位于请求体中
-    ///
-    /// *Note:* Documented as string; the example shows an integer.
-    ///
-    /// Sets `volumeId` (body, required).
+    /// 云盘id, 位于请求体中 (`volumeId`, body, required)
     pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
         self.input.volume_id = Some(value.into());
         self
     }
     /// Whether it is released with the instance, in the request body
     ///
-    /// 是否随实例释放, 位于请求体中
-    ///
-    /// Sets `deleteOnTermination` (body).
+    /// 是否随实例释放, 位于请求体中 (`deleteOnTermination`, body)
     pub fn delete_on_termination(mut self, value: impl Into<bool>) -> Self {
         self.input.delete_on_termination = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESET_VOLUME_DELETE_FLAG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResetVolumeDeleteFlagOutput, cds_core::Error> {
@@ -8176,6 +7275,7 @@ impl ResetVolumeDeleteFlagRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResetVolumeDeleteFlagOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESET_VOLUME_DELETE_FLAG, &self.input)
             .await
@@ -8186,13 +7286,9 @@ impl crate::Client {
     ///
     /// 变更已挂载的云盘是否随实例释放。
     ///
-    /// *Note:* The request table writes `volumeld`, a PDF slip for `volumeId` (corrected).
+    /// `PUT /api/ecs/v1/instances/{ecsId}/reset-voldelflag` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/reset-voldelflag — 003_3c7c94b4056ec9cc.txt, heading "2.23 变更云盘删除标记", line 7373.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResetVolumeDeleteFlag", "`.")]
+    /// Wire name: `ResetVolumeDeleteFlag`.
     pub fn reset_volume_delete_flag(&self) -> ResetVolumeDeleteFlagRequest {
         ResetVolumeDeleteFlagRequest {
             client: self.runtime().clone(),
@@ -8201,42 +7297,79 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateInstanceLabels`](crate::Client::update_instance_labels).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateInstanceLabelsInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Array of labels (at most five)
     ///
-    /// 标签信息数组（最多五个标签）
-    ///
-    /// *Required.*
-    #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+    /// 标签信息数组（最多五个标签） (`labels`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<UpdateInstanceLabelsLabelsItem>>,
 }
+impl UpdateInstanceLabelsInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateInstanceLabelsInputBuilder {
+        UpdateInstanceLabelsInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateInstanceLabelsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateInstanceLabelsInputBuilder {
+    inner: UpdateInstanceLabelsInput,
+}
+impl UpdateInstanceLabelsInputBuilder {
+    /// Sets [`UpdateInstanceLabelsInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateInstanceLabelsInput::labels`].
+    pub fn labels<V: Into<UpdateInstanceLabelsLabelsItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.labels = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateInstanceLabelsInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateInstanceLabelsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateInstanceLabelsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.labels.is_none() {
+            missing.push(cds_core::validate::join(path, "labels"));
+        }
+        if let Some(items) = &self.labels {
+            let at = cds_core::validate::join(path, "labels");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`UpdateInstanceLabels`](crate::Client::update_instance_labels): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateInstanceLabelsOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateInstanceLabels`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateInstanceLabels`](crate::Client::update_instance_labels): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateInstanceLabelsRequest {
@@ -8256,21 +7389,24 @@ impl UpdateInstanceLabelsRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Array of labels (at most five)
     ///
-    /// 标签信息数组（最多五个标签）
-    ///
-    /// Sets `labels` (the whole JSON body, required).
-    pub fn labels(mut self, value: impl Into<Vec<UpdateInstanceLabelsLabelsItem>>) -> Self {
-        self.input.labels = Some(value.into());
+    /// 标签信息数组（最多五个标签） (`labels`, the whole JSON body, required)
+    pub fn labels<V: Into<UpdateInstanceLabelsLabelsItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.labels = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_INSTANCE_LABELS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateInstanceLabelsOutput, cds_core::Error> {
@@ -8280,6 +7416,7 @@ impl UpdateInstanceLabelsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateInstanceLabelsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_INSTANCE_LABELS, &self.input)
             .await
@@ -8290,13 +7427,9 @@ impl crate::Client {
     ///
     /// 变更虚拟机标签。
     ///
-    /// *Note:* The request body is a bare JSON array of labels (the table leaves the parameter unnamed); modelled as the body parameter `labels`, which the client must send as the whole body.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/label` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/label — 003_3c7c94b4056ec9cc.txt, heading "2.24 变更虚拟机标签", line 7426.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateInstanceLabels", "`.")]
+    /// Wire name: `UpdateInstanceLabels`.
     pub fn update_instance_labels(&self) -> UpdateInstanceLabelsRequest {
         UpdateInstanceLabelsRequest {
             client: self.runtime().clone(),
@@ -8305,48 +7438,73 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachInstanceIso`](crate::Client::attach_instance_iso).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachInstanceIsoInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// ISO attach parameters, in the request body
     ///
-    /// 挂载ISO参数，位于请求体中
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `attachRequests`.
-    #[serde(
-        rename = "attachRequests",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 挂载ISO参数，位于请求体中 (`attachRequests`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach_requests: Option<Vec<IsoImageRef>>,
 }
+impl AttachInstanceIsoInput {
+    /// A builder of this type.
+    pub fn builder() -> AttachInstanceIsoInputBuilder {
+        AttachInstanceIsoInputBuilder::default()
+    }
+}
+/// Builder of [`AttachInstanceIsoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachInstanceIsoInputBuilder {
+    inner: AttachInstanceIsoInput,
+}
+impl AttachInstanceIsoInputBuilder {
+    /// Sets [`AttachInstanceIsoInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`AttachInstanceIsoInput::attach_requests`].
+    pub fn attach_requests<V: Into<IsoImageRef>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.attach_requests = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AttachInstanceIsoInput, cds_core::BuildError> {
+        cds_core::validate::build("AttachInstanceIsoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AttachInstanceIsoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.attach_requests.is_none() {
+            missing.push(cds_core::validate::join(path, "attachRequests"));
+        }
+    }
+}
 /// Output of [`AttachInstanceIso`](crate::Client::attach_instance_iso): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AttachInstanceIsoOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `AttachInstanceIso`: set parameters, then `.send().await`.
+/// Request builder of [`AttachInstanceIso`](crate::Client::attach_instance_iso): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachInstanceIsoRequest {
@@ -8366,21 +7524,24 @@ impl AttachInstanceIsoRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// ISO attach parameters, in the request body
     ///
-    /// 挂载ISO参数，位于请求体中
-    ///
-    /// Sets `attachRequests` (the whole JSON body, required).
-    pub fn attach_requests(mut self, value: impl Into<Vec<IsoImageRef>>) -> Self {
-        self.input.attach_requests = Some(value.into());
+    /// 挂载ISO参数，位于请求体中 (`attachRequests`, the whole JSON body, required)
+    pub fn attach_requests<V: Into<IsoImageRef>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.attach_requests = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ATTACH_INSTANCE_ISO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AttachInstanceIsoOutput, cds_core::Error> {
@@ -8390,6 +7551,7 @@ impl AttachInstanceIsoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AttachInstanceIsoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ATTACH_INSTANCE_ISO, &self.input)
             .await
@@ -8400,15 +7562,9 @@ impl crate::Client {
     ///
     /// 挂载 ISO，可批量操作。
     ///
-    /// *Note:* The table names the body parameter `attachRequests`; the request example sends a bare JSON array of `{imageId}` objects (followed: the client must send the array as the whole body).
+    /// `PUT /api/ecs/v1/instances/{ecsId}/attach-iso` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example ends with a stray closing brace.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/attach-iso — 003_3c7c94b4056ec9cc.txt, heading "2.25 挂载ISO", line 7491.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "AttachInstanceIso", "`.")]
+    /// Wire name: `AttachInstanceIso`.
     pub fn attach_instance_iso(&self) -> AttachInstanceIsoRequest {
         AttachInstanceIsoRequest {
             client: self.runtime().clone(),
@@ -8417,42 +7573,67 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachInstanceIso`](crate::Client::detach_instance_iso).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachInstanceIsoInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, in the request body
     ///
-    /// 云盘id，位于请求体中
-    ///
-    /// Wire name: `imageId`.
-    #[serde(rename = "imageId", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘id，位于请求体中 (`imageId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<Vec<IsoImageRef>>,
 }
+impl DetachInstanceIsoInput {
+    /// A builder of this type.
+    pub fn builder() -> DetachInstanceIsoInputBuilder {
+        DetachInstanceIsoInputBuilder::default()
+    }
+}
+/// Builder of [`DetachInstanceIsoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DetachInstanceIsoInputBuilder {
+    inner: DetachInstanceIsoInput,
+}
+impl DetachInstanceIsoInputBuilder {
+    /// Sets [`DetachInstanceIsoInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`DetachInstanceIsoInput::image_id`].
+    pub fn image_id<V: Into<IsoImageRef>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.image_id = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DetachInstanceIsoInput, cds_core::BuildError> {
+        cds_core::validate::build("DetachInstanceIsoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DetachInstanceIsoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`DetachInstanceIso`](crate::Client::detach_instance_iso): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DetachInstanceIsoOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DetachInstanceIso`: set parameters, then `.send().await`.
+/// Request builder of [`DetachInstanceIso`](crate::Client::detach_instance_iso): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachInstanceIsoRequest {
@@ -8472,21 +7653,21 @@ impl DetachInstanceIsoRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Volume id, in the request body
     ///
-    /// 云盘id，位于请求体中
-    ///
-    /// Sets `imageId` (the whole JSON body).
-    pub fn image_id(mut self, value: impl Into<Vec<IsoImageRef>>) -> Self {
-        self.input.image_id = Some(value.into());
+    /// 云盘id，位于请求体中 (`imageId`, the whole JSON body)
+    pub fn image_id<V: Into<IsoImageRef>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.image_id = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DETACH_INSTANCE_ISO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DetachInstanceIsoOutput, cds_core::Error> {
@@ -8496,6 +7677,7 @@ impl DetachInstanceIsoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DetachInstanceIsoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DETACH_INSTANCE_ISO, &self.input)
             .await
@@ -8506,13 +7688,9 @@ impl crate::Client {
     ///
     /// 卸载 ISO，可批量。
     ///
-    /// *Note:* The table documents `imageId` as an array described as 云盘id (disk id, a copy slip); the request example sends a bare JSON array of `{imageId}` ISO image objects (followed: the client must send the array as the whole body).
+    /// `PUT /api/ecs/v1/instances/{ecsId}/detach-iso` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/detach-iso — 003_3c7c94b4056ec9cc.txt, heading "2.26 卸载ISO", line 7557.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DetachInstanceIso", "`.")]
+    /// Wire name: `DetachInstanceIso`.
     pub fn detach_instance_iso(&self) -> DetachInstanceIsoRequest {
         DetachInstanceIsoRequest {
             client: self.runtime().clone(),
@@ -8521,35 +7699,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceAttachedIsos`](crate::Client::list_instance_attached_isos).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedIsosInput {
     /// Instance id, a URL parameter
     ///
-    /// 虚拟机id, 位于URL中的参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id, 位于URL中的参数 (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl ListInstanceAttachedIsosInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceAttachedIsosInputBuilder {
+        ListInstanceAttachedIsosInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceAttachedIsosInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceAttachedIsosInputBuilder {
+    inner: ListInstanceAttachedIsosInput,
+}
+impl ListInstanceAttachedIsosInputBuilder {
+    /// Sets [`ListInstanceAttachedIsosInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceAttachedIsosInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceAttachedIsosInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceAttachedIsosInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ListInstanceAttachedIsos`](crate::Client::list_instance_attached_isos): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedIsosOutput {
     /// Attached ISO list; see the example response
     ///
-    /// 已挂载的ISO列表信息, 详见返回示例
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 已挂载的ISO列表信息, 详见返回示例 (`data`)
     pub data: Option<Vec<ListInstanceAttachedIsosDataItem>>,
 }
-///Request builder of `ListInstanceAttachedIsos`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceAttachedIsos`](crate::Client::list_instance_attached_isos): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceAttachedIsosRequest {
@@ -8569,12 +7768,14 @@ impl ListInstanceAttachedIsosRequest {
     }
     /// Instance id, a URL parameter
     ///
-    /// 虚拟机id, 位于URL中的参数
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id, 位于URL中的参数 (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_ATTACHED_ISOS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceAttachedIsosOutput, cds_core::Error> {
@@ -8584,6 +7785,7 @@ impl ListInstanceAttachedIsosRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceAttachedIsosOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_ATTACHED_ISOS, &self.input)
             .await
@@ -8594,13 +7796,9 @@ impl crate::Client {
     ///
     /// 获取已挂载的 ISO 列表。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `GET /api/ecs/v1/instances/{ecsId}/attached-iso` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/attached-iso — 003_3c7c94b4056ec9cc.txt, heading "2.27 获取云服务器的已挂载ISO列表", line 7615.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceAttachedIsos", "`.")]
+    /// Wire name: `ListInstanceAttachedIsos`.
     pub fn list_instance_attached_isos(&self) -> ListInstanceAttachedIsosRequest {
         ListInstanceAttachedIsosRequest {
             client: self.runtime().clone(),
@@ -8609,63 +7807,83 @@ impl crate::Client {
     }
 }
 /// Input of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetInstanceBootOrderInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
-    /// 启动模式: 0表示硬盘启动, 1表示光盘启动
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `bootMode`.
-    #[serde(
-        rename = "bootMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<i64>,
     /// ISO imageId; required when bootMode is 1 (boot from CD-ROM)
     ///
-    /// ISO imageId, 当bootMode为1(光盘启动)时必须提供
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `bootId`.
-    #[serde(
-        rename = "bootId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ISO imageId, 当bootMode为1(光盘启动)时必须提供 (`bootId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_id: Option<String>,
 }
+impl SetInstanceBootOrderInput {
+    /// A builder of this type.
+    pub fn builder() -> SetInstanceBootOrderInputBuilder {
+        SetInstanceBootOrderInputBuilder::default()
+    }
+}
+/// Builder of [`SetInstanceBootOrderInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SetInstanceBootOrderInputBuilder {
+    inner: SetInstanceBootOrderInput,
+}
+impl SetInstanceBootOrderInputBuilder {
+    /// Sets [`SetInstanceBootOrderInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceBootOrderInput::boot_mode`].
+    pub fn boot_mode(mut self, value: impl Into<i64>) -> Self {
+        self.inner.boot_mode = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceBootOrderInput::boot_id`].
+    pub fn boot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.boot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SetInstanceBootOrderInput, cds_core::BuildError> {
+        cds_core::validate::build("SetInstanceBootOrderInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SetInstanceBootOrderInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.boot_mode.is_none() {
+            missing.push(cds_core::validate::join(path, "bootMode"));
+        }
+        if self.boot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "bootId"));
+        }
+    }
+}
 /// Output of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SetInstanceBootOrderOutput {
     /// null on success
     ///
-    /// 此接口成功调用时, 返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时, 返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `SetInstanceBootOrder`: set parameters, then `.send().await`.
+/// Request builder of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SetInstanceBootOrderRequest {
@@ -8685,30 +7903,28 @@ impl SetInstanceBootOrderRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
-    /// 启动模式: 0表示硬盘启动, 1表示光盘启动
-    ///
-    /// Sets `bootMode` (body, required).
+    /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, body, required)
     pub fn boot_mode(mut self, value: impl Into<i64>) -> Self {
         self.input.boot_mode = Some(value.into());
         self
     }
     /// ISO imageId; required when bootMode is 1 (boot from CD-ROM)
     ///
-    /// ISO imageId, 当bootMode为1(光盘启动)时必须提供
-    ///
-    /// Sets `bootId` (body, required).
+    /// ISO imageId, 当bootMode为1(光盘启动)时必须提供 (`bootId`, body, required)
     pub fn boot_id(mut self, value: impl Into<String>) -> Self {
         self.input.boot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::SET_INSTANCE_BOOT_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<SetInstanceBootOrderOutput, cds_core::Error> {
@@ -8718,6 +7934,7 @@ impl SetInstanceBootOrderRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<SetInstanceBootOrderOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::SET_INSTANCE_BOOT_ORDER, &self.input)
             .await
@@ -8728,15 +7945,9 @@ impl crate::Client {
     ///
     /// 设置云服务器的启动顺序。
     ///
-    /// *Note:* The example lacks the comma after `message`; added to make it valid JSON.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/set-boot-order` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* `bootId` is marked required but is only needed when `bootMode` is 1; the request example omits it.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/set-boot-order — 003_3c7c94b4056ec9cc.txt, heading "2.28 设置云服务器的启动顺序", line 7672.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "SetInstanceBootOrder", "`.")]
+    /// Wire name: `SetInstanceBootOrder`.
     pub fn set_instance_boot_order(&self) -> SetInstanceBootOrderRequest {
         SetInstanceBootOrderRequest {
             client: self.runtime().clone(),
@@ -8745,97 +7956,126 @@ impl crate::Client {
     }
 }
 /// Input of [`ResizeInstance`](crate::Client::resize_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResizeInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of CPU cores
     ///
-    /// CPU核数
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU核数 (`cpus`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// *Required.*
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    /// 内存对象 (`memory`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySpec>,
     /// Number of vGPUs
     ///
-    /// vgpu数量
-    #[serde(
-        rename = "vgpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vgpu数量 (`vgpus`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgpus: Option<i64>,
     /// Passthrough GPUs
     ///
-    /// 直通gpu
-    ///
-    /// Wire name: `hostGpus`.
-    #[serde(rename = "hostGpus", default, skip_serializing_if = "Option::is_none")]
+    /// 直通gpu (`hostGpus`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_gpus: Option<ResizeInstanceHostGpus>,
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Wire name: `rpId`.
-    #[serde(
-        rename = "rpId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源池ID (`rpId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
+impl ResizeInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> ResizeInstanceInputBuilder {
+        ResizeInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`ResizeInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResizeInstanceInputBuilder {
+    inner: ResizeInstanceInput,
+}
+impl ResizeInstanceInputBuilder {
+    /// Sets [`ResizeInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeInstanceInput::cpus`].
+    pub fn cpus(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpus = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeInstanceInput::memory`].
+    pub fn memory(mut self, value: impl Into<MemorySpec>) -> Self {
+        self.inner.memory = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeInstanceInput::vgpus`].
+    pub fn vgpus(mut self, value: impl Into<i64>) -> Self {
+        self.inner.vgpus = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeInstanceInput::host_gpus`].
+    pub fn host_gpus(mut self, value: impl Into<ResizeInstanceHostGpus>) -> Self {
+        self.inner.host_gpus = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeInstanceInput::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResizeInstanceInput::rp_id`].
+    pub fn rp_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.rp_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResizeInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("ResizeInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResizeInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.cpus.is_none() {
+            missing.push(cds_core::validate::join(path, "cpus"));
+        }
+        if self.memory.is_none() {
+            missing.push(cds_core::validate::join(path, "memory"));
+        }
+        if self.flavor_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorId"));
+        }
+    }
+}
 /// Output of [`ResizeInstance`](crate::Client::resize_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResizeInstanceOutput {
     /// On success, the instance details
     ///
-    /// 此接口成功调用时，返回实例详情的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回实例详情的数据 (`data`)
     pub data: Option<Instance>,
 }
-///Request builder of `ResizeInstance`: set parameters, then `.send().await`.
+/// Request builder of [`ResizeInstance`](crate::Client::resize_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResizeInstanceRequest {
@@ -8855,66 +8095,56 @@ impl ResizeInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Number of CPU cores
     ///
-    /// CPU核数
-    ///
-    /// Sets `cpus` (body, required).
+    /// CPU核数 (`cpus`, body, required)
     pub fn cpus(mut self, value: impl Into<i64>) -> Self {
         self.input.cpus = Some(value.into());
         self
     }
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// Sets `memory` (body, required).
+    /// 内存对象 (`memory`, body, required)
     pub fn memory(mut self, value: impl Into<MemorySpec>) -> Self {
         self.input.memory = Some(value.into());
         self
     }
     /// Number of vGPUs
     ///
-    /// vgpu数量
-    ///
-    /// Sets `vgpus` (body).
+    /// vgpu数量 (`vgpus`, body)
     pub fn vgpus(mut self, value: impl Into<i64>) -> Self {
         self.input.vgpus = Some(value.into());
         self
     }
     /// Passthrough GPUs
     ///
-    /// 直通gpu
-    ///
-    /// Sets `hostGpus` (body).
+    /// 直通gpu (`hostGpus`, body)
     pub fn host_gpus(mut self, value: impl Into<ResizeInstanceHostGpus>) -> Self {
         self.input.host_gpus = Some(value.into());
         self
     }
     /// Flavor ID
     ///
-    /// 规格ID
-    ///
-    /// Sets `flavorId` (body, required).
+    /// 规格ID (`flavorId`, body, required)
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_id = Some(value.into());
         self
     }
     /// Resource pool ID
     ///
-    /// 资源池ID
-    ///
-    /// Sets `rpId` (body).
+    /// 资源池ID (`rpId`, body)
     pub fn rp_id(mut self, value: impl Into<String>) -> Self {
         self.input.rp_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESIZE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResizeInstanceOutput, cds_core::Error> {
@@ -8924,6 +8154,7 @@ impl ResizeInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResizeInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESIZE_INSTANCE, &self.input)
             .await
@@ -8934,15 +8165,9 @@ impl crate::Client {
     ///
     /// 变更虚机的 CPU 和内存规格。
     ///
-    /// *Note:* The example writes `"data": {见实例详情的 data}` (see the instance detail); replaced by `{}` to make it valid JSON, and `data` is typed as the instance detail of GetInstance (2.6).
+    /// `PATCH /api/ecs/v1/instances/{ecsId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example lacks a comma after `flavorId`.
-    ///
-    /// `PATCH` /api/ecs/v1/instances/{ecsId} — 003_3c7c94b4056ec9cc.txt, heading "2.29 变配", line 7729.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResizeInstance", "`.")]
+    /// Wire name: `ResizeInstance`.
     pub fn resize_instance(&self) -> ResizeInstanceRequest {
         ResizeInstanceRequest {
             client: self.runtime().clone(),
@@ -8952,53 +8177,28 @@ impl crate::Client {
 }
 /// Input of [`ChangeInstanceOs`](crate::Client::change_instance_os).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeInstanceOsInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Password of the new system
     ///
-    /// 新系统的密码
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新系统的密码 (`password`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User of the new system
     ///
-    /// 新系统的用户
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新系统的用户 (`user`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Image ID of the new system
     ///
-    /// 新系统的镜像ID
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新系统的镜像ID (`imageId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
 impl std::fmt::Debug for ChangeInstanceOsInput {
@@ -9011,17 +8211,62 @@ impl std::fmt::Debug for ChangeInstanceOsInput {
             .finish()
     }
 }
+impl ChangeInstanceOsInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeInstanceOsInputBuilder {
+        ChangeInstanceOsInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeInstanceOsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeInstanceOsInputBuilder {
+    inner: ChangeInstanceOsInput,
+}
+impl ChangeInstanceOsInputBuilder {
+    /// Sets [`ChangeInstanceOsInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceOsInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceOsInput::user`].
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.inner.user = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeInstanceOsInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeInstanceOsInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeInstanceOsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeInstanceOsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ChangeInstanceOs`](crate::Client::change_instance_os): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChangeInstanceOsOutput {
     /// null on success
     ///
-    /// 此接口成功调用时, 返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时, 返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ChangeInstanceOs`: set parameters, then `.send().await`.
+/// Request builder of [`ChangeInstanceOs`](crate::Client::change_instance_os): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeInstanceOsRequest {
@@ -9041,39 +8286,35 @@ impl ChangeInstanceOsRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Password of the new system
     ///
-    /// 新系统的密码
-    ///
-    /// Sets `password` (body).
+    /// 新系统的密码 (`password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// User of the new system
     ///
-    /// 新系统的用户
-    ///
-    /// Sets `user` (body).
+    /// 新系统的用户 (`user`, body)
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.input.user = Some(value.into());
         self
     }
     /// Image ID of the new system
     ///
-    /// 新系统的镜像ID
-    ///
-    /// Sets `imageId` (body).
+    /// 新系统的镜像ID (`imageId`, body)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_INSTANCE_OS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ChangeInstanceOsOutput, cds_core::Error> {
@@ -9083,6 +8324,7 @@ impl ChangeInstanceOsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ChangeInstanceOsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHANGE_INSTANCE_OS, &self.input)
             .await
@@ -9093,11 +8335,9 @@ impl crate::Client {
     ///
     /// 变更虚拟机的操作系统。
     ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/change-os — 003_3c7c94b4056ec9cc.txt, heading "2.30 变更系统", line 7799.
+    /// `POST /api/ecs/v1/instances/{ecsId}/change-os` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ChangeInstanceOs", "`.")]
+    /// Wire name: `ChangeInstanceOs`.
     pub fn change_instance_os(&self) -> ChangeInstanceOsRequest {
         ChangeInstanceOsRequest {
             client: self.runtime().clone(),
@@ -9106,47 +8346,70 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetInstanceHostnameInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New hostname
     ///
-    /// 新的hostname
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "hostname",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新的hostname (`hostname`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
 }
+impl ResetInstanceHostnameInput {
+    /// A builder of this type.
+    pub fn builder() -> ResetInstanceHostnameInputBuilder {
+        ResetInstanceHostnameInputBuilder::default()
+    }
+}
+/// Builder of [`ResetInstanceHostnameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResetInstanceHostnameInputBuilder {
+    inner: ResetInstanceHostnameInput,
+}
+impl ResetInstanceHostnameInputBuilder {
+    /// Sets [`ResetInstanceHostnameInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetInstanceHostnameInput::hostname`].
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.inner.hostname = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResetInstanceHostnameInput, cds_core::BuildError> {
+        cds_core::validate::build("ResetInstanceHostnameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResetInstanceHostnameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.hostname.is_none() {
+            missing.push(cds_core::validate::join(path, "hostname"));
+        }
+    }
+}
 /// Output of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResetInstanceHostnameOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ResetInstanceHostname`: set parameters, then `.send().await`.
+/// Request builder of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstanceHostnameRequest {
@@ -9166,21 +8429,21 @@ impl ResetInstanceHostnameRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// New hostname
     ///
-    /// 新的hostname
-    ///
-    /// Sets `hostname` (body, required).
+    /// 新的hostname (`hostname`, body, required)
     pub fn hostname(mut self, value: impl Into<String>) -> Self {
         self.input.hostname = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESET_INSTANCE_HOSTNAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResetInstanceHostnameOutput, cds_core::Error> {
@@ -9190,6 +8453,7 @@ impl ResetInstanceHostnameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResetInstanceHostnameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESET_INSTANCE_HOSTNAME, &self.input)
             .await
@@ -9200,13 +8464,9 @@ impl crate::Client {
     ///
     /// 变更虚拟机的 hostname。
     ///
-    /// *Note:* A page break split the example and the extraction inserted spurious closing brackets at the break; they were removed to make it valid JSON.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/reset-hostname` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/reset-hostname — 003_3c7c94b4056ec9cc.txt, heading "2.31 变更hostname", line 7861.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResetInstanceHostname", "`.")]
+    /// Wire name: `ResetInstanceHostname`.
     pub fn reset_instance_hostname(&self) -> ResetInstanceHostnameRequest {
         ResetInstanceHostnameRequest {
             client: self.runtime().clone(),
@@ -9215,47 +8475,70 @@ impl crate::Client {
     }
 }
 /// Input of [`ResetInstanceName`](crate::Client::reset_instance_name).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetInstanceNameInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
-    /// 新的虚拟机名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "displayname",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新的虚拟机名称 (`displayname`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub displayname: Option<String>,
 }
+impl ResetInstanceNameInput {
+    /// A builder of this type.
+    pub fn builder() -> ResetInstanceNameInputBuilder {
+        ResetInstanceNameInputBuilder::default()
+    }
+}
+/// Builder of [`ResetInstanceNameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResetInstanceNameInputBuilder {
+    inner: ResetInstanceNameInput,
+}
+impl ResetInstanceNameInputBuilder {
+    /// Sets [`ResetInstanceNameInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ResetInstanceNameInput::displayname`].
+    pub fn displayname(mut self, value: impl Into<String>) -> Self {
+        self.inner.displayname = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResetInstanceNameInput, cds_core::BuildError> {
+        cds_core::validate::build("ResetInstanceNameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResetInstanceNameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.displayname.is_none() {
+            missing.push(cds_core::validate::join(path, "displayname"));
+        }
+    }
+}
 /// Output of [`ResetInstanceName`](crate::Client::reset_instance_name): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResetInstanceNameOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ResetInstanceName`: set parameters, then `.send().await`.
+/// Request builder of [`ResetInstanceName`](crate::Client::reset_instance_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResetInstanceNameRequest {
@@ -9275,21 +8558,21 @@ impl ResetInstanceNameRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// New instance name
     ///
-    /// 新的虚拟机名称
-    ///
-    /// Sets `displayname` (body, required).
+    /// 新的虚拟机名称 (`displayname`, body, required)
     pub fn displayname(mut self, value: impl Into<String>) -> Self {
         self.input.displayname = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESET_INSTANCE_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResetInstanceNameOutput, cds_core::Error> {
@@ -9299,6 +8582,7 @@ impl ResetInstanceNameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResetInstanceNameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESET_INSTANCE_NAME, &self.input)
             .await
@@ -9309,15 +8593,9 @@ impl crate::Client {
     ///
     /// 变更虚拟机的展示名称。
     ///
-    /// *Note:* The wire name is `displayname` (lower-case n) in both the table and the request example.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/reset-name` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example has a stray closing brace.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/reset-name — 003_3c7c94b4056ec9cc.txt, heading "2.32 变更name", line 7920.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResetInstanceName", "`.")]
+    /// Wire name: `ResetInstanceName`.
     pub fn reset_instance_name(&self) -> ResetInstanceNameRequest {
         ResetInstanceNameRequest {
             client: self.runtime().clone(),
@@ -9326,47 +8604,70 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateInstanceDescription`](crate::Client::update_instance_description).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateInstanceDescriptionInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Description of the instance
     ///
-    /// 虚拟机的描述信息
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机的描述信息 (`description`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl UpdateInstanceDescriptionInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateInstanceDescriptionInputBuilder {
+        UpdateInstanceDescriptionInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateInstanceDescriptionInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateInstanceDescriptionInputBuilder {
+    inner: UpdateInstanceDescriptionInput,
+}
+impl UpdateInstanceDescriptionInputBuilder {
+    /// Sets [`UpdateInstanceDescriptionInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateInstanceDescriptionInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateInstanceDescriptionInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateInstanceDescriptionInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateInstanceDescriptionInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.description.is_none() {
+            missing.push(cds_core::validate::join(path, "description"));
+        }
+    }
+}
 /// Output of [`UpdateInstanceDescription`](crate::Client::update_instance_description): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateInstanceDescriptionOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateInstanceDescription`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateInstanceDescription`](crate::Client::update_instance_description): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateInstanceDescriptionRequest {
@@ -9386,21 +8687,21 @@ impl UpdateInstanceDescriptionRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Description of the instance
     ///
-    /// 虚拟机的描述信息
-    ///
-    /// Sets `description` (body, required).
+    /// 虚拟机的描述信息 (`description`, body, required)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_INSTANCE_DESCRIPTION, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateInstanceDescriptionOutput, cds_core::Error> {
@@ -9410,6 +8711,7 @@ impl UpdateInstanceDescriptionRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateInstanceDescriptionOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_INSTANCE_DESCRIPTION, &self.input)
             .await
@@ -9420,11 +8722,9 @@ impl crate::Client {
     ///
     /// 修改虚拟机的描述信息。
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/description — 003_3c7c94b4056ec9cc.txt, heading "2.33 修改描述", line 7977.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/description` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateInstanceDescription", "`.")]
+    /// Wire name: `UpdateInstanceDescription`.
     pub fn update_instance_description(&self) -> UpdateInstanceDescriptionRequest {
         UpdateInstanceDescriptionRequest {
             client: self.runtime().clone(),
@@ -9433,40 +8733,57 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceSchedulableNodes`](crate::Client::list_instance_schedulable_nodes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceSchedulableNodesInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl ListInstanceSchedulableNodesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceSchedulableNodesInputBuilder {
+        ListInstanceSchedulableNodesInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceSchedulableNodesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceSchedulableNodesInputBuilder {
+    inner: ListInstanceSchedulableNodesInput,
+}
+impl ListInstanceSchedulableNodesInputBuilder {
+    /// Sets [`ListInstanceSchedulableNodesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceSchedulableNodesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceSchedulableNodesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceSchedulableNodesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ListInstanceSchedulableNodes`](crate::Client::list_instance_schedulable_nodes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceSchedulableNodesOutput {
     /// On success, the list of schedulable nodes
     ///
-    /// 此接口成功调用时，返回可调度的节点列表
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 此接口成功调用时，返回可调度的节点列表 (`data`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub data: Option<Vec<String>>,
 }
-///Request builder of `ListInstanceSchedulableNodes`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceSchedulableNodes`](crate::Client::list_instance_schedulable_nodes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceSchedulableNodesRequest {
@@ -9486,12 +8803,14 @@ impl ListInstanceSchedulableNodesRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_SCHEDULABLE_NODES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceSchedulableNodesOutput, cds_core::Error> {
@@ -9501,6 +8820,7 @@ impl ListInstanceSchedulableNodesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceSchedulableNodesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_SCHEDULABLE_NODES, &self.input)
             .await
@@ -9511,13 +8831,9 @@ impl crate::Client {
     ///
     /// 获取可调度的节点，用于热迁。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `GET /api/ecs/v1/instances/{ecsId}/schedulable-nodes` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/schedulable-nodes — 003_3c7c94b4056ec9cc.txt, heading "2.34 获取可调度的节点", line 8031.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceSchedulableNodes", "`.")]
+    /// Wire name: `ListInstanceSchedulableNodes`.
     pub fn list_instance_schedulable_nodes(&self) -> ListInstanceSchedulableNodesRequest {
         ListInstanceSchedulableNodesRequest {
             client: self.runtime().clone(),
@@ -9526,49 +8842,70 @@ impl crate::Client {
     }
 }
 /// Input of [`LiveMigrateInstance`](crate::Client::live_migrate_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LiveMigrateInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Target node, a body parameter
     ///
-    /// 目标节点，位于请求体中的参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标节点，位于请求体中的参数 (`nodeName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl LiveMigrateInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> LiveMigrateInstanceInputBuilder {
+        LiveMigrateInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`LiveMigrateInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct LiveMigrateInstanceInputBuilder {
+    inner: LiveMigrateInstanceInput,
+}
+impl LiveMigrateInstanceInputBuilder {
+    /// Sets [`LiveMigrateInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`LiveMigrateInstanceInput::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<LiveMigrateInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("LiveMigrateInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for LiveMigrateInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.node_name.is_none() {
+            missing.push(cds_core::validate::join(path, "nodeName"));
+        }
+    }
+}
 /// Output of [`LiveMigrateInstance`](crate::Client::live_migrate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct LiveMigrateInstanceOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 此接口成功调用时，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `LiveMigrateInstance`: set parameters, then `.send().await`.
+/// Request builder of [`LiveMigrateInstance`](crate::Client::live_migrate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct LiveMigrateInstanceRequest {
@@ -9588,21 +8925,21 @@ impl LiveMigrateInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Target node, a body parameter
     ///
-    /// 目标节点，位于请求体中的参数
-    ///
-    /// Sets `nodeName` (body, required).
+    /// 目标节点，位于请求体中的参数 (`nodeName`, body, required)
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.input.node_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIVE_MIGRATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<LiveMigrateInstanceOutput, cds_core::Error> {
@@ -9612,6 +8949,7 @@ impl LiveMigrateInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<LiveMigrateInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIVE_MIGRATE_INSTANCE, &self.input)
             .await
@@ -9622,11 +8960,9 @@ impl crate::Client {
     ///
     /// 对虚拟机进行热迁。
     ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/live-migrate — 003_3c7c94b4056ec9cc.txt, heading "2.35 热迁", line 8082.
+    /// `POST /api/ecs/v1/instances/{ecsId}/live-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "LiveMigrateInstance", "`.")]
+    /// Wire name: `LiveMigrateInstance`.
     pub fn live_migrate_instance(&self) -> LiveMigrateInstanceRequest {
         LiveMigrateInstanceRequest {
             client: self.runtime().clone(),
@@ -9635,45 +8971,67 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchListSchedulableNodesInput {
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
-    /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold"
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Array of instance ID strings
     ///
-    /// 虚拟机ID的字符串类型数组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 虚拟机ID的字符串类型数组 (`ecsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl BatchListSchedulableNodesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchListSchedulableNodesInputBuilder {
+        BatchListSchedulableNodesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchListSchedulableNodesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchListSchedulableNodesInputBuilder {
+    inner: BatchListSchedulableNodesInput,
+}
+impl BatchListSchedulableNodesInputBuilder {
+    /// Sets [`BatchListSchedulableNodesInput::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`BatchListSchedulableNodesInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchListSchedulableNodesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchListSchedulableNodesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchListSchedulableNodesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+    }
+}
 /// Output of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchListSchedulableNodesOutput {
     /// An object mapping each instance ID to the array of node names the instance can migrate to.
     ///
-    /// 返回一个包含虚拟机ID与其可选节点名称列表的映射关系的对象。每个虚拟机ID映射到一个数组，该数组包含该虚拟机可以迁移至的节点名称。
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回一个包含虚拟机ID与其可选节点名称列表的映射关系的对象。每个虚拟机ID映射到一个数组，该数组包含该虚拟机可以迁移至的节点名称。 (`data`)
     pub data: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
-///Request builder of `BatchListSchedulableNodes`: set parameters, then `.send().await`.
+/// Request builder of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchListSchedulableNodesRequest {
@@ -9693,21 +9051,21 @@ impl BatchListSchedulableNodesRequest {
     }
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
-    /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold"
-    ///
-    /// Sets `type` (body).
+    /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`, body)
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
     /// Array of instance ID strings
     ///
-    /// 虚拟机ID的字符串类型数组
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 虚拟机ID的字符串类型数组 (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_LIST_SCHEDULABLE_NODES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchListSchedulableNodesOutput, cds_core::Error> {
@@ -9717,6 +9075,7 @@ impl BatchListSchedulableNodesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchListSchedulableNodesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_LIST_SCHEDULABLE_NODES, &self.input)
             .await
@@ -9727,17 +9086,9 @@ impl crate::Client {
     ///
     /// 查询指定虚拟机在进行批量热迁/冷迁时的可用节点。
     ///
-    /// *Note:* The example carries a `//` comment (返回是一个 map, key 值为虚拟机 id; value 是一个可选节点名称的列表: data is a map from instance id to the list of candidate node names); removed to make it valid JSON.
+    /// `POST /api/ecs/v1/instances/batch-schedulable-nodes` — read-only: retried on transient failures.
     ///
-    /// *Note:* `data` is a map keyed by instance id; the table's `-\[ecsId\]` / `--nodeName` rows describe its keys and values.
-    ///
-    /// *Note:* The response table and the example have no `requestId`.
-    ///
-    /// `POST` /api/ecs/v1/instances/batch-schedulable-nodes — 003_3c7c94b4056ec9cc.txt, heading "2.36 批量获取虚拟机可迁移的目标节点", line 8138.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "BatchListSchedulableNodes", "`.")]
+    /// Wire name: `BatchListSchedulableNodes`.
     pub fn batch_list_schedulable_nodes(&self) -> BatchListSchedulableNodesRequest {
         BatchListSchedulableNodesRequest {
             client: self.runtime().clone(),
@@ -9746,49 +9097,70 @@ impl crate::Client {
     }
 }
 /// Input of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ColdMigrateInstanceInput {
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Name of the migration target node
     ///
-    /// 迁移目标节点名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 迁移目标节点名称 (`nodeName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl ColdMigrateInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> ColdMigrateInstanceInputBuilder {
+        ColdMigrateInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`ColdMigrateInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ColdMigrateInstanceInputBuilder {
+    inner: ColdMigrateInstanceInput,
+}
+impl ColdMigrateInstanceInputBuilder {
+    /// Sets [`ColdMigrateInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ColdMigrateInstanceInput::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ColdMigrateInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("ColdMigrateInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ColdMigrateInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.node_name.is_none() {
+            missing.push(cds_core::validate::join(path, "nodeName"));
+        }
+    }
+}
 /// Output of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ColdMigrateInstanceOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ColdMigrateInstance`: set parameters, then `.send().await`.
+/// Request builder of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ColdMigrateInstanceRequest {
@@ -9808,21 +9180,21 @@ impl ColdMigrateInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Name of the migration target node
     ///
-    /// 迁移目标节点名称
-    ///
-    /// Sets `nodeName` (body, required).
+    /// 迁移目标节点名称 (`nodeName`, body, required)
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.input.node_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::COLD_MIGRATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ColdMigrateInstanceOutput, cds_core::Error> {
@@ -9832,6 +9204,7 @@ impl ColdMigrateInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ColdMigrateInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::COLD_MIGRATE_INSTANCE, &self.input)
             .await
@@ -9842,11 +9215,9 @@ impl crate::Client {
     ///
     /// 虚机关机状态时进行冷迁移。
     ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/cold-migrate — 003_3c7c94b4056ec9cc.txt, heading "2.37 冷迁移", line 8195.
+    /// `POST /api/ecs/v1/instances/{ecsId}/cold-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ColdMigrateInstance", "`.")]
+    /// Wire name: `ColdMigrateInstance`.
     pub fn cold_migrate_instance(&self) -> ColdMigrateInstanceRequest {
         ColdMigrateInstanceRequest {
             client: self.runtime().clone(),
@@ -9855,32 +9226,65 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchColdMigrateInstances`](crate::Client::batch_cold_migrate_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchColdMigrateInstancesInput {
     /// Migration parameters
     ///
-    /// 迁移入参结构
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "migrations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 迁移入参结构 (`migrations`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Vec<BatchColdMigrateInstancesMigrationsItem>>,
 }
+impl BatchColdMigrateInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchColdMigrateInstancesInputBuilder {
+        BatchColdMigrateInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchColdMigrateInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchColdMigrateInstancesInputBuilder {
+    inner: BatchColdMigrateInstancesInput,
+}
+impl BatchColdMigrateInstancesInputBuilder {
+    /// Sets [`BatchColdMigrateInstancesInput::migrations`].
+    pub fn migrations<V: Into<BatchColdMigrateInstancesMigrationsItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.migrations = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchColdMigrateInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchColdMigrateInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchColdMigrateInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.migrations.is_none() {
+            missing.push(cds_core::validate::join(path, "migrations"));
+        }
+        if let Some(items) = &self.migrations {
+            let at = cds_core::validate::join(path, "migrations");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`BatchColdMigrateInstances`](crate::Client::batch_cold_migrate_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchColdMigrateInstancesOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchColdMigrateInstances`: set parameters, then `.send().await`.
+/// Request builder of [`BatchColdMigrateInstances`](crate::Client::batch_cold_migrate_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchColdMigrateInstancesRequest {
@@ -9900,15 +9304,17 @@ impl BatchColdMigrateInstancesRequest {
     }
     /// Migration parameters
     ///
-    /// 迁移入参结构
-    ///
-    /// Sets `migrations` (body, required).
-    pub fn migrations(
+    /// 迁移入参结构 (`migrations`, body, required)
+    pub fn migrations<V: Into<BatchColdMigrateInstancesMigrationsItem>>(
         mut self,
-        value: impl Into<Vec<BatchColdMigrateInstancesMigrationsItem>>,
+        values: impl IntoIterator<Item = V>,
     ) -> Self {
-        self.input.migrations = Some(value.into());
+        self.input.migrations = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_COLD_MIGRATE_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchColdMigrateInstancesOutput, cds_core::Error> {
@@ -9918,6 +9324,7 @@ impl BatchColdMigrateInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchColdMigrateInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_COLD_MIGRATE_INSTANCES, &self.input)
             .await
@@ -9928,13 +9335,9 @@ impl crate::Client {
     ///
     /// 批量冷迁虚拟机。
     ///
-    /// *Note:* The request example is broken across a page break (the array is closed and then continues).
+    /// `POST /api/ecs/v1/instances/batch-cold-migrate` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/instances/batch-cold-migrate — 003_3c7c94b4056ec9cc.txt, heading "2.38 批量冷迁虚拟机", line 8250.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchColdMigrateInstances", "`.")]
+    /// Wire name: `BatchColdMigrateInstances`.
     pub fn batch_cold_migrate_instances(&self) -> BatchColdMigrateInstancesRequest {
         BatchColdMigrateInstancesRequest {
             client: self.runtime().clone(),
@@ -9943,55 +9346,71 @@ impl crate::Client {
     }
 }
 /// Input of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Command to run, a body parameter
     ///
-    /// 要执行的命令，位于请求体中的参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `qgaCommand`.
-    #[serde(
-        rename = "qgaCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qga_command: Option<RunVmtoolsCommandQgaCommand>,
 }
+impl RunVmtoolsCommandInput {
+    /// A builder of this type.
+    pub fn builder() -> RunVmtoolsCommandInputBuilder {
+        RunVmtoolsCommandInputBuilder::default()
+    }
+}
+/// Builder of [`RunVmtoolsCommandInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RunVmtoolsCommandInputBuilder {
+    inner: RunVmtoolsCommandInput,
+}
+impl RunVmtoolsCommandInputBuilder {
+    /// Sets [`RunVmtoolsCommandInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`RunVmtoolsCommandInput::qga_command`].
+    pub fn qga_command(mut self, value: impl Into<RunVmtoolsCommandQgaCommand>) -> Self {
+        self.inner.qga_command = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RunVmtoolsCommandInput, cds_core::BuildError> {
+        cds_core::validate::build("RunVmtoolsCommandInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RunVmtoolsCommandInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.qga_command.is_none() {
+            missing.push(cds_core::validate::join(path, "qgaCommand"));
+        }
+    }
+}
 /// Output of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandOutput {
     /// null on success
     ///
-    /// 此接口成功调用时，返回null
-    ///
-    /// *Note:* Documented as object; the example shows a string.
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 此接口成功调用时，返回null (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `RunVmtoolsCommand`: set parameters, then `.send().await`.
+/// Request builder of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RunVmtoolsCommandRequest {
@@ -10011,21 +9430,21 @@ impl RunVmtoolsCommandRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Command to run, a body parameter
     ///
-    /// 要执行的命令，位于请求体中的参数
-    ///
-    /// Sets `qgaCommand` (body, required).
+    /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, body, required)
     pub fn qga_command(mut self, value: impl Into<RunVmtoolsCommandQgaCommand>) -> Self {
         self.input.qga_command = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RUN_VMTOOLS_COMMAND, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RunVmtoolsCommandOutput, cds_core::Error> {
@@ -10035,6 +9454,7 @@ impl RunVmtoolsCommandRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RunVmtoolsCommandOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RUN_VMTOOLS_COMMAND, &self.input)
             .await
@@ -10045,13 +9465,9 @@ impl crate::Client {
     ///
     /// 通过 vmtools 执行命令。
     ///
-    /// *Note:* The response table types `data` as an object that is null on success; the example answers a string (the command output), followed.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/vmtools` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/vmtools — 003_3c7c94b4056ec9cc.txt, heading "2.39 vmtools命令", line 8340.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RunVmtoolsCommand", "`.")]
+    /// Wire name: `RunVmtoolsCommand`.
     pub fn run_vmtools_command(&self) -> RunVmtoolsCommandRequest {
         RunVmtoolsCommandRequest {
             client: self.runtime().clone(),
@@ -10060,61 +9476,81 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceEipConfigInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
-    /// EIP ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `eipId`.
-    #[serde(
-        rename = "eipId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`eipId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例释放 (`deleteOnTermination`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
+impl ModifyInstanceEipConfigInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyInstanceEipConfigInputBuilder {
+        ModifyInstanceEipConfigInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyInstanceEipConfigInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyInstanceEipConfigInputBuilder {
+    inner: ModifyInstanceEipConfigInput,
+}
+impl ModifyInstanceEipConfigInputBuilder {
+    /// Sets [`ModifyInstanceEipConfigInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceEipConfigInput::eip_id`].
+    pub fn eip_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.eip_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceEipConfigInput::delete_on_termination`].
+    pub fn delete_on_termination(mut self, value: impl Into<bool>) -> Self {
+        self.inner.delete_on_termination = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyInstanceEipConfigInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyInstanceEipConfigInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyInstanceEipConfigInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.eip_id.is_none() {
+            missing.push(cds_core::validate::join(path, "eipId"));
+        }
+        if self.delete_on_termination.is_none() {
+            missing.push(cds_core::validate::join(path, "deleteOnTermination"));
+        }
+    }
+}
 /// Output of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyInstanceEipConfigOutput {
     /// Returned data; null on success
     ///
-    /// 返回的数据。如果调用成功，返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据。如果调用成功，返回null (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ModifyInstanceEipConfig`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceEipConfigRequest {
@@ -10134,28 +9570,26 @@ impl ModifyInstanceEipConfigRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
-    /// EIP ID
-    ///
-    /// Sets `eipId` (body, required).
+    /// EIP ID (`eipId`, body, required)
     pub fn eip_id(mut self, value: impl Into<String>) -> Self {
         self.input.eip_id = Some(value.into());
         self
     }
     /// Whether it is released with the instance
     ///
-    /// 是否随实例释放
-    ///
-    /// Sets `deleteOnTermination` (body, required).
+    /// 是否随实例释放 (`deleteOnTermination`, body, required)
     pub fn delete_on_termination(mut self, value: impl Into<bool>) -> Self {
         self.input.delete_on_termination = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_INSTANCE_EIP_CONFIG, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyInstanceEipConfigOutput, cds_core::Error> {
@@ -10165,6 +9599,7 @@ impl ModifyInstanceEipConfigRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyInstanceEipConfigOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_INSTANCE_EIP_CONFIG, &self.input)
             .await
@@ -10175,15 +9610,9 @@ impl crate::Client {
     ///
     /// 用于修改 EIP 的随实例释放属性。
     ///
-    /// *Note:* The request example also repeats `ecsId` in the body; it is modelled only as the path parameter.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/modify-eipconfig` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example is followed by a stray closing brace.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/modify-eipconfig — 003_3c7c94b4056ec9cc.txt, heading "2.40 修改eip是否随实例释放", line 8398.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ModifyInstanceEipConfig", "`.")]
+    /// Wire name: `ModifyInstanceEipConfig`.
     pub fn modify_instance_eip_config(&self) -> ModifyInstanceEipConfigRequest {
         ModifyInstanceEipConfigRequest {
             client: self.runtime().clone(),
@@ -10192,155 +9621,194 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryPrice`](crate::Client::query_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryPriceInput {
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Region
     ///
-    /// 地域
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域 (`region`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
-    /// 询价业务类型： Create（新购）； Renew（续费）
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "action",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 询价业务类型： Create（新购）； Renew（续费） (`action`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// ECS ID to renew
     ///
-    /// 续费指定的ECS ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 续费指定的ECS ID (`ecsId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
-    /// 计费模式：ByCycle（包周期）， OnDemand（按需）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
-    /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费)
-    ///
-    /// Wire name: `cycleType`.
-    #[serde(
-        rename = "cycleType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_type: Option<String>,
     /// Number of billing cycles
     ///
-    /// 周期值
-    ///
-    /// Wire name: `cycleCount`.
-    #[serde(
-        rename = "cycleCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期值 (`cycleCount`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Quantity to buy
     ///
-    /// 购买数量
-    #[serde(
-        rename = "amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买数量 (`amount`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// List of flavors
     ///
-    /// 规格列表
-    #[serde(rename = "flavors", default, skip_serializing_if = "Option::is_none")]
+    /// 规格列表 (`flavors`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<QueryPriceFlavorsItem>>,
     /// List of volumes
     ///
-    /// 云盘列表
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`volumes`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
+impl QueryPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryPriceInputBuilder {
+        QueryPriceInputBuilder::default()
+    }
+}
+/// Builder of [`QueryPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryPriceInputBuilder {
+    inner: QueryPriceInput,
+}
+impl QueryPriceInputBuilder {
+    /// Sets [`QueryPriceInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::region`].
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::action`].
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.inner.action = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::cycle_type`].
+    pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.cycle_type = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::cycle_count`].
+    pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cycle_count = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::amount`].
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Sets [`QueryPriceInput::flavors`].
+    pub fn flavors<V: Into<QueryPriceFlavorsItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.flavors = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`QueryPriceInput::volumes`].
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.volumes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.region.is_none() {
+            missing.push(cds_core::validate::join(path, "region"));
+        }
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.action.is_none() {
+            missing.push(cds_core::validate::join(path, "action"));
+        }
+        if self.billing_mode.is_none() {
+            missing.push(cds_core::validate::join(path, "billingMode"));
+        }
+        if let Some(items) = &self.flavors {
+            let at = cds_core::validate::join(path, "flavors");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`QueryPrice`](crate::Client::query_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryPriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
-    /// 返回的数据对象，包含显示价格开关、总价和价格详情
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象，包含显示价格开关、总价和价格详情 (`data`)
     pub data: Option<QueryPriceData>,
 }
-///Request builder of `QueryPrice`: set parameters, then `.send().await`.
+/// Request builder of [`QueryPrice`](crate::Client::query_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryPriceRequest {
@@ -10360,111 +9828,97 @@ impl QueryPriceRequest {
     }
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Sets `tenantId` (body, required).
+    /// 租户ID (`tenantId`, body, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门ID (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Region
     ///
-    /// 地域
-    ///
-    /// Sets `region` (body, required).
+    /// 地域 (`region`, body, required)
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.input.region = Some(value.into());
         self
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (body, required).
+    /// 可用区 (`az`, body, required)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
-    /// 询价业务类型： Create（新购）； Renew（续费）
-    ///
-    /// Sets `action` (body, required).
+    /// 询价业务类型： Create（新购）； Renew（续费） (`action`, body, required)
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.input.action = Some(value.into());
         self
     }
     /// ECS ID to renew
     ///
-    /// 续费指定的ECS ID
-    ///
-    /// Sets `ecsId` (body).
+    /// 续费指定的ECS ID (`ecsId`, body)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
-    /// 计费模式：ByCycle（包周期）， OnDemand（按需）
-    ///
-    /// Sets `billingMode` (body, required).
+    /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, body, required)
     pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
-    /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费)
-    ///
-    /// Sets `cycleType` (body).
+    /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`, body)
     pub fn cycle_type(mut self, value: impl Into<String>) -> Self {
         self.input.cycle_type = Some(value.into());
         self
     }
     /// Number of billing cycles
     ///
-    /// 周期值
-    ///
-    /// Sets `cycleCount` (body).
+    /// 周期值 (`cycleCount`, body)
     pub fn cycle_count(mut self, value: impl Into<i64>) -> Self {
         self.input.cycle_count = Some(value.into());
         self
     }
     /// Quantity to buy
     ///
-    /// 购买数量
-    ///
-    /// Sets `amount` (body).
+    /// 购买数量 (`amount`, body)
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.input.amount = Some(value.into());
         self
     }
     /// List of flavors
     ///
-    /// 规格列表
-    ///
-    /// Sets `flavors` (body).
-    pub fn flavors(mut self, value: impl Into<Vec<QueryPriceFlavorsItem>>) -> Self {
-        self.input.flavors = Some(value.into());
+    /// 规格列表 (`flavors`, body)
+    pub fn flavors<V: Into<QueryPriceFlavorsItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.flavors = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// List of volumes
     ///
-    /// 云盘列表
-    ///
-    /// Sets `volumes` (body).
-    pub fn volumes(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.input.volumes = Some(value.into());
+    /// 云盘列表 (`volumes`, body)
+    pub fn volumes<V: Into<serde_json::Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.volumes = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryPriceOutput, cds_core::Error> {
@@ -10474,6 +9928,7 @@ impl QueryPriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryPriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::QUERY_PRICE, &self.input).await
     }
 }
@@ -10482,15 +9937,9 @@ impl crate::Client {
     ///
     /// 用于规格询价。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `POST /api/ecs/v1/flavors/query-price` — read-only: retried on transient failures.
     ///
-    /// *Note:* The `volumes` items are documented only by the table example: imageUuid, size, snapshotId, source, sourceVolumeId, volumeTypeId; typed as free-form objects.
-    ///
-    /// `POST` /api/ecs/v1/flavors/query-price — 003_3c7c94b4056ec9cc.txt, heading "2.41 询价", line 8459.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QueryPrice", "`.")]
+    /// Wire name: `QueryPrice`.
     pub fn query_price(&self) -> QueryPriceRequest {
         QueryPriceRequest {
             client: self.runtime().clone(),
@@ -10499,104 +9948,138 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryChangePrice`](crate::Client::query_change_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceInput {
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Region
     ///
-    /// 地域
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域 (`region`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// ECS ID to renew
     ///
-    /// 续费指定的ECS ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 续费指定的ECS ID (`ecsId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
-    /// 计费模式: ByCycle (包周期), OnDemand (按需)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// List of flavors
     ///
-    /// 规格列表
-    #[serde(rename = "flavors", default, skip_serializing_if = "Option::is_none")]
+    /// 规格列表 (`flavors`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<QueryChangePriceFlavorsItem>>,
 }
+impl QueryChangePriceInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryChangePriceInputBuilder {
+        QueryChangePriceInputBuilder::default()
+    }
+}
+/// Builder of [`QueryChangePriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryChangePriceInputBuilder {
+    inner: QueryChangePriceInput,
+}
+impl QueryChangePriceInputBuilder {
+    /// Sets [`QueryChangePriceInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceInput::region`].
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceInput::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`QueryChangePriceInput::flavors`].
+    pub fn flavors<V: Into<QueryChangePriceFlavorsItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.flavors = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryChangePriceInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryChangePriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryChangePriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.region.is_none() {
+            missing.push(cds_core::validate::join(path, "region"));
+        }
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.billing_mode.is_none() {
+            missing.push(cds_core::validate::join(path, "billingMode"));
+        }
+        if let Some(items) = &self.flavors {
+            let at = cds_core::validate::join(path, "flavors");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`QueryChangePrice`](crate::Client::query_change_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryChangePriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
-    /// 返回的数据对象, 包含显示价格开关、总价和价格详情
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象, 包含显示价格开关、总价和价格详情 (`data`)
     pub data: Option<QueryChangePriceData>,
 }
-///Request builder of `QueryChangePrice`: set parameters, then `.send().await`.
+/// Request builder of [`QueryChangePrice`](crate::Client::query_change_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryChangePriceRequest {
@@ -10616,66 +10099,59 @@ impl QueryChangePriceRequest {
     }
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Sets `tenantId` (body, required).
+    /// 租户ID (`tenantId`, body, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门ID (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Region
     ///
-    /// 地域
-    ///
-    /// Sets `region` (body, required).
+    /// 地域 (`region`, body, required)
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.input.region = Some(value.into());
         self
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (body, required).
+    /// 可用区 (`az`, body, required)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// ECS ID to renew
     ///
-    /// 续费指定的ECS ID
-    ///
-    /// Sets `ecsId` (body).
+    /// 续费指定的ECS ID (`ecsId`, body)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
-    /// 计费模式: ByCycle (包周期), OnDemand (按需)
-    ///
-    /// Sets `billingMode` (body, required).
+    /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, body, required)
     pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
     /// List of flavors
     ///
-    /// 规格列表
-    ///
-    /// Sets `flavors` (body).
-    pub fn flavors(mut self, value: impl Into<Vec<QueryChangePriceFlavorsItem>>) -> Self {
-        self.input.flavors = Some(value.into());
+    /// 规格列表 (`flavors`, body)
+    pub fn flavors<V: Into<QueryChangePriceFlavorsItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.flavors = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_CHANGE_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryChangePriceOutput, cds_core::Error> {
@@ -10685,6 +10161,7 @@ impl QueryChangePriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryChangePriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_CHANGE_PRICE, &self.input)
             .await
@@ -10695,13 +10172,9 @@ impl crate::Client {
     ///
     /// 用于 ECS 变配询价。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `POST /api/ecs/v1/flavors/query-change-price` — read-only: retried on transient failures.
     ///
-    /// `POST` /api/ecs/v1/flavors/query-change-price — 003_3c7c94b4056ec9cc.txt, heading "2.42 变配询价", line 8563.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QueryChangePrice", "`.")]
+    /// Wire name: `QueryChangePrice`.
     pub fn query_change_price(&self) -> QueryChangePriceRequest {
         QueryChangePriceRequest {
             client: self.runtime().clone(),
@@ -10710,58 +10183,92 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryRefundPrice`](crate::Client::query_refund_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryRefundPriceInput {
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Instances to unsubscribe
     ///
-    /// 退订实例列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `specList`.
-    #[serde(rename = "specList", default, skip_serializing_if = "Option::is_none")]
+    /// 退订实例列表 (`specList`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_list: Option<Vec<QueryRefundPriceSpecListItem>>,
 }
+impl QueryRefundPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryRefundPriceInputBuilder {
+        QueryRefundPriceInputBuilder::default()
+    }
+}
+/// Builder of [`QueryRefundPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryRefundPriceInputBuilder {
+    inner: QueryRefundPriceInput,
+}
+impl QueryRefundPriceInputBuilder {
+    /// Sets [`QueryRefundPriceInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryRefundPriceInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryRefundPriceInput::spec_list`].
+    pub fn spec_list<V: Into<QueryRefundPriceSpecListItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.spec_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryRefundPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryRefundPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryRefundPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.spec_list.is_none() {
+            missing.push(cds_core::validate::join(path, "specList"));
+        }
+        if let Some(items) = &self.spec_list {
+            let at = cds_core::validate::join(path, "specList");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`QueryRefundPrice`](crate::Client::query_refund_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryRefundPriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
-    /// 返回的数据对象，包含显示价格开关、总价和价格详情
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象，包含显示价格开关、总价和价格详情 (`data`)
     pub data: Option<QueryRefundPriceData>,
 }
-///Request builder of `QueryRefundPrice`: set parameters, then `.send().await`.
+/// Request builder of [`QueryRefundPrice`](crate::Client::query_refund_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryRefundPriceRequest {
@@ -10781,30 +10288,31 @@ impl QueryRefundPriceRequest {
     }
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Sets `tenantId` (body, required).
+    /// 租户ID (`tenantId`, body, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门ID (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Instances to unsubscribe
     ///
-    /// 退订实例列表
-    ///
-    /// Sets `specList` (body, required).
-    pub fn spec_list(mut self, value: impl Into<Vec<QueryRefundPriceSpecListItem>>) -> Self {
-        self.input.spec_list = Some(value.into());
+    /// 退订实例列表 (`specList`, body, required)
+    pub fn spec_list<V: Into<QueryRefundPriceSpecListItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.spec_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_REFUND_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryRefundPriceOutput, cds_core::Error> {
@@ -10814,6 +10322,7 @@ impl QueryRefundPriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryRefundPriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_REFUND_PRICE, &self.input)
             .await
@@ -10824,19 +10333,9 @@ impl crate::Client {
     ///
     /// 用于 ECS 退订询价。
     ///
-    /// *Note:* The response table does not list the fields of `data`; they follow the example.
+    /// `POST /api/ecs/v1/flavors/query-refund-price` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example has two stray closing braces (one before `\]`, one at the end); removed to make it valid JSON.
-    ///
-    /// *Note:* The request example calls `/api/ecs/v1/flavors/query-change-price` with the 2.42 body (copied from 变配询价); the documented path and table are followed.
-    ///
-    /// *Note:* The request table writes the instance id row as `flavors\[0\].instanceId` of type int; it belongs to `specList` and its example is a string (`specList\[0\].instanceId`, string).
-    ///
-    /// `POST` /api/ecs/v1/flavors/query-refund-price — 003_3c7c94b4056ec9cc.txt, heading "2.43 退订询价", line 8667.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QueryRefundPrice", "`.")]
+    /// Wire name: `QueryRefundPrice`.
     pub fn query_refund_price(&self) -> QueryRefundPriceRequest {
         QueryRefundPriceRequest {
             client: self.runtime().clone(),
@@ -10846,258 +10345,113 @@ impl crate::Client {
 }
 /// Input of [`CloneInstance`](crate::Client::clone_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloneInstanceInput {
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsid`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region
     ///
-    /// 区域
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`region`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Password
     ///
-    /// 密码
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`password`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
-    /// 列表显示名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表显示名称 (`displayName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
-    /// cpu核数
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "cpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu核数 (`cpus`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// *Required.*
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    /// 内存对象 (`memory`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<CloneInstanceMemory>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构 ("x86", "arm")
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu架构 ("x86", "arm") (`archType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
-    /// 网络数组
-    ///
-    /// *Required.*
-    #[serde(rename = "networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络数组 (`networks`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<CloneInstanceNetworksItem>>,
     /// User data (#cloud-config), base64
     ///
-    /// 用户自定义数据（#cloud-config）：base64
-    ///
-    /// Wire name: `userData`.
-    #[serde(
-        rename = "userData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户自定义数据（#cloud-config）：base64 (`userData`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Security groups
     ///
-    /// 安全组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `secGroupList`.
-    #[serde(
-        rename = "secGroupList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组 (`secGroupList`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Whether this is a clone
     ///
-    /// 是否克隆
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `isClone`.
-    #[serde(
-        rename = "isClone",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否克隆 (`isClone`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_clone: Option<bool>,
     /// Source instance id
     ///
-    /// 源EcsId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `sourceEcsId`.
-    #[serde(
-        rename = "sourceEcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 源EcsId (`sourceEcsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ecs_id: Option<String>,
     /// Flavor id
     ///
-    /// 规格id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格id (`flavorId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式 (`billingMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image object
     ///
-    /// 镜像对象
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    /// 镜像对象 (`image`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `imageSource`.
-    #[serde(
-        rename = "imageSource",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像来源 (`imageSource`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
 }
 impl std::fmt::Debug for CloneInstanceInput {
@@ -11127,17 +10481,195 @@ impl std::fmt::Debug for CloneInstanceInput {
             .finish()
     }
 }
+impl CloneInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> CloneInstanceInputBuilder {
+        CloneInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`CloneInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CloneInstanceInputBuilder {
+    inner: CloneInstanceInput,
+}
+impl CloneInstanceInputBuilder {
+    /// Sets [`CloneInstanceInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::region`].
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::cpus`].
+    pub fn cpus(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpus = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::memory`].
+    pub fn memory(mut self, value: impl Into<CloneInstanceMemory>) -> Self {
+        self.inner.memory = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::arch_type`].
+    pub fn arch_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::networks`].
+    pub fn networks<V: Into<CloneInstanceNetworksItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.networks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CloneInstanceInput::user_data`].
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.inner.user_data = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::sec_group_list`].
+    pub fn sec_group_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.sec_group_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CloneInstanceInput::is_clone`].
+    pub fn is_clone(mut self, value: impl Into<bool>) -> Self {
+        self.inner.is_clone = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::source_ecs_id`].
+    pub fn source_ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.source_ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::flavor_id`].
+    pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::billing_mode`].
+    pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::image`].
+    pub fn image(mut self, value: impl Into<ImageSource>) -> Self {
+        self.inner.image = Some(value.into());
+        self
+    }
+    /// Sets [`CloneInstanceInput::image_source`].
+    pub fn image_source(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_source = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CloneInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("CloneInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CloneInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecsid.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsid"));
+        }
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.region.is_none() {
+            missing.push(cds_core::validate::join(path, "region"));
+        }
+        if self.display_name.is_none() {
+            missing.push(cds_core::validate::join(path, "displayName"));
+        }
+        if self.cpus.is_none() {
+            missing.push(cds_core::validate::join(path, "cpus"));
+        }
+        if self.memory.is_none() {
+            missing.push(cds_core::validate::join(path, "memory"));
+        }
+        if let Some(v) = &self.memory {
+            v.validate(&cds_core::validate::join(path, "memory"), missing);
+        }
+        if self.arch_type.is_none() {
+            missing.push(cds_core::validate::join(path, "archType"));
+        }
+        if self.networks.is_none() {
+            missing.push(cds_core::validate::join(path, "networks"));
+        }
+        if let Some(items) = &self.networks {
+            let at = cds_core::validate::join(path, "networks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if self.sec_group_list.is_none() {
+            missing.push(cds_core::validate::join(path, "secGroupList"));
+        }
+        if self.is_clone.is_none() {
+            missing.push(cds_core::validate::join(path, "isClone"));
+        }
+        if self.source_ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "sourceEcsId"));
+        }
+        if self.flavor_id.is_none() {
+            missing.push(cds_core::validate::join(path, "flavorId"));
+        }
+    }
+}
 /// Output of [`CloneInstance`](crate::Client::clone_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CloneInstanceOutput {
     /// Data object (see the response data of the batch-create-instances operation)
     ///
-    /// 数据对象（见“批量创建虚拟机”接口的返回数据）
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 数据对象（见“批量创建虚拟机”接口的返回数据） (`data`)
     pub data: Option<Instance>,
 }
-///Request builder of `CloneInstance`: set parameters, then `.send().await`.
+/// Request builder of [`CloneInstance`](crate::Client::clone_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CloneInstanceRequest {
@@ -11157,198 +10689,157 @@ impl CloneInstanceRequest {
     }
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// Sets `ecsid` (path, required).
+    /// ECS实例ID (`ecsid`, path, required)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
     }
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门ID (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Sets `resourceGroupId` (body).
+    /// 资源组ID (`resourceGroupId`, body)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (body, required).
+    /// 可用区 (`az`, body, required)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
     }
     /// Region
     ///
-    /// 区域
-    ///
-    /// Sets `region` (body, required).
+    /// 区域 (`region`, body, required)
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.input.region = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// Sets `password` (body).
+    /// 密码 (`password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Display name in the list
     ///
-    /// 列表显示名称
-    ///
-    /// Sets `displayName` (body, required).
+    /// 列表显示名称 (`displayName`, body, required)
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.input.display_name = Some(value.into());
         self
     }
     /// Description
     ///
-    /// 描述
-    ///
-    /// Sets `description` (body).
+    /// 描述 (`description`, body)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body).
+    /// 租户id (`tenantId`, body)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Number of CPU cores
     ///
-    /// cpu核数
-    ///
-    /// Sets `cpus` (body, required).
+    /// cpu核数 (`cpus`, body, required)
     pub fn cpus(mut self, value: impl Into<i64>) -> Self {
         self.input.cpus = Some(value.into());
         self
     }
     /// Memory object
     ///
-    /// 内存对象
-    ///
-    /// Sets `memory` (body, required).
+    /// 内存对象 (`memory`, body, required)
     pub fn memory(mut self, value: impl Into<CloneInstanceMemory>) -> Self {
         self.input.memory = Some(value.into());
         self
     }
     /// CPU architecture ("x86", "arm")
     ///
-    /// cpu架构 ("x86", "arm")
-    ///
-    /// Sets `archType` (body, required).
+    /// cpu架构 ("x86", "arm") (`archType`, body, required)
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.input.arch_type = Some(value.into());
         self
     }
     /// Array of networks
     ///
-    /// 网络数组
-    ///
-    /// Sets `networks` (body, required).
-    pub fn networks(mut self, value: impl Into<Vec<CloneInstanceNetworksItem>>) -> Self {
-        self.input.networks = Some(value.into());
+    /// 网络数组 (`networks`, body, required)
+    pub fn networks<V: Into<CloneInstanceNetworksItem>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.networks = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// User data (#cloud-config), base64
     ///
-    /// 用户自定义数据（#cloud-config）：base64
-    ///
-    /// Sets `userData` (body).
+    /// 用户自定义数据（#cloud-config）：base64 (`userData`, body)
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
     }
     /// Security groups
     ///
-    /// 安全组
-    ///
-    /// Sets `secGroupList` (body, required).
-    pub fn sec_group_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.sec_group_list = Some(value.into());
+    /// 安全组 (`secGroupList`, body, required)
+    pub fn sec_group_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.sec_group_list = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Whether this is a clone
     ///
-    /// 是否克隆
-    ///
-    /// Sets `isClone` (body, required).
+    /// 是否克隆 (`isClone`, body, required)
     pub fn is_clone(mut self, value: impl Into<bool>) -> Self {
         self.input.is_clone = Some(value.into());
         self
     }
     /// Source instance id
     ///
-    /// 源EcsId
-    ///
-    /// Sets `sourceEcsId` (body, required).
+    /// 源EcsId (`sourceEcsId`, body, required)
     pub fn source_ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.source_ecs_id = Some(value.into());
         self
     }
     /// Flavor id
     ///
-    /// 规格id
-    ///
-    /// Sets `flavorId` (body, required).
+    /// 规格id (`flavorId`, body, required)
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.input.flavor_id = Some(value.into());
         self
     }
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `billingMode` (body).
+    /// 计费模式 (`billingMode`, body)
     pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
         self.input.billing_mode = Some(value.into());
         self
     }
     /// Image object
     ///
-    /// 镜像对象
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `image` (body).
+    /// 镜像对象 (`image`, body)
     pub fn image(mut self, value: impl Into<ImageSource>) -> Self {
         self.input.image = Some(value.into());
         self
     }
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `imageSource` (body).
+    /// 镜像来源 (`imageSource`, body)
     pub fn image_source(mut self, value: impl Into<String>) -> Self {
         self.input.image_source = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CLONE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CloneInstanceOutput, cds_core::Error> {
@@ -11358,6 +10849,7 @@ impl CloneInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CloneInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CLONE_INSTANCE, &self.input)
             .await
@@ -11368,19 +10860,9 @@ impl crate::Client {
     ///
     /// 克隆虚拟机。
     ///
-    /// *Note:* A page break split the example and the extraction inserted spurious closing brackets at the break; they were removed to make it valid JSON.
+    /// `POST /api/ecs/v1/instances/{ecsid}/clone` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The path parameter is spelled `{ecsid}` (lower case).
-    ///
-    /// *Note:* The request table writes `networks\[0\].subnetCider` (described as 排序, sort order); the example sends `subnetCidr` (the subnet CIDR), followed.
-    ///
-    /// *Note:* The response table refers to the 批量创建虚机 (2.3) response for `data`; the fields follow the example, with descriptions from the 2.3 table.
-    ///
-    /// `POST` /api/ecs/v1/instances/{ecsid}/clone — 003_3c7c94b4056ec9cc.txt, heading "2.45 克隆虚拟机", line 8872.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CloneInstance", "`.")]
+    /// Wire name: `CloneInstance`.
     pub fn clone_instance(&self) -> CloneInstanceRequest {
         CloneInstanceRequest {
             client: self.runtime().clone(),
@@ -11389,47 +10871,70 @@ impl crate::Client {
     }
 }
 /// Input of [`CheckInstanceClone`](crate::Client::check_instance_clone).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CheckInstanceCloneInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsid`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl CheckInstanceCloneInput {
+    /// A builder of this type.
+    pub fn builder() -> CheckInstanceCloneInputBuilder {
+        CheckInstanceCloneInputBuilder::default()
+    }
+}
+/// Builder of [`CheckInstanceCloneInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CheckInstanceCloneInputBuilder {
+    inner: CheckInstanceCloneInput,
+}
+impl CheckInstanceCloneInputBuilder {
+    /// Sets [`CheckInstanceCloneInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Sets [`CheckInstanceCloneInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CheckInstanceCloneInput, cds_core::BuildError> {
+        cds_core::validate::build("CheckInstanceCloneInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CheckInstanceCloneInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecsid.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsid"));
+        }
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+    }
+}
 /// Output of [`CheckInstanceClone`](crate::Client::check_instance_clone): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CheckInstanceCloneOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `CheckInstanceClone`: set parameters, then `.send().await`.
+/// Request builder of [`CheckInstanceClone`](crate::Client::check_instance_clone): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CheckInstanceCloneRequest {
@@ -11449,21 +10954,21 @@ impl CheckInstanceCloneRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsid` (path, required).
+    /// 虚拟机id (`ecsid`, path, required)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (query, required).
+    /// 租户id (`tenantId`, query, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHECK_INSTANCE_CLONE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CheckInstanceCloneOutput, cds_core::Error> {
@@ -11473,6 +10978,7 @@ impl CheckInstanceCloneRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CheckInstanceCloneOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHECK_INSTANCE_CLONE, &self.input)
             .await
@@ -11483,15 +10989,9 @@ impl crate::Client {
     ///
     /// 克隆虚拟机。
     ///
-    /// *Note:* The brief description repeats 克隆虚拟机 (clone an instance); the operation checks whether the instance can be cloned.
+    /// `GET /api/ecs/v1/instances/{ecsid}/check-clone` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request example appends the query with `&` and no `?` (`/check-clone&tenantId=...`).
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsid}/check-clone — 003_3c7c94b4056ec9cc.txt, heading "2.46 虚拟机克隆校验", line 9288.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "CheckInstanceClone", "`.")]
+    /// Wire name: `CheckInstanceClone`.
     pub fn check_instance_clone(&self) -> CheckInstanceCloneRequest {
         CheckInstanceCloneRequest {
             client: self.runtime().clone(),
@@ -11500,35 +11000,56 @@ impl crate::Client {
     }
 }
 /// Input of [`HibernateInstance`](crate::Client::hibernate_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct HibernateInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl HibernateInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> HibernateInstanceInputBuilder {
+        HibernateInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`HibernateInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct HibernateInstanceInputBuilder {
+    inner: HibernateInstanceInput,
+}
+impl HibernateInstanceInputBuilder {
+    /// Sets [`HibernateInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<HibernateInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("HibernateInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for HibernateInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`HibernateInstance`](crate::Client::hibernate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct HibernateInstanceOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `HibernateInstance`: set parameters, then `.send().await`.
+/// Request builder of [`HibernateInstance`](crate::Client::hibernate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct HibernateInstanceRequest {
@@ -11548,12 +11069,14 @@ impl HibernateInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::HIBERNATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<HibernateInstanceOutput, cds_core::Error> {
@@ -11563,6 +11086,7 @@ impl HibernateInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<HibernateInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::HIBERNATE_INSTANCE, &self.input)
             .await
@@ -11573,11 +11097,9 @@ impl crate::Client {
     ///
     /// 休眠虚拟机。
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/hibernate — 003_3c7c94b4056ec9cc.txt, heading "2.47 虚拟机休眠", line 9339.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/hibernate` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "HibernateInstance", "`.")]
+    /// Wire name: `HibernateInstance`.
     pub fn hibernate_instance(&self) -> HibernateInstanceRequest {
         HibernateInstanceRequest {
             client: self.runtime().clone(),

@@ -3,268 +3,135 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateTemplateData {
     /// Template ID
     ///
-    /// 模板ID
-    ///
-    /// Wire name: `templateId`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板ID (`templateId`)
+    #[serde(rename = "templateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
 }
 /// Returned data object
 ///
 /// 返回的数据对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImportSshKeyData {
     /// Tenant ID
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Key pair name
     ///
-    /// 密钥对名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Key pair ID
     ///
-    /// 密钥对ID
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对ID (`keyPairId`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair fingerprint
     ///
-    /// 密钥对指纹
-    #[serde(
-        rename = "fingerprint",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对指纹 (`fingerprint`)
+    #[serde(deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// List of SSH key pairs (empty)
     ///
-    /// SSH密钥对列表（为空）
-    ///
-    /// Wire name: `SSHKeyPairs`.
-    #[serde(
-        rename = "SSHKeyPairs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// SSH密钥对列表（为空） (`SSHKeyPairs`)
+    #[serde(rename = "SSHKeyPairs")]
     pub ssh_key_pairs: Option<serde_json::Value>,
 }
 /// Returned data object
 ///
 /// 返回的数据对象
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceSecurityOptionsData {
     /// Whitelisted IP addresses
     ///
-    /// 白名单IP列表
-    ///
-    /// Wire name: `whiteIPList`.
-    #[serde(
-        rename = "whiteIPList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 白名单IP列表 (`whiteIPList`)
+    #[serde(rename = "whiteIPList", deserialize_with = "lenient_vec")]
     pub white_ip_list: Option<Vec<String>>,
     /// Blacklisted IP addresses
     ///
-    /// 黑名单IP列表
-    ///
-    /// Wire name: `blackIPList`.
-    #[serde(
-        rename = "blackIPList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 黑名单IP列表 (`blackIPList`)
+    #[serde(rename = "blackIPList", deserialize_with = "lenient_vec")]
     pub black_ip_list: Option<Vec<String>>,
     /// SSH login timeout
     ///
-    /// SSH登录超时时间
-    ///
-    /// Wire name: `timeOutLoginOut`.
-    #[serde(
-        rename = "timeOutLoginOut",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// SSH登录超时时间 (`timeOutLoginOut`)
+    #[serde(deserialize_with = "lenient")]
     pub time_out_login_out: Option<String>,
     /// Number of login attempts
     ///
-    /// 登录次数
-    #[serde(
-        rename = "deny",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 登录次数 (`deny`)
+    #[serde(deserialize_with = "lenient")]
     pub deny: Option<String>,
     /// User lockout time after timeout
     ///
-    /// 用户超时锁定时间
-    ///
-    /// Wire name: `unLockTime`.
-    #[serde(
-        rename = "unLockTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户超时锁定时间 (`unLockTime`)
+    #[serde(deserialize_with = "lenient")]
     pub un_lock_time: Option<String>,
     /// Password length
     ///
-    /// 密码长度
-    ///
-    /// Wire name: `passwordStrength`.
-    #[serde(
-        rename = "passwordStrength",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码长度 (`passwordStrength`)
+    #[serde(deserialize_with = "lenient")]
     pub password_strength: Option<String>,
     /// Whether the password must contain lower-case letters
     ///
-    /// 密码是否需要包含小写字母
-    ///
-    /// Wire name: `numOfLowLetters`.
-    #[serde(
-        rename = "numOfLowLetters",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码是否需要包含小写字母 (`numOfLowLetters`)
+    #[serde(deserialize_with = "lenient")]
     pub num_of_low_letters: Option<bool>,
     /// Whether the password must contain upper-case letters
     ///
-    /// 密码是否需要包含大写字母
-    ///
-    /// Wire name: `numOfUpLetters`.
-    #[serde(
-        rename = "numOfUpLetters",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码是否需要包含大写字母 (`numOfUpLetters`)
+    #[serde(deserialize_with = "lenient")]
     pub num_of_up_letters: Option<bool>,
     /// Whether the password must contain digits
     ///
-    /// 密码是否需要包含数字
-    ///
-    /// Wire name: `numOfDigital`.
-    #[serde(
-        rename = "numOfDigital",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码是否需要包含数字 (`numOfDigital`)
+    #[serde(deserialize_with = "lenient")]
     pub num_of_digital: Option<bool>,
     /// Whether the password must contain special characters
     ///
-    /// 密码是否需要包含特殊符号
-    ///
-    /// Wire name: `numOfSpecialSymbols`.
-    #[serde(
-        rename = "numOfSpecialSymbols",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码是否需要包含特殊符号 (`numOfSpecialSymbols`)
+    #[serde(deserialize_with = "lenient")]
     pub num_of_special_symbols: Option<bool>,
     /// Password combination mode (meaning as defined by the API)
     ///
-    /// 密码组合方式（具体含义根据API文档确定）
-    ///
-    /// Wire name: `defaultComb`.
-    #[serde(
-        rename = "defaultComb",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码组合方式（具体含义根据API文档确定） (`defaultComb`)
+    #[serde(deserialize_with = "lenient")]
     pub default_comb: Option<String>,
     /// Whether enabled (meaning as defined by the API)
     ///
-    /// 是否启用（具体含义根据API文档确定）
-    #[serde(
-        rename = "enable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用（具体含义根据API文档确定） (`enable`)
+    #[serde(deserialize_with = "lenient")]
     pub enable: Option<bool>,
     /// Whether the whitelist/blacklist is enabled
     ///
-    /// 是否启用黑白名单
-    ///
-    /// Wire name: `BWEnable`.
-    #[serde(
-        rename = "BWEnable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用黑白名单 (`BWEnable`)
+    #[serde(rename = "BWEnable", deserialize_with = "lenient")]
     pub bw_enable: Option<bool>,
 }
 impl std::fmt::Debug for ListInstanceSecurityOptionsData {
@@ -292,382 +159,245 @@ impl std::fmt::Debug for ListInstanceSecurityOptionsData {
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysDataItem {
     /// Key pair ID
     ///
-    /// 密钥对ID
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对ID (`keyPairId`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair name
     ///
-    /// 密钥对名称
-    ///
-    /// Wire name: `keyPairName`.
-    #[serde(
-        rename = "keyPairName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对名称 (`keyPairName`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair fingerprint
     ///
-    /// 密钥对指纹
-    #[serde(
-        rename = "fingerprint",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对指纹 (`fingerprint`)
+    #[serde(deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Number of ECS instances
     ///
-    /// ECS数量
-    ///
-    /// Wire name: `ecsNum`.
-    #[serde(
-        rename = "ecsNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS数量 (`ecsNum`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_num: Option<i64>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesDataItem {
     /// ECS instance ID
     ///
-    /// ECS实例ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// ECS instance name
     ///
-    /// ECS实例名称
-    ///
-    /// Wire name: `ecsName`.
-    #[serde(
-        rename = "ecsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例名称 (`ecsName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
-    /// 虚拟机状态 (stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中)
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机状态 (stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSshKeysData {
     /// List of SSH key pairs
     ///
-    /// SSH密钥对列表
-    ///
-    /// Wire name: `SSHKeys`.
-    #[serde(rename = "SSHKeys", default, skip_serializing_if = "Option::is_none")]
+    /// SSH密钥对列表 (`SSHKeys`)
+    #[serde(rename = "SSHKeys")]
     pub ssh_keys: Option<Vec<ListSshKeysSSHKeysItem>>,
     /// Total number of SSH key pairs
     ///
-    /// 返回的SSH密钥对总数
-    #[serde(
-        rename = "count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回的SSH密钥对总数 (`count`)
+    #[serde(deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// List of SSH key pairs
 ///
 /// SSH密钥对列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSshKeysSSHKeysItem {
     /// Key pair ID
     ///
-    /// 密钥对ID
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对ID (`keyPairId`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair name
     ///
-    /// 密钥对名称
-    ///
-    /// Wire name: `keyPairName`.
-    #[serde(
-        rename = "keyPairName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对名称 (`keyPairName`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair fingerprint
     ///
-    /// 密钥对指纹
-    #[serde(
-        rename = "fingerprint",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对指纹 (`fingerprint`)
+    #[serde(deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Tenant ID
     ///
-    /// 租户Id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户Id (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Department ID
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group ID
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Number of ECS instances
     ///
-    /// ECS数量
-    ///
-    /// Wire name: `ecsNum`.
-    #[serde(
-        rename = "ecsNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS数量 (`ecsNum`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_num: Option<i64>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 /// Input of [`ListSshKeys`](crate::Client::list_ssh_keys).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSshKeysInput {
     /// Page number.
     ///
-    /// 页码。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `pageIndex`.
-    #[serde(
-        rename = "pageIndex",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码。 (`pageIndex`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_index: Option<i64>,
     /// Page size (the table says page count).
     ///
-    /// 页数。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页数。 (`pageSize`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Key pair name.
     ///
-    /// 密钥对名称。
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对名称。 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Key pair fingerprint.
     ///
-    /// 密钥对指纹。
-    #[serde(
-        rename = "fingerprint",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对指纹。 (`fingerprint`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
+impl ListSshKeysInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSshKeysInputBuilder {
+        ListSshKeysInputBuilder::default()
+    }
+}
+/// Builder of [`ListSshKeysInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSshKeysInputBuilder {
+    inner: ListSshKeysInput,
+}
+impl ListSshKeysInputBuilder {
+    /// Sets [`ListSshKeysInput::page_index`].
+    pub fn page_index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_index = Some(value.into());
+        self
+    }
+    /// Sets [`ListSshKeysInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`ListSshKeysInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`ListSshKeysInput::fingerprint`].
+    pub fn fingerprint(mut self, value: impl Into<String>) -> Self {
+        self.inner.fingerprint = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListSshKeysInput, cds_core::BuildError> {
+        cds_core::validate::build("ListSshKeysInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListSshKeysInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.page_index.is_none() {
+            missing.push(cds_core::validate::join(path, "pageIndex"));
+        }
+        if self.page_size.is_none() {
+            missing.push(cds_core::validate::join(path, "pageSize"));
+        }
+    }
+}
 /// Output of [`ListSshKeys`](crate::Client::list_ssh_keys): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSshKeysOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<ListSshKeysData>,
 }
-///Request builder of `ListSshKeys`: set parameters, then `.send().await`.
+/// Request builder of [`ListSshKeys`](crate::Client::list_ssh_keys): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSshKeysRequest {
@@ -687,39 +417,35 @@ impl ListSshKeysRequest {
     }
     /// Page number.
     ///
-    /// 页码。
-    ///
-    /// Sets `pageIndex` (query, required).
+    /// 页码。 (`pageIndex`, query, required)
     pub fn page_index(mut self, value: impl Into<i64>) -> Self {
         self.input.page_index = Some(value.into());
         self
     }
     /// Page size (the table says page count).
     ///
-    /// 页数。
-    ///
-    /// Sets `pageSize` (query, required).
+    /// 页数。 (`pageSize`, query, required)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Key pair name.
     ///
-    /// 密钥对名称。
-    ///
-    /// Sets `name` (query).
+    /// 密钥对名称。 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Key pair fingerprint.
     ///
-    /// 密钥对指纹。
-    ///
-    /// Sets `fingerprint` (query).
+    /// 密钥对指纹。 (`fingerprint`, query)
     pub fn fingerprint(mut self, value: impl Into<String>) -> Self {
         self.input.fingerprint = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_SSH_KEYS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSshKeysOutput, cds_core::Error> {
@@ -729,9 +455,10 @@ impl ListSshKeysRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSshKeysOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::LIST_SSH_KEYS, &self.input).await
     }
-    ///Streams every item at `/data/SSHKeys` across all pages, advancing `pageIndex` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/SSHKeys` across all pages, advancing `pageIndex` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListSshKeysSSHKeysItem, cds_core::Error>> + Send
@@ -750,19 +477,9 @@ impl crate::Client {
     ///
     /// 获取 SSH 密钥对列表。
     ///
-    /// *Note:* The first example block was closed early at a page break (spurious `\]`, `}`, `}`); removed to make it valid JSON.
+    /// `GET /api/ecs/v1/ssh-key` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table nests the key fields inconsistently (`--SSHKeys`, `--keyPairId`, `-count`); the example nesting is followed.
-    ///
-    /// *Note:* The request example appends the query with `&` and no `?` (`/ssh-key&pageSize=10&pageIndex=1`).
-    ///
-    /// *Note:* The table describes `pageSize` as 页数 (page count); it is the page size.
-    ///
-    /// `GET` /api/ecs/v1/ssh-key — 003_3c7c94b4056ec9cc.txt, heading "2.44 获取密钥列表", line 8783.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListSshKeys", "`.")]
+    /// Wire name: `ListSshKeys`.
     pub fn list_ssh_keys(&self) -> ListSshKeysRequest {
         ListSshKeysRequest {
             client: self.runtime().clone(),
@@ -771,65 +488,85 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSshKey`](crate::Client::create_ssh_key).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSshKeyInput {
     /// Key pair name
     ///
-    /// 密钥名
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥名 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门id (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组id (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
+impl CreateSshKeyInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSshKeyInputBuilder {
+        CreateSshKeyInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSshKeyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSshKeyInputBuilder {
+    inner: CreateSshKeyInput,
+}
+impl CreateSshKeyInputBuilder {
+    /// Sets [`CreateSshKeyInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSshKeyInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSshKeyInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSshKeyInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSshKeyInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSshKeyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSshKeyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+    }
+}
 /// Output of [`CreateSshKey`](crate::Client::create_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSshKeyOutput {}
-///Request builder of `CreateSshKey`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSshKey`](crate::Client::create_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSshKeyRequest {
@@ -849,39 +586,35 @@ impl CreateSshKeyRequest {
     }
     /// Key pair name
     ///
-    /// 密钥名
-    ///
-    /// Sets `name` (body, required).
+    /// 密钥名 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门id (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body).
+    /// 租户id (`tenantId`, body)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Sets `resourceGroupId` (body).
+    /// 资源组id (`resourceGroupId`, body)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSshKeyOutput, cds_core::Error> {
@@ -891,6 +624,7 @@ impl CreateSshKeyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSshKeyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SSH_KEY, &self.input)
             .await
@@ -901,13 +635,9 @@ impl crate::Client {
     ///
     /// 创建密钥，接口调用后会返回秘钥文件。
     ///
-    /// *Note:* The operation answers the private-key file itself, not a JSON envelope; no response fields or JSON example are documented.
+    /// `POST /api/ecs/v1/ssh-key` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/ssh-key — 003_3c7c94b4056ec9cc.txt, heading "2.48 创建密钥", line 9392.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateSshKey", "`.")]
+    /// Wire name: `CreateSshKey`.
     pub fn create_ssh_key(&self) -> CreateSshKeyRequest {
         CreateSshKeyRequest {
             client: self.runtime().clone(),
@@ -916,85 +646,103 @@ impl crate::Client {
     }
 }
 /// Input of [`ImportSshKey`](crate::Client::import_ssh_key).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImportSshKeyInput {
     /// Key pair name
     ///
-    /// 密钥名
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥名 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门id (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Public key
     ///
-    /// 公钥
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `idRSAPub`.
-    #[serde(
-        rename = "idRSAPub",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公钥 (`idRSAPub`, required)
+    #[serde(rename = "idRSAPub", skip_serializing_if = "Option::is_none")]
     pub id_rsa_pub: Option<String>,
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组id (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
+impl ImportSshKeyInput {
+    /// A builder of this type.
+    pub fn builder() -> ImportSshKeyInputBuilder {
+        ImportSshKeyInputBuilder::default()
+    }
+}
+/// Builder of [`ImportSshKeyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ImportSshKeyInputBuilder {
+    inner: ImportSshKeyInput,
+}
+impl ImportSshKeyInputBuilder {
+    /// Sets [`ImportSshKeyInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`ImportSshKeyInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`ImportSshKeyInput::id_rsa_pub`].
+    pub fn id_rsa_pub(mut self, value: impl Into<String>) -> Self {
+        self.inner.id_rsa_pub = Some(value.into());
+        self
+    }
+    /// Sets [`ImportSshKeyInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`ImportSshKeyInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ImportSshKeyInput, cds_core::BuildError> {
+        cds_core::validate::build("ImportSshKeyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ImportSshKeyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.id_rsa_pub.is_none() {
+            missing.push(cds_core::validate::join(path, "idRSAPub"));
+        }
+    }
+}
 /// Output of [`ImportSshKey`](crate::Client::import_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ImportSshKeyOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<ImportSshKeyData>,
 }
-///Request builder of `ImportSshKey`: set parameters, then `.send().await`.
+/// Request builder of [`ImportSshKey`](crate::Client::import_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ImportSshKeyRequest {
@@ -1014,48 +762,42 @@ impl ImportSshKeyRequest {
     }
     /// Key pair name
     ///
-    /// 密钥名
-    ///
-    /// Sets `name` (body, required).
+    /// 密钥名 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门id (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Public key
     ///
-    /// 公钥
-    ///
-    /// Sets `idRSAPub` (body, required).
+    /// 公钥 (`idRSAPub`, body, required)
     pub fn id_rsa_pub(mut self, value: impl Into<String>) -> Self {
         self.input.id_rsa_pub = Some(value.into());
         self
     }
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Sets `resourceGroupId` (body).
+    /// 资源组id (`resourceGroupId`, body)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body).
+    /// 租户id (`tenantId`, body)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::IMPORT_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ImportSshKeyOutput, cds_core::Error> {
@@ -1065,6 +807,7 @@ impl ImportSshKeyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ImportSshKeyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::IMPORT_SSH_KEY, &self.input)
             .await
@@ -1075,15 +818,9 @@ impl crate::Client {
     ///
     /// 导入密钥。
     ///
-    /// *Note:* The request table writes `resourceGroupid`; corrected to `resourceGroupId` as everywhere else (the example omits it).
+    /// `POST /api/ecs/v1/ssh-key/import` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example breaks the `idRSAPub` string across a page break.
-    ///
-    /// `POST` /api/ecs/v1/ssh-key/import — 003_3c7c94b4056ec9cc.txt, heading "2.49 导入密钥", line 9437.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ImportSshKey", "`.")]
+    /// Wire name: `ImportSshKey`.
     pub fn import_ssh_key(&self) -> ImportSshKeyRequest {
         ImportSshKeyRequest {
             client: self.runtime().clone(),
@@ -1092,35 +829,56 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSshKeys`](crate::Client::delete_ssh_keys).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSshKeysInput {
     /// Array of key pair ids
     ///
-    /// 密钥对id数组
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `keyPairIds`.
-    #[serde(
-        rename = "keyPairIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 密钥对id数组 (`keyPairIds`, required)
+    #[serde(rename = "keyPairIds", skip_serializing_if = "Option::is_none")]
     pub key_pair_ids: Option<Vec<String>>,
 }
+impl DeleteSshKeysInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSshKeysInputBuilder {
+        DeleteSshKeysInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSshKeysInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSshKeysInputBuilder {
+    inner: DeleteSshKeysInput,
+}
+impl DeleteSshKeysInputBuilder {
+    /// Sets [`DeleteSshKeysInput::key_pair_ids`].
+    pub fn key_pair_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.key_pair_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSshKeysInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSshKeysInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSshKeysInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.key_pair_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "keyPairIds"));
+        }
+    }
+}
 /// Output of [`DeleteSshKeys`](crate::Client::delete_ssh_keys): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSshKeysOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteSshKeys`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteSshKeys`](crate::Client::delete_ssh_keys): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSshKeysRequest {
@@ -1140,12 +898,14 @@ impl DeleteSshKeysRequest {
     }
     /// Array of key pair ids
     ///
-    /// 密钥对id数组
-    ///
-    /// Sets `keyPairIds` (body, required).
-    pub fn key_pair_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.key_pair_ids = Some(value.into());
+    /// 密钥对id数组 (`keyPairIds`, body, required)
+    pub fn key_pair_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.key_pair_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SSH_KEYS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSshKeysOutput, cds_core::Error> {
@@ -1155,6 +915,7 @@ impl DeleteSshKeysRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSshKeysOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SSH_KEYS, &self.input)
             .await
@@ -1165,11 +926,9 @@ impl crate::Client {
     ///
     /// 删除密钥。
     ///
-    /// `POST` /api/ecs/v1/ssh-key/batch-delete — 003_3c7c94b4056ec9cc.txt, heading "2.50 删除密钥", line 9521.
+    /// `POST /api/ecs/v1/ssh-key/batch-delete` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteSshKeys", "`.")]
+    /// Wire name: `DeleteSshKeys`.
     pub fn delete_ssh_keys(&self) -> DeleteSshKeysRequest {
         DeleteSshKeysRequest {
             client: self.runtime().clone(),
@@ -1179,49 +938,23 @@ impl crate::Client {
 }
 /// Input of [`BindSshKey`](crate::Client::bind_ssh_key).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BindSshKeyInput {
     /// Key pair id
     ///
-    /// 密钥id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥id (`keyPairId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// One of yes, no
     ///
-    /// oneof=yes no
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `passwordAuth`.
-    #[serde(
-        rename = "passwordAuth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// oneof=yes no (`passwordAuth`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_auth: Option<String>,
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 虚拟机id (`ecsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
 impl std::fmt::Debug for BindSshKeyInput {
@@ -1236,17 +969,63 @@ impl std::fmt::Debug for BindSshKeyInput {
             .finish()
     }
 }
+impl BindSshKeyInput {
+    /// A builder of this type.
+    pub fn builder() -> BindSshKeyInputBuilder {
+        BindSshKeyInputBuilder::default()
+    }
+}
+/// Builder of [`BindSshKeyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BindSshKeyInputBuilder {
+    inner: BindSshKeyInput,
+}
+impl BindSshKeyInputBuilder {
+    /// Sets [`BindSshKeyInput::key_pair_id`].
+    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.key_pair_id = Some(value.into());
+        self
+    }
+    /// Sets [`BindSshKeyInput::password_auth`].
+    pub fn password_auth(mut self, value: impl Into<String>) -> Self {
+        self.inner.password_auth = Some(value.into());
+        self
+    }
+    /// Sets [`BindSshKeyInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BindSshKeyInput, cds_core::BuildError> {
+        cds_core::validate::build("BindSshKeyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BindSshKeyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.key_pair_id.is_none() {
+            missing.push(cds_core::validate::join(path, "keyPairId"));
+        }
+        if self.password_auth.is_none() {
+            missing.push(cds_core::validate::join(path, "passwordAuth"));
+        }
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+    }
+}
 /// Output of [`BindSshKey`](crate::Client::bind_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BindSshKeyOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BindSshKey`: set parameters, then `.send().await`.
+/// Request builder of [`BindSshKey`](crate::Client::bind_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindSshKeyRequest {
@@ -1266,30 +1045,28 @@ impl BindSshKeyRequest {
     }
     /// Key pair id
     ///
-    /// 密钥id
-    ///
-    /// Sets `keyPairId` (body, required).
+    /// 密钥id (`keyPairId`, body, required)
     pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
         self.input.key_pair_id = Some(value.into());
         self
     }
     /// One of yes, no
     ///
-    /// oneof=yes no
-    ///
-    /// Sets `passwordAuth` (body, required).
+    /// oneof=yes no (`passwordAuth`, body, required)
     pub fn password_auth(mut self, value: impl Into<String>) -> Self {
         self.input.password_auth = Some(value.into());
         self
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 虚拟机id (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BIND_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BindSshKeyOutput, cds_core::Error> {
@@ -1299,6 +1076,7 @@ impl BindSshKeyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BindSshKeyOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::BIND_SSH_KEY, &self.input).await
     }
 }
@@ -1307,11 +1085,9 @@ impl crate::Client {
     ///
     /// 绑定密钥。
     ///
-    /// `POST` /api/ecs/v1/ssh-key/bind — 003_3c7c94b4056ec9cc.txt, heading "2.51 绑定密钥", line 9574.
+    /// `POST /api/ecs/v1/ssh-key/bind` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BindSshKey", "`.")]
+    /// Wire name: `BindSshKey`.
     pub fn bind_ssh_key(&self) -> BindSshKeyRequest {
         BindSshKeyRequest {
             client: self.runtime().clone(),
@@ -1321,49 +1097,23 @@ impl crate::Client {
 }
 /// Input of [`UnbindSshKey`](crate::Client::unbind_ssh_key).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindSshKeyInput {
     /// Key pair id
     ///
-    /// 密钥id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥id (`keyPairId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 虚机id (`ecsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// One of yes, no
     ///
-    /// oneof=yes no
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `passwordAuth`.
-    #[serde(
-        rename = "passwordAuth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// oneof=yes no (`passwordAuth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_auth: Option<String>,
 }
 impl std::fmt::Debug for UnbindSshKeyInput {
@@ -1378,17 +1128,60 @@ impl std::fmt::Debug for UnbindSshKeyInput {
             .finish()
     }
 }
+impl UnbindSshKeyInput {
+    /// A builder of this type.
+    pub fn builder() -> UnbindSshKeyInputBuilder {
+        UnbindSshKeyInputBuilder::default()
+    }
+}
+/// Builder of [`UnbindSshKeyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UnbindSshKeyInputBuilder {
+    inner: UnbindSshKeyInput,
+}
+impl UnbindSshKeyInputBuilder {
+    /// Sets [`UnbindSshKeyInput::key_pair_id`].
+    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.key_pair_id = Some(value.into());
+        self
+    }
+    /// Sets [`UnbindSshKeyInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`UnbindSshKeyInput::password_auth`].
+    pub fn password_auth(mut self, value: impl Into<String>) -> Self {
+        self.inner.password_auth = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UnbindSshKeyInput, cds_core::BuildError> {
+        cds_core::validate::build("UnbindSshKeyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UnbindSshKeyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.key_pair_id.is_none() {
+            missing.push(cds_core::validate::join(path, "keyPairId"));
+        }
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+    }
+}
 /// Output of [`UnbindSshKey`](crate::Client::unbind_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UnbindSshKeyOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UnbindSshKey`: set parameters, then `.send().await`.
+/// Request builder of [`UnbindSshKey`](crate::Client::unbind_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindSshKeyRequest {
@@ -1408,32 +1201,28 @@ impl UnbindSshKeyRequest {
     }
     /// Key pair id
     ///
-    /// 密钥id
-    ///
-    /// Sets `keyPairId` (body, required).
+    /// 密钥id (`keyPairId`, body, required)
     pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
         self.input.key_pair_id = Some(value.into());
         self
     }
     /// Instance id
     ///
-    /// 虚机id
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 虚机id (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// One of yes, no
     ///
-    /// oneof=yes no
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Sets `passwordAuth` (body).
+    /// oneof=yes no (`passwordAuth`, body)
     pub fn password_auth(mut self, value: impl Into<String>) -> Self {
         self.input.password_auth = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UNBIND_SSH_KEY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UnbindSshKeyOutput, cds_core::Error> {
@@ -1443,6 +1232,7 @@ impl UnbindSshKeyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UnbindSshKeyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UNBIND_SSH_KEY, &self.input)
             .await
@@ -1453,11 +1243,9 @@ impl crate::Client {
     ///
     /// 密钥解绑。
     ///
-    /// `POST` /api/ecs/v1/ssh-key/unbind — 003_3c7c94b4056ec9cc.txt, heading "2.52 解绑密钥", line 9629.
+    /// `POST /api/ecs/v1/ssh-key/unbind` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UnbindSshKey", "`.")]
+    /// Wire name: `UnbindSshKey`.
     pub fn unbind_ssh_key(&self) -> UnbindSshKeyRequest {
         UnbindSshKeyRequest {
             client: self.runtime().clone(),
@@ -1466,47 +1254,70 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesInput {
     /// Path parameter (bound/unbound)
     ///
-    /// 路径参数 (bound/unbound)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "bound",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 路径参数 (bound/unbound) (`bound`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// Key pair ID
     ///
-    /// 密钥对ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对ID (`keyPairId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
 }
+impl ListSshKeyInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSshKeyInstancesInputBuilder {
+        ListSshKeyInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`ListSshKeyInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSshKeyInstancesInputBuilder {
+    inner: ListSshKeyInstancesInput,
+}
+impl ListSshKeyInstancesInputBuilder {
+    /// Sets [`ListSshKeyInstancesInput::bound`].
+    pub fn bound(mut self, value: impl Into<String>) -> Self {
+        self.inner.bound = Some(value.into());
+        self
+    }
+    /// Sets [`ListSshKeyInstancesInput::key_pair_id`].
+    pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.key_pair_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListSshKeyInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListSshKeyInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListSshKeyInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.bound.is_none() {
+            missing.push(cds_core::validate::join(path, "bound"));
+        }
+        if self.key_pair_id.is_none() {
+            missing.push(cds_core::validate::join(path, "keyPairId"));
+        }
+    }
+}
 /// Output of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<Vec<ListSshKeyInstancesDataItem>>,
 }
-///Request builder of `ListSshKeyInstances`: set parameters, then `.send().await`.
+/// Request builder of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSshKeyInstancesRequest {
@@ -1526,21 +1337,21 @@ impl ListSshKeyInstancesRequest {
     }
     /// Path parameter (bound/unbound)
     ///
-    /// 路径参数 (bound/unbound)
-    ///
-    /// Sets `bound` (path, required).
+    /// 路径参数 (bound/unbound) (`bound`, path, required)
     pub fn bound(mut self, value: impl Into<String>) -> Self {
         self.input.bound = Some(value.into());
         self
     }
     /// Key pair ID
     ///
-    /// 密钥对ID
-    ///
-    /// Sets `keyPairId` (path, required).
+    /// 密钥对ID (`keyPairId`, path, required)
     pub fn key_pair_id(mut self, value: impl Into<String>) -> Self {
         self.input.key_pair_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_SSH_KEY_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSshKeyInstancesOutput, cds_core::Error> {
@@ -1550,6 +1361,7 @@ impl ListSshKeyInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSshKeyInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_SSH_KEY_INSTANCES, &self.input)
             .await
@@ -1560,13 +1372,9 @@ impl crate::Client {
     ///
     /// 获取绑定未绑定密钥对的实例。
     ///
-    /// *Note:* The document writes the path as `/api/ecs/v1/ssh-key/ecs-to-key/:bound/:keyPairId` (`:name` parameters).
+    /// `GET /api/ecs/v1/ssh-key/ecs-to-key/{bound}/{keyPairId}` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/ssh-key/ecs-to-key/{bound}/{keyPairId} — 003_3c7c94b4056ec9cc.txt, heading "2.53 获取绑定未绑定密钥对的实例", line 9683.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListSshKeyInstances", "`.")]
+    /// Wire name: `ListSshKeyInstances`.
     pub fn list_ssh_key_instances(&self) -> ListSshKeyInstancesRequest {
         ListSshKeyInstancesRequest {
             client: self.runtime().clone(),
@@ -1575,47 +1383,70 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysInput {
     /// Path parameter (bound/unbound)
     ///
-    /// 路径参数 (bound/unbound)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "bound",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 路径参数 (bound/unbound) (`bound`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl ListInstanceSshKeysInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceSshKeysInputBuilder {
+        ListInstanceSshKeysInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceSshKeysInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceSshKeysInputBuilder {
+    inner: ListInstanceSshKeysInput,
+}
+impl ListInstanceSshKeysInputBuilder {
+    /// Sets [`ListInstanceSshKeysInput::bound`].
+    pub fn bound(mut self, value: impl Into<String>) -> Self {
+        self.inner.bound = Some(value.into());
+        self
+    }
+    /// Sets [`ListInstanceSshKeysInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceSshKeysInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceSshKeysInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceSshKeysInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.bound.is_none() {
+            missing.push(cds_core::validate::join(path, "bound"));
+        }
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<Vec<ListInstanceSshKeysDataItem>>,
 }
-///Request builder of `ListInstanceSshKeys`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceSshKeysRequest {
@@ -1635,21 +1466,21 @@ impl ListInstanceSshKeysRequest {
     }
     /// Path parameter (bound/unbound)
     ///
-    /// 路径参数 (bound/unbound)
-    ///
-    /// Sets `bound` (path, required).
+    /// 路径参数 (bound/unbound) (`bound`, path, required)
     pub fn bound(mut self, value: impl Into<String>) -> Self {
         self.input.bound = Some(value.into());
         self
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_SSH_KEYS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceSshKeysOutput, cds_core::Error> {
@@ -1659,6 +1490,7 @@ impl ListInstanceSshKeysRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceSshKeysOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_SSH_KEYS, &self.input)
             .await
@@ -1669,15 +1501,9 @@ impl crate::Client {
     ///
     /// 获取绑定未绑定实例的密钥对。
     ///
-    /// *Note:* The document writes the path as `/api/ecs/v1/ssh-key/key-to-ecs/:bound/{ecsId}` (`:name` parameters).
+    /// `GET /api/ecs/v1/ssh-key/key-to-ecs/{bound}/{ecsId}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example answers a bare JSON array of key pairs with no envelope, and the table lists the key-pair fields flat; modelled as `data` (a list of key pairs) like the other operations, so the client must also accept a bare array body.
-    ///
-    /// `GET` /api/ecs/v1/ssh-key/key-to-ecs/{bound}/{ecsId} — 003_3c7c94b4056ec9cc.txt, heading "2.54 获取绑定未绑定实例的密钥对", line 9756.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceSshKeys", "`.")]
+    /// Wire name: `ListInstanceSshKeys`.
     pub fn list_instance_ssh_keys(&self) -> ListInstanceSshKeysRequest {
         ListInstanceSshKeysRequest {
             client: self.runtime().clone(),
@@ -1686,61 +1512,80 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateTemplate`](crate::Client::create_template).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateTemplateInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `templateName`.
-    #[serde(
-        rename = "templateName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板名称 (`templateName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Template description
     ///
-    /// 模板描述
-    ///
-    /// Wire name: `templateDesc`.
-    #[serde(
-        rename = "templateDesc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板描述 (`templateDesc`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_desc: Option<String>,
 }
+impl CreateTemplateInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateTemplateInputBuilder {
+        CreateTemplateInputBuilder::default()
+    }
+}
+/// Builder of [`CreateTemplateInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateTemplateInputBuilder {
+    inner: CreateTemplateInput,
+}
+impl CreateTemplateInputBuilder {
+    /// Sets [`CreateTemplateInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateTemplateInput::template_name`].
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateTemplateInput::template_desc`].
+    pub fn template_desc(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_desc = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateTemplateInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateTemplateInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateTemplateInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.template_name.is_none() {
+            missing.push(cds_core::validate::join(path, "templateName"));
+        }
+    }
+}
 /// Output of [`CreateTemplate`](crate::Client::create_template): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateTemplateOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<CreateTemplateData>,
 }
-///Request builder of `CreateTemplate`: set parameters, then `.send().await`.
+/// Request builder of [`CreateTemplate`](crate::Client::create_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTemplateRequest {
@@ -1760,30 +1605,28 @@ impl CreateTemplateRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// Sets `templateName` (body, required).
+    /// 模板名称 (`templateName`, body, required)
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.input.template_name = Some(value.into());
         self
     }
     /// Template description
     ///
-    /// 模板描述
-    ///
-    /// Sets `templateDesc` (body).
+    /// 模板描述 (`templateDesc`, body)
     pub fn template_desc(mut self, value: impl Into<String>) -> Self {
         self.input.template_desc = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateTemplateOutput, cds_core::Error> {
@@ -1793,6 +1636,7 @@ impl CreateTemplateRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateTemplateOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_TEMPLATE, &self.input)
             .await
@@ -1803,13 +1647,9 @@ impl crate::Client {
     ///
     /// 创建配置模板。
     ///
-    /// *Note:* The request table swaps the 是否必选 and 参数类型 columns.
+    /// `POST /api/ecs/v1/instances/{ecsId}/create-template` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/instances/{ecsId}/create-template — 003_3c7c94b4056ec9cc.txt, heading "2.55 创建配置模板", line 9855.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateTemplate", "`.")]
+    /// Wire name: `CreateTemplate`.
     pub fn create_template(&self) -> CreateTemplateRequest {
         CreateTemplateRequest {
             client: self.runtime().clone(),
@@ -1819,161 +1659,73 @@ impl crate::Client {
 }
 /// Input of [`SetInstanceSecurityOptions`](crate::Client::set_instance_security_options).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetInstanceSecurityOptionsInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsid`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// List of IP addresses
     ///
-    /// IP地址列表
-    ///
-    /// Wire name: `nameAndIPList`.
-    #[serde(
-        rename = "nameAndIPList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// IP地址列表 (`nameAndIPList`)
+    #[serde(rename = "nameAndIPList", skip_serializing_if = "Option::is_none")]
     pub name_and_ip_list: Option<Vec<String>>,
     /// SSH login timeout
     ///
-    /// SSH登录超时时间
-    ///
-    /// Wire name: `timeOutLoginOut`.
-    #[serde(
-        rename = "timeOutLoginOut",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// SSH登录超时时间 (`timeOutLoginOut`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_out_login_out: Option<String>,
     /// Number of login attempts
     ///
-    /// 登录次数
-    #[serde(
-        rename = "deny",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 登录次数 (`deny`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deny: Option<String>,
     /// User lockout time after timeout
     ///
-    /// 用户超时锁定
-    ///
-    /// Wire name: `unLockTime`.
-    #[serde(
-        rename = "unLockTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户超时锁定 (`unLockTime`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub un_lock_time: Option<String>,
     /// Whitelist/blacklist on or off
     ///
-    /// 黑白名单开启/关闭
-    ///
-    /// Wire name: `Enable`.
-    #[serde(
-        rename = "Enable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 黑白名单开启/关闭 (`Enable`)
+    #[serde(rename = "Enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Whitelist/blacklist
     ///
-    /// 白名单/黑名单
-    ///
-    /// Wire name: `BWEnable`.
-    #[serde(
-        rename = "BWEnable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 白名单/黑名单 (`BWEnable`)
+    #[serde(rename = "BWEnable", skip_serializing_if = "Option::is_none")]
     pub bw_enable: Option<bool>,
     /// Password length
     ///
-    /// 密码长度
-    ///
-    /// Wire name: `passwordStrength`.
-    #[serde(
-        rename = "passwordStrength",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码长度 (`passwordStrength`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_strength: Option<String>,
     /// Contains lower-case letters
     ///
-    /// 包含小写字母
-    ///
-    /// Wire name: `numOfLowLetters`.
-    #[serde(
-        rename = "numOfLowLetters",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包含小写字母 (`numOfLowLetters`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_of_low_letters: Option<bool>,
     /// Contains upper-case letters
     ///
-    /// 包含大写字母
-    ///
-    /// Wire name: `numOfUpLetters`.
-    #[serde(
-        rename = "numOfUpLetters",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包含大写字母 (`numOfUpLetters`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_of_up_letters: Option<bool>,
     /// Contains digits
     ///
-    /// 包含数字
-    ///
-    /// Wire name: `numOfDigital`.
-    #[serde(
-        rename = "numOfDigital",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包含数字 (`numOfDigital`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_of_digital: Option<bool>,
     /// Contains special characters
     ///
-    /// 包含特殊字符
-    ///
-    /// Wire name: `numOfSpecialSymbols`.
-    #[serde(
-        rename = "numOfSpecialSymbols",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包含特殊字符 (`numOfSpecialSymbols`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_of_special_symbols: Option<bool>,
     /// Password combination
     ///
-    /// 密码组合
-    ///
-    /// Wire name: `defaultComb`.
-    #[serde(
-        rename = "defaultComb",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码组合 (`defaultComb`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_comb: Option<String>,
 }
 impl std::fmt::Debug for SetInstanceSecurityOptionsInput {
@@ -1998,11 +1750,105 @@ impl std::fmt::Debug for SetInstanceSecurityOptionsInput {
             .finish()
     }
 }
+impl SetInstanceSecurityOptionsInput {
+    /// A builder of this type.
+    pub fn builder() -> SetInstanceSecurityOptionsInputBuilder {
+        SetInstanceSecurityOptionsInputBuilder::default()
+    }
+}
+/// Builder of [`SetInstanceSecurityOptionsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SetInstanceSecurityOptionsInputBuilder {
+    inner: SetInstanceSecurityOptionsInput,
+}
+impl SetInstanceSecurityOptionsInputBuilder {
+    /// Sets [`SetInstanceSecurityOptionsInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::name_and_ip_list`].
+    pub fn name_and_ip_list<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.name_and_ip_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::time_out_login_out`].
+    pub fn time_out_login_out(mut self, value: impl Into<String>) -> Self {
+        self.inner.time_out_login_out = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::deny`].
+    pub fn deny(mut self, value: impl Into<String>) -> Self {
+        self.inner.deny = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::un_lock_time`].
+    pub fn un_lock_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.un_lock_time = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::enable`].
+    pub fn enable(mut self, value: impl Into<bool>) -> Self {
+        self.inner.enable = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::bw_enable`].
+    pub fn bw_enable(mut self, value: impl Into<bool>) -> Self {
+        self.inner.bw_enable = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::password_strength`].
+    pub fn password_strength(mut self, value: impl Into<String>) -> Self {
+        self.inner.password_strength = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::num_of_low_letters`].
+    pub fn num_of_low_letters(mut self, value: impl Into<bool>) -> Self {
+        self.inner.num_of_low_letters = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::num_of_up_letters`].
+    pub fn num_of_up_letters(mut self, value: impl Into<bool>) -> Self {
+        self.inner.num_of_up_letters = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::num_of_digital`].
+    pub fn num_of_digital(mut self, value: impl Into<bool>) -> Self {
+        self.inner.num_of_digital = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::num_of_special_symbols`].
+    pub fn num_of_special_symbols(mut self, value: impl Into<bool>) -> Self {
+        self.inner.num_of_special_symbols = Some(value.into());
+        self
+    }
+    /// Sets [`SetInstanceSecurityOptionsInput::default_comb`].
+    pub fn default_comb(mut self, value: impl Into<String>) -> Self {
+        self.inner.default_comb = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SetInstanceSecurityOptionsInput, cds_core::BuildError> {
+        cds_core::validate::build("SetInstanceSecurityOptionsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SetInstanceSecurityOptionsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecsid.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsid"));
+        }
+    }
+}
 /// Output of [`SetInstanceSecurityOptions`](crate::Client::set_instance_security_options): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SetInstanceSecurityOptionsOutput {}
-///Request builder of `SetInstanceSecurityOptions`: set parameters, then `.send().await`.
+/// Request builder of [`SetInstanceSecurityOptions`](crate::Client::set_instance_security_options): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SetInstanceSecurityOptionsRequest {
@@ -2022,120 +1868,101 @@ impl SetInstanceSecurityOptionsRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsid` (path, required).
+    /// 虚拟机id (`ecsid`, path, required)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
     }
     /// List of IP addresses
     ///
-    /// IP地址列表
-    ///
-    /// Sets `nameAndIPList` (body).
-    pub fn name_and_ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.name_and_ip_list = Some(value.into());
+    /// IP地址列表 (`nameAndIPList`, body)
+    pub fn name_and_ip_list<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.name_and_ip_list = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// SSH login timeout
     ///
-    /// SSH登录超时时间
-    ///
-    /// Sets `timeOutLoginOut` (body).
+    /// SSH登录超时时间 (`timeOutLoginOut`, body)
     pub fn time_out_login_out(mut self, value: impl Into<String>) -> Self {
         self.input.time_out_login_out = Some(value.into());
         self
     }
     /// Number of login attempts
     ///
-    /// 登录次数
-    ///
-    /// Sets `deny` (body).
+    /// 登录次数 (`deny`, body)
     pub fn deny(mut self, value: impl Into<String>) -> Self {
         self.input.deny = Some(value.into());
         self
     }
     /// User lockout time after timeout
     ///
-    /// 用户超时锁定
-    ///
-    /// Sets `unLockTime` (body).
+    /// 用户超时锁定 (`unLockTime`, body)
     pub fn un_lock_time(mut self, value: impl Into<String>) -> Self {
         self.input.un_lock_time = Some(value.into());
         self
     }
     /// Whitelist/blacklist on or off
     ///
-    /// 黑白名单开启/关闭
-    ///
-    /// Sets `Enable` (body).
+    /// 黑白名单开启/关闭 (`Enable`, body)
     pub fn enable(mut self, value: impl Into<bool>) -> Self {
         self.input.enable = Some(value.into());
         self
     }
     /// Whitelist/blacklist
     ///
-    /// 白名单/黑名单
-    ///
-    /// Sets `BWEnable` (body).
+    /// 白名单/黑名单 (`BWEnable`, body)
     pub fn bw_enable(mut self, value: impl Into<bool>) -> Self {
         self.input.bw_enable = Some(value.into());
         self
     }
     /// Password length
     ///
-    /// 密码长度
-    ///
-    /// Sets `passwordStrength` (body).
+    /// 密码长度 (`passwordStrength`, body)
     pub fn password_strength(mut self, value: impl Into<String>) -> Self {
         self.input.password_strength = Some(value.into());
         self
     }
     /// Contains lower-case letters
     ///
-    /// 包含小写字母
-    ///
-    /// Sets `numOfLowLetters` (body).
+    /// 包含小写字母 (`numOfLowLetters`, body)
     pub fn num_of_low_letters(mut self, value: impl Into<bool>) -> Self {
         self.input.num_of_low_letters = Some(value.into());
         self
     }
     /// Contains upper-case letters
     ///
-    /// 包含大写字母
-    ///
-    /// Sets `numOfUpLetters` (body).
+    /// 包含大写字母 (`numOfUpLetters`, body)
     pub fn num_of_up_letters(mut self, value: impl Into<bool>) -> Self {
         self.input.num_of_up_letters = Some(value.into());
         self
     }
     /// Contains digits
     ///
-    /// 包含数字
-    ///
-    /// Sets `numOfDigital` (body).
+    /// 包含数字 (`numOfDigital`, body)
     pub fn num_of_digital(mut self, value: impl Into<bool>) -> Self {
         self.input.num_of_digital = Some(value.into());
         self
     }
     /// Contains special characters
     ///
-    /// 包含特殊字符
-    ///
-    /// Sets `numOfSpecialSymbols` (body).
+    /// 包含特殊字符 (`numOfSpecialSymbols`, body)
     pub fn num_of_special_symbols(mut self, value: impl Into<bool>) -> Self {
         self.input.num_of_special_symbols = Some(value.into());
         self
     }
     /// Password combination
     ///
-    /// 密码组合
-    ///
-    /// Sets `defaultComb` (body).
+    /// 密码组合 (`defaultComb`, body)
     pub fn default_comb(mut self, value: impl Into<String>) -> Self {
         self.input.default_comb = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::SET_INSTANCE_SECURITY_OPTIONS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<SetInstanceSecurityOptionsOutput, cds_core::Error> {
@@ -2145,6 +1972,7 @@ impl SetInstanceSecurityOptionsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<SetInstanceSecurityOptionsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::SET_INSTANCE_SECURITY_OPTIONS, &self.input)
             .await
@@ -2155,17 +1983,9 @@ impl crate::Client {
     ///
     /// 设置访问控制
     ///
-    /// *Note:* The request table spells `enable`; the example `Enable` (the example is followed).
+    /// `POST /api/ecs/v1/instances/{ecsid}/security-options` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The path parameter is spelled `{ecsid}` (lower case).
-    ///
-    /// *Note:* The response has no `data` (only code and message).
-    ///
-    /// `POST` /api/ecs/v1/instances/{ecsid}/security-options — 003_3c7c94b4056ec9cc.txt, heading "2.56 配置访问控制", line 9912.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "SetInstanceSecurityOptions", "`.")]
+    /// Wire name: `SetInstanceSecurityOptions`.
     pub fn set_instance_security_options(&self) -> SetInstanceSecurityOptionsRequest {
         SetInstanceSecurityOptionsRequest {
             client: self.runtime().clone(),
@@ -2174,33 +1994,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceSecurityOptions`](crate::Client::list_instance_security_options).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceSecurityOptionsInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsid`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl ListInstanceSecurityOptionsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceSecurityOptionsInputBuilder {
+        ListInstanceSecurityOptionsInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceSecurityOptionsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceSecurityOptionsInputBuilder {
+    inner: ListInstanceSecurityOptionsInput,
+}
+impl ListInstanceSecurityOptionsInputBuilder {
+    /// Sets [`ListInstanceSecurityOptionsInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceSecurityOptionsInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceSecurityOptionsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceSecurityOptionsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecsid.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsid"));
+        }
+    }
+}
 /// Output of [`ListInstanceSecurityOptions`](crate::Client::list_instance_security_options): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceSecurityOptionsOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<ListInstanceSecurityOptionsData>,
 }
-///Request builder of `ListInstanceSecurityOptions`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceSecurityOptions`](crate::Client::list_instance_security_options): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceSecurityOptionsRequest {
@@ -2220,12 +2063,14 @@ impl ListInstanceSecurityOptionsRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsid` (path, required).
+    /// 虚拟机id (`ecsid`, path, required)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_SECURITY_OPTIONS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceSecurityOptionsOutput, cds_core::Error> {
@@ -2235,6 +2080,7 @@ impl ListInstanceSecurityOptionsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceSecurityOptionsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_SECURITY_OPTIONS, &self.input)
             .await
@@ -2245,17 +2091,9 @@ impl crate::Client {
     ///
     /// 获取访问控制列表。
     ///
-    /// *Note:* The example ends with two stray closing braces; removed to make it valid JSON.
+    /// `GET /api/ecs/v1/instances/{ecsid}/security-options` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists `code`, `message` and `data` twice.
-    ///
-    /// *Note:* The path parameter is spelled `{ecsid}` (lower case).
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsid}/security-options — 003_3c7c94b4056ec9cc.txt, heading "2.57 获取访问控制列表", line 9992.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceSecurityOptions", "`.")]
+    /// Wire name: `ListInstanceSecurityOptions`.
     pub fn list_instance_security_options(&self) -> ListInstanceSecurityOptionsRequest {
         ListInstanceSecurityOptionsRequest {
             client: self.runtime().clone(),

@@ -3,1218 +3,637 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Created scheduled task
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSchedulerData {
     /// Record identifier (the new scheduled task id)
     ///
-    /// 记录标识
-    #[serde(
-        rename = "records",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 记录标识 (`records`)
+    #[serde(deserialize_with = "lenient")]
     pub records: Option<String>,
 }
 /// Template details
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTemplateData {
     /// Template id
     ///
-    /// 模板ID
-    ///
-    /// Wire name: `templateId`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板ID (`templateId`)
+    #[serde(deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// Wire name: `templateName`.
-    #[serde(
-        rename = "templateName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板名称 (`templateName`)
+    #[serde(deserialize_with = "lenient")]
     pub template_name: Option<String>,
     /// Template description
     ///
-    /// 模板描述
-    ///
-    /// Wire name: `templateDesc`.
-    #[serde(
-        rename = "templateDesc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板描述 (`templateDesc`)
+    #[serde(deserialize_with = "lenient")]
     pub template_desc: Option<String>,
     /// Tenant id
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Instance name
     ///
-    /// ECS名称
-    ///
-    /// Wire name: `ecsName`.
-    #[serde(
-        rename = "ecsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS名称 (`ecsName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Region
     ///
-    /// 地域
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构 ("x86"、"arm")
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构 ("x86"、"arm") (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Flavor id
     ///
-    /// 规格ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor information
     ///
-    /// 规格信息
-    #[serde(rename = "flavor", default, skip_serializing_if = "Option::is_none")]
+    /// 规格信息 (`flavor`)
     pub flavor: Option<GetTemplateFlavor>,
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image visibility
     ///
-    /// 镜像可见性
-    ///
-    /// Wire name: `imageVisibility`.
-    #[serde(
-        rename = "imageVisibility",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像可见性 (`imageVisibility`)
+    #[serde(deserialize_with = "lenient")]
     pub image_visibility: Option<String>,
     /// Networks
     ///
-    /// 网络列表
-    #[serde(rename = "networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络列表 (`networks`)
     pub networks: Option<Vec<GetTemplateNetwork>>,
     /// Volumes
     ///
-    /// 云盘列表
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`volumes`)
     pub volumes: Option<Vec<GetTemplateVolume>>,
     /// Security group ids
     ///
-    /// 安全组ID列表
-    ///
-    /// *Note:* The table spells it sgdIdList; the example sgIdList.
-    ///
-    /// Wire name: `sgIdList`.
-    #[serde(
-        rename = "sgIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组ID列表 (`sgIdList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub sg_id_list: Option<Vec<String>>,
     /// Elastic IP charge type
     ///
-    /// 弹性公网IP计费方式
-    ///
-    /// Wire name: `eipChargeType`.
-    #[serde(
-        rename = "eipChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性公网IP计费方式 (`eipChargeType`)
+    #[serde(deserialize_with = "lenient")]
     pub eip_charge_type: Option<String>,
     /// Bandwidth
     ///
-    /// 带宽
-    ///
-    /// Wire name: `bandWidth`.
-    #[serde(
-        rename = "bandWidth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽 (`bandWidth`)
+    #[serde(deserialize_with = "lenient")]
     pub band_width: Option<i64>,
     /// Default version
     ///
-    /// 默认版本
-    ///
-    /// Wire name: `defaultVersion`.
-    #[serde(
-        rename = "defaultVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认版本 (`defaultVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub default_version: Option<i64>,
     /// Current version
     ///
-    /// 当前版本
-    ///
-    /// Wire name: `currentVersion`.
-    #[serde(
-        rename = "currentVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前版本 (`currentVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub current_version: Option<i64>,
     /// Billing mode
     ///
-    /// 计费模式
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式 (`billingMode`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Memory size (Gi per the table; the example looks like bytes)
     ///
-    /// 内存大小 (Gi)
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (Gi) (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of CPU cores
     ///
-    /// CPU核数
-    #[serde(
-        rename = "vcpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU核数 (`vcpus`)
+    #[serde(deserialize_with = "lenient")]
     pub vcpus: Option<i64>,
     /// User data
     ///
-    /// 用户自定义数据
-    ///
-    /// Wire name: `userData`.
-    #[serde(
-        rename = "userData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户自定义数据 (`userData`)
+    #[serde(deserialize_with = "lenient")]
     pub user_data: Option<String>,
     /// Key pair name
     ///
-    /// 密钥对名称
-    ///
-    /// Wire name: `keyPairName`.
-    #[serde(
-        rename = "keyPairName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对名称 (`keyPairName`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair id
     ///
-    /// 密钥对ID
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对ID (`keyPairId`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Whether it is a standard flavor
     ///
-    /// 是否标准规格
-    ///
-    /// Wire name: `standardFlavor`.
-    #[serde(
-        rename = "standardFlavor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否标准规格 (`standardFlavor`)
+    #[serde(deserialize_with = "lenient")]
     pub standard_flavor: Option<i64>,
 }
 /// Flavor information
 ///
 /// 规格信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTemplateFlavor {
     /// Flavor id
     ///
-    /// 规格ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
-    /// 规格名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPU cores
     ///
-    /// CPU核数
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU核数 (`cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size (Gi)
     ///
-    /// 内存大小 (Gi)
-    #[serde(
-        rename = "ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (Gi) (`ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Whether it is a custom flavor
     ///
-    /// 是否自定义规格
-    ///
-    /// Wire name: `isCustom`.
-    #[serde(
-        rename = "isCustom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自定义规格 (`isCustom`)
+    #[serde(deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
-    /// 虚拟机数量
-    ///
-    /// Wire name: `vmCount`.
-    #[serde(
-        rename = "vmCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机数量 (`vmCount`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Flavor type information
     ///
-    /// 规格类型信息
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 规格类型信息 (`flavorType`)
     pub flavor_type: Option<GetTemplateFlavorType>,
 }
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTemplateFlavorType {
     /// Flavor type id
     ///
-    /// 规格类型ID
-    ///
-    /// Wire name: `flavorTypeId`.
-    #[serde(
-        rename = "flavorTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型ID (`flavorTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Flavor type code
     ///
-    /// 规格类型代码
-    ///
-    /// Wire name: `SpecCode`.
-    #[serde(
-        rename = "SpecCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型代码 (`SpecCode`)
+    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
-    /// 规格类型名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
-    /// CPU架构 ("x86"、"arm")
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU架构 ("x86"、"arm") (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
-    /// CPU型号
-    ///
-    /// Wire name: `cpuModel`.
-    #[serde(
-        rename = "cpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU型号 (`cpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Whether available to the department
     ///
-    /// 是否部门可用
-    ///
-    /// Wire name: `deptAvailable`.
-    #[serde(
-        rename = "deptAvailable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否部门可用 (`deptAvailable`)
+    #[serde(deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createAt`.
-    #[serde(
-        rename = "createAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createAt`)
+    #[serde(deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
-    /// 规格数量
-    ///
-    /// Wire name: `flavorCount`.
-    #[serde(
-        rename = "flavorCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格数量 (`flavorCount`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type
     ///
-    /// 设备类型
-    ///
-    /// Wire name: `deviceType`.
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备类型 (`deviceType`)
+    #[serde(deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type
     ///
-    /// 安全类型
-    ///
-    /// Wire name: `securityType`.
-    #[serde(
-        rename = "securityType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 安全类型 (`securityType`)
+    #[serde(deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// CPU overcommit ratio
     ///
-    /// CPU过量比例
-    ///
-    /// Wire name: `cpuOverscalingRatio`.
-    #[serde(
-        rename = "cpuOverscalingRatio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU过量比例 (`cpuOverscalingRatio`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
 }
 /// A network of the template
 ///
 /// 网络列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTemplateNetwork {
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`vpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`subnetId`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Whether IPv6 is enabled
     ///
-    /// 是否启用IPv6
-    ///
-    /// Wire name: `ipv6Enabled`.
-    #[serde(
-        rename = "ipv6Enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用IPv6 (`ipv6Enabled`)
+    #[serde(deserialize_with = "lenient")]
     pub ipv6_enabled: Option<bool>,
     /// Port type
     ///
-    /// 端口类型
-    ///
-    /// Wire name: `portType`.
-    #[serde(
-        rename = "portType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 端口类型 (`portType`)
+    #[serde(deserialize_with = "lenient")]
     pub port_type: Option<String>,
 }
 /// A volume of the template
 ///
 /// 云盘列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTemplateVolume {
     /// Volume type
     ///
-    /// 云盘类型
-    ///
-    /// Wire name: `volumeType`.
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`volumeType`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume size
     ///
-    /// 云盘大小
-    ///
-    /// Wire name: `volumeSize`.
-    #[serde(
-        rename = "volumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 (`volumeSize`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Whether the volume is deleted when the instance is terminated
     ///
-    /// 终止实例时是否删除云盘
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 终止实例时是否删除云盘 (`deleteOnTermination`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Volume usage (system or data disk)
     ///
-    /// 云盘用途
-    ///
-    /// Wire name: `osOrData`.
-    #[serde(
-        rename = "osOrData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘用途 (`osOrData`)
+    #[serde(deserialize_with = "lenient")]
     pub os_or_data: Option<String>,
     /// Volume mode
     ///
-    /// 云盘模式
-    ///
-    /// Wire name: `volumeMode`.
-    #[serde(
-        rename = "volumeMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘模式 (`volumeMode`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Disk bus type
     ///
-    /// 云盘总线类型
-    ///
-    /// Wire name: `diskBus`.
-    #[serde(
-        rename = "diskBus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘总线类型 (`diskBus`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
 }
 /// Scheduled task list page
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSchedulersData {
     /// Total number of records
     ///
-    /// 记录总数
-    #[serde(
-        rename = "count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 记录总数 (`count`)
+    #[serde(deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Records
     ///
-    /// 记录列表
-    #[serde(rename = "records", default, skip_serializing_if = "Option::is_none")]
+    /// 记录列表 (`records`)
     pub records: Option<Vec<ListSchedulersRecord>>,
 }
 /// A scheduled task
 ///
 /// 记录列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSchedulersRecord {
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Scheduled task id
     ///
-    /// 调度任务ID
-    ///
-    /// Wire name: `schedulerId`.
-    #[serde(
-        rename = "schedulerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 调度任务ID (`schedulerId`)
+    #[serde(deserialize_with = "lenient")]
     pub scheduler_id: Option<String>,
     /// Scheduled task name
     ///
-    /// 调度任务名称
-    ///
-    /// Wire name: `schedulerName`.
-    #[serde(
-        rename = "schedulerName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 调度任务名称 (`schedulerName`)
+    #[serde(deserialize_with = "lenient")]
     pub scheduler_name: Option<String>,
     /// Whether enabled
     ///
-    /// 是否启用
-    #[serde(
-        rename = "enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否启用 (`enabled`)
+    #[serde(deserialize_with = "lenient")]
     pub enabled: Option<bool>,
     /// Scheduled task type
     ///
-    /// 调度任务类型
-    ///
-    /// Wire name: `schedulerType`.
-    #[serde(
-        rename = "schedulerType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 调度任务类型 (`schedulerType`)
+    #[serde(deserialize_with = "lenient")]
     pub scheduler_type: Option<String>,
     /// Scheduled objects
     ///
-    /// 调度对象列表
-    ///
-    /// Wire name: `schedulerObject`.
-    #[serde(
-        rename = "schedulerObject",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 调度对象列表 (`schedulerObject`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub scheduler_object: Option<Vec<String>>,
     /// Schedule expression
     ///
-    /// 调度表达式
-    ///
-    /// Wire name: `cronExpression`.
-    #[serde(
-        rename = "cronExpression",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 调度表达式 (`cronExpression`)
+    #[serde(deserialize_with = "lenient")]
     pub cron_expression: Option<String>,
     /// Execution timestamp
     ///
-    /// 执行时间戳
-    ///
-    /// Wire name: `executeAt`.
-    #[serde(
-        rename = "executeAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 执行时间戳 (`executeAt`)
+    #[serde(deserialize_with = "lenient")]
     pub execute_at: Option<i64>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
-    /// 租户Id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户Id (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Expiry timestamp
     ///
-    /// 失效时间
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `infectiveAt`.
-    #[serde(
-        rename = "infectiveAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失效时间 (`infectiveAt`)
+    #[serde(deserialize_with = "lenient")]
     pub infective_at: Option<i64>,
 }
 /// Template list page
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListTemplatesData {
     /// Templates
     ///
-    /// 模板列表
-    ///
-    /// *Note:* The table spells it templitelist; the example templatelist.
-    #[serde(
-        rename = "templatelist",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 模板列表 (`templatelist`)
     pub templatelist: Option<Vec<ListTemplatesTemplate>>,
     /// Total count
     ///
-    /// 总数
-    ///
-    /// Wire name: `totalCount`.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`totalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A configuration template
 ///
 /// 模板列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListTemplatesTemplate {
     /// Template id
     ///
-    /// 模板ID
-    ///
-    /// Wire name: `templateId`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板ID (`templateId`)
+    #[serde(deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// Wire name: `templateName`.
-    #[serde(
-        rename = "templateName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板名称 (`templateName`)
+    #[serde(deserialize_with = "lenient")]
     pub template_name: Option<String>,
     /// Template description
     ///
-    /// 模板描述
-    ///
-    /// Wire name: `templateDesc`.
-    #[serde(
-        rename = "templateDesc",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板描述 (`templateDesc`)
+    #[serde(deserialize_with = "lenient")]
     pub template_desc: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
-    /// 租户Id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户Id (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Default version number
     ///
-    /// 默认版本号
-    ///
-    /// Wire name: `defaultVersion`.
-    #[serde(
-        rename = "defaultVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认版本号 (`defaultVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub default_version: Option<i64>,
     /// Current version number
     ///
-    /// 当前版本号
-    ///
-    /// Wire name: `currentVersion`.
-    #[serde(
-        rename = "currentVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前版本号 (`currentVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub current_version: Option<i64>,
     /// Standard flavor (0 = non-standard flavor)
     ///
-    /// 标准规格（0为非标准规格）
-    ///
-    /// Wire name: `standardFlavor`.
-    #[serde(
-        rename = "standardFlavor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标准规格（0为非标准规格） (`standardFlavor`)
+    #[serde(deserialize_with = "lenient")]
     pub standard_flavor: Option<i64>,
 }
 /// Input of [`ListTemplates`](crate::Client::list_templates).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListTemplatesInput {
     /// Template id
     ///
-    /// 模版id
-    ///
-    /// Wire name: `templateId`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模版id (`templateId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// Wire name: `templateName`.
-    #[serde(
-        rename = "templateName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模板名称 (`templateName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门id (`departmentId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源集id
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源集id (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
+impl ListTemplatesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListTemplatesInputBuilder {
+        ListTemplatesInputBuilder::default()
+    }
+}
+/// Builder of [`ListTemplatesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListTemplatesInputBuilder {
+    inner: ListTemplatesInput,
+}
+impl ListTemplatesInputBuilder {
+    /// Sets [`ListTemplatesInput::template_id`].
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListTemplatesInput::template_name`].
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListTemplatesInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`ListTemplatesInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListTemplatesInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListTemplatesInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListTemplatesInput {
+        self.inner
+    }
+}
 /// Output of [`ListTemplates`](crate::Client::list_templates): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTemplatesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<ListTemplatesData>,
 }
-///Request builder of `ListTemplates`: set parameters, then `.send().await`.
+/// Request builder of [`ListTemplates`](crate::Client::list_templates): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTemplatesRequest {
@@ -1234,57 +653,49 @@ impl ListTemplatesRequest {
     }
     /// Template id
     ///
-    /// 模版id
-    ///
-    /// Sets `templateId` (query).
+    /// 模版id (`templateId`, query)
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.input.template_id = Some(value.into());
         self
     }
     /// Template name
     ///
-    /// 模板名称
-    ///
-    /// Sets `templateName` (query).
+    /// 模板名称 (`templateName`, query)
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.input.template_name = Some(value.into());
         self
     }
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 分页页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Sets `departmentId` (query).
+    /// 部门id (`departmentId`, query)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Resource group id
     ///
-    /// 资源集id
-    ///
-    /// Sets `resourceGroupId` (query).
+    /// 资源集id (`resourceGroupId`, query)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListTemplatesOutput, cds_core::Error> {
@@ -1294,11 +705,12 @@ impl ListTemplatesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListTemplatesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_TEMPLATES, &self.input)
             .await
     }
-    ///Streams every item at `/data/templatelist` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/templatelist` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListTemplatesTemplate, cds_core::Error>> + Send
@@ -1317,17 +729,9 @@ impl crate::Client {
     ///
     /// 获取配置模板列表。
     ///
-    /// *Note:* The request parameter table swaps the 是否必选 and 参数类型 columns; read by content.
+    /// `GET /api/ecs/v1/templates` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table names the list `templitelist`; the example uses `templatelist`, which the spec follows.
-    ///
-    /// *Note:* A stray `}` follows the example's code block; it is not part of the example.
-    ///
-    /// `GET` /api/ecs/v1/templates — 003_3c7c94b4056ec9cc.txt, heading "2.58 获取配置模板列表", line 10077.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListTemplates", "`.")]
+    /// Wire name: `ListTemplates`.
     pub fn list_templates(&self) -> ListTemplatesRequest {
         ListTemplatesRequest {
             client: self.runtime().clone(),
@@ -1336,35 +740,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetTemplate`](crate::Client::get_template).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetTemplateInput {
     /// Template id
     ///
-    /// 模版ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `templateId`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模版ID (`templateId`, required)
+    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
 }
+impl GetTemplateInput {
+    /// A builder of this type.
+    pub fn builder() -> GetTemplateInputBuilder {
+        GetTemplateInputBuilder::default()
+    }
+}
+/// Builder of [`GetTemplateInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetTemplateInputBuilder {
+    inner: GetTemplateInput,
+}
+impl GetTemplateInputBuilder {
+    /// Sets [`GetTemplateInput::template_id`].
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetTemplateInput, cds_core::BuildError> {
+        cds_core::validate::build("GetTemplateInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetTemplateInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.template_id.is_none() {
+            missing.push(cds_core::validate::join(path, "templateId"));
+        }
+    }
+}
 /// Output of [`GetTemplate`](crate::Client::get_template): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetTemplateOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<GetTemplateData>,
 }
-///Request builder of `GetTemplate`: set parameters, then `.send().await`.
+/// Request builder of [`GetTemplate`](crate::Client::get_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTemplateRequest {
@@ -1384,12 +809,14 @@ impl GetTemplateRequest {
     }
     /// Template id
     ///
-    /// 模版ID
-    ///
-    /// Sets `templateId` (path, required).
+    /// 模版ID (`templateId`, path, required)
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.input.template_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_TEMPLATE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetTemplateOutput, cds_core::Error> {
@@ -1399,6 +826,7 @@ impl GetTemplateRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetTemplateOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_TEMPLATE, &self.input).await
     }
 }
@@ -1407,19 +835,9 @@ impl crate::Client {
     ///
     /// 获取配置模板详情。
     ///
-    /// *Note:* The documented URL writes the path parameter as `:templateId` (/api/ecs/v1/templates/:templateId).
+    /// `GET /api/ecs/v1/templates/{templateId}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example is split over three code blocks by page breaks: the first closes `data` early after resourceGroupId and the third repeats a `\],`; the spec joins the blocks into one object and drops the premature `}}` and the stray `\],`.
-    ///
-    /// *Note:* The response table names the security group list `sgdIdList`; the example uses `sgIdList`, which the spec follows.
-    ///
-    /// *Note:* The table documents data.ram as memory in Gi; the example value 1073741824 looks like bytes.
-    ///
-    /// `GET` /api/ecs/v1/templates/{templateId} — 003_3c7c94b4056ec9cc.txt, heading "2.59 获取配置模板详情", line 10166.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetTemplate", "`.")]
+    /// Wire name: `GetTemplate`.
     pub fn get_template(&self) -> GetTemplateRequest {
         GetTemplateRequest {
             client: self.runtime().clone(),
@@ -1428,49 +846,70 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateTemplateName`](crate::Client::update_template_name).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTemplateNameInput {
     /// Template id
     ///
-    /// 模版ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `templateId`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模版ID (`templateId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Template name
     ///
-    /// 模版名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `templateName`.
-    #[serde(
-        rename = "templateName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模版名称 (`templateName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
 }
+impl UpdateTemplateNameInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateTemplateNameInputBuilder {
+        UpdateTemplateNameInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateTemplateNameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateTemplateNameInputBuilder {
+    inner: UpdateTemplateNameInput,
+}
+impl UpdateTemplateNameInputBuilder {
+    /// Sets [`UpdateTemplateNameInput::template_id`].
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateTemplateNameInput::template_name`].
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateTemplateNameInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateTemplateNameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateTemplateNameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.template_id.is_none() {
+            missing.push(cds_core::validate::join(path, "templateId"));
+        }
+        if self.template_name.is_none() {
+            missing.push(cds_core::validate::join(path, "templateName"));
+        }
+    }
+}
 /// Output of [`UpdateTemplateName`](crate::Client::update_template_name): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateTemplateNameOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateTemplateName`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateTemplateName`](crate::Client::update_template_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTemplateNameRequest {
@@ -1490,21 +929,21 @@ impl UpdateTemplateNameRequest {
     }
     /// Template id
     ///
-    /// 模版ID
-    ///
-    /// Sets `templateId` (path, required).
+    /// 模版ID (`templateId`, path, required)
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.input.template_id = Some(value.into());
         self
     }
     /// Template name
     ///
-    /// 模版名称
-    ///
-    /// Sets `templateName` (body, required).
+    /// 模版名称 (`templateName`, body, required)
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.input.template_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_TEMPLATE_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateTemplateNameOutput, cds_core::Error> {
@@ -1514,6 +953,7 @@ impl UpdateTemplateNameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateTemplateNameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_TEMPLATE_NAME, &self.input)
             .await
@@ -1524,15 +964,9 @@ impl crate::Client {
     ///
     /// 编辑配置模板名称。
     ///
-    /// *Note:* The documented URL writes the path parameter as `:templateId` (/api/ecs/v1/templates/:templateId/name).
+    /// `PUT /api/ecs/v1/templates/{templateId}/name` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request parameter table swaps the 是否必选 and 参数类型 columns; read by content.
-    ///
-    /// `PUT` /api/ecs/v1/templates/{templateId}/name — 003_3c7c94b4056ec9cc.txt, heading "2.60 编辑配置模板名称", line 10362.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateTemplateName", "`.")]
+    /// Wire name: `UpdateTemplateName`.
     pub fn update_template_name(&self) -> UpdateTemplateNameRequest {
         UpdateTemplateNameRequest {
             client: self.runtime().clone(),
@@ -1541,49 +975,70 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateTemplateUserData`](crate::Client::update_template_user_data).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTemplateUserDataInput {
     /// Template id
     ///
-    /// 模版ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `templateId`.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 模版ID (`templateId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// User data (Base64)
     ///
-    /// 用户数据
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `userData`.
-    #[serde(
-        rename = "userData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户数据 (`userData`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
+impl UpdateTemplateUserDataInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateTemplateUserDataInputBuilder {
+        UpdateTemplateUserDataInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateTemplateUserDataInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateTemplateUserDataInputBuilder {
+    inner: UpdateTemplateUserDataInput,
+}
+impl UpdateTemplateUserDataInputBuilder {
+    /// Sets [`UpdateTemplateUserDataInput::template_id`].
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateTemplateUserDataInput::user_data`].
+    pub fn user_data(mut self, value: impl Into<String>) -> Self {
+        self.inner.user_data = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateTemplateUserDataInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateTemplateUserDataInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateTemplateUserDataInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.template_id.is_none() {
+            missing.push(cds_core::validate::join(path, "templateId"));
+        }
+        if self.user_data.is_none() {
+            missing.push(cds_core::validate::join(path, "userData"));
+        }
+    }
+}
 /// Output of [`UpdateTemplateUserData`](crate::Client::update_template_user_data): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateTemplateUserDataOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateTemplateUserData`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateTemplateUserData`](crate::Client::update_template_user_data): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTemplateUserDataRequest {
@@ -1603,21 +1058,21 @@ impl UpdateTemplateUserDataRequest {
     }
     /// Template id
     ///
-    /// 模版ID
-    ///
-    /// Sets `templateId` (path, required).
+    /// 模版ID (`templateId`, path, required)
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.input.template_id = Some(value.into());
         self
     }
     /// User data (Base64)
     ///
-    /// 用户数据
-    ///
-    /// Sets `userData` (body, required).
+    /// 用户数据 (`userData`, body, required)
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.input.user_data = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_TEMPLATE_USER_DATA, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateTemplateUserDataOutput, cds_core::Error> {
@@ -1627,6 +1082,7 @@ impl UpdateTemplateUserDataRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateTemplateUserDataOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_TEMPLATE_USER_DATA, &self.input)
             .await
@@ -1637,15 +1093,9 @@ impl crate::Client {
     ///
     /// 编辑配置模板用户数据。
     ///
-    /// *Note:* The documented URL writes the path parameter as `:templateId` (/api/ecs/v1/templates/:templateId/userdata).
+    /// `PUT /api/ecs/v1/templates/{templateId}/userdata` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request parameter table swaps the 是否必选 and 参数类型 columns; read by content.
-    ///
-    /// `PUT` /api/ecs/v1/templates/{templateId}/userdata — 003_3c7c94b4056ec9cc.txt, heading "2.61 编辑配置模板用户数据", line 10416.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateTemplateUserData", "`.")]
+    /// Wire name: `UpdateTemplateUserData`.
     pub fn update_template_user_data(&self) -> UpdateTemplateUserDataRequest {
         UpdateTemplateUserDataRequest {
             client: self.runtime().clone(),
@@ -1654,35 +1104,59 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDeleteTemplates`](crate::Client::batch_delete_templates).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchDeleteTemplatesInput {
     /// Template ids
     ///
-    /// 模版ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `templateIdList`.
-    #[serde(
-        rename = "templateIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 模版ID列表 (`templateIdList`, required)
+    #[serde(rename = "templateIdList", skip_serializing_if = "Option::is_none")]
     pub template_id_list: Option<Vec<String>>,
 }
+impl BatchDeleteTemplatesInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchDeleteTemplatesInputBuilder {
+        BatchDeleteTemplatesInputBuilder::default()
+    }
+}
+/// Builder of [`BatchDeleteTemplatesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchDeleteTemplatesInputBuilder {
+    inner: BatchDeleteTemplatesInput,
+}
+impl BatchDeleteTemplatesInputBuilder {
+    /// Sets [`BatchDeleteTemplatesInput::template_id_list`].
+    pub fn template_id_list<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.template_id_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchDeleteTemplatesInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchDeleteTemplatesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchDeleteTemplatesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.template_id_list.is_none() {
+            missing.push(cds_core::validate::join(path, "templateIdList"));
+        }
+    }
+}
 /// Output of [`BatchDeleteTemplates`](crate::Client::batch_delete_templates): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchDeleteTemplatesOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchDeleteTemplates`: set parameters, then `.send().await`.
+/// Request builder of [`BatchDeleteTemplates`](crate::Client::batch_delete_templates): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDeleteTemplatesRequest {
@@ -1702,12 +1176,17 @@ impl BatchDeleteTemplatesRequest {
     }
     /// Template ids
     ///
-    /// 模版ID列表
-    ///
-    /// Sets `templateIdList` (body, required).
-    pub fn template_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.template_id_list = Some(value.into());
+    /// 模版ID列表 (`templateIdList`, body, required)
+    pub fn template_id_list<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.template_id_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_DELETE_TEMPLATES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchDeleteTemplatesOutput, cds_core::Error> {
@@ -1717,6 +1196,7 @@ impl BatchDeleteTemplatesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchDeleteTemplatesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_DELETE_TEMPLATES, &self.input)
             .await
@@ -1727,13 +1207,9 @@ impl crate::Client {
     ///
     /// 批量删除配置模板。
     ///
-    /// *Note:* The request parameter table swaps the 是否必选 and 参数类型 columns; read by content.
+    /// `POST /api/ecs/v1/templates/batch-delete` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/templates/batch-delete — 003_3c7c94b4056ec9cc.txt, heading "2.62 批量删除配置模板", line 10468.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchDeleteTemplates", "`.")]
+    /// Wire name: `BatchDeleteTemplates`.
     pub fn batch_delete_templates(&self) -> BatchDeleteTemplatesRequest {
         BatchDeleteTemplatesRequest {
             client: self.runtime().clone(),
@@ -1742,91 +1218,100 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSchedulers`](crate::Client::list_schedulers).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSchedulersInput {
     /// Task state: "true" or "false"
     ///
-    /// 任务状态
-    #[serde(
-        rename = "enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态 (`enabled`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<String>,
     /// Task type, e.g. restartEcs
     ///
-    /// 任务类型
-    ///
-    /// Wire name: `schedulerType`.
-    #[serde(
-        rename = "schedulerType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务类型 (`schedulerType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// Wire name: `schedulerId`.
-    #[serde(
-        rename = "schedulerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`schedulerId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// Wire name: `schedulerName`.
-    #[serde(
-        rename = "schedulerName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务名称 (`schedulerName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Wire name: `pageIndex`.
-    #[serde(
-        rename = "pageIndex",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页页码 (`pageIndex`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_index: Option<i64>,
 }
+impl ListSchedulersInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSchedulersInputBuilder {
+        ListSchedulersInputBuilder::default()
+    }
+}
+/// Builder of [`ListSchedulersInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSchedulersInputBuilder {
+    inner: ListSchedulersInput,
+}
+impl ListSchedulersInputBuilder {
+    /// Sets [`ListSchedulersInput::enabled`].
+    pub fn enabled(mut self, value: impl Into<String>) -> Self {
+        self.inner.enabled = Some(value.into());
+        self
+    }
+    /// Sets [`ListSchedulersInput::scheduler_type`].
+    pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_type = Some(value.into());
+        self
+    }
+    /// Sets [`ListSchedulersInput::scheduler_id`].
+    pub fn scheduler_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListSchedulersInput::scheduler_name`].
+    pub fn scheduler_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListSchedulersInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`ListSchedulersInput::page_index`].
+    pub fn page_index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_index = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListSchedulersInput {
+        self.inner
+    }
+}
 /// Output of [`ListSchedulers`](crate::Client::list_schedulers): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSchedulersOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<ListSchedulersData>,
 }
-///Request builder of `ListSchedulers`: set parameters, then `.send().await`.
+/// Request builder of [`ListSchedulers`](crate::Client::list_schedulers): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSchedulersRequest {
@@ -1846,57 +1331,49 @@ impl ListSchedulersRequest {
     }
     /// Task state: "true" or "false"
     ///
-    /// 任务状态
-    ///
-    /// Sets `enabled` (query).
+    /// 任务状态 (`enabled`, query)
     pub fn enabled(mut self, value: impl Into<String>) -> Self {
         self.input.enabled = Some(value.into());
         self
     }
     /// Task type, e.g. restartEcs
     ///
-    /// 任务类型
-    ///
-    /// Sets `schedulerType` (query).
+    /// 任务类型 (`schedulerType`, query)
     pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_type = Some(value.into());
         self
     }
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// Sets `schedulerId` (query).
+    /// 任务id (`schedulerId`, query)
     pub fn scheduler_id(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_id = Some(value.into());
         self
     }
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// Sets `schedulerName` (query).
+    /// 任务名称 (`schedulerName`, query)
     pub fn scheduler_name(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_name = Some(value.into());
         self
     }
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Sets `pageIndex` (query).
+    /// 分页页码 (`pageIndex`, query)
     pub fn page_index(mut self, value: impl Into<i64>) -> Self {
         self.input.page_index = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSchedulersOutput, cds_core::Error> {
@@ -1906,11 +1383,12 @@ impl ListSchedulersRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSchedulersOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_SCHEDULERS, &self.input)
             .await
     }
-    ///Streams every item at `/data/records` across all pages, advancing `pageIndex` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/records` across all pages, advancing `pageIndex` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListSchedulersRecord, cds_core::Error>> + Send
@@ -1929,17 +1407,9 @@ impl crate::Client {
     ///
     /// 获取定时任务列表。
     ///
-    /// *Note:* The request example calls /api/ecs/scheduler (without /v1) and appends the query with `&` and no `?`; the spec keeps the documented path /api/ecs/v1/scheduler.
+    /// `GET /api/ecs/v1/scheduler` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request parameter table swaps the 是否必选 and 参数类型 columns; read by content.
-    ///
-    /// *Note:* The example record carries `infectiveAt`, which the response table does not list.
-    ///
-    /// `GET` /api/ecs/v1/scheduler — 003_3c7c94b4056ec9cc.txt, heading "2.63 获取定时任务列表", line 10519.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListSchedulers", "`.")]
+    /// Wire name: `ListSchedulers`.
     pub fn list_schedulers(&self) -> ListSchedulersRequest {
         ListSchedulersRequest {
             client: self.runtime().clone(),
@@ -1948,149 +1418,162 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateScheduler`](crate::Client::create_scheduler).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSchedulerInput {
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门id (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组id (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Scheduled task name
     ///
-    /// 定时任务名
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `schedulerName`.
-    #[serde(
-        rename = "schedulerName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 定时任务名 (`schedulerName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Whether the scheduled task is enabled
     ///
-    /// 定时任务是否开启
-    #[serde(
-        rename = "enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 定时任务是否开启 (`enabled`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Scheduled task type, e.g. restartEcs
     ///
-    /// 定时任务类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `schedulerType`.
-    #[serde(
-        rename = "schedulerType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 定时任务类型 (`schedulerType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Objects the task is bound to (instance ids)
     ///
-    /// 定时任务绑定对象
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `schedulerObject`.
-    #[serde(
-        rename = "schedulerObject",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 定时任务绑定对象 (`schedulerObject`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_object: Option<Vec<String>>,
     /// Cron expression, e.g. */5 * * * 1
     ///
-    /// cron表达式
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cronExpression`.
-    #[serde(
-        rename = "cronExpression",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cron表达式 (`cronExpression`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// Expiry time (Unix milliseconds)
     ///
-    /// 失效时间
-    ///
-    /// Wire name: `infectiveAt`.
-    #[serde(
-        rename = "infectiveAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失效时间 (`infectiveAt`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub infective_at: Option<i64>,
     /// Whether to start immediately
     ///
-    /// 是否立即启动
-    ///
-    /// Wire name: `startNow`.
-    #[serde(
-        rename = "startNow",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否立即启动 (`startNow`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
 }
+impl CreateSchedulerInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSchedulerInputBuilder {
+        CreateSchedulerInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSchedulerInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSchedulerInputBuilder {
+    inner: CreateSchedulerInput,
+}
+impl CreateSchedulerInputBuilder {
+    /// Sets [`CreateSchedulerInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::scheduler_name`].
+    pub fn scheduler_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::enabled`].
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.inner.enabled = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::scheduler_type`].
+    pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::scheduler_object`].
+    pub fn scheduler_object<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.scheduler_object = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::cron_expression`].
+    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
+        self.inner.cron_expression = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::infective_at`].
+    pub fn infective_at(mut self, value: impl Into<i64>) -> Self {
+        self.inner.infective_at = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSchedulerInput::start_now`].
+    pub fn start_now(mut self, value: impl Into<bool>) -> Self {
+        self.inner.start_now = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSchedulerInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSchedulerInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSchedulerInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+        if self.scheduler_name.is_none() {
+            missing.push(cds_core::validate::join(path, "schedulerName"));
+        }
+        if self.scheduler_type.is_none() {
+            missing.push(cds_core::validate::join(path, "schedulerType"));
+        }
+        if self.scheduler_object.is_none() {
+            missing.push(cds_core::validate::join(path, "schedulerObject"));
+        }
+        if self.cron_expression.is_none() {
+            missing.push(cds_core::validate::join(path, "cronExpression"));
+        }
+    }
+}
 /// Output of [`CreateScheduler`](crate::Client::create_scheduler): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSchedulerOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<CreateSchedulerData>,
 }
-///Request builder of `CreateScheduler`: set parameters, then `.send().await`.
+/// Request builder of [`CreateScheduler`](crate::Client::create_scheduler): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSchedulerRequest {
@@ -2110,93 +1593,80 @@ impl CreateSchedulerRequest {
     }
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门id (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Sets `resourceGroupId` (body).
+    /// 资源组id (`resourceGroupId`, body)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body).
+    /// 租户id (`tenantId`, body)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Scheduled task name
     ///
-    /// 定时任务名
-    ///
-    /// Sets `schedulerName` (body, required).
+    /// 定时任务名 (`schedulerName`, body, required)
     pub fn scheduler_name(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_name = Some(value.into());
         self
     }
     /// Whether the scheduled task is enabled
     ///
-    /// 定时任务是否开启
-    ///
-    /// Sets `enabled` (body).
+    /// 定时任务是否开启 (`enabled`, body)
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.input.enabled = Some(value.into());
         self
     }
     /// Scheduled task type, e.g. restartEcs
     ///
-    /// 定时任务类型
-    ///
-    /// Sets `schedulerType` (body, required).
+    /// 定时任务类型 (`schedulerType`, body, required)
     pub fn scheduler_type(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_type = Some(value.into());
         self
     }
     /// Objects the task is bound to (instance ids)
     ///
-    /// 定时任务绑定对象
-    ///
-    /// Sets `schedulerObject` (body, required).
-    pub fn scheduler_object(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.scheduler_object = Some(value.into());
+    /// 定时任务绑定对象 (`schedulerObject`, body, required)
+    pub fn scheduler_object<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.scheduler_object = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Cron expression, e.g. */5 * * * 1
     ///
-    /// cron表达式
-    ///
-    /// Sets `cronExpression` (body, required).
+    /// cron表达式 (`cronExpression`, body, required)
     pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
         self.input.cron_expression = Some(value.into());
         self
     }
     /// Expiry time (Unix milliseconds)
     ///
-    /// 失效时间
-    ///
-    /// Sets `infectiveAt` (body).
+    /// 失效时间 (`infectiveAt`, body)
     pub fn infective_at(mut self, value: impl Into<i64>) -> Self {
         self.input.infective_at = Some(value.into());
         self
     }
     /// Whether to start immediately
     ///
-    /// 是否立即启动
-    ///
-    /// Sets `startNow` (body).
+    /// 是否立即启动 (`startNow`, body)
     pub fn start_now(mut self, value: impl Into<bool>) -> Self {
         self.input.start_now = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SCHEDULER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSchedulerOutput, cds_core::Error> {
@@ -2206,6 +1676,7 @@ impl CreateSchedulerRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSchedulerOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SCHEDULER, &self.input)
             .await
@@ -2216,15 +1687,9 @@ impl crate::Client {
     ///
     /// 创建定时任务。
     ///
-    /// *Note:* The request parameter table swaps the 是否必选 and 参数类型 columns; read by content.
+    /// `POST /api/ecs/v1/scheduler` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example is cut by a page break and ends with one `}` too many.
-    ///
-    /// `POST` /api/ecs/v1/scheduler — 003_3c7c94b4056ec9cc.txt, heading "2.64 创建定时任务", line 10607.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateScheduler", "`.")]
+    /// Wire name: `CreateScheduler`.
     pub fn create_scheduler(&self) -> CreateSchedulerRequest {
         CreateSchedulerRequest {
             client: self.runtime().clone(),
@@ -2233,111 +1698,129 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateScheduler`](crate::Client::update_scheduler).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSchedulerInput {
     /// Scheduled task id
     ///
-    /// 定时任务ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `schedulerId`.
-    #[serde(
-        rename = "schedulerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 定时任务ID (`schedulerId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Whether the scheduled task is enabled
     ///
-    /// 定时任务是否开启
-    #[serde(
-        rename = "enabled",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 定时任务是否开启 (`enabled`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Scheduled task name
     ///
-    /// 定时任务名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `schedulerName`.
-    #[serde(
-        rename = "schedulerName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 定时任务名称 (`schedulerName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Objects the task is bound to
     ///
-    /// 定时任务绑定对象（逗号分隔）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `schedulerObject`.
-    #[serde(
-        rename = "schedulerObject",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 定时任务绑定对象（逗号分隔） (`schedulerObject`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_object: Option<Vec<String>>,
     /// Cron expression
     ///
-    /// cron表达式
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `cronExpression`.
-    #[serde(
-        rename = "cronExpression",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cron表达式 (`cronExpression`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// Expiry time (Unix milliseconds)
     ///
-    /// 失效时间
-    ///
-    /// Wire name: `infectiveAt`.
-    #[serde(
-        rename = "infectiveAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失效时间 (`infectiveAt`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub infective_at: Option<i64>,
 }
+impl UpdateSchedulerInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateSchedulerInputBuilder {
+        UpdateSchedulerInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateSchedulerInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateSchedulerInputBuilder {
+    inner: UpdateSchedulerInput,
+}
+impl UpdateSchedulerInputBuilder {
+    /// Sets [`UpdateSchedulerInput::scheduler_id`].
+    pub fn scheduler_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSchedulerInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSchedulerInput::enabled`].
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.inner.enabled = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSchedulerInput::scheduler_name`].
+    pub fn scheduler_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_name = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSchedulerInput::scheduler_object`].
+    pub fn scheduler_object<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.scheduler_object = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`UpdateSchedulerInput::cron_expression`].
+    pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
+        self.inner.cron_expression = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSchedulerInput::infective_at`].
+    pub fn infective_at(mut self, value: impl Into<i64>) -> Self {
+        self.inner.infective_at = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateSchedulerInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateSchedulerInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateSchedulerInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.scheduler_id.is_none() {
+            missing.push(cds_core::validate::join(path, "schedulerId"));
+        }
+        if self.scheduler_name.is_none() {
+            missing.push(cds_core::validate::join(path, "schedulerName"));
+        }
+        if self.scheduler_object.is_none() {
+            missing.push(cds_core::validate::join(path, "schedulerObject"));
+        }
+        if self.cron_expression.is_none() {
+            missing.push(cds_core::validate::join(path, "cronExpression"));
+        }
+    }
+}
 /// Output of [`UpdateScheduler`](crate::Client::update_scheduler): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateSchedulerOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateScheduler`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateScheduler`](crate::Client::update_scheduler): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateSchedulerRequest {
@@ -2357,66 +1840,59 @@ impl UpdateSchedulerRequest {
     }
     /// Scheduled task id
     ///
-    /// 定时任务ID
-    ///
-    /// Sets `schedulerId` (path, required).
+    /// 定时任务ID (`schedulerId`, path, required)
     pub fn scheduler_id(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_id = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body).
+    /// 租户id (`tenantId`, body)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Whether the scheduled task is enabled
     ///
-    /// 定时任务是否开启
-    ///
-    /// Sets `enabled` (body).
+    /// 定时任务是否开启 (`enabled`, body)
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.input.enabled = Some(value.into());
         self
     }
     /// Scheduled task name
     ///
-    /// 定时任务名称
-    ///
-    /// Sets `schedulerName` (body, required).
+    /// 定时任务名称 (`schedulerName`, body, required)
     pub fn scheduler_name(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_name = Some(value.into());
         self
     }
     /// Objects the task is bound to
     ///
-    /// 定时任务绑定对象（逗号分隔）
-    ///
-    /// Sets `schedulerObject` (body, required).
-    pub fn scheduler_object(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.scheduler_object = Some(value.into());
+    /// 定时任务绑定对象（逗号分隔） (`schedulerObject`, body, required)
+    pub fn scheduler_object<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.scheduler_object = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Cron expression
     ///
-    /// cron表达式
-    ///
-    /// Sets `cronExpression` (body, required).
+    /// cron表达式 (`cronExpression`, body, required)
     pub fn cron_expression(mut self, value: impl Into<String>) -> Self {
         self.input.cron_expression = Some(value.into());
         self
     }
     /// Expiry time (Unix milliseconds)
     ///
-    /// 失效时间
-    ///
-    /// Sets `infectiveAt` (body).
+    /// 失效时间 (`infectiveAt`, body)
     pub fn infective_at(mut self, value: impl Into<i64>) -> Self {
         self.input.infective_at = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_SCHEDULER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateSchedulerOutput, cds_core::Error> {
@@ -2426,6 +1902,7 @@ impl UpdateSchedulerRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateSchedulerOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_SCHEDULER, &self.input)
             .await
@@ -2436,19 +1913,9 @@ impl crate::Client {
     ///
     /// 编辑定时任务。
     ///
-    /// *Note:* The documented URL writes the path parameter as `:schedulerId` (/api/ecs/v1/scheduler/:schedulerId).
+    /// `PUT /api/ecs/v1/scheduler/{schedulerId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request parameter table swaps the 是否必选 and 参数类型 columns; read by content.
-    ///
-    /// *Note:* The table's example value for cronExpression is an id list (\["ecs-w21pswv1tqx948"\]), a copy slip; the request example sends a cron string.
-    ///
-    /// *Note:* schedulerObject is typed \[\]string but described as comma-separated; the request example sends a JSON array.
-    ///
-    /// `PUT` /api/ecs/v1/scheduler/{schedulerId} — 003_3c7c94b4056ec9cc.txt, heading "2.65 编辑定时任务", line 10681.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateScheduler", "`.")]
+    /// Wire name: `UpdateScheduler`.
     pub fn update_scheduler(&self) -> UpdateSchedulerRequest {
         UpdateSchedulerRequest {
             client: self.runtime().clone(),
@@ -2457,35 +1924,56 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteScheduler`](crate::Client::delete_scheduler).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSchedulerInput {
     /// Scheduler id
     ///
-    /// 调度器ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `schedulerId`.
-    #[serde(
-        rename = "schedulerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 调度器ID (`schedulerId`, required)
+    #[serde(rename = "schedulerId", skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
 }
+impl DeleteSchedulerInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSchedulerInputBuilder {
+        DeleteSchedulerInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSchedulerInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSchedulerInputBuilder {
+    inner: DeleteSchedulerInput,
+}
+impl DeleteSchedulerInputBuilder {
+    /// Sets [`DeleteSchedulerInput::scheduler_id`].
+    pub fn scheduler_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.scheduler_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSchedulerInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSchedulerInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSchedulerInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.scheduler_id.is_none() {
+            missing.push(cds_core::validate::join(path, "schedulerId"));
+        }
+    }
+}
 /// Output of [`DeleteScheduler`](crate::Client::delete_scheduler): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSchedulerOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteScheduler`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteScheduler`](crate::Client::delete_scheduler): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSchedulerRequest {
@@ -2505,12 +1993,14 @@ impl DeleteSchedulerRequest {
     }
     /// Scheduler id
     ///
-    /// 调度器ID
-    ///
-    /// Sets `schedulerId` (path, required).
+    /// 调度器ID (`schedulerId`, path, required)
     pub fn scheduler_id(mut self, value: impl Into<String>) -> Self {
         self.input.scheduler_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SCHEDULER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSchedulerOutput, cds_core::Error> {
@@ -2520,6 +2010,7 @@ impl DeleteSchedulerRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSchedulerOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SCHEDULER, &self.input)
             .await
@@ -2530,15 +2021,9 @@ impl crate::Client {
     ///
     /// 删除定时任务。
     ///
-    /// *Note:* The documented URL writes the path parameter as `:schedulerId` (/api/ecs/v1/scheduler/:schedulerId).
+    /// `DELETE /api/ecs/v1/scheduler/{schedulerId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The path parameter table marks schedulerId as optional (否); a path parameter is required.
-    ///
-    /// `DELETE` /api/ecs/v1/scheduler/{schedulerId} — 003_3c7c94b4056ec9cc.txt, heading "2.66 删除定时任务", line 10744.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteScheduler", "`.")]
+    /// Wire name: `DeleteScheduler`.
     pub fn delete_scheduler(&self) -> DeleteSchedulerRequest {
         DeleteSchedulerRequest {
             client: self.runtime().clone(),

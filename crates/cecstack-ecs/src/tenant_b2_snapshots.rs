@@ -3,66 +3,83 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Input of [`ListSnapshots`](crate::Client::list_snapshots).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSnapshotsInput {
     /// Number of items per page
     ///
-    /// 每页显示的数量
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页显示的数量 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Current page number
     ///
-    /// 当前页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Snapshot id
     ///
-    /// 快照ID
-    #[serde(
-        rename = "snapshotid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`snapshotid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshotid: Option<String>,
     /// Instance id
     ///
-    /// ECS实例ID
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl ListSnapshotsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSnapshotsInputBuilder {
+        ListSnapshotsInputBuilder::default()
+    }
+}
+/// Builder of [`ListSnapshotsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSnapshotsInputBuilder {
+    inner: ListSnapshotsInput,
+}
+impl ListSnapshotsInputBuilder {
+    /// Sets [`ListSnapshotsInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotsInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotsInput::snapshotid`].
+    pub fn snapshotid(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshotid = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotsInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListSnapshotsInput {
+        self.inner
+    }
+}
 /// Output of [`ListSnapshots`](crate::Client::list_snapshots): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSnapshotsOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<SnapshotPage>,
 }
-///Request builder of `ListSnapshots`: set parameters, then `.send().await`.
+/// Request builder of [`ListSnapshots`](crate::Client::list_snapshots): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSnapshotsRequest {
@@ -82,39 +99,35 @@ impl ListSnapshotsRequest {
     }
     /// Number of items per page
     ///
-    /// 每页显示的数量
-    ///
-    /// Sets `pageSize` (query).
+    /// 每页显示的数量 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Current page number
     ///
-    /// 当前页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 当前页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `snapshotid` (query).
+    /// 快照ID (`snapshotid`, query)
     pub fn snapshotid(mut self, value: impl Into<String>) -> Self {
         self.input.snapshotid = Some(value.into());
         self
     }
     /// Instance id
     ///
-    /// ECS实例ID
-    ///
-    /// Sets `ecsid` (query).
+    /// ECS实例ID (`ecsid`, query)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSnapshotsOutput, cds_core::Error> {
@@ -124,11 +137,12 @@ impl ListSnapshotsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSnapshotsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_SNAPSHOTS, &self.input)
             .await
     }
-    ///Streams every item at `/data/ecsSnapshots` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/ecsSnapshots` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<Snapshot, cds_core::Error>> + Send {
@@ -146,17 +160,9 @@ impl crate::Client {
     ///
     /// 获取云服务器快照列表
     ///
-    /// *Note:* The request example appends the query with `&` and no `?` (/api/ecs/v1/snapshot&pageSize=10&pageNumber=1).
+    /// `GET /api/ecs/v1/snapshot` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table places totalCount at the top level; the example has it inside data, which the spec follows.
-    ///
-    /// *Note:* The response table lists tenantId twice.
-    ///
-    /// `GET` /api/ecs/v1/snapshot — 003_3c7c94b4056ec9cc.txt, heading "2.67 获取云服务器快照列表", line 10792.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListSnapshots", "`.")]
+    /// Wire name: `ListSnapshots`.
     pub fn list_snapshots(&self) -> ListSnapshotsRequest {
         ListSnapshotsRequest {
             client: self.runtime().clone(),
@@ -165,49 +171,70 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Instance id
     ///
-    /// 虚拟机实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机实例ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Snapshot name
     ///
-    /// 快照名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `snapshotName`.
-    #[serde(
-        rename = "snapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照名称 (`snapshotName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
+impl CreateSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSnapshotInputBuilder {
+        CreateSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSnapshotInputBuilder {
+    inner: CreateSnapshotInput,
+}
+impl CreateSnapshotInputBuilder {
+    /// Sets [`CreateSnapshotInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotInput::snapshot_name`].
+    pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.snapshot_name.is_none() {
+            missing.push(cds_core::validate::join(path, "snapshotName"));
+        }
+    }
+}
 /// Output of [`CreateSnapshot`](crate::Client::create_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `CreateSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSnapshot`](crate::Client::create_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotRequest {
@@ -227,21 +254,21 @@ impl CreateSnapshotRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机实例ID
-    ///
-    /// Sets `ecsId` (body, required).
+    /// 虚拟机实例ID (`ecsId`, body, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Snapshot name
     ///
-    /// 快照名称
-    ///
-    /// Sets `snapshotName` (body, required).
+    /// 快照名称 (`snapshotName`, body, required)
     pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSnapshotOutput, cds_core::Error> {
@@ -251,6 +278,7 @@ impl CreateSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SNAPSHOT, &self.input)
             .await
@@ -261,11 +289,9 @@ impl crate::Client {
     ///
     /// 创建云服务器快照。
     ///
-    /// `POST` /api/ecs/v1/snapshot — 003_3c7c94b4056ec9cc.txt, heading "2.68 创建快照", line 10892.
+    /// `POST /api/ecs/v1/snapshot` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateSnapshot", "`.")]
+    /// Wire name: `CreateSnapshot`.
     pub fn create_snapshot(&self) -> CreateSnapshotRequest {
         CreateSnapshotRequest {
             client: self.runtime().clone(),
@@ -274,35 +300,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSnapshot`](crate::Client::get_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`snapshotId`, required)
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl GetSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> GetSnapshotInputBuilder {
+        GetSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`GetSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetSnapshotInputBuilder {
+    inner: GetSnapshotInput,
+}
+impl GetSnapshotInputBuilder {
+    /// Sets [`GetSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("GetSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "snapshotId"));
+        }
+    }
+}
 /// Output of [`GetSnapshot`](crate::Client::get_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetSnapshotOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<SnapshotPage>,
 }
-///Request builder of `GetSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`GetSnapshot`](crate::Client::get_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSnapshotRequest {
@@ -322,12 +369,14 @@ impl GetSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `snapshotId` (path, required).
+    /// 快照ID (`snapshotId`, path, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetSnapshotOutput, cds_core::Error> {
@@ -337,6 +386,7 @@ impl GetSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_SNAPSHOT, &self.input).await
     }
 }
@@ -345,17 +395,9 @@ impl crate::Client {
     ///
     /// 获取云服务器详情。
     ///
-    /// *Note:* The brief description (获取云服务器详情) says instance details; the operation returns snapshot details.
+    /// `GET /api/ecs/v1/snapshot/{snapshotId}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example is split by a page break: the first block closes the object early after errMessage, the second continues with volumeSnapshots and totalCount; the spec joins both into one object.
-    ///
-    /// *Note:* The response table places totalCount at the top level; the example has it inside data, which the spec follows.
-    ///
-    /// `GET` /api/ecs/v1/snapshot/{snapshotId} — 003_3c7c94b4056ec9cc.txt, heading "2.69 快照详情", line 10942.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetSnapshot", "`.")]
+    /// Wire name: `GetSnapshot`.
     pub fn get_snapshot(&self) -> GetSnapshotRequest {
         GetSnapshotRequest {
             client: self.runtime().clone(),
@@ -364,35 +406,56 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshot`](crate::Client::delete_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`snapshotId`, required)
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl DeleteSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSnapshotInputBuilder {
+        DeleteSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSnapshotInputBuilder {
+    inner: DeleteSnapshotInput,
+}
+impl DeleteSnapshotInputBuilder {
+    /// Sets [`DeleteSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "snapshotId"));
+        }
+    }
+}
 /// Output of [`DeleteSnapshot`](crate::Client::delete_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteSnapshot`](crate::Client::delete_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotRequest {
@@ -412,12 +475,14 @@ impl DeleteSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `snapshotId` (path, required).
+    /// 快照ID (`snapshotId`, path, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSnapshotOutput, cds_core::Error> {
@@ -427,6 +492,7 @@ impl DeleteSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SNAPSHOT, &self.input)
             .await
@@ -437,13 +503,9 @@ impl crate::Client {
     ///
     /// 删除云服务器快照。
     ///
-    /// *Note:* The example is split by a page break after its opening brace; the spec joins the two blocks.
+    /// `DELETE /api/ecs/v1/snapshot/{snapshotId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/snapshot/{snapshotId} — 003_3c7c94b4056ec9cc.txt, heading "2.70 删除快照", line 11045.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteSnapshot", "`.")]
+    /// Wire name: `DeleteSnapshot`.
     pub fn delete_snapshot(&self) -> DeleteSnapshotRequest {
         DeleteSnapshotRequest {
             client: self.runtime().clone(),
@@ -452,35 +514,56 @@ impl crate::Client {
     }
 }
 /// Input of [`RollbackSnapshot`](crate::Client::rollback_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct RollbackSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`snapshotId`, required)
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl RollbackSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> RollbackSnapshotInputBuilder {
+        RollbackSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`RollbackSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RollbackSnapshotInputBuilder {
+    inner: RollbackSnapshotInput,
+}
+impl RollbackSnapshotInputBuilder {
+    /// Sets [`RollbackSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RollbackSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("RollbackSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RollbackSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "snapshotId"));
+        }
+    }
+}
 /// Output of [`RollbackSnapshot`](crate::Client::rollback_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RollbackSnapshotOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `RollbackSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`RollbackSnapshot`](crate::Client::rollback_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RollbackSnapshotRequest {
@@ -500,12 +583,14 @@ impl RollbackSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `snapshotId` (path, required).
+    /// 快照ID (`snapshotId`, path, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ROLLBACK_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RollbackSnapshotOutput, cds_core::Error> {
@@ -515,6 +600,7 @@ impl RollbackSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RollbackSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ROLLBACK_SNAPSHOT, &self.input)
             .await
@@ -525,13 +611,9 @@ impl crate::Client {
     ///
     /// 回滚云服务器快照。
     ///
-    /// *Note:* The example is split by a page break; the spec joins the two blocks.
+    /// `POST /api/ecs/v1/snapshot/{snapshotId}/rollback` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/snapshot/{snapshotId}/rollback — 003_3c7c94b4056ec9cc.txt, heading "2.71 回滚快照", line 11094.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RollbackSnapshot", "`.")]
+    /// Wire name: `RollbackSnapshot`.
     pub fn rollback_snapshot(&self) -> RollbackSnapshotRequest {
         RollbackSnapshotRequest {
             client: self.runtime().clone(),
@@ -540,93 +622,100 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSnapshotPoliciesInput {
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Wire name: `pageSize`.
-    #[serde(
-        rename = "pageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页大小 (`pageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 分页页码 (`pageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Automatic snapshot policy name
     ///
-    /// 自动快照策略名称
-    ///
-    /// Wire name: `policyName`.
-    #[serde(
-        rename = "policyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略名称 (`policyName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略ID (`policyId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源集ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源集ID (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
+impl ListSnapshotPoliciesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSnapshotPoliciesInputBuilder {
+        ListSnapshotPoliciesInputBuilder::default()
+    }
+}
+/// Builder of [`ListSnapshotPoliciesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSnapshotPoliciesInputBuilder {
+    inner: ListSnapshotPoliciesInput,
+}
+impl ListSnapshotPoliciesInputBuilder {
+    /// Sets [`ListSnapshotPoliciesInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotPoliciesInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotPoliciesInput::policy_name`].
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_name = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotPoliciesInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotPoliciesInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListSnapshotPoliciesInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListSnapshotPoliciesInput {
+        self.inner
+    }
+}
 /// Output of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSnapshotPoliciesOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<SnapshotPolicyPage>,
 }
-///Request builder of `ListSnapshotPolicies`: set parameters, then `.send().await`.
+/// Request builder of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSnapshotPoliciesRequest {
@@ -646,57 +735,49 @@ impl ListSnapshotPoliciesRequest {
     }
     /// Page size
     ///
-    /// 分页大小
-    ///
-    /// Sets `pageSize` (query).
+    /// 分页大小 (`pageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 分页页码
-    ///
-    /// Sets `pageNumber` (query).
+    /// 分页页码 (`pageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Automatic snapshot policy name
     ///
-    /// 自动快照策略名称
-    ///
-    /// Sets `policyName` (query).
+    /// 自动快照策略名称 (`policyName`, query)
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.input.policy_name = Some(value.into());
         self
     }
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Sets `policyId` (query).
+    /// 自动快照策略ID (`policyId`, query)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
     }
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (query).
+    /// 部门ID (`departmentId`, query)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Resource group id
     ///
-    /// 资源集ID
-    ///
-    /// Sets `resourceGroupId` (query).
+    /// 资源集ID (`resourceGroupId`, query)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSnapshotPoliciesOutput, cds_core::Error> {
@@ -706,11 +787,12 @@ impl ListSnapshotPoliciesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSnapshotPoliciesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_SNAPSHOT_POLICIES, &self.input)
             .await
     }
-    ///Streams every item at `/data/snapshotPolicies` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
+    /// Streams every item at `/data/snapshotPolicies` across all pages, advancing `pageNumber` (page size `pageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<SnapshotPolicy, cds_core::Error>> + Send
@@ -729,17 +811,9 @@ impl crate::Client {
     ///
     /// 获取自动快照策略列表。
     ///
-    /// *Note:* pageSize and pageNumber are typed string but take numbers (10, 1); the spec uses integer.
+    /// `GET /api/ecs/v1/policy` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example is split by a page break; the spec joins the two blocks.
-    ///
-    /// *Note:* The example policy repeats the key tenantId (7074927169066926081, then 7029348239576825856); kept verbatim, a JSON reader keeps the last.
-    ///
-    /// `GET` /api/ecs/v1/policy — 003_3c7c94b4056ec9cc.txt, heading "2.72 自动快照策略列表", line 11143.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListSnapshotPolicies", "`.")]
+    /// Wire name: `ListSnapshotPolicies`.
     pub fn list_snapshot_policies(&self) -> ListSnapshotPoliciesRequest {
         ListSnapshotPoliciesRequest {
             client: self.runtime().clone(),
@@ -748,75 +822,96 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotPolicyInput {
     /// Automatic snapshot policy name
     ///
-    /// 自动快照策略名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyName`.
-    #[serde(
-        rename = "policyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略名称 (`policyName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Hour(s) of day at which snapshots are created
     ///
-    /// 创建时间
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `hourOfDay`.
-    #[serde(
-        rename = "hourOfDay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`hourOfDay`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<String>,
     /// Repeat days of week
     ///
-    /// 重复日期
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `weekDays`.
-    #[serde(
-        rename = "weekDays",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 重复日期 (`weekDays`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub week_days: Option<String>,
     /// Snapshot retention time \[0-65536\]
     ///
-    /// 快照保留时间【0-65536】
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "expire",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照保留时间【0-65536】 (`expire`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
 }
+impl CreateSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSnapshotPolicyInputBuilder {
+        CreateSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSnapshotPolicyInputBuilder {
+    inner: CreateSnapshotPolicyInput,
+}
+impl CreateSnapshotPolicyInputBuilder {
+    /// Sets [`CreateSnapshotPolicyInput::policy_name`].
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotPolicyInput::hour_of_day`].
+    pub fn hour_of_day(mut self, value: impl Into<String>) -> Self {
+        self.inner.hour_of_day = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotPolicyInput::week_days`].
+    pub fn week_days(mut self, value: impl Into<String>) -> Self {
+        self.inner.week_days = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotPolicyInput::expire`].
+    pub fn expire(mut self, value: impl Into<i64>) -> Self {
+        self.inner.expire = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_name.is_none() {
+            missing.push(cds_core::validate::join(path, "policyName"));
+        }
+        if self.hour_of_day.is_none() {
+            missing.push(cds_core::validate::join(path, "hourOfDay"));
+        }
+        if self.week_days.is_none() {
+            missing.push(cds_core::validate::join(path, "weekDays"));
+        }
+        if self.expire.is_none() {
+            missing.push(cds_core::validate::join(path, "expire"));
+        }
+    }
+}
 /// Output of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `CreateSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotPolicyRequest {
@@ -836,39 +931,35 @@ impl CreateSnapshotPolicyRequest {
     }
     /// Automatic snapshot policy name
     ///
-    /// 自动快照策略名称
-    ///
-    /// Sets `policyName` (body, required).
+    /// 自动快照策略名称 (`policyName`, body, required)
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.input.policy_name = Some(value.into());
         self
     }
     /// Hour(s) of day at which snapshots are created
     ///
-    /// 创建时间
-    ///
-    /// Sets `hourOfDay` (body, required).
+    /// 创建时间 (`hourOfDay`, body, required)
     pub fn hour_of_day(mut self, value: impl Into<String>) -> Self {
         self.input.hour_of_day = Some(value.into());
         self
     }
     /// Repeat days of week
     ///
-    /// 重复日期
-    ///
-    /// Sets `weekDays` (body, required).
+    /// 重复日期 (`weekDays`, body, required)
     pub fn week_days(mut self, value: impl Into<String>) -> Self {
         self.input.week_days = Some(value.into());
         self
     }
     /// Snapshot retention time \[0-65536\]
     ///
-    /// 快照保留时间【0-65536】
-    ///
-    /// Sets `expire` (body, required).
+    /// 快照保留时间【0-65536】 (`expire`, body, required)
     pub fn expire(mut self, value: impl Into<i64>) -> Self {
         self.input.expire = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSnapshotPolicyOutput, cds_core::Error> {
@@ -878,6 +969,7 @@ impl CreateSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SNAPSHOT_POLICY, &self.input)
             .await
@@ -888,15 +980,9 @@ impl crate::Client {
     ///
     /// 创建自动快照策略。
     ///
-    /// *Note:* A create documented as PUT (its siblings use POST); the spec keeps the documented PUT.
+    /// `PUT /api/ecs/v1/policy` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types data as object; the example returns null.
-    ///
-    /// `PUT` /api/ecs/v1/policy — 003_3c7c94b4056ec9cc.txt, heading "2.73 创建自动快照策略", line 11246.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateSnapshotPolicy", "`.")]
+    /// Wire name: `CreateSnapshotPolicy`.
     pub fn create_snapshot_policy(&self) -> CreateSnapshotPolicyRequest {
         CreateSnapshotPolicyRequest {
             client: self.runtime().clone(),
@@ -905,35 +991,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetSnapshotPolicy`](crate::Client::get_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略ID (`policyId`, required)
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl GetSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> GetSnapshotPolicyInputBuilder {
+        GetSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`GetSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetSnapshotPolicyInputBuilder {
+    inner: GetSnapshotPolicyInput,
+}
+impl GetSnapshotPolicyInputBuilder {
+    /// Sets [`GetSnapshotPolicyInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("GetSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_id.is_none() {
+            missing.push(cds_core::validate::join(path, "policyId"));
+        }
+    }
+}
 /// Output of [`GetSnapshotPolicy`](crate::Client::get_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetSnapshotPolicyOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<SnapshotPolicyPage>,
 }
-///Request builder of `GetSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`GetSnapshotPolicy`](crate::Client::get_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSnapshotPolicyRequest {
@@ -953,12 +1060,14 @@ impl GetSnapshotPolicyRequest {
     }
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Sets `policyId` (path, required).
+    /// 自动快照策略ID (`policyId`, path, required)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetSnapshotPolicyOutput, cds_core::Error> {
@@ -968,6 +1077,7 @@ impl GetSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_SNAPSHOT_POLICY, &self.input)
             .await
@@ -978,15 +1088,9 @@ impl crate::Client {
     ///
     /// 获取自动快照策略详情。
     ///
-    /// *Note:* A read documented as POST on the same route as UpdateSnapshotPolicy (POST /api/ecs/v1/policy/{policyId}); the request example shows no method or body, so the spec keeps the documented POST; it is probably a GET.
+    /// `POST /api/ecs/v1/policy/{policyId}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example is split by a page break and lacks the final closing brace of the response; the spec joins the blocks and adds the `}`.
-    ///
-    /// `POST` /api/ecs/v1/policy/{policyId} — 003_3c7c94b4056ec9cc.txt, heading "2.74 自动快照策略详情", line 11302.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetSnapshotPolicy", "`.")]
+    /// Wire name: `GetSnapshotPolicy`.
     pub fn get_snapshot_policy(&self) -> GetSnapshotPolicyRequest {
         GetSnapshotPolicyRequest {
             client: self.runtime().clone(),
@@ -995,35 +1099,56 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshotPolicy`](crate::Client::delete_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSnapshotPolicyInput {
     /// Policy id
     ///
-    /// 策略ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 策略ID (`policyId`, required)
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl DeleteSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSnapshotPolicyInputBuilder {
+        DeleteSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSnapshotPolicyInputBuilder {
+    inner: DeleteSnapshotPolicyInput,
+}
+impl DeleteSnapshotPolicyInputBuilder {
+    /// Sets [`DeleteSnapshotPolicyInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_id.is_none() {
+            missing.push(cds_core::validate::join(path, "policyId"));
+        }
+    }
+}
 /// Output of [`DeleteSnapshotPolicy`](crate::Client::delete_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteSnapshotPolicy`](crate::Client::delete_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotPolicyRequest {
@@ -1043,12 +1168,14 @@ impl DeleteSnapshotPolicyRequest {
     }
     /// Policy id
     ///
-    /// 策略ID
-    ///
-    /// Sets `policyId` (path, required).
+    /// 策略ID (`policyId`, path, required)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSnapshotPolicyOutput, cds_core::Error> {
@@ -1058,6 +1185,7 @@ impl DeleteSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SNAPSHOT_POLICY, &self.input)
             .await
@@ -1068,13 +1196,9 @@ impl crate::Client {
     ///
     /// 删除自动快照策略。
     ///
-    /// *Note:* The response table types data as object; the example returns null.
+    /// `DELETE /api/ecs/v1/policy/{policyId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/policy/{policyId} — 003_3c7c94b4056ec9cc.txt, heading "2.75 删除自动快照策略", line 11396.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteSnapshotPolicy", "`.")]
+    /// Wire name: `DeleteSnapshotPolicy`.
     pub fn delete_snapshot_policy(&self) -> DeleteSnapshotPolicyRequest {
         DeleteSnapshotPolicyRequest {
             client: self.runtime().clone(),
@@ -1083,89 +1207,109 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略ID (`policyId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
-    /// 策略名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyName`.
-    #[serde(
-        rename = "policyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 策略名称 (`policyName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Hours of day to run, comma-separated (e.g. "0,1")
     ///
-    /// 每天执行的小时
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `hourOfDay`.
-    #[serde(
-        rename = "hourOfDay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每天执行的小时 (`hourOfDay`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<String>,
     /// Days of week to run
     ///
-    /// 每周执行的星期几
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `weekDays`.
-    #[serde(
-        rename = "weekDays",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每周执行的星期几 (`weekDays`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub week_days: Option<String>,
     /// Expiry time (minutes)
     ///
-    /// 过期时间（分钟）
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "expire",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过期时间（分钟） (`expire`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
 }
+impl UpdateSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateSnapshotPolicyInputBuilder {
+        UpdateSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateSnapshotPolicyInputBuilder {
+    inner: UpdateSnapshotPolicyInput,
+}
+impl UpdateSnapshotPolicyInputBuilder {
+    /// Sets [`UpdateSnapshotPolicyInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSnapshotPolicyInput::policy_name`].
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_name = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSnapshotPolicyInput::hour_of_day`].
+    pub fn hour_of_day(mut self, value: impl Into<String>) -> Self {
+        self.inner.hour_of_day = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSnapshotPolicyInput::week_days`].
+    pub fn week_days(mut self, value: impl Into<String>) -> Self {
+        self.inner.week_days = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateSnapshotPolicyInput::expire`].
+    pub fn expire(mut self, value: impl Into<i64>) -> Self {
+        self.inner.expire = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_id.is_none() {
+            missing.push(cds_core::validate::join(path, "policyId"));
+        }
+        if self.policy_name.is_none() {
+            missing.push(cds_core::validate::join(path, "policyName"));
+        }
+        if self.hour_of_day.is_none() {
+            missing.push(cds_core::validate::join(path, "hourOfDay"));
+        }
+        if self.week_days.is_none() {
+            missing.push(cds_core::validate::join(path, "weekDays"));
+        }
+        if self.expire.is_none() {
+            missing.push(cds_core::validate::join(path, "expire"));
+        }
+    }
+}
 /// Output of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateSnapshotPolicyRequest {
@@ -1185,48 +1329,42 @@ impl UpdateSnapshotPolicyRequest {
     }
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Sets `policyId` (path, required).
+    /// 自动快照策略ID (`policyId`, path, required)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
     }
     /// Policy name
     ///
-    /// 策略名称
-    ///
-    /// Sets `policyName` (body, required).
+    /// 策略名称 (`policyName`, body, required)
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.input.policy_name = Some(value.into());
         self
     }
     /// Hours of day to run, comma-separated (e.g. "0,1")
     ///
-    /// 每天执行的小时
-    ///
-    /// Sets `hourOfDay` (body, required).
+    /// 每天执行的小时 (`hourOfDay`, body, required)
     pub fn hour_of_day(mut self, value: impl Into<String>) -> Self {
         self.input.hour_of_day = Some(value.into());
         self
     }
     /// Days of week to run
     ///
-    /// 每周执行的星期几
-    ///
-    /// Sets `weekDays` (body, required).
+    /// 每周执行的星期几 (`weekDays`, body, required)
     pub fn week_days(mut self, value: impl Into<String>) -> Self {
         self.input.week_days = Some(value.into());
         self
     }
     /// Expiry time (minutes)
     ///
-    /// 过期时间（分钟）
-    ///
-    /// Sets `expire` (body, required).
+    /// 过期时间（分钟） (`expire`, body, required)
     pub fn expire(mut self, value: impl Into<i64>) -> Self {
         self.input.expire = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateSnapshotPolicyOutput, cds_core::Error> {
@@ -1236,6 +1374,7 @@ impl UpdateSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_SNAPSHOT_POLICY, &self.input)
             .await
@@ -1246,15 +1385,9 @@ impl crate::Client {
     ///
     /// 修改自动快照策略。
     ///
-    /// *Note:* The response table types data as object; the example returns null.
+    /// `POST /api/ecs/v1/policy/{policyId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* expire is described here as minutes, while 2.73 describes it as a retention time \[0-65536\].
-    ///
-    /// `POST` /api/ecs/v1/policy/{policyId} — 003_3c7c94b4056ec9cc.txt, heading "2.76 修改自动快照策略", line 11442.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateSnapshotPolicy", "`.")]
+    /// Wire name: `UpdateSnapshotPolicy`.
     pub fn update_snapshot_policy(&self) -> UpdateSnapshotPolicyRequest {
         UpdateSnapshotPolicyRequest {
             client: self.runtime().clone(),
@@ -1263,49 +1396,70 @@ impl crate::Client {
     }
 }
 /// Input of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BindSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略ID (`policyId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Instance id
     ///
-    /// ECS实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl BindSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> BindSnapshotPolicyInputBuilder {
+        BindSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`BindSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BindSnapshotPolicyInputBuilder {
+    inner: BindSnapshotPolicyInput,
+}
+impl BindSnapshotPolicyInputBuilder {
+    /// Sets [`BindSnapshotPolicyInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Sets [`BindSnapshotPolicyInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BindSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("BindSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BindSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_id.is_none() {
+            missing.push(cds_core::validate::join(path, "policyId"));
+        }
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BindSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BindSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindSnapshotPolicyRequest {
@@ -1325,21 +1479,21 @@ impl BindSnapshotPolicyRequest {
     }
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Sets `policyId` (path, required).
+    /// 自动快照策略ID (`policyId`, path, required)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
     }
     /// Instance id
     ///
-    /// ECS实例ID
-    ///
-    /// Sets `ecsId` (body, required).
+    /// ECS实例ID (`ecsId`, body, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BIND_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BindSnapshotPolicyOutput, cds_core::Error> {
@@ -1349,6 +1503,7 @@ impl BindSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BindSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BIND_SNAPSHOT_POLICY, &self.input)
             .await
@@ -1359,15 +1514,9 @@ impl crate::Client {
     ///
     /// 自动快照策略与云服务器绑定。
     ///
-    /// *Note:* A state-changing operation documented as GET whose request example sends a JSON body ({"ecsId": ...}); the spec keeps GET with a body parameter as documented (its unbind sibling uses POST, so POST is likely meant).
+    /// `GET /api/ecs/v1/policy/{policyId}/bind` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types data as object; the example returns null.
-    ///
-    /// `GET` /api/ecs/v1/policy/{policyId}/bind — 003_3c7c94b4056ec9cc.txt, heading "2.77 自动快照策略与云服务器绑定", line 11503.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BindSnapshotPolicy", "`.")]
+    /// Wire name: `BindSnapshotPolicy`.
     pub fn bind_snapshot_policy(&self) -> BindSnapshotPolicyRequest {
         BindSnapshotPolicyRequest {
             client: self.runtime().clone(),
@@ -1376,49 +1525,70 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略ID (`policyId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Instance id
     ///
-    /// ECS实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS实例ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl UnbindSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> UnbindSnapshotPolicyInputBuilder {
+        UnbindSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`UnbindSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UnbindSnapshotPolicyInputBuilder {
+    inner: UnbindSnapshotPolicyInput,
+}
+impl UnbindSnapshotPolicyInputBuilder {
+    /// Sets [`UnbindSnapshotPolicyInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Sets [`UnbindSnapshotPolicyInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UnbindSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("UnbindSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UnbindSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_id.is_none() {
+            missing.push(cds_core::validate::join(path, "policyId"));
+        }
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UnbindSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UnbindSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindSnapshotPolicyRequest {
@@ -1438,21 +1608,21 @@ impl UnbindSnapshotPolicyRequest {
     }
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Sets `policyId` (path, required).
+    /// 自动快照策略ID (`policyId`, path, required)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
     }
     /// Instance id
     ///
-    /// ECS实例ID
-    ///
-    /// Sets `ecsId` (body, required).
+    /// ECS实例ID (`ecsId`, body, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UNBIND_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UnbindSnapshotPolicyOutput, cds_core::Error> {
@@ -1462,6 +1632,7 @@ impl UnbindSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UnbindSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UNBIND_SNAPSHOT_POLICY, &self.input)
             .await
@@ -1472,19 +1643,9 @@ impl crate::Client {
     ///
     /// 自动快照策略与云服务器解绑。
     ///
-    /// *Note:* The request example calls /api/ecs/v1/policy/{policyId}/bind (copied from 2.77); the spec keeps the documented /unbind.
+    /// `POST /api/ecs/v1/policy/{policyId}/unbind` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The brief description says 创建自动快照策略 (create a policy), a copy slip; the doc uses the heading.
-    ///
-    /// *Note:* The example is split by a page break; the spec joins the two blocks.
-    ///
-    /// *Note:* The response table types data as object; the example returns null.
-    ///
-    /// `POST` /api/ecs/v1/policy/{policyId}/unbind — 003_3c7c94b4056ec9cc.txt, heading "2.78 自动快照策略与云服务器解绑", line 11557.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UnbindSnapshotPolicy", "`.")]
+    /// Wire name: `UnbindSnapshotPolicy`.
     pub fn unbind_snapshot_policy(&self) -> UnbindSnapshotPolicyRequest {
         UnbindSnapshotPolicyRequest {
             client: self.runtime().clone(),
@@ -1493,35 +1654,56 @@ impl crate::Client {
     }
 }
 /// Input of [`PauseSnapshotPolicy`](crate::Client::pause_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct PauseSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略ID (`policyId`, required)
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl PauseSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> PauseSnapshotPolicyInputBuilder {
+        PauseSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`PauseSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct PauseSnapshotPolicyInputBuilder {
+    inner: PauseSnapshotPolicyInput,
+}
+impl PauseSnapshotPolicyInputBuilder {
+    /// Sets [`PauseSnapshotPolicyInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<PauseSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("PauseSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for PauseSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_id.is_none() {
+            missing.push(cds_core::validate::join(path, "policyId"));
+        }
+    }
+}
 /// Output of [`PauseSnapshotPolicy`](crate::Client::pause_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct PauseSnapshotPolicyOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `PauseSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`PauseSnapshotPolicy`](crate::Client::pause_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PauseSnapshotPolicyRequest {
@@ -1541,12 +1723,14 @@ impl PauseSnapshotPolicyRequest {
     }
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Sets `policyId` (path, required).
+    /// 自动快照策略ID (`policyId`, path, required)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::PAUSE_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<PauseSnapshotPolicyOutput, cds_core::Error> {
@@ -1556,6 +1740,7 @@ impl PauseSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<PauseSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::PAUSE_SNAPSHOT_POLICY, &self.input)
             .await
@@ -1566,13 +1751,9 @@ impl crate::Client {
     ///
     /// 暂停自动快照策略。
     ///
-    /// *Note:* A stray `}` follows the example's code block; it is not part of the example.
+    /// `POST /api/ecs/v1/policy/{policyId}/pause` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/policy/{policyId}/pause — 003_3c7c94b4056ec9cc.txt, heading "2.79 暂停自动快照策略", line 11613.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "PauseSnapshotPolicy", "`.")]
+    /// Wire name: `PauseSnapshotPolicy`.
     pub fn pause_snapshot_policy(&self) -> PauseSnapshotPolicyRequest {
         PauseSnapshotPolicyRequest {
             client: self.runtime().clone(),
@@ -1581,35 +1762,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ResumeSnapshotPolicy`](crate::Client::resume_snapshot_policy).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResumeSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `policyId`.
-    #[serde(
-        rename = "policyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 自动快照策略ID (`policyId`, required)
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
+impl ResumeSnapshotPolicyInput {
+    /// A builder of this type.
+    pub fn builder() -> ResumeSnapshotPolicyInputBuilder {
+        ResumeSnapshotPolicyInputBuilder::default()
+    }
+}
+/// Builder of [`ResumeSnapshotPolicyInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ResumeSnapshotPolicyInputBuilder {
+    inner: ResumeSnapshotPolicyInput,
+}
+impl ResumeSnapshotPolicyInputBuilder {
+    /// Sets [`ResumeSnapshotPolicyInput::policy_id`].
+    pub fn policy_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.policy_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ResumeSnapshotPolicyInput, cds_core::BuildError> {
+        cds_core::validate::build("ResumeSnapshotPolicyInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ResumeSnapshotPolicyInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.policy_id.is_none() {
+            missing.push(cds_core::validate::join(path, "policyId"));
+        }
+    }
+}
 /// Output of [`ResumeSnapshotPolicy`](crate::Client::resume_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResumeSnapshotPolicyOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ResumeSnapshotPolicy`: set parameters, then `.send().await`.
+/// Request builder of [`ResumeSnapshotPolicy`](crate::Client::resume_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResumeSnapshotPolicyRequest {
@@ -1629,12 +1831,14 @@ impl ResumeSnapshotPolicyRequest {
     }
     /// Automatic snapshot policy id
     ///
-    /// 自动快照策略ID
-    ///
-    /// Sets `policyId` (path, required).
+    /// 自动快照策略ID (`policyId`, path, required)
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.input.policy_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESUME_SNAPSHOT_POLICY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ResumeSnapshotPolicyOutput, cds_core::Error> {
@@ -1644,6 +1848,7 @@ impl ResumeSnapshotPolicyRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ResumeSnapshotPolicyOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESUME_SNAPSHOT_POLICY, &self.input)
             .await
@@ -1654,11 +1859,9 @@ impl crate::Client {
     ///
     /// 恢复自动快照策略。
     ///
-    /// `POST` /api/ecs/v1/policy/{policyId}/resume — 003_3c7c94b4056ec9cc.txt, heading "2.80 恢复自动快照策略", line 11661.
+    /// `POST /api/ecs/v1/policy/{policyId}/resume` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ResumeSnapshotPolicy", "`.")]
+    /// Wire name: `ResumeSnapshotPolicy`.
     pub fn resume_snapshot_policy(&self) -> ResumeSnapshotPolicyRequest {
         ResumeSnapshotPolicyRequest {
             client: self.runtime().clone(),

@@ -3,489 +3,319 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A USB device to bind to or unbind from an instance (shared by BindInstanceUsb and UnbindInstanceUsb, whose tables are identical)
 ///
 /// 批量绑定参数
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BindInstanceUsbDevice {
     /// USB device name
     ///
-    /// USB设备名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// USB设备名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bus the USB device is on
     ///
-    /// USB设备所在的总线
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "bus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// USB设备所在的总线 (`bus`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bus: Option<String>,
     /// Device number of the USB device
     ///
-    /// USB设备的设备编号
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "device",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// USB设备的设备编号 (`device`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// Port the USB device is connected to
     ///
-    /// USB设备所连接的端口号
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "port",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// USB设备所连接的端口号 (`port`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
+}
+impl BindInstanceUsbDevice {
+    /// A builder of this type.
+    pub fn builder() -> BindInstanceUsbDeviceBuilder {
+        BindInstanceUsbDeviceBuilder::default()
+    }
+}
+/// Builder of [`BindInstanceUsbDevice`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BindInstanceUsbDeviceBuilder {
+    inner: BindInstanceUsbDevice,
+}
+impl BindInstanceUsbDeviceBuilder {
+    /// Sets [`BindInstanceUsbDevice::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`BindInstanceUsbDevice::bus`].
+    pub fn bus(mut self, value: impl Into<String>) -> Self {
+        self.inner.bus = Some(value.into());
+        self
+    }
+    /// Sets [`BindInstanceUsbDevice::device`].
+    pub fn device(mut self, value: impl Into<String>) -> Self {
+        self.inner.device = Some(value.into());
+        self
+    }
+    /// Sets [`BindInstanceUsbDevice::port`].
+    pub fn port(mut self, value: impl Into<String>) -> Self {
+        self.inner.port = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BindInstanceUsbDevice, cds_core::BuildError> {
+        cds_core::validate::build("BindInstanceUsbDevice", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BindInstanceUsbDevice {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.bus.is_none() {
+            missing.push(cds_core::validate::join(path, "bus"));
+        }
+        if self.device.is_none() {
+            missing.push(cds_core::validate::join(path, "device"));
+        }
+        if self.port.is_none() {
+            missing.push(cds_core::validate::join(path, "port"));
+        }
+    }
 }
 /// Created deployment set
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateDeploymentSetData {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Tenant id
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Deployment set id
     ///
-    /// 部署集ID
-    ///
-    /// Wire name: `deploymentSetId`.
-    #[serde(
-        rename = "deploymentSetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集ID (`deploymentSetId`)
+    #[serde(deserialize_with = "lenient")]
     pub deployment_set_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Host policy
     ///
-    /// 主机策略
-    ///
-    /// Wire name: `hostPolicy`.
-    #[serde(
-        rename = "hostPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机策略 (`hostPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub host_policy: Option<CreateDeploymentSetPolicy>,
     /// Rack policy
     ///
-    /// 机架策略
-    ///
-    /// Wire name: `rackPolicy`.
-    #[serde(
-        rename = "rackPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机架策略 (`rackPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub rack_policy: Option<CreateDeploymentSetPolicy>,
     /// Switch policy
     ///
-    /// 交换机策略
-    ///
-    /// Wire name: `switchPolicy`.
-    #[serde(
-        rename = "switchPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机策略 (`switchPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Network switch policy
     ///
-    /// 网络交换机策略
-    ///
-    /// Wire name: `netSwitchPolicy`.
-    #[serde(
-        rename = "netSwitchPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络交换机策略 (`netSwitchPolicy`)
+    #[serde(deserialize_with = "lenient")]
     pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Number of instances
     ///
-    /// ECS数量
-    ///
-    /// Wire name: `ecsCount`.
-    #[serde(
-        rename = "ecsCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ECS数量 (`ecsCount`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
 }
 /// Deployment set list page
 ///
 /// 返回的数据对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListDeploymentSetsData {
     /// Page size
     ///
-    /// 列表大小
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表大小 (`size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page
     ///
-    /// 当前页数
-    #[serde(
-        rename = "current",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`current`)
+    #[serde(deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of pages
     ///
-    /// 总页数
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总页数 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Data list
     ///
-    /// 数据列表
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    /// 数据列表 (`list`)
     pub list: Option<Vec<DeploymentSet>>,
 }
 /// A USB device
 ///
 /// 数据列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListUsbDevicesDevice {
     /// Device name
     ///
-    /// 设备名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称 (`nodeName`)
+    #[serde(deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// USB status (e.g. nouse)
     ///
-    /// USB状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// USB状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bus
     ///
-    /// 总线
-    #[serde(
-        rename = "bus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总线 (`bus`)
+    #[serde(deserialize_with = "lenient")]
     pub bus: Option<String>,
     /// Port number
     ///
-    /// 端口号
-    #[serde(
-        rename = "port",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 端口号 (`port`)
+    #[serde(deserialize_with = "lenient")]
     pub port: Option<String>,
     /// Vendor
     ///
-    /// 供应商
-    #[serde(
-        rename = "vendor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 供应商 (`vendor`)
+    #[serde(deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Device
     ///
-    /// 设备
-    #[serde(
-        rename = "device",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备 (`device`)
+    #[serde(deserialize_with = "lenient")]
     pub device: Option<String>,
     /// Product
     ///
-    /// 产品
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Product description
     ///
-    /// 产品描述
-    ///
-    /// Wire name: `productDescribe`.
-    #[serde(
-        rename = "productDescribe",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品描述 (`productDescribe`)
+    #[serde(deserialize_with = "lenient")]
     pub product_describe: Option<String>,
     /// Serial number
     ///
-    /// 序列号
-    ///
-    /// Wire name: `serialNumber`.
-    #[serde(
-        rename = "serialNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 序列号 (`serialNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub serial_number: Option<String>,
 }
 /// Monitoring query result (shared by QueryInstanceMonitor and QueryInstancesMonitor)
 ///
 /// 数据对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorData {
     /// Data status (e.g. success)
     ///
-    /// 数据状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Error type
     ///
-    /// 错误类型
-    ///
-    /// Wire name: `errorType`.
-    #[serde(
-        rename = "errorType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误类型 (`errorType`)
+    #[serde(deserialize_with = "lenient")]
     pub error_type: Option<String>,
     /// Error message
     ///
-    /// 错误信息
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`error`)
+    #[serde(deserialize_with = "lenient")]
     pub error: Option<String>,
     /// Warnings (null)
     ///
-    /// 警告信息
-    #[serde(rename = "warnings", default, skip_serializing_if = "Option::is_none")]
+    /// 警告信息 (`warnings`)
     pub warnings: Option<serde_json::Value>,
     /// Result data object
     ///
-    /// 数据结果对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 数据结果对象 (`data`)
     pub data: Option<QueryInstanceMonitorResult>,
 }
 /// Result data object
 ///
 /// 数据结果对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorResult {
     /// Result type (e.g. matrix)
     ///
-    /// 结果类型
-    ///
-    /// Wire name: `resultType`.
-    #[serde(
-        rename = "resultType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结果类型 (`resultType`)
+    #[serde(deserialize_with = "lenient")]
     pub result_type: Option<String>,
     /// Result array
     ///
-    /// 结果数组
-    #[serde(rename = "result", default, skip_serializing_if = "Option::is_none")]
+    /// 结果数组 (`result`)
     pub result: Option<Vec<QueryInstanceMonitorSeries>>,
 }
 /// A single result (time series)
 ///
 /// 单个结果对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorSeries {
     /// Metric labels (e.g. name, namespace)
     ///
-    /// 指标信息
-    #[serde(rename = "metric", default, skip_serializing_if = "Option::is_none")]
+    /// 指标信息 (`metric`)
     pub metric: Option<std::collections::BTreeMap<String, String>>,
     /// Values: \[timestamp in seconds (number), value at that time (string)\] pairs
     ///
-    /// 值数组
-    #[serde(rename = "values", default, skip_serializing_if = "Option::is_none")]
+    /// 值数组 (`values`)
     pub values: Option<Vec<Vec<serde_json::Value>>>,
 }
 /// Deployment set placement policy
@@ -498,27 +328,19 @@ pub struct QueryInstanceMonitorSeries {
 pub enum CreateDeploymentSetPolicy {
     /// Anti-affinity
     ///
-    /// 反亲和
-    ///
-    /// Wire value: `anti-affinity`.
+    /// 反亲和 (`anti-affinity`)
     AntiAffinity,
     /// Soft anti-affinity
     ///
-    /// 软反亲和
-    ///
-    /// Wire value: `soft-anti-affinity`.
+    /// 软反亲和 (`soft-anti-affinity`)
     SoftAntiAffinity,
     /// Affinity
     ///
-    /// 亲和
-    ///
-    /// Wire value: `affinity`.
+    /// 亲和 (`affinity`)
     Affinity,
     /// Soft affinity
     ///
-    /// 软亲和
-    ///
-    /// Wire value: `soft-affinity`.
+    /// 软亲和 (`soft-affinity`)
     SoftAffinity,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -580,75 +402,51 @@ impl cds_core::de::FromScalar for CreateDeploymentSetPolicy {
 pub enum QueryInstancesMonitorMetric {
     /// CPU utilization
     ///
-    /// CPU利用率
-    ///
-    /// Wire value: `cpu_usage`.
+    /// CPU利用率 (`cpu_usage`)
     CpuUsage,
     /// Memory utilization
     ///
-    /// 内存利用率
-    ///
-    /// Wire value: `memory_usage`.
+    /// 内存利用率 (`memory_usage`)
     MemoryUsage,
     /// Disk read throughput, KiB/s
     ///
-    /// 磁盘IO吞吐量读，单位KiB/s
-    ///
-    /// Wire value: `disk_read_rate`.
+    /// 磁盘IO吞吐量读，单位KiB/s (`disk_read_rate`)
     DiskReadRate,
     /// Disk write throughput, KiB/s
     ///
-    /// 磁盘IO吞吐量写，单位KiB/s
-    ///
-    /// Wire value: `disk_write_rate`.
+    /// 磁盘IO吞吐量写，单位KiB/s (`disk_write_rate`)
     DiskWriteRate,
     /// Disk read IOPS
     ///
-    /// 磁盘读IOPS
-    ///
-    /// Wire value: `disk_read_iops`.
+    /// 磁盘读IOPS (`disk_read_iops`)
     DiskReadIops,
     /// Disk write IOPS
     ///
-    /// 磁盘写IOPS
-    ///
-    /// Wire value: `disk_write_iop`.
+    /// 磁盘写IOPS (`disk_write_iop`)
     DiskWriteIop,
     /// Total packets received
     ///
-    /// 网络接收总包数
-    ///
-    /// Wire value: `receive_packets_total`.
+    /// 网络接收总包数 (`receive_packets_total`)
     ReceivePacketsTotal,
     /// Total packets sent
     ///
-    /// 网络发送总包数
-    ///
-    /// Wire value: `transmit_packets_total`.
+    /// 网络发送总包数 (`transmit_packets_total`)
     TransmitPacketsTotal,
     /// Network receive throughput, Mbps
     ///
-    /// 网络吞吐量统计，接收，Mbps
-    ///
-    /// Wire value: `net_receive_rate`.
+    /// 网络吞吐量统计，接收，Mbps (`net_receive_rate`)
     NetReceiveRate,
     /// Network transmit throughput, Mbps
     ///
-    /// 网络吞吐量统计，发送，Mbps
-    ///
-    /// Wire value: `net_transmit_rate`.
+    /// 网络吞吐量统计，发送，Mbps (`net_transmit_rate`)
     NetTransmitRate,
     /// Disk read latency, ms
     ///
-    /// 磁盘IO延迟 读 ms
-    ///
-    /// Wire value: `disk_read_delay`.
+    /// 磁盘IO延迟 读 ms (`disk_read_delay`)
     DiskReadDelay,
     /// Disk write latency, ms
     ///
-    /// 磁盘IO延迟 写 ms
-    ///
-    /// Wire value: `disk_write_delay`.
+    /// 磁盘IO延迟 写 ms (`disk_write_delay`)
     DiskWriteDelay,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -717,121 +515,133 @@ impl cds_core::de::FromScalar for QueryInstancesMonitorMetric {
     }
 }
 /// Input of [`CreateDeploymentSet`](crate::Client::create_deployment_set).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateDeploymentSetInput {
     /// Deployment set name, unique within a tenant
     ///
-    /// 部署集名称，同一租户下唯一
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集名称，同一租户下唯一 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门id (`departmentId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组id (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Host policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Wire name: `hostPolicy`.
-    #[serde(
-        rename = "hostPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`hostPolicy`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_policy: Option<CreateDeploymentSetPolicy>,
     /// Rack policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Wire name: `rackPolicy`.
-    #[serde(
-        rename = "rackPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`rackPolicy`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rack_policy: Option<CreateDeploymentSetPolicy>,
     /// Switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Wire name: `switchPolicy`.
-    #[serde(
-        rename = "switchPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`switchPolicy`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Network switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Wire name: `netSwitchPolicy`.
-    #[serde(
-        rename = "netSwitchPolicy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`netSwitchPolicy`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
 }
+impl CreateDeploymentSetInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateDeploymentSetInputBuilder {
+        CreateDeploymentSetInputBuilder::default()
+    }
+}
+/// Builder of [`CreateDeploymentSetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateDeploymentSetInputBuilder {
+    inner: CreateDeploymentSetInput,
+}
+impl CreateDeploymentSetInputBuilder {
+    /// Sets [`CreateDeploymentSetInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDeploymentSetInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDeploymentSetInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDeploymentSetInput::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDeploymentSetInput::host_policy`].
+    pub fn host_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+        self.inner.host_policy = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDeploymentSetInput::rack_policy`].
+    pub fn rack_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+        self.inner.rack_policy = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDeploymentSetInput::switch_policy`].
+    pub fn switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+        self.inner.switch_policy = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDeploymentSetInput::net_switch_policy`].
+    pub fn net_switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
+        self.inner.net_switch_policy = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateDeploymentSetInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateDeploymentSetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateDeploymentSetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+        if self.department_id.is_none() {
+            missing.push(cds_core::validate::join(path, "departmentId"));
+        }
+    }
+}
 /// Output of [`CreateDeploymentSet`](crate::Client::create_deployment_set): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDeploymentSetOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<CreateDeploymentSetData>,
 }
-///Request builder of `CreateDeploymentSet`: set parameters, then `.send().await`.
+/// Request builder of [`CreateDeploymentSet`](crate::Client::create_deployment_set): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDeploymentSetRequest {
@@ -851,83 +661,63 @@ impl CreateDeploymentSetRequest {
     }
     /// Deployment set name, unique within a tenant
     ///
-    /// 部署集名称，同一租户下唯一
-    ///
-    /// Sets `name` (body, required).
+    /// 部署集名称，同一租户下唯一 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body, required).
+    /// 租户id (`tenantId`, body, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Sets `departmentId` (body, required).
+    /// 部门id (`departmentId`, body, required)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
     }
     /// Resource group id
     ///
-    /// 资源组id
-    ///
-    /// Sets `resourceGroupId` (body).
+    /// 资源组id (`resourceGroupId`, body)
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_group_id = Some(value.into());
         self
     }
     /// Host policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Sets `hostPolicy` (body).
-    ///
-    /// Takes a [`CreateDeploymentSetPolicy`] or its wire text.
+    /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`hostPolicy`, body)
     pub fn host_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
         self.input.host_policy = Some(value.into());
         self
     }
     /// Rack policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Sets `rackPolicy` (body).
-    ///
-    /// Takes a [`CreateDeploymentSetPolicy`] or its wire text.
+    /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`rackPolicy`, body)
     pub fn rack_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
         self.input.rack_policy = Some(value.into());
         self
     }
     /// Switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Sets `switchPolicy` (body).
-    ///
-    /// Takes a [`CreateDeploymentSetPolicy`] or its wire text.
+    /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`switchPolicy`, body)
     pub fn switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
         self.input.switch_policy = Some(value.into());
         self
     }
     /// Network switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
-    /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"}
-    ///
-    /// Sets `netSwitchPolicy` (body).
-    ///
-    /// Takes a [`CreateDeploymentSetPolicy`] or its wire text.
+    /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`netSwitchPolicy`, body)
     pub fn net_switch_policy(mut self, value: impl Into<CreateDeploymentSetPolicy>) -> Self {
         self.input.net_switch_policy = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_DEPLOYMENT_SET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateDeploymentSetOutput, cds_core::Error> {
@@ -937,6 +727,7 @@ impl CreateDeploymentSetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateDeploymentSetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_DEPLOYMENT_SET, &self.input)
             .await
@@ -947,13 +738,9 @@ impl crate::Client {
     ///
     /// 创建部署集。
     ///
-    /// *Note:* The example is split by a page break; the spec joins the two blocks.
+    /// `POST /api/ecs/v1/deployment-sets` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /api/ecs/v1/deployment-sets — 003_3c7c94b4056ec9cc.txt, heading "2.81 创建部署集", line 11707.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateDeploymentSet", "`.")]
+    /// Wire name: `CreateDeploymentSet`.
     pub fn create_deployment_set(&self) -> CreateDeploymentSetRequest {
         CreateDeploymentSetRequest {
             client: self.runtime().clone(),
@@ -962,45 +749,69 @@ impl crate::Client {
     }
 }
 /// Input of [`ListDeploymentSets`](crate::Client::list_deployment_sets).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListDeploymentSetsInput {
     /// Page number
     ///
-    /// 页码
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "current",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`current`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// Number of records per page
     ///
-    /// 每页显示的记录数
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页显示的记录数 (`size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl ListDeploymentSetsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListDeploymentSetsInputBuilder {
+        ListDeploymentSetsInputBuilder::default()
+    }
+}
+/// Builder of [`ListDeploymentSetsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListDeploymentSetsInputBuilder {
+    inner: ListDeploymentSetsInput,
+}
+impl ListDeploymentSetsInputBuilder {
+    /// Sets [`ListDeploymentSetsInput::current`].
+    pub fn current(mut self, value: impl Into<i64>) -> Self {
+        self.inner.current = Some(value.into());
+        self
+    }
+    /// Sets [`ListDeploymentSetsInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListDeploymentSetsInput, cds_core::BuildError> {
+        cds_core::validate::build("ListDeploymentSetsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListDeploymentSetsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.current.is_none() {
+            missing.push(cds_core::validate::join(path, "current"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "size"));
+        }
+    }
+}
 /// Output of [`ListDeploymentSets`](crate::Client::list_deployment_sets): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListDeploymentSetsOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<ListDeploymentSetsData>,
 }
-///Request builder of `ListDeploymentSets`: set parameters, then `.send().await`.
+/// Request builder of [`ListDeploymentSets`](crate::Client::list_deployment_sets): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListDeploymentSetsRequest {
@@ -1020,21 +831,21 @@ impl ListDeploymentSetsRequest {
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `current` (query, required).
+    /// 页码 (`current`, query, required)
     pub fn current(mut self, value: impl Into<i64>) -> Self {
         self.input.current = Some(value.into());
         self
     }
     /// Number of records per page
     ///
-    /// 每页显示的记录数
-    ///
-    /// Sets `size` (query, required).
+    /// 每页显示的记录数 (`size`, query, required)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_DEPLOYMENT_SETS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListDeploymentSetsOutput, cds_core::Error> {
@@ -1044,11 +855,12 @@ impl ListDeploymentSetsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListDeploymentSetsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_DEPLOYMENT_SETS, &self.input)
             .await
     }
-    ///Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
+    /// Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<DeploymentSet, cds_core::Error>> + Send
@@ -1067,17 +879,9 @@ impl crate::Client {
     ///
     /// 获取部署集列表。
     ///
-    /// *Note:* The example is split by a page break and lacks the response's final closing brace; the spec joins the blocks and adds the `}`.
+    /// `GET /api/ecs/v1/deployment-sets` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example item repeats the key tenantId (7029366056309129217, then 7074927169066926081); kept verbatim, a JSON reader keeps the last.
-    ///
-    /// *Note:* data.total is described as the total number of pages (总页数), so it is not declared as the paginator's item total.
-    ///
-    /// `GET` /api/ecs/v1/deployment-sets — 003_3c7c94b4056ec9cc.txt, heading "2.82 获取部署集列表", line 11811.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListDeploymentSets", "`.")]
+    /// Wire name: `ListDeploymentSets`.
     pub fn list_deployment_sets(&self) -> ListDeploymentSetsRequest {
         ListDeploymentSetsRequest {
             client: self.runtime().clone(),
@@ -1086,35 +890,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetDeploymentSet`](crate::Client::get_deployment_set).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetDeploymentSetInput {
     /// Deployment set id
     ///
-    /// 部署集Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `deploymentSetId`.
-    #[serde(
-        rename = "deploymentSetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集Id (`deploymentSetId`, required)
+    #[serde(rename = "deploymentSetId", skip_serializing_if = "Option::is_none")]
     pub deployment_set_id: Option<String>,
 }
+impl GetDeploymentSetInput {
+    /// A builder of this type.
+    pub fn builder() -> GetDeploymentSetInputBuilder {
+        GetDeploymentSetInputBuilder::default()
+    }
+}
+/// Builder of [`GetDeploymentSetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetDeploymentSetInputBuilder {
+    inner: GetDeploymentSetInput,
+}
+impl GetDeploymentSetInputBuilder {
+    /// Sets [`GetDeploymentSetInput::deployment_set_id`].
+    pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.deployment_set_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetDeploymentSetInput, cds_core::BuildError> {
+        cds_core::validate::build("GetDeploymentSetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetDeploymentSetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.deployment_set_id.is_none() {
+            missing.push(cds_core::validate::join(path, "deploymentSetId"));
+        }
+    }
+}
 /// Output of [`GetDeploymentSet`](crate::Client::get_deployment_set): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetDeploymentSetOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<DeploymentSet>,
 }
-///Request builder of `GetDeploymentSet`: set parameters, then `.send().await`.
+/// Request builder of [`GetDeploymentSet`](crate::Client::get_deployment_set): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDeploymentSetRequest {
@@ -1134,12 +959,14 @@ impl GetDeploymentSetRequest {
     }
     /// Deployment set id
     ///
-    /// 部署集Id
-    ///
-    /// Sets `deploymentSetId` (path, required).
+    /// 部署集Id (`deploymentSetId`, path, required)
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.input.deployment_set_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_DEPLOYMENT_SET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetDeploymentSetOutput, cds_core::Error> {
@@ -1149,6 +976,7 @@ impl GetDeploymentSetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetDeploymentSetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_DEPLOYMENT_SET, &self.input)
             .await
@@ -1159,13 +987,9 @@ impl crate::Client {
     ///
     /// 查看部署集详情。
     ///
-    /// *Note:* The example is split by a page break; the spec joins the two blocks.
+    /// `GET /api/ecs/v1/deployment-sets/{deploymentSetId}` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/deployment-sets/{deploymentSetId} — 003_3c7c94b4056ec9cc.txt, heading "2.83 部署集详情", line 11909.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetDeploymentSet", "`.")]
+    /// Wire name: `GetDeploymentSet`.
     pub fn get_deployment_set(&self) -> GetDeploymentSetRequest {
         GetDeploymentSetRequest {
             client: self.runtime().clone(),
@@ -1174,35 +998,56 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDeploymentSet`](crate::Client::delete_deployment_set).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteDeploymentSetInput {
     /// Deployment set id
     ///
-    /// 部署集Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `deploymentSetId`.
-    #[serde(
-        rename = "deploymentSetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集Id (`deploymentSetId`, required)
+    #[serde(rename = "deploymentSetId", skip_serializing_if = "Option::is_none")]
     pub deployment_set_id: Option<String>,
 }
+impl DeleteDeploymentSetInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteDeploymentSetInputBuilder {
+        DeleteDeploymentSetInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteDeploymentSetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteDeploymentSetInputBuilder {
+    inner: DeleteDeploymentSetInput,
+}
+impl DeleteDeploymentSetInputBuilder {
+    /// Sets [`DeleteDeploymentSetInput::deployment_set_id`].
+    pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.deployment_set_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteDeploymentSetInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteDeploymentSetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteDeploymentSetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.deployment_set_id.is_none() {
+            missing.push(cds_core::validate::join(path, "deploymentSetId"));
+        }
+    }
+}
 /// Output of [`DeleteDeploymentSet`](crate::Client::delete_deployment_set): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteDeploymentSetOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteDeploymentSet`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteDeploymentSet`](crate::Client::delete_deployment_set): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDeploymentSetRequest {
@@ -1222,12 +1067,14 @@ impl DeleteDeploymentSetRequest {
     }
     /// Deployment set id
     ///
-    /// 部署集Id
-    ///
-    /// Sets `deploymentSetId` (path, required).
+    /// 部署集Id (`deploymentSetId`, path, required)
     pub fn deployment_set_id(mut self, value: impl Into<String>) -> Self {
         self.input.deployment_set_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_DEPLOYMENT_SET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteDeploymentSetOutput, cds_core::Error> {
@@ -1237,6 +1084,7 @@ impl DeleteDeploymentSetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteDeploymentSetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_DEPLOYMENT_SET, &self.input)
             .await
@@ -1247,11 +1095,9 @@ impl crate::Client {
     ///
     /// 删除部署集。
     ///
-    /// `DELETE` /api/ecs/v1/deployment-sets/{deploymentSetId} — 003_3c7c94b4056ec9cc.txt, heading "2.84 部署集删除", line 11993.
+    /// `DELETE /api/ecs/v1/deployment-sets/{deploymentSetId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteDeploymentSet", "`.")]
+    /// Wire name: `DeleteDeploymentSet`.
     pub fn delete_deployment_set(&self) -> DeleteDeploymentSetRequest {
         DeleteDeploymentSetRequest {
             client: self.runtime().clone(),
@@ -1260,45 +1106,60 @@ impl crate::Client {
     }
 }
 /// Input of [`ListUsbDevices`](crate::Client::list_usb_devices).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListUsbDevicesInput {
     /// Omit when binding to list all USB devices; pass it when unbinding to list the USB devices attached to that instance
     ///
-    /// 绑定时不传ecsId，查询所有USB；解绑时传ecsId，查询该ecs下挂载的USB
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 绑定时不传ecsId，查询所有USB；解绑时传ecsId，查询该ecs下挂载的USB (`ecsId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称 (`nodeName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
+impl ListUsbDevicesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListUsbDevicesInputBuilder {
+        ListUsbDevicesInputBuilder::default()
+    }
+}
+/// Builder of [`ListUsbDevicesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListUsbDevicesInputBuilder {
+    inner: ListUsbDevicesInput,
+}
+impl ListUsbDevicesInputBuilder {
+    /// Sets [`ListUsbDevicesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListUsbDevicesInput::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ListUsbDevicesInput {
+        self.inner
+    }
+}
 /// Output of [`ListUsbDevices`](crate::Client::list_usb_devices): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListUsbDevicesOutput {
     /// Data list
     ///
-    /// 数据列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 数据列表 (`data`)
     pub data: Option<Vec<ListUsbDevicesDevice>>,
 }
-///Request builder of `ListUsbDevices`: set parameters, then `.send().await`.
+/// Request builder of [`ListUsbDevices`](crate::Client::list_usb_devices): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListUsbDevicesRequest {
@@ -1318,21 +1179,21 @@ impl ListUsbDevicesRequest {
     }
     /// Omit when binding to list all USB devices; pass it when unbinding to list the USB devices attached to that instance
     ///
-    /// 绑定时不传ecsId，查询所有USB；解绑时传ecsId，查询该ecs下挂载的USB
-    ///
-    /// Sets `ecsId` (query).
+    /// 绑定时不传ecsId，查询所有USB；解绑时传ecsId，查询该ecs下挂载的USB (`ecsId`, query)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Sets `nodeName` (query).
+    /// 节点名称 (`nodeName`, query)
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.input.node_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListUsbDevicesOutput, cds_core::Error> {
@@ -1342,6 +1203,7 @@ impl ListUsbDevicesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListUsbDevicesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_USB_DEVICES, &self.input)
             .await
@@ -1352,13 +1214,9 @@ impl crate::Client {
     ///
     /// 获取 USB 列表。
     ///
-    /// *Note:* The documented URL carries the query string inline (/api/ecs/v1/usb?ecsId=XXX&nodeName=XXX); the spec declares ecsId and nodeName as query parameters.
+    /// `GET /api/ecs/v1/usb` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/usb — 003_3c7c94b4056ec9cc.txt, heading "2.85 获取USB列表", line 12041.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListUsbDevices", "`.")]
+    /// Wire name: `ListUsbDevices`.
     pub fn list_usb_devices(&self) -> ListUsbDevicesRequest {
         ListUsbDevicesRequest {
             client: self.runtime().clone(),
@@ -1367,40 +1225,78 @@ impl crate::Client {
     }
 }
 /// Input of [`BindInstanceUsb`](crate::Client::bind_instance_usb).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BindInstanceUsbInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsid`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Batch binding parameters (USB devices)
     ///
-    /// 批量绑定参数
-    ///
-    /// *Required.*
-    #[serde(rename = "object", default, skip_serializing_if = "Option::is_none")]
+    /// 批量绑定参数 (`object`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<Vec<BindInstanceUsbDevice>>,
 }
+impl BindInstanceUsbInput {
+    /// A builder of this type.
+    pub fn builder() -> BindInstanceUsbInputBuilder {
+        BindInstanceUsbInputBuilder::default()
+    }
+}
+/// Builder of [`BindInstanceUsbInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BindInstanceUsbInputBuilder {
+    inner: BindInstanceUsbInput,
+}
+impl BindInstanceUsbInputBuilder {
+    /// Sets [`BindInstanceUsbInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Sets [`BindInstanceUsbInput::object`].
+    pub fn object<V: Into<BindInstanceUsbDevice>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.object = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BindInstanceUsbInput, cds_core::BuildError> {
+        cds_core::validate::build("BindInstanceUsbInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BindInstanceUsbInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecsid.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsid"));
+        }
+        if self.object.is_none() {
+            missing.push(cds_core::validate::join(path, "object"));
+        }
+        if let Some(items) = &self.object {
+            let at = cds_core::validate::join(path, "object");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`BindInstanceUsb`](crate::Client::bind_instance_usb): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BindInstanceUsbOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BindInstanceUsb`: set parameters, then `.send().await`.
+/// Request builder of [`BindInstanceUsb`](crate::Client::bind_instance_usb): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindInstanceUsbRequest {
@@ -1420,21 +1316,24 @@ impl BindInstanceUsbRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsid` (path, required).
+    /// 虚拟机id (`ecsid`, path, required)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
     }
     /// Batch binding parameters (USB devices)
     ///
-    /// 批量绑定参数
-    ///
-    /// Sets `object` (body, required).
-    pub fn object(mut self, value: impl Into<Vec<BindInstanceUsbDevice>>) -> Self {
-        self.input.object = Some(value.into());
+    /// 批量绑定参数 (`object`, body, required)
+    pub fn object<V: Into<BindInstanceUsbDevice>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.object = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BIND_INSTANCE_USB, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BindInstanceUsbOutput, cds_core::Error> {
@@ -1444,6 +1343,7 @@ impl BindInstanceUsbRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BindInstanceUsbOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BIND_INSTANCE_USB, &self.input)
             .await
@@ -1454,15 +1354,9 @@ impl crate::Client {
     ///
     /// 虚拟机绑定 USB。
     ///
-    /// *Note:* The path parameter is spelled `{ecsid}` here (most operations use `{ecsId}`).
+    /// `POST /api/ecs/v1/usb/{ecsid}/bind` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table names the body parameter `object` (type \[\]object) and lists the device fields below it; the request example shows no body, so it is unclear whether the body is a bare JSON array or an object with an `object` key.
-    ///
-    /// `POST` /api/ecs/v1/usb/{ecsid}/bind — 003_3c7c94b4056ec9cc.txt, heading "2.86 虚拟机绑定USB", line 12115.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BindInstanceUsb", "`.")]
+    /// Wire name: `BindInstanceUsb`.
     pub fn bind_instance_usb(&self) -> BindInstanceUsbRequest {
         BindInstanceUsbRequest {
             client: self.runtime().clone(),
@@ -1471,42 +1365,79 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindInstanceUsbInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Batch unbinding parameters (USB devices)
     ///
-    /// 批量绑定参数
-    ///
-    /// *Required.*
-    #[serde(rename = "object", default, skip_serializing_if = "Option::is_none")]
+    /// 批量绑定参数 (`object`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<Vec<BindInstanceUsbDevice>>,
 }
+impl UnbindInstanceUsbInput {
+    /// A builder of this type.
+    pub fn builder() -> UnbindInstanceUsbInputBuilder {
+        UnbindInstanceUsbInputBuilder::default()
+    }
+}
+/// Builder of [`UnbindInstanceUsbInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UnbindInstanceUsbInputBuilder {
+    inner: UnbindInstanceUsbInput,
+}
+impl UnbindInstanceUsbInputBuilder {
+    /// Sets [`UnbindInstanceUsbInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`UnbindInstanceUsbInput::object`].
+    pub fn object<V: Into<BindInstanceUsbDevice>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.object = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UnbindInstanceUsbInput, cds_core::BuildError> {
+        cds_core::validate::build("UnbindInstanceUsbInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UnbindInstanceUsbInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.object.is_none() {
+            missing.push(cds_core::validate::join(path, "object"));
+        }
+        if let Some(items) = &self.object {
+            let at = cds_core::validate::join(path, "object");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UnbindInstanceUsbOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UnbindInstanceUsb`: set parameters, then `.send().await`.
+/// Request builder of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindInstanceUsbRequest {
@@ -1526,21 +1457,24 @@ impl UnbindInstanceUsbRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Batch unbinding parameters (USB devices)
     ///
-    /// 批量绑定参数
-    ///
-    /// Sets `object` (body, required).
-    pub fn object(mut self, value: impl Into<Vec<BindInstanceUsbDevice>>) -> Self {
-        self.input.object = Some(value.into());
+    /// 批量绑定参数 (`object`, body, required)
+    pub fn object<V: Into<BindInstanceUsbDevice>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.object = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UNBIND_INSTANCE_USB, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UnbindInstanceUsbOutput, cds_core::Error> {
@@ -1550,6 +1484,7 @@ impl UnbindInstanceUsbRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UnbindInstanceUsbOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UNBIND_INSTANCE_USB, &self.input)
             .await
@@ -1560,15 +1495,9 @@ impl crate::Client {
     ///
     /// 虚拟机解绑 USB。
     ///
-    /// *Note:* The request table names the body parameter `object` (type \[\]object, described as 批量绑定参数, batch binding) and lists the device fields below it; the request example shows no body, so it is unclear whether the body is a bare JSON array or an object with an `object` key.
+    /// `DELETE /api/ecs/v1/usb/{ecsId}/unbind` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* A DELETE that carries a request body.
-    ///
-    /// `DELETE` /api/ecs/v1/usb/{ecsId}/unbind — 003_3c7c94b4056ec9cc.txt, heading "2.87 虚拟机解绑USB", line 12168.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UnbindInstanceUsb", "`.")]
+    /// Wire name: `UnbindInstanceUsb`.
     pub fn unbind_instance_usb(&self) -> UnbindInstanceUsbRequest {
         UnbindInstanceUsbRequest {
             client: self.runtime().clone(),
@@ -1577,103 +1506,129 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Start time in seconds since 1970-01-01 (e.g. "1694398820.237")
     ///
-    /// 开始时间 单位为秒，从1970年1月1日开始计时
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "start",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开始时间 单位为秒，从1970年1月1日开始计时 (`start`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End time in seconds since 1970-01-01
     ///
-    /// 结束时间 单位为秒，从1970年1月1日开始计时
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "end",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间 单位为秒，从1970年1月1日开始计时 (`end`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Step between points, in seconds
     ///
-    /// 时间间隔步长，单位为秒
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "step",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 时间间隔步长，单位为秒 (`step`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Namespace (e.g. default)
     ///
-    /// 命名空间
-    #[serde(
-        rename = "namespace",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 命名空间 (`namespace`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Prometheus query expression (URL-encoded)
     ///
-    /// Prometheus查询表达式字符串
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "query",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Prometheus查询表达式字符串 (`query`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Timeout in milliseconds
     ///
-    /// 超时时间 单位为毫秒（ms）
-    #[serde(
-        rename = "timeout",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 超时时间 单位为毫秒（ms） (`timeout`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
+impl QueryInstanceMonitorInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryInstanceMonitorInputBuilder {
+        QueryInstanceMonitorInputBuilder::default()
+    }
+}
+/// Builder of [`QueryInstanceMonitorInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryInstanceMonitorInputBuilder {
+    inner: QueryInstanceMonitorInput,
+}
+impl QueryInstanceMonitorInputBuilder {
+    /// Sets [`QueryInstanceMonitorInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstanceMonitorInput::start`].
+    pub fn start(mut self, value: impl Into<String>) -> Self {
+        self.inner.start = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstanceMonitorInput::end`].
+    pub fn end(mut self, value: impl Into<String>) -> Self {
+        self.inner.end = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstanceMonitorInput::step`].
+    pub fn step(mut self, value: impl Into<String>) -> Self {
+        self.inner.step = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstanceMonitorInput::namespace`].
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.inner.namespace = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstanceMonitorInput::query`].
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.inner.query = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstanceMonitorInput::timeout`].
+    pub fn timeout(mut self, value: impl Into<String>) -> Self {
+        self.inner.timeout = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryInstanceMonitorInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryInstanceMonitorInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryInstanceMonitorInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.start.is_none() {
+            missing.push(cds_core::validate::join(path, "start"));
+        }
+        if self.end.is_none() {
+            missing.push(cds_core::validate::join(path, "end"));
+        }
+        if self.step.is_none() {
+            missing.push(cds_core::validate::join(path, "step"));
+        }
+        if self.query.is_none() {
+            missing.push(cds_core::validate::join(path, "query"));
+        }
+    }
+}
 /// Output of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorOutput {
     /// Data object
     ///
-    /// 数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 数据对象 (`data`)
     pub data: Option<QueryInstanceMonitorData>,
 }
-///Request builder of `QueryInstanceMonitor`: set parameters, then `.send().await`.
+/// Request builder of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryInstanceMonitorRequest {
@@ -1693,66 +1648,56 @@ impl QueryInstanceMonitorRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Start time in seconds since 1970-01-01 (e.g. "1694398820.237")
     ///
-    /// 开始时间 单位为秒，从1970年1月1日开始计时
-    ///
-    /// Sets `start` (query, required).
+    /// 开始时间 单位为秒，从1970年1月1日开始计时 (`start`, query, required)
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.input.start = Some(value.into());
         self
     }
     /// End time in seconds since 1970-01-01
     ///
-    /// 结束时间 单位为秒，从1970年1月1日开始计时
-    ///
-    /// Sets `end` (query, required).
+    /// 结束时间 单位为秒，从1970年1月1日开始计时 (`end`, query, required)
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.input.end = Some(value.into());
         self
     }
     /// Step between points, in seconds
     ///
-    /// 时间间隔步长，单位为秒
-    ///
-    /// Sets `step` (query, required).
+    /// 时间间隔步长，单位为秒 (`step`, query, required)
     pub fn step(mut self, value: impl Into<String>) -> Self {
         self.input.step = Some(value.into());
         self
     }
     /// Namespace (e.g. default)
     ///
-    /// 命名空间
-    ///
-    /// Sets `namespace` (query).
+    /// 命名空间 (`namespace`, query)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.input.namespace = Some(value.into());
         self
     }
     /// Prometheus query expression (URL-encoded)
     ///
-    /// Prometheus查询表达式字符串
-    ///
-    /// Sets `query` (query, required).
+    /// Prometheus查询表达式字符串 (`query`, query, required)
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.input.query = Some(value.into());
         self
     }
     /// Timeout in milliseconds
     ///
-    /// 超时时间 单位为毫秒（ms）
-    ///
-    /// Sets `timeout` (query).
+    /// 超时时间 单位为毫秒（ms） (`timeout`, query)
     pub fn timeout(mut self, value: impl Into<String>) -> Self {
         self.input.timeout = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_INSTANCE_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryInstanceMonitorOutput, cds_core::Error> {
@@ -1762,6 +1707,7 @@ impl QueryInstanceMonitorRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryInstanceMonitorOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_INSTANCE_MONITOR, &self.input)
             .await
@@ -1772,23 +1718,9 @@ impl crate::Client {
     ///
     /// ECS 基础监控。
     ///
-    /// *Note:* Examples 1-3 elide values with a `...` line; the spec drops the elision (and the trailing comma before it in example 1).
+    /// `GET /api/ecs/v1/instances/{ecsId}/monitor/query-range` — read-only: retried on transient failures.
     ///
-    /// *Note:* Example 4 is split by a page break: the first block closes the result item before its `values`, the second continues with the values and ends with `...`; the spec moves the values into the result item and drops the elision. Its metric says queryType disk_read_iops although the request asks for disk_read_delay.
-    ///
-    /// *Note:* Example 5 is split by a page break and elides values with `...`; the spec joins the blocks and drops the elision.
-    ///
-    /// *Note:* Examples 6 and 7 are split by a page break: a complete first block is followed by a fragment with further values (example 6 ending in `\].....` and a run of unbalanced braces, example 7 written with literal `\n` sequences); the spec appends the fragment's values to the values array and drops the elisions and extra braces.
-    ///
-    /// *Note:* The response table nests data.data under data with an extra dash (-- data) and lists metric.name/namespace at the level of metric; the metric labels vary with the query (name, namespace, __name__, disk_name, queryType, mac), so metric is a map of strings.
-    ///
-    /// *Note:* Each point in values is a \[timestamp (number), value (string)\] pair; the spec types it as list&lt;any&gt;.
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/monitor/query-range — 003_3c7c94b4056ec9cc.txt, heading "2.88 基础监控", line 12223.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QueryInstanceMonitor", "`.")]
+    /// Wire name: `QueryInstanceMonitor`.
     pub fn query_instance_monitor(&self) -> QueryInstanceMonitorRequest {
         QueryInstanceMonitorRequest {
             client: self.runtime().clone(),
@@ -1797,103 +1729,129 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstancesMonitorInput {
     /// Instance ids, separated by spaces
     ///
-    /// 实例ID，多个以“ ”分隔
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID，多个以“ ”分隔 (`ecsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<String>,
     /// Start time in seconds since 1970-01-01
     ///
-    /// 开始时间，单位：秒，从1970年1月1日开始计时
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "start",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开始时间，单位：秒，从1970年1月1日开始计时 (`start`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End time in seconds since 1970-01-01
     ///
-    /// 结束时间，单位：秒，从1970年1月1日开始计时
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "end",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间，单位：秒，从1970年1月1日开始计时 (`end`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Step between points, in seconds
     ///
-    /// 时间间隔步长，单位：秒
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "step",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 时间间隔步长，单位：秒 (`step`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Namespace (e.g. default)
     ///
-    /// 命名空间
-    #[serde(
-        rename = "namespace",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 命名空间 (`namespace`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Monitoring metric: cpu_usage, memory_usage, disk_read_rate, disk_write_rate, disk_read_iops, disk_write_iop, receive_packets_total, transmit_packets_total, net_receive_rate, net_transmit_rate, disk_read_delay, disk_write_delay
     ///
-    /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "metric",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms (`metric`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<QueryInstancesMonitorMetric>,
     /// Timeout in milliseconds
     ///
-    /// 超时时间,ms
-    #[serde(
-        rename = "timeout",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 超时时间,ms (`timeout`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
+impl QueryInstancesMonitorInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryInstancesMonitorInputBuilder {
+        QueryInstancesMonitorInputBuilder::default()
+    }
+}
+/// Builder of [`QueryInstancesMonitorInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryInstancesMonitorInputBuilder {
+    inner: QueryInstancesMonitorInput,
+}
+impl QueryInstancesMonitorInputBuilder {
+    /// Sets [`QueryInstancesMonitorInput::ecs_ids`].
+    pub fn ecs_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_ids = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstancesMonitorInput::start`].
+    pub fn start(mut self, value: impl Into<String>) -> Self {
+        self.inner.start = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstancesMonitorInput::end`].
+    pub fn end(mut self, value: impl Into<String>) -> Self {
+        self.inner.end = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstancesMonitorInput::step`].
+    pub fn step(mut self, value: impl Into<String>) -> Self {
+        self.inner.step = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstancesMonitorInput::namespace`].
+    pub fn namespace(mut self, value: impl Into<String>) -> Self {
+        self.inner.namespace = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstancesMonitorInput::metric`].
+    pub fn metric(mut self, value: impl Into<QueryInstancesMonitorMetric>) -> Self {
+        self.inner.metric = Some(value.into());
+        self
+    }
+    /// Sets [`QueryInstancesMonitorInput::timeout`].
+    pub fn timeout(mut self, value: impl Into<String>) -> Self {
+        self.inner.timeout = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryInstancesMonitorInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryInstancesMonitorInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryInstancesMonitorInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+        if self.start.is_none() {
+            missing.push(cds_core::validate::join(path, "start"));
+        }
+        if self.end.is_none() {
+            missing.push(cds_core::validate::join(path, "end"));
+        }
+        if self.step.is_none() {
+            missing.push(cds_core::validate::join(path, "step"));
+        }
+        if self.metric.is_none() {
+            missing.push(cds_core::validate::join(path, "metric"));
+        }
+    }
+}
 /// Output of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryInstancesMonitorOutput {
     /// Data object
     ///
-    /// 数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 数据对象 (`data`)
     pub data: Option<QueryInstanceMonitorData>,
 }
-///Request builder of `QueryInstancesMonitor`: set parameters, then `.send().await`.
+/// Request builder of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryInstancesMonitorRequest {
@@ -1913,68 +1871,56 @@ impl QueryInstancesMonitorRequest {
     }
     /// Instance ids, separated by spaces
     ///
-    /// 实例ID，多个以“ ”分隔
-    ///
-    /// Sets `ecsIds` (query, required).
+    /// 实例ID，多个以“ ”分隔 (`ecsIds`, query, required)
     pub fn ecs_ids(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_ids = Some(value.into());
         self
     }
     /// Start time in seconds since 1970-01-01
     ///
-    /// 开始时间，单位：秒，从1970年1月1日开始计时
-    ///
-    /// Sets `start` (query, required).
+    /// 开始时间，单位：秒，从1970年1月1日开始计时 (`start`, query, required)
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.input.start = Some(value.into());
         self
     }
     /// End time in seconds since 1970-01-01
     ///
-    /// 结束时间，单位：秒，从1970年1月1日开始计时
-    ///
-    /// Sets `end` (query, required).
+    /// 结束时间，单位：秒，从1970年1月1日开始计时 (`end`, query, required)
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.input.end = Some(value.into());
         self
     }
     /// Step between points, in seconds
     ///
-    /// 时间间隔步长，单位：秒
-    ///
-    /// Sets `step` (query, required).
+    /// 时间间隔步长，单位：秒 (`step`, query, required)
     pub fn step(mut self, value: impl Into<String>) -> Self {
         self.input.step = Some(value.into());
         self
     }
     /// Namespace (e.g. default)
     ///
-    /// 命名空间
-    ///
-    /// Sets `namespace` (query).
+    /// 命名空间 (`namespace`, query)
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.input.namespace = Some(value.into());
         self
     }
     /// Monitoring metric: cpu_usage, memory_usage, disk_read_rate, disk_write_rate, disk_read_iops, disk_write_iop, receive_packets_total, transmit_packets_total, net_receive_rate, net_transmit_rate, disk_read_delay, disk_write_delay
     ///
-    /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms
-    ///
-    /// Sets `metric` (query, required).
-    ///
-    /// Takes a [`QueryInstancesMonitorMetric`] or its wire text.
+    /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms (`metric`, query, required)
     pub fn metric(mut self, value: impl Into<QueryInstancesMonitorMetric>) -> Self {
         self.input.metric = Some(value.into());
         self
     }
     /// Timeout in milliseconds
     ///
-    /// 超时时间,ms
-    ///
-    /// Sets `timeout` (query).
+    /// 超时时间,ms (`timeout`, query)
     pub fn timeout(mut self, value: impl Into<String>) -> Self {
         self.input.timeout = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_INSTANCES_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryInstancesMonitorOutput, cds_core::Error> {
@@ -1984,6 +1930,7 @@ impl QueryInstancesMonitorRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryInstancesMonitorOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_INSTANCES_MONITOR, &self.input)
             .await
@@ -1994,21 +1941,9 @@ impl crate::Client {
     ///
     /// ECS 基础监控列表查询。
     ///
-    /// *Note:* Shares the response type QueryInstanceMonitorData with QueryInstanceMonitor (2.88): both tables and examples describe the same Prometheus-style result.
+    /// `GET /api/ecs/v1/instances/monitor/query-range` — read-only: retried on transient failures.
     ///
-    /// *Note:* Examples 1, 2, 3 and 6 elide values with `...`/`.....`; the spec drops the elisions (and the trailing comma before it in example 1).
-    ///
-    /// *Note:* Examples 3 and 7 are split by a page break; the spec joins the blocks (example 7's final brace stands outside its code block).
-    ///
-    /// *Note:* Example 4 ends with one `}` too many; the spec drops it.
-    ///
-    /// *Note:* The metric list spells disk_write_iop (probably disk_write_iops); the spec keeps the documented value.
-    ///
-    /// `GET` /api/ecs/v1/instances/monitor/query-range — 003_3c7c94b4056ec9cc.txt, heading "2.89 基础监控列表", line 12718.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QueryInstancesMonitor", "`.")]
+    /// Wire name: `QueryInstancesMonitor`.
     pub fn query_instances_monitor(&self) -> QueryInstancesMonitorRequest {
         QueryInstancesMonitorRequest {
             client: self.runtime().clone(),

@@ -3,819 +3,558 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A local disk to attach or detach (shared by AttachLocalDisks and DetachLocalDisks, whose tables are identical)
 ///
 /// 数组格式入参
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachLocalDisksDisk {
     /// Local disk name
     ///
-    /// 本地盘名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `diskName`.
-    #[serde(
-        rename = "diskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘名称 (`diskName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Local disk type (e.g. hdd)
     ///
-    /// 本地盘类型
-    ///
-    /// Wire name: `diskType`.
-    #[serde(
-        rename = "diskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘类型 (`diskType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Local disk interface (e.g. sata)
     ///
-    /// 本地盘接口
-    ///
-    /// Wire name: `diskInterface`.
-    #[serde(
-        rename = "diskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘接口 (`diskInterface`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_interface: Option<String>,
     /// Local disk size (bytes)
     ///
-    /// 本地盘大小
-    ///
-    /// *Note:* Typed number; the example value is an integer (1759218604544).
-    ///
-    /// Wire name: `diskSize`.
-    #[serde(
-        rename = "diskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘大小 (`diskSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Node name
     ///
-    /// 节点名称
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点名称 (`nodeName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// PCI address
     ///
-    /// pci地址
-    ///
-    /// Wire name: `pciAddress`.
-    #[serde(
-        rename = "pciAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// pci地址 (`pciAddress`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pci_address: Option<String>,
     /// HCTL address
     ///
-    /// hctl
-    #[serde(
-        rename = "hctl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// hctl (`hctl`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hctl: Option<String>,
     /// Product
     ///
-    /// 产品
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品 (`product`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// Vendor
     ///
-    /// 供应商
-    #[serde(
-        rename = "vendor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 供应商 (`vendor`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
+}
+impl AttachLocalDisksDisk {
+    /// A builder of this type.
+    pub fn builder() -> AttachLocalDisksDiskBuilder {
+        AttachLocalDisksDiskBuilder::default()
+    }
+}
+/// Builder of [`AttachLocalDisksDisk`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachLocalDisksDiskBuilder {
+    inner: AttachLocalDisksDisk,
+}
+impl AttachLocalDisksDiskBuilder {
+    /// Sets [`AttachLocalDisksDisk::disk_name`].
+    pub fn disk_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_name = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::disk_type`].
+    pub fn disk_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_type = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::disk_interface`].
+    pub fn disk_interface(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_interface = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::disk_size`].
+    pub fn disk_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.disk_size = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::pci_address`].
+    pub fn pci_address(mut self, value: impl Into<String>) -> Self {
+        self.inner.pci_address = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::hctl`].
+    pub fn hctl(mut self, value: impl Into<String>) -> Self {
+        self.inner.hctl = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::product`].
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.inner.product = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksDisk::vendor`].
+    pub fn vendor(mut self, value: impl Into<String>) -> Self {
+        self.inner.vendor = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AttachLocalDisksDisk, cds_core::BuildError> {
+        cds_core::validate::build("AttachLocalDisksDisk", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AttachLocalDisksDisk {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_name.is_none() {
+            missing.push(cds_core::validate::join(path, "diskName"));
+        }
+    }
 }
 /// Filter conditions of the instance export
 ///
 /// 筛选条件
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportInstancesFilterParams {
     /// VPC id
     ///
-    /// 专有网络ID
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 专有网络ID (`vpcId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`subnetId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private IP
     ///
-    /// 私有IP
-    ///
-    /// Wire name: `privateIp`.
-    #[serde(
-        rename = "privateIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私有IP (`privateIp`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Elastic IP
     ///
-    /// 弹性公网IP
-    #[serde(
-        rename = "eip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 弹性公网IP (`eip`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// Flavor type
     ///
-    /// 规格类型
-    ///
-    /// Wire name: `flavorType`.
-    #[serde(
-        rename = "flavorType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格类型 (`flavorType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// Flavor
     ///
-    /// 规格
-    #[serde(
-        rename = "flavor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格 (`flavor`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
     /// Name of the physical host
     ///
-    /// 所在物理机名称
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 所在物理机名称 (`nodeName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Whether locked ("true"/"false")
     ///
-    /// 是否锁定
-    ///
-    /// Wire name: `isLock`.
-    #[serde(
-        rename = "isLock",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否锁定 (`isLock`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<String>,
     /// Instance name
     ///
-    /// 云服务器名称
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器名称 (`displayName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Instance id
     ///
-    /// 云服务器ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器ID (`ecsId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Tenant id
     ///
-    /// 租户Id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户Id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源集ID
-    ///
-    /// *Note:* Spelled `resourceGroup pld` in the table (PDF garbling); resourceGroupId in the request example.
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源集ID (`resourceGroupId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Instance states
     ///
-    /// 云服务器状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器状态 (`status`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<String>>,
     /// Availability zones
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 可用区 (`az`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<Vec<String>>,
     /// Architectures
     ///
-    /// 架构
-    ///
-    /// Wire name: `cpuArch`.
-    #[serde(
-        rename = "cpuArch",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 架构 (`cpuArch`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<Vec<String>>,
     /// Labels
     ///
-    /// 标签
-    ///
-    /// *Note:* The request example sends "" for this \[\]string field.
-    ///
-    /// Wire name: `vmLabels`.
-    #[serde(
-        rename = "vmLabels",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 标签 (`vmLabels`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<String>>,
     /// Sort order
     ///
-    /// 排序
-    ///
-    /// *Note:* Not in the request table; present in the request example.
-    ///
-    /// Wire name: `orderBy`.
-    #[serde(
-        rename = "orderBy",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 排序 (`orderBy`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
+}
+impl ExportInstancesFilterParams {
+    /// A builder of this type.
+    pub fn builder() -> ExportInstancesFilterParamsBuilder {
+        ExportInstancesFilterParamsBuilder::default()
+    }
+}
+/// Builder of [`ExportInstancesFilterParams`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ExportInstancesFilterParamsBuilder {
+    inner: ExportInstancesFilterParams,
+}
+impl ExportInstancesFilterParamsBuilder {
+    /// Sets [`ExportInstancesFilterParams::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::private_ip`].
+    pub fn private_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_ip = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::eip`].
+    pub fn eip(mut self, value: impl Into<String>) -> Self {
+        self.inner.eip = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::flavor_type`].
+    pub fn flavor_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor_type = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::flavor`].
+    pub fn flavor(mut self, value: impl Into<String>) -> Self {
+        self.inner.flavor = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::node_name`].
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::is_lock`].
+    pub fn is_lock(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_lock = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::resource_group_id`].
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_group_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::status`].
+    pub fn status<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.status = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::az`].
+    pub fn az<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.az = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::cpu_arch`].
+    pub fn cpu_arch<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.cpu_arch = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::vm_labels`].
+    pub fn vm_labels<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_labels = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ExportInstancesFilterParams::order_by`].
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.inner.order_by = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> ExportInstancesFilterParams {
+        self.inner
+    }
 }
 /// Instance information (fields typed from the example)
 ///
 /// 此项为虚拟机信息
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRecycledInstanceData {
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Region
     ///
-    /// 区域
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`region`)
+    #[serde(deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Cell
     ///
-    /// cell字段
-    #[serde(
-        rename = "cell",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cell字段 (`cell`)
+    #[serde(deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host id
     ///
-    /// 主机ID
-    ///
-    /// Wire name: `hostId`.
-    #[serde(
-        rename = "hostId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机ID (`hostId`)
+    #[serde(deserialize_with = "lenient")]
     pub host_id: Option<String>,
     /// Host name
     ///
-    /// 主机名
-    ///
-    /// Wire name: `hostName`.
-    #[serde(
-        rename = "hostName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名 (`hostName`)
+    #[serde(deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
-    /// 密码
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`password`)
+    #[serde(deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Display name
     ///
-    /// 显示名称
-    ///
-    /// Wire name: `displayName`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显示名称 (`displayName`)
+    #[serde(deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
-    /// 描述
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Tenant id
     ///
-    /// 租户ID
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
-    /// cpu核数
-    #[serde(
-        rename = "cpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu核数 (`cpus`)
+    #[serde(deserialize_with = "lenient")]
     pub cpus: Option<i64>,
     /// Number of GPUs
     ///
-    /// GPU数量
-    #[serde(
-        rename = "gpus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU数量 (`gpus`)
+    #[serde(deserialize_with = "lenient")]
     pub gpus: Option<i64>,
     /// Memory
     ///
-    /// 内存对象
-    #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
+    /// 内存对象 (`memory`)
     pub memory: Option<GetRecycledInstanceMemory>,
     /// Volumes
     ///
-    /// 云盘列表
-    #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`volumes`)
     pub volumes: Option<Vec<GetRecycledInstanceVolume>>,
     /// Image
     ///
-    /// 镜像对象
-    #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
+    /// 镜像对象 (`image`)
     pub image: Option<GetRecycledInstanceImage>,
     /// CPU architecture (x86, arm)
     ///
-    /// cpu架构（"x86"，"arm"）
-    ///
-    /// Wire name: `archType`.
-    #[serde(
-        rename = "archType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu架构（"x86"，"arm"） (`archType`)
+    #[serde(deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Networks
     ///
-    /// 网络数组
-    #[serde(rename = "networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络数组 (`networks`)
     pub networks: Option<Vec<GetRecycledInstanceNetwork>>,
     /// OS type (linux/windows)
     ///
-    /// os类型:linux/windows
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// os类型:linux/windows (`osType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// User data (Base64 #cloud-config)
     ///
-    /// 用户自定义数据
-    ///
-    /// Wire name: `userData`.
-    #[serde(
-        rename = "userData",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户自定义数据 (`userData`)
+    #[serde(deserialize_with = "lenient")]
     pub user_data: Option<String>,
     /// Security groups
     ///
-    /// 安全组
-    ///
-    /// Wire name: `secGroupList`.
-    #[serde(
-        rename = "secGroupList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组 (`secGroupList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub sec_group_list: Option<Vec<String>>,
     /// Whether an elastic IP is needed
     ///
-    /// 是否需要弹性公网IP
-    ///
-    /// Wire name: `needEIP`.
-    #[serde(
-        rename = "needEIP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否需要弹性公网IP (`needEIP`)
+    #[serde(rename = "needEIP", deserialize_with = "lenient")]
     pub need_eip: Option<bool>,
     /// Elastic IP (empty object in the example)
     ///
-    /// 弹性公网IP
-    #[serde(rename = "eip", default, skip_serializing_if = "Option::is_none")]
+    /// 弹性公网IP (`eip`)
     pub eip: Option<serde_json::Value>,
     /// User id
     ///
-    /// 用户ID
-    ///
-    /// Wire name: `userId`.
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户ID (`userId`)
+    #[serde(deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Flavor id
     ///
-    /// 规格ID
-    ///
-    /// Wire name: `flavorId`.
-    #[serde(
-        rename = "flavorId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格ID (`flavorId`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Billing mode (ByCycle, OnDemand)
     ///
-    /// 计费模式
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式 (`billingMode`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Key pair id
     ///
-    /// 密钥对ID
-    ///
-    /// Wire name: `keyPairId`.
-    #[serde(
-        rename = "keyPairId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密钥对ID (`keyPairId`)
+    #[serde(deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Source instance id (clones)
     ///
-    /// 源虚拟机ID
-    ///
-    /// Wire name: `sourceEcsId`.
-    #[serde(
-        rename = "sourceEcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 源虚拟机ID (`sourceEcsId`)
+    #[serde(deserialize_with = "lenient")]
     pub source_ecs_id: Option<String>,
     /// Whether the instance is a clone
     ///
-    /// 是否克隆
-    ///
-    /// Wire name: `isClone`.
-    #[serde(
-        rename = "isClone",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否克隆 (`isClone`)
+    #[serde(deserialize_with = "lenient")]
     pub is_clone: Option<bool>,
     /// Host group id
     ///
-    /// HG ID
-    ///
-    /// Wire name: `hgId`.
-    #[serde(
-        rename = "hgId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// HG ID (`hgId`)
+    #[serde(deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Image source
     ///
-    /// 镜像来源
-    ///
-    /// Wire name: `imageSource`.
-    #[serde(
-        rename = "imageSource",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像来源 (`imageSource`)
+    #[serde(deserialize_with = "lenient")]
     pub image_source: Option<String>,
     /// VNC password
     ///
-    /// VNC密码
-    ///
-    /// Wire name: `vncPassword`.
-    #[serde(
-        rename = "vncPassword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VNC密码 (`vncPassword`)
+    #[serde(deserialize_with = "lenient")]
     pub vnc_password: Option<String>,
     /// Deployment set id
     ///
-    /// 部署集id
-    ///
-    /// Wire name: `deploymentSet`.
-    #[serde(
-        rename = "deploymentSet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部署集id (`deploymentSet`)
+    #[serde(deserialize_with = "lenient")]
     pub deployment_set: Option<String>,
     /// Number of instances
     ///
-    /// 虚拟机数量
-    ///
-    /// Wire name: `ecsCount`.
-    #[serde(
-        rename = "ecsCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机数量 (`ecsCount`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Operable flag
     ///
-    /// 是否可操作
-    ///
-    /// Wire name: `bOperate`.
-    #[serde(
-        rename = "bOperate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否可操作 (`bOperate`)
+    #[serde(deserialize_with = "lenient")]
     pub b_operate: Option<bool>,
     /// Whether an order is created
     ///
-    /// 是否创建订单
-    ///
-    /// Wire name: `bCreateOrder`.
-    #[serde(
-        rename = "bCreateOrder",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否创建订单 (`bCreateOrder`)
+    #[serde(deserialize_with = "lenient")]
     pub b_create_order: Option<bool>,
     /// Whether quotas are updated
     ///
-    /// 是否更新配额
-    ///
-    /// Wire name: `BUpdateQuotas`.
-    #[serde(
-        rename = "BUpdateQuotas",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否更新配额 (`BUpdateQuotas`)
+    #[serde(rename = "BUpdateQuotas", deserialize_with = "lenient")]
     pub b_update_quotas: Option<bool>,
     /// Host GPUs
     ///
-    /// 主机GPU
-    ///
-    /// Wire name: `hostGPUs`.
-    #[serde(rename = "hostGPUs", default, skip_serializing_if = "Option::is_none")]
+    /// 主机GPU (`hostGPUs`)
+    #[serde(rename = "hostGPUs")]
     pub host_gp_us: Option<GetRecycledInstanceHostGpus>,
     /// Key pair ids (null in the example)
     ///
-    /// 密钥对ID列表
-    ///
-    /// Wire name: `keyPairIds`.
-    #[serde(
-        rename = "keyPairIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 密钥对ID列表 (`keyPairIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub key_pair_ids: Option<Vec<String>>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Flavor name
     ///
-    /// 规格名称
-    ///
-    /// Wire name: `flavorName`.
-    #[serde(
-        rename = "flavorName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格名称 (`flavorName`)
+    #[serde(deserialize_with = "lenient")]
     pub flavor_name: Option<String>,
 }
 impl std::fmt::Debug for GetRecycledInstanceData {
@@ -874,1111 +613,565 @@ impl std::fmt::Debug for GetRecycledInstanceData {
 /// Host GPUs
 ///
 /// 主机GPU
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRecycledInstanceHostGpus {
     /// GPU type
     ///
-    /// GPU类型
-    ///
-    /// Wire name: `gpuType`.
-    #[serde(
-        rename = "gpuType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU类型 (`gpuType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// Number of GPUs
     ///
-    /// GPU数量
-    #[serde(
-        rename = "number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU数量 (`number`)
+    #[serde(deserialize_with = "lenient")]
     pub number: Option<i64>,
     /// GPU product
     ///
-    /// GPU产品
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU产品 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
 }
 /// Image
 ///
 /// 镜像对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceImage {
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `imageUid`.
-    #[serde(
-        rename = "imageUid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`imageUid`)
+    #[serde(rename = "imageUid", deserialize_with = "lenient")]
     pub image_uid: Option<String>,
 }
 /// Memory
 ///
 /// 内存对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceMemory {
     /// Memory amount (e.g. 1Gi)
     ///
-    /// 内存大小
-    #[serde(
-        rename = "amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`amount`)
+    #[serde(deserialize_with = "lenient")]
     pub amount: Option<String>,
 }
 /// A network port of the instance
 ///
 /// 网络数组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRecycledInstanceNetwork {
     /// Index
     ///
-    /// 序号
-    #[serde(
-        rename = "index",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 序号 (`index`)
+    #[serde(deserialize_with = "lenient")]
     pub index: Option<i64>,
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`vpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// Wire name: `subnetId`.
-    #[serde(
-        rename = "subnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`subnetId`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Port id
     ///
-    /// 端口ID
-    ///
-    /// Wire name: `portId`.
-    #[serde(
-        rename = "portId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 端口ID (`portId`)
+    #[serde(deserialize_with = "lenient")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
-    /// 固定IP
-    ///
-    /// Wire name: `fixedIp`.
-    #[serde(
-        rename = "fixedIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 固定IP (`fixedIp`)
+    #[serde(deserialize_with = "lenient")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
-    /// MAC地址
-    ///
-    /// Wire name: `macAddr`.
-    #[serde(
-        rename = "macAddr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// MAC地址 (`macAddr`)
+    #[serde(deserialize_with = "lenient")]
     pub mac_addr: Option<String>,
     /// Security groups
     ///
-    /// 安全组
-    ///
-    /// Wire name: `secGroupList`.
-    #[serde(
-        rename = "secGroupList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 安全组 (`secGroupList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub sec_group_list: Option<Vec<String>>,
     /// Port type (e.g. Primary)
     ///
-    /// 端口类型
-    ///
-    /// Wire name: `portType`.
-    #[serde(
-        rename = "portType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 端口类型 (`portType`)
+    #[serde(deserialize_with = "lenient")]
     pub port_type: Option<String>,
     /// IP type (e.g. fixedIp)
     ///
-    /// IP类型
-    ///
-    /// Wire name: `ipType`.
-    #[serde(
-        rename = "ipType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP类型 (`ipType`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// VPC name
     ///
-    /// VPC名称
-    ///
-    /// Wire name: `vpcName`.
-    #[serde(
-        rename = "vpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称 (`vpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
-    /// 子网名称
-    ///
-    /// Wire name: `subnetName`.
-    #[serde(
-        rename = "subnetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网名称 (`subnetName`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR
     ///
-    /// 子网CIDR
-    ///
-    /// Wire name: `subnetCidr`.
-    #[serde(
-        rename = "subnetCidr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网CIDR (`subnetCidr`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_cidr: Option<String>,
 }
 /// A volume of the instance
 ///
 /// 云盘列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRecycledInstanceVolume {
     /// Volume name
     ///
-    /// 云盘名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Boot index
     ///
-    /// 启动顺序
-    ///
-    /// Wire name: `bootIndex`.
-    #[serde(
-        rename = "bootIndex",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 启动顺序 (`bootIndex`)
+    #[serde(deserialize_with = "lenient")]
     pub boot_index: Option<i64>,
     /// Volume size
     ///
-    /// 云盘大小
-    ///
-    /// Wire name: `volumeSize`.
-    #[serde(
-        rename = "volumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 (`volumeSize`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
-    /// 云盘类型
-    ///
-    /// Wire name: `volumeType`.
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`volumeType`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume display name
     ///
-    /// 云盘显示名称
-    ///
-    /// Wire name: `volumeName`.
-    #[serde(
-        rename = "volumeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘显示名称 (`volumeName`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_name: Option<String>,
     /// Disk bus
     ///
-    /// 云盘总线类型
-    ///
-    /// Wire name: `diskBus`.
-    #[serde(
-        rename = "diskBus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘总线类型 (`diskBus`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
-    /// 云盘模式
-    ///
-    /// Wire name: `volumeMode`.
-    #[serde(
-        rename = "volumeMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘模式 (`volumeMode`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Whether the volume is deleted with the instance
     ///
-    /// 是否随实例删除
-    ///
-    /// Wire name: `deleteOnTermination`.
-    #[serde(
-        rename = "deleteOnTermination",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例删除 (`deleteOnTermination`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Whether it is the system disk
     ///
-    /// 是否系统盘
-    ///
-    /// Wire name: `isOsDisk`.
-    #[serde(
-        rename = "isOsDisk",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否系统盘 (`isOsDisk`)
+    #[serde(deserialize_with = "lenient")]
     pub is_os_disk: Option<bool>,
     /// Source volume id
     ///
-    /// 源云盘ID
-    ///
-    /// Wire name: `sourceVolumeId`.
-    #[serde(
-        rename = "sourceVolumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 源云盘ID (`sourceVolumeId`)
+    #[serde(deserialize_with = "lenient")]
     pub source_volume_id: Option<i64>,
     /// Volume id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`volumeId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_id: Option<i64>,
     /// Volume UUID
     ///
-    /// 云盘UUID
-    ///
-    /// Wire name: `volumeUuid`.
-    #[serde(
-        rename = "volumeUuid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘UUID (`volumeUuid`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
 }
 /// Billing mode information
 ///
 /// 计费模式信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceAttributesBillingMode {
     /// Label name
     ///
-    /// 标签名称
-    ///
-    /// Wire name: `labelName`.
-    #[serde(
-        rename = "labelName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签名称 (`labelName`)
+    #[serde(deserialize_with = "lenient")]
     pub label_name: Option<String>,
     /// Whether the label is visible
     ///
-    /// 标签是否可见
-    ///
-    /// Wire name: `labelVisible`.
-    #[serde(
-        rename = "labelVisible",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 标签是否可见 (`labelVisible`)
+    #[serde(deserialize_with = "lenient")]
     pub label_visible: Option<bool>,
     /// Default billing mode: ByCycle or OnDemand
     ///
-    /// 默认计费模式ByCycle或者OnDemand
-    ///
-    /// Wire name: `defaultMode`.
-    #[serde(
-        rename = "defaultMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认计费模式ByCycle或者OnDemand (`defaultMode`)
+    #[serde(deserialize_with = "lenient")]
     pub default_mode: Option<String>,
     /// Displayed button names and values
     ///
-    /// 展现的按钮名称和取值列表
-    ///
-    /// Wire name: `displayModes`.
-    #[serde(
-        rename = "displayModes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 展现的按钮名称和取值列表 (`displayModes`)
     pub display_modes: Option<Vec<GetServiceAttributesDisplayMode>>,
 }
 /// Service information
 ///
 /// 服务信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceAttributesData {
     /// Whether the service can be opened
     ///
-    /// 服务是否可开通
-    ///
-    /// Wire name: `serviceOpenable`.
-    #[serde(
-        rename = "serviceOpenable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 服务是否可开通 (`serviceOpenable`)
+    #[serde(deserialize_with = "lenient")]
     pub service_openable: Option<bool>,
     /// Whether a department must be associated
     ///
-    /// 是否关联部门
-    ///
-    /// Wire name: `departmentRequired`.
-    #[serde(
-        rename = "departmentRequired",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否关联部门 (`departmentRequired`)
+    #[serde(deserialize_with = "lenient")]
     pub department_required: Option<bool>,
     /// Whether a resource group must be associated
     ///
-    /// 是否关联资源集
-    ///
-    /// Wire name: `resourceGroupRequired`.
-    #[serde(
-        rename = "resourceGroupRequired",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否关联资源集 (`resourceGroupRequired`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_required: Option<bool>,
     /// Billing mode information
     ///
-    /// 计费模式信息
-    ///
-    /// Wire name: `billingMode`.
-    #[serde(
-        rename = "billingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 计费模式信息 (`billingMode`)
     pub billing_mode: Option<GetServiceAttributesBillingMode>,
 }
 /// A displayed billing mode button
 ///
 /// 展现的按钮名称和取值列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetServiceAttributesDisplayMode {
     /// Button value: ByCycle, OnDemand
     ///
-    /// 按钮取值ByCycle, OnDemand
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 按钮取值ByCycle, OnDemand (`value`)
+    #[serde(deserialize_with = "lenient")]
     pub value: Option<String>,
     /// Button name: 包年包月 (yearly/monthly), 按需计费 (on demand)
     ///
-    /// 按钮名称包年包月, 按需计费
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 按钮名称包年包月, 按需计费 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// An availability zone
 ///
 /// 可用区列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoAz {
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Wire name: `azId`.
-    #[serde(
-        rename = "azId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`azId`)
+    #[serde(deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
-    /// 可用区名称
-    ///
-    /// Wire name: `azDisplayName`.
-    #[serde(
-        rename = "azDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`azDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub az_display_name: Option<String>,
 }
 /// A region of the subscribed service
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoRegion {
     /// Region id
     ///
-    /// 区域id
-    ///
-    /// Wire name: `regionId`.
-    #[serde(
-        rename = "regionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域id (`regionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
-    /// 区域名称
-    ///
-    /// Wire name: `regionDisplayName`.
-    #[serde(
-        rename = "regionDisplayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域名称 (`regionDisplayName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_display_name: Option<String>,
     /// Availability zones
     ///
-    /// 可用区列表
-    ///
-    /// Wire name: `azList`.
-    #[serde(rename = "azList", default, skip_serializing_if = "Option::is_none")]
+    /// 可用区列表 (`azList`)
     pub az_list: Option<Vec<GetServiceRegionInfoAz>>,
 }
 /// VNC access information
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetVncUrlData {
     /// VNC remote access URL (valid for 10 minutes)
     ///
-    /// VNC远程访问的url（有效期10分钟）
-    ///
-    /// Wire name: `vncUrl`.
-    #[serde(
-        rename = "vncUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VNC远程访问的url（有效期10分钟） (`vncUrl`)
+    #[serde(rename = "vncUrl", deserialize_with = "lenient")]
     pub vnc_url: Option<String>,
 }
 /// An unused local disk on the node
 ///
 /// 返回的数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceNodeLocalDisksDisk {
     /// Local disk name
     ///
-    /// 本地盘名称
-    ///
-    /// Wire name: `diskName`.
-    #[serde(
-        rename = "diskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘名称 (`diskName`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Node
     ///
-    /// 节点信息
-    ///
-    /// Wire name: `nodeName`.
-    #[serde(
-        rename = "nodeName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点信息 (`nodeName`)
+    #[serde(deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// PCI address
     ///
-    /// pci地址
-    ///
-    /// Wire name: `pciAddress`.
-    #[serde(
-        rename = "pciAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// pci地址 (`pciAddress`)
+    #[serde(deserialize_with = "lenient")]
     pub pci_address: Option<String>,
     /// Product
     ///
-    /// 产品
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Vendor
     ///
-    /// 供应商
-    #[serde(
-        rename = "vendor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 供应商 (`vendor`)
+    #[serde(deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Size in bytes
     ///
-    /// 大小, 单位B
-    ///
-    /// *Note:* Typed number in the table; the example value is an integer (1759218604544).
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 大小, 单位B (`size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Local disk type
     ///
-    /// 本地盘类型
-    ///
-    /// Wire name: `diskType`.
-    #[serde(
-        rename = "diskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘类型 (`diskType`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Local disk interface
     ///
-    /// 本地盘接口
-    ///
-    /// Wire name: `diskInterface`.
-    #[serde(
-        rename = "diskInterface",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘接口 (`diskInterface`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_interface: Option<String>,
     /// HCTL (SCSI host:channel:target:lun) address
     ///
-    /// htcl
-    ///
-    /// *Note:* Listed in the table without a description; absent from the example. The attach request spells it hctl.
-    #[serde(
-        rename = "htcl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// htcl (`htcl`)
+    #[serde(deserialize_with = "lenient")]
     pub htcl: Option<String>,
 }
 /// A monitored process (fields typed from the example)
 ///
 /// 进程
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListMonitorProcessesProcess {
     /// Process id
     ///
-    /// 进程ID
-    #[serde(
-        rename = "pid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 进程ID (`pid`)
+    #[serde(deserialize_with = "lenient")]
     pub pid: Option<String>,
     /// Process name
     ///
-    /// 进程名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 进程名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Command line
     ///
-    /// 命令行
-    ///
-    /// Wire name: `cmdLine`.
-    #[serde(
-        rename = "cmdLine",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 命令行 (`cmdLine`)
+    #[serde(deserialize_with = "lenient")]
     pub cmd_line: Option<String>,
     /// CPU usage (%)
     ///
-    /// CPU使用率
-    #[serde(
-        rename = "cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU使用率 (`cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<String>,
     /// Memory usage (%)
     ///
-    /// 内存使用率
-    #[serde(
-        rename = "memory",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存使用率 (`memory`)
+    #[serde(deserialize_with = "lenient")]
     pub memory: Option<String>,
     /// Number of open files
     ///
-    /// 打开文件数
-    #[serde(
-        rename = "openfiles",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 打开文件数 (`openfiles`)
+    #[serde(deserialize_with = "lenient")]
     pub openfiles: Option<String>,
     /// Sample time
     ///
-    /// 时间
-    #[serde(
-        rename = "time",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 时间 (`time`)
+    #[serde(deserialize_with = "lenient")]
     pub time: Option<String>,
 }
 /// Recycle bin list page
 ///
 /// 返回的数据对象
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsData {
     /// Page size
     ///
-    /// 列表大小
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表大小 (`size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page
     ///
-    /// 当前页数
-    #[serde(
-        rename = "current",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`current`)
+    #[serde(deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of pages
     ///
-    /// 总页数
-    #[serde(
-        rename = "total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总页数 (`total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Data list
     ///
-    /// 数据列表
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    /// 数据列表 (`list`)
     pub list: Option<Vec<ListRecycledSnapshotsItem>>,
 }
 /// A recycled resource
 ///
 /// 数据列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsItem {
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `createdAt`.
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createdAt`)
+    #[serde(deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// Wire name: `updatedAt`.
-    #[serde(
-        rename = "updatedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updatedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
-    /// 删除时间
-    ///
-    /// Wire name: `deletedAt`.
-    #[serde(
-        rename = "deletedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除时间 (`deletedAt`)
+    #[serde(deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Id
     ///
-    /// ID
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ID (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Resource name
     ///
-    /// 实例名称
-    ///
-    /// Wire name: `instanceName`.
-    #[serde(
-        rename = "instanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例名称 (`instanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Resource id
     ///
-    /// 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`instanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Resource type (e.g. ecsSnapshot)
     ///
-    /// 实例类型
-    ///
-    /// Wire name: `instanceType`.
-    #[serde(
-        rename = "instanceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例类型 (`instanceType`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Zone
     ///
-    /// 区域
-    #[serde(
-        rename = "zone",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`zone`)
+    #[serde(deserialize_with = "lenient")]
     pub zone: Option<String>,
     /// Cleanup timestamp
     ///
-    /// 清理时间戳
-    ///
-    /// Wire name: `cleanAt`.
-    #[serde(
-        rename = "cleanAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 清理时间戳 (`cleanAt`)
+    #[serde(deserialize_with = "lenient")]
     pub clean_at: Option<i64>,
     /// Count
     ///
-    /// 计数
-    #[serde(
-        rename = "count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计数 (`count`)
+    #[serde(deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Associated instance id
     ///
-    /// 关联的ECS ID
-    ///
-    /// Wire name: `associatedEcsId`.
-    #[serde(
-        rename = "associatedEcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关联的ECS ID (`associatedEcsId`)
+    #[serde(deserialize_with = "lenient")]
     pub associated_ecs_id: Option<String>,
     /// Associated instance name
     ///
-    /// 关联的ECS名称
-    ///
-    /// Wire name: `associatedEcsName`.
-    #[serde(
-        rename = "associatedEcsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关联的ECS名称 (`associatedEcsName`)
+    #[serde(deserialize_with = "lenient")]
     pub associated_ecs_name: Option<String>,
     /// Tenant name
     ///
-    /// 租户名称
-    ///
-    /// *Note:* The table places it at the level of data; the example has it in each item.
-    ///
-    /// Wire name: `tenantName`.
-    #[serde(
-        rename = "tenantName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户名称 (`tenantName`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
-    /// 租户Id
-    ///
-    /// *Note:* The table places it at the level of data; the example has it in each item.
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户Id (`tenantId`)
+    #[serde(deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
-    /// 资源组ID
-    ///
-    /// Wire name: `resourceGroupId`.
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组ID (`resourceGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
-    /// 部门名称
-    ///
-    /// Wire name: `departmentName`.
-    #[serde(
-        rename = "departmentName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门名称 (`departmentName`)
+    #[serde(deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
-    /// 资源组名称
-    ///
-    /// Wire name: `resourceGroupName`.
-    #[serde(
-        rename = "resourceGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源组名称 (`resourceGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
 }
 /// A supported InfiniBand NIC type
 ///
 /// 支持的列表
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSupportedIbNicsItem {
     /// Vendor id
     ///
-    /// 产商Id
-    ///
-    /// Wire name: `vendorID`.
-    #[serde(
-        rename = "vendorID",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产商Id (`vendorID`)
+    #[serde(rename = "vendorID", deserialize_with = "lenient")]
     pub vendor_id: Option<String>,
     /// Vendor
     ///
-    /// 产商
-    #[serde(
-        rename = "vendor",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产商 (`vendor`)
+    #[serde(deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Product id
     ///
-    /// 产品id
-    ///
-    /// Wire name: `productID`.
-    #[serde(
-        rename = "productID",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品id (`productID`)
+    #[serde(rename = "productID", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Product name
     ///
-    /// 产品名称
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品名称 (`product`)
+    #[serde(deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Availability zone
     ///
-    /// 可用区
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`)
+    #[serde(deserialize_with = "lenient")]
     pub az: Option<String>,
 }
 /// Attachment state of the vmtools ISO
@@ -1991,27 +1184,19 @@ pub struct ListSupportedIbNicsItem {
 pub enum CheckVmtoolsIsoAttachedState {
     /// Not attached
     ///
-    /// 未挂载
-    ///
-    /// Wire value: `detached`.
+    /// 未挂载 (`detached`)
     Detached,
     /// Attaching
     ///
-    /// 挂载中
-    ///
-    /// Wire value: `attaching`.
+    /// 挂载中 (`attaching`)
     Attaching,
     /// Attached
     ///
-    /// 已挂载
-    ///
-    /// Wire value: `attached`.
+    /// 已挂载 (`attached`)
     Attached,
     /// Detaching
     ///
-    /// 卸载中
-    ///
-    /// Wire value: `detaching`.
+    /// 卸载中 (`detaching`)
     Detaching,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -2064,93 +1249,110 @@ impl cds_core::de::FromScalar for CheckVmtoolsIsoAttachedState {
     }
 }
 /// Input of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsInput {
     /// Page number
     ///
-    /// 页数
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "current",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页数 (`current`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// Number of items per page
     ///
-    /// 每页显示的数量
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页显示的数量 (`size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Filter: instance id
     ///
-    /// 过滤参数, ecsId
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数, ecsId (`ecsId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Filter: tenant id
     ///
-    /// 过滤参数, 租户Id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数, 租户Id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Filter: recycled resource (snapshot) id
     ///
-    /// 过滤参数, 实例ID
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数, 实例ID (`instanceId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Filter: recycled resource name
     ///
-    /// 过滤参数, 实例名称
-    ///
-    /// Wire name: `instanceName`.
-    #[serde(
-        rename = "instanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 过滤参数, 实例名称 (`instanceName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
+impl ListRecycledSnapshotsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListRecycledSnapshotsInputBuilder {
+        ListRecycledSnapshotsInputBuilder::default()
+    }
+}
+/// Builder of [`ListRecycledSnapshotsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListRecycledSnapshotsInputBuilder {
+    inner: ListRecycledSnapshotsInput,
+}
+impl ListRecycledSnapshotsInputBuilder {
+    /// Sets [`ListRecycledSnapshotsInput::current`].
+    pub fn current(mut self, value: impl Into<i64>) -> Self {
+        self.inner.current = Some(value.into());
+        self
+    }
+    /// Sets [`ListRecycledSnapshotsInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`ListRecycledSnapshotsInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListRecycledSnapshotsInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListRecycledSnapshotsInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListRecycledSnapshotsInput::instance_name`].
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListRecycledSnapshotsInput, cds_core::BuildError> {
+        cds_core::validate::build("ListRecycledSnapshotsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListRecycledSnapshotsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.current.is_none() {
+            missing.push(cds_core::validate::join(path, "current"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "size"));
+        }
+    }
+}
 /// Output of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsOutput {
     /// Returned data object
     ///
-    /// 返回的数据对象
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据对象 (`data`)
     pub data: Option<ListRecycledSnapshotsData>,
 }
-///Request builder of `ListRecycledSnapshots`: set parameters, then `.send().await`.
+/// Request builder of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListRecycledSnapshotsRequest {
@@ -2170,57 +1372,49 @@ impl ListRecycledSnapshotsRequest {
     }
     /// Page number
     ///
-    /// 页数
-    ///
-    /// Sets `current` (query, required).
+    /// 页数 (`current`, query, required)
     pub fn current(mut self, value: impl Into<i64>) -> Self {
         self.input.current = Some(value.into());
         self
     }
     /// Number of items per page
     ///
-    /// 每页显示的数量
-    ///
-    /// Sets `size` (query, required).
+    /// 每页显示的数量 (`size`, query, required)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
     }
     /// Filter: instance id
     ///
-    /// 过滤参数, ecsId
-    ///
-    /// Sets `ecsId` (query).
+    /// 过滤参数, ecsId (`ecsId`, query)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Filter: tenant id
     ///
-    /// 过滤参数, 租户Id
-    ///
-    /// Sets `tenantId` (query).
+    /// 过滤参数, 租户Id (`tenantId`, query)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Filter: recycled resource (snapshot) id
     ///
-    /// 过滤参数, 实例ID
-    ///
-    /// Sets `instanceId` (query).
+    /// 过滤参数, 实例ID (`instanceId`, query)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Filter: recycled resource name
     ///
-    /// 过滤参数, 实例名称
-    ///
-    /// Sets `instanceName` (query).
+    /// 过滤参数, 实例名称 (`instanceName`, query)
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.input.instance_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_RECYCLED_SNAPSHOTS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListRecycledSnapshotsOutput, cds_core::Error> {
@@ -2230,11 +1424,12 @@ impl ListRecycledSnapshotsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListRecycledSnapshotsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_RECYCLED_SNAPSHOTS, &self.input)
             .await
     }
-    ///Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
+    /// Streams every item at `/data/list` across all pages, advancing `current` (page size `size`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<ListRecycledSnapshotsItem, cds_core::Error>> + Send
@@ -2253,17 +1448,9 @@ impl crate::Client {
     ///
     /// 获取快照回收站列表。
     ///
-    /// *Note:* The example is split by a page break and closes with five `}` where the list needs `\]`, `}`, `}`; the spec joins the blocks and fixes the closing brackets.
+    /// `GET /api/ecs/v1/recycle` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table places tenantName and tenantId at the level of data (--); the example has them in each list item, which the spec follows.
-    ///
-    /// *Note:* data.total is described as the total number of pages (总页数), so it is not declared as the paginator's item total.
-    ///
-    /// `GET` /api/ecs/v1/recycle — 003_3c7c94b4056ec9cc.txt, heading "2.90 获取快照回收站列表", line 13084.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListRecycledSnapshots", "`.")]
+    /// Wire name: `ListRecycledSnapshots`.
     pub fn list_recycled_snapshots(&self) -> ListRecycledSnapshotsRequest {
         ListRecycledSnapshotsRequest {
             client: self.runtime().clone(),
@@ -2272,73 +1459,87 @@ impl crate::Client {
     }
 }
 /// Input of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RestoreRecycledSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照id (`snapshotId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Name (only in the request example)
     ///
-    /// 名称
-    ///
-    /// *Note:* Not in the request table (请求参数: 无); present in the request example.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description (only in the request example)
     ///
-    /// 描述
-    ///
-    /// *Note:* Not in the request table (请求参数: 无); present in the request example.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`description`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Source type, e.g. ECS_SYSTEM_DISK (only in the request example)
     ///
-    /// 来源类型
-    ///
-    /// *Note:* Not in the request table (请求参数: 无); present in the request example.
-    ///
-    /// Wire name: `sourceType`.
-    #[serde(
-        rename = "sourceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 来源类型 (`sourceType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
 }
+impl RestoreRecycledSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> RestoreRecycledSnapshotInputBuilder {
+        RestoreRecycledSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`RestoreRecycledSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RestoreRecycledSnapshotInputBuilder {
+    inner: RestoreRecycledSnapshotInput,
+}
+impl RestoreRecycledSnapshotInputBuilder {
+    /// Sets [`RestoreRecycledSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`RestoreRecycledSnapshotInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`RestoreRecycledSnapshotInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`RestoreRecycledSnapshotInput::source_type`].
+    pub fn source_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.source_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RestoreRecycledSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("RestoreRecycledSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RestoreRecycledSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "snapshotId"));
+        }
+    }
+}
 /// Output of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RestoreRecycledSnapshotOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `RestoreRecycledSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RestoreRecycledSnapshotRequest {
@@ -2358,45 +1559,35 @@ impl RestoreRecycledSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// Sets `snapshotId` (path, required).
+    /// 快照id (`snapshotId`, path, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
     }
     /// Name (only in the request example)
     ///
-    /// 名称
-    ///
-    /// *Note:* Not in the request table (请求参数: 无); present in the request example.
-    ///
-    /// Sets `name` (body).
+    /// 名称 (`name`, body)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Description (only in the request example)
     ///
-    /// 描述
-    ///
-    /// *Note:* Not in the request table (请求参数: 无); present in the request example.
-    ///
-    /// Sets `description` (body).
+    /// 描述 (`description`, body)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// Source type, e.g. ECS_SYSTEM_DISK (only in the request example)
     ///
-    /// 来源类型
-    ///
-    /// *Note:* Not in the request table (请求参数: 无); present in the request example.
-    ///
-    /// Sets `sourceType` (body).
+    /// 来源类型 (`sourceType`, body)
     pub fn source_type(mut self, value: impl Into<String>) -> Self {
         self.input.source_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESTORE_RECYCLED_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RestoreRecycledSnapshotOutput, cds_core::Error> {
@@ -2406,6 +1597,7 @@ impl RestoreRecycledSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RestoreRecycledSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESTORE_RECYCLED_SNAPSHOT, &self.input)
             .await
@@ -2416,15 +1608,9 @@ impl crate::Client {
     ///
     /// 还原快照。
     ///
-    /// *Note:* The documented URL reads /api/ecs/v1/recycle/snapshot:snapshotId (no slash before the parameter); the request example calls /recycle/snapshot/{id}, which the spec follows.
+    /// `PUT /api/ecs/v1/recycle/snapshot/{snapshotId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table says there are no parameters, but the request example sends a body {name, description, sourceType}; the spec declares them as optional body parameters (the body may be a copy from another operation).
-    ///
-    /// `PUT` /api/ecs/v1/recycle/snapshot/{snapshotId} — 003_3c7c94b4056ec9cc.txt, heading "2.91 回收站还原快照", line 13191.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RestoreRecycledSnapshot", "`.")]
+    /// Wire name: `RestoreRecycledSnapshot`.
     pub fn restore_recycled_snapshot(&self) -> RestoreRecycledSnapshotRequest {
         RestoreRecycledSnapshotRequest {
             client: self.runtime().clone(),
@@ -2433,35 +1619,56 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteRecycledSnapshot`](crate::Client::delete_recycled_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteRecycledSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `snapshotId`.
-    #[serde(
-        rename = "snapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照id (`snapshotId`, required)
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl DeleteRecycledSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteRecycledSnapshotInputBuilder {
+        DeleteRecycledSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteRecycledSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteRecycledSnapshotInputBuilder {
+    inner: DeleteRecycledSnapshotInput,
+}
+impl DeleteRecycledSnapshotInputBuilder {
+    /// Sets [`DeleteRecycledSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteRecycledSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteRecycledSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteRecycledSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "snapshotId"));
+        }
+    }
+}
 /// Output of [`DeleteRecycledSnapshot`](crate::Client::delete_recycled_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteRecycledSnapshotOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteRecycledSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteRecycledSnapshot`](crate::Client::delete_recycled_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteRecycledSnapshotRequest {
@@ -2481,12 +1688,14 @@ impl DeleteRecycledSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// Sets `snapshotId` (path, required).
+    /// 快照id (`snapshotId`, path, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_RECYCLED_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteRecycledSnapshotOutput, cds_core::Error> {
@@ -2496,6 +1705,7 @@ impl DeleteRecycledSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteRecycledSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_RECYCLED_SNAPSHOT, &self.input)
             .await
@@ -2506,13 +1716,9 @@ impl crate::Client {
     ///
     /// 删除快照。
     ///
-    /// *Note:* The documented URL writes the path parameter as `:snapshotId` (/api/ecs/v1/recycle/snapshot/:snapshotId).
+    /// `DELETE /api/ecs/v1/recycle/snapshot/{snapshotId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/recycle/snapshot/{snapshotId} — 003_3c7c94b4056ec9cc.txt, heading "2.92 回收站删除快照", line 13246.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteRecycledSnapshot", "`.")]
+    /// Wire name: `DeleteRecycledSnapshot`.
     pub fn delete_recycled_snapshot(&self) -> DeleteRecycledSnapshotRequest {
         DeleteRecycledSnapshotRequest {
             client: self.runtime().clone(),
@@ -2521,35 +1727,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetRecycledInstance`](crate::Client::get_recycled_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl GetRecycledInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> GetRecycledInstanceInputBuilder {
+        GetRecycledInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`GetRecycledInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetRecycledInstanceInputBuilder {
+    inner: GetRecycledInstanceInput,
+}
+impl GetRecycledInstanceInputBuilder {
+    /// Sets [`GetRecycledInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetRecycledInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("GetRecycledInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetRecycledInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`GetRecycledInstance`](crate::Client::get_recycled_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceOutput {
     /// Instance information; see the response of batch instance creation or the example
     ///
-    /// 可参考“批量创建虚拟机”接口的返回参数，或返回示例，此项为虚拟机信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 可参考“批量创建虚拟机”接口的返回参数，或返回示例，此项为虚拟机信息 (`data`)
     pub data: Option<GetRecycledInstanceData>,
 }
-///Request builder of `GetRecycledInstance`: set parameters, then `.send().await`.
+/// Request builder of [`GetRecycledInstance`](crate::Client::get_recycled_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetRecycledInstanceRequest {
@@ -2569,12 +1796,14 @@ impl GetRecycledInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_RECYCLED_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetRecycledInstanceOutput, cds_core::Error> {
@@ -2584,6 +1813,7 @@ impl GetRecycledInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetRecycledInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_RECYCLED_INSTANCE, &self.input)
             .await
@@ -2594,15 +1824,9 @@ impl crate::Client {
     ///
     /// 获取云服务器回收站详情。
     ///
-    /// *Note:* The response table documents data only by reference to 批量创建虚拟机; the spec types data's fields from the example.
+    /// `GET /api/ecs/v1/recycle/instances/{ecsId}` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example is split over three code blocks by page breaks and closes the volumes array with `},` instead of `\],`; the spec joins the blocks and fixes that bracket.
-    ///
-    /// `GET` /api/ecs/v1/recycle/instances/{ecsId} — 003_3c7c94b4056ec9cc.txt, heading "2.93 获取云服务器回收站详情", line 13294.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetRecycledInstance", "`.")]
+    /// Wire name: `GetRecycledInstance`.
     pub fn get_recycled_instance(&self) -> GetRecycledInstanceRequest {
         GetRecycledInstanceRequest {
             client: self.runtime().clone(),
@@ -2611,35 +1835,56 @@ impl crate::Client {
     }
 }
 /// Input of [`RestoreRecycledInstance`](crate::Client::restore_recycled_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct RestoreRecycledInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl RestoreRecycledInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> RestoreRecycledInstanceInputBuilder {
+        RestoreRecycledInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`RestoreRecycledInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RestoreRecycledInstanceInputBuilder {
+    inner: RestoreRecycledInstanceInput,
+}
+impl RestoreRecycledInstanceInputBuilder {
+    /// Sets [`RestoreRecycledInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RestoreRecycledInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("RestoreRecycledInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RestoreRecycledInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`RestoreRecycledInstance`](crate::Client::restore_recycled_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RestoreRecycledInstanceOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `RestoreRecycledInstance`: set parameters, then `.send().await`.
+/// Request builder of [`RestoreRecycledInstance`](crate::Client::restore_recycled_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RestoreRecycledInstanceRequest {
@@ -2659,12 +1904,14 @@ impl RestoreRecycledInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESTORE_RECYCLED_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RestoreRecycledInstanceOutput, cds_core::Error> {
@@ -2674,6 +1921,7 @@ impl RestoreRecycledInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RestoreRecycledInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESTORE_RECYCLED_INSTANCE, &self.input)
             .await
@@ -2684,11 +1932,9 @@ impl crate::Client {
     ///
     /// 回收站还原云服务器。
     ///
-    /// `PUT` /api/ecs/v1/recycle/instances/{ecsId} — 003_3c7c94b4056ec9cc.txt, heading "2.94 回收站还原云服务器", line 13442.
+    /// `PUT /api/ecs/v1/recycle/instances/{ecsId}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RestoreRecycledInstance", "`.")]
+    /// Wire name: `RestoreRecycledInstance`.
     pub fn restore_recycled_instance(&self) -> RestoreRecycledInstanceRequest {
         RestoreRecycledInstanceRequest {
             client: self.runtime().clone(),
@@ -2697,33 +1943,56 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteRecycledInstance`](crate::Client::delete_recycled_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteRecycledInstanceInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsid`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl DeleteRecycledInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteRecycledInstanceInputBuilder {
+        DeleteRecycledInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteRecycledInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteRecycledInstanceInputBuilder {
+    inner: DeleteRecycledInstanceInput,
+}
+impl DeleteRecycledInstanceInputBuilder {
+    /// Sets [`DeleteRecycledInstanceInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteRecycledInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteRecycledInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteRecycledInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecsid.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsid"));
+        }
+    }
+}
 /// Output of [`DeleteRecycledInstance`](crate::Client::delete_recycled_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteRecycledInstanceOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteRecycledInstance`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteRecycledInstance`](crate::Client::delete_recycled_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteRecycledInstanceRequest {
@@ -2743,12 +2012,14 @@ impl DeleteRecycledInstanceRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsid` (path, required).
+    /// 虚拟机id (`ecsid`, path, required)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_RECYCLED_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteRecycledInstanceOutput, cds_core::Error> {
@@ -2758,6 +2029,7 @@ impl DeleteRecycledInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteRecycledInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_RECYCLED_INSTANCE, &self.input)
             .await
@@ -2768,13 +2040,9 @@ impl crate::Client {
     ///
     /// 回收站删除云服务器。
     ///
-    /// *Note:* The path parameter is spelled `{ecsid}` here, `{ecsId}` in 2.93 and 2.94 on the same route.
+    /// `DELETE /api/ecs/v1/recycle/instances/{ecsid}` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `DELETE` /api/ecs/v1/recycle/instances/{ecsid} — 003_3c7c94b4056ec9cc.txt, heading "2.95 回收站删除云服务器", line 13492.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteRecycledInstance", "`.")]
+    /// Wire name: `DeleteRecycledInstance`.
     pub fn delete_recycled_instance(&self) -> DeleteRecycledInstanceRequest {
         DeleteRecycledInstanceRequest {
             client: self.runtime().clone(),
@@ -2783,49 +2051,70 @@ impl crate::Client {
     }
 }
 /// Input of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutoCleanRecycledInstancesInput {
     /// Instance id
     ///
-    /// 云服务器id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `instanceId`.
-    #[serde(
-        rename = "instanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器id (`instanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Product code (e.g. ECS)
     ///
-    /// 产品code
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `serviceCode`.
-    #[serde(
-        rename = "serviceCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品code (`serviceCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
 }
+impl AutoCleanRecycledInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> AutoCleanRecycledInstancesInputBuilder {
+        AutoCleanRecycledInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`AutoCleanRecycledInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AutoCleanRecycledInstancesInputBuilder {
+    inner: AutoCleanRecycledInstancesInput,
+}
+impl AutoCleanRecycledInstancesInputBuilder {
+    /// Sets [`AutoCleanRecycledInstancesInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`AutoCleanRecycledInstancesInput::service_code`].
+    pub fn service_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.service_code = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AutoCleanRecycledInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("AutoCleanRecycledInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AutoCleanRecycledInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "instanceId"));
+        }
+        if self.service_code.is_none() {
+            missing.push(cds_core::validate::join(path, "serviceCode"));
+        }
+    }
+}
 /// Output of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AutoCleanRecycledInstancesOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `AutoCleanRecycledInstances`: set parameters, then `.send().await`.
+/// Request builder of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AutoCleanRecycledInstancesRequest {
@@ -2845,21 +2134,21 @@ impl AutoCleanRecycledInstancesRequest {
     }
     /// Instance id
     ///
-    /// 云服务器id
-    ///
-    /// Sets `instanceId` (body, required).
+    /// 云服务器id (`instanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Product code (e.g. ECS)
     ///
-    /// 产品code
-    ///
-    /// Sets `serviceCode` (body, required).
+    /// 产品code (`serviceCode`, body, required)
     pub fn service_code(mut self, value: impl Into<String>) -> Self {
         self.input.service_code = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::AUTO_CLEAN_RECYCLED_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AutoCleanRecycledInstancesOutput, cds_core::Error> {
@@ -2869,6 +2158,7 @@ impl AutoCleanRecycledInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AutoCleanRecycledInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::AUTO_CLEAN_RECYCLED_INSTANCES, &self.input)
             .await
@@ -2879,11 +2169,9 @@ impl crate::Client {
     ///
     /// 回收站到期自动删除云服务器。
     ///
-    /// `POST` /api/ecs/v1/res-life-cycle/auto-clean — 003_3c7c94b4056ec9cc.txt, heading "2.96 回收站到期自动删除云服务器", line 13544.
+    /// `POST /api/ecs/v1/res-life-cycle/auto-clean` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "AutoCleanRecycledInstances", "`.")]
+    /// Wire name: `AutoCleanRecycledInstances`.
     pub fn auto_clean_recycled_instances(&self) -> AutoCleanRecycledInstancesRequest {
         AutoCleanRecycledInstancesRequest {
             client: self.runtime().clone(),
@@ -2892,40 +2180,57 @@ impl crate::Client {
     }
 }
 /// Input of [`CheckVmtoolsIsoAttached`](crate::Client::check_vmtools_iso_attached).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckVmtoolsIsoAttachedInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl CheckVmtoolsIsoAttachedInput {
+    /// A builder of this type.
+    pub fn builder() -> CheckVmtoolsIsoAttachedInputBuilder {
+        CheckVmtoolsIsoAttachedInputBuilder::default()
+    }
+}
+/// Builder of [`CheckVmtoolsIsoAttachedInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CheckVmtoolsIsoAttachedInputBuilder {
+    inner: CheckVmtoolsIsoAttachedInput,
+}
+impl CheckVmtoolsIsoAttachedInputBuilder {
+    /// Sets [`CheckVmtoolsIsoAttachedInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CheckVmtoolsIsoAttachedInput, cds_core::BuildError> {
+        cds_core::validate::build("CheckVmtoolsIsoAttachedInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CheckVmtoolsIsoAttachedInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`CheckVmtoolsIsoAttached`](crate::Client::check_vmtools_iso_attached): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CheckVmtoolsIsoAttachedOutput {
     /// detached = not attached, attaching = attaching, attached = attached, detaching = detaching
     ///
-    /// detached 未挂载, attaching 挂载中 attached 已挂载 detaching 卸载中
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// detached 未挂载, attaching 挂载中 attached 已挂载 detaching 卸载中 (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<CheckVmtoolsIsoAttachedState>,
 }
-///Request builder of `CheckVmtoolsIsoAttached`: set parameters, then `.send().await`.
+/// Request builder of [`CheckVmtoolsIsoAttached`](crate::Client::check_vmtools_iso_attached): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CheckVmtoolsIsoAttachedRequest {
@@ -2945,12 +2250,14 @@ impl CheckVmtoolsIsoAttachedRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHECK_VMTOOLS_ISO_ATTACHED, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CheckVmtoolsIsoAttachedOutput, cds_core::Error> {
@@ -2960,6 +2267,7 @@ impl CheckVmtoolsIsoAttachedRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CheckVmtoolsIsoAttachedOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHECK_VMTOOLS_ISO_ATTACHED, &self.input)
             .await
@@ -2970,13 +2278,9 @@ impl crate::Client {
     ///
     /// 获取 vmtools 的 iso 挂载状态。
     ///
-    /// *Note:* The example carries a `//` comment (split over two lines by the PDF) after the data value; the spec drops the comment.
+    /// `GET /api/ecs/v1/instances/{ecsId}/check-vmtoolsIso-attached` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/check-vmtoolsIso-attached — 003_3c7c94b4056ec9cc.txt, heading "2.97 获取vmtools挂载状态", line 13602.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "CheckVmtoolsIsoAttached", "`.")]
+    /// Wire name: `CheckVmtoolsIsoAttached`.
     pub fn check_vmtools_iso_attached(&self) -> CheckVmtoolsIsoAttachedRequest {
         CheckVmtoolsIsoAttachedRequest {
             client: self.runtime().clone(),
@@ -2985,33 +2289,56 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachVmtools`](crate::Client::attach_vmtools).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct AttachVmtoolsInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "ecsid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsid`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
+impl AttachVmtoolsInput {
+    /// A builder of this type.
+    pub fn builder() -> AttachVmtoolsInputBuilder {
+        AttachVmtoolsInputBuilder::default()
+    }
+}
+/// Builder of [`AttachVmtoolsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachVmtoolsInputBuilder {
+    inner: AttachVmtoolsInput,
+}
+impl AttachVmtoolsInputBuilder {
+    /// Sets [`AttachVmtoolsInput::ecsid`].
+    pub fn ecsid(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecsid = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AttachVmtoolsInput, cds_core::BuildError> {
+        cds_core::validate::build("AttachVmtoolsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AttachVmtoolsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecsid.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsid"));
+        }
+    }
+}
 /// Output of [`AttachVmtools`](crate::Client::attach_vmtools): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AttachVmtoolsOutput {
     /// Returned data (null)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `AttachVmtools`: set parameters, then `.send().await`.
+/// Request builder of [`AttachVmtools`](crate::Client::attach_vmtools): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachVmtoolsRequest {
@@ -3031,12 +2358,14 @@ impl AttachVmtoolsRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsid` (path, required).
+    /// 虚拟机id (`ecsid`, path, required)
     pub fn ecsid(mut self, value: impl Into<String>) -> Self {
         self.input.ecsid = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ATTACH_VMTOOLS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AttachVmtoolsOutput, cds_core::Error> {
@@ -3046,6 +2375,7 @@ impl AttachVmtoolsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AttachVmtoolsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ATTACH_VMTOOLS, &self.input)
             .await
@@ -3056,13 +2386,9 @@ impl crate::Client {
     ///
     /// 虚拟机可以挂载 vmtools iso。
     ///
-    /// *Note:* The path parameter is spelled `{ecsid}` here (most operations use `{ecsId}`).
+    /// `PUT /api/ecs/v1/instances/{ecsid}/attach-vmtools` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsid}/attach-vmtools — 003_3c7c94b4056ec9cc.txt, heading "2.98 挂载vmtools", line 13652.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "AttachVmtools", "`.")]
+    /// Wire name: `AttachVmtools`.
     pub fn attach_vmtools(&self) -> AttachVmtoolsRequest {
         AttachVmtoolsRequest {
             client: self.runtime().clone(),
@@ -3071,33 +2397,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ListSupportedIbNics`](crate::Client::list_supported_ib_nics).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSupportedIbNicsInput {
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "az",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
 }
+impl ListSupportedIbNicsInput {
+    /// A builder of this type.
+    pub fn builder() -> ListSupportedIbNicsInputBuilder {
+        ListSupportedIbNicsInputBuilder::default()
+    }
+}
+/// Builder of [`ListSupportedIbNicsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListSupportedIbNicsInputBuilder {
+    inner: ListSupportedIbNicsInput,
+}
+impl ListSupportedIbNicsInputBuilder {
+    /// Sets [`ListSupportedIbNicsInput::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListSupportedIbNicsInput, cds_core::BuildError> {
+        cds_core::validate::build("ListSupportedIbNicsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListSupportedIbNicsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+    }
+}
 /// Output of [`ListSupportedIbNics`](crate::Client::list_supported_ib_nics): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSupportedIbNicsOutput {
     /// Supported list
     ///
-    /// 支持的列表
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 支持的列表 (`data`)
     pub data: Option<Vec<ListSupportedIbNicsItem>>,
 }
-///Request builder of `ListSupportedIbNics`: set parameters, then `.send().await`.
+/// Request builder of [`ListSupportedIbNics`](crate::Client::list_supported_ib_nics): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListSupportedIbNicsRequest {
@@ -3117,12 +2466,14 @@ impl ListSupportedIbNicsRequest {
     }
     /// Availability zone
     ///
-    /// 可用区
-    ///
-    /// Sets `az` (query, required).
+    /// 可用区 (`az`, query, required)
     pub fn az(mut self, value: impl Into<String>) -> Self {
         self.input.az = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_SUPPORTED_IB_NICS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListSupportedIbNicsOutput, cds_core::Error> {
@@ -3132,6 +2483,7 @@ impl ListSupportedIbNicsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListSupportedIbNicsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_SUPPORTED_IB_NICS, &self.input)
             .await
@@ -3142,15 +2494,9 @@ impl crate::Client {
     ///
     /// 通过指定的 az 获取 ib 类型。
     ///
-    /// *Note:* The documented URL carries the query string inline (/api/ecs/v1/ibnic/supported-list?az=az1).
+    /// `GET /api/ecs/v1/ibnic/supported-list` — read-only: retried on transient failures.
     ///
-    /// *Note:* The parameter table spells the parameter `Az`; the URL and the request example use `az`, which the spec follows.
-    ///
-    /// `GET` /api/ecs/v1/ibnic/supported-list — 003_3c7c94b4056ec9cc.txt, heading "2.99 获取可用IB类型", line 13701.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListSupportedIbNics", "`.")]
+    /// Wire name: `ListSupportedIbNics`.
     pub fn list_supported_ib_nics(&self) -> ListSupportedIbNicsRequest {
         ListSupportedIbNicsRequest {
             client: self.runtime().clone(),
@@ -3159,42 +2505,65 @@ impl crate::Client {
     }
 }
 /// Input of [`ExportInstances`](crate::Client::export_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportInstancesInput {
     /// Columns to export, comma-separated: displayName, ecsId, department, resourceGroup, privateIp, status, az, vcpu, ram, flavor, payModel, cpuArch, eip, createTime, osInfo, tenant
     ///
-    /// 导出列、逗号分割。支持导出的列：实例名称（displayName）、实例ID（ecsId）、部门（department）、资源集（resourceGroup）、私有IP（privateIp）、状态（status）、可用区（az）、vCPUs（vcpu）、内存（ram）、规格名称（flavor）、计费模式（payModel）、架构（cpuArch）、弹性公网IP（eip）、创建时间（createTime）、osInfo（操作系统）、tenant（租户）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `exportItem`.
-    #[serde(
-        rename = "exportItem",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 导出列、逗号分割。支持导出的列：实例名称（displayName）、实例ID（ecsId）、部门（department）、资源集（resourceGroup）、私有IP（privateIp）、状态（status）、可用区（az）、vCPUs（vcpu）、内存（ram）、规格名称（flavor）、计费模式（payModel）、架构（cpuArch）、弹性公网IP（eip）、创建时间（createTime）、osInfo（操作系统）、tenant（租户） (`exportItem`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_item: Option<String>,
     /// Filter conditions, including but not limited to the fields below
     ///
-    /// 筛选条件，包括但不限于以下字段：
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `filterParams`.
-    #[serde(
-        rename = "filterParams",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 筛选条件，包括但不限于以下字段： (`filterParams`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_params: Option<ExportInstancesFilterParams>,
 }
+impl ExportInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> ExportInstancesInputBuilder {
+        ExportInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`ExportInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ExportInstancesInputBuilder {
+    inner: ExportInstancesInput,
+}
+impl ExportInstancesInputBuilder {
+    /// Sets [`ExportInstancesInput::export_item`].
+    pub fn export_item(mut self, value: impl Into<String>) -> Self {
+        self.inner.export_item = Some(value.into());
+        self
+    }
+    /// Sets [`ExportInstancesInput::filter_params`].
+    pub fn filter_params(mut self, value: impl Into<ExportInstancesFilterParams>) -> Self {
+        self.inner.filter_params = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ExportInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("ExportInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ExportInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.export_item.is_none() {
+            missing.push(cds_core::validate::join(path, "exportItem"));
+        }
+        if self.filter_params.is_none() {
+            missing.push(cds_core::validate::join(path, "filterParams"));
+        }
+    }
+}
 /// Output of [`ExportInstances`](crate::Client::export_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ExportInstancesOutput {}
-///Request builder of `ExportInstances`: set parameters, then `.send().await`.
+/// Request builder of [`ExportInstances`](crate::Client::export_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExportInstancesRequest {
@@ -3214,21 +2583,21 @@ impl ExportInstancesRequest {
     }
     /// Columns to export, comma-separated: displayName, ecsId, department, resourceGroup, privateIp, status, az, vcpu, ram, flavor, payModel, cpuArch, eip, createTime, osInfo, tenant
     ///
-    /// 导出列、逗号分割。支持导出的列：实例名称（displayName）、实例ID（ecsId）、部门（department）、资源集（resourceGroup）、私有IP（privateIp）、状态（status）、可用区（az）、vCPUs（vcpu）、内存（ram）、规格名称（flavor）、计费模式（payModel）、架构（cpuArch）、弹性公网IP（eip）、创建时间（createTime）、osInfo（操作系统）、tenant（租户）
-    ///
-    /// Sets `exportItem` (body, required).
+    /// 导出列、逗号分割。支持导出的列：实例名称（displayName）、实例ID（ecsId）、部门（department）、资源集（resourceGroup）、私有IP（privateIp）、状态（status）、可用区（az）、vCPUs（vcpu）、内存（ram）、规格名称（flavor）、计费模式（payModel）、架构（cpuArch）、弹性公网IP（eip）、创建时间（createTime）、osInfo（操作系统）、tenant（租户） (`exportItem`, body, required)
     pub fn export_item(mut self, value: impl Into<String>) -> Self {
         self.input.export_item = Some(value.into());
         self
     }
     /// Filter conditions, including but not limited to the fields below
     ///
-    /// 筛选条件，包括但不限于以下字段：
-    ///
-    /// Sets `filterParams` (body, required).
+    /// 筛选条件，包括但不限于以下字段： (`filterParams`, body, required)
     pub fn filter_params(mut self, value: impl Into<ExportInstancesFilterParams>) -> Self {
         self.input.filter_params = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::EXPORT_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ExportInstancesOutput, cds_core::Error> {
@@ -3238,6 +2607,7 @@ impl ExportInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ExportInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::EXPORT_INSTANCES, &self.input)
             .await
@@ -3248,19 +2618,9 @@ impl crate::Client {
     ///
     /// 虚拟机列表导出。
     ///
-    /// *Note:* A POST that only reads (it exports the instance list); declared read: true.
+    /// `POST /api/ecs/v1/instances/export` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response is a spreadsheet file (以工作表形式的文件导出), not JSON; no response fields or example are declared.
-    ///
-    /// *Note:* The filter field `resourceGroup pld` in the table (split over a page break, example 18076746791465779 27 42) is `resourceGroupId` in the request example, which the spec follows.
-    ///
-    /// *Note:* vmLabels is typed \[\]string but the request example sends ""; the request example also sends orderBy, which the table does not list.
-    ///
-    /// `POST` /api/ecs/v1/instances/export — 003_3c7c94b4056ec9cc.txt, heading "2.100 云服务器列表导出", line 13760.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ExportInstances", "`.")]
+    /// Wire name: `ExportInstances`.
     pub fn export_instances(&self) -> ExportInstancesRequest {
         ExportInstancesRequest {
             client: self.runtime().clone(),
@@ -3269,35 +2629,56 @@ impl crate::Client {
     }
 }
 /// Input of [`InstallMonitorAgent`](crate::Client::install_monitor_agent).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstallMonitorAgentInput {
     /// Instance id
     ///
-    /// 虚拟机实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机实例ID (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl InstallMonitorAgentInput {
+    /// A builder of this type.
+    pub fn builder() -> InstallMonitorAgentInputBuilder {
+        InstallMonitorAgentInputBuilder::default()
+    }
+}
+/// Builder of [`InstallMonitorAgentInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct InstallMonitorAgentInputBuilder {
+    inner: InstallMonitorAgentInput,
+}
+impl InstallMonitorAgentInputBuilder {
+    /// Sets [`InstallMonitorAgentInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<InstallMonitorAgentInput, cds_core::BuildError> {
+        cds_core::validate::build("InstallMonitorAgentInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for InstallMonitorAgentInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`InstallMonitorAgent`](crate::Client::install_monitor_agent): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct InstallMonitorAgentOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `InstallMonitorAgent`: set parameters, then `.send().await`.
+/// Request builder of [`InstallMonitorAgent`](crate::Client::install_monitor_agent): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct InstallMonitorAgentRequest {
@@ -3317,12 +2698,14 @@ impl InstallMonitorAgentRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机实例ID
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机实例ID (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::INSTALL_MONITOR_AGENT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<InstallMonitorAgentOutput, cds_core::Error> {
@@ -3332,6 +2715,7 @@ impl InstallMonitorAgentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<InstallMonitorAgentOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::INSTALL_MONITOR_AGENT, &self.input)
             .await
@@ -3342,15 +2726,9 @@ impl crate::Client {
     ///
     /// 通过指定的 `ecsId` 操作对应的虚机开机高级监控。
     ///
-    /// *Note:* The example is split by a page break; the spec joins the two blocks.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/monitor/install-agent` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table types data as object; the example returns null.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/monitor/install-agent — 003_3c7c94b4056ec9cc.txt, heading "2.101 虚机开启高级监控", line 13840.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "InstallMonitorAgent", "`.")]
+    /// Wire name: `InstallMonitorAgent`.
     pub fn install_monitor_agent(&self) -> InstallMonitorAgentRequest {
         InstallMonitorAgentRequest {
             client: self.runtime().clone(),
@@ -3359,45 +2737,60 @@ impl crate::Client {
     }
 }
 /// Input of [`GetServiceAttributes`](crate::Client::get_service_attributes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceAttributesInput {
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户id (`tenantId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门id (`departmentId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
 }
+impl GetServiceAttributesInput {
+    /// A builder of this type.
+    pub fn builder() -> GetServiceAttributesInputBuilder {
+        GetServiceAttributesInputBuilder::default()
+    }
+}
+/// Builder of [`GetServiceAttributesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetServiceAttributesInputBuilder {
+    inner: GetServiceAttributesInput,
+}
+impl GetServiceAttributesInputBuilder {
+    /// Sets [`GetServiceAttributesInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetServiceAttributesInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> GetServiceAttributesInput {
+        self.inner
+    }
+}
 /// Output of [`GetServiceAttributes`](crate::Client::get_service_attributes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetServiceAttributesOutput {
     /// Service information
     ///
-    /// 服务信息
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 服务信息 (`data`)
     pub data: Option<GetServiceAttributesData>,
 }
-///Request builder of `GetServiceAttributes`: set parameters, then `.send().await`.
+/// Request builder of [`GetServiceAttributes`](crate::Client::get_service_attributes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetServiceAttributesRequest {
@@ -3417,21 +2810,21 @@ impl GetServiceAttributesRequest {
     }
     /// Tenant id
     ///
-    /// 租户id
-    ///
-    /// Sets `tenantId` (body).
+    /// 租户id (`tenantId`, body)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Department id
     ///
-    /// 部门id
-    ///
-    /// Sets `departmentId` (body).
+    /// 部门id (`departmentId`, body)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetServiceAttributesOutput, cds_core::Error> {
@@ -3441,6 +2834,7 @@ impl GetServiceAttributesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetServiceAttributesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_SERVICE_ATTRIBUTES, &self.input)
             .await
@@ -3451,15 +2845,9 @@ impl crate::Client {
     ///
     /// 查询订购服务
     ///
-    /// *Note:* A GET whose request example sends a JSON body ({"tenantId": ...}); the spec follows the example and sends the parameters in the body.
+    /// `GET /api/ecs/v1/instances/get-service-attrs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The request table has no 是否必选 column; both parameters are declared optional.
-    ///
-    /// `GET` /api/ecs/v1/instances/get-service-attrs — 003_3c7c94b4056ec9cc.txt, heading "2.102 获取云服务状态信息", line 13893.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetServiceAttributes", "`.")]
+    /// Wire name: `GetServiceAttributes`.
     pub fn get_service_attributes(&self) -> GetServiceAttributesRequest {
         GetServiceAttributesRequest {
             client: self.runtime().clone(),
@@ -3468,47 +2856,67 @@ impl crate::Client {
     }
 }
 /// Input of [`GetServiceRegionInfo`](crate::Client::get_service_region_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoInput {
     /// Tenant id
     ///
-    /// 租户ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `tenantId`.
-    #[serde(
-        rename = "tenantId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 租户ID (`tenantId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Wire name: `departmentId`.
-    #[serde(
-        rename = "departmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 部门ID (`departmentId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
 }
+impl GetServiceRegionInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> GetServiceRegionInfoInputBuilder {
+        GetServiceRegionInfoInputBuilder::default()
+    }
+}
+/// Builder of [`GetServiceRegionInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetServiceRegionInfoInputBuilder {
+    inner: GetServiceRegionInfoInput,
+}
+impl GetServiceRegionInfoInputBuilder {
+    /// Sets [`GetServiceRegionInfoInput::tenant_id`].
+    pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetServiceRegionInfoInput::department_id`].
+    pub fn department_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.department_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetServiceRegionInfoInput, cds_core::BuildError> {
+        cds_core::validate::build("GetServiceRegionInfoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetServiceRegionInfoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.tenant_id.is_none() {
+            missing.push(cds_core::validate::join(path, "tenantId"));
+        }
+    }
+}
 /// Output of [`GetServiceRegionInfo`](crate::Client::get_service_region_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoOutput {
     /// Returned data
     ///
-    /// 返回数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`data`)
     pub data: Option<Vec<GetServiceRegionInfoRegion>>,
 }
-///Request builder of `GetServiceRegionInfo`: set parameters, then `.send().await`.
+/// Request builder of [`GetServiceRegionInfo`](crate::Client::get_service_region_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetServiceRegionInfoRequest {
@@ -3528,21 +2936,21 @@ impl GetServiceRegionInfoRequest {
     }
     /// Tenant id
     ///
-    /// 租户ID
-    ///
-    /// Sets `tenantId` (body, required).
+    /// 租户ID (`tenantId`, body, required)
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.input.tenant_id = Some(value.into());
         self
     }
     /// Department id
     ///
-    /// 部门ID
-    ///
-    /// Sets `departmentId` (body).
+    /// 部门ID (`departmentId`, body)
     pub fn department_id(mut self, value: impl Into<String>) -> Self {
         self.input.department_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_SERVICE_REGION_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetServiceRegionInfoOutput, cds_core::Error> {
@@ -3552,6 +2960,7 @@ impl GetServiceRegionInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetServiceRegionInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_SERVICE_REGION_INFO, &self.input)
             .await
@@ -3562,15 +2971,9 @@ impl crate::Client {
     ///
     /// 查询租户订购服务对应的 Region、可用区信息。
     ///
-    /// *Note:* The example is split by a page break and ends with one `}` too many; the spec joins the blocks and drops it.
+    /// `POST /api/ecs/v1/service-region-info` — read-only: retried on transient failures.
     ///
-    /// *Note:* A query sent as POST; declared read: true because it changes nothing.
-    ///
-    /// `POST` /api/ecs/v1/service-region-info — 003_3c7c94b4056ec9cc.txt, heading "2.103 获取云服务对应Region和可用区信息", line 13974.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetServiceRegionInfo", "`.")]
+    /// Wire name: `GetServiceRegionInfo`.
     pub fn get_service_region_info(&self) -> GetServiceRegionInfoRequest {
         GetServiceRegionInfoRequest {
             client: self.runtime().clone(),
@@ -3579,49 +2982,70 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchDetachSharedVolumeInput {
     /// Volume id
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id, body中的参数 (`volumeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Ids of the instances to detach the shared volume from
     ///
-    /// 需要卸载共享盘的 ecsId 列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 需要卸载共享盘的 ecsId 列表 (`ecsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl BatchDetachSharedVolumeInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchDetachSharedVolumeInputBuilder {
+        BatchDetachSharedVolumeInputBuilder::default()
+    }
+}
+/// Builder of [`BatchDetachSharedVolumeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchDetachSharedVolumeInputBuilder {
+    inner: BatchDetachSharedVolumeInput,
+}
+impl BatchDetachSharedVolumeInputBuilder {
+    /// Sets [`BatchDetachSharedVolumeInput::volume_id`].
+    pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchDetachSharedVolumeInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchDetachSharedVolumeInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchDetachSharedVolumeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchDetachSharedVolumeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.volume_id.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeId"));
+        }
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+    }
+}
 /// Output of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchDetachSharedVolumeOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchDetachSharedVolume`: set parameters, then `.send().await`.
+/// Request builder of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchDetachSharedVolumeRequest {
@@ -3641,21 +3065,21 @@ impl BatchDetachSharedVolumeRequest {
     }
     /// Volume id
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// Sets `volumeId` (body, required).
+    /// 云盘id, body中的参数 (`volumeId`, body, required)
     pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
         self.input.volume_id = Some(value.into());
         self
     }
     /// Ids of the instances to detach the shared volume from
     ///
-    /// 需要卸载共享盘的 ecsId 列表
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 需要卸载共享盘的 ecsId 列表 (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_DETACH_SHARED_VOLUME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchDetachSharedVolumeOutput, cds_core::Error> {
@@ -3665,6 +3089,7 @@ impl BatchDetachSharedVolumeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchDetachSharedVolumeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_DETACH_SHARED_VOLUME, &self.input)
             .await
@@ -3675,13 +3100,9 @@ impl crate::Client {
     ///
     /// 共享盘从多个虚拟机卸载。
     ///
-    /// *Note:* The request table spells the parameters `volumeld` and `ecslds` (lower-case L for capital I); the request example uses volumeId and ecsIds, which the spec follows.
+    /// `PUT /api/ecs/v1/instances/batch-detach-volume` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/batch-detach-volume — 003_3c7c94b4056ec9cc.txt, heading "2.104 共享盘从多个虚拟机卸载", line 14046.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchDetachSharedVolume", "`.")]
+    /// Wire name: `BatchDetachSharedVolume`.
     pub fn batch_detach_shared_volume(&self) -> BatchDetachSharedVolumeRequest {
         BatchDetachSharedVolumeRequest {
             client: self.runtime().clone(),
@@ -3690,49 +3111,70 @@ impl crate::Client {
     }
 }
 /// Input of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchAttachSharedVolumeInput {
     /// Volume id
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `volumeId`.
-    #[serde(
-        rename = "volumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id, body中的参数 (`volumeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Ids of the instances to attach the shared volume to
     ///
-    /// 需要挂载到的 ecsId 列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 需要挂载到的 ecsId 列表 (`ecsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl BatchAttachSharedVolumeInput {
+    /// A builder of this type.
+    pub fn builder() -> BatchAttachSharedVolumeInputBuilder {
+        BatchAttachSharedVolumeInputBuilder::default()
+    }
+}
+/// Builder of [`BatchAttachSharedVolumeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BatchAttachSharedVolumeInputBuilder {
+    inner: BatchAttachSharedVolumeInput,
+}
+impl BatchAttachSharedVolumeInputBuilder {
+    /// Sets [`BatchAttachSharedVolumeInput::volume_id`].
+    pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets [`BatchAttachSharedVolumeInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BatchAttachSharedVolumeInput, cds_core::BuildError> {
+        cds_core::validate::build("BatchAttachSharedVolumeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BatchAttachSharedVolumeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.volume_id.is_none() {
+            missing.push(cds_core::validate::join(path, "volumeId"));
+        }
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsIds"));
+        }
+    }
+}
 /// Output of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchAttachSharedVolumeOutput {
     /// None (null)
     ///
-    /// 无
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 无 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `BatchAttachSharedVolume`: set parameters, then `.send().await`.
+/// Request builder of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BatchAttachSharedVolumeRequest {
@@ -3752,21 +3194,21 @@ impl BatchAttachSharedVolumeRequest {
     }
     /// Volume id
     ///
-    /// 云盘id, body中的参数
-    ///
-    /// Sets `volumeId` (body, required).
+    /// 云盘id, body中的参数 (`volumeId`, body, required)
     pub fn volume_id(mut self, value: impl Into<i64>) -> Self {
         self.input.volume_id = Some(value.into());
         self
     }
     /// Ids of the instances to attach the shared volume to
     ///
-    /// 需要挂载到的 ecsId 列表
-    ///
-    /// Sets `ecsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 需要挂载到的 ecsId 列表 (`ecsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BATCH_ATTACH_SHARED_VOLUME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BatchAttachSharedVolumeOutput, cds_core::Error> {
@@ -3776,6 +3218,7 @@ impl BatchAttachSharedVolumeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BatchAttachSharedVolumeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BATCH_ATTACH_SHARED_VOLUME, &self.input)
             .await
@@ -3786,13 +3229,9 @@ impl crate::Client {
     ///
     /// 共享盘挂载到多个虚拟机。
     ///
-    /// *Note:* The request table spells the parameters `volumeld` and `ecslds` (lower-case L for capital I); the request example uses volumeId and ecsIds, which the spec follows.
+    /// `PUT /api/ecs/v1/instances/batch-attach-volume` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/batch-attach-volume — 003_3c7c94b4056ec9cc.txt, heading "2.105 共享盘挂载到多个虚拟机", line 14101.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BatchAttachSharedVolume", "`.")]
+    /// Wire name: `BatchAttachSharedVolume`.
     pub fn batch_attach_shared_volume(&self) -> BatchAttachSharedVolumeRequest {
         BatchAttachSharedVolumeRequest {
             client: self.runtime().clone(),
@@ -3801,35 +3240,56 @@ impl crate::Client {
     }
 }
 /// Input of [`GetVncUrl`](crate::Client::get_vnc_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetVncUrlInput {
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl GetVncUrlInput {
+    /// A builder of this type.
+    pub fn builder() -> GetVncUrlInputBuilder {
+        GetVncUrlInputBuilder::default()
+    }
+}
+/// Builder of [`GetVncUrlInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetVncUrlInputBuilder {
+    inner: GetVncUrlInput,
+}
+impl GetVncUrlInputBuilder {
+    /// Sets [`GetVncUrlInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetVncUrlInput, cds_core::BuildError> {
+        cds_core::validate::build("GetVncUrlInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetVncUrlInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`GetVncUrl`](crate::Client::get_vnc_url): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetVncUrlOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<GetVncUrlData>,
 }
-///Request builder of `GetVncUrl`: set parameters, then `.send().await`.
+/// Request builder of [`GetVncUrl`](crate::Client::get_vnc_url): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetVncUrlRequest {
@@ -3849,12 +3309,14 @@ impl GetVncUrlRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机ID (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_VNC_URL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetVncUrlOutput, cds_core::Error> {
@@ -3864,6 +3326,7 @@ impl GetVncUrlRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetVncUrlOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_VNC_URL, &self.input).await
     }
 }
@@ -3872,13 +3335,9 @@ impl crate::Client {
     ///
     /// 获取 VNC 远程访问 URL。
     ///
-    /// *Note:* The response table types data as null but lists vncUrl under it; the example returns an object with vncUrl, which the spec follows.
+    /// `GET /api/ecs/v1/instances/{ecsId}/vnc-url` — read-only: retried on transient failures.
     ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/vnc-url — 003_3c7c94b4056ec9cc.txt, heading "2.106 获取VNC远程访问URL", line 14155.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "GetVncUrl", "`.")]
+    /// Wire name: `GetVncUrl`.
     pub fn get_vnc_url(&self) -> GetVncUrlRequest {
         GetVncUrlRequest {
             client: self.runtime().clone(),
@@ -3888,33 +3347,18 @@ impl crate::Client {
 }
 /// Input of [`ConnectVnc`](crate::Client::connect_vnc).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectVncInput {
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Remote access token, valid for 10 minutes; taken from GetVncUrl
     ///
-    /// 远程访问的token，超时时间为10分钟 token来自于“获取VNC远程访问Url”接口
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "token",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 远程访问的token，超时时间为10分钟 token来自于“获取VNC远程访问Url”接口 (`token`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 impl std::fmt::Debug for ConnectVncInput {
@@ -3925,11 +3369,50 @@ impl std::fmt::Debug for ConnectVncInput {
             .finish()
     }
 }
+impl ConnectVncInput {
+    /// A builder of this type.
+    pub fn builder() -> ConnectVncInputBuilder {
+        ConnectVncInputBuilder::default()
+    }
+}
+/// Builder of [`ConnectVncInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ConnectVncInputBuilder {
+    inner: ConnectVncInput,
+}
+impl ConnectVncInputBuilder {
+    /// Sets [`ConnectVncInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ConnectVncInput::token`].
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.inner.token = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ConnectVncInput, cds_core::BuildError> {
+        cds_core::validate::build("ConnectVncInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ConnectVncInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.token.is_none() {
+            missing.push(cds_core::validate::join(path, "token"));
+        }
+    }
+}
 /// Output of [`ConnectVnc`](crate::Client::connect_vnc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ConnectVncOutput {}
-///Request builder of `ConnectVnc`: set parameters, then `.send().await`.
+/// Request builder of [`ConnectVnc`](crate::Client::connect_vnc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConnectVncRequest {
@@ -3949,25 +3432,26 @@ impl ConnectVncRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机ID (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Remote access token, valid for 10 minutes; taken from GetVncUrl
     ///
-    /// 远程访问的token，超时时间为10分钟 token来自于“获取VNC远程访问Url”接口
-    ///
-    /// Sets `token` (path, required).
+    /// 远程访问的token，超时时间为10分钟 token来自于“获取VNC远程访问Url”接口 (`token`, path, required)
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.input.token = Some(value.into());
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CONNECT_VNC, &self.input)
+    }
     /// The `wss://` URL of this WebSocket endpoint on `host` (e.g. the `endpoint` that
     /// the line's URL operation returns), path parameters substituted and encoded.
     pub fn url(&self, host: &str) -> Result<String, cds_core::Error> {
+        self.check()?;
         cds_core::request::websocket_url(&meta::CONNECT_VNC, host, &self.input)
     }
 }
@@ -3976,17 +3460,11 @@ impl crate::Client {
     ///
     /// 使用 noVNC 对 ECS 进行远程访问，要发起远程访问，请先通过“获取 VNC 远程访问”接口获取 url，url 中的 token 有效期 10 分钟。
     ///
-    /// *Note:* A WebSocket endpoint: the URL scheme is wss (wss://{endpoint}/api/ecs/v1/instances/{ecsId}/vnc/{token}) and the method is written GET（通过 WebSocket 协议）; there is no HTTP response (the noVNC client shows the remote desktop), so no response or example is declared.
-    ///
-    /// *Note:* The table also lists `endpoint` (taken from GetVncUrl; the cluster VIP) as a parameter; it is the host of the URL, not a request parameter.
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/vnc/{token} — 003_3c7c94b4056ec9cc.txt, heading "2.107 VNC远程访问（使用noVNC）", line 14206.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// `GET /api/ecs/v1/instances/{ecsId}/vnc/{token}` — changes state: retried only when the request certainly never reached the server.
     ///
     /// A WebSocket endpoint: the builder's `url(host)` gives the `wss://` URL to open with a WebSocket client; nothing is sent by this SDK.
     ///
-    #[doc = concat!("Wire name: `", "ConnectVnc", "`.")]
+    /// Wire name: `ConnectVnc`.
     pub fn connect_vnc(&self) -> ConnectVncRequest {
         ConnectVncRequest {
             client: self.runtime().clone(),
@@ -3995,79 +3473,103 @@ impl crate::Client {
     }
 }
 /// Input of [`ListMonitorProcesses`](crate::Client::list_monitor_processes).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListMonitorProcessesInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Start timestamp, in seconds
     ///
-    /// 起始时间戳, 单位秒
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "start",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 起始时间戳, 单位秒 (`start`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End timestamp, in seconds
     ///
-    /// 结束时间戳, 单位秒
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "end",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间戳, 单位秒 (`end`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Step, in seconds
     ///
-    /// 步长, 单位秒
-    #[serde(
-        rename = "step",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 步长, 单位秒 (`step`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
     /// Timeout, in seconds
     ///
-    /// 超时时间, 单位秒
-    #[serde(
-        rename = "timeout",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 超时时间, 单位秒 (`timeout`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
+impl ListMonitorProcessesInput {
+    /// A builder of this type.
+    pub fn builder() -> ListMonitorProcessesInputBuilder {
+        ListMonitorProcessesInputBuilder::default()
+    }
+}
+/// Builder of [`ListMonitorProcessesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListMonitorProcessesInputBuilder {
+    inner: ListMonitorProcessesInput,
+}
+impl ListMonitorProcessesInputBuilder {
+    /// Sets [`ListMonitorProcessesInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ListMonitorProcessesInput::start`].
+    pub fn start(mut self, value: impl Into<i64>) -> Self {
+        self.inner.start = Some(value.into());
+        self
+    }
+    /// Sets [`ListMonitorProcessesInput::end`].
+    pub fn end(mut self, value: impl Into<i64>) -> Self {
+        self.inner.end = Some(value.into());
+        self
+    }
+    /// Sets [`ListMonitorProcessesInput::step`].
+    pub fn step(mut self, value: impl Into<i64>) -> Self {
+        self.inner.step = Some(value.into());
+        self
+    }
+    /// Sets [`ListMonitorProcessesInput::timeout`].
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.inner.timeout = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListMonitorProcessesInput, cds_core::BuildError> {
+        cds_core::validate::build("ListMonitorProcessesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListMonitorProcessesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.start.is_none() {
+            missing.push(cds_core::validate::join(path, "start"));
+        }
+        if self.end.is_none() {
+            missing.push(cds_core::validate::join(path, "end"));
+        }
+    }
+}
 /// Output of [`ListMonitorProcesses`](crate::Client::list_monitor_processes): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListMonitorProcessesOutput {
     /// Process list
     ///
-    /// 返回null
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回null (`data`)
     pub data: Option<Vec<ListMonitorProcessesProcess>>,
 }
-///Request builder of `ListMonitorProcesses`: set parameters, then `.send().await`.
+/// Request builder of [`ListMonitorProcesses`](crate::Client::list_monitor_processes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListMonitorProcessesRequest {
@@ -4087,48 +3589,42 @@ impl ListMonitorProcessesRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Start timestamp, in seconds
     ///
-    /// 起始时间戳, 单位秒
-    ///
-    /// Sets `start` (query, required).
+    /// 起始时间戳, 单位秒 (`start`, query, required)
     pub fn start(mut self, value: impl Into<i64>) -> Self {
         self.input.start = Some(value.into());
         self
     }
     /// End timestamp, in seconds
     ///
-    /// 结束时间戳, 单位秒
-    ///
-    /// Sets `end` (query, required).
+    /// 结束时间戳, 单位秒 (`end`, query, required)
     pub fn end(mut self, value: impl Into<i64>) -> Self {
         self.input.end = Some(value.into());
         self
     }
     /// Step, in seconds
     ///
-    /// 步长, 单位秒
-    ///
-    /// Sets `step` (query).
+    /// 步长, 单位秒 (`step`, query)
     pub fn step(mut self, value: impl Into<i64>) -> Self {
         self.input.step = Some(value.into());
         self
     }
     /// Timeout, in seconds
     ///
-    /// 超时时间, 单位秒
-    ///
-    /// Sets `timeout` (query).
+    /// 超时时间, 单位秒 (`timeout`, query)
     pub fn timeout(mut self, value: impl Into<i64>) -> Self {
         self.input.timeout = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_MONITOR_PROCESSES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListMonitorProcessesOutput, cds_core::Error> {
@@ -4138,6 +3634,7 @@ impl ListMonitorProcessesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListMonitorProcessesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_MONITOR_PROCESSES, &self.input)
             .await
@@ -4148,17 +3645,9 @@ impl crate::Client {
     ///
     /// 获取一段时间内进程监控的进程列表数据。
     ///
-    /// *Note:* The response table types data as object and says it returns null; the example returns an array of processes, which the spec follows (fields typed from the example).
+    /// `GET /api/ecs/v1/instances/{ecsId}/monitor/processes` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example is split by a page break; the spec joins the two blocks.
-    ///
-    /// *Note:* The example's cmdLine contains the invalid JSON escape `\u ` (agetty's username escape); the spec escapes the backslash (`\\u`).
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/monitor/processes — 003_3c7c94b4056ec9cc.txt, heading "2.108 获取进程监控进程列表", line 14247.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListMonitorProcesses", "`.")]
+    /// Wire name: `ListMonitorProcesses`.
     pub fn list_monitor_processes(&self) -> ListMonitorProcessesRequest {
         ListMonitorProcessesRequest {
             client: self.runtime().clone(),
@@ -4167,29 +3656,51 @@ impl crate::Client {
     }
 }
 /// Input of [`UpgradeMonitorAgent`](crate::Client::upgrade_monitor_agent).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpgradeMonitorAgentInput {
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机id (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl UpgradeMonitorAgentInput {
+    /// A builder of this type.
+    pub fn builder() -> UpgradeMonitorAgentInputBuilder {
+        UpgradeMonitorAgentInputBuilder::default()
+    }
+}
+/// Builder of [`UpgradeMonitorAgentInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpgradeMonitorAgentInputBuilder {
+    inner: UpgradeMonitorAgentInput,
+}
+impl UpgradeMonitorAgentInputBuilder {
+    /// Sets [`UpgradeMonitorAgentInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpgradeMonitorAgentInput, cds_core::BuildError> {
+        cds_core::validate::build("UpgradeMonitorAgentInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpgradeMonitorAgentInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`UpgradeMonitorAgent`](crate::Client::upgrade_monitor_agent): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpgradeMonitorAgentOutput {}
-///Request builder of `UpgradeMonitorAgent`: set parameters, then `.send().await`.
+/// Request builder of [`UpgradeMonitorAgent`](crate::Client::upgrade_monitor_agent): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpgradeMonitorAgentRequest {
@@ -4209,12 +3720,14 @@ impl UpgradeMonitorAgentRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机id
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机id (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPGRADE_MONITOR_AGENT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpgradeMonitorAgentOutput, cds_core::Error> {
@@ -4224,6 +3737,7 @@ impl UpgradeMonitorAgentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpgradeMonitorAgentOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPGRADE_MONITOR_AGENT, &self.input)
             .await
@@ -4234,13 +3748,9 @@ impl crate::Client {
     ///
     /// 升级监控插件。在环境升级场景下，调用此接口可以给历史虚机的监控插件升级。
     ///
-    /// *Note:* The response has no data field (only requestId, code, message).
+    /// `PUT /api/ecs/v1/instances/{ecsId}/monitor/upgrade-agent` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/monitor/upgrade-agent — 003_3c7c94b4056ec9cc.txt, heading "2.109 升级监控插件", line 14332.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpgradeMonitorAgent", "`.")]
+    /// Wire name: `UpgradeMonitorAgent`.
     pub fn upgrade_monitor_agent(&self) -> UpgradeMonitorAgentRequest {
         UpgradeMonitorAgentRequest {
             client: self.runtime().clone(),
@@ -4249,35 +3759,56 @@ impl crate::Client {
     }
 }
 /// Input of [`ListInstanceNodeLocalDisks`](crate::Client::list_instance_node_local_disks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListInstanceNodeLocalDisksInput {
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`, required)
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl ListInstanceNodeLocalDisksInput {
+    /// A builder of this type.
+    pub fn builder() -> ListInstanceNodeLocalDisksInputBuilder {
+        ListInstanceNodeLocalDisksInputBuilder::default()
+    }
+}
+/// Builder of [`ListInstanceNodeLocalDisksInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ListInstanceNodeLocalDisksInputBuilder {
+    inner: ListInstanceNodeLocalDisksInput,
+}
+impl ListInstanceNodeLocalDisksInputBuilder {
+    /// Sets [`ListInstanceNodeLocalDisksInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ListInstanceNodeLocalDisksInput, cds_core::BuildError> {
+        cds_core::validate::build("ListInstanceNodeLocalDisksInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ListInstanceNodeLocalDisksInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+    }
+}
 /// Output of [`ListInstanceNodeLocalDisks`](crate::Client::list_instance_node_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceNodeLocalDisksOutput {
     /// Returned data
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<Vec<ListInstanceNodeLocalDisksDisk>>,
 }
-///Request builder of `ListInstanceNodeLocalDisks`: set parameters, then `.send().await`.
+/// Request builder of [`ListInstanceNodeLocalDisks`](crate::Client::list_instance_node_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListInstanceNodeLocalDisksRequest {
@@ -4297,12 +3828,14 @@ impl ListInstanceNodeLocalDisksRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机ID (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::LIST_INSTANCE_NODE_LOCAL_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ListInstanceNodeLocalDisksOutput, cds_core::Error> {
@@ -4312,6 +3845,7 @@ impl ListInstanceNodeLocalDisksRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ListInstanceNodeLocalDisksOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::LIST_INSTANCE_NODE_LOCAL_DISKS, &self.input)
             .await
@@ -4322,15 +3856,9 @@ impl crate::Client {
     ///
     /// 本地盘挂载的辅助接口，用于获取虚拟机所在节点上的可用本地盘列表。
     ///
-    /// *Note:* Documented as GET /api/ecs/v1/instances/{ecsId}/house-disk-list, but the request example calls /api/ecs/v1/instances/{ecsId}/nouse-disk-list; the spec follows the example (nouse = not in use, as in the operator-side /harddisks/nouse-list; house is a typo).
+    /// `GET /api/ecs/v1/instances/{ecsId}/nouse-disk-list` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists a field `htcl` with no description, absent from the example (the attach request spells it hctl).
-    ///
-    /// `GET` /api/ecs/v1/instances/{ecsId}/nouse-disk-list — 003_3c7c94b4056ec9cc.txt, heading "2.110 获取虚拟机所在节点上的可用本地盘", line 14376.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "ListInstanceNodeLocalDisks", "`.")]
+    /// Wire name: `ListInstanceNodeLocalDisks`.
     pub fn list_instance_node_local_disks(&self) -> ListInstanceNodeLocalDisksRequest {
         ListInstanceNodeLocalDisksRequest {
             client: self.runtime().clone(),
@@ -4339,42 +3867,79 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachLocalDisks`](crate::Client::attach_local_disks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachLocalDisksInput {
     /// Instance id
     ///
-    /// 虚机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚机ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Local disks to attach (the request body is this JSON array)
     ///
-    /// 数组格式入参
-    ///
-    /// *Required.*
-    #[serde(rename = "disks", default, skip_serializing_if = "Option::is_none")]
+    /// 数组格式入参 (`disks`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<AttachLocalDisksDisk>>,
 }
+impl AttachLocalDisksInput {
+    /// A builder of this type.
+    pub fn builder() -> AttachLocalDisksInputBuilder {
+        AttachLocalDisksInputBuilder::default()
+    }
+}
+/// Builder of [`AttachLocalDisksInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachLocalDisksInputBuilder {
+    inner: AttachLocalDisksInput,
+}
+impl AttachLocalDisksInputBuilder {
+    /// Sets [`AttachLocalDisksInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`AttachLocalDisksInput::disks`].
+    pub fn disks<V: Into<AttachLocalDisksDisk>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.disks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AttachLocalDisksInput, cds_core::BuildError> {
+        cds_core::validate::build("AttachLocalDisksInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AttachLocalDisksInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.disks.is_none() {
+            missing.push(cds_core::validate::join(path, "disks"));
+        }
+        if let Some(items) = &self.disks {
+            let at = cds_core::validate::join(path, "disks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`AttachLocalDisks`](crate::Client::attach_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AttachLocalDisksOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `AttachLocalDisks`: set parameters, then `.send().await`.
+/// Request builder of [`AttachLocalDisks`](crate::Client::attach_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachLocalDisksRequest {
@@ -4394,21 +3959,24 @@ impl AttachLocalDisksRequest {
     }
     /// Instance id
     ///
-    /// 虚机ID
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚机ID (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Local disks to attach (the request body is this JSON array)
     ///
-    /// 数组格式入参
-    ///
-    /// Sets `disks` (the whole JSON body, required).
-    pub fn disks(mut self, value: impl Into<Vec<AttachLocalDisksDisk>>) -> Self {
-        self.input.disks = Some(value.into());
+    /// 数组格式入参 (`disks`, the whole JSON body, required)
+    pub fn disks<V: Into<AttachLocalDisksDisk>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.disks = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ATTACH_LOCAL_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AttachLocalDisksOutput, cds_core::Error> {
@@ -4418,6 +3986,7 @@ impl AttachLocalDisksRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AttachLocalDisksOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ATTACH_LOCAL_DISKS, &self.input)
             .await
@@ -4428,17 +3997,9 @@ impl crate::Client {
     ///
     /// 此接口用于某个虚机挂载或批量挂载本地盘；虚机需要是非本地盘规格创建。
     ///
-    /// *Note:* The request body is a bare JSON array (the table names the parameter `--`); the spec names it `disks`, the whole body is the array, not an object with a `disks` key.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/attach-localdisks` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example has trailing commas ({"diskName": ...,},\]).
-    ///
-    /// *Note:* The response table types data as object; the example returns null.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/attach-localdisks — 003_3c7c94b4056ec9cc.txt, heading "2.111 挂载/批量挂载本地盘", line 14447.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "AttachLocalDisks", "`.")]
+    /// Wire name: `AttachLocalDisks`.
     pub fn attach_local_disks(&self) -> AttachLocalDisksRequest {
         AttachLocalDisksRequest {
             client: self.runtime().clone(),
@@ -4447,42 +4008,79 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachLocalDisks`](crate::Client::detach_local_disks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachLocalDisksInput {
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ecsId`.
-    #[serde(
-        rename = "ecsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟机ID (`ecsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Local disks to detach (the request body is this JSON array)
     ///
-    /// 数组格式入参
-    ///
-    /// *Required.*
-    #[serde(rename = "disks", default, skip_serializing_if = "Option::is_none")]
+    /// 数组格式入参 (`disks`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<AttachLocalDisksDisk>>,
 }
+impl DetachLocalDisksInput {
+    /// A builder of this type.
+    pub fn builder() -> DetachLocalDisksInputBuilder {
+        DetachLocalDisksInputBuilder::default()
+    }
+}
+/// Builder of [`DetachLocalDisksInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DetachLocalDisksInputBuilder {
+    inner: DetachLocalDisksInput,
+}
+impl DetachLocalDisksInputBuilder {
+    /// Sets [`DetachLocalDisksInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`DetachLocalDisksInput::disks`].
+    pub fn disks<V: Into<AttachLocalDisksDisk>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.disks = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DetachLocalDisksInput, cds_core::BuildError> {
+        cds_core::validate::build("DetachLocalDisksInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DetachLocalDisksInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ecsId"));
+        }
+        if self.disks.is_none() {
+            missing.push(cds_core::validate::join(path, "disks"));
+        }
+        if let Some(items) = &self.disks {
+            let at = cds_core::validate::join(path, "disks");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`DetachLocalDisks`](crate::Client::detach_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DetachLocalDisksOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回的数据
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回的数据 (`data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DetachLocalDisks`: set parameters, then `.send().await`.
+/// Request builder of [`DetachLocalDisks`](crate::Client::detach_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachLocalDisksRequest {
@@ -4502,21 +4100,24 @@ impl DetachLocalDisksRequest {
     }
     /// Instance id
     ///
-    /// 虚拟机ID
-    ///
-    /// Sets `ecsId` (path, required).
+    /// 虚拟机ID (`ecsId`, path, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Local disks to detach (the request body is this JSON array)
     ///
-    /// 数组格式入参
-    ///
-    /// Sets `disks` (the whole JSON body, required).
-    pub fn disks(mut self, value: impl Into<Vec<AttachLocalDisksDisk>>) -> Self {
-        self.input.disks = Some(value.into());
+    /// 数组格式入参 (`disks`, the whole JSON body, required)
+    pub fn disks<V: Into<AttachLocalDisksDisk>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.disks = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DETACH_LOCAL_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DetachLocalDisksOutput, cds_core::Error> {
@@ -4526,6 +4127,7 @@ impl DetachLocalDisksRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DetachLocalDisksOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DETACH_LOCAL_DISKS, &self.input)
             .await
@@ -4536,17 +4138,9 @@ impl crate::Client {
     ///
     /// 此接口用于某个虚拟机卸载或者批量卸载本地盘;虚拟机需要是非本地盘规格创建。
     ///
-    /// *Note:* The request body is a bare JSON array (the table names the parameter `—`); the spec names it `disks`, the whole body is the array, not an object with a `disks` key. Its item table is identical to AttachLocalDisks', so the type AttachLocalDisksDisk is shared.
+    /// `PUT /api/ecs/v1/instances/{ecsId}/detach-localdisks` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example has trailing commas ({"diskName": ...,},\]).
-    ///
-    /// *Note:* The response table types data as object; the example returns null.
-    ///
-    /// `PUT` /api/ecs/v1/instances/{ecsId}/detach-localdisks — 003_3c7c94b4056ec9cc.txt, heading "2.112 卸载/批量卸载本地盘", line 14512.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DetachLocalDisks", "`.")]
+    /// Wire name: `DetachLocalDisks`.
     pub fn detach_local_disks(&self) -> DetachLocalDisksRequest {
         DetachLocalDisksRequest {
             client: self.runtime().clone(),
@@ -4555,112 +4149,130 @@ impl crate::Client {
     }
 }
 /// Input of [`ExportMonitorData`](crate::Client::export_monitor_data).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportMonitorDataInput {
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `templateName`.
-    #[serde(
-        rename = "templateName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务名称 (`templateName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// "aggregatedValue": aggregated; "originalValue": original values
     ///
-    /// “aggregatedValue”：聚合 "originalValue":原始值
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `statisticalMethod`.
-    #[serde(
-        rename = "statisticalMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// “aggregatedValue”：聚合 "originalValue":原始值 (`statisticalMethod`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statistical_method: Option<String>,
     /// Aggregation methods: min, max, avg
     ///
-    /// min max avg
-    ///
-    /// Wire name: `aggregationMethods`.
-    #[serde(
-        rename = "aggregationMethods",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// min max avg (`aggregationMethods`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation_methods: Option<Vec<String>>,
     /// Start time (Unix seconds)
     ///
-    /// 开始时间
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "start",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开始时间 (`start`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End time (Unix seconds)
     ///
-    /// 结束时间
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "end",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间 (`end`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Instances to export
     ///
-    /// 指定虚拟机列表
-    ///
-    /// Wire name: `ecsIds`.
-    #[serde(
-        rename = "ecsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 指定虚拟机列表 (`ecsIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores
     ///
-    /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核)
-    #[serde(
-        rename = "metrics",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核) (`metrics`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
 }
+impl ExportMonitorDataInput {
+    /// A builder of this type.
+    pub fn builder() -> ExportMonitorDataInputBuilder {
+        ExportMonitorDataInputBuilder::default()
+    }
+}
+/// Builder of [`ExportMonitorDataInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ExportMonitorDataInputBuilder {
+    inner: ExportMonitorDataInput,
+}
+impl ExportMonitorDataInputBuilder {
+    /// Sets [`ExportMonitorDataInput::template_name`].
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.template_name = Some(value.into());
+        self
+    }
+    /// Sets [`ExportMonitorDataInput::statistical_method`].
+    pub fn statistical_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.statistical_method = Some(value.into());
+        self
+    }
+    /// Sets [`ExportMonitorDataInput::aggregation_methods`].
+    pub fn aggregation_methods<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.aggregation_methods = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ExportMonitorDataInput::start`].
+    pub fn start(mut self, value: impl Into<i64>) -> Self {
+        self.inner.start = Some(value.into());
+        self
+    }
+    /// Sets [`ExportMonitorDataInput::end`].
+    pub fn end(mut self, value: impl Into<i64>) -> Self {
+        self.inner.end = Some(value.into());
+        self
+    }
+    /// Sets [`ExportMonitorDataInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ExportMonitorDataInput::metrics`].
+    pub fn metrics<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.metrics = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ExportMonitorDataInput, cds_core::BuildError> {
+        cds_core::validate::build("ExportMonitorDataInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ExportMonitorDataInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.template_name.is_none() {
+            missing.push(cds_core::validate::join(path, "templateName"));
+        }
+        if self.statistical_method.is_none() {
+            missing.push(cds_core::validate::join(path, "statisticalMethod"));
+        }
+        if self.start.is_none() {
+            missing.push(cds_core::validate::join(path, "start"));
+        }
+        if self.end.is_none() {
+            missing.push(cds_core::validate::join(path, "end"));
+        }
+    }
+}
 /// Output of [`ExportMonitorData`](crate::Client::export_monitor_data): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ExportMonitorDataOutput {
     /// Export task id
     ///
-    /// 任务id
-    #[serde(
-        rename = "data",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`data`)
+    #[serde(deserialize_with = "lenient")]
     pub data: Option<String>,
 }
-///Request builder of `ExportMonitorData`: set parameters, then `.send().await`.
+/// Request builder of [`ExportMonitorData`](crate::Client::export_monitor_data): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExportMonitorDataRequest {
@@ -4680,66 +4292,59 @@ impl ExportMonitorDataRequest {
     }
     /// Task name
     ///
-    /// 任务名称
-    ///
-    /// Sets `templateName` (body, required).
+    /// 任务名称 (`templateName`, body, required)
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.input.template_name = Some(value.into());
         self
     }
     /// "aggregatedValue": aggregated; "originalValue": original values
     ///
-    /// “aggregatedValue”：聚合 "originalValue":原始值
-    ///
-    /// Sets `statisticalMethod` (body, required).
+    /// “aggregatedValue”：聚合 "originalValue":原始值 (`statisticalMethod`, body, required)
     pub fn statistical_method(mut self, value: impl Into<String>) -> Self {
         self.input.statistical_method = Some(value.into());
         self
     }
     /// Aggregation methods: min, max, avg
     ///
-    /// min max avg
-    ///
-    /// Sets `aggregationMethods` (body).
-    pub fn aggregation_methods(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.aggregation_methods = Some(value.into());
+    /// min max avg (`aggregationMethods`, body)
+    pub fn aggregation_methods<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.aggregation_methods = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Start time (Unix seconds)
     ///
-    /// 开始时间
-    ///
-    /// Sets `start` (body, required).
+    /// 开始时间 (`start`, body, required)
     pub fn start(mut self, value: impl Into<i64>) -> Self {
         self.input.start = Some(value.into());
         self
     }
     /// End time (Unix seconds)
     ///
-    /// 结束时间
-    ///
-    /// Sets `end` (body, required).
+    /// 结束时间 (`end`, body, required)
     pub fn end(mut self, value: impl Into<i64>) -> Self {
         self.input.end = Some(value.into());
         self
     }
     /// Instances to export
     ///
-    /// 指定虚拟机列表
-    ///
-    /// Sets `ecsIds` (body).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 指定虚拟机列表 (`ecsIds`, body)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores
     ///
-    /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核)
-    ///
-    /// Sets `metrics` (body).
-    pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.metrics = Some(value.into());
+    /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核) (`metrics`, body)
+    pub fn metrics<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.metrics = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::EXPORT_MONITOR_DATA, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ExportMonitorDataOutput, cds_core::Error> {
@@ -4749,6 +4354,7 @@ impl ExportMonitorDataRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ExportMonitorDataOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::EXPORT_MONITOR_DATA, &self.input)
             .await
@@ -4759,15 +4365,9 @@ impl crate::Client {
     ///
     /// 导出监控数据。
     ///
-    /// *Note:* The response table types data as object; the example returns the task id as a string, which the spec follows.
+    /// `POST /api/ecs/v1/instances/monitor/export` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No operation in the document polls the export task, so no waiter is declared.
-    ///
-    /// `POST` /api/ecs/v1/instances/monitor/export — 003_3c7c94b4056ec9cc.txt, heading "2.113 云监控导出", line 14575.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ExportMonitorData", "`.")]
+    /// Wire name: `ExportMonitorData`.
     pub fn export_monitor_data(&self) -> ExportMonitorDataRequest {
         ExportMonitorDataRequest {
             client: self.runtime().clone(),

@@ -3,343 +3,183 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDiskData {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Cloud disk ids
     ///
-    /// 云盘id列表
-    ///
-    /// Wire name: `DiskIdSet`.
-    #[serde(
-        rename = "DiskIdSet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云盘id列表 (`DiskIdSet`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub disk_id_set: Option<Vec<String>>,
 }
 /// Cloud disk details
 ///
 /// 云盘详情数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskData {
     /// Cloud disk
     ///
-    /// 云盘信息
-    ///
-    /// Wire name: `DiskInfo`.
-    #[serde(rename = "DiskInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘信息 (`DiskInfo`)
+    #[serde(rename = "DiskInfo")]
     pub disk_info: Option<Disk>,
 }
 /// Quotas
 ///
 /// 配额数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaData {
     /// Quotas
     ///
-    /// 配额列表
-    ///
-    /// Wire name: `QuotaList`.
-    #[serde(rename = "QuotaList", default, skip_serializing_if = "Option::is_none")]
+    /// 配额列表 (`QuotaList`)
+    #[serde(rename = "QuotaList")]
     pub quota_list: Option<Vec<DescribeDiskQuotaItem>>,
 }
 /// Quota of one disk type
 ///
 /// 配额
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaItem {
     /// Total quota (GB)
     ///
-    /// 总配额,单位:GB
-    ///
-    /// Wire name: `TotalQuota`.
-    #[serde(
-        rename = "TotalQuota",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总配额,单位:GB (`TotalQuota`)
+    #[serde(deserialize_with = "lenient")]
     pub total_quota: Option<i64>,
     /// Used quota (GB)
     ///
-    /// 已用配额,单位:GB
-    ///
-    /// Wire name: `UsedQuota`.
-    #[serde(
-        rename = "UsedQuota",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已用配额,单位:GB (`UsedQuota`)
+    #[serde(deserialize_with = "lenient")]
     pub used_quota: Option<i64>,
     /// Remaining quota (GB)
     ///
-    /// 剩余配额,单位:GB
-    ///
-    /// Wire name: `FreeQuota`.
-    #[serde(
-        rename = "FreeQuota",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 剩余配额,单位:GB (`FreeQuota`)
+    #[serde(deserialize_with = "lenient")]
     pub free_quota: Option<i64>,
     /// Cloud disk type
     ///
-    /// 云盘类型
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘类型 (`DiskFeature`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
 /// Event information
 ///
 /// 事件信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEventData {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Event status (e.g. success)
     ///
-    /// 事件状态
-    ///
-    /// Wire name: `EventStatus`.
-    #[serde(
-        rename = "EventStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件状态 (`EventStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub event_status: Option<String>,
     /// Event status in Chinese
     ///
-    /// 事件中文名称
-    ///
-    /// Wire name: `EventStatusDisplay`.
-    #[serde(
-        rename = "EventStatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件中文名称 (`EventStatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub event_status_display: Option<String>,
     /// Event type (e.g. unmount_disk)
     ///
-    /// 事件类型
-    ///
-    /// Wire name: `EventType`.
-    #[serde(
-        rename = "EventType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件类型 (`EventType`)
+    #[serde(deserialize_with = "lenient")]
     pub event_type: Option<String>,
     /// Event type in Chinese
     ///
-    /// 事件类型中文名称
-    ///
-    /// Wire name: `EventTypeDisplay`.
-    #[serde(
-        rename = "EventTypeDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件类型中文名称 (`EventTypeDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub event_type_display: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Tasks of the event
     ///
-    /// 事件下的任务列表
-    ///
-    /// Wire name: `TaskList`.
-    #[serde(rename = "TaskList", default, skip_serializing_if = "Option::is_none")]
+    /// 事件下的任务列表 (`TaskList`)
     pub task_list: Option<Vec<DescribeEventTask>>,
 }
 /// A task of an event
 ///
 /// 事件下的任务
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEventTask {
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status
     ///
-    /// 任务状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status in Chinese
     ///
-    /// 任务中文状态
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务中文状态 (`StatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Resource id of the task
     ///
-    /// 任务对应的资源id
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务对应的资源id (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task creation time
     ///
-    /// 任务创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Task update time
     ///
-    /// 任务更新时间
-    ///
-    /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务更新时间 (`UpdateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Task completion time; empty if not finished
     ///
-    /// 任务完成时间，未完成则为空
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务完成时间，未完成则为空 (`EndTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Resource type
     ///
-    /// 资源类型
-    ///
-    /// Wire name: `ResourceType`.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源类型 (`ResourceType`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Resource type in Chinese
     ///
-    /// 资源类型中文名称
-    ///
-    /// Wire name: `ResourceDisplay`.
-    #[serde(
-        rename = "ResourceDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源类型中文名称 (`ResourceDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_display: Option<String>,
     /// Task type
     ///
-    /// 任务类型
-    ///
-    /// Wire name: `TaskType`.
-    #[serde(
-        rename = "TaskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务类型 (`TaskType`)
+    #[serde(deserialize_with = "lenient")]
     pub task_type: Option<String>,
     /// Task type in Chinese
     ///
-    /// 任务类型中文名称
-    ///
-    /// Wire name: `TaskTypeDisplay`.
-    #[serde(
-        rename = "TaskTypeDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务类型中文名称 (`TaskTypeDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub task_type_display: Option<String>,
 }
 /// Cloud disk status
@@ -352,51 +192,35 @@ pub struct DescribeEventTask {
 pub enum DiskStatus {
     /// Creating
     ///
-    /// 创建中
-    ///
-    /// Wire value: `building`.
+    /// 创建中 (`building`)
     Building,
     /// Creation failed
     ///
-    /// 创建失败
-    ///
-    /// Wire value: `build_fail`.
+    /// 创建失败 (`build_fail`)
     BuildFail,
     /// In use
     ///
-    /// 使用中
-    ///
-    /// Wire value: `running`.
+    /// 使用中 (`running`)
     Running,
     /// Attaching
     ///
-    /// 挂载中
-    ///
-    /// Wire value: `mounting`.
+    /// 挂载中 (`mounting`)
     Mounting,
     /// Detaching
     ///
-    /// 卸载中
-    ///
-    /// Wire value: `unmounting`.
+    /// 卸载中 (`unmounting`)
     Unmounting,
     /// Waiting to be attached
     ///
-    /// 待挂载
-    ///
-    /// Wire value: `waiting`.
+    /// 待挂载 (`waiting`)
     Waiting,
     /// Updating
     ///
-    /// 更新中
-    ///
-    /// Wire value: `updating`.
+    /// 更新中 (`updating`)
     Updating,
     /// Error
     ///
-    /// 错误
-    ///
-    /// Wire value: `error`.
+    /// 错误 (`error`)
     Error,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -455,137 +279,144 @@ impl cds_core::de::FromScalar for DiskStatus {
     }
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Instance to attach the disks to (attached when set and valid; disks can only be attached to instances of the same availability zone)
     ///
-    /// 挂载到云主机的实例id(字段有值并且有效时表示挂载到该实例，云盘只能挂载至同一可用区的实例上)
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载到云主机的实例id(字段有值并且有效时表示挂载到该实例，云盘只能挂载至同一可用区的实例上) (`InstanceId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
-    /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1)
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub release_with_instance: Option<i64>,
     /// Disk name; a default name is given when omitted (2-40 characters: letters, Chinese characters, digits, dot, underscore, colon, hyphen and ASCII parentheses; must start with a letter)
     ///
-    /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头)
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头) (`DiskName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Disk type (only SSD for now)
     ///
-    /// 盘类型(目前只支持SSD)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类型(目前只支持SSD) (`DiskFeature`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Snapshot id (data-disk snapshots only)
     ///
-    /// 快照ID（只能传递数据盘的快照ID）
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID（只能传递数据盘的快照ID） (`SnapshotId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Capacity in GB; a multiple of 8, at least 24 GB
     ///
-    /// 盘容量，单位:GB,容量为8的倍数，且最小24GB起。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘容量，单位:GB,容量为8的倍数，且最小24GB起。 (`Size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of disks; defaults to 1
     ///
-    /// 创建数量，不传默认为1
-    ///
-    /// Wire name: `Number`.
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建数量，不传默认为1 (`Number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
-    /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费)
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
 }
+impl CreateDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateDiskInputBuilder {
+        CreateDiskInputBuilder::default()
+    }
+}
+/// Builder of [`CreateDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateDiskInputBuilder {
+    inner: CreateDiskInput,
+}
+impl CreateDiskInputBuilder {
+    /// Sets [`CreateDiskInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::release_with_instance`].
+    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+        self.inner.release_with_instance = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::disk_name`].
+    pub fn disk_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::disk_feature`].
+    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_feature = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::number`].
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.number = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::billing_method`].
+    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_method = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.disk_feature.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskFeature"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+    }
+}
 /// Output of [`CreateDisk`](crate::Client::create_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// Creation result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateDiskData>,
 }
-///Request builder of `CreateDisk`: set parameters, then `.send().await`.
+/// Request builder of [`CreateDisk`](crate::Client::create_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDiskRequest {
@@ -605,84 +436,70 @@ impl CreateDiskRequest {
     }
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Sets `AvailableZoneCode` (body, required).
+    /// 可用区Code (`AvailableZoneCode`, body, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Instance to attach the disks to (attached when set and valid; disks can only be attached to instances of the same availability zone)
     ///
-    /// 挂载到云主机的实例id(字段有值并且有效时表示挂载到该实例，云盘只能挂载至同一可用区的实例上)
-    ///
-    /// Sets `InstanceId` (body).
+    /// 挂载到云主机的实例id(字段有值并且有效时表示挂载到该实例，云盘只能挂载至同一可用区的实例上) (`InstanceId`, body)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
-    /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1)
-    ///
-    /// Sets `ReleaseWithInstance` (body).
+    /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`, body)
     pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
         self.input.release_with_instance = Some(value.into());
         self
     }
     /// Disk name; a default name is given when omitted (2-40 characters: letters, Chinese characters, digits, dot, underscore, colon, hyphen and ASCII parentheses; must start with a letter)
     ///
-    /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头)
-    ///
-    /// Sets `DiskName` (body).
+    /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头) (`DiskName`, body)
     pub fn disk_name(mut self, value: impl Into<String>) -> Self {
         self.input.disk_name = Some(value.into());
         self
     }
     /// Disk type (only SSD for now)
     ///
-    /// 盘类型(目前只支持SSD)
-    ///
-    /// Sets `DiskFeature` (body, required).
+    /// 盘类型(目前只支持SSD) (`DiskFeature`, body, required)
     pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
         self.input.disk_feature = Some(value.into());
         self
     }
     /// Snapshot id (data-disk snapshots only)
     ///
-    /// 快照ID（只能传递数据盘的快照ID）
-    ///
-    /// Sets `SnapshotId` (body).
+    /// 快照ID（只能传递数据盘的快照ID） (`SnapshotId`, body)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
     }
     /// Capacity in GB; a multiple of 8, at least 24 GB
     ///
-    /// 盘容量，单位:GB,容量为8的倍数，且最小24GB起。
-    ///
-    /// Sets `Size` (body, required).
+    /// 盘容量，单位:GB,容量为8的倍数，且最小24GB起。 (`Size`, body, required)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
     }
     /// Number of disks; defaults to 1
     ///
-    /// 创建数量，不传默认为1
-    ///
-    /// Sets `Number` (body).
+    /// 创建数量，不传默认为1 (`Number`, body)
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.input.number = Some(value.into());
         self
     }
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
-    /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费)
-    ///
-    /// Sets `BillingMethod` (body).
+    /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`, body)
     pub fn billing_method(mut self, value: impl Into<String>) -> Self {
         self.input.billing_method = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateDiskOutput, cds_core::Error> {
@@ -692,15 +509,15 @@ impl CreateDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateDiskOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_DISK,
@@ -717,13 +534,9 @@ impl crate::Client {
     ///
     /// 创建一块或多块云盘（数据盘）
     ///
-    /// *Note:* The response table is flat; the example nests EventId and DiskIdSet under Data.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "1.CreateDisk", line 14577.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateDisk", "`.")]
+    /// Wire name: `CreateDisk`.
     pub fn create_disk(&self) -> CreateDiskRequest {
         CreateDiskRequest {
             client: self.runtime().clone(),
@@ -732,37 +545,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDisk`](crate::Client::delete_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// Cloud disk ids
     ///
-    /// 云盘id列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskIds`.
-    #[serde(
-        rename = "DiskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云盘id列表 (`DiskIds`, required)
+    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
+impl DeleteDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteDiskInputBuilder {
+        DeleteDiskInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteDiskInputBuilder {
+    inner: DeleteDiskInput,
+}
+impl DeleteDiskInputBuilder {
+    /// Sets [`DeleteDiskInput::disk_ids`].
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskIds"));
+        }
+    }
+}
 /// Output of [`DeleteDisk`](crate::Client::delete_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteDiskOutput {
     /// Deletion result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `DeleteDisk`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteDisk`](crate::Client::delete_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDiskRequest {
@@ -782,12 +615,14 @@ impl DeleteDiskRequest {
     }
     /// Cloud disk ids
     ///
-    /// 云盘id列表
-    ///
-    /// Sets `DiskIds` (body, required).
-    pub fn disk_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.disk_ids = Some(value.into());
+    /// 云盘id列表 (`DiskIds`, body, required)
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteDiskOutput, cds_core::Error> {
@@ -797,15 +632,15 @@ impl DeleteDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteDiskOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_DISK,
@@ -822,13 +657,9 @@ impl crate::Client {
     ///
     /// 删除一块或多块云盘(数据盘)
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "2.DeleteDisk", line 14647.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteDisk", "`.")]
+    /// Wire name: `DeleteDisk`.
     pub fn delete_disk(&self) -> DeleteDiskRequest {
         DeleteDiskRequest {
             client: self.runtime().clone(),
@@ -837,37 +668,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachDisk`](crate::Client::detach_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetachDiskInput {
     /// Ids of the cloud disks to detach
     ///
-    /// 卸载的云盘id列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskIds`.
-    #[serde(
-        rename = "DiskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 卸载的云盘id列表 (`DiskIds`, required)
+    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
+impl DetachDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> DetachDiskInputBuilder {
+        DetachDiskInputBuilder::default()
+    }
+}
+/// Builder of [`DetachDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DetachDiskInputBuilder {
+    inner: DetachDiskInput,
+}
+impl DetachDiskInputBuilder {
+    /// Sets [`DetachDiskInput::disk_ids`].
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DetachDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("DetachDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DetachDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskIds"));
+        }
+    }
+}
 /// Output of [`DetachDisk`](crate::Client::detach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DetachDiskOutput {
     /// Detach result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `DetachDisk`: set parameters, then `.send().await`.
+/// Request builder of [`DetachDisk`](crate::Client::detach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachDiskRequest {
@@ -887,12 +738,14 @@ impl DetachDiskRequest {
     }
     /// Ids of the cloud disks to detach
     ///
-    /// 卸载的云盘id列表
-    ///
-    /// Sets `DiskIds` (body, required).
-    pub fn disk_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.disk_ids = Some(value.into());
+    /// 卸载的云盘id列表 (`DiskIds`, body, required)
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DETACH_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DetachDiskOutput, cds_core::Error> {
@@ -902,15 +755,15 @@ impl DetachDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DetachDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DETACH_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DetachDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DetachDiskOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DETACH_DISK,
@@ -927,13 +780,9 @@ impl crate::Client {
     ///
     /// 卸载一块或多块云盘（数据盘）
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "3.DetachDisk", line 14703.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DetachDisk", "`.")]
+    /// Wire name: `DetachDisk`.
     pub fn detach_disk(&self) -> DetachDiskRequest {
         DetachDiskRequest {
             client: self.runtime().clone(),
@@ -942,63 +791,81 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachDisk`](crate::Client::attach_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AttachDiskInput {
     /// Ids of the cloud disks to attach
     ///
-    /// 挂载的云盘id列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskIds`.
-    #[serde(
-        rename = "DiskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 挂载的云盘id列表 (`DiskIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
     /// Target instance id
     ///
-    /// 挂载的目标实例id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载的目标实例id (`EcsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
-    /// 是否随实例删除,默认为1。1:是, 0:否
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub release_with_instance: Option<i64>,
 }
+impl AttachDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> AttachDiskInputBuilder {
+        AttachDiskInputBuilder::default()
+    }
+}
+/// Builder of [`AttachDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachDiskInputBuilder {
+    inner: AttachDiskInput,
+}
+impl AttachDiskInputBuilder {
+    /// Sets [`AttachDiskInput::disk_ids`].
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.disk_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`AttachDiskInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`AttachDiskInput::release_with_instance`].
+    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+        self.inner.release_with_instance = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AttachDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("AttachDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AttachDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskIds"));
+        }
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsId"));
+        }
+    }
+}
 /// Output of [`AttachDisk`](crate::Client::attach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AttachDiskOutput {
     /// Attach result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `AttachDisk`: set parameters, then `.send().await`.
+/// Request builder of [`AttachDisk`](crate::Client::attach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachDiskRequest {
@@ -1018,30 +885,28 @@ impl AttachDiskRequest {
     }
     /// Ids of the cloud disks to attach
     ///
-    /// 挂载的云盘id列表
-    ///
-    /// Sets `DiskIds` (body, required).
-    pub fn disk_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.disk_ids = Some(value.into());
+    /// 挂载的云盘id列表 (`DiskIds`, body, required)
+    pub fn disk_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.disk_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Target instance id
     ///
-    /// 挂载的目标实例id
-    ///
-    /// Sets `EcsId` (body, required).
+    /// 挂载的目标实例id (`EcsId`, body, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
-    /// 是否随实例删除,默认为1。1:是, 0:否
-    ///
-    /// Sets `ReleaseWithInstance` (body).
+    /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`, body)
     pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
         self.input.release_with_instance = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ATTACH_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AttachDiskOutput, cds_core::Error> {
@@ -1051,15 +916,15 @@ impl AttachDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AttachDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::ATTACH_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(AttachDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(AttachDiskOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::ATTACH_DISK,
@@ -1076,15 +941,9 @@ impl crate::Client {
     ///
     /// 挂载一块或多块云盘（数据盘）
     ///
-    /// *Note:* The request table names the target instance parameter `InstanceId`; the request example sends `EcsId`; the spec follows the example.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
-    ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "4.AttachDisk", line 14757.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "AttachDisk", "`.")]
+    /// Wire name: `AttachDisk`.
     pub fn attach_disk(&self) -> AttachDiskRequest {
         AttachDiskRequest {
             client: self.runtime().clone(),
@@ -1093,51 +952,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ExtendDisk`](crate::Client::extend_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ExtendDiskInput {
     /// Id of the cloud disk to extend
     ///
-    /// 扩容的云盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 扩容的云盘id (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Target capacity in GB; must exceed the current capacity and be a multiple of 8
     ///
-    /// 扩容目标容量,单位:GB，目标容量必须大于扩容前容量，且必须为8的倍数。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ExtendedSize`.
-    #[serde(
-        rename = "ExtendedSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 扩容目标容量,单位:GB，目标容量必须大于扩容前容量，且必须为8的倍数。 (`ExtendedSize`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_size: Option<i64>,
 }
+impl ExtendDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> ExtendDiskInputBuilder {
+        ExtendDiskInputBuilder::default()
+    }
+}
+/// Builder of [`ExtendDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ExtendDiskInputBuilder {
+    inner: ExtendDiskInput,
+}
+impl ExtendDiskInputBuilder {
+    /// Sets [`ExtendDiskInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExtendDiskInput::extended_size`].
+    pub fn extended_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.extended_size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ExtendDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("ExtendDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ExtendDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+        if self.extended_size.is_none() {
+            missing.push(cds_core::validate::join(path, "ExtendedSize"));
+        }
+    }
+}
 /// Output of [`ExtendDisk`](crate::Client::extend_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ExtendDiskOutput {
     /// Extension result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `ExtendDisk`: set parameters, then `.send().await`.
+/// Request builder of [`ExtendDisk`](crate::Client::extend_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExtendDiskRequest {
@@ -1157,21 +1036,21 @@ impl ExtendDiskRequest {
     }
     /// Id of the cloud disk to extend
     ///
-    /// 扩容的云盘id
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 扩容的云盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Target capacity in GB; must exceed the current capacity and be a multiple of 8
     ///
-    /// 扩容目标容量,单位:GB，目标容量必须大于扩容前容量，且必须为8的倍数。
-    ///
-    /// Sets `ExtendedSize` (body, required).
+    /// 扩容目标容量,单位:GB，目标容量必须大于扩容前容量，且必须为8的倍数。 (`ExtendedSize`, body, required)
     pub fn extended_size(mut self, value: impl Into<i64>) -> Self {
         self.input.extended_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::EXTEND_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ExtendDiskOutput, cds_core::Error> {
@@ -1181,15 +1060,15 @@ impl ExtendDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ExtendDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::EXTEND_DISK, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ExtendDiskOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ExtendDiskOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::EXTEND_DISK,
@@ -1206,13 +1085,9 @@ impl crate::Client {
     ///
     /// 云盘扩容（系统盘或者数据盘）
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "5.ExtendDisk", line 14816.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ExtendDisk", "`.")]
+    /// Wire name: `ExtendDisk`.
     pub fn extend_disk(&self) -> ExtendDiskRequest {
         ExtendDiskRequest {
             client: self.runtime().clone(),
@@ -1221,37 +1096,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDiskQuota`](crate::Client::describe_disk_quota).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaInput {
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`, required)
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl DescribeDiskQuotaInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeDiskQuotaInputBuilder {
+        DescribeDiskQuotaInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeDiskQuotaInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeDiskQuotaInputBuilder {
+    inner: DescribeDiskQuotaInput,
+}
+impl DescribeDiskQuotaInputBuilder {
+    /// Sets [`DescribeDiskQuotaInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeDiskQuotaInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeDiskQuotaInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeDiskQuotaInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+    }
+}
 /// Output of [`DescribeDiskQuota`](crate::Client::describe_disk_quota): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaOutput {
     /// Quotas
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeDiskQuotaData>,
 }
-///Request builder of `DescribeDiskQuota`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeDiskQuota`](crate::Client::describe_disk_quota): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskQuotaRequest {
@@ -1271,12 +1166,14 @@ impl DescribeDiskQuotaRequest {
     }
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Sets `AvailableZoneCode` (query, required).
+    /// 可用区Code (`AvailableZoneCode`, query, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_DISK_QUOTA, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeDiskQuotaOutput, cds_core::Error> {
@@ -1286,6 +1183,7 @@ impl DescribeDiskQuotaRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeDiskQuotaOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_DISK_QUOTA, &self.input)
             .await
@@ -1296,13 +1194,9 @@ impl crate::Client {
     ///
     /// 获取云盘配额
     ///
-    /// *Note:* The response table is flat; the example nests QuotaList under Data.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "6.DescribeDiskQuota", line 14873.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeDiskQuota", "`.")]
+    /// Wire name: `DescribeDiskQuota`.
     pub fn describe_disk_quota(&self) -> DescribeDiskQuotaRequest {
         DescribeDiskQuotaRequest {
             client: self.runtime().clone(),
@@ -1311,107 +1205,95 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDiskList`](crate::Client::describe_disk_list).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDiskListInput {
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域Code (`RegionCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页记录数 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeDiskListInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeDiskListInputBuilder {
+        DescribeDiskListInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeDiskListInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeDiskListInputBuilder {
+    inner: DescribeDiskListInput,
+}
+impl DescribeDiskListInputBuilder {
+    /// Sets [`DescribeDiskListInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDiskListInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDiskListInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDiskListInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeDiskListInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeDiskList`](crate::Client::describe_disk_list): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDiskListOutput {
     /// Cloud disk list
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DiskList>,
     /// Current page number
     ///
-    /// 当前页数
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
-    /// 每页数据条数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
-    /// 总记录数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总记录数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
-///Request builder of `DescribeDiskList`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeDiskList`](crate::Client::describe_disk_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskListRequest {
@@ -1431,39 +1313,35 @@ impl DescribeDiskListRequest {
     }
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Sets `AvailableZoneCode` (query).
+    /// 可用区Code (`AvailableZoneCode`, query)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Sets `RegionCode` (query).
+    /// 地域Code (`RegionCode`, query)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `PageNumber` (query).
+    /// 页码 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页记录数 (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeDiskListOutput, cds_core::Error> {
@@ -1473,11 +1351,12 @@ impl DescribeDiskListRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeDiskListOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_DISK_LIST, &self.input)
             .await
     }
-    ///Streams every item at `/Data/DiskList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/DiskList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<Disk, cds_core::Error>> + Send {
@@ -1495,13 +1374,9 @@ impl crate::Client {
     ///
     /// 获取云盘列表
     ///
-    /// *Note:* The response table is flat; the example nests DiskList under Data and puts PageNumber, PageSize and TotalCount at the top level.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "7.DescribeDiskList", line 14938.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeDiskList", "`.")]
+    /// Wire name: `DescribeDiskList`.
     pub fn describe_disk_list(&self) -> DescribeDiskListRequest {
         DescribeDiskListRequest {
             client: self.runtime().clone(),
@@ -1510,37 +1385,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDisk`](crate::Client::describe_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeDiskInput {
     /// Cloud disk id
     ///
-    /// 云盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘id (`DiskId`, required)
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl DescribeDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeDiskInputBuilder {
+        DescribeDiskInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeDiskInputBuilder {
+    inner: DescribeDiskInput,
+}
+impl DescribeDiskInputBuilder {
+    /// Sets [`DescribeDiskInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+    }
+}
 /// Output of [`DescribeDisk`](crate::Client::describe_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskOutput {
     /// Cloud disk details
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeDiskData>,
 }
-///Request builder of `DescribeDisk`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeDisk`](crate::Client::describe_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskRequest {
@@ -1560,12 +1455,14 @@ impl DescribeDiskRequest {
     }
     /// Cloud disk id
     ///
-    /// 云盘id
-    ///
-    /// Sets `DiskId` (query, required).
+    /// 云盘id (`DiskId`, query, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeDiskOutput, cds_core::Error> {
@@ -1575,6 +1472,7 @@ impl DescribeDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_DISK, &self.input).await
     }
 }
@@ -1583,15 +1481,9 @@ impl crate::Client {
     ///
     /// 获取云盘详情
     ///
-    /// *Note:* The example is not valid JSON: it carries // comments, removed.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table is flat; the example nests the disk under Data.DiskInfo; the spec follows the example.
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "8.DescribeDisk", line 15029.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeDisk", "`.")]
+    /// Wire name: `DescribeDisk`.
     pub fn describe_disk(&self) -> DescribeDiskRequest {
         DescribeDiskRequest {
             client: self.runtime().clone(),
@@ -1600,37 +1492,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEcsAttachDisks`](crate::Client::describe_ecs_attach_disks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeEcsAttachDisksInput {
     /// Cloud server (instance) id
     ///
-    /// 云主机id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机id (`EcsId`, required)
+    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl DescribeEcsAttachDisksInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeEcsAttachDisksInputBuilder {
+        DescribeEcsAttachDisksInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeEcsAttachDisksInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeEcsAttachDisksInputBuilder {
+    inner: DescribeEcsAttachDisksInput,
+}
+impl DescribeEcsAttachDisksInputBuilder {
+    /// Sets [`DescribeEcsAttachDisksInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeEcsAttachDisksInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeEcsAttachDisksInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeEcsAttachDisksInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsId"));
+        }
+    }
+}
 /// Output of [`DescribeEcsAttachDisks`](crate::Client::describe_ecs_attach_disks): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEcsAttachDisksOutput {
     /// Attached cloud disks
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DiskList>,
 }
-///Request builder of `DescribeEcsAttachDisks`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeEcsAttachDisks`](crate::Client::describe_ecs_attach_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEcsAttachDisksRequest {
@@ -1650,12 +1562,14 @@ impl DescribeEcsAttachDisksRequest {
     }
     /// Cloud server (instance) id
     ///
-    /// 云主机id
-    ///
-    /// Sets `EcsId` (query, required).
+    /// 云主机id (`EcsId`, query, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_ECS_ATTACH_DISKS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeEcsAttachDisksOutput, cds_core::Error> {
@@ -1665,6 +1579,7 @@ impl DescribeEcsAttachDisksRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeEcsAttachDisksOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_ECS_ATTACH_DISKS, &self.input)
             .await
@@ -1675,15 +1590,9 @@ impl crate::Client {
     ///
     /// 获取实例挂载的云盘信息
     ///
-    /// *Note:* The request table names the parameter `InstanceId`; the request example sends `EcsId`; the spec follows the example.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table is flat; the example nests DiskList under Data.
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "9.DescribeEcsAttachDisks", line 15108.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeEcsAttachDisks", "`.")]
+    /// Wire name: `DescribeEcsAttachDisks`.
     pub fn describe_ecs_attach_disks(&self) -> DescribeEcsAttachDisksRequest {
         DescribeEcsAttachDisksRequest {
             client: self.runtime().clone(),
@@ -1692,37 +1601,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEvent`](crate::Client::describe_event).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeEventInput {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`, required)
+    #[serde(rename = "EventId", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
 }
+impl DescribeEventInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeEventInputBuilder {
+        DescribeEventInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeEventInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeEventInputBuilder {
+    inner: DescribeEventInput,
+}
+impl DescribeEventInputBuilder {
+    /// Sets [`DescribeEventInput::event_id`].
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.event_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeEventInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeEventInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeEventInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.event_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EventId"));
+        }
+    }
+}
 /// Output of [`DescribeEvent`](crate::Client::describe_event): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEventOutput {
     /// Event information
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeEventData>,
 }
-///Request builder of `DescribeEvent`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeEvent`](crate::Client::describe_event): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEventRequest {
@@ -1742,12 +1671,14 @@ impl DescribeEventRequest {
     }
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Sets `EventId` (query, required).
+    /// 事件id (`EventId`, query, required)
     pub fn event_id(mut self, value: impl Into<String>) -> Self {
         self.input.event_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_EVENT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeEventOutput, cds_core::Error> {
@@ -1757,6 +1688,7 @@ impl DescribeEventRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeEventOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_EVENT, &self.input)
             .await
@@ -1767,15 +1699,9 @@ impl crate::Client {
     ///
     /// 获取事件信息
     ///
-    /// *Note:* The response table is flat; the example nests the event under Data and its tasks under Data.TaskList.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The task field CreateTime appears in the example but not in the response table.
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "10.DescribeEvent", line 15190.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeEvent", "`.")]
+    /// Wire name: `DescribeEvent`.
     pub fn describe_event(&self) -> DescribeEventRequest {
         DescribeEventRequest {
             client: self.runtime().clone(),

@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `CreateDisk`.
+/// Documented example response 1 of `CreateDisk`.
 pub const CREATE_DISK_1: &str = r#"{
     "Code": "Success",  
     "Msg": "云盘创建任务下发成功！", 
@@ -12,7 +12,7 @@ pub const CREATE_DISK_1: &str = r#"{
         "DiskIdSet": ["disk-8q6wrg5qdomw1t3i"]
     }
 }"#;
-///Documented example response 1 of `DeleteDisk`.
+/// Documented example response 1 of `DeleteDisk`.
 pub const DELETE_DISK_1: &str = r#"{
     "Code": "Success",  
     "Msg": "云盘删除任务下发成功！", 
@@ -20,7 +20,7 @@ pub const DELETE_DISK_1: &str = r#"{
         "EventId": "11c4ad90-122c-11ed-b996-7ae483eaf4a4"
     }
 }"#;
-///Documented example response 1 of `DetachDisk`.
+/// Documented example response 1 of `DetachDisk`.
 pub const DETACH_DISK_1: &str = r#"{
     "Code": "Success",  
     "Msg": "云盘卸载任务下发成功！", 
@@ -28,7 +28,7 @@ pub const DETACH_DISK_1: &str = r#"{
         "EventId": "11c4ad90-122c-11ed-b996-7ae483eaf4a4"
     }
 }"#;
-///Documented example response 1 of `AttachDisk`.
+/// Documented example response 1 of `AttachDisk`.
 pub const ATTACH_DISK_1: &str = r#"{
     "Code": "Success",  
     "Msg": "云盘挂载任务下发成功！", 
@@ -36,7 +36,7 @@ pub const ATTACH_DISK_1: &str = r#"{
         "EventId": "11c4ad90-122c-11ed-b996-7ae483eaf4a4"
     }
 }"#;
-///Documented example response 1 of `ExtendDisk`.
+/// Documented example response 1 of `ExtendDisk`.
 pub const EXTEND_DISK_1: &str = r#"{
     "Code": "Success",
     "Msg": "云盘扩容任务下发成功！",
@@ -44,7 +44,7 @@ pub const EXTEND_DISK_1: &str = r#"{
         "EventId": "24f4cbee-13c0-11ed-9d3b-6a3e8fbcc464"
     }
 }"#;
-///Documented example response 1 of `DescribeDiskQuota`.
+/// Documented example response 1 of `DescribeDiskQuota`.
 pub const DESCRIBE_DISK_QUOTA_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取云盘配额成功！",
@@ -60,7 +60,7 @@ pub const DESCRIBE_DISK_QUOTA_1: &str = r#"{
     },
     "RequestId": "2759cebe146211edb481e454e81c0d47"
 }"#;
-///Documented example response 1 of `DescribeDiskList`.
+/// Documented example response 1 of `DescribeDiskList`.
 pub const DESCRIBE_DISK_LIST_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取云盘列表成功！",
@@ -87,7 +87,7 @@ pub const DESCRIBE_DISK_LIST_1: &str = r#"{
     "PageSize": 1,
     "TotalCount": 1
 }"#;
-///Documented example response 1 of `DescribeDisk`.
+/// Documented example response 1 of `DescribeDisk`.
 pub const DESCRIBE_DISK_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取云盘详情成功！",
@@ -109,7 +109,7 @@ pub const DESCRIBE_DISK_1: &str = r#"{
             }
     }
 }"#;
-///Documented example response 1 of `DescribeEcsAttachDisks`.
+/// Documented example response 1 of `DescribeEcsAttachDisks`.
 pub const DESCRIBE_ECS_ATTACH_DISKS_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取实例挂载的云盘信息成功！",
@@ -133,7 +133,7 @@ pub const DESCRIBE_ECS_ATTACH_DISKS_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeEvent`.
+/// Documented example response 1 of `DescribeEvent`.
 pub const DESCRIBE_EVENT_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取事件信息成功！",
@@ -161,7 +161,7 @@ pub const DESCRIBE_EVENT_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeSnapshotList`.
+/// Documented example response 1 of `DescribeSnapshotList`.
 pub const DESCRIBE_SNAPSHOT_LIST_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取快照列表成功！",
@@ -186,7 +186,7 @@ pub const DESCRIBE_SNAPSHOT_LIST_1: &str = r#"{
     "PageSize": 1,
     "TotalCount": 1
 }"#;
-///Documented example response 1 of `DescribeSnapshot`.
+/// Documented example response 1 of `DescribeSnapshot`.
 pub const DESCRIBE_SNAPSHOT_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取快照详情成功！",
@@ -206,7 +206,7 @@ pub const DESCRIBE_SNAPSHOT_1: &str = r#"{
         }
     }
 }"#;
-///Documented example response 1 of `DescribeSnapshotChainList`.
+/// Documented example response 1 of `DescribeSnapshotChainList`.
 pub const DESCRIBE_SNAPSHOT_CHAIN_LIST_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取快照链列表成功！",
@@ -232,7 +232,7 @@ pub const DESCRIBE_SNAPSHOT_CHAIN_LIST_1: &str = r#"{
     "PageSize": 1,
     "TotalCount": 1
 }"#;
-///Documented example response 1 of `DescribeSnapshotChain`.
+/// Documented example response 1 of `DescribeSnapshotChain`.
 pub const DESCRIBE_SNAPSHOT_CHAIN_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取获取快照链详情！",
@@ -267,7 +267,7 @@ pub const DESCRIBE_SNAPSHOT_CHAIN_1: &str = r#"{
     "PageSize": 20,
     "TotalCount": 1
 }"#;
-///Documented example response 1 of `CreateSnapshot`.
+/// Documented example response 1 of `CreateSnapshot`.
 pub const CREATE_SNAPSHOT_1: &str = r#"{
     "Code": "Success",
     "Msg": "创建快照任务下发成功！",
@@ -276,7 +276,7 @@ pub const CREATE_SNAPSHOT_1: &str = r#"{
       "SnapshotId":"s-disk-r5cqowzrkcdzsyyj-aez6-01"
     }
 }"#;
-///Documented example response 1 of `RollbackDiskBySnapshot`.
+/// Documented example response 1 of `RollbackDiskBySnapshot`.
 pub const ROLLBACK_DISK_BY_SNAPSHOT_1: &str = r#"{
     "Code": "Success",
     "Msg": "通过快照回滚云盘任务下发成功",
@@ -284,13 +284,13 @@ pub const ROLLBACK_DISK_BY_SNAPSHOT_1: &str = r#"{
         "EventId": "6d905a30-4f7a-11ed-9cd1-eaf7f2590855"
     }
 }"#;
-///Documented example response 1 of `RenameSnapshot`.
+/// Documented example response 1 of `RenameSnapshot`.
 pub const RENAME_SNAPSHOT_1: &str = r#"{
     "Code": "Success",
     "Msg": "快照名称更改成功！",
     "Data": {}
 }"#;
-///Documented example response 1 of `DeleteSnapshot`.
+/// Documented example response 1 of `DeleteSnapshot`.
 pub const DELETE_SNAPSHOT_1: &str = r#"{
     "Code": "Success",
     "Msg": "快照删除下发任务成功！",
@@ -298,7 +298,7 @@ pub const DELETE_SNAPSHOT_1: &str = r#"{
         "EventId": "eddb28de-4f91-11ed-988b-82b53449da97"
     }
 }"#;
-///Documented example response 1 of `DescribeSnapshotQuota`.
+/// Documented example response 1 of `DescribeSnapshotQuota`.
 pub const DESCRIBE_SNAPSHOT_QUOTA_1: &str = r#"{
     "Code": "Success",
     "Msg": "查询快照配额成功！",
@@ -309,7 +309,7 @@ pub const DESCRIBE_SNAPSHOT_QUOTA_1: &str = r#"{
         "FreeQuota": 0
     }
 }"#;
-///Documented example response 1 of `CreateImageBySnapshot`.
+/// Documented example response 1 of `CreateImageBySnapshot`.
 pub const CREATE_IMAGE_BY_SNAPSHOT_1: &str = r#"{
     "Code": "Success",
     "Msg": "系统盘快照创建镜像成功！",
@@ -318,7 +318,7 @@ pub const CREATE_IMAGE_BY_SNAPSHOT_1: &str = r#"{
         "ImageName": "测试镜像名称"
     }
 }"#;
-///Documented example response 1 of `CopySnapshotCrossAZ`.
+/// Documented example response 1 of `CopySnapshotCrossAZ`.
 pub const COPY_SNAPSHOT_CROSS_AZ_1: &str = r#"{
     "Code": "Success",
     "Msg": "快照复制成功！",

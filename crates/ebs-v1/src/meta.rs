@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`CreateDisk`.
+/// `CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
     name: "CreateDisk",
     method: Method::Post,
@@ -90,7 +90,7 @@ pub static CREATE_DISK: Operation = Operation {
         },
     ],
 };
-///`DeleteDisk`.
+/// `DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
     name: "DeleteDisk",
     method: Method::Post,
@@ -104,7 +104,7 @@ pub static DELETE_DISK: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`DetachDisk`.
+/// `DetachDisk`.
 pub static DETACH_DISK: Operation = Operation {
     name: "DetachDisk",
     method: Method::Post,
@@ -118,7 +118,7 @@ pub static DETACH_DISK: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`AttachDisk`.
+/// `AttachDisk`.
 pub static ATTACH_DISK: Operation = Operation {
     name: "AttachDisk",
     method: Method::Post,
@@ -146,7 +146,7 @@ pub static ATTACH_DISK: Operation = Operation {
         },
     ],
 };
-///`ExtendDisk`.
+/// `ExtendDisk`.
 pub static EXTEND_DISK: Operation = Operation {
     name: "ExtendDisk",
     method: Method::Post,
@@ -168,7 +168,7 @@ pub static EXTEND_DISK: Operation = Operation {
         },
     ],
 };
-///`DescribeDiskQuota`.
+/// `DescribeDiskQuota`.
 pub static DESCRIBE_DISK_QUOTA: Operation = Operation {
     name: "DescribeDiskQuota",
     method: Method::Get,
@@ -182,7 +182,7 @@ pub static DESCRIBE_DISK_QUOTA: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeDiskList`.
+/// `DescribeDiskList`.
 pub static DESCRIBE_DISK_LIST: Operation = Operation {
     name: "DescribeDiskList",
     method: Method::Get,
@@ -216,7 +216,7 @@ pub static DESCRIBE_DISK_LIST: Operation = Operation {
         },
     ],
 };
-///`DescribeDisk`.
+/// `DescribeDisk`.
 pub static DESCRIBE_DISK: Operation = Operation {
     name: "DescribeDisk",
     method: Method::Get,
@@ -230,7 +230,7 @@ pub static DESCRIBE_DISK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeEcsAttachDisks`.
+/// `DescribeEcsAttachDisks`.
 pub static DESCRIBE_ECS_ATTACH_DISKS: Operation = Operation {
     name: "DescribeEcsAttachDisks",
     method: Method::Get,
@@ -244,7 +244,7 @@ pub static DESCRIBE_ECS_ATTACH_DISKS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeEvent`.
+/// `DescribeEvent`.
 pub static DESCRIBE_EVENT: Operation = Operation {
     name: "DescribeEvent",
     method: Method::Get,
@@ -258,7 +258,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeSnapshotList`.
+/// `DescribeSnapshotList`.
 pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
     name: "DescribeSnapshotList",
     method: Method::Get,
@@ -298,7 +298,7 @@ pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
         },
     ],
 };
-///`DescribeSnapshot`.
+/// `DescribeSnapshot`.
 pub static DESCRIBE_SNAPSHOT: Operation = Operation {
     name: "DescribeSnapshot",
     method: Method::Get,
@@ -312,7 +312,7 @@ pub static DESCRIBE_SNAPSHOT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeSnapshotChainList`.
+/// `DescribeSnapshotChainList`.
 pub static DESCRIBE_SNAPSHOT_CHAIN_LIST: Operation = Operation {
     name: "DescribeSnapshotChainList",
     method: Method::Get,
@@ -358,7 +358,7 @@ pub static DESCRIBE_SNAPSHOT_CHAIN_LIST: Operation = Operation {
         },
     ],
 };
-///`DescribeSnapshotChain`.
+/// `DescribeSnapshotChain`.
 pub static DESCRIBE_SNAPSHOT_CHAIN: Operation = Operation {
     name: "DescribeSnapshotChain",
     method: Method::Get,
@@ -392,7 +392,7 @@ pub static DESCRIBE_SNAPSHOT_CHAIN: Operation = Operation {
         },
     ],
 };
-///`CreateSnapshot`.
+/// `CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
     name: "CreateSnapshot",
     method: Method::Post,
@@ -420,7 +420,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`RollbackDiskBySnapshot`.
+/// `RollbackDiskBySnapshot`.
 pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
     name: "RollbackDiskBySnapshot",
     method: Method::Post,
@@ -454,7 +454,7 @@ pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`RenameSnapshot`.
+/// `RenameSnapshot`.
 pub static RENAME_SNAPSHOT: Operation = Operation {
     name: "RenameSnapshot",
     method: Method::Post,
@@ -476,7 +476,7 @@ pub static RENAME_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`DeleteSnapshot`.
+/// `DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
     name: "DeleteSnapshot",
     method: Method::Post,
@@ -490,7 +490,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`DescribeSnapshotQuota`.
+/// `DescribeSnapshotQuota`.
 pub static DESCRIBE_SNAPSHOT_QUOTA: Operation = Operation {
     name: "DescribeSnapshotQuota",
     method: Method::Get,
@@ -504,7 +504,7 @@ pub static DESCRIBE_SNAPSHOT_QUOTA: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`CreateImageBySnapshot`.
+/// `CreateImageBySnapshot`.
 pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
     name: "CreateImageBySnapshot",
     method: Method::Post,
@@ -526,7 +526,7 @@ pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`CopySnapshotCrossAZ`.
+/// `CopySnapshotCrossAZ`.
 pub static COPY_SNAPSHOT_CROSS_AZ: Operation = Operation {
     name: "CopySnapshotCrossAZ",
     method: Method::Post,
@@ -572,7 +572,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &CREATE_IMAGE_BY_SNAPSHOT,
     &COPY_SNAPSHOT_CROSS_AZ,
 ];
-///Waiter `event`: polls `DescribeEvent`.
+/// Waiter `event`: polls `DescribeEvent`.
 pub static WAITER_EVENT: Waiter = Waiter {
     poller: &DESCRIBE_EVENT,
     id_param: "EventId",
@@ -584,28 +584,28 @@ pub static WAITER_EVENT: Waiter = Waiter {
 };
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[&WAITER_EVENT];
-///Paging of `DescribeDiskList`.
+/// Paging of `DescribeDiskList`.
 pub static PAGINATION_DESCRIBE_DISK_LIST: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/DiskList",
     total: Some("/TotalCount"),
 };
-///Paging of `DescribeSnapshotList`.
+/// Paging of `DescribeSnapshotList`.
 pub static PAGINATION_DESCRIBE_SNAPSHOT_LIST: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/SnapshotList",
     total: Some("/TotalCount"),
 };
-///Paging of `DescribeSnapshotChainList`.
+/// Paging of `DescribeSnapshotChainList`.
 pub static PAGINATION_DESCRIBE_SNAPSHOT_CHAIN_LIST: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",
     items: "/Data/SnapshotChainList",
     total: Some("/TotalCount"),
 };
-///Paging of `DescribeSnapshotChain`.
+/// Paging of `DescribeSnapshotChain`.
 pub static PAGINATION_DESCRIBE_SNAPSHOT_CHAIN: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",

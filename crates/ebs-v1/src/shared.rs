@@ -3,369 +3,185 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A cloud disk
 ///
 /// 云盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Disk {
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`DiskName`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Capacity (GB)
     ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘容量,单位:GB (`Size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Attached instance; empty if not attached
     ///
-    /// 挂载的实例，未挂载为空
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载的实例，未挂载为空 (`EcsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Name of the attached instance; empty if not attached
     ///
-    /// 挂载实例的名称，未挂载为空
-    ///
-    /// Wire name: `EcsName`.
-    #[serde(
-        rename = "EcsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载实例的名称，未挂载为空 (`EcsName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// 0 pay-as-you-go, 1 subscription
     ///
-    /// 0:按需计费, 1:包年包月
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 0:按需计费, 1:包年包月 (`BillingMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Deleted with the instance: 1 yes, 0 no
     ///
-    /// 是否随实例删除，1:是，0:否
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例删除，1:是，0:否 (`ReleaseWithInstance`)
+    #[serde(deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域Code (`RegionCode`)
+    #[serde(deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Status code
     ///
-    /// 状态code
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态code (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<DiskStatus>,
     /// Status description
     ///
-    /// 状态说明
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态说明 (`StatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Disk type
     ///
-    /// 盘类型
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类型 (`DiskFeature`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
     /// system: system disk, data: data disk
     ///
-    /// system:系统盘 data：数据盘
-    ///
-    /// Wire name: `Property`.
-    #[serde(
-        rename = "Property",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// system:系统盘 data：数据盘 (`Property`)
+    #[serde(deserialize_with = "lenient")]
     pub property: Option<String>,
 }
 /// Cloud disk list
 ///
 /// 云盘列表数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DiskList {
     /// Cloud disks
     ///
-    /// 云盘列表
-    ///
-    /// Wire name: `DiskList`.
-    #[serde(rename = "DiskList", default, skip_serializing_if = "Option::is_none")]
+    /// 云盘列表 (`DiskList`)
+    #[serde(rename = "DiskList")]
     pub disk_list: Option<Vec<Disk>>,
 }
 /// Deletion result
 ///
 /// 删除结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct EventResult {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
 }
 /// A snapshot
 ///
 /// 快照
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`SnapshotId`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
     /// Snapshot name
     ///
-    /// 快照名称
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照名称 (`SnapshotName`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_name: Option<String>,
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`DiskName`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `DiskSize`.
-    #[serde(
-        rename = "DiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘容量,单位:GB (`DiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Forever: kept permanently (deleted with the disk); a number: retention in days
     ///
-    /// Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。
-    ///
-    /// Wire name: `ReservedTime`.
-    #[serde(
-        rename = "ReservedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`)
+    #[serde(deserialize_with = "lenient")]
     pub reserved_time: Option<String>,
     /// Snapshot status
     ///
-    /// 快照状态
-    ///
-    /// Wire name: `SnapshotStatus`.
-    #[serde(
-        rename = "SnapshotStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照状态 (`SnapshotStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_status: Option<SnapshotStatus>,
     /// Snapshot creation time
     ///
-    /// 快照创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域Code (`RegionCode`)
+    #[serde(deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// system: system disk, data: data disk
     ///
-    /// system:系统盘 data数据盘
-    ///
-    /// Wire name: `DiskProperty`.
-    #[serde(
-        rename = "DiskProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// system:系统盘 data数据盘 (`DiskProperty`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_property: Option<String>,
 }
 /// Creation result
 ///
 /// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SnapshotEvent {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照id (`SnapshotId`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
 }

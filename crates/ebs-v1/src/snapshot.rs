@@ -3,506 +3,281 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotData {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `ImageName`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`ImageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`ImageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
 /// Snapshot chain details
 ///
 /// 快照链详情数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainData {
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`DiskName`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `DiskSize`.
-    #[serde(
-        rename = "DiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘容量,单位:GB (`DiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Cloud server id
     ///
-    /// 云主机ID
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机ID (`InstanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
-    /// 云主机名称
-    ///
-    /// Wire name: `InstanceName`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机名称 (`InstanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Chain capacity in GB (e.g. "46.47GB")
     ///
-    /// 快照链容量，单位为GB
-    ///
-    /// Wire name: `SnapshotSize`.
-    #[serde(
-        rename = "SnapshotSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照链容量，单位为GB (`SnapshotSize`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_size: Option<String>,
     /// Billing method: 0 pay-as-you-go
     ///
-    /// 计费方式 ，0:按需计费
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 ，0:按需计费 (`BillingMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Snapshot chain id
     ///
-    /// 快照链ID
-    ///
-    /// Wire name: `SnapshotChainId`.
-    #[serde(
-        rename = "SnapshotChainId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照链ID (`SnapshotChainId`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_chain_id: Option<String>,
     /// system: system disk, data: data disk
     ///
-    /// system:系统盘 data：数据盘
-    ///
-    /// Wire name: `DiskProperty`.
-    #[serde(
-        rename = "DiskProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// system:系统盘 data：数据盘 (`DiskProperty`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_property: Option<String>,
     /// Number of snapshots in the chain
     ///
-    /// 该快照链下的快照数量
-    ///
-    /// Wire name: `SnapshotNum`.
-    #[serde(
-        rename = "SnapshotNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 该快照链下的快照数量 (`SnapshotNum`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_num: Option<i64>,
     /// Snapshots
     ///
-    /// 快照列表
-    ///
-    /// Wire name: `SnapshotList`.
-    #[serde(
-        rename = "SnapshotList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 快照列表 (`SnapshotList`)
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// A snapshot chain
 ///
 /// 快照链
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListChain {
     /// Billing method: 0 pay-as-you-go, 1 subscription, 2 pay-per-use
     ///
-    /// 计费方式 ，0:按需计费, 1:包年包月, 2:按次计费
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 ，0:按需计费, 1:包年包月, 2:按次计费 (`BillingMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
-    /// 云盘名称
-    ///
-    /// Wire name: `DiskName`.
-    #[serde(
-        rename = "DiskName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘名称 (`DiskName`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
-    /// 盘容量,单位:GB
-    ///
-    /// Wire name: `DiskSize`.
-    #[serde(
-        rename = "DiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘容量,单位:GB (`DiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Cloud server id
     ///
-    /// 云主机ID
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机ID (`InstanceId`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
-    /// 云主机名称
-    ///
-    /// Wire name: `InstanceName`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机名称 (`InstanceName`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Number of snapshots in the chain
     ///
-    /// 该快照链下的快照数量
-    ///
-    /// Wire name: `SnapshotNumber`.
-    #[serde(
-        rename = "SnapshotNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 该快照链下的快照数量 (`SnapshotNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_number: Option<i64>,
     /// Number of snapshots in the chain
     ///
-    /// 该快照链下的快照数量
-    ///
-    /// *Note:* In the response table only; the example answers SnapshotNumber.
-    ///
-    /// Wire name: `SnapshotNum`.
-    #[serde(
-        rename = "SnapshotNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 该快照链下的快照数量 (`SnapshotNum`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_num: Option<i64>,
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域Code (`RegionCode`)
+    #[serde(deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// system: system disk, data: data disk
     ///
-    /// system:系统盘 data数据盘
-    ///
-    /// Wire name: `DiskProperty`.
-    #[serde(
-        rename = "DiskProperty",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// system:系统盘 data数据盘 (`DiskProperty`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_property: Option<String>,
     /// Snapshot chain id
     ///
-    /// 快照链ID
-    ///
-    /// Wire name: `SnapshotChainId`.
-    #[serde(
-        rename = "SnapshotChainId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照链ID (`SnapshotChainId`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_chain_id: Option<String>,
     /// Chain capacity (GB)
     ///
-    /// 快照链容量，单位为GB
-    ///
-    /// Wire name: `SnapshotSize`.
-    #[serde(
-        rename = "SnapshotSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照链容量，单位为GB (`SnapshotSize`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_size: Option<f64>,
 }
 /// Snapshot chain list
 ///
 /// 快照链列表数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListData {
     /// Snapshot chains
     ///
-    /// 快照链列表
-    ///
-    /// Wire name: `SnapshotChainList`.
-    #[serde(
-        rename = "SnapshotChainList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 快照链列表 (`SnapshotChainList`)
+    #[serde(rename = "SnapshotChainList")]
     pub snapshot_chain_list: Option<Vec<DescribeSnapshotChainListChain>>,
 }
 /// Snapshot details
 ///
 /// 快照详情数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotData {
     /// The snapshot
     ///
-    /// 快照信息
-    ///
-    /// Wire name: `SnapshotInfo`.
-    #[serde(
-        rename = "SnapshotInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 快照信息 (`SnapshotInfo`)
     pub snapshot_info: Option<Snapshot>,
     /// Snapshots
     ///
-    /// 快照id列表
-    ///
-    /// *Note:* In the response table only (copied from DescribeSnapshotList); absent from the example.
-    ///
-    /// Wire name: `SnapshotList`.
-    #[serde(
-        rename = "SnapshotList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 快照id列表 (`SnapshotList`)
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// Snapshot list
 ///
 /// 快照列表数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotListData {
     /// Snapshots
     ///
-    /// 快照id列表
-    ///
-    /// Wire name: `SnapshotList`.
-    #[serde(
-        rename = "SnapshotList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 快照id列表 (`SnapshotList`)
+    #[serde(rename = "SnapshotList")]
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// Snapshot quota of a disk
 ///
 /// 快照配额
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotQuotaData {
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Maximum number of snapshots one disk can have
     ///
-    /// 单个云盘可创建的快照数量上限
-    ///
-    /// Wire name: `TotalQuota`.
-    #[serde(
-        rename = "TotalQuota",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单个云盘可创建的快照数量上限 (`TotalQuota`)
+    #[serde(deserialize_with = "lenient")]
     pub total_quota: Option<i64>,
     /// Number of snapshots the disk already has
     ///
-    /// 单个云盘已经创建的快照数量
-    ///
-    /// Wire name: `UsedQuota`.
-    #[serde(
-        rename = "UsedQuota",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单个云盘已经创建的快照数量 (`UsedQuota`)
+    #[serde(deserialize_with = "lenient")]
     pub used_quota: Option<i64>,
     /// Number of snapshots the disk can still create; when 0, no more snapshots can be created
     ///
-    /// 单个云盘剩余可创建的快照数量，如果该数量为0，那么该云盘不可以再创建快照。
-    ///
-    /// Wire name: `FreeQuota`.
-    #[serde(
-        rename = "FreeQuota",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单个云盘剩余可创建的快照数量，如果该数量为0，那么该云盘不可以再创建快照。 (`FreeQuota`)
+    #[serde(deserialize_with = "lenient")]
     pub free_quota: Option<i64>,
 }
 /// New snapshot to take when rolling back
 ///
 /// 新快照信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotNewSnapshot {
     /// Name of the new snapshot
     ///
-    /// 新建快照名称
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新建快照名称 (`SnapshotName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Retention of the new snapshot
     ///
-    /// 新建快照保留时间
-    ///
-    /// Wire name: `ReservedTime`.
-    #[serde(
-        rename = "ReservedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新建快照保留时间 (`ReservedTime`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_time: Option<String>,
+}
+impl RollbackDiskBySnapshotNewSnapshot {
+    /// A builder of this type.
+    pub fn builder() -> RollbackDiskBySnapshotNewSnapshotBuilder {
+        RollbackDiskBySnapshotNewSnapshotBuilder::default()
+    }
+}
+/// Builder of [`RollbackDiskBySnapshotNewSnapshot`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RollbackDiskBySnapshotNewSnapshotBuilder {
+    inner: RollbackDiskBySnapshotNewSnapshot,
+}
+impl RollbackDiskBySnapshotNewSnapshotBuilder {
+    /// Sets [`RollbackDiskBySnapshotNewSnapshot::snapshot_name`].
+    pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_name = Some(value.into());
+        self
+    }
+    /// Sets [`RollbackDiskBySnapshotNewSnapshot::reserved_time`].
+    pub fn reserved_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.reserved_time = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> RollbackDiskBySnapshotNewSnapshot {
+        self.inner
+    }
 }
 /// Snapshot status
 ///
@@ -514,81 +289,55 @@ pub struct RollbackDiskBySnapshotNewSnapshot {
 pub enum SnapshotStatus {
     /// Creating
     ///
-    /// 创建中
-    ///
-    /// Wire value: `creating`.
+    /// 创建中 (`creating`)
     Creating,
     /// Creation failed
     ///
-    /// 创建失败
-    ///
-    /// Wire value: `create_fail`.
+    /// 创建失败 (`create_fail`)
     CreateFail,
     /// Running
     ///
-    /// 运行中
-    ///
-    /// Wire value: `running`.
+    /// 运行中 (`running`)
     Running,
     /// Deleting (logical deletion)
     ///
-    /// 删除中（逻辑删除）
-    ///
-    /// Wire value: `deleting`.
+    /// 删除中（逻辑删除） (`deleting`)
     Deleting,
     /// Creating a cloud disk
     ///
-    /// 创建云盘中
-    ///
-    /// Wire value: `disk_creating`.
+    /// 创建云盘中 (`disk_creating`)
     DiskCreating,
     /// Rolling back a cloud disk
     ///
-    /// 回滚云盘中
-    ///
-    /// Wire value: `disk_rollback`.
+    /// 回滚云盘中 (`disk_rollback`)
     DiskRollback,
     /// Deleted
     ///
-    /// 已删除
-    ///
-    /// Wire value: `deleted`.
+    /// 已删除 (`deleted`)
     Deleted,
     /// Recycling
     ///
-    /// 回收中
-    ///
-    /// Wire value: `recycling`.
+    /// 回收中 (`recycling`)
     Recycling,
     /// Recycling cancelled
     ///
-    /// 取消回收
-    ///
-    /// Wire value: `cancel_recycling`.
+    /// 取消回收 (`cancel_recycling`)
     CancelRecycling,
     /// Destroyed
     ///
-    /// 已销毁
-    ///
-    /// Wire value: `destroy`.
+    /// 已销毁 (`destroy`)
     Destroy,
     /// Destroying (shown as deleting in the console)
     ///
-    /// 销毁中（gic展示删除中）
-    ///
-    /// Wire value: `destroying`.
+    /// 销毁中（gic展示删除中） (`destroying`)
     Destroying,
     /// Destroying after recycling (physical destruction in the recycle flow; not shown in the console)
     ///
-    /// 回收销毁中（回收流程物理销毁，gic不展示）
-    ///
-    /// Wire value: `recycle_destroying`.
+    /// 回收销毁中（回收流程物理销毁，gic不展示） (`recycle_destroying`)
     RecycleDestroying,
     /// Error
     ///
-    /// 错误
-    ///
-    /// Wire value: `error`.
+    /// 错误 (`error`)
     Error,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -657,119 +406,105 @@ impl cds_core::de::FromScalar for SnapshotStatus {
     }
 }
 /// Input of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotListInput {
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域Code (`RegionCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页记录数 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeSnapshotListInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSnapshotListInputBuilder {
+        DescribeSnapshotListInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSnapshotListInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSnapshotListInputBuilder {
+    inner: DescribeSnapshotListInput,
+}
+impl DescribeSnapshotListInputBuilder {
+    /// Sets [`DescribeSnapshotListInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotListInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotListInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotListInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotListInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeSnapshotListInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotListOutput {
     /// Snapshot list
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeSnapshotListData>,
     /// Current page number
     ///
-    /// 当前页数
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
-    /// 每页数据条数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
-    /// 总记录数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总记录数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
-///Request builder of `DescribeSnapshotList`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotListRequest {
@@ -789,48 +524,42 @@ impl DescribeSnapshotListRequest {
     }
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Sets `AvailableZoneCode` (query).
+    /// 可用区Code (`AvailableZoneCode`, query)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Sets `RegionCode` (query).
+    /// 地域Code (`RegionCode`, query)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Sets `DiskId` (query).
+    /// 云盘ID (`DiskId`, query)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `PageNumber` (query).
+    /// 页码 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页记录数 (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSnapshotListOutput, cds_core::Error> {
@@ -840,11 +569,12 @@ impl DescribeSnapshotListRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSnapshotListOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SNAPSHOT_LIST, &self.input)
             .await
     }
-    ///Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<Snapshot, cds_core::Error>> + Send {
@@ -862,15 +592,9 @@ impl crate::Client {
     ///
     /// 查询云盘快照列表
     ///
-    /// *Note:* The response table is flat; the example nests SnapshotList under Data and puts PageNumber, PageSize and TotalCount at the top level.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table gives SnapshotStatus the sample "0"; the example answers "running" (a documented snapshot status).
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "1.DescribeSnapshotList", line 15299.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSnapshotList", "`.")]
+    /// Wire name: `DescribeSnapshotList`.
     pub fn describe_snapshot_list(&self) -> DescribeSnapshotListRequest {
         DescribeSnapshotListRequest {
             client: self.runtime().clone(),
@@ -879,77 +603,64 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshot`](crate::Client::describe_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`SnapshotId`)
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl DescribeSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSnapshotInputBuilder {
+        DescribeSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSnapshotInputBuilder {
+    inner: DescribeSnapshotInput,
+}
+impl DescribeSnapshotInputBuilder {
+    /// Sets [`DescribeSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeSnapshotInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeSnapshot`](crate::Client::describe_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotOutput {
     /// Snapshot details
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeSnapshotData>,
     /// Current page number
     ///
-    /// 当前页数
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
-    /// 每页数据条数
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
-    /// 总记录数
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总记录数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
-///Request builder of `DescribeSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSnapshot`](crate::Client::describe_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotRequest {
@@ -969,12 +680,14 @@ impl DescribeSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `SnapshotId` (query).
+    /// 快照ID (`SnapshotId`, query)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSnapshotOutput, cds_core::Error> {
@@ -984,6 +697,7 @@ impl DescribeSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SNAPSHOT, &self.input)
             .await
@@ -994,17 +708,9 @@ impl crate::Client {
     ///
     /// 查询某一快照信息
     ///
-    /// *Note:* The response table is a copy of DescribeSnapshotList's (paging fields and SnapshotList); the example answers one snapshot under Data.SnapshotInfo; the spec follows the example.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* PageNumber, PageSize, TotalCount and SnapshotList are in the response table only; kept as optional fields (SnapshotList under Data).
-    ///
-    /// *Note:* The request table marks SnapshotId as not required.
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "2.DescribeSnapshot", line 15387.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSnapshot", "`.")]
+    /// Wire name: `DescribeSnapshot`.
     pub fn describe_snapshot(&self) -> DescribeSnapshotRequest {
         DescribeSnapshotRequest {
             client: self.runtime().clone(),
@@ -1013,131 +719,115 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListInput {
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区Code (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域Code (`RegionCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Cloud server id
     ///
-    /// 云主机ID
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机ID (`InstanceId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页记录数 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeSnapshotChainListInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSnapshotChainListInputBuilder {
+        DescribeSnapshotChainListInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSnapshotChainListInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSnapshotChainListInputBuilder {
+    inner: DescribeSnapshotChainListInput,
+}
+impl DescribeSnapshotChainListInputBuilder {
+    /// Sets [`DescribeSnapshotChainListInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainListInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainListInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainListInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainListInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainListInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeSnapshotChainListInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListOutput {
     /// Snapshot chain list
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeSnapshotChainListData>,
     /// Current page number
     ///
-    /// 当前页数
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
-    /// 每页数据条数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
-    /// 总记录数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总记录数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
-///Request builder of `DescribeSnapshotChainList`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotChainListRequest {
@@ -1157,57 +847,49 @@ impl DescribeSnapshotChainListRequest {
     }
     /// Availability zone code
     ///
-    /// 可用区Code
-    ///
-    /// Sets `AvailableZoneCode` (query).
+    /// 可用区Code (`AvailableZoneCode`, query)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Region code
     ///
-    /// 地域Code
-    ///
-    /// Sets `RegionCode` (query).
+    /// 地域Code (`RegionCode`, query)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Sets `DiskId` (query).
+    /// 云盘ID (`DiskId`, query)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Cloud server id
     ///
-    /// 云主机ID
-    ///
-    /// Sets `InstanceId` (query).
+    /// 云主机ID (`InstanceId`, query)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `PageNumber` (query).
+    /// 页码 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页记录数 (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSnapshotChainListOutput, cds_core::Error> {
@@ -1217,11 +899,12 @@ impl DescribeSnapshotChainListRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSnapshotChainListOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SNAPSHOT_CHAIN_LIST, &self.input)
             .await
     }
-    ///Streams every item at `/Data/SnapshotChainList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/SnapshotChainList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<
@@ -1241,15 +924,9 @@ impl crate::Client {
     ///
     /// 查询快照链列表
     ///
-    /// *Note:* The response table is flat; the example nests SnapshotChainList under Data and puts PageNumber, PageSize and TotalCount at the top level.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table names the snapshot count `SnapshotNum`; the example answers `SnapshotNumber`; both are kept (SnapshotNum optional, table only).
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "3.DescribeSnapshotChainList", line 15467.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSnapshotChainList", "`.")]
+    /// Wire name: `DescribeSnapshotChainList`.
     pub fn describe_snapshot_chain_list(&self) -> DescribeSnapshotChainListRequest {
         DescribeSnapshotChainListRequest {
             client: self.runtime().clone(),
@@ -1258,107 +935,95 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainInput {
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot chain id
     ///
-    /// 快照链ID
-    ///
-    /// Wire name: `SnapshotChainId`.
-    #[serde(
-        rename = "SnapshotChainId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照链ID (`SnapshotChainId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_chain_id: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页记录数 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeSnapshotChainInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSnapshotChainInputBuilder {
+        DescribeSnapshotChainInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSnapshotChainInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSnapshotChainInputBuilder {
+    inner: DescribeSnapshotChainInput,
+}
+impl DescribeSnapshotChainInputBuilder {
+    /// Sets [`DescribeSnapshotChainInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainInput::snapshot_chain_id`].
+    pub fn snapshot_chain_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_chain_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSnapshotChainInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeSnapshotChainInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainOutput {
     /// Snapshot chain details
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeSnapshotChainData>,
     /// Current page number
     ///
-    /// 当前页数
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
-    /// 每页数据条数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
-    /// 总记录数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总记录数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
-///Request builder of `DescribeSnapshotChain`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotChainRequest {
@@ -1378,39 +1043,35 @@ impl DescribeSnapshotChainRequest {
     }
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Sets `DiskId` (query).
+    /// 云盘ID (`DiskId`, query)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Snapshot chain id
     ///
-    /// 快照链ID
-    ///
-    /// Sets `SnapshotChainId` (query).
+    /// 快照链ID (`SnapshotChainId`, query)
     pub fn snapshot_chain_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_chain_id = Some(value.into());
         self
     }
     /// Page number
     ///
-    /// 页码
-    ///
-    /// Sets `PageNumber` (query).
+    /// 页码 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Records per page
     ///
-    /// 每页记录数
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页记录数 (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSnapshotChainOutput, cds_core::Error> {
@@ -1420,11 +1081,12 @@ impl DescribeSnapshotChainRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSnapshotChainOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SNAPSHOT_CHAIN, &self.input)
             .await
     }
-    ///Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/SnapshotList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<Snapshot, cds_core::Error>> + Send {
@@ -1442,19 +1104,9 @@ impl crate::Client {
     ///
     /// 查询快照链下的详细信息
     ///
-    /// *Note:* The example is not valid JSON: a comma is missing after the Data object (added).
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types SnapshotSize as double (sample 46.47GB); the example answers the string "46.47GB"; typed string.
-    ///
-    /// *Note:* The response table is flat; the example nests the chain under Data and its snapshots under Data.SnapshotList, with the paging fields at the top level.
-    ///
-    /// *Note:* The request example sends PageNumber and PageSize as strings ("1", "20"); the table types them int.
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "4.DescribeSnapshotChain", line 15559.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSnapshotChain", "`.")]
+    /// Wire name: `DescribeSnapshotChain`.
     pub fn describe_snapshot_chain(&self) -> DescribeSnapshotChainRequest {
         DescribeSnapshotChainRequest {
             client: self.runtime().clone(),
@@ -1463,61 +1115,78 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot name; defaults to the snapshot id. 2-128 characters, must not start with auto; letters, digits, Chinese characters and "-" allowed
     ///
-    /// 快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-”
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-” (`SnapshotName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Snapshot retention; defaults to 1. Forever: kept permanently (deleted with the disk); a number: retention in days
     ///
-    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。
-    ///
-    /// Wire name: `ReservedTime`.
-    #[serde(
-        rename = "ReservedTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_time: Option<String>,
 }
+impl CreateSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSnapshotInputBuilder {
+        CreateSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSnapshotInputBuilder {
+    inner: CreateSnapshotInput,
+}
+impl CreateSnapshotInputBuilder {
+    /// Sets [`CreateSnapshotInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotInput::snapshot_name`].
+    pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotInput::reserved_time`].
+    pub fn reserved_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.reserved_time = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+    }
+}
 /// Output of [`CreateSnapshot`](crate::Client::create_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// Creation result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<SnapshotEvent>,
 }
-///Request builder of `CreateSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSnapshot`](crate::Client::create_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotRequest {
@@ -1537,30 +1206,28 @@ impl CreateSnapshotRequest {
     }
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 云盘ID (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Snapshot name; defaults to the snapshot id. 2-128 characters, must not start with auto; letters, digits, Chinese characters and "-" allowed
     ///
-    /// 快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-”
-    ///
-    /// Sets `SnapshotName` (body).
+    /// 快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-” (`SnapshotName`, body)
     pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_name = Some(value.into());
         self
     }
     /// Snapshot retention; defaults to 1. Forever: kept permanently (deleted with the disk); a number: retention in days
     ///
-    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。
-    ///
-    /// Sets `ReservedTime` (body).
+    /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`, body)
     pub fn reserved_time(mut self, value: impl Into<String>) -> Self {
         self.input.reserved_time = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSnapshotOutput, cds_core::Error> {
@@ -1570,17 +1237,17 @@ impl CreateSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SNAPSHOT, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateSnapshotOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateSnapshotOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_SNAPSHOT,
@@ -1597,13 +1264,9 @@ impl crate::Client {
     ///
     /// 创建单个云盘快照
     ///
-    /// *Note:* The response table is flat; the example nests EventId and SnapshotId under Data.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "5.CreateSnapshot", line 15672.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateSnapshot", "`.")]
+    /// Wire name: `CreateSnapshot`.
     pub fn create_snapshot(&self) -> CreateSnapshotRequest {
         CreateSnapshotRequest {
             client: self.runtime().clone(),
@@ -1612,74 +1275,91 @@ impl crate::Client {
     }
 }
 /// Input of [`RollbackDiskBySnapshot`](crate::Client::rollback_disk_by_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotInput {
     /// Id of the cloud disk to roll back
     ///
-    /// 要回滚的云盘ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要回滚的云盘ID (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`SnapshotId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Information of a new snapshot to take
     ///
-    /// 新快照信息
-    ///
-    /// Wire name: `NewSnapshot`.
-    #[serde(
-        rename = "NewSnapshot",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 新快照信息 (`NewSnapshot`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_snapshot: Option<RollbackDiskBySnapshotNewSnapshot>,
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
-    /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1
-    ///
-    /// Wire name: `AutoTurnOnInstance`.
-    #[serde(
-        rename = "AutoTurnOnInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_turn_on_instance: Option<i64>,
 }
+impl RollbackDiskBySnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> RollbackDiskBySnapshotInputBuilder {
+        RollbackDiskBySnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`RollbackDiskBySnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RollbackDiskBySnapshotInputBuilder {
+    inner: RollbackDiskBySnapshotInput,
+}
+impl RollbackDiskBySnapshotInputBuilder {
+    /// Sets [`RollbackDiskBySnapshotInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`RollbackDiskBySnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`RollbackDiskBySnapshotInput::new_snapshot`].
+    pub fn new_snapshot(mut self, value: impl Into<RollbackDiskBySnapshotNewSnapshot>) -> Self {
+        self.inner.new_snapshot = Some(value.into());
+        self
+    }
+    /// Sets [`RollbackDiskBySnapshotInput::auto_turn_on_instance`].
+    pub fn auto_turn_on_instance(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_turn_on_instance = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RollbackDiskBySnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("RollbackDiskBySnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RollbackDiskBySnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotId"));
+        }
+    }
+}
 /// Output of [`RollbackDiskBySnapshot`](crate::Client::rollback_disk_by_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotOutput {
     /// Rollback result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `RollbackDiskBySnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`RollbackDiskBySnapshot`](crate::Client::rollback_disk_by_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RollbackDiskBySnapshotRequest {
@@ -1699,39 +1379,35 @@ impl RollbackDiskBySnapshotRequest {
     }
     /// Id of the cloud disk to roll back
     ///
-    /// 要回滚的云盘ID
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 要回滚的云盘ID (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `SnapshotId` (body, required).
+    /// 快照ID (`SnapshotId`, body, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
     }
     /// Information of a new snapshot to take
     ///
-    /// 新快照信息
-    ///
-    /// Sets `NewSnapshot` (body).
+    /// 新快照信息 (`NewSnapshot`, body)
     pub fn new_snapshot(mut self, value: impl Into<RollbackDiskBySnapshotNewSnapshot>) -> Self {
         self.input.new_snapshot = Some(value.into());
         self
     }
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
-    /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1
-    ///
-    /// Sets `AutoTurnOnInstance` (body).
+    /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`, body)
     pub fn auto_turn_on_instance(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_turn_on_instance = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ROLLBACK_DISK_BY_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RollbackDiskBySnapshotOutput, cds_core::Error> {
@@ -1741,17 +1417,17 @@ impl RollbackDiskBySnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RollbackDiskBySnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ROLLBACK_DISK_BY_SNAPSHOT, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(RollbackDiskBySnapshotOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(RollbackDiskBySnapshotOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::ROLLBACK_DISK_BY_SNAPSHOT,
@@ -1768,17 +1444,9 @@ impl crate::Client {
     ///
     /// 使用快照回滚云盘
     ///
-    /// *Note:* The **Action** line spells the action `RollbackDiskBySnapShot`; the heading and the example's action say `RollbackDiskBySnapshot`, which the spec uses.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request example body is missing a comma after NewSnapshot (not valid Python).
-    ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
-    ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "6.RollbackDiskBySnapshot", line 15735.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RollbackDiskBySnapshot", "`.")]
+    /// Wire name: `RollbackDiskBySnapshot`.
     pub fn rollback_disk_by_snapshot(&self) -> RollbackDiskBySnapshotRequest {
         RollbackDiskBySnapshotRequest {
             client: self.runtime().clone(),
@@ -1787,51 +1455,71 @@ impl crate::Client {
     }
 }
 /// Input of [`RenameSnapshot`](crate::Client::rename_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RenameSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`SnapshotId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// New snapshot name; must not clash with automatic snapshot names, must not start with auto, 2-126 characters; letters, digits, Chinese characters and "-" allowed
     ///
-    /// 新的快照名称。允许用户自定义名称，避免与自动快照（后续规划功能）命名重复，不允许使用auto作为开头，字符长度为2-126，允许大小写字母、数字、汉字和“-”
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新的快照名称。允许用户自定义名称，避免与自动快照（后续规划功能）命名重复，不允许使用auto作为开头，字符长度为2-126，允许大小写字母、数字、汉字和“-” (`SnapshotName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
+impl RenameSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> RenameSnapshotInputBuilder {
+        RenameSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`RenameSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RenameSnapshotInputBuilder {
+    inner: RenameSnapshotInput,
+}
+impl RenameSnapshotInputBuilder {
+    /// Sets [`RenameSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`RenameSnapshotInput::snapshot_name`].
+    pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RenameSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("RenameSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RenameSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotId"));
+        }
+        if self.snapshot_name.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotName"));
+        }
+    }
+}
 /// Output of [`RenameSnapshot`](crate::Client::rename_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RenameSnapshotOutput {
     /// Empty object
     ///
-    /// 返回数据（空对象）
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据（空对象） (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `RenameSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`RenameSnapshot`](crate::Client::rename_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenameSnapshotRequest {
@@ -1851,21 +1539,21 @@ impl RenameSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `SnapshotId` (body, required).
+    /// 快照ID (`SnapshotId`, body, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
     }
     /// New snapshot name; must not clash with automatic snapshot names, must not start with auto, 2-126 characters; letters, digits, Chinese characters and "-" allowed
     ///
-    /// 新的快照名称。允许用户自定义名称，避免与自动快照（后续规划功能）命名重复，不允许使用auto作为开头，字符长度为2-126，允许大小写字母、数字、汉字和“-”
-    ///
-    /// Sets `SnapshotName` (body, required).
+    /// 新的快照名称。允许用户自定义名称，避免与自动快照（后续规划功能）命名重复，不允许使用auto作为开头，字符长度为2-126，允许大小写字母、数字、汉字和“-” (`SnapshotName`, body, required)
     pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RENAME_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RenameSnapshotOutput, cds_core::Error> {
@@ -1875,6 +1563,7 @@ impl RenameSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RenameSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RENAME_SNAPSHOT, &self.input)
             .await
@@ -1885,13 +1574,9 @@ impl crate::Client {
     ///
     /// 修改快照名称
     ///
-    /// *Note:* No response table is documented; the example answers an empty Data object, typed any.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "7.RenameSnapshot", line 15799.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "RenameSnapshot", "`.")]
+    /// Wire name: `RenameSnapshot`.
     pub fn rename_snapshot(&self) -> RenameSnapshotRequest {
         RenameSnapshotRequest {
             client: self.runtime().clone(),
@@ -1900,37 +1585,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshot`](crate::Client::delete_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// Snapshot ids
     ///
-    /// 快照列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotIds`.
-    #[serde(
-        rename = "SnapshotIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 快照列表 (`SnapshotIds`, required)
+    #[serde(rename = "SnapshotIds", skip_serializing_if = "Option::is_none")]
     pub snapshot_ids: Option<Vec<String>>,
 }
+impl DeleteSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSnapshotInputBuilder {
+        DeleteSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSnapshotInputBuilder {
+    inner: DeleteSnapshotInput,
+}
+impl DeleteSnapshotInputBuilder {
+    /// Sets [`DeleteSnapshotInput::snapshot_ids`].
+    pub fn snapshot_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.snapshot_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotIds"));
+        }
+    }
+}
 /// Output of [`DeleteSnapshot`](crate::Client::delete_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     /// Deletion result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `DeleteSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteSnapshot`](crate::Client::delete_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotRequest {
@@ -1950,12 +1655,14 @@ impl DeleteSnapshotRequest {
     }
     /// Snapshot ids
     ///
-    /// 快照列表
-    ///
-    /// Sets `SnapshotIds` (body, required).
-    pub fn snapshot_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.snapshot_ids = Some(value.into());
+    /// 快照列表 (`SnapshotIds`, body, required)
+    pub fn snapshot_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.snapshot_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSnapshotOutput, cds_core::Error> {
@@ -1965,17 +1672,17 @@ impl DeleteSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SNAPSHOT, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteSnapshotOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteSnapshotOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_SNAPSHOT,
@@ -1992,13 +1699,9 @@ impl crate::Client {
     ///
     /// 删除一个或者多个快照
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "8.DeleteSnapshot", line 15848.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteSnapshot", "`.")]
+    /// Wire name: `DeleteSnapshot`.
     pub fn delete_snapshot(&self) -> DeleteSnapshotRequest {
         DeleteSnapshotRequest {
             client: self.runtime().clone(),
@@ -2007,37 +1710,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSnapshotQuota`](crate::Client::describe_snapshot_quota).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeSnapshotQuotaInput {
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘ID (`DiskId`, required)
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl DescribeSnapshotQuotaInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSnapshotQuotaInputBuilder {
+        DescribeSnapshotQuotaInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSnapshotQuotaInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSnapshotQuotaInputBuilder {
+    inner: DescribeSnapshotQuotaInput,
+}
+impl DescribeSnapshotQuotaInputBuilder {
+    /// Sets [`DescribeSnapshotQuotaInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeSnapshotQuotaInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeSnapshotQuotaInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeSnapshotQuotaInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+    }
+}
 /// Output of [`DescribeSnapshotQuota`](crate::Client::describe_snapshot_quota): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotQuotaOutput {
     /// Snapshot quota
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotQuotaData>,
 }
-///Request builder of `DescribeSnapshotQuota`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSnapshotQuota`](crate::Client::describe_snapshot_quota): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSnapshotQuotaRequest {
@@ -2057,12 +1780,14 @@ impl DescribeSnapshotQuotaRequest {
     }
     /// Cloud disk id
     ///
-    /// 云盘ID
-    ///
-    /// Sets `DiskId` (query, required).
+    /// 云盘ID (`DiskId`, query, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_SNAPSHOT_QUOTA, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSnapshotQuotaOutput, cds_core::Error> {
@@ -2072,6 +1797,7 @@ impl DescribeSnapshotQuotaRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSnapshotQuotaOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SNAPSHOT_QUOTA, &self.input)
             .await
@@ -2082,15 +1808,9 @@ impl crate::Client {
     ///
     /// 获取云盘快照配额信息
     ///
-    /// *Note:* The request example sends action = "RollbackDiskBySnapshot" (copied from a neighbour); the heading and the **Action** line say DescribeSnapshotQuota, which the spec uses.
+    /// `GET /ebs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table is flat; the example nests the quota fields under Data.
-    ///
-    /// `GET` /ebs/v1 — 000_2647209463bd15a0.txt, heading "9.DescribeSnapshotQuota", line 15902.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSnapshotQuota", "`.")]
+    /// Wire name: `DescribeSnapshotQuota`.
     pub fn describe_snapshot_quota(&self) -> DescribeSnapshotQuotaRequest {
         DescribeSnapshotQuotaRequest {
             client: self.runtime().clone(),
@@ -2099,51 +1819,71 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateImageBySnapshot`](crate::Client::create_image_by_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotInput {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`SnapshotId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageName`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`ImageName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
 }
+impl CreateImageBySnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateImageBySnapshotInputBuilder {
+        CreateImageBySnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`CreateImageBySnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateImageBySnapshotInputBuilder {
+    inner: CreateImageBySnapshotInput,
+}
+impl CreateImageBySnapshotInputBuilder {
+    /// Sets [`CreateImageBySnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateImageBySnapshotInput::image_name`].
+    pub fn image_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateImageBySnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateImageBySnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateImageBySnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotId"));
+        }
+        if self.image_name.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageName"));
+        }
+    }
+}
 /// Output of [`CreateImageBySnapshot`](crate::Client::create_image_by_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotOutput {
     /// Creation result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateImageBySnapshotData>,
 }
-///Request builder of `CreateImageBySnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`CreateImageBySnapshot`](crate::Client::create_image_by_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateImageBySnapshotRequest {
@@ -2163,21 +1903,21 @@ impl CreateImageBySnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `SnapshotId` (body, required).
+    /// 快照ID (`SnapshotId`, body, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
     }
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Sets `ImageName` (body, required).
+    /// 镜像名称 (`ImageName`, body, required)
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.input.image_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_IMAGE_BY_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateImageBySnapshotOutput, cds_core::Error> {
@@ -2187,17 +1927,17 @@ impl CreateImageBySnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateImageBySnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_IMAGE_BY_SNAPSHOT, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateImageBySnapshotOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateImageBySnapshotOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_IMAGE_BY_SNAPSHOT,
@@ -2214,15 +1954,9 @@ impl crate::Client {
     ///
     /// 使用快照创建自定义镜像
     ///
-    /// *Note:* The response table lists EventId and ImageId; the example answers EventId and ImageName; ImageId is kept as an optional field (table only) and ImageName added (example only).
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table is flat; the example nests the fields under Data.
-    ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "10.CreateImageBySnapshot", line 15962.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateImageBySnapshot", "`.")]
+    /// Wire name: `CreateImageBySnapshot`.
     pub fn create_image_by_snapshot(&self) -> CreateImageBySnapshotRequest {
         CreateImageBySnapshotRequest {
             client: self.runtime().clone(),
@@ -2231,51 +1965,71 @@ impl crate::Client {
     }
 }
 /// Input of [`CopySnapshotCrossAZ`](crate::Client::copy_snapshot_cross_az).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CopySnapshotCrossAZInput {
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照ID (`SnapshotId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Target availability zone code
     ///
-    /// 目标可用区Code
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 目标可用区Code (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl CopySnapshotCrossAZInput {
+    /// A builder of this type.
+    pub fn builder() -> CopySnapshotCrossAZInputBuilder {
+        CopySnapshotCrossAZInputBuilder::default()
+    }
+}
+/// Builder of [`CopySnapshotCrossAZInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CopySnapshotCrossAZInputBuilder {
+    inner: CopySnapshotCrossAZInput,
+}
+impl CopySnapshotCrossAZInputBuilder {
+    /// Sets [`CopySnapshotCrossAZInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets [`CopySnapshotCrossAZInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CopySnapshotCrossAZInput, cds_core::BuildError> {
+        cds_core::validate::build("CopySnapshotCrossAZInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CopySnapshotCrossAZInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotId"));
+        }
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+    }
+}
 /// Output of [`CopySnapshotCrossAZ`](crate::Client::copy_snapshot_cross_az): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CopySnapshotCrossAZOutput {
     /// Copy result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<SnapshotEvent>,
 }
-///Request builder of `CopySnapshotCrossAZ`: set parameters, then `.send().await`.
+/// Request builder of [`CopySnapshotCrossAZ`](crate::Client::copy_snapshot_cross_az): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CopySnapshotCrossAZRequest {
@@ -2295,21 +2049,21 @@ impl CopySnapshotCrossAZRequest {
     }
     /// Snapshot id
     ///
-    /// 快照ID
-    ///
-    /// Sets `SnapshotId` (body, required).
+    /// 快照ID (`SnapshotId`, body, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
     }
     /// Target availability zone code
     ///
-    /// 目标可用区Code
-    ///
-    /// Sets `AvailableZoneCode` (body, required).
+    /// 目标可用区Code (`AvailableZoneCode`, body, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::COPY_SNAPSHOT_CROSS_AZ, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CopySnapshotCrossAZOutput, cds_core::Error> {
@@ -2319,17 +2073,17 @@ impl CopySnapshotCrossAZRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CopySnapshotCrossAZOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::COPY_SNAPSHOT_CROSS_AZ, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CopySnapshotCrossAZOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CopySnapshotCrossAZOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::COPY_SNAPSHOT_CROSS_AZ,
@@ -2346,13 +2100,9 @@ impl crate::Client {
     ///
     /// 跨可用区复制快照
     ///
-    /// *Note:* The response table is flat; the example nests EventId and SnapshotId under Data.
+    /// `POST /ebs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ebs/v1 — 000_2647209463bd15a0.txt, heading "11.CopySnapshotCrossAZ", line 16020.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CopySnapshotCrossAZ", "`.")]
+    /// Wire name: `CopySnapshotCrossAZ`.
     pub fn copy_snapshot_cross_az(&self) -> CopySnapshotCrossAZRequest {
         CopySnapshotCrossAZRequest {
             client: self.runtime().clone(),

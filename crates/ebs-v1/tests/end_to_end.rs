@@ -41,9 +41,13 @@ async fn create_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::CreateDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateDisk"
+    );
 }
 #[tokio::test]
 async fn delete_disk_end_to_end() {
@@ -53,7 +57,7 @@ async fn delete_disk_end_to_end() {
     let client = cds_ebs_v1::Client::new(&emulator.config());
     let response = client
         .delete_disk()
-        .disk_ids(vec!["sample value/+*~&=中".to_string()])
+        .disk_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteDisk");
@@ -74,9 +78,13 @@ async fn delete_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DeleteDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteDisk"
+    );
 }
 #[tokio::test]
 async fn detach_disk_end_to_end() {
@@ -86,7 +94,7 @@ async fn detach_disk_end_to_end() {
     let client = cds_ebs_v1::Client::new(&emulator.config());
     let response = client
         .detach_disk()
-        .disk_ids(vec!["sample value/+*~&=中".to_string()])
+        .disk_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DetachDisk");
@@ -107,9 +115,13 @@ async fn detach_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DetachDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DetachDisk"
+    );
 }
 #[tokio::test]
 async fn attach_disk_end_to_end() {
@@ -119,7 +131,7 @@ async fn attach_disk_end_to_end() {
     let client = cds_ebs_v1::Client::new(&emulator.config());
     let response = client
         .attach_disk()
-        .disk_ids(vec!["sample value/+*~&=中".to_string()])
+        .disk_ids(["sample value/+*~&=中".to_string()])
         .ecs_id("sample value/+*~&=中".to_string())
         .release_with_instance(7_i64)
         .send_with_response()
@@ -142,9 +154,13 @@ async fn attach_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::AttachDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "AttachDisk"
+    );
 }
 #[tokio::test]
 async fn extend_disk_end_to_end() {
@@ -176,9 +192,13 @@ async fn extend_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::ExtendDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ExtendDisk"
+    );
 }
 #[tokio::test]
 async fn describe_disk_quota_end_to_end() {
@@ -209,9 +229,13 @@ async fn describe_disk_quota_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeDiskQuotaOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeDiskQuota"
+    );
 }
 #[tokio::test]
 async fn describe_disk_list_end_to_end() {
@@ -245,9 +269,13 @@ async fn describe_disk_list_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeDiskListOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeDiskList"
+    );
 }
 #[tokio::test]
 async fn describe_disk_end_to_end() {
@@ -278,9 +306,13 @@ async fn describe_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeDisk"
+    );
 }
 #[tokio::test]
 async fn describe_ecs_attach_disks_end_to_end() {
@@ -311,9 +343,13 @@ async fn describe_ecs_attach_disks_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeEcsAttachDisksOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeEcsAttachDisks"
+    );
 }
 #[tokio::test]
 async fn describe_event_end_to_end() {
@@ -344,9 +380,13 @@ async fn describe_event_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeEventOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeEvent"
+    );
 }
 #[tokio::test]
 async fn describe_snapshot_list_end_to_end() {
@@ -381,9 +421,13 @@ async fn describe_snapshot_list_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeSnapshotListOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSnapshotList"
+    );
 }
 #[tokio::test]
 async fn describe_snapshot_end_to_end() {
@@ -414,9 +458,13 @@ async fn describe_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSnapshot"
+    );
 }
 #[tokio::test]
 async fn describe_snapshot_chain_list_end_to_end() {
@@ -452,9 +500,13 @@ async fn describe_snapshot_chain_list_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeSnapshotChainListOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSnapshotChainList"
+    );
 }
 #[tokio::test]
 async fn describe_snapshot_chain_end_to_end() {
@@ -488,9 +540,13 @@ async fn describe_snapshot_chain_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeSnapshotChainOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSnapshotChain"
+    );
 }
 #[tokio::test]
 async fn create_snapshot_end_to_end() {
@@ -523,9 +579,13 @@ async fn create_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::CreateSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateSnapshot"
+    );
 }
 #[tokio::test]
 async fn rollback_disk_by_snapshot_end_to_end() {
@@ -537,7 +597,12 @@ async fn rollback_disk_by_snapshot_end_to_end() {
         .rollback_disk_by_snapshot()
         .disk_id("sample value/+*~&=中".to_string())
         .snapshot_id("sample value/+*~&=中".to_string())
-        .new_snapshot(cds_ebs_v1::RollbackDiskBySnapshotNewSnapshot::default())
+        .new_snapshot(
+            cds_ebs_v1::RollbackDiskBySnapshotNewSnapshot::builder()
+                .snapshot_name("sample value/+*~&=中".to_string())
+                .reserved_time("sample value/+*~&=中".to_string())
+                .build(),
+        )
         .auto_turn_on_instance(7_i64)
         .send_with_response()
         .await;
@@ -559,9 +624,13 @@ async fn rollback_disk_by_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::RollbackDiskBySnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RollbackDiskBySnapshot"
+    );
 }
 #[tokio::test]
 async fn rename_snapshot_end_to_end() {
@@ -593,9 +662,13 @@ async fn rename_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::RenameSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RenameSnapshot"
+    );
 }
 #[tokio::test]
 async fn delete_snapshot_end_to_end() {
@@ -605,7 +678,7 @@ async fn delete_snapshot_end_to_end() {
     let client = cds_ebs_v1::Client::new(&emulator.config());
     let response = client
         .delete_snapshot()
-        .snapshot_ids(vec!["sample value/+*~&=中".to_string()])
+        .snapshot_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteSnapshot");
@@ -626,9 +699,13 @@ async fn delete_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DeleteSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteSnapshot"
+    );
 }
 #[tokio::test]
 async fn describe_snapshot_quota_end_to_end() {
@@ -659,9 +736,13 @@ async fn describe_snapshot_quota_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::DescribeSnapshotQuotaOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSnapshotQuota"
+    );
 }
 #[tokio::test]
 async fn create_image_by_snapshot_end_to_end() {
@@ -693,9 +774,13 @@ async fn create_image_by_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::CreateImageBySnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateImageBySnapshot"
+    );
 }
 #[tokio::test]
 async fn copy_snapshot_cross_az_end_to_end() {
@@ -727,7 +812,11 @@ async fn copy_snapshot_cross_az_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_ebs_v1::CopySnapshotCrossAZOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CopySnapshotCrossAZ"
+    );
 }

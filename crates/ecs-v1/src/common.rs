@@ -3,642 +3,352 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A test account
 ///
 /// 测试账户
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectAccount {
     /// Test account name
     ///
-    /// 测试账户名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 测试账户名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Remaining balance
     ///
-    /// 余额
-    ///
-    /// Wire name: `Balance`.
-    #[serde(
-        rename = "Balance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 余额 (`Balance`)
+    #[serde(deserialize_with = "lenient")]
     pub balance: Option<f64>,
     /// Total test amount
     ///
-    /// 总测试金额
-    ///
-    /// Wire name: `Income`.
-    #[serde(
-        rename = "Income",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总测试金额 (`Income`)
+    #[serde(deserialize_with = "lenient")]
     pub income: Option<f64>,
     /// Test project duration (days)
     ///
-    /// 测试项目时长(天)
-    ///
-    /// Wire name: `Duration`.
-    #[serde(
-        rename = "Duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 测试项目时长(天) (`Duration`)
+    #[serde(deserialize_with = "lenient")]
     pub duration: Option<i64>,
     /// Test project start date
     ///
-    /// 测试项目开始时间
-    ///
-    /// Wire name: `BeginTime`.
-    #[serde(
-        rename = "BeginTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 测试项目开始时间 (`BeginTime`)
+    #[serde(deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// Test project end date
     ///
-    /// 测试项目截至时间
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 测试项目截至时间 (`EndTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
 /// Compute family information
 ///
 /// 计算类型族信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoData {
     /// Compute families
     ///
-    /// 计算类型族信息字典
-    ///
-    /// Wire name: `EcsFamilyInfo`.
-    #[serde(
-        rename = "EcsFamilyInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 计算类型族信息字典 (`EcsFamilyInfo`)
+    #[serde(rename = "EcsFamilyInfo")]
     pub ecs_family_info: Option<Vec<DescribeEcsFamilyInfoFamily>>,
 }
 /// A compute spec family
 ///
 /// 规格族
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoFamily {
     /// Spec family name
     ///
-    /// 规格族名称
-    ///
-    /// Wire name: `EcsFamilyName`.
-    #[serde(
-        rename = "EcsFamilyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格族名称 (`EcsFamilyName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_family_name: Option<String>,
     /// Specs
     ///
-    /// 规格列表
-    ///
-    /// Wire name: `SpecList`.
-    #[serde(rename = "SpecList", default, skip_serializing_if = "Option::is_none")]
+    /// 规格列表 (`SpecList`)
     pub spec_list: Option<Vec<DescribeEcsFamilyInfoSpec>>,
 }
 /// A compute spec
 ///
 /// 规格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoSpec {
     /// GPU model
     ///
-    /// 显卡型号
-    ///
-    /// Wire name: `GpuShowType`.
-    #[serde(
-        rename = "GpuShowType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡型号 (`GpuShowType`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_show_type: Option<String>,
     /// GPU type id
     ///
-    /// 显卡类型id
-    ///
-    /// Wire name: `GpuTypeId`.
-    #[serde(
-        rename = "GpuTypeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡类型id (`GpuTypeId`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_type_id: Option<String>,
     /// CPU count
     ///
-    /// Cpu大小
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu大小 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
-    /// 显卡数量
-    ///
-    /// Wire name: `Gpu`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡数量 (`Gpu`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// GPU driver type
     ///
-    /// 显卡驱动类型
-    ///
-    /// Wire name: `SupportGpuDriver`.
-    #[serde(
-        rename = "SupportGpuDriver",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡驱动类型 (`SupportGpuDriver`)
+    #[serde(deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
 }
 /// Event information
 ///
 /// 事件信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEventData {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Event status (e.g. success)
     ///
-    /// 事件状态
-    ///
-    /// Wire name: `EventStatus`.
-    #[serde(
-        rename = "EventStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件状态 (`EventStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub event_status: Option<String>,
     /// Event status in Chinese
     ///
-    /// 事件状态中文名称
-    ///
-    /// Wire name: `EventStatusDisplay`.
-    #[serde(
-        rename = "EventStatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件状态中文名称 (`EventStatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub event_status_display: Option<String>,
     /// Event type (e.g. create_ecs)
     ///
-    /// 事件类型
-    ///
-    /// Wire name: `EventType`.
-    #[serde(
-        rename = "EventType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件类型 (`EventType`)
+    #[serde(deserialize_with = "lenient")]
     pub event_type: Option<String>,
     /// Event type in Chinese
     ///
-    /// 事件类型中文名称
-    ///
-    /// Wire name: `EventTypeDisplay`.
-    #[serde(
-        rename = "EventTypeDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件类型中文名称 (`EventTypeDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub event_type_display: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Tasks of the event
     ///
-    /// 事件下的任务列表
-    ///
-    /// Wire name: `TaskList`.
-    #[serde(rename = "TaskList", default, skip_serializing_if = "Option::is_none")]
+    /// 事件下的任务列表 (`TaskList`)
     pub task_list: Option<Vec<DescribeEventTask>>,
 }
 /// A task of an event
 ///
 /// 事件下的任务
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEventTask {
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status
     ///
-    /// 任务状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status in Chinese
     ///
-    /// 任务中文状态
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务中文状态 (`StatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Resource id
     ///
-    /// 资源id
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源id (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task creation time
     ///
-    /// 任务创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Task update time
     ///
-    /// 任务更新时间
-    ///
-    /// Wire name: `UpdateTime`.
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务更新时间 (`UpdateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Task completion time; empty if not finished
     ///
-    /// 任务完成时间，未完成则为空
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务完成时间，未完成则为空 (`EndTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Resource type of the task
     ///
-    /// 任务资源类型
-    ///
-    /// Wire name: `ResourceType`.
-    #[serde(
-        rename = "ResourceType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务资源类型 (`ResourceType`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Resource type in Chinese
     ///
-    /// 资源类型中文名称
-    ///
-    /// Wire name: `ResourceDisplay`.
-    #[serde(
-        rename = "ResourceDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源类型中文名称 (`ResourceDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_display: Option<String>,
     /// Task type
     ///
-    /// 任务类型
-    ///
-    /// Wire name: `TaskType`.
-    #[serde(
-        rename = "TaskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务类型 (`TaskType`)
+    #[serde(deserialize_with = "lenient")]
     pub task_type: Option<String>,
     /// Task type in Chinese
     ///
-    /// 任务类型中文名称
-    ///
-    /// Wire name: `TaskTypeDisplay`.
-    #[serde(
-        rename = "TaskTypeDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务类型中文名称 (`TaskTypeDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub task_type_display: Option<String>,
 }
 /// Price information
 ///
 /// 价格信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePriceData {
     /// Time unit of the price
     ///
-    /// 价格时间单位
-    ///
-    /// Wire name: `PriceUnit`.
-    #[serde(
-        rename = "PriceUnit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格时间单位 (`PriceUnit`)
+    #[serde(deserialize_with = "lenient")]
     pub price_unit: Option<String>,
     /// Currency symbol
     ///
-    /// 币种符号
-    ///
-    /// Wire name: `PriceSymbol`.
-    #[serde(
-        rename = "PriceSymbol",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种符号 (`PriceSymbol`)
+    #[serde(deserialize_with = "lenient")]
     pub price_symbol: Option<String>,
     /// Total price in yuan
     ///
-    /// 总价,单位为元
-    ///
-    /// Wire name: `TotalPrice`.
-    #[serde(
-        rename = "TotalPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总价,单位为元 (`TotalPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub total_price: Option<f64>,
 }
 /// An availability zone
 ///
 /// 可用区信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeRegionsAz {
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Wire name: `AzId`.
-    #[serde(
-        rename = "AzId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`AzId`)
+    #[serde(deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
-    /// 可用区名称
-    ///
-    /// Wire name: `AzName`.
-    #[serde(
-        rename = "AzName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`AzName`)
+    #[serde(deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Availability zone code
     ///
-    /// 可用区code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
 }
 /// A region
 ///
 /// 地域信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeRegionsRegion {
     /// Region id
     ///
-    /// 地域id
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域id (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
-    /// 地域名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Availability zones of the region
     ///
-    /// 可用区列表
-    ///
-    /// Wire name: `AzList`.
-    #[serde(rename = "AzList", default, skip_serializing_if = "Option::is_none")]
+    /// 可用区列表 (`AzList`)
     pub az_list: Option<Vec<DescribeRegionsAz>>,
     /// Region code
     ///
-    /// 地域code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域code (`RegionCode`)
+    #[serde(deserialize_with = "lenient")]
     pub region_code: Option<String>,
 }
 /// A region group (large area)
 ///
 /// 大区信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeRegionsRegionGroup {
     /// Region group id
     ///
-    /// 大区id
-    ///
-    /// Wire name: `RegionGroupId`.
-    #[serde(
-        rename = "RegionGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 大区id (`RegionGroupId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_group_id: Option<String>,
     /// Region group name
     ///
-    /// 大区名称
-    ///
-    /// Wire name: `RegionGroupName`.
-    #[serde(
-        rename = "RegionGroupName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 大区名称 (`RegionGroupName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_group_name: Option<String>,
     /// Regions
     ///
-    /// 地域列表
-    ///
-    /// Wire name: `RegionList`.
-    #[serde(
-        rename = "RegionList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 地域列表 (`RegionList`)
     pub region_list: Option<Vec<DescribeRegionsRegion>>,
 }
 /// Input of [`DescribeRegions`](crate::Client::describe_regions).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeRegionsInput {}
+impl DescribeRegionsInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeRegionsInputBuilder {
+        DescribeRegionsInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeRegionsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeRegionsInputBuilder {
+    inner: DescribeRegionsInput,
+}
+impl DescribeRegionsInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeRegionsInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeRegions`](crate::Client::describe_regions): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeRegionsOutput {
     /// Region groups (large areas) with their regions and zones
     ///
-    /// 大区列表
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 大区列表 (`Data`)
     pub data: Option<Vec<DescribeRegionsRegionGroup>>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `DescribeRegions`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeRegions`](crate::Client::describe_regions): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeRegionsRequest {
@@ -656,6 +366,10 @@ impl DescribeRegionsRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeRegionsOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -664,6 +378,7 @@ impl DescribeRegionsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeRegionsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_REGIONS, &self.input)
             .await
@@ -674,47 +389,11 @@ impl crate::Client {
     ///
     /// 获取弹性云服务器ECS可售的地域可用区信息
     ///
-    /// *Note:* The response table is flat; the example nests RegionList and AzList under Data\[\] (region groups); the spec follows the example.
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists `Message` for the message; the example answers `Msg`.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* RegionGroupId and AzList appear in the example but not in the response table.
-    ///
-    /// *Note:* CodeMsg is in the response table but not in the example; kept as an optional field.
-    ///
-    /// `GET` /ecs/v1 — 000_2647209463bd15a0.txt, heading "1.DescribeRegions", line 13026.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeRegions", "`.")]
+    /// Wire name: `DescribeRegions`.
     pub fn describe_regions(&self) -> DescribeRegionsRequest {
         DescribeRegionsRequest {
             client: self.runtime().clone(),
@@ -723,51 +402,71 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEcsFamilyInfo`](crate::Client::describe_ecs_family_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription
     ///
-    /// 计费方式 : "0"：按需计费; "1"：包年包月
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 : "0"：按需计费; "1"：包年包月 (`BillingMethod`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
 }
+impl DescribeEcsFamilyInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeEcsFamilyInfoInputBuilder {
+        DescribeEcsFamilyInfoInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeEcsFamilyInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeEcsFamilyInfoInputBuilder {
+    inner: DescribeEcsFamilyInfoInput,
+}
+impl DescribeEcsFamilyInfoInputBuilder {
+    /// Sets [`DescribeEcsFamilyInfoInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeEcsFamilyInfoInput::billing_method`].
+    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_method = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeEcsFamilyInfoInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeEcsFamilyInfoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeEcsFamilyInfoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.billing_method.is_none() {
+            missing.push(cds_core::validate::join(path, "BillingMethod"));
+        }
+    }
+}
 /// Output of [`DescribeEcsFamilyInfo`](crate::Client::describe_ecs_family_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoOutput {
     /// Compute family information
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeEcsFamilyInfoData>,
 }
-///Request builder of `DescribeEcsFamilyInfo`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeEcsFamilyInfo`](crate::Client::describe_ecs_family_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEcsFamilyInfoRequest {
@@ -787,21 +486,21 @@ impl DescribeEcsFamilyInfoRequest {
     }
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// Sets `AvailableZoneCode` (query, required).
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, query, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription
     ///
-    /// 计费方式 : "0"：按需计费; "1"：包年包月
-    ///
-    /// Sets `BillingMethod` (query, required).
+    /// 计费方式 : "0"：按需计费; "1"：包年包月 (`BillingMethod`, query, required)
     pub fn billing_method(mut self, value: impl Into<String>) -> Self {
         self.input.billing_method = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_ECS_FAMILY_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeEcsFamilyInfoOutput, cds_core::Error> {
@@ -811,6 +510,7 @@ impl DescribeEcsFamilyInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeEcsFamilyInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_ECS_FAMILY_INFO, &self.input)
             .await
@@ -821,43 +521,11 @@ impl crate::Client {
     ///
     /// 获取弹性云服务器ECS计算类型规格信息
     ///
-    /// *Note:* The response table types EcsFamilyInfo as a dict; the example answers a list of families; the spec follows the example.
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* GpuTypeId appears in the example but not in the response table.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `GET` /ecs/v1 — 000_2647209463bd15a0.txt, heading "2.DescribeEcsFamilyInfo", line 13128.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeEcsFamilyInfo", "`.")]
+    /// Wire name: `DescribeEcsFamilyInfo`.
     pub fn describe_ecs_family_info(&self) -> DescribeEcsFamilyInfoRequest {
         DescribeEcsFamilyInfoRequest {
             client: self.runtime().clone(),
@@ -866,177 +534,186 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribePrice`](crate::Client::describe_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePriceInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Cloud server spec family name, e.g. Ram渲染型GN6-01
     ///
-    /// 云服务器规格族名称,例：Ram渲染型GN6-01
-    ///
-    /// Wire name: `EcsFamilyName`.
-    #[serde(
-        rename = "EcsFamilyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器规格族名称,例：Ram渲染型GN6-01 (`EcsFamilyName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_family_name: Option<String>,
     /// CPU count (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
-    /// Cpu大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Cpu`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
-    /// 内存大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Ram`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of GPUs (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
-    /// 显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）
-    ///
-    /// Wire name: `Gpu`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Gpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Billing method: "0" pay-as-you-go, "1" monthly
     ///
-    /// 计费方式："0": 按需  "1":包月
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式："0": 按需  "1":包月 (`BillingMethod`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Defaults to 1; only meaningful for monthly pricing, in months; below 12 billed monthly, 12 or more billed yearly and must be a multiple of 12
     ///
-    /// 默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍
-    ///
-    /// Wire name: `Duration`.
-    #[serde(
-        rename = "Duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍 (`Duration`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
-    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22
-    ///
-    /// Wire name: `IsToMonth`.
-    #[serde(
-        rename = "IsToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
     /// System disk information, e.g. {"DiskFeature":"ssd","Size":40}
     ///
-    /// 系统盘信息{"DiskFeature":"ssd","Size":40}
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SystemDiskInfo`.
-    #[serde(
-        rename = "SystemDiskInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘信息{"DiskFeature":"ssd","Size":40} (`SystemDiskInfo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_disk_info: Option<DiskSpec>,
     /// Data disk information, e.g. \[{"DiskFeature":"ssd","Size":40}\]
     ///
-    /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\]
-    ///
-    /// Wire name: `DataDiskInfo`.
-    #[serde(
-        rename = "DataDiskInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\] (`DataDiskInfo`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_disk_info: Option<Vec<DiskSpec>>,
     /// Quantity to buy; defaults to 1
     ///
-    /// 购买数量，默认为1
-    ///
-    /// Wire name: `Number`.
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买数量，默认为1 (`Number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
+impl DescribePriceInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribePriceInputBuilder {
+        DescribePriceInputBuilder::default()
+    }
+}
+/// Builder of [`DescribePriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribePriceInputBuilder {
+    inner: DescribePriceInput,
+}
+impl DescribePriceInputBuilder {
+    /// Sets [`DescribePriceInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::ecs_family_name`].
+    pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_family_name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::gpu`].
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.gpu = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::billing_method`].
+    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_method = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::duration`].
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::system_disk_info`].
+    pub fn system_disk_info(mut self, value: impl Into<DiskSpec>) -> Self {
+        self.inner.system_disk_info = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePriceInput::data_disk_info`].
+    pub fn data_disk_info<V: Into<DiskSpec>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.data_disk_info = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`DescribePriceInput::number`].
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.number = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribePriceInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribePriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribePriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.cpu.is_none() {
+            missing.push(cds_core::validate::join(path, "Cpu"));
+        }
+        if self.ram.is_none() {
+            missing.push(cds_core::validate::join(path, "Ram"));
+        }
+        if self.billing_method.is_none() {
+            missing.push(cds_core::validate::join(path, "BillingMethod"));
+        }
+        if self.system_disk_info.is_none() {
+            missing.push(cds_core::validate::join(path, "SystemDiskInfo"));
+        }
+        if let Some(v) = &self.system_disk_info {
+            v.validate(&cds_core::validate::join(path, "SystemDiskInfo"), missing);
+        }
+        if let Some(items) = &self.data_disk_info {
+            let at = cds_core::validate::join(path, "DataDiskInfo");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`DescribePrice`](crate::Client::describe_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePriceOutput {
     /// Price information
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribePriceData>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the example only; not in the response table.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `DescribePrice`: set parameters, then `.send().await`.
+/// Request builder of [`DescribePrice`](crate::Client::describe_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePriceRequest {
@@ -1056,102 +733,87 @@ impl DescribePriceRequest {
     }
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// Sets `AvailableZoneCode` (body, required).
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, body, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Cloud server spec family name, e.g. Ram渲染型GN6-01
     ///
-    /// 云服务器规格族名称,例：Ram渲染型GN6-01
-    ///
-    /// Sets `EcsFamilyName` (body).
+    /// 云服务器规格族名称,例：Ram渲染型GN6-01 (`EcsFamilyName`, body)
     pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_family_name = Some(value.into());
         self
     }
     /// CPU count (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
-    /// Cpu大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）
-    ///
-    /// Sets `Cpu` (body, required).
+    /// Cpu大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Cpu`, body, required)
     pub fn cpu(mut self, value: impl Into<i64>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
     /// Memory size (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
-    /// 内存大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）
-    ///
-    /// Sets `Ram` (body, required).
+    /// 内存大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Ram`, body, required)
     pub fn ram(mut self, value: impl Into<i64>) -> Self {
         self.input.ram = Some(value.into());
         self
     }
     /// Number of GPUs (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
-    /// 显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小）
-    ///
-    /// Sets `Gpu` (body).
+    /// 显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Gpu`, body)
     pub fn gpu(mut self, value: impl Into<i64>) -> Self {
         self.input.gpu = Some(value.into());
         self
     }
     /// Billing method: "0" pay-as-you-go, "1" monthly
     ///
-    /// 计费方式："0": 按需  "1":包月
-    ///
-    /// Sets `BillingMethod` (body, required).
+    /// 计费方式："0": 按需  "1":包月 (`BillingMethod`, body, required)
     pub fn billing_method(mut self, value: impl Into<String>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
     /// Defaults to 1; only meaningful for monthly pricing, in months; below 12 billed monthly, 12 or more billed yearly and must be a multiple of 12
     ///
-    /// 默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍
-    ///
-    /// Sets `Duration` (body).
+    /// 默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍 (`Duration`, body)
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.input.duration = Some(value.into());
         self
     }
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
-    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22
-    ///
-    /// Sets `IsToMonth` (body).
+    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// System disk information, e.g. {"DiskFeature":"ssd","Size":40}
     ///
-    /// 系统盘信息{"DiskFeature":"ssd","Size":40}
-    ///
-    /// Sets `SystemDiskInfo` (body, required).
+    /// 系统盘信息{"DiskFeature":"ssd","Size":40} (`SystemDiskInfo`, body, required)
     pub fn system_disk_info(mut self, value: impl Into<DiskSpec>) -> Self {
         self.input.system_disk_info = Some(value.into());
         self
     }
     /// Data disk information, e.g. \[{"DiskFeature":"ssd","Size":40}\]
     ///
-    /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\]
-    ///
-    /// Sets `DataDiskInfo` (body).
-    pub fn data_disk_info(mut self, value: impl Into<Vec<DiskSpec>>) -> Self {
-        self.input.data_disk_info = Some(value.into());
+    /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\] (`DataDiskInfo`, body)
+    pub fn data_disk_info<V: Into<DiskSpec>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.data_disk_info = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Quantity to buy; defaults to 1
     ///
-    /// 购买数量，默认为1
-    ///
-    /// Sets `Number` (body).
+    /// 购买数量，默认为1 (`Number`, body)
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.input.number = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribePriceOutput, cds_core::Error> {
@@ -1161,6 +823,7 @@ impl DescribePriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribePriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_PRICE, &self.input)
             .await
@@ -1171,45 +834,11 @@ impl crate::Client {
     ///
     /// 获取云服务器价格
     ///
-    /// *Note:* The request table lists DiskFeature as a separate required parameter; the descriptions and the request example show it is a field of the SystemDiskInfo / DataDiskInfo objects, so it is modelled in DescribePriceDiskInfo (with Size, which the table does not list).
+    /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table is flat; the example nests the price fields under Data.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* The example carries a top-level CodeMsg not in the response table.
-    ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "5.DescribePrice", line 13506.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribePrice", "`.")]
+    /// Wire name: `DescribePrice`.
     pub fn describe_price(&self) -> DescribePriceRequest {
         DescribePriceRequest {
             client: self.runtime().clone(),
@@ -1218,37 +847,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeEvent`](crate::Client::describe_event).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeEventInput {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`, required)
+    #[serde(rename = "EventId", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
 }
+impl DescribeEventInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeEventInputBuilder {
+        DescribeEventInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeEventInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeEventInputBuilder {
+    inner: DescribeEventInput,
+}
+impl DescribeEventInputBuilder {
+    /// Sets [`DescribeEventInput::event_id`].
+    pub fn event_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.event_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeEventInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeEventInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeEventInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.event_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EventId"));
+        }
+    }
+}
 /// Output of [`DescribeEvent`](crate::Client::describe_event): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEventOutput {
     /// Event information
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeEventData>,
 }
-///Request builder of `DescribeEvent`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeEvent`](crate::Client::describe_event): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEventRequest {
@@ -1268,12 +917,14 @@ impl DescribeEventRequest {
     }
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Sets `EventId` (query, required).
+    /// 事件id (`EventId`, query, required)
     pub fn event_id(mut self, value: impl Into<String>) -> Self {
         self.input.event_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_EVENT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeEventOutput, cds_core::Error> {
@@ -1283,6 +934,7 @@ impl DescribeEventRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeEventOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_EVENT, &self.input)
             .await
@@ -1293,45 +945,11 @@ impl crate::Client {
     ///
     /// 获取事件信息
     ///
-    /// *Note:* The response table is flat; the example nests the event under Data and its tasks under Data.TaskList.
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* EventStatusDisplay, and the task fields StatusDisplay, CreateTime and ResourceDisplay, appear in the example but not in the response table.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* The response table gives the task Status example as 成功; the example answers "success".
-    ///
-    /// `GET` /ecs/v1 — 000_2647209463bd15a0.txt, heading "8.DescribeEvent", line 13806.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeEvent", "`.")]
+    /// Wire name: `DescribeEvent`.
     pub fn describe_event(&self) -> DescribeEventRequest {
         DescribeEventRequest {
             client: self.runtime().clone(),
@@ -1340,36 +958,43 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeAccountSubject`](crate::Client::describe_account_subject).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectInput {}
+impl DescribeAccountSubjectInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeAccountSubjectInputBuilder {
+        DescribeAccountSubjectInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeAccountSubjectInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeAccountSubjectInputBuilder {
+    inner: DescribeAccountSubjectInput,
+}
+impl DescribeAccountSubjectInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeAccountSubjectInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeAccountSubject`](crate::Client::describe_account_subject): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectOutput {
     /// Test accounts
     ///
-    /// 测试账户列表
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 测试账户列表 (`Data`)
     pub data: Option<Vec<DescribeAccountSubjectAccount>>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `DescribeAccountSubject`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeAccountSubject`](crate::Client::describe_account_subject): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAccountSubjectRequest {
@@ -1387,6 +1012,10 @@ impl DescribeAccountSubjectRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeAccountSubjectOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -1395,6 +1024,7 @@ impl DescribeAccountSubjectRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeAccountSubjectOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_ACCOUNT_SUBJECT, &self.input)
             .await
@@ -1405,49 +1035,11 @@ impl crate::Client {
     ///
     /// 获取客户测试账户
     ///
-    /// *Note:* The response table is flat; the example answers Data as a list of accounts.
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists `Message` for the message; the example answers `Msg`.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* CodeMsg is in the response table but not in the example; kept as an optional field.
-    ///
-    /// *Note:* Balance appears in the example but not in the response table.
-    ///
-    /// *Note:* The request example passes an empty JSON body (`json={}`) to a GET; the operation has no parameters.
-    ///
-    /// `GET` /ecs/v1 — 000_2647209463bd15a0.txt, heading "10.DescribeAccountSubject", line 13966.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeAccountSubject", "`.")]
+    /// Wire name: `DescribeAccountSubject`.
     pub fn describe_account_subject(&self) -> DescribeAccountSubjectRequest {
         DescribeAccountSubjectRequest {
             client: self.runtime().clone(),

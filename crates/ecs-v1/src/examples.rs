@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `DescribeRegions`.
+/// Documented example response 1 of `DescribeRegions`.
 pub const DESCRIBE_REGIONS_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取地域可用区信息成功！",
@@ -58,7 +58,7 @@ pub const DESCRIBE_REGIONS_1: &str = r#"{
     ],
     "RequestId": "8749860c118311ed843bc2b5d7e451cd"
 }"#;
-///Documented example response 1 of `DescribeEcsFamilyInfo`.
+/// Documented example response 1 of `DescribeEcsFamilyInfo`.
 pub const DESCRIBE_ECS_FAMILY_INFO_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取云服务器类型成功！",
@@ -157,7 +157,7 @@ pub const DESCRIBE_ECS_FAMILY_INFO_1: &str = r#"{
     },
     "RequestId": "f73056a01050e1626a1a9f5b5ae6143d"
 }"#;
-///Documented example response 1 of `DescribePrice`.
+/// Documented example response 1 of `DescribePrice`.
 pub const DESCRIBE_PRICE_1: &str = r#"{
     "Code": "Success",
     "CodeMsg": "success",
@@ -168,7 +168,7 @@ pub const DESCRIBE_PRICE_1: &str = r#"{
         "TotalPrice": 9.34
     }
 }"#;
-///Documented example response 1 of `DescribeEvent`.
+/// Documented example response 1 of `DescribeEvent`.
 pub const DESCRIBE_EVENT_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取事件信息成功！",
@@ -197,7 +197,7 @@ pub const DESCRIBE_EVENT_1: &str = r#"{
     },
     "RequestId": "a00aa52e119211ed93f1c2b5d7e451cd"
 }"#;
-///Documented example response 1 of `DescribeAccountSubject`.
+/// Documented example response 1 of `DescribeAccountSubject`.
 pub const DESCRIBE_ACCOUNT_SUBJECT_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取测试账户信息成功！",
@@ -221,7 +221,7 @@ pub const DESCRIBE_ACCOUNT_SUBJECT_1: &str = r#"{
     ],
     "RequestId": "df93f6d51bc5e95c89a96fc976964523"
 }"#;
-///Documented example response 1 of `DescribeImages`.
+/// Documented example response 1 of `DescribeImages`.
 pub const DESCRIBE_IMAGES_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取镜像信息成功！",
@@ -254,7 +254,7 @@ pub const DESCRIBE_IMAGES_1: &str = r#"{
     "PageSize": 71,
     "TotalCount": 71
 }"#;
-///Documented example response 1 of `CreateImage`.
+/// Documented example response 1 of `CreateImage`.
 pub const CREATE_IMAGE_1: &str = r#"{
     "Code":"Success",
     "Msg":"创建私有镜像成功",
@@ -263,7 +263,7 @@ pub const CREATE_IMAGE_1: &str = r#"{
         "ImageId":"img-wchmdfur5lpmh2bz"
     }
 }"#;
-///Documented example response 1 of `DeleteImage`.
+/// Documented example response 1 of `DeleteImage`.
 pub const DELETE_IMAGE_1: &str = r#"{
     "Code": "Success",
     "Msg": "删除节点镜像成功!",
@@ -271,7 +271,7 @@ pub const DELETE_IMAGE_1: &str = r#"{
         "EventId": "d0b1d5b7-7549-41dc-972c-c40270b53bd7"
     }
 }"#;
-///Documented example response 1 of `SyncImage`.
+/// Documented example response 1 of `SyncImage`.
 pub const SYNC_IMAGE_1: &str = r#"{
     "Code": "Success",
     "Msg": "同步私有镜像成功！",
@@ -279,7 +279,7 @@ pub const SYNC_IMAGE_1: &str = r#"{
         "EventId": "d0b1d5b7-7549-41dc-972c-c40270b53bd7"
     }
 }"#;
-///Documented example response 1 of `DescribeInstanceList`.
+/// Documented example response 1 of `DescribeInstanceList`.
 pub const DESCRIBE_INSTANCE_LIST_1: &str = r#"{
     "code": "Success",
     "CodeMsg": "success",
@@ -340,7 +340,7 @@ pub const DESCRIBE_INSTANCE_LIST_1: &str = r#"{
     "RequestId": "0343bc60-e876-11eb-aa87-30c9ab46699c"
 
 }"#;
-///Documented example response 1 of `DescribeInstance`.
+/// Documented example response 1 of `DescribeInstance`.
 pub const DESCRIBE_INSTANCE_1: &str = r#"{
     "code": "Success",
     "CodeMsg": "success",
@@ -425,7 +425,7 @@ pub const DESCRIBE_INSTANCE_1: &str = r#"{
         }
     }
 }"#;
-///Documented example response 1 of `DescribeInstanceStatus`.
+/// Documented example response 1 of `DescribeInstanceStatus`.
 pub const DESCRIBE_INSTANCE_STATUS_1: &str = r#"{
     "Code": "Success",
     "Message": "获取云服务器状态成功！",
@@ -442,7 +442,7 @@ pub const DESCRIBE_INSTANCE_STATUS_1: &str = r#"{
         }
     }
 }"#;
-///Documented example response 1 of `DescribeInstanceMonitor`.
+/// Documented example response 1 of `DescribeInstanceMonitor`.
 pub const DESCRIBE_INSTANCE_MONITOR_1: &str = r#"{
     "Code": "Success",
     "Msg": "获取云服务器监控信息成功！",
@@ -460,7 +460,7 @@ pub const DESCRIBE_INSTANCE_MONITOR_1: &str = r#"{
     },
     "RequestId": "94fa404a34d511eda939e454e81c0d47"
 }"#;
-///Documented example response 1 of `CreateInstance`.
+/// Documented example response 1 of `CreateInstance`.
 pub const CREATE_INSTANCE_1: &str = r#"{
     "Code": "Success",
     "Msg": "创建云服务器任务下发成功",
@@ -469,7 +469,7 @@ pub const CREATE_INSTANCE_1: &str = r#"{
         "EcsIdSet": ["ins-72ys37squwzemjlx"]
     }
 }"#;
-///Documented example response 1 of `OperateInstance`.
+/// Documented example response 1 of `OperateInstance`.
 pub const OPERATE_INSTANCE_1: &str = r#"{
     "code": "Success",
     "CodeMsg": "success",
@@ -478,7 +478,7 @@ pub const OPERATE_INSTANCE_1: &str = r#"{
         "EventId": "7e782a16-0bc9-11ed-a942-92d3bb445445"
     }
 }"#;
-///Documented example response 1 of `DeleteInstance`.
+/// Documented example response 1 of `DeleteInstance`.
 pub const DELETE_INSTANCE_1: &str = r#"{
     "Code": "Success",
     "CodeMsg": "success",
@@ -487,7 +487,7 @@ pub const DELETE_INSTANCE_1: &str = r#"{
         "EventId": "47be5182-0ca8-11ed-bd9c-62b5fae1caf2"
     }
 }"#;
-///Documented example response 1 of `ModifyInstancePassword`.
+/// Documented example response 1 of `ModifyInstancePassword`.
 pub const MODIFY_INSTANCE_PASSWORD_1: &str = r#"{
     "Code": "Success",
     "CodeMsg": "success",
@@ -496,7 +496,7 @@ pub const MODIFY_INSTANCE_PASSWORD_1: &str = r#"{
         "EventId": "fd97952e-0c9c-11ed-bd9c-62b5fae1caf2"
     }
 }"#;
-///Documented example response 1 of `ModifyInstanceName`.
+/// Documented example response 1 of `ModifyInstanceName`.
 pub const MODIFY_INSTANCE_NAME_1: &str = r#"{
     "Code": "Success",
     "Msg": "修改实例名称成功！",

@@ -3,328 +3,197 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateImageData {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Image resource id
     ///
-    /// 镜像资源id
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像资源id (`ImageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
 /// Images
 ///
 /// 镜像数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeImagesData {
     /// Images
     ///
-    /// 镜像列表
-    ///
-    /// Wire name: `ImageList`.
-    #[serde(rename = "ImageList", default, skip_serializing_if = "Option::is_none")]
+    /// 镜像列表 (`ImageList`)
+    #[serde(rename = "ImageList")]
     pub image_list: Option<Vec<DescribeImagesImage>>,
 }
 /// An image
 ///
 /// 镜像
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeImagesImage {
     /// public for public images, private for private images
     ///
-    /// 公共镜像为public，私有镜像为private
-    ///
-    /// Wire name: `TemplateType`.
-    #[serde(
-        rename = "TemplateType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公共镜像为public，私有镜像为private (`TemplateType`)
+    #[serde(deserialize_with = "lenient")]
     pub template_type: Option<String>,
     /// Image id
     ///
-    /// 镜像id
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像id (`ImageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `ImageName`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`ImageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Image status code
     ///
-    /// 镜像状态code
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像状态code (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Image OS type
     ///
-    /// 镜像类型
-    ///
-    /// Wire name: `OsType`.
-    #[serde(
-        rename = "OsType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像类型 (`OsType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS bitness
     ///
-    /// 系统位数
-    ///
-    /// Wire name: `OsBit`.
-    #[serde(
-        rename = "OsBit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统位数 (`OsBit`)
+    #[serde(deserialize_with = "lenient")]
     pub os_bit: Option<i64>,
     /// Image status in Chinese
     ///
-    /// 镜像状态中文
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像状态中文 (`StatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Wire name: `AzId`.
-    #[serde(
-        rename = "AzId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`AzId`)
+    #[serde(deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
-    /// 可用区名称
-    ///
-    /// Wire name: `AzName`.
-    #[serde(
-        rename = "AzName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`AzName`)
+    #[serde(deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Supported GPU driver type
     ///
-    /// 支持的显卡驱动类型
-    ///
-    /// Wire name: `SupportGpuDriver`.
-    #[serde(
-        rename = "SupportGpuDriver",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 支持的显卡驱动类型 (`SupportGpuDriver`)
+    #[serde(deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
     /// Default login user
     ///
-    /// 默认登录用户名
-    ///
-    /// Wire name: `Username`.
-    #[serde(
-        rename = "Username",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认登录用户名 (`Username`)
+    #[serde(deserialize_with = "lenient")]
     pub username: Option<String>,
     /// Supported instance types (e.g. gpu)
     ///
-    /// 支持的实例类型
-    ///
-    /// Wire name: `SupportType`.
-    #[serde(
-        rename = "SupportType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 支持的实例类型 (`SupportType`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub support_type: Option<Vec<String>>,
     /// OS version
     ///
-    /// 系统版本
-    ///
-    /// Wire name: `OsVersion`.
-    #[serde(
-        rename = "OsVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统版本 (`OsVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub os_version: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Image size (GB)
     ///
-    /// 镜像容量(GB)
-    ///
-    /// Wire name: `OsSize`.
-    #[serde(
-        rename = "OsSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像容量(GB) (`OsSize`)
+    #[serde(deserialize_with = "lenient")]
     pub os_size: Option<i64>,
     /// Availability zone code
     ///
-    /// 可用区code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
 }
 /// Input of [`DescribeImages`](crate::Client::describe_images).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeImagesInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Image ids
     ///
-    /// 镜像id列表
-    ///
-    /// Wire name: `ImageIds`.
-    #[serde(
-        rename = "ImageIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 镜像id列表 (`ImageIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
 }
+impl DescribeImagesInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeImagesInputBuilder {
+        DescribeImagesInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeImagesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeImagesInputBuilder {
+    inner: DescribeImagesInput,
+}
+impl DescribeImagesInputBuilder {
+    /// Sets [`DescribeImagesInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeImagesInput::image_ids`].
+    pub fn image_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.image_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeImagesInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeImages`](crate::Client::describe_images): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeImagesOutput {
     /// Images
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeImagesData>,
     /// Current page number
     ///
-    /// 当前页数
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
-    /// 每页数据条数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
-    /// 总记录数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总记录数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
-///Request builder of `DescribeImages`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeImages`](crate::Client::describe_images): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeImagesRequest {
@@ -344,21 +213,21 @@ impl DescribeImagesRequest {
     }
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// Sets `AvailableZoneCode` (body).
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, body)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Image ids
     ///
-    /// 镜像id列表
-    ///
-    /// Sets `ImageIds` (body).
-    pub fn image_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.image_ids = Some(value.into());
+    /// 镜像id列表 (`ImageIds`, body)
+    pub fn image_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.image_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeImagesOutput, cds_core::Error> {
@@ -368,6 +237,7 @@ impl DescribeImagesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeImagesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_IMAGES, &self.input)
             .await
@@ -378,49 +248,11 @@ impl crate::Client {
     ///
     /// 获取镜像信息
     ///
-    /// *Note:* The method is written `POST GET`; the request example sends POST with a JSON body, which the spec follows.
+    /// `POST /ecs/v1.1` — read-only: retried on transient failures.
     ///
-    /// *Note:* Documented at api.capitalonline.net/ecs/v1.1, not the line's /ecs/v1.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* The response table is flat; the example nests ImageList under Data and puts PageNumber, PageSize and TotalCount at the top level.
-    ///
-    /// *Note:* AzId, AzName, SupportGpuDriver, Username, SupportType and OsVersion appear in the example but not in the response table.
-    ///
-    /// *Note:* The operation documents no paging request parameters, so it declares no paginate.
-    ///
-    /// `POST` /ecs/v1.1 — 000_2647209463bd15a0.txt, heading "3.DescribeImages", line 13282.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeImages", "`.")]
+    /// Wire name: `DescribeImages`.
     pub fn describe_images(&self) -> DescribeImagesRequest {
         DescribeImagesRequest {
             client: self.runtime().clone(),
@@ -429,51 +261,71 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateImage`](crate::Client::create_image).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateImageInput {
     /// Instance id
     ///
-    /// 实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`EcsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`Name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl CreateImageInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateImageInputBuilder {
+        CreateImageInputBuilder::default()
+    }
+}
+/// Builder of [`CreateImageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateImageInputBuilder {
+    inner: CreateImageInput,
+}
+impl CreateImageInputBuilder {
+    /// Sets [`CreateImageInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateImageInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateImageInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateImageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateImageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "Name"));
+        }
+    }
+}
 /// Output of [`CreateImage`](crate::Client::create_image): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateImageOutput {
     /// Creation result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateImageData>,
 }
-///Request builder of `CreateImage`: set parameters, then `.send().await`.
+/// Request builder of [`CreateImage`](crate::Client::create_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateImageRequest {
@@ -493,21 +345,21 @@ impl CreateImageRequest {
     }
     /// Instance id
     ///
-    /// 实例ID
-    ///
-    /// Sets `EcsId` (body, required).
+    /// 实例ID (`EcsId`, body, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Sets `Name` (body, required).
+    /// 镜像名称 (`Name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateImageOutput, cds_core::Error> {
@@ -517,15 +369,15 @@ impl CreateImageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateImageOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_IMAGE, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateImageOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateImageOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_IMAGE,
@@ -542,43 +394,11 @@ impl crate::Client {
     ///
     /// 创建私有镜像
     ///
-    /// *Note:* The heading is written in bold (`### **16.CreateImage**`).
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table is flat; the example nests EventId and ImageId under Data.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "16.CreateImage", line 14364.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "CreateImage", "`.")]
+    /// Wire name: `CreateImage`.
     pub fn create_image(&self) -> CreateImageRequest {
         CreateImageRequest {
             client: self.runtime().clone(),
@@ -587,49 +407,68 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteImage`](crate::Client::delete_image).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteImageInput {
     /// Image ids
     ///
-    /// 实例ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageIds`.
-    #[serde(
-        rename = "ImageIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 实例ID列表 (`ImageIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Availability zone code of the images to delete; images of all nodes are deleted when omitted
     ///
-    /// 删除的镜像所在可用区code，不填时默认删除所有节点镜像
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除的镜像所在可用区code，不填时默认删除所有节点镜像 (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl DeleteImageInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteImageInputBuilder {
+        DeleteImageInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteImageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteImageInputBuilder {
+    inner: DeleteImageInput,
+}
+impl DeleteImageInputBuilder {
+    /// Sets [`DeleteImageInput::image_ids`].
+    pub fn image_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.image_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`DeleteImageInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteImageInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteImageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteImageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.image_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageIds"));
+        }
+    }
+}
 /// Output of [`DeleteImage`](crate::Client::delete_image): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteImageOutput {
     /// Deletion result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `DeleteImage`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteImage`](crate::Client::delete_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteImageRequest {
@@ -649,21 +488,21 @@ impl DeleteImageRequest {
     }
     /// Image ids
     ///
-    /// 实例ID列表
-    ///
-    /// Sets `ImageIds` (body, required).
-    pub fn image_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.image_ids = Some(value.into());
+    /// 实例ID列表 (`ImageIds`, body, required)
+    pub fn image_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.image_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Availability zone code of the images to delete; images of all nodes are deleted when omitted
     ///
-    /// 删除的镜像所在可用区code，不填时默认删除所有节点镜像
-    ///
-    /// Sets `AvailableZoneCode` (body).
+    /// 删除的镜像所在可用区code，不填时默认删除所有节点镜像 (`AvailableZoneCode`, body)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteImageOutput, cds_core::Error> {
@@ -673,15 +512,15 @@ impl DeleteImageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteImageOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_IMAGE, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteImageOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteImageOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_IMAGE,
@@ -698,43 +537,11 @@ impl crate::Client {
     ///
     /// 删除节点镜像
     ///
-    /// *Note:* The request table describes ImageIds as 实例ID列表 (instance ids); the name and the example show image ids.
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "17.DeleteImage", line 14422.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteImage", "`.")]
+    /// Wire name: `DeleteImage`.
     pub fn delete_image(&self) -> DeleteImageRequest {
         DeleteImageRequest {
             client: self.runtime().clone(),
@@ -743,51 +550,74 @@ impl crate::Client {
     }
 }
 /// Input of [`SyncImage`](crate::Client::sync_image).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SyncImageInput {
     /// Image id
     ///
-    /// 实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Codes of the target availability zones
     ///
-    /// 同步镜像到目标可用区code列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCodes`.
-    #[serde(
-        rename = "AvailableZoneCodes",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 同步镜像到目标可用区code列表 (`AvailableZoneCodes`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_codes: Option<Vec<String>>,
 }
+impl SyncImageInput {
+    /// A builder of this type.
+    pub fn builder() -> SyncImageInputBuilder {
+        SyncImageInputBuilder::default()
+    }
+}
+/// Builder of [`SyncImageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SyncImageInputBuilder {
+    inner: SyncImageInput,
+}
+impl SyncImageInputBuilder {
+    /// Sets [`SyncImageInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`SyncImageInput::available_zone_codes`].
+    pub fn available_zone_codes<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.available_zone_codes = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SyncImageInput, cds_core::BuildError> {
+        cds_core::validate::build("SyncImageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SyncImageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.available_zone_codes.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCodes"));
+        }
+    }
+}
 /// Output of [`SyncImage`](crate::Client::sync_image): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SyncImageOutput {
     /// Synchronization result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
-///Request builder of `SyncImage`: set parameters, then `.send().await`.
+/// Request builder of [`SyncImage`](crate::Client::sync_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SyncImageRequest {
@@ -807,21 +637,24 @@ impl SyncImageRequest {
     }
     /// Image id
     ///
-    /// 实例ID
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 实例ID (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// Codes of the target availability zones
     ///
-    /// 同步镜像到目标可用区code列表
-    ///
-    /// Sets `AvailableZoneCodes` (body, required).
-    pub fn available_zone_codes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.available_zone_codes = Some(value.into());
+    /// 同步镜像到目标可用区code列表 (`AvailableZoneCodes`, body, required)
+    pub fn available_zone_codes<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.available_zone_codes = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::SYNC_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<SyncImageOutput, cds_core::Error> {
@@ -831,15 +664,15 @@ impl SyncImageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<SyncImageOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::SYNC_IMAGE, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(SyncImageOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(SyncImageOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::SYNC_IMAGE,
@@ -856,45 +689,11 @@ impl crate::Client {
     ///
     /// 同步镜像到目标节点
     ///
-    /// *Note:* The method is documented POST and the example signs with method = "POST" but calls requests.get (with a JSON body); the spec uses POST.
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table describes ImageId as 实例ID (instance id); the name and the example show an image id.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
-    ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "18.SyncImage", line 14475.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "SyncImage", "`.")]
+    /// Wire name: `SyncImage`.
     pub fn sync_image(&self) -> SyncImageRequest {
         SyncImageRequest {
             client: self.runtime().clone(),

@@ -3,1614 +3,914 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceData {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Ids of the created resources
     ///
-    /// 创建的资源id列表
-    ///
-    /// Wire name: `EcsIdSet`.
-    #[serde(
-        rename = "EcsIdSet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建的资源id列表 (`EcsIdSet`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub ecs_id_set: Option<Vec<String>>,
 }
 /// Data disk of a new cloud server
 ///
 /// 数据盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceDataDisk {
     /// Disk type: "local" local disk, "ssd" SSD cloud disk; local and cloud disks cannot be mixed
     ///
-    /// 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 (`DiskFeature`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Delete with the instance: 1 yes, 0 no; default yes
     ///
-    /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 (`ReleaseWithInstance`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub release_with_instance: Option<i64>,
     /// Disk size
     ///
-    /// 盘大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘大小 (`Size`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl CreateInstanceDataDisk {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceDataDiskBuilder {
+        CreateInstanceDataDiskBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceDataDisk`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceDataDiskBuilder {
+    inner: CreateInstanceDataDisk,
+}
+impl CreateInstanceDataDiskBuilder {
+    /// Sets [`CreateInstanceDataDisk::disk_feature`].
+    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_feature = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceDataDisk::release_with_instance`].
+    pub fn release_with_instance(mut self, value: impl Into<i64>) -> Self {
+        self.inner.release_with_instance = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceDataDisk::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> CreateInstanceDataDisk {
+        self.inner
+    }
 }
 /// Public network gateway of a new cloud server
 ///
 /// 公网信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstancePubnetInfo {
     /// Subnet id
     ///
-    /// 子网id
-    ///
-    /// Wire name: `SubnetId`.
-    #[serde(
-        rename = "SubnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网id (`SubnetId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Gateway type: default outbound gateway "default_gateway", other virtual gateway "virtual"
     ///
-    /// 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“
-    ///
-    /// Wire name: `IpType`.
-    #[serde(
-        rename = "IpType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ (`IpType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// EIP ids
     ///
-    /// 公网ip id列表
-    ///
-    /// Wire name: `EipIds`.
-    #[serde(
-        rename = "EipIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 公网ip id列表 (`EipIds`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip_ids: Option<Vec<String>>,
+}
+impl CreateInstancePubnetInfo {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstancePubnetInfoBuilder {
+        CreateInstancePubnetInfoBuilder::default()
+    }
+}
+/// Builder of [`CreateInstancePubnetInfo`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstancePubnetInfoBuilder {
+    inner: CreateInstancePubnetInfo,
+}
+impl CreateInstancePubnetInfoBuilder {
+    /// Sets [`CreateInstancePubnetInfo::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstancePubnetInfo::ip_type`].
+    pub fn ip_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstancePubnetInfo::eip_ids`].
+    pub fn eip_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.eip_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> CreateInstancePubnetInfo {
+        self.inner
+    }
 }
 /// Private network of a new cloud server
 ///
 /// 私有网络信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceSubnetInfo {
     /// Subnet id
     ///
-    /// 子网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetId`.
-    #[serde(
-        rename = "SubnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网id (`SubnetId`, required)
+    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+}
+impl CreateInstanceSubnetInfo {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceSubnetInfoBuilder {
+        CreateInstanceSubnetInfoBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceSubnetInfo`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceSubnetInfoBuilder {
+    inner: CreateInstanceSubnetInfo,
+}
+impl CreateInstanceSubnetInfoBuilder {
+    /// Sets [`CreateInstanceSubnetInfo::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceSubnetInfo, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceSubnetInfo", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceSubnetInfo {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetId"));
+        }
+    }
 }
 /// VPC of a new cloud server
 ///
 /// vpc信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateInstanceVpcInfo {
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`VpcId`, required)
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+}
+impl CreateInstanceVpcInfo {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceVpcInfoBuilder {
+        CreateInstanceVpcInfoBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceVpcInfo`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceVpcInfoBuilder {
+    inner: CreateInstanceVpcInfo,
+}
+impl CreateInstanceVpcInfoBuilder {
+    /// Sets [`CreateInstanceVpcInfo::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceVpcInfo, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceVpcInfo", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceVpcInfo {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VpcId"));
+        }
+    }
 }
 /// Billing information
 ///
 /// 计费信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceBillingInfo {
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
-    /// 计费方式code
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式code (`BillingMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Billing method
     ///
-    /// 计费方式
-    ///
-    /// Wire name: `BillingMethodName`.
-    #[serde(
-        rename = "BillingMethodName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 (`BillingMethodName`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method_name: Option<String>,
     /// Billing status
     ///
-    /// 计费状态
-    ///
-    /// Wire name: `BillingStatus`.
-    #[serde(
-        rename = "BillingStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费状态 (`BillingStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_status: Option<String>,
     /// Billing cycle: "month" month, "year" year
     ///
-    /// 计费周期: "month": 月，"year": 年
-    ///
-    /// Wire name: `BillCycleId`.
-    #[serde(
-        rename = "BillCycleId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费周期: "month": 月，"year": 年 (`BillCycleId`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_cycle_id: Option<String>,
 }
 /// Cloud server details
 ///
 /// 云服务器详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceData {
     /// Cloud server id
     ///
-    /// 云服务器id
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器id (`EcsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Cloud server name
     ///
-    /// 云服务器名称
-    ///
-    /// Wire name: `EcsName`.
-    #[serde(
-        rename = "EcsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器名称 (`EcsName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Region id
     ///
-    /// 地域id
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域id (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
-    /// 地域名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Wire name: `AzId`.
-    #[serde(
-        rename = "AzId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`AzId`)
+    #[serde(deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
-    /// 可用区名称
-    ///
-    /// Wire name: `AzName`.
-    #[serde(
-        rename = "AzName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`AzName`)
+    #[serde(deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Status code
     ///
-    /// 状态码
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态码 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Status (display text)
     ///
-    /// 状态
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 (`StatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Whether it is a GPU cloud server (1 yes, 0 no)
     ///
-    /// 是否是gpu型云服务器
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `IsGpu`.
-    #[serde(
-        rename = "IsGpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否是gpu型云服务器 (`IsGpu`)
+    #[serde(deserialize_with = "lenient")]
     pub is_gpu: Option<i64>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Purchase duration
     ///
-    /// 购买时长
-    ///
-    /// Wire name: `Duration`.
-    #[serde(
-        rename = "Duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买时长 (`Duration`)
+    #[serde(deserialize_with = "lenient")]
     pub duration: Option<i64>,
     /// Expiry time
     ///
-    /// 到期时间
-    ///
-    /// Wire name: `EndBillTime`.
-    #[serde(
-        rename = "EndBillTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期时间 (`EndBillTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_bill_time: Option<String>,
     /// Whether to renew automatically
     ///
-    /// 是否自动续约
-    ///
-    /// Wire name: `IsAutoRenewal`.
-    #[serde(
-        rename = "IsAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自动续约 (`IsAutoRenewal`)
+    #[serde(deserialize_with = "lenient")]
     pub is_auto_renewal: Option<String>,
     /// Time zone
     ///
-    /// 时区
-    ///
-    /// Wire name: `TimeZone`.
-    #[serde(
-        rename = "TimeZone",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 时区 (`TimeZone`)
+    #[serde(deserialize_with = "lenient")]
     pub time_zone: Option<String>,
     /// Whether it is a RAM type
     ///
-    /// 是否是Ram类型
-    ///
-    /// Wire name: `IsRam`.
-    #[serde(
-        rename = "IsRam",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否是Ram类型 (`IsRam`)
+    #[serde(deserialize_with = "lenient")]
     pub is_ram: Option<bool>,
     /// Spec
     ///
-    /// 规格
-    ///
-    /// Wire name: `EcsRule`.
-    #[serde(rename = "EcsRule", default, skip_serializing_if = "Option::is_none")]
+    /// 规格 (`EcsRule`)
     pub ecs_rule: Option<DescribeInstanceEcsRule>,
     /// System information
     ///
-    /// 系统信息
-    ///
-    /// Wire name: `OsInfo`.
-    #[serde(rename = "OsInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 系统信息 (`OsInfo`)
     pub os_info: Option<DescribeInstanceOsInfo>,
     /// Disk information
     ///
-    /// 硬盘信息
-    ///
-    /// Wire name: `Disk`.
-    #[serde(rename = "Disk", default, skip_serializing_if = "Option::is_none")]
+    /// 硬盘信息 (`Disk`)
     pub disk: Option<DescribeInstanceDisk>,
     /// Network information
     ///
-    /// 网络信息
-    ///
-    /// Wire name: `Pipe`.
-    #[serde(rename = "Pipe", default, skip_serializing_if = "Option::is_none")]
+    /// 网络信息 (`Pipe`)
     pub pipe: Option<DescribeInstancePipe>,
     /// Billing information
     ///
-    /// 计费信息
-    ///
-    /// Wire name: `BillingInfo`.
-    #[serde(
-        rename = "BillingInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 计费信息 (`BillingInfo`)
     pub billing_info: Option<DescribeInstanceBillingInfo>,
 }
 /// Data disk
 ///
 /// 数据盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceDataDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
-    /// 是否随实例删除
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例删除 (`ReleaseWithInstance`)
+    #[serde(deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Disk role (data)
     ///
-    /// 盘类别
-    ///
-    /// Wire name: `DiskType`.
-    #[serde(
-        rename = "DiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类别 (`DiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Disk name
     ///
-    /// 盘名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Disk size
     ///
-    /// 盘大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘大小 (`Size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS
     ///
-    /// iops大小
-    ///
-    /// Wire name: `DiskIops`.
-    #[serde(
-        rename = "DiskIops",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// iops大小 (`DiskIops`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_iops: Option<i64>,
     /// Throughput (Mbps)
     ///
-    /// 吞吐量
-    ///
-    /// Wire name: `BandMbps`.
-    #[serde(
-        rename = "BandMbps",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 吞吐量 (`BandMbps`)
+    #[serde(deserialize_with = "lenient")]
     pub band_mbps: Option<i64>,
     /// Size unit
     ///
-    /// 容量单位
-    ///
-    /// Wire name: `Unit`.
-    #[serde(
-        rename = "Unit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 容量单位 (`Unit`)
+    #[serde(deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// Data disk id
     ///
-    /// 数据盘id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
-    /// 盘类型
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类型 (`DiskFeature`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
 /// Disk information
 ///
 /// 硬盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceDisk {
     /// System disk information
     ///
-    /// 系统盘信息
-    ///
-    /// Wire name: `SystemDiskConf`.
-    #[serde(
-        rename = "SystemDiskConf",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘信息 (`SystemDiskConf`)
     pub system_disk_conf: Option<DescribeInstanceSystemDisk>,
     /// Data disks
     ///
-    /// 数据盘信息
-    ///
-    /// Wire name: `DataDiskConf`.
-    #[serde(
-        rename = "DataDiskConf",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 数据盘信息 (`DataDiskConf`)
     pub data_disk_conf: Option<Vec<DescribeInstanceDataDisk>>,
 }
 /// Instance spec
 ///
 /// 规格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceEcsRule {
     /// Spec family name
     ///
-    /// 规格族名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格族名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU count
     ///
-    /// Cpu数量
-    ///
-    /// Wire name: `CpuNum`.
-    #[serde(
-        rename = "CpuNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu数量 (`CpuNum`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_num: Option<i64>,
     /// CPU unit
     ///
-    /// Cpu单位
-    ///
-    /// Wire name: `CpuUnit`.
-    #[serde(
-        rename = "CpuUnit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu单位 (`CpuUnit`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_unit: Option<String>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
-    /// 显卡数量
-    ///
-    /// Wire name: `Gpu`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡数量 (`Gpu`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Memory unit
     ///
-    /// 内存单位
-    ///
-    /// Wire name: `RamUnit`.
-    #[serde(
-        rename = "RamUnit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存单位 (`RamUnit`)
+    #[serde(deserialize_with = "lenient")]
     pub ram_unit: Option<String>,
     /// GPU unit
     ///
-    /// 显卡单位
-    ///
-    /// Wire name: `GpuUnit`.
-    #[serde(
-        rename = "GpuUnit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡单位 (`GpuUnit`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_unit: Option<String>,
 }
 /// Public IP bound to an outbound gateway IP
 ///
 /// 出网网关ip对应的公网信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceEip {
     /// Bandwidth carrier
     ///
-    /// 网络带宽运营商
-    ///
-    /// Wire name: `ConfName`.
-    #[serde(
-        rename = "ConfName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络带宽运营商 (`ConfName`)
+    #[serde(deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Public IP
     ///
-    /// 公网ip
-    ///
-    /// Wire name: `EipIp`.
-    #[serde(
-        rename = "EipIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网ip (`EipIp`)
+    #[serde(deserialize_with = "lenient")]
     pub eip_ip: Option<String>,
     /// Bandwidth currently in use
     ///
-    /// 当前使用带宽
-    ///
-    /// Wire name: `CurrentUseQos`.
-    #[serde(
-        rename = "CurrentUseQos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前使用带宽 (`CurrentUseQos`)
+    #[serde(deserialize_with = "lenient")]
     pub current_use_qos: Option<String>,
 }
 /// Cloud server list
 ///
 /// 云服务器列表数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceListData {
     /// Cloud servers
     ///
-    /// 云服务器列表
-    ///
-    /// Wire name: `EcsList`.
-    #[serde(rename = "EcsList", default, skip_serializing_if = "Option::is_none")]
+    /// 云服务器列表 (`EcsList`)
+    #[serde(rename = "EcsList")]
     pub ecs_list: Option<Vec<DescribeInstanceListInstance>>,
 }
 /// Public IP bound to an outbound gateway IP
 ///
 /// 出网网关ip对应的公网信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceListEip {
     /// Bandwidth carrier, e.g. China Telecom, China Mobile, China Unicom
     ///
-    /// 网络带宽运营商，如电信、移动、联通
-    ///
-    /// Wire name: `ConfName`.
-    #[serde(
-        rename = "ConfName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络带宽运营商，如电信、移动、联通 (`ConfName`)
+    #[serde(deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Public IP
     ///
-    /// 公网ip
-    ///
-    /// Wire name: `EipIp`.
-    #[serde(
-        rename = "EipIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网ip (`EipIp`)
+    #[serde(deserialize_with = "lenient")]
     pub eip_ip: Option<String>,
 }
 /// A cloud server in the list
 ///
 /// 云服务器
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceListInstance {
     /// Cloud server id
     ///
-    /// 云服务器id
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器id (`EcsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Cloud server name
     ///
-    /// 云服务器名称
-    ///
-    /// Wire name: `EcsName`.
-    #[serde(
-        rename = "EcsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器名称 (`EcsName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`VpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
-    /// vpc名称
-    ///
-    /// Wire name: `VpcName`.
-    #[serde(
-        rename = "VpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc名称 (`VpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Cloud server status code
     ///
-    /// 云服务器状态码
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器状态码 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Cloud server status (display text)
     ///
-    /// 云服务器状态
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器状态 (`StatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Wire name: `AzId`.
-    #[serde(
-        rename = "AzId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`AzId`)
+    #[serde(deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
-    /// 可用区名称
-    ///
-    /// Wire name: `AzName`.
-    #[serde(
-        rename = "AzName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区名称 (`AzName`)
+    #[serde(deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Region id
     ///
-    /// 地域id
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域id (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
-    /// 地域名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地域名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Private IP
     ///
-    /// 私网ip
-    ///
-    /// Wire name: `PrivateNet`.
-    #[serde(
-        rename = "PrivateNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ip (`PrivateNet`)
+    #[serde(deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Default virtual outbound gateway IP
     ///
-    /// 默认虚拟出网网关ip
-    ///
-    /// Wire name: `PubNet`.
-    #[serde(
-        rename = "PubNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认虚拟出网网关ip (`PubNet`)
+    #[serde(deserialize_with = "lenient")]
     pub pub_net: Option<String>,
     /// Outbound gateway IPs of other lines
     ///
-    /// 其他线路出网网关ip列表
-    ///
-    /// Wire name: `VirtualNet`.
-    #[serde(
-        rename = "VirtualNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 其他线路出网网关ip列表 (`VirtualNet`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub virtual_net: Option<Vec<String>>,
     /// Outbound gateway IP to public IP mapping
     ///
-    /// 出网网关ip和公网ip对应字典
-    ///
-    /// Wire name: `EipInfo`.
-    #[serde(rename = "EipInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 出网网关ip和公网ip对应字典 (`EipInfo`)
     pub eip_info: Option<std::collections::BTreeMap<String, DescribeInstanceListEip>>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Expiry time
     ///
-    /// 到期时间
-    ///
-    /// Wire name: `EndBillTime`.
-    #[serde(
-        rename = "EndBillTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期时间 (`EndBillTime`)
+    #[serde(deserialize_with = "lenient")]
     pub end_bill_time: Option<String>,
     /// Whether to renew automatically on expiry
     ///
-    /// 到期是否自动续约
-    ///
-    /// Wire name: `IsAutoRenewal`.
-    #[serde(
-        rename = "IsAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 到期是否自动续约 (`IsAutoRenewal`)
+    #[serde(deserialize_with = "lenient")]
     pub is_auto_renewal: Option<String>,
     /// Whether it is a GPU type
     ///
-    /// 是否是gpu类型
-    ///
-    /// Wire name: `IsGpu`.
-    #[serde(
-        rename = "IsGpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否是gpu类型 (`IsGpu`)
+    #[serde(deserialize_with = "lenient")]
     pub is_gpu: Option<bool>,
     /// GPU model
     ///
-    /// 显卡型号
-    ///
-    /// Wire name: `CardName`.
-    #[serde(
-        rename = "CardName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡型号 (`CardName`)
+    #[serde(deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// CPU count
     ///
-    /// Cpu大小
-    ///
-    /// Wire name: `CpuSize`.
-    #[serde(
-        rename = "CpuSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu大小 (`CpuSize`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_size: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `RamSize`.
-    #[serde(
-        rename = "RamSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`RamSize`)
+    #[serde(deserialize_with = "lenient")]
     pub ram_size: Option<i64>,
     /// Number of GPUs
     ///
-    /// 显卡数量
-    ///
-    /// Wire name: `GpuSize`.
-    #[serde(
-        rename = "GpuSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡数量 (`GpuSize`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_size: Option<i64>,
     /// Billing method name
     ///
-    /// 计费方式名称
-    ///
-    /// Wire name: `BillingMethodName`.
-    #[serde(
-        rename = "BillingMethodName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式名称 (`BillingMethodName`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method_name: Option<String>,
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
-    /// 计费方式
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 (`BillingMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// OS type
     ///
-    /// 操作系统类型
-    ///
-    /// Wire name: `OsType`.
-    #[serde(
-        rename = "OsType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型 (`OsType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS version
     ///
-    /// 操作系统版本
-    ///
-    /// Wire name: `OsVersion`.
-    #[serde(
-        rename = "OsVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统版本 (`OsVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub os_version: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `ImageName`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`ImageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// OS bitness
     ///
-    /// 系统位数
-    ///
-    /// Wire name: `OsBit`.
-    #[serde(
-        rename = "OsBit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统位数 (`OsBit`)
+    #[serde(deserialize_with = "lenient")]
     pub os_bit: Option<i64>,
     /// Customer id
     ///
-    /// 客户id
-    ///
-    /// Wire name: `CustomerId`.
-    #[serde(
-        rename = "CustomerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 客户id (`CustomerId`)
+    #[serde(deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// System disk type
     ///
-    /// 系统盘类型
-    ///
-    /// Wire name: `SystemDiskType`.
-    #[serde(
-        rename = "SystemDiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘类型 (`SystemDiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub system_disk_type: Option<String>,
     /// System disk feature (e.g. local, ssd)
     ///
-    /// 系统盘盘类型
-    ///
-    /// Wire name: `SystemDiskFeature`.
-    #[serde(
-        rename = "SystemDiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘盘类型 (`SystemDiskFeature`)
+    #[serde(deserialize_with = "lenient")]
     pub system_disk_feature: Option<String>,
     /// System disk size
     ///
-    /// 系统盘大小
-    ///
-    /// Wire name: `SystemDiskSize`.
-    #[serde(
-        rename = "SystemDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘大小 (`SystemDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Supported GPU driver type
     ///
-    /// 支持的显卡驱动类型
-    ///
-    /// Wire name: `SupportGpuDriver`.
-    #[serde(
-        rename = "SupportGpuDriver",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 支持的显卡驱动类型 (`SupportGpuDriver`)
+    #[serde(deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
     /// Spec family id
     ///
-    /// 规格族id
-    ///
-    /// Wire name: `SpecFamilyId`.
-    #[serde(
-        rename = "SpecFamilyId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格族id (`SpecFamilyId`)
+    #[serde(deserialize_with = "lenient")]
     pub spec_family_id: Option<String>,
     /// Spec family name
     ///
-    /// 规格族名称
-    ///
-    /// Wire name: `EcsFamilyName`.
-    #[serde(
-        rename = "EcsFamilyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格族名称 (`EcsFamilyName`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_family_name: Option<String>,
 }
 /// Time series of one metric
 ///
 /// 监控指标数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorMetric {
     /// Unit of the values
     ///
-    /// 值数组内的数据单位
-    ///
-    /// Wire name: `Unit`.
-    #[serde(
-        rename = "Unit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 值数组内的数据单位 (`Unit`)
+    #[serde(deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// Device
     ///
-    /// 设备
-    ///
-    /// Wire name: `Device`.
-    #[serde(
-        rename = "Device",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 设备 (`Device`)
+    #[serde(deserialize_with = "lenient")]
     pub device: Option<String>,
     /// Times; one per value
     ///
-    /// 时间数组，与值数组一一对应
-    ///
-    /// Wire name: `Time`.
-    #[serde(
-        rename = "Time",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 时间数组，与值数组一一对应 (`Time`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub time: Option<Vec<String>>,
     /// Values; one per time
     ///
-    /// 值数组，与时间数组一一对应
-    ///
-    /// Wire name: `Value`.
-    #[serde(
-        rename = "Value",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 值数组，与时间数组一一对应 (`Value`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub value: Option<Vec<f64>>,
 }
 /// System information
 ///
 /// 系统信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceOsInfo {
     /// Image id
     ///
-    /// 镜像id
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像id (`ImageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `ImageName`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`ImageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// OS type
     ///
-    /// 操作系统类型
-    ///
-    /// Wire name: `OsType`.
-    #[serde(
-        rename = "OsType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型 (`OsType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS bitness
     ///
-    /// 系统位数
-    ///
-    /// Wire name: `Bit`.
-    #[serde(
-        rename = "Bit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统位数 (`Bit`)
+    #[serde(deserialize_with = "lenient")]
     pub bit: Option<i64>,
     /// OS version
     ///
-    /// 系统版本
-    ///
-    /// Wire name: `Version`.
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统版本 (`Version`)
+    #[serde(deserialize_with = "lenient")]
     pub version: Option<String>,
 }
 /// Network information
 ///
 /// 网络信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancePipe {
     /// VPC name
     ///
-    /// vpc名称
-    ///
-    /// Wire name: `VpcName`.
-    #[serde(
-        rename = "VpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc名称 (`VpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`VpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
-    /// 子网id
-    ///
-    /// Wire name: `SubnetId`.
-    #[serde(
-        rename = "SubnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网id (`SubnetId`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet name
     ///
-    /// 子网名称
-    ///
-    /// Wire name: `SubnetName`.
-    #[serde(
-        rename = "SubnetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网名称 (`SubnetName`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Private IP
     ///
-    /// 私网ip
-    ///
-    /// Wire name: `PrivateNet`.
-    #[serde(
-        rename = "PrivateNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ip (`PrivateNet`)
+    #[serde(deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Default virtual outbound gateway IP
     ///
-    /// 默认虚拟出网网关ip
-    ///
-    /// Wire name: `PubNet`.
-    #[serde(
-        rename = "PubNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认虚拟出网网关ip (`PubNet`)
+    #[serde(deserialize_with = "lenient")]
     pub pub_net: Option<String>,
     /// Outbound gateway IPs of other lines
     ///
-    /// 其他线路出网网关ip列表
-    ///
-    /// Wire name: `VirtualNet`.
-    #[serde(
-        rename = "VirtualNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 其他线路出网网关ip列表 (`VirtualNet`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub virtual_net: Option<Vec<String>>,
     /// Outbound gateway IP to public IP mapping
     ///
-    /// 出网网关ip和公网ip对应字典
-    ///
-    /// Wire name: `EipInfo`.
-    #[serde(rename = "EipInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 出网网关ip和公网ip对应字典 (`EipInfo`)
     pub eip_info: Option<std::collections::BTreeMap<String, DescribeInstanceEip>>,
 }
 /// Statuses
 ///
 /// 状态数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusData {
     /// Status by instance id
     ///
-    /// 云服务器状态字典，key为实例id
-    ///
-    /// Wire name: `EcsStatus`.
-    #[serde(rename = "EcsStatus", default, skip_serializing_if = "Option::is_none")]
+    /// 云服务器状态字典，key为实例id (`EcsStatus`)
+    #[serde(rename = "EcsStatus")]
     pub ecs_status: Option<std::collections::BTreeMap<String, DescribeInstanceStatusItem>>,
 }
 /// Status of one cloud server
 ///
 /// 云服务器状态
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusItem {
     /// Status code
     ///
-    /// 状态码
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态码 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Status (display text)
     ///
-    /// 状态
-    ///
-    /// Wire name: `StatusDisplay`.
-    #[serde(
-        rename = "StatusDisplay",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 (`StatusDisplay`)
+    #[serde(deserialize_with = "lenient")]
     pub status_display: Option<String>,
 }
 /// System disk
 ///
 /// 系统盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceSystemDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
-    /// 是否随实例删除
-    ///
-    /// Wire name: `ReleaseWithInstance`.
-    #[serde(
-        rename = "ReleaseWithInstance",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否随实例删除 (`ReleaseWithInstance`)
+    #[serde(deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Disk role (system)
     ///
-    /// 盘类别
-    ///
-    /// Wire name: `DiskType`.
-    #[serde(
-        rename = "DiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类别 (`DiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Disk name
     ///
-    /// 盘名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Disk size
     ///
-    /// 盘大小
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘大小 (`Size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS
     ///
-    /// iops大小
-    ///
-    /// Wire name: `DiskIops`.
-    #[serde(
-        rename = "DiskIops",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// iops大小 (`DiskIops`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_iops: Option<i64>,
     /// Throughput (Mbps)
     ///
-    /// 吞吐量
-    ///
-    /// Wire name: `BandMbps`.
-    #[serde(
-        rename = "BandMbps",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 吞吐量 (`BandMbps`)
+    #[serde(deserialize_with = "lenient")]
     pub band_mbps: Option<i64>,
     /// Size unit
     ///
-    /// 容量单位
-    ///
-    /// Wire name: `Unit`.
-    #[serde(
-        rename = "Unit",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 容量单位 (`Unit`)
+    #[serde(deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// System disk id
     ///
-    /// 系统盘id
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘id (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Disk type
     ///
-    /// 盘类型
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类型 (`DiskFeature`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
 /// Renamed instance
 ///
 /// 修改结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceNameData {
     /// Cloud server instance id
     ///
-    /// 云服务器实例ID
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器实例ID (`EcsId`)
+    #[serde(deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
-    /// 新实例名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新实例名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// Cloud server (ECS) status
@@ -1623,105 +923,71 @@ pub struct ModifyInstanceNameData {
 pub enum InstanceStatus {
     /// Creating
     ///
-    /// 创建中
-    ///
-    /// Wire value: `building`.
+    /// 创建中 (`building`)
     Building,
     /// Running
     ///
-    /// 运行中
-    ///
-    /// Wire value: `running`.
+    /// 运行中 (`running`)
     Running,
     /// Restarting
     ///
-    /// 重启中
-    ///
-    /// Wire value: `restarting`.
+    /// 重启中 (`restarting`)
     Restarting,
     /// Shutting down
     ///
-    /// 关机中
-    ///
-    /// Wire value: `shutting_down`.
+    /// 关机中 (`shutting_down`)
     ShuttingDown,
     /// Shut down
     ///
-    /// 已关机
-    ///
-    /// Wire value: `shutdown`.
+    /// 已关机 (`shutdown`)
     Shutdown,
     /// Starting up
     ///
-    /// 开机中
-    ///
-    /// Wire value: `starting_up`.
+    /// 开机中 (`starting_up`)
     StartingUp,
     /// Deleting
     ///
-    /// 删除中
-    ///
-    /// Wire value: `deleting`.
+    /// 删除中 (`deleting`)
     Deleting,
     /// Deleted
     ///
-    /// 已删除
-    ///
-    /// Wire value: `deleted`.
+    /// 已删除 (`deleted`)
     Deleted,
     /// Destroying
     ///
-    /// 销毁中
-    ///
-    /// Wire value: `destroying`.
+    /// 销毁中 (`destroying`)
     Destroying,
     /// Destroyed
     ///
-    /// 已销毁
-    ///
-    /// Wire value: `destroy`.
+    /// 已销毁 (`destroy`)
     Destroy,
     /// Recovering
     ///
-    /// 恢复中
-    ///
-    /// Wire value: `recovering`.
+    /// 恢复中 (`recovering`)
     Recovering,
     /// Updating
     ///
-    /// 更新中
-    ///
-    /// Wire value: `updating`.
+    /// 更新中 (`updating`)
     Updating,
     /// Error
     ///
-    /// 错误
-    ///
-    /// Wire value: `error`.
+    /// 错误 (`error`)
     Error,
     /// Creation failed
     ///
-    /// 创建失败
-    ///
-    /// Wire value: `failed`.
+    /// 创建失败 (`failed`)
     Failed,
     /// Recycling
     ///
-    /// 回收中
-    ///
-    /// Wire value: `recycling`.
+    /// 回收中 (`recycling`)
     Recycling,
     /// Cancelling recycling
     ///
-    /// 取消回收中
-    ///
-    /// Wire value: `cancel_recycling`.
+    /// 取消回收中 (`cancel_recycling`)
     CancelRecycling,
     /// Creating a custom image
     ///
-    /// 定制镜像中
-    ///
-    /// Wire value: `creating_image`.
+    /// 定制镜像中 (`creating_image`)
     CreatingImage,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -1798,133 +1064,110 @@ impl cds_core::de::FromScalar for InstanceStatus {
     }
 }
 /// Input of [`DescribeInstanceList`](crate::Client::describe_instance_list).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceListInput {
     /// Availability zone code
     ///
-    /// 可用区code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`VpcId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Search text (instance id, instance name or private IP)
     ///
-    /// 搜索信息（可传实例id或者实例名称或者私网ip）
-    ///
-    /// Wire name: `SearchInfo`.
-    #[serde(
-        rename = "SearchInfo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 搜索信息（可传实例id或者实例名称或者私网ip） (`SearchInfo`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search_info: Option<String>,
     /// Page number (all data is returned when the paging parameters are omitted)
     ///
-    /// 当前页数（分页参数不传返回所有数据）
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数（分页参数不传返回所有数据） (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Items per page (all data is returned when the paging parameters are omitted)
     ///
-    /// 每页数据条数（分页参数不传返回所有数据）
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数（分页参数不传返回所有数据） (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeInstanceListInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstanceListInputBuilder {
+        DescribeInstanceListInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstanceListInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstanceListInputBuilder {
+    inner: DescribeInstanceListInput,
+}
+impl DescribeInstanceListInputBuilder {
+    /// Sets [`DescribeInstanceListInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceListInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceListInput::search_info`].
+    pub fn search_info(mut self, value: impl Into<String>) -> Self {
+        self.inner.search_info = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceListInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceListInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeInstanceListInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeInstanceList`](crate::Client::describe_instance_list): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceListOutput {
     /// Cloud server list
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeInstanceListData>,
     /// Current page number
     ///
-    /// 当前页数
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页数 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
-    /// 每页数据条数
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页数据条数 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
-    /// 总记录数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总记录数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the example only; not in the response table.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `DescribeInstanceList`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstanceList`](crate::Client::describe_instance_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceListRequest {
@@ -1944,48 +1187,42 @@ impl DescribeInstanceListRequest {
     }
     /// Availability zone code
     ///
-    /// 可用区code
-    ///
-    /// Sets `AvailableZoneCode` (query).
+    /// 可用区code (`AvailableZoneCode`, query)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Sets `VpcId` (query).
+    /// vpc id (`VpcId`, query)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// Search text (instance id, instance name or private IP)
     ///
-    /// 搜索信息（可传实例id或者实例名称或者私网ip）
-    ///
-    /// Sets `SearchInfo` (query).
+    /// 搜索信息（可传实例id或者实例名称或者私网ip） (`SearchInfo`, query)
     pub fn search_info(mut self, value: impl Into<String>) -> Self {
         self.input.search_info = Some(value.into());
         self
     }
     /// Page number (all data is returned when the paging parameters are omitted)
     ///
-    /// 当前页数（分页参数不传返回所有数据）
-    ///
-    /// Sets `PageNumber` (query).
+    /// 当前页数（分页参数不传返回所有数据） (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Items per page (all data is returned when the paging parameters are omitted)
     ///
-    /// 每页数据条数（分页参数不传返回所有数据）
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页数据条数（分页参数不传返回所有数据） (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstanceListOutput, cds_core::Error> {
@@ -1995,11 +1232,12 @@ impl DescribeInstanceListRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstanceListOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCE_LIST, &self.input)
             .await
     }
-    ///Streams every item at `/Data/EcsList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/EcsList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<DescribeInstanceListInstance, cds_core::Error>>
@@ -2018,47 +1256,11 @@ impl crate::Client {
     ///
     /// 获取云服务器列表
     ///
-    /// *Note:* The example's result code key is lowercase `code` and its message key is `Message` (not `Msg`), unlike the line's envelope.
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table is flat; the example nests EcsList under Data and puts PageNumber, PageSize and TotalCount at the top level; the spec follows the example.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* EcsId, EcsName, VpcId, VpcName, AzId, AzName, RegionId, RegionName, BillingMethod, OsType, OsVersion, OsBit, CustomerId, SystemDiskFeature, SupportGpuDriver and SpecFamilyId appear in the example but not in the response table; CodeMsg likewise at the top level.
-    ///
-    /// *Note:* EipInfo is an object keyed by gateway IP; it is modelled as a map.
-    ///
-    /// `GET` /ecs/v1 — 000_2647209463bd15a0.txt, heading "4.DescribeInstanceList", line 13374.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstanceList", "`.")]
+    /// Wire name: `DescribeInstanceList`.
     pub fn describe_instance_list(&self) -> DescribeInstanceListRequest {
         DescribeInstanceListRequest {
             client: self.runtime().clone(),
@@ -2067,51 +1269,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstance`](crate::Client::describe_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceInput {
     /// Cloud server id
     ///
-    /// 云服务器id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器id (`EcsId`, required)
+    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
+impl DescribeInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstanceInputBuilder {
+        DescribeInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstanceInputBuilder {
+    inner: DescribeInstanceInput,
+}
+impl DescribeInstanceInputBuilder {
+    /// Sets [`DescribeInstanceInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsId"));
+        }
+    }
+}
 /// Output of [`DescribeInstance`](crate::Client::describe_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceOutput {
     /// Cloud server details
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeInstanceData>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the example only; not in the response table.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `DescribeInstance`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstance`](crate::Client::describe_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceRequest {
@@ -2131,12 +1343,14 @@ impl DescribeInstanceRequest {
     }
     /// Cloud server id
     ///
-    /// 云服务器id
-    ///
-    /// Sets `EcsId` (query, required).
+    /// 云服务器id (`EcsId`, query, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstanceOutput, cds_core::Error> {
@@ -2146,6 +1360,7 @@ impl DescribeInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCE, &self.input)
             .await
@@ -2156,57 +1371,11 @@ impl crate::Client {
     ///
     /// 获取云服务器配置详情
     ///
-    /// *Note:* The example is not valid JSON: it carries // comments (removed) and DataDiskConf is a list of bare key/value pairs (wrapped in one object, `\[{...}\]`).
+    /// `GET /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example's result code key is lowercase `code` and its message key is `Message` (not `Msg`), unlike the line's envelope.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// *Note:* The response table is flat; the example nests the fields under Data.
-    ///
-    /// *Note:* IsGpu (int, 1 yes / 0 no) is in the response table but not in the example; kept as an optional field.
-    ///
-    /// *Note:* Duration and IsRam appear in the example but not in the response table.
-    ///
-    /// *Note:* The response table's EcsRule sample repeats the keys Ram and RamUnit; the example has Ram, Gpu, RamUnit ("个") and GpuUnit ("GiB"), whose unit values look swapped; the spec follows the example's keys.
-    ///
-    /// *Note:* The response table types ReleaseWithInstance as true; the example answers 1 / 0; typed integer.
-    ///
-    /// *Note:* The system disk carries its id as DiskId, the data disks as Id (example).
-    ///
-    /// *Note:* The response table types TimeZone as `sting` (typo for string).
-    ///
-    /// `GET` /ecs/v1 — 000_2647209463bd15a0.txt, heading "6.DescribeInstance", line 13593.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstance", "`.")]
+    /// Wire name: `DescribeInstance`.
     pub fn describe_instance(&self) -> DescribeInstanceRequest {
         DescribeInstanceRequest {
             client: self.runtime().clone(),
@@ -2215,37 +1384,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceStatus`](crate::Client::describe_instance_status).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusInput {
     /// Cloud server ids
     ///
-    /// 云服务器列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsIds`.
-    #[serde(
-        rename = "EcsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器列表 (`EcsIds`, required)
+    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl DescribeInstanceStatusInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstanceStatusInputBuilder {
+        DescribeInstanceStatusInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstanceStatusInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstanceStatusInputBuilder {
+    inner: DescribeInstanceStatusInput,
+}
+impl DescribeInstanceStatusInputBuilder {
+    /// Sets [`DescribeInstanceStatusInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeInstanceStatusInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeInstanceStatusInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeInstanceStatusInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsIds"));
+        }
+    }
+}
 /// Output of [`DescribeInstanceStatus`](crate::Client::describe_instance_status): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusOutput {
     /// Statuses
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceStatusData>,
 }
-///Request builder of `DescribeInstanceStatus`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstanceStatus`](crate::Client::describe_instance_status): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceStatusRequest {
@@ -2265,12 +1454,14 @@ impl DescribeInstanceStatusRequest {
     }
     /// Cloud server ids
     ///
-    /// 云服务器列表
-    ///
-    /// Sets `EcsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 云服务器列表 (`EcsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_INSTANCE_STATUS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstanceStatusOutput, cds_core::Error> {
@@ -2280,6 +1471,7 @@ impl DescribeInstanceStatusRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstanceStatusOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCE_STATUS, &self.input)
             .await
@@ -2290,43 +1482,11 @@ impl crate::Client {
     ///
     /// 批量获取云服务器状态
     ///
-    /// *Note:* The example's message key is `Message` (not `Msg`).
+    /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table is flat; the example nests EcsStatus under Data; EcsStatus is an object keyed by instance id, modelled as a map.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "7.DescribeInstanceStatus", line 13741.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstanceStatus", "`.")]
+    /// Wire name: `DescribeInstanceStatus`.
     pub fn describe_instance_status(&self) -> DescribeInstanceStatusRequest {
         DescribeInstanceStatusRequest {
             client: self.runtime().clone(),
@@ -2335,85 +1495,98 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorInput {
     /// Instance id
     ///
-    /// 实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 实例ID (`EcsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Monitoring period back from now, in hours (default 1 hour)
     ///
-    /// 当前时间某个时间段的监控时间，单位为小时 (默认1小时)
-    ///
-    /// Wire name: `TimeInterval`.
-    #[serde(
-        rename = "TimeInterval",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前时间某个时间段的监控时间，单位为小时 (默认1小时) (`TimeInterval`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_interval: Option<String>,
     /// Start of the time range
     ///
-    /// 当前时间附近时间间隔
-    ///
-    /// Wire name: `StartTime`.
-    #[serde(
-        rename = "StartTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前时间附近时间间隔 (`StartTime`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End of the time range (defaults to now)
     ///
-    /// 获取数据的结束时间点(默认当前时间为结束时间)
-    ///
-    /// Wire name: `EndTime`.
-    #[serde(
-        rename = "EndTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 获取数据的结束时间点(默认当前时间为结束时间) (`EndTime`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
-    /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标
-    ///
-    /// Wire name: `Indicators`.
-    #[serde(
-        rename = "Indicators",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub indicators: Option<Vec<String>>,
 }
+impl DescribeInstanceMonitorInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeInstanceMonitorInputBuilder {
+        DescribeInstanceMonitorInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeInstanceMonitorInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeInstanceMonitorInputBuilder {
+    inner: DescribeInstanceMonitorInput,
+}
+impl DescribeInstanceMonitorInputBuilder {
+    /// Sets [`DescribeInstanceMonitorInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::time_interval`].
+    pub fn time_interval(mut self, value: impl Into<String>) -> Self {
+        self.inner.time_interval = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::start_time`].
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.start_time = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::end_time`].
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeInstanceMonitorInput::indicators`].
+    pub fn indicators<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.indicators = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeInstanceMonitorInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeInstanceMonitorInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeInstanceMonitorInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsId"));
+        }
+    }
+}
 /// Output of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorOutput {
     /// Metric key to series: CPU usage CpuUsage; memory usage MemoryUsage; load average Load1M, Load5M, Load15M; network throughput NetworkOutrate, NetworkInrate; disk usage DiskUsage; disk throughput DiskReadThroughput, DiskWriteThroughput; disk IOPS DiskReadIops, DiskWriteIops; GPU usage GpuUsage; GPU memory usage GpuMemoryUsage; GPU temperature GpuTemperature
     ///
-    /// 由监控指标的Key和值组成，CPU使用率：CpuUsage； 内存使用率： MemoryUsage；系统平均负载：Load1M、Load5M、Load15M；'网络吞吐量：NetworkOutrate、NetworkInrate；磁盘使用率：DiskUsage； 磁盘吞吐量： DiskReadThroughput、DiskWriteThroughput；磁盘Iops：DiskReadIops、DiskWriteIops； GPU使用率：GpuUsage； 显存使用率：GpuMemoryUsage； GPU温度：GpuTemperature
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 由监控指标的Key和值组成，CPU使用率：CpuUsage； 内存使用率： MemoryUsage；系统平均负载：Load1M、Load5M、Load15M；'网络吞吐量：NetworkOutrate、NetworkInrate；磁盘使用率：DiskUsage； 磁盘吞吐量： DiskReadThroughput、DiskWriteThroughput；磁盘Iops：DiskReadIops、DiskWriteIops； GPU使用率：GpuUsage； 显存使用率：GpuMemoryUsage； GPU温度：GpuTemperature (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<std::collections::BTreeMap<String, DescribeInstanceMonitorMetric>>,
 }
-///Request builder of `DescribeInstanceMonitor`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeInstanceMonitorRequest {
@@ -2433,48 +1606,42 @@ impl DescribeInstanceMonitorRequest {
     }
     /// Instance id
     ///
-    /// 实例ID
-    ///
-    /// Sets `EcsId` (body, required).
+    /// 实例ID (`EcsId`, body, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// Monitoring period back from now, in hours (default 1 hour)
     ///
-    /// 当前时间某个时间段的监控时间，单位为小时 (默认1小时)
-    ///
-    /// Sets `TimeInterval` (body).
+    /// 当前时间某个时间段的监控时间，单位为小时 (默认1小时) (`TimeInterval`, body)
     pub fn time_interval(mut self, value: impl Into<String>) -> Self {
         self.input.time_interval = Some(value.into());
         self
     }
     /// Start of the time range
     ///
-    /// 当前时间附近时间间隔
-    ///
-    /// Sets `StartTime` (body).
+    /// 当前时间附近时间间隔 (`StartTime`, body)
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.input.start_time = Some(value.into());
         self
     }
     /// End of the time range (defaults to now)
     ///
-    /// 获取数据的结束时间点(默认当前时间为结束时间)
-    ///
-    /// Sets `EndTime` (body).
+    /// 获取数据的结束时间点(默认当前时间为结束时间) (`EndTime`, body)
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.input.end_time = Some(value.into());
         self
     }
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
-    /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标
-    ///
-    /// Sets `Indicators` (body).
-    pub fn indicators(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.indicators = Some(value.into());
+    /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`, body)
+    pub fn indicators<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.indicators = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeInstanceMonitorOutput, cds_core::Error> {
@@ -2484,6 +1651,7 @@ impl DescribeInstanceMonitorRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeInstanceMonitorOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_INSTANCE_MONITOR, &self.input)
             .await
@@ -2494,43 +1662,11 @@ impl crate::Client {
     ///
     /// 云服务器监控信息
     ///
-    /// *Note:* Data is an object keyed by metric name (example: CpuUsage); modelled as a map.
+    /// `POST /ecs/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table gives Device as an empty string; the example answers null.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "9.DescribeInstanceMonitor", line 13891.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeInstanceMonitor", "`.")]
+    /// Wire name: `DescribeInstanceMonitor`.
     pub fn describe_instance_monitor(&self) -> DescribeInstanceMonitorRequest {
         DescribeInstanceMonitorRequest {
             client: self.runtime().clone(),
@@ -2540,266 +1676,113 @@ impl crate::Client {
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Spec family name (EcsFamilyName returned by DescribeEcsFamilyInfo)
     ///
-    /// 规格族名称(可取**DescribeEcsFamilyInfo**接口返回值EcsFamilyName)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsFamilyName`.
-    #[serde(
-        rename = "EcsFamilyName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格族名称(可取**DescribeEcsFamilyInfo**接口返回值EcsFamilyName) (`EcsFamilyName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_family_name: Option<String>,
     /// CPU count
     ///
-    /// Cpu
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu (`Cpu`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存 (`Ram`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of GPUs; defaults to 0
     ///
-    /// 显卡数量，默认为0
-    ///
-    /// Wire name: `Gpu`.
-    #[serde(
-        rename = "Gpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 显卡数量，默认为0 (`Gpu`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Quantity to buy; defaults to 1 (at most 100 per batch by default)
     ///
-    /// 购买数量，默认为1（默认批量最大值为100台）
-    ///
-    /// Wire name: `Number`.
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买数量，默认为1（默认批量最大值为100台） (`Number`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription
     ///
-    /// 计费方式："0": 按需  "1":包年包月
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式："0": 按需  "1":包年包月 (`BillingMethod`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Login password
     ///
-    /// 登录密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 登录密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Image id or image name (ImageName or ImageId returned by DescribeImages)
     ///
-    /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId) (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
-    /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小}
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SystemDisk`.
-    #[serde(
-        rename = "SystemDisk",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<DiskSpec>,
     /// VPC information, e.g. {"VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
     ///
-    /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VpcInfo`.
-    #[serde(rename = "VpcInfo", default, skip_serializing_if = "Option::is_none")]
+    /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"} (`VpcInfo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_info: Option<CreateInstanceVpcInfo>,
     /// Private network information, e.g. {"SubnetId": "2cee7596-bbbb-11ec-a287-debf4cca37ce"}
     ///
-    /// 私有网络信息，示例：{"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce" # 子网id}
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetInfo`.
-    #[serde(
-        rename = "SubnetInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 私有网络信息，示例：{"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce" # 子网id} (`SubnetInfo`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_info: Option<CreateInstanceSubnetInfo>,
     /// Public network information (Windows allows at most one public gateway, Linux at most three; exactly one of them must be the default outbound gateway)
     ///
-    /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]}
-    ///
-    /// Wire name: `PubnetInfo`.
-    #[serde(
-        rename = "PubnetInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]} (`PubnetInfo`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pubnet_info: Option<Vec<CreateInstancePubnetInfo>>,
     /// Cloud server name; assigned automatically when omitted (ecs-&lt;creation date&gt;)
     ///
-    /// 云服务器名,不传自动赋予（自动命名规则：ecs-创建日期）
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器名,不传自动赋予（自动命名规则：ecs-创建日期） (`Name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Starting number for numbering server names; omit if no numbering is needed
     ///
-    /// 云服务器名称编号起始数字，不需要服务器编号可不传
-    ///
-    /// Wire name: `StartNumber`.
-    #[serde(
-        rename = "StartNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器名称编号起始数字，不需要服务器编号可不传 (`StartNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_number: Option<i64>,
     /// Only meaningful for monthly billing, in months; one year is 12, more than a year must be a multiple of 12, at most 36 (3 years)
     ///
-    /// 只在包月算价时有意义，以月份为单位，一年值为12，大于一年要输入12的整数倍，最大值36(3年)
-    ///
-    /// Wire name: `Duration`.
-    #[serde(
-        rename = "Duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 只在包月算价时有意义，以月份为单位，一年值为12，大于一年要输入12的整数倍，最大值36(3年) (`Duration`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
-    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22
-    ///
-    /// Wire name: `IsToMonth`.
-    #[serde(
-        rename = "IsToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
-    /// 是否自动续约，包月时需传。1:是  0:否 默认为1
-    ///
-    /// Wire name: `IsAutoRenewal`.
-    #[serde(
-        rename = "IsAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<i64>,
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
-    /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间）
-    ///
-    /// Wire name: `UtcTime`.
-    #[serde(
-        rename = "UtcTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utc_time: Option<i64>,
     /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50}\]
     ///
-    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\]
-    ///
-    /// Wire name: `DataDisk`.
-    #[serde(rename = "DataDisk", default, skip_serializing_if = "Option::is_none")]
+    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\] (`DataDisk`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_disk: Option<Vec<CreateInstanceDataDisk>>,
     /// DNS servers, two elements \[primary, secondary\]; the default public DNS when omitted
     ///
-    /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS
-    ///
-    /// Wire name: `DnsList`.
-    #[serde(
-        rename = "DnsList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS (`DnsList`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns_list: Option<Vec<String>>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -2829,19 +1812,190 @@ impl std::fmt::Debug for CreateInstanceInput {
             .finish()
     }
 }
+impl CreateInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateInstanceInputBuilder {
+        CreateInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`CreateInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateInstanceInputBuilder {
+    inner: CreateInstanceInput,
+}
+impl CreateInstanceInputBuilder {
+    /// Sets [`CreateInstanceInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::ecs_family_name`].
+    pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_family_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::cpu`].
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.cpu = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::ram`].
+    pub fn ram(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ram = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::gpu`].
+    pub fn gpu(mut self, value: impl Into<i64>) -> Self {
+        self.inner.gpu = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::number`].
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.number = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::billing_method`].
+    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_method = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::system_disk`].
+    pub fn system_disk(mut self, value: impl Into<DiskSpec>) -> Self {
+        self.inner.system_disk = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::vpc_info`].
+    pub fn vpc_info(mut self, value: impl Into<CreateInstanceVpcInfo>) -> Self {
+        self.inner.vpc_info = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::subnet_info`].
+    pub fn subnet_info(mut self, value: impl Into<CreateInstanceSubnetInfo>) -> Self {
+        self.inner.subnet_info = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::pubnet_info`].
+    pub fn pubnet_info<V: Into<CreateInstancePubnetInfo>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.pubnet_info = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::start_number`].
+    pub fn start_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.start_number = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::duration`].
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::is_auto_renewal`].
+    pub fn is_auto_renewal(mut self, value: impl Into<i64>) -> Self {
+        self.inner.is_auto_renewal = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::utc_time`].
+    pub fn utc_time(mut self, value: impl Into<i64>) -> Self {
+        self.inner.utc_time = Some(value.into());
+        self
+    }
+    /// Sets [`CreateInstanceInput::data_disk`].
+    pub fn data_disk<V: Into<CreateInstanceDataDisk>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.data_disk = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateInstanceInput::dns_list`].
+    pub fn dns_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.dns_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.ecs_family_name.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsFamilyName"));
+        }
+        if self.cpu.is_none() {
+            missing.push(cds_core::validate::join(path, "Cpu"));
+        }
+        if self.ram.is_none() {
+            missing.push(cds_core::validate::join(path, "Ram"));
+        }
+        if self.billing_method.is_none() {
+            missing.push(cds_core::validate::join(path, "BillingMethod"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.system_disk.is_none() {
+            missing.push(cds_core::validate::join(path, "SystemDisk"));
+        }
+        if let Some(v) = &self.system_disk {
+            v.validate(&cds_core::validate::join(path, "SystemDisk"), missing);
+        }
+        if self.vpc_info.is_none() {
+            missing.push(cds_core::validate::join(path, "VpcInfo"));
+        }
+        if let Some(v) = &self.vpc_info {
+            v.validate(&cds_core::validate::join(path, "VpcInfo"), missing);
+        }
+        if self.subnet_info.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetInfo"));
+        }
+        if let Some(v) = &self.subnet_info {
+            v.validate(&cds_core::validate::join(path, "SubnetInfo"), missing);
+        }
+    }
+}
 /// Output of [`CreateInstance`](crate::Client::create_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// Creation result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateInstanceData>,
 }
-///Request builder of `CreateInstance`: set parameters, then `.send().await`.
+/// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateInstanceRequest {
@@ -2861,192 +2015,160 @@ impl CreateInstanceRequest {
     }
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
-    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值)
-    ///
-    /// Sets `AvailableZoneCode` (body, required).
+    /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, body, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Spec family name (EcsFamilyName returned by DescribeEcsFamilyInfo)
     ///
-    /// 规格族名称(可取**DescribeEcsFamilyInfo**接口返回值EcsFamilyName)
-    ///
-    /// Sets `EcsFamilyName` (body, required).
+    /// 规格族名称(可取**DescribeEcsFamilyInfo**接口返回值EcsFamilyName) (`EcsFamilyName`, body, required)
     pub fn ecs_family_name(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_family_name = Some(value.into());
         self
     }
     /// CPU count
     ///
-    /// Cpu
-    ///
-    /// Sets `Cpu` (body, required).
+    /// Cpu (`Cpu`, body, required)
     pub fn cpu(mut self, value: impl Into<i64>) -> Self {
         self.input.cpu = Some(value.into());
         self
     }
     /// Memory size
     ///
-    /// 内存
-    ///
-    /// Sets `Ram` (body, required).
+    /// 内存 (`Ram`, body, required)
     pub fn ram(mut self, value: impl Into<i64>) -> Self {
         self.input.ram = Some(value.into());
         self
     }
     /// Number of GPUs; defaults to 0
     ///
-    /// 显卡数量，默认为0
-    ///
-    /// Sets `Gpu` (body).
+    /// 显卡数量，默认为0 (`Gpu`, body)
     pub fn gpu(mut self, value: impl Into<i64>) -> Self {
         self.input.gpu = Some(value.into());
         self
     }
     /// Quantity to buy; defaults to 1 (at most 100 per batch by default)
     ///
-    /// 购买数量，默认为1（默认批量最大值为100台）
-    ///
-    /// Sets `Number` (body).
+    /// 购买数量，默认为1（默认批量最大值为100台） (`Number`, body)
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.input.number = Some(value.into());
         self
     }
     /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription
     ///
-    /// 计费方式："0": 按需  "1":包年包月
-    ///
-    /// Sets `BillingMethod` (body, required).
+    /// 计费方式："0": 按需  "1":包年包月 (`BillingMethod`, body, required)
     pub fn billing_method(mut self, value: impl Into<String>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
     /// Login password
     ///
-    /// 登录密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 登录密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Image id or image name (ImageName or ImageId returned by DescribeImages)
     ///
-    /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId)
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId) (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
-    /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小}
-    ///
-    /// Sets `SystemDisk` (body, required).
+    /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, body, required)
     pub fn system_disk(mut self, value: impl Into<DiskSpec>) -> Self {
         self.input.system_disk = Some(value.into());
         self
     }
     /// VPC information, e.g. {"VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
     ///
-    /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
-    ///
-    /// Sets `VpcInfo` (body, required).
+    /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"} (`VpcInfo`, body, required)
     pub fn vpc_info(mut self, value: impl Into<CreateInstanceVpcInfo>) -> Self {
         self.input.vpc_info = Some(value.into());
         self
     }
     /// Private network information, e.g. {"SubnetId": "2cee7596-bbbb-11ec-a287-debf4cca37ce"}
     ///
-    /// 私有网络信息，示例：{"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce" # 子网id}
-    ///
-    /// Sets `SubnetInfo` (body, required).
+    /// 私有网络信息，示例：{"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce" # 子网id} (`SubnetInfo`, body, required)
     pub fn subnet_info(mut self, value: impl Into<CreateInstanceSubnetInfo>) -> Self {
         self.input.subnet_info = Some(value.into());
         self
     }
     /// Public network information (Windows allows at most one public gateway, Linux at most three; exactly one of them must be the default outbound gateway)
     ///
-    /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]}
-    ///
-    /// Sets `PubnetInfo` (body).
-    pub fn pubnet_info(mut self, value: impl Into<Vec<CreateInstancePubnetInfo>>) -> Self {
-        self.input.pubnet_info = Some(value.into());
+    /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]} (`PubnetInfo`, body)
+    pub fn pubnet_info<V: Into<CreateInstancePubnetInfo>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.pubnet_info = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Cloud server name; assigned automatically when omitted (ecs-&lt;creation date&gt;)
     ///
-    /// 云服务器名,不传自动赋予（自动命名规则：ecs-创建日期）
-    ///
-    /// Sets `Name` (body).
+    /// 云服务器名,不传自动赋予（自动命名规则：ecs-创建日期） (`Name`, body)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Starting number for numbering server names; omit if no numbering is needed
     ///
-    /// 云服务器名称编号起始数字，不需要服务器编号可不传
-    ///
-    /// Sets `StartNumber` (body).
+    /// 云服务器名称编号起始数字，不需要服务器编号可不传 (`StartNumber`, body)
     pub fn start_number(mut self, value: impl Into<i64>) -> Self {
         self.input.start_number = Some(value.into());
         self
     }
     /// Only meaningful for monthly billing, in months; one year is 12, more than a year must be a multiple of 12, at most 36 (3 years)
     ///
-    /// 只在包月算价时有意义，以月份为单位，一年值为12，大于一年要输入12的整数倍，最大值36(3年)
-    ///
-    /// Sets `Duration` (body).
+    /// 只在包月算价时有意义，以月份为单位，一年值为12，大于一年要输入12的整数倍，最大值36(3年) (`Duration`, body)
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.input.duration = Some(value.into());
         self
     }
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
-    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22
-    ///
-    /// Sets `IsToMonth` (body).
+    /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<i64>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
-    /// 是否自动续约，包月时需传。1:是  0:否 默认为1
-    ///
-    /// Sets `IsAutoRenewal` (body).
+    /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`, body)
     pub fn is_auto_renewal(mut self, value: impl Into<i64>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
-    /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间）
-    ///
-    /// Sets `UtcTime` (body).
+    /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`, body)
     pub fn utc_time(mut self, value: impl Into<i64>) -> Self {
         self.input.utc_time = Some(value.into());
         self
     }
     /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50}\]
     ///
-    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\]
-    ///
-    /// Sets `DataDisk` (body).
-    pub fn data_disk(mut self, value: impl Into<Vec<CreateInstanceDataDisk>>) -> Self {
-        self.input.data_disk = Some(value.into());
+    /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\] (`DataDisk`, body)
+    pub fn data_disk<V: Into<CreateInstanceDataDisk>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.data_disk = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// DNS servers, two elements \[primary, secondary\]; the default public DNS when omitted
     ///
-    /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS
-    ///
-    /// Sets `DnsList` (body).
-    pub fn dns_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.dns_list = Some(value.into());
+    /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS (`DnsList`, body)
+    pub fn dns_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.dns_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateInstanceOutput, cds_core::Error> {
@@ -3056,17 +2178,17 @@ impl CreateInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateInstanceOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_INSTANCE,
@@ -3083,43 +2205,11 @@ impl crate::Client {
     ///
     /// 创建云服务器
     ///
-    /// *Note:* The request table types DataDisk as a list (its own sample is `\[{...}\]`); the request example sends a single object; the spec keeps the list.
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table is flat; the example nests EventId and EcsIdSet under Data.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "11.CreateInstance", line 14035.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "CreateInstance", "`.")]
+    /// Wire name: `CreateInstance`.
     pub fn create_instance(&self) -> CreateInstanceRequest {
         CreateInstanceRequest {
             client: self.runtime().clone(),
@@ -3128,65 +2218,75 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateInstance`](crate::Client::operate_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateInstanceInput {
     /// Cloud server ids
     ///
-    /// 云服务器id列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsIds`.
-    #[serde(
-        rename = "EcsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器id列表 (`EcsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs"
     ///
-    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs"
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `OpType`.
-    #[serde(
-        rename = "OpType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" (`OpType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub op_type: Option<String>,
 }
+impl OperateInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> OperateInstanceInputBuilder {
+        OperateInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`OperateInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OperateInstanceInputBuilder {
+    inner: OperateInstanceInput,
+}
+impl OperateInstanceInputBuilder {
+    /// Sets [`OperateInstanceInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`OperateInstanceInput::op_type`].
+    pub fn op_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.op_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OperateInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("OperateInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OperateInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsIds"));
+        }
+        if self.op_type.is_none() {
+            missing.push(cds_core::validate::join(path, "OpType"));
+        }
+    }
+}
 /// Output of [`OperateInstance`](crate::Client::operate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateInstanceOutput {
     /// Operation result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the example only; not in the response table.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `OperateInstance`: set parameters, then `.send().await`.
+/// Request builder of [`OperateInstance`](crate::Client::operate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateInstanceRequest {
@@ -3206,21 +2306,21 @@ impl OperateInstanceRequest {
     }
     /// Cloud server ids
     ///
-    /// 云服务器id列表
-    ///
-    /// Sets `EcsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 云服务器id列表 (`EcsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs"
     ///
-    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs"
-    ///
-    /// Sets `OpType` (body, required).
+    /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" (`OpType`, body, required)
     pub fn op_type(mut self, value: impl Into<String>) -> Self {
         self.input.op_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OPERATE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OperateInstanceOutput, cds_core::Error> {
@@ -3230,17 +2330,17 @@ impl OperateInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OperateInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OPERATE_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(OperateInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(OperateInstanceOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::OPERATE_INSTANCE,
@@ -3257,43 +2357,11 @@ impl crate::Client {
     ///
     /// 批量操作云服务器开、关机、重启
     ///
-    /// *Note:* The example's result code key is lowercase `code` and its message key is `Message` (not `Msg`), unlike the line's envelope.
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "12.OperateInstance", line 14136.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "OperateInstance", "`.")]
+    /// Wire name: `OperateInstance`.
     pub fn operate_instance(&self) -> OperateInstanceRequest {
         OperateInstanceRequest {
             client: self.runtime().clone(),
@@ -3302,51 +2370,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteInstance`](crate::Client::delete_instance).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteInstanceInput {
     /// Cloud server ids
     ///
-    /// 云服务器id列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsIds`.
-    #[serde(
-        rename = "EcsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器id列表 (`EcsIds`, required)
+    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
+impl DeleteInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteInstanceInputBuilder {
+        DeleteInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteInstanceInputBuilder {
+    inner: DeleteInstanceInput,
+}
+impl DeleteInstanceInputBuilder {
+    /// Sets [`DeleteInstanceInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsIds"));
+        }
+    }
+}
 /// Output of [`DeleteInstance`](crate::Client::delete_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// Deletion result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the example only; not in the response table.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `DeleteInstance`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteInstanceRequest {
@@ -3366,12 +2444,14 @@ impl DeleteInstanceRequest {
     }
     /// Cloud server ids
     ///
-    /// 云服务器id列表
-    ///
-    /// Sets `EcsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 云服务器id列表 (`EcsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteInstanceOutput, cds_core::Error> {
@@ -3381,17 +2461,17 @@ impl DeleteInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteInstanceOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_INSTANCE,
@@ -3408,43 +2488,11 @@ impl crate::Client {
     ///
     /// 删除云服务器
     ///
-    /// *Note:* The response table's columns are shifted (the description 事件id sits in the example column).
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "13.DeleteInstance", line 14193.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteInstance", "`.")]
+    /// Wire name: `DeleteInstance`.
     pub fn delete_instance(&self) -> DeleteInstanceRequest {
         DeleteInstanceRequest {
             client: self.runtime().clone(),
@@ -3454,35 +2502,18 @@ impl crate::Client {
 }
 /// Input of [`ModifyInstancePassword`](crate::Client::modify_instance_password).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordInput {
     /// Cloud server ids
     ///
-    /// 云服务器id列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsIds`.
-    #[serde(
-        rename = "EcsIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云服务器id列表 (`EcsIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// New password
     ///
-    /// 新密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyInstancePasswordInput {
@@ -3493,33 +2524,60 @@ impl std::fmt::Debug for ModifyInstancePasswordInput {
             .finish()
     }
 }
+impl ModifyInstancePasswordInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyInstancePasswordInputBuilder {
+        ModifyInstancePasswordInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyInstancePasswordInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyInstancePasswordInputBuilder {
+    inner: ModifyInstancePasswordInput,
+}
+impl ModifyInstancePasswordInputBuilder {
+    /// Sets [`ModifyInstancePasswordInput::ecs_ids`].
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.ecs_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ModifyInstancePasswordInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyInstancePasswordInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyInstancePasswordInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyInstancePasswordInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsIds"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+    }
+}
 /// Output of [`ModifyInstancePassword`](crate::Client::modify_instance_password): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordOutput {
     /// Operation result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
-    /// 返回码对应基础信息
-    ///
-    /// *Note:* In the example only; not in the response table.
-    ///
-    /// Wire name: `CodeMsg`.
-    #[serde(
-        rename = "CodeMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回码对应基础信息 (`CodeMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
-///Request builder of `ModifyInstancePassword`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyInstancePassword`](crate::Client::modify_instance_password): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstancePasswordRequest {
@@ -3539,21 +2597,21 @@ impl ModifyInstancePasswordRequest {
     }
     /// Cloud server ids
     ///
-    /// 云服务器id列表
-    ///
-    /// Sets `EcsIds` (body, required).
-    pub fn ecs_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.ecs_ids = Some(value.into());
+    /// 云服务器id列表 (`EcsIds`, body, required)
+    pub fn ecs_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.ecs_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// New password
     ///
-    /// 新密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 新密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_INSTANCE_PASSWORD, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyInstancePasswordOutput, cds_core::Error> {
@@ -3563,17 +2621,17 @@ impl ModifyInstancePasswordRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyInstancePasswordOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_INSTANCE_PASSWORD, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/EventId`) with [`DescribeEvent`](crate::Client::wait_for_event) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/EventId`), polling [`DescribeEvent`](crate::Client::describe_event). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ModifyInstancePasswordOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ModifyInstancePasswordOutput, DescribeEventOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::MODIFY_INSTANCE_PASSWORD,
@@ -3590,41 +2648,11 @@ impl crate::Client {
     ///
     /// 修改实例管理员用户密码
     ///
-    /// *Note:* The response table is flat; the example nests EventId under Data.
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "14.ModifyInstancePassword", line 14248.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyInstancePassword", "`.")]
+    /// Wire name: `ModifyInstancePassword`.
     pub fn modify_instance_password(&self) -> ModifyInstancePasswordRequest {
         ModifyInstancePasswordRequest {
             client: self.runtime().clone(),
@@ -3633,51 +2661,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyInstanceName`](crate::Client::modify_instance_name).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceNameInput {
     /// Cloud server instance id
     ///
-    /// 云服务器实例ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EcsId`.
-    #[serde(
-        rename = "EcsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器实例ID (`EcsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
-    /// 新实例名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 新实例名称 (`Name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl ModifyInstanceNameInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyInstanceNameInputBuilder {
+        ModifyInstanceNameInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyInstanceNameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyInstanceNameInputBuilder {
+    inner: ModifyInstanceNameInput,
+}
+impl ModifyInstanceNameInputBuilder {
+    /// Sets [`ModifyInstanceNameInput::ecs_id`].
+    pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.ecs_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyInstanceNameInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyInstanceNameInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyInstanceNameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyInstanceNameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.ecs_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EcsId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "Name"));
+        }
+    }
+}
 /// Output of [`ModifyInstanceName`](crate::Client::modify_instance_name): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameOutput {
     /// Renamed instance
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<ModifyInstanceNameData>,
 }
-///Request builder of `ModifyInstanceName`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyInstanceName`](crate::Client::modify_instance_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyInstanceNameRequest {
@@ -3697,21 +2745,21 @@ impl ModifyInstanceNameRequest {
     }
     /// Cloud server instance id
     ///
-    /// 云服务器实例ID
-    ///
-    /// Sets `EcsId` (body, required).
+    /// 云服务器实例ID (`EcsId`, body, required)
     pub fn ecs_id(mut self, value: impl Into<String>) -> Self {
         self.input.ecs_id = Some(value.into());
         self
     }
     /// New instance name
     ///
-    /// 新实例名称
-    ///
-    /// Sets `Name` (body, required).
+    /// 新实例名称 (`Name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_INSTANCE_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyInstanceNameOutput, cds_core::Error> {
@@ -3721,6 +2769,7 @@ impl ModifyInstanceNameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyInstanceNameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_INSTANCE_NAME, &self.input)
             .await
@@ -3731,41 +2780,11 @@ impl crate::Client {
     ///
     /// 修改云服务器名称
     ///
-    /// *Note:* The response table is flat; the example nests EcsId and Name under Data.
+    /// `POST /ecs/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /ecs/v1 — 000_2647209463bd15a0.txt, heading "15.ModifyInstanceName", line 14305.
+    /// Documented errors: [`ParamParseError`](crate::ErrorCode::ParamParseError), [`InvalidParameter`](crate::ErrorCode::InvalidParameter), [`MissingParameter`](crate::ErrorCode::MissingParameter), [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull), [`UnsupportedHTTPMethod`](crate::ErrorCode::UnsupportedHttpMethod), [`UnsupportedAction`](crate::ErrorCode::UnsupportedAction), [`MaxEcsCountExceed`](crate::ErrorCode::MaxEcsCountExceed), [`InvalidInstanceSpec.ValueNotSupported`](crate::ErrorCode::InvalidInstanceSpecValueNotSupported), [`InvalidInstanceType.ValueNotSupported`](crate::ErrorCode::InvalidInstanceTypeValueNotSupported), [`MaxDiskSizeExceed`](crate::ErrorCode::MaxDiskSizeExceed), [`MinDiskSizeLess`](crate::ErrorCode::MinDiskSizeLess), [`InvalidDiskSize.ValueNotSupported`](crate::ErrorCode::InvalidDiskSizeValueNotSupported), [`UnSupportedMixingLocalAndEbs`](crate::ErrorCode::UnSupportedMixingLocalAndEbs), [`InvalidOperation`](crate::ErrorCode::InvalidOperation), [`InvalidOperation.VpcMismatch`](crate::ErrorCode::InvalidOperationVpcMismatch), [`InvalidOperation.AzMismatch`](crate::ErrorCode::InvalidOperationAzMismatch), [`InvalidOperation.InstanceStatusUnsupported`](crate::ErrorCode::InvalidOperationInstanceStatusUnsupported), [`InvalidUser.NotFound`](crate::ErrorCode::InvalidUserNotFound), [`InvalidAccount.NotFound`](crate::ErrorCode::InvalidAccountNotFound), [`InvalidRegion.NotFound`](crate::ErrorCode::InvalidRegionNotFound), [`InvalidAvailableZone.NotFound`](crate::ErrorCode::InvalidAvailableZoneNotFound), [`InvalidEcsId.NotFound`](crate::ErrorCode::InvalidEcsIdNotFound), [`InvalidVpc.NotFound`](crate::ErrorCode::InvalidVpcNotFound), [`InvalidImage.NotFound`](crate::ErrorCode::InvalidImageNotFound), [`InvalidEvent.NotFound`](crate::ErrorCode::InvalidEventNotFound), [`InternalError`](crate::ErrorCode::InternalError).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParamParseError` (HTTP 400): Request parameter parsing error (请求参数解析错误)
-    /// - `InvalidParameter` (HTTP 400): A parameter is not valid (参数不合法)
-    /// - `MissingParameter` (HTTP 400): A required parameter is missing (缺少必需的参数)
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is empty (必需的参数为空)
-    /// - `UnsupportedHTTPMethod` (HTTP 400): The HTTP method is not supported for this action (http请求方式不支持)
-    /// - `UnsupportedAction` (HTTP 400): The action is not supported (Action不在可选范围内)
-    /// - `MaxEcsCountExceed` (HTTP 400): The number of instances to create exceeds the number currently allowed (云服务器创建数量大于当前可创建数量)
-    /// - `InvalidInstanceSpec.ValueNotSupported` (HTTP 400): The specified instance spec does not exist (指定的实例规格参数不存在)
-    /// - `InvalidInstanceType.ValueNotSupported` (HTTP 400): The specified instance family does not exist, or no permission for instances of this spec (指定的实例规格族类型不存在，或者没有权限操作此规格的实例)
-    /// - `MaxDiskSizeExceed` (HTTP 400): The specified disk size exceeds the maximum (指定的盘规格超出最大限制)
-    /// - `MinDiskSizeLess` (HTTP 400): The specified disk size is below the minimum (指定的盘规格低于最小限制)
-    /// - `InvalidDiskSize.ValueNotSupported` (HTTP 400): The specified disk size does not exist, or no permission for this size (指定的盘规格不存在，或者没有权限操作此规格)
-    /// - `UnSupportedMixingLocalAndEbs` (HTTP 400): Mixing local disks and cloud disks is not supported (不支持盘本地盘和云盘混用)
-    /// - `InvalidOperation` (HTTP 403): The operation failed validation and cannot proceed (操作未通过校验，无法进行)
-    /// - `InvalidOperation.VpcMismatch` (HTTP 403): Resources of a batch operation must be in the same VPC (批量操作资源需要在相同vpc下)
-    /// - `InvalidOperation.AzMismatch` (HTTP 403): Resources of a batch operation must be in the same availability zone (批量操作资源需要在相同可用区下)
-    /// - `InvalidOperation.InstanceStatusUnsupported` (HTTP 403): The instance status does not allow the operation (实例状态不支持执行指定操作)
-    /// - `InvalidUser.NotFound` (HTTP 404): No user information found under the customer (未获取到客户名下用户信息)
-    /// - `InvalidAccount.NotFound` (HTTP 404): Customer information not found (未获取到客户信息)
-    /// - `InvalidRegion.NotFound` (HTTP 404): The specified region does not exist (指定的地域不存在)
-    /// - `InvalidAvailableZone.NotFound` (HTTP 404): The specified availability zone does not exist (指定的可用区不存在)
-    /// - `InvalidEcsId.NotFound` (HTTP 404): The specified instance does not exist (指定的实例不存在)
-    /// - `InvalidVpc.NotFound` (HTTP 404): The specified VPC does not exist (指定的Vpc不存在)
-    /// - `InvalidImage.NotFound` (HTTP 404): The specified image does not exist (指定的镜像不存在)
-    /// - `InvalidEvent.NotFound` (HTTP 404): The specified event does not exist (指定的事件不存在)
-    /// - `InternalError` (HTTP 500): Internal error; retry, and open a ticket if it keeps failing (内部错误，请重试。如果多次尝试失败，请提交工单)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyInstanceName", "`.")]
+    /// Wire name: `ModifyInstanceName`.
     pub fn modify_instance_name(&self) -> ModifyInstanceNameRequest {
         ModifyInstanceNameRequest {
             client: self.runtime().clone(),

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`DescribeRegions`.
+/// `DescribeRegions`.
 pub static DESCRIBE_REGIONS: Operation = Operation {
     name: "DescribeRegions",
     method: Method::Get,
@@ -35,7 +35,7 @@ pub static DESCRIBE_REGIONS: Operation = Operation {
     read: true,
     params: &[],
 };
-///`DescribeEcsFamilyInfo`.
+/// `DescribeEcsFamilyInfo`.
 pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
     name: "DescribeEcsFamilyInfo",
     method: Method::Get,
@@ -57,7 +57,7 @@ pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
         },
     ],
 };
-///`DescribePrice`.
+/// `DescribePrice`.
 pub static DESCRIBE_PRICE: Operation = Operation {
     name: "DescribePrice",
     method: Method::Post,
@@ -133,7 +133,7 @@ pub static DESCRIBE_PRICE: Operation = Operation {
         },
     ],
 };
-///`DescribeEvent`.
+/// `DescribeEvent`.
 pub static DESCRIBE_EVENT: Operation = Operation {
     name: "DescribeEvent",
     method: Method::Get,
@@ -147,7 +147,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeAccountSubject`.
+/// `DescribeAccountSubject`.
 pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
     name: "DescribeAccountSubject",
     method: Method::Get,
@@ -156,7 +156,7 @@ pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
     read: true,
     params: &[],
 };
-///`DescribeImages`.
+/// `DescribeImages`.
 pub static DESCRIBE_IMAGES: Operation = Operation {
     name: "DescribeImages",
     method: Method::Post,
@@ -178,7 +178,7 @@ pub static DESCRIBE_IMAGES: Operation = Operation {
         },
     ],
 };
-///`CreateImage`.
+/// `CreateImage`.
 pub static CREATE_IMAGE: Operation = Operation {
     name: "CreateImage",
     method: Method::Post,
@@ -200,7 +200,7 @@ pub static CREATE_IMAGE: Operation = Operation {
         },
     ],
 };
-///`DeleteImage`.
+/// `DeleteImage`.
 pub static DELETE_IMAGE: Operation = Operation {
     name: "DeleteImage",
     method: Method::Post,
@@ -222,7 +222,7 @@ pub static DELETE_IMAGE: Operation = Operation {
         },
     ],
 };
-///`SyncImage`.
+/// `SyncImage`.
 pub static SYNC_IMAGE: Operation = Operation {
     name: "SyncImage",
     method: Method::Post,
@@ -244,7 +244,7 @@ pub static SYNC_IMAGE: Operation = Operation {
         },
     ],
 };
-///`DescribeInstanceList`.
+/// `DescribeInstanceList`.
 pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
     name: "DescribeInstanceList",
     method: Method::Get,
@@ -284,7 +284,7 @@ pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
         },
     ],
 };
-///`DescribeInstance`.
+/// `DescribeInstance`.
 pub static DESCRIBE_INSTANCE: Operation = Operation {
     name: "DescribeInstance",
     method: Method::Get,
@@ -298,7 +298,7 @@ pub static DESCRIBE_INSTANCE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeInstanceStatus`.
+/// `DescribeInstanceStatus`.
 pub static DESCRIBE_INSTANCE_STATUS: Operation = Operation {
     name: "DescribeInstanceStatus",
     method: Method::Post,
@@ -312,7 +312,7 @@ pub static DESCRIBE_INSTANCE_STATUS: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`DescribeInstanceMonitor`.
+/// `DescribeInstanceMonitor`.
 pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
     name: "DescribeInstanceMonitor",
     method: Method::Post,
@@ -352,7 +352,7 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
         },
     ],
 };
-///`CreateInstance`.
+/// `CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
     name: "CreateInstance",
     method: Method::Post,
@@ -488,7 +488,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`OperateInstance`.
+/// `OperateInstance`.
 pub static OPERATE_INSTANCE: Operation = Operation {
     name: "OperateInstance",
     method: Method::Post,
@@ -510,7 +510,7 @@ pub static OPERATE_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`DeleteInstance`.
+/// `DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
     name: "DeleteInstance",
     method: Method::Post,
@@ -524,7 +524,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`ModifyInstancePassword`.
+/// `ModifyInstancePassword`.
 pub static MODIFY_INSTANCE_PASSWORD: Operation = Operation {
     name: "ModifyInstancePassword",
     method: Method::Post,
@@ -546,7 +546,7 @@ pub static MODIFY_INSTANCE_PASSWORD: Operation = Operation {
         },
     ],
 };
-///`ModifyInstanceName`.
+/// `ModifyInstanceName`.
 pub static MODIFY_INSTANCE_NAME: Operation = Operation {
     name: "ModifyInstanceName",
     method: Method::Post,
@@ -589,7 +589,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &MODIFY_INSTANCE_PASSWORD,
     &MODIFY_INSTANCE_NAME,
 ];
-///Waiter `event`: polls `DescribeEvent`.
+/// Waiter `event`: polls `DescribeEvent`.
 pub static WAITER_EVENT: Waiter = Waiter {
     poller: &DESCRIBE_EVENT,
     id_param: "EventId",
@@ -601,7 +601,7 @@ pub static WAITER_EVENT: Waiter = Waiter {
 };
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[&WAITER_EVENT];
-///Paging of `DescribeInstanceList`.
+/// Paging of `DescribeInstanceList`.
 pub static PAGINATION_DESCRIBE_INSTANCE_LIST: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",

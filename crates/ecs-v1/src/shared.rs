@@ -3,57 +3,74 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// System disk of a new cloud server
 ///
 /// 系统盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DiskSpec {
     /// Disk type: local disk "local", cloud disk "ssd"
     ///
-    /// 盘类型: 本地盘:"local", 云盘:"ssd"
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskFeature`.
-    #[serde(
-        rename = "DiskFeature",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Disk size
     ///
-    /// 盘大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 盘大小 (`Size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+impl DiskSpec {
+    /// A builder of this type.
+    pub fn builder() -> DiskSpecBuilder {
+        DiskSpecBuilder::default()
+    }
+}
+/// Builder of [`DiskSpec`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DiskSpecBuilder {
+    inner: DiskSpec,
+}
+impl DiskSpecBuilder {
+    /// Sets [`DiskSpec::disk_feature`].
+    pub fn disk_feature(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_feature = Some(value.into());
+        self
+    }
+    /// Sets [`DiskSpec::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DiskSpec, cds_core::BuildError> {
+        cds_core::validate::build("DiskSpec", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DiskSpec {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_feature.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskFeature"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+    }
 }
 /// Deletion result
 ///
 /// 删除结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct EventResult {
     /// Event id
     ///
-    /// 事件id
-    ///
-    /// Wire name: `EventId`.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 事件id (`EventId`)
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
 }

@@ -3,148 +3,83 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Batch creation result
 ///
 /// 批量创建结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSubAccountsData {
     /// Number of failures
     ///
-    /// 失败数量
-    ///
-    /// Wire name: `failedNum`.
-    #[serde(
-        rename = "failedNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失败数量 (`failedNum`)
+    #[serde(deserialize_with = "lenient")]
     pub failed_num: Option<i64>,
     /// Number of successes
     ///
-    /// 成功数量
-    ///
-    /// Wire name: `successNum`.
-    #[serde(
-        rename = "successNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 成功数量 (`successNum`)
+    #[serde(deserialize_with = "lenient")]
     pub success_num: Option<i64>,
     /// Failure details
     ///
-    /// 失败错误信息
-    ///
-    /// Wire name: `failedMsgs`.
-    #[serde(
-        rename = "failedMsgs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 失败错误信息 (`failedMsgs`)
     pub failed_msgs: Option<Vec<CreateSubAccountsFailedMsg>>,
 }
 /// Failure detail
 ///
 /// 失败错误信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSubAccountsFailedMsg {
     /// User name
     ///
-    /// 用户的名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户的名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// User email
     ///
-    /// 用户邮箱
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户邮箱 (`email`)
+    #[serde(deserialize_with = "lenient")]
     pub email: Option<String>,
     /// Remark
     ///
-    /// 备注
-    #[serde(
-        rename = "remark",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注 (`remark`)
+    #[serde(deserialize_with = "lenient")]
     pub remark: Option<String>,
     /// Error message
     ///
-    /// 错误信息
-    ///
-    /// *Note:* Spelled messsage (sic) in the table and example.
-    #[serde(
-        rename = "messsage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 错误信息 (`messsage`)
+    #[serde(deserialize_with = "lenient")]
     pub messsage: Option<String>,
 }
 /// Account to create
 ///
 /// 账户参数
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubAccountsParam {
     /// User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters
     ///
-    /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合
-    ///
-    /// *Note:* Only in 000 (line 11057); 001 omits it.
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合 (`password`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User email
     ///
-    /// 用户邮箱
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户邮箱 (`email`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name
     ///
-    /// 用户的名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户的名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
-    /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号
-    #[serde(
-        rename = "remark",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl std::fmt::Debug for CreateSubAccountsParam {
@@ -157,89 +92,95 @@ impl std::fmt::Debug for CreateSubAccountsParam {
             .finish()
     }
 }
+impl CreateSubAccountsParam {
+    /// A builder of this type.
+    pub fn builder() -> CreateSubAccountsParamBuilder {
+        CreateSubAccountsParamBuilder::default()
+    }
+}
+/// Builder of [`CreateSubAccountsParam`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSubAccountsParamBuilder {
+    inner: CreateSubAccountsParam,
+}
+impl CreateSubAccountsParamBuilder {
+    /// Sets [`CreateSubAccountsParam::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountsParam::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.inner.email = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountsParam::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountsParam::remark`].
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.inner.remark = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSubAccountsParam, cds_core::BuildError> {
+        cds_core::validate::build("CreateSubAccountsParam", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSubAccountsParam {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.email.is_none() {
+            missing.push(cds_core::validate::join(path, "email"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Sub-account
 ///
 /// 子账户信息
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QuerySubAccountsAccount {
     /// User (sub-account) id
     ///
-    /// 用户id
-    ///
-    /// Wire name: `accountId`.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户id (`accountId`)
+    #[serde(deserialize_with = "lenient")]
     pub account_id: Option<String>,
     /// User name
     ///
-    /// 用户的名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户的名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// User password
     ///
-    /// 用户密码
-    ///
-    /// *Note:* Only in 000 (table line 10919, example line 10942); 001 omits it.
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户密码 (`password`)
+    #[serde(deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Email
     ///
-    /// 邮箱
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 邮箱 (`email`)
+    #[serde(deserialize_with = "lenient")]
     pub email: Option<String>,
     /// Remark
     ///
-    /// 备注
-    #[serde(
-        rename = "remark",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注 (`remark`)
+    #[serde(deserialize_with = "lenient")]
     pub remark: Option<String>,
     /// Number of cloud desktops bound to the account
     ///
-    /// 已绑定云桌面的数量
-    ///
-    /// Wire name: `bindNum`.
-    #[serde(
-        rename = "bindNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已绑定云桌面的数量 (`bindNum`)
+    #[serde(deserialize_with = "lenient")]
     pub bind_num: Option<i64>,
     /// Account status: creating, create (created), error (creation failed)
     ///
-    /// 账户状态，creating(创建中)，create(创建完成),error(创建失败)
-    ///
-    /// *Note:* In the response tables of both editions, absent from both examples.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账户状态，creating(创建中)，create(创建完成),error(创建失败) (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 impl std::fmt::Debug for QuerySubAccountsAccount {
@@ -256,53 +197,70 @@ impl std::fmt::Debug for QuerySubAccountsAccount {
     }
 }
 /// Input of [`QuerySubAccounts`](crate::Client::query_sub_accounts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySubAccountsInput {
     /// User email (filter)
     ///
-    /// 用户邮箱
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户邮箱 (`email`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name (filter)
     ///
-    /// 用户的名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户的名称 (`name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark (filter)
     ///
-    /// 备注
-    #[serde(
-        rename = "remark",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注 (`remark`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
+impl QuerySubAccountsInput {
+    /// A builder of this type.
+    pub fn builder() -> QuerySubAccountsInputBuilder {
+        QuerySubAccountsInputBuilder::default()
+    }
+}
+/// Builder of [`QuerySubAccountsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QuerySubAccountsInputBuilder {
+    inner: QuerySubAccountsInput,
+}
+impl QuerySubAccountsInputBuilder {
+    /// Sets [`QuerySubAccountsInput::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.inner.email = Some(value.into());
+        self
+    }
+    /// Sets [`QuerySubAccountsInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`QuerySubAccountsInput::remark`].
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.inner.remark = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QuerySubAccountsInput {
+        self.inner
+    }
+}
 /// Output of [`QuerySubAccounts`](crate::Client::query_sub_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QuerySubAccountsOutput {
     /// Sub-accounts
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<QuerySubAccountsAccount>>,
 }
-///Request builder of `QuerySubAccounts`: set parameters, then `.send().await`.
+/// Request builder of [`QuerySubAccounts`](crate::Client::query_sub_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QuerySubAccountsRequest {
@@ -322,30 +280,28 @@ impl QuerySubAccountsRequest {
     }
     /// User email (filter)
     ///
-    /// 用户邮箱
-    ///
-    /// Sets `email` (query).
+    /// 用户邮箱 (`email`, query)
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.input.email = Some(value.into());
         self
     }
     /// User name (filter)
     ///
-    /// 用户的名称
-    ///
-    /// Sets `name` (query).
+    /// 用户的名称 (`name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Remark (filter)
     ///
-    /// 备注
-    ///
-    /// Sets `remark` (query).
+    /// 备注 (`remark`, query)
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.input.remark = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QuerySubAccountsOutput, cds_core::Error> {
@@ -355,6 +311,7 @@ impl QuerySubAccountsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QuerySubAccountsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_SUB_ACCOUNTS, &self.input)
             .await
@@ -365,23 +322,9 @@ impl crate::Client {
     ///
     /// 查询子账户集合
     ///
-    /// *Note:* 001 documents this action as "8. QuerySubAccounts" at line 680.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 10900); 001 writes `Get` (line 685); the same verb, spec uses GET as both call examples do.
-    ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 10914); 001's table says code/msg/data (line 699); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 000 documents a password field in the table (line 10919) and example (line 10942); 001's table (line 699 on) and example (line 718) omit it. The spec keeps password as an optional field and includes both examples.
-    ///
-    /// *Note:* status is in the response tables of both editions but in neither example; kept as an optional field.
-    ///
-    /// *Note:* The error-code table is empty.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "8.QuerySubAccounts", line 10892.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QuerySubAccounts", "`.")]
+    /// Wire name: `QuerySubAccounts`.
     pub fn query_sub_accounts(&self) -> QuerySubAccountsRequest {
         QuerySubAccountsRequest {
             client: self.runtime().clone(),
@@ -391,67 +334,33 @@ impl crate::Client {
 }
 /// Input of [`CreateSubAccount`](crate::Client::create_sub_account).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSubAccountInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters
     ///
-    /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合
-    ///
-    /// *Note:* Only in 000 (line 10985); 001 omits it. Included as optional (superset); the call examples of both editions omit it.
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合 (`password`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User email
     ///
-    /// 用户邮箱
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户邮箱 (`email`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name
     ///
-    /// 用户的名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户的名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
-    /// 备注，，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号
-    #[serde(
-        rename = "remark",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注，，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl std::fmt::Debug for CreateSubAccountInput {
@@ -465,21 +374,74 @@ impl std::fmt::Debug for CreateSubAccountInput {
             .finish()
     }
 }
+impl CreateSubAccountInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSubAccountInputBuilder {
+        CreateSubAccountInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSubAccountInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSubAccountInputBuilder {
+    inner: CreateSubAccountInput,
+}
+impl CreateSubAccountInputBuilder {
+    /// Sets [`CreateSubAccountInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountInput::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.inner.email = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountInput::remark`].
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.inner.remark = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSubAccountInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSubAccountInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSubAccountInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.email.is_none() {
+            missing.push(cds_core::validate::join(path, "email"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Output of [`CreateSubAccount`](crate::Client::create_sub_account): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSubAccountOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed obejct (sic) in the table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `CreateSubAccount`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSubAccount`](crate::Client::create_sub_account): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubAccountRequest {
@@ -499,50 +461,42 @@ impl CreateSubAccountRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters
     ///
-    /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合
-    ///
-    /// *Note:* Only in 000 (line 10985); 001 omits it. Included as optional (superset); the call examples of both editions omit it.
-    ///
-    /// Sets `password` (body).
+    /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合 (`password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// User email
     ///
-    /// 用户邮箱
-    ///
-    /// Sets `email` (body, required).
+    /// 用户邮箱 (`email`, body, required)
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.input.email = Some(value.into());
         self
     }
     /// User name
     ///
-    /// 用户的名称
-    ///
-    /// Sets `name` (body, required).
+    /// 用户的名称 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
-    /// 备注，，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号
-    ///
-    /// Sets `remark` (body).
+    /// 备注，，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`, body)
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.input.remark = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SUB_ACCOUNT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSubAccountOutput, cds_core::Error> {
@@ -552,6 +506,7 @@ impl CreateSubAccountRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSubAccountOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SUB_ACCOUNT, &self.input)
             .await
@@ -562,24 +517,11 @@ impl crate::Client {
     ///
     /// 创建子账户
     ///
-    /// *Note:* 001 documents this action as "9. CreateSubAccount" at line 755.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 10978); 001 writes `Post` (line 760); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`11000`](crate::ErrorCode::FailedCreateUser).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 10994); 001's table says code/msg/data (line 775); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001 differs only in omitting the password parameter (000 line 10985), which the spec keeps as optional.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "9.CreateSubAccount", line 10970.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10005` : Account data error (账户数据异常)
-    /// - `11000` : Failed to create the user (创建用户错误)
-    ///
-    #[doc = concat!("Wire name: `", "CreateSubAccount", "`.")]
+    /// Wire name: `CreateSubAccount`.
     pub fn create_sub_account(&self) -> CreateSubAccountRequest {
         CreateSubAccountRequest {
             client: self.runtime().clone(),
@@ -588,50 +530,80 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSubAccounts`](crate::Client::create_sub_accounts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSubAccountsInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Accounts to create
     ///
-    /// 账户参数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `createAccountParams`.
-    #[serde(
-        rename = "createAccountParams",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 账户参数 (`createAccountParams`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_account_params: Option<Vec<CreateSubAccountsParam>>,
 }
+impl CreateSubAccountsInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSubAccountsInputBuilder {
+        CreateSubAccountsInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSubAccountsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSubAccountsInputBuilder {
+    inner: CreateSubAccountsInput,
+}
+impl CreateSubAccountsInputBuilder {
+    /// Sets [`CreateSubAccountsInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubAccountsInput::create_account_params`].
+    pub fn create_account_params<V: Into<CreateSubAccountsParam>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.create_account_params = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSubAccountsInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSubAccountsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSubAccountsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.create_account_params.is_none() {
+            missing.push(cds_core::validate::join(path, "createAccountParams"));
+        }
+        if let Some(items) = &self.create_account_params {
+            let at = cds_core::validate::join(path, "createAccountParams");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateSubAccounts`](crate::Client::create_sub_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSubAccountsOutput {
     /// Batch result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateSubAccountsData>,
 }
-///Request builder of `CreateSubAccounts`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSubAccounts`](crate::Client::create_sub_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubAccountsRequest {
@@ -651,21 +623,24 @@ impl CreateSubAccountsRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Accounts to create
     ///
-    /// 账户参数
-    ///
-    /// Sets `createAccountParams` (body, required).
-    pub fn create_account_params(mut self, value: impl Into<Vec<CreateSubAccountsParam>>) -> Self {
-        self.input.create_account_params = Some(value.into());
+    /// 账户参数 (`createAccountParams`, body, required)
+    pub fn create_account_params<V: Into<CreateSubAccountsParam>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.create_account_params = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SUB_ACCOUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSubAccountsOutput, cds_core::Error> {
@@ -675,6 +650,7 @@ impl CreateSubAccountsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSubAccountsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SUB_ACCOUNTS, &self.input)
             .await
@@ -685,28 +661,11 @@ impl crate::Client {
     ///
     /// 批量创建子账户
     ///
-    /// *Note:* 001 documents this action as "10. CreateSubAccounts" at line 824.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 11049); 001 writes `Post` (line 829); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`11003`](crate::ErrorCode::FailedCreateUsersInBatch).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 11066); 001's table says code/msg/data (line 845); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* The request table lists password, email, name and remark flat after createAccountParams; the call example nests them in the createAccountParams objects, which the spec follows (type CreateSubAccountsParam).
-    ///
-    /// *Note:* 001 omits the password parameter (000 line 11057); the spec keeps it as an optional field of CreateSubAccountsParam. Both editions' examples are identical.
-    ///
-    /// *Note:* The failure entry's field is spelled messsage (three s) in the table and example; the spec keeps the wire name.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "10.CreateSubAccounts", line 11041.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10005` : Account data error (账户数据异常)
-    /// - `11003` : Failed to create the users in batch (批量创建用户失败)
-    ///
-    #[doc = concat!("Wire name: `", "CreateSubAccounts", "`.")]
+    /// Wire name: `CreateSubAccounts`.
     pub fn create_sub_accounts(&self) -> CreateSubAccountsRequest {
         CreateSubAccountsRequest {
             client: self.runtime().clone(),
@@ -715,63 +674,84 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeSubAccountName`](crate::Client::change_sub_account_name).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeSubAccountNameInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Account email
     ///
-    /// 账户邮箱
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 账户邮箱 (`email`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// New user name
     ///
-    /// 用户名
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户名 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl ChangeSubAccountNameInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeSubAccountNameInputBuilder {
+        ChangeSubAccountNameInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeSubAccountNameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeSubAccountNameInputBuilder {
+    inner: ChangeSubAccountNameInput,
+}
+impl ChangeSubAccountNameInputBuilder {
+    /// Sets [`ChangeSubAccountNameInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeSubAccountNameInput::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.inner.email = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeSubAccountNameInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeSubAccountNameInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeSubAccountNameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeSubAccountNameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.email.is_none() {
+            missing.push(cds_core::validate::join(path, "email"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Output of [`ChangeSubAccountName`](crate::Client::change_sub_account_name): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChangeSubAccountNameOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed obejct (sic) in the table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<RequestAck>,
 }
-///Request builder of `ChangeSubAccountName`: set parameters, then `.send().await`.
+/// Request builder of [`ChangeSubAccountName`](crate::Client::change_sub_account_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeSubAccountNameRequest {
@@ -791,30 +771,28 @@ impl ChangeSubAccountNameRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Account email
     ///
-    /// 账户邮箱
-    ///
-    /// Sets `email` (body, required).
+    /// 账户邮箱 (`email`, body, required)
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.input.email = Some(value.into());
         self
     }
     /// New user name
     ///
-    /// 用户名
-    ///
-    /// Sets `name` (body, required).
+    /// 用户名 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_SUB_ACCOUNT_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ChangeSubAccountNameOutput, cds_core::Error> {
@@ -824,6 +802,7 @@ impl ChangeSubAccountNameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ChangeSubAccountNameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHANGE_SUB_ACCOUNT_NAME, &self.input)
             .await
@@ -834,28 +813,11 @@ impl crate::Client {
     ///
     /// 修改子账名字
     ///
-    /// *Note:* 001 documents this action as "11. ChangeSubAccountName" at line 916.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 11143); 001 writes `Post` (line 921); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10211`](crate::ErrorCode::FailedChangeUserName), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 11157); 001's table says code/msg/data (line 935); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 951) match 000's (example line 11174).
-    ///
-    /// *Note:* The table lists a requestId row after Data with no example and the description “”; the example answers Data null. The spec keeps Data as an optional object with an optional requestId.
-    ///
-    /// *Note:* In 000 the error row 10006 (line 11169) is cut off from its table by a blank line and lacks its closing pipe; 001 (line 946) has it inside the table. The spec includes it.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "11.ChangeSubAccountName", line 11135.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10211` : Failed to change the user name (修改用户名失败)
-    /// - `10006` : Invalid parameter: no such account (参数错误,无对应账户)
-    ///
-    #[doc = concat!("Wire name: `", "ChangeSubAccountName", "`.")]
+    /// Wire name: `ChangeSubAccountName`.
     pub fn change_sub_account_name(&self) -> ChangeSubAccountNameRequest {
         ChangeSubAccountNameRequest {
             client: self.runtime().clone(),
@@ -864,63 +826,84 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeSubAccountRemark`](crate::Client::change_sub_account_remark).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeSubAccountRemarkInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Account emails
     ///
-    /// 账户邮箱集合
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "emails",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 账户邮箱集合 (`emails`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
-    /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "remark",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
+impl ChangeSubAccountRemarkInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeSubAccountRemarkInputBuilder {
+        ChangeSubAccountRemarkInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeSubAccountRemarkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeSubAccountRemarkInputBuilder {
+    inner: ChangeSubAccountRemarkInput,
+}
+impl ChangeSubAccountRemarkInputBuilder {
+    /// Sets [`ChangeSubAccountRemarkInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeSubAccountRemarkInput::emails`].
+    pub fn emails<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.emails = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ChangeSubAccountRemarkInput::remark`].
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.inner.remark = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeSubAccountRemarkInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeSubAccountRemarkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeSubAccountRemarkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.emails.is_none() {
+            missing.push(cds_core::validate::join(path, "emails"));
+        }
+        if self.remark.is_none() {
+            missing.push(cds_core::validate::join(path, "remark"));
+        }
+    }
+}
 /// Output of [`ChangeSubAccountRemark`](crate::Client::change_sub_account_remark): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChangeSubAccountRemarkOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed obejct (sic) in the table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<RequestAck>,
 }
-///Request builder of `ChangeSubAccountRemark`: set parameters, then `.send().await`.
+/// Request builder of [`ChangeSubAccountRemark`](crate::Client::change_sub_account_remark): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeSubAccountRemarkRequest {
@@ -940,30 +923,28 @@ impl ChangeSubAccountRemarkRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Account emails
     ///
-    /// 账户邮箱集合
-    ///
-    /// Sets `emails` (body, required).
-    pub fn emails(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.emails = Some(value.into());
+    /// 账户邮箱集合 (`emails`, body, required)
+    pub fn emails<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.emails = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
-    /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号
-    ///
-    /// Sets `remark` (body, required).
+    /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`, body, required)
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.input.remark = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_SUB_ACCOUNT_REMARK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ChangeSubAccountRemarkOutput, cds_core::Error> {
@@ -973,6 +954,7 @@ impl ChangeSubAccountRemarkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ChangeSubAccountRemarkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHANGE_SUB_ACCOUNT_REMARK, &self.input)
             .await
@@ -983,26 +965,11 @@ impl crate::Client {
     ///
     /// 修改子账户备注 (批量)
     ///
-    /// *Note:* 001 documents this action as "12. ChangeSubAccountRemark" at line 984.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 11213); 001 writes `Post` (line 989); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`11013`](crate::ErrorCode::FailedChangeUserRemark), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 11227); 001's table says code/msg/data (line 1003); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 1020) match 000's (example line 11243).
-    ///
-    /// *Note:* The table lists a requestId row after Data with no example and the description “”; the example answers Data null. The spec keeps Data as an optional object with an optional requestId.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "12.ChangeSubAccountRemark", line 11205.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `11013` : Failed to change the user remark (修改用户备注失败)
-    /// - `10006` : Invalid parameter: no such account (参数错误，无对应账户)
-    ///
-    #[doc = concat!("Wire name: `", "ChangeSubAccountRemark", "`.")]
+    /// Wire name: `ChangeSubAccountRemark`.
     pub fn change_sub_account_remark(&self) -> ChangeSubAccountRemarkRequest {
         ChangeSubAccountRemarkRequest {
             client: self.runtime().clone(),
@@ -1011,67 +978,84 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeAccount`](crate::Client::change_account).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeAccountInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vm Id (`vmId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// Id of the account to bind
     ///
-    /// vm accountId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `accountId`.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vm accountId (`accountId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
+impl ChangeAccountInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeAccountInputBuilder {
+        ChangeAccountInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeAccountInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeAccountInputBuilder {
+    inner: ChangeAccountInput,
+}
+impl ChangeAccountInputBuilder {
+    /// Sets [`ChangeAccountInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeAccountInput::vm_id`].
+    pub fn vm_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vm_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeAccountInput::account_id`].
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.account_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeAccountInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeAccountInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeAccountInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vmId"));
+        }
+        if self.account_id.is_none() {
+            missing.push(cds_core::validate::join(path, "accountId"));
+        }
+    }
+}
 /// Output of [`ChangeAccount`](crate::Client::change_account): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChangeAccountOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed obejct (sic) in the table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ChangeAccount`: set parameters, then `.send().await`.
+/// Request builder of [`ChangeAccount`](crate::Client::change_account): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeAccountRequest {
@@ -1091,30 +1075,28 @@ impl ChangeAccountRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// Sets `vmId` (body, required).
+    /// vm Id (`vmId`, body, required)
     pub fn vm_id(mut self, value: impl Into<String>) -> Self {
         self.input.vm_id = Some(value.into());
         self
     }
     /// Id of the account to bind
     ///
-    /// vm accountId
-    ///
-    /// Sets `accountId` (body, required).
+    /// vm accountId (`accountId`, body, required)
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.input.account_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_ACCOUNT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ChangeAccountOutput, cds_core::Error> {
@@ -1124,6 +1106,7 @@ impl ChangeAccountRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ChangeAccountOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHANGE_ACCOUNT, &self.input)
             .await
@@ -1134,23 +1117,11 @@ impl crate::Client {
     ///
     /// 实例修改绑定账户
     ///
-    /// *Note:* 001 documents this action as "28. ChangeAccount" at line 2461.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12689); 001 writes `Post` (line 2466); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13011`](crate::ErrorCode::FailedRebindCloudDesktopDesktopWithout).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12703); 001's table says code/msg/data (line 2480); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 2494) match 000's (example line 12717).
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "28.ChangeAccount", line 12681.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `13011` : Failed to rebind the cloud desktop: a desktop without a user can be bound while running or stopped; a desktop that already has a user can only be rebound while stopped (对没有绑定用户的云桌面在已开机和已关机的状态下都可以绑定用户，对于已经绑定用户的云桌面仅在已关机的状态下可以换绑用户)
-    ///
-    #[doc = concat!("Wire name: `", "ChangeAccount", "`.")]
+    /// Wire name: `ChangeAccount`.
     pub fn change_account(&self) -> ChangeAccountRequest {
         ChangeAccountRequest {
             client: self.runtime().clone(),
@@ -1159,53 +1130,71 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindAccounts`](crate::Client::unbind_accounts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindAccountsInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// vm Ids (`vmIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
+impl UnbindAccountsInput {
+    /// A builder of this type.
+    pub fn builder() -> UnbindAccountsInputBuilder {
+        UnbindAccountsInputBuilder::default()
+    }
+}
+/// Builder of [`UnbindAccountsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UnbindAccountsInputBuilder {
+    inner: UnbindAccountsInput,
+}
+impl UnbindAccountsInputBuilder {
+    /// Sets [`UnbindAccountsInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`UnbindAccountsInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UnbindAccountsInput, cds_core::BuildError> {
+        cds_core::validate::build("UnbindAccountsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UnbindAccountsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+    }
+}
 /// Output of [`UnbindAccounts`](crate::Client::unbind_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UnbindAccountsOutput {
     /// Batch result
     ///
-    /// 返回数据
-    ///
-    /// *Note:* 001's example answers Data null and its table has no fields under Data.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<AccountBindingResult>,
 }
-///Request builder of `UnbindAccounts`: set parameters, then `.send().await`.
+/// Request builder of [`UnbindAccounts`](crate::Client::unbind_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindAccountsRequest {
@@ -1225,21 +1214,21 @@ impl UnbindAccountsRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// Sets `vmIds` (body, required).
-    pub fn vm_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_ids = Some(value.into());
+    /// vm Ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UNBIND_ACCOUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UnbindAccountsOutput, cds_core::Error> {
@@ -1249,6 +1238,7 @@ impl UnbindAccountsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UnbindAccountsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UNBIND_ACCOUNTS, &self.input)
             .await
@@ -1259,27 +1249,11 @@ impl crate::Client {
     ///
     /// 实例解绑账户（批量）
     ///
-    /// *Note:* 001 documents this action as "29. UnbindAccounts" at line 2527.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12756); 001 writes `Post` (line 2532); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13012`](crate::ErrorCode::FailedUnbindOnlyStoppedCloudDesktops).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12769); 001's table says code/msg/data (line 2545); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 000 documents failedNum, successNum and failedMsgs\[\] (messsage, vmId) under Data (table line 12772 on, example line 12788); 001's table (line 2545 on) stops at data and its example (line 2559) answers Data null. The spec follows 000's fields (all optional, so a null Data still decodes) and keeps both examples.
-    ///
-    /// *Note:* The failure entry's field is spelled messsage (three s) in the table and example; the spec keeps the wire name.
-    ///
-    /// *Note:* The call examples differ (000 sends three vmIds, 001 one); the parameters are the same.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "29.UnbindAccounts", line 12748.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `13012` : Failed to unbind: only stopped cloud desktops can be unbound (仅支持已关机状态的云桌面执行解绑用户操作)
-    ///
-    #[doc = concat!("Wire name: `", "UnbindAccounts", "`.")]
+    /// Wire name: `UnbindAccounts`.
     pub fn unbind_accounts(&self) -> UnbindAccountsRequest {
         UnbindAccountsRequest {
             client: self.runtime().clone(),
@@ -1288,67 +1262,84 @@ impl crate::Client {
     }
 }
 /// Input of [`BindAccounts`](crate::Client::bind_accounts).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BindAccountsInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// vm Ids (`vmIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Id of the account to bind
     ///
-    /// vm accountId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `accountId`.
-    #[serde(
-        rename = "accountId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vm accountId (`accountId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
+impl BindAccountsInput {
+    /// A builder of this type.
+    pub fn builder() -> BindAccountsInputBuilder {
+        BindAccountsInputBuilder::default()
+    }
+}
+/// Builder of [`BindAccountsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BindAccountsInputBuilder {
+    inner: BindAccountsInput,
+}
+impl BindAccountsInputBuilder {
+    /// Sets [`BindAccountsInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`BindAccountsInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BindAccountsInput::account_id`].
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.account_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BindAccountsInput, cds_core::BuildError> {
+        cds_core::validate::build("BindAccountsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BindAccountsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+        if self.account_id.is_none() {
+            missing.push(cds_core::validate::join(path, "accountId"));
+        }
+    }
+}
 /// Output of [`BindAccounts`](crate::Client::bind_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BindAccountsOutput {
     /// Batch result
     ///
-    /// 返回数据
-    ///
-    /// *Note:* 001's example answers Data null and its table has no fields under Data.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<AccountBindingResult>,
 }
-///Request builder of `BindAccounts`: set parameters, then `.send().await`.
+/// Request builder of [`BindAccounts`](crate::Client::bind_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindAccountsRequest {
@@ -1368,30 +1359,28 @@ impl BindAccountsRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// Sets `vmIds` (body, required).
-    pub fn vm_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_ids = Some(value.into());
+    /// vm Ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Id of the account to bind
     ///
-    /// vm accountId
-    ///
-    /// Sets `accountId` (body, required).
+    /// vm accountId (`accountId`, body, required)
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.input.account_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BIND_ACCOUNTS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BindAccountsOutput, cds_core::Error> {
@@ -1401,6 +1390,7 @@ impl BindAccountsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BindAccountsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::BIND_ACCOUNTS, &self.input).await
     }
 }
@@ -1409,27 +1399,11 @@ impl crate::Client {
     ///
     /// 实例绑定账户（批量）
     ///
-    /// *Note:* 001 documents this action as "30. BindAccounts" at line 2591.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12843); 001 writes `Post` (line 2596); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13013`](crate::ErrorCode::FailedBindCloudDesktop).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12857); 001's table says code/msg/data (line 2610); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 000 documents failedNum, successNum and failedMsgs\[\] (messsage, vmId) under Data (table line 12860 on, example line 12876); 001's table (line 2610 on) stops at data and its example (line 2624) answers Data null. The spec follows 000's fields (all optional, so a null Data still decodes) and keeps both examples.
-    ///
-    /// *Note:* The failure entry's field is spelled messsage (three s) in the table and example; the spec keeps the wire name.
-    ///
-    /// *Note:* The call examples differ (000 sends three vmIds, 001 one); the parameters are the same.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "30.BindAccounts", line 12835.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `13013` : Failed to bind the cloud desktop (绑定GPU云桌面实例失败)
-    ///
-    #[doc = concat!("Wire name: `", "BindAccounts", "`.")]
+    /// Wire name: `BindAccounts`.
     pub fn bind_accounts(&self) -> BindAccountsRequest {
         BindAccountsRequest {
             client: self.runtime().clone(),

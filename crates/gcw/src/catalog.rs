@@ -3,488 +3,265 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Image
 ///
 /// 镜像信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryImagesImage {
     /// Image id
     ///
-    /// 镜像Id
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像Id (`imageId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `imageName`.
-    #[serde(
-        rename = "imageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`imageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Detailed image name
     ///
-    /// 镜像详细名称
-    ///
-    /// Wire name: `detailName`.
-    #[serde(
-        rename = "detailName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像详细名称 (`detailName`)
+    #[serde(deserialize_with = "lenient")]
     pub detail_name: Option<String>,
     /// Image type: public or private
     ///
-    /// 镜像类型 public(公有) private（私有）
-    ///
-    /// *Note:* The table says public/private; the example answers Public/Private.
-    ///
-    /// Wire name: `imageType`.
-    #[serde(
-        rename = "imageType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像类型 public(公有) private（私有） (`imageType`)
+    #[serde(deserialize_with = "lenient")]
     pub image_type: Option<String>,
     /// Operating system type
     ///
-    /// 操作系统类型
-    ///
-    /// Wire name: `osType`.
-    #[serde(
-        rename = "osType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型 (`osType`)
+    #[serde(deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Image size (GB)
     ///
-    /// 镜像大小（G）
-    ///
-    /// Wire name: `imageSize`.
-    #[serde(
-        rename = "imageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像大小（G） (`imageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub image_size: Option<f64>,
     /// Description
     ///
-    /// 描述信息
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述信息 (`message`)
+    #[serde(deserialize_with = "lenient")]
     pub message: Option<String>,
     /// Sites where the image is available
     ///
-    /// 镜像所在站点信息
-    ///
-    /// Wire name: `imageSites`.
-    #[serde(
-        rename = "imageSites",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 镜像所在站点信息 (`imageSites`)
     pub image_sites: Option<Vec<QueryImagesImageSite>>,
 }
 /// Site of an image
 ///
 /// 镜像所在站点信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryImagesImageSite {
     /// Image-site id
     ///
-    /// 镜像站点ID
-    ///
-    /// Wire name: `imageSiteId`.
-    #[serde(
-        rename = "imageSiteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像站点ID (`imageSiteId`)
+    #[serde(deserialize_with = "lenient")]
     pub image_site_id: Option<String>,
     /// Site id
     ///
-    /// 站点ID
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点ID (`siteId`)
+    #[serde(deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Site name
     ///
-    /// 站点名称
-    ///
-    /// Wire name: `siteName`.
-    #[serde(
-        rename = "siteName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点名称 (`siteName`)
+    #[serde(deserialize_with = "lenient")]
     pub site_name: Option<String>,
     /// Status: Creating, Available, Synchronizing, Error, Deleting, Using, Deleted; only Available and Using images can be used to create or rebuild a cloud desktop
     ///
-    /// 状态 Creating(创建中)，Available(可用),Synchronizing(同步中), Error(错误), Deleting(删除中), Using(使用中) ，Deleted(已删除) ， 只有Available(可用)与Using(使用中)的镜像可用来创建与重装云桌面
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 Creating(创建中)，Available(可用),Synchronizing(同步中), Error(错误), Deleting(删除中), Using(使用中) ，Deleted(已删除) ， 只有Available(可用)与Using(使用中)的镜像可用来创建与重装云桌面 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Product specification with its images
 ///
 /// 商品规格及其镜像
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryImagesProduct {
     /// Product specification id
     ///
-    /// 商品规格id
-    ///
-    /// Wire name: `productId`.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品规格id (`productId`)
+    #[serde(deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Product specification name
     ///
-    /// 商品规格名称
-    ///
-    /// Wire name: `productName`.
-    #[serde(
-        rename = "productName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品规格名称 (`productName`)
+    #[serde(deserialize_with = "lenient")]
     pub product_name: Option<String>,
     /// Public images
     ///
-    /// 共有镜像
-    ///
-    /// Wire name: `publicImages`.
-    #[serde(
-        rename = "publicImages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 共有镜像 (`publicImages`)
     pub public_images: Option<Vec<QueryImagesImage>>,
     /// Private images
     ///
-    /// 私有镜像
-    ///
-    /// Wire name: `privateImages`.
-    #[serde(
-        rename = "privateImages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 私有镜像 (`privateImages`)
     pub private_images: Option<Vec<QueryImagesImage>>,
 }
 /// Product specification
 ///
 /// 商品规格信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryProductsProduct {
     /// Site id
     ///
-    /// 站点ID’
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点ID’ (`siteId`)
+    #[serde(deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Product specification id
     ///
-    /// 商品规格id
-    ///
-    /// Wire name: `productId`.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品规格id (`productId`)
+    #[serde(deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Number of CPU cores
     ///
-    /// cpu 核数
-    ///
-    /// Wire name: `cpuCores`.
-    #[serde(
-        rename = "cpuCores",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cpu 核数 (`cpuCores`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_cores: Option<i64>,
     /// Memory size
     ///
-    /// 内存
-    ///
-    /// Wire name: `memorySize`.
-    #[serde(
-        rename = "memorySize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存 (`memorySize`)
+    #[serde(deserialize_with = "lenient")]
     pub memory_size: Option<i64>,
     /// GPU model
     ///
-    /// gpu型号
-    ///
-    /// Wire name: `gpuModel`.
-    #[serde(
-        rename = "gpuModel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// gpu型号 (`gpuModel`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_model: Option<String>,
     /// GPU memory
     ///
-    /// gpu显存
-    ///
-    /// Wire name: `gpuRam`.
-    #[serde(
-        rename = "gpuRam",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// gpu显存 (`gpuRam`)
+    #[serde(deserialize_with = "lenient")]
     pub gpu_ram: Option<i64>,
     /// System disk size
     ///
-    /// 系统盘大小
-    ///
-    /// Wire name: `systemDiskSize`.
-    #[serde(
-        rename = "systemDiskSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 系统盘大小 (`systemDiskSize`)
+    #[serde(deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Operating system
     ///
-    /// 操作系统
-    #[serde(
-        rename = "os",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统 (`os`)
+    #[serde(deserialize_with = "lenient")]
     pub os: Option<String>,
     /// Goods id
     ///
-    /// 商品id
-    ///
-    /// Wire name: `goodsId`.
-    #[serde(
-        rename = "goodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品id (`goodsId`)
+    #[serde(deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Pay-as-you-go price: CNY per minute
     ///
-    /// 按需价格，每分钟所需的人民币数值
-    ///
-    /// Wire name: `requirePrice`.
-    #[serde(
-        rename = "requirePrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 按需价格，每分钟所需的人民币数值 (`requirePrice`)
+    #[serde(deserialize_with = "lenient")]
     pub require_price: Option<f64>,
     /// Monthly price: CNY per month
     ///
-    /// 包月价格，每月所需的人民币数值
-    ///
-    /// Wire name: `monthPrice`.
-    #[serde(
-        rename = "monthPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月价格，每月所需的人民币数值 (`monthPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub month_price: Option<f64>,
     /// Whether SSD cloud disks are allowed: 1 allowed, 0 not allowed
     ///
-    /// 是否允许使用ssd云盘 , 1允许，0不允许
-    ///
-    /// *Note:* Only in 000 (table line 10401, example line 10412); 001 omits it.
-    ///
-    /// *Note:* Typed boolean in the table; the example answers 1/0, so the spec uses integer.
-    ///
-    /// Wire name: `isAllowSsd`.
-    #[serde(
-        rename = "isAllowSsd",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否允许使用ssd云盘 , 1允许，0不允许 (`isAllowSsd`)
+    #[serde(deserialize_with = "lenient")]
     pub is_allow_ssd: Option<i64>,
 }
 /// Site
 ///
 /// 站点信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QuerySitesSite {
     /// Site id
     ///
-    /// 站点ID’
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点ID’ (`siteId`)
+    #[serde(deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// POD name of the site (documented as 站点名称, site name)
     ///
-    /// ‘站点名称’
-    ///
-    /// Wire name: `podName`.
-    #[serde(
-        rename = "podName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ‘站点名称’ (`podName`)
+    #[serde(deserialize_with = "lenient")]
     pub pod_name: Option<String>,
     /// Site name
     ///
-    /// ‘站点name’
-    ///
-    /// Wire name: `siteName`.
-    #[serde(
-        rename = "siteName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ‘站点name’ (`siteName`)
+    #[serde(deserialize_with = "lenient")]
     pub site_name: Option<String>,
     /// Region name
     ///
-    /// ‘区域name’
-    ///
-    /// Wire name: `regionName`.
-    #[serde(
-        rename = "regionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ‘区域name’ (`regionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Region id
     ///
-    /// ‘区域id’
-    ///
-    /// Wire name: `regionId`.
-    #[serde(
-        rename = "regionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ‘区域id’ (`regionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// City name
     ///
-    /// ‘城市name’
-    ///
-    /// Wire name: `cityName`.
-    #[serde(
-        rename = "cityName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ‘城市name’ (`cityName`)
+    #[serde(deserialize_with = "lenient")]
     pub city_name: Option<String>,
     /// City id
     ///
-    /// ‘城市id’
-    ///
-    /// Wire name: `cityId`.
-    #[serde(
-        rename = "cityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ‘城市id’ (`cityId`)
+    #[serde(deserialize_with = "lenient")]
     pub city_id: Option<String>,
 }
 /// Input of [`QuerySites`](crate::Client::query_sites).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct QuerySitesInput {
     /// Site id (filter)
     ///
-    /// 站点id
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`)
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
+impl QuerySitesInput {
+    /// A builder of this type.
+    pub fn builder() -> QuerySitesInputBuilder {
+        QuerySitesInputBuilder::default()
+    }
+}
+/// Builder of [`QuerySitesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QuerySitesInputBuilder {
+    inner: QuerySitesInput,
+}
+impl QuerySitesInputBuilder {
+    /// Sets [`QuerySitesInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QuerySitesInput {
+        self.inner
+    }
+}
 /// Output of [`QuerySites`](crate::Client::query_sites): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QuerySitesOutput {
     /// Sites
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<QuerySitesSite>>,
 }
-///Request builder of `QuerySites`: set parameters, then `.send().await`.
+/// Request builder of [`QuerySites`](crate::Client::query_sites): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QuerySitesRequest {
@@ -504,12 +281,14 @@ impl QuerySitesRequest {
     }
     /// Site id (filter)
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (query).
+    /// 站点id (`siteId`, query)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QuerySitesOutput, cds_core::Error> {
@@ -519,6 +298,7 @@ impl QuerySitesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QuerySitesOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::QUERY_SITES, &self.input).await
     }
 }
@@ -527,21 +307,9 @@ impl crate::Client {
     ///
     /// 查询可用区域信息
     ///
-    /// *Note:* 001 documents this action as "2. QuerySites" at line 77.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 10289); 001 writes `Get` (line 82); the same verb, spec uses GET as both call examples do.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 115) match 000's (example line 10321).
-    ///
-    /// *Note:* The table's example values of siteId (d318e1a2-...) and cityId (32e6fd62-...) are swapped relative to the response example; the descriptions are unaffected.
-    ///
-    /// *Note:* The error-code table is empty.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "2.QuerySites", line 10281.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QuerySites", "`.")]
+    /// Wire name: `QuerySites`.
     pub fn query_sites(&self) -> QuerySitesRequest {
         QuerySitesRequest {
             client: self.runtime().clone(),
@@ -550,35 +318,50 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryProducts`](crate::Client::query_products).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryProductsInput {
     /// Site id (filter)
     ///
-    /// 站点id
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`)
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
+impl QueryProductsInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryProductsInputBuilder {
+        QueryProductsInputBuilder::default()
+    }
+}
+/// Builder of [`QueryProductsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryProductsInputBuilder {
+    inner: QueryProductsInput,
+}
+impl QueryProductsInputBuilder {
+    /// Sets [`QueryProductsInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QueryProductsInput {
+        self.inner
+    }
+}
 /// Output of [`QueryProducts`](crate::Client::query_products): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryProductsOutput {
     /// Products
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<QueryProductsProduct>>,
 }
-///Request builder of `QueryProducts`: set parameters, then `.send().await`.
+/// Request builder of [`QueryProducts`](crate::Client::query_products): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryProductsRequest {
@@ -598,12 +381,14 @@ impl QueryProductsRequest {
     }
     /// Site id (filter)
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (query).
+    /// 站点id (`siteId`, query)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryProductsOutput, cds_core::Error> {
@@ -613,6 +398,7 @@ impl QueryProductsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryProductsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_PRODUCTS, &self.input)
             .await
@@ -623,22 +409,11 @@ impl crate::Client {
     ///
     /// 查询商品信息
     ///
-    /// *Note:* 001 documents this action as "3. QueryProducts" at line 165.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 10375); 001 writes `Get` (line 170); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`12000`](crate::ErrorCode::FailedQueryProductSpecifications).
     ///
-    /// *Note:* 000 documents isAllowSsd in its response table (line 10401) and example (line 10412); 001's table (line 182 on) and example (line 206) omit it. The spec keeps it as an optional field (superset) and includes both examples.
-    ///
-    /// *Note:* isAllowSsd is typed boolean in 000's table but the example answers 1/0; the spec follows the example (integer).
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "3.QueryProducts", line 10367.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `12000` : Failed to query the product specifications (查询商品规格信息失败)
-    ///
-    #[doc = concat!("Wire name: `", "QueryProducts", "`.")]
+    /// Wire name: `QueryProducts`.
     pub fn query_products(&self) -> QueryProductsRequest {
         QueryProductsRequest {
             client: self.runtime().clone(),
@@ -647,106 +422,85 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryImages`](crate::Client::query_images).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryImagesInput {
     /// Site id (filter)
     ///
-    /// 站点id
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id (filter)
     ///
-    /// 商品规格id
-    ///
-    /// Wire name: `productId`.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品规格id (`productId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
 }
+impl QueryImagesInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryImagesInputBuilder {
+        QueryImagesInputBuilder::default()
+    }
+}
+/// Builder of [`QueryImagesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryImagesInputBuilder {
+    inner: QueryImagesInput,
+}
+impl QueryImagesInputBuilder {
+    /// Sets [`QueryImagesInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryImagesInput::product_id`].
+    pub fn product_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QueryImagesInput {
+        self.inner
+    }
+}
 /// Output of [`QueryImages`](crate::Client::query_images): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryImagesOutput {
     /// Images grouped by product
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Lower-case as in the examples of both editions; the table says Data.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`data`)
     pub data: Option<Vec<QueryImagesProduct>>,
     /// Images grouped by product (name as in the response table)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Named Data in the response tables of both editions and in the product envelope, but both examples answer lower-case data; kept as an optional field so either spelling decodes.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data_2: Option<Vec<QueryImagesProduct>>,
     /// Result code, lower-case as in the example: Success means success
     ///
-    /// 返回状态码: Success: 成功
-    ///
-    /// *Note:* The example answers code instead of the envelope's Code.
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回状态码: Success: 成功 (`code`)
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Message, lower-case as in the example
     ///
-    /// 返回信息
-    ///
-    /// *Note:* The example answers msg instead of the envelope's Message.
-    #[serde(
-        rename = "msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回信息 (`msg`)
+    #[serde(deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Request id (only in the example, where it is null)
     ///
-    /// 请求标识（仅见于返回示例，值为 null）
-    ///
-    /// *Note:* Not in the response table; present (null) in the example.
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识（仅见于返回示例，值为 null） (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Status (only in the example, where it is 0)
     ///
-    /// 状态（仅见于返回示例，值为 0）
-    ///
-    /// *Note:* Not in the response table; present (0) in the example.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态（仅见于返回示例，值为 0） (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<i64>,
 }
-///Request builder of `QueryImages`: set parameters, then `.send().await`.
+/// Request builder of [`QueryImages`](crate::Client::query_images): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryImagesRequest {
@@ -766,21 +520,21 @@ impl QueryImagesRequest {
     }
     /// Site id (filter)
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (query).
+    /// 站点id (`siteId`, query)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Product specification id (filter)
     ///
-    /// 商品规格id
-    ///
-    /// Sets `productId` (query).
+    /// 商品规格id (`productId`, query)
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.input.product_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryImagesOutput, cds_core::Error> {
@@ -790,6 +544,7 @@ impl QueryImagesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryImagesOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::QUERY_IMAGES, &self.input).await
     }
 }
@@ -798,28 +553,11 @@ impl crate::Client {
     ///
     /// 查询可用镜像信息
     ///
-    /// *Note:* 001 documents this action as "4. QueryImages" at line 264.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 10476); 001 writes `Get` (line 269); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* 001's parameters, response fields and example (line 311) match 000's (example line 10518).
-    ///
-    /// *Note:* The example of both editions (000 line 10518, 001 line 311) answers a lower-case envelope code/msg/data plus top-level requestId (null) and status (0), while the tables say Code/Message/Data; the spec follows the example (data, code, msg, requestId, status) and keeps Data optional. With this answer the call example's `result.get("Code")` check would report an error.
-    ///
-    /// *Note:* The table documents imageType as public/private; the example answers Public/Private.
-    ///
-    /// *Note:* imageSize is typed Double; the example answers 0.0 and 32.0 (number).
-    ///
-    /// *Note:* The table lists the image and image-site fields flat; the example nests publicImages/privateImages\[\] and imageSites\[\], which the spec follows.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "4.QueryImages", line 10468.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `10006` : Invalid parameter: 1. no such product specification; 2. no such site (1、无对应商品规格信息 2、无对应站点信息)
-    ///
-    #[doc = concat!("Wire name: `", "QueryImages", "`.")]
+    /// Wire name: `QueryImages`.
     pub fn query_images(&self) -> QueryImagesRequest {
         QueryImagesRequest {
             client: self.runtime().clone(),

@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `QuerySubAccounts`.
+/// Documented example response 1 of `QuerySubAccounts`.
 pub const QUERY_SUB_ACCOUNTS_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -18,7 +18,7 @@ pub const QUERY_SUB_ACCOUNTS_1: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 2 of `QuerySubAccounts`.
+/// Documented example response 2 of `QuerySubAccounts`.
 pub const QUERY_SUB_ACCOUNTS_2: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -32,13 +32,13 @@ pub const QUERY_SUB_ACCOUNTS_2: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 1 of `CreateSubAccount`.
+/// Documented example response 1 of `CreateSubAccount`.
 pub const CREATE_SUB_ACCOUNT_1: &str = r#"{
     "Code": "Success",
     "Data": null,
     "Message": ""
 }"#;
-///Documented example response 1 of `CreateSubAccounts`.
+/// Documented example response 1 of `CreateSubAccounts`.
 pub const CREATE_SUB_ACCOUNTS_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -55,25 +55,25 @@ pub const CREATE_SUB_ACCOUNTS_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `ChangeSubAccountName`.
+/// Documented example response 1 of `ChangeSubAccountName`.
 pub const CHANGE_SUB_ACCOUNT_NAME_1: &str = r#"{
     "Code": "Success",
     "Data": null,
     "Message": ""
 }"#;
-///Documented example response 1 of `ChangeSubAccountRemark`.
+/// Documented example response 1 of `ChangeSubAccountRemark`.
 pub const CHANGE_SUB_ACCOUNT_REMARK_1: &str = r#"{
     "Code": "Success",
     "Data": null,
     "Message": ""
 }"#;
-///Documented example response 1 of `ChangeAccount`.
+/// Documented example response 1 of `ChangeAccount`.
 pub const CHANGE_ACCOUNT_1: &str = r#"{
     "Code": "Success",
     "Data": null,
     "Message": ""
 }"#;
-///Documented example response 1 of `UnbindAccounts`.
+/// Documented example response 1 of `UnbindAccounts`.
 pub const UNBIND_ACCOUNTS_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -92,13 +92,13 @@ pub const UNBIND_ACCOUNTS_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 2 of `UnbindAccounts`.
+/// Documented example response 2 of `UnbindAccounts`.
 pub const UNBIND_ACCOUNTS_2: &str = r#"{
     "Code": "Success",
     "Data": null,
     "Message": ""
 }"#;
-///Documented example response 1 of `BindAccounts`.
+/// Documented example response 1 of `BindAccounts`.
 pub const BIND_ACCOUNTS_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -117,13 +117,13 @@ pub const BIND_ACCOUNTS_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 2 of `BindAccounts`.
+/// Documented example response 2 of `BindAccounts`.
 pub const BIND_ACCOUNTS_2: &str = r#"{
     "Code": "Success",
     "Data": null,
     "Message": ""
 }"#;
-///Documented example response 1 of `QuerySites`.
+/// Documented example response 1 of `QuerySites`.
 pub const QUERY_SITES_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -148,7 +148,7 @@ pub const QUERY_SITES_1: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 1 of `QueryProducts`.
+/// Documented example response 1 of `QueryProducts`.
 pub const QUERY_PRODUCTS_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -183,7 +183,7 @@ pub const QUERY_PRODUCTS_1: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 2 of `QueryProducts`.
+/// Documented example response 2 of `QueryProducts`.
 pub const QUERY_PRODUCTS_2: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -216,7 +216,7 @@ pub const QUERY_PRODUCTS_2: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 1 of `QueryImages`.
+/// Documented example response 1 of `QueryImages`.
 pub const QUERY_IMAGES_1: &str = r#"{
     "code": "Success",
     "msg": null,
@@ -297,7 +297,7 @@ pub const QUERY_IMAGES_1: &str = r#"{
     "requestId": null,
     "status": 0
 }"#;
-///Documented example response 1 of `CreateDefaultNet`.
+/// Documented example response 1 of `CreateDefaultNet`.
 pub const CREATE_DEFAULT_NET_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -307,7 +307,7 @@ pub const CREATE_DEFAULT_NET_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `SupplyDefaultNet`.
+/// Documented example response 1 of `SupplyDefaultNet`.
 pub const SUPPLY_DEFAULT_NET_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -317,7 +317,7 @@ pub const SUPPLY_DEFAULT_NET_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `GetDefaultNet`.
+/// Documented example response 1 of `GetDefaultNet`.
 pub const GET_DEFAULT_NET_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -385,7 +385,7 @@ pub const GET_DEFAULT_NET_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `GetCustomNet`.
+/// Documented example response 1 of `GetCustomNet`.
 pub const GET_CUSTOM_NET_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -449,7 +449,7 @@ pub const GET_CUSTOM_NET_1: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 1 of `GetLineBillingScheme`.
+/// Documented example response 1 of `GetLineBillingScheme`.
 pub const GET_LINE_BILLING_SCHEME_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -519,7 +519,7 @@ pub const GET_LINE_BILLING_SCHEME_1: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 1 of `GetEipPrice`.
+/// Documented example response 1 of `GetEipPrice`.
 pub const GET_EIP_PRICE_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -547,7 +547,7 @@ pub const GET_EIP_PRICE_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `ConfigNet`.
+/// Documented example response 1 of `ConfigNet`.
 pub const CONFIG_NET_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -560,7 +560,7 @@ pub const CONFIG_NET_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `QueryVmPrice`.
+/// Documented example response 1 of `QueryVmPrice`.
 pub const QUERY_VM_PRICE_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -575,7 +575,7 @@ pub const QUERY_VM_PRICE_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 2 of `QueryVmPrice`.
+/// Documented example response 2 of `QueryVmPrice`.
 pub const QUERY_VM_PRICE_2: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -586,7 +586,7 @@ pub const QUERY_VM_PRICE_2: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `UpdateOrder`.
+/// Documented example response 1 of `UpdateOrder`.
 pub const UPDATE_ORDER_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -600,7 +600,7 @@ pub const UPDATE_ORDER_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `RenewalOrder`.
+/// Documented example response 1 of `RenewalOrder`.
 pub const RENEWAL_ORDER_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -614,7 +614,7 @@ pub const RENEWAL_ORDER_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `QueryTask`.
+/// Documented example response 1 of `QueryTask`.
 pub const QUERY_TASK_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -625,7 +625,7 @@ pub const QUERY_TASK_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `QueryVms`.
+/// Documented example response 1 of `QueryVms`.
 pub const QUERY_VMS_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -635,7 +635,7 @@ pub const QUERY_VMS_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `QueryVm`.
+/// Documented example response 1 of `QueryVm`.
 pub const QUERY_VM_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -657,7 +657,7 @@ pub const QUERY_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `QueryExpireVms`.
+/// Documented example response 1 of `QueryExpireVms`.
 pub const QUERY_EXPIRE_VMS_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -670,13 +670,13 @@ pub const QUERY_EXPIRE_VMS_1: &str = r#"{
     ],
     "Message": ""
 }"#;
-///Documented example response 2 of `QueryExpireVms`.
+/// Documented example response 2 of `QueryExpireVms`.
 pub const QUERY_EXPIRE_VMS_2: &str = r#"{
     "code": "Success",
     "msg": null,
     "data": []
 }"#;
-///Documented example response 1 of `CreateVm`.
+/// Documented example response 1 of `CreateVm`.
 pub const CREATE_VM_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -689,7 +689,7 @@ pub const CREATE_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `OperateVm`.
+/// Documented example response 1 of `OperateVm`.
 pub const OPERATE_VM_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -702,7 +702,7 @@ pub const OPERATE_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `RebuildVm`.
+/// Documented example response 1 of `RebuildVm`.
 pub const REBUILD_VM_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -713,7 +713,7 @@ pub const REBUILD_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `DeleteVm`.
+/// Documented example response 1 of `DeleteVm`.
 pub const DELETE_VM_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -724,13 +724,13 @@ pub const DELETE_VM_1: &str = r#"{
     },
     "Message": ""
 }"#;
-///Documented example response 1 of `ChangeVmName`.
+/// Documented example response 1 of `ChangeVmName`.
 pub const CHANGE_VM_NAME_1: &str = r#"{
     "Code": "Success",
     "Data": null,
     "Message": ""
 }"#;
-///Documented example response 1 of `UpdateVmLabels`.
+/// Documented example response 1 of `UpdateVmLabels`.
 pub const UPDATE_VM_LABELS_1: &str = r#"{
     "Code": "Success",
     "Data": null,

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`QuerySubAccounts`.
+/// `QuerySubAccounts`.
 pub static QUERY_SUB_ACCOUNTS: Operation = Operation {
     name: "QuerySubAccounts",
     method: Method::Get,
@@ -54,7 +54,7 @@ pub static QUERY_SUB_ACCOUNTS: Operation = Operation {
         },
     ],
 };
-///`CreateSubAccount`.
+/// `CreateSubAccount`.
 pub static CREATE_SUB_ACCOUNT: Operation = Operation {
     name: "CreateSubAccount",
     method: Method::Post,
@@ -94,7 +94,7 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
         },
     ],
 };
-///`CreateSubAccounts`.
+/// `CreateSubAccounts`.
 pub static CREATE_SUB_ACCOUNTS: Operation = Operation {
     name: "CreateSubAccounts",
     method: Method::Post,
@@ -116,7 +116,7 @@ pub static CREATE_SUB_ACCOUNTS: Operation = Operation {
         },
     ],
 };
-///`ChangeSubAccountName`.
+/// `ChangeSubAccountName`.
 pub static CHANGE_SUB_ACCOUNT_NAME: Operation = Operation {
     name: "ChangeSubAccountName",
     method: Method::Post,
@@ -144,7 +144,7 @@ pub static CHANGE_SUB_ACCOUNT_NAME: Operation = Operation {
         },
     ],
 };
-///`ChangeSubAccountRemark`.
+/// `ChangeSubAccountRemark`.
 pub static CHANGE_SUB_ACCOUNT_REMARK: Operation = Operation {
     name: "ChangeSubAccountRemark",
     method: Method::Post,
@@ -172,7 +172,7 @@ pub static CHANGE_SUB_ACCOUNT_REMARK: Operation = Operation {
         },
     ],
 };
-///`ChangeAccount`.
+/// `ChangeAccount`.
 pub static CHANGE_ACCOUNT: Operation = Operation {
     name: "ChangeAccount",
     method: Method::Post,
@@ -200,7 +200,7 @@ pub static CHANGE_ACCOUNT: Operation = Operation {
         },
     ],
 };
-///`UnbindAccounts`.
+/// `UnbindAccounts`.
 pub static UNBIND_ACCOUNTS: Operation = Operation {
     name: "UnbindAccounts",
     method: Method::Post,
@@ -222,7 +222,7 @@ pub static UNBIND_ACCOUNTS: Operation = Operation {
         },
     ],
 };
-///`BindAccounts`.
+/// `BindAccounts`.
 pub static BIND_ACCOUNTS: Operation = Operation {
     name: "BindAccounts",
     method: Method::Post,
@@ -250,7 +250,7 @@ pub static BIND_ACCOUNTS: Operation = Operation {
         },
     ],
 };
-///`QuerySites`.
+/// `QuerySites`.
 pub static QUERY_SITES: Operation = Operation {
     name: "QuerySites",
     method: Method::Get,
@@ -264,7 +264,7 @@ pub static QUERY_SITES: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`QueryProducts`.
+/// `QueryProducts`.
 pub static QUERY_PRODUCTS: Operation = Operation {
     name: "QueryProducts",
     method: Method::Get,
@@ -278,7 +278,7 @@ pub static QUERY_PRODUCTS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`QueryImages`.
+/// `QueryImages`.
 pub static QUERY_IMAGES: Operation = Operation {
     name: "QueryImages",
     method: Method::Get,
@@ -300,7 +300,7 @@ pub static QUERY_IMAGES: Operation = Operation {
         },
     ],
 };
-///`CreateDefaultNet`.
+/// `CreateDefaultNet`.
 pub static CREATE_DEFAULT_NET: Operation = Operation {
     name: "CreateDefaultNet",
     method: Method::Post,
@@ -322,7 +322,7 @@ pub static CREATE_DEFAULT_NET: Operation = Operation {
         },
     ],
 };
-///`SupplyDefaultNet`.
+/// `SupplyDefaultNet`.
 pub static SUPPLY_DEFAULT_NET: Operation = Operation {
     name: "SupplyDefaultNet",
     method: Method::Post,
@@ -344,7 +344,7 @@ pub static SUPPLY_DEFAULT_NET: Operation = Operation {
         },
     ],
 };
-///`GetDefaultNet`.
+/// `GetDefaultNet`.
 pub static GET_DEFAULT_NET: Operation = Operation {
     name: "GetDefaultNet",
     method: Method::Get,
@@ -366,7 +366,7 @@ pub static GET_DEFAULT_NET: Operation = Operation {
         },
     ],
 };
-///`GetCustomNet`.
+/// `GetCustomNet`.
 pub static GET_CUSTOM_NET: Operation = Operation {
     name: "GetCustomNet",
     method: Method::Get,
@@ -388,7 +388,7 @@ pub static GET_CUSTOM_NET: Operation = Operation {
         },
     ],
 };
-///`GetLineBillingScheme`.
+/// `GetLineBillingScheme`.
 pub static GET_LINE_BILLING_SCHEME: Operation = Operation {
     name: "GetLineBillingScheme",
     method: Method::Get,
@@ -410,7 +410,7 @@ pub static GET_LINE_BILLING_SCHEME: Operation = Operation {
         },
     ],
 };
-///`GetEipPrice`.
+/// `GetEipPrice`.
 pub static GET_EIP_PRICE: Operation = Operation {
     name: "GetEipPrice",
     method: Method::Get,
@@ -450,7 +450,7 @@ pub static GET_EIP_PRICE: Operation = Operation {
         },
     ],
 };
-///`ConfigNet`.
+/// `ConfigNet`.
 pub static CONFIG_NET: Operation = Operation {
     name: "ConfigNet",
     method: Method::Post,
@@ -472,7 +472,7 @@ pub static CONFIG_NET: Operation = Operation {
         },
     ],
 };
-///`QueryVmPrice`.
+/// `QueryVmPrice`.
 pub static QUERY_VM_PRICE: Operation = Operation {
     name: "QueryVmPrice",
     method: Method::Post,
@@ -536,7 +536,7 @@ pub static QUERY_VM_PRICE: Operation = Operation {
         },
     ],
 };
-///`UpdateOrder`.
+/// `UpdateOrder`.
 pub static UPDATE_ORDER: Operation = Operation {
     name: "UpdateOrder",
     method: Method::Post,
@@ -576,7 +576,7 @@ pub static UPDATE_ORDER: Operation = Operation {
         },
     ],
 };
-///`RenewalOrder`.
+/// `RenewalOrder`.
 pub static RENEWAL_ORDER: Operation = Operation {
     name: "RenewalOrder",
     method: Method::Post,
@@ -622,7 +622,7 @@ pub static RENEWAL_ORDER: Operation = Operation {
         },
     ],
 };
-///`QueryTask`.
+/// `QueryTask`.
 pub static QUERY_TASK: Operation = Operation {
     name: "QueryTask",
     method: Method::Get,
@@ -644,7 +644,7 @@ pub static QUERY_TASK: Operation = Operation {
         },
     ],
 };
-///`QueryVms`.
+/// `QueryVms`.
 pub static QUERY_VMS: Operation = Operation {
     name: "QueryVms",
     method: Method::Get,
@@ -690,7 +690,7 @@ pub static QUERY_VMS: Operation = Operation {
         },
     ],
 };
-///`QueryVm`.
+/// `QueryVm`.
 pub static QUERY_VM: Operation = Operation {
     name: "QueryVm",
     method: Method::Get,
@@ -704,7 +704,7 @@ pub static QUERY_VM: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`QueryExpireVms`.
+/// `QueryExpireVms`.
 pub static QUERY_EXPIRE_VMS: Operation = Operation {
     name: "QueryExpireVms",
     method: Method::Get,
@@ -713,7 +713,7 @@ pub static QUERY_EXPIRE_VMS: Operation = Operation {
     read: true,
     params: &[],
 };
-///`CreateVm`.
+/// `CreateVm`.
 pub static CREATE_VM: Operation = Operation {
     name: "CreateVm",
     method: Method::Post,
@@ -849,7 +849,7 @@ pub static CREATE_VM: Operation = Operation {
         },
     ],
 };
-///`OperateVm`.
+/// `OperateVm`.
 pub static OPERATE_VM: Operation = Operation {
     name: "OperateVm",
     method: Method::Post,
@@ -877,7 +877,7 @@ pub static OPERATE_VM: Operation = Operation {
         },
     ],
 };
-///`RebuildVm`.
+/// `RebuildVm`.
 pub static REBUILD_VM: Operation = Operation {
     name: "RebuildVm",
     method: Method::Get,
@@ -905,7 +905,7 @@ pub static REBUILD_VM: Operation = Operation {
         },
     ],
 };
-///`DeleteVm`.
+/// `DeleteVm`.
 pub static DELETE_VM: Operation = Operation {
     name: "DeleteVm",
     method: Method::Post,
@@ -927,7 +927,7 @@ pub static DELETE_VM: Operation = Operation {
         },
     ],
 };
-///`ChangeVmName`.
+/// `ChangeVmName`.
 pub static CHANGE_VM_NAME: Operation = Operation {
     name: "ChangeVmName",
     method: Method::Post,
@@ -955,7 +955,7 @@ pub static CHANGE_VM_NAME: Operation = Operation {
         },
     ],
 };
-///`UpdateVmLabels`.
+/// `UpdateVmLabels`.
 pub static UPDATE_VM_LABELS: Operation = Operation {
     name: "UpdateVmLabels",
     method: Method::Post,
@@ -1017,7 +1017,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &CHANGE_VM_NAME,
     &UPDATE_VM_LABELS,
 ];
-///Waiter `task`: polls `QueryTask`.
+/// Waiter `task`: polls `QueryTask`.
 pub static WAITER_TASK: Waiter = Waiter {
     poller: &QUERY_TASK,
     id_param: "taskId",

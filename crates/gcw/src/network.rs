@@ -3,522 +3,326 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Custom network configuration
 ///
 /// 自定义网络配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetCustomNetVpc {
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`vpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
-    /// vpc名字
-    ///
-    /// Wire name: `vpcName`.
-    #[serde(
-        rename = "vpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc名字 (`vpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block
     ///
-    /// cidr规则的vpc网段
-    ///
-    /// Wire name: `vpcSegment`.
-    #[serde(
-        rename = "vpcSegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cidr规则的vpc网段 (`vpcSegment`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// Customer id
     ///
-    /// 客户ID
-    ///
-    /// Wire name: `customerId`.
-    #[serde(
-        rename = "customerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 客户ID (`customerId`)
+    #[serde(deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
-    /// 用户ID
-    ///
-    /// Wire name: `userId`.
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户ID (`userId`)
+    #[serde(deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Subnets
     ///
-    /// 子网集合
-    #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
+    /// 子网集合 (`subnets`)
     pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
-    /// 虚拟网关集合
-    ///
-    /// *Note:* The table spells the gateway list vGateways; the examples answer vgateways, which the spec follows.
-    #[serde(rename = "vgateways", default, skip_serializing_if = "Option::is_none")]
+    /// 虚拟网关集合 (`vgateways`)
     pub vgateways: Option<Vec<NetSegment>>,
 }
 /// Default network configuration
 ///
 /// 默认网络配置
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetDefaultNetData {
     /// Primary key
     ///
-    /// 主键id
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主键id (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// VPC record id
     ///
-    /// vpc记录 id
-    ///
-    /// Wire name: `vpcRecordId`.
-    #[serde(
-        rename = "vpcRecordId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc记录 id (`vpcRecordId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_record_id: Option<String>,
     /// Id of the VPC region (city)
     ///
-    /// vpc所属区域Id
-    ///
-    /// Wire name: `cityId`.
-    #[serde(
-        rename = "cityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc所属区域Id (`cityId`)
+    #[serde(deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`vpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
-    /// vpc名字
-    ///
-    /// Wire name: `vpcName`.
-    #[serde(
-        rename = "vpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc名字 (`vpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block
     ///
-    /// cidr规则的vpc网段
-    ///
-    /// Wire name: `vpcSegment`.
-    #[serde(
-        rename = "vpcSegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// cidr规则的vpc网段 (`vpcSegment`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// Customer id
     ///
-    /// 客户ID
-    ///
-    /// Wire name: `customerId`.
-    #[serde(
-        rename = "customerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 客户ID (`customerId`)
+    #[serde(deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
-    /// 用户ID
-    ///
-    /// Wire name: `userId`.
-    #[serde(
-        rename = "userId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户ID (`userId`)
+    #[serde(deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// *Note:* Typed Date in the table; the example answers a string.
-    ///
-    /// Wire name: `createTime`.
-    #[serde(
-        rename = "createTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`createTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// *Note:* Typed Date in the table; the example answers a string.
-    ///
-    /// Wire name: `updateTime`.
-    #[serde(
-        rename = "updateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`updateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Deletion flag
     ///
-    /// 删除标识
-    ///
-    /// Wire name: `deleteFlag`.
-    #[serde(
-        rename = "deleteFlag",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 删除标识 (`deleteFlag`)
+    #[serde(deserialize_with = "lenient")]
     pub delete_flag: Option<bool>,
     /// Subnets
     ///
-    /// 子网集合
-    #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
+    /// 子网集合 (`subnets`)
     pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
-    /// 虚拟网关集合
-    ///
-    /// *Note:* The table spells the gateway list vGateways; the examples answer vgateways, which the spec follows.
-    #[serde(rename = "vgateways", default, skip_serializing_if = "Option::is_none")]
+    /// 虚拟网关集合 (`vgateways`)
     pub vgateways: Option<Vec<NetSegment>>,
 }
 /// Prices
 ///
 /// 价格信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetEipPriceData {
     /// Bandwidth price
     ///
-    /// 带宽的价格
-    #[serde(
-        rename = "bandwidth_price",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 带宽的价格 (`bandwidth_price`)
     pub bandwidth_price: Option<GetEipPricePrice>,
     /// IP price
     ///
-    /// ip的价格
-    #[serde(rename = "eip_price", default, skip_serializing_if = "Option::is_none")]
+    /// ip的价格 (`eip_price`)
     pub eip_price: Option<GetEipPricePrice>,
     /// Total price
     ///
-    /// 总价格
-    #[serde(
-        rename = "total_price",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 总价格 (`total_price`)
     pub total_price: Option<GetEipPricePrice>,
 }
 /// Price
 ///
 /// 价格
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetEipPricePrice {
     /// Price
     ///
-    /// 价格
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 (`price`)
+    #[serde(deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Price as text
     ///
-    /// 价格 str
-    #[serde(
-        rename = "price_str",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 价格 str (`price_str`)
+    #[serde(deserialize_with = "lenient")]
     pub price_str: Option<String>,
     /// Currency sign
     ///
-    /// 单位
-    #[serde(
-        rename = "sign",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单位 (`sign`)
+    #[serde(deserialize_with = "lenient")]
     pub sign: Option<String>,
     /// Billing cycle, e.g. /天 (per day)
     ///
-    /// 周期
-    #[serde(
-        rename = "cycle",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 周期 (`cycle`)
+    #[serde(deserialize_with = "lenient")]
     pub cycle: Option<String>,
     /// End time
     ///
-    /// 结束时间
-    #[serde(
-        rename = "end_time",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结束时间 (`end_time`)
+    #[serde(deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
 /// Billing item
 ///
 /// 计费项
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeItem {
     /// Key
     ///
-    /// key
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// key (`key`)
+    #[serde(deserialize_with = "lenient")]
     pub key: Option<String>,
     /// Id
     ///
-    /// id
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// id (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Name
     ///
-    /// name
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// name (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// Line
 ///
 /// 线路
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeLine {
     /// Line (bandwidth configuration) id
     ///
-    /// 方案id
-    #[serde(
-        rename = "conf_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 方案id (`conf_id`)
+    #[serde(deserialize_with = "lenient")]
     pub conf_id: Option<i64>,
     /// Line name: China Telecom, China Unicom, ...
     ///
-    /// 方案名称 电信/联通…
-    #[serde(
-        rename = "conf_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 方案名称 电信/联通… (`conf_name`)
+    #[serde(deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Billing schemes
     ///
-    /// 计费方案
-    #[serde(
-        rename = "billing_scheme",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 计费方案 (`billing_scheme`)
     pub billing_scheme: Option<Vec<GetLineBillingSchemeScheme>>,
 }
 /// Billing scheme
 ///
 /// 计费方案
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeScheme {
     /// Goods id
     ///
-    /// 商品id
-    ///
-    /// *Note:* Typed Sting (sic) in the table.
-    #[serde(
-        rename = "goods_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品id (`goods_id`)
+    #[serde(deserialize_with = "lenient")]
     pub goods_id: Option<String>,
     /// Billing method: 0 pay-as-you-go, 1 monthly/yearly
     ///
-    /// 计费方式 0：按需计费 1：包年包月
-    #[serde(
-        rename = "billing_method",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 0：按需计费 1：包年包月 (`billing_method`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Billing type
     ///
-    /// 计费类型
-    #[serde(
-        rename = "billing_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费类型 (`billing_type`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_type: Option<String>,
     /// Billing scheme id
     ///
-    /// 计费方案id
-    #[serde(
-        rename = "billing_scheme_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方案id (`billing_scheme_id`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_scheme_id: Option<String>,
     /// Billing scheme name
     ///
-    /// 计费方案名字
-    #[serde(
-        rename = "billing_scheme_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方案名字 (`billing_scheme_name`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_scheme_name: Option<String>,
     /// Billing cycle id, e.g. minute
     ///
-    /// “minute”
-    #[serde(
-        rename = "billing_cycle_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// “minute” (`billing_cycle_id`)
+    #[serde(deserialize_with = "lenient")]
     pub billing_cycle_id: Option<String>,
     /// Billing items
     ///
-    /// 计费项
-    #[serde(
-        rename = "billing_items",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 计费项 (`billing_items`)
     pub billing_items: Option<Vec<GetLineBillingSchemeItem>>,
 }
 /// Input of [`CreateDefaultNet`](crate::Client::create_default_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateDefaultNetInput {
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl CreateDefaultNetInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateDefaultNetInputBuilder {
+        CreateDefaultNetInputBuilder::default()
+    }
+}
+/// Builder of [`CreateDefaultNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateDefaultNetInputBuilder {
+    inner: CreateDefaultNetInput,
+}
+impl CreateDefaultNetInputBuilder {
+    /// Sets [`CreateDefaultNetInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDefaultNetInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateDefaultNetInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateDefaultNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateDefaultNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+    }
+}
 /// Output of [`CreateDefaultNet`](crate::Client::create_default_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDefaultNetOutput {
     /// Task started
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<NetTask>,
 }
-///Request builder of `CreateDefaultNet`: set parameters, then `.send().await`.
+/// Request builder of [`CreateDefaultNet`](crate::Client::create_default_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDefaultNetRequest {
@@ -538,21 +342,21 @@ impl CreateDefaultNetRequest {
     }
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (body, required).
+    /// 站点id (`siteId`, body, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求标识uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_DEFAULT_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateDefaultNetOutput, cds_core::Error> {
@@ -562,17 +366,17 @@ impl CreateDefaultNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateDefaultNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_DEFAULT_NET, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`QueryTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateDefaultNetOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateDefaultNetOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_DEFAULT_NET,
@@ -589,24 +393,11 @@ impl crate::Client {
     ///
     /// 创建默认网络资源
     ///
-    /// *Note:* 001 documents this action as "13. CreateDefaultNet" at line 1056.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* 001's parameters, response fields and example (line 1094) match 000's (example line 11315).
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13500`](crate::ErrorCode::OneClickCreationFailed), [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* 000 describes the action as 创建默认网络资源 (line 11278); 001 as 创建vpc与虚拟出网网关资源 (create VPC and virtual outbound gateway resources, line 1059), the wording of 000's own call-example docstring. The spec keeps 000's description; the two say the same thing.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "13.CreateDefaultNet", line 11274.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10005` : Account data error: failed to query the user account (用户账户数据查询失败)
-    /// - `13500` : One-click creation failed (一键创建失败)
-    /// - `10007` : The current account lacks permission (当前账户权限不足)
-    /// - `10006` : Invalid parameter: the site does not exist (参数错误，对应站点信息不存在)
-    ///
-    #[doc = concat!("Wire name: `", "CreateDefaultNet", "`.")]
+    /// Wire name: `CreateDefaultNet`.
     pub fn create_default_net(&self) -> CreateDefaultNetRequest {
         CreateDefaultNetRequest {
             client: self.runtime().clone(),
@@ -615,51 +406,71 @@ impl crate::Client {
     }
 }
 /// Input of [`SupplyDefaultNet`](crate::Client::supply_default_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SupplyDefaultNetInput {
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl SupplyDefaultNetInput {
+    /// A builder of this type.
+    pub fn builder() -> SupplyDefaultNetInputBuilder {
+        SupplyDefaultNetInputBuilder::default()
+    }
+}
+/// Builder of [`SupplyDefaultNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SupplyDefaultNetInputBuilder {
+    inner: SupplyDefaultNetInput,
+}
+impl SupplyDefaultNetInputBuilder {
+    /// Sets [`SupplyDefaultNetInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`SupplyDefaultNetInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SupplyDefaultNetInput, cds_core::BuildError> {
+        cds_core::validate::build("SupplyDefaultNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SupplyDefaultNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+    }
+}
 /// Output of [`SupplyDefaultNet`](crate::Client::supply_default_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SupplyDefaultNetOutput {
     /// Task started
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<NetTask>,
 }
-///Request builder of `SupplyDefaultNet`: set parameters, then `.send().await`.
+/// Request builder of [`SupplyDefaultNet`](crate::Client::supply_default_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SupplyDefaultNetRequest {
@@ -679,21 +490,21 @@ impl SupplyDefaultNetRequest {
     }
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (body, required).
+    /// 站点id (`siteId`, body, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求标识uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::SUPPLY_DEFAULT_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<SupplyDefaultNetOutput, cds_core::Error> {
@@ -703,17 +514,17 @@ impl SupplyDefaultNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<SupplyDefaultNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::SUPPLY_DEFAULT_NET, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`QueryTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(SupplyDefaultNetOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(SupplyDefaultNetOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::SUPPLY_DEFAULT_NET,
@@ -730,24 +541,11 @@ impl crate::Client {
     ///
     /// 一键补全默认网络资源
     ///
-    /// *Note:* 001 documents this action as "14. SupplyDefaultNet" at line 1130.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* 001's parameters, response fields and example (line 1168) match 000's (example line 11390).
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13506`](crate::ErrorCode::FailedCompleteVpcNetwork), [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* 000 describes the action as 一键补全默认网络资源 (line 11353); 001 as 一键补全vpc的子网与虚拟出网网关 (complete the VPC's subnet and virtual outbound gateways in one click, line 1133), the wording of 000's own call-example docstring. The spec keeps 000's description.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "14.SupplyDefaultNet", line 11349.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10005` : Account data error: failed to query the user account (用户账户数据查询失败)
-    /// - `13506` : Failed to complete the VPC network (补全vpc网络失败)
-    /// - `10007` : The current account lacks permission (当前账户权限不足)
-    /// - `10006` : Invalid parameter: the site does not exist (参数错误，对应站点信息不存在)
-    ///
-    #[doc = concat!("Wire name: `", "SupplyDefaultNet", "`.")]
+    /// Wire name: `SupplyDefaultNet`.
     pub fn supply_default_net(&self) -> SupplyDefaultNetRequest {
         SupplyDefaultNetRequest {
             client: self.runtime().clone(),
@@ -756,51 +554,71 @@ impl crate::Client {
     }
 }
 /// Input of [`GetDefaultNet`](crate::Client::get_default_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetDefaultNetInput {
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl GetDefaultNetInput {
+    /// A builder of this type.
+    pub fn builder() -> GetDefaultNetInputBuilder {
+        GetDefaultNetInputBuilder::default()
+    }
+}
+/// Builder of [`GetDefaultNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetDefaultNetInputBuilder {
+    inner: GetDefaultNetInput,
+}
+impl GetDefaultNetInputBuilder {
+    /// Sets [`GetDefaultNetInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetDefaultNetInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetDefaultNetInput, cds_core::BuildError> {
+        cds_core::validate::build("GetDefaultNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetDefaultNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+    }
+}
 /// Output of [`GetDefaultNet`](crate::Client::get_default_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetDefaultNetOutput {
     /// Default network
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<GetDefaultNetData>,
 }
-///Request builder of `GetDefaultNet`: set parameters, then `.send().await`.
+/// Request builder of [`GetDefaultNet`](crate::Client::get_default_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDefaultNetRequest {
@@ -820,21 +638,21 @@ impl GetDefaultNetRequest {
     }
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (query, required).
+    /// 站点id (`siteId`, query, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// Sets `requestId` (query, required).
+    /// 请求标识uuid (`requestId`, query, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_DEFAULT_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetDefaultNetOutput, cds_core::Error> {
@@ -844,6 +662,7 @@ impl GetDefaultNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetDefaultNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_DEFAULT_NET, &self.input)
             .await
@@ -854,30 +673,11 @@ impl crate::Client {
     ///
     /// 查询vpc与虚拟出网网关资源(调用CreateDefaultNet创建的默认网络配置)
     ///
-    /// *Note:* 001 documents this action as "15. GetDefaultNet" at line 1204.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 11432); 001 writes `Get` (line 1209); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformation), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* 001's parameters, response fields and example (line 1266) match 000's (example line 11489).
-    ///
-    /// *Note:* The table spells the gateway list vGateways; the examples answer vgateways, which the spec follows.
-    ///
-    /// *Note:* The table lists the VPC, subnet and gateway fields flat (with id twice: Integer for the record, String for a subnet); the example nests subnets\[\] and vgateways\[\] under Data, which the spec follows.
-    ///
-    /// *Note:* createTime and updateTime are typed Date; the example answers strings such as "2022-05-07 14:03:44".
-    ///
-    /// *Note:* The example's indentation is irregular (e.g. createTime, status); it is valid JSON and kept verbatim.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "15.GetDefaultNet", line 11424.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `13502` : Failed to query the VPC and zone information (service error) (服务错误查询失败)
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10006` : Invalid parameter: no such site (参数错误,无对应站点信息)
-    ///
-    #[doc = concat!("Wire name: `", "GetDefaultNet", "`.")]
+    /// Wire name: `GetDefaultNet`.
     pub fn get_default_net(&self) -> GetDefaultNetRequest {
         GetDefaultNetRequest {
             client: self.runtime().clone(),
@@ -886,51 +686,71 @@ impl crate::Client {
     }
 }
 /// Input of [`GetCustomNet`](crate::Client::get_custom_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetCustomNetInput {
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl GetCustomNetInput {
+    /// A builder of this type.
+    pub fn builder() -> GetCustomNetInputBuilder {
+        GetCustomNetInputBuilder::default()
+    }
+}
+/// Builder of [`GetCustomNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetCustomNetInputBuilder {
+    inner: GetCustomNetInput,
+}
+impl GetCustomNetInputBuilder {
+    /// Sets [`GetCustomNetInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetCustomNetInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetCustomNetInput, cds_core::BuildError> {
+        cds_core::validate::build("GetCustomNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetCustomNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+    }
+}
 /// Output of [`GetCustomNet`](crate::Client::get_custom_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetCustomNetOutput {
     /// Custom networks
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<GetCustomNetVpc>>,
 }
-///Request builder of `GetCustomNet`: set parameters, then `.send().await`.
+/// Request builder of [`GetCustomNet`](crate::Client::get_custom_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetCustomNetRequest {
@@ -950,21 +770,21 @@ impl GetCustomNetRequest {
     }
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (query, required).
+    /// 站点id (`siteId`, query, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// Sets `requestId` (query, required).
+    /// 请求标识uuid (`requestId`, query, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_CUSTOM_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetCustomNetOutput, cds_core::Error> {
@@ -974,6 +794,7 @@ impl GetCustomNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetCustomNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_CUSTOM_NET, &self.input)
             .await
@@ -984,28 +805,11 @@ impl crate::Client {
     ///
     /// 查询vpc与虚拟出网网关资源(该账户下所有的自定义网络配置)
     ///
-    /// *Note:* 001 documents this action as "16. GetCustomNet" at line 1359.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 11586); 001 writes `Get` (line 1364); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformation), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* 001's parameters, response fields and example (line 1415) match 000's (example line 11637).
-    ///
-    /// *Note:* The table spells the gateway list vGateways; the examples answer vgateways, which the spec follows.
-    ///
-    /// *Note:* The table lists the VPC, subnet and gateway fields flat; the example nests Data\[\] with subnets\[\] and vgateways\[\], which the spec follows.
-    ///
-    /// *Note:* The example's indentation is irregular; it is valid JSON and kept verbatim.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "16.GetCustomNet", line 11578.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `13502` : Failed to query the VPC and zone information (service error) (服务错误查询失败)
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10006` : Invalid parameter: no such site (参数错误,无对应站点信息)
-    ///
-    #[doc = concat!("Wire name: `", "GetCustomNet", "`.")]
+    /// Wire name: `GetCustomNet`.
     pub fn get_custom_net(&self) -> GetCustomNetRequest {
         GetCustomNetRequest {
             client: self.runtime().clone(),
@@ -1014,51 +818,71 @@ impl crate::Client {
     }
 }
 /// Input of [`GetLineBillingScheme`](crate::Client::get_line_billing_scheme).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeInput {
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl GetLineBillingSchemeInput {
+    /// A builder of this type.
+    pub fn builder() -> GetLineBillingSchemeInputBuilder {
+        GetLineBillingSchemeInputBuilder::default()
+    }
+}
+/// Builder of [`GetLineBillingSchemeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetLineBillingSchemeInputBuilder {
+    inner: GetLineBillingSchemeInput,
+}
+impl GetLineBillingSchemeInputBuilder {
+    /// Sets [`GetLineBillingSchemeInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetLineBillingSchemeInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetLineBillingSchemeInput, cds_core::BuildError> {
+        cds_core::validate::build("GetLineBillingSchemeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetLineBillingSchemeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+    }
+}
 /// Output of [`GetLineBillingScheme`](crate::Client::get_line_billing_scheme): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeOutput {
     /// Lines
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<GetLineBillingSchemeLine>>,
 }
-///Request builder of `GetLineBillingScheme`: set parameters, then `.send().await`.
+/// Request builder of [`GetLineBillingScheme`](crate::Client::get_line_billing_scheme): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetLineBillingSchemeRequest {
@@ -1078,21 +902,21 @@ impl GetLineBillingSchemeRequest {
     }
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (query, required).
+    /// 站点id (`siteId`, query, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// Sets `requestId` (query, required).
+    /// 请求标识uuid (`requestId`, query, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_LINE_BILLING_SCHEME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetLineBillingSchemeOutput, cds_core::Error> {
@@ -1102,6 +926,7 @@ impl GetLineBillingSchemeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetLineBillingSchemeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_LINE_BILLING_SCHEME, &self.input)
             .await
@@ -1112,26 +937,11 @@ impl crate::Client {
     ///
     /// 获取线路及其计费方案
     ///
-    /// *Note:* 001 documents this action as "17. GetLineBillingScheme" at line 1504.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 11730); 001 writes `Get` (line 1509); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13504`](crate::ErrorCode::FailedGetBillingSchemesServiceError), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* 001's parameters, response fields and example (line 1550) match 000's (example line 11771).
-    ///
-    /// *Note:* goods_id is typed Sting (sic) in the table; the example answers a string.
-    ///
-    /// *Note:* The table lists the line, scheme and item fields flat; the example nests billing_scheme\[\] and billing_items\[\], which the spec follows.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "17.GetLineBillingScheme", line 11722.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `13504` : Failed to get the billing schemes (service error) (服务错误查询失败)
-    /// - `10006` : Invalid parameter: the site does not exist (参数错误,对应站点信息不存在)
-    ///
-    #[doc = concat!("Wire name: `", "GetLineBillingScheme", "`.")]
+    /// Wire name: `GetLineBillingScheme`.
     pub fn get_line_billing_scheme(&self) -> GetLineBillingSchemeRequest {
         GetLineBillingSchemeRequest {
             client: self.runtime().clone(),
@@ -1140,89 +950,110 @@ impl crate::Client {
     }
 }
 /// Input of [`GetEipPrice`](crate::Client::get_eip_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetEipPriceInput {
     /// Number of EIPs
     ///
-    /// eip数量(个)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// eip数量(个) (`size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Bandwidth conf_id (see GetLineBillingScheme)
     ///
-    /// 带宽conf_id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `bandwidthConfId`.
-    #[serde(
-        rename = "bandwidthConfId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽conf_id (`bandwidthConfId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_conf_id: Option<String>,
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点id (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Bandwidth (Mbps)
     ///
-    /// 带宽值(mbps)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽值(mbps) (`qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl GetEipPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> GetEipPriceInputBuilder {
+        GetEipPriceInputBuilder::default()
+    }
+}
+/// Builder of [`GetEipPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetEipPriceInputBuilder {
+    inner: GetEipPriceInput,
+}
+impl GetEipPriceInputBuilder {
+    /// Sets [`GetEipPriceInput::size`].
+    pub fn size(mut self, value: impl Into<String>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`GetEipPriceInput::bandwidth_conf_id`].
+    pub fn bandwidth_conf_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_conf_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetEipPriceInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`GetEipPriceInput::qos`].
+    pub fn qos(mut self, value: impl Into<String>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`GetEipPriceInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<GetEipPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("GetEipPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for GetEipPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "size"));
+        }
+        if self.bandwidth_conf_id.is_none() {
+            missing.push(cds_core::validate::join(path, "bandwidthConfId"));
+        }
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "qos"));
+        }
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+    }
+}
 /// Output of [`GetEipPrice`](crate::Client::get_eip_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetEipPriceOutput {
     /// Prices
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<GetEipPriceData>,
 }
-///Request builder of `GetEipPrice`: set parameters, then `.send().await`.
+/// Request builder of [`GetEipPrice`](crate::Client::get_eip_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetEipPriceRequest {
@@ -1242,48 +1073,42 @@ impl GetEipPriceRequest {
     }
     /// Number of EIPs
     ///
-    /// eip数量(个)
-    ///
-    /// Sets `size` (query, required).
+    /// eip数量(个) (`size`, query, required)
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.input.size = Some(value.into());
         self
     }
     /// Bandwidth conf_id (see GetLineBillingScheme)
     ///
-    /// 带宽conf_id
-    ///
-    /// Sets `bandwidthConfId` (query, required).
+    /// 带宽conf_id (`bandwidthConfId`, query, required)
     pub fn bandwidth_conf_id(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_conf_id = Some(value.into());
         self
     }
     /// Site id
     ///
-    /// 站点id
-    ///
-    /// Sets `siteId` (query, required).
+    /// 站点id (`siteId`, query, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Bandwidth (Mbps)
     ///
-    /// 带宽值(mbps)
-    ///
-    /// Sets `qos` (query, required).
+    /// 带宽值(mbps) (`qos`, query, required)
     pub fn qos(mut self, value: impl Into<String>) -> Self {
         self.input.qos = Some(value.into());
         self
     }
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// Sets `requestId` (query, required).
+    /// 请求标识uuid (`requestId`, query, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::GET_EIP_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetEipPriceOutput, cds_core::Error> {
@@ -1293,6 +1118,7 @@ impl GetEipPriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetEipPriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::GET_EIP_PRICE, &self.input).await
     }
 }
@@ -1301,24 +1127,11 @@ impl crate::Client {
     ///
     /// 获取弹性ip价格
     ///
-    /// *Note:* 001 documents this action as "18. GetEipPrice" at line 1644.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 11870); 001 writes `Get` (line 1649); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13503`](crate::ErrorCode::FailedGetEipPriceServiceError), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* 001's parameters, response fields and example (line 1688) match 000's (example line 11909).
-    ///
-    /// *Note:* The table lists price, price_str, sign, cycle and end_time flat; the example nests them in bandwidth_price, eip_price and total_price, which the spec follows (one shared type GetEipPricePrice).
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "18.GetEipPrice", line 11862.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `13503` : Failed to get the EIP price (service error) (服务错误查询失败)
-    /// - `10006` : Invalid parameter: no such site (参数错误,无对应站点信息)
-    ///
-    #[doc = concat!("Wire name: `", "GetEipPrice", "`.")]
+    /// Wire name: `GetEipPrice`.
     pub fn get_eip_price(&self) -> GetEipPriceRequest {
         GetEipPriceRequest {
             client: self.runtime().clone(),
@@ -1327,51 +1140,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ConfigNet`](crate::Client::config_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigNetInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// vm Ids (`vmIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
+impl ConfigNetInput {
+    /// A builder of this type.
+    pub fn builder() -> ConfigNetInputBuilder {
+        ConfigNetInputBuilder::default()
+    }
+}
+/// Builder of [`ConfigNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ConfigNetInputBuilder {
+    inner: ConfigNetInput,
+}
+impl ConfigNetInputBuilder {
+    /// Sets [`ConfigNetInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`ConfigNetInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ConfigNetInput, cds_core::BuildError> {
+        cds_core::validate::build("ConfigNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ConfigNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+    }
+}
 /// Output of [`ConfigNet`](crate::Client::config_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ConfigNetOutput {
     /// Task started
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DesktopsTask>,
 }
-///Request builder of `ConfigNet`: set parameters, then `.send().await`.
+/// Request builder of [`ConfigNet`](crate::Client::config_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConfigNetRequest {
@@ -1391,21 +1224,21 @@ impl ConfigNetRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// Sets `vmIds` (body, required).
-    pub fn vm_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_ids = Some(value.into());
+    /// vm Ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CONFIG_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ConfigNetOutput, cds_core::Error> {
@@ -1415,15 +1248,15 @@ impl ConfigNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ConfigNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CONFIG_NET, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`QueryTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ConfigNetOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ConfigNetOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CONFIG_NET,
@@ -1440,20 +1273,11 @@ impl crate::Client {
     ///
     /// 配置云桌面网络（批量）
     ///
-    /// *Note:* Only in 000 (31.ConfigNet, line 12924); 001 has no such action, so the spec follows 000 alone.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The table describes vmIds in the response as 云桌面id (desktop id) while it is an array of ids.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed).
     ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "31.ConfigNet", line 12924.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10005` : Account data error (账户数据异常)
-    /// - `13002` : The GPU cloud desktop operation failed (GPU云桌面执行操作失败)
-    ///
-    #[doc = concat!("Wire name: `", "ConfigNet", "`.")]
+    /// Wire name: `ConfigNet`.
     pub fn config_net(&self) -> ConfigNetRequest {
         ConfigNetRequest {
             client: self.runtime().clone(),

@@ -3,247 +3,195 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Price details
 ///
 /// 价格信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryVmPriceData {
     /// Final total price (CNY): pay-as-you-go, the price per hour; monthly, the total price computed
     ///
-    /// 最终总价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为所要计算的总价格
-    ///
-    /// Wire name: `tradeAmount`.
-    #[serde(
-        rename = "tradeAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最终总价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为所要计算的总价格 (`tradeAmount`)
+    #[serde(deserialize_with = "lenient")]
     pub trade_amount: Option<f64>,
     /// Final total price of one desktop (CNY): pay-as-you-go, per hour; monthly, the total price of one desktop
     ///
-    /// 单台 - 最终总价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果单台的总价格
-    ///
-    /// *Note:* Only in 000 (table line 10654 and example); 001 omits it.
-    ///
-    /// Wire name: `singleTradeAmount`.
-    #[serde(
-        rename = "singleTradeAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单台 - 最终总价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果单台的总价格 (`singleTradeAmount`)
+    #[serde(deserialize_with = "lenient")]
     pub single_trade_amount: Option<f64>,
     /// Number of desktops
     ///
-    /// 台数
-    ///
-    /// *Note:* Only in 000 (table line 10655 and example); 001 omits it.
-    #[serde(
-        rename = "num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 台数 (`num`)
+    #[serde(deserialize_with = "lenient")]
     pub num: Option<i64>,
     /// VM price of one desktop (CNY): pay-as-you-go, per hour; monthly, the VM price of one desktop
     ///
-    /// 单台 - vm 价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为单台 - vm 价格
-    ///
-    /// *Note:* Only in 000 (table line 10656 and example); 001 omits it.
-    ///
-    /// Wire name: `vmPrice`.
-    #[serde(
-        rename = "vmPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单台 - vm 价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为单台 - vm 价格 (`vmPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_price: Option<f64>,
     /// System disk price of one desktop (CNY): pay-as-you-go, per hour; monthly, the system disk price of one desktop
     ///
-    /// 单台 - 系统盘 价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为单台 - 系统盘 价格
-    ///
-    /// *Note:* Only in 000 (table line 10657 and example); 001 omits it.
-    ///
-    /// Wire name: `sysVolumePrice`.
-    #[serde(
-        rename = "sysVolumePrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单台 - 系统盘 价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为单台 - 系统盘 价格 (`sysVolumePrice`)
+    #[serde(deserialize_with = "lenient")]
     pub sys_volume_price: Option<f64>,
     /// Currency
     ///
-    /// 币种
-    ///
-    /// Wire name: `areaId`.
-    #[serde(
-        rename = "areaId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 币种 (`areaId`)
+    #[serde(deserialize_with = "lenient")]
     pub area_id: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求参数 (`requestContent`)
+    #[serde(deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Input of [`QueryVmPrice`](crate::Client::query_vm_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryVmPriceInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Site id
     ///
-    /// 节点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点id (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
-    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5；按需无需传，默认为1
-    #[serde(
-        rename = "duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5；按需无需传，默认为1 (`duration`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Whether the cost is computed to the end of the month (1 yes, 0 no; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 费用是否为计算到月底(1:是,0:否) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Wire name: `isToMonth`.
-    #[serde(
-        rename = "isToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 费用是否为计算到月底(1:是,0:否) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute
     ///
-    /// 计费周期 month是按月，minute是按需计费， 默认为minute
-    ///
-    /// Wire name: `billCycle`.
-    #[serde(
-        rename = "billCycle",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费周期 month是按月，minute是按需计费， 默认为minute (`billCycle`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_cycle: Option<String>,
     /// Quantity to buy; default 1
     ///
-    /// 购买数量 ， 默认为1
-    #[serde(
-        rename = "num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买数量 ， 默认为1 (`num`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num: Option<String>,
     /// Goods id
     ///
-    /// 商品id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `goodsId`.
-    #[serde(
-        rename = "goodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品id (`goodsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<String>,
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
-    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘
-    ///
-    /// *Note:* Only in 000 (line 10643); 001 omits it. Included as optional (superset).
-    ///
-    /// Wire name: `sysVolume`.
-    #[serde(
-        rename = "sysVolume",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_volume: Option<String>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
-    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数）
-    ///
-    /// *Note:* Only in 000 (line 10644); 001 omits it. Included as optional (superset).
-    ///
-    /// Wire name: `sysVolumeSize`.
-    #[serde(
-        rename = "sysVolumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_volume_size: Option<String>,
 }
+impl QueryVmPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryVmPriceInputBuilder {
+        QueryVmPriceInputBuilder::default()
+    }
+}
+/// Builder of [`QueryVmPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryVmPriceInputBuilder {
+    inner: QueryVmPriceInput,
+}
+impl QueryVmPriceInputBuilder {
+    /// Sets [`QueryVmPriceInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::duration`].
+    pub fn duration(mut self, value: impl Into<String>) -> Self {
+        self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::bill_cycle`].
+    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+        self.inner.bill_cycle = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::num`].
+    pub fn num(mut self, value: impl Into<String>) -> Self {
+        self.inner.num = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::goods_id`].
+    pub fn goods_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.goods_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::sys_volume`].
+    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+        self.inner.sys_volume = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmPriceInput::sys_volume_size`].
+    pub fn sys_volume_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.sys_volume_size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryVmPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryVmPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryVmPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.goods_id.is_none() {
+            missing.push(cds_core::validate::join(path, "goodsId"));
+        }
+    }
+}
 /// Output of [`QueryVmPrice`](crate::Client::query_vm_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryVmPriceOutput {
     /// Price details
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<QueryVmPriceData>,
 }
-///Request builder of `QueryVmPrice`: set parameters, then `.send().await`.
+/// Request builder of [`QueryVmPrice`](crate::Client::query_vm_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryVmPriceRequest {
@@ -263,88 +211,70 @@ impl QueryVmPriceRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Site id
     ///
-    /// 节点id
-    ///
-    /// Sets `siteId` (body, required).
+    /// 节点id (`siteId`, body, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
-    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5；按需无需传，默认为1
-    ///
-    /// Sets `duration` (body).
+    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5；按需无需传，默认为1 (`duration`, body)
     pub fn duration(mut self, value: impl Into<String>) -> Self {
         self.input.duration = Some(value.into());
         self
     }
     /// Whether the cost is computed to the end of the month (1 yes, 0 no; e.g. bought on 20 July to 31 July: isToMonth=1, duration=1); default 0 (monthly billing). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 费用是否为计算到月底(1:是,0:否) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Sets `isToMonth` (body).
+    /// 费用是否为计算到月底(1:是,0:否) ,如:7月20号购买到月底7-31号,则is_to_month=1,duration=1 ， 默认为0（包月使用） 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute
     ///
-    /// 计费周期 month是按月，minute是按需计费， 默认为minute
-    ///
-    /// Sets `billCycle` (body).
+    /// 计费周期 month是按月，minute是按需计费， 默认为minute (`billCycle`, body)
     pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
         self.input.bill_cycle = Some(value.into());
         self
     }
     /// Quantity to buy; default 1
     ///
-    /// 购买数量 ， 默认为1
-    ///
-    /// Sets `num` (body).
+    /// 购买数量 ， 默认为1 (`num`, body)
     pub fn num(mut self, value: impl Into<String>) -> Self {
         self.input.num = Some(value.into());
         self
     }
     /// Goods id
     ///
-    /// 商品id
-    ///
-    /// Sets `goodsId` (body, required).
+    /// 商品id (`goodsId`, body, required)
     pub fn goods_id(mut self, value: impl Into<String>) -> Self {
         self.input.goods_id = Some(value.into());
         self
     }
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
-    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘
-    ///
-    /// *Note:* Only in 000 (line 10643); 001 omits it. Included as optional (superset).
-    ///
-    /// Sets `sysVolume` (body).
+    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`, body)
     pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
         self.input.sys_volume = Some(value.into());
         self
     }
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
-    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数）
-    ///
-    /// *Note:* Only in 000 (line 10644); 001 omits it. Included as optional (superset).
-    ///
-    /// Sets `sysVolumeSize` (body).
+    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`, body)
     pub fn sys_volume_size(mut self, value: impl Into<String>) -> Self {
         self.input.sys_volume_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_VM_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryVmPriceOutput, cds_core::Error> {
@@ -354,6 +284,7 @@ impl QueryVmPriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryVmPriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_VM_PRICE, &self.input)
             .await
@@ -364,30 +295,11 @@ impl crate::Client {
     ///
     /// 查询云桌面价格信息
     ///
-    /// *Note:* 001 documents this action as "5. QueryVmPrice" at line 418.
+    /// `POST /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 10630); 001 writes `Post` (line 423); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`12505`](crate::ErrorCode::FailedQueryCloudDesktopPrice), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 10650); 001's table says code/msg/data (line 441); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 000 documents request parameters sysVolume/sysVolumeSize (lines 10643-10644) and response fields singleTradeAmount, num, vmPrice, sysVolumePrice (lines 10654-10657, example line 10673); 001 has neither (table from line 441, example line 461). The spec includes the superset as optional and keeps both examples, which also differ in values (000: tradeAmount 296700, an integer; 001: 0.11).
-    ///
-    /// *Note:* read is true: the action only computes a price although it is a POST.
-    ///
-    /// *Note:* tradeAmount is typed double; 000's example answers the integer 296700, 001's 0.11; the spec uses number.
-    ///
-    /// *Note:* The billCycle parameter says minute or month, while error 10003 says minute, month or year.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "5.QueryVmPrice", line 10622.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `12505` : Failed to query the cloud desktop price (查询云桌面价格失败)
-    /// - `10003` : The parameters do not meet the requirements: billCycle must be minute, month or year (传入参数不符合要求，计费周期可选值为minute、month或year)
-    /// - `10006` : Invalid parameter: no such site (参数错误，无对应站点信息)
-    ///
-    #[doc = concat!("Wire name: `", "QueryVmPrice", "`.")]
+    /// Wire name: `QueryVmPrice`.
     pub fn query_vm_price(&self) -> QueryVmPriceRequest {
         QueryVmPriceRequest {
             client: self.runtime().clone(),
@@ -396,85 +308,101 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateOrder`](crate::Client::update_order).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrderInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
-    /// vm ids
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// vm ids (`vmIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Wire name: `isToMonth`.
-    #[serde(
-        rename = "isToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Number of months (3 for 3 months, 5 for 5 months); default 1
     ///
-    /// 包月周期数，3个月传3,5个月传5；默认为1
-    #[serde(
-        rename = "duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月周期数，3个月传3,5个月传5；默认为1 (`duration`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
-    /// 包月是否续约 1是0否 ， 默认为0
-    ///
-    /// Wire name: `isAutoRenewal`.
-    #[serde(
-        rename = "isAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否续约 1是0否 ， 默认为0 (`isAutoRenewal`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<String>,
 }
+impl UpdateOrderInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateOrderInputBuilder {
+        UpdateOrderInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateOrderInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateOrderInputBuilder {
+    inner: UpdateOrderInput,
+}
+impl UpdateOrderInputBuilder {
+    /// Sets [`UpdateOrderInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateOrderInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`UpdateOrderInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateOrderInput::duration`].
+    pub fn duration(mut self, value: impl Into<String>) -> Self {
+        self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateOrderInput::is_auto_renewal`].
+    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_auto_renewal = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateOrderInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateOrderInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateOrderInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+    }
+}
 /// Output of [`UpdateOrder`](crate::Client::update_order): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateOrderOutput {
     /// Result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<OrderResult>,
 }
-///Request builder of `UpdateOrder`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateOrder`](crate::Client::update_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateOrderRequest {
@@ -494,48 +422,42 @@ impl UpdateOrderRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop ids
     ///
-    /// vm ids
-    ///
-    /// Sets `vmIds` (body, required).
-    pub fn vm_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_ids = Some(value.into());
+    /// vm ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Sets `isToMonth` (body).
+    /// 包月是否到月底 1是到月底，0否，默认为0 如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Number of months (3 for 3 months, 5 for 5 months); default 1
     ///
-    /// 包月周期数，3个月传3,5个月传5；默认为1
-    ///
-    /// Sets `duration` (body).
+    /// 包月周期数，3个月传3,5个月传5；默认为1 (`duration`, body)
     pub fn duration(mut self, value: impl Into<String>) -> Self {
         self.input.duration = Some(value.into());
         self
     }
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
-    /// 包月是否续约 1是0否 ， 默认为0
-    ///
-    /// Sets `isAutoRenewal` (body).
+    /// 包月是否续约 1是0否 ， 默认为0 (`isAutoRenewal`, body)
     pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateOrderOutput, cds_core::Error> {
@@ -545,6 +467,7 @@ impl UpdateOrderRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateOrderOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::UPDATE_ORDER, &self.input).await
     }
 }
@@ -553,28 +476,11 @@ impl crate::Client {
     ///
     /// 按需转包年包月(批量)
     ///
-    /// *Note:* 001 documents this action as "6. UpdateOrder" at line 503.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 10725); 001 writes `Post` (line 508); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`12503`](crate::ErrorCode::ThisActionOnlySwitchesPayAs), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChange), [`12506`](crate::ErrorCode::FailedSwitchCloudDesktopFromPay), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 10741); 001's table says code/msg/data (line 524); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 547) match 000's (example line 10763).
-    ///
-    /// *Note:* vmIds is typed array in the table; the call example sends a list of strings.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "6.UpdateOrder", line 10717.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `12503` : This action only switches pay-as-you-go to monthly billing; to change a monthly subscription call the renewal action (该接口只能修改按需计费为包年包月，不可修改包年包月状态，修改包年包月请调用续约接口)
-    /// - `12501` : The monthly purchase quota of the user is exhausted; change the billing method or ask sales to raise the quota (当前用户包月购买已达配额上限，请修改计费方式或联系销售人员增加包月配额)
-    /// - `12506` : Failed to switch the cloud desktop from pay-as-you-go to monthly billing (云桌面订按需转包年包月失败)
-    /// - `10003` : The parameters do not meet the requirements: the monthly duration must be at least 1 (传入参数不符合要求，包月购买时长需大于等于1)
-    /// - `10006` : Invalid parameter: the cloud desktop does not exist (参数错误，对应云桌面不存在)
-    ///
-    #[doc = concat!("Wire name: `", "UpdateOrder", "`.")]
+    /// Wire name: `UpdateOrder`.
     pub fn update_order(&self) -> UpdateOrderRequest {
         UpdateOrderRequest {
             client: self.runtime().clone(),
@@ -583,97 +489,111 @@ impl crate::Client {
     }
 }
 /// Input of [`RenewalOrder`](crate::Client::renewal_order).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RenewalOrderInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
-    /// vm ids
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// vm ids (`vmIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Number of months (3 for 3 months, 5 for 5 months); default 1
     ///
-    /// 包月周期数，3个月传3,5个月传5；默认为1
-    #[serde(
-        rename = "duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月周期数，3个月传3,5个月传5；默认为1 (`duration`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// When the term runs to the end of the month, whether a partial month is charged as a full month: 0 no, 1 yes; default 0
     ///
-    /// 包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0
-    ///
-    /// Wire name: `priceToMonth`.
-    #[serde(
-        rename = "priceToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0 (`priceToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_to_month: Option<String>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Wire name: `isToMonth`.
-    #[serde(
-        rename = "isToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 1
     ///
-    /// 包月是否续约 1是0否 ， 默认为1
-    ///
-    /// Wire name: `isAutoRenewal`.
-    #[serde(
-        rename = "isAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否续约 1是0否 ， 默认为1 (`isAutoRenewal`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<String>,
 }
+impl RenewalOrderInput {
+    /// A builder of this type.
+    pub fn builder() -> RenewalOrderInputBuilder {
+        RenewalOrderInputBuilder::default()
+    }
+}
+/// Builder of [`RenewalOrderInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RenewalOrderInputBuilder {
+    inner: RenewalOrderInput,
+}
+impl RenewalOrderInputBuilder {
+    /// Sets [`RenewalOrderInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`RenewalOrderInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`RenewalOrderInput::duration`].
+    pub fn duration(mut self, value: impl Into<String>) -> Self {
+        self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets [`RenewalOrderInput::price_to_month`].
+    pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
+        self.inner.price_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`RenewalOrderInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`RenewalOrderInput::is_auto_renewal`].
+    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_auto_renewal = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RenewalOrderInput, cds_core::BuildError> {
+        cds_core::validate::build("RenewalOrderInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RenewalOrderInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+    }
+}
 /// Output of [`RenewalOrder`](crate::Client::renewal_order): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RenewalOrderOutput {
     /// Result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<OrderResult>,
 }
-///Request builder of `RenewalOrder`: set parameters, then `.send().await`.
+/// Request builder of [`RenewalOrder`](crate::Client::renewal_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenewalOrderRequest {
@@ -693,57 +613,49 @@ impl RenewalOrderRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop ids
     ///
-    /// vm ids
-    ///
-    /// Sets `vmIds` (body, required).
-    pub fn vm_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_ids = Some(value.into());
+    /// vm ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Number of months (3 for 3 months, 5 for 5 months); default 1
     ///
-    /// 包月周期数，3个月传3,5个月传5；默认为1
-    ///
-    /// Sets `duration` (body).
+    /// 包月周期数，3个月传3,5个月传5；默认为1 (`duration`, body)
     pub fn duration(mut self, value: impl Into<String>) -> Self {
         self.input.duration = Some(value.into());
         self
     }
     /// When the term runs to the end of the month, whether a partial month is charged as a full month: 0 no, 1 yes; default 0
     ///
-    /// 包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0
-    ///
-    /// Sets `priceToMonth` (body).
+    /// 包月到月底，不足整月时是否按整月收费 0：否 1:是 默认为0 (`priceToMonth`, body)
     pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.price_to_month = Some(value.into());
         self
     }
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Sets `isToMonth` (body).
+    /// 包月是否到月底 1是到月底，0否 ， 默认为0  如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 1
     ///
-    /// 包月是否续约 1是0否 ， 默认为1
-    ///
-    /// Sets `isAutoRenewal` (body).
+    /// 包月是否续约 1是0否 ， 默认为1 (`isAutoRenewal`, body)
     pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RENEWAL_ORDER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RenewalOrderOutput, cds_core::Error> {
@@ -753,6 +665,7 @@ impl RenewalOrderRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RenewalOrderOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::RENEWAL_ORDER, &self.input).await
     }
 }
@@ -761,25 +674,11 @@ impl crate::Client {
     ///
     /// 包年包月续约(批量)
     ///
-    /// *Note:* 001 documents this action as "7. RenewalOrder" at line 590.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 10812); 001 writes `Post` (line 595); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`12504`](crate::ErrorCode::ThisActionOnlyRenewsMonthlySubscriptions), [`12500`](crate::ErrorCode::FailedRenewOrder), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 10829); 001's table says code/msg/data (line 612); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 634) match 000's (example line 10850).
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "7.RenewalOrder", line 10804.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `12504` : This action only renews monthly subscriptions; to switch from pay-as-you-go call the billing-change action (该接口只用于续约包年包月，按需转包年包月请调用修改计费方案接口)
-    /// - `12500` : Failed to renew the order (订单更新续约失败)
-    /// - `10003` : The parameters do not meet the requirements: isAutoRenewal must be 0 or 1 (1 renew, 0 do not renew) (传入参数不符合要求，包月是否续约可选值为0或1,1是续约,0是不续约)
-    /// - `10006` : Invalid parameter: the cloud desktop does not exist (参数错误，对应云桌面不存在)
-    ///
-    #[doc = concat!("Wire name: `", "RenewalOrder", "`.")]
+    /// Wire name: `RenewalOrder`.
     pub fn renewal_order(&self) -> RenewalOrderRequest {
         RenewalOrderRequest {
             client: self.runtime().clone(),

@@ -3,476 +3,248 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Batch result
 ///
 /// 批量结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountBindingResult {
     /// Number of failures
     ///
-    /// 绑定失败数
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `failedNum`.
-    #[serde(
-        rename = "failedNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 绑定失败数 (`failedNum`)
+    #[serde(deserialize_with = "lenient")]
     pub failed_num: Option<i64>,
     /// Number of successes
     ///
-    /// 绑定成功数
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `successNum`.
-    #[serde(
-        rename = "successNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 绑定成功数 (`successNum`)
+    #[serde(deserialize_with = "lenient")]
     pub success_num: Option<i64>,
     /// Failure details
     ///
-    /// 绑定失败错误信息
-    ///
-    /// *Note:* Only in 000.
-    ///
-    /// Wire name: `failedMsgs`.
-    #[serde(
-        rename = "failedMsgs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 绑定失败错误信息 (`failedMsgs`)
     pub failed_msgs: Option<Vec<FailedDesktop>>,
 }
 /// Task started
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DesktopTask {
     /// Task id (poll with QueryTask)
     ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`taskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Cloud desktop id
     ///
-    /// 云桌面id
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云桌面id (`vmId`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_id: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求参数 (`requestContent`)
+    #[serde(deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Task started
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DesktopsTask {
     /// Task id (poll with QueryTask)
     ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`taskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Ids of the created cloud desktops
     ///
-    /// 云桌面ids
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云桌面ids (`vmIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub vm_ids: Option<Vec<String>>,
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求参数 (`requestContent`)
+    #[serde(deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Failure detail
 ///
 /// 失败信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FailedDesktop {
     /// Failure reason
     ///
-    /// 失败原因描述
-    ///
-    /// *Note:* Spelled messsage (sic) in the table and example.
-    #[serde(
-        rename = "messsage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失败原因描述 (`messsage`)
+    #[serde(deserialize_with = "lenient")]
     pub messsage: Option<String>,
     /// Id of the failed cloud desktop
     ///
-    /// 失败云桌面ID
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失败云桌面ID (`vmId`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_id: Option<String>,
 }
 /// Subnet or virtual outbound gateway
 ///
 /// 子网或虚拟出网网关
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetSegment {
     /// Status: ok, erro (error), creating, deleting, updating, deleted, shutdown, stopping, starting
     ///
-    /// 状态 , ok ,erro ,creating ,deleting ,updating ,deleted ,shutdown ,stopping , starting
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 , ok ,erro ,creating ,deleting ,updating ,deleted ,shutdown ,stopping , starting (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Status name: normal, error, creating, deleting, updating, deleted, waiting for deletion, disabling, enabling
     ///
-    /// 状态name, 正常 , 错误 , 创建中 , 删除中 , 更新中 , 已删除 , 等待删除 , 禁用中 , 启用中
-    #[serde(
-        rename = "status_str",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态name, 正常 , 错误 , 创建中 , 删除中 , 更新中 , 已删除 , 等待删除 , 禁用中 , 启用中 (`status_str`)
+    #[serde(deserialize_with = "lenient")]
     pub status_str: Option<String>,
     /// Name
     ///
-    /// 名称
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 名称 (`name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of unused IPs
     ///
-    /// 未使用ip数量
-    #[serde(
-        rename = "not_used",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 未使用ip数量 (`not_used`)
+    #[serde(deserialize_with = "lenient")]
     pub not_used: Option<i64>,
     /// Number of used IPs
     ///
-    /// 已使用ip数量
-    #[serde(
-        rename = "used_num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已使用ip数量 (`used_num`)
+    #[serde(deserialize_with = "lenient")]
     pub used_num: Option<i64>,
     /// Netmask length
     ///
-    /// 掩码
-    #[serde(
-        rename = "mask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码 (`mask`)
+    #[serde(deserialize_with = "lenient")]
     pub mask: Option<i64>,
     /// Id
     ///
-    /// id
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// id (`id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// DNS servers (a JSON-encoded list of addresses)
     ///
-    /// dns
-    ///
-    /// *Note:* The table's example is a list \[“8.8.8.8”,“8.8.4.4”\]; the response example answers a JSON-encoded string, so the spec uses string.
-    #[serde(
-        rename = "dns",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// dns (`dns`)
+    #[serde(deserialize_with = "lenient")]
     pub dns: Option<String>,
     /// Network type: pubnet (public network), subnet (subnet), virtual_gateway (virtual outbound gateway)
     ///
-    /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”)
-    #[serde(
-        rename = "ip_type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”) (`ip_type`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// Network address
     ///
-    /// ip
-    #[serde(
-        rename = "ip_address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ip (`ip_address`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Gateway
     ///
-    /// 网关
-    #[serde(
-        rename = "gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网关 (`gateway`)
+    #[serde(deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// VLAN id
     ///
-    /// vlan id
-    #[serde(
-        rename = "vlan_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vlan id (`vlan_id`)
+    #[serde(deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// Bandwidth type id
     ///
-    /// 带宽类型 id
-    ///
-    /// *Note:* Present on the vgateways entries of the example only.
-    #[serde(
-        rename = "conf_id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型 id (`conf_id`)
+    #[serde(deserialize_with = "lenient")]
     pub conf_id: Option<String>,
     /// Bandwidth type name
     ///
-    /// 带宽类型名字
-    ///
-    /// *Note:* Present on the vgateways entries of the example only.
-    #[serde(
-        rename = "conf_name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型名字 (`conf_name`)
+    #[serde(deserialize_with = "lenient")]
     pub conf_name: Option<String>,
 }
 /// Task started
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NetTask {
     /// Request id (UUID)
     ///
-    /// 请求标识uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Task id (poll with QueryTask)
     ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`taskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求参数 (`requestContent`)
+    #[serde(deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Result of switching to monthly billing
 ///
 /// 按需转包年包月结果
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrderResult {
     /// Ids of the desktops switched successfully
     ///
-    /// 按需转包年包月成功 vmIds
-    ///
-    /// Wire name: `successVmIds`.
-    #[serde(
-        rename = "successVmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 按需转包年包月成功 vmIds (`successVmIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub success_vm_ids: Option<Vec<String>>,
     /// Ids of the desktops that failed to switch
     ///
-    /// 按需转包年包月失败 vmIds
-    ///
-    /// Wire name: `failedVmIds`.
-    #[serde(
-        rename = "failedVmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 按需转包年包月失败 vmIds (`failedVmIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub failed_vm_ids: Option<Vec<String>>,
     /// Failure message
     ///
-    /// 失败信息
-    ///
-    /// Wire name: `failedMsg`.
-    #[serde(
-        rename = "failedMsg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失败信息 (`failedMsg`)
+    #[serde(deserialize_with = "lenient")]
     pub failed_msg: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
-    /// 请求参数
-    ///
-    /// Wire name: `requestContent`.
-    #[serde(
-        rename = "requestContent",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求参数 (`requestContent`)
+    #[serde(deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Returned data
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RequestAck {
     /// Request id
     ///
-    /// “”
-    ///
-    /// *Note:* Only in the table (description “”); the example answers Data null.
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// “” (`requestId`)
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
 }

@@ -3,105 +3,102 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Task details
 ///
 /// 任务信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryTaskData {
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`taskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status: Running, Failed, Completed
     ///
-    /// 任务状态 Running Failed Completed
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态 Running Failed Completed (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Failure reason
     ///
-    /// 失败原因
-    ///
-    /// Wire name: `failReason`.
-    #[serde(
-        rename = "failReason",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 失败原因 (`failReason`)
+    #[serde(deserialize_with = "lenient")]
     pub fail_reason: Option<String>,
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`)
+    #[serde(deserialize_with = "lenient")]
     pub request_id: Option<String>,
 }
 /// Input of [`QueryTask`](crate::Client::query_task).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryTaskInput {
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`taskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Request id (a UUID chosen by the caller)
     ///
-    /// 请求标识uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求标识uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+impl QueryTaskInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryTaskInputBuilder {
+        QueryTaskInputBuilder::default()
+    }
+}
+/// Builder of [`QueryTaskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryTaskInputBuilder {
+    inner: QueryTaskInput,
+}
+impl QueryTaskInputBuilder {
+    /// Sets [`QueryTaskInput::task_id`].
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryTaskInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryTaskInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryTaskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryTaskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.task_id.is_none() {
+            missing.push(cds_core::validate::join(path, "taskId"));
+        }
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+    }
+}
 /// Output of [`QueryTask`](crate::Client::query_task): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryTaskOutput {
     /// Task details
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<QueryTaskData>,
 }
-///Request builder of `QueryTask`: set parameters, then `.send().await`.
+/// Request builder of [`QueryTask`](crate::Client::query_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryTaskRequest {
@@ -121,21 +118,21 @@ impl QueryTaskRequest {
     }
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// Sets `taskId` (query, required).
+    /// 任务id (`taskId`, query, required)
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.input.task_id = Some(value.into());
         self
     }
     /// Request id (a UUID chosen by the caller)
     ///
-    /// 请求标识uuid
-    ///
-    /// Sets `requestId` (query, required).
+    /// 请求标识uuid (`requestId`, query, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryTaskOutput, cds_core::Error> {
@@ -145,6 +142,7 @@ impl QueryTaskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryTaskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::QUERY_TASK, &self.input).await
     }
 }
@@ -153,21 +151,11 @@ impl crate::Client {
     ///
     /// 获取任务信息
     ///
-    /// *Note:* 001 documents this action as "1. QueryTask" at line 4.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* 001's parameters, response fields and example (line 40) match 000's (example line 10249).
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* The response table lists taskId, status, failReason and requestId flat after Data; the example nests them under Data, which the spec follows.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "1.QueryTask", line 10210.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10006` : Invalid parameter: the task does not exist (参数错误，任务不存在)
-    ///
-    #[doc = concat!("Wire name: `", "QueryTask", "`.")]
+    /// Wire name: `QueryTask`.
     pub fn query_task(&self) -> QueryTaskRequest {
         QueryTaskRequest {
             client: self.runtime().clone(),

@@ -3,347 +3,226 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Expiring or expired desktop
 ///
 /// 到期云桌面信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryExpireVmsVm {
     /// Cloud desktop name
     ///
-    /// 云桌面的名称
-    ///
-    /// Wire name: `vmName`.
-    #[serde(
-        rename = "vmName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云桌面的名称 (`vmName`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_name: Option<String>,
     /// Billing method (1 monthly/yearly, 0 pay-as-you-go)
     ///
-    /// 计费类型
-    ///
-    /// Wire name: `billMethod`.
-    #[serde(
-        rename = "billMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费类型 (`billMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_method: Option<i64>,
     /// Expiry time of the monthly subscription
     ///
-    /// 包月到期时间
-    ///
-    /// Wire name: `expireTime`.
-    #[serde(
-        rename = "expireTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月到期时间 (`expireTime`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Status
     ///
-    /// 状态
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Cloud desktop details
 ///
 /// 云桌面详细信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryVmData {
     /// Cloud desktop name
     ///
-    /// 云桌面的名称
-    ///
-    /// Wire name: `vmName`.
-    #[serde(
-        rename = "vmName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云桌面的名称 (`vmName`)
+    #[serde(deserialize_with = "lenient")]
     pub vm_name: Option<String>,
     /// Site id
     ///
-    /// 区域
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域 (`siteId`)
+    #[serde(deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Billing method: 1 monthly/yearly, 0 pay-as-you-go
     ///
-    /// 计费类型 1包年包月 0按需
-    ///
-    /// Wire name: `billMethod`.
-    #[serde(
-        rename = "billMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费类型 1包年包月 0按需 (`billMethod`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_method: Option<i64>,
     /// Product specification id
     ///
-    /// 规格
-    ///
-    /// Wire name: `productId`.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格 (`productId`)
+    #[serde(deserialize_with = "lenient")]
     pub product_id: Option<String>,
-    /// VPC id
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC id (`vpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
-    /// vpc Name
-    ///
-    /// Wire name: `vpcName`.
-    #[serde(
-        rename = "vpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc Name (`vpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Elastic IP, as line:address (e.g. 移动:120.226.84.70)
     ///
-    /// EIP
-    #[serde(
-        rename = "eip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP (`eip`)
+    #[serde(deserialize_with = "lenient")]
     pub eip: Option<String>,
     /// Subnet address, as vlanN:address
     ///
-    /// 子网
-    ///
-    /// Wire name: `privateIp`.
-    #[serde(
-        rename = "privateIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网 (`privateIp`)
+    #[serde(deserialize_with = "lenient")]
     pub private_ip: Option<String>,
     /// Address on the virtual outbound gateway
     ///
-    /// 虚拟出网网关
-    ///
-    /// Wire name: `publicIp`.
-    #[serde(
-        rename = "publicIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关 (`publicIp`)
+    #[serde(deserialize_with = "lenient")]
     pub public_ip: Option<String>,
     /// Bandwidth
     ///
-    /// 带宽
-    #[serde(
-        rename = "bw",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽 (`bw`)
+    #[serde(deserialize_with = "lenient")]
     pub bw: Option<i64>,
     /// Name of the bound user
     ///
-    /// 所属用户名称
-    ///
-    /// Wire name: `accountName`.
-    #[serde(
-        rename = "accountName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 所属用户名称 (`accountName`)
+    #[serde(deserialize_with = "lenient")]
     pub account_name: Option<String>,
     /// Email of the bound user
     ///
-    /// 用户邮箱
-    ///
-    /// Wire name: `accountEmail`.
-    #[serde(
-        rename = "accountEmail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户邮箱 (`accountEmail`)
+    #[serde(deserialize_with = "lenient")]
     pub account_email: Option<String>,
     /// Expiry time of the monthly subscription
     ///
-    /// 包月到期时间
-    ///
-    /// Wire name: `expireTime`.
-    #[serde(
-        rename = "expireTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月到期时间 (`expireTime`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Status: configuring, rebooting, starting, using (running), stoping (stopping), stop (stopped), deleteing (deleting), deleted, dataMoving (migrating), error, asNeedExpiring (stopping for arrears), asNeedExpired (in arrears), asMonthExpiring (stopping on expiry), asMonthExpired (expired), logicalDeleted (logically deleted), destroying (deleting after expiry), destroy (deleted after expiry), invisibleError (reclaim error), netErr (network error)
     ///
-    /// 状态 : configuring(“配置中”), rebooting(“重启中”), starting(“开机中”), using(“已开机”), stoping(“关机中”), stop(“已关机”), deleteing(“删除中”), deleted(“已删除”),dataMoving(“云桌面迁移中”),error(“错误”),asNeedExpiring(“欠费关机中”),asNeedExpired(“已欠费”),asMonthExpiring(“到期关机中”),asMonthExpired(“已到期”),logicalDeleted(“逻辑删除”),destroying(“欠费到期删除中”),destroy(“欠费到期已删除”),invisibleError(“回收错误”),netErr("网络异常")
-    ///
-    /// *Note:* netErr is listed by 000 only.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 : configuring(“配置中”), rebooting(“重启中”), starting(“开机中”), using(“已开机”), stoping(“关机中”), stop(“已关机”), deleteing(“删除中”), deleted(“已删除”),dataMoving(“云桌面迁移中”),error(“错误”),asNeedExpiring(“欠费关机中”),asNeedExpired(“已欠费”),asMonthExpiring(“到期关机中”),asMonthExpired(“已到期”),logicalDeleted(“逻辑删除”),destroying(“欠费到期删除中”),destroy(“欠费到期已删除”),invisibleError(“回收错误”),netErr("网络异常") (`status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Remark (label); only in the example
     ///
-    /// 备注（仅见于返回示例）
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    #[serde(
-        rename = "label",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注（仅见于返回示例） (`label`)
+    #[serde(deserialize_with = "lenient")]
     pub label: Option<String>,
 }
 /// Result
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryVmsData {
     /// Cloud desktop ids
     ///
-    /// 云桌面ids
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云桌面ids (`vmIds`)
+    #[serde(rename = "vmIds", deserialize_with = "lenient_vec")]
     pub vm_ids: Option<Vec<String>>,
 }
 /// Input of [`QueryVms`](crate::Client::query_vms).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryVmsInput {
     /// Site id (filter)
     ///
-    /// 节点id
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点id (`siteId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id (filter)
     ///
-    /// 规格
-    ///
-    /// Wire name: `productId`.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格 (`productId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
-    /// 计费模式 1包年包月 0按需
-    ///
-    /// Wire name: `billMethod`.
-    #[serde(
-        rename = "billMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费模式 1包年包月 0按需 (`billMethod`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_method: Option<String>,
     /// User email (filter)
     ///
-    /// 用户邮箱
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户邮箱 (`email`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// VPC id (filter)
     ///
-    /// VPC id
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC id (`vpcId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// VPC name (filter)
     ///
-    /// VPC name
-    ///
-    /// Wire name: `vpcName`.
-    #[serde(
-        rename = "vpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC name (`vpcName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
 }
+impl QueryVmsInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryVmsInputBuilder {
+        QueryVmsInputBuilder::default()
+    }
+}
+/// Builder of [`QueryVmsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryVmsInputBuilder {
+    inner: QueryVmsInput,
+}
+impl QueryVmsInputBuilder {
+    /// Sets [`QueryVmsInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmsInput::product_id`].
+    pub fn product_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmsInput::bill_method`].
+    pub fn bill_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.bill_method = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmsInput::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.inner.email = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmsInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`QueryVmsInput::vpc_name`].
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_name = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QueryVmsInput {
+        self.inner
+    }
+}
 /// Output of [`QueryVms`](crate::Client::query_vms): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryVmsOutput {
     /// Result
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<QueryVmsData>,
 }
-///Request builder of `QueryVms`: set parameters, then `.send().await`.
+/// Request builder of [`QueryVms`](crate::Client::query_vms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryVmsRequest {
@@ -363,57 +242,49 @@ impl QueryVmsRequest {
     }
     /// Site id (filter)
     ///
-    /// 节点id
-    ///
-    /// Sets `siteId` (query).
+    /// 节点id (`siteId`, query)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Product specification id (filter)
     ///
-    /// 规格
-    ///
-    /// Sets `productId` (query).
+    /// 规格 (`productId`, query)
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.input.product_id = Some(value.into());
         self
     }
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
-    /// 计费模式 1包年包月 0按需
-    ///
-    /// Sets `billMethod` (query).
+    /// 计费模式 1包年包月 0按需 (`billMethod`, query)
     pub fn bill_method(mut self, value: impl Into<String>) -> Self {
         self.input.bill_method = Some(value.into());
         self
     }
     /// User email (filter)
     ///
-    /// 用户邮箱
-    ///
-    /// Sets `email` (query).
+    /// 用户邮箱 (`email`, query)
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.input.email = Some(value.into());
         self
     }
     /// VPC id (filter)
     ///
-    /// VPC id
-    ///
-    /// Sets `vpcId` (query).
+    /// VPC id (`vpcId`, query)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// VPC name (filter)
     ///
-    /// VPC name
-    ///
-    /// Sets `vpcName` (query).
+    /// VPC name (`vpcName`, query)
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryVmsOutput, cds_core::Error> {
@@ -423,6 +294,7 @@ impl QueryVmsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryVmsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::QUERY_VMS, &self.input).await
     }
 }
@@ -431,24 +303,11 @@ impl crate::Client {
     ///
     /// 查询云桌面集合
     ///
-    /// *Note:* 001 documents this action as "19. QueryVms" at line 1748.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 11972); 001 writes `Get` (line 1753); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 11989); 001's table says code/msg/data (line 1770); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 1785) match 000's (example line 12003).
-    ///
-    /// *Note:* Error 10003 says billMethod is 1 or 0 but then calls pay-as-you-go 2; the parameter table says 0 is pay-as-you-go. The spec keeps the text verbatim.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "19.QueryVms", line 11964.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements: billMethod must be 1 or 0 (1 monthly/yearly, 2 pay-as-you-go, sic) (传入参数不符合要求，计费模式可选值为1或0,1为包年包月,2为按需)
-    ///
-    #[doc = concat!("Wire name: `", "QueryVms", "`.")]
+    /// Wire name: `QueryVms`.
     pub fn query_vms(&self) -> QueryVmsRequest {
         QueryVmsRequest {
             client: self.runtime().clone(),
@@ -457,37 +316,57 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryVm`](crate::Client::query_vm).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryVmInput {
     /// Cloud desktop id
     ///
-    /// 云桌面ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云桌面ID (`vmId`, required)
+    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
 }
+impl QueryVmInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryVmInputBuilder {
+        QueryVmInputBuilder::default()
+    }
+}
+/// Builder of [`QueryVmInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryVmInputBuilder {
+    inner: QueryVmInput,
+}
+impl QueryVmInputBuilder {
+    /// Sets [`QueryVmInput::vm_id`].
+    pub fn vm_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vm_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<QueryVmInput, cds_core::BuildError> {
+        cds_core::validate::build("QueryVmInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for QueryVmInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vm_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vmId"));
+        }
+    }
+}
 /// Output of [`QueryVm`](crate::Client::query_vm): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryVmOutput {
     /// Cloud desktop details
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<QueryVmData>,
 }
-///Request builder of `QueryVm`: set parameters, then `.send().await`.
+/// Request builder of [`QueryVm`](crate::Client::query_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryVmRequest {
@@ -507,12 +386,14 @@ impl QueryVmRequest {
     }
     /// Cloud desktop id
     ///
-    /// 云桌面ID
-    ///
-    /// Sets `vmId` (query, required).
+    /// 云桌面ID (`vmId`, query, required)
     pub fn vm_id(mut self, value: impl Into<String>) -> Self {
         self.input.vm_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::QUERY_VM, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryVmOutput, cds_core::Error> {
@@ -522,6 +403,7 @@ impl QueryVmRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryVmOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::QUERY_VM, &self.input).await
     }
 }
@@ -530,29 +412,11 @@ impl crate::Client {
     ///
     /// 查询云桌面详细信息
     ///
-    /// *Note:* 001 documents this action as "20. QueryVm" at line 1820.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 12042); 001 writes `Get` (line 1825); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12054); 001's table says code/msg/data (line 1837); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* label is in the example of both editions but in neither table; kept as an optional field.
-    ///
-    /// *Note:* 000's status description (line 12070) lists netErr (网络异常); 001's (line 1853) stops at invisibleError. The spec keeps 000's fuller list.
-    ///
-    /// *Note:* Both editions' examples are identical (000 line 12082, 001 line 1866).
-    ///
-    /// *Note:* The table's example for publicIp is a UUID; the response example answers an IP address (10.3.0.4).
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "20.QueryVm", line 12034.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements: the desktop id is empty (云桌面id为空)
-    /// - `10006` : Invalid parameter: the cloud desktop does not exist (参数错误，对应云桌面不存在)
-    ///
-    #[doc = concat!("Wire name: `", "QueryVm", "`.")]
+    /// Wire name: `QueryVm`.
     pub fn query_vm(&self) -> QueryVmRequest {
         QueryVmRequest {
             client: self.runtime().clone(),
@@ -561,55 +425,54 @@ impl crate::Client {
     }
 }
 /// Input of [`QueryExpireVms`](crate::Client::query_expire_vms).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryExpireVmsInput {}
+impl QueryExpireVmsInput {
+    /// A builder of this type.
+    pub fn builder() -> QueryExpireVmsInputBuilder {
+        QueryExpireVmsInputBuilder::default()
+    }
+}
+/// Builder of [`QueryExpireVmsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct QueryExpireVmsInputBuilder {
+    inner: QueryExpireVmsInput,
+}
+impl QueryExpireVmsInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> QueryExpireVmsInput {
+        self.inner
+    }
+}
 /// Output of [`QueryExpireVms`](crate::Client::query_expire_vms): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryExpireVmsOutput {
     /// Expiring or expired desktops
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<QueryExpireVmsVm>>,
     /// Expiring or expired desktops (lower-case, as in 001's example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Only in 001's example (line 1949), which answers a lower-case envelope; kept so either spelling decodes.
-    ///
-    /// Wire name: `data`.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`data`)
+    #[serde(rename = "data")]
     pub data_2: Option<Vec<QueryExpireVmsVm>>,
     /// Result code, lower-case as in 001's example
     ///
-    /// 返回状态码: Success: 成功
-    ///
-    /// *Note:* Only in 001's example, instead of the envelope's Code.
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回状态码: Success: 成功 (`code`)
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Message, lower-case as in 001's example
     ///
-    /// 返回信息
-    ///
-    /// *Note:* Only in 001's example, instead of the envelope's Message.
-    #[serde(
-        rename = "msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回信息 (`msg`)
+    #[serde(deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
-///Request builder of `QueryExpireVms`: set parameters, then `.send().await`.
+/// Request builder of [`QueryExpireVms`](crate::Client::query_expire_vms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct QueryExpireVmsRequest {
@@ -627,6 +490,10 @@ impl QueryExpireVmsRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<QueryExpireVmsOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -635,6 +502,7 @@ impl QueryExpireVmsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<QueryExpireVmsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::QUERY_EXPIRE_VMS, &self.input)
             .await
@@ -645,23 +513,9 @@ impl crate::Client {
     ///
     /// 查询七天内即将到期与已过期的云桌面信息
     ///
-    /// *Note:* 001 documents this action as "21. QueryExpireVms" at line 1912.
+    /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 12133); 001 writes `Get` (line 1917); the same verb, spec uses GET as both call examples do.
-    ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12145); 001's table says code/msg/data (line 1931); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 000's table (line 12145) and example (line 12162) use Code/Message/Data with one expiring desktop; 001's table (line 1931) says code/msg/data and its example (line 1949) answers {"code": "Success", "msg": null, "data": \[\]}. The spec follows the product envelope (Code/Message/Data, as 000's example and every other action's example answer), adds the lower-case data/code/msg as optional fields, and keeps both examples. A client relying on the envelope would not find Code in 001's answer.
-    ///
-    /// *Note:* billMethod is typed int with the table example ""; the example answers 1, so integer.
-    ///
-    /// *Note:* The action takes no parameters; the error-code table is empty.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "21.QueryExpireVms", line 12125.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "QueryExpireVms", "`.")]
+    /// Wire name: `QueryExpireVms`.
     pub fn query_expire_vms(&self) -> QueryExpireVmsRequest {
         QueryExpireVmsRequest {
             client: self.runtime().clone(),
@@ -670,295 +524,285 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVm`](crate::Client::create_vm).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateVmInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Site id
     ///
-    /// 节点ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `siteId`.
-    #[serde(
-        rename = "siteId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 节点ID (`siteId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id
     ///
-    /// 规格uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `productId`.
-    #[serde(
-        rename = "productId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格uuid (`productId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// GPU workstation name
     ///
-    /// GPU工作站名称
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU工作站名称 (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of desktops to create; default 1
     ///
-    /// 开通数量，默认为1
-    #[serde(
-        rename = "num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开通数量，默认为1 (`num`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num: Option<String>,
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
-    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1
-    ///
-    /// Wire name: `hostNo`.
-    #[serde(
-        rename = "hostNo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_no: Option<String>,
     /// Image id
     ///
-    /// 镜像id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像id (`imageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
-    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” ,
-    ///
-    /// Wire name: `moneyType`.
-    #[serde(
-        rename = "moneyType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub money_type: Option<String>,
     /// Sub-account trial-funds id
     ///
-    /// 子账户-试用金id
-    ///
-    /// Wire name: `subAccountId`.
-    #[serde(
-        rename = "subAccountId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子账户-试用金id (`subAccountId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_account_id: Option<String>,
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
-    /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月
-    ///
-    /// Wire name: `billCycle`.
-    #[serde(
-        rename = "billCycle",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_cycle: Option<String>,
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
-    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1
-    #[serde(
-        rename = "duration",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1 (`duration`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Wire name: `isToMonth`.
-    #[serde(
-        rename = "isToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
-    /// 包月是否续约 1是0否， 默认为0
-    ///
-    /// Wire name: `isAutoRenewal`.
-    #[serde(
-        rename = "isAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<String>,
     /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
     ///
-    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0
-    ///
-    /// Wire name: `priceToMonth`.
-    #[serde(
-        rename = "priceToMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_to_month: Option<String>,
     /// Bandwidth (Mbps)
     ///
-    /// 带宽大小 (mbps)
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小 (mbps) (`qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vpcId`.
-    #[serde(
-        rename = "vpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vpc id (`vpcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
-    /// 子网–子网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `subnetNetId`.
-    #[serde(
-        rename = "subnetNetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网–子网id (`subnetNetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_net_id: Option<String>,
     /// Virtual outbound gateway id
     ///
-    /// 虚拟出网网关网关–id
-    ///
-    /// *Note:* 000's table (line 12227) and the call examples of both editions (000 line 12299, 001 line 2078) spell vgatewayNetId; 001's table (line 2006) spells vGatewayNetId. The spec follows the request samples.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vgatewayNetId`.
-    #[serde(
-        rename = "vgatewayNetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关网关–id (`vgatewayNetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgateway_net_id: Option<String>,
     /// conf_id of the virtual gateway (bandwidth line)
     ///
-    /// 虚拟网关–conf_id
-    ///
-    /// *Note:* 000's table (line 12228) and the call examples of both editions (000 line 12300, 001 line 2079) spell vgatewayConfId; 001's table (line 2007) spells vGatewayConfId. The spec follows the request samples.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vgatewayConfId`.
-    #[serde(
-        rename = "vgatewayConfId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟网关–conf_id (`vgatewayConfId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vgateway_conf_id: Option<String>,
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
-    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘
-    ///
-    /// *Note:* Only in 000 (line 12229); 001 omits it. Included as optional (superset).
-    ///
-    /// Wire name: `sysVolume`.
-    #[serde(
-        rename = "sysVolume",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_volume: Option<String>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
-    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数）
-    ///
-    /// *Note:* Only in 000 (line 12230); 001 omits it. Included as optional (superset).
-    ///
-    /// Wire name: `sysVolumeSize`.
-    #[serde(
-        rename = "sysVolumeSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sys_volume_size: Option<String>,
 }
+impl CreateVmInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateVmInputBuilder {
+        CreateVmInputBuilder::default()
+    }
+}
+/// Builder of [`CreateVmInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVmInputBuilder {
+    inner: CreateVmInput,
+}
+impl CreateVmInputBuilder {
+    /// Sets [`CreateVmInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::site_id`].
+    pub fn site_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.site_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::product_id`].
+    pub fn product_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::num`].
+    pub fn num(mut self, value: impl Into<String>) -> Self {
+        self.inner.num = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::host_no`].
+    pub fn host_no(mut self, value: impl Into<String>) -> Self {
+        self.inner.host_no = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::money_type`].
+    pub fn money_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.money_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::sub_account_id`].
+    pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.sub_account_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::bill_cycle`].
+    pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
+        self.inner.bill_cycle = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::duration`].
+    pub fn duration(mut self, value: impl Into<String>) -> Self {
+        self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::is_to_month`].
+    pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::is_auto_renewal`].
+    pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
+        self.inner.is_auto_renewal = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::price_to_month`].
+    pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
+        self.inner.price_to_month = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::qos`].
+    pub fn qos(mut self, value: impl Into<String>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::subnet_net_id`].
+    pub fn subnet_net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_net_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::vgateway_net_id`].
+    pub fn vgateway_net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vgateway_net_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::vgateway_conf_id`].
+    pub fn vgateway_conf_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vgateway_conf_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::sys_volume`].
+    pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
+        self.inner.sys_volume = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVmInput::sys_volume_size`].
+    pub fn sys_volume_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.sys_volume_size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateVmInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateVmInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateVmInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.site_id.is_none() {
+            missing.push(cds_core::validate::join(path, "siteId"));
+        }
+        if self.product_id.is_none() {
+            missing.push(cds_core::validate::join(path, "productId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "imageId"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "qos"));
+        }
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vpcId"));
+        }
+        if self.subnet_net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "subnetNetId"));
+        }
+        if self.vgateway_net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vgatewayNetId"));
+        }
+        if self.vgateway_conf_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vgatewayConfId"));
+        }
+    }
+}
 /// Output of [`CreateVm`](crate::Client::create_vm): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVmOutput {
     /// Task started
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DesktopsTask>,
 }
-///Request builder of `CreateVm`: set parameters, then `.send().await`.
+/// Request builder of [`CreateVm`](crate::Client::create_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVmRequest {
@@ -978,200 +822,154 @@ impl CreateVmRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Site id
     ///
-    /// 节点ID
-    ///
-    /// Sets `siteId` (body, required).
+    /// 节点ID (`siteId`, body, required)
     pub fn site_id(mut self, value: impl Into<String>) -> Self {
         self.input.site_id = Some(value.into());
         self
     }
     /// Product specification id
     ///
-    /// 规格uuid
-    ///
-    /// Sets `productId` (body, required).
+    /// 规格uuid (`productId`, body, required)
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.input.product_id = Some(value.into());
         self
     }
     /// GPU workstation name
     ///
-    /// GPU工作站名称
-    ///
-    /// Sets `name` (body, required).
+    /// GPU工作站名称 (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Number of desktops to create; default 1
     ///
-    /// 开通数量，默认为1
-    ///
-    /// Sets `num` (body).
+    /// 开通数量，默认为1 (`num`, body)
     pub fn num(mut self, value: impl Into<String>) -> Self {
         self.input.num = Some(value.into());
         self
     }
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
-    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1
-    ///
-    /// Sets `hostNo` (body).
+    /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`, body)
     pub fn host_no(mut self, value: impl Into<String>) -> Self {
         self.input.host_no = Some(value.into());
         self
     }
     /// Image id
     ///
-    /// 镜像id
-    ///
-    /// Sets `imageId` (body, required).
+    /// 镜像id (`imageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
-    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” ,
-    ///
-    /// Sets `moneyType` (body).
+    /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`, body)
     pub fn money_type(mut self, value: impl Into<String>) -> Self {
         self.input.money_type = Some(value.into());
         self
     }
     /// Sub-account trial-funds id
     ///
-    /// 子账户-试用金id
-    ///
-    /// Sets `subAccountId` (body).
+    /// 子账户-试用金id (`subAccountId`, body)
     pub fn sub_account_id(mut self, value: impl Into<String>) -> Self {
         self.input.sub_account_id = Some(value.into());
         self
     }
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
-    /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月
-    ///
-    /// Sets `billCycle` (body).
+    /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`, body)
     pub fn bill_cycle(mut self, value: impl Into<String>) -> Self {
         self.input.bill_cycle = Some(value.into());
         self
     }
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
-    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1
-    ///
-    /// Sets `duration` (body).
+    /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1 (`duration`, body)
     pub fn duration(mut self, value: impl Into<String>) -> Self {
         self.input.duration = Some(value.into());
         self
     }
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
-    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08
-    ///
-    /// Sets `isToMonth` (body).
+    /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`, body)
     pub fn is_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.is_to_month = Some(value.into());
         self
     }
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
-    /// 包月是否续约 1是0否， 默认为0
-    ///
-    /// Sets `isAutoRenewal` (body).
+    /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`, body)
     pub fn is_auto_renewal(mut self, value: impl Into<String>) -> Self {
         self.input.is_auto_renewal = Some(value.into());
         self
     }
     /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
     ///
-    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0
-    ///
-    /// Sets `priceToMonth` (body).
+    /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`, body)
     pub fn price_to_month(mut self, value: impl Into<String>) -> Self {
         self.input.price_to_month = Some(value.into());
         self
     }
     /// Bandwidth (Mbps)
     ///
-    /// 带宽大小 (mbps)
-    ///
-    /// Sets `qos` (body, required).
+    /// 带宽大小 (mbps) (`qos`, body, required)
     pub fn qos(mut self, value: impl Into<String>) -> Self {
         self.input.qos = Some(value.into());
         self
     }
     /// VPC id
     ///
-    /// vpc id
-    ///
-    /// Sets `vpcId` (body, required).
+    /// vpc id (`vpcId`, body, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// Subnet id
     ///
-    /// 子网–子网id
-    ///
-    /// Sets `subnetNetId` (body, required).
+    /// 子网–子网id (`subnetNetId`, body, required)
     pub fn subnet_net_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_net_id = Some(value.into());
         self
     }
     /// Virtual outbound gateway id
     ///
-    /// 虚拟出网网关网关–id
-    ///
-    /// *Note:* 000's table (line 12227) and the call examples of both editions (000 line 12299, 001 line 2078) spell vgatewayNetId; 001's table (line 2006) spells vGatewayNetId. The spec follows the request samples.
-    ///
-    /// Sets `vgatewayNetId` (body, required).
+    /// 虚拟出网网关网关–id (`vgatewayNetId`, body, required)
     pub fn vgateway_net_id(mut self, value: impl Into<String>) -> Self {
         self.input.vgateway_net_id = Some(value.into());
         self
     }
     /// conf_id of the virtual gateway (bandwidth line)
     ///
-    /// 虚拟网关–conf_id
-    ///
-    /// *Note:* 000's table (line 12228) and the call examples of both editions (000 line 12300, 001 line 2079) spell vgatewayConfId; 001's table (line 2007) spells vGatewayConfId. The spec follows the request samples.
-    ///
-    /// Sets `vgatewayConfId` (body, required).
+    /// 虚拟网关–conf_id (`vgatewayConfId`, body, required)
     pub fn vgateway_conf_id(mut self, value: impl Into<String>) -> Self {
         self.input.vgateway_conf_id = Some(value.into());
         self
     }
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
-    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘
-    ///
-    /// *Note:* Only in 000 (line 12229); 001 omits it. Included as optional (superset).
-    ///
-    /// Sets `sysVolume` (body).
+    /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`, body)
     pub fn sys_volume(mut self, value: impl Into<String>) -> Self {
         self.input.sys_volume = Some(value.into());
         self
     }
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
-    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数）
-    ///
-    /// *Note:* Only in 000 (line 12230); 001 omits it. Included as optional (superset).
-    ///
-    /// Sets `sysVolumeSize` (body).
+    /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`, body)
     pub fn sys_volume_size(mut self, value: impl Into<String>) -> Self {
         self.input.sys_volume_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_VM, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateVmOutput, cds_core::Error> {
@@ -1181,15 +979,15 @@ impl CreateVmRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateVmOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_VM, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`QueryTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateVmOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateVmOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_VM,
@@ -1206,36 +1004,11 @@ impl crate::Client {
     ///
     /// 创建云桌面实例
     ///
-    /// *Note:* 001 documents this action as "22. CreateVm" at line 1978.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12204); 001 writes `Post` (line 1983); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13001`](crate::ErrorCode::FailedCreateGpuCloudDesktop), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChange), [`12502`](crate::ErrorCode::PayAsYouGoPurchaseQuota), [`13505`](crate::ErrorCode::NetworkValidationFailed), [`13000`](crate::ErrorCode::InsufficientResources), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12236); 001's table says code/msg/data (line 2013); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* Gateway parameters: 000's table and both call examples send vgatewayNetId/vgatewayConfId; only 001's table writes vGatewayNetId/vGatewayConfId. The spec uses vgatewayNetId/vgatewayConfId because every request sample (including 001's own) and the older table agree; the vGateway… spelling in the response's requestContent is the server's internal echo, not a request key.
-    ///
-    /// *Note:* 000 documents sysVolume/sysVolumeSize (lines 12229-12230); 001 omits them. Included as optional (superset).
-    ///
-    /// *Note:* Both editions' examples are identical (000 line 12261, 001 line 2039).
-    ///
-    /// *Note:* The call example's imageId value ends with a curly quote ("dcd81283-...a”,), a typo in the request sample only.
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "22.CreateVm", line 12196.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10007` : The current account lacks permission (当前账户权限不足)
-    /// - `10005` : Account data error (账户数据异常)
-    /// - `10003` : The parameters do not meet the requirements; check them and retry (传入参数不符合要求，请检查后重试)
-    /// - `13001` : Failed to create the GPU cloud desktop (GPU云桌面实例创建失败)
-    /// - `12501` : The monthly purchase quota of the user is exhausted; change the billing method or ask sales to raise the quota (当前用户包月购买已达配额上限，请修改计费方式或联系销售人员增加包月配额)
-    /// - `12502` : The pay-as-you-go purchase quota of the user is exhausted; change the billing method or ask sales to raise the quota (当前用户按需购买已达配额上限，请修改计费方式或联系销售人员增加按需配额)
-    /// - `13505` : Network validation failed (校验网络信息失败)
-    /// - `13000` : Insufficient resources (当前资源不足)
-    /// - `10006` : Invalid parameter: no such product (参数错误，无对应商品信息)
-    ///
-    #[doc = concat!("Wire name: `", "CreateVm", "`.")]
+    /// Wire name: `CreateVm`.
     pub fn create_vm(&self) -> CreateVmRequest {
         CreateVmRequest {
             client: self.runtime().clone(),
@@ -1244,65 +1017,84 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateVm`](crate::Client::operate_vm).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OperateVmInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Operation: on, off or reboot
     ///
-    /// 操作: “on”, “off”, “reboot”
-    ///
-    /// *Note:* Body field action (lower case), distinct from the Action common parameter.
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "action",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作: “on”, “off”, “reboot” (`action`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// vm Ids (`vmIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
+impl OperateVmInput {
+    /// A builder of this type.
+    pub fn builder() -> OperateVmInputBuilder {
+        OperateVmInputBuilder::default()
+    }
+}
+/// Builder of [`OperateVmInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OperateVmInputBuilder {
+    inner: OperateVmInput,
+}
+impl OperateVmInputBuilder {
+    /// Sets [`OperateVmInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`OperateVmInput::action`].
+    pub fn action(mut self, value: impl Into<String>) -> Self {
+        self.inner.action = Some(value.into());
+        self
+    }
+    /// Sets [`OperateVmInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OperateVmInput, cds_core::BuildError> {
+        cds_core::validate::build("OperateVmInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OperateVmInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.action.is_none() {
+            missing.push(cds_core::validate::join(path, "action"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+    }
+}
 /// Output of [`OperateVm`](crate::Client::operate_vm): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OperateVmOutput {
     /// Task started
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DesktopsTask>,
 }
-///Request builder of `OperateVm`: set parameters, then `.send().await`.
+/// Request builder of [`OperateVm`](crate::Client::operate_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateVmRequest {
@@ -1322,32 +1114,28 @@ impl OperateVmRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Operation: on, off or reboot
     ///
-    /// 操作: “on”, “off”, “reboot”
-    ///
-    /// *Note:* Body field action (lower case), distinct from the Action common parameter.
-    ///
-    /// Sets `action` (body, required).
+    /// 操作: “on”, “off”, “reboot” (`action`, body, required)
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.input.action = Some(value.into());
         self
     }
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// Sets `vmIds` (body, required).
-    pub fn vm_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_ids = Some(value.into());
+    /// vm Ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OPERATE_VM, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OperateVmOutput, cds_core::Error> {
@@ -1357,15 +1145,15 @@ impl OperateVmRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OperateVmOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::OPERATE_VM, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`QueryTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(OperateVmOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(OperateVmOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::OPERATE_VM,
@@ -1382,25 +1170,11 @@ impl crate::Client {
     ///
     /// 云桌面电源操作
     ///
-    /// *Note:* 001 documents this action as "23. OperateVm" at line 2094.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12321); 001 writes `Post` (line 2099); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10005`](crate::ErrorCode::AccountDataError), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12335); 001's table says code/msg/data (line 2113); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 2134) match 000's (example line 12355).
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "23.OperateVm", line 12313.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements; check them and retry (传入参数不符合要求，请检查后重试)
-    /// - `10005` : Account data error (账户数据异常)
-    /// - `13002` : The GPU cloud desktop operation failed (GPU云桌面执行操作失败)
-    /// - `10006` : Invalid parameter: the operation is not supported (参数错误，暂不支持该操作)
-    ///
-    #[doc = concat!("Wire name: `", "OperateVm", "`.")]
+    /// Wire name: `OperateVm`.
     pub fn operate_vm(&self) -> OperateVmRequest {
         OperateVmRequest {
             client: self.runtime().clone(),
@@ -1409,65 +1183,84 @@ impl crate::Client {
     }
 }
 /// Input of [`RebuildVm`](crate::Client::rebuild_vm).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RebuildVmInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vm Id (`vmId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// Image id
     ///
-    /// 镜像id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `imageId`.
-    #[serde(
-        rename = "imageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像id (`imageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
+impl RebuildVmInput {
+    /// A builder of this type.
+    pub fn builder() -> RebuildVmInputBuilder {
+        RebuildVmInputBuilder::default()
+    }
+}
+/// Builder of [`RebuildVmInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RebuildVmInputBuilder {
+    inner: RebuildVmInput,
+}
+impl RebuildVmInputBuilder {
+    /// Sets [`RebuildVmInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`RebuildVmInput::vm_id`].
+    pub fn vm_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vm_id = Some(value.into());
+        self
+    }
+    /// Sets [`RebuildVmInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RebuildVmInput, cds_core::BuildError> {
+        cds_core::validate::build("RebuildVmInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RebuildVmInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vmId"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "imageId"));
+        }
+    }
+}
 /// Output of [`RebuildVm`](crate::Client::rebuild_vm): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RebuildVmOutput {
     /// Task started
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DesktopTask>,
 }
-///Request builder of `RebuildVm`: set parameters, then `.send().await`.
+/// Request builder of [`RebuildVm`](crate::Client::rebuild_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RebuildVmRequest {
@@ -1487,30 +1280,28 @@ impl RebuildVmRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (query, required).
+    /// 请求uuid (`requestId`, query, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// Sets `vmId` (query, required).
+    /// vm Id (`vmId`, query, required)
     pub fn vm_id(mut self, value: impl Into<String>) -> Self {
         self.input.vm_id = Some(value.into());
         self
     }
     /// Image id
     ///
-    /// 镜像id
-    ///
-    /// Sets `imageId` (query, required).
+    /// 镜像id (`imageId`, query, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::REBUILD_VM, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RebuildVmOutput, cds_core::Error> {
@@ -1520,15 +1311,15 @@ impl RebuildVmRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RebuildVmOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::REBUILD_VM, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`QueryTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(RebuildVmOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(RebuildVmOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::REBUILD_VM,
@@ -1545,32 +1336,11 @@ impl crate::Client {
     ///
     /// 重装云桌面
     ///
-    /// *Note:* 001 documents this action as "24. RebuildVm" at line 2176.
+    /// `GET /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `GET` (line 12401); 001 writes `Get` (line 2181); the same verb, spec uses GET as both call examples do.
+    /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`13004`](crate::ErrorCode::DesktopCannotBeRebuiltInIts), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount), [`10008`](crate::ErrorCode::InternalDataErrorFailedQueryProduct).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12415); 001's table says code/msg/data (line 2195); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 2218) match 000's (example line 12438).
-    ///
-    /// *Note:* Documented and called as GET (query parameters) although it changes the desktop; read is false.
-    ///
-    /// *Note:* The example's requestContent is a query string (vmId=...) rather than the JSON echo of the POST actions.
-    ///
-    /// `GET` /gcw — 000_2647209463bd15a0.txt, heading "24.RebuildVm", line 12393.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10007` : The current account lacks permission (当前账户权限不足)
-    /// - `10005` : Account data error (账户数据异常)
-    /// - `13004` : The desktop cannot be rebuilt in its current state; only stopped desktops can be rebuilt (当前状态无法重装，仅支持关机状态的云桌面进行重装)
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `13002` : The GPU cloud desktop operation failed (GPU云桌面执行操作失败)
-    /// - `10006` : Invalid parameter: no such cloud desktop (参数错误,无对应云桌面信息)
-    /// - `10008` : Internal data error: failed to query the product information (系统内数据错误,商品信息查询失败)
-    ///
-    #[doc = concat!("Wire name: `", "RebuildVm", "`.")]
+    /// Wire name: `RebuildVm`.
     pub fn rebuild_vm(&self) -> RebuildVmRequest {
         RebuildVmRequest {
             client: self.runtime().clone(),
@@ -1579,51 +1349,71 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVm`](crate::Client::delete_vm).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteVmInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vm Id (`vmId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
 }
+impl DeleteVmInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteVmInputBuilder {
+        DeleteVmInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteVmInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteVmInputBuilder {
+    inner: DeleteVmInput,
+}
+impl DeleteVmInputBuilder {
+    /// Sets [`DeleteVmInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`DeleteVmInput::vm_id`].
+    pub fn vm_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vm_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteVmInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteVmInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteVmInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vmId"));
+        }
+    }
+}
 /// Output of [`DeleteVm`](crate::Client::delete_vm): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteVmOutput {
     /// Task started
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DesktopTask>,
 }
-///Request builder of `DeleteVm`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteVm`](crate::Client::delete_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVmRequest {
@@ -1643,21 +1433,21 @@ impl DeleteVmRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// Sets `vmId` (body, required).
+    /// vm Id (`vmId`, body, required)
     pub fn vm_id(mut self, value: impl Into<String>) -> Self {
         self.input.vm_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_VM, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteVmOutput, cds_core::Error> {
@@ -1667,15 +1457,15 @@ impl DeleteVmRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteVmOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_VM, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`QueryTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`QueryTask`](crate::Client::query_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteVmOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteVmOutput, QueryTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_VM,
@@ -1692,26 +1482,11 @@ impl crate::Client {
     ///
     /// 删除云桌面
     ///
-    /// *Note:* 001 documents this action as "25. DeleteVm" at line 2252.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12478); 001 writes `Post` (line 2257); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12491); 001's table says code/msg/data (line 2270); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 2291) match 000's (example line 12512).
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "25.DeleteVm", line 12470.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10007` : The current account lacks permission (当前账户权限不足)
-    /// - `10005` : Account data error (账户数据异常)
-    /// - `13002` : The GPU cloud desktop operation failed (GPU云桌面执行操作失败)
-    /// - `10006` : Invalid parameter: the cloud desktop does not exist (参数错误,云桌面不存在)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteVm", "`.")]
+    /// Wire name: `DeleteVm`.
     pub fn delete_vm(&self) -> DeleteVmRequest {
         DeleteVmRequest {
             client: self.runtime().clone(),
@@ -1720,65 +1495,84 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeVmName`](crate::Client::change_vm_name).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeVmNameInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmId`.
-    #[serde(
-        rename = "vmId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vm Id (`vmId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// New cloud desktop name
     ///
-    /// vm name
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// vm name (`name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl ChangeVmNameInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeVmNameInputBuilder {
+        ChangeVmNameInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeVmNameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeVmNameInputBuilder {
+    inner: ChangeVmNameInput,
+}
+impl ChangeVmNameInputBuilder {
+    /// Sets [`ChangeVmNameInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeVmNameInput::vm_id`].
+    pub fn vm_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vm_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeVmNameInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeVmNameInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeVmNameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeVmNameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_id.is_none() {
+            missing.push(cds_core::validate::join(path, "vmId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "name"));
+        }
+    }
+}
 /// Output of [`ChangeVmName`](crate::Client::change_vm_name): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChangeVmNameOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed obejct (sic) in the table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `ChangeVmName`: set parameters, then `.send().await`.
+/// Request builder of [`ChangeVmName`](crate::Client::change_vm_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeVmNameRequest {
@@ -1798,30 +1592,28 @@ impl ChangeVmNameRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop id
     ///
-    /// vm Id
-    ///
-    /// Sets `vmId` (body, required).
+    /// vm Id (`vmId`, body, required)
     pub fn vm_id(mut self, value: impl Into<String>) -> Self {
         self.input.vm_id = Some(value.into());
         self
     }
     /// New cloud desktop name
     ///
-    /// vm name
-    ///
-    /// Sets `name` (body, required).
+    /// vm name (`name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_VM_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ChangeVmNameOutput, cds_core::Error> {
@@ -1831,6 +1623,7 @@ impl ChangeVmNameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ChangeVmNameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHANGE_VM_NAME, &self.input)
             .await
@@ -1841,23 +1634,11 @@ impl crate::Client {
     ///
     /// 修改云桌面名称
     ///
-    /// *Note:* 001 documents this action as "26. ChangeVmName" at line 2328.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12555); 001 writes `Post` (line 2333); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12569); 001's table says code/msg/data (line 2347); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 2362) match 000's (example line 12583).
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "26.ChangeVmName", line 12547.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `10006` : Invalid parameter: the cloud desktop does not exist (参数错误,云桌面不存在)
-    ///
-    #[doc = concat!("Wire name: `", "ChangeVmName", "`.")]
+    /// Wire name: `ChangeVmName`.
     pub fn change_vm_name(&self) -> ChangeVmNameRequest {
         ChangeVmNameRequest {
             client: self.runtime().clone(),
@@ -1866,65 +1647,84 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateVmLabels`](crate::Client::update_vm_labels).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateVmLabelsInput {
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `requestId`.
-    #[serde(
-        rename = "requestId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 请求uuid (`requestId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `vmIds`.
-    #[serde(
-        rename = "vmIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// vm Ids (`vmIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Remark (label)
     ///
-    /// 备注
-    ///
-    /// *Required.*
-    #[serde(
-        rename = "label",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 备注 (`label`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+impl UpdateVmLabelsInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateVmLabelsInputBuilder {
+        UpdateVmLabelsInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateVmLabelsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateVmLabelsInputBuilder {
+    inner: UpdateVmLabelsInput,
+}
+impl UpdateVmLabelsInputBuilder {
+    /// Sets [`UpdateVmLabelsInput::request_id`].
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateVmLabelsInput::vm_ids`].
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`UpdateVmLabelsInput::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.inner.label = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateVmLabelsInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateVmLabelsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateVmLabelsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.request_id.is_none() {
+            missing.push(cds_core::validate::join(path, "requestId"));
+        }
+        if self.vm_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "vmIds"));
+        }
+        if self.label.is_none() {
+            missing.push(cds_core::validate::join(path, "label"));
+        }
+    }
+}
 /// Output of [`UpdateVmLabels`](crate::Client::update_vm_labels): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateVmLabelsOutput {
     /// Returned data (null in the example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed obejct (sic) in the table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateVmLabels`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateVmLabels`](crate::Client::update_vm_labels): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateVmLabelsRequest {
@@ -1944,30 +1744,28 @@ impl UpdateVmLabelsRequest {
     }
     /// Request id (UUID)
     ///
-    /// 请求uuid
-    ///
-    /// Sets `requestId` (body, required).
+    /// 请求uuid (`requestId`, body, required)
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.input.request_id = Some(value.into());
         self
     }
     /// Cloud desktop ids
     ///
-    /// vm Ids
-    ///
-    /// Sets `vmIds` (body, required).
-    pub fn vm_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_ids = Some(value.into());
+    /// vm Ids (`vmIds`, body, required)
+    pub fn vm_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Remark (label)
     ///
-    /// 备注
-    ///
-    /// Sets `label` (body, required).
+    /// 备注 (`label`, body, required)
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.input.label = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_VM_LABELS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateVmLabelsOutput, cds_core::Error> {
@@ -1977,6 +1775,7 @@ impl UpdateVmLabelsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateVmLabelsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_VM_LABELS, &self.input)
             .await
@@ -1987,23 +1786,11 @@ impl crate::Client {
     ///
     /// 修改云桌面备注（批量）
     ///
-    /// *Note:* 001 documents this action as "27. UpdateVmLabels" at line 2395.
+    /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Method: 000 writes `POST` (line 12622); 001 writes `Post` (line 2400); the same verb, spec uses POST as both call examples do.
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13015`](crate::ErrorCode::FailedUpdateCloudDesktopRemark).
     ///
-    /// *Note:* Envelope: 000's response table names it Code/Message/Data (line 12636); 001's table says code/msg/data (line 2414); spec follows the examples, which answer Code/Message/Data.
-    ///
-    /// *Note:* 001's parameters, response fields and example (line 2428) match 000's (example line 12650).
-    ///
-    /// `POST` /gcw — 000_2647209463bd15a0.txt, heading "27.UpdateVmLabels", line 12614.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `10003` : The parameters do not meet the requirements (传入参数不符合要求)
-    /// - `13015` : Failed to update the cloud desktop remark (更新云桌面备注失败)
-    ///
-    #[doc = concat!("Wire name: `", "UpdateVmLabels", "`.")]
+    /// Wire name: `UpdateVmLabels`.
     pub fn update_vm_labels(&self) -> UpdateVmLabelsRequest {
         UpdateVmLabelsRequest {
             client: self.runtime().clone(),

@@ -35,9 +35,13 @@ async fn query_sub_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QuerySubAccountsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QuerySubAccounts"
+    );
 }
 #[tokio::test]
 async fn create_sub_account_end_to_end() {
@@ -72,9 +76,13 @@ async fn create_sub_account_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::CreateSubAccountOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateSubAccount"
+    );
 }
 #[tokio::test]
 async fn create_sub_accounts_end_to_end() {
@@ -85,7 +93,13 @@ async fn create_sub_accounts_end_to_end() {
     let response = client
         .create_sub_accounts()
         .request_id("sample value/+*~&=中".to_string())
-        .create_account_params(vec![cds_gcw::CreateSubAccountsParam::default()])
+        .create_account_params([cds_gcw::CreateSubAccountsParam::builder()
+            .password("sample value/+*~&=中".to_string())
+            .email("sample value/+*~&=中".to_string())
+            .name("sample value/+*~&=中".to_string())
+            .remark("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSubAccounts");
@@ -106,9 +120,13 @@ async fn create_sub_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::CreateSubAccountsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateSubAccounts"
+    );
 }
 #[tokio::test]
 async fn change_sub_account_name_end_to_end() {
@@ -141,9 +159,13 @@ async fn change_sub_account_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::ChangeSubAccountNameOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ChangeSubAccountName"
+    );
 }
 #[tokio::test]
 async fn change_sub_account_remark_end_to_end() {
@@ -154,7 +176,7 @@ async fn change_sub_account_remark_end_to_end() {
     let response = client
         .change_sub_account_remark()
         .request_id("sample value/+*~&=中".to_string())
-        .emails(vec!["sample value/+*~&=中".to_string()])
+        .emails(["sample value/+*~&=中".to_string()])
         .remark("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -176,9 +198,13 @@ async fn change_sub_account_remark_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::ChangeSubAccountRemarkOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ChangeSubAccountRemark"
+    );
 }
 #[tokio::test]
 async fn change_account_end_to_end() {
@@ -211,9 +237,13 @@ async fn change_account_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::ChangeAccountOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ChangeAccount"
+    );
 }
 #[tokio::test]
 async fn unbind_accounts_end_to_end() {
@@ -224,7 +254,7 @@ async fn unbind_accounts_end_to_end() {
     let response = client
         .unbind_accounts()
         .request_id("sample value/+*~&=中".to_string())
-        .vm_ids(vec!["sample value/+*~&=中".to_string()])
+        .vm_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("UnbindAccounts");
@@ -245,9 +275,13 @@ async fn unbind_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::UnbindAccountsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "UnbindAccounts"
+    );
 }
 #[tokio::test]
 async fn bind_accounts_end_to_end() {
@@ -258,7 +292,7 @@ async fn bind_accounts_end_to_end() {
     let response = client
         .bind_accounts()
         .request_id("sample value/+*~&=中".to_string())
-        .vm_ids(vec!["sample value/+*~&=中".to_string()])
+        .vm_ids(["sample value/+*~&=中".to_string()])
         .account_id("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -280,9 +314,13 @@ async fn bind_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::BindAccountsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "BindAccounts"
+    );
 }
 #[tokio::test]
 async fn query_sites_end_to_end() {
@@ -313,9 +351,13 @@ async fn query_sites_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QuerySitesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QuerySites"
+    );
 }
 #[tokio::test]
 async fn query_products_end_to_end() {
@@ -346,9 +388,13 @@ async fn query_products_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QueryProductsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QueryProducts"
+    );
 }
 #[tokio::test]
 async fn query_images_end_to_end() {
@@ -380,9 +426,13 @@ async fn query_images_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QueryImagesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QueryImages"
+    );
 }
 #[tokio::test]
 async fn create_default_net_end_to_end() {
@@ -414,9 +464,13 @@ async fn create_default_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::CreateDefaultNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateDefaultNet"
+    );
 }
 #[tokio::test]
 async fn supply_default_net_end_to_end() {
@@ -448,9 +502,13 @@ async fn supply_default_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::SupplyDefaultNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "SupplyDefaultNet"
+    );
 }
 #[tokio::test]
 async fn get_default_net_end_to_end() {
@@ -482,9 +540,13 @@ async fn get_default_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::GetDefaultNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "GetDefaultNet"
+    );
 }
 #[tokio::test]
 async fn get_custom_net_end_to_end() {
@@ -516,9 +578,13 @@ async fn get_custom_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::GetCustomNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "GetCustomNet"
+    );
 }
 #[tokio::test]
 async fn get_line_billing_scheme_end_to_end() {
@@ -550,9 +616,13 @@ async fn get_line_billing_scheme_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::GetLineBillingSchemeOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "GetLineBillingScheme"
+    );
 }
 #[tokio::test]
 async fn get_eip_price_end_to_end() {
@@ -587,9 +657,13 @@ async fn get_eip_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::GetEipPriceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "GetEipPrice"
+    );
 }
 #[tokio::test]
 async fn config_net_end_to_end() {
@@ -600,7 +674,7 @@ async fn config_net_end_to_end() {
     let response = client
         .config_net()
         .request_id("sample value/+*~&=中".to_string())
-        .vm_ids(vec!["sample value/+*~&=中".to_string()])
+        .vm_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ConfigNet");
@@ -621,9 +695,13 @@ async fn config_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::ConfigNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ConfigNet"
+    );
 }
 #[tokio::test]
 async fn query_vm_price_end_to_end() {
@@ -662,9 +740,13 @@ async fn query_vm_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QueryVmPriceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QueryVmPrice"
+    );
 }
 #[tokio::test]
 async fn update_order_end_to_end() {
@@ -675,7 +757,7 @@ async fn update_order_end_to_end() {
     let response = client
         .update_order()
         .request_id("sample value/+*~&=中".to_string())
-        .vm_ids(vec!["sample value/+*~&=中".to_string()])
+        .vm_ids(["sample value/+*~&=中".to_string()])
         .is_to_month("sample value/+*~&=中".to_string())
         .duration("sample value/+*~&=中".to_string())
         .is_auto_renewal("sample value/+*~&=中".to_string())
@@ -699,9 +781,13 @@ async fn update_order_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::UpdateOrderOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "UpdateOrder"
+    );
 }
 #[tokio::test]
 async fn renewal_order_end_to_end() {
@@ -712,7 +798,7 @@ async fn renewal_order_end_to_end() {
     let response = client
         .renewal_order()
         .request_id("sample value/+*~&=中".to_string())
-        .vm_ids(vec!["sample value/+*~&=中".to_string()])
+        .vm_ids(["sample value/+*~&=中".to_string()])
         .duration("sample value/+*~&=中".to_string())
         .price_to_month("sample value/+*~&=中".to_string())
         .is_to_month("sample value/+*~&=中".to_string())
@@ -737,9 +823,13 @@ async fn renewal_order_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::RenewalOrderOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RenewalOrder"
+    );
 }
 #[tokio::test]
 async fn query_task_end_to_end() {
@@ -771,9 +861,13 @@ async fn query_task_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QueryTaskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QueryTask"
+    );
 }
 #[tokio::test]
 async fn query_vms_end_to_end() {
@@ -809,9 +903,13 @@ async fn query_vms_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QueryVmsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QueryVms"
+    );
 }
 #[tokio::test]
 async fn query_vm_end_to_end() {
@@ -842,9 +940,13 @@ async fn query_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QueryVmOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QueryVm"
+    );
 }
 #[tokio::test]
 async fn query_expire_vms_end_to_end() {
@@ -871,9 +973,13 @@ async fn query_expire_vms_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::QueryExpireVmsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "QueryExpireVms"
+    );
 }
 #[tokio::test]
 async fn create_vm_end_to_end() {
@@ -924,9 +1030,13 @@ async fn create_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::CreateVmOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateVm"
+    );
 }
 #[tokio::test]
 async fn operate_vm_end_to_end() {
@@ -938,7 +1048,7 @@ async fn operate_vm_end_to_end() {
         .operate_vm()
         .request_id("sample value/+*~&=中".to_string())
         .action("sample value/+*~&=中".to_string())
-        .vm_ids(vec!["sample value/+*~&=中".to_string()])
+        .vm_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OperateVm");
@@ -959,9 +1069,13 @@ async fn operate_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::OperateVmOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "OperateVm"
+    );
 }
 #[tokio::test]
 async fn rebuild_vm_end_to_end() {
@@ -994,9 +1108,13 @@ async fn rebuild_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::RebuildVmOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RebuildVm"
+    );
 }
 #[tokio::test]
 async fn delete_vm_end_to_end() {
@@ -1028,9 +1146,13 @@ async fn delete_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::DeleteVmOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteVm"
+    );
 }
 #[tokio::test]
 async fn change_vm_name_end_to_end() {
@@ -1063,9 +1185,13 @@ async fn change_vm_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::ChangeVmNameOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ChangeVmName"
+    );
 }
 #[tokio::test]
 async fn update_vm_labels_end_to_end() {
@@ -1076,7 +1202,7 @@ async fn update_vm_labels_end_to_end() {
     let response = client
         .update_vm_labels()
         .request_id("sample value/+*~&=中".to_string())
-        .vm_ids(vec!["sample value/+*~&=中".to_string()])
+        .vm_ids(["sample value/+*~&=中".to_string()])
         .label("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -1098,7 +1224,11 @@ async fn update_vm_labels_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gcw::UpdateVmLabelsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "UpdateVmLabels"
+    );
 }

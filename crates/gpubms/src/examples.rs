@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `DescribeGpuRegions`.
+/// Documented example response 1 of `DescribeGpuRegions`.
 pub const DESCRIBE_GPU_REGIONS_1: &str = r#"{
     "Code": "Success",
     "Message": "",
@@ -14,7 +14,7 @@ pub const DESCRIBE_GPU_REGIONS_1: &str = r#"{
         }
     ]
 }"#;
-///Documented example response 1 of `DescribeGpuGoods`.
+/// Documented example response 1 of `DescribeGpuGoods`.
 pub const DESCRIBE_GPU_GOODS_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -67,7 +67,7 @@ pub const DESCRIBE_GPU_GOODS_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeGpuGoodsPrice`.
+/// Documented example response 1 of `DescribeGpuGoodsPrice`.
 pub const DESCRIBE_GPU_GOODS_PRICE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -77,7 +77,7 @@ pub const DESCRIBE_GPU_GOODS_PRICE_1: &str = r#"{
         "UnitPrice": "10000.00"
     }
 }"#;
-///Documented example response 1 of `DescribeGpu`.
+/// Documented example response 1 of `DescribeGpu`.
 pub const DESCRIBE_GPU_1: &str = r#"{
     "Code": "Success",
     "Message": "Success.",
@@ -117,7 +117,7 @@ pub const DESCRIBE_GPU_1: &str = r#"{
         "PageNumber": 1
     }
 }"#;
-///Documented example response 1 of `DescribeGpuDetail`.
+/// Documented example response 1 of `DescribeGpuDetail`.
 pub const DESCRIBE_GPU_DETAIL_1: &str = r#"{
     "Code": "Success",
     "Message": "Success.",
@@ -168,7 +168,7 @@ pub const DESCRIBE_GPU_DETAIL_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeGpuTask`.
+/// Documented example response 1 of `DescribeGpuTask`.
 pub const DESCRIBE_GPU_TASK_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -177,7 +177,7 @@ pub const DESCRIBE_GPU_TASK_1: &str = r#"{
     "Status":"succeed"
   }
 }"#;
-///Documented example response 1 of `ReinstallGpu`.
+/// Documented example response 1 of `ReinstallGpu`.
 pub const REINSTALL_GPU_1: &str = r#"{
     "Code": "Success",
     "Message": "Success.",
@@ -187,7 +187,7 @@ pub const REINSTALL_GPU_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeGpuImage`.
+/// Documented example response 1 of `DescribeGpuImage`.
 pub const DESCRIBE_GPU_IMAGE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -208,7 +208,7 @@ pub const DESCRIBE_GPU_IMAGE_1: &str = r#"{
     ]
 }
 }"#;
-///Documented example response 1 of `CreateGpuInstance`.
+/// Documented example response 1 of `CreateGpuInstance`.
 pub const CREATE_GPU_INSTANCE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -216,7 +216,7 @@ pub const CREATE_GPU_INSTANCE_1: &str = r#"{
       "taskId": "f232d398-a77c-11e9-9d43-0242ac110003"
   }
 }"#;
-///Documented example response 1 of `OperateGpuPower`.
+/// Documented example response 1 of `OperateGpuPower`.
 pub const OPERATE_GPU_POWER_1: &str = r#"{
     "Code": "Success",
     "Msg": "操作下发成功",
@@ -229,7 +229,7 @@ pub const OPERATE_GPU_POWER_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DeleteGpuInstances`.
+/// Documented example response 1 of `DeleteGpuInstances`.
 pub const DELETE_GPU_INSTANCES_1: &str = r#"{
     "Code": "Success",
     "Msg": "任务下发成功!",

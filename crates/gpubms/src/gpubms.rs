@@ -3,1399 +3,806 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Returned data
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateGpuInstanceData {
     /// Main task id
     ///
-    /// 返回主任务Id
-    ///
-    /// Wire name: `taskId`.
-    #[serde(
-        rename = "taskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回主任务Id (`taskId`)
+    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Private IP with its segment id
 ///
 /// 指定私网ip与segmentId
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpuInstanceSegment {
     /// Segment id
     ///
-    /// segmentId
-    ///
-    /// Wire name: `SegmentId`.
-    #[serde(
-        rename = "SegmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// segmentId (`SegmentId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
     /// Private IP address
     ///
-    /// 私网ip
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ip (`Address`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+}
+impl CreateGpuInstanceSegment {
+    /// A builder of this type.
+    pub fn builder() -> CreateGpuInstanceSegmentBuilder {
+        CreateGpuInstanceSegmentBuilder::default()
+    }
+}
+/// Builder of [`CreateGpuInstanceSegment`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateGpuInstanceSegmentBuilder {
+    inner: CreateGpuInstanceSegment,
+}
+impl CreateGpuInstanceSegmentBuilder {
+    /// Sets [`CreateGpuInstanceSegment::segment_id`].
+    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.segment_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceSegment::address`].
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.inner.address = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> CreateGpuInstanceSegment {
+        self.inner
+    }
 }
 /// VPC network information
 ///
 /// VPC网络信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpuInstanceVpcNetWork {
     /// VPC id (see DescribeVPC)
     ///
-    /// VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId) (`VpcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Whether to reserve an EIP, default false
     ///
-    /// ReserveEip 为是否预留eip，默认为false
-    ///
-    /// Wire name: `ReserveEip`.
-    #[serde(
-        rename = "ReserveEip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ReserveEip 为是否预留eip，默认为false (`ReserveEip`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserve_eip: Option<bool>,
     /// Subnet id (see the SubnetId returned by DescribeSubnet)
     ///
-    /// NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetId`.
-    #[serde(
-        rename = "NetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId) (`NetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// EIP ids, effective when ReserveEip is true; to pin EIP addresses give as many as servers are created; assigned automatically when empty
     ///
-    /// EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配
-    ///
-    /// Wire name: `EipIdList`.
-    #[serde(
-        rename = "EipIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配 (`EipIdList`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eip_id_list: Option<Vec<String>>,
     /// Private IPs with their segment ids, as many as servers; assigned automatically when empty
     ///
-    /// Segments为指定私网ip与segmentId，数量需等于机器数量。当Segments为空时，默认为自动分配
-    ///
-    /// Wire name: `Segments`.
-    #[serde(rename = "Segments", default, skip_serializing_if = "Option::is_none")]
+    /// Segments为指定私网ip与segmentId，数量需等于机器数量。当Segments为空时，默认为自动分配 (`Segments`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<CreateGpuInstanceSegment>>,
+}
+impl CreateGpuInstanceVpcNetWork {
+    /// A builder of this type.
+    pub fn builder() -> CreateGpuInstanceVpcNetWorkBuilder {
+        CreateGpuInstanceVpcNetWorkBuilder::default()
+    }
+}
+/// Builder of [`CreateGpuInstanceVpcNetWork`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateGpuInstanceVpcNetWorkBuilder {
+    inner: CreateGpuInstanceVpcNetWork,
+}
+impl CreateGpuInstanceVpcNetWorkBuilder {
+    /// Sets [`CreateGpuInstanceVpcNetWork::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceVpcNetWork::reserve_eip`].
+    pub fn reserve_eip(mut self, value: impl Into<bool>) -> Self {
+        self.inner.reserve_eip = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceVpcNetWork::net_id`].
+    pub fn net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceVpcNetWork::eip_id_list`].
+    pub fn eip_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.eip_id_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateGpuInstanceVpcNetWork::segments`].
+    pub fn segments<V: Into<CreateGpuInstanceSegment>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.segments = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateGpuInstanceVpcNetWork, cds_core::BuildError> {
+        cds_core::validate::build("CreateGpuInstanceVpcNetWork", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateGpuInstanceVpcNetWork {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VpcId"));
+        }
+        if self.net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "NetId"));
+        }
+    }
 }
 /// GPU server list with paging information
 ///
 /// GPU服务器服务器列表记录，包含GPU服务器服务器信息，网卡信息，分页信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuData {
     /// GPU servers
     ///
-    /// GPU服务器列表
-    ///
-    /// Wire name: `Records`.
-    #[serde(rename = "Records", default, skip_serializing_if = "Option::is_none")]
+    /// GPU服务器列表 (`Records`)
     pub records: Option<Vec<DescribeGpuRecord>>,
     /// Total number of GPU servers
     ///
-    /// GPU服务器服务器总数
-    ///
-    /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器服务器总数 (`TotalCount`)
+    #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Page size
     ///
-    /// 每页大小
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页大小 (`PageSize`)
+    #[serde(deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Number of pages
     ///
-    /// 页数
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `Pages`.
-    #[serde(
-        rename = "Pages",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页数 (`Pages`)
+    #[serde(deserialize_with = "lenient")]
     pub pages: Option<i64>,
     /// Current page
     ///
-    /// 当前页
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 当前页 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
 }
 /// GPU server details
 ///
 /// GPU服务器服务器详情数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuDetailData {
     /// GPU server id
     ///
-    /// GPU服务器ID
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器ID (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// GPU server name
     ///
-    /// GPU服务器名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// Cpu个数
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu个数 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Running state (e.g. running)
     ///
-    /// 运行状态
-    ///
-    /// Wire name: `State`.
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行状态 (`State`)
+    #[serde(deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Running state (in Chinese)
     ///
-    /// 运行状态（中文）
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行状态（中文） (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC id / virtual data center id
     ///
-    /// VPC ID/虚拟数据中心Id
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `AppId`.
-    #[serde(
-        rename = "AppId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID/虚拟数据中心Id (`AppId`)
+    #[serde(deserialize_with = "lenient")]
     pub app_id: Option<String>,
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name / virtual data center name
     ///
-    /// VPC名称/虚拟数据中心名称
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `AppName`.
-    #[serde(
-        rename = "AppName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称/虚拟数据中心名称 (`AppName`)
+    #[serde(deserialize_with = "lenient")]
     pub app_name: Option<String>,
     /// Site (region) name
     ///
-    /// 站点名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `ImageName`.
-    #[serde(
-        rename = "ImageName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`ImageName`)
+    #[serde(deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
-    /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status (1: billing)
     ///
-    /// 1: 计费中
-    ///
-    /// Wire name: `BillStatus`.
-    #[serde(
-        rename = "BillStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 1: 计费中 (`BillStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_status: Option<String>,
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
-    /// 0: 没有开启自动续约，1: 开启自动续约
-    ///
-    /// Wire name: `IsAutoRenewal`.
-    #[serde(
-        rename = "IsAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
+    #[serde(deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Running time
     ///
-    /// 运行时间
-    ///
-    /// Wire name: `RunningTime`.
-    #[serde(
-        rename = "RunningTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行时间 (`RunningTime`)
+    #[serde(deserialize_with = "lenient")]
     pub running_time: Option<String>,
     /// GPU server creation time
     ///
-    /// GPU服务器创建时间
-    ///
-    /// Wire name: `CreateDate`.
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器创建时间 (`CreateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// GPU server expiry time
     ///
-    /// GPU服务器到期时间
-    ///
-    /// Wire name: `ExpireDate`.
-    #[serde(
-        rename = "ExpireDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器到期时间 (`ExpireDate`)
+    #[serde(deserialize_with = "lenient")]
     pub expire_date: Option<String>,
     /// Storage mounts
     ///
-    /// 存储挂载
-    ///
-    /// Wire name: `Volumes`.
-    #[serde(rename = "Volumes", default, skip_serializing_if = "Option::is_none")]
+    /// 存储挂载 (`Volumes`)
     pub volumes: Option<Vec<DescribeGpuDetailVolume>>,
     /// Network
     ///
-    /// 网络
-    ///
-    /// Wire name: `Networks`.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络 (`Networks`)
     pub networks: Option<DescribeGpuDetailNetworks>,
 }
 /// Network card
 ///
 /// 网卡
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuDetailNetworkCard {
     /// Network card id
     ///
-    /// 网卡Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// MAC addresses
     ///
-    /// Mac地址
-    ///
-    /// Wire name: `Mac`.
-    #[serde(
-        rename = "Mac",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// Mac地址 (`Mac`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub mac: Option<Vec<String>>,
     /// VLAN number
     ///
-    /// Vlan编号
-    ///
-    /// Wire name: `VlanId`.
-    #[serde(
-        rename = "VlanId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vlan编号 (`VlanId`)
+    #[serde(deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// NIC bonding mode
     ///
-    /// 网卡绑定信息
-    ///
-    /// Wire name: `WorkMode`.
-    #[serde(
-        rename = "WorkMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡绑定信息 (`WorkMode`)
+    #[serde(deserialize_with = "lenient")]
     pub work_mode: Option<String>,
     /// IP type: subnet/public/private
     ///
-    /// Ip类型：subnet/public/private
-    ///
-    /// Wire name: `IpType`.
-    #[serde(
-        rename = "IpType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip类型：subnet/public/private (`IpType`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
-    /// Ip版本
-    ///
-    /// Wire name: `IpVersion`.
-    #[serde(
-        rename = "IpVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip版本 (`IpVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
-    /// Ip地址
-    ///
-    /// Wire name: `IpAddress`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip地址 (`IpAddress`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
-    /// 掩码地址
-    ///
-    /// Wire name: `Netmask`.
-    #[serde(
-        rename = "Netmask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码地址 (`Netmask`)
+    #[serde(deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
-    /// 网关地址
-    ///
-    /// Wire name: `Gateway`.
-    #[serde(
-        rename = "Gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网关地址 (`Gateway`)
+    #[serde(deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// EIP address
     ///
-    /// EIP地址
-    ///
-    /// *Note:* The table spells it EipAddress; the example answers eipAddress.
-    ///
-    /// Wire name: `eipAddress`.
-    #[serde(
-        rename = "eipAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP地址 (`eipAddress`)
+    #[serde(rename = "eipAddress", deserialize_with = "lenient")]
     pub eip_address: Option<String>,
     /// EIP line type
     ///
-    /// EIP类型
-    ///
-    /// *Note:* The table spells it EipLinkType; the example answers eipLinkType.
-    ///
-    /// Wire name: `eipLinkType`.
-    #[serde(
-        rename = "eipLinkType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP类型 (`eipLinkType`)
+    #[serde(rename = "eipLinkType", deserialize_with = "lenient")]
     pub eip_link_type: Option<String>,
 }
 /// Network
 ///
 /// 网络
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailNetworks {
     /// Network cards
     ///
-    /// 网卡
-    ///
-    /// Wire name: `NetworkCards`.
-    #[serde(
-        rename = "NetworkCards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 网卡 (`NetworkCards`)
+    #[serde(rename = "NetworkCards")]
     pub network_cards: Option<Vec<DescribeGpuDetailNetworkCard>>,
 }
 /// Storage mount
 ///
 /// 存储挂载
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuDetailVolume {
     /// Mount id
     ///
-    /// 挂载ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载ID (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Storage type
     ///
-    /// 存储类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
-    /// 容量大小
-    ///
-    /// Wire name: `Capacity`.
-    #[serde(
-        rename = "Capacity",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 容量大小 (`Capacity`)
+    #[serde(deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Disk type
     ///
-    /// 硬盘类型
-    ///
-    /// Wire name: `VolumeType`.
-    #[serde(
-        rename = "VolumeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘类型 (`VolumeType`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Disk id
     ///
-    /// 硬盘Id
-    ///
-    /// Wire name: `VolumeId`.
-    #[serde(
-        rename = "VolumeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘Id (`VolumeId`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Device path of the disk (e.g. sda)
     ///
-    /// 硬盘路径
-    ///
-    /// *Note:* In the example, not in the response table.
-    ///
-    /// Wire name: `VolumePath`.
-    #[serde(
-        rename = "VolumePath",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 硬盘路径 (`VolumePath`)
+    #[serde(deserialize_with = "lenient")]
     pub volume_path: Option<String>,
     /// Update time
     ///
-    /// 更新时间
-    ///
-    /// *Note:* In the response table (among the volume fields), not in the example.
-    ///
-    /// Wire name: `UpdateDate`.
-    #[serde(
-        rename = "UpdateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 更新时间 (`UpdateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub update_date: Option<String>,
 }
 /// Product (compute) configuration
 ///
 /// 商品里产品配置信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsCompute {
     /// Product configuration (compute) id
     ///
-    /// 产品配置Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 产品配置Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// CPU information
     ///
-    /// CPU信息
-    ///
-    /// Wire name: `CpuInfo`.
-    #[serde(
-        rename = "CpuInfo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU信息 (`CpuInfo`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu_info: Option<String>,
     /// Number of CPUs
     ///
-    /// CPU个数
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// CPU个数 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Clock frequency
     ///
-    /// 主频
-    ///
-    /// Wire name: `Frequency`.
-    #[serde(
-        rename = "Frequency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主频 (`Frequency`)
+    #[serde(deserialize_with = "lenient")]
     pub frequency: Option<String>,
     /// Number available for purchase
     ///
-    /// 可购买的数量
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `PurchaseNum`.
-    #[serde(
-        rename = "PurchaseNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可购买的数量 (`PurchaseNum`)
+    #[serde(deserialize_with = "lenient")]
     pub purchase_num: Option<i64>,
     /// Local disks
     ///
-    /// 本地盘信息
-    ///
-    /// Wire name: `Disks`.
-    #[serde(rename = "Disks", default, skip_serializing_if = "Option::is_none")]
+    /// 本地盘信息 (`Disks`)
     pub disks: Option<Vec<DescribeGpuGoodsDisk>>,
 }
 /// GPU server goods by charge type
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsData {
     /// Prepaid (monthly/yearly) goods
     ///
-    /// 预付费，包年包月商品列表 PostPaid
-    ///
-    /// *Note:* The table description ends with a stray "PostPaid".
-    ///
-    /// Wire name: `PrePaid`.
-    #[serde(rename = "PrePaid", default, skip_serializing_if = "Option::is_none")]
+    /// 预付费，包年包月商品列表 PostPaid (`PrePaid`)
     pub pre_paid: Option<Vec<DescribeGpuGoodsGoods>>,
     /// Pay-as-you-go goods
     ///
-    /// 按量付费商品列表
-    ///
-    /// Wire name: `PostPaid`.
-    #[serde(rename = "PostPaid", default, skip_serializing_if = "Option::is_none")]
+    /// 按量付费商品列表 (`PostPaid`)
     pub post_paid: Option<Vec<DescribeGpuGoodsGoods>>,
 }
 /// Local disk
 ///
 /// 本地盘信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsDisk {
     /// Local disk id
     ///
-    /// 本地盘Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 本地盘Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
-    /// 磁盘类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
-    /// 容量
-    ///
-    /// Wire name: `Capacity`.
-    #[serde(
-        rename = "Capacity",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 容量 (`Capacity`)
+    #[serde(deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Count
     ///
-    /// 个数
-    ///
-    /// Wire name: `Count`.
-    #[serde(
-        rename = "Count",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 个数 (`Count`)
+    #[serde(deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// GPU server goods
 ///
 /// 商品
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsGoods {
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品ID (`GoodsId`)
+    #[serde(deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Goods name
     ///
-    /// 商品名称
-    ///
-    /// Wire name: `GoodsName`.
-    #[serde(
-        rename = "GoodsName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品名称 (`GoodsName`)
+    #[serde(deserialize_with = "lenient")]
     pub goods_name: Option<String>,
     /// Product configurations of the goods
     ///
-    /// 商品里产品配置信息
-    ///
-    /// Wire name: `Computes`.
-    #[serde(rename = "Computes", default, skip_serializing_if = "Option::is_none")]
+    /// 商品里产品配置信息 (`Computes`)
     pub computes: Option<Vec<DescribeGpuGoodsCompute>>,
 }
 /// Price
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceData {
     /// Trade price
     ///
-    /// 交易价格
-    ///
-    /// Wire name: `TradeAmount`.
-    #[serde(
-        rename = "TradeAmount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交易价格 (`TradeAmount`)
+    #[serde(deserialize_with = "lenient")]
     pub trade_amount: Option<String>,
     /// Unit price
     ///
-    /// 单价
-    ///
-    /// Wire name: `UnitPrice`.
-    #[serde(
-        rename = "UnitPrice",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 单价 (`UnitPrice`)
+    #[serde(deserialize_with = "lenient")]
     pub unit_price: Option<String>,
     /// Settlement currency: CN (RMB), US (USD)
     ///
-    /// 结算方式,CN:人命币 US:美元
-    ///
-    /// Wire name: `Currency`.
-    #[serde(
-        rename = "Currency",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 结算方式,CN:人命币 US:美元 (`Currency`)
+    #[serde(deserialize_with = "lenient")]
     pub currency: Option<String>,
 }
 /// Image
 ///
 /// 镜像
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuImageImage {
     /// Image id
     ///
-    /// 镜像ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Image name
     ///
-    /// 镜像名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Image type: public (public image), private (private image)
     ///
-    /// 镜像类型: public:公有镜像,private:私有镜像
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Network card
 ///
 /// 网卡
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuNetworkCard {
     /// Network card id
     ///
-    /// 网卡Id
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网卡Id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// VLAN number
     ///
-    /// Vlan编号
-    ///
-    /// Wire name: `VlanId`.
-    #[serde(
-        rename = "VlanId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vlan编号 (`VlanId`)
+    #[serde(deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// IP type: subnet/public/private
     ///
-    /// Ip类型：subnet/public/private
-    ///
-    /// Wire name: `IpType`.
-    #[serde(
-        rename = "IpType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip类型：subnet/public/private (`IpType`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
-    /// Ip版本
-    ///
-    /// Wire name: `IpVersion`.
-    #[serde(
-        rename = "IpVersion",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip版本 (`IpVersion`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
-    /// Ip地址
-    ///
-    /// Wire name: `IpAddress`.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip地址 (`IpAddress`)
+    #[serde(deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
-    /// 掩码地址
-    ///
-    /// Wire name: `Netmask`.
-    #[serde(
-        rename = "Netmask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码地址 (`Netmask`)
+    #[serde(deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
-    /// 网关地址
-    ///
-    /// Wire name: `Gateway`.
-    #[serde(
-        rename = "Gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网关地址 (`Gateway`)
+    #[serde(deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// EIP address
     ///
-    /// EIP地址
-    ///
-    /// Wire name: `EipAddress`.
-    #[serde(
-        rename = "EipAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP地址 (`EipAddress`)
+    #[serde(deserialize_with = "lenient")]
     pub eip_address: Option<String>,
     /// EIP line type
     ///
-    /// EIP类型
-    ///
-    /// Wire name: `EipLinkType`.
-    #[serde(
-        rename = "EipLinkType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP类型 (`EipLinkType`)
+    #[serde(deserialize_with = "lenient")]
     pub eip_link_type: Option<String>,
 }
 /// Network
 ///
 /// 网络
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuNetworks {
     /// Network cards
     ///
-    /// 网卡
-    ///
-    /// Wire name: `NetworkCards`.
-    #[serde(
-        rename = "NetworkCards",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 网卡 (`NetworkCards`)
+    #[serde(rename = "NetworkCards")]
     pub network_cards: Option<Vec<DescribeGpuNetworkCard>>,
 }
 /// GPU server
 ///
 /// GPU服务器
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuRecord {
     /// GPU server id
     ///
-    /// GPU服务器ID
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器ID (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// GPU server name
     ///
-    /// GPU服务器名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
-    /// Cpu个数
-    ///
-    /// Wire name: `Cpu`.
-    #[serde(
-        rename = "Cpu",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Cpu个数 (`Cpu`)
+    #[serde(deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
-    /// 内存大小
-    ///
-    /// Wire name: `Ram`.
-    #[serde(
-        rename = "Ram",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 内存大小 (`Ram`)
+    #[serde(deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Running state (e.g. running)
     ///
-    /// 运行状态
-    ///
-    /// Wire name: `State`.
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行状态 (`State`)
+    #[serde(deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Running state (in Chinese)
     ///
-    /// 运行状态（中文）
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 运行状态（中文） (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// *Note:* In the response table, not in the example.
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name / virtual data center name
     ///
-    /// VPC名称/虚拟数据中心名称
-    ///
-    /// Wire name: `AppName`.
-    #[serde(
-        rename = "AppName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称/虚拟数据中心名称 (`AppName`)
+    #[serde(deserialize_with = "lenient")]
     pub app_name: Option<String>,
     /// VPC id / virtual data center id
     ///
-    /// VPC ID/虚拟数据中心ID
-    ///
-    /// Wire name: `AppId`.
-    #[serde(
-        rename = "AppId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID/虚拟数据中心ID (`AppId`)
+    #[serde(deserialize_with = "lenient")]
     pub app_id: Option<String>,
     /// Region name
     ///
-    /// 区域名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 区域名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
-    /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
+    #[serde(deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
-    /// 0: 没有开启自动续约，1: 开启自动续约
-    ///
-    /// Wire name: `IsAutoRenewal`.
-    #[serde(
-        rename = "IsAutoRenewal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
+    #[serde(deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// GPU server creation time
     ///
-    /// GPU服务器创建时间
-    ///
-    /// Wire name: `CreateDate`.
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器创建时间 (`CreateDate`)
+    #[serde(deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Network
     ///
-    /// 网络
-    ///
-    /// Wire name: `Networks`.
-    #[serde(rename = "Networks", default, skip_serializing_if = "Option::is_none")]
+    /// 网络 (`Networks`)
     pub networks: Option<DescribeGpuNetworks>,
 }
 /// Region where GPU servers are for sale
 ///
 /// 地域信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuRegionsRegion {
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Site (region) name
     ///
-    /// 站点名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
 }
 /// Task status
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuTaskData {
     /// GPU server ids
     ///
-    /// GPU服务器服务器的编号id
-    ///
-    /// Wire name: `ResourceIds`.
-    #[serde(
-        rename = "ResourceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// GPU服务器服务器的编号id (`ResourceIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub resource_ids: Option<Vec<String>>,
     /// Task status: succeed (done), init (in progress), failed (failed)
     ///
-    /// 任务状态: succeed（完成）, init(进行中)，failed(失败)
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务状态: succeed（完成）, init(进行中)，failed(失败) (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Returned data
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateGpuPowerData {
     /// GPU server resource ids
     ///
-    /// GPU服务器资源ID列表
-    ///
-    /// Wire name: `ResourceIds`.
-    #[serde(
-        rename = "ResourceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// GPU服务器资源ID列表 (`ResourceIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub resource_ids: Option<Vec<String>>,
     /// Task ids, one per resource id (same index)
     ///
-    /// 任务编号列表，与GPU服务器资源ID列表按照下标一一对应
-    ///
-    /// *Note:* The table names it TaskId; the example answers TaskIds.
-    ///
-    /// Wire name: `TaskIds`.
-    #[serde(
-        rename = "TaskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 任务编号列表，与GPU服务器资源ID列表按照下标一一对应 (`TaskIds`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
 }
 /// Returned data
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ReinstallGpuData {
     /// Task ids
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskIds`.
-    #[serde(
-        rename = "TaskIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 任务ID (`TaskIds`)
+    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
 }
 /// Input of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeGpuRegionsInput {}
+impl DescribeGpuRegionsInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGpuRegionsInputBuilder {
+        DescribeGpuRegionsInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGpuRegionsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGpuRegionsInputBuilder {
+    inner: DescribeGpuRegionsInput,
+}
+impl DescribeGpuRegionsInputBuilder {
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeGpuRegionsInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuRegionsOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeGpuRegionsRegion>>,
 }
-///Request builder of `DescribeGpuRegions`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuRegionsRequest {
@@ -1413,6 +820,10 @@ impl DescribeGpuRegionsRequest {
         self.input = input;
         self
     }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
+    }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGpuRegionsOutput, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
@@ -1421,6 +832,7 @@ impl DescribeGpuRegionsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGpuRegionsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_GPU_REGIONS, &self.input)
             .await
@@ -1431,15 +843,9 @@ impl crate::Client {
     ///
     /// 获取GPU服务器可售的地域信息
     ///
-    /// *Note:* The table of contents calls this action DescribeRegions; the heading, Action line and call example say DescribeGpuRegions, which the spec uses.
+    /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types Data as object; the example answers a list of region objects, which the spec follows.
-    ///
-    /// `GET` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "1.DescribeGpuRegions", line 25.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGpuRegions", "`.")]
+    /// Wire name: `DescribeGpuRegions`.
     pub fn describe_gpu_regions(&self) -> DescribeGpuRegionsRequest {
         DescribeGpuRegionsRequest {
             client: self.runtime().clone(),
@@ -1448,37 +854,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuGoods`](crate::Client::describe_gpu_goods).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsInput {
     /// Site (region) id, as returned by DescribeGpuRegions (documented as DescribeRegions)
     ///
-    /// 站点编号（DescribeRegions返回值）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点编号（DescribeRegions返回值） (`RegionId`, required)
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
+impl DescribeGpuGoodsInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGpuGoodsInputBuilder {
+        DescribeGpuGoodsInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGpuGoodsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGpuGoodsInputBuilder {
+    inner: DescribeGpuGoodsInput,
+}
+impl DescribeGpuGoodsInputBuilder {
+    /// Sets [`DescribeGpuGoodsInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeGpuGoodsInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeGpuGoodsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeGpuGoodsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
 /// Output of [`DescribeGpuGoods`](crate::Client::describe_gpu_goods): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuGoodsData>,
 }
-///Request builder of `DescribeGpuGoods`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGpuGoods`](crate::Client::describe_gpu_goods): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuGoodsRequest {
@@ -1498,12 +924,14 @@ impl DescribeGpuGoodsRequest {
     }
     /// Site (region) id, as returned by DescribeGpuRegions (documented as DescribeRegions)
     ///
-    /// 站点编号（DescribeRegions返回值）
-    ///
-    /// Sets `RegionId` (query, required).
+    /// 站点编号（DescribeRegions返回值） (`RegionId`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_GPU_GOODS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGpuGoodsOutput, cds_core::Error> {
@@ -1513,6 +941,7 @@ impl DescribeGpuGoodsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGpuGoodsOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_GPU_GOODS, &self.input)
             .await
@@ -1523,15 +952,9 @@ impl crate::Client {
     ///
     /// 查询GPU服务器商品列表
     ///
-    /// *Note:* The response table lists all fields flat; the example nests them as Data.PrePaid\[\]/PostPaid\[\] goods with Computes\[\] and Disks\[\], which the spec follows.
+    /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* PurchaseNum is in the response table but not in the example; kept as an optional field.
-    ///
-    /// `GET` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "2.DescribeGpuGoods", line 74.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGpuGoods", "`.")]
+    /// Wire name: `DescribeGpuGoods`.
     pub fn describe_gpu_goods(&self) -> DescribeGpuGoodsRequest {
         DescribeGpuGoodsRequest {
             client: self.runtime().clone(),
@@ -1540,107 +963,120 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuGoodsPrice`](crate::Client::describe_gpu_goods_price).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceInput {
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点编号 (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品ID (`GoodsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Compute specification id
     ///
-    /// 规格配置ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ComputeId`.
-    #[serde(
-        rename = "ComputeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格配置ID (`ComputeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one more calendar month after that; default 0, at most 36
     ///
-    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月
-    ///
-    /// Wire name: `PrepaidMonth`.
-    #[serde(
-        rename = "PrepaidMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of GPU servers to price, default 1
     ///
-    /// 指定创建GPU服务器服务器的数量，默认取值：1
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to 1.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定创建GPU服务器服务器的数量，默认取值：1 (`Amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+impl DescribeGpuGoodsPriceInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGpuGoodsPriceInputBuilder {
+        DescribeGpuGoodsPriceInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGpuGoodsPriceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGpuGoodsPriceInputBuilder {
+    inner: DescribeGpuGoodsPriceInput,
+}
+impl DescribeGpuGoodsPriceInputBuilder {
+    /// Sets [`DescribeGpuGoodsPriceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuGoodsPriceInput::goods_id`].
+    pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.goods_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuGoodsPriceInput::compute_id`].
+    pub fn compute_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.compute_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuGoodsPriceInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuGoodsPriceInput::prepaid_month`].
+    pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.prepaid_month = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuGoodsPriceInput::amount`].
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeGpuGoodsPriceInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeGpuGoodsPriceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeGpuGoodsPriceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.goods_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GoodsId"));
+        }
+        if self.compute_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ComputeId"));
+        }
+        if self.instance_charge_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceChargeType"));
+        }
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "Amount"));
+        }
+    }
+}
 /// Output of [`DescribeGpuGoodsPrice`](crate::Client::describe_gpu_goods_price): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuGoodsPriceData>,
 }
-///Request builder of `DescribeGpuGoodsPrice`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGpuGoodsPrice`](crate::Client::describe_gpu_goods_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuGoodsPriceRequest {
@@ -1660,59 +1096,49 @@ impl DescribeGpuGoodsPriceRequest {
     }
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 站点编号 (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Goods id
     ///
-    /// 商品ID
-    ///
-    /// Sets `GoodsId` (body, required).
+    /// 商品ID (`GoodsId`, body, required)
     pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
         self.input.goods_id = Some(value.into());
         self
     }
     /// Compute specification id
     ///
-    /// 规格配置ID
-    ///
-    /// Sets `ComputeId` (body, required).
+    /// 规格配置ID (`ComputeId`, body, required)
     pub fn compute_id(mut self, value: impl Into<String>) -> Self {
         self.input.compute_id = Some(value.into());
         self
     }
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月
-    ///
-    /// Sets `InstanceChargeType` (body, required).
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, body, required)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one more calendar month after that; default 0, at most 36
     ///
-    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月
-    ///
-    /// Sets `PrepaidMonth` (body).
+    /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月 (`PrepaidMonth`, body)
     pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
         self.input.prepaid_month = Some(value.into());
         self
     }
     /// Number of GPU servers to price, default 1
     ///
-    /// 指定创建GPU服务器服务器的数量，默认取值：1
-    ///
-    /// *Note:* Documented as required (是) yet described as defaulting to 1.
-    ///
-    /// Sets `Amount` (body, required).
+    /// 指定创建GPU服务器服务器的数量，默认取值：1 (`Amount`, body, required)
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.input.amount = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_GPU_GOODS_PRICE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGpuGoodsPriceOutput, cds_core::Error> {
@@ -1722,6 +1148,7 @@ impl DescribeGpuGoodsPriceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGpuGoodsPriceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_GPU_GOODS_PRICE, &self.input)
             .await
@@ -1732,15 +1159,9 @@ impl crate::Client {
     ///
     /// 计算GPU服务器商品价格
     ///
-    /// *Note:* A read-only price calculation sent as POST; the call example sends the parameters as a JSON body (json=param).
+    /// `POST /gpubms/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists TradeAmount, UnitPrice and Currency flat; the example nests them under Data.
-    ///
-    /// `POST` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "3.DescribeGpuGoodsPrice", line 185.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGpuGoodsPrice", "`.")]
+    /// Wire name: `DescribeGpuGoodsPrice`.
     pub fn describe_gpu_goods_price(&self) -> DescribeGpuGoodsPriceRequest {
         DescribeGpuGoodsPriceRequest {
             client: self.runtime().clone(),
@@ -1749,71 +1170,81 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpu`](crate::Client::describe_gpu).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuInput {
     /// VPC id / virtual data center id (e.g. the VpcId returned by DescribeVPC)
     ///
-    /// VPC ID/虚拟数据中心Id(如：参考私有网络相关DescribeVPC 获取返回VpcId)
-    ///
-    /// Wire name: `AppId`.
-    #[serde(
-        rename = "AppId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID/虚拟数据中心Id(如：参考私有网络相关DescribeVPC 获取返回VpcId) (`AppId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// GPU server name
     ///
-    /// GPU服务器名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器名称 (`Name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the GPU list; starts at 1, default 1
     ///
-    /// Gpu列表页码。起始值：1, 默认值：1
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Gpu列表页码。起始值：1, 默认值：1 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Number of entries per page, default 500
     ///
-    /// 每页返回数量，默认值：500
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页返回数量，默认值：500 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
+impl DescribeGpuInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGpuInputBuilder {
+        DescribeGpuInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGpuInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGpuInputBuilder {
+    inner: DescribeGpuInput,
+}
+impl DescribeGpuInputBuilder {
+    /// Sets [`DescribeGpuInput::app_id`].
+    pub fn app_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.app_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeGpuInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeGpu`](crate::Client::describe_gpu): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuOutput {
     /// GPU server list: server information, network cards and paging information
     ///
-    /// GPU服务器服务器列表记录，包含GPU服务器服务器信息，网卡信息，分页信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// GPU服务器服务器列表记录，包含GPU服务器服务器信息，网卡信息，分页信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuData>,
 }
-///Request builder of `DescribeGpu`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGpu`](crate::Client::describe_gpu): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuRequest {
@@ -1833,39 +1264,35 @@ impl DescribeGpuRequest {
     }
     /// VPC id / virtual data center id (e.g. the VpcId returned by DescribeVPC)
     ///
-    /// VPC ID/虚拟数据中心Id(如：参考私有网络相关DescribeVPC 获取返回VpcId)
-    ///
-    /// Sets `AppId` (query).
+    /// VPC ID/虚拟数据中心Id(如：参考私有网络相关DescribeVPC 获取返回VpcId) (`AppId`, query)
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.input.app_id = Some(value.into());
         self
     }
     /// GPU server name
     ///
-    /// GPU服务器名称
-    ///
-    /// Sets `Name` (query).
+    /// GPU服务器名称 (`Name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Page number of the GPU list; starts at 1, default 1
     ///
-    /// Gpu列表页码。起始值：1, 默认值：1
-    ///
-    /// Sets `PageNumber` (query).
+    /// Gpu列表页码。起始值：1, 默认值：1 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Number of entries per page, default 500
     ///
-    /// 每页返回数量，默认值：500
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页返回数量，默认值：500 (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGpuOutput, cds_core::Error> {
@@ -1875,9 +1302,10 @@ impl DescribeGpuRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGpuOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_GPU, &self.input).await
     }
-    ///Streams every item at `/Data/Records` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/Records` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<DescribeGpuRecord, cds_core::Error>> + Send
@@ -1896,15 +1324,9 @@ impl crate::Client {
     ///
     /// 查询GPU服务器列表
     ///
-    /// *Note:* The response table lists all fields flat; the example nests them as Data.Records\[\] with Networks.NetworkCards\[\], plus paging fields in Data, which the spec follows.
+    /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* RegionId (record) and Pages are in the response table but not in the example; kept as optional fields.
-    ///
-    /// `GET` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "4.DescribeGpu", line 250.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGpu", "`.")]
+    /// Wire name: `DescribeGpu`.
     pub fn describe_gpu(&self) -> DescribeGpuRequest {
         DescribeGpuRequest {
             client: self.runtime().clone(),
@@ -1913,37 +1335,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuDetail`](crate::Client::describe_gpu_detail).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailInput {
     /// GPU server id
     ///
-    /// GPU服务器ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器ID (`ResourceId`, required)
+    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
+impl DescribeGpuDetailInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGpuDetailInputBuilder {
+        DescribeGpuDetailInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGpuDetailInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGpuDetailInputBuilder {
+    inner: DescribeGpuDetailInput,
+}
+impl DescribeGpuDetailInputBuilder {
+    /// Sets [`DescribeGpuDetailInput::resource_id`].
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeGpuDetailInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeGpuDetailInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeGpuDetailInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.resource_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ResourceId"));
+        }
+    }
+}
 /// Output of [`DescribeGpuDetail`](crate::Client::describe_gpu_detail): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailOutput {
     /// GPU server details
     ///
-    /// GPU服务器服务器详情数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// GPU服务器服务器详情数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuDetailData>,
 }
-///Request builder of `DescribeGpuDetail`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGpuDetail`](crate::Client::describe_gpu_detail): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuDetailRequest {
@@ -1963,12 +1405,14 @@ impl DescribeGpuDetailRequest {
     }
     /// GPU server id
     ///
-    /// GPU服务器ID
-    ///
-    /// Sets `ResourceId` (query, required).
+    /// GPU服务器ID (`ResourceId`, query, required)
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_GPU_DETAIL, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGpuDetailOutput, cds_core::Error> {
@@ -1978,6 +1422,7 @@ impl DescribeGpuDetailRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGpuDetailOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_GPU_DETAIL, &self.input)
             .await
@@ -1988,19 +1433,9 @@ impl crate::Client {
     ///
     /// 查询GPU服务器详情
     ///
-    /// *Note:* The response table lists all fields flat; the example nests them as Data with Volumes\[\] and Networks.NetworkCards\[\], which the spec follows.
+    /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table names the network card's EIP fields EipAddress and EipLinkType; the example answers eipAddress and eipLinkType (lower-case e), which the spec follows.
-    ///
-    /// *Note:* AppId, RegionId, AppName and UpdateDate are in the response table but not in the example; kept as optional fields (UpdateDate is listed among the volume fields, so it is placed on the volume).
-    ///
-    /// *Note:* VolumePath is in the example but not in the response table.
-    ///
-    /// `GET` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "5. DescribeGpuDetail", line 364.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGpuDetail", "`.")]
+    /// Wire name: `DescribeGpuDetail`.
     pub fn describe_gpu_detail(&self) -> DescribeGpuDetailRequest {
         DescribeGpuDetailRequest {
             client: self.runtime().clone(),
@@ -2009,37 +1444,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuTask`](crate::Client::describe_gpu_task).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeGpuTaskInput {
     /// Task id returned when creating GPU servers
     ///
-    /// 创建GPU服务器服务器返回的TaskId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建GPU服务器服务器返回的TaskId (`TaskId`, required)
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl DescribeGpuTaskInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGpuTaskInputBuilder {
+        DescribeGpuTaskInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGpuTaskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGpuTaskInputBuilder {
+    inner: DescribeGpuTaskInput,
+}
+impl DescribeGpuTaskInputBuilder {
+    /// Sets [`DescribeGpuTaskInput::task_id`].
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeGpuTaskInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeGpuTaskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeGpuTaskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.task_id.is_none() {
+            missing.push(cds_core::validate::join(path, "TaskId"));
+        }
+    }
+}
 /// Output of [`DescribeGpuTask`](crate::Client::describe_gpu_task): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuTaskOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuTaskData>,
 }
-///Request builder of `DescribeGpuTask`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGpuTask`](crate::Client::describe_gpu_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuTaskRequest {
@@ -2059,12 +1514,14 @@ impl DescribeGpuTaskRequest {
     }
     /// Task id returned when creating GPU servers
     ///
-    /// 创建GPU服务器服务器返回的TaskId
-    ///
-    /// Sets `TaskId` (query, required).
+    /// 创建GPU服务器服务器返回的TaskId (`TaskId`, query, required)
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.input.task_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_GPU_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGpuTaskOutput, cds_core::Error> {
@@ -2074,6 +1531,7 @@ impl DescribeGpuTaskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGpuTaskOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_GPU_TASK, &self.input)
             .await
@@ -2084,13 +1542,9 @@ impl crate::Client {
     ///
     /// 查询创建GPU服务器服务器任务状态
     ///
-    /// *Note:* The response table lists ResourceIds and Status flat; the example nests them under Data.
+    /// `GET /gpubms/v1` — read-only: retried on transient failures.
     ///
-    /// `GET` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "6. DescribeGpuTask", line 496.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGpuTask", "`.")]
+    /// Wire name: `DescribeGpuTask`.
     pub fn describe_gpu_task(&self) -> DescribeGpuTaskRequest {
         DescribeGpuTaskRequest {
             client: self.runtime().clone(),
@@ -2100,85 +1554,38 @@ impl crate::Client {
 }
 /// Input of [`ReinstallGpu`](crate::Client::reinstall_gpu).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReinstallGpuInput {
     /// GPU server id
     ///
-    /// GPU服务器ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPU服务器ID (`ResourceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
-    /// 镜像ID (参考DescribeGpuImage返回Id)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Password
     ///
-    /// 密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）
-    ///
-    /// Wire name: `Raid`.
-    #[serde(
-        rename = "Raid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raid: Option<i64>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Wire name: `CustomPartition`.
-    #[serde(
-        rename = "CustomPartition",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Wire name: `CustomPartitionSize`.
-    #[serde(
-        rename = "CustomPartitionSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition_size: Option<Vec<i64>>,
 }
 impl std::fmt::Debug for ReinstallGpuInput {
@@ -2193,19 +1600,85 @@ impl std::fmt::Debug for ReinstallGpuInput {
             .finish()
     }
 }
+impl ReinstallGpuInput {
+    /// A builder of this type.
+    pub fn builder() -> ReinstallGpuInputBuilder {
+        ReinstallGpuInputBuilder::default()
+    }
+}
+/// Builder of [`ReinstallGpuInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ReinstallGpuInputBuilder {
+    inner: ReinstallGpuInput,
+}
+impl ReinstallGpuInputBuilder {
+    /// Sets [`ReinstallGpuInput::resource_id`].
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.resource_id = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallGpuInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallGpuInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallGpuInput::raid`].
+    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+        self.inner.raid = Some(value.into());
+        self
+    }
+    /// Sets [`ReinstallGpuInput::custom_partition`].
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ReinstallGpuInput::custom_partition_size`].
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ReinstallGpuInput, cds_core::BuildError> {
+        cds_core::validate::build("ReinstallGpuInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ReinstallGpuInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.resource_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ResourceId"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+    }
+}
 /// Output of [`ReinstallGpu`](crate::Client::reinstall_gpu): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ReinstallGpuOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<ReinstallGpuData>,
 }
-///Request builder of `ReinstallGpu`: set parameters, then `.send().await`.
+/// Request builder of [`ReinstallGpu`](crate::Client::reinstall_gpu): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReinstallGpuRequest {
@@ -2225,57 +1698,55 @@ impl ReinstallGpuRequest {
     }
     /// GPU server id
     ///
-    /// GPU服务器ID
-    ///
-    /// Sets `ResourceId` (body, required).
+    /// GPU服务器ID (`ResourceId`, body, required)
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.input.resource_id = Some(value.into());
         self
     }
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
-    /// 镜像ID (参考DescribeGpuImage返回Id)
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）
-    ///
-    /// Sets `Raid` (body).
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`, body)
     pub fn raid(mut self, value: impl Into<i64>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Sets `CustomPartition` (body).
-    pub fn custom_partition(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.custom_partition = Some(value.into());
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`, body)
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Sets `CustomPartitionSize` (body).
-    pub fn custom_partition_size(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.input.custom_partition_size = Some(value.into());
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`, body)
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::REINSTALL_GPU, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ReinstallGpuOutput, cds_core::Error> {
@@ -2285,15 +1756,15 @@ impl ReinstallGpuRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ReinstallGpuOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::REINSTALL_GPU, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`) with [`DescribeGpuTask`](crate::Client::wait_for_gpu_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeGpuTask`](crate::Client::describe_gpu_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ReinstallGpuOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ReinstallGpuOutput, DescribeGpuTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::REINSTALL_GPU,
@@ -2310,15 +1781,9 @@ impl crate::Client {
     ///
     /// GPU服务器服务器系统重装
     ///
-    /// *Note:* The response table lists TaskIds flat; the example nests it under Data.
+    /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* TaskIds is a list; the waiter polls its first entry.
-    ///
-    /// `POST` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "7. ReinstallGpu", line 549.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ReinstallGpu", "`.")]
+    /// Wire name: `ReinstallGpu`.
     pub fn reinstall_gpu(&self) -> ReinstallGpuRequest {
         ReinstallGpuRequest {
             client: self.runtime().clone(),
@@ -2327,75 +1792,91 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGpuImage`](crate::Client::describe_gpu_image).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuImageInput {
     /// Image type: public (public image) or private (private image)
     ///
-    /// 镜像类型: public:公有镜像,private:私有镜像
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageType`.
-    #[serde(
-        rename = "ImageType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点编号 (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Operating system type: centos, ubuntu, etc.
     ///
-    /// 操作系统类型: centos,ubuntu等
-    ///
-    /// Wire name: `OsType`.
-    #[serde(
-        rename = "OsType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作系统类型: centos,ubuntu等 (`OsType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Compute specification id (see the compute Id returned by DescribeGpuGoods); required for public images
     ///
-    /// 规格配置ID（可参考DescribeGpuGoods返回ComputeIds中id），公有镜像必须指定
-    ///
-    /// Wire name: `ComputeId`.
-    #[serde(
-        rename = "ComputeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格配置ID（可参考DescribeGpuGoods返回ComputeIds中id），公有镜像必须指定 (`ComputeId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
 }
+impl DescribeGpuImageInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGpuImageInputBuilder {
+        DescribeGpuImageInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGpuImageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGpuImageInputBuilder {
+    inner: DescribeGpuImageInput,
+}
+impl DescribeGpuImageInputBuilder {
+    /// Sets [`DescribeGpuImageInput::image_type`].
+    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuImageInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuImageInput::os_type`].
+    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.os_type = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGpuImageInput::compute_id`].
+    pub fn compute_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.compute_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeGpuImageInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeGpuImageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeGpuImageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.image_type.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageType"));
+        }
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
 /// Output of [`DescribeGpuImage`](crate::Client::describe_gpu_image): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuImageOutput {
     /// Returned data: images grouped by operating system name (e.g. Ubuntu, Redhat)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<std::collections::BTreeMap<String, Vec<DescribeGpuImageImage>>>,
 }
-///Request builder of `DescribeGpuImage`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGpuImage`](crate::Client::describe_gpu_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGpuImageRequest {
@@ -2415,39 +1896,35 @@ impl DescribeGpuImageRequest {
     }
     /// Image type: public (public image) or private (private image)
     ///
-    /// 镜像类型: public:公有镜像,private:私有镜像
-    ///
-    /// Sets `ImageType` (body, required).
+    /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, body, required)
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 站点编号 (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Operating system type: centos, ubuntu, etc.
     ///
-    /// 操作系统类型: centos,ubuntu等
-    ///
-    /// Sets `OsType` (body).
+    /// 操作系统类型: centos,ubuntu等 (`OsType`, body)
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
     /// Compute specification id (see the compute Id returned by DescribeGpuGoods); required for public images
     ///
-    /// 规格配置ID（可参考DescribeGpuGoods返回ComputeIds中id），公有镜像必须指定
-    ///
-    /// Sets `ComputeId` (body).
+    /// 规格配置ID（可参考DescribeGpuGoods返回ComputeIds中id），公有镜像必须指定 (`ComputeId`, body)
     pub fn compute_id(mut self, value: impl Into<String>) -> Self {
         self.input.compute_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_GPU_IMAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGpuImageOutput, cds_core::Error> {
@@ -2457,6 +1934,7 @@ impl DescribeGpuImageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGpuImageOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_GPU_IMAGE, &self.input)
             .await
@@ -2467,19 +1945,9 @@ impl crate::Client {
     ///
     /// 查询GPU服务器镜像列表
     ///
-    /// *Note:* The example is not valid JSON (the Data object is never closed); a closing brace was added.
+    /// `POST /gpubms/v1` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists Id, Name and Type flat; the example answers Data as an object keyed by operating system name, each holding a list of images, so Data is a map of image lists.
-    ///
-    /// *Note:* A read-only query sent as POST; the call example sends the parameters as a JSON body (json=param).
-    ///
-    /// *Note:* ComputeId's description refers to ComputeIds returned by DescribeGpuGoods; that operation answers Computes\[\].Id.
-    ///
-    /// `POST` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "8.DescribeGpuImage", line 609.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGpuImage", "`.")]
+    /// Wire name: `DescribeGpuImage`.
     pub fn describe_gpu_image(&self) -> DescribeGpuImageRequest {
         DescribeGpuImageRequest {
             client: self.runtime().clone(),
@@ -2489,240 +1957,98 @@ impl crate::Client {
 }
 /// Input of [`CreateGpuInstance`](crate::Client::create_gpu_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpuInstanceInput {
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 站点编号 (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VPC network information: VpcId (VPC id, see DescribeVPC), ReserveEip (whether to reserve an EIP, default false), NetId (subnet id, see DescribeSubnet), EipIdList (EIP ids, effective when ReserveEip is true; must equal the number of servers; assigned automatically when empty), Segments (private IPs with their segment ids; must equal the number of servers; assigned automatically when empty)
     ///
-    /// VPC网络信息。&lt;br/&gt;VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)。&lt;br/&gt;ReserveEip 为是否预留eip，默认为false。&lt;br/&gt;NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)。EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配。&lt;br/&gt;Segments为指定私网ip与segmentId，数量需等于机器数量。&lt;br /&gt;当Segments为空时，默认为自动分配。
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VpcNetWork`.
-    #[serde(
-        rename = "VpcNetWork",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// VPC网络信息。&lt;br/&gt;VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)。&lt;br/&gt;ReserveEip 为是否预留eip，默认为false。&lt;br/&gt;NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)。EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配。&lt;br/&gt;Segments为指定私网ip与segmentId，数量需等于机器数量。&lt;br /&gt;当Segments为空时，默认为自动分配。 (`VpcNetWork`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vpc_net_work: Option<CreateGpuInstanceVpcNetWork>,
     /// Password
     ///
-    /// 密码
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 密码 (`Password`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceName`.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机名称 (`InstanceName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Host number, at least three digits (padded automatically when shorter)
     ///
-    /// 主机编号，编号至少三位，不足三位自动补全
-    ///
-    /// Wire name: `AssignHostNo`.
-    #[serde(
-        rename = "AssignHostNo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assign_host_no: Option<String>,
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceChargeType`.
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
-    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one calendar month; default 0, at most 36
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月
-    ///
-    /// Wire name: `PrepaidMonth`.
-    #[serde(
-        rename = "PrepaidMonth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Compute specification id (see the compute id returned by DescribeGpuGoods)
     ///
-    /// 规格配置（可参考DescribeGpuGoods返回ComputeIds中id）ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ComputeId`.
-    #[serde(
-        rename = "ComputeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 规格配置（可参考DescribeGpuGoods返回ComputeIds中id）ID (`ComputeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Goods id (see the GoodsId returned by DescribeGpuGoods)
     ///
-    /// 商品（可参考DescribeGpuGoods返回GoodsId）ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品（可参考DescribeGpuGoods返回GoodsId）ID (`GoodsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
-    /// 镜像ID (参考DescribeGpuImage返回Id)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ImageId`.
-    #[serde(
-        rename = "ImageId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// NIC bond mode: noBond (default), bond1 or bond6
     ///
-    /// 默认noBond。目前已支持bond1,bond6
-    ///
-    /// Wire name: `BondMode`.
-    #[serde(
-        rename = "BondMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 默认noBond。目前已支持bond1,bond6 (`BondMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bond_mode: Option<String>,
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）
-    ///
-    /// Wire name: `Raid`.
-    #[serde(
-        rename = "Raid",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raid: Option<i64>,
     /// Number of GPU servers to create, 1-100
     ///
-    /// 指定创建GPU服务器服务器的数量，取值范围：1-100
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Amount`.
-    #[serde(
-        rename = "Amount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 指定创建GPU服务器服务器的数量，取值范围：1-100 (`Amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Wire name: `CustomPartition`.
-    #[serde(
-        rename = "CustomPartition",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Wire name: `CustomPartitionSize`.
-    #[serde(
-        rename = "CustomPartitionSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_partition_size: Option<Vec<i64>>,
     /// Trial credit (test fund) id
     ///
-    /// 测试金ID
-    ///
-    /// Wire name: `SubjectId`.
-    #[serde(
-        rename = "SubjectId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 测试金ID (`SubjectId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<String>,
     /// Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs
     ///
-    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上
-    ///
-    /// Wire name: `PortMode`.
-    #[serde(
-        rename = "PortMode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_mode: Option<String>,
 }
 impl std::fmt::Debug for CreateGpuInstanceInput {
@@ -2749,19 +2075,166 @@ impl std::fmt::Debug for CreateGpuInstanceInput {
             .finish()
     }
 }
+impl CreateGpuInstanceInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateGpuInstanceInputBuilder {
+        CreateGpuInstanceInputBuilder::default()
+    }
+}
+/// Builder of [`CreateGpuInstanceInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateGpuInstanceInputBuilder {
+    inner: CreateGpuInstanceInput,
+}
+impl CreateGpuInstanceInputBuilder {
+    /// Sets [`CreateGpuInstanceInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::vpc_net_work`].
+    pub fn vpc_net_work(mut self, value: impl Into<CreateGpuInstanceVpcNetWork>) -> Self {
+        self.inner.vpc_net_work = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::instance_name`].
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::assign_host_no`].
+    pub fn assign_host_no(mut self, value: impl Into<String>) -> Self {
+        self.inner.assign_host_no = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::instance_charge_type`].
+    pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_charge_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::prepaid_month`].
+    pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
+        self.inner.prepaid_month = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::compute_id`].
+    pub fn compute_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.compute_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::goods_id`].
+    pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
+        self.inner.goods_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::image_id`].
+    pub fn image_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.image_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::bond_mode`].
+    pub fn bond_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.bond_mode = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::raid`].
+    pub fn raid(mut self, value: impl Into<i64>) -> Self {
+        self.inner.raid = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::amount`].
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::custom_partition`].
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::custom_partition_size`].
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::subject_id`].
+    pub fn subject_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subject_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpuInstanceInput::port_mode`].
+    pub fn port_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.port_mode = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateGpuInstanceInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateGpuInstanceInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateGpuInstanceInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.vpc_net_work.is_none() {
+            missing.push(cds_core::validate::join(path, "VpcNetWork"));
+        }
+        if let Some(v) = &self.vpc_net_work {
+            v.validate(&cds_core::validate::join(path, "VpcNetWork"), missing);
+        }
+        if self.password.is_none() {
+            missing.push(cds_core::validate::join(path, "Password"));
+        }
+        if self.instance_name.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceName"));
+        }
+        if self.instance_charge_type.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceChargeType"));
+        }
+        if self.compute_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ComputeId"));
+        }
+        if self.goods_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GoodsId"));
+        }
+        if self.image_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ImageId"));
+        }
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "Amount"));
+        }
+    }
+}
 /// Output of [`CreateGpuInstance`](crate::Client::create_gpu_instance): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateGpuInstanceOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateGpuInstanceData>,
 }
-///Request builder of `CreateGpuInstance`: set parameters, then `.send().await`.
+/// Request builder of [`CreateGpuInstance`](crate::Client::create_gpu_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateGpuInstanceRequest {
@@ -2781,165 +2254,139 @@ impl CreateGpuInstanceRequest {
     }
     /// Site (region) id
     ///
-    /// 站点编号
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 站点编号 (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// VPC network information: VpcId (VPC id, see DescribeVPC), ReserveEip (whether to reserve an EIP, default false), NetId (subnet id, see DescribeSubnet), EipIdList (EIP ids, effective when ReserveEip is true; must equal the number of servers; assigned automatically when empty), Segments (private IPs with their segment ids; must equal the number of servers; assigned automatically when empty)
     ///
-    /// VPC网络信息。&lt;br/&gt;VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)。&lt;br/&gt;ReserveEip 为是否预留eip，默认为false。&lt;br/&gt;NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)。EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配。&lt;br/&gt;Segments为指定私网ip与segmentId，数量需等于机器数量。&lt;br /&gt;当Segments为空时，默认为自动分配。
-    ///
-    /// Sets `VpcNetWork` (body, required).
+    /// VPC网络信息。&lt;br/&gt;VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)。&lt;br/&gt;ReserveEip 为是否预留eip，默认为false。&lt;br/&gt;NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)。EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配。&lt;br/&gt;Segments为指定私网ip与segmentId，数量需等于机器数量。&lt;br /&gt;当Segments为空时，默认为自动分配。 (`VpcNetWork`, body, required)
     pub fn vpc_net_work(mut self, value: impl Into<CreateGpuInstanceVpcNetWork>) -> Self {
         self.input.vpc_net_work = Some(value.into());
         self
     }
     /// Password
     ///
-    /// 密码
-    ///
-    /// Sets `Password` (body, required).
+    /// 密码 (`Password`, body, required)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
     }
     /// Host name
     ///
-    /// 主机名称
-    ///
-    /// Sets `InstanceName` (body, required).
+    /// 主机名称 (`InstanceName`, body, required)
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.input.instance_name = Some(value.into());
         self
     }
     /// Host number, at least three digits (padded automatically when shorter)
     ///
-    /// 主机编号，编号至少三位，不足三位自动补全
-    ///
-    /// Sets `AssignHostNo` (body).
+    /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`, body)
     pub fn assign_host_no(mut self, value: impl Into<String>) -> Self {
         self.input.assign_host_no = Some(value.into());
         self
     }
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)
     ///
-    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费
-    ///
-    /// Sets `InstanceChargeType` (body, required).
+    /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, body, required)
     pub fn instance_charge_type(mut self, value: impl Into<String>) -> Self {
         self.input.instance_charge_type = Some(value.into());
         self
     }
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
-    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Sets `AutoRenew` (body).
+    /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body)
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one calendar month; default 0, at most 36
     ///
-    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月
-    ///
-    /// Sets `PrepaidMonth` (body).
+    /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月 (`PrepaidMonth`, body)
     pub fn prepaid_month(mut self, value: impl Into<i64>) -> Self {
         self.input.prepaid_month = Some(value.into());
         self
     }
     /// Compute specification id (see the compute id returned by DescribeGpuGoods)
     ///
-    /// 规格配置（可参考DescribeGpuGoods返回ComputeIds中id）ID
-    ///
-    /// Sets `ComputeId` (body, required).
+    /// 规格配置（可参考DescribeGpuGoods返回ComputeIds中id）ID (`ComputeId`, body, required)
     pub fn compute_id(mut self, value: impl Into<String>) -> Self {
         self.input.compute_id = Some(value.into());
         self
     }
     /// Goods id (see the GoodsId returned by DescribeGpuGoods)
     ///
-    /// 商品（可参考DescribeGpuGoods返回GoodsId）ID
-    ///
-    /// Sets `GoodsId` (body, required).
+    /// 商品（可参考DescribeGpuGoods返回GoodsId）ID (`GoodsId`, body, required)
     pub fn goods_id(mut self, value: impl Into<i64>) -> Self {
         self.input.goods_id = Some(value.into());
         self
     }
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
-    /// 镜像ID (参考DescribeGpuImage返回Id)
-    ///
-    /// Sets `ImageId` (body, required).
+    /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, body, required)
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.input.image_id = Some(value.into());
         self
     }
     /// NIC bond mode: noBond (default), bond1 or bond6
     ///
-    /// 默认noBond。目前已支持bond1,bond6
-    ///
-    /// Sets `BondMode` (body).
+    /// 默认noBond。目前已支持bond1,bond6 (`BondMode`, body)
     pub fn bond_mode(mut self, value: impl Into<String>) -> Self {
         self.input.bond_mode = Some(value.into());
         self
     }
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
-    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid）
-    ///
-    /// Sets `Raid` (body).
+    /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`, body)
     pub fn raid(mut self, value: impl Into<i64>) -> Self {
         self.input.raid = Some(value.into());
         self
     }
     /// Number of GPU servers to create, 1-100
     ///
-    /// 指定创建GPU服务器服务器的数量，取值范围：1-100
-    ///
-    /// Sets `Amount` (body, required).
+    /// 指定创建GPU服务器服务器的数量，取值范围：1-100 (`Amount`, body, required)
     pub fn amount(mut self, value: impl Into<i64>) -> Self {
         self.input.amount = Some(value.into());
         self
     }
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
-    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义
-    ///
-    /// Sets `CustomPartition` (body).
-    pub fn custom_partition(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.custom_partition = Some(value.into());
+    /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`, body)
+    pub fn custom_partition<V: Into<String>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
-    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小
-    ///
-    /// Sets `CustomPartitionSize` (body).
-    pub fn custom_partition_size(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.input.custom_partition_size = Some(value.into());
+    /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`, body)
+    pub fn custom_partition_size<V: Into<i64>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.custom_partition_size = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Trial credit (test fund) id
     ///
-    /// 测试金ID
-    ///
-    /// Sets `SubjectId` (body).
+    /// 测试金ID (`SubjectId`, body)
     pub fn subject_id(mut self, value: impl Into<String>) -> Self {
         self.input.subject_id = Some(value.into());
         self
     }
     /// Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs
     ///
-    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上
-    ///
-    /// Sets `PortMode` (body).
+    /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`, body)
     pub fn port_mode(mut self, value: impl Into<String>) -> Self {
         self.input.port_mode = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_GPU_INSTANCE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateGpuInstanceOutput, cds_core::Error> {
@@ -2949,17 +2396,17 @@ impl CreateGpuInstanceRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateGpuInstanceOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_GPU_INSTANCE, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/taskId`) with [`DescribeGpuTask`](crate::Client::wait_for_gpu_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/taskId`), polling [`DescribeGpuTask`](crate::Client::describe_gpu_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateGpuInstanceOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateGpuInstanceOutput, DescribeGpuTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_GPU_INSTANCE,
@@ -2976,15 +2423,9 @@ impl crate::Client {
     ///
     /// 创建GPU服务器服务器
     ///
-    /// *Note:* The response table lists taskId flat; the example nests it under Data (lower-case taskId, unlike the TaskIds of other operations).
+    /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* VpcNetWork is typed json; its members are described only in prose and shown in the parameter's example value, from which the nested type is built.
-    ///
-    /// `POST` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "9.CreateGpuInstance", line 681.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateGpuInstance", "`.")]
+    /// Wire name: `CreateGpuInstance`.
     pub fn create_gpu_instance(&self) -> CreateGpuInstanceRequest {
         CreateGpuInstanceRequest {
             client: self.runtime().clone(),
@@ -2993,63 +2434,75 @@ impl crate::Client {
     }
 }
 /// Input of [`OperateGpuPower`](crate::Client::operate_gpu_power).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateGpuPowerInput {
     /// Power operation: start (power on), stop (power off), reset (restart)
     ///
-    /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Operate`.
-    #[serde(
-        rename = "Operate",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启 (`Operate`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operate: Option<String>,
     /// GPU server resource ids
     ///
-    /// GPU服务器资源ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ResourceIds`.
-    #[serde(
-        rename = "ResourceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// GPU服务器资源ID列表 (`ResourceIds`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
+impl OperateGpuPowerInput {
+    /// A builder of this type.
+    pub fn builder() -> OperateGpuPowerInputBuilder {
+        OperateGpuPowerInputBuilder::default()
+    }
+}
+/// Builder of [`OperateGpuPowerInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct OperateGpuPowerInputBuilder {
+    inner: OperateGpuPowerInput,
+}
+impl OperateGpuPowerInputBuilder {
+    /// Sets [`OperateGpuPowerInput::operate`].
+    pub fn operate(mut self, value: impl Into<String>) -> Self {
+        self.inner.operate = Some(value.into());
+        self
+    }
+    /// Sets [`OperateGpuPowerInput::resource_ids`].
+    pub fn resource_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.resource_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<OperateGpuPowerInput, cds_core::BuildError> {
+        cds_core::validate::build("OperateGpuPowerInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for OperateGpuPowerInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.operate.is_none() {
+            missing.push(cds_core::validate::join(path, "Operate"));
+        }
+        if self.resource_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ResourceIds"));
+        }
+    }
+}
 /// Output of [`OperateGpuPower`](crate::Client::operate_gpu_power): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateGpuPowerOutput {
     /// Message
     ///
-    /// 提示信息
-    ///
-    /// Wire name: `Msg`.
-    #[serde(
-        rename = "Msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 提示信息 (`Msg`)
+    #[serde(deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<OperateGpuPowerData>,
 }
-///Request builder of `OperateGpuPower`: set parameters, then `.send().await`.
+/// Request builder of [`OperateGpuPower`](crate::Client::operate_gpu_power): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct OperateGpuPowerRequest {
@@ -3069,21 +2522,21 @@ impl OperateGpuPowerRequest {
     }
     /// Power operation: start (power on), stop (power off), reset (restart)
     ///
-    /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启
-    ///
-    /// Sets `Operate` (body, required).
+    /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启 (`Operate`, body, required)
     pub fn operate(mut self, value: impl Into<String>) -> Self {
         self.input.operate = Some(value.into());
         self
     }
     /// GPU server resource ids
     ///
-    /// GPU服务器资源ID列表
-    ///
-    /// Sets `ResourceIds` (body, required).
-    pub fn resource_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.resource_ids = Some(value.into());
+    /// GPU服务器资源ID列表 (`ResourceIds`, body, required)
+    pub fn resource_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.resource_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::OPERATE_GPU_POWER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<OperateGpuPowerOutput, cds_core::Error> {
@@ -3093,17 +2546,17 @@ impl OperateGpuPowerRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<OperateGpuPowerOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::OPERATE_GPU_POWER, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`) with [`DescribeGpuTask`](crate::Client::wait_for_gpu_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/Data/TaskIds/0`), polling [`DescribeGpuTask`](crate::Client::describe_gpu_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(OperateGpuPowerOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(OperateGpuPowerOutput, DescribeGpuTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::OPERATE_GPU_POWER,
@@ -3120,17 +2573,9 @@ impl crate::Client {
     ///
     /// GPU服务器的电源操作（开机、关机、重启）
     ///
-    /// *Note:* The response table has no header row and names the message Message; the example answers Msg, which the spec declares as a response field.
+    /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table names the task list TaskId; the example answers TaskIds, which the spec follows; both lists are nested under Data in the example.
-    ///
-    /// *Note:* TaskIds holds one task per resource id (same index); the waiter polls the first entry.
-    ///
-    /// `POST` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "10.OperateGpuPower", line 763.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "OperateGpuPower", "`.")]
+    /// Wire name: `OperateGpuPower`.
     pub fn operate_gpu_power(&self) -> OperateGpuPowerRequest {
         OperateGpuPowerRequest {
             client: self.runtime().clone(),
@@ -3139,49 +2584,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteGpuInstancesInput {
     /// GPU server resource ids
     ///
-    /// GPU服务器资源ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ResourceIds`.
-    #[serde(
-        rename = "ResourceIds",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// GPU服务器资源ID列表 (`ResourceIds`, required)
+    #[serde(rename = "ResourceIds", skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
+impl DeleteGpuInstancesInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteGpuInstancesInputBuilder {
+        DeleteGpuInstancesInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteGpuInstancesInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteGpuInstancesInputBuilder {
+    inner: DeleteGpuInstancesInput,
+}
+impl DeleteGpuInstancesInputBuilder {
+    /// Sets [`DeleteGpuInstancesInput::resource_ids`].
+    pub fn resource_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.resource_ids = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteGpuInstancesInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteGpuInstancesInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteGpuInstancesInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.resource_ids.is_none() {
+            missing.push(cds_core::validate::join(path, "ResourceIds"));
+        }
+    }
+}
 /// Output of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteGpuInstancesOutput {
     /// Message
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Msg`.
-    #[serde(
-        rename = "Msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回信息 (`Msg`)
+    #[serde(deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteGpuInstances`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteGpuInstancesRequest {
@@ -3201,12 +2658,14 @@ impl DeleteGpuInstancesRequest {
     }
     /// GPU server resource ids
     ///
-    /// GPU服务器资源ID列表
-    ///
-    /// Sets `ResourceIds` (body, required).
-    pub fn resource_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.resource_ids = Some(value.into());
+    /// GPU服务器资源ID列表 (`ResourceIds`, body, required)
+    pub fn resource_ids<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.resource_ids = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_GPU_INSTANCES, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteGpuInstancesOutput, cds_core::Error> {
@@ -3216,6 +2675,7 @@ impl DeleteGpuInstancesRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteGpuInstancesOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_GPU_INSTANCES, &self.input)
             .await
@@ -3226,15 +2686,9 @@ impl crate::Client {
     ///
     /// 删除gpu服务器
     ///
-    /// *Note:* The response table names the message Message; the example answers Msg, which the spec declares as a response field.
+    /// `POST /gpubms/v1` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No task id is documented: the example answers an empty Data object, so the operation carries no task: pointer for the gpu_task waiter.
-    ///
-    /// `POST` /gpubms/v1 — 002_4ed561843f68c119.txt, heading "11.DeleteGpuInstances", line 821.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteGpuInstances", "`.")]
+    /// Wire name: `DeleteGpuInstances`.
     pub fn delete_gpu_instances(&self) -> DeleteGpuInstancesRequest {
         DeleteGpuInstancesRequest {
             client: self.runtime().clone(),

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`DescribeGpuRegions`.
+/// `DescribeGpuRegions`.
 pub static DESCRIBE_GPU_REGIONS: Operation = Operation {
     name: "DescribeGpuRegions",
     method: Method::Get,
@@ -35,7 +35,7 @@ pub static DESCRIBE_GPU_REGIONS: Operation = Operation {
     read: true,
     params: &[],
 };
-///`DescribeGpuGoods`.
+/// `DescribeGpuGoods`.
 pub static DESCRIBE_GPU_GOODS: Operation = Operation {
     name: "DescribeGpuGoods",
     method: Method::Get,
@@ -49,7 +49,7 @@ pub static DESCRIBE_GPU_GOODS: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeGpuGoodsPrice`.
+/// `DescribeGpuGoodsPrice`.
 pub static DESCRIBE_GPU_GOODS_PRICE: Operation = Operation {
     name: "DescribeGpuGoodsPrice",
     method: Method::Post,
@@ -95,7 +95,7 @@ pub static DESCRIBE_GPU_GOODS_PRICE: Operation = Operation {
         },
     ],
 };
-///`DescribeGpu`.
+/// `DescribeGpu`.
 pub static DESCRIBE_GPU: Operation = Operation {
     name: "DescribeGpu",
     method: Method::Get,
@@ -129,7 +129,7 @@ pub static DESCRIBE_GPU: Operation = Operation {
         },
     ],
 };
-///`DescribeGpuDetail`.
+/// `DescribeGpuDetail`.
 pub static DESCRIBE_GPU_DETAIL: Operation = Operation {
     name: "DescribeGpuDetail",
     method: Method::Get,
@@ -143,7 +143,7 @@ pub static DESCRIBE_GPU_DETAIL: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeGpuTask`.
+/// `DescribeGpuTask`.
 pub static DESCRIBE_GPU_TASK: Operation = Operation {
     name: "DescribeGpuTask",
     method: Method::Get,
@@ -157,7 +157,7 @@ pub static DESCRIBE_GPU_TASK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ReinstallGpu`.
+/// `ReinstallGpu`.
 pub static REINSTALL_GPU: Operation = Operation {
     name: "ReinstallGpu",
     method: Method::Post,
@@ -203,7 +203,7 @@ pub static REINSTALL_GPU: Operation = Operation {
         },
     ],
 };
-///`DescribeGpuImage`.
+/// `DescribeGpuImage`.
 pub static DESCRIBE_GPU_IMAGE: Operation = Operation {
     name: "DescribeGpuImage",
     method: Method::Post,
@@ -237,7 +237,7 @@ pub static DESCRIBE_GPU_IMAGE: Operation = Operation {
         },
     ],
 };
-///`CreateGpuInstance`.
+/// `CreateGpuInstance`.
 pub static CREATE_GPU_INSTANCE: Operation = Operation {
     name: "CreateGpuInstance",
     method: Method::Post,
@@ -355,7 +355,7 @@ pub static CREATE_GPU_INSTANCE: Operation = Operation {
         },
     ],
 };
-///`OperateGpuPower`.
+/// `OperateGpuPower`.
 pub static OPERATE_GPU_POWER: Operation = Operation {
     name: "OperateGpuPower",
     method: Method::Post,
@@ -377,7 +377,7 @@ pub static OPERATE_GPU_POWER: Operation = Operation {
         },
     ],
 };
-///`DeleteGpuInstances`.
+/// `DeleteGpuInstances`.
 pub static DELETE_GPU_INSTANCES: Operation = Operation {
     name: "DeleteGpuInstances",
     method: Method::Post,
@@ -405,7 +405,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &OPERATE_GPU_POWER,
     &DELETE_GPU_INSTANCES,
 ];
-///Waiter `gpu_task`: polls `DescribeGpuTask`.
+/// Waiter `gpu_task`: polls `DescribeGpuTask`.
 pub static WAITER_GPU_TASK: Waiter = Waiter {
     poller: &DESCRIBE_GPU_TASK,
     id_param: "TaskId",
@@ -417,7 +417,7 @@ pub static WAITER_GPU_TASK: Waiter = Waiter {
 };
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[&WAITER_GPU_TASK];
-///Paging of `DescribeGpu`.
+/// Paging of `DescribeGpu`.
 pub static PAGINATION_DESCRIBE_GPU: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",

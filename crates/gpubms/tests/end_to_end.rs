@@ -29,9 +29,13 @@ async fn describe_gpu_regions_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DescribeGpuRegionsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGpuRegions"
+    );
 }
 #[tokio::test]
 async fn describe_gpu_goods_end_to_end() {
@@ -62,9 +66,13 @@ async fn describe_gpu_goods_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DescribeGpuGoodsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGpuGoods"
+    );
 }
 #[tokio::test]
 async fn describe_gpu_goods_price_end_to_end() {
@@ -100,9 +108,13 @@ async fn describe_gpu_goods_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DescribeGpuGoodsPriceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGpuGoodsPrice"
+    );
 }
 #[tokio::test]
 async fn describe_gpu_end_to_end() {
@@ -136,9 +148,13 @@ async fn describe_gpu_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DescribeGpuOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGpu"
+    );
 }
 #[tokio::test]
 async fn describe_gpu_detail_end_to_end() {
@@ -169,9 +185,13 @@ async fn describe_gpu_detail_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DescribeGpuDetailOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGpuDetail"
+    );
 }
 #[tokio::test]
 async fn describe_gpu_task_end_to_end() {
@@ -202,9 +222,13 @@ async fn describe_gpu_task_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DescribeGpuTaskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGpuTask"
+    );
 }
 #[tokio::test]
 async fn reinstall_gpu_end_to_end() {
@@ -218,8 +242,8 @@ async fn reinstall_gpu_end_to_end() {
         .image_id("sample value/+*~&=中".to_string())
         .password("sample value/+*~&=中".to_string())
         .raid(7_i64)
-        .custom_partition(vec!["sample value/+*~&=中".to_string()])
-        .custom_partition_size(vec![7_i64])
+        .custom_partition(["sample value/+*~&=中".to_string()])
+        .custom_partition_size([7_i64])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ReinstallGpu");
@@ -240,9 +264,13 @@ async fn reinstall_gpu_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::ReinstallGpuOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ReinstallGpu"
+    );
 }
 #[tokio::test]
 async fn describe_gpu_image_end_to_end() {
@@ -276,9 +304,13 @@ async fn describe_gpu_image_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DescribeGpuImageOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGpuImage"
+    );
 }
 #[tokio::test]
 async fn create_gpu_instance_end_to_end() {
@@ -289,7 +321,19 @@ async fn create_gpu_instance_end_to_end() {
     let response = client
         .create_gpu_instance()
         .region_id("sample value/+*~&=中".to_string())
-        .vpc_net_work(cds_gpubms::CreateGpuInstanceVpcNetWork::default())
+        .vpc_net_work(
+            cds_gpubms::CreateGpuInstanceVpcNetWork::builder()
+                .vpc_id("sample value/+*~&=中".to_string())
+                .reserve_eip(true)
+                .net_id("sample value/+*~&=中".to_string())
+                .eip_id_list(["sample value/+*~&=中".to_string()])
+                .segments([cds_gpubms::CreateGpuInstanceSegment::builder()
+                    .segment_id("sample value/+*~&=中".to_string())
+                    .address("sample value/+*~&=中".to_string())
+                    .build()])
+                .build()
+                .expect("every required field is set"),
+        )
         .password("sample value/+*~&=中".to_string())
         .instance_name("sample value/+*~&=中".to_string())
         .assign_host_no("sample value/+*~&=中".to_string())
@@ -302,8 +346,8 @@ async fn create_gpu_instance_end_to_end() {
         .bond_mode("sample value/+*~&=中".to_string())
         .raid(7_i64)
         .amount(7_i64)
-        .custom_partition(vec!["sample value/+*~&=中".to_string()])
-        .custom_partition_size(vec![7_i64])
+        .custom_partition(["sample value/+*~&=中".to_string()])
+        .custom_partition_size([7_i64])
         .subject_id("sample value/+*~&=中".to_string())
         .port_mode("sample value/+*~&=中".to_string())
         .send_with_response()
@@ -326,9 +370,13 @@ async fn create_gpu_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::CreateGpuInstanceOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateGpuInstance"
+    );
 }
 #[tokio::test]
 async fn operate_gpu_power_end_to_end() {
@@ -339,7 +387,7 @@ async fn operate_gpu_power_end_to_end() {
     let response = client
         .operate_gpu_power()
         .operate("sample value/+*~&=中".to_string())
-        .resource_ids(vec!["sample value/+*~&=中".to_string()])
+        .resource_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OperateGpuPower");
@@ -360,9 +408,13 @@ async fn operate_gpu_power_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::OperateGpuPowerOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "OperateGpuPower"
+    );
 }
 #[tokio::test]
 async fn delete_gpu_instances_end_to_end() {
@@ -372,7 +424,7 @@ async fn delete_gpu_instances_end_to_end() {
     let client = cds_gpubms::Client::new(&emulator.config());
     let response = client
         .delete_gpu_instances()
-        .resource_ids(vec!["sample value/+*~&=中".to_string()])
+        .resource_ids(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("DeleteGpuInstances");
@@ -393,7 +445,11 @@ async fn delete_gpu_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_gpubms::DeleteGpuInstancesOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteGpuInstances"
+    );
 }

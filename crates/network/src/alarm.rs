@@ -3,121 +3,91 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A network alarm contact
 ///
 /// 告警联系人
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetWanAlarmReceiverItem {
     /// Alarm contact id
     ///
-    /// 告警联系人ID
-    ///
-    /// Wire name: `ReceiverId`.
-    #[serde(
-        rename = "ReceiverId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 告警联系人ID (`ReceiverId`)
+    #[serde(deserialize_with = "lenient")]
     pub receiver_id: Option<String>,
     /// Alarm contact email
     ///
-    /// 告警联系人邮件
-    ///
-    /// Wire name: `ReceiverMail`.
-    #[serde(
-        rename = "ReceiverMail",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 告警联系人邮件 (`ReceiverMail`)
+    #[serde(deserialize_with = "lenient")]
     pub receiver_mail: Option<String>,
     /// Alarm contact name
     ///
-    /// 告警联系人手机联系方式code+手机号
-    ///
-    /// *Note:* The table's description (phone code + number) belongs to ReceiverTel; the example value is a name.
-    ///
-    /// Wire name: `ReceiverName`.
-    #[serde(
-        rename = "ReceiverName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 告警联系人手机联系方式code+手机号 (`ReceiverName`)
+    #[serde(deserialize_with = "lenient")]
     pub receiver_name: Option<String>,
     /// Alarm contact phone: calling code + mobile number
     ///
-    /// 告警联系人名称
-    ///
-    /// *Note:* The table's description (contact name) belongs to ReceiverName; the example value is a phone number.
-    ///
-    /// Wire name: `ReceiverTel`.
-    #[serde(
-        rename = "ReceiverTel",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 告警联系人名称 (`ReceiverTel`)
+    #[serde(deserialize_with = "lenient")]
     pub receiver_tel: Option<String>,
     /// Whether the contact is in the current monitoring group
     ///
-    /// 告警联系人是否在当前监控组
-    ///
-    /// Wire name: `UsedByNow`.
-    #[serde(
-        rename = "UsedByNow",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 告警联系人是否在当前监控组 (`UsedByNow`)
+    #[serde(deserialize_with = "lenient")]
     pub used_by_now: Option<bool>,
     /// Whether other monitoring groups use the contact
     ///
-    /// 其他监控组是否使用该告警联系人
-    ///
-    /// Wire name: `UsedByOther`.
-    #[serde(
-        rename = "UsedByOther",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 其他监控组是否使用该告警联系人 (`UsedByOther`)
+    #[serde(deserialize_with = "lenient")]
     pub used_by_other: Option<bool>,
 }
 /// Input of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetWanAlarmReceiverInput {
     /// Monitoring group whose contacts to get; pass an empty string to get all alarm contacts
     ///
-    /// 获取特定监控组或全部告警联系人，获取全部告警联系人传递空字符串
-    ///
-    /// Wire name: `ObjGroupId`.
-    #[serde(
-        rename = "ObjGroupId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 获取特定监控组或全部告警联系人，获取全部告警联系人传递空字符串 (`ObjGroupId`)
+    #[serde(rename = "ObjGroupId", skip_serializing_if = "Option::is_none")]
     pub obj_group_id: Option<String>,
 }
+impl GetWanAlarmReceiverInput {
+    /// A builder of this type.
+    pub fn builder() -> GetWanAlarmReceiverInputBuilder {
+        GetWanAlarmReceiverInputBuilder::default()
+    }
+}
+/// Builder of [`GetWanAlarmReceiverInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct GetWanAlarmReceiverInputBuilder {
+    inner: GetWanAlarmReceiverInput,
+}
+impl GetWanAlarmReceiverInputBuilder {
+    /// Sets [`GetWanAlarmReceiverInput::obj_group_id`].
+    pub fn obj_group_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.obj_group_id = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> GetWanAlarmReceiverInput {
+        self.inner
+    }
+}
 /// Output of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetWanAlarmReceiverOutput {
     /// Alarm contacts
     ///
-    /// 告警联系人数据列表
-    ///
-    /// *Note:* Typed object in the response table; its example (\[\]) and the response example are lists.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 告警联系人数据列表 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<GetWanAlarmReceiverItem>>,
 }
-///Request builder of `GetWanAlarmReceiver`: set parameters, then `.send().await`.
+/// Request builder of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetWanAlarmReceiverRequest {
@@ -137,12 +107,14 @@ impl GetWanAlarmReceiverRequest {
     }
     /// Monitoring group whose contacts to get; pass an empty string to get all alarm contacts
     ///
-    /// 获取特定监控组或全部告警联系人，获取全部告警联系人传递空字符串
-    ///
-    /// Sets `ObjGroupId` (body).
+    /// 获取特定监控组或全部告警联系人，获取全部告警联系人传递空字符串 (`ObjGroupId`, body)
     pub fn obj_group_id(mut self, value: impl Into<String>) -> Self {
         self.input.obj_group_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<GetWanAlarmReceiverOutput, cds_core::Error> {
@@ -152,6 +124,7 @@ impl GetWanAlarmReceiverRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<GetWanAlarmReceiverOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::GET_WAN_ALARM_RECEIVER, &self.input)
             .await
@@ -162,18 +135,11 @@ impl crate::Client {
     ///
     /// 获取网络告警全部联系人或某个告警组的联系人
     ///
-    /// *Note:* The response table types Data as object; the example answers a list, which the spec follows.
+    /// `POST /network` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table swaps the descriptions of ReceiverName and ReceiverTel; the English docs follow the field names and the example values.
+    /// Documented errors: [`InvalidParameter.IsNull`](crate::ErrorCode::InvalidParameterIsNull).
     ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "1.GetWanAlarmReceiver", line 10066.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidParameter.IsNull` (HTTP 400): A required parameter is missing (缺少必要参数)
-    ///
-    #[doc = concat!("Wire name: `", "GetWanAlarmReceiver", "`.")]
+    /// Wire name: `GetWanAlarmReceiver`.
     pub fn get_wan_alarm_receiver(&self) -> GetWanAlarmReceiverRequest {
         GetWanAlarmReceiverRequest {
             client: self.runtime().clone(),
@@ -182,73 +148,88 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateWanAlarmReceiver`](crate::Client::update_wan_alarm_receiver).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateWanAlarmReceiverInput {
     /// Contact id
     ///
-    /// 联系人ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `ReceiverId`.
-    #[serde(
-        rename = "ReceiverId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 联系人ID (`ReceiverId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver_id: Option<String>,
     /// Contact email
     ///
-    /// 联系人邮箱
-    ///
-    /// Wire name: `Email`.
-    #[serde(
-        rename = "Email",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 联系人邮箱 (`Email`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Contact mobile number
     ///
-    /// 联系人手机号
-    ///
-    /// Wire name: `Mobile`.
-    #[serde(
-        rename = "Mobile",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 联系人手机号 (`Mobile`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Country calling code: +86 (mainland China) or +1
     ///
-    /// 可选择值 +86（国内)、+1
-    ///
-    /// Wire name: `Code`.
-    #[serde(
-        rename = "Code",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可选择值 +86（国内)、+1 (`Code`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
+impl UpdateWanAlarmReceiverInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateWanAlarmReceiverInputBuilder {
+        UpdateWanAlarmReceiverInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateWanAlarmReceiverInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateWanAlarmReceiverInputBuilder {
+    inner: UpdateWanAlarmReceiverInput,
+}
+impl UpdateWanAlarmReceiverInputBuilder {
+    /// Sets [`UpdateWanAlarmReceiverInput::receiver_id`].
+    pub fn receiver_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.receiver_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateWanAlarmReceiverInput::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.inner.email = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateWanAlarmReceiverInput::mobile`].
+    pub fn mobile(mut self, value: impl Into<String>) -> Self {
+        self.inner.mobile = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateWanAlarmReceiverInput::code`].
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.inner.code = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateWanAlarmReceiverInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateWanAlarmReceiverInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateWanAlarmReceiverInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.receiver_id.is_none() {
+            missing.push(cds_core::validate::join(path, "ReceiverId"));
+        }
+    }
+}
 /// Output of [`UpdateWanAlarmReceiver`](crate::Client::update_wan_alarm_receiver): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateWanAlarmReceiverOutput {
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `UpdateWanAlarmReceiver`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateWanAlarmReceiver`](crate::Client::update_wan_alarm_receiver): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateWanAlarmReceiverRequest {
@@ -268,39 +249,35 @@ impl UpdateWanAlarmReceiverRequest {
     }
     /// Contact id
     ///
-    /// 联系人ID
-    ///
-    /// Sets `ReceiverId` (body, required).
+    /// 联系人ID (`ReceiverId`, body, required)
     pub fn receiver_id(mut self, value: impl Into<String>) -> Self {
         self.input.receiver_id = Some(value.into());
         self
     }
     /// Contact email
     ///
-    /// 联系人邮箱
-    ///
-    /// Sets `Email` (body).
+    /// 联系人邮箱 (`Email`, body)
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.input.email = Some(value.into());
         self
     }
     /// Contact mobile number
     ///
-    /// 联系人手机号
-    ///
-    /// Sets `Mobile` (body).
+    /// 联系人手机号 (`Mobile`, body)
     pub fn mobile(mut self, value: impl Into<String>) -> Self {
         self.input.mobile = Some(value.into());
         self
     }
     /// Country calling code: +86 (mainland China) or +1
     ///
-    /// 可选择值 +86（国内)、+1
-    ///
-    /// Sets `Code` (body).
+    /// 可选择值 +86（国内)、+1 (`Code`, body)
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.input.code = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_WAN_ALARM_RECEIVER, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateWanAlarmReceiverOutput, cds_core::Error> {
@@ -310,6 +287,7 @@ impl UpdateWanAlarmReceiverRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateWanAlarmReceiverOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_WAN_ALARM_RECEIVER, &self.input)
             .await
@@ -320,21 +298,11 @@ impl crate::Client {
     ///
     /// 更新特定联系人联系方式
     ///
-    /// *Note:* The response table leaves Data's description empty.
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The table's example message is 获取联系人成功 (copied from GetWanAlarmReceiver); the example answers success.
+    /// Documented errors: [`Parameter Error`](crate::ErrorCode::ParameterError), [`Parameter Error`](crate::ErrorCode::ParameterError).
     ///
-    /// *Note:* Both error rows share the code "Parameter Error" (with a space); the second's description repeats 邮箱格式异常 for a malformed mobile number (its message says 手机格式异常).
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "2.UpdateWanAlarmReceiver", line 10141.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `Parameter Error` (HTTP 400): Invalid email format (邮箱格式异常)
-    /// - `Parameter Error` (HTTP 400): Invalid mobile number format (邮箱格式异常)
-    ///
-    #[doc = concat!("Wire name: `", "UpdateWanAlarmReceiver", "`.")]
+    /// Wire name: `UpdateWanAlarmReceiver`.
     pub fn update_wan_alarm_receiver(&self) -> UpdateWanAlarmReceiverRequest {
         UpdateWanAlarmReceiverRequest {
             client: self.runtime().clone(),

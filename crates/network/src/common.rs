@@ -3,99 +3,87 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Task details
 ///
 /// 任务详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTaskData {
     /// Task status: NEW, DOING, FINISH or ERROR (new, running, finished, failed)
     ///
-    /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误
-    ///
-    /// *Note:* The table's example value is lower-case finish; the list and the example use upper case.
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Resource id
     ///
-    /// 资源Id列表
-    ///
-    /// Wire name: `ResourceId`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 资源Id列表 (`ResourceId`)
+    #[serde(deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task type
     ///
-    /// 任务类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `TaskType`.
-    #[serde(
-        rename = "TaskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务类型 (`TaskType`)
+    #[serde(deserialize_with = "lenient")]
     pub task_type: Option<String>,
 }
 /// Input of [`DescribeTask`](crate::Client::describe_task).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeTaskInput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`, required)
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+impl DescribeTaskInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeTaskInputBuilder {
+        DescribeTaskInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeTaskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeTaskInputBuilder {
+    inner: DescribeTaskInput,
+}
+impl DescribeTaskInputBuilder {
+    /// Sets [`DescribeTaskInput::task_id`].
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeTaskInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeTaskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeTaskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.task_id.is_none() {
+            missing.push(cds_core::validate::join(path, "TaskId"));
+        }
+    }
+}
 /// Output of [`DescribeTask`](crate::Client::describe_task): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTaskOutput {
     /// Task details
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table, which lists ResourceId and Status at the top level; the example nests them in Data.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeTaskData>,
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DescribeTask`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeTask`](crate::Client::describe_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeTaskRequest {
@@ -115,12 +103,14 @@ impl DescribeTaskRequest {
     }
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Sets `TaskId` (query, required).
+    /// 任务Id (`TaskId`, query, required)
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.input.task_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_TASK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeTaskOutput, cds_core::Error> {
@@ -130,6 +120,7 @@ impl DescribeTaskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeTaskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_TASK, &self.input).await
     }
 }
@@ -138,24 +129,11 @@ impl crate::Client {
     ///
     /// 查询任务状态
     ///
-    /// *Note:* This is the ccs line's DescribeTask (section 其他公共接口, cdsapi.capitalonline.net/ccs), duplicated here so that the network crate can wait for the tasks its own operations start; it keeps path /ccs.
+    /// `GET /ccs` — read-only: retried on transient failures.
     ///
-    /// *Note:* The heading is written 2.**DescribeTask** (bold markup inside the heading).
+    /// Documented errors: [`InvalidTaskID.Malformed`](crate::ErrorCode::InvalidTaskIdMalformed).
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
-    ///
-    /// *Note:* The response table is flat (ResourceId, TaskId, Status); the example nests Status and ResourceId in Data and adds Data.TaskType. The spec follows the example.
-    ///
-    /// *Note:* The error InvalidTaskID.Malformed is described as 指定云服务器ID参数格式错误 (instance id), copied from an instance operation.
-    ///
-    /// `GET` /ccs — 000_2647209463bd15a0.txt, heading "2.DescribeTask", line 16218.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidTaskID.Malformed` (HTTP 400): The task id is malformed (指定云服务器ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeTask", "`.")]
+    /// Wire name: `DescribeTask`.
     pub fn describe_task(&self) -> DescribeTaskRequest {
         DescribeTaskRequest {
             client: self.runtime().clone(),

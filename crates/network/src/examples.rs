@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `GetWanAlarmReceiver`.
+/// Documented example response 1 of `GetWanAlarmReceiver`.
 pub const GET_WAN_ALARM_RECEIVER_1: &str = r#"{
     "Code":"Success",
     "Message":"获取联系人成功",
@@ -18,13 +18,13 @@ pub const GET_WAN_ALARM_RECEIVER_1: &str = r#"{
         }
     ]
 }"#;
-///Documented example response 1 of `UpdateWanAlarmReceiver`.
+/// Documented example response 1 of `UpdateWanAlarmReceiver`.
 pub const UPDATE_WAN_ALARM_RECEIVER_1: &str = r#"{
     "Code":"Success",
     "Message":"success",
     "Data":{}
 }"#;
-///Documented example response 1 of `DescribeTask`.
+/// Documented example response 1 of `DescribeTask`.
 pub const DESCRIBE_TASK_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",
@@ -35,7 +35,7 @@ pub const DESCRIBE_TASK_1: &str = r#"{
     },
     "TaskId":"190982"
 }"#;
-///Documented example response 1 of `DescribeGPN`.
+/// Documented example response 1 of `DescribeGPN`.
 pub const DESCRIBE_GPN_1: &str = r#"{
     "Code": "Success",
     "Data": [
@@ -96,21 +96,21 @@ pub const DESCRIBE_GPN_1: &str = r#"{
     ],
     "Message": "Success."
 }"#;
-///Documented example response 1 of `AddAccessPoint`.
+/// Documented example response 1 of `AddAccessPoint`.
 pub const ADD_ACCESS_POINT_1: &str = r#"{
     "Code": "Success",
     "Data": {},
     "Message": "Success.",
     "TaskId": 3247486
 }"#;
-///Documented example response 1 of `DeleteAccessPoint`.
+/// Documented example response 1 of `DeleteAccessPoint`.
 pub const DELETE_ACCESS_POINT_1: &str = r#"{
     "Code": "Success",
     "Data": {},
     "Message": "Success.",
     "TaskId": 3247486
 }"#;
-///Documented example response 1 of `DescribeAccessInfo`.
+/// Documented example response 1 of `DescribeAccessInfo`.
 pub const DESCRIBE_ACCESS_INFO_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -149,21 +149,21 @@ pub const DESCRIBE_ACCESS_INFO_1: &str = r#"{
     "Message": "Success.",
     "TaskId": ""
 }"#;
-///Documented example response 1 of `CreateGPN`.
+/// Documented example response 1 of `CreateGPN`.
 pub const CREATE_GPN_1: &str = r#"{
     "Code": "Success",
     "Data": {},
     "Message": "Success.",
     "TaskId": 3247486
 }"#;
-///Documented example response 1 of `DeleteGpn`.
+/// Documented example response 1 of `DeleteGpn`.
 pub const DELETE_GPN_1: &str = r#"{
     "Code": "Success",
     "Data": {},
     "Message": "Success.",
     "TaskId": 3247486
 }"#;
-///Documented example response 1 of `DescribePublicIp`.
+/// Documented example response 1 of `DescribePublicIp`.
 pub const DESCRIBE_PUBLIC_IP_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -183,7 +183,7 @@ pub const DESCRIBE_PUBLIC_IP_1: &str = r#"{
     "Message": "Success.",
     "TaskId": ""
 }"#;
-///Documented example response 1 of `DescribePrivateIp`.
+/// Documented example response 1 of `DescribePrivateIp`.
 pub const DESCRIBE_PRIVATE_IP_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -203,7 +203,7 @@ pub const DESCRIBE_PRIVATE_IP_1: &str = r#"{
     "Message": "Success.",
     "TaskId": ""
 }"#;
-///Documented example response 1 of `DescribeVdc`.
+/// Documented example response 1 of `DescribeVdc`.
 pub const DESCRIBE_VDC_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",
@@ -245,57 +245,57 @@ pub const DESCRIBE_VDC_1: &str = r#"{
         }
     ]
 }"#;
-///Documented example response 1 of `CreateVdc`.
+/// Documented example response 1 of `CreateVdc`.
 pub const CREATE_VDC_1: &str = r#"{
    "Code":"Success",
    "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `DeleteVdc`.
+/// Documented example response 1 of `DeleteVdc`.
 pub const DELETE_VDC_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376",
 "RequestId":"bbf63749-0186-4c68-8adc-9bf584b1234"
 }"#;
-///Documented example response 1 of `CreatePublicNetwork`.
+/// Documented example response 1 of `CreatePublicNetwork`.
 pub const CREATE_PUBLIC_NETWORK_1: &str = r#"{
    "Code":"Success",
    "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `CreatePrivateNetwork`.
+/// Documented example response 1 of `CreatePrivateNetwork`.
 pub const CREATE_PRIVATE_NETWORK_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `ModifyPublicNetwork`.
+/// Documented example response 1 of `ModifyPublicNetwork`.
 pub const MODIFY_PUBLIC_NETWORK_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `AddPublicIp`.
+/// Documented example response 1 of `AddPublicIp`.
 pub const ADD_PUBLIC_IP_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `DeletePublicIp`.
+/// Documented example response 1 of `DeletePublicIp`.
 pub const DELETE_PUBLIC_IP_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `DeletePublicNetwork`.
+/// Documented example response 1 of `DeletePublicNetwork`.
 pub const DELETE_PUBLIC_NETWORK_1: &str = r#"{
 "Code":"Success"
 }"#;
-///Documented example response 1 of `DeletePrivateNetwork`.
+/// Documented example response 1 of `DeletePrivateNetwork`.
 pub const DELETE_PRIVATE_NETWORK_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
-///Documented example response 1 of `RenewPublicNetwork`.
+/// Documented example response 1 of `RenewPublicNetwork`.
 pub const RENEW_PUBLIC_NETWORK_1: &str = r#"{
 "Code":"Success",
 "Message":"Success."
 }"#;
-///Documented example response 1 of `DescribeBandwidthTraffic`.
+/// Documented example response 1 of `DescribeBandwidthTraffic`.
 pub const DESCRIBE_BANDWIDTH_TRAFFIC_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -307,7 +307,7 @@ pub const DESCRIBE_BANDWIDTH_TRAFFIC_1: &str = r#"{
     },
     "Message": "Success."
 }"#;
-///Documented example response 1 of `ModifyVdcName`.
+/// Documented example response 1 of `ModifyVdcName`.
 pub const MODIFY_VDC_NAME_1: &str = r#"{
   "Code": "Success",
   "Data": {},

@@ -3,767 +3,595 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A POP access point to add
 ///
 /// POP接入点
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddAccessPointPop {
     /// POP id
     ///
-    /// pop点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PopId`.
-    #[serde(
-        rename = "PopId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// pop点id (`PopId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pop_id: Option<String>,
     /// City id
     ///
-    /// 城市编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `CityId`.
-    #[serde(
-        rename = "CityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 城市编号 (`CityId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_id: Option<String>,
     /// Access point type (Pop)
     ///
-    /// 接入点类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PointType`.
-    #[serde(
-        rename = "PointType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 接入点类型 (`PointType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_type: Option<String>,
+}
+impl AddAccessPointPop {
+    /// A builder of this type.
+    pub fn builder() -> AddAccessPointPopBuilder {
+        AddAccessPointPopBuilder::default()
+    }
+}
+/// Builder of [`AddAccessPointPop`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AddAccessPointPopBuilder {
+    inner: AddAccessPointPop,
+}
+impl AddAccessPointPopBuilder {
+    /// Sets [`AddAccessPointPop::pop_id`].
+    pub fn pop_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.pop_id = Some(value.into());
+        self
+    }
+    /// Sets [`AddAccessPointPop::city_id`].
+    pub fn city_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.city_id = Some(value.into());
+        self
+    }
+    /// Sets [`AddAccessPointPop::point_type`].
+    pub fn point_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.point_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AddAccessPointPop, cds_core::BuildError> {
+        cds_core::validate::build("AddAccessPointPop", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AddAccessPointPop {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.pop_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PopId"));
+        }
+        if self.city_id.is_none() {
+            missing.push(cds_core::validate::join(path, "CityId"));
+        }
+        if self.point_type.is_none() {
+            missing.push(cds_core::validate::join(path, "PointType"));
+        }
+    }
 }
 /// A VDC access point to add
 ///
 /// VDC接入点
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddAccessPointVdc {
     /// VDC id
     ///
-    /// 虚拟数据中心id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心id (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Access point type (VDC)
     ///
-    /// 接入点类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PointType`.
-    #[serde(
-        rename = "PointType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 接入点类型 (`PointType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_type: Option<String>,
     /// Private network id
     ///
-    /// 私网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网id (`PrivateId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// City id
     ///
-    /// 城市编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `CityId`.
-    #[serde(
-        rename = "CityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 城市编号 (`CityId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_id: Option<String>,
+}
+impl AddAccessPointVdc {
+    /// A builder of this type.
+    pub fn builder() -> AddAccessPointVdcBuilder {
+        AddAccessPointVdcBuilder::default()
+    }
+}
+/// Builder of [`AddAccessPointVdc`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AddAccessPointVdcBuilder {
+    inner: AddAccessPointVdc,
+}
+impl AddAccessPointVdcBuilder {
+    /// Sets [`AddAccessPointVdc::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`AddAccessPointVdc::point_type`].
+    pub fn point_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.point_type = Some(value.into());
+        self
+    }
+    /// Sets [`AddAccessPointVdc::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Sets [`AddAccessPointVdc::city_id`].
+    pub fn city_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.city_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AddAccessPointVdc, cds_core::BuildError> {
+        cds_core::validate::build("AddAccessPointVdc", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AddAccessPointVdc {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.point_type.is_none() {
+            missing.push(cds_core::validate::join(path, "PointType"));
+        }
+        if self.private_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PrivateId"));
+        }
+        if self.city_id.is_none() {
+            missing.push(cds_core::validate::join(path, "CityId"));
+        }
+    }
 }
 /// A VDC access point of a new GPN
 ///
 /// VDC接入点
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpnAccessPoint {
     /// VDC id
     ///
-    /// 虚拟数据中心id
-    ///
-    /// *Note:* The description calls it Vdc_id; the table's example and the call example send VdcId.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心id (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Access point type (vdc)
     ///
-    /// 接入点类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AccessPointType`.
-    #[serde(
-        rename = "AccessPointType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 接入点类型 (`AccessPointType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_point_type: Option<String>,
     /// Private network id
     ///
-    /// 私网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网id (`PrivateId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
+}
+impl CreateGpnAccessPoint {
+    /// A builder of this type.
+    pub fn builder() -> CreateGpnAccessPointBuilder {
+        CreateGpnAccessPointBuilder::default()
+    }
+}
+/// Builder of [`CreateGpnAccessPoint`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateGpnAccessPointBuilder {
+    inner: CreateGpnAccessPoint,
+}
+impl CreateGpnAccessPointBuilder {
+    /// Sets [`CreateGpnAccessPoint::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpnAccessPoint::access_point_type`].
+    pub fn access_point_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.access_point_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpnAccessPoint::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateGpnAccessPoint, cds_core::BuildError> {
+        cds_core::validate::build("CreateGpnAccessPoint", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateGpnAccessPoint {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.access_point_type.is_none() {
+            missing.push(cds_core::validate::join(path, "AccessPointType"));
+        }
+        if self.private_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PrivateId"));
+        }
+    }
 }
 /// A POP access point of a new GPN
 ///
 /// POP接入点
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpnPopAccessPoint {
     /// Access point type (pop)
     ///
-    /// 接入点类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AccessPointType`.
-    #[serde(
-        rename = "AccessPointType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 接入点类型 (`AccessPointType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_point_type: Option<String>,
     /// POP id
     ///
-    /// pop点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PopId`.
-    #[serde(
-        rename = "PopId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// pop点id (`PopId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pop_id: Option<String>,
+}
+impl CreateGpnPopAccessPoint {
+    /// A builder of this type.
+    pub fn builder() -> CreateGpnPopAccessPointBuilder {
+        CreateGpnPopAccessPointBuilder::default()
+    }
+}
+/// Builder of [`CreateGpnPopAccessPoint`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateGpnPopAccessPointBuilder {
+    inner: CreateGpnPopAccessPoint,
+}
+impl CreateGpnPopAccessPointBuilder {
+    /// Sets [`CreateGpnPopAccessPoint::access_point_type`].
+    pub fn access_point_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.access_point_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGpnPopAccessPoint::pop_id`].
+    pub fn pop_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.pop_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateGpnPopAccessPoint, cds_core::BuildError> {
+        cds_core::validate::build("CreateGpnPopAccessPoint", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateGpnPopAccessPoint {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.access_point_type.is_none() {
+            missing.push(cds_core::validate::join(path, "AccessPointType"));
+        }
+        if self.pop_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PopId"));
+        }
+    }
 }
 /// Access points available to GPNs
 ///
 /// GPN接入点信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccessInfoData {
     /// VDC access points
     ///
-    /// VDC接入点
-    ///
-    /// Wire name: `Vdc`.
-    #[serde(rename = "Vdc", default, skip_serializing_if = "Option::is_none")]
+    /// VDC接入点 (`Vdc`)
     pub vdc: Option<Vec<DescribeAccessInfoVdc>>,
     /// POP access points (null in the example; undocumented)
     ///
-    /// POP接入点
-    ///
-    /// Wire name: `Pop`.
-    #[serde(rename = "Pop", default, skip_serializing_if = "Option::is_none")]
+    /// POP接入点 (`Pop`)
     pub pop: Option<serde_json::Value>,
 }
 /// A private network of an access point
 ///
 /// 私网
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccessInfoPrivateNetwork {
     /// Private network id
     ///
-    /// 私网id
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网id (`PrivateId`)
+    #[serde(deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Network segment address
     ///
-    /// 网段地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网段地址 (`Address`)
+    #[serde(deserialize_with = "lenient")]
     pub address: Option<String>,
 }
 /// A VDC access point
 ///
 /// VDC接入点
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccessInfoVdc {
     /// City id
     ///
-    /// 城市编号
-    ///
-    /// Wire name: `CityId`.
-    #[serde(
-        rename = "CityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 城市编号 (`CityId`)
+    #[serde(deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Region id
     ///
-    /// 地区编号
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地区编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
-    /// 地区名称
-    ///
-    /// Wire name: `RegionName`.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地区名称 (`RegionName`)
+    #[serde(deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// VDC id
     ///
-    /// 虚拟数据中心id
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心id (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// VDC name
     ///
-    /// 虚拟数据中心名称
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Area name
     ///
-    /// 大区名称
-    ///
-    /// Wire name: `ZoneName`.
-    #[serde(
-        rename = "ZoneName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 大区名称 (`ZoneName`)
+    #[serde(deserialize_with = "lenient")]
     pub zone_name: Option<String>,
     /// Private networks of the VDC
     ///
-    /// PrivateId: 私网id&lt;br&gt;Address: 网段地址
-    ///
-    /// Wire name: `PrivateNetwork`.
-    #[serde(
-        rename = "PrivateNetwork",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// PrivateId: 私网id&lt;br&gt;Address: 网段地址 (`PrivateNetwork`)
     pub private_network: Option<Vec<DescribeAccessInfoPrivateNetwork>>,
 }
 /// A cloud interconnect group (GPN)
 ///
 /// 云互联组
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpnGroup {
     /// GPN id
     ///
-    /// 云互联组编号
-    ///
-    /// Wire name: `GpnId`.
-    #[serde(
-        rename = "GpnId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云互联组编号 (`GpnId`)
+    #[serde(deserialize_with = "lenient")]
     pub gpn_id: Option<String>,
     /// GPN name
     ///
-    /// GPN名称
-    ///
-    /// *Note:* Typed Strint (sic) in the response table.
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPN名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// GPN bandwidth
     ///
-    /// GPN带宽
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPN带宽 (`Qos`)
+    #[serde(deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// EVPN id
     ///
-    /// Evpn编号
-    ///
-    /// Wire name: `EvpnId`.
-    #[serde(
-        rename = "EvpnId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Evpn编号 (`EvpnId`)
+    #[serde(deserialize_with = "lenient")]
     pub evpn_id: Option<i64>,
     /// GPN status
     ///
-    /// GPN状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPN状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// GPN status (display text)
     ///
-    /// GPN状态
-    ///
-    /// Wire name: `StatusStr`.
-    #[serde(
-        rename = "StatusStr",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPN状态 (`StatusStr`)
+    #[serde(deserialize_with = "lenient")]
     pub status_str: Option<String>,
     /// Order id
     ///
-    /// 订单编号
-    ///
-    /// Wire name: `SubOrderId`.
-    #[serde(
-        rename = "SubOrderId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 订单编号 (`SubOrderId`)
+    #[serde(deserialize_with = "lenient")]
     pub sub_order_id: Option<String>,
     /// VDCs joined to the GPN
     ///
-    /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽
-    ///
-    /// Wire name: `JoinVdcs`.
-    #[serde(rename = "JoinVdcs", default, skip_serializing_if = "Option::is_none")]
+    /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽 (`JoinVdcs`)
     pub join_vdcs: Option<Vec<DescribeGpnJoinVdc>>,
     /// VPCs joined to the GPN
     ///
-    /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽
-    ///
-    /// *Note:* The table's description names VdcName/VdcId; its own example and the response example use VpcName/VpcId, which the spec follows.
-    ///
-    /// Wire name: `JoinVpcs`.
-    #[serde(rename = "JoinVpcs", default, skip_serializing_if = "Option::is_none")]
+    /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽 (`JoinVpcs`)
     pub join_vpcs: Option<Vec<DescribeGpnJoinVpc>>,
     /// POPs joined to the GPN
     ///
-    /// PopId: POP编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PopName: Pop名称 &lt;br&gt;Qos:Pop带宽
-    ///
-    /// *Note:* null in the example; element fields taken from the response table.
-    ///
-    /// Wire name: `JoinPops`.
-    #[serde(rename = "JoinPops", default, skip_serializing_if = "Option::is_none")]
+    /// PopId: POP编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PopName: Pop名称 &lt;br&gt;Qos:Pop带宽 (`JoinPops`)
     pub join_pops: Option<Vec<DescribeGpnJoinPop>>,
 }
 /// A POP joined to a GPN
 ///
 /// 加入GPN的POP点
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpnJoinPop {
     /// POP id
     ///
-    /// POP编号
-    ///
-    /// Wire name: `PopId`.
-    #[serde(
-        rename = "PopId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// POP编号 (`PopId`)
+    #[serde(deserialize_with = "lenient")]
     pub pop_id: Option<String>,
     /// City id
     ///
-    /// 城市编号
-    ///
-    /// Wire name: `CityId`.
-    #[serde(
-        rename = "CityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 城市编号 (`CityId`)
+    #[serde(deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// POP name
     ///
-    /// Pop名称
-    ///
-    /// Wire name: `PopName`.
-    #[serde(
-        rename = "PopName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Pop名称 (`PopName`)
+    #[serde(deserialize_with = "lenient")]
     pub pop_name: Option<String>,
     /// POP bandwidth
     ///
-    /// Pop带宽
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Pop带宽 (`Qos`)
+    #[serde(deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
 /// A VDC joined to a GPN
 ///
 /// 加入GPN的虚拟数据中心
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpnJoinVdc {
     /// Private network id
     ///
-    /// 私网编号
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网编号 (`PrivateId`)
+    #[serde(deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Region (availability zone) id
     ///
-    /// 可用区编号
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VDC name
     ///
-    /// 数据中心名称
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据中心名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// VDC id
     ///
-    /// 数据中心编号
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据中心编号 (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// City id
     ///
-    /// 城市编号
-    ///
-    /// Wire name: `CityId`.
-    #[serde(
-        rename = "CityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 城市编号 (`CityId`)
+    #[serde(deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Private network range
     ///
-    /// 私网网段
-    ///
-    /// Wire name: `PrivateNet`.
-    #[serde(
-        rename = "PrivateNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网网段 (`PrivateNet`)
+    #[serde(deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Private network address
     ///
-    /// 私网地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网地址 (`Address`)
+    #[serde(deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Private network bandwidth
     ///
-    /// 私网带宽
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网带宽 (`Qos`)
+    #[serde(deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
 /// A VPC joined to a GPN
 ///
 /// 加入GPN的私有网络
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpnJoinVpc {
     /// Private network id
     ///
-    /// 私网编号
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网编号 (`PrivateId`)
+    #[serde(deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Region (availability zone) id
     ///
-    /// 可用区编号
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区编号 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name
     ///
-    /// 数据中心名称
-    ///
-    /// Wire name: `VpcName`.
-    #[serde(
-        rename = "VpcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据中心名称 (`VpcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC id
     ///
-    /// 数据中心编号
-    ///
-    /// Wire name: `VpcId`.
-    #[serde(
-        rename = "VpcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 数据中心编号 (`VpcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// City id
     ///
-    /// 城市编号
-    ///
-    /// Wire name: `CityId`.
-    #[serde(
-        rename = "CityId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 城市编号 (`CityId`)
+    #[serde(deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Private network range
     ///
-    /// 私网网段
-    ///
-    /// Wire name: `PrivateNet`.
-    #[serde(
-        rename = "PrivateNet",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网网段 (`PrivateNet`)
+    #[serde(deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Private network address
     ///
-    /// 私网地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网地址 (`Address`)
+    #[serde(deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Private network bandwidth
     ///
-    /// 私网带宽
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网带宽 (`Qos`)
+    #[serde(deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
 /// Input of [`DescribeGPN`](crate::Client::describe_gpn).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGPNInput {
     /// GPN id
     ///
-    /// GPN编号
-    ///
-    /// Wire name: `GpnId`.
-    #[serde(
-        rename = "GpnId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPN编号 (`GpnId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// Search keyword
     ///
-    /// 关键词
-    ///
-    /// Wire name: `Key`.
-    #[serde(
-        rename = "Key",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 关键词 (`Key`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
+impl DescribeGPNInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGPNInputBuilder {
+        DescribeGPNInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGPNInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGPNInputBuilder {
+    inner: DescribeGPNInput,
+}
+impl DescribeGPNInputBuilder {
+    /// Sets [`DescribeGPNInput::gpn_id`].
+    pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpn_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGPNInput::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.inner.key = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeGPNInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeGPN`](crate::Client::describe_gpn): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGPNOutput {
     /// List of GPNs
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeGpnGroup>>,
 }
-///Request builder of `DescribeGPN`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGPN`](crate::Client::describe_gpn): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGPNRequest {
@@ -783,21 +611,21 @@ impl DescribeGPNRequest {
     }
     /// GPN id
     ///
-    /// GPN编号
-    ///
-    /// Sets `GpnId` (body).
+    /// GPN编号 (`GpnId`, body)
     pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
         self.input.gpn_id = Some(value.into());
         self
     }
     /// Search keyword
     ///
-    /// 关键词
-    ///
-    /// Sets `Key` (body).
+    /// 关键词 (`Key`, body)
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGPNOutput, cds_core::Error> {
@@ -807,6 +635,7 @@ impl DescribeGPNRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGPNOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_GPN, &self.input).await
     }
 }
@@ -815,17 +644,9 @@ impl crate::Client {
     ///
     /// 查询云互联组(以下简称GPN)
     ///
-    /// *Note:* The response table is flat (GPN fields beside Data); the example nests them in each element of the Data list. The spec follows the example.
+    /// `POST /network` — read-only: retried on transient failures.
     ///
-    /// *Note:* The error-code table is empty.
-    ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "13.DescribeGPN", line 3655.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGPN", "`.")]
+    /// Wire name: `DescribeGPN`.
     pub fn describe_gpn(&self) -> DescribeGPNRequest {
         DescribeGPNRequest {
             client: self.runtime().clone(),
@@ -834,65 +655,100 @@ impl crate::Client {
     }
 }
 /// Input of [`AddAccessPoint`](crate::Client::add_access_point).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddAccessPointInput {
     /// GPN id
     ///
-    /// Gpn编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GpnId`.
-    #[serde(
-        rename = "GpnId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Gpn编号 (`GpnId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// VDC access points to add
     ///
-    /// 添加VDC接入点
-    ///
-    /// Wire name: `VdcAdd`.
-    #[serde(rename = "VdcAdd", default, skip_serializing_if = "Option::is_none")]
+    /// 添加VDC接入点 (`VdcAdd`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_add: Option<Vec<AddAccessPointVdc>>,
     /// POP access points to add. PopAdd and VdcAdd must not both be empty
     ///
-    /// 添加POP接入点&lt;br&gt;备注:PopAdd 和 VdcAdd不可同时为\[\]
-    ///
-    /// Wire name: `PopAdd`.
-    #[serde(rename = "PopAdd", default, skip_serializing_if = "Option::is_none")]
+    /// 添加POP接入点&lt;br&gt;备注:PopAdd 和 VdcAdd不可同时为\[\] (`PopAdd`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pop_add: Option<Vec<AddAccessPointPop>>,
 }
+impl AddAccessPointInput {
+    /// A builder of this type.
+    pub fn builder() -> AddAccessPointInputBuilder {
+        AddAccessPointInputBuilder::default()
+    }
+}
+/// Builder of [`AddAccessPointInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AddAccessPointInputBuilder {
+    inner: AddAccessPointInput,
+}
+impl AddAccessPointInputBuilder {
+    /// Sets [`AddAccessPointInput::gpn_id`].
+    pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpn_id = Some(value.into());
+        self
+    }
+    /// Sets [`AddAccessPointInput::vdc_add`].
+    pub fn vdc_add<V: Into<AddAccessPointVdc>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.vdc_add = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`AddAccessPointInput::pop_add`].
+    pub fn pop_add<V: Into<AddAccessPointPop>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.pop_add = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AddAccessPointInput, cds_core::BuildError> {
+        cds_core::validate::build("AddAccessPointInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AddAccessPointInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.gpn_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GpnId"));
+        }
+        if let Some(items) = &self.vdc_add {
+            let at = cds_core::validate::join(path, "VdcAdd");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if let Some(items) = &self.pop_add {
+            let at = cds_core::validate::join(path, "PopAdd");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`AddAccessPoint`](crate::Client::add_access_point): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddAccessPointOutput {
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务编号
-    ///
-    /// *Note:* Not in the response table; the example answers a number.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务编号 (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
-///Request builder of `AddAccessPoint`: set parameters, then `.send().await`.
+/// Request builder of [`AddAccessPoint`](crate::Client::add_access_point): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddAccessPointRequest {
@@ -912,30 +768,34 @@ impl AddAccessPointRequest {
     }
     /// GPN id
     ///
-    /// Gpn编号
-    ///
-    /// Sets `GpnId` (body, required).
+    /// Gpn编号 (`GpnId`, body, required)
     pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
         self.input.gpn_id = Some(value.into());
         self
     }
     /// VDC access points to add
     ///
-    /// 添加VDC接入点
-    ///
-    /// Sets `VdcAdd` (body).
-    pub fn vdc_add(mut self, value: impl Into<Vec<AddAccessPointVdc>>) -> Self {
-        self.input.vdc_add = Some(value.into());
+    /// 添加VDC接入点 (`VdcAdd`, body)
+    pub fn vdc_add<V: Into<AddAccessPointVdc>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.vdc_add = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// POP access points to add. PopAdd and VdcAdd must not both be empty
     ///
-    /// 添加POP接入点&lt;br&gt;备注:PopAdd 和 VdcAdd不可同时为\[\]
-    ///
-    /// Sets `PopAdd` (body).
-    pub fn pop_add(mut self, value: impl Into<Vec<AddAccessPointPop>>) -> Self {
-        self.input.pop_add = Some(value.into());
+    /// 添加POP接入点&lt;br&gt;备注:PopAdd 和 VdcAdd不可同时为\[\] (`PopAdd`, body)
+    pub fn pop_add<V: Into<AddAccessPointPop>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.pop_add = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ADD_ACCESS_POINT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AddAccessPointOutput, cds_core::Error> {
@@ -945,17 +805,17 @@ impl AddAccessPointRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AddAccessPointOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ADD_ACCESS_POINT, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(AddAccessPointOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(AddAccessPointOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::ADD_ACCESS_POINT,
@@ -972,19 +832,11 @@ impl crate::Client {
     ///
     /// 云互联组增加接入点
     ///
-    /// *Note:* TaskId is absent from the response table but present (as a number) in the example; included.
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
+    /// Documented errors: [`InvalidGpnID.Malformed`](crate::ErrorCode::InvalidGpnIdMalformed), [`InvalidVdcID.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "14.AddAccessPoint", line 3760.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidGpnID.Malformed` (HTTP 400): The GpnId is malformed (指定GpnId参数格式错误)
-    /// - `InvalidVdcID.Malformed` (HTTP 400): The VdcId is malformed (指定VdcId参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "AddAccessPoint", "`.")]
+    /// Wire name: `AddAccessPoint`.
     pub fn add_access_point(&self) -> AddAccessPointRequest {
         AddAccessPointRequest {
             client: self.runtime().clone(),
@@ -993,65 +845,75 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteAccessPoint`](crate::Client::delete_access_point).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteAccessPointInput {
     /// GPN id
     ///
-    /// Gpn编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GpnId`.
-    #[serde(
-        rename = "GpnId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Gpn编号 (`GpnId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// Ids of the access points to remove
     ///
-    /// 删除接入点
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DelPoints`.
-    #[serde(
-        rename = "DelPoints",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 删除接入点 (`DelPoints`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub del_points: Option<Vec<String>>,
 }
+impl DeleteAccessPointInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteAccessPointInputBuilder {
+        DeleteAccessPointInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteAccessPointInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteAccessPointInputBuilder {
+    inner: DeleteAccessPointInput,
+}
+impl DeleteAccessPointInputBuilder {
+    /// Sets [`DeleteAccessPointInput::gpn_id`].
+    pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpn_id = Some(value.into());
+        self
+    }
+    /// Sets [`DeleteAccessPointInput::del_points`].
+    pub fn del_points<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.del_points = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteAccessPointInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteAccessPointInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteAccessPointInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.gpn_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GpnId"));
+        }
+        if self.del_points.is_none() {
+            missing.push(cds_core::validate::join(path, "DelPoints"));
+        }
+    }
+}
 /// Output of [`DeleteAccessPoint`](crate::Client::delete_access_point): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteAccessPointOutput {
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务编号
-    ///
-    /// *Note:* Typed String in the response table; the example answers a number.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务编号 (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
-///Request builder of `DeleteAccessPoint`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteAccessPoint`](crate::Client::delete_access_point): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteAccessPointRequest {
@@ -1071,21 +933,21 @@ impl DeleteAccessPointRequest {
     }
     /// GPN id
     ///
-    /// Gpn编号
-    ///
-    /// Sets `GpnId` (body, required).
+    /// Gpn编号 (`GpnId`, body, required)
     pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
         self.input.gpn_id = Some(value.into());
         self
     }
     /// Ids of the access points to remove
     ///
-    /// 删除接入点
-    ///
-    /// Sets `DelPoints` (body, required).
-    pub fn del_points(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.del_points = Some(value.into());
+    /// 删除接入点 (`DelPoints`, body, required)
+    pub fn del_points<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.del_points = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_ACCESS_POINT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteAccessPointOutput, cds_core::Error> {
@@ -1095,17 +957,17 @@ impl DeleteAccessPointRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteAccessPointOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_ACCESS_POINT, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteAccessPointOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteAccessPointOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_ACCESS_POINT,
@@ -1122,18 +984,11 @@ impl crate::Client {
     ///
     /// 云互联组删除接入点
     ///
-    /// *Note:* Response table types TaskId as String; the example answers a number, which the spec follows.
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
+    /// Documented errors: [`InvalidGpnID.Malformed`](crate::ErrorCode::InvalidGpnIdMalformed).
     ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "15.DeleteAccessPoint", line 3806.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidGpnID.Malformed` (HTTP 400): The GpnId is malformed (指定GpnId参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteAccessPoint", "`.")]
+    /// Wire name: `DeleteAccessPoint`.
     pub fn delete_access_point(&self) -> DeleteAccessPointRequest {
         DeleteAccessPointRequest {
             client: self.runtime().clone(),
@@ -1142,51 +997,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeAccessInfo`](crate::Client::describe_access_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoInput {
     /// Access point type (vdc/pop)
     ///
-    /// 接入点类型(vdc/pop)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 接入点类型(vdc/pop) (`Type`, required)
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+impl DescribeAccessInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeAccessInfoInputBuilder {
+        DescribeAccessInfoInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeAccessInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeAccessInfoInputBuilder {
+    inner: DescribeAccessInfoInput,
+}
+impl DescribeAccessInfoInputBuilder {
+    /// Sets [`DescribeAccessInfoInput::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeAccessInfoInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeAccessInfoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeAccessInfoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.r#type.is_none() {
+            missing.push(cds_core::validate::join(path, "Type"));
+        }
+    }
+}
 /// Output of [`DescribeAccessInfo`](crate::Client::describe_access_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAccessInfoOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<DescribeAccessInfoData>,
     /// Task id (empty)
     ///
-    /// 任务Id
-    ///
-    /// *Note:* Not in the response table; present (empty) in the example.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DescribeAccessInfo`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeAccessInfo`](crate::Client::describe_access_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeAccessInfoRequest {
@@ -1206,12 +1071,14 @@ impl DescribeAccessInfoRequest {
     }
     /// Access point type (vdc/pop)
     ///
-    /// 接入点类型(vdc/pop)
-    ///
-    /// Sets `Type` (body, required).
+    /// 接入点类型(vdc/pop) (`Type`, body, required)
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.input.r#type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_ACCESS_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeAccessInfoOutput, cds_core::Error> {
@@ -1221,6 +1088,7 @@ impl DescribeAccessInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeAccessInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_ACCESS_INFO, &self.input)
             .await
@@ -1231,19 +1099,9 @@ impl crate::Client {
     ///
     /// 查询GPN接入点信息
     ///
-    /// *Note:* The response table lists the access-point fields beside Data; the example nests them in Data.Vdc\[\] (and Data.Pop, null in the example). The spec follows the example.
+    /// `POST /network` — read-only: retried on transient failures.
     ///
-    /// *Note:* Data.Pop is null in the example and undocumented; typed any.
-    ///
-    /// *Note:* No error-code table is documented.
-    ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "16.DescribeAccessInfo", line 3851.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeAccessInfo", "`.")]
+    /// Wire name: `DescribeAccessInfo`.
     pub fn describe_access_info(&self) -> DescribeAccessInfoRequest {
         DescribeAccessInfoRequest {
             client: self.runtime().clone(),
@@ -1252,93 +1110,119 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateGPN`](crate::Client::create_gpn).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGPNInput {
     /// GPN name
     ///
-    /// 接入点名称
-    ///
-    /// *Note:* The table describes it as the access point name (接入点名称); the call example documents it as the GPN's name (云互联组名称).
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 接入点名称 (`Name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// GPN bandwidth
     ///
-    /// GPN带宽
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPN带宽 (`Qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// VDC access points
     ///
-    /// Vdc_id: 虚拟数据中心id&lt;br/&gt;AccessPointType:接入点类型&lt;br/&gt;PrivateId:私网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AccessPoint`.
-    #[serde(
-        rename = "AccessPoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// Vdc_id: 虚拟数据中心id&lt;br/&gt;AccessPointType:接入点类型&lt;br/&gt;PrivateId:私网id (`AccessPoint`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_point: Option<Vec<CreateGpnAccessPoint>>,
     /// POP access points (may be an empty list)
     ///
-    /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PopAccessPoint`.
-    #[serde(
-        rename = "PopAccessPoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id (`PopAccessPoint`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pop_access_point: Option<Vec<CreateGpnPopAccessPoint>>,
 }
+impl CreateGPNInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateGPNInputBuilder {
+        CreateGPNInputBuilder::default()
+    }
+}
+/// Builder of [`CreateGPNInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateGPNInputBuilder {
+    inner: CreateGPNInput,
+}
+impl CreateGPNInputBuilder {
+    /// Sets [`CreateGPNInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGPNInput::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateGPNInput::access_point`].
+    pub fn access_point<V: Into<CreateGpnAccessPoint>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.access_point = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`CreateGPNInput::pop_access_point`].
+    pub fn pop_access_point<V: Into<CreateGpnPopAccessPoint>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.pop_access_point = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateGPNInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateGPNInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateGPNInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "Name"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "Qos"));
+        }
+        if self.access_point.is_none() {
+            missing.push(cds_core::validate::join(path, "AccessPoint"));
+        }
+        if let Some(items) = &self.access_point {
+            let at = cds_core::validate::join(path, "AccessPoint");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+        if self.pop_access_point.is_none() {
+            missing.push(cds_core::validate::join(path, "PopAccessPoint"));
+        }
+        if let Some(items) = &self.pop_access_point {
+            let at = cds_core::validate::join(path, "PopAccessPoint");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateGPN`](crate::Client::create_gpn): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGPNOutput {
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务编号
-    ///
-    /// *Note:* Typed String in the response table; the example answers a number.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务编号 (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
-///Request builder of `CreateGPN`: set parameters, then `.send().await`.
+/// Request builder of [`CreateGPN`](crate::Client::create_gpn): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateGPNRequest {
@@ -1358,41 +1242,41 @@ impl CreateGPNRequest {
     }
     /// GPN name
     ///
-    /// 接入点名称
-    ///
-    /// *Note:* The table describes it as the access point name (接入点名称); the call example documents it as the GPN's name (云互联组名称).
-    ///
-    /// Sets `Name` (body, required).
+    /// 接入点名称 (`Name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// GPN bandwidth
     ///
-    /// GPN带宽
-    ///
-    /// Sets `Qos` (body, required).
+    /// GPN带宽 (`Qos`, body, required)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
         self
     }
     /// VDC access points
     ///
-    /// Vdc_id: 虚拟数据中心id&lt;br/&gt;AccessPointType:接入点类型&lt;br/&gt;PrivateId:私网id
-    ///
-    /// Sets `AccessPoint` (body, required).
-    pub fn access_point(mut self, value: impl Into<Vec<CreateGpnAccessPoint>>) -> Self {
-        self.input.access_point = Some(value.into());
+    /// Vdc_id: 虚拟数据中心id&lt;br/&gt;AccessPointType:接入点类型&lt;br/&gt;PrivateId:私网id (`AccessPoint`, body, required)
+    pub fn access_point<V: Into<CreateGpnAccessPoint>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.access_point = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// POP access points (may be an empty list)
     ///
-    /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id
-    ///
-    /// Sets `PopAccessPoint` (body, required).
-    pub fn pop_access_point(mut self, value: impl Into<Vec<CreateGpnPopAccessPoint>>) -> Self {
-        self.input.pop_access_point = Some(value.into());
+    /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id (`PopAccessPoint`, body, required)
+    pub fn pop_access_point<V: Into<CreateGpnPopAccessPoint>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.pop_access_point = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_GPN, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateGPNOutput, cds_core::Error> {
@@ -1402,15 +1286,15 @@ impl CreateGPNRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateGPNOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_GPN, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateGPNOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateGPNOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_GPN,
@@ -1427,19 +1311,9 @@ impl crate::Client {
     ///
     /// 创建GPN
     ///
-    /// *Note:* The heading spells the action CreateGpn; the Action line, the table of contents and the call example say CreateGPN, which the spec uses.
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The call example signs against CCS_URL (never defined); the documented address is cdsapi.capitalonline.net/network, which the spec keeps.
-    ///
-    /// *Note:* Response table types TaskId as String; the example answers a number, which the spec follows.
-    ///
-    /// *Note:* The error-code table is empty.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "17.CreateGpn", line 3926.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateGPN", "`.")]
+    /// Wire name: `CreateGPN`.
     pub fn create_gpn(&self) -> CreateGPNRequest {
         CreateGPNRequest {
             client: self.runtime().clone(),
@@ -1448,51 +1322,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteGpn`](crate::Client::delete_gpn).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteGpnInput {
     /// GPN id
     ///
-    /// GPN编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GpnId`.
-    #[serde(
-        rename = "GpnId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// GPN编号 (`GpnId`, required)
+    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
 }
+impl DeleteGpnInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteGpnInputBuilder {
+        DeleteGpnInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteGpnInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteGpnInputBuilder {
+    inner: DeleteGpnInput,
+}
+impl DeleteGpnInputBuilder {
+    /// Sets [`DeleteGpnInput::gpn_id`].
+    pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.gpn_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteGpnInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteGpnInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteGpnInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.gpn_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GpnId"));
+        }
+    }
+}
 /// Output of [`DeleteGpn`](crate::Client::delete_gpn): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteGpnOutput {
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务编号
-    ///
-    /// *Note:* Typed String in the response table; the example answers a number.
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务编号 (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
-///Request builder of `DeleteGpn`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteGpn`](crate::Client::delete_gpn): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteGpnRequest {
@@ -1512,12 +1396,14 @@ impl DeleteGpnRequest {
     }
     /// GPN id
     ///
-    /// GPN编号
-    ///
-    /// Sets `GpnId` (body, required).
+    /// GPN编号 (`GpnId`, body, required)
     pub fn gpn_id(mut self, value: impl Into<String>) -> Self {
         self.input.gpn_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_GPN, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteGpnOutput, cds_core::Error> {
@@ -1527,15 +1413,15 @@ impl DeleteGpnRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteGpnOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_GPN, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteGpnOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteGpnOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_GPN,
@@ -1552,21 +1438,9 @@ impl crate::Client {
     ///
     /// 删除一个GPN
     ///
-    /// *Note:* Documented at cdsapi.capitalonline.net/gpn, unlike the rest of its section (/network).
+    /// `POST /gpn` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The table of contents calls it DeleteGPN; the heading and the Action line say DeleteGpn, which the spec uses.
-    ///
-    /// *Note:* Response table types TaskId as String; the example answers a number, which the spec follows.
-    ///
-    /// *Note:* The error-code table is empty.
-    ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
-    ///
-    /// `POST` /gpn — 000_2647209463bd15a0.txt, heading "18.DeleteGpn", line 4011.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteGpn", "`.")]
+    /// Wire name: `DeleteGpn`.
     pub fn delete_gpn(&self) -> DeleteGpnRequest {
         DeleteGpnRequest {
             client: self.runtime().clone(),

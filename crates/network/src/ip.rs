@@ -3,64 +3,78 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Input of [`DescribePublicIp`](crate::Client::describe_public_ip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePublicIpInput {
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc编号 (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Public network id
     ///
-    /// 公网ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网ID (`PublicId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
 }
+impl DescribePublicIpInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribePublicIpInputBuilder {
+        DescribePublicIpInputBuilder::default()
+    }
+}
+/// Builder of [`DescribePublicIpInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribePublicIpInputBuilder {
+    inner: DescribePublicIpInput,
+}
+impl DescribePublicIpInputBuilder {
+    /// Sets [`DescribePublicIpInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePublicIpInput::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribePublicIpInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribePublicIpInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribePublicIpInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.public_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PublicId"));
+        }
+    }
+}
 /// Output of [`DescribePublicIp`](crate::Client::describe_public_ip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePublicIpOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DescribePublicIp`: set parameters, then `.send().await`.
+/// Request builder of [`DescribePublicIp`](crate::Client::describe_public_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePublicIpRequest {
@@ -80,21 +94,21 @@ impl DescribePublicIpRequest {
     }
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// Sets `VdcId` (body, required).
+    /// Vdc编号 (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Public network id
     ///
-    /// 公网ID
-    ///
-    /// Sets `PublicId` (body, required).
+    /// 公网ID (`PublicId`, body, required)
     pub fn public_id(mut self, value: impl Into<String>) -> Self {
         self.input.public_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_PUBLIC_IP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribePublicIpOutput, cds_core::Error> {
@@ -104,6 +118,7 @@ impl DescribePublicIpRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribePublicIpOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_PUBLIC_IP, &self.input)
             .await
@@ -114,19 +129,9 @@ impl crate::Client {
     ///
     /// 获取公网IP使用详情
     ///
-    /// *Note:* Documented in section 实例相关 but addressed at cdsapi.capitalonline.net/network.
+    /// `POST /network` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types Data as an object ({}) without describing its fields; the fields come from the example.
-    ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
-    ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "24.DescribePublicIp", line 1659.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribePublicIp", "`.")]
+    /// Wire name: `DescribePublicIp`.
     pub fn describe_public_ip(&self) -> DescribePublicIpRequest {
         DescribePublicIpRequest {
             client: self.runtime().clone(),
@@ -135,63 +140,75 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribePrivateIp`](crate::Client::describe_private_ip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePrivateIpInput {
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc编号 (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Private network id
     ///
-    /// 私网ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID (`PrivateId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
 }
+impl DescribePrivateIpInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribePrivateIpInputBuilder {
+        DescribePrivateIpInputBuilder::default()
+    }
+}
+/// Builder of [`DescribePrivateIpInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribePrivateIpInputBuilder {
+    inner: DescribePrivateIpInput,
+}
+impl DescribePrivateIpInputBuilder {
+    /// Sets [`DescribePrivateIpInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePrivateIpInput::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribePrivateIpInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribePrivateIpInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribePrivateIpInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.private_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PrivateId"));
+        }
+    }
+}
 /// Output of [`DescribePrivateIp`](crate::Client::describe_private_ip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePrivateIpOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
     pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DescribePrivateIp`: set parameters, then `.send().await`.
+/// Request builder of [`DescribePrivateIp`](crate::Client::describe_private_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePrivateIpRequest {
@@ -211,21 +228,21 @@ impl DescribePrivateIpRequest {
     }
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// Sets `VdcId` (body, required).
+    /// Vdc编号 (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Private network id
     ///
-    /// 私网ID
-    ///
-    /// Sets `PrivateId` (body, required).
+    /// 私网ID (`PrivateId`, body, required)
     pub fn private_id(mut self, value: impl Into<String>) -> Self {
         self.input.private_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_PRIVATE_IP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribePrivateIpOutput, cds_core::Error> {
@@ -235,6 +252,7 @@ impl DescribePrivateIpRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribePrivateIpOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_PRIVATE_IP, &self.input)
             .await
@@ -245,19 +263,9 @@ impl crate::Client {
     ///
     /// 获取私网IP使用详情
     ///
-    /// *Note:* Documented in section 实例相关 but addressed at cdsapi.capitalonline.net/network.
+    /// `POST /network` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table types Data as an object ({}) without describing its fields; the fields come from the example.
-    ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
-    ///
-    /// *Note:* No error codes are documented.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "25.DescribePrivateIp", line 1713.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribePrivateIp", "`.")]
+    /// Wire name: `DescribePrivateIp`.
     pub fn describe_private_ip(&self) -> DescribePrivateIpRequest {
         DescribePrivateIpRequest {
             client: self.runtime().clone(),

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`GetWanAlarmReceiver`.
+/// `GetWanAlarmReceiver`.
 pub static GET_WAN_ALARM_RECEIVER: Operation = Operation {
     name: "GetWanAlarmReceiver",
     method: Method::Post,
@@ -40,7 +40,7 @@ pub static GET_WAN_ALARM_RECEIVER: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`UpdateWanAlarmReceiver`.
+/// `UpdateWanAlarmReceiver`.
 pub static UPDATE_WAN_ALARM_RECEIVER: Operation = Operation {
     name: "UpdateWanAlarmReceiver",
     method: Method::Post,
@@ -74,7 +74,7 @@ pub static UPDATE_WAN_ALARM_RECEIVER: Operation = Operation {
         },
     ],
 };
-///`DescribeTask`.
+/// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
     name: "DescribeTask",
     method: Method::Get,
@@ -88,7 +88,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeGPN`.
+/// `DescribeGPN`.
 pub static DESCRIBE_GPN: Operation = Operation {
     name: "DescribeGPN",
     method: Method::Post,
@@ -110,7 +110,7 @@ pub static DESCRIBE_GPN: Operation = Operation {
         },
     ],
 };
-///`AddAccessPoint`.
+/// `AddAccessPoint`.
 pub static ADD_ACCESS_POINT: Operation = Operation {
     name: "AddAccessPoint",
     method: Method::Post,
@@ -138,7 +138,7 @@ pub static ADD_ACCESS_POINT: Operation = Operation {
         },
     ],
 };
-///`DeleteAccessPoint`.
+/// `DeleteAccessPoint`.
 pub static DELETE_ACCESS_POINT: Operation = Operation {
     name: "DeleteAccessPoint",
     method: Method::Post,
@@ -160,7 +160,7 @@ pub static DELETE_ACCESS_POINT: Operation = Operation {
         },
     ],
 };
-///`DescribeAccessInfo`.
+/// `DescribeAccessInfo`.
 pub static DESCRIBE_ACCESS_INFO: Operation = Operation {
     name: "DescribeAccessInfo",
     method: Method::Post,
@@ -174,7 +174,7 @@ pub static DESCRIBE_ACCESS_INFO: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`CreateGPN`.
+/// `CreateGPN`.
 pub static CREATE_GPN: Operation = Operation {
     name: "CreateGPN",
     method: Method::Post,
@@ -208,7 +208,7 @@ pub static CREATE_GPN: Operation = Operation {
         },
     ],
 };
-///`DeleteGpn`.
+/// `DeleteGpn`.
 pub static DELETE_GPN: Operation = Operation {
     name: "DeleteGpn",
     method: Method::Post,
@@ -222,7 +222,7 @@ pub static DELETE_GPN: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribePublicIp`.
+/// `DescribePublicIp`.
 pub static DESCRIBE_PUBLIC_IP: Operation = Operation {
     name: "DescribePublicIp",
     method: Method::Post,
@@ -244,7 +244,7 @@ pub static DESCRIBE_PUBLIC_IP: Operation = Operation {
         },
     ],
 };
-///`DescribePrivateIp`.
+/// `DescribePrivateIp`.
 pub static DESCRIBE_PRIVATE_IP: Operation = Operation {
     name: "DescribePrivateIp",
     method: Method::Post,
@@ -266,7 +266,7 @@ pub static DESCRIBE_PRIVATE_IP: Operation = Operation {
         },
     ],
 };
-///`DescribeVdc`.
+/// `DescribeVdc`.
 pub static DESCRIBE_VDC: Operation = Operation {
     name: "DescribeVdc",
     method: Method::Get,
@@ -300,7 +300,7 @@ pub static DESCRIBE_VDC: Operation = Operation {
         },
     ],
 };
-///`CreateVdc`.
+/// `CreateVdc`.
 pub static CREATE_VDC: Operation = Operation {
     name: "CreateVdc",
     method: Method::Post,
@@ -328,7 +328,7 @@ pub static CREATE_VDC: Operation = Operation {
         },
     ],
 };
-///`DeleteVdc`.
+/// `DeleteVdc`.
 pub static DELETE_VDC: Operation = Operation {
     name: "DeleteVdc",
     method: Method::Get,
@@ -342,7 +342,7 @@ pub static DELETE_VDC: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`CreatePublicNetwork`.
+/// `CreatePublicNetwork`.
 pub static CREATE_PUBLIC_NETWORK: Operation = Operation {
     name: "CreatePublicNetwork",
     method: Method::Post,
@@ -400,7 +400,7 @@ pub static CREATE_PUBLIC_NETWORK: Operation = Operation {
         },
     ],
 };
-///`CreatePrivateNetwork`.
+/// `CreatePrivateNetwork`.
 pub static CREATE_PRIVATE_NETWORK: Operation = Operation {
     name: "CreatePrivateNetwork",
     method: Method::Post,
@@ -440,7 +440,7 @@ pub static CREATE_PRIVATE_NETWORK: Operation = Operation {
         },
     ],
 };
-///`ModifyPublicNetwork`.
+/// `ModifyPublicNetwork`.
 pub static MODIFY_PUBLIC_NETWORK: Operation = Operation {
     name: "ModifyPublicNetwork",
     method: Method::Get,
@@ -462,7 +462,7 @@ pub static MODIFY_PUBLIC_NETWORK: Operation = Operation {
         },
     ],
 };
-///`AddPublicIp`.
+/// `AddPublicIp`.
 pub static ADD_PUBLIC_IP: Operation = Operation {
     name: "AddPublicIp",
     method: Method::Get,
@@ -484,7 +484,7 @@ pub static ADD_PUBLIC_IP: Operation = Operation {
         },
     ],
 };
-///`DeletePublicIp`.
+/// `DeletePublicIp`.
 pub static DELETE_PUBLIC_IP: Operation = Operation {
     name: "DeletePublicIp",
     method: Method::Get,
@@ -498,7 +498,7 @@ pub static DELETE_PUBLIC_IP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeletePublicNetwork`.
+/// `DeletePublicNetwork`.
 pub static DELETE_PUBLIC_NETWORK: Operation = Operation {
     name: "DeletePublicNetwork",
     method: Method::Get,
@@ -512,7 +512,7 @@ pub static DELETE_PUBLIC_NETWORK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeletePrivateNetwork`.
+/// `DeletePrivateNetwork`.
 pub static DELETE_PRIVATE_NETWORK: Operation = Operation {
     name: "DeletePrivateNetwork",
     method: Method::Get,
@@ -526,7 +526,7 @@ pub static DELETE_PRIVATE_NETWORK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`RenewPublicNetwork`.
+/// `RenewPublicNetwork`.
 pub static RENEW_PUBLIC_NETWORK: Operation = Operation {
     name: "RenewPublicNetwork",
     method: Method::Get,
@@ -548,7 +548,7 @@ pub static RENEW_PUBLIC_NETWORK: Operation = Operation {
         },
     ],
 };
-///`DescribeBandwidthTraffic`.
+/// `DescribeBandwidthTraffic`.
 pub static DESCRIBE_BANDWIDTH_TRAFFIC: Operation = Operation {
     name: "DescribeBandwidthTraffic",
     method: Method::Get,
@@ -562,7 +562,7 @@ pub static DESCRIBE_BANDWIDTH_TRAFFIC: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`ModifyVdcName`.
+/// `ModifyVdcName`.
 pub static MODIFY_VDC_NAME: Operation = Operation {
     name: "ModifyVdcName",
     method: Method::Post,
@@ -611,7 +611,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &DESCRIBE_BANDWIDTH_TRAFFIC,
     &MODIFY_VDC_NAME,
 ];
-///Waiter `task`: polls `DescribeTask`.
+/// Waiter `task`: polls `DescribeTask`.
 pub static WAITER_TASK: Waiter = Waiter {
     poller: &DESCRIBE_TASK,
     id_param: "TaskId",

@@ -3,84 +3,50 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Usage of the IPs of a public network
 ///
 /// 公网IP使用详情
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct IpUsage {
     /// Unused IP addresses
     ///
-    /// 未使用的IP列表
-    ///
-    /// Wire name: `UnusedList`.
-    #[serde(
-        rename = "UnusedList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 未使用的IP列表 (`UnusedList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub unused_list: Option<Vec<String>>,
     /// Number of unused IPs
     ///
-    /// 未使用的IP数量
-    ///
-    /// Wire name: `UnusedTotal`.
-    #[serde(
-        rename = "UnusedTotal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 未使用的IP数量 (`UnusedTotal`)
+    #[serde(deserialize_with = "lenient")]
     pub unused_total: Option<i64>,
     /// IP addresses in use
     ///
-    /// 已使用的IP列表
-    ///
-    /// Wire name: `UsedList`.
-    #[serde(rename = "UsedList", default, skip_serializing_if = "Option::is_none")]
+    /// 已使用的IP列表 (`UsedList`)
     pub used_list: Option<Vec<UsedIp>>,
     /// Number of IPs in use
     ///
-    /// 已使用的IP数量
-    ///
-    /// Wire name: `UsedTotal`.
-    #[serde(
-        rename = "UsedTotal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已使用的IP数量 (`UsedTotal`)
+    #[serde(deserialize_with = "lenient")]
     pub used_total: Option<i64>,
 }
 /// A public IP in use
 ///
 /// 已使用的公网IP
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UsedIp {
     /// IP address
     ///
-    /// IP地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP地址 (`Address`)
+    #[serde(deserialize_with = "lenient")]
     pub address: Option<String>,
     /// What uses the IP
     ///
-    /// 用途
-    ///
-    /// Wire name: `Usage`.
-    #[serde(
-        rename = "Usage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用途 (`Usage`)
+    #[serde(deserialize_with = "lenient")]
     pub usage: Option<String>,
 }

@@ -3,631 +3,389 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Public network bought together with a new VDC
 ///
 /// 创建Vdc时购买的公网
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVdcPublicNetwork {
     /// Public network name
     ///
-    /// 公网名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网名称 (`Name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type (see appendix 3), e.g. Bandwidth_BGP
     ///
-    /// 公网带宽类型，参考附件三带宽类型
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网带宽类型，参考附件三带宽类型 (`Type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Billing method, e.g. Bandwidth (fixed bandwidth)
     ///
-    /// 计费方式
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方式 (`BillingMethod`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Bandwidth size
     ///
-    /// 带宽大小
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小 (`Qos`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
-    /// 购买的Ip数量
-    ///
-    /// Wire name: `IPNum`.
-    #[serde(
-        rename = "IPNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买的Ip数量 (`IPNum`)
+    #[serde(rename = "IPNum", skip_serializing_if = "Option::is_none")]
     pub ip_num: Option<i64>,
     /// Whether to renew automatically: 1 = yes, 0 = no
     ///
-    /// 是否自动续费
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自动续费 (`AutoRenew`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Bandwidth cap for 95th-percentile billing
     ///
-    /// 封顶带宽
-    ///
-    /// *Note:* Spelled FloatBandwich in the document's table example (CreatePublicNetwork's parameter is FloatBandwidth); kept as documented.
-    ///
-    /// Wire name: `FloatBandwich`.
-    #[serde(
-        rename = "FloatBandwich",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 封顶带宽 (`FloatBandwich`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub float_bandwich: Option<i64>,
+}
+impl CreateVdcPublicNetwork {
+    /// A builder of this type.
+    pub fn builder() -> CreateVdcPublicNetworkBuilder {
+        CreateVdcPublicNetworkBuilder::default()
+    }
+}
+/// Builder of [`CreateVdcPublicNetwork`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVdcPublicNetworkBuilder {
+    inner: CreateVdcPublicNetwork,
+}
+impl CreateVdcPublicNetworkBuilder {
+    /// Sets [`CreateVdcPublicNetwork::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::billing_method`].
+    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_method = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::ip_num`].
+    pub fn ip_num(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ip_num = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcPublicNetwork::float_bandwich`].
+    pub fn float_bandwich(mut self, value: impl Into<i64>) -> Self {
+        self.inner.float_bandwich = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> CreateVdcPublicNetwork {
+        self.inner
+    }
 }
 /// Recent traffic of a network
 ///
 /// 网络流量
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficData {
     /// Traffic over the last five minutes
     ///
-    /// 最近五分钟流量
-    ///
-    /// Wire name: `LastFiveMinutesUsage`.
-    #[serde(
-        rename = "LastFiveMinutesUsage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 最近五分钟流量 (`LastFiveMinutesUsage`)
     pub last_five_minutes_usage: Option<DescribeBandwidthTrafficUsage>,
     /// Maximum bandwidth
     ///
-    /// 最大带宽
-    ///
-    /// Wire name: `MaxQos`.
-    #[serde(
-        rename = "MaxQos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最大带宽 (`MaxQos`)
+    #[serde(deserialize_with = "lenient")]
     pub max_qos: Option<i64>,
 }
 /// Traffic rates
 ///
 /// 流量速率
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficUsage {
     /// Inbound rate (bps)
     ///
-    /// 入方向速率(bps)
-    ///
-    /// Wire name: `Inbps`.
-    #[serde(
-        rename = "Inbps",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 入方向速率(bps) (`Inbps`)
+    #[serde(deserialize_with = "lenient")]
     pub inbps: Option<f64>,
     /// Outbound rate (bps)
     ///
-    /// 出方向速率(bps)
-    ///
-    /// Wire name: `Outbps`.
-    #[serde(
-        rename = "Outbps",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 出方向速率(bps) (`Outbps`)
+    #[serde(deserialize_with = "lenient")]
     pub outbps: Option<f64>,
 }
 /// A private network of a VDC
 ///
 /// 私网
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVdcPrivateNetwork {
     /// Private network id
     ///
-    /// 私网Id
-    ///
-    /// *Note:* The table calls it Id; the example answers PrivateId.
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网Id (`PrivateId`)
+    #[serde(deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Private network name
     ///
-    /// 私网名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Status
     ///
-    /// 状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Number of unused IPs
     ///
-    /// 未使用的Ip数量
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `UnuseIpNum`.
-    #[serde(
-        rename = "UnuseIpNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 未使用的Ip数量 (`UnuseIpNum`)
+    #[serde(deserialize_with = "lenient")]
     pub unuse_ip_num: Option<i64>,
     /// Private IP ranges (first~last address)
     ///
-    /// 私网网段
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Segments`.
-    #[serde(
-        rename = "Segments",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 私网网段 (`Segments`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub segments: Option<Vec<String>>,
     /// Purchased private IP segment
     ///
-    /// 购买的私网Ip段
-    ///
-    /// *Note:* In the response table; absent from the example (see Segments).
-    ///
-    /// Wire name: `Ip`.
-    #[serde(
-        rename = "Ip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买的私网Ip段 (`Ip`)
+    #[serde(deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// Mask
     ///
-    /// 掩码
-    ///
-    /// *Note:* In the response table; absent from the example.
-    ///
-    /// Wire name: `Mask`.
-    #[serde(
-        rename = "Mask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码 (`Mask`)
+    #[serde(deserialize_with = "lenient")]
     pub mask: Option<String>,
     /// Network id
     ///
-    /// 网络id
-    ///
-    /// *Note:* In the response table; the example answers PrivateId instead.
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络id (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
 }
 /// A public network of a VDC
 ///
 /// 公网
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVdcPublicNetwork {
     /// Public network id
     ///
-    /// 公网Id
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网Id (`PublicId`)
+    #[serde(deserialize_with = "lenient")]
     pub public_id: Option<String>,
     /// Public network name
     ///
-    /// 公网名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Status
     ///
-    /// 状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth size
     ///
-    /// 带宽大小
-    ///
-    /// *Note:* The table's example writes "20" (a string); the example answers a number.
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小 (`Qos`)
+    #[serde(deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// Number of unused IPs
     ///
-    /// 未使用的Ip数量
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `UnuseIpNum`.
-    #[serde(
-        rename = "UnuseIpNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 未使用的Ip数量 (`UnuseIpNum`)
+    #[serde(deserialize_with = "lenient")]
     pub unuse_ip_num: Option<i64>,
     /// IP segments of the public network
     ///
-    /// 公网Ip段
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Segments`.
-    #[serde(rename = "Segments", default, skip_serializing_if = "Option::is_none")]
+    /// 公网Ip段 (`Segments`)
     pub segments: Option<Vec<DescribeVdcPublicSegment>>,
     /// Public bandwidth type
     ///
-    /// 公网带宽类型
-    ///
-    /// *Note:* In the response table; absent from the example.
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网带宽类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Purchased IP segment
     ///
-    /// 购买的Ip段
-    ///
-    /// *Note:* In the response table; absent from the example (see Segments).
-    ///
-    /// Wire name: `Ip`.
-    #[serde(
-        rename = "Ip",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买的Ip段 (`Ip`)
+    #[serde(deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// Mask
     ///
-    /// 掩码
-    ///
-    /// *Note:* In the response table; absent from the example (see Segments).
-    ///
-    /// Wire name: `Mask`.
-    #[serde(
-        rename = "Mask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码 (`Mask`)
+    #[serde(deserialize_with = "lenient")]
     pub mask: Option<String>,
 }
 /// A public IP segment
 ///
 /// 公网Ip段
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVdcPublicSegment {
     /// IP segment id
     ///
-    /// Ip段Id
-    ///
-    /// Wire name: `SegmentId`.
-    #[serde(
-        rename = "SegmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip段Id (`SegmentId`)
+    #[serde(deserialize_with = "lenient")]
     pub segment_id: Option<String>,
     /// Segment address
     ///
-    /// Ip段地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Ip段地址 (`Address`)
+    #[serde(deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Mask length
     ///
-    /// 掩码
-    ///
-    /// Wire name: `Mask`.
-    #[serde(
-        rename = "Mask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码 (`Mask`)
+    #[serde(deserialize_with = "lenient")]
     pub mask: Option<i64>,
     /// Gateway address
     ///
-    /// 网关地址
-    ///
-    /// Wire name: `Gateway`.
-    #[serde(
-        rename = "Gateway",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网关地址 (`Gateway`)
+    #[serde(deserialize_with = "lenient")]
     pub gateway: Option<String>,
 }
 /// A virtual data center
 ///
 /// 虚拟数据中心
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVdcVdc {
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc编号 (`VdcId`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// VDC name
     ///
-    /// Vdc名称
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc名称 (`VdcName`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region (availability zone) of the VDC
     ///
-    /// Vdc所在可用区
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc所在可用区 (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Usage status of the VDC
     ///
-    /// Vdc的使用状态
-    ///
-    /// *Note:* In the response table; absent from the example.
-    ///
-    /// Wire name: `VdcStatus`.
-    #[serde(
-        rename = "VdcStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc的使用状态 (`VdcStatus`)
+    #[serde(deserialize_with = "lenient")]
     pub vdc_status: Option<String>,
     /// Page number
     ///
-    /// 页码
-    ///
-    /// *Note:* The table lists it beside Data; the example puts it in each VDC element.
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 页码 (`PageNumber`)
+    #[serde(deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Total number of pages
     ///
-    /// 总页数
-    ///
-    /// *Note:* The table lists it beside Data; the example puts it in each VDC element.
-    ///
-    /// Wire name: `PageCount`.
-    #[serde(
-        rename = "PageCount",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总页数 (`PageCount`)
+    #[serde(deserialize_with = "lenient")]
     pub page_count: Option<i64>,
     /// Public networks of the VDC
     ///
-    /// 公网
-    ///
-    /// *Note:* Typed string (one object) in the table; the example answers a list of objects.
-    ///
-    /// Wire name: `PublicNetwork`.
-    #[serde(
-        rename = "PublicNetwork",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 公网 (`PublicNetwork`)
     pub public_network: Option<Vec<DescribeVdcPublicNetwork>>,
     /// Private networks of the VDC
     ///
-    /// 私网
-    ///
-    /// *Note:* Typed string in the table; the example answers a list of objects.
-    ///
-    /// Wire name: `PrivateNetwork`.
-    #[serde(
-        rename = "PrivateNetwork",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 私网 (`PrivateNetwork`)
     pub private_network: Option<Vec<DescribeVdcPrivateNetwork>>,
 }
 /// Input of [`DescribeVdc`](crate::Client::describe_vdc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVdcInput {
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
-    /// 选择Vdc所属可用区,见附件一
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 选择Vdc所属可用区,见附件一 (`RegionId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc编号 (`VdcId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Page number of the VDC list
     ///
-    /// Vdc列表的页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc列表的页码 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Search keyword
     ///
-    /// 查询关键字
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询关键字 (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl DescribeVdcInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeVdcInputBuilder {
+        DescribeVdcInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeVdcInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeVdcInputBuilder {
+    inner: DescribeVdcInput,
+}
+impl DescribeVdcInputBuilder {
+    /// Sets [`DescribeVdcInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVdcInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVdcInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVdcInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeVdcInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeVdc`](crate::Client::describe_vdc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVdcOutput {
     /// List of VDCs
     ///
-    /// 返回数据列表
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据列表 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeVdcVdc>>,
 }
-///Request builder of `DescribeVdc`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeVdc`](crate::Client::describe_vdc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeVdcRequest {
@@ -647,39 +405,35 @@ impl DescribeVdcRequest {
     }
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
-    /// 选择Vdc所属可用区,见附件一
-    ///
-    /// Sets `RegionId` (query).
+    /// 选择Vdc所属可用区,见附件一 (`RegionId`, query)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// VDC id
     ///
-    /// Vdc编号
-    ///
-    /// Sets `VdcId` (query).
+    /// Vdc编号 (`VdcId`, query)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Page number of the VDC list
     ///
-    /// Vdc列表的页码
-    ///
-    /// Sets `PageNumber` (query).
+    /// Vdc列表的页码 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Search keyword
     ///
-    /// 查询关键字
-    ///
-    /// Sets `Keyword` (query).
+    /// 查询关键字 (`Keyword`, query)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeVdcOutput, cds_core::Error> {
@@ -689,6 +443,7 @@ impl DescribeVdcRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeVdcOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_VDC, &self.input).await
     }
 }
@@ -697,26 +452,11 @@ impl crate::Client {
     ///
     /// 查询虚拟数据中心(以下简称VDC)详细信息
     ///
-    /// *Note:* Response table types Code as interger; the example answers the string "Success".
+    /// `GET /network` — read-only: retried on transient failures.
     ///
-    /// *Note:* Response table is flat (PageNumber, PageCount and the VDC fields beside Data); the example nests the VDC fields, including PageNumber and PageCount, in each element of the Data list. The spec follows the example.
+    /// Documented errors: [`InvalidRegionID.Malformed`](crate::ErrorCode::InvalidRegionIdMalformed), [`VDCNotFound`](crate::ErrorCode::VdcNotFound), [`InvalidVDCID.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
-    /// *Note:* Response table types PublicNetwork as a string holding one object (Name, Status, Type, Qos, Ip, Mask); the example answers a list of objects with Segments, UnuseIpNum and PublicId. The spec follows the example and keeps Type, Ip and Mask as table-only optional fields.
-    ///
-    /// *Note:* Response table's PrivateNetwork lists Ip, Mask and Id; the example answers Segments (strings), UnuseIpNum and PrivateId instead. The spec follows the example and keeps Ip, Mask and Id as table-only optional fields.
-    ///
-    /// *Note:* No paginate: the operation takes PageNumber but no page-size parameter, and the page counters sit inside each VDC element.
-    ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "1.DescribeVdc", line 2993.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidRegionID.Malformed` (HTTP 400): The region id is malformed (指定可用区参数格式错误)
-    /// - `VDCNotFound` (HTTP 400): The VDC has been deleted (指定的VDC已被删除)
-    /// - `InvalidVDCID.Malformed` (HTTP 400): The VdcId is malformed (指定VdcId参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeVdc", "`.")]
+    /// Wire name: `DescribeVdc`.
     pub fn describe_vdc(&self) -> DescribeVdcRequest {
         DescribeVdcRequest {
             client: self.runtime().clone(),
@@ -725,67 +465,78 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVdc`](crate::Client::create_vdc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVdcInput {
     /// Id of the region (availability zone) the VDC belongs to
     ///
-    /// Vdc所属的可用区Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc所属的可用区Id (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Name of the new VDC; defaults to the VDC's id when omitted
     ///
-    /// 创建的Vdc名称，不填写时默认写入Vdc的Id
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建的Vdc名称，不填写时默认写入Vdc的Id (`VdcName`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_name: Option<String>,
     /// Public network to buy with the VDC; see appendix 3 for bandwidth types
     ///
-    /// 参考附件三带宽类型
-    ///
-    /// *Note:* Documented as string, but its example and the call example send a JSON object; typed as an object.
-    ///
-    /// Wire name: `PublicNetwork`.
-    #[serde(
-        rename = "PublicNetwork",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 参考附件三带宽类型 (`PublicNetwork`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_network: Option<CreateVdcPublicNetwork>,
 }
+impl CreateVdcInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateVdcInputBuilder {
+        CreateVdcInputBuilder::default()
+    }
+}
+/// Builder of [`CreateVdcInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVdcInputBuilder {
+    inner: CreateVdcInput,
+}
+impl CreateVdcInputBuilder {
+    /// Sets [`CreateVdcInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcInput::vdc_name`].
+    pub fn vdc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVdcInput::public_network`].
+    pub fn public_network(mut self, value: impl Into<CreateVdcPublicNetwork>) -> Self {
+        self.inner.public_network = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateVdcInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateVdcInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateVdcInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+    }
+}
 /// Output of [`CreateVdc`](crate::Client::create_vdc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVdcOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateVdc`: set parameters, then `.send().await`.
+/// Request builder of [`CreateVdc`](crate::Client::create_vdc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVdcRequest {
@@ -805,32 +556,28 @@ impl CreateVdcRequest {
     }
     /// Id of the region (availability zone) the VDC belongs to
     ///
-    /// Vdc所属的可用区Id
-    ///
-    /// Sets `RegionId` (body, required).
+    /// Vdc所属的可用区Id (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Name of the new VDC; defaults to the VDC's id when omitted
     ///
-    /// 创建的Vdc名称，不填写时默认写入Vdc的Id
-    ///
-    /// Sets `VdcName` (body).
+    /// 创建的Vdc名称，不填写时默认写入Vdc的Id (`VdcName`, body)
     pub fn vdc_name(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_name = Some(value.into());
         self
     }
     /// Public network to buy with the VDC; see appendix 3 for bandwidth types
     ///
-    /// 参考附件三带宽类型
-    ///
-    /// *Note:* Documented as string, but its example and the call example send a JSON object; typed as an object.
-    ///
-    /// Sets `PublicNetwork` (body).
+    /// 参考附件三带宽类型 (`PublicNetwork`, body)
     pub fn public_network(mut self, value: impl Into<CreateVdcPublicNetwork>) -> Self {
         self.input.public_network = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_VDC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateVdcOutput, cds_core::Error> {
@@ -840,15 +587,15 @@ impl CreateVdcRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateVdcOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_VDC, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateVdcOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateVdcOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_VDC,
@@ -865,31 +612,11 @@ impl crate::Client {
     ///
     /// 创建一个Vdc
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Error codes are written with a space after the first dot ("InvalidPublicNetwork. Type.Malformed"); the spec drops the space.
+    /// Documented errors: [`Account.Arrearage`](crate::ErrorCode::AccountArrearage), [`Region.NotOnSale`](crate::ErrorCode::RegionNotOnSale), [`QuotaExceed.Vdc`](crate::ErrorCode::QuotaExceedVdc), [`InvalidRegionId.Malformed`](crate::ErrorCode::InvalidRegionIdMalformed), [`InvalidPublicNetwork.Type.Malformed`](crate::ErrorCode::InvalidPublicNetworkTypeMalformed), [`InvalidPublicNetwork.BillingMethod.Malformed`](crate::ErrorCode::InvalidPublicNetworkBillingMethodMalformed), [`InvalidPublicNetwork.Bandwich.Malformed`](crate::ErrorCode::InvalidPublicNetworkBandwichMalformed), [`InvalidPublicNetwork.Ip.Malformed`](crate::ErrorCode::InvalidPublicNetworkIpMalformed).
     ///
-    /// *Note:* The error row InvalidPublicNetwork. Bandwich.Malformed is listed twice; kept once.
-    ///
-    /// *Note:* PublicNetwork's table example is prefixed "PublicNetword:" and spells the billing method "BandwIdth"; the call example sends a plain object with BillingMethod "Bandwidth".
-    ///
-    /// *Note:* PublicNetwork's table example writes the cap as FloatBandwich (CreatePublicNetwork calls it FloatBandwidth); the spec keeps the documented FloatBandwich.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "2.CreateVdc", line 3112.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `Account.Arrearage` (HTTP 400): The account is in arrears; top it up first (账户余额不足，请先充值再操作。)
-    /// - `Region.NotOnSale` (HTTP 403): The region is not on sale (指定的可用区暂停售卖。)
-    /// - `QuotaExceed.Vdc` (HTTP 400): The number of VDCs exceeds the limit (创建的Vdc数量超出限制)
-    /// - `InvalidRegionId.Malformed` (HTTP 400): The region id is malformed (指定可用区参数格式错误)
-    /// - `InvalidPublicNetwork.Type.Malformed` (HTTP 400): The public network type is malformed (指定的公网类型格式错误。)
-    /// - `InvalidPublicNetwork.BillingMethod.Malformed` (HTTP 400): The public network billing method is malformed (指定的公网计费类型格式错误。)
-    /// - `InvalidPublicNetwork.Bandwich.Malformed` (HTTP 400): The public network bandwidth is malformed (指定的公网带宽大小格式错误。)
-    /// - `InvalidPublicNetwork.Ip.Malformed` (HTTP 400): The public network IP is malformed (指定的公网Ip格式错误。)
-    ///
-    #[doc = concat!("Wire name: `", "CreateVdc", "`.")]
+    /// Wire name: `CreateVdc`.
     pub fn create_vdc(&self) -> CreateVdcRequest {
         CreateVdcRequest {
             client: self.runtime().clone(),
@@ -898,42 +625,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVdc`](crate::Client::delete_vdc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVdcInput {
     /// VDC id, as returned by DescribeVdc
     ///
-    /// Vdc的编号，可以在查询Vdc详情中查出
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Vdc的编号，可以在查询Vdc详情中查出 (`VdcId`, required)
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
 }
+impl DeleteVdcInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteVdcInputBuilder {
+        DeleteVdcInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteVdcInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteVdcInputBuilder {
+    inner: DeleteVdcInput,
+}
+impl DeleteVdcInputBuilder {
+    /// Sets [`DeleteVdcInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteVdcInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteVdcInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteVdcInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+    }
+}
 /// Output of [`DeleteVdc`](crate::Client::delete_vdc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteVdcOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteVdc`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteVdc`](crate::Client::delete_vdc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVdcRequest {
@@ -953,12 +695,14 @@ impl DeleteVdcRequest {
     }
     /// VDC id, as returned by DescribeVdc
     ///
-    /// Vdc的编号，可以在查询Vdc详情中查出
-    ///
-    /// Sets `VdcId` (query, required).
+    /// Vdc的编号，可以在查询Vdc详情中查出 (`VdcId`, query, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_VDC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteVdcOutput, cds_core::Error> {
@@ -968,15 +712,15 @@ impl DeleteVdcRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteVdcOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_VDC, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteVdcOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteVdcOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_VDC,
@@ -993,18 +737,11 @@ impl crate::Client {
     ///
     /// 删除一个没有公网及没有加入gpn等其他产品的Vdc
     ///
-    /// *Note:* The example response is not valid JSON (no commas between members); commas added.
+    /// `GET /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "3.DeleteVdc", line 3196.
+    /// Documented errors: [`IncorrectVdcStatus`](crate::ErrorCode::IncorrectVdcStatus), [`VdcNotFound`](crate::ErrorCode::VdcNotFound), [`InvalidVdcId.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectVdcStatus` (HTTP 403): The resource's current status does not allow this operation (该资源目前的状态不支持此操作。)
-    /// - `VdcNotFound` (HTTP 400): The VDC has been deleted (指定的Vdc已被删除)
-    /// - `InvalidVdcId.Malformed` (HTTP 400): The VdcId is malformed (指定VdcId参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteVdc", "`.")]
+    /// Wire name: `DeleteVdc`.
     pub fn delete_vdc(&self) -> DeleteVdcRequest {
         DeleteVdcRequest {
             client: self.runtime().clone(),
@@ -1013,138 +750,146 @@ impl crate::Client {
     }
 }
 /// Input of [`CreatePublicNetwork`](crate::Client::create_public_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreatePublicNetworkInput {
     /// VDC the public network belongs to
     ///
-    /// 云服务器所属的Vdc
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器所属的Vdc (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Public network name; defaults to 公网1
     ///
-    /// 公网名称，不填写时默认写公网1
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网名称，不填写时默认写公网1 (`Name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
-    /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
-    /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BillingMethod`.
-    #[serde(
-        rename = "BillingMethod",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Fixed bandwidth: the bandwidth (max 500, step 5); 95th percentile: the guaranteed bandwidth (max 500, step 50); traffic package: the package size in GB (max 51200, i.e. 50 TB)
     ///
-    /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T) (`Qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
-    /// 购买的Ip数量，可选参数:{4,8,16,32,64}
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `IPNum`.
-    #[serde(
-        rename = "IPNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买的Ip数量，可选参数:{4,8,16,32,64} (`IPNum`, required)
+    #[serde(rename = "IPNum", skip_serializing_if = "Option::is_none")]
     pub ip_num: Option<i64>,
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
-    /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// For 95th-percentile billing: the bandwidth cap; defaults to 120% of the bandwidth when empty
     ///
-    /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120%
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `FloatBandwidth`.
-    #[serde(
-        rename = "FloatBandwidth",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub float_bandwidth: Option<i64>,
 }
+impl CreatePublicNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> CreatePublicNetworkInputBuilder {
+        CreatePublicNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`CreatePublicNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreatePublicNetworkInputBuilder {
+    inner: CreatePublicNetworkInput,
+}
+impl CreatePublicNetworkInputBuilder {
+    /// Sets [`CreatePublicNetworkInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::billing_method`].
+    pub fn billing_method(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_method = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::ip_num`].
+    pub fn ip_num(mut self, value: impl Into<i64>) -> Self {
+        self.inner.ip_num = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePublicNetworkInput::float_bandwidth`].
+    pub fn float_bandwidth(mut self, value: impl Into<i64>) -> Self {
+        self.inner.float_bandwidth = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreatePublicNetworkInput, cds_core::BuildError> {
+        cds_core::validate::build("CreatePublicNetworkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreatePublicNetworkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.r#type.is_none() {
+            missing.push(cds_core::validate::join(path, "Type"));
+        }
+        if self.billing_method.is_none() {
+            missing.push(cds_core::validate::join(path, "BillingMethod"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "Qos"));
+        }
+        if self.ip_num.is_none() {
+            missing.push(cds_core::validate::join(path, "IPNum"));
+        }
+        if self.auto_renew.is_none() {
+            missing.push(cds_core::validate::join(path, "AutoRenew"));
+        }
+        if self.float_bandwidth.is_none() {
+            missing.push(cds_core::validate::join(path, "FloatBandwidth"));
+        }
+    }
+}
 /// Output of [`CreatePublicNetwork`](crate::Client::create_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreatePublicNetworkOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreatePublicNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`CreatePublicNetwork`](crate::Client::create_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePublicNetworkRequest {
@@ -1164,75 +909,63 @@ impl CreatePublicNetworkRequest {
     }
     /// VDC the public network belongs to
     ///
-    /// 云服务器所属的Vdc
-    ///
-    /// Sets `VdcId` (body, required).
+    /// 云服务器所属的Vdc (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Public network name; defaults to 公网1
     ///
-    /// 公网名称，不填写时默认写公网1
-    ///
-    /// Sets `Name` (body).
+    /// 公网名称，不填写时默认写公网1 (`Name`, body)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
-    /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS)
-    ///
-    /// Sets `Type` (body, required).
+    /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, body, required)
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
-    /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值）
-    ///
-    /// Sets `BillingMethod` (body, required).
+    /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, body, required)
     pub fn billing_method(mut self, value: impl Into<String>) -> Self {
         self.input.billing_method = Some(value.into());
         self
     }
     /// Fixed bandwidth: the bandwidth (max 500, step 5); 95th percentile: the guaranteed bandwidth (max 500, step 50); traffic package: the package size in GB (max 51200, i.e. 50 TB)
     ///
-    /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T)
-    ///
-    /// Sets `Qos` (body, required).
+    /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T) (`Qos`, body, required)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
         self
     }
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
-    /// 购买的Ip数量，可选参数:{4,8,16,32,64}
-    ///
-    /// Sets `IPNum` (body, required).
+    /// 购买的Ip数量，可选参数:{4,8,16,32,64} (`IPNum`, body, required)
     pub fn ip_num(mut self, value: impl Into<i64>) -> Self {
         self.input.ip_num = Some(value.into());
         self
     }
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
-    /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Sets `AutoRenew` (body, required).
+    /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, body, required)
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
     }
     /// For 95th-percentile billing: the bandwidth cap; defaults to 120% of the bandwidth when empty
     ///
-    /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120%
-    ///
-    /// Sets `FloatBandwidth` (body, required).
+    /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, body, required)
     pub fn float_bandwidth(mut self, value: impl Into<i64>) -> Self {
         self.input.float_bandwidth = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_PUBLIC_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreatePublicNetworkOutput, cds_core::Error> {
@@ -1242,17 +975,17 @@ impl CreatePublicNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreatePublicNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_PUBLIC_NETWORK, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreatePublicNetworkOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreatePublicNetworkOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_PUBLIC_NETWORK,
@@ -1269,29 +1002,11 @@ impl crate::Client {
     ///
     /// 给一个Vdc增加公网带宽和Ip
     ///
-    /// *Note:* The example response is not valid JSON ("Success, misses its closing quote); quote added.
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Error codes are written with a space after the first dot ("InvalidPublicNetwork. Type.Malformed"); the spec drops the space.
+    /// Documented errors: [`Account.Arrearage`](crate::ErrorCode::AccountArrearage), [`InvalidVdcId.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed), [`InvalidPublicNetwork.Type.Malformed`](crate::ErrorCode::InvalidPublicNetworkTypeMalformed), [`InvalidPublicNetwork.BillingMethod.Malformed`](crate::ErrorCode::InvalidPublicNetworkBillingMethodMalformed), [`InvalidPublicNetwork.Bandwich.Malformed`](crate::ErrorCode::InvalidPublicNetworkBandwichMalformed), [`InvalidPublicNetwork.Ip.Malformed`](crate::ErrorCode::InvalidPublicNetworkIpMalformed).
     ///
-    /// *Note:* The error row InvalidPublicNetwork. Bandwich.Malformed is listed twice; kept once.
-    ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
-    ///
-    /// *Note:* AutoRenew and FloatBandwidth are marked required although their descriptions say they only apply to some billing methods and have defaults; kept as documented.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "4.CreatePublicNetwork", line 3237.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `Account.Arrearage` (HTTP 400): The account is in arrears; top it up first (账户余额不足，请先充值再操作。)
-    /// - `InvalidVdcId.Malformed` (HTTP 400): The VdcId is malformed (指定VdcId参数格式错误)
-    /// - `InvalidPublicNetwork.Type.Malformed` (HTTP 400): The public network type is malformed (指定的公网类型格式错误。)
-    /// - `InvalidPublicNetwork.BillingMethod.Malformed` (HTTP 400): The public network billing method is malformed (指定的公网计费类型格式错误。)
-    /// - `InvalidPublicNetwork.Bandwich.Malformed` (HTTP 400): The public network bandwidth is malformed (指定的公网带宽大小格式错误。)
-    /// - `InvalidPublicNetwork.Ip.Malformed` (HTTP 400): The public network IP is malformed (指定的公网Ip格式错误。)
-    ///
-    #[doc = concat!("Wire name: `", "CreatePublicNetwork", "`.")]
+    /// Wire name: `CreatePublicNetwork`.
     pub fn create_public_network(&self) -> CreatePublicNetworkRequest {
         CreatePublicNetworkRequest {
             client: self.runtime().clone(),
@@ -1300,90 +1015,98 @@ impl crate::Client {
     }
 }
 /// Input of [`CreatePrivateNetwork`](crate::Client::create_private_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreatePrivateNetworkInput {
     /// VDC the private network belongs to
     ///
-    /// 云服务器所属的Vdc
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云服务器所属的Vdc (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Private network name; defaults to 私网1/2
     ///
-    /// 私网名称，默认不写名称是私网1/2
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网名称，默认不写名称是私网1/2 (`Name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Private network type (auto/manual), default auto
     ///
-    /// 私网类型(auto/manual)，默认auto
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网类型(auto/manual)，默认auto (`Type`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Private network address
     ///
-    /// 私网地址
-    ///
-    /// Wire name: `Address`.
-    #[serde(
-        rename = "Address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网地址 (`Address`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Private network mask
     ///
-    /// 私网掩码
-    ///
-    /// Wire name: `Mask`.
-    #[serde(
-        rename = "Mask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网掩码 (`Mask`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mask: Option<String>,
 }
+impl CreatePrivateNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> CreatePrivateNetworkInputBuilder {
+        CreatePrivateNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`CreatePrivateNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreatePrivateNetworkInputBuilder {
+    inner: CreatePrivateNetworkInput,
+}
+impl CreatePrivateNetworkInputBuilder {
+    /// Sets [`CreatePrivateNetworkInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePrivateNetworkInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePrivateNetworkInput::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePrivateNetworkInput::address`].
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.inner.address = Some(value.into());
+        self
+    }
+    /// Sets [`CreatePrivateNetworkInput::mask`].
+    pub fn mask(mut self, value: impl Into<String>) -> Self {
+        self.inner.mask = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreatePrivateNetworkInput, cds_core::BuildError> {
+        cds_core::validate::build("CreatePrivateNetworkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreatePrivateNetworkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+    }
+}
 /// Output of [`CreatePrivateNetwork`](crate::Client::create_private_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreatePrivateNetworkOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreatePrivateNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`CreatePrivateNetwork`](crate::Client::create_private_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePrivateNetworkRequest {
@@ -1403,48 +1126,42 @@ impl CreatePrivateNetworkRequest {
     }
     /// VDC the private network belongs to
     ///
-    /// 云服务器所属的Vdc
-    ///
-    /// Sets `VdcId` (body, required).
+    /// 云服务器所属的Vdc (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// Private network name; defaults to 私网1/2
     ///
-    /// 私网名称，默认不写名称是私网1/2
-    ///
-    /// Sets `Name` (body).
+    /// 私网名称，默认不写名称是私网1/2 (`Name`, body)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Private network type (auto/manual), default auto
     ///
-    /// 私网类型(auto/manual)，默认auto
-    ///
-    /// Sets `Type` (body).
+    /// 私网类型(auto/manual)，默认auto (`Type`, body)
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
     /// Private network address
     ///
-    /// 私网地址
-    ///
-    /// Sets `Address` (body).
+    /// 私网地址 (`Address`, body)
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.input.address = Some(value.into());
         self
     }
     /// Private network mask
     ///
-    /// 私网掩码
-    ///
-    /// Sets `Mask` (body).
+    /// 私网掩码 (`Mask`, body)
     pub fn mask(mut self, value: impl Into<String>) -> Self {
         self.input.mask = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_PRIVATE_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreatePrivateNetworkOutput, cds_core::Error> {
@@ -1454,17 +1171,17 @@ impl CreatePrivateNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreatePrivateNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_PRIVATE_NETWORK, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreatePrivateNetworkOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreatePrivateNetworkOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_PRIVATE_NETWORK,
@@ -1481,17 +1198,11 @@ impl crate::Client {
     ///
     /// 给一个Vdc创建一个私网
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "5.CreatePrivateNetwork", line 3288.
+    /// Documented errors: [`InvalidVDCID.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed), [`QuotaExceed.PrivateNetwork`](crate::ErrorCode::QuotaExceedPrivateNetwork).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidVDCID.Malformed` (HTTP 400): The VDC id is malformed (指定VDCID参数格式错误)
-    /// - `QuotaExceed.PrivateNetwork` (HTTP 400): The number of private networks exceeds the limit (创建的私网数量超出限制)
-    ///
-    #[doc = concat!("Wire name: `", "CreatePrivateNetwork", "`.")]
+    /// Wire name: `CreatePrivateNetwork`.
     pub fn create_private_network(&self) -> CreatePrivateNetworkRequest {
         CreatePrivateNetworkRequest {
             client: self.runtime().clone(),
@@ -1500,56 +1211,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyPublicNetwork`](crate::Client::modify_public_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyPublicNetworkInput {
     /// Public network id
     ///
-    /// 公网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网id (`PublicId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Bandwidth size
     ///
-    /// 带宽大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小 (`Qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
 }
+impl ModifyPublicNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyPublicNetworkInputBuilder {
+        ModifyPublicNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyPublicNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyPublicNetworkInputBuilder {
+    inner: ModifyPublicNetworkInput,
+}
+impl ModifyPublicNetworkInputBuilder {
+    /// Sets [`ModifyPublicNetworkInput::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyPublicNetworkInput::qos`].
+    pub fn qos(mut self, value: impl Into<String>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyPublicNetworkInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyPublicNetworkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyPublicNetworkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.public_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PublicId"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "Qos"));
+        }
+    }
+}
 /// Output of [`ModifyPublicNetwork`](crate::Client::modify_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyPublicNetworkOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifyPublicNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyPublicNetwork`](crate::Client::modify_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyPublicNetworkRequest {
@@ -1569,21 +1295,21 @@ impl ModifyPublicNetworkRequest {
     }
     /// Public network id
     ///
-    /// 公网id
-    ///
-    /// Sets `PublicId` (query, required).
+    /// 公网id (`PublicId`, query, required)
     pub fn public_id(mut self, value: impl Into<String>) -> Self {
         self.input.public_id = Some(value.into());
         self
     }
     /// Bandwidth size
     ///
-    /// 带宽大小
-    ///
-    /// Sets `Qos` (query, required).
+    /// 带宽大小 (`Qos`, query, required)
     pub fn qos(mut self, value: impl Into<String>) -> Self {
         self.input.qos = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_PUBLIC_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyPublicNetworkOutput, cds_core::Error> {
@@ -1593,17 +1319,17 @@ impl ModifyPublicNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyPublicNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_PUBLIC_NETWORK, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(ModifyPublicNetworkOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(ModifyPublicNetworkOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::MODIFY_PUBLIC_NETWORK,
@@ -1620,14 +1346,11 @@ impl crate::Client {
     ///
     /// 变更Vdc的公网带宽大小或者类型
     ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "6.ModifyPublicNetwork", line 3346.
+    /// `GET /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`InvalidPublicNetworkID.Malformed`](crate::ErrorCode::InvalidPublicNetworkIdMalformed).
     ///
-    /// Documented errors:
-    /// - `InvalidPublicNetworkID.Malformed` (HTTP 400): The public network id is malformed (指定公网ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyPublicNetwork", "`.")]
+    /// Wire name: `ModifyPublicNetwork`.
     pub fn modify_public_network(&self) -> ModifyPublicNetworkRequest {
         ModifyPublicNetworkRequest {
             client: self.runtime().clone(),
@@ -1636,56 +1359,71 @@ impl crate::Client {
     }
 }
 /// Input of [`AddPublicIp`](crate::Client::add_public_ip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddPublicIpInput {
     /// Public network id
     ///
-    /// 公网id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网id (`PublicId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
-    /// 购买的Ip数量，可选参数:{4,8,16,32,64}
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Number`.
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 购买的Ip数量，可选参数:{4,8,16,32,64} (`Number`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
+impl AddPublicIpInput {
+    /// A builder of this type.
+    pub fn builder() -> AddPublicIpInputBuilder {
+        AddPublicIpInputBuilder::default()
+    }
+}
+/// Builder of [`AddPublicIpInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AddPublicIpInputBuilder {
+    inner: AddPublicIpInput,
+}
+impl AddPublicIpInputBuilder {
+    /// Sets [`AddPublicIpInput::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Sets [`AddPublicIpInput::number`].
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.number = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AddPublicIpInput, cds_core::BuildError> {
+        cds_core::validate::build("AddPublicIpInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AddPublicIpInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.public_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PublicId"));
+        }
+        if self.number.is_none() {
+            missing.push(cds_core::validate::join(path, "Number"));
+        }
+    }
+}
 /// Output of [`AddPublicIp`](crate::Client::add_public_ip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AddPublicIpOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `AddPublicIp`: set parameters, then `.send().await`.
+/// Request builder of [`AddPublicIp`](crate::Client::add_public_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AddPublicIpRequest {
@@ -1705,21 +1443,21 @@ impl AddPublicIpRequest {
     }
     /// Public network id
     ///
-    /// 公网id
-    ///
-    /// Sets `PublicId` (query, required).
+    /// 公网id (`PublicId`, query, required)
     pub fn public_id(mut self, value: impl Into<String>) -> Self {
         self.input.public_id = Some(value.into());
         self
     }
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
-    /// 购买的Ip数量，可选参数:{4,8,16,32,64}
-    ///
-    /// Sets `Number` (query, required).
+    /// 购买的Ip数量，可选参数:{4,8,16,32,64} (`Number`, query, required)
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.input.number = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ADD_PUBLIC_IP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AddPublicIpOutput, cds_core::Error> {
@@ -1729,15 +1467,15 @@ impl AddPublicIpRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AddPublicIpOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::ADD_PUBLIC_IP, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(AddPublicIpOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(AddPublicIpOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::ADD_PUBLIC_IP,
@@ -1754,18 +1492,11 @@ impl crate::Client {
     ///
     /// 为已经购买的公网增加一个公网Ip段
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `GET /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The call example is an empty code block.
+    /// Documented errors: [`InvalidPublicNetwork.IP.Malformed`](crate::ErrorCode::InvalidPublicNetworkIpMalformed).
     ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "7.AddPublicIp", line 3409.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidPublicNetwork.IP.Malformed` (HTTP 400): The public network IP is malformed (指定的公网IP格式错误。)
-    ///
-    #[doc = concat!("Wire name: `", "AddPublicIp", "`.")]
+    /// Wire name: `AddPublicIp`.
     pub fn add_public_ip(&self) -> AddPublicIpRequest {
         AddPublicIpRequest {
             client: self.runtime().clone(),
@@ -1774,42 +1505,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeletePublicIp`](crate::Client::delete_public_ip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletePublicIpInput {
     /// Id of the public IP segment
     ///
-    /// 公网Ip段的Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SegmentId`.
-    #[serde(
-        rename = "SegmentId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网Ip段的Id (`SegmentId`, required)
+    #[serde(rename = "SegmentId", skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
 }
+impl DeletePublicIpInput {
+    /// A builder of this type.
+    pub fn builder() -> DeletePublicIpInputBuilder {
+        DeletePublicIpInputBuilder::default()
+    }
+}
+/// Builder of [`DeletePublicIpInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeletePublicIpInputBuilder {
+    inner: DeletePublicIpInput,
+}
+impl DeletePublicIpInputBuilder {
+    /// Sets [`DeletePublicIpInput::segment_id`].
+    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.segment_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeletePublicIpInput, cds_core::BuildError> {
+        cds_core::validate::build("DeletePublicIpInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeletePublicIpInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.segment_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SegmentId"));
+        }
+    }
+}
 /// Output of [`DeletePublicIp`](crate::Client::delete_public_ip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeletePublicIpOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeletePublicIp`: set parameters, then `.send().await`.
+/// Request builder of [`DeletePublicIp`](crate::Client::delete_public_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeletePublicIpRequest {
@@ -1829,12 +1575,14 @@ impl DeletePublicIpRequest {
     }
     /// Id of the public IP segment
     ///
-    /// 公网Ip段的Id
-    ///
-    /// Sets `SegmentId` (query, required).
+    /// 公网Ip段的Id (`SegmentId`, query, required)
     pub fn segment_id(mut self, value: impl Into<String>) -> Self {
         self.input.segment_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_PUBLIC_IP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeletePublicIpOutput, cds_core::Error> {
@@ -1844,17 +1592,17 @@ impl DeletePublicIpRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeletePublicIpOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_PUBLIC_IP, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeletePublicIpOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeletePublicIpOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_PUBLIC_IP,
@@ -1871,20 +1619,11 @@ impl crate::Client {
     ///
     /// 删除Vdc公网下的一个Ip段
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `GET /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example response is not valid JSON (trailing comma); comma removed.
+    /// Documented errors: [`InvalidIpId.Malformed`](crate::ErrorCode::InvalidIpIdMalformed).
     ///
-    /// *Note:* The call example is an empty code block.
-    ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "8.DeletePublicIp", line 3454.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidIpId.Malformed` (HTTP 400): The IpId is malformed (指定IpId参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeletePublicIp", "`.")]
+    /// Wire name: `DeletePublicIp`.
     pub fn delete_public_ip(&self) -> DeletePublicIpRequest {
         DeletePublicIpRequest {
             client: self.runtime().clone(),
@@ -1893,29 +1632,51 @@ impl crate::Client {
     }
 }
 /// Input of [`DeletePublicNetwork`](crate::Client::delete_public_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletePublicNetworkInput {
     /// Public network id
     ///
-    /// 公网Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网Id (`PublicId`, required)
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
 }
+impl DeletePublicNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> DeletePublicNetworkInputBuilder {
+        DeletePublicNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`DeletePublicNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeletePublicNetworkInputBuilder {
+    inner: DeletePublicNetworkInput,
+}
+impl DeletePublicNetworkInputBuilder {
+    /// Sets [`DeletePublicNetworkInput::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeletePublicNetworkInput, cds_core::BuildError> {
+        cds_core::validate::build("DeletePublicNetworkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeletePublicNetworkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.public_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PublicId"));
+        }
+    }
+}
 /// Output of [`DeletePublicNetwork`](crate::Client::delete_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeletePublicNetworkOutput {}
-///Request builder of `DeletePublicNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`DeletePublicNetwork`](crate::Client::delete_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeletePublicNetworkRequest {
@@ -1935,12 +1696,14 @@ impl DeletePublicNetworkRequest {
     }
     /// Public network id
     ///
-    /// 公网Id
-    ///
-    /// Sets `PublicId` (query, required).
+    /// 公网Id (`PublicId`, query, required)
     pub fn public_id(mut self, value: impl Into<String>) -> Self {
         self.input.public_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_PUBLIC_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeletePublicNetworkOutput, cds_core::Error> {
@@ -1950,6 +1713,7 @@ impl DeletePublicNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeletePublicNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_PUBLIC_NETWORK, &self.input)
             .await
@@ -1960,18 +1724,11 @@ impl crate::Client {
     ///
     /// 删除Vdc下已经创建的公网Ip及带宽
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `GET /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Neither the table nor the example returns a TaskId, so no waiter is attached.
+    /// Documented errors: [`InvalidPublicID.Malformed`](crate::ErrorCode::InvalidPublicIdMalformed).
     ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "9.DeletePublicNetwork", line 3498.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidPublicID.Malformed` (HTTP 400): The public network id is malformed (指定公网ID参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeletePublicNetwork", "`.")]
+    /// Wire name: `DeletePublicNetwork`.
     pub fn delete_public_network(&self) -> DeletePublicNetworkRequest {
         DeletePublicNetworkRequest {
             client: self.runtime().clone(),
@@ -1980,42 +1737,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeletePrivateNetwork`](crate::Client::delete_private_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeletePrivateNetworkInput {
     /// Private network id
     ///
-    /// 私网Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PrivateId`.
-    #[serde(
-        rename = "PrivateId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网Id (`PrivateId`, required)
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
 }
+impl DeletePrivateNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> DeletePrivateNetworkInputBuilder {
+        DeletePrivateNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`DeletePrivateNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeletePrivateNetworkInputBuilder {
+    inner: DeletePrivateNetworkInput,
+}
+impl DeletePrivateNetworkInputBuilder {
+    /// Sets [`DeletePrivateNetworkInput::private_id`].
+    pub fn private_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.private_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeletePrivateNetworkInput, cds_core::BuildError> {
+        cds_core::validate::build("DeletePrivateNetworkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeletePrivateNetworkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.private_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PrivateId"));
+        }
+    }
+}
 /// Output of [`DeletePrivateNetwork`](crate::Client::delete_private_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeletePrivateNetworkOutput {
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeletePrivateNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`DeletePrivateNetwork`](crate::Client::delete_private_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeletePrivateNetworkRequest {
@@ -2035,12 +1807,14 @@ impl DeletePrivateNetworkRequest {
     }
     /// Private network id
     ///
-    /// 私网Id
-    ///
-    /// Sets `PrivateId` (query, required).
+    /// 私网Id (`PrivateId`, query, required)
     pub fn private_id(mut self, value: impl Into<String>) -> Self {
         self.input.private_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_PRIVATE_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeletePrivateNetworkOutput, cds_core::Error> {
@@ -2050,17 +1824,17 @@ impl DeletePrivateNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeletePrivateNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_PRIVATE_NETWORK, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeletePrivateNetworkOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeletePrivateNetworkOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_PRIVATE_NETWORK,
@@ -2077,18 +1851,11 @@ impl crate::Client {
     ///
     /// 删除Vdc下已经创建的私网
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `GET /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example response is not valid JSON (trailing comma); comma removed.
+    /// Documented errors: [`InvalidPrivateId.Malformed`](crate::ErrorCode::InvalidPrivateIdMalformed).
     ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "10.DeletePrivateNetwork", line 3534.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidPrivateId.Malformed` (HTTP 400): The private network id is malformed (指定私网Id参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DeletePrivateNetwork", "`.")]
+    /// Wire name: `DeletePrivateNetwork`.
     pub fn delete_private_network(&self) -> DeletePrivateNetworkRequest {
         DeletePrivateNetworkRequest {
             client: self.runtime().clone(),
@@ -2097,43 +1864,65 @@ impl crate::Client {
     }
 }
 /// Input of [`RenewPublicNetwork`](crate::Client::renew_public_network).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RenewPublicNetworkInput {
     /// Public network id
     ///
-    /// 公网Id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PublicId`.
-    #[serde(
-        rename = "PublicId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 公网Id (`PublicId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
-    /// 是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AutoRenew`.
-    #[serde(
-        rename = "AutoRenew",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
 }
+impl RenewPublicNetworkInput {
+    /// A builder of this type.
+    pub fn builder() -> RenewPublicNetworkInputBuilder {
+        RenewPublicNetworkInputBuilder::default()
+    }
+}
+/// Builder of [`RenewPublicNetworkInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RenewPublicNetworkInputBuilder {
+    inner: RenewPublicNetworkInput,
+}
+impl RenewPublicNetworkInputBuilder {
+    /// Sets [`RenewPublicNetworkInput::public_id`].
+    pub fn public_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.public_id = Some(value.into());
+        self
+    }
+    /// Sets [`RenewPublicNetworkInput::auto_renew`].
+    pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
+        self.inner.auto_renew = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RenewPublicNetworkInput, cds_core::BuildError> {
+        cds_core::validate::build("RenewPublicNetworkInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RenewPublicNetworkInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.public_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PublicId"));
+        }
+        if self.auto_renew.is_none() {
+            missing.push(cds_core::validate::join(path, "AutoRenew"));
+        }
+    }
+}
 /// Output of [`RenewPublicNetwork`](crate::Client::renew_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RenewPublicNetworkOutput {}
-///Request builder of `RenewPublicNetwork`: set parameters, then `.send().await`.
+/// Request builder of [`RenewPublicNetwork`](crate::Client::renew_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RenewPublicNetworkRequest {
@@ -2153,21 +1942,21 @@ impl RenewPublicNetworkRequest {
     }
     /// Public network id
     ///
-    /// 公网Id
-    ///
-    /// Sets `PublicId` (query, required).
+    /// 公网Id (`PublicId`, query, required)
     pub fn public_id(mut self, value: impl Into<String>) -> Self {
         self.input.public_id = Some(value.into());
         self
     }
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
-    /// 是否自动续费，1为自动续费（默认），0为不自动续费
-    ///
-    /// Sets `AutoRenew` (query, required).
+    /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, query, required)
     pub fn auto_renew(mut self, value: impl Into<i64>) -> Self {
         self.input.auto_renew = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RENEW_PUBLIC_NETWORK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RenewPublicNetworkOutput, cds_core::Error> {
@@ -2177,6 +1966,7 @@ impl RenewPublicNetworkRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RenewPublicNetworkOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RENEW_PUBLIC_NETWORK, &self.input)
             .await
@@ -2187,18 +1977,11 @@ impl crate::Client {
     ///
     /// 修改公网的自动续约为开或者关
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `GET /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The error InvalidPublicId.Malformed names the parameter "PrivateID" in its message (copied from DeletePrivateNetwork); kept verbatim.
+    /// Documented errors: [`InvalidPublicId.Malformed`](crate::ErrorCode::InvalidPublicIdMalformed).
     ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "11.RenewPublicNetwork", line 3572.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `InvalidPublicId.Malformed` (HTTP 400): The public network id is malformed (指定公网Id参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "RenewPublicNetwork", "`.")]
+    /// Wire name: `RenewPublicNetwork`.
     pub fn renew_public_network(&self) -> RenewPublicNetworkRequest {
         RenewPublicNetworkRequest {
             client: self.runtime().clone(),
@@ -2207,39 +1990,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeBandwidthTraffic`](crate::Client::describe_bandwidth_traffic).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficInput {
     /// Network id (the PublicId for a public network, the PrivateId for a private network)
     ///
-    /// 网络Id(若查询公网即为PublicId， 若查询私网即为PrivateId)
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetworkId`.
-    #[serde(
-        rename = "NetworkId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网络Id(若查询公网即为PublicId， 若查询私网即为PrivateId) (`NetworkId`, required)
+    #[serde(rename = "NetworkId", skip_serializing_if = "Option::is_none")]
     pub network_id: Option<String>,
 }
+impl DescribeBandwidthTrafficInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBandwidthTrafficInputBuilder {
+        DescribeBandwidthTrafficInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBandwidthTrafficInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBandwidthTrafficInputBuilder {
+    inner: DescribeBandwidthTrafficInput,
+}
+impl DescribeBandwidthTrafficInputBuilder {
+    /// Sets [`DescribeBandwidthTrafficInput::network_id`].
+    pub fn network_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.network_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeBandwidthTrafficInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeBandwidthTrafficInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeBandwidthTrafficInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.network_id.is_none() {
+            missing.push(cds_core::validate::join(path, "NetworkId"));
+        }
+    }
+}
 /// Output of [`DescribeBandwidthTraffic`](crate::Client::describe_bandwidth_traffic): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed string in the response table; the example answers an object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBandwidthTrafficData>,
 }
-///Request builder of `DescribeBandwidthTraffic`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBandwidthTraffic`](crate::Client::describe_bandwidth_traffic): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBandwidthTrafficRequest {
@@ -2259,12 +2060,14 @@ impl DescribeBandwidthTrafficRequest {
     }
     /// Network id (the PublicId for a public network, the PrivateId for a private network)
     ///
-    /// 网络Id(若查询公网即为PublicId， 若查询私网即为PrivateId)
-    ///
-    /// Sets `NetworkId` (query, required).
+    /// 网络Id(若查询公网即为PublicId， 若查询私网即为PrivateId) (`NetworkId`, query, required)
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.input.network_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_BANDWIDTH_TRAFFIC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBandwidthTrafficOutput, cds_core::Error> {
@@ -2274,6 +2077,7 @@ impl DescribeBandwidthTrafficRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBandwidthTrafficOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BANDWIDTH_TRAFFIC, &self.input)
             .await
@@ -2284,18 +2088,11 @@ impl crate::Client {
     ///
     /// 获取网络最近五分钟流量
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// `GET /network` — read-only: retried on transient failures.
     ///
-    /// *Note:* Response table types Data as string ({}); the example answers an object with LastFiveMinutesUsage and MaxQos, whose fields are not documented in the table.
+    /// Documented errors: [`InvalidPublicId.Malformed`](crate::ErrorCode::InvalidPublicIdMalformed).
     ///
-    /// `GET` /network — 000_2647209463bd15a0.txt, heading "12.DescribeBandwidthTraffic", line 3610.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `InvalidPublicId.Malformed` (HTTP 400): The public network id is malformed (指定公网Id参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBandwidthTraffic", "`.")]
+    /// Wire name: `DescribeBandwidthTraffic`.
     pub fn describe_bandwidth_traffic(&self) -> DescribeBandwidthTrafficRequest {
         DescribeBandwidthTrafficRequest {
             client: self.runtime().clone(),
@@ -2304,65 +2101,75 @@ impl crate::Client {
     }
 }
 /// Input of [`ModifyVdcName`](crate::Client::modify_vdc_name).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyVdcNameInput {
     /// VDC id
     ///
-    /// 虚拟数据中心的编号
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcId`.
-    #[serde(
-        rename = "VdcId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心的编号 (`VdcId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// New VDC name
     ///
-    /// 虚拟数据中心的名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VdcName`.
-    #[serde(
-        rename = "VdcName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟数据中心的名称 (`VdcName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vdc_name: Option<String>,
 }
+impl ModifyVdcNameInput {
+    /// A builder of this type.
+    pub fn builder() -> ModifyVdcNameInputBuilder {
+        ModifyVdcNameInputBuilder::default()
+    }
+}
+/// Builder of [`ModifyVdcNameInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ModifyVdcNameInputBuilder {
+    inner: ModifyVdcNameInput,
+}
+impl ModifyVdcNameInputBuilder {
+    /// Sets [`ModifyVdcNameInput::vdc_id`].
+    pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_id = Some(value.into());
+        self
+    }
+    /// Sets [`ModifyVdcNameInput::vdc_name`].
+    pub fn vdc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vdc_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ModifyVdcNameInput, cds_core::BuildError> {
+        cds_core::validate::build("ModifyVdcNameInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ModifyVdcNameInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vdc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcId"));
+        }
+        if self.vdc_name.is_none() {
+            missing.push(cds_core::validate::join(path, "VdcName"));
+        }
+    }
+}
 /// Output of [`ModifyVdcName`](crate::Client::modify_vdc_name): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyVdcNameOutput {
     /// Returned data (an empty object in the example)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务Id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务Id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `ModifyVdcName`: set parameters, then `.send().await`.
+/// Request builder of [`ModifyVdcName`](crate::Client::modify_vdc_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ModifyVdcNameRequest {
@@ -2382,21 +2189,21 @@ impl ModifyVdcNameRequest {
     }
     /// VDC id
     ///
-    /// 虚拟数据中心的编号
-    ///
-    /// Sets `VdcId` (body, required).
+    /// 虚拟数据中心的编号 (`VdcId`, body, required)
     pub fn vdc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_id = Some(value.into());
         self
     }
     /// New VDC name
     ///
-    /// 虚拟数据中心的名称
-    ///
-    /// Sets `VdcName` (body, required).
+    /// 虚拟数据中心的名称 (`VdcName`, body, required)
     pub fn vdc_name(mut self, value: impl Into<String>) -> Self {
         self.input.vdc_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::MODIFY_VDC_NAME, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ModifyVdcNameOutput, cds_core::Error> {
@@ -2406,6 +2213,7 @@ impl ModifyVdcNameRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ModifyVdcNameOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::MODIFY_VDC_NAME, &self.input)
             .await
@@ -2416,24 +2224,11 @@ impl crate::Client {
     ///
     /// 修改VDC名称
     ///
-    /// *Note:* The heading spells the action ModifyVdceName; the Action line and the table of contents say ModifyVdcName, which the spec uses.
+    /// `POST /network` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Response table types Code as Interger; the example answers the string "Success".
+    /// Documented errors: [`IncorrectVdcStatus`](crate::ErrorCode::IncorrectVdcStatus), [`VdcNotFound`](crate::ErrorCode::VdcNotFound), [`InvalidVdcId.Malformed`](crate::ErrorCode::InvalidVdcIdMalformed).
     ///
-    /// *Note:* The table documents a TaskId, but the example answers an empty one; the rename is treated as synchronous and no waiter is attached.
-    ///
-    /// *Note:* No call example; parameters are sent in the JSON body as for the documented POST.
-    ///
-    /// `POST` /network — 000_2647209463bd15a0.txt, heading "19.ModifyVdceName", line 4053.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `IncorrectVdcStatus` (HTTP 403): The resource's current status does not allow this operation (该资源目前的状态不支持此操作。)
-    /// - `VdcNotFound` (HTTP 400): The VDC has been deleted (指定的Vdc已被删除)
-    /// - `InvalidVdcId.Malformed` (HTTP 400): The VdcId is malformed (指定VdcId参数格式错误)
-    ///
-    #[doc = concat!("Wire name: `", "ModifyVdcName", "`.")]
+    /// Wire name: `ModifyVdcName`.
     pub fn modify_vdc_name(&self) -> ModifyVdcNameRequest {
         ModifyVdcNameRequest {
             client: self.runtime().clone(),

@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `CreateDisk`.
+/// Documented example response 1 of `CreateDisk`.
 pub const CREATE_DISK_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -16,7 +16,7 @@ pub const CREATE_DISK_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `AttachDisk`.
+/// Documented example response 1 of `AttachDisk`.
 pub const ATTACH_DISK_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -28,7 +28,7 @@ pub const ATTACH_DISK_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DetachDisk`.
+/// Documented example response 1 of `DetachDisk`.
 pub const DETACH_DISK_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -40,7 +40,7 @@ pub const DETACH_DISK_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DeleteDisk`.
+/// Documented example response 1 of `DeleteDisk`.
 pub const DELETE_DISK_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -52,7 +52,7 @@ pub const DELETE_DISK_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeDisks`.
+/// Documented example response 1 of `DescribeDisks`.
 pub const DESCRIBE_DISKS_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -74,7 +74,7 @@ pub const DESCRIBE_DISKS_1: &str = r#"{
         ]
     }
 }"#;
-///Documented example response 1 of `DescribeDiskUsage`.
+/// Documented example response 1 of `DescribeDiskUsage`.
 pub const DESCRIBE_DISK_USAGE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -85,7 +85,7 @@ pub const DESCRIBE_DISK_USAGE_1: &str = r#"{
         "Ratio": "40%"
    }
 }"#;
-///Documented example response 1 of `DescribePoolUsage`.
+/// Documented example response 1 of `DescribePoolUsage`.
 pub const DESCRIBE_POOL_USAGE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -96,7 +96,7 @@ pub const DESCRIBE_POOL_USAGE_1: &str = r#"{
         "Ratio": "40%"
    }
 }"#;
-///Documented example response 1 of `ChangeIops`.
+/// Documented example response 1 of `ChangeIops`.
 pub const CHANGE_IOPS_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -104,7 +104,7 @@ pub const CHANGE_IOPS_1: &str = r#"{
         "TaskId": "b86646e9-f403-11ea-800c-f0d4e2e923e0"
     }
 }"#;
-///Documented example response 1 of `ChangeBandwidth`.
+/// Documented example response 1 of `ChangeBandwidth`.
 pub const CHANGE_BANDWIDTH_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -112,7 +112,7 @@ pub const CHANGE_BANDWIDTH_1: &str = r#"{
         "TaskId": "b86646e9-f403-11ea-800c-f0d4e2e923e0"
     }
 }"#;
-///Documented example response 1 of `ExpansionSize`.
+/// Documented example response 1 of `ExpansionSize`.
 pub const EXPANSION_SIZE_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -120,7 +120,7 @@ pub const EXPANSION_SIZE_1: &str = r#"{
         "TaskId": "b86646e9-f403-11ea-800c-f0d4e2e923e0"
     }
 }"#;
-///Documented example response 1 of `CreateSnapshot`.
+/// Documented example response 1 of `CreateSnapshot`.
 pub const CREATE_SNAPSHOT_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -129,7 +129,7 @@ pub const CREATE_SNAPSHOT_1: &str = r#"{
         "SnapshotId": "c000ba4c-f404-11ea-800c-f0d4e2e923e0"
     }
 }"#;
-///Documented example response 1 of `CloneSnapshot`.
+/// Documented example response 1 of `CloneSnapshot`.
 pub const CLONE_SNAPSHOT_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -138,7 +138,7 @@ pub const CLONE_SNAPSHOT_1: &str = r#"{
         "DiskId": "d4965bac-f405-11ea-800c-f0d4e2e923e0"
     }
 }"#;
-///Documented example response 1 of `DeleteSnapshot`.
+/// Documented example response 1 of `DeleteSnapshot`.
 pub const DELETE_SNAPSHOT_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -146,7 +146,7 @@ pub const DELETE_SNAPSHOT_1: &str = r#"{
         "TaskId": "b86646e9-f403-11ea-800c-f0d4e2e923e0"
     }
 }"#;
-///Documented example response 1 of `RollbackSnapshot`.
+/// Documented example response 1 of `RollbackSnapshot`.
 pub const ROLLBACK_SNAPSHOT_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",
@@ -154,7 +154,7 @@ pub const ROLLBACK_SNAPSHOT_1: &str = r#"{
         "TaskId": "b86646e9-f403-11ea-800c-f0d4e2e923e0"
     }
 }"#;
-///Documented example response 1 of `DescribeGoodsId`.
+/// Documented example response 1 of `DescribeGoodsId`.
 pub const DESCRIBE_GOODS_ID_1: &str = r#"{
   "Code": "Success",
   "Message": "Success.",

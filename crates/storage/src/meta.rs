@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`CreateDisk`.
+/// `CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
     name: "CreateDisk",
     method: Method::Post,
@@ -66,7 +66,7 @@ pub static CREATE_DISK: Operation = Operation {
         },
     ],
 };
-///`AttachDisk`.
+/// `AttachDisk`.
 pub static ATTACH_DISK: Operation = Operation {
     name: "AttachDisk",
     method: Method::Post,
@@ -88,7 +88,7 @@ pub static ATTACH_DISK: Operation = Operation {
         },
     ],
 };
-///`DetachDisk`.
+/// `DetachDisk`.
 pub static DETACH_DISK: Operation = Operation {
     name: "DetachDisk",
     method: Method::Post,
@@ -102,7 +102,7 @@ pub static DETACH_DISK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DeleteDisk`.
+/// `DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
     name: "DeleteDisk",
     method: Method::Post,
@@ -116,7 +116,7 @@ pub static DELETE_DISK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeDisks`.
+/// `DescribeDisks`.
 pub static DESCRIBE_DISKS: Operation = Operation {
     name: "DescribeDisks",
     method: Method::Get,
@@ -162,7 +162,7 @@ pub static DESCRIBE_DISKS: Operation = Operation {
         },
     ],
 };
-///`DescribeDiskUsage`.
+/// `DescribeDiskUsage`.
 pub static DESCRIBE_DISK_USAGE: Operation = Operation {
     name: "DescribeDiskUsage",
     method: Method::Get,
@@ -176,7 +176,7 @@ pub static DESCRIBE_DISK_USAGE: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribePoolUsage`.
+/// `DescribePoolUsage`.
 pub static DESCRIBE_POOL_USAGE: Operation = Operation {
     name: "DescribePoolUsage",
     method: Method::Get,
@@ -198,7 +198,7 @@ pub static DESCRIBE_POOL_USAGE: Operation = Operation {
         },
     ],
 };
-///`ChangeIops`.
+/// `ChangeIops`.
 pub static CHANGE_IOPS: Operation = Operation {
     name: "ChangeIops",
     method: Method::Post,
@@ -220,7 +220,7 @@ pub static CHANGE_IOPS: Operation = Operation {
         },
     ],
 };
-///`ChangeBandwidth`.
+/// `ChangeBandwidth`.
 pub static CHANGE_BANDWIDTH: Operation = Operation {
     name: "ChangeBandwidth",
     method: Method::Post,
@@ -242,7 +242,7 @@ pub static CHANGE_BANDWIDTH: Operation = Operation {
         },
     ],
 };
-///`ExpansionSize`.
+/// `ExpansionSize`.
 pub static EXPANSION_SIZE: Operation = Operation {
     name: "ExpansionSize",
     method: Method::Post,
@@ -264,7 +264,7 @@ pub static EXPANSION_SIZE: Operation = Operation {
         },
     ],
 };
-///`CreateSnapshot`.
+/// `CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
     name: "CreateSnapshot",
     method: Method::Post,
@@ -286,7 +286,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`CloneSnapshot`.
+/// `CloneSnapshot`.
 pub static CLONE_SNAPSHOT: Operation = Operation {
     name: "CloneSnapshot",
     method: Method::Post,
@@ -308,7 +308,7 @@ pub static CLONE_SNAPSHOT: Operation = Operation {
         },
     ],
 };
-///`DeleteSnapshot`.
+/// `DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
     name: "DeleteSnapshot",
     method: Method::Post,
@@ -322,7 +322,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`RollbackSnapshot`.
+/// `RollbackSnapshot`.
 pub static ROLLBACK_SNAPSHOT: Operation = Operation {
     name: "RollbackSnapshot",
     method: Method::Post,
@@ -336,7 +336,7 @@ pub static ROLLBACK_SNAPSHOT: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeGoodsId`.
+/// `DescribeGoodsId`.
 pub static DESCRIBE_GOODS_ID: Operation = Operation {
     name: "DescribeGoodsId",
     method: Method::Get,
@@ -390,7 +390,7 @@ pub static OPERATIONS: &[&Operation] = &[
 ];
 /// Every task waiter of the line.
 pub static WAITERS: &[&Waiter] = &[];
-///Paging of `DescribeDisks`.
+/// Paging of `DescribeDisks`.
 pub static PAGINATION_DESCRIBE_DISKS: Pagination = Pagination {
     page: "PageNumber",
     size: "PageSize",

@@ -3,467 +3,310 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Created disks
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDiskData {
     /// Disk ids and task ids
     ///
-    /// 包含磁盘id、任务id
-    ///
-    /// Wire name: `DiskInfo`.
-    #[serde(rename = "DiskInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 包含磁盘id、任务id (`DiskInfo`)
+    #[serde(rename = "DiskInfo")]
     pub disk_info: Option<Vec<DiskTask>>,
 }
 /// Created snapshot
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotData {
     /// Task flow id
     ///
-    /// 任务流id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务流id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照id (`SnapshotId`)
+    #[serde(deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
 }
 /// Disk usage
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDiskUsageData {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Used size (GB)
     ///
-    /// 磁盘已使用大小；单位G
-    ///
-    /// Wire name: `Use`.
-    #[serde(
-        rename = "Use",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘已使用大小；单位G (`Use`)
+    #[serde(deserialize_with = "lenient")]
     pub r#use: Option<i64>,
     /// Total capacity (GB)
     ///
-    /// 磁盘总容量；单位G
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘总容量；单位G (`Size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Usage percentage, e.g. 40%
     ///
-    /// 使用百分比
-    ///
-    /// Wire name: `Ratio`.
-    #[serde(
-        rename = "Ratio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用百分比 (`Ratio`)
+    #[serde(deserialize_with = "lenient")]
     pub ratio: Option<String>,
 }
 /// Disk list
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDisksData {
     /// Number of disks returned
     ///
-    /// 返回数据的条数
-    ///
-    /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 返回数据的条数 (`Total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Disks
     ///
-    /// 磁盘列表
-    ///
-    /// Wire name: `DiskList`.
-    #[serde(rename = "DiskList", default, skip_serializing_if = "Option::is_none")]
+    /// 磁盘列表 (`DiskList`)
     pub disk_list: Option<Vec<DescribeDisksDisk>>,
 }
 /// A bare-metal cloud disk
 ///
 /// 磁盘
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDisksDisk {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Disk name
     ///
-    /// 磁盘名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Attachment state, e.g. attach
     ///
-    /// 挂载
-    ///
-    /// Wire name: `State`.
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载 (`State`)
+    #[serde(deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Disk size (GB)
     ///
-    /// 磁盘大小；单位G
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘大小；单位G (`Size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Maximum IOPS
     ///
-    /// 最大iops
-    ///
-    /// Wire name: `Iops`.
-    #[serde(
-        rename = "Iops",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最大iops (`Iops`)
+    #[serde(deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// Maximum disk bandwidth (Mb)
     ///
-    /// 最大磁盘带宽；单位Mb
-    ///
-    /// Wire name: `Bw`.
-    #[serde(
-        rename = "Bw",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 最大磁盘带宽；单位Mb (`Bw`)
+    #[serde(deserialize_with = "lenient")]
     pub bw: Option<i64>,
     /// Disk type, e.g. Nvme
     ///
-    /// 磁盘类型
-    ///
-    /// Wire name: `DiskType`.
-    #[serde(
-        rename = "DiskType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘类型 (`DiskType`)
+    #[serde(deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`RegionId`)
+    #[serde(deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Customer id
     ///
-    /// 用户id
-    ///
-    /// Wire name: `CustomerId`.
-    #[serde(
-        rename = "CustomerId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户id (`CustomerId`)
+    #[serde(deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
-    /// 用户id
-    ///
-    /// Wire name: `UserId`.
-    #[serde(
-        rename = "UserId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 用户id (`UserId`)
+    #[serde(deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Creation time
     ///
-    /// 创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// Goods id
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGoodsIdData {
     /// Goods (product) id
     ///
-    /// 商品id
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品id (`GoodsId`)
+    #[serde(rename = "GoodsId", deserialize_with = "lenient")]
     pub goods_id: Option<String>,
 }
 /// Storage pool usage
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePoolUsageData {
     /// Storage pool name
     ///
-    /// 存储池名字
-    ///
-    /// Wire name: `PoolName`.
-    #[serde(
-        rename = "PoolName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储池名字 (`PoolName`)
+    #[serde(deserialize_with = "lenient")]
     pub pool_name: Option<String>,
     /// Used size (GB)
     ///
-    /// 存储池已使用大小；单位G
-    ///
-    /// Wire name: `Use`.
-    #[serde(
-        rename = "Use",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储池已使用大小；单位G (`Use`)
+    #[serde(deserialize_with = "lenient")]
     pub r#use: Option<i64>,
     /// Total capacity (GB)
     ///
-    /// 存储池总容量；单位G
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储池总容量；单位G (`Size`)
+    #[serde(deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Usage percentage, e.g. 40%
     ///
-    /// 使用百分比
-    ///
-    /// Wire name: `Ratio`.
-    #[serde(
-        rename = "Ratio",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用百分比 (`Ratio`)
+    #[serde(deserialize_with = "lenient")]
     pub ratio: Option<String>,
 }
 /// Task of a disk operation (AttachDisk, DetachDisk, DeleteDisk)
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DiskTaskListData {
     /// Tasks
     ///
-    /// 任务信息
-    ///
-    /// *Note:* Not in the response table; present in the examples.
-    ///
-    /// Wire name: `DiskInfo`.
-    #[serde(rename = "DiskInfo", default, skip_serializing_if = "Option::is_none")]
+    /// 任务信息 (`DiskInfo`)
     pub disk_info: Option<Vec<TaskRef>>,
     /// Task flow id
     ///
-    /// 任务流id
-    ///
-    /// *Note:* In the response table only; the examples carry the task id in DiskInfo\[\].
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务流id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// *Note:* The table's example value is a UUID; the example code sends CN_Beijing_F.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Name of the disk to create
     ///
-    /// 创建的磁盘名字
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建的磁盘名字 (`Name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Disk size (GB)
     ///
-    /// 磁盘大小，单位G
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘大小，单位G (`Size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of disks to create
     ///
-    /// 创建磁盘的数量
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Num`.
-    #[serde(
-        rename = "Num",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建磁盘的数量 (`Num`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// Goods (product) id, see DescribeGoodsId
     ///
-    /// 商品ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `GoodsId`.
-    #[serde(
-        rename = "GoodsId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 商品ID (`GoodsId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<String>,
 }
+impl CreateDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateDiskInputBuilder {
+        CreateDiskInputBuilder::default()
+    }
+}
+/// Builder of [`CreateDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateDiskInputBuilder {
+    inner: CreateDiskInput,
+}
+impl CreateDiskInputBuilder {
+    /// Sets [`CreateDiskInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::num`].
+    pub fn num(mut self, value: impl Into<i64>) -> Self {
+        self.inner.num = Some(value.into());
+        self
+    }
+    /// Sets [`CreateDiskInput::goods_id`].
+    pub fn goods_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.goods_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "Name"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+        if self.num.is_none() {
+            missing.push(cds_core::validate::join(path, "Num"));
+        }
+        if self.goods_id.is_none() {
+            missing.push(cds_core::validate::join(path, "GoodsId"));
+        }
+    }
+}
 /// Output of [`CreateDisk`](crate::Client::create_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateDiskData>,
 }
-///Request builder of `CreateDisk`: set parameters, then `.send().await`.
+/// Request builder of [`CreateDisk`](crate::Client::create_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateDiskRequest {
@@ -483,50 +326,42 @@ impl CreateDiskRequest {
     }
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// *Note:* The table's example value is a UUID; the example code sends CN_Beijing_F.
-    ///
-    /// Sets `RegionId` (body, required).
+    /// 可用区id (`RegionId`, body, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Name of the disk to create
     ///
-    /// 创建的磁盘名字
-    ///
-    /// Sets `Name` (body, required).
+    /// 创建的磁盘名字 (`Name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Disk size (GB)
     ///
-    /// 磁盘大小，单位G
-    ///
-    /// Sets `Size` (body, required).
+    /// 磁盘大小，单位G (`Size`, body, required)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
     }
     /// Number of disks to create
     ///
-    /// 创建磁盘的数量
-    ///
-    /// Sets `Num` (body, required).
+    /// 创建磁盘的数量 (`Num`, body, required)
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.input.num = Some(value.into());
         self
     }
     /// Goods (product) id, see DescribeGoodsId
     ///
-    /// 商品ID
-    ///
-    /// Sets `GoodsId` (body, required).
+    /// 商品ID (`GoodsId`, body, required)
     pub fn goods_id(mut self, value: impl Into<String>) -> Self {
         self.input.goods_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateDiskOutput, cds_core::Error> {
@@ -536,6 +371,7 @@ impl CreateDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_DISK, &self.input).await
     }
 }
@@ -544,21 +380,11 @@ impl crate::Client {
     ///
     /// 创建裸金属云盘
     ///
-    /// *Note:* The response table lists DiskInfo, TaskId and DiskId flat; the example nests DiskId and TaskId in Data.DiskInfo\[\].
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The table describes DiskId as 产品配置Id (product configuration id); the example shows the created disk's id.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// *Note:* The returned task ids have no documented poller (see product notes), so no task is declared.
-    ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "1.CreateDisk", line 7336.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter RegionId is required. (参数RegionId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter RegionId cannot be empty. (参数RegionId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "CreateDisk", "`.")]
+    /// Wire name: `CreateDisk`.
     pub fn create_disk(&self) -> CreateDiskRequest {
         CreateDiskRequest {
             client: self.runtime().clone(),
@@ -567,51 +393,71 @@ impl crate::Client {
     }
 }
 /// Input of [`AttachDisk`](crate::Client::attach_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AttachDiskInput {
     /// Resource id of the server to attach the disk to
     ///
-    /// 挂载主机资源id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载主机资源id (`InstanceId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl AttachDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> AttachDiskInputBuilder {
+        AttachDiskInputBuilder::default()
+    }
+}
+/// Builder of [`AttachDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AttachDiskInputBuilder {
+    inner: AttachDiskInput,
+}
+impl AttachDiskInputBuilder {
+    /// Sets [`AttachDiskInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`AttachDiskInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AttachDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("AttachDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AttachDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.instance_id.is_none() {
+            missing.push(cds_core::validate::join(path, "InstanceId"));
+        }
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+    }
+}
 /// Output of [`AttachDisk`](crate::Client::attach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AttachDiskOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DiskTaskListData>,
 }
-///Request builder of `AttachDisk`: set parameters, then `.send().await`.
+/// Request builder of [`AttachDisk`](crate::Client::attach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachDiskRequest {
@@ -631,21 +477,21 @@ impl AttachDiskRequest {
     }
     /// Resource id of the server to attach the disk to
     ///
-    /// 挂载主机资源id
-    ///
-    /// Sets `InstanceId` (body, required).
+    /// 挂载主机资源id (`InstanceId`, body, required)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 磁盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ATTACH_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<AttachDiskOutput, cds_core::Error> {
@@ -655,6 +501,7 @@ impl AttachDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<AttachDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::ATTACH_DISK, &self.input).await
     }
 }
@@ -663,17 +510,11 @@ impl crate::Client {
     ///
     /// 挂载裸金属云盘
     ///
-    /// *Note:* The response table lists TaskId directly; the example nests it in Data.DiskInfo\[\]. Both places are declared.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "2.AttachDisk", line 7411.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter InstanceId is required. (参数InstanceId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter InstanceId cannot be empty. (参数InstanceId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "AttachDisk", "`.")]
+    /// Wire name: `AttachDisk`.
     pub fn attach_disk(&self) -> AttachDiskRequest {
         AttachDiskRequest {
             client: self.runtime().clone(),
@@ -682,37 +523,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DetachDisk`](crate::Client::detach_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DetachDiskInput {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl DetachDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> DetachDiskInputBuilder {
+        DetachDiskInputBuilder::default()
+    }
+}
+/// Builder of [`DetachDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DetachDiskInputBuilder {
+    inner: DetachDiskInput,
+}
+impl DetachDiskInputBuilder {
+    /// Sets [`DetachDiskInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DetachDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("DetachDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DetachDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+    }
+}
 /// Output of [`DetachDisk`](crate::Client::detach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DetachDiskOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DiskTaskListData>,
 }
-///Request builder of `DetachDisk`: set parameters, then `.send().await`.
+/// Request builder of [`DetachDisk`](crate::Client::detach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DetachDiskRequest {
@@ -732,12 +593,14 @@ impl DetachDiskRequest {
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 磁盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DETACH_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DetachDiskOutput, cds_core::Error> {
@@ -747,6 +610,7 @@ impl DetachDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DetachDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DETACH_DISK, &self.input).await
     }
 }
@@ -755,17 +619,11 @@ impl crate::Client {
     ///
     /// 卸载裸金属云盘
     ///
-    /// *Note:* The response table lists TaskId directly; the example nests it in Data.DiskInfo\[\]. Both places are declared.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "3.DetachDisk", line 7478.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter DiskId is required. (参数DiskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter DiskId cannot be empty. (参数DiskId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DetachDisk", "`.")]
+    /// Wire name: `DetachDisk`.
     pub fn detach_disk(&self) -> DetachDiskRequest {
         DetachDiskRequest {
             client: self.runtime().clone(),
@@ -774,37 +632,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteDisk`](crate::Client::delete_disk).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl DeleteDiskInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteDiskInputBuilder {
+        DeleteDiskInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteDiskInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteDiskInputBuilder {
+    inner: DeleteDiskInput,
+}
+impl DeleteDiskInputBuilder {
+    /// Sets [`DeleteDiskInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteDiskInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteDiskInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteDiskInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+    }
+}
 /// Output of [`DeleteDisk`](crate::Client::delete_disk): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteDiskOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DiskTaskListData>,
 }
-///Request builder of `DeleteDisk`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteDisk`](crate::Client::delete_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteDiskRequest {
@@ -824,12 +702,14 @@ impl DeleteDiskRequest {
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 磁盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_DISK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteDiskOutput, cds_core::Error> {
@@ -839,6 +719,7 @@ impl DeleteDiskRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteDiskOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_DISK, &self.input).await
     }
 }
@@ -847,17 +728,11 @@ impl crate::Client {
     ///
     /// 删除裸金属云盘
     ///
-    /// *Note:* The response table lists TaskId directly; the example nests it in Data.DiskInfo\[\]. Both places are declared.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "4.DeleteDisk", line 7543.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter DiskId is required. (参数DiskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter DiskId cannot be empty. (参数DiskId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteDisk", "`.")]
+    /// Wire name: `DeleteDisk`.
     pub fn delete_disk(&self) -> DeleteDiskRequest {
         DeleteDiskRequest {
             client: self.runtime().clone(),
@@ -866,95 +741,101 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDisks`](crate::Client::describe_disks).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDisksInput {
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`RegionId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Id of the server the disk is attached to
     ///
-    /// 挂载主机id
-    ///
-    /// Wire name: `InstanceId`.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 挂载主机id (`InstanceId`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk name
     ///
-    /// 创建的磁盘名字
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建的磁盘名字 (`Name`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the disk list
     ///
-    /// Disk列表页码
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// Disk列表页码 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Number of items per page; default 50
     ///
-    /// 每页返回数量；默认50
-    ///
-    /// Wire name: `PageSize`.
-    #[serde(
-        rename = "PageSize",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 每页返回数量；默认50 (`PageSize`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
 }
+impl DescribeDisksInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeDisksInputBuilder {
+        DescribeDisksInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeDisksInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeDisksInputBuilder {
+    inner: DescribeDisksInput,
+}
+impl DescribeDisksInputBuilder {
+    /// Sets [`DescribeDisksInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDisksInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDisksInput::instance_id`].
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDisksInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDisksInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeDisksInput::page_size`].
+    pub fn page_size(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_size = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeDisksInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeDisks`](crate::Client::describe_disks): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDisksOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeDisksData>,
 }
-///Request builder of `DescribeDisks`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeDisks`](crate::Client::describe_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDisksRequest {
@@ -974,57 +855,49 @@ impl DescribeDisksRequest {
     }
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Sets `RegionId` (query).
+    /// 可用区id (`RegionId`, query)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (query).
+    /// 磁盘id (`DiskId`, query)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Id of the server the disk is attached to
     ///
-    /// 挂载主机id
-    ///
-    /// Sets `InstanceId` (query).
+    /// 挂载主机id (`InstanceId`, query)
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
     }
     /// Disk name
     ///
-    /// 创建的磁盘名字
-    ///
-    /// Sets `Name` (query).
+    /// 创建的磁盘名字 (`Name`, query)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Page number of the disk list
     ///
-    /// Disk列表页码
-    ///
-    /// Sets `PageNumber` (query).
+    /// Disk列表页码 (`PageNumber`, query)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Number of items per page; default 50
     ///
-    /// 每页返回数量；默认50
-    ///
-    /// Sets `PageSize` (query).
+    /// 每页返回数量；默认50 (`PageSize`, query)
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
         self.input.page_size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeDisksOutput, cds_core::Error> {
@@ -1034,11 +907,12 @@ impl DescribeDisksRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeDisksOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_DISKS, &self.input)
             .await
     }
-    ///Streams every item at `/Data/DiskList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
+    /// Streams every item at `/Data/DiskList` across all pages, advancing `PageNumber` (page size `PageSize`, default 50).
     pub fn into_items(
         self,
     ) -> impl cds_core::__private::Stream<Item = Result<DescribeDisksDisk, cds_core::Error>> + Send
@@ -1057,22 +931,11 @@ impl crate::Client {
     ///
     /// 查询裸金属云盘列表
     ///
-    /// *Note:* The response table is malformed (a blank line splits it, several rows lack their closing pipes) and lists Total, DiskList and the disk fields flat; the example nests them as Data.Total and Data.DiskList\[\].
+    /// `GET /storage-service` — read-only: retried on transient failures.
     ///
-    /// *Note:* DiskId is in the response table but missing from the example's disk object; it is declared as an optional field.
+    /// Documented errors: [`ParametersIsEmpty`](crate::ErrorCode::ParametersIsEmpty).
     ///
-    /// *Note:* PageNumber and PageSize are typed string in the table and sent as strings ("1", "10") by the example code.
-    ///
-    /// *Note:* The error ParametersIsEmpty says RegionId cannot be empty, although the request table marks RegionId optional.
-    ///
-    /// `GET` /storage-service — 000_2647209463bd15a0.txt, heading "5.DescribeDisks", line 7608.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParametersIsEmpty` (HTTP 400): The parameters cannot be empty. (参数不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeDisks", "`.")]
+    /// Wire name: `DescribeDisks`.
     pub fn describe_disks(&self) -> DescribeDisksRequest {
         DescribeDisksRequest {
             client: self.runtime().clone(),
@@ -1081,37 +944,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeDiskUsage`](crate::Client::describe_disk_usage).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeDiskUsageInput {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
+impl DescribeDiskUsageInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeDiskUsageInputBuilder {
+        DescribeDiskUsageInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeDiskUsageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeDiskUsageInputBuilder {
+    inner: DescribeDiskUsageInput,
+}
+impl DescribeDiskUsageInputBuilder {
+    /// Sets [`DescribeDiskUsageInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeDiskUsageInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeDiskUsageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeDiskUsageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+    }
+}
 /// Output of [`DescribeDiskUsage`](crate::Client::describe_disk_usage): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskUsageOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeDiskUsageData>,
 }
-///Request builder of `DescribeDiskUsage`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeDiskUsage`](crate::Client::describe_disk_usage): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeDiskUsageRequest {
@@ -1131,12 +1014,14 @@ impl DescribeDiskUsageRequest {
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (query, required).
+    /// 磁盘id (`DiskId`, query, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_DISK_USAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeDiskUsageOutput, cds_core::Error> {
@@ -1146,6 +1031,7 @@ impl DescribeDiskUsageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeDiskUsageOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_DISK_USAGE, &self.input)
             .await
@@ -1156,17 +1042,11 @@ impl crate::Client {
     ///
     /// 查询裸金属云盘使用详情
     ///
-    /// *Note:* The response table lists DiskId, Use, Size and Ratio flat; the example nests them in Data.
+    /// `GET /storage-service` — read-only: retried on transient failures.
     ///
-    /// `GET` /storage-service — 000_2647209463bd15a0.txt, heading "6.DescribeDiskUsage", line 7705.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter DiskId is required. (参数DiskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter DiskId cannot be empty. (参数DiskId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeDiskUsage", "`.")]
+    /// Wire name: `DescribeDiskUsage`.
     pub fn describe_disk_usage(&self) -> DescribeDiskUsageRequest {
         DescribeDiskUsageRequest {
             client: self.runtime().clone(),
@@ -1175,51 +1055,71 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribePoolUsage`](crate::Client::describe_pool_usage).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePoolUsageInput {
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Storage pool name, e.g. nvme_pool, ssd_pool
     ///
-    /// 存储池名字
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PoolName`.
-    #[serde(
-        rename = "PoolName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 存储池名字 (`PoolName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pool_name: Option<String>,
 }
+impl DescribePoolUsageInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribePoolUsageInputBuilder {
+        DescribePoolUsageInputBuilder::default()
+    }
+}
+/// Builder of [`DescribePoolUsageInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribePoolUsageInputBuilder {
+    inner: DescribePoolUsageInput,
+}
+impl DescribePoolUsageInputBuilder {
+    /// Sets [`DescribePoolUsageInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribePoolUsageInput::pool_name`].
+    pub fn pool_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.pool_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribePoolUsageInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribePoolUsageInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribePoolUsageInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.pool_name.is_none() {
+            missing.push(cds_core::validate::join(path, "PoolName"));
+        }
+    }
+}
 /// Output of [`DescribePoolUsage`](crate::Client::describe_pool_usage): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribePoolUsageOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribePoolUsageData>,
 }
-///Request builder of `DescribePoolUsage`: set parameters, then `.send().await`.
+/// Request builder of [`DescribePoolUsage`](crate::Client::describe_pool_usage): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribePoolUsageRequest {
@@ -1239,21 +1139,21 @@ impl DescribePoolUsageRequest {
     }
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Sets `RegionId` (query, required).
+    /// 可用区id (`RegionId`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Storage pool name, e.g. nvme_pool, ssd_pool
     ///
-    /// 存储池名字
-    ///
-    /// Sets `PoolName` (query, required).
+    /// 存储池名字 (`PoolName`, query, required)
     pub fn pool_name(mut self, value: impl Into<String>) -> Self {
         self.input.pool_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_POOL_USAGE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribePoolUsageOutput, cds_core::Error> {
@@ -1263,6 +1163,7 @@ impl DescribePoolUsageRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribePoolUsageOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_POOL_USAGE, &self.input)
             .await
@@ -1273,19 +1174,11 @@ impl crate::Client {
     ///
     /// 查询裸金属云盘存储池使用详情
     ///
-    /// *Note:* The response table lists PoolName, Use, Size and Ratio flat; the example nests them in Data.
+    /// `GET /storage-service` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example code is mis-indented (not valid Python as printed).
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// `GET` /storage-service — 000_2647209463bd15a0.txt, heading "7.DescribePoolUsage", line 7772.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter RegionId is required. (参数RegionId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter RegionId cannot be empty. (参数RegionId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribePoolUsage", "`.")]
+    /// Wire name: `DescribePoolUsage`.
     pub fn describe_pool_usage(&self) -> DescribePoolUsageRequest {
         DescribePoolUsageRequest {
             client: self.runtime().clone(),
@@ -1294,51 +1187,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeIops`](crate::Client::change_iops).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ChangeIopsInput {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// IOPS
     ///
-    /// iops
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Iops`.
-    #[serde(
-        rename = "Iops",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// iops (`Iops`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
+impl ChangeIopsInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeIopsInputBuilder {
+        ChangeIopsInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeIopsInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeIopsInputBuilder {
+    inner: ChangeIopsInput,
+}
+impl ChangeIopsInputBuilder {
+    /// Sets [`ChangeIopsInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeIopsInput::iops`].
+    pub fn iops(mut self, value: impl Into<i64>) -> Self {
+        self.inner.iops = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeIopsInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeIopsInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeIopsInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+        if self.iops.is_none() {
+            missing.push(cds_core::validate::join(path, "Iops"));
+        }
+    }
+}
 /// Output of [`ChangeIops`](crate::Client::change_iops): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChangeIopsOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
-///Request builder of `ChangeIops`: set parameters, then `.send().await`.
+/// Request builder of [`ChangeIops`](crate::Client::change_iops): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeIopsRequest {
@@ -1358,21 +1271,21 @@ impl ChangeIopsRequest {
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 磁盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// IOPS
     ///
-    /// iops
-    ///
-    /// Sets `Iops` (body, required).
+    /// iops (`Iops`, body, required)
     pub fn iops(mut self, value: impl Into<i64>) -> Self {
         self.input.iops = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_IOPS, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ChangeIopsOutput, cds_core::Error> {
@@ -1382,6 +1295,7 @@ impl ChangeIopsRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ChangeIopsOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CHANGE_IOPS, &self.input).await
     }
 }
@@ -1390,15 +1304,11 @@ impl crate::Client {
     ///
     /// 更改裸金属云盘IOPS
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "8.ChangeIops", line 7841.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter DiskId is required. (参数DiskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter DiskId cannot be empty. (参数DiskId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "ChangeIops", "`.")]
+    /// Wire name: `ChangeIops`.
     pub fn change_iops(&self) -> ChangeIopsRequest {
         ChangeIopsRequest {
             client: self.runtime().clone(),
@@ -1407,53 +1317,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ChangeBandwidth`](crate::Client::change_bandwidth).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ChangeBandwidthInput {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Disk bandwidth (the table describes it as the added IOPS)
     ///
-    /// 增加的iops
-    ///
-    /// *Note:* The table describes Bw as 增加的iops (added IOPS), copied from ChangeIops; the operation changes the disk bandwidth (Bw, Mb in DescribeDisks).
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Bw`.
-    #[serde(
-        rename = "Bw",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 增加的iops (`Bw`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bw: Option<i64>,
 }
+impl ChangeBandwidthInput {
+    /// A builder of this type.
+    pub fn builder() -> ChangeBandwidthInputBuilder {
+        ChangeBandwidthInputBuilder::default()
+    }
+}
+/// Builder of [`ChangeBandwidthInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ChangeBandwidthInputBuilder {
+    inner: ChangeBandwidthInput,
+}
+impl ChangeBandwidthInputBuilder {
+    /// Sets [`ChangeBandwidthInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`ChangeBandwidthInput::bw`].
+    pub fn bw(mut self, value: impl Into<i64>) -> Self {
+        self.inner.bw = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ChangeBandwidthInput, cds_core::BuildError> {
+        cds_core::validate::build("ChangeBandwidthInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ChangeBandwidthInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+        if self.bw.is_none() {
+            missing.push(cds_core::validate::join(path, "Bw"));
+        }
+    }
+}
 /// Output of [`ChangeBandwidth`](crate::Client::change_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ChangeBandwidthOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
-///Request builder of `ChangeBandwidth`: set parameters, then `.send().await`.
+/// Request builder of [`ChangeBandwidth`](crate::Client::change_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ChangeBandwidthRequest {
@@ -1473,23 +1401,21 @@ impl ChangeBandwidthRequest {
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 磁盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Disk bandwidth (the table describes it as the added IOPS)
     ///
-    /// 增加的iops
-    ///
-    /// *Note:* The table describes Bw as 增加的iops (added IOPS), copied from ChangeIops; the operation changes the disk bandwidth (Bw, Mb in DescribeDisks).
-    ///
-    /// Sets `Bw` (body, required).
+    /// 增加的iops (`Bw`, body, required)
     pub fn bw(mut self, value: impl Into<i64>) -> Self {
         self.input.bw = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CHANGE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ChangeBandwidthOutput, cds_core::Error> {
@@ -1499,6 +1425,7 @@ impl ChangeBandwidthRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ChangeBandwidthOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CHANGE_BANDWIDTH, &self.input)
             .await
@@ -1509,15 +1436,11 @@ impl crate::Client {
     ///
     /// 更改裸金属云盘带宽
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "9.ChangeBandwidth", line 7904.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter DiskId is required. (参数DiskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter DiskId cannot be empty. (参数DiskId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "ChangeBandwidth", "`.")]
+    /// Wire name: `ChangeBandwidth`.
     pub fn change_bandwidth(&self) -> ChangeBandwidthRequest {
         ChangeBandwidthRequest {
             client: self.runtime().clone(),
@@ -1526,53 +1449,71 @@ impl crate::Client {
     }
 }
 /// Input of [`ExpansionSize`](crate::Client::expansion_size).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ExpansionSizeInput {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Note:* Marked optional (否) in the table, but the documented errors say DiskId is required and the example sends it; declared required.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Capacity to add (GB)
     ///
-    /// 增加的容量
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 增加的容量 (`Size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+impl ExpansionSizeInput {
+    /// A builder of this type.
+    pub fn builder() -> ExpansionSizeInputBuilder {
+        ExpansionSizeInputBuilder::default()
+    }
+}
+/// Builder of [`ExpansionSizeInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ExpansionSizeInputBuilder {
+    inner: ExpansionSizeInput,
+}
+impl ExpansionSizeInputBuilder {
+    /// Sets [`ExpansionSizeInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`ExpansionSizeInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ExpansionSizeInput, cds_core::BuildError> {
+        cds_core::validate::build("ExpansionSizeInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ExpansionSizeInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+    }
+}
 /// Output of [`ExpansionSize`](crate::Client::expansion_size): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ExpansionSizeOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
-///Request builder of `ExpansionSize`: set parameters, then `.send().await`.
+/// Request builder of [`ExpansionSize`](crate::Client::expansion_size): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ExpansionSizeRequest {
@@ -1592,23 +1533,21 @@ impl ExpansionSizeRequest {
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Note:* Marked optional (否) in the table, but the documented errors say DiskId is required and the example sends it; declared required.
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 磁盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Capacity to add (GB)
     ///
-    /// 增加的容量
-    ///
-    /// Sets `Size` (body, required).
+    /// 增加的容量 (`Size`, body, required)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::EXPANSION_SIZE, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ExpansionSizeOutput, cds_core::Error> {
@@ -1618,6 +1557,7 @@ impl ExpansionSizeRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ExpansionSizeOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::EXPANSION_SIZE, &self.input)
             .await
@@ -1628,19 +1568,11 @@ impl crate::Client {
     ///
     /// 裸金属云盘扩容
     ///
-    /// *Note:* The example code sends action DescribeDiskUsage (function describe_diskUsage, copied from DescribeDiskUsage); the heading and the Action line say ExpansionSize, which the spec keeps.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The request table marks DiskId optional while the error table says it is required; declared required.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "10.ExpansionSize", line 7968.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter DiskId is required. (参数DiskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter DiskId cannot be empty. (参数DiskId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "ExpansionSize", "`.")]
+    /// Wire name: `ExpansionSize`.
     pub fn expansion_size(&self) -> ExpansionSizeRequest {
         ExpansionSizeRequest {
             client: self.runtime().clone(),
@@ -1649,51 +1581,71 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `DiskId`.
-    #[serde(
-        rename = "DiskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘id (`DiskId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Name of the snapshot to create
     ///
-    /// 创建快照的名字
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotName`.
-    #[serde(
-        rename = "SnapshotName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建快照的名字 (`SnapshotName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
+impl CreateSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSnapshotInputBuilder {
+        CreateSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSnapshotInputBuilder {
+    inner: CreateSnapshotInput,
+}
+impl CreateSnapshotInputBuilder {
+    /// Sets [`CreateSnapshotInput::disk_id`].
+    pub fn disk_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.disk_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSnapshotInput::snapshot_name`].
+    pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_name = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.disk_id.is_none() {
+            missing.push(cds_core::validate::join(path, "DiskId"));
+        }
+        if self.snapshot_name.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotName"));
+        }
+    }
+}
 /// Output of [`CreateSnapshot`](crate::Client::create_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateSnapshotData>,
 }
-///Request builder of `CreateSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSnapshot`](crate::Client::create_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSnapshotRequest {
@@ -1713,21 +1665,21 @@ impl CreateSnapshotRequest {
     }
     /// Disk id
     ///
-    /// 磁盘id
-    ///
-    /// Sets `DiskId` (body, required).
+    /// 磁盘id (`DiskId`, body, required)
     pub fn disk_id(mut self, value: impl Into<String>) -> Self {
         self.input.disk_id = Some(value.into());
         self
     }
     /// Name of the snapshot to create
     ///
-    /// 创建快照的名字
-    ///
-    /// Sets `SnapshotName` (body, required).
+    /// 创建快照的名字 (`SnapshotName`, body, required)
     pub fn snapshot_name(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_name = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSnapshotOutput, cds_core::Error> {
@@ -1737,6 +1689,7 @@ impl CreateSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SNAPSHOT, &self.input)
             .await
@@ -1747,17 +1700,11 @@ impl crate::Client {
     ///
     /// 创建裸金属云盘快照
     ///
-    /// *Note:* The response table lists TaskId and SnapshotId flat; the example nests them in Data.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "11.CreateSnapshot", line 8031.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter DiskId is required. (参数DiskId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter DiskId cannot be empty. (参数DiskId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "CreateSnapshot", "`.")]
+    /// Wire name: `CreateSnapshot`.
     pub fn create_snapshot(&self) -> CreateSnapshotRequest {
         CreateSnapshotRequest {
             client: self.runtime().clone(),
@@ -1766,51 +1713,71 @@ impl crate::Client {
     }
 }
 /// Input of [`CloneSnapshot`](crate::Client::clone_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CloneSnapshotInput {
     /// Name of the new disk created by the clone
     ///
-    /// 克隆生成的新磁盘名字
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 克隆生成的新磁盘名字 (`Name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照id (`SnapshotId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl CloneSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> CloneSnapshotInputBuilder {
+        CloneSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`CloneSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CloneSnapshotInputBuilder {
+    inner: CloneSnapshotInput,
+}
+impl CloneSnapshotInputBuilder {
+    /// Sets [`CloneSnapshotInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CloneSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CloneSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("CloneSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CloneSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "Name"));
+        }
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotId"));
+        }
+    }
+}
 /// Output of [`CloneSnapshot`](crate::Client::clone_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CloneSnapshotOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DiskTask>,
 }
-///Request builder of `CloneSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`CloneSnapshot`](crate::Client::clone_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CloneSnapshotRequest {
@@ -1830,21 +1797,21 @@ impl CloneSnapshotRequest {
     }
     /// Name of the new disk created by the clone
     ///
-    /// 克隆生成的新磁盘名字
-    ///
-    /// Sets `Name` (body, required).
+    /// 克隆生成的新磁盘名字 (`Name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// Sets `SnapshotId` (body, required).
+    /// 快照id (`SnapshotId`, body, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CLONE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CloneSnapshotOutput, cds_core::Error> {
@@ -1854,6 +1821,7 @@ impl CloneSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CloneSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CLONE_SNAPSHOT, &self.input)
             .await
@@ -1864,17 +1832,11 @@ impl crate::Client {
     ///
     /// 克隆裸金属云盘快照
     ///
-    /// *Note:* The response table lists TaskId and DiskId flat; the example nests them in Data.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "12.CloneSnapshot", line 8096.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter SnapshotId is required. (参数SnapshotId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter SnapshotId cannot be empty. (参数SnapshotId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "CloneSnapshot", "`.")]
+    /// Wire name: `CloneSnapshot`.
     pub fn clone_snapshot(&self) -> CloneSnapshotRequest {
         CloneSnapshotRequest {
             client: self.runtime().clone(),
@@ -1883,37 +1845,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSnapshot`](crate::Client::delete_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照id (`SnapshotId`, required)
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl DeleteSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSnapshotInputBuilder {
+        DeleteSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSnapshotInputBuilder {
+    inner: DeleteSnapshotInput,
+}
+impl DeleteSnapshotInputBuilder {
+    /// Sets [`DeleteSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotId"));
+        }
+    }
+}
 /// Output of [`DeleteSnapshot`](crate::Client::delete_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
-///Request builder of `DeleteSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteSnapshot`](crate::Client::delete_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSnapshotRequest {
@@ -1933,12 +1915,14 @@ impl DeleteSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// Sets `SnapshotId` (body, required).
+    /// 快照id (`SnapshotId`, body, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSnapshotOutput, cds_core::Error> {
@@ -1948,6 +1932,7 @@ impl DeleteSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SNAPSHOT, &self.input)
             .await
@@ -1958,15 +1943,11 @@ impl crate::Client {
     ///
     /// 删除裸金属云盘快照
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "13.DeleteSnapshot", line 8160.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter SnapshotId is required. (参数SnapshotId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter SnapshotId cannot be empty. (参数SnapshotId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DeleteSnapshot", "`.")]
+    /// Wire name: `DeleteSnapshot`.
     pub fn delete_snapshot(&self) -> DeleteSnapshotRequest {
         DeleteSnapshotRequest {
             client: self.runtime().clone(),
@@ -1975,37 +1956,57 @@ impl crate::Client {
     }
 }
 /// Input of [`RollbackSnapshot`](crate::Client::rollback_snapshot).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct RollbackSnapshotInput {
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SnapshotId`.
-    #[serde(
-        rename = "SnapshotId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 快照id (`SnapshotId`, required)
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+impl RollbackSnapshotInput {
+    /// A builder of this type.
+    pub fn builder() -> RollbackSnapshotInputBuilder {
+        RollbackSnapshotInputBuilder::default()
+    }
+}
+/// Builder of [`RollbackSnapshotInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct RollbackSnapshotInputBuilder {
+    inner: RollbackSnapshotInput,
+}
+impl RollbackSnapshotInputBuilder {
+    /// Sets [`RollbackSnapshotInput::snapshot_id`].
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<RollbackSnapshotInput, cds_core::BuildError> {
+        cds_core::validate::build("RollbackSnapshotInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for RollbackSnapshotInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.snapshot_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SnapshotId"));
+        }
+    }
+}
 /// Output of [`RollbackSnapshot`](crate::Client::rollback_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RollbackSnapshotOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
-///Request builder of `RollbackSnapshot`: set parameters, then `.send().await`.
+/// Request builder of [`RollbackSnapshot`](crate::Client::rollback_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RollbackSnapshotRequest {
@@ -2025,12 +2026,14 @@ impl RollbackSnapshotRequest {
     }
     /// Snapshot id
     ///
-    /// 快照id
-    ///
-    /// Sets `SnapshotId` (body, required).
+    /// 快照id (`SnapshotId`, body, required)
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.input.snapshot_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::ROLLBACK_SNAPSHOT, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<RollbackSnapshotOutput, cds_core::Error> {
@@ -2040,6 +2043,7 @@ impl RollbackSnapshotRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<RollbackSnapshotOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::ROLLBACK_SNAPSHOT, &self.input)
             .await
@@ -2050,15 +2054,11 @@ impl crate::Client {
     ///
     /// 裸金属云盘快照回滚
     ///
-    /// `POST` /storage-service — 000_2647209463bd15a0.txt, heading "14.RollbackSnapshot", line 8222.
+    /// `POST /storage-service` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter SnapshotId is required. (参数SnapshotId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter SnapshotId cannot be empty. (参数SnapshotId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "RollbackSnapshot", "`.")]
+    /// Wire name: `RollbackSnapshot`.
     pub fn rollback_snapshot(&self) -> RollbackSnapshotRequest {
         RollbackSnapshotRequest {
             client: self.runtime().clone(),
@@ -2067,79 +2067,97 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeGoodsId`](crate::Client::describe_goods_id).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGoodsIdInput {
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionId`.
-    #[serde(
-        rename = "RegionId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区id (`RegionId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Bandwidth
     ///
-    /// 带宽
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Bw`.
-    #[serde(
-        rename = "Bw",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽 (`Bw`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bw: Option<i64>,
     /// IOPS
     ///
-    /// iops
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Iops`.
-    #[serde(
-        rename = "Iops",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// iops (`Iops`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
     /// Disk type, e.g. ssd
     ///
-    /// 磁盘类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 磁盘类型 (`Type`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+impl DescribeGoodsIdInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeGoodsIdInputBuilder {
+        DescribeGoodsIdInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeGoodsIdInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeGoodsIdInputBuilder {
+    inner: DescribeGoodsIdInput,
+}
+impl DescribeGoodsIdInputBuilder {
+    /// Sets [`DescribeGoodsIdInput::region_id`].
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGoodsIdInput::bw`].
+    pub fn bw(mut self, value: impl Into<i64>) -> Self {
+        self.inner.bw = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGoodsIdInput::iops`].
+    pub fn iops(mut self, value: impl Into<i64>) -> Self {
+        self.inner.iops = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeGoodsIdInput::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeGoodsIdInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeGoodsIdInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeGoodsIdInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_id.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionId"));
+        }
+        if self.bw.is_none() {
+            missing.push(cds_core::validate::join(path, "Bw"));
+        }
+        if self.iops.is_none() {
+            missing.push(cds_core::validate::join(path, "Iops"));
+        }
+        if self.r#type.is_none() {
+            missing.push(cds_core::validate::join(path, "Type"));
+        }
+    }
+}
 /// Output of [`DescribeGoodsId`](crate::Client::describe_goods_id): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGoodsIdOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeGoodsIdData>,
 }
-///Request builder of `DescribeGoodsId`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeGoodsId`](crate::Client::describe_goods_id): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeGoodsIdRequest {
@@ -2159,39 +2177,35 @@ impl DescribeGoodsIdRequest {
     }
     /// Availability zone id
     ///
-    /// 可用区id
-    ///
-    /// Sets `RegionId` (query, required).
+    /// 可用区id (`RegionId`, query, required)
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.input.region_id = Some(value.into());
         self
     }
     /// Bandwidth
     ///
-    /// 带宽
-    ///
-    /// Sets `Bw` (query, required).
+    /// 带宽 (`Bw`, query, required)
     pub fn bw(mut self, value: impl Into<i64>) -> Self {
         self.input.bw = Some(value.into());
         self
     }
     /// IOPS
     ///
-    /// iops
-    ///
-    /// Sets `Iops` (query, required).
+    /// iops (`Iops`, query, required)
     pub fn iops(mut self, value: impl Into<i64>) -> Self {
         self.input.iops = Some(value.into());
         self
     }
     /// Disk type, e.g. ssd
     ///
-    /// 磁盘类型
-    ///
-    /// Sets `Type` (query, required).
+    /// 磁盘类型 (`Type`, query, required)
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.input.r#type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_GOODS_ID, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeGoodsIdOutput, cds_core::Error> {
@@ -2201,6 +2215,7 @@ impl DescribeGoodsIdRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeGoodsIdOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_GOODS_ID, &self.input)
             .await
@@ -2211,17 +2226,11 @@ impl crate::Client {
     ///
     /// 查询裸金属云盘商品id
     ///
-    /// *Note:* The response table lists GoodsId flat; the example nests it in Data.
+    /// `GET /storage-service` — read-only: retried on transient failures.
     ///
-    /// `GET` /storage-service — 000_2647209463bd15a0.txt, heading "15.DescribeGoodsId", line 8283.
+    /// Documented errors: [`ParameterInvalid`](crate::ErrorCode::ParameterInvalid), [`ParameterIsEmpty`](crate::ErrorCode::ParameterIsEmpty).
     ///
-    /// Read-only: retried on transient failures.
-    ///
-    /// Documented errors:
-    /// - `ParameterInvalid` (HTTP 400): The parameter RegionId is required. (参数RegionId是必选项。)
-    /// - `ParameterIsEmpty` (HTTP 400): The parameter RegionId cannot be empty. (参数RegionId不能为空。)
-    ///
-    #[doc = concat!("Wire name: `", "DescribeGoodsId", "`.")]
+    /// Wire name: `DescribeGoodsId`.
     pub fn describe_goods_id(&self) -> DescribeGoodsIdRequest {
         DescribeGoodsIdRequest {
             client: self.runtime().clone(),

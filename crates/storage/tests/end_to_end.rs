@@ -37,9 +37,13 @@ async fn create_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::CreateDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateDisk"
+    );
 }
 #[tokio::test]
 async fn attach_disk_end_to_end() {
@@ -71,9 +75,13 @@ async fn attach_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::AttachDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "AttachDisk"
+    );
 }
 #[tokio::test]
 async fn detach_disk_end_to_end() {
@@ -104,9 +112,13 @@ async fn detach_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::DetachDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DetachDisk"
+    );
 }
 #[tokio::test]
 async fn delete_disk_end_to_end() {
@@ -137,9 +149,13 @@ async fn delete_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::DeleteDiskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteDisk"
+    );
 }
 #[tokio::test]
 async fn describe_disks_end_to_end() {
@@ -175,9 +191,13 @@ async fn describe_disks_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::DescribeDisksOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeDisks"
+    );
 }
 #[tokio::test]
 async fn describe_disk_usage_end_to_end() {
@@ -208,9 +228,13 @@ async fn describe_disk_usage_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::DescribeDiskUsageOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeDiskUsage"
+    );
 }
 #[tokio::test]
 async fn describe_pool_usage_end_to_end() {
@@ -242,9 +266,13 @@ async fn describe_pool_usage_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::DescribePoolUsageOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribePoolUsage"
+    );
 }
 #[tokio::test]
 async fn change_iops_end_to_end() {
@@ -276,9 +304,13 @@ async fn change_iops_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::ChangeIopsOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ChangeIops"
+    );
 }
 #[tokio::test]
 async fn change_bandwidth_end_to_end() {
@@ -310,9 +342,13 @@ async fn change_bandwidth_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::ChangeBandwidthOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ChangeBandwidth"
+    );
 }
 #[tokio::test]
 async fn expansion_size_end_to_end() {
@@ -344,9 +380,13 @@ async fn expansion_size_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::ExpansionSizeOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ExpansionSize"
+    );
 }
 #[tokio::test]
 async fn create_snapshot_end_to_end() {
@@ -378,9 +418,13 @@ async fn create_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::CreateSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateSnapshot"
+    );
 }
 #[tokio::test]
 async fn clone_snapshot_end_to_end() {
@@ -412,9 +456,13 @@ async fn clone_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::CloneSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CloneSnapshot"
+    );
 }
 #[tokio::test]
 async fn delete_snapshot_end_to_end() {
@@ -445,9 +493,13 @@ async fn delete_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::DeleteSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteSnapshot"
+    );
 }
 #[tokio::test]
 async fn rollback_snapshot_end_to_end() {
@@ -478,9 +530,13 @@ async fn rollback_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::RollbackSnapshotOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "RollbackSnapshot"
+    );
 }
 #[tokio::test]
 async fn describe_goods_id_end_to_end() {
@@ -514,7 +570,11 @@ async fn describe_goods_id_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_storage::DescribeGoodsIdOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeGoodsId"
+    );
 }

@@ -3,6 +3,8 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// VPC region code (appendix 5, VPC region names). The document's examples also use CN_Hongkong, which this table spells CN_HongKong.
 ///
 /// 私有网络区域名称
@@ -13,105 +15,71 @@ use crate::*;
 pub enum VpcRegion {
     /// Dongguan (edge node, mainland China)
     ///
-    /// 东莞（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Dongguan`.
+    /// 东莞（边缘节点，中国大陆） (`CN_Dongguan`)
     CnDongguan,
     /// Zhongwei (edge node, mainland China)
     ///
-    /// 中卫（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Zhongwei`.
+    /// 中卫（边缘节点，中国大陆） (`CN_Zhongwei`)
     CnZhongwei,
     /// Baoding (edge node, mainland China)
     ///
-    /// 保定（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Baoding`.
+    /// 保定（边缘节点，中国大陆） (`CN_Baoding`)
     CnBaoding,
     /// Hohhot (edge node, mainland China)
     ///
-    /// 呼和浩特（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Huhhot`.
+    /// 呼和浩特（边缘节点，中国大陆） (`CN_Huhhot`)
     CnHuhhot,
     /// Loudi (edge node, mainland China)
     ///
-    /// 娄底（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Loudi`.
+    /// 娄底（边缘节点，中国大陆） (`CN_Loudi`)
     CnLoudi,
     /// Suqian (edge node, mainland China)
     ///
-    /// 宿迁（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Suqian`.
+    /// 宿迁（边缘节点，中国大陆） (`CN_Suqian`)
     CnSuqian,
     /// Luoyang (edge node, mainland China)
     ///
-    /// 洛阳（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Luoyang`.
+    /// 洛阳（边缘节点，中国大陆） (`CN_Luoyang`)
     CnLuoyang,
     /// Jinan (edge node, mainland China)
     ///
-    /// 济南（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Jinan`.
+    /// 济南（边缘节点，中国大陆） (`CN_Jinan`)
     CnJinan,
     /// Meishan (edge node, mainland China)
     ///
-    /// 眉山（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Meishan`.
+    /// 眉山（边缘节点，中国大陆） (`CN_Meishan`)
     CnMeishan,
     /// Fuzhou (edge node, mainland China)
     ///
-    /// 福州（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Fuzhou`.
+    /// 福州（边缘节点，中国大陆） (`CN_Fuzhou`)
     CnFuzhou,
     /// Quzhou (edge node, mainland China)
     ///
-    /// 衢州（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Quzhou`.
+    /// 衢州（边缘节点，中国大陆） (`CN_Quzhou`)
     CnQuzhou,
     /// Xiangyang (edge node, mainland China)
     ///
-    /// 襄阳（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Xiangyang`.
+    /// 襄阳（边缘节点，中国大陆） (`CN_Xiangyang`)
     CnXiangyang,
     /// Xi'an (edge node, mainland China)
     ///
-    /// 西安（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Xian`.
+    /// 西安（边缘节点，中国大陆） (`CN_Xian`)
     CnXian,
     /// Guiyang (edge node, mainland China)
     ///
-    /// 贵阳（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Guiyang`.
+    /// 贵阳（边缘节点，中国大陆） (`CN_Guiyang`)
     CnGuiyang,
     /// Chongqing Liangjiang (edge node, mainland China)
     ///
-    /// 重庆两江（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Liangjiang`.
+    /// 重庆两江（边缘节点，中国大陆） (`CN_Liangjiang`)
     CnLiangjiang,
     /// Jinhua (edge node, mainland China)
     ///
-    /// 金华（边缘节点，中国大陆）
-    ///
-    /// Wire value: `CN_Jinhua`.
+    /// 金华（边缘节点，中国大陆） (`CN_Jinhua`)
     CnJinhua,
     /// Hong Kong, China (cloud platform node, Asia-Pacific)
     ///
-    /// 中国香港（云平台节点，亚太地区）
-    ///
-    /// Wire value: `CN_HongKong`.
+    /// 中国香港（云平台节点，亚太地区） (`CN_HongKong`)
     CnHongKong,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -197,111 +165,75 @@ impl cds_core::de::FromScalar for VpcRegion {
 pub enum VpcZone {
     /// Dongguan A (edge node, region Dongguan)
     ///
-    /// 东莞A（边缘节点，东莞）
-    ///
-    /// Wire value: `CN_Dongguan_A`.
+    /// 东莞A（边缘节点，东莞） (`CN_Dongguan_A`)
     CnDongguanA,
     /// Zhongwei A (edge node, region Zhongwei)
     ///
-    /// 中卫A（边缘节点，中卫）
-    ///
-    /// Wire value: `CN_Zhongwei_A`.
+    /// 中卫A（边缘节点，中卫） (`CN_Zhongwei_A`)
     CnZhongweiA,
     /// Baoding A (edge node, region Baoding)
     ///
-    /// 保定A（边缘节点，保定）
-    ///
-    /// Wire value: `CN_Baoding_A`.
+    /// 保定A（边缘节点，保定） (`CN_Baoding_A`)
     CnBaodingA,
     /// Hohhot B (edge node, region Hohhot; the region code is spelled CN_Huhhot)
     ///
-    /// 呼和浩特B（边缘节点，呼和浩特）
-    ///
-    /// Wire value: `CN_Hohhot_B`.
+    /// 呼和浩特B（边缘节点，呼和浩特） (`CN_Hohhot_B`)
     CnHohhotB,
     /// Loudi A (edge node, region Loudi)
     ///
-    /// 娄底A（边缘节点，娄底）
-    ///
-    /// Wire value: `CN_Loudi_A`.
+    /// 娄底A（边缘节点，娄底） (`CN_Loudi_A`)
     CnLoudiA,
     /// Suqian A (edge node, region Suqian)
     ///
-    /// 宿迁A（边缘节点，宿迁）
-    ///
-    /// Wire value: `CN_Suqian_A`.
+    /// 宿迁A（边缘节点，宿迁） (`CN_Suqian_A`)
     CnSuqianA,
     /// Suqian B (edge node, region Suqian)
     ///
-    /// 宿迁B（边缘节点，宿迁）
-    ///
-    /// Wire value: `CN_Suqian_B`.
+    /// 宿迁B（边缘节点，宿迁） (`CN_Suqian_B`)
     CnSuqianB,
     /// Luoyang A (edge node, region Luoyang; spelled Louyang here, the region code is CN_Luoyang)
     ///
-    /// 洛阳A（边缘节点，洛阳）
-    ///
-    /// Wire value: `CN_Louyang_A`.
+    /// 洛阳A（边缘节点，洛阳） (`CN_Louyang_A`)
     CnLouyangA,
     /// Jinan A (edge node, region Jinan)
     ///
-    /// 济南A（边缘节点，济南）
-    ///
-    /// Wire value: `CN_Jinan_A`.
+    /// 济南A（边缘节点，济南） (`CN_Jinan_A`)
     CnJinanA,
     /// Meishan A (edge node, region Meishan)
     ///
-    /// 眉山A（边缘节点，眉山）
-    ///
-    /// Wire value: `CN_Meishan_A`.
+    /// 眉山A（边缘节点，眉山） (`CN_Meishan_A`)
     CnMeishanA,
     /// Fuzhou A (edge node, region Fuzhou)
     ///
-    /// 福州A（边缘节点，福州）
-    ///
-    /// Wire value: `CN_Fuzhou_A`.
+    /// 福州A（边缘节点，福州） (`CN_Fuzhou_A`)
     CnFuzhouA,
     /// Quzhou A (edge node, region Quzhou)
     ///
-    /// 衢州A（边缘节点，衢州）
-    ///
-    /// Wire value: `CN_Quzhou_A`.
+    /// 衢州A（边缘节点，衢州） (`CN_Quzhou_A`)
     CnQuzhouA,
     /// Xiangyang A (edge node, region Xiangyang)
     ///
-    /// 襄阳A（边缘节点，襄阳）
-    ///
-    /// Wire value: `CN_Xiangyang_A`.
+    /// 襄阳A（边缘节点，襄阳） (`CN_Xiangyang_A`)
     CnXiangyangA,
     /// Xi'an A (edge node, region Xi'an)
     ///
-    /// 西安A（边缘节点，西安）
-    ///
-    /// Wire value: `CN_Xian_A`.
+    /// 西安A（边缘节点，西安） (`CN_Xian_A`)
     CnXianA,
     /// Guiyang A (edge node, region Guiyang)
     ///
-    /// 贵阳A（边缘节点，贵阳）
-    ///
-    /// Wire value: `CN_Guiyang_A`.
+    /// 贵阳A（边缘节点，贵阳） (`CN_Guiyang_A`)
     CnGuiyangA,
     /// Chongqing Liangjiang A (edge node, region Chongqing Liangjiang)
     ///
-    /// 重庆两江A（边缘节点，重庆两江）
-    ///
-    /// Wire value: `CN_Liangjiang_A`.
+    /// 重庆两江A（边缘节点，重庆两江） (`CN_Liangjiang_A`)
     CnLiangjiangA,
     /// Jinhua A (edge node, region Jinhua)
     ///
-    /// 金华A（边缘节点，金华）
-    ///
-    /// Wire value: `CN_Jinhua_A`.
+    /// 金华A（边缘节点，金华） (`CN_Jinhua_A`)
     CnJinhuaA,
     /// Hong Kong B (cloud platform node, region Hong Kong, China)
     ///
-    /// 香港B（云平台节点，中国香港）
-    ///
-    /// Wire value: `CN_HongKong_B`.
+    /// 香港B（云平台节点，中国香港） (`CN_HongKong_B`)
     CnHongKongB,
     /// A value not documented when this SDK was generated.
     Unknown(String),

@@ -3,113 +3,104 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A created shared bandwidth
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateBandwidthBandwidth {
     /// Shared bandwidth id
     ///
-    /// 共享带宽ID
-    ///
-    /// Wire name: `BandwidthId`.
-    #[serde(
-        rename = "BandwidthId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽ID (`BandwidthId`)
+    #[serde(rename = "BandwidthId", deserialize_with = "lenient")]
     pub bandwidth_id: Option<String>,
 }
 /// Shared bandwidth list
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBandwidthData {
     /// Number of shared bandwidths
     ///
-    /// 共享带宽总数
-    ///
-    /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽总数 (`Total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Shared bandwidths
     ///
-    /// 共享带宽信息列表
-    ///
-    /// Wire name: `BandwidthList`.
-    #[serde(
-        rename = "BandwidthList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 共享带宽信息列表 (`BandwidthList`)
     pub bandwidth_list: Option<Vec<Bandwidth>>,
 }
 /// Input of [`DescribeBandwidth`](crate::Client::describe_bandwidth).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBandwidthInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// *Note:* The table's description (列表页码。起始值：1, 默认值：1, 'page number, starts at 1') is copied from a PageNumber row; its example value CN_Hongkong_A and the example code show an availability zone code.
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表页码。起始值：1, 默认值：1 (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Search keyword
     ///
-    /// 查询关键字
-    ///
-    /// *Note:* The table's example value (eip地址, an EIP address) is copied from DescribeEIP.
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询关键字 (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl DescribeBandwidthInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeBandwidthInputBuilder {
+        DescribeBandwidthInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeBandwidthInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeBandwidthInputBuilder {
+    inner: DescribeBandwidthInput,
+}
+impl DescribeBandwidthInputBuilder {
+    /// Sets [`DescribeBandwidthInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBandwidthInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeBandwidthInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Builds the value (it has no required fields).
+    pub fn build(self) -> DescribeBandwidthInput {
+        self.inner
+    }
+}
 /// Output of [`DescribeBandwidth`](crate::Client::describe_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBandwidthOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeBandwidthData>,
 }
-///Request builder of `DescribeBandwidth`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeBandwidth`](crate::Client::describe_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeBandwidthRequest {
@@ -129,34 +120,28 @@ impl DescribeBandwidthRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body).
+    /// VPC区域code, 见附件五 (`RegionCode`, body)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// *Note:* The table's description (列表页码。起始值：1, 默认值：1, 'page number, starts at 1') is copied from a PageNumber row; its example value CN_Hongkong_A and the example code show an availability zone code.
-    ///
-    /// Sets `AvailableZoneCode` (body).
+    /// 列表页码。起始值：1, 默认值：1 (`AvailableZoneCode`, body)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Search keyword
     ///
-    /// 查询关键字
-    ///
-    /// *Note:* The table's example value (eip地址, an EIP address) is copied from DescribeEIP.
-    ///
-    /// Sets `Keyword` (body).
+    /// 查询关键字 (`Keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        Ok(())
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeBandwidthOutput, cds_core::Error> {
@@ -166,6 +151,7 @@ impl DescribeBandwidthRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeBandwidthOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_BANDWIDTH, &self.input)
             .await
@@ -176,17 +162,9 @@ impl crate::Client {
     ///
     /// 查询共享带宽
     ///
-    /// *Note:* The response table lists Total, BandwidthList and the bandwidth fields flat; the example nests them as Data.Total and Data.BandwidthList\[\].
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table has a row BandwidthInfo (dict, EIP带宽信息) copied from DescribeEIP; in the example the BandwidthList items are the bandwidth objects themselves, so no BandwidthInfo field is declared.
-    ///
-    /// *Note:* No page parameter is documented although the response carries Total; no paginate is declared.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "16.DescribeBandwidth", line 5239.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeBandwidth", "`.")]
+    /// Wire name: `DescribeBandwidth`.
     pub fn describe_bandwidth(&self) -> DescribeBandwidthRequest {
         DescribeBandwidthRequest {
             client: self.runtime().clone(),
@@ -195,109 +173,123 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateBandwidth`](crate::Client::create_bandwidth).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateBandwidthInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Shared bandwidth name
     ///
-    /// 共享带宽名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽名称 (`Name`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
-    /// 带宽类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BandwidthType`.
-    #[serde(
-        rename = "BandwidthType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型 (`BandwidthType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme: BandwIdth_Shared (fixed bandwidth)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽）
-    ///
-    /// *Note:* The table's example value is BandwIdth; its description and the example code use BandwIdth_Shared.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BillScheme`.
-    #[serde(
-        rename = "BillScheme",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽） (`BillScheme`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps)
     ///
-    /// 带宽大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小 (`Qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl CreateBandwidthInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateBandwidthInputBuilder {
+        CreateBandwidthInputBuilder::default()
+    }
+}
+/// Builder of [`CreateBandwidthInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateBandwidthInputBuilder {
+    inner: CreateBandwidthInput,
+}
+impl CreateBandwidthInputBuilder {
+    /// Sets [`CreateBandwidthInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBandwidthInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBandwidthInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBandwidthInput::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBandwidthInput::bill_scheme`].
+    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+        self.inner.bill_scheme = Some(value.into());
+        self
+    }
+    /// Sets [`CreateBandwidthInput::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateBandwidthInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateBandwidthInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateBandwidthInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.name.is_none() {
+            missing.push(cds_core::validate::join(path, "Name"));
+        }
+        if self.bandwidth_type.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthType"));
+        }
+        if self.bill_scheme.is_none() {
+            missing.push(cds_core::validate::join(path, "BillScheme"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "Qos"));
+        }
+    }
+}
 /// Output of [`CreateBandwidth`](crate::Client::create_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateBandwidthOutput {
     /// Created shared bandwidths
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<CreateBandwidthBandwidth>>,
 }
-///Request builder of `CreateBandwidth`: set parameters, then `.send().await`.
+/// Request builder of [`CreateBandwidth`](crate::Client::create_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateBandwidthRequest {
@@ -317,59 +309,49 @@ impl CreateBandwidthRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body, required).
+    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// Sets `AvailableZoneCode` (body, required).
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, body, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Shared bandwidth name
     ///
-    /// 共享带宽名称
-    ///
-    /// Sets `Name` (body, required).
+    /// 共享带宽名称 (`Name`, body, required)
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
     }
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
-    /// 带宽类型
-    ///
-    /// Sets `BandwidthType` (body, required).
+    /// 带宽类型 (`BandwidthType`, body, required)
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Billing scheme: BandwIdth_Shared (fixed bandwidth)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽）
-    ///
-    /// *Note:* The table's example value is BandwIdth; its description and the example code use BandwIdth_Shared.
-    ///
-    /// Sets `BillScheme` (body, required).
+    /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽） (`BillScheme`, body, required)
     pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }
     /// Bandwidth size (Mbps)
     ///
-    /// 带宽大小
-    ///
-    /// Sets `Qos` (body, required).
+    /// 带宽大小 (`Qos`, body, required)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateBandwidthOutput, cds_core::Error> {
@@ -379,6 +361,7 @@ impl CreateBandwidthRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateBandwidthOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_BANDWIDTH, &self.input)
             .await
@@ -389,15 +372,9 @@ impl crate::Client {
     ///
     /// 创建一个共享带宽
     ///
-    /// *Note:* The table's Data example is \[{"bandwidth_id":"abcd"}\] (snake case); the response example and the table's own row use BandwidthId.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example code is not valid Python: a comma is missing after the "Name" entry of its body.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "17.CreateBandwidth", line 5361.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateBandwidth", "`.")]
+    /// Wire name: `CreateBandwidth`.
     pub fn create_bandwidth(&self) -> CreateBandwidthRequest {
         CreateBandwidthRequest {
             client: self.runtime().clone(),
@@ -406,63 +383,75 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateBandwidth`](crate::Client::update_bandwidth).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateBandwidthInput {
     /// Shared bandwidth id
     ///
-    /// 共享带宽ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BandwidthId`.
-    #[serde(
-        rename = "BandwidthId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽ID (`BandwidthId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_id: Option<String>,
     /// Shared bandwidth size (Mbps)
     ///
-    /// 共享带宽大小（Mbps）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽大小（Mbps） (`Qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl UpdateBandwidthInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateBandwidthInputBuilder {
+        UpdateBandwidthInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateBandwidthInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateBandwidthInputBuilder {
+    inner: UpdateBandwidthInput,
+}
+impl UpdateBandwidthInputBuilder {
+    /// Sets [`UpdateBandwidthInput::bandwidth_id`].
+    pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateBandwidthInput::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateBandwidthInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateBandwidthInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateBandwidthInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.bandwidth_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthId"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "Qos"));
+        }
+    }
+}
 /// Output of [`UpdateBandwidth`](crate::Client::update_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateBandwidthOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `UpdateBandwidth`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateBandwidth`](crate::Client::update_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateBandwidthRequest {
@@ -482,21 +471,21 @@ impl UpdateBandwidthRequest {
     }
     /// Shared bandwidth id
     ///
-    /// 共享带宽ID
-    ///
-    /// Sets `BandwidthId` (body, required).
+    /// 共享带宽ID (`BandwidthId`, body, required)
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_id = Some(value.into());
         self
     }
     /// Shared bandwidth size (Mbps)
     ///
-    /// 共享带宽大小（Mbps）
-    ///
-    /// Sets `Qos` (body, required).
+    /// 共享带宽大小（Mbps） (`Qos`, body, required)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateBandwidthOutput, cds_core::Error> {
@@ -506,17 +495,17 @@ impl UpdateBandwidthRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateBandwidthOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::UPDATE_BANDWIDTH, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(UpdateBandwidthOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(UpdateBandwidthOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::UPDATE_BANDWIDTH,
@@ -533,11 +522,9 @@ impl crate::Client {
     ///
     /// 变更共享带宽
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "18.UpdateBandwidth", line 5435.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateBandwidth", "`.")]
+    /// Wire name: `UpdateBandwidth`.
     pub fn update_bandwidth(&self) -> UpdateBandwidthRequest {
         UpdateBandwidthRequest {
             client: self.runtime().clone(),
@@ -546,39 +533,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteBandwidth`](crate::Client::delete_bandwidth).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteBandwidthInput {
     /// Shared bandwidth id
     ///
-    /// 共享带宽ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BandwidthId`.
-    #[serde(
-        rename = "BandwidthId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽ID (`BandwidthId`, required)
+    #[serde(rename = "BandwidthId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_id: Option<String>,
 }
+impl DeleteBandwidthInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteBandwidthInputBuilder {
+        DeleteBandwidthInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteBandwidthInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteBandwidthInputBuilder {
+    inner: DeleteBandwidthInput,
+}
+impl DeleteBandwidthInputBuilder {
+    /// Sets [`DeleteBandwidthInput::bandwidth_id`].
+    pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteBandwidthInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteBandwidthInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteBandwidthInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.bandwidth_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthId"));
+        }
+    }
+}
 /// Output of [`DeleteBandwidth`](crate::Client::delete_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteBandwidthOutput {
     /// Returned data (null)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Typed dict ({}) in the table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteBandwidth`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteBandwidth`](crate::Client::delete_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteBandwidthRequest {
@@ -598,12 +603,14 @@ impl DeleteBandwidthRequest {
     }
     /// Shared bandwidth id
     ///
-    /// 共享带宽ID
-    ///
-    /// Sets `BandwidthId` (body, required).
+    /// 共享带宽ID (`BandwidthId`, body, required)
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_BANDWIDTH, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteBandwidthOutput, cds_core::Error> {
@@ -613,6 +620,7 @@ impl DeleteBandwidthRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteBandwidthOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_BANDWIDTH, &self.input)
             .await
@@ -623,13 +631,9 @@ impl crate::Client {
     ///
     /// 删除一个共享带宽
     ///
-    /// *Note:* The table types Data as dict ({}); the example answers null.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "19.DeleteBandwidth", line 5497.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteBandwidth", "`.")]
+    /// Wire name: `DeleteBandwidth`.
     pub fn delete_bandwidth(&self) -> DeleteBandwidthRequest {
         DeleteBandwidthRequest {
             client: self.runtime().clone(),
@@ -638,63 +642,74 @@ impl crate::Client {
     }
 }
 /// Input of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BandwidthAddEIPInput {
     /// Shared bandwidth id
     ///
-    /// 共享带宽ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BandwidthId`.
-    #[serde(
-        rename = "BandwidthId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽ID (`BandwidthId`, required)
+    #[serde(rename = "BandwidthId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_id: Option<String>,
     /// EIP ids
     ///
-    /// EIP ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EIPIdList`.
-    #[serde(
-        rename = "EIPIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// EIP ID列表 (`EIPIdList`, required)
+    #[serde(rename = "EIPIdList", skip_serializing_if = "Option::is_none")]
     pub eip_id_list: Option<Vec<String>>,
 }
+impl BandwidthAddEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> BandwidthAddEIPInputBuilder {
+        BandwidthAddEIPInputBuilder::default()
+    }
+}
+/// Builder of [`BandwidthAddEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BandwidthAddEIPInputBuilder {
+    inner: BandwidthAddEIPInput,
+}
+impl BandwidthAddEIPInputBuilder {
+    /// Sets [`BandwidthAddEIPInput::bandwidth_id`].
+    pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_id = Some(value.into());
+        self
+    }
+    /// Sets [`BandwidthAddEIPInput::eip_id_list`].
+    pub fn eip_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.eip_id_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BandwidthAddEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("BandwidthAddEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BandwidthAddEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.bandwidth_id.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthId"));
+        }
+        if self.eip_id_list.is_none() {
+            missing.push(cds_core::validate::join(path, "EIPIdList"));
+        }
+    }
+}
 /// Output of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BandwidthAddEIPOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务id
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务id (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `BandwidthAddEIP`: set parameters, then `.send().await`.
+/// Request builder of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BandwidthAddEIPRequest {
@@ -714,21 +729,21 @@ impl BandwidthAddEIPRequest {
     }
     /// Shared bandwidth id
     ///
-    /// 共享带宽ID
-    ///
-    /// Sets `BandwidthId` (body, required).
+    /// 共享带宽ID (`BandwidthId`, body, required)
     pub fn bandwidth_id(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_id = Some(value.into());
         self
     }
     /// EIP ids
     ///
-    /// EIP ID列表
-    ///
-    /// Sets `EIPIdList` (body, required).
-    pub fn eip_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.eip_id_list = Some(value.into());
+    /// EIP ID列表 (`EIPIdList`, body, required)
+    pub fn eip_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.eip_id_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BANDWIDTH_ADD_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BandwidthAddEIPOutput, cds_core::Error> {
@@ -738,17 +753,17 @@ impl BandwidthAddEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BandwidthAddEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BANDWIDTH_ADD_EIP, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(BandwidthAddEIPOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(BandwidthAddEIPOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::BANDWIDTH_ADD_EIP,
@@ -765,13 +780,9 @@ impl crate::Client {
     ///
     /// 共享带宽添加EIP
     ///
-    /// *Note:* The table's Message example is 删除成功 (copied from a delete); the example answers 任务下发成功.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "20.BandwidthAddEIP", line 5554.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BandwidthAddEIP", "`.")]
+    /// Wire name: `BandwidthAddEIP`.
     pub fn bandwidth_add_eip(&self) -> BandwidthAddEIPRequest {
         BandwidthAddEIPRequest {
             client: self.runtime().clone(),
@@ -780,119 +791,115 @@ impl crate::Client {
     }
 }
 /// Input of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BandwidthRemoveEIPInput {
     /// EIP ids
     ///
-    /// EIP列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EIPIdList`.
-    #[serde(
-        rename = "EIPIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// EIP列表 (`EIPIdList`, required)
+    #[serde(rename = "EIPIdList", skip_serializing_if = "Option::is_none")]
     pub eip_id_list: Option<Vec<String>>,
     /// Whether to delete the EIPs outright; otherwise a dedicated bandwidth must be bought for them and the parameters below are required
     ///
-    /// 是否直接删除EIP，（否则需要为EIP新购独享底宽， 以下参数必传）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Delete`.
-    #[serde(
-        rename = "Delete",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 是否直接删除EIP，（否则需要为EIP新购独享底宽， 以下参数必传） (`Delete`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     /// VPC region code, see appendix 5 (VpcRegion); required when Delete is false
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
-    /// 带宽类型
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Wire name: `BandwidthType`.
-    #[serde(
-        rename = "BandwidthType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型 (`BandwidthType`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
-    /// 计费方案
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Wire name: `BillScheme`.
-    #[serde(
-        rename = "BillScheme",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方案 (`BillScheme`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps) of the new dedicated bandwidth; required when Delete is false
     ///
-    /// 带宽大小
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小 (`Qos`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl BandwidthRemoveEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> BandwidthRemoveEIPInputBuilder {
+        BandwidthRemoveEIPInputBuilder::default()
+    }
+}
+/// Builder of [`BandwidthRemoveEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BandwidthRemoveEIPInputBuilder {
+    inner: BandwidthRemoveEIPInput,
+}
+impl BandwidthRemoveEIPInputBuilder {
+    /// Sets [`BandwidthRemoveEIPInput::eip_id_list`].
+    pub fn eip_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.eip_id_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`BandwidthRemoveEIPInput::delete`].
+    pub fn delete(mut self, value: impl Into<bool>) -> Self {
+        self.inner.delete = Some(value.into());
+        self
+    }
+    /// Sets [`BandwidthRemoveEIPInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`BandwidthRemoveEIPInput::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Sets [`BandwidthRemoveEIPInput::bill_scheme`].
+    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+        self.inner.bill_scheme = Some(value.into());
+        self
+    }
+    /// Sets [`BandwidthRemoveEIPInput::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BandwidthRemoveEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("BandwidthRemoveEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BandwidthRemoveEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.eip_id_list.is_none() {
+            missing.push(cds_core::validate::join(path, "EIPIdList"));
+        }
+        if self.delete.is_none() {
+            missing.push(cds_core::validate::join(path, "Delete"));
+        }
+    }
+}
 /// Output of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BandwidthRemoveEIPOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `BandwidthRemoveEIP`: set parameters, then `.send().await`.
+/// Request builder of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BandwidthRemoveEIPRequest {
@@ -912,65 +919,49 @@ impl BandwidthRemoveEIPRequest {
     }
     /// EIP ids
     ///
-    /// EIP列表
-    ///
-    /// Sets `EIPIdList` (body, required).
-    pub fn eip_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.eip_id_list = Some(value.into());
+    /// EIP列表 (`EIPIdList`, body, required)
+    pub fn eip_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.eip_id_list = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Whether to delete the EIPs outright; otherwise a dedicated bandwidth must be bought for them and the parameters below are required
     ///
-    /// 是否直接删除EIP，（否则需要为EIP新购独享底宽， 以下参数必传）
-    ///
-    /// Sets `Delete` (body, required).
+    /// 是否直接删除EIP，（否则需要为EIP新购独享底宽， 以下参数必传） (`Delete`, body, required)
     pub fn delete(mut self, value: impl Into<bool>) -> Self {
         self.input.delete = Some(value.into());
         self
     }
     /// VPC region code, see appendix 5 (VpcRegion); required when Delete is false
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Sets `RegionCode` (body).
+    /// VPC区域code, 见附件五 (`RegionCode`, body)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
-    /// 带宽类型
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Sets `BandwidthType` (body).
+    /// 带宽类型 (`BandwidthType`, body)
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
-    /// 计费方案
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Sets `BillScheme` (body).
+    /// 计费方案 (`BillScheme`, body)
     pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }
     /// Bandwidth size (Mbps) of the new dedicated bandwidth; required when Delete is false
     ///
-    /// 带宽大小
-    ///
-    /// *Note:* Marked required (是) in the table, but the Delete row says it is needed only when the EIPs are not deleted; declared optional.
-    ///
-    /// Sets `Qos` (body).
+    /// 带宽大小 (`Qos`, body)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BANDWIDTH_REMOVE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BandwidthRemoveEIPOutput, cds_core::Error> {
@@ -980,17 +971,17 @@ impl BandwidthRemoveEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BandwidthRemoveEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::BANDWIDTH_REMOVE_EIP, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(BandwidthRemoveEIPOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(BandwidthRemoveEIPOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::BANDWIDTH_REMOVE_EIP,
@@ -1007,15 +998,9 @@ impl crate::Client {
     ///
     /// 共享带宽移除EIP
     ///
-    /// *Note:* The table marks RegionCode, BandwidthType, BillScheme and Qos required, while the Delete description says they are required only when Delete is false; they are declared optional.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The table's Delete example is the Python literal False; it is a JSON boolean on the wire.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "21.BandwidthRemoveEIP", line 5615.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BandwidthRemoveEIP", "`.")]
+    /// Wire name: `BandwidthRemoveEIP`.
     pub fn bandwidth_remove_eip(&self) -> BandwidthRemoveEIPRequest {
         BandwidthRemoveEIPRequest {
             client: self.runtime().clone(),

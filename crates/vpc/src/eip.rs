@@ -3,511 +3,354 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A created EIP
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateEIPEip {
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// Wire name: `EIPId`.
-    #[serde(
-        rename = "EIPId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`EIPId`)
+    #[serde(rename = "EIPId", deserialize_with = "lenient")]
     pub eip_id: Option<String>,
     /// EIP address
     ///
-    /// EIP 地址
-    ///
-    /// Wire name: `IP`.
-    #[serde(
-        rename = "IP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 地址 (`IP`)
+    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
 }
 /// Subnet IP an EIP is bound to
 ///
 /// EIP绑定的子网ip信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEIPBindResource {
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
-    /// 子网ID（边缘节点，此处为虚拟出网网关ID）
-    ///
-    /// Wire name: `SubnetId`.
-    #[serde(
-        rename = "SubnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID（边缘节点，此处为虚拟出网网关ID） (`SubnetId`)
+    #[serde(rename = "SubnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
-    /// 子网IP（边缘节点，此处为虚拟出网网关IP）
-    ///
-    /// Wire name: `SubnetIP`.
-    #[serde(
-        rename = "SubnetIP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网IP（边缘节点，此处为虚拟出网网关IP） (`SubnetIP`)
+    #[serde(rename = "SubnetIP", deserialize_with = "lenient")]
     pub subnet_ip: Option<String>,
 }
 /// EIP list
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEIPData {
     /// Number of EIPs
     ///
-    /// EIP总数
-    ///
-    /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP总数 (`Total`)
+    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// EIPs
     ///
-    /// EIP信息列表
-    ///
-    /// Wire name: `EIPList`.
-    #[serde(rename = "EIPList", default, skip_serializing_if = "Option::is_none")]
+    /// EIP信息列表 (`EIPList`)
+    #[serde(rename = "EIPList")]
     pub eip_list: Option<Vec<DescribeEIPEip>>,
 }
 /// An elastic IP
 ///
 /// EIP信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEIPEip {
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// EIP address
     ///
-    /// EIP 地址
-    ///
-    /// Wire name: `IP`.
-    #[serde(
-        rename = "IP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 地址 (`IP`)
+    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// VPC region code
     ///
-    /// VPC区域code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code (`RegionCode`)
+    #[serde(deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (absent or empty for cloud platform node EIPs)
     ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段)
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// EIP status, e.g. ok
     ///
-    /// EIP 状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// EIP description
     ///
-    /// EIP 描述信息
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 描述信息 (`Description`)
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Whether the EIP is bound to a subnet IP
     ///
-    /// EIP是否绑定了子网ip
-    ///
-    /// Wire name: `IsBind`.
-    #[serde(
-        rename = "IsBind",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP是否绑定了子网ip (`IsBind`)
+    #[serde(deserialize_with = "lenient")]
     pub is_bind: Option<bool>,
     /// Creation time (yyyy-MM-dd HH:mm:ss)
     ///
-    /// 创建时间
-    ///
-    /// *Note:* Typed datetime in the table; the example answers a string.
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Bandwidth of the EIP
     ///
-    /// EIP带宽信息
-    ///
-    /// Wire name: `BandwidthInfo`.
-    #[serde(
-        rename = "BandwidthInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// EIP带宽信息 (`BandwidthInfo`)
     pub bandwidth_info: Option<Bandwidth>,
     /// Subnet IP the EIP is bound to (null when unbound)
     ///
-    /// EIP绑定的子网ip信息
-    ///
-    /// Wire name: `BindResourceInfo`.
-    #[serde(
-        rename = "BindResourceInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// EIP绑定的子网ip信息 (`BindResourceInfo`)
     pub bind_resource_info: Option<DescribeEIPBindResource>,
 }
 /// An EIP of the network
 ///
 /// EIP信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct NetEIPInfoEip {
     /// EIP address
     ///
-    /// EIP IP
-    ///
-    /// Wire name: `EIP`.
-    #[serde(
-        rename = "EIP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP IP (`EIP`)
+    #[serde(rename = "EIP", deserialize_with = "lenient")]
     pub eip: Option<String>,
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// Wire name: `EIPId`.
-    #[serde(
-        rename = "EIPId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`EIPId`)
+    #[serde(rename = "EIPId", deserialize_with = "lenient")]
     pub eip_id: Option<String>,
     /// EIP bandwidth (Mbps)
     ///
-    /// EIP 带宽
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 带宽 (`Qos`)
+    #[serde(deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// EIP status
     ///
-    /// EIP 状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// EIP bandwidth type
     ///
-    /// EIP 带宽类型
-    ///
-    /// Wire name: `BandwidthType`.
-    #[serde(
-        rename = "BandwidthType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 带宽类型 (`BandwidthType`)
+    #[serde(deserialize_with = "lenient")]
     pub bandwidth_type: Option<String>,
     /// EIP bandwidth billing scheme
     ///
-    /// EIP 带宽计费方案
-    ///
-    /// Wire name: `BillScheme`.
-    #[serde(
-        rename = "BillScheme",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP 带宽计费方案 (`BillScheme`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_scheme: Option<String>,
     /// EIP region code (wire name misspelled ReginCode)
     ///
-    /// EIP Region Code
-    ///
-    /// Wire name: `ReginCode`.
-    #[serde(
-        rename = "ReginCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP Region Code (`ReginCode`)
+    #[serde(deserialize_with = "lenient")]
     pub regin_code: Option<String>,
 }
 /// A subnet or virtual egress gateway with its EIPs
 ///
 /// 子网/虚拟出网网关
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct NetEIPInfoNet {
     /// Subnet or gateway id
     ///
-    /// IP匹配
-    ///
-    /// Wire name: `NetId`.
-    #[serde(
-        rename = "NetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP匹配 (`NetId`)
+    #[serde(deserialize_with = "lenient")]
     pub net_id: Option<String>,
     /// Subnet or gateway name
     ///
-    /// 子网/虚拟出网网关 名称
-    ///
-    /// Wire name: `NetName`.
-    #[serde(
-        rename = "NetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网/虚拟出网网关 名称 (`NetName`)
+    #[serde(deserialize_with = "lenient")]
     pub net_name: Option<String>,
     /// Type: subnet or virtual egress gateway
     ///
-    /// 类型  子网/虚拟出网网关
-    ///
-    /// Wire name: `NetType`.
-    #[serde(
-        rename = "NetType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 类型  子网/虚拟出网网关 (`NetType`)
+    #[serde(deserialize_with = "lenient")]
     pub net_type: Option<String>,
     /// Network address of the subnet or gateway
     ///
-    /// 子网/虚拟出网网关 网络号
-    ///
-    /// Wire name: `IPNum`.
-    #[serde(
-        rename = "IPNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网/虚拟出网网关 网络号 (`IPNum`)
+    #[serde(rename = "IPNum", deserialize_with = "lenient")]
     pub ip_num: Option<String>,
     /// Mask length of the subnet or gateway
     ///
-    /// 子网/虚拟出网网关 掩码
-    ///
-    /// Wire name: `IPMask`.
-    #[serde(
-        rename = "IPMask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网/虚拟出网网关 掩码 (`IPMask`)
+    #[serde(rename = "IPMask", deserialize_with = "lenient")]
     pub ip_mask: Option<i64>,
     /// EIPs
     ///
-    /// EIP列表
-    ///
-    /// Wire name: `EIP_INFO_LIST`.
-    #[serde(
-        rename = "EIP_INFO_LIST",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// EIP列表 (`EIP_INFO_LIST`)
+    #[serde(rename = "EIP_INFO_LIST")]
     pub eip_info_list: Option<Vec<NetEIPInfoEip>>,
 }
 /// IP addresses of a gateway to reserve and the EIPs to bind to them
 ///
 /// ip信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPIp {
     /// Virtual egress gateway id
     ///
-    /// 虚拟出网网关ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetId`.
-    #[serde(
-        rename = "NetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关ID (`NetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Gateway IP addresses
     ///
-    /// 虚拟出网网关IP地址列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AddressList`.
-    #[serde(
-        rename = "AddressList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 虚拟出网网关IP地址列表 (`AddressList`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_list: Option<Vec<String>>,
     /// EIP addresses
     ///
-    /// EIP地址列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EIPList`.
-    #[serde(
-        rename = "EIPList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// EIP地址列表 (`EIPList`, required)
+    #[serde(rename = "EIPList", skip_serializing_if = "Option::is_none")]
     pub eip_list: Option<Vec<String>>,
     /// Description
     ///
-    /// 描述
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`Description`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl ReserveIPAndBindEIPIp {
+    /// A builder of this type.
+    pub fn builder() -> ReserveIPAndBindEIPIpBuilder {
+        ReserveIPAndBindEIPIpBuilder::default()
+    }
+}
+/// Builder of [`ReserveIPAndBindEIPIp`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ReserveIPAndBindEIPIpBuilder {
+    inner: ReserveIPAndBindEIPIp,
+}
+impl ReserveIPAndBindEIPIpBuilder {
+    /// Sets [`ReserveIPAndBindEIPIp::net_id`].
+    pub fn net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Sets [`ReserveIPAndBindEIPIp::address_list`].
+    pub fn address_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.address_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ReserveIPAndBindEIPIp::eip_list`].
+    pub fn eip_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.eip_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`ReserveIPAndBindEIPIp::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ReserveIPAndBindEIPIp, cds_core::BuildError> {
+        cds_core::validate::build("ReserveIPAndBindEIPIp", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ReserveIPAndBindEIPIp {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "NetId"));
+        }
+        if self.address_list.is_none() {
+            missing.push(cds_core::validate::join(path, "AddressList"));
+        }
+        if self.eip_list.is_none() {
+            missing.push(cds_core::validate::join(path, "EIPList"));
+        }
+        if self.description.is_none() {
+            missing.push(cds_core::validate::join(path, "Description"));
+        }
+    }
+}
 /// Input of [`DescribeEIP`](crate::Client::describe_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEIPInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone); required for edge nodes, not sent for cloud platform nodes (whose EIPs have no zone)
     ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段)
-    ///
-    /// *Note:* Required column: 边缘节点：是 / 云平台节点：不传 (edge nodes: yes; cloud platform nodes: do not send); declared optional.
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Search keyword (EIP address)
     ///
-    /// 查询关键字
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询关键字 (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl DescribeEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeEIPInputBuilder {
+        DescribeEIPInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeEIPInputBuilder {
+    inner: DescribeEIPInput,
+}
+impl DescribeEIPInputBuilder {
+    /// Sets [`DescribeEIPInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeEIPInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeEIPInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+    }
+}
 /// Output of [`DescribeEIP`](crate::Client::describe_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEIPOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeEIPData>,
 }
-///Request builder of `DescribeEIP`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeEIP`](crate::Client::describe_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeEIPRequest {
@@ -527,32 +370,28 @@ impl DescribeEIPRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body, required).
+    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// VPC availability zone code, see appendix 5 (VpcZone); required for edge nodes, not sent for cloud platform nodes (whose EIPs have no zone)
     ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段)
-    ///
-    /// *Note:* Required column: 边缘节点：是 / 云平台节点：不传 (edge nodes: yes; cloud platform nodes: do not send); declared optional.
-    ///
-    /// Sets `AvailableZoneCode` (body).
+    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`, body)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Search keyword (EIP address)
     ///
-    /// 查询关键字
-    ///
-    /// Sets `Keyword` (body).
+    /// 查询关键字 (`Keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeEIPOutput, cds_core::Error> {
@@ -562,6 +401,7 @@ impl DescribeEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_EIP, &self.input).await
     }
 }
@@ -570,21 +410,9 @@ impl crate::Client {
     ///
     /// 查询EIP
     ///
-    /// *Note:* The example is not valid JSON: a full-width comma (，) follows the first BandwidthInfo object (line 4841); it was replaced by an ASCII comma.
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists Total, EIPList and the EIP, BandwidthInfo and BindResourceInfo fields flat; the example nests them as Data.EIPList\[\].BandwidthInfo and Data.EIPList\[\].BindResourceInfo.
-    ///
-    /// *Note:* The table's IsBind example is the Python literal True; the example answers JSON booleans.
-    ///
-    /// *Note:* BindResourceInfo is null for an unbound EIP.
-    ///
-    /// *Note:* No page parameter is documented although the response carries Total; no paginate is declared.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "10.DescribeEIP", line 4784.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeEIP", "`.")]
+    /// Wire name: `DescribeEIP`.
     pub fn describe_eip(&self) -> DescribeEIPRequest {
         DescribeEIPRequest {
             client: self.runtime().clone(),
@@ -593,119 +421,130 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateEIP`](crate::Client::create_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateEIPInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone); not sent for cloud platform nodes, required for edge nodes
     ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不传此字段/边缘节点必传)
-    ///
-    /// *Note:* Required column: 边缘节点：是 / 云平台节点: 否 (edge nodes: yes; cloud platform nodes: no); declared optional. The example code names it AvailableZoneId in a commented-out line; the table's name is kept.
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五(云平台节点EIP不传此字段/边缘节点必传) (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
-    /// 带宽类型
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BandwidthType`.
-    #[serde(
-        rename = "BandwidthType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型 (`BandwidthType`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme: BandwIdth (fixed bandwidth, default), BandwIdthMonth (fixed bandwidth, monthly)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `BillScheme`.
-    #[serde(
-        rename = "BillScheme",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认） (`BillScheme`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps)
     ///
-    /// 带宽大小
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小 (`Qos`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of EIPs to create
     ///
-    /// 创建个数
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Size`.
-    #[serde(
-        rename = "Size",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建个数 (`Size`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// EIP description
     ///
-    /// EIP描述
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP描述 (`Description`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+impl CreateEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateEIPInputBuilder {
+        CreateEIPInputBuilder::default()
+    }
+}
+/// Builder of [`CreateEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateEIPInputBuilder {
+    inner: CreateEIPInput,
+}
+impl CreateEIPInputBuilder {
+    /// Sets [`CreateEIPInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::bandwidth_type`].
+    pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.bandwidth_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::bill_scheme`].
+    pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
+        self.inner.bill_scheme = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.inner.size = Some(value.into());
+        self
+    }
+    /// Sets [`CreateEIPInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+        if self.bandwidth_type.is_none() {
+            missing.push(cds_core::validate::join(path, "BandwidthType"));
+        }
+        if self.bill_scheme.is_none() {
+            missing.push(cds_core::validate::join(path, "BillScheme"));
+        }
+        if self.qos.is_none() {
+            missing.push(cds_core::validate::join(path, "Qos"));
+        }
+        if self.size.is_none() {
+            missing.push(cds_core::validate::join(path, "Size"));
+        }
+    }
+}
 /// Output of [`CreateEIP`](crate::Client::create_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateEIPOutput {
     /// Created EIPs
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<CreateEIPEip>>,
 }
-///Request builder of `CreateEIP`: set parameters, then `.send().await`.
+/// Request builder of [`CreateEIP`](crate::Client::create_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateEIPRequest {
@@ -725,68 +564,56 @@ impl CreateEIPRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body, required).
+    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// VPC availability zone code, see appendix 5 (VpcZone); not sent for cloud platform nodes, required for edge nodes
     ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不传此字段/边缘节点必传)
-    ///
-    /// *Note:* Required column: 边缘节点：是 / 云平台节点: 否 (edge nodes: yes; cloud platform nodes: no); declared optional. The example code names it AvailableZoneId in a commented-out line; the table's name is kept.
-    ///
-    /// Sets `AvailableZoneCode` (body).
+    /// VPC可用区code, 见附件五(云平台节点EIP不传此字段/边缘节点必传) (`AvailableZoneCode`, body)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
-    /// 带宽类型
-    ///
-    /// Sets `BandwidthType` (body, required).
+    /// 带宽类型 (`BandwidthType`, body, required)
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.input.bandwidth_type = Some(value.into());
         self
     }
     /// Billing scheme: BandwIdth (fixed bandwidth, default), BandwIdthMonth (fixed bandwidth, monthly)
     ///
-    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认）
-    ///
-    /// Sets `BillScheme` (body, required).
+    /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认） (`BillScheme`, body, required)
     pub fn bill_scheme(mut self, value: impl Into<String>) -> Self {
         self.input.bill_scheme = Some(value.into());
         self
     }
     /// Bandwidth size (Mbps)
     ///
-    /// 带宽大小
-    ///
-    /// Sets `Qos` (body, required).
+    /// 带宽大小 (`Qos`, body, required)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
         self
     }
     /// Number of EIPs to create
     ///
-    /// 创建个数
-    ///
-    /// Sets `Size` (body, required).
+    /// 创建个数 (`Size`, body, required)
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.input.size = Some(value.into());
         self
     }
     /// EIP description
     ///
-    /// EIP描述
-    ///
-    /// Sets `Description` (body).
+    /// EIP描述 (`Description`, body)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateEIPOutput, cds_core::Error> {
@@ -796,6 +623,7 @@ impl CreateEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_EIP, &self.input).await
     }
 }
@@ -804,15 +632,9 @@ impl crate::Client {
     ///
     /// 创建一个EIP
     ///
-    /// *Note:* The BillScheme description marks both BandwIdth and BandwIdthMonth as the default (默认).
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The message says a task was issued (任务下发成功) but no task id is returned.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "11.CreateEIP", line 4919.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateEIP", "`.")]
+    /// Wire name: `CreateEIP`.
     pub fn create_eip(&self) -> CreateEIPRequest {
         CreateEIPRequest {
             client: self.runtime().clone(),
@@ -821,73 +643,82 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateEIP`](crate::Client::update_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateEIPInput {
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EIPId`.
-    #[serde(
-        rename = "EIPId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`EIPId`, required)
+    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Description
     ///
-    /// 描述
-    ///
-    /// Wire name: `Description`.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 描述 (`Description`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Bandwidth size (Mbps)
     ///
-    /// 带宽大小（Mbps）
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小（Mbps） (`Qos`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
+impl UpdateEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> UpdateEIPInputBuilder {
+        UpdateEIPInputBuilder::default()
+    }
+}
+/// Builder of [`UpdateEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UpdateEIPInputBuilder {
+    inner: UpdateEIPInput,
+}
+impl UpdateEIPInputBuilder {
+    /// Sets [`UpdateEIPInput::eip_id`].
+    pub fn eip_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.eip_id = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateEIPInput::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets [`UpdateEIPInput::qos`].
+    pub fn qos(mut self, value: impl Into<i64>) -> Self {
+        self.inner.qos = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UpdateEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("UpdateEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UpdateEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.eip_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EIPId"));
+        }
+    }
+}
 /// Output of [`UpdateEIP`](crate::Client::update_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateEIPOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Id of the bandwidth change task
     ///
-    /// 修改带宽任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 修改带宽任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `UpdateEIP`: set parameters, then `.send().await`.
+/// Request builder of [`UpdateEIP`](crate::Client::update_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateEIPRequest {
@@ -907,30 +738,28 @@ impl UpdateEIPRequest {
     }
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// Sets `EIPId` (body, required).
+    /// EIP ID (`EIPId`, body, required)
     pub fn eip_id(mut self, value: impl Into<String>) -> Self {
         self.input.eip_id = Some(value.into());
         self
     }
     /// Description
     ///
-    /// 描述
-    ///
-    /// Sets `Description` (body).
+    /// 描述 (`Description`, body)
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self
     }
     /// Bandwidth size (Mbps)
     ///
-    /// 带宽大小（Mbps）
-    ///
-    /// Sets `Qos` (body).
+    /// 带宽大小（Mbps） (`Qos`, body)
     pub fn qos(mut self, value: impl Into<i64>) -> Self {
         self.input.qos = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UPDATE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UpdateEIPOutput, cds_core::Error> {
@@ -940,15 +769,15 @@ impl UpdateEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UpdateEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::UPDATE_EIP, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(UpdateEIPOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(UpdateEIPOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::UPDATE_EIP,
@@ -965,11 +794,9 @@ impl crate::Client {
     ///
     /// 变更EIP
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "12.UpdateEIP", line 4996.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UpdateEIP", "`.")]
+    /// Wire name: `UpdateEIP`.
     pub fn update_eip(&self) -> UpdateEIPRequest {
         UpdateEIPRequest {
             client: self.runtime().clone(),
@@ -978,39 +805,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteEIP`](crate::Client::delete_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteEIPInput {
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EIPId`.
-    #[serde(
-        rename = "EIPId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`EIPId`, required)
+    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
 }
+impl DeleteEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteEIPInputBuilder {
+        DeleteEIPInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteEIPInputBuilder {
+    inner: DeleteEIPInput,
+}
+impl DeleteEIPInputBuilder {
+    /// Sets [`DeleteEIPInput::eip_id`].
+    pub fn eip_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.eip_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.eip_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EIPId"));
+        }
+    }
+}
 /// Output of [`DeleteEIP`](crate::Client::delete_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteEIPOutput {
     /// Returned data (null)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers null.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
-///Request builder of `DeleteEIP`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteEIP`](crate::Client::delete_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteEIPRequest {
@@ -1030,12 +875,14 @@ impl DeleteEIPRequest {
     }
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// Sets `EIPId` (body, required).
+    /// EIP ID (`EIPId`, body, required)
     pub fn eip_id(mut self, value: impl Into<String>) -> Self {
         self.input.eip_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteEIPOutput, cds_core::Error> {
@@ -1045,6 +892,7 @@ impl DeleteEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_EIP, &self.input).await
     }
 }
@@ -1053,13 +901,9 @@ impl crate::Client {
     ///
     /// 删除一个EIP
     ///
-    /// *Note:* The response table has no Data; the example carries Data: null.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "13.DeleteEIP", line 5059.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteEIP", "`.")]
+    /// Wire name: `DeleteEIP`.
     pub fn delete_eip(&self) -> DeleteEIPRequest {
         DeleteEIPRequest {
             client: self.runtime().clone(),
@@ -1068,77 +912,87 @@ impl crate::Client {
     }
 }
 /// Input of [`BindEIP`](crate::Client::bind_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct BindEIPInput {
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EIPId`.
-    #[serde(
-        rename = "EIPId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`EIPId`, required)
+    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
-    /// 子网ID （边缘节点为虚拟出网网关ID）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetId`.
-    #[serde(
-        rename = "NetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID （边缘节点为虚拟出网网关ID） (`NetId`, required)
+    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
-    /// 子网IP（边缘节点为虚拟出网网关IP）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `IP`.
-    #[serde(
-        rename = "IP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网IP（边缘节点为虚拟出网网关IP） (`IP`, required)
+    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
+impl BindEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> BindEIPInputBuilder {
+        BindEIPInputBuilder::default()
+    }
+}
+/// Builder of [`BindEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct BindEIPInputBuilder {
+    inner: BindEIPInput,
+}
+impl BindEIPInputBuilder {
+    /// Sets [`BindEIPInput::eip_id`].
+    pub fn eip_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.eip_id = Some(value.into());
+        self
+    }
+    /// Sets [`BindEIPInput::net_id`].
+    pub fn net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Sets [`BindEIPInput::ip`].
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<BindEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("BindEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for BindEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.eip_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EIPId"));
+        }
+        if self.net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "NetId"));
+        }
+        if self.ip.is_none() {
+            missing.push(cds_core::validate::join(path, "IP"));
+        }
+    }
+}
 /// Output of [`BindEIP`](crate::Client::bind_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BindEIPOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `BindEIP`: set parameters, then `.send().await`.
+/// Request builder of [`BindEIP`](crate::Client::bind_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct BindEIPRequest {
@@ -1158,30 +1012,28 @@ impl BindEIPRequest {
     }
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// Sets `EIPId` (body, required).
+    /// EIP ID (`EIPId`, body, required)
     pub fn eip_id(mut self, value: impl Into<String>) -> Self {
         self.input.eip_id = Some(value.into());
         self
     }
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
-    /// 子网ID （边缘节点为虚拟出网网关ID）
-    ///
-    /// Sets `NetId` (body, required).
+    /// 子网ID （边缘节点为虚拟出网网关ID） (`NetId`, body, required)
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.input.net_id = Some(value.into());
         self
     }
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
-    /// 子网IP（边缘节点为虚拟出网网关IP）
-    ///
-    /// Sets `IP` (body, required).
+    /// 子网IP（边缘节点为虚拟出网网关IP） (`IP`, body, required)
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.input.ip = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::BIND_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<BindEIPOutput, cds_core::Error> {
@@ -1191,15 +1043,15 @@ impl BindEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<BindEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::BIND_EIP, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(BindEIPOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(BindEIPOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::BIND_EIP,
@@ -1216,13 +1068,9 @@ impl crate::Client {
     ///
     /// 绑定EIP到子网IP
     ///
-    /// *Note:* The table's Message example is 任务下发成功; the example answers 修改成功 (copied from UpdateEIP).
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "14.BindEIP", line 5113.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "BindEIP", "`.")]
+    /// Wire name: `BindEIP`.
     pub fn bind_eip(&self) -> BindEIPRequest {
         BindEIPRequest {
             client: self.runtime().clone(),
@@ -1231,77 +1079,87 @@ impl crate::Client {
     }
 }
 /// Input of [`UnbindEIP`](crate::Client::unbind_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnbindEIPInput {
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `EIPId`.
-    #[serde(
-        rename = "EIPId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// EIP ID (`EIPId`, required)
+    #[serde(rename = "EIPId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
-    /// 子网ID （边缘节点为虚拟出网网关ID）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetId`.
-    #[serde(
-        rename = "NetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID （边缘节点为虚拟出网网关ID） (`NetId`, required)
+    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
-    /// 子网IP（边缘节点为虚拟出网网关IP）
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `IP`.
-    #[serde(
-        rename = "IP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网IP（边缘节点为虚拟出网网关IP） (`IP`, required)
+    #[serde(rename = "IP", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
+impl UnbindEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> UnbindEIPInputBuilder {
+        UnbindEIPInputBuilder::default()
+    }
+}
+/// Builder of [`UnbindEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UnbindEIPInputBuilder {
+    inner: UnbindEIPInput,
+}
+impl UnbindEIPInputBuilder {
+    /// Sets [`UnbindEIPInput::eip_id`].
+    pub fn eip_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.eip_id = Some(value.into());
+        self
+    }
+    /// Sets [`UnbindEIPInput::net_id`].
+    pub fn net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Sets [`UnbindEIPInput::ip`].
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<UnbindEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("UnbindEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for UnbindEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.eip_id.is_none() {
+            missing.push(cds_core::validate::join(path, "EIPId"));
+        }
+        if self.net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "NetId"));
+        }
+        if self.ip.is_none() {
+            missing.push(cds_core::validate::join(path, "IP"));
+        }
+    }
+}
 /// Output of [`UnbindEIP`](crate::Client::unbind_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UnbindEIPOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `UnbindEIP`: set parameters, then `.send().await`.
+/// Request builder of [`UnbindEIP`](crate::Client::unbind_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UnbindEIPRequest {
@@ -1321,30 +1179,28 @@ impl UnbindEIPRequest {
     }
     /// EIP id
     ///
-    /// EIP ID
-    ///
-    /// Sets `EIPId` (body, required).
+    /// EIP ID (`EIPId`, body, required)
     pub fn eip_id(mut self, value: impl Into<String>) -> Self {
         self.input.eip_id = Some(value.into());
         self
     }
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
-    /// 子网ID （边缘节点为虚拟出网网关ID）
-    ///
-    /// Sets `NetId` (body, required).
+    /// 子网ID （边缘节点为虚拟出网网关ID） (`NetId`, body, required)
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.input.net_id = Some(value.into());
         self
     }
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
-    /// 子网IP（边缘节点为虚拟出网网关IP）
-    ///
-    /// Sets `IP` (body, required).
+    /// 子网IP（边缘节点为虚拟出网网关IP） (`IP`, body, required)
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.input.ip = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::UNBIND_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<UnbindEIPOutput, cds_core::Error> {
@@ -1354,15 +1210,15 @@ impl UnbindEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<UnbindEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::UNBIND_EIP, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(UnbindEIPOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(UnbindEIPOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::UNBIND_EIP,
@@ -1379,13 +1235,9 @@ impl crate::Client {
     ///
     /// EIP从子网IP解绑
     ///
-    /// *Note:* The table's Message example is 任务下发成功; the example answers 修改成功 (copied from UpdateEIP).
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "15.UnbindEIP", line 5176.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "UnbindEIP", "`.")]
+    /// Wire name: `UnbindEIP`.
     pub fn unbind_eip(&self) -> UnbindEIPRequest {
         UnbindEIPRequest {
             client: self.runtime().clone(),
@@ -1394,37 +1246,57 @@ impl crate::Client {
     }
 }
 /// Input of [`NetEIPInfo`](crate::Client::net_eip_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct NetEIPInfoInput {
     /// Ids of subnets or virtual egress gateways
     ///
-    /// 子网/虚拟出网网关 ID  列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetIdList`.
-    #[serde(
-        rename = "NetIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 子网/虚拟出网网关 ID  列表 (`NetIdList`, required)
+    #[serde(rename = "NetIdList", skip_serializing_if = "Option::is_none")]
     pub net_id_list: Option<Vec<String>>,
 }
+impl NetEIPInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> NetEIPInfoInputBuilder {
+        NetEIPInfoInputBuilder::default()
+    }
+}
+/// Builder of [`NetEIPInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct NetEIPInfoInputBuilder {
+    inner: NetEIPInfoInput,
+}
+impl NetEIPInfoInputBuilder {
+    /// Sets [`NetEIPInfoInput::net_id_list`].
+    pub fn net_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.net_id_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<NetEIPInfoInput, cds_core::BuildError> {
+        cds_core::validate::build("NetEIPInfoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for NetEIPInfoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.net_id_list.is_none() {
+            missing.push(cds_core::validate::join(path, "NetIdList"));
+        }
+    }
+}
 /// Output of [`NetEIPInfo`](crate::Client::net_eip_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetEIPInfoOutput {
     /// Networks with their EIPs
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<NetEIPInfoNet>>,
 }
-///Request builder of `NetEIPInfo`: set parameters, then `.send().await`.
+/// Request builder of [`NetEIPInfo`](crate::Client::net_eip_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct NetEIPInfoRequest {
@@ -1444,12 +1316,14 @@ impl NetEIPInfoRequest {
     }
     /// Ids of subnets or virtual egress gateways
     ///
-    /// 子网/虚拟出网网关 ID  列表
-    ///
-    /// Sets `NetIdList` (body, required).
-    pub fn net_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.net_id_list = Some(value.into());
+    /// 子网/虚拟出网网关 ID  列表 (`NetIdList`, body, required)
+    pub fn net_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.net_id_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::NET_EIP_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<NetEIPInfoOutput, cds_core::Error> {
@@ -1459,6 +1333,7 @@ impl NetEIPInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<NetEIPInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::NET_EIP_INFO, &self.input).await
     }
 }
@@ -1467,19 +1342,9 @@ impl crate::Client {
     ///
     /// 查询子网/虚拟出网网关 下的EIP
     ///
-    /// *Note:* The response table lists the network and EIP fields flat; the example nests them as Data\[\] and Data\[\].EIP_INFO_LIST\[\].
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table describes NetId as IP匹配 (IP match), a copy slip; it is the subnet / gateway id.
-    ///
-    /// *Note:* The region field is spelled ReginCode (sic) in both the table and the example; the wire spelling is kept.
-    ///
-    /// *Note:* The table's example values of BandwidthType, BillScheme and ReginCode are `ok`; the example answers 电信, 固定带宽 and CN_Hongkong.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "23.NetEIPInfo", line 5790.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "NetEIPInfo", "`.")]
+    /// Wire name: `NetEIPInfo`.
     pub fn net_eip_info(&self) -> NetEIPInfoRequest {
         NetEIPInfoRequest {
             client: self.runtime().clone(),
@@ -1488,40 +1353,74 @@ impl crate::Client {
     }
 }
 /// Input of [`ReserveIPAndBindEIP`](crate::Client::reserve_ip_and_bind_eip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPInput {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// IP information
     ///
-    /// ip信息
-    ///
-    /// *Note:* The request table lists NetId, AddressList, EIPList and Description flat beside Ips; the example code nests them in the Ips objects.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Ips`.
-    #[serde(rename = "Ips", default, skip_serializing_if = "Option::is_none")]
+    /// ip信息 (`Ips`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<ReserveIPAndBindEIPIp>>,
 }
+impl ReserveIPAndBindEIPInput {
+    /// A builder of this type.
+    pub fn builder() -> ReserveIPAndBindEIPInputBuilder {
+        ReserveIPAndBindEIPInputBuilder::default()
+    }
+}
+/// Builder of [`ReserveIPAndBindEIPInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ReserveIPAndBindEIPInputBuilder {
+    inner: ReserveIPAndBindEIPInput,
+}
+impl ReserveIPAndBindEIPInputBuilder {
+    /// Sets [`ReserveIPAndBindEIPInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`ReserveIPAndBindEIPInput::ips`].
+    pub fn ips<V: Into<ReserveIPAndBindEIPIp>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.ips = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<ReserveIPAndBindEIPInput, cds_core::BuildError> {
+        cds_core::validate::build("ReserveIPAndBindEIPInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for ReserveIPAndBindEIPInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.ips.is_none() {
+            missing.push(cds_core::validate::join(path, "Ips"));
+        }
+        if let Some(items) = &self.ips {
+            let at = cds_core::validate::join(path, "Ips");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`ReserveIPAndBindEIP`](crate::Client::reserve_ip_and_bind_eip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPOutput {}
-///Request builder of `ReserveIPAndBindEIP`: set parameters, then `.send().await`.
+/// Request builder of [`ReserveIPAndBindEIP`](crate::Client::reserve_ip_and_bind_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReserveIPAndBindEIPRequest {
@@ -1541,23 +1440,24 @@ impl ReserveIPAndBindEIPRequest {
     }
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// Sets `AvailableZoneCode` (body, required).
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, body, required)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
     }
     /// IP information
     ///
-    /// ip信息
-    ///
-    /// *Note:* The request table lists NetId, AddressList, EIPList and Description flat beside Ips; the example code nests them in the Ips objects.
-    ///
-    /// Sets `Ips` (body, required).
-    pub fn ips(mut self, value: impl Into<Vec<ReserveIPAndBindEIPIp>>) -> Self {
-        self.input.ips = Some(value.into());
+    /// ip信息 (`Ips`, body, required)
+    pub fn ips<V: Into<ReserveIPAndBindEIPIp>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.input.ips = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::RESERVE_IP_AND_BIND_EIP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<ReserveIPAndBindEIPOutput, cds_core::Error> {
@@ -1567,6 +1467,7 @@ impl ReserveIPAndBindEIPRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<ReserveIPAndBindEIPOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::RESERVE_IP_AND_BIND_EIP, &self.input)
             .await
@@ -1577,13 +1478,9 @@ impl crate::Client {
     ///
     /// 保留IP并绑定EIP
     ///
-    /// *Note:* The message says a task was issued (任务下发成功) but no task id is returned.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "24.ReserveIPAndBindEIP", line 5874.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "ReserveIPAndBindEIP", "`.")]
+    /// Wire name: `ReserveIPAndBindEIP`.
     pub fn reserve_ip_and_bind_eip(&self) -> ReserveIPAndBindEIPRequest {
         ReserveIPAndBindEIPRequest {
             client: self.runtime().clone(),

@@ -3,7 +3,7 @@
 
 //! The documented example responses, verbatim (decoded by this crate's tests; served by
 //! the emulator).
-///Documented example response 1 of `DescribeBandwidth`.
+/// Documented example response 1 of `DescribeBandwidth`.
 pub const DESCRIBE_BANDWIDTH_1: &str = r#"{
   "Code": "Success",
   "Data":
@@ -59,7 +59,7 @@ pub const DESCRIBE_BANDWIDTH_1: &str = r#"{
   },
   "Message": "success"
 }"#;
-///Documented example response 1 of `CreateBandwidth`.
+/// Documented example response 1 of `CreateBandwidth`.
 pub const CREATE_BANDWIDTH_1: &str = r#"{
   "Code": "Success",
   "Data":
@@ -70,20 +70,20 @@ pub const CREATE_BANDWIDTH_1: &str = r#"{
   ],
   "Message": "创建成功"
 }"#;
-///Documented example response 1 of `UpdateBandwidth`.
+/// Documented example response 1 of `UpdateBandwidth`.
 pub const UPDATE_BANDWIDTH_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "修改成功",
   "TaskId": "abcd"
 }"#;
-///Documented example response 1 of `DeleteBandwidth`.
+/// Documented example response 1 of `DeleteBandwidth`.
 pub const DELETE_BANDWIDTH_1: &str = r#"{
   "Code": "Success",
   "Data": null,
   "Message": "删除成功"
 }"#;
-///Documented example response 1 of `BandwidthAddEIP`.
+/// Documented example response 1 of `BandwidthAddEIP`.
 pub const BANDWIDTH_ADD_EIP_1: &str = r#"{
   "Code": "Success",
   "Data":
@@ -91,7 +91,7 @@ pub const BANDWIDTH_ADD_EIP_1: &str = r#"{
   "Message": "任务下发成功",
   "TaskId": "0915ce44-e6fe-11ec-9721-bafaaf87d540"
 }"#;
-///Documented example response 1 of `BandwidthRemoveEIP`.
+/// Documented example response 1 of `BandwidthRemoveEIP`.
 pub const BANDWIDTH_REMOVE_EIP_1: &str = r#"{
   "Code": "Success",
   "Data":
@@ -99,7 +99,7 @@ pub const BANDWIDTH_REMOVE_EIP_1: &str = r#"{
   "Message": "任务下发成功",
   "TaskId": "7ed9733c-e704-11ec-a421-b2796a2c8db8"
 }"#;
-///Documented example response 1 of `DescribeTask`.
+/// Documented example response 1 of `DescribeTask`.
 pub const DESCRIBE_TASK_1: &str = r#"{
     "Message":"Success.",
     "Code":"Success",
@@ -110,7 +110,7 @@ pub const DESCRIBE_TASK_1: &str = r#"{
     },
     "TaskId":"190982"
 }"#;
-///Documented example response 2 of `DescribeTask`.
+/// Documented example response 2 of `DescribeTask`.
 pub const DESCRIBE_TASK_2: &str = r#"{
   "Message": "Success.", 
   "Code": "Success", 
@@ -121,7 +121,7 @@ pub const DESCRIBE_TASK_2: &str = r#"{
   }, 
   "TaskId": "60095b3a-dcfc-11e9-9f67-0242ac110002"
 }"#;
-///Documented example response 1 of `DescribeEIP`.
+/// Documented example response 1 of `DescribeEIP`.
 pub const DESCRIBE_EIP_1: &str = r#"{
   "Code": "Success",
   "Data":
@@ -181,7 +181,7 @@ pub const DESCRIBE_EIP_1: &str = r#"{
   },
   "Message": "success"
 }"#;
-///Documented example response 1 of `CreateEIP`.
+/// Documented example response 1 of `CreateEIP`.
 pub const CREATE_EIP_1: &str = r#"{
   "Code": "Success",
   "Data":
@@ -193,34 +193,34 @@ pub const CREATE_EIP_1: &str = r#"{
   ],
   "Message": "任务下发成功"
 }"#;
-///Documented example response 1 of `UpdateEIP`.
+/// Documented example response 1 of `UpdateEIP`.
 pub const UPDATE_EIP_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "修改成功",
   "TaskId": "abcd"
 }"#;
-///Documented example response 1 of `DeleteEIP`.
+/// Documented example response 1 of `DeleteEIP`.
 pub const DELETE_EIP_1: &str = r#"{
   "Code": "Success",
   "Data": null,
   "Message": "删除成功"
 }"#;
-///Documented example response 1 of `BindEIP`.
+/// Documented example response 1 of `BindEIP`.
 pub const BIND_EIP_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "修改成功",
   "TaskId": "abcd"
 }"#;
-///Documented example response 1 of `UnbindEIP`.
+/// Documented example response 1 of `UnbindEIP`.
 pub const UNBIND_EIP_1: &str = r#"{
   "Code": "Success",
   "Data": {},
   "Message": "修改成功",
   "TaskId": "abcd"
 }"#;
-///Documented example response 1 of `NetEIPInfo`.
+/// Documented example response 1 of `NetEIPInfo`.
 pub const NET_EIP_INFO_1: &str = r#"{
    "Code": "Success",
    "Data": [{
@@ -241,12 +241,12 @@ pub const NET_EIP_INFO_1: &str = r#"{
    }],
    "Message": "success"
 }"#;
-///Documented example response 1 of `ReserveIPAndBindEIP`.
+/// Documented example response 1 of `ReserveIPAndBindEIP`.
 pub const RESERVE_IP_AND_BIND_EIP_1: &str = r#"{
    "Code": "Success",
    "Message": "任务下发成功"
 }"#;
-///Documented example response 1 of `DescribeVirtualGateWay`.
+/// Documented example response 1 of `DescribeVirtualGateWay`.
 pub const DESCRIBE_VIRTUAL_GATE_WAY_1: &str = r#"{
    "Code": "Success",
    "Data": {
@@ -265,7 +265,7 @@ pub const DESCRIBE_VIRTUAL_GATE_WAY_1: &str = r#"{
    },
    "Message": "success"
 }"#;
-///Documented example response 1 of `CreateVirtualGateWay`.
+/// Documented example response 1 of `CreateVirtualGateWay`.
 pub const CREATE_VIRTUAL_GATE_WAY_1: &str = r#"{
    "Code": "Success",
    "Data": {
@@ -274,14 +274,14 @@ pub const CREATE_VIRTUAL_GATE_WAY_1: &str = r#"{
    },
    "Message": "您的虚拟出网网关创建任务已下发成功"
 }"#;
-///Documented example response 1 of `DeleteVirtualGateWay`.
+/// Documented example response 1 of `DeleteVirtualGateWay`.
 pub const DELETE_VIRTUAL_GATE_WAY_1: &str = r#"{
    "Code": "Success",
    "Data": {},
    "Message": "您的虚拟出网网关删除任务已下发成功!",
    "TaskId": "05205da2-e642-11ec-8fd4-8a20ea9a3e7b"
 }"#;
-///Documented example response 1 of `DescribeSubNet`.
+/// Documented example response 1 of `DescribeSubNet`.
 pub const DESCRIBE_SUB_NET_1: &str = r#"{
   "Code": "Success",
   "Data": {
@@ -311,7 +311,7 @@ pub const DESCRIBE_SUB_NET_1: &str = r#"{
   },
   "Message": "success"
 }"#;
-///Documented example response 1 of `CreateSubNet`.
+/// Documented example response 1 of `CreateSubNet`.
 pub const CREATE_SUB_NET_1: &str = r#"{
    "Code": "Success",
    "Data": {
@@ -320,14 +320,14 @@ pub const CREATE_SUB_NET_1: &str = r#"{
    },
    "Message": "您的子网创建任务已下发成功"
 }"#;
-///Documented example response 1 of `DeleteSubNet`.
+/// Documented example response 1 of `DeleteSubNet`.
 pub const DELETE_SUB_NET_1: &str = r#"{
    "Code": "Success",
    "Data": {},
    "Message": "您的子网删除任务已下发成功!",
    "TaskId": "0e6b73d2-e571-11ec-991d-0ad447efda1e"
 }"#;
-///Documented example response 1 of `DescribeIPInfo`.
+/// Documented example response 1 of `DescribeIPInfo`.
 pub const DESCRIBE_IP_INFO_1: &str = r#"{
    "Code": "Success",
    "Data": {
@@ -373,7 +373,7 @@ pub const DESCRIBE_IP_INFO_1: &str = r#"{
    },
    "Message": "success"
 }"#;
-///Documented example response 1 of `DescribeSubnetIp`.
+/// Documented example response 1 of `DescribeSubnetIp`.
 pub const DESCRIBE_SUBNET_IP_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -391,7 +391,7 @@ pub const DESCRIBE_SUBNET_IP_1: &str = r#"{
     },
     "Message": "success"
 }"#;
-///Documented example response 1 of `CreateVLINK`.
+/// Documented example response 1 of `CreateVLINK`.
 pub const CREATE_VLINK_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -399,7 +399,7 @@ pub const CREATE_VLINK_1: &str = r#"{
     },
     "Message": "开启Vlink成功"
 }"#;
-///Documented example response 1 of `DeleteVLINK`.
+/// Documented example response 1 of `DeleteVLINK`.
 pub const DELETE_VLINK_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -407,7 +407,7 @@ pub const DELETE_VLINK_1: &str = r#"{
     },
     "Message": "关闭Vlink成功"
 }"#;
-///Documented example response 1 of `VLINKAddVM`.
+/// Documented example response 1 of `VLINKAddVM`.
 pub const VLINK_ADD_VM_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -416,7 +416,7 @@ pub const VLINK_ADD_VM_1: &str = r#"{
     "Message": "云主机加入Vlink任务已下发成功!",
     "TaskId": "20635952"
 }"#;
-///Documented example response 1 of `VLINKDeleteVM`.
+/// Documented example response 1 of `VLINKDeleteVM`.
 pub const VLINK_DELETE_VM_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -425,7 +425,7 @@ pub const VLINK_DELETE_VM_1: &str = r#"{
     "Message": "云主机退出Vlink任务已下发成功!",
     "TaskId": "20635970"
 }"#;
-///Documented example response 1 of `DescribeVPC`.
+/// Documented example response 1 of `DescribeVPC`.
 pub const DESCRIBE_VPC_1: &str = r#"{
     "Code": "Success",
     "Data": {
@@ -451,7 +451,7 @@ pub const DESCRIBE_VPC_1: &str = r#"{
     },
     "Message": "success"
 }"#;
-///Documented example response 1 of `CreateVPC`.
+/// Documented example response 1 of `CreateVPC`.
 pub const CREATE_VPC_1: &str = r#"{
   "Code": "Success",
   "Data": {
@@ -466,7 +466,7 @@ pub const CREATE_VPC_1: &str = r#"{
   "Message": "您的VPC创建任务已下发成功!",
   "TaskId": "d7706342-e566-11ec-89a8-0ad447efda1e"
 }"#;
-///Documented example response 1 of `DeleteVPC`.
+/// Documented example response 1 of `DeleteVPC`.
 pub const DELETE_VPC_1: &str = r#"{
    "Code": "Success",
    "Data": {},

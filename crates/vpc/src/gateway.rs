@@ -3,329 +3,271 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Created gateways
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayData {
     /// Ids of the gateway creation tasks
     ///
-    /// 创建子虚拟出网网关任务ID列表
-    ///
-    /// Wire name: `TaskIdList`.
-    #[serde(
-        rename = "TaskIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建子虚拟出网网关任务ID列表 (`TaskIdList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub task_id_list: Option<Vec<String>>,
     /// Ids of the created gateways
     ///
-    /// 创建子虚拟出网网关ID列表
-    ///
-    /// Wire name: `VirtualGateWayIdList`.
-    #[serde(
-        rename = "VirtualGateWayIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建子虚拟出网网关ID列表 (`VirtualGateWayIdList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub virtual_gate_way_id_list: Option<Vec<String>>,
 }
 /// A virtual egress gateway to create
 ///
 /// 虚拟出网网关
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayGateway {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Gateway name
     ///
-    /// 虚拟出网网关名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VirtualGateWayName`.
-    #[serde(
-        rename = "VirtualGateWayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关名称 (`VirtualGateWayName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_name: Option<String>,
     /// Gateway CIDR block, e.g. 10.15.1.0/24
     ///
-    /// 虚拟出网网关网段
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VirtualGateWaySegment`.
-    #[serde(
-        rename = "VirtualGateWaySegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关网段 (`VirtualGateWaySegment`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_segment: Option<String>,
     /// Bandwidth code, e.g. Bandwidth_CMCC
     ///
-    /// 带宽CODE
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽CODE (`Type`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+impl CreateVirtualGateWayGateway {
+    /// A builder of this type.
+    pub fn builder() -> CreateVirtualGateWayGatewayBuilder {
+        CreateVirtualGateWayGatewayBuilder::default()
+    }
+}
+/// Builder of [`CreateVirtualGateWayGateway`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVirtualGateWayGatewayBuilder {
+    inner: CreateVirtualGateWayGateway,
+}
+impl CreateVirtualGateWayGatewayBuilder {
+    /// Sets [`CreateVirtualGateWayGateway::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVirtualGateWayGateway::virtual_gate_way_name`].
+    pub fn virtual_gate_way_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.virtual_gate_way_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVirtualGateWayGateway::virtual_gate_way_segment`].
+    pub fn virtual_gate_way_segment(mut self, value: impl Into<String>) -> Self {
+        self.inner.virtual_gate_way_segment = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVirtualGateWayGateway::r#type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateVirtualGateWayGateway, cds_core::BuildError> {
+        cds_core::validate::build("CreateVirtualGateWayGateway", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateVirtualGateWayGateway {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.virtual_gate_way_name.is_none() {
+            missing.push(cds_core::validate::join(path, "VirtualGateWayName"));
+        }
+        if self.virtual_gate_way_segment.is_none() {
+            missing.push(cds_core::validate::join(path, "VirtualGateWaySegment"));
+        }
+        if self.r#type.is_none() {
+            missing.push(cds_core::validate::join(path, "Type"));
+        }
+    }
 }
 /// Virtual egress gateway list
 ///
 /// 返回信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayData {
     /// Number of gateways
     ///
-    /// 总数
-    ///
-    /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`Total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Virtual egress gateways
     ///
-    /// 虚拟出网网关列表
-    ///
-    /// Wire name: `VirtualGateWayList`.
-    #[serde(
-        rename = "VirtualGateWayList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 虚拟出网网关列表 (`VirtualGateWayList`)
     pub virtual_gate_way_list: Option<Vec<DescribeVirtualGateWayGateway>>,
 }
 /// A virtual egress gateway
 ///
 /// 虚拟出网网关
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayGateway {
     /// Gateway id
     ///
-    /// 虚拟出网网关ID
-    ///
-    /// Wire name: `VirtualGateWayId`.
-    #[serde(
-        rename = "VirtualGateWayId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关ID (`VirtualGateWayId`)
+    #[serde(deserialize_with = "lenient")]
     pub virtual_gate_way_id: Option<String>,
     /// Gateway name
     ///
-    /// 虚拟出网网关名称
-    ///
-    /// Wire name: `VirtualGateWayName`.
-    #[serde(
-        rename = "VirtualGateWayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关名称 (`VirtualGateWayName`)
+    #[serde(deserialize_with = "lenient")]
     pub virtual_gate_way_name: Option<String>,
     /// Gateway CIDR block
     ///
-    /// 虚拟出网网关网段
-    ///
-    /// Wire name: `VirtualGateWaySegment`.
-    #[serde(
-        rename = "VirtualGateWaySegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关网段 (`VirtualGateWaySegment`)
+    #[serde(deserialize_with = "lenient")]
     pub virtual_gate_way_segment: Option<String>,
     /// Number of IP addresses in use
     ///
-    /// 已经IP数量
-    ///
-    /// Wire name: `UsedIPNum`.
-    #[serde(
-        rename = "UsedIPNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已经IP数量 (`UsedIPNum`)
+    #[serde(rename = "UsedIPNum", deserialize_with = "lenient")]
     pub used_ip_num: Option<i64>,
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`)
+    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
-    /// VPC名称
-    ///
-    /// Wire name: `VPCName`.
-    #[serde(
-        rename = "VPCName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称 (`VPCName`)
+    #[serde(rename = "VPCName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Availability zone code
     ///
-    /// 可用区code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Gateway status, e.g. ok
     ///
-    /// 虚拟出网网关状态
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 虚拟出网网关状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth (carrier) type, e.g. 电信
     ///
-    /// 带宽类型
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Type`.
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型 (`Type`)
+    #[serde(deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Input of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Search keyword (name or id)
     ///
-    /// 查询关键字 名称/ID
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询关键字 名称/ID (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`)
+    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl DescribeVirtualGateWayInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeVirtualGateWayInputBuilder {
+        DescribeVirtualGateWayInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeVirtualGateWayInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeVirtualGateWayInputBuilder {
+    inner: DescribeVirtualGateWayInput,
+}
+impl DescribeVirtualGateWayInputBuilder {
+    /// Sets [`DescribeVirtualGateWayInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVirtualGateWayInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVirtualGateWayInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVirtualGateWayInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVirtualGateWayInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeVirtualGateWayInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeVirtualGateWayInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeVirtualGateWayInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+    }
+}
 /// Output of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeVirtualGateWayData>,
 }
-///Request builder of `DescribeVirtualGateWay`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeVirtualGateWayRequest {
@@ -345,48 +287,42 @@ impl DescribeVirtualGateWayRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body, required).
+    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// Search keyword (name or id)
     ///
-    /// 查询关键字 名称/ID
-    ///
-    /// Sets `Keyword` (body).
+    /// 查询关键字 名称/ID (`Keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
     }
     /// Page number of the list; starts at 1, default 1
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// Sets `PageNumber` (body).
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`, body)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Sets `VPCId` (body).
+    /// VPC ID (`VPCId`, body)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// Sets `AvailableZoneCode` (body).
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, body)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_VIRTUAL_GATE_WAY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeVirtualGateWayOutput, cds_core::Error> {
@@ -396,6 +332,7 @@ impl DescribeVirtualGateWayRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeVirtualGateWayOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_VIRTUAL_GATE_WAY, &self.input)
             .await
@@ -406,19 +343,9 @@ impl crate::Client {
     ///
     /// 查询虚拟出网网关
     ///
-    /// *Note:* The response table lists Total, VirtualGateWayList and the gateway fields flat; the example nests them as Data.Total and Data.VirtualGateWayList\[\].
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The example's gateway objects carry Status and Type, which the response table lacks.
-    ///
-    /// *Note:* The example's zone CN_DaBieShan_A is not listed in appendix 5.
-    ///
-    /// *Note:* PageNumber is typed string; no page-size parameter is documented, so no paginate is declared.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "7.DescribeVirtualGateWay", line 4563.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeVirtualGateWay", "`.")]
+    /// Wire name: `DescribeVirtualGateWay`.
     pub fn describe_virtual_gate_way(&self) -> DescribeVirtualGateWayRequest {
         DescribeVirtualGateWayRequest {
             client: self.runtime().clone(),
@@ -427,52 +354,79 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVirtualGateWay`](crate::Client::create_virtual_gate_way).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayInput {
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`, required)
+    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Virtual egress gateways to create
     ///
-    /// 要创建的虚拟出网网关列表
-    ///
-    /// *Note:* The request table leaves its description empty and lists AvailableZoneCode, VirtualGateWayName, VirtualGateWaySegment and Type flat beside it; the example code nests them in the list's objects.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VirtualGateWayList`.
-    #[serde(
-        rename = "VirtualGateWayList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 要创建的虚拟出网网关列表 (`VirtualGateWayList`, required)
+    #[serde(rename = "VirtualGateWayList", skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_list: Option<Vec<CreateVirtualGateWayGateway>>,
 }
+impl CreateVirtualGateWayInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateVirtualGateWayInputBuilder {
+        CreateVirtualGateWayInputBuilder::default()
+    }
+}
+/// Builder of [`CreateVirtualGateWayInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVirtualGateWayInputBuilder {
+    inner: CreateVirtualGateWayInput,
+}
+impl CreateVirtualGateWayInputBuilder {
+    /// Sets [`CreateVirtualGateWayInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVirtualGateWayInput::virtual_gate_way_list`].
+    pub fn virtual_gate_way_list<V: Into<CreateVirtualGateWayGateway>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.inner.virtual_gate_way_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateVirtualGateWayInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateVirtualGateWayInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateVirtualGateWayInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCId"));
+        }
+        if self.virtual_gate_way_list.is_none() {
+            missing.push(cds_core::validate::join(path, "VirtualGateWayList"));
+        }
+        if let Some(items) = &self.virtual_gate_way_list {
+            let at = cds_core::validate::join(path, "VirtualGateWayList");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateVirtualGateWay`](crate::Client::create_virtual_gate_way): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateVirtualGateWayData>,
 }
-///Request builder of `CreateVirtualGateWay`: set parameters, then `.send().await`.
+/// Request builder of [`CreateVirtualGateWay`](crate::Client::create_virtual_gate_way): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVirtualGateWayRequest {
@@ -492,26 +446,24 @@ impl CreateVirtualGateWayRequest {
     }
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Sets `VPCId` (body, required).
+    /// VPC ID (`VPCId`, body, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// Virtual egress gateways to create
     ///
-    /// 要创建的虚拟出网网关列表
-    ///
-    /// *Note:* The request table leaves its description empty and lists AvailableZoneCode, VirtualGateWayName, VirtualGateWaySegment and Type flat beside it; the example code nests them in the list's objects.
-    ///
-    /// Sets `VirtualGateWayList` (body, required).
-    pub fn virtual_gate_way_list(
+    /// 要创建的虚拟出网网关列表 (`VirtualGateWayList`, body, required)
+    pub fn virtual_gate_way_list<V: Into<CreateVirtualGateWayGateway>>(
         mut self,
-        value: impl Into<Vec<CreateVirtualGateWayGateway>>,
+        values: impl IntoIterator<Item = V>,
     ) -> Self {
-        self.input.virtual_gate_way_list = Some(value.into());
+        self.input.virtual_gate_way_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_VIRTUAL_GATE_WAY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateVirtualGateWayOutput, cds_core::Error> {
@@ -521,6 +473,7 @@ impl CreateVirtualGateWayRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateVirtualGateWayOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_VIRTUAL_GATE_WAY, &self.input)
             .await
@@ -531,17 +484,9 @@ impl crate::Client {
     ///
     /// 创建一个虚拟出网网关
     ///
-    /// *Note:* The response table lists TaskIdList and VirtualGateWayIdList flat; the example nests them in Data.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The task ids come as a list (one per gateway), so no single `task:` is declared; wait for each id of Data.TaskIdList with the task waiter.
-    ///
-    /// *Note:* The table's example value of Type is 联通 (China Unicom) while the example code sends Bandwidth_CMCC, a bandwidth type code.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "8.CreateVirtualGateWay", line 4652.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateVirtualGateWay", "`.")]
+    /// Wire name: `CreateVirtualGateWay`.
     pub fn create_virtual_gate_way(&self) -> CreateVirtualGateWayRequest {
         CreateVirtualGateWayRequest {
             client: self.runtime().clone(),
@@ -550,51 +495,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVirtualGateWayInput {
     /// Id of the virtual egress gateway to delete
     ///
-    /// 要删除的虚拟出网网关ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VirtualGateWayId`.
-    #[serde(
-        rename = "VirtualGateWayId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要删除的虚拟出网网关ID (`VirtualGateWayId`, required)
+    #[serde(rename = "VirtualGateWayId", skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_id: Option<String>,
 }
+impl DeleteVirtualGateWayInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteVirtualGateWayInputBuilder {
+        DeleteVirtualGateWayInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteVirtualGateWayInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteVirtualGateWayInputBuilder {
+    inner: DeleteVirtualGateWayInput,
+}
+impl DeleteVirtualGateWayInputBuilder {
+    /// Sets [`DeleteVirtualGateWayInput::virtual_gate_way_id`].
+    pub fn virtual_gate_way_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.virtual_gate_way_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteVirtualGateWayInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteVirtualGateWayInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteVirtualGateWayInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.virtual_gate_way_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VirtualGateWayId"));
+        }
+    }
+}
 /// Output of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteVirtualGateWayOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteVirtualGateWay`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVirtualGateWayRequest {
@@ -614,12 +569,14 @@ impl DeleteVirtualGateWayRequest {
     }
     /// Id of the virtual egress gateway to delete
     ///
-    /// 要删除的虚拟出网网关ID
-    ///
-    /// Sets `VirtualGateWayId` (body, required).
+    /// 要删除的虚拟出网网关ID (`VirtualGateWayId`, body, required)
     pub fn virtual_gate_way_id(mut self, value: impl Into<String>) -> Self {
         self.input.virtual_gate_way_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_VIRTUAL_GATE_WAY, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteVirtualGateWayOutput, cds_core::Error> {
@@ -629,17 +586,17 @@ impl DeleteVirtualGateWayRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteVirtualGateWayOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_VIRTUAL_GATE_WAY, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteVirtualGateWayOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteVirtualGateWayOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_VIRTUAL_GATE_WAY,
@@ -656,13 +613,9 @@ impl crate::Client {
     ///
     /// 删除一个虚拟出网网关
     ///
-    /// *Note:* The response table has no Data; the example carries an empty Data object.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "9.DeleteVirtualGateWay", line 4726.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteVirtualGateWay", "`.")]
+    /// Wire name: `DeleteVirtualGateWay`.
     pub fn delete_virtual_gate_way(&self) -> DeleteVirtualGateWayRequest {
         DeleteVirtualGateWayRequest {
             client: self.runtime().clone(),

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! Static description of this product line and its operations, read by `cds-core`
-//! (and by tools such as the emulator).
+//! (and by tools such as the emulator and the CLI).
 #[allow(unused_imports)]
 use cds_core::operation::{
     AuthScheme, Envelope, Host, Kind, LineDescription, Location, Method, Operation, Pagination,
@@ -26,7 +26,7 @@ pub static SERVICE: Service = Service {
     },
     region_header: None,
 };
-///`DescribeBandwidth`.
+/// `DescribeBandwidth`.
 pub static DESCRIBE_BANDWIDTH: Operation = Operation {
     name: "DescribeBandwidth",
     method: Method::Post,
@@ -54,7 +54,7 @@ pub static DESCRIBE_BANDWIDTH: Operation = Operation {
         },
     ],
 };
-///`CreateBandwidth`.
+/// `CreateBandwidth`.
 pub static CREATE_BANDWIDTH: Operation = Operation {
     name: "CreateBandwidth",
     method: Method::Post,
@@ -100,7 +100,7 @@ pub static CREATE_BANDWIDTH: Operation = Operation {
         },
     ],
 };
-///`UpdateBandwidth`.
+/// `UpdateBandwidth`.
 pub static UPDATE_BANDWIDTH: Operation = Operation {
     name: "UpdateBandwidth",
     method: Method::Post,
@@ -122,7 +122,7 @@ pub static UPDATE_BANDWIDTH: Operation = Operation {
         },
     ],
 };
-///`DeleteBandwidth`.
+/// `DeleteBandwidth`.
 pub static DELETE_BANDWIDTH: Operation = Operation {
     name: "DeleteBandwidth",
     method: Method::Post,
@@ -136,7 +136,7 @@ pub static DELETE_BANDWIDTH: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`BandwidthAddEIP`.
+/// `BandwidthAddEIP`.
 pub static BANDWIDTH_ADD_EIP: Operation = Operation {
     name: "BandwidthAddEIP",
     method: Method::Post,
@@ -158,7 +158,7 @@ pub static BANDWIDTH_ADD_EIP: Operation = Operation {
         },
     ],
 };
-///`BandwidthRemoveEIP`.
+/// `BandwidthRemoveEIP`.
 pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
     name: "BandwidthRemoveEIP",
     method: Method::Post,
@@ -204,7 +204,7 @@ pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
         },
     ],
 };
-///`DescribeTask`.
+/// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
     name: "DescribeTask",
     method: Method::Get,
@@ -218,7 +218,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeEIP`.
+/// `DescribeEIP`.
 pub static DESCRIBE_EIP: Operation = Operation {
     name: "DescribeEIP",
     method: Method::Post,
@@ -246,7 +246,7 @@ pub static DESCRIBE_EIP: Operation = Operation {
         },
     ],
 };
-///`CreateEIP`.
+/// `CreateEIP`.
 pub static CREATE_EIP: Operation = Operation {
     name: "CreateEIP",
     method: Method::Post,
@@ -298,7 +298,7 @@ pub static CREATE_EIP: Operation = Operation {
         },
     ],
 };
-///`UpdateEIP`.
+/// `UpdateEIP`.
 pub static UPDATE_EIP: Operation = Operation {
     name: "UpdateEIP",
     method: Method::Post,
@@ -326,7 +326,7 @@ pub static UPDATE_EIP: Operation = Operation {
         },
     ],
 };
-///`DeleteEIP`.
+/// `DeleteEIP`.
 pub static DELETE_EIP: Operation = Operation {
     name: "DeleteEIP",
     method: Method::Post,
@@ -340,7 +340,7 @@ pub static DELETE_EIP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`BindEIP`.
+/// `BindEIP`.
 pub static BIND_EIP: Operation = Operation {
     name: "BindEIP",
     method: Method::Post,
@@ -368,7 +368,7 @@ pub static BIND_EIP: Operation = Operation {
         },
     ],
 };
-///`UnbindEIP`.
+/// `UnbindEIP`.
 pub static UNBIND_EIP: Operation = Operation {
     name: "UnbindEIP",
     method: Method::Post,
@@ -396,7 +396,7 @@ pub static UNBIND_EIP: Operation = Operation {
         },
     ],
 };
-///`NetEIPInfo`.
+/// `NetEIPInfo`.
 pub static NET_EIP_INFO: Operation = Operation {
     name: "NetEIPInfo",
     method: Method::Post,
@@ -410,7 +410,7 @@ pub static NET_EIP_INFO: Operation = Operation {
         kind: Kind::List,
     }],
 };
-///`ReserveIPAndBindEIP`.
+/// `ReserveIPAndBindEIP`.
 pub static RESERVE_IP_AND_BIND_EIP: Operation = Operation {
     name: "ReserveIPAndBindEIP",
     method: Method::Post,
@@ -432,7 +432,7 @@ pub static RESERVE_IP_AND_BIND_EIP: Operation = Operation {
         },
     ],
 };
-///`DescribeVirtualGateWay`.
+/// `DescribeVirtualGateWay`.
 pub static DESCRIBE_VIRTUAL_GATE_WAY: Operation = Operation {
     name: "DescribeVirtualGateWay",
     method: Method::Post,
@@ -472,7 +472,7 @@ pub static DESCRIBE_VIRTUAL_GATE_WAY: Operation = Operation {
         },
     ],
 };
-///`CreateVirtualGateWay`.
+/// `CreateVirtualGateWay`.
 pub static CREATE_VIRTUAL_GATE_WAY: Operation = Operation {
     name: "CreateVirtualGateWay",
     method: Method::Post,
@@ -494,7 +494,7 @@ pub static CREATE_VIRTUAL_GATE_WAY: Operation = Operation {
         },
     ],
 };
-///`DeleteVirtualGateWay`.
+/// `DeleteVirtualGateWay`.
 pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
     name: "DeleteVirtualGateWay",
     method: Method::Post,
@@ -508,7 +508,7 @@ pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeSubNet`.
+/// `DescribeSubNet`.
 pub static DESCRIBE_SUB_NET: Operation = Operation {
     name: "DescribeSubNet",
     method: Method::Post,
@@ -548,7 +548,7 @@ pub static DESCRIBE_SUB_NET: Operation = Operation {
         },
     ],
 };
-///`CreateSubNet`.
+/// `CreateSubNet`.
 pub static CREATE_SUB_NET: Operation = Operation {
     name: "CreateSubNet",
     method: Method::Post,
@@ -570,7 +570,7 @@ pub static CREATE_SUB_NET: Operation = Operation {
         },
     ],
 };
-///`DeleteSubNet`.
+/// `DeleteSubNet`.
 pub static DELETE_SUB_NET: Operation = Operation {
     name: "DeleteSubNet",
     method: Method::Post,
@@ -584,7 +584,7 @@ pub static DELETE_SUB_NET: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`DescribeIPInfo`.
+/// `DescribeIPInfo`.
 pub static DESCRIBE_IP_INFO: Operation = Operation {
     name: "DescribeIPInfo",
     method: Method::Post,
@@ -606,7 +606,7 @@ pub static DESCRIBE_IP_INFO: Operation = Operation {
         },
     ],
 };
-///`DescribeSubnetIp`.
+/// `DescribeSubnetIp`.
 pub static DESCRIBE_SUBNET_IP: Operation = Operation {
     name: "DescribeSubnetIp",
     method: Method::Post,
@@ -620,7 +620,7 @@ pub static DESCRIBE_SUBNET_IP: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`CreateVLINK`.
+/// `CreateVLINK`.
 pub static CREATE_VLINK: Operation = Operation {
     name: "CreateVLINK",
     method: Method::Post,
@@ -642,7 +642,7 @@ pub static CREATE_VLINK: Operation = Operation {
         },
     ],
 };
-///`DeleteVLINK`.
+/// `DeleteVLINK`.
 pub static DELETE_VLINK: Operation = Operation {
     name: "DeleteVLINK",
     method: Method::Post,
@@ -656,7 +656,7 @@ pub static DELETE_VLINK: Operation = Operation {
         kind: Kind::String,
     }],
 };
-///`VLINKAddVM`.
+/// `VLINKAddVM`.
 pub static VLINK_ADD_VM: Operation = Operation {
     name: "VLINKAddVM",
     method: Method::Post,
@@ -684,7 +684,7 @@ pub static VLINK_ADD_VM: Operation = Operation {
         },
     ],
 };
-///`VLINKDeleteVM`.
+/// `VLINKDeleteVM`.
 pub static VLINK_DELETE_VM: Operation = Operation {
     name: "VLINKDeleteVM",
     method: Method::Post,
@@ -706,7 +706,7 @@ pub static VLINK_DELETE_VM: Operation = Operation {
         },
     ],
 };
-///`DescribeVPC`.
+/// `DescribeVPC`.
 pub static DESCRIBE_VPC: Operation = Operation {
     name: "DescribeVPC",
     method: Method::Post,
@@ -734,7 +734,7 @@ pub static DESCRIBE_VPC: Operation = Operation {
         },
     ],
 };
-///`CreateVPC`.
+/// `CreateVPC`.
 pub static CREATE_VPC: Operation = Operation {
     name: "CreateVPC",
     method: Method::Post,
@@ -774,7 +774,7 @@ pub static CREATE_VPC: Operation = Operation {
         },
     ],
 };
-///`DeleteVPC`.
+/// `DeleteVPC`.
 pub static DELETE_VPC: Operation = Operation {
     name: "DeleteVPC",
     method: Method::Post,
@@ -821,7 +821,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &CREATE_VPC,
     &DELETE_VPC,
 ];
-///Waiter `task`: polls `DescribeTask`.
+/// Waiter `task`: polls `DescribeTask`.
 pub static WAITER_TASK: Waiter = Waiter {
     poller: &DESCRIBE_TASK,
     id_param: "TaskId",

@@ -3,207 +3,153 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// A shared bandwidth
 ///
 /// 共享带宽信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Bandwidth {
     /// Bandwidth id
     ///
-    /// 带宽ID
-    ///
-    /// Wire name: `Id`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽ID (`Id`)
+    #[serde(deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Shared bandwidth name
     ///
-    /// 共享带宽名称
-    ///
-    /// Wire name: `Name`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 共享带宽名称 (`Name`)
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Bandwidth size (Mbps)
     ///
-    /// 带宽大小（Mbps）
-    ///
-    /// Wire name: `Qos`.
-    #[serde(
-        rename = "Qos",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽大小（Mbps） (`Qos`)
+    #[serde(deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// VPC region code, see appendix 5
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`)
+    #[serde(deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (absent for cloud platform node EIPs)
     ///
-    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段)
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Bandwidth type
     ///
-    /// 带宽类型
-    ///
-    /// Wire name: `BandwidthType`.
-    #[serde(
-        rename = "BandwidthType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽类型 (`BandwidthType`)
+    #[serde(deserialize_with = "lenient")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme
     ///
-    /// 计费方案
-    ///
-    /// Wire name: `BillScheme`.
-    #[serde(
-        rename = "BillScheme",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 计费方案 (`BillScheme`)
+    #[serde(deserialize_with = "lenient")]
     pub bill_scheme: Option<String>,
     /// Bandwidth status
     ///
-    /// 带宽状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth creation time
     ///
-    /// 带宽创建时间
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 带宽创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// A subnet to create with the VPC
 ///
 /// 子网
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SubnetSpec {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Subnet name
     ///
-    /// 子网名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetName`.
-    #[serde(
-        rename = "SubnetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网名称 (`SubnetName`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR block, e.g. 10.15.1.0/24
     ///
-    /// 子网网段
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetSegment`.
-    #[serde(
-        rename = "SubnetSegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网网段 (`SubnetSegment`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_segment: Option<String>,
+}
+impl SubnetSpec {
+    /// A builder of this type.
+    pub fn builder() -> SubnetSpecBuilder {
+        SubnetSpecBuilder::default()
+    }
+}
+/// Builder of [`SubnetSpec`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct SubnetSpecBuilder {
+    inner: SubnetSpec,
+}
+impl SubnetSpecBuilder {
+    /// Sets [`SubnetSpec::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Sets [`SubnetSpec::subnet_name`].
+    pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_name = Some(value.into());
+        self
+    }
+    /// Sets [`SubnetSpec::subnet_segment`].
+    pub fn subnet_segment(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_segment = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<SubnetSpec, cds_core::BuildError> {
+        cds_core::validate::build("SubnetSpec", self.inner)
+    }
+}
+impl cds_core::validate::Validate for SubnetSpec {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.available_zone_code.is_none() {
+            missing.push(cds_core::validate::join(path, "AvailableZoneCode"));
+        }
+        if self.subnet_name.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetName"));
+        }
+        if self.subnet_segment.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetSegment"));
+        }
+    }
 }
 /// Task message
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct VlinkMessage {
     /// Message about the issued NIC task
     ///
-    /// 任务信息
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Msg`.
-    #[serde(
-        rename = "Msg",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务信息 (`Msg`)
+    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
 /// Created VLINK
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct VlinkRef {
     /// VLINK id
     ///
-    /// VLINKId
-    ///
-    /// Wire name: `VLINKId`.
-    #[serde(
-        rename = "VLINKId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VLINKId (`VLINKId`)
+    #[serde(rename = "VLINKId", deserialize_with = "lenient")]
     pub vlink_id: Option<String>,
 }

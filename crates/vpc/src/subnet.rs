@@ -3,382 +3,202 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Created subnets
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSubNetData {
     /// Ids of the created subnets
     ///
-    /// 创建子网ID列表
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `SubnetIdList`.
-    #[serde(
-        rename = "SubnetIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建子网ID列表 (`SubnetIdList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub subnet_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
-    /// 创建子网ID列表
-    ///
-    /// *Note:* The table describes it as the subnet id list (创建子网ID列表); the example's values are the creation task ids.
-    ///
-    /// Wire name: `TaskIdList`.
-    #[serde(
-        rename = "TaskIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建子网ID列表 (`TaskIdList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub task_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
-    /// 创建子网任务ID列表
-    ///
-    /// *Note:* In the response table only; absent from the example.
-    ///
-    /// Wire name: `SubnetTaskId`.
-    #[serde(
-        rename = "SubnetTaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建子网任务ID列表 (`SubnetTaskId`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub subnet_task_id: Option<Vec<String>>,
 }
 /// IP address information
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeIPInfoData {
     /// Number of segments
     ///
-    /// 网段数量
-    ///
-    /// Wire name: `SegmentNum`.
-    #[serde(
-        rename = "SegmentNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 网段数量 (`SegmentNum`)
+    #[serde(deserialize_with = "lenient")]
     pub segment_num: Option<i64>,
     /// Segments
     ///
-    /// 网段列表
-    ///
-    /// Wire name: `SegmentList`.
-    #[serde(
-        rename = "SegmentList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 网段列表 (`SegmentList`)
     pub segment_list: Option<Vec<DescribeIPInfoSegment>>,
 }
 /// An IP address
 ///
 /// IP信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeIPInfoIp {
     /// IP address
     ///
-    /// 地址
-    ///
-    /// Wire name: `IPAddress`.
-    #[serde(
-        rename = "IPAddress",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 地址 (`IPAddress`)
+    #[serde(rename = "IPAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Mask length
     ///
-    /// 掩码
-    ///
-    /// Wire name: `IPMask`.
-    #[serde(
-        rename = "IPMask",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 掩码 (`IPMask`)
+    #[serde(rename = "IPMask", deserialize_with = "lenient")]
     pub ip_mask: Option<i64>,
     /// IP status: 1 in use, 0 unused
     ///
-    /// IP状态 1使用/0未使用
-    ///
-    /// Wire name: `IPStatus`.
-    #[serde(
-        rename = "IPStatus",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP状态 1使用/0未使用 (`IPStatus`)
+    #[serde(rename = "IPStatus", deserialize_with = "lenient")]
     pub ip_status: Option<i64>,
     /// What the IP address is used for (absent when unused)
     ///
-    /// IP用途
-    ///
-    /// Wire name: `IPUsage`.
-    #[serde(
-        rename = "IPUsage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP用途 (`IPUsage`)
+    #[serde(rename = "IPUsage", deserialize_with = "lenient")]
     pub ip_usage: Option<String>,
 }
 /// A network segment
 ///
 /// 网段
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeIPInfoSegment {
     /// IP match pattern of the segment, e.g. 10.15.1.*
     ///
-    /// IP匹配
-    ///
-    /// Wire name: `NetSignal`.
-    #[serde(
-        rename = "NetSignal",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// IP匹配 (`NetSignal`)
+    #[serde(rename = "NetSignal", deserialize_with = "lenient")]
     pub net_signal: Option<String>,
     /// IP addresses of the segment
     ///
-    /// 网段列表
-    ///
-    /// Wire name: `IPList`.
-    #[serde(rename = "IPList", default, skip_serializing_if = "Option::is_none")]
+    /// 网段列表 (`IPList`)
+    #[serde(rename = "IPList")]
     pub ip_list: Option<Vec<DescribeIPInfoIp>>,
 }
 /// Subnet list
 ///
 /// 返回信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSubNetData {
     /// Number of subnets
     ///
-    /// 总数
-    ///
-    /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 总数 (`Total`)
+    #[serde(deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Subnets
     ///
-    /// 子网列表
-    ///
-    /// Wire name: `SubnetList`.
-    #[serde(
-        rename = "SubnetList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 子网列表 (`SubnetList`)
     pub subnet_list: Option<Vec<DescribeSubNetSubnet>>,
 }
 /// A subnet
 ///
 /// 子网
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSubNetSubnet {
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// Wire name: `SubnetId`.
-    #[serde(
-        rename = "SubnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`SubnetId`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet name
     ///
-    /// 子网名称
-    ///
-    /// Wire name: `SubnetName`.
-    #[serde(
-        rename = "SubnetName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网名称 (`SubnetName`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR block
     ///
-    /// 子网网段
-    ///
-    /// Wire name: `SubnetSegment`.
-    #[serde(
-        rename = "SubnetSegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网网段 (`SubnetSegment`)
+    #[serde(deserialize_with = "lenient")]
     pub subnet_segment: Option<String>,
     /// Number of IP addresses in use
     ///
-    /// 已用IP数量
-    ///
-    /// Wire name: `UsedIPNum`.
-    #[serde(
-        rename = "UsedIPNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已用IP数量 (`UsedIPNum`)
+    #[serde(rename = "UsedIPNum", deserialize_with = "lenient")]
     pub used_ip_num: Option<i64>,
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`)
+    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
-    /// VPC名称
-    ///
-    /// Wire name: `VPCName`.
-    #[serde(
-        rename = "VPCName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称 (`VPCName`)
+    #[serde(rename = "VPCName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Availability zone code
     ///
-    /// 可用区code
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 可用区code (`AvailableZoneCode`)
+    #[serde(deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Subnet status, e.g. ok
     ///
-    /// 子网状态
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// IP usage of the subnet
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSubnetIpData {
     /// Unused IP addresses
     ///
-    /// 未使用ip列表
-    ///
-    /// Wire name: `UnusedList`.
-    #[serde(
-        rename = "UnusedList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 未使用ip列表 (`UnusedList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub unused_list: Option<Vec<String>>,
     /// Number of unused IP addresses
     ///
-    /// 未使用ip个数
-    ///
-    /// Wire name: `UnusedNum`.
-    #[serde(
-        rename = "UnusedNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 未使用ip个数 (`UnusedNum`)
+    #[serde(deserialize_with = "lenient")]
     pub unused_num: Option<i64>,
     /// Used IP addresses
     ///
-    /// 已使用ip列表
-    ///
-    /// Wire name: `UsedList`.
-    #[serde(rename = "UsedList", default, skip_serializing_if = "Option::is_none")]
+    /// 已使用ip列表 (`UsedList`)
     pub used_list: Option<Vec<DescribeSubnetIpUsed>>,
     /// Number of used IP addresses
     ///
-    /// 已使用ip个数
-    ///
-    /// Wire name: `UsedNum`.
-    #[serde(
-        rename = "UsedNum",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 已使用ip个数 (`UsedNum`)
+    #[serde(deserialize_with = "lenient")]
     pub used_num: Option<i64>,
 }
 /// A used IP address
 ///
 /// 已使用ip
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpUsed {
     /// IP address
     ///
-    /// ip地址
-    ///
-    /// *Note:* Typed `strintg` (sic) in the table.
-    ///
-    /// Wire name: `IP`.
-    #[serde(
-        rename = "IP",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ip地址 (`IP`)
+    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// What the IP address is used for
     ///
-    /// ip使用说明
-    ///
-    /// Wire name: `Usage`.
-    #[serde(
-        rename = "Usage",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// ip使用说明 (`Usage`)
+    #[serde(rename = "Usage", deserialize_with = "lenient")]
     pub usage: Option<String>,
 }
 /// Network type queried by DescribeIPInfo
@@ -391,21 +211,15 @@ pub struct DescribeSubnetIpUsed {
 pub enum IpInfoType {
     /// Subnet
     ///
-    /// 子网
-    ///
-    /// Wire value: `subnet`.
+    /// 子网 (`subnet`)
     Subnet,
     /// Virtual egress gateway
     ///
-    /// 虚拟出网网关
-    ///
-    /// Wire value: `virtual_gateway`.
+    /// 虚拟出网网关 (`virtual_gateway`)
     VirtualGateway,
     /// Public network
     ///
-    /// 公网
-    ///
-    /// Wire value: `pubnet`.
+    /// 公网 (`pubnet`)
     Pubnet,
     /// A value not documented when this SDK was generated.
     Unknown(String),
@@ -454,85 +268,98 @@ impl cds_core::de::FromScalar for IpInfoType {
     }
 }
 /// Input of [`DescribeSubNet`](crate::Client::describe_sub_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSubNetInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Search keyword (name or id)
     ///
-    /// 查询关键字 名称/ID
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询关键字 名称/ID (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`)
+    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// Wire name: `AvailableZoneCode`.
-    #[serde(
-        rename = "AvailableZoneCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
+impl DescribeSubNetInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSubNetInputBuilder {
+        DescribeSubNetInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSubNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSubNetInputBuilder {
+    inner: DescribeSubNetInput,
+}
+impl DescribeSubNetInputBuilder {
+    /// Sets [`DescribeSubNetInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubNetInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubNetInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<String>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubNetInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeSubNetInput::available_zone_code`].
+    pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_code = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeSubNetInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeSubNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeSubNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+    }
+}
 /// Output of [`DescribeSubNet`](crate::Client::describe_sub_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSubNetOutput {
     /// Returned data
     ///
-    /// 返回信息
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSubNetData>,
 }
-///Request builder of `DescribeSubNet`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSubNet`](crate::Client::describe_sub_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSubNetRequest {
@@ -552,48 +379,42 @@ impl DescribeSubNetRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body, required).
+    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// Search keyword (name or id)
     ///
-    /// 查询关键字 名称/ID
-    ///
-    /// Sets `Keyword` (body).
+    /// 查询关键字 名称/ID (`Keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
     }
     /// Page number of the list; starts at 1, default 1
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// Sets `PageNumber` (body).
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`, body)
     pub fn page_number(mut self, value: impl Into<String>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Sets `VPCId` (body).
+    /// VPC ID (`VPCId`, body)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
-    /// VPC可用区code, 见附件五
-    ///
-    /// Sets `AvailableZoneCode` (body).
+    /// VPC可用区code, 见附件五 (`AvailableZoneCode`, body)
     pub fn available_zone_code(mut self, value: impl Into<String>) -> Self {
         self.input.available_zone_code = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_SUB_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSubNetOutput, cds_core::Error> {
@@ -603,6 +424,7 @@ impl DescribeSubNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSubNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SUB_NET, &self.input)
             .await
@@ -613,21 +435,9 @@ impl crate::Client {
     ///
     /// 查询子网信息
     ///
-    /// *Note:* The heading and the Action line say DescribeSubNet, the example code sends action 'DescribeSubnet' (case only); the spec keeps DescribeSubNet, as the catalog does.
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The response table lists Total, SubnetList and the subnet fields flat; the example nests them as Data.Total and Data.SubnetList\[\].
-    ///
-    /// *Note:* The example's subnet objects carry Status, which the response table lacks.
-    ///
-    /// *Note:* The table's example values for SubnetSegment, UsedIPNum, VPCId, VPCName and AvailableZoneCode are a copied UUID; the response example shows the real shapes (UsedIPNum is a number).
-    ///
-    /// *Note:* PageNumber is typed string here (int in DescribeVPC); no page-size parameter is documented, so no paginate is declared.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "4.DescribeSubNet", line 4333.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSubNet", "`.")]
+    /// Wire name: `DescribeSubNet`.
     pub fn describe_sub_net(&self) -> DescribeSubNetRequest {
         DescribeSubNetRequest {
             client: self.runtime().clone(),
@@ -636,52 +446,76 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateSubNet`](crate::Client::create_sub_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSubNetInput {
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`, required)
+    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnets to create
     ///
-    /// 创建VPC必须创建一个子网
-    ///
-    /// *Note:* The request table lists AvailableZoneCode, SubnetName and SubnetSegment flat beside SubnetList; the example code nests them in the SubnetList objects.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetList`.
-    #[serde(
-        rename = "SubnetList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 创建VPC必须创建一个子网 (`SubnetList`, required)
+    #[serde(rename = "SubnetList", skip_serializing_if = "Option::is_none")]
     pub subnet_list: Option<Vec<SubnetSpec>>,
 }
+impl CreateSubNetInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateSubNetInputBuilder {
+        CreateSubNetInputBuilder::default()
+    }
+}
+/// Builder of [`CreateSubNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateSubNetInputBuilder {
+    inner: CreateSubNetInput,
+}
+impl CreateSubNetInputBuilder {
+    /// Sets [`CreateSubNetInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateSubNetInput::subnet_list`].
+    pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.subnet_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateSubNetInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateSubNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateSubNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCId"));
+        }
+        if self.subnet_list.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetList"));
+        }
+        if let Some(items) = &self.subnet_list {
+            let at = cds_core::validate::join(path, "SubnetList");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateSubNet`](crate::Client::create_sub_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSubNetOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateSubNetData>,
 }
-///Request builder of `CreateSubNet`: set parameters, then `.send().await`.
+/// Request builder of [`CreateSubNet`](crate::Client::create_sub_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateSubNetRequest {
@@ -701,23 +535,21 @@ impl CreateSubNetRequest {
     }
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Sets `VPCId` (body, required).
+    /// VPC ID (`VPCId`, body, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
     }
     /// Subnets to create
     ///
-    /// 创建VPC必须创建一个子网
-    ///
-    /// *Note:* The request table lists AvailableZoneCode, SubnetName and SubnetSegment flat beside SubnetList; the example code nests them in the SubnetList objects.
-    ///
-    /// Sets `SubnetList` (body, required).
-    pub fn subnet_list(mut self, value: impl Into<Vec<SubnetSpec>>) -> Self {
-        self.input.subnet_list = Some(value.into());
+    /// 创建VPC必须创建一个子网 (`SubnetList`, body, required)
+    pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.subnet_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_SUB_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateSubNetOutput, cds_core::Error> {
@@ -727,6 +559,7 @@ impl CreateSubNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateSubNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::CREATE_SUB_NET, &self.input)
             .await
@@ -737,19 +570,9 @@ impl crate::Client {
     ///
     /// 创建一个子网
     ///
-    /// *Note:* The heading and the Action line say CreateSubNet, the example code sends action 'CreateSubnet' (case only); the spec keeps CreateSubNet, as the catalog does.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table lists TaskIdList (described as the subnet id list) and SubnetTaskId (described as the task id list) flat; the example nests SubnetIdList and TaskIdList in Data. The spec follows the example, keeps SubnetTaskId as an optional table-only field, and reads TaskIdList as the task ids.
-    ///
-    /// *Note:* The task ids come as a list (one per subnet), so no single `task:` is declared; wait for each id of Data.TaskIdList with the task waiter.
-    ///
-    /// *Note:* The SubnetList parameter's description (创建VPC必须创建一个子网) is copied from CreateVPC.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "5.CreateSubNet", line 4432.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateSubNet", "`.")]
+    /// Wire name: `CreateSubNet`.
     pub fn create_sub_net(&self) -> CreateSubNetRequest {
         CreateSubNetRequest {
             client: self.runtime().clone(),
@@ -758,51 +581,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteSubNet`](crate::Client::delete_sub_net).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteSubNetInput {
     /// Id of the subnet to delete
     ///
-    /// 要删除的子网ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetId`.
-    #[serde(
-        rename = "SubnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要删除的子网ID (`SubnetId`, required)
+    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
 }
+impl DeleteSubNetInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteSubNetInputBuilder {
+        DeleteSubNetInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteSubNetInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteSubNetInputBuilder {
+    inner: DeleteSubNetInput,
+}
+impl DeleteSubNetInputBuilder {
+    /// Sets [`DeleteSubNetInput::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteSubNetInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteSubNetInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteSubNetInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetId"));
+        }
+    }
+}
 /// Output of [`DeleteSubNet`](crate::Client::delete_sub_net): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteSubNetOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteSubNet`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteSubNet`](crate::Client::delete_sub_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteSubNetRequest {
@@ -822,12 +655,14 @@ impl DeleteSubNetRequest {
     }
     /// Id of the subnet to delete
     ///
-    /// 要删除的子网ID
-    ///
-    /// Sets `SubnetId` (body, required).
+    /// 要删除的子网ID (`SubnetId`, body, required)
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_SUB_NET, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteSubNetOutput, cds_core::Error> {
@@ -837,17 +672,17 @@ impl DeleteSubNetRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteSubNetOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DELETE_SUB_NET, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteSubNetOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteSubNetOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_SUB_NET,
@@ -864,15 +699,9 @@ impl crate::Client {
     ///
     /// 删除一个子网
     ///
-    /// *Note:* The heading and the Action line say DeleteSubNet, the example code sends action 'DeleteSubnet' (case only); the spec keeps DeleteSubNet, as the catalog does.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The response table has no Data; the example carries an empty Data object.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "6.DeleteSubNet", line 4504.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteSubNet", "`.")]
+    /// Wire name: `DeleteSubNet`.
     pub fn delete_sub_net(&self) -> DeleteSubNetRequest {
         DeleteSubNetRequest {
             client: self.runtime().clone(),
@@ -881,53 +710,70 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeIPInfo`](crate::Client::describe_ip_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeIPInfoInput {
     /// Id of the subnet, virtual egress gateway or public network
     ///
-    /// 子网/虚拟出网网关/公网 ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetId`.
-    #[serde(
-        rename = "NetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网/虚拟出网网关/公网 ID (`NetId`, required)
+    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Network type: subnet, virtual_gateway or pubnet
     ///
-    /// subnet/virtual_gateway/pubnet
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `IPType`.
-    #[serde(
-        rename = "IPType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// subnet/virtual_gateway/pubnet (`IPType`, required)
+    #[serde(rename = "IPType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<IpInfoType>,
 }
+impl DescribeIPInfoInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeIPInfoInputBuilder {
+        DescribeIPInfoInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeIPInfoInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeIPInfoInputBuilder {
+    inner: DescribeIPInfoInput,
+}
+impl DescribeIPInfoInputBuilder {
+    /// Sets [`DescribeIPInfoInput::net_id`].
+    pub fn net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeIPInfoInput::ip_type`].
+    pub fn ip_type(mut self, value: impl Into<IpInfoType>) -> Self {
+        self.inner.ip_type = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeIPInfoInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeIPInfoInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeIPInfoInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "NetId"));
+        }
+        if self.ip_type.is_none() {
+            missing.push(cds_core::validate::join(path, "IPType"));
+        }
+    }
+}
 /// Output of [`DescribeIPInfo`](crate::Client::describe_ip_info): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeIPInfoOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example nests every documented field in Data.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeIPInfoData>,
 }
-///Request builder of `DescribeIPInfo`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeIPInfo`](crate::Client::describe_ip_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeIPInfoRequest {
@@ -947,23 +793,21 @@ impl DescribeIPInfoRequest {
     }
     /// Id of the subnet, virtual egress gateway or public network
     ///
-    /// 子网/虚拟出网网关/公网 ID
-    ///
-    /// Sets `NetId` (body, required).
+    /// 子网/虚拟出网网关/公网 ID (`NetId`, body, required)
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.input.net_id = Some(value.into());
         self
     }
     /// Network type: subnet, virtual_gateway or pubnet
     ///
-    /// subnet/virtual_gateway/pubnet
-    ///
-    /// Sets `IPType` (body, required).
-    ///
-    /// Takes a [`IpInfoType`] or its wire text.
+    /// subnet/virtual_gateway/pubnet (`IPType`, body, required)
     pub fn ip_type(mut self, value: impl Into<IpInfoType>) -> Self {
         self.input.ip_type = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_IP_INFO, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeIPInfoOutput, cds_core::Error> {
@@ -973,6 +817,7 @@ impl DescribeIPInfoRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeIPInfoOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_IP_INFO, &self.input)
             .await
@@ -983,15 +828,9 @@ impl crate::Client {
     ///
     /// 查询子网/虚拟出网网关/公网 IP 信息
     ///
-    /// *Note:* The response table lists SegmentNum, SegmentList and the IP fields flat with no Data; the example nests them as Data.SegmentNum and Data.SegmentList\[\].IPList\[\].
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table describes IPList as 网段列表 (segment list); it is the list of IP addresses of a segment.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "22.DescribeIPInfo", line 5684.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeIPInfo", "`.")]
+    /// Wire name: `DescribeIPInfo`.
     pub fn describe_ip_info(&self) -> DescribeIPInfoRequest {
         DescribeIPInfoRequest {
             client: self.runtime().clone(),
@@ -1000,37 +839,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DescribeSubnetIp`](crate::Client::describe_subnet_ip).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpInput {
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `NetId`.
-    #[serde(
-        rename = "NetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`NetId`, required)
+    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
 }
+impl DescribeSubnetIpInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeSubnetIpInputBuilder {
+        DescribeSubnetIpInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeSubnetIpInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeSubnetIpInputBuilder {
+    inner: DescribeSubnetIpInput,
+}
+impl DescribeSubnetIpInputBuilder {
+    /// Sets [`DescribeSubnetIpInput::net_id`].
+    pub fn net_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeSubnetIpInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeSubnetIpInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeSubnetIpInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.net_id.is_none() {
+            missing.push(cds_core::validate::join(path, "NetId"));
+        }
+    }
+}
 /// Output of [`DescribeSubnetIp`](crate::Client::describe_subnet_ip): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSubnetIpData>,
 }
-///Request builder of `DescribeSubnetIp`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeSubnetIp`](crate::Client::describe_subnet_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeSubnetIpRequest {
@@ -1050,12 +909,14 @@ impl DescribeSubnetIpRequest {
     }
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// Sets `NetId` (body, required).
+    /// 子网ID (`NetId`, body, required)
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.input.net_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_SUBNET_IP, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeSubnetIpOutput, cds_core::Error> {
@@ -1065,6 +926,7 @@ impl DescribeSubnetIpRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeSubnetIpOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::DESCRIBE_SUBNET_IP, &self.input)
             .await
@@ -1075,15 +937,9 @@ impl crate::Client {
     ///
     /// 查询子网IP使用信息
     ///
-    /// *Note:* The response table lists the fields flat; the example nests them in Data.
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The table types UsedList\[\].IP as `strintg` (sic); it is a string.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "25.DescribeSubnetIp", line 5941.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeSubnetIp", "`.")]
+    /// Wire name: `DescribeSubnetIp`.
     pub fn describe_subnet_ip(&self) -> DescribeSubnetIpRequest {
         DescribeSubnetIpRequest {
             client: self.runtime().clone(),

@@ -3,52 +3,74 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Input of [`CreateVLINK`](crate::Client::create_vlink).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVLINKInput {
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetId`.
-    #[serde(
-        rename = "SubnetId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 子网ID (`SubnetId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private network id
     ///
-    /// 私网ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `PipeId`.
-    #[serde(
-        rename = "PipeId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 私网ID (`PipeId`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipe_id: Option<String>,
 }
+impl CreateVLINKInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateVLINKInputBuilder {
+        CreateVLINKInputBuilder::default()
+    }
+}
+/// Builder of [`CreateVLINKInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVLINKInputBuilder {
+    inner: CreateVLINKInput,
+}
+impl CreateVLINKInputBuilder {
+    /// Sets [`CreateVLINKInput::subnet_id`].
+    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVLINKInput::pipe_id`].
+    pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.pipe_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateVLINKInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateVLINKInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateVLINKInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.subnet_id.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetId"));
+        }
+        if self.pipe_id.is_none() {
+            missing.push(cds_core::validate::join(path, "PipeId"));
+        }
+    }
+}
 /// Output of [`CreateVLINK`](crate::Client::create_vlink): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVLINKOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<VlinkRef>,
 }
-///Request builder of `CreateVLINK`: set parameters, then `.send().await`.
+/// Request builder of [`CreateVLINK`](crate::Client::create_vlink): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVLINKRequest {
@@ -68,21 +90,21 @@ impl CreateVLINKRequest {
     }
     /// Subnet id
     ///
-    /// 子网ID
-    ///
-    /// Sets `SubnetId` (body, required).
+    /// 子网ID (`SubnetId`, body, required)
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.input.subnet_id = Some(value.into());
         self
     }
     /// Private network id
     ///
-    /// 私网ID
-    ///
-    /// Sets `PipeId` (body, required).
+    /// 私网ID (`PipeId`, body, required)
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.input.pipe_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_VLINK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateVLINKOutput, cds_core::Error> {
@@ -92,6 +114,7 @@ impl CreateVLINKRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateVLINKOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_VLINK, &self.input).await
     }
 }
@@ -100,13 +123,9 @@ impl crate::Client {
     ///
     /// 子网开启VLINK （仅云平台节点支持）
     ///
-    /// *Note:* The response table lists VLINKId flat; the example nests it in Data.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "26.CreateVLINK", line 6015.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateVLINK", "`.")]
+    /// Wire name: `CreateVLINK`.
     pub fn create_vlink(&self) -> CreateVLINKRequest {
         CreateVLINKRequest {
             client: self.runtime().clone(),
@@ -115,37 +134,57 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVLINK`](crate::Client::delete_vlink).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVLINKInput {
     /// VLINK id
     ///
-    /// VLINKId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VLINKId`.
-    #[serde(
-        rename = "VLINKId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VLINKId (`VLINKId`, required)
+    #[serde(rename = "VLINKId", skip_serializing_if = "Option::is_none")]
     pub vlink_id: Option<String>,
 }
+impl DeleteVLINKInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteVLINKInputBuilder {
+        DeleteVLINKInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteVLINKInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteVLINKInputBuilder {
+    inner: DeleteVLINKInput,
+}
+impl DeleteVLINKInputBuilder {
+    /// Sets [`DeleteVLINKInput::vlink_id`].
+    pub fn vlink_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vlink_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteVLINKInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteVLINKInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteVLINKInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vlink_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VLINKId"));
+        }
+    }
+}
 /// Output of [`DeleteVLINK`](crate::Client::delete_vlink): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteVLINKOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<VlinkRef>,
 }
-///Request builder of `DeleteVLINK`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteVLINK`](crate::Client::delete_vlink): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVLINKRequest {
@@ -165,12 +204,14 @@ impl DeleteVLINKRequest {
     }
     /// VLINK id
     ///
-    /// VLINKId
-    ///
-    /// Sets `VLINKId` (body, required).
+    /// VLINKId (`VLINKId`, body, required)
     pub fn vlink_id(mut self, value: impl Into<String>) -> Self {
         self.input.vlink_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_VLINK, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteVLINKOutput, cds_core::Error> {
@@ -180,6 +221,7 @@ impl DeleteVLINKRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteVLINKOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_VLINK, &self.input).await
     }
 }
@@ -188,13 +230,9 @@ impl crate::Client {
     ///
     /// 子网关闭VLINK （仅云平台节点支持）
     ///
-    /// *Note:* The response table lists VLINKId flat; the example nests it in Data.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "27.DeleteVLINK", line 6076.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteVLINK", "`.")]
+    /// Wire name: `DeleteVLINK`.
     pub fn delete_vlink(&self) -> DeleteVLINKRequest {
         DeleteVLINKRequest {
             client: self.runtime().clone(),
@@ -208,43 +246,18 @@ impl crate::Client {
 pub struct VLINKAddVMInput {
     /// VLINK id
     ///
-    /// VLINKId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VLINKId`.
-    #[serde(
-        rename = "VLINKId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VLINKId (`VLINKId`, required)
+    #[serde(rename = "VLINKId", skip_serializing_if = "Option::is_none")]
     pub vlink_id: Option<String>,
     /// Cloud server ids
     ///
-    /// 云主机ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VMIdList`.
-    #[serde(
-        rename = "VMIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云主机ID列表 (`VMIdList`, required)
+    #[serde(rename = "VMIdList", skip_serializing_if = "Option::is_none")]
     pub vm_id_list: Option<Vec<String>>,
     /// Cloud server password
     ///
-    /// 云主机密码
-    ///
-    /// Wire name: `Password`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 云主机密码 (`Password`)
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for VLINKAddVMInput {
@@ -256,33 +269,65 @@ impl std::fmt::Debug for VLINKAddVMInput {
             .finish()
     }
 }
+impl VLINKAddVMInput {
+    /// A builder of this type.
+    pub fn builder() -> VLINKAddVMInputBuilder {
+        VLINKAddVMInputBuilder::default()
+    }
+}
+/// Builder of [`VLINKAddVMInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct VLINKAddVMInputBuilder {
+    inner: VLINKAddVMInput,
+}
+impl VLINKAddVMInputBuilder {
+    /// Sets [`VLINKAddVMInput::vlink_id`].
+    pub fn vlink_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vlink_id = Some(value.into());
+        self
+    }
+    /// Sets [`VLINKAddVMInput::vm_id_list`].
+    pub fn vm_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_id_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`VLINKAddVMInput::password`].
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.inner.password = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<VLINKAddVMInput, cds_core::BuildError> {
+        cds_core::validate::build("VLINKAddVMInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for VLINKAddVMInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vlink_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VLINKId"));
+        }
+        if self.vm_id_list.is_none() {
+            missing.push(cds_core::validate::join(path, "VMIdList"));
+        }
+    }
+}
 /// Output of [`VLINKAddVM`](crate::Client::vlink_add_vm): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct VLINKAddVMOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<VlinkMessage>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `VLINKAddVM`: set parameters, then `.send().await`.
+/// Request builder of [`VLINKAddVM`](crate::Client::vlink_add_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct VLINKAddVMRequest {
@@ -302,30 +347,28 @@ impl VLINKAddVMRequest {
     }
     /// VLINK id
     ///
-    /// VLINKId
-    ///
-    /// Sets `VLINKId` (body, required).
+    /// VLINKId (`VLINKId`, body, required)
     pub fn vlink_id(mut self, value: impl Into<String>) -> Self {
         self.input.vlink_id = Some(value.into());
         self
     }
     /// Cloud server ids
     ///
-    /// 云主机ID列表
-    ///
-    /// Sets `VMIdList` (body, required).
-    pub fn vm_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_id_list = Some(value.into());
+    /// 云主机ID列表 (`VMIdList`, body, required)
+    pub fn vm_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_id_list = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Cloud server password
     ///
-    /// 云主机密码
-    ///
-    /// Sets `Password` (body).
+    /// 云主机密码 (`Password`, body)
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.input.password = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::VLINK_ADD_VM, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<VLINKAddVMOutput, cds_core::Error> {
@@ -335,15 +378,15 @@ impl VLINKAddVMRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<VLINKAddVMOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::VLINK_ADD_VM, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(VLINKAddVMOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(VLINKAddVMOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::VLINK_ADD_VM,
@@ -360,13 +403,9 @@ impl crate::Client {
     ///
     /// 子网下主机加入VLINK （仅云平台节点支持）
     ///
-    /// *Note:* The response table has no Data; the example carries Data.Msg.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "28.VLINKAddVM", line 6135.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "VLINKAddVM", "`.")]
+    /// Wire name: `VLINKAddVM`.
     pub fn vlink_add_vm(&self) -> VLINKAddVMRequest {
         VLINKAddVMRequest {
             client: self.runtime().clone(),
@@ -375,65 +414,74 @@ impl crate::Client {
     }
 }
 /// Input of [`VLINKDeleteVM`](crate::Client::vlink_delete_vm).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct VLINKDeleteVMInput {
     /// VLINK id
     ///
-    /// VLINKId
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VLINKId`.
-    #[serde(
-        rename = "VLINKId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VLINKId (`VLINKId`, required)
+    #[serde(rename = "VLINKId", skip_serializing_if = "Option::is_none")]
     pub vlink_id: Option<String>,
     /// Cloud server ids
     ///
-    /// 云主机ID列表
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VMIdList`.
-    #[serde(
-        rename = "VMIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 云主机ID列表 (`VMIdList`, required)
+    #[serde(rename = "VMIdList", skip_serializing_if = "Option::is_none")]
     pub vm_id_list: Option<Vec<String>>,
 }
+impl VLINKDeleteVMInput {
+    /// A builder of this type.
+    pub fn builder() -> VLINKDeleteVMInputBuilder {
+        VLINKDeleteVMInputBuilder::default()
+    }
+}
+/// Builder of [`VLINKDeleteVMInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct VLINKDeleteVMInputBuilder {
+    inner: VLINKDeleteVMInput,
+}
+impl VLINKDeleteVMInputBuilder {
+    /// Sets [`VLINKDeleteVMInput::vlink_id`].
+    pub fn vlink_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vlink_id = Some(value.into());
+        self
+    }
+    /// Sets [`VLINKDeleteVMInput::vm_id_list`].
+    pub fn vm_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.vm_id_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<VLINKDeleteVMInput, cds_core::BuildError> {
+        cds_core::validate::build("VLINKDeleteVMInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for VLINKDeleteVMInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vlink_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VLINKId"));
+        }
+        if self.vm_id_list.is_none() {
+            missing.push(cds_core::validate::join(path, "VMIdList"));
+        }
+    }
+}
 /// Output of [`VLINKDeleteVM`](crate::Client::vlink_delete_vm): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct VLINKDeleteVMOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; present in the example.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<VlinkMessage>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `VLINKDeleteVM`: set parameters, then `.send().await`.
+/// Request builder of [`VLINKDeleteVM`](crate::Client::vlink_delete_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct VLINKDeleteVMRequest {
@@ -453,21 +501,21 @@ impl VLINKDeleteVMRequest {
     }
     /// VLINK id
     ///
-    /// VLINKId
-    ///
-    /// Sets `VLINKId` (body, required).
+    /// VLINKId (`VLINKId`, body, required)
     pub fn vlink_id(mut self, value: impl Into<String>) -> Self {
         self.input.vlink_id = Some(value.into());
         self
     }
     /// Cloud server ids
     ///
-    /// 云主机ID列表
-    ///
-    /// Sets `VMIdList` (body, required).
-    pub fn vm_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.input.vm_id_list = Some(value.into());
+    /// 云主机ID列表 (`VMIdList`, body, required)
+    pub fn vm_id_list<V: Into<String>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.vm_id_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::VLINK_DELETE_VM, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<VLINKDeleteVMOutput, cds_core::Error> {
@@ -477,17 +525,17 @@ impl VLINKDeleteVMRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<VLINKDeleteVMOutput>, cds_core::Error> {
+        self.check()?;
         self.client
             .execute(&meta::VLINK_DELETE_VM, &self.input)
             .await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(VLINKDeleteVMOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(VLINKDeleteVMOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::VLINK_DELETE_VM,
@@ -504,15 +552,9 @@ impl crate::Client {
     ///
     /// 子网下主机退出VLINK （仅云平台节点支持）
     ///
-    /// *Note:* The response table has no Data; the example carries Data.Msg.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* The example code's function is named vlink_delete, like DeleteVLINK's; it sends action VLINKDeleteVM.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "29.VLINKDeleteVM", line 6198.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "VLINKDeleteVM", "`.")]
+    /// Wire name: `VLINKDeleteVM`.
     pub fn vlink_delete_vm(&self) -> VLINKDeleteVMRequest {
         VLINKDeleteVMRequest {
             client: self.runtime().clone(),

@@ -3,212 +3,160 @@
 
 #[allow(unused_imports)]
 use crate::*;
+#[allow(unused_imports)]
+use cds_core::de::{lenient, lenient_vec};
 /// Created VPC
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVPCData {
     /// Ids of the created subnets
     ///
-    /// 创建子网ID列表
-    ///
-    /// Wire name: `SubnetIdList`.
-    #[serde(
-        rename = "SubnetIdList",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建子网ID列表 (`SubnetIdList`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub subnet_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
-    /// 创建子网任务ID列表
-    ///
-    /// Wire name: `SubnetTaskId`.
-    #[serde(
-        rename = "SubnetTaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient_vec"
-    )]
+    /// 创建子网任务ID列表 (`SubnetTaskId`)
+    #[serde(deserialize_with = "lenient_vec")]
     pub subnet_task_id: Option<Vec<String>>,
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`)
+    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
 }
 /// VPC list
 ///
 /// 返回数据
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVPCData {
     /// Number of VPCs
     ///
-    /// VPC总数
-    ///
-    /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC总数 (`Total`)
+    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// VPCs
     ///
-    /// VPC信息列表
-    ///
-    /// Wire name: `VPCList`.
-    #[serde(rename = "VPCList", default, skip_serializing_if = "Option::is_none")]
+    /// VPC信息列表 (`VPCList`)
+    #[serde(rename = "VPCList")]
     pub vpc_list: Option<Vec<DescribeVPCVpc>>,
 }
 /// A VPC
 ///
 /// VPC信息
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVPCVpc {
     /// VPC id
     ///
-    /// VPC ID
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC ID (`VPCId`)
+    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name (wire name misspelled VPCNmae)
     ///
-    /// VPC名称
-    ///
-    /// Wire name: `VPCNmae`.
-    #[serde(
-        rename = "VPCNmae",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称 (`VPCNmae`)
+    #[serde(rename = "VPCNmae", deserialize_with = "lenient")]
     pub vpc_nmae: Option<String>,
     /// VPC CIDR block
     ///
-    /// VPC网段
-    ///
-    /// Wire name: `VPCSegment`.
-    #[serde(
-        rename = "VPCSegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC网段 (`VPCSegment`)
+    #[serde(rename = "VPCSegment", deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// VPC status, e.g. ok
     ///
-    /// VPC状态
-    ///
-    /// Wire name: `Status`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC状态 (`Status`)
+    #[serde(deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC region code
     ///
-    /// VPC区域code
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code (`RegionCode`)
+    #[serde(deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Creation time (yyyy-MM-dd HH:mm:ss)
     ///
-    /// 创建时间
-    ///
-    /// *Note:* Typed datetime in the table; the example answers a string.
-    ///
-    /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建时间 (`CreateTime`)
+    #[serde(deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// Input of [`DescribeVPC`](crate::Client::describe_vpc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVPCInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// Wire name: `PageNumber`.
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Search keyword (VPC name)
     ///
-    /// 查询关键字
-    ///
-    /// Wire name: `Keyword`.
-    #[serde(
-        rename = "Keyword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 查询关键字 (`Keyword`)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
+impl DescribeVPCInput {
+    /// A builder of this type.
+    pub fn builder() -> DescribeVPCInputBuilder {
+        DescribeVPCInputBuilder::default()
+    }
+}
+/// Builder of [`DescribeVPCInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DescribeVPCInputBuilder {
+    inner: DescribeVPCInput,
+}
+impl DescribeVPCInputBuilder {
+    /// Sets [`DescribeVPCInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVPCInput::page_number`].
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.inner.page_number = Some(value.into());
+        self
+    }
+    /// Sets [`DescribeVPCInput::keyword`].
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DescribeVPCInput, cds_core::BuildError> {
+        cds_core::validate::build("DescribeVPCInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DescribeVPCInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+    }
+}
 /// Output of [`DescribeVPC`](crate::Client::describe_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVPCOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeVPCData>,
 }
-///Request builder of `DescribeVPC`: set parameters, then `.send().await`.
+/// Request builder of [`DescribeVPC`](crate::Client::describe_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DescribeVPCRequest {
@@ -228,30 +176,28 @@ impl DescribeVPCRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body, required).
+    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// Page number of the list; starts at 1, default 1
     ///
-    /// 列表页码。起始值：1, 默认值：1
-    ///
-    /// Sets `PageNumber` (body).
+    /// 列表页码。起始值：1, 默认值：1 (`PageNumber`, body)
     pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.input.page_number = Some(value.into());
         self
     }
     /// Search keyword (VPC name)
     ///
-    /// 查询关键字
-    ///
-    /// Sets `Keyword` (body).
+    /// 查询关键字 (`Keyword`, body)
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.input.keyword = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DESCRIBE_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DescribeVPCOutput, cds_core::Error> {
@@ -261,6 +207,7 @@ impl DescribeVPCRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DescribeVPCOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DESCRIBE_VPC, &self.input).await
     }
 }
@@ -269,19 +216,9 @@ impl crate::Client {
     ///
     /// 查询私有网络(以下简称VPC)信息
     ///
-    /// *Note:* The response table lists Total, VPCList and the VPC fields flat beside Data; the example nests them as Data.Total and Data.VPCList\[\].
+    /// `POST /vpc` — read-only: retried on transient failures.
     ///
-    /// *Note:* The VPC name field is spelled VPCNmae (sic) in both the table and the example; the spec keeps the wire spelling.
-    ///
-    /// *Note:* The example code passes get_signature NETWORK_URL (defined as .../network); the documented address is /vpc.
-    ///
-    /// *Note:* PageNumber is accepted but no page-size parameter is documented, so no paginate is declared.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "1.DescribeVPC", line 4098.
-    ///
-    /// Read-only: retried on transient failures.
-    ///
-    #[doc = concat!("Wire name: `", "DescribeVPC", "`.")]
+    /// Wire name: `DescribeVPC`.
     pub fn describe_vpc(&self) -> DescribeVPCRequest {
         DescribeVPCRequest {
             client: self.runtime().clone(),
@@ -290,106 +227,120 @@ impl crate::Client {
     }
 }
 /// Input of [`CreateVPC`](crate::Client::create_vpc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVPCInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `RegionCode`.
-    #[serde(
-        rename = "RegionCode",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC区域code, 见附件五 (`RegionCode`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC name
     ///
-    /// VPC名称
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VPCName`.
-    #[serde(
-        rename = "VPCName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC名称 (`VPCName`, required)
+    #[serde(rename = "VPCName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block, e.g. 10.15.0.0/16
     ///
-    /// VPC网段
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VPCSegment`.
-    #[serde(
-        rename = "VPCSegment",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// VPC网段 (`VPCSegment`, required)
+    #[serde(rename = "VPCSegment", skip_serializing_if = "Option::is_none")]
     pub vpc_segment: Option<String>,
     /// auto (use the recommended CIDR block) or manual (assign it by hand)
     ///
-    /// 使用推荐网段或手动分配
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VPCSegmentType`.
-    #[serde(
-        rename = "VPCSegmentType",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 使用推荐网段或手动分配 (`VPCSegmentType`, required)
+    #[serde(rename = "VPCSegmentType", skip_serializing_if = "Option::is_none")]
     pub vpc_segment_type: Option<String>,
     /// Subnets to create; a VPC must be created with at least one subnet
     ///
-    /// 创建VPC必须创建一个子网
-    ///
-    /// *Note:* The request table lists AvailableZoneCode, SubnetName and SubnetSegment flat beside SubnetList; the example code nests them in the SubnetList objects.
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `SubnetList`.
-    #[serde(
-        rename = "SubnetList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// 创建VPC必须创建一个子网 (`SubnetList`, required)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_list: Option<Vec<SubnetSpec>>,
 }
+impl CreateVPCInput {
+    /// A builder of this type.
+    pub fn builder() -> CreateVPCInputBuilder {
+        CreateVPCInputBuilder::default()
+    }
+}
+/// Builder of [`CreateVPCInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct CreateVPCInputBuilder {
+    inner: CreateVPCInput,
+}
+impl CreateVPCInputBuilder {
+    /// Sets [`CreateVPCInput::region_code`].
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.inner.region_code = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVPCInput::vpc_name`].
+    pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_name = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVPCInput::vpc_segment`].
+    pub fn vpc_segment(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_segment = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVPCInput::vpc_segment_type`].
+    pub fn vpc_segment_type(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_segment_type = Some(value.into());
+        self
+    }
+    /// Sets [`CreateVPCInput::subnet_list`].
+    pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.inner.subnet_list = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<CreateVPCInput, cds_core::BuildError> {
+        cds_core::validate::build("CreateVPCInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for CreateVPCInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.region_code.is_none() {
+            missing.push(cds_core::validate::join(path, "RegionCode"));
+        }
+        if self.vpc_name.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCName"));
+        }
+        if self.vpc_segment.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCSegment"));
+        }
+        if self.vpc_segment_type.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCSegmentType"));
+        }
+        if self.subnet_list.is_none() {
+            missing.push(cds_core::validate::join(path, "SubnetList"));
+        }
+        if let Some(items) = &self.subnet_list {
+            let at = cds_core::validate::join(path, "SubnetList");
+            for (i, v) in items.iter().enumerate() {
+                v.validate(&format!("{at}[{i}]"), missing);
+            }
+        }
+    }
+}
 /// Output of [`CreateVPC`](crate::Client::create_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVPCOutput {
     /// Returned data
     ///
-    /// 返回数据
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<CreateVPCData>,
     /// Id of the VPC creation task
     ///
-    /// 创建VPC任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 创建VPC任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `CreateVPC`: set parameters, then `.send().await`.
+/// Request builder of [`CreateVPC`](crate::Client::create_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateVPCRequest {
@@ -409,50 +360,42 @@ impl CreateVPCRequest {
     }
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
-    /// VPC区域code, 见附件五
-    ///
-    /// Sets `RegionCode` (body, required).
+    /// VPC区域code, 见附件五 (`RegionCode`, body, required)
     pub fn region_code(mut self, value: impl Into<String>) -> Self {
         self.input.region_code = Some(value.into());
         self
     }
     /// VPC name
     ///
-    /// VPC名称
-    ///
-    /// Sets `VPCName` (body, required).
+    /// VPC名称 (`VPCName`, body, required)
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_name = Some(value.into());
         self
     }
     /// VPC CIDR block, e.g. 10.15.0.0/16
     ///
-    /// VPC网段
-    ///
-    /// Sets `VPCSegment` (body, required).
+    /// VPC网段 (`VPCSegment`, body, required)
     pub fn vpc_segment(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_segment = Some(value.into());
         self
     }
     /// auto (use the recommended CIDR block) or manual (assign it by hand)
     ///
-    /// 使用推荐网段或手动分配
-    ///
-    /// Sets `VPCSegmentType` (body, required).
+    /// 使用推荐网段或手动分配 (`VPCSegmentType`, body, required)
     pub fn vpc_segment_type(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_segment_type = Some(value.into());
         self
     }
     /// Subnets to create; a VPC must be created with at least one subnet
     ///
-    /// 创建VPC必须创建一个子网
-    ///
-    /// *Note:* The request table lists AvailableZoneCode, SubnetName and SubnetSegment flat beside SubnetList; the example code nests them in the SubnetList objects.
-    ///
-    /// Sets `SubnetList` (body, required).
-    pub fn subnet_list(mut self, value: impl Into<Vec<SubnetSpec>>) -> Self {
-        self.input.subnet_list = Some(value.into());
+    /// 创建VPC必须创建一个子网 (`SubnetList`, body, required)
+    pub fn subnet_list<V: Into<SubnetSpec>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.input.subnet_list = Some(values.into_iter().map(Into::into).collect());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::CREATE_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<CreateVPCOutput, cds_core::Error> {
@@ -462,15 +405,15 @@ impl CreateVPCRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<CreateVPCOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::CREATE_VPC, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(CreateVPCOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(CreateVPCOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::CREATE_VPC,
@@ -487,15 +430,9 @@ impl crate::Client {
     ///
     /// 创建一个VPC
     ///
-    /// *Note:* The response table lists SubnetIdList, SubnetTaskId and VPCId flat; the example nests them in Data.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// *Note:* Data.SubnetTaskId is a list of subnet-creation task ids; only the VPC task (/TaskId) is declared as the operation's task.
-    ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "2.CreateVPC", line 4185.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "CreateVPC", "`.")]
+    /// Wire name: `CreateVPC`.
     pub fn create_vpc(&self) -> CreateVPCRequest {
         CreateVPCRequest {
             client: self.runtime().clone(),
@@ -504,51 +441,61 @@ impl crate::Client {
     }
 }
 /// Input of [`DeleteVPC`](crate::Client::delete_vpc).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteVPCInput {
     /// Id of the VPC to delete
     ///
-    /// 要删除的VPC ID
-    ///
-    /// *Required.*
-    ///
-    /// Wire name: `VPCId`.
-    #[serde(
-        rename = "VPCId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 要删除的VPC ID (`VPCId`, required)
+    #[serde(rename = "VPCId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
+impl DeleteVPCInput {
+    /// A builder of this type.
+    pub fn builder() -> DeleteVPCInputBuilder {
+        DeleteVPCInputBuilder::default()
+    }
+}
+/// Builder of [`DeleteVPCInput`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct DeleteVPCInputBuilder {
+    inner: DeleteVPCInput,
+}
+impl DeleteVPCInputBuilder {
+    /// Sets [`DeleteVPCInput::vpc_id`].
+    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<DeleteVPCInput, cds_core::BuildError> {
+        cds_core::validate::build("DeleteVPCInput", self.inner)
+    }
+}
+impl cds_core::validate::Validate for DeleteVPCInput {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.vpc_id.is_none() {
+            missing.push(cds_core::validate::join(path, "VPCId"));
+        }
+    }
+}
 /// Output of [`DeleteVPC`](crate::Client::delete_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteVPCOutput {
     /// Returned data (an empty object)
     ///
-    /// 返回数据
-    ///
-    /// *Note:* Not in the response table; the example answers an empty object.
-    ///
-    /// Wire name: `Data`.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
+    /// 返回数据 (`Data`)
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
-    /// 任务ID
-    ///
-    /// Wire name: `TaskId`.
-    #[serde(
-        rename = "TaskId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "cds_core::de::lenient"
-    )]
+    /// 任务ID (`TaskId`)
+    #[serde(deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
-///Request builder of `DeleteVPC`: set parameters, then `.send().await`.
+/// Request builder of [`DeleteVPC`](crate::Client::delete_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteVPCRequest {
@@ -568,12 +515,14 @@ impl DeleteVPCRequest {
     }
     /// Id of the VPC to delete
     ///
-    /// 要删除的VPC ID
-    ///
-    /// Sets `VPCId` (body, required).
+    /// 要删除的VPC ID (`VPCId`, body, required)
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.input.vpc_id = Some(value.into());
         self
+    }
+    /// Checks required fields (nested ones by path) before anything is sent.
+    fn check(&self) -> Result<(), cds_core::Error> {
+        cds_core::validate::check(&meta::DELETE_VPC, &self.input)
     }
     /// Sends the request and decodes the output.
     pub async fn send(self) -> Result<DeleteVPCOutput, cds_core::Error> {
@@ -583,15 +532,15 @@ impl DeleteVPCRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<cds_core::Response<DeleteVPCOutput>, cds_core::Error> {
+        self.check()?;
         self.client.execute(&meta::DELETE_VPC, &self.input).await
     }
-    ///Sends the request, then waits for the task it starts (its id at `/TaskId`) with [`DescribeTask`](crate::Client::wait_for_task) polling.
-    ///
-    /// Returns the output and the poller's final response body.
+    /// Sends the request, then waits for the task it starts (its id at `/TaskId`), polling [`DescribeTask`](crate::Client::describe_task). Returns the output and the poller's final output.
     pub async fn send_and_wait(
         self,
         options: cds_core::WaitOptions,
-    ) -> Result<(DeleteVPCOutput, serde_json::Value), cds_core::Error> {
+    ) -> Result<(DeleteVPCOutput, DescribeTaskOutput), cds_core::Error> {
+        self.check()?;
         cds_core::waiter::start_and_wait(
             &self.client,
             &meta::DELETE_VPC,
@@ -608,13 +557,9 @@ impl crate::Client {
     ///
     /// 删除一个VPC
     ///
-    /// *Note:* The response table has no Data; the example carries an empty Data object.
+    /// `POST /vpc` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// `POST` /vpc — 000_2647209463bd15a0.txt, heading "3.DeleteVPC", line 4274.
-    ///
-    /// Changes state: retried only when the request certainly never reached the server.
-    ///
-    #[doc = concat!("Wire name: `", "DeleteVPC", "`.")]
+    /// Wire name: `DeleteVPC`.
     pub fn delete_vpc(&self) -> DeleteVPCRequest {
         DeleteVPCRequest {
             client: self.runtime().clone(),

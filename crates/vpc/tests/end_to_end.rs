@@ -35,9 +35,13 @@ async fn describe_bandwidth_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeBandwidthOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeBandwidth"
+    );
 }
 #[tokio::test]
 async fn create_bandwidth_end_to_end() {
@@ -73,9 +77,13 @@ async fn create_bandwidth_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::CreateBandwidthOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateBandwidth"
+    );
 }
 #[tokio::test]
 async fn update_bandwidth_end_to_end() {
@@ -107,9 +115,13 @@ async fn update_bandwidth_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::UpdateBandwidthOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "UpdateBandwidth"
+    );
 }
 #[tokio::test]
 async fn delete_bandwidth_end_to_end() {
@@ -140,9 +152,13 @@ async fn delete_bandwidth_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DeleteBandwidthOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteBandwidth"
+    );
 }
 #[tokio::test]
 async fn bandwidth_add_eip_end_to_end() {
@@ -153,7 +169,7 @@ async fn bandwidth_add_eip_end_to_end() {
     let response = client
         .bandwidth_add_eip()
         .bandwidth_id("sample value/+*~&=中".to_string())
-        .eip_id_list(vec!["sample value/+*~&=中".to_string()])
+        .eip_id_list(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("BandwidthAddEIP");
@@ -174,9 +190,13 @@ async fn bandwidth_add_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::BandwidthAddEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "BandwidthAddEIP"
+    );
 }
 #[tokio::test]
 async fn bandwidth_remove_eip_end_to_end() {
@@ -186,7 +206,7 @@ async fn bandwidth_remove_eip_end_to_end() {
     let client = cds_vpc::Client::new(&emulator.config());
     let response = client
         .bandwidth_remove_eip()
-        .eip_id_list(vec!["sample value/+*~&=中".to_string()])
+        .eip_id_list(["sample value/+*~&=中".to_string()])
         .delete(true)
         .region_code("sample value/+*~&=中".to_string())
         .bandwidth_type("sample value/+*~&=中".to_string())
@@ -212,9 +232,13 @@ async fn bandwidth_remove_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::BandwidthRemoveEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "BandwidthRemoveEIP"
+    );
 }
 #[tokio::test]
 async fn describe_task_end_to_end() {
@@ -245,9 +269,13 @@ async fn describe_task_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeTaskOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeTask"
+    );
 }
 #[tokio::test]
 async fn describe_eip_end_to_end() {
@@ -280,9 +308,13 @@ async fn describe_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeEIP"
+    );
 }
 #[tokio::test]
 async fn create_eip_end_to_end() {
@@ -319,9 +351,13 @@ async fn create_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::CreateEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateEIP"
+    );
 }
 #[tokio::test]
 async fn update_eip_end_to_end() {
@@ -354,9 +390,13 @@ async fn update_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::UpdateEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "UpdateEIP"
+    );
 }
 #[tokio::test]
 async fn delete_eip_end_to_end() {
@@ -387,9 +427,13 @@ async fn delete_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DeleteEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteEIP"
+    );
 }
 #[tokio::test]
 async fn bind_eip_end_to_end() {
@@ -422,9 +466,13 @@ async fn bind_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::BindEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "BindEIP"
+    );
 }
 #[tokio::test]
 async fn unbind_eip_end_to_end() {
@@ -457,9 +505,13 @@ async fn unbind_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::UnbindEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "UnbindEIP"
+    );
 }
 #[tokio::test]
 async fn net_eip_info_end_to_end() {
@@ -469,7 +521,7 @@ async fn net_eip_info_end_to_end() {
     let client = cds_vpc::Client::new(&emulator.config());
     let response = client
         .net_eip_info()
-        .net_id_list(vec!["sample value/+*~&=中".to_string()])
+        .net_id_list(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("NetEIPInfo");
@@ -490,9 +542,13 @@ async fn net_eip_info_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::NetEIPInfoOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "NetEIPInfo"
+    );
 }
 #[tokio::test]
 async fn reserve_ip_and_bind_eip_end_to_end() {
@@ -503,7 +559,13 @@ async fn reserve_ip_and_bind_eip_end_to_end() {
     let response = client
         .reserve_ip_and_bind_eip()
         .available_zone_code("sample value/+*~&=中".to_string())
-        .ips(vec![cds_vpc::ReserveIPAndBindEIPIp::default()])
+        .ips([cds_vpc::ReserveIPAndBindEIPIp::builder()
+            .net_id("sample value/+*~&=中".to_string())
+            .address_list(["sample value/+*~&=中".to_string()])
+            .eip_list(["sample value/+*~&=中".to_string()])
+            .description("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("ReserveIPAndBindEIP");
@@ -524,9 +586,13 @@ async fn reserve_ip_and_bind_eip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::ReserveIPAndBindEIPOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "ReserveIPAndBindEIP"
+    );
 }
 #[tokio::test]
 async fn describe_virtual_gate_way_end_to_end() {
@@ -561,9 +627,13 @@ async fn describe_virtual_gate_way_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeVirtualGateWayOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeVirtualGateWay"
+    );
 }
 #[tokio::test]
 async fn create_virtual_gate_way_end_to_end() {
@@ -574,7 +644,13 @@ async fn create_virtual_gate_way_end_to_end() {
     let response = client
         .create_virtual_gate_way()
         .vpc_id("sample value/+*~&=中".to_string())
-        .virtual_gate_way_list(vec![cds_vpc::CreateVirtualGateWayGateway::default()])
+        .virtual_gate_way_list([cds_vpc::CreateVirtualGateWayGateway::builder()
+            .available_zone_code("sample value/+*~&=中".to_string())
+            .virtual_gate_way_name("sample value/+*~&=中".to_string())
+            .virtual_gate_way_segment("sample value/+*~&=中".to_string())
+            .r#type("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVirtualGateWay");
@@ -595,9 +671,13 @@ async fn create_virtual_gate_way_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::CreateVirtualGateWayOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateVirtualGateWay"
+    );
 }
 #[tokio::test]
 async fn delete_virtual_gate_way_end_to_end() {
@@ -628,9 +708,13 @@ async fn delete_virtual_gate_way_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DeleteVirtualGateWayOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteVirtualGateWay"
+    );
 }
 #[tokio::test]
 async fn describe_sub_net_end_to_end() {
@@ -665,9 +749,13 @@ async fn describe_sub_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeSubNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSubNet"
+    );
 }
 #[tokio::test]
 async fn create_sub_net_end_to_end() {
@@ -678,7 +766,12 @@ async fn create_sub_net_end_to_end() {
     let response = client
         .create_sub_net()
         .vpc_id("sample value/+*~&=中".to_string())
-        .subnet_list(vec![cds_vpc::SubnetSpec::default()])
+        .subnet_list([cds_vpc::SubnetSpec::builder()
+            .available_zone_code("sample value/+*~&=中".to_string())
+            .subnet_name("sample value/+*~&=中".to_string())
+            .subnet_segment("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateSubNet");
@@ -699,9 +792,13 @@ async fn create_sub_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::CreateSubNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateSubNet"
+    );
 }
 #[tokio::test]
 async fn delete_sub_net_end_to_end() {
@@ -732,9 +829,13 @@ async fn delete_sub_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DeleteSubNetOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteSubNet"
+    );
 }
 #[tokio::test]
 async fn describe_ip_info_end_to_end() {
@@ -766,9 +867,13 @@ async fn describe_ip_info_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeIPInfoOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeIPInfo"
+    );
 }
 #[tokio::test]
 async fn describe_subnet_ip_end_to_end() {
@@ -799,9 +904,13 @@ async fn describe_subnet_ip_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeSubnetIpOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeSubnetIp"
+    );
 }
 #[tokio::test]
 async fn create_vlink_end_to_end() {
@@ -833,9 +942,13 @@ async fn create_vlink_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::CreateVLINKOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateVLINK"
+    );
 }
 #[tokio::test]
 async fn delete_vlink_end_to_end() {
@@ -866,9 +979,13 @@ async fn delete_vlink_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DeleteVLINKOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteVLINK"
+    );
 }
 #[tokio::test]
 async fn vlink_add_vm_end_to_end() {
@@ -879,7 +996,7 @@ async fn vlink_add_vm_end_to_end() {
     let response = client
         .vlink_add_vm()
         .vlink_id("sample value/+*~&=中".to_string())
-        .vm_id_list(vec!["sample value/+*~&=中".to_string()])
+        .vm_id_list(["sample value/+*~&=中".to_string()])
         .password("sample value/+*~&=中".to_string())
         .send_with_response()
         .await;
@@ -901,9 +1018,13 @@ async fn vlink_add_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::VLINKAddVMOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "VLINKAddVM"
+    );
 }
 #[tokio::test]
 async fn vlink_delete_vm_end_to_end() {
@@ -914,7 +1035,7 @@ async fn vlink_delete_vm_end_to_end() {
     let response = client
         .vlink_delete_vm()
         .vlink_id("sample value/+*~&=中".to_string())
-        .vm_id_list(vec!["sample value/+*~&=中".to_string()])
+        .vm_id_list(["sample value/+*~&=中".to_string()])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("VLINKDeleteVM");
@@ -935,9 +1056,13 @@ async fn vlink_delete_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::VLINKDeleteVMOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "VLINKDeleteVM"
+    );
 }
 #[tokio::test]
 async fn describe_vpc_end_to_end() {
@@ -970,9 +1095,13 @@ async fn describe_vpc_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DescribeVPCOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DescribeVPC"
+    );
 }
 #[tokio::test]
 async fn create_vpc_end_to_end() {
@@ -986,7 +1115,12 @@ async fn create_vpc_end_to_end() {
         .vpc_name("sample value/+*~&=中".to_string())
         .vpc_segment("sample value/+*~&=中".to_string())
         .vpc_segment_type("sample value/+*~&=中".to_string())
-        .subnet_list(vec![cds_vpc::SubnetSpec::default()])
+        .subnet_list([cds_vpc::SubnetSpec::builder()
+            .available_zone_code("sample value/+*~&=中".to_string())
+            .subnet_name("sample value/+*~&=中".to_string())
+            .subnet_segment("sample value/+*~&=中".to_string())
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("CreateVPC");
@@ -1007,9 +1141,13 @@ async fn create_vpc_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::CreateVPCOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "CreateVPC"
+    );
 }
 #[tokio::test]
 async fn delete_vpc_end_to_end() {
@@ -1040,7 +1178,11 @@ async fn delete_vpc_end_to_end() {
         }
         other => other.clone(),
     };
-    let expected: cds_vpc::DeleteVPCOutput =
-        serde::Deserialize::deserialize(&served).expect("the served body decodes");
-    assert_eq!(response.output, expected);
+    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+    assert!(
+        lost.is_empty(),
+        "{} loses {lost:?} of what the emulator served",
+        "DeleteVPC"
+    );
 }

@@ -2,10 +2,10 @@
 //! against the emulator, with every parameter set, so that signing, locations, shapes,
 //! path encoding and decoding are all exercised.
 
-use crate::emit_crate::package;
-use crate::names;
-use crate::rust_types::{ident, struct_fields};
-use crate::spec::Line;
+use crate::emit::package;
+use crate::emit::types::{struct_fields, Types};
+use crate::names::{self, ident};
+use crate::spec::{Line, Location};
 use crate::typeref::TypeRef;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -14,8 +14,9 @@ use quote::{format_ident, quote};
 /// `+`, `*`, `~`, `&`, `=` and non-ASCII.
 pub const SAMPLE_TEXT: &str = "sample value/+*~&=中";
 
-/// An expression of type `ty` used as a sample argument.
-fn sample(line: &Line, krate: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
+/// An expression of type `ty` used as a sample argument: nested values are built with their
+/// builders (every field near the top, required ones deeper down).
+fn sample(krate: &proc_macro2::Ident, ty: &TypeRef, types: &Types, depth: usize) -> TokenStream {
     match ty {
         TypeRef::String => quote!(#SAMPLE_TEXT.to_string()),
         TypeRef::Integer => quote!(7_i64),
@@ -24,14 +25,38 @@ fn sample(line: &Line, krate: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream 
         TypeRef::Any => quote!(serde_json::json!({"sample": 1})),
         TypeRef::Named(n) => {
             let id = format_ident!("{}", n);
-            if line.enums().contains_key(n.as_str()) {
-                quote!(#krate::#id::from("sample"))
+            if types.enums.contains_key(n.as_str()) {
+                return quote!(#krate::#id::from("sample"));
+            }
+            let def = match types.defs.get(n.as_str()) {
+                Some(def) => match &def.alias {
+                    Some(target) => types.defs.get(target.as_str()).copied().unwrap_or(def),
+                    None => def,
+                },
+                None => return quote!(#krate::#id::default()),
+            };
+            let setters = struct_fields(&def.fields)
+                .into_iter()
+                .filter(|f| depth < 4 && (depth < 2 || f.field.required))
+                .map(|f| {
+                    let setter = names::setter(&f.rust);
+                    let value = match &f.ty {
+                        TypeRef::List(inner) => sample(krate, inner, types, depth + 1),
+                        other => sample(krate, other, types, depth + 1),
+                    };
+                    match &f.ty {
+                        TypeRef::List(_) => quote!(.#setter([#value])),
+                        _ => quote!(.#setter(#value)),
+                    }
+                });
+            if types.roles.validated.contains(n) {
+                quote!(#krate::#id::builder() #(#setters)* .build().expect("every required field is set"))
             } else {
-                quote!(#krate::#id::default())
+                quote!(#krate::#id::builder() #(#setters)* .build())
             }
         }
         TypeRef::List(inner) => {
-            let inner = sample(line, krate, inner);
+            let inner = sample(krate, inner, types, depth);
             quote!(vec![#inner])
         }
         TypeRef::Map(_) => quote!(std::collections::BTreeMap::new()),
@@ -39,25 +64,31 @@ fn sample(line: &Line, krate: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream 
 }
 
 /// `tests/end_to_end.rs` of a line.
-pub fn end_to_end(line: &Line) -> TokenStream {
+pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
     let krate = format_ident!("{}", package(line).replace('-', "_"));
     let data_field = line.product.envelope.data.clone();
+    let e = &line.product.envelope;
+    let mut envelope = vec![e.code.clone(), e.message.clone()];
+    envelope.extend(e.request_id.clone());
     let tests = line.operations().map(|(_, op)| {
         let test = format_ident!("{}_end_to_end", names::snake(&op.name));
         let method = ident(&names::snake(&op.name));
-        let output = format_ident!("{}Output", op.name);
         let name = &op.name;
         let data_field = &data_field;
         let setters = struct_fields(&op.params).into_iter().map(|p| {
-            let setter = if crate::emit_ops::RESERVED.contains(&p.rust.as_str()) {
-                format_ident!("set_{}", p.rust)
-            } else {
-                ident(&p.rust)
-            };
-            let value = sample(line, &krate, &p.ty);
-            quote!(.#setter(#value))
+            let setter = names::setter(&p.rust);
+            match &p.ty {
+                TypeRef::List(inner) => {
+                    let value = sample(&krate, inner, types, 0);
+                    quote!(.#setter([#value]))
+                }
+                other => {
+                    let value = sample(&krate, other, types, 0);
+                    quote!(.#setter(#value))
+                }
+            }
         });
-        let path_checks = op.params.iter().filter(|p| p.location.as_deref() == Some("path")).map(|p| {
+        let path_checks = op.params.iter().filter(|p| p.location == Some(Location::Path)).map(|p| {
             let n = &p.name;
             let expected = match TypeRef::parse(&p.ty) {
                 Ok(TypeRef::Integer) => "7".to_string(),
@@ -109,8 +140,11 @@ pub fn end_to_end(line: &Line) -> TokenStream {
                     serde_json::Value::Array(_) => serde_json::json!({ #data_field: seen[0].response.clone() }),
                     other => other.clone(),
                 };
-                let expected: #krate::#output = serde::Deserialize::deserialize(&served).expect("the served body decodes");
-                assert_eq!(response.output, expected);
+                // Everything served reaches the typed output: re-encoded, it keeps every field
+                // of the body (envelope excepted).
+                let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+                let lost = cds_core::fixture::lost_paths(&served, &decoded, &[#(#envelope),*]);
+                assert!(lost.is_empty(), "{} loses {lost:?} of what the emulator served", #name);
             }
         }
     });
