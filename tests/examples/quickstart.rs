@@ -56,7 +56,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &format!(
             "task {} finished with status {}",
             vdc.task_id.unwrap_or_default(),
-            done["Data"]["Status"]
+            done.data.and_then(|d| d.status).unwrap_or_default()
         ),
     );
 
@@ -78,7 +78,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &format!(
             "task {} finished with status {}",
             created.task_id.unwrap_or_default(),
-            done["Data"]["Status"]
+            done.data.and_then(|d| d.status).unwrap_or_default()
         ),
     );
 
@@ -122,7 +122,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         &format!(
             "task {} finished with status {}",
             deleted.task_id.unwrap_or_default(),
-            done["Data"]["Status"]
+            done.data.and_then(|d| d.status).unwrap_or_default()
         ),
     );
 

@@ -68,8 +68,12 @@ async fn service_errors_carry_code_message_status_and_request_id() {
         .expect_err("scripted failure");
     let service = err.as_service().expect("service error");
     assert_eq!(
-        service.code,
-        cds_ccs::error_codes::INVALID_TASK_ID_MALFORMED
+        cds_ccs::ErrorCode::of(&err),
+        Some(cds_ccs::ErrorCode::InvalidTaskIdMalformed)
+    );
+    assert_eq!(
+        cds_ccs::ErrorCode::InvalidTaskIdMalformed.as_str(),
+        service.code
     );
     assert_eq!(service.status, 400);
     assert_eq!(service.request_id.as_deref(), Some("req-123"));

@@ -78,6 +78,7 @@ pub fn check<T: Validate>(op: &'static Operation, input: &T) -> Result<(), Error
 mod tests {
     use super::*;
 
+    #[derive(Debug)]
     struct Disk {
         size: Option<i64>,
     }

@@ -97,7 +97,7 @@ fn crate_docs(line: &Line) -> Vec<String> {
 pub fn lib_rs(line: &Line) -> TokenStream {
     let p = &line.product;
     let doc_lines = docs::lines(&crate_docs(line));
-    let mut groups: Vec<String> = line
+    let groups: Vec<String> = line
         .groups
         .iter()
         .filter(|(_, g)| !(g.operations.is_empty() && g.types.is_empty() && g.enums.is_empty()))
