@@ -5,6 +5,7 @@
 //! files are also `cargo fmt` clean.
 
 pub mod docs;
+pub mod doccheck;
 pub mod emit_crate;
 pub mod emit_ops;
 pub mod emit_tests;

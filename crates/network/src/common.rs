@@ -138,6 +138,8 @@ impl crate::Client {
     ///
     /// 查询任务状态
     ///
+    /// *Note:* The section 示例 (line 16913) gives a further example response (Status FINISH, TaskType newOrderUpdateVM); added to `examples`.
+    ///
     /// *Note:* This is the ccs line's DescribeTask (section 其他公共接口, cdsapi.capitalonline.net/ccs), duplicated here so that the network crate can wait for the tasks its own operations start; it keeps path /ccs.
     ///
     /// *Note:* The heading is written 2.**DescribeTask** (bold markup inside the heading).

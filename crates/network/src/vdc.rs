@@ -697,6 +697,8 @@ impl crate::Client {
     ///
     /// 查询虚拟数据中心(以下简称VDC)详细信息
     ///
+    /// *Note:* The section 示例 (line 16649) gives a further block for this action: the PublicNetwork list of one VDC as the call example extracts it (`vdcInfo.get("PublicNetwork")`), not a response, with garbled keys (Stats, nseIpNm, PblicId for Status, UnuseIpNum, PublicId). It is not a response example and would not decode into DescribeVdcOutput, so it is not in `examples`; the difference is acknowledged in `departures`.
+    ///
     /// *Note:* Response table types Code as interger; the example answers the string "Success".
     ///
     /// *Note:* Response table is flat (PageNumber, PageCount and the VDC fields beside Data); the example nests the VDC fields, including PageNumber and PageCount, in each element of the Data list. The spec follows the example.
@@ -1619,6 +1621,8 @@ impl crate::Client {
     /// Change the bandwidth size or type of a VDC's public network.
     ///
     /// 变更Vdc的公网带宽大小或者类型
+    ///
+    /// *Note:* The section 示例 (line 16835) gives a further example response with `"Data": {}`; added to `examples`.
     ///
     /// `GET` /network — 000_2647209463bd15a0.txt, heading "6.ModifyPublicNetwork", line 3346.
     ///
