@@ -16,6 +16,8 @@ pub const ECS_DB_GET_NOT_UNIQUE: &str = "ECS.DBGet.NotUnique";
 pub const ECS_DB_UPDATE_FAIL: &str = "ECS.DBUpdate.Fail";
 /// `ECS.GetImage.Fail` (HTTP 400): Failed to get the "Image" resource; check that the parameters are correct / 获取"Image"资源失败,请确认给参是否正确 — message: 获取"Image"资源失败,请确认给参是否正确
 pub const ECS_GET_IMAGE_FAIL: &str = "ECS.GetImage.Fail";
+/// `ECS.GetVM.Fail` (HTTP 400): Failed to get the instance information; check that the parameters are correct / 获取虚机信息失败, 请检查给参是否正确 — message: 获取虚机信息失败, 请检查给参是否正确
+pub const ECS_GET_VM_FAIL: &str = "ECS.GetVM.Fail";
 /// `ECS.InvalidParameter` (HTTP 400): Invalid parameter / 参数错误 — message: 参数错误
 pub const ECS_INVALID_PARAMETER: &str = "ECS.InvalidParameter";
 /// `ECS.InvalidParameter.DisplayName.ValueNotSupported` (HTTP 400): Check whether the parameter "DisplayName" is set correctly / 请检查参数 "DisplayName" 设置是否正确 — message: 请检查参数 "DisplayName" 设置是否正确

@@ -174,7 +174,13 @@ fn print_section_hashes(docs: &[Document], lines: &[specview::SpecLine]) {
                     doc.sections
                         .iter()
                         .find(|x| super::model::norm_heading(&x.title) == super::model::norm_heading(s))
-                        .map(|x| format!("{}: {}", serde_json::Value::from(s.as_str()), x.hash))
+                        .map(|x| {
+                            format!(
+                                "{}: {}",
+                                serde_json::Value::from(s.as_str()),
+                                serde_json::Value::from(x.hash.as_str())
+                            )
+                        })
                 })
                 .collect();
             println!(
