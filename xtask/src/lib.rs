@@ -4,8 +4,8 @@
 //! `quote`, laid out by `prettyplease`, then passed through `rustfmt` so that the committed
 //! files are also `cargo fmt` clean.
 
-pub mod docs;
 pub mod doccheck;
+pub mod docs;
 pub mod emit_crate;
 pub mod emit_ops;
 pub mod emit_tests;

@@ -74,7 +74,10 @@ pub fn build(name: &str, text: &str, headings: &[RawHeading]) -> Document {
     }
     for (k, (title, line)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(lines.len() + 1, |(_, l)| *l);
-        let body: Vec<&str> = lines[line - 1..end - 1].iter().map(|l| l.trim_end()).collect();
+        let body: Vec<&str> = lines[line - 1..end - 1]
+            .iter()
+            .map(|l| l.trim_end())
+            .collect();
         doc.sections.push(Section {
             title: title.clone(),
             line: *line,
@@ -293,7 +296,8 @@ fn until_blank(s: &str) -> &str {
 /// in such a table under the URL).
 fn is_field_table(rows: &[Vec<String>]) -> bool {
     rows.first().is_some_and(|h| {
-        h.first().is_some_and(|c| c == "参数" || c == "名称") && h.iter().any(|c| c.contains("类型"))
+        h.first().is_some_and(|c| c == "参数" || c == "名称")
+            && h.iter().any(|c| c.contains("类型"))
     })
 }
 
@@ -309,12 +313,22 @@ fn fields(rows: &[Vec<String>]) -> Vec<DocField> {
     let name_col = col(header, |h| {
         matches!(
             h,
-            "名称" | "参数" | "参数名" | "参数名称" | "字段" | "字段名" | "属性" | "name" | "Name"
+            "名称"
+                | "参数"
+                | "参数名"
+                | "参数名称"
+                | "字段"
+                | "字段名"
+                | "属性"
+                | "name"
+                | "Name"
         )
     })
     .unwrap_or(0);
     let sub_col = col(header, |h| h == "子属性");
-    let type_col = col(header, |h| h.contains("类型") || h.eq_ignore_ascii_case("type"));
+    let type_col = col(header, |h| {
+        h.contains("类型") || h.eq_ignore_ascii_case("type")
+    });
     let req_col = col(header, |h| {
         h.contains("必选") || h.contains("必须") || h.contains("必填") || h.contains("required")
     });
@@ -441,7 +455,10 @@ mod tests {
             .iter()
             .map(|f| (f.name.as_str(), f.leaf.as_str(), f.required))
             .collect();
-        assert_eq!(names, [("A", "A", Some(true)), ("B.c[0].d", "d", Some(false))]);
+        assert_eq!(
+            names,
+            [("A", "A", Some(true)), ("B.c[0].d", "d", Some(false))]
+        );
         let resp: Vec<&str> = op.response.iter().map(|f| f.leaf.as_str()).collect();
         assert_eq!(resp, ["Code", "Id"]);
         assert_eq!(op.errors, ["Bad.Thing"]);

@@ -34,22 +34,19 @@ pub fn check(docs: &[Document], lines: &[SpecLine]) -> CheckReport {
     let mut used: BTreeSet<(String, String, usize)> = BTreeSet::new();
     for doc in docs {
         for f in compare(doc, lines, docs) {
-            let deps: &[Departure] = lines
-                .iter()
-                .find(|l| l.name == f.line)
-                .map_or(&[], |l| {
-                    if f.op.is_empty() {
-                        l.sources
-                            .iter()
-                            .find(|s| same_doc(&s.document, &doc.name))
-                            .map_or(&[][..], |s| s.departures.as_slice())
-                    } else {
-                        l.ops
-                            .iter()
-                            .find(|o| o.name == f.op)
-                            .map_or(&[][..], |o| o.departures.as_slice())
-                    }
-                });
+            let deps: &[Departure] = lines.iter().find(|l| l.name == f.line).map_or(&[], |l| {
+                if f.op.is_empty() {
+                    l.sources
+                        .iter()
+                        .find(|s| same_doc(&s.document, &doc.name))
+                        .map_or(&[][..], |s| s.departures.as_slice())
+                } else {
+                    l.ops
+                        .iter()
+                        .find(|o| o.name == f.op)
+                        .map_or(&[][..], |o| o.departures.as_slice())
+                }
+            });
             match deps.iter().position(|d| f.matched_by(d)) {
                 Some(k) => {
                     used.insert((f.line.clone(), f.op.clone(), k));

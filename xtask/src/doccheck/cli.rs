@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
-const DIFF_USAGE: &str =
-    "usage: cargo xtask doc-diff [--old-section S] [--new-section S] OLD NEW";
+const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] OLD NEW";
 
 /// Documents named by `args`: files, or every `.txt` file of a folder.
 fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
@@ -68,7 +67,11 @@ pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
     };
     if let Some(k) = show {
         for d in &docs {
-            for op in d.ops.iter().filter(|o| o.key() == k || o.heading.contains(&k)) {
+            for op in d
+                .ops
+                .iter()
+                .filter(|o| o.key() == k || o.heading.contains(&k))
+            {
                 println!("{}: {op:#?}", d.name);
             }
         }
@@ -173,7 +176,9 @@ fn print_section_hashes(docs: &[Document], lines: &[specview::SpecLine]) {
                 .filter_map(|s| {
                     doc.sections
                         .iter()
-                        .find(|x| super::model::norm_heading(&x.title) == super::model::norm_heading(s))
+                        .find(|x| {
+                            super::model::norm_heading(&x.title) == super::model::norm_heading(s)
+                        })
                         .map(|x| {
                             format!(
                                 "{}: {}",

@@ -38,9 +38,10 @@ impl Finding {
         d.kind == self.kind
             && d.field.as_ref().is_none_or(|f| *f == self.field)
             && d.doc.as_ref().is_none_or(|v| Some(v) == self.doc.as_ref())
-            && d.spec.as_ref().is_none_or(|v| Some(v) == self.spec.as_ref())
-            && d
-                .document
+            && d.spec
+                .as_ref()
+                .is_none_or(|v| Some(v) == self.spec.as_ref())
+            && d.document
                 .as_ref()
                 .is_none_or(|p| self.document.starts_with(p.as_str()))
     }
@@ -102,12 +103,7 @@ fn top<'a>(line: &'a SpecLine, fields: &'a [SpecField]) -> Vec<&'a SpecField> {
     out
 }
 
-fn hint(
-    line: &SpecLine,
-    op: &SpecOp,
-    field: Option<&SpecField>,
-    words: &[&str],
-) -> Option<String> {
+fn hint(line: &SpecLine, op: &SpecOp, field: Option<&SpecField>, words: &[&str]) -> Option<String> {
     if let Some(n) = field.and_then(|f| f.notes.first()) {
         return Some(n.clone());
     }
@@ -147,7 +143,11 @@ fn op_hint(op: &SpecOp, words: &[&str]) -> Option<String> {
     let words: Vec<&&str> = words.iter().filter(|w| w.chars().count() >= 2).collect();
     for quoted in [true, false] {
         for w in &words {
-            let pat = if quoted { format!("`{w}`") } else { (**w).to_string() };
+            let pat = if quoted {
+                format!("`{w}`")
+            } else {
+                (**w).to_string()
+            };
             if let Some(n) = op.notes.iter().find(|n| n.contains(&pat)) {
                 return Some(n.clone());
             }
@@ -230,8 +230,7 @@ fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool) {
 
     // Parameters.
     let ptree = tree(line, &op.params);
-    let ptop: BTreeMap<&str, &SpecField> =
-        op.params.iter().map(|f| (f.name.as_str(), f)).collect();
+    let ptop: BTreeMap<&str, &SpecField> = op.params.iter().map(|f| (f.name.as_str(), f)).collect();
     let mut seen = BTreeSet::new();
     for f in &dop.params {
         if !seen.insert(f.name.clone()) {
@@ -243,7 +242,13 @@ fn compare_op(ctx: &mut Ctx<'_>, all_docs_checked: bool) {
                 let sc = spec_class(line, &sf.ty);
                 if sc != "any" && sc != dc {
                     let h = hint(line, op, Some(sf), &[&f.leaf]);
-                    ctx.push("param_type", &f.leaf, Some(f.ty.clone()), Some(sf.ty.clone()), h);
+                    ctx.push(
+                        "param_type",
+                        &f.leaf,
+                        Some(f.ty.clone()),
+                        Some(sf.ty.clone()),
+                        h,
+                    );
                 }
             }
             if let Some(r) = f.required {
@@ -375,16 +380,21 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
     let mut sections: BTreeSet<String> = BTreeSet::new();
     let mut any_all_sections = false;
     for line in lines {
-        let Some(src) = line.sources.iter().find(|s| same_doc(&s.document, &doc.name)) else {
+        let Some(src) = line
+            .sources
+            .iter()
+            .find(|s| same_doc(&s.document, &doc.name))
+        else {
             continue;
         };
         if src.sections.is_empty() {
             any_all_sections = true;
         }
         sections.extend(src.sections.iter().map(|s| norm_heading(s)));
-        let all_checked = line.sources.iter().all(|s| {
-            checked.iter().any(|d| same_doc(&s.document, &d.name))
-        });
+        let all_checked = line
+            .sources
+            .iter()
+            .all(|s| checked.iter().any(|d| same_doc(&s.document, &d.name)));
         let by_heading = line.ops.iter().any(|o| same_doc(&o.document, &doc.name));
         let pool: BTreeSet<&String> = checked
             .iter()
@@ -435,13 +445,22 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
             }
         }
         // Example responses documented outside the operations, in a transcribed section.
+        let mut nth: BTreeMap<&str, usize> = BTreeMap::new();
         for aux in &doc.aux_examples {
-            if !src.sections.iter().any(|s| norm_heading(s) == norm_heading(&aux.section)) {
+            if !src
+                .sections
+                .iter()
+                .any(|s| norm_heading(s) == norm_heading(&aux.section))
+            {
                 continue;
             }
             let Some(op) = line.ops.iter().find(|o| o.name == aux.action) else {
                 continue;
             };
+            // Numbered per action, not by line: edits elsewhere must not rename the finding.
+            let k = nth.entry(aux.action.as_str()).or_default();
+            *k += 1;
+            let k = *k;
             if !op.examples.iter().any(|e| normalise(e) == aux.example) {
                 out.push(Finding {
                     document: doc.name.clone(),
@@ -450,7 +469,7 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
                     file: op.file.clone(),
                     doc_line: aux.line,
                     kind: "example_missing",
-                    field: format!("{}@{}", aux.section, aux.line),
+                    field: format!("{}#{k}", aux.section),
                     doc: Some(short_hash(&aux.example)),
                     spec: None,
                     hint: example_hint(line, op),
@@ -476,7 +495,9 @@ pub fn compare(doc: &Document, lines: &[SpecLine], checked: &[Document]) -> Vec<
                 l.sources.iter().any(|s| {
                     same_doc(&s.document, &doc.name)
                         && (s.sections.is_empty()
-                            || s.sections.iter().any(|x| norm_heading(x) == norm_heading(&d.section)))
+                            || s.sections
+                                .iter()
+                                .any(|x| norm_heading(x) == norm_heading(&d.section)))
                 })
             })
             .cloned()

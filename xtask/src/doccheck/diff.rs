@@ -54,11 +54,19 @@ pub fn diff(
     };
     for o in &a {
         match b.iter().find(|n| n.key() == o.key()) {
-            None => push(&o.key(), "op_removed", format!("{} (line {})", o.heading, o.line)),
+            None => push(
+                &o.key(),
+                "op_removed",
+                format!("{} (line {})", o.heading, o.line),
+            ),
             Some(n) => {
                 let key = o.key();
                 if o.method != n.method {
-                    push(&key, "method", format!("{} → {}", opt(&o.method), opt(&n.method)));
+                    push(
+                        &key,
+                        "method",
+                        format!("{} → {}", opt(&o.method), opt(&n.method)),
+                    );
                 }
                 let (oa, na) = (
                     format!("{}{}", opt(&o.host), opt(&o.path)),
@@ -96,7 +104,11 @@ pub fn diff(
     }
     for n in &b {
         if !a.iter().any(|o| o.key() == n.key()) {
-            push(&n.key(), "op_added", format!("{} (line {})", n.heading, n.line));
+            push(
+                &n.key(),
+                "op_added",
+                format!("{} (line {})", n.heading, n.line),
+            );
         }
     }
     out
@@ -115,7 +127,11 @@ fn fields(
         match n.get(name) {
             None => push(
                 key,
-                if param { "param_removed" } else { "response_removed" },
+                if param {
+                    "param_removed"
+                } else {
+                    "response_removed"
+                },
                 (*name).to_string(),
             ),
             Some(g) => {
@@ -140,7 +156,11 @@ fn fields(
         if !o.contains_key(name) {
             push(
                 key,
-                if param { "param_added" } else { "response_added" },
+                if param {
+                    "param_added"
+                } else {
+                    "response_added"
+                },
                 (*name).to_string(),
             );
         }

@@ -28,10 +28,13 @@ pub fn parse(text: &str) -> Vec<RawHeading> {
                 body.push(lines[i]);
                 i += 1;
             }
-            push(&mut out, Block::Code {
-                lang,
-                text: body.join("\n"),
-            });
+            push(
+                &mut out,
+                Block::Code {
+                    lang,
+                    text: body.join("\n"),
+                },
+            );
             i += 1;
             continue;
         }
@@ -141,7 +144,10 @@ mod tests {
         assert_eq!(h[2].blocks[0], Block::Text("**Action：Foo**".into()));
         assert_eq!(
             h[2].blocks[1],
-            Block::Table(vec![vec!["a".into(), "b".into()], vec!["x".into(), "y".into()]])
+            Block::Table(vec![
+                vec!["a".into(), "b".into()],
+                vec!["x".into(), "y".into()]
+            ])
         );
         assert!(matches!(&h[2].blocks[2], Block::Code { lang, .. } if lang == "json"));
         assert_eq!(

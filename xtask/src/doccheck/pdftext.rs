@@ -52,7 +52,10 @@ pub fn parse(text: &str) -> Vec<RawHeading> {
             {
                 let row: Vec<String> = lines[i].split('\t').map(|c| c.trim().to_string()).collect();
                 i += 1;
-                if let Some(prev) = rows.last_mut() {
+                // A continuation row (empty first cell) completes the row above it, never the
+                // header (after a page break it completes the previous table's last row).
+                let below_header = rows.len() >= 2;
+                if let Some(prev) = rows.last_mut().filter(|_| below_header) {
                     if row.first().is_some_and(String::is_empty)
                         && !row.iter().all(String::is_empty)
                         && prev.first().is_some_and(|c| !c.is_empty())

@@ -216,7 +216,8 @@ pub fn load_line(dir: &Path) -> Result<SpecLine, String> {
         .collect();
     files.sort();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let v: Value =
             serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         if file.file_stem().is_some_and(|s| s == "product") {
