@@ -55,12 +55,8 @@ pub fn spec_class(line: &SpecLine, ty: &str) -> &'static str {
 /// Named types a type expression refers to (`list<map<Foo>>` → `Foo`).
 pub fn named(ty: &str) -> Option<&str> {
     let mut t = ty.trim();
-    loop {
-        if let Some(inner) = t.strip_prefix("list<").or_else(|| t.strip_prefix("map<")) {
-            t = inner.strip_suffix('>').unwrap_or(inner);
-        } else {
-            break;
-        }
+    while let Some(inner) = t.strip_prefix("list<").or_else(|| t.strip_prefix("map<")) {
+        t = inner.strip_suffix('>').unwrap_or(inner);
     }
     match t {
         "string" | "integer" | "number" | "boolean" | "any" => None,
