@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("doc-check") => return xtask::doccheck::cli::doc_check(&root, &args[1..]),
         Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&args[1..]),
+        Some("conformance") => return xtask::doccheck::cli::conformance(&root, &args[1..]),
         _ => {}
     }
     if rest.next().map(String::as_str) != Some("codegen") {

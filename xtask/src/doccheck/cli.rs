@@ -235,6 +235,81 @@ pub fn doc_diff(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+const CONFORMANCE_USAGE: &str =
+    "usage: cargo xtask conformance [--spec DIR] --line LINE (--plan | --answers DIR)";
+
+/// `cargo xtask conformance`: the sweep plan of a line, or the drift of recorded answers.
+pub fn conformance(root: &Path, args: &[String]) -> ExitCode {
+    let mut spec = root.join("spec");
+    let mut line_name = None;
+    let mut answers = None;
+    let mut show_plan = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--spec" => match it.next() {
+                Some(d) => spec = PathBuf::from(d),
+                None => return usage(CONFORMANCE_USAGE),
+            },
+            "--line" => line_name = it.next().cloned(),
+            "--answers" => answers = it.next().map(PathBuf::from),
+            "--plan" => show_plan = true,
+            _ => return usage(CONFORMANCE_USAGE),
+        }
+    }
+    let Some(line_name) = line_name else {
+        return usage(CONFORMANCE_USAGE);
+    };
+    let line = match specview::load_line(&spec.join(&line_name)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if show_plan {
+        let (steps, skipped) = super::conformance::plan(&line);
+        for (k, s) in steps.iter().enumerate() {
+            let inputs: Vec<String> = s
+                .inputs
+                .iter()
+                .map(|(p, src)| format!("{p} ← {src}"))
+                .collect();
+            println!("{}. {} {}", k + 1, s.op, inputs.join(", "));
+        }
+        for s in &skipped {
+            println!("skipped: {s} (a required input no earlier answer provides)");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(dir) = answers else {
+        return usage(CONFORMANCE_USAGE);
+    };
+    let recorded = match super::conformance::read_answers(&dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut total = 0;
+    for (op, values) in &recorded {
+        for d in super::conformance::drift(&line, op, values) {
+            println!("{} {} {} {}", d.op, d.kind, d.path, d.detail);
+            total += 1;
+        }
+    }
+    println!(
+        "conformance: {} operation(s) answered, {total} drift(s)",
+        recorded.len()
+    );
+    if total == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn usage(text: &str) -> ExitCode {
     eprintln!("{text}");
     ExitCode::from(2)

@@ -7,6 +7,7 @@ pub mod build;
 pub mod check;
 pub mod cli;
 pub mod compare;
+pub mod conformance;
 pub mod diff;
 pub mod jsonnorm;
 pub mod markdown;

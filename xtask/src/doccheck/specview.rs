@@ -63,6 +63,8 @@ pub struct SpecOp {
     pub line: usize,
     /// Method.
     pub method: String,
+    /// Declared a read (safe to call in a sweep).
+    pub read: bool,
     /// Path override.
     pub path: Option<String>,
     /// Host override.
@@ -259,6 +261,7 @@ pub fn load_line(dir: &Path) -> Result<SpecLine, String> {
                 heading: s(&src, "heading"),
                 line: src.get("line").and_then(Value::as_u64).unwrap_or(0) as usize,
                 method: s(op, "method"),
+                read: op.get("read").and_then(Value::as_bool).unwrap_or(false),
                 path: opt(op, "path"),
                 host: opt(op, "host"),
                 params: fields(op, "params"),
