@@ -133,6 +133,14 @@ fn read_op(h: &RawHeading) -> Option<DocOp> {
                 Phase::Params => op.params.extend(fields(rows)),
                 Phase::Response => op.response.extend(fields(rows)),
                 Phase::Errors => op.errors.extend(error_codes(rows)),
+                // A response table under a 返回示例 label (000's billing section).
+                Phase::Examples
+                    if rows
+                        .first()
+                        .is_some_and(|h| h.iter().any(|c| c.contains("类型"))) =>
+                {
+                    op.response.extend(fields(rows))
+                }
                 _ => {}
             },
             Block::Code { text, .. } => {
@@ -140,7 +148,9 @@ fn read_op(h: &RawHeading) -> Option<DocOp> {
                 if phase == Phase::Address {
                     read_value(&mut op, phase, t);
                 }
-                if phase == Phase::Examples && (t.starts_with('{') || t.starts_with('[')) {
+                // Under its label, or right after the response or error table with none.
+                let here = matches!(phase, Phase::Examples | Phase::Response | Phase::Errors);
+                if here && (t.starts_with('{') || t.starts_with('[')) {
                     op.examples.push(normalise(text));
                 }
             }
@@ -204,7 +214,7 @@ fn label_phase(key: &str) -> Option<Phase> {
         return None;
     }
     let has = |w: &str| key.contains(w);
-    Some(if has("示例") || has("返回结果") {
+    Some(if has("示例") || has("返回结果") || has("返回实例") {
         if has("返回") || has("响应") {
             Phase::Examples
         } else {
@@ -465,5 +475,13 @@ mod tests {
         assert_eq!(op.examples, ["{\"Code\":\"Success\"}"]);
         let titles: Vec<&str> = d.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(titles, ["T", "实例相关", "其他"]);
+    }
+
+    #[test]
+    fn examples_under_a_misspelt_label_or_after_the_response_table() {
+        let doc = "## S\n### 1.A\n**Action: A**\n**返回参数**\n| 名称 | 类型 |\n| - | - |\n| X | int |\n```json\n{\"X\": 1}\n```\n### 2.B\n**Action: B**\n**返回实例**\n```json\n{\"Y\": 2}\n```\n**请求示例**\n```json\n{\"Z\": 3}\n```\n";
+        let d = build("x.txt", doc, &markdown::parse(doc));
+        assert_eq!(d.ops[0].examples, ["{\"X\":1}"]);
+        assert_eq!(d.ops[1].examples, ["{\"Y\":2}"]);
     }
 }
