@@ -103,6 +103,15 @@ pub fn check(docs: &[Document], lines: &[SpecLine]) -> CheckReport {
 }
 
 fn hashes(doc: &Document, lines: &[SpecLine], out: &mut Vec<String>) {
+    if !lines
+        .iter()
+        .any(|l| l.sources.iter().any(|s| same_doc(&s.document, &doc.name)))
+    {
+        out.push(format!(
+            "{}: no spec line lists this document in `sources`",
+            doc.name
+        ));
+    }
     let by_title: BTreeMap<String, &str> = doc
         .sections
         .iter()
