@@ -5,6 +5,7 @@
 //! that they are also `cargo fmt` clean; `--check` compares files after laying both sides out
 //! with `prettyplease` again, so it does not depend on the installed `rustfmt`'s version.
 
+pub mod doccheck;
 pub mod docs;
 pub mod emit;
 pub mod names;

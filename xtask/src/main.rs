@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check]`.
+//! `cargo xtask codegen [--check]`, `cargo xtask doc-check DOC...`, `cargo xtask doc-diff OLD NEW`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +9,12 @@ fn main() -> ExitCode {
     let mut check = false;
     let mut only = Vec::new();
     let mut rest = args.iter();
+    match args.first().map(String::as_str) {
+        Some("doc-check") => return xtask::doccheck::cli::doc_check(&root, &args[1..]),
+        Some("doc-diff") => return xtask::doccheck::cli::doc_diff(&args[1..]),
+        Some("conformance") => return xtask::doccheck::cli::conformance(&root, &args[1..]),
+        _ => {}
+    }
     if rest.next().map(String::as_str) != Some("codegen") {
         return usage();
     }

@@ -31,6 +31,12 @@ pub struct Source {
     /// Sections transcribed.
     #[serde(default)]
     pub sections: Vec<String>,
+    /// Fingerprint of each section (read by `cargo xtask doc-check`).
+    #[serde(default)]
+    pub section_hashes: BTreeMap<String, String>,
+    /// Acknowledged departures from the document (read by `cargo xtask doc-check`).
+    #[serde(default)]
+    pub departures: Vec<serde_yaml::Value>,
 }
 
 /// The response envelope.
@@ -334,6 +340,9 @@ pub struct Operation {
     pub name: String,
     /// Source.
     pub source: OpSource,
+    /// Acknowledged departures from the document (read by `cargo xtask doc-check`).
+    #[serde(default)]
+    pub departures: Vec<serde_yaml::Value>,
     /// Docs.
     pub doc: Doc,
     /// Method.

@@ -38,6 +38,10 @@ pub enum ErrorCode {
     ///
     /// `ECS.GetImage.Fail`, HTTP 400.
     EcsGetImageFail,
+    /// Failed to get the instance information; check that the parameters are correct / 获取虚机信息失败, 请检查给参是否正确 — “获取虚机信息失败, 请检查给参是否正确”
+    ///
+    /// `ECS.GetVM.Fail`, HTTP 400.
+    EcsGetVmFail,
     /// Invalid parameter / 参数错误 — “参数错误”
     ///
     /// `ECS.InvalidParameter`, HTTP 400.
@@ -268,6 +272,7 @@ impl ErrorCode {
             ErrorCode::EcsDbGetNotUnique => "ECS.DBGet.NotUnique",
             ErrorCode::EcsDbUpdateFail => "ECS.DBUpdate.Fail",
             ErrorCode::EcsGetImageFail => "ECS.GetImage.Fail",
+            ErrorCode::EcsGetVmFail => "ECS.GetVM.Fail",
             ErrorCode::EcsInvalidParameter => "ECS.InvalidParameter",
             ErrorCode::EcsInvalidParameterDisplayNameValueNotSupported => {
                 "ECS.InvalidParameter.DisplayName.ValueNotSupported"
@@ -361,6 +366,7 @@ impl ErrorCode {
             ErrorCode::EcsDbGetNotUnique => Some(400u16),
             ErrorCode::EcsDbUpdateFail => Some(400u16),
             ErrorCode::EcsGetImageFail => Some(400u16),
+            ErrorCode::EcsGetVmFail => Some(400u16),
             ErrorCode::EcsInvalidParameter => Some(400u16),
             ErrorCode::EcsInvalidParameterDisplayNameValueNotSupported => Some(400u16),
             ErrorCode::EcsInvalidParameterImageNotFound => Some(400u16),
@@ -428,6 +434,7 @@ impl From<&str> for ErrorCode {
             "ecs.dbget.notunique" => ErrorCode::EcsDbGetNotUnique,
             "ecs.dbupdate.fail" => ErrorCode::EcsDbUpdateFail,
             "ecs.getimage.fail" => ErrorCode::EcsGetImageFail,
+            "ecs.getvm.fail" => ErrorCode::EcsGetVmFail,
             "ecs.invalidparameter" => ErrorCode::EcsInvalidParameter,
             "ecs.invalidparameter.displayname.valuenotsupported" => {
                 ErrorCode::EcsInvalidParameterDisplayNameValueNotSupported

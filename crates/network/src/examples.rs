@@ -35,6 +35,17 @@ pub const DESCRIBE_TASK_1: &str = r#"{
     },
     "TaskId":"190982"
 }"#;
+/// Documented example response 2 of `DescribeTask`.
+pub const DESCRIBE_TASK_2: &str = r#"{
+  "Message": "Success.",
+  "Code": "Success",
+  "Data": {
+    "Status": "FINISH",
+    "ResourceId": "1de33272-dcfb-11e9-8dd9-0242ac1107f9",
+    "TaskType": "newOrderUpdateVM"
+  },
+  "TaskId": "60095b3a-dcfc-11e9-9f67-0242ac110002"
+}"#;
 /// Documented example response 1 of `DescribeGPN`.
 pub const DESCRIBE_GPN_1: &str = r#"{
     "Code": "Success",
@@ -271,6 +282,13 @@ pub const MODIFY_PUBLIC_NETWORK_1: &str = r#"{
 "Code":"Success",
 "TaskId":"bbf63749-0186-4c68-8adc-9bf584bc1376"
 }"#;
+/// Documented example response 2 of `ModifyPublicNetwork`.
+pub const MODIFY_PUBLIC_NETWORK_2: &str = r#"{
+  "Message": "Success.",
+  "Code": "Success",
+  "Data": {},
+  "TaskId": "7424648"
+}"#;
 /// Documented example response 1 of `AddPublicIp`.
 pub const ADD_PUBLIC_IP_1: &str = r#"{
 "Code":"Success",
@@ -319,6 +337,7 @@ pub static ALL: &[(&str, &str)] = &[
     ("GetWanAlarmReceiver", GET_WAN_ALARM_RECEIVER_1),
     ("UpdateWanAlarmReceiver", UPDATE_WAN_ALARM_RECEIVER_1),
     ("DescribeTask", DESCRIBE_TASK_1),
+    ("DescribeTask", DESCRIBE_TASK_2),
     ("DescribeGPN", DESCRIBE_GPN_1),
     ("AddAccessPoint", ADD_ACCESS_POINT_1),
     ("DeleteAccessPoint", DELETE_ACCESS_POINT_1),
@@ -333,6 +352,7 @@ pub static ALL: &[(&str, &str)] = &[
     ("CreatePublicNetwork", CREATE_PUBLIC_NETWORK_1),
     ("CreatePrivateNetwork", CREATE_PRIVATE_NETWORK_1),
     ("ModifyPublicNetwork", MODIFY_PUBLIC_NETWORK_1),
+    ("ModifyPublicNetwork", MODIFY_PUBLIC_NETWORK_2),
     ("AddPublicIp", ADD_PUBLIC_IP_1),
     ("DeletePublicIp", DELETE_PUBLIC_IP_1),
     ("DeletePublicNetwork", DELETE_PUBLIC_NETWORK_1),

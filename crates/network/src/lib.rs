@@ -16,7 +16,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Documentation notes: transcribed from `000_2647209463bd15a0.txt`; the 87 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/network/`.
+//! Documentation notes: transcribed from `000_2647209463bd15a0.txt`; the 90 notes on where the documents contradict themselves, and how the SDK resolved each, are kept beside the operations in `spec/network/`.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::enum_variant_names,

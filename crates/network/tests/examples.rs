@@ -32,6 +32,14 @@ fn describe_task_example_1_decodes_completely() {
     );
 }
 #[test]
+fn describe_task_example_2_decodes_completely() {
+    cds_core::fixture::assert_decodes_completely::<cds_network::DescribeTaskOutput>(
+        cds_network::examples::DESCRIBE_TASK_2,
+        ENVELOPE,
+        DATA,
+    );
+}
+#[test]
 fn describe_gpn_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::DescribeGPNOutput>(
         cds_network::examples::DESCRIBE_GPN_1,
@@ -139,6 +147,14 @@ fn create_private_network_example_1_decodes_completely() {
 fn modify_public_network_example_1_decodes_completely() {
     cds_core::fixture::assert_decodes_completely::<cds_network::ModifyPublicNetworkOutput>(
         cds_network::examples::MODIFY_PUBLIC_NETWORK_1,
+        ENVELOPE,
+        DATA,
+    );
+}
+#[test]
+fn modify_public_network_example_2_decodes_completely() {
+    cds_core::fixture::assert_decodes_completely::<cds_network::ModifyPublicNetworkOutput>(
+        cds_network::examples::MODIFY_PUBLIC_NETWORK_2,
         ENVELOPE,
         DATA,
     );

@@ -1,0 +1,316 @@
+//! Command-line front ends of `cargo xtask doc-check` and `cargo xtask doc-diff`.
+
+use super::check::{check, CheckReport};
+use super::compare::{same_doc, Finding};
+use super::diff::diff;
+use super::model::Document;
+use super::{parse_document, specview};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const CHECK_USAGE: &str = "usage: cargo xtask doc-check [--spec DIR] [--suggest] [--print-section-hashes] [--show OP] DOC|DIR...";
+const DIFF_USAGE: &str = "usage: cargo xtask doc-diff [--old-section S] [--new-section S] OLD NEW";
+
+/// Documents named by `args`: files, or every `.txt` file of a folder.
+fn documents(args: &[PathBuf]) -> Result<Vec<Document>, String> {
+    let mut paths = Vec::new();
+    for a in args {
+        if a.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(a)
+                .map_err(|e| format!("{}: {e}", a.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            found.sort();
+            paths.extend(found);
+        } else {
+            paths.push(a.clone());
+        }
+    }
+    paths.iter().map(|p| parse_document(p)).collect()
+}
+
+/// `cargo xtask doc-check`.
+pub fn doc_check(root: &Path, args: &[String]) -> ExitCode {
+    let mut spec = root.join("spec");
+    let mut suggest = false;
+    let mut print_hashes = false;
+    let mut show = None;
+    let mut docs = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--spec" => match it.next() {
+                Some(d) => spec = PathBuf::from(d),
+                None => return usage(CHECK_USAGE),
+            },
+            "--suggest" => suggest = true,
+            "--print-section-hashes" => print_hashes = true,
+            "--show" => match it.next() {
+                Some(k) => show = Some(k.clone()),
+                None => return usage(CHECK_USAGE),
+            },
+            s if s.starts_with("--") => return usage(CHECK_USAGE),
+            s => docs.push(PathBuf::from(s)),
+        }
+    }
+    if docs.is_empty() {
+        return usage(CHECK_USAGE);
+    }
+    let started = std::time::Instant::now();
+    let (docs, lines) = match (documents(&docs), specview::load_all(&spec)) {
+        (Ok(d), Ok(l)) => (d, l),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(k) = show {
+        for d in &docs {
+            for op in d
+                .ops
+                .iter()
+                .filter(|o| o.key() == k || o.heading.contains(&k))
+            {
+                println!("{}: {op:#?}", d.name);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    if print_hashes {
+        print_section_hashes(&docs, &lines);
+        return ExitCode::SUCCESS;
+    }
+    let report = check(&docs, &lines);
+    if suggest {
+        for f in &report.findings {
+            println!("{}", suggestion(f));
+        }
+        return ExitCode::SUCCESS;
+    }
+    print_report(&docs, &report);
+    println!(
+        "doc-check: {} document(s), {} operation(s), {} difference(s), {} acknowledged departure(s) ({:.1?})",
+        docs.len(),
+        docs.iter().map(|d| d.ops.len()).sum::<usize>(),
+        report.findings.len(),
+        report.acknowledged.values().sum::<usize>(),
+        started.elapsed()
+    );
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Human-readable report of the findings.
+pub fn print_report(docs: &[Document], report: &CheckReport) {
+    for f in &report.findings {
+        println!("{}", describe(f));
+    }
+    for b in &report.bad_departures {
+        println!("departure: {b}");
+    }
+    for h in &report.hashes {
+        println!("hash: {h}");
+    }
+    for (line, n) in &report.acknowledged {
+        println!("acknowledged: {line}: {n}");
+    }
+    let _ = docs;
+}
+
+/// One line per finding: document and line, spec line and operation, kind, field, values.
+pub fn describe(f: &Finding) -> String {
+    let mut s = format!(
+        "{}:{} {} {} {} {}",
+        f.document,
+        f.doc_line,
+        f.line,
+        if f.op.is_empty() { "-" } else { &f.op },
+        f.kind,
+        f.field
+    );
+    if let Some(d) = &f.doc {
+        s.push_str(&format!(" doc={d:?}"));
+    }
+    if let Some(v) = &f.spec {
+        s.push_str(&format!(" spec={v:?}"));
+    }
+    s
+}
+
+/// A departure entry acknowledging `f`, as a tab-separated line: spec file, operation
+/// (empty for the product), entry (a YAML flow mapping, `why` from a note when one seems
+/// to explain the difference, else `TODO`).
+pub fn suggestion(f: &Finding) -> String {
+    let mut m = serde_json::Map::new();
+    m.insert("kind".into(), f.kind.into());
+    if !f.field.is_empty() {
+        m.insert("field".into(), f.field.clone().into());
+    }
+    if let Some(d) = &f.doc {
+        m.insert("doc".into(), d.clone().into());
+    }
+    if let Some(v) = &f.spec {
+        m.insert("spec".into(), v.clone().into());
+    }
+    m.insert(
+        "why".into(),
+        f.hint.clone().unwrap_or_else(|| "TODO".into()).into(),
+    );
+    let entry = serde_json::Value::Object(m).to_string();
+    format!("{}\t{}\t{}\t{}", f.file.display(), f.op, f.document, entry)
+}
+
+fn print_section_hashes(docs: &[Document], lines: &[specview::SpecLine]) {
+    for line in lines {
+        for src in &line.sources {
+            let Some(doc) = docs.iter().find(|d| same_doc(&src.document, &d.name)) else {
+                continue;
+            };
+            let entries: Vec<String> = src
+                .sections
+                .iter()
+                .filter_map(|s| {
+                    doc.sections
+                        .iter()
+                        .find(|x| {
+                            super::model::norm_heading(&x.title) == super::model::norm_heading(s)
+                        })
+                        .map(|x| {
+                            format!(
+                                "{}: {}",
+                                serde_json::Value::from(s.as_str()),
+                                serde_json::Value::from(x.hash.as_str())
+                            )
+                        })
+                })
+                .collect();
+            println!(
+                "{}\t{}\tsection_hashes: {{{}}}",
+                line.name,
+                src.document,
+                entries.join(", ")
+            );
+        }
+    }
+}
+
+/// `cargo xtask doc-diff`.
+pub fn doc_diff(args: &[String]) -> ExitCode {
+    let mut old_section = None;
+    let mut new_section = None;
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--old-section" => old_section = it.next().cloned(),
+            "--new-section" => new_section = it.next().cloned(),
+            s if s.starts_with("--") => return usage(DIFF_USAGE),
+            s => files.push(PathBuf::from(s)),
+        }
+    }
+    let [old, new] = files.as_slice() else {
+        return usage(DIFF_USAGE);
+    };
+    let (old, new) = match (parse_document(old), parse_document(new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let changes = diff(&old, &new, old_section.as_deref(), new_section.as_deref());
+    let mut last = String::new();
+    for c in &changes {
+        if c.op != last {
+            println!("{}", c.op);
+            last = c.op.clone();
+        }
+        println!("  {} {}", c.kind, c.detail);
+    }
+    println!("doc-diff: {} change(s)", changes.len());
+    ExitCode::SUCCESS
+}
+
+const CONFORMANCE_USAGE: &str =
+    "usage: cargo xtask conformance [--spec DIR] --line LINE (--plan | --answers DIR)";
+
+/// `cargo xtask conformance`: the sweep plan of a line, or the drift of recorded answers.
+pub fn conformance(root: &Path, args: &[String]) -> ExitCode {
+    let mut spec = root.join("spec");
+    let mut line_name = None;
+    let mut answers = None;
+    let mut show_plan = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--spec" => match it.next() {
+                Some(d) => spec = PathBuf::from(d),
+                None => return usage(CONFORMANCE_USAGE),
+            },
+            "--line" => line_name = it.next().cloned(),
+            "--answers" => answers = it.next().map(PathBuf::from),
+            "--plan" => show_plan = true,
+            _ => return usage(CONFORMANCE_USAGE),
+        }
+    }
+    let Some(line_name) = line_name else {
+        return usage(CONFORMANCE_USAGE);
+    };
+    let line = match specview::load_line(&spec.join(&line_name)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if show_plan {
+        let (steps, skipped) = super::conformance::plan(&line);
+        for (k, s) in steps.iter().enumerate() {
+            let inputs: Vec<String> = s
+                .inputs
+                .iter()
+                .map(|(p, src)| format!("{p} ← {src}"))
+                .collect();
+            println!("{}. {} {}", k + 1, s.op, inputs.join(", "));
+        }
+        for s in &skipped {
+            println!("skipped: {s} (a required input no earlier answer provides)");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(dir) = answers else {
+        return usage(CONFORMANCE_USAGE);
+    };
+    let recorded = match super::conformance::read_answers(&dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut total = 0;
+    for (op, values) in &recorded {
+        for d in super::conformance::drift(&line, op, values) {
+            println!("{} {} {} {}", d.op, d.kind, d.path, d.detail);
+            total += 1;
+        }
+    }
+    println!(
+        "conformance: {} operation(s) answered, {total} drift(s)",
+        recorded.len()
+    );
+    if total == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn usage(text: &str) -> ExitCode {
+    eprintln!("{text}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,117 @@
+//! The neutral model of a vendor document: sections and operations, whatever the format.
+
+/// A parsed document.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// File name (e.g. `000_2647209463bd15a0.txt`).
+    pub name: String,
+    /// sha256 of the whole file, hex.
+    pub sha256: String,
+    /// Top-level sections, in order.
+    pub sections: Vec<Section>,
+    /// Operations, in order.
+    pub ops: Vec<DocOp>,
+    /// Every JSON-looking code block of the document, normalised (see [`super::jsonnorm`]).
+    pub json_blocks: Vec<String>,
+    /// Error codes documented outside any operation (a line-wide error table).
+    pub errors: Vec<String>,
+    /// Example responses documented outside the operations (000's section 示例: call
+    /// examples naming their `action`, each with a response).
+    pub aux_examples: Vec<AuxExample>,
+}
+
+/// An example response documented under a heading that is not an operation.
+#[derive(Debug, Clone)]
+pub struct AuxExample {
+    /// The `action` its call example names.
+    pub action: String,
+    /// Section holding it.
+    pub section: String,
+    /// Line of its heading.
+    pub line: usize,
+    /// The example, normalised.
+    pub example: String,
+}
+
+/// A top-level section of a document.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Heading text, cleaned.
+    pub title: String,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// Fingerprint of the section's text (see [`super::fingerprint`]).
+    pub hash: String,
+}
+
+/// One documented operation.
+#[derive(Debug, Clone, Default)]
+pub struct DocOp {
+    /// Heading text, cleaned (e.g. `1.CreateInstance`, `2.44 获取密钥列表`).
+    pub heading: String,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// Title of the section holding it.
+    pub section: String,
+    /// RPC `Action`.
+    pub action: Option<String>,
+    /// HTTP method, as written (`GET`, `Get`).
+    pub method: Option<String>,
+    /// REST path, or the path of the RPC address.
+    pub path: Option<String>,
+    /// Further documented paths (003 documents start/stop/suspend/resume in one section).
+    pub other_paths: Vec<String>,
+    /// Host of the RPC address (`cdsapi`, `api`, ...).
+    pub host: Option<String>,
+    /// Request parameters, every row of the request tables.
+    pub params: Vec<DocField>,
+    /// Response fields, every row of the response tables.
+    pub response: Vec<DocField>,
+    /// Documented error codes.
+    pub errors: Vec<String>,
+    /// Example responses, normalised.
+    pub examples: Vec<String>,
+}
+
+/// A row of a parameter or response table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocField {
+    /// Name as written (markup removed), e.g. `networks[0].vpcId`.
+    pub name: String,
+    /// Last component of the name (`vpcId`), used to look it up in the spec.
+    pub leaf: String,
+    /// Type as written.
+    pub ty: String,
+    /// Required flag, when the table has one and the cell is understood.
+    pub required: Option<bool>,
+    /// Description.
+    pub desc: String,
+}
+
+impl DocOp {
+    /// The key that identifies the operation across editions: the Action, else method and
+    /// path, else the heading without its number.
+    pub fn key(&self) -> String {
+        if let Some(a) = &self.action {
+            return a.clone();
+        }
+        if let (Some(m), Some(p)) = (&self.method, &self.path) {
+            return format!("{m} {p}");
+        }
+        strip_number(&self.heading).to_string()
+    }
+}
+
+/// `12.DescribeTask` → `DescribeTask`; `2.44 获取密钥列表` → `获取密钥列表`.
+pub fn strip_number(heading: &str) -> &str {
+    let t = heading.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    t.trim()
+}
+
+/// Normalises a heading for comparison: no blanks, no emphasis markers.
+pub fn norm_heading(h: &str) -> String {
+    super::raw::strip_markup(h)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .collect()
+}
