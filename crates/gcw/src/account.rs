@@ -1119,7 +1119,7 @@ impl crate::Client {
     ///
     /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13011`](crate::ErrorCode::FailedRebindCloudDesktopDesktopWithout).
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13011`](crate::ErrorCode::FailedRebindCloudDesktopDesktopWithoutUserCan).
     ///
     /// Wire name: `ChangeAccount`.
     pub fn change_account(&self) -> ChangeAccountRequest {
@@ -1251,7 +1251,7 @@ impl crate::Client {
     ///
     /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13012`](crate::ErrorCode::FailedUnbindOnlyStoppedCloudDesktops).
+    /// Documented errors: [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13012`](crate::ErrorCode::FailedUnbindOnlyStoppedCloudDesktopsCanBe).
     ///
     /// Wire name: `UnbindAccounts`.
     pub fn unbind_accounts(&self) -> UnbindAccountsRequest {

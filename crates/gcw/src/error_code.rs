@@ -21,7 +21,7 @@ pub enum ErrorCode {
     /// The desktop cannot be rebuilt in its current state; only stopped desktops can be rebuilt / 当前状态无法重装，仅支持关机状态的云桌面进行重装 — “当前状态无法重装，仅支持关机状态的云桌面进行重装”
     ///
     /// `13004`; documented for RebuildVm.
-    DesktopCannotBeRebuiltInIts,
+    DesktopCannotBeRebuiltInItsCurrentState,
     /// Failed to bind the cloud desktop / 绑定GPU云桌面实例失败 — “绑定GPU云桌面实例失败”
     ///
     /// `13013`; documented for BindAccounts.
@@ -69,11 +69,11 @@ pub enum ErrorCode {
     /// Failed to query the VPC and zone information (service error) / 服务错误查询失败 — “查询vpc与可用区信息失败”
     ///
     /// `13502`; documented for GetDefaultNet, GetCustomNet.
-    FailedQueryVpcAndZoneInformation,
+    FailedQueryVpcAndZoneInformationServiceError,
     /// Failed to rebind the cloud desktop: a desktop without a user can be bound while running or stopped; a desktop that already has a user can only be rebound while stopped / 对没有绑定用户的云桌面在已开机和已关机的状态下都可以绑定用户，对于已经绑定用户的云桌面仅在已关机的状态下可以换绑用户 — “换绑GPU云桌面实例失败”
     ///
     /// `13011`; documented for ChangeAccount.
-    FailedRebindCloudDesktopDesktopWithout,
+    FailedRebindCloudDesktopDesktopWithoutUserCan,
     /// Failed to renew the order / 订单更新续约失败 — “订单更新续约失败”
     ///
     /// `12500`; documented for RenewalOrder.
@@ -81,11 +81,11 @@ pub enum ErrorCode {
     /// Failed to switch the cloud desktop from pay-as-you-go to monthly billing / 云桌面订按需转包年包月失败 — “云桌面订按需转包年包月失败”
     ///
     /// `12506`; documented for UpdateOrder.
-    FailedSwitchCloudDesktopFromPay,
+    FailedSwitchCloudDesktopFromPayAsYou,
     /// Failed to unbind: only stopped cloud desktops can be unbound / 仅支持已关机状态的云桌面执行解绑用户操作 — “解绑GPU云桌面实例失败”
     ///
     /// `13012`; documented for UnbindAccounts.
-    FailedUnbindOnlyStoppedCloudDesktops,
+    FailedUnbindOnlyStoppedCloudDesktopsCanBe,
     /// Failed to update the cloud desktop remark / 更新云桌面备注失败 — “更新云桌面备注失败”
     ///
     /// `13015`; documented for UpdateVmLabels.
@@ -101,7 +101,7 @@ pub enum ErrorCode {
     /// Internal data error: failed to query the product information / 系统内数据错误,商品信息查询失败 — “系统内数据错误”
     ///
     /// `10008`; documented for RebuildVm.
-    InternalDataErrorFailedQueryProduct,
+    InternalDataErrorFailedQueryProductInformation,
     /// Invalid parameter: no such account / 参数错误,无对应账户 — “参数错误”
     ///
     /// `10006`; documented for ChangeSubAccountName, ChangeSubAccountRemark, QueryImages, CreateDefaultNet, SupplyDefaultNet, GetDefaultNet, GetCustomNet, GetLineBillingScheme, GetEipPrice, QueryVmPrice, UpdateOrder, RenewalOrder, QueryTask, QueryVm, CreateVm, OperateVm, RebuildVm, DeleteVm, ChangeVmName.
@@ -109,7 +109,7 @@ pub enum ErrorCode {
     /// The monthly purchase quota of the user is exhausted; change the billing method or ask sales to raise the quota / 当前用户包月购买已达配额上限，请修改计费方式或联系销售人员增加包月配额 — “当前用户包月购买已达配额上限，请修改计费方式或联系销售人员增加包月配额”
     ///
     /// `12501`; documented for UpdateOrder, CreateVm.
-    MonthlyPurchaseQuotaUserExhaustedChange,
+    MonthlyPurchaseQuotaUserExhaustedChangeBillingMethod,
     /// Network validation failed / 校验网络信息失败 — “校验网络信息失败”
     ///
     /// `13505`; documented for CreateVm.
@@ -125,15 +125,15 @@ pub enum ErrorCode {
     /// The pay-as-you-go purchase quota of the user is exhausted; change the billing method or ask sales to raise the quota / 当前用户按需购买已达配额上限，请修改计费方式或联系销售人员增加按需配额 — “当前用户按需购买已达配额上限，请修改计费方式或联系销售人员增加按需配额”
     ///
     /// `12502`; documented for CreateVm.
-    PayAsYouGoPurchaseQuota,
+    PayAsYouGoPurchaseQuotaUserExhausted,
     /// This action only renews monthly subscriptions; to switch from pay-as-you-go call the billing-change action / 该接口只用于续约包年包月，按需转包年包月请调用修改计费方案接口 — “该接口只用于续约包年包月，按需转包年包月请调用修改计费方案接口”
     ///
     /// `12504`; documented for RenewalOrder.
-    ThisActionOnlyRenewsMonthlySubscriptions,
+    ThisActionOnlyRenewsMonthlySubscriptionsSwitchFrom,
     /// This action only switches pay-as-you-go to monthly billing; to change a monthly subscription call the renewal action / 该接口只能修改按需计费为包年包月，不可修改包年包月状态，修改包年包月请调用续约接口 — “该接口只能修改按需计费为包年包月，不可修改包年包月状态，修改包年包月请调用续约接口”
     ///
     /// `12503`; documented for UpdateOrder.
-    ThisActionOnlySwitchesPayAs,
+    ThisActionOnlySwitchesPayAsYouGo,
     /// A code not documented when this SDK was generated.
     Unknown(String),
 }
@@ -147,7 +147,7 @@ impl ErrorCode {
         match self {
             ErrorCode::AccountDataError => "10005",
             ErrorCode::CurrentAccountLacksPermission => "10007",
-            ErrorCode::DesktopCannotBeRebuiltInIts => "13004",
+            ErrorCode::DesktopCannotBeRebuiltInItsCurrentState => "13004",
             ErrorCode::FailedBindCloudDesktop => "13013",
             ErrorCode::FailedChangeUserName => "10211",
             ErrorCode::FailedChangeUserRemark => "11013",
@@ -159,23 +159,23 @@ impl ErrorCode {
             ErrorCode::FailedGetEipPriceServiceError => "13503",
             ErrorCode::FailedQueryCloudDesktopPrice => "12505",
             ErrorCode::FailedQueryProductSpecifications => "12000",
-            ErrorCode::FailedQueryVpcAndZoneInformation => "13502",
-            ErrorCode::FailedRebindCloudDesktopDesktopWithout => "13011",
+            ErrorCode::FailedQueryVpcAndZoneInformationServiceError => "13502",
+            ErrorCode::FailedRebindCloudDesktopDesktopWithoutUserCan => "13011",
             ErrorCode::FailedRenewOrder => "12500",
-            ErrorCode::FailedSwitchCloudDesktopFromPay => "12506",
-            ErrorCode::FailedUnbindOnlyStoppedCloudDesktops => "13012",
+            ErrorCode::FailedSwitchCloudDesktopFromPayAsYou => "12506",
+            ErrorCode::FailedUnbindOnlyStoppedCloudDesktopsCanBe => "13012",
             ErrorCode::FailedUpdateCloudDesktopRemark => "13015",
             ErrorCode::GpuCloudDesktopOperationFailed => "13002",
             ErrorCode::InsufficientResources => "13000",
-            ErrorCode::InternalDataErrorFailedQueryProduct => "10008",
+            ErrorCode::InternalDataErrorFailedQueryProductInformation => "10008",
             ErrorCode::InvalidParameterNoSuchAccount => "10006",
-            ErrorCode::MonthlyPurchaseQuotaUserExhaustedChange => "12501",
+            ErrorCode::MonthlyPurchaseQuotaUserExhaustedChangeBillingMethod => "12501",
             ErrorCode::NetworkValidationFailed => "13505",
             ErrorCode::OneClickCreationFailed => "13500",
             ErrorCode::ParametersDoNotMeetRequirements => "10003",
-            ErrorCode::PayAsYouGoPurchaseQuota => "12502",
-            ErrorCode::ThisActionOnlyRenewsMonthlySubscriptions => "12504",
-            ErrorCode::ThisActionOnlySwitchesPayAs => "12503",
+            ErrorCode::PayAsYouGoPurchaseQuotaUserExhausted => "12502",
+            ErrorCode::ThisActionOnlyRenewsMonthlySubscriptionsSwitchFrom => "12504",
+            ErrorCode::ThisActionOnlySwitchesPayAsYouGo => "12503",
             ErrorCode::Unknown(other) => other.as_str(),
         }
     }
@@ -192,7 +192,7 @@ impl From<&str> for ErrorCode {
         match code.to_ascii_lowercase().as_str() {
             "10005" => ErrorCode::AccountDataError,
             "10007" => ErrorCode::CurrentAccountLacksPermission,
-            "13004" => ErrorCode::DesktopCannotBeRebuiltInIts,
+            "13004" => ErrorCode::DesktopCannotBeRebuiltInItsCurrentState,
             "13013" => ErrorCode::FailedBindCloudDesktop,
             "10211" => ErrorCode::FailedChangeUserName,
             "11013" => ErrorCode::FailedChangeUserRemark,
@@ -204,23 +204,23 @@ impl From<&str> for ErrorCode {
             "13503" => ErrorCode::FailedGetEipPriceServiceError,
             "12505" => ErrorCode::FailedQueryCloudDesktopPrice,
             "12000" => ErrorCode::FailedQueryProductSpecifications,
-            "13502" => ErrorCode::FailedQueryVpcAndZoneInformation,
-            "13011" => ErrorCode::FailedRebindCloudDesktopDesktopWithout,
+            "13502" => ErrorCode::FailedQueryVpcAndZoneInformationServiceError,
+            "13011" => ErrorCode::FailedRebindCloudDesktopDesktopWithoutUserCan,
             "12500" => ErrorCode::FailedRenewOrder,
-            "12506" => ErrorCode::FailedSwitchCloudDesktopFromPay,
-            "13012" => ErrorCode::FailedUnbindOnlyStoppedCloudDesktops,
+            "12506" => ErrorCode::FailedSwitchCloudDesktopFromPayAsYou,
+            "13012" => ErrorCode::FailedUnbindOnlyStoppedCloudDesktopsCanBe,
             "13015" => ErrorCode::FailedUpdateCloudDesktopRemark,
             "13002" => ErrorCode::GpuCloudDesktopOperationFailed,
             "13000" => ErrorCode::InsufficientResources,
-            "10008" => ErrorCode::InternalDataErrorFailedQueryProduct,
+            "10008" => ErrorCode::InternalDataErrorFailedQueryProductInformation,
             "10006" => ErrorCode::InvalidParameterNoSuchAccount,
-            "12501" => ErrorCode::MonthlyPurchaseQuotaUserExhaustedChange,
+            "12501" => ErrorCode::MonthlyPurchaseQuotaUserExhaustedChangeBillingMethod,
             "13505" => ErrorCode::NetworkValidationFailed,
             "13500" => ErrorCode::OneClickCreationFailed,
             "10003" => ErrorCode::ParametersDoNotMeetRequirements,
-            "12502" => ErrorCode::PayAsYouGoPurchaseQuota,
-            "12504" => ErrorCode::ThisActionOnlyRenewsMonthlySubscriptions,
-            "12503" => ErrorCode::ThisActionOnlySwitchesPayAs,
+            "12502" => ErrorCode::PayAsYouGoPurchaseQuotaUserExhausted,
+            "12504" => ErrorCode::ThisActionOnlyRenewsMonthlySubscriptionsSwitchFrom,
+            "12503" => ErrorCode::ThisActionOnlySwitchesPayAsYouGo,
             _ => ErrorCode::Unknown(code.to_string()),
         }
     }

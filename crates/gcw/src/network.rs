@@ -675,7 +675,7 @@ impl crate::Client {
     ///
     /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformation), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
+    /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformationServiceError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `GetDefaultNet`.
     pub fn get_default_net(&self) -> GetDefaultNetRequest {
@@ -807,7 +807,7 @@ impl crate::Client {
     ///
     /// `GET /gcw` — read-only: retried on transient failures.
     ///
-    /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformation), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
+    /// Documented errors: [`13502`](crate::ErrorCode::FailedQueryVpcAndZoneInformationServiceError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `GetCustomNet`.
     pub fn get_custom_net(&self) -> GetCustomNetRequest {

@@ -478,7 +478,7 @@ impl crate::Client {
     ///
     /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`12503`](crate::ErrorCode::ThisActionOnlySwitchesPayAs), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChange), [`12506`](crate::ErrorCode::FailedSwitchCloudDesktopFromPay), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
+    /// Documented errors: [`12503`](crate::ErrorCode::ThisActionOnlySwitchesPayAsYouGo), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChangeBillingMethod), [`12506`](crate::ErrorCode::FailedSwitchCloudDesktopFromPayAsYou), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `UpdateOrder`.
     pub fn update_order(&self) -> UpdateOrderRequest {
@@ -676,7 +676,7 @@ impl crate::Client {
     ///
     /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`12504`](crate::ErrorCode::ThisActionOnlyRenewsMonthlySubscriptions), [`12500`](crate::ErrorCode::FailedRenewOrder), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
+    /// Documented errors: [`12504`](crate::ErrorCode::ThisActionOnlyRenewsMonthlySubscriptionsSwitchFrom), [`12500`](crate::ErrorCode::FailedRenewOrder), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `RenewalOrder`.
     pub fn renewal_order(&self) -> RenewalOrderRequest {

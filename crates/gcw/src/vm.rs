@@ -1006,7 +1006,7 @@ impl crate::Client {
     ///
     /// `POST /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13001`](crate::ErrorCode::FailedCreateGpuCloudDesktop), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChange), [`12502`](crate::ErrorCode::PayAsYouGoPurchaseQuota), [`13505`](crate::ErrorCode::NetworkValidationFailed), [`13000`](crate::ErrorCode::InsufficientResources), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
+    /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13001`](crate::ErrorCode::FailedCreateGpuCloudDesktop), [`12501`](crate::ErrorCode::MonthlyPurchaseQuotaUserExhaustedChangeBillingMethod), [`12502`](crate::ErrorCode::PayAsYouGoPurchaseQuotaUserExhausted), [`13505`](crate::ErrorCode::NetworkValidationFailed), [`13000`](crate::ErrorCode::InsufficientResources), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount).
     ///
     /// Wire name: `CreateVm`.
     pub fn create_vm(&self) -> CreateVmRequest {
@@ -1338,7 +1338,7 @@ impl crate::Client {
     ///
     /// `GET /gcw` — changes state: retried only when the request certainly never reached the server.
     ///
-    /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`13004`](crate::ErrorCode::DesktopCannotBeRebuiltInIts), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount), [`10008`](crate::ErrorCode::InternalDataErrorFailedQueryProduct).
+    /// Documented errors: [`10007`](crate::ErrorCode::CurrentAccountLacksPermission), [`10005`](crate::ErrorCode::AccountDataError), [`13004`](crate::ErrorCode::DesktopCannotBeRebuiltInItsCurrentState), [`10003`](crate::ErrorCode::ParametersDoNotMeetRequirements), [`13002`](crate::ErrorCode::GpuCloudDesktopOperationFailed), [`10006`](crate::ErrorCode::InvalidParameterNoSuchAccount), [`10008`](crate::ErrorCode::InternalDataErrorFailedQueryProductInformation).
     ///
     /// Wire name: `RebuildVm`.
     pub fn rebuild_vm(&self) -> RebuildVmRequest {

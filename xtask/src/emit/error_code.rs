@@ -35,7 +35,7 @@ fn name_from_description(text: &str) -> String {
     let words: Vec<&str> = text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && !FILLER.contains(&w.to_ascii_lowercase().as_str()))
-        .take(6)
+        .take(8)
         .collect();
     names::pascal(&words.join("_"))
 }
