@@ -46,7 +46,7 @@ impl DataDiskBuilder {
         self.inner.size = Some(value.into());
         self
     }
-    /// Sets [`DataDisk::r#type`].
+    /// Sets the `type` field of [`DataDisk`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
@@ -185,7 +185,7 @@ impl SystemDiskBuilder {
         self.inner.size = Some(value.into());
         self
     }
-    /// Sets [`SystemDisk::r#type`].
+    /// Sets the `type` field of [`SystemDisk`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self

@@ -8999,7 +8999,7 @@ pub struct BatchListSchedulableNodesInputBuilder {
     inner: BatchListSchedulableNodesInput,
 }
 impl BatchListSchedulableNodesInputBuilder {
-    /// Sets [`BatchListSchedulableNodesInput::r#type`].
+    /// Sets the `type` field of [`BatchListSchedulableNodesInput`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self

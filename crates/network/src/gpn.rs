@@ -1019,7 +1019,7 @@ pub struct DescribeAccessInfoInputBuilder {
     inner: DescribeAccessInfoInput,
 }
 impl DescribeAccessInfoInputBuilder {
-    /// Sets [`DescribeAccessInfoInput::r#type`].
+    /// Sets the `type` field of [`DescribeAccessInfoInput`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self

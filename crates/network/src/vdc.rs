@@ -66,7 +66,7 @@ impl CreateVdcPublicNetworkBuilder {
         self.inner.name = Some(value.into());
         self
     }
-    /// Sets [`CreateVdcPublicNetwork::r#type`].
+    /// Sets the `type` field of [`CreateVdcPublicNetwork`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
@@ -818,7 +818,7 @@ impl CreatePublicNetworkInputBuilder {
         self.inner.name = Some(value.into());
         self
     }
-    /// Sets [`CreatePublicNetworkInput::r#type`].
+    /// Sets the `type` field of [`CreatePublicNetworkInput`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
@@ -1068,7 +1068,7 @@ impl CreatePrivateNetworkInputBuilder {
         self.inner.name = Some(value.into());
         self
     }
-    /// Sets [`CreatePrivateNetworkInput::r#type`].
+    /// Sets the `type` field of [`CreatePrivateNetworkInput`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self

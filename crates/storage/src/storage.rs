@@ -2120,7 +2120,7 @@ impl DescribeGoodsIdInputBuilder {
         self.inner.iops = Some(value.into());
         self
     }
-    /// Sets [`DescribeGoodsIdInput::r#type`].
+    /// Sets the `type` field of [`DescribeGoodsIdInput`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self

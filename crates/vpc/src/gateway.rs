@@ -79,7 +79,7 @@ impl CreateVirtualGateWayGatewayBuilder {
         self.inner.virtual_gate_way_segment = Some(value.into());
         self
     }
-    /// Sets [`CreateVirtualGateWayGateway::r#type`].
+    /// Sets the `type` field of [`CreateVirtualGateWayGateway`].
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self

@@ -320,7 +320,11 @@ fn builder(name: &Ident, fields: &[StructField], types: &Types, checked: bool) -
     let name_str = name.to_string();
     let builder_doc = format!(" Builder of [`{name_str}`]: set fields, then `build()`.");
     let setters = fields.iter().map(|f| {
-        let doc = format!(" Sets [`{name_str}::{}`].", ident(&f.rust));
+        let doc = if names::is_keyword(&f.rust) {
+            format!(" Sets the `{}` field of [`{name_str}`].", f.rust)
+        } else {
+            format!(" Sets [`{name_str}::{}`].", f.rust)
+        };
         setter(f, quote!(#[doc = #doc]), quote!(inner), quote!(self))
     });
     let build = if checked {
