@@ -147,8 +147,8 @@ fn lib_rs(line: &Line) -> TokenStream {
     paragraphs.push(sources.trim_end().to_string());
     if let Some(op) = first_op {
         let config = match p.auth.as_str() {
-            "bearer" => "cds_core::Config::bridgx_from_env()?",
-            "pluggable" => "cds_core::Config::cecstack_from_env()?.build()?",
+            "bearer" => "cds_core::Config::from_env_names(&cds_core::EnvNames::new().endpoint(\"BRIDGX_ENDPOINT\").token(\"BRIDGX_TOKEN\"))?",
+            "pluggable" => "cds_core::Config::builder_from_env(&cds_core::EnvNames::new().endpoint(\"CECSTACK_ENDPOINT\").region_id(\"CECSTACK_REGION_ID\"))?.build()?",
             _ => "cds_core::Config::from_env()?",
         };
         let setters: String = op
@@ -327,7 +327,7 @@ fn meta_rs(line: &Line) -> TokenStream {
             #[doc = #doc]
             pub static #id: Operation = Operation {
                 name: #name, method: Method::#method, path: #path, host: #host, read: #read,
-                params: &[ #(#params),* ],
+                params: &[ #(#params),* ], binary_response: false,
             };
         }
     });
@@ -386,6 +386,7 @@ fn meta_rs(line: &Line) -> TokenStream {
             path: #path,
             envelope: Envelope { code: #code, success: &[ #(#success),* ], message: #message, request_id: #request_id, data: #data },
             region_header: #region_header,
+            sensitive_fields: &[],
         };
         #(#op_statics)*
         /// Every operation of the line.

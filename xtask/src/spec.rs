@@ -148,6 +148,9 @@ pub struct Field {
     /// `flatten`); the field's own name is not on the wire.
     #[serde(default)]
     pub flatten: bool,
+    /// Carries a password, key, token or user data: never shown (issue 10).
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// A documented error code.
@@ -245,6 +248,9 @@ pub struct Operation {
     /// A WebSocket endpoint: generated as a URL builder, not a call.
     #[serde(default)]
     pub websocket: bool,
+    /// `binary` when the success answer is a file, not JSON (issue 10).
+    #[serde(default)]
+    pub response_kind: Option<String>,
     /// Notes.
     #[serde(default)]
     pub notes: Vec<String>,

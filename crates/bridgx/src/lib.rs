@@ -12,7 +12,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = cds_core::Config::bridgx_from_env()?;
+//! let config = cds_core::Config::from_env_names(&cds_core::EnvNames::new().endpoint("BRIDGX_ENDPOINT").token("BRIDGX_TOKEN"))?;
 //! let client = cds_bridgx::Client::new(&config);
 //! let output = client.list_machines().send().await?;
 //! println!("{output:?}");

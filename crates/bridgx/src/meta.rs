@@ -23,6 +23,7 @@ pub static SERVICE: Service = Service {
         data: "data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
 ///`GetDailyMachineUsageTotal`.
 pub static GET_DAILY_MACHINE_USAGE_TOTAL: Operation = Operation {
@@ -45,6 +46,7 @@ pub static GET_DAILY_MACHINE_USAGE_TOTAL: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListDailyMachineUsage`.
 pub static LIST_DAILY_MACHINE_USAGE: Operation = Operation {
@@ -79,6 +81,7 @@ pub static LIST_DAILY_MACHINE_USAGE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`ListMachines`.
 pub static LIST_MACHINES: Operation = Operation {
@@ -137,6 +140,7 @@ pub static LIST_MACHINES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`GetMachine`.
 pub static GET_MACHINE: Operation = Operation {
@@ -151,6 +155,7 @@ pub static GET_MACHINE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`GetMachineCount`.
 pub static GET_MACHINE_COUNT: Operation = Operation {
@@ -173,6 +178,7 @@ pub static GET_MACHINE_COUNT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateExpandTask`.
 pub static CREATE_EXPAND_TASK: Operation = Operation {
@@ -201,6 +207,7 @@ pub static CREATE_EXPAND_TASK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateShrinkTask`.
 pub static CREATE_SHRINK_TASK: Operation = Operation {
@@ -235,6 +242,7 @@ pub static CREATE_SHRINK_TASK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`ListTasks`.
 pub static LIST_TASKS: Operation = Operation {
@@ -263,6 +271,7 @@ pub static LIST_TASKS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateCluster`.
 pub static CREATE_CLUSTER: Operation = Operation {
@@ -357,6 +366,7 @@ pub static CREATE_CLUSTER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListClusters`.
 pub static LIST_CLUSTERS: Operation = Operation {
@@ -385,6 +395,7 @@ pub static LIST_CLUSTERS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateVpc`.
 pub static CREATE_VPC: Operation = Operation {
@@ -425,6 +436,7 @@ pub static CREATE_VPC: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListVpcs`.
 pub static LIST_VPCS: Operation = Operation {
@@ -465,6 +477,7 @@ pub static LIST_VPCS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSubnet`.
 pub static CREATE_SUBNET: Operation = Operation {
@@ -505,6 +518,7 @@ pub static CREATE_SUBNET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListSubnets`.
 pub static LIST_SUBNETS: Operation = Operation {
@@ -539,6 +553,7 @@ pub static LIST_SUBNETS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSecurityGroup`.
 pub static CREATE_SECURITY_GROUP: Operation = Operation {
@@ -573,6 +588,7 @@ pub static CREATE_SECURITY_GROUP: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`ListSecurityGroups`.
 pub static LIST_SECURITY_GROUPS: Operation = Operation {
@@ -613,6 +629,7 @@ pub static LIST_SECURITY_GROUPS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateNetworkConfig`.
 pub static CREATE_NETWORK_CONFIG: Operation = Operation {
@@ -683,6 +700,7 @@ pub static CREATE_NETWORK_CONFIG: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListRegions`.
 pub static LIST_REGIONS: Operation = Operation {
@@ -697,6 +715,7 @@ pub static LIST_REGIONS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListZones`.
 pub static LIST_ZONES: Operation = Operation {
@@ -719,6 +738,7 @@ pub static LIST_ZONES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceTypes`.
 pub static LIST_INSTANCE_TYPES: Operation = Operation {
@@ -747,6 +767,7 @@ pub static LIST_INSTANCE_TYPES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListImages`.
 pub static LIST_IMAGES: Operation = Operation {
@@ -769,6 +790,7 @@ pub static LIST_IMAGES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`SyncNetworkConfig`.
 pub static SYNC_NETWORK_CONFIG: Operation = Operation {
@@ -797,6 +819,7 @@ pub static SYNC_NETWORK_CONFIG: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetNetworkConfigTemplate`.
 pub static GET_NETWORK_CONFIG_TEMPLATE: Operation = Operation {
@@ -811,6 +834,7 @@ pub static GET_NETWORK_CONFIG_TEMPLATE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`GetVpc`.
 pub static GET_VPC: Operation = Operation {
@@ -825,6 +849,7 @@ pub static GET_VPC: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`GetSubnet`.
 pub static GET_SUBNET: Operation = Operation {
@@ -847,6 +872,7 @@ pub static GET_SUBNET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetSecurityGroup`.
 pub static GET_SECURITY_GROUP: Operation = Operation {
@@ -861,6 +887,7 @@ pub static GET_SECURITY_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -117,11 +117,12 @@ impl Emulator {
             .bearer_token(BEARER_TOKEN)
             .region_id(REGION_ID)
             .timeout(Duration::from_secs(10))
-            .retry(cds_core::RetryConfig {
-                max_attempts: 3,
-                initial_backoff: Duration::from_millis(5),
-                max_backoff: Duration::from_millis(20),
-            })
+            .retry(
+                cds_core::RetryConfig::new()
+                    .max_attempts(3)
+                    .initial_backoff(Duration::from_millis(5))
+                    .max_backoff(Duration::from_millis(20)),
+            )
     }
 
     /// [`Emulator::config_builder`], built.

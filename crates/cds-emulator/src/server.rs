@@ -235,6 +235,7 @@ static FALLBACK: cds_core::operation::Service = cds_core::operation::Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
 
 fn authenticate(

@@ -12,7 +12,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = cds_core::Config::cecstack_from_env()?.build()?;
+//! let config = cds_core::Config::builder_from_env(&cds_core::EnvNames::new().endpoint("CECSTACK_ENDPOINT").region_id("CECSTACK_REGION_ID"))?.build()?;
 //! let client = cds_cecstack_ecs::Client::new(&config);
 //! let output = client.op_list_flavors().send().await?;
 //! println!("{output:?}");

@@ -23,6 +23,7 @@ pub static SERVICE: Service = Service {
         data: "data",
     },
     region_header: Some("x-regionid"),
+    sensitive_fields: &[],
 };
 ///`OpCreateFlavor`.
 pub static OP_CREATE_FLAVOR: Operation = Operation {
@@ -135,6 +136,7 @@ pub static OP_CREATE_FLAVOR: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 ///`OpUpdateFlavor`.
 pub static OP_UPDATE_FLAVOR: Operation = Operation {
@@ -163,6 +165,7 @@ pub static OP_UPDATE_FLAVOR: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`OpDeleteFlavor`.
 pub static OP_DELETE_FLAVOR: Operation = Operation {
@@ -177,6 +180,7 @@ pub static OP_DELETE_FLAVOR: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpListFlavors`.
 pub static OP_LIST_FLAVORS: Operation = Operation {
@@ -229,6 +233,7 @@ pub static OP_LIST_FLAVORS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpListFlavorSupportedGpus`.
 pub static OP_LIST_FLAVOR_SUPPORTED_GPUS: Operation = Operation {
@@ -238,6 +243,7 @@ pub static OP_LIST_FLAVOR_SUPPORTED_GPUS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpListFlavorSupportedVgpus`.
 pub static OP_LIST_FLAVOR_SUPPORTED_VGPUS: Operation = Operation {
@@ -252,6 +258,7 @@ pub static OP_LIST_FLAVOR_SUPPORTED_VGPUS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpCreateFlavorType`.
 pub static OP_CREATE_FLAVOR_TYPE: Operation = Operation {
@@ -370,6 +377,7 @@ pub static OP_CREATE_FLAVOR_TYPE: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 ///`OpUpdateFlavorType`.
 pub static OP_UPDATE_FLAVOR_TYPE: Operation = Operation {
@@ -404,6 +412,7 @@ pub static OP_UPDATE_FLAVOR_TYPE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpDeleteFlavorType`.
 pub static OP_DELETE_FLAVOR_TYPE: Operation = Operation {
@@ -418,6 +427,7 @@ pub static OP_DELETE_FLAVOR_TYPE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpListResourcePoolHostCandidates`.
 pub static OP_LIST_RESOURCE_POOL_HOST_CANDIDATES: Operation = Operation {
@@ -432,6 +442,7 @@ pub static OP_LIST_RESOURCE_POOL_HOST_CANDIDATES: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpListFlavorTypes`.
 pub static OP_LIST_FLAVOR_TYPES: Operation = Operation {
@@ -526,6 +537,7 @@ pub static OP_LIST_FLAVOR_TYPES: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 ///`OpCreateResourcePool`.
 pub static OP_CREATE_RESOURCE_POOL: Operation = Operation {
@@ -554,6 +566,7 @@ pub static OP_CREATE_RESOURCE_POOL: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`OpDeleteResourcePool`.
 pub static OP_DELETE_RESOURCE_POOL: Operation = Operation {
@@ -568,6 +581,7 @@ pub static OP_DELETE_RESOURCE_POOL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpListResourcePools`.
 pub static OP_LIST_RESOURCE_POOLS: Operation = Operation {
@@ -602,6 +616,7 @@ pub static OP_LIST_RESOURCE_POOLS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpGetResourcePool`.
 pub static OP_GET_RESOURCE_POOL: Operation = Operation {
@@ -616,6 +631,7 @@ pub static OP_GET_RESOURCE_POOL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpAddResourcePoolHosts`.
 pub static OP_ADD_RESOURCE_POOL_HOSTS: Operation = Operation {
@@ -638,6 +654,7 @@ pub static OP_ADD_RESOURCE_POOL_HOSTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`OpRemoveResourcePoolHost`.
 pub static OP_REMOVE_RESOURCE_POOL_HOST: Operation = Operation {
@@ -672,6 +689,7 @@ pub static OP_REMOVE_RESOURCE_POOL_HOST: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpModifyHostResourcePool`.
 pub static OP_MODIFY_HOST_RESOURCE_POOL: Operation = Operation {
@@ -700,6 +718,7 @@ pub static OP_MODIFY_HOST_RESOURCE_POOL: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 ///`OpListResourcePoolHosts`.
 pub static OP_LIST_RESOURCE_POOL_HOSTS: Operation = Operation {
@@ -746,6 +765,7 @@ pub static OP_LIST_RESOURCE_POOL_HOSTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpListHosts`.
 pub static OP_LIST_HOSTS: Operation = Operation {
@@ -760,6 +780,7 @@ pub static OP_LIST_HOSTS: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpCreateHostGroup`.
 pub static OP_CREATE_HOST_GROUP: Operation = Operation {
@@ -774,6 +795,7 @@ pub static OP_CREATE_HOST_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpDeleteHostGroup`.
 pub static OP_DELETE_HOST_GROUP: Operation = Operation {
@@ -788,6 +810,7 @@ pub static OP_DELETE_HOST_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpListHostGroups`.
 pub static OP_LIST_HOST_GROUPS: Operation = Operation {
@@ -822,6 +845,7 @@ pub static OP_LIST_HOST_GROUPS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpGetHostGroup`.
 pub static OP_GET_HOST_GROUP: Operation = Operation {
@@ -836,6 +860,7 @@ pub static OP_GET_HOST_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpAddHostGroupHosts`.
 pub static OP_ADD_HOST_GROUP_HOSTS: Operation = Operation {
@@ -858,6 +883,7 @@ pub static OP_ADD_HOST_GROUP_HOSTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`OpRemoveHostGroupHost`.
 pub static OP_REMOVE_HOST_GROUP_HOST: Operation = Operation {
@@ -892,6 +918,7 @@ pub static OP_REMOVE_HOST_GROUP_HOST: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpListHostGroupHosts`.
 pub static OP_LIST_HOST_GROUP_HOSTS: Operation = Operation {
@@ -926,6 +953,7 @@ pub static OP_LIST_HOST_GROUP_HOSTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpListNodes`.
 pub static OP_LIST_NODES: Operation = Operation {
@@ -948,6 +976,7 @@ pub static OP_LIST_NODES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`OpSetNodeGpuMode`.
 pub static OP_SET_NODE_GPU_MODE: Operation = Operation {
@@ -976,6 +1005,7 @@ pub static OP_SET_NODE_GPU_MODE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpSetNodeLabels`.
 pub static OP_SET_NODE_LABELS: Operation = Operation {
@@ -1016,6 +1046,7 @@ pub static OP_SET_NODE_LABELS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpGetGlobalHaConfig`.
 pub static OP_GET_GLOBAL_HA_CONFIG: Operation = Operation {
@@ -1025,6 +1056,7 @@ pub static OP_GET_GLOBAL_HA_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpSetGlobalHaConfig`.
 pub static OP_SET_GLOBAL_HA_CONFIG: Operation = Operation {
@@ -1039,6 +1071,7 @@ pub static OP_SET_GLOBAL_HA_CONFIG: Operation = Operation {
         required: true,
         kind: Kind::Integer,
     }],
+    binary_response: false,
 };
 ///`OpGetGlobalCpuOvercommitConfig`.
 pub static OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
@@ -1048,6 +1081,7 @@ pub static OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpSetGlobalCpuOvercommitConfig`.
 pub static OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
@@ -1070,6 +1104,7 @@ pub static OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`OpGetInstanceStatusCounts`.
 pub static OP_GET_INSTANCE_STATUS_COUNTS: Operation = Operation {
@@ -1079,6 +1114,7 @@ pub static OP_GET_INSTANCE_STATUS_COUNTS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpGetClusterCapacity`.
 pub static OP_GET_CLUSTER_CAPACITY: Operation = Operation {
@@ -1088,6 +1124,7 @@ pub static OP_GET_CLUSTER_CAPACITY: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpSetGlobalMigrationNetwork`.
 pub static OP_SET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
@@ -1110,6 +1147,7 @@ pub static OP_SET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OpGetGlobalMigrationNetwork`.
 pub static OP_GET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
@@ -1119,6 +1157,7 @@ pub static OP_GET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpGetSnapshotRecycleConfig`.
 pub static OP_GET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
@@ -1128,6 +1167,7 @@ pub static OP_GET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpSetSnapshotRecycleConfig`.
 pub static OP_SET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
@@ -1150,6 +1190,7 @@ pub static OP_SET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`OpGetLiveMigrationGlobalConfig`.
 pub static OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG: Operation = Operation {
@@ -1159,6 +1200,7 @@ pub static OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`OpSetLiveMigrationLimit`.
 pub static OP_SET_LIVE_MIGRATION_LIMIT: Operation = Operation {
@@ -1173,6 +1215,7 @@ pub static OP_SET_LIVE_MIGRATION_LIMIT: Operation = Operation {
         required: true,
         kind: Kind::Integer,
     }],
+    binary_response: false,
 };
 ///`OpSetLiveMigrationCrossCpuType`.
 pub static OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE: Operation = Operation {
@@ -1187,6 +1230,7 @@ pub static OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpBatchLiveMigrateInstances`.
 pub static OP_BATCH_LIVE_MIGRATE_INSTANCES: Operation = Operation {
@@ -1201,6 +1245,7 @@ pub static OP_BATCH_LIVE_MIGRATE_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`OpCancelLiveMigration`.
 pub static OP_CANCEL_LIVE_MIGRATION: Operation = Operation {
@@ -1215,6 +1260,7 @@ pub static OP_CANCEL_LIVE_MIGRATION: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`OpListAvailableLocalDisks`.
 pub static OP_LIST_AVAILABLE_LOCAL_DISKS: Operation = Operation {
@@ -1261,6 +1307,7 @@ pub static OP_LIST_AVAILABLE_LOCAL_DISKS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
@@ -1463,6 +1510,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`BatchCreateInstances`.
 pub static BATCH_CREATE_INSTANCES: Operation = Operation {
@@ -1707,6 +1755,7 @@ pub static BATCH_CREATE_INSTANCES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
@@ -1721,6 +1770,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`BatchDeleteInstances`.
 pub static BATCH_DELETE_INSTANCES: Operation = Operation {
@@ -1735,6 +1785,7 @@ pub static BATCH_DELETE_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`GetInstance`.
 pub static GET_INSTANCE: Operation = Operation {
@@ -1749,6 +1800,7 @@ pub static GET_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListInstances`.
 pub static LIST_INSTANCES: Operation = Operation {
@@ -1861,6 +1913,7 @@ pub static LIST_INSTANCES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceRenewResources`.
 pub static LIST_INSTANCE_RENEW_RESOURCES: Operation = Operation {
@@ -1889,6 +1942,7 @@ pub static LIST_INSTANCE_RENEW_RESOURCES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`RenewInstance`.
 pub static RENEW_INSTANCE: Operation = Operation {
@@ -1917,6 +1971,7 @@ pub static RENEW_INSTANCE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceRefundResources`.
 pub static LIST_INSTANCE_REFUND_RESOURCES: Operation = Operation {
@@ -1945,6 +2000,7 @@ pub static LIST_INSTANCE_REFUND_RESOURCES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`StartInstance`.
 pub static START_INSTANCE: Operation = Operation {
@@ -1959,6 +2015,7 @@ pub static START_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`StopInstance`.
 pub static STOP_INSTANCE: Operation = Operation {
@@ -1981,6 +2038,7 @@ pub static STOP_INSTANCE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`SuspendInstance`.
 pub static SUSPEND_INSTANCE: Operation = Operation {
@@ -1995,6 +2053,7 @@ pub static SUSPEND_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ResumeInstance`.
 pub static RESUME_INSTANCE: Operation = Operation {
@@ -2009,6 +2068,7 @@ pub static RESUME_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`BatchStopInstances`.
 pub static BATCH_STOP_INSTANCES: Operation = Operation {
@@ -2031,6 +2091,7 @@ pub static BATCH_STOP_INSTANCES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`BatchStartInstances`.
 pub static BATCH_START_INSTANCES: Operation = Operation {
@@ -2045,6 +2106,7 @@ pub static BATCH_START_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`RestartInstance`.
 pub static RESTART_INSTANCE: Operation = Operation {
@@ -2067,6 +2129,7 @@ pub static RESTART_INSTANCE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`BatchRestartInstances`.
 pub static BATCH_RESTART_INSTANCES: Operation = Operation {
@@ -2089,6 +2152,7 @@ pub static BATCH_RESTART_INSTANCES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`ResetInstancePassword`.
 pub static RESET_INSTANCE_PASSWORD: Operation = Operation {
@@ -2117,6 +2181,7 @@ pub static RESET_INSTANCE_PASSWORD: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListZones`.
 pub static LIST_ZONES: Operation = Operation {
@@ -2126,6 +2191,7 @@ pub static LIST_ZONES: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`LockInstance`.
 pub static LOCK_INSTANCE: Operation = Operation {
@@ -2148,6 +2214,7 @@ pub static LOCK_INSTANCE: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceAttachedVolumes`.
 pub static LIST_INSTANCE_ATTACHED_VOLUMES: Operation = Operation {
@@ -2162,6 +2229,7 @@ pub static LIST_INSTANCE_ATTACHED_VOLUMES: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`AttachInstanceVolumes`.
 pub static ATTACH_INSTANCE_VOLUMES: Operation = Operation {
@@ -2184,6 +2252,7 @@ pub static ATTACH_INSTANCE_VOLUMES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`DetachInstanceVolume`.
 pub static DETACH_INSTANCE_VOLUME: Operation = Operation {
@@ -2206,6 +2275,7 @@ pub static DETACH_INSTANCE_VOLUME: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DetachInstanceVolumes`.
 pub static DETACH_INSTANCE_VOLUMES: Operation = Operation {
@@ -2228,6 +2298,7 @@ pub static DETACH_INSTANCE_VOLUMES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`ResetVolumeDeleteFlag`.
 pub static RESET_VOLUME_DELETE_FLAG: Operation = Operation {
@@ -2256,6 +2327,7 @@ pub static RESET_VOLUME_DELETE_FLAG: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 ///`UpdateInstanceLabels`.
 pub static UPDATE_INSTANCE_LABELS: Operation = Operation {
@@ -2278,6 +2350,7 @@ pub static UPDATE_INSTANCE_LABELS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`AttachInstanceIso`.
 pub static ATTACH_INSTANCE_ISO: Operation = Operation {
@@ -2300,6 +2373,7 @@ pub static ATTACH_INSTANCE_ISO: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`DetachInstanceIso`.
 pub static DETACH_INSTANCE_ISO: Operation = Operation {
@@ -2322,6 +2396,7 @@ pub static DETACH_INSTANCE_ISO: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceAttachedIsos`.
 pub static LIST_INSTANCE_ATTACHED_ISOS: Operation = Operation {
@@ -2336,6 +2411,7 @@ pub static LIST_INSTANCE_ATTACHED_ISOS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`SetInstanceBootOrder`.
 pub static SET_INSTANCE_BOOT_ORDER: Operation = Operation {
@@ -2364,6 +2440,7 @@ pub static SET_INSTANCE_BOOT_ORDER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ResizeInstance`.
 pub static RESIZE_INSTANCE: Operation = Operation {
@@ -2416,6 +2493,7 @@ pub static RESIZE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ChangeInstanceOs`.
 pub static CHANGE_INSTANCE_OS: Operation = Operation {
@@ -2450,6 +2528,7 @@ pub static CHANGE_INSTANCE_OS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ResetInstanceHostname`.
 pub static RESET_INSTANCE_HOSTNAME: Operation = Operation {
@@ -2472,6 +2551,7 @@ pub static RESET_INSTANCE_HOSTNAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ResetInstanceName`.
 pub static RESET_INSTANCE_NAME: Operation = Operation {
@@ -2494,6 +2574,7 @@ pub static RESET_INSTANCE_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`UpdateInstanceDescription`.
 pub static UPDATE_INSTANCE_DESCRIPTION: Operation = Operation {
@@ -2516,6 +2597,7 @@ pub static UPDATE_INSTANCE_DESCRIPTION: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceSchedulableNodes`.
 pub static LIST_INSTANCE_SCHEDULABLE_NODES: Operation = Operation {
@@ -2530,6 +2612,7 @@ pub static LIST_INSTANCE_SCHEDULABLE_NODES: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`LiveMigrateInstance`.
 pub static LIVE_MIGRATE_INSTANCE: Operation = Operation {
@@ -2552,6 +2635,7 @@ pub static LIVE_MIGRATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`BatchListSchedulableNodes`.
 pub static BATCH_LIST_SCHEDULABLE_NODES: Operation = Operation {
@@ -2574,6 +2658,7 @@ pub static BATCH_LIST_SCHEDULABLE_NODES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`ColdMigrateInstance`.
 pub static COLD_MIGRATE_INSTANCE: Operation = Operation {
@@ -2596,6 +2681,7 @@ pub static COLD_MIGRATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`BatchColdMigrateInstances`.
 pub static BATCH_COLD_MIGRATE_INSTANCES: Operation = Operation {
@@ -2610,6 +2696,7 @@ pub static BATCH_COLD_MIGRATE_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`RunVmtoolsCommand`.
 pub static RUN_VMTOOLS_COMMAND: Operation = Operation {
@@ -2632,6 +2719,7 @@ pub static RUN_VMTOOLS_COMMAND: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 ///`ModifyInstanceEipConfig`.
 pub static MODIFY_INSTANCE_EIP_CONFIG: Operation = Operation {
@@ -2660,6 +2748,7 @@ pub static MODIFY_INSTANCE_EIP_CONFIG: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 ///`QueryPrice`.
 pub static QUERY_PRICE: Operation = Operation {
@@ -2742,6 +2831,7 @@ pub static QUERY_PRICE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`QueryChangePrice`.
 pub static QUERY_CHANGE_PRICE: Operation = Operation {
@@ -2794,6 +2884,7 @@ pub static QUERY_CHANGE_PRICE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`QueryRefundPrice`.
 pub static QUERY_REFUND_PRICE: Operation = Operation {
@@ -2822,6 +2913,7 @@ pub static QUERY_REFUND_PRICE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`CloneInstance`.
 pub static CLONE_INSTANCE: Operation = Operation {
@@ -2958,6 +3050,7 @@ pub static CLONE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CheckInstanceClone`.
 pub static CHECK_INSTANCE_CLONE: Operation = Operation {
@@ -2980,6 +3073,7 @@ pub static CHECK_INSTANCE_CLONE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`HibernateInstance`.
 pub static HIBERNATE_INSTANCE: Operation = Operation {
@@ -2994,6 +3088,7 @@ pub static HIBERNATE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListSshKeys`.
 pub static LIST_SSH_KEYS: Operation = Operation {
@@ -3028,6 +3123,7 @@ pub static LIST_SSH_KEYS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSshKey`.
 pub static CREATE_SSH_KEY: Operation = Operation {
@@ -3062,6 +3158,7 @@ pub static CREATE_SSH_KEY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ImportSshKey`.
 pub static IMPORT_SSH_KEY: Operation = Operation {
@@ -3102,6 +3199,7 @@ pub static IMPORT_SSH_KEY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteSshKeys`.
 pub static DELETE_SSH_KEYS: Operation = Operation {
@@ -3116,6 +3214,7 @@ pub static DELETE_SSH_KEYS: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`BindSshKey`.
 pub static BIND_SSH_KEY: Operation = Operation {
@@ -3144,6 +3243,7 @@ pub static BIND_SSH_KEY: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`UnbindSshKey`.
 pub static UNBIND_SSH_KEY: Operation = Operation {
@@ -3172,6 +3272,7 @@ pub static UNBIND_SSH_KEY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListSshKeyInstances`.
 pub static LIST_SSH_KEY_INSTANCES: Operation = Operation {
@@ -3194,6 +3295,7 @@ pub static LIST_SSH_KEY_INSTANCES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceSshKeys`.
 pub static LIST_INSTANCE_SSH_KEYS: Operation = Operation {
@@ -3216,6 +3318,7 @@ pub static LIST_INSTANCE_SSH_KEYS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateTemplate`.
 pub static CREATE_TEMPLATE: Operation = Operation {
@@ -3244,6 +3347,7 @@ pub static CREATE_TEMPLATE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`SetInstanceSecurityOptions`.
 pub static SET_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
@@ -3332,6 +3436,7 @@ pub static SET_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListInstanceSecurityOptions`.
 pub static LIST_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
@@ -3346,6 +3451,7 @@ pub static LIST_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListTemplates`.
 pub static LIST_TEMPLATES: Operation = Operation {
@@ -3392,6 +3498,7 @@ pub static LIST_TEMPLATES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetTemplate`.
 pub static GET_TEMPLATE: Operation = Operation {
@@ -3406,6 +3513,7 @@ pub static GET_TEMPLATE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`UpdateTemplateName`.
 pub static UPDATE_TEMPLATE_NAME: Operation = Operation {
@@ -3428,6 +3536,7 @@ pub static UPDATE_TEMPLATE_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`UpdateTemplateUserData`.
 pub static UPDATE_TEMPLATE_USER_DATA: Operation = Operation {
@@ -3450,6 +3559,7 @@ pub static UPDATE_TEMPLATE_USER_DATA: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`BatchDeleteTemplates`.
 pub static BATCH_DELETE_TEMPLATES: Operation = Operation {
@@ -3464,6 +3574,7 @@ pub static BATCH_DELETE_TEMPLATES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`ListSchedulers`.
 pub static LIST_SCHEDULERS: Operation = Operation {
@@ -3510,6 +3621,7 @@ pub static LIST_SCHEDULERS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateScheduler`.
 pub static CREATE_SCHEDULER: Operation = Operation {
@@ -3580,6 +3692,7 @@ pub static CREATE_SCHEDULER: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 ///`UpdateScheduler`.
 pub static UPDATE_SCHEDULER: Operation = Operation {
@@ -3632,6 +3745,7 @@ pub static UPDATE_SCHEDULER: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteScheduler`.
 pub static DELETE_SCHEDULER: Operation = Operation {
@@ -3646,6 +3760,7 @@ pub static DELETE_SCHEDULER: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListSnapshots`.
 pub static LIST_SNAPSHOTS: Operation = Operation {
@@ -3680,6 +3795,7 @@ pub static LIST_SNAPSHOTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
@@ -3702,6 +3818,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetSnapshot`.
 pub static GET_SNAPSHOT: Operation = Operation {
@@ -3716,6 +3833,7 @@ pub static GET_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
@@ -3730,6 +3848,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`RollbackSnapshot`.
 pub static ROLLBACK_SNAPSHOT: Operation = Operation {
@@ -3744,6 +3863,7 @@ pub static ROLLBACK_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListSnapshotPolicies`.
 pub static LIST_SNAPSHOT_POLICIES: Operation = Operation {
@@ -3790,6 +3910,7 @@ pub static LIST_SNAPSHOT_POLICIES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSnapshotPolicy`.
 pub static CREATE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3824,6 +3945,7 @@ pub static CREATE_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`GetSnapshotPolicy`.
 pub static GET_SNAPSHOT_POLICY: Operation = Operation {
@@ -3838,6 +3960,7 @@ pub static GET_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DeleteSnapshotPolicy`.
 pub static DELETE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3852,6 +3975,7 @@ pub static DELETE_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`UpdateSnapshotPolicy`.
 pub static UPDATE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3892,6 +4016,7 @@ pub static UPDATE_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`BindSnapshotPolicy`.
 pub static BIND_SNAPSHOT_POLICY: Operation = Operation {
@@ -3914,6 +4039,7 @@ pub static BIND_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`UnbindSnapshotPolicy`.
 pub static UNBIND_SNAPSHOT_POLICY: Operation = Operation {
@@ -3936,6 +4062,7 @@ pub static UNBIND_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`PauseSnapshotPolicy`.
 pub static PAUSE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3950,6 +4077,7 @@ pub static PAUSE_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ResumeSnapshotPolicy`.
 pub static RESUME_SNAPSHOT_POLICY: Operation = Operation {
@@ -3964,6 +4092,7 @@ pub static RESUME_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`CreateDeploymentSet`.
 pub static CREATE_DEPLOYMENT_SET: Operation = Operation {
@@ -4022,6 +4151,7 @@ pub static CREATE_DEPLOYMENT_SET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListDeploymentSets`.
 pub static LIST_DEPLOYMENT_SETS: Operation = Operation {
@@ -4044,6 +4174,7 @@ pub static LIST_DEPLOYMENT_SETS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`GetDeploymentSet`.
 pub static GET_DEPLOYMENT_SET: Operation = Operation {
@@ -4058,6 +4189,7 @@ pub static GET_DEPLOYMENT_SET: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DeleteDeploymentSet`.
 pub static DELETE_DEPLOYMENT_SET: Operation = Operation {
@@ -4072,6 +4204,7 @@ pub static DELETE_DEPLOYMENT_SET: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListUsbDevices`.
 pub static LIST_USB_DEVICES: Operation = Operation {
@@ -4094,6 +4227,7 @@ pub static LIST_USB_DEVICES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`BindInstanceUsb`.
 pub static BIND_INSTANCE_USB: Operation = Operation {
@@ -4116,6 +4250,7 @@ pub static BIND_INSTANCE_USB: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`UnbindInstanceUsb`.
 pub static UNBIND_INSTANCE_USB: Operation = Operation {
@@ -4138,6 +4273,7 @@ pub static UNBIND_INSTANCE_USB: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`QueryInstanceMonitor`.
 pub static QUERY_INSTANCE_MONITOR: Operation = Operation {
@@ -4190,6 +4326,7 @@ pub static QUERY_INSTANCE_MONITOR: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`QueryInstancesMonitor`.
 pub static QUERY_INSTANCES_MONITOR: Operation = Operation {
@@ -4242,6 +4379,7 @@ pub static QUERY_INSTANCES_MONITOR: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListRecycledSnapshots`.
 pub static LIST_RECYCLED_SNAPSHOTS: Operation = Operation {
@@ -4288,6 +4426,7 @@ pub static LIST_RECYCLED_SNAPSHOTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`RestoreRecycledSnapshot`.
 pub static RESTORE_RECYCLED_SNAPSHOT: Operation = Operation {
@@ -4322,6 +4461,7 @@ pub static RESTORE_RECYCLED_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteRecycledSnapshot`.
 pub static DELETE_RECYCLED_SNAPSHOT: Operation = Operation {
@@ -4336,6 +4476,7 @@ pub static DELETE_RECYCLED_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`GetRecycledInstance`.
 pub static GET_RECYCLED_INSTANCE: Operation = Operation {
@@ -4350,6 +4491,7 @@ pub static GET_RECYCLED_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`RestoreRecycledInstance`.
 pub static RESTORE_RECYCLED_INSTANCE: Operation = Operation {
@@ -4364,6 +4506,7 @@ pub static RESTORE_RECYCLED_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DeleteRecycledInstance`.
 pub static DELETE_RECYCLED_INSTANCE: Operation = Operation {
@@ -4378,6 +4521,7 @@ pub static DELETE_RECYCLED_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`AutoCleanRecycledInstances`.
 pub static AUTO_CLEAN_RECYCLED_INSTANCES: Operation = Operation {
@@ -4400,6 +4544,7 @@ pub static AUTO_CLEAN_RECYCLED_INSTANCES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CheckVmtoolsIsoAttached`.
 pub static CHECK_VMTOOLS_ISO_ATTACHED: Operation = Operation {
@@ -4414,6 +4559,7 @@ pub static CHECK_VMTOOLS_ISO_ATTACHED: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`AttachVmtools`.
 pub static ATTACH_VMTOOLS: Operation = Operation {
@@ -4428,6 +4574,7 @@ pub static ATTACH_VMTOOLS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListSupportedIbNics`.
 pub static LIST_SUPPORTED_IB_NICS: Operation = Operation {
@@ -4442,6 +4589,7 @@ pub static LIST_SUPPORTED_IB_NICS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ExportInstances`.
 pub static EXPORT_INSTANCES: Operation = Operation {
@@ -4464,6 +4612,7 @@ pub static EXPORT_INSTANCES: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 ///`InstallMonitorAgent`.
 pub static INSTALL_MONITOR_AGENT: Operation = Operation {
@@ -4478,6 +4627,7 @@ pub static INSTALL_MONITOR_AGENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`GetServiceAttributes`.
 pub static GET_SERVICE_ATTRIBUTES: Operation = Operation {
@@ -4500,6 +4650,7 @@ pub static GET_SERVICE_ATTRIBUTES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetServiceRegionInfo`.
 pub static GET_SERVICE_REGION_INFO: Operation = Operation {
@@ -4522,6 +4673,7 @@ pub static GET_SERVICE_REGION_INFO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`BatchDetachSharedVolume`.
 pub static BATCH_DETACH_SHARED_VOLUME: Operation = Operation {
@@ -4544,6 +4696,7 @@ pub static BATCH_DETACH_SHARED_VOLUME: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`BatchAttachSharedVolume`.
 pub static BATCH_ATTACH_SHARED_VOLUME: Operation = Operation {
@@ -4566,6 +4719,7 @@ pub static BATCH_ATTACH_SHARED_VOLUME: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`GetVncUrl`.
 pub static GET_VNC_URL: Operation = Operation {
@@ -4580,6 +4734,7 @@ pub static GET_VNC_URL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ConnectVnc`.
 pub static CONNECT_VNC: Operation = Operation {
@@ -4602,6 +4757,7 @@ pub static CONNECT_VNC: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ListMonitorProcesses`.
 pub static LIST_MONITOR_PROCESSES: Operation = Operation {
@@ -4642,6 +4798,7 @@ pub static LIST_MONITOR_PROCESSES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`UpgradeMonitorAgent`.
 pub static UPGRADE_MONITOR_AGENT: Operation = Operation {
@@ -4656,6 +4813,7 @@ pub static UPGRADE_MONITOR_AGENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`ListInstanceNodeLocalDisks`.
 pub static LIST_INSTANCE_NODE_LOCAL_DISKS: Operation = Operation {
@@ -4670,6 +4828,7 @@ pub static LIST_INSTANCE_NODE_LOCAL_DISKS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`AttachLocalDisks`.
 pub static ATTACH_LOCAL_DISKS: Operation = Operation {
@@ -4692,6 +4851,7 @@ pub static ATTACH_LOCAL_DISKS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`DetachLocalDisks`.
 pub static DETACH_LOCAL_DISKS: Operation = Operation {
@@ -4714,6 +4874,7 @@ pub static DETACH_LOCAL_DISKS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`ExportMonitorData`.
 pub static EXPORT_MONITOR_DATA: Operation = Operation {
@@ -4766,6 +4927,7 @@ pub static EXPORT_MONITOR_DATA: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,6 +25,7 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
 ///`CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
@@ -89,6 +90,7 @@ pub static CREATE_DISK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
@@ -103,6 +105,7 @@ pub static DELETE_DISK: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`DetachDisk`.
 pub static DETACH_DISK: Operation = Operation {
@@ -117,6 +120,7 @@ pub static DETACH_DISK: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`AttachDisk`.
 pub static ATTACH_DISK: Operation = Operation {
@@ -145,6 +149,7 @@ pub static ATTACH_DISK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`ExtendDisk`.
 pub static EXTEND_DISK: Operation = Operation {
@@ -167,6 +172,7 @@ pub static EXTEND_DISK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeDiskQuota`.
 pub static DESCRIBE_DISK_QUOTA: Operation = Operation {
@@ -181,6 +187,7 @@ pub static DESCRIBE_DISK_QUOTA: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeDiskList`.
 pub static DESCRIBE_DISK_LIST: Operation = Operation {
@@ -215,6 +222,7 @@ pub static DESCRIBE_DISK_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeDisk`.
 pub static DESCRIBE_DISK: Operation = Operation {
@@ -229,6 +237,7 @@ pub static DESCRIBE_DISK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeEcsAttachDisks`.
 pub static DESCRIBE_ECS_ATTACH_DISKS: Operation = Operation {
@@ -243,6 +252,7 @@ pub static DESCRIBE_ECS_ATTACH_DISKS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeEvent`.
 pub static DESCRIBE_EVENT: Operation = Operation {
@@ -257,6 +267,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeSnapshotList`.
 pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
@@ -297,6 +308,7 @@ pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeSnapshot`.
 pub static DESCRIBE_SNAPSHOT: Operation = Operation {
@@ -311,6 +323,7 @@ pub static DESCRIBE_SNAPSHOT: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeSnapshotChainList`.
 pub static DESCRIBE_SNAPSHOT_CHAIN_LIST: Operation = Operation {
@@ -357,6 +370,7 @@ pub static DESCRIBE_SNAPSHOT_CHAIN_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeSnapshotChain`.
 pub static DESCRIBE_SNAPSHOT_CHAIN: Operation = Operation {
@@ -391,6 +405,7 @@ pub static DESCRIBE_SNAPSHOT_CHAIN: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
@@ -419,6 +434,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`RollbackDiskBySnapshot`.
 pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
@@ -453,6 +469,7 @@ pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`RenameSnapshot`.
 pub static RENAME_SNAPSHOT: Operation = Operation {
@@ -475,6 +492,7 @@ pub static RENAME_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
@@ -489,6 +507,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`DescribeSnapshotQuota`.
 pub static DESCRIBE_SNAPSHOT_QUOTA: Operation = Operation {
@@ -503,6 +522,7 @@ pub static DESCRIBE_SNAPSHOT_QUOTA: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`CreateImageBySnapshot`.
 pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
@@ -525,6 +545,7 @@ pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CopySnapshotCrossAZ`.
 pub static COPY_SNAPSHOT_CROSS_AZ: Operation = Operation {
@@ -547,6 +568,7 @@ pub static COPY_SNAPSHOT_CROSS_AZ: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,6 +25,7 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
 ///`DescribeRegions`.
 pub static DESCRIBE_REGIONS: Operation = Operation {
@@ -34,6 +35,7 @@ pub static DESCRIBE_REGIONS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`DescribeEcsFamilyInfo`.
 pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
@@ -56,6 +58,7 @@ pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DescribePrice`.
 pub static DESCRIBE_PRICE: Operation = Operation {
@@ -132,6 +135,7 @@ pub static DESCRIBE_PRICE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeEvent`.
 pub static DESCRIBE_EVENT: Operation = Operation {
@@ -146,6 +150,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeAccountSubject`.
 pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
@@ -155,6 +160,7 @@ pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`DescribeImages`.
 pub static DESCRIBE_IMAGES: Operation = Operation {
@@ -177,6 +183,7 @@ pub static DESCRIBE_IMAGES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`CreateImage`.
 pub static CREATE_IMAGE: Operation = Operation {
@@ -199,6 +206,7 @@ pub static CREATE_IMAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteImage`.
 pub static DELETE_IMAGE: Operation = Operation {
@@ -221,6 +229,7 @@ pub static DELETE_IMAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`SyncImage`.
 pub static SYNC_IMAGE: Operation = Operation {
@@ -243,6 +252,7 @@ pub static SYNC_IMAGE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeInstanceList`.
 pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
@@ -283,6 +293,7 @@ pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeInstance`.
 pub static DESCRIBE_INSTANCE: Operation = Operation {
@@ -297,6 +308,7 @@ pub static DESCRIBE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeInstanceStatus`.
 pub static DESCRIBE_INSTANCE_STATUS: Operation = Operation {
@@ -311,6 +323,7 @@ pub static DESCRIBE_INSTANCE_STATUS: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`DescribeInstanceMonitor`.
 pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
@@ -351,6 +364,7 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
@@ -487,6 +501,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`OperateInstance`.
 pub static OPERATE_INSTANCE: Operation = Operation {
@@ -509,6 +524,7 @@ pub static OPERATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
@@ -523,6 +539,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 ///`ModifyInstancePassword`.
 pub static MODIFY_INSTANCE_PASSWORD: Operation = Operation {
@@ -545,6 +562,7 @@ pub static MODIFY_INSTANCE_PASSWORD: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ModifyInstanceName`.
 pub static MODIFY_INSTANCE_NAME: Operation = Operation {
@@ -567,6 +585,7 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,6 +25,7 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
 ///`QuerySubAccounts`.
 pub static QUERY_SUB_ACCOUNTS: Operation = Operation {
@@ -53,6 +54,7 @@ pub static QUERY_SUB_ACCOUNTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSubAccount`.
 pub static CREATE_SUB_ACCOUNT: Operation = Operation {
@@ -93,6 +95,7 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSubAccounts`.
 pub static CREATE_SUB_ACCOUNTS: Operation = Operation {
@@ -115,6 +118,7 @@ pub static CREATE_SUB_ACCOUNTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`ChangeSubAccountName`.
 pub static CHANGE_SUB_ACCOUNT_NAME: Operation = Operation {
@@ -143,6 +147,7 @@ pub static CHANGE_SUB_ACCOUNT_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ChangeSubAccountRemark`.
 pub static CHANGE_SUB_ACCOUNT_REMARK: Operation = Operation {
@@ -171,6 +176,7 @@ pub static CHANGE_SUB_ACCOUNT_REMARK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ChangeAccount`.
 pub static CHANGE_ACCOUNT: Operation = Operation {
@@ -199,6 +205,7 @@ pub static CHANGE_ACCOUNT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`UnbindAccounts`.
 pub static UNBIND_ACCOUNTS: Operation = Operation {
@@ -221,6 +228,7 @@ pub static UNBIND_ACCOUNTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`BindAccounts`.
 pub static BIND_ACCOUNTS: Operation = Operation {
@@ -249,6 +257,7 @@ pub static BIND_ACCOUNTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`QuerySites`.
 pub static QUERY_SITES: Operation = Operation {
@@ -263,6 +272,7 @@ pub static QUERY_SITES: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`QueryProducts`.
 pub static QUERY_PRODUCTS: Operation = Operation {
@@ -277,6 +287,7 @@ pub static QUERY_PRODUCTS: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`QueryImages`.
 pub static QUERY_IMAGES: Operation = Operation {
@@ -299,6 +310,7 @@ pub static QUERY_IMAGES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CreateDefaultNet`.
 pub static CREATE_DEFAULT_NET: Operation = Operation {
@@ -321,6 +333,7 @@ pub static CREATE_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`SupplyDefaultNet`.
 pub static SUPPLY_DEFAULT_NET: Operation = Operation {
@@ -343,6 +356,7 @@ pub static SUPPLY_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetDefaultNet`.
 pub static GET_DEFAULT_NET: Operation = Operation {
@@ -365,6 +379,7 @@ pub static GET_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetCustomNet`.
 pub static GET_CUSTOM_NET: Operation = Operation {
@@ -387,6 +402,7 @@ pub static GET_CUSTOM_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetLineBillingScheme`.
 pub static GET_LINE_BILLING_SCHEME: Operation = Operation {
@@ -409,6 +425,7 @@ pub static GET_LINE_BILLING_SCHEME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`GetEipPrice`.
 pub static GET_EIP_PRICE: Operation = Operation {
@@ -449,6 +466,7 @@ pub static GET_EIP_PRICE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ConfigNet`.
 pub static CONFIG_NET: Operation = Operation {
@@ -471,6 +489,7 @@ pub static CONFIG_NET: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`QueryVmPrice`.
 pub static QUERY_VM_PRICE: Operation = Operation {
@@ -535,6 +554,7 @@ pub static QUERY_VM_PRICE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`UpdateOrder`.
 pub static UPDATE_ORDER: Operation = Operation {
@@ -575,6 +595,7 @@ pub static UPDATE_ORDER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`RenewalOrder`.
 pub static RENEWAL_ORDER: Operation = Operation {
@@ -621,6 +642,7 @@ pub static RENEWAL_ORDER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`QueryTask`.
 pub static QUERY_TASK: Operation = Operation {
@@ -643,6 +665,7 @@ pub static QUERY_TASK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`QueryVms`.
 pub static QUERY_VMS: Operation = Operation {
@@ -689,6 +712,7 @@ pub static QUERY_VMS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`QueryVm`.
 pub static QUERY_VM: Operation = Operation {
@@ -703,6 +727,7 @@ pub static QUERY_VM: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`QueryExpireVms`.
 pub static QUERY_EXPIRE_VMS: Operation = Operation {
@@ -712,6 +737,7 @@ pub static QUERY_EXPIRE_VMS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 ///`CreateVm`.
 pub static CREATE_VM: Operation = Operation {
@@ -848,6 +874,7 @@ pub static CREATE_VM: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`OperateVm`.
 pub static OPERATE_VM: Operation = Operation {
@@ -876,6 +903,7 @@ pub static OPERATE_VM: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 ///`RebuildVm`.
 pub static REBUILD_VM: Operation = Operation {
@@ -904,6 +932,7 @@ pub static REBUILD_VM: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteVm`.
 pub static DELETE_VM: Operation = Operation {
@@ -926,6 +955,7 @@ pub static DELETE_VM: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ChangeVmName`.
 pub static CHANGE_VM_NAME: Operation = Operation {
@@ -954,6 +984,7 @@ pub static CHANGE_VM_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`UpdateVmLabels`.
 pub static UPDATE_VM_LABELS: Operation = Operation {
@@ -982,6 +1013,7 @@ pub static UPDATE_VM_LABELS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,6 +25,7 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
 ///`CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
@@ -65,6 +66,7 @@ pub static CREATE_DISK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`AttachDisk`.
 pub static ATTACH_DISK: Operation = Operation {
@@ -87,6 +89,7 @@ pub static ATTACH_DISK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DetachDisk`.
 pub static DETACH_DISK: Operation = Operation {
@@ -101,6 +104,7 @@ pub static DETACH_DISK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
@@ -115,6 +119,7 @@ pub static DELETE_DISK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeDisks`.
 pub static DESCRIBE_DISKS: Operation = Operation {
@@ -161,6 +166,7 @@ pub static DESCRIBE_DISKS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DescribeDiskUsage`.
 pub static DESCRIBE_DISK_USAGE: Operation = Operation {
@@ -175,6 +181,7 @@ pub static DESCRIBE_DISK_USAGE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribePoolUsage`.
 pub static DESCRIBE_POOL_USAGE: Operation = Operation {
@@ -197,6 +204,7 @@ pub static DESCRIBE_POOL_USAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`ChangeIops`.
 pub static CHANGE_IOPS: Operation = Operation {
@@ -219,6 +227,7 @@ pub static CHANGE_IOPS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`ChangeBandwidth`.
 pub static CHANGE_BANDWIDTH: Operation = Operation {
@@ -241,6 +250,7 @@ pub static CHANGE_BANDWIDTH: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`ExpansionSize`.
 pub static EXPANSION_SIZE: Operation = Operation {
@@ -263,6 +273,7 @@ pub static EXPANSION_SIZE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 ///`CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
@@ -285,6 +296,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`CloneSnapshot`.
 pub static CLONE_SNAPSHOT: Operation = Operation {
@@ -307,6 +319,7 @@ pub static CLONE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 ///`DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
@@ -321,6 +334,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`RollbackSnapshot`.
 pub static ROLLBACK_SNAPSHOT: Operation = Operation {
@@ -335,6 +349,7 @@ pub static ROLLBACK_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 ///`DescribeGoodsId`.
 pub static DESCRIBE_GOODS_ID: Operation = Operation {
@@ -369,6 +384,7 @@ pub static DESCRIBE_GOODS_ID: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[
