@@ -269,7 +269,10 @@ impl ServiceClient {
         let config = &self.config;
         let clock = config.clock.as_ref();
         let started = clock.now();
-        let deadline = config.retry.operation_timeout.map(|budget| started + budget);
+        let deadline = config
+            .retry
+            .operation_timeout
+            .map(|budget| started + budget);
         let mut backoff = config.retry.backoff();
         let mut attempt: u32 = 0;
         let mut spent: u32 = 0;
@@ -290,13 +293,9 @@ impl ServiceClient {
             let timeout = remaining.map_or(config.timeout, |r| r.min(config.timeout));
             let skew_used = config.skew.seconds();
             let request = self.build_request(op, base, parts)?;
-            let outcome = transport::exchange(
-                &config.http,
-                request,
-                timeout,
-                config.max_response_bytes,
-            )
-            .await;
+            let outcome =
+                transport::exchange(&config.http, request, timeout, config.max_response_bytes)
+                    .await;
             let answer = match outcome {
                 Ok(answer) => answer,
                 Err(AttemptError::TooLarge(status)) => {
@@ -307,7 +306,15 @@ impl ServiceClient {
                     })
                 }
                 Err(AttemptError::Failed(failure, message)) => {
-                    if let Some(delay) = self.retry_wait(op, failure, attempt, &mut backoff, None, deadline, &mut spent) {
+                    if let Some(delay) = self.retry_wait(
+                        op,
+                        failure,
+                        attempt,
+                        &mut backoff,
+                        None,
+                        deadline,
+                        &mut spent,
+                    ) {
                         tracing::debug!(?failure, ?delay, "retrying");
                         clock.sleep(delay).await;
                         continue;
@@ -335,7 +342,15 @@ impl ServiceClient {
                 }
                 let wish = retry::retry_after(&answer.headers, clock.system_now());
                 let failure = Failure::Status(status);
-                if let Some(delay) = self.retry_wait(op, failure, attempt, &mut backoff, wish, deadline, &mut spent) {
+                if let Some(delay) = self.retry_wait(
+                    op,
+                    failure,
+                    attempt,
+                    &mut backoff,
+                    wish,
+                    deadline,
+                    &mut spent,
+                ) {
                     tracing::debug!(?failure, ?delay, "retrying");
                     clock.sleep(delay).await;
                     continue;
@@ -357,10 +372,14 @@ impl ServiceClient {
                     // The server refused our timestamp and told us its time: the request was
                     // rejected before any processing, so sending it once more, with the
                     // corrected timestamp, is safe even for a write.
-                    let skew_rejected = code.contains("timestamp") || code.contains("timetooskewed");
+                    let skew_rejected =
+                        code.contains("timestamp") || code.contains("timetooskewed");
                     if skew_rejected && !skew_retried && config.skew.seconds() != skew_used {
                         skew_retried = true;
-                        tracing::debug!(skew = config.skew.seconds(), "clock skew corrected; retrying");
+                        tracing::debug!(
+                            skew = config.skew.seconds(),
+                            "clock skew corrected; retrying"
+                        );
                         continue;
                     }
                 }
@@ -389,7 +408,10 @@ impl ServiceClient {
         }
         let delay = retry::retry_delay(backoff.next_delay(), retry_after);
         if deadline.is_some_and(|d| config.clock.now() + delay >= d) {
-            tracing::debug!(?delay, "no retry: the wait would overrun the operation budget");
+            tracing::debug!(
+                ?delay,
+                "no retry: the wait would overrun the operation budget"
+            );
             return None;
         }
         if let Some(quota) = &config.quota {

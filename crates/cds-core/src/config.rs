@@ -2,9 +2,9 @@
 //! shared HTTP client.
 
 use crate::auth::Authenticate;
+use crate::clock::{Clock, Skew, SystemClock};
 use crate::credentials::{BearerToken, Credentials};
 use crate::error::ConfigError;
-use crate::clock::{Clock, Skew, SystemClock};
 use crate::limit::{RateLimit, RateLimiters};
 use crate::retry::{RetryConfig, RetryQuota};
 use std::collections::HashMap;
@@ -244,8 +244,16 @@ impl Config {
         match (id, key) {
             (Some(id), Some(key)) => builder = builder.credentials(Credentials::new(id, key)),
             (None, None) => {}
-            (None, Some(_)) => return Err(ConfigError::Missing("secret id variable (EnvNames::secret_id)")),
-            (Some(_), None) => return Err(ConfigError::Missing("secret key variable (EnvNames::secret_key)")),
+            (None, Some(_)) => {
+                return Err(ConfigError::Missing(
+                    "secret id variable (EnvNames::secret_id)",
+                ))
+            }
+            (Some(_), None) => {
+                return Err(ConfigError::Missing(
+                    "secret key variable (EnvNames::secret_key)",
+                ))
+            }
         }
         if let Some(region) = optional(names.region) {
             builder = builder.region(region.parse()?);
@@ -459,7 +467,9 @@ impl ConfigBuilder {
             retry,
             http,
             timeout: self.timeout.unwrap_or(Duration::from_secs(30)),
-            max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             skew: Arc::new(Skew::default()),
             quota,
@@ -473,14 +483,17 @@ impl ConfigBuilder {
 /// Refused: anything but `http`/`https`, a path, query or fragment, `user:password@`, and
 /// plain `http` to a host that is not loopback unless `allow_insecure_http`.
 fn validate_endpoint(endpoint: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
-    let invalid = |why: &str| ConfigError::InvalidEndpoint(format!("{}: {why}", redact_userinfo(endpoint)));
+    let invalid =
+        |why: &str| ConfigError::InvalidEndpoint(format!("{}: {why}", redact_userinfo(endpoint)));
     let trimmed = endpoint.trim();
     if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
         return Err(invalid("expected http(s)://host[:port]"));
     }
     let url = reqwest::Url::parse(trimmed).map_err(|e| invalid(&e.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials in the endpoint (user:password@) are refused"));
+        return Err(invalid(
+            "credentials in the endpoint (user:password@) are refused",
+        ));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("expected no path, query or fragment"));
@@ -568,10 +581,18 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback_unless_opted_in() {
-        for ok in ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:9", "https://example.com"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:9",
+            "https://example.com",
+        ] {
             assert!(Config::builder().endpoint(ok).build().is_ok(), "{ok}");
         }
-        let err = Config::builder().endpoint("http://example.com").build().unwrap_err();
+        let err = Config::builder()
+            .endpoint("http://example.com")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("allow_insecure_http"), "{err}");
         assert!(Config::builder()
             .endpoint("http://example.com")
@@ -587,26 +608,36 @@ mod tests {
             .build()
             .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("user:password@") && !text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("user:password@") && !text.contains("hunter2"),
+            "{text}"
+        );
     }
 
     #[test]
     fn env_names_require_what_they_name() {
-        const ENV: EnvNames = EnvNames::new().endpoint("ACME_ENDPOINT").token("ACME_TOKEN");
-        let err = Config::from_lookup_names(&ENV, lookup(&[("ACME_ENDPOINT", "https://b.example")]))
-            .unwrap_err();
+        const ENV: EnvNames = EnvNames::new()
+            .endpoint("ACME_ENDPOINT")
+            .token("ACME_TOKEN");
+        let err =
+            Config::from_lookup_names(&ENV, lookup(&[("ACME_ENDPOINT", "https://b.example")]))
+                .unwrap_err();
         assert!(err.to_string().contains("ACME_TOKEN"), "{err}");
         let err = Config::from_lookup_names(&ENV, lookup(&[("ACME_TOKEN", "t")])).unwrap_err();
         assert!(err.to_string().contains("ACME_ENDPOINT"), "{err}");
         let c = Config::from_lookup_names(
             &ENV,
-            lookup(&[("ACME_ENDPOINT", "https://b.example/"), ("ACME_TOKEN", "tok-xyz")]),
+            lookup(&[
+                ("ACME_ENDPOINT", "https://b.example/"),
+                ("ACME_TOKEN", "tok-xyz"),
+            ]),
         )
         .unwrap();
         assert_eq!(c.endpoint(), Some("https://b.example"));
         assert!(c.bearer.is_some() && !format!("{c:?}").contains("tok-xyz"));
         // The RPC names keep region and endpoint optional.
-        let c = Config::from_lookup(lookup(&[("CDS_SECRET_ID", "i"), ("CDS_SECRET_KEY", "k")])).unwrap();
+        let c = Config::from_lookup(lookup(&[("CDS_SECRET_ID", "i"), ("CDS_SECRET_KEY", "k")]))
+            .unwrap();
         assert_eq!((c.region(), c.endpoint()), (Region::Mainland, None));
     }
 }

@@ -1,8 +1,8 @@
 //! Decoding of the response envelope: result code, message, request id and payload.
 
 use crate::error::{Error, ServiceError};
-use crate::redact::quote_body;
 use crate::operation::Envelope;
+use crate::redact::quote_body;
 use serde_json::Value;
 
 /// Message fields read when the line's own message field is absent (several documented
@@ -253,7 +253,13 @@ mod tests {
     #[test]
     fn declared_sensitive_fields_are_redacted_in_quotes() {
         let e = CDS
-            .decode_redacting("X", 200, None, br#"{"Data":{"VncPwd":"v-secret"}}"#, &["VncPwd"])
+            .decode_redacting(
+                "X",
+                200,
+                None,
+                br#"{"Data":{"VncPwd":"v-secret"}}"#,
+                &["VncPwd"],
+            )
             .unwrap_err();
         assert!(!e.to_string().contains("v-secret"), "{e}");
     }

@@ -171,7 +171,9 @@ pub enum Error {
     },
     /// The server answered with a redirection (3xx). Redirects are never followed: they would
     /// replay a signed request, its body and its credentials to another place.
-    #[error("{operation}: HTTP {status} redirect to {location} refused (redirects are never followed)")]
+    #[error(
+        "{operation}: HTTP {status} redirect to {location} refused (redirects are never followed)"
+    )]
     Redirect {
         /// Operation name.
         operation: &'static str,

@@ -38,9 +38,9 @@ pub mod waiter;
 
 pub use client::{Response, ServiceClient};
 pub use config::{Config, ConfigBuilder, EnvNames, Region};
-pub use limit::RateLimit;
 pub use credentials::{BearerToken, Credentials};
 pub use error::{ConfigError, Error, ServiceError};
+pub use limit::RateLimit;
 pub use retry::{RetryConfig, RetryQuotaConfig};
 pub use waiter::{Wait, WaitOptions};
 

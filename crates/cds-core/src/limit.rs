@@ -169,7 +169,10 @@ mod tests {
     #[tokio::test]
     async fn adaptive_mode_halves_and_recovers() {
         let clock = FakeClock::new();
-        let limits = RateLimiters::new(None, HashMap::from([("gcw".to_string(), RateLimit::new(8.0, 1).adaptive(true))]));
+        let limits = RateLimiters::new(
+            None,
+            HashMap::from([("gcw".to_string(), RateLimit::new(8.0, 1).adaptive(true))]),
+        );
         limits.acquire(&clock, "gcw").await;
         limits.on_throttled("gcw");
         assert_eq!(limits.current_rate("gcw"), Some(4.0));

@@ -52,7 +52,9 @@ pub fn redact_value(value: &Value, sensitive: &[&str]) -> Value {
                 })
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(|v| redact_value(v, sensitive)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| redact_value(v, sensitive)).collect())
+        }
         other => other.clone(),
     }
 }
@@ -93,7 +95,10 @@ mod tests {
                        "PASSWORD": "p2", "Token": null});
         let r = redact_value(&v, &["loginpwd"]);
         let text = r.to_string();
-        assert!(!text.contains("p1") && !text.contains("p2") && !text.contains("c2NyaXB0"), "{text}");
+        assert!(
+            !text.contains("p1") && !text.contains("p2") && !text.contains("c2NyaXB0"),
+            "{text}"
+        );
         assert_eq!(r["Data"]["Items"][0]["Name"], "a");
         assert_eq!(r["Token"], Value::Null);
     }
@@ -105,6 +110,9 @@ mod tests {
         assert!(q.starts_with(r#"{"Name":"a",""#), "{q}");
         let q = quote_body(br#"{"Name":"a","Password":"hunter2"}"#, 200, &[]);
         assert!(!q.contains("hunter2") && q.contains("Name"), "{q}");
-        assert_eq!(quote_body(b"<html>oops</html>", 200, &[]), "<html>oops</html>");
+        assert_eq!(
+            quote_body(b"<html>oops</html>", 200, &[]),
+            "<html>oops</html>"
+        );
     }
 }

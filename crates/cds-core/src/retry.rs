@@ -139,7 +139,12 @@ impl Backoff {
 /// The server's wish about when to retry, from `Retry-After` (delta seconds or an HTTP date)
 /// or the milliseconds variants `retry-after-ms` / `x-ms-retry-after-ms`.
 pub fn retry_after(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
         if let Some(ms) = text(name).and_then(|v| v.parse::<u64>().ok()) {
             return Some(Duration::from_millis(ms));
@@ -353,8 +358,14 @@ mod tests {
         h.insert("retry-after-ms", HeaderValue::from_static("1500"));
         assert_eq!(retry_after(&h, now), Some(Duration::from_millis(1500)));
         let b = Duration::from_millis(300);
-        assert_eq!(retry_delay(b, Some(Duration::from_secs(2))), Duration::from_secs(2));
-        assert_eq!(retry_delay(b, Some(Duration::from_secs(60))), b + RETRY_AFTER_EXTRA);
+        assert_eq!(
+            retry_delay(b, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            retry_delay(b, Some(Duration::from_secs(60))),
+            b + RETRY_AFTER_EXTRA
+        );
         assert_eq!(retry_delay(b, Some(Duration::ZERO)), b);
         assert_eq!(retry_delay(b, None), b);
         let mut bad = HeaderMap::new();

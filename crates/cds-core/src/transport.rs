@@ -61,7 +61,9 @@ pub(crate) async fn exchange(
             return Err(AttemptError::TooLarge(status));
         }
         let cap = usize::try_from(max_body).unwrap_or(usize::MAX);
-        let hint = response.content_length().and_then(|l| usize::try_from(l).ok());
+        let hint = response
+            .content_length()
+            .and_then(|l| usize::try_from(l).ok());
         let mut body = BytesMut::with_capacity(hint.unwrap_or(8 * 1024).min(cap));
         loop {
             match response.chunk().await {

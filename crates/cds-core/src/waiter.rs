@@ -178,10 +178,20 @@ impl<P: DeserializeOwned> Wait<P> {
                 }
                 Some(status) => {
                     statusless = 0;
-                    if self.waiter.success.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+                    if self
+                        .waiter
+                        .success
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(&status))
+                    {
                         return Ok(self.client.decode_output::<P>(op, response)?.output);
                     }
-                    if self.waiter.failure.iter().any(|s| s.eq_ignore_ascii_case(&status)) {
+                    if self
+                        .waiter
+                        .failure
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(&status))
+                    {
                         let reason = self
                             .waiter
                             .reason
