@@ -39,10 +39,7 @@ async fn fixed_server(answers: Vec<Vec<u8>>) -> (SocketAddr, Arc<Mutex<usize>>) 
             let mut buf = Vec::new();
             let mut chunk = [0_u8; 4096];
             // Read the head and a body of the announced length.
-            loop {
-                let Ok(n) = stream.read(&mut chunk).await else {
-                    break;
-                };
+            while let Ok(n) = stream.read(&mut chunk).await {
                 if n == 0 {
                     break;
                 }
