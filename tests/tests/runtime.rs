@@ -198,6 +198,7 @@ async fn independent_clients_do_not_retry_in_lockstep_and_seeds_reproduce() {
     for _ in 0..3 {
         schedules.push(sleeps_against_always_503(retry.clone()).await);
     }
+    println!("retry schedules of three clients against an always-503 read: {schedules:?}");
     assert!(schedules.iter().all(|s| s.len() == 3), "{schedules:?}");
     assert!(
         schedules[0] != schedules[1]
@@ -440,6 +441,46 @@ async fn binary_answers_are_returned_undecoded_and_errors_still_map() {
         .await
         .expect_err("403");
     assert_eq!(err.code(), Some("Forbidden"), "{err:?}");
+}
+
+/// Measurement, not a check of speed: run with
+/// `/usr/bin/time -v cargo test -p cds-tests --test runtime -- --ignored one_gib` and read the
+/// maximum resident set size. The server streams 1 GiB without a length; reading stops at the
+/// default 32 MiB cap.
+#[tokio::test]
+#[ignore = "measurement: streams 1 GiB over loopback"]
+async fn one_gib_body_stops_at_the_cap() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = [0_u8; 4096];
+            let _ = stream.read(&mut head).await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n")
+                .await;
+            let block = vec![b' '; 1024 * 1024];
+            for _ in 0..1024 {
+                if stream.write_all(&block).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let config = Config::builder()
+        .endpoint(format!("http://{addr}"))
+        .credentials(cds_core::Credentials::new("id", "secret"))
+        .build()
+        .expect("config");
+    let err = describe_task(&cds_ccs::Client::new(&config))
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 32 * 1024 * 1024),
+        "{err:?}"
+    );
 }
 
 // ---- rate limiting ------------------------------------------------------------------------
