@@ -23,11 +23,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         emulator.base_url()
     );
     let config = emulator.config();
-    let fast = WaitOptions {
-        deadline: Duration::from_secs(30),
-        initial_interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(200),
-    };
+    let fast = WaitOptions::default()
+        .deadline(Duration::from_secs(30))
+        .poll_interval(Duration::from_millis(100), Duration::from_millis(200));
 
     let ecs = cds_ecs_v1::Client::new(&config);
     let regions = ecs.describe_regions().send().await?;

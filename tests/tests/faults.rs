@@ -202,11 +202,12 @@ async fn a_create_that_never_left_is_retried() {
     let config = cds_core::Config::builder()
         .endpoint(format!("http://{addr}"))
         .credentials(cds_core::Credentials::new("id", "secret"))
-        .retry(cds_core::RetryConfig {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-        })
+        .retry(
+            cds_core::RetryConfig::new()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
         .build()
         .expect("config");
     let err = create(&cds_ccs::Client::new(&config))

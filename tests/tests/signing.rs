@@ -89,9 +89,25 @@ fn signed_query_verifies_with_the_independent_implementation() {
 
 #[test]
 fn the_prose_key_with_trailing_ampersand_is_not_used() {
-    let sts = cds_core::sign::string_to_sign("GET", &[("Action", "DescribeTask")]);
-    assert_ne!(
-        cds_core::sign::signature("secret", &sts),
-        cds_core::sign::signature("secret&", &sts)
+    // What cds-core sends must verify with the bare secret and must NOT verify with the
+    // prose's `secret&` key: this fails if the signer ever appends the `&`.
+    let params = [("Action", "DescribeTask"), ("TaskId", "t 1")];
+    let query = cds_core::sign::signed_query("GET", &params, "secret");
+    let decoded = cds_emulator::verify::parse_query(&query).expect("query decodes");
+    let sent = decoded
+        .iter()
+        .find(|(k, _)| k == "Signature")
+        .map(|(_, v)| v.clone())
+        .expect("signature sent");
+    assert_eq!(
+        sent,
+        cds_emulator::verify::expected_signature("GET", &decoded, "secret")
     );
+    assert_ne!(
+        sent,
+        cds_emulator::verify::expected_signature("GET", &decoded, "secret&")
+    );
+    // The same through the cached signer the client uses.
+    let signer = cds_core::sign::Signer::new("secret");
+    assert_eq!(signer.signed_query("GET", &params), query);
 }

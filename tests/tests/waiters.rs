@@ -5,11 +5,9 @@ use cds_emulator::Emulator;
 use std::time::Duration;
 
 fn quick(deadline: Duration) -> WaitOptions {
-    WaitOptions {
-        deadline,
-        initial_interval: Duration::from_millis(5),
-        max_interval: Duration::from_millis(20),
-    }
+    WaitOptions::default()
+        .deadline(deadline)
+        .poll_interval(Duration::from_millis(5), Duration::from_millis(20))
 }
 
 #[tokio::test]
@@ -65,14 +63,33 @@ async fn gcw_task_failure_carries_the_reason() {
         }
         other => panic!("expected TaskFailed, got {other:?}"),
     }
-    // gcw's QueryTask takes a fresh requestId on every poll.
+    // gcw's QueryTask takes a fresh requestId on every poll: present, a UUID, never repeated.
+    // A task that runs for three polls gives several to compare.
+    emu.reset();
+    emu.set_polls_until_done(3);
+    client
+        .wait_for_task("task-7")
+        .poll_interval(Duration::from_millis(5), Duration::from_millis(10))
+        .send()
+        .await
+        .expect("task-7 completes");
     let polls = emu.requests_for("QueryTask");
-    assert!(!polls.is_empty());
-    let ids: Vec<_> = polls
+    let ids: Vec<String> = polls
         .iter()
-        .map(|p| p.query_param("requestId").map(str::to_string))
+        .map(|p| {
+            p.query_param("requestId")
+                .expect("requestId sent")
+                .to_string()
+        })
         .collect();
-    assert!(ids.iter().all(Option::is_some), "{ids:?}");
+    assert_eq!(ids.len(), 3, "three polls: {ids:?}");
+    let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "a requestId was reused: {ids:?}");
+    assert!(
+        ids.iter()
+            .all(|id| id.len() == 36 && id.matches('-').count() == 4),
+        "{ids:?}"
+    );
 }
 
 #[tokio::test]
@@ -85,14 +102,16 @@ async fn waiting_stops_at_the_deadline() {
     let started = std::time::Instant::now();
     let err = client
         .wait_for_bms_task("t-9")
-        .deadline(Duration::from_millis(200))
+        .deadline(Duration::from_millis(500))
         .poll_interval(Duration::from_millis(10), Duration::from_millis(40))
         .send()
         .await
         .expect_err("never finishes");
     assert!(matches!(err, Error::WaiterTimeout { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(emu.requests_for("DescribeBmsTask").len() >= 3);
+    // Polls are at least 100 ms apart (cds_core::waiter::MIN_POLL_INTERVAL): about 5 in 500 ms.
+    let polls = emu.requests_for("DescribeBmsTask").len();
+    assert!((3..=6).contains(&polls), "{polls} polls");
 }
 
 #[tokio::test]

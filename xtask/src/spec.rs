@@ -216,6 +216,17 @@ impl Method {
     }
 }
 
+/// What a successful answer carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResponseKind {
+    /// A JSON envelope.
+    #[default]
+    Json,
+    /// A file, returned as bytes.
+    Binary,
+}
+
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -376,6 +387,10 @@ pub struct Operation {
     /// A WebSocket endpoint: generated as a URL builder, not a call.
     #[serde(default)]
     pub websocket: bool,
+    /// What a successful answer carries: `json` (the default) or `binary` (a file, such as a
+    /// spreadsheet: generated as raw bytes, never decoded as JSON).
+    #[serde(default)]
+    pub response_kind: ResponseKind,
     /// Notes.
     #[serde(default)]
     pub notes: Vec<String>,

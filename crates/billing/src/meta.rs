@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `DescribeBill`.
 pub static DESCRIBE_BILL: Operation = Operation {
     name: "DescribeBill",
@@ -47,6 +50,7 @@ pub static DESCRIBE_BILL: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBillInfo`.
 pub static DESCRIBE_BILL_INFO: Operation = Operation {
@@ -81,6 +85,7 @@ pub static DESCRIBE_BILL_INFO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBillDetail`.
 pub static DESCRIBE_BILL_DETAIL: Operation = Operation {
@@ -109,6 +114,7 @@ pub static DESCRIBE_BILL_DETAIL: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeAccountInfo`.
 pub static DESCRIBE_ACCOUNT_INFO: Operation = Operation {
@@ -118,6 +124,7 @@ pub static DESCRIBE_ACCOUNT_INFO: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `DescribeCostSummaryByPro`.
 pub static DESCRIBE_COST_SUMMARY_BY_PRO: Operation = Operation {
@@ -146,6 +153,7 @@ pub static DESCRIBE_COST_SUMMARY_BY_PRO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeCostSummaryByProject`.
 pub static DESCRIBE_COST_SUMMARY_BY_PROJECT: Operation = Operation {
@@ -174,6 +182,7 @@ pub static DESCRIBE_COST_SUMMARY_BY_PROJECT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

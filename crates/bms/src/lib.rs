@@ -9,8 +9,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = cds_core::Config::from_env()?;
-//! let client = cds_bms::Client::new(&config);
+//! let client = cds_bms::Client::from_env()?; // CDS_SECRET_ID, CDS_SECRET_KEY, CDS_REGION, CDS_ENDPOINT
 //! let output = client.describe_bms_image().send().await?;
 //! println!("{output:?}");
 //! # Ok(()) }
@@ -32,8 +31,8 @@ pub mod meta;
 mod shared;
 pub use bms::*;
 pub use cds_core::{
-    BuildError, Config, ConfigBuilder, Credentials, Error, Region, Response, RetryConfig,
-    ServiceError, Wait, WaitOptions,
+    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
+    Response, RetryConfig, ServiceError, Wait, WaitOptions,
 };
 pub use error_code::ErrorCode;
 pub use shared::*;
@@ -52,6 +51,14 @@ impl Client {
     /// The runtime client, for untyped calls ([`cds_core::ServiceClient::execute_value`]).
     pub fn runtime(&self) -> &cds_core::ServiceClient {
         &self.runtime
+    }
+    /// A client configured from the environment: `CDS_SECRET_ID`, `CDS_SECRET_KEY`, `CDS_REGION`, `CDS_ENDPOINT` (a missing required variable is an error naming it).
+    pub fn from_env() -> Result<Self, cds_core::ConfigError> {
+        Ok(Self::new(&cds_core::Config::from_env_names(&meta::ENV)?))
+    }
+    /// A configuration builder preset from the same variables, to add retries, timeouts or limits.
+    pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
+        cds_core::Config::builder_from_env(&meta::ENV)
     }
     /// Waits for a task, polling [`DescribeBmsTask`](Client::describe_bms_task) with `TaskId` = id until its status at `/Data/Status` is one of ["succeed"] (success: returns the poller's output) or [] (failure: [`Error::TaskFailed`]).
     pub fn wait_for_bms_task(

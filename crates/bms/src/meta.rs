@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &["Password"],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `DescribeBmsGoods`.
 pub static DESCRIBE_BMS_GOODS: Operation = Operation {
     name: "DescribeBmsGoods",
@@ -39,6 +42,7 @@ pub static DESCRIBE_BMS_GOODS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeBmsGoodsPrice`.
 pub static DESCRIBE_BMS_GOODS_PRICE: Operation = Operation {
@@ -85,6 +89,7 @@ pub static DESCRIBE_BMS_GOODS_PRICE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBmsImage`.
 pub static DESCRIBE_BMS_IMAGE: Operation = Operation {
@@ -107,6 +112,7 @@ pub static DESCRIBE_BMS_IMAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateBmsInstance`.
 pub static CREATE_BMS_INSTANCE: Operation = Operation {
@@ -237,6 +243,7 @@ pub static CREATE_BMS_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBms`.
 pub static DESCRIBE_BMS: Operation = Operation {
@@ -271,6 +278,7 @@ pub static DESCRIBE_BMS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBmsDetail`.
 pub static DESCRIBE_BMS_DETAIL: Operation = Operation {
@@ -285,6 +293,7 @@ pub static DESCRIBE_BMS_DETAIL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OperateBmsPower`.
 pub static OPERATE_BMS_POWER: Operation = Operation {
@@ -307,6 +316,7 @@ pub static OPERATE_BMS_POWER: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ReinstallBms`.
 pub static REINSTALL_BMS: Operation = Operation {
@@ -353,6 +363,7 @@ pub static REINSTALL_BMS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBmsVNC`.
 pub static DESCRIBE_BMS_VNC: Operation = Operation {
@@ -367,6 +378,7 @@ pub static DESCRIBE_BMS_VNC: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ModifyBmsOrder`.
 pub static MODIFY_BMS_ORDER: Operation = Operation {
@@ -407,6 +419,7 @@ pub static MODIFY_BMS_ORDER: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBmsTask`.
 pub static DESCRIBE_BMS_TASK: Operation = Operation {
@@ -421,6 +434,7 @@ pub static DESCRIBE_BMS_TASK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeleteBmsInstance`.
 pub static DELETE_BMS_INSTANCE: Operation = Operation {
@@ -435,6 +449,7 @@ pub static DELETE_BMS_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -9,8 +9,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = cds_core::Config::builder().endpoint("https://bridgx.example").bearer_token("...").build()?;
-//! let client = cds_bridgx::Client::new(&config);
+//! let client = cds_bridgx::Client::from_env()?; // BRIDGX_ENDPOINT, BRIDGX_TOKEN
 //! let output = client.list_machines().send().await?;
 //! println!("{output:?}");
 //! # Ok(()) }
@@ -34,8 +33,8 @@ mod shared;
 mod task;
 mod template;
 pub use cds_core::{
-    BuildError, Config, ConfigBuilder, Credentials, Error, Region, Response, RetryConfig,
-    ServiceError, Wait, WaitOptions,
+    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
+    Response, RetryConfig, ServiceError, Wait, WaitOptions,
 };
 pub use cost::*;
 pub use error_code::ErrorCode;
@@ -58,5 +57,13 @@ impl Client {
     /// The runtime client, for untyped calls ([`cds_core::ServiceClient::execute_value`]).
     pub fn runtime(&self) -> &cds_core::ServiceClient {
         &self.runtime
+    }
+    /// A client configured from the environment: `BRIDGX_ENDPOINT`, `BRIDGX_TOKEN` (a missing required variable is an error naming it).
+    pub fn from_env() -> Result<Self, cds_core::ConfigError> {
+        Ok(Self::new(&cds_core::Config::from_env_names(&meta::ENV)?))
+    }
+    /// A configuration builder preset from the same variables, to add retries, timeouts or limits.
+    pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
+        cds_core::Config::builder_from_env(&meta::ENV)
     }
 }

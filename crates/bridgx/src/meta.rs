@@ -23,7 +23,12 @@ pub static SERVICE: Service = Service {
         data: "data",
     },
     region_header: None,
+    sensitive_fields: &["password"],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::EnvNames::new()
+    .endpoint("BRIDGX_ENDPOINT")
+    .token("BRIDGX_TOKEN");
 /// `GetDailyMachineUsageTotal`.
 pub static GET_DAILY_MACHINE_USAGE_TOTAL: Operation = Operation {
     name: "GetDailyMachineUsageTotal",
@@ -45,6 +50,7 @@ pub static GET_DAILY_MACHINE_USAGE_TOTAL: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListDailyMachineUsage`.
 pub static LIST_DAILY_MACHINE_USAGE: Operation = Operation {
@@ -79,6 +85,7 @@ pub static LIST_DAILY_MACHINE_USAGE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ListMachines`.
 pub static LIST_MACHINES: Operation = Operation {
@@ -137,6 +144,7 @@ pub static LIST_MACHINES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `GetMachine`.
 pub static GET_MACHINE: Operation = Operation {
@@ -151,6 +159,7 @@ pub static GET_MACHINE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `GetMachineCount`.
 pub static GET_MACHINE_COUNT: Operation = Operation {
@@ -173,6 +182,7 @@ pub static GET_MACHINE_COUNT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateExpandTask`.
 pub static CREATE_EXPAND_TASK: Operation = Operation {
@@ -201,6 +211,7 @@ pub static CREATE_EXPAND_TASK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateShrinkTask`.
 pub static CREATE_SHRINK_TASK: Operation = Operation {
@@ -235,6 +246,7 @@ pub static CREATE_SHRINK_TASK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ListTasks`.
 pub static LIST_TASKS: Operation = Operation {
@@ -263,6 +275,7 @@ pub static LIST_TASKS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateCluster`.
 pub static CREATE_CLUSTER: Operation = Operation {
@@ -357,6 +370,7 @@ pub static CREATE_CLUSTER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListClusters`.
 pub static LIST_CLUSTERS: Operation = Operation {
@@ -385,6 +399,7 @@ pub static LIST_CLUSTERS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateVpc`.
 pub static CREATE_VPC: Operation = Operation {
@@ -425,6 +440,7 @@ pub static CREATE_VPC: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListVpcs`.
 pub static LIST_VPCS: Operation = Operation {
@@ -465,6 +481,7 @@ pub static LIST_VPCS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSubnet`.
 pub static CREATE_SUBNET: Operation = Operation {
@@ -505,6 +522,7 @@ pub static CREATE_SUBNET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListSubnets`.
 pub static LIST_SUBNETS: Operation = Operation {
@@ -539,6 +557,7 @@ pub static LIST_SUBNETS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSecurityGroup`.
 pub static CREATE_SECURITY_GROUP: Operation = Operation {
@@ -573,6 +592,7 @@ pub static CREATE_SECURITY_GROUP: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ListSecurityGroups`.
 pub static LIST_SECURITY_GROUPS: Operation = Operation {
@@ -613,6 +633,7 @@ pub static LIST_SECURITY_GROUPS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateNetworkConfig`.
 pub static CREATE_NETWORK_CONFIG: Operation = Operation {
@@ -683,6 +704,7 @@ pub static CREATE_NETWORK_CONFIG: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListRegions`.
 pub static LIST_REGIONS: Operation = Operation {
@@ -697,6 +719,7 @@ pub static LIST_REGIONS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListZones`.
 pub static LIST_ZONES: Operation = Operation {
@@ -719,6 +742,7 @@ pub static LIST_ZONES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceTypes`.
 pub static LIST_INSTANCE_TYPES: Operation = Operation {
@@ -747,6 +771,7 @@ pub static LIST_INSTANCE_TYPES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListImages`.
 pub static LIST_IMAGES: Operation = Operation {
@@ -769,6 +794,7 @@ pub static LIST_IMAGES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `SyncNetworkConfig`.
 pub static SYNC_NETWORK_CONFIG: Operation = Operation {
@@ -797,6 +823,7 @@ pub static SYNC_NETWORK_CONFIG: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetNetworkConfigTemplate`.
 pub static GET_NETWORK_CONFIG_TEMPLATE: Operation = Operation {
@@ -811,6 +838,7 @@ pub static GET_NETWORK_CONFIG_TEMPLATE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `GetVpc`.
 pub static GET_VPC: Operation = Operation {
@@ -825,6 +853,7 @@ pub static GET_VPC: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `GetSubnet`.
 pub static GET_SUBNET: Operation = Operation {
@@ -847,6 +876,7 @@ pub static GET_SUBNET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetSecurityGroup`.
 pub static GET_SECURITY_GROUP: Operation = Operation {
@@ -861,6 +891,7 @@ pub static GET_SECURITY_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -591,7 +591,7 @@ impl std::fmt::Debug for CreateInstanceInput {
             .field("private_ip", &self.private_ip)
             .field("utc", &self.utc)
             .field("windows_activation", &self.windows_activation)
-            .field("user_data", &self.user_data)
+            .field("user_data", &self.user_data.as_ref().map(|_| "[REDACTED]"))
             .finish()
     }
 }
@@ -2285,7 +2285,7 @@ impl std::fmt::Debug for ResetImageInput {
             .field("password", &self.password.as_ref().map(|_| "[REDACTED]"))
             .field("public_key", &self.public_key)
             .field("product_id", &self.product_id)
-            .field("user_data", &self.user_data)
+            .field("user_data", &self.user_data.as_ref().map(|_| "[REDACTED]"))
             .finish()
     }
 }

@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &["ImagePassword", "Password", "UserData"],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `GetMetering`.
 pub static GET_METERING: Operation = Operation {
     name: "GetMetering",
@@ -47,6 +50,7 @@ pub static GET_METERING: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeAvailableResource`.
 pub static DESCRIBE_AVAILABLE_RESOURCE: Operation = Operation {
@@ -69,6 +73,7 @@ pub static DESCRIBE_AVAILABLE_RESOURCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
@@ -83,6 +88,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
@@ -225,6 +231,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
@@ -239,6 +246,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `StopInstance`.
 pub static STOP_INSTANCE: Operation = Operation {
@@ -253,6 +261,7 @@ pub static STOP_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `RebootInstance`.
 pub static REBOOT_INSTANCE: Operation = Operation {
@@ -267,6 +276,7 @@ pub static REBOOT_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ModifyInstanceChargeType`.
 pub static MODIFY_INSTANCE_CHARGE_TYPE: Operation = Operation {
@@ -301,6 +311,7 @@ pub static MODIFY_INSTANCE_CHARGE_TYPE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ModifyInstanceSpec`.
 pub static MODIFY_INSTANCE_SPEC: Operation = Operation {
@@ -335,6 +346,7 @@ pub static MODIFY_INSTANCE_SPEC: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
@@ -357,6 +369,7 @@ pub static CREATE_DISK: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ResizeDisk`.
 pub static RESIZE_DISK: Operation = Operation {
@@ -391,6 +404,7 @@ pub static RESIZE_DISK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
@@ -413,6 +427,7 @@ pub static DELETE_DISK: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ResetImage`.
 pub static RESET_IMAGE: Operation = Operation {
@@ -465,6 +480,7 @@ pub static RESET_IMAGE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeInstances`.
 pub static DESCRIBE_INSTANCES: Operation = Operation {
@@ -505,6 +521,7 @@ pub static DESCRIBE_INSTANCES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ConnectNetworkInterface`.
 pub static CONNECT_NETWORK_INTERFACE: Operation = Operation {
@@ -527,6 +544,7 @@ pub static CONNECT_NETWORK_INTERFACE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DisconnectNetworkInterface`.
 pub static DISCONNECT_NETWORK_INTERFACE: Operation = Operation {
@@ -549,6 +567,7 @@ pub static DISCONNECT_NETWORK_INTERFACE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ModifyIpAddress`.
 pub static MODIFY_IP_ADDRESS: Operation = Operation {
@@ -583,6 +602,7 @@ pub static MODIFY_IP_ADDRESS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeInstanceMonitor`.
 pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
@@ -635,6 +655,7 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `StartInstance`.
 pub static START_INSTANCE: Operation = Operation {
@@ -649,6 +670,7 @@ pub static START_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ModifyInstanceName`.
 pub static MODIFY_INSTANCE_NAME: Operation = Operation {
@@ -671,6 +693,7 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeTags`.
 pub static DESCRIBE_TAGS: Operation = Operation {
@@ -680,6 +703,7 @@ pub static DESCRIBE_TAGS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `CreateTag`.
 pub static CREATE_TAG: Operation = Operation {
@@ -694,6 +718,7 @@ pub static CREATE_TAG: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeleteTag`.
 pub static DELETE_TAG: Operation = Operation {
@@ -708,6 +733,7 @@ pub static DELETE_TAG: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `AddInstancesTags`.
 pub static ADD_INSTANCES_TAGS: Operation = Operation {
@@ -730,6 +756,7 @@ pub static ADD_INSTANCES_TAGS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteInstancesTags`.
 pub static DELETE_INSTANCES_TAGS: Operation = Operation {
@@ -752,6 +779,7 @@ pub static DELETE_INSTANCES_TAGS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeInstanceType`.
 pub static DESCRIBE_INSTANCE_TYPE: Operation = Operation {
@@ -780,6 +808,7 @@ pub static DESCRIBE_INSTANCE_TYPE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ResetInstancesPassword`.
 pub static RESET_INSTANCES_PASSWORD: Operation = Operation {
@@ -802,6 +831,7 @@ pub static RESET_INSTANCES_PASSWORD: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateInstanceHtmlConsoleURL`.
 pub static CREATE_INSTANCE_HTML_CONSOLE_URL: Operation = Operation {
@@ -816,6 +846,7 @@ pub static CREATE_INSTANCE_HTML_CONSOLE_URL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ExtendSystemDisk`.
 pub static EXTEND_SYSTEM_DISK: Operation = Operation {
@@ -844,6 +875,7 @@ pub static EXTEND_SYSTEM_DISK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeInstancePrice`.
 pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
@@ -920,6 +952,7 @@ pub static DESCRIBE_INSTANCE_PRICE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `StopInstances`.
 pub static STOP_INSTANCES: Operation = Operation {
@@ -934,6 +967,7 @@ pub static STOP_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `StartInstances`.
 pub static START_INSTANCES: Operation = Operation {
@@ -948,6 +982,7 @@ pub static START_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `RebootInstances`.
 pub static REBOOT_INSTANCES: Operation = Operation {
@@ -962,6 +997,7 @@ pub static REBOOT_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `BatchAddNetworkInterfaces`.
 pub static BATCH_ADD_NETWORK_INTERFACES: Operation = Operation {
@@ -1002,6 +1038,7 @@ pub static BATCH_ADD_NETWORK_INTERFACES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `BatchDeleteNetworkInterfaces`.
 pub static BATCH_DELETE_NETWORK_INTERFACES: Operation = Operation {
@@ -1036,6 +1073,7 @@ pub static BATCH_DELETE_NETWORK_INTERFACES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSecurityGroup`.
 pub static CREATE_SECURITY_GROUP: Operation = Operation {
@@ -1064,6 +1102,7 @@ pub static CREATE_SECURITY_GROUP: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteSecurityGroup`.
 pub static DELETE_SECURITY_GROUP: Operation = Operation {
@@ -1078,6 +1117,7 @@ pub static DELETE_SECURITY_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ForceDeleteSecurityGroup`.
 pub static FORCE_DELETE_SECURITY_GROUP: Operation = Operation {
@@ -1092,6 +1132,7 @@ pub static FORCE_DELETE_SECURITY_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeSecurityGroupAttribute`.
 pub static DESCRIBE_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
@@ -1114,6 +1155,7 @@ pub static DESCRIBE_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ModifySecurityGroupAttribute`.
 pub static MODIFY_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
@@ -1142,6 +1184,7 @@ pub static MODIFY_SECURITY_GROUP_ATTRIBUTE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeSecurityGroups`.
 pub static DESCRIBE_SECURITY_GROUPS: Operation = Operation {
@@ -1170,6 +1213,7 @@ pub static DESCRIBE_SECURITY_GROUPS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `AddSecurityGroupRule`.
 pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
@@ -1240,6 +1284,7 @@ pub static ADD_SECURITY_GROUP_RULE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `RemoveSecurityGroupRule`.
 pub static REMOVE_SECURITY_GROUP_RULE: Operation = Operation {
@@ -1262,6 +1307,7 @@ pub static REMOVE_SECURITY_GROUP_RULE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ModifySecurityGroupRule`.
 pub static MODIFY_SECURITY_GROUP_RULE: Operation = Operation {
@@ -1290,6 +1336,7 @@ pub static MODIFY_SECURITY_GROUP_RULE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `JoinSecurityGroup`.
 pub static JOIN_SECURITY_GROUP: Operation = Operation {
@@ -1312,6 +1359,7 @@ pub static JOIN_SECURITY_GROUP: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `LeaveSecurityGroup`.
 pub static LEAVE_SECURITY_GROUP: Operation = Operation {
@@ -1334,6 +1382,7 @@ pub static LEAVE_SECURITY_GROUP: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ModifySecurityGroupRulePriority`.
 pub static MODIFY_SECURITY_GROUP_RULE_PRIORITY: Operation = Operation {
@@ -1356,6 +1405,7 @@ pub static MODIFY_SECURITY_GROUP_RULE_PRIORITY: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `CreateTemplate`.
 pub static CREATE_TEMPLATE: Operation = Operation {
@@ -1396,6 +1446,7 @@ pub static CREATE_TEMPLATE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteTemplate`.
 pub static DELETE_TEMPLATE: Operation = Operation {
@@ -1418,6 +1469,7 @@ pub static DELETE_TEMPLATE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `SyncTemplate`.
 pub static SYNC_TEMPLATE: Operation = Operation {
@@ -1440,6 +1492,7 @@ pub static SYNC_TEMPLATE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeTemplateInfo`.
 pub static DESCRIBE_TEMPLATE_INFO: Operation = Operation {
@@ -1468,6 +1521,7 @@ pub static DESCRIBE_TEMPLATE_INFO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

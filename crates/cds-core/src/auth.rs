@@ -1,10 +1,9 @@
 //! Authentication of the REST product lines.
 //!
-//! BridgX uses a bearer token ([`crate::ConfigBuilder::bearer_token`]). CECSTACK documents that
-//! its requests are signed as described in a separate guide (《公共说明 API 参考》) that is not
-//! among the documents this SDK is built from, so its scheme is **not implemented**; instead a
-//! caller plugs in an [`Authenticate`] implementation, which sees the prepared request and may
-//! add headers or query parameters. [`StaticHeaders`] covers gateways that take a fixed token
+//! Lines with `AuthScheme::Bearer` use a bearer token ([`crate::ConfigBuilder::bearer_token`]).
+//! Lines with `AuthScheme::Pluggable` document a signing scheme that this SDK's sources do not
+//! describe, so it is **not implemented**; instead a caller plugs in an [`Authenticate`]
+//! implementation, which sees the prepared request and may add headers or query parameters. [`StaticHeaders`] covers gateways that take a fixed token
 //! header.
 
 use secrecy::{ExposeSecret, SecretString};
@@ -12,6 +11,7 @@ use std::fmt;
 
 /// A prepared REST request, as an [`Authenticate`] implementation sees it.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct PreparedRequest<'a> {
     /// HTTP method.
     pub method: &'a str,
@@ -25,13 +25,64 @@ pub struct PreparedRequest<'a> {
     pub body: Option<&'a [u8]>,
 }
 
-/// What an [`Authenticate`] implementation adds to a request.
+impl<'a> PreparedRequest<'a> {
+    /// A prepared request (for testing an [`Authenticate`] implementation).
+    pub fn new(
+        method: &'a str,
+        path: &'a str,
+        query: &'a [(String, String)],
+        headers: &'a [(String, String)],
+        body: Option<&'a [u8]>,
+    ) -> Self {
+        Self {
+            method,
+            path,
+            query,
+            headers,
+            body,
+        }
+    }
+}
+
+/// What an [`Authenticate`] implementation adds to a request:
+/// `AuthAdditions::new().header("X-Auth-Token", token)`.
 #[derive(Default)]
+#[non_exhaustive]
 pub struct AuthAdditions {
     /// Headers to add (values may be secret; they are never logged).
     pub headers: Vec<(String, String)>,
     /// Query parameters to add.
     pub query: Vec<(String, String)>,
+}
+
+impl AuthAdditions {
+    /// Nothing to add yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for AuthAdditions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        let query: Vec<&str> = self.query.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("AuthAdditions")
+            .field("headers", &names)
+            .field("query", &query)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Adds authentication to a prepared request; called on every attempt.

@@ -1,28 +1,103 @@
-//! The runtime half of every generated client: builds, authenticates, sends, retries and
-//! decodes one operation call.
+//! The runtime half of every generated client: checks, builds, authenticates, sends,
+//! retries and decodes one operation call.
+//!
+//! Order of a call: everything that can fail without the network (input, path parameters,
+//! authentication settings, endpoint) is checked first and fails as [`Error::Config`] /
+//! [`Error::InvalidParameter`] / [`Error::MissingParameter`] after zero attempts; then each
+//! attempt waits for the rate limiter, is signed anew, sent, and its body streamed up to the
+//! size cap; failures are retried as [`crate::retry`] says, within the retry quota and the
+//! operation's total budget.
 
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
 use crate::operation::{AuthScheme, Host, Operation, Protocol, Service};
+use crate::redact;
 use crate::request::RequestParts;
-use crate::retry::{Failure, Retry};
+use crate::retry::{self, Failure, Retry};
 use crate::sign;
+use crate::transport::{self, Answer, AttemptError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use std::fmt;
 use tracing::Instrument as _;
 
 /// A decoded response: the typed output plus what a caller may need besides it.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` redacts the product line's sensitive fields in `raw`.
+#[derive(Clone)]
+#[non_exhaustive]
 pub struct Response<O> {
     /// The typed output (the whole body, envelope fields included where documented).
     pub output: O,
-    /// The raw JSON body.
+    /// The raw JSON body (`Null` for binary answers).
     pub raw: Value,
     /// HTTP status.
     pub status: u16,
     /// Request id, if the response carried one.
     pub request_id: Option<String>,
+    sensitive: &'static [&'static str],
+}
+
+impl<O> Response<O> {
+    /// A response (for tests and mocks); nothing is redacted beyond
+    /// [`redact::ALWAYS_SENSITIVE`] unless [`Response::with_sensitive_fields`] says so.
+    pub fn new(output: O, raw: Value, status: u16, request_id: Option<String>) -> Self {
+        Self {
+            output,
+            raw,
+            status,
+            request_id,
+            sensitive: &[],
+        }
+    }
+
+    /// Redacts these wire names too when shown.
+    pub fn with_sensitive_fields(mut self, fields: &'static [&'static str]) -> Self {
+        self.sensitive = fields;
+        self
+    }
+
+    /// The typed output.
+    pub fn output(&self) -> &O {
+        &self.output
+    }
+
+    /// The typed output, by value.
+    pub fn into_output(self) -> O {
+        self.output
+    }
+
+    /// The raw JSON body.
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Request id, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The raw body with sensitive fields redacted, for display.
+    pub fn raw_redacted(&self) -> Value {
+        redact::redact_value(&self.raw, self.sensitive)
+    }
+}
+
+impl<O: fmt::Debug> fmt::Debug for Response<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("output", &self.output)
+            .field("raw", &self.raw_redacted())
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 /// A product line's client runtime: configuration plus the line's static description.
@@ -32,10 +107,18 @@ pub struct ServiceClient {
     service: &'static Service,
 }
 
-/// The HTTP answer of one attempt.
-struct Answer {
+/// What the caller wants from the body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Json,
+    Binary,
+}
+
+/// A successful call before decoding into the caller's type.
+struct Done {
     status: u16,
     request_id: Option<String>,
+    raw: Value,
     body: bytes::Bytes,
 }
 
@@ -68,24 +151,34 @@ impl ServiceClient {
         I: Serialize,
         O: DeserializeOwned,
     {
-        let value = serde_json::to_value(input).map_err(|e| Error::InvalidParameter {
-            operation: op.name,
-            parameter: "<input>".into(),
-            reason: e.to_string(),
-        })?;
+        let value = to_input(op, input)?;
         let raw = self.execute_value(op, value).await?;
+        self.decode_output(op, raw)
+    }
+
+    /// Decodes a raw response into `O` like [`ServiceClient::execute`] does.
+    pub fn decode_output<O: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        raw: Response<Value>,
+    ) -> Result<Response<O>, Error> {
         let output = O::deserialize(&raw.raw).map_err(|e| Error::Decode {
             operation: op.name,
             status: raw.status,
             request_id: raw.request_id.clone(),
             reason: format!("response does not match the documented shape: {e}"),
-            body_start: crate::error::body_start(raw.raw.to_string().as_bytes(), 200),
+            body_start: redact::quote_body(
+                raw.raw.to_string().as_bytes(),
+                200,
+                self.service.sensitive_fields,
+            ),
         })?;
         Ok(Response {
             output,
             raw: raw.raw,
             status: raw.status,
             request_id: raw.request_id,
+            sensitive: self.service.sensitive_fields,
         })
     }
 
@@ -96,8 +189,39 @@ impl ServiceClient {
         op: &'static Operation,
         input: Value,
     ) -> Result<Response<Value>, Error> {
+        let done = self.call(op, input, Mode::Json).await?;
+        Ok(Response {
+            output: Value::Null,
+            raw: done.raw,
+            status: done.status,
+            request_id: done.request_id,
+            sensitive: self.service.sensitive_fields,
+        })
+    }
+
+    /// Calls an operation whose success answer is a file (`binary_response`): returns the
+    /// body's bytes undecoded. HTTP error statuses and JSON error envelopes still become
+    /// errors; `raw` is `Null`.
+    pub async fn execute_binary<I: Serialize>(
+        &self,
+        op: &'static Operation,
+        input: &I,
+    ) -> Result<Response<bytes::Bytes>, Error> {
+        let value = to_input(op, input)?;
+        let done = self.call(op, value, Mode::Binary).await?;
+        Ok(Response {
+            output: done.body,
+            raw: Value::Null,
+            status: done.status,
+            request_id: done.request_id,
+            sensitive: self.service.sensitive_fields,
+        })
+    }
+
+    async fn call(&self, op: &'static Operation, input: Value, mode: Mode) -> Result<Done, Error> {
         let path = op.path.unwrap_or(self.service.path);
         let parts = RequestParts::split(op, path, input)?;
+        self.check_auth(op)?;
         let base = self.base_url(op)?;
         let span = tracing::info_span!(
             "cds.call",
@@ -107,9 +231,32 @@ impl ServiceClient {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.run_with_retries(op, &base, &parts)
+        self.run_with_retries(op, &base, &parts, mode)
             .instrument(span)
             .await
+    }
+
+    /// Fails before any request when the line's authentication is not configured: a request
+    /// is never sent unauthenticated.
+    fn check_auth(&self, op: &'static Operation) -> Result<(), Error> {
+        let missing = |what: &'static str| Error::Config {
+            operation: op.name,
+            source: ConfigError::Missing(what),
+        };
+        match (self.service.protocol, self.service.auth) {
+            (Protocol::Rpc { .. }, _) if self.config.credentials.is_none() => Err(missing(
+                "credentials (AccessKeyId / AccessKeySecret: ConfigBuilder::credentials)",
+            )),
+            (Protocol::Rest, AuthScheme::Bearer) if self.config.bearer.is_none() => {
+                Err(missing("bearer token (ConfigBuilder::bearer_token)"))
+            }
+            (Protocol::Rest, AuthScheme::Pluggable | AuthScheme::HmacSha1)
+                if self.config.authenticator.is_none() =>
+            {
+                Err(missing("authenticator (ConfigBuilder::authenticator)"))
+            }
+            _ => Ok(()),
+        }
     }
 
     async fn run_with_retries(
@@ -117,49 +264,209 @@ impl ServiceClient {
         op: &'static Operation,
         base: &str,
         parts: &RequestParts,
-    ) -> Result<Response<Value>, Error> {
-        let mut delays = self.config.retry.delays();
+        mode: Mode,
+    ) -> Result<Done, Error> {
+        let config = &self.config;
+        let clock = config.clock.as_ref();
+        let started = clock.now();
+        let deadline = config
+            .retry
+            .operation_timeout
+            .map(|budget| started + budget);
+        let mut backoff = config.retry.backoff();
         let mut attempt: u32 = 0;
+        let mut spent: u32 = 0;
+        let mut skew_retried = false;
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
-            let outcome = self.attempt(op, base, parts).await;
-            let failure = match &outcome {
-                Ok(answer) if answer.status == 429 || answer.status >= 500 => {
-                    Some(Failure::Status(answer.status))
+            config.limiters.acquire(clock, self.service.product).await;
+            let remaining = deadline.map(|d| d.saturating_duration_since(clock.now()));
+            if remaining.is_some_and(|r| r.is_zero()) {
+                return Err(self.transport_error(
+                    op,
+                    attempt - 1,
+                    Failure::TimedOut,
+                    "the operation's time budget is spent".into(),
+                ));
+            }
+            let timeout = remaining.map_or(config.timeout, |r| r.min(config.timeout));
+            let skew_used = config.skew.seconds();
+            let request = self.build_request(op, base, parts)?;
+            let outcome =
+                transport::exchange(&config.http, request, timeout, config.max_response_bytes)
+                    .await;
+            let answer = match outcome {
+                Ok(answer) => answer,
+                Err(AttemptError::TooLarge(status)) => {
+                    return Err(Error::ResponseTooLarge {
+                        operation: op.name,
+                        status,
+                        limit: config.max_response_bytes,
+                    })
                 }
-                Ok(_) => None,
-                Err(failure) => Some(failure.0),
-            };
-            if let Some(failure) = failure {
-                if Retry::should_retry(op.read, failure) {
-                    if let Some(delay) = delays.next() {
+                Err(AttemptError::Failed(failure, message)) => {
+                    if let Some(delay) = self.retry_wait(
+                        op,
+                        failure,
+                        attempt,
+                        &mut backoff,
+                        None,
+                        deadline,
+                        &mut spent,
+                    ) {
                         tracing::debug!(?failure, ?delay, "retrying");
-                        tokio::time::sleep(delay).await;
+                        clock.sleep(delay).await;
+                        continue;
+                    }
+                    return Err(self.transport_error(op, attempt, failure, message));
+                }
+            };
+            if let Some(date) = answer.header("date") {
+                config.skew.observe(date, clock.system_now());
+            }
+            let status = answer.status;
+            if (300..400).contains(&status) {
+                return Err(Error::Redirect {
+                    operation: op.name,
+                    status,
+                    location: answer
+                        .header("location")
+                        .map(location_without_query)
+                        .unwrap_or_else(|| "(none)".into()),
+                });
+            }
+            if status == 429 || status >= 500 {
+                if status == 429 {
+                    config.limiters.on_throttled(self.service.product);
+                }
+                let wish = retry::retry_after(&answer.headers, clock.system_now());
+                let failure = Failure::Status(status);
+                if let Some(delay) = self.retry_wait(
+                    op,
+                    failure,
+                    attempt,
+                    &mut backoff,
+                    wish,
+                    deadline,
+                    &mut spent,
+                ) {
+                    tracing::debug!(?failure, ?delay, "retrying");
+                    clock.sleep(delay).await;
+                    continue;
+                }
+            }
+            let result = self.finish(op, answer, mode);
+            match &result {
+                Ok(_) => {
+                    config.limiters.on_success(self.service.product);
+                    if let Some(q) = &config.quota {
+                        q.on_success(spent);
+                    }
+                }
+                Err(Error::Service(e)) => {
+                    let code = e.code.to_ascii_lowercase();
+                    if code.contains("throttl") || code.contains("toomanyrequests") {
+                        config.limiters.on_throttled(self.service.product);
+                    }
+                    // The server refused our timestamp and told us its time: the request was
+                    // rejected before any processing, so sending it once more, with the
+                    // corrected timestamp, is safe even for a write.
+                    let skew_rejected =
+                        code.contains("timestamp") || code.contains("timetooskewed");
+                    if skew_rejected && !skew_retried && config.skew.seconds() != skew_used {
+                        skew_retried = true;
+                        tracing::debug!(
+                            skew = config.skew.seconds(),
+                            "clock skew corrected; retrying"
+                        );
                         continue;
                     }
                 }
+                Err(_) => {}
             }
-            return match outcome {
-                Ok(answer) => self.finish(op, answer),
-                Err(AttemptError(failure, message)) => Err(Error::Transport {
-                    operation: op.name,
-                    attempts: attempt,
-                    not_sent: failure == Failure::ConnectFailed,
-                    timed_out: failure == Failure::TimedOut,
-                    message,
-                }),
-            };
+            return result;
         }
     }
 
-    fn finish(&self, op: &'static Operation, answer: Answer) -> Result<Response<Value>, Error> {
+    /// The wait before another attempt after `failure`, or `None` when the call must stop:
+    /// not retryable, attempts used up, quota empty, or the wait would overrun the budget.
+    #[allow(clippy::too_many_arguments)]
+    fn retry_wait(
+        &self,
+        op: &'static Operation,
+        failure: Failure,
+        attempt: u32,
+        backoff: &mut retry::Backoff,
+        retry_after: Option<std::time::Duration>,
+        deadline: Option<std::time::Instant>,
+        spent: &mut u32,
+    ) -> Option<std::time::Duration> {
+        let config = &self.config;
+        if !Retry::should_retry(op.read, failure) || attempt >= config.retry.max_attempts {
+            return None;
+        }
+        let delay = retry::retry_delay(backoff.next_delay(), retry_after);
+        if deadline.is_some_and(|d| config.clock.now() + delay >= d) {
+            tracing::debug!(
+                ?delay,
+                "no retry: the wait would overrun the operation budget"
+            );
+            return None;
+        }
+        if let Some(quota) = &config.quota {
+            match quota.acquire(failure) {
+                Some(cost) => *spent += cost,
+                None => {
+                    tracing::debug!("no retry: the retry quota is empty");
+                    return None;
+                }
+            }
+        }
+        Some(delay)
+    }
+
+    fn transport_error(
+        &self,
+        op: &'static Operation,
+        attempts: u32,
+        failure: Failure,
+        message: String,
+    ) -> Error {
+        Error::Transport {
+            operation: op.name,
+            attempts,
+            not_sent: failure == Failure::ConnectFailed,
+            timed_out: failure == Failure::TimedOut,
+            message,
+        }
+    }
+
+    fn finish(&self, op: &'static Operation, answer: Answer, mode: Mode) -> Result<Done, Error> {
         let span = tracing::Span::current();
         span.record("status", answer.status);
-        let decoded =
-            self.service
-                .envelope
-                .decode(op.name, answer.status, answer.request_id, &answer.body);
+        let header_request_id = answer.header_request_id();
+        let ok_status = (200..300).contains(&answer.status);
+        if mode == Mode::Binary && ok_status && !is_json(&answer) {
+            return Ok(Done {
+                status: answer.status,
+                request_id: header_request_id,
+                raw: Value::Null,
+                body: answer.body,
+            });
+        }
+        let sensitive = self.service.sensitive_fields;
+        let decoded = self.service.envelope.decode_redacting(
+            op.name,
+            answer.status,
+            header_request_id,
+            &answer.body,
+            sensitive,
+        );
+        if tracing::enabled!(tracing::Level::TRACE) {
+            let shown = redact::quote_body(&answer.body, 2000, sensitive);
+            tracing::trace!(body = %shown, "response body");
+        }
         match &decoded {
             Ok(d) => {
                 if let Some(id) = &d.request_id {
@@ -170,11 +477,11 @@ impl ServiceClient {
             Err(e) => tracing::debug!(error = %e, "call failed"),
         }
         let decoded = decoded?;
-        Ok(Response {
-            output: Value::Null,
-            raw: decoded.body,
+        Ok(Done {
             status: answer.status,
             request_id: decoded.request_id,
+            raw: decoded.body,
+            body: answer.body,
         })
     }
 
@@ -188,44 +495,8 @@ impl ServiceClient {
             Host::Api => Ok("https://api.capitalonline.net".to_string()),
             Host::Endpoint => Err(Error::Config {
                 operation: op.name,
-                source: ConfigError::Missing("endpoint (Config::builder().endpoint(..))"),
+                source: ConfigError::Missing("endpoint (ConfigBuilder::endpoint)"),
             }),
-        }
-    }
-
-    /// One attempt: sign (fresh nonce and timestamp), send, read the whole body.
-    async fn attempt(
-        &self,
-        op: &'static Operation,
-        base: &str,
-        parts: &RequestParts,
-    ) -> Result<Answer, AttemptError> {
-        let request = self
-            .build_request(op, base, parts)
-            .map_err(|e| AttemptError(Failure::ConnectFailed, e.to_string()))?;
-        let exchange = async {
-            let response = self.config.http.execute(request).await.map_err(classify)?;
-            let status = response.status().as_u16();
-            let request_id = ["x-request-id", "request-id", "x-requestid"]
-                .iter()
-                .find_map(|h| response.headers().get(*h))
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let body = response.bytes().await.map_err(|e| {
-                AttemptError(Failure::Interrupted, format!("reading the body: {e}"))
-            })?;
-            Ok(Answer {
-                status,
-                request_id,
-                body,
-            })
-        };
-        match tokio::time::timeout(self.config.timeout, exchange).await {
-            Ok(result) => result,
-            Err(_) => Err(AttemptError(
-                Failure::TimedOut,
-                format!("no complete answer within {:?}", self.config.timeout),
-            )),
         }
     }
 
@@ -313,10 +584,11 @@ impl ServiceClient {
     ) -> Result<String, Error> {
         let credentials = self.config.credentials.as_ref().ok_or(Error::Config {
             operation: op.name,
-            source: ConfigError::Missing("CDS_SECRET_ID / CDS_SECRET_KEY (credentials)"),
+            source: ConfigError::Missing("credentials (ConfigBuilder::credentials)"),
         })?;
         let nonce = sign::nonce();
-        let timestamp = sign::current_timestamp();
+        let now = self.config.skew.apply(self.config.clock.system_now());
+        let timestamp = sign::timestamp(time::OffsetDateTime::from(now));
         let mut params: Vec<(&str, &str)> = Vec::with_capacity(parts.query.len() + 7);
         params.extend([
             ("Action", op.name),
@@ -345,12 +617,16 @@ impl ServiceClient {
             AuthScheme::Bearer => {
                 let token = self.config.bearer.as_ref().ok_or(Error::Config {
                     operation: op.name,
-                    source: ConfigError::Missing("bearer token (BRIDGX_TOKEN)"),
+                    source: ConfigError::Missing("bearer token (ConfigBuilder::bearer_token)"),
                 })?;
                 headers.push(("Authorization".into(), format!("Bearer {}", token.expose())));
             }
             AuthScheme::Pluggable | AuthScheme::HmacSha1 => {
-                if let Some(auth) = &self.config.authenticator {
+                let auth = self.config.authenticator.as_ref().ok_or(Error::Config {
+                    operation: op.name,
+                    source: ConfigError::Missing("authenticator (ConfigBuilder::authenticator)"),
+                })?;
+                {
                     let add = auth.authenticate(&crate::auth::PreparedRequest {
                         method: op.method.as_str(),
                         path,
@@ -367,26 +643,22 @@ impl ServiceClient {
     }
 }
 
-/// A failed attempt: its retry class and a description (never containing secrets).
-struct AttemptError(Failure, String);
+fn to_input<I: Serialize>(op: &'static Operation, input: &I) -> Result<Value, Error> {
+    serde_json::to_value(input).map_err(|e| Error::InvalidParameter {
+        operation: op.name,
+        parameter: "<input>".into(),
+        reason: e.to_string(),
+    })
+}
 
-fn classify(e: reqwest::Error) -> AttemptError {
-    // reqwest's Display never includes header values; the URL holds only public parameters
-    // and the signature, which is no secret. Strip the URL anyway to keep messages short.
-    let e = e.without_url();
-    let failure = if e.is_connect() {
-        Failure::ConnectFailed
-    } else if e.is_timeout() {
-        Failure::TimedOut
-    } else {
-        Failure::Interrupted
-    };
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    AttemptError(failure, message)
+fn is_json(answer: &Answer) -> bool {
+    answer
+        .header("content-type")
+        .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"))
+}
+
+/// A `Location` value without its query and fragment (they may carry a signed query).
+fn location_without_query(location: &str) -> String {
+    let end = location.find(['?', '#']).unwrap_or(location.len());
+    location[..end].to_string()
 }

@@ -2,15 +2,19 @@
 //! shared HTTP client.
 
 use crate::auth::Authenticate;
+use crate::clock::{Clock, Skew, SystemClock};
 use crate::credentials::{BearerToken, Credentials};
 use crate::error::ConfigError;
-use crate::retry::RetryConfig;
+use crate::limit::{RateLimit, RateLimiters};
+use crate::retry::{RetryConfig, RetryQuota};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The three CDS access regions (访问地址).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Region {
     /// 中国大陆: `cdsapi.capitalonline.net`.
     #[default]
@@ -44,7 +48,11 @@ impl std::str::FromStr for Region {
     }
 }
 
-/// Everything a generated client needs. Cheap to clone (the HTTP client is shared).
+/// Default cap of a response body: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Everything a generated client needs. Cheap to clone: the HTTP client, the retry quota, the
+/// rate limiters and the clock-skew correction are shared by every clone.
 #[derive(Clone)]
 pub struct Config {
     pub(crate) credentials: Option<Credentials>,
@@ -56,6 +64,11 @@ pub struct Config {
     pub(crate) retry: RetryConfig,
     pub(crate) http: reqwest::Client,
     pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) skew: Arc<Skew>,
+    pub(crate) quota: Option<Arc<RetryQuota>>,
+    pub(crate) limiters: Arc<RateLimiters>,
 }
 
 impl fmt::Debug for Config {
@@ -72,9 +85,103 @@ impl fmt::Debug for Config {
             .field("region_id", &self.region_id)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("clock_skew_secs", &self.skew.seconds())
+            .field("limiters", &self.limiters)
             .finish()
     }
 }
+
+/// Names of the environment variables a product line reads its configuration from.
+///
+/// Every name that is set is required (non-empty), except `region` (it has a default) and an
+/// endpoint set with [`EnvNames::optional_endpoint`]. Generated crates declare theirs, e.g.
+/// `pub const ENV: EnvNames = EnvNames::new().endpoint("ACME_ENDPOINT").token("ACME_TOKEN");`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct EnvNames {
+    /// `scheme://host[:port]` replacing scheme and host of every request.
+    pub endpoint: Option<&'static str>,
+    /// AccessKeyId (HMAC lines).
+    pub secret_id: Option<&'static str>,
+    /// AccessKeySecret (HMAC lines).
+    pub secret_key: Option<&'static str>,
+    /// Access region: `mainland`, `asia` or `us` (optional, default mainland).
+    pub region: Option<&'static str>,
+    /// Bearer token.
+    pub token: Option<&'static str>,
+    /// Region id sent in the line's region header.
+    pub region_id: Option<&'static str>,
+    /// Whether the endpoint variable may be absent (lines with a default host).
+    pub endpoint_optional: bool,
+}
+
+impl EnvNames {
+    /// No variables.
+    pub const fn new() -> Self {
+        Self {
+            endpoint: None,
+            secret_id: None,
+            secret_key: None,
+            region: None,
+            token: None,
+            region_id: None,
+            endpoint_optional: false,
+        }
+    }
+
+    /// The (required) endpoint variable.
+    pub const fn endpoint(mut self, name: &'static str) -> Self {
+        self.endpoint = Some(name);
+        self.endpoint_optional = false;
+        self
+    }
+
+    /// An endpoint variable that may be absent (the line has a default host).
+    pub const fn optional_endpoint(mut self, name: &'static str) -> Self {
+        self.endpoint = Some(name);
+        self.endpoint_optional = true;
+        self
+    }
+
+    /// The AccessKeyId variable.
+    pub const fn secret_id(mut self, name: &'static str) -> Self {
+        self.secret_id = Some(name);
+        self
+    }
+
+    /// The AccessKeySecret variable.
+    pub const fn secret_key(mut self, name: &'static str) -> Self {
+        self.secret_key = Some(name);
+        self
+    }
+
+    /// The (optional) region variable.
+    pub const fn region(mut self, name: &'static str) -> Self {
+        self.region = Some(name);
+        self
+    }
+
+    /// The bearer token variable.
+    pub const fn token(mut self, name: &'static str) -> Self {
+        self.token = Some(name);
+        self
+    }
+
+    /// The region id variable.
+    pub const fn region_id(mut self, name: &'static str) -> Self {
+        self.region_id = Some(name);
+        self
+    }
+}
+
+/// The CDS `Action` RPC lines: `CDS_SECRET_ID`, `CDS_SECRET_KEY` (required), `CDS_REGION`
+/// and `CDS_ENDPOINT` (optional).
+pub const RPC: EnvNames = EnvNames::new()
+    .secret_id("CDS_SECRET_ID")
+    .secret_key("CDS_SECRET_KEY")
+    .region("CDS_REGION")
+    .optional_endpoint("CDS_ENDPOINT");
 
 impl Config {
     /// A builder for explicit values.
@@ -82,55 +189,90 @@ impl Config {
         ConfigBuilder::default()
     }
 
-    /// Configuration of the CDS `Action` RPC lines from the environment:
+    /// Configuration of the CDS `Action` RPC lines from the environment ([`RPC`]):
     /// `CDS_SECRET_ID`, `CDS_SECRET_KEY` (required, non-empty), `CDS_REGION` (`mainland`,
     /// `asia` or `us`; default mainland) and `CDS_ENDPOINT` (`scheme://host[:port]` replacing
     /// scheme and host for every product line, each keeping its path).
     pub fn from_env() -> Result<Config, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_env_names(&RPC)
     }
 
     /// Like [`Config::from_env`], reading variables through `lookup` (for tests and embedding).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let non_empty = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
-        let id = non_empty("CDS_SECRET_ID").ok_or(ConfigError::Missing("CDS_SECRET_ID"))?;
-        let key = non_empty("CDS_SECRET_KEY").ok_or(ConfigError::Missing("CDS_SECRET_KEY"))?;
-        let mut builder = Config::builder().credentials(Credentials::new(id, key));
-        if let Some(region) = non_empty("CDS_REGION") {
+        Self::from_lookup_names(&RPC, lookup)
+    }
+
+    /// Configuration from the environment variables `names` (see [`EnvNames`]).
+    pub fn from_env_names(names: &EnvNames) -> Result<Config, ConfigError> {
+        Self::builder_from_env(names)?.build()
+    }
+
+    /// A builder preset from the environment variables `names`, for adding what the
+    /// environment does not hold (an authenticator, retries, limits).
+    pub fn builder_from_env(names: &EnvNames) -> Result<ConfigBuilder, ConfigError> {
+        Self::builder_from_lookup(names, |name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env_names`] reading variables through `lookup`.
+    pub fn from_lookup_names(
+        names: &EnvNames,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        Self::builder_from_lookup(names, lookup)?.build()
+    }
+
+    /// [`Config::builder_from_env`] reading variables through `lookup`.
+    pub fn builder_from_lookup(
+        names: &EnvNames,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ConfigBuilder, ConfigError> {
+        let optional = |name: Option<&'static str>| {
+            name.and_then(|n| lookup(n).filter(|v| !v.trim().is_empty()))
+        };
+        let required = |name: Option<&'static str>| -> Result<Option<String>, ConfigError> {
+            match name {
+                None => Ok(None),
+                Some(n) => lookup(n)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(Some)
+                    .ok_or(ConfigError::Missing(n)),
+            }
+        };
+        let mut builder = Config::builder();
+        let id = required(names.secret_id)?;
+        let key = required(names.secret_key)?;
+        match (id, key) {
+            (Some(id), Some(key)) => builder = builder.credentials(Credentials::new(id, key)),
+            (None, None) => {}
+            (None, Some(_)) => {
+                return Err(ConfigError::Missing(
+                    "secret id variable (EnvNames::secret_id)",
+                ))
+            }
+            (Some(_), None) => {
+                return Err(ConfigError::Missing(
+                    "secret key variable (EnvNames::secret_key)",
+                ))
+            }
+        }
+        if let Some(region) = optional(names.region) {
             builder = builder.region(region.parse()?);
         }
-        if let Some(endpoint) = non_empty("CDS_ENDPOINT") {
-            builder = builder.endpoint(endpoint);
+        let endpoint = if names.endpoint_optional {
+            optional(names.endpoint)
+        } else {
+            required(names.endpoint)?
+        };
+        if let Some(endpoint) = endpoint {
+            builder = builder.endpoint(endpoint.trim());
         }
-        builder.build()
-    }
-
-    /// Configuration of the BridgX line from `BRIDGX_ENDPOINT` and `BRIDGX_TOKEN` (both required).
-    pub fn bridgx_from_env() -> Result<Config, ConfigError> {
-        let var = |name: &'static str| {
-            std::env::var(name)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .ok_or(ConfigError::Missing(name))
-        };
-        Config::builder()
-            .endpoint(var("BRIDGX_ENDPOINT")?)
-            .bearer_token(var("BRIDGX_TOKEN")?)
-            .build()
-    }
-
-    /// Configuration of the CECSTACK ECS line from `CECSTACK_ENDPOINT` and `CECSTACK_REGION_ID`
-    /// (both required). Authentication is added with [`ConfigBuilder::authenticator`].
-    pub fn cecstack_from_env() -> Result<ConfigBuilder, ConfigError> {
-        let var = |name: &'static str| {
-            std::env::var(name)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .ok_or(ConfigError::Missing(name))
-        };
-        Ok(Config::builder()
-            .endpoint(var("CECSTACK_ENDPOINT")?)
-            .region_id(var("CECSTACK_REGION_ID")?))
+        if let Some(token) = required(names.token)? {
+            builder = builder.bearer_token(token);
+        }
+        if let Some(region_id) = required(names.region_id)? {
+            builder = builder.region_id(region_id);
+        }
+        Ok(builder)
     }
 
     /// The configured region.
@@ -147,6 +289,22 @@ impl Config {
     pub fn retry(&self) -> &RetryConfig {
         &self.retry
     }
+
+    /// Tokens left in the retry quota (`None` when the quota is off).
+    pub fn retry_quota_available(&self) -> Option<u32> {
+        self.quota.as_ref().map(|q| q.available())
+    }
+
+    /// The clock-skew correction currently applied to signed timestamps, in seconds
+    /// (server minus local).
+    pub fn clock_skew_secs(&self) -> i64 {
+        self.skew.seconds()
+    }
+
+    /// The cap of response bodies, in bytes.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
 }
 
 /// Builds a [`Config`] from explicit values.
@@ -162,6 +320,23 @@ pub struct ConfigBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+    max_response_bytes: Option<u64>,
+    clock: Option<Arc<dyn Clock>>,
+    rate_limit: Option<RateLimit>,
+    rate_limits: HashMap<String, RateLimit>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("credentials", &self.credentials)
+            .field("bearer", &self.bearer)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("region_id", &self.region_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConfigBuilder {
@@ -171,13 +346,13 @@ impl ConfigBuilder {
         self
     }
 
-    /// Bearer token for BridgX.
+    /// Bearer token for lines authenticated with `Authorization: Bearer`.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.bearer = Some(BearerToken::new(token));
         self
     }
 
-    /// Authentication hook for CECSTACK (see [`crate::auth`]).
+    /// Authentication hook for lines with pluggable authentication (see [`crate::auth`]).
     pub fn authenticator(mut self, auth: impl Authenticate + 'static) -> Self {
         self.authenticator = Some(Arc::new(auth));
         self
@@ -189,13 +364,22 @@ impl ConfigBuilder {
         self
     }
 
-    /// `scheme://host[:port]` that replaces scheme and host of every request.
+    /// `scheme://host[:port]` that replaces scheme and host of every request. `https://` is
+    /// required except for loopback hosts (see [`ConfigBuilder::allow_insecure_http`]);
+    /// `user:password@` is refused.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
     }
 
-    /// Region id sent in the product line's region header (CECSTACK `x-regionid`).
+    /// Allows a plain `http://` endpoint on a non-loopback host. Bodies (which carry
+    /// passwords) and tokens then travel in clear: only for trusted networks.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Region id sent in the product line's region header.
     pub fn region_id(mut self, region_id: impl Into<String>) -> Self {
         self.region_id = Some(region_id.into());
         self
@@ -219,7 +403,35 @@ impl ConfigBuilder {
         self
     }
 
-    /// Use this HTTP client instead of building one.
+    /// Largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a longer one fails
+    /// with [`crate::Error::ResponseTooLarge`] without being read further.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The clock used for retry waits, deadlines, rate limiting and timestamps (tests pass a
+    /// [`crate::clock::FakeClock`]).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// A client-side rate limit applied to every product line (each line has its own bucket).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// A client-side rate limit for one product line (`product` as in
+    /// [`crate::operation::Service::product`]), overriding [`ConfigBuilder::rate_limit`].
+    pub fn rate_limit_for(mut self, product: impl Into<String>, limit: RateLimit) -> Self {
+        self.rate_limits.insert(product.into(), limit);
+        self
+    }
+
+    /// Use this HTTP client instead of building one. It should not follow redirects
+    /// (`reqwest::redirect::Policy::none()`); the runtime refuses any 3xx it sees.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -227,43 +439,97 @@ impl ConfigBuilder {
 
     /// Validates and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
-        if let Some(endpoint) = &self.endpoint {
-            validate_endpoint(endpoint)?;
-        }
+        let endpoint = match &self.endpoint {
+            Some(endpoint) => Some(validate_endpoint(endpoint, self.allow_insecure_http)?),
+            None => None,
+        };
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                 .pool_idle_timeout(Duration::from_secs(90))
                 .tcp_nodelay(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .user_agent(concat!("cds-sdk-rust/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| ConfigError::Http(e.to_string()))?,
         };
+        let retry = self.retry.unwrap_or_default();
+        let quota = retry.quota.clone().map(|q| Arc::new(RetryQuota::new(q)));
         Ok(Config {
             credentials: self.credentials,
             bearer: self.bearer,
             authenticator: self.authenticator,
             region: self.region,
-            endpoint: self.endpoint.map(|e| e.trim_end_matches('/').to_string()),
+            endpoint,
             region_id: self.region_id,
-            retry: self.retry.unwrap_or_default(),
+            retry,
             http,
             timeout: self.timeout.unwrap_or(Duration::from_secs(30)),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            skew: Arc::new(Skew::default()),
+            quota,
+            limiters: Arc::new(RateLimiters::new(self.rate_limit, self.rate_limits)),
         })
     }
 }
 
-fn validate_endpoint(endpoint: &str) -> Result<(), ConfigError> {
-    let rest = endpoint
-        .strip_prefix("http://")
-        .or_else(|| endpoint.strip_prefix("https://"))
-        .ok_or_else(|| ConfigError::InvalidEndpoint(endpoint.to_string()))?;
-    let host = rest.trim_end_matches('/');
-    if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
-        return Err(ConfigError::InvalidEndpoint(endpoint.to_string()));
+/// Checks an endpoint and returns it normalised (`scheme://host[:port]`, no trailing slash).
+///
+/// Refused: anything but `http`/`https`, a path, query or fragment, `user:password@`, and
+/// plain `http` to a host that is not loopback unless `allow_insecure_http`.
+fn validate_endpoint(endpoint: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+    let invalid =
+        |why: &str| ConfigError::InvalidEndpoint(format!("{}: {why}", redact_userinfo(endpoint)));
+    let trimmed = endpoint.trim();
+    if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
+        return Err(invalid("expected http(s)://host[:port]"));
     }
-    Ok(())
+    let url = reqwest::Url::parse(trimmed).map_err(|e| invalid(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "credentials in the endpoint (user:password@) are refused",
+        ));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("expected no path, query or fragment"));
+    }
+    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+        return Err(invalid("no host"));
+    };
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(host) {
+        return Err(invalid(
+            "plain http is only allowed to loopback hosts (use https, or ConfigBuilder::allow_insecure_http)",
+        ));
+    }
+    Ok(trimmed.trim_end_matches('/').to_string())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let lower = bare.to_ascii_lowercase();
+            lower == "localhost" || lower.ends_with(".localhost")
+        }
+    }
+}
+
+/// The endpoint with any `user:password@` removed, for error messages.
+fn redact_userinfo(endpoint: &str) -> String {
+    let Some((scheme, rest)) = endpoint.split_once("://") else {
+        return endpoint.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://[REDACTED]@{}", &rest[at + 1..]),
+        None => endpoint.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -311,5 +577,67 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("127.0.0.1:80"));
         assert!(Config::builder().endpoint("http://h/path").build().is_err());
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_opted_in() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:9",
+            "https://example.com",
+        ] {
+            assert!(Config::builder().endpoint(ok).build().is_ok(), "{ok}");
+        }
+        let err = Config::builder()
+            .endpoint("http://example.com")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+        assert!(Config::builder()
+            .endpoint("http://example.com")
+            .allow_insecure_http(true)
+            .build()
+            .is_ok());
+    }
+
+    #[test]
+    fn credentials_in_the_endpoint_are_refused_and_not_echoed() {
+        let err = Config::builder()
+            .endpoint("https://alice:hunter2@example.com")
+            .build()
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("user:password@") && !text.contains("hunter2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn env_names_require_what_they_name() {
+        const ENV: EnvNames = EnvNames::new()
+            .endpoint("ACME_ENDPOINT")
+            .token("ACME_TOKEN");
+        let err =
+            Config::from_lookup_names(&ENV, lookup(&[("ACME_ENDPOINT", "https://b.example")]))
+                .unwrap_err();
+        assert!(err.to_string().contains("ACME_TOKEN"), "{err}");
+        let err = Config::from_lookup_names(&ENV, lookup(&[("ACME_TOKEN", "t")])).unwrap_err();
+        assert!(err.to_string().contains("ACME_ENDPOINT"), "{err}");
+        let c = Config::from_lookup_names(
+            &ENV,
+            lookup(&[
+                ("ACME_ENDPOINT", "https://b.example/"),
+                ("ACME_TOKEN", "tok-xyz"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.endpoint(), Some("https://b.example"));
+        assert!(c.bearer.is_some() && !format!("{c:?}").contains("tok-xyz"));
+        // The RPC names keep region and endpoint optional.
+        let c = Config::from_lookup(lookup(&[("CDS_SECRET_ID", "i"), ("CDS_SECRET_KEY", "k")]))
+            .unwrap();
+        assert_eq!((c.region(), c.endpoint()), (Region::Mainland, None));
     }
 }

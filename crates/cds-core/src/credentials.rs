@@ -44,7 +44,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// A bearer token (BridgX); `Debug` redacts it.
+/// A bearer token; `Debug` redacts it.
 #[derive(Clone)]
 pub struct BearerToken(SecretString);
 

@@ -1,7 +1,8 @@
 //! Decoding of the response envelope: result code, message, request id and payload.
 
-use crate::error::{body_start, Error, ServiceError};
+use crate::error::{Error, ServiceError};
 use crate::operation::Envelope;
+use crate::redact::quote_body;
 use serde_json::Value;
 
 /// Message fields read when the line's own message field is absent (several documented
@@ -13,6 +14,7 @@ const QUOTE: usize = 200;
 
 /// A response that parsed as JSON and whose envelope reports success.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Decoded {
     /// The whole body.
     pub body: Value,
@@ -22,7 +24,7 @@ pub struct Decoded {
 
 impl Envelope {
     /// Parses `body` and checks the result code. `header_request_id` is used when the
-    /// envelope carries none.
+    /// envelope carries none. Body quotes in errors redact only [`crate::redact::ALWAYS_SENSITIVE`].
     pub fn decode(
         &self,
         operation: &'static str,
@@ -30,6 +32,24 @@ impl Envelope {
         header_request_id: Option<String>,
         body: &[u8],
     ) -> Result<Decoded, Error> {
+        self.decode_redacting(operation, status, header_request_id, body, &[])
+    }
+
+    /// [`Envelope::decode`], redacting the line's `sensitive` fields in body quotes.
+    ///
+    /// Success needs a 2xx status **and** a success result code. A 2xx JSON object without
+    /// any result code is not taken as success (a proxy or captive portal answering its own
+    /// JSON would otherwise pass for the service): it is [`Error::Decode`]. A bare JSON
+    /// array at 2xx is the one exception, because documented examples answer so.
+    pub fn decode_redacting(
+        &self,
+        operation: &'static str,
+        status: u16,
+        header_request_id: Option<String>,
+        body: &[u8],
+        sensitive: &[&str],
+    ) -> Result<Decoded, Error> {
+        let body_start = |body: &[u8], max: usize| quote_body(body, max, sensitive);
         let ok_status = (200..300).contains(&status);
         let value: Value = match serde_json::from_slice(body) {
             Ok(v) => v,
@@ -76,9 +96,18 @@ impl Envelope {
             .and_then(scalar_text)
             .or(header_request_id);
         let code = field_of(object, self.code).and_then(scalar_text);
+        if code.is_none() && ok_status {
+            return Err(Error::Decode {
+                operation,
+                status,
+                request_id,
+                reason: format!("the answer carries no result code ({})", self.code),
+                body_start: body_start(body, QUOTE),
+            });
+        }
         let success = match &code {
             Some(code) => self.success.iter().any(|s| s.eq_ignore_ascii_case(code)),
-            None => ok_status,
+            None => false,
         };
         if success && ok_status {
             return Ok(Decoded {
@@ -139,7 +168,7 @@ mod tests {
         request_id: Some("RequestId"),
         data: "Data",
     };
-    const BRIDGX: Envelope = Envelope {
+    const INT_CODES: Envelope = Envelope {
         code: "code",
         success: &["200"],
         message: "msg",
@@ -182,10 +211,10 @@ mod tests {
 
     #[test]
     fn integer_codes() {
-        assert!(BRIDGX
+        assert!(INT_CODES
             .decode("Op", 200, None, br#"{"code":200,"msg":"ok"}"#)
             .is_ok());
-        let e = BRIDGX
+        let e = INT_CODES
             .decode("Op", 200, None, br#"{"code":400,"msg":"no"}"#)
             .unwrap_err();
         assert_eq!(e.code(), Some("400"));
@@ -209,5 +238,29 @@ mod tests {
             .decode("DescribeTask", 502, None, b"Bad gateway")
             .unwrap_err();
         assert!(matches!(e, Error::Http { status: 502, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn a_2xx_object_without_result_code_is_not_success() {
+        let e = CDS
+            .decode("X", 200, None, br#"{"Data":{"Password":"pw-1"}}"#)
+            .unwrap_err();
+        assert!(matches!(e, Error::Decode { status: 200, .. }), "{e:?}");
+        assert!(!e.to_string().contains("pw-1"), "{e}");
+        assert!(CDS.decode("X", 200, None, br#"[1,2]"#).is_ok());
+    }
+
+    #[test]
+    fn declared_sensitive_fields_are_redacted_in_quotes() {
+        let e = CDS
+            .decode_redacting(
+                "X",
+                200,
+                None,
+                br#"{"Data":{"VncPwd":"v-secret"}}"#,
+                &["VncPwd"],
+            )
+            .unwrap_err();
+        assert!(!e.to_string().contains("v-secret"), "{e}");
     }
 }

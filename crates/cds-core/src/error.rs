@@ -25,7 +25,10 @@ pub enum ConfigError {
 }
 
 /// The result code, message and request id of a failed call, as the service reported them.
+///
+/// Read it through its fields or accessors; build one (in tests) with [`ServiceError::new`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServiceError {
     /// Operation name.
     pub operation: &'static str,
@@ -37,6 +40,56 @@ pub struct ServiceError {
     pub message: String,
     /// Request id, if the response carried one.
     pub request_id: Option<String>,
+}
+
+impl ServiceError {
+    /// A service error of `operation` answered with HTTP `status` and result `code`.
+    pub fn new(operation: &'static str, status: u16, code: impl Into<String>) -> Self {
+        Self {
+            operation,
+            status,
+            code: code.into(),
+            message: String::new(),
+            request_id: None,
+        }
+    }
+
+    /// With this message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// With this request id.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+
+    /// Operation name.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Result code.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// Message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Request id, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
 }
 
 /// Any failure of a call.
@@ -115,6 +168,40 @@ pub enum Error {
         reason: String,
         /// The start of the body (at most 200 characters).
         body_start: String,
+    },
+    /// The server answered with a redirection (3xx). Redirects are never followed: they would
+    /// replay a signed request, its body and its credentials to another place.
+    #[error(
+        "{operation}: HTTP {status} redirect to {location} refused (redirects are never followed)"
+    )]
+    Redirect {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// Scheme, host and path of the `Location` header (query removed), or "(none)".
+        location: String,
+    },
+    /// The response body is larger than the configured limit
+    /// ([`crate::ConfigBuilder::max_response_bytes`]); reading stopped there.
+    #[error("{operation}: response body exceeds the limit of {limit} bytes (HTTP {status})")]
+    ResponseTooLarge {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A paginated listing cannot go on: the server repeated a page, or the page cap was hit.
+    #[error("{operation}: paging stopped at page {page}: {reason}")]
+    Pagination {
+        /// Operation name.
+        operation: &'static str,
+        /// Page number at which paging stopped.
+        page: i64,
+        /// Why.
+        reason: String,
     },
     /// A waited-for task reported failure.
     #[error("{operation}: task {task_id} failed with status {status}: {reason}")]

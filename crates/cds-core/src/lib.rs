@@ -19,27 +19,35 @@
 
 pub mod auth;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod credentials;
 pub mod de;
 pub mod envelope;
 pub mod error;
 pub mod fixture;
+pub mod limit;
 pub mod operation;
 pub mod paginate;
+pub mod redact;
 pub mod request;
 pub mod retry;
 pub mod sign;
+mod transport;
 pub mod validate;
 pub mod waiter;
 
 pub use client::{Response, ServiceClient};
-pub use config::{Config, ConfigBuilder, Region};
+pub use config::{Config, ConfigBuilder, EnvNames, Region};
 pub use credentials::{BearerToken, Credentials};
 pub use error::{ConfigError, Error, ServiceError};
-pub use retry::RetryConfig;
+pub use limit::RateLimit;
+pub use retry::{RetryConfig, RetryQuotaConfig};
 pub use validate::BuildError;
 pub use waiter::{Wait, WaitOptions};
+
+/// The bytes of a binary answer (an operation whose success answer is a file).
+pub use bytes::Bytes;
 
 /// Re-exports used by generated code, so generated crates need no direct dependency on them.
 #[doc(hidden)]

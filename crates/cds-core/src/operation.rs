@@ -39,7 +39,7 @@ pub enum Protocol {
         /// The `Version` common parameter.
         version: &'static str,
     },
-    /// Method + path REST (CECSTACK, BridgX).
+    /// Method + path REST.
     Rest,
 }
 
@@ -142,8 +142,12 @@ pub struct Service {
     pub path: &'static str,
     /// Response envelope.
     pub envelope: Envelope,
-    /// Header that carries the configured region id on every request (CECSTACK `x-regionid`).
+    /// Header that carries the configured region id on every request (e.g. `x-regionid`).
     pub region_header: Option<&'static str>,
+    /// Wire names of JSON fields whose values are never shown (passwords, keys, tokens, user
+    /// data), redacted case-insensitively at any depth wherever a body is shown (see
+    /// [`crate::redact`]).
+    pub sensitive_fields: &'static [&'static str],
 }
 
 /// One operation.
@@ -161,6 +165,9 @@ pub struct Operation {
     pub read: bool,
     /// Parameters.
     pub params: &'static [Param],
+    /// The success answer is not JSON (a file): call it with
+    /// [`crate::ServiceClient::execute_binary`], which returns the bytes undecoded.
+    pub binary_response: bool,
 }
 
 /// How the progress of an asynchronous task is polled.

@@ -6,9 +6,13 @@ use crate::operation::{Operation, Pagination};
 use futures_util::stream::{self, Stream, StreamExt as _, TryStreamExt as _};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::HashSet;
+use std::hash::{Hash as _, Hasher as _};
 
-/// Refuse to walk more pages than this (a server that never stops answering full pages).
-const MAX_PAGES: i64 = 100_000;
+/// Refuse to walk more pages than this (a server that never stops answering full pages):
+/// 10,000 pages are 500,000 items at the default page size, more than any documented listing
+/// holds. Reaching it is an [`Error::Pagination`], not a silent stop.
+pub const MAX_PAGES: i64 = 10_000;
 
 /// Default page size when the caller sets none.
 const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -16,7 +20,9 @@ const DEFAULT_PAGE_SIZE: i64 = 50;
 /// Streams the items of every page of `op`, starting from the caller's page number (or 1).
 ///
 /// `input` is the serialized input struct. Paging stops at an empty or short page, or when
-/// the documented total is reached.
+/// the documented total is reached. A server that answers a page identical to an earlier one
+/// (it ignores the page number) ends the stream with [`Error::Pagination`] rather than
+/// looping or silently truncating; so does going past [`MAX_PAGES`].
 pub fn items<T>(
     client: ServiceClient,
     op: &'static Operation,
@@ -36,11 +42,11 @@ where
         .and_then(as_i64)
         .unwrap_or(DEFAULT_PAGE_SIZE);
     input.insert(pagination.size.into(), Value::from(size));
-    let state = Some((input, first_page, 0_i64));
+    let state = Some((input, first_page, 0_i64, HashSet::<u64>::new()));
     stream::try_unfold(state, move |state| {
         let client = client.clone();
         async move {
-            let Some((mut input, page, seen)) = state else {
+            let Some((mut input, page, seen, mut fingerprints)) = state else {
                 return Ok(None);
             };
             input.insert(pagination.page.into(), Value::from(page));
@@ -51,6 +57,24 @@ where
                 Some(Value::Array(items)) => items.clone(),
                 _ => Vec::new(),
             };
+            if !items.is_empty() {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                Value::Array(items.clone()).to_string().hash(&mut hasher);
+                if !fingerprints.insert(hasher.finish()) {
+                    return Err(Error::Pagination {
+                        operation: op.name,
+                        page,
+                        reason: "the server answered a page identical to an earlier one".into(),
+                    });
+                }
+            }
+            if page - first_page >= MAX_PAGES {
+                return Err(Error::Pagination {
+                    operation: op.name,
+                    page,
+                    reason: format!("more than {MAX_PAGES} pages"),
+                });
+            }
             let decoded = items
                 .iter()
                 .map(|item| {
@@ -59,7 +83,11 @@ where
                         status: response.status,
                         request_id: response.request_id.clone(),
                         reason: format!("page item does not match the documented shape: {e}"),
-                        body_start: crate::error::body_start(item.to_string().as_bytes(), 200),
+                        body_start: crate::redact::quote_body(
+                            item.to_string().as_bytes(),
+                            200,
+                            client.service().sensitive_fields,
+                        ),
                     })
                 })
                 .collect::<Result<Vec<T>, Error>>()?;
@@ -70,9 +98,8 @@ where
                 .and_then(as_i64);
             let done = decoded.is_empty()
                 || (decoded.len() as i64) < size
-                || total.is_some_and(|t| seen >= t)
-                || page - first_page + 1 >= MAX_PAGES;
-            let next = (!done).then(|| (input, page + 1, seen));
+                || total.is_some_and(|t| seen >= t);
+            let next = (!done).then(|| (input, page + 1, seen, fingerprints));
             Ok(Some((decoded, next)))
         }
     })

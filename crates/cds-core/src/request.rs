@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 /// An operation's parameters, sorted by where they travel.
 #[derive(Debug, Default, Clone)]
+#[non_exhaustive]
 pub struct RequestParts {
     /// Query parameters (unencoded).
     pub query: Vec<(String, String)>,
@@ -64,7 +65,7 @@ impl RequestParts {
                 Location::BodyRoot => parts.body_root = Some(value),
                 Location::Path => {
                     let placeholder = format!("{{{}}}", param.name);
-                    let encoded = crate::sign::encode(&text_of(value));
+                    let encoded = path_segment(op, param.name, &text_of(value))?;
                     if !parts.path.contains(&placeholder) {
                         return Err(Error::InvalidParameter {
                             operation: op.name,
@@ -108,6 +109,21 @@ pub fn websocket_url<I: serde::Serialize>(
         url.push_str(&crate::sign::canonical_query(&pairs));
     }
     Ok(url)
+}
+
+/// The encoding of a path parameter as one path segment. Empty and dot-only values (`.`,
+/// `..`) are refused: they would retarget the request (`/instances/..` is `/`). Every byte
+/// but the RFC 3986 unreserved ones is percent-encoded, and so is `.`, so that no URL
+/// normalisation can take a value for a dot segment.
+pub fn path_segment(op: &'static Operation, name: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty() || value.chars().all(|c| c == '.') {
+        return Err(Error::InvalidParameter {
+            operation: op.name,
+            parameter: name.to_string(),
+            reason: format!("path parameter value {value:?} is empty or only dots"),
+        });
+    }
+    Ok(crate::sign::encode(value).replace('.', "%2E"))
 }
 
 /// Text form of a parameter value: strings as they are, numbers and booleans as their JSON
@@ -157,6 +173,7 @@ mod tests {
                 kind: Kind::String,
             },
         ],
+        binary_response: false,
     };
 
     #[test]
@@ -174,6 +191,22 @@ mod tests {
             parts.headers,
             vec![("x-trace".to_string(), "t".to_string())]
         );
+    }
+
+    #[test]
+    fn empty_and_dot_only_path_values_are_refused_and_dots_encoded() {
+        for bad in ["", ".", "..", "..."] {
+            let err = RequestParts::split(&OP, "/api/things/{thingId}", json!({"thingId": bad}))
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidParameter { parameter, .. } if parameter == "thingId"),
+                "{bad:?}: {err:?}"
+            );
+        }
+        let parts =
+            RequestParts::split(&OP, "/api/things/{thingId}", json!({"thingId": "a.b/../c"}))
+                .unwrap();
+        assert_eq!(parts.path, "/api/things/a%2Eb%2F%2E%2E%2Fc");
     }
 
     #[test]

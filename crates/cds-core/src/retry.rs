@@ -1,23 +1,34 @@
-//! Retry policy: bounded exponential backoff with jitter (delays from the `backon` crate), and
-//! the classifier that decides whether a failed attempt may be repeated.
+//! Retry policy: which failures may be repeated, how long to wait before repeating (capped
+//! exponential backoff with full jitter, `Retry-After`), how much retrying a client may do in
+//! all (a token bucket, the retry quota) and how long one operation may take in all.
 //!
 //! Reads (operations the spec declares `read: true`) are retried on connect errors, timeouts,
 //! broken bodies, HTTP 429 and 5xx. Anything else is retried only when the request certainly
 //! never reached the server (the connection could not be made), because a repeated create
 //! could create twice. Every attempt is signed anew (fresh nonce and timestamp).
 
-use backon::BackoffBuilder as _;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 /// How often and how patiently to retry.
-#[derive(Debug, Clone)]
+///
+/// Build it with [`RetryConfig::new`] (or `default()`) and the setters:
+/// `RetryConfig::new().max_attempts(5).initial_backoff(Duration::from_millis(100))`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryConfig {
-    /// Total attempts, the first included (1 = no retries).
+    /// Total attempts, the first included (1 = no retries). Default 3.
     pub max_attempts: u32,
-    /// Delay before the first retry.
+    /// Cap of the delay before the first retry (doubling for each further retry). Default 200 ms.
     pub initial_backoff: Duration,
-    /// Upper bound of any delay.
+    /// Upper bound of any computed delay. Default 5 s.
     pub max_backoff: Duration,
+    /// Seed of the jitter generator; `None` (the default) seeds every call randomly.
+    pub jitter_seed: Option<u64>,
+    /// Total time one operation may take, every attempt and every wait included. Default 120 s.
+    pub operation_timeout: Option<Duration>,
+    /// The retry quota; `None` disables it. Default: [`RetryQuotaConfig::default`].
+    pub quota: Option<RetryQuotaConfig>,
 }
 
 impl Default for RetryConfig {
@@ -26,28 +37,224 @@ impl Default for RetryConfig {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
+            jitter_seed: None,
+            operation_timeout: Some(Duration::from_secs(120)),
+            quota: Some(RetryQuotaConfig::default()),
         }
     }
 }
 
+/// The largest extra wait a `Retry-After` header may add to the computed backoff.
+pub const RETRY_AFTER_EXTRA: Duration = Duration::from_secs(5);
+
 impl RetryConfig {
+    /// The default policy (3 attempts, 200 ms → 5 s full-jitter backoff, 120 s per operation,
+    /// retry quota on).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// No retries at all.
     pub fn disabled() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
+        Self::default().max_attempts(1)
+    }
+
+    /// Total attempts, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Cap of the first delay.
+    pub fn initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Upper bound of any computed delay.
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// Makes the jitter reproducible (tests).
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// Total time budget of one operation (`None`: only attempts bound it).
+    pub fn operation_timeout(mut self, budget: Option<Duration>) -> Self {
+        self.operation_timeout = budget;
+        self
+    }
+
+    /// Retry quota settings (`None` disables the quota).
+    pub fn quota(mut self, quota: Option<RetryQuotaConfig>) -> Self {
+        self.quota = quota;
+        self
+    }
+
+    /// The backoff schedule of one call.
+    pub fn backoff(&self) -> Backoff {
+        Backoff {
+            rng: match self.jitter_seed {
+                Some(seed) => fastrand::Rng::with_seed(seed),
+                None => fastrand::Rng::new(),
+            },
+            initial: self.initial_backoff,
+            max: self.max_backoff.max(self.initial_backoff),
+            retries: 0,
         }
     }
 
     /// The delays between attempts (at most `max_attempts - 1` of them), jittered.
     pub fn delays(&self) -> impl Iterator<Item = Duration> {
-        backon::ExponentialBuilder::default()
-            .with_min_delay(self.initial_backoff)
-            .with_max_delay(self.max_backoff)
-            .with_factor(2.0)
-            .with_jitter()
-            .with_max_times(self.max_attempts.saturating_sub(1) as usize)
-            .build()
+        let mut backoff = self.backoff();
+        (1..self.max_attempts).map(move |_| backoff.next_delay())
+    }
+}
+
+/// Capped exponential backoff with full jitter: the n-th delay (from 0) is a uniformly random
+/// fraction in [0, 1) of `min(max, initial × 2ⁿ)` (the "full jitter" of the AWS architecture
+/// blog), so that clients that failed together do not retry together.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    rng: fastrand::Rng,
+    initial: Duration,
+    max: Duration,
+    retries: u32,
+}
+
+impl Backoff {
+    /// The next delay.
+    pub fn next_delay(&mut self) -> Duration {
+        let factor = 2_u32.saturating_pow(self.retries.min(31));
+        let cap = self.initial.saturating_mul(factor).min(self.max);
+        self.retries = self.retries.saturating_add(1);
+        cap.mul_f64(self.rng.f64())
+    }
+}
+
+/// The server's wish about when to retry, from `Retry-After` (delta seconds or an HTTP date)
+/// or the milliseconds variants `retry-after-ms` / `x-ms-retry-after-ms`.
+pub fn retry_after(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
+        if let Some(ms) = text(name).and_then(|v| v.parse::<u64>().ok()) {
+            return Some(Duration::from_millis(ms));
+        }
+    }
+    let value = text("retry-after")?;
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The wait before a retry: the computed `backoff`, or the server's `Retry-After` clamped to
+/// [backoff, backoff + 5 s] (a server cannot make us retry sooner than our own schedule, nor
+/// park us for minutes; the operation budget bounds it further).
+pub fn retry_delay(backoff: Duration, retry_after: Option<Duration>) -> Duration {
+    match retry_after {
+        Some(wish) => wish.clamp(backoff, backoff + RETRY_AFTER_EXTRA),
+        None => backoff,
+    }
+}
+
+/// Settings of the retry quota, a token bucket shared by every clone of a [`crate::Config`]:
+/// a retry takes tokens, a success gives some back, and when the bucket is empty failures are
+/// returned without retrying. The defaults are aws-sdk-rust's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryQuotaConfig {
+    /// Tokens in a full bucket (500).
+    pub capacity: u32,
+    /// Cost of a retry (5).
+    pub retry_cost: u32,
+    /// Cost of retrying after a timeout (10).
+    pub timeout_retry_cost: u32,
+    /// Tokens a success at the first attempt gives back (1).
+    pub success_refund: u32,
+}
+
+impl Default for RetryQuotaConfig {
+    fn default() -> Self {
+        Self {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_refund: 1,
+        }
+    }
+}
+
+impl RetryQuotaConfig {
+    /// A bucket of `capacity` tokens with aws' costs.
+    pub fn new(capacity: u32) -> Self {
+        Self {
+            capacity,
+            ..Self::default()
+        }
+    }
+}
+
+/// The live token bucket of a retry quota.
+#[derive(Debug)]
+pub struct RetryQuota {
+    config: RetryQuotaConfig,
+    available: Mutex<u32>,
+}
+
+impl RetryQuota {
+    /// A full bucket.
+    pub fn new(config: RetryQuotaConfig) -> Self {
+        Self {
+            available: Mutex::new(config.capacity),
+            config,
+        }
+    }
+
+    fn tokens(&self) -> std::sync::MutexGuard<'_, u32> {
+        self.available.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Tokens left.
+    pub fn available(&self) -> u32 {
+        *self.tokens()
+    }
+
+    /// Takes the cost of one retry after `failure`; `None` when the bucket cannot pay.
+    pub fn acquire(&self, failure: Failure) -> Option<u32> {
+        let cost = if failure == Failure::TimedOut {
+            self.config.timeout_retry_cost
+        } else {
+            self.config.retry_cost
+        };
+        let mut tokens = self.tokens();
+        if *tokens < cost {
+            return None;
+        }
+        *tokens -= cost;
+        Some(cost)
+    }
+
+    /// A call succeeded: gives back what its retries took (`spent`), or the success refund
+    /// when it needed no retry.
+    pub fn on_success(&self, spent: u32) {
+        let refund = if spent == 0 {
+            self.config.success_refund
+        } else {
+            spent
+        };
+        let mut tokens = self.tokens();
+        *tokens = tokens.saturating_add(refund).min(self.config.capacity);
     }
 }
 
@@ -96,22 +303,87 @@ mod tests {
         }
         assert!(Retry::should_retry(false, Failure::ConnectFailed));
         assert!(!Retry::should_retry(true, Failure::Status(400)));
+        assert!(!Retry::should_retry(true, Failure::Status(307)));
     }
 
     #[test]
-    fn delays_are_bounded() {
-        let cfg = RetryConfig {
-            max_attempts: 5,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(40),
-        };
+    fn delays_are_full_jitter_of_the_capped_exponential() {
+        let cfg = RetryConfig::new()
+            .max_attempts(6)
+            .initial_backoff(Duration::from_millis(10))
+            .max_backoff(Duration::from_millis(40));
         let delays: Vec<_> = cfg.delays().collect();
-        assert_eq!(delays.len(), 4);
-        // Jitter at most doubles a capped delay.
-        assert!(
-            delays.iter().all(|d| *d <= Duration::from_millis(80)),
-            "{delays:?}"
-        );
+        assert_eq!(delays.len(), 5);
+        let caps = [10, 20, 40, 40, 40];
+        for (d, cap) in delays.iter().zip(caps) {
+            assert!(*d < Duration::from_millis(cap), "{delays:?}");
+        }
         assert_eq!(RetryConfig::disabled().delays().count(), 0);
+    }
+
+    #[test]
+    fn unseeded_schedules_differ_and_seeded_ones_repeat() {
+        let cfg = RetryConfig::new().max_attempts(4);
+        let a: Vec<_> = cfg.delays().collect();
+        let b: Vec<_> = cfg.delays().collect();
+        assert_ne!(a, b, "two calls must not retry in lockstep");
+        let seeded = cfg.jitter_seed(7);
+        assert_eq!(
+            seeded.delays().collect::<Vec<_>>(),
+            seeded.delays().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn full_jitter_spreads_over_the_whole_range() {
+        let cfg = RetryConfig::new()
+            .max_attempts(2)
+            .initial_backoff(Duration::from_millis(1000));
+        let firsts: Vec<Duration> = (0..200).map(|_| cfg.delays().next().unwrap()).collect();
+        let low = firsts.iter().filter(|d| d.as_millis() < 250).count();
+        let high = firsts.iter().filter(|d| d.as_millis() >= 750).count();
+        assert!(low > 10 && high > 10, "low {low}, high {high}");
+    }
+
+    #[test]
+    fn retry_after_is_parsed_and_clamped() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("2"));
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(2)));
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        h.insert("retry-after", HeaderValue::from_str(&date).unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(30)));
+        h.insert("retry-after-ms", HeaderValue::from_static("1500"));
+        assert_eq!(retry_after(&h, now), Some(Duration::from_millis(1500)));
+        let b = Duration::from_millis(300);
+        assert_eq!(
+            retry_delay(b, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            retry_delay(b, Some(Duration::from_secs(60))),
+            b + RETRY_AFTER_EXTRA
+        );
+        assert_eq!(retry_delay(b, Some(Duration::ZERO)), b);
+        assert_eq!(retry_delay(b, None), b);
+        let mut bad = HeaderMap::new();
+        bad.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&bad, now), None);
+    }
+
+    #[test]
+    fn quota_drains_then_refills() {
+        let q = RetryQuota::new(RetryQuotaConfig::new(12));
+        assert_eq!(q.acquire(Failure::Status(503)), Some(5));
+        assert_eq!(q.acquire(Failure::Status(503)), Some(5));
+        assert_eq!(q.acquire(Failure::Status(503)), None);
+        assert_eq!(q.available(), 2);
+        assert_eq!(q.acquire(Failure::TimedOut), None);
+        q.on_success(0);
+        assert_eq!(q.available(), 3);
+        q.on_success(10);
+        assert_eq!(q.available(), 12, "never above capacity");
     }
 }

@@ -116,6 +116,7 @@ mod tests {
             host: None,
             read: false,
             params: &[],
+            binary_response: false,
         };
         match check(&OP, &input) {
             Err(Error::InvalidParameter { parameter, .. }) => {

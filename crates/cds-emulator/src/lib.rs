@@ -77,6 +77,7 @@ impl Emulator {
                 polls_until_done: 2,
                 ..State::default()
             }),
+            clock_skew_secs: std::sync::atomic::AtomicI64::new(0),
         });
         let handler_shared = shared.clone();
         let app = axum::Router::new().fallback(move |method, uri, headers, body| {
@@ -108,20 +109,26 @@ impl Emulator {
         self.addr
     }
 
-    /// A configuration builder pointed at the emulator with the credentials, token and region
-    /// id it accepts, and quick retries.
+    /// A configuration builder pointed at the emulator with the credentials, token,
+    /// authenticator and region id it accepts, and quick retries.
     pub fn config_builder(&self) -> cds_core::ConfigBuilder {
         cds_core::Config::builder()
             .endpoint(self.base_url())
             .credentials(cds_core::Credentials::new(ACCESS_KEY_ID, ACCESS_KEY_SECRET))
             .bearer_token(BEARER_TOKEN)
+            // Pluggable lines refuse to send without an authenticator; the emulator does not
+            // verify their (undocumented) scheme, so a fixed header stands in for it.
+            .authenticator(
+                cds_core::auth::StaticHeaders::new().header("X-Auth-Token", BEARER_TOKEN),
+            )
             .region_id(REGION_ID)
             .timeout(Duration::from_secs(10))
-            .retry(cds_core::RetryConfig {
-                max_attempts: 3,
-                initial_backoff: Duration::from_millis(5),
-                max_backoff: Duration::from_millis(20),
-            })
+            .retry(
+                cds_core::RetryConfig::new()
+                    .max_attempts(3)
+                    .initial_backoff(Duration::from_millis(5))
+                    .max_backoff(Duration::from_millis(20)),
+            )
     }
 
     /// [`Emulator::config_builder`], built.
@@ -168,6 +175,14 @@ impl Emulator {
     /// How many polls a task takes to complete (default 2: Running, then Completed).
     pub fn set_polls_until_done(&self, polls: u32) {
         self.state().polls_until_done = polls;
+    }
+
+    /// Runs the emulated server's clock `seconds` ahead of the real one (negative: behind):
+    /// timestamps are checked against, and `Date` headers tell, the skewed time.
+    pub fn set_clock_skew(&self, seconds: i64) {
+        self.shared
+            .clock_skew_secs
+            .store(seconds, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Every request received so far.

@@ -41,7 +41,23 @@ pub fn example(line: &LineDescription, op: &Operation) -> Value {
         .filter(|(name, _)| *name == op.name)
         .filter_map(|(_, text)| serde_json::from_str::<Value>(text).ok())
         .find(|v| is_success(line.service, v))
+        .map(|v| with_envelope(line.service, v))
         .unwrap_or_else(|| success_envelope(line.service))
+}
+
+/// An example object that shows only the payload (no result code) is served inside the
+/// success envelope, under the data field, as the real service answers: the SDK does not take
+/// a 2xx object without a result code for success.
+fn with_envelope(service: &Service, example: Value) -> Value {
+    let code = service.envelope.code;
+    match &example {
+        Value::Object(o) if !o.keys().any(|k| k.eq_ignore_ascii_case(code)) => {
+            let mut body = success_envelope(service);
+            body[service.envelope.data] = example;
+            body
+        }
+        _ => example,
+    }
 }
 
 /// `{code: success, message: "", data: {}}` in the line's field names.

@@ -22,6 +22,18 @@ const MAX_CLOCK_SKEW_SECS: i64 = 15 * 60;
 pub(crate) struct Shared {
     pub lines: Vec<&'static LineDescription>,
     pub state: Mutex<State>,
+    /// Seconds the emulated server's clock is ahead of the real one (negative: behind).
+    pub clock_skew_secs: std::sync::atomic::AtomicI64,
+}
+
+impl Shared {
+    /// The emulated server's current time.
+    fn now(&self) -> time::OffsetDateTime {
+        let skew = self
+            .clock_skew_secs
+            .load(std::sync::atomic::Ordering::Relaxed);
+        time::OffsetDateTime::now_utc() + time::Duration::seconds(skew)
+    }
 }
 
 struct Rejected {
@@ -235,6 +247,7 @@ static FALLBACK: cds_core::operation::Service = cds_core::operation::Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
 
 fn authenticate(
@@ -294,7 +307,7 @@ fn authenticate(
                     "Timestamp must be yyyy-MM-ddTHH:mm:ssZ.",
                 ));
             };
-            if (time::OffsetDateTime::now_utc() - ts).whole_seconds().abs() > MAX_CLOCK_SKEW_SECS {
+            if (shared.now() - ts).whole_seconds().abs() > MAX_CLOCK_SKEW_SECS {
                 return Err(reject(
                     400,
                     "InvalidTimeStamp.Expired",
@@ -495,11 +508,17 @@ async fn finish(
     record.status = status;
     record.response = body.clone();
     push_record(shared, record);
-    json_response(
+    let mut response = json_response(
         status,
         request_id,
         raw.unwrap_or_else(|| Body::from(body.to_string())),
-    )
+    );
+    // The `Date` header tells the emulated (possibly skewed) time, as a real server would.
+    let date = httpdate::fmt_http_date(shared.now().into());
+    if let Ok(value) = axum::http::HeaderValue::from_str(&date) {
+        response.headers_mut().insert("date", value);
+    }
+    response
 }
 
 fn json_response(status: u16, request_id: &str, body: Body) -> Response<Body> {

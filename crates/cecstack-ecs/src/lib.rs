@@ -9,7 +9,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = cds_core::Config::builder().endpoint("https://ecs.example").region_id("region0").authenticator(cds_core::auth::StaticHeaders::new().header("x-auth", "...")).build()?;
+//! let config = cds_cecstack_ecs::Client::config_from_env()?
+//!     .authenticator(cds_core::auth::StaticHeaders::new().header("x-auth-token", "..."))
+//!     .build()?;
 //! let client = cds_cecstack_ecs::Client::new(&config);
 //! let output = client.op_list_flavors().send().await?;
 //! println!("{output:?}");
@@ -37,8 +39,8 @@ mod tenant_b2_snapshots;
 mod tenant_b3_deploy_usb_monitor;
 mod tenant_b4_recycle_misc;
 pub use cds_core::{
-    BuildError, Config, ConfigBuilder, Credentials, Error, Region, Response, RetryConfig,
-    ServiceError, Wait, WaitOptions,
+    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
+    Response, RetryConfig, ServiceError, Wait, WaitOptions,
 };
 pub use error_code::ErrorCode;
 pub use operator::*;
@@ -64,5 +66,9 @@ impl Client {
     /// The runtime client, for untyped calls ([`cds_core::ServiceClient::execute_value`]).
     pub fn runtime(&self) -> &cds_core::ServiceClient {
         &self.runtime
+    }
+    /// A configuration builder preset from `CECSTACK_ENDPOINT`, `CECSTACK_REGION_ID`. This line's authentication is the caller's: add it with [`ConfigBuilder::authenticator`] before `build()` (a call without one fails with [`Error::Config`] before anything is sent).
+    pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
+        cds_core::Config::builder_from_env(&meta::ENV)
     }
 }

@@ -23,7 +23,20 @@ pub static SERVICE: Service = Service {
         data: "data",
     },
     region_header: Some("x-regionid"),
+    sensitive_fields: &[
+        "password",
+        "passwordAuth",
+        "passwordStrength",
+        "token",
+        "userData",
+        "vncPassword",
+        "vncPwdEnable",
+    ],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::EnvNames::new()
+    .endpoint("CECSTACK_ENDPOINT")
+    .region_id("CECSTACK_REGION_ID");
 /// `OpCreateFlavor`.
 pub static OP_CREATE_FLAVOR: Operation = Operation {
     name: "OpCreateFlavor",
@@ -135,6 +148,7 @@ pub static OP_CREATE_FLAVOR: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 /// `OpUpdateFlavor`.
 pub static OP_UPDATE_FLAVOR: Operation = Operation {
@@ -163,6 +177,7 @@ pub static OP_UPDATE_FLAVOR: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `OpDeleteFlavor`.
 pub static OP_DELETE_FLAVOR: Operation = Operation {
@@ -177,6 +192,7 @@ pub static OP_DELETE_FLAVOR: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpListFlavors`.
 pub static OP_LIST_FLAVORS: Operation = Operation {
@@ -229,6 +245,7 @@ pub static OP_LIST_FLAVORS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpListFlavorSupportedGpus`.
 pub static OP_LIST_FLAVOR_SUPPORTED_GPUS: Operation = Operation {
@@ -238,6 +255,7 @@ pub static OP_LIST_FLAVOR_SUPPORTED_GPUS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpListFlavorSupportedVgpus`.
 pub static OP_LIST_FLAVOR_SUPPORTED_VGPUS: Operation = Operation {
@@ -252,6 +270,7 @@ pub static OP_LIST_FLAVOR_SUPPORTED_VGPUS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpCreateFlavorType`.
 pub static OP_CREATE_FLAVOR_TYPE: Operation = Operation {
@@ -370,6 +389,7 @@ pub static OP_CREATE_FLAVOR_TYPE: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 /// `OpUpdateFlavorType`.
 pub static OP_UPDATE_FLAVOR_TYPE: Operation = Operation {
@@ -404,6 +424,7 @@ pub static OP_UPDATE_FLAVOR_TYPE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpDeleteFlavorType`.
 pub static OP_DELETE_FLAVOR_TYPE: Operation = Operation {
@@ -418,6 +439,7 @@ pub static OP_DELETE_FLAVOR_TYPE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpListResourcePoolHostCandidates`.
 pub static OP_LIST_RESOURCE_POOL_HOST_CANDIDATES: Operation = Operation {
@@ -432,6 +454,7 @@ pub static OP_LIST_RESOURCE_POOL_HOST_CANDIDATES: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpListFlavorTypes`.
 pub static OP_LIST_FLAVOR_TYPES: Operation = Operation {
@@ -526,6 +549,7 @@ pub static OP_LIST_FLAVOR_TYPES: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 /// `OpCreateResourcePool`.
 pub static OP_CREATE_RESOURCE_POOL: Operation = Operation {
@@ -554,6 +578,7 @@ pub static OP_CREATE_RESOURCE_POOL: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `OpDeleteResourcePool`.
 pub static OP_DELETE_RESOURCE_POOL: Operation = Operation {
@@ -568,6 +593,7 @@ pub static OP_DELETE_RESOURCE_POOL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpListResourcePools`.
 pub static OP_LIST_RESOURCE_POOLS: Operation = Operation {
@@ -602,6 +628,7 @@ pub static OP_LIST_RESOURCE_POOLS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpGetResourcePool`.
 pub static OP_GET_RESOURCE_POOL: Operation = Operation {
@@ -616,6 +643,7 @@ pub static OP_GET_RESOURCE_POOL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpAddResourcePoolHosts`.
 pub static OP_ADD_RESOURCE_POOL_HOSTS: Operation = Operation {
@@ -638,6 +666,7 @@ pub static OP_ADD_RESOURCE_POOL_HOSTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `OpRemoveResourcePoolHost`.
 pub static OP_REMOVE_RESOURCE_POOL_HOST: Operation = Operation {
@@ -672,6 +701,7 @@ pub static OP_REMOVE_RESOURCE_POOL_HOST: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpModifyHostResourcePool`.
 pub static OP_MODIFY_HOST_RESOURCE_POOL: Operation = Operation {
@@ -700,6 +730,7 @@ pub static OP_MODIFY_HOST_RESOURCE_POOL: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 /// `OpListResourcePoolHosts`.
 pub static OP_LIST_RESOURCE_POOL_HOSTS: Operation = Operation {
@@ -746,6 +777,7 @@ pub static OP_LIST_RESOURCE_POOL_HOSTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpListHosts`.
 pub static OP_LIST_HOSTS: Operation = Operation {
@@ -760,6 +792,7 @@ pub static OP_LIST_HOSTS: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpCreateHostGroup`.
 pub static OP_CREATE_HOST_GROUP: Operation = Operation {
@@ -774,6 +807,7 @@ pub static OP_CREATE_HOST_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpDeleteHostGroup`.
 pub static OP_DELETE_HOST_GROUP: Operation = Operation {
@@ -788,6 +822,7 @@ pub static OP_DELETE_HOST_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpListHostGroups`.
 pub static OP_LIST_HOST_GROUPS: Operation = Operation {
@@ -822,6 +857,7 @@ pub static OP_LIST_HOST_GROUPS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpGetHostGroup`.
 pub static OP_GET_HOST_GROUP: Operation = Operation {
@@ -836,6 +872,7 @@ pub static OP_GET_HOST_GROUP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpAddHostGroupHosts`.
 pub static OP_ADD_HOST_GROUP_HOSTS: Operation = Operation {
@@ -858,6 +895,7 @@ pub static OP_ADD_HOST_GROUP_HOSTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `OpRemoveHostGroupHost`.
 pub static OP_REMOVE_HOST_GROUP_HOST: Operation = Operation {
@@ -892,6 +930,7 @@ pub static OP_REMOVE_HOST_GROUP_HOST: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpListHostGroupHosts`.
 pub static OP_LIST_HOST_GROUP_HOSTS: Operation = Operation {
@@ -926,6 +965,7 @@ pub static OP_LIST_HOST_GROUP_HOSTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpListNodes`.
 pub static OP_LIST_NODES: Operation = Operation {
@@ -948,6 +988,7 @@ pub static OP_LIST_NODES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `OpSetNodeGpuMode`.
 pub static OP_SET_NODE_GPU_MODE: Operation = Operation {
@@ -976,6 +1017,7 @@ pub static OP_SET_NODE_GPU_MODE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpSetNodeLabels`.
 pub static OP_SET_NODE_LABELS: Operation = Operation {
@@ -1016,6 +1058,7 @@ pub static OP_SET_NODE_LABELS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpGetGlobalHaConfig`.
 pub static OP_GET_GLOBAL_HA_CONFIG: Operation = Operation {
@@ -1025,6 +1068,7 @@ pub static OP_GET_GLOBAL_HA_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpSetGlobalHaConfig`.
 pub static OP_SET_GLOBAL_HA_CONFIG: Operation = Operation {
@@ -1039,6 +1083,7 @@ pub static OP_SET_GLOBAL_HA_CONFIG: Operation = Operation {
         required: true,
         kind: Kind::Integer,
     }],
+    binary_response: false,
 };
 /// `OpGetGlobalCpuOvercommitConfig`.
 pub static OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
@@ -1048,6 +1093,7 @@ pub static OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpSetGlobalCpuOvercommitConfig`.
 pub static OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
@@ -1070,6 +1116,7 @@ pub static OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `OpGetInstanceStatusCounts`.
 pub static OP_GET_INSTANCE_STATUS_COUNTS: Operation = Operation {
@@ -1079,6 +1126,7 @@ pub static OP_GET_INSTANCE_STATUS_COUNTS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpGetClusterCapacity`.
 pub static OP_GET_CLUSTER_CAPACITY: Operation = Operation {
@@ -1088,6 +1136,7 @@ pub static OP_GET_CLUSTER_CAPACITY: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpSetGlobalMigrationNetwork`.
 pub static OP_SET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
@@ -1110,6 +1159,7 @@ pub static OP_SET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OpGetGlobalMigrationNetwork`.
 pub static OP_GET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
@@ -1119,6 +1169,7 @@ pub static OP_GET_GLOBAL_MIGRATION_NETWORK: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpGetSnapshotRecycleConfig`.
 pub static OP_GET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
@@ -1128,6 +1179,7 @@ pub static OP_GET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpSetSnapshotRecycleConfig`.
 pub static OP_SET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
@@ -1150,6 +1202,7 @@ pub static OP_SET_SNAPSHOT_RECYCLE_CONFIG: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `OpGetLiveMigrationGlobalConfig`.
 pub static OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG: Operation = Operation {
@@ -1159,6 +1212,7 @@ pub static OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `OpSetLiveMigrationLimit`.
 pub static OP_SET_LIVE_MIGRATION_LIMIT: Operation = Operation {
@@ -1173,6 +1227,7 @@ pub static OP_SET_LIVE_MIGRATION_LIMIT: Operation = Operation {
         required: true,
         kind: Kind::Integer,
     }],
+    binary_response: false,
 };
 /// `OpSetLiveMigrationCrossCpuType`.
 pub static OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE: Operation = Operation {
@@ -1187,6 +1242,7 @@ pub static OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpBatchLiveMigrateInstances`.
 pub static OP_BATCH_LIVE_MIGRATE_INSTANCES: Operation = Operation {
@@ -1201,6 +1257,7 @@ pub static OP_BATCH_LIVE_MIGRATE_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `OpCancelLiveMigration`.
 pub static OP_CANCEL_LIVE_MIGRATION: Operation = Operation {
@@ -1215,6 +1272,7 @@ pub static OP_CANCEL_LIVE_MIGRATION: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `OpListAvailableLocalDisks`.
 pub static OP_LIST_AVAILABLE_LOCAL_DISKS: Operation = Operation {
@@ -1261,6 +1319,7 @@ pub static OP_LIST_AVAILABLE_LOCAL_DISKS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
@@ -1463,6 +1522,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `BatchCreateInstances`.
 pub static BATCH_CREATE_INSTANCES: Operation = Operation {
@@ -1707,6 +1767,7 @@ pub static BATCH_CREATE_INSTANCES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
@@ -1721,6 +1782,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `BatchDeleteInstances`.
 pub static BATCH_DELETE_INSTANCES: Operation = Operation {
@@ -1735,6 +1797,7 @@ pub static BATCH_DELETE_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `GetInstance`.
 pub static GET_INSTANCE: Operation = Operation {
@@ -1749,6 +1812,7 @@ pub static GET_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListInstances`.
 pub static LIST_INSTANCES: Operation = Operation {
@@ -1861,6 +1925,7 @@ pub static LIST_INSTANCES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceRenewResources`.
 pub static LIST_INSTANCE_RENEW_RESOURCES: Operation = Operation {
@@ -1889,6 +1954,7 @@ pub static LIST_INSTANCE_RENEW_RESOURCES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `RenewInstance`.
 pub static RENEW_INSTANCE: Operation = Operation {
@@ -1917,6 +1983,7 @@ pub static RENEW_INSTANCE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceRefundResources`.
 pub static LIST_INSTANCE_REFUND_RESOURCES: Operation = Operation {
@@ -1945,6 +2012,7 @@ pub static LIST_INSTANCE_REFUND_RESOURCES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `StartInstance`.
 pub static START_INSTANCE: Operation = Operation {
@@ -1959,6 +2027,7 @@ pub static START_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `StopInstance`.
 pub static STOP_INSTANCE: Operation = Operation {
@@ -1981,6 +2050,7 @@ pub static STOP_INSTANCE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `SuspendInstance`.
 pub static SUSPEND_INSTANCE: Operation = Operation {
@@ -1995,6 +2065,7 @@ pub static SUSPEND_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ResumeInstance`.
 pub static RESUME_INSTANCE: Operation = Operation {
@@ -2009,6 +2080,7 @@ pub static RESUME_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `BatchStopInstances`.
 pub static BATCH_STOP_INSTANCES: Operation = Operation {
@@ -2031,6 +2103,7 @@ pub static BATCH_STOP_INSTANCES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `BatchStartInstances`.
 pub static BATCH_START_INSTANCES: Operation = Operation {
@@ -2045,6 +2118,7 @@ pub static BATCH_START_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `RestartInstance`.
 pub static RESTART_INSTANCE: Operation = Operation {
@@ -2067,6 +2141,7 @@ pub static RESTART_INSTANCE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `BatchRestartInstances`.
 pub static BATCH_RESTART_INSTANCES: Operation = Operation {
@@ -2089,6 +2164,7 @@ pub static BATCH_RESTART_INSTANCES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ResetInstancePassword`.
 pub static RESET_INSTANCE_PASSWORD: Operation = Operation {
@@ -2117,6 +2193,7 @@ pub static RESET_INSTANCE_PASSWORD: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListZones`.
 pub static LIST_ZONES: Operation = Operation {
@@ -2126,6 +2203,7 @@ pub static LIST_ZONES: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `LockInstance`.
 pub static LOCK_INSTANCE: Operation = Operation {
@@ -2148,6 +2226,7 @@ pub static LOCK_INSTANCE: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceAttachedVolumes`.
 pub static LIST_INSTANCE_ATTACHED_VOLUMES: Operation = Operation {
@@ -2162,6 +2241,7 @@ pub static LIST_INSTANCE_ATTACHED_VOLUMES: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `AttachInstanceVolumes`.
 pub static ATTACH_INSTANCE_VOLUMES: Operation = Operation {
@@ -2184,6 +2264,7 @@ pub static ATTACH_INSTANCE_VOLUMES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DetachInstanceVolume`.
 pub static DETACH_INSTANCE_VOLUME: Operation = Operation {
@@ -2206,6 +2287,7 @@ pub static DETACH_INSTANCE_VOLUME: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DetachInstanceVolumes`.
 pub static DETACH_INSTANCE_VOLUMES: Operation = Operation {
@@ -2228,6 +2310,7 @@ pub static DETACH_INSTANCE_VOLUMES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ResetVolumeDeleteFlag`.
 pub static RESET_VOLUME_DELETE_FLAG: Operation = Operation {
@@ -2256,6 +2339,7 @@ pub static RESET_VOLUME_DELETE_FLAG: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateInstanceLabels`.
 pub static UPDATE_INSTANCE_LABELS: Operation = Operation {
@@ -2278,6 +2362,7 @@ pub static UPDATE_INSTANCE_LABELS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `AttachInstanceIso`.
 pub static ATTACH_INSTANCE_ISO: Operation = Operation {
@@ -2300,6 +2385,7 @@ pub static ATTACH_INSTANCE_ISO: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DetachInstanceIso`.
 pub static DETACH_INSTANCE_ISO: Operation = Operation {
@@ -2322,6 +2408,7 @@ pub static DETACH_INSTANCE_ISO: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceAttachedIsos`.
 pub static LIST_INSTANCE_ATTACHED_ISOS: Operation = Operation {
@@ -2336,6 +2423,7 @@ pub static LIST_INSTANCE_ATTACHED_ISOS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `SetInstanceBootOrder`.
 pub static SET_INSTANCE_BOOT_ORDER: Operation = Operation {
@@ -2364,6 +2452,7 @@ pub static SET_INSTANCE_BOOT_ORDER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ResizeInstance`.
 pub static RESIZE_INSTANCE: Operation = Operation {
@@ -2416,6 +2505,7 @@ pub static RESIZE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ChangeInstanceOs`.
 pub static CHANGE_INSTANCE_OS: Operation = Operation {
@@ -2450,6 +2540,7 @@ pub static CHANGE_INSTANCE_OS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ResetInstanceHostname`.
 pub static RESET_INSTANCE_HOSTNAME: Operation = Operation {
@@ -2472,6 +2563,7 @@ pub static RESET_INSTANCE_HOSTNAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ResetInstanceName`.
 pub static RESET_INSTANCE_NAME: Operation = Operation {
@@ -2494,6 +2586,7 @@ pub static RESET_INSTANCE_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateInstanceDescription`.
 pub static UPDATE_INSTANCE_DESCRIPTION: Operation = Operation {
@@ -2516,6 +2609,7 @@ pub static UPDATE_INSTANCE_DESCRIPTION: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceSchedulableNodes`.
 pub static LIST_INSTANCE_SCHEDULABLE_NODES: Operation = Operation {
@@ -2530,6 +2624,7 @@ pub static LIST_INSTANCE_SCHEDULABLE_NODES: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `LiveMigrateInstance`.
 pub static LIVE_MIGRATE_INSTANCE: Operation = Operation {
@@ -2552,6 +2647,7 @@ pub static LIVE_MIGRATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `BatchListSchedulableNodes`.
 pub static BATCH_LIST_SCHEDULABLE_NODES: Operation = Operation {
@@ -2574,6 +2670,7 @@ pub static BATCH_LIST_SCHEDULABLE_NODES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ColdMigrateInstance`.
 pub static COLD_MIGRATE_INSTANCE: Operation = Operation {
@@ -2596,6 +2693,7 @@ pub static COLD_MIGRATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `BatchColdMigrateInstances`.
 pub static BATCH_COLD_MIGRATE_INSTANCES: Operation = Operation {
@@ -2610,6 +2708,7 @@ pub static BATCH_COLD_MIGRATE_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `RunVmtoolsCommand`.
 pub static RUN_VMTOOLS_COMMAND: Operation = Operation {
@@ -2632,6 +2731,7 @@ pub static RUN_VMTOOLS_COMMAND: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 /// `ModifyInstanceEipConfig`.
 pub static MODIFY_INSTANCE_EIP_CONFIG: Operation = Operation {
@@ -2660,6 +2760,7 @@ pub static MODIFY_INSTANCE_EIP_CONFIG: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 /// `QueryPrice`.
 pub static QUERY_PRICE: Operation = Operation {
@@ -2742,6 +2843,7 @@ pub static QUERY_PRICE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `QueryChangePrice`.
 pub static QUERY_CHANGE_PRICE: Operation = Operation {
@@ -2794,6 +2896,7 @@ pub static QUERY_CHANGE_PRICE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `QueryRefundPrice`.
 pub static QUERY_REFUND_PRICE: Operation = Operation {
@@ -2822,6 +2925,7 @@ pub static QUERY_REFUND_PRICE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `CloneInstance`.
 pub static CLONE_INSTANCE: Operation = Operation {
@@ -2958,6 +3062,7 @@ pub static CLONE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CheckInstanceClone`.
 pub static CHECK_INSTANCE_CLONE: Operation = Operation {
@@ -2980,6 +3085,7 @@ pub static CHECK_INSTANCE_CLONE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `HibernateInstance`.
 pub static HIBERNATE_INSTANCE: Operation = Operation {
@@ -2994,6 +3100,7 @@ pub static HIBERNATE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListSshKeys`.
 pub static LIST_SSH_KEYS: Operation = Operation {
@@ -3028,6 +3135,7 @@ pub static LIST_SSH_KEYS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSshKey`.
 pub static CREATE_SSH_KEY: Operation = Operation {
@@ -3062,6 +3170,7 @@ pub static CREATE_SSH_KEY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ImportSshKey`.
 pub static IMPORT_SSH_KEY: Operation = Operation {
@@ -3102,6 +3211,7 @@ pub static IMPORT_SSH_KEY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteSshKeys`.
 pub static DELETE_SSH_KEYS: Operation = Operation {
@@ -3116,6 +3226,7 @@ pub static DELETE_SSH_KEYS: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `BindSshKey`.
 pub static BIND_SSH_KEY: Operation = Operation {
@@ -3144,6 +3255,7 @@ pub static BIND_SSH_KEY: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `UnbindSshKey`.
 pub static UNBIND_SSH_KEY: Operation = Operation {
@@ -3172,6 +3284,7 @@ pub static UNBIND_SSH_KEY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListSshKeyInstances`.
 pub static LIST_SSH_KEY_INSTANCES: Operation = Operation {
@@ -3194,6 +3307,7 @@ pub static LIST_SSH_KEY_INSTANCES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceSshKeys`.
 pub static LIST_INSTANCE_SSH_KEYS: Operation = Operation {
@@ -3216,6 +3330,7 @@ pub static LIST_INSTANCE_SSH_KEYS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateTemplate`.
 pub static CREATE_TEMPLATE: Operation = Operation {
@@ -3244,6 +3359,7 @@ pub static CREATE_TEMPLATE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `SetInstanceSecurityOptions`.
 pub static SET_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
@@ -3332,6 +3448,7 @@ pub static SET_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListInstanceSecurityOptions`.
 pub static LIST_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
@@ -3346,6 +3463,7 @@ pub static LIST_INSTANCE_SECURITY_OPTIONS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListTemplates`.
 pub static LIST_TEMPLATES: Operation = Operation {
@@ -3392,6 +3510,7 @@ pub static LIST_TEMPLATES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetTemplate`.
 pub static GET_TEMPLATE: Operation = Operation {
@@ -3406,6 +3525,7 @@ pub static GET_TEMPLATE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `UpdateTemplateName`.
 pub static UPDATE_TEMPLATE_NAME: Operation = Operation {
@@ -3428,6 +3548,7 @@ pub static UPDATE_TEMPLATE_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateTemplateUserData`.
 pub static UPDATE_TEMPLATE_USER_DATA: Operation = Operation {
@@ -3450,6 +3571,7 @@ pub static UPDATE_TEMPLATE_USER_DATA: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `BatchDeleteTemplates`.
 pub static BATCH_DELETE_TEMPLATES: Operation = Operation {
@@ -3464,6 +3586,7 @@ pub static BATCH_DELETE_TEMPLATES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `ListSchedulers`.
 pub static LIST_SCHEDULERS: Operation = Operation {
@@ -3510,6 +3633,7 @@ pub static LIST_SCHEDULERS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateScheduler`.
 pub static CREATE_SCHEDULER: Operation = Operation {
@@ -3580,6 +3704,7 @@ pub static CREATE_SCHEDULER: Operation = Operation {
             kind: Kind::Boolean,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateScheduler`.
 pub static UPDATE_SCHEDULER: Operation = Operation {
@@ -3632,6 +3757,7 @@ pub static UPDATE_SCHEDULER: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteScheduler`.
 pub static DELETE_SCHEDULER: Operation = Operation {
@@ -3646,6 +3772,7 @@ pub static DELETE_SCHEDULER: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListSnapshots`.
 pub static LIST_SNAPSHOTS: Operation = Operation {
@@ -3680,6 +3807,7 @@ pub static LIST_SNAPSHOTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
@@ -3702,6 +3830,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetSnapshot`.
 pub static GET_SNAPSHOT: Operation = Operation {
@@ -3716,6 +3845,7 @@ pub static GET_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
@@ -3730,6 +3860,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `RollbackSnapshot`.
 pub static ROLLBACK_SNAPSHOT: Operation = Operation {
@@ -3744,6 +3875,7 @@ pub static ROLLBACK_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListSnapshotPolicies`.
 pub static LIST_SNAPSHOT_POLICIES: Operation = Operation {
@@ -3790,6 +3922,7 @@ pub static LIST_SNAPSHOT_POLICIES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSnapshotPolicy`.
 pub static CREATE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3824,6 +3957,7 @@ pub static CREATE_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `GetSnapshotPolicy`.
 pub static GET_SNAPSHOT_POLICY: Operation = Operation {
@@ -3838,6 +3972,7 @@ pub static GET_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeleteSnapshotPolicy`.
 pub static DELETE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3852,6 +3987,7 @@ pub static DELETE_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `UpdateSnapshotPolicy`.
 pub static UPDATE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3892,6 +4028,7 @@ pub static UPDATE_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `BindSnapshotPolicy`.
 pub static BIND_SNAPSHOT_POLICY: Operation = Operation {
@@ -3914,6 +4051,7 @@ pub static BIND_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UnbindSnapshotPolicy`.
 pub static UNBIND_SNAPSHOT_POLICY: Operation = Operation {
@@ -3936,6 +4074,7 @@ pub static UNBIND_SNAPSHOT_POLICY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `PauseSnapshotPolicy`.
 pub static PAUSE_SNAPSHOT_POLICY: Operation = Operation {
@@ -3950,6 +4089,7 @@ pub static PAUSE_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ResumeSnapshotPolicy`.
 pub static RESUME_SNAPSHOT_POLICY: Operation = Operation {
@@ -3964,6 +4104,7 @@ pub static RESUME_SNAPSHOT_POLICY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `CreateDeploymentSet`.
 pub static CREATE_DEPLOYMENT_SET: Operation = Operation {
@@ -4022,6 +4163,7 @@ pub static CREATE_DEPLOYMENT_SET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListDeploymentSets`.
 pub static LIST_DEPLOYMENT_SETS: Operation = Operation {
@@ -4044,6 +4186,7 @@ pub static LIST_DEPLOYMENT_SETS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `GetDeploymentSet`.
 pub static GET_DEPLOYMENT_SET: Operation = Operation {
@@ -4058,6 +4201,7 @@ pub static GET_DEPLOYMENT_SET: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeleteDeploymentSet`.
 pub static DELETE_DEPLOYMENT_SET: Operation = Operation {
@@ -4072,6 +4216,7 @@ pub static DELETE_DEPLOYMENT_SET: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListUsbDevices`.
 pub static LIST_USB_DEVICES: Operation = Operation {
@@ -4094,6 +4239,7 @@ pub static LIST_USB_DEVICES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `BindInstanceUsb`.
 pub static BIND_INSTANCE_USB: Operation = Operation {
@@ -4116,6 +4262,7 @@ pub static BIND_INSTANCE_USB: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `UnbindInstanceUsb`.
 pub static UNBIND_INSTANCE_USB: Operation = Operation {
@@ -4138,6 +4285,7 @@ pub static UNBIND_INSTANCE_USB: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `QueryInstanceMonitor`.
 pub static QUERY_INSTANCE_MONITOR: Operation = Operation {
@@ -4190,6 +4338,7 @@ pub static QUERY_INSTANCE_MONITOR: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `QueryInstancesMonitor`.
 pub static QUERY_INSTANCES_MONITOR: Operation = Operation {
@@ -4242,6 +4391,7 @@ pub static QUERY_INSTANCES_MONITOR: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListRecycledSnapshots`.
 pub static LIST_RECYCLED_SNAPSHOTS: Operation = Operation {
@@ -4288,6 +4438,7 @@ pub static LIST_RECYCLED_SNAPSHOTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `RestoreRecycledSnapshot`.
 pub static RESTORE_RECYCLED_SNAPSHOT: Operation = Operation {
@@ -4322,6 +4473,7 @@ pub static RESTORE_RECYCLED_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteRecycledSnapshot`.
 pub static DELETE_RECYCLED_SNAPSHOT: Operation = Operation {
@@ -4336,6 +4488,7 @@ pub static DELETE_RECYCLED_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `GetRecycledInstance`.
 pub static GET_RECYCLED_INSTANCE: Operation = Operation {
@@ -4350,6 +4503,7 @@ pub static GET_RECYCLED_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `RestoreRecycledInstance`.
 pub static RESTORE_RECYCLED_INSTANCE: Operation = Operation {
@@ -4364,6 +4518,7 @@ pub static RESTORE_RECYCLED_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeleteRecycledInstance`.
 pub static DELETE_RECYCLED_INSTANCE: Operation = Operation {
@@ -4378,6 +4533,7 @@ pub static DELETE_RECYCLED_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `AutoCleanRecycledInstances`.
 pub static AUTO_CLEAN_RECYCLED_INSTANCES: Operation = Operation {
@@ -4400,6 +4556,7 @@ pub static AUTO_CLEAN_RECYCLED_INSTANCES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CheckVmtoolsIsoAttached`.
 pub static CHECK_VMTOOLS_ISO_ATTACHED: Operation = Operation {
@@ -4414,6 +4571,7 @@ pub static CHECK_VMTOOLS_ISO_ATTACHED: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `AttachVmtools`.
 pub static ATTACH_VMTOOLS: Operation = Operation {
@@ -4428,6 +4586,7 @@ pub static ATTACH_VMTOOLS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListSupportedIbNics`.
 pub static LIST_SUPPORTED_IB_NICS: Operation = Operation {
@@ -4442,6 +4601,7 @@ pub static LIST_SUPPORTED_IB_NICS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ExportInstances`.
 pub static EXPORT_INSTANCES: Operation = Operation {
@@ -4464,6 +4624,7 @@ pub static EXPORT_INSTANCES: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: true,
 };
 /// `InstallMonitorAgent`.
 pub static INSTALL_MONITOR_AGENT: Operation = Operation {
@@ -4478,6 +4639,7 @@ pub static INSTALL_MONITOR_AGENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `GetServiceAttributes`.
 pub static GET_SERVICE_ATTRIBUTES: Operation = Operation {
@@ -4500,6 +4662,7 @@ pub static GET_SERVICE_ATTRIBUTES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetServiceRegionInfo`.
 pub static GET_SERVICE_REGION_INFO: Operation = Operation {
@@ -4522,6 +4685,7 @@ pub static GET_SERVICE_REGION_INFO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `BatchDetachSharedVolume`.
 pub static BATCH_DETACH_SHARED_VOLUME: Operation = Operation {
@@ -4544,6 +4708,7 @@ pub static BATCH_DETACH_SHARED_VOLUME: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `BatchAttachSharedVolume`.
 pub static BATCH_ATTACH_SHARED_VOLUME: Operation = Operation {
@@ -4566,6 +4731,7 @@ pub static BATCH_ATTACH_SHARED_VOLUME: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `GetVncUrl`.
 pub static GET_VNC_URL: Operation = Operation {
@@ -4580,6 +4746,7 @@ pub static GET_VNC_URL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ConnectVnc`.
 pub static CONNECT_VNC: Operation = Operation {
@@ -4602,6 +4769,7 @@ pub static CONNECT_VNC: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ListMonitorProcesses`.
 pub static LIST_MONITOR_PROCESSES: Operation = Operation {
@@ -4642,6 +4810,7 @@ pub static LIST_MONITOR_PROCESSES: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `UpgradeMonitorAgent`.
 pub static UPGRADE_MONITOR_AGENT: Operation = Operation {
@@ -4656,6 +4825,7 @@ pub static UPGRADE_MONITOR_AGENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ListInstanceNodeLocalDisks`.
 pub static LIST_INSTANCE_NODE_LOCAL_DISKS: Operation = Operation {
@@ -4670,6 +4840,7 @@ pub static LIST_INSTANCE_NODE_LOCAL_DISKS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `AttachLocalDisks`.
 pub static ATTACH_LOCAL_DISKS: Operation = Operation {
@@ -4692,6 +4863,7 @@ pub static ATTACH_LOCAL_DISKS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DetachLocalDisks`.
 pub static DETACH_LOCAL_DISKS: Operation = Operation {
@@ -4714,6 +4886,7 @@ pub static DETACH_LOCAL_DISKS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ExportMonitorData`.
 pub static EXPORT_MONITOR_DATA: Operation = Operation {
@@ -4766,6 +4939,7 @@ pub static EXPORT_MONITOR_DATA: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -21,7 +21,7 @@ pub struct CreateSchedulerData {
 /// Template details
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTemplateData {
@@ -172,6 +172,42 @@ pub struct GetTemplateData {
     /// 是否标准规格 (`standardFlavor`)
     #[serde(deserialize_with = "lenient")]
     pub standard_flavor: Option<i64>,
+}
+impl std::fmt::Debug for GetTemplateData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetTemplateData")
+            .field("template_id", &self.template_id)
+            .field("template_name", &self.template_name)
+            .field("template_desc", &self.template_desc)
+            .field("tenant_id", &self.tenant_id)
+            .field("department_id", &self.department_id)
+            .field("department_name", &self.department_name)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("resource_group_name", &self.resource_group_name)
+            .field("ecs_name", &self.ecs_name)
+            .field("region", &self.region)
+            .field("az", &self.az)
+            .field("arch_type", &self.arch_type)
+            .field("flavor_id", &self.flavor_id)
+            .field("flavor", &self.flavor)
+            .field("image_id", &self.image_id)
+            .field("image_visibility", &self.image_visibility)
+            .field("networks", &self.networks)
+            .field("volumes", &self.volumes)
+            .field("sg_id_list", &self.sg_id_list)
+            .field("eip_charge_type", &self.eip_charge_type)
+            .field("band_width", &self.band_width)
+            .field("default_version", &self.default_version)
+            .field("current_version", &self.current_version)
+            .field("billing_mode", &self.billing_mode)
+            .field("ram", &self.ram)
+            .field("vcpus", &self.vcpus)
+            .field("user_data", &self.user_data.as_ref().map(|_| "[REDACTED]"))
+            .field("key_pair_name", &self.key_pair_name)
+            .field("key_pair_id", &self.key_pair_id)
+            .field("standard_flavor", &self.standard_flavor)
+            .finish()
+    }
 }
 /// Flavor information
 ///
@@ -975,7 +1011,7 @@ impl crate::Client {
     }
 }
 /// Input of [`UpdateTemplateUserData`](crate::Client::update_template_user_data).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTemplateUserDataInput {
@@ -989,6 +1025,14 @@ pub struct UpdateTemplateUserDataInput {
     /// 用户数据 (`userData`, required)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
+}
+impl std::fmt::Debug for UpdateTemplateUserDataInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateTemplateUserDataInput")
+            .field("template_id", &self.template_id)
+            .field("user_data", &self.user_data.as_ref().map(|_| "[REDACTED]"))
+            .finish()
+    }
 }
 impl UpdateTemplateUserDataInput {
     /// A builder of this type.

@@ -578,7 +578,7 @@ impl std::fmt::Debug for GetRecycledInstanceData {
             .field("arch_type", &self.arch_type)
             .field("networks", &self.networks)
             .field("os_type", &self.os_type)
-            .field("user_data", &self.user_data)
+            .field("user_data", &self.user_data.as_ref().map(|_| "[REDACTED]"))
             .field("sec_group_list", &self.sec_group_list)
             .field("need_eip", &self.need_eip)
             .field("eip", &self.eip)
@@ -2558,11 +2558,6 @@ impl cds_core::validate::Validate for ExportInstancesInput {
         }
     }
 }
-/// Output of [`ExportInstances`](crate::Client::export_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ExportInstancesOutput {}
 /// Request builder of [`ExportInstances`](crate::Client::export_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2599,17 +2594,17 @@ impl ExportInstancesRequest {
     fn check(&self) -> Result<(), cds_core::Error> {
         cds_core::validate::check(&meta::EXPORT_INSTANCES, &self.input)
     }
-    /// Sends the request and decodes the output.
-    pub async fn send(self) -> Result<ExportInstancesOutput, cds_core::Error> {
+    /// Sends the request; a successful answer is a file, returned as its bytes.
+    pub async fn send(self) -> Result<cds_core::Bytes, cds_core::Error> {
         Ok(self.send_with_response().await?.output)
     }
-    /// Sends the request; the output comes with the raw body, HTTP status and request id.
+    /// Sends the request; the file's bytes come with the HTTP status and request id.
     pub async fn send_with_response(
         self,
-    ) -> Result<cds_core::Response<ExportInstancesOutput>, cds_core::Error> {
+    ) -> Result<cds_core::Response<cds_core::Bytes>, cds_core::Error> {
         self.check()?;
         self.client
-            .execute(&meta::EXPORT_INSTANCES, &self.input)
+            .execute_binary(&meta::EXPORT_INSTANCES, &self.input)
             .await
     }
 }

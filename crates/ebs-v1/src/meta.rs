@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
     name: "CreateDisk",
@@ -89,6 +92,7 @@ pub static CREATE_DISK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
@@ -103,6 +107,7 @@ pub static DELETE_DISK: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `DetachDisk`.
 pub static DETACH_DISK: Operation = Operation {
@@ -117,6 +122,7 @@ pub static DETACH_DISK: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `AttachDisk`.
 pub static ATTACH_DISK: Operation = Operation {
@@ -145,6 +151,7 @@ pub static ATTACH_DISK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ExtendDisk`.
 pub static EXTEND_DISK: Operation = Operation {
@@ -167,6 +174,7 @@ pub static EXTEND_DISK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeDiskQuota`.
 pub static DESCRIBE_DISK_QUOTA: Operation = Operation {
@@ -181,6 +189,7 @@ pub static DESCRIBE_DISK_QUOTA: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeDiskList`.
 pub static DESCRIBE_DISK_LIST: Operation = Operation {
@@ -215,6 +224,7 @@ pub static DESCRIBE_DISK_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeDisk`.
 pub static DESCRIBE_DISK: Operation = Operation {
@@ -229,6 +239,7 @@ pub static DESCRIBE_DISK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeEcsAttachDisks`.
 pub static DESCRIBE_ECS_ATTACH_DISKS: Operation = Operation {
@@ -243,6 +254,7 @@ pub static DESCRIBE_ECS_ATTACH_DISKS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeEvent`.
 pub static DESCRIBE_EVENT: Operation = Operation {
@@ -257,6 +269,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeSnapshotList`.
 pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
@@ -297,6 +310,7 @@ pub static DESCRIBE_SNAPSHOT_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeSnapshot`.
 pub static DESCRIBE_SNAPSHOT: Operation = Operation {
@@ -311,6 +325,7 @@ pub static DESCRIBE_SNAPSHOT: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeSnapshotChainList`.
 pub static DESCRIBE_SNAPSHOT_CHAIN_LIST: Operation = Operation {
@@ -357,6 +372,7 @@ pub static DESCRIBE_SNAPSHOT_CHAIN_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeSnapshotChain`.
 pub static DESCRIBE_SNAPSHOT_CHAIN: Operation = Operation {
@@ -391,6 +407,7 @@ pub static DESCRIBE_SNAPSHOT_CHAIN: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
@@ -419,6 +436,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `RollbackDiskBySnapshot`.
 pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
@@ -453,6 +471,7 @@ pub static ROLLBACK_DISK_BY_SNAPSHOT: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `RenameSnapshot`.
 pub static RENAME_SNAPSHOT: Operation = Operation {
@@ -475,6 +494,7 @@ pub static RENAME_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
@@ -489,6 +509,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `DescribeSnapshotQuota`.
 pub static DESCRIBE_SNAPSHOT_QUOTA: Operation = Operation {
@@ -503,6 +524,7 @@ pub static DESCRIBE_SNAPSHOT_QUOTA: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `CreateImageBySnapshot`.
 pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
@@ -525,6 +547,7 @@ pub static CREATE_IMAGE_BY_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CopySnapshotCrossAZ`.
 pub static COPY_SNAPSHOT_CROSS_AZ: Operation = Operation {
@@ -547,6 +570,7 @@ pub static COPY_SNAPSHOT_CROSS_AZ: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &["Password"],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `DescribeRegions`.
 pub static DESCRIBE_REGIONS: Operation = Operation {
     name: "DescribeRegions",
@@ -34,6 +37,7 @@ pub static DESCRIBE_REGIONS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `DescribeEcsFamilyInfo`.
 pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
@@ -56,6 +60,7 @@ pub static DESCRIBE_ECS_FAMILY_INFO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribePrice`.
 pub static DESCRIBE_PRICE: Operation = Operation {
@@ -132,6 +137,7 @@ pub static DESCRIBE_PRICE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeEvent`.
 pub static DESCRIBE_EVENT: Operation = Operation {
@@ -146,6 +152,7 @@ pub static DESCRIBE_EVENT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeAccountSubject`.
 pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
@@ -155,6 +162,7 @@ pub static DESCRIBE_ACCOUNT_SUBJECT: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `DescribeImages`.
 pub static DESCRIBE_IMAGES: Operation = Operation {
@@ -177,6 +185,7 @@ pub static DESCRIBE_IMAGES: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `CreateImage`.
 pub static CREATE_IMAGE: Operation = Operation {
@@ -199,6 +208,7 @@ pub static CREATE_IMAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteImage`.
 pub static DELETE_IMAGE: Operation = Operation {
@@ -221,6 +231,7 @@ pub static DELETE_IMAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `SyncImage`.
 pub static SYNC_IMAGE: Operation = Operation {
@@ -243,6 +254,7 @@ pub static SYNC_IMAGE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeInstanceList`.
 pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
@@ -283,6 +295,7 @@ pub static DESCRIBE_INSTANCE_LIST: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeInstance`.
 pub static DESCRIBE_INSTANCE: Operation = Operation {
@@ -297,6 +310,7 @@ pub static DESCRIBE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeInstanceStatus`.
 pub static DESCRIBE_INSTANCE_STATUS: Operation = Operation {
@@ -311,6 +325,7 @@ pub static DESCRIBE_INSTANCE_STATUS: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `DescribeInstanceMonitor`.
 pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
@@ -351,6 +366,7 @@ pub static DESCRIBE_INSTANCE_MONITOR: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `CreateInstance`.
 pub static CREATE_INSTANCE: Operation = Operation {
@@ -487,6 +503,7 @@ pub static CREATE_INSTANCE: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `OperateInstance`.
 pub static OPERATE_INSTANCE: Operation = Operation {
@@ -509,6 +526,7 @@ pub static OPERATE_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteInstance`.
 pub static DELETE_INSTANCE: Operation = Operation {
@@ -523,6 +541,7 @@ pub static DELETE_INSTANCE: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `ModifyInstancePassword`.
 pub static MODIFY_INSTANCE_PASSWORD: Operation = Operation {
@@ -545,6 +564,7 @@ pub static MODIFY_INSTANCE_PASSWORD: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ModifyInstanceName`.
 pub static MODIFY_INSTANCE_NAME: Operation = Operation {
@@ -567,6 +587,7 @@ pub static MODIFY_INSTANCE_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

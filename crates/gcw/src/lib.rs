@@ -9,8 +9,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = cds_core::Config::from_env()?;
-//! let client = cds_gcw::Client::new(&config);
+//! let client = cds_gcw::Client::from_env()?; // CDS_SECRET_ID, CDS_SECRET_KEY, CDS_REGION, CDS_ENDPOINT
 //! let output = client.query_sub_accounts().send().await?;
 //! println!("{output:?}");
 //! # Ok(()) }
@@ -38,8 +37,8 @@ mod vm;
 pub use account::*;
 pub use catalog::*;
 pub use cds_core::{
-    BuildError, Config, ConfigBuilder, Credentials, Error, Region, Response, RetryConfig,
-    ServiceError, Wait, WaitOptions,
+    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
+    Response, RetryConfig, ServiceError, Wait, WaitOptions,
 };
 pub use error_code::ErrorCode;
 pub use network::*;
@@ -62,6 +61,14 @@ impl Client {
     /// The runtime client, for untyped calls ([`cds_core::ServiceClient::execute_value`]).
     pub fn runtime(&self) -> &cds_core::ServiceClient {
         &self.runtime
+    }
+    /// A client configured from the environment: `CDS_SECRET_ID`, `CDS_SECRET_KEY`, `CDS_REGION`, `CDS_ENDPOINT` (a missing required variable is an error naming it).
+    pub fn from_env() -> Result<Self, cds_core::ConfigError> {
+        Ok(Self::new(&cds_core::Config::from_env_names(&meta::ENV)?))
+    }
+    /// A configuration builder preset from the same variables, to add retries, timeouts or limits.
+    pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
+        cds_core::Config::builder_from_env(&meta::ENV)
     }
     /// Waits for a task, polling [`QueryTask`](Client::query_task) with `taskId` = id until its status at `/Data/status` is one of ["Completed"] (success: returns the poller's output) or ["Failed"] (failure: [`Error::TaskFailed`]).
     pub fn wait_for_task(&self, id: impl Into<String>) -> cds_core::Wait<QueryTaskOutput> {

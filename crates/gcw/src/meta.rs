@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &["password"],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `QuerySubAccounts`.
 pub static QUERY_SUB_ACCOUNTS: Operation = Operation {
     name: "QuerySubAccounts",
@@ -53,6 +56,7 @@ pub static QUERY_SUB_ACCOUNTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSubAccount`.
 pub static CREATE_SUB_ACCOUNT: Operation = Operation {
@@ -93,6 +97,7 @@ pub static CREATE_SUB_ACCOUNT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSubAccounts`.
 pub static CREATE_SUB_ACCOUNTS: Operation = Operation {
@@ -115,6 +120,7 @@ pub static CREATE_SUB_ACCOUNTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `ChangeSubAccountName`.
 pub static CHANGE_SUB_ACCOUNT_NAME: Operation = Operation {
@@ -143,6 +149,7 @@ pub static CHANGE_SUB_ACCOUNT_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ChangeSubAccountRemark`.
 pub static CHANGE_SUB_ACCOUNT_REMARK: Operation = Operation {
@@ -171,6 +178,7 @@ pub static CHANGE_SUB_ACCOUNT_REMARK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ChangeAccount`.
 pub static CHANGE_ACCOUNT: Operation = Operation {
@@ -199,6 +207,7 @@ pub static CHANGE_ACCOUNT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UnbindAccounts`.
 pub static UNBIND_ACCOUNTS: Operation = Operation {
@@ -221,6 +230,7 @@ pub static UNBIND_ACCOUNTS: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `BindAccounts`.
 pub static BIND_ACCOUNTS: Operation = Operation {
@@ -249,6 +259,7 @@ pub static BIND_ACCOUNTS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `QuerySites`.
 pub static QUERY_SITES: Operation = Operation {
@@ -263,6 +274,7 @@ pub static QUERY_SITES: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `QueryProducts`.
 pub static QUERY_PRODUCTS: Operation = Operation {
@@ -277,6 +289,7 @@ pub static QUERY_PRODUCTS: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `QueryImages`.
 pub static QUERY_IMAGES: Operation = Operation {
@@ -299,6 +312,7 @@ pub static QUERY_IMAGES: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateDefaultNet`.
 pub static CREATE_DEFAULT_NET: Operation = Operation {
@@ -321,6 +335,7 @@ pub static CREATE_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `SupplyDefaultNet`.
 pub static SUPPLY_DEFAULT_NET: Operation = Operation {
@@ -343,6 +358,7 @@ pub static SUPPLY_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetDefaultNet`.
 pub static GET_DEFAULT_NET: Operation = Operation {
@@ -365,6 +381,7 @@ pub static GET_DEFAULT_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetCustomNet`.
 pub static GET_CUSTOM_NET: Operation = Operation {
@@ -387,6 +404,7 @@ pub static GET_CUSTOM_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetLineBillingScheme`.
 pub static GET_LINE_BILLING_SCHEME: Operation = Operation {
@@ -409,6 +427,7 @@ pub static GET_LINE_BILLING_SCHEME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `GetEipPrice`.
 pub static GET_EIP_PRICE: Operation = Operation {
@@ -449,6 +468,7 @@ pub static GET_EIP_PRICE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ConfigNet`.
 pub static CONFIG_NET: Operation = Operation {
@@ -471,6 +491,7 @@ pub static CONFIG_NET: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `QueryVmPrice`.
 pub static QUERY_VM_PRICE: Operation = Operation {
@@ -535,6 +556,7 @@ pub static QUERY_VM_PRICE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateOrder`.
 pub static UPDATE_ORDER: Operation = Operation {
@@ -575,6 +597,7 @@ pub static UPDATE_ORDER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `RenewalOrder`.
 pub static RENEWAL_ORDER: Operation = Operation {
@@ -621,6 +644,7 @@ pub static RENEWAL_ORDER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `QueryTask`.
 pub static QUERY_TASK: Operation = Operation {
@@ -643,6 +667,7 @@ pub static QUERY_TASK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `QueryVms`.
 pub static QUERY_VMS: Operation = Operation {
@@ -689,6 +714,7 @@ pub static QUERY_VMS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `QueryVm`.
 pub static QUERY_VM: Operation = Operation {
@@ -703,6 +729,7 @@ pub static QUERY_VM: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `QueryExpireVms`.
 pub static QUERY_EXPIRE_VMS: Operation = Operation {
@@ -712,6 +739,7 @@ pub static QUERY_EXPIRE_VMS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `CreateVm`.
 pub static CREATE_VM: Operation = Operation {
@@ -848,6 +876,7 @@ pub static CREATE_VM: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OperateVm`.
 pub static OPERATE_VM: Operation = Operation {
@@ -876,6 +905,7 @@ pub static OPERATE_VM: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `RebuildVm`.
 pub static REBUILD_VM: Operation = Operation {
@@ -904,6 +934,7 @@ pub static REBUILD_VM: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteVm`.
 pub static DELETE_VM: Operation = Operation {
@@ -926,6 +957,7 @@ pub static DELETE_VM: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ChangeVmName`.
 pub static CHANGE_VM_NAME: Operation = Operation {
@@ -954,6 +986,7 @@ pub static CHANGE_VM_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateVmLabels`.
 pub static UPDATE_VM_LABELS: Operation = Operation {
@@ -982,6 +1015,7 @@ pub static UPDATE_VM_LABELS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &["Password"],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `DescribeGpuRegions`.
 pub static DESCRIBE_GPU_REGIONS: Operation = Operation {
     name: "DescribeGpuRegions",
@@ -34,6 +37,7 @@ pub static DESCRIBE_GPU_REGIONS: Operation = Operation {
     host: None,
     read: true,
     params: &[],
+    binary_response: false,
 };
 /// `DescribeGpuGoods`.
 pub static DESCRIBE_GPU_GOODS: Operation = Operation {
@@ -48,6 +52,7 @@ pub static DESCRIBE_GPU_GOODS: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeGpuGoodsPrice`.
 pub static DESCRIBE_GPU_GOODS_PRICE: Operation = Operation {
@@ -94,6 +99,7 @@ pub static DESCRIBE_GPU_GOODS_PRICE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeGpu`.
 pub static DESCRIBE_GPU: Operation = Operation {
@@ -128,6 +134,7 @@ pub static DESCRIBE_GPU: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeGpuDetail`.
 pub static DESCRIBE_GPU_DETAIL: Operation = Operation {
@@ -142,6 +149,7 @@ pub static DESCRIBE_GPU_DETAIL: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeGpuTask`.
 pub static DESCRIBE_GPU_TASK: Operation = Operation {
@@ -156,6 +164,7 @@ pub static DESCRIBE_GPU_TASK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ReinstallGpu`.
 pub static REINSTALL_GPU: Operation = Operation {
@@ -202,6 +211,7 @@ pub static REINSTALL_GPU: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeGpuImage`.
 pub static DESCRIBE_GPU_IMAGE: Operation = Operation {
@@ -236,6 +246,7 @@ pub static DESCRIBE_GPU_IMAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateGpuInstance`.
 pub static CREATE_GPU_INSTANCE: Operation = Operation {
@@ -354,6 +365,7 @@ pub static CREATE_GPU_INSTANCE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `OperateGpuPower`.
 pub static OPERATE_GPU_POWER: Operation = Operation {
@@ -376,6 +388,7 @@ pub static OPERATE_GPU_POWER: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteGpuInstances`.
 pub static DELETE_GPU_INSTANCES: Operation = Operation {
@@ -390,6 +403,7 @@ pub static DELETE_GPU_INSTANCES: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `GetWanAlarmReceiver`.
 pub static GET_WAN_ALARM_RECEIVER: Operation = Operation {
     name: "GetWanAlarmReceiver",
@@ -39,6 +42,7 @@ pub static GET_WAN_ALARM_RECEIVER: Operation = Operation {
         required: false,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `UpdateWanAlarmReceiver`.
 pub static UPDATE_WAN_ALARM_RECEIVER: Operation = Operation {
@@ -73,6 +77,7 @@ pub static UPDATE_WAN_ALARM_RECEIVER: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
@@ -87,6 +92,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeGPN`.
 pub static DESCRIBE_GPN: Operation = Operation {
@@ -109,6 +115,7 @@ pub static DESCRIBE_GPN: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `AddAccessPoint`.
 pub static ADD_ACCESS_POINT: Operation = Operation {
@@ -137,6 +144,7 @@ pub static ADD_ACCESS_POINT: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteAccessPoint`.
 pub static DELETE_ACCESS_POINT: Operation = Operation {
@@ -159,6 +167,7 @@ pub static DELETE_ACCESS_POINT: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeAccessInfo`.
 pub static DESCRIBE_ACCESS_INFO: Operation = Operation {
@@ -173,6 +182,7 @@ pub static DESCRIBE_ACCESS_INFO: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `CreateGPN`.
 pub static CREATE_GPN: Operation = Operation {
@@ -207,6 +217,7 @@ pub static CREATE_GPN: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteGpn`.
 pub static DELETE_GPN: Operation = Operation {
@@ -221,6 +232,7 @@ pub static DELETE_GPN: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribePublicIp`.
 pub static DESCRIBE_PUBLIC_IP: Operation = Operation {
@@ -243,6 +255,7 @@ pub static DESCRIBE_PUBLIC_IP: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribePrivateIp`.
 pub static DESCRIBE_PRIVATE_IP: Operation = Operation {
@@ -265,6 +278,7 @@ pub static DESCRIBE_PRIVATE_IP: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeVdc`.
 pub static DESCRIBE_VDC: Operation = Operation {
@@ -299,6 +313,7 @@ pub static DESCRIBE_VDC: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateVdc`.
 pub static CREATE_VDC: Operation = Operation {
@@ -327,6 +342,7 @@ pub static CREATE_VDC: Operation = Operation {
             kind: Kind::Object,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteVdc`.
 pub static DELETE_VDC: Operation = Operation {
@@ -341,6 +357,7 @@ pub static DELETE_VDC: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `CreatePublicNetwork`.
 pub static CREATE_PUBLIC_NETWORK: Operation = Operation {
@@ -399,6 +416,7 @@ pub static CREATE_PUBLIC_NETWORK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreatePrivateNetwork`.
 pub static CREATE_PRIVATE_NETWORK: Operation = Operation {
@@ -439,6 +457,7 @@ pub static CREATE_PRIVATE_NETWORK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ModifyPublicNetwork`.
 pub static MODIFY_PUBLIC_NETWORK: Operation = Operation {
@@ -461,6 +480,7 @@ pub static MODIFY_PUBLIC_NETWORK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `AddPublicIp`.
 pub static ADD_PUBLIC_IP: Operation = Operation {
@@ -483,6 +503,7 @@ pub static ADD_PUBLIC_IP: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DeletePublicIp`.
 pub static DELETE_PUBLIC_IP: Operation = Operation {
@@ -497,6 +518,7 @@ pub static DELETE_PUBLIC_IP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeletePublicNetwork`.
 pub static DELETE_PUBLIC_NETWORK: Operation = Operation {
@@ -511,6 +533,7 @@ pub static DELETE_PUBLIC_NETWORK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeletePrivateNetwork`.
 pub static DELETE_PRIVATE_NETWORK: Operation = Operation {
@@ -525,6 +548,7 @@ pub static DELETE_PRIVATE_NETWORK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `RenewPublicNetwork`.
 pub static RENEW_PUBLIC_NETWORK: Operation = Operation {
@@ -547,6 +571,7 @@ pub static RENEW_PUBLIC_NETWORK: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeBandwidthTraffic`.
 pub static DESCRIBE_BANDWIDTH_TRAFFIC: Operation = Operation {
@@ -561,6 +586,7 @@ pub static DESCRIBE_BANDWIDTH_TRAFFIC: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `ModifyVdcName`.
 pub static MODIFY_VDC_NAME: Operation = Operation {
@@ -583,6 +609,7 @@ pub static MODIFY_VDC_NAME: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &[],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `CreateDisk`.
 pub static CREATE_DISK: Operation = Operation {
     name: "CreateDisk",
@@ -65,6 +68,7 @@ pub static CREATE_DISK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `AttachDisk`.
 pub static ATTACH_DISK: Operation = Operation {
@@ -87,6 +91,7 @@ pub static ATTACH_DISK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DetachDisk`.
 pub static DETACH_DISK: Operation = Operation {
@@ -101,6 +106,7 @@ pub static DETACH_DISK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DeleteDisk`.
 pub static DELETE_DISK: Operation = Operation {
@@ -115,6 +121,7 @@ pub static DELETE_DISK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeDisks`.
 pub static DESCRIBE_DISKS: Operation = Operation {
@@ -161,6 +168,7 @@ pub static DESCRIBE_DISKS: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeDiskUsage`.
 pub static DESCRIBE_DISK_USAGE: Operation = Operation {
@@ -175,6 +183,7 @@ pub static DESCRIBE_DISK_USAGE: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribePoolUsage`.
 pub static DESCRIBE_POOL_USAGE: Operation = Operation {
@@ -197,6 +206,7 @@ pub static DESCRIBE_POOL_USAGE: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `ChangeIops`.
 pub static CHANGE_IOPS: Operation = Operation {
@@ -219,6 +229,7 @@ pub static CHANGE_IOPS: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ChangeBandwidth`.
 pub static CHANGE_BANDWIDTH: Operation = Operation {
@@ -241,6 +252,7 @@ pub static CHANGE_BANDWIDTH: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `ExpansionSize`.
 pub static EXPANSION_SIZE: Operation = Operation {
@@ -263,6 +275,7 @@ pub static EXPANSION_SIZE: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSnapshot`.
 pub static CREATE_SNAPSHOT: Operation = Operation {
@@ -285,6 +298,7 @@ pub static CREATE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CloneSnapshot`.
 pub static CLONE_SNAPSHOT: Operation = Operation {
@@ -307,6 +321,7 @@ pub static CLONE_SNAPSHOT: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteSnapshot`.
 pub static DELETE_SNAPSHOT: Operation = Operation {
@@ -321,6 +336,7 @@ pub static DELETE_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `RollbackSnapshot`.
 pub static ROLLBACK_SNAPSHOT: Operation = Operation {
@@ -335,6 +351,7 @@ pub static ROLLBACK_SNAPSHOT: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeGoodsId`.
 pub static DESCRIBE_GOODS_ID: Operation = Operation {
@@ -369,6 +386,7 @@ pub static DESCRIBE_GOODS_ID: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -9,8 +9,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = cds_core::Config::from_env()?;
-//! let client = cds_vpc::Client::new(&config);
+//! let client = cds_vpc::Client::from_env()?; // CDS_SECRET_ID, CDS_SECRET_KEY, CDS_REGION, CDS_ENDPOINT
 //! let output = client.describe_bandwidth().send().await?;
 //! println!("{output:?}");
 //! # Ok(()) }
@@ -40,8 +39,8 @@ mod vpc;
 pub use appendix::*;
 pub use bandwidth::*;
 pub use cds_core::{
-    BuildError, Config, ConfigBuilder, Credentials, Error, Region, Response, RetryConfig,
-    ServiceError, Wait, WaitOptions,
+    BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region,
+    Response, RetryConfig, ServiceError, Wait, WaitOptions,
 };
 pub use common::*;
 pub use eip::*;
@@ -66,6 +65,14 @@ impl Client {
     /// The runtime client, for untyped calls ([`cds_core::ServiceClient::execute_value`]).
     pub fn runtime(&self) -> &cds_core::ServiceClient {
         &self.runtime
+    }
+    /// A client configured from the environment: `CDS_SECRET_ID`, `CDS_SECRET_KEY`, `CDS_REGION`, `CDS_ENDPOINT` (a missing required variable is an error naming it).
+    pub fn from_env() -> Result<Self, cds_core::ConfigError> {
+        Ok(Self::new(&cds_core::Config::from_env_names(&meta::ENV)?))
+    }
+    /// A configuration builder preset from the same variables, to add retries, timeouts or limits.
+    pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
+        cds_core::Config::builder_from_env(&meta::ENV)
     }
     /// Waits for a task, polling [`DescribeTask`](Client::describe_task) with `TaskId` = id until its status at `/Data/Status` is one of ["FINISH"] (success: returns the poller's output) or ["ERROR"] (failure: [`Error::TaskFailed`]).
     pub fn wait_for_task(&self, id: impl Into<String>) -> cds_core::Wait<DescribeTaskOutput> {

@@ -25,7 +25,10 @@ pub static SERVICE: Service = Service {
         data: "Data",
     },
     region_header: None,
+    sensitive_fields: &["Password"],
 };
+/// The environment variables `Client::from_env` reads.
+pub const ENV: cds_core::EnvNames = cds_core::config::RPC;
 /// `DescribeBandwidth`.
 pub static DESCRIBE_BANDWIDTH: Operation = Operation {
     name: "DescribeBandwidth",
@@ -53,6 +56,7 @@ pub static DESCRIBE_BANDWIDTH: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateBandwidth`.
 pub static CREATE_BANDWIDTH: Operation = Operation {
@@ -99,6 +103,7 @@ pub static CREATE_BANDWIDTH: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateBandwidth`.
 pub static UPDATE_BANDWIDTH: Operation = Operation {
@@ -121,6 +126,7 @@ pub static UPDATE_BANDWIDTH: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteBandwidth`.
 pub static DELETE_BANDWIDTH: Operation = Operation {
@@ -135,6 +141,7 @@ pub static DELETE_BANDWIDTH: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `BandwidthAddEIP`.
 pub static BANDWIDTH_ADD_EIP: Operation = Operation {
@@ -157,6 +164,7 @@ pub static BANDWIDTH_ADD_EIP: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `BandwidthRemoveEIP`.
 pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
@@ -203,6 +211,7 @@ pub static BANDWIDTH_REMOVE_EIP: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeTask`.
 pub static DESCRIBE_TASK: Operation = Operation {
@@ -217,6 +226,7 @@ pub static DESCRIBE_TASK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeEIP`.
 pub static DESCRIBE_EIP: Operation = Operation {
@@ -245,6 +255,7 @@ pub static DESCRIBE_EIP: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateEIP`.
 pub static CREATE_EIP: Operation = Operation {
@@ -297,6 +308,7 @@ pub static CREATE_EIP: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UpdateEIP`.
 pub static UPDATE_EIP: Operation = Operation {
@@ -325,6 +337,7 @@ pub static UPDATE_EIP: Operation = Operation {
             kind: Kind::Integer,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteEIP`.
 pub static DELETE_EIP: Operation = Operation {
@@ -339,6 +352,7 @@ pub static DELETE_EIP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `BindEIP`.
 pub static BIND_EIP: Operation = Operation {
@@ -367,6 +381,7 @@ pub static BIND_EIP: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `UnbindEIP`.
 pub static UNBIND_EIP: Operation = Operation {
@@ -395,6 +410,7 @@ pub static UNBIND_EIP: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `NetEIPInfo`.
 pub static NET_EIP_INFO: Operation = Operation {
@@ -409,6 +425,7 @@ pub static NET_EIP_INFO: Operation = Operation {
         required: true,
         kind: Kind::List,
     }],
+    binary_response: false,
 };
 /// `ReserveIPAndBindEIP`.
 pub static RESERVE_IP_AND_BIND_EIP: Operation = Operation {
@@ -431,6 +448,7 @@ pub static RESERVE_IP_AND_BIND_EIP: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeVirtualGateWay`.
 pub static DESCRIBE_VIRTUAL_GATE_WAY: Operation = Operation {
@@ -471,6 +489,7 @@ pub static DESCRIBE_VIRTUAL_GATE_WAY: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateVirtualGateWay`.
 pub static CREATE_VIRTUAL_GATE_WAY: Operation = Operation {
@@ -493,6 +512,7 @@ pub static CREATE_VIRTUAL_GATE_WAY: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteVirtualGateWay`.
 pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
@@ -507,6 +527,7 @@ pub static DELETE_VIRTUAL_GATE_WAY: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeSubNet`.
 pub static DESCRIBE_SUB_NET: Operation = Operation {
@@ -547,6 +568,7 @@ pub static DESCRIBE_SUB_NET: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateSubNet`.
 pub static CREATE_SUB_NET: Operation = Operation {
@@ -569,6 +591,7 @@ pub static CREATE_SUB_NET: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteSubNet`.
 pub static DELETE_SUB_NET: Operation = Operation {
@@ -583,6 +606,7 @@ pub static DELETE_SUB_NET: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `DescribeIPInfo`.
 pub static DESCRIBE_IP_INFO: Operation = Operation {
@@ -605,6 +629,7 @@ pub static DESCRIBE_IP_INFO: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeSubnetIp`.
 pub static DESCRIBE_SUBNET_IP: Operation = Operation {
@@ -619,6 +644,7 @@ pub static DESCRIBE_SUBNET_IP: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `CreateVLINK`.
 pub static CREATE_VLINK: Operation = Operation {
@@ -641,6 +667,7 @@ pub static CREATE_VLINK: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteVLINK`.
 pub static DELETE_VLINK: Operation = Operation {
@@ -655,6 +682,7 @@ pub static DELETE_VLINK: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// `VLINKAddVM`.
 pub static VLINK_ADD_VM: Operation = Operation {
@@ -683,6 +711,7 @@ pub static VLINK_ADD_VM: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `VLINKDeleteVM`.
 pub static VLINK_DELETE_VM: Operation = Operation {
@@ -705,6 +734,7 @@ pub static VLINK_DELETE_VM: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DescribeVPC`.
 pub static DESCRIBE_VPC: Operation = Operation {
@@ -733,6 +763,7 @@ pub static DESCRIBE_VPC: Operation = Operation {
             kind: Kind::String,
         },
     ],
+    binary_response: false,
 };
 /// `CreateVPC`.
 pub static CREATE_VPC: Operation = Operation {
@@ -773,6 +804,7 @@ pub static CREATE_VPC: Operation = Operation {
             kind: Kind::List,
         },
     ],
+    binary_response: false,
 };
 /// `DeleteVPC`.
 pub static DELETE_VPC: Operation = Operation {
@@ -787,6 +819,7 @@ pub static DELETE_VPC: Operation = Operation {
         required: true,
         kind: Kind::String,
     }],
+    binary_response: false,
 };
 /// Every operation of the line.
 pub static OPERATIONS: &[&Operation] = &[

@@ -5,7 +5,7 @@
 use crate::emit::package;
 use crate::emit::types::{struct_fields, Types};
 use crate::names::{self, ident};
-use crate::spec::{Line, Location};
+use crate::spec::{Line, Location, ResponseKind};
 use crate::typeref::TypeRef;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -121,6 +121,24 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
                 }
             };
         }
+        let check_output = if op.response_kind == ResponseKind::Binary {
+            quote! {
+                assert!(!response.output.is_empty(), "the file's bytes are returned");
+            }
+        } else {
+            quote! {
+                // A bare-array answer is the payload (cds-core wraps it under the data field).
+                let served = match &seen[0].response {
+                    serde_json::Value::Array(_) => serde_json::json!({ #data_field: seen[0].response.clone() }),
+                    other => other.clone(),
+                };
+                // Everything served reaches the typed output: re-encoded, it keeps every field
+                // of the body (envelope excepted).
+                let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+                let lost = cds_core::fixture::lost_paths(&served, &decoded, &[#(#envelope),*]);
+                assert!(lost.is_empty(), "{} loses {lost:?} of what the emulator served", #name);
+            }
+        };
         quote! {
             #[tokio::test]
             async fn #test() {
@@ -135,19 +153,11 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
                 assert_eq!(seen.len(), 1, "exactly one request is sent");
                 assert_eq!(seen[0].rejected, None);
                 #(#path_checks)*
-                // A bare-array answer is the payload (cds-core wraps it under the data field).
-                let served = match &seen[0].response {
-                    serde_json::Value::Array(_) => serde_json::json!({ #data_field: seen[0].response.clone() }),
-                    other => other.clone(),
-                };
-                // Everything served reaches the typed output: re-encoded, it keeps every field
-                // of the body (envelope excepted).
-                let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-                let lost = cds_core::fixture::lost_paths(&served, &decoded, &[#(#envelope),*]);
-                assert!(lost.is_empty(), "{} loses {lost:?} of what the emulator served", #name);
+                #check_output
             }
         }
     });
+
     quote! {
         //! Every operation, every parameter set, sent once through the generated client to the
         //! emulator, which verifies authentication, locations and shapes; the decoded output

@@ -19,6 +19,30 @@ fn example_literal(ty: &str) -> &'static str {
     }
 }
 
+/// The variables `Client::from_env` reads, for docs.
+fn env_names(line: &Line) -> Vec<String> {
+    let e = &line.product.env;
+    let declared: Vec<String> = [
+        &e.endpoint,
+        &e.secret_id,
+        &e.secret_key,
+        &e.region,
+        &e.token,
+        &e.region_id,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    if declared.is_empty() {
+        ["CDS_SECRET_ID", "CDS_SECRET_KEY", "CDS_REGION", "CDS_ENDPOINT"]
+            .map(String::from)
+            .to_vec()
+    } else {
+        declared
+    }
+}
+
 fn crate_docs(line: &Line) -> Vec<String> {
     let p = &line.product;
     let krate = package(line).replace('-', "_");
@@ -43,10 +67,9 @@ fn crate_docs(line: &Line) -> Vec<String> {
         .find(|o| !o.websocket && o.params.iter().all(|f| !f.required))
         .or_else(|| line.operations().map(|(_, o)| o).find(|o| !o.websocket));
     if let Some(op) = first_op {
-        let config = match p.auth {
-            Auth::Bearer => "cds_core::Config::builder().endpoint(\"https://bridgx.example\").bearer_token(\"...\").build()?",
-            Auth::Pluggable => "cds_core::Config::builder().endpoint(\"https://ecs.example\").region_id(\"region0\").authenticator(cds_core::auth::StaticHeaders::new().header(\"x-auth\", \"...\")).build()?",
-            Auth::HmacSha1 => "cds_core::Config::from_env()?",
+        let client = match p.auth {
+            Auth::Pluggable => format!("let config = {krate}::Client::config_from_env()?\n    .authenticator(cds_core::auth::StaticHeaders::new().header(\"x-auth-token\", \"...\"))\n    .build()?;\nlet client = {krate}::Client::new(&config);"),
+            _ => format!("let client = {krate}::Client::from_env()?; // {}", env_names(line).join(", ")),
         };
         let setters: String = op
             .params
@@ -61,7 +84,7 @@ fn crate_docs(line: &Line) -> Vec<String> {
             })
             .collect();
         paragraphs.push(format!(
-            "```no_run\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\nlet config = {config};\nlet client = {krate}::Client::new(&config);\nlet output = client.{}(){setters}.send().await?;\nprintln!(\"{{output:?}}\");\n# Ok(()) }}\n```",
+            "```no_run\n# async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\n{client}\nlet output = client.{}(){setters}.send().await?;\nprintln!(\"{{output:?}}\");\n# Ok(()) }}\n```",
             names::snake(&op.name)
         ));
     }
@@ -124,7 +147,7 @@ pub fn lib_rs(line: &Line) -> TokenStream {
             (g.clone(), quote!(pub use #id::*;))
         })
         .collect();
-    uses.push(("cds_core".into(), quote!(pub use cds_core::{BuildError, Config, ConfigBuilder, Credentials, Error, Region, Response, RetryConfig, ServiceError, Wait, WaitOptions};)));
+    uses.push(("cds_core".into(), quote!(pub use cds_core::{BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region, Response, RetryConfig, ServiceError, Wait, WaitOptions};)));
     uses.push(("error_code".into(), quote!(pub use error_code::ErrorCode;)));
     uses.sort_by(|a, b| a.0.cmp(&b.0));
     let uses = uses.into_iter().map(|(_, u)| u);
@@ -148,6 +171,29 @@ pub fn lib_rs(line: &Line) -> TokenStream {
             }
         }
     });
+    let names = env_names(line).join("`, `");
+    let from_env = if p.auth == Auth::Pluggable {
+        let doc = format!(" A configuration builder preset from `{names}`. This line's authentication is the caller's: add it with [`ConfigBuilder::authenticator`] before `build()` (a call without one fails with [`Error::Config`] before anything is sent).");
+        quote! {
+            #[doc = #doc]
+            pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
+                cds_core::Config::builder_from_env(&meta::ENV)
+            }
+        }
+    } else {
+        let doc = format!(" A client configured from the environment: `{names}` (a missing required variable is an error naming it).");
+        let doc2 = " A configuration builder preset from the same variables, to add retries, timeouts or limits.";
+        quote! {
+            #[doc = #doc]
+            pub fn from_env() -> Result<Self, cds_core::ConfigError> {
+                Ok(Self::new(&cds_core::Config::from_env_names(&meta::ENV)?))
+            }
+            #[doc = #doc2]
+            pub fn config_from_env() -> Result<cds_core::ConfigBuilder, cds_core::ConfigError> {
+                cds_core::Config::builder_from_env(&meta::ENV)
+            }
+        }
+    };
     quote! {
         #( #![doc = #doc_lines] )*
         #![forbid(unsafe_code)]
@@ -171,6 +217,7 @@ pub fn lib_rs(line: &Line) -> TokenStream {
             pub fn runtime(&self) -> &cds_core::ServiceClient {
                 &self.runtime
             }
+            #from_env
             #(#waiters)*
         }
     }

@@ -5,7 +5,8 @@
 
 use crate::emit::operations::meta_ident;
 use crate::emit::types::yaml_text;
-use crate::spec::{Auth, HostKind, Line, Location, Method, Operation, Protocol};
+use crate::emit::types::is_sensitive;
+use crate::spec::{Auth, HostKind, Line, Location, Method, Operation, Protocol, ResponseKind};
 use crate::typeref::TypeRef;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
@@ -73,6 +74,7 @@ fn operation_static(line: &Line, op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let read = op.read;
+    let binary = op.response_kind == ResponseKind::Binary;
     let params = op.params.iter().map(|f| {
         let n = &f.name;
         let loc = location_tokens(f.location.unwrap_or(Location::Query));
@@ -85,9 +87,62 @@ fn operation_static(line: &Line, op: &Operation) -> TokenStream {
         #[doc = #doc]
         pub static #id: Operation = Operation {
             name: #name, method: #method, path: #path, host: #host, read: #read,
-            params: &[ #(#params),* ],
+            params: &[ #(#params),* ], binary_response: #binary,
         };
     }
+}
+
+/// Wire names of every field of the line that carries a secret (redacted wherever a body is
+/// shown).
+fn sensitive_fields(line: &Line) -> Vec<String> {
+    let mut names: Vec<String> = line
+        .operations()
+        .flat_map(|(_, o)| o.params.iter().chain(&o.response))
+        .chain(line.types().values().flat_map(|t| t.fields.iter()))
+        .filter(|f| is_sensitive(f))
+        .map(|f| f.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `ENV`: the variables `Client::from_env` reads, from `env:` in `product.yaml` (RPC lines
+/// default to `CDS_SECRET_ID`, `CDS_SECRET_KEY`, `CDS_REGION`, `CDS_ENDPOINT`).
+fn env_tokens(line: &Line) -> TokenStream {
+    let e = &line.product.env;
+    let declared = [
+        &e.endpoint,
+        &e.secret_id,
+        &e.secret_key,
+        &e.region,
+        &e.token,
+        &e.region_id,
+    ];
+    if declared.iter().all(|v| v.is_none()) && line.product.protocol == Protocol::Rpc {
+        return quote!(cds_core::config::RPC);
+    }
+    let mut calls = Vec::new();
+    if let Some(v) = &e.endpoint {
+        if line.product.host == HostKind::Endpoint {
+            calls.push(quote!(.endpoint(#v)));
+        } else {
+            calls.push(quote!(.optional_endpoint(#v)));
+        }
+    }
+    for (name, value) in [
+        ("secret_id", &e.secret_id),
+        ("secret_key", &e.secret_key),
+        ("region", &e.region),
+        ("token", &e.token),
+        ("region_id", &e.region_id),
+    ] {
+        if let Some(v) = value {
+            let m = format_ident!("{}", name);
+            calls.push(quote!(.#m(#v)));
+        }
+    }
+    quote!(cds_core::EnvNames::new() #(#calls)*)
 }
 
 /// `src/meta.rs`.
@@ -113,6 +168,8 @@ pub fn meta_rs(line: &Line) -> TokenStream {
     let success: Vec<String> = e.success.iter().map(yaml_text).collect();
     let request_id = opt(e.request_id.as_deref());
     let region_header = opt(p.region_header.as_deref());
+    let sensitive = sensitive_fields(line);
+    let env = env_tokens(line);
     let ops: Vec<&Operation> = line.operations().map(|(_, o)| o).collect();
     let op_statics = ops.iter().map(|op| operation_static(line, op));
     let all = ops.iter().map(|op| meta_ident(&op.name));
@@ -160,7 +217,10 @@ pub fn meta_rs(line: &Line) -> TokenStream {
             path: #path,
             envelope: Envelope { code: #code, success: &[ #(#success),* ], message: #message, request_id: #request_id, data: #data },
             region_header: #region_header,
+            sensitive_fields: &[ #(#sensitive),* ],
         };
+        /// The environment variables `Client::from_env` reads.
+        pub const ENV: cds_core::EnvNames = #env;
         #(#op_statics)*
         /// Every operation of the line.
         pub static OPERATIONS: &[&Operation] = &[ #(&#all),* ];

@@ -4,7 +4,7 @@
 use crate::docs;
 use crate::emit::types::{gen_enum, gen_struct, rust_type, setter, struct_fields, Role, Types};
 use crate::names::{self, ident};
-use crate::spec::{Group, Line, Location, Operation, TypeDef};
+use crate::spec::{Group, Line, Location, Operation, ResponseKind, TypeDef};
 use crate::typeref::TypeRef;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
@@ -75,17 +75,20 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
     let output_doc = docs::attrs(&[format!(
         "Output of {link}: the response body (envelope fields excluded unless documented)."
     )]);
-    let output_struct = gen_struct(
-        &output,
-        output_doc,
-        &struct_fields(&op.response),
-        Role {
-            input: false,
-            output: true,
-            checked: false,
-        },
-        types,
-    );
+    let binary = op.response_kind == ResponseKind::Binary;
+    let output_struct = (!binary).then(|| {
+        gen_struct(
+            &output,
+            output_doc,
+            &struct_fields(&op.response),
+            Role {
+                input: false,
+                output: true,
+                checked: false,
+            },
+            types,
+        )
+    });
 
     let setters = params.iter().map(|p| {
         let location = match p.field.location {
@@ -189,7 +192,19 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
     let request_doc = format!(
         " Request builder of {link}: set parameters, then `.send().await`."
     );
-    let calls = if op.websocket {
+    let calls = if binary {
+        quote! {
+            /// Sends the request; a successful answer is a file, returned as its bytes.
+            pub async fn send(self) -> Result<cds_core::Bytes, cds_core::Error> {
+                Ok(self.send_with_response().await?.output)
+            }
+            /// Sends the request; the file's bytes come with the HTTP status and request id.
+            pub async fn send_with_response(self) -> Result<cds_core::Response<cds_core::Bytes>, cds_core::Error> {
+                self.check()?;
+                self.client.execute_binary(&meta::#meta, &self.input).await
+            }
+        }
+    } else if op.websocket {
         quote! {
             /// The `wss://` URL of this WebSocket endpoint on `host` (e.g. the `endpoint` that
             /// the line's URL operation returns), path parameters substituted and encoded.
