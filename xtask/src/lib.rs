@@ -5,6 +5,7 @@
 //! files are also `cargo fmt` clean.
 
 pub mod docs;
+pub mod emit_cli;
 pub mod emit_crate;
 pub mod emit_ops;
 pub mod emit_tests;
@@ -70,6 +71,12 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
                 files.extend(f);
                 good.push(name);
             }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if only.is_empty() && errors.is_empty() {
+        match emit_cli::files(spec_dir) {
+            Ok(f) => files.extend(f),
             Err(e) => errors.extend(e),
         }
     }
