@@ -5,7 +5,7 @@
 use crate::errors::CliError;
 use crate::settings::Resolved;
 use crate::table::{Line, Op, Paging, Task};
-use cds_core::operation::{Operation, Protocol, Waiter};
+use cds_core::operation::{AuthScheme, Operation, Protocol, Waiter};
 use cds_core::{Config, Credentials, ServiceClient};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
@@ -58,6 +58,23 @@ pub fn config(settings: &Resolved, timeout: Option<Duration>) -> Result<Config, 
         b = b.timeout(t);
     }
     b.build().map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// Fails with a usage error when the line's credentials are not configured.
+pub fn require_credentials(line: &Line, settings: &Resolved) -> Result<(), CliError> {
+    match line.meta.service.auth {
+        AuthScheme::HmacSha1 if settings.secret_id.is_none() || settings.secret_key.is_none() => {
+            Err(CliError::Usage(
+                "no credentials: set CDS_SECRET_ID and CDS_SECRET_KEY, pass --secret-id and \
+                 --secret-key, or run `cds configure`"
+                    .into(),
+            ))
+        }
+        AuthScheme::Bearer if settings.token.is_none() => Err(CliError::Usage(
+            "no BridgX token: set BRIDGX_TOKEN, pass --bridgx-token, or run `cds configure`".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Calls `op` once with `input` (keyed by wire names).
@@ -220,7 +237,7 @@ pub fn describe_request(
     if let (Some(h), Some(r)) = (service.region_header, &settings.region_id) {
         headers.insert(h.into(), json!(r));
     }
-    if service.auth == cds_core::operation::AuthScheme::Bearer {
+    if service.auth == AuthScheme::Bearer {
         headers.insert("Authorization".into(), json!("Bearer <redacted>"));
     }
     let body = match (&parts.body_root, parts.body.is_empty()) {

@@ -161,6 +161,7 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
         let request = call::describe_request(&config, &resolved, line, meta, input)?;
         return output::print(&mut out, &request, format, true);
     }
+    call::require_credentials(line, &resolved)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
