@@ -199,9 +199,15 @@ fn param_tokens(
         TypeRef::Boolean => ("Boolean", Vec::new(), list),
         TypeRef::Named(n) if enums.contains_key(n.as_str()) => {
             let def = enums[n.as_str()];
-            let texts: Vec<(String, &Doc)> =
-                def.values.iter().map(|v| (yaml_text(&v.value), &v.doc)).collect();
-            let integer = def.values.iter().all(|v| v.value.is_i64() || v.value.is_u64());
+            let texts: Vec<(String, &Doc)> = def
+                .values
+                .iter()
+                .map(|v| (yaml_text(&v.value), &v.doc))
+                .collect();
+            let integer = def
+                .values
+                .iter()
+                .all(|v| v.value.is_i64() || v.value.is_u64());
             (if integer { "Integer" } else { "String" }, texts, list)
         }
         _ => ("Json", Vec::new(), false),

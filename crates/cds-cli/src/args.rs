@@ -177,18 +177,21 @@ fn op_command(op: &'static Op, with_args: bool) -> Command {
     cmd = cmd
         .arg(
             Arg::new("input-json")
+                    .help_heading("CLI options")
                 .long("input-json")
                 .value_name("FILE|-")
                 .help("The whole input as a JSON object keyed by wire names (from a file, or - for stdin); flags override its members"),
         )
         .arg(
             Arg::new("generate-skeleton")
+                    .help_heading("CLI options")
                 .long("generate-skeleton")
                 .action(ArgAction::SetTrue)
                 .help("Print a JSON input skeleton for --input-json and exit"),
         )
         .arg(
             Arg::new("dry-run")
+                    .help_heading("CLI options")
                 .long("dry-run")
                 .action(ArgAction::SetTrue)
                 .help("Print the request that would be sent (secrets redacted) instead of sending it"),
@@ -197,12 +200,14 @@ fn op_command(op: &'static Op, with_args: bool) -> Command {
         cmd = cmd
             .arg(
                 Arg::new("wait")
+                    .help_heading("CLI options")
                     .long("wait")
                     .action(ArgAction::SetTrue)
                     .help("Wait until the started task finishes"),
             )
             .arg(
                 Arg::new("wait-timeout")
+                    .help_heading("CLI options")
                     .long("wait-timeout")
                     .value_name("SECONDS")
                     .value_parser(clap::value_parser!(u64).range(1..))
@@ -210,6 +215,7 @@ fn op_command(op: &'static Op, with_args: bool) -> Command {
             )
             .arg(
                 Arg::new("wait-interval")
+                    .help_heading("CLI options")
                     .long("wait-interval")
                     .value_name("SECONDS")
                     .value_parser(positive_seconds)
@@ -220,12 +226,14 @@ fn op_command(op: &'static Op, with_args: bool) -> Command {
         cmd = cmd
             .arg(
                 Arg::new("all-pages")
+                    .help_heading("CLI options")
                     .long("all-pages")
                     .action(ArgAction::SetTrue)
                     .help("Fetch every page and stream the items"),
             )
             .arg(
                 Arg::new("max-items")
+                    .help_heading("CLI options")
                     .long("max-items")
                     .value_name("N")
                     .value_parser(clap::value_parser!(u64))
@@ -293,9 +301,7 @@ fn param_arg(p: &'static Param) -> Arg {
             PossibleValue::new(v.value).help(help)
         });
         let ty = p.ty;
-        arg.value_parser(
-            PossibleValuesParser::new(values).try_map(move |s| scalar(ty, &s)),
-        )
+        arg.value_parser(PossibleValuesParser::new(values).try_map(move |s| scalar(ty, &s)))
     } else if p.ty == Ty::Boolean {
         arg.value_parser(
             PossibleValuesParser::new(["true", "false"]).try_map(|s| scalar(Ty::Boolean, &s)),
@@ -329,8 +335,7 @@ fn type_text(p: &Param) -> String {
 /// Parses one command-line value of a parameter into JSON.
 pub fn parse_value(ty: Ty, list: bool, s: &str) -> Result<Value, String> {
     if list && s.trim_start().starts_with('[') {
-        let v: Value =
-            serde_json::from_str(s).map_err(|e| format!("not a JSON array: {e}"))?;
+        let v: Value = serde_json::from_str(s).map_err(|e| format!("not a JSON array: {e}"))?;
         return match v {
             Value::Array(items) => {
                 for item in &items {
@@ -414,7 +419,9 @@ mod tests {
 
     #[test]
     fn selects_line_and_operation_past_global_options() {
-        let s = select(&argv("cds --output table ccs describe-instances --vdc-id x"));
+        let s = select(&argv(
+            "cds --output table ccs describe-instances --vdc-id x",
+        ));
         assert_eq!(s.line.map(|l| l.name), Some("ccs"));
         assert_eq!(s.op.map(|o| o.name), Some("DescribeInstances"));
         let s = select(&argv("cds nosuchline x"));
@@ -431,6 +438,9 @@ mod tests {
         );
         assert!(parse_value(Ty::Integer, true, r#"["a"]"#).is_err());
         assert!(parse_value(Ty::Json, false, "{").is_err());
-        assert_eq!(parse_value(Ty::Boolean, false, "true"), Ok(Value::Bool(true)));
+        assert_eq!(
+            parse_value(Ty::Boolean, false, "true"),
+            Ok(Value::Bool(true))
+        );
     }
 }

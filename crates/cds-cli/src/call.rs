@@ -44,9 +44,11 @@ pub fn config(settings: &Resolved, timeout: Option<Duration>) -> Result<Config, 
         b = b.bearer_token(token.clone());
     }
     if let Some(region) = &settings.region {
-        b = b.region(region.parse().map_err(|e: cds_core::ConfigError| {
-            CliError::Usage(e.to_string())
-        })?);
+        b = b.region(
+            region
+                .parse()
+                .map_err(|e: cds_core::ConfigError| CliError::Usage(e.to_string()))?,
+        );
     }
     if let Some(endpoint) = &settings.endpoint {
         b = b.endpoint(endpoint.clone());
@@ -172,10 +174,7 @@ pub async fn all_pages(
             emitted += 1;
         }
         seen += count;
-        let total = paging
-            .total
-            .and_then(|p| r.raw.pointer(p))
-            .and_then(as_i64);
+        let total = paging.total.and_then(|p| r.raw.pointer(p)).and_then(as_i64);
         if count == 0 || count < size || total.is_some_and(|t| seen >= t) {
             break;
         }
@@ -220,9 +219,15 @@ pub fn describe_request(
             "AccessKeyId".into(),
             json!(settings.secret_id.as_deref().unwrap_or("<not set>")),
         );
-        query.insert("SignatureMethod".into(), json!("HMAC-SHA1"));
+        query.insert(
+            "SignatureMethod".into(),
+            json!(cds_core::sign::SIGNATURE_METHOD),
+        );
         query.insert("SignatureNonce".into(), json!("<fresh per request>"));
-        query.insert("SignatureVersion".into(), json!("1.0"));
+        query.insert(
+            "SignatureVersion".into(),
+            json!(cds_core::sign::SIGNATURE_VERSION),
+        );
         query.insert("Timestamp".into(), json!("<time of sending>"));
         query.insert("Version".into(), json!(version));
         query.insert("Signature".into(), json!("<redacted>"));
@@ -259,7 +264,11 @@ pub fn describe_request(
 }
 
 /// The URL of a WebSocket operation.
-pub fn websocket_url(config: &Config, op: &'static Operation, input: Value) -> Result<String, CliError> {
+pub fn websocket_url(
+    config: &Config,
+    op: &'static Operation,
+    input: Value,
+) -> Result<String, CliError> {
     let host = config.endpoint().unwrap_or("<endpoint not set>");
     Ok(cds_core::request::websocket_url(op, host, &input)?)
 }

@@ -14,6 +14,8 @@ pub enum CliError {
     Usage(String),
     /// A usage error that clap has already printed in its own format.
     UsagePrinted,
+    /// The reader of stdout went away (`cds … | head`): stop quietly.
+    OutputClosed,
     /// The service answered with an error.
     Service {
         /// Operation name.
@@ -45,6 +47,7 @@ impl CliError {
     /// The process exit code.
     pub fn exit_code(&self) -> u8 {
         match self {
+            CliError::OutputClosed => 0,
             CliError::Usage(_) | CliError::UsagePrinted => 2,
             CliError::Service { .. } | CliError::Call(_) => 1,
         }
@@ -52,7 +55,7 @@ impl CliError {
 
     /// Prints the error on stderr.
     pub fn report(&self, format: ErrorFormat) {
-        if matches!(self, CliError::UsagePrinted) {
+        if matches!(self, CliError::UsagePrinted | CliError::OutputClosed) {
             return;
         }
         let text = match format {
@@ -65,7 +68,7 @@ impl CliError {
     fn to_text(&self) -> String {
         match self {
             CliError::Usage(m) => format!("error: {m}"),
-            CliError::UsagePrinted => String::new(),
+            CliError::UsagePrinted | CliError::OutputClosed => String::new(),
             CliError::Call(m) => format!("error: {m}"),
             CliError::Service {
                 operation,
@@ -84,6 +87,7 @@ impl CliError {
         match self {
             CliError::Usage(m) => json!({"error": {"type": "usage", "message": m}}),
             CliError::UsagePrinted => json!({"error": {"type": "usage"}}),
+            CliError::OutputClosed => json!({"error": {"type": "output-closed"}}),
             CliError::Call(m) => json!({"error": {"type": "call", "message": m}}),
             CliError::Service {
                 operation,

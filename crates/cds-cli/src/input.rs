@@ -66,7 +66,11 @@ pub fn merge_flags(op: &Op, matches: &ArgMatches, input: &mut Map<String, Value>
 }
 
 /// Fails with a usage error naming the flag of every required parameter missing from `input`.
-pub fn check_required(op: &Op, input: &Map<String, Value>, except: &[&str]) -> Result<(), CliError> {
+pub fn check_required(
+    op: &Op,
+    input: &Map<String, Value>,
+    except: &[&str],
+) -> Result<(), CliError> {
     let missing: Vec<String> = op
         .params
         .iter()
@@ -97,7 +101,11 @@ pub fn skeleton(op: &Op) -> Value {
 
 fn placeholder(p: &Param) -> Value {
     let one = match (p.values.first(), p.ty) {
-        (Some(v), Ty::Integer) => v.value.parse::<i64>().map(Value::from).unwrap_or(Value::Null),
+        (Some(v), Ty::Integer) => v
+            .value
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or(Value::Null),
         (Some(v), _) => Value::String(v.value.to_string()),
         (None, Ty::String) => Value::String(String::new()),
         (None, Ty::Integer) => Value::from(0),

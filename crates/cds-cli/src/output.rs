@@ -53,6 +53,9 @@ impl Query {
 }
 
 fn io(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return CliError::OutputClosed;
+    }
     CliError::Call(format!("writing the output: {e}"))
 }
 
@@ -145,7 +148,8 @@ fn render_table(columns: &[String], rows: &[Value]) -> String {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let pad = widths.get(i).copied().unwrap_or(0) - c.chars().count().min(widths.get(i).copied().unwrap_or(0));
+                let pad = widths.get(i).copied().unwrap_or(0)
+                    - c.chars().count().min(widths.get(i).copied().unwrap_or(0));
                 format!("{c}{}", " ".repeat(pad))
             })
             .collect::<Vec<_>>()
@@ -200,8 +204,8 @@ impl<'a> Stream<'a> {
                 }
             }
             Format::Yaml => {
-                let text = serde_yaml::to_string(&vec![v])
-                    .map_err(|e| CliError::Call(e.to_string()))?;
+                let text =
+                    serde_yaml::to_string(&vec![v]).map_err(|e| CliError::Call(e.to_string()))?;
                 write!(self.out, "{text}").map_err(io)?;
             }
             Format::Table => {
@@ -256,11 +260,19 @@ mod tests {
     #[test]
     fn renders_tables_and_queries() {
         let mut buf = Vec::new();
-        print(&mut buf, &json!([{"Id": "i-1", "N": 2}, {"Id": "i-22"}]), Format::Table, false).unwrap();
+        print(
+            &mut buf,
+            &json!([{"Id": "i-1", "N": 2}, {"Id": "i-22"}]),
+            Format::Table,
+            false,
+        )
+        .unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(text, "Id    N\n----  -\ni-1   2\ni-22\n");
         let q = Query::compile("Data.Items[].Id").unwrap();
-        let v = q.apply(&json!({"Data": {"Items": [{"Id": "a"}, {"Id": "b"}]}})).unwrap();
+        let v = q
+            .apply(&json!({"Data": {"Items": [{"Id": "a"}, {"Id": "b"}]}}))
+            .unwrap();
         assert_eq!(v, json!(["a", "b"]));
         assert!(Query::compile("Data[").is_err());
     }

@@ -38,7 +38,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 /// `--error-format json`, found before parsing so that parse errors obey it too.
 fn error_format_of(words: &[String]) -> ErrorFormat {
-    let json = words.windows(2).any(|w| w[0] == "--error-format" && w[1] == "json")
+    let json = words
+        .windows(2)
+        .any(|w| w[0] == "--error-format" && w[1] == "json")
         || words.iter().any(|w| w == "--error-format=json");
     if json {
         ErrorFormat::Json
@@ -70,8 +72,16 @@ fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
                 everything: true,
                 ..Selection::default()
             });
-            clap_complete::generate(shell, &mut cmd, "cds", &mut std::io::stdout().lock());
-            Ok(())
+            // Rendered into memory first: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cds", &mut script);
+            std::io::stdout()
+                .lock()
+                .write_all(&script)
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::BrokenPipe => CliError::OutputClosed,
+                    _ => CliError::Call(format!("writing the output: {e}")),
+                })
         }
         Some((name, lm)) => {
             let line = selection
@@ -81,12 +91,14 @@ fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
             let Some((command, om)) = lm.subcommand() else {
                 return Err(CliError::Usage(format!("cds {name}: name an operation")));
             };
-            let op = line
-                .op(command)
-                .ok_or_else(|| CliError::Usage(format!("cds {name}: unknown operation {command}")))?;
+            let op = line.op(command).ok_or_else(|| {
+                CliError::Usage(format!("cds {name}: unknown operation {command}"))
+            })?;
             run_op(line, op, om)
         }
-        None => Err(CliError::Usage("name a product line (see cds --help)".into())),
+        None => Err(CliError::Usage(
+            "name a product line (see cds --help)".into(),
+        )),
     }
 }
 
@@ -205,11 +217,9 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
     }
     let shown = match (&query, format, &op.paging) {
         (Some(q), _, _) => q.apply(&answer.body)?,
-        (None, Format::Table, Some(p)) => answer
-            .body
-            .pointer(p.items)
-            .cloned()
-            .unwrap_or(answer.body),
+        (None, Format::Table, Some(p)) => {
+            answer.body.pointer(p.items).cloned().unwrap_or(answer.body)
+        }
         _ => answer.body,
     };
     output::print(&mut out, &shown, format, pretty)

@@ -177,10 +177,18 @@ pub fn resolve_with(
     };
     Ok(Resolved {
         secret_id: pick(flags.secret_id, &["CDS_SECRET_ID"], &[&profile.secret_id]),
-        secret_key: pick(flags.secret_key, &["CDS_SECRET_KEY"], &[&profile.secret_key]),
+        secret_key: pick(
+            flags.secret_key,
+            &["CDS_SECRET_KEY"],
+            &[&profile.secret_key],
+        ),
         region: pick(flags.region, &["CDS_REGION"], &[&profile.region]),
         endpoint: pick(flags.endpoint, endpoint_vars, &profile_endpoints),
-        token: pick(flags.bridgx_token, &["BRIDGX_TOKEN"], &[&profile.bridgx_token]),
+        token: pick(
+            flags.bridgx_token,
+            &["BRIDGX_TOKEN"],
+            &[&profile.bridgx_token],
+        ),
         region_id: pick(
             flags.cecstack_region_id,
             &["CECSTACK_REGION_ID"],
@@ -231,7 +239,11 @@ pub fn configure(profile: Option<String>) -> Result<PathBuf, CliError> {
     ask("CDS secret id (AccessKeyId)", &mut p.secret_id, false)?;
     ask("CDS secret key (AccessKeySecret)", &mut p.secret_key, true)?;
     ask("Region (mainland, asia, us)", &mut p.region, false)?;
-    ask("Endpoint override (http(s)://host[:port])", &mut p.endpoint, false)?;
+    ask(
+        "Endpoint override (http(s)://host[:port])",
+        &mut p.endpoint,
+        false,
+    )?;
     ask("BridgX endpoint", &mut p.bridgx_endpoint, false)?;
     ask("BridgX token", &mut p.bridgx_token, true)?;
     ask("CECSTACK endpoint", &mut p.cecstack_endpoint, false)?;

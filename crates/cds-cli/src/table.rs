@@ -112,7 +112,10 @@ pub struct Paging {
 
 /// The line named `name`.
 pub fn line(name: &str) -> Option<&'static Line> {
-    crate::generated::LINES.iter().copied().find(|l| l.name == name)
+    crate::generated::LINES
+        .iter()
+        .copied()
+        .find(|l| l.name == name)
 }
 
 impl Line {

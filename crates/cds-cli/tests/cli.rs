@@ -187,7 +187,14 @@ fn yaml_table_and_query_shape_the_output() {
     let rig = rig();
     let out = rig
         .cds()
-        .args(["ccs", "describe-task", "--task-id", "t-1", "--query", "Code"])
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t-1",
+            "--query",
+            "Code",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
@@ -198,15 +205,29 @@ fn yaml_table_and_query_shape_the_output() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("Code: Success"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("Code: Success"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = rig
         .cds()
-        .args(["ccs", "describe-task", "--task-id", "t-1", "--output", "table"])
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t-1",
+            "--output",
+            "table",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
     let table = text(&out.stdout);
-    assert!(table.starts_with("key") && table.contains("Code"), "{table}");
+    assert!(
+        table.starts_with("key") && table.contains("Code"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -217,7 +238,15 @@ fn a_create_with_wait_polls_the_task_until_it_finishes() {
     let input = serde_json::to_string(&required_input(line, op)).unwrap();
     let out = rig
         .cds()
-        .args(["ccs", "create-instance", "--input-json", "-", "--wait", "--wait-interval", "0.02"])
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--wait",
+            "--wait-interval",
+            "0.02",
+        ])
         .write_stdin(input)
         .output()
         .unwrap();
@@ -304,7 +333,14 @@ fn max_items_stops_early() {
     rig.emulator.script(op.name, 200, body, None);
     let out = rig
         .cds()
-        .args(["ccs", "describe-instances", "--page-size", "2", "--max-items", "3"])
+        .args([
+            "ccs",
+            "describe-instances",
+            "--page-size",
+            "2",
+            "--max-items",
+            "3",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -334,7 +370,14 @@ fn a_service_error_exits_1_with_code_message_and_request_id() {
     assert!(out.stdout.is_empty());
     let out = rig
         .cds()
-        .args(["ccs", "describe-task", "--task-id", "t", "--error-format", "json"])
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t",
+            "--error-format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -385,13 +428,22 @@ fn usage_errors_exit_2_with_a_clear_message_and_send_nothing() {
     ];
     for args in cases {
         let out = rig.cds().args(*args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         assert!(!out.stderr.is_empty(), "{args:?}");
     }
     let out = rig.cds().args(cases[0]).output().unwrap();
     assert!(text(&out.stderr).contains("page-size"));
     let out = rig.cds().args(cases[1]).output().unwrap();
-    assert!(text(&out.stderr).contains("--task-id"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--task-id"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = rig
         .cds()
         .args(["ccs", "describe-task", "--error-format", "json"])
@@ -435,9 +487,17 @@ fn every_operation_has_a_help_page_in_english_and_chinese() {
         }
     }
     assert!(count >= 400, "only {count} operations");
-    let out = rig.bare().args(["help", "ccs", "describe-instances"]).output().unwrap();
+    let out = rig
+        .bare()
+        .args(["help", "ccs", "describe-instances"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("查询云服务器"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("查询云服务器"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -514,7 +574,9 @@ fn configure_writes_a_private_profile_that_later_calls_use() {
         .unwrap();
     assert!(out.status.success());
     assert!(!text(&out.stderr).contains(ACCESS_KEY_SECRET));
-    assert!(std::fs::read_to_string(&path).unwrap().contains(ACCESS_KEY_SECRET));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains(ACCESS_KEY_SECRET));
 }
 
 #[test]
