@@ -590,3 +590,56 @@ fn completions_cover_every_shell() {
     let out = rig.bare().args(["completion", "tcsh"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_failed_task_exits_1_with_its_reason() {
+    let rig = rig();
+    let (line, op) = find("ccs", "create-instance");
+    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let first = rig
+        .cds()
+        .args(["ccs", "create-instance", "--input-json", "-"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let task = stdout_json(&first)["TaskId"]
+        .as_str()
+        .expect("a task id")
+        .to_string();
+    rig.emulator.fail_task(&task, "quota exceeded");
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--wait",
+            "--wait-interval",
+            "0.02",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    // ccs's waiter documents no reason field: the message names the task and its status.
+    let err = text(&out.stderr);
+    assert!(err.contains(&task) && err.contains("failed"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn the_top_level_help_lists_every_line() {
+    let rig = rig();
+    let out = rig.bare().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for line in LINES {
+        assert!(
+            help.contains(line.name) && help.contains(line.title_zh),
+            "{}",
+            line.name
+        );
+    }
+}
