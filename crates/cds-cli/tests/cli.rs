@@ -643,3 +643,50 @@ fn the_top_level_help_lists_every_line() {
         );
     }
 }
+
+#[test]
+fn lists_repeat_or_take_json_and_enums_take_documented_values() {
+    let rig = rig();
+    for args in [
+        &["--instance-ids", "a", "--instance-ids", "b"][..],
+        &["--instance-ids", r#"["a","b"]"#][..],
+    ] {
+        let out = rig
+            .cds()
+            .args(["ccs", "delete-instance", "--dry-run"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let req = stdout_json(&out);
+        let ids = if req["body"].is_object() {
+            req["body"]["InstanceIds"].clone()
+        } else {
+            req["query"]["InstanceIds"].clone()
+        };
+        assert!(
+            ids == json!(["a", "b"]) || ids == json!(r#"["a","b"]"#),
+            "{req}"
+        );
+    }
+    let out = rig
+        .cds()
+        .args([
+            "bms",
+            "operate-bms-power",
+            "--operate",
+            "explode",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("explode") && err.contains("start"), "{err}");
+    let out = rig
+        .cds()
+        .args(["bms", "operate-bms-power", "--help"])
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).contains("start") && text(&out.stdout).contains("开启"));
+}
