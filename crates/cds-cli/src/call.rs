@@ -269,6 +269,10 @@ pub fn websocket_url(
     op: &'static Operation,
     input: Value,
 ) -> Result<String, CliError> {
-    let host = config.endpoint().unwrap_or("<endpoint not set>");
+    let endpoint = config.endpoint().unwrap_or("<endpoint not set>");
+    let host = endpoint
+        .strip_prefix("https://")
+        .or_else(|| endpoint.strip_prefix("http://"))
+        .unwrap_or(endpoint);
     Ok(cds_core::request::websocket_url(op, host, &input)?)
 }

@@ -67,6 +67,7 @@ pub fn merge_flags(op: &Op, matches: &ArgMatches, input: &mut Map<String, Value>
 
 /// Fails with a usage error naming the flag of every required parameter missing from `input`.
 pub fn check_required(
+    line: &str,
     op: &Op,
     input: &Map<String, Value>,
     except: &[&str],
@@ -82,7 +83,7 @@ pub fn check_required(
         Ok(())
     } else {
         Err(CliError::Usage(format!(
-            "{} needs {} (or give them in --input-json); see `cds help <line> {}`",
+            "{} needs {} (or give them in --input-json); see `cds help {line} {}`",
             op.name,
             missing.join(", "),
             op.command

@@ -148,7 +148,7 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
         (Some(p), true) => vec![p.page, p.size],
         _ => Vec::new(),
     };
-    input::check_required(op, &input, &except)?;
+    input::check_required(line.name, op, &input, &except)?;
     let resolved = settings::resolve(
         line.name,
         Flags {

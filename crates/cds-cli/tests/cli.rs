@@ -690,3 +690,26 @@ fn lists_repeat_or_take_json_and_enums_take_documented_values() {
         .unwrap();
     assert!(text(&out.stdout).contains("start") && text(&out.stdout).contains("开启"));
 }
+
+#[test]
+fn a_websocket_operation_prints_its_url() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args([
+            "cecstack-ecs",
+            "connect-vnc",
+            "--ecs-id",
+            "e-1",
+            "--token",
+            "tk",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = stdout_json(&out);
+    let url = url.as_str().expect("a string");
+    assert!(url.contains("/e-1/") && url.ends_with("/tk"), "{url}");
+    assert!(!url.contains("http://"), "{url}");
+    assert!(rig.emulator.requests().is_empty());
+}
