@@ -247,3 +247,31 @@ fn yaml_text(v: &serde_yaml::Value) -> String {
             .to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(yaml: &str) -> Field {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn flags_are_kebab_case_and_never_clash() {
+        let enums = BTreeMap::new();
+        let mut used = BTreeSet::new();
+        let a = param_tokens(&field("{name: VdcId, type: string}"), &enums, &mut used);
+        assert!(a.to_string().contains("\"vdc-id\""), "{a}");
+        let b = param_tokens(&field("{name: Query, type: string}"), &enums, &mut used);
+        assert!(b.to_string().contains("\"query-param\""), "{b}");
+        let c = param_tokens(
+            &field("{name: vdcId, type: list<integer>}"),
+            &enums,
+            &mut used,
+        );
+        assert!(c.to_string().contains("\"vdc-id-2\""), "{c}");
+        assert!(c.to_string().contains("list : true"), "{c}");
+        let d = param_tokens(&field("{name: Disks, type: list<Disk>}"), &enums, &mut used);
+        assert!(d.to_string().contains("Ty :: Json"), "{d}");
+    }
+}

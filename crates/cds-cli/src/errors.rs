@@ -119,6 +119,7 @@ impl From<cds_core::Error> for CliError {
                 status,
                 request_id,
                 body_start,
+                ..
             } => CliError::Service {
                 operation: operation.to_string(),
                 status,
