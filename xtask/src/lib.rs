@@ -8,6 +8,7 @@
 pub mod doccheck;
 pub mod docs;
 pub mod emit;
+pub mod emit_cli;
 pub mod names;
 pub mod roles;
 pub mod spec;
@@ -111,6 +112,12 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
                 files.extend(f);
                 good.push(name);
             }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if only.is_empty() && errors.is_empty() {
+        match emit_cli::files(spec_dir) {
+            Ok(f) => files.extend(f),
             Err(e) => errors.extend(e),
         }
     }

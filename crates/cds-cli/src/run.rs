@@ -1,0 +1,247 @@
+//! One invocation of `cds`: parse, dispatch, print, and turn every outcome into an exit code.
+
+use crate::args::{self, Selection};
+use crate::call;
+use crate::errors::{CliError, ErrorFormat};
+use crate::input;
+use crate::output::{self, Format, Query};
+use crate::settings::{self, Flags};
+use crate::table::{Line, Op};
+use clap::ArgMatches;
+use serde_json::Value;
+use std::ffi::OsString;
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Runs `cds` with `args` (the program name first) and returns its exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let mut argv: Vec<OsString> = args.into_iter().collect();
+    // `cds help <line> <op>` is `cds <line> <op> --help`.
+    if argv.get(1).is_some_and(|a| a == "help") {
+        argv.remove(1);
+        argv.push("--help".into());
+    }
+    let words: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let error_format = error_format_of(&words);
+    match dispatch(argv, &words) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            e.report(error_format);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// `--error-format json`, found before parsing so that parse errors obey it too.
+fn error_format_of(words: &[String]) -> ErrorFormat {
+    let json = words
+        .windows(2)
+        .any(|w| w[0] == "--error-format" && w[1] == "json")
+        || words.iter().any(|w| w == "--error-format=json");
+    if json {
+        ErrorFormat::Json
+    } else {
+        ErrorFormat::Text
+    }
+}
+
+fn dispatch(argv: Vec<OsString>, words: &[String]) -> Result<(), CliError> {
+    let selection = args::select(words);
+    let matches = match args::root(selection).try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) => return clap_outcome(e, error_format_of(words)),
+    };
+    match matches.subcommand() {
+        Some(("configure", m)) => {
+            let profile = m.get_one::<String>("profile").cloned();
+            let path = settings::configure(profile)?;
+            let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+            Ok(())
+        }
+        Some(("completion", m)) => {
+            let shell = match m.get_one::<String>("shell").map(String::as_str) {
+                Some("zsh") => clap_complete::Shell::Zsh,
+                Some("fish") => clap_complete::Shell::Fish,
+                _ => clap_complete::Shell::Bash,
+            };
+            let mut cmd = args::root(Selection {
+                everything: true,
+                ..Selection::default()
+            });
+            // Rendered into memory first: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cds", &mut script);
+            std::io::stdout()
+                .lock()
+                .write_all(&script)
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::BrokenPipe => CliError::OutputClosed,
+                    _ => CliError::Call(format!("writing the output: {e}")),
+                })
+        }
+        Some((name, lm)) => {
+            let line = selection
+                .line
+                .filter(|l| l.name == name)
+                .ok_or_else(|| CliError::Usage(format!("unknown product line {name}")))?;
+            let Some((command, om)) = lm.subcommand() else {
+                return Err(CliError::Usage(format!("cds {name}: name an operation")));
+            };
+            let op = line.op(command).ok_or_else(|| {
+                CliError::Usage(format!("cds {name}: unknown operation {command}"))
+            })?;
+            run_op(line, op, om)
+        }
+        None => Err(CliError::Usage(
+            "name a product line (see cds --help)".into(),
+        )),
+    }
+}
+
+/// Help and version go to stdout with exit 0; anything else is a usage error (exit 2).
+fn clap_outcome(e: clap::Error, format: ErrorFormat) -> Result<(), CliError> {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            Ok(())
+        }
+        _ if format == ErrorFormat::Text => {
+            let _ = e.print();
+            Err(CliError::UsagePrinted)
+        }
+        _ => {
+            let text = e.render().to_string();
+            let text = text.trim().trim_start_matches("error: ");
+            Err(CliError::Usage(text.to_string()))
+        }
+    }
+}
+
+fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let pretty = stdout.is_terminal();
+    let mut out = stdout.lock();
+    let format = m
+        .get_one::<String>("output")
+        .and_then(|s| Format::parse(s))
+        .unwrap_or_default();
+    if m.get_flag("generate-skeleton") {
+        return output::print(&mut out, &input::skeleton(op), format, true);
+    }
+    let query = match m.get_one::<String>("query") {
+        Some(q) => Some(Query::compile(q)?),
+        None => None,
+    };
+    let mut input = match m.get_one::<String>("input-json") {
+        Some(source) => input::read_input_json(op, source)?,
+        None => serde_json::Map::new(),
+    };
+    input::merge_flags(op, m, &mut input);
+    let max_items = flag_value::<u64>(m, "max-items");
+    let all_pages = op.paging.is_some() && (flag(m, "all-pages") || max_items.is_some());
+    let except: Vec<&str> = match (&op.paging, all_pages) {
+        (Some(p), true) => vec![p.page, p.size],
+        _ => Vec::new(),
+    };
+    input::check_required(line.name, op, &input, &except)?;
+    let resolved = settings::resolve(
+        line.name,
+        Flags {
+            profile: m.get_one::<String>("profile").cloned(),
+            secret_id: m.get_one::<String>("secret-id").cloned(),
+            secret_key: m.get_one::<String>("secret-key").cloned(),
+            region: m.get_one::<String>("region").cloned(),
+            endpoint: m.get_one::<String>("endpoint").cloned(),
+            bridgx_token: m.get_one::<String>("bridgx-token").cloned(),
+            cecstack_region_id: m.get_one::<String>("cecstack-region-id").cloned(),
+        },
+    )?;
+    let timeout = m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s));
+    let config = call::config(&resolved, timeout)?;
+    let meta = call::operation(line, op)?;
+    let input = Value::Object(input);
+    if op.websocket {
+        let url = call::websocket_url(&config, meta, input)?;
+        return output::print(&mut out, &Value::String(url), format, pretty);
+    }
+    if m.get_flag("dry-run") {
+        let request = call::describe_request(&config, &resolved, line, meta, input)?;
+        return output::print(&mut out, &request, format, true);
+    }
+    call::require_credentials(line, &resolved)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Call(format!("cannot start the runtime: {e}")))?;
+    if let (true, Some(paging)) = (all_pages, &op.paging) {
+        let mut stream = output::Stream::new(&mut out, format, pretty);
+        runtime.block_on(call::all_pages(
+            &config,
+            line,
+            meta,
+            paging,
+            input,
+            max_items,
+            &mut |item| {
+                let item = match &query {
+                    Some(q) => q.apply(&item)?,
+                    None => item,
+                };
+                stream.item(&item)
+            },
+        ))?;
+        return stream.finish();
+    }
+    let answer = runtime.block_on(call::execute(&config, line, meta, input))?;
+    if let (true, Some(task)) = (flag(m, "wait"), &op.task) {
+        let initial = flag_value::<f64>(m, "wait-interval").unwrap_or(2.0);
+        let deadline = flag_value::<u64>(m, "wait-timeout").unwrap_or(1800);
+        let spinner = progress(op);
+        let done = runtime.block_on(call::wait(
+            &config,
+            line,
+            task,
+            &answer.body,
+            Duration::from_secs_f64(initial),
+            Duration::from_secs(deadline),
+        ));
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        done?;
+    }
+    let shown = match (&query, format, &op.paging) {
+        (Some(q), _, _) => q.apply(&answer.body)?,
+        (None, Format::Table, Some(p)) => {
+            answer.body.pointer(p.items).cloned().unwrap_or(answer.body)
+        }
+        _ => answer.body,
+    };
+    output::print(&mut out, &shown, format, pretty)
+}
+
+/// A spinner on stderr while waiting, on a terminal only.
+fn progress(op: &Op) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(format!("{}: waiting for the task to finish", op.name));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+/// A flag that only some operations define (`--wait`, `--all-pages`): false when absent.
+fn flag(m: &ArgMatches, id: &str) -> bool {
+    matches!(m.try_get_one::<bool>(id), Ok(Some(true)))
+}
+
+/// A value that only some operations define: `None` when absent.
+fn flag_value<T: Clone + Send + Sync + 'static>(m: &ArgMatches, id: &str) -> Option<T> {
+    m.try_get_one::<T>(id).ok().flatten().cloned()
+}

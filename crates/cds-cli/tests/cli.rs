@@ -1,0 +1,715 @@
+//! The `cds` binary against the loopback emulator: reads, a create with `--wait`,
+//! `--all-pages` over several pages for every paginated operation, service and usage errors,
+//! `--dry-run` redaction, output formats, profiles, completions.
+
+use assert_cmd::Command;
+use cds_cli::generated::LINES;
+use cds_cli::table::{Line, Op, Ty};
+use cds_core::operation::{Kind, LineDescription};
+use cds_emulator::{Emulator, Script, ACCESS_KEY_ID, ACCESS_KEY_SECRET, BEARER_TOKEN, REGION_ID};
+use serde_json::{json, Map, Value};
+
+/// An emulator of every line, on its own runtime, and a scratch folder.
+struct Rig {
+    emulator: Emulator,
+    dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn rig() -> Rig {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let lines: Vec<&'static LineDescription> = LINES.iter().map(|l| l.meta).collect();
+    let emulator = runtime
+        .block_on(Emulator::start(&lines))
+        .expect("emulator starts");
+    Rig {
+        emulator,
+        dir: tempfile::tempdir().expect("temp dir"),
+        _runtime: runtime,
+    }
+}
+
+impl Rig {
+    /// `cds` with no configuration at all (no environment, an empty config file location).
+    fn bare(&self) -> Command {
+        let mut cmd = Command::cargo_bin("cds").expect("the cds binary");
+        for var in [
+            "CDS_SECRET_ID",
+            "CDS_SECRET_KEY",
+            "CDS_REGION",
+            "CDS_ENDPOINT",
+            "CDS_PROFILE",
+            "BRIDGX_ENDPOINT",
+            "BRIDGX_TOKEN",
+            "CECSTACK_ENDPOINT",
+            "CECSTACK_REGION_ID",
+            "XDG_CONFIG_HOME",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.dir.path())
+            .env("CDS_CONFIG_FILE", self.dir.path().join("config.toml"));
+        cmd
+    }
+
+    /// `cds` configured for the emulator through the environment.
+    fn cds(&self) -> Command {
+        let url = self.emulator.base_url();
+        let mut cmd = self.bare();
+        cmd.env("CDS_SECRET_ID", ACCESS_KEY_ID)
+            .env("CDS_SECRET_KEY", ACCESS_KEY_SECRET)
+            .env("CDS_ENDPOINT", &url)
+            .env("BRIDGX_ENDPOINT", &url)
+            .env("BRIDGX_TOKEN", BEARER_TOKEN)
+            .env("CECSTACK_ENDPOINT", &url)
+            .env("CECSTACK_REGION_ID", REGION_ID);
+        cmd
+    }
+}
+
+fn stdout_json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A value the emulator accepts for every required parameter of `op`.
+fn required_input(line: &Line, op: &Op) -> Map<String, Value> {
+    let meta = line
+        .meta
+        .operations
+        .iter()
+        .find(|o| o.name == op.name)
+        .expect("operation in meta");
+    let mut input = Map::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let kind = meta
+            .params
+            .iter()
+            .find(|m| m.name == p.name)
+            .map(|m| m.kind)
+            .unwrap_or(Kind::Any);
+        let one = match (p.values.first(), p.ty) {
+            (Some(v), Ty::Integer) => json!(v.value.parse::<i64>().unwrap_or(1)),
+            (Some(v), _) => json!(v.value),
+            (None, Ty::String) => json!("x"),
+            (None, Ty::Integer) => json!(1),
+            (None, Ty::Number) => json!(1.5),
+            (None, Ty::Boolean) => json!(true),
+            (None, Ty::Json) => match kind {
+                Kind::List => json!([]),
+                Kind::Object => json!({}),
+                _ => json!("x"),
+            },
+        };
+        let value = if p.list { json!([one]) } else { one };
+        input.insert(p.name.to_string(), value);
+    }
+    input
+}
+
+/// Sets `value` at JSON pointer `pointer`, creating objects on the way.
+fn set_at(root: &mut Value, pointer: &str, value: Value) {
+    let mut cur = root;
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = json!({});
+        }
+        let map = cur.as_object_mut().expect("object");
+        if i + 1 == parts.len() {
+            map.insert(part.to_string(), value);
+            return;
+        }
+        cur = map.entry(part.to_string()).or_insert_with(|| json!({}));
+    }
+}
+
+/// A successful answer of `op` in its line's envelope, with `items` at the items pointer.
+fn page_body(line: &Line, op: &Op, items: Vec<Value>, total: usize) -> Value {
+    let paging = op.paging.as_ref().expect("paginated");
+    let example = line
+        .meta
+        .examples
+        .iter()
+        .find(|(name, _)| *name == op.name)
+        .and_then(|(_, text)| serde_json::from_str::<Value>(text).ok())
+        .filter(Value::is_object);
+    let mut body = example.unwrap_or_else(|| {
+        let env = &line.meta.service.envelope;
+        let code = env.success.first().copied().unwrap_or("Success");
+        let code = code.parse::<i64>().map(Value::from).unwrap_or(json!(code));
+        json!({ env.code: code, env.message: "ok" })
+    });
+    set_at(&mut body, paging.items, Value::Array(items));
+    if let Some(t) = paging.total {
+        set_at(&mut body, t, json!(total));
+    }
+    body
+}
+
+fn find(line: &str, command: &str) -> (&'static Line, &'static Op) {
+    let l = cds_cli::table::line(line).expect("line");
+    (l, l.op(command).expect("operation"))
+}
+
+#[test]
+fn a_read_reaches_the_emulator_and_prints_the_answer() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--task-id", "t-42"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let body = stdout_json(&out);
+    assert_eq!(body["Code"], "Success");
+    let reqs = rig.emulator.requests_for("DescribeTask");
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].query_param("TaskId"), Some("t-42"));
+    assert!(reqs[0].rejected.is_none());
+}
+
+#[test]
+fn yaml_table_and_query_shape_the_output() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t-1",
+            "--query",
+            "Code",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert_eq!(stdout_json(&out), json!("Success"));
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--task-id", "t-1", "-o", "yaml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).contains("Code: Success"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t-1",
+            "--output",
+            "table",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = text(&out.stdout);
+    assert!(
+        table.starts_with("key") && table.contains("Code"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_create_with_wait_polls_the_task_until_it_finishes() {
+    let rig = rig();
+    let (line, op) = find("ccs", "create-instance");
+    assert!(op.task.is_some());
+    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--wait",
+            "--wait-interval",
+            "0.02",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(stdout_json(&out).get("TaskId").is_some());
+    assert_eq!(rig.emulator.requests_for("CreateInstance").len(), 1);
+    let polls = rig.emulator.requests_for("DescribeTask");
+    assert!(polls.len() >= 2, "polled {} times", polls.len());
+    // Without --wait nothing is polled.
+    rig.emulator.reset();
+    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let out = rig
+        .cds()
+        .args(["ccs", "create-instance", "--input-json", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(rig.emulator.requests_for("DescribeTask").is_empty());
+}
+
+#[test]
+fn all_pages_walks_every_page_of_every_paginated_operation() {
+    let rig = rig();
+    let mut checked = 0;
+    for line in LINES {
+        for op in line.ops.iter().filter(|o| o.paging.is_some()) {
+            let paging = op.paging.as_ref().unwrap();
+            rig.emulator.reset();
+            let item = |i: usize| json!({"CliTestId": format!("{}-{i}", op.name)});
+            rig.emulator.script_sequence(
+                op.name,
+                vec![
+                    Script {
+                        status: 200,
+                        body: page_body(line, op, vec![item(1), item(2)], 3),
+                    },
+                    Script {
+                        status: 200,
+                        body: page_body(line, op, vec![item(3)], 3),
+                    },
+                ],
+            );
+            let mut input = required_input(line, op);
+            input.insert(paging.size.to_string(), json!(2));
+            let out = rig
+                .cds()
+                .args([line.name, op.command, "--all-pages", "--input-json", "-"])
+                .write_stdin(serde_json::to_string(&input).unwrap())
+                .output()
+                .unwrap();
+            let context = format!("{} {}: {}", line.name, op.command, text(&out.stderr));
+            assert!(out.status.success(), "{context}");
+            let items = stdout_json(&out);
+            assert_eq!(items, json!([item(1), item(2), item(3)]), "{context}");
+            let pages: Vec<String> = rig
+                .emulator
+                .requests_for(op.name)
+                .iter()
+                .map(|r| {
+                    r.query_param(paging.page)
+                        .map(str::to_string)
+                        .or_else(|| {
+                            r.body
+                                .as_ref()
+                                .and_then(|b| b.get(paging.page))
+                                .map(|v| v.to_string().trim_matches('"').to_string())
+                        })
+                        .unwrap_or_default()
+                })
+                .collect();
+            assert_eq!(pages, ["1", "2"], "{context}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} paginated operations");
+}
+
+#[test]
+fn max_items_stops_early() {
+    let rig = rig();
+    let (line, op) = find("ccs", "describe-instances");
+    let body = page_body(line, op, vec![json!({"A": 1}), json!({"A": 2})], 10);
+    rig.emulator.script(op.name, 200, body, None);
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-instances",
+            "--page-size",
+            "2",
+            "--max-items",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stdout_json(&out), json!([{"A": 1}, {"A": 2}, {"A": 1}]));
+    assert_eq!(rig.emulator.requests_for(op.name).len(), 2);
+}
+
+#[test]
+fn a_service_error_exits_1_with_code_message_and_request_id() {
+    let rig = rig();
+    rig.emulator.script(
+        "DescribeTask",
+        200,
+        json!({"Code": "InvalidTaskID.Malformed", "Message": "The task id is bad", "RequestId": "req-7781"}),
+        None,
+    );
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--task-id", "t"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("InvalidTaskID.Malformed"), "{err}");
+    assert!(err.contains("The task id is bad"), "{err}");
+    assert!(err.contains("req-7781"), "{err}");
+    assert!(out.stdout.is_empty());
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "describe-task",
+            "--task-id",
+            "t",
+            "--error-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+    assert_eq!(err["error"]["type"], "service");
+    assert_eq!(err["error"]["code"], "InvalidTaskID.Malformed");
+    assert_eq!(err["error"]["request_id"], "req-7781");
+}
+
+#[test]
+fn dry_run_prints_the_request_with_secrets_redacted_and_sends_nothing() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--task-id", "t-9", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains(ACCESS_KEY_SECRET), "{stdout}");
+    let req = stdout_json(&out);
+    assert_eq!(req["method"], "GET");
+    assert_eq!(req["query"]["Action"], "DescribeTask");
+    assert_eq!(req["query"]["TaskId"], "t-9");
+    assert_eq!(req["query"]["Signature"], "<redacted>");
+    let bridgx = rig
+        .cds()
+        .args(["bridgx", "list-clusters", "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = text(&bridgx.stdout);
+    assert!(bridgx.status.success(), "{}", text(&bridgx.stderr));
+    assert!(!stdout.contains(BEARER_TOKEN), "{stdout}");
+    assert!(stdout.contains("Bearer <redacted>"), "{stdout}");
+    assert!(rig.emulator.requests().is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_clear_message_and_send_nothing() {
+    let rig = rig();
+    let cases: &[&[&str]] = &[
+        &["ccs", "describe-instances", "--page-size", "ten"],
+        &["ccs", "describe-task"],
+        &["ccs", "no-such-operation"],
+        &["no-such-line"],
+        &["ccs", "describe-task", "--task-id", "t", "--no-such-flag"],
+        &["ccs", "describe-task", "--task-id", "t", "--query", "Data["],
+    ];
+    for args in cases {
+        let out = rig.cds().args(*args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+    let out = rig.cds().args(cases[0]).output().unwrap();
+    assert!(text(&out.stderr).contains("page-size"));
+    let out = rig.cds().args(cases[1]).output().unwrap();
+    assert!(
+        text(&out.stderr).contains("--task-id"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-task", "--error-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error");
+    assert_eq!(err["error"]["type"], "usage");
+    // Missing credentials are a usage error too.
+    let out = rig
+        .bare()
+        .env("CDS_ENDPOINT", rig.emulator.base_url())
+        .args(["ccs", "describe-task", "--task-id", "t"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("CDS_SECRET_ID"));
+    assert!(rig.emulator.requests().is_empty());
+}
+
+#[test]
+fn every_operation_has_a_help_page_in_english_and_chinese() {
+    let rig = rig();
+    let mut count = 0;
+    for line in LINES {
+        for op in line.ops {
+            let out = rig
+                .bare()
+                .args([line.name, op.command, "--help"])
+                .output()
+                .unwrap();
+            let help = text(&out.stdout);
+            assert!(out.status.success(), "{} {}", line.name, op.command);
+            assert!(help.contains(op.en.lines().next().unwrap_or("")), "{help}");
+            assert!(help.contains(op.zh.lines().next().unwrap_or("")), "{help}");
+            for p in op.params {
+                assert!(help.contains(&format!("--{}", p.flag)), "{help}");
+                assert!(help.contains(p.zh.lines().next().unwrap_or("")), "{help}");
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 400, "only {count} operations");
+    let out = rig
+        .bare()
+        .args(["help", "ccs", "describe-instances"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).contains("查询云服务器"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn typed_flags_and_input_json_build_the_request() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-instances", "--generate-skeleton"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let skeleton = stdout_json(&out);
+    assert!(skeleton.get("VdcId").is_some() && skeleton.get("PageSize").is_some());
+    let file = rig.dir.path().join("in.json");
+    std::fs::write(&file, r#"{"VdcId": "from-file", "PageSize": 5}"#).unwrap();
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-instances", "--input-json"])
+        .arg(&file)
+        .args(["--page-size", "7"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let req = &rig.emulator.requests_for("DescribeInstances")[0];
+    let body = req.body.clone().unwrap_or_default();
+    assert_eq!(body["VdcId"], "from-file");
+    assert_eq!(body["PageSize"], 7);
+    std::fs::write(&file, r#"{"NoSuchParam": 1}"#).unwrap();
+    let out = rig
+        .cds()
+        .args(["ccs", "describe-instances", "--input-json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("NoSuchParam"));
+}
+
+#[test]
+fn configure_writes_a_private_profile_that_later_calls_use() {
+    let rig = rig();
+    let out = rig
+        .bare()
+        .args(["configure", "--profile", "emu"])
+        .write_stdin(format!(
+            "{ACCESS_KEY_ID}\n{ACCESS_KEY_SECRET}\nmainland\n{}\n\n\n\n\n",
+            rig.emulator.base_url()
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains(ACCESS_KEY_SECRET));
+    assert!(!text(&out.stderr).contains(ACCESS_KEY_SECRET));
+    let path = rig.dir.path().join("config.toml");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let out = rig
+        .bare()
+        .args(["--profile", "emu", "ccs", "describe-task", "--task-id", "t"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(rig.emulator.requests_for("DescribeTask").len(), 1);
+    // Re-running keeps the secret on empty answers, and never shows it.
+    let out = rig
+        .bare()
+        .args(["configure", "--profile", "emu"])
+        .write_stdin("\n\n\n\n\n\n\n\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!text(&out.stderr).contains(ACCESS_KEY_SECRET));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains(ACCESS_KEY_SECRET));
+}
+
+#[test]
+fn completions_cover_every_shell() {
+    let rig = rig();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = rig.bare().args(["completion", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        assert!(text(&out.stdout).contains("describe-instances"), "{shell}");
+    }
+    let out = rig.bare().args(["completion", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_failed_task_exits_1_with_its_reason() {
+    let rig = rig();
+    let (line, op) = find("ccs", "create-instance");
+    let input = serde_json::to_string(&required_input(line, op)).unwrap();
+    let first = rig
+        .cds()
+        .args(["ccs", "create-instance", "--input-json", "-"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let task = stdout_json(&first)["TaskId"]
+        .as_str()
+        .expect("a task id")
+        .to_string();
+    rig.emulator.fail_task(&task, "quota exceeded");
+    let out = rig
+        .cds()
+        .args([
+            "ccs",
+            "create-instance",
+            "--input-json",
+            "-",
+            "--wait",
+            "--wait-interval",
+            "0.02",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    // ccs's waiter documents no reason field: the message names the task and its status.
+    let err = text(&out.stderr);
+    assert!(err.contains(&task) && err.contains("failed"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn the_top_level_help_lists_every_line() {
+    let rig = rig();
+    let out = rig.bare().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for line in LINES {
+        assert!(
+            help.contains(line.name) && help.contains(line.title_zh),
+            "{}",
+            line.name
+        );
+    }
+}
+
+#[test]
+fn lists_repeat_or_take_json_and_enums_take_documented_values() {
+    let rig = rig();
+    for args in [
+        &["--instance-ids", "a", "--instance-ids", "b"][..],
+        &["--instance-ids", r#"["a","b"]"#][..],
+    ] {
+        let out = rig
+            .cds()
+            .args(["ccs", "delete-instance", "--dry-run"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let req = stdout_json(&out);
+        let ids = if req["body"].is_object() {
+            req["body"]["InstanceIds"].clone()
+        } else {
+            req["query"]["InstanceIds"].clone()
+        };
+        assert!(
+            ids == json!(["a", "b"]) || ids == json!(r#"["a","b"]"#),
+            "{req}"
+        );
+    }
+    let out = rig
+        .cds()
+        .args([
+            "bms",
+            "operate-bms-power",
+            "--operate",
+            "explode",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("explode") && err.contains("start"), "{err}");
+    let out = rig
+        .cds()
+        .args(["bms", "operate-bms-power", "--help"])
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).contains("start") && text(&out.stdout).contains("开启"));
+}
+
+#[test]
+fn a_websocket_operation_prints_its_url() {
+    let rig = rig();
+    let out = rig
+        .cds()
+        .args([
+            "cecstack-ecs",
+            "connect-vnc",
+            "--ecs-id",
+            "e-1",
+            "--token",
+            "tk",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = stdout_json(&out);
+    let url = url.as_str().expect("a string");
+    assert!(url.contains("/e-1/") && url.ends_with("/tk"), "{url}");
+    assert!(!url.contains("http://"), "{url}");
+    assert!(rig.emulator.requests().is_empty());
+}
