@@ -1,0 +1,311 @@
+//! The emulator's resources: records per partition (tenant) and family, asynchronous changes
+//! waiting for their task, deterministic ids, and the versioned JSON state file.
+
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The `format` of a state file.
+pub const STATE_FORMAT: &str = "cds-emulator-state";
+/// The version of the state file format written (and the only one read).
+pub const STATE_VERSION: u64 = 1;
+
+/// A change that becomes visible when its task finishes.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Add a record.
+    Insert(Value),
+    /// Remove the records with these ids.
+    Remove(Vec<String>),
+    /// Set fields of the records with these ids.
+    Patch(Vec<String>, Map<String, Value>),
+}
+
+/// An asynchronous task started by a stateful operation.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// Tenant.
+    pub partition: String,
+    /// `line/family`.
+    pub family: String,
+    /// Field holding the id in the family's records.
+    pub id_field: String,
+    /// What happens when it finishes.
+    pub change: Change,
+    /// When it finishes.
+    pub due: Instant,
+    /// The resource it concerns (reported by the poller).
+    pub resource: String,
+    /// Applied already.
+    pub done: bool,
+}
+
+/// Records of one tenant: `line/family` → records in creation order.
+pub type Partition = BTreeMap<String, Vec<Value>>;
+
+/// Every resource of one emulator.
+#[derive(Debug)]
+pub struct Store {
+    /// Tenant → records.
+    pub partitions: HashMap<String, Partition>,
+    /// Task id → task.
+    pub tasks: HashMap<String, Task>,
+    /// Seed of the id generator.
+    pub seed: u64,
+    /// Ids generated so far.
+    pub counter: u64,
+    /// How long an asynchronous change takes.
+    pub latency: Duration,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new(seed: u64, latency: Duration) -> Store {
+        Store {
+            partitions: HashMap::new(),
+            tasks: HashMap::new(),
+            seed,
+            counter: 0,
+            latency,
+        }
+    }
+
+    /// Forgets every record and task; ids start again from the seed.
+    pub fn reset(&mut self) {
+        self.partitions.clear();
+        self.tasks.clear();
+        self.counter = 0;
+    }
+
+    fn next(&mut self) -> u64 {
+        self.counter += 1;
+        splitmix64(self.seed ^ self.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// A fresh id: `prefix` + 16 lower-case letters and digits, or UUID-shaped without prefix.
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        let a = self.next();
+        let b = self.next();
+        if prefix.is_empty() {
+            format!(
+                "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+                a >> 32,
+                (a >> 16) & 0xffff,
+                a & 0xfff,
+                b >> 52,
+                b & 0xffff_ffff_ffff
+            )
+        } else {
+            const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+            let mut out = String::from(prefix);
+            let mut x = (u128::from(a) << 64) | u128::from(b);
+            for _ in 0..16 {
+                out.push(ALPHABET[(x % 36) as usize] as char);
+                x /= 36;
+            }
+            out
+        }
+    }
+
+    /// The records of `family` in `partition`.
+    pub fn records(&self, partition: &str, family: &str) -> &[Value] {
+        self.partitions
+            .get(partition)
+            .and_then(|p| p.get(family))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The records of `family` in `partition`, for changing.
+    pub fn records_mut(&mut self, partition: &str, family: &str) -> &mut Vec<Value> {
+        self.partitions
+            .entry(partition.to_string())
+            .or_default()
+            .entry(family.to_string())
+            .or_default()
+    }
+
+    /// Applies `change` now.
+    pub fn apply(&mut self, partition: &str, family: &str, id_field: &str, change: Change) {
+        let records = self.records_mut(partition, family);
+        match change {
+            Change::Insert(v) => records.push(v),
+            Change::Remove(ids) => {
+                records.retain(|r| !ids.iter().any(|id| id_of(r, id_field) == Some(id)))
+            }
+            Change::Patch(ids, fields) => {
+                for r in records
+                    .iter_mut()
+                    .filter(|r| ids.iter().any(|id| id_of(r, id_field) == Some(id)))
+                {
+                    if let Value::Object(map) = r {
+                        for (k, v) in &fields {
+                            map.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies every task whose time has come.
+    pub fn settle(&mut self, now: Instant) {
+        let due: Vec<String> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| !t.done && t.due <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for id in due {
+            let Some(task) = self.tasks.get_mut(&id) else {
+                continue;
+            };
+            task.done = true;
+            let task = task.clone();
+            self.apply(&task.partition, &task.family, &task.id_field, task.change);
+        }
+    }
+
+    /// Number of records in every partition.
+    pub fn len(&self) -> usize {
+        self.partitions
+            .values()
+            .flat_map(|p| p.values())
+            .map(Vec::len)
+            .sum()
+    }
+
+    /// The state as a versioned JSON document (pending tasks are not kept: their changes are
+    /// applied first).
+    pub fn export(&mut self) -> Value {
+        self.settle(Instant::now() + Duration::from_secs(365 * 24 * 3600));
+        let partitions: Map<String, Value> = self
+            .partitions
+            .iter()
+            .map(|(k, p)| (k.clone(), json!(p)))
+            .collect();
+        json!({
+            "format": STATE_FORMAT,
+            "version": STATE_VERSION,
+            "seed": self.seed,
+            "counter": self.counter,
+            "partitions": partitions,
+        })
+    }
+
+    /// Replaces the records (and id counter) by those of a state document.
+    pub fn import(&mut self, doc: Value) -> Result<(), String> {
+        let Value::Object(mut doc) = doc else {
+            return Err("the state is not a JSON object".into());
+        };
+        if doc.get("format").and_then(Value::as_str) != Some(STATE_FORMAT) {
+            return Err(format!("not a {STATE_FORMAT} document"));
+        }
+        match doc.get("version").and_then(Value::as_u64) {
+            Some(STATE_VERSION) => {}
+            other => {
+                return Err(format!(
+                    "state version {other:?} is not supported (this emulator reads version {STATE_VERSION})"
+                ))
+            }
+        }
+        let partitions: HashMap<String, Partition> = match doc.remove("partitions") {
+            Some(p) => serde_json::from_value(p).map_err(|e| format!("bad partitions: {e}"))?,
+            None => HashMap::new(),
+        };
+        self.partitions = partitions;
+        self.tasks.clear();
+        self.seed = doc.get("seed").and_then(Value::as_u64).unwrap_or(self.seed);
+        self.counter = doc.get("counter").and_then(Value::as_u64).unwrap_or(0);
+        Ok(())
+    }
+}
+
+/// The id of a record (text, or a number's text compared as such).
+pub fn id_of<'a>(record: &'a Value, field: &str) -> Option<&'a str> {
+    record.get(field).and_then(Value::as_str)
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// Writes `doc` to `path` atomically: a temporary file in the same folder, flushed, then
+/// renamed over `path`.
+pub fn write_atomically(path: &Path, doc: &Value) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::new(file);
+        serde_json::to_writer(&mut w, doc)?;
+        w.flush()?;
+        w.get_ref().sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// Reads a state document from `path`.
+pub fn read(path: &Path) -> std::io::Result<Value> {
+    let bytes = std::fs::read(path)?;
+    serde_json::from_slice(&bytes).map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_deterministic_and_distinct() {
+        let mut a = Store::new(7, Duration::ZERO);
+        let mut b = Store::new(7, Duration::ZERO);
+        let ids: Vec<String> = (0..100).map(|_| a.new_id("ins-")).collect();
+        let again: Vec<String> = (0..100).map(|_| b.new_id("ins-")).collect();
+        assert_eq!(ids, again);
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 100);
+        assert!(ids[0].starts_with("ins-") && ids[0].len() == 20);
+        let uuid = Store::new(8, Duration::ZERO).new_id("");
+        assert_eq!(uuid.len(), 36);
+        assert_ne!(uuid, Store::new(9, Duration::ZERO).new_id(""));
+    }
+
+    #[test]
+    fn export_import_round_trip_and_version_check() {
+        let mut s = Store::new(1, Duration::from_secs(60));
+        s.records_mut("", "ccs/instance").push(json!({"InstanceId": "a"}));
+        s.tasks.insert(
+            "t".into(),
+            Task {
+                partition: "".into(),
+                family: "ccs/instance".into(),
+                id_field: "InstanceId".into(),
+                change: Change::Insert(json!({"InstanceId": "b"})),
+                due: Instant::now() + Duration::from_secs(60),
+                resource: "b".into(),
+                done: false,
+            },
+        );
+        let doc = s.export();
+        let mut t = Store::new(2, Duration::ZERO);
+        t.import(doc.clone()).unwrap();
+        assert_eq!(t.records("", "ccs/instance").len(), 2);
+        let mut bad = doc;
+        bad["version"] = json!(99);
+        assert!(t.import(bad).unwrap_err().contains("99"));
+    }
+}
