@@ -83,6 +83,18 @@ struct Action {
     at: Option<String>,
     #[serde(default)]
     id_out: Vec<String>,
+    #[serde(default)]
+    record_out: Option<String>,
+    #[serde(default)]
+    item_at: Option<String>,
+    #[serde(default)]
+    ids_only: bool,
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    size: Option<String>,
+    #[serde(default)]
+    total: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,6 +191,7 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
             named.extend(a.id.iter());
             named.extend(a.switch.as_ref().map(|s| &s.param));
             for p in named {
+                let p = p.split('/').next().unwrap_or(p);
                 if !has(p) {
                     errors.push(format!("{here}: {p} is not a parameter of the operation"));
                 }
@@ -212,6 +225,15 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
             if let Some(at) = &a.at {
                 out.insert("at".into(), json!(at));
             }
+            if let Some(p) = &a.record_out {
+                out.insert("record_out".into(), json!(p));
+            }
+            if let Some(p) = &a.item_at {
+                out.insert("item_at".into(), json!(p));
+            }
+            if a.ids_only {
+                out.insert("ids_only".into(), json!(true));
+            }
             if a.kind == "get" && a.at.is_none() {
                 errors.push(format!("{here}: a get names the pointer of the record (`at`)"));
             }
@@ -227,11 +249,12 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
                     }
                     None => errors.push(format!("{here}: a list names its items pointer (`items`)")),
                 }
-                if let Some(p) = paginate {
-                    out.insert("page".into(), json!(p.page));
-                    out.insert("size".into(), json!(p.size));
-                    if let Some(t) = &p.total {
-                        out.insert("total".into(), json!(t));
+                let page = a.page.clone().or_else(|| paginate.map(|p| p.page.clone()));
+                let size = a.size.clone().or_else(|| paginate.map(|p| p.size.clone()));
+                let total = a.total.clone().or_else(|| paginate.and_then(|p| p.total.clone()));
+                for (key, v) in [("page", page), ("size", size), ("total", total)] {
+                    if let Some(v) = v {
+                        out.insert(key.into(), json!(v));
                     }
                 }
             }

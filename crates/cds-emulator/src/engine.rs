@@ -22,6 +22,8 @@ pub(crate) struct Call<'a> {
     pub partition: &'a str,
     /// For error envelopes.
     pub request_id: &'a str,
+    /// Product lines served (references to other lines are checked only when served).
+    pub served: &'a [&'static LineDescription],
 }
 
 /// The answer of a modelled operation (`None`: not modelled, answer the example).
@@ -39,9 +41,16 @@ pub(crate) fn answer(store: &mut Store, call: &Call<'_>) -> Option<(u16, Value)>
     })?;
     let key = format!("{}/{}", model.line, family.name);
     for (param, target) in &action.refs {
-        let Some((_, target_family)) = model::family(target) else {
+        let Some((target_line, target_family)) = model::family(target) else {
             continue;
         };
+        if !call
+            .served
+            .iter()
+            .any(|l| l.service.product == target_line.line)
+        {
+            continue;
+        }
         for id in call.params.get(param.as_str()).map(ids).unwrap_or_default() {
             if !exists(store, call.partition, target, &target_family.id, &id) {
                 return Some(not_found(call, target_family, &id));
@@ -125,8 +134,17 @@ fn example(call: &Call<'_>, op_name: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// The example record of a family: the first listed item, or the described record.
-fn template(call: &Call<'_>, family: &Family) -> Value {
+/// The example record of a family: the first listed item, or the described record, or (an
+/// embedded family) the first of its kind inside the parent's example record.
+fn template(call: &Call<'_>, model: &LineModel, family: &Family) -> Value {
+    if let Some(e) = &family.embed {
+        if let Some(parent) = model.resources.iter().find(|p| p.name == e.parent) {
+            let p = template(call, model, parent);
+            if let Some(Value::Object(first)) = p.get(&e.field).and_then(|v| v.get(0)) {
+                return Value::Object(first.clone());
+            }
+        }
+    }
     for a in &family.operations {
         let pointer = match a.kind {
             Kind::List => a.items.as_deref(),
@@ -140,6 +158,10 @@ fn template(call: &Call<'_>, family: &Family) -> Value {
             Some(v @ Value::Object(_)) => Some(v.clone()),
             _ => None,
         };
+        let found = match (&a.item_at, found) {
+            (Some(at), Some(item)) => item.pointer(at).cloned(),
+            (_, found) => found,
+        };
         if let Some(Value::Object(map)) = found {
             return Value::Object(map);
         }
@@ -147,12 +169,31 @@ fn template(call: &Call<'_>, family: &Family) -> Value {
     Value::Object(Map::new())
 }
 
+/// A parameter's value, or (`Param/pointer`) a value inside it; JSON text from the query is
+/// looked into too.
+fn param_value(call: &Call<'_>, name: &str) -> Option<Value> {
+    let (param, pointer) = match name.find('/') {
+        Some(i) => (&name[..i], Some(&name[i..])),
+        None => (name, None),
+    };
+    let v = call.params.get(param)?;
+    match pointer {
+        None => Some(v.clone()),
+        Some(p) => match v {
+            Value::String(s) => serde_json::from_str::<Value>(s)
+                .ok()
+                .and_then(|j| j.pointer(p).cloned()),
+            other => other.pointer(p).cloned(),
+        },
+    }
+}
+
 /// Field values an operation sets from its parameters, `set` and `switch`.
 fn assigned(call: &Call<'_>, action: &Action, like: &Value) -> Map<String, Value> {
     let mut out = Map::new();
     for (param, field) in &action.fields {
-        if let Some(v) = call.params.get(param.as_str()).filter(|v| !v.is_null()) {
-            out.insert(field.clone(), coerce(v, like.get(field)));
+        if let Some(v) = param_value(call, param).filter(|v| !v.is_null()) {
+            out.insert(field.clone(), coerce(&v, like.get(field)));
         }
     }
     for (field, v) in &action.set {
@@ -212,10 +253,13 @@ fn create(
     action: &Action,
     key: &str,
 ) -> (u16, Value) {
-    let _ = model;
-    let mut record = template(call, family);
+    let mut record = template(call, model, family);
     let fields = assigned(call, action, &record);
-    let id = store.new_id(&family.id_prefix);
+    // A create whose `id` names a parameter takes the id from it (BridgX names clusters).
+    let id = match action.id.as_deref().and_then(|p| param_value(call, p)) {
+        Some(v) => text(&v),
+        None => store.new_id(&family.id_prefix),
+    };
     if let Value::Object(map) = &mut record {
         for (k, v) in fields {
             map.insert(k, v);
@@ -223,6 +267,9 @@ fn create(
         map.insert(family.id.clone(), json!(id));
     }
     let mut answer = example(call, &action.op);
+    if let Some(pointer) = &action.record_out {
+        respond::set_pointer(&mut answer, pointer, record.clone());
+    }
     for pointer in &action.id_out {
         respond::set_pointer(&mut answer, pointer, json!(id));
     }
@@ -296,17 +343,28 @@ fn list(
     };
     let size = number(&action.size).filter(|s| *s > 0);
     let page = number(&action.page).unwrap_or(1).max(1);
+    let show = |r: &&Value| -> Value {
+        if action.ids_only {
+            return json!(id_of(r, &family.id).unwrap_or_default());
+        }
+        let shown = render(store, call, model, family, r);
+        match &action.item_at {
+            Some(at) => {
+                let mut item = Value::Object(Map::new());
+                respond::set_pointer(&mut item, at, shown);
+                item
+            }
+            None => shown,
+        }
+    };
     let shown: Vec<Value> = match size {
         Some(size) => all
             .iter()
             .skip((page - 1).saturating_mul(size))
             .take(size)
-            .map(|r| render(store, call, model, family, r))
+            .map(show)
             .collect(),
-        None => all
-            .iter()
-            .map(|r| render(store, call, model, family, r))
-            .collect(),
+        None => all.iter().map(show).collect(),
     };
     let mut answer = example(call, &action.op);
     if let Some(items) = &action.items {

@@ -138,6 +138,15 @@ pub struct Action {
     /// Pointers where a create writes the new id.
     #[serde(default)]
     pub id_out: Vec<String>,
+    /// Pointer where a create writes the whole new record.
+    #[serde(default)]
+    pub record_out: Option<String>,
+    /// Pointer inside each listed item where the record goes (items wrap records).
+    #[serde(default)]
+    pub item_at: Option<String>,
+    /// The list shows ids only.
+    #[serde(default)]
+    pub ids_only: bool,
     /// Pointer of the task id, when the operation is asynchronous.
     #[serde(default)]
     pub task: Option<String>,

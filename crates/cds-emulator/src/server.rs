@@ -264,6 +264,7 @@ pub(crate) async fn handle(
                 params: &params,
                 partition: &partition,
                 request_id: &request_id,
+                served: &shared.lines,
             };
             let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
             engine::answer(&mut store, &call)
