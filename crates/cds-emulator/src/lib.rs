@@ -331,15 +331,27 @@ impl Emulator {
         }
     }
 
-    /// Writes [`Emulator::export_state`] to `path` atomically (temporary file, then rename).
+    /// Writes the state ([`Emulator::export_state`]'s document) to `path` atomically
+    /// (temporary file, synced, then renamed).
     pub fn save_state(&self, path: &std::path::Path) -> std::io::Result<()> {
-        store::write_atomically(path, &self.export_state())
+        let Some(mut store) = self.store() else {
+            return Err(std::io::Error::other(
+                "this emulator answers examples only; it holds no state",
+            ));
+        };
+        store.settle_all();
+        store::write_atomically(path, &store.document())
     }
 
-    /// Loads a state file written by [`Emulator::save_state`].
+    /// Loads a state file written by [`Emulator::save_state`] (same format version only).
     pub fn load_state(&self, path: &std::path::Path) -> std::io::Result<()> {
-        let doc = store::read(path)?;
-        self.import_state(doc).map_err(std::io::Error::other)
+        let bytes = std::fs::read(path)?;
+        match self.store() {
+            Some(mut s) => s.import_bytes(&bytes).map_err(std::io::Error::other),
+            None => Err(std::io::Error::other(
+                "this emulator answers examples only; it holds no state",
+            )),
+        }
     }
 
     /// Adds a fault rule.

@@ -180,3 +180,33 @@ async fn compatible_mode_accepts_body_parameters_in_the_query_and_plus_as_space(
     let listed = json(&net.describe_vdc().send().await.unwrap());
     assert_eq!(items(&listed, "/Data")[0]["VdcName"], "my vdc");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_from_several_tenants() {
+    let emu = std::sync::Arc::new(emulator(&[&cds_network::meta::LINE], Duration::ZERO).await);
+    let mut handles = Vec::new();
+    for t in 0..4 {
+        for n in 0..10 {
+            let emu = emu.clone();
+            handles.push(tokio::spawn(async move {
+                let net = cds_network::Client::new(&emu.tenant_config(&format!("t{t}")));
+                make_vdc(&net, &format!("vdc-{t}-{n}")).await
+            }));
+        }
+    }
+    let mut ids = Vec::new();
+    for h in handles {
+        ids.push(h.await.unwrap());
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 40, "every create got its own id");
+    for t in 0..4 {
+        let net = cds_network::Client::new(&emu.tenant_config(&format!("t{t}")));
+        let mine = items(&json(&net.describe_vdc().send().await.unwrap()), "/Data");
+        assert_eq!(mine.len(), 10, "tenant t{t} sees exactly its own VDCs");
+        assert!(mine.iter().all(|v| v["VdcName"].as_str().unwrap().starts_with(&format!("vdc-{t}-"))));
+    }
+    let default_tenant = cds_network::Client::new(&emu.config());
+    assert!(items(&json(&default_tenant.describe_vdc().send().await.unwrap()), "/Data").is_empty());
+}
