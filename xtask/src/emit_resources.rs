@@ -138,7 +138,10 @@ fn documented_errors(line: &Line) -> Vec<(String, Option<u64>)> {
     let mut out = Vec::new();
     let code = |v: &serde_yaml::Value| match v {
         serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     };
     let http = |v: &Option<serde_yaml::Value>| v.as_ref().and_then(serde_yaml::Value::as_u64);
     for (_, g) in &line.groups {
@@ -156,7 +159,10 @@ fn documented_errors(line: &Line) -> Vec<(String, Option<u64>)> {
 
 fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
     let mut errors = Vec::new();
-    let ops: BTreeMap<&str, &Operation> = line.operations().map(|(_, o)| (o.name.as_str(), o)).collect();
+    let ops: BTreeMap<&str, &Operation> = line
+        .operations()
+        .map(|(_, o)| (o.name.as_str(), o))
+        .collect();
     let documented = documented_errors(line);
     let family_names: Vec<&str> = model.resources.iter().map(|f| f.name.as_str()).collect();
     let mut families = Vec::new();
@@ -173,7 +179,10 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
         }
         if let Some(e) = &family.embed {
             if !family_names.contains(&e.parent.as_str()) {
-                errors.push(format!("{}: embed parent {} is not a family", family.name, e.parent));
+                errors.push(format!(
+                    "{}: embed parent {} is not a family",
+                    family.name, e.parent
+                ));
             }
         }
         let mut actions = Vec::new();
@@ -187,7 +196,12 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
                 errors.push(format!("{here}: kind {} is not one of {KINDS:?}", a.kind));
             }
             let has = |p: &str| op.params.iter().any(|x| x.name == p);
-            let mut named: Vec<&String> = a.fields.keys().chain(a.filters.keys()).chain(a.refs.keys()).collect();
+            let mut named: Vec<&String> = a
+                .fields
+                .keys()
+                .chain(a.filters.keys())
+                .chain(a.refs.keys())
+                .collect();
             named.extend(a.id.iter());
             named.extend(a.switch.as_ref().map(|s| &s.param));
             for p in named {
@@ -198,7 +212,10 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
             }
             let needs_id = matches!(a.kind.as_str(), "get" | "delete" | "update");
             if needs_id && a.id.is_none() {
-                errors.push(format!("{here}: a {} names the parameter that takes the id (`id`)", a.kind));
+                errors.push(format!(
+                    "{here}: a {} names the parameter that takes the id (`id`)",
+                    a.kind
+                ));
             }
             let mut out = Map::new();
             out.insert("op".into(), json!(a.op));
@@ -206,7 +223,11 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
             if let Some(id) = &a.id {
                 out.insert("id".into(), json!(id));
             }
-            for (key, map) in [("fields", &a.fields), ("filters", &a.filters), ("refs", &a.refs)] {
+            for (key, map) in [
+                ("fields", &a.fields),
+                ("filters", &a.filters),
+                ("refs", &a.refs),
+            ] {
                 if !map.is_empty() {
                     out.insert(key.into(), json!(map));
                 }
@@ -217,7 +238,10 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
                 }
             }
             if let Some(s) = &a.switch {
-                out.insert("switch".into(), json!({"param": s.param, "field": s.field, "map": s.map}));
+                out.insert(
+                    "switch".into(),
+                    json!({"param": s.param, "field": s.field, "map": s.map}),
+                );
             }
             if !a.id_out.is_empty() {
                 out.insert("id_out".into(), json!(a.id_out));
@@ -235,23 +259,33 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
                 out.insert("ids_only".into(), json!(true));
             }
             if a.kind == "get" && a.at.is_none() {
-                errors.push(format!("{here}: a get names the pointer of the record (`at`)"));
+                errors.push(format!(
+                    "{here}: a get names the pointer of the record (`at`)"
+                ));
             }
             if let Some(task) = &op.task {
                 out.insert("task".into(), json!(task.id));
             }
             if a.kind == "list" {
                 let paginate = op.paginate.as_ref();
-                let items = a.items.clone().or_else(|| paginate.map(|p| p.items.clone()));
+                let items = a
+                    .items
+                    .clone()
+                    .or_else(|| paginate.map(|p| p.items.clone()));
                 match items {
                     Some(items) => {
                         out.insert("items".into(), json!(items));
                     }
-                    None => errors.push(format!("{here}: a list names its items pointer (`items`)")),
+                    None => {
+                        errors.push(format!("{here}: a list names its items pointer (`items`)"))
+                    }
                 }
                 let page = a.page.clone().or_else(|| paginate.map(|p| p.page.clone()));
                 let size = a.size.clone().or_else(|| paginate.map(|p| p.size.clone()));
-                let total = a.total.clone().or_else(|| paginate.and_then(|p| p.total.clone()));
+                let total = a
+                    .total
+                    .clone()
+                    .or_else(|| paginate.and_then(|p| p.total.clone()));
                 for (key, v) in [("page", page), ("size", size), ("total", total)] {
                     if let Some(v) = v {
                         out.insert(key.into(), json!(v));
@@ -272,7 +306,10 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
             json!({"code": nf.code, "http": nf.http, "message": nf.message.clone().unwrap_or_else(|| format!("The specified {} does not exist.", family.name))}),
         );
         if let Some(e) = &family.embed {
-            f.insert("embed".into(), json!({"parent": e.parent, "link": e.link, "field": e.field}));
+            f.insert(
+                "embed".into(),
+                json!({"parent": e.parent, "link": e.link, "field": e.field}),
+            );
         }
         f.insert("operations".into(), Value::Array(actions));
         families.push(Value::Object(f));
@@ -309,32 +346,47 @@ pub fn coverage(spec_dir: &Path) -> Result<Files, Vec<String>> {
         "<!-- {GENERATED_MARKER} from spec/*/resources.yaml and the test sources; do not edit -->\n\n\
          # Emulator coverage\n\n\
          For every operation: how the stateful emulator answers it (the resource family and role from\n\
-         `spec/<line>/resources.yaml`, or `example`: the documented example response), and the test files\n\
-         that call its client method (found by name in `crates/cds-emulator/tests/`, the line's generated\n\
-         `crates/<line>/tests/` and `tests/tests/`).\n\n"
+         `spec/<line>/resources.yaml`, or `example`: the documented example response), the stateful\n\
+         scenario tests that call its client method (`crates/cds-emulator/tests/`), and the other tests\n\
+         that call it (the line's generated `crates/<line>/tests/`, which run against the examples-only\n\
+         emulator, and `tests/tests/`). Calls are found by method name in the sources, per line.\n\n"
     );
     let mut totals = Vec::new();
     for dir in dirs {
-        let line = Line::load(&dir).map_err(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+        let line = Line::load(&dir)
+            .map_err(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
         let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
         if let Ok(text) = std::fs::read_to_string(dir.join("resources.yaml")) {
             let model: Model = serde_yaml::from_str(&text).map_err(|e| vec![e.to_string()])?;
             for f in &model.resources {
                 for a in &f.operations {
-                    roles.entry(a.op.clone()).or_default().push(format!("{} {}", f.name, a.kind));
+                    roles
+                        .entry(a.op.clone())
+                        .or_default()
+                        .push(format!("{} {}", f.name, a.kind));
                 }
             }
         }
         let krate = format!("cds_{}", line.name.replace('-', "_"));
         let mut sources: Vec<(String, String)> = Vec::new();
-        let mut candidates = vec![root.join("crates/cds-emulator/tests"), root.join("tests/tests")];
+        let mut candidates = vec![
+            root.join("crates/cds-emulator/tests"),
+            root.join("tests/tests"),
+        ];
         candidates.push(root.join("crates").join(&line.name).join("tests"));
         for d in candidates {
-            let Ok(rd) = std::fs::read_dir(&d) else { continue };
-            let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "rs")).collect();
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+                .collect();
             files.sort();
             for f in files {
-                let Ok(text) = std::fs::read_to_string(&f) else { continue };
+                let Ok(text) = std::fs::read_to_string(&f) else {
+                    continue;
+                };
                 if !text.contains(&krate) {
                     continue;
                 }
@@ -345,27 +397,69 @@ pub fn coverage(spec_dir: &Path) -> Result<Files, Vec<String>> {
         let mut ops: Vec<&Operation> = line.operations().map(|(_, o)| o).collect();
         ops.sort_by(|a, b| a.name.cmp(&b.name));
         let stateful = ops.iter().filter(|o| roles.contains_key(&o.name)).count();
-        totals.push((line.name.clone(), ops.len(), stateful));
-        out.push_str(&format!("## {}\n\n| operation | emulator | called by |\n| --- | --- | --- |\n", line.name));
-        for op in ops {
-            let call = format!(".{}()", names::snake(&op.name));
-            let by: Vec<String> = sources
+        let scenario = |o: &&Operation| {
+            sources
                 .iter()
-                .filter(|(_, t)| t.contains(&call))
-                .map(|(p, _)| format!("`{p}`"))
-                .collect();
-            let role = roles.get(&op.name).map(|r| format!("stateful: {}", r.join(", "))).unwrap_or_else(|| "example".into());
-            let by = if by.is_empty() { "none".to_string() } else { by.join(", ") };
-            out.push_str(&format!("| {} | {} | {} |\n", op.name, role, by));
+                .any(|(p, t)| p.starts_with("crates/cds-emulator/") && calls(t, &o.name))
+        };
+        let covered = ops
+            .iter()
+            .filter(|o| roles.contains_key(&o.name))
+            .filter(scenario)
+            .count();
+        totals.push((line.name.clone(), ops.len(), stateful, covered));
+        out.push_str(&format!("## {}\n\n| operation | emulator | stateful scenario | other tests |\n| --- | --- | --- | --- |\n", line.name));
+        for op in ops {
+            let calling = |scenario: bool| {
+                let found: Vec<String> = sources
+                    .iter()
+                    .filter(|(p, t)| {
+                        p.starts_with("crates/cds-emulator/") == scenario && calls(t, &op.name)
+                    })
+                    .map(|(p, _)| format!("`{}`", p.rsplit('/').next().unwrap_or(p)))
+                    .collect();
+                if found.is_empty() {
+                    "none".to_string()
+                } else {
+                    found.join(", ")
+                }
+            };
+            let role = roles
+                .get(&op.name)
+                .map(|r| format!("stateful: {}", r.join(", ")))
+                .unwrap_or_else(|| "example".into());
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                op.name,
+                role,
+                calling(true),
+                calling(false)
+            ));
         }
         out.push('\n');
     }
-    let mut summary = String::from("## Summary\n\n| line | operations | stateful |\n| --- | --- | --- |\n");
-    for (l, n, s) in totals {
-        summary.push_str(&format!("| {l} | {n} | {s} |\n"));
+    let mut summary = String::from("## Summary\n\n| line | operations | stateful | stateful and called by a scenario |\n| --- | --- | --- | --- |\n");
+    for (l, n, s, c) in totals {
+        summary.push_str(&format!("| {l} | {n} | {s} | {c} |\n"));
     }
     out.push_str(&summary);
     let mut files = Files::new();
     files.insert(PathBuf::from("crates/cds-emulator/COVERAGE.md"), out);
     Ok(files)
+}
+
+/// Whether test source `text` calls operation `op`: its client method, or its description
+/// (`meta::OP`) given to an untyped call.
+fn calls(text: &str, op: &str) -> bool {
+    let snake = names::snake(op);
+    if text.contains(&format!(".{snake}()")) {
+        return true;
+    }
+    let needle = format!("meta::{}", snake.to_uppercase());
+    text.match_indices(&needle).any(|(i, _)| {
+        !text[i + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }

@@ -62,7 +62,11 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
     dirs.sort();
     for dir in dirs {
         match spec::Line::load(&dir)
-            .map_err(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<String>>())
+            .map_err(|e| {
+                e.into_iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<String>>()
+            })
             .and_then(|line| {
                 let name = line.name.clone();
                 let mut f = generate_line(&line)?;

@@ -27,7 +27,8 @@ fn answered(addr: SocketAddr) -> bool {
 }
 
 fn binary_cold_start() {
-    let exe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/cds-emulator");
+    let exe =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/cds-emulator");
     if !exe.exists() {
         println!("binary cold start: skipped (build it: cargo build --release -p cds-emulator --features cli)");
         return;
@@ -52,12 +53,19 @@ fn binary_cold_start() {
         let _ = child.kill();
         let _ = child.wait();
     }
-    println!("binary cold start to first answered request: median {:?} (max {:?}; goal < 50 ms)", median(times.clone()), times.iter().max().unwrap());
+    println!(
+        "binary cold start to first answered request: median {:?} (max {:?}; goal < 50 ms)",
+        median(times.clone()),
+        times.iter().max().unwrap()
+    );
 }
 
 fn main() {
     binary_cold_start();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let lines: Vec<&'static cds_core::operation::LineDescription> = vec![
             &cds_ccs::meta::LINE, &cds_network::meta::LINE, &cds_vpc::meta::LINE, &cds_bms::meta::LINE,
@@ -115,6 +123,18 @@ fn main() {
             median(saves),
             median(loads)
         );
+        // The disk's share: writing and syncing the same bytes without the emulator.
+        let bytes = std::fs::read(&path).unwrap();
+        let raw = dir.join("raw.json");
+        let mut disk = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let mut f = std::fs::File::create(&raw).unwrap();
+            f.write_all(&bytes).unwrap();
+            f.sync_all().unwrap();
+            disk.push(t.elapsed());
+        }
+        println!("  of which the disk (write + fsync of the same bytes): median {:?}", median(disk));
         std::fs::remove_dir_all(&dir).unwrap();
     });
 }

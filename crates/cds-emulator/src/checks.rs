@@ -47,7 +47,11 @@ pub fn values(
         .collect()
 }
 
-fn find(param: &cds_core::operation::Param, arrived: &Arrived<'_>, compatible: bool) -> Option<Value> {
+fn find(
+    param: &cds_core::operation::Param,
+    arrived: &Arrived<'_>,
+    compatible: bool,
+) -> Option<Value> {
     let in_query = || {
         arrived
             .query
@@ -89,21 +93,21 @@ pub fn check(
             find(param, arrived, true)
         } else {
             match param.location {
-            Location::Query => arrived
-                .query
-                .iter()
-                .find(|(k, _)| k == param.name)
-                .map(|(_, v)| Value::String(v.clone())),
-            Location::Body => arrived.body.and_then(|b| b.get(param.name)).cloned(),
-            Location::BodyRoot => arrived.body_root.cloned(),
-            Location::Header => arrived
-                .headers
-                .get(&param.name.to_ascii_lowercase())
-                .map(|v| Value::String(v.clone())),
-            Location::Path => arrived
-                .path
-                .get(param.name)
-                .map(|v| Value::String(v.clone())),
+                Location::Query => arrived
+                    .query
+                    .iter()
+                    .find(|(k, _)| k == param.name)
+                    .map(|(_, v)| Value::String(v.clone())),
+                Location::Body => arrived.body.and_then(|b| b.get(param.name)).cloned(),
+                Location::BodyRoot => arrived.body_root.cloned(),
+                Location::Header => arrived
+                    .headers
+                    .get(&param.name.to_ascii_lowercase())
+                    .map(|v| Value::String(v.clone())),
+                Location::Path => arrived
+                    .path
+                    .get(param.name)
+                    .map(|v| Value::String(v.clone())),
             }
         };
         match found {

@@ -107,7 +107,9 @@ fn ids(value: &Value) -> Vec<String> {
 }
 
 fn text(v: &Value) -> String {
-    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
 }
 
 /// `value` in the JSON type of `like` (query parameters arrive as text).
@@ -319,8 +321,10 @@ fn list(
     key: &str,
 ) -> Value {
     let matches = |r: &Value| {
-        action.filters.iter().all(|(param, field)| {
-            match call.params.get(param.as_str()) {
+        action
+            .filters
+            .iter()
+            .all(|(param, field)| match call.params.get(param.as_str()) {
                 None | Some(Value::Null) => true,
                 Some(Value::String(s)) if s.is_empty() => true,
                 Some(v) => {
@@ -328,8 +332,7 @@ fn list(
                     let have = r.get(field).map(text).unwrap_or_default();
                     wanted.is_empty() || wanted.contains(&have)
                 }
-            }
-        })
+            })
     };
     let all: Vec<&Value> = store
         .records(call.partition, key)

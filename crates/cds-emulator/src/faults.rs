@@ -63,7 +63,9 @@ impl FaultRule {
                 "retry-after" | "retry_after" => {
                     rule.retry_after = Some(v.parse().map_err(|_| bad("a number of seconds"))?)
                 }
-                "latency" => rule.latency = Some(parse_duration(v).ok_or_else(|| bad("a duration"))?),
+                "latency" => {
+                    rule.latency = Some(parse_duration(v).ok_or_else(|| bad("a duration"))?)
+                }
                 _ => return Err(format!("fault rule: unknown key {k:?}")),
             }
         }
@@ -84,7 +86,10 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .map(|i| t.split_at(i))
         .unwrap_or((t, "ms"));
-    let n: f64 = num.parse().ok().filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
+    let n: f64 = num
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
     let secs = match unit {
         "ms" => n / 1000.0,
         "s" => n,
@@ -121,7 +126,10 @@ mod tests {
 
     #[test]
     fn parses_rules_and_rejects_bad_ones() {
-        let r = FaultRule::parse("line=ccs,op=CreateInstance,p=0.25,status=503,code=Busy,retry-after=2,latency=150ms").unwrap();
+        let r = FaultRule::parse(
+            "line=ccs,op=CreateInstance,p=0.25,status=503,code=Busy,retry-after=2,latency=150ms",
+        )
+        .unwrap();
         assert_eq!(r.line.as_deref(), Some("ccs"));
         assert_eq!(r.operation.as_deref(), Some("CreateInstance"));
         assert_eq!(r.probability, 0.25);
@@ -138,8 +146,14 @@ mod tests {
 
     #[test]
     fn draws_are_reproducible() {
-        let a: Vec<f64> = { let mut d = Draw::new(3); (0..5).map(|_| d.next_f64()).collect() };
-        let b: Vec<f64> = { let mut d = Draw::new(3); (0..5).map(|_| d.next_f64()).collect() };
+        let a: Vec<f64> = {
+            let mut d = Draw::new(3);
+            (0..5).map(|_| d.next_f64()).collect()
+        };
+        let b: Vec<f64> = {
+            let mut d = Draw::new(3);
+            (0..5).map(|_| d.next_f64()).collect()
+        };
         assert_eq!(a, b);
         assert!(a.iter().all(|x| (0.0..1.0).contains(x)));
         let mut c = Draw::new(4);

@@ -167,10 +167,10 @@ use cds_core::operation::LineDescription;
 use control::State;
 use serde_json::Value;
 use server::Shared;
-use store::Store;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use store::Store;
 
 /// The AccessKeyId the emulator accepts.
 pub const ACCESS_KEY_ID: &str = "emulator-access-key-id";
@@ -223,7 +223,11 @@ impl Emulator {
         lines: &[&'static LineDescription],
         addr: SocketAddr,
     ) -> std::io::Result<Emulator> {
-        Self::builder(lines).stateful(false).addr(addr).start().await
+        Self::builder(lines)
+            .stateful(false)
+            .addr(addr)
+            .start()
+            .await
     }
 
     /// `http://127.0.0.1:<port>`: what to put in `CDS_ENDPOINT` or [`cds_core::ConfigBuilder::endpoint`].

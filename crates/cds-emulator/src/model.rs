@@ -11,7 +11,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("bms", include_str!("../resources/bms.json")),
     ("bridgx", include_str!("../resources/bridgx.json")),
     ("ccs", include_str!("../resources/ccs.json")),
-    ("cecstack-ecs", include_str!("../resources/cecstack-ecs.json")),
+    (
+        "cecstack-ecs",
+        include_str!("../resources/cecstack-ecs.json"),
+    ),
     ("ebs-v1", include_str!("../resources/ebs-v1.json")),
     ("ecs-v1", include_str!("../resources/ecs-v1.json")),
     ("gcw", include_str!("../resources/gcw.json")),

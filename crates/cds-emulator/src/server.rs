@@ -5,11 +5,11 @@ use crate::checks::{self, Arrived};
 use crate::control::{Fault, RecordedRequest, State};
 use crate::engine;
 use crate::faults::{Draw, FaultRule};
-use crate::store::Store;
-use crate::Mode;
 use crate::respond;
 use crate::routing::{self, Route};
+use crate::store::Store;
 use crate::verify;
+use crate::Mode;
 use crate::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, BEARER_TOKEN};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
@@ -139,17 +139,17 @@ pub(crate) async fn handle(
     let partition = match authenticate(&shared, first_line, method.as_str(), &query, &headers) {
         Ok(p) => p,
         Err(r) => {
-        record.product = first_line.service.product.to_string();
-        record.operation = candidates[0].op.name.to_string();
-        record.rejected = Some(r.code.to_string());
-        let body = respond::error_envelope(
-            first_line.service,
-            r.status,
-            r.code,
-            &r.message,
-            &request_id,
-        );
-        return finish(&shared, record, &request_id, r.status, body, None).await;
+            record.product = first_line.service.product.to_string();
+            record.operation = candidates[0].op.name.to_string();
+            record.rejected = Some(r.code.to_string());
+            let body = respond::error_envelope(
+                first_line.service,
+                r.status,
+                r.code,
+                &r.message,
+                &request_id,
+            );
+            return finish(&shared, record, &request_id, r.status, body, None).await;
         }
     };
     let mut chosen: Option<Route> = None;
@@ -393,13 +393,11 @@ fn authenticate(
             }
             Ok(partition)
         }
-        (Protocol::Rest, AuthScheme::Bearer) => {
-            headers
-                .get("authorization")
-                .and_then(|h| h.strip_prefix("Bearer "))
-                .and_then(|t| tenant(t, BEARER_TOKEN))
-                .ok_or_else(|| reject(401, "Unauthorized", "A valid bearer token is required."))
-        }
+        (Protocol::Rest, AuthScheme::Bearer) => headers
+            .get("authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .and_then(|t| tenant(t, BEARER_TOKEN))
+            .ok_or_else(|| reject(401, "Unauthorized", "A valid bearer token is required.")),
         // Pluggable authentication is not checked; an emulator bearer token still names the
         // tenant (never the credential itself, which may be a secret).
         _ => Ok(headers

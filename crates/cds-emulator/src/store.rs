@@ -209,19 +209,29 @@ impl Store {
 
     /// Replaces the records (and id counter) by those of a state document's JSON text.
     pub fn import_bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let head: Header =
-            serde_json::from_slice(bytes).map_err(|e| format!("not a state document: {e}"))?;
-        if head.format.as_deref() != Some(STATE_FORMAT) {
-            return Err(format!("not a {STATE_FORMAT} document"));
-        }
-        if head.version != Some(STATE_VERSION) {
-            return Err(format!(
-                "state version {:?} is not supported (this emulator reads version {STATE_VERSION})",
-                head.version
-            ));
-        }
-        let doc: StateDoc =
-            serde_json::from_slice(bytes).map_err(|e| format!("bad state document: {e}"))?;
+        // One pass in the usual case; the header alone is read again only to explain a
+        // document that does not parse (another format version may have another shape).
+        let check = |format: Option<&str>, version: Option<u64>| {
+            if format != Some(STATE_FORMAT) {
+                return Err(format!("not a {STATE_FORMAT} document"));
+            }
+            if version != Some(STATE_VERSION) {
+                return Err(format!(
+                    "state version {version:?} is not supported (this emulator reads version {STATE_VERSION})"
+                ));
+            }
+            Ok(())
+        };
+        let doc: StateDoc = match serde_json::from_slice(bytes) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let head: Header = serde_json::from_slice(bytes)
+                    .map_err(|_| format!("not a state document: {e}"))?;
+                check(head.format.as_deref(), head.version)?;
+                return Err(format!("bad state document: {e}"));
+            }
+        };
+        check(doc.format.as_deref(), doc.version)?;
         let old = std::mem::replace(&mut self.partitions, doc.partitions);
         free_later(old);
         self.tasks.clear();
@@ -249,6 +259,8 @@ struct Header {
 
 #[derive(Deserialize)]
 struct StateDoc {
+    format: Option<String>,
+    version: Option<u64>,
     #[serde(default)]
     seed: Option<u64>,
     #[serde(default)]
@@ -303,7 +315,6 @@ pub fn write_atomically<T: Serialize>(path: &Path, doc: &T) -> std::io::Result<(
     std::fs::rename(&tmp, path)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,7 +340,8 @@ mod tests {
     #[test]
     fn export_import_round_trip_and_version_check() {
         let mut s = Store::new(1, Duration::from_secs(60));
-        s.records_mut("", "ccs/instance").push(json!({"InstanceId": "a"}));
+        s.records_mut("", "ccs/instance")
+            .push(json!({"InstanceId": "a"}));
         s.tasks.insert(
             "t".into(),
             Task {

@@ -7,8 +7,19 @@ use common::{emulator, items, json, text, FAST};
 use std::time::Duration;
 
 async fn make_vdc(net: &cds_network::Client, name: &str) -> String {
-    let task = net.create_vdc().region_id("CN_Beijing_A").vdc_name(name).send().await.unwrap();
-    let done = net.wait_for_task(task.task_id.unwrap()).poll_interval(FAST.0, FAST.1).send().await.unwrap();
+    let task = net
+        .create_vdc()
+        .region_id("CN_Beijing_A")
+        .vdc_name(name)
+        .send()
+        .await
+        .unwrap();
+    let done = net
+        .wait_for_task(task.task_id.unwrap())
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
     text(&done, "/Data/ResourceId")
 }
 
@@ -24,7 +35,11 @@ async fn same_seed_same_ids_and_reset_starts_over() {
     assert_eq!(a.resource_count(), 0);
     let again = make_vdc(&cds_network::Client::new(&a.config()), "x").await;
     assert_eq!(again, id_a, "ids start over from the seed after a reset");
-    let other_seed = cds_emulator::Emulator::builder(&[&cds_network::meta::LINE]).seed(1).start().await.unwrap();
+    let other_seed = cds_emulator::Emulator::builder(&[&cds_network::meta::LINE])
+        .seed(1)
+        .start()
+        .await
+        .unwrap();
     let id_c = make_vdc(&cds_network::Client::new(&other_seed.config()), "x").await;
     assert_ne!(id_c, id_a);
 }
@@ -40,7 +55,10 @@ async fn state_file_round_trip_and_version_check() {
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(doc["format"], cds_emulator::STATE_FORMAT);
     assert_eq!(doc["version"], cds_emulator::STATE_VERSION);
-    assert!(std::fs::read_dir(&dir).unwrap().count() == 1, "no temporary file left behind");
+    assert!(
+        std::fs::read_dir(&dir).unwrap().count() == 1,
+        "no temporary file left behind"
+    );
 
     let b = emulator(&[&cds_network::meta::LINE], Duration::ZERO).await;
     b.load_state(&path).expect("loads");
@@ -60,7 +78,10 @@ async fn state_file_round_trip_and_version_check() {
 
 #[tokio::test]
 async fn fault_rules_answer_status_code_and_retry_after_reproducibly() {
-    let rule = cds_emulator::FaultRule::parse("line=network,op=DescribeVdc,p=0.5,status=503,code=ServiceBusy,retry-after=7").unwrap();
+    let rule = cds_emulator::FaultRule::parse(
+        "line=network,op=DescribeVdc,p=0.5,status=503,code=ServiceBusy,retry-after=7",
+    )
+    .unwrap();
     let run = |seed: u64| {
         let rule = rule.clone();
         async move {
@@ -71,15 +92,30 @@ async fn fault_rules_answer_status_code_and_retry_after_reproducibly() {
                 .await
                 .unwrap();
             // No retries: every draw is visible.
-            let config = emu.config_builder().retry(cds_core::RetryConfig { max_attempts: 1, ..Default::default() }).build().unwrap();
+            let config = emu
+                .config_builder()
+                .retry(cds_core::RetryConfig {
+                    max_attempts: 1,
+                    ..Default::default()
+                })
+                .build()
+                .unwrap();
             let net = cds_network::Client::new(&config);
             let mut outcome = Vec::new();
             for _ in 0..16 {
                 outcome.push(net.describe_vdc().send().await.is_ok());
             }
             // Other operations are not matched.
-            net.create_vdc().region_id("r").send().await.expect("CreateVdc is not hit");
-            let hit = emu.requests_for("DescribeVdc").into_iter().find(|r| r.status == 503).expect("some hit");
+            net.create_vdc()
+                .region_id("r")
+                .send()
+                .await
+                .expect("CreateVdc is not hit");
+            let hit = emu
+                .requests_for("DescribeVdc")
+                .into_iter()
+                .find(|r| r.status == 503)
+                .expect("some hit");
             assert_eq!(hit.rejected.as_deref(), Some("ServiceBusy"));
             (outcome, emu)
         }
@@ -87,7 +123,10 @@ async fn fault_rules_answer_status_code_and_retry_after_reproducibly() {
     let (first, emu) = run(11).await;
     let (second, _) = run(11).await;
     assert_eq!(first, second, "same seed, same faults");
-    assert!(first.iter().any(|ok| *ok) && first.iter().any(|ok| !ok), "p=0.5 hits some: {first:?}");
+    assert!(
+        first.iter().any(|ok| *ok) && first.iter().any(|ok| !ok),
+        "p=0.5 hits some: {first:?}"
+    );
     // The Retry-After header, seen by a plain HTTP client.
     emu.clear_fault_rules();
     emu.add_fault_rule(cds_emulator::FaultRule::parse("status=429,retry-after=3").unwrap());
@@ -98,13 +137,29 @@ async fn fault_rules_answer_status_code_and_retry_after_reproducibly() {
         .unwrap();
     let resp = reqwest::Client::new()
         .get(format!("{}/api/v1/cluster/describe_all", bx.base_url()))
-        .header("authorization", format!("Bearer {}", cds_emulator::BEARER_TOKEN))
+        .header(
+            "authorization",
+            format!("Bearer {}", cds_emulator::BEARER_TOKEN),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 503);
-    assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("3"));
-    let net = cds_network::Client::new(&emu.config_builder().retry(cds_core::RetryConfig { max_attempts: 1, ..Default::default() }).build().unwrap());
+    assert_eq!(
+        resp.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("3")
+    );
+    let net = cds_network::Client::new(
+        &emu.config_builder()
+            .retry(cds_core::RetryConfig {
+                max_attempts: 1,
+                ..Default::default()
+            })
+            .build()
+            .unwrap(),
+    );
     let err = net.describe_vdc().send().await.expect_err("faulted");
     assert_eq!(err.as_service().map(|s| s.status), Some(429));
     let seen = emu.requests_for("DescribeVdc");
@@ -118,21 +173,33 @@ async fn compatible_mode_accepts_body_parameters_in_the_query_and_plus_as_space(
     // also in the signed query, a space form-encoded as `+`.
     async fn send(emu: &cds_emulator::Emulator, nonce: &str) -> reqwest::Response {
         let ts = {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64;
             let t = time_fmt(now);
             t
         };
         let mut params: Vec<(String, String)> = [
-            ("Action", "CreateVdc"), ("AccessKeyId", cds_emulator::ACCESS_KEY_ID), ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureNonce", nonce), ("SignatureVersion", "1.0"), ("Timestamp", ts.as_str()),
-            ("Version", "2019-08-08"), ("RegionId", "CN_Beijing_A"), ("VdcName", "my vdc"),
+            ("Action", "CreateVdc"),
+            ("AccessKeyId", cds_emulator::ACCESS_KEY_ID),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureNonce", nonce),
+            ("SignatureVersion", "1.0"),
+            ("Timestamp", ts.as_str()),
+            ("Version", "2019-08-08"),
+            ("RegionId", "CN_Beijing_A"),
+            ("VdcName", "my vdc"),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let sig = expected_signature("POST", &params, cds_emulator::ACCESS_KEY_SECRET);
         params.push(("Signature".into(), sig));
-        let query: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", rfc3986(k), rfc3986(v).replace("%20", "+"))).collect();
+        let query: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{}={}", rfc3986(k), rfc3986(v).replace("%20", "+")))
+            .collect();
         reqwest::Client::new()
             .post(format!("{}/network?{}", emu.base_url(), query.join("&")))
             .header("content-type", "application/json")
@@ -143,7 +210,10 @@ async fn compatible_mode_accepts_body_parameters_in_the_query_and_plus_as_space(
     }
     fn time_fmt(secs: i64) -> String {
         let t = time_from(secs);
-        format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.0, t.1, t.2, t.3, t.4, t.5)
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.0, t.1, t.2, t.3, t.4, t.5
+        )
     }
     fn time_from(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
         let days = secs.div_euclid(86_400);
@@ -165,7 +235,10 @@ async fn compatible_mode_accepts_body_parameters_in_the_query_and_plus_as_space(
     let resp = send(&strict, "n-1").await;
     assert_eq!(resp.status(), 400);
     let body: serde_json::Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
-    assert_eq!(body["Code"], "InvalidParameter.Unknown", "strict: the signature passes (+ is a space), the location does not");
+    assert_eq!(
+        body["Code"], "InvalidParameter.Unknown",
+        "strict: the signature passes (+ is a space), the location does not"
+    );
 
     let compatible = cds_emulator::Emulator::builder(&[&cds_network::meta::LINE])
         .mode(cds_emulator::Mode::Compatible)
@@ -205,8 +278,15 @@ async fn concurrent_creates_from_several_tenants() {
         let net = cds_network::Client::new(&emu.tenant_config(&format!("t{t}")));
         let mine = items(&json(&net.describe_vdc().send().await.unwrap()), "/Data");
         assert_eq!(mine.len(), 10, "tenant t{t} sees exactly its own VDCs");
-        assert!(mine.iter().all(|v| v["VdcName"].as_str().unwrap().starts_with(&format!("vdc-{t}-"))));
+        assert!(mine.iter().all(|v| v["VdcName"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("vdc-{t}-"))));
     }
     let default_tenant = cds_network::Client::new(&emu.config());
-    assert!(items(&json(&default_tenant.describe_vdc().send().await.unwrap()), "/Data").is_empty());
+    assert!(items(
+        &json(&default_tenant.describe_vdc().send().await.unwrap()),
+        "/Data"
+    )
+    .is_empty());
 }

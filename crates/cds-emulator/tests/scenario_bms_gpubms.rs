@@ -28,23 +28,65 @@ async fn bare_metal_servers() {
         .await
         .expect("CreateBmsInstance");
     let task = text(&json(&out), "/Data/TaskIds/0");
-    let done = bms.wait_for_bms_task(task).poll_interval(FAST.0, FAST.1).send().await.unwrap();
+    let done = bms
+        .wait_for_bms_task(task)
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
     let id = text(&done, "/Data/BareMetalIds/0");
-    let list = json(&bms.describe_bms().vdc_id("vdc-1").send().await.expect("DescribeBms"));
+    let list = json(
+        &bms.describe_bms()
+            .vdc_id("vdc-1")
+            .send()
+            .await
+            .expect("DescribeBms"),
+    );
     let servers = items(&list, "/Data/Baremetals");
     assert_eq!(servers.len(), 1);
     assert_eq!(servers[0]["BaremetalId"], id.as_str());
     assert_eq!(servers[0]["Name"], "metal-1");
     assert_eq!(list["Data"]["TotalCount"], 1);
 
-    let op = bms.operate_bms_power().operate("stop").baremetal_ids(vec![id.clone()]).send().await.expect("OperateBmsPower");
-    bms.wait_for_bms_task(text(&json(&op), "/Data/TaskIds/0")).poll_interval(FAST.0, FAST.1).send().await.unwrap();
-    let one = json(&bms.describe_bms_detail().baremetal_id(id.clone()).send().await.expect("DescribeBmsDetail"));
+    let op = bms
+        .operate_bms_power()
+        .operate("stop")
+        .baremetal_ids(vec![id.clone()])
+        .send()
+        .await
+        .expect("OperateBmsPower");
+    bms.wait_for_bms_task(text(&json(&op), "/Data/TaskIds/0"))
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
+    let one = json(
+        &bms.describe_bms_detail()
+            .baremetal_id(id.clone())
+            .send()
+            .await
+            .expect("DescribeBmsDetail"),
+    );
     assert_eq!(one["Data"]["State"], "stopped");
 
-    bms.delete_bms_instance().baremetal_id(id.clone()).send().await.expect("DeleteBmsInstance");
-    assert_service_error(bms.describe_bms_detail().baremetal_id(id.clone()).send().await, "InstanceNotFound", 400);
-    assert_service_error(bms.delete_bms_instance().baremetal_id(id).send().await, "InstanceNotFound", 400);
+    bms.delete_bms_instance()
+        .baremetal_id(id.clone())
+        .send()
+        .await
+        .expect("DeleteBmsInstance");
+    assert_service_error(
+        bms.describe_bms_detail()
+            .baremetal_id(id.clone())
+            .send()
+            .await,
+        "InstanceNotFound",
+        400,
+    );
+    assert_service_error(
+        bms.delete_bms_instance().baremetal_id(id).send().await,
+        "InstanceNotFound",
+        400,
+    );
 }
 
 #[tokio::test]
@@ -74,12 +116,46 @@ async fn gpu_servers() {
     assert_eq!(servers[0]["ResourceId"], id.as_str());
     assert_eq!(servers[0]["Name"], "gpu-1");
 
-    let op = gpu.operate_gpu_power().operate("stop").resource_ids(vec![id.clone()]).send().await.expect("OperateGpuPower");
-    gpu.wait_for_gpu_task(text(&json(&op), "/Data/TaskIds/0")).poll_interval(FAST.0, FAST.1).send().await.unwrap();
-    let one = json(&gpu.describe_gpu_detail().resource_id(id.clone()).send().await.expect("DescribeGpuDetail"));
+    let op = gpu
+        .operate_gpu_power()
+        .operate("stop")
+        .resource_ids(vec![id.clone()])
+        .send()
+        .await
+        .expect("OperateGpuPower");
+    gpu.wait_for_gpu_task(text(&json(&op), "/Data/TaskIds/0"))
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
+    let one = json(
+        &gpu.describe_gpu_detail()
+            .resource_id(id.clone())
+            .send()
+            .await
+            .expect("DescribeGpuDetail"),
+    );
     assert_eq!(one["Data"]["State"], "stopped");
 
-    gpu.delete_gpu_instances().resource_ids(vec![id.clone()]).send().await.expect("DeleteGpuInstances");
-    assert_service_error(gpu.describe_gpu_detail().resource_id(id.clone()).send().await, "InstanceNotFound", 400);
-    assert_service_error(gpu.delete_gpu_instances().resource_ids(vec![id]).send().await, "InstanceNotFound", 400);
+    gpu.delete_gpu_instances()
+        .resource_ids(vec![id.clone()])
+        .send()
+        .await
+        .expect("DeleteGpuInstances");
+    assert_service_error(
+        gpu.describe_gpu_detail()
+            .resource_id(id.clone())
+            .send()
+            .await,
+        "InstanceNotFound",
+        400,
+    );
+    assert_service_error(
+        gpu.delete_gpu_instances()
+            .resource_ids(vec![id])
+            .send()
+            .await,
+        "InstanceNotFound",
+        400,
+    );
 }

@@ -22,10 +22,29 @@ async fn vpcs_subnets_and_eips() {
         .expect("CreateVPC");
     let id = text(&created.raw, "/Data/VPCId");
     let task = text(&created.raw, "/TaskId");
-    let before = json(&vpc.describe_vpc().region_code("CN_Hongkong").send().await.unwrap());
-    assert!(items(&before, "/Data/VPCList").is_empty(), "not visible while the task runs");
-    vpc.wait_for_task(task).poll_interval(FAST.0, FAST.1).send().await.unwrap();
-    let listed = json(&vpc.describe_vpc().region_code("CN_Hongkong").send().await.expect("DescribeVPC"));
+    let before = json(
+        &vpc.describe_vpc()
+            .region_code("CN_Hongkong")
+            .send()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        items(&before, "/Data/VPCList").is_empty(),
+        "not visible while the task runs"
+    );
+    vpc.wait_for_task(task)
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
+    let listed = json(
+        &vpc.describe_vpc()
+            .region_code("CN_Hongkong")
+            .send()
+            .await
+            .expect("DescribeVPC"),
+    );
     let vpcs = items(&listed, "/Data/VPCList");
     assert_eq!(vpcs.len(), 1);
     assert_eq!(vpcs[0]["VPCId"], id.as_str());
@@ -38,21 +57,54 @@ async fn vpcs_subnets_and_eips() {
         json!({"VPCId": vpc_id, "SubnetList": [
             {"AvailableZoneCode": "CN_Hongkong_A", "SubnetName": "sn-1", "SubnetSegment": "10.0.1.0/24"}]})
     };
-    let bad = vpc.runtime().execute_value(&cds_vpc::meta::CREATE_SUB_NET, subnet("nope")).await;
+    let bad = vpc
+        .runtime()
+        .execute_value(&cds_vpc::meta::CREATE_SUB_NET, subnet("nope"))
+        .await;
     assert_service_error(bad, "InvalidParameter", 400);
-    let created = vpc.runtime().execute_value(&cds_vpc::meta::CREATE_SUB_NET, subnet(&id)).await.expect("CreateSubNet");
+    let created = vpc
+        .runtime()
+        .execute_value(&cds_vpc::meta::CREATE_SUB_NET, subnet(&id))
+        .await
+        .expect("CreateSubNet");
     let sn = text(&created.raw, "/Data/SubnetIdList/0");
-    let listed = json(&vpc.describe_sub_net().region_code("CN_Hongkong").vpc_id(id.clone()).send().await.unwrap());
+    let listed = json(
+        &vpc.describe_sub_net()
+            .region_code("CN_Hongkong")
+            .vpc_id(id.clone())
+            .send()
+            .await
+            .unwrap(),
+    );
     let subnets = items(&listed, "/Data/SubnetList");
     assert_eq!(subnets.len(), 1);
     assert_eq!(subnets[0]["SubnetId"], sn.as_str());
     assert_eq!(subnets[0]["SubnetName"], "sn-1");
     assert_eq!(subnets[0]["SubnetSegment"], "10.0.1.0/24");
-    let del = vpc.delete_sub_net().subnet_id(sn.clone()).send().await.expect("DeleteSubNet");
-    vpc.wait_for_task(del.task_id.expect("task")).poll_interval(FAST.0, FAST.1).send().await.unwrap();
-    let listed = json(&vpc.describe_sub_net().region_code("CN_Hongkong").send().await.unwrap());
+    let del = vpc
+        .delete_sub_net()
+        .subnet_id(sn.clone())
+        .send()
+        .await
+        .expect("DeleteSubNet");
+    vpc.wait_for_task(del.task_id.expect("task"))
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
+    let listed = json(
+        &vpc.describe_sub_net()
+            .region_code("CN_Hongkong")
+            .send()
+            .await
+            .unwrap(),
+    );
     assert!(items(&listed, "/Data/SubnetList").is_empty());
-    assert_service_error(vpc.delete_sub_net().subnet_id(sn).send().await, "InvalidParameter", 400);
+    assert_service_error(
+        vpc.delete_sub_net().subnet_id(sn).send().await,
+        "InvalidParameter",
+        400,
+    );
 
     // EIPs: create, bind (changes IsBind after the task), describe, delete.
     let eip = vpc
@@ -67,20 +119,82 @@ async fn vpcs_subnets_and_eips() {
         .await
         .expect("CreateEIP");
     let eip_id = text(&json(&eip), "/Data/0/EIPId");
-    let bind = vpc.bind_eip().eip_id(eip_id.clone()).net_id("net").ip("10.0.1.5").send().await.expect("BindEIP");
-    vpc.wait_for_task(bind.task_id.expect("task")).poll_interval(FAST.0, FAST.1).send().await.unwrap();
-    let listed = json(&vpc.describe_eip().region_code("CN_Hongkong").send().await.unwrap());
+    let bind = vpc
+        .bind_eip()
+        .eip_id(eip_id.clone())
+        .net_id("net")
+        .ip("10.0.1.5")
+        .send()
+        .await
+        .expect("BindEIP");
+    vpc.wait_for_task(bind.task_id.expect("task"))
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
+    let listed = json(
+        &vpc.describe_eip()
+            .region_code("CN_Hongkong")
+            .send()
+            .await
+            .unwrap(),
+    );
     let eips = items(&listed, "/Data/EIPList");
     assert_eq!(eips.len(), 1);
     assert_eq!(eips[0]["Id"], eip_id.as_str());
     assert_eq!(eips[0]["Description"], "front door");
     assert_eq!(eips[0]["IsBind"], true);
-    vpc.delete_eip().eip_id(eip_id.clone()).send().await.expect("DeleteEIP");
-    assert!(items(&json(&vpc.describe_eip().region_code("CN_Hongkong").send().await.unwrap()), "/Data/EIPList").is_empty());
-    assert_service_error(vpc.update_eip().eip_id(eip_id).description("x").send().await, "InvalidParameter", 400);
+    vpc.delete_eip()
+        .eip_id(eip_id.clone())
+        .send()
+        .await
+        .expect("DeleteEIP");
+    assert!(items(
+        &json(
+            &vpc.describe_eip()
+                .region_code("CN_Hongkong")
+                .send()
+                .await
+                .unwrap()
+        ),
+        "/Data/EIPList"
+    )
+    .is_empty());
+    assert_service_error(
+        vpc.update_eip()
+            .eip_id(eip_id)
+            .description("x")
+            .send()
+            .await,
+        "InvalidParameter",
+        400,
+    );
 
-    let del = vpc.delete_vpc().vpc_id(id.clone()).send().await.expect("DeleteVPC");
-    vpc.wait_for_task(del.task_id.expect("task")).poll_interval(FAST.0, FAST.1).send().await.unwrap();
-    assert!(items(&json(&vpc.describe_vpc().region_code("CN_Hongkong").send().await.unwrap()), "/Data/VPCList").is_empty());
-    assert_service_error(vpc.delete_vpc().vpc_id(id).send().await, "InvalidParameter", 400);
+    let del = vpc
+        .delete_vpc()
+        .vpc_id(id.clone())
+        .send()
+        .await
+        .expect("DeleteVPC");
+    vpc.wait_for_task(del.task_id.expect("task"))
+        .poll_interval(FAST.0, FAST.1)
+        .send()
+        .await
+        .unwrap();
+    assert!(items(
+        &json(
+            &vpc.describe_vpc()
+                .region_code("CN_Hongkong")
+                .send()
+                .await
+                .unwrap()
+        ),
+        "/Data/VPCList"
+    )
+    .is_empty());
+    assert_service_error(
+        vpc.delete_vpc().vpc_id(id).send().await,
+        "InvalidParameter",
+        400,
+    );
 }

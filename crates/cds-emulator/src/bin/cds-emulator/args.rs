@@ -68,7 +68,10 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args,
         version: false,
     };
     let mut parser = lexopt::Parser::from_args(args);
-    let text = |v: std::ffi::OsString| v.into_string().map_err(|_| "an argument is not UTF-8".to_string());
+    let text = |v: std::ffi::OsString| {
+        v.into_string()
+            .map_err(|_| "an argument is not UTF-8".to_string())
+    };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Short('h') | Long("help") => out.help = true,
@@ -80,7 +83,12 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args,
             Long("allow-non-loopback") => out.allow_non_loopback = true,
             Long("lines") => {
                 let v = text(parser.value().map_err(|e| e.to_string())?)?;
-                out.lines = Some(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+                out.lines = Some(
+                    v.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                );
             }
             Long("latency") => {
                 let v = text(parser.value().map_err(|e| e.to_string())?)?;
@@ -89,13 +97,19 @@ pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args,
             }
             Long("seed") => {
                 let v = text(parser.value().map_err(|e| e.to_string())?)?;
-                out.seed = v.parse().map_err(|_| format!("--seed {v:?} is not a number"))?;
+                out.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed {v:?} is not a number"))?;
             }
             Long("fault-seed") => {
                 let v = text(parser.value().map_err(|e| e.to_string())?)?;
-                out.fault_seed = v.parse().map_err(|_| format!("--fault-seed {v:?} is not a number"))?;
+                out.fault_seed = v
+                    .parse()
+                    .map_err(|_| format!("--fault-seed {v:?} is not a number"))?;
             }
-            Long("state") => out.state = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Long("state") => {
+                out.state = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+            }
             Long("fault") => {
                 let v = text(parser.value().map_err(|e| e.to_string())?)?;
                 out.faults.push(FaultRule::parse(&v)?);
@@ -121,7 +135,21 @@ mod tests {
         let a = args(&[]).unwrap();
         assert!(a.addr.ip().is_loopback());
         assert_eq!(a.mode, Mode::Compatible);
-        let a = args(&["--addr", "0.0.0.0:9000", "--allow-non-loopback", "--lines", "ccs,vpc", "--latency", "250ms", "--fault", "line=ccs,p=0.5,status=503", "--strict", "--seed", "9"]).unwrap();
+        let a = args(&[
+            "--addr",
+            "0.0.0.0:9000",
+            "--allow-non-loopback",
+            "--lines",
+            "ccs,vpc",
+            "--latency",
+            "250ms",
+            "--fault",
+            "line=ccs,p=0.5,status=503",
+            "--strict",
+            "--seed",
+            "9",
+        ])
+        .unwrap();
         assert_eq!(a.addr.port(), 9000);
         assert!(a.allow_non_loopback);
         assert_eq!(a.lines, Some(vec!["ccs".to_string(), "vpc".to_string()]));

@@ -62,12 +62,18 @@ fn main() -> ExitCode {
             .find(|w| !lines.iter().any(|l| l.service.product == w.as_str()))
         {
             let known: Vec<&str> = lines.iter().map(|l| l.service.product).collect();
-            eprintln!("cds-emulator: unknown line {unknown:?} (lines: {})", known.join(", "));
+            eprintln!(
+                "cds-emulator: unknown line {unknown:?} (lines: {})",
+                known.join(", ")
+            );
             return ExitCode::from(2);
         }
         lines.retain(|l| wanted.iter().any(|w| w == l.service.product));
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cds-emulator: cannot start the runtime: {e}");
@@ -113,13 +119,24 @@ async fn serve(args: args::Args, lines: Vec<&'static LineDescription>) -> std::i
         "cds-emulator {} serving {} ({} mode, {}) at {url}",
         env!("CARGO_PKG_VERSION"),
         names.join(", "),
-        if args.mode == cds_emulator::Mode::Strict { "strict" } else { "compatible" },
-        if args.stateless { "examples only".to_string() } else { format!("stateful, task latency {:?}", args.latency) },
+        if args.mode == cds_emulator::Mode::Strict {
+            "strict"
+        } else {
+            "compatible"
+        },
+        if args.stateless {
+            "examples only".to_string()
+        } else {
+            format!("stateful, task latency {:?}", args.latency)
+        },
     );
     println!("Point an SDK at it:");
     println!("  export CDS_ENDPOINT={url}");
     println!("  export CDS_SECRET_ID={}", cds_emulator::ACCESS_KEY_ID);
-    println!("  export CDS_SECRET_KEY={}", cds_emulator::ACCESS_KEY_SECRET);
+    println!(
+        "  export CDS_SECRET_KEY={}",
+        cds_emulator::ACCESS_KEY_SECRET
+    );
     println!("  export BRIDGX_ENDPOINT={url}");
     println!("  export BRIDGX_TOKEN={}", cds_emulator::BEARER_TOKEN);
     println!("  export CECSTACK_ENDPOINT={url}");
