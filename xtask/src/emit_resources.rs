@@ -397,7 +397,7 @@ pub fn coverage(spec_dir: &Path) -> Result<Files, Vec<String>> {
         let mut ops: Vec<&Operation> = line.operations().map(|(_, o)| o).collect();
         ops.sort_by(|a, b| a.name.cmp(&b.name));
         let stateful = ops.iter().filter(|o| roles.contains_key(&o.name)).count();
-        let scenario = |o: &&Operation| {
+        let scenario = |o: &&&Operation| {
             sources
                 .iter()
                 .any(|(p, t)| p.starts_with("crates/cds-emulator/") && calls(t, &o.name))
