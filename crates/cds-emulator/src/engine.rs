@@ -218,9 +218,7 @@ fn assigned(call: &Call<'_>, action: &Action, like: &Value) -> Map<String, Value
 fn schedule(
     store: &mut Store,
     call: &Call<'_>,
-    family: &Family,
-    action: &Action,
-    key: &str,
+    (family, action, key): (&Family, &Action, &str),
     resource: &str,
     change: Change,
     answer: &mut Value,
@@ -278,9 +276,7 @@ fn create(
     schedule(
         store,
         call,
-        family,
-        action,
-        key,
+        (family, action, key),
         &id,
         Change::Insert(record),
         &mut answer,
@@ -456,9 +452,7 @@ fn change(
     schedule(
         store,
         call,
-        family,
-        action,
-        key,
+        (family, action, key),
         &targets[0],
         change,
         &mut answer,

@@ -177,8 +177,7 @@ async fn compatible_mode_accepts_body_parameters_in_the_query_and_plus_as_space(
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap()
                 .as_secs() as i64;
-            let t = time_fmt(now);
-            t
+            time_fmt(now)
         };
         let mut params: Vec<(String, String)> = [
             ("Action", "CreateVdc"),
