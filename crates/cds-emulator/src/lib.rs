@@ -350,8 +350,12 @@ impl Emulator {
     /// Loads a state file written by [`Emulator::save_state`] (same format version only).
     pub fn load_state(&self, path: &std::path::Path) -> std::io::Result<()> {
         let bytes = std::fs::read(path)?;
+        let doc = store::parse(&bytes).map_err(std::io::Error::other)?;
         match self.store() {
-            Some(mut s) => s.import_bytes(&bytes).map_err(std::io::Error::other),
+            Some(mut s) => {
+                s.replace(doc);
+                Ok(())
+            }
             None => Err(std::io::Error::other(
                 "this emulator answers examples only; it holds no state",
             )),

@@ -209,6 +209,25 @@ impl Store {
 
     /// Replaces the records (and id counter) by those of a state document's JSON text.
     pub fn import_bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let doc = parse(bytes)?;
+        self.replace(doc);
+        Ok(())
+    }
+
+    /// Replaces the records (and id counter) by those of a parsed state document.
+    pub fn replace(&mut self, doc: StateDoc) {
+        let old = std::mem::replace(&mut self.partitions, doc.partitions);
+        free_later(old);
+        self.tasks.clear();
+        self.seed = doc.seed.unwrap_or(self.seed);
+        self.counter = doc.counter;
+    }
+}
+
+/// Parses a state document's JSON text (checking its format and version), without touching
+/// any store: callers parse before they lock.
+pub fn parse(bytes: &[u8]) -> Result<StateDoc, String> {
+    {
         // One pass in the usual case; the header alone is read again only to explain a
         // document that does not parse (another format version may have another shape).
         let check = |format: Option<&str>, version: Option<u64>| {
@@ -232,12 +251,7 @@ impl Store {
             }
         };
         check(doc.format.as_deref(), doc.version)?;
-        let old = std::mem::replace(&mut self.partitions, doc.partitions);
-        free_later(old);
-        self.tasks.clear();
-        self.seed = doc.seed.unwrap_or(self.seed);
-        self.counter = doc.counter;
-        Ok(())
+        Ok(doc)
     }
 }
 
@@ -257,8 +271,9 @@ struct Header {
     version: Option<u64>,
 }
 
-#[derive(Deserialize)]
-struct StateDoc {
+/// A parsed state document.
+#[derive(Debug, Deserialize)]
+pub struct StateDoc {
     format: Option<String>,
     version: Option<u64>,
     #[serde(default)]
