@@ -334,7 +334,9 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
 
 /// `crates/cds-emulator/COVERAGE.md`: every operation of every line under `spec_dir`, how the
 /// emulator answers it, and the test files that call its client method.
-pub fn coverage(spec_dir: &Path) -> Result<Files, Vec<String>> {
+/// `generated` holds the files of this codegen run: a generated test file is read from there
+/// (its new text) rather than from the disk.
+pub fn coverage(spec_dir: &Path, generated: &Files) -> Result<Files, Vec<String>> {
     let root = spec_dir.parent().unwrap_or(Path::new("."));
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(spec_dir)
         .map_err(|e| vec![format!("{}: {e}", spec_dir.display())])?
@@ -369,29 +371,39 @@ pub fn coverage(spec_dir: &Path) -> Result<Files, Vec<String>> {
         }
         let krate = format!("cds_{}", line.name.replace('-', "_"));
         let mut sources: Vec<(String, String)> = Vec::new();
-        let mut candidates = vec![
-            root.join("crates/cds-emulator/tests"),
-            root.join("tests/tests"),
+        let candidates = [
+            PathBuf::from("crates/cds-emulator/tests"),
+            PathBuf::from("tests/tests"),
+            PathBuf::from("crates").join(&line.name).join("tests"),
         ];
-        candidates.push(root.join("crates").join(&line.name).join("tests"));
         for d in candidates {
-            let Ok(rd) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            let mut files: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-                .collect();
+            let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(&d))
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
+                        .collect()
+                })
+                .unwrap_or_default();
+            files.extend(
+                generated
+                    .keys()
+                    .filter(|p| p.parent() == Some(d.as_path()))
+                    .cloned(),
+            );
+            files.retain(|p| p.extension().is_some_and(|x| x == "rs"));
             files.sort();
-            for f in files {
-                let Ok(text) = std::fs::read_to_string(&f) else {
-                    continue;
+            files.dedup();
+            for rel in files {
+                let text = match generated.get(&rel) {
+                    Some(t) => t.clone(),
+                    None => match std::fs::read_to_string(root.join(&rel)) {
+                        Ok(t) => t,
+                        Err(_) => continue,
+                    },
                 };
-                if !text.contains(&krate) {
-                    continue;
+                if text.contains(&krate) {
+                    sources.push((rel.display().to_string(), text));
                 }
-                let rel = f.strip_prefix(root).unwrap_or(&f).display().to_string();
-                sources.push((rel, text));
             }
         }
         let mut ops: Vec<&Operation> = line.operations().map(|(_, o)| o).collect();

@@ -81,7 +81,7 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
         }
     }
     if only.is_empty() && errors.is_empty() {
-        match emit_resources::coverage(spec_dir) {
+        match emit_resources::coverage(spec_dir, &files) {
             Ok(f) => files.extend(f),
             Err(e) => errors.extend(e),
         }
