@@ -9,6 +9,7 @@ pub mod doccheck;
 pub mod docs;
 pub mod emit;
 pub mod emit_cli;
+pub mod emit_resources;
 pub mod names;
 pub mod roles;
 pub mod spec;
@@ -103,10 +104,16 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
     dirs.sort();
     for dir in dirs {
         match spec::Line::load(&dir)
-            .map_err(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .map_err(|e| {
+                e.into_iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<String>>()
+            })
             .and_then(|line| {
                 let name = line.name.clone();
-                generate_line(&line).map(|f| (name, f))
+                let mut f = generate_line(&line)?;
+                f.extend(emit_resources::line_files(&line, spec_dir)?);
+                Ok((name, f))
             }) {
             Ok((name, f)) => {
                 files.extend(f);
@@ -117,6 +124,12 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
     }
     if only.is_empty() && errors.is_empty() {
         match emit_cli::files(spec_dir) {
+            Ok(f) => files.extend(f),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if only.is_empty() && errors.is_empty() {
+        match emit_resources::coverage(spec_dir, &files) {
             Ok(f) => files.extend(f),
             Err(e) => errors.extend(e),
         }

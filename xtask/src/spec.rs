@@ -512,6 +512,7 @@ impl Line {
             Ok(rd) => rd
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .filter(|p| p.file_stem().is_none_or(|s| s != "resources")) // the emulator's model
                 .collect(),
             Err(e) => return Err(vec![err(dir, None, None, format!("cannot read: {e}"))]),
         };

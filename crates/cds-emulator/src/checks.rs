@@ -34,26 +34,81 @@ pub struct Arrived<'a> {
     pub path: &'a BTreeMap<String, String>,
 }
 
+/// The documented parameters of `op` that arrived, by name: from their documented location,
+/// or (`compatible`) from the query or the body, whichever has them.
+pub fn values(
+    op: &Operation,
+    arrived: &Arrived<'_>,
+    compatible: bool,
+) -> std::collections::HashMap<&'static str, Value> {
+    op.params
+        .iter()
+        .filter_map(|p| find(p, arrived, compatible).map(|v| (p.name, v)))
+        .collect()
+}
+
+fn find(
+    param: &cds_core::operation::Param,
+    arrived: &Arrived<'_>,
+    compatible: bool,
+) -> Option<Value> {
+    let in_query = || {
+        arrived
+            .query
+            .iter()
+            .find(|(k, _)| k == param.name)
+            .map(|(_, v)| Value::String(v.clone()))
+    };
+    let in_body = || arrived.body.and_then(|b| b.get(param.name)).cloned();
+    let found = match param.location {
+        Location::Query => in_query(),
+        Location::Body => in_body(),
+        Location::BodyRoot => arrived.body_root.cloned(),
+        Location::Header => arrived
+            .headers
+            .get(&param.name.to_ascii_lowercase())
+            .map(|v| Value::String(v.clone())),
+        Location::Path => arrived
+            .path
+            .get(param.name)
+            .map(|v| Value::String(v.clone())),
+    };
+    match (found, param.location) {
+        (None, Location::Query) if compatible => in_body(),
+        (None, Location::Body) if compatible => in_query(),
+        (found, _) => found,
+    }
+}
+
 /// Checks every documented parameter of `op`, and that nothing undocumented arrived in the
-/// query or body.
-pub fn check(op: &Operation, arrived: &Arrived<'_>, rpc: bool) -> Result<(), Rejection> {
+/// query or body. `compatible` accepts a documented query or body parameter in either place.
+pub fn check(
+    op: &Operation,
+    arrived: &Arrived<'_>,
+    rpc: bool,
+    compatible: bool,
+) -> Result<(), Rejection> {
     for param in op.params {
-        let found: Option<Value> = match param.location {
-            Location::Query => arrived
-                .query
-                .iter()
-                .find(|(k, _)| k == param.name)
-                .map(|(_, v)| Value::String(v.clone())),
-            Location::Body => arrived.body.and_then(|b| b.get(param.name)).cloned(),
-            Location::BodyRoot => arrived.body_root.cloned(),
-            Location::Header => arrived
-                .headers
-                .get(&param.name.to_ascii_lowercase())
-                .map(|v| Value::String(v.clone())),
-            Location::Path => arrived
-                .path
-                .get(param.name)
-                .map(|v| Value::String(v.clone())),
+        let found: Option<Value> = if compatible {
+            find(param, arrived, true)
+        } else {
+            match param.location {
+                Location::Query => arrived
+                    .query
+                    .iter()
+                    .find(|(k, _)| k == param.name)
+                    .map(|(_, v)| Value::String(v.clone())),
+                Location::Body => arrived.body.and_then(|b| b.get(param.name)).cloned(),
+                Location::BodyRoot => arrived.body_root.cloned(),
+                Location::Header => arrived
+                    .headers
+                    .get(&param.name.to_ascii_lowercase())
+                    .map(|v| Value::String(v.clone())),
+                Location::Path => arrived
+                    .path
+                    .get(param.name)
+                    .map(|v| Value::String(v.clone())),
+            }
         };
         match found {
             None | Some(Value::Null) => {
@@ -79,7 +134,7 @@ pub fn check(op: &Operation, arrived: &Arrived<'_>, rpc: bool) -> Result<(), Rej
                 let text_location = matches!(
                     param.location,
                     Location::Query | Location::Header | Location::Path
-                );
+                ) || (compatible && value.is_string());
                 if !shape_matches(param.kind, &value, text_location) {
                     return Err((
                         "InvalidParameter",
@@ -93,9 +148,11 @@ pub fn check(op: &Operation, arrived: &Arrived<'_>, rpc: bool) -> Result<(), Rej
         }
     }
     let documented = |name: &str, loc: Location| {
-        op.params
-            .iter()
-            .any(|p| p.name == name && p.location == loc)
+        op.params.iter().any(|p| {
+            p.name == name
+                && (p.location == loc
+                    || (compatible && matches!(p.location, Location::Query | Location::Body)))
+        })
     };
     for (k, _) in arrived.query {
         if rpc && RPC_COMMON.contains(&k.as_str()) {

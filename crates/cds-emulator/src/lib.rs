@@ -4,14 +4,27 @@
 //! (`cds_<line>::meta::LINE`), not from hand-written handlers, and behaves strictly like the
 //! real services: it verifies the HMAC-SHA1 signature (with its own implementation),
 //! timestamp freshness and nonce reuse, the bearer token, required parameters, their locations
-//! and JSON shapes, and answers in each line's own envelope. By default it answers with the
-//! documented example; pollers report tasks Running, then Completed (or Failed on demand).
-//! Tests can script answers, inject faults and read back every request.
+//! and JSON shapes, and answers in each line's own envelope.
+//!
+//! **Stateful** (`Emulator::builder(..).start()`, and the `cds-emulator` binary): the resource
+//! model of `spec/<line>/resources.yaml` (see `spec/RESOURCES.md`) is interpreted generically:
+//! created resources appear in describe/list with the values they were created with, deleted
+//! ones are gone, an unknown id gets the line's documented not-found error, asynchronous
+//! operations return a task id whose poller reports running, then finished after the task
+//! latency, and only then is the change visible. State is partitioned by tenant
+//! ([`Emulator::tenant_config`]). Operations outside the model answer their documented example.
+//!
+//! **Examples only** ([`Emulator::start`]): every operation answers its documented example,
+//! whatever the ids (what the generated per-operation tests use); pollers report tasks
+//! Running, then Completed (or Failed on demand).
+//!
+//! Tests can script answers, inject faults (one-off or rules with a probability, reproducible
+//! from a seed) and read back every request.
 //!
 //! ```no_run
 //! # async fn demo(line: &'static cds_core::operation::LineDescription) -> std::io::Result<()> {
-//! // `line` is a generated crate's `meta::LINE`, e.g. `&cds_billing::meta::LINE`.
-//! let emulator = cds_emulator::Emulator::start(&[line]).await?;
+//! // `line` is a generated crate's `meta::LINE`, e.g. `&cds_ccs::meta::LINE`.
+//! let emulator = cds_emulator::Emulator::builder(&[line]).seed(7).start().await?;
 //! let config = emulator.config(); // endpoint, credentials and token the emulator accepts
 //! # let _ = config; Ok(()) }
 //! ```
@@ -19,12 +32,137 @@
 
 mod checks;
 mod control;
+mod engine;
+pub mod faults;
+mod model;
 mod respond;
 mod routing;
 mod server;
+mod store;
 pub mod verify;
 
 pub use control::{Fault, RecordedRequest, Script};
+pub use faults::FaultRule;
+pub use store::{STATE_FORMAT, STATE_VERSION};
+
+/// Where the emulator accepts parameters.
+///
+/// The library defaults to [`Mode::Strict`]: this SDK's own tests must prove that each
+/// parameter travels exactly where the spec puts it. The binary defaults to
+/// [`Mode::Compatible`]: it serves other clients (the vendor's Python SDK also sends body
+/// parameters in the signed query), as a lenient real server would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Each parameter only where the spec puts it; anything undocumented is rejected.
+    #[default]
+    Strict,
+    /// A documented query or body parameter is accepted in either place.
+    Compatible,
+}
+
+/// Names of the product lines that have a resource model (the others answer examples).
+pub fn modelled_lines() -> Vec<&'static str> {
+    model::all().iter().map(|m| m.line.as_str()).collect()
+}
+
+/// Configures and starts an [`Emulator`]; see [`Emulator::builder`].
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    lines: Vec<&'static LineDescription>,
+    addr: SocketAddr,
+    mode: Mode,
+    stateful: bool,
+    seed: u64,
+    task_latency: Duration,
+    rules: Vec<FaultRule>,
+    fault_seed: u64,
+}
+
+impl EmulatorBuilder {
+    /// The address to serve (default 127.0.0.1 on a free port).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Strict (default) or compatible parameter checks.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// `false` answers every operation with its documented example (no resources).
+    pub fn stateful(mut self, stateful: bool) -> Self {
+        self.stateful = stateful;
+        self
+    }
+
+    /// Seed of the generated ids (default 0): the same seed and calls give the same ids.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How long an asynchronous operation's task runs before its change is visible (default
+    /// zero: finished on the next request).
+    pub fn task_latency(mut self, latency: Duration) -> Self {
+        self.task_latency = latency;
+        self
+    }
+
+    /// Adds a fault rule.
+    pub fn fault_rule(mut self, rule: FaultRule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Seed of the fault rules' draws (default 0).
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = seed;
+        self
+    }
+
+    /// Binds and starts serving in the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let listener = tokio::net::TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            lines: self.lines,
+            state: Mutex::new(State {
+                polls_until_done: 2,
+                ..State::default()
+            }),
+            store: self
+                .stateful
+                .then(|| Mutex::new(Store::new(self.seed, self.task_latency))),
+            mode: self.mode,
+            rules: Mutex::new((self.rules, faults::Draw::new(self.fault_seed))),
+            clock_skew_secs: std::sync::atomic::AtomicI64::new(0),
+        });
+        if shared.store.is_some() {
+            // Parse the embedded models now, not on the first request.
+            let _ = model::all();
+        }
+        let handler_shared = shared.clone();
+        let app = axum::Router::new().fallback(move |method, uri, headers, body| {
+            let shared = handler_shared.clone();
+            server::handle(shared, method, uri, headers, body)
+        });
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Emulator {
+            addr,
+            shared,
+            shutdown: Some(tx),
+        })
+    }
+}
 
 use cds_core::operation::LineDescription;
 use control::State;
@@ -33,6 +171,7 @@ use server::Shared;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use store::Store;
 
 /// The AccessKeyId the emulator accepts.
 pub const ACCESS_KEY_ID: &str = "emulator-access-key-id";
@@ -59,44 +198,37 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Starts serving `lines` on 127.0.0.1 (a free port) in the current tokio runtime.
-    pub async fn start(lines: &[&'static LineDescription]) -> std::io::Result<Emulator> {
-        Self::start_on(lines, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    /// A builder for the **stateful** emulator of `lines` (strict checks, seed 0, no task
+    /// latency, 127.0.0.1 on a free port).
+    pub fn builder(lines: &[&'static LineDescription]) -> EmulatorBuilder {
+        EmulatorBuilder {
+            lines: lines.to_vec(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            mode: Mode::Strict,
+            stateful: true,
+            seed: 0,
+            task_latency: Duration::ZERO,
+            rules: Vec::new(),
+            fault_seed: 0,
+        }
     }
 
-    /// Starts serving `lines` on `addr`.
+    /// Starts serving `lines` on 127.0.0.1 (a free port), answering every operation with its
+    /// documented example (no resources: see [`Emulator::builder`] for the stateful emulator).
+    pub async fn start(lines: &[&'static LineDescription]) -> std::io::Result<Emulator> {
+        Self::builder(lines).stateful(false).start().await
+    }
+
+    /// [`Emulator::start`] on `addr`.
     pub async fn start_on(
         lines: &[&'static LineDescription],
         addr: SocketAddr,
     ) -> std::io::Result<Emulator> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            lines: lines.to_vec(),
-            state: Mutex::new(State {
-                polls_until_done: 2,
-                ..State::default()
-            }),
-            clock_skew_secs: std::sync::atomic::AtomicI64::new(0),
-        });
-        let handler_shared = shared.clone();
-        let app = axum::Router::new().fallback(move |method, uri, headers, body| {
-            let shared = handler_shared.clone();
-            server::handle(shared, method, uri, headers, body)
-        });
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(Emulator {
-            addr,
-            shared,
-            shutdown: Some(tx),
-        })
+        Self::builder(lines)
+            .stateful(false)
+            .addr(addr)
+            .start()
+            .await
     }
 
     /// `http://127.0.0.1:<port>`: what to put in `CDS_ENDPOINT` or [`cds_core::ConfigBuilder::endpoint`].
@@ -137,6 +269,116 @@ impl Emulator {
             Ok(c) => c,
             Err(e) => panic!("the emulator's own configuration is invalid: {e}"),
         }
+    }
+
+    /// A configuration for tenant `tenant`: AccessKeyId `emulator-access-key-id.<tenant>` and
+    /// bearer token `emulator-bearer-token.<tenant>` (same secret). Each tenant sees only its
+    /// own resources, so parallel tests need no reset.
+    pub fn tenant_config(&self, tenant: &str) -> cds_core::Config {
+        let built = self
+            .config_builder()
+            .credentials(cds_core::Credentials::new(
+                format!("{ACCESS_KEY_ID}.{tenant}"),
+                ACCESS_KEY_SECRET,
+            ))
+            .bearer_token(format!("{BEARER_TOKEN}.{tenant}"))
+            .build();
+        match built {
+            Ok(c) => c,
+            Err(e) => panic!("the emulator's own configuration is invalid: {e}"),
+        }
+    }
+
+    fn store(&self) -> Option<std::sync::MutexGuard<'_, Store>> {
+        self.shared
+            .store
+            .as_ref()
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Forgets every resource and task of every tenant; ids start again from the seed.
+    pub fn reset_resources(&self) {
+        if let Some(mut s) = self.store() {
+            s.reset();
+        }
+    }
+
+    /// Number of resources held (every tenant, changes of running tasks excluded).
+    pub fn resource_count(&self) -> usize {
+        self.store().map(|s| s.len()).unwrap_or(0)
+    }
+
+    /// The records of `family` (`"ccs/instance"`) of `tenant` (`""`: the default credentials).
+    pub fn resources(&self, tenant: &str, family: &str) -> Vec<Value> {
+        self.store()
+            .map(|s| s.records(tenant, family).to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Adds a record to `family` of `tenant` directly (fixtures, benchmarks).
+    pub fn insert_resource(&self, tenant: &str, family: &str, record: Value) {
+        if let Some(mut s) = self.store() {
+            s.records_mut(tenant, family).push(record);
+        }
+    }
+
+    /// Sets how long asynchronous tasks run.
+    pub fn set_task_latency(&self, latency: Duration) {
+        if let Some(mut s) = self.store() {
+            s.latency = latency;
+        }
+    }
+
+    /// The resources as a versioned JSON document (running tasks are finished first).
+    pub fn export_state(&self) -> Value {
+        self.store().map(|mut s| s.export()).unwrap_or(Value::Null)
+    }
+
+    /// Replaces the resources by those of a document from [`Emulator::export_state`].
+    pub fn import_state(&self, doc: Value) -> Result<(), String> {
+        match self.store() {
+            Some(mut s) => s.import(doc),
+            None => Err("this emulator answers examples only; it holds no state".into()),
+        }
+    }
+
+    /// Writes the state ([`Emulator::export_state`]'s document) to `path` atomically
+    /// (temporary file, synced, then renamed).
+    pub fn save_state(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let Some(mut store) = self.store() else {
+            return Err(std::io::Error::other(
+                "this emulator answers examples only; it holds no state",
+            ));
+        };
+        store.settle_all();
+        store::write_atomically(path, &store.document())
+    }
+
+    /// Loads a state file written by [`Emulator::save_state`] (same format version only).
+    pub fn load_state(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let bytes = std::fs::read(path)?;
+        let doc = store::parse(&bytes).map_err(std::io::Error::other)?;
+        match self.store() {
+            Some(mut s) => {
+                s.replace(doc);
+                Ok(())
+            }
+            None => Err(std::io::Error::other(
+                "this emulator answers examples only; it holds no state",
+            )),
+        }
+    }
+
+    /// Adds a fault rule.
+    pub fn add_fault_rule(&self, rule: FaultRule) {
+        let mut rules = self.shared.rules.lock().unwrap_or_else(|e| e.into_inner());
+        rules.0.push(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_fault_rules(&self) {
+        let mut rules = self.shared.rules.lock().unwrap_or_else(|e| e.into_inner());
+        rules.0.clear();
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {

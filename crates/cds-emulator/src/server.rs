@@ -3,9 +3,13 @@
 
 use crate::checks::{self, Arrived};
 use crate::control::{Fault, RecordedRequest, State};
+use crate::engine;
+use crate::faults::{Draw, FaultRule};
 use crate::respond;
 use crate::routing::{self, Route};
+use crate::store::Store;
 use crate::verify;
+use crate::Mode;
 use crate::{ACCESS_KEY_ID, ACCESS_KEY_SECRET, BEARER_TOKEN};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Response, StatusCode, Uri};
@@ -24,6 +28,12 @@ pub(crate) struct Shared {
     pub state: Mutex<State>,
     /// Seconds the emulated server's clock is ahead of the real one (negative: behind).
     pub clock_skew_secs: std::sync::atomic::AtomicI64,
+    /// Resources (`None`: every operation answers its example).
+    pub store: Option<Mutex<Store>>,
+    /// Where parameters are accepted.
+    pub mode: Mode,
+    /// Fault rules and their generator.
+    pub rules: Mutex<(Vec<FaultRule>, Draw)>,
 }
 
 impl Shared {
@@ -137,19 +147,23 @@ pub(crate) async fn handle(
     // Authenticate once (a nonce may be used only once), then take the first candidate whose
     // parameters check out; report the most specific candidate's problem otherwise.
     let first_line = candidates[0].line;
-    if let Err(r) = authenticate(&shared, first_line, method.as_str(), &query, &headers) {
-        record.product = first_line.service.product.to_string();
-        record.operation = candidates[0].op.name.to_string();
-        record.rejected = Some(r.code.to_string());
-        let body = respond::error_envelope(
-            first_line.service,
-            r.status,
-            r.code,
-            &r.message,
-            &request_id,
-        );
-        return finish(&shared, record, &request_id, r.status, body, None).await;
-    }
+    let compatible = shared.mode == Mode::Compatible;
+    let partition = match authenticate(&shared, first_line, method.as_str(), &query, &headers) {
+        Ok(p) => p,
+        Err(r) => {
+            record.product = first_line.service.product.to_string();
+            record.operation = candidates[0].op.name.to_string();
+            record.rejected = Some(r.code.to_string());
+            let body = respond::error_envelope(
+                first_line.service,
+                r.status,
+                r.code,
+                &r.message,
+                &request_id,
+            );
+            return finish(&shared, record, &request_id, r.status, body, None).await;
+        }
+    };
     let mut chosen: Option<Route> = None;
     let mut first_problem: Option<(Route, Rejected)> = None;
     for route in candidates {
@@ -168,7 +182,7 @@ pub(crate) async fn handle(
                 path: &route.path_params,
             };
             let rpc = matches!(route.line.service.protocol, Protocol::Rpc { .. });
-            checks::check(route.op, &arrived, rpc)
+            checks::check(route.op, &arrived, rpc, compatible)
                 .map_err(|(code, message)| reject(400, code, message))
         };
         match verdict {
@@ -206,6 +220,33 @@ pub(crate) async fn handle(
     record.operation = op.name.to_string();
     record.path_params = path_params.clone();
 
+    if let Some((rule, status)) = draw_fault(&shared, line.service.product, op.name) {
+        if let Some(latency) = rule.latency {
+            tokio::time::sleep(latency).await;
+        }
+        if let Some(status) = status {
+            let code = rule.code.as_deref().unwrap_or("InjectedFault");
+            let body = respond::error_envelope(
+                line.service,
+                status,
+                code,
+                &format!("injected by a fault rule (HTTP {status})"),
+                &request_id,
+            );
+            record.rejected = Some(code.to_string());
+            record.status = status;
+            record.response = body.clone();
+            push_record(&shared, record);
+            let mut response = json_response(status, &request_id, Body::from(body.to_string()));
+            if let Some(secs) = rule.retry_after {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+                    response.headers_mut().insert("retry-after", v);
+                }
+            }
+            return response;
+        }
+    }
+
     let (fault, script) = {
         let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
         let fault = state.take_fault(op.name);
@@ -219,9 +260,33 @@ pub(crate) async fn handle(
     if let Some(fault) = fault {
         return answer_fault(&shared, record, line, fault, &request_id).await;
     }
-    let (status, body) = match script {
-        Some(s) => (s.status, s.body),
-        None => (
+    let stateful = match (&script, &shared.store) {
+        (None, Some(store)) => {
+            let arrived = Arrived {
+                query: &query,
+                body: body_json.as_ref().and_then(Value::as_object),
+                body_root: body_json.as_ref(),
+                headers: &headers,
+                path: &path_params,
+            };
+            let params = checks::values(op, &arrived, compatible);
+            let call = engine::Call {
+                line,
+                op,
+                params: &params,
+                partition: &partition,
+                request_id: &request_id,
+                served: &shared.lines,
+            };
+            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+            engine::answer(&mut store, &call)
+        }
+        _ => None,
+    };
+    let (status, body) = match (script, stateful) {
+        (Some(s), _) => (s.status, s.body),
+        (None, Some(answer)) => answer,
+        (None, None) => (
             200,
             default_answer(&shared, line, op, &query, body_json.as_ref(), &path_params),
         ),
@@ -256,7 +321,7 @@ fn authenticate(
     method: &str,
     query: &[(String, String)],
     headers: &BTreeMap<String, String>,
-) -> Result<(), Rejected> {
+) -> Result<String, Rejected> {
     let service = line.service;
     if let Some(h) = service.region_header {
         if headers
@@ -278,13 +343,13 @@ fn authenticate(
                     .find(|(k, _)| k == name)
                     .map(|(_, v)| v.as_str())
             };
-            if get("AccessKeyId") != Some(ACCESS_KEY_ID) {
+            let Some(partition) = get("AccessKeyId").and_then(|k| tenant(k, ACCESS_KEY_ID)) else {
                 return Err(reject(
                     403,
                     "InvalidAccessKeyId.NotFound",
                     "The AccessKeyId is not known.",
                 ));
-            }
+            };
             if get("SignatureMethod") != Some("HMAC-SHA1") || get("SignatureVersion") != Some("1.0")
             {
                 return Err(reject(
@@ -339,22 +404,45 @@ fn authenticate(
                     "The SignatureNonce has been used.",
                 ));
             }
-            Ok(())
+            Ok(partition)
         }
-        (Protocol::Rest, AuthScheme::Bearer) => {
-            if headers.get("authorization").map(String::as_str)
-                != Some(&format!("Bearer {BEARER_TOKEN}"))
-            {
-                return Err(reject(
-                    401,
-                    "Unauthorized",
-                    "A valid bearer token is required.",
-                ));
-            }
-            Ok(())
-        }
-        _ => Ok(()),
+        (Protocol::Rest, AuthScheme::Bearer) => headers
+            .get("authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .and_then(|t| tenant(t, BEARER_TOKEN))
+            .ok_or_else(|| reject(401, "Unauthorized", "A valid bearer token is required.")),
+        // Pluggable authentication is not checked; an emulator bearer token still names the
+        // tenant (never the credential itself, which may be a secret).
+        _ => Ok(headers
+            .get("authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .and_then(|t| tenant(t, BEARER_TOKEN))
+            .unwrap_or_default()),
     }
+}
+
+/// The tenant named by a credential: `""` for `base` itself, `T` for `base.T`; `None` for
+/// anything else (not accepted).
+pub(crate) fn tenant(credential: &str, base: &str) -> Option<String> {
+    let rest = credential.strip_prefix(base)?;
+    if rest.is_empty() {
+        return Some(String::new());
+    }
+    rest.strip_prefix('.')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// The first fault rule that matches and fires, with the status it answers.
+fn draw_fault(shared: &Shared, line: &str, op: &str) -> Option<(FaultRule, Option<u16>)> {
+    let mut guard = shared.rules.lock().unwrap_or_else(|e| e.into_inner());
+    let (rules, draw) = &mut *guard;
+    for rule in rules.iter() {
+        if rule.matches(line, op) && draw.next_f64() < rule.probability {
+            return Some((rule.clone(), rule.status));
+        }
+    }
+    None
 }
 
 /// The documented example, with task progress for pollers.

@@ -9,13 +9,15 @@ use hmac::{Hmac, Mac};
 use percent_encoding::percent_decode_str;
 use sha1::Sha1;
 
-/// Splits a raw query string into decoded (name, value) pairs; `+` is taken literally, as
-/// RFC 3986 requires (the SDK never sends `+` for a space).
+/// Splits a raw query string into decoded (name, value) pairs. `+` decodes as a space, as
+/// form encoding (and common servers) do: the SDK never sends a raw `+` (it sends `%2B` for a
+/// plus and `%20` for a space), other clients (the vendor's Python SDK) send `+` for a space.
 pub fn parse_query(raw: &str) -> Result<Vec<(String, String)>, String> {
     raw.split('&')
         .filter(|p| !p.is_empty())
         .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let pair = pair.replace('+', " ");
+            let (k, v) = pair.split_once('=').unwrap_or((&pair, ""));
             let k = percent_decode_str(k)
                 .decode_utf8()
                 .map_err(|e| format!("bad encoding of {k:?}: {e}"))?;
@@ -90,5 +92,12 @@ mod tests {
         assert_ne!(a, expected_signature("GET", &params, "k2"));
         assert!(parse_timestamp("2018-01-01T12:00:00Z").is_some());
         assert!(parse_timestamp("2018-01-01 12:00:00").is_none());
+    }
+
+    #[test]
+    fn plus_is_a_space_and_percent_2b_a_plus() {
+        let params = parse_query("Name=a+b&Other=c%2Bd").unwrap();
+        assert_eq!(params[0].1, "a b");
+        assert_eq!(params[1].1, "c+d");
     }
 }

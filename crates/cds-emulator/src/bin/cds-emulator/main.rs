@@ -1,0 +1,159 @@
+//! `cds-emulator`: serves the product lines on a local address until interrupted, and prints
+//! the environment variables that point an SDK (this one, the vendor's Go or Python SDKs,
+//! Terraform) at it. `cds-emulator --help` lists the options.
+#![forbid(unsafe_code)]
+
+mod args;
+
+use cds_core::operation::LineDescription;
+use std::process::ExitCode;
+
+fn all_lines() -> Vec<&'static LineDescription> {
+    vec![
+        &cds_ccs::meta::LINE,
+        &cds_network::meta::LINE,
+        &cds_vpc::meta::LINE,
+        &cds_bms::meta::LINE,
+        &cds_storage::meta::LINE,
+        &cds_billing::meta::LINE,
+        &cds_gcw::meta::LINE,
+        &cds_gpubms::meta::LINE,
+        &cds_ecs_v1::meta::LINE,
+        &cds_ebs_v1::meta::LINE,
+        &cds_cecstack_ecs::meta::LINE,
+        &cds_bridgx::meta::LINE,
+    ]
+}
+
+fn main() -> ExitCode {
+    let args = match args::parse(std::env::args_os().skip(1)) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("cds-emulator: {e}\n(try --help)");
+            return ExitCode::from(2);
+        }
+    };
+    if args.help {
+        print!("{}", args::HELP);
+        return ExitCode::SUCCESS;
+    }
+    if args.version {
+        println!("cds-emulator {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    if !args.addr.ip().is_loopback() {
+        if !args.allow_non_loopback {
+            eprintln!(
+                "cds-emulator: {} is not a loopback address; the emulator accepts well-known credentials, \
+                 so serving it beyond this machine needs --allow-non-loopback",
+                args.addr
+            );
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "warning: serving on {} (not loopback): anyone who can reach it can use the emulator",
+            args.addr
+        );
+    }
+    let mut lines = all_lines();
+    if let Some(wanted) = &args.lines {
+        if let Some(unknown) = wanted
+            .iter()
+            .find(|w| !lines.iter().any(|l| l.service.product == w.as_str()))
+        {
+            let known: Vec<&str> = lines.iter().map(|l| l.service.product).collect();
+            eprintln!(
+                "cds-emulator: unknown line {unknown:?} (lines: {})",
+                known.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+        lines.retain(|l| wanted.iter().any(|w| w == l.service.product));
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cds-emulator: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args, lines)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cds-emulator: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: args::Args, lines: Vec<&'static LineDescription>) -> std::io::Result<()> {
+    let mut builder = cds_emulator::Emulator::builder(&lines)
+        .addr(args.addr)
+        .mode(args.mode)
+        .stateful(!args.stateless)
+        .seed(args.seed)
+        .task_latency(args.latency)
+        .fault_seed(args.fault_seed);
+    for rule in args.faults.iter().cloned() {
+        builder = builder.fault_rule(rule);
+    }
+    let emulator = builder.start().await?;
+    if let Some(path) = &args.state {
+        if path.exists() {
+            emulator.load_state(path).map_err(|e| {
+                std::io::Error::other(format!("cannot load {}: {e}", path.display()))
+            })?;
+            println!(
+                "loaded {} resources from {}",
+                emulator.resource_count(),
+                path.display()
+            );
+        }
+    }
+    let url = emulator.base_url();
+    let names: Vec<&str> = lines.iter().map(|l| l.service.product).collect();
+    println!(
+        "cds-emulator {} serving {} ({} mode, {}) at {url}",
+        env!("CARGO_PKG_VERSION"),
+        names.join(", "),
+        if args.mode == cds_emulator::Mode::Strict {
+            "strict"
+        } else {
+            "compatible"
+        },
+        if args.stateless {
+            "examples only".to_string()
+        } else {
+            format!("stateful, task latency {:?}", args.latency)
+        },
+    );
+    println!("Point an SDK at it:");
+    println!("  export CDS_ENDPOINT={url}");
+    println!("  export CDS_SECRET_ID={}", cds_emulator::ACCESS_KEY_ID);
+    println!(
+        "  export CDS_SECRET_KEY={}",
+        cds_emulator::ACCESS_KEY_SECRET
+    );
+    println!("  export BRIDGX_ENDPOINT={url}");
+    println!("  export BRIDGX_TOKEN={}", cds_emulator::BEARER_TOKEN);
+    println!("  export CECSTACK_ENDPOINT={url}");
+    println!("  export CECSTACK_REGION_ID={}", cds_emulator::REGION_ID);
+    println!(
+        "Tenants: AccessKeyId {}.<name> (same secret) or token {}.<name> see only their own resources.",
+        cds_emulator::ACCESS_KEY_ID,
+        cds_emulator::BEARER_TOKEN
+    );
+    tokio::signal::ctrl_c().await?;
+    if let Some(path) = &args.state {
+        emulator.save_state(path)?;
+        println!(
+            "saved {} resources to {}",
+            emulator.resource_count(),
+            path.display()
+        );
+    }
+    Ok(())
+}
