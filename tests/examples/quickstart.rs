@@ -1,13 +1,15 @@
 //! Quickstart: a realistic flow through several product lines.
 //!
-//! `cargo run --example quickstart` starts the loopback emulator in-process (no credentials
-//! needed) and walks: list regions → create a VDC → wait for its task → create an instance →
-//! wait for its task → describe it → delete it → check the balance, printing what it sent and
-//! what it got.
+//! `cargo run --example quickstart` starts the stateful loopback emulator in-process (no
+//! credentials needed) and walks: list regions → create a VDC and wait → create an instance
+//! with two data disks and wait → describe it (the created instance, with its name) → delete
+//! it and wait → describe it (gone) → delete it again (the documented not-found error, matched
+//! as a typed error code) → check the balance, printing what it sent and what it got.
 //!
 //! `cargo run --example quickstart -- --live`, with `CDS_SECRET_ID` / `CDS_SECRET_KEY` set
 //! (and optionally `CDS_REGION`), makes only read-only calls against the real API.
 
+use cds_ccs::{DataDisk, ErrorCode};
 use cds_core::WaitOptions;
 use std::error::Error;
 use std::time::Duration;
@@ -17,7 +19,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     if std::env::args().any(|a| a == "--live") {
         return live().await;
     }
-    let emulator = cds_emulator::Emulator::start(&cds_tests::all_lines()).await?;
+    // Stateful: created resources exist, deleted ones are gone, unknown ids fail as documented.
+    let emulator = cds_emulator::Emulator::builder(&cds_tests::all_lines())
+        .start()
+        .await?;
     println!(
         "emulator serving every product line at {}\n",
         emulator.base_url()
@@ -48,33 +53,48 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .vdc_name("quickstart-vdc")
         .send_and_wait(fast.clone())
         .await?;
+    let vdc_id = done
+        .data
+        .as_ref()
+        .and_then(|d| d.resource_id.clone())
+        .unwrap_or_default();
     step(
         "network CreateVdc + wait",
         "RegionId=CN_Beijing_A VdcName=quickstart-vdc",
         &format!(
-            "task {} finished with status {}",
+            "task {} finished with status {}: VDC {vdc_id}",
             vdc.task_id.unwrap_or_default(),
             done.data.and_then(|d| d.status).unwrap_or_default()
         ),
     );
 
     let ccs = cds_ccs::Client::new(&config);
+    let disks = [
+        DataDisk::builder().size(100).r#type("ssd_disk").build()?,
+        DataDisk::builder().size(200).build()?,
+    ];
     let (created, done) = ccs
         .create_instance()
         .region_id("CN_Beijing_A")
-        .vdc_id("quickstart-vdc")
+        .vdc_id(vdc_id.clone())
         .instance_name("web")
         .password("Quickstart-Pa55!")
         .cpu(2)
         .ram(4)
         .instance_type("Standard")
+        .data_disks(disks)
         .send_and_wait(fast.clone())
         .await?;
+    let instance_id = done
+        .data
+        .as_ref()
+        .and_then(|d| d.resource_id.clone())
+        .unwrap_or_default();
     step(
         "ccs CreateInstance + wait",
-        "InstanceName=web Cpu=2 Ram=4 Password=[REDACTED]",
+        "InstanceName=web Cpu=2 Ram=4 DataDisks=[100 GB ssd, 200 GB] Password=[REDACTED]",
         &format!(
-            "task {} finished with status {}",
+            "task {} finished with status {}: instance {instance_id}",
             created.task_id.unwrap_or_default(),
             done.data.and_then(|d| d.status).unwrap_or_default()
         ),
@@ -82,47 +102,76 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let listed = ccs
         .describe_instances()
-        .vdc_id("quickstart-vdc")
+        .instance_id(instance_id.clone())
         .send()
         .await?;
     let instances = listed.data.and_then(|d| d.instances).unwrap_or_default();
     let first = instances.first();
     step(
         "ccs DescribeInstances",
-        "VdcId=quickstart-vdc",
+        &format!("InstanceId={instance_id}"),
         &format!(
-            "{} instance(s); first: {} ({}) status {}",
+            "{} instance(s): {} status {}",
             instances.len(),
             first
                 .and_then(|i| i.instance_name.clone())
-                .unwrap_or_default(),
-            first
-                .and_then(|i| i.instance_id.clone())
                 .unwrap_or_default(),
             first
                 .and_then(|i| i.instance_status.clone())
                 .unwrap_or_default()
         ),
     );
+    if first.and_then(|i| i.instance_name.as_deref()) != Some("web") {
+        return Err("the created instance is not listed with its name".into());
+    }
 
-    let to_delete: Vec<String> = first
-        .and_then(|i| i.instance_id.clone())
-        .into_iter()
-        .collect();
     let (deleted, done) = ccs
         .delete_instance()
-        .instance_ids(to_delete.clone())
+        .instance_ids([instance_id.clone()])
         .send_and_wait(fast)
         .await?;
     step(
         "ccs DeleteInstance + wait",
-        &format!("InstanceIds={to_delete:?}"),
+        &format!("InstanceIds=[{instance_id}]"),
         &format!(
             "task {} finished with status {}",
             deleted.task_id.unwrap_or_default(),
             done.data.and_then(|d| d.status).unwrap_or_default()
         ),
     );
+
+    let listed = ccs
+        .describe_instances()
+        .instance_id(instance_id.clone())
+        .send()
+        .await?;
+    let left = listed
+        .data
+        .and_then(|d| d.instances)
+        .unwrap_or_default()
+        .len();
+    step(
+        "ccs DescribeInstances",
+        &format!("InstanceId={instance_id}"),
+        &format!("{left} instance(s): gone"),
+    );
+    if left != 0 {
+        return Err("the deleted instance is still listed".into());
+    }
+
+    match ccs
+        .delete_instance()
+        .instance_ids([instance_id.clone()])
+        .send()
+        .await
+    {
+        Err(err) if ErrorCode::of(&err) == Some(ErrorCode::InstanceNotFound) => step(
+            "ccs DeleteInstance again",
+            &format!("InstanceIds=[{instance_id}]"),
+            &format!("the documented not-found error, matched as ErrorCode::InstanceNotFound: {err}"),
+        ),
+        other => return Err(format!("expected InstanceNotFound, got {other:?}").into()),
+    }
 
     let billing = cds_billing::Client::new(&config);
     let account = billing.describe_account_info().send().await?;

@@ -11,6 +11,7 @@
 
 use crate::spec::{Doc, EnumDef, Field, Line, Operation};
 use crate::typeref::TypeRef;
+use crate::emit::types::yaml_text;
 use crate::Files;
 use heck::{ToKebabCase, ToSnakeCase};
 use proc_macro2::TokenStream;
@@ -237,18 +238,6 @@ fn doc_pair(doc: &Doc) -> (String, String) {
     (en, zh)
 }
 
-/// A YAML scalar as the text sent on the wire.
-fn yaml_text(v: &serde_yaml::Value) -> String {
-    match v {
-        serde_yaml::Value::String(s) => s.clone(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    }
-}
 
 #[cfg(test)]
 mod tests {

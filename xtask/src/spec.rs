@@ -153,6 +153,21 @@ pub struct EnvSpec {
     pub region_id: Option<String>,
 }
 
+impl EnvSpec {
+    /// Each variable role (`endpoint`, `secret_id`, …, as `EnvNames` names its setters) with
+    /// the variable declared for it, if any.
+    pub fn declared(&self) -> [(&'static str, Option<&String>); 6] {
+        [
+            ("endpoint", self.endpoint.as_ref()),
+            ("secret_id", self.secret_id.as_ref()),
+            ("secret_key", self.secret_key.as_ref()),
+            ("region", self.region.as_ref()),
+            ("token", self.token.as_ref()),
+            ("region_id", self.region_id.as_ref()),
+        ]
+    }
+}
+
 /// Wire protocol of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

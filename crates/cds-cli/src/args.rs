@@ -126,6 +126,11 @@ fn globals() -> Vec<Arg> {
             "cecstack-region-id",
             "CECSTACK region id (x-regionid) [env: CECSTACK_REGION_ID]",
         ),
+        value(
+            "cecstack-auth-header",
+            "CECSTACK authentication header, 'Name: value' (its signing scheme is not documented, so \
+             the caller supplies it) [env: CECSTACK_AUTH_HEADER]",
+        ),
         value("error-format", "How errors are printed on stderr")
             .value_parser(["text", "json"]),
         value("timeout", "Per-request timeout in seconds (default 30)")

@@ -56,6 +56,14 @@ pub fn config(settings: &Resolved, timeout: Option<Duration>) -> Result<Config, 
     if let Some(region_id) = &settings.region_id {
         b = b.region_id(region_id.clone());
     }
+    if let Some(header) = &settings.auth_header {
+        let (name, value) = header.split_once(':').ok_or_else(|| {
+            CliError::Usage("--cecstack-auth-header takes 'Name: value'".into())
+        })?;
+        b = b.authenticator(
+            cds_core::auth::StaticHeaders::new().header(name.trim(), value.trim()),
+        );
+    }
     if let Some(t) = timeout {
         b = b.timeout(t);
     }
@@ -74,6 +82,11 @@ pub fn require_credentials(line: &Line, settings: &Resolved) -> Result<(), CliEr
         }
         AuthScheme::Bearer if settings.token.is_none() => Err(CliError::Usage(
             "no BridgX token: set BRIDGX_TOKEN, pass --bridgx-token, or run `cds configure`".into(),
+        )),
+        AuthScheme::Pluggable if settings.auth_header.is_none() => Err(CliError::Usage(
+            "no CECSTACK authentication: set CECSTACK_AUTH_HEADER or pass --cecstack-auth-header \
+             'Name: value'"
+                .into(),
         )),
         _ => Ok(()),
     }

@@ -159,6 +159,7 @@ fn run_op(line: &'static Line, op: &'static Op, m: &ArgMatches) -> Result<(), Cl
             endpoint: m.get_one::<String>("endpoint").cloned(),
             bridgx_token: m.get_one::<String>("bridgx-token").cloned(),
             cecstack_region_id: m.get_one::<String>("cecstack-region-id").cloned(),
+            cecstack_auth_header: m.get_one::<String>("cecstack-auth-header").cloned(),
         },
     )?;
     let timeout = m.get_one::<u64>("timeout").map(|s| Duration::from_secs(*s));

@@ -70,6 +70,8 @@ pub struct Flags {
     pub bridgx_token: Option<String>,
     /// `--cecstack-region-id`.
     pub cecstack_region_id: Option<String>,
+    /// `--cecstack-auth-header` (`Name: value`).
+    pub cecstack_auth_header: Option<String>,
 }
 
 /// The settings that apply to one call of one product line.
@@ -87,6 +89,8 @@ pub struct Resolved {
     pub token: Option<String>,
     /// Region id header value.
     pub region_id: Option<String>,
+    /// `Name: value` of the header that authenticates CECSTACK calls (a secret).
+    pub auth_header: Option<String>,
 }
 
 impl fmt::Debug for Resolved {
@@ -194,6 +198,7 @@ pub fn resolve_with(
             &["CECSTACK_REGION_ID"],
             &[&profile.cecstack_region_id],
         ),
+        auth_header: pick(flags.cecstack_auth_header, &["CECSTACK_AUTH_HEADER"], &[]),
     })
 }
 

@@ -66,7 +66,8 @@ impl Rig {
             .env("BRIDGX_ENDPOINT", &url)
             .env("BRIDGX_TOKEN", BEARER_TOKEN)
             .env("CECSTACK_ENDPOINT", &url)
-            .env("CECSTACK_REGION_ID", REGION_ID);
+            .env("CECSTACK_REGION_ID", REGION_ID)
+            .env("CECSTACK_AUTH_HEADER", "X-Auth-Token: emulator");
         cmd
     }
 }

@@ -94,10 +94,7 @@ async fn fault_rules_answer_status_code_and_retry_after_reproducibly() {
             // No retries: every draw is visible.
             let config = emu
                 .config_builder()
-                .retry(cds_core::RetryConfig {
-                    max_attempts: 1,
-                    ..Default::default()
-                })
+                .retry(cds_core::RetryConfig::new().max_attempts(1))
                 .build()
                 .unwrap();
             let net = cds_network::Client::new(&config);
@@ -153,10 +150,7 @@ async fn fault_rules_answer_status_code_and_retry_after_reproducibly() {
     );
     let net = cds_network::Client::new(
         &emu.config_builder()
-            .retry(cds_core::RetryConfig {
-                max_attempts: 1,
-                ..Default::default()
-            })
+            .retry(cds_core::RetryConfig::new().max_attempts(1))
             .build()
             .unwrap(),
     );

@@ -21,19 +21,13 @@ fn example_literal(ty: &str) -> &'static str {
 
 /// The variables `Client::from_env` reads, for docs.
 fn env_names(line: &Line) -> Vec<String> {
-    let e = &line.product.env;
-    let declared: Vec<String> = [
-        &e.endpoint,
-        &e.secret_id,
-        &e.secret_key,
-        &e.region,
-        &e.token,
-        &e.region_id,
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .collect();
+    let declared: Vec<String> = line
+        .product
+        .env
+        .declared()
+        .into_iter()
+        .filter_map(|(_, v)| v.cloned())
+        .collect();
     if declared.is_empty() {
         ["CDS_SECRET_ID", "CDS_SECRET_KEY", "CDS_REGION", "CDS_ENDPOINT"]
             .map(String::from)

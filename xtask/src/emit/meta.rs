@@ -110,38 +110,19 @@ fn sensitive_fields(line: &Line) -> Vec<String> {
 /// `ENV`: the variables `Client::from_env` reads, from `env:` in `product.yaml` (RPC lines
 /// default to `CDS_SECRET_ID`, `CDS_SECRET_KEY`, `CDS_REGION`, `CDS_ENDPOINT`).
 fn env_tokens(line: &Line) -> TokenStream {
-    let e = &line.product.env;
-    let declared = [
-        &e.endpoint,
-        &e.secret_id,
-        &e.secret_key,
-        &e.region,
-        &e.token,
-        &e.region_id,
-    ];
-    if declared.iter().all(|v| v.is_none()) && line.product.protocol == Protocol::Rpc {
+    let declared = line.product.env.declared();
+    if declared.iter().all(|(_, v)| v.is_none()) && line.product.protocol == Protocol::Rpc {
         return quote!(cds_core::config::RPC);
     }
-    let mut calls = Vec::new();
-    if let Some(v) = &e.endpoint {
-        if line.product.host == HostKind::Endpoint {
-            calls.push(quote!(.endpoint(#v)));
-        } else {
-            calls.push(quote!(.optional_endpoint(#v)));
-        }
-    }
-    for (name, value) in [
-        ("secret_id", &e.secret_id),
-        ("secret_key", &e.secret_key),
-        ("region", &e.region),
-        ("token", &e.token),
-        ("region_id", &e.region_id),
-    ] {
-        if let Some(v) = value {
-            let m = format_ident!("{}", name);
-            calls.push(quote!(.#m(#v)));
-        }
-    }
+    let calls = declared.into_iter().filter_map(|(role, v)| {
+        let v = v?;
+        let setter = match role {
+            "endpoint" if line.product.host != HostKind::Endpoint => "optional_endpoint",
+            other => other,
+        };
+        let m = format_ident!("{}", setter);
+        Some(quote!(.#m(#v)))
+    });
     quote!(cds_core::EnvNames::new() #(#calls)*)
 }
 

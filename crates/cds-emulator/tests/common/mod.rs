@@ -22,8 +22,9 @@ pub fn json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("outputs serialize")
 }
 
-/// The text at `pointer`.
-pub fn text(value: &Value, pointer: &str) -> String {
+/// The text at `pointer` of a JSON value or a typed output.
+pub fn text<T: serde::Serialize>(value: &T, pointer: &str) -> String {
+    let value = json(value);
     match value.pointer(pointer) {
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
