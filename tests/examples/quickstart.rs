@@ -168,7 +168,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Err(err) if ErrorCode::of(&err) == Some(ErrorCode::InstanceNotFound) => step(
             "ccs DeleteInstance again",
             &format!("InstanceIds=[{instance_id}]"),
-            &format!("the documented not-found error, matched as ErrorCode::InstanceNotFound: {err}"),
+            &format!(
+                "the documented not-found error, matched as ErrorCode::InstanceNotFound: {err}"
+            ),
         ),
         other => return Err(format!("expected InstanceNotFound, got {other:?}").into()),
     }

@@ -118,6 +118,9 @@ mod tests {
             en: "Size".into(),
             zh: "大小".into(),
         };
-        assert_eq!(paragraphs(&d, "(`Size`)", &[]), vec!["Size", "大小 (`Size`)"]);
+        assert_eq!(
+            paragraphs(&d, "(`Size`)", &[]),
+            vec!["Size", "大小 (`Size`)"]
+        );
     }
 }

@@ -9,9 +9,9 @@
 //! The tables reference the line crates' `meta::LINE` so that the CLI executes operations from
 //! the same static descriptions the SDK uses.
 
+use crate::emit::types::yaml_text;
 use crate::spec::{Doc, EnumDef, Field, Line, Operation};
 use crate::typeref::TypeRef;
-use crate::emit::types::yaml_text;
 use crate::Files;
 use heck::{ToKebabCase, ToSnakeCase};
 use proc_macro2::TokenStream;
@@ -237,7 +237,6 @@ fn doc_pair(doc: &Doc) -> (String, String) {
     let zh = if zh == en { String::new() } else { zh };
     (en, zh)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -65,7 +65,8 @@ fn codegen(root: &Path, check: bool, only: &[String]) -> ExitCode {
     let changed: Vec<&PathBuf> = files
         .iter()
         .filter(|(path, generated)| {
-            !std::fs::read_to_string(root.join(path)).is_ok_and(|on_disk| generated.matches(&on_disk))
+            !std::fs::read_to_string(root.join(path))
+                .is_ok_and(|on_disk| generated.matches(&on_disk))
         })
         .map(|(path, _)| path)
         .collect();

@@ -93,8 +93,7 @@ pub fn setter(rust: &str) -> proc_macro2::Ident {
 
 /// The setter name as text, as a user writes it (`r#type`, `set_input`).
 pub fn setter_text(rust: &str) -> String {
-    let id = setter(rust).to_string();
-    id
+    setter(rust).to_string()
 }
 
 /// An identifier, raw when it is a keyword.

@@ -74,7 +74,12 @@ fn reach(fields: &[Field], types: &BTreeMap<&str, &TypeDef>, seen: &mut BTreeSet
     let mut stack: Vec<String> = fields
         .iter()
         .filter_map(|f| TypeRef::parse(&f.ty).ok())
-        .flat_map(|t| t.named().into_iter().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|t| {
+            t.named()
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect();
     while let Some(name) = stack.pop() {
         if !seen.insert(name.clone()) {

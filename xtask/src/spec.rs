@@ -604,7 +604,9 @@ impl Line {
     /// Named types whose field sets are identical (wire name, type and required flag): one
     /// resource must be one type. An `alias` gives a shared shape a second name instead.
     fn duplicate_types(&self, dir: &Path) -> Vec<SpecError> {
-        let mut by_shape: BTreeMap<Vec<(&str, &str, bool)>, (&str, &str)> = BTreeMap::new();
+        /// Wire name, type expression and required flag of each field, sorted.
+        type Shape<'a> = Vec<(&'a str, &'a str, bool)>;
+        let mut by_shape: BTreeMap<Shape, (&str, &str)> = BTreeMap::new();
         let mut errors = Vec::new();
         for (stem, g) in &self.groups {
             for (name, t) in &g.types {

@@ -63,12 +63,17 @@ fn generated_crate_has_the_promised_surface() {
     // The sensitive parameter is redacted in Debug.
     assert!(instance.contains("\"[REDACTED]\""));
     // The waiter is typed by the poller's output.
-    assert!(instance.contains("Result<(CreateInstanceOutput, DescribeTaskOutput), cds_core::Error>"));
+    assert!(
+        instance.contains("Result<(CreateInstanceOutput, DescribeTaskOutput), cds_core::Error>")
+    );
     // The alias is a type alias, not a copy.
     assert!(instance.contains("pub type Server = Instance;"));
     let codes = text("crates/mini/src/error_code.rs");
     assert!(codes.contains("InvalidNameMalformed"));
-    assert!(codes.contains("InstanceInUse"), "numeric code named from its description");
+    assert!(
+        codes.contains("InstanceInUse"),
+        "numeric code named from its description"
+    );
     let lib = text("crates/mini/src/lib.rs");
     assert!(lib.contains("cds_core::Wait<DescribeTaskOutput>"));
 }

@@ -42,9 +42,7 @@ static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 fn assert_rejected(file: &str, from: &str, to: &str, parts: &[&str]) {
     let errors = errors_after(file, from, to);
     assert!(
-        errors
-            .iter()
-            .any(|e| parts.iter().all(|p| e.contains(p))),
+        errors.iter().any(|e| parts.iter().all(|p| e.contains(p))),
         "expected an error mentioning {parts:?}, got {errors:#?}"
     );
 }
@@ -56,41 +54,138 @@ fn the_fixture_itself_is_valid() {
 
 #[test]
 fn product_name_must_match_the_folder() {
-    assert_rejected("product.yaml", "product: mini", "product: other", &["product.yaml", "field product", "folder"]);
+    assert_rejected(
+        "product.yaml",
+        "product: mini",
+        "product: other",
+        &["product.yaml", "field product", "folder"],
+    );
 }
 
 #[test]
 fn misspelled_vocabularies_are_rejected_at_load_time() {
-    assert_rejected("product.yaml", "protocol: rpc", "protocol: rcp", &["product.yaml", "unknown variant `rcp`"]);
-    assert_rejected("product.yaml", "auth: hmac-sha1", "auth: hmac", &["product.yaml", "unknown variant `hmac`"]);
-    assert_rejected("product.yaml", "host: cdsapi", "host: cds", &["product.yaml", "unknown variant `cds`"]);
-    assert_rejected("instance.yaml", "method: POST", "method: POTS", &["instance.yaml", "unknown variant `POTS`", "CreateInstance"]);
-    assert_rejected("instance.yaml", "in: body, type: string, required: true", "in: bdy, type: string, required: true", &["instance.yaml", "unknown variant `bdy`", "CreateInstance"]);
+    assert_rejected(
+        "product.yaml",
+        "protocol: rpc",
+        "protocol: rcp",
+        &["product.yaml", "unknown variant `rcp`"],
+    );
+    assert_rejected(
+        "product.yaml",
+        "auth: hmac-sha1",
+        "auth: hmac",
+        &["product.yaml", "unknown variant `hmac`"],
+    );
+    assert_rejected(
+        "product.yaml",
+        "host: cdsapi",
+        "host: cds",
+        &["product.yaml", "unknown variant `cds`"],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "method: POST",
+        "method: POTS",
+        &["instance.yaml", "unknown variant `POTS`", "CreateInstance"],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "in: body, type: string, required: true",
+        "in: bdy, type: string, required: true",
+        &["instance.yaml", "unknown variant `bdy`", "CreateInstance"],
+    );
 }
 
 #[test]
 fn rpc_lines_need_a_version() {
-    assert_rejected("product.yaml", "version: \"2019-08-08\"\n", "", &["product.yaml", "field version"]);
+    assert_rejected(
+        "product.yaml",
+        "version: \"2019-08-08\"\n",
+        "",
+        &["product.yaml", "field version"],
+    );
 }
 
 #[test]
 fn operations_are_unique_and_pascal_case() {
-    assert_rejected("instance.yaml", "name: DescribeTask\n", "name: CreateInstance\n", &["instance.yaml", "operation CreateInstance", "also used"]);
-    assert_rejected("instance.yaml", "name: DescribeTask\n", "name: describe_task\n", &["instance.yaml", "operation describe_task", "field name", "PascalCase"]);
+    assert_rejected(
+        "instance.yaml",
+        "name: DescribeTask\n",
+        "name: CreateInstance\n",
+        &["instance.yaml", "operation CreateInstance", "also used"],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "name: DescribeTask\n",
+        "name: describe_task\n",
+        &[
+            "instance.yaml",
+            "operation describe_task",
+            "field name",
+            "PascalCase",
+        ],
+    );
 }
 
 #[test]
 fn operations_need_both_docs() {
-    assert_rejected("instance.yaml", "doc: {en: Query a task., zh: 查询任务}", "doc: {en: Query a task.}", &["instance.yaml", "operation DescribeTask", "field doc", "en and zh"]);
+    assert_rejected(
+        "instance.yaml",
+        "doc: {en: Query a task., zh: 查询任务}",
+        "doc: {en: Query a task.}",
+        &[
+            "instance.yaml",
+            "operation DescribeTask",
+            "field doc",
+            "en and zh",
+        ],
+    );
 }
 
 #[test]
 fn parameters_are_unique_located_and_typed() {
-    assert_rejected("instance.yaml", "{name: Password, in: body", "{name: InstanceName, in: body", &["operation CreateInstance", "field InstanceName", "listed twice"]);
-    assert_rejected("instance.yaml", "{name: TaskId, in: query", "{name: TaskId", &["operation DescribeTask", "field TaskId", "needs `in`"]);
-    assert_rejected("instance.yaml", "{name: TaskId, in: query", "{name: TaskId, in: path", &["operation DescribeTask", "field TaskId", "not in path"]);
-    assert_rejected("instance.yaml", "type: \"list<DataDisk>\", doc: {en: Data disks", "type: \"list<DataDsk>\", doc: {en: Data disks", &["operation CreateInstance", "field DataDisks", "unknown type \"DataDsk\""]);
-    assert_rejected("instance.yaml", "{name: Kind, in: body, type: InstanceKind", "{name: Kind, in: body, type: int", &["operation CreateInstance", "field Kind", "unknown type expression"]);
+    assert_rejected(
+        "instance.yaml",
+        "{name: Password, in: body",
+        "{name: InstanceName, in: body",
+        &[
+            "operation CreateInstance",
+            "field InstanceName",
+            "listed twice",
+        ],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "{name: TaskId, in: query",
+        "{name: TaskId",
+        &["operation DescribeTask", "field TaskId", "needs `in`"],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "{name: TaskId, in: query",
+        "{name: TaskId, in: path",
+        &["operation DescribeTask", "field TaskId", "not in path"],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "type: \"list<DataDisk>\", doc: {en: Data disks",
+        "type: \"list<DataDsk>\", doc: {en: Data disks",
+        &[
+            "operation CreateInstance",
+            "field DataDisks",
+            "unknown type \"DataDsk\"",
+        ],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "{name: Kind, in: body, type: InstanceKind",
+        "{name: Kind, in: body, type: int",
+        &[
+            "operation CreateInstance",
+            "field Kind",
+            "unknown type expression",
+        ],
+    );
 }
 
 #[test]
@@ -101,36 +196,83 @@ fn at_most_one_body_root() {
         "{name: Password, in: body_root, type: string, sensitive: true, doc: {en: Password, zh: 密码}}\n      - {name: DataDisks, in: body_root,",
         &["operation CreateInstance", "field", "at most one body_root"],
     );
-    let errors = errors_after("instance.yaml", "{name: DataDisks, in: body,", "{name: DataDisks, in: body_root,");
+    let errors = errors_after(
+        "instance.yaml",
+        "{name: DataDisks, in: body,",
+        "{name: DataDisks, in: body_root,",
+    );
     assert!(errors.is_empty(), "one body_root is fine: {errors:?}");
 }
 
 #[test]
 fn response_fields_are_unique_and_only_named_types_flatten() {
     assert_rejected("instance.yaml", "      - {name: Data, type: TaskData, doc: {en: Task, zh: 任务}}", "      - {name: Data, type: TaskData, doc: {en: Task, zh: 任务}}\n      - {name: Data, type: string}", &["operation DescribeTask", "field Data", "listed twice"]);
-    assert_rejected("instance.yaml", "{name: TaskId, type: string, doc: {en: Task id, zh: 任务Id}}", "{name: TaskId, type: string, flatten: true}", &["operation CreateInstance", "field TaskId", "flattened"]);
+    assert_rejected(
+        "instance.yaml",
+        "{name: TaskId, type: string, doc: {en: Task id, zh: 任务Id}}",
+        "{name: TaskId, type: string, flatten: true}",
+        &["operation CreateInstance", "field TaskId", "flattened"],
+    );
 }
 
 #[test]
 fn examples_must_be_json() {
-    assert_rejected("instance.yaml", "'{\"Code\": \"Success\", \"TaskId\": \"t-1\"}'", "'{\"Code\": Success}'", &["operation CreateInstance", "examples[0]", "not JSON"]);
+    assert_rejected(
+        "instance.yaml",
+        "'{\"Code\": \"Success\", \"TaskId\": \"t-1\"}'",
+        "'{\"Code\": Success}'",
+        &["operation CreateInstance", "examples[0]", "not JSON"],
+    );
 }
 
 #[test]
 fn tasks_name_a_waiter_and_a_pointer() {
-    assert_rejected("instance.yaml", "task: {waiter: task, id: /TaskId}", "task: {waiter: job, id: /TaskId}", &["operation CreateInstance", "field task", "no waiter named \"job\""]);
-    assert_rejected("instance.yaml", "task: {waiter: task, id: /TaskId}", "task: {waiter: task, id: TaskId}", &["operation CreateInstance", "field task.id", "JSON pointer"]);
+    assert_rejected(
+        "instance.yaml",
+        "task: {waiter: task, id: /TaskId}",
+        "task: {waiter: job, id: /TaskId}",
+        &[
+            "operation CreateInstance",
+            "field task",
+            "no waiter named \"job\"",
+        ],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "task: {waiter: task, id: /TaskId}",
+        "task: {waiter: task, id: TaskId}",
+        &["operation CreateInstance", "field task.id", "JSON pointer"],
+    );
 }
 
 #[test]
 fn pagination_names_parameters() {
-    assert_rejected("instance.yaml", "paginate: {page: PageNumber", "paginate: {page: Page", &["operation DescribeInstances", "field paginate", "Page is not a parameter"]);
+    assert_rejected(
+        "instance.yaml",
+        "paginate: {page: PageNumber",
+        "paginate: {page: Page",
+        &[
+            "operation DescribeInstances",
+            "field paginate",
+            "Page is not a parameter",
+        ],
+    );
 }
 
 #[test]
 fn types_are_unique_pascal_and_well_formed() {
-    assert_rejected("instance.yaml", "  TaskData:\n", "  taskData:\n", &["type taskData", "PascalCase"]);
-    assert_rejected("instance.yaml", "      - {name: Total, type: integer", "      - {name: Instances, type: integer", &["type InstancePage", "field Instances", "listed twice"]);
+    assert_rejected(
+        "instance.yaml",
+        "  TaskData:\n",
+        "  taskData:\n",
+        &["type taskData", "PascalCase"],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "      - {name: Total, type: integer",
+        "      - {name: Instances, type: integer",
+        &["type InstancePage", "field Instances", "listed twice"],
+    );
 }
 
 #[test]
@@ -145,12 +287,42 @@ fn one_resource_is_one_type() {
 
 #[test]
 fn aliases_name_another_type_and_have_no_fields() {
-    assert_rejected("instance.yaml", "    alias: Instance\n", "    alias: Nothing\n", &["type Server", "field alias", "not another type"]);
-    assert_rejected("instance.yaml", "    alias: Instance\n", "    alias: Instance\n    fields:\n      - {name: X, type: string}\n", &["type Server", "field alias", "no fields"]);
+    assert_rejected(
+        "instance.yaml",
+        "    alias: Instance\n",
+        "    alias: Nothing\n",
+        &["type Server", "field alias", "not another type"],
+    );
+    assert_rejected(
+        "instance.yaml",
+        "    alias: Instance\n",
+        "    alias: Instance\n    fields:\n      - {name: X, type: string}\n",
+        &["type Server", "field alias", "no fields"],
+    );
 }
 
 #[test]
 fn waiters_name_a_poller_and_its_parameters() {
-    assert_rejected("product.yaml", "poller: DescribeTask", "poller: DescribeJob", &["product.yaml", "waiter task", "field poller", "no operation"]);
-    assert_rejected("product.yaml", "id_param: TaskId", "id_param: JobId", &["product.yaml", "waiter task", "field JobId", "not a parameter"]);
+    assert_rejected(
+        "product.yaml",
+        "poller: DescribeTask",
+        "poller: DescribeJob",
+        &[
+            "product.yaml",
+            "waiter task",
+            "field poller",
+            "no operation",
+        ],
+    );
+    assert_rejected(
+        "product.yaml",
+        "id_param: TaskId",
+        "id_param: JobId",
+        &[
+            "product.yaml",
+            "waiter task",
+            "field JobId",
+            "not a parameter",
+        ],
+    );
 }

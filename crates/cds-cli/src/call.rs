@@ -57,12 +57,10 @@ pub fn config(settings: &Resolved, timeout: Option<Duration>) -> Result<Config, 
         b = b.region_id(region_id.clone());
     }
     if let Some(header) = &settings.auth_header {
-        let (name, value) = header.split_once(':').ok_or_else(|| {
-            CliError::Usage("--cecstack-auth-header takes 'Name: value'".into())
-        })?;
-        b = b.authenticator(
-            cds_core::auth::StaticHeaders::new().header(name.trim(), value.trim()),
-        );
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| CliError::Usage("--cecstack-auth-header takes 'Name: value'".into()))?;
+        b = b.authenticator(cds_core::auth::StaticHeaders::new().header(name.trim(), value.trim()));
     }
     if let Some(t) = timeout {
         b = b.timeout(t);

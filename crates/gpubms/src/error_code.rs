@@ -34,9 +34,7 @@ impl ErrorCode {
 }
 impl From<&str> for ErrorCode {
     fn from(code: &str) -> Self {
-        match code.to_ascii_lowercase().as_str() {
-            _ => ErrorCode::Unknown(code.to_string()),
-        }
+        ErrorCode::Unknown(code.to_string())
     }
 }
 impl std::fmt::Display for ErrorCode {

@@ -160,6 +160,16 @@ pub fn error_code_rs(line: &Line) -> TokenStream {
     let from_arms = variants.iter().zip(&lower).map(|(v, spellings)| {
         quote! { #( #spellings )|* => ErrorCode::#v, }
     });
+    let from_body = if codes.is_empty() {
+        quote!(ErrorCode::Unknown(code.to_string()))
+    } else {
+        quote! {
+            match code.to_ascii_lowercase().as_str() {
+                #(#from_arms)*
+                _ => ErrorCode::Unknown(code.to_string()),
+            }
+        }
+    };
     let http_arms = codes.iter().zip(&variants).filter_map(|(c, v)| {
         let h = c.http?;
         Some(quote! { ErrorCode::#v => Some(#h), })
@@ -204,10 +214,7 @@ pub fn error_code_rs(line: &Line) -> TokenStream {
 
         impl From<&str> for ErrorCode {
             fn from(code: &str) -> Self {
-                match code.to_ascii_lowercase().as_str() {
-                    #(#from_arms)*
-                    _ => ErrorCode::Unknown(code.to_string()),
-                }
+                #from_body
             }
         }
 

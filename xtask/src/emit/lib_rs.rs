@@ -29,9 +29,14 @@ fn env_names(line: &Line) -> Vec<String> {
         .filter_map(|(_, v)| v.cloned())
         .collect();
     if declared.is_empty() {
-        ["CDS_SECRET_ID", "CDS_SECRET_KEY", "CDS_REGION", "CDS_ENDPOINT"]
-            .map(String::from)
-            .to_vec()
+        [
+            "CDS_SECRET_ID",
+            "CDS_SECRET_KEY",
+            "CDS_REGION",
+            "CDS_ENDPOINT",
+        ]
+        .map(String::from)
+        .to_vec()
     } else {
         declared
     }
@@ -129,9 +134,26 @@ pub fn lib_rs(line: &Line) -> TokenStream {
             (g.clone(), quote!(mod #id;))
         })
         .collect();
-    modules.push(("error_code".into(), quote!(mod error_code;)));
-    modules.push(("examples".into(), quote!(#[doc(hidden)] pub mod examples;)));
-    modules.push(("meta".into(), quote!(#[doc(hidden)] pub mod meta;)));
+    modules.push((
+        "error_code".into(),
+        quote!(
+            mod error_code;
+        ),
+    ));
+    modules.push((
+        "examples".into(),
+        quote!(
+            #[doc(hidden)]
+            pub mod examples;
+        ),
+    ));
+    modules.push((
+        "meta".into(),
+        quote!(
+            #[doc(hidden)]
+            pub mod meta;
+        ),
+    ));
     modules.sort_by(|a, b| a.0.cmp(&b.0));
     let modules = modules.into_iter().map(|(_, m)| m);
     let mut uses: Vec<(String, TokenStream)> = groups
@@ -141,8 +163,21 @@ pub fn lib_rs(line: &Line) -> TokenStream {
             (g.clone(), quote!(pub use #id::*;))
         })
         .collect();
-    uses.push(("cds_core".into(), quote!(pub use cds_core::{BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit, Region, Response, RetryConfig, ServiceError, Wait, WaitOptions};)));
-    uses.push(("error_code".into(), quote!(pub use error_code::ErrorCode;)));
+    uses.push((
+        "cds_core".into(),
+        quote!(
+            pub use cds_core::{
+                BuildError, Config, ConfigBuilder, ConfigError, Credentials, Error, RateLimit,
+                Region, Response, RetryConfig, ServiceError, Wait, WaitOptions,
+            };
+        ),
+    ));
+    uses.push((
+        "error_code".into(),
+        quote!(
+            pub use error_code::ErrorCode;
+        ),
+    ));
     uses.sort_by(|a, b| a.0.cmp(&b.0));
     let uses = uses.into_iter().map(|(_, u)| u);
     let waiters = p.waiters.iter().map(|w| {

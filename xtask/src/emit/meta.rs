@@ -4,8 +4,8 @@
 //! generated for.
 
 use crate::emit::operations::meta_ident;
-use crate::emit::types::yaml_text;
 use crate::emit::types::is_sensitive;
+use crate::emit::types::yaml_text;
 use crate::spec::{Auth, HostKind, Line, Location, Method, Operation, Protocol, ResponseKind};
 use crate::typeref::TypeRef;
 use heck::ToShoutySnakeCase;

@@ -32,7 +32,13 @@ pub fn group_module(line: &Line, group: &Group, types: &Types) -> TokenStream {
             output: types.roles.output.contains(name) || !types.roles.input.contains(name),
             checked: types.roles.validated.contains(name),
         };
-        items.push(gen_struct(&id, doc, &struct_fields(&def.fields), role, types));
+        items.push(gen_struct(
+            &id,
+            doc,
+            &struct_fields(&def.fields),
+            role,
+            types,
+        ));
     }
     for (name, def) in &group.enums {
         items.push(gen_enum(name, def));
@@ -59,8 +65,7 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
     let link = format!("[`{}`](crate::Client::{})", op.name, names::snake(&op.name));
 
     let input_doc = docs::attrs(&[format!("Input of {link}.")]);
-    let checked =
-        types.roles.nested_check(&op.params) || op.params.iter().any(|f| f.required);
+    let checked = types.roles.nested_check(&op.params) || op.params.iter().any(|f| f.required);
     let input_struct = gen_struct(
         &input,
         input_doc,
@@ -189,9 +194,7 @@ fn operation(line: &Line, op: &Operation, types: &Types) -> TokenStream {
         extra.push("A WebSocket endpoint: the builder's `url(host)` gives the `wss://` URL to open with a WebSocket client; nothing is sent by this SDK.".into());
     }
     let op_doc = docs::attrs(&docs::paragraphs(&op.doc, "", &extra));
-    let request_doc = format!(
-        " Request builder of {link}: set parameters, then `.send().await`."
-    );
+    let request_doc = format!(" Request builder of {link}: set parameters, then `.send().await`.");
     let calls = if binary {
         quote! {
             /// Sends the request; a successful answer is a file, returned as its bytes.

@@ -190,7 +190,9 @@ pub fn gen_struct(
         quote!(#[serde(#(#serde_args),*)])
     };
     let debug_impl = sensitive.then(|| debug_impl(name, fields));
-    let builder = role.input.then(|| builder(name, fields, types, role.checked));
+    let builder = role
+        .input
+        .then(|| builder(name, fields, types, role.checked));
     quote! {
         #doc
         #[derive(#(#derives),*)]
