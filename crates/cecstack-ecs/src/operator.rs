@@ -454,24 +454,6 @@ pub struct OpGetClusterCapacityResource {
     #[serde(deserialize_with = "lenient")]
     pub unit: Option<String>,
 }
-/// CPU overcommit configuration of an availability zone
-///
-/// 可用区CPU超分比配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct OpGetGlobalCpuOvercommitConfigAz {
-    /// Availability zone
-    ///
-    /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
-    pub az: Option<String>,
-    /// CPU overcommit ratio of the availability zone
-    ///
-    /// 可用区CPU超分比 (`azCpuOR`)
-    #[serde(rename = "azCpuOR", deserialize_with = "lenient")]
-    pub az_cpu_or: Option<i64>,
-}
 /// Global CPU overcommit configuration (GlobalCpuConfig)
 ///
 /// 包含CPU全局超分比参数
@@ -488,7 +470,7 @@ pub struct OpGetGlobalCpuOvercommitConfigData {
     ///
     /// 可用区CPU超分比配置集合 (`azCpuConfigs`)
     #[serde(rename = "azCpuConfigs")]
-    pub az_cpu_configs: Option<Vec<OpGetGlobalCpuOvercommitConfigAz>>,
+    pub az_cpu_configs: Option<Vec<AzCpuOvercommit>>,
 }
 /// Global HA configuration
 ///
@@ -1026,35 +1008,12 @@ pub struct OpListHostsData {
     /// Hosts
     ///
     /// 主机列表 (`hosts`)
-    pub hosts: Option<Vec<OpListHostsHost>>,
+    pub hosts: Option<Vec<Host>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
     #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
-}
-/// A host
-///
-/// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OpListHostsHost {
-    /// Cluster name
-    ///
-    /// 集群名称 (`cell`)
-    #[serde(deserialize_with = "lenient")]
-    pub cell: Option<String>,
-    /// Host internal IP
-    ///
-    /// 主机内网IP (`innerIp`)
-    #[serde(deserialize_with = "lenient")]
-    pub inner_ip: Option<String>,
-    /// Host name
-    ///
-    /// 主机名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
-    pub name: Option<String>,
 }
 /// A page of nodes
 ///
@@ -1445,61 +1404,6 @@ pub struct OpListResourcePoolsData {
     /// 总数 (`totalCount`)
     #[serde(deserialize_with = "lenient")]
     pub total_count: Option<i64>,
-}
-/// CPU overcommit configuration of an availability zone
-///
-/// 可用区CPU超分比配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[non_exhaustive]
-pub struct OpSetGlobalCpuOvercommitConfigAz {
-    /// Availability zone
-    ///
-    /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub az: Option<String>,
-    /// CPU overcommit ratio of the availability zone
-    ///
-    /// 可用区CPU超分比 (`azCpuOR`, required)
-    #[serde(rename = "azCpuOR", skip_serializing_if = "Option::is_none")]
-    pub az_cpu_or: Option<i64>,
-}
-impl OpSetGlobalCpuOvercommitConfigAz {
-    /// A builder of this type.
-    pub fn builder() -> OpSetGlobalCpuOvercommitConfigAzBuilder {
-        OpSetGlobalCpuOvercommitConfigAzBuilder::default()
-    }
-}
-/// Builder of [`OpSetGlobalCpuOvercommitConfigAz`]: set fields, then `build()`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct OpSetGlobalCpuOvercommitConfigAzBuilder {
-    inner: OpSetGlobalCpuOvercommitConfigAz,
-}
-impl OpSetGlobalCpuOvercommitConfigAzBuilder {
-    /// Sets [`OpSetGlobalCpuOvercommitConfigAz::az`].
-    pub fn az(mut self, value: impl Into<String>) -> Self {
-        self.inner.az = Some(value.into());
-        self
-    }
-    /// Sets [`OpSetGlobalCpuOvercommitConfigAz::az_cpu_or`].
-    pub fn az_cpu_or(mut self, value: impl Into<i64>) -> Self {
-        self.inner.az_cpu_or = Some(value.into());
-        self
-    }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<OpSetGlobalCpuOvercommitConfigAz, cds_core::BuildError> {
-        cds_core::validate::build("OpSetGlobalCpuOvercommitConfigAz", self.inner)
-    }
-}
-impl cds_core::validate::Validate for OpSetGlobalCpuOvercommitConfigAz {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.az.is_none() {
-            missing.push(cds_core::validate::join(path, "az"));
-        }
-        if self.az_cpu_or.is_none() {
-            missing.push(cds_core::validate::join(path, "azCpuOR"));
-        }
-    }
 }
 /// A node to label
 ///
@@ -6686,7 +6590,7 @@ pub struct OpSetGlobalCpuOvercommitConfigInput {
     ///
     /// 可用区CPU超分比配置集合 (`azCpuConfigs`, required)
     #[serde(rename = "azCpuConfigs", skip_serializing_if = "Option::is_none")]
-    pub az_cpu_configs: Option<Vec<OpSetGlobalCpuOvercommitConfigAz>>,
+    pub az_cpu_configs: Option<Vec<AzCpuOvercommit>>,
 }
 impl OpSetGlobalCpuOvercommitConfigInput {
     /// A builder of this type.
@@ -6707,7 +6611,7 @@ impl OpSetGlobalCpuOvercommitConfigInputBuilder {
         self
     }
     /// Sets [`OpSetGlobalCpuOvercommitConfigInput::az_cpu_configs`].
-    pub fn az_cpu_configs<V: Into<OpSetGlobalCpuOvercommitConfigAz>>(
+    pub fn az_cpu_configs<V: Into<AzCpuOvercommit>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
@@ -6768,7 +6672,7 @@ impl OpSetGlobalCpuOvercommitConfigRequest {
     /// CPU overcommit configurations of the availability zones
     ///
     /// 可用区CPU超分比配置集合 (`azCpuConfigs`, body, required)
-    pub fn az_cpu_configs<V: Into<OpSetGlobalCpuOvercommitConfigAz>>(
+    pub fn az_cpu_configs<V: Into<AzCpuOvercommit>>(
         mut self,
         values: impl IntoIterator<Item = V>,
     ) -> Self {

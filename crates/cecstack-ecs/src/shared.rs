@@ -5,6 +5,66 @@
 use crate::*;
 #[allow(unused_imports)]
 use cds_core::de::{lenient, lenient_vec};
+/// CPU overcommit configuration of an availability zone
+///
+/// 可用区CPU超分比配置
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AzCpuOvercommit {
+    /// Availability zone
+    ///
+    /// 可用区 (`az`, required)
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub az: Option<String>,
+    /// CPU overcommit ratio of the availability zone
+    ///
+    /// 可用区CPU超分比 (`azCpuOR`, required)
+    #[serde(
+        rename = "azCpuOR",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub az_cpu_or: Option<i64>,
+}
+impl AzCpuOvercommit {
+    /// A builder of this type.
+    pub fn builder() -> AzCpuOvercommitBuilder {
+        AzCpuOvercommitBuilder::default()
+    }
+}
+/// Builder of [`AzCpuOvercommit`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AzCpuOvercommitBuilder {
+    inner: AzCpuOvercommit,
+}
+impl AzCpuOvercommitBuilder {
+    /// Sets [`AzCpuOvercommit::az`].
+    pub fn az(mut self, value: impl Into<String>) -> Self {
+        self.inner.az = Some(value.into());
+        self
+    }
+    /// Sets [`AzCpuOvercommit::az_cpu_or`].
+    pub fn az_cpu_or(mut self, value: impl Into<i64>) -> Self {
+        self.inner.az_cpu_or = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<AzCpuOvercommit, cds_core::BuildError> {
+        cds_core::validate::build("AzCpuOvercommit", self.inner)
+    }
+}
+impl cds_core::validate::Validate for AzCpuOvercommit {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.az.is_none() {
+            missing.push(cds_core::validate::join(path, "az"));
+        }
+        if self.az_cpu_or.is_none() {
+            missing.push(cds_core::validate::join(path, "azCpuOR"));
+        }
+    }
+}
 /// Flavor
 ///
 /// 规格
@@ -759,24 +819,24 @@ pub struct FlavorType {
 /// A host to add to a resource pool
 ///
 /// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Host {
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
 }
 impl Host {
@@ -1722,6 +1782,49 @@ pub struct LocalDisk {
     /// 唯一键 (`orderKey`)
     #[serde(deserialize_with = "lenient")]
     pub order_key: Option<String>,
+}
+/// Memory object
+///
+/// 内存对象
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MemorySize {
+    /// Memory size (Gi)
+    ///
+    /// 内存大小（Gi） (`amount`, required)
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub amount: Option<String>,
+}
+impl MemorySize {
+    /// A builder of this type.
+    pub fn builder() -> MemorySizeBuilder {
+        MemorySizeBuilder::default()
+    }
+}
+/// Builder of [`MemorySize`]: set fields, then `build()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct MemorySizeBuilder {
+    inner: MemorySize,
+}
+impl MemorySizeBuilder {
+    /// Sets [`MemorySize::amount`].
+    pub fn amount(mut self, value: impl Into<String>) -> Self {
+        self.inner.amount = Some(value.into());
+        self
+    }
+    /// Builds the value; fails naming every required field (by path) that is not set.
+    pub fn build(self) -> Result<MemorySize, cds_core::BuildError> {
+        cds_core::validate::build("MemorySize", self.inner)
+    }
+}
+impl cds_core::validate::Validate for MemorySize {
+    fn validate(&self, path: &str, missing: &mut Vec<String>) {
+        if self.amount.is_none() {
+            missing.push(cds_core::validate::join(path, "amount"));
+        }
+    }
 }
 /// Memory object
 ///

@@ -224,48 +224,6 @@ pub struct BatchCreateInstancesFlavorTypesItem {
     #[serde(deserialize_with = "lenient")]
     pub rp_name: Option<String>,
 }
-/// Memory object
-///
-/// 内存对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[non_exhaustive]
-pub struct BatchCreateInstancesMemory {
-    /// Memory size (Gi)
-    ///
-    /// 内存大小（Gi） (`amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-}
-impl BatchCreateInstancesMemory {
-    /// A builder of this type.
-    pub fn builder() -> BatchCreateInstancesMemoryBuilder {
-        BatchCreateInstancesMemoryBuilder::default()
-    }
-}
-/// Builder of [`BatchCreateInstancesMemory`]: set fields, then `build()`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()`"]
-pub struct BatchCreateInstancesMemoryBuilder {
-    inner: BatchCreateInstancesMemory,
-}
-impl BatchCreateInstancesMemoryBuilder {
-    /// Sets [`BatchCreateInstancesMemory::amount`].
-    pub fn amount(mut self, value: impl Into<String>) -> Self {
-        self.inner.amount = Some(value.into());
-        self
-    }
-    /// Builds the value; fails naming every required field (by path) that is not set.
-    pub fn build(self) -> Result<BatchCreateInstancesMemory, cds_core::BuildError> {
-        cds_core::validate::build("BatchCreateInstancesMemory", self.inner)
-    }
-}
-impl cds_core::validate::Validate for BatchCreateInstancesMemory {
-    fn validate(&self, path: &str, missing: &mut Vec<String>) {
-        if self.amount.is_none() {
-            missing.push(cds_core::validate::join(path, "amount"));
-        }
-    }
-}
 /// Array of networks
 ///
 /// 网络数组
@@ -3412,7 +3370,7 @@ pub struct BatchCreateInstancesInput {
     ///
     /// 内存对象 (`memory`, required)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub memory: Option<BatchCreateInstancesMemory>,
+    pub memory: Option<MemorySize>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`, required)
@@ -3666,7 +3624,7 @@ impl BatchCreateInstancesInputBuilder {
         self
     }
     /// Sets [`BatchCreateInstancesInput::memory`].
-    pub fn memory(mut self, value: impl Into<BatchCreateInstancesMemory>) -> Self {
+    pub fn memory(mut self, value: impl Into<MemorySize>) -> Self {
         self.inner.memory = Some(value.into());
         self
     }
@@ -3985,7 +3943,7 @@ impl BatchCreateInstancesRequest {
     /// Memory object
     ///
     /// 内存对象 (`memory`, body, required)
-    pub fn memory(mut self, value: impl Into<BatchCreateInstancesMemory>) -> Self {
+    pub fn memory(mut self, value: impl Into<MemorySize>) -> Self {
         self.input.memory = Some(value.into());
         self
     }

@@ -404,7 +404,7 @@ pub struct GetRecycledInstanceData {
     /// Memory
     ///
     /// 内存对象 (`memory`)
-    pub memory: Option<GetRecycledInstanceMemory>,
+    pub memory: Option<MemorySize>,
     /// Volumes
     ///
     /// 云盘列表 (`volumes`)
@@ -645,19 +645,6 @@ pub struct GetRecycledInstanceImage {
     /// 镜像ID (`imageUid`)
     #[serde(rename = "imageUid", deserialize_with = "lenient")]
     pub image_uid: Option<String>,
-}
-/// Memory
-///
-/// 内存对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct GetRecycledInstanceMemory {
-    /// Memory amount (e.g. 1Gi)
-    ///
-    /// 内存大小 (`amount`)
-    #[serde(deserialize_with = "lenient")]
-    pub amount: Option<String>,
 }
 /// A network port of the instance
 ///

@@ -1431,13 +1431,11 @@ async fn op_set_global_cpu_overcommit_config_end_to_end() {
     let response = client
         .op_set_global_cpu_overcommit_config()
         .global_cpu_or(7_i64)
-        .az_cpu_configs([
-            cds_cecstack_ecs::OpSetGlobalCpuOvercommitConfigAz::builder()
-                .az("sample value/+*~&=中".to_string())
-                .az_cpu_or(7_i64)
-                .build()
-                .expect("every required field is set"),
-        ])
+        .az_cpu_configs([cds_cecstack_ecs::AzCpuOvercommit::builder()
+            .az("sample value/+*~&=中".to_string())
+            .az_cpu_or(7_i64)
+            .build()
+            .expect("every required field is set")])
         .send_with_response()
         .await;
     let seen = emulator.requests_for("OpSetGlobalCpuOvercommitConfig");
@@ -2050,7 +2048,7 @@ async fn batch_create_instances_end_to_end() {
         .key_pair_id("sample value/+*~&=中".to_string())
         .local_disk(7_i64)
         .memory(
-            cds_cecstack_ecs::BatchCreateInstancesMemory::builder()
+            cds_cecstack_ecs::MemorySize::builder()
                 .amount("sample value/+*~&=中".to_string())
                 .build()
                 .expect("every required field is set"),
