@@ -4,7 +4,7 @@ use crate::emit::package;
 use crate::spec::Line;
 
 /// The manifest: `cds-core` (pinned exactly by the workspace, see the root `Cargo.toml`),
-/// serde and serde_json; the emulator and tokio for tests only.
+/// serde and serde_json; the emulator (by path only) and tokio for tests only.
 pub fn cargo_toml(line: &Line) -> String {
     let title = format!("{} ({})", line.product.title.en, line.product.title.zh).replace('"', "'");
     format!(
@@ -22,8 +22,11 @@ cds-core.workspace = true
 serde.workspace = true
 serde_json.workspace = true
 
+# A path-only dev-dependency: the emulator (with its `cli` feature) depends on every line, so
+# a versioned one would make a cycle that `cargo package` cannot order; cargo drops it from
+# the published manifest.
 [dev-dependencies]
-cds-emulator.workspace = true
+cds-emulator = {{ path = "../cds-emulator" }}
 tokio = {{ version = "1", features = ["macros", "rt"] }}
 
 [lints]
