@@ -9,168 +9,173 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 主账户月消费记录
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoCost {
     /// Consumption month (e.g. 202107)
     ///
     /// 消费月时间 (`Month`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Month", deserialize_with = "lenient")]
     pub month: Option<String>,
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Monthly consumption amount
     ///
     /// 主账户月消费金额 (`Amount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Amount", deserialize_with = "lenient")]
     pub amount: Option<f64>,
 }
 /// Returned data
 ///
 /// 返回数据字典
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoData {
     /// Master account balance
     ///
     /// 主账户余额 (`MasterTotalBalance`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "MasterTotalBalance", deserialize_with = "lenient")]
     pub master_total_balance: Option<f64>,
     /// Credit line
     ///
     /// 信用额度 (`CreditLine`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreditLine", deserialize_with = "lenient")]
     pub credit_line: Option<f64>,
     /// Amount pending deduction
     ///
     /// 待扣金额 (`ToDeduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Number of master account recharges
     ///
     /// 主账户充值次数 (`RechargeCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RechargeCount", deserialize_with = "lenient")]
     pub recharge_count: Option<i64>,
     /// Master account recharge records
     ///
     /// 主账户充值记录 (`RechargeRecord`)
+    #[serde(rename = "RechargeRecord")]
     pub recharge_record: Option<Vec<DescribeAccountInfoRecharge>>,
     /// Master account consumption
     ///
     /// 主账户消费金额 (`MasterTotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "MasterTotalCost", deserialize_with = "lenient")]
     pub master_total_cost: Option<f64>,
     /// Number of months with master account consumption
     ///
     /// 主账户消费月数 (`CostCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CostCount", deserialize_with = "lenient")]
     pub cost_count: Option<i64>,
     /// Master account monthly consumption records
     ///
     /// 主账户月消费记录 (`CostRecords`)
+    #[serde(rename = "CostRecords")]
     pub cost_records: Option<Vec<DescribeAccountInfoCost>>,
 }
 /// Master account recharge record
 ///
 /// 主账户充值记录
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoRecharge {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Recharge amount
     ///
     /// 主账户充值金额 (`Amount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Amount", deserialize_with = "lenient")]
     pub amount: Option<f64>,
     /// Transaction serial number
     ///
     /// 流水号 (`SwiftNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SwiftNumber", deserialize_with = "lenient")]
     pub swift_number: Option<String>,
     /// Recharge date
     ///
     /// 充值日期 (`CreateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Recharge method
     ///
     /// 充值方式 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Bill data
 ///
 /// 账单数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillData {
     /// Master account consumption
     ///
     /// 主账户消费金额 (`TotalMasterCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalMasterCost", deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费金额 (`TotalViceCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalViceCost", deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Bill records
     ///
     /// 账单记录 (`BillInfo`)
+    #[serde(rename = "BillInfo")]
     pub bill_info: Option<Vec<DescribeBillItem>>,
 }
 /// Returned data
 ///
 /// 返回数据字典
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillDetailData {
     /// Start time
     ///
     /// 开始时间 (`BeginTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BeginTime", deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// End time
     ///
     /// 结束时间 (`EndTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Total number of bill records
     ///
     /// 账单总条数 (`TotalRecords`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalRecords", deserialize_with = "lenient")]
     pub total_records: Option<i64>,
     /// Total consumption data
     ///
     /// 总消费数据字典 (`TotalSummary`)
+    #[serde(rename = "TotalSummary")]
     pub total_summary: Option<CostSummary>,
     /// Bill details
     ///
     /// 账单详情 (`BillDetail`)
+    #[serde(rename = "BillDetail")]
     pub bill_detail: Option<Vec<DescribeBillDetailItem>>,
 }
 /// Bill detail record
 ///
 /// 账单详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillDetailItem {
     /// Site
     ///
     /// 站点 (`Site`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Site", deserialize_with = "lenient")]
     pub site: Option<String>,
     /// Virtual data center name
     ///
@@ -180,389 +185,393 @@ pub struct DescribeBillDetailItem {
     /// Public IP
     ///
     /// 公网ip (`PublicIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PublicIp", deserialize_with = "lenient")]
     pub public_ip: Option<String>,
     /// Currency ("CN": RMB, "US": USD)
     ///
     /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Cloud server label
     ///
     /// 云服务器标签 (`Label`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Label", deserialize_with = "lenient")]
     pub label: Option<String>,
     /// Project name
     ///
     /// 项目组名称 (`Project`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Project", deserialize_with = "lenient")]
     pub project: Option<String>,
     /// Private IP
     ///
     /// 私网ip (`PrivateIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateIp", deserialize_with = "lenient")]
     pub private_ip: Option<String>,
     /// Goods type
     ///
     /// 商品类型 (`GoodsType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GoodsType", deserialize_with = "lenient")]
     pub goods_type: Option<String>,
     /// Resource id
     ///
     /// 资源id (`CloudId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CloudId", deserialize_with = "lenient")]
     pub cloud_id: Option<String>,
     /// Total cost
     ///
     /// 总费用 (`TotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<String>,
     /// Billing method
     ///
     /// 计费方式 (`BillType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillType", deserialize_with = "lenient")]
     pub bill_type: Option<String>,
     /// Configuration details
     ///
     /// 配置详情 (`Config`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Config", deserialize_with = "lenient")]
     pub config: Option<String>,
     /// Goods (product) name
     ///
     /// 商品名称 (`Product`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Resource name
     ///
     /// 资源名称 (`Resource`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Resource", deserialize_with = "lenient")]
     pub resource: Option<String>,
     /// Start time
     ///
     /// 开始时间 (`BeginTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BeginTime", deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// End time
     ///
     /// 结束时间 (`EndTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
 /// Bill data
 ///
 /// 账单数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillInfoData {
     /// Total consumption of the queried resource
     ///
     /// 查询资源总消费 (`TotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Bill records
     ///
     /// 账单记录 (`BillDetail`)
+    #[serde(rename = "BillDetail")]
     pub bill_detail: Option<Vec<DescribeBillInfoDetail>>,
 }
 /// Bill record of the resource
 ///
 /// 账单记录
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillInfoDetail {
     /// Zone id
     ///
     /// 可用区ID (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Resource id
     ///
     /// 资源ID (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Resource name
     ///
     /// 资源名称 (`ResourceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceName", deserialize_with = "lenient")]
     pub resource_name: Option<String>,
     /// Resource type
     ///
     /// 资源类型 (`ResourceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Configuration summary
     ///
     /// 配置简介 (`Configuration`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Configuration", deserialize_with = "lenient")]
     pub configuration: Option<String>,
     /// Consumption details
     ///
     /// 消费详情 (`CostDetail`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CostDetail", deserialize_with = "lenient")]
     pub cost_detail: Option<String>,
     /// Billing start timestamp
     ///
     /// 账单开始时间戳 (`StartTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StartTime", deserialize_with = "lenient")]
     pub start_time: Option<i64>,
     /// Billing end timestamp
     ///
     /// 账单结束时间戳 (`EndTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<i64>,
     /// Billing type
     ///
     /// 计费类型 (`PayType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PayType", deserialize_with = "lenient")]
     pub pay_type: Option<String>,
     /// Billing type description
     ///
     /// 计费类型描述 (`PayDesc`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PayDesc", deserialize_with = "lenient")]
     pub pay_desc: Option<String>,
     /// Resource status
     ///
     /// 资源状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Consumption of this resource
     ///
     /// 查询资源总消费 (`TotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Resource unit price
     ///
     /// 资源单价 (`UnitPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UnitPrice", deserialize_with = "lenient")]
     pub unit_price: Option<f64>,
     /// IP list
     ///
     /// IP列表 (`IPs`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "IPs", deserialize_with = "lenient_vec")]
     pub i_ps: Option<Vec<String>>,
     /// Project name
     ///
     /// 项目名称 (`ProjectName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ProjectName", deserialize_with = "lenient")]
     pub project_name: Option<String>,
     /// Project id
     ///
     /// 项目id (`ProjectId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ProjectId", deserialize_with = "lenient")]
     pub project_id: Option<String>,
 }
 /// Bill record
 ///
 /// 账单记录
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBillItem {
     /// Zone id
     ///
     /// 可用区ID (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Resource id
     ///
     /// 资源ID (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Resource name
     ///
     /// 资源名称 (`ResourceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceName", deserialize_with = "lenient")]
     pub resource_name: Option<String>,
     /// Resource type
     ///
     /// 资源类型 (`ResourceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Consumption of this resource
     ///
     /// 该资源消费 (`TotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`DeleteTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DeleteTime", deserialize_with = "lenient")]
     pub delete_time: Option<String>,
 }
 /// Returned data
 ///
 /// 返回数据字典
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProData {
     /// Summarized consumption amounts
     ///
     /// 汇总消费金额 (`TotalSummary`)
+    #[serde(rename = "TotalSummary")]
     pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
     /// 账单信息 (`BillInfo`)
+    #[serde(rename = "BillInfo")]
     pub bill_info: Option<Vec<DescribeCostSummaryByProItem>>,
 }
 /// Bill information of one product
 ///
 /// 账单信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProItem {
     /// Master account consumption
     ///
     /// 主账户消费金额 (`TotalMasterCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalMasterCost", deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费金额 (`TotalViceCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalViceCost", deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Customer's total consumption
     ///
     /// 客户总消费金额 (`TotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Amount pending deduction
     ///
     /// 代扣金额 (`ToDeduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Product name
     ///
     /// 产品名称 (`ProductName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ProductName", deserialize_with = "lenient")]
     pub product_name: Option<String>,
     /// Product type
     ///
     /// 产品类型 (`ProductType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ProductType", deserialize_with = "lenient")]
     pub product_type: Option<String>,
     /// Number of resources of the product
     ///
     /// 产品资源数量 (`ResourceCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceCount", deserialize_with = "lenient")]
     pub resource_count: Option<i64>,
 }
 /// Returned data
 ///
 /// 返回数据字典
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectData {
     /// Summarized consumption amounts
     ///
     /// 汇总消费金额 (`TotalSummary`)
+    #[serde(rename = "TotalSummary")]
     pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
     /// 账单信息 (`BillInfo`)
+    #[serde(rename = "BillInfo")]
     pub bill_info: Option<Vec<DescribeCostSummaryByProjectItem>>,
 }
 /// Bill information of one project
 ///
 /// 账单信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectItem {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Master account consumption
     ///
     /// 主账户消费金额 (`TotalMasterCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalMasterCost", deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费金额 (`TotalViceCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalViceCost", deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Customer's total consumption
     ///
     /// 客户总消费金额 (`TotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Amount pending deduction
     ///
     /// 代扣金额 (`ToDeduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Project name
     ///
     /// 项目名称 (`ProjectName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ProjectName", deserialize_with = "lenient")]
     pub project_name: Option<String>,
     /// Project id (the table describes it as 项目类型, project type)
     ///
     /// 项目类型 (`ProjectId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ProjectId", deserialize_with = "lenient")]
     pub project_id: Option<String>,
     /// Number of resources of the project
     ///
     /// 项目资源数量 (`ResourceCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceCount", deserialize_with = "lenient")]
     pub resource_count: Option<i64>,
 }
 /// Input of [`DescribeBill`](crate::Client::describe_bill).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillInput {
     /// Billing period, e.g. "2019.09.02 - 2019.09.03" (one space on each side of the "-")
     ///
     /// 账单区间("-"左右有一个空格) (`DateFromTo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateFromTo", skip_serializing_if = "Option::is_none")]
     pub date_from_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 impl DescribeBillInput {
@@ -681,28 +690,27 @@ impl crate::Client {
 }
 /// Input of [`DescribeBillInfo`](crate::Client::describe_bill_info).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillInfoInput {
     /// Billing start date, e.g. 2019.09.02
     ///
     /// 账单开始时间 (`DateFrom`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2019.09.03
     ///
     /// 账单结束时间 (`DateTo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Resource id
     ///
     /// 资源ID (`ResourceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 impl DescribeBillInfoInput {
@@ -851,23 +859,22 @@ impl crate::Client {
 }
 /// Input of [`DescribeBillDetail`](crate::Client::describe_bill_detail).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBillDetailInput {
     /// Start date, e.g. 2021.10.01 (later than 2019.01.01)
     ///
     /// 开始日期（大于2019.01.01） (`DateFrom`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// End date (later than 2019.01.01); the range from start to end may not exceed 31 days
     ///
     /// 结束日期（大于2019.01.01）开始日期到结束日期不超过31天 (`DateTo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Project name, e.g. 默认项目组 (default project)
     ///
     /// 项目名称 (`ProjectName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ProjectName", skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
 }
 impl DescribeBillDetailInput {
@@ -1082,23 +1089,22 @@ impl crate::Client {
 }
 /// Input of [`DescribeCostSummaryByPro`](crate::Client::describe_cost_summary_by_pro).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProInput {
     /// Billing start date, e.g. 2022-10-01
     ///
     /// 账单开始时间 (`DateFrom`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2022-10-17
     ///
     /// 账单结束时间 (`DateTo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 impl DescribeCostSummaryByProInput {
@@ -1232,23 +1238,22 @@ impl crate::Client {
 }
 /// Input of [`DescribeCostSummaryByProject`](crate::Client::describe_cost_summary_by_project).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectInput {
     /// Billing start date, e.g. 2022-10-01
     ///
     /// 账单开始时间 (`DateFrom`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateFrom", skip_serializing_if = "Option::is_none")]
     pub date_from: Option<String>,
     /// Billing end date, e.g. 2022-10-17
     ///
     /// 账单结束时间 (`DateTo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DateTo", skip_serializing_if = "Option::is_none")]
     pub date_to: Option<String>,
     /// Account currency (CN/US), default CN (RMB)
     ///
     /// 账户币种, 默认CN(人民币) (`Currency`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Currency", skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 impl DescribeCostSummaryByProjectInput {

@@ -9,32 +9,32 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 总消费数据字典
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CostSummary {
     /// Total consumption
     ///
     /// 总消费 (`TotalCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费 (`ViceCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ViceCost", deserialize_with = "lenient")]
     pub vice_cost: Option<f64>,
     /// Master account consumption
     ///
     /// 主账户消费 (`MasterCost`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "MasterCost", deserialize_with = "lenient")]
     pub master_cost: Option<f64>,
     /// Amount pending deduction
     ///
     /// 待扣金额 (`ToDeduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Currency ("CN": RMB, "US": USD)
     ///
     /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
 }

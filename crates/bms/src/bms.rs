@@ -9,450 +9,458 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 裸金属服务器
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsBaremetal {
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BaremetalId", deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Bare-metal server name
     ///
     /// 裸金属名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// State code (e.g. running)
     ///
     /// 运行中 (`State`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Whether monitoring is enabled
     ///
     /// 是否开启监控, True: 开启, False: 关闭 (`EnableMonitor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EnableMonitor", deserialize_with = "lenient")]
     pub enable_monitor: Option<String>,
     /// Running status (display text)
     ///
     /// 运行状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
     /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// 0 = automatic renewal off, 1 = on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Creation time
     ///
     /// 裸金属创建时间 (`CreateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Networks
     ///
     /// 网络 (`Networks`)
+    #[serde(rename = "Networks")]
     pub networks: Option<ServerNetworks>,
 }
 /// A page of bare-metal servers
 ///
 /// 裸金属服务器列表记录
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsData {
     /// Bare-metal servers
     ///
     /// 裸金属服务器列表 (`Baremetals`)
+    #[serde(rename = "Baremetals")]
     pub baremetals: Option<Vec<DescribeBmsBaremetal>>,
     /// Total number of bare-metal servers
     ///
     /// 裸金属服务器总数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Page size
     ///
     /// 每页大小 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Current page
     ///
     /// 当前页 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Number of pages
     ///
     /// 页数 (`Pages`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Pages", deserialize_with = "lenient")]
     pub pages: Option<i64>,
 }
 /// Bare-metal server details
 ///
 /// 裸金属服务器详情数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailData {
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BaremetalId", deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Bare-metal server name
     ///
     /// 裸金属名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// State code (e.g. running)
     ///
     /// 运行中 (`State`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Whether monitoring is enabled: 1 = on, 0 = off
     ///
     /// 是否开启监控, 1: 开启, 0: 关闭 (`EnableMonitor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EnableMonitor", deserialize_with = "lenient")]
     pub enable_monitor: Option<String>,
     /// Running status (display text)
     ///
     /// 运行状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
     /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status: 1 = billing
     ///
     /// 1: 计费中 (`BillStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillStatus", deserialize_with = "lenient")]
     pub bill_status: Option<String>,
     /// 0 = automatic renewal off, 1 = on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Running time
     ///
     /// 运行时间 (`RunningTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RunningTime", deserialize_with = "lenient")]
     pub running_time: Option<String>,
     /// Creation time
     ///
     /// 裸金属创建时间 (`CreateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Expiry time
     ///
     /// 裸金属到期时间 (`ExpireDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ExpireDate", deserialize_with = "lenient")]
     pub expire_date: Option<String>,
     /// Attached storage
     ///
     /// 存储挂载 (`Volumes`)
+    #[serde(rename = "Volumes")]
     pub volumes: Option<Vec<DescribeBmsDetailVolume>>,
     /// Networks
     ///
     /// 网络 (`Networks`)
+    #[serde(rename = "Networks")]
     pub networks: Option<ServerNetworks>,
 }
 /// A storage attachment
 ///
 /// 存储挂载
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailVolume {
     /// Attachment id
     ///
     /// 挂载ID (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BaremetalId", deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Storage type
     ///
     /// 存储类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量大小 (`Capacity`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// IOPS
     ///
     /// Iops大小 (`Iops`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Iops", deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// Throughput (Mbps)
     ///
     /// Mbps大小 (`Mbps`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Mbps", deserialize_with = "lenient")]
     pub mbps: Option<i64>,
     /// Disk type
     ///
     /// 硬盘类型 (`VolumeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VolumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Disk id
     ///
     /// 硬盘Id (`VolumeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VolumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume name
     ///
     /// 卷名 (`VolumePath`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VolumePath", deserialize_with = "lenient")]
     pub volume_path: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`UpdateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UpdateDate", deserialize_with = "lenient")]
     pub update_date: Option<String>,
 }
 /// A product configuration
 ///
 /// 产品配置
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsCompute {
     /// Product configuration id
     ///
     /// 产品配置Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// CPU information
     ///
     /// CPU信息 (`CpuInfo`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CpuInfo", deserialize_with = "lenient")]
     pub cpu_info: Option<String>,
     /// Number of CPUs
     ///
     /// CPU个数 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Clock frequency
     ///
     /// 主频 (`Frequency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Frequency", deserialize_with = "lenient")]
     pub frequency: Option<String>,
     /// Local disks
     ///
     /// 本地盘信息 (`Disks`)
+    #[serde(rename = "Disks")]
     pub disks: Option<Vec<DescribeBmsGoodsDisk>>,
 }
 /// Bare-metal goods by billing method
 ///
 /// 裸金属商品列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsData {
     /// Prepaid (monthly/yearly) goods
     ///
     /// 预付费，包年包月商品列表 PostPaid (`PrePaid`)
+    #[serde(rename = "PrePaid")]
     pub pre_paid: Option<Vec<DescribeBmsGoodsItem>>,
     /// Pay-as-you-go goods
     ///
     /// 按量付费商品列表 (`PostPaid`)
+    #[serde(rename = "PostPaid")]
     pub post_paid: Option<Vec<DescribeBmsGoodsItem>>,
 }
 /// A local disk
 ///
 /// 本地盘
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsDisk {
     /// Local disk id
     ///
     /// 本地盘Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
     /// 磁盘类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量 (`Capacity`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Number of disks
     ///
     /// 个数 (`Count`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// A bare-metal goods item
 ///
 /// 裸金属商品
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsItem {
     /// Goods id
     ///
     /// 商品ID (`GoodsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GoodsId", deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Goods name
     ///
     /// 商品名称 (`GoodsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GoodsName", deserialize_with = "lenient")]
     pub goods_name: Option<String>,
     /// Product configurations of the goods
     ///
     /// 商品里产品配置信息 (`Computes`)
+    #[serde(rename = "Computes")]
     pub computes: Option<Vec<DescribeBmsGoodsCompute>>,
 }
 /// Price of bare-metal goods
 ///
 /// 裸金属商品价格
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceData {
     /// Transaction price
     ///
     /// 交易价格 (`TradeAmount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TradeAmount", deserialize_with = "lenient")]
     pub trade_amount: Option<String>,
     /// Unit price
     ///
     /// 单价 (`UnitPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UnitPrice", deserialize_with = "lenient")]
     pub unit_price: Option<String>,
     /// Currency: CN = renminbi, US = US dollar
     ///
     /// 结算方式,CN:人命币 US:美元 (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
 }
 /// A bare-metal image
 ///
 /// 裸金属镜像
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsImageItem {
     /// Image id
     ///
     /// 镜像ID (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Image type: public or private
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Status of a bare-metal task
 ///
 /// 任务状态
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBmsTaskData {
     /// Ids of the bare-metal servers
     ///
     /// 裸金属服务器的编号id (`BareMetalIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "BareMetalIds", deserialize_with = "lenient_vec")]
     pub bare_metal_ids: Option<Vec<String>>,
     /// Task status: succeed (done) or init (in progress)
     ///
     /// 任务状态: succeed（完成）, init(进行中) (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// VNC access of a bare-metal server
@@ -485,23 +493,23 @@ pub struct ModifyBmsOrderItem {
 ///
 /// 电源操作结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OperateBmsPowerData {
     /// Bare-metal server ids
     ///
     /// 裸金属资源(ID)列表 (`BaremetalIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "BaremetalIds", deserialize_with = "lenient_vec")]
     pub baremetal_ids: Option<Vec<String>>,
     /// Task ids, index-aligned with BaremetalIds
     ///
     /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应 (`TaskIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
     /// Task ids, index-aligned with BaremetalIds (the table's name)
     ///
     /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应 (`TaskId`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient_vec")]
     pub task_id: Option<Vec<String>>,
 }
 /// Power operation on a bare-metal server
@@ -683,38 +691,37 @@ impl crate::Client {
 }
 /// Input of [`DescribeBmsGoodsPrice`](crate::Client::describe_bms_goods_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceInput {
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Goods id
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Configuration (compute) id
     ///
     /// 规格配置ID (`ComputeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); only PrePaid is supported at present
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of bare-metal servers; default 1
     ///
     /// 指定创建裸金属服务器的数量，默认取值：1 (`Amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
 impl DescribeBmsGoodsPriceInput {
@@ -895,18 +902,17 @@ impl crate::Client {
 }
 /// Input of [`DescribeBmsImage`](crate::Client::describe_bms_image).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsImageInput {
     /// Image type: public or private
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Operating system type: centos, ubuntu, etc.
     ///
     /// 操作系统类型: centos,ubuntu等 (`OsType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OsType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
 }
 impl DescribeBmsImageInput {
@@ -1017,108 +1023,110 @@ impl crate::Client {
 }
 /// Input of [`CreateBmsInstance`](crate::Client::create_bms_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateBmsInstanceInput {
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`InstanceName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Host number, at least three digits (padded when shorter)
     ///
     /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AssignHostNo", skip_serializing_if = "Option::is_none")]
     pub assign_host_no: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// For prepaid billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months to buy for prepaid billing: 0 buys until the end of the month, 1 until the end of the following calendar month; default 0
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Configuration (compute) id
     ///
     /// 规格配置ID (`ComputeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Goods id
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Whether to enable monitoring: True enables, False disables (default)
     ///
     /// 是否开启监控, True为开启，False为关闭，默认为关闭。 (`EnableMonitor`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EnableMonitor", skip_serializing_if = "Option::is_none")]
     pub enable_monitor: Option<bool>,
     /// Ids of the network segments
     ///
     /// 网段主键ID列表 (`PipeIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PipeIds", skip_serializing_if = "Option::is_none")]
     pub pipe_ids: Option<Vec<String>>,
     /// Number of bare-metal servers to create, 1-100
     ///
     /// 指定创建裸金属服务器的数量，取值范围：1-100 (`Amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<String>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomPartitionSize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_partition_size: Option<Vec<i64>>,
     /// Trial credit id
     ///
     /// 测试金ID (`SubjectId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubjectId", skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<String>,
     /// Whether to bond the network cards: 0 = no (default), 1 = yes
     ///
     /// 网卡是否做bond， 0：不做（默认），1：做 (`IsBond`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsBond", skip_serializing_if = "Option::is_none")]
     pub is_bond: Option<i64>,
     /// Switch port mode: in access mode a port serves one network and the IP is bound to the physical card; in trunk mode a port can serve several networks and IPs are bound to virtual cards
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PortMode", skip_serializing_if = "Option::is_none")]
     pub port_mode: Option<String>,
 }
 impl std::fmt::Debug for CreateBmsInstanceInput {
@@ -1544,28 +1552,27 @@ impl crate::Client {
 }
 /// Input of [`DescribeBms`](crate::Client::describe_bms).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBmsInput {
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Bare-metal server name
     ///
     /// 裸金属名称 (`Name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// Bms列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Items per page; default 500
     ///
     /// 每页返回数量，默认值：500 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeBmsInput {
@@ -1822,18 +1829,17 @@ impl crate::Client {
 }
 /// Input of [`OperateBmsPower`](crate::Client::operate_bms_power).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateBmsPowerInput {
     /// Power operation: start, stop or reset (restart)
     ///
     /// 操作电源的状态&lt;br /&gt;start:  开启&lt;br /&gt;stop:  关闭&lt;br /&gt;reset:  重启 (`Operate`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operate", skip_serializing_if = "Option::is_none")]
     pub operate: Option<BmsPowerOperation>,
     /// Ids of the bare-metal servers
     ///
     /// 裸金属资源（ID）列表 (`BaremetalIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BaremetalIds", skip_serializing_if = "Option::is_none")]
     pub baremetal_ids: Option<Vec<String>>,
 }
 impl OperateBmsPowerInput {
@@ -1876,17 +1882,18 @@ impl cds_core::validate::Validate for OperateBmsPowerInput {
 }
 /// Output of [`OperateBmsPower`](crate::Client::operate_bms_power): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OperateBmsPowerOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<OperateBmsPowerData>,
     /// Message (this example's name for the envelope's Message)
     ///
     /// 提示信息 (`Msg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
 /// Request builder of [`OperateBmsPower`](crate::Client::operate_bms_power): set parameters, then `.send().await`.
@@ -1974,38 +1981,40 @@ impl crate::Client {
 }
 /// Input of [`ReinstallBms`](crate::Client::reinstall_bms).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReinstallBmsInput {
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Custom RAID level of the data disks: 0, 1, 5 or 10
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10 (`Raid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<String>,
     /// Custom system-disk partitions; the first must be "/", swap is optional, others (e.g. /aaa) are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom partitions, in the order of CustomPartition
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomPartitionSize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_partition_size: Option<Vec<i64>>,
 }
 impl std::fmt::Debug for ReinstallBmsInput {
@@ -2326,33 +2335,32 @@ impl crate::Client {
 }
 /// Input of [`ModifyBmsOrder`](crate::Client::modify_bms_order).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyBmsOrderInput {
     /// Bare-metal server id
     ///
     /// 裸金属编号id (`BaremetalId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BaremetalId", skip_serializing_if = "Option::is_none")]
     pub baremetal_id: Option<String>,
     /// Whether to enable automatic renewal: 0 = no, 1 = yes
     ///
     /// 是否开启自动续约&lt;br /&gt;0: 不开启，1: 开启 (`AutoRenewal`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenewal", skip_serializing_if = "Option::is_none")]
     pub auto_renewal: Option<i64>,
     /// Billing method: 1 = monthly/yearly (the only one supported at present)
     ///
     /// 计费方式&lt;br /&gt;1: 包年包月&lt;br /&gt;目前只支持包年包月 (`BillMethod`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillMethod", skip_serializing_if = "Option::is_none")]
     pub bill_method: Option<String>,
     /// Renewal duration
     ///
     /// 续约时长 (`Duration`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether to bill until the end of the month: 0 = no, 1 = yes
     ///
     /// 是否计费到月底&lt;br /&gt;0: 否，1: 是 (`IsToMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
 }
 impl ModifyBmsOrderInput {

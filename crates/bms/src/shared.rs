@@ -9,58 +9,58 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 网卡
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetworkCard {
     /// Network card id
     ///
     /// 网卡Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// MAC addresses
     ///
     /// Mac地址 (`Mac`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "Mac", deserialize_with = "lenient_vec")]
     pub mac: Option<Vec<String>>,
     /// VLAN id
     ///
     /// Vlan编号 (`VlanId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VlanId", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// Network card bonding mode
     ///
     /// 网卡绑定信息 (`WorkMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "WorkMode", deserialize_with = "lenient")]
     pub work_mode: Option<String>,
     /// IP type: public or private
     ///
     /// Ip类型：public/private (`IpType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpVersion", deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
     /// Ip地址 (`IpAddress`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
     /// 掩码地址 (`Netmask`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Netmask", deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// Whether connected: on or off
     ///
     /// 是否连接  on\off (`ConnectState`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ConnectState", deserialize_with = "lenient")]
     pub connect_state: Option<String>,
 }
 /// Networks of a bare-metal server

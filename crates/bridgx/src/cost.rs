@@ -15,7 +15,7 @@ pub struct GetDailyMachineUsageTotalData {
     /// Usage time in seconds
     ///
     /// 使用时长单位秒 (`usage_total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "usage_total", deserialize_with = "lenient")]
     pub usage_total: Option<i64>,
 }
 /// Usage details
@@ -28,10 +28,12 @@ pub struct ListDailyMachineUsageData {
     /// Machine usage records
     ///
     /// 机器使用记录 (`instance_list`)
+    #[serde(rename = "instance_list")]
     pub instance_list: Option<Vec<ListDailyMachineUsageInstance>>,
     /// Paging information
     ///
     /// 分页信息 (`pager`)
+    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
 /// Machine usage record
@@ -44,37 +46,37 @@ pub struct ListDailyMachineUsageInstance {
     /// Sequence number
     ///
     /// 序号 (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Instance id
     ///
     /// yyyy-dd-mm (`instance_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_id", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Power-on time
     ///
     /// 开机时间 (`startup_at`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "startup_at", deserialize_with = "lenient")]
     pub startup_at: Option<String>,
     /// Power-off time
     ///
     /// 开机时间 (`shutdown_at`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "shutdown_at", deserialize_with = "lenient")]
     pub shutdown_at: Option<String>,
     /// Service time of the machine in seconds
     ///
     /// 机器服务时长，单位：秒 (`startup_time`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "startup_time", deserialize_with = "lenient")]
     pub startup_time: Option<i64>,
     /// Machine type
     ///
     /// 机器类型 (`instance_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
 }
 /// Input of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total).
@@ -84,12 +86,12 @@ pub struct GetDailyMachineUsageTotalInput {
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
     /// yyyy-dd-mm (`date`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "date", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 impl GetDailyMachineUsageTotalInput {
@@ -135,6 +137,7 @@ pub struct GetDailyMachineUsageTotalOutput {
     /// Usage total
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetDailyMachineUsageTotalData>,
 }
 /// Request builder of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total): set parameters, then `.send().await`.
@@ -211,22 +214,22 @@ pub struct ListDailyMachineUsageInput {
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Date, e.g. 2021-10-11 (documented as yyyy-dd-mm)
     ///
     /// yyyy-dd-mm (`date`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "date", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl ListDailyMachineUsageInput {
@@ -282,6 +285,7 @@ pub struct ListDailyMachineUsageOutput {
     /// Usage details
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListDailyMachineUsageData>,
 }
 /// Request builder of [`ListDailyMachineUsage`](crate::Client::list_daily_machine_usage): set parameters, then `.send().await`.

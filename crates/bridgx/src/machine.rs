@@ -15,7 +15,7 @@ pub struct GetMachineCountData {
     /// Number of instances
     ///
     /// 实例数量 (`instance_num`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_num", deserialize_with = "lenient")]
     pub instance_num: Option<i64>,
 }
 /// Machine details
@@ -28,50 +28,52 @@ pub struct GetMachineData {
     /// Machine id
     ///
     /// 机器的id (`instance_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_id", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Region (documented as availability zone)
     ///
     /// 可用区 (`region_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region_id", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Image id
     ///
     /// 镜像id (`image_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "image_id", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Instance specification
     ///
     /// 实例规格 (`instance_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Storage configuration
     ///
     /// 存储配置 (`storage_config`)
+    #[serde(rename = "storage_config")]
     pub storage_config: Option<GetMachineStorageConfig>,
     /// Network configuration
     ///
     /// 网络配置 (`network_config`)
+    #[serde(rename = "network_config")]
     pub network_config: Option<GetMachineNetworkConfig>,
     /// Public IP
     ///
     /// 公网ip (`ip_outer`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ip_outer", deserialize_with = "lenient")]
     pub ip_outer: Option<String>,
     /// Private IP
     ///
     /// 内网ip (`ip_inner`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ip_inner", deserialize_with = "lenient")]
     pub ip_inner: Option<String>,
 }
 /// Data disk
@@ -84,12 +86,12 @@ pub struct GetMachineDataDisk {
     /// Data disk type
     ///
     /// 数据盘类型 (`data_disk_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data_disk_type", deserialize_with = "lenient")]
     pub data_disk_type: Option<String>,
     /// Data disk size
     ///
     /// 数据盘大小 (`data_disk_size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data_disk_size", deserialize_with = "lenient")]
     pub data_disk_size: Option<i64>,
 }
 /// Network configuration
@@ -102,17 +104,17 @@ pub struct GetMachineNetworkConfig {
     /// VPC name
     ///
     /// VPC的名称 (`vpc_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpc_name", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// 子网名字 (`subnet_id_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnet_id_name", deserialize_with = "lenient")]
     pub subnet_id_name: Option<String>,
     /// Security group name
     ///
     /// 安全组名字 (`security_group_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "security_group_name", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
 }
 /// Storage configuration
@@ -125,21 +127,22 @@ pub struct GetMachineStorageConfig {
     /// System disk type
     ///
     /// 系统盘类型 (`system_disk_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "system_disk_type", deserialize_with = "lenient")]
     pub system_disk_type: Option<String>,
     /// System disk size
     ///
     /// 系统盘大小 (`system_disk_size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "system_disk_size", deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Data disks
     ///
     /// 数据盘 (`data_disks`)
+    #[serde(rename = "data_disks")]
     pub data_disks: Option<Vec<GetMachineDataDisk>>,
     /// Number of data disks
     ///
     /// 数据盘个数 (`data_disk_num`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data_disk_num", deserialize_with = "lenient")]
     pub data_disk_num: Option<i64>,
 }
 /// Machine list
@@ -152,10 +155,12 @@ pub struct ListMachinesData {
     /// Machines
     ///
     /// 机器列表 (`instance_list`)
+    #[serde(rename = "instance_list")]
     pub instance_list: Option<Vec<ListMachinesInstance>>,
     /// Paging information
     ///
     /// 分页参数 (`pager`)
+    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
 /// Machine
@@ -168,47 +173,47 @@ pub struct ListMachinesInstance {
     /// Instance id
     ///
     /// 实例id (`instance_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_id", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Private IP
     ///
     /// 内网IP (`ip_inner`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ip_inner", deserialize_with = "lenient")]
     pub ip_inner: Option<String>,
     /// Public IP
     ///
     /// 外网IP (`ip_outer`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ip_outer", deserialize_with = "lenient")]
     pub ip_outer: Option<String>,
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Cluster the machine belongs to
     ///
     /// 所属集群 (`cluster_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Instance type
     ///
     /// 机型 (`instance_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Machine status
     ///
     /// 机器状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Running time in seconds
     ///
     /// 机器服务时长，单位：秒 (`startup_time`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "startup_time", deserialize_with = "lenient")]
     pub startup_time: Option<i64>,
 }
 /// Input of [`ListMachines`](crate::Client::list_machines).
@@ -218,42 +223,42 @@ pub struct ListMachinesInput {
     /// Cloud account
     ///
     /// 云账户 (`account`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Instance id (exact match)
     ///
     /// 实例ID，精确匹配 (`instance_id`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Private or public IP (exact match)
     ///
     /// 内网或外网IP，精确匹配 (`ip`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ip", skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Cloud provider (exact match)
     ///
     /// 特定云厂商，精确匹配 (`provider`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cluster_name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Status (e.g. running,deleted)
     ///
     /// 状态 (`status`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl ListMachinesInput {
@@ -322,6 +327,7 @@ pub struct ListMachinesOutput {
     /// Machine list
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListMachinesData>,
 }
 /// Request builder of [`ListMachines`](crate::Client::list_machines): set parameters, then `.send().await`.
@@ -451,7 +457,7 @@ pub struct GetMachineInput {
     /// Machine id
     ///
     /// 机器的id (`instance_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instance_id", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 impl GetMachineInput {
@@ -492,6 +498,7 @@ pub struct GetMachineOutput {
     /// Machine details
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetMachineData>,
 }
 /// Request builder of [`GetMachine`](crate::Client::get_machine): set parameters, then `.send().await`.
@@ -559,12 +566,12 @@ pub struct GetMachineCountInput {
     /// Cloud account
     ///
     /// 云账户 (`account`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cluster_name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 impl GetMachineCountInput {
@@ -603,6 +610,7 @@ pub struct GetMachineCountOutput {
     /// Machine count
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetMachineCountData>,
 }
 /// Request builder of [`GetMachineCount`](crate::Client::get_machine_count): set parameters, then `.send().await`.

@@ -9,98 +9,98 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 子网详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Subnet {
     /// Id of the VPC the switch belongs to
     ///
     /// 交换机所属VPC的ID (`VpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Switch id
     ///
     /// 交换机的ID (`SwitchId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SwitchId", deserialize_with = "lenient")]
     pub switch_id: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`ZoneId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ZoneId", deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// Switch name
     ///
     /// 交换机的名称 (`SwitchName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SwitchName", deserialize_with = "lenient")]
     pub switch_name: Option<String>,
     /// IPv4 CIDR block of the switch
     ///
     /// 交换机的IPv4网段 (`CidrBlock`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CidrBlock", deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// Gateway IP
     ///
     /// 网关IP (`GatewayIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GatewayIp", deserialize_with = "lenient")]
     pub gateway_ip: Option<String>,
     /// Switch status (e.g. Available)
     ///
     /// 交换机的状态 (`VStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VStatus", deserialize_with = "lenient")]
     pub v_status: Option<String>,
     /// Switch creation time
     ///
     /// 交换机的创建时间 (`CreateAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Whether this is the default switch (e.g. "N")
     ///
     /// 是否是默认交换机 (`IsDefault`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsDefault", deserialize_with = "lenient")]
     pub is_default: Option<String>,
     /// Number of available IP addresses in the switch
     ///
     /// 交换机中可用的IP地址数量 (`AvailableIpAddressCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableIpAddressCount", deserialize_with = "lenient")]
     pub available_ip_address_count: Option<i64>,
 }
 /// VPC
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Vpc {
     /// VPC id
     ///
     /// VPC的ID (`VpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// VPC的名称 (`VpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// IPv4 CIDR block of the VPC
     ///
     /// VPC的IPv4网段 (`CidrBlock`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CidrBlock", deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// Switches in the VPC
     ///
     /// VPC中交换机的列表 (`SwitchIds`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SwitchIds", deserialize_with = "lenient")]
     pub switch_ids: Option<String>,
     /// Cloud provider
     ///
     /// 所属的云厂商 (`Provider`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// VPC status: Pending (being configured) or Available
     ///
     /// VPC的状态，取值：&lt;br&gt; Pending：配置中。&lt;br&gt; Available：可用。 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC creation time
     ///
     /// VPC创建时间 (`CreateAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
 }

@@ -15,10 +15,12 @@ pub struct ListTasksData {
     /// Tasks
     ///
     /// 任务列表 (`task_list`)
+    #[serde(rename = "task_list")]
     pub task_list: Option<Vec<ListTasksTask>>,
     /// Paging information
     ///
     /// 分页参数 (`pager`)
+    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
 /// Task
@@ -31,42 +33,42 @@ pub struct ListTasksTask {
     /// Task id
     ///
     /// 任务ID (`task_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "task_id", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task name
     ///
     /// 任务名 (`task_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "task_name", deserialize_with = "lenient")]
     pub task_name: Option<String>,
     /// Task action type (scale-out or scale-in; the example answers EXPAND, SHRINK)
     ///
     /// 任务动作类型 (`task_action`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "task_action", deserialize_with = "lenient")]
     pub task_action: Option<String>,
     /// Task status (pending, running, finished; the example answers SUCCESS)
     ///
     /// 任务状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cluster_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Execution time in seconds
     ///
     /// 执行时间（单位：秒） (`execute_time`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "execute_time", deserialize_with = "lenient")]
     pub execute_time: Option<i64>,
     /// Completion time
     ///
     /// 完成时间 (`finish_at`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "finish_at", deserialize_with = "lenient")]
     pub finish_at: Option<String>,
 }
 /// Input of [`CreateExpandTask`](crate::Client::create_expand_task).
@@ -76,17 +78,17 @@ pub struct CreateExpandTaskInput {
     /// Task name
     ///
     /// 任务名称 (`task_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "task_name", skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Cluster name
     ///
     /// 集群的名称 (`cluster_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Number of machines to add
     ///
     /// 扩容的机器数量 (`count`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 impl CreateExpandTaskInput {
@@ -143,7 +145,7 @@ pub struct CreateExpandTaskOutput {
     /// Id of the created task
     ///
     /// 正常信息 (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`CreateExpandTask`](crate::Client::create_expand_task): set parameters, then `.send().await`.
@@ -227,22 +229,22 @@ pub struct CreateShrinkTaskInput {
     /// Task name
     ///
     /// 任务名称 (`task_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "task_name", skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
     /// Cluster name
     ///
     /// 集群的名称 (`cluster_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cluster_name", skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// IP addresses of the machines to remove
     ///
     /// 缩容的ip地址 (`ips`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ips", skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<String>>,
     /// Number of machines to remove
     ///
     /// 扩容的机器数量 (`count`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 impl CreateShrinkTaskInput {
@@ -304,7 +306,7 @@ pub struct CreateShrinkTaskOutput {
     /// Id of the created task
     ///
     /// 正常信息 (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`CreateShrinkTask`](crate::Client::create_shrink_task): set parameters, then `.send().await`.
@@ -395,17 +397,17 @@ pub struct ListTasksInput {
     /// Cloud account
     ///
     /// 云账户 (`account`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl ListTasksInput {
@@ -449,6 +451,7 @@ pub struct ListTasksOutput {
     /// Task list
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListTasksData>,
 }
 /// Request builder of [`ListTasks`](crate::Client::list_tasks): set parameters, then `.send().await`.

@@ -16,17 +16,17 @@ pub struct CreateClusterChargeConfig {
     /// 付费类型：&lt;br&gt;
     /// PostPaid按量付费&lt;br&gt;
     /// PrePaid包年包月 (`charge_type`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "charge_type", skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// Unit of the purchase period, Week or Month; required when charge_type is PrePaid
     ///
     /// 购买资源的时长单位,取值范围:&lt;br&gt;Week: 周&lt;br&gt; Month: 月 (`period_unit`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "period_unit", skip_serializing_if = "Option::is_none")]
     pub period_unit: Option<String>,
     /// Purchase period: 1-4 for Week; 1-9, 12, 24, 36, 48 or 60 for Month; required when charge_type is PrePaid
     ///
     /// 购买资源的时长, 取值范围:&lt;br&gt;period_unit为Week时: \[1, 2, 3, 4\]&lt;br&gt;period_unit为Month时: \[1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36, 48, 60\] (`period`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
 }
 impl CreateClusterChargeConfig {
@@ -78,12 +78,12 @@ pub struct CreateClusterDisk {
     /// System (data) disk type, e.g. cloud_efficiency
     ///
     /// 系统盘(数据盘)类型 (`category`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "category", skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// System (data) disk size in GB
     ///
     /// 系统盘(数据盘)大小(G) (`size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 impl CreateClusterDisk {
@@ -133,12 +133,12 @@ pub struct CreateClusterDisks {
     /// System disk configuration
     ///
     /// 系统盘配置 (`system_disk`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "system_disk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<CreateClusterDisk>,
     /// Data disk configuration
     ///
     /// 数据盘配置 (`data_disk`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "data_disk", skip_serializing_if = "Option::is_none")]
     pub data_disk: Option<Vec<CreateClusterDisk>>,
 }
 impl CreateClusterDisks {
@@ -200,24 +200,27 @@ pub struct CreateClusterNetworkConfig {
     /// VPC id
     ///
     /// 虚拟私有网络vpc的id (`vpc`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc", skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`subnet_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnet_id", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Security group id
     ///
     /// 安全组id (`security_group`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "security_group", skip_serializing_if = "Option::is_none")]
     pub security_group: Option<String>,
     /// Internet charge type: PayByBandwidth (fixed bandwidth) or PayByTraffic (by traffic, default); required when public bandwidth is needed
     ///
     /// 网络计费类型。取值范围：&lt;br&gt;
     /// PayByBandwidth：按固定带宽计费。&lt;br&gt;
     /// PayByTraffic（默认）：按使用流量计费。 (`internet_charge_type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "internet_charge_type",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internet_charge_type: Option<String>,
 }
 impl CreateClusterNetworkConfig {
@@ -280,27 +283,27 @@ pub struct CreateSecurityGroupRule {
     /// Transport protocol (case-sensitive): tcp, udp, icmp, gre, or all
     ///
     /// 传输层协议。取值大小写敏感。取值范围：&lt;br&gt; tcp&lt;br&gt; udp&lt;br&gt; icmp&lt;br&gt; gre&lt;br&gt; all：支持所有协议 (`protocol`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "protocol", skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Destination port range: for TCP/UDP 1-65535 as start/end (e.g. 1/200); -1/-1 for ICMP, GRE and all
     ///
     /// 目的端安全组开放的传输层协议相关的端口范围。取值范围：&lt;br&gt; TCP/UDP协议：取值范围为1~65535。使用斜线（/）隔开起始端口和终止端口。例如：1/200&lt;br&gt; ICMP协议：-1/-1&lt;br&gt; GRE协议：-1/-1&lt;br&gt; IpProtocol取值为all：-1/-1 (`port_range`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "port_range", skip_serializing_if = "Option::is_none")]
     pub port_range: Option<String>,
     /// Rule direction: egress (outbound) or ingress (inbound)
     ///
     /// 安全组规则的方向：取值范围：&lt;br&gt; egress：出方向&lt;br&gt; ingress：入方向 (`direction`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "direction", skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Security group id to grant access (inbound or outbound); give either group_id or cidr_ip
     ///
     /// 需要设置访问权限的(入或者出)安全组ID (`group_id`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "group_id", skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block to grant access (inbound or outbound); give either group_id or cidr_ip
     ///
     /// 需要设置访问权限的(入或者出)IPv4 CIDR地址块 (`cidr_ip`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cidr_ip", skip_serializing_if = "Option::is_none")]
     pub cidr_ip: Option<String>,
 }
 impl CreateSecurityGroupRule {
@@ -369,61 +372,62 @@ pub struct GetNetworkConfigTemplateData {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Region id
     ///
     /// 地域ID (`region_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region_id", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC
     ///
     /// VPC的网段 (`cidr_block`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cidr_block", deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// VPC name
     ///
     /// VPC的名称 (`vpc_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpc_name", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`zone_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "zone_id", deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch
     ///
     /// 交换机的网段 (`switch_cidr_block`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "switch_cidr_block", deserialize_with = "lenient")]
     pub switch_cidr_block: Option<String>,
     /// Gateway IP
     ///
     /// 网关IP (`gateway_ip`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gateway_ip", deserialize_with = "lenient")]
     pub gateway_ip: Option<String>,
     /// Switch name
     ///
     /// 交换机的名称 (`switch_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "switch_name", deserialize_with = "lenient")]
     pub switch_name: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`security_group_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "security_group_name", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type
     ///
     /// 安全组类型 (`security_group_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "security_group_type", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Access key (AK) of the cloud account
     ///
     /// 云厂商账户下的 AK (`ak`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ak", deserialize_with = "lenient")]
     pub ak: Option<String>,
     /// Security group rules
     ///
     /// 安全组规则 (`rules`)
+    #[serde(rename = "rules")]
     pub rules: Option<Vec<GetNetworkConfigTemplateRule>>,
 }
 /// Security group rule of the template
@@ -436,37 +440,37 @@ pub struct GetNetworkConfigTemplateRule {
     /// Transport protocol
     ///
     /// 传输层协议 (`protocol`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "protocol", deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// First port
     ///
     /// 起始端口 (`port_from`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "port_from", deserialize_with = "lenient")]
     pub port_from: Option<i64>,
     /// Last port
     ///
     /// 终止端口 (`port_to`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "port_to", deserialize_with = "lenient")]
     pub port_to: Option<i64>,
     /// Rule direction: ingress or egress
     ///
     /// 安全组规则的方向 (`direction`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "direction", deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Security group id to grant access
     ///
     /// 需要设置访问权限的安全组ID (`group_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "group_id", deserialize_with = "lenient")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block to grant access
     ///
     /// 需要设置访问权限的IPv4 CIDR地址块 (`cidr_ip`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cidr_ip", deserialize_with = "lenient")]
     pub cidr_ip: Option<String>,
     /// Prefix list id
     ///
     /// 前缀列表ID (`prefix_list_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "prefix_list_id", deserialize_with = "lenient")]
     pub prefix_list_id: Option<String>,
 }
 /// Security group details
@@ -479,21 +483,22 @@ pub struct GetSecurityGroupData {
     /// Security group id
     ///
     /// 安全组ID (`security_group_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "security_group_id", deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`security_group_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "security_group_name", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type: normal or enterprise
     ///
     /// 安全组类型 (`security_group_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "security_group_type", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Security group rules
     ///
     /// 安全组规则 (`rules`)
+    #[serde(rename = "rules")]
     pub rules: Option<Vec<GetSecurityGroupRule>>,
 }
 /// Security group rule
@@ -506,32 +511,32 @@ pub struct GetSecurityGroupRule {
     /// Transport protocol
     ///
     /// 传输层协议 (`protocol`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "protocol", deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// Port range (e.g. 1-65535)
     ///
     /// 端口范围 (`port_range`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "port_range", deserialize_with = "lenient")]
     pub port_range: Option<String>,
     /// Rule direction: ingress or egress
     ///
     /// 安全组规则的方向 (`direction`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "direction", deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Security group id granted access
     ///
     /// 需要设置访问权限的安全组ID (`group_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "group_id", deserialize_with = "lenient")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block granted access
     ///
     /// 需要设置访问权限的IPv4 CIDR地址块 (`cidr_ip`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cidr_ip", deserialize_with = "lenient")]
     pub cidr_ip: Option<String>,
     /// Prefix list id
     ///
     /// 前缀列表ID (`prefix_list_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "prefix_list_id", deserialize_with = "lenient")]
     pub prefix_list_id: Option<String>,
 }
 /// Cluster
@@ -544,37 +549,37 @@ pub struct ListClustersCluster {
     /// Cluster id
     ///
     /// 集群id (`cluster_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cluster_id", deserialize_with = "lenient")]
     pub cluster_id: Option<String>,
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Cloud provider (e.g. AlibabaCloud)
     ///
     /// AlibabaCloud (`provider`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Cloud account
     ///
     /// 云账号 (`account`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "account", deserialize_with = "lenient")]
     pub account: Option<String>,
     /// Quota used / remaining (e.g. 8/200)
     ///
     /// 配额用量/余量 (`total_remainder`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total_remainder", deserialize_with = "lenient")]
     pub total_remainder: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Creator
     ///
     /// 创建人 (`create_by`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "create_by", deserialize_with = "lenient")]
     pub create_by: Option<String>,
 }
 /// Cluster list
@@ -587,33 +592,35 @@ pub struct ListClustersData {
     /// Clusters
     ///
     /// 集群列表 (`cluster_list`)
+    #[serde(rename = "cluster_list")]
     pub cluster_list: Option<Vec<ListClustersCluster>>,
     /// Paging information
     ///
     /// 分页参数 (`pager`)
+    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
 /// Image
 ///
 /// 镜像
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListImagesImage {
     /// Operating system type
     ///
     /// 操作系统类型 (`OsType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Operating system name
     ///
     /// 操作系统名称 (`OsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsName", deserialize_with = "lenient")]
     pub os_name: Option<String>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
 /// Instance type
@@ -626,162 +633,168 @@ pub struct ListInstanceTypesItem {
     /// Instance type family
     ///
     /// 机型规格族 (`instance_type_family`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_type_family", deserialize_with = "lenient")]
     pub instance_type_family: Option<String>,
     /// Instance type name
     ///
     /// 机型名称 (`instance_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`core`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "core", deserialize_with = "lenient")]
     pub core: Option<i64>,
     /// Memory size in GB
     ///
     /// 内存大小，单位G (`memory`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "memory", deserialize_with = "lenient")]
     pub memory: Option<i64>,
 }
 /// Region
 ///
 /// 地域
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListRegionsRegion {
     /// Region id
     ///
     /// 地域ID (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Localized region name
     ///
     /// 地域名称 (`LocalName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "LocalName", deserialize_with = "lenient")]
     pub local_name: Option<String>,
 }
 /// Security group list
 ///
 /// data中重要参数
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsData {
     /// Security groups
     ///
     /// 安全组列表 (`Groups`)
+    #[serde(rename = "Groups")]
     pub groups: Option<Vec<ListSecurityGroupsGroup>>,
     /// Paging information
     ///
     /// 分页参数 (`Pager`)
+    #[serde(rename = "Pager")]
     pub pager: Option<NetworkPager>,
 }
 /// Security group
 ///
 /// 安全组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsGroup {
     /// VPC the security group belongs to
     ///
     /// 安全组所属的专有网络 (`VpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupId", deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupName", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type: normal (basic) or enterprise
     ///
     /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`SecurityGroupType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupType", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Creation time (documented as ISO 8601 UTC, yyyy-MM-ddThh:mmZ)
     ///
     /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。&lt;br&gt; 格式为：yyyy-MM-ddThh:mmZ。 (`CreateAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
 }
 /// Subnet list
 ///
 /// data中重要参数
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSubnetsData {
     /// Switches (subnets)
     ///
     /// 交换机列表 (`Switches`)
+    #[serde(rename = "Switches")]
     pub switches: Option<Vec<Subnet>>,
     /// Paging information
     ///
     /// 分页参数 (`Pager`)
+    #[serde(rename = "Pager")]
     pub pager: Option<NetworkPager>,
 }
 /// VPC list
 ///
 /// data中重要参数
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListVpcsData {
     /// VPCs
     ///
     /// VPC列表 (`Vpcs`)
+    #[serde(rename = "Vpcs")]
     pub vpcs: Option<Vec<Vpc>>,
     /// Paging information
     ///
     /// 分页参数 (`Pager`)
+    #[serde(rename = "Pager")]
     pub pager: Option<NetworkPager>,
 }
 /// Availability zone
 ///
 /// 可用区
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListZonesZone {
     /// Availability zone id
     ///
     /// 可用区ID (`ZoneId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ZoneId", deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// Localized zone name
     ///
     /// 可用区名称 (`LocalName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "LocalName", deserialize_with = "lenient")]
     pub local_name: Option<String>,
 }
 /// Paging information (PascalCase keys)
 ///
 /// 分页参数
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetworkPager {
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Page size
     ///
     /// 每页数量 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of items
     ///
     /// 总数 (`Total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
 }
 /// Paging information (snake_case keys)
@@ -794,17 +807,17 @@ pub struct Pager {
     /// Page number
     ///
     /// 页码 (`page_number`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "page_number", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Page size
     ///
     /// 每页数量 (`page_size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "page_size", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of items
     ///
     /// 总数 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
 }
 /// Input of [`CreateCluster`](crate::Client::create_cluster).
@@ -814,72 +827,72 @@ pub struct CreateClusterInput {
     /// Cluster name
     ///
     /// 集群名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Cloud provider: AlibabaCloud, HuaweiCloud, TencentCloud, BaiduCloud or AWSCloud
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region, e.g. cn-beijing
     ///
     /// 区域 (`region_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Availability zone, e.g. cn-beijing-h
     ///
     /// 可用区 (`zone_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// Network configuration
     ///
     /// 网络配置信息 (`network_config`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "network_config", skip_serializing_if = "Option::is_none")]
     pub network_config: Option<CreateClusterNetworkConfig>,
     /// Instance specification, e.g. ecs.s6-c1m1.small
     ///
     /// 实例规格 (`instance_type`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instance_type", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Charging configuration
     ///
     /// 付费信息配置 (`charge_config`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "charge_config", skip_serializing_if = "Option::is_none")]
     pub charge_config: Option<CreateClusterChargeConfig>,
     /// Charge type (PostPaid or PrePaid), as sent at the top level by the request example
     ///
     /// 付费类型 (`charge_type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "charge_type", skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<String>,
     /// System image id
     ///
     /// 系统镜像id (`image`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Storage configuration
     ///
     /// 存储配置信息 (`disks`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<CreateClusterDisks>,
     /// Default instance password
     ///
     /// 默认实例密码 (`password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud account access key (AK)
     ///
     /// 云账户ak (`account_key`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Cluster description
     ///
     /// 集群描述 (`desc`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "desc", skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Cluster tags
     ///
     /// 集群标签 (`tags`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
 }
 impl std::fmt::Debug for CreateClusterInput {
@@ -1041,7 +1054,7 @@ pub struct CreateClusterOutput {
     /// Result (the example answers the cluster name)
     ///
     /// 正常信息 (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`CreateCluster`](crate::Client::create_cluster): set parameters, then `.send().await`.
@@ -1202,17 +1215,17 @@ pub struct ListClustersInput {
     /// Cloud account (when omitted, all clusters of the organization are listed)
     ///
     /// 云账户(不传默认查询组织下所有集群) (`account`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account", skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl ListClustersInput {
@@ -1256,6 +1269,7 @@ pub struct ListClustersOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListClustersData>,
 }
 /// Request builder of [`ListClusters`](crate::Client::list_clusters): set parameters, then `.send().await`.
@@ -1350,27 +1364,27 @@ pub struct CreateVpcInput {
     /// Cloud provider, e.g. AlibabaCloud
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Target region id
     ///
     /// 目标地域ID (`region_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
     /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）&lt;br&gt; 10.0.0.0/8&lt;br&gt; 192.168.0.0/16。 (`cidr_block`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cidr_block", skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// VPC name: 2-64 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
     /// VPC的名称: 长度为2～64个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Access key (AK) of the cloud provider account
     ///
     /// 云厂商账户下的 AK (`ak`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ak", skip_serializing_if = "Option::is_none")]
     pub ak: Option<String>,
 }
 impl CreateVpcInput {
@@ -1440,7 +1454,7 @@ pub struct CreateVpcOutput {
     /// Id of the created VPC
     ///
     /// 创建成功后的vpcid (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`CreateVpc`](crate::Client::create_vpc): set parameters, then `.send().await`.
@@ -1540,27 +1554,27 @@ pub struct ListVpcsInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id of the VPC
     ///
     /// VPC所在的地域ID (`region_id`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VPC name
     ///
     /// VPC的名称 (`vpc_name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl ListVpcsInput {
@@ -1614,6 +1628,7 @@ pub struct ListVpcsOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListVpcsData>,
 }
 /// Request builder of [`ListVpcs`](crate::Client::list_vpcs): set parameters, then `.send().await`.
@@ -1721,27 +1736,27 @@ pub struct CreateSubnetInput {
     /// Cloud provider account (access key)
     ///
     /// 云厂商账号 (`account_key`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`zone_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
     /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，&lt;br&gt; 但可以是目标网段的子集。 (`cidr_block`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cidr_block", skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Id of the VPC the switch belongs to
     ///
     /// 要创建的交换机所属的VPC ID (`vpc_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
     /// 交换机的名称,名称长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "switch_name", skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
 }
 impl CreateSubnetInput {
@@ -1814,7 +1829,7 @@ pub struct CreateSubnetOutput {
     /// Id of the created switch
     ///
     /// 创建成功的 Switch id (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`CreateSubnet`](crate::Client::create_subnet): set parameters, then `.send().await`.
@@ -1915,22 +1930,22 @@ pub struct ListSubnetsInput {
     /// Id of the VPC the switches belong to
     ///
     /// 要查询的交换机所属VPC的ID (`vpc_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Name of the switch to look up (when omitted, all switches of the VPC)
     ///
     /// 要查询的交换机的名称。(不传默认查询VPC下全部 switch) (`switch_name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "switch_name", skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl ListSubnetsInput {
@@ -1986,6 +2001,7 @@ pub struct ListSubnetsOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListSubnetsData>,
 }
 /// Request builder of [`ListSubnets`](crate::Client::list_subnets): set parameters, then `.send().await`.
@@ -2086,22 +2102,25 @@ pub struct CreateSecurityGroupInput {
     /// Cloud provider account (access key)
     ///
     /// 云厂商账号 (`account_key`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
     /// Id of the VPC the security group belongs to
     ///
     /// 安全组所属VPC ID (`vpc_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
     /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和&lt;br&gt; <https://> 开头。可以包含数字、半角冒号（:）、&lt;br&gt; 下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "security_group_name",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// Rules
     ///
     /// 规则 (`rules`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rules", skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<CreateSecurityGroupRule>>,
 }
 impl CreateSecurityGroupInput {
@@ -2175,7 +2194,7 @@ pub struct CreateSecurityGroupOutput {
     /// Id of the created security group
     ///
     /// 创建成功的安全组 id (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`CreateSecurityGroup`](crate::Client::create_security_group): set parameters, then `.send().await`.
@@ -2274,27 +2293,30 @@ pub struct ListSecurityGroupsInput {
     /// Region id of the security group
     ///
     /// 安全组所属地域ID (`region_id`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Id of the VPC the security groups belong to
     ///
     /// 安全组所属VPC ID (`vpc_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Security group name (when omitted, all groups of the VPC)
     ///
     /// 安全组名称。(不传默认查 VPC 下所有) (`security_group_name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "security_group_name",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// Page number (default the first page)
     ///
     /// 默认第一页 (`page_number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_number", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size, default 10, at most 50
     ///
     /// 默认 10 最大 50 (`page_size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "page_size", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl ListSecurityGroupsInput {
@@ -2355,6 +2377,7 @@ pub struct ListSecurityGroupsOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListSecurityGroupsData>,
 }
 /// Request builder of [`ListSecurityGroups`](crate::Client::list_security_groups): set parameters, then `.send().await`.
@@ -2465,52 +2488,58 @@ pub struct CreateNetworkConfigInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Target region id
     ///
     /// 目标地域ID (`region_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC: 172.16.0.0/12 (default), 10.0.0.0/8, 192.168.0.0/16 or a subset of them
     ///
     /// VPC的网段。您可以使用以下网段或其子集作为VPC的网段：&lt;br&gt; 172.16.0.0/12（默认值）。&lt;br&gt; 10.0.0.0/8。&lt;br&gt; 192.168.0.0/16。 (`cidr_block`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cidr_block", skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// VPC name: 2-128 characters, starting with a letter or Chinese character; may contain digits, periods, underscores and hyphens; must not start with <http://> or <https://>
     ///
     /// VPC的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 可包含数字、半角句号（.）、下划线（_）和短划线（-），&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`vpc_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_name", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`zone_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch: mask length 16-29 bits, within the VPC's CIDR, not equal to the destination CIDR of a route entry of the VPC (a subset is allowed)
     ///
     /// 交换机的网段。交换机网段要求如下：&lt;br&gt; 交换机的网段的掩码长度范围为16～29位。&lt;br&gt; 交换机的网段必须从属于所在VPC的网段。&lt;br&gt; 交换机的网段不能与所在VPC中路由条目的目标网段相同，但可以是目标网段的子集。 (`switch_cidr_block`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "switch_cidr_block", skip_serializing_if = "Option::is_none")]
     pub switch_cidr_block: Option<String>,
     /// Switch name: 2-128 characters, starting with a letter or Chinese character, not starting with <http://> or <https://>
     ///
     /// 交换机的名称:长度为2～128个字符，必须以字母或中文开头，&lt;br&gt; 但不能以<http://> 或<https://> 开头。 (`switch_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "switch_name", skip_serializing_if = "Option::is_none")]
     pub switch_name: Option<String>,
     /// Security group name: 2-128 English or Chinese characters, starting with a letter or Chinese character, not starting with <http://> or <https://>; may contain digits, colons, underscores or hyphens; default empty
     ///
     /// 安全组名称。长度为2~128个英文或中文字符。&lt;br&gt; 必须以大小字母或中文开头，不能以 <http://> 和<https://> 开头。&lt;br&gt; 可以包含数字、半角冒号（:）、下划线（_）或者连字符（-）。默认值：空。 (`security_group_name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "security_group_name",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// Security group type: normal (basic) or enterprise
     ///
     /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`security_group_type`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "security_group_type",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_type: Option<String>,
     /// Access key (AK) of the cloud provider account
     ///
     /// 云厂商账户下的 AK (`ak`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ak", skip_serializing_if = "Option::is_none")]
     pub ak: Option<String>,
 }
 impl CreateNetworkConfigInput {
@@ -2623,7 +2652,7 @@ pub struct CreateNetworkConfigOutput {
     /// Id of the created VPC
     ///
     /// 创建成功的vpc_id (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`CreateNetworkConfig`](crate::Client::create_network_config): set parameters, then `.send().await`.
@@ -2756,7 +2785,7 @@ pub struct ListRegionsInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
 impl ListRegionsInput {
@@ -2797,6 +2826,7 @@ pub struct ListRegionsOutput {
     /// Regions
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListRegionsRegion>>,
 }
 /// Request builder of [`ListRegions`](crate::Client::list_regions): set parameters, then `.send().await`.
@@ -2864,12 +2894,12 @@ pub struct ListZonesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id
     ///
     /// 地域ID (`region_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
 impl ListZonesInput {
@@ -2918,6 +2948,7 @@ pub struct ListZonesOutput {
     /// Availability zones
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListZonesZone>>,
 }
 /// Request builder of [`ListZones`](crate::Client::list_zones): set parameters, then `.send().await`.
@@ -2992,17 +3023,17 @@ pub struct ListInstanceTypesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region id
     ///
     /// 地域ID (`region_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`zone_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "zone_id", skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
 }
 impl ListInstanceTypesInput {
@@ -3059,6 +3090,7 @@ pub struct ListInstanceTypesOutput {
     /// Instance types
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceTypesItem>>,
 }
 /// Request builder of [`ListInstanceTypes`](crate::Client::list_instance_types): set parameters, then `.send().await`.
@@ -3142,12 +3174,12 @@ pub struct ListImagesInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region
     ///
     /// 区域 (`region_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
 impl ListImagesInput {
@@ -3196,6 +3228,7 @@ pub struct ListImagesOutput {
     /// Images
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListImagesImage>>,
 }
 /// Request builder of [`ListImages`](crate::Client::list_images): set parameters, then `.send().await`.
@@ -3270,17 +3303,17 @@ pub struct SyncNetworkConfigInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Region
     ///
     /// 区域 (`region_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region_id", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Cloud account (access key)
     ///
     /// 云账号 (`account_key`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "account_key", skip_serializing_if = "Option::is_none")]
     pub account_key: Option<String>,
 }
 impl SyncNetworkConfigInput {
@@ -3337,6 +3370,7 @@ pub struct SyncNetworkConfigOutput {
     /// Result (null in the example)
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`SyncNetworkConfig`](crate::Client::sync_network_config): set parameters, then `.send().await`.
@@ -3420,7 +3454,7 @@ pub struct GetNetworkConfigTemplateInput {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "provider", skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
 impl GetNetworkConfigTemplateInput {
@@ -3461,6 +3495,7 @@ pub struct GetNetworkConfigTemplateOutput {
     /// Network configuration template
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetNetworkConfigTemplateData>,
 }
 /// Request builder of [`GetNetworkConfigTemplate`](crate::Client::get_network_config_template): set parameters, then `.send().await`.
@@ -3530,7 +3565,7 @@ pub struct GetVpcInput {
     /// VPC id (path placeholder)
     ///
     /// 占位符 vpc id (`id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl GetVpcInput {
@@ -3571,6 +3606,7 @@ pub struct GetVpcOutput {
     /// VPC details
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vpc>,
 }
 /// Request builder of [`GetVpc`](crate::Client::get_vpc): set parameters, then `.send().await`.
@@ -3638,12 +3674,12 @@ pub struct GetSubnetInput {
     /// Subnet id (path placeholder)
     ///
     /// 占位符 子网id (`id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpc_id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpc_id", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
 impl GetSubnetInput {
@@ -3692,6 +3728,7 @@ pub struct GetSubnetOutput {
     /// Subnet details
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Subnet>,
 }
 /// Request builder of [`GetSubnet`](crate::Client::get_subnet): set parameters, then `.send().await`.
@@ -3766,7 +3803,7 @@ pub struct GetSecurityGroupInput {
     /// Security group id (path placeholder)
     ///
     /// 占位符 安全组id (`id`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 impl GetSecurityGroupInput {
@@ -3807,6 +3844,7 @@ pub struct GetSecurityGroupOutput {
     /// Security group details
     ///
     /// 正常信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetSecurityGroupData>,
 }
 /// Request builder of [`GetSecurityGroup`](crate::Client::get_security_group): set parameters, then `.send().await`.

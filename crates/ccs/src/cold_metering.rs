@@ -9,49 +9,48 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 存储池计量信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetMeteringPool {
     /// Storage pool id
     ///
     /// 存储池Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Storage pool name
     ///
     /// 存储池名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Total size of the storage pool
     ///
     /// 存储池总容量 (`TotalSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalSize", deserialize_with = "lenient")]
     pub total_size: Option<String>,
     /// Cold storage metering
     ///
     /// 冷存储计量 (`Cold`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cold", deserialize_with = "lenient")]
     pub cold: Option<f64>,
     /// Warm storage metering
     ///
     /// 温存储计量 (`Warm`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Warm", deserialize_with = "lenient")]
     pub warm: Option<f64>,
 }
 /// Input of [`GetMetering`](crate::Client::get_metering).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetMeteringInput {
     /// Get the metering information up to EndTime, e.g. 20191101
     ///
     /// 获取截止到EndTime的计量信息 (`EndTime`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Get the metering information of this storage pool only
     ///
     /// 单独获取这个存储池的计量信息 (`Uid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
 }
 impl GetMeteringInput {

@@ -9,202 +9,209 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 计费方式
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceBillingMethod {
     /// Billing method, e.g. DataPackage, BandwIdth, Traffic
     ///
     /// 计费方式 (`Key`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Key", deserialize_with = "lenient")]
     pub key: Option<String>,
     /// Maximum bandwidth
     ///
     /// 最大带宽 (`MaxQos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "MaxQos", deserialize_with = "lenient")]
     pub max_qos: Option<i64>,
 }
 /// Resources on sale in a zone
 ///
 /// 可用区资源信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceData {
     /// Zone id (values: enum RegionId)
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Zone name
     ///
     /// 可用区名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Zone status code, e.g. "1" (normal)
     ///
     /// 可用区状态 (`RegionStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionStatus", deserialize_with = "lenient")]
     pub region_status: Option<String>,
     /// Zone status in Chinese, e.g. 正常 (normal)
     ///
     /// 可用区状态（中文） (`RegionStatusZh`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionStatusZh", deserialize_with = "lenient")]
     pub region_status_zh: Option<String>,
     /// Public network (bandwidth) products and their billing methods
     ///
     /// 网络类型及计费方式 (`WanGoods`)
+    #[serde(rename = "WanGoods")]
     pub wan_goods: Option<Vec<DescribeAvailableResourceWanGood>>,
     /// Cloud server products
     ///
     /// 云服务器类型 (`InstanceGoods`)
+    #[serde(rename = "InstanceGoods")]
     pub instance_goods: Option<Vec<DescribeAvailableResourceInstanceGood>>,
 }
 /// A disk type on offer
 ///
 /// 硬盘类型
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceDiskGood {
     /// Disk type, e.g. high_disk, ssd_disk, system_disk, ssd_system_disk
     ///
     /// 硬盘类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Minimum size (GB)
     ///
     /// 最小容量 (`MinSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "MinSize", deserialize_with = "lenient")]
     pub min_size: Option<i64>,
     /// Maximum size (GB)
     ///
     /// 最大容量 (`MaxSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "MaxSize", deserialize_with = "lenient")]
     pub max_size: Option<i64>,
     /// Size step (GB)
     ///
     /// 步长 (`Step`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Step", deserialize_with = "lenient")]
     pub step: Option<i64>,
 }
 /// Images on offer
 ///
 /// 镜像
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceImageGoods {
     /// Public images
     ///
     /// 公共镜像 (`PublicImage`)
+    #[serde(rename = "PublicImage")]
     pub public_image: Option<Vec<DescribeAvailableResourcePublicImage>>,
     /// Private images
     ///
     /// 私有镜像 (`PrivateImages`)
+    #[serde(rename = "PrivateImages")]
     pub private_images: Option<serde_json::Value>,
 }
 /// A cloud server product
 ///
 /// 云服务器类型
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInstanceGood {
     /// Instance type, e.g. Standard (see enum InstanceType)
     ///
     /// 主机类型 (`InstanceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceType", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Images on offer
     ///
     /// 镜像 (`ImageGoods`)
+    #[serde(rename = "ImageGoods")]
     pub image_goods: Option<DescribeAvailableResourceImageGoods>,
     /// Data disk types on offer
     ///
     /// 数据盘类型 (`DiskGoods`)
+    #[serde(rename = "DiskGoods")]
     pub disk_goods: Option<Vec<DescribeAvailableResourceDiskGood>>,
     /// System disk types on offer
     ///
     /// 系统盘类型 (`SystemDiskGoods`)
+    #[serde(rename = "SystemDiskGoods")]
     pub system_disk_goods: Option<Vec<DescribeAvailableResourceDiskGood>>,
 }
 /// A public image
 ///
 /// 公共镜像
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourcePublicImage {
     /// Image id, e.g. Centos_8.0_64 (see enum PublicTemplate)
     ///
     /// 镜像ID (`ImageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image type, e.g. centos
     ///
     /// 镜像类型 (`ImageType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageType", deserialize_with = "lenient")]
     pub image_type: Option<String>,
     /// Display name
     ///
     /// 显示名称 (`GicDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GicDisplayName", deserialize_with = "lenient")]
     pub gic_display_name: Option<String>,
 }
 /// A bandwidth product
 ///
 /// 网络类型
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceWanGood {
     /// Bandwidth type, e.g. Bandwidth_China_Optimized (see enum BandwidthType)
     ///
     /// 带宽类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Billing methods
     ///
     /// 计费方式 (`BillingMethod`)
+    #[serde(rename = "BillingMethod")]
     pub billing_method: Option<Vec<DescribeAvailableResourceBillingMethod>>,
 }
 /// Task details
 ///
 /// 任务详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTaskData {
     /// Task status: NEW, DOING, FINISH, ERROR (new, running, finished, error)
     ///
     /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Resource id
     ///
     /// 资源Id列表 (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task type, e.g. orderCreateVM
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
 }
 /// Input of [`DescribeAvailableResource`](crate::Client::describe_available_resource).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInput {
     /// Zone id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
     /// 可用区编号 (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Sent as "1" by the call example; undocumented
     ///
     /// 调用示例中传入 "1"，未在参数表中说明 (`AvailableResource`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableResource", skip_serializing_if = "Option::is_none")]
     pub available_resource: Option<String>,
 }
 impl DescribeAvailableResourceInput {
@@ -367,17 +374,18 @@ impl cds_core::validate::Validate for DescribeTaskInput {
 }
 /// Output of [`DescribeTask`](crate::Client::describe_task): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTaskOutput {
     /// Task details
     ///
     /// 任务详情 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeTaskData>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DescribeTask`](crate::Client::describe_task): set parameters, then `.send().await`.

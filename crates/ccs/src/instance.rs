@@ -77,18 +77,17 @@ impl cds_core::validate::Validate for CreateInstancePrivateIp {
 ///
 /// Windows型主机激活码
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceWindowsActivation {
     /// 1 batch activation (one key for all servers created), 0 per-server activation (one key per server)
     ///
     /// 1为批量激活，0为单机激活 (`Batch`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Batch", skip_serializing_if = "Option::is_none")]
     pub batch: Option<i64>,
     /// Activation keys; per-server activation needs as many keys as servers are created
     ///
     /// 激活密钥；单机激活需要您输入与创建云服务器数量等数目的激活密钥 (`ProductIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ProductIds", skip_serializing_if = "Option::is_none")]
     pub product_ids: Option<Vec<String>>,
 }
 impl CreateInstanceWindowsActivation {
@@ -133,40 +132,41 @@ impl cds_core::validate::Validate for CreateInstanceWindowsActivation {
 ///
 /// 监控数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorData {
     /// Instance id
     ///
     /// 实例ID (`InstanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Data granularity
     ///
     /// 数据粒度 (`Period`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Period", deserialize_with = "lenient")]
     pub period: Option<String>,
     /// Monitoring data points (units: CPU/RAM percent, NIC throughput Mbps, disk throughput Kbps, disk IOPS in IOPS)
     ///
     /// 监控数据列表(各项指标单位：CPU/RAM: 百分比，网卡吞吐: Mbps，磁盘吞吐量: Kbps，磁盘IOPS: IOPS) (`DataPoints`)
+    #[serde(rename = "DataPoints")]
     pub data_points: Option<Vec<DescribeInstanceMonitorDataPoint>>,
 }
 /// A monitoring data point
 ///
 /// 监控数据点
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorDataPoint {
     /// Time of the data point
     ///
     /// 数据时间点 (`Timestamp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Timestamp", deserialize_with = "lenient")]
     pub timestamp: Option<String>,
     /// Value
     ///
     /// 监控数据数值 (`Value`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Value", deserialize_with = "lenient")]
     pub value: Option<f64>,
 }
 /// Price
@@ -186,171 +186,180 @@ pub struct DescribeInstancePriceData {
 ///
 /// 可售规格
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeSpec {
     /// Number of CPUs
     ///
     /// cpu数量 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory (GB)
     ///
     /// 内存数量(GB) (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Specification name, e.g. 1核2G (1 core, 2 GB)
     ///
     /// 规格名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// A page of cloud servers
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancesData {
     /// Cloud servers
     ///
     /// 云服务器列表 (`Instances`)
+    #[serde(rename = "Instances")]
     pub instances: Option<Vec<DescribeInstancesInstance>>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`PageCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageCount", deserialize_with = "lenient")]
     pub page_count: Option<i64>,
 }
 /// Disks of a cloud server
 ///
 /// 硬盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancesDisks {
     /// System disk
     ///
     /// 系统盘 (`SystemDisk`)
+    #[serde(rename = "SystemDisk")]
     pub system_disk: Option<DescribeInstancesSystemDisk>,
     /// Data disks
     ///
     /// 数据硬盘信息 (`DataDisks`)
+    #[serde(rename = "DataDisks")]
     pub data_disks: Option<Vec<serde_json::Value>>,
     /// Number of data disks that can still be added
     ///
     /// 剩余可添加数据盘数量 (`LeftDataDiskNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "LeftDataDiskNum", deserialize_with = "lenient")]
     pub left_data_disk_num: Option<i64>,
 }
 /// A cloud server
 ///
 /// 云服务器
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
     /// Cloud server id
     ///
     /// 云服务器编号 (`InstanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
     /// 云服务器名称 (`InstanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Running status of the cloud server, e.g. running, updating
     ///
     /// 云服务器运行状态 (`InstanceStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceStatus", deserialize_with = "lenient")]
     pub instance_status: Option<String>,
     /// Billing method of the cloud server
     ///
     /// 云服务器计费方式 (`InstanceChargeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status of the cloud server
     ///
     /// 云服务器计费状态 (`InstanceChargeStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceChargeStatus", deserialize_with = "lenient")]
     pub instance_charge_status: Option<String>,
     /// VDC name
     ///
     /// Vdc名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Zone the VDC belongs to (values: enum RegionId)
     ///
     /// RegionId：Vdc所属的可用区 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Disks of the cloud server
     ///
     /// 硬盘信息 (`Disks`)
+    #[serde(rename = "Disks")]
     pub disks: Option<DescribeInstancesDisks>,
     /// System disk
     ///
     /// 系统盘 (`SystemDisk`)
+    #[serde(rename = "SystemDisk")]
     pub system_disk: Option<Vec<serde_json::Value>>,
     /// Data disks
     ///
     /// 数据硬盘信息 (`DataDisks`)
+    #[serde(rename = "DataDisks")]
     pub data_disks: Option<Vec<serde_json::Value>>,
     /// Public network interface(s)
     ///
     /// 公网网卡信息 (`PublicNetworkInterface`)
+    #[serde(rename = "PublicNetworkInterface")]
     pub public_network_interface: Option<serde_json::Value>,
     /// Private network interfaces
     ///
     /// 私网网卡信息 (`PrivateNetworkInterface`)
+    #[serde(rename = "PrivateNetworkInterface")]
     pub private_network_interface: Option<Vec<DescribeInstancesPrivateNetworkInterface>>,
     /// Number of CPUs
     ///
     /// Cpu信息 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory (GB)
     ///
     /// Ram信息 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Tags of the cloud server
     ///
     /// 云主机资源的标签信息 (`Tags`)
+    #[serde(rename = "Tags")]
     pub tags: Option<Vec<DescribeInstancesTag>>,
     /// Creation time of the cloud server, e.g. 2022-06-01 12:30:00
     ///
     /// 云服务器创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// A private network interface
 ///
 /// 私网网卡
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancesPrivateNetworkInterface {
     /// Network interface id
     ///
     /// 网卡ID (`InterfaceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InterfaceId", deserialize_with = "lenient")]
     pub interface_id: Option<String>,
     /// Network name
     ///
     /// 网络名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// IP address
     ///
@@ -365,25 +374,25 @@ pub struct DescribeInstancesPrivateNetworkInterface {
     /// Whether the interface is connected (1 connected)
     ///
     /// 是否已连接 (`Connected`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Connected", deserialize_with = "lenient")]
     pub connected: Option<i64>,
     /// Private network id
     ///
     /// 私网ID (`PrivateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
 }
 /// System disk
 ///
 /// 系统盘
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancesSystemDisk {
     /// Size (GB)
     ///
     /// 大小 (`Size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS (`IOPS`)
     #[serde(rename = "IOPS", deserialize_with = "lenient")]
@@ -391,162 +400,161 @@ pub struct DescribeInstancesSystemDisk {
     /// IOPS (name used by the example of the section 示例)
     ///
     /// IOPS (`IopsSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IopsSize", deserialize_with = "lenient")]
     pub iops_size: Option<i64>,
 }
 /// Tag of a cloud server
 ///
 /// 标签信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancesTag {
     /// Tag id
     ///
     /// 标签Id (`TagId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TagId", deserialize_with = "lenient")]
     pub tag_id: Option<String>,
     /// Tag name
     ///
     /// 标签名称 (`TagName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TagName", deserialize_with = "lenient")]
     pub tag_name: Option<String>,
 }
 /// A user tag
 ///
 /// 用户标签
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTagsTag {
     /// Tag id
     ///
     /// 标签Id (`TagId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TagId", deserialize_with = "lenient")]
     pub tag_id: Option<i64>,
     /// Tag name
     ///
     /// 标签名称 (`TagName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TagName", deserialize_with = "lenient")]
     pub tag_name: Option<String>,
 }
 /// Password-change task of one cloud server
 ///
 /// 修改密码任务
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordTask {
     /// Cloud server id
     ///
     /// 主机编号 (`InstanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
     /// 区域id (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Virtual data center the cloud server belongs to
     ///
     /// 云服务器所属虚拟数据中心 (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
     /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud server public key
     ///
     /// 云服务器公钥 (`PublicKey`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicKey", skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Host name of the cloud server
     ///
     /// 云服务器的主机名 (`InstanceName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Integer string. When numbering is enabled, a suffix of 3 to 6 digits is appended to the name automatically; when several servers are created at once, each server's number is incremented by 1. With numbering disabled, all servers created at once get the same name.
     ///
     /// int字符串；启用编号功能后，将自动为名称加上由3至6位数字组成的后缀，当一次性开通多台云服务器时，每台云服务器的编号将顺序加1。禁用编号后，一次性开通多台云服务器时每台服务器的名称将一样。 (`DescriptionNum`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DescriptionNum", skip_serializing_if = "Option::is_none")]
     pub description_num: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
     /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
     /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Instance type to buy, see appendix 2 (enum InstanceType); the public interface (DescribeAvailableResource) tells the products sold per site.
     ///
     /// 购买实例的类型，具体类型可参考附件二，可调用公共接口获取不同及诶单售卖的产品 (`InstanceType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<InstanceType>,
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
     /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Optional for public images; required when a custom image is used
     ///
     /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImagePassword", skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
     /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Data disks; SSD supports IOPS packs, default IOPS 0
     ///
     /// ssd支持IOPS,默认: "IOPS": 0 (`DataDisks`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers to create, 1-99, default 1
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Public IPs. Each must be an available IP of the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no public IP.
     ///
     /// 公网Ip    输入的ip必须是该Vdc下可用ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配公网ip (`PublicIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicIp", skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Vec<String>>,
     /// Private IPs. The private network id and IPs must be available in the VDC; give addresses to assign manually, or `auto` to assign automatically; omitted means no private IP.
     ///
     /// 内网Ip    输入的ip必须是该Vdc下可用内网uuid、ip，手动分配输入ip地址，自动分配输入：auto，默认不写为不分配ip (`PrivateIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrivateIp", skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<Vec<CreateInstancePrivateIp>>,
     /// Whether to set the time zone to UTC
     ///
@@ -556,12 +564,12 @@ pub struct CreateInstanceInput {
     /// Windows activation keys. Batch: 1 batch activation, 0 per-server activation. Batch activation activates all servers created by this call with the same key; per-server activation uses a different key for each server and needs as many keys as servers are created (several keys separated by commas).
     ///
     /// Windows型主机激活码, Batch: 1为批量激活，0为单机激活；&lt;br&gt; 批量激活：为本次创建的所有云服务器使用同一密钥进行激活；&lt;br&gt; 单机激活：为本次创建的云服务器分别使用不同密钥进行激活，需要您输入与创建云服务器数量等数目的激活密钥，输入多个密钥请用逗号分隔。 (`WindowsActivation`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "WindowsActivation", skip_serializing_if = "Option::is_none")]
     pub windows_activation: Option<CreateInstanceWindowsActivation>,
     /// User-defined data, base64 encoded
     ///
     /// 用户自定义数据，格式必须为base64编码 (`UserData`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<Vec<String>>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -771,17 +779,18 @@ impl cds_core::validate::Validate for CreateInstanceInput {
 }
 /// Output of [`CreateInstance`](crate::Client::create_instance): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
@@ -1391,28 +1400,27 @@ impl crate::Client {
 }
 /// Input of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid：按量付费。 (`InstanceChargeType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased: 0 buys until the end of the month, 1 buys until the end of the month plus one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。 (`PrepaidMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
 }
 impl ModifyInstanceChargeTypeInput {
@@ -1465,17 +1473,18 @@ impl cds_core::validate::Validate for ModifyInstanceChargeTypeInput {
 }
 /// Output of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Returned data
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<OrderAudit>,
 }
 /// Request builder of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type): set parameters, then `.send().await`.
@@ -1577,28 +1586,27 @@ impl crate::Client {
 }
 /// Input of [`ModifyInstanceSpec`](crate::Client::modify_instance_spec).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Unchanged when omitted.
     ///
     /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    &lt;br /&gt;不填写默认不更改 (`Cpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Unchanged when omitted.
     ///
     /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    &lt;br /&gt;不填写默认不更改 (`Ram`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// New instance type (values: enum InstanceType, appendix 2)
     ///
     /// 将要修改为新的主机类型 (`InstanceType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
 }
 impl ModifyInstanceSpecInput {
@@ -1756,18 +1764,17 @@ impl crate::Client {
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Data disks. Size: data disk size; Type: data disk type (optional); IOPS: IOPS packs (optional, SSD only, default 0)
     ///
     /// 数据盘列表，&lt;br /&gt;Size：数据盘大小，&lt;br /&gt;Type：数据盘类型，可选参数，&lt;br /&gt;IOPS：IOPS包，可选参数,ssd类型可选，默认为0 (`DataDisks`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
 }
 impl CreateDiskInput {
@@ -1905,23 +1912,22 @@ impl crate::Client {
 }
 /// Input of [`ResizeDisk`](crate::Client::resize_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ResizeDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk id
     ///
     /// 硬盘编号 (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Disk size after the expansion
     ///
     /// 硬盘扩容后的大小 (`DataSize`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataSize", skip_serializing_if = "Option::is_none")]
     pub data_size: Option<i64>,
     /// Number of IOPS performance packs, default 0, SSD only
     ///
@@ -2088,18 +2094,17 @@ impl crate::Client {
 }
 /// Input of [`DeleteDisk`](crate::Client::delete_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteDiskInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk ids
     ///
     /// 硬盘编号 (`DiskIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
 }
 impl DeleteDiskInput {
@@ -2234,43 +2239,42 @@ impl crate::Client {
 }
 /// Input of [`ResetImage`](crate::Client::reset_image).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ResetImageInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Template (image) id (public template names: enum PublicTemplate, appendix 4)
     ///
     /// 模板Id (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Optional for public images; required when a custom image is used
     ///
     /// 使用公共镜像时，该字段为非必填项；使用的是自定义镜像，该字段为必填项 (`ImagePassword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImagePassword", skip_serializing_if = "Option::is_none")]
     pub image_password: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
     /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Cloud server public key
     ///
     /// 云服务器公钥 (`PublicKey`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicKey", skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Windows product key: it is written and activated automatically when the server is created, so enter it correctly or activation fails; without a key an unactivated Windows server is created.
     ///
     /// 输入Windows密钥后，在创建云服务器时自动将密钥写入并激活系统，请您保证正确填写，否则将激活失败；若您未填写密钥，默认创建未激活的windows云服务器。 (`ProductId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ProductId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// User-defined data, base64 encoded
     ///
     /// 用户自定义数据，格式必须为base64编码 (`UserData`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UserData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<Vec<String>>,
 }
 impl std::fmt::Debug for ResetImageInput {
@@ -2484,33 +2488,32 @@ impl crate::Client {
 }
 /// Input of [`DescribeInstances`](crate::Client::describe_instances).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancesInput {
     /// Page number of the list, starting at 1 (default 1); 10 entries per page by default
     ///
     /// Vdc列表的页码。起始值：1   默认值：1，默认每页显示10个Vdc的详细信息 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// VDC the cloud server belongs to
     ///
     /// 云服务器所属的Vdc (`VdcId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Public IPs
     ///
     /// 公网Ip (`PublicIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicIp", skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Vec<String>>,
     /// Number of entries per page
     ///
     /// 每页返回数量 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeInstancesInput {
@@ -2670,18 +2673,17 @@ impl crate::Client {
 }
 /// Input of [`ConnectNetworkInterface`](crate::Client::connect_network_interface).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ConnectNetworkInterfaceInput {
     /// Network interface id, found in the cloud server details
     ///
     /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 impl ConnectNetworkInterfaceInput {
@@ -2818,18 +2820,17 @@ impl crate::Client {
 }
 /// Input of [`DisconnectNetworkInterface`](crate::Client::disconnect_network_interface).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DisconnectNetworkInterfaceInput {
     /// Network interface id
     ///
     /// 网卡ID (`InterfaceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Cloud server id
     ///
     /// 主机ID (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 impl DisconnectNetworkInterfaceInput {
@@ -2966,28 +2967,27 @@ impl crate::Client {
 }
 /// Input of [`ModifyIpAddress`](crate::Client::modify_ip_address).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyIpAddressInput {
     /// Cloud server id
     ///
     /// 云服务器编号 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Network interface id, found in the cloud server details
     ///
     /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// IP address to bind or change to; to unbind, pass None
     ///
     /// 要绑定或者修改的Ip地址，解绑Ip此处请填写None (`Address`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Cloud server password (note: servers created with a public key also need a password)
     ///
     /// 云服务器密码 **(注: 公钥方式创建的云服务器也需要用户提供密码)** (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyIpAddressInput {
@@ -3164,43 +3164,42 @@ impl crate::Client {
 }
 /// Input of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorInput {
     /// Cloud server id
     ///
     /// 云服务器编号 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Metric: CPUUtilization, RAMUtilization, DiskWriteIOPS, DiskReadIOPS, DiskWriteBPS, DiskReadBPS, InterfaceInRate, InterfaceOutRate (CPU, memory, disk IOPS, disk throughput, NIC traffic)
     ///
     /// 实例各项指标，CPU(cpu)、内存(ram)、硬盘IOPS(iops)、硬盘吞吐量(throughput)、网卡流量(nic) (`MetricName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MetricName", skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
     /// Granularity of the data in seconds: 60 (one minute) or 900 (fifteen minutes)
     ///
     /// 监控数据粒度，一分钟粒度(60)、十五分钟粒度(900) (`Period`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Period", skip_serializing_if = "Option::is_none")]
     pub period: Option<i64>,
     /// Start time, e.g. 2019-10-09 15:30:00
     ///
     /// 开始时间 (`StartTime`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time, e.g. 2019-10-09 16:30:00
     ///
     /// 结束时间 (`EndTime`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Network interface id, found in the cloud server details
     ///
     /// 网卡的编号，可以在查询云服务器详情中查出 (`InterfaceId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InterfaceId", skip_serializing_if = "Option::is_none")]
     pub interface_id: Option<String>,
     /// Disk id, found in the cloud server details
     ///
     /// 硬盘编号， 可以在查询云服务器详情中查出 (`DiskId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
 impl DescribeInstanceMonitorInput {
@@ -3517,18 +3516,17 @@ impl crate::Client {
 }
 /// Input of [`ModifyInstanceName`](crate::Client::modify_instance_name).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceNameInput {
     /// Cloud server id, found in the cloud server details
     ///
     /// 云服务器的编号，可以在查询云服务器详情中查出 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Host name of the cloud server
     ///
     /// 云服务器的主机名 (`InstanceName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
 impl ModifyInstanceNameInput {
@@ -3571,17 +3569,18 @@ impl cds_core::validate::Validate for ModifyInstanceNameInput {
 }
 /// Output of [`ModifyInstanceName`](crate::Client::modify_instance_name): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`ModifyInstanceName`](crate::Client::modify_instance_name): set parameters, then `.send().await`.
@@ -3777,17 +3776,18 @@ impl cds_core::validate::Validate for CreateTagInput {
 }
 /// Output of [`CreateTag`](crate::Client::create_tag): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateTagOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`CreateTag`](crate::Client::create_tag): set parameters, then `.send().await`.
@@ -3888,17 +3888,18 @@ impl cds_core::validate::Validate for DeleteTagInput {
 }
 /// Output of [`DeleteTag`](crate::Client::delete_tag): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteTagOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DeleteTag`](crate::Client::delete_tag): set parameters, then `.send().await`.
@@ -3961,18 +3962,17 @@ impl crate::Client {
 }
 /// Input of [`AddInstancesTags`](crate::Client::add_instances_tags).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddInstancesTagsInput {
     /// Cloud server ids, separated by commas
     ///
     /// 云主机IDs (`InstanceIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// Ids of the tags to add, separated by commas
     ///
     /// 被添加标签的IDs (`AddTagIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AddTagIds", skip_serializing_if = "Option::is_none")]
     pub add_tag_ids: Option<String>,
 }
 impl AddInstancesTagsInput {
@@ -4012,17 +4012,18 @@ impl cds_core::validate::Validate for AddInstancesTagsInput {
 }
 /// Output of [`AddInstancesTags`](crate::Client::add_instances_tags): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AddInstancesTagsOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`AddInstancesTags`](crate::Client::add_instances_tags): set parameters, then `.send().await`.
@@ -4092,18 +4093,17 @@ impl crate::Client {
 }
 /// Input of [`DeleteInstancesTags`](crate::Client::delete_instances_tags).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteInstancesTagsInput {
     /// Cloud server ids, separated by commas
     ///
     /// 云主机IDs (`InstanceIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// Ids of the tags to remove, separated by commas
     ///
     /// 需要被删除的标签IDs (`DelTagIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DelTagIds", skip_serializing_if = "Option::is_none")]
     pub del_tag_ids: Option<String>,
 }
 impl DeleteInstancesTagsInput {
@@ -4143,17 +4143,18 @@ impl cds_core::validate::Validate for DeleteInstancesTagsInput {
 }
 /// Output of [`DeleteInstancesTags`](crate::Client::delete_instances_tags): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteInstancesTagsOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DeleteInstancesTags`](crate::Client::delete_instances_tags): set parameters, then `.send().await`.
@@ -4223,23 +4224,22 @@ impl crate::Client {
 }
 /// Input of [`DescribeInstanceType`](crate::Client::describe_instance_type).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeInput {
     /// Zone, see the appendix (appendix 1, enum RegionId)
     ///
     /// 选择可用区,见附件 (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<RegionId>,
     /// Instance type (values: enum InstanceType, appendix 2)
     ///
     /// 主机类型 (`InstanceType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
 }
 impl DescribeInstanceTypeInput {
@@ -4370,18 +4370,17 @@ impl crate::Client {
 }
 /// Input of [`ResetInstancesPassword`](crate::Client::reset_instances_password).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordInput {
     /// Cloud server ids, separated by commas
     ///
     /// 主机编号，多个用逗号隔开 (`InstanceIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<String>,
     /// New password
     ///
     /// 新主机密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ResetInstancesPasswordInput {
@@ -4564,17 +4563,18 @@ impl cds_core::validate::Validate for CreateInstanceHtmlConsoleURLInput {
 }
 /// Output of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceHtmlConsoleURLOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateInstanceHtmlConsoleURLData>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url): set parameters, then `.send().await`.
@@ -4637,18 +4637,17 @@ impl crate::Client {
 }
 /// Input of [`ExtendSystemDisk`](crate::Client::extend_system_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ExtendSystemDiskInput {
     /// Cloud server id, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// System disk size
     ///
     /// 系统盘大小 (`Size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of IOPS performance packs
     ///
@@ -4698,17 +4697,18 @@ impl cds_core::validate::Validate for ExtendSystemDiskInput {
 }
 /// Output of [`ExtendSystemDisk`](crate::Client::extend_system_disk): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ExtendSystemDiskOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<OrderAudit>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`ExtendSystemDisk`](crate::Client::extend_system_disk): set parameters, then `.send().await`.
@@ -4801,63 +4801,62 @@ impl crate::Client {
 }
 /// Input of [`DescribeInstancePrice`](crate::Client::describe_instance_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstancePriceInput {
     /// Region (zone) id, e.g. CN_Beijing_A; see the enum RegionId (appendix 1).
     ///
     /// 区域id (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Billing method: PrePaid (prepaid, monthly subscription) or PostPaid (default, pay as you go).
     ///
     /// 云主机的付费方式，取值范围：    PrePaid：预付费，包年包月。    PostPaid（默认）：按量付费。 (`InstanceChargeType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a monthly subscription server renews automatically: 1 auto renew (default), 0 no auto renewal
     ///
     /// 包年包月云主机是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months purchased for a monthly subscription server: 0 buys until the end of the month, 1 buys one calendar month; default 0.
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。 (`PrepaidMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of CPUs; one of \[1,2,4,8,10,16,32\]. Defaults to the smallest purchasable.
     ///
     /// cpu数量，单位（个）只可选\[1,2,4,8,10,16,32\]    默认选择可以购买的最小的 (`Cpu`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB; one of \[1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128\]. Defaults to the smallest purchasable.
     ///
     /// 内存数量，单位（GB）只可选\[1, 2, 4, 8, 12,  16, 24, 32, 48, 64, 96, 128\]    默认选择可以购买的最小的 (`Ram`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Instance type, e.g. Standard (values: enum InstanceType, appendix 2)
     ///
     /// 主机类型 (`InstanceType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceType", skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// Template (image) id; defaults to Ubuntu_16.04_64 (public template names: enum PublicTemplate, appendix 4).
     ///
     /// 模板Id，不指定则默认选择Ubuntu_16.04_64 (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk type, size and number of IOPS performance packs. Defaults: IOPS 0, size of the chosen template's system disk, Type system_disk.
     ///
     /// 系统盘类型，大小，IOPS预置性能包个数。默认: "IOPS": 0, "size": 所选模板的系统盘大小, Type: system_disk (`SystemDisk`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<SystemDisk>,
     /// Data disks
     ///
     /// 数据盘 (`DataDisks`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataDisks", skip_serializing_if = "Option::is_none")]
     pub data_disks: Option<Vec<DataDisk>>,
     /// Number of cloud servers, 1-99, default 1
     ///
     /// 指定创建云服务器的数量，取值范围：1-99，默认取值：1 (`Amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
 impl DescribeInstancePriceInput {
@@ -5486,33 +5485,32 @@ impl crate::Client {
 }
 /// Input of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BatchAddNetworkInterfacesInput {
     /// Cloud server ids, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Private network id (give either PrivateId or PublicId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id (give either PublicId or PrivateId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Cloud server password
     ///
     /// 主机密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for BatchAddNetworkInterfacesInput {
@@ -5584,17 +5582,18 @@ impl cds_core::validate::Validate for BatchAddNetworkInterfacesInput {
 }
 /// Output of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchAddNetworkInterfacesOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces): set parameters, then `.send().await`.
@@ -5701,28 +5700,27 @@ impl crate::Client {
 }
 /// Input of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BatchDeleteNetworkInterfacesInput {
     /// Cloud server ids, available from DescribeInstances
     ///
     /// 云服务器的编号，可以在DescribeInstances中获取 (`InstanceIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceIds", skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
     /// Private network id (give either PrivateId or PublicId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PrivateId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id (give either PublicId or PrivateId)
     ///
     /// 私网ID/公网ID(填写公网ID或私网ID) (`PublicId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
 }
 impl BatchDeleteNetworkInterfacesInput {
@@ -5775,17 +5773,18 @@ impl cds_core::validate::Validate for BatchDeleteNetworkInterfacesInput {
 }
 /// Output of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchDeleteNetworkInterfacesOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces): set parameters, then `.send().await`.

@@ -9,183 +9,184 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 安全组属性
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeData {
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupName", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type (public/private)
     ///
     /// 安全组类型 (`SecurityGroupType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupType", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Number of rules
     ///
     /// 安全组规则数量 (`SecurityGroupRuleCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupRuleCount", deserialize_with = "lenient")]
     pub security_group_rule_count: Option<i64>,
     /// Rules
     ///
     /// 安全组规则信息 (`SecurityGroupRules`)
+    #[serde(rename = "SecurityGroupRules")]
     pub security_group_rules: Option<Vec<DescribeSecurityGroupAttributeRule>>,
 }
 /// A security group rule
 ///
 /// 安全组规则
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeRule {
     /// Rule id
     ///
     /// 规则ID (`RuleId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RuleId", deserialize_with = "lenient")]
     pub rule_id: Option<String>,
     /// Rule status, e.g. ok
     ///
     /// 安全组状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Target address
     ///
     /// 目标地址 (`TargetAddress`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TargetAddress", deserialize_with = "lenient")]
     pub target_address: Option<String>,
     /// Target port
     ///
     /// 目标端口 (`TargetPort`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TargetPort", deserialize_with = "lenient")]
     pub target_port: Option<String>,
     /// Rule direction
     ///
     /// 规则方向 (`Direction`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Direction", deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Rule protocol
     ///
     /// 规则协议 (`Protocol`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Protocol", deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// Local port
     ///
     /// 本地端口 (`LocalPort`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "LocalPort", deserialize_with = "lenient")]
     pub local_port: Option<String>,
     /// Priority
     ///
     /// 优先级 (`Priority`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Priority", deserialize_with = "lenient")]
     pub priority: Option<i64>,
     /// Rule action: 1 allow, 0 deny
     ///
     /// 规则动作：1:允许 0:禁止 (`Action`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Action", deserialize_with = "lenient")]
     pub action: Option<i64>,
     /// Rule type: ip/Mac
     ///
     /// 规则类型：ip/Mac (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Rule description
     ///
     /// 规则描述 (`Description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// Security groups
 ///
 /// 安全组列表信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsData {
     /// Number of security groups
     ///
     /// 安全组数量 (`SecurityGroupCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupCount", deserialize_with = "lenient")]
     pub security_group_count: Option<i64>,
     /// Security groups
     ///
     /// 安全组列表 (`SecurityGroup`)
+    #[serde(rename = "SecurityGroup")]
     pub security_group: Option<Vec<DescribeSecurityGroupsGroup>>,
 }
 /// A security group
 ///
 /// 安全组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsGroup {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupId", deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupName", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group description
     ///
     /// 安全组描述 (`Description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Security group type (public/private)
     ///
     /// 安全组类型 (`SecurityGroupType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SecurityGroupType", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Number of bound instances
     ///
     /// 绑定主机实例数量 (`BindInstanceCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BindInstanceCount", deserialize_with = "lenient")]
     pub bind_instance_count: Option<i64>,
     /// Number of bound network interfaces
     ///
     /// 绑定网卡数量 (`BindInterfaceCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BindInterfaceCount", deserialize_with = "lenient")]
     pub bind_interface_count: Option<i64>,
     /// Number of bound VDCs
     ///
     /// 绑定虚拟数据中心数量 (`BindVdcCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BindVdcCount", deserialize_with = "lenient")]
     pub bind_vdc_count: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`UpdateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UpdateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// A rule and its new priority
 ///
 /// 绑定数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityBindData {
     /// Rule id
     ///
     /// (BindData中参数)规则ID (`RuleId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// Priority
     ///
     /// (BindData中参数)优先级 (`Priority`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
 impl ModifySecurityGroupRulePriorityBindData {
@@ -225,23 +226,22 @@ impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityBindData {
 }
 /// Input of [`CreateSecurityGroup`](crate::Client::create_security_group).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSecurityGroupInput {
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupName", skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
     /// Security group description
     ///
     /// 安全组描述 (`Description`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Security group type (public/private)
     ///
     /// 安全组类型(public/private) (`SecurityGroupType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupType", skip_serializing_if = "Option::is_none")]
     pub security_group_type: Option<String>,
 }
 impl CreateSecurityGroupInput {
@@ -292,17 +292,18 @@ impl cds_core::validate::Validate for CreateSecurityGroupInput {
 }
 /// Output of [`CreateSecurityGroup`](crate::Client::create_security_group): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`CreateSecurityGroup`](crate::Client::create_security_group): set parameters, then `.send().await`.
@@ -421,17 +422,18 @@ impl cds_core::validate::Validate for DeleteSecurityGroupInput {
 }
 /// Output of [`DeleteSecurityGroup`](crate::Client::delete_security_group): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DeleteSecurityGroup`](crate::Client::delete_security_group): set parameters, then `.send().await`.
@@ -536,17 +538,18 @@ impl cds_core::validate::Validate for ForceDeleteSecurityGroupInput {
 }
 /// Output of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ForceDeleteSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group): set parameters, then `.send().await`.
@@ -627,18 +630,17 @@ impl crate::Client {
 }
 /// Input of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Security group rule id
     ///
     /// 安全组规则ID (`RuleId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
 }
 impl DescribeSecurityGroupAttributeInput {
@@ -678,17 +680,18 @@ impl cds_core::validate::Validate for DescribeSecurityGroupAttributeInput {
 }
 /// Output of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSecurityGroupAttributeData>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute): set parameters, then `.send().await`.
@@ -760,23 +763,22 @@ impl crate::Client {
 }
 /// Input of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributeInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// New security group description
     ///
     /// 新安全组描述 (`Description`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New security group name
     ///
     /// 新安全组名称 (`SecurityGroupName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupName", skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
 }
 impl ModifySecurityGroupAttributeInput {
@@ -827,17 +829,18 @@ impl cds_core::validate::Validate for ModifySecurityGroupAttributeInput {
 }
 /// Output of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributeOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute): set parameters, then `.send().await`.
@@ -916,23 +919,22 @@ impl crate::Client {
 }
 /// Input of [`DescribeSecurityGroups`](crate::Client::describe_security_groups).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsInput {
     /// Security group type (public/private); all types when omitted
     ///
     /// 安全组类型(public/private),不填默认筛选所有类型的安全组列表 (`SecurityGroupType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupType", skip_serializing_if = "Option::is_none")]
     pub security_group_type: Option<String>,
     /// Search keyword
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
 impl DescribeSecurityGroupsInput {
@@ -970,17 +972,18 @@ impl DescribeSecurityGroupsInputBuilder {
 }
 /// Output of [`DescribeSecurityGroups`](crate::Client::describe_security_groups): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSecurityGroupsData>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DescribeSecurityGroups`](crate::Client::describe_security_groups): set parameters, then `.send().await`.
@@ -1059,58 +1062,57 @@ impl crate::Client {
 }
 /// Input of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddSecurityGroupRuleInput {
     /// Security group id
     ///
     /// 安全组id (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Connectivity policy inside the security group: 0 deny, 1 allow
     ///
     /// 安全组内网络连通策略。  **0 代表禁止,1 代表允许** (`Action`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Rule description
     ///
     /// 规则描述信息 (`Description`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Target IP address (CIDR)
     ///
     /// 目标ip地址 (`TargetAddress`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TargetAddress", skip_serializing_if = "Option::is_none")]
     pub target_address: Option<String>,
     /// Target port; 0 means all ports
     ///
     /// 目标端口。**其中0代表所有端口的集合** (`TargetPort`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TargetPort", skip_serializing_if = "Option::is_none")]
     pub target_port: Option<String>,
     /// Local source port opened or blocked
     ///
     /// 本机开放或禁止的源端口 (`LocalPort`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "LocalPort", skip_serializing_if = "Option::is_none")]
     pub local_port: Option<String>,
     /// Rule direction; only bidirectional rules (all) are supported at present
     ///
     /// 规则访问权限。**目前只支持双向规则的添加和绑定** (`Direction`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Direction", skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Rule priority within the security group, 1 to 100
     ///
     /// 设置安全组中规则优先级，范围是1~100 (`Priority`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Transport protocol: ICMP, TCP or UDP. For ICMP, TargetPort and LocalPort need not be sent.
     ///
     /// 传输层协议。选填参数为:  ICMP、TCP、UDP。**注:如果协议为ICMP，不需要传递TargetPort、LocalPort参数。** (`Protocol`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Protocol", skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Rule type: mac or ip
     ///
     /// 设置规则类型。选项: mac/ip (`RuleType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RuleType", skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
 }
 impl AddSecurityGroupRuleInput {
@@ -1217,17 +1219,18 @@ impl cds_core::validate::Validate for AddSecurityGroupRuleInput {
 }
 /// Output of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AddSecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule): set parameters, then `.send().await`.
@@ -1371,18 +1374,17 @@ impl crate::Client {
 }
 /// Input of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupRuleInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Rule ids
     ///
     /// 规则ID (`RuleIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RuleIds", skip_serializing_if = "Option::is_none")]
     pub rule_ids: Option<Vec<String>>,
 }
 impl RemoveSecurityGroupRuleInput {
@@ -1425,17 +1427,18 @@ impl cds_core::validate::Validate for RemoveSecurityGroupRuleInput {
 }
 /// Output of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule): set parameters, then `.send().await`.
@@ -1523,23 +1526,22 @@ impl crate::Client {
 }
 /// Input of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Rule id
     ///
     /// 规则ID (`RuleId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RuleId", skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     /// New description
     ///
     /// 新修改描述 (`Description`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl ModifySecurityGroupRuleInput {
@@ -1590,17 +1592,18 @@ impl cds_core::validate::Validate for ModifySecurityGroupRuleInput {
 }
 /// Output of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule): set parameters, then `.send().await`.
@@ -1679,18 +1682,17 @@ impl crate::Client {
 }
 /// Input of [`JoinSecurityGroup`](crate::Client::join_security_group).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct JoinSecurityGroupInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: the cloud servers and networks to bind
     ///
     /// 绑定数据 (`BindData`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BindData", skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
 impl JoinSecurityGroupInput {
@@ -1742,17 +1744,18 @@ impl cds_core::validate::Validate for JoinSecurityGroupInput {
 }
 /// Output of [`JoinSecurityGroup`](crate::Client::join_security_group): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct JoinSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`JoinSecurityGroup`](crate::Client::join_security_group): set parameters, then `.send().await`.
@@ -1843,18 +1846,17 @@ impl crate::Client {
 }
 /// Input of [`LeaveSecurityGroup`](crate::Client::leave_security_group).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: the cloud servers and networks to unbind
     ///
     /// 绑定数据 (`BindData`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BindData", skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<SecurityGroupBinding>>,
 }
 impl LeaveSecurityGroupInput {
@@ -1906,17 +1908,18 @@ impl cds_core::validate::Validate for LeaveSecurityGroupInput {
 }
 /// Output of [`LeaveSecurityGroup`](crate::Client::leave_security_group): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`LeaveSecurityGroup`](crate::Client::leave_security_group): set parameters, then `.send().await`.
@@ -2007,18 +2010,17 @@ impl crate::Client {
 }
 /// Input of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityInput {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SecurityGroupId", skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
     /// Binding data: rules and their new priorities
     ///
     /// 绑定数据 (`BindData`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BindData", skip_serializing_if = "Option::is_none")]
     pub bind_data: Option<Vec<ModifySecurityGroupRulePriorityBindData>>,
 }
 impl ModifySecurityGroupRulePriorityInput {
@@ -2070,17 +2072,18 @@ impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityInput {
 }
 /// Output of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority): set parameters, then `.send().await`.

@@ -9,18 +9,17 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 数据盘
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DataDisk {
     /// Size in GB
     ///
     /// 数据盘大小 (`Size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Disk type, e.g. ssd_disk or high_disk
     ///
     /// 数据盘类型 (`Type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Number of IOPS packs (SSD only), default 0
     ///
@@ -78,30 +77,29 @@ pub struct OrderAudit {
     /// Order audit flag (0 in the example)
     ///
     /// 订单审核标志 (`order_audit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "order_audit", deserialize_with = "lenient")]
     pub order_audit: Option<i64>,
 }
 /// A cloud server network to bind
 ///
 /// 绑定数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SecurityGroupBinding {
     /// Instance id
     ///
     /// 实例ID (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Private network id
     ///
     /// 私网ID (`PrivateId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// Public network id
     ///
     /// 公网ID (`PublicId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
 }
 impl SecurityGroupBinding {
@@ -148,18 +146,17 @@ impl cds_core::validate::Validate for SecurityGroupBinding {
 ///
 /// 系统盘
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// Size in GB; defaults to the system disk size of the chosen template
     ///
     /// 大小，默认为所选模板的系统盘大小 (`Size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Disk type, e.g. system_disk (default) or ssd_system_disk
     ///
     /// 系统盘类型，默认 system_disk (`Type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Number of IOPS performance packs, default 0
     ///

@@ -9,68 +9,69 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 模板信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoData {
     /// Number of pages
     ///
     /// 页数 (`TotalPage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalPage", deserialize_with = "lenient")]
     pub total_page: Option<i64>,
     /// Templates
     ///
     /// 模板列表信息 (`TemplateList`)
+    #[serde(rename = "TemplateList")]
     pub template_list: Option<Vec<DescribeTemplateInfoTemplate>>,
 }
 /// A zone holding the template
 ///
 /// 可用区信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoRegion {
     /// Zone id (values: enum RegionId)
     ///
     /// 区域ID (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Zone name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Template status in the zone, e.g. normal
     ///
     /// 模板状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// A template
 ///
 /// 模板
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoTemplate {
     /// Template id
     ///
     /// 模板ID (`TemplateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TemplateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Template status, e.g. normal
     ///
     /// 模板状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Template count
     ///
     /// 模板数量 (`Count`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Count", deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Template (OS) type
     ///
@@ -80,42 +81,42 @@ pub struct DescribeTemplateInfoTemplate {
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Zones of the template
     ///
     /// 可用区信息 (`Region`)
+    #[serde(rename = "Region")]
     pub region: Option<Vec<DescribeTemplateInfoRegion>>,
 }
 /// Input of [`CreateTemplate`](crate::Client::create_template).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateTemplateInput {
     /// Cloud server instance id
     ///
     /// 云主机实例ID (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`DisplayName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DisplayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Whether to create the template with the server powered on
     ///
     /// 是否开机定制模板 (`PowerOn`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PowerOn", skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
     /// Whether the template includes the original server's data disks; default True
     ///
     /// 所定制的模板是否需要挂载原主机数据盘，默认为 True (`WithDataDisk`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "WithDataDisk", skip_serializing_if = "Option::is_none")]
     pub with_data_disk: Option<bool>,
     /// Cloud server user name. Not needed if the server was created with a public key and the password was never changed; if you renamed the default administrator account, give the new name. A mismatching user name makes server creation fail.
     ///
     /// 云主机用户名, 如您的云主机使用的是公钥创建的方式，且未更改过密码，则无需填写用户名 如您修改过管理员权限默认账户，请填写修改后的名称。如用户名不一致，会导致创建云主机失败！ (`InstanceUserName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceUserName", skip_serializing_if = "Option::is_none")]
     pub instance_user_name: Option<String>,
 }
 impl CreateTemplateInput {
@@ -176,17 +177,18 @@ impl cds_core::validate::Validate for CreateTemplateInput {
 }
 /// Output of [`CreateTemplate`](crate::Client::create_template): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateTemplateOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`CreateTemplate`](crate::Client::create_template): set parameters, then `.send().await`.
@@ -295,18 +297,17 @@ impl crate::Client {
 }
 /// Input of [`DeleteTemplate`](crate::Client::delete_template).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteTemplateInput {
     /// Template id
     ///
     /// 模板ID (`TemplateId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
     /// 区域ID (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
 impl DeleteTemplateInput {
@@ -349,17 +350,18 @@ impl cds_core::validate::Validate for DeleteTemplateInput {
 }
 /// Output of [`DeleteTemplate`](crate::Client::delete_template): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteTemplateOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DeleteTemplate`](crate::Client::delete_template): set parameters, then `.send().await`.
@@ -447,18 +449,17 @@ impl crate::Client {
 }
 /// Input of [`SyncTemplate`](crate::Client::sync_template).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SyncTemplateInput {
     /// Template id
     ///
     /// 模板ID (`TemplateId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TemplateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Region (zone) id, e.g. CN_Beijing_A (values: enum RegionId)
     ///
     /// 区域ID (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
 }
 impl SyncTemplateInput {
@@ -501,17 +502,18 @@ impl cds_core::validate::Validate for SyncTemplateInput {
 }
 /// Output of [`SyncTemplate`](crate::Client::sync_template): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SyncTemplateOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`SyncTemplate`](crate::Client::sync_template): set parameters, then `.send().await`.
@@ -597,23 +599,22 @@ impl crate::Client {
 }
 /// Input of [`DescribeTemplateInfo`](crate::Client::describe_template_info).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoInput {
     /// Page number
     ///
     /// 页码 (`PageNumber`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Page size
     ///
     /// 每一页大小 (`PageSize`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Search keyword
     ///
     /// 关键字查询 (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 impl DescribeTemplateInfoInput {

@@ -9,18 +9,17 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 热迁移信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpBatchLiveMigrateInstancesMigration {
     /// Instance ID
     ///
     /// 虚机ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Target node
     ///
     /// 目标节点 (`nodeName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
 impl OpBatchLiveMigrateInstancesMigration {
@@ -62,88 +61,88 @@ impl cds_core::validate::Validate for OpBatchLiveMigrateInstancesMigration {
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpCreateFlavorData {
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// vGPU type
     ///
     /// vGPU类型 (`vgpuTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU display type name
     ///
     /// vGPU显示类型名称 (`vgpuDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size (GB)
     ///
     /// vGPU显存大小 (GB) (`vgpuMemory`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuMemory", deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Whether an elastic local system disk is used
     ///
     /// 是否使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Whether the flavor is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
@@ -153,6 +152,7 @@ pub struct OpCreateFlavorData {
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
+    #[serde(rename = "flavorType")]
     pub flavor_type: Option<OpCreateFlavorFlavorType>,
     /// Specification code
     ///
@@ -162,20 +162,20 @@ pub struct OpCreateFlavorData {
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
 }
 /// Flavor type of the created flavor
 ///
 /// 规格类型信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpCreateFlavorFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
@@ -185,91 +185,92 @@ pub struct OpCreateFlavorFlavorType {
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture (x86, amd64, null)
     ///
     /// cpu架构 (x86、amd64、null) (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device: normal, GPU device: gpu, virtual GPU: vgu)
     ///
     /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU型号 (`gpuProduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type
     ///
     /// 本地硬盘类型 (`localDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地硬盘接口类型 (`localDiskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地硬盘容量 (`localDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pools
     ///
     /// 关联资源池信息 (`resourcePools`)
+    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPU is enabled
     ///
@@ -279,69 +280,72 @@ pub struct OpCreateFlavorFlavorType {
     /// Whether dedicated memory is enabled
     ///
     /// 是否开启内存独占 (`isDedicatedMem`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the system disk is a local disk
     ///
     /// 系统盘是否是本地盘 (`isSystemLocalDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances using the flavor type
     ///
     /// 关联该规格类型的ecs数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Number of SR-IOV network cards
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
+    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
 }
 /// Unit price of a flavor type for one billing mode
 ///
 /// 规格单价
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeFlavorPrice {
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Billing cycle
     ///
     /// 计费周期 (`cycleType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cycleType", skip_serializing_if = "Option::is_none")]
     pub cycle_type: Option<String>,
     /// CPU price
     ///
     /// CPU价格 (`cpuPrice`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpuPrice", skip_serializing_if = "Option::is_none")]
     pub cpu_price: Option<f64>,
     /// Memory price
     ///
     /// 内存价格 (`ramPrice`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ramPrice", skip_serializing_if = "Option::is_none")]
     pub ram_price: Option<f64>,
     /// GPU price; required when creating a GPU passthrough flavor
     ///
     /// gpu价格 注：创建GPU直通规格时需要指定 (`gpuPrice`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuPrice", skip_serializing_if = "Option::is_none")]
     pub gpu_price: Option<f64>,
     /// vGPU memory price; required when creating a vGPU flavor
     ///
     /// vgpu显存价格 注：创建vGPU规格时需要指定 (`gpuMemoryPrice`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuMemoryPrice", skip_serializing_if = "Option::is_none")]
     pub gpu_memory_price: Option<f64>,
     /// Elastic local disk price; required when creating an elastic-local-disk flavor
     ///
     /// 弹性本地盘价格 注：创建弹性本地盘规格时需要指定 (`elasticityLocalDiskPrice`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "elasticityLocalDiskPrice",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub elasticity_local_disk_price: Option<f64>,
 }
 impl OpCreateFlavorTypeFlavorPrice {
@@ -420,10 +424,12 @@ pub struct OpGetClusterCapacityData {
     /// CPU information
     ///
     /// cpu相关信息 (`cpu`)
+    #[serde(rename = "cpu")]
     pub cpu: Option<OpGetClusterCapacityResource>,
     /// Memory information
     ///
     /// 内存相关信息 (`ram`)
+    #[serde(rename = "ram")]
     pub ram: Option<OpGetClusterCapacityResource>,
 }
 /// Capacity of one resource (CPU or memory)
@@ -436,22 +442,22 @@ pub struct OpGetClusterCapacityResource {
     /// Total
     ///
     /// 总量 (`allocatable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "allocatable", deserialize_with = "lenient")]
     pub allocatable: Option<i64>,
     /// Used
     ///
     /// 使用量 (`usage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "usage", deserialize_with = "lenient")]
     pub usage: Option<i64>,
     /// Remaining
     ///
     /// 剩余量 (`remain`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "remain", deserialize_with = "lenient")]
     pub remain: Option<i64>,
     /// Unit
     ///
     /// 单位 (`unit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
 }
 /// Global CPU overcommit configuration (GlobalCpuConfig)
@@ -489,110 +495,110 @@ pub struct OpGetGlobalHaConfigData {
 ///
 /// 返回的数据对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetGlobalMigrationNetworkData {
     /// Global migration network setting
     ///
     /// 全局迁移网络设置 (`globalNetwork`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "globalNetwork", deserialize_with = "lenient")]
     pub global_network: Option<String>,
     /// Method used to obtain node IPs
     ///
     /// 获取节点IP的方法 (`nodeInfoMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "nodeInfoMethod", deserialize_with = "lenient")]
     pub node_info_method: Option<String>,
 }
 /// Instance counts by status
 ///
 /// 虚拟机各状态数量
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetInstanceStatusCountsData {
     /// Total number
     ///
     /// 总数量 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Number running
     ///
     /// 运行中的数量 (`runningCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "runningCount", deserialize_with = "lenient")]
     pub running_count: Option<i64>,
     /// Number stopped
     ///
     /// 关机的数量 (`stoppedCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "stoppedCount", deserialize_with = "lenient")]
     pub stopped_count: Option<i64>,
     /// Number in error
     ///
     /// 异常的数量 (`errorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errorCount", deserialize_with = "lenient")]
     pub error_count: Option<i64>,
     /// Number in other states
     ///
     /// 其他状态的数量 (`otherCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "otherCount", deserialize_with = "lenient")]
     pub other_count: Option<i64>,
 }
 /// Live-migration global settings
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetLiveMigrationGlobalConfigData {
     /// Batch live-migration limit
     ///
     /// 热迁批量限制 (`migrateLimit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "migrateLimit", deserialize_with = "lenient")]
     pub migrate_limit: Option<i64>,
     /// Cross-CPU-architecture control, on or off (ON / OFF)
     ///
     /// 跨CPU架构控制，开启或关闭 (`cpuMultiArch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuMultiArch", deserialize_with = "lenient")]
     pub cpu_multi_arch: Option<String>,
 }
 /// Recycle bin configuration
 ///
 /// 回收站配置
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpGetSnapshotRecycleConfigData {
     /// Recycle bin switch: true on, false off
     ///
     /// 回收站开关， true 表示开启， false 表示关闭 (`enable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "enable", deserialize_with = "lenient")]
     pub enable: Option<bool>,
     /// Retention time in the recycle bin, in days
     ///
     /// 回收站保持时间，单位为天 (`freezeTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "freezeTime", deserialize_with = "lenient")]
     pub freeze_time: Option<i64>,
 }
 /// A supported GPU model
 ///
 /// GPU信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusGpu {
     /// GPU model ID
     ///
     /// GPU型号ID (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model description
     ///
     /// GPU型号描述 (`product`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU vendor
     ///
     /// GPU厂商 (`vendor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Whether vGPU is supported
     ///
@@ -602,173 +608,177 @@ pub struct OpListFlavorSupportedGpusGpu {
     /// Supported vGPUs
     ///
     /// 支持的vgpu列表 (`vgpus`)
+    #[serde(rename = "vgpus")]
     pub vgpus: Option<Vec<serde_json::Value>>,
 }
 /// Supported GPU models of one vendor
 ///
 /// 获取支持的GPU型号
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusVendor {
     /// GPU vendor
     ///
     /// GPU厂商 (`vendor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// GPU models
     ///
     /// GPU信息列表 (`gpuList`)
+    #[serde(rename = "gpuList")]
     pub gpu_list: Option<Vec<OpListFlavorSupportedGpusGpu>>,
 }
 /// A supported vGPU type
 ///
 /// 支持的vGPU型号
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedVgpusItem {
     /// vGPU type ID (the document describes it as 'GPU vendor')
     ///
     /// GPU厂商 (`typeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "typeId", deserialize_with = "lenient")]
     pub type_id: Option<String>,
     /// vGPU type name (the document describes it as 'GPU information list')
     ///
     /// GPU信息列表 (`typeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "typeName", deserialize_with = "lenient")]
     pub type_name: Option<String>,
     /// Graphics card display name
     ///
     /// 显卡名称 (`displayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Video memory size (MB)
     ///
     /// 显存大小(MB) (`memorySize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "memorySize", deserialize_with = "lenient")]
     pub memory_size: Option<i64>,
     /// License type
     ///
     /// License类型 (`licenseType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "licenseType", deserialize_with = "lenient")]
     pub license_type: Option<String>,
 }
 /// A page of flavor types
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorTypesData {
     /// Flavor types
     ///
     /// 规格类型列表 (`flavorTypes`)
+    #[serde(rename = "flavorTypes")]
     pub flavor_types: Option<Vec<OperatorFlavorType>>,
     /// Total count
     ///
     /// 总计数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A page of flavors
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorsData {
     /// Flavors
     ///
     /// 规格列表 (`flavors`)
+    #[serde(rename = "flavors")]
     pub flavors: Option<Vec<OpListFlavorsFlavor>>,
     /// Total number of flavors
     ///
     /// 规格总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A flavor
 ///
 /// 规格信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorsFlavor {
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Whether the flavor is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Whether an elastic local system disk is used
     ///
     /// 是否使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// vGPU type ID
     ///
     /// vGPU类型id (`vgpuTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU model
     ///
     /// vGPU型号 (`vgpuDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// Maximum bandwidth of the primary network card
     ///
@@ -778,33 +788,35 @@ pub struct OpListFlavorsFlavor {
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
+    #[serde(rename = "flavorType")]
     pub flavor_type: Option<OpListFlavorsFlavorType>,
     /// Number of SR-IOV network cards
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
+    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
     /// Listing (on-shelf) status
     ///
     /// 上架状态 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
 }
 /// Flavor type of a listed flavor
 ///
 /// 规格类型信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListFlavorsFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
@@ -814,87 +826,87 @@ pub struct OpListFlavorsFlavorType {
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type: basic device normal, GPU device gpu, virtual GPU vgpu, AI computing aiSpace
     ///
     /// 设备类型 基础设备: normal GPU设备: gpu 虚拟GPU: vgpu 智算: aiSpace (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0; empty when disabled)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0, 不开启的时候传空) (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
     /// GPU型号 (`gpuProduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (hdd, ssd, none)
     ///
     /// 本地硬盘类型 (hdd、ssd、none) (`localDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地硬盘接口类型 (`localDiskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地硬盘容量 (`localDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Whether dedicated CPU is supported
     ///
@@ -904,7 +916,7 @@ pub struct OpListFlavorsFlavorType {
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Specification code
     ///
@@ -916,103 +928,107 @@ pub struct OpListFlavorsFlavorType {
 ///
 /// 主机组关联主机列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsData {
     /// Hosts
     ///
     /// 主机集合 (`hostGroups`)
+    #[serde(rename = "hostGroups")]
     pub host_groups: Option<Vec<OpListHostGroupHostsHost>>,
     /// Hosts
     ///
     /// 主机集合 (`hgHosts`)
+    #[serde(rename = "hgHosts")]
     pub hg_hosts: Option<Vec<OpListHostGroupHostsHost>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A host of a host group
 ///
 /// 主机信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsHost {
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网IP (`innerIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "innerIp", deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host CPU architecture
     ///
     /// 主机cpu架构 (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Host group name
     ///
     /// 主机组名称 (`hgName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hgName", deserialize_with = "lenient")]
     pub hg_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// Host group list
 ///
 /// 主机组列表信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListHostGroupsData {
     /// Host groups
     ///
     /// 主机组列表 (`hostGroups`)
+    #[serde(rename = "hostGroups")]
     pub host_groups: Option<Vec<HostGroup>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Host list
 ///
 /// 主机列表信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListHostsData {
     /// Hosts
     ///
     /// 主机列表 (`hosts`)
+    #[serde(rename = "hosts")]
     pub hosts: Option<Vec<Host>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A page of nodes
@@ -1025,111 +1041,80 @@ pub struct OpListNodesData {
     /// Page size
     ///
     /// 每页显示的数量 (`size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page number
     ///
     /// 当前页码 (`current`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number
     ///
     /// 总数 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Hosts
     ///
     /// 主机列表 (`list`)
+    #[serde(rename = "list")]
     pub list: Option<Vec<OpListNodesNode>>,
-}
-/// GPU information of a node
-///
-/// GPU信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OpListNodesGpuInfo {
-    /// GPU type
-    ///
-    /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
-    pub gpu_type: Option<String>,
-    /// GPU product
-    ///
-    /// GPU产品 (`product`)
-    #[serde(deserialize_with = "lenient")]
-    pub product: Option<String>,
-    /// GPU mode
-    ///
-    /// GPU模式 (`mode`)
-    #[serde(deserialize_with = "lenient")]
-    pub mode: Option<String>,
-    /// Virtual GPU display name
-    ///
-    /// 虚拟GPU显示名称 (`vgpuDisplayName`)
-    #[serde(deserialize_with = "lenient")]
-    pub vgpu_display_name: Option<String>,
-    /// GPU list
-    ///
-    /// GPU列表 (`gpus`)
-    pub gpus: Option<Vec<serde_json::Value>>,
 }
 /// A node (host) of the cluster
 ///
 /// 主机信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListNodesNode {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Cell name
     ///
     /// cell名称 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host IP
     ///
     /// 主机IP (`hostIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostIp", deserialize_with = "lenient")]
     pub host_ip: Option<String>,
     /// Host SN
     ///
     /// 主机SN (`hostSlot`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostSlot", deserialize_with = "lenient")]
     pub host_slot: Option<String>,
     /// Host rack
     ///
     /// 主机机架 (`hostRack`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostRack", deserialize_with = "lenient")]
     pub host_rack: Option<String>,
     /// Main switch
     ///
     /// 主交换机 (`hostSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostSwitch", deserialize_with = "lenient")]
     pub host_switch: Option<String>,
     /// Network switch
     ///
     /// 网络交换机 (`hostNetSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostNetSwitch", deserialize_with = "lenient")]
     pub host_net_switch: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`arch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "arch", deserialize_with = "lenient")]
     pub arch: Option<String>,
     /// Whether the host is a GPU node
     ///
@@ -1139,174 +1124,113 @@ pub struct OpListNodesNode {
     /// GPU information
     ///
     /// GPU信息 (`gpuInfo`)
-    pub gpu_info: Option<OpListNodesGpuInfo>,
+    #[serde(rename = "gpuInfo")]
+    pub gpu_info: Option<GpuInfo>,
     /// Hard disk list
     ///
     /// 硬盘列表 (`hardDiskList`)
+    #[serde(rename = "hardDiskList")]
     pub hard_disk_list: Option<Vec<LocalDisk>>,
 }
 /// Host list
 ///
 /// 主机列表信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesData {
     /// Page size
     ///
     /// 每页显示的数量 (`size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page number
     ///
     /// 当前页码 (`current`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of hosts
     ///
     /// 总数 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Hosts
     ///
     /// 主机列表 (`list`)
+    #[serde(rename = "list")]
     pub list: Option<Vec<OpListResourcePoolHostCandidatesHost>>,
     /// Hosts
     ///
     /// 主机列表 (`hosts`)
+    #[serde(rename = "hosts")]
     pub hosts: Option<Vec<OpListResourcePoolHostCandidatesHost>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
-}
-/// A GPU card of a host
-///
-/// GPU卡信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OpListResourcePoolHostCandidatesGpu {
-    /// GPU type
-    ///
-    /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
-    pub gpu_type: Option<String>,
-    /// GPU model
-    ///
-    /// GPU型号 (`product`)
-    #[serde(deserialize_with = "lenient")]
-    pub product: Option<String>,
-    /// GPU mode
-    ///
-    /// GPU模式 (`mode`)
-    #[serde(deserialize_with = "lenient")]
-    pub mode: Option<String>,
-    /// vGPU model display name
-    ///
-    /// vGpu型号显示名称 (`vgpuDisplayName`)
-    #[serde(deserialize_with = "lenient")]
-    pub vgpu_display_name: Option<String>,
-    /// Whether the GPU is in use
-    ///
-    /// 是否已使用 (`inUse`)
-    #[serde(deserialize_with = "lenient")]
-    pub in_use: Option<bool>,
-}
-/// GPU information of a host
-///
-/// gpu信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OpListResourcePoolHostCandidatesGpuInfo {
-    /// GPU type
-    ///
-    /// Gpu类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
-    pub gpu_type: Option<String>,
-    /// GPU model
-    ///
-    /// Gpu型号 (`product`)
-    #[serde(deserialize_with = "lenient")]
-    pub product: Option<String>,
-    /// GPU mode
-    ///
-    /// Gpu模式 (`mode`)
-    #[serde(deserialize_with = "lenient")]
-    pub mode: Option<String>,
-    /// vGPU model display name
-    ///
-    /// vGpu型号显示名称 (`vgpuDisplayName`)
-    #[serde(deserialize_with = "lenient")]
-    pub vgpu_display_name: Option<String>,
-    /// GPU cards
-    ///
-    /// Gpu数量 (`gpus`)
-    pub gpus: Option<Vec<OpListResourcePoolHostCandidatesGpu>>,
 }
 /// A host
 ///
 /// 主机信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesHost {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网IP (`innerIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "innerIp", deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host IP
     ///
     /// 主机IP (`hostIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostIp", deserialize_with = "lenient")]
     pub host_ip: Option<String>,
     /// Host SN
     ///
     /// 主机SN (`hostSlot`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostSlot", deserialize_with = "lenient")]
     pub host_slot: Option<String>,
     /// Host rack
     ///
     /// 主机机架 (`hostRack`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostRack", deserialize_with = "lenient")]
     pub host_rack: Option<String>,
     /// Main switch
     ///
     /// 主交换机 (`hostSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostSwitch", deserialize_with = "lenient")]
     pub host_switch: Option<String>,
     /// Network switch
     ///
     /// 网络交换机 (`hostNetSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostNetSwitch", deserialize_with = "lenient")]
     pub host_net_switch: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`arch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "arch", deserialize_with = "lenient")]
     pub arch: Option<String>,
     /// Whether the host is a GPU node
     ///
@@ -1316,93 +1240,96 @@ pub struct OpListResourcePoolHostCandidatesHost {
     /// GPU information
     ///
     /// gpu信息 (`gpuInfo`)
-    pub gpu_info: Option<OpListResourcePoolHostCandidatesGpuInfo>,
+    #[serde(rename = "gpuInfo")]
+    pub gpu_info: Option<GpuInfo>,
 }
 /// Hosts of a resource pool
 ///
 /// 资源池关联主机列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsData {
     /// Hosts
     ///
     /// 主机集合 (`rpHosts`)
+    #[serde(rename = "rpHosts")]
     pub rp_hosts: Option<Vec<OpListResourcePoolHostsHost>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A host of a resource pool
 ///
 /// 主机信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsHost {
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网IP (`innerIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "innerIp", deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host CPU architecture
     ///
     /// 主机CPU架构 (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Time the host joined the resource pool
     ///
     /// 加入资源池时间 (`addRpTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "addRpTime", deserialize_with = "lenient")]
     pub add_rp_time: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// Resource pool list
 ///
 /// 资源池列表信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OpListResourcePoolsData {
     /// Resource pools
     ///
     /// 资源池列表 (`resourcePools`)
+    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<Vec<ResourcePool>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A node to label
@@ -1414,12 +1341,12 @@ pub struct OpSetNodeLabelsNode {
     /// Cell ID
     ///
     /// cell id (`cell`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Node name
     ///
     /// node名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl OpSetNodeLabelsNode {
@@ -1462,33 +1389,32 @@ impl cds_core::validate::Validate for OpSetNodeLabelsNode {
 }
 /// Input of [`OpCreateFlavor`](crate::Client::op_create_flavor).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorInput {
     /// Flavor type ID
     ///
     /// 规格类型id (`flavorTypeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of CPU cores \[1,256\]
     ///
     /// cpu核数【1,256】 (`cpu`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size (Gi) \[1,1024\]
     ///
     /// 内存大小（Gi）【1,1024】 (`ram`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of local disks \[0,16\]
     ///
     /// 本地硬盘块数【0,16】 (`localDisk`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDisk", skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
@@ -1498,57 +1424,69 @@ pub struct OpCreateFlavorInput {
     /// Number of GPUs: \[0,8\] for a GPU flavor, \[0,16\] for a vGPU flavor. Only for GPU or vGPU flavor types.
     ///
     /// 规格为GPU时，颗数限制为【0,8】 规格为vGPU时，颗数【0,16】 注：规格类型为GPU或VGPU规格类型时才能使用 (`gpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// vGPU type ID
     ///
     /// vGPU的类型ID (`vgpuTypeId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgpuTypeId", skip_serializing_if = "Option::is_none")]
     pub vgpu_type_id: Option<String>,
     /// vGPU name
     ///
     /// vGPU的名称 (`vgpuTypeName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgpuTypeName", skip_serializing_if = "Option::is_none")]
     pub vgpu_type_name: Option<String>,
     /// vGPU type display name
     ///
     /// VGPU类型展示名称 (`vgpuDisplayName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgpuDisplayName", skip_serializing_if = "Option::is_none")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size (GB)
     ///
     /// vGPU的显存大小(GB) (`vgpuMemory`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgpuMemory", skip_serializing_if = "Option::is_none")]
     pub vgpu_memory: Option<i64>,
     /// Whether to use an elastic local system disk. Only with an elastic-local-disk flavor type.
     ///
     /// 是否使用弹性本地系统盘 注：规格类型的本地硬盘，选择弹性本地盘规格类型时，才能使用 (`useElasticityLocalSysDisk`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "useElasticityLocalSysDisk",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size (GiB) \[20,1024\]. Same restriction as above.
     ///
     /// 弹性本地系统盘大小（GiB）【20,1024】 注：同上 (`elasticityLocalSysDiskSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "elasticityLocalSysDiskSize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks \[0,4\]. Same restriction as above.
     ///
     /// 弹性本地数据盘数量【0,4】 注：同上 (`elasticityLocalDataDiskNum`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "elasticityLocalDataDiskNum",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size (GiB) \[10,16*1024\]. Same restriction as above.
     ///
     /// 弹性本地数据盘大小（GiB）【10,16*1024】 注：同上 (`elasticityLocalDataDiskSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "elasticityLocalDataDiskSize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Number of SR-IOV network cards
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
     /// Whether to set the bandwidth
     ///
     /// 是否设置带宽 (`setBandwidth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "setBandwidth", skip_serializing_if = "Option::is_none")]
     pub set_bandwidth: Option<bool>,
 }
 impl OpCreateFlavorInput {
@@ -1678,6 +1616,7 @@ pub struct OpCreateFlavorOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpCreateFlavorData>,
 }
 /// Request builder of [`OpCreateFlavor`](crate::Client::op_create_flavor): set parameters, then `.send().await`.
@@ -1852,18 +1791,17 @@ impl crate::Client {
 }
 /// Input of [`OpUpdateFlavor`](crate::Client::op_update_flavor).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpUpdateFlavorInput {
     /// Flavor ID
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
@@ -1922,6 +1860,7 @@ pub struct OpUpdateFlavorOutput {
     /// Data (see the example)
     ///
     /// 规格删除成功的信息，见返回示例 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpUpdateFlavor`](crate::Client::op_update_flavor): set parameters, then `.send().await`.
@@ -2044,6 +1983,7 @@ pub struct OpDeleteFlavorOutput {
     /// Information on the deleted flavor (null in the example)
     ///
     /// 规格删除成功的信息，见返回示例 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpDeleteFlavor`](crate::Client::op_delete_flavor): set parameters, then `.send().await`.
@@ -2106,43 +2046,42 @@ impl crate::Client {
 }
 /// Input of [`OpListFlavors`](crate::Client::op_list_flavors).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorsInput {
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 分页页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flavor ID
     ///
     /// 规格id (`flavorId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Flavor type ID
     ///
     /// 规格类型id (`flavorTypeId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Flavor type name (fuzzy match)
     ///
     /// 规格类型名称 (`flavorType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorType", skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
 }
 impl OpListFlavorsInput {
@@ -2206,6 +2145,7 @@ pub struct OpListFlavorsOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListFlavorsData>,
 }
 /// Request builder of [`OpListFlavors`](crate::Client::op_list_flavors): set parameters, then `.send().await`.
@@ -2351,6 +2291,7 @@ pub struct OpListFlavorSupportedGpusOutput {
     /// Supported GPU models, grouped by vendor
     ///
     /// 获取支持的GPU型号 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<OpListFlavorSupportedGpusVendor>>,
 }
 /// Request builder of [`OpListFlavorSupportedGpus`](crate::Client::op_list_flavor_supported_gpus): set parameters, then `.send().await`.
@@ -2452,6 +2393,7 @@ pub struct OpListFlavorSupportedVgpusOutput {
     /// Supported vGPU models
     ///
     /// 获取支持的GPU型号 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<OpListFlavorSupportedVgpusItem>>,
 }
 /// Request builder of [`OpListFlavorSupportedVgpus`](crate::Client::op_list_flavor_supported_vgpus): set parameters, then `.send().await`.
@@ -2514,63 +2456,62 @@ impl crate::Client {
 }
 /// Input of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeInput {
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`archType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// CPU type
     ///
     /// CPU类型 (`cpuModel`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpuModel", skip_serializing_if = "Option::is_none")]
     pub cpu_model: Option<String>,
     /// vCPU model ("host-passthrough", "custom"). ARM flavor types allow only host-passthrough. Private cloud: when omitted, x86 defaults to custom and ARM to host-passthrough. Operated cloud: when omitted, defaults to host-passthrough.
     ///
     /// vcpu模型（"host-passthrough"、"custom"） ARM规格类型仅允许配置host-passthrough 专有云：此项不填时，x86规格默认为custom，arm规格类型默认为host-passthrough 运营云：此项不填时，默认为host-passthrough (`vcpuType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vcpuType", skip_serializing_if = "Option::is_none")]
     pub vcpu_type: Option<String>,
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
     /// 设备类型（基础设备-normal GPU设备 gpu，VGPU设备 vgpu，智算设备 AiSpace） (`deviceType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deviceType", skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "securityType", skip_serializing_if = "Option::is_none")]
     pub security_type: Option<String>,
     /// Local disk type (none, hdd, ssd)
     ///
     /// 本地硬盘类型（none, hdd, ssd） (`localDiskType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDiskType", skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Local disk interface type (sata, nvme)
     ///
     /// 本地硬盘接口类型（sata, nvme） (`localDiskInterface`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDiskInterface", skip_serializing_if = "Option::is_none")]
     pub local_disk_interface: Option<String>,
     /// Local disk capacity
     ///
     /// 本地硬盘容量 (`localDiskSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDiskSize", skip_serializing_if = "Option::is_none")]
     pub local_disk_size: Option<i64>,
     /// Flavor unit prices
     ///
     /// 规格单价 (`flavorPrices`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorPrices", skip_serializing_if = "Option::is_none")]
     pub flavor_prices: Option<Vec<OpCreateFlavorTypeFlavorPrice>>,
     /// Resource pool IDs
     ///
     /// 资源池ID (`rpIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpIds", skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<Vec<String>>,
     /// Whether to enable dedicated CPU (if enabled, the overcommit ratio should be 1)
     ///
@@ -2580,32 +2521,32 @@ pub struct OpCreateFlavorTypeInput {
     /// Whether to enable dedicated memory
     ///
     /// 是否开启内存独占 (`isDedicatedMem`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isDedicatedMem", skip_serializing_if = "Option::is_none")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether to create a custom flavor
     ///
     /// 是否创建自定义规格 (`createCustomFlavor`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createCustomFlavor", skip_serializing_if = "Option::is_none")]
     pub create_custom_flavor: Option<bool>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Whether the system disk is a local disk
     ///
     /// 系统盘是否是本地盘 (`isSystemLocalDisk`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isSystemLocalDisk", skip_serializing_if = "Option::is_none")]
     pub is_system_local_disk: Option<bool>,
     /// GPU type
     ///
     /// gpu类型 (`gpuType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "extraSpace", skip_serializing_if = "Option::is_none")]
     pub extra_space: Option<ExtraSpace>,
 }
 impl OpCreateFlavorTypeInput {
@@ -2755,6 +2696,7 @@ pub struct OpCreateFlavorTypeOutput {
     /// The created flavor type (see the example)
     ///
     /// 创建成功的规格类型信息，具体内容见示例 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OperatorFlavorType>,
 }
 /// Request builder of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type): set parameters, then `.send().await`.
@@ -2939,28 +2881,27 @@ impl crate::Client {
 }
 /// Input of [`OpUpdateFlavorType`](crate::Client::op_update_flavor_type).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpUpdateFlavorTypeInput {
     /// Flavor type ID
     ///
     /// 规格类型Id (`flavorTypeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Flavor type name (the document describes it as 'instance id, a URL parameter')
     ///
     /// 虚机id, url中的参数 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource pool IDs; omitting it or passing an empty string unbinds the resource pools
     ///
     /// 资源池ID, 不传或传空字符串将解绑资源池 (`rpIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpIds", skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<Vec<String>>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
 impl OpUpdateFlavorTypeInput {
@@ -3143,6 +3084,7 @@ pub struct OpDeleteFlavorTypeOutput {
     /// Data (null)
     ///
     /// 数据信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpDeleteFlavorType`](crate::Client::op_delete_flavor_type): set parameters, then `.send().await`.
@@ -3210,7 +3152,7 @@ pub struct OpListResourcePoolHostCandidatesInput {
     /// Availability zone name
     ///
     /// 可用区名称 (`az`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
 }
 impl OpListResourcePoolHostCandidatesInput {
@@ -3244,6 +3186,7 @@ pub struct OpListResourcePoolHostCandidatesOutput {
     /// Host list information
     ///
     /// 主机列表信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListResourcePoolHostCandidatesData>,
 }
 /// Request builder of [`OpListResourcePoolHostCandidates`](crate::Client::op_list_resource_pool_host_candidates): set parameters, then `.send().await`.
@@ -3306,78 +3249,77 @@ impl crate::Client {
 }
 /// Input of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListFlavorTypesInput {
     /// Page size; defaults to the system page size
     ///
     /// 分页大小，默认为系统默认分页大小 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number; defaults to 0 (the first page)
     ///
     /// 分页页码，默认为0（第一页） (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Filter: flavor type name, fuzzy match
     ///
     /// 过滤参数，规格类型名称，支持模糊查询 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Filter: flavor type ID
     ///
     /// 过滤参数，规格类型编号 (`flavorTypeId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorTypeId", skip_serializing_if = "Option::is_none")]
     pub flavor_type_id: Option<String>,
     /// Filter: resource pool ID
     ///
     /// 过滤参数，资源池ID (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Filter: device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device aiSpace)
     ///
     /// 过滤参数，设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 aiSpace） (`deviceType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deviceType", skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Filter: trusted-computing security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 过滤参数，可信计算安全类型（可信V1版 - 1.0，可信V2版 - 2.0，可信V3版 - 3.0） (`securityType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "securityType", skip_serializing_if = "Option::is_none")]
     pub security_type: Option<String>,
     /// Filter: CPU architecture (x86, arm)
     ///
     /// 过滤参数，cpu架构（x86、arm） (`archType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Filter: GPU type
     ///
     /// 过滤参数，gpu类型 (`gpuType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Filter: vCPU type (custom, host-passthrough)
     ///
     /// 过滤参数，vcpu类型（custom、host-passthrough） (`vcpuType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vcpuType", skip_serializing_if = "Option::is_none")]
     pub vcpu_type: Option<String>,
     /// Filter: whether SR-IOV is supported
     ///
     /// 过滤参数，是否支持Sriov (`useSriov`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "useSriov", skip_serializing_if = "Option::is_none")]
     pub use_sriov: Option<bool>,
     /// Filter: local disk type (none, hdd, ssd, elasticity)
     ///
     /// 过滤参数，本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDiskType", skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Filter: availability zone
     ///
     /// 过滤参数，可用区 (`az`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Filter: flavor availability
     ///
     /// 过滤参数，规格可用性 (`deptAvailable`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deptAvailable", skip_serializing_if = "Option::is_none")]
     pub dept_available: Option<bool>,
 }
 impl OpListFlavorTypesInput {
@@ -3476,6 +3418,7 @@ pub struct OpListFlavorTypesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListFlavorTypesData>,
 }
 /// Request builder of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types): set parameters, then `.send().await`.
@@ -3629,23 +3572,22 @@ impl crate::Client {
 }
 /// Input of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpCreateResourcePoolInput {
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// CPU overcommit ratio of the resource pool, range \[1-6\]
     ///
     /// 资源池CPU超分比，超分比范围【1-6】 (`cpuAllocationRatio`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpuAllocationRatio", skip_serializing_if = "Option::is_none")]
     pub cpu_allocation_ratio: Option<i64>,
 }
 impl OpCreateResourcePoolInput {
@@ -3702,6 +3644,7 @@ pub struct OpCreateResourcePoolOutput {
     /// Resource pool information
     ///
     /// 资源池信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ResourcePool>,
 }
 /// Request builder of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool): set parameters, then `.send().await`.
@@ -3881,28 +3824,27 @@ impl crate::Client {
 }
 /// Input of [`OpListResourcePools`](crate::Client::op_list_resource_pools).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称，支持模糊查询 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
 impl OpListResourcePoolsInput {
@@ -3951,6 +3893,7 @@ pub struct OpListResourcePoolsOutput {
     /// Resource pool list information
     ///
     /// 资源池列表信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListResourcePoolsData>,
 }
 /// Request builder of [`OpListResourcePools`](crate::Client::op_list_resource_pools): set parameters, then `.send().await`.
@@ -4092,6 +4035,7 @@ pub struct OpGetResourcePoolOutput {
     /// Resource pool information
     ///
     /// 资源池信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ResourcePool>,
 }
 /// Request builder of [`OpGetResourcePool`](crate::Client::op_get_resource_pool): set parameters, then `.send().await`.
@@ -4154,18 +4098,17 @@ impl crate::Client {
 }
 /// Input of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpAddResourcePoolHostsInput {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Hosts
     ///
     /// 主机集合 (`hosts`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hosts", skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<Host>>,
 }
 impl OpAddResourcePoolHostsInput {
@@ -4284,28 +4227,27 @@ impl crate::Client {
 }
 /// Input of [`OpRemoveResourcePoolHost`](crate::Client::op_remove_resource_pool_host).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpRemoveResourcePoolHostInput {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
 impl OpRemoveResourcePoolHostInput {
@@ -4448,23 +4390,22 @@ impl crate::Client {
 }
 /// Input of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpModifyHostResourcePoolInput {
     /// Resource pool ID (the current pool)
     ///
     /// 资源池ID (`rpId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Destination resource pool ID
     ///
     /// 目的资源池ID (`destRpId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "destRpId", skip_serializing_if = "Option::is_none")]
     pub dest_rp_id: Option<String>,
     /// Host information
     ///
     /// 主机信息 (`host`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "host", skip_serializing_if = "Option::is_none")]
     pub host: Option<Host>,
 }
 impl OpModifyHostResourcePoolInput {
@@ -4595,38 +4536,37 @@ impl crate::Client {
 }
 /// Input of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称, 支持模糊查询 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP, fuzzy match
     ///
     /// 主机内网ip, 支持模糊查询 (`innerIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86"、"arm") (`archType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
 }
 impl OpListResourcePoolHostsInput {
@@ -4685,6 +4625,7 @@ pub struct OpListResourcePoolHostsOutput {
     /// Hosts associated with the resource pool
     ///
     /// 资源池关联主机列表 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListResourcePoolHostsData>,
 }
 /// Request builder of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts): set parameters, then `.send().await`.
@@ -4834,6 +4775,7 @@ pub struct OpListHostsOutput {
     /// Host list information
     ///
     /// 主机列表信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListHostsData>,
 }
 /// Request builder of [`OpListHosts`](crate::Client::op_list_hosts): set parameters, then `.send().await`.
@@ -4899,7 +4841,7 @@ pub struct OpCreateHostGroupInput {
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl OpCreateHostGroupInput {
@@ -4940,6 +4882,7 @@ pub struct OpCreateHostGroupOutput {
     /// Host group information
     ///
     /// 主机组信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<HostGroup>,
 }
 /// Request builder of [`OpCreateHostGroup`](crate::Client::op_create_host_group): set parameters, then `.send().await`.
@@ -5105,28 +5048,27 @@ impl crate::Client {
 }
 /// Input of [`OpListHostGroups`](crate::Client::op_list_host_groups).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostGroupsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称，支持模糊查询 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
 }
 impl OpListHostGroupsInput {
@@ -5175,6 +5117,7 @@ pub struct OpListHostGroupsOutput {
     /// Host group list information
     ///
     /// 主机组列表信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListHostGroupsData>,
 }
 /// Request builder of [`OpListHostGroups`](crate::Client::op_list_host_groups): set parameters, then `.send().await`.
@@ -5316,6 +5259,7 @@ pub struct OpGetHostGroupOutput {
     /// Host group information
     ///
     /// 主机组信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<HostGroup>,
 }
 /// Request builder of [`OpGetHostGroup`](crate::Client::op_get_host_group): set parameters, then `.send().await`.
@@ -5378,18 +5322,17 @@ impl crate::Client {
 }
 /// Input of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpAddHostGroupHostsInput {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Hosts
     ///
     /// 主机集合 (`hosts`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hosts", skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<Host>>,
 }
 impl OpAddHostGroupHostsInput {
@@ -5508,28 +5451,27 @@ impl crate::Client {
 }
 /// Input of [`OpRemoveHostGroupHost`](crate::Client::op_remove_host_group_host).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpRemoveHostGroupHostInput {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
 impl OpRemoveHostGroupHostInput {
@@ -5672,28 +5614,27 @@ impl crate::Client {
 }
 /// Input of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsInput {
     /// Page size, default 20
     ///
     /// 分页大小，默认20 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Name, fuzzy match
     ///
     /// 名称，支持模糊查询 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl OpListHostGroupHostsInput {
@@ -5742,6 +5683,7 @@ pub struct OpListHostGroupHostsOutput {
     /// Hosts associated with the host group
     ///
     /// 主机组关联主机列表 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListHostGroupHostsData>,
 }
 /// Request builder of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts): set parameters, then `.send().await`.
@@ -5843,12 +5785,12 @@ pub struct OpListNodesInput {
     /// Number of records per page, for paging
     ///
     /// 每页显示的记录数，用于分页功能 (`size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Page number, for paging
     ///
     /// 页码，用于分页功能 (`current`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "current", skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
 }
 impl OpListNodesInput {
@@ -5887,6 +5829,7 @@ pub struct OpListNodesOutput {
     /// Host list information (see the example)
     ///
     /// 包含主机列表信息，具体参见返回示例 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpListNodesData>,
 }
 /// Request builder of [`OpListNodes`](crate::Client::op_list_nodes): set parameters, then `.send().await`.
@@ -5967,23 +5910,22 @@ impl crate::Client {
 }
 /// Input of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetNodeGpuModeInput {
     /// Cell ID
     ///
     /// cell id (`cell`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Node name
     ///
     /// node名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// GPU mode
     ///
     /// GPU模式 (`gpuMode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuMode", skip_serializing_if = "Option::is_none")]
     pub gpu_mode: Option<String>,
 }
 impl OpSetNodeGpuModeInput {
@@ -6040,6 +5982,7 @@ pub struct OpSetNodeGpuModeOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode): set parameters, then `.send().await`.
@@ -6116,33 +6059,32 @@ impl crate::Client {
 }
 /// Input of [`OpSetNodeLabels`](crate::Client::op_set_node_labels).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetNodeLabelsInput {
     /// Nodes
     ///
     /// 节点列表 (`nodes`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodes", skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<OpSetNodeLabelsNode>>,
     /// Host label
     ///
     /// 主机标签 (`hostLabel`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostLabel", skip_serializing_if = "Option::is_none")]
     pub host_label: Option<String>,
     /// Rack label
     ///
     /// 机架标签 (`rackLabel`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rackLabel", skip_serializing_if = "Option::is_none")]
     pub rack_label: Option<String>,
     /// Switch label
     ///
     /// 交换机标签 (`switchLabel`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "switchLabel", skip_serializing_if = "Option::is_none")]
     pub switch_label: Option<String>,
     /// Network switch label
     ///
     /// 网络交换机标签 (`netSwitchLabel`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "netSwitchLabel", skip_serializing_if = "Option::is_none")]
     pub net_switch_label: Option<String>,
 }
 impl OpSetNodeLabelsInput {
@@ -6212,6 +6154,7 @@ pub struct OpSetNodeLabelsOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpSetNodeLabels`](crate::Client::op_set_node_labels): set parameters, then `.send().await`.
@@ -6333,6 +6276,7 @@ pub struct OpGetGlobalHaConfigOutput {
     /// Global HA configuration (see the example)
     ///
     /// 包含主机列表信息，具体参见返回示例 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpGetGlobalHaConfigData>,
 }
 /// Request builder of [`OpGetGlobalHaConfig`](crate::Client::op_get_global_ha_config): set parameters, then `.send().await`.
@@ -6434,6 +6378,7 @@ pub struct OpSetGlobalHaConfigOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpSetGlobalHaConfig`](crate::Client::op_set_global_ha_config): set parameters, then `.send().await`.
@@ -6524,6 +6469,7 @@ pub struct OpGetGlobalCpuOvercommitConfigOutput {
     /// Global CPU overcommit parameters
     ///
     /// 包含CPU全局超分比参数 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpGetGlobalCpuOvercommitConfigData>,
 }
 /// Request builder of [`OpGetGlobalCpuOvercommitConfig`](crate::Client::op_get_global_cpu_overcommit_config): set parameters, then `.send().await`.
@@ -6742,6 +6688,7 @@ pub struct OpGetInstanceStatusCountsOutput {
     /// Instance counts
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpGetInstanceStatusCountsData>,
 }
 /// Request builder of [`OpGetInstanceStatusCounts`](crate::Client::op_get_instance_status_counts): set parameters, then `.send().await`.
@@ -6825,6 +6772,7 @@ pub struct OpGetClusterCapacityOutput {
     /// Cluster capacity
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpGetClusterCapacityData>,
 }
 /// Request builder of [`OpGetClusterCapacity`](crate::Client::op_get_cluster_capacity): set parameters, then `.send().await`.
@@ -6880,18 +6828,17 @@ impl crate::Client {
 }
 /// Input of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetGlobalMigrationNetworkInput {
     /// Global migration network: manage (default, management network), storage (storage network), business (business network), cninet (encrypted migration over the management network)
     ///
     /// 全局迁移网络设置，可选值： manage （默认，管理网）、 storage （存储网）、 business （业务网）、 cninet （管理网加 密迁移） (`globalNetwork`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "globalNetwork", skip_serializing_if = "Option::is_none")]
     pub global_network: Option<String>,
     /// Method used to obtain node IPs; the current version only offers ccos-api
     ///
     /// 指定获取节点IP的方法，当前 版本仅供选择： ccos-api (`nodeInfoMethod`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeInfoMethod", skip_serializing_if = "Option::is_none")]
     pub node_info_method: Option<String>,
 }
 impl OpSetGlobalMigrationNetworkInput {
@@ -6940,6 +6887,7 @@ pub struct OpSetGlobalMigrationNetworkOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network): set parameters, then `.send().await`.
@@ -7037,6 +6985,7 @@ pub struct OpGetGlobalMigrationNetworkOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpGetGlobalMigrationNetworkData>,
 }
 /// Request builder of [`OpGetGlobalMigrationNetwork`](crate::Client::op_get_global_migration_network): set parameters, then `.send().await`.
@@ -7120,6 +7069,7 @@ pub struct OpGetSnapshotRecycleConfigOutput {
     /// Returned data object
     ///
     /// 返回的数据对象，具体结构如下： (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpGetSnapshotRecycleConfigData>,
 }
 /// Request builder of [`OpGetSnapshotRecycleConfig`](crate::Client::op_get_snapshot_recycle_config): set parameters, then `.send().await`.
@@ -7175,18 +7125,17 @@ impl crate::Client {
 }
 /// Input of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpSetSnapshotRecycleConfigInput {
     /// true (on) or false (off)
     ///
     /// 取值: true (开), false (关) (`enable`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "enable", skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     /// Retention time of resources in the recycle bin, in days
     ///
     /// 资源在回收站的保留时间, 单位为天 (`freezeTime`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "freezeTime", skip_serializing_if = "Option::is_none")]
     pub freeze_time: Option<i64>,
 }
 impl OpSetSnapshotRecycleConfigInput {
@@ -7235,6 +7184,7 @@ pub struct OpSetSnapshotRecycleConfigOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config): set parameters, then `.send().await`.
@@ -7332,6 +7282,7 @@ pub struct OpGetLiveMigrationGlobalConfigOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<OpGetLiveMigrationGlobalConfigData>,
 }
 /// Request builder of [`OpGetLiveMigrationGlobalConfig`](crate::Client::op_get_live_migration_global_config): set parameters, then `.send().await`.
@@ -7433,6 +7384,7 @@ pub struct OpSetLiveMigrationLimitOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpSetLiveMigrationLimit`](crate::Client::op_set_live_migration_limit): set parameters, then `.send().await`.
@@ -7541,6 +7493,7 @@ pub struct OpSetLiveMigrationCrossCpuTypeOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpSetLiveMigrationCrossCpuType`](crate::Client::op_set_live_migration_cross_cpu_type): set parameters, then `.send().await`.
@@ -7608,7 +7561,7 @@ pub struct OpBatchLiveMigrateInstancesInput {
     /// Live migrations
     ///
     /// 热迁移数组 (`migrations`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "migrations", skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Vec<OpBatchLiveMigrateInstancesMigration>>,
 }
 impl OpBatchLiveMigrateInstancesInput {
@@ -7658,6 +7611,7 @@ pub struct OpBatchLiveMigrateInstancesOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpBatchLiveMigrateInstances`](crate::Client::op_batch_live_migrate_instances): set parameters, then `.send().await`.
@@ -7769,6 +7723,7 @@ pub struct OpCancelLiveMigrationOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`OpCancelLiveMigration`](crate::Client::op_cancel_live_migration): set parameters, then `.send().await`.
@@ -7831,38 +7786,37 @@ impl crate::Client {
 }
 /// Input of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OpListAvailableLocalDisksInput {
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Resource pools, comma-separated
     ///
     /// 资源池，多个用“,” 隔开 (`rpIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpIds", skip_serializing_if = "Option::is_none")]
     pub rp_ids: Option<String>,
     /// Local disk type: hdd/ssd
     ///
     /// 本地盘类型 hdd/ssd (`localDiskType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDiskType", skip_serializing_if = "Option::is_none")]
     pub local_disk_type: Option<String>,
     /// Local disk interface: sata/nvme
     ///
     /// 本地盘接口 sata/nvme (`localDiskInterface`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDiskInterface", skip_serializing_if = "Option::is_none")]
     pub local_disk_interface: Option<String>,
     /// Minimum size, in GiB
     ///
     /// 单位 GiB (`minSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "minSize", skip_serializing_if = "Option::is_none")]
     pub min_size: Option<i64>,
     /// Maximum size, in GiB
     ///
     /// 单位 GiB (`maxSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "maxSize", skip_serializing_if = "Option::is_none")]
     pub max_size: Option<i64>,
 }
 impl OpListAvailableLocalDisksInput {
@@ -7921,6 +7875,7 @@ pub struct OpListAvailableLocalDisksOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<LocalDisk>>,
 }
 /// Request builder of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks): set parameters, then `.send().await`.

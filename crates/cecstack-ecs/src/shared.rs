@@ -15,7 +15,11 @@ pub struct AzCpuOvercommit {
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "az",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub az: Option<String>,
     /// CPU overcommit ratio of the availability zone
     ///
@@ -69,65 +73,66 @@ impl cds_core::validate::Validate for AzCpuOvercommit {
 ///
 /// 规格
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BillingFlavor {
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Whether it is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
+    #[serde(rename = "flavorType")]
     pub flavor_type: Option<BillingFlavorType>,
 }
 /// Flavor type information
 ///
 /// 规格类型信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BillingFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
@@ -137,145 +142,145 @@ pub struct BillingFlavorType {
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device normal, GPU device gpu, virtual GPU vgpu)
     ///
     /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
     /// GPU型号 (`gpuProduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
 }
 /// Block device mappings
 ///
 /// 块设备映射
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BlockDeviceMapping {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Volume name
     ///
     /// 云盘名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Volume id
     ///
     /// 云盘id (`volumeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume UUID
     ///
     /// 云盘UUID (`volumeUuid`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeUuid", deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume bus type
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Volume status
     ///
     /// 云盘状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether it is the system disk
     ///
@@ -285,133 +290,141 @@ pub struct BlockDeviceMapping {
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Source volume ID
     ///
     /// 源云盘ID (`sourceVolumeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sourceVolumeId", deserialize_with = "lenient")]
     pub source_volume_id: Option<i64>,
     /// Whether multi-attach is supported
     ///
     /// 是否支持多挂载 (`multiAttach`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "multiAttach", deserialize_with = "lenient")]
     pub multi_attach: Option<bool>,
     /// Volume image ID
     ///
     /// 云盘镜像ID (`volumeImageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeImageId", deserialize_with = "lenient")]
     pub volume_image_id: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
 }
 /// A deployment set
 ///
 /// 数据列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeploymentSet {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Deployment set id
     ///
     /// 部署集ID (`deploymentSetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deploymentSetId", deserialize_with = "lenient")]
     pub deployment_set_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Host policy
     ///
     /// 主机策略 (`hostPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostPolicy", deserialize_with = "lenient")]
     pub host_policy: Option<String>,
     /// Rack policy
     ///
     /// 机架策略 (`rackPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rackPolicy", deserialize_with = "lenient")]
     pub rack_policy: Option<String>,
     /// Switch policy
     ///
     /// 交换机策略 (`switchPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "switchPolicy", deserialize_with = "lenient")]
     pub switch_policy: Option<String>,
     /// Network switch policy
     ///
     /// 网络交换机策略 (`netSwitchPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "netSwitchPolicy", deserialize_with = "lenient")]
     pub net_switch_policy: Option<String>,
     /// Number of instances
     ///
     /// ECS数量 (`ecsCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsCount", deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
 }
 /// Topology options of a flavor type
 ///
 /// 拓扑信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ExtraSpace {
     /// Enable vNUMA
     ///
     /// 开启vNuma (`vNuma`)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "vNuma",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub v_numa: Option<bool>,
     /// Enable SR-IOV network cards
     ///
     /// 开启sriov网卡 (`sriov`)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "sriov",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub sriov: Option<bool>,
 }
 impl ExtraSpace {
@@ -446,86 +459,86 @@ impl ExtraSpaceBuilder {
 ///
 /// 规格
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Flavor {
     /// Flavor ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小（Gi） (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// vGPU type id
     ///
     /// vgpu类型id (`vgpuTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU display name
     ///
     /// 虚拟GPU显示名称 (`vgpuDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size
     ///
     /// 虚拟GPU内存大小 (`vgpuMemory`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuMemory", deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Use an elastic local system disk
     ///
     /// 使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Whether it is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Maximum intranet bandwidth
     ///
@@ -535,6 +548,7 @@ pub struct Flavor {
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
+    #[serde(rename = "flavorType")]
     pub flavor_type: Option<FlavorType>,
     /// Specification code
     ///
@@ -544,12 +558,12 @@ pub struct Flavor {
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Number of SR-IOV NICs
     ///
     /// SR-IOV网卡数量 (`sriov`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Maximum intranet bandwidth
     ///
@@ -561,73 +575,74 @@ pub struct Flavor {
 ///
 /// 规格信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct FlavorInfo {
     /// ID (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Flavor ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`specCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小（Gi） (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Whether it is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
+    #[serde(rename = "flavorType")]
     pub flavor_type: Option<InstanceFlavorType>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Maximum intranet bandwidth
     ///
@@ -637,60 +652,60 @@ pub struct FlavorInfo {
     /// vGPU type id
     ///
     /// vgpu类型id (`vgpuTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU type name
     ///
     /// 虚拟GPU类型名称 (`vgpuTypeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuTypeName", deserialize_with = "lenient")]
     pub vgpu_type_name: Option<String>,
     /// vGPU display name
     ///
     /// 虚拟GPU显示名称 (`vgpuDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size
     ///
     /// 虚拟GPU内存大小 (`vgpuMemory`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuMemory", deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Use an elastic local system disk
     ///
     /// 使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Number of SR-IOV NICs
     ///
     /// SR-IOV网卡数量 (`sriov`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
 }
 /// Flavor type information
 ///
 /// 规格类型信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct FlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
@@ -700,96 +715,97 @@ pub struct FlavorType {
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// flavor计数 (`flavorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU产品 (`gpuProduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pool information
     ///
     /// 关联资源池信息 (`resourcePools`)
+    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<serde_json::Value>,
     /// Whether dedicated CPUs are supported
     ///
@@ -799,44 +815,123 @@ pub struct FlavorType {
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor uses a local system disk
     ///
     /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
+    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
+}
+/// A GPU card of a host
+///
+/// GPU卡信息
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Gpu {
+    /// GPU type
+    ///
+    /// GPU类型 (`gpuType`)
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
+    pub gpu_type: Option<String>,
+    /// GPU model
+    ///
+    /// GPU型号 (`product`)
+    #[serde(rename = "product", deserialize_with = "lenient")]
+    pub product: Option<String>,
+    /// GPU mode
+    ///
+    /// GPU模式 (`mode`)
+    #[serde(rename = "mode", deserialize_with = "lenient")]
+    pub mode: Option<String>,
+    /// vGPU model display name
+    ///
+    /// vGpu型号显示名称 (`vgpuDisplayName`)
+    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
+    pub vgpu_display_name: Option<String>,
+    /// Whether the GPU is in use
+    ///
+    /// 是否已使用 (`inUse`)
+    #[serde(rename = "inUse", deserialize_with = "lenient")]
+    pub in_use: Option<bool>,
+}
+/// GPU information of a host
+///
+/// gpu信息
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct GpuInfo {
+    /// GPU type
+    ///
+    /// Gpu类型 (`gpuType`)
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
+    pub gpu_type: Option<String>,
+    /// GPU model
+    ///
+    /// Gpu型号 (`product`)
+    #[serde(rename = "product", deserialize_with = "lenient")]
+    pub product: Option<String>,
+    /// GPU mode
+    ///
+    /// Gpu模式 (`mode`)
+    #[serde(rename = "mode", deserialize_with = "lenient")]
+    pub mode: Option<String>,
+    /// vGPU model display name
+    ///
+    /// vGpu型号显示名称 (`vgpuDisplayName`)
+    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
+    pub vgpu_display_name: Option<String>,
+    /// GPU cards
+    ///
+    /// Gpu数量 (`gpus`)
+    #[serde(rename = "gpus")]
+    pub gpus: Option<Vec<Gpu>>,
 }
 /// A host to add to a resource pool
 ///
 /// 主机信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Host {
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "cell",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "name",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "innerIp",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub inner_ip: Option<String>,
 }
 impl Host {
@@ -889,51 +984,50 @@ impl cds_core::validate::Validate for Host {
 ///
 /// 主机组信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct HostGroup {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of associated hosts
     ///
     /// 关联主机数量 (`hostCnt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostCnt", deserialize_with = "lenient")]
     pub host_cnt: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// Image object
 ///
 /// 镜像对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImageSource {
     /// Image ID
     ///
     /// 镜像ID (`imageUid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageUid", skip_serializing_if = "Option::is_none")]
     pub image_uid: Option<String>,
     /// URL of the image file
     ///
     /// 镜像文件的URL (`url`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "url", skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 impl ImageSource {
@@ -968,190 +1062,194 @@ impl ImageSourceBuilder {
 ///
 /// 返回的数据列表
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Instance {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Time at which the resource expires
     ///
     /// 表示资源过期的时间点 (`expiredAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expiredAt", deserialize_with = "lenient")]
     pub expired_at: Option<String>,
     /// Countdown to expiry
     ///
     /// 到期倒计时 (`expireCountdown`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireCountdown", deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// ID (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image URL
     ///
     /// 镜像URL (`imageUrl`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageUrl", deserialize_with = "lenient")]
     pub image_url: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageSource", deserialize_with = "lenient")]
     pub image_source: Option<String>,
     /// RAM size (Gi)
     ///
     /// RAM大小（Gi） (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Huge page size
     ///
     /// HugePage大小 (`hugePageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hugePageSize", deserialize_with = "lenient")]
     pub huge_page_size: Option<i64>,
     /// Number of vCPUs
     ///
     /// 虚拟CPU数量 (`vCpus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Display name
     ///
     /// 显示名称 (`displayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Host name
     ///
     /// 主机名 (`hostName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostName", deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户name (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Region
     ///
     /// 地区 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cell
     ///
     /// cell字段 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuArch", deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type (windows/linux)
     ///
     /// 操作系统类型（windows/linux） (`osType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中） (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status (see the instance status; used for state synchronization)
     ///
     /// 任务状态（参考虚拟机状态，状态同步使用） (`taskStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskStatus", deserialize_with = "lenient")]
     pub task_status: Option<String>,
     /// Task execution time
     ///
     /// 任务执行时间 (`taskAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskAt", deserialize_with = "lenient")]
     pub task_at: Option<String>,
     /// Flavor ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor information
     ///
     /// 规格信息 (`flavorInfo`)
+    #[serde(rename = "flavorInfo")]
     pub flavor_info: Option<FlavorInfo>,
     /// Billing mode (ByCycle subscription, OnDemand pay as you go)
     ///
     /// 计费模式（ByCycle包周期， OnDemand按需） (`billingMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billingMode", deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Order number
     ///
     /// 订单号 (`orderNo`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "orderNo", deserialize_with = "lenient")]
     pub order_no: Option<String>,
     /// Hard deletion time
     ///
     /// 硬删除时间 (`hardDeletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hardDeletedAt", deserialize_with = "lenient")]
     pub hard_deleted_at: Option<String>,
     /// Soft deletion time
     ///
     /// 软删除时间 (`softDeletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "softDeletedAt", deserialize_with = "lenient")]
     pub soft_deleted_at: Option<String>,
     /// Block device mappings
     ///
     /// 块设备映射 (`blockDeviceMappings`)
+    #[serde(rename = "blockDeviceMappings")]
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
     /// Network mappings
     ///
     /// 网络映射 (`networkMappings`)
+    #[serde(rename = "networkMappings")]
     pub network_mappings: Option<Vec<NetworkMapping>>,
     /// Elastic IP mappings
     ///
     /// 弹性IP映射 (`eipMappings`)
+    #[serde(rename = "eipMappings")]
     pub eip_mappings: Option<Vec<serde_json::Value>>,
     /// Passthrough GPUs
     ///
@@ -1161,35 +1259,37 @@ pub struct Instance {
     /// vGPU details
     ///
     /// 包含虚拟GPU的详细信息 (`vgpus`)
+    #[serde(rename = "vgpus")]
     pub vgpus: Option<Vec<Vgpu>>,
     /// Error message
     ///
     /// 错误信息 (`errMessage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errMessage", deserialize_with = "lenient")]
     pub err_message: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
+    #[serde(rename = "flavor")]
     pub flavor: Option<Flavor>,
     /// SSH key pairs
     ///
@@ -1199,45 +1299,47 @@ pub struct Instance {
     /// Image information
     ///
     /// 镜像信息 (`image`)
+    #[serde(rename = "image")]
     pub image: Option<InstanceImage>,
     /// Host group ID
     ///
     /// HG ID (`hgId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Host group name
     ///
     /// HG名称 (`hgName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hgName", deserialize_with = "lenient")]
     pub hg_name: Option<String>,
     /// Whether the VNC password is enabled
     ///
     /// VNC密码启用状态 (`vncPwdEnable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vncPwdEnable", deserialize_with = "lenient")]
     pub vnc_pwd_enable: Option<bool>,
     /// Deployment set
     ///
     /// 部署集 (`deploymentSet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deploymentSet", deserialize_with = "lenient")]
     pub deployment_set: Option<String>,
     /// Snapshot policy binding
     ///
     /// 快照策略绑定 (`snapshotPolicyBind`)
+    #[serde(rename = "snapshotPolicyBind")]
     pub snapshot_policy_bind: Option<serde_json::Value>,
     /// Operation flag
     ///
     /// 操作标记 (`bOperate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bOperate", deserialize_with = "lenient")]
     pub b_operate: Option<bool>,
     /// Order-creation flag
     ///
     /// 创建订单标记 (`bCreateOrder`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bCreateOrder", deserialize_with = "lenient")]
     pub b_create_order: Option<bool>,
     /// Quota-update flag
     ///
     /// 更新配额标记 (`bUpdateQuotas`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bUpdateQuotas", deserialize_with = "lenient")]
     pub b_update_quotas: Option<bool>,
     /// Whether an ISO file is attached
     ///
@@ -1247,49 +1349,52 @@ pub struct Instance {
     /// Whether high availability is enabled
     ///
     /// 是否启用高可用 (`haEnabled`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "haEnabled", deserialize_with = "lenient")]
     pub ha_enabled: Option<bool>,
     /// Whether the recycle policy is enabled
     ///
     /// 是否启用回收策略 (`bRecycle`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bRecycle", deserialize_with = "lenient")]
     pub b_recycle: Option<bool>,
     /// USB mappings
     ///
     /// USB映射 (`usbMappings`)
+    #[serde(rename = "usbMappings")]
     pub usb_mappings: Option<Vec<serde_json::Value>>,
     /// vmtools service status
     ///
     /// vmtools服务状态 (`vmtoolsStatus`)
+    #[serde(rename = "vmtoolsStatus")]
     pub vmtools_status: Option<VmtoolsStatus>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Label ID
     ///
     /// 标签ID (`labelId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "labelId", deserialize_with = "lenient")]
     pub label_id: Option<String>,
     /// Instance labels
     ///
     /// 虚拟机标签 (`vmLabels`)
+    #[serde(rename = "vmLabels")]
     pub vm_labels: Option<Vec<Label>>,
     /// Whether it is locked
     ///
     /// 是否被锁定 (`isLock`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isLock", deserialize_with = "lenient")]
     pub is_lock: Option<bool>,
     /// Whether security hardening is enabled
     ///
     /// 是否启用安全加固 (`cwpEnable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cwpEnable", deserialize_with = "lenient")]
     pub cwp_enable: Option<bool>,
     /// Whether dedicated CPUs are supported
     ///
@@ -1299,41 +1404,42 @@ pub struct Instance {
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比 (`cpuExceedRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuExceedRatio", deserialize_with = "lenient")]
     pub cpu_exceed_ratio: Option<i64>,
     /// Eviction strategy
     ///
     /// 驱逐策略 (`evictionStrategy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "evictionStrategy", deserialize_with = "lenient")]
     pub eviction_strategy: Option<String>,
     /// Namespace
     ///
     /// 命名空间 (`namespace`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "namespace", deserialize_with = "lenient")]
     pub namespace: Option<String>,
     /// Process instance ID
     ///
     /// 流程实例ID (`processInstanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "processInstanceId", deserialize_with = "lenient")]
     pub process_instance_id: Option<String>,
     /// InfiniBand NIC information
     ///
     /// IB网卡信息 (`ibNics`)
+    #[serde(rename = "ibNics")]
     pub ib_nics: Option<Vec<serde_json::Value>>,
     /// Whether advanced monitoring is enabled
     ///
     /// 是否开启高级监控 (`isInstalledAgent`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isInstalledAgent", deserialize_with = "lenient")]
     pub is_installed_agent: Option<bool>,
     /// Monitoring agent version
     ///
@@ -1343,36 +1449,37 @@ pub struct Instance {
     /// Whether the agent needs an upgrade
     ///
     /// 是否需要升级agent (`needUpgradeAgent`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "needUpgradeAgent", deserialize_with = "lenient")]
     pub need_upgrade_agent: Option<bool>,
     /// Whether it is visible
     ///
     /// 是否可见 (`isVisible`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isVisible", deserialize_with = "lenient")]
     pub is_visible: Option<bool>,
     /// Number of SR-IOV NICs
     ///
     /// SR-IOV网卡数量 (`sriov`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// List of flavor types
     ///
     /// 规格类型列表 (`flavorTypes`)
+    #[serde(rename = "flavorTypes")]
     pub flavor_types: Option<Vec<BatchCreateInstancesFlavorTypesItem>>,
     /// vGPU type ID
     ///
     /// 虚拟GPU类型ID (`vgpuTypeid`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuTypeid", deserialize_with = "lenient")]
     pub vgpu_typeid: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errorMessage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errorMessage", deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Whether security hardening is enabled
     ///
     /// 是否启用安全加固 (`cwpeEnable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cwpeEnable", deserialize_with = "lenient")]
     pub cwpe_enable: Option<bool>,
 }
 impl std::fmt::Debug for Instance {
@@ -1472,66 +1579,66 @@ impl std::fmt::Debug for Instance {
 ///
 /// 规格类型信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct InstanceFlavorType {
     /// ID (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`specCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// GPU type
     ///
@@ -1541,7 +1648,7 @@ pub struct InstanceFlavorType {
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU product
     ///
@@ -1551,35 +1658,37 @@ pub struct InstanceFlavorType {
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Flavor unit price
     ///
     /// 规格单价 (`flavorPrices`)
+    #[serde(rename = "flavorPrices")]
     pub flavor_prices: Option<serde_json::Value>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
+    #[serde(rename = "flavors")]
     pub flavors: Option<serde_json::Value>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Whether dedicated CPUs are supported
     ///
@@ -1589,69 +1698,70 @@ pub struct InstanceFlavorType {
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor uses a local system disk
     ///
     /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
+    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
 }
 /// Image information
 ///
 /// 镜像信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct InstanceImage {
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Visibility
     ///
     /// 可见性 (`visibility`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "visibility", deserialize_with = "lenient")]
     pub visibility: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuArch", deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type (windows/linux)
     ///
     /// 操作系统类型（windows/linux） (`osType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS platform
     ///
     /// 操作系统平台 (`platform`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "platform", deserialize_with = "lenient")]
     pub platform: Option<String>,
     /// Image source type
     ///
     /// 镜像来源类型 (`sourceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sourceType", deserialize_with = "lenient")]
     pub source_type: Option<String>,
     /// Instruction set width
     ///
     /// 指令集位数 (`instructions`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instructions", deserialize_with = "lenient")]
     pub instructions: Option<String>,
     /// OS version
     ///
     /// 操作系统版本 (`osVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osVersion", deserialize_with = "lenient")]
     pub os_version: Option<String>,
 }
 /// ISO attach parameters, in the request body
@@ -1699,12 +1809,20 @@ pub struct Label {
     /// Label key
     ///
     /// 标签键 (`key`)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "key",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub key: Option<String>,
     /// Label value
     ///
     /// 标签值 (`value`)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "value",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub value: Option<String>,
 }
 impl Label {
@@ -1739,48 +1857,48 @@ impl LabelBuilder {
 ///
 /// 本地盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct LocalDisk {
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cluster
     ///
     /// 集群信息 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Node hosting the local disk
     ///
     /// 本地盘所在节点 (`nodeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Local disk type
     ///
     /// 本地盘类型 (`localDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地盘接口 (`localDiskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size, in B
     ///
     /// 本地盘大小, 单位 B (`diskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Number of local disks of the same type
     ///
     /// 本地盘数量, 相同类型的本地盘个数 (`diskNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskNum", deserialize_with = "lenient")]
     pub disk_num: Option<i64>,
     /// Unique key
     ///
     /// 唯一键 (`orderKey`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "orderKey", deserialize_with = "lenient")]
     pub order_key: Option<String>,
 }
 /// Memory object
@@ -1793,7 +1911,11 @@ pub struct MemorySize {
     /// Memory size (Gi)
     ///
     /// 内存大小（Gi） (`amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "amount",
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub amount: Option<String>,
 }
 impl MemorySize {
@@ -1830,18 +1952,17 @@ impl cds_core::validate::Validate for MemorySize {
 ///
 /// 内存对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MemorySpec {
     /// Memory size (Gi)
     ///
     /// 内存大小 (Gi) (`amount`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Huge page size
     ///
     /// 巨页大小 (`hugePage`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hugePage", skip_serializing_if = "Option::is_none")]
     pub huge_page: Option<String>,
 }
 impl MemorySpec {
@@ -1876,122 +1997,122 @@ impl MemorySpecBuilder {
 ///
 /// 网络映射
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetworkMapping {
     /// VPC ID (`vpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// 子网ID (`subnetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Port ID (`portId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portId", deserialize_with = "lenient")]
     pub port_id: Option<String>,
     /// Port name
     ///
     /// Port名称 (`portName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portName", deserialize_with = "lenient")]
     pub port_name: Option<String>,
     /// IPv4 address
     ///
     /// IPv4地址 (`ipv4Address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv4Address", deserialize_with = "lenient")]
     pub ipv4_address: Option<String>,
     /// MAC address
     ///
     /// mac地址 (`macAddress`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "macAddress", deserialize_with = "lenient")]
     pub mac_address: Option<String>,
     /// UUID (`uuid`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "uuid", deserialize_with = "lenient")]
     pub uuid: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether IPv6 is enabled
     ///
     /// 是否启用IPv6 (`ipv6Enabled`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv6Enabled", deserialize_with = "lenient")]
     pub ipv6_enabled: Option<bool>,
     /// IPv6 address
     ///
     /// IPv6地址 (`ipv6Address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv6Address", deserialize_with = "lenient")]
     pub ipv6_address: Option<String>,
     /// Number of secondary IPv4 addresses
     ///
     /// IPv4辅助地址数量 (`ipv4SubsidiaryCounts`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv4SubsidiaryCounts", deserialize_with = "lenient")]
     pub ipv4_subsidiary_counts: Option<i64>,
     /// Number of secondary IPv6 addresses
     ///
     /// IPv6辅助地址数量 (`ipv6SubsidiaryCounts`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv6SubsidiaryCounts", deserialize_with = "lenient")]
     pub ipv6_subsidiary_counts: Option<i64>,
     /// Secondary IPv4 addresses
     ///
     /// IPv4辅助地址 (`ipv4SubsidiaryAddresses`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv4SubsidiaryAddresses", deserialize_with = "lenient")]
     pub ipv4_subsidiary_addresses: Option<String>,
     /// Secondary IPv6 addresses
     ///
     /// IPv6辅助地址 (`ipv6SubsidiaryAddresses`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv6SubsidiaryAddresses", deserialize_with = "lenient")]
     pub ipv6_subsidiary_addresses: Option<String>,
     /// DNS list
     ///
     /// DNS列表 (`dnsList`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "dnsList", deserialize_with = "lenient")]
     pub dns_list: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portType", deserialize_with = "lenient")]
     pub port_type: Option<String>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Security groups (name and ID)
     ///
     /// 安全组（名称与ID） (`secGroups`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "secGroups", deserialize_with = "lenient")]
     pub sec_groups: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupSpec`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "secGroupSpec", deserialize_with = "lenient")]
     pub sec_group_spec: Option<String>,
     /// Port product type
     ///
     /// Port产品类型 (`portProductType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portProductType", deserialize_with = "lenient")]
     pub port_product_type: Option<String>,
     /// Whether port security is enabled
     ///
     /// 是否启用端口安全 (`portSecurityEnable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portSecurityEnable", deserialize_with = "lenient")]
     pub port_security_enable: Option<bool>,
     /// Subnet CIDR
     ///
     /// 子网网段 (`subnetCidr`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnetCidr", deserialize_with = "lenient")]
     pub subnet_cidr: Option<String>,
     /// VPC name
     ///
     /// VPC名称 (`vpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`subnetName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Whether it is released with the instance
     ///
@@ -2072,12 +2193,12 @@ pub struct NetworkMapping {
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
     /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "networkType", deserialize_with = "lenient")]
     pub network_type: Option<String>,
     /// NIC name
     ///
     /// 网卡名称 (`nicName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "nicName", deserialize_with = "lenient")]
     pub nic_name: Option<String>,
     /// Maximum intranet bandwidth
     ///
@@ -2114,13 +2235,13 @@ pub struct NetworkMapping {
 ///
 /// 规格类型信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OperatorFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
@@ -2130,96 +2251,97 @@ pub struct OperatorFlavorType {
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model type (custom, host-passthrough)
     ///
     /// vcpu model类型（custom、host-passthrough） (`vcpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Flavor count
     ///
     /// flavor计数 (`flavorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
     /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU产品 (`gpuProduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口（sata, nvme） (`localDiskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pools
     ///
     /// 关联资源池信息 (`resourcePools`)
+    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPU is supported
     ///
@@ -2229,382 +2351,387 @@ pub struct OperatorFlavorType {
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor type uses a local system disk
     ///
     /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances using the flavor type
     ///
     /// 关联该规格类型的ecs数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
+    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
 }
 /// A resource pool
 ///
 /// 资源池信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ResourcePool {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of associated hosts
     ///
     /// 关联主机数量 (`hostCnt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostCnt", deserialize_with = "lenient")]
     pub host_cnt: Option<i64>,
     /// Number of associated flavor types
     ///
     /// 关联规格类型数量 (`ftCnt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ftCnt", deserialize_with = "lenient")]
     pub ft_cnt: Option<i64>,
     /// CPU overcommit ratio of the resource pool, range \[1-6\]
     ///
     /// 资源池CPU超分比，超分比范围【1-6】 (`cpuAllocationRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuAllocationRatio", deserialize_with = "lenient")]
     pub cpu_allocation_ratio: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
 /// An instance snapshot
 ///
 /// ECS快照列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
     /// 删除时间（为空） (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Snapshot record id
     ///
     /// 快照ID (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Instance snapshot id
     ///
     /// ECS快照ID (`ecsSnapshotId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsSnapshotId", deserialize_with = "lenient")]
     pub ecs_snapshot_id: Option<String>,
     /// Instance snapshot name
     ///
     /// ECS快照名称 (`ecsSnapshotName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsSnapshotName", deserialize_with = "lenient")]
     pub ecs_snapshot_name: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Instance id
     ///
     /// ECS ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Consistency snapshot id
     ///
     /// 一致性快照ID (`consistencySnapshotId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "consistencySnapshotId", deserialize_with = "lenient")]
     pub consistency_snapshot_id: Option<i64>,
     /// Snapshot status
     ///
     /// 快照状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Type
     ///
     /// 类型 (`type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Expiry time
     ///
     /// 过期时间 (`expiredAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expiredAt", deserialize_with = "lenient")]
     pub expired_at: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errorMessage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errorMessage", deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Volume snapshots (null)
     ///
     /// 卷快照（为空） (`volumeSnapshots`)
+    #[serde(rename = "volumeSnapshots")]
     pub volume_snapshots: Option<Vec<serde_json::Value>>,
     /// Error message
     ///
     /// 错误信息 (`errMessage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errMessage", deserialize_with = "lenient")]
     pub err_message: Option<String>,
 }
 /// Snapshot details
 ///
 /// 返回的数据对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SnapshotPage {
     /// Instance snapshots
     ///
     /// ECS快照列表 (`ecsSnapshots`)
+    #[serde(rename = "ecsSnapshots")]
     pub ecs_snapshots: Option<Vec<Snapshot>>,
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// An automatic snapshot policy
 ///
 /// 快照策略列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SnapshotPolicy {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time; null means not deleted
     ///
     /// 删除时间，这里为null表示未删除 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Id
     ///
     /// ID (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Region
     ///
     /// 区域 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Policy id
     ///
     /// 策略ID (`policyId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "policyId", deserialize_with = "lenient")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
     /// 策略名称 (`policyName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "policyName", deserialize_with = "lenient")]
     pub policy_name: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Execution time
     ///
     /// 执行时间 (`executeAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "executeAt", deserialize_with = "lenient")]
     pub execute_at: Option<String>,
     /// Execution hour
     ///
     /// 执行小时 (`hourOfDay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hourOfDay", deserialize_with = "lenient")]
     pub hour_of_day: Option<String>,
     /// Execution days of week
     ///
     /// 执行周日 (`weekDays`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "weekDays", deserialize_with = "lenient")]
     pub week_days: Option<String>,
     /// Policy status (e.g. enabled)
     ///
     /// 策略启用状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Expiry time
     ///
     /// 过期时间 (`expire`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expire", deserialize_with = "lenient")]
     pub expire: Option<i64>,
     /// Bound instances; null means none bound
     ///
     /// 绑定的ECS，这里为null表示未绑定 (`bindEcs`)
+    #[serde(rename = "bindEcs")]
     pub bind_ecs: Option<serde_json::Value>,
     /// Number of bound instances
     ///
     /// 绑定的ECS数量 (`bindEcsCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bindEcsCount", deserialize_with = "lenient")]
     pub bind_ecs_count: Option<i64>,
 }
 /// Snapshot policy details
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SnapshotPolicyPage {
     /// Snapshot policies
     ///
     /// 快照策略列表 (`snapshotPolicies`)
+    #[serde(rename = "snapshotPolicies")]
     pub snapshot_policies: Option<Vec<SnapshotPolicy>>,
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// vGPU details
 ///
 /// 包含虚拟GPU的详细信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Vgpu {
     /// vGPU creation time
     ///
     /// vgpu创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// vGPU update time
     ///
     /// vgpu更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// vGPU deletion time
     ///
     /// vgpu删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Instance id
     ///
     /// 实例id (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// vGPU type id
     ///
     /// vgpu类型id (`vgpuTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU name
     ///
     /// vgpu名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// vmtools service status
 ///
 /// vmtools服务状态
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct VmtoolsStatus {
     /// vmtools creation time
     ///
     /// vmtools创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// vmtools update time
     ///
     /// vmtools更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// vmtools deletion time
     ///
     /// vmtools删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// vmtools status
     ///
     /// vmtools状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Time of the last vmtools status check
     ///
     /// 记录最后一次检查vmtools状态的时间点 (`lastProbeTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "lastProbeTime", deserialize_with = "lenient")]
     pub last_probe_time: Option<String>,
 }

@@ -9,23 +9,25 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 挂载云盘信息数组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesVolumesItem {
     /// Volume id
     ///
     /// 云盘id (`volumeId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "deleteOnTermination",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delete_on_termination: Option<bool>,
     /// Whether it can be used as a boot disk
     ///
     /// 是否可作为启动盘 (`bootable`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bootable", skip_serializing_if = "Option::is_none")]
     pub bootable: Option<bool>,
 }
 impl AttachInstanceVolumesVolumesItem {
@@ -65,18 +67,17 @@ impl AttachInstanceVolumesVolumesItemBuilder {
 ///
 /// 迁移入参结构
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchColdMigrateInstancesMigrationsItem {
     /// Instance ID
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Name of the migration target node
     ///
     /// 迁移目标节点名称 (`nodeName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
 impl BatchColdMigrateInstancesMigrationsItem {
@@ -121,215 +122,215 @@ impl cds_core::validate::Validate for BatchColdMigrateInstancesMigrationsItem {
 ///
 /// 规格类型列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesFlavorTypesItem {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`specCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// flavor计数 (`flavorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU产品 (`gpuProduct`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
+    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
 }
 /// Array of networks
 ///
 /// 网络数组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchCreateInstancesNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Network type: Geneve/VLAN/Flat/IBNic; default Geneve
     ///
     /// 网络类型： Geneve/VLAN/Flat/IBNic，默认Geneve (`networkType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "networkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`subnetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet CIDR
     ///
     /// 子网网段 (`subnetCidr`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// IPv6 CIDR
     ///
     /// IPv6网段 (`ipv6Cidr`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv6Cidr", skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr: Option<String>,
     /// IPv6 type
     ///
     /// IPv6类型 (`ipv6Type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv6Type", skip_serializing_if = "Option::is_none")]
     pub ipv6_type: Option<String>,
     /// IPv6 address
     ///
     /// v6 ip (`ipv6Addr`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv6Addr", skip_serializing_if = "Option::is_none")]
     pub ipv6_addr: Option<String>,
     /// MAC address assignment
     ///
     /// MAC地址分配方式 (`macType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "macType", skip_serializing_if = "Option::is_none")]
     pub mac_type: Option<String>,
     /// MAC address
     ///
     /// MAC地址 (`macAddr`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "macAddr", skip_serializing_if = "Option::is_none")]
     pub mac_addr: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "portType", skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
     /// Whether IPv6 is supported
     ///
     /// 是否支持v6 (`ipv6Enabled`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv6Enabled", skip_serializing_if = "Option::is_none")]
     pub ipv6_enabled: Option<bool>,
     /// Sort order
     ///
     /// 排序 (`index`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Port id
     ///
     /// port id (`portId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "portId", skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
     /// 指定ip (`fixedIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fixedIp", skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
     /// mac地址 (`macAddress`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "macAddress", skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// QoS policy id
     ///
     /// qos id (`qosPolicyId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "qosPolicyId", skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// List of security groups
     ///
     /// 安全组列表 (`securityGroupList`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "securityGroupList", skip_serializing_if = "Option::is_none")]
     pub security_group_list: Option<Vec<String>>,
     /// Product ID, for InfiniBand NIC PCI passthrough
     ///
     /// 支持IB网卡PCI直通，产品ID (`productId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Vendor ID, for InfiniBand NIC PCI passthrough
     ///
     /// 支持IB网卡PCI直通，厂商ID (`vendorId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vendorId", skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
 }
 impl BatchCreateInstancesNetworksItem {
@@ -476,48 +477,50 @@ impl cds_core::validate::Validate for BatchCreateInstancesNetworksItem {
 ///
 /// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchCreateInstancesVolumesItem {
     /// Whether it is released with the instance; default false
     ///
     /// 是否随实例释放，默认false (`deleteOnTermination`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "deleteOnTermination",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delete_on_termination: Option<bool>,
     /// Disk bus; default virtio
     ///
     /// 磁盘总线 默认：virtio (`diskBus`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskBus", skip_serializing_if = "Option::is_none")]
     pub disk_bus: Option<String>,
     /// Whether it is the system disk; default false
     ///
     /// 是否为系统盘，默认false (`isOsDisk`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isOsDisk", skip_serializing_if = "Option::is_none")]
     pub is_os_disk: Option<bool>,
     /// Intended use of the volume: "Block" or "Filesystem"
     ///
     /// 卷的预期使用方式，取值范围{"Block", "Filesystem"} (`volumeMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeMode", skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeSize", skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Volume size unit
     ///
     /// 云盘大小单位 (`volumeUnit`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeUnit", skip_serializing_if = "Option::is_none")]
     pub volume_unit: Option<String>,
     /// Boot order
     ///
     /// 启动顺序 (`bootIndex`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i64>,
 }
 impl BatchCreateInstancesVolumesItem {
@@ -595,18 +598,17 @@ impl cds_core::validate::Validate for BatchCreateInstancesVolumesItem {
 ///
 /// 内存对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloneInstanceMemory {
     /// Memory size (Gi)
     ///
     /// 内存大小 (Gi) (`amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Huge page size
     ///
     /// 巨页大小 (`hugePage`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hugePage", skip_serializing_if = "Option::is_none")]
     pub huge_page: Option<String>,
 }
 impl CloneInstanceMemory {
@@ -648,33 +650,32 @@ impl cds_core::validate::Validate for CloneInstanceMemory {
 ///
 /// 网络数组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloneInstanceNetworksItem {
     /// dhcp: automatic assignment; fixedIp: manual assignment
     ///
     /// dhcp--自动分配，fixedIp--手动分配 (`ipType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`subnetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Sort order
     ///
     /// 排序 (`subnetCidr`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "portType", skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
 }
 impl CloneInstanceNetworksItem {
@@ -743,53 +744,53 @@ impl cds_core::validate::Validate for CloneInstanceNetworksItem {
 ///
 /// 块设备映射列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceBlockDeviceMappingsItem {
     /// Volume name
     ///
     /// 云盘名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Volume id
     ///
     /// 云盘id (`volumeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume bus type
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Volume status
     ///
     /// 云盘状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Instance ID
     ///
     /// 虚拟机ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether it is the system disk
     ///
@@ -799,145 +800,145 @@ pub struct CreateInstanceBlockDeviceMappingsItem {
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
 }
 /// Returned data object
 ///
 /// 返回的数据对象
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceData {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Instance ID
     ///
     /// 虚拟机ID (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image URL
     ///
     /// 镜像URL (`imageUrl`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageUrl", deserialize_with = "lenient")]
     pub image_url: Option<String>,
     /// Memory size (Gi)
     ///
     /// 内存大小（Gi） (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Huge page size
     ///
     /// 巨页大小 (`hugePageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hugePageSize", deserialize_with = "lenient")]
     pub huge_page_size: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vCpus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Instance ID
     ///
     /// 虚拟机ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`hostName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostName", deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cell
     ///
     /// 单元 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuArch", deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Hard deletion time
     ///
     /// 硬删除时间 (`hardDeletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hardDeletedAt", deserialize_with = "lenient")]
     pub hard_deleted_at: Option<String>,
     /// Soft deletion time
     ///
     /// 软删除时间 (`softDeletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "softDeletedAt", deserialize_with = "lenient")]
     pub soft_deleted_at: Option<String>,
     /// Task status (used for state synchronization; see the instance status)
     ///
     /// 任务状态（用于状态同步，参考虚拟机状态） (`taskStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskStatus", deserialize_with = "lenient")]
     pub task_status: Option<String>,
     /// Task time
     ///
     /// 任务时间 (`taskAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskAt", deserialize_with = "lenient")]
     pub task_at: Option<String>,
     /// Whether dedicated CPUs are supported
     ///
@@ -947,31 +948,32 @@ pub struct CreateInstanceData {
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// List of block device mappings
     ///
     /// 块设备映射列表 (`blockDeviceMappings`)
+    #[serde(rename = "blockDeviceMappings")]
     pub block_device_mappings: Option<Vec<CreateInstanceBlockDeviceMappingsItem>>,
     /// Network mappings
     ///
     /// 网络映射 (`networkMappings`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "networkMappings", deserialize_with = "lenient")]
     pub network_mappings: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errorMessage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errorMessage", deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errMessage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errMessage", deserialize_with = "lenient")]
     pub err_message: Option<String>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
 }
 impl std::fmt::Debug for CreateInstanceData {
@@ -1017,74 +1019,73 @@ impl std::fmt::Debug for CreateInstanceData {
 ///
 /// 网络数组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceNetworksItem {
     /// IP allocation type (dhcp)
     ///
     /// IP分配类型（dhcp） (`ipType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// VPC ID (`vpcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// 子网ID (`subnetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Subnet CIDR
     ///
     /// 子网网段 (`subnetCidr`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetCidr", skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
     /// Elastic NIC type
     ///
     /// 弹性网卡类型 (`portType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "portType", skip_serializing_if = "Option::is_none")]
     pub port_type: Option<String>,
     /// Sort order
     ///
     /// 排序 (`index`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "index", skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Port ID (`portId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "portId", skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
     /// 指定IP (`fixedIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fixedIp", skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
     /// MAC地址 (`macAddr`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "macAddr", skip_serializing_if = "Option::is_none")]
     pub mac_addr: Option<String>,
     /// Whether IPv6 is supported
     ///
     /// 是否支持IPv6 (`ipv6Enabled`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv6Enabled", skip_serializing_if = "Option::is_none")]
     pub ipv6_enabled: Option<bool>,
     /// IPv6 address
     ///
     /// IPv6地址 (`ipv6Addr`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ipv6Addr", skip_serializing_if = "Option::is_none")]
     pub ipv6_addr: Option<String>,
     /// QoS policy ID
     ///
     /// QoS策略ID (`qosPolicyId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "qosPolicyId", skip_serializing_if = "Option::is_none")]
     pub qos_policy_id: Option<String>,
     /// List of security groups
     ///
     /// 安全组列表 (`secGroupList`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
     /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "networkType", skip_serializing_if = "Option::is_none")]
     pub network_type: Option<String>,
 }
 impl CreateInstanceNetworksItem {
@@ -1201,43 +1202,45 @@ impl cds_core::validate::Validate for CreateInstanceNetworksItem {
 ///
 /// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceVolumesItem {
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "deleteOnTermination",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delete_on_termination: Option<bool>,
     /// Disk bus
     ///
     /// 磁盘总线 (`diskBus`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskBus", skip_serializing_if = "Option::is_none")]
     pub disk_bus: Option<String>,
     /// Whether it is the system disk
     ///
     /// 是否为系统盘 (`isOsDisk`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isOsDisk", skip_serializing_if = "Option::is_none")]
     pub is_os_disk: Option<bool>,
     /// Intended use of the volume
     ///
     /// 卷的预期使用方式 (`volumeMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeMode", skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeSize", skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeType", skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Boot order
     ///
     /// 启动顺序 (`bootIndex`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bootIndex", skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i64>,
 }
 impl CreateInstanceVolumesItem {
@@ -1310,71 +1313,71 @@ impl cds_core::validate::Validate for CreateInstanceVolumesItem {
 ///
 /// 已挂载的ISO列表信息, 详见返回示例
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedIsosDataItem {
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`imageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS platform
     ///
     /// 操作系统平台 (`platform`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "platform", deserialize_with = "lenient")]
     pub platform: Option<String>,
     /// ISO attachment status
     ///
     /// ISO挂载状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Whether it is the boot device
     ///
     /// 是否为启动盘 (`bootState`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bootState", deserialize_with = "lenient")]
     pub boot_state: Option<bool>,
 }
 /// Attached volumes
 ///
 /// 已挂载的云盘列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesAttachedVolumesItem {
     /// Volume UUID
     ///
     /// 云盘UUID (`volumeUuid`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeUuid", deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
     /// Volume name
     ///
     /// 云盘名称 (`volumeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeName", deserialize_with = "lenient")]
     pub volume_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Maximum IOPS
     ///
@@ -1384,459 +1387,468 @@ pub struct ListInstanceAttachedVolumesAttachedVolumesItem {
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Storage class ID
     ///
     /// 存储类型ID (`storageClassId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "storageClassId", deserialize_with = "lenient")]
     pub storage_class_id: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Whether it is encrypted
     ///
     /// 是否加密 (`isEncrypted`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isEncrypted", deserialize_with = "lenient")]
     pub is_encrypted: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 /// Attached volume information
 ///
 /// 已挂载的云盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesData {
     /// Attached volumes
     ///
     /// 已挂载的云盘列表 (`attachedVolumes`)
+    #[serde(rename = "attachedVolumes")]
     pub attached_volumes: Option<Vec<ListInstanceAttachedVolumesAttachedVolumesItem>>,
     /// Total number of SSH key pairs
     ///
     /// 返回的SSH密钥对总数 (`count`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// Returned data
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesData {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vCpus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
+    #[serde(rename = "flavor")]
     pub flavor: Option<BillingFlavor>,
     /// Creation time
     ///
     /// 创建时间 (`createdTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdTime", deserialize_with = "lenient")]
     pub created_time: Option<String>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Refund amount
     ///
     /// 退款金额 (`refundFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "refundFee", deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
     /// 显示退款金额 (`displayRefundFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayRefundFee", deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
+    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<ListInstanceRefundResourcesVolumesItem>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
+    #[serde(rename = "eips")]
     pub eips: Option<serde_json::Value>,
 }
 /// List of volumes
 ///
 /// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesVolumesItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createdTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdTime", deserialize_with = "lenient")]
     pub created_time: Option<String>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Volume type ID
     ///
     /// 云盘类型ID (`volumeTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeTypeId", deserialize_with = "lenient")]
     pub volume_type_id: Option<String>,
     /// List size
     ///
     /// 列表大小 (`size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Refund amount
     ///
     /// 退款金额 (`refundFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "refundFee", deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
     /// 显示退款金额 (`displayRefundFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayRefundFee", deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
 }
 /// Returned data
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesData {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vCpus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
+    #[serde(rename = "flavor")]
     pub flavor: Option<BillingFlavor>,
     /// Countdown to expiry
     ///
     /// 到期倒计时 (`expireCountdown`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireCountdown", deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
+    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<ListInstanceRenewResourcesVolumesItem>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
+    #[serde(rename = "eips")]
     pub eips: Option<serde_json::Value>,
 }
 /// List of volumes
 ///
 /// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesVolumesItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Countdown to expiry
     ///
     /// 到期倒计时 (`expireCountdown`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireCountdown", deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Volume type ID
     ///
     /// 云盘类型ID (`volumeTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeTypeId", deserialize_with = "lenient")]
     pub volume_type_id: Option<String>,
     /// List size
     ///
     /// 列表大小 (`size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
 }
 /// List details (see the example response)
 ///
 /// 列表详情（见返回示例）
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstancesData {
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Instances
     ///
     /// 虚拟机列表 (`virtualMachines`)
+    #[serde(rename = "virtualMachines")]
     pub virtual_machines: Option<Vec<ListInstancesVirtualMachinesItem>>,
 }
 /// Instances
 ///
 /// 虚拟机列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstancesVirtualMachinesItem {
     /// Request ID
     ///
     /// 请求ID (`requestId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Response code
     ///
     /// 返回码 (`code`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "code", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Response message
     ///
     /// 返回信息 (`message`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "message", deserialize_with = "lenient")]
     pub message: Option<String>,
     /// Instance details
     ///
     /// 虚机详情 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
 /// Availability zone list information; see the example response
@@ -1849,6 +1861,7 @@ pub struct ListZonesData {
     /// Availability zones
     ///
     /// 可用区列表 (`zones`)
+    #[serde(rename = "zones")]
     pub zones: Option<Vec<ListZonesZonesItem>>,
 }
 /// Members
@@ -1861,7 +1874,7 @@ pub struct ListZonesMembersItem {
     /// Member name
     ///
     /// 成员名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// Availability zones
@@ -1874,82 +1887,83 @@ pub struct ListZonesZonesItem {
     /// Availability zone name
     ///
     /// 可用区名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Members
     ///
     /// 成员列表 (`members`)
+    #[serde(rename = "members")]
     pub members: Option<Vec<ListZonesMembersItem>>,
 }
 /// Resize price details
 ///
 /// 变配价格详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryChangePriceChangePriceDetailDTOItem {
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
     /// 服务显示名称 (`serviceDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceDisplayName", deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Business type
     ///
     /// 业务类型 (`bizType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bizType", deserialize_with = "lenient")]
     pub biz_type: Option<String>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Billing cycle
     ///
     /// 计费周期 (`cycleType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cycleType", deserialize_with = "lenient")]
     pub cycle_type: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cycleCount", deserialize_with = "lenient")]
     pub cycle_count: Option<i64>,
 }
 /// Total resize price
 ///
 /// 变配总价
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryChangePriceChangeTotalPrice {
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<i64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Resize price details
     ///
@@ -1961,54 +1975,55 @@ pub struct QueryChangePriceChangeTotalPrice {
 ///
 /// 返回的数据对象, 包含显示价格开关、总价和价格详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryChangePriceData {
     /// Price display switch
     ///
     /// 显示价格开关 (`showPriceSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "showPriceSwitch", deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Total price
     ///
     /// 总价 (`totalPrice`)
+    #[serde(rename = "totalPrice")]
     pub total_price: Option<QueryChangePriceTotalPrice>,
     /// Total resize price
     ///
     /// 变配总价 (`changeTotalPrice`)
+    #[serde(rename = "changeTotalPrice")]
     pub change_total_price: Option<QueryChangePriceChangeTotalPrice>,
     /// Tips
     ///
     /// 提示信息 (`tips`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tips", deserialize_with = "lenient")]
     pub tips: Option<String>,
 }
 /// List of flavors
 ///
 /// 规格列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceFlavorsItem {
     /// Flavor id
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Number of CPU cores; required for custom flavors
     ///
     /// cpu核数, 自定义规格必填 (`cpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size in GiB; required for custom flavors
     ///
     /// 内存大小, 单位GiB, 自定义规格必填 (`ram`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// GPU size; required for custom flavors
     ///
     /// GPU大小, 自定义规格必填 (`gpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
 }
 impl QueryChangePriceFlavorsItem {
@@ -2060,28 +2075,28 @@ impl cds_core::validate::Validate for QueryChangePriceFlavorsItem {
 ///
 /// 总价
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryChangePriceTotalPrice {
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<i64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Price details
     ///
@@ -2093,45 +2108,45 @@ pub struct QueryChangePriceTotalPrice {
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryPriceData {
     /// Price display switch
     ///
     /// 显示价格开关 (`showPriceSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "showPriceSwitch", deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Total price
     ///
     /// 总价 (`totalPrice`)
+    #[serde(rename = "totalPrice")]
     pub total_price: Option<QueryPriceTotalPrice>,
     /// Tips
     ///
     /// 提示信息 (`tips`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tips", deserialize_with = "lenient")]
     pub tips: Option<String>,
 }
 /// List of flavors
 ///
 /// 规格列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryPriceFlavorsItem {
     /// Flavor id
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
 }
 impl QueryPriceFlavorsItem {
@@ -2178,76 +2193,76 @@ impl cds_core::validate::Validate for QueryPriceFlavorsItem {
 ///
 /// 价格详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryPricePriceDetailDTOSItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
     /// 服务显示名称 (`serviceDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceDisplayName", deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Specification code
     ///
     /// 规格编码 (`specCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<f64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<f64>,
 }
 /// Total price
 ///
 /// 总价
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryPriceTotalPrice {
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<f64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<f64>,
     /// Price details
     ///
@@ -2259,48 +2274,48 @@ pub struct QueryPriceTotalPrice {
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryRefundPriceData {
     /// Price display switch
     ///
     /// 显示价格开关 (`showPriceSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "showPriceSwitch", deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Charging switch
     ///
     /// 计费开关 (`chargeSwitch`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "chargeSwitch", deserialize_with = "lenient")]
     pub charge_switch: Option<String>,
     /// Remaining amount
     ///
     /// 剩余金额 (`remainFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "remainFee", deserialize_with = "lenient")]
     pub remain_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display remaining amount
     ///
     /// 显示剩余金额 (`displayRemainFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayRemainFee", deserialize_with = "lenient")]
     pub display_remain_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// Refund details
     ///
@@ -2312,81 +2327,80 @@ pub struct QueryRefundPriceData {
 ///
 /// 退订详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryRefundPriceRefundDetailDTOSItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
     /// 服务显示名称 (`serviceDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceDisplayName", deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Specification code
     ///
     /// 规格编码 (`specCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Business type
     ///
     /// 业务类型 (`bizType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bizType", deserialize_with = "lenient")]
     pub biz_type: Option<String>,
     /// Refund amount
     ///
     /// 退款金额 (`refundFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "refundFee", deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
     /// 显示退款金额 (`displayRefundFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayRefundFee", deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
 }
 /// Instances to unsubscribe
 ///
 /// 退订实例列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryRefundPriceSpecListItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "serviceCode", skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
 impl QueryRefundPriceSpecListItem {
@@ -2431,18 +2445,17 @@ impl cds_core::validate::Validate for QueryRefundPriceSpecListItem {
 ///
 /// 直通gpu
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResizeInstanceHostGpus {
     /// Passthrough GPU type
     ///
     /// 直通gpu类型 (`gpuType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
     /// Number of passthrough GPUs
     ///
     /// 直通gpu数量 (`number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
 impl ResizeInstanceHostGpus {
@@ -2482,7 +2495,7 @@ pub struct RunVmtoolsCommandQgaCommand {
     /// Command
     ///
     /// 命令 (`command`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "command", skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }
 impl RunVmtoolsCommandQgaCommand {
@@ -2517,12 +2530,12 @@ pub struct UpdateInstanceLabelsLabelsItem {
     /// Label key
     ///
     /// 标签键 (`key`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Label value
     ///
     /// 标签值 (`value`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl UpdateInstanceLabelsLabelsItem {
@@ -2565,168 +2578,167 @@ impl cds_core::validate::Validate for UpdateInstanceLabelsLabelsItem {
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region (the table describes it as 可用区, availability zone)
     ///
     /// 可用区 (`region`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Node ID
     ///
     /// 节点ID (`hostId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostId", skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`hostName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`cpus`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySpec>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDisk", skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<CreateInstanceVolumesItem>>,
     /// Image object
     ///
     /// 镜像对象 (`image`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "networks", skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<CreateInstanceNetworksItem>>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "osType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Array of labels
     ///
     /// 标签数组 (`vmLabels`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<Label>>,
     /// User data
     ///
     /// 用户自定义数据 (`userData`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// List of security groups
     ///
     /// 安全组列表 (`secGroupList`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Deployment set
     ///
     /// 部署集 (`deploymentSet`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deploymentSet", skip_serializing_if = "Option::is_none")]
     pub deployment_set: Option<String>,
     /// Whether it is operable
     ///
     /// 是否可操作 (`bOperate`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bOperate", skip_serializing_if = "Option::is_none")]
     pub b_operate: Option<bool>,
     /// Whether to create an order
     ///
     /// 是否创建订单 (`bCreateOrder`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bCreateOrder", skip_serializing_if = "Option::is_none")]
     pub b_create_order: Option<bool>,
     /// Whether to deduct quotas
     ///
     /// 是否扣减配额 (`bUpdateQuotas`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bUpdateQuotas", skip_serializing_if = "Option::is_none")]
     pub b_update_quotas: Option<bool>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageSource", skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Number of billing cycles; required for subscription billing
     ///
     /// 周期值，包周期必填 (`cycleCount`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Number of SR-IOV NICs
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "keyPairName", skip_serializing_if = "Option::is_none")]
     pub key_pair_name: Option<String>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -3008,6 +3020,7 @@ pub struct CreateInstanceOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<CreateInstanceData>,
 }
 /// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
@@ -3293,203 +3306,202 @@ impl crate::Client {
 }
 /// Input of [`BatchCreateInstances`](crate::Client::batch_create_instances).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchCreateInstancesInput {
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region
     ///
     /// 区域 (`region`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Node name: 1-127 characters, starting with a letter or Chinese character; letters, digits, underscore (_), hyphen (-) and dot (.) allowed
     ///
     /// 节点名称，支持 1~127 位字符，必须以字母或中文开头，可以包含字母、数字、下划线（_）、中划线（-）、点（.） (`hostName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostName", skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`cpus`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Number of GPUs (required for passthrough GPU flavors)
     ///
     /// GPU数量（直通gpu规格需填写） (`gpus`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpus", skip_serializing_if = "Option::is_none")]
     pub gpus: Option<i64>,
     /// Number of vGPUs (required for vGPU flavors)
     ///
     /// vGPU数量（vgpu规格需填写） (`vgpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgpu", skip_serializing_if = "Option::is_none")]
     pub vgpu: Option<i64>,
     /// SSH key pair id
     ///
     /// sshKey (`keyPairId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "localDisk", skip_serializing_if = "Option::is_none")]
     pub local_disk: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySize>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<BatchCreateInstancesVolumesItem>>,
     /// Create the instance from a snapshot, when the snapshot is a system-disk snapshot. Note: local-disk instances cannot be created from snapshots
     ///
     /// 使用快照创建虚拟机，当快照是系统盘快照时。可以通过快照来创建ecs。 注：本地硬盘型虚拟机不支持通过快照创建 (`osSnapshotId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "osSnapshotId", skip_serializing_if = "Option::is_none")]
     pub os_snapshot_id: Option<i64>,
     /// Image object
     ///
     /// 镜像对象 (`image`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构（"x86"，"arm"） (`archType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "networks", skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<BatchCreateInstancesNetworksItem>>,
     /// Array of labels
     ///
     /// 标签数组 (`vmLabels`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<Label>>,
     /// OS type: linux/windows
     ///
     /// os类型:linux/windows (`osType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "osType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// User data (#cloud-config), base64
     ///
     /// 用户自定义数据 (#cloud-config) : base64 (`userData`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Defaults to 1 when omitted; range 1-50
     ///
     /// 不填默认1, 范围1-50 (`ecsCount`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsCount", skip_serializing_if = "Option::is_none")]
     pub ecs_count: Option<i64>,
     /// VNC password
     ///
     /// VNC密码 (`vncPassword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vncPassword", skip_serializing_if = "Option::is_none")]
     pub vnc_password: Option<String>,
     /// Deployment set id
     ///
     /// 部署集id (`deploymentSet`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deploymentSet", skip_serializing_if = "Option::is_none")]
     pub deployment_set: Option<String>,
     /// Whether it is operable
     ///
     /// 是否可操作 (`bOperate`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bOperate", skip_serializing_if = "Option::is_none")]
     pub b_operate: Option<bool>,
     /// Whether to create an order
     ///
     /// 是否创建订单 (`bCreateOrder`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bCreateOrder", skip_serializing_if = "Option::is_none")]
     pub b_create_order: Option<bool>,
     /// Whether to deduct quotas
     ///
     /// 是否扣减配额 (`bUpdateQuotas`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bUpdateQuotas", skip_serializing_if = "Option::is_none")]
     pub b_update_quotas: Option<bool>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageSource", skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
     /// Number of billing cycles; required for subscription billing
     ///
     /// 周期值, 包周期必填 (`cycleCount`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Whether advanced monitoring is enabled
     ///
     /// 是否开启高级监控 (`isInstallAgent`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isInstallAgent", skip_serializing_if = "Option::is_none")]
     pub is_install_agent: Option<bool>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hgId", skip_serializing_if = "Option::is_none")]
     pub hg_id: Option<String>,
     /// Whether security hardening is enabled
     ///
     /// 是否启用安全加固 (`cwpEnable`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cwpEnable", skip_serializing_if = "Option::is_none")]
     pub cwp_enable: Option<bool>,
     /// Number of SR-IOV NICs
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<i64>,
 }
 impl std::fmt::Debug for BatchCreateInstancesInput {
@@ -3822,6 +3834,7 @@ pub struct BatchCreateInstancesOutput {
     /// Returned data list
     ///
     /// 返回的数据列表 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
 /// Request builder of [`BatchCreateInstances`](crate::Client::batch_create_instances): set parameters, then `.send().await`.
@@ -4200,6 +4213,7 @@ impl cds_core::validate::Validate for DeleteInstanceInput {
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
@@ -4308,6 +4322,7 @@ pub struct BatchDeleteInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchDeleteInstances`](crate::Client::batch_delete_instances): set parameters, then `.send().await`.
@@ -4416,6 +4431,7 @@ pub struct GetInstanceOutput {
     /// Instance details (see the example)
     ///
     /// 虚机详情（见请求示例） (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
 /// Request builder of [`GetInstance`](crate::Client::get_instance): set parameters, then `.send().await`.
@@ -4476,93 +4492,92 @@ impl crate::Client {
 }
 /// Input of [`ListInstances`](crate::Client::list_instances).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstancesInput {
     /// Number of records per page
     ///
     /// 每页显示的记录数 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Filter: VPC id
     ///
     /// 过滤条件，专有网络Id (`vpcId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Filter: subnet id
     ///
     /// 过滤条件，子网Id (`subnetId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Filter: private IP address
     ///
     /// 过滤条件，私网ip地址 (`privateIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "privateIp", skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Filter: security group id (a single security group only)
     ///
     /// 过滤条件，安全组Id（仅支持单个安全组） (`secGroup`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secGroup", skip_serializing_if = "Option::is_none")]
     pub sec_group: Option<String>,
     /// Filter: elastic public IP address
     ///
     /// 过滤条件，弹性公网ip地址 (`eip`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "eip", skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// Filter: flavor type
     ///
     /// 过滤条件，规格类型 (`flavorType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorType", skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// Filter: flavor
     ///
     /// 过滤条件，规格 (`flavor`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
     /// Filter: resource pool name
     ///
     /// 过滤条件，资源池名称 (`rpName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpName", skip_serializing_if = "Option::is_none")]
     pub rp_name: Option<String>,
     /// Filter: resource pool id
     ///
     /// 过滤条件，资源池id (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
     /// Filter: physical node hosting the instance
     ///
     /// 过滤条件，虚拟机所在物理机 (`nodeName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Filter: label, 'key'='value'
     ///
     /// 过滤条件，标签信息，'key'='value' (`vmLabels`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<String>,
     /// Filter: CPU overcommit ratio
     ///
     /// 过滤条件，cpu超分比 (`cpuExceedRatio`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpuExceedRatio", skip_serializing_if = "Option::is_none")]
     pub cpu_exceed_ratio: Option<String>,
     /// Filter: locked or not, "true" or "false"
     ///
     /// 过滤条件，是否锁定，"true"或"false" (`isLock`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isLock", skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<String>,
     /// Filter expression; see the request examples
     ///
     /// 过滤条件，参考请求示例使用 (`filter`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "filter", skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Sort order; default created_at:desc
     ///
     /// 默认created_at:desc (`orderBy`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "orderBy", skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
 }
 impl ListInstancesInput {
@@ -4676,6 +4691,7 @@ pub struct ListInstancesOutput {
     /// List details (see the example response)
     ///
     /// 列表详情（见返回示例） (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListInstancesData>,
 }
 /// Request builder of [`ListInstances`](crate::Client::list_instances): set parameters, then `.send().await`.
@@ -4864,23 +4880,22 @@ impl crate::Client {
 }
 /// Input of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Ids of the volumes to renew; all volumes when omitted
     ///
     /// 需要续订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
 impl ListInstanceRenewResourcesInput {
@@ -4937,6 +4952,7 @@ pub struct ListInstanceRenewResourcesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListInstanceRenewResourcesData>,
 }
 /// Request builder of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources): set parameters, then `.send().await`.
@@ -5016,23 +5032,22 @@ impl crate::Client {
 }
 /// Input of [`RenewInstance`](crate::Client::renew_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RenewInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Ids of the volumes to renew
     ///
     /// 需要续订的云盘实例id (`volumes`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
 impl RenewInstanceInput {
@@ -5089,6 +5104,7 @@ pub struct RenewInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`RenewInstance`](crate::Client::renew_instance): set parameters, then `.send().await`.
@@ -5168,23 +5184,22 @@ impl crate::Client {
 }
 /// Input of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Ids of the volumes to unsubscribe; all volumes when omitted
     ///
     /// 需要退订的云盘实例id, 不传返回所有云盘 (`volumes`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "eips", skip_serializing_if = "Option::is_none")]
     pub eips: Option<Vec<serde_json::Value>>,
 }
 impl ListInstanceRefundResourcesInput {
@@ -5238,6 +5253,7 @@ pub struct ListInstanceRefundResourcesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListInstanceRefundResourcesData>,
 }
 /// Request builder of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources): set parameters, then `.send().await`.
@@ -5363,6 +5379,7 @@ pub struct StartInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`StartInstance`](crate::Client::start_instance): set parameters, then `.send().await`.
@@ -5425,18 +5442,17 @@ impl crate::Client {
 }
 /// Input of [`StopInstance`](crate::Client::stop_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StopInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Only sent for the stop URL: 0 means forced shutdown, 1 means normal shutdown
     ///
     /// 仅在关机时传入，传0代表强制关机，传1代表非强制关机 (`gracePeriodSeconds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
 impl StopInstanceInput {
@@ -5482,6 +5498,7 @@ pub struct StopInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`StopInstance`](crate::Client::stop_instance): set parameters, then `.send().await`.
@@ -5595,6 +5612,7 @@ pub struct SuspendInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`SuspendInstance`](crate::Client::suspend_instance): set parameters, then `.send().await`.
@@ -5703,6 +5721,7 @@ pub struct ResumeInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ResumeInstance`](crate::Client::resume_instance): set parameters, then `.send().await`.
@@ -5824,6 +5843,7 @@ pub struct BatchStopInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchStopInstances`](crate::Client::batch_stop_instances): set parameters, then `.send().await`.
@@ -5939,6 +5959,7 @@ pub struct BatchStartInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchStartInstances`](crate::Client::batch_start_instances): set parameters, then `.send().await`.
@@ -6001,18 +6022,17 @@ impl crate::Client {
 }
 /// Input of [`RestartInstance`](crate::Client::restart_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RestartInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Grace period, a body parameter (gracePeriodSeconds = 0 forces the restart, gracePeriodSeconds = 1 restarts normally)
     ///
     /// 宽限期，Body入参（gracePeriodSeconds = 0则是强制重启，gracePeriodSeconds = 1是普通重启） (`gracePeriodSeconds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gracePeriodSeconds", skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
 impl RestartInstanceInput {
@@ -6058,6 +6078,7 @@ pub struct RestartInstanceOutput {
     /// None
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`RestartInstance`](crate::Client::restart_instance): set parameters, then `.send().await`.
@@ -6186,6 +6207,7 @@ pub struct BatchRestartInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchRestartInstances`](crate::Client::batch_restart_instances): set parameters, then `.send().await`.
@@ -6255,23 +6277,22 @@ impl crate::Client {
 }
 /// Input of [`ResetInstancePassword`](crate::Client::reset_instance_password).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetInstancePasswordInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User name
     ///
     /// 用户名 (`user`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
 impl std::fmt::Debug for ResetInstancePasswordInput {
@@ -6331,6 +6352,7 @@ pub struct ResetInstancePasswordOutput {
     /// No extra data; empty
     ///
     /// 没有额外数据，为空 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ResetInstancePassword`](crate::Client::reset_instance_password): set parameters, then `.send().await`.
@@ -6435,6 +6457,7 @@ pub struct ListZonesOutput {
     /// Availability zone list information; see the example response
     ///
     /// 包含可用区列表的信息，见返回示例 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListZonesData>,
 }
 /// Request builder of [`ListZones`](crate::Client::list_zones): set parameters, then `.send().await`.
@@ -6488,18 +6511,17 @@ impl crate::Client {
 }
 /// Input of [`LockInstance`](crate::Client::lock_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LockInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Whether to lock
     ///
     /// 是否锁定 (`isLock`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isLock", skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<bool>,
 }
 impl LockInstanceInput {
@@ -6548,6 +6570,7 @@ pub struct LockInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`LockInstance`](crate::Client::lock_instance): set parameters, then `.send().await`.
@@ -6661,6 +6684,7 @@ pub struct ListInstanceAttachedVolumesOutput {
     /// Attached volume information
     ///
     /// 已挂载的云盘信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListInstanceAttachedVolumesData>,
 }
 /// Request builder of [`ListInstanceAttachedVolumes`](crate::Client::list_instance_attached_volumes): set parameters, then `.send().await`.
@@ -6723,18 +6747,17 @@ impl crate::Client {
 }
 /// Input of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Array of volumes to attach
     ///
     /// 挂载云盘信息数组 (`volumes`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<AttachInstanceVolumesVolumesItem>>,
 }
 impl AttachInstanceVolumesInput {
@@ -6783,6 +6806,7 @@ pub struct AttachInstanceVolumesOutput {
     /// null means the volumes were attached
     ///
     /// 返回null表示挂载成功 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes): set parameters, then `.send().await`.
@@ -6855,18 +6879,17 @@ impl crate::Client {
 }
 /// Input of [`DetachInstanceVolume`](crate::Client::detach_instance_volume).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachInstanceVolumeInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, a body parameter
     ///
     /// 云盘id, body中的参数 (`volumeId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
 }
 impl DetachInstanceVolumeInput {
@@ -6912,6 +6935,7 @@ pub struct DetachInstanceVolumeOutput {
     /// None
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DetachInstanceVolume`](crate::Client::detach_instance_volume): set parameters, then `.send().await`.
@@ -6981,18 +7005,17 @@ impl crate::Client {
 }
 /// Input of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachInstanceVolumesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, a body parameter
     ///
     /// 云盘id, body中的参数 (`volumeUuids`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeUuids", skip_serializing_if = "Option::is_none")]
     pub volume_uuids: Option<Vec<String>>,
 }
 impl DetachInstanceVolumesInput {
@@ -7041,6 +7064,7 @@ pub struct DetachInstanceVolumesOutput {
     /// None
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes): set parameters, then `.send().await`.
@@ -7110,23 +7134,25 @@ impl crate::Client {
 }
 /// Input of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetVolumeDeleteFlagInput {
     /// Instance id, a URL parameter
     ///
     /// 虚拟机id, 位于URL中的参数 (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, in the request body
     ///
     /// 云盘id, 位于请求体中 (`volumeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Whether it is released with the instance, in the request body
     ///
     /// 是否随实例释放, 位于请求体中 (`deleteOnTermination`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "deleteOnTermination",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delete_on_termination: Option<bool>,
 }
 impl ResetVolumeDeleteFlagInput {
@@ -7180,6 +7206,7 @@ pub struct ResetVolumeDeleteFlagOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag): set parameters, then `.send().await`.
@@ -7256,18 +7283,17 @@ impl crate::Client {
 }
 /// Input of [`UpdateInstanceLabels`](crate::Client::update_instance_labels).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateInstanceLabelsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Array of labels (at most five)
     ///
     /// 标签信息数组（最多五个标签） (`labels`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "labels", skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<UpdateInstanceLabelsLabelsItem>>,
 }
 impl UpdateInstanceLabelsInput {
@@ -7325,6 +7351,7 @@ pub struct UpdateInstanceLabelsOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UpdateInstanceLabels`](crate::Client::update_instance_labels): set parameters, then `.send().await`.
@@ -7397,18 +7424,17 @@ impl crate::Client {
 }
 /// Input of [`AttachInstanceIso`](crate::Client::attach_instance_iso).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachInstanceIsoInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// ISO attach parameters, in the request body
     ///
     /// 挂载ISO参数，位于请求体中 (`attachRequests`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "attachRequests", skip_serializing_if = "Option::is_none")]
     pub attach_requests: Option<Vec<IsoImageRef>>,
 }
 impl AttachInstanceIsoInput {
@@ -7460,6 +7486,7 @@ pub struct AttachInstanceIsoOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`AttachInstanceIso`](crate::Client::attach_instance_iso): set parameters, then `.send().await`.
@@ -7532,18 +7559,17 @@ impl crate::Client {
 }
 /// Input of [`DetachInstanceIso`](crate::Client::detach_instance_iso).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachInstanceIsoInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Volume id, in the request body
     ///
     /// 云盘id，位于请求体中 (`imageId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<Vec<IsoImageRef>>,
 }
 impl DetachInstanceIsoInput {
@@ -7589,6 +7615,7 @@ pub struct DetachInstanceIsoOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DetachInstanceIso`](crate::Client::detach_instance_iso): set parameters, then `.send().await`.
@@ -7704,6 +7731,7 @@ pub struct ListInstanceAttachedIsosOutput {
     /// Attached ISO list; see the example response
     ///
     /// 已挂载的ISO列表信息, 详见返回示例 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceAttachedIsosDataItem>>,
 }
 /// Request builder of [`ListInstanceAttachedIsos`](crate::Client::list_instance_attached_isos): set parameters, then `.send().await`.
@@ -7766,23 +7794,22 @@ impl crate::Client {
 }
 /// Input of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetInstanceBootOrderInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Boot mode: 0 boots from disk, 1 boots from CD-ROM
     ///
     /// 启动模式: 0表示硬盘启动, 1表示光盘启动 (`bootMode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bootMode", skip_serializing_if = "Option::is_none")]
     pub boot_mode: Option<i64>,
     /// ISO imageId; required when bootMode is 1 (boot from CD-ROM)
     ///
     /// ISO imageId, 当bootMode为1(光盘启动)时必须提供 (`bootId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bootId", skip_serializing_if = "Option::is_none")]
     pub boot_id: Option<String>,
 }
 impl SetInstanceBootOrderInput {
@@ -7839,6 +7866,7 @@ pub struct SetInstanceBootOrderOutput {
     /// null on success
     ///
     /// 此接口成功调用时, 返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order): set parameters, then `.send().await`.
@@ -7915,43 +7943,42 @@ impl crate::Client {
 }
 /// Input of [`ResizeInstance`](crate::Client::resize_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResizeInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`cpus`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<MemorySpec>,
     /// Number of vGPUs
     ///
     /// vgpu数量 (`vgpus`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgpus", skip_serializing_if = "Option::is_none")]
     pub vgpus: Option<i64>,
     /// Passthrough GPUs
     ///
     /// 直通gpu (`hostGpus`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostGpus", skip_serializing_if = "Option::is_none")]
     pub host_gpus: Option<ResizeInstanceHostGpus>,
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rpId", skip_serializing_if = "Option::is_none")]
     pub rp_id: Option<String>,
 }
 impl ResizeInstanceInput {
@@ -8031,6 +8058,7 @@ pub struct ResizeInstanceOutput {
     /// On success, the instance details
     ///
     /// 此接口成功调用时，返回实例详情的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
 /// Request builder of [`ResizeInstance`](crate::Client::resize_instance): set parameters, then `.send().await`.
@@ -8135,28 +8163,27 @@ impl crate::Client {
 }
 /// Input of [`ChangeInstanceOs`](crate::Client::change_instance_os).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeInstanceOsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Password of the new system
     ///
     /// 新系统的密码 (`password`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User of the new system
     ///
     /// 新系统的用户 (`user`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "user", skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Image ID of the new system
     ///
     /// 新系统的镜像ID (`imageId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
 impl std::fmt::Debug for ChangeInstanceOsInput {
@@ -8222,6 +8249,7 @@ pub struct ChangeInstanceOsOutput {
     /// null on success
     ///
     /// 此接口成功调用时, 返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ChangeInstanceOs`](crate::Client::change_instance_os): set parameters, then `.send().await`.
@@ -8305,18 +8333,17 @@ impl crate::Client {
 }
 /// Input of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetInstanceHostnameInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New hostname
     ///
     /// 新的hostname (`hostname`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostname", skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
 }
 impl ResetInstanceHostnameInput {
@@ -8365,6 +8392,7 @@ pub struct ResetInstanceHostnameOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname): set parameters, then `.send().await`.
@@ -8434,18 +8462,17 @@ impl crate::Client {
 }
 /// Input of [`ResetInstanceName`](crate::Client::reset_instance_name).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResetInstanceNameInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
     /// 新的虚拟机名称 (`displayname`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayname", skip_serializing_if = "Option::is_none")]
     pub displayname: Option<String>,
 }
 impl ResetInstanceNameInput {
@@ -8494,6 +8521,7 @@ pub struct ResetInstanceNameOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ResetInstanceName`](crate::Client::reset_instance_name): set parameters, then `.send().await`.
@@ -8563,18 +8591,17 @@ impl crate::Client {
 }
 /// Input of [`UpdateInstanceDescription`](crate::Client::update_instance_description).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateInstanceDescriptionInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Description of the instance
     ///
     /// 虚拟机的描述信息 (`description`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl UpdateInstanceDescriptionInput {
@@ -8623,6 +8650,7 @@ pub struct UpdateInstanceDescriptionOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UpdateInstanceDescription`](crate::Client::update_instance_description): set parameters, then `.send().await`.
@@ -8738,7 +8766,7 @@ pub struct ListInstanceSchedulableNodesOutput {
     /// On success, the list of schedulable nodes
     ///
     /// 此接口成功调用时，返回可调度的节点列表 (`data`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "data", deserialize_with = "lenient_vec")]
     pub data: Option<Vec<String>>,
 }
 /// Request builder of [`ListInstanceSchedulableNodes`](crate::Client::list_instance_schedulable_nodes): set parameters, then `.send().await`.
@@ -8801,18 +8829,17 @@ impl crate::Client {
 }
 /// Input of [`LiveMigrateInstance`](crate::Client::live_migrate_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LiveMigrateInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Target node, a body parameter
     ///
     /// 目标节点，位于请求体中的参数 (`nodeName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
 impl LiveMigrateInstanceInput {
@@ -8861,6 +8888,7 @@ pub struct LiveMigrateInstanceOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`LiveMigrateInstance`](crate::Client::live_migrate_instance): set parameters, then `.send().await`.
@@ -8930,18 +8958,17 @@ impl crate::Client {
 }
 /// Input of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchListSchedulableNodesInput {
     /// Whether the migration is cold or live: "cold" or "live"; default "cold"
     ///
     /// 标注是冷迁还是热迁，取值 "cold" 或 "live"；默认 "cold" (`type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Array of instance ID strings
     ///
     /// 虚拟机ID的字符串类型数组 (`ecsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
 impl BatchListSchedulableNodesInput {
@@ -8987,6 +9014,7 @@ pub struct BatchListSchedulableNodesOutput {
     /// An object mapping each instance ID to the array of node names the instance can migrate to.
     ///
     /// 返回一个包含虚拟机ID与其可选节点名称列表的映射关系的对象。每个虚拟机ID映射到一个数组，该数组包含该虚拟机可以迁移至的节点名称。 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 /// Request builder of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes): set parameters, then `.send().await`.
@@ -9056,18 +9084,17 @@ impl crate::Client {
 }
 /// Input of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ColdMigrateInstanceInput {
     /// Instance id
     ///
     /// 虚机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Name of the migration target node
     ///
     /// 迁移目标节点名称 (`nodeName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
 impl ColdMigrateInstanceInput {
@@ -9116,6 +9143,7 @@ pub struct ColdMigrateInstanceOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance): set parameters, then `.send().await`.
@@ -9190,7 +9218,7 @@ pub struct BatchColdMigrateInstancesInput {
     /// Migration parameters
     ///
     /// 迁移入参结构 (`migrations`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "migrations", skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Vec<BatchColdMigrateInstancesMigrationsItem>>,
 }
 impl BatchColdMigrateInstancesInput {
@@ -9240,6 +9268,7 @@ pub struct BatchColdMigrateInstancesOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchColdMigrateInstances`](crate::Client::batch_cold_migrate_instances): set parameters, then `.send().await`.
@@ -9305,18 +9334,17 @@ impl crate::Client {
 }
 /// Input of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Command to run, a body parameter
     ///
     /// 要执行的命令，位于请求体中的参数 (`qgaCommand`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "qgaCommand", skip_serializing_if = "Option::is_none")]
     pub qga_command: Option<RunVmtoolsCommandQgaCommand>,
 }
 impl RunVmtoolsCommandInput {
@@ -9365,7 +9393,7 @@ pub struct RunVmtoolsCommandOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command): set parameters, then `.send().await`.
@@ -9435,21 +9463,23 @@ impl crate::Client {
 }
 /// Input of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceEipConfigInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// EIP ID (`eipId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "eipId", skip_serializing_if = "Option::is_none")]
     pub eip_id: Option<String>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "deleteOnTermination",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delete_on_termination: Option<bool>,
 }
 impl ModifyInstanceEipConfigInput {
@@ -9506,6 +9536,7 @@ pub struct ModifyInstanceEipConfigOutput {
     /// Returned data; null on success
     ///
     /// 返回的数据。如果调用成功，返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config): set parameters, then `.send().await`.
@@ -9580,68 +9611,67 @@ impl crate::Client {
 }
 /// Input of [`QueryPrice`](crate::Client::query_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryPriceInput {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Pricing business type: Create (new purchase); Renew (renewal)
     ///
     /// 询价业务类型： Create（新购）； Renew（续费） (`action`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// ECS ID to renew
     ///
     /// 续费指定的ECS ID (`ecsId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式：ByCycle（包周期）， OnDemand（按需） (`billingMode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Cycle type: day (calendar day), hour (hourly), month (monthly), year (yearly)
     ///
     /// 周期类型：day（按自然天为周期类型）， hour（按小时为周期类型）， month（按月计费）， year（按年计费) (`cycleType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cycleType", skip_serializing_if = "Option::is_none")]
     pub cycle_type: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cycleCount", skip_serializing_if = "Option::is_none")]
     pub cycle_count: Option<i64>,
     /// Quantity to buy
     ///
     /// 购买数量 (`amount`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavors", skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<QueryPriceFlavorsItem>>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumes", skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<serde_json::Value>>,
 }
 impl QueryPriceInput {
@@ -9764,6 +9794,7 @@ pub struct QueryPriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
     /// 返回的数据对象，包含显示价格开关、总价和价格详情 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<QueryPriceData>,
 }
 /// Request builder of [`QueryPrice`](crate::Client::query_price): set parameters, then `.send().await`.
@@ -9907,43 +9938,42 @@ impl crate::Client {
 }
 /// Input of [`QueryChangePrice`](crate::Client::query_change_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryChangePriceInput {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// ECS ID to renew
     ///
     /// 续费指定的ECS ID (`ecsId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Billing mode: ByCycle (subscription), OnDemand (pay as you go)
     ///
     /// 计费模式: ByCycle (包周期), OnDemand (按需) (`billingMode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavors", skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<QueryChangePriceFlavorsItem>>,
 }
 impl QueryChangePriceInput {
@@ -10035,6 +10065,7 @@ pub struct QueryChangePriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
     /// 返回的数据对象, 包含显示价格开关、总价和价格详情 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<QueryChangePriceData>,
 }
 /// Request builder of [`QueryChangePrice`](crate::Client::query_change_price): set parameters, then `.send().await`.
@@ -10142,23 +10173,22 @@ impl crate::Client {
 }
 /// Input of [`QueryRefundPrice`](crate::Client::query_refund_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryRefundPriceInput {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Instances to unsubscribe
     ///
     /// 退订实例列表 (`specList`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "specList", skip_serializing_if = "Option::is_none")]
     pub spec_list: Option<Vec<QueryRefundPriceSpecListItem>>,
 }
 impl QueryRefundPriceInput {
@@ -10224,6 +10254,7 @@ pub struct QueryRefundPriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
     /// 返回的数据对象，包含显示价格开关、总价和价格详情 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<QueryRefundPriceData>,
 }
 /// Request builder of [`QueryRefundPrice`](crate::Client::query_refund_price): set parameters, then `.send().await`.
@@ -10303,113 +10334,112 @@ impl crate::Client {
 }
 /// Input of [`CloneInstance`](crate::Client::clone_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloneInstanceInput {
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsid`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// Region
     ///
     /// 区域 (`region`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "region", skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`cpus`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpus", skip_serializing_if = "Option::is_none")]
     pub cpus: Option<i64>,
     /// Memory object
     ///
     /// 内存对象 (`memory`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "memory", skip_serializing_if = "Option::is_none")]
     pub memory: Option<CloneInstanceMemory>,
     /// CPU architecture ("x86", "arm")
     ///
     /// cpu架构 ("x86", "arm") (`archType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "archType", skip_serializing_if = "Option::is_none")]
     pub arch_type: Option<String>,
     /// Array of networks
     ///
     /// 网络数组 (`networks`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "networks", skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<CloneInstanceNetworksItem>>,
     /// User data (#cloud-config), base64
     ///
     /// 用户自定义数据（#cloud-config）：base64 (`userData`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "secGroupList", skip_serializing_if = "Option::is_none")]
     pub sec_group_list: Option<Vec<String>>,
     /// Whether this is a clone
     ///
     /// 是否克隆 (`isClone`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isClone", skip_serializing_if = "Option::is_none")]
     pub is_clone: Option<bool>,
     /// Source instance id
     ///
     /// 源EcsId (`sourceEcsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sourceEcsId", skip_serializing_if = "Option::is_none")]
     pub source_ecs_id: Option<String>,
     /// Flavor id
     ///
     /// 规格id (`flavorId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorId", skip_serializing_if = "Option::is_none")]
     pub flavor_id: Option<String>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingMode", skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
     /// Image object
     ///
     /// 镜像对象 (`image`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "image", skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageSource>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageSource", skip_serializing_if = "Option::is_none")]
     pub image_source: Option<String>,
 }
 impl std::fmt::Debug for CloneInstanceInput {
@@ -10625,6 +10655,7 @@ pub struct CloneInstanceOutput {
     /// Data object (see the response data of the batch-create-instances operation)
     ///
     /// 数据对象（见“批量创建虚拟机”接口的返回数据） (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
 /// Request builder of [`CloneInstance`](crate::Client::clone_instance): set parameters, then `.send().await`.
@@ -10830,18 +10861,17 @@ impl crate::Client {
 }
 /// Input of [`CheckInstanceClone`](crate::Client::check_instance_clone).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CheckInstanceCloneInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 impl CheckInstanceCloneInput {
@@ -10890,6 +10920,7 @@ pub struct CheckInstanceCloneOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`CheckInstanceClone`](crate::Client::check_instance_clone): set parameters, then `.send().await`.
@@ -11005,6 +11036,7 @@ pub struct HibernateInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`HibernateInstance`](crate::Client::hibernate_instance): set parameters, then `.send().await`.

@@ -22,38 +22,38 @@ pub struct CreateTemplateData {
 ///
 /// 返回的数据对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ImportSshKeyData {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair fingerprint
     ///
     /// 密钥对指纹 (`fingerprint`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "fingerprint", deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// List of SSH key pairs (empty)
     ///
@@ -65,7 +65,7 @@ pub struct ImportSshKeyData {
 ///
 /// 返回的数据对象
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceSecurityOptionsData {
     /// Whitelisted IP addresses
@@ -81,52 +81,52 @@ pub struct ListInstanceSecurityOptionsData {
     /// SSH login timeout
     ///
     /// SSH登录超时时间 (`timeOutLoginOut`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "timeOutLoginOut", deserialize_with = "lenient")]
     pub time_out_login_out: Option<String>,
     /// Number of login attempts
     ///
     /// 登录次数 (`deny`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deny", deserialize_with = "lenient")]
     pub deny: Option<String>,
     /// User lockout time after timeout
     ///
     /// 用户超时锁定时间 (`unLockTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "unLockTime", deserialize_with = "lenient")]
     pub un_lock_time: Option<String>,
     /// Password length
     ///
     /// 密码长度 (`passwordStrength`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "passwordStrength", deserialize_with = "lenient")]
     pub password_strength: Option<String>,
     /// Whether the password must contain lower-case letters
     ///
     /// 密码是否需要包含小写字母 (`numOfLowLetters`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "numOfLowLetters", deserialize_with = "lenient")]
     pub num_of_low_letters: Option<bool>,
     /// Whether the password must contain upper-case letters
     ///
     /// 密码是否需要包含大写字母 (`numOfUpLetters`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "numOfUpLetters", deserialize_with = "lenient")]
     pub num_of_up_letters: Option<bool>,
     /// Whether the password must contain digits
     ///
     /// 密码是否需要包含数字 (`numOfDigital`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "numOfDigital", deserialize_with = "lenient")]
     pub num_of_digital: Option<bool>,
     /// Whether the password must contain special characters
     ///
     /// 密码是否需要包含特殊符号 (`numOfSpecialSymbols`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "numOfSpecialSymbols", deserialize_with = "lenient")]
     pub num_of_special_symbols: Option<bool>,
     /// Password combination mode (meaning as defined by the API)
     ///
     /// 密码组合方式（具体含义根据API文档确定） (`defaultComb`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "defaultComb", deserialize_with = "lenient")]
     pub default_comb: Option<String>,
     /// Whether enabled (meaning as defined by the API)
     ///
     /// 是否启用（具体含义根据API文档确定） (`enable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "enable", deserialize_with = "lenient")]
     pub enable: Option<bool>,
     /// Whether the whitelist/blacklist is enabled
     ///
@@ -160,76 +160,76 @@ impl std::fmt::Debug for ListInstanceSecurityOptionsData {
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysDataItem {
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairName", deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair fingerprint
     ///
     /// 密钥对指纹 (`fingerprint`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "fingerprint", deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Number of ECS instances
     ///
     /// ECS数量 (`ecsNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsNum", deserialize_with = "lenient")]
     pub ecs_num: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 /// Returned data
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesDataItem {
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// ECS instance name
     ///
     /// ECS实例名称 (`ecsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态 (stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Returned data
@@ -247,96 +247,95 @@ pub struct ListSshKeysData {
     /// Total number of SSH key pairs
     ///
     /// 返回的SSH密钥对总数 (`count`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// List of SSH key pairs
 ///
 /// SSH密钥对列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSshKeysSSHKeysItem {
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairName", deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair fingerprint
     ///
     /// 密钥对指纹 (`fingerprint`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "fingerprint", deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Tenant ID
     ///
     /// 租户Id (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Number of ECS instances
     ///
     /// ECS数量 (`ecsNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsNum", deserialize_with = "lenient")]
     pub ecs_num: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
 /// Input of [`ListSshKeys`](crate::Client::list_ssh_keys).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSshKeysInput {
     /// Page number.
     ///
     /// 页码。 (`pageIndex`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageIndex", skip_serializing_if = "Option::is_none")]
     pub page_index: Option<i64>,
     /// Page size (the table says page count).
     ///
     /// 页数。 (`pageSize`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Key pair name.
     ///
     /// 密钥对名称。 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Key pair fingerprint.
     ///
     /// 密钥对指纹。 (`fingerprint`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fingerprint", skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
 impl ListSshKeysInput {
@@ -395,6 +394,7 @@ pub struct ListSshKeysOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListSshKeysData>,
 }
 /// Request builder of [`ListSshKeys`](crate::Client::list_ssh_keys): set parameters, then `.send().await`.
@@ -489,28 +489,27 @@ impl crate::Client {
 }
 /// Input of [`CreateSshKey`](crate::Client::create_ssh_key).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSshKeyInput {
     /// Key pair name
     ///
     /// 密钥名 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl CreateSshKeyInput {
@@ -647,18 +646,17 @@ impl crate::Client {
 }
 /// Input of [`ImportSshKey`](crate::Client::import_ssh_key).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImportSshKeyInput {
     /// Key pair name
     ///
     /// 密钥名 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Public key
     ///
@@ -668,12 +666,12 @@ pub struct ImportSshKeyInput {
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
 }
 impl ImportSshKeyInput {
@@ -740,6 +738,7 @@ pub struct ImportSshKeyOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ImportSshKeyData>,
 }
 /// Request builder of [`ImportSshKey`](crate::Client::import_ssh_key): set parameters, then `.send().await`.
@@ -876,6 +875,7 @@ pub struct DeleteSshKeysOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteSshKeys`](crate::Client::delete_ssh_keys): set parameters, then `.send().await`.
@@ -938,23 +938,22 @@ impl crate::Client {
 }
 /// Input of [`BindSshKey`](crate::Client::bind_ssh_key).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BindSshKeyInput {
     /// Key pair id
     ///
     /// 密钥id (`keyPairId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "passwordAuth", skip_serializing_if = "Option::is_none")]
     pub password_auth: Option<String>,
     /// Instance id
     ///
     /// 虚拟机id (`ecsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
 impl std::fmt::Debug for BindSshKeyInput {
@@ -1023,6 +1022,7 @@ pub struct BindSshKeyOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BindSshKey`](crate::Client::bind_ssh_key): set parameters, then `.send().await`.
@@ -1097,23 +1097,22 @@ impl crate::Client {
 }
 /// Input of [`UnbindSshKey`](crate::Client::unbind_ssh_key).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindSshKeyInput {
     /// Key pair id
     ///
     /// 密钥id (`keyPairId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
     /// Instance id
     ///
     /// 虚机id (`ecsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// One of yes, no
     ///
     /// oneof=yes no (`passwordAuth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "passwordAuth", skip_serializing_if = "Option::is_none")]
     pub password_auth: Option<String>,
 }
 impl std::fmt::Debug for UnbindSshKeyInput {
@@ -1179,6 +1178,7 @@ pub struct UnbindSshKeyOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UnbindSshKey`](crate::Client::unbind_ssh_key): set parameters, then `.send().await`.
@@ -1255,18 +1255,17 @@ impl crate::Client {
 }
 /// Input of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bound", skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "keyPairId", skip_serializing_if = "Option::is_none")]
     pub key_pair_id: Option<String>,
 }
 impl ListSshKeyInstancesInput {
@@ -1315,6 +1314,7 @@ pub struct ListSshKeyInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListSshKeyInstancesDataItem>>,
 }
 /// Request builder of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances): set parameters, then `.send().await`.
@@ -1384,18 +1384,17 @@ impl crate::Client {
 }
 /// Input of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysInput {
     /// Path parameter (bound/unbound)
     ///
     /// 路径参数 (bound/unbound) (`bound`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bound", skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
 impl ListInstanceSshKeysInput {
@@ -1444,6 +1443,7 @@ pub struct ListInstanceSshKeysOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceSshKeysDataItem>>,
 }
 /// Request builder of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys): set parameters, then `.send().await`.
@@ -1513,23 +1513,22 @@ impl crate::Client {
 }
 /// Input of [`CreateTemplate`](crate::Client::create_template).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateTemplateInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Template description
     ///
     /// 模板描述 (`templateDesc`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateDesc", skip_serializing_if = "Option::is_none")]
     pub template_desc: Option<String>,
 }
 impl CreateTemplateInput {
@@ -1583,6 +1582,7 @@ pub struct CreateTemplateOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<CreateTemplateData>,
 }
 /// Request builder of [`CreateTemplate`](crate::Client::create_template): set parameters, then `.send().await`.
@@ -1659,13 +1659,12 @@ impl crate::Client {
 }
 /// Input of [`SetInstanceSecurityOptions`](crate::Client::set_instance_security_options).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetInstanceSecurityOptionsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// List of IP addresses
     ///
@@ -1675,17 +1674,17 @@ pub struct SetInstanceSecurityOptionsInput {
     /// SSH login timeout
     ///
     /// SSH登录超时时间 (`timeOutLoginOut`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeOutLoginOut", skip_serializing_if = "Option::is_none")]
     pub time_out_login_out: Option<String>,
     /// Number of login attempts
     ///
     /// 登录次数 (`deny`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "deny", skip_serializing_if = "Option::is_none")]
     pub deny: Option<String>,
     /// User lockout time after timeout
     ///
     /// 用户超时锁定 (`unLockTime`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "unLockTime", skip_serializing_if = "Option::is_none")]
     pub un_lock_time: Option<String>,
     /// Whitelist/blacklist on or off
     ///
@@ -1700,32 +1699,35 @@ pub struct SetInstanceSecurityOptionsInput {
     /// Password length
     ///
     /// 密码长度 (`passwordStrength`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "passwordStrength", skip_serializing_if = "Option::is_none")]
     pub password_strength: Option<String>,
     /// Contains lower-case letters
     ///
     /// 包含小写字母 (`numOfLowLetters`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "numOfLowLetters", skip_serializing_if = "Option::is_none")]
     pub num_of_low_letters: Option<bool>,
     /// Contains upper-case letters
     ///
     /// 包含大写字母 (`numOfUpLetters`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "numOfUpLetters", skip_serializing_if = "Option::is_none")]
     pub num_of_up_letters: Option<bool>,
     /// Contains digits
     ///
     /// 包含数字 (`numOfDigital`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "numOfDigital", skip_serializing_if = "Option::is_none")]
     pub num_of_digital: Option<bool>,
     /// Contains special characters
     ///
     /// 包含特殊字符 (`numOfSpecialSymbols`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "numOfSpecialSymbols",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num_of_special_symbols: Option<bool>,
     /// Password combination
     ///
     /// 密码组合 (`defaultComb`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "defaultComb", skip_serializing_if = "Option::is_none")]
     pub default_comb: Option<String>,
 }
 impl std::fmt::Debug for SetInstanceSecurityOptionsInput {
@@ -2000,7 +2002,7 @@ pub struct ListInstanceSecurityOptionsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
 impl ListInstanceSecurityOptionsInput {
@@ -2041,6 +2043,7 @@ pub struct ListInstanceSecurityOptionsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListInstanceSecurityOptionsData>,
 }
 /// Request builder of [`ListInstanceSecurityOptions`](crate::Client::list_instance_security_options): set parameters, then `.send().await`.

@@ -15,162 +15,165 @@ pub struct CreateSchedulerData {
     /// Record identifier (the new scheduled task id)
     ///
     /// 记录标识 (`records`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "records", deserialize_with = "lenient")]
     pub records: Option<String>,
 }
 /// Template details
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetTemplateData {
     /// Template id
     ///
     /// 模板ID (`templateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "templateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "templateName", deserialize_with = "lenient")]
     pub template_name: Option<String>,
     /// Template description
     ///
     /// 模板描述 (`templateDesc`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "templateDesc", deserialize_with = "lenient")]
     pub template_desc: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Instance name
     ///
     /// ECS名称 (`ecsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Flavor id
     ///
     /// 规格ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor information
     ///
     /// 规格信息 (`flavor`)
+    #[serde(rename = "flavor")]
     pub flavor: Option<GetTemplateFlavor>,
     /// Image id
     ///
     /// 镜像ID (`imageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image visibility
     ///
     /// 镜像可见性 (`imageVisibility`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageVisibility", deserialize_with = "lenient")]
     pub image_visibility: Option<String>,
     /// Networks
     ///
     /// 网络列表 (`networks`)
+    #[serde(rename = "networks")]
     pub networks: Option<Vec<GetTemplateNetwork>>,
     /// Volumes
     ///
     /// 云盘列表 (`volumes`)
+    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<GetTemplateVolume>>,
     /// Security group ids
     ///
     /// 安全组ID列表 (`sgIdList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "sgIdList", deserialize_with = "lenient_vec")]
     pub sg_id_list: Option<Vec<String>>,
     /// Elastic IP charge type
     ///
     /// 弹性公网IP计费方式 (`eipChargeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "eipChargeType", deserialize_with = "lenient")]
     pub eip_charge_type: Option<String>,
     /// Bandwidth
     ///
     /// 带宽 (`bandWidth`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bandWidth", deserialize_with = "lenient")]
     pub band_width: Option<i64>,
     /// Default version
     ///
     /// 默认版本 (`defaultVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "defaultVersion", deserialize_with = "lenient")]
     pub default_version: Option<i64>,
     /// Current version
     ///
     /// 当前版本 (`currentVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "currentVersion", deserialize_with = "lenient")]
     pub current_version: Option<i64>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billingMode", deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Memory size (Gi per the table; the example looks like bytes)
     ///
     /// 内存大小 (Gi) (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vcpus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vcpus", deserialize_with = "lenient")]
     pub vcpus: Option<i64>,
     /// User data
     ///
     /// 用户自定义数据 (`userData`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "userData", deserialize_with = "lenient")]
     pub user_data: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairName", deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair id
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Whether it is a standard flavor
     ///
     /// 是否标准规格 (`standardFlavor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "standardFlavor", deserialize_with = "lenient")]
     pub standard_flavor: Option<i64>,
 }
 impl std::fmt::Debug for GetTemplateData {
@@ -213,60 +216,61 @@ impl std::fmt::Debug for GetTemplateData {
 ///
 /// 规格信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetTemplateFlavor {
     /// Flavor id
     ///
     /// 规格ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size (Gi)
     ///
     /// 内存大小 (Gi) (`ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Whether it is a custom flavor
     ///
     /// 是否自定义规格 (`isCustom`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
+    #[serde(rename = "flavorType")]
     pub flavor_type: Option<GetTemplateFlavorType>,
 }
 /// Flavor type information
 ///
 /// 规格类型信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetTemplateFlavorType {
     /// Flavor type id
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Flavor type code
     ///
@@ -276,118 +280,118 @@ pub struct GetTemplateFlavorType {
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU型号 (`cpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Whether available to the department
     ///
     /// 是否部门可用 (`deptAvailable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type
     ///
     /// 设备类型 (`deviceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type
     ///
     /// 安全类型 (`securityType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// CPU overcommit ratio
     ///
     /// CPU过量比例 (`cpuOverscalingRatio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
 }
 /// A network of the template
 ///
 /// 网络列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetTemplateNetwork {
     /// VPC id
     ///
     /// VPC ID (`vpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网ID (`subnetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Whether IPv6 is enabled
     ///
     /// 是否启用IPv6 (`ipv6Enabled`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipv6Enabled", deserialize_with = "lenient")]
     pub ipv6_enabled: Option<bool>,
     /// Port type
     ///
     /// 端口类型 (`portType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portType", deserialize_with = "lenient")]
     pub port_type: Option<String>,
 }
 /// A volume of the template
 ///
 /// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetTemplateVolume {
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Whether the volume is deleted when the instance is terminated
     ///
     /// 终止实例时是否删除云盘 (`deleteOnTermination`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Volume usage (system or data disk)
     ///
     /// 云盘用途 (`osOrData`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osOrData", deserialize_with = "lenient")]
     pub os_or_data: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Disk bus type
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
 }
 /// Scheduled task list page
@@ -400,215 +404,216 @@ pub struct ListSchedulersData {
     /// Total number of records
     ///
     /// 记录总数 (`count`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Records
     ///
     /// 记录列表 (`records`)
+    #[serde(rename = "records")]
     pub records: Option<Vec<ListSchedulersRecord>>,
 }
 /// A scheduled task
 ///
 /// 记录列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListSchedulersRecord {
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Scheduled task id
     ///
     /// 调度任务ID (`schedulerId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "schedulerId", deserialize_with = "lenient")]
     pub scheduler_id: Option<String>,
     /// Scheduled task name
     ///
     /// 调度任务名称 (`schedulerName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "schedulerName", deserialize_with = "lenient")]
     pub scheduler_name: Option<String>,
     /// Whether enabled
     ///
     /// 是否启用 (`enabled`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "enabled", deserialize_with = "lenient")]
     pub enabled: Option<bool>,
     /// Scheduled task type
     ///
     /// 调度任务类型 (`schedulerType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "schedulerType", deserialize_with = "lenient")]
     pub scheduler_type: Option<String>,
     /// Scheduled objects
     ///
     /// 调度对象列表 (`schedulerObject`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "schedulerObject", deserialize_with = "lenient_vec")]
     pub scheduler_object: Option<Vec<String>>,
     /// Schedule expression
     ///
     /// 调度表达式 (`cronExpression`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cronExpression", deserialize_with = "lenient")]
     pub cron_expression: Option<String>,
     /// Execution timestamp
     ///
     /// 执行时间戳 (`executeAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "executeAt", deserialize_with = "lenient")]
     pub execute_at: Option<i64>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Expiry timestamp
     ///
     /// 失效时间 (`infectiveAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "infectiveAt", deserialize_with = "lenient")]
     pub infective_at: Option<i64>,
 }
 /// Template list page
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTemplatesData {
     /// Templates
     ///
     /// 模板列表 (`templatelist`)
+    #[serde(rename = "templatelist")]
     pub templatelist: Option<Vec<ListTemplatesTemplate>>,
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// A configuration template
 ///
 /// 模板列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTemplatesTemplate {
     /// Template id
     ///
     /// 模板ID (`templateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "templateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "templateName", deserialize_with = "lenient")]
     pub template_name: Option<String>,
     /// Template description
     ///
     /// 模板描述 (`templateDesc`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "templateDesc", deserialize_with = "lenient")]
     pub template_desc: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Default version number
     ///
     /// 默认版本号 (`defaultVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "defaultVersion", deserialize_with = "lenient")]
     pub default_version: Option<i64>,
     /// Current version number
     ///
     /// 当前版本号 (`currentVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "currentVersion", deserialize_with = "lenient")]
     pub current_version: Option<i64>,
     /// Standard flavor (0 = non-standard flavor)
     ///
     /// 标准规格（0为非标准规格） (`standardFlavor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "standardFlavor", deserialize_with = "lenient")]
     pub standard_flavor: Option<i64>,
 }
 /// Input of [`ListTemplates`](crate::Client::list_templates).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListTemplatesInput {
     /// Template id
     ///
     /// 模版id (`templateId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 分页页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Department id
     ///
     /// 部门id (`departmentId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源集id (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl ListTemplatesInput {
@@ -667,6 +672,7 @@ pub struct ListTemplatesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListTemplatesData>,
 }
 /// Request builder of [`ListTemplates`](crate::Client::list_templates): set parameters, then `.send().await`.
@@ -823,6 +829,7 @@ pub struct GetTemplateOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetTemplateData>,
 }
 /// Request builder of [`GetTemplate`](crate::Client::get_template): set parameters, then `.send().await`.
@@ -883,18 +890,17 @@ impl crate::Client {
 }
 /// Input of [`UpdateTemplateName`](crate::Client::update_template_name).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTemplateNameInput {
     /// Template id
     ///
     /// 模版ID (`templateId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模版名称 (`templateName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
 }
 impl UpdateTemplateNameInput {
@@ -943,6 +949,7 @@ pub struct UpdateTemplateNameOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UpdateTemplateName`](crate::Client::update_template_name): set parameters, then `.send().await`.
@@ -1012,18 +1019,17 @@ impl crate::Client {
 }
 /// Input of [`UpdateTemplateUserData`](crate::Client::update_template_user_data).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTemplateUserDataInput {
     /// Template id
     ///
     /// 模版ID (`templateId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// User data (Base64)
     ///
     /// 用户数据 (`userData`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "userData", skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
 }
 impl std::fmt::Debug for UpdateTemplateUserDataInput {
@@ -1080,6 +1086,7 @@ pub struct UpdateTemplateUserDataOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UpdateTemplateUserData`](crate::Client::update_template_user_data): set parameters, then `.send().await`.
@@ -1198,6 +1205,7 @@ pub struct BatchDeleteTemplatesOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchDeleteTemplates`](crate::Client::batch_delete_templates): set parameters, then `.send().await`.
@@ -1263,38 +1271,37 @@ impl crate::Client {
 }
 /// Input of [`ListSchedulers`](crate::Client::list_schedulers).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSchedulersInput {
     /// Task state: "true" or "false"
     ///
     /// 任务状态 (`enabled`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<String>,
     /// Task type, e.g. restartEcs
     ///
     /// 任务类型 (`schedulerType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Task id
     ///
     /// 任务id (`schedulerId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerId", skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
     /// Task name
     ///
     /// 任务名称 (`schedulerName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerName", skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 分页页码 (`pageIndex`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageIndex", skip_serializing_if = "Option::is_none")]
     pub page_index: Option<i64>,
 }
 impl ListSchedulersInput {
@@ -1353,6 +1360,7 @@ pub struct ListSchedulersOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListSchedulersData>,
 }
 /// Request builder of [`ListSchedulers`](crate::Client::list_schedulers): set parameters, then `.send().await`.
@@ -1463,58 +1471,57 @@ impl crate::Client {
 }
 /// Input of [`CreateScheduler`](crate::Client::create_scheduler).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSchedulerInput {
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Scheduled task name
     ///
     /// 定时任务名 (`schedulerName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerName", skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Whether the scheduled task is enabled
     ///
     /// 定时任务是否开启 (`enabled`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Scheduled task type, e.g. restartEcs
     ///
     /// 定时任务类型 (`schedulerType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerType", skip_serializing_if = "Option::is_none")]
     pub scheduler_type: Option<String>,
     /// Objects the task is bound to (instance ids)
     ///
     /// 定时任务绑定对象 (`schedulerObject`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerObject", skip_serializing_if = "Option::is_none")]
     pub scheduler_object: Option<Vec<String>>,
     /// Cron expression, e.g. */5 * * * 1
     ///
     /// cron表达式 (`cronExpression`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cronExpression", skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// Expiry time (Unix milliseconds)
     ///
     /// 失效时间 (`infectiveAt`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "infectiveAt", skip_serializing_if = "Option::is_none")]
     pub infective_at: Option<i64>,
     /// Whether to start immediately
     ///
     /// 是否立即启动 (`startNow`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startNow", skip_serializing_if = "Option::is_none")]
     pub start_now: Option<bool>,
 }
 impl CreateSchedulerInput {
@@ -1615,6 +1622,7 @@ pub struct CreateSchedulerOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<CreateSchedulerData>,
 }
 /// Request builder of [`CreateScheduler`](crate::Client::create_scheduler): set parameters, then `.send().await`.
@@ -1743,43 +1751,42 @@ impl crate::Client {
 }
 /// Input of [`UpdateScheduler`](crate::Client::update_scheduler).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSchedulerInput {
     /// Scheduled task id
     ///
     /// 定时任务ID (`schedulerId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerId", skip_serializing_if = "Option::is_none")]
     pub scheduler_id: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Whether the scheduled task is enabled
     ///
     /// 定时任务是否开启 (`enabled`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Scheduled task name
     ///
     /// 定时任务名称 (`schedulerName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerName", skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// Objects the task is bound to
     ///
     /// 定时任务绑定对象（逗号分隔） (`schedulerObject`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schedulerObject", skip_serializing_if = "Option::is_none")]
     pub scheduler_object: Option<Vec<String>>,
     /// Cron expression
     ///
     /// cron表达式 (`cronExpression`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cronExpression", skip_serializing_if = "Option::is_none")]
     pub cron_expression: Option<String>,
     /// Expiry time (Unix milliseconds)
     ///
     /// 失效时间 (`infectiveAt`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "infectiveAt", skip_serializing_if = "Option::is_none")]
     pub infective_at: Option<i64>,
 }
 impl UpdateSchedulerInput {
@@ -1862,6 +1869,7 @@ pub struct UpdateSchedulerOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UpdateScheduler`](crate::Client::update_scheduler): set parameters, then `.send().await`.
@@ -2015,6 +2023,7 @@ pub struct DeleteSchedulerOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteScheduler`](crate::Client::delete_scheduler): set parameters, then `.send().await`.

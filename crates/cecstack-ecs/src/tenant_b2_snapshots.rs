@@ -7,28 +7,27 @@ use crate::*;
 use cds_core::de::{lenient, lenient_vec};
 /// Input of [`ListSnapshots`](crate::Client::list_snapshots).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSnapshotsInput {
     /// Number of items per page
     ///
     /// 每页显示的数量 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Current page number
     ///
     /// 当前页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Snapshot id
     ///
     /// 快照ID (`snapshotid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "snapshotid", skip_serializing_if = "Option::is_none")]
     pub snapshotid: Option<String>,
     /// Instance id
     ///
     /// ECS实例ID (`ecsid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
 impl ListSnapshotsInput {
@@ -77,6 +76,7 @@ pub struct ListSnapshotsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<SnapshotPage>,
 }
 /// Request builder of [`ListSnapshots`](crate::Client::list_snapshots): set parameters, then `.send().await`.
@@ -172,18 +172,17 @@ impl crate::Client {
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Instance id
     ///
     /// 虚拟机实例ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Snapshot name
     ///
     /// 快照名称 (`snapshotName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "snapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
 impl CreateSnapshotInput {
@@ -232,6 +231,7 @@ pub struct CreateSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`CreateSnapshot`](crate::Client::create_snapshot): set parameters, then `.send().await`.
@@ -347,6 +347,7 @@ pub struct GetSnapshotOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<SnapshotPage>,
 }
 /// Request builder of [`GetSnapshot`](crate::Client::get_snapshot): set parameters, then `.send().await`.
@@ -453,6 +454,7 @@ pub struct DeleteSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteSnapshot`](crate::Client::delete_snapshot): set parameters, then `.send().await`.
@@ -561,6 +563,7 @@ pub struct RollbackSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`RollbackSnapshot`](crate::Client::rollback_snapshot): set parameters, then `.send().await`.
@@ -623,38 +626,37 @@ impl crate::Client {
 }
 /// Input of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSnapshotPoliciesInput {
     /// Page size
     ///
     /// 分页大小 (`pageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     /// Page number
     ///
     /// 分页页码 (`pageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Automatic snapshot policy name
     ///
     /// 自动快照策略名称 (`policyName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源集ID (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
 }
 impl ListSnapshotPoliciesInput {
@@ -713,6 +715,7 @@ pub struct ListSnapshotPoliciesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<SnapshotPolicyPage>,
 }
 /// Request builder of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies): set parameters, then `.send().await`.
@@ -823,28 +826,27 @@ impl crate::Client {
 }
 /// Input of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotPolicyInput {
     /// Automatic snapshot policy name
     ///
     /// 自动快照策略名称 (`policyName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Hour(s) of day at which snapshots are created
     ///
     /// 创建时间 (`hourOfDay`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hourOfDay", skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<String>,
     /// Repeat days of week
     ///
     /// 重复日期 (`weekDays`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "weekDays", skip_serializing_if = "Option::is_none")]
     pub week_days: Option<String>,
     /// Snapshot retention time \[0-65536\]
     ///
     /// 快照保留时间【0-65536】 (`expire`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expire", skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
 }
 impl CreateSnapshotPolicyInput {
@@ -909,6 +911,7 @@ pub struct CreateSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy): set parameters, then `.send().await`.
@@ -1038,6 +1041,7 @@ pub struct GetSnapshotPolicyOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<SnapshotPolicyPage>,
 }
 /// Request builder of [`GetSnapshotPolicy`](crate::Client::get_snapshot_policy): set parameters, then `.send().await`.
@@ -1146,6 +1150,7 @@ pub struct DeleteSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteSnapshotPolicy`](crate::Client::delete_snapshot_policy): set parameters, then `.send().await`.
@@ -1208,33 +1213,32 @@ impl crate::Client {
 }
 /// Input of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
     /// 策略名称 (`policyName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Hours of day to run, comma-separated (e.g. "0,1")
     ///
     /// 每天执行的小时 (`hourOfDay`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hourOfDay", skip_serializing_if = "Option::is_none")]
     pub hour_of_day: Option<String>,
     /// Days of week to run
     ///
     /// 每周执行的星期几 (`weekDays`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "weekDays", skip_serializing_if = "Option::is_none")]
     pub week_days: Option<String>,
     /// Expiry time (minutes)
     ///
     /// 过期时间（分钟） (`expire`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expire", skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
 }
 impl UpdateSnapshotPolicyInput {
@@ -1307,6 +1311,7 @@ pub struct UpdateSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy): set parameters, then `.send().await`.
@@ -1397,18 +1402,17 @@ impl crate::Client {
 }
 /// Input of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BindSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Instance id
     ///
     /// ECS实例ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
 impl BindSnapshotPolicyInput {
@@ -1457,6 +1461,7 @@ pub struct BindSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy): set parameters, then `.send().await`.
@@ -1526,18 +1531,17 @@ impl crate::Client {
 }
 /// Input of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindSnapshotPolicyInput {
     /// Automatic snapshot policy id
     ///
     /// 自动快照策略ID (`policyId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "policyId", skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
     /// Instance id
     ///
     /// ECS实例ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
 }
 impl UnbindSnapshotPolicyInput {
@@ -1586,6 +1590,7 @@ pub struct UnbindSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy): set parameters, then `.send().await`.
@@ -1701,6 +1706,7 @@ pub struct PauseSnapshotPolicyOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`PauseSnapshotPolicy`](crate::Client::pause_snapshot_policy): set parameters, then `.send().await`.
@@ -1809,6 +1815,7 @@ pub struct ResumeSnapshotPolicyOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`ResumeSnapshotPolicy`](crate::Client::resume_snapshot_policy): set parameters, then `.send().await`.

@@ -14,22 +14,22 @@ pub struct BindInstanceUsbDevice {
     /// USB device name
     ///
     /// USB设备名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bus the USB device is on
     ///
     /// USB设备所在的总线 (`bus`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bus", skip_serializing_if = "Option::is_none")]
     pub bus: Option<String>,
     /// Device number of the USB device
     ///
     /// USB设备的设备编号 (`device`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "device", skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// Port the USB device is connected to
     ///
     /// USB设备所连接的端口号 (`port`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "port", skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
 }
 impl BindInstanceUsbDevice {
@@ -90,83 +90,83 @@ impl cds_core::validate::Validate for BindInstanceUsbDevice {
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDeploymentSetData {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Deployment set id
     ///
     /// 部署集ID (`deploymentSetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deploymentSetId", deserialize_with = "lenient")]
     pub deployment_set_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Host policy
     ///
     /// 主机策略 (`hostPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostPolicy", deserialize_with = "lenient")]
     pub host_policy: Option<CreateDeploymentSetPolicy>,
     /// Rack policy
     ///
     /// 机架策略 (`rackPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "rackPolicy", deserialize_with = "lenient")]
     pub rack_policy: Option<CreateDeploymentSetPolicy>,
     /// Switch policy
     ///
     /// 交换机策略 (`switchPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "switchPolicy", deserialize_with = "lenient")]
     pub switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Network switch policy
     ///
     /// 网络交换机策略 (`netSwitchPolicy`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "netSwitchPolicy", deserialize_with = "lenient")]
     pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Number of instances
     ///
     /// ECS数量 (`ecsCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsCount", deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
 }
 /// Deployment set list page
@@ -179,127 +179,131 @@ pub struct ListDeploymentSetsData {
     /// Page size
     ///
     /// 列表大小 (`size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page
     ///
     /// 当前页数 (`current`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Data list
     ///
     /// 数据列表 (`list`)
+    #[serde(rename = "list")]
     pub list: Option<Vec<DeploymentSet>>,
 }
 /// A USB device
 ///
 /// 数据列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListUsbDevicesDevice {
     /// Device name
     ///
     /// 设备名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// USB status (e.g. nouse)
     ///
     /// USB状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bus
     ///
     /// 总线 (`bus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bus", deserialize_with = "lenient")]
     pub bus: Option<String>,
     /// Port number
     ///
     /// 端口号 (`port`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "port", deserialize_with = "lenient")]
     pub port: Option<String>,
     /// Vendor
     ///
     /// 供应商 (`vendor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Device
     ///
     /// 设备 (`device`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "device", deserialize_with = "lenient")]
     pub device: Option<String>,
     /// Product
     ///
     /// 产品 (`product`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Product description
     ///
     /// 产品描述 (`productDescribe`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "productDescribe", deserialize_with = "lenient")]
     pub product_describe: Option<String>,
     /// Serial number
     ///
     /// 序列号 (`serialNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serialNumber", deserialize_with = "lenient")]
     pub serial_number: Option<String>,
 }
 /// Monitoring query result (shared by QueryInstanceMonitor and QueryInstancesMonitor)
 ///
 /// 数据对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorData {
     /// Data status (e.g. success)
     ///
     /// 数据状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Error type
     ///
     /// 错误类型 (`errorType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "errorType", deserialize_with = "lenient")]
     pub error_type: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`error`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "error", deserialize_with = "lenient")]
     pub error: Option<String>,
     /// Warnings (null)
     ///
     /// 警告信息 (`warnings`)
+    #[serde(rename = "warnings")]
     pub warnings: Option<serde_json::Value>,
     /// Result data object
     ///
     /// 数据结果对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<QueryInstanceMonitorResult>,
 }
 /// Result data object
 ///
 /// 数据结果对象
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorResult {
     /// Result type (e.g. matrix)
     ///
     /// 结果类型 (`resultType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resultType", deserialize_with = "lenient")]
     pub result_type: Option<String>,
     /// Result array
     ///
     /// 结果数组 (`result`)
+    #[serde(rename = "result")]
     pub result: Option<Vec<QueryInstanceMonitorSeries>>,
 }
 /// A single result (time series)
@@ -312,10 +316,12 @@ pub struct QueryInstanceMonitorSeries {
     /// Metric labels (e.g. name, namespace)
     ///
     /// 指标信息 (`metric`)
+    #[serde(rename = "metric")]
     pub metric: Option<std::collections::BTreeMap<String, String>>,
     /// Values: \[timestamp in seconds (number), value at that time (string)\] pairs
     ///
     /// 值数组 (`values`)
+    #[serde(rename = "values")]
     pub values: Option<Vec<Vec<serde_json::Value>>>,
 }
 /// Deployment set placement policy
@@ -516,48 +522,47 @@ impl cds_core::de::FromScalar for QueryInstancesMonitorMetric {
 }
 /// Input of [`CreateDeploymentSet`](crate::Client::create_deployment_set).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateDeploymentSetInput {
     /// Deployment set name, unique within a tenant
     ///
     /// 部署集名称，同一租户下唯一 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Tenant id
     ///
     /// 租户id (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组id (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Host policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 主机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`hostPolicy`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostPolicy", skip_serializing_if = "Option::is_none")]
     pub host_policy: Option<CreateDeploymentSetPolicy>,
     /// Rack policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 机架策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`rackPolicy`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "rackPolicy", skip_serializing_if = "Option::is_none")]
     pub rack_policy: Option<CreateDeploymentSetPolicy>,
     /// Switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`switchPolicy`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "switchPolicy", skip_serializing_if = "Option::is_none")]
     pub switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Network switch policy: anti-affinity, soft-anti-affinity, affinity or soft-affinity
     ///
     /// 网络交换机策略 取值范围 {"anti-affinity", "soft-anti-affinity", "affinity", "soft-affinity"} (`netSwitchPolicy`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "netSwitchPolicy", skip_serializing_if = "Option::is_none")]
     pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
 }
 impl CreateDeploymentSetInput {
@@ -639,6 +644,7 @@ pub struct CreateDeploymentSetOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<CreateDeploymentSetData>,
 }
 /// Request builder of [`CreateDeploymentSet`](crate::Client::create_deployment_set): set parameters, then `.send().await`.
@@ -755,12 +761,12 @@ pub struct ListDeploymentSetsInput {
     /// Page number
     ///
     /// 页码 (`current`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "current", skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// Number of records per page
     ///
     /// 每页显示的记录数 (`size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 impl ListDeploymentSetsInput {
@@ -809,6 +815,7 @@ pub struct ListDeploymentSetsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListDeploymentSetsData>,
 }
 /// Request builder of [`ListDeploymentSets`](crate::Client::list_deployment_sets): set parameters, then `.send().await`.
@@ -937,6 +944,7 @@ pub struct GetDeploymentSetOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<DeploymentSet>,
 }
 /// Request builder of [`GetDeploymentSet`](crate::Client::get_deployment_set): set parameters, then `.send().await`.
@@ -1045,6 +1053,7 @@ pub struct DeleteDeploymentSetOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteDeploymentSet`](crate::Client::delete_deployment_set): set parameters, then `.send().await`.
@@ -1107,18 +1116,17 @@ impl crate::Client {
 }
 /// Input of [`ListUsbDevices`](crate::Client::list_usb_devices).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListUsbDevicesInput {
     /// Omit when binding to list all USB devices; pass it when unbinding to list the USB devices attached to that instance
     ///
     /// 绑定时不传ecsId，查询所有USB；解绑时传ecsId，查询该ecs下挂载的USB (`ecsId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
 }
 impl ListUsbDevicesInput {
@@ -1157,6 +1165,7 @@ pub struct ListUsbDevicesOutput {
     /// Data list
     ///
     /// 数据列表 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListUsbDevicesDevice>>,
 }
 /// Request builder of [`ListUsbDevices`](crate::Client::list_usb_devices): set parameters, then `.send().await`.
@@ -1231,12 +1240,12 @@ pub struct BindInstanceUsbInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
     /// Batch binding parameters (USB devices)
     ///
     /// 批量绑定参数 (`object`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "object", skip_serializing_if = "Option::is_none")]
     pub object: Option<Vec<BindInstanceUsbDevice>>,
 }
 impl BindInstanceUsbInput {
@@ -1294,6 +1303,7 @@ pub struct BindInstanceUsbOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BindInstanceUsb`](crate::Client::bind_instance_usb): set parameters, then `.send().await`.
@@ -1366,18 +1376,17 @@ impl crate::Client {
 }
 /// Input of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindInstanceUsbInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Batch unbinding parameters (USB devices)
     ///
     /// 批量绑定参数 (`object`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "object", skip_serializing_if = "Option::is_none")]
     pub object: Option<Vec<BindInstanceUsbDevice>>,
 }
 impl UnbindInstanceUsbInput {
@@ -1435,6 +1444,7 @@ pub struct UnbindInstanceUsbOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb): set parameters, then `.send().await`.
@@ -1507,43 +1517,42 @@ impl crate::Client {
 }
 /// Input of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Start time in seconds since 1970-01-01 (e.g. "1694398820.237")
     ///
     /// 开始时间 单位为秒，从1970年1月1日开始计时 (`start`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End time in seconds since 1970-01-01
     ///
     /// 结束时间 单位为秒，从1970年1月1日开始计时 (`end`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Step between points, in seconds
     ///
     /// 时间间隔步长，单位为秒 (`step`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "step", skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Namespace (e.g. default)
     ///
     /// 命名空间 (`namespace`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "namespace", skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Prometheus query expression (URL-encoded)
     ///
     /// Prometheus查询表达式字符串 (`query`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "query", skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Timeout in milliseconds
     ///
     /// 超时时间 单位为毫秒（ms） (`timeout`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
 impl QueryInstanceMonitorInput {
@@ -1626,6 +1635,7 @@ pub struct QueryInstanceMonitorOutput {
     /// Data object
     ///
     /// 数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<QueryInstanceMonitorData>,
 }
 /// Request builder of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor): set parameters, then `.send().await`.
@@ -1730,43 +1740,42 @@ impl crate::Client {
 }
 /// Input of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryInstancesMonitorInput {
     /// Instance ids, separated by spaces
     ///
     /// 实例ID，多个以“ ”分隔 (`ecsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<String>,
     /// Start time in seconds since 1970-01-01
     ///
     /// 开始时间，单位：秒，从1970年1月1日开始计时 (`start`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// End time in seconds since 1970-01-01
     ///
     /// 结束时间，单位：秒，从1970年1月1日开始计时 (`end`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Step between points, in seconds
     ///
     /// 时间间隔步长，单位：秒 (`step`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "step", skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     /// Namespace (e.g. default)
     ///
     /// 命名空间 (`namespace`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "namespace", skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Monitoring metric: cpu_usage, memory_usage, disk_read_rate, disk_write_rate, disk_read_iops, disk_write_iop, receive_packets_total, transmit_packets_total, net_receive_rate, net_transmit_rate, disk_read_delay, disk_write_delay
     ///
     /// 监控指标： cpu_usage CPU利用率 memory_usage 内存利用率 disk_read_rate 磁盘IO吞吐量读，单位KiB/s disk_write_rate 磁盘IO吞吐量写，单位KiB/s disk_read_iops 磁盘读IOPS disk_write_iop 磁盘写IOPS receive_packets_total 网络接收总包数 transmit_packets_total 网络发送总包数 net_receive_rate 网络吞吐量统计，接收，Mbps net_transmit_rate 网络吞吐量统计，发送，Mbps disk_read_delay 磁盘IO延迟 读 ms disk_write_delay 磁盘IO延迟 写 ms (`metric`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "metric", skip_serializing_if = "Option::is_none")]
     pub metric: Option<QueryInstancesMonitorMetric>,
     /// Timeout in milliseconds
     ///
     /// 超时时间,ms (`timeout`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
 impl QueryInstancesMonitorInput {
@@ -1849,6 +1858,7 @@ pub struct QueryInstancesMonitorOutput {
     /// Data object
     ///
     /// 数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<QueryInstanceMonitorData>,
 }
 /// Request builder of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor): set parameters, then `.send().await`.

@@ -9,53 +9,52 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 数组格式入参
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachLocalDisksDisk {
     /// Local disk name
     ///
     /// 本地盘名称 (`diskName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Local disk type (e.g. hdd)
     ///
     /// 本地盘类型 (`diskType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskType", skip_serializing_if = "Option::is_none")]
     pub disk_type: Option<String>,
     /// Local disk interface (e.g. sata)
     ///
     /// 本地盘接口 (`diskInterface`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskInterface", skip_serializing_if = "Option::is_none")]
     pub disk_interface: Option<String>,
     /// Local disk size (bytes)
     ///
     /// 本地盘大小 (`diskSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskSize", skip_serializing_if = "Option::is_none")]
     pub disk_size: Option<i64>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// PCI address
     ///
     /// pci地址 (`pciAddress`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pciAddress", skip_serializing_if = "Option::is_none")]
     pub pci_address: Option<String>,
     /// HCTL address
     ///
     /// hctl (`hctl`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hctl", skip_serializing_if = "Option::is_none")]
     pub hctl: Option<String>,
     /// Product
     ///
     /// 产品 (`product`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "product", skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// Vendor
     ///
     /// 供应商 (`vendor`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vendor", skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
 }
 impl AttachLocalDisksDisk {
@@ -132,98 +131,97 @@ impl cds_core::validate::Validate for AttachLocalDisksDisk {
 ///
 /// 筛选条件
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportInstancesFilterParams {
     /// VPC id
     ///
     /// 专有网络ID (`vpcId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网ID (`subnetId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private IP
     ///
     /// 私有IP (`privateIp`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "privateIp", skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     /// Elastic IP
     ///
     /// 弹性公网IP (`eip`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "eip", skip_serializing_if = "Option::is_none")]
     pub eip: Option<String>,
     /// Flavor type
     ///
     /// 规格类型 (`flavorType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavorType", skip_serializing_if = "Option::is_none")]
     pub flavor_type: Option<String>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flavor", skip_serializing_if = "Option::is_none")]
     pub flavor: Option<String>,
     /// Name of the physical host
     ///
     /// 所在物理机名称 (`nodeName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Whether locked ("true"/"false")
     ///
     /// 是否锁定 (`isLock`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isLock", skip_serializing_if = "Option::is_none")]
     pub is_lock: Option<String>,
     /// Instance name
     ///
     /// 云服务器名称 (`displayName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Instance id
     ///
     /// 云服务器ID (`ecsId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Resource group id
     ///
     /// 资源集ID (`resourceGroupId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resourceGroupId", skip_serializing_if = "Option::is_none")]
     pub resource_group_id: Option<String>,
     /// Instance states
     ///
     /// 云服务器状态 (`status`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<String>>,
     /// Availability zones
     ///
     /// 可用区 (`az`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<Vec<String>>,
     /// Architectures
     ///
     /// 架构 (`cpuArch`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "cpuArch", skip_serializing_if = "Option::is_none")]
     pub cpu_arch: Option<Vec<String>>,
     /// Labels
     ///
     /// 标签 (`vmLabels`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmLabels", skip_serializing_if = "Option::is_none")]
     pub vm_labels: Option<Vec<String>>,
     /// Sort order
     ///
     /// 排序 (`orderBy`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "orderBy", skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
 }
 impl ExportInstancesFilterParams {
@@ -338,104 +336,108 @@ impl ExportInstancesFilterParamsBuilder {
 ///
 /// 此项为虚拟机信息
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceData {
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Region
     ///
     /// 区域 (`region`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Cell
     ///
     /// cell字段 (`cell`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host id
     ///
     /// 主机ID (`hostId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostId", deserialize_with = "lenient")]
     pub host_id: Option<String>,
     /// Host name
     ///
     /// 主机名 (`hostName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hostName", deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Display name
     ///
     /// 显示名称 (`displayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`cpus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpus", deserialize_with = "lenient")]
     pub cpus: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU数量 (`gpus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpus", deserialize_with = "lenient")]
     pub gpus: Option<i64>,
     /// Memory
     ///
     /// 内存对象 (`memory`)
+    #[serde(rename = "memory")]
     pub memory: Option<MemorySize>,
     /// Volumes
     ///
     /// 云盘列表 (`volumes`)
+    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<GetRecycledInstanceVolume>>,
     /// Image
     ///
     /// 镜像对象 (`image`)
+    #[serde(rename = "image")]
     pub image: Option<GetRecycledInstanceImage>,
     /// CPU architecture (x86, arm)
     ///
     /// cpu架构（"x86"，"arm"） (`archType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Networks
     ///
     /// 网络数组 (`networks`)
+    #[serde(rename = "networks")]
     pub networks: Option<Vec<GetRecycledInstanceNetwork>>,
     /// OS type (linux/windows)
     ///
     /// os类型:linux/windows (`osType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// User data (Base64 #cloud-config)
     ///
     /// 用户自定义数据 (`userData`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "userData", deserialize_with = "lenient")]
     pub user_data: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "secGroupList", deserialize_with = "lenient_vec")]
     pub sec_group_list: Option<Vec<String>>,
     /// Whether an elastic IP is needed
     ///
@@ -445,81 +447,82 @@ pub struct GetRecycledInstanceData {
     /// Elastic IP (empty object in the example)
     ///
     /// 弹性公网IP (`eip`)
+    #[serde(rename = "eip")]
     pub eip: Option<serde_json::Value>,
     /// User id
     ///
     /// 用户ID (`userId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "userId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Flavor id
     ///
     /// 规格ID (`flavorId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Billing mode (ByCycle, OnDemand)
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billingMode", deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Key pair id
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Source instance id (clones)
     ///
     /// 源虚拟机ID (`sourceEcsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sourceEcsId", deserialize_with = "lenient")]
     pub source_ecs_id: Option<String>,
     /// Whether the instance is a clone
     ///
     /// 是否克隆 (`isClone`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isClone", deserialize_with = "lenient")]
     pub is_clone: Option<bool>,
     /// Host group id
     ///
     /// HG ID (`hgId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageSource", deserialize_with = "lenient")]
     pub image_source: Option<String>,
     /// VNC password
     ///
     /// VNC密码 (`vncPassword`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vncPassword", deserialize_with = "lenient")]
     pub vnc_password: Option<String>,
     /// Deployment set id
     ///
     /// 部署集id (`deploymentSet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deploymentSet", deserialize_with = "lenient")]
     pub deployment_set: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`ecsCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ecsCount", deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Operable flag
     ///
     /// 是否可操作 (`bOperate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bOperate", deserialize_with = "lenient")]
     pub b_operate: Option<bool>,
     /// Whether an order is created
     ///
     /// 是否创建订单 (`bCreateOrder`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bCreateOrder", deserialize_with = "lenient")]
     pub b_create_order: Option<bool>,
     /// Whether quotas are updated
     ///
@@ -534,27 +537,27 @@ pub struct GetRecycledInstanceData {
     /// Key pair ids (null in the example)
     ///
     /// 密钥对ID列表 (`keyPairIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "keyPairIds", deserialize_with = "lenient_vec")]
     pub key_pair_ids: Option<Vec<String>>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`flavorName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "flavorName", deserialize_with = "lenient")]
     pub flavor_name: Option<String>,
 }
 impl std::fmt::Debug for GetRecycledInstanceData {
@@ -614,23 +617,23 @@ impl std::fmt::Debug for GetRecycledInstanceData {
 ///
 /// 主机GPU
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceHostGpus {
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// Number of GPUs
     ///
     /// GPU数量 (`number`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "number", deserialize_with = "lenient")]
     pub number: Option<i64>,
     /// GPU product
     ///
     /// GPU产品 (`product`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
 }
 /// Image
@@ -650,190 +653,192 @@ pub struct GetRecycledInstanceImage {
 ///
 /// 网络数组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceNetwork {
     /// Index
     ///
     /// 序号 (`index`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "index", deserialize_with = "lenient")]
     pub index: Option<i64>,
     /// VPC id
     ///
     /// VPC ID (`vpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网ID (`subnetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Port id
     ///
     /// 端口ID (`portId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portId", deserialize_with = "lenient")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
     /// 固定IP (`fixedIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "fixedIp", deserialize_with = "lenient")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
     /// MAC地址 (`macAddr`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "macAddr", deserialize_with = "lenient")]
     pub mac_addr: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "secGroupList", deserialize_with = "lenient_vec")]
     pub sec_group_list: Option<Vec<String>>,
     /// Port type (e.g. Primary)
     ///
     /// 端口类型 (`portType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "portType", deserialize_with = "lenient")]
     pub port_type: Option<String>,
     /// IP type (e.g. fixedIp)
     ///
     /// IP类型 (`ipType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ipType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// VPC name
     ///
     /// VPC名称 (`vpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`subnetName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR
     ///
     /// 子网CIDR (`subnetCidr`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "subnetCidr", deserialize_with = "lenient")]
     pub subnet_cidr: Option<String>,
 }
 /// A volume of the instance
 ///
 /// 云盘列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceVolume {
     /// Volume name
     ///
     /// 云盘名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Boot index
     ///
     /// 启动顺序 (`bootIndex`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bootIndex", deserialize_with = "lenient")]
     pub boot_index: Option<i64>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume display name
     ///
     /// 云盘显示名称 (`volumeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeName", deserialize_with = "lenient")]
     pub volume_name: Option<String>,
     /// Disk bus
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Whether the volume is deleted with the instance
     ///
     /// 是否随实例删除 (`deleteOnTermination`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Whether it is the system disk
     ///
     /// 是否系统盘 (`isOsDisk`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isOsDisk", deserialize_with = "lenient")]
     pub is_os_disk: Option<bool>,
     /// Source volume id
     ///
     /// 源云盘ID (`sourceVolumeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sourceVolumeId", deserialize_with = "lenient")]
     pub source_volume_id: Option<i64>,
     /// Volume id
     ///
     /// 云盘ID (`volumeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeId", deserialize_with = "lenient")]
     pub volume_id: Option<i64>,
     /// Volume UUID
     ///
     /// 云盘UUID (`volumeUuid`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "volumeUuid", deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
 }
 /// Billing mode information
 ///
 /// 计费模式信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetServiceAttributesBillingMode {
     /// Label name
     ///
     /// 标签名称 (`labelName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "labelName", deserialize_with = "lenient")]
     pub label_name: Option<String>,
     /// Whether the label is visible
     ///
     /// 标签是否可见 (`labelVisible`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "labelVisible", deserialize_with = "lenient")]
     pub label_visible: Option<bool>,
     /// Default billing mode: ByCycle or OnDemand
     ///
     /// 默认计费模式ByCycle或者OnDemand (`defaultMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "defaultMode", deserialize_with = "lenient")]
     pub default_mode: Option<String>,
     /// Displayed button names and values
     ///
     /// 展现的按钮名称和取值列表 (`displayModes`)
+    #[serde(rename = "displayModes")]
     pub display_modes: Option<Vec<GetServiceAttributesDisplayMode>>,
 }
 /// Service information
 ///
 /// 服务信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetServiceAttributesData {
     /// Whether the service can be opened
     ///
     /// 服务是否可开通 (`serviceOpenable`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "serviceOpenable", deserialize_with = "lenient")]
     pub service_openable: Option<bool>,
     /// Whether a department must be associated
     ///
     /// 是否关联部门 (`departmentRequired`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentRequired", deserialize_with = "lenient")]
     pub department_required: Option<bool>,
     /// Whether a resource group must be associated
     ///
     /// 是否关联资源集 (`resourceGroupRequired`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupRequired", deserialize_with = "lenient")]
     pub resource_group_required: Option<bool>,
     /// Billing mode information
     ///
     /// 计费模式信息 (`billingMode`)
+    #[serde(rename = "billingMode")]
     pub billing_mode: Option<GetServiceAttributesBillingMode>,
 }
 /// A displayed billing mode button
@@ -846,52 +851,53 @@ pub struct GetServiceAttributesDisplayMode {
     /// Button value: ByCycle, OnDemand
     ///
     /// 按钮取值ByCycle, OnDemand (`value`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "value", deserialize_with = "lenient")]
     pub value: Option<String>,
     /// Button name: 包年包月 (yearly/monthly), 按需计费 (on demand)
     ///
     /// 按钮名称包年包月, 按需计费 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// An availability zone
 ///
 /// 可用区列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoAz {
     /// Availability zone id
     ///
     /// 可用区id (`azId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "azId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`azDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "azDisplayName", deserialize_with = "lenient")]
     pub az_display_name: Option<String>,
 }
 /// A region of the subscribed service
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoRegion {
     /// Region id
     ///
     /// 区域id (`regionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "regionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`regionDisplayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "regionDisplayName", deserialize_with = "lenient")]
     pub region_display_name: Option<String>,
     /// Availability zones
     ///
     /// 可用区列表 (`azList`)
+    #[serde(rename = "azList")]
     pub az_list: Option<Vec<GetServiceRegionInfoAz>>,
 }
 /// VNC access information
@@ -911,96 +917,96 @@ pub struct GetVncUrlData {
 ///
 /// 返回的数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListInstanceNodeLocalDisksDisk {
     /// Local disk name
     ///
     /// 本地盘名称 (`diskName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Node
     ///
     /// 节点信息 (`nodeName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// PCI address
     ///
     /// pci地址 (`pciAddress`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "pciAddress", deserialize_with = "lenient")]
     pub pci_address: Option<String>,
     /// Product
     ///
     /// 产品 (`product`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Vendor
     ///
     /// 供应商 (`vendor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Size in bytes
     ///
     /// 大小, 单位B (`size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Local disk type
     ///
     /// 本地盘类型 (`diskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地盘接口 (`diskInterface`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "diskInterface", deserialize_with = "lenient")]
     pub disk_interface: Option<String>,
     /// HCTL (SCSI host:channel:target:lun) address
     ///
     /// htcl (`htcl`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "htcl", deserialize_with = "lenient")]
     pub htcl: Option<String>,
 }
 /// A monitored process (fields typed from the example)
 ///
 /// 进程
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListMonitorProcessesProcess {
     /// Process id
     ///
     /// 进程ID (`pid`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "pid", deserialize_with = "lenient")]
     pub pid: Option<String>,
     /// Process name
     ///
     /// 进程名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Command line
     ///
     /// 命令行 (`cmdLine`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cmdLine", deserialize_with = "lenient")]
     pub cmd_line: Option<String>,
     /// CPU usage (%)
     ///
     /// CPU使用率 (`cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<String>,
     /// Memory usage (%)
     ///
     /// 内存使用率 (`memory`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "memory", deserialize_with = "lenient")]
     pub memory: Option<String>,
     /// Number of open files
     ///
     /// 打开文件数 (`openfiles`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "openfiles", deserialize_with = "lenient")]
     pub openfiles: Option<String>,
     /// Sample time
     ///
     /// 时间 (`time`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "time", deserialize_with = "lenient")]
     pub time: Option<String>,
 }
 /// Recycle bin list page
@@ -1013,119 +1019,120 @@ pub struct ListRecycledSnapshotsData {
     /// Page size
     ///
     /// 列表大小 (`size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page
     ///
     /// 当前页数 (`current`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Data list
     ///
     /// 数据列表 (`list`)
+    #[serde(rename = "list")]
     pub list: Option<Vec<ListRecycledSnapshotsItem>>,
 }
 /// A recycled resource
 ///
 /// 数据列表
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsItem {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Id
     ///
     /// ID (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Resource name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Resource id
     ///
     /// 实例ID (`instanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Resource type (e.g. ecsSnapshot)
     ///
     /// 实例类型 (`instanceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "instanceType", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Zone
     ///
     /// 区域 (`zone`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "zone", deserialize_with = "lenient")]
     pub zone: Option<String>,
     /// Cleanup timestamp
     ///
     /// 清理时间戳 (`cleanAt`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cleanAt", deserialize_with = "lenient")]
     pub clean_at: Option<i64>,
     /// Count
     ///
     /// 计数 (`count`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Associated instance id
     ///
     /// 关联的ECS ID (`associatedEcsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "associatedEcsId", deserialize_with = "lenient")]
     pub associated_ecs_id: Option<String>,
     /// Associated instance name
     ///
     /// 关联的ECS名称 (`associatedEcsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "associatedEcsName", deserialize_with = "lenient")]
     pub associated_ecs_name: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
 }
 /// A supported InfiniBand NIC type
@@ -1143,7 +1150,7 @@ pub struct ListSupportedIbNicsItem {
     /// Vendor
     ///
     /// 产商 (`vendor`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Product id
     ///
@@ -1153,12 +1160,12 @@ pub struct ListSupportedIbNicsItem {
     /// Product name
     ///
     /// 产品名称 (`product`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
 }
 /// Attachment state of the vmtools ISO
@@ -1237,38 +1244,37 @@ impl cds_core::de::FromScalar for CheckVmtoolsIsoAttachedState {
 }
 /// Input of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsInput {
     /// Page number
     ///
     /// 页数 (`current`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "current", skip_serializing_if = "Option::is_none")]
     pub current: Option<i64>,
     /// Number of items per page
     ///
     /// 每页显示的数量 (`size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Filter: instance id
     ///
     /// 过滤参数, ecsId (`ecsId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Filter: tenant id
     ///
     /// 过滤参数, 租户Id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Filter: recycled resource (snapshot) id
     ///
     /// 过滤参数, 实例ID (`instanceId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Filter: recycled resource name
     ///
     /// 过滤参数, 实例名称 (`instanceName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
 }
 impl ListRecycledSnapshotsInput {
@@ -1337,6 +1343,7 @@ pub struct ListRecycledSnapshotsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<ListRecycledSnapshotsData>,
 }
 /// Request builder of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots): set parameters, then `.send().await`.
@@ -1447,28 +1454,27 @@ impl crate::Client {
 }
 /// Input of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RestoreRecycledSnapshotInput {
     /// Snapshot id
     ///
     /// 快照id (`snapshotId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "snapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Name (only in the request example)
     ///
     /// 名称 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description (only in the request example)
     ///
     /// 描述 (`description`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Source type, e.g. ECS_SYSTEM_DISK (only in the request example)
     ///
     /// 来源类型 (`sourceType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sourceType", skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
 }
 impl RestoreRecycledSnapshotInput {
@@ -1524,6 +1530,7 @@ pub struct RestoreRecycledSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot): set parameters, then `.send().await`.
@@ -1653,6 +1660,7 @@ pub struct DeleteRecycledSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteRecycledSnapshot`](crate::Client::delete_recycled_snapshot): set parameters, then `.send().await`.
@@ -1761,6 +1769,7 @@ pub struct GetRecycledInstanceOutput {
     /// Instance information; see the response of batch instance creation or the example
     ///
     /// 可参考“批量创建虚拟机”接口的返回参数，或返回示例，此项为虚拟机信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetRecycledInstanceData>,
 }
 /// Request builder of [`GetRecycledInstance`](crate::Client::get_recycled_instance): set parameters, then `.send().await`.
@@ -1869,6 +1878,7 @@ pub struct RestoreRecycledInstanceOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`RestoreRecycledInstance`](crate::Client::restore_recycled_instance): set parameters, then `.send().await`.
@@ -1936,7 +1946,7 @@ pub struct DeleteRecycledInstanceInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
 impl DeleteRecycledInstanceInput {
@@ -1977,6 +1987,7 @@ pub struct DeleteRecycledInstanceOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteRecycledInstance`](crate::Client::delete_recycled_instance): set parameters, then `.send().await`.
@@ -2039,18 +2050,17 @@ impl crate::Client {
 }
 /// Input of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutoCleanRecycledInstancesInput {
     /// Instance id
     ///
     /// 云服务器id (`instanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "instanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Product code (e.g. ECS)
     ///
     /// 产品code (`serviceCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "serviceCode", skip_serializing_if = "Option::is_none")]
     pub service_code: Option<String>,
 }
 impl AutoCleanRecycledInstancesInput {
@@ -2099,6 +2109,7 @@ pub struct AutoCleanRecycledInstancesOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances): set parameters, then `.send().await`.
@@ -2214,7 +2225,7 @@ pub struct CheckVmtoolsIsoAttachedOutput {
     /// detached = not attached, attaching = attaching, attached = attached, detaching = detaching
     ///
     /// detached 未挂载, attaching 挂载中 attached 已挂载 detaching 卸载中 (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<CheckVmtoolsIsoAttachedState>,
 }
 /// Request builder of [`CheckVmtoolsIsoAttached`](crate::Client::check_vmtools_iso_attached): set parameters, then `.send().await`.
@@ -2282,7 +2293,7 @@ pub struct AttachVmtoolsInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsid`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsid", skip_serializing_if = "Option::is_none")]
     pub ecsid: Option<String>,
 }
 impl AttachVmtoolsInput {
@@ -2323,6 +2334,7 @@ pub struct AttachVmtoolsOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`AttachVmtools`](crate::Client::attach_vmtools): set parameters, then `.send().await`.
@@ -2390,7 +2402,7 @@ pub struct ListSupportedIbNicsInput {
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
 }
 impl ListSupportedIbNicsInput {
@@ -2431,6 +2443,7 @@ pub struct ListSupportedIbNicsOutput {
     /// Supported list
     ///
     /// 支持的列表 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListSupportedIbNicsItem>>,
 }
 /// Request builder of [`ListSupportedIbNics`](crate::Client::list_supported_ib_nics): set parameters, then `.send().await`.
@@ -2493,18 +2506,17 @@ impl crate::Client {
 }
 /// Input of [`ExportInstances`](crate::Client::export_instances).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportInstancesInput {
     /// Columns to export, comma-separated: displayName, ecsId, department, resourceGroup, privateIp, status, az, vcpu, ram, flavor, payModel, cpuArch, eip, createTime, osInfo, tenant
     ///
     /// 导出列、逗号分割。支持导出的列：实例名称（displayName）、实例ID（ecsId）、部门（department）、资源集（resourceGroup）、私有IP（privateIp）、状态（status）、可用区（az）、vCPUs（vcpu）、内存（ram）、规格名称（flavor）、计费模式（payModel）、架构（cpuArch）、弹性公网IP（eip）、创建时间（createTime）、osInfo（操作系统）、tenant（租户） (`exportItem`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "exportItem", skip_serializing_if = "Option::is_none")]
     pub export_item: Option<String>,
     /// Filter conditions, including but not limited to the fields below
     ///
     /// 筛选条件，包括但不限于以下字段： (`filterParams`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "filterParams", skip_serializing_if = "Option::is_none")]
     pub filter_params: Option<ExportInstancesFilterParams>,
 }
 impl ExportInstancesInput {
@@ -2658,6 +2670,7 @@ pub struct InstallMonitorAgentOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`InstallMonitorAgent`](crate::Client::install_monitor_agent): set parameters, then `.send().await`.
@@ -2720,18 +2733,17 @@ impl crate::Client {
 }
 /// Input of [`GetServiceAttributes`](crate::Client::get_service_attributes).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceAttributesInput {
     /// Tenant id
     ///
     /// 租户id (`tenantId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门id (`departmentId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
 }
 impl GetServiceAttributesInput {
@@ -2770,6 +2782,7 @@ pub struct GetServiceAttributesOutput {
     /// Service information
     ///
     /// 服务信息 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetServiceAttributesData>,
 }
 /// Request builder of [`GetServiceAttributes`](crate::Client::get_service_attributes): set parameters, then `.send().await`.
@@ -2839,18 +2852,17 @@ impl crate::Client {
 }
 /// Input of [`GetServiceRegionInfo`](crate::Client::get_service_region_info).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoInput {
     /// Tenant id
     ///
     /// 租户ID (`tenantId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantId", skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
     pub department_id: Option<String>,
 }
 impl GetServiceRegionInfoInput {
@@ -2896,6 +2908,7 @@ pub struct GetServiceRegionInfoOutput {
     /// Returned data
     ///
     /// 返回数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<GetServiceRegionInfoRegion>>,
 }
 /// Request builder of [`GetServiceRegionInfo`](crate::Client::get_service_region_info): set parameters, then `.send().await`.
@@ -2965,18 +2978,17 @@ impl crate::Client {
 }
 /// Input of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchDetachSharedVolumeInput {
     /// Volume id
     ///
     /// 云盘id, body中的参数 (`volumeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Ids of the instances to detach the shared volume from
     ///
     /// 需要卸载共享盘的 ecsId 列表 (`ecsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
 impl BatchDetachSharedVolumeInput {
@@ -3025,6 +3037,7 @@ pub struct BatchDetachSharedVolumeOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume): set parameters, then `.send().await`.
@@ -3094,18 +3107,17 @@ impl crate::Client {
 }
 /// Input of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchAttachSharedVolumeInput {
     /// Volume id
     ///
     /// 云盘id, body中的参数 (`volumeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeId", skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<i64>,
     /// Ids of the instances to attach the shared volume to
     ///
     /// 需要挂载到的 ecsId 列表 (`ecsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
 }
 impl BatchAttachSharedVolumeInput {
@@ -3154,6 +3166,7 @@ pub struct BatchAttachSharedVolumeOutput {
     /// None (null)
     ///
     /// 无 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume): set parameters, then `.send().await`.
@@ -3269,6 +3282,7 @@ pub struct GetVncUrlOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<GetVncUrlData>,
 }
 /// Request builder of [`GetVncUrl`](crate::Client::get_vnc_url): set parameters, then `.send().await`.
@@ -3329,18 +3343,17 @@ impl crate::Client {
 }
 /// Input of [`ConnectVnc`](crate::Client::connect_vnc).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectVncInput {
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Remote access token, valid for 10 minutes; taken from GetVncUrl
     ///
     /// 远程访问的token，超时时间为10分钟 token来自于“获取VNC远程访问Url”接口 (`token`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "token", skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 impl std::fmt::Debug for ConnectVncInput {
@@ -3456,33 +3469,32 @@ impl crate::Client {
 }
 /// Input of [`ListMonitorProcesses`](crate::Client::list_monitor_processes).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListMonitorProcessesInput {
     /// Instance id
     ///
     /// 虚拟机id (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Start timestamp, in seconds
     ///
     /// 起始时间戳, 单位秒 (`start`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End timestamp, in seconds
     ///
     /// 结束时间戳, 单位秒 (`end`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Step, in seconds
     ///
     /// 步长, 单位秒 (`step`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "step", skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
     /// Timeout, in seconds
     ///
     /// 超时时间, 单位秒 (`timeout`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeout", skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 impl ListMonitorProcessesInput {
@@ -3549,6 +3561,7 @@ pub struct ListMonitorProcessesOutput {
     /// Process list
     ///
     /// 返回null (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListMonitorProcessesProcess>>,
 }
 /// Request builder of [`ListMonitorProcesses`](crate::Client::list_monitor_processes): set parameters, then `.send().await`.
@@ -3788,6 +3801,7 @@ pub struct ListInstanceNodeLocalDisksOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceNodeLocalDisksDisk>>,
 }
 /// Request builder of [`ListInstanceNodeLocalDisks`](crate::Client::list_instance_node_local_disks): set parameters, then `.send().await`.
@@ -3850,18 +3864,17 @@ impl crate::Client {
 }
 /// Input of [`AttachLocalDisks`](crate::Client::attach_local_disks).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttachLocalDisksInput {
     /// Instance id
     ///
     /// 虚机ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Local disks to attach (the request body is this JSON array)
     ///
     /// 数组格式入参 (`disks`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<AttachLocalDisksDisk>>,
 }
 impl AttachLocalDisksInput {
@@ -3919,6 +3932,7 @@ pub struct AttachLocalDisksOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`AttachLocalDisks`](crate::Client::attach_local_disks): set parameters, then `.send().await`.
@@ -3991,18 +4005,17 @@ impl crate::Client {
 }
 /// Input of [`DetachLocalDisks`](crate::Client::detach_local_disks).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DetachLocalDisksInput {
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Local disks to detach (the request body is this JSON array)
     ///
     /// 数组格式入参 (`disks`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "disks", skip_serializing_if = "Option::is_none")]
     pub disks: Option<Vec<AttachLocalDisksDisk>>,
 }
 impl DetachLocalDisksInput {
@@ -4060,6 +4073,7 @@ pub struct DetachLocalDisksOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DetachLocalDisks`](crate::Client::detach_local_disks): set parameters, then `.send().await`.
@@ -4132,43 +4146,42 @@ impl crate::Client {
 }
 /// Input of [`ExportMonitorData`](crate::Client::export_monitor_data).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportMonitorDataInput {
     /// Task name
     ///
     /// 任务名称 (`templateName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateName", skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// "aggregatedValue": aggregated; "originalValue": original values
     ///
     /// “aggregatedValue”：聚合 "originalValue":原始值 (`statisticalMethod`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "statisticalMethod", skip_serializing_if = "Option::is_none")]
     pub statistical_method: Option<String>,
     /// Aggregation methods: min, max, avg
     ///
     /// min max avg (`aggregationMethods`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "aggregationMethods", skip_serializing_if = "Option::is_none")]
     pub aggregation_methods: Option<Vec<String>>,
     /// Start time (Unix seconds)
     ///
     /// 开始时间 (`start`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// End time (Unix seconds)
     ///
     /// 结束时间 (`end`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "end", skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
     /// Instances to export
     ///
     /// 指定虚拟机列表 (`ecsIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ecsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// Metrics to export: cpuUsage, cpuContextSwitches, nodeLoad1, nodeLoad5, nodeLoad15, memoryEnchanced, swapUsage, diskReads, diskWrites, diskUsage, diskStorageUsed, diskStorageTotal, diskInode, diskIoUtils, diskReadTime, diskWriteTime, diskThroughputRead, diskThroughputWritten, networkTransmit, networkReceive, networkTcpTotal, networkTcpEstablished, processesTotal, fileNumber, loggedUsers, cpuCores
     ///
     /// 指定指标列表 "cpuUsage" // cpu的使用情况 "cpuContextSwitches" // CPU上下文切换率 (count/s) "nodeLoad1" // 系统负载 "nodeLoad5" // 系统负载 "nodeLoad15" // 系统负载 "memoryEnchanced" // 内存空间 (MiB), KB/s "swapUsage" // SWAP使用率 (%) "diskReads" // Disk request(unit: IOPS) "diskWrites" // Disk request(unit: IOPS) "diskUsage" // 磁盘使用率 (%) "diskStorageUsed" // 磁盘存储量 (GiB) "diskStorageTotal" // 磁盘存储量 (GiB) "diskInode" // 磁盘INODE使用率 (%) "diskIoUtils" // 磁盘IO使用率 (%) "diskReadTime" // 磁盘读写延迟 (ms), 读, ms "diskWriteTime" // 磁盘读写延迟 (ms), 读, ms "diskThroughputRead" // I/O Throughput statistics(unit: KB/s) "diskThroughputWritten" // I/O Throughput statistics(unit: KB/s) "networkTransmit" // Network throughput statistics(unit: MB/s) "networkReceive" // Network throughput statistics(unit: MB/s) "networkTcpTotal" // 网络连接数 (个) "networkTcpEstablished" // 网络连接数 (个) "processesTotal" // 进程总数 (个) "fileNumber" // 系统已打开文件数 (单位: 个) "loggedUsers" // shell终端在线用户数 (个) "cpuCores" // CPU核数 (核) (`metrics`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "metrics", skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
 }
 impl ExportMonitorDataInput {
@@ -4251,7 +4264,7 @@ pub struct ExportMonitorDataOutput {
     /// Export task id
     ///
     /// 任务id (`data`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
 /// Request builder of [`ExportMonitorData`](crate::Client::export_monitor_data): set parameters, then `.send().await`.

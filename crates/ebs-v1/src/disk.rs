@@ -9,18 +9,18 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 创建结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateDiskData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Cloud disk ids
     ///
     /// 云盘id列表 (`DiskIdSet`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "DiskIdSet", deserialize_with = "lenient_vec")]
     pub disk_id_set: Option<Vec<String>>,
 }
 /// Cloud disk details
@@ -53,133 +53,134 @@ pub struct DescribeDiskQuotaData {
 ///
 /// 配额
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaItem {
     /// Total quota (GB)
     ///
     /// 总配额,单位:GB (`TotalQuota`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalQuota", deserialize_with = "lenient")]
     pub total_quota: Option<i64>,
     /// Used quota (GB)
     ///
     /// 已用配额,单位:GB (`UsedQuota`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UsedQuota", deserialize_with = "lenient")]
     pub used_quota: Option<i64>,
     /// Remaining quota (GB)
     ///
     /// 剩余配额,单位:GB (`FreeQuota`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "FreeQuota", deserialize_with = "lenient")]
     pub free_quota: Option<i64>,
     /// Cloud disk type
     ///
     /// 云盘类型 (`DiskFeature`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
 /// Event information
 ///
 /// 事件信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEventData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Event status (e.g. success)
     ///
     /// 事件状态 (`EventStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventStatus", deserialize_with = "lenient")]
     pub event_status: Option<String>,
     /// Event status in Chinese
     ///
     /// 事件中文名称 (`EventStatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventStatusDisplay", deserialize_with = "lenient")]
     pub event_status_display: Option<String>,
     /// Event type (e.g. unmount_disk)
     ///
     /// 事件类型 (`EventType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventType", deserialize_with = "lenient")]
     pub event_type: Option<String>,
     /// Event type in Chinese
     ///
     /// 事件类型中文名称 (`EventTypeDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventTypeDisplay", deserialize_with = "lenient")]
     pub event_type_display: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Tasks of the event
     ///
     /// 事件下的任务列表 (`TaskList`)
+    #[serde(rename = "TaskList")]
     pub task_list: Option<Vec<DescribeEventTask>>,
 }
 /// A task of an event
 ///
 /// 事件下的任务
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEventTask {
     /// Task id
     ///
     /// 任务id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status
     ///
     /// 任务状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status in Chinese
     ///
     /// 任务中文状态 (`StatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Resource id of the task
     ///
     /// 任务对应的资源id (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task creation time
     ///
     /// 任务创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Task update time
     ///
     /// 任务更新时间 (`UpdateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UpdateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Task completion time; empty if not finished
     ///
     /// 任务完成时间，未完成则为空 (`EndTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Resource type
     ///
     /// 资源类型 (`ResourceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Resource type in Chinese
     ///
     /// 资源类型中文名称 (`ResourceDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceDisplay", deserialize_with = "lenient")]
     pub resource_display: Option<String>,
     /// Task type
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
     /// Task type in Chinese
     ///
     /// 任务类型中文名称 (`TaskTypeDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskTypeDisplay", deserialize_with = "lenient")]
     pub task_type_display: Option<String>,
 }
 /// Cloud disk status
@@ -280,53 +281,55 @@ impl cds_core::de::FromScalar for DiskStatus {
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Instance to attach the disks to (attached when set and valid; disks can only be attached to instances of the same availability zone)
     ///
     /// 挂载到云主机的实例id(字段有值并且有效时表示挂载到该实例，云盘只能挂载至同一可用区的实例上) (`InstanceId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Delete with the instance: 1 yes, 0 no (meaningful only when InstanceId is valid; defaults to 1 when attached)
     ///
     /// 是否随实例删除，1:是,0:否(挂载实例字段有效时，本字段有意义，如果挂载到实例，默认为1) (`ReleaseWithInstance`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReleaseWithInstance",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_with_instance: Option<i64>,
     /// Disk name; a default name is given when omitted (2-40 characters: letters, Chinese characters, digits, dot, underscore, colon, hyphen and ASCII parentheses; must start with a letter)
     ///
     /// 设置的云盘名称，不传则提供默认名称(名称规则：2-40个字符，可包含大小写字母、中文、数字、点号(.)、下划线(_)、半角冒号(:)、连字符(-)、英文括号(英文输入法下的括号)字符，以大小写字母开头) (`DiskName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskName", skip_serializing_if = "Option::is_none")]
     pub disk_name: Option<String>,
     /// Disk type (only SSD for now)
     ///
     /// 盘类型(目前只支持SSD) (`DiskFeature`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskFeature", skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Snapshot id (data-disk snapshots only)
     ///
     /// 快照ID（只能传递数据盘的快照ID） (`SnapshotId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Capacity in GB; a multiple of 8, at least 24 GB
     ///
     /// 盘容量，单位:GB,容量为8的倍数，且最小24GB起。 (`Size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of disks; defaults to 1
     ///
     /// 创建数量，不传默认为1 (`Number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Billing method: 0 pay-as-you-go, 1 subscription (default 0; only pay-as-you-go is supported for now)
     ///
     /// 计费方式 ，0:按需计费,1:包年包月, (默认为0，目前只支持按需计费) (`BillingMethod`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
 }
 impl CreateDiskInput {
@@ -792,23 +795,25 @@ impl crate::Client {
 }
 /// Input of [`AttachDisk`](crate::Client::attach_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AttachDiskInput {
     /// Ids of the cloud disks to attach
     ///
     /// 挂载的云盘id列表 (`DiskIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskIds", skip_serializing_if = "Option::is_none")]
     pub disk_ids: Option<Vec<String>>,
     /// Target instance id
     ///
     /// 挂载的目标实例id (`EcsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Delete with the instance; default 1. 1 yes, 0 no
     ///
     /// 是否随实例删除,默认为1。1:是, 0:否 (`ReleaseWithInstance`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReleaseWithInstance",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_with_instance: Option<i64>,
 }
 impl AttachDiskInput {
@@ -953,18 +958,17 @@ impl crate::Client {
 }
 /// Input of [`ExtendDisk`](crate::Client::extend_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ExtendDiskInput {
     /// Id of the cloud disk to extend
     ///
     /// 扩容的云盘id (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Target capacity in GB; must exceed the current capacity and be a multiple of 8
     ///
     /// 扩容目标容量,单位:GB，目标容量必须大于扩容前容量，且必须为8的倍数。 (`ExtendedSize`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ExtendedSize", skip_serializing_if = "Option::is_none")]
     pub extended_size: Option<i64>,
 }
 impl ExtendDiskInput {
@@ -1206,28 +1210,27 @@ impl crate::Client {
 }
 /// Input of [`DescribeDiskList`](crate::Client::describe_disk_list).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDiskListInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeDiskListInput {
@@ -1270,27 +1273,28 @@ impl DescribeDiskListInputBuilder {
 }
 /// Output of [`DescribeDiskList`](crate::Client::describe_disk_list): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskListOutput {
     /// Cloud disk list
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DiskList>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Request builder of [`DescribeDiskList`](crate::Client::describe_disk_list): set parameters, then `.send().await`.

@@ -9,73 +9,73 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 云盘
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Disk {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Capacity (GB)
     ///
     /// 盘容量,单位:GB (`Size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Attached instance; empty if not attached
     ///
     /// 挂载的实例，未挂载为空 (`EcsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Name of the attached instance; empty if not attached
     ///
     /// 挂载实例的名称，未挂载为空 (`EcsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// 0 pay-as-you-go, 1 subscription
     ///
     /// 0:按需计费, 1:包年包月 (`BillingMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Deleted with the instance: 1 yes, 0 no
     ///
     /// 是否随实例删除，1:是，0:否 (`ReleaseWithInstance`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReleaseWithInstance", deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Status code
     ///
     /// 状态code (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<DiskStatus>,
     /// Status description
     ///
     /// 状态说明 (`StatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data：数据盘 (`Property`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Property", deserialize_with = "lenient")]
     pub property: Option<String>,
 }
 /// Cloud disk list
@@ -108,80 +108,80 @@ pub struct EventResult {
 ///
 /// 快照
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotId", deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
     /// Snapshot name
     ///
     /// 快照名称 (`SnapshotName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotName", deserialize_with = "lenient")]
     pub snapshot_name: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
     /// 盘容量,单位:GB (`DiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Forever: kept permanently (deleted with the disk); a number: retention in days
     ///
     /// Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReservedTime", deserialize_with = "lenient")]
     pub reserved_time: Option<String>,
     /// Snapshot status
     ///
     /// 快照状态 (`SnapshotStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotStatus", deserialize_with = "lenient")]
     pub snapshot_status: Option<SnapshotStatus>,
     /// Snapshot creation time
     ///
     /// 快照创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskProperty", deserialize_with = "lenient")]
     pub disk_property: Option<String>,
 }
 /// Creation result
 ///
 /// 创建结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SnapshotEvent {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotId", deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
 }

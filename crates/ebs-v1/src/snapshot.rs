@@ -9,158 +9,159 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 创建结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
 /// Snapshot chain details
 ///
 /// 快照链详情数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainData {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
     /// 盘容量,单位:GB (`DiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
     /// 云主机名称 (`InstanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Chain capacity in GB (e.g. "46.47GB")
     ///
     /// 快照链容量，单位为GB (`SnapshotSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotSize", deserialize_with = "lenient")]
     pub snapshot_size: Option<String>,
     /// Billing method: 0 pay-as-you-go
     ///
     /// 计费方式 ，0:按需计费 (`BillingMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotChainId", deserialize_with = "lenient")]
     pub snapshot_chain_id: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data：数据盘 (`DiskProperty`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskProperty", deserialize_with = "lenient")]
     pub disk_property: Option<String>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotNum", deserialize_with = "lenient")]
     pub snapshot_num: Option<i64>,
     /// Snapshots
     ///
     /// 快照列表 (`SnapshotList`)
+    #[serde(rename = "SnapshotList")]
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// A snapshot chain
 ///
 /// 快照链
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListChain {
     /// Billing method: 0 pay-as-you-go, 1 subscription, 2 pay-per-use
     ///
     /// 计费方式 ，0:按需计费, 1:包年包月, 2:按次计费 (`BillingMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
     /// 盘容量,单位:GB (`DiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
     /// 云主机名称 (`InstanceName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotNumber", deserialize_with = "lenient")]
     pub snapshot_number: Option<i64>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotNum", deserialize_with = "lenient")]
     pub snapshot_num: Option<i64>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskProperty", deserialize_with = "lenient")]
     pub disk_property: Option<String>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotChainId", deserialize_with = "lenient")]
     pub snapshot_chain_id: Option<String>,
     /// Chain capacity (GB)
     ///
     /// 快照链容量，单位为GB (`SnapshotSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotSize", deserialize_with = "lenient")]
     pub snapshot_size: Option<f64>,
 }
 /// Snapshot chain list
@@ -180,16 +181,18 @@ pub struct DescribeSnapshotChainListData {
 ///
 /// 快照详情数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotData {
     /// The snapshot
     ///
     /// 快照信息 (`SnapshotInfo`)
+    #[serde(rename = "SnapshotInfo")]
     pub snapshot_info: Option<Snapshot>,
     /// Snapshots
     ///
     /// 快照id列表 (`SnapshotList`)
+    #[serde(rename = "SnapshotList")]
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
 /// Snapshot list
@@ -209,46 +212,45 @@ pub struct DescribeSnapshotListData {
 ///
 /// 快照配额
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotQuotaData {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Maximum number of snapshots one disk can have
     ///
     /// 单个云盘可创建的快照数量上限 (`TotalQuota`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalQuota", deserialize_with = "lenient")]
     pub total_quota: Option<i64>,
     /// Number of snapshots the disk already has
     ///
     /// 单个云盘已经创建的快照数量 (`UsedQuota`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UsedQuota", deserialize_with = "lenient")]
     pub used_quota: Option<i64>,
     /// Number of snapshots the disk can still create; when 0, no more snapshots can be created
     ///
     /// 单个云盘剩余可创建的快照数量，如果该数量为0，那么该云盘不可以再创建快照。 (`FreeQuota`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "FreeQuota", deserialize_with = "lenient")]
     pub free_quota: Option<i64>,
 }
 /// New snapshot to take when rolling back
 ///
 /// 新快照信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotNewSnapshot {
     /// Name of the new snapshot
     ///
     /// 新建快照名称 (`SnapshotName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Retention of the new snapshot
     ///
     /// 新建快照保留时间 (`ReservedTime`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReservedTime", skip_serializing_if = "Option::is_none")]
     pub reserved_time: Option<String>,
 }
 impl RollbackDiskBySnapshotNewSnapshot {
@@ -407,33 +409,32 @@ impl cds_core::de::FromScalar for SnapshotStatus {
 }
 /// Input of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotListInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeSnapshotListInput {
@@ -481,27 +482,28 @@ impl DescribeSnapshotListInputBuilder {
 }
 /// Output of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotListOutput {
     /// Snapshot list
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotListData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Request builder of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list): set parameters, then `.send().await`.
@@ -637,27 +639,28 @@ impl DescribeSnapshotInputBuilder {
 }
 /// Output of [`DescribeSnapshot`](crate::Client::describe_snapshot): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotOutput {
     /// Snapshot details
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Request builder of [`DescribeSnapshot`](crate::Client::describe_snapshot): set parameters, then `.send().await`.
@@ -720,38 +723,37 @@ impl crate::Client {
 }
 /// Input of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListInput {
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeSnapshotChainListInput {
@@ -804,27 +806,28 @@ impl DescribeSnapshotChainListInputBuilder {
 }
 /// Output of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListOutput {
     /// Snapshot chain list
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotChainListData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Request builder of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list): set parameters, then `.send().await`.
@@ -936,28 +939,27 @@ impl crate::Client {
 }
 /// Input of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainInput {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotChainId", skip_serializing_if = "Option::is_none")]
     pub snapshot_chain_id: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Records per page
     ///
     /// 每页记录数 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeSnapshotChainInput {
@@ -1000,27 +1002,28 @@ impl DescribeSnapshotChainInputBuilder {
 }
 /// Output of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainOutput {
     /// Snapshot chain details
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotChainData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Request builder of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain): set parameters, then `.send().await`.
@@ -1116,23 +1119,22 @@ impl crate::Client {
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot name; defaults to the snapshot id. 2-128 characters, must not start with auto; letters, digits, Chinese characters and "-" allowed
     ///
     /// 快照名称。不传默认与快照id一致，快照名称允许使用2-128个字符，不允许使用auto作为开头，允许大小写字母、数字、汉字和“-” (`SnapshotName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
     /// Snapshot retention; defaults to 1. Forever: kept permanently (deleted with the disk); a number: retention in days
     ///
     /// 快照保留时间。不传递该参数默认为1。Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReservedTime", skip_serializing_if = "Option::is_none")]
     pub reserved_time: Option<String>,
 }
 impl CreateSnapshotInput {
@@ -1276,28 +1278,27 @@ impl crate::Client {
 }
 /// Input of [`RollbackDiskBySnapshot`](crate::Client::rollback_disk_by_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotInput {
     /// Id of the cloud disk to roll back
     ///
     /// 要回滚的云盘ID (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Information of a new snapshot to take
     ///
     /// 新快照信息 (`NewSnapshot`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NewSnapshot", skip_serializing_if = "Option::is_none")]
     pub new_snapshot: Option<RollbackDiskBySnapshotNewSnapshot>,
     /// Power the cloud server on automatically: 1 on, 0 off; default 1
     ///
     /// 是否自动开启云主机电源。1：开启，0：不开启，默认为1 (`AutoTurnOnInstance`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoTurnOnInstance", skip_serializing_if = "Option::is_none")]
     pub auto_turn_on_instance: Option<i64>,
 }
 impl RollbackDiskBySnapshotInput {
@@ -1456,18 +1457,17 @@ impl crate::Client {
 }
 /// Input of [`RenameSnapshot`](crate::Client::rename_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RenameSnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// New snapshot name; must not clash with automatic snapshot names, must not start with auto, 2-126 characters; letters, digits, Chinese characters and "-" allowed
     ///
     /// 新的快照名称。允许用户自定义名称，避免与自动快照（后续规划功能）命名重复，不允许使用auto作为开头，字符长度为2-126，允许大小写字母、数字、汉字和“-” (`SnapshotName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
 impl RenameSnapshotInput {
@@ -1820,18 +1820,17 @@ impl crate::Client {
 }
 /// Input of [`CreateImageBySnapshot`](crate::Client::create_image_by_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotInput {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
 }
 impl CreateImageBySnapshotInput {
@@ -1966,18 +1965,17 @@ impl crate::Client {
 }
 /// Input of [`CopySnapshotCrossAZ`](crate::Client::copy_snapshot_cross_az).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CopySnapshotCrossAZInput {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
     /// Target availability zone code
     ///
     /// 目标可用区Code (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
 impl CopySnapshotCrossAZInput {

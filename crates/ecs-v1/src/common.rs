@@ -9,38 +9,38 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 测试账户
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectAccount {
     /// Test account name
     ///
     /// 测试账户名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Remaining balance
     ///
     /// 余额 (`Balance`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Balance", deserialize_with = "lenient")]
     pub balance: Option<f64>,
     /// Total test amount
     ///
     /// 总测试金额 (`Income`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Income", deserialize_with = "lenient")]
     pub income: Option<f64>,
     /// Test project duration (days)
     ///
     /// 测试项目时长(天) (`Duration`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Duration", deserialize_with = "lenient")]
     pub duration: Option<i64>,
     /// Test project start date
     ///
     /// 测试项目开始时间 (`BeginTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BeginTime", deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// Test project end date
     ///
     /// 测试项目截至时间 (`EndTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
 /// Compute family information
@@ -60,255 +60,259 @@ pub struct DescribeEcsFamilyInfoData {
 ///
 /// 规格族
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoFamily {
     /// Spec family name
     ///
     /// 规格族名称 (`EcsFamilyName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsFamilyName", deserialize_with = "lenient")]
     pub ecs_family_name: Option<String>,
     /// Specs
     ///
     /// 规格列表 (`SpecList`)
+    #[serde(rename = "SpecList")]
     pub spec_list: Option<Vec<DescribeEcsFamilyInfoSpec>>,
 }
 /// A compute spec
 ///
 /// 规格
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoSpec {
     /// GPU model
     ///
     /// 显卡型号 (`GpuShowType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GpuShowType", deserialize_with = "lenient")]
     pub gpu_show_type: Option<String>,
     /// GPU type id
     ///
     /// 显卡类型id (`GpuTypeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GpuTypeId", deserialize_with = "lenient")]
     pub gpu_type_id: Option<String>,
     /// CPU count
     ///
     /// Cpu大小 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// 显卡数量 (`Gpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// GPU driver type
     ///
     /// 显卡驱动类型 (`SupportGpuDriver`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SupportGpuDriver", deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
 }
 /// Event information
 ///
 /// 事件信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEventData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Event status (e.g. success)
     ///
     /// 事件状态 (`EventStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventStatus", deserialize_with = "lenient")]
     pub event_status: Option<String>,
     /// Event status in Chinese
     ///
     /// 事件状态中文名称 (`EventStatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventStatusDisplay", deserialize_with = "lenient")]
     pub event_status_display: Option<String>,
     /// Event type (e.g. create_ecs)
     ///
     /// 事件类型 (`EventType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventType", deserialize_with = "lenient")]
     pub event_type: Option<String>,
     /// Event type in Chinese
     ///
     /// 事件类型中文名称 (`EventTypeDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventTypeDisplay", deserialize_with = "lenient")]
     pub event_type_display: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Tasks of the event
     ///
     /// 事件下的任务列表 (`TaskList`)
+    #[serde(rename = "TaskList")]
     pub task_list: Option<Vec<DescribeEventTask>>,
 }
 /// A task of an event
 ///
 /// 事件下的任务
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEventTask {
     /// Task id
     ///
     /// 任务id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status
     ///
     /// 任务状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status in Chinese
     ///
     /// 任务中文状态 (`StatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Resource id
     ///
     /// 资源id (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task creation time
     ///
     /// 任务创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Task update time
     ///
     /// 任务更新时间 (`UpdateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UpdateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Task completion time; empty if not finished
     ///
     /// 任务完成时间，未完成则为空 (`EndTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Resource type of the task
     ///
     /// 任务资源类型 (`ResourceType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Resource type in Chinese
     ///
     /// 资源类型中文名称 (`ResourceDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceDisplay", deserialize_with = "lenient")]
     pub resource_display: Option<String>,
     /// Task type
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
     /// Task type in Chinese
     ///
     /// 任务类型中文名称 (`TaskTypeDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskTypeDisplay", deserialize_with = "lenient")]
     pub task_type_display: Option<String>,
 }
 /// Price information
 ///
 /// 价格信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribePriceData {
     /// Time unit of the price
     ///
     /// 价格时间单位 (`PriceUnit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PriceUnit", deserialize_with = "lenient")]
     pub price_unit: Option<String>,
     /// Currency symbol
     ///
     /// 币种符号 (`PriceSymbol`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PriceSymbol", deserialize_with = "lenient")]
     pub price_symbol: Option<String>,
     /// Total price in yuan
     ///
     /// 总价,单位为元 (`TotalPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalPrice", deserialize_with = "lenient")]
     pub total_price: Option<f64>,
 }
 /// An availability zone
 ///
 /// 可用区信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeRegionsAz {
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
 }
 /// A region
 ///
 /// 地域信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeRegionsRegion {
     /// Region id
     ///
     /// 地域id (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地域名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Availability zones of the region
     ///
     /// 可用区列表 (`AzList`)
+    #[serde(rename = "AzList")]
     pub az_list: Option<Vec<DescribeRegionsAz>>,
     /// Region code
     ///
     /// 地域code (`RegionCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
 }
 /// A region group (large area)
 ///
 /// 大区信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeRegionsRegionGroup {
     /// Region group id
     ///
     /// 大区id (`RegionGroupId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionGroupId", deserialize_with = "lenient")]
     pub region_group_id: Option<String>,
     /// Region group name
     ///
     /// 大区名称 (`RegionGroupName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionGroupName", deserialize_with = "lenient")]
     pub region_group_name: Option<String>,
     /// Regions
     ///
     /// 地域列表 (`RegionList`)
+    #[serde(rename = "RegionList")]
     pub region_list: Option<Vec<DescribeRegionsRegion>>,
 }
 /// Input of [`DescribeRegions`](crate::Client::describe_regions).
@@ -335,17 +339,18 @@ impl DescribeRegionsInputBuilder {
 }
 /// Output of [`DescribeRegions`](crate::Client::describe_regions): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeRegionsOutput {
     /// Region groups (large areas) with their regions and zones
     ///
     /// 大区列表 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeRegionsRegionGroup>>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`DescribeRegions`](crate::Client::describe_regions): set parameters, then `.send().await`.
@@ -403,18 +408,17 @@ impl crate::Client {
 }
 /// Input of [`DescribeEcsFamilyInfo`](crate::Client::describe_ecs_family_info).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Billing method: "0" pay-as-you-go; "1" monthly/yearly subscription
     ///
     /// 计费方式 : "0"：按需计费; "1"：包年包月 (`BillingMethod`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
 }
 impl DescribeEcsFamilyInfoInput {
@@ -535,63 +539,62 @@ impl crate::Client {
 }
 /// Input of [`DescribePrice`](crate::Client::describe_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePriceInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Cloud server spec family name, e.g. Ram渲染型GN6-01
     ///
     /// 云服务器规格族名称,例：Ram渲染型GN6-01 (`EcsFamilyName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsFamilyName", skip_serializing_if = "Option::is_none")]
     pub ecs_family_name: Option<String>,
     /// CPU count (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
     /// Cpu大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Cpu`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
     /// 内存大小（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Ram`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of GPUs (must be a spec size returned by DescribeEcsFamilyInfo)
     ///
     /// 显卡数量（参数值必须为DescribeEcsFamilyInfo返回值中对应的规格大小） (`Gpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Billing method: "0" pay-as-you-go, "1" monthly
     ///
     /// 计费方式："0": 按需  "1":包月 (`BillingMethod`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Defaults to 1; only meaningful for monthly pricing, in months; below 12 billed monthly, 12 or more billed yearly and must be a multiple of 12
     ///
     /// 默认为1，只在包月算价时有意义，单位为月，小于12时按月计费；大于等于12时按年计费，且输入值必须为12的整数倍 (`Duration`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
     /// System disk information, e.g. {"DiskFeature":"ssd","Size":40}
     ///
     /// 系统盘信息{"DiskFeature":"ssd","Size":40} (`SystemDiskInfo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDiskInfo", skip_serializing_if = "Option::is_none")]
     pub system_disk_info: Option<DiskSpec>,
     /// Data disk information, e.g. \[{"DiskFeature":"ssd","Size":40}\]
     ///
     /// 数据盘信息\[{"DiskFeature":"ssd","Size":40}\] (`DataDiskInfo`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataDiskInfo", skip_serializing_if = "Option::is_none")]
     pub data_disk_info: Option<Vec<DiskSpec>>,
     /// Quantity to buy; defaults to 1
     ///
     /// 购买数量，默认为1 (`Number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
 impl DescribePriceInput {
@@ -700,17 +703,18 @@ impl cds_core::validate::Validate for DescribePriceInput {
 }
 /// Output of [`DescribePrice`](crate::Client::describe_price): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribePriceOutput {
     /// Price information
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribePriceData>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`DescribePrice`](crate::Client::describe_price): set parameters, then `.send().await`.
@@ -981,17 +985,18 @@ impl DescribeAccountSubjectInputBuilder {
 }
 /// Output of [`DescribeAccountSubject`](crate::Client::describe_account_subject): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectOutput {
     /// Test accounts
     ///
     /// 测试账户列表 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeAccountSubjectAccount>>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`DescribeAccountSubject`](crate::Client::describe_account_subject): set parameters, then `.send().await`.

@@ -9,18 +9,18 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 创建结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateImageData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Image resource id
     ///
     /// 镜像资源id (`ImageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
 /// Images
@@ -40,104 +40,103 @@ pub struct DescribeImagesData {
 ///
 /// 镜像
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeImagesImage {
     /// public for public images, private for private images
     ///
     /// 公共镜像为public，私有镜像为private (`TemplateType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TemplateType", deserialize_with = "lenient")]
     pub template_type: Option<String>,
     /// Image id
     ///
     /// 镜像id (`ImageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Image status code
     ///
     /// 镜像状态code (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Image OS type
     ///
     /// 镜像类型 (`OsType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS bitness
     ///
     /// 系统位数 (`OsBit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsBit", deserialize_with = "lenient")]
     pub os_bit: Option<i64>,
     /// Image status in Chinese
     ///
     /// 镜像状态中文 (`StatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Supported GPU driver type
     ///
     /// 支持的显卡驱动类型 (`SupportGpuDriver`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SupportGpuDriver", deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
     /// Default login user
     ///
     /// 默认登录用户名 (`Username`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Username", deserialize_with = "lenient")]
     pub username: Option<String>,
     /// Supported instance types (e.g. gpu)
     ///
     /// 支持的实例类型 (`SupportType`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "SupportType", deserialize_with = "lenient_vec")]
     pub support_type: Option<Vec<String>>,
     /// OS version
     ///
     /// 系统版本 (`OsVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsVersion", deserialize_with = "lenient")]
     pub os_version: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Image size (GB)
     ///
     /// 镜像容量(GB) (`OsSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsSize", deserialize_with = "lenient")]
     pub os_size: Option<i64>,
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
 }
 /// Input of [`DescribeImages`](crate::Client::describe_images).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeImagesInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Image ids
     ///
     /// 镜像id列表 (`ImageIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
 }
 impl DescribeImagesInput {
@@ -170,27 +169,28 @@ impl DescribeImagesInputBuilder {
 }
 /// Output of [`DescribeImages`](crate::Client::describe_images): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeImagesOutput {
     /// Images
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeImagesData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
 /// Request builder of [`DescribeImages`](crate::Client::describe_images): set parameters, then `.send().await`.
@@ -262,18 +262,17 @@ impl crate::Client {
 }
 /// Input of [`CreateImage`](crate::Client::create_image).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateImageInput {
     /// Instance id
     ///
     /// 实例ID (`EcsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`Name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl CreateImageInput {
@@ -408,18 +407,17 @@ impl crate::Client {
 }
 /// Input of [`DeleteImage`](crate::Client::delete_image).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteImageInput {
     /// Image ids
     ///
     /// 实例ID列表 (`ImageIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageIds", skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Availability zone code of the images to delete; images of all nodes are deleted when omitted
     ///
     /// 删除的镜像所在可用区code，不填时默认删除所有节点镜像 (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
 impl DeleteImageInput {
@@ -551,18 +549,17 @@ impl crate::Client {
 }
 /// Input of [`SyncImage`](crate::Client::sync_image).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SyncImageInput {
     /// Image id
     ///
     /// 实例ID (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Codes of the target availability zones
     ///
     /// 同步镜像到目标可用区code列表 (`AvailableZoneCodes`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCodes", skip_serializing_if = "Option::is_none")]
     pub available_zone_codes: Option<Vec<String>>,
 }
 impl SyncImageInput {

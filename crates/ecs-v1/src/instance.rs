@@ -9,41 +9,43 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 创建结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateInstanceData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Ids of the created resources
     ///
     /// 创建的资源id列表 (`EcsIdSet`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "EcsIdSet", deserialize_with = "lenient_vec")]
     pub ecs_id_set: Option<Vec<String>>,
 }
 /// Data disk of a new cloud server
 ///
 /// 数据盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceDataDisk {
     /// Disk type: "local" local disk, "ssd" SSD cloud disk; local and cloud disks cannot be mixed
     ///
     /// 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 (`DiskFeature`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskFeature", skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Delete with the instance: 1 yes, 0 no; default yes
     ///
     /// 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 (`ReleaseWithInstance`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReleaseWithInstance",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_with_instance: Option<i64>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 impl CreateInstanceDataDisk {
@@ -83,23 +85,22 @@ impl CreateInstanceDataDiskBuilder {
 ///
 /// 公网信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstancePubnetInfo {
     /// Subnet id
     ///
     /// 子网id (`SubnetId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Gateway type: default outbound gateway "default_gateway", other virtual gateway "virtual"
     ///
     /// 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ (`IpType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IpType", skip_serializing_if = "Option::is_none")]
     pub ip_type: Option<String>,
     /// EIP ids
     ///
     /// 公网ip id列表 (`EipIds`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EipIds", skip_serializing_if = "Option::is_none")]
     pub eip_ids: Option<Vec<String>>,
 }
 impl CreateInstancePubnetInfo {
@@ -223,266 +224,273 @@ impl cds_core::validate::Validate for CreateInstanceVpcInfo {
 ///
 /// 计费信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceBillingInfo {
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式code (`BillingMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Billing method
     ///
     /// 计费方式 (`BillingMethodName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingMethodName", deserialize_with = "lenient")]
     pub billing_method_name: Option<String>,
     /// Billing status
     ///
     /// 计费状态 (`BillingStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingStatus", deserialize_with = "lenient")]
     pub billing_status: Option<String>,
     /// Billing cycle: "month" month, "year" year
     ///
     /// 计费周期: "month": 月，"year": 年 (`BillCycleId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillCycleId", deserialize_with = "lenient")]
     pub bill_cycle_id: Option<String>,
 }
 /// Cloud server details
 ///
 /// 云服务器详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceData {
     /// Cloud server id
     ///
     /// 云服务器id (`EcsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Cloud server name
     ///
     /// 云服务器名称 (`EcsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Region id
     ///
     /// 地域id (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地域名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Status code
     ///
     /// 状态码 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Status (display text)
     ///
     /// 状态 (`StatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Whether it is a GPU cloud server (1 yes, 0 no)
     ///
     /// 是否是gpu型云服务器 (`IsGpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsGpu", deserialize_with = "lenient")]
     pub is_gpu: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Purchase duration
     ///
     /// 购买时长 (`Duration`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Duration", deserialize_with = "lenient")]
     pub duration: Option<i64>,
     /// Expiry time
     ///
     /// 到期时间 (`EndBillTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndBillTime", deserialize_with = "lenient")]
     pub end_bill_time: Option<String>,
     /// Whether to renew automatically
     ///
     /// 是否自动续约 (`IsAutoRenewal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<String>,
     /// Time zone
     ///
     /// 时区 (`TimeZone`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TimeZone", deserialize_with = "lenient")]
     pub time_zone: Option<String>,
     /// Whether it is a RAM type
     ///
     /// 是否是Ram类型 (`IsRam`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsRam", deserialize_with = "lenient")]
     pub is_ram: Option<bool>,
     /// Spec
     ///
     /// 规格 (`EcsRule`)
+    #[serde(rename = "EcsRule")]
     pub ecs_rule: Option<DescribeInstanceEcsRule>,
     /// System information
     ///
     /// 系统信息 (`OsInfo`)
+    #[serde(rename = "OsInfo")]
     pub os_info: Option<DescribeInstanceOsInfo>,
     /// Disk information
     ///
     /// 硬盘信息 (`Disk`)
+    #[serde(rename = "Disk")]
     pub disk: Option<DescribeInstanceDisk>,
     /// Network information
     ///
     /// 网络信息 (`Pipe`)
+    #[serde(rename = "Pipe")]
     pub pipe: Option<DescribeInstancePipe>,
     /// Billing information
     ///
     /// 计费信息 (`BillingInfo`)
+    #[serde(rename = "BillingInfo")]
     pub billing_info: Option<DescribeInstanceBillingInfo>,
 }
 /// Data disk
 ///
 /// 数据盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceDataDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReleaseWithInstance", deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Disk role (data)
     ///
     /// 盘类别 (`DiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Disk name
     ///
     /// 盘名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS
     ///
     /// iops大小 (`DiskIops`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskIops", deserialize_with = "lenient")]
     pub disk_iops: Option<i64>,
     /// Throughput (Mbps)
     ///
     /// 吞吐量 (`BandMbps`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BandMbps", deserialize_with = "lenient")]
     pub band_mbps: Option<i64>,
     /// Size unit
     ///
     /// 容量单位 (`Unit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// Data disk id
     ///
     /// 数据盘id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
 /// Disk information
 ///
 /// 硬盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceDisk {
     /// System disk information
     ///
     /// 系统盘信息 (`SystemDiskConf`)
+    #[serde(rename = "SystemDiskConf")]
     pub system_disk_conf: Option<DescribeInstanceSystemDisk>,
     /// Data disks
     ///
     /// 数据盘信息 (`DataDiskConf`)
+    #[serde(rename = "DataDiskConf")]
     pub data_disk_conf: Option<Vec<DescribeInstanceDataDisk>>,
 }
 /// Instance spec
 ///
 /// 规格
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceEcsRule {
     /// Spec family name
     ///
     /// 规格族名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU count
     ///
     /// Cpu数量 (`CpuNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CpuNum", deserialize_with = "lenient")]
     pub cpu_num: Option<i64>,
     /// CPU unit
     ///
     /// Cpu单位 (`CpuUnit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CpuUnit", deserialize_with = "lenient")]
     pub cpu_unit: Option<String>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// 显卡数量 (`Gpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Memory unit
     ///
     /// 内存单位 (`RamUnit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RamUnit", deserialize_with = "lenient")]
     pub ram_unit: Option<String>,
     /// GPU unit
     ///
     /// 显卡单位 (`GpuUnit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GpuUnit", deserialize_with = "lenient")]
     pub gpu_unit: Option<String>,
 }
 /// Public IP bound to an outbound gateway IP
 ///
 /// 出网网关ip对应的公网信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceEip {
     /// Bandwidth carrier
     ///
     /// 网络带宽运营商 (`ConfName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ConfName", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Public IP
     ///
     /// 公网ip (`EipIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EipIp", deserialize_with = "lenient")]
     pub eip_ip: Option<String>,
     /// Bandwidth currently in use
     ///
     /// 当前使用带宽 (`CurrentUseQos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CurrentUseQos", deserialize_with = "lenient")]
     pub current_use_qos: Option<String>,
 }
 /// Cloud server list
@@ -502,313 +510,315 @@ pub struct DescribeInstanceListData {
 ///
 /// 出网网关ip对应的公网信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceListEip {
     /// Bandwidth carrier, e.g. China Telecom, China Mobile, China Unicom
     ///
     /// 网络带宽运营商，如电信、移动、联通 (`ConfName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ConfName", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Public IP
     ///
     /// 公网ip (`EipIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EipIp", deserialize_with = "lenient")]
     pub eip_ip: Option<String>,
 }
 /// A cloud server in the list
 ///
 /// 云服务器
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceListInstance {
     /// Cloud server id
     ///
     /// 云服务器id (`EcsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Cloud server name
     ///
     /// 云服务器名称 (`EcsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// VPC id
     ///
     /// vpc id (`VpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc名称 (`VpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Cloud server status code
     ///
     /// 云服务器状态码 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Cloud server status (display text)
     ///
     /// 云服务器状态 (`StatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Region id
     ///
     /// 地域id (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地域名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Private IP
     ///
     /// 私网ip (`PrivateNet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Default virtual outbound gateway IP
     ///
     /// 默认虚拟出网网关ip (`PubNet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PubNet", deserialize_with = "lenient")]
     pub pub_net: Option<String>,
     /// Outbound gateway IPs of other lines
     ///
     /// 其他线路出网网关ip列表 (`VirtualNet`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "VirtualNet", deserialize_with = "lenient_vec")]
     pub virtual_net: Option<Vec<String>>,
     /// Outbound gateway IP to public IP mapping
     ///
     /// 出网网关ip和公网ip对应字典 (`EipInfo`)
+    #[serde(rename = "EipInfo")]
     pub eip_info: Option<std::collections::BTreeMap<String, DescribeInstanceListEip>>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Expiry time
     ///
     /// 到期时间 (`EndBillTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EndBillTime", deserialize_with = "lenient")]
     pub end_bill_time: Option<String>,
     /// Whether to renew automatically on expiry
     ///
     /// 到期是否自动续约 (`IsAutoRenewal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<String>,
     /// Whether it is a GPU type
     ///
     /// 是否是gpu类型 (`IsGpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsGpu", deserialize_with = "lenient")]
     pub is_gpu: Option<bool>,
     /// GPU model
     ///
     /// 显卡型号 (`CardName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CardName", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// CPU count
     ///
     /// Cpu大小 (`CpuSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CpuSize", deserialize_with = "lenient")]
     pub cpu_size: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`RamSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RamSize", deserialize_with = "lenient")]
     pub ram_size: Option<i64>,
     /// Number of GPUs
     ///
     /// 显卡数量 (`GpuSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GpuSize", deserialize_with = "lenient")]
     pub gpu_size: Option<i64>,
     /// Billing method name
     ///
     /// 计费方式名称 (`BillingMethodName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingMethodName", deserialize_with = "lenient")]
     pub billing_method_name: Option<String>,
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式 (`BillingMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// OS type
     ///
     /// 操作系统类型 (`OsType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS version
     ///
     /// 操作系统版本 (`OsVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsVersion", deserialize_with = "lenient")]
     pub os_version: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// OS bitness
     ///
     /// 系统位数 (`OsBit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsBit", deserialize_with = "lenient")]
     pub os_bit: Option<i64>,
     /// Customer id
     ///
     /// 客户id (`CustomerId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CustomerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// System disk type
     ///
     /// 系统盘类型 (`SystemDiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SystemDiskType", deserialize_with = "lenient")]
     pub system_disk_type: Option<String>,
     /// System disk feature (e.g. local, ssd)
     ///
     /// 系统盘盘类型 (`SystemDiskFeature`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SystemDiskFeature", deserialize_with = "lenient")]
     pub system_disk_feature: Option<String>,
     /// System disk size
     ///
     /// 系统盘大小 (`SystemDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SystemDiskSize", deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Supported GPU driver type
     ///
     /// 支持的显卡驱动类型 (`SupportGpuDriver`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SupportGpuDriver", deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
     /// Spec family id
     ///
     /// 规格族id (`SpecFamilyId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SpecFamilyId", deserialize_with = "lenient")]
     pub spec_family_id: Option<String>,
     /// Spec family name
     ///
     /// 规格族名称 (`EcsFamilyName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsFamilyName", deserialize_with = "lenient")]
     pub ecs_family_name: Option<String>,
 }
 /// Time series of one metric
 ///
 /// 监控指标数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorMetric {
     /// Unit of the values
     ///
     /// 值数组内的数据单位 (`Unit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// Device
     ///
     /// 设备 (`Device`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Device", deserialize_with = "lenient")]
     pub device: Option<String>,
     /// Times; one per value
     ///
     /// 时间数组，与值数组一一对应 (`Time`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "Time", deserialize_with = "lenient_vec")]
     pub time: Option<Vec<String>>,
     /// Values; one per time
     ///
     /// 值数组，与时间数组一一对应 (`Value`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "Value", deserialize_with = "lenient_vec")]
     pub value: Option<Vec<f64>>,
 }
 /// System information
 ///
 /// 系统信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceOsInfo {
     /// Image id
     ///
     /// 镜像id (`ImageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// OS type
     ///
     /// 操作系统类型 (`OsType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS bitness
     ///
     /// 系统位数 (`Bit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Bit", deserialize_with = "lenient")]
     pub bit: Option<i64>,
     /// OS version
     ///
     /// 系统版本 (`Version`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Version", deserialize_with = "lenient")]
     pub version: Option<String>,
 }
 /// Network information
 ///
 /// 网络信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstancePipe {
     /// VPC name
     ///
     /// vpc名称 (`VpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC id
     ///
     /// vpc id (`VpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`SubnetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SubnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`SubnetName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SubnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Private IP
     ///
     /// 私网ip (`PrivateNet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Default virtual outbound gateway IP
     ///
     /// 默认虚拟出网网关ip (`PubNet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PubNet", deserialize_with = "lenient")]
     pub pub_net: Option<String>,
     /// Outbound gateway IPs of other lines
     ///
     /// 其他线路出网网关ip列表 (`VirtualNet`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "VirtualNet", deserialize_with = "lenient_vec")]
     pub virtual_net: Option<Vec<String>>,
     /// Outbound gateway IP to public IP mapping
     ///
     /// 出网网关ip和公网ip对应字典 (`EipInfo`)
+    #[serde(rename = "EipInfo")]
     pub eip_info: Option<std::collections::BTreeMap<String, DescribeInstanceEip>>,
 }
 /// Statuses
@@ -828,89 +838,89 @@ pub struct DescribeInstanceStatusData {
 ///
 /// 云服务器状态
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusItem {
     /// Status code
     ///
     /// 状态码 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Status (display text)
     ///
     /// 状态 (`StatusDisplay`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
 }
 /// System disk
 ///
 /// 系统盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceSystemDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReleaseWithInstance", deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Disk role (system)
     ///
     /// 盘类别 (`DiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Disk name
     ///
     /// 盘名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS
     ///
     /// iops大小 (`DiskIops`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskIops", deserialize_with = "lenient")]
     pub disk_iops: Option<i64>,
     /// Throughput (Mbps)
     ///
     /// 吞吐量 (`BandMbps`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BandMbps", deserialize_with = "lenient")]
     pub band_mbps: Option<i64>,
     /// Size unit
     ///
     /// 容量单位 (`Unit`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// System disk id
     ///
     /// 系统盘id (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
 /// Renamed instance
 ///
 /// 修改结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameData {
     /// Cloud server instance id
     ///
     /// 云服务器实例ID (`EcsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
     /// 新实例名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// Cloud server (ECS) status
@@ -1065,33 +1075,32 @@ impl cds_core::de::FromScalar for InstanceStatus {
 }
 /// Input of [`DescribeInstanceList`](crate::Client::describe_instance_list).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceListInput {
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// VPC id
     ///
     /// vpc id (`VpcId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Search text (instance id, instance name or private IP)
     ///
     /// 搜索信息（可传实例id或者实例名称或者私网ip） (`SearchInfo`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SearchInfo", skip_serializing_if = "Option::is_none")]
     pub search_info: Option<String>,
     /// Page number (all data is returned when the paging parameters are omitted)
     ///
     /// 当前页数（分页参数不传返回所有数据） (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Items per page (all data is returned when the paging parameters are omitted)
     ///
     /// 每页数据条数（分页参数不传返回所有数据） (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeInstanceListInput {
@@ -1139,32 +1148,33 @@ impl DescribeInstanceListInputBuilder {
 }
 /// Output of [`DescribeInstanceList`](crate::Client::describe_instance_list): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceListOutput {
     /// Cloud server list
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceListData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`DescribeInstanceList`](crate::Client::describe_instance_list): set parameters, then `.send().await`.
@@ -1310,17 +1320,18 @@ impl cds_core::validate::Validate for DescribeInstanceInput {
 }
 /// Output of [`DescribeInstance`](crate::Client::describe_instance): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeInstanceOutput {
     /// Cloud server details
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceData>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`DescribeInstance`](crate::Client::describe_instance): set parameters, then `.send().await`.
@@ -1496,33 +1507,32 @@ impl crate::Client {
 }
 /// Input of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorInput {
     /// Instance id
     ///
     /// 实例ID (`EcsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// Monitoring period back from now, in hours (default 1 hour)
     ///
     /// 当前时间某个时间段的监控时间，单位为小时 (默认1小时) (`TimeInterval`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "TimeInterval", skip_serializing_if = "Option::is_none")]
     pub time_interval: Option<String>,
     /// Start of the time range
     ///
     /// 当前时间附近时间间隔 (`StartTime`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "StartTime", skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End of the time range (defaults to now)
     ///
     /// 获取数据的结束时间点(默认当前时间为结束时间) (`EndTime`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EndTime", skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Metrics: CpuUsage (CPU usage), MemoryUsage (memory usage), Load (system load average), NetworkRate (network throughput), DiskUsage (disk usage), DiskThroughput (disk throughput), DiskIops (disk IOPS), GpuUsage (GPU usage), GpuMemoryUsage (GPU memory usage), GpuTemperature (GPU temperature), GpuClocksGraphics (graphics clock), GpuClocksMemory (memory clock); all metrics when omitted
     ///
     /// 监控指标('CpuUsage', 'CPU使用率'), ('MemoryUsage', '内存使用率'), ('Load', '系统平均负载'), ('NetworkRate', '网络吞吐量'), ('DiskUsage', '磁盘使用率'), ('DiskThroughput', '磁盘吞吐量'), ('DiskIops', '磁盘iops'), ('GpuUsage', 'GPU使用率'), ('GpuMemoryUsage', '显存使用率'), ('GpuTemperature', 'GPU温度') ,('GpuClocksGraphics','图形时钟频率'),('GpuClocksMemory', '显存时钟频率')不填默认监控所有指标 (`Indicators`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Indicators", skip_serializing_if = "Option::is_none")]
     pub indicators: Option<Vec<String>>,
 }
 impl DescribeInstanceMonitorInput {
@@ -1676,113 +1686,112 @@ impl crate::Client {
 }
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateInstanceInput {
     /// Availability zone code (a private-network zone name from Appendix 5, or a value returned by DescribeRegions)
     ///
     /// 可用区code(可取**附件五**中私有网络可用区名称或者**DescribeRegions**返回值) (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Spec family name (EcsFamilyName returned by DescribeEcsFamilyInfo)
     ///
     /// 规格族名称(可取**DescribeEcsFamilyInfo**接口返回值EcsFamilyName) (`EcsFamilyName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsFamilyName", skip_serializing_if = "Option::is_none")]
     pub ecs_family_name: Option<String>,
     /// CPU count
     ///
     /// Cpu (`Cpu`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Cpu", skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存 (`Ram`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Ram", skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
     /// Number of GPUs; defaults to 0
     ///
     /// 显卡数量，默认为0 (`Gpu`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Gpu", skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Quantity to buy; defaults to 1 (at most 100 per batch by default)
     ///
     /// 购买数量，默认为1（默认批量最大值为100台） (`Number`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Billing method: "0" pay-as-you-go, "1" monthly/yearly subscription
     ///
     /// 计费方式："0": 按需  "1":包年包月 (`BillingMethod`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Login password
     ///
     /// 登录密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Image id or image name (ImageName or ImageId returned by DescribeImages)
     ///
     /// 镜像id或者镜像名称(**DescribeImage**返回值中的ImageName或者ImageId) (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// System disk information, e.g. {"DiskFeature": "local", "Size": 50}
     ///
     /// 系统盘信息，示例:{"DiskFeature":"local", # 盘类型: 本地盘:"local", 云盘:"ssd" "Size":50 # 盘大小} (`SystemDisk`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SystemDisk", skip_serializing_if = "Option::is_none")]
     pub system_disk: Option<DiskSpec>,
     /// VPC information, e.g. {"VpcId": "7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"}
     ///
     /// vpc信息，示例:{"VpcId":"7ab97a9a-8c0f-11ec-9b99-d2fedeecdbd1"} (`VpcInfo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VpcInfo", skip_serializing_if = "Option::is_none")]
     pub vpc_info: Option<CreateInstanceVpcInfo>,
     /// Private network information, e.g. {"SubnetId": "2cee7596-bbbb-11ec-a287-debf4cca37ce"}
     ///
     /// 私有网络信息，示例：{"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce" # 子网id} (`SubnetInfo`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubnetInfo", skip_serializing_if = "Option::is_none")]
     pub subnet_info: Option<CreateInstanceSubnetInfo>,
     /// Public network information (Windows allows at most one public gateway, Linux at most three; exactly one of them must be the default outbound gateway)
     ///
     /// 公网信息(window系统最多只能设置一个公网网关，linux系统最多三个。网关中有且只能有一个默认出网网关){"SubnetId":"2cee7596-bbbb-11ec-a287-debf4cca37ce", "IpType":"",# 两种类型: 默认出网网关:"default_gateway",其他虚拟网关：”virtual“ "EipIds":\[\]} (`PubnetInfo`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PubnetInfo", skip_serializing_if = "Option::is_none")]
     pub pubnet_info: Option<Vec<CreateInstancePubnetInfo>>,
     /// Cloud server name; assigned automatically when omitted (ecs-&lt;creation date&gt;)
     ///
     /// 云服务器名,不传自动赋予（自动命名规则：ecs-创建日期） (`Name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Starting number for numbering server names; omit if no numbering is needed
     ///
     /// 云服务器名称编号起始数字，不需要服务器编号可不传 (`StartNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "StartNumber", skip_serializing_if = "Option::is_none")]
     pub start_number: Option<i64>,
     /// Only meaningful for monthly billing, in months; one year is 12, more than a year must be a multiple of 12, at most 36 (3 years)
     ///
     /// 只在包月算价时有意义，以月份为单位，一年值为12，大于一年要输入12的整数倍，最大值36(3年) (`Duration`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Whether a monthly purchase runs to the end of the month: 1 yes, 0 no, default 1. E.g. bought on 2022-07-22: 1 expires 2022-08-01, 0 expires 2022-08-22
     ///
     /// 包月是否到月底 1:是  0:否 默认为1。如2022-07-22购买，传值为1，则到期时间为2022-08-01；值为0，则到期时间为2022-08-22 (`IsToMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<i64>,
     /// Auto-renew on expiry (needed for monthly billing): 1 yes, 0 no, default 1
     ///
     /// 是否自动续约，包月时需传。1:是  0:否 默认为1 (`IsAutoRenewal`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsAutoRenewal", skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<i64>,
     /// Use UTC time: 1 yes, 0 no, default 0 (UTC+8, Shanghai time)
     ///
     /// 是否utc时间，1:是  0:否 默认为0（默认UTC+8，上海时间） (`UtcTime`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "UtcTime", skip_serializing_if = "Option::is_none")]
     pub utc_time: Option<i64>,
     /// Data disk information; cloud disks only, e.g. \[{"DiskFeature": "ssd", "ReleaseWithInstance": 1, "Size": 50}\]
     ///
     /// 数据盘信息。仅支持云盘，示例：\[{"DiskFeature":"local", # 盘类型，"local"：本地盘，"ssd": ssd云盘.  本地盘和云盘不能混用 "ReleaseWithInstance":1, # 是否随实例删除:1:随实例删除,0:不随实例删除.不传默认随实例删除 "Size":50 # 盘大小}\] (`DataDisk`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DataDisk", skip_serializing_if = "Option::is_none")]
     pub data_disk: Option<Vec<CreateInstanceDataDisk>>,
     /// DNS servers, two elements \[primary, secondary\]; the default public DNS when omitted
     ///
     /// dns 解析 需要两个元素  \[主dns，从dns\]，不选采用默认通用DNS (`DnsList`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DnsList", skip_serializing_if = "Option::is_none")]
     pub dns_list: Option<Vec<String>>,
 }
 impl std::fmt::Debug for CreateInstanceInput {
@@ -2219,18 +2228,17 @@ impl crate::Client {
 }
 /// Input of [`OperateInstance`](crate::Client::operate_instance).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateInstanceInput {
     /// Cloud server ids
     ///
     /// 云服务器id列表 (`EcsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// Operation: start "start_up_ecs", shut down "shutdown_ecs", restart "restart_ecs", force shutdown "hard_shutdown_ecs"
     ///
     /// 操作类型：开机:"start_up_ecs" 关机:"shutdown_ecs" 重启:"restart_ecs" 强制关机:"hard_shutdown_ecs" (`OpType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OpType", skip_serializing_if = "Option::is_none")]
     pub op_type: Option<String>,
 }
 impl OperateInstanceInput {
@@ -2273,17 +2281,18 @@ impl cds_core::validate::Validate for OperateInstanceInput {
 }
 /// Output of [`OperateInstance`](crate::Client::operate_instance): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OperateInstanceOutput {
     /// Operation result
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`OperateInstance`](crate::Client::operate_instance): set parameters, then `.send().await`.
@@ -2411,17 +2420,18 @@ impl cds_core::validate::Validate for DeleteInstanceInput {
 }
 /// Output of [`DeleteInstance`](crate::Client::delete_instance): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// Deletion result
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
@@ -2502,18 +2512,17 @@ impl crate::Client {
 }
 /// Input of [`ModifyInstancePassword`](crate::Client::modify_instance_password).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordInput {
     /// Cloud server ids
     ///
     /// 云服务器id列表 (`EcsIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsIds", skip_serializing_if = "Option::is_none")]
     pub ecs_ids: Option<Vec<String>>,
     /// New password
     ///
     /// 新密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 impl std::fmt::Debug for ModifyInstancePasswordInput {
@@ -2564,17 +2573,18 @@ impl cds_core::validate::Validate for ModifyInstancePasswordInput {
 }
 /// Output of [`ModifyInstancePassword`](crate::Client::modify_instance_password): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordOutput {
     /// Operation result
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
 /// Request builder of [`ModifyInstancePassword`](crate::Client::modify_instance_password): set parameters, then `.send().await`.
@@ -2662,18 +2672,17 @@ impl crate::Client {
 }
 /// Input of [`ModifyInstanceName`](crate::Client::modify_instance_name).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyInstanceNameInput {
     /// Cloud server instance id
     ///
     /// 云服务器实例ID (`EcsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EcsId", skip_serializing_if = "Option::is_none")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
     /// 新实例名称 (`Name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl ModifyInstanceNameInput {

@@ -9,18 +9,17 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 系统盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DiskSpec {
     /// Disk type: local disk "local", cloud disk "ssd"
     ///
     /// 盘类型: 本地盘:"local", 云盘:"ssd" (`DiskFeature`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskFeature", skip_serializing_if = "Option::is_none")]
     pub disk_feature: Option<String>,
     /// Disk size
     ///
     /// 盘大小 (`Size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 impl DiskSpec {

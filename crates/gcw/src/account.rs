@@ -9,22 +9,23 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 批量创建结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSubAccountsData {
     /// Number of failures
     ///
     /// 失败数量 (`failedNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "failedNum", deserialize_with = "lenient")]
     pub failed_num: Option<i64>,
     /// Number of successes
     ///
     /// 成功数量 (`successNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "successNum", deserialize_with = "lenient")]
     pub success_num: Option<i64>,
     /// Failure details
     ///
     /// 失败错误信息 (`failedMsgs`)
+    #[serde(rename = "failedMsgs")]
     pub failed_msgs: Option<Vec<CreateSubAccountsFailedMsg>>,
 }
 /// Failure detail
@@ -37,22 +38,22 @@ pub struct CreateSubAccountsFailedMsg {
     /// User name
     ///
     /// 用户的名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// User email
     ///
     /// 用户邮箱 (`email`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "email", deserialize_with = "lenient")]
     pub email: Option<String>,
     /// Remark
     ///
     /// 备注 (`remark`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "remark", deserialize_with = "lenient")]
     pub remark: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`messsage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "messsage", deserialize_with = "lenient")]
     pub messsage: Option<String>,
 }
 /// Account to create
@@ -64,22 +65,22 @@ pub struct CreateSubAccountsParam {
     /// User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters
     ///
     /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合 (`password`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User email
     ///
     /// 用户邮箱 (`email`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name
     ///
     /// 用户的名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
     /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl std::fmt::Debug for CreateSubAccountsParam {
@@ -144,43 +145,43 @@ impl cds_core::validate::Validate for CreateSubAccountsParam {
 ///
 /// 子账户信息
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QuerySubAccountsAccount {
     /// User (sub-account) id
     ///
     /// 用户id (`accountId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "accountId", deserialize_with = "lenient")]
     pub account_id: Option<String>,
     /// User name
     ///
     /// 用户的名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// User password
     ///
     /// 用户密码 (`password`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Email
     ///
     /// 邮箱 (`email`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "email", deserialize_with = "lenient")]
     pub email: Option<String>,
     /// Remark
     ///
     /// 备注 (`remark`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "remark", deserialize_with = "lenient")]
     pub remark: Option<String>,
     /// Number of cloud desktops bound to the account
     ///
     /// 已绑定云桌面的数量 (`bindNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bindNum", deserialize_with = "lenient")]
     pub bind_num: Option<i64>,
     /// Account status: creating, create (created), error (creation failed)
     ///
     /// 账户状态，creating(创建中)，create(创建完成),error(创建失败) (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 impl std::fmt::Debug for QuerySubAccountsAccount {
@@ -203,17 +204,17 @@ pub struct QuerySubAccountsInput {
     /// User email (filter)
     ///
     /// 用户邮箱 (`email`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name (filter)
     ///
     /// 用户的名称 (`name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark (filter)
     ///
     /// 备注 (`remark`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl QuerySubAccountsInput {
@@ -334,33 +335,32 @@ impl crate::Client {
 }
 /// Input of [`CreateSubAccount`](crate::Client::create_sub_account).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSubAccountInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// User password; a default password is generated when omitted. 8-20 characters combining digits, lower-case and upper-case letters
     ///
     /// 用户密码，不传会自动生成默认密码：需8-20位，必须为数字、小写字母、大写字母组合 (`password`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// User email
     ///
     /// 用户邮箱 (`email`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// User name
     ///
     /// 用户的名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
     /// 备注，，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl std::fmt::Debug for CreateSubAccountInput {
@@ -531,18 +531,20 @@ impl crate::Client {
 }
 /// Input of [`CreateSubAccounts`](crate::Client::create_sub_accounts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateSubAccountsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Accounts to create
     ///
     /// 账户参数 (`createAccountParams`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createAccountParams",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_account_params: Option<Vec<CreateSubAccountsParam>>,
 }
 impl CreateSubAccountsInput {
@@ -675,23 +677,22 @@ impl crate::Client {
 }
 /// Input of [`ChangeSubAccountName`](crate::Client::change_sub_account_name).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeSubAccountNameInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Account email
     ///
     /// 账户邮箱 (`email`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// New user name
     ///
     /// 用户名 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl ChangeSubAccountNameInput {
@@ -827,23 +828,22 @@ impl crate::Client {
 }
 /// Input of [`ChangeSubAccountRemark`](crate::Client::change_sub_account_remark).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeSubAccountRemarkInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Account emails
     ///
     /// 账户邮箱集合 (`emails`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "emails", skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
     /// Remark: at most 30 characters; Chinese characters, letters, digits and symbols are allowed
     ///
     /// 备注，子账户备注长度应长度不大于30位，支持汉字、英文、数字、符号 (`remark`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "remark", skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
 }
 impl ChangeSubAccountRemarkInput {
@@ -979,23 +979,22 @@ impl crate::Client {
 }
 /// Input of [`ChangeAccount`](crate::Client::change_account).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeAccountInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// Id of the account to bind
     ///
     /// vm accountId (`accountId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 impl ChangeAccountInput {
@@ -1131,18 +1130,17 @@ impl crate::Client {
 }
 /// Input of [`UnbindAccounts`](crate::Client::unbind_accounts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnbindAccountsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
 impl UnbindAccountsInput {
@@ -1263,23 +1261,22 @@ impl crate::Client {
 }
 /// Input of [`BindAccounts`](crate::Client::bind_accounts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BindAccountsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Id of the account to bind
     ///
     /// vm accountId (`accountId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
 impl BindAccountsInput {

@@ -9,212 +9,215 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 镜像信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryImagesImage {
     /// Image id
     ///
     /// 镜像Id (`imageId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`imageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Detailed image name
     ///
     /// 镜像详细名称 (`detailName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "detailName", deserialize_with = "lenient")]
     pub detail_name: Option<String>,
     /// Image type: public or private
     ///
     /// 镜像类型 public(公有) private（私有） (`imageType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageType", deserialize_with = "lenient")]
     pub image_type: Option<String>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Image size (GB)
     ///
     /// 镜像大小（G） (`imageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageSize", deserialize_with = "lenient")]
     pub image_size: Option<f64>,
     /// Description
     ///
     /// 描述信息 (`message`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "message", deserialize_with = "lenient")]
     pub message: Option<String>,
     /// Sites where the image is available
     ///
     /// 镜像所在站点信息 (`imageSites`)
+    #[serde(rename = "imageSites")]
     pub image_sites: Option<Vec<QueryImagesImageSite>>,
 }
 /// Site of an image
 ///
 /// 镜像所在站点信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryImagesImageSite {
     /// Image-site id
     ///
     /// 镜像站点ID (`imageSiteId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "imageSiteId", deserialize_with = "lenient")]
     pub image_site_id: Option<String>,
     /// Site id
     ///
     /// 站点ID (`siteId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Site name
     ///
     /// 站点名称 (`siteName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "siteName", deserialize_with = "lenient")]
     pub site_name: Option<String>,
     /// Status: Creating, Available, Synchronizing, Error, Deleting, Using, Deleted; only Available and Using images can be used to create or rebuild a cloud desktop
     ///
     /// 状态 Creating(创建中)，Available(可用),Synchronizing(同步中), Error(错误), Deleting(删除中), Using(使用中) ，Deleted(已删除) ， 只有Available(可用)与Using(使用中)的镜像可用来创建与重装云桌面 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Product specification with its images
 ///
 /// 商品规格及其镜像
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryImagesProduct {
     /// Product specification id
     ///
     /// 商品规格id (`productId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "productId", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Product specification name
     ///
     /// 商品规格名称 (`productName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "productName", deserialize_with = "lenient")]
     pub product_name: Option<String>,
     /// Public images
     ///
     /// 共有镜像 (`publicImages`)
+    #[serde(rename = "publicImages")]
     pub public_images: Option<Vec<QueryImagesImage>>,
     /// Private images
     ///
     /// 私有镜像 (`privateImages`)
+    #[serde(rename = "privateImages")]
     pub private_images: Option<Vec<QueryImagesImage>>,
 }
 /// Product specification
 ///
 /// 商品规格信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryProductsProduct {
     /// Site id
     ///
     /// 站点ID’ (`siteId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Product specification id
     ///
     /// 商品规格id (`productId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "productId", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu 核数 (`cpuCores`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cpuCores", deserialize_with = "lenient")]
     pub cpu_cores: Option<i64>,
     /// Memory size
     ///
     /// 内存 (`memorySize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "memorySize", deserialize_with = "lenient")]
     pub memory_size: Option<i64>,
     /// GPU model
     ///
     /// gpu型号 (`gpuModel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuModel", deserialize_with = "lenient")]
     pub gpu_model: Option<String>,
     /// GPU memory
     ///
     /// gpu显存 (`gpuRam`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gpuRam", deserialize_with = "lenient")]
     pub gpu_ram: Option<i64>,
     /// System disk size
     ///
     /// 系统盘大小 (`systemDiskSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "systemDiskSize", deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Operating system
     ///
     /// 操作系统 (`os`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "os", deserialize_with = "lenient")]
     pub os: Option<String>,
     /// Goods id
     ///
     /// 商品id (`goodsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "goodsId", deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Pay-as-you-go price: CNY per minute
     ///
     /// 按需价格，每分钟所需的人民币数值 (`requirePrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requirePrice", deserialize_with = "lenient")]
     pub require_price: Option<f64>,
     /// Monthly price: CNY per month
     ///
     /// 包月价格，每月所需的人民币数值 (`monthPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "monthPrice", deserialize_with = "lenient")]
     pub month_price: Option<f64>,
     /// Whether SSD cloud disks are allowed: 1 allowed, 0 not allowed
     ///
     /// 是否允许使用ssd云盘 , 1允许，0不允许 (`isAllowSsd`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "isAllowSsd", deserialize_with = "lenient")]
     pub is_allow_ssd: Option<i64>,
 }
 /// Site
 ///
 /// 站点信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QuerySitesSite {
     /// Site id
     ///
     /// 站点ID’ (`siteId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// POD name of the site (documented as 站点名称, site name)
     ///
     /// ‘站点名称’ (`podName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "podName", deserialize_with = "lenient")]
     pub pod_name: Option<String>,
     /// Site name
     ///
     /// ‘站点name’ (`siteName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "siteName", deserialize_with = "lenient")]
     pub site_name: Option<String>,
     /// Region name
     ///
     /// ‘区域name’ (`regionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "regionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Region id
     ///
     /// ‘区域id’ (`regionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "regionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// City name
     ///
     /// ‘城市name’ (`cityName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cityName", deserialize_with = "lenient")]
     pub city_name: Option<String>,
     /// City id
     ///
     /// ‘城市id’ (`cityId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
 }
 /// Input of [`QuerySites`](crate::Client::query_sites).
@@ -423,18 +426,17 @@ impl crate::Client {
 }
 /// Input of [`QueryImages`](crate::Client::query_images).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryImagesInput {
     /// Site id (filter)
     ///
     /// 站点id (`siteId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id (filter)
     ///
     /// 商品规格id (`productId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
 }
 impl QueryImagesInput {
@@ -467,12 +469,13 @@ impl QueryImagesInputBuilder {
 }
 /// Output of [`QueryImages`](crate::Client::query_images): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryImagesOutput {
     /// Images grouped by product
     ///
     /// 返回数据 (`data`)
+    #[serde(rename = "data")]
     pub data: Option<Vec<QueryImagesProduct>>,
     /// Images grouped by product (name as in the response table)
     ///
@@ -482,22 +485,22 @@ pub struct QueryImagesOutput {
     /// Result code, lower-case as in the example: Success means success
     ///
     /// 返回状态码: Success: 成功 (`code`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "code", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Message, lower-case as in the example
     ///
     /// 返回信息 (`msg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Request id (only in the example, where it is null)
     ///
     /// 请求标识（仅见于返回示例，值为 null） (`requestId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Status (only in the example, where it is 0)
     ///
     /// 状态（仅见于返回示例，值为 0） (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<i64>,
 }
 /// Request builder of [`QueryImages`](crate::Client::query_images): set parameters, then `.send().await`.

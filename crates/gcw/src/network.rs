@@ -9,112 +9,116 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 自定义网络配置
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetCustomNetVpc {
     /// VPC id
     ///
     /// vpc id (`vpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc名字 (`vpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block
     ///
     /// cidr规则的vpc网段 (`vpcSegment`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcSegment", deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// Customer id
     ///
     /// 客户ID (`customerId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "customerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
     /// 用户ID (`userId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "userId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Subnets
     ///
     /// 子网集合 (`subnets`)
+    #[serde(rename = "subnets")]
     pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
     /// 虚拟网关集合 (`vgateways`)
+    #[serde(rename = "vgateways")]
     pub vgateways: Option<Vec<NetSegment>>,
 }
 /// Default network configuration
 ///
 /// 默认网络配置
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetDefaultNetData {
     /// Primary key
     ///
     /// 主键id (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// VPC record id
     ///
     /// vpc记录 id (`vpcRecordId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcRecordId", deserialize_with = "lenient")]
     pub vpc_record_id: Option<String>,
     /// Id of the VPC region (city)
     ///
     /// vpc所属区域Id (`cityId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc名字 (`vpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block
     ///
     /// cidr规则的vpc网段 (`vpcSegment`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcSegment", deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// Customer id
     ///
     /// 客户ID (`customerId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "customerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
     /// 用户ID (`userId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "userId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Deletion flag
     ///
     /// 删除标识 (`deleteFlag`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "deleteFlag", deserialize_with = "lenient")]
     pub delete_flag: Option<bool>,
     /// Subnets
     ///
     /// 子网集合 (`subnets`)
+    #[serde(rename = "subnets")]
     pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
     /// 虚拟网关集合 (`vgateways`)
+    #[serde(rename = "vgateways")]
     pub vgateways: Option<Vec<NetSegment>>,
 }
 /// Prices
@@ -127,14 +131,17 @@ pub struct GetEipPriceData {
     /// Bandwidth price
     ///
     /// 带宽的价格 (`bandwidth_price`)
+    #[serde(rename = "bandwidth_price")]
     pub bandwidth_price: Option<GetEipPricePrice>,
     /// IP price
     ///
     /// ip的价格 (`eip_price`)
+    #[serde(rename = "eip_price")]
     pub eip_price: Option<GetEipPricePrice>,
     /// Total price
     ///
     /// 总价格 (`total_price`)
+    #[serde(rename = "total_price")]
     pub total_price: Option<GetEipPricePrice>,
 }
 /// Price
@@ -147,27 +154,27 @@ pub struct GetEipPricePrice {
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Price as text
     ///
     /// 价格 str (`price_str`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "price_str", deserialize_with = "lenient")]
     pub price_str: Option<String>,
     /// Currency sign
     ///
     /// 单位 (`sign`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "sign", deserialize_with = "lenient")]
     pub sign: Option<String>,
     /// Billing cycle, e.g. /天 (per day)
     ///
     /// 周期 (`cycle`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "cycle", deserialize_with = "lenient")]
     pub cycle: Option<String>,
     /// End time
     ///
     /// 结束时间 (`end_time`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "end_time", deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
 /// Billing item
@@ -180,17 +187,17 @@ pub struct GetLineBillingSchemeItem {
     /// Key
     ///
     /// key (`key`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "key", deserialize_with = "lenient")]
     pub key: Option<String>,
     /// Id
     ///
     /// id (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Name
     ///
     /// name (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 /// Line
@@ -203,16 +210,17 @@ pub struct GetLineBillingSchemeLine {
     /// Line (bandwidth configuration) id
     ///
     /// 方案id (`conf_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "conf_id", deserialize_with = "lenient")]
     pub conf_id: Option<i64>,
     /// Line name: China Telecom, China Unicom, ...
     ///
     /// 方案名称 电信/联通… (`conf_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "conf_name", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Billing schemes
     ///
     /// 计费方案 (`billing_scheme`)
+    #[serde(rename = "billing_scheme")]
     pub billing_scheme: Option<Vec<GetLineBillingSchemeScheme>>,
 }
 /// Billing scheme
@@ -225,52 +233,52 @@ pub struct GetLineBillingSchemeScheme {
     /// Goods id
     ///
     /// 商品id (`goods_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "goods_id", deserialize_with = "lenient")]
     pub goods_id: Option<String>,
     /// Billing method: 0 pay-as-you-go, 1 monthly/yearly
     ///
     /// 计费方式 0：按需计费 1：包年包月 (`billing_method`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billing_method", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Billing type
     ///
     /// 计费类型 (`billing_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billing_type", deserialize_with = "lenient")]
     pub billing_type: Option<String>,
     /// Billing scheme id
     ///
     /// 计费方案id (`billing_scheme_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billing_scheme_id", deserialize_with = "lenient")]
     pub billing_scheme_id: Option<String>,
     /// Billing scheme name
     ///
     /// 计费方案名字 (`billing_scheme_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billing_scheme_name", deserialize_with = "lenient")]
     pub billing_scheme_name: Option<String>,
     /// Billing cycle id, e.g. minute
     ///
     /// “minute” (`billing_cycle_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billing_cycle_id", deserialize_with = "lenient")]
     pub billing_cycle_id: Option<String>,
     /// Billing items
     ///
     /// 计费项 (`billing_items`)
+    #[serde(rename = "billing_items")]
     pub billing_items: Option<Vec<GetLineBillingSchemeItem>>,
 }
 /// Input of [`CreateDefaultNet`](crate::Client::create_default_net).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateDefaultNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 impl CreateDefaultNetInput {
@@ -407,18 +415,17 @@ impl crate::Client {
 }
 /// Input of [`SupplyDefaultNet`](crate::Client::supply_default_net).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SupplyDefaultNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 impl SupplyDefaultNetInput {
@@ -555,18 +562,17 @@ impl crate::Client {
 }
 /// Input of [`GetDefaultNet`](crate::Client::get_default_net).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetDefaultNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 impl GetDefaultNetInput {
@@ -687,18 +693,17 @@ impl crate::Client {
 }
 /// Input of [`GetCustomNet`](crate::Client::get_custom_net).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetCustomNetInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 impl GetCustomNetInput {
@@ -819,18 +824,17 @@ impl crate::Client {
 }
 /// Input of [`GetLineBillingScheme`](crate::Client::get_line_billing_scheme).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeInput {
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 impl GetLineBillingSchemeInput {
@@ -951,33 +955,32 @@ impl crate::Client {
 }
 /// Input of [`GetEipPrice`](crate::Client::get_eip_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetEipPriceInput {
     /// Number of EIPs
     ///
     /// eip数量(个) (`size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "size", skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Bandwidth conf_id (see GetLineBillingScheme)
     ///
     /// 带宽conf_id (`bandwidthConfId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bandwidthConfId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_conf_id: Option<String>,
     /// Site id
     ///
     /// 站点id (`siteId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Bandwidth (Mbps)
     ///
     /// 带宽值(mbps) (`qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 impl GetEipPriceInput {
@@ -1141,18 +1144,17 @@ impl crate::Client {
 }
 /// Input of [`ConfigNet`](crate::Client::config_net).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigNetInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
 impl ConfigNetInput {

@@ -9,96 +9,97 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 批量结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AccountBindingResult {
     /// Number of failures
     ///
     /// 绑定失败数 (`failedNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "failedNum", deserialize_with = "lenient")]
     pub failed_num: Option<i64>,
     /// Number of successes
     ///
     /// 绑定成功数 (`successNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "successNum", deserialize_with = "lenient")]
     pub success_num: Option<i64>,
     /// Failure details
     ///
     /// 绑定失败错误信息 (`failedMsgs`)
+    #[serde(rename = "failedMsgs")]
     pub failed_msgs: Option<Vec<FailedDesktop>>,
 }
 /// Task started
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DesktopTask {
     /// Task id (poll with QueryTask)
     ///
     /// 任务id (`taskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Cloud desktop id
     ///
     /// 云桌面id (`vmId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmId", deserialize_with = "lenient")]
     pub vm_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Task started
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DesktopsTask {
     /// Task id (poll with QueryTask)
     ///
     /// 任务id (`taskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Ids of the created cloud desktops
     ///
     /// 云桌面ids (`vmIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "vmIds", deserialize_with = "lenient_vec")]
     pub vm_ids: Option<Vec<String>>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Failure detail
 ///
 /// 失败信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct FailedDesktop {
     /// Failure reason
     ///
     /// 失败原因描述 (`messsage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "messsage", deserialize_with = "lenient")]
     pub messsage: Option<String>,
     /// Id of the failed cloud desktop
     ///
     /// 失败云桌面ID (`vmId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmId", deserialize_with = "lenient")]
     pub vm_id: Option<String>,
 }
 /// Subnet or virtual outbound gateway
@@ -111,128 +112,128 @@ pub struct NetSegment {
     /// Status: ok, erro (error), creating, deleting, updating, deleted, shutdown, stopping, starting
     ///
     /// 状态 , ok ,erro ,creating ,deleting ,updating ,deleted ,shutdown ,stopping , starting (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Status name: normal, error, creating, deleting, updating, deleted, waiting for deletion, disabling, enabling
     ///
     /// 状态name, 正常 , 错误 , 创建中 , 删除中 , 更新中 , 已删除 , 等待删除 , 禁用中 , 启用中 (`status_str`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status_str", deserialize_with = "lenient")]
     pub status_str: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of unused IPs
     ///
     /// 未使用ip数量 (`not_used`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "not_used", deserialize_with = "lenient")]
     pub not_used: Option<i64>,
     /// Number of used IPs
     ///
     /// 已使用ip数量 (`used_num`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "used_num", deserialize_with = "lenient")]
     pub used_num: Option<i64>,
     /// Netmask length
     ///
     /// 掩码 (`mask`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "mask", deserialize_with = "lenient")]
     pub mask: Option<i64>,
     /// Id
     ///
     /// id (`id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// DNS servers (a JSON-encoded list of addresses)
     ///
     /// dns (`dns`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "dns", deserialize_with = "lenient")]
     pub dns: Option<String>,
     /// Network type: pubnet (public network), subnet (subnet), virtual_gateway (virtual outbound gateway)
     ///
     /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”) (`ip_type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ip_type", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// Network address
     ///
     /// ip (`ip_address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ip_address", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Gateway
     ///
     /// 网关 (`gateway`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// VLAN id
     ///
     /// vlan id (`vlan_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vlan_id", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// Bandwidth type id
     ///
     /// 带宽类型 id (`conf_id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "conf_id", deserialize_with = "lenient")]
     pub conf_id: Option<String>,
     /// Bandwidth type name
     ///
     /// 带宽类型名字 (`conf_name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "conf_name", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
 }
 /// Task started
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetTask {
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Task id (poll with QueryTask)
     ///
     /// 任务id (`taskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Result of switching to monthly billing
 ///
 /// 按需转包年包月结果
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OrderResult {
     /// Ids of the desktops switched successfully
     ///
     /// 按需转包年包月成功 vmIds (`successVmIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "successVmIds", deserialize_with = "lenient_vec")]
     pub success_vm_ids: Option<Vec<String>>,
     /// Ids of the desktops that failed to switch
     ///
     /// 按需转包年包月失败 vmIds (`failedVmIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "failedVmIds", deserialize_with = "lenient_vec")]
     pub failed_vm_ids: Option<Vec<String>>,
     /// Failure message
     ///
     /// 失败信息 (`failedMsg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "failedMsg", deserialize_with = "lenient")]
     pub failed_msg: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
 /// Returned data

@@ -9,44 +9,43 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 任务信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryTaskData {
     /// Task id
     ///
     /// 任务id (`taskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status: Running, Failed, Completed
     ///
     /// 任务状态 Running Failed Completed (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Failure reason
     ///
     /// 失败原因 (`failReason`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "failReason", deserialize_with = "lenient")]
     pub fail_reason: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
 }
 /// Input of [`QueryTask`](crate::Client::query_task).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryTaskInput {
     /// Task id
     ///
     /// 任务id (`taskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "taskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// Request id (a UUID chosen by the caller)
     ///
     /// 请求标识uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 impl QueryTaskInput {

@@ -9,109 +9,109 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 到期云桌面信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryExpireVmsVm {
     /// Cloud desktop name
     ///
     /// 云桌面的名称 (`vmName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmName", deserialize_with = "lenient")]
     pub vm_name: Option<String>,
     /// Billing method (1 monthly/yearly, 0 pay-as-you-go)
     ///
     /// 计费类型 (`billMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billMethod", deserialize_with = "lenient")]
     pub bill_method: Option<i64>,
     /// Expiry time of the monthly subscription
     ///
     /// 包月到期时间 (`expireTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Status
     ///
     /// 状态 (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Cloud desktop details
 ///
 /// 云桌面详细信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct QueryVmData {
     /// Cloud desktop name
     ///
     /// 云桌面的名称 (`vmName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vmName", deserialize_with = "lenient")]
     pub vm_name: Option<String>,
     /// Site id
     ///
     /// 区域 (`siteId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Billing method: 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费类型 1包年包月 0按需 (`billMethod`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "billMethod", deserialize_with = "lenient")]
     pub bill_method: Option<i64>,
     /// Product specification id
     ///
     /// 规格 (`productId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "productId", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// VPC id (`vpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc Name (`vpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Elastic IP, as line:address (e.g. 移动:120.226.84.70)
     ///
     /// EIP (`eip`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "eip", deserialize_with = "lenient")]
     pub eip: Option<String>,
     /// Subnet address, as vlanN:address
     ///
     /// 子网 (`privateIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "privateIp", deserialize_with = "lenient")]
     pub private_ip: Option<String>,
     /// Address on the virtual outbound gateway
     ///
     /// 虚拟出网网关 (`publicIp`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "publicIp", deserialize_with = "lenient")]
     pub public_ip: Option<String>,
     /// Bandwidth
     ///
     /// 带宽 (`bw`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "bw", deserialize_with = "lenient")]
     pub bw: Option<i64>,
     /// Name of the bound user
     ///
     /// 所属用户名称 (`accountName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "accountName", deserialize_with = "lenient")]
     pub account_name: Option<String>,
     /// Email of the bound user
     ///
     /// 用户邮箱 (`accountEmail`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "accountEmail", deserialize_with = "lenient")]
     pub account_email: Option<String>,
     /// Expiry time of the monthly subscription
     ///
     /// 包月到期时间 (`expireTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Status: configuring, rebooting, starting, using (running), stoping (stopping), stop (stopped), deleteing (deleting), deleted, dataMoving (migrating), error, asNeedExpiring (stopping for arrears), asNeedExpired (in arrears), asMonthExpiring (stopping on expiry), asMonthExpired (expired), logicalDeleted (logically deleted), destroying (deleting after expiry), destroy (deleted after expiry), invisibleError (reclaim error), netErr (network error)
     ///
     /// 状态 : configuring(“配置中”), rebooting(“重启中”), starting(“开机中”), using(“已开机”), stoping(“关机中”), stop(“已关机”), deleteing(“删除中”), deleted(“已删除”),dataMoving(“云桌面迁移中”),error(“错误”),asNeedExpiring(“欠费关机中”),asNeedExpired(“已欠费”),asMonthExpiring(“到期关机中”),asMonthExpired(“已到期”),logicalDeleted(“逻辑删除”),destroying(“欠费到期删除中”),destroy(“欠费到期已删除”),invisibleError(“回收错误”),netErr("网络异常") (`status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Remark (label); only in the example
     ///
     /// 备注（仅见于返回示例） (`label`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "label", deserialize_with = "lenient")]
     pub label: Option<String>,
 }
 /// Result
@@ -129,38 +129,37 @@ pub struct QueryVmsData {
 }
 /// Input of [`QueryVms`](crate::Client::query_vms).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryVmsInput {
     /// Site id (filter)
     ///
     /// 节点id (`siteId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id (filter)
     ///
     /// 规格 (`productId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Billing method (filter): 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费模式 1包年包月 0按需 (`billMethod`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billMethod", skip_serializing_if = "Option::is_none")]
     pub bill_method: Option<String>,
     /// User email (filter)
     ///
     /// 用户邮箱 (`email`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// VPC id (filter)
     ///
     /// VPC id (`vpcId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// VPC name (filter)
     ///
     /// VPC name (`vpcName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcName", skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
 }
 impl QueryVmsInput {
@@ -464,12 +463,12 @@ pub struct QueryExpireVmsOutput {
     /// Result code, lower-case as in 001's example
     ///
     /// 返回状态码: Success: 成功 (`code`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "code", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Message, lower-case as in 001's example
     ///
     /// 返回信息 (`msg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
 /// Request builder of [`QueryExpireVms`](crate::Client::query_expire_vms): set parameters, then `.send().await`.
@@ -525,113 +524,112 @@ impl crate::Client {
 }
 /// Input of [`CreateVm`](crate::Client::create_vm).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Site id
     ///
     /// 节点ID (`siteId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// Product specification id
     ///
     /// 规格uuid (`productId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "productId", skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// GPU workstation name
     ///
     /// GPU工作站名称 (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of desktops to create; default 1
     ///
     /// 开通数量，默认为1 (`num`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "num", skip_serializing_if = "Option::is_none")]
     pub num: Option<String>,
     /// Starting number of the machines, greater than 0: when more than one desktop is bought, the names from the second on get a numeric suffix (e.g. 测试, then 测试_001, 测试_002); default 1
     ///
     /// 开通机器起始编号，需大于0,购买超过一台GPU云桌面时，从第二台起名称后缀将自动添加编号，如名称为“测试”、后续名称为测试_001、测试_002等，默认为1 (`hostNo`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostNo", skip_serializing_if = "Option::is_none")]
     pub host_no: Option<String>,
     /// Image id
     ///
     /// 镜像id (`imageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Currency of the sub-account trial funds: US (USD) or CN (CNY); default CN
     ///
     /// 子账户-试用金的币种:US(美元)，CN(人民币) 默认人民币：“CN” , (`moneyType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "moneyType", skip_serializing_if = "Option::is_none")]
     pub money_type: Option<String>,
     /// Sub-account trial-funds id
     ///
     /// 子账户-试用金id (`subAccountId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subAccountId", skip_serializing_if = "Option::is_none")]
     pub sub_account_id: Option<String>,
     /// Billing cycle: month (monthly) or minute (pay-as-you-go); default minute. For minute, duration, isToMonth, isAutoRenewal and priceToMonth are not needed; for month they may be omitted to use the defaults duration=1, isToMonth=0, isAutoRenewal=0, priceToMonth=0 (one full month)
     ///
     /// 费周期 month是按月，minute是按需计费 ， 默认为minute 如果选择按需：minute，则参数duration、isToMonth、isAutoRenewal、priceToMonth无需传如果选择包月：montn，则参数 duration、isToMonth、isAutoRenewal、priceToMonth 选择：1、不传使用默认值：duration=1，isToMonth=0，isAutoRenewal=0，priceToMonth=0表示为：包1个整月 (`billCycle`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billCycle", skip_serializing_if = "Option::is_none")]
     pub bill_cycle: Option<String>,
     /// Number of months when billCycle is month (3 for 3 months, 5 for 5 months); not needed for pay-as-you-go; default 1
     ///
     /// 包月周期数，billCtcle的值是mounth时为包月，3个月传3,5个月传5； 按需无需传，默认为1 (`duration`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "duration", skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Whether the monthly term runs to the end of a calendar month: 1 yes, 0 no (default 0). E.g. starting 2022-06-22 12:19:08: isToMonth=1, duration=1 ends 2022-07-01 00:00:00; isToMonth=0, duration=1 ends 2022-07-22 12:19:08; isToMonth=1, duration=6 ends 2022-12-01; isToMonth=0, duration=6 ends 2022-12-22 12:19:08
     ///
     /// 包月是否到月底 1是到月底，0否， 默认为0如：包月开始时间为 2022.6.22 12:19:08isToMonth为1，duration为1，则包月到2022.7.1 00:00:00isToMonth为0，duration为1，则包整月到2022.7.22 12:19:08isToMonth为1，duration为6，则包整月到2022.12.1 12:19:08 isToMonth为0，duration为6，则包整月到2022.12.22 12:19:08 (`isToMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isToMonth", skip_serializing_if = "Option::is_none")]
     pub is_to_month: Option<String>,
     /// Whether the monthly subscription renews automatically: 1 yes, 0 no; default 0
     ///
     /// 包月是否续约 1是0否， 默认为0 (`isAutoRenewal`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isAutoRenewal", skip_serializing_if = "Option::is_none")]
     pub is_auto_renewal: Option<String>,
     /// Monthly billing: whether a partial month is charged as a full month, 1 yes, 0 no; default 0
     ///
     /// 包年包月 不足整月是否按整月收费 1是0否， 默认为0 (`priceToMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "priceToMonth", skip_serializing_if = "Option::is_none")]
     pub price_to_month: Option<String>,
     /// Bandwidth (Mbps)
     ///
     /// 带宽大小 (mbps) (`qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网–子网id (`subnetNetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "subnetNetId", skip_serializing_if = "Option::is_none")]
     pub subnet_net_id: Option<String>,
     /// Virtual outbound gateway id
     ///
     /// 虚拟出网网关网关–id (`vgatewayNetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgatewayNetId", skip_serializing_if = "Option::is_none")]
     pub vgateway_net_id: Option<String>,
     /// conf_id of the virtual gateway (bandwidth line)
     ///
     /// 虚拟网关–conf_id (`vgatewayConfId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vgatewayConfId", skip_serializing_if = "Option::is_none")]
     pub vgateway_conf_id: Option<String>,
     /// System disk type: local (local disk) or ssd (cloud disk); default local
     ///
     /// 磁盘类型： 本地盘（local） 、云盘 (ssd) , 默认本地盘 (`sysVolume`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sysVolume", skip_serializing_if = "Option::is_none")]
     pub sys_volume: Option<String>,
     /// Cloud disk size; not needed for a local disk (for a cloud disk it must be larger than the image and a multiple of 8)
     ///
     /// 云盘大小 ，本底盘不用传  （云盘时传入盘的大小必须大于镜像大小且是8的倍数） (`sysVolumeSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sysVolumeSize", skip_serializing_if = "Option::is_none")]
     pub sys_volume_size: Option<String>,
 }
 impl CreateVmInput {
@@ -1018,23 +1016,22 @@ impl crate::Client {
 }
 /// Input of [`OperateVm`](crate::Client::operate_vm).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OperateVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Operation: on, off or reboot
     ///
     /// 操作: “on”, “off”, “reboot” (`action`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "action", skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
 }
 impl OperateVmInput {
@@ -1184,23 +1181,22 @@ impl crate::Client {
 }
 /// Input of [`RebuildVm`](crate::Client::rebuild_vm).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RebuildVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// Image id
     ///
     /// 镜像id (`imageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
 impl RebuildVmInput {
@@ -1350,18 +1346,17 @@ impl crate::Client {
 }
 /// Input of [`DeleteVm`](crate::Client::delete_vm).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteVmInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
 }
 impl DeleteVmInput {
@@ -1496,23 +1491,22 @@ impl crate::Client {
 }
 /// Input of [`ChangeVmName`](crate::Client::change_vm_name).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangeVmNameInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop id
     ///
     /// vm Id (`vmId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmId", skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<String>,
     /// New cloud desktop name
     ///
     /// vm name (`name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl ChangeVmNameInput {
@@ -1648,23 +1642,22 @@ impl crate::Client {
 }
 /// Input of [`UpdateVmLabels`](crate::Client::update_vm_labels).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateVmLabelsInput {
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Cloud desktop ids
     ///
     /// vm Ids (`vmIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "vmIds", skip_serializing_if = "Option::is_none")]
     pub vm_ids: Option<Vec<String>>,
     /// Remark (label)
     ///
     /// 备注 (`label`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 impl UpdateVmLabelsInput {

@@ -22,18 +22,17 @@ pub struct CreateGpuInstanceData {
 ///
 /// 指定私网ip与segmentId
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpuInstanceSegment {
     /// Segment id
     ///
     /// segmentId (`SegmentId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SegmentId", skip_serializing_if = "Option::is_none")]
     pub segment_id: Option<String>,
     /// Private IP address
     ///
     /// 私网ip (`Address`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
 impl CreateGpuInstanceSegment {
@@ -68,33 +67,32 @@ impl CreateGpuInstanceSegmentBuilder {
 ///
 /// VPC网络信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpuInstanceVpcNetWork {
     /// VPC id (see DescribeVPC)
     ///
     /// VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId) (`VpcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VpcId", skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Whether to reserve an EIP, default false
     ///
     /// ReserveEip 为是否预留eip，默认为false (`ReserveEip`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReserveEip", skip_serializing_if = "Option::is_none")]
     pub reserve_eip: Option<bool>,
     /// Subnet id (see the SubnetId returned by DescribeSubnet)
     ///
     /// NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId) (`NetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// EIP ids, effective when ReserveEip is true; to pin EIP addresses give as many as servers are created; assigned automatically when empty
     ///
     /// EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配 (`EipIdList`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "EipIdList", skip_serializing_if = "Option::is_none")]
     pub eip_id_list: Option<Vec<String>>,
     /// Private IPs with their segment ids, as many as servers; assigned automatically when empty
     ///
     /// Segments为指定私网ip与segmentId，数量需等于机器数量。当Segments为空时，默认为自动分配 (`Segments`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Segments", skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<CreateGpuInstanceSegment>>,
 }
 impl CreateGpuInstanceVpcNetWork {
@@ -157,186 +155,189 @@ impl cds_core::validate::Validate for CreateGpuInstanceVpcNetWork {
 ///
 /// GPU服务器服务器列表记录，包含GPU服务器服务器信息，网卡信息，分页信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuData {
     /// GPU servers
     ///
     /// GPU服务器列表 (`Records`)
+    #[serde(rename = "Records")]
     pub records: Option<Vec<DescribeGpuRecord>>,
     /// Total number of GPU servers
     ///
     /// GPU服务器服务器总数 (`TotalCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Page size
     ///
     /// 每页大小 (`PageSize`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Number of pages
     ///
     /// 页数 (`Pages`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Pages", deserialize_with = "lenient")]
     pub pages: Option<i64>,
     /// Current page
     ///
     /// 当前页 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
 }
 /// GPU server details
 ///
 /// GPU服务器服务器详情数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailData {
     /// GPU server id
     ///
     /// GPU服务器ID (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// GPU server name
     ///
     /// GPU服务器名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Running state (e.g. running)
     ///
     /// 运行状态 (`State`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Running state (in Chinese)
     ///
     /// 运行状态（中文） (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC id / virtual data center id
     ///
     /// VPC ID/虚拟数据中心Id (`AppId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AppId", deserialize_with = "lenient")]
     pub app_id: Option<String>,
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name / virtual data center name
     ///
     /// VPC名称/虚拟数据中心名称 (`AppName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AppName", deserialize_with = "lenient")]
     pub app_name: Option<String>,
     /// Site (region) name
     ///
     /// 站点名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status (1: billing)
     ///
     /// 1: 计费中 (`BillStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillStatus", deserialize_with = "lenient")]
     pub bill_status: Option<String>,
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Running time
     ///
     /// 运行时间 (`RunningTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RunningTime", deserialize_with = "lenient")]
     pub running_time: Option<String>,
     /// GPU server creation time
     ///
     /// GPU服务器创建时间 (`CreateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// GPU server expiry time
     ///
     /// GPU服务器到期时间 (`ExpireDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ExpireDate", deserialize_with = "lenient")]
     pub expire_date: Option<String>,
     /// Storage mounts
     ///
     /// 存储挂载 (`Volumes`)
+    #[serde(rename = "Volumes")]
     pub volumes: Option<Vec<DescribeGpuDetailVolume>>,
     /// Network
     ///
     /// 网络 (`Networks`)
+    #[serde(rename = "Networks")]
     pub networks: Option<DescribeGpuDetailNetworks>,
 }
 /// Network card
 ///
 /// 网卡
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailNetworkCard {
     /// Network card id
     ///
     /// 网卡Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// MAC addresses
     ///
     /// Mac地址 (`Mac`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "Mac", deserialize_with = "lenient_vec")]
     pub mac: Option<Vec<String>>,
     /// VLAN number
     ///
     /// Vlan编号 (`VlanId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VlanId", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// NIC bonding mode
     ///
     /// 网卡绑定信息 (`WorkMode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "WorkMode", deserialize_with = "lenient")]
     pub work_mode: Option<String>,
     /// IP type: subnet/public/private
     ///
     /// Ip类型：subnet/public/private (`IpType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpVersion", deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
     /// Ip地址 (`IpAddress`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
     /// 掩码地址 (`Netmask`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Netmask", deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// EIP address
     ///
@@ -366,250 +367,254 @@ pub struct DescribeGpuDetailNetworks {
 ///
 /// 存储挂载
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailVolume {
     /// Mount id
     ///
     /// 挂载ID (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Storage type
     ///
     /// 存储类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量大小 (`Capacity`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Disk type
     ///
     /// 硬盘类型 (`VolumeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VolumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Disk id
     ///
     /// 硬盘Id (`VolumeId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VolumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Device path of the disk (e.g. sda)
     ///
     /// 硬盘路径 (`VolumePath`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VolumePath", deserialize_with = "lenient")]
     pub volume_path: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`UpdateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UpdateDate", deserialize_with = "lenient")]
     pub update_date: Option<String>,
 }
 /// Product (compute) configuration
 ///
 /// 商品里产品配置信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsCompute {
     /// Product configuration (compute) id
     ///
     /// 产品配置Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// CPU information
     ///
     /// CPU信息 (`CpuInfo`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CpuInfo", deserialize_with = "lenient")]
     pub cpu_info: Option<String>,
     /// Number of CPUs
     ///
     /// CPU个数 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Clock frequency
     ///
     /// 主频 (`Frequency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Frequency", deserialize_with = "lenient")]
     pub frequency: Option<String>,
     /// Number available for purchase
     ///
     /// 可购买的数量 (`PurchaseNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PurchaseNum", deserialize_with = "lenient")]
     pub purchase_num: Option<i64>,
     /// Local disks
     ///
     /// 本地盘信息 (`Disks`)
+    #[serde(rename = "Disks")]
     pub disks: Option<Vec<DescribeGpuGoodsDisk>>,
 }
 /// GPU server goods by charge type
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsData {
     /// Prepaid (monthly/yearly) goods
     ///
     /// 预付费，包年包月商品列表 PostPaid (`PrePaid`)
+    #[serde(rename = "PrePaid")]
     pub pre_paid: Option<Vec<DescribeGpuGoodsGoods>>,
     /// Pay-as-you-go goods
     ///
     /// 按量付费商品列表 (`PostPaid`)
+    #[serde(rename = "PostPaid")]
     pub post_paid: Option<Vec<DescribeGpuGoodsGoods>>,
 }
 /// Local disk
 ///
 /// 本地盘信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsDisk {
     /// Local disk id
     ///
     /// 本地盘Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
     /// 磁盘类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量 (`Capacity`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Count
     ///
     /// 个数 (`Count`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
 /// GPU server goods
 ///
 /// 商品
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsGoods {
     /// Goods id
     ///
     /// 商品ID (`GoodsId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GoodsId", deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Goods name
     ///
     /// 商品名称 (`GoodsName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GoodsName", deserialize_with = "lenient")]
     pub goods_name: Option<String>,
     /// Product configurations of the goods
     ///
     /// 商品里产品配置信息 (`Computes`)
+    #[serde(rename = "Computes")]
     pub computes: Option<Vec<DescribeGpuGoodsCompute>>,
 }
 /// Price
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceData {
     /// Trade price
     ///
     /// 交易价格 (`TradeAmount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TradeAmount", deserialize_with = "lenient")]
     pub trade_amount: Option<String>,
     /// Unit price
     ///
     /// 单价 (`UnitPrice`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UnitPrice", deserialize_with = "lenient")]
     pub unit_price: Option<String>,
     /// Settlement currency: CN (RMB), US (USD)
     ///
     /// 结算方式,CN:人命币 US:美元 (`Currency`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
 }
 /// Image
 ///
 /// 镜像
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuImageImage {
     /// Image id
     ///
     /// 镜像ID (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Image type: public (public image), private (private image)
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Network card
 ///
 /// 网卡
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuNetworkCard {
     /// Network card id
     ///
     /// 网卡Id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// VLAN number
     ///
     /// Vlan编号 (`VlanId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VlanId", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// IP type: subnet/public/private
     ///
     /// Ip类型：subnet/public/private (`IpType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpVersion", deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
     /// Ip地址 (`IpAddress`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IpAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
     /// 掩码地址 (`Netmask`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Netmask", deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// EIP address
     ///
     /// EIP地址 (`EipAddress`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EipAddress", deserialize_with = "lenient")]
     pub eip_address: Option<String>,
     /// EIP line type
     ///
     /// EIP类型 (`EipLinkType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EipLinkType", deserialize_with = "lenient")]
     pub eip_link_type: Option<String>,
 }
 /// Network
@@ -629,131 +634,132 @@ pub struct DescribeGpuNetworks {
 ///
 /// GPU服务器
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuRecord {
     /// GPU server id
     ///
     /// GPU服务器ID (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// GPU server name
     ///
     /// GPU服务器名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Running state (e.g. running)
     ///
     /// 运行状态 (`State`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Running state (in Chinese)
     ///
     /// 运行状态（中文） (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name / virtual data center name
     ///
     /// VPC名称/虚拟数据中心名称 (`AppName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AppName", deserialize_with = "lenient")]
     pub app_name: Option<String>,
     /// VPC id / virtual data center id
     ///
     /// VPC ID/虚拟数据中心ID (`AppId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AppId", deserialize_with = "lenient")]
     pub app_id: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// GPU server creation time
     ///
     /// GPU服务器创建时间 (`CreateDate`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Network
     ///
     /// 网络 (`Networks`)
+    #[serde(rename = "Networks")]
     pub networks: Option<DescribeGpuNetworks>,
 }
 /// Region where GPU servers are for sale
 ///
 /// 地域信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuRegionsRegion {
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Site (region) name
     ///
     /// 站点名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
 }
 /// Task status
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpuTaskData {
     /// GPU server ids
     ///
     /// GPU服务器服务器的编号id (`ResourceIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "ResourceIds", deserialize_with = "lenient_vec")]
     pub resource_ids: Option<Vec<String>>,
     /// Task status: succeed (done), init (in progress), failed (failed)
     ///
     /// 任务状态: succeed（完成）, init(进行中)，failed(失败) (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// Returned data
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OperateGpuPowerData {
     /// GPU server resource ids
     ///
     /// GPU服务器资源ID列表 (`ResourceIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "ResourceIds", deserialize_with = "lenient_vec")]
     pub resource_ids: Option<Vec<String>>,
     /// Task ids, one per resource id (same index)
     ///
     /// 任务编号列表，与GPU服务器资源ID列表按照下标一一对应 (`TaskIds`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
 }
 /// Returned data
@@ -964,38 +970,37 @@ impl crate::Client {
 }
 /// Input of [`DescribeGpuGoodsPrice`](crate::Client::describe_gpu_goods_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceInput {
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Goods id
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Compute specification id
     ///
     /// 规格配置ID (`ComputeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月。 PostPaid：按量付费。 目前只支持包年包月 (`InstanceChargeType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one more calendar month after that; default 0, at most 36
     ///
     /// 包年包月购买月数，输入0为购买到月底，输入1为到月底后在购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Number of GPU servers to price, default 1
     ///
     /// 指定创建GPU服务器服务器的数量，默认取值：1 (`Amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
 impl DescribeGpuGoodsPriceInput {
@@ -1171,28 +1176,27 @@ impl crate::Client {
 }
 /// Input of [`DescribeGpu`](crate::Client::describe_gpu).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuInput {
     /// VPC id / virtual data center id (e.g. the VpcId returned by DescribeVPC)
     ///
     /// VPC ID/虚拟数据中心Id(如：参考私有网络相关DescribeVPC 获取返回VpcId) (`AppId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// GPU server name
     ///
     /// GPU服务器名称 (`Name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the GPU list; starts at 1, default 1
     ///
     /// Gpu列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Number of entries per page, default 500
     ///
     /// 每页返回数量，默认值：500 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 impl DescribeGpuInput {
@@ -1554,38 +1558,40 @@ impl crate::Client {
 }
 /// Input of [`ReinstallGpu`](crate::Client::reinstall_gpu).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReinstallGpuInput {
     /// GPU server id
     ///
     /// GPU服务器ID (`ResourceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
     /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<i64>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomPartitionSize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_partition_size: Option<Vec<i64>>,
 }
 impl std::fmt::Debug for ReinstallGpuInput {
@@ -1793,28 +1799,27 @@ impl crate::Client {
 }
 /// Input of [`DescribeGpuImage`](crate::Client::describe_gpu_image).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGpuImageInput {
     /// Image type: public (public image) or private (private image)
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`ImageType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageType", skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Operating system type: centos, ubuntu, etc.
     ///
     /// 操作系统类型: centos,ubuntu等 (`OsType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "OsType", skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Compute specification id (see the compute Id returned by DescribeGpuGoods); required for public images
     ///
     /// 规格配置ID（可参考DescribeGpuGoods返回ComputeIds中id），公有镜像必须指定 (`ComputeId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
 }
 impl DescribeGpuImageInput {
@@ -1957,98 +1962,100 @@ impl crate::Client {
 }
 /// Input of [`CreateGpuInstance`](crate::Client::create_gpu_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpuInstanceInput {
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VPC network information: VpcId (VPC id, see DescribeVPC), ReserveEip (whether to reserve an EIP, default false), NetId (subnet id, see DescribeSubnet), EipIdList (EIP ids, effective when ReserveEip is true; must equal the number of servers; assigned automatically when empty), Segments (private IPs with their segment ids; must equal the number of servers; assigned automatically when empty)
     ///
     /// VPC网络信息。&lt;br/&gt;VpcId为vpc网络编号id(可参考私有网络相关DescribeVPC获取返回VpcId)。&lt;br/&gt;ReserveEip 为是否预留eip，默认为false。&lt;br/&gt;NetId 为子网ID(可参考私有网络相关DescribeSubnet返回SubnetId)。EipIdList为eip的id列表，ReserveEip为ture时生效，如需指定eip地址时填入，需等于创建机器数量，当该值默认为空时自动分配。&lt;br/&gt;Segments为指定私网ip与segmentId，数量需等于机器数量。&lt;br /&gt;当Segments为空时，默认为自动分配。 (`VpcNetWork`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VpcNetWork", skip_serializing_if = "Option::is_none")]
     pub vpc_net_work: Option<CreateGpuInstanceVpcNetWork>,
     /// Password
     ///
     /// 密码 (`Password`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`InstanceName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceName", skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// Host number, at least three digits (padded automatically when shorter)
     ///
     /// 主机编号，编号至少三位，不足三位自动补全 (`AssignHostNo`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AssignHostNo", skip_serializing_if = "Option::is_none")]
     pub assign_host_no: Option<String>,
     /// Charge type: PrePaid (prepaid, monthly/yearly) or PostPaid (pay on demand)
     ///
     /// 付费方式，取值范围： PrePaid：预付费，包年包月, PostPaid：按需计费 (`InstanceChargeType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceChargeType", skip_serializing_if = "Option::is_none")]
     pub instance_charge_type: Option<String>,
     /// Whether a PrePaid server renews automatically: 1 renews (default), 0 does not
     ///
     /// 包年包月是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Months to buy for PrePaid: 0 buys until the end of the current month, 1 buys one calendar month; default 0, at most 36
     ///
     /// 包年包月云主机购买月数，输入0为购买到月底，输入1为购买一个自然月，默认为0。最长36月 (`PrepaidMonth`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrepaidMonth", skip_serializing_if = "Option::is_none")]
     pub prepaid_month: Option<i64>,
     /// Compute specification id (see the compute id returned by DescribeGpuGoods)
     ///
     /// 规格配置（可参考DescribeGpuGoods返回ComputeIds中id）ID (`ComputeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ComputeId", skip_serializing_if = "Option::is_none")]
     pub compute_id: Option<String>,
     /// Goods id (see the GoodsId returned by DescribeGpuGoods)
     ///
     /// 商品（可参考DescribeGpuGoods返回GoodsId）ID (`GoodsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<i64>,
     /// Image id (see the Id returned by DescribeGpuImage)
     ///
     /// 镜像ID (参考DescribeGpuImage返回Id) (`ImageId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ImageId", skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
     /// NIC bond mode: noBond (default), bond1 or bond6
     ///
     /// 默认noBond。目前已支持bond1,bond6 (`BondMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BondMode", skip_serializing_if = "Option::is_none")]
     pub bond_mode: Option<String>,
     /// Custom RAID of the data disks: 0, 1, 5, 10, -1 (pass-through), -2 (no RAID)
     ///
     /// 数据盘自定义Raid,支持 0, 1, 5, 10, -1（直通）,-2（不做raid） (`Raid`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Raid", skip_serializing_if = "Option::is_none")]
     pub raid: Option<i64>,
     /// Number of GPU servers to create, 1-100
     ///
     /// 指定创建GPU服务器服务器的数量，取值范围：1-100 (`Amount`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Custom partitions of the system disk, e.g. \["/", "swap", "/aaa"\]; the first must be "/", swap is optional, others are custom
     ///
     /// 系统盘自定义分区，第一个必须是"/" 分区，swap分区可选，/aaa分区为自定义 (`CustomPartition`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CustomPartition", skip_serializing_if = "Option::is_none")]
     pub custom_partition: Option<Vec<String>>,
     /// Sizes in GB of the custom system-disk partitions, matching CustomPartition entry by entry
     ///
     /// 系统盘自定义分区大小，单位GB，与自定义分区列表中对应分区的大小 (`CustomPartitionSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomPartitionSize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_partition_size: Option<Vec<i64>>,
     /// Trial credit (test fund) id
     ///
     /// 测试金ID (`SubjectId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubjectId", skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<String>,
     /// Switch port mode, trunk or access: in access mode a port maps to one network and the IP is bound to the physical NIC; in trunk mode a port can map to several networks and IPs are bound to virtual NICs
     ///
     /// 交换机端口模式， 注：access模式的一个端口只能对应一个网络，IP绑定在物理网卡上；trunk模式的一个端口可以对应多个网络，IP绑定在虚拟网卡上 (`PortMode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PortMode", skip_serializing_if = "Option::is_none")]
     pub port_mode: Option<String>,
 }
 impl std::fmt::Debug for CreateGpuInstanceInput {
@@ -2435,18 +2442,17 @@ impl crate::Client {
 }
 /// Input of [`OperateGpuPower`](crate::Client::operate_gpu_power).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct OperateGpuPowerInput {
     /// Power operation: start (power on), stop (power off), reset (restart)
     ///
     /// 操作电源的状态&lt;br/&gt; start:  开启 &lt;br/&gt;stop:  关闭&lt;br/&gt; reset:  重启 (`Operate`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operate", skip_serializing_if = "Option::is_none")]
     pub operate: Option<String>,
     /// GPU server resource ids
     ///
     /// GPU服务器资源ID列表 (`ResourceIds`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ResourceIds", skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
 }
 impl OperateGpuPowerInput {
@@ -2489,17 +2495,18 @@ impl cds_core::validate::Validate for OperateGpuPowerInput {
 }
 /// Output of [`OperateGpuPower`](crate::Client::operate_gpu_power): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct OperateGpuPowerOutput {
     /// Message
     ///
     /// 提示信息 (`Msg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Returned data
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<OperateGpuPowerData>,
 }
 /// Request builder of [`OperateGpuPower`](crate::Client::operate_gpu_power): set parameters, then `.send().await`.
@@ -2625,17 +2632,18 @@ impl cds_core::validate::Validate for DeleteGpuInstancesInput {
 }
 /// Output of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteGpuInstancesOutput {
     /// Message
     ///
     /// 返回信息 (`Msg`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
 /// Request builder of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances): set parameters, then `.send().await`.

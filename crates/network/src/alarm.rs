@@ -9,38 +9,38 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 告警联系人
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetWanAlarmReceiverItem {
     /// Alarm contact id
     ///
     /// 告警联系人ID (`ReceiverId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReceiverId", deserialize_with = "lenient")]
     pub receiver_id: Option<String>,
     /// Alarm contact email
     ///
     /// 告警联系人邮件 (`ReceiverMail`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReceiverMail", deserialize_with = "lenient")]
     pub receiver_mail: Option<String>,
     /// Alarm contact name
     ///
     /// 告警联系人手机联系方式code+手机号 (`ReceiverName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReceiverName", deserialize_with = "lenient")]
     pub receiver_name: Option<String>,
     /// Alarm contact phone: calling code + mobile number
     ///
     /// 告警联系人名称 (`ReceiverTel`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReceiverTel", deserialize_with = "lenient")]
     pub receiver_tel: Option<String>,
     /// Whether the contact is in the current monitoring group
     ///
     /// 告警联系人是否在当前监控组 (`UsedByNow`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UsedByNow", deserialize_with = "lenient")]
     pub used_by_now: Option<bool>,
     /// Whether other monitoring groups use the contact
     ///
     /// 其他监控组是否使用该告警联系人 (`UsedByOther`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UsedByOther", deserialize_with = "lenient")]
     pub used_by_other: Option<bool>,
 }
 /// Input of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver).
@@ -149,28 +149,27 @@ impl crate::Client {
 }
 /// Input of [`UpdateWanAlarmReceiver`](crate::Client::update_wan_alarm_receiver).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateWanAlarmReceiverInput {
     /// Contact id
     ///
     /// 联系人ID (`ReceiverId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ReceiverId", skip_serializing_if = "Option::is_none")]
     pub receiver_id: Option<String>,
     /// Contact email
     ///
     /// 联系人邮箱 (`Email`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Contact mobile number
     ///
     /// 联系人手机号 (`Mobile`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Mobile", skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Country calling code: +86 (mainland China) or +1
     ///
     /// 可选择值 +86（国内)、+1 (`Code`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 impl UpdateWanAlarmReceiverInput {

@@ -9,23 +9,22 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// POP接入点
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddAccessPointPop {
     /// POP id
     ///
     /// pop点id (`PopId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PopId", skip_serializing_if = "Option::is_none")]
     pub pop_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CityId", skip_serializing_if = "Option::is_none")]
     pub city_id: Option<String>,
     /// Access point type (Pop)
     ///
     /// 接入点类型 (`PointType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PointType", skip_serializing_if = "Option::is_none")]
     pub point_type: Option<String>,
 }
 impl AddAccessPointPop {
@@ -78,28 +77,27 @@ impl cds_core::validate::Validate for AddAccessPointPop {
 ///
 /// VDC接入点
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddAccessPointVdc {
     /// VDC id
     ///
     /// 虚拟数据中心id (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Access point type (VDC)
     ///
     /// 接入点类型 (`PointType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PointType", skip_serializing_if = "Option::is_none")]
     pub point_type: Option<String>,
     /// Private network id
     ///
     /// 私网id (`PrivateId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CityId", skip_serializing_if = "Option::is_none")]
     pub city_id: Option<String>,
 }
 impl AddAccessPointVdc {
@@ -160,23 +158,22 @@ impl cds_core::validate::Validate for AddAccessPointVdc {
 ///
 /// VDC接入点
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpnAccessPoint {
     /// VDC id
     ///
     /// 虚拟数据中心id (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Access point type (vdc)
     ///
     /// 接入点类型 (`AccessPointType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AccessPointType", skip_serializing_if = "Option::is_none")]
     pub access_point_type: Option<String>,
     /// Private network id
     ///
     /// 私网id (`PrivateId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
 }
 impl CreateGpnAccessPoint {
@@ -229,18 +226,17 @@ impl cds_core::validate::Validate for CreateGpnAccessPoint {
 ///
 /// POP接入点
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGpnPopAccessPoint {
     /// Access point type (pop)
     ///
     /// 接入点类型 (`AccessPointType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AccessPointType", skip_serializing_if = "Option::is_none")]
     pub access_point_type: Option<String>,
     /// POP id
     ///
     /// pop点id (`PopId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PopId", skip_serializing_if = "Option::is_none")]
     pub pop_id: Option<String>,
 }
 impl CreateGpnPopAccessPoint {
@@ -285,271 +281,276 @@ impl cds_core::validate::Validate for CreateGpnPopAccessPoint {
 ///
 /// GPN接入点信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoData {
     /// VDC access points
     ///
     /// VDC接入点 (`Vdc`)
+    #[serde(rename = "Vdc")]
     pub vdc: Option<Vec<DescribeAccessInfoVdc>>,
     /// POP access points (null in the example; undocumented)
     ///
     /// POP接入点 (`Pop`)
+    #[serde(rename = "Pop")]
     pub pop: Option<serde_json::Value>,
 }
 /// A private network of an access point
 ///
 /// 私网
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoPrivateNetwork {
     /// Private network id
     ///
     /// 私网id (`PrivateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Network segment address
     ///
     /// 网段地址 (`Address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
 }
 /// A VDC access point
 ///
 /// VDC接入点
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoVdc {
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Region id
     ///
     /// 地区编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地区名称 (`RegionName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// VDC id
     ///
     /// 虚拟数据中心id (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// VDC name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Area name
     ///
     /// 大区名称 (`ZoneName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ZoneName", deserialize_with = "lenient")]
     pub zone_name: Option<String>,
     /// Private networks of the VDC
     ///
     /// PrivateId: 私网id&lt;br&gt;Address: 网段地址 (`PrivateNetwork`)
+    #[serde(rename = "PrivateNetwork")]
     pub private_network: Option<Vec<DescribeAccessInfoPrivateNetwork>>,
 }
 /// A cloud interconnect group (GPN)
 ///
 /// 云互联组
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpnGroup {
     /// GPN id
     ///
     /// 云互联组编号 (`GpnId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "GpnId", deserialize_with = "lenient")]
     pub gpn_id: Option<String>,
     /// GPN name
     ///
     /// GPN名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// GPN bandwidth
     ///
     /// GPN带宽 (`Qos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// EVPN id
     ///
     /// Evpn编号 (`EvpnId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "EvpnId", deserialize_with = "lenient")]
     pub evpn_id: Option<i64>,
     /// GPN status
     ///
     /// GPN状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// GPN status (display text)
     ///
     /// GPN状态 (`StatusStr`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "StatusStr", deserialize_with = "lenient")]
     pub status_str: Option<String>,
     /// Order id
     ///
     /// 订单编号 (`SubOrderId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SubOrderId", deserialize_with = "lenient")]
     pub sub_order_id: Option<String>,
     /// VDCs joined to the GPN
     ///
     /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽 (`JoinVdcs`)
+    #[serde(rename = "JoinVdcs")]
     pub join_vdcs: Option<Vec<DescribeGpnJoinVdc>>,
     /// VPCs joined to the GPN
     ///
     /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽 (`JoinVpcs`)
+    #[serde(rename = "JoinVpcs")]
     pub join_vpcs: Option<Vec<DescribeGpnJoinVpc>>,
     /// POPs joined to the GPN
     ///
     /// PopId: POP编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PopName: Pop名称 &lt;br&gt;Qos:Pop带宽 (`JoinPops`)
+    #[serde(rename = "JoinPops")]
     pub join_pops: Option<Vec<DescribeGpnJoinPop>>,
 }
 /// A POP joined to a GPN
 ///
 /// 加入GPN的POP点
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpnJoinPop {
     /// POP id
     ///
     /// POP编号 (`PopId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PopId", deserialize_with = "lenient")]
     pub pop_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// POP name
     ///
     /// Pop名称 (`PopName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PopName", deserialize_with = "lenient")]
     pub pop_name: Option<String>,
     /// POP bandwidth
     ///
     /// Pop带宽 (`Qos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
 /// A VDC joined to a GPN
 ///
 /// 加入GPN的虚拟数据中心
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpnJoinVdc {
     /// Private network id
     ///
     /// 私网编号 (`PrivateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Region (availability zone) id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VDC name
     ///
     /// 数据中心名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// VDC id
     ///
     /// 数据中心编号 (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Private network range
     ///
     /// 私网网段 (`PrivateNet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Private network bandwidth
     ///
     /// 私网带宽 (`Qos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
 /// A VPC joined to a GPN
 ///
 /// 加入GPN的私有网络
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeGpnJoinVpc {
     /// Private network id
     ///
     /// 私网编号 (`PrivateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Region (availability zone) id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name
     ///
     /// 数据中心名称 (`VpcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC id
     ///
     /// 数据中心编号 (`VpcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Private network range
     ///
     /// 私网网段 (`PrivateNet`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Private network bandwidth
     ///
     /// 私网带宽 (`Qos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
 /// Input of [`DescribeGPN`](crate::Client::describe_gpn).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGPNInput {
     /// GPN id
     ///
     /// GPN编号 (`GpnId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// Search keyword
     ///
     /// 关键词 (`Key`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 impl DescribeGPNInput {
@@ -656,23 +657,22 @@ impl crate::Client {
 }
 /// Input of [`AddAccessPoint`](crate::Client::add_access_point).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddAccessPointInput {
     /// GPN id
     ///
     /// Gpn编号 (`GpnId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// VDC access points to add
     ///
     /// 添加VDC接入点 (`VdcAdd`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcAdd", skip_serializing_if = "Option::is_none")]
     pub vdc_add: Option<Vec<AddAccessPointVdc>>,
     /// POP access points to add. PopAdd and VdcAdd must not both be empty
     ///
     /// 添加POP接入点&lt;br&gt;备注:PopAdd 和 VdcAdd不可同时为\[\] (`PopAdd`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PopAdd", skip_serializing_if = "Option::is_none")]
     pub pop_add: Option<Vec<AddAccessPointPop>>,
 }
 impl AddAccessPointInput {
@@ -735,17 +735,18 @@ impl cds_core::validate::Validate for AddAccessPointInput {
 }
 /// Output of [`AddAccessPoint`](crate::Client::add_access_point): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct AddAccessPointOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
 /// Request builder of [`AddAccessPoint`](crate::Client::add_access_point): set parameters, then `.send().await`.
@@ -846,18 +847,17 @@ impl crate::Client {
 }
 /// Input of [`DeleteAccessPoint`](crate::Client::delete_access_point).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DeleteAccessPointInput {
     /// GPN id
     ///
     /// Gpn编号 (`GpnId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GpnId", skip_serializing_if = "Option::is_none")]
     pub gpn_id: Option<String>,
     /// Ids of the access points to remove
     ///
     /// 删除接入点 (`DelPoints`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DelPoints", skip_serializing_if = "Option::is_none")]
     pub del_points: Option<Vec<String>>,
 }
 impl DeleteAccessPointInput {
@@ -900,17 +900,18 @@ impl cds_core::validate::Validate for DeleteAccessPointInput {
 }
 /// Output of [`DeleteAccessPoint`](crate::Client::delete_access_point): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteAccessPointOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
 /// Request builder of [`DeleteAccessPoint`](crate::Client::delete_access_point): set parameters, then `.send().await`.
@@ -1038,17 +1039,18 @@ impl cds_core::validate::Validate for DescribeAccessInfoInput {
 }
 /// Output of [`DescribeAccessInfo`](crate::Client::describe_access_info): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeAccessInfoData>,
     /// Task id (empty)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DescribeAccessInfo`](crate::Client::describe_access_info): set parameters, then `.send().await`.
@@ -1111,28 +1113,27 @@ impl crate::Client {
 }
 /// Input of [`CreateGPN`](crate::Client::create_gpn).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateGPNInput {
     /// GPN name
     ///
     /// 接入点名称 (`Name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// GPN bandwidth
     ///
     /// GPN带宽 (`Qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// VDC access points
     ///
     /// Vdc_id: 虚拟数据中心id&lt;br/&gt;AccessPointType:接入点类型&lt;br/&gt;PrivateId:私网id (`AccessPoint`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AccessPoint", skip_serializing_if = "Option::is_none")]
     pub access_point: Option<Vec<CreateGpnAccessPoint>>,
     /// POP access points (may be an empty list)
     ///
     /// AccessPointType:接入点类型&lt;br/&gt;PopId:pop点id (`PopAccessPoint`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PopAccessPoint", skip_serializing_if = "Option::is_none")]
     pub pop_access_point: Option<Vec<CreateGpnPopAccessPoint>>,
 }
 impl CreateGPNInput {
@@ -1209,17 +1210,18 @@ impl cds_core::validate::Validate for CreateGPNInput {
 }
 /// Output of [`CreateGPN`](crate::Client::create_gpn): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateGPNOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
 /// Request builder of [`CreateGPN`](crate::Client::create_gpn): set parameters, then `.send().await`.
@@ -1363,17 +1365,18 @@ impl cds_core::validate::Validate for DeleteGpnInput {
 }
 /// Output of [`DeleteGpn`](crate::Client::delete_gpn): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteGpnOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
 /// Request builder of [`DeleteGpn`](crate::Client::delete_gpn): set parameters, then `.send().await`.

@@ -7,18 +7,17 @@ use crate::*;
 use cds_core::de::{lenient, lenient_vec};
 /// Input of [`DescribePublicIp`](crate::Client::describe_public_ip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePublicIpInput {
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Public network id
     ///
     /// 公网ID (`PublicId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
 }
 impl DescribePublicIpInput {
@@ -61,17 +60,18 @@ impl cds_core::validate::Validate for DescribePublicIpInput {
 }
 /// Output of [`DescribePublicIp`](crate::Client::describe_public_ip): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribePublicIpOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DescribePublicIp`](crate::Client::describe_public_ip): set parameters, then `.send().await`.
@@ -141,18 +141,17 @@ impl crate::Client {
 }
 /// Input of [`DescribePrivateIp`](crate::Client::describe_private_ip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePrivateIpInput {
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Private network id
     ///
     /// 私网ID (`PrivateId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PrivateId", skip_serializing_if = "Option::is_none")]
     pub private_id: Option<String>,
 }
 impl DescribePrivateIpInput {
@@ -195,17 +194,18 @@ impl cds_core::validate::Validate for DescribePrivateIpInput {
 }
 /// Output of [`DescribePrivateIp`](crate::Client::describe_private_ip): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribePrivateIpOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DescribePrivateIp`](crate::Client::describe_private_ip): set parameters, then `.send().await`.

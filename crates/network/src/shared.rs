@@ -9,44 +9,45 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 公网IP使用详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct IpUsage {
     /// Unused IP addresses
     ///
     /// 未使用的IP列表 (`UnusedList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "UnusedList", deserialize_with = "lenient_vec")]
     pub unused_list: Option<Vec<String>>,
     /// Number of unused IPs
     ///
     /// 未使用的IP数量 (`UnusedTotal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UnusedTotal", deserialize_with = "lenient")]
     pub unused_total: Option<i64>,
     /// IP addresses in use
     ///
     /// 已使用的IP列表 (`UsedList`)
+    #[serde(rename = "UsedList")]
     pub used_list: Option<Vec<UsedIp>>,
     /// Number of IPs in use
     ///
     /// 已使用的IP数量 (`UsedTotal`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UsedTotal", deserialize_with = "lenient")]
     pub used_total: Option<i64>,
 }
 /// A public IP in use
 ///
 /// 已使用的公网IP
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UsedIp {
     /// IP address
     ///
     /// IP地址 (`Address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// What uses the IP
     ///
     /// 用途 (`Usage`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Usage", deserialize_with = "lenient")]
     pub usage: Option<String>,
 }

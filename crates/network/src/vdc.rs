@@ -9,28 +9,27 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 创建Vdc时购买的公网
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVdcPublicNetwork {
     /// Public network name
     ///
     /// 公网名称 (`Name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type (see appendix 3), e.g. Bandwidth_BGP
     ///
     /// 公网带宽类型，参考附件三带宽类型 (`Type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Billing method, e.g. Bandwidth (fixed bandwidth)
     ///
     /// 计费方式 (`BillingMethod`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
@@ -40,12 +39,12 @@ pub struct CreateVdcPublicNetwork {
     /// Whether to renew automatically: 1 = yes, 0 = no
     ///
     /// 是否自动续费 (`AutoRenew`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// Bandwidth cap for 95th-percentile billing
     ///
     /// 封顶带宽 (`FloatBandwich`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FloatBandwich", skip_serializing_if = "Option::is_none")]
     pub float_bandwich: Option<i64>,
 }
 impl CreateVdcPublicNetwork {
@@ -105,235 +104,238 @@ impl CreateVdcPublicNetworkBuilder {
 ///
 /// 网络流量
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficData {
     /// Traffic over the last five minutes
     ///
     /// 最近五分钟流量 (`LastFiveMinutesUsage`)
+    #[serde(rename = "LastFiveMinutesUsage")]
     pub last_five_minutes_usage: Option<DescribeBandwidthTrafficUsage>,
     /// Maximum bandwidth
     ///
     /// 最大带宽 (`MaxQos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "MaxQos", deserialize_with = "lenient")]
     pub max_qos: Option<i64>,
 }
 /// Traffic rates
 ///
 /// 流量速率
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficUsage {
     /// Inbound rate (bps)
     ///
     /// 入方向速率(bps) (`Inbps`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Inbps", deserialize_with = "lenient")]
     pub inbps: Option<f64>,
     /// Outbound rate (bps)
     ///
     /// 出方向速率(bps) (`Outbps`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Outbps", deserialize_with = "lenient")]
     pub outbps: Option<f64>,
 }
 /// A private network of a VDC
 ///
 /// 私网
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVdcPrivateNetwork {
     /// Private network id
     ///
     /// 私网Id (`PrivateId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Private network name
     ///
     /// 私网名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Status
     ///
     /// 状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Number of unused IPs
     ///
     /// 未使用的Ip数量 (`UnuseIpNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UnuseIpNum", deserialize_with = "lenient")]
     pub unuse_ip_num: Option<i64>,
     /// Private IP ranges (first~last address)
     ///
     /// 私网网段 (`Segments`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "Segments", deserialize_with = "lenient_vec")]
     pub segments: Option<Vec<String>>,
     /// Purchased private IP segment
     ///
     /// 购买的私网Ip段 (`Ip`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ip", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// Mask
     ///
     /// 掩码 (`Mask`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Mask", deserialize_with = "lenient")]
     pub mask: Option<String>,
     /// Network id
     ///
     /// 网络id (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
 }
 /// A public network of a VDC
 ///
 /// 公网
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVdcPublicNetwork {
     /// Public network id
     ///
     /// 公网Id (`PublicId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PublicId", deserialize_with = "lenient")]
     pub public_id: Option<String>,
     /// Public network name
     ///
     /// 公网名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Status
     ///
     /// 状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// Number of unused IPs
     ///
     /// 未使用的Ip数量 (`UnuseIpNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UnuseIpNum", deserialize_with = "lenient")]
     pub unuse_ip_num: Option<i64>,
     /// IP segments of the public network
     ///
     /// 公网Ip段 (`Segments`)
+    #[serde(rename = "Segments")]
     pub segments: Option<Vec<DescribeVdcPublicSegment>>,
     /// Public bandwidth type
     ///
     /// 公网带宽类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Purchased IP segment
     ///
     /// 购买的Ip段 (`Ip`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ip", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// Mask
     ///
     /// 掩码 (`Mask`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Mask", deserialize_with = "lenient")]
     pub mask: Option<String>,
 }
 /// A public IP segment
 ///
 /// 公网Ip段
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVdcPublicSegment {
     /// IP segment id
     ///
     /// Ip段Id (`SegmentId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SegmentId", deserialize_with = "lenient")]
     pub segment_id: Option<String>,
     /// Segment address
     ///
     /// Ip段地址 (`Address`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Mask length
     ///
     /// 掩码 (`Mask`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Mask", deserialize_with = "lenient")]
     pub mask: Option<i64>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
 }
 /// A virtual data center
 ///
 /// 虚拟数据中心
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVdcVdc {
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// VDC name
     ///
     /// Vdc名称 (`VdcName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region (availability zone) of the VDC
     ///
     /// Vdc所在可用区 (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Usage status of the VDC
     ///
     /// Vdc的使用状态 (`VdcStatus`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VdcStatus", deserialize_with = "lenient")]
     pub vdc_status: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`PageCount`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PageCount", deserialize_with = "lenient")]
     pub page_count: Option<i64>,
     /// Public networks of the VDC
     ///
     /// 公网 (`PublicNetwork`)
+    #[serde(rename = "PublicNetwork")]
     pub public_network: Option<Vec<DescribeVdcPublicNetwork>>,
     /// Private networks of the VDC
     ///
     /// 私网 (`PrivateNetwork`)
+    #[serde(rename = "PrivateNetwork")]
     pub private_network: Option<Vec<DescribeVdcPrivateNetwork>>,
 }
 /// Input of [`DescribeVdc`](crate::Client::describe_vdc).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVdcInput {
     /// Region (availability zone) the VDC belongs to; see appendix 1
     ///
     /// 选择Vdc所属可用区,见附件一 (`RegionId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Page number of the VDC list
     ///
     /// Vdc列表的页码 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Search keyword
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 impl DescribeVdcInput {
@@ -466,23 +468,22 @@ impl crate::Client {
 }
 /// Input of [`CreateVdc`](crate::Client::create_vdc).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVdcInput {
     /// Id of the region (availability zone) the VDC belongs to
     ///
     /// Vdc所属的可用区Id (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Name of the new VDC; defaults to the VDC's id when omitted
     ///
     /// 创建的Vdc名称，不填写时默认写入Vdc的Id (`VdcName`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcName", skip_serializing_if = "Option::is_none")]
     pub vdc_name: Option<String>,
     /// Public network to buy with the VDC; see appendix 3 for bandwidth types
     ///
     /// 参考附件三带宽类型 (`PublicNetwork`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicNetwork", skip_serializing_if = "Option::is_none")]
     pub public_network: Option<CreateVdcPublicNetwork>,
 }
 impl CreateVdcInput {
@@ -751,33 +752,32 @@ impl crate::Client {
 }
 /// Input of [`CreatePublicNetwork`](crate::Client::create_public_network).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreatePublicNetworkInput {
     /// VDC the public network belongs to
     ///
     /// 云服务器所属的Vdc (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Public network name; defaults to 公网1
     ///
     /// 公网名称，不填写时默认写公网1 (`Name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type: BGP_4 (4-line BGP), BGP_2 (dual-line BGP), ChinaTelecom (China Telecom), AntiDDOS (anti-DDoS)
     ///
     /// BGP_4(4线BGP)       BGP_2(双线BGP)       ChinaTelecom(电信)       AntiDDOS(防DDOS) (`Type`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Billing method: Bandwidth (fixed bandwidth, default), Traffic (pay by traffic), DataPackage (traffic package), Bandwidth_95 (95th percentile)
     ///
     /// Bandwidth（固定带宽，默认）&lt;br /&gt;Traffic（流量按需）       &lt;br /&gt;DataPackage（流量包）      &lt;br /&gt;Bandwidth_95（95峰值） (`BillingMethod`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillingMethod", skip_serializing_if = "Option::is_none")]
     pub billing_method: Option<String>,
     /// Fixed bandwidth: the bandwidth (max 500, step 5); 95th percentile: the guaranteed bandwidth (max 500, step 50); traffic package: the package size in GB (max 51200, i.e. 50 TB)
     ///
     /// 类型是固定带宽时，此处是公网带宽大小，最大500，步长5；类型是95峰值时，此处代表保底带宽，最大为500，步长50；类型是流量包时，代表流量包大小，单位是GB，最大是51200（50T) (`Qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
@@ -787,12 +787,12 @@ pub struct CreatePublicNetworkInput {
     /// For traffic-package and 95th-percentile billing: whether to renew automatically, 1 = yes (default), 0 = no
     ///
     /// 带宽类型为流量包和95峰值时，是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
     /// For 95th-percentile billing: the bandwidth cap; defaults to 120% of the bandwidth when empty
     ///
     /// 公网类型为95峰值时，带宽大小的封顶带宽，为空时，默认为带宽大小的120% (`FloatBandwidth`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FloatBandwidth", skip_serializing_if = "Option::is_none")]
     pub float_bandwidth: Option<i64>,
 }
 impl CreatePublicNetworkInput {
@@ -1016,33 +1016,32 @@ impl crate::Client {
 }
 /// Input of [`CreatePrivateNetwork`](crate::Client::create_private_network).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreatePrivateNetworkInput {
     /// VDC the private network belongs to
     ///
     /// 云服务器所属的Vdc (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// Private network name; defaults to 私网1/2
     ///
     /// 私网名称，默认不写名称是私网1/2 (`Name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Private network type (auto/manual), default auto
     ///
     /// 私网类型(auto/manual)，默认auto (`Type`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Address", skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Private network mask
     ///
     /// 私网掩码 (`Mask`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Mask", skip_serializing_if = "Option::is_none")]
     pub mask: Option<String>,
 }
 impl CreatePrivateNetworkInput {
@@ -1212,18 +1211,17 @@ impl crate::Client {
 }
 /// Input of [`ModifyPublicNetwork`](crate::Client::modify_public_network).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyPublicNetworkInput {
     /// Public network id
     ///
     /// 公网id (`PublicId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<String>,
 }
 impl ModifyPublicNetworkInput {
@@ -1360,18 +1358,17 @@ impl crate::Client {
 }
 /// Input of [`AddPublicIp`](crate::Client::add_public_ip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddPublicIpInput {
     /// Public network id
     ///
     /// 公网id (`PublicId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Number of IPs to buy: 4, 8, 16, 32 or 64
     ///
     /// 购买的Ip数量，可选参数:{4,8,16,32,64} (`Number`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Number", skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
 impl AddPublicIpInput {
@@ -1865,18 +1862,17 @@ impl crate::Client {
 }
 /// Input of [`RenewPublicNetwork`](crate::Client::renew_public_network).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RenewPublicNetworkInput {
     /// Public network id
     ///
     /// 公网Id (`PublicId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PublicId", skip_serializing_if = "Option::is_none")]
     pub public_id: Option<String>,
     /// Whether to renew automatically: 1 = yes (default), 0 = no
     ///
     /// 是否自动续费，1为自动续费（默认），0为不自动续费 (`AutoRenew`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<i64>,
 }
 impl RenewPublicNetworkInput {
@@ -2102,18 +2098,17 @@ impl crate::Client {
 }
 /// Input of [`ModifyVdcName`](crate::Client::modify_vdc_name).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ModifyVdcNameInput {
     /// VDC id
     ///
     /// 虚拟数据中心的编号 (`VdcId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcId", skip_serializing_if = "Option::is_none")]
     pub vdc_id: Option<String>,
     /// New VDC name
     ///
     /// 虚拟数据中心的名称 (`VdcName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VdcName", skip_serializing_if = "Option::is_none")]
     pub vdc_name: Option<String>,
 }
 impl ModifyVdcNameInput {
@@ -2156,17 +2151,18 @@ impl cds_core::validate::Validate for ModifyVdcNameInput {
 }
 /// Output of [`ModifyVdcName`](crate::Client::modify_vdc_name): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ModifyVdcNameOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`ModifyVdcName`](crate::Client::modify_vdc_name): set parameters, then `.send().await`.

@@ -9,18 +9,18 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 磁盘id、任务id
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DiskTask {
     /// Disk id (the table says product configuration id)
     ///
     /// 产品配置Id (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Task flow id
     ///
     /// 任务流id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Task of a disk or snapshot operation

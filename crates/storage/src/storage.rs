@@ -22,126 +22,127 @@ pub struct CreateDiskData {
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSnapshotData {
     /// Task flow id
     ///
     /// 任务流id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SnapshotId", deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
 }
 /// Disk usage
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDiskUsageData {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Used size (GB)
     ///
     /// 磁盘已使用大小；单位G (`Use`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Use", deserialize_with = "lenient")]
     pub r#use: Option<i64>,
     /// Total capacity (GB)
     ///
     /// 磁盘总容量；单位G (`Size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Usage percentage, e.g. 40%
     ///
     /// 使用百分比 (`Ratio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ratio", deserialize_with = "lenient")]
     pub ratio: Option<String>,
 }
 /// Disk list
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDisksData {
     /// Number of disks returned
     ///
     /// 返回数据的条数 (`Total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Disks
     ///
     /// 磁盘列表 (`DiskList`)
+    #[serde(rename = "DiskList")]
     pub disk_list: Option<Vec<DescribeDisksDisk>>,
 }
 /// A bare-metal cloud disk
 ///
 /// 磁盘
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeDisksDisk {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Disk name
     ///
     /// 磁盘名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Attachment state, e.g. attach
     ///
     /// 挂载 (`State`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Disk size (GB)
     ///
     /// 磁盘大小；单位G (`Size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Maximum IOPS
     ///
     /// 最大iops (`Iops`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Iops", deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// Maximum disk bandwidth (Mb)
     ///
     /// 最大磁盘带宽；单位Mb (`Bw`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Bw", deserialize_with = "lenient")]
     pub bw: Option<i64>,
     /// Disk type, e.g. Nvme
     ///
     /// 磁盘类型 (`DiskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "DiskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Customer id
     ///
     /// 用户id (`CustomerId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CustomerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
     /// 用户id (`UserId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UserId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// Goods id
@@ -161,76 +162,76 @@ pub struct DescribeGoodsIdData {
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribePoolUsageData {
     /// Storage pool name
     ///
     /// 存储池名字 (`PoolName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "PoolName", deserialize_with = "lenient")]
     pub pool_name: Option<String>,
     /// Used size (GB)
     ///
     /// 存储池已使用大小；单位G (`Use`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Use", deserialize_with = "lenient")]
     pub r#use: Option<i64>,
     /// Total capacity (GB)
     ///
     /// 存储池总容量；单位G (`Size`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Usage percentage, e.g. 40%
     ///
     /// 使用百分比 (`Ratio`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Ratio", deserialize_with = "lenient")]
     pub ratio: Option<String>,
 }
 /// Task of a disk operation (AttachDisk, DetachDisk, DeleteDisk)
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DiskTaskListData {
     /// Tasks
     ///
     /// 任务信息 (`DiskInfo`)
+    #[serde(rename = "DiskInfo")]
     pub disk_info: Option<Vec<TaskRef>>,
     /// Task flow id
     ///
     /// 任务流id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Input of [`CreateDisk`](crate::Client::create_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateDiskInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Name of the disk to create
     ///
     /// 创建的磁盘名字 (`Name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Disk size (GB)
     ///
     /// 磁盘大小，单位G (`Size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of disks to create
     ///
     /// 创建磁盘的数量 (`Num`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Num", skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// Goods (product) id, see DescribeGoodsId
     ///
     /// 商品ID (`GoodsId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GoodsId", skip_serializing_if = "Option::is_none")]
     pub goods_id: Option<String>,
 }
 impl CreateDiskInput {
@@ -394,18 +395,17 @@ impl crate::Client {
 }
 /// Input of [`AttachDisk`](crate::Client::attach_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AttachDiskInput {
     /// Resource id of the server to attach the disk to
     ///
     /// 挂载主机资源id (`InstanceId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
 }
 impl AttachDiskInput {
@@ -742,38 +742,37 @@ impl crate::Client {
 }
 /// Input of [`DescribeDisks`](crate::Client::describe_disks).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeDisksInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Disk id
     ///
     /// 磁盘id (`DiskId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Id of the server the disk is attached to
     ///
     /// 挂载主机id (`InstanceId`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "InstanceId", skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Disk name
     ///
     /// 创建的磁盘名字 (`Name`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Page number of the disk list
     ///
     /// Disk列表页码 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// Number of items per page; default 50
     ///
     /// 每页返回数量；默认50 (`PageSize`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageSize", skip_serializing_if = "Option::is_none")]
     pub page_size: Option<String>,
 }
 impl DescribeDisksInput {
@@ -1056,18 +1055,17 @@ impl crate::Client {
 }
 /// Input of [`DescribePoolUsage`](crate::Client::describe_pool_usage).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribePoolUsageInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Storage pool name, e.g. nvme_pool, ssd_pool
     ///
     /// 存储池名字 (`PoolName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PoolName", skip_serializing_if = "Option::is_none")]
     pub pool_name: Option<String>,
 }
 impl DescribePoolUsageInput {
@@ -1188,18 +1186,17 @@ impl crate::Client {
 }
 /// Input of [`ChangeIops`](crate::Client::change_iops).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ChangeIopsInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// IOPS
     ///
     /// iops (`Iops`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Iops", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
 }
 impl ChangeIopsInput {
@@ -1318,18 +1315,17 @@ impl crate::Client {
 }
 /// Input of [`ChangeBandwidth`](crate::Client::change_bandwidth).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ChangeBandwidthInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Disk bandwidth (the table describes it as the added IOPS)
     ///
     /// 增加的iops (`Bw`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Bw", skip_serializing_if = "Option::is_none")]
     pub bw: Option<i64>,
 }
 impl ChangeBandwidthInput {
@@ -1450,18 +1446,17 @@ impl crate::Client {
 }
 /// Input of [`ExpansionSize`](crate::Client::expansion_size).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ExpansionSizeInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Capacity to add (GB)
     ///
     /// 增加的容量 (`Size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 impl ExpansionSizeInput {
@@ -1582,18 +1577,17 @@ impl crate::Client {
 }
 /// Input of [`CreateSnapshot`](crate::Client::create_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateSnapshotInput {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "DiskId", skip_serializing_if = "Option::is_none")]
     pub disk_id: Option<String>,
     /// Name of the snapshot to create
     ///
     /// 创建快照的名字 (`SnapshotName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotName", skip_serializing_if = "Option::is_none")]
     pub snapshot_name: Option<String>,
 }
 impl CreateSnapshotInput {
@@ -1714,18 +1708,17 @@ impl crate::Client {
 }
 /// Input of [`CloneSnapshot`](crate::Client::clone_snapshot).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CloneSnapshotInput {
     /// Name of the new disk created by the clone
     ///
     /// 克隆生成的新磁盘名字 (`Name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SnapshotId", skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
 impl CloneSnapshotInput {
@@ -2068,28 +2061,27 @@ impl crate::Client {
 }
 /// Input of [`DescribeGoodsId`](crate::Client::describe_goods_id).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeGoodsIdInput {
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Bandwidth
     ///
     /// 带宽 (`Bw`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Bw", skip_serializing_if = "Option::is_none")]
     pub bw: Option<i64>,
     /// IOPS
     ///
     /// iops (`Iops`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Iops", skip_serializing_if = "Option::is_none")]
     pub iops: Option<i64>,
     /// Disk type, e.g. ssd
     ///
     /// 磁盘类型 (`Type`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 impl DescribeGoodsIdInput {

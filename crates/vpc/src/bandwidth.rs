@@ -22,38 +22,38 @@ pub struct CreateBandwidthBandwidth {
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeBandwidthData {
     /// Number of shared bandwidths
     ///
     /// 共享带宽总数 (`Total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Shared bandwidths
     ///
     /// 共享带宽信息列表 (`BandwidthList`)
+    #[serde(rename = "BandwidthList")]
     pub bandwidth_list: Option<Vec<Bandwidth>>,
 }
 /// Input of [`DescribeBandwidth`](crate::Client::describe_bandwidth).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeBandwidthInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// 列表页码。起始值：1, 默认值：1 (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Search keyword
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 impl DescribeBandwidthInput {
@@ -174,38 +174,37 @@ impl crate::Client {
 }
 /// Input of [`CreateBandwidth`](crate::Client::create_bandwidth).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateBandwidthInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Shared bandwidth name
     ///
     /// 共享带宽名称 (`Name`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme: BandwIdth_Shared (fixed bandwidth)
     ///
     /// 计费方案&lt;br/&gt;BandwIdth_Shared（固定带宽） (`BillScheme`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillScheme", skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小 (`Qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
 impl CreateBandwidthInput {
@@ -384,18 +383,17 @@ impl crate::Client {
 }
 /// Input of [`UpdateBandwidth`](crate::Client::update_bandwidth).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateBandwidthInput {
     /// Shared bandwidth id
     ///
     /// 共享带宽ID (`BandwidthId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BandwidthId", skip_serializing_if = "Option::is_none")]
     pub bandwidth_id: Option<String>,
     /// Shared bandwidth size (Mbps)
     ///
     /// 共享带宽大小（Mbps） (`Qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
 impl UpdateBandwidthInput {
@@ -438,17 +436,18 @@ impl cds_core::validate::Validate for UpdateBandwidthInput {
 }
 /// Output of [`UpdateBandwidth`](crate::Client::update_bandwidth): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateBandwidthOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`UpdateBandwidth`](crate::Client::update_bandwidth): set parameters, then `.send().await`.
@@ -696,17 +695,18 @@ impl cds_core::validate::Validate for BandwidthAddEIPInput {
 }
 /// Output of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BandwidthAddEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip): set parameters, then `.send().await`.
@@ -792,7 +792,6 @@ impl crate::Client {
 }
 /// Input of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct BandwidthRemoveEIPInput {
     /// EIP ids
@@ -803,27 +802,27 @@ pub struct BandwidthRemoveEIPInput {
     /// Whether to delete the EIPs outright; otherwise a dedicated bandwidth must be bought for them and the parameters below are required
     ///
     /// 是否直接删除EIP，（否则需要为EIP新购独享底宽， 以下参数必传） (`Delete`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Delete", skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     /// VPC region code, see appendix 5 (VpcRegion); required when Delete is false
     ///
     /// VPC区域code, 见附件五 (`RegionCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Bandwidth type of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽类型 (`BandwidthType`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme of the new dedicated bandwidth, e.g. BandwIdth; required when Delete is false
     ///
     /// 计费方案 (`BillScheme`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillScheme", skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps) of the new dedicated bandwidth; required when Delete is false
     ///
     /// 带宽大小 (`Qos`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
 impl BandwidthRemoveEIPInput {
@@ -886,17 +885,18 @@ impl cds_core::validate::Validate for BandwidthRemoveEIPInput {
 }
 /// Output of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BandwidthRemoveEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip): set parameters, then `.send().await`.

@@ -9,23 +9,23 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 任务详情
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTaskData {
     /// Task status: NEW (new), DOING (running), FINISH (done), ERROR (failed)
     ///
     /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Resource id
     ///
     /// 资源Id列表 (`ResourceId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task type
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
 }
 /// Input of [`DescribeTask`](crate::Client::describe_task).
@@ -70,17 +70,18 @@ impl cds_core::validate::Validate for DescribeTaskInput {
 }
 /// Output of [`DescribeTask`](crate::Client::describe_task): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTaskOutput {
     /// Task details
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<DescribeTaskData>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DescribeTask`](crate::Client::describe_task): set parameters, then `.send().await`.

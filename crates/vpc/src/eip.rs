@@ -63,13 +63,13 @@ pub struct DescribeEIPData {
 ///
 /// EIP信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeEIPEip {
     /// EIP id
     ///
     /// EIP ID (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// EIP address
     ///
@@ -79,47 +79,49 @@ pub struct DescribeEIPEip {
     /// VPC region code
     ///
     /// VPC区域code (`RegionCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (absent or empty for cloud platform node EIPs)
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// EIP status, e.g. ok
     ///
     /// EIP 状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// EIP description
     ///
     /// EIP 描述信息 (`Description`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Whether the EIP is bound to a subnet IP
     ///
     /// EIP是否绑定了子网ip (`IsBind`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "IsBind", deserialize_with = "lenient")]
     pub is_bind: Option<bool>,
     /// Creation time (yyyy-MM-dd HH:mm:ss)
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Bandwidth of the EIP
     ///
     /// EIP带宽信息 (`BandwidthInfo`)
+    #[serde(rename = "BandwidthInfo")]
     pub bandwidth_info: Option<Bandwidth>,
     /// Subnet IP the EIP is bound to (null when unbound)
     ///
     /// EIP绑定的子网ip信息 (`BindResourceInfo`)
+    #[serde(rename = "BindResourceInfo")]
     pub bind_resource_info: Option<DescribeEIPBindResource>,
 }
 /// An EIP of the network
 ///
 /// EIP信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetEIPInfoEip {
     /// EIP address
@@ -135,50 +137,50 @@ pub struct NetEIPInfoEip {
     /// EIP bandwidth (Mbps)
     ///
     /// EIP 带宽 (`Qos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// EIP status
     ///
     /// EIP 状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// EIP bandwidth type
     ///
     /// EIP 带宽类型 (`BandwidthType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BandwidthType", deserialize_with = "lenient")]
     pub bandwidth_type: Option<String>,
     /// EIP bandwidth billing scheme
     ///
     /// EIP 带宽计费方案 (`BillScheme`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillScheme", deserialize_with = "lenient")]
     pub bill_scheme: Option<String>,
     /// EIP region code (wire name misspelled ReginCode)
     ///
     /// EIP Region Code (`ReginCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "ReginCode", deserialize_with = "lenient")]
     pub regin_code: Option<String>,
 }
 /// A subnet or virtual egress gateway with its EIPs
 ///
 /// 子网/虚拟出网网关
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct NetEIPInfoNet {
     /// Subnet or gateway id
     ///
     /// IP匹配 (`NetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "NetId", deserialize_with = "lenient")]
     pub net_id: Option<String>,
     /// Subnet or gateway name
     ///
     /// 子网/虚拟出网网关 名称 (`NetName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "NetName", deserialize_with = "lenient")]
     pub net_name: Option<String>,
     /// Type: subnet or virtual egress gateway
     ///
     /// 类型  子网/虚拟出网网关 (`NetType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "NetType", deserialize_with = "lenient")]
     pub net_type: Option<String>,
     /// Network address of the subnet or gateway
     ///
@@ -200,18 +202,17 @@ pub struct NetEIPInfoNet {
 ///
 /// ip信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPIp {
     /// Virtual egress gateway id
     ///
     /// 虚拟出网网关ID (`NetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "NetId", skip_serializing_if = "Option::is_none")]
     pub net_id: Option<String>,
     /// Gateway IP addresses
     ///
     /// 虚拟出网网关IP地址列表 (`AddressList`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AddressList", skip_serializing_if = "Option::is_none")]
     pub address_list: Option<Vec<String>>,
     /// EIP addresses
     ///
@@ -221,7 +222,7 @@ pub struct ReserveIPAndBindEIPIp {
     /// Description
     ///
     /// 描述 (`Description`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl ReserveIPAndBindEIPIp {
@@ -280,23 +281,22 @@ impl cds_core::validate::Validate for ReserveIPAndBindEIPIp {
 }
 /// Input of [`DescribeEIP`](crate::Client::describe_eip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeEIPInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone); required for edge nodes, not sent for cloud platform nodes (whose EIPs have no zone)
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Search keyword (EIP address)
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 impl DescribeEIPInput {
@@ -422,43 +422,42 @@ impl crate::Client {
 }
 /// Input of [`CreateEIP`](crate::Client::create_eip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateEIPInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (VpcZone); not sent for cloud platform nodes, required for edge nodes
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不传此字段/边缘节点必传) (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Bandwidth type, e.g. Bandwidth_China_Telecom
     ///
     /// 带宽类型 (`BandwidthType`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BandwidthType", skip_serializing_if = "Option::is_none")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme: BandwIdth (fixed bandwidth, default), BandwIdthMonth (fixed bandwidth, monthly)
     ///
     /// 计费方案&lt;br/&gt;BandwIdth（固定带宽，默认）&lt;br/&gt;BandwIdthMonth（固定带宽包月，默认） (`BillScheme`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BillScheme", skip_serializing_if = "Option::is_none")]
     pub bill_scheme: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小 (`Qos`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
     /// Number of EIPs to create
     ///
     /// 创建个数 (`Size`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Size", skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// EIP description
     ///
     /// EIP描述 (`Description`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 impl CreateEIPInput {
@@ -644,7 +643,6 @@ impl crate::Client {
 }
 /// Input of [`UpdateEIP`](crate::Client::update_eip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateEIPInput {
     /// EIP id
@@ -655,12 +653,12 @@ pub struct UpdateEIPInput {
     /// Description
     ///
     /// 描述 (`Description`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小（Mbps） (`Qos`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Qos", skip_serializing_if = "Option::is_none")]
     pub qos: Option<i64>,
 }
 impl UpdateEIPInput {
@@ -705,17 +703,18 @@ impl cds_core::validate::Validate for UpdateEIPInput {
 }
 /// Output of [`UpdateEIP`](crate::Client::update_eip): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Id of the bandwidth change task
     ///
     /// 修改带宽任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`UpdateEIP`](crate::Client::update_eip): set parameters, then `.send().await`.
@@ -979,17 +978,18 @@ impl cds_core::validate::Validate for BindEIPInput {
 }
 /// Output of [`BindEIP`](crate::Client::bind_eip): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct BindEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`BindEIP`](crate::Client::bind_eip): set parameters, then `.send().await`.
@@ -1146,17 +1146,18 @@ impl cds_core::validate::Validate for UnbindEIPInput {
 }
 /// Output of [`UnbindEIP`](crate::Client::unbind_eip): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UnbindEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`UnbindEIP`](crate::Client::unbind_eip): set parameters, then `.send().await`.
@@ -1354,18 +1355,17 @@ impl crate::Client {
 }
 /// Input of [`ReserveIPAndBindEIP`](crate::Client::reserve_ip_and_bind_eip).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPInput {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// IP information
     ///
     /// ip信息 (`Ips`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Ips", skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<ReserveIPAndBindEIPIp>>,
 }
 impl ReserveIPAndBindEIPInput {

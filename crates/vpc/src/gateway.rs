@@ -9,46 +9,48 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayData {
     /// Ids of the gateway creation tasks
     ///
     /// 创建子虚拟出网网关任务ID列表 (`TaskIdList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "TaskIdList", deserialize_with = "lenient_vec")]
     pub task_id_list: Option<Vec<String>>,
     /// Ids of the created gateways
     ///
     /// 创建子虚拟出网网关ID列表 (`VirtualGateWayIdList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "VirtualGateWayIdList", deserialize_with = "lenient_vec")]
     pub virtual_gate_way_id_list: Option<Vec<String>>,
 }
 /// A virtual egress gateway to create
 ///
 /// 虚拟出网网关
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayGateway {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Gateway name
     ///
     /// 虚拟出网网关名称 (`VirtualGateWayName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "VirtualGateWayName", skip_serializing_if = "Option::is_none")]
     pub virtual_gate_way_name: Option<String>,
     /// Gateway CIDR block, e.g. 10.15.1.0/24
     ///
     /// 虚拟出网网关网段 (`VirtualGateWaySegment`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VirtualGateWaySegment",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub virtual_gate_way_segment: Option<String>,
     /// Bandwidth code, e.g. Bandwidth_CMCC
     ///
     /// 带宽CODE (`Type`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 impl CreateVirtualGateWayGateway {
@@ -109,40 +111,41 @@ impl cds_core::validate::Validate for CreateVirtualGateWayGateway {
 ///
 /// 返回信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayData {
     /// Number of gateways
     ///
     /// 总数 (`Total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Virtual egress gateways
     ///
     /// 虚拟出网网关列表 (`VirtualGateWayList`)
+    #[serde(rename = "VirtualGateWayList")]
     pub virtual_gate_way_list: Option<Vec<DescribeVirtualGateWayGateway>>,
 }
 /// A virtual egress gateway
 ///
 /// 虚拟出网网关
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayGateway {
     /// Gateway id
     ///
     /// 虚拟出网网关ID (`VirtualGateWayId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VirtualGateWayId", deserialize_with = "lenient")]
     pub virtual_gate_way_id: Option<String>,
     /// Gateway name
     ///
     /// 虚拟出网网关名称 (`VirtualGateWayName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VirtualGateWayName", deserialize_with = "lenient")]
     pub virtual_gate_way_name: Option<String>,
     /// Gateway CIDR block
     ///
     /// 虚拟出网网关网段 (`VirtualGateWaySegment`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "VirtualGateWaySegment", deserialize_with = "lenient")]
     pub virtual_gate_way_segment: Option<String>,
     /// Number of IP addresses in use
     ///
@@ -162,38 +165,37 @@ pub struct DescribeVirtualGateWayGateway {
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Gateway status, e.g. ok
     ///
     /// 虚拟出网网关状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth (carrier) type, e.g. 电信
     ///
     /// 带宽类型 (`Type`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
 /// Input of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Search keyword (name or id)
     ///
     /// 查询关键字 名称/ID (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// VPC id
     ///
@@ -203,7 +205,7 @@ pub struct DescribeVirtualGateWayInput {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
 impl DescribeVirtualGateWayInput {
@@ -536,17 +538,18 @@ impl cds_core::validate::Validate for DeleteVirtualGateWayInput {
 }
 /// Output of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteVirtualGateWayOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way): set parameters, then `.send().await`.

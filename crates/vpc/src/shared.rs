@@ -9,76 +9,75 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 共享带宽信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct Bandwidth {
     /// Bandwidth id
     ///
     /// 带宽ID (`Id`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Shared bandwidth name
     ///
     /// 共享带宽名称 (`Name`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小（Mbps） (`Qos`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// VPC region code, see appendix 5
     ///
     /// VPC区域code, 见附件五 (`RegionCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (absent for cloud platform node EIPs)
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Bandwidth type
     ///
     /// 带宽类型 (`BandwidthType`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BandwidthType", deserialize_with = "lenient")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme
     ///
     /// 计费方案 (`BillScheme`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "BillScheme", deserialize_with = "lenient")]
     pub bill_scheme: Option<String>,
     /// Bandwidth status
     ///
     /// 带宽状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth creation time
     ///
     /// 带宽创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// A subnet to create with the VPC
 ///
 /// 子网
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct SubnetSpec {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`SubnetName`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubnetName", skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR block, e.g. 10.15.1.0/24
     ///
     /// 子网网段 (`SubnetSegment`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubnetSegment", skip_serializing_if = "Option::is_none")]
     pub subnet_segment: Option<String>,
 }
 impl SubnetSpec {

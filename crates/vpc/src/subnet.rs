@@ -9,40 +9,41 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateSubNetData {
     /// Ids of the created subnets
     ///
     /// 创建子网ID列表 (`SubnetIdList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "SubnetIdList", deserialize_with = "lenient_vec")]
     pub subnet_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
     /// 创建子网ID列表 (`TaskIdList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "TaskIdList", deserialize_with = "lenient_vec")]
     pub task_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
     /// 创建子网任务ID列表 (`SubnetTaskId`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "SubnetTaskId", deserialize_with = "lenient_vec")]
     pub subnet_task_id: Option<Vec<String>>,
 }
 /// IP address information
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeIPInfoData {
     /// Number of segments
     ///
     /// 网段数量 (`SegmentNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SegmentNum", deserialize_with = "lenient")]
     pub segment_num: Option<i64>,
     /// Segments
     ///
     /// 网段列表 (`SegmentList`)
+    #[serde(rename = "SegmentList")]
     pub segment_list: Option<Vec<DescribeIPInfoSegment>>,
 }
 /// An IP address
@@ -95,40 +96,41 @@ pub struct DescribeIPInfoSegment {
 ///
 /// 返回信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSubNetData {
     /// Number of subnets
     ///
     /// 总数 (`Total`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Subnets
     ///
     /// 子网列表 (`SubnetList`)
+    #[serde(rename = "SubnetList")]
     pub subnet_list: Option<Vec<DescribeSubNetSubnet>>,
 }
 /// A subnet
 ///
 /// 子网
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSubNetSubnet {
     /// Subnet id
     ///
     /// 子网ID (`SubnetId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SubnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`SubnetName`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SubnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR block
     ///
     /// 子网网段 (`SubnetSegment`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "SubnetSegment", deserialize_with = "lenient")]
     pub subnet_segment: Option<String>,
     /// Number of IP addresses in use
     ///
@@ -148,39 +150,40 @@ pub struct DescribeSubNetSubnet {
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Subnet status, e.g. ok
     ///
     /// 子网状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 /// IP usage of the subnet
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpData {
     /// Unused IP addresses
     ///
     /// 未使用ip列表 (`UnusedList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "UnusedList", deserialize_with = "lenient_vec")]
     pub unused_list: Option<Vec<String>>,
     /// Number of unused IP addresses
     ///
     /// 未使用ip个数 (`UnusedNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UnusedNum", deserialize_with = "lenient")]
     pub unused_num: Option<i64>,
     /// Used IP addresses
     ///
     /// 已使用ip列表 (`UsedList`)
+    #[serde(rename = "UsedList")]
     pub used_list: Option<Vec<DescribeSubnetIpUsed>>,
     /// Number of used IP addresses
     ///
     /// 已使用ip个数 (`UsedNum`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "UsedNum", deserialize_with = "lenient")]
     pub used_num: Option<i64>,
 }
 /// A used IP address
@@ -269,23 +272,22 @@ impl cds_core::de::FromScalar for IpInfoType {
 }
 /// Input of [`DescribeSubNet`](crate::Client::describe_sub_net).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeSubNetInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Search keyword (name or id)
     ///
     /// 查询关键字 名称/ID (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<String>,
     /// VPC id
     ///
@@ -295,7 +297,7 @@ pub struct DescribeSubNetInput {
     /// VPC availability zone code, see appendix 5 (VpcZone)
     ///
     /// VPC可用区code, 见附件五 (`AvailableZoneCode`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "AvailableZoneCode", skip_serializing_if = "Option::is_none")]
     pub available_zone_code: Option<String>,
 }
 impl DescribeSubNetInput {
@@ -622,17 +624,18 @@ impl cds_core::validate::Validate for DeleteSubNetInput {
 }
 /// Output of [`DeleteSubNet`](crate::Client::delete_sub_net): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteSubNetOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DeleteSubNet`](crate::Client::delete_sub_net): set parameters, then `.send().await`.

@@ -7,18 +7,17 @@ use crate::*;
 use cds_core::de::{lenient, lenient_vec};
 /// Input of [`CreateVLINK`](crate::Client::create_vlink).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVLINKInput {
     /// Subnet id
     ///
     /// 子网ID (`SubnetId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubnetId", skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Private network id
     ///
     /// 私网ID (`PipeId`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PipeId", skip_serializing_if = "Option::is_none")]
     pub pipe_id: Option<String>,
 }
 impl CreateVLINKInput {
@@ -314,17 +313,18 @@ impl cds_core::validate::Validate for VLINKAddVMInput {
 }
 /// Output of [`VLINKAddVM`](crate::Client::vlink_add_vm): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct VLINKAddVMOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<VlinkMessage>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`VLINKAddVM`](crate::Client::vlink_add_vm): set parameters, then `.send().await`.
@@ -468,17 +468,18 @@ impl cds_core::validate::Validate for VLINKDeleteVMInput {
 }
 /// Output of [`VLINKDeleteVM`](crate::Client::vlink_delete_vm): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct VLINKDeleteVMOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<VlinkMessage>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`VLINKDeleteVM`](crate::Client::vlink_delete_vm): set parameters, then `.send().await`.

@@ -9,18 +9,18 @@ use cds_core::de::{lenient, lenient_vec};
 ///
 /// 返回数据
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVPCData {
     /// Ids of the created subnets
     ///
     /// 创建子网ID列表 (`SubnetIdList`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "SubnetIdList", deserialize_with = "lenient_vec")]
     pub subnet_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
     /// 创建子网任务ID列表 (`SubnetTaskId`)
-    #[serde(deserialize_with = "lenient_vec")]
+    #[serde(rename = "SubnetTaskId", deserialize_with = "lenient_vec")]
     pub subnet_task_id: Option<Vec<String>>,
     /// VPC id
     ///
@@ -50,7 +50,7 @@ pub struct DescribeVPCData {
 ///
 /// VPC信息
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DescribeVPCVpc {
     /// VPC id
@@ -71,38 +71,37 @@ pub struct DescribeVPCVpc {
     /// VPC status, e.g. ok
     ///
     /// VPC状态 (`Status`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC region code
     ///
     /// VPC区域code (`RegionCode`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Creation time (yyyy-MM-dd HH:mm:ss)
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
 /// Input of [`DescribeVPC`](crate::Client::describe_vpc).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct DescribeVPCInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// Page number of the list; starts at 1, default 1
     ///
     /// 列表页码。起始值：1, 默认值：1 (`PageNumber`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "PageNumber", skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i64>,
     /// Search keyword (VPC name)
     ///
     /// 查询关键字 (`Keyword`)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Keyword", skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
 }
 impl DescribeVPCInput {
@@ -228,13 +227,12 @@ impl crate::Client {
 }
 /// Input of [`CreateVPC`](crate::Client::create_vpc).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateVPCInput {
     /// VPC region code, see appendix 5 (VpcRegion)
     ///
     /// VPC区域code, 见附件五 (`RegionCode`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "RegionCode", skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// VPC name
     ///
@@ -254,7 +252,7 @@ pub struct CreateVPCInput {
     /// Subnets to create; a VPC must be created with at least one subnet
     ///
     /// 创建VPC必须创建一个子网 (`SubnetList`, required)
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SubnetList", skip_serializing_if = "Option::is_none")]
     pub subnet_list: Option<Vec<SubnetSpec>>,
 }
 impl CreateVPCInput {
@@ -327,17 +325,18 @@ impl cds_core::validate::Validate for CreateVPCInput {
 }
 /// Output of [`CreateVPC`](crate::Client::create_vpc): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct CreateVPCOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<CreateVPCData>,
     /// Id of the VPC creation task
     ///
     /// 创建VPC任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`CreateVPC`](crate::Client::create_vpc): set parameters, then `.send().await`.
@@ -482,17 +481,18 @@ impl cds_core::validate::Validate for DeleteVPCInput {
 }
 /// Output of [`DeleteVPC`](crate::Client::delete_vpc): the response body (envelope fields excluded unless documented).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteVPCOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
+    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(deserialize_with = "lenient")]
+    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
 /// Request builder of [`DeleteVPC`](crate::Client::delete_vpc): set parameters, then `.send().await`.

@@ -109,54 +109,6 @@ pub struct Role {
     pub checked: bool,
 }
 
-/// serde's `rename_all` rules this generator uses, applied as serde applies them.
-const RENAME_RULES: &[&str] = &["PascalCase", "camelCase"];
-
-fn apply_rule(rule: &str, field: &str) -> String {
-    let mut pascal = String::new();
-    let mut capitalize = true;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(ch);
-        }
-    }
-    match rule {
-        "camelCase" => {
-            let mut chars = pascal.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-                None => pascal,
-            }
-        }
-        _ => pascal,
-    }
-}
-
-/// The `rename_all` rule that spares the most `rename`s (none if it spares fewer than two).
-fn best_rule(fields: &[StructField]) -> Option<&'static str> {
-    let score = |rule: &str| {
-        fields
-            .iter()
-            .filter(|f| !f.field.flatten && apply_rule(rule, &f.rust) == f.field.name)
-            .count()
-    };
-    let plain = fields
-        .iter()
-        .filter(|f| !f.field.flatten && f.rust == f.field.name)
-        .count();
-    RENAME_RULES
-        .iter()
-        .map(|r| (score(r), *r))
-        .filter(|(s, _)| *s >= 2 && *s > plain)
-        .max_by_key(|(s, _)| *s)
-        .map(|(_, r)| r)
-}
-
 /// A struct with all-optional fields (flattened ones excepted), its `Debug` (secrets redacted),
 /// and, for types that are sent, a builder and a required-field check.
 pub fn gen_struct(
@@ -166,9 +118,8 @@ pub fn gen_struct(
     role: Role,
     types: &Types,
 ) -> TokenStream {
-    let rule = best_rule(fields);
     let sensitive = fields.iter().any(|f| is_sensitive(&f.field));
-    let defs = fields.iter().map(|f| field_def(f, rule, role, types));
+    let defs = fields.iter().map(|f| field_def(f, role, types));
     let mut derives = vec![quote!(Clone), quote!(Default), quote!(PartialEq)];
     if !sensitive {
         derives.push(quote!(Debug));
@@ -177,17 +128,10 @@ pub fn gen_struct(
     if role.output {
         derives.push(quote!(serde::Deserialize));
     }
-    let mut serde_args = Vec::new();
-    if role.output {
-        serde_args.push(quote!(default));
-    }
-    if let Some(rule) = rule {
-        serde_args.push(quote!(rename_all = #rule));
-    }
-    let container = if serde_args.is_empty() {
-        quote!()
+    let container = if role.output {
+        quote!(#[serde(default)])
     } else {
-        quote!(#[serde(#(#serde_args),*)])
+        quote!()
     };
     let debug_impl = sensitive.then(|| debug_impl(name, fields));
     let builder = role
@@ -204,7 +148,9 @@ pub fn gen_struct(
     }
 }
 
-fn field_def(f: &StructField, rule: Option<&str>, role: Role, types: &Types) -> TokenStream {
+/// One field: docs, then `rename` (always, so the wire name is next to the field), skipping
+/// `None` when sent and lenient scalars when received.
+fn field_def(f: &StructField, role: Role, types: &Types) -> TokenStream {
     let id = ident(&f.rust);
     let ty = rust_type(&f.ty);
     let wire = &f.field.name;
@@ -222,14 +168,7 @@ fn field_def(f: &StructField, rule: Option<&str>, role: Role, types: &Types) -> 
         format!("(`{wire}`)")
     };
     let fdoc = docs::attrs(&docs::paragraphs(&f.field.doc, &suffix, &[]));
-    let mut args = Vec::new();
-    let implied = match rule {
-        Some(r) => apply_rule(r, &f.rust),
-        None => f.rust.clone(),
-    };
-    if &implied != wire {
-        args.push(quote!(rename = #wire));
-    }
+    let mut args = vec![quote!(rename = #wire)];
     if role.input {
         args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
@@ -243,12 +182,7 @@ fn field_def(f: &StructField, rule: Option<&str>, role: Role, types: &Types) -> 
             args.push(quote!(deserialize_with = #with));
         }
     }
-    let attr = if args.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#args),*)])
-    };
-    quote! { #fdoc #attr pub #id: Option<#ty>, }
+    quote! { #fdoc #[serde(#(#args),*)] pub #id: Option<#ty>, }
 }
 
 fn debug_impl(name: &Ident, fields: &[StructField]) -> TokenStream {
@@ -492,17 +426,5 @@ pub fn yaml_text(v: &serde_yaml::Value) -> String {
             .unwrap_or_default()
             .trim()
             .to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rename_rules_match_serde() {
-        assert_eq!(apply_rule("PascalCase", "vdc_id"), "VdcId");
-        assert_eq!(apply_rule("camelCase", "vdc_id"), "vdcId");
-        assert_eq!(apply_rule("PascalCase", "iops"), "Iops");
     }
 }
