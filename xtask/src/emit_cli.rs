@@ -47,12 +47,7 @@ const RESERVED_FLAGS: &[&str] = &[
 
 /// Generates the CLI tables for every line under `spec_dir`.
 pub fn files(spec_dir: &Path) -> Result<Files, Vec<String>> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(spec_dir)
-        .map_err(|e| vec![format!("{}: {e}", spec_dir.display())])?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = crate::line_dirs(spec_dir).map_err(|e| vec![e])?;
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     for dir in dirs {

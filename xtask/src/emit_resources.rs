@@ -344,12 +344,7 @@ fn compile(line: &Line, model: &Model) -> Result<Value, Vec<String>> {
 /// (its new text) rather than from the disk.
 pub fn coverage(spec_dir: &Path, generated: &Files) -> Result<Files, Vec<String>> {
     let root = spec_dir.parent().unwrap_or(Path::new("."));
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(spec_dir)
-        .map_err(|e| vec![format!("{}: {e}", spec_dir.display())])?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = crate::line_dirs(spec_dir).map_err(|e| vec![e])?;
     let mut out = format!(
         "<!-- {GENERATED_MARKER} from spec/*/resources.yaml and the test sources; do not edit -->\n\n\
          # Emulator coverage\n\n\

@@ -88,21 +88,16 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
     let mut files = Files::new();
     let mut good = Vec::new();
     let mut errors = Vec::new();
-    let dirs = match std::fs::read_dir(spec_dir) {
-        Ok(rd) => rd,
-        Err(e) => return (files, good, vec![format!("{}: {e}", spec_dir.display())]),
+    let dirs = match line_dirs(spec_dir) {
+        Ok(dirs) => dirs,
+        Err(e) => return (files, good, vec![e]),
     };
-    let mut dirs: Vec<PathBuf> = dirs
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .filter(|p| {
-            only.is_empty()
-                || p.file_name()
-                    .is_some_and(|n| only.iter().any(|o| n == o.as_str()))
-        })
-        .collect();
-    dirs.sort();
-    for dir in dirs {
+    let wanted = |p: &PathBuf| {
+        only.is_empty()
+            || p.file_name()
+                .is_some_and(|n| only.iter().any(|o| n == o.as_str()))
+    };
+    for dir in dirs.into_iter().filter(wanted) {
         match spec::Line::load(&dir)
             .map_err(|e| {
                 e.into_iter()
@@ -135,6 +130,17 @@ pub fn generate_each(spec_dir: &Path, only: &[String]) -> (Files, Vec<String>, V
         }
     }
     (files, good, errors)
+}
+
+/// The product-line folders under `spec_dir` (`spec/<line>/`), sorted.
+pub fn line_dirs(spec_dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(spec_dir)
+        .map_err(|e| format!("{}: {e}", spec_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
 }
 
 /// The files of one line's crate.

@@ -89,27 +89,7 @@ pub fn check(
     compatible: bool,
 ) -> Result<(), Rejection> {
     for param in op.params {
-        let found: Option<Value> = if compatible {
-            find(param, arrived, true)
-        } else {
-            match param.location {
-                Location::Query => arrived
-                    .query
-                    .iter()
-                    .find(|(k, _)| k == param.name)
-                    .map(|(_, v)| Value::String(v.clone())),
-                Location::Body => arrived.body.and_then(|b| b.get(param.name)).cloned(),
-                Location::BodyRoot => arrived.body_root.cloned(),
-                Location::Header => arrived
-                    .headers
-                    .get(&param.name.to_ascii_lowercase())
-                    .map(|v| Value::String(v.clone())),
-                Location::Path => arrived
-                    .path
-                    .get(param.name)
-                    .map(|v| Value::String(v.clone())),
-            }
-        };
+        let found = find(param, arrived, compatible);
         match found {
             None | Some(Value::Null) => {
                 if param.required {
