@@ -250,7 +250,10 @@ fn client(server: &Server) -> cds_ccs::Client {
     let config = cds_core::Config::builder()
         .endpoint(format!("http://{}", server.addr))
         .credentials(cds_core::Credentials::new("id", "secret"))
-        .timeout(Duration::from_millis(400))
+        // Long enough that a loaded CI machine (every test binary at once on 2 cores) does not
+        // time out an attempt the server answers at once; the timeout cells (3 s silence, a
+        // 1 byte/s body) still time out.
+        .timeout(Duration::from_secs(2))
         .max_response_bytes(1024 * 1024)
         .retry(
             cds_core::RetryConfig::new()
