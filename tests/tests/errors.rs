@@ -118,7 +118,7 @@ async fn lower_case_success_code_is_success() {
         .send_with_response()
         .await
         .expect("success");
-    assert_eq!(out.raw["Code"], "success");
+    assert_eq!(out.raw()["Code"], "success");
     assert!(out.output.data.is_some());
 }
 

@@ -400,7 +400,8 @@ async fn bodies_shown_in_debug_and_errors_are_redacted() {
         "{shown}"
     );
     assert_eq!(
-        response.raw["Data"]["Password"], "leak-me-3",
+        response.raw()["Data"]["Password"],
+        "leak-me-3",
         "the data itself is intact"
     );
 }

@@ -8,557 +8,922 @@ use cds_core::de::{lenient, lenient_vec};
 /// Master account monthly consumption record
 ///
 /// 主账户月消费记录
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoCost {
     /// Consumption month (e.g. 202107)
     ///
     /// 消费月时间 (`Month`)
-    #[serde(rename = "Month", deserialize_with = "lenient")]
     pub month: Option<String>,
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Monthly consumption amount
     ///
     /// 主账户月消费金额 (`Amount`)
-    #[serde(rename = "Amount", deserialize_with = "lenient")]
     pub amount: Option<f64>,
 }
+impl cds_core::de::Fields for DescribeAccountInfoCost {
+    const NAME: &'static str = "DescribeAccountInfoCost";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Month" => self.month = cds_core::de::lenient(value)?,
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            "Amount" => self.amount = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccountInfoCost);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccountInfoCost {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Month", &self.month)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccountInfoCost);
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoData {
     /// Master account balance
     ///
     /// 主账户余额 (`MasterTotalBalance`)
-    #[serde(rename = "MasterTotalBalance", deserialize_with = "lenient")]
     pub master_total_balance: Option<f64>,
     /// Credit line
     ///
     /// 信用额度 (`CreditLine`)
-    #[serde(rename = "CreditLine", deserialize_with = "lenient")]
     pub credit_line: Option<f64>,
     /// Amount pending deduction
     ///
     /// 待扣金额 (`ToDeduct`)
-    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Number of master account recharges
     ///
     /// 主账户充值次数 (`RechargeCount`)
-    #[serde(rename = "RechargeCount", deserialize_with = "lenient")]
     pub recharge_count: Option<i64>,
     /// Master account recharge records
     ///
     /// 主账户充值记录 (`RechargeRecord`)
-    #[serde(rename = "RechargeRecord")]
     pub recharge_record: Option<Vec<DescribeAccountInfoRecharge>>,
     /// Master account consumption
     ///
     /// 主账户消费金额 (`MasterTotalCost`)
-    #[serde(rename = "MasterTotalCost", deserialize_with = "lenient")]
     pub master_total_cost: Option<f64>,
     /// Number of months with master account consumption
     ///
     /// 主账户消费月数 (`CostCount`)
-    #[serde(rename = "CostCount", deserialize_with = "lenient")]
     pub cost_count: Option<i64>,
     /// Master account monthly consumption records
     ///
     /// 主账户月消费记录 (`CostRecords`)
-    #[serde(rename = "CostRecords")]
     pub cost_records: Option<Vec<DescribeAccountInfoCost>>,
 }
+impl cds_core::de::Fields for DescribeAccountInfoData {
+    const NAME: &'static str = "DescribeAccountInfoData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "MasterTotalBalance" => {
+                self.master_total_balance = cds_core::de::lenient(value)?;
+            }
+            "CreditLine" => self.credit_line = cds_core::de::lenient(value)?,
+            "ToDeduct" => self.to_deduct = cds_core::de::lenient(value)?,
+            "RechargeCount" => self.recharge_count = cds_core::de::lenient(value)?,
+            "RechargeRecord" => self.recharge_record = cds_core::de::nested(value)?,
+            "MasterTotalCost" => self.master_total_cost = cds_core::de::lenient(value)?,
+            "CostCount" => self.cost_count = cds_core::de::lenient(value)?,
+            "CostRecords" => self.cost_records = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccountInfoData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccountInfoData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "MasterTotalBalance", &self.master_total_balance)?;
+        cds_core::ser::entry(map, "CreditLine", &self.credit_line)?;
+        cds_core::ser::entry(map, "ToDeduct", &self.to_deduct)?;
+        cds_core::ser::entry(map, "RechargeCount", &self.recharge_count)?;
+        cds_core::ser::entry(map, "RechargeRecord", &self.recharge_record)?;
+        cds_core::ser::entry(map, "MasterTotalCost", &self.master_total_cost)?;
+        cds_core::ser::entry(map, "CostCount", &self.cost_count)?;
+        cds_core::ser::entry(map, "CostRecords", &self.cost_records)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccountInfoData);
 /// Master account recharge record
 ///
 /// 主账户充值记录
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoRecharge {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Recharge amount
     ///
     /// 主账户充值金额 (`Amount`)
-    #[serde(rename = "Amount", deserialize_with = "lenient")]
     pub amount: Option<f64>,
     /// Transaction serial number
     ///
     /// 流水号 (`SwiftNumber`)
-    #[serde(rename = "SwiftNumber", deserialize_with = "lenient")]
     pub swift_number: Option<String>,
     /// Recharge date
     ///
     /// 充值日期 (`CreateDate`)
-    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Recharge method
     ///
     /// 充值方式 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeAccountInfoRecharge {
+    const NAME: &'static str = "DescribeAccountInfoRecharge";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            "Amount" => self.amount = cds_core::de::lenient(value)?,
+            "SwiftNumber" => self.swift_number = cds_core::de::lenient(value)?,
+            "CreateDate" => self.create_date = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccountInfoRecharge);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccountInfoRecharge {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        cds_core::ser::entry(map, "Amount", &self.amount)?;
+        cds_core::ser::entry(map, "SwiftNumber", &self.swift_number)?;
+        cds_core::ser::entry(map, "CreateDate", &self.create_date)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccountInfoRecharge);
 /// Bill data
 ///
 /// 账单数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillData {
     /// Master account consumption
     ///
     /// 主账户消费金额 (`TotalMasterCost`)
-    #[serde(rename = "TotalMasterCost", deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费金额 (`TotalViceCost`)
-    #[serde(rename = "TotalViceCost", deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Bill records
     ///
     /// 账单记录 (`BillInfo`)
-    #[serde(rename = "BillInfo")]
     pub bill_info: Option<Vec<DescribeBillItem>>,
 }
+impl cds_core::de::Fields for DescribeBillData {
+    const NAME: &'static str = "DescribeBillData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalMasterCost" => self.total_master_cost = cds_core::de::lenient(value)?,
+            "TotalViceCost" => self.total_vice_cost = cds_core::de::lenient(value)?,
+            "BillInfo" => self.bill_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalMasterCost", &self.total_master_cost)?;
+        cds_core::ser::entry(map, "TotalViceCost", &self.total_vice_cost)?;
+        cds_core::ser::entry(map, "BillInfo", &self.bill_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillData);
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillDetailData {
     /// Start time
     ///
     /// 开始时间 (`BeginTime`)
-    #[serde(rename = "BeginTime", deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// End time
     ///
     /// 结束时间 (`EndTime`)
-    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Total number of bill records
     ///
     /// 账单总条数 (`TotalRecords`)
-    #[serde(rename = "TotalRecords", deserialize_with = "lenient")]
     pub total_records: Option<i64>,
     /// Total consumption data
     ///
     /// 总消费数据字典 (`TotalSummary`)
-    #[serde(rename = "TotalSummary")]
     pub total_summary: Option<CostSummary>,
     /// Bill details
     ///
     /// 账单详情 (`BillDetail`)
-    #[serde(rename = "BillDetail")]
     pub bill_detail: Option<Vec<DescribeBillDetailItem>>,
 }
+impl cds_core::de::Fields for DescribeBillDetailData {
+    const NAME: &'static str = "DescribeBillDetailData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BeginTime" => self.begin_time = cds_core::de::lenient(value)?,
+            "EndTime" => self.end_time = cds_core::de::lenient(value)?,
+            "TotalRecords" => self.total_records = cds_core::de::lenient(value)?,
+            "TotalSummary" => self.total_summary = cds_core::de::nested(value)?,
+            "BillDetail" => self.bill_detail = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillDetailData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillDetailData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BeginTime", &self.begin_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        cds_core::ser::entry(map, "TotalRecords", &self.total_records)?;
+        cds_core::ser::entry(map, "TotalSummary", &self.total_summary)?;
+        cds_core::ser::entry(map, "BillDetail", &self.bill_detail)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillDetailData);
 /// Bill detail record
 ///
 /// 账单详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillDetailItem {
     /// Site
     ///
     /// 站点 (`Site`)
-    #[serde(rename = "Site", deserialize_with = "lenient")]
     pub site: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`APP`)
-    #[serde(rename = "APP", deserialize_with = "lenient")]
     pub app: Option<String>,
     /// Public IP
     ///
     /// 公网ip (`PublicIp`)
-    #[serde(rename = "PublicIp", deserialize_with = "lenient")]
     pub public_ip: Option<String>,
     /// Currency ("CN": RMB, "US": USD)
     ///
     /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Cloud server label
     ///
     /// 云服务器标签 (`Label`)
-    #[serde(rename = "Label", deserialize_with = "lenient")]
     pub label: Option<String>,
     /// Project name
     ///
     /// 项目组名称 (`Project`)
-    #[serde(rename = "Project", deserialize_with = "lenient")]
     pub project: Option<String>,
     /// Private IP
     ///
     /// 私网ip (`PrivateIp`)
-    #[serde(rename = "PrivateIp", deserialize_with = "lenient")]
     pub private_ip: Option<String>,
     /// Goods type
     ///
     /// 商品类型 (`GoodsType`)
-    #[serde(rename = "GoodsType", deserialize_with = "lenient")]
     pub goods_type: Option<String>,
     /// Resource id
     ///
     /// 资源id (`CloudId`)
-    #[serde(rename = "CloudId", deserialize_with = "lenient")]
     pub cloud_id: Option<String>,
     /// Total cost
     ///
     /// 总费用 (`TotalCost`)
-    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<String>,
     /// Billing method
     ///
     /// 计费方式 (`BillType`)
-    #[serde(rename = "BillType", deserialize_with = "lenient")]
     pub bill_type: Option<String>,
     /// Configuration details
     ///
     /// 配置详情 (`Config`)
-    #[serde(rename = "Config", deserialize_with = "lenient")]
     pub config: Option<String>,
     /// Goods (product) name
     ///
     /// 商品名称 (`Product`)
-    #[serde(rename = "Product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Resource name
     ///
     /// 资源名称 (`Resource`)
-    #[serde(rename = "Resource", deserialize_with = "lenient")]
     pub resource: Option<String>,
     /// Start time
     ///
     /// 开始时间 (`BeginTime`)
-    #[serde(rename = "BeginTime", deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// End time
     ///
     /// 结束时间 (`EndTime`)
-    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBillDetailItem {
+    const NAME: &'static str = "DescribeBillDetailItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Site" => self.site = cds_core::de::lenient(value)?,
+            "APP" => self.app = cds_core::de::lenient(value)?,
+            "PublicIp" => self.public_ip = cds_core::de::lenient(value)?,
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            "Label" => self.label = cds_core::de::lenient(value)?,
+            "Project" => self.project = cds_core::de::lenient(value)?,
+            "PrivateIp" => self.private_ip = cds_core::de::lenient(value)?,
+            "GoodsType" => self.goods_type = cds_core::de::lenient(value)?,
+            "CloudId" => self.cloud_id = cds_core::de::lenient(value)?,
+            "TotalCost" => self.total_cost = cds_core::de::lenient(value)?,
+            "BillType" => self.bill_type = cds_core::de::lenient(value)?,
+            "Config" => self.config = cds_core::de::lenient(value)?,
+            "Product" => self.product = cds_core::de::lenient(value)?,
+            "Resource" => self.resource = cds_core::de::lenient(value)?,
+            "BeginTime" => self.begin_time = cds_core::de::lenient(value)?,
+            "EndTime" => self.end_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillDetailItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillDetailItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Site", &self.site)?;
+        cds_core::ser::entry(map, "APP", &self.app)?;
+        cds_core::ser::entry(map, "PublicIp", &self.public_ip)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        cds_core::ser::entry(map, "Label", &self.label)?;
+        cds_core::ser::entry(map, "Project", &self.project)?;
+        cds_core::ser::entry(map, "PrivateIp", &self.private_ip)?;
+        cds_core::ser::entry(map, "GoodsType", &self.goods_type)?;
+        cds_core::ser::entry(map, "CloudId", &self.cloud_id)?;
+        cds_core::ser::entry(map, "TotalCost", &self.total_cost)?;
+        cds_core::ser::entry(map, "BillType", &self.bill_type)?;
+        cds_core::ser::entry(map, "Config", &self.config)?;
+        cds_core::ser::entry(map, "Product", &self.product)?;
+        cds_core::ser::entry(map, "Resource", &self.resource)?;
+        cds_core::ser::entry(map, "BeginTime", &self.begin_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillDetailItem);
 /// Bill data
 ///
 /// 账单数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillInfoData {
     /// Total consumption of the queried resource
     ///
     /// 查询资源总消费 (`TotalCost`)
-    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Bill records
     ///
     /// 账单记录 (`BillDetail`)
-    #[serde(rename = "BillDetail")]
     pub bill_detail: Option<Vec<DescribeBillInfoDetail>>,
 }
+impl cds_core::de::Fields for DescribeBillInfoData {
+    const NAME: &'static str = "DescribeBillInfoData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalCost" => self.total_cost = cds_core::de::lenient(value)?,
+            "BillDetail" => self.bill_detail = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillInfoData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillInfoData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalCost", &self.total_cost)?;
+        cds_core::ser::entry(map, "BillDetail", &self.bill_detail)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillInfoData);
 /// Bill record of the resource
 ///
 /// 账单记录
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillInfoDetail {
     /// Zone id
     ///
     /// 可用区ID (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Resource id
     ///
     /// 资源ID (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Resource name
     ///
     /// 资源名称 (`ResourceName`)
-    #[serde(rename = "ResourceName", deserialize_with = "lenient")]
     pub resource_name: Option<String>,
     /// Resource type
     ///
     /// 资源类型 (`ResourceType`)
-    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Configuration summary
     ///
     /// 配置简介 (`Configuration`)
-    #[serde(rename = "Configuration", deserialize_with = "lenient")]
     pub configuration: Option<String>,
     /// Consumption details
     ///
     /// 消费详情 (`CostDetail`)
-    #[serde(rename = "CostDetail", deserialize_with = "lenient")]
     pub cost_detail: Option<String>,
     /// Billing start timestamp
     ///
     /// 账单开始时间戳 (`StartTime`)
-    #[serde(rename = "StartTime", deserialize_with = "lenient")]
     pub start_time: Option<i64>,
     /// Billing end timestamp
     ///
     /// 账单结束时间戳 (`EndTime`)
-    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<i64>,
     /// Billing type
     ///
     /// 计费类型 (`PayType`)
-    #[serde(rename = "PayType", deserialize_with = "lenient")]
     pub pay_type: Option<String>,
     /// Billing type description
     ///
     /// 计费类型描述 (`PayDesc`)
-    #[serde(rename = "PayDesc", deserialize_with = "lenient")]
     pub pay_desc: Option<String>,
     /// Resource status
     ///
     /// 资源状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Consumption of this resource
     ///
     /// 查询资源总消费 (`TotalCost`)
-    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Resource unit price
     ///
     /// 资源单价 (`UnitPrice`)
-    #[serde(rename = "UnitPrice", deserialize_with = "lenient")]
     pub unit_price: Option<f64>,
     /// IP list
     ///
     /// IP列表 (`IPs`)
-    #[serde(rename = "IPs", deserialize_with = "lenient_vec")]
     pub i_ps: Option<Vec<String>>,
     /// Project name
     ///
     /// 项目名称 (`ProjectName`)
-    #[serde(rename = "ProjectName", deserialize_with = "lenient")]
     pub project_name: Option<String>,
     /// Project id
     ///
     /// 项目id (`ProjectId`)
-    #[serde(rename = "ProjectId", deserialize_with = "lenient")]
     pub project_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBillInfoDetail {
+    const NAME: &'static str = "DescribeBillInfoDetail";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "ResourceName" => self.resource_name = cds_core::de::lenient(value)?,
+            "ResourceType" => self.resource_type = cds_core::de::lenient(value)?,
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "Configuration" => self.configuration = cds_core::de::lenient(value)?,
+            "CostDetail" => self.cost_detail = cds_core::de::lenient(value)?,
+            "StartTime" => self.start_time = cds_core::de::lenient(value)?,
+            "EndTime" => self.end_time = cds_core::de::lenient(value)?,
+            "PayType" => self.pay_type = cds_core::de::lenient(value)?,
+            "PayDesc" => self.pay_desc = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "TotalCost" => self.total_cost = cds_core::de::lenient(value)?,
+            "UnitPrice" => self.unit_price = cds_core::de::lenient(value)?,
+            "IPs" => self.i_ps = cds_core::de::lenient_vec(value)?,
+            "ProjectName" => self.project_name = cds_core::de::lenient(value)?,
+            "ProjectId" => self.project_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillInfoDetail);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillInfoDetail {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "ResourceName", &self.resource_name)?;
+        cds_core::ser::entry(map, "ResourceType", &self.resource_type)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "Configuration", &self.configuration)?;
+        cds_core::ser::entry(map, "CostDetail", &self.cost_detail)?;
+        cds_core::ser::entry(map, "StartTime", &self.start_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        cds_core::ser::entry(map, "PayType", &self.pay_type)?;
+        cds_core::ser::entry(map, "PayDesc", &self.pay_desc)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "TotalCost", &self.total_cost)?;
+        cds_core::ser::entry(map, "UnitPrice", &self.unit_price)?;
+        cds_core::ser::entry(map, "IPs", &self.i_ps)?;
+        cds_core::ser::entry(map, "ProjectName", &self.project_name)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillInfoDetail);
 /// Bill record
 ///
 /// 账单记录
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillItem {
     /// Zone id
     ///
     /// 可用区ID (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Resource id
     ///
     /// 资源ID (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Resource name
     ///
     /// 资源名称 (`ResourceName`)
-    #[serde(rename = "ResourceName", deserialize_with = "lenient")]
     pub resource_name: Option<String>,
     /// Resource type
     ///
     /// 资源类型 (`ResourceType`)
-    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Consumption of this resource
     ///
     /// 该资源消费 (`TotalCost`)
-    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`DeleteTime`)
-    #[serde(rename = "DeleteTime", deserialize_with = "lenient")]
     pub delete_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBillItem {
+    const NAME: &'static str = "DescribeBillItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "ResourceName" => self.resource_name = cds_core::de::lenient(value)?,
+            "ResourceType" => self.resource_type = cds_core::de::lenient(value)?,
+            "TotalCost" => self.total_cost = cds_core::de::lenient(value)?,
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "DeleteTime" => self.delete_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "ResourceName", &self.resource_name)?;
+        cds_core::ser::entry(map, "ResourceType", &self.resource_type)?;
+        cds_core::ser::entry(map, "TotalCost", &self.total_cost)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "DeleteTime", &self.delete_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillItem);
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProData {
     /// Summarized consumption amounts
     ///
     /// 汇总消费金额 (`TotalSummary`)
-    #[serde(rename = "TotalSummary")]
     pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
     /// 账单信息 (`BillInfo`)
-    #[serde(rename = "BillInfo")]
     pub bill_info: Option<Vec<DescribeCostSummaryByProItem>>,
 }
+impl cds_core::de::Fields for DescribeCostSummaryByProData {
+    const NAME: &'static str = "DescribeCostSummaryByProData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalSummary" => self.total_summary = cds_core::de::nested(value)?,
+            "BillInfo" => self.bill_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeCostSummaryByProData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeCostSummaryByProData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalSummary", &self.total_summary)?;
+        cds_core::ser::entry(map, "BillInfo", &self.bill_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeCostSummaryByProData);
 /// Bill information of one product
 ///
 /// 账单信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProItem {
     /// Master account consumption
     ///
     /// 主账户消费金额 (`TotalMasterCost`)
-    #[serde(rename = "TotalMasterCost", deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费金额 (`TotalViceCost`)
-    #[serde(rename = "TotalViceCost", deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Customer's total consumption
     ///
     /// 客户总消费金额 (`TotalCost`)
-    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Amount pending deduction
     ///
     /// 代扣金额 (`ToDeduct`)
-    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Product name
     ///
     /// 产品名称 (`ProductName`)
-    #[serde(rename = "ProductName", deserialize_with = "lenient")]
     pub product_name: Option<String>,
     /// Product type
     ///
     /// 产品类型 (`ProductType`)
-    #[serde(rename = "ProductType", deserialize_with = "lenient")]
     pub product_type: Option<String>,
     /// Number of resources of the product
     ///
     /// 产品资源数量 (`ResourceCount`)
-    #[serde(rename = "ResourceCount", deserialize_with = "lenient")]
     pub resource_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeCostSummaryByProItem {
+    const NAME: &'static str = "DescribeCostSummaryByProItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalMasterCost" => self.total_master_cost = cds_core::de::lenient(value)?,
+            "TotalViceCost" => self.total_vice_cost = cds_core::de::lenient(value)?,
+            "TotalCost" => self.total_cost = cds_core::de::lenient(value)?,
+            "ToDeduct" => self.to_deduct = cds_core::de::lenient(value)?,
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            "ProductName" => self.product_name = cds_core::de::lenient(value)?,
+            "ProductType" => self.product_type = cds_core::de::lenient(value)?,
+            "ResourceCount" => self.resource_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeCostSummaryByProItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeCostSummaryByProItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalMasterCost", &self.total_master_cost)?;
+        cds_core::ser::entry(map, "TotalViceCost", &self.total_vice_cost)?;
+        cds_core::ser::entry(map, "TotalCost", &self.total_cost)?;
+        cds_core::ser::entry(map, "ToDeduct", &self.to_deduct)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        cds_core::ser::entry(map, "ProductName", &self.product_name)?;
+        cds_core::ser::entry(map, "ProductType", &self.product_type)?;
+        cds_core::ser::entry(map, "ResourceCount", &self.resource_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeCostSummaryByProItem);
 /// Returned data
 ///
 /// 返回数据字典
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectData {
     /// Summarized consumption amounts
     ///
     /// 汇总消费金额 (`TotalSummary`)
-    #[serde(rename = "TotalSummary")]
     pub total_summary: Option<CostSummary>,
     /// Bill information
     ///
     /// 账单信息 (`BillInfo`)
-    #[serde(rename = "BillInfo")]
     pub bill_info: Option<Vec<DescribeCostSummaryByProjectItem>>,
 }
+impl cds_core::de::Fields for DescribeCostSummaryByProjectData {
+    const NAME: &'static str = "DescribeCostSummaryByProjectData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalSummary" => self.total_summary = cds_core::de::nested(value)?,
+            "BillInfo" => self.bill_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeCostSummaryByProjectData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeCostSummaryByProjectData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalSummary", &self.total_summary)?;
+        cds_core::ser::entry(map, "BillInfo", &self.bill_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeCostSummaryByProjectData);
 /// Bill information of one project
 ///
 /// 账单信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectItem {
     /// Currency
     ///
     /// 币种 (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
     /// Master account consumption
     ///
     /// 主账户消费金额 (`TotalMasterCost`)
-    #[serde(rename = "TotalMasterCost", deserialize_with = "lenient")]
     pub total_master_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费金额 (`TotalViceCost`)
-    #[serde(rename = "TotalViceCost", deserialize_with = "lenient")]
     pub total_vice_cost: Option<f64>,
     /// Customer's total consumption
     ///
     /// 客户总消费金额 (`TotalCost`)
-    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Amount pending deduction
     ///
     /// 代扣金额 (`ToDeduct`)
-    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Project name
     ///
     /// 项目名称 (`ProjectName`)
-    #[serde(rename = "ProjectName", deserialize_with = "lenient")]
     pub project_name: Option<String>,
     /// Project id (the table describes it as 项目类型, project type)
     ///
     /// 项目类型 (`ProjectId`)
-    #[serde(rename = "ProjectId", deserialize_with = "lenient")]
     pub project_id: Option<String>,
     /// Number of resources of the project
     ///
     /// 项目资源数量 (`ResourceCount`)
-    #[serde(rename = "ResourceCount", deserialize_with = "lenient")]
     pub resource_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeCostSummaryByProjectItem {
+    const NAME: &'static str = "DescribeCostSummaryByProjectItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            "TotalMasterCost" => self.total_master_cost = cds_core::de::lenient(value)?,
+            "TotalViceCost" => self.total_vice_cost = cds_core::de::lenient(value)?,
+            "TotalCost" => self.total_cost = cds_core::de::lenient(value)?,
+            "ToDeduct" => self.to_deduct = cds_core::de::lenient(value)?,
+            "ProjectName" => self.project_name = cds_core::de::lenient(value)?,
+            "ProjectId" => self.project_id = cds_core::de::lenient(value)?,
+            "ResourceCount" => self.resource_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeCostSummaryByProjectItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeCostSummaryByProjectItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        cds_core::ser::entry(map, "TotalMasterCost", &self.total_master_cost)?;
+        cds_core::ser::entry(map, "TotalViceCost", &self.total_vice_cost)?;
+        cds_core::ser::entry(map, "TotalCost", &self.total_cost)?;
+        cds_core::ser::entry(map, "ToDeduct", &self.to_deduct)?;
+        cds_core::ser::entry(map, "ProjectName", &self.project_name)?;
+        cds_core::ser::entry(map, "ProjectId", &self.project_id)?;
+        cds_core::ser::entry(map, "ResourceCount", &self.resource_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeCostSummaryByProjectItem);
 /// Input of [`DescribeBill`](crate::Client::describe_bill).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -613,16 +978,38 @@ impl cds_core::validate::Validate for DescribeBillInput {
     }
 }
 /// Output of [`DescribeBill`](crate::Client::describe_bill): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillOutput {
     /// Bill data
     ///
     /// 账单数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBillData>,
 }
+impl cds_core::de::Fields for DescribeBillOutput {
+    const NAME: &'static str = "DescribeBillOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillOutput);
 /// Request builder of [`DescribeBill`](crate::Client::describe_bill): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -768,16 +1155,38 @@ impl cds_core::validate::Validate for DescribeBillInfoInput {
     }
 }
 /// Output of [`DescribeBillInfo`](crate::Client::describe_bill_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillInfoOutput {
     /// Bill data
     ///
     /// 账单数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBillInfoData>,
 }
+impl cds_core::de::Fields for DescribeBillInfoOutput {
+    const NAME: &'static str = "DescribeBillInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillInfoOutput);
 /// Request builder of [`DescribeBillInfo`](crate::Client::describe_bill_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -921,16 +1330,38 @@ impl cds_core::validate::Validate for DescribeBillDetailInput {
     }
 }
 /// Output of [`DescribeBillDetail`](crate::Client::describe_bill_detail): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBillDetailOutput {
     /// Returned data
     ///
     /// 返回数据字典 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBillDetailData>,
 }
+impl cds_core::de::Fields for DescribeBillDetailOutput {
+    const NAME: &'static str = "DescribeBillDetailOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBillDetailOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBillDetailOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBillDetailOutput);
 /// Request builder of [`DescribeBillDetail`](crate::Client::describe_bill_detail): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1026,16 +1457,38 @@ impl DescribeAccountInfoInputBuilder {
     }
 }
 /// Output of [`DescribeAccountInfo`](crate::Client::describe_account_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountInfoOutput {
     /// Returned data
     ///
     /// 返回数据字典 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeAccountInfoData>,
 }
+impl cds_core::de::Fields for DescribeAccountInfoOutput {
+    const NAME: &'static str = "DescribeAccountInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccountInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccountInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccountInfoOutput);
 /// Request builder of [`DescribeAccountInfo`](crate::Client::describe_account_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1154,16 +1607,38 @@ impl cds_core::validate::Validate for DescribeCostSummaryByProInput {
     }
 }
 /// Output of [`DescribeCostSummaryByPro`](crate::Client::describe_cost_summary_by_pro): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProOutput {
     /// Returned data
     ///
     /// 返回数据字典 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeCostSummaryByProData>,
 }
+impl cds_core::de::Fields for DescribeCostSummaryByProOutput {
+    const NAME: &'static str = "DescribeCostSummaryByProOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeCostSummaryByProOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeCostSummaryByProOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeCostSummaryByProOutput);
 /// Request builder of [`DescribeCostSummaryByPro`](crate::Client::describe_cost_summary_by_pro): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1303,16 +1778,38 @@ impl cds_core::validate::Validate for DescribeCostSummaryByProjectInput {
     }
 }
 /// Output of [`DescribeCostSummaryByProject`](crate::Client::describe_cost_summary_by_project): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeCostSummaryByProjectOutput {
     /// Returned data
     ///
     /// 返回数据字典 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeCostSummaryByProjectData>,
 }
+impl cds_core::de::Fields for DescribeCostSummaryByProjectOutput {
+    const NAME: &'static str = "DescribeCostSummaryByProjectOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeCostSummaryByProjectOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeCostSummaryByProjectOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeCostSummaryByProjectOutput);
 /// Request builder of [`DescribeCostSummaryByProject`](crate::Client::describe_cost_summary_by_project): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

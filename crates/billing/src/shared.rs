@@ -8,33 +8,59 @@ use cds_core::de::{lenient, lenient_vec};
 /// Total consumption data
 ///
 /// 总消费数据字典
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CostSummary {
     /// Total consumption
     ///
     /// 总消费 (`TotalCost`)
-    #[serde(rename = "TotalCost", deserialize_with = "lenient")]
     pub total_cost: Option<f64>,
     /// Sub-account (vice account) consumption
     ///
     /// 副账户消费 (`ViceCost`)
-    #[serde(rename = "ViceCost", deserialize_with = "lenient")]
     pub vice_cost: Option<f64>,
     /// Master account consumption
     ///
     /// 主账户消费 (`MasterCost`)
-    #[serde(rename = "MasterCost", deserialize_with = "lenient")]
     pub master_cost: Option<f64>,
     /// Amount pending deduction
     ///
     /// 待扣金额 (`ToDeduct`)
-    #[serde(rename = "ToDeduct", deserialize_with = "lenient")]
     pub to_deduct: Option<f64>,
     /// Currency ("CN": RMB, "US": USD)
     ///
     /// 币种（”CN“：人民币，”US“：美元） (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
 }
+impl cds_core::de::Fields for CostSummary {
+    const NAME: &'static str = "CostSummary";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalCost" => self.total_cost = cds_core::de::lenient(value)?,
+            "ViceCost" => self.vice_cost = cds_core::de::lenient(value)?,
+            "MasterCost" => self.master_cost = cds_core::de::lenient(value)?,
+            "ToDeduct" => self.to_deduct = cds_core::de::lenient(value)?,
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CostSummary);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CostSummary {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalCost", &self.total_cost)?;
+        cds_core::ser::entry(map, "ViceCost", &self.vice_cost)?;
+        cds_core::ser::entry(map, "MasterCost", &self.master_cost)?;
+        cds_core::ser::entry(map, "ToDeduct", &self.to_deduct)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CostSummary);

@@ -8,510 +8,887 @@ use cds_core::de::{lenient, lenient_vec};
 /// A bare-metal server in a list
 ///
 /// 裸金属服务器
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsBaremetal {
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`)
-    #[serde(rename = "BaremetalId", deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Bare-metal server name
     ///
     /// 裸金属名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// State code (e.g. running)
     ///
     /// 运行中 (`State`)
-    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Whether monitoring is enabled
     ///
     /// 是否开启监控, True: 开启, False: 关闭 (`EnableMonitor`)
-    #[serde(rename = "EnableMonitor", deserialize_with = "lenient")]
     pub enable_monitor: Option<String>,
     /// Running status (display text)
     ///
     /// 运行状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
     /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// 0 = automatic renewal off, 1 = on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Creation time
     ///
     /// 裸金属创建时间 (`CreateDate`)
-    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Networks
     ///
     /// 网络 (`Networks`)
-    #[serde(rename = "Networks")]
     pub networks: Option<ServerNetworks>,
 }
+impl cds_core::de::Fields for DescribeBmsBaremetal {
+    const NAME: &'static str = "DescribeBmsBaremetal";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BaremetalId" => self.baremetal_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "State" => self.state = cds_core::de::lenient(value)?,
+            "EnableMonitor" => self.enable_monitor = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "InstanceChargeType" => {
+                self.instance_charge_type = cds_core::de::lenient(value)?;
+            }
+            "IsAutoRenewal" => self.is_auto_renewal = cds_core::de::lenient(value)?,
+            "CreateDate" => self.create_date = cds_core::de::lenient(value)?,
+            "Networks" => self.networks = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsBaremetal);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsBaremetal {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "State", &self.state)?;
+        cds_core::ser::entry(map, "EnableMonitor", &self.enable_monitor)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "IsAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "CreateDate", &self.create_date)?;
+        cds_core::ser::entry(map, "Networks", &self.networks)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsBaremetal);
 /// A page of bare-metal servers
 ///
 /// 裸金属服务器列表记录
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsData {
     /// Bare-metal servers
     ///
     /// 裸金属服务器列表 (`Baremetals`)
-    #[serde(rename = "Baremetals")]
     pub baremetals: Option<Vec<DescribeBmsBaremetal>>,
     /// Total number of bare-metal servers
     ///
     /// 裸金属服务器总数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Page size
     ///
     /// 每页大小 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Current page
     ///
     /// 当前页 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Number of pages
     ///
     /// 页数 (`Pages`)
-    #[serde(rename = "Pages", deserialize_with = "lenient")]
     pub pages: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeBmsData {
+    const NAME: &'static str = "DescribeBmsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Baremetals" => self.baremetals = cds_core::de::nested(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "Pages" => self.pages = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Baremetals", &self.baremetals)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "Pages", &self.pages)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsData);
 /// Bare-metal server details
 ///
 /// 裸金属服务器详情数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailData {
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`)
-    #[serde(rename = "BaremetalId", deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Bare-metal server name
     ///
     /// 裸金属名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// State code (e.g. running)
     ///
     /// 运行中 (`State`)
-    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Whether monitoring is enabled: 1 = on, 0 = off
     ///
     /// 是否开启监控, 1: 开启, 0: 关闭 (`EnableMonitor`)
-    #[serde(rename = "EnableMonitor", deserialize_with = "lenient")]
     pub enable_monitor: Option<String>,
     /// Running status (display text)
     ///
     /// 运行状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Virtual data center id
     ///
     /// 虚拟数据中心ID (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Availability zone id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Virtual data center name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Billing method: PrePaid (prepaid) or PostPaid (pay as you go); only prepaid is supported at present
     ///
     /// 计费方式&lt;br /&gt;PrePaid：预付费 &lt;br /&gt;PostPaid：按量付费&lt;br /&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status: 1 = billing
     ///
     /// 1: 计费中 (`BillStatus`)
-    #[serde(rename = "BillStatus", deserialize_with = "lenient")]
     pub bill_status: Option<String>,
     /// 0 = automatic renewal off, 1 = on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Running time
     ///
     /// 运行时间 (`RunningTime`)
-    #[serde(rename = "RunningTime", deserialize_with = "lenient")]
     pub running_time: Option<String>,
     /// Creation time
     ///
     /// 裸金属创建时间 (`CreateDate`)
-    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Expiry time
     ///
     /// 裸金属到期时间 (`ExpireDate`)
-    #[serde(rename = "ExpireDate", deserialize_with = "lenient")]
     pub expire_date: Option<String>,
     /// Attached storage
     ///
     /// 存储挂载 (`Volumes`)
-    #[serde(rename = "Volumes")]
     pub volumes: Option<Vec<DescribeBmsDetailVolume>>,
     /// Networks
     ///
     /// 网络 (`Networks`)
-    #[serde(rename = "Networks")]
     pub networks: Option<ServerNetworks>,
 }
+impl cds_core::de::Fields for DescribeBmsDetailData {
+    const NAME: &'static str = "DescribeBmsDetailData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BaremetalId" => self.baremetal_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "State" => self.state = cds_core::de::lenient(value)?,
+            "EnableMonitor" => self.enable_monitor = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "ImageName" => self.image_name = cds_core::de::lenient(value)?,
+            "InstanceChargeType" => {
+                self.instance_charge_type = cds_core::de::lenient(value)?;
+            }
+            "BillStatus" => self.bill_status = cds_core::de::lenient(value)?,
+            "IsAutoRenewal" => self.is_auto_renewal = cds_core::de::lenient(value)?,
+            "RunningTime" => self.running_time = cds_core::de::lenient(value)?,
+            "CreateDate" => self.create_date = cds_core::de::lenient(value)?,
+            "ExpireDate" => self.expire_date = cds_core::de::lenient(value)?,
+            "Volumes" => self.volumes = cds_core::de::nested(value)?,
+            "Networks" => self.networks = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsDetailData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsDetailData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "State", &self.state)?;
+        cds_core::ser::entry(map, "EnableMonitor", &self.enable_monitor)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "BillStatus", &self.bill_status)?;
+        cds_core::ser::entry(map, "IsAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "RunningTime", &self.running_time)?;
+        cds_core::ser::entry(map, "CreateDate", &self.create_date)?;
+        cds_core::ser::entry(map, "ExpireDate", &self.expire_date)?;
+        cds_core::ser::entry(map, "Volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "Networks", &self.networks)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsDetailData);
 /// A storage attachment
 ///
 /// 存储挂载
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailVolume {
     /// Attachment id
     ///
     /// 挂载ID (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Bare-metal server id
     ///
     /// 裸金属ID (`BaremetalId`)
-    #[serde(rename = "BaremetalId", deserialize_with = "lenient")]
     pub baremetal_id: Option<String>,
     /// Storage type
     ///
     /// 存储类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量大小 (`Capacity`)
-    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// IOPS
     ///
     /// Iops大小 (`Iops`)
-    #[serde(rename = "Iops", deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// Throughput (Mbps)
     ///
     /// Mbps大小 (`Mbps`)
-    #[serde(rename = "Mbps", deserialize_with = "lenient")]
     pub mbps: Option<i64>,
     /// Disk type
     ///
     /// 硬盘类型 (`VolumeType`)
-    #[serde(rename = "VolumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Disk id
     ///
     /// 硬盘Id (`VolumeId`)
-    #[serde(rename = "VolumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume name
     ///
     /// 卷名 (`VolumePath`)
-    #[serde(rename = "VolumePath", deserialize_with = "lenient")]
     pub volume_path: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateDate`)
-    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`UpdateDate`)
-    #[serde(rename = "UpdateDate", deserialize_with = "lenient")]
     pub update_date: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBmsDetailVolume {
+    const NAME: &'static str = "DescribeBmsDetailVolume";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "BaremetalId" => self.baremetal_id = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "Capacity" => self.capacity = cds_core::de::lenient(value)?,
+            "Iops" => self.iops = cds_core::de::lenient(value)?,
+            "Mbps" => self.mbps = cds_core::de::lenient(value)?,
+            "VolumeType" => self.volume_type = cds_core::de::lenient(value)?,
+            "VolumeId" => self.volume_id = cds_core::de::lenient(value)?,
+            "VolumePath" => self.volume_path = cds_core::de::lenient(value)?,
+            "CreateDate" => self.create_date = cds_core::de::lenient(value)?,
+            "UpdateDate" => self.update_date = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsDetailVolume);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsDetailVolume {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "BaremetalId", &self.baremetal_id)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "Capacity", &self.capacity)?;
+        cds_core::ser::entry(map, "Iops", &self.iops)?;
+        cds_core::ser::entry(map, "Mbps", &self.mbps)?;
+        cds_core::ser::entry(map, "VolumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "VolumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "VolumePath", &self.volume_path)?;
+        cds_core::ser::entry(map, "CreateDate", &self.create_date)?;
+        cds_core::ser::entry(map, "UpdateDate", &self.update_date)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsDetailVolume);
 /// A product configuration
 ///
 /// 产品配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsCompute {
     /// Product configuration id
     ///
     /// 产品配置Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// CPU information
     ///
     /// CPU信息 (`CpuInfo`)
-    #[serde(rename = "CpuInfo", deserialize_with = "lenient")]
     pub cpu_info: Option<String>,
     /// Number of CPUs
     ///
     /// CPU个数 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Clock frequency
     ///
     /// 主频 (`Frequency`)
-    #[serde(rename = "Frequency", deserialize_with = "lenient")]
     pub frequency: Option<String>,
     /// Local disks
     ///
     /// 本地盘信息 (`Disks`)
-    #[serde(rename = "Disks")]
     pub disks: Option<Vec<DescribeBmsGoodsDisk>>,
 }
+impl cds_core::de::Fields for DescribeBmsGoodsCompute {
+    const NAME: &'static str = "DescribeBmsGoodsCompute";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "CpuInfo" => self.cpu_info = cds_core::de::lenient(value)?,
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "Frequency" => self.frequency = cds_core::de::lenient(value)?,
+            "Disks" => self.disks = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsGoodsCompute);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsGoodsCompute {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "CpuInfo", &self.cpu_info)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Frequency", &self.frequency)?;
+        cds_core::ser::entry(map, "Disks", &self.disks)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsGoodsCompute);
 /// Bare-metal goods by billing method
 ///
 /// 裸金属商品列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsData {
     /// Prepaid (monthly/yearly) goods
     ///
     /// 预付费，包年包月商品列表 PostPaid (`PrePaid`)
-    #[serde(rename = "PrePaid")]
     pub pre_paid: Option<Vec<DescribeBmsGoodsItem>>,
     /// Pay-as-you-go goods
     ///
     /// 按量付费商品列表 (`PostPaid`)
-    #[serde(rename = "PostPaid")]
     pub post_paid: Option<Vec<DescribeBmsGoodsItem>>,
 }
+impl cds_core::de::Fields for DescribeBmsGoodsData {
+    const NAME: &'static str = "DescribeBmsGoodsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PrePaid" => self.pre_paid = cds_core::de::nested(value)?,
+            "PostPaid" => self.post_paid = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsGoodsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsGoodsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrePaid", &self.pre_paid)?;
+        cds_core::ser::entry(map, "PostPaid", &self.post_paid)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsGoodsData);
 /// A local disk
 ///
 /// 本地盘
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsDisk {
     /// Local disk id
     ///
     /// 本地盘Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
     /// 磁盘类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量 (`Capacity`)
-    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Number of disks
     ///
     /// 个数 (`Count`)
-    #[serde(rename = "Count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeBmsGoodsDisk {
+    const NAME: &'static str = "DescribeBmsGoodsDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "Capacity" => self.capacity = cds_core::de::lenient(value)?,
+            "Count" => self.count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsGoodsDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsGoodsDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "Capacity", &self.capacity)?;
+        cds_core::ser::entry(map, "Count", &self.count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsGoodsDisk);
 /// A bare-metal goods item
 ///
 /// 裸金属商品
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsItem {
     /// Goods id
     ///
     /// 商品ID (`GoodsId`)
-    #[serde(rename = "GoodsId", deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Goods name
     ///
     /// 商品名称 (`GoodsName`)
-    #[serde(rename = "GoodsName", deserialize_with = "lenient")]
     pub goods_name: Option<String>,
     /// Product configurations of the goods
     ///
     /// 商品里产品配置信息 (`Computes`)
-    #[serde(rename = "Computes")]
     pub computes: Option<Vec<DescribeBmsGoodsCompute>>,
 }
+impl cds_core::de::Fields for DescribeBmsGoodsItem {
+    const NAME: &'static str = "DescribeBmsGoodsItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GoodsId" => self.goods_id = cds_core::de::lenient(value)?,
+            "GoodsName" => self.goods_name = cds_core::de::lenient(value)?,
+            "Computes" => self.computes = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsGoodsItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsGoodsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "GoodsName", &self.goods_name)?;
+        cds_core::ser::entry(map, "Computes", &self.computes)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsGoodsItem);
 /// Price of bare-metal goods
 ///
 /// 裸金属商品价格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceData {
     /// Transaction price
     ///
     /// 交易价格 (`TradeAmount`)
-    #[serde(rename = "TradeAmount", deserialize_with = "lenient")]
     pub trade_amount: Option<String>,
     /// Unit price
     ///
     /// 单价 (`UnitPrice`)
-    #[serde(rename = "UnitPrice", deserialize_with = "lenient")]
     pub unit_price: Option<String>,
     /// Currency: CN = renminbi, US = US dollar
     ///
     /// 结算方式,CN:人命币 US:美元 (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBmsGoodsPriceData {
+    const NAME: &'static str = "DescribeBmsGoodsPriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TradeAmount" => self.trade_amount = cds_core::de::lenient(value)?,
+            "UnitPrice" => self.unit_price = cds_core::de::lenient(value)?,
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsGoodsPriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsGoodsPriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TradeAmount", &self.trade_amount)?;
+        cds_core::ser::entry(map, "UnitPrice", &self.unit_price)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsGoodsPriceData);
 /// A bare-metal image
 ///
 /// 裸金属镜像
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsImageItem {
     /// Image id
     ///
     /// 镜像ID (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Image type: public or private
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBmsImageItem {
+    const NAME: &'static str = "DescribeBmsImageItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsImageItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsImageItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsImageItem);
 /// Status of a bare-metal task
 ///
 /// 任务状态
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsTaskData {
     /// Ids of the bare-metal servers
     ///
     /// 裸金属服务器的编号id (`BareMetalIds`)
-    #[serde(rename = "BareMetalIds", deserialize_with = "lenient_vec")]
     pub bare_metal_ids: Option<Vec<String>>,
     /// Task status: succeed (done) or init (in progress)
     ///
     /// 任务状态: succeed（完成）, init(进行中) (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBmsTaskData {
+    const NAME: &'static str = "DescribeBmsTaskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BareMetalIds" => self.bare_metal_ids = cds_core::de::lenient_vec(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsTaskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsTaskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BareMetalIds", &self.bare_metal_ids)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsTaskData);
 /// VNC access of a bare-metal server
 ///
 /// VNC访问信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsVNCData {
     /// VNC access URL of the bare-metal server
     ///
     /// 裸金属VNC访问地址 (`Url`)
-    #[serde(rename = "Url", deserialize_with = "lenient")]
     pub url: Option<String>,
 }
+impl cds_core::de::Fields for DescribeBmsVNCData {
+    const NAME: &'static str = "DescribeBmsVNCData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Url" => self.url = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsVNCData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsVNCData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Url", &self.url)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsVNCData);
 /// An updated order
 ///
 /// 订单
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyBmsOrderItem {
     /// Sub-order ids
     ///
     /// 子订单Id (`SuborderIds`)
-    #[serde(rename = "SuborderIds", deserialize_with = "lenient_vec")]
     pub suborder_ids: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for ModifyBmsOrderItem {
+    const NAME: &'static str = "ModifyBmsOrderItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SuborderIds" => self.suborder_ids = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyBmsOrderItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyBmsOrderItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SuborderIds", &self.suborder_ids)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyBmsOrderItem);
 /// Result of a power operation
 ///
 /// 电源操作结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateBmsPowerData {
     /// Bare-metal server ids
     ///
     /// 裸金属资源(ID)列表 (`BaremetalIds`)
-    #[serde(rename = "BaremetalIds", deserialize_with = "lenient_vec")]
     pub baremetal_ids: Option<Vec<String>>,
     /// Task ids, index-aligned with BaremetalIds
     ///
     /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应 (`TaskIds`)
-    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
     /// Task ids, index-aligned with BaremetalIds (the table's name)
     ///
     /// 任务编号列表，与裸金属资源(ID)列表按照下标一一对应 (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient_vec")]
     pub task_id: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for OperateBmsPowerData {
+    const NAME: &'static str = "OperateBmsPowerData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BaremetalIds" => self.baremetal_ids = cds_core::de::lenient_vec(value)?,
+            "TaskIds" => self.task_ids = cds_core::de::lenient_vec(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OperateBmsPowerData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OperateBmsPowerData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BaremetalIds", &self.baremetal_ids)?;
+        cds_core::ser::entry(map, "TaskIds", &self.task_ids)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OperateBmsPowerData);
 /// Power operation on a bare-metal server
 ///
 /// 操作电源的状态
@@ -619,16 +996,38 @@ impl cds_core::validate::Validate for DescribeBmsGoodsInput {
     }
 }
 /// Output of [`DescribeBmsGoods`](crate::Client::describe_bms_goods): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsGoodsData>,
 }
+impl cds_core::de::Fields for DescribeBmsGoodsOutput {
+    const NAME: &'static str = "DescribeBmsGoodsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsGoodsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsGoodsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsGoodsOutput);
 /// Request builder of [`DescribeBmsGoods`](crate::Client::describe_bms_goods): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -795,16 +1194,38 @@ impl cds_core::validate::Validate for DescribeBmsGoodsPriceInput {
     }
 }
 /// Output of [`DescribeBmsGoodsPrice`](crate::Client::describe_bms_goods_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsGoodsPriceOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsGoodsPriceData>,
 }
+impl cds_core::de::Fields for DescribeBmsGoodsPriceOutput {
+    const NAME: &'static str = "DescribeBmsGoodsPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsGoodsPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsGoodsPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsGoodsPriceOutput);
 /// Request builder of [`DescribeBmsGoodsPrice`](crate::Client::describe_bms_goods_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -944,16 +1365,38 @@ impl DescribeBmsImageInputBuilder {
     }
 }
 /// Output of [`DescribeBmsImage`](crate::Client::describe_bms_image): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsImageOutput {
     /// Images grouped by operating system family (Ubuntu, Redhat, Windows, Centos, ...)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<std::collections::BTreeMap<String, Vec<DescribeBmsImageItem>>>,
 }
+impl cds_core::de::Fields for DescribeBmsImageOutput {
+    const NAME: &'static str = "DescribeBmsImageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsImageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsImageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsImageOutput);
 /// Request builder of [`DescribeBmsImage`](crate::Client::describe_bms_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1320,21 +1763,44 @@ impl cds_core::validate::Validate for CreateBmsInstanceInput {
     }
 }
 /// Output of [`CreateBmsInstance`](crate::Client::create_bms_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateBmsInstanceOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<TaskIdList>,
     /// Main task id
     ///
     /// 返回主任务Id (`taskId`)
-    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateBmsInstanceOutput {
+    const NAME: &'static str = "CreateBmsInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "taskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateBmsInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateBmsInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "taskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateBmsInstanceOutput);
 /// Request builder of [`CreateBmsInstance`](crate::Client::create_bms_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1614,16 +2080,38 @@ impl DescribeBmsInputBuilder {
     }
 }
 /// Output of [`DescribeBms`](crate::Client::describe_bms): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsOutput {
     /// Bare-metal server records: servers, network cards and paging
     ///
     /// 裸金属服务器列表记录，包含裸金属服务器信息，网卡信息，分页信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsData>,
 }
+impl cds_core::de::Fields for DescribeBmsOutput {
+    const NAME: &'static str = "DescribeBmsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsOutput);
 /// Request builder of [`DescribeBms`](crate::Client::describe_bms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1757,16 +2245,38 @@ impl cds_core::validate::Validate for DescribeBmsDetailInput {
     }
 }
 /// Output of [`DescribeBmsDetail`](crate::Client::describe_bms_detail): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsDetailOutput {
     /// Bare-metal server details
     ///
     /// 裸金属服务器详情数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsDetailData>,
 }
+impl cds_core::de::Fields for DescribeBmsDetailOutput {
+    const NAME: &'static str = "DescribeBmsDetailOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsDetailOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsDetailOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsDetailOutput);
 /// Request builder of [`DescribeBmsDetail`](crate::Client::describe_bms_detail): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1881,21 +2391,44 @@ impl cds_core::validate::Validate for OperateBmsPowerInput {
     }
 }
 /// Output of [`OperateBmsPower`](crate::Client::operate_bms_power): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateBmsPowerOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<OperateBmsPowerData>,
     /// Message (this example's name for the envelope's Message)
     ///
     /// 提示信息 (`Msg`)
-    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
+impl cds_core::de::Fields for OperateBmsPowerOutput {
+    const NAME: &'static str = "OperateBmsPowerOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "Msg" => self.msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OperateBmsPowerOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OperateBmsPowerOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "Msg", &self.msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OperateBmsPowerOutput);
 /// Request builder of [`OperateBmsPower`](crate::Client::operate_bms_power): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2097,16 +2630,38 @@ impl cds_core::validate::Validate for ReinstallBmsInput {
     }
 }
 /// Output of [`ReinstallBms`](crate::Client::reinstall_bms): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ReinstallBmsOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<TaskIdList>,
 }
+impl cds_core::de::Fields for ReinstallBmsOutput {
+    const NAME: &'static str = "ReinstallBmsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ReinstallBmsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ReinstallBmsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ReinstallBmsOutput);
 /// Request builder of [`ReinstallBms`](crate::Client::reinstall_bms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2263,16 +2818,38 @@ impl cds_core::validate::Validate for DescribeBmsVNCInput {
     }
 }
 /// Output of [`DescribeBmsVNC`](crate::Client::describe_bms_vnc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsVNCOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsVNCData>,
 }
+impl cds_core::de::Fields for DescribeBmsVNCOutput {
+    const NAME: &'static str = "DescribeBmsVNCOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsVNCOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsVNCOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsVNCOutput);
 /// Request builder of [`DescribeBmsVNC`](crate::Client::describe_bms_vnc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2417,16 +2994,38 @@ impl cds_core::validate::Validate for ModifyBmsOrderInput {
     }
 }
 /// Output of [`ModifyBmsOrder`](crate::Client::modify_bms_order): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyBmsOrderOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<ModifyBmsOrderItem>>,
 }
+impl cds_core::de::Fields for ModifyBmsOrderOutput {
+    const NAME: &'static str = "ModifyBmsOrderOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyBmsOrderOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyBmsOrderOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyBmsOrderOutput);
 /// Request builder of [`ModifyBmsOrder`](crate::Client::modify_bms_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2556,16 +3155,38 @@ impl cds_core::validate::Validate for DescribeBmsTaskInput {
     }
 }
 /// Output of [`DescribeBmsTask`](crate::Client::describe_bms_task): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBmsTaskOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBmsTaskData>,
 }
+impl cds_core::de::Fields for DescribeBmsTaskOutput {
+    const NAME: &'static str = "DescribeBmsTaskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBmsTaskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBmsTaskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBmsTaskOutput);
 /// Request builder of [`DescribeBmsTask`](crate::Client::describe_bms_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2667,16 +3288,38 @@ impl cds_core::validate::Validate for DeleteBmsInstanceInput {
     }
 }
 /// Output of [`DeleteBmsInstance`](crate::Client::delete_bms_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteBmsInstanceOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteBmsInstanceOutput {
+    const NAME: &'static str = "DeleteBmsInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteBmsInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteBmsInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteBmsInstanceOutput);
 /// Request builder of [`DeleteBmsInstance`](crate::Client::delete_bms_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,84 +8,159 @@ use cds_core::de::{lenient, lenient_vec};
 /// A network card
 ///
 /// 网卡
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetworkCard {
     /// Network card id
     ///
     /// 网卡Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// MAC addresses
     ///
     /// Mac地址 (`Mac`)
-    #[serde(rename = "Mac", deserialize_with = "lenient_vec")]
     pub mac: Option<Vec<String>>,
     /// VLAN id
     ///
     /// Vlan编号 (`VlanId`)
-    #[serde(rename = "VlanId", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// Network card bonding mode
     ///
     /// 网卡绑定信息 (`WorkMode`)
-    #[serde(rename = "WorkMode", deserialize_with = "lenient")]
     pub work_mode: Option<String>,
     /// IP type: public or private
     ///
     /// Ip类型：public/private (`IpType`)
-    #[serde(rename = "IpType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
-    #[serde(rename = "IpVersion", deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
     /// Ip地址 (`IpAddress`)
-    #[serde(rename = "IpAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
     /// 掩码地址 (`Netmask`)
-    #[serde(rename = "Netmask", deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// Whether connected: on or off
     ///
     /// 是否连接  on\off (`ConnectState`)
-    #[serde(rename = "ConnectState", deserialize_with = "lenient")]
     pub connect_state: Option<String>,
 }
+impl cds_core::de::Fields for NetworkCard {
+    const NAME: &'static str = "NetworkCard";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Mac" => self.mac = cds_core::de::lenient_vec(value)?,
+            "VlanId" => self.vlan_id = cds_core::de::lenient(value)?,
+            "WorkMode" => self.work_mode = cds_core::de::lenient(value)?,
+            "IpType" => self.ip_type = cds_core::de::lenient(value)?,
+            "IpVersion" => self.ip_version = cds_core::de::lenient(value)?,
+            "IpAddress" => self.ip_address = cds_core::de::lenient(value)?,
+            "Netmask" => self.netmask = cds_core::de::lenient(value)?,
+            "Gateway" => self.gateway = cds_core::de::lenient(value)?,
+            "ConnectState" => self.connect_state = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetworkCard);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetworkCard {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Mac", &self.mac)?;
+        cds_core::ser::entry(map, "VlanId", &self.vlan_id)?;
+        cds_core::ser::entry(map, "WorkMode", &self.work_mode)?;
+        cds_core::ser::entry(map, "IpType", &self.ip_type)?;
+        cds_core::ser::entry(map, "IpVersion", &self.ip_version)?;
+        cds_core::ser::entry(map, "IpAddress", &self.ip_address)?;
+        cds_core::ser::entry(map, "Netmask", &self.netmask)?;
+        cds_core::ser::entry(map, "Gateway", &self.gateway)?;
+        cds_core::ser::entry(map, "ConnectState", &self.connect_state)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetworkCard);
 /// Networks of a bare-metal server
 ///
 /// 网络
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ServerNetworks {
     /// Network cards
     ///
     /// 网卡 (`NetworkCards`)
-    #[serde(rename = "NetworkCards")]
     pub network_cards: Option<Vec<NetworkCard>>,
 }
+impl cds_core::de::Fields for ServerNetworks {
+    const NAME: &'static str = "ServerNetworks";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "NetworkCards" => self.network_cards = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ServerNetworks);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ServerNetworks {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetworkCards", &self.network_cards)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ServerNetworks);
 /// Result of a bare-metal creation
 ///
 /// 创建结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct TaskIdList {
     /// Task ids, one per server
     ///
     /// 任务Id列表 (`TaskIds`)
-    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for TaskIdList {
+    const NAME: &'static str = "TaskIdList";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskIds" => self.task_ids = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(TaskIdList);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for TaskIdList {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskIds", &self.task_ids)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(TaskIdList);

@@ -8,77 +8,150 @@ use cds_core::de::{lenient, lenient_vec};
 /// Usage total
 ///
 /// data 中的重要参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDailyMachineUsageTotalData {
     /// Usage time in seconds
     ///
     /// 使用时长单位秒 (`usage_total`)
-    #[serde(rename = "usage_total", deserialize_with = "lenient")]
     pub usage_total: Option<i64>,
 }
+impl cds_core::de::Fields for GetDailyMachineUsageTotalData {
+    const NAME: &'static str = "GetDailyMachineUsageTotalData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "usage_total" => self.usage_total = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetDailyMachineUsageTotalData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetDailyMachineUsageTotalData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "usage_total", &self.usage_total)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetDailyMachineUsageTotalData);
 /// Usage details
 ///
 /// data 中的参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageData {
     /// Machine usage records
     ///
     /// 机器使用记录 (`instance_list`)
-    #[serde(rename = "instance_list")]
     pub instance_list: Option<Vec<ListDailyMachineUsageInstance>>,
     /// Paging information
     ///
     /// 分页信息 (`pager`)
-    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
+impl cds_core::de::Fields for ListDailyMachineUsageData {
+    const NAME: &'static str = "ListDailyMachineUsageData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "instance_list" => self.instance_list = cds_core::de::nested(value)?,
+            "pager" => self.pager = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListDailyMachineUsageData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListDailyMachineUsageData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instance_list", &self.instance_list)?;
+        cds_core::ser::entry(map, "pager", &self.pager)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListDailyMachineUsageData);
 /// Machine usage record
 ///
 /// 机器使用记录
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageInstance {
     /// Sequence number
     ///
     /// 序号 (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Instance id
     ///
     /// yyyy-dd-mm (`instance_id`)
-    #[serde(rename = "instance_id", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Power-on time
     ///
     /// 开机时间 (`startup_at`)
-    #[serde(rename = "startup_at", deserialize_with = "lenient")]
     pub startup_at: Option<String>,
     /// Power-off time
     ///
     /// 开机时间 (`shutdown_at`)
-    #[serde(rename = "shutdown_at", deserialize_with = "lenient")]
     pub shutdown_at: Option<String>,
     /// Service time of the machine in seconds
     ///
     /// 机器服务时长，单位：秒 (`startup_time`)
-    #[serde(rename = "startup_time", deserialize_with = "lenient")]
     pub startup_time: Option<i64>,
     /// Machine type
     ///
     /// 机器类型 (`instance_type`)
-    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
 }
+impl cds_core::de::Fields for ListDailyMachineUsageInstance {
+    const NAME: &'static str = "ListDailyMachineUsageInstance";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "cluster_name" => self.cluster_name = cds_core::de::lenient(value)?,
+            "instance_id" => self.instance_id = cds_core::de::lenient(value)?,
+            "startup_at" => self.startup_at = cds_core::de::lenient(value)?,
+            "shutdown_at" => self.shutdown_at = cds_core::de::lenient(value)?,
+            "startup_time" => self.startup_time = cds_core::de::lenient(value)?,
+            "instance_type" => self.instance_type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListDailyMachineUsageInstance);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListDailyMachineUsageInstance {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "instance_id", &self.instance_id)?;
+        cds_core::ser::entry(map, "startup_at", &self.startup_at)?;
+        cds_core::ser::entry(map, "shutdown_at", &self.shutdown_at)?;
+        cds_core::ser::entry(map, "startup_time", &self.startup_time)?;
+        cds_core::ser::entry(map, "instance_type", &self.instance_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListDailyMachineUsageInstance);
 /// Input of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -130,16 +203,38 @@ impl cds_core::validate::Validate for GetDailyMachineUsageTotalInput {
     }
 }
 /// Output of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDailyMachineUsageTotalOutput {
     /// Usage total
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetDailyMachineUsageTotalData>,
 }
+impl cds_core::de::Fields for GetDailyMachineUsageTotalOutput {
+    const NAME: &'static str = "GetDailyMachineUsageTotalOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetDailyMachineUsageTotalOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetDailyMachineUsageTotalOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetDailyMachineUsageTotalOutput);
 /// Request builder of [`GetDailyMachineUsageTotal`](crate::Client::get_daily_machine_usage_total): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -278,16 +373,38 @@ impl cds_core::validate::Validate for ListDailyMachineUsageInput {
     }
 }
 /// Output of [`ListDailyMachineUsage`](crate::Client::list_daily_machine_usage): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListDailyMachineUsageOutput {
     /// Usage details
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListDailyMachineUsageData>,
 }
+impl cds_core::de::Fields for ListDailyMachineUsageOutput {
+    const NAME: &'static str = "ListDailyMachineUsageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListDailyMachineUsageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListDailyMachineUsageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListDailyMachineUsageOutput);
 /// Request builder of [`ListDailyMachineUsage`](crate::Client::list_daily_machine_usage): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

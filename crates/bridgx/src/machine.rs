@@ -8,214 +8,394 @@ use cds_core::de::{lenient, lenient_vec};
 /// Machine count
 ///
 /// data 中的重要参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineCountData {
     /// Number of instances
     ///
     /// 实例数量 (`instance_num`)
-    #[serde(rename = "instance_num", deserialize_with = "lenient")]
     pub instance_num: Option<i64>,
 }
+impl cds_core::de::Fields for GetMachineCountData {
+    const NAME: &'static str = "GetMachineCountData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "instance_num" => self.instance_num = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMachineCountData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMachineCountData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instance_num", &self.instance_num)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMachineCountData);
 /// Machine details
 ///
 /// data中的重要内容
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineData {
     /// Machine id
     ///
     /// 机器的id (`instance_id`)
-    #[serde(rename = "instance_id", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Region (documented as availability zone)
     ///
     /// 可用区 (`region_id`)
-    #[serde(rename = "region_id", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Image id
     ///
     /// 镜像id (`image_id`)
-    #[serde(rename = "image_id", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Instance specification
     ///
     /// 实例规格 (`instance_type`)
-    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Storage configuration
     ///
     /// 存储配置 (`storage_config`)
-    #[serde(rename = "storage_config")]
     pub storage_config: Option<GetMachineStorageConfig>,
     /// Network configuration
     ///
     /// 网络配置 (`network_config`)
-    #[serde(rename = "network_config")]
     pub network_config: Option<GetMachineNetworkConfig>,
     /// Public IP
     ///
     /// 公网ip (`ip_outer`)
-    #[serde(rename = "ip_outer", deserialize_with = "lenient")]
     pub ip_outer: Option<String>,
     /// Private IP
     ///
     /// 内网ip (`ip_inner`)
-    #[serde(rename = "ip_inner", deserialize_with = "lenient")]
     pub ip_inner: Option<String>,
 }
+impl cds_core::de::Fields for GetMachineData {
+    const NAME: &'static str = "GetMachineData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "instance_id" => self.instance_id = cds_core::de::lenient(value)?,
+            "provider" => self.provider = cds_core::de::lenient(value)?,
+            "region_id" => self.region_id = cds_core::de::lenient(value)?,
+            "create_at" => self.create_at = cds_core::de::lenient(value)?,
+            "image_id" => self.image_id = cds_core::de::lenient(value)?,
+            "instance_type" => self.instance_type = cds_core::de::lenient(value)?,
+            "storage_config" => self.storage_config = cds_core::de::nested(value)?,
+            "network_config" => self.network_config = cds_core::de::nested(value)?,
+            "ip_outer" => self.ip_outer = cds_core::de::lenient(value)?,
+            "ip_inner" => self.ip_inner = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMachineData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMachineData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instance_id", &self.instance_id)?;
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "create_at", &self.create_at)?;
+        cds_core::ser::entry(map, "image_id", &self.image_id)?;
+        cds_core::ser::entry(map, "instance_type", &self.instance_type)?;
+        cds_core::ser::entry(map, "storage_config", &self.storage_config)?;
+        cds_core::ser::entry(map, "network_config", &self.network_config)?;
+        cds_core::ser::entry(map, "ip_outer", &self.ip_outer)?;
+        cds_core::ser::entry(map, "ip_inner", &self.ip_inner)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMachineData);
 /// Data disk
 ///
 /// 数据盘
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineDataDisk {
     /// Data disk type
     ///
     /// 数据盘类型 (`data_disk_type`)
-    #[serde(rename = "data_disk_type", deserialize_with = "lenient")]
     pub data_disk_type: Option<String>,
     /// Data disk size
     ///
     /// 数据盘大小 (`data_disk_size`)
-    #[serde(rename = "data_disk_size", deserialize_with = "lenient")]
     pub data_disk_size: Option<i64>,
 }
+impl cds_core::de::Fields for GetMachineDataDisk {
+    const NAME: &'static str = "GetMachineDataDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data_disk_type" => self.data_disk_type = cds_core::de::lenient(value)?,
+            "data_disk_size" => self.data_disk_size = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMachineDataDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMachineDataDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data_disk_type", &self.data_disk_type)?;
+        cds_core::ser::entry(map, "data_disk_size", &self.data_disk_size)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMachineDataDisk);
 /// Network configuration
 ///
 /// 网络配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineNetworkConfig {
     /// VPC name
     ///
     /// VPC的名称 (`vpc_name`)
-    #[serde(rename = "vpc_name", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// 子网名字 (`subnet_id_name`)
-    #[serde(rename = "subnet_id_name", deserialize_with = "lenient")]
     pub subnet_id_name: Option<String>,
     /// Security group name
     ///
     /// 安全组名字 (`security_group_name`)
-    #[serde(rename = "security_group_name", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
 }
+impl cds_core::de::Fields for GetMachineNetworkConfig {
+    const NAME: &'static str = "GetMachineNetworkConfig";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vpc_name" => self.vpc_name = cds_core::de::lenient(value)?,
+            "subnet_id_name" => self.subnet_id_name = cds_core::de::lenient(value)?,
+            "security_group_name" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMachineNetworkConfig);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMachineNetworkConfig {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vpc_name", &self.vpc_name)?;
+        cds_core::ser::entry(map, "subnet_id_name", &self.subnet_id_name)?;
+        cds_core::ser::entry(map, "security_group_name", &self.security_group_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMachineNetworkConfig);
 /// Storage configuration
 ///
 /// 存储配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineStorageConfig {
     /// System disk type
     ///
     /// 系统盘类型 (`system_disk_type`)
-    #[serde(rename = "system_disk_type", deserialize_with = "lenient")]
     pub system_disk_type: Option<String>,
     /// System disk size
     ///
     /// 系统盘大小 (`system_disk_size`)
-    #[serde(rename = "system_disk_size", deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Data disks
     ///
     /// 数据盘 (`data_disks`)
-    #[serde(rename = "data_disks")]
     pub data_disks: Option<Vec<GetMachineDataDisk>>,
     /// Number of data disks
     ///
     /// 数据盘个数 (`data_disk_num`)
-    #[serde(rename = "data_disk_num", deserialize_with = "lenient")]
     pub data_disk_num: Option<i64>,
 }
+impl cds_core::de::Fields for GetMachineStorageConfig {
+    const NAME: &'static str = "GetMachineStorageConfig";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "system_disk_type" => self.system_disk_type = cds_core::de::lenient(value)?,
+            "system_disk_size" => self.system_disk_size = cds_core::de::lenient(value)?,
+            "data_disks" => self.data_disks = cds_core::de::nested(value)?,
+            "data_disk_num" => self.data_disk_num = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMachineStorageConfig);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMachineStorageConfig {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "system_disk_type", &self.system_disk_type)?;
+        cds_core::ser::entry(map, "system_disk_size", &self.system_disk_size)?;
+        cds_core::ser::entry(map, "data_disks", &self.data_disks)?;
+        cds_core::ser::entry(map, "data_disk_num", &self.data_disk_num)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMachineStorageConfig);
 /// Machine list
 ///
 /// data中的重要内容
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListMachinesData {
     /// Machines
     ///
     /// 机器列表 (`instance_list`)
-    #[serde(rename = "instance_list")]
     pub instance_list: Option<Vec<ListMachinesInstance>>,
     /// Paging information
     ///
     /// 分页参数 (`pager`)
-    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
+impl cds_core::de::Fields for ListMachinesData {
+    const NAME: &'static str = "ListMachinesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "instance_list" => self.instance_list = cds_core::de::nested(value)?,
+            "pager" => self.pager = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListMachinesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListMachinesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instance_list", &self.instance_list)?;
+        cds_core::ser::entry(map, "pager", &self.pager)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListMachinesData);
 /// Machine
 ///
 /// 机器
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListMachinesInstance {
     /// Instance id
     ///
     /// 实例id (`instance_id`)
-    #[serde(rename = "instance_id", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Private IP
     ///
     /// 内网IP (`ip_inner`)
-    #[serde(rename = "ip_inner", deserialize_with = "lenient")]
     pub ip_inner: Option<String>,
     /// Public IP
     ///
     /// 外网IP (`ip_outer`)
-    #[serde(rename = "ip_outer", deserialize_with = "lenient")]
     pub ip_outer: Option<String>,
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Cluster the machine belongs to
     ///
     /// 所属集群 (`cluster_name`)
-    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Instance type
     ///
     /// 机型 (`instance_type`)
-    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Machine status
     ///
     /// 机器状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Running time in seconds
     ///
     /// 机器服务时长，单位：秒 (`startup_time`)
-    #[serde(rename = "startup_time", deserialize_with = "lenient")]
     pub startup_time: Option<i64>,
 }
+impl cds_core::de::Fields for ListMachinesInstance {
+    const NAME: &'static str = "ListMachinesInstance";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "instance_id" => self.instance_id = cds_core::de::lenient(value)?,
+            "ip_inner" => self.ip_inner = cds_core::de::lenient(value)?,
+            "ip_outer" => self.ip_outer = cds_core::de::lenient(value)?,
+            "provider" => self.provider = cds_core::de::lenient(value)?,
+            "cluster_name" => self.cluster_name = cds_core::de::lenient(value)?,
+            "instance_type" => self.instance_type = cds_core::de::lenient(value)?,
+            "create_at" => self.create_at = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "startup_time" => self.startup_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListMachinesInstance);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListMachinesInstance {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instance_id", &self.instance_id)?;
+        cds_core::ser::entry(map, "ip_inner", &self.ip_inner)?;
+        cds_core::ser::entry(map, "ip_outer", &self.ip_outer)?;
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "instance_type", &self.instance_type)?;
+        cds_core::ser::entry(map, "create_at", &self.create_at)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "startup_time", &self.startup_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListMachinesInstance);
 /// Input of [`ListMachines`](crate::Client::list_machines).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -320,16 +500,38 @@ impl ListMachinesInputBuilder {
     }
 }
 /// Output of [`ListMachines`](crate::Client::list_machines): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListMachinesOutput {
     /// Machine list
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListMachinesData>,
 }
+impl cds_core::de::Fields for ListMachinesOutput {
+    const NAME: &'static str = "ListMachinesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListMachinesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListMachinesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListMachinesOutput);
 /// Request builder of [`ListMachines`](crate::Client::list_machines): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -491,16 +693,38 @@ impl cds_core::validate::Validate for GetMachineInput {
     }
 }
 /// Output of [`GetMachine`](crate::Client::get_machine): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineOutput {
     /// Machine details
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetMachineData>,
 }
+impl cds_core::de::Fields for GetMachineOutput {
+    const NAME: &'static str = "GetMachineOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMachineOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMachineOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMachineOutput);
 /// Request builder of [`GetMachine`](crate::Client::get_machine): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -603,16 +827,38 @@ impl GetMachineCountInputBuilder {
     }
 }
 /// Output of [`GetMachineCount`](crate::Client::get_machine_count): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMachineCountOutput {
     /// Machine count
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetMachineCountData>,
 }
+impl cds_core::de::Fields for GetMachineCountOutput {
+    const NAME: &'static str = "GetMachineCountOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMachineCountOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMachineCountOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMachineCountOutput);
 /// Request builder of [`GetMachineCount`](crate::Client::get_machine_count): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,99 +8,164 @@ use cds_core::de::{lenient, lenient_vec};
 /// Subnet (switch) details
 ///
 /// 子网详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Subnet {
     /// Id of the VPC the switch belongs to
     ///
     /// 交换机所属VPC的ID (`VpcId`)
-    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Switch id
     ///
     /// 交换机的ID (`SwitchId`)
-    #[serde(rename = "SwitchId", deserialize_with = "lenient")]
     pub switch_id: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`ZoneId`)
-    #[serde(rename = "ZoneId", deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// Switch name
     ///
     /// 交换机的名称 (`SwitchName`)
-    #[serde(rename = "SwitchName", deserialize_with = "lenient")]
     pub switch_name: Option<String>,
     /// IPv4 CIDR block of the switch
     ///
     /// 交换机的IPv4网段 (`CidrBlock`)
-    #[serde(rename = "CidrBlock", deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// Gateway IP
     ///
     /// 网关IP (`GatewayIp`)
-    #[serde(rename = "GatewayIp", deserialize_with = "lenient")]
     pub gateway_ip: Option<String>,
     /// Switch status (e.g. Available)
     ///
     /// 交换机的状态 (`VStatus`)
-    #[serde(rename = "VStatus", deserialize_with = "lenient")]
     pub v_status: Option<String>,
     /// Switch creation time
     ///
     /// 交换机的创建时间 (`CreateAt`)
-    #[serde(rename = "CreateAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Whether this is the default switch (e.g. "N")
     ///
     /// 是否是默认交换机 (`IsDefault`)
-    #[serde(rename = "IsDefault", deserialize_with = "lenient")]
     pub is_default: Option<String>,
     /// Number of available IP addresses in the switch
     ///
     /// 交换机中可用的IP地址数量 (`AvailableIpAddressCount`)
-    #[serde(rename = "AvailableIpAddressCount", deserialize_with = "lenient")]
     pub available_ip_address_count: Option<i64>,
 }
+impl cds_core::de::Fields for Subnet {
+    const NAME: &'static str = "Subnet";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "SwitchId" => self.switch_id = cds_core::de::lenient(value)?,
+            "ZoneId" => self.zone_id = cds_core::de::lenient(value)?,
+            "SwitchName" => self.switch_name = cds_core::de::lenient(value)?,
+            "CidrBlock" => self.cidr_block = cds_core::de::lenient(value)?,
+            "GatewayIp" => self.gateway_ip = cds_core::de::lenient(value)?,
+            "VStatus" => self.v_status = cds_core::de::lenient(value)?,
+            "CreateAt" => self.create_at = cds_core::de::lenient(value)?,
+            "IsDefault" => self.is_default = cds_core::de::lenient(value)?,
+            "AvailableIpAddressCount" => {
+                self.available_ip_address_count = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Subnet);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Subnet {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "SwitchId", &self.switch_id)?;
+        cds_core::ser::entry(map, "ZoneId", &self.zone_id)?;
+        cds_core::ser::entry(map, "SwitchName", &self.switch_name)?;
+        cds_core::ser::entry(map, "CidrBlock", &self.cidr_block)?;
+        cds_core::ser::entry(map, "GatewayIp", &self.gateway_ip)?;
+        cds_core::ser::entry(map, "VStatus", &self.v_status)?;
+        cds_core::ser::entry(map, "CreateAt", &self.create_at)?;
+        cds_core::ser::entry(map, "IsDefault", &self.is_default)?;
+        cds_core::ser::entry(
+            map,
+            "AvailableIpAddressCount",
+            &self.available_ip_address_count,
+        )?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Subnet);
 /// VPC
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Vpc {
     /// VPC id
     ///
     /// VPC的ID (`VpcId`)
-    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// VPC的名称 (`VpcName`)
-    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// IPv4 CIDR block of the VPC
     ///
     /// VPC的IPv4网段 (`CidrBlock`)
-    #[serde(rename = "CidrBlock", deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// Switches in the VPC
     ///
     /// VPC中交换机的列表 (`SwitchIds`)
-    #[serde(rename = "SwitchIds", deserialize_with = "lenient")]
     pub switch_ids: Option<String>,
     /// Cloud provider
     ///
     /// 所属的云厂商 (`Provider`)
-    #[serde(rename = "Provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// VPC status: Pending (being configured) or Available
     ///
     /// VPC的状态，取值：&lt;br&gt; Pending：配置中。&lt;br&gt; Available：可用。 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC creation time
     ///
     /// VPC创建时间 (`CreateAt`)
-    #[serde(rename = "CreateAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
 }
+impl cds_core::de::Fields for Vpc {
+    const NAME: &'static str = "Vpc";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "VpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "CidrBlock" => self.cidr_block = cds_core::de::lenient(value)?,
+            "SwitchIds" => self.switch_ids = cds_core::de::lenient(value)?,
+            "Provider" => self.provider = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "CreateAt" => self.create_at = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Vpc);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Vpc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "VpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "CidrBlock", &self.cidr_block)?;
+        cds_core::ser::entry(map, "SwitchIds", &self.switch_ids)?;
+        cds_core::ser::entry(map, "Provider", &self.provider)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "CreateAt", &self.create_at)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Vpc);

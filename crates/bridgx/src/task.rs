@@ -8,69 +8,121 @@ use cds_core::de::{lenient, lenient_vec};
 /// Task list
 ///
 /// data中的重要内容
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTasksData {
     /// Tasks
     ///
     /// 任务列表 (`task_list`)
-    #[serde(rename = "task_list")]
     pub task_list: Option<Vec<ListTasksTask>>,
     /// Paging information
     ///
     /// 分页参数 (`pager`)
-    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
+impl cds_core::de::Fields for ListTasksData {
+    const NAME: &'static str = "ListTasksData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "task_list" => self.task_list = cds_core::de::nested(value)?,
+            "pager" => self.pager = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListTasksData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListTasksData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "task_list", &self.task_list)?;
+        cds_core::ser::entry(map, "pager", &self.pager)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListTasksData);
 /// Task
 ///
 /// 任务
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTasksTask {
     /// Task id
     ///
     /// 任务ID (`task_id`)
-    #[serde(rename = "task_id", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task name
     ///
     /// 任务名 (`task_name`)
-    #[serde(rename = "task_name", deserialize_with = "lenient")]
     pub task_name: Option<String>,
     /// Task action type (scale-out or scale-in; the example answers EXPAND, SHRINK)
     ///
     /// 任务动作类型 (`task_action`)
-    #[serde(rename = "task_action", deserialize_with = "lenient")]
     pub task_action: Option<String>,
     /// Task status (pending, running, finished; the example answers SUCCESS)
     ///
     /// 任务状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cluster_name`)
-    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Execution time in seconds
     ///
     /// 执行时间（单位：秒） (`execute_time`)
-    #[serde(rename = "execute_time", deserialize_with = "lenient")]
     pub execute_time: Option<i64>,
     /// Completion time
     ///
     /// 完成时间 (`finish_at`)
-    #[serde(rename = "finish_at", deserialize_with = "lenient")]
     pub finish_at: Option<String>,
 }
+impl cds_core::de::Fields for ListTasksTask {
+    const NAME: &'static str = "ListTasksTask";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "task_id" => self.task_id = cds_core::de::lenient(value)?,
+            "task_name" => self.task_name = cds_core::de::lenient(value)?,
+            "task_action" => self.task_action = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "cluster_name" => self.cluster_name = cds_core::de::lenient(value)?,
+            "create_at" => self.create_at = cds_core::de::lenient(value)?,
+            "execute_time" => self.execute_time = cds_core::de::lenient(value)?,
+            "finish_at" => self.finish_at = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListTasksTask);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListTasksTask {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "task_id", &self.task_id)?;
+        cds_core::ser::entry(map, "task_name", &self.task_name)?;
+        cds_core::ser::entry(map, "task_action", &self.task_action)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "create_at", &self.create_at)?;
+        cds_core::ser::entry(map, "execute_time", &self.execute_time)?;
+        cds_core::ser::entry(map, "finish_at", &self.finish_at)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListTasksTask);
 /// Input of [`CreateExpandTask`](crate::Client::create_expand_task).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -138,16 +190,38 @@ impl cds_core::validate::Validate for CreateExpandTaskInput {
     }
 }
 /// Output of [`CreateExpandTask`](crate::Client::create_expand_task): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateExpandTaskOutput {
     /// Id of the created task
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for CreateExpandTaskOutput {
+    const NAME: &'static str = "CreateExpandTaskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateExpandTaskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateExpandTaskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateExpandTaskOutput);
 /// Request builder of [`CreateExpandTask`](crate::Client::create_expand_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -299,16 +373,38 @@ impl cds_core::validate::Validate for CreateShrinkTaskInput {
     }
 }
 /// Output of [`CreateShrinkTask`](crate::Client::create_shrink_task): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateShrinkTaskOutput {
     /// Id of the created task
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for CreateShrinkTaskOutput {
+    const NAME: &'static str = "CreateShrinkTaskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateShrinkTaskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateShrinkTaskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateShrinkTaskOutput);
 /// Request builder of [`CreateShrinkTask`](crate::Client::create_shrink_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -444,16 +540,38 @@ impl ListTasksInputBuilder {
     }
 }
 /// Output of [`ListTasks`](crate::Client::list_tasks): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTasksOutput {
     /// Task list
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListTasksData>,
 }
+impl cds_core::de::Fields for ListTasksOutput {
+    const NAME: &'static str = "ListTasksOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListTasksOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListTasksOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListTasksOutput);
 /// Request builder of [`ListTasks`](crate::Client::list_tasks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

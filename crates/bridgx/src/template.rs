@@ -365,461 +365,877 @@ impl cds_core::validate::Validate for CreateSecurityGroupRule {
 /// Network configuration template
 ///
 /// 网络配置模板
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateData {
     /// Cloud provider
     ///
     /// 云厂商 (`provider`)
-    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Region id
     ///
     /// 地域ID (`region_id`)
-    #[serde(rename = "region_id", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// CIDR block of the VPC
     ///
     /// VPC的网段 (`cidr_block`)
-    #[serde(rename = "cidr_block", deserialize_with = "lenient")]
     pub cidr_block: Option<String>,
     /// VPC name
     ///
     /// VPC的名称 (`vpc_name`)
-    #[serde(rename = "vpc_name", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Availability zone id
     ///
     /// 可用区ID (`zone_id`)
-    #[serde(rename = "zone_id", deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// CIDR block of the switch
     ///
     /// 交换机的网段 (`switch_cidr_block`)
-    #[serde(rename = "switch_cidr_block", deserialize_with = "lenient")]
     pub switch_cidr_block: Option<String>,
     /// Gateway IP
     ///
     /// 网关IP (`gateway_ip`)
-    #[serde(rename = "gateway_ip", deserialize_with = "lenient")]
     pub gateway_ip: Option<String>,
     /// Switch name
     ///
     /// 交换机的名称 (`switch_name`)
-    #[serde(rename = "switch_name", deserialize_with = "lenient")]
     pub switch_name: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`security_group_name`)
-    #[serde(rename = "security_group_name", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type
     ///
     /// 安全组类型 (`security_group_type`)
-    #[serde(rename = "security_group_type", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Access key (AK) of the cloud account
     ///
     /// 云厂商账户下的 AK (`ak`)
-    #[serde(rename = "ak", deserialize_with = "lenient")]
     pub ak: Option<String>,
     /// Security group rules
     ///
     /// 安全组规则 (`rules`)
-    #[serde(rename = "rules")]
     pub rules: Option<Vec<GetNetworkConfigTemplateRule>>,
 }
+impl cds_core::de::Fields for GetNetworkConfigTemplateData {
+    const NAME: &'static str = "GetNetworkConfigTemplateData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "provider" => self.provider = cds_core::de::lenient(value)?,
+            "region_id" => self.region_id = cds_core::de::lenient(value)?,
+            "cidr_block" => self.cidr_block = cds_core::de::lenient(value)?,
+            "vpc_name" => self.vpc_name = cds_core::de::lenient(value)?,
+            "zone_id" => self.zone_id = cds_core::de::lenient(value)?,
+            "switch_cidr_block" => self.switch_cidr_block = cds_core::de::lenient(value)?,
+            "gateway_ip" => self.gateway_ip = cds_core::de::lenient(value)?,
+            "switch_name" => self.switch_name = cds_core::de::lenient(value)?,
+            "security_group_name" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            "security_group_type" => {
+                self.security_group_type = cds_core::de::lenient(value)?;
+            }
+            "ak" => self.ak = cds_core::de::lenient(value)?,
+            "rules" => self.rules = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetNetworkConfigTemplateData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetNetworkConfigTemplateData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "region_id", &self.region_id)?;
+        cds_core::ser::entry(map, "cidr_block", &self.cidr_block)?;
+        cds_core::ser::entry(map, "vpc_name", &self.vpc_name)?;
+        cds_core::ser::entry(map, "zone_id", &self.zone_id)?;
+        cds_core::ser::entry(map, "switch_cidr_block", &self.switch_cidr_block)?;
+        cds_core::ser::entry(map, "gateway_ip", &self.gateway_ip)?;
+        cds_core::ser::entry(map, "switch_name", &self.switch_name)?;
+        cds_core::ser::entry(map, "security_group_name", &self.security_group_name)?;
+        cds_core::ser::entry(map, "security_group_type", &self.security_group_type)?;
+        cds_core::ser::entry(map, "ak", &self.ak)?;
+        cds_core::ser::entry(map, "rules", &self.rules)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetNetworkConfigTemplateData);
 /// Security group rule of the template
 ///
 /// 安全组规则
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateRule {
     /// Transport protocol
     ///
     /// 传输层协议 (`protocol`)
-    #[serde(rename = "protocol", deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// First port
     ///
     /// 起始端口 (`port_from`)
-    #[serde(rename = "port_from", deserialize_with = "lenient")]
     pub port_from: Option<i64>,
     /// Last port
     ///
     /// 终止端口 (`port_to`)
-    #[serde(rename = "port_to", deserialize_with = "lenient")]
     pub port_to: Option<i64>,
     /// Rule direction: ingress or egress
     ///
     /// 安全组规则的方向 (`direction`)
-    #[serde(rename = "direction", deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Security group id to grant access
     ///
     /// 需要设置访问权限的安全组ID (`group_id`)
-    #[serde(rename = "group_id", deserialize_with = "lenient")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block to grant access
     ///
     /// 需要设置访问权限的IPv4 CIDR地址块 (`cidr_ip`)
-    #[serde(rename = "cidr_ip", deserialize_with = "lenient")]
     pub cidr_ip: Option<String>,
     /// Prefix list id
     ///
     /// 前缀列表ID (`prefix_list_id`)
-    #[serde(rename = "prefix_list_id", deserialize_with = "lenient")]
     pub prefix_list_id: Option<String>,
 }
+impl cds_core::de::Fields for GetNetworkConfigTemplateRule {
+    const NAME: &'static str = "GetNetworkConfigTemplateRule";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "protocol" => self.protocol = cds_core::de::lenient(value)?,
+            "port_from" => self.port_from = cds_core::de::lenient(value)?,
+            "port_to" => self.port_to = cds_core::de::lenient(value)?,
+            "direction" => self.direction = cds_core::de::lenient(value)?,
+            "group_id" => self.group_id = cds_core::de::lenient(value)?,
+            "cidr_ip" => self.cidr_ip = cds_core::de::lenient(value)?,
+            "prefix_list_id" => self.prefix_list_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetNetworkConfigTemplateRule);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetNetworkConfigTemplateRule {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "protocol", &self.protocol)?;
+        cds_core::ser::entry(map, "port_from", &self.port_from)?;
+        cds_core::ser::entry(map, "port_to", &self.port_to)?;
+        cds_core::ser::entry(map, "direction", &self.direction)?;
+        cds_core::ser::entry(map, "group_id", &self.group_id)?;
+        cds_core::ser::entry(map, "cidr_ip", &self.cidr_ip)?;
+        cds_core::ser::entry(map, "prefix_list_id", &self.prefix_list_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetNetworkConfigTemplateRule);
 /// Security group details
 ///
 /// 安全组详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSecurityGroupData {
     /// Security group id
     ///
     /// 安全组ID (`security_group_id`)
-    #[serde(rename = "security_group_id", deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`security_group_name`)
-    #[serde(rename = "security_group_name", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type: normal or enterprise
     ///
     /// 安全组类型 (`security_group_type`)
-    #[serde(rename = "security_group_type", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Security group rules
     ///
     /// 安全组规则 (`rules`)
-    #[serde(rename = "rules")]
     pub rules: Option<Vec<GetSecurityGroupRule>>,
 }
+impl cds_core::de::Fields for GetSecurityGroupData {
+    const NAME: &'static str = "GetSecurityGroupData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "security_group_id" => self.security_group_id = cds_core::de::lenient(value)?,
+            "security_group_name" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            "security_group_type" => {
+                self.security_group_type = cds_core::de::lenient(value)?;
+            }
+            "rules" => self.rules = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetSecurityGroupData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetSecurityGroupData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "security_group_id", &self.security_group_id)?;
+        cds_core::ser::entry(map, "security_group_name", &self.security_group_name)?;
+        cds_core::ser::entry(map, "security_group_type", &self.security_group_type)?;
+        cds_core::ser::entry(map, "rules", &self.rules)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetSecurityGroupData);
 /// Security group rule
 ///
 /// 安全组规则
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSecurityGroupRule {
     /// Transport protocol
     ///
     /// 传输层协议 (`protocol`)
-    #[serde(rename = "protocol", deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// Port range (e.g. 1-65535)
     ///
     /// 端口范围 (`port_range`)
-    #[serde(rename = "port_range", deserialize_with = "lenient")]
     pub port_range: Option<String>,
     /// Rule direction: ingress or egress
     ///
     /// 安全组规则的方向 (`direction`)
-    #[serde(rename = "direction", deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Security group id granted access
     ///
     /// 需要设置访问权限的安全组ID (`group_id`)
-    #[serde(rename = "group_id", deserialize_with = "lenient")]
     pub group_id: Option<String>,
     /// IPv4 CIDR block granted access
     ///
     /// 需要设置访问权限的IPv4 CIDR地址块 (`cidr_ip`)
-    #[serde(rename = "cidr_ip", deserialize_with = "lenient")]
     pub cidr_ip: Option<String>,
     /// Prefix list id
     ///
     /// 前缀列表ID (`prefix_list_id`)
-    #[serde(rename = "prefix_list_id", deserialize_with = "lenient")]
     pub prefix_list_id: Option<String>,
 }
+impl cds_core::de::Fields for GetSecurityGroupRule {
+    const NAME: &'static str = "GetSecurityGroupRule";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "protocol" => self.protocol = cds_core::de::lenient(value)?,
+            "port_range" => self.port_range = cds_core::de::lenient(value)?,
+            "direction" => self.direction = cds_core::de::lenient(value)?,
+            "group_id" => self.group_id = cds_core::de::lenient(value)?,
+            "cidr_ip" => self.cidr_ip = cds_core::de::lenient(value)?,
+            "prefix_list_id" => self.prefix_list_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetSecurityGroupRule);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetSecurityGroupRule {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "protocol", &self.protocol)?;
+        cds_core::ser::entry(map, "port_range", &self.port_range)?;
+        cds_core::ser::entry(map, "direction", &self.direction)?;
+        cds_core::ser::entry(map, "group_id", &self.group_id)?;
+        cds_core::ser::entry(map, "cidr_ip", &self.cidr_ip)?;
+        cds_core::ser::entry(map, "prefix_list_id", &self.prefix_list_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetSecurityGroupRule);
 /// Cluster
 ///
 /// 集群
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListClustersCluster {
     /// Cluster id
     ///
     /// 集群id (`cluster_id`)
-    #[serde(rename = "cluster_id", deserialize_with = "lenient")]
     pub cluster_id: Option<String>,
     /// Cluster name
     ///
     /// 集群名 (`cluster_name`)
-    #[serde(rename = "cluster_name", deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     /// Cloud provider (e.g. AlibabaCloud)
     ///
     /// AlibabaCloud (`provider`)
-    #[serde(rename = "provider", deserialize_with = "lenient")]
     pub provider: Option<String>,
     /// Cloud account
     ///
     /// 云账号 (`account`)
-    #[serde(rename = "account", deserialize_with = "lenient")]
     pub account: Option<String>,
     /// Quota used / remaining (e.g. 8/200)
     ///
     /// 配额用量/余量 (`total_remainder`)
-    #[serde(rename = "total_remainder", deserialize_with = "lenient")]
     pub total_remainder: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`create_at`)
-    #[serde(rename = "create_at", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Creator
     ///
     /// 创建人 (`create_by`)
-    #[serde(rename = "create_by", deserialize_with = "lenient")]
     pub create_by: Option<String>,
 }
+impl cds_core::de::Fields for ListClustersCluster {
+    const NAME: &'static str = "ListClustersCluster";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = cds_core::de::lenient(value)?,
+            "cluster_name" => self.cluster_name = cds_core::de::lenient(value)?,
+            "provider" => self.provider = cds_core::de::lenient(value)?,
+            "account" => self.account = cds_core::de::lenient(value)?,
+            "total_remainder" => self.total_remainder = cds_core::de::lenient(value)?,
+            "create_at" => self.create_at = cds_core::de::lenient(value)?,
+            "create_by" => self.create_by = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListClustersCluster);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListClustersCluster {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cluster_id", &self.cluster_id)?;
+        cds_core::ser::entry(map, "cluster_name", &self.cluster_name)?;
+        cds_core::ser::entry(map, "provider", &self.provider)?;
+        cds_core::ser::entry(map, "account", &self.account)?;
+        cds_core::ser::entry(map, "total_remainder", &self.total_remainder)?;
+        cds_core::ser::entry(map, "create_at", &self.create_at)?;
+        cds_core::ser::entry(map, "create_by", &self.create_by)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListClustersCluster);
 /// Cluster list
 ///
 /// data中重要参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListClustersData {
     /// Clusters
     ///
     /// 集群列表 (`cluster_list`)
-    #[serde(rename = "cluster_list")]
     pub cluster_list: Option<Vec<ListClustersCluster>>,
     /// Paging information
     ///
     /// 分页参数 (`pager`)
-    #[serde(rename = "pager")]
     pub pager: Option<Pager>,
 }
+impl cds_core::de::Fields for ListClustersData {
+    const NAME: &'static str = "ListClustersData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "cluster_list" => self.cluster_list = cds_core::de::nested(value)?,
+            "pager" => self.pager = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListClustersData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListClustersData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cluster_list", &self.cluster_list)?;
+        cds_core::ser::entry(map, "pager", &self.pager)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListClustersData);
 /// Image
 ///
 /// 镜像
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListImagesImage {
     /// Operating system type
     ///
     /// 操作系统类型 (`OsType`)
-    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Operating system name
     ///
     /// 操作系统名称 (`OsName`)
-    #[serde(rename = "OsName", deserialize_with = "lenient")]
     pub os_name: Option<String>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`)
-    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
+impl cds_core::de::Fields for ListImagesImage {
+    const NAME: &'static str = "ListImagesImage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "OsType" => self.os_type = cds_core::de::lenient(value)?,
+            "OsName" => self.os_name = cds_core::de::lenient(value)?,
+            "ImageId" => self.image_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListImagesImage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListImagesImage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "OsType", &self.os_type)?;
+        cds_core::ser::entry(map, "OsName", &self.os_name)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListImagesImage);
 /// Instance type
 ///
 /// 机型
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceTypesItem {
     /// Instance type family
     ///
     /// 机型规格族 (`instance_type_family`)
-    #[serde(rename = "instance_type_family", deserialize_with = "lenient")]
     pub instance_type_family: Option<String>,
     /// Instance type name
     ///
     /// 机型名称 (`instance_type`)
-    #[serde(rename = "instance_type", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`core`)
-    #[serde(rename = "core", deserialize_with = "lenient")]
     pub core: Option<i64>,
     /// Memory size in GB
     ///
     /// 内存大小，单位G (`memory`)
-    #[serde(rename = "memory", deserialize_with = "lenient")]
     pub memory: Option<i64>,
 }
+impl cds_core::de::Fields for ListInstanceTypesItem {
+    const NAME: &'static str = "ListInstanceTypesItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "instance_type_family" => {
+                self.instance_type_family = cds_core::de::lenient(value)?;
+            }
+            "instance_type" => self.instance_type = cds_core::de::lenient(value)?,
+            "core" => self.core = cds_core::de::lenient(value)?,
+            "memory" => self.memory = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceTypesItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceTypesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instance_type_family", &self.instance_type_family)?;
+        cds_core::ser::entry(map, "instance_type", &self.instance_type)?;
+        cds_core::ser::entry(map, "core", &self.core)?;
+        cds_core::ser::entry(map, "memory", &self.memory)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceTypesItem);
 /// Region
 ///
 /// 地域
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListRegionsRegion {
     /// Region id
     ///
     /// 地域ID (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Localized region name
     ///
     /// 地域名称 (`LocalName`)
-    #[serde(rename = "LocalName", deserialize_with = "lenient")]
     pub local_name: Option<String>,
 }
+impl cds_core::de::Fields for ListRegionsRegion {
+    const NAME: &'static str = "ListRegionsRegion";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "LocalName" => self.local_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListRegionsRegion);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListRegionsRegion {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "LocalName", &self.local_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListRegionsRegion);
 /// Security group list
 ///
 /// data中重要参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsData {
     /// Security groups
     ///
     /// 安全组列表 (`Groups`)
-    #[serde(rename = "Groups")]
     pub groups: Option<Vec<ListSecurityGroupsGroup>>,
     /// Paging information
     ///
     /// 分页参数 (`Pager`)
-    #[serde(rename = "Pager")]
     pub pager: Option<NetworkPager>,
 }
+impl cds_core::de::Fields for ListSecurityGroupsData {
+    const NAME: &'static str = "ListSecurityGroupsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Groups" => self.groups = cds_core::de::nested(value)?,
+            "Pager" => self.pager = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSecurityGroupsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSecurityGroupsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Groups", &self.groups)?;
+        cds_core::ser::entry(map, "Pager", &self.pager)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSecurityGroupsData);
 /// Security group
 ///
 /// 安全组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsGroup {
     /// VPC the security group belongs to
     ///
     /// 安全组所属的专有网络 (`VpcId`)
-    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`)
-    #[serde(rename = "SecurityGroupId", deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`)
-    #[serde(rename = "SecurityGroupName", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type: normal (basic) or enterprise
     ///
     /// 安全组类型。可能值：&lt;br&gt; normal：普通安全组&lt;br&gt; enterprise：企业安全组 (`SecurityGroupType`)
-    #[serde(rename = "SecurityGroupType", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Creation time (documented as ISO 8601 UTC, yyyy-MM-ddThh:mmZ)
     ///
     /// 创建时间。按照ISO8601标准表示，并需要使用UTC时间。&lt;br&gt; 格式为：yyyy-MM-ddThh:mmZ。 (`CreateAt`)
-    #[serde(rename = "CreateAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
 }
+impl cds_core::de::Fields for ListSecurityGroupsGroup {
+    const NAME: &'static str = "ListSecurityGroupsGroup";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "SecurityGroupId" => self.security_group_id = cds_core::de::lenient(value)?,
+            "SecurityGroupName" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroupType" => {
+                self.security_group_type = cds_core::de::lenient(value)?;
+            }
+            "CreateAt" => self.create_at = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSecurityGroupsGroup);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSecurityGroupsGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "SecurityGroupName", &self.security_group_name)?;
+        cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
+        cds_core::ser::entry(map, "CreateAt", &self.create_at)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSecurityGroupsGroup);
 /// Subnet list
 ///
 /// data中重要参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSubnetsData {
     /// Switches (subnets)
     ///
     /// 交换机列表 (`Switches`)
-    #[serde(rename = "Switches")]
     pub switches: Option<Vec<Subnet>>,
     /// Paging information
     ///
     /// 分页参数 (`Pager`)
-    #[serde(rename = "Pager")]
     pub pager: Option<NetworkPager>,
 }
+impl cds_core::de::Fields for ListSubnetsData {
+    const NAME: &'static str = "ListSubnetsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Switches" => self.switches = cds_core::de::nested(value)?,
+            "Pager" => self.pager = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSubnetsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSubnetsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Switches", &self.switches)?;
+        cds_core::ser::entry(map, "Pager", &self.pager)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSubnetsData);
 /// VPC list
 ///
 /// data中重要参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListVpcsData {
     /// VPCs
     ///
     /// VPC列表 (`Vpcs`)
-    #[serde(rename = "Vpcs")]
     pub vpcs: Option<Vec<Vpc>>,
     /// Paging information
     ///
     /// 分页参数 (`Pager`)
-    #[serde(rename = "Pager")]
     pub pager: Option<NetworkPager>,
 }
+impl cds_core::de::Fields for ListVpcsData {
+    const NAME: &'static str = "ListVpcsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Vpcs" => self.vpcs = cds_core::de::nested(value)?,
+            "Pager" => self.pager = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListVpcsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListVpcsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Vpcs", &self.vpcs)?;
+        cds_core::ser::entry(map, "Pager", &self.pager)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListVpcsData);
 /// Availability zone
 ///
 /// 可用区
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesZone {
     /// Availability zone id
     ///
     /// 可用区ID (`ZoneId`)
-    #[serde(rename = "ZoneId", deserialize_with = "lenient")]
     pub zone_id: Option<String>,
     /// Localized zone name
     ///
     /// 可用区名称 (`LocalName`)
-    #[serde(rename = "LocalName", deserialize_with = "lenient")]
     pub local_name: Option<String>,
 }
+impl cds_core::de::Fields for ListZonesZone {
+    const NAME: &'static str = "ListZonesZone";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ZoneId" => self.zone_id = cds_core::de::lenient(value)?,
+            "LocalName" => self.local_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListZonesZone);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListZonesZone {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ZoneId", &self.zone_id)?;
+        cds_core::ser::entry(map, "LocalName", &self.local_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListZonesZone);
 /// Paging information (PascalCase keys)
 ///
 /// 分页参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetworkPager {
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Page size
     ///
     /// 每页数量 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of items
     ///
     /// 总数 (`Total`)
-    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
 }
+impl cds_core::de::Fields for NetworkPager {
+    const NAME: &'static str = "NetworkPager";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "Total" => self.total = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetworkPager);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetworkPager {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "Total", &self.total)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetworkPager);
 /// Paging information (snake_case keys)
 ///
 /// 分页参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Pager {
     /// Page number
     ///
     /// 页码 (`page_number`)
-    #[serde(rename = "page_number", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Page size
     ///
     /// 每页数量 (`page_size`)
-    #[serde(rename = "page_size", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of items
     ///
     /// 总数 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
 }
+impl cds_core::de::Fields for Pager {
+    const NAME: &'static str = "Pager";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "page_number" => self.page_number = cds_core::de::lenient(value)?,
+            "page_size" => self.page_size = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Pager);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Pager {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "page_number", &self.page_number)?;
+        cds_core::ser::entry(map, "page_size", &self.page_size)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Pager);
 /// Input of [`CreateCluster`](crate::Client::create_cluster).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1047,16 +1463,38 @@ impl cds_core::validate::Validate for CreateClusterInput {
     }
 }
 /// Output of [`CreateCluster`](crate::Client::create_cluster): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateClusterOutput {
     /// Result (the example answers the cluster name)
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for CreateClusterOutput {
+    const NAME: &'static str = "CreateClusterOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateClusterOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateClusterOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateClusterOutput);
 /// Request builder of [`CreateCluster`](crate::Client::create_cluster): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1262,16 +1700,38 @@ impl ListClustersInputBuilder {
     }
 }
 /// Output of [`ListClusters`](crate::Client::list_clusters): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListClustersOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListClustersData>,
 }
+impl cds_core::de::Fields for ListClustersOutput {
+    const NAME: &'static str = "ListClustersOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListClustersOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListClustersOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListClustersOutput);
 /// Request builder of [`ListClusters`](crate::Client::list_clusters): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1447,16 +1907,38 @@ impl cds_core::validate::Validate for CreateVpcInput {
     }
 }
 /// Output of [`CreateVpc`](crate::Client::create_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVpcOutput {
     /// Id of the created VPC
     ///
     /// 创建成功后的vpcid (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for CreateVpcOutput {
+    const NAME: &'static str = "CreateVpcOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateVpcOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateVpcOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateVpcOutput);
 /// Request builder of [`CreateVpc`](crate::Client::create_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1621,16 +2103,38 @@ impl ListVpcsInputBuilder {
     }
 }
 /// Output of [`ListVpcs`](crate::Client::list_vpcs): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListVpcsOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListVpcsData>,
 }
+impl cds_core::de::Fields for ListVpcsOutput {
+    const NAME: &'static str = "ListVpcsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListVpcsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListVpcsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListVpcsOutput);
 /// Request builder of [`ListVpcs`](crate::Client::list_vpcs): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1822,16 +2326,38 @@ impl cds_core::validate::Validate for CreateSubnetInput {
     }
 }
 /// Output of [`CreateSubnet`](crate::Client::create_subnet): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubnetOutput {
     /// Id of the created switch
     ///
     /// 创建成功的 Switch id (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for CreateSubnetOutput {
+    const NAME: &'static str = "CreateSubnetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubnetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubnetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubnetOutput);
 /// Request builder of [`CreateSubnet`](crate::Client::create_subnet): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1994,16 +2520,38 @@ impl cds_core::validate::Validate for ListSubnetsInput {
     }
 }
 /// Output of [`ListSubnets`](crate::Client::list_subnets): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSubnetsOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListSubnetsData>,
 }
+impl cds_core::de::Fields for ListSubnetsOutput {
+    const NAME: &'static str = "ListSubnetsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSubnetsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSubnetsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSubnetsOutput);
 /// Request builder of [`ListSubnets`](crate::Client::list_subnets): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2187,16 +2735,38 @@ impl cds_core::validate::Validate for CreateSecurityGroupInput {
     }
 }
 /// Output of [`CreateSecurityGroup`](crate::Client::create_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// Id of the created security group
     ///
     /// 创建成功的安全组 id (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for CreateSecurityGroupOutput {
+    const NAME: &'static str = "CreateSecurityGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSecurityGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSecurityGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSecurityGroupOutput);
 /// Request builder of [`CreateSecurityGroup`](crate::Client::create_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2370,16 +2940,38 @@ impl cds_core::validate::Validate for ListSecurityGroupsInput {
     }
 }
 /// Output of [`ListSecurityGroups`](crate::Client::list_security_groups): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsOutput {
     /// Result
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListSecurityGroupsData>,
 }
+impl cds_core::de::Fields for ListSecurityGroupsOutput {
+    const NAME: &'static str = "ListSecurityGroupsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSecurityGroupsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSecurityGroupsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSecurityGroupsOutput);
 /// Request builder of [`ListSecurityGroups`](crate::Client::list_security_groups): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2645,16 +3237,38 @@ impl cds_core::validate::Validate for CreateNetworkConfigInput {
     }
 }
 /// Output of [`CreateNetworkConfig`](crate::Client::create_network_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateNetworkConfigOutput {
     /// Id of the created VPC
     ///
     /// 创建成功的vpc_id (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for CreateNetworkConfigOutput {
+    const NAME: &'static str = "CreateNetworkConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateNetworkConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateNetworkConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateNetworkConfigOutput);
 /// Request builder of [`CreateNetworkConfig`](crate::Client::create_network_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2819,16 +3433,38 @@ impl cds_core::validate::Validate for ListRegionsInput {
     }
 }
 /// Output of [`ListRegions`](crate::Client::list_regions): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListRegionsOutput {
     /// Regions
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListRegionsRegion>>,
 }
+impl cds_core::de::Fields for ListRegionsOutput {
+    const NAME: &'static str = "ListRegionsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListRegionsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListRegionsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListRegionsOutput);
 /// Request builder of [`ListRegions`](crate::Client::list_regions): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2941,16 +3577,38 @@ impl cds_core::validate::Validate for ListZonesInput {
     }
 }
 /// Output of [`ListZones`](crate::Client::list_zones): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesOutput {
     /// Availability zones
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListZonesZone>>,
 }
+impl cds_core::de::Fields for ListZonesOutput {
+    const NAME: &'static str = "ListZonesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListZonesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListZonesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListZonesOutput);
 /// Request builder of [`ListZones`](crate::Client::list_zones): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3083,16 +3741,38 @@ impl cds_core::validate::Validate for ListInstanceTypesInput {
     }
 }
 /// Output of [`ListInstanceTypes`](crate::Client::list_instance_types): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceTypesOutput {
     /// Instance types
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceTypesItem>>,
 }
+impl cds_core::de::Fields for ListInstanceTypesOutput {
+    const NAME: &'static str = "ListInstanceTypesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceTypesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceTypesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceTypesOutput);
 /// Request builder of [`ListInstanceTypes`](crate::Client::list_instance_types): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3221,16 +3901,38 @@ impl cds_core::validate::Validate for ListImagesInput {
     }
 }
 /// Output of [`ListImages`](crate::Client::list_images): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListImagesOutput {
     /// Images
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListImagesImage>>,
 }
+impl cds_core::de::Fields for ListImagesOutput {
+    const NAME: &'static str = "ListImagesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListImagesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListImagesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListImagesOutput);
 /// Request builder of [`ListImages`](crate::Client::list_images): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3363,16 +4065,38 @@ impl cds_core::validate::Validate for SyncNetworkConfigInput {
     }
 }
 /// Output of [`SyncNetworkConfig`](crate::Client::sync_network_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SyncNetworkConfigOutput {
     /// Result (null in the example)
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for SyncNetworkConfigOutput {
+    const NAME: &'static str = "SyncNetworkConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SyncNetworkConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SyncNetworkConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SyncNetworkConfigOutput);
 /// Request builder of [`SyncNetworkConfig`](crate::Client::sync_network_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3488,16 +4212,38 @@ impl cds_core::validate::Validate for GetNetworkConfigTemplateInput {
     }
 }
 /// Output of [`GetNetworkConfigTemplate`](crate::Client::get_network_config_template): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetNetworkConfigTemplateOutput {
     /// Network configuration template
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetNetworkConfigTemplateData>,
 }
+impl cds_core::de::Fields for GetNetworkConfigTemplateOutput {
+    const NAME: &'static str = "GetNetworkConfigTemplateOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetNetworkConfigTemplateOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetNetworkConfigTemplateOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetNetworkConfigTemplateOutput);
 /// Request builder of [`GetNetworkConfigTemplate`](crate::Client::get_network_config_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3599,16 +4345,38 @@ impl cds_core::validate::Validate for GetVpcInput {
     }
 }
 /// Output of [`GetVpc`](crate::Client::get_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetVpcOutput {
     /// VPC details
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vpc>,
 }
+impl cds_core::de::Fields for GetVpcOutput {
+    const NAME: &'static str = "GetVpcOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetVpcOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetVpcOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetVpcOutput);
 /// Request builder of [`GetVpc`](crate::Client::get_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3721,16 +4489,38 @@ impl cds_core::validate::Validate for GetSubnetInput {
     }
 }
 /// Output of [`GetSubnet`](crate::Client::get_subnet): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSubnetOutput {
     /// Subnet details
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Subnet>,
 }
+impl cds_core::de::Fields for GetSubnetOutput {
+    const NAME: &'static str = "GetSubnetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetSubnetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetSubnetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetSubnetOutput);
 /// Request builder of [`GetSubnet`](crate::Client::get_subnet): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3837,16 +4627,38 @@ impl cds_core::validate::Validate for GetSecurityGroupInput {
     }
 }
 /// Output of [`GetSecurityGroup`](crate::Client::get_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSecurityGroupOutput {
     /// Security group details
     ///
     /// 正常信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetSecurityGroupData>,
 }
+impl cds_core::de::Fields for GetSecurityGroupOutput {
+    const NAME: &'static str = "GetSecurityGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetSecurityGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetSecurityGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetSecurityGroupOutput);
 /// Request builder of [`GetSecurityGroup`](crate::Client::get_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

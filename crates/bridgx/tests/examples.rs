@@ -7,419 +7,235 @@
 const ENVELOPE: &[&str] = &["code", "msg"];
 /// The payload field (a bare-array example is the payload).
 const DATA: &str = "data";
+/// With `serde-serialize` (enabled by the workspace's tests), the example must also
+/// survive a re-encoding without losing a field.
+#[cfg(feature = "serde-serialize")]
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
+    cds_core::fixture::assert_decodes_completely::<T>(json, ENVELOPE, DATA);
+}
+/// Without `serde-serialize`, the example must decode.
+#[cfg(not(feature = "serde-serialize"))]
+fn check<T: serde::de::DeserializeOwned>(json: &str) {
+    let _ = ENVELOPE;
+    cds_core::fixture::assert_decodes::<T>(json, DATA);
+}
 #[test]
 fn get_daily_machine_usage_total_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
+    check::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
         cds_bridgx::examples::GET_DAILY_MACHINE_USAGE_TOTAL_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_daily_machine_usage_total_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
+    check::<cds_bridgx::GetDailyMachineUsageTotalOutput>(
         cds_bridgx::examples::GET_DAILY_MACHINE_USAGE_TOTAL_2,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_daily_machine_usage_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListDailyMachineUsageOutput>(
+    check::<cds_bridgx::ListDailyMachineUsageOutput>(
         cds_bridgx::examples::LIST_DAILY_MACHINE_USAGE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_daily_machine_usage_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListDailyMachineUsageOutput>(
+    check::<cds_bridgx::ListDailyMachineUsageOutput>(
         cds_bridgx::examples::LIST_DAILY_MACHINE_USAGE_2,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_machines_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListMachinesOutput>(
-        cds_bridgx::examples::LIST_MACHINES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListMachinesOutput>(cds_bridgx::examples::LIST_MACHINES_1);
 }
 #[test]
 fn list_machines_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListMachinesOutput>(
-        cds_bridgx::examples::LIST_MACHINES_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListMachinesOutput>(cds_bridgx::examples::LIST_MACHINES_2);
 }
 #[test]
 fn get_machine_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineOutput>(
-        cds_bridgx::examples::GET_MACHINE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetMachineOutput>(cds_bridgx::examples::GET_MACHINE_1);
 }
 #[test]
 fn get_machine_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineOutput>(
-        cds_bridgx::examples::GET_MACHINE_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetMachineOutput>(cds_bridgx::examples::GET_MACHINE_2);
 }
 #[test]
 fn get_machine_count_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineCountOutput>(
-        cds_bridgx::examples::GET_MACHINE_COUNT_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetMachineCountOutput>(cds_bridgx::examples::GET_MACHINE_COUNT_1);
 }
 #[test]
 fn get_machine_count_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetMachineCountOutput>(
-        cds_bridgx::examples::GET_MACHINE_COUNT_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetMachineCountOutput>(cds_bridgx::examples::GET_MACHINE_COUNT_2);
 }
 #[test]
 fn create_expand_task_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateExpandTaskOutput>(
-        cds_bridgx::examples::CREATE_EXPAND_TASK_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateExpandTaskOutput>(cds_bridgx::examples::CREATE_EXPAND_TASK_1);
 }
 #[test]
 fn create_expand_task_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateExpandTaskOutput>(
-        cds_bridgx::examples::CREATE_EXPAND_TASK_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateExpandTaskOutput>(cds_bridgx::examples::CREATE_EXPAND_TASK_2);
 }
 #[test]
 fn create_shrink_task_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateShrinkTaskOutput>(
-        cds_bridgx::examples::CREATE_SHRINK_TASK_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateShrinkTaskOutput>(cds_bridgx::examples::CREATE_SHRINK_TASK_1);
 }
 #[test]
 fn create_shrink_task_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateShrinkTaskOutput>(
-        cds_bridgx::examples::CREATE_SHRINK_TASK_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateShrinkTaskOutput>(cds_bridgx::examples::CREATE_SHRINK_TASK_2);
 }
 #[test]
 fn list_tasks_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListTasksOutput>(
-        cds_bridgx::examples::LIST_TASKS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListTasksOutput>(cds_bridgx::examples::LIST_TASKS_1);
 }
 #[test]
 fn list_tasks_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListTasksOutput>(
-        cds_bridgx::examples::LIST_TASKS_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListTasksOutput>(cds_bridgx::examples::LIST_TASKS_2);
 }
 #[test]
 fn create_cluster_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateClusterOutput>(
-        cds_bridgx::examples::CREATE_CLUSTER_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateClusterOutput>(cds_bridgx::examples::CREATE_CLUSTER_1);
 }
 #[test]
 fn create_cluster_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateClusterOutput>(
-        cds_bridgx::examples::CREATE_CLUSTER_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateClusterOutput>(cds_bridgx::examples::CREATE_CLUSTER_2);
 }
 #[test]
 fn list_clusters_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListClustersOutput>(
-        cds_bridgx::examples::LIST_CLUSTERS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListClustersOutput>(cds_bridgx::examples::LIST_CLUSTERS_1);
 }
 #[test]
 fn list_clusters_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListClustersOutput>(
-        cds_bridgx::examples::LIST_CLUSTERS_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListClustersOutput>(cds_bridgx::examples::LIST_CLUSTERS_2);
 }
 #[test]
 fn create_vpc_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateVpcOutput>(
-        cds_bridgx::examples::CREATE_VPC_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateVpcOutput>(cds_bridgx::examples::CREATE_VPC_1);
 }
 #[test]
 fn create_vpc_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateVpcOutput>(
-        cds_bridgx::examples::CREATE_VPC_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateVpcOutput>(cds_bridgx::examples::CREATE_VPC_2);
 }
 #[test]
 fn list_vpcs_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListVpcsOutput>(
-        cds_bridgx::examples::LIST_VPCS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListVpcsOutput>(cds_bridgx::examples::LIST_VPCS_1);
 }
 #[test]
 fn list_vpcs_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListVpcsOutput>(
-        cds_bridgx::examples::LIST_VPCS_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListVpcsOutput>(cds_bridgx::examples::LIST_VPCS_2);
 }
 #[test]
 fn create_subnet_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSubnetOutput>(
-        cds_bridgx::examples::CREATE_SUBNET_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateSubnetOutput>(cds_bridgx::examples::CREATE_SUBNET_1);
 }
 #[test]
 fn create_subnet_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSubnetOutput>(
-        cds_bridgx::examples::CREATE_SUBNET_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateSubnetOutput>(cds_bridgx::examples::CREATE_SUBNET_2);
 }
 #[test]
 fn list_subnets_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSubnetsOutput>(
-        cds_bridgx::examples::LIST_SUBNETS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListSubnetsOutput>(cds_bridgx::examples::LIST_SUBNETS_1);
 }
 #[test]
 fn list_subnets_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSubnetsOutput>(
-        cds_bridgx::examples::LIST_SUBNETS_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListSubnetsOutput>(cds_bridgx::examples::LIST_SUBNETS_2);
 }
 #[test]
 fn create_security_group_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSecurityGroupOutput>(
-        cds_bridgx::examples::CREATE_SECURITY_GROUP_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateSecurityGroupOutput>(cds_bridgx::examples::CREATE_SECURITY_GROUP_1);
 }
 #[test]
 fn create_security_group_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateSecurityGroupOutput>(
-        cds_bridgx::examples::CREATE_SECURITY_GROUP_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateSecurityGroupOutput>(cds_bridgx::examples::CREATE_SECURITY_GROUP_2);
 }
 #[test]
 fn list_security_groups_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSecurityGroupsOutput>(
-        cds_bridgx::examples::LIST_SECURITY_GROUPS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListSecurityGroupsOutput>(cds_bridgx::examples::LIST_SECURITY_GROUPS_1);
 }
 #[test]
 fn list_security_groups_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListSecurityGroupsOutput>(
-        cds_bridgx::examples::LIST_SECURITY_GROUPS_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListSecurityGroupsOutput>(cds_bridgx::examples::LIST_SECURITY_GROUPS_2);
 }
 #[test]
 fn create_network_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateNetworkConfigOutput>(
-        cds_bridgx::examples::CREATE_NETWORK_CONFIG_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateNetworkConfigOutput>(cds_bridgx::examples::CREATE_NETWORK_CONFIG_1);
 }
 #[test]
 fn create_network_config_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::CreateNetworkConfigOutput>(
-        cds_bridgx::examples::CREATE_NETWORK_CONFIG_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::CreateNetworkConfigOutput>(cds_bridgx::examples::CREATE_NETWORK_CONFIG_2);
 }
 #[test]
 fn list_regions_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListRegionsOutput>(
-        cds_bridgx::examples::LIST_REGIONS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListRegionsOutput>(cds_bridgx::examples::LIST_REGIONS_1);
 }
 #[test]
 fn list_regions_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListRegionsOutput>(
-        cds_bridgx::examples::LIST_REGIONS_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListRegionsOutput>(cds_bridgx::examples::LIST_REGIONS_2);
 }
 #[test]
 fn list_zones_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListZonesOutput>(
-        cds_bridgx::examples::LIST_ZONES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListZonesOutput>(cds_bridgx::examples::LIST_ZONES_1);
 }
 #[test]
 fn list_zones_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListZonesOutput>(
-        cds_bridgx::examples::LIST_ZONES_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListZonesOutput>(cds_bridgx::examples::LIST_ZONES_2);
 }
 #[test]
 fn list_instance_types_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListInstanceTypesOutput>(
-        cds_bridgx::examples::LIST_INSTANCE_TYPES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListInstanceTypesOutput>(cds_bridgx::examples::LIST_INSTANCE_TYPES_1);
 }
 #[test]
 fn list_instance_types_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListInstanceTypesOutput>(
-        cds_bridgx::examples::LIST_INSTANCE_TYPES_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListInstanceTypesOutput>(cds_bridgx::examples::LIST_INSTANCE_TYPES_2);
 }
 #[test]
 fn list_images_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListImagesOutput>(
-        cds_bridgx::examples::LIST_IMAGES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListImagesOutput>(cds_bridgx::examples::LIST_IMAGES_1);
 }
 #[test]
 fn list_images_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::ListImagesOutput>(
-        cds_bridgx::examples::LIST_IMAGES_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::ListImagesOutput>(cds_bridgx::examples::LIST_IMAGES_2);
 }
 #[test]
 fn sync_network_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::SyncNetworkConfigOutput>(
-        cds_bridgx::examples::SYNC_NETWORK_CONFIG_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::SyncNetworkConfigOutput>(cds_bridgx::examples::SYNC_NETWORK_CONFIG_1);
 }
 #[test]
 fn sync_network_config_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::SyncNetworkConfigOutput>(
-        cds_bridgx::examples::SYNC_NETWORK_CONFIG_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::SyncNetworkConfigOutput>(cds_bridgx::examples::SYNC_NETWORK_CONFIG_2);
 }
 #[test]
 fn get_network_config_template_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetNetworkConfigTemplateOutput>(
+    check::<cds_bridgx::GetNetworkConfigTemplateOutput>(
         cds_bridgx::examples::GET_NETWORK_CONFIG_TEMPLATE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_network_config_template_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetNetworkConfigTemplateOutput>(
+    check::<cds_bridgx::GetNetworkConfigTemplateOutput>(
         cds_bridgx::examples::GET_NETWORK_CONFIG_TEMPLATE_2,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_vpc_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetVpcOutput>(
-        cds_bridgx::examples::GET_VPC_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetVpcOutput>(cds_bridgx::examples::GET_VPC_1);
 }
 #[test]
 fn get_vpc_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetVpcOutput>(
-        cds_bridgx::examples::GET_VPC_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetVpcOutput>(cds_bridgx::examples::GET_VPC_2);
 }
 #[test]
 fn get_subnet_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSubnetOutput>(
-        cds_bridgx::examples::GET_SUBNET_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetSubnetOutput>(cds_bridgx::examples::GET_SUBNET_1);
 }
 #[test]
 fn get_subnet_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSubnetOutput>(
-        cds_bridgx::examples::GET_SUBNET_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetSubnetOutput>(cds_bridgx::examples::GET_SUBNET_2);
 }
 #[test]
 fn get_security_group_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSecurityGroupOutput>(
-        cds_bridgx::examples::GET_SECURITY_GROUP_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetSecurityGroupOutput>(cds_bridgx::examples::GET_SECURITY_GROUP_1);
 }
 #[test]
 fn get_security_group_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_bridgx::GetSecurityGroupOutput>(
-        cds_bridgx::examples::GET_SECURITY_GROUP_2,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_bridgx::GetSecurityGroupOutput>(cds_bridgx::examples::GET_SECURITY_GROUP_2);
 }

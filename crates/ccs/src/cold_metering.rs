@@ -8,36 +8,62 @@ use cds_core::de::{lenient, lenient_vec};
 /// Metering of a storage pool
 ///
 /// 存储池计量信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMeteringPool {
     /// Storage pool id
     ///
     /// 存储池Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Storage pool name
     ///
     /// 存储池名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Total size of the storage pool
     ///
     /// 存储池总容量 (`TotalSize`)
-    #[serde(rename = "TotalSize", deserialize_with = "lenient")]
     pub total_size: Option<String>,
     /// Cold storage metering
     ///
     /// 冷存储计量 (`Cold`)
-    #[serde(rename = "Cold", deserialize_with = "lenient")]
     pub cold: Option<f64>,
     /// Warm storage metering
     ///
     /// 温存储计量 (`Warm`)
-    #[serde(rename = "Warm", deserialize_with = "lenient")]
     pub warm: Option<f64>,
 }
+impl cds_core::de::Fields for GetMeteringPool {
+    const NAME: &'static str = "GetMeteringPool";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "TotalSize" => self.total_size = cds_core::de::lenient(value)?,
+            "Cold" => self.cold = cds_core::de::lenient(value)?,
+            "Warm" => self.warm = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMeteringPool);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMeteringPool {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "TotalSize", &self.total_size)?;
+        cds_core::ser::entry(map, "Cold", &self.cold)?;
+        cds_core::ser::entry(map, "Warm", &self.warm)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMeteringPool);
 /// Input of [`GetMetering`](crate::Client::get_metering).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -89,16 +115,38 @@ impl cds_core::validate::Validate for GetMeteringInput {
     }
 }
 /// Output of [`GetMetering`](crate::Client::get_metering): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetMeteringOutput {
     /// Customer metering information
     ///
     /// 客户计量信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<GetMeteringPool>>,
 }
+impl cds_core::de::Fields for GetMeteringOutput {
+    const NAME: &'static str = "GetMeteringOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetMeteringOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetMeteringOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetMeteringOutput);
 /// Request builder of [`GetMetering`](crate::Client::get_metering): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

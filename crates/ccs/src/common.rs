@@ -8,197 +8,391 @@ use cds_core::de::{lenient, lenient_vec};
 /// A billing method of a bandwidth product
 ///
 /// 计费方式
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceBillingMethod {
     /// Billing method, e.g. DataPackage, BandwIdth, Traffic
     ///
     /// 计费方式 (`Key`)
-    #[serde(rename = "Key", deserialize_with = "lenient")]
     pub key: Option<String>,
     /// Maximum bandwidth
     ///
     /// 最大带宽 (`MaxQos`)
-    #[serde(rename = "MaxQos", deserialize_with = "lenient")]
     pub max_qos: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeAvailableResourceBillingMethod {
+    const NAME: &'static str = "DescribeAvailableResourceBillingMethod";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Key" => self.key = cds_core::de::lenient(value)?,
+            "MaxQos" => self.max_qos = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourceBillingMethod);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourceBillingMethod {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Key", &self.key)?;
+        cds_core::ser::entry(map, "MaxQos", &self.max_qos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourceBillingMethod);
 /// Resources on sale in a zone
 ///
 /// 可用区资源信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceData {
     /// Zone id (values: enum RegionId)
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Zone name
     ///
     /// 可用区名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Zone status code, e.g. "1" (normal)
     ///
     /// 可用区状态 (`RegionStatus`)
-    #[serde(rename = "RegionStatus", deserialize_with = "lenient")]
     pub region_status: Option<String>,
     /// Zone status in Chinese, e.g. 正常 (normal)
     ///
     /// 可用区状态（中文） (`RegionStatusZh`)
-    #[serde(rename = "RegionStatusZh", deserialize_with = "lenient")]
     pub region_status_zh: Option<String>,
     /// Public network (bandwidth) products and their billing methods
     ///
     /// 网络类型及计费方式 (`WanGoods`)
-    #[serde(rename = "WanGoods")]
     pub wan_goods: Option<Vec<DescribeAvailableResourceWanGood>>,
     /// Cloud server products
     ///
     /// 云服务器类型 (`InstanceGoods`)
-    #[serde(rename = "InstanceGoods")]
     pub instance_goods: Option<Vec<DescribeAvailableResourceInstanceGood>>,
 }
+impl cds_core::de::Fields for DescribeAvailableResourceData {
+    const NAME: &'static str = "DescribeAvailableResourceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "RegionStatus" => self.region_status = cds_core::de::lenient(value)?,
+            "RegionStatusZh" => self.region_status_zh = cds_core::de::lenient(value)?,
+            "WanGoods" => self.wan_goods = cds_core::de::nested(value)?,
+            "InstanceGoods" => self.instance_goods = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "RegionStatus", &self.region_status)?;
+        cds_core::ser::entry(map, "RegionStatusZh", &self.region_status_zh)?;
+        cds_core::ser::entry(map, "WanGoods", &self.wan_goods)?;
+        cds_core::ser::entry(map, "InstanceGoods", &self.instance_goods)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourceData);
 /// A disk type on offer
 ///
 /// 硬盘类型
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceDiskGood {
     /// Disk type, e.g. high_disk, ssd_disk, system_disk, ssd_system_disk
     ///
     /// 硬盘类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Minimum size (GB)
     ///
     /// 最小容量 (`MinSize`)
-    #[serde(rename = "MinSize", deserialize_with = "lenient")]
     pub min_size: Option<i64>,
     /// Maximum size (GB)
     ///
     /// 最大容量 (`MaxSize`)
-    #[serde(rename = "MaxSize", deserialize_with = "lenient")]
     pub max_size: Option<i64>,
     /// Size step (GB)
     ///
     /// 步长 (`Step`)
-    #[serde(rename = "Step", deserialize_with = "lenient")]
     pub step: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeAvailableResourceDiskGood {
+    const NAME: &'static str = "DescribeAvailableResourceDiskGood";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "MinSize" => self.min_size = cds_core::de::lenient(value)?,
+            "MaxSize" => self.max_size = cds_core::de::lenient(value)?,
+            "Step" => self.step = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourceDiskGood);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourceDiskGood {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "MinSize", &self.min_size)?;
+        cds_core::ser::entry(map, "MaxSize", &self.max_size)?;
+        cds_core::ser::entry(map, "Step", &self.step)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourceDiskGood);
 /// Images on offer
 ///
 /// 镜像
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceImageGoods {
     /// Public images
     ///
     /// 公共镜像 (`PublicImage`)
-    #[serde(rename = "PublicImage")]
     pub public_image: Option<Vec<DescribeAvailableResourcePublicImage>>,
     /// Private images
     ///
     /// 私有镜像 (`PrivateImages`)
-    #[serde(rename = "PrivateImages")]
     pub private_images: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DescribeAvailableResourceImageGoods {
+    const NAME: &'static str = "DescribeAvailableResourceImageGoods";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PublicImage" => self.public_image = cds_core::de::nested(value)?,
+            "PrivateImages" => self.private_images = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourceImageGoods);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourceImageGoods {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PublicImage", &self.public_image)?;
+        cds_core::ser::entry(map, "PrivateImages", &self.private_images)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourceImageGoods);
 /// A cloud server product
 ///
 /// 云服务器类型
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceInstanceGood {
     /// Instance type, e.g. Standard (see enum InstanceType)
     ///
     /// 主机类型 (`InstanceType`)
-    #[serde(rename = "InstanceType", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Images on offer
     ///
     /// 镜像 (`ImageGoods`)
-    #[serde(rename = "ImageGoods")]
     pub image_goods: Option<DescribeAvailableResourceImageGoods>,
     /// Data disk types on offer
     ///
     /// 数据盘类型 (`DiskGoods`)
-    #[serde(rename = "DiskGoods")]
     pub disk_goods: Option<Vec<DescribeAvailableResourceDiskGood>>,
     /// System disk types on offer
     ///
     /// 系统盘类型 (`SystemDiskGoods`)
-    #[serde(rename = "SystemDiskGoods")]
     pub system_disk_goods: Option<Vec<DescribeAvailableResourceDiskGood>>,
 }
+impl cds_core::de::Fields for DescribeAvailableResourceInstanceGood {
+    const NAME: &'static str = "DescribeAvailableResourceInstanceGood";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InstanceType" => self.instance_type = cds_core::de::lenient(value)?,
+            "ImageGoods" => self.image_goods = cds_core::de::nested(value)?,
+            "DiskGoods" => self.disk_goods = cds_core::de::nested(value)?,
+            "SystemDiskGoods" => self.system_disk_goods = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourceInstanceGood);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourceInstanceGood {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceType", &self.instance_type)?;
+        cds_core::ser::entry(map, "ImageGoods", &self.image_goods)?;
+        cds_core::ser::entry(map, "DiskGoods", &self.disk_goods)?;
+        cds_core::ser::entry(map, "SystemDiskGoods", &self.system_disk_goods)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourceInstanceGood);
 /// A public image
 ///
 /// 公共镜像
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourcePublicImage {
     /// Image id, e.g. Centos_8.0_64 (see enum PublicTemplate)
     ///
     /// 镜像ID (`ImageId`)
-    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image type, e.g. centos
     ///
     /// 镜像类型 (`ImageType`)
-    #[serde(rename = "ImageType", deserialize_with = "lenient")]
     pub image_type: Option<String>,
     /// Display name
     ///
     /// 显示名称 (`GicDisplayName`)
-    #[serde(rename = "GicDisplayName", deserialize_with = "lenient")]
     pub gic_display_name: Option<String>,
 }
+impl cds_core::de::Fields for DescribeAvailableResourcePublicImage {
+    const NAME: &'static str = "DescribeAvailableResourcePublicImage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ImageId" => self.image_id = cds_core::de::lenient(value)?,
+            "ImageType" => self.image_type = cds_core::de::lenient(value)?,
+            "GicDisplayName" => self.gic_display_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourcePublicImage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourcePublicImage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "ImageType", &self.image_type)?;
+        cds_core::ser::entry(map, "GicDisplayName", &self.gic_display_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourcePublicImage);
 /// A bandwidth product
 ///
 /// 网络类型
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceWanGood {
     /// Bandwidth type, e.g. Bandwidth_China_Optimized (see enum BandwidthType)
     ///
     /// 带宽类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Billing methods
     ///
     /// 计费方式 (`BillingMethod`)
-    #[serde(rename = "BillingMethod")]
     pub billing_method: Option<Vec<DescribeAvailableResourceBillingMethod>>,
 }
+impl cds_core::de::Fields for DescribeAvailableResourceWanGood {
+    const NAME: &'static str = "DescribeAvailableResourceWanGood";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "BillingMethod" => self.billing_method = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourceWanGood);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourceWanGood {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourceWanGood);
 /// Task details
 ///
 /// 任务详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTaskData {
     /// Task status: NEW, DOING, FINISH, ERROR (new, running, finished, error)
     ///
     /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Resource id
     ///
     /// 资源Id列表 (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task type, e.g. orderCreateVM
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeTaskData {
+    const NAME: &'static str = "DescribeTaskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "TaskType" => self.task_type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTaskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTaskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "TaskType", &self.task_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTaskData);
 /// Input of [`DescribeAvailableResource`](crate::Client::describe_available_resource).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -250,21 +444,43 @@ impl cds_core::validate::Validate for DescribeAvailableResourceInput {
     }
 }
 /// Output of [`DescribeAvailableResource`](crate::Client::describe_available_resource): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceOutput {
     /// Resources on sale in the zone
     ///
     /// 可用区资源信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeAvailableResourceData>,
     /// Resources on sale in the zone, as the example answers them: at the top level, without the envelope
     ///
     /// 可用区资源信息 (flattened: these fields sit at this level of the body)
-    #[serde(flatten)]
     pub resource: DescribeAvailableResourceData,
 }
+impl cds_core::de::Fields for DescribeAvailableResourceOutput {
+    const NAME: &'static str = "DescribeAvailableResourceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => return cds_core::de::Fields::field(&mut self.resource, key, value),
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAvailableResourceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAvailableResourceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::Entries::entries(&self.resource, map)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAvailableResourceOutput);
 /// Request builder of [`DescribeAvailableResource`](crate::Client::describe_available_resource): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -373,21 +589,44 @@ impl cds_core::validate::Validate for DescribeTaskInput {
     }
 }
 /// Output of [`DescribeTask`](crate::Client::describe_task): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTaskOutput {
     /// Task details
     ///
     /// 任务详情 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeTaskData>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeTaskOutput {
+    const NAME: &'static str = "DescribeTaskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTaskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTaskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTaskOutput);
 /// Request builder of [`DescribeTask`](crate::Client::describe_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,16 +8,38 @@ use cds_core::de::{lenient, lenient_vec};
 /// HTML console address
 ///
 /// HTML控制台地址
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceHtmlConsoleURLData {
     /// HTML console URL
     ///
     /// HTML控制台地址 (`URL`)
-    #[serde(rename = "URL", deserialize_with = "lenient")]
     pub url: Option<String>,
 }
+impl cds_core::de::Fields for CreateInstanceHtmlConsoleURLData {
+    const NAME: &'static str = "CreateInstanceHtmlConsoleURLData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "URL" => self.url = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceHtmlConsoleURLData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceHtmlConsoleURLData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "URL", &self.url)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceHtmlConsoleURLData);
 /// Private network and the IPs to assign in it
 ///
 /// 内网Ip
@@ -131,332 +153,647 @@ impl cds_core::validate::Validate for CreateInstanceWindowsActivation {
 /// Monitoring data
 ///
 /// 监控数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorData {
     /// Instance id
     ///
     /// 实例ID (`InstanceId`)
-    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Data granularity
     ///
     /// 数据粒度 (`Period`)
-    #[serde(rename = "Period", deserialize_with = "lenient")]
     pub period: Option<String>,
     /// Monitoring data points (units: CPU/RAM percent, NIC throughput Mbps, disk throughput Kbps, disk IOPS in IOPS)
     ///
     /// 监控数据列表(各项指标单位：CPU/RAM: 百分比，网卡吞吐: Mbps，磁盘吞吐量: Kbps，磁盘IOPS: IOPS) (`DataPoints`)
-    #[serde(rename = "DataPoints")]
     pub data_points: Option<Vec<DescribeInstanceMonitorDataPoint>>,
 }
+impl cds_core::de::Fields for DescribeInstanceMonitorData {
+    const NAME: &'static str = "DescribeInstanceMonitorData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InstanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "Period" => self.period = cds_core::de::lenient(value)?,
+            "DataPoints" => self.data_points = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceMonitorData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceMonitorData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "Period", &self.period)?;
+        cds_core::ser::entry(map, "DataPoints", &self.data_points)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceMonitorData);
 /// A monitoring data point
 ///
 /// 监控数据点
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorDataPoint {
     /// Time of the data point
     ///
     /// 数据时间点 (`Timestamp`)
-    #[serde(rename = "Timestamp", deserialize_with = "lenient")]
     pub timestamp: Option<String>,
     /// Value
     ///
     /// 监控数据数值 (`Value`)
-    #[serde(rename = "Value", deserialize_with = "lenient")]
     pub value: Option<f64>,
 }
+impl cds_core::de::Fields for DescribeInstanceMonitorDataPoint {
+    const NAME: &'static str = "DescribeInstanceMonitorDataPoint";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Timestamp" => self.timestamp = cds_core::de::lenient(value)?,
+            "Value" => self.value = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceMonitorDataPoint);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceMonitorDataPoint {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Timestamp", &self.timestamp)?;
+        cds_core::ser::entry(map, "Value", &self.value)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceMonitorDataPoint);
 /// Price
 ///
 /// 价格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancePriceData {
     /// Total price
     ///
     /// 总价 (`TotalPrice`)
-    #[serde(rename = "TotalPrice", deserialize_with = "lenient")]
     pub total_price: Option<f64>,
 }
+impl cds_core::de::Fields for DescribeInstancePriceData {
+    const NAME: &'static str = "DescribeInstancePriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalPrice" => self.total_price = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancePriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancePriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalPrice", &self.total_price)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancePriceData);
 /// A specification on sale
 ///
 /// 可售规格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeSpec {
     /// Number of CPUs
     ///
     /// cpu数量 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory (GB)
     ///
     /// 内存数量(GB) (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Specification name, e.g. 1核2G (1 core, 2 GB)
     ///
     /// 规格名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceTypeSpec {
+    const NAME: &'static str = "DescribeInstanceTypeSpec";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceTypeSpec);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceTypeSpec {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceTypeSpec);
 /// A page of cloud servers
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesData {
     /// Cloud servers
     ///
     /// 云服务器列表 (`Instances`)
-    #[serde(rename = "Instances")]
     pub instances: Option<Vec<DescribeInstancesInstance>>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`PageCount`)
-    #[serde(rename = "PageCount", deserialize_with = "lenient")]
     pub page_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeInstancesData {
+    const NAME: &'static str = "DescribeInstancesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Instances" => self.instances = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageCount" => self.page_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Instances", &self.instances)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageCount", &self.page_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancesData);
 /// Disks of a cloud server
 ///
 /// 硬盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesDisks {
     /// System disk
     ///
     /// 系统盘 (`SystemDisk`)
-    #[serde(rename = "SystemDisk")]
     pub system_disk: Option<DescribeInstancesSystemDisk>,
     /// Data disks
     ///
     /// 数据硬盘信息 (`DataDisks`)
-    #[serde(rename = "DataDisks")]
     pub data_disks: Option<Vec<serde_json::Value>>,
     /// Number of data disks that can still be added
     ///
     /// 剩余可添加数据盘数量 (`LeftDataDiskNum`)
-    #[serde(rename = "LeftDataDiskNum", deserialize_with = "lenient")]
     pub left_data_disk_num: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeInstancesDisks {
+    const NAME: &'static str = "DescribeInstancesDisks";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SystemDisk" => self.system_disk = cds_core::de::nested(value)?,
+            "DataDisks" => self.data_disks = cds_core::de::nested(value)?,
+            "LeftDataDiskNum" => self.left_data_disk_num = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancesDisks);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancesDisks {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SystemDisk", &self.system_disk)?;
+        cds_core::ser::entry(map, "DataDisks", &self.data_disks)?;
+        cds_core::ser::entry(map, "LeftDataDiskNum", &self.left_data_disk_num)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancesDisks);
 /// A cloud server
 ///
 /// 云服务器
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesInstance {
     /// Cloud server id
     ///
     /// 云服务器编号 (`InstanceId`)
-    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
     /// 云服务器名称 (`InstanceName`)
-    #[serde(rename = "InstanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Running status of the cloud server, e.g. running, updating
     ///
     /// 云服务器运行状态 (`InstanceStatus`)
-    #[serde(rename = "InstanceStatus", deserialize_with = "lenient")]
     pub instance_status: Option<String>,
     /// Billing method of the cloud server
     ///
     /// 云服务器计费方式 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status of the cloud server
     ///
     /// 云服务器计费状态 (`InstanceChargeStatus`)
-    #[serde(rename = "InstanceChargeStatus", deserialize_with = "lenient")]
     pub instance_charge_status: Option<String>,
     /// VDC name
     ///
     /// Vdc名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// Zone the VDC belongs to (values: enum RegionId)
     ///
     /// RegionId：Vdc所属的可用区 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Disks of the cloud server
     ///
     /// 硬盘信息 (`Disks`)
-    #[serde(rename = "Disks")]
     pub disks: Option<DescribeInstancesDisks>,
     /// System disk
     ///
     /// 系统盘 (`SystemDisk`)
-    #[serde(rename = "SystemDisk")]
     pub system_disk: Option<Vec<serde_json::Value>>,
     /// Data disks
     ///
     /// 数据硬盘信息 (`DataDisks`)
-    #[serde(rename = "DataDisks")]
     pub data_disks: Option<Vec<serde_json::Value>>,
     /// Public network interface(s)
     ///
     /// 公网网卡信息 (`PublicNetworkInterface`)
-    #[serde(rename = "PublicNetworkInterface")]
     pub public_network_interface: Option<serde_json::Value>,
     /// Private network interfaces
     ///
     /// 私网网卡信息 (`PrivateNetworkInterface`)
-    #[serde(rename = "PrivateNetworkInterface")]
     pub private_network_interface: Option<Vec<DescribeInstancesPrivateNetworkInterface>>,
     /// Number of CPUs
     ///
     /// Cpu信息 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory (GB)
     ///
     /// Ram信息 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Tags of the cloud server
     ///
     /// 云主机资源的标签信息 (`Tags`)
-    #[serde(rename = "Tags")]
     pub tags: Option<Vec<DescribeInstancesTag>>,
     /// Creation time of the cloud server, e.g. 2022-06-01 12:30:00
     ///
     /// 云服务器创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstancesInstance {
+    const NAME: &'static str = "DescribeInstancesInstance";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InstanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "InstanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "InstanceStatus" => self.instance_status = cds_core::de::lenient(value)?,
+            "InstanceChargeType" => {
+                self.instance_charge_type = cds_core::de::lenient(value)?;
+            }
+            "InstanceChargeStatus" => {
+                self.instance_charge_status = cds_core::de::lenient(value)?;
+            }
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "Disks" => self.disks = cds_core::de::nested(value)?,
+            "SystemDisk" => self.system_disk = cds_core::de::nested(value)?,
+            "DataDisks" => self.data_disks = cds_core::de::nested(value)?,
+            "PublicNetworkInterface" => {
+                self.public_network_interface = cds_core::de::nested(value)?;
+            }
+            "PrivateNetworkInterface" => {
+                self.private_network_interface = cds_core::de::nested(value)?;
+            }
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "Tags" => self.tags = cds_core::de::nested(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancesInstance);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancesInstance {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InstanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "InstanceStatus", &self.instance_status)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "InstanceChargeStatus", &self.instance_charge_status)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "Disks", &self.disks)?;
+        cds_core::ser::entry(map, "SystemDisk", &self.system_disk)?;
+        cds_core::ser::entry(map, "DataDisks", &self.data_disks)?;
+        cds_core::ser::entry(
+            map,
+            "PublicNetworkInterface",
+            &self.public_network_interface,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "PrivateNetworkInterface",
+            &self.private_network_interface,
+        )?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Tags", &self.tags)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancesInstance);
 /// A private network interface
 ///
 /// 私网网卡
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesPrivateNetworkInterface {
     /// Network interface id
     ///
     /// 网卡ID (`InterfaceId`)
-    #[serde(rename = "InterfaceId", deserialize_with = "lenient")]
     pub interface_id: Option<String>,
     /// Network name
     ///
     /// 网络名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// IP address
     ///
     /// IP地址 (`IP`)
-    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// MAC address
     ///
     /// MAC地址 (`MAC`)
-    #[serde(rename = "MAC", deserialize_with = "lenient")]
     pub mac: Option<String>,
     /// Whether the interface is connected (1 connected)
     ///
     /// 是否已连接 (`Connected`)
-    #[serde(rename = "Connected", deserialize_with = "lenient")]
     pub connected: Option<i64>,
     /// Private network id
     ///
     /// 私网ID (`PrivateId`)
-    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstancesPrivateNetworkInterface {
+    const NAME: &'static str = "DescribeInstancesPrivateNetworkInterface";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InterfaceId" => self.interface_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "IP" => self.ip = cds_core::de::lenient(value)?,
+            "MAC" => self.mac = cds_core::de::lenient(value)?,
+            "Connected" => self.connected = cds_core::de::lenient(value)?,
+            "PrivateId" => self.private_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancesPrivateNetworkInterface);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancesPrivateNetworkInterface {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InterfaceId", &self.interface_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        cds_core::ser::entry(map, "MAC", &self.mac)?;
+        cds_core::ser::entry(map, "Connected", &self.connected)?;
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancesPrivateNetworkInterface);
 /// System disk
 ///
 /// 系统盘
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesSystemDisk {
     /// Size (GB)
     ///
     /// 大小 (`Size`)
-    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS (`IOPS`)
-    #[serde(rename = "IOPS", deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// IOPS (name used by the example of the section 示例)
     ///
     /// IOPS (`IopsSize`)
-    #[serde(rename = "IopsSize", deserialize_with = "lenient")]
     pub iops_size: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeInstancesSystemDisk {
+    const NAME: &'static str = "DescribeInstancesSystemDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "IOPS" => self.iops = cds_core::de::lenient(value)?,
+            "IopsSize" => self.iops_size = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancesSystemDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancesSystemDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "IOPS", &self.iops)?;
+        cds_core::ser::entry(map, "IopsSize", &self.iops_size)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancesSystemDisk);
 /// Tag of a cloud server
 ///
 /// 标签信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesTag {
     /// Tag id
     ///
     /// 标签Id (`TagId`)
-    #[serde(rename = "TagId", deserialize_with = "lenient")]
     pub tag_id: Option<String>,
     /// Tag name
     ///
     /// 标签名称 (`TagName`)
-    #[serde(rename = "TagName", deserialize_with = "lenient")]
     pub tag_name: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstancesTag {
+    const NAME: &'static str = "DescribeInstancesTag";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TagId" => self.tag_id = cds_core::de::lenient(value)?,
+            "TagName" => self.tag_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancesTag);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancesTag {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TagId", &self.tag_id)?;
+        cds_core::ser::entry(map, "TagName", &self.tag_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancesTag);
 /// A user tag
 ///
 /// 用户标签
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTagsTag {
     /// Tag id
     ///
     /// 标签Id (`TagId`)
-    #[serde(rename = "TagId", deserialize_with = "lenient")]
     pub tag_id: Option<i64>,
     /// Tag name
     ///
     /// 标签名称 (`TagName`)
-    #[serde(rename = "TagName", deserialize_with = "lenient")]
     pub tag_name: Option<String>,
 }
+impl cds_core::de::Fields for DescribeTagsTag {
+    const NAME: &'static str = "DescribeTagsTag";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TagId" => self.tag_id = cds_core::de::lenient(value)?,
+            "TagName" => self.tag_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTagsTag);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTagsTag {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TagId", &self.tag_id)?;
+        cds_core::ser::entry(map, "TagName", &self.tag_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTagsTag);
 /// Password-change task of one cloud server
 ///
 /// 修改密码任务
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordTask {
     /// Cloud server id
     ///
     /// 主机编号 (`InstanceId`)
-    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ResetInstancesPasswordTask {
+    const NAME: &'static str = "ResetInstancesPasswordTask";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "InstanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResetInstancesPasswordTask);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResetInstancesPasswordTask {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResetInstancesPasswordTask);
 /// Input of [`CreateInstance`](crate::Client::create_instance).
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -778,21 +1115,44 @@ impl cds_core::validate::Validate for CreateInstanceInput {
     }
 }
 /// Output of [`CreateInstance`](crate::Client::create_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for CreateInstanceOutput {
+    const NAME: &'static str = "CreateInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceOutput);
 /// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1060,16 +1420,38 @@ impl cds_core::validate::Validate for DeleteInstanceInput {
     }
 }
 /// Output of [`DeleteInstance`](crate::Client::delete_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteInstanceOutput {
+    const NAME: &'static str = "DeleteInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteInstanceOutput);
 /// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1187,16 +1569,38 @@ impl cds_core::validate::Validate for StopInstanceInput {
     }
 }
 /// Output of [`StopInstance`](crate::Client::stop_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StopInstanceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for StopInstanceOutput {
+    const NAME: &'static str = "StopInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(StopInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for StopInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(StopInstanceOutput);
 /// Request builder of [`StopInstance`](crate::Client::stop_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1312,16 +1716,38 @@ impl cds_core::validate::Validate for RebootInstanceInput {
     }
 }
 /// Output of [`RebootInstance`](crate::Client::reboot_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RebootInstanceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for RebootInstanceOutput {
+    const NAME: &'static str = "RebootInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RebootInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RebootInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RebootInstanceOutput);
 /// Request builder of [`RebootInstance`](crate::Client::reboot_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1472,21 +1898,44 @@ impl cds_core::validate::Validate for ModifyInstanceChargeTypeInput {
     }
 }
 /// Output of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<OrderAudit>,
 }
+impl cds_core::de::Fields for ModifyInstanceChargeTypeOutput {
+    const NAME: &'static str = "ModifyInstanceChargeTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstanceChargeTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstanceChargeTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstanceChargeTypeOutput);
 /// Request builder of [`ModifyInstanceChargeType`](crate::Client::modify_instance_charge_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1655,16 +2104,38 @@ impl cds_core::validate::Validate for ModifyInstanceSpecInput {
     }
 }
 /// Output of [`ModifyInstanceSpec`](crate::Client::modify_instance_spec): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifyInstanceSpecOutput {
+    const NAME: &'static str = "ModifyInstanceSpecOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstanceSpecOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstanceSpecOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstanceSpecOutput);
 /// Request builder of [`ModifyInstanceSpec`](crate::Client::modify_instance_spec): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1819,16 +2290,38 @@ impl cds_core::validate::Validate for CreateDiskInput {
     }
 }
 /// Output of [`CreateDisk`](crate::Client::create_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateDiskOutput {
+    const NAME: &'static str = "CreateDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDiskOutput);
 /// Request builder of [`CreateDisk`](crate::Client::create_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1987,16 +2480,38 @@ impl cds_core::validate::Validate for ResizeDiskInput {
     }
 }
 /// Output of [`ResizeDisk`](crate::Client::resize_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResizeDiskOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ResizeDiskOutput {
+    const NAME: &'static str = "ResizeDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResizeDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResizeDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResizeDiskOutput);
 /// Request builder of [`ResizeDisk`](crate::Client::resize_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2146,16 +2661,38 @@ impl cds_core::validate::Validate for DeleteDiskInput {
     }
 }
 /// Output of [`DeleteDisk`](crate::Client::delete_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDiskOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteDiskOutput {
+    const NAME: &'static str = "DeleteDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteDiskOutput);
 /// Request builder of [`DeleteDisk`](crate::Client::delete_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2360,16 +2897,38 @@ impl cds_core::validate::Validate for ResetImageInput {
     }
 }
 /// Output of [`ResetImage`](crate::Client::reset_image): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetImageOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ResetImageOutput {
+    const NAME: &'static str = "ResetImageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResetImageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResetImageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResetImageOutput);
 /// Request builder of [`ResetImage`](crate::Client::reset_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2560,16 +3119,38 @@ impl DescribeInstancesInputBuilder {
     }
 }
 /// Output of [`DescribeInstances`](crate::Client::describe_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancesOutput {
     /// Returned data
     ///
     /// 返回数据列表 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeInstancesData>,
 }
+impl cds_core::de::Fields for DescribeInstancesOutput {
+    const NAME: &'static str = "DescribeInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancesOutput);
 /// Request builder of [`DescribeInstances`](crate::Client::describe_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2725,16 +3306,38 @@ impl cds_core::validate::Validate for ConnectNetworkInterfaceInput {
     }
 }
 /// Output of [`ConnectNetworkInterface`](crate::Client::connect_network_interface): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ConnectNetworkInterfaceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ConnectNetworkInterfaceOutput {
+    const NAME: &'static str = "ConnectNetworkInterfaceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ConnectNetworkInterfaceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ConnectNetworkInterfaceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ConnectNetworkInterfaceOutput);
 /// Request builder of [`ConnectNetworkInterface`](crate::Client::connect_network_interface): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2872,16 +3475,38 @@ impl cds_core::validate::Validate for DisconnectNetworkInterfaceInput {
     }
 }
 /// Output of [`DisconnectNetworkInterface`](crate::Client::disconnect_network_interface): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DisconnectNetworkInterfaceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DisconnectNetworkInterfaceOutput {
+    const NAME: &'static str = "DisconnectNetworkInterfaceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DisconnectNetworkInterfaceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DisconnectNetworkInterfaceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DisconnectNetworkInterfaceOutput);
 /// Request builder of [`DisconnectNetworkInterface`](crate::Client::disconnect_network_interface): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3055,16 +3680,38 @@ impl cds_core::validate::Validate for ModifyIpAddressInput {
     }
 }
 /// Output of [`ModifyIpAddress`](crate::Client::modify_ip_address): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyIpAddressOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifyIpAddressOutput {
+    const NAME: &'static str = "ModifyIpAddressOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyIpAddressOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyIpAddressOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyIpAddressOutput);
 /// Request builder of [`ModifyIpAddress`](crate::Client::modify_ip_address): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3275,16 +3922,38 @@ impl cds_core::validate::Validate for DescribeInstanceMonitorInput {
     }
 }
 /// Output of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorOutput {
     /// Returned data
     ///
     /// 返回数据列表 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceMonitorData>,
 }
+impl cds_core::de::Fields for DescribeInstanceMonitorOutput {
+    const NAME: &'static str = "DescribeInstanceMonitorOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceMonitorOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceMonitorOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceMonitorOutput);
 /// Request builder of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3428,16 +4097,38 @@ impl cds_core::validate::Validate for StartInstanceInput {
     }
 }
 /// Output of [`StartInstance`](crate::Client::start_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StartInstanceOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for StartInstanceOutput {
+    const NAME: &'static str = "StartInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(StartInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for StartInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(StartInstanceOutput);
 /// Request builder of [`StartInstance`](crate::Client::start_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3568,21 +4259,44 @@ impl cds_core::validate::Validate for ModifyInstanceNameInput {
     }
 }
 /// Output of [`ModifyInstanceName`](crate::Client::modify_instance_name): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifyInstanceNameOutput {
+    const NAME: &'static str = "ModifyInstanceNameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstanceNameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstanceNameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstanceNameOutput);
 /// Request builder of [`ModifyInstanceName`](crate::Client::modify_instance_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3673,16 +4387,38 @@ impl DescribeTagsInputBuilder {
     }
 }
 /// Output of [`DescribeTags`](crate::Client::describe_tags): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTagsOutput {
     /// Tags
     ///
     /// 标签列表 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeTagsTag>>,
 }
+impl cds_core::de::Fields for DescribeTagsOutput {
+    const NAME: &'static str = "DescribeTagsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTagsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTagsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTagsOutput);
 /// Request builder of [`DescribeTags`](crate::Client::describe_tags): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3775,21 +4511,44 @@ impl cds_core::validate::Validate for CreateTagInput {
     }
 }
 /// Output of [`CreateTag`](crate::Client::create_tag): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTagOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateTagOutput {
+    const NAME: &'static str = "CreateTagOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateTagOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateTagOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateTagOutput);
 /// Request builder of [`CreateTag`](crate::Client::create_tag): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3887,21 +4646,44 @@ impl cds_core::validate::Validate for DeleteTagInput {
     }
 }
 /// Output of [`DeleteTag`](crate::Client::delete_tag): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteTagOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteTagOutput {
+    const NAME: &'static str = "DeleteTagOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteTagOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteTagOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteTagOutput);
 /// Request builder of [`DeleteTag`](crate::Client::delete_tag): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4011,21 +4793,44 @@ impl cds_core::validate::Validate for AddInstancesTagsInput {
     }
 }
 /// Output of [`AddInstancesTags`](crate::Client::add_instances_tags): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddInstancesTagsOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for AddInstancesTagsOutput {
+    const NAME: &'static str = "AddInstancesTagsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AddInstancesTagsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AddInstancesTagsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AddInstancesTagsOutput);
 /// Request builder of [`AddInstancesTags`](crate::Client::add_instances_tags): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4142,21 +4947,44 @@ impl cds_core::validate::Validate for DeleteInstancesTagsInput {
     }
 }
 /// Output of [`DeleteInstancesTags`](crate::Client::delete_instances_tags): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstancesTagsOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteInstancesTagsOutput {
+    const NAME: &'static str = "DeleteInstancesTagsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteInstancesTagsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteInstancesTagsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteInstancesTagsOutput);
 /// Request builder of [`DeleteInstancesTags`](crate::Client::delete_instances_tags): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4286,16 +5114,38 @@ impl cds_core::validate::Validate for DescribeInstanceTypeInput {
     }
 }
 /// Output of [`DescribeInstanceType`](crate::Client::describe_instance_type): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeOutput {
     /// Specifications on sale
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeInstanceTypeSpec>>,
 }
+impl cds_core::de::Fields for DescribeInstanceTypeOutput {
+    const NAME: &'static str = "DescribeInstanceTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceTypeOutput);
 /// Request builder of [`DescribeInstanceType`](crate::Client::describe_instance_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4430,16 +5280,38 @@ impl cds_core::validate::Validate for ResetInstancesPasswordInput {
     }
 }
 /// Output of [`ResetInstancesPassword`](crate::Client::reset_instances_password): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordOutput {
     /// One task per cloud server
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<ResetInstancesPasswordTask>>,
 }
+impl cds_core::de::Fields for ResetInstancesPasswordOutput {
+    const NAME: &'static str = "ResetInstancesPasswordOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResetInstancesPasswordOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResetInstancesPasswordOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResetInstancesPasswordOutput);
 /// Request builder of [`ResetInstancesPassword`](crate::Client::reset_instances_password): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4562,21 +5434,44 @@ impl cds_core::validate::Validate for CreateInstanceHtmlConsoleURLInput {
     }
 }
 /// Output of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceHtmlConsoleURLOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateInstanceHtmlConsoleURLData>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateInstanceHtmlConsoleURLOutput {
+    const NAME: &'static str = "CreateInstanceHtmlConsoleURLOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceHtmlConsoleURLOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceHtmlConsoleURLOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceHtmlConsoleURLOutput);
 /// Request builder of [`CreateInstanceHtmlConsoleURL`](crate::Client::create_instance_html_console_url): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4696,21 +5591,44 @@ impl cds_core::validate::Validate for ExtendSystemDiskInput {
     }
 }
 /// Output of [`ExtendSystemDisk`](crate::Client::extend_system_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExtendSystemDiskOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<OrderAudit>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ExtendSystemDiskOutput {
+    const NAME: &'static str = "ExtendSystemDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ExtendSystemDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ExtendSystemDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ExtendSystemDiskOutput);
 /// Request builder of [`ExtendSystemDisk`](crate::Client::extend_system_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4964,16 +5882,38 @@ impl cds_core::validate::Validate for DescribeInstancePriceInput {
     }
 }
 /// Output of [`DescribeInstancePrice`](crate::Client::describe_instance_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancePriceOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeInstancePriceData>,
 }
+impl cds_core::de::Fields for DescribeInstancePriceOutput {
+    const NAME: &'static str = "DescribeInstancePriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancePriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancePriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancePriceOutput);
 /// Request builder of [`DescribeInstancePrice`](crate::Client::describe_instance_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5143,16 +6083,38 @@ impl cds_core::validate::Validate for StopInstancesInput {
     }
 }
 /// Output of [`StopInstances`](crate::Client::stop_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StopInstancesOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for StopInstancesOutput {
+    const NAME: &'static str = "StopInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(StopInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for StopInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(StopInstancesOutput);
 /// Request builder of [`StopInstances`](crate::Client::stop_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5270,16 +6232,38 @@ impl cds_core::validate::Validate for StartInstancesInput {
     }
 }
 /// Output of [`StartInstances`](crate::Client::start_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StartInstancesOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for StartInstancesOutput {
+    const NAME: &'static str = "StartInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(StartInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for StartInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(StartInstancesOutput);
 /// Request builder of [`StartInstances`](crate::Client::start_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5397,16 +6381,38 @@ impl cds_core::validate::Validate for RebootInstancesInput {
     }
 }
 /// Output of [`RebootInstances`](crate::Client::reboot_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RebootInstancesOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for RebootInstancesOutput {
+    const NAME: &'static str = "RebootInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RebootInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RebootInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RebootInstancesOutput);
 /// Request builder of [`RebootInstances`](crate::Client::reboot_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5581,21 +6587,44 @@ impl cds_core::validate::Validate for BatchAddNetworkInterfacesInput {
     }
 }
 /// Output of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchAddNetworkInterfacesOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for BatchAddNetworkInterfacesOutput {
+    const NAME: &'static str = "BatchAddNetworkInterfacesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchAddNetworkInterfacesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchAddNetworkInterfacesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchAddNetworkInterfacesOutput);
 /// Request builder of [`BatchAddNetworkInterfaces`](crate::Client::batch_add_network_interfaces): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5772,21 +6801,44 @@ impl cds_core::validate::Validate for BatchDeleteNetworkInterfacesInput {
     }
 }
 /// Output of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDeleteNetworkInterfacesOutput {
     /// Returned data (empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for BatchDeleteNetworkInterfacesOutput {
+    const NAME: &'static str = "BatchDeleteNetworkInterfacesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchDeleteNetworkInterfacesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchDeleteNetworkInterfacesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchDeleteNetworkInterfacesOutput);
 /// Request builder of [`BatchDeleteNetworkInterfaces`](crate::Client::batch_delete_network_interfaces): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,170 +8,303 @@ use cds_core::de::{lenient, lenient_vec};
 /// Security group attributes
 ///
 /// 安全组属性
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeData {
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`)
-    #[serde(rename = "SecurityGroupName", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group type (public/private)
     ///
     /// 安全组类型 (`SecurityGroupType`)
-    #[serde(rename = "SecurityGroupType", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Number of rules
     ///
     /// 安全组规则数量 (`SecurityGroupRuleCount`)
-    #[serde(rename = "SecurityGroupRuleCount", deserialize_with = "lenient")]
     pub security_group_rule_count: Option<i64>,
     /// Rules
     ///
     /// 安全组规则信息 (`SecurityGroupRules`)
-    #[serde(rename = "SecurityGroupRules")]
     pub security_group_rules: Option<Vec<DescribeSecurityGroupAttributeRule>>,
 }
+impl cds_core::de::Fields for DescribeSecurityGroupAttributeData {
+    const NAME: &'static str = "DescribeSecurityGroupAttributeData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SecurityGroupName" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroupType" => {
+                self.security_group_type = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroupRuleCount" => {
+                self.security_group_rule_count = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroupRules" => {
+                self.security_group_rules = cds_core::de::nested(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSecurityGroupAttributeData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSecurityGroupAttributeData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupName", &self.security_group_name)?;
+        cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
+        cds_core::ser::entry(
+            map,
+            "SecurityGroupRuleCount",
+            &self.security_group_rule_count,
+        )?;
+        cds_core::ser::entry(map, "SecurityGroupRules", &self.security_group_rules)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSecurityGroupAttributeData);
 /// A security group rule
 ///
 /// 安全组规则
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeRule {
     /// Rule id
     ///
     /// 规则ID (`RuleId`)
-    #[serde(rename = "RuleId", deserialize_with = "lenient")]
     pub rule_id: Option<String>,
     /// Rule status, e.g. ok
     ///
     /// 安全组状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Target address
     ///
     /// 目标地址 (`TargetAddress`)
-    #[serde(rename = "TargetAddress", deserialize_with = "lenient")]
     pub target_address: Option<String>,
     /// Target port
     ///
     /// 目标端口 (`TargetPort`)
-    #[serde(rename = "TargetPort", deserialize_with = "lenient")]
     pub target_port: Option<String>,
     /// Rule direction
     ///
     /// 规则方向 (`Direction`)
-    #[serde(rename = "Direction", deserialize_with = "lenient")]
     pub direction: Option<String>,
     /// Rule protocol
     ///
     /// 规则协议 (`Protocol`)
-    #[serde(rename = "Protocol", deserialize_with = "lenient")]
     pub protocol: Option<String>,
     /// Local port
     ///
     /// 本地端口 (`LocalPort`)
-    #[serde(rename = "LocalPort", deserialize_with = "lenient")]
     pub local_port: Option<String>,
     /// Priority
     ///
     /// 优先级 (`Priority`)
-    #[serde(rename = "Priority", deserialize_with = "lenient")]
     pub priority: Option<i64>,
     /// Rule action: 1 allow, 0 deny
     ///
     /// 规则动作：1:允许 0:禁止 (`Action`)
-    #[serde(rename = "Action", deserialize_with = "lenient")]
     pub action: Option<i64>,
     /// Rule type: ip/Mac
     ///
     /// 规则类型：ip/Mac (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Rule description
     ///
     /// 规则描述 (`Description`)
-    #[serde(rename = "Description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeSecurityGroupAttributeRule {
+    const NAME: &'static str = "DescribeSecurityGroupAttributeRule";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RuleId" => self.rule_id = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "TargetAddress" => self.target_address = cds_core::de::lenient(value)?,
+            "TargetPort" => self.target_port = cds_core::de::lenient(value)?,
+            "Direction" => self.direction = cds_core::de::lenient(value)?,
+            "Protocol" => self.protocol = cds_core::de::lenient(value)?,
+            "LocalPort" => self.local_port = cds_core::de::lenient(value)?,
+            "Priority" => self.priority = cds_core::de::lenient(value)?,
+            "Action" => self.action = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "Description" => self.description = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSecurityGroupAttributeRule);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSecurityGroupAttributeRule {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RuleId", &self.rule_id)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "TargetAddress", &self.target_address)?;
+        cds_core::ser::entry(map, "TargetPort", &self.target_port)?;
+        cds_core::ser::entry(map, "Direction", &self.direction)?;
+        cds_core::ser::entry(map, "Protocol", &self.protocol)?;
+        cds_core::ser::entry(map, "LocalPort", &self.local_port)?;
+        cds_core::ser::entry(map, "Priority", &self.priority)?;
+        cds_core::ser::entry(map, "Action", &self.action)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSecurityGroupAttributeRule);
 /// Security groups
 ///
 /// 安全组列表信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsData {
     /// Number of security groups
     ///
     /// 安全组数量 (`SecurityGroupCount`)
-    #[serde(rename = "SecurityGroupCount", deserialize_with = "lenient")]
     pub security_group_count: Option<i64>,
     /// Security groups
     ///
     /// 安全组列表 (`SecurityGroup`)
-    #[serde(rename = "SecurityGroup")]
     pub security_group: Option<Vec<DescribeSecurityGroupsGroup>>,
 }
+impl cds_core::de::Fields for DescribeSecurityGroupsData {
+    const NAME: &'static str = "DescribeSecurityGroupsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SecurityGroupCount" => {
+                self.security_group_count = cds_core::de::lenient(value)?;
+            }
+            "SecurityGroup" => self.security_group = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSecurityGroupsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSecurityGroupsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupCount", &self.security_group_count)?;
+        cds_core::ser::entry(map, "SecurityGroup", &self.security_group)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSecurityGroupsData);
 /// A security group
 ///
 /// 安全组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsGroup {
     /// Security group id
     ///
     /// 安全组ID (`SecurityGroupId`)
-    #[serde(rename = "SecurityGroupId", deserialize_with = "lenient")]
     pub security_group_id: Option<String>,
     /// Security group name
     ///
     /// 安全组名称 (`SecurityGroupName`)
-    #[serde(rename = "SecurityGroupName", deserialize_with = "lenient")]
     pub security_group_name: Option<String>,
     /// Security group description
     ///
     /// 安全组描述 (`Description`)
-    #[serde(rename = "Description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Security group type (public/private)
     ///
     /// 安全组类型 (`SecurityGroupType`)
-    #[serde(rename = "SecurityGroupType", deserialize_with = "lenient")]
     pub security_group_type: Option<String>,
     /// Number of bound instances
     ///
     /// 绑定主机实例数量 (`BindInstanceCount`)
-    #[serde(rename = "BindInstanceCount", deserialize_with = "lenient")]
     pub bind_instance_count: Option<i64>,
     /// Number of bound network interfaces
     ///
     /// 绑定网卡数量 (`BindInterfaceCount`)
-    #[serde(rename = "BindInterfaceCount", deserialize_with = "lenient")]
     pub bind_interface_count: Option<i64>,
     /// Number of bound VDCs
     ///
     /// 绑定虚拟数据中心数量 (`BindVdcCount`)
-    #[serde(rename = "BindVdcCount", deserialize_with = "lenient")]
     pub bind_vdc_count: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`UpdateTime`)
-    #[serde(rename = "UpdateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeSecurityGroupsGroup {
+    const NAME: &'static str = "DescribeSecurityGroupsGroup";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SecurityGroupId" => self.security_group_id = cds_core::de::lenient(value)?,
+            "SecurityGroupName" => {
+                self.security_group_name = cds_core::de::lenient(value)?;
+            }
+            "Description" => self.description = cds_core::de::lenient(value)?,
+            "SecurityGroupType" => {
+                self.security_group_type = cds_core::de::lenient(value)?;
+            }
+            "BindInstanceCount" => {
+                self.bind_instance_count = cds_core::de::lenient(value)?;
+            }
+            "BindInterfaceCount" => {
+                self.bind_interface_count = cds_core::de::lenient(value)?;
+            }
+            "BindVdcCount" => self.bind_vdc_count = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "UpdateTime" => self.update_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSecurityGroupsGroup);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSecurityGroupsGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SecurityGroupId", &self.security_group_id)?;
+        cds_core::ser::entry(map, "SecurityGroupName", &self.security_group_name)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "SecurityGroupType", &self.security_group_type)?;
+        cds_core::ser::entry(map, "BindInstanceCount", &self.bind_instance_count)?;
+        cds_core::ser::entry(map, "BindInterfaceCount", &self.bind_interface_count)?;
+        cds_core::ser::entry(map, "BindVdcCount", &self.bind_vdc_count)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "UpdateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSecurityGroupsGroup);
 /// A rule and its new priority
 ///
 /// 绑定数据
@@ -291,21 +424,44 @@ impl cds_core::validate::Validate for CreateSecurityGroupInput {
     }
 }
 /// Output of [`CreateSecurityGroup`](crate::Client::create_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateSecurityGroupOutput {
+    const NAME: &'static str = "CreateSecurityGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSecurityGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSecurityGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSecurityGroupOutput);
 /// Request builder of [`CreateSecurityGroup`](crate::Client::create_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -421,21 +577,44 @@ impl cds_core::validate::Validate for DeleteSecurityGroupInput {
     }
 }
 /// Output of [`DeleteSecurityGroup`](crate::Client::delete_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteSecurityGroupOutput {
+    const NAME: &'static str = "DeleteSecurityGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSecurityGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSecurityGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSecurityGroupOutput);
 /// Request builder of [`DeleteSecurityGroup`](crate::Client::delete_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -537,21 +716,44 @@ impl cds_core::validate::Validate for ForceDeleteSecurityGroupInput {
     }
 }
 /// Output of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ForceDeleteSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ForceDeleteSecurityGroupOutput {
+    const NAME: &'static str = "ForceDeleteSecurityGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ForceDeleteSecurityGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ForceDeleteSecurityGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ForceDeleteSecurityGroupOutput);
 /// Request builder of [`ForceDeleteSecurityGroup`](crate::Client::force_delete_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -679,21 +881,44 @@ impl cds_core::validate::Validate for DescribeSecurityGroupAttributeInput {
     }
 }
 /// Output of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSecurityGroupAttributeData>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeSecurityGroupAttributeOutput {
+    const NAME: &'static str = "DescribeSecurityGroupAttributeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSecurityGroupAttributeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSecurityGroupAttributeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSecurityGroupAttributeOutput);
 /// Request builder of [`DescribeSecurityGroupAttribute`](crate::Client::describe_security_group_attribute): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -828,21 +1053,44 @@ impl cds_core::validate::Validate for ModifySecurityGroupAttributeInput {
     }
 }
 /// Output of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupAttributeOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifySecurityGroupAttributeOutput {
+    const NAME: &'static str = "ModifySecurityGroupAttributeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifySecurityGroupAttributeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifySecurityGroupAttributeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifySecurityGroupAttributeOutput);
 /// Request builder of [`ModifySecurityGroupAttribute`](crate::Client::modify_security_group_attribute): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -971,21 +1219,44 @@ impl DescribeSecurityGroupsInputBuilder {
     }
 }
 /// Output of [`DescribeSecurityGroups`](crate::Client::describe_security_groups): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSecurityGroupsData>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeSecurityGroupsOutput {
+    const NAME: &'static str = "DescribeSecurityGroupsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSecurityGroupsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSecurityGroupsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSecurityGroupsOutput);
 /// Request builder of [`DescribeSecurityGroups`](crate::Client::describe_security_groups): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1218,21 +1489,44 @@ impl cds_core::validate::Validate for AddSecurityGroupRuleInput {
     }
 }
 /// Output of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddSecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for AddSecurityGroupRuleOutput {
+    const NAME: &'static str = "AddSecurityGroupRuleOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AddSecurityGroupRuleOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AddSecurityGroupRuleOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AddSecurityGroupRuleOutput);
 /// Request builder of [`AddSecurityGroupRule`](crate::Client::add_security_group_rule): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1426,21 +1720,44 @@ impl cds_core::validate::Validate for RemoveSecurityGroupRuleInput {
     }
 }
 /// Output of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for RemoveSecurityGroupRuleOutput {
+    const NAME: &'static str = "RemoveSecurityGroupRuleOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RemoveSecurityGroupRuleOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RemoveSecurityGroupRuleOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RemoveSecurityGroupRuleOutput);
 /// Request builder of [`RemoveSecurityGroupRule`](crate::Client::remove_security_group_rule): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1591,21 +1908,44 @@ impl cds_core::validate::Validate for ModifySecurityGroupRuleInput {
     }
 }
 /// Output of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRuleOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id (empty: no task)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifySecurityGroupRuleOutput {
+    const NAME: &'static str = "ModifySecurityGroupRuleOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifySecurityGroupRuleOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifySecurityGroupRuleOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifySecurityGroupRuleOutput);
 /// Request builder of [`ModifySecurityGroupRule`](crate::Client::modify_security_group_rule): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1743,21 +2083,44 @@ impl cds_core::validate::Validate for JoinSecurityGroupInput {
     }
 }
 /// Output of [`JoinSecurityGroup`](crate::Client::join_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct JoinSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for JoinSecurityGroupOutput {
+    const NAME: &'static str = "JoinSecurityGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(JoinSecurityGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for JoinSecurityGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(JoinSecurityGroupOutput);
 /// Request builder of [`JoinSecurityGroup`](crate::Client::join_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1907,21 +2270,44 @@ impl cds_core::validate::Validate for LeaveSecurityGroupInput {
     }
 }
 /// Output of [`LeaveSecurityGroup`](crate::Client::leave_security_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct LeaveSecurityGroupOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for LeaveSecurityGroupOutput {
+    const NAME: &'static str = "LeaveSecurityGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(LeaveSecurityGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for LeaveSecurityGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(LeaveSecurityGroupOutput);
 /// Request builder of [`LeaveSecurityGroup`](crate::Client::leave_security_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2071,21 +2457,44 @@ impl cds_core::validate::Validate for ModifySecurityGroupRulePriorityInput {
     }
 }
 /// Output of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupRulePriorityOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifySecurityGroupRulePriorityOutput {
+    const NAME: &'static str = "ModifySecurityGroupRulePriorityOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifySecurityGroupRulePriorityOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifySecurityGroupRulePriorityOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifySecurityGroupRulePriorityOutput);
 /// Request builder of [`ModifySecurityGroupRulePriority`](crate::Client::modify_security_group_rule_priority): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

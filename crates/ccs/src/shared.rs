@@ -70,16 +70,38 @@ impl cds_core::validate::Validate for DataDisk {
 /// Result of the system disk expansion
 ///
 /// 返回信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OrderAudit {
     /// Order audit flag (0 in the example)
     ///
     /// 订单审核标志 (`order_audit`)
-    #[serde(rename = "order_audit", deserialize_with = "lenient")]
     pub order_audit: Option<i64>,
 }
+impl cds_core::de::Fields for OrderAudit {
+    const NAME: &'static str = "OrderAudit";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "order_audit" => self.order_audit = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OrderAudit);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OrderAudit {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "order_audit", &self.order_audit)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OrderAudit);
 /// A cloud server network to bind
 ///
 /// 绑定数据

@@ -8,87 +8,162 @@ use cds_core::de::{lenient, lenient_vec};
 /// A page of templates
 ///
 /// 模板信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoData {
     /// Number of pages
     ///
     /// 页数 (`TotalPage`)
-    #[serde(rename = "TotalPage", deserialize_with = "lenient")]
     pub total_page: Option<i64>,
     /// Templates
     ///
     /// 模板列表信息 (`TemplateList`)
-    #[serde(rename = "TemplateList")]
     pub template_list: Option<Vec<DescribeTemplateInfoTemplate>>,
 }
+impl cds_core::de::Fields for DescribeTemplateInfoData {
+    const NAME: &'static str = "DescribeTemplateInfoData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalPage" => self.total_page = cds_core::de::lenient(value)?,
+            "TemplateList" => self.template_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTemplateInfoData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTemplateInfoData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalPage", &self.total_page)?;
+        cds_core::ser::entry(map, "TemplateList", &self.template_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTemplateInfoData);
 /// A zone holding the template
 ///
 /// 可用区信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoRegion {
     /// Zone id (values: enum RegionId)
     ///
     /// 区域ID (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Zone name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Template status in the zone, e.g. normal
     ///
     /// 模板状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
+impl cds_core::de::Fields for DescribeTemplateInfoRegion {
+    const NAME: &'static str = "DescribeTemplateInfoRegion";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTemplateInfoRegion);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTemplateInfoRegion {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTemplateInfoRegion);
 /// A template
 ///
 /// 模板
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoTemplate {
     /// Template id
     ///
     /// 模板ID (`TemplateId`)
-    #[serde(rename = "TemplateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Template status, e.g. normal
     ///
     /// 模板状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Template count
     ///
     /// 模板数量 (`Count`)
-    #[serde(rename = "Count", deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Template (OS) type
     ///
     /// 模板类型 (`OSType`)
-    #[serde(rename = "OSType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Zones of the template
     ///
     /// 可用区信息 (`Region`)
-    #[serde(rename = "Region")]
     pub region: Option<Vec<DescribeTemplateInfoRegion>>,
 }
+impl cds_core::de::Fields for DescribeTemplateInfoTemplate {
+    const NAME: &'static str = "DescribeTemplateInfoTemplate";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TemplateId" => self.template_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "Count" => self.count = cds_core::de::lenient(value)?,
+            "OSType" => self.os_type = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "Region" => self.region = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTemplateInfoTemplate);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTemplateInfoTemplate {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TemplateId", &self.template_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "Count", &self.count)?;
+        cds_core::ser::entry(map, "OSType", &self.os_type)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "Region", &self.region)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTemplateInfoTemplate);
 /// Input of [`CreateTemplate`](crate::Client::create_template).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -176,21 +251,44 @@ impl cds_core::validate::Validate for CreateTemplateInput {
     }
 }
 /// Output of [`CreateTemplate`](crate::Client::create_template): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTemplateOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateTemplateOutput {
+    const NAME: &'static str = "CreateTemplateOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateTemplateOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateTemplateOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateTemplateOutput);
 /// Request builder of [`CreateTemplate`](crate::Client::create_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -349,21 +447,44 @@ impl cds_core::validate::Validate for DeleteTemplateInput {
     }
 }
 /// Output of [`DeleteTemplate`](crate::Client::delete_template): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteTemplateOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteTemplateOutput {
+    const NAME: &'static str = "DeleteTemplateOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteTemplateOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteTemplateOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteTemplateOutput);
 /// Request builder of [`DeleteTemplate`](crate::Client::delete_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -501,21 +622,44 @@ impl cds_core::validate::Validate for SyncTemplateInput {
     }
 }
 /// Output of [`SyncTemplate`](crate::Client::sync_template): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SyncTemplateOutput {
     /// Returned data (empty object)
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for SyncTemplateOutput {
+    const NAME: &'static str = "SyncTemplateOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SyncTemplateOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SyncTemplateOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SyncTemplateOutput);
 /// Request builder of [`SyncTemplate`](crate::Client::sync_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -661,16 +805,38 @@ impl cds_core::validate::Validate for DescribeTemplateInfoInput {
     }
 }
 /// Output of [`DescribeTemplateInfo`](crate::Client::describe_template_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTemplateInfoOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeTemplateInfoData>,
 }
+impl cds_core::de::Fields for DescribeTemplateInfoOutput {
+    const NAME: &'static str = "DescribeTemplateInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTemplateInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTemplateInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTemplateInfoOutput);
 /// Request builder of [`DescribeTemplateInfo`](crate::Client::describe_template_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -34,13 +34,21 @@ async fn get_metering_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetMetering"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetMetering"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_available_resource_end_to_end() {
@@ -72,13 +80,21 @@ async fn describe_available_resource_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeAvailableResource"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeAvailableResource"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_task_end_to_end() {
@@ -109,13 +125,21 @@ async fn describe_task_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeTask"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeTask"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_instance_end_to_end() {
@@ -188,13 +212,21 @@ async fn create_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_instance_end_to_end() {
@@ -225,13 +257,21 @@ async fn delete_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn stop_instance_end_to_end() {
@@ -262,13 +302,21 @@ async fn stop_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "StopInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "StopInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reboot_instance_end_to_end() {
@@ -299,13 +347,21 @@ async fn reboot_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RebootInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RebootInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_instance_charge_type_end_to_end() {
@@ -339,13 +395,21 @@ async fn modify_instance_charge_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifyInstanceChargeType"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyInstanceChargeType"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_instance_spec_end_to_end() {
@@ -379,13 +443,21 @@ async fn modify_instance_spec_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifyInstanceSpec"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyInstanceSpec"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_disk_end_to_end() {
@@ -422,13 +494,21 @@ async fn create_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateDisk"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateDisk"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn resize_disk_end_to_end() {
@@ -462,13 +542,21 @@ async fn resize_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResizeDisk"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResizeDisk"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_disk_end_to_end() {
@@ -500,13 +588,21 @@ async fn delete_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteDisk"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteDisk"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reset_image_end_to_end() {
@@ -543,13 +639,21 @@ async fn reset_image_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResetImage"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResetImage"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instances_end_to_end() {
@@ -584,13 +688,21 @@ async fn describe_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn connect_network_interface_end_to_end() {
@@ -622,13 +734,21 @@ async fn connect_network_interface_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ConnectNetworkInterface"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ConnectNetworkInterface"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn disconnect_network_interface_end_to_end() {
@@ -660,13 +780,21 @@ async fn disconnect_network_interface_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DisconnectNetworkInterface"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DisconnectNetworkInterface"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_ip_address_end_to_end() {
@@ -700,13 +828,21 @@ async fn modify_ip_address_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifyIpAddress"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyIpAddress"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instance_monitor_end_to_end() {
@@ -743,13 +879,21 @@ async fn describe_instance_monitor_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstanceMonitor"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstanceMonitor"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn start_instance_end_to_end() {
@@ -780,13 +924,21 @@ async fn start_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "StartInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "StartInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_instance_name_end_to_end() {
@@ -818,13 +970,21 @@ async fn modify_instance_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifyInstanceName"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyInstanceName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_tags_end_to_end() {
@@ -851,13 +1011,21 @@ async fn describe_tags_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeTags"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeTags"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_tag_end_to_end() {
@@ -888,13 +1056,21 @@ async fn create_tag_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateTag"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateTag"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_tag_end_to_end() {
@@ -925,13 +1101,21 @@ async fn delete_tag_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteTag"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteTag"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn add_instances_tags_end_to_end() {
@@ -963,13 +1147,21 @@ async fn add_instances_tags_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "AddInstancesTags"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AddInstancesTags"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_instances_tags_end_to_end() {
@@ -1001,13 +1193,21 @@ async fn delete_instances_tags_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteInstancesTags"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteInstancesTags"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instance_type_end_to_end() {
@@ -1040,13 +1240,21 @@ async fn describe_instance_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstanceType"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstanceType"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reset_instances_password_end_to_end() {
@@ -1078,13 +1286,21 @@ async fn reset_instances_password_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResetInstancesPassword"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResetInstancesPassword"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_instance_html_console_url_end_to_end() {
@@ -1115,13 +1331,21 @@ async fn create_instance_html_console_url_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateInstanceHtmlConsoleURL"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateInstanceHtmlConsoleURL"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn extend_system_disk_end_to_end() {
@@ -1154,13 +1378,21 @@ async fn extend_system_disk_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ExtendSystemDisk"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ExtendSystemDisk"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instance_price_end_to_end() {
@@ -1212,13 +1444,21 @@ async fn describe_instance_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstancePrice"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstancePrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn stop_instances_end_to_end() {
@@ -1249,13 +1489,21 @@ async fn stop_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "StopInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "StopInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn start_instances_end_to_end() {
@@ -1286,13 +1534,21 @@ async fn start_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "StartInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "StartInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reboot_instances_end_to_end() {
@@ -1323,13 +1579,21 @@ async fn reboot_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RebootInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RebootInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_add_network_interfaces_end_to_end() {
@@ -1364,13 +1628,21 @@ async fn batch_add_network_interfaces_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchAddNetworkInterfaces"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchAddNetworkInterfaces"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_delete_network_interfaces_end_to_end() {
@@ -1404,13 +1676,21 @@ async fn batch_delete_network_interfaces_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchDeleteNetworkInterfaces"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchDeleteNetworkInterfaces"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_security_group_end_to_end() {
@@ -1443,13 +1723,21 @@ async fn create_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateSecurityGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSecurityGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_security_group_end_to_end() {
@@ -1480,13 +1768,21 @@ async fn delete_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteSecurityGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteSecurityGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn force_delete_security_group_end_to_end() {
@@ -1517,13 +1813,21 @@ async fn force_delete_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ForceDeleteSecurityGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ForceDeleteSecurityGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_security_group_attribute_end_to_end() {
@@ -1555,13 +1859,21 @@ async fn describe_security_group_attribute_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeSecurityGroupAttribute"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeSecurityGroupAttribute"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_security_group_attribute_end_to_end() {
@@ -1594,13 +1906,21 @@ async fn modify_security_group_attribute_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifySecurityGroupAttribute"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifySecurityGroupAttribute"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_security_groups_end_to_end() {
@@ -1633,13 +1953,21 @@ async fn describe_security_groups_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeSecurityGroups"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeSecurityGroups"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn add_security_group_rule_end_to_end() {
@@ -1679,13 +2007,21 @@ async fn add_security_group_rule_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "AddSecurityGroupRule"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AddSecurityGroupRule"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn remove_security_group_rule_end_to_end() {
@@ -1717,13 +2053,21 @@ async fn remove_security_group_rule_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RemoveSecurityGroupRule"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RemoveSecurityGroupRule"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_security_group_rule_end_to_end() {
@@ -1756,13 +2100,21 @@ async fn modify_security_group_rule_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifySecurityGroupRule"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifySecurityGroupRule"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn join_security_group_end_to_end() {
@@ -1799,13 +2151,21 @@ async fn join_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "JoinSecurityGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "JoinSecurityGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn leave_security_group_end_to_end() {
@@ -1842,13 +2202,21 @@ async fn leave_security_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "LeaveSecurityGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "LeaveSecurityGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_security_group_rule_priority_end_to_end() {
@@ -1884,13 +2252,21 @@ async fn modify_security_group_rule_priority_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifySecurityGroupRulePriority"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifySecurityGroupRulePriority"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_template_end_to_end() {
@@ -1925,13 +2301,21 @@ async fn create_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateTemplate"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateTemplate"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_template_end_to_end() {
@@ -1963,13 +2347,21 @@ async fn delete_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteTemplate"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteTemplate"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn sync_template_end_to_end() {
@@ -2001,13 +2393,21 @@ async fn sync_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "SyncTemplate"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "SyncTemplate"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_template_info_end_to_end() {
@@ -2040,11 +2440,19 @@ async fn describe_template_info_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeTemplateInfo"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeTemplateInfo"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }

@@ -99,9 +99,10 @@ pub async fn execute(
 ) -> Result<Answer, CliError> {
     let client = ServiceClient::new(config, line.meta.service);
     let r = client.execute_value(op, input).await?;
+    let request_id = r.request_id.clone();
     Ok(Answer {
-        body: r.raw,
-        request_id: r.request_id,
+        body: r.into_raw(),
+        request_id,
     })
 }
 
@@ -172,7 +173,7 @@ pub async fn all_pages(
         let r = client
             .execute_value(op, Value::Object(input.clone()))
             .await?;
-        let items = match r.raw.pointer(paging.items) {
+        let items = match r.raw().pointer(paging.items) {
             Some(Value::Array(items)) => items.clone(),
             _ => Vec::new(),
         };
@@ -185,7 +186,10 @@ pub async fn all_pages(
             emitted += 1;
         }
         seen += count;
-        let total = paging.total.and_then(|p| r.raw.pointer(p)).and_then(as_i64);
+        let total = paging
+            .total
+            .and_then(|p| r.raw().pointer(p))
+            .and_then(as_i64);
         if count == 0 || count < size || total.is_some_and(|t| seen >= t) {
             break;
         }

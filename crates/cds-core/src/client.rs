@@ -9,6 +9,7 @@
 //! operation's total budget.
 
 use crate::config::Config;
+use crate::de::Fields;
 use crate::error::{ConfigError, Error};
 use crate::operation::{AuthScheme, Host, Operation, Protocol, Service};
 use crate::redact;
@@ -16,7 +17,6 @@ use crate::request::RequestParts;
 use crate::retry::{self, Failure, Retry};
 use crate::sign;
 use crate::transport::{self, Answer, AttemptError};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
@@ -24,18 +24,20 @@ use tracing::Instrument as _;
 
 /// A decoded response: the typed output plus what a caller may need besides it.
 ///
-/// Its `Debug` redacts the product line's sensitive fields in `raw`.
+/// The body is kept as it arrived; [`Response::raw`] parses it into a `serde_json::Value` only
+/// when first asked, so a caller who only wants the typed output never pays for it. Its
+/// `Debug` redacts the product line's sensitive fields in `raw`.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Response<O> {
     /// The typed output (the whole body, envelope fields included where documented).
     pub output: O,
-    /// The raw JSON body (`Null` for binary answers).
-    pub raw: Value,
     /// HTTP status.
     pub status: u16,
     /// Request id, if the response carried one.
     pub request_id: Option<String>,
+    body: bytes::Bytes,
+    raw: std::sync::OnceLock<Value>,
     sensitive: &'static [&'static str],
 }
 
@@ -45,9 +47,10 @@ impl<O> Response<O> {
     pub fn new(output: O, raw: Value, status: u16, request_id: Option<String>) -> Self {
         Self {
             output,
-            raw,
             status,
             request_id,
+            body: bytes::Bytes::new(),
+            raw: std::sync::OnceLock::from(raw),
             sensitive: &[],
         }
     }
@@ -68,9 +71,22 @@ impl<O> Response<O> {
         self.output
     }
 
-    /// The raw JSON body.
+    /// The JSON body, parsed on first use (`Null` for binary answers and bodies that are not
+    /// JSON).
     pub fn raw(&self) -> &Value {
-        &self.raw
+        self.raw
+            .get_or_init(|| serde_json::from_slice(&self.body).unwrap_or(Value::Null))
+    }
+
+    /// The JSON body, by value (parsed now unless it already was).
+    pub fn into_raw(self) -> Value {
+        self.raw();
+        self.raw.into_inner().unwrap_or(Value::Null)
+    }
+
+    /// The body's bytes as they arrived.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     /// HTTP status.
@@ -85,7 +101,7 @@ impl<O> Response<O> {
 
     /// The raw body with sensitive fields redacted, for display.
     pub fn raw_redacted(&self) -> Value {
-        redact::redact_value(&self.raw, self.sensitive)
+        redact::redact_value(self.raw(), self.sensitive)
     }
 }
 
@@ -107,20 +123,18 @@ pub struct ServiceClient {
     service: &'static Service,
 }
 
-/// What the caller wants from the body.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Json,
-    Binary,
-}
-
-/// A successful call before decoding into the caller's type.
+/// A successful call: the answer's facts (the decoded body went to the caller's decoder).
 struct Done {
     status: u16,
     request_id: Option<String>,
-    raw: Value,
     body: bytes::Bytes,
 }
+
+/// Decodes a final answer's body (given the request id from its headers) into the caller's
+/// output slot, returning the request id, or the call's error. Type-erased so that the retry
+/// loop is compiled once, not once per output type.
+type DecodeBody<'a> =
+    &'a mut (dyn FnMut(&Answer, Option<String>) -> Result<Option<String>, Error> + Send);
 
 impl ServiceClient {
     /// A client for `service` with `config`.
@@ -141,7 +155,8 @@ impl ServiceClient {
         self.service
     }
 
-    /// Calls `op` with `input` (a generated input struct) and decodes the output type `O`.
+    /// Calls `op` with `input` (a generated input struct) and decodes the output type `O`
+    /// straight from the body (see [`Envelope::decode_typed`](crate::operation::Envelope::decode_typed)).
     pub async fn execute<I, O>(
         &self,
         op: &'static Operation,
@@ -149,35 +164,74 @@ impl ServiceClient {
     ) -> Result<Response<O>, Error>
     where
         I: Serialize,
-        O: DeserializeOwned,
+        O: Fields + Send,
     {
         let value = to_input(op, input)?;
-        let raw = self.execute_value(op, value).await?;
-        self.decode_output(op, raw)
+        let service = self.service;
+        let mut slot = None;
+        let mut decode = |answer: &Answer, header_id: Option<String>| {
+            let typed = service.envelope.decode_typed::<O>(
+                op.name,
+                answer.status,
+                header_id,
+                &answer.body,
+                service.sensitive_fields,
+            )?;
+            slot = Some((typed.output, typed.raw));
+            Ok(typed.request_id)
+        };
+        let done = self.call(op, value, &mut decode).await?;
+        let Some((output, raw)) = slot else {
+            return Err(not_decoded(op, &done));
+        };
+        Ok(Response {
+            output,
+            status: done.status,
+            request_id: done.request_id,
+            body: done.body,
+            raw: raw.map(std::sync::OnceLock::from).unwrap_or_default(),
+            sensitive: self.service.sensitive_fields,
+        })
     }
 
     /// Decodes a raw response into `O` like [`ServiceClient::execute`] does.
-    pub fn decode_output<O: DeserializeOwned>(
+    pub fn decode_output<O: Fields>(
         &self,
         op: &'static Operation,
         raw: Response<Value>,
     ) -> Result<Response<O>, Error> {
-        let output = O::deserialize(&raw.raw).map_err(|e| Error::Decode {
-            operation: op.name,
+        let text = raw.raw().to_string();
+        let typed = self
+            .service
+            .envelope
+            .decode_typed::<O>(
+                op.name,
+                raw.status,
+                raw.request_id.clone(),
+                text.as_bytes(),
+                self.service.sensitive_fields,
+            )
+            .map_err(|e| match e {
+                // The envelope was judged when `raw` was received; only the shape can fail.
+                Error::Service(_) | Error::Http { .. } => Error::Decode {
+                    operation: op.name,
+                    status: raw.status,
+                    request_id: raw.request_id.clone(),
+                    reason: format!("response does not match the documented shape: {e}"),
+                    body_start: redact::quote_body(
+                        text.as_bytes(),
+                        200,
+                        self.service.sensitive_fields,
+                    ),
+                },
+                other => other,
+            })?;
+        Ok(Response {
+            output: typed.output,
             status: raw.status,
             request_id: raw.request_id.clone(),
-            reason: format!("response does not match the documented shape: {e}"),
-            body_start: redact::quote_body(
-                raw.raw.to_string().as_bytes(),
-                200,
-                self.service.sensitive_fields,
-            ),
-        })?;
-        Ok(Response {
-            output,
+            body: raw.body.clone(),
             raw: raw.raw,
-            status: raw.status,
-            request_id: raw.request_id,
             sensitive: self.service.sensitive_fields,
         })
     }
@@ -189,12 +243,29 @@ impl ServiceClient {
         op: &'static Operation,
         input: Value,
     ) -> Result<Response<Value>, Error> {
-        let done = self.call(op, input, Mode::Json).await?;
+        let service = self.service;
+        let mut slot = None;
+        let mut decode = |answer: &Answer, header_id: Option<String>| {
+            let decoded = service.envelope.decode_redacting(
+                op.name,
+                answer.status,
+                header_id,
+                &answer.body,
+                service.sensitive_fields,
+            )?;
+            slot = Some(decoded.body);
+            Ok(decoded.request_id)
+        };
+        let done = self.call(op, input, &mut decode).await?;
+        let Some(raw) = slot else {
+            return Err(not_decoded(op, &done));
+        };
         Ok(Response {
             output: Value::Null,
-            raw: done.raw,
             status: done.status,
             request_id: done.request_id,
+            body: done.body,
+            raw: std::sync::OnceLock::from(raw),
             sensitive: self.service.sensitive_fields,
         })
     }
@@ -208,17 +279,37 @@ impl ServiceClient {
         input: &I,
     ) -> Result<Response<bytes::Bytes>, Error> {
         let value = to_input(op, input)?;
-        let done = self.call(op, value, Mode::Binary).await?;
+        let service = self.service;
+        let mut decode = |answer: &Answer, header_id: Option<String>| {
+            if (200..300).contains(&answer.status) && !is_json(answer) {
+                return Ok(header_id);
+            }
+            let decoded = service.envelope.decode_redacting(
+                op.name,
+                answer.status,
+                header_id,
+                &answer.body,
+                service.sensitive_fields,
+            )?;
+            Ok(decoded.request_id)
+        };
+        let done = self.call(op, value, &mut decode).await?;
         Ok(Response {
             output: done.body,
-            raw: Value::Null,
             status: done.status,
             request_id: done.request_id,
+            body: bytes::Bytes::new(),
+            raw: std::sync::OnceLock::from(Value::Null),
             sensitive: self.service.sensitive_fields,
         })
     }
 
-    async fn call(&self, op: &'static Operation, input: Value, mode: Mode) -> Result<Done, Error> {
+    async fn call(
+        &self,
+        op: &'static Operation,
+        input: Value,
+        decode: DecodeBody<'_>,
+    ) -> Result<Done, Error> {
         let path = op.path.unwrap_or(self.service.path);
         let parts = RequestParts::split(op, path, input)?;
         self.check_auth(op)?;
@@ -231,7 +322,7 @@ impl ServiceClient {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.run_with_retries(op, &base, &parts, mode)
+        self.run_with_retries(op, &base, &parts, decode)
             .instrument(span)
             .await
     }
@@ -264,7 +355,7 @@ impl ServiceClient {
         op: &'static Operation,
         base: &str,
         parts: &RequestParts,
-        mode: Mode,
+        decode: DecodeBody<'_>,
     ) -> Result<Done, Error> {
         let config = &self.config;
         let clock = config.clock.as_ref();
@@ -356,7 +447,7 @@ impl ServiceClient {
                     continue;
                 }
             }
-            let result = self.finish(op, answer, mode);
+            let result = self.finish(answer, decode);
             match &result {
                 Ok(_) => {
                     config.limiters.on_success(self.service.product);
@@ -442,45 +533,28 @@ impl ServiceClient {
         }
     }
 
-    fn finish(&self, op: &'static Operation, answer: Answer, mode: Mode) -> Result<Done, Error> {
+    fn finish(&self, answer: Answer, decode: DecodeBody<'_>) -> Result<Done, Error> {
         let span = tracing::Span::current();
         span.record("status", answer.status);
         let header_request_id = answer.header_request_id();
-        let ok_status = (200..300).contains(&answer.status);
-        if mode == Mode::Binary && ok_status && !is_json(&answer) {
-            return Ok(Done {
-                status: answer.status,
-                request_id: header_request_id,
-                raw: Value::Null,
-                body: answer.body,
-            });
-        }
-        let sensitive = self.service.sensitive_fields;
-        let decoded = self.service.envelope.decode_redacting(
-            op.name,
-            answer.status,
-            header_request_id,
-            &answer.body,
-            sensitive,
-        );
         if tracing::enabled!(tracing::Level::TRACE) {
-            let shown = redact::quote_body(&answer.body, 2000, sensitive);
+            let shown = redact::quote_body(&answer.body, 2000, self.service.sensitive_fields);
             tracing::trace!(body = %shown, "response body");
         }
+        let decoded = decode(&answer, header_request_id);
         match &decoded {
-            Ok(d) => {
-                if let Some(id) = &d.request_id {
+            Ok(request_id) => {
+                if let Some(id) = request_id {
                     span.record("request_id", id.as_str());
                 }
                 tracing::debug!("call succeeded");
             }
             Err(e) => tracing::debug!(error = %e, "call failed"),
         }
-        let decoded = decoded?;
+        let request_id = decoded?;
         Ok(Done {
             status: answer.status,
-            request_id: decoded.request_id,
-            raw: decoded.body,
+            request_id,
             body: answer.body,
         })
     }
@@ -649,6 +723,18 @@ fn to_input<I: Serialize>(op: &'static Operation, input: &I) -> Result<Value, Er
         parameter: "<input>".into(),
         reason: e.to_string(),
     })
+}
+
+/// A call that succeeded without its decoder storing an output (cannot happen: the decoder
+/// stores one whenever it returns `Ok`), reported rather than panicking.
+fn not_decoded(op: &'static Operation, done: &Done) -> Error {
+    Error::Decode {
+        operation: op.name,
+        status: done.status,
+        request_id: done.request_id.clone(),
+        reason: "the answer was not decoded".into(),
+        body_start: String::new(),
+    }
 }
 
 fn is_json(answer: &Answer) -> bool {

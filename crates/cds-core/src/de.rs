@@ -1,12 +1,19 @@
-//! Lenient decoding of scalars, used by generated response types.
+//! Decoding of generated response types: lenient scalars and field-by-field structs.
 //!
 //! The services sometimes send numbers as strings and the reverse (`"Cpu": "4"`, `"Id": 12`).
-//! Generated fields use `#[serde(default, deserialize_with = "cds_core::de::lenient")]` (or
-//! [`lenient_vec`] for lists of scalars) so that either form decodes; `null` and `""` decode to
-//! `None` for non-string types.
+//! Generated types decode scalar fields with [`lenient`] (or [`lenient_vec`] for lists of
+//! scalars) so that either form decodes; `null` and `""` decode to `None` for non-string types.
+//!
+//! Generated output structs implement [`Fields`] (one `match` on the wire name per struct) and
+//! get their `Deserialize` from [`impl_deserialize!`](crate::impl_deserialize). Compared with
+//! `#[derive(Deserialize)]` plus a `deserialize_with` attribute per field, this compiles to a
+//! fraction of the code, decodes a repeated key as the last value wins (as `serde_json::Value`
+//! does), accepts `null`, `""` and `[]` for an empty object, and names the field in errors.
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A scalar as it arrived on the wire.
 #[derive(Debug)]
@@ -197,6 +204,160 @@ where
     T: FromScalar,
 {
     deserializer.deserialize_any(SeqVisitor(std::marker::PhantomData))
+}
+
+/// A struct decoded one field at a time: generated output types implement it with a `match`
+/// on the wire name, and [`impl_deserialize!`](crate::impl_deserialize) gives them
+/// `Deserialize` through [`FieldsVisitor`].
+pub trait Fields: Default {
+    /// The type's name, for error messages.
+    const NAME: &'static str;
+
+    /// Decodes the value of the member `key` from `value` into `self`; an unknown key is
+    /// skipped (with [`skip`]).
+    fn field<'de, D: Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error>;
+}
+
+/// An untyped object: every member is kept (a repeated key keeps its last value).
+impl Fields for serde_json::Value {
+    const NAME: &'static str = "object";
+    fn field<'de, D: Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error> {
+        let value: serde_json::Value = de::Deserialize::deserialize(value)?;
+        if !self.is_object() {
+            *self = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let serde_json::Value::Object(map) = self {
+            map.insert(key.to_string(), value);
+        }
+        Ok(())
+    }
+}
+
+/// Skips a value nobody asked for, without allocating.
+pub fn skip<'de, D: Deserializer<'de>>(value: D) -> Result<(), D::Error> {
+    de::Deserialize::deserialize(value).map(|IgnoredAny| ())
+}
+
+/// Decodes a value with its own `Deserialize` (nested structs, maps, `serde_json::Value`),
+/// `null` as `None`.
+pub fn nested<'de, D, T>(value: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: de::Deserialize<'de>,
+{
+    de::Deserialize::deserialize(value)
+}
+
+/// Visits a JSON object as a [`Fields`] struct: `null`, `""` and `[]` are the empty struct.
+pub struct FieldsVisitor<T>(PhantomData<T>);
+
+impl<T> FieldsVisitor<T> {
+    /// A visitor producing `T`.
+    pub fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T> Default for FieldsVisitor<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Fields> Visitor<'de> for FieldsVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a JSON object ({})", T::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            map.next_value_seed(FieldSeed {
+                out: &mut out,
+                key: &key,
+            })?;
+        }
+        Ok(out)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        if v.trim().is_empty() {
+            Ok(T::default())
+        } else {
+            Err(de::Error::invalid_type(de::Unexpected::Str(v), &self))
+        }
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        match seq.next_element::<IgnoredAny>()? {
+            None => Ok(T::default()),
+            Some(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
+        }
+    }
+}
+
+/// Hands one member's value to [`Fields::field`], naming the member in an error.
+pub struct FieldSeed<'a, T> {
+    /// The struct being filled.
+    pub out: &'a mut T,
+    /// The member's wire name.
+    pub key: &'a str,
+}
+
+impl<'de, T: Fields> DeserializeSeed<'de> for FieldSeed<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        let key = self.key;
+        self.out
+            .field(key, value)
+            .map_err(|e| de::Error::custom(format_args!("{}.{key}: {e}", T::NAME)))
+    }
+}
+
+/// Reads a map key, borrowing it from the input when it has no escapes.
+pub struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// Implements `serde::Deserialize` for [`Fields`] types (generated output structs).
+#[macro_export]
+macro_rules! impl_deserialize {
+    ($($t:ty),* $(,)?) => {$(
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $t {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                deserializer.deserialize_any($crate::de::FieldsVisitor::<Self>::new())
+            }
+        }
+    )*};
 }
 
 #[cfg(test)]

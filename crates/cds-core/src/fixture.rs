@@ -88,6 +88,28 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
+/// The example as the SDK sees it: a bare array is the payload under `data_field`, as
+/// [`crate::envelope`] does with such answers.
+fn fixture_value(json: &str, data_field: &str) -> Value {
+    match serde_json::from_str(json) {
+        Ok(Value::Array(items)) => serde_json::json!({ data_field: items }),
+        Ok(v) => v,
+        Err(e) => panic!("the example is not JSON: {e}"),
+    }
+}
+
+/// Panics unless `json` decodes into `T` (from its text, as the SDK decodes answers).
+pub fn assert_decodes<T: DeserializeOwned>(json: &str, data_field: &str) -> T {
+    let text = fixture_value(json, data_field).to_string();
+    match serde_json::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => panic!(
+            "the example does not decode into {}: {e}",
+            std::any::type_name::<T>()
+        ),
+    }
+}
+
 /// Panics with the lost paths unless `json` decodes into `T` and re-encodes without losing
 /// any field (envelope fields excepted). A bare-array example is taken as the payload under
 /// `data_field`, as [`crate::envelope`] does with such answers.
@@ -96,18 +118,8 @@ pub fn assert_decodes_completely<T: DeserializeOwned + Serialize>(
     envelope: &[&str],
     data_field: &str,
 ) {
-    let fixture: Value = match serde_json::from_str(json) {
-        Ok(Value::Array(items)) => serde_json::json!({ data_field: items }),
-        Ok(v) => v,
-        Err(e) => panic!("the example is not JSON: {e}"),
-    };
-    let typed: T = match T::deserialize(&fixture) {
-        Ok(t) => t,
-        Err(e) => panic!(
-            "the example does not decode into {}: {e}",
-            std::any::type_name::<T>()
-        ),
-    };
+    let fixture = fixture_value(json, data_field);
+    let typed: T = assert_decodes(json, data_field);
     let decoded = match serde_json::to_value(&typed) {
         Ok(v) => v,
         Err(e) => panic!("cannot re-encode {}: {e}", std::any::type_name::<T>()),

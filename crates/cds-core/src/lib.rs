@@ -32,6 +32,7 @@ pub mod paginate;
 pub mod redact;
 pub mod request;
 pub mod retry;
+pub mod ser;
 pub mod sign;
 mod transport;
 pub mod validate;

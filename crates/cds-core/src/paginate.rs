@@ -53,7 +53,7 @@ where
             let response = client
                 .execute_value(op, Value::Object(input.clone()))
                 .await?;
-            let items: Vec<Value> = match response.raw.pointer(pagination.items) {
+            let items: Vec<Value> = match response.raw().pointer(pagination.items) {
                 Some(Value::Array(items)) => items.clone(),
                 _ => Vec::new(),
             };
@@ -94,7 +94,7 @@ where
             let seen = seen + decoded.len() as i64;
             let total = pagination
                 .total
-                .and_then(|p| response.raw.pointer(p))
+                .and_then(|p| response.raw().pointer(p))
                 .and_then(as_i64);
             let done = decoded.is_empty()
                 || (decoded.len() as i64) < size

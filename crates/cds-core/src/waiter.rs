@@ -11,9 +11,9 @@
 //! - Polls are at least [`MIN_POLL_INTERVAL`] apart, whatever the options say.
 
 use crate::client::ServiceClient;
+use crate::de::Fields;
 use crate::error::Error;
 use crate::operation::{Operation, Waiter};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::fmt;
@@ -89,7 +89,7 @@ impl<P> fmt::Debug for Wait<P> {
     }
 }
 
-impl<P: DeserializeOwned> Wait<P> {
+impl<P: Fields + Send> Wait<P> {
     /// A wait for task `id` of `waiter`.
     pub fn new(client: ServiceClient, waiter: &'static Waiter, id: impl Into<String>) -> Self {
         Self {
@@ -152,7 +152,7 @@ impl<P: DeserializeOwned> Wait<P> {
                 Err(_) => return Err(timeout(self.id, last_status)),
             };
             let status = response
-                .raw
+                .raw()
                 .pointer(self.waiter.status)
                 .map(text)
                 .filter(|s| !s.is_empty());
@@ -169,7 +169,7 @@ impl<P: DeserializeOwned> Wait<P> {
                                 self.waiter.status
                             ),
                             body_start: crate::redact::quote_body(
-                                response.raw.to_string().as_bytes(),
+                                response.raw().to_string().as_bytes(),
                                 200,
                                 self.client.service().sensitive_fields,
                             ),
@@ -195,7 +195,7 @@ impl<P: DeserializeOwned> Wait<P> {
                         let reason = self
                             .waiter
                             .reason
-                            .and_then(|p| response.raw.pointer(p))
+                            .and_then(|p| response.raw().pointer(p))
                             .map(text)
                             .filter(|r| !r.is_empty())
                             .unwrap_or_else(|| "no reason given".to_string());
@@ -233,12 +233,12 @@ pub async fn start_and_wait<I, O, P>(
 ) -> Result<(O, P), Error>
 where
     I: Serialize,
-    O: DeserializeOwned,
-    P: DeserializeOwned,
+    O: Fields + Send,
+    P: Fields + Send,
 {
     let response = client.execute::<I, O>(op, input).await?;
     let id = response
-        .raw
+        .raw()
         .pointer(id_pointer)
         .map(text)
         .filter(|id| !id.is_empty())
@@ -248,7 +248,7 @@ where
             request_id: response.request_id.clone(),
             reason: format!("the response carries no task id at {id_pointer}"),
             body_start: crate::redact::quote_body(
-                response.raw.to_string().as_bytes(),
+                response.raw().to_string().as_bytes(),
                 200,
                 client.service().sensitive_fields,
             ),

@@ -104,7 +104,7 @@ async fn gpu_servers() {
         .await
         .expect("CreateGpuInstance");
     let done = gpu
-        .wait_for_gpu_task(text(&created.raw, "/Data/taskId"))
+        .wait_for_gpu_task(text(&created.raw(), "/Data/taskId"))
         .poll_interval(FAST.0, FAST.1)
         .send()
         .await

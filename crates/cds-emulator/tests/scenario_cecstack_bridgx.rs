@@ -21,9 +21,9 @@ async fn cecstack_resources() {
         )
         .await
         .expect("CreateInstance");
-    let id = text(&created.raw, "/data/ecsId");
+    let id = text(&created.raw(), "/data/ecsId");
     assert!(id.starts_with("ecs-"));
-    assert_eq!(created.raw["data"]["displayName"], "vm-1");
+    assert_eq!(created.raw()["data"]["displayName"], "vm-1");
     let one = json(
         &ecs.get_instance()
             .ecs_id(id.clone())
@@ -224,9 +224,10 @@ async fn bridgx_clusters() {
         )
         .await
         .expect("CreateCluster");
-    assert_eq!(created.raw["code"], 200);
+    assert_eq!(created.raw()["code"], 200);
     assert_eq!(
-        created.raw["data"], "web",
+        created.raw()["data"],
+        "web",
         "CreateCluster answers the cluster's name"
     );
     let list = json(

@@ -19,14 +19,14 @@ async fn create_ecs(ecs: &cds_ecs_v1::Client, name: &str) -> String {
         )
         .await
         .expect("CreateInstance");
-    let event = text(&created.raw, "/Data/EventId");
+    let event = text(&created.raw(), "/Data/EventId");
     let done = ecs
         .wait_for_event(event)
         .poll_interval(FAST.0, FAST.1)
         .send()
         .await
         .unwrap();
-    let id = text(&created.raw, "/Data/EcsIdSet/0");
+    let id = text(&created.raw(), "/Data/EcsIdSet/0");
     assert_eq!(text(&done, "/Data/TaskList/0/ResourceId"), id);
     id
 }

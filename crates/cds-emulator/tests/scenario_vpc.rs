@@ -20,8 +20,8 @@ async fn vpcs_subnets_and_eips() {
         )
         .await
         .expect("CreateVPC");
-    let id = text(&created.raw, "/Data/VPCId");
-    let task = text(&created.raw, "/TaskId");
+    let id = text(&created.raw(), "/Data/VPCId");
+    let task = text(&created.raw(), "/TaskId");
     let before = json(
         &vpc.describe_vpc()
             .region_code("CN_Hongkong")
@@ -67,7 +67,7 @@ async fn vpcs_subnets_and_eips() {
         .execute_value(&cds_vpc::meta::CREATE_SUB_NET, subnet(&id))
         .await
         .expect("CreateSubNet");
-    let sn = text(&created.raw, "/Data/SubnetIdList/0");
+    let sn = text(&created.raw(), "/Data/SubnetIdList/0");
     let listed = json(
         &vpc.describe_sub_net()
             .region_code("CN_Hongkong")

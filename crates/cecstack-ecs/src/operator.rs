@@ -60,249 +60,367 @@ impl cds_core::validate::Validate for OpBatchLiveMigrateInstancesMigration {
 /// The created flavor
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateFlavorData {
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// vGPU type
     ///
     /// vGPU类型 (`vgpuTypeId`)
-    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU display type name
     ///
     /// vGPU显示类型名称 (`vgpuDisplayName`)
-    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size (GB)
     ///
     /// vGPU显存大小 (GB) (`vgpuMemory`)
-    #[serde(rename = "vgpuMemory", deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Whether an elastic local system disk is used
     ///
     /// 是否使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Whether the flavor is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Maximum bandwidth of the primary network card \[0,100\] Gbps
     ///
     /// 主网卡带宽最大值【0,100】Gbps (`intranetBWMax`)
-    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
-    #[serde(rename = "flavorType")]
     pub flavor_type: Option<OpCreateFlavorFlavorType>,
     /// Specification code
     ///
     /// 规格代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
 }
+impl cds_core::de::Fields for OpCreateFlavorData {
+    const NAME: &'static str = "OpCreateFlavorData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "localDisk" => self.local_disk = cds_core::de::lenient(value)?,
+            "vgpuTypeId" => self.vgpu_type_id = cds_core::de::lenient(value)?,
+            "vgpuDisplayName" => self.vgpu_display_name = cds_core::de::lenient(value)?,
+            "vgpuMemory" => self.vgpu_memory = cds_core::de::lenient(value)?,
+            "useElasticityLocalSysDisk" => {
+                self.use_elasticity_local_sys_disk = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalSysDiskSize" => {
+                self.elasticity_local_sys_disk_size = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskNum" => {
+                self.elasticity_local_data_disk_num = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskSize" => {
+                self.elasticity_local_data_disk_size = cds_core::de::lenient(value)?;
+            }
+            "isCustom" => self.is_custom = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "intranetBWMax" => self.intranet_bw_max = cds_core::de::lenient(value)?,
+            "flavorType" => self.flavor_type = cds_core::de::nested(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpCreateFlavorData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpCreateFlavorData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "vgpuTypeId", &self.vgpu_type_id)?;
+        cds_core::ser::entry(map, "vgpuDisplayName", &self.vgpu_display_name)?;
+        cds_core::ser::entry(map, "vgpuMemory", &self.vgpu_memory)?;
+        cds_core::ser::entry(
+            map,
+            "useElasticityLocalSysDisk",
+            &self.use_elasticity_local_sys_disk,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalSysDiskSize",
+            &self.elasticity_local_sys_disk_size,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskNum",
+            &self.elasticity_local_data_disk_num,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskSize",
+            &self.elasticity_local_data_disk_size,
+        )?;
+        cds_core::ser::entry(map, "isCustom", &self.is_custom)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(map, "intranetBWMax", &self.intranet_bw_max)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpCreateFlavorData);
 /// Flavor type of the created flavor
 ///
 /// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateFlavorFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture (x86, amd64, null)
     ///
     /// cpu架构 (x86、amd64、null) (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device: normal, GPU device: gpu, virtual GPU: vgu)
     ///
     /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU型号 (`gpuProduct`)
-    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type
     ///
     /// 本地硬盘类型 (`localDiskType`)
-    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地硬盘接口类型 (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地硬盘容量 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pools
     ///
     /// 关联资源池信息 (`resourcePools`)
-    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPU is enabled
     ///
     /// 是否开启CPU独占 (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is enabled
     ///
     /// 是否开启内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the system disk is a local disk
     ///
     /// 系统盘是否是本地盘 (`isSystemLocalDisk`)
-    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances using the flavor type
     ///
     /// 关联该规格类型的ecs数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Number of SR-IOV network cards
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
 }
+impl cds_core::de::Fields for OpCreateFlavorFlavorType {
+    const NAME: &'static str = "OpCreateFlavorFlavorType";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
+            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
+            "localDiskInterface" => {
+                self.local_disk_interface = cds_core::de::lenient(value)?;
+            }
+            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            "resourcePools" => self.resource_pools = cds_core::de::nested(value)?,
+            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
+            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
+            "isSystemLocalDisk" => {
+                self.is_system_local_disk = cds_core::de::lenient(value)?;
+            }
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "sriov" => self.sriov = cds_core::de::lenient(value)?,
+            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpCreateFlavorFlavorType);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpCreateFlavorFlavorType {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        cds_core::ser::entry(map, "resourcePools", &self.resource_pools)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "isSystemLocalDisk", &self.is_system_local_disk)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpCreateFlavorFlavorType);
 /// Unit price of a flavor type for one billing mode
 ///
 /// 规格单价
@@ -417,921 +535,1637 @@ impl cds_core::validate::Validate for OpCreateFlavorTypeFlavorPrice {
 /// CPU and memory capacity of the region
 ///
 /// 集群容量
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityData {
     /// CPU information
     ///
     /// cpu相关信息 (`cpu`)
-    #[serde(rename = "cpu")]
     pub cpu: Option<OpGetClusterCapacityResource>,
     /// Memory information
     ///
     /// 内存相关信息 (`ram`)
-    #[serde(rename = "ram")]
     pub ram: Option<OpGetClusterCapacityResource>,
 }
+impl cds_core::de::Fields for OpGetClusterCapacityData {
+    const NAME: &'static str = "OpGetClusterCapacityData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "cpu" => self.cpu = cds_core::de::nested(value)?,
+            "ram" => self.ram = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetClusterCapacityData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetClusterCapacityData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetClusterCapacityData);
 /// Capacity of one resource (CPU or memory)
 ///
 /// cpu/内存相关信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityResource {
     /// Total
     ///
     /// 总量 (`allocatable`)
-    #[serde(rename = "allocatable", deserialize_with = "lenient")]
     pub allocatable: Option<i64>,
     /// Used
     ///
     /// 使用量 (`usage`)
-    #[serde(rename = "usage", deserialize_with = "lenient")]
     pub usage: Option<i64>,
     /// Remaining
     ///
     /// 剩余量 (`remain`)
-    #[serde(rename = "remain", deserialize_with = "lenient")]
     pub remain: Option<i64>,
     /// Unit
     ///
     /// 单位 (`unit`)
-    #[serde(rename = "unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
 }
+impl cds_core::de::Fields for OpGetClusterCapacityResource {
+    const NAME: &'static str = "OpGetClusterCapacityResource";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "allocatable" => self.allocatable = cds_core::de::lenient(value)?,
+            "usage" => self.usage = cds_core::de::lenient(value)?,
+            "remain" => self.remain = cds_core::de::lenient(value)?,
+            "unit" => self.unit = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetClusterCapacityResource);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetClusterCapacityResource {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "allocatable", &self.allocatable)?;
+        cds_core::ser::entry(map, "usage", &self.usage)?;
+        cds_core::ser::entry(map, "remain", &self.remain)?;
+        cds_core::ser::entry(map, "unit", &self.unit)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetClusterCapacityResource);
 /// Global CPU overcommit configuration (GlobalCpuConfig)
 ///
 /// 包含CPU全局超分比参数
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalCpuOvercommitConfigData {
     /// Global CPU overcommit ratio of the current region
     ///
     /// CPU当前region全局超分比 (`globalCpuOR`)
-    #[serde(rename = "globalCpuOR", deserialize_with = "lenient")]
     pub global_cpu_or: Option<i64>,
     /// CPU overcommit configurations of the availability zones
     ///
     /// 可用区CPU超分比配置集合 (`azCpuConfigs`)
-    #[serde(rename = "azCpuConfigs")]
     pub az_cpu_configs: Option<Vec<AzCpuOvercommit>>,
 }
+impl cds_core::de::Fields for OpGetGlobalCpuOvercommitConfigData {
+    const NAME: &'static str = "OpGetGlobalCpuOvercommitConfigData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "globalCpuOR" => self.global_cpu_or = cds_core::de::lenient(value)?,
+            "azCpuConfigs" => self.az_cpu_configs = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetGlobalCpuOvercommitConfigData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetGlobalCpuOvercommitConfigData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "globalCpuOR", &self.global_cpu_or)?;
+        cds_core::ser::entry(map, "azCpuConfigs", &self.az_cpu_configs)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetGlobalCpuOvercommitConfigData);
 /// Global HA configuration
 ///
 /// 全局HA配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalHaConfigData {
     /// Failure detection sensitivity (time, in seconds)
     ///
     /// 故障检查敏感度（时间，单位s） (`toleranceTime`)
-    #[serde(rename = "toleranceTime", deserialize_with = "lenient")]
     pub tolerance_time: Option<i64>,
 }
+impl cds_core::de::Fields for OpGetGlobalHaConfigData {
+    const NAME: &'static str = "OpGetGlobalHaConfigData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "toleranceTime" => self.tolerance_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetGlobalHaConfigData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetGlobalHaConfigData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "toleranceTime", &self.tolerance_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetGlobalHaConfigData);
 /// Global migration network configuration
 ///
 /// 返回的数据对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalMigrationNetworkData {
     /// Global migration network setting
     ///
     /// 全局迁移网络设置 (`globalNetwork`)
-    #[serde(rename = "globalNetwork", deserialize_with = "lenient")]
     pub global_network: Option<String>,
     /// Method used to obtain node IPs
     ///
     /// 获取节点IP的方法 (`nodeInfoMethod`)
-    #[serde(rename = "nodeInfoMethod", deserialize_with = "lenient")]
     pub node_info_method: Option<String>,
 }
+impl cds_core::de::Fields for OpGetGlobalMigrationNetworkData {
+    const NAME: &'static str = "OpGetGlobalMigrationNetworkData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "globalNetwork" => self.global_network = cds_core::de::lenient(value)?,
+            "nodeInfoMethod" => self.node_info_method = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetGlobalMigrationNetworkData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetGlobalMigrationNetworkData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "globalNetwork", &self.global_network)?;
+        cds_core::ser::entry(map, "nodeInfoMethod", &self.node_info_method)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetGlobalMigrationNetworkData);
 /// Instance counts by status
 ///
 /// 虚拟机各状态数量
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetInstanceStatusCountsData {
     /// Total number
     ///
     /// 总数量 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Number running
     ///
     /// 运行中的数量 (`runningCount`)
-    #[serde(rename = "runningCount", deserialize_with = "lenient")]
     pub running_count: Option<i64>,
     /// Number stopped
     ///
     /// 关机的数量 (`stoppedCount`)
-    #[serde(rename = "stoppedCount", deserialize_with = "lenient")]
     pub stopped_count: Option<i64>,
     /// Number in error
     ///
     /// 异常的数量 (`errorCount`)
-    #[serde(rename = "errorCount", deserialize_with = "lenient")]
     pub error_count: Option<i64>,
     /// Number in other states
     ///
     /// 其他状态的数量 (`otherCount`)
-    #[serde(rename = "otherCount", deserialize_with = "lenient")]
     pub other_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpGetInstanceStatusCountsData {
+    const NAME: &'static str = "OpGetInstanceStatusCountsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            "runningCount" => self.running_count = cds_core::de::lenient(value)?,
+            "stoppedCount" => self.stopped_count = cds_core::de::lenient(value)?,
+            "errorCount" => self.error_count = cds_core::de::lenient(value)?,
+            "otherCount" => self.other_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetInstanceStatusCountsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetInstanceStatusCountsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        cds_core::ser::entry(map, "runningCount", &self.running_count)?;
+        cds_core::ser::entry(map, "stoppedCount", &self.stopped_count)?;
+        cds_core::ser::entry(map, "errorCount", &self.error_count)?;
+        cds_core::ser::entry(map, "otherCount", &self.other_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetInstanceStatusCountsData);
 /// Live-migration global settings
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetLiveMigrationGlobalConfigData {
     /// Batch live-migration limit
     ///
     /// 热迁批量限制 (`migrateLimit`)
-    #[serde(rename = "migrateLimit", deserialize_with = "lenient")]
     pub migrate_limit: Option<i64>,
     /// Cross-CPU-architecture control, on or off (ON / OFF)
     ///
     /// 跨CPU架构控制，开启或关闭 (`cpuMultiArch`)
-    #[serde(rename = "cpuMultiArch", deserialize_with = "lenient")]
     pub cpu_multi_arch: Option<String>,
 }
+impl cds_core::de::Fields for OpGetLiveMigrationGlobalConfigData {
+    const NAME: &'static str = "OpGetLiveMigrationGlobalConfigData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "migrateLimit" => self.migrate_limit = cds_core::de::lenient(value)?,
+            "cpuMultiArch" => self.cpu_multi_arch = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetLiveMigrationGlobalConfigData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetLiveMigrationGlobalConfigData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "migrateLimit", &self.migrate_limit)?;
+        cds_core::ser::entry(map, "cpuMultiArch", &self.cpu_multi_arch)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetLiveMigrationGlobalConfigData);
 /// Recycle bin configuration
 ///
 /// 回收站配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetSnapshotRecycleConfigData {
     /// Recycle bin switch: true on, false off
     ///
     /// 回收站开关， true 表示开启， false 表示关闭 (`enable`)
-    #[serde(rename = "enable", deserialize_with = "lenient")]
     pub enable: Option<bool>,
     /// Retention time in the recycle bin, in days
     ///
     /// 回收站保持时间，单位为天 (`freezeTime`)
-    #[serde(rename = "freezeTime", deserialize_with = "lenient")]
     pub freeze_time: Option<i64>,
 }
+impl cds_core::de::Fields for OpGetSnapshotRecycleConfigData {
+    const NAME: &'static str = "OpGetSnapshotRecycleConfigData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "enable" => self.enable = cds_core::de::lenient(value)?,
+            "freezeTime" => self.freeze_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetSnapshotRecycleConfigData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetSnapshotRecycleConfigData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "enable", &self.enable)?;
+        cds_core::ser::entry(map, "freezeTime", &self.freeze_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetSnapshotRecycleConfigData);
 /// A supported GPU model
 ///
 /// GPU信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusGpu {
     /// GPU model ID
     ///
     /// GPU型号ID (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model description
     ///
     /// GPU型号描述 (`product`)
-    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU vendor
     ///
     /// GPU厂商 (`vendor`)
-    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Whether vGPU is supported
     ///
     /// 是否支持vgpu (`supportVGPU`)
-    #[serde(rename = "supportVGPU", deserialize_with = "lenient")]
     pub support_vgpu: Option<bool>,
     /// Supported vGPUs
     ///
     /// 支持的vgpu列表 (`vgpus`)
-    #[serde(rename = "vgpus")]
     pub vgpus: Option<Vec<serde_json::Value>>,
 }
+impl cds_core::de::Fields for OpListFlavorSupportedGpusGpu {
+    const NAME: &'static str = "OpListFlavorSupportedGpusGpu";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "product" => self.product = cds_core::de::lenient(value)?,
+            "vendor" => self.vendor = cds_core::de::lenient(value)?,
+            "supportVGPU" => self.support_vgpu = cds_core::de::lenient(value)?,
+            "vgpus" => self.vgpus = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorSupportedGpusGpu);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorSupportedGpusGpu {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        cds_core::ser::entry(map, "vendor", &self.vendor)?;
+        cds_core::ser::entry(map, "supportVGPU", &self.support_vgpu)?;
+        cds_core::ser::entry(map, "vgpus", &self.vgpus)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorSupportedGpusGpu);
 /// Supported GPU models of one vendor
 ///
 /// 获取支持的GPU型号
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusVendor {
     /// GPU vendor
     ///
     /// GPU厂商 (`vendor`)
-    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// GPU models
     ///
     /// GPU信息列表 (`gpuList`)
-    #[serde(rename = "gpuList")]
     pub gpu_list: Option<Vec<OpListFlavorSupportedGpusGpu>>,
 }
+impl cds_core::de::Fields for OpListFlavorSupportedGpusVendor {
+    const NAME: &'static str = "OpListFlavorSupportedGpusVendor";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vendor" => self.vendor = cds_core::de::lenient(value)?,
+            "gpuList" => self.gpu_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorSupportedGpusVendor);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorSupportedGpusVendor {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vendor", &self.vendor)?;
+        cds_core::ser::entry(map, "gpuList", &self.gpu_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorSupportedGpusVendor);
 /// A supported vGPU type
 ///
 /// 支持的vGPU型号
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedVgpusItem {
     /// vGPU type ID (the document describes it as 'GPU vendor')
     ///
     /// GPU厂商 (`typeId`)
-    #[serde(rename = "typeId", deserialize_with = "lenient")]
     pub type_id: Option<String>,
     /// vGPU type name (the document describes it as 'GPU information list')
     ///
     /// GPU信息列表 (`typeName`)
-    #[serde(rename = "typeName", deserialize_with = "lenient")]
     pub type_name: Option<String>,
     /// Graphics card display name
     ///
     /// 显卡名称 (`displayName`)
-    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Video memory size (MB)
     ///
     /// 显存大小(MB) (`memorySize`)
-    #[serde(rename = "memorySize", deserialize_with = "lenient")]
     pub memory_size: Option<i64>,
     /// License type
     ///
     /// License类型 (`licenseType`)
-    #[serde(rename = "licenseType", deserialize_with = "lenient")]
     pub license_type: Option<String>,
 }
+impl cds_core::de::Fields for OpListFlavorSupportedVgpusItem {
+    const NAME: &'static str = "OpListFlavorSupportedVgpusItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "typeId" => self.type_id = cds_core::de::lenient(value)?,
+            "typeName" => self.type_name = cds_core::de::lenient(value)?,
+            "displayName" => self.display_name = cds_core::de::lenient(value)?,
+            "memorySize" => self.memory_size = cds_core::de::lenient(value)?,
+            "licenseType" => self.license_type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorSupportedVgpusItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorSupportedVgpusItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "typeId", &self.type_id)?;
+        cds_core::ser::entry(map, "typeName", &self.type_name)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "memorySize", &self.memory_size)?;
+        cds_core::ser::entry(map, "licenseType", &self.license_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorSupportedVgpusItem);
 /// A page of flavor types
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorTypesData {
     /// Flavor types
     ///
     /// 规格类型列表 (`flavorTypes`)
-    #[serde(rename = "flavorTypes")]
     pub flavor_types: Option<Vec<OperatorFlavorType>>,
     /// Total count
     ///
     /// 总计数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListFlavorTypesData {
+    const NAME: &'static str = "OpListFlavorTypesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypes" => self.flavor_types = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorTypesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorTypesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypes", &self.flavor_types)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorTypesData);
 /// A page of flavors
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorsData {
     /// Flavors
     ///
     /// 规格列表 (`flavors`)
-    #[serde(rename = "flavors")]
     pub flavors: Option<Vec<OpListFlavorsFlavor>>,
     /// Total number of flavors
     ///
     /// 规格总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListFlavorsData {
+    const NAME: &'static str = "OpListFlavorsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavors" => self.flavors = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavors", &self.flavors)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorsData);
 /// A flavor
 ///
 /// 规格信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorsFlavor {
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Whether the flavor is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Whether an elastic local system disk is used
     ///
     /// 是否使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// vGPU type ID
     ///
     /// vGPU类型id (`vgpuTypeId`)
-    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU model
     ///
     /// vGPU型号 (`vgpuDisplayName`)
-    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// Maximum bandwidth of the primary network card
     ///
     /// 主网卡带宽最大值 (`intranetBWMax`)
-    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
-    #[serde(rename = "flavorType")]
     pub flavor_type: Option<OpListFlavorsFlavorType>,
     /// Number of SR-IOV network cards
     ///
     /// sriov网卡数量 (`sriov`)
-    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
     /// Listing (on-shelf) status
     ///
     /// 上架状态 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
 }
+impl cds_core::de::Fields for OpListFlavorsFlavor {
+    const NAME: &'static str = "OpListFlavorsFlavor";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "localDisk" => self.local_disk = cds_core::de::lenient(value)?,
+            "isCustom" => self.is_custom = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "useElasticityLocalSysDisk" => {
+                self.use_elasticity_local_sys_disk = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalSysDiskSize" => {
+                self.elasticity_local_sys_disk_size = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskNum" => {
+                self.elasticity_local_data_disk_num = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskSize" => {
+                self.elasticity_local_data_disk_size = cds_core::de::lenient(value)?;
+            }
+            "vgpuTypeId" => self.vgpu_type_id = cds_core::de::lenient(value)?,
+            "vgpuDisplayName" => self.vgpu_display_name = cds_core::de::lenient(value)?,
+            "intranetBWMax" => self.intranet_bw_max = cds_core::de::lenient(value)?,
+            "flavorType" => self.flavor_type = cds_core::de::nested(value)?,
+            "sriov" => self.sriov = cds_core::de::lenient(value)?,
+            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorsFlavor);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorsFlavor {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "isCustom", &self.is_custom)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(
+            map,
+            "useElasticityLocalSysDisk",
+            &self.use_elasticity_local_sys_disk,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalSysDiskSize",
+            &self.elasticity_local_sys_disk_size,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskNum",
+            &self.elasticity_local_data_disk_num,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskSize",
+            &self.elasticity_local_data_disk_size,
+        )?;
+        cds_core::ser::entry(map, "vgpuTypeId", &self.vgpu_type_id)?;
+        cds_core::ser::entry(map, "vgpuDisplayName", &self.vgpu_display_name)?;
+        cds_core::ser::entry(map, "intranetBWMax", &self.intranet_bw_max)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorsFlavor);
 /// Flavor type of a listed flavor
 ///
 /// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorsFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type: basic device normal, GPU device gpu, virtual GPU vgpu, AI computing aiSpace
     ///
     /// 设备类型 基础设备: normal GPU设备: gpu 虚拟GPU: vgpu 智算: aiSpace (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0; empty when disabled)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0, 不开启的时候传空) (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
     /// GPU型号 (`gpuProduct`)
-    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (hdd, ssd, none)
     ///
     /// 本地硬盘类型 (hdd、ssd、none) (`localDiskType`)
-    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地硬盘接口类型 (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地硬盘容量 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Whether dedicated CPU is supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Specification code
     ///
     /// 规格编码 (`specCode`)
-    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code_2: Option<i64>,
 }
+impl cds_core::de::Fields for OpListFlavorsFlavorType {
+    const NAME: &'static str = "OpListFlavorsFlavorType";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
+            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
+            "localDiskInterface" => {
+                self.local_disk_interface = cds_core::de::lenient(value)?;
+            }
+            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
+            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
+            "specCode" => self.spec_code_2 = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorsFlavorType);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorsFlavorType {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code_2)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorsFlavorType);
 /// Hosts of a host group
 ///
 /// 主机组关联主机列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsData {
     /// Hosts
     ///
     /// 主机集合 (`hostGroups`)
-    #[serde(rename = "hostGroups")]
     pub host_groups: Option<Vec<OpListHostGroupHostsHost>>,
     /// Hosts
     ///
     /// 主机集合 (`hgHosts`)
-    #[serde(rename = "hgHosts")]
     pub hg_hosts: Option<Vec<OpListHostGroupHostsHost>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListHostGroupHostsData {
+    const NAME: &'static str = "OpListHostGroupHostsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "hostGroups" => self.host_groups = cds_core::de::nested(value)?,
+            "hgHosts" => self.hg_hosts = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListHostGroupHostsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListHostGroupHostsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hostGroups", &self.host_groups)?;
+        cds_core::ser::entry(map, "hgHosts", &self.hg_hosts)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListHostGroupHostsData);
 /// A host of a host group
 ///
 /// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsHost {
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网IP (`innerIp`)
-    #[serde(rename = "innerIp", deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host CPU architecture
     ///
     /// 主机cpu架构 (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Host group name
     ///
     /// 主机组名称 (`hgName`)
-    #[serde(rename = "hgName", deserialize_with = "lenient")]
     pub hg_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
+impl cds_core::de::Fields for OpListHostGroupHostsHost {
+    const NAME: &'static str = "OpListHostGroupHostsHost";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "innerIp" => self.inner_ip = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "hgId" => self.hg_id = cds_core::de::lenient(value)?,
+            "hgName" => self.hg_name = cds_core::de::lenient(value)?,
+            "createTime" => self.create_time = cds_core::de::lenient(value)?,
+            "updateTime" => self.update_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListHostGroupHostsHost);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListHostGroupHostsHost {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "innerIp", &self.inner_ip)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "hgName", &self.hg_name)?;
+        cds_core::ser::entry(map, "createTime", &self.create_time)?;
+        cds_core::ser::entry(map, "updateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListHostGroupHostsHost);
 /// Host group list
 ///
 /// 主机组列表信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostGroupsData {
     /// Host groups
     ///
     /// 主机组列表 (`hostGroups`)
-    #[serde(rename = "hostGroups")]
     pub host_groups: Option<Vec<HostGroup>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListHostGroupsData {
+    const NAME: &'static str = "OpListHostGroupsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "hostGroups" => self.host_groups = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListHostGroupsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListHostGroupsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hostGroups", &self.host_groups)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListHostGroupsData);
 /// Host list
 ///
 /// 主机列表信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostsData {
     /// Hosts
     ///
     /// 主机列表 (`hosts`)
-    #[serde(rename = "hosts")]
     pub hosts: Option<Vec<Host>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListHostsData {
+    const NAME: &'static str = "OpListHostsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "hosts" => self.hosts = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListHostsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListHostsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hosts", &self.hosts)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListHostsData);
 /// A page of nodes
 ///
 /// 包含主机列表信息，具体参见返回示例
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListNodesData {
     /// Page size
     ///
     /// 每页显示的数量 (`size`)
-    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page number
     ///
     /// 当前页码 (`current`)
-    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number
     ///
     /// 总数 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Hosts
     ///
     /// 主机列表 (`list`)
-    #[serde(rename = "list")]
     pub list: Option<Vec<OpListNodesNode>>,
 }
+impl cds_core::de::Fields for OpListNodesData {
+    const NAME: &'static str = "OpListNodesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "current" => self.current = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "list" => self.list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListNodesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListNodesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "current", &self.current)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "list", &self.list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListNodesData);
 /// A node (host) of the cluster
 ///
 /// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListNodesNode {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Cell name
     ///
     /// cell名称 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host IP
     ///
     /// 主机IP (`hostIp`)
-    #[serde(rename = "hostIp", deserialize_with = "lenient")]
     pub host_ip: Option<String>,
     /// Host SN
     ///
     /// 主机SN (`hostSlot`)
-    #[serde(rename = "hostSlot", deserialize_with = "lenient")]
     pub host_slot: Option<String>,
     /// Host rack
     ///
     /// 主机机架 (`hostRack`)
-    #[serde(rename = "hostRack", deserialize_with = "lenient")]
     pub host_rack: Option<String>,
     /// Main switch
     ///
     /// 主交换机 (`hostSwitch`)
-    #[serde(rename = "hostSwitch", deserialize_with = "lenient")]
     pub host_switch: Option<String>,
     /// Network switch
     ///
     /// 网络交换机 (`hostNetSwitch`)
-    #[serde(rename = "hostNetSwitch", deserialize_with = "lenient")]
     pub host_net_switch: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`arch`)
-    #[serde(rename = "arch", deserialize_with = "lenient")]
     pub arch: Option<String>,
     /// Whether the host is a GPU node
     ///
     /// 是否为GPU节点 (`isGPUNode`)
-    #[serde(rename = "isGPUNode", deserialize_with = "lenient")]
     pub is_gpu_node: Option<bool>,
     /// GPU information
     ///
     /// GPU信息 (`gpuInfo`)
-    #[serde(rename = "gpuInfo")]
     pub gpu_info: Option<GpuInfo>,
     /// Hard disk list
     ///
     /// 硬盘列表 (`hardDiskList`)
-    #[serde(rename = "hardDiskList")]
     pub hard_disk_list: Option<Vec<LocalDisk>>,
 }
+impl cds_core::de::Fields for OpListNodesNode {
+    const NAME: &'static str = "OpListNodesNode";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "hostIp" => self.host_ip = cds_core::de::lenient(value)?,
+            "hostSlot" => self.host_slot = cds_core::de::lenient(value)?,
+            "hostRack" => self.host_rack = cds_core::de::lenient(value)?,
+            "hostSwitch" => self.host_switch = cds_core::de::lenient(value)?,
+            "hostNetSwitch" => self.host_net_switch = cds_core::de::lenient(value)?,
+            "arch" => self.arch = cds_core::de::lenient(value)?,
+            "isGPUNode" => self.is_gpu_node = cds_core::de::lenient(value)?,
+            "gpuInfo" => self.gpu_info = cds_core::de::nested(value)?,
+            "hardDiskList" => self.hard_disk_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListNodesNode);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListNodesNode {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "hostIp", &self.host_ip)?;
+        cds_core::ser::entry(map, "hostSlot", &self.host_slot)?;
+        cds_core::ser::entry(map, "hostRack", &self.host_rack)?;
+        cds_core::ser::entry(map, "hostSwitch", &self.host_switch)?;
+        cds_core::ser::entry(map, "hostNetSwitch", &self.host_net_switch)?;
+        cds_core::ser::entry(map, "arch", &self.arch)?;
+        cds_core::ser::entry(map, "isGPUNode", &self.is_gpu_node)?;
+        cds_core::ser::entry(map, "gpuInfo", &self.gpu_info)?;
+        cds_core::ser::entry(map, "hardDiskList", &self.hard_disk_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListNodesNode);
 /// Host list
 ///
 /// 主机列表信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesData {
     /// Page size
     ///
     /// 每页显示的数量 (`size`)
-    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page number
     ///
     /// 当前页码 (`current`)
-    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of hosts
     ///
     /// 总数 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Hosts
     ///
     /// 主机列表 (`list`)
-    #[serde(rename = "list")]
     pub list: Option<Vec<OpListResourcePoolHostCandidatesHost>>,
     /// Hosts
     ///
     /// 主机列表 (`hosts`)
-    #[serde(rename = "hosts")]
     pub hosts: Option<Vec<OpListResourcePoolHostCandidatesHost>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListResourcePoolHostCandidatesData {
+    const NAME: &'static str = "OpListResourcePoolHostCandidatesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "current" => self.current = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "list" => self.list = cds_core::de::nested(value)?,
+            "hosts" => self.hosts = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolHostCandidatesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolHostCandidatesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "current", &self.current)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "list", &self.list)?;
+        cds_core::ser::entry(map, "hosts", &self.hosts)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolHostCandidatesData);
 /// A host
 ///
 /// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesHost {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Cluster name
     ///
     /// 集群名称 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网IP (`innerIp`)
-    #[serde(rename = "innerIp", deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host IP
     ///
     /// 主机IP (`hostIp`)
-    #[serde(rename = "hostIp", deserialize_with = "lenient")]
     pub host_ip: Option<String>,
     /// Host SN
     ///
     /// 主机SN (`hostSlot`)
-    #[serde(rename = "hostSlot", deserialize_with = "lenient")]
     pub host_slot: Option<String>,
     /// Host rack
     ///
     /// 主机机架 (`hostRack`)
-    #[serde(rename = "hostRack", deserialize_with = "lenient")]
     pub host_rack: Option<String>,
     /// Main switch
     ///
     /// 主交换机 (`hostSwitch`)
-    #[serde(rename = "hostSwitch", deserialize_with = "lenient")]
     pub host_switch: Option<String>,
     /// Network switch
     ///
     /// 网络交换机 (`hostNetSwitch`)
-    #[serde(rename = "hostNetSwitch", deserialize_with = "lenient")]
     pub host_net_switch: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`arch`)
-    #[serde(rename = "arch", deserialize_with = "lenient")]
     pub arch: Option<String>,
     /// Whether the host is a GPU node
     ///
     /// 是否为GPU节点 (`isGPUNode`)
-    #[serde(rename = "isGPUNode", deserialize_with = "lenient")]
     pub is_gpu_node: Option<bool>,
     /// GPU information
     ///
     /// gpu信息 (`gpuInfo`)
-    #[serde(rename = "gpuInfo")]
     pub gpu_info: Option<GpuInfo>,
 }
+impl cds_core::de::Fields for OpListResourcePoolHostCandidatesHost {
+    const NAME: &'static str = "OpListResourcePoolHostCandidatesHost";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "innerIp" => self.inner_ip = cds_core::de::lenient(value)?,
+            "hostIp" => self.host_ip = cds_core::de::lenient(value)?,
+            "hostSlot" => self.host_slot = cds_core::de::lenient(value)?,
+            "hostRack" => self.host_rack = cds_core::de::lenient(value)?,
+            "hostSwitch" => self.host_switch = cds_core::de::lenient(value)?,
+            "hostNetSwitch" => self.host_net_switch = cds_core::de::lenient(value)?,
+            "arch" => self.arch = cds_core::de::lenient(value)?,
+            "isGPUNode" => self.is_gpu_node = cds_core::de::lenient(value)?,
+            "gpuInfo" => self.gpu_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolHostCandidatesHost);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolHostCandidatesHost {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "innerIp", &self.inner_ip)?;
+        cds_core::ser::entry(map, "hostIp", &self.host_ip)?;
+        cds_core::ser::entry(map, "hostSlot", &self.host_slot)?;
+        cds_core::ser::entry(map, "hostRack", &self.host_rack)?;
+        cds_core::ser::entry(map, "hostSwitch", &self.host_switch)?;
+        cds_core::ser::entry(map, "hostNetSwitch", &self.host_net_switch)?;
+        cds_core::ser::entry(map, "arch", &self.arch)?;
+        cds_core::ser::entry(map, "isGPUNode", &self.is_gpu_node)?;
+        cds_core::ser::entry(map, "gpuInfo", &self.gpu_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolHostCandidatesHost);
 /// Hosts of a resource pool
 ///
 /// 资源池关联主机列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsData {
     /// Hosts
     ///
     /// 主机集合 (`rpHosts`)
-    #[serde(rename = "rpHosts")]
     pub rp_hosts: Option<Vec<OpListResourcePoolHostsHost>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListResourcePoolHostsData {
+    const NAME: &'static str = "OpListResourcePoolHostsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "rpHosts" => self.rp_hosts = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolHostsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolHostsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "rpHosts", &self.rp_hosts)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolHostsData);
 /// A host of a resource pool
 ///
 /// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsHost {
     /// Host name
     ///
     /// 主机名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网IP (`innerIp`)
-    #[serde(rename = "innerIp", deserialize_with = "lenient")]
     pub inner_ip: Option<String>,
     /// Host CPU architecture
     ///
     /// 主机CPU架构 (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Time the host joined the resource pool
     ///
     /// 加入资源池时间 (`addRpTime`)
-    #[serde(rename = "addRpTime", deserialize_with = "lenient")]
     pub add_rp_time: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
+impl cds_core::de::Fields for OpListResourcePoolHostsHost {
+    const NAME: &'static str = "OpListResourcePoolHostsHost";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "innerIp" => self.inner_ip = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            "addRpTime" => self.add_rp_time = cds_core::de::lenient(value)?,
+            "createTime" => self.create_time = cds_core::de::lenient(value)?,
+            "updateTime" => self.update_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolHostsHost);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolHostsHost {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "innerIp", &self.inner_ip)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        cds_core::ser::entry(map, "addRpTime", &self.add_rp_time)?;
+        cds_core::ser::entry(map, "createTime", &self.create_time)?;
+        cds_core::ser::entry(map, "updateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolHostsHost);
 /// Resource pool list
 ///
 /// 资源池列表信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolsData {
     /// Resource pools
     ///
     /// 资源池列表 (`resourcePools`)
-    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<Vec<ResourcePool>>,
     /// Total number
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for OpListResourcePoolsData {
+    const NAME: &'static str = "OpListResourcePoolsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "resourcePools" => self.resource_pools = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "resourcePools", &self.resource_pools)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolsData);
 /// A node to label
 ///
 /// 节点信息
@@ -1609,16 +2443,38 @@ impl cds_core::validate::Validate for OpCreateFlavorInput {
     }
 }
 /// Output of [`OpCreateFlavor`](crate::Client::op_create_flavor): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateFlavorOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpCreateFlavorData>,
 }
+impl cds_core::de::Fields for OpCreateFlavorOutput {
+    const NAME: &'static str = "OpCreateFlavorOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpCreateFlavorOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpCreateFlavorOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpCreateFlavorOutput);
 /// Request builder of [`OpCreateFlavor`](crate::Client::op_create_flavor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1853,16 +2709,38 @@ impl cds_core::validate::Validate for OpUpdateFlavorInput {
     }
 }
 /// Output of [`OpUpdateFlavor`](crate::Client::op_update_flavor): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpUpdateFlavorOutput {
     /// Data (see the example)
     ///
     /// 规格删除成功的信息，见返回示例 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpUpdateFlavorOutput {
+    const NAME: &'static str = "OpUpdateFlavorOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpUpdateFlavorOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpUpdateFlavorOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpUpdateFlavorOutput);
 /// Request builder of [`OpUpdateFlavor`](crate::Client::op_update_flavor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1976,16 +2854,38 @@ impl cds_core::validate::Validate for OpDeleteFlavorInput {
     }
 }
 /// Output of [`OpDeleteFlavor`](crate::Client::op_delete_flavor): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorOutput {
     /// Information on the deleted flavor (null in the example)
     ///
     /// 规格删除成功的信息，见返回示例 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpDeleteFlavorOutput {
+    const NAME: &'static str = "OpDeleteFlavorOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpDeleteFlavorOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpDeleteFlavorOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpDeleteFlavorOutput);
 /// Request builder of [`OpDeleteFlavor`](crate::Client::op_delete_flavor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2138,16 +3038,38 @@ impl OpListFlavorsInputBuilder {
     }
 }
 /// Output of [`OpListFlavors`](crate::Client::op_list_flavors): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorsOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListFlavorsData>,
 }
+impl cds_core::de::Fields for OpListFlavorsOutput {
+    const NAME: &'static str = "OpListFlavorsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorsOutput);
 /// Request builder of [`OpListFlavors`](crate::Client::op_list_flavors): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2284,16 +3206,38 @@ impl OpListFlavorSupportedGpusInputBuilder {
     }
 }
 /// Output of [`OpListFlavorSupportedGpus`](crate::Client::op_list_flavor_supported_gpus): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedGpusOutput {
     /// Supported GPU models, grouped by vendor
     ///
     /// 获取支持的GPU型号 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<OpListFlavorSupportedGpusVendor>>,
 }
+impl cds_core::de::Fields for OpListFlavorSupportedGpusOutput {
+    const NAME: &'static str = "OpListFlavorSupportedGpusOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorSupportedGpusOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorSupportedGpusOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorSupportedGpusOutput);
 /// Request builder of [`OpListFlavorSupportedGpus`](crate::Client::op_list_flavor_supported_gpus): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2386,16 +3330,38 @@ impl cds_core::validate::Validate for OpListFlavorSupportedVgpusInput {
     }
 }
 /// Output of [`OpListFlavorSupportedVgpus`](crate::Client::op_list_flavor_supported_vgpus): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorSupportedVgpusOutput {
     /// Supported vGPU models
     ///
     /// 获取支持的GPU型号 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<OpListFlavorSupportedVgpusItem>>,
 }
+impl cds_core::de::Fields for OpListFlavorSupportedVgpusOutput {
+    const NAME: &'static str = "OpListFlavorSupportedVgpusOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorSupportedVgpusOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorSupportedVgpusOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorSupportedVgpusOutput);
 /// Request builder of [`OpListFlavorSupportedVgpus`](crate::Client::op_list_flavor_supported_vgpus): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2689,16 +3655,38 @@ impl cds_core::validate::Validate for OpCreateFlavorTypeInput {
     }
 }
 /// Output of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateFlavorTypeOutput {
     /// The created flavor type (see the example)
     ///
     /// 创建成功的规格类型信息，具体内容见示例 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OperatorFlavorType>,
 }
+impl cds_core::de::Fields for OpCreateFlavorTypeOutput {
+    const NAME: &'static str = "OpCreateFlavorTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpCreateFlavorTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpCreateFlavorTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpCreateFlavorTypeOutput);
 /// Request builder of [`OpCreateFlavorType`](crate::Client::op_create_flavor_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2953,10 +3941,30 @@ impl cds_core::validate::Validate for OpUpdateFlavorTypeInput {
     }
 }
 /// Output of [`OpUpdateFlavorType`](crate::Client::op_update_flavor_type): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpUpdateFlavorTypeOutput {}
+impl cds_core::de::Fields for OpUpdateFlavorTypeOutput {
+    const NAME: &'static str = "OpUpdateFlavorTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpUpdateFlavorTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpUpdateFlavorTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpUpdateFlavorTypeOutput);
 /// Request builder of [`OpUpdateFlavorType`](crate::Client::op_update_flavor_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3077,16 +4085,38 @@ impl cds_core::validate::Validate for OpDeleteFlavorTypeInput {
     }
 }
 /// Output of [`OpDeleteFlavorType`](crate::Client::op_delete_flavor_type): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteFlavorTypeOutput {
     /// Data (null)
     ///
     /// 数据信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpDeleteFlavorTypeOutput {
+    const NAME: &'static str = "OpDeleteFlavorTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpDeleteFlavorTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpDeleteFlavorTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpDeleteFlavorTypeOutput);
 /// Request builder of [`OpDeleteFlavorType`](crate::Client::op_delete_flavor_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3179,16 +4209,38 @@ impl OpListResourcePoolHostCandidatesInputBuilder {
     }
 }
 /// Output of [`OpListResourcePoolHostCandidates`](crate::Client::op_list_resource_pool_host_candidates): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostCandidatesOutput {
     /// Host list information
     ///
     /// 主机列表信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListResourcePoolHostCandidatesData>,
 }
+impl cds_core::de::Fields for OpListResourcePoolHostCandidatesOutput {
+    const NAME: &'static str = "OpListResourcePoolHostCandidatesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolHostCandidatesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolHostCandidatesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolHostCandidatesOutput);
 /// Request builder of [`OpListResourcePoolHostCandidates`](crate::Client::op_list_resource_pool_host_candidates): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3411,16 +4463,38 @@ impl OpListFlavorTypesInputBuilder {
     }
 }
 /// Output of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListFlavorTypesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListFlavorTypesData>,
 }
+impl cds_core::de::Fields for OpListFlavorTypesOutput {
+    const NAME: &'static str = "OpListFlavorTypesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListFlavorTypesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListFlavorTypesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListFlavorTypesOutput);
 /// Request builder of [`OpListFlavorTypes`](crate::Client::op_list_flavor_types): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3637,16 +4711,38 @@ impl cds_core::validate::Validate for OpCreateResourcePoolInput {
     }
 }
 /// Output of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateResourcePoolOutput {
     /// Resource pool information
     ///
     /// 资源池信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ResourcePool>,
 }
+impl cds_core::de::Fields for OpCreateResourcePoolOutput {
+    const NAME: &'static str = "OpCreateResourcePoolOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpCreateResourcePoolOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpCreateResourcePoolOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpCreateResourcePoolOutput);
 /// Request builder of [`OpCreateResourcePool`](crate::Client::op_create_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3760,10 +4856,30 @@ impl cds_core::validate::Validate for OpDeleteResourcePoolInput {
     }
 }
 /// Output of [`OpDeleteResourcePool`](crate::Client::op_delete_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteResourcePoolOutput {}
+impl cds_core::de::Fields for OpDeleteResourcePoolOutput {
+    const NAME: &'static str = "OpDeleteResourcePoolOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpDeleteResourcePoolOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpDeleteResourcePoolOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpDeleteResourcePoolOutput);
 /// Request builder of [`OpDeleteResourcePool`](crate::Client::op_delete_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3886,16 +5002,38 @@ impl OpListResourcePoolsInputBuilder {
     }
 }
 /// Output of [`OpListResourcePools`](crate::Client::op_list_resource_pools): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolsOutput {
     /// Resource pool list information
     ///
     /// 资源池列表信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListResourcePoolsData>,
 }
+impl cds_core::de::Fields for OpListResourcePoolsOutput {
+    const NAME: &'static str = "OpListResourcePoolsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolsOutput);
 /// Request builder of [`OpListResourcePools`](crate::Client::op_list_resource_pools): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4028,16 +5166,38 @@ impl cds_core::validate::Validate for OpGetResourcePoolInput {
     }
 }
 /// Output of [`OpGetResourcePool`](crate::Client::op_get_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetResourcePoolOutput {
     /// Resource pool information
     ///
     /// 资源池信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ResourcePool>,
 }
+impl cds_core::de::Fields for OpGetResourcePoolOutput {
+    const NAME: &'static str = "OpGetResourcePoolOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetResourcePoolOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetResourcePoolOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetResourcePoolOutput);
 /// Request builder of [`OpGetResourcePool`](crate::Client::op_get_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4156,10 +5316,30 @@ impl cds_core::validate::Validate for OpAddResourcePoolHostsInput {
     }
 }
 /// Output of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpAddResourcePoolHostsOutput {}
+impl cds_core::de::Fields for OpAddResourcePoolHostsOutput {
+    const NAME: &'static str = "OpAddResourcePoolHostsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpAddResourcePoolHostsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpAddResourcePoolHostsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpAddResourcePoolHostsOutput);
 /// Request builder of [`OpAddResourcePoolHosts`](crate::Client::op_add_resource_pool_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4305,10 +5485,30 @@ impl cds_core::validate::Validate for OpRemoveResourcePoolHostInput {
     }
 }
 /// Output of [`OpRemoveResourcePoolHost`](crate::Client::op_remove_resource_pool_host): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpRemoveResourcePoolHostOutput {}
+impl cds_core::de::Fields for OpRemoveResourcePoolHostOutput {
+    const NAME: &'static str = "OpRemoveResourcePoolHostOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpRemoveResourcePoolHostOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpRemoveResourcePoolHostOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpRemoveResourcePoolHostOutput);
 /// Request builder of [`OpRemoveResourcePoolHost`](crate::Client::op_remove_resource_pool_host): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4458,10 +5658,30 @@ impl cds_core::validate::Validate for OpModifyHostResourcePoolInput {
     }
 }
 /// Output of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpModifyHostResourcePoolOutput {}
+impl cds_core::de::Fields for OpModifyHostResourcePoolOutput {
+    const NAME: &'static str = "OpModifyHostResourcePoolOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpModifyHostResourcePoolOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpModifyHostResourcePoolOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpModifyHostResourcePoolOutput);
 /// Request builder of [`OpModifyHostResourcePool`](crate::Client::op_modify_host_resource_pool): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4618,16 +5838,38 @@ impl OpListResourcePoolHostsInputBuilder {
     }
 }
 /// Output of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListResourcePoolHostsOutput {
     /// Hosts associated with the resource pool
     ///
     /// 资源池关联主机列表 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListResourcePoolHostsData>,
 }
+impl cds_core::de::Fields for OpListResourcePoolHostsOutput {
+    const NAME: &'static str = "OpListResourcePoolHostsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListResourcePoolHostsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListResourcePoolHostsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListResourcePoolHostsOutput);
 /// Request builder of [`OpListResourcePoolHosts`](crate::Client::op_list_resource_pool_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4768,16 +6010,38 @@ impl OpListHostsInputBuilder {
     }
 }
 /// Output of [`OpListHosts`](crate::Client::op_list_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostsOutput {
     /// Host list information
     ///
     /// 主机列表信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListHostsData>,
 }
+impl cds_core::de::Fields for OpListHostsOutput {
+    const NAME: &'static str = "OpListHostsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListHostsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListHostsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListHostsOutput);
 /// Request builder of [`OpListHosts`](crate::Client::op_list_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4875,16 +6139,38 @@ impl cds_core::validate::Validate for OpCreateHostGroupInput {
     }
 }
 /// Output of [`OpCreateHostGroup`](crate::Client::op_create_host_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCreateHostGroupOutput {
     /// Host group information
     ///
     /// 主机组信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<HostGroup>,
 }
+impl cds_core::de::Fields for OpCreateHostGroupOutput {
+    const NAME: &'static str = "OpCreateHostGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpCreateHostGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpCreateHostGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpCreateHostGroupOutput);
 /// Request builder of [`OpCreateHostGroup`](crate::Client::op_create_host_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4984,10 +6270,30 @@ impl cds_core::validate::Validate for OpDeleteHostGroupInput {
     }
 }
 /// Output of [`OpDeleteHostGroup`](crate::Client::op_delete_host_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpDeleteHostGroupOutput {}
+impl cds_core::de::Fields for OpDeleteHostGroupOutput {
+    const NAME: &'static str = "OpDeleteHostGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpDeleteHostGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpDeleteHostGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpDeleteHostGroupOutput);
 /// Request builder of [`OpDeleteHostGroup`](crate::Client::op_delete_host_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5110,16 +6416,38 @@ impl OpListHostGroupsInputBuilder {
     }
 }
 /// Output of [`OpListHostGroups`](crate::Client::op_list_host_groups): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostGroupsOutput {
     /// Host group list information
     ///
     /// 主机组列表信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListHostGroupsData>,
 }
+impl cds_core::de::Fields for OpListHostGroupsOutput {
+    const NAME: &'static str = "OpListHostGroupsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListHostGroupsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListHostGroupsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListHostGroupsOutput);
 /// Request builder of [`OpListHostGroups`](crate::Client::op_list_host_groups): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5252,16 +6580,38 @@ impl cds_core::validate::Validate for OpGetHostGroupInput {
     }
 }
 /// Output of [`OpGetHostGroup`](crate::Client::op_get_host_group): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetHostGroupOutput {
     /// Host group information
     ///
     /// 主机组信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<HostGroup>,
 }
+impl cds_core::de::Fields for OpGetHostGroupOutput {
+    const NAME: &'static str = "OpGetHostGroupOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetHostGroupOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetHostGroupOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetHostGroupOutput);
 /// Request builder of [`OpGetHostGroup`](crate::Client::op_get_host_group): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5380,10 +6730,30 @@ impl cds_core::validate::Validate for OpAddHostGroupHostsInput {
     }
 }
 /// Output of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpAddHostGroupHostsOutput {}
+impl cds_core::de::Fields for OpAddHostGroupHostsOutput {
+    const NAME: &'static str = "OpAddHostGroupHostsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpAddHostGroupHostsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpAddHostGroupHostsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpAddHostGroupHostsOutput);
 /// Request builder of [`OpAddHostGroupHosts`](crate::Client::op_add_host_group_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5529,10 +6899,30 @@ impl cds_core::validate::Validate for OpRemoveHostGroupHostInput {
     }
 }
 /// Output of [`OpRemoveHostGroupHost`](crate::Client::op_remove_host_group_host): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpRemoveHostGroupHostOutput {}
+impl cds_core::de::Fields for OpRemoveHostGroupHostOutput {
+    const NAME: &'static str = "OpRemoveHostGroupHostOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpRemoveHostGroupHostOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpRemoveHostGroupHostOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpRemoveHostGroupHostOutput);
 /// Request builder of [`OpRemoveHostGroupHost`](crate::Client::op_remove_host_group_host): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5676,16 +7066,38 @@ impl OpListHostGroupHostsInputBuilder {
     }
 }
 /// Output of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListHostGroupHostsOutput {
     /// Hosts associated with the host group
     ///
     /// 主机组关联主机列表 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListHostGroupHostsData>,
 }
+impl cds_core::de::Fields for OpListHostGroupHostsOutput {
+    const NAME: &'static str = "OpListHostGroupHostsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListHostGroupHostsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListHostGroupHostsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListHostGroupHostsOutput);
 /// Request builder of [`OpListHostGroupHosts`](crate::Client::op_list_host_group_hosts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5822,16 +7234,38 @@ impl OpListNodesInputBuilder {
     }
 }
 /// Output of [`OpListNodes`](crate::Client::op_list_nodes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListNodesOutput {
     /// Host list information (see the example)
     ///
     /// 包含主机列表信息，具体参见返回示例 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpListNodesData>,
 }
+impl cds_core::de::Fields for OpListNodesOutput {
+    const NAME: &'static str = "OpListNodesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListNodesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListNodesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListNodesOutput);
 /// Request builder of [`OpListNodes`](crate::Client::op_list_nodes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5975,16 +7409,38 @@ impl cds_core::validate::Validate for OpSetNodeGpuModeInput {
     }
 }
 /// Output of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetNodeGpuModeOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpSetNodeGpuModeOutput {
+    const NAME: &'static str = "OpSetNodeGpuModeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetNodeGpuModeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetNodeGpuModeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetNodeGpuModeOutput);
 /// Request builder of [`OpSetNodeGpuMode`](crate::Client::op_set_node_gpu_mode): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6147,16 +7603,38 @@ impl cds_core::validate::Validate for OpSetNodeLabelsInput {
     }
 }
 /// Output of [`OpSetNodeLabels`](crate::Client::op_set_node_labels): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetNodeLabelsOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpSetNodeLabelsOutput {
+    const NAME: &'static str = "OpSetNodeLabelsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetNodeLabelsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetNodeLabelsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetNodeLabelsOutput);
 /// Request builder of [`OpSetNodeLabels`](crate::Client::op_set_node_labels): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6269,16 +7747,38 @@ impl OpGetGlobalHaConfigInputBuilder {
     }
 }
 /// Output of [`OpGetGlobalHaConfig`](crate::Client::op_get_global_ha_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalHaConfigOutput {
     /// Global HA configuration (see the example)
     ///
     /// 包含主机列表信息，具体参见返回示例 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpGetGlobalHaConfigData>,
 }
+impl cds_core::de::Fields for OpGetGlobalHaConfigOutput {
+    const NAME: &'static str = "OpGetGlobalHaConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetGlobalHaConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetGlobalHaConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetGlobalHaConfigOutput);
 /// Request builder of [`OpGetGlobalHaConfig`](crate::Client::op_get_global_ha_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6371,16 +7871,38 @@ impl cds_core::validate::Validate for OpSetGlobalHaConfigInput {
     }
 }
 /// Output of [`OpSetGlobalHaConfig`](crate::Client::op_set_global_ha_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetGlobalHaConfigOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpSetGlobalHaConfigOutput {
+    const NAME: &'static str = "OpSetGlobalHaConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetGlobalHaConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetGlobalHaConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetGlobalHaConfigOutput);
 /// Request builder of [`OpSetGlobalHaConfig`](crate::Client::op_set_global_ha_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6462,16 +7984,38 @@ impl OpGetGlobalCpuOvercommitConfigInputBuilder {
     }
 }
 /// Output of [`OpGetGlobalCpuOvercommitConfig`](crate::Client::op_get_global_cpu_overcommit_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalCpuOvercommitConfigOutput {
     /// Global CPU overcommit parameters
     ///
     /// 包含CPU全局超分比参数 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpGetGlobalCpuOvercommitConfigData>,
 }
+impl cds_core::de::Fields for OpGetGlobalCpuOvercommitConfigOutput {
+    const NAME: &'static str = "OpGetGlobalCpuOvercommitConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetGlobalCpuOvercommitConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetGlobalCpuOvercommitConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetGlobalCpuOvercommitConfigOutput);
 /// Request builder of [`OpGetGlobalCpuOvercommitConfig`](crate::Client::op_get_global_cpu_overcommit_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6586,10 +8130,30 @@ impl cds_core::validate::Validate for OpSetGlobalCpuOvercommitConfigInput {
     }
 }
 /// Output of [`OpSetGlobalCpuOvercommitConfig`](crate::Client::op_set_global_cpu_overcommit_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetGlobalCpuOvercommitConfigOutput {}
+impl cds_core::de::Fields for OpSetGlobalCpuOvercommitConfigOutput {
+    const NAME: &'static str = "OpSetGlobalCpuOvercommitConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetGlobalCpuOvercommitConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetGlobalCpuOvercommitConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetGlobalCpuOvercommitConfigOutput);
 /// Request builder of [`OpSetGlobalCpuOvercommitConfig`](crate::Client::op_set_global_cpu_overcommit_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6681,16 +8245,38 @@ impl OpGetInstanceStatusCountsInputBuilder {
     }
 }
 /// Output of [`OpGetInstanceStatusCounts`](crate::Client::op_get_instance_status_counts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetInstanceStatusCountsOutput {
     /// Instance counts
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpGetInstanceStatusCountsData>,
 }
+impl cds_core::de::Fields for OpGetInstanceStatusCountsOutput {
+    const NAME: &'static str = "OpGetInstanceStatusCountsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetInstanceStatusCountsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetInstanceStatusCountsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetInstanceStatusCountsOutput);
 /// Request builder of [`OpGetInstanceStatusCounts`](crate::Client::op_get_instance_status_counts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6765,16 +8351,38 @@ impl OpGetClusterCapacityInputBuilder {
     }
 }
 /// Output of [`OpGetClusterCapacity`](crate::Client::op_get_cluster_capacity): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetClusterCapacityOutput {
     /// Cluster capacity
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpGetClusterCapacityData>,
 }
+impl cds_core::de::Fields for OpGetClusterCapacityOutput {
+    const NAME: &'static str = "OpGetClusterCapacityOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetClusterCapacityOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetClusterCapacityOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetClusterCapacityOutput);
 /// Request builder of [`OpGetClusterCapacity`](crate::Client::op_get_cluster_capacity): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6880,16 +8488,38 @@ impl cds_core::validate::Validate for OpSetGlobalMigrationNetworkInput {
     }
 }
 /// Output of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetGlobalMigrationNetworkOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpSetGlobalMigrationNetworkOutput {
+    const NAME: &'static str = "OpSetGlobalMigrationNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetGlobalMigrationNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetGlobalMigrationNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetGlobalMigrationNetworkOutput);
 /// Request builder of [`OpSetGlobalMigrationNetwork`](crate::Client::op_set_global_migration_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6978,16 +8608,38 @@ impl OpGetGlobalMigrationNetworkInputBuilder {
     }
 }
 /// Output of [`OpGetGlobalMigrationNetwork`](crate::Client::op_get_global_migration_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetGlobalMigrationNetworkOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpGetGlobalMigrationNetworkData>,
 }
+impl cds_core::de::Fields for OpGetGlobalMigrationNetworkOutput {
+    const NAME: &'static str = "OpGetGlobalMigrationNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetGlobalMigrationNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetGlobalMigrationNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetGlobalMigrationNetworkOutput);
 /// Request builder of [`OpGetGlobalMigrationNetwork`](crate::Client::op_get_global_migration_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7062,16 +8714,38 @@ impl OpGetSnapshotRecycleConfigInputBuilder {
     }
 }
 /// Output of [`OpGetSnapshotRecycleConfig`](crate::Client::op_get_snapshot_recycle_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetSnapshotRecycleConfigOutput {
     /// Returned data object
     ///
     /// 返回的数据对象，具体结构如下： (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpGetSnapshotRecycleConfigData>,
 }
+impl cds_core::de::Fields for OpGetSnapshotRecycleConfigOutput {
+    const NAME: &'static str = "OpGetSnapshotRecycleConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetSnapshotRecycleConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetSnapshotRecycleConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetSnapshotRecycleConfigOutput);
 /// Request builder of [`OpGetSnapshotRecycleConfig`](crate::Client::op_get_snapshot_recycle_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7177,16 +8851,38 @@ impl cds_core::validate::Validate for OpSetSnapshotRecycleConfigInput {
     }
 }
 /// Output of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetSnapshotRecycleConfigOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpSetSnapshotRecycleConfigOutput {
+    const NAME: &'static str = "OpSetSnapshotRecycleConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetSnapshotRecycleConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetSnapshotRecycleConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetSnapshotRecycleConfigOutput);
 /// Request builder of [`OpSetSnapshotRecycleConfig`](crate::Client::op_set_snapshot_recycle_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7275,16 +8971,38 @@ impl OpGetLiveMigrationGlobalConfigInputBuilder {
     }
 }
 /// Output of [`OpGetLiveMigrationGlobalConfig`](crate::Client::op_get_live_migration_global_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpGetLiveMigrationGlobalConfigOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<OpGetLiveMigrationGlobalConfigData>,
 }
+impl cds_core::de::Fields for OpGetLiveMigrationGlobalConfigOutput {
+    const NAME: &'static str = "OpGetLiveMigrationGlobalConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpGetLiveMigrationGlobalConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpGetLiveMigrationGlobalConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpGetLiveMigrationGlobalConfigOutput);
 /// Request builder of [`OpGetLiveMigrationGlobalConfig`](crate::Client::op_get_live_migration_global_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7377,16 +9095,38 @@ impl cds_core::validate::Validate for OpSetLiveMigrationLimitInput {
     }
 }
 /// Output of [`OpSetLiveMigrationLimit`](crate::Client::op_set_live_migration_limit): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationLimitOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpSetLiveMigrationLimitOutput {
+    const NAME: &'static str = "OpSetLiveMigrationLimitOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetLiveMigrationLimitOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetLiveMigrationLimitOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetLiveMigrationLimitOutput);
 /// Request builder of [`OpSetLiveMigrationLimit`](crate::Client::op_set_live_migration_limit): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7486,16 +9226,38 @@ impl cds_core::validate::Validate for OpSetLiveMigrationCrossCpuTypeInput {
     }
 }
 /// Output of [`OpSetLiveMigrationCrossCpuType`](crate::Client::op_set_live_migration_cross_cpu_type): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpSetLiveMigrationCrossCpuTypeOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpSetLiveMigrationCrossCpuTypeOutput {
+    const NAME: &'static str = "OpSetLiveMigrationCrossCpuTypeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpSetLiveMigrationCrossCpuTypeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpSetLiveMigrationCrossCpuTypeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpSetLiveMigrationCrossCpuTypeOutput);
 /// Request builder of [`OpSetLiveMigrationCrossCpuType`](crate::Client::op_set_live_migration_cross_cpu_type): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7604,16 +9366,38 @@ impl cds_core::validate::Validate for OpBatchLiveMigrateInstancesInput {
     }
 }
 /// Output of [`OpBatchLiveMigrateInstances`](crate::Client::op_batch_live_migrate_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpBatchLiveMigrateInstancesOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpBatchLiveMigrateInstancesOutput {
+    const NAME: &'static str = "OpBatchLiveMigrateInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpBatchLiveMigrateInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpBatchLiveMigrateInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpBatchLiveMigrateInstancesOutput);
 /// Request builder of [`OpBatchLiveMigrateInstances`](crate::Client::op_batch_live_migrate_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7716,16 +9500,38 @@ impl cds_core::validate::Validate for OpCancelLiveMigrationInput {
     }
 }
 /// Output of [`OpCancelLiveMigration`](crate::Client::op_cancel_live_migration): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpCancelLiveMigrationOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for OpCancelLiveMigrationOutput {
+    const NAME: &'static str = "OpCancelLiveMigrationOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpCancelLiveMigrationOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpCancelLiveMigrationOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpCancelLiveMigrationOutput);
 /// Request builder of [`OpCancelLiveMigration`](crate::Client::op_cancel_live_migration): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7868,16 +9674,38 @@ impl OpListAvailableLocalDisksInputBuilder {
     }
 }
 /// Output of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OpListAvailableLocalDisksOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<LocalDisk>>,
 }
+impl cds_core::de::Fields for OpListAvailableLocalDisksOutput {
+    const NAME: &'static str = "OpListAvailableLocalDisksOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OpListAvailableLocalDisksOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OpListAvailableLocalDisksOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OpListAvailableLocalDisksOutput);
 /// Request builder of [`OpListAvailableLocalDisks`](crate::Client::op_list_available_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

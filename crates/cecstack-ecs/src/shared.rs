@@ -8,29 +8,36 @@ use cds_core::de::{lenient, lenient_vec};
 /// CPU overcommit configuration of an availability zone
 ///
 /// 可用区CPU超分比配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct AzCpuOvercommit {
     /// Availability zone
     ///
     /// 可用区 (`az`, required)
-    #[serde(
-        rename = "az",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "az", skip_serializing_if = "Option::is_none")]
     pub az: Option<String>,
     /// CPU overcommit ratio of the availability zone
     ///
     /// 可用区CPU超分比 (`azCpuOR`, required)
-    #[serde(
-        rename = "azCpuOR",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "azCpuOR", skip_serializing_if = "Option::is_none")]
     pub az_cpu_or: Option<i64>,
 }
+impl cds_core::de::Fields for AzCpuOvercommit {
+    const NAME: &'static str = "AzCpuOvercommit";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "azCpuOR" => self.az_cpu_or = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AzCpuOvercommit);
 impl AzCpuOvercommit {
     /// A builder of this type.
     pub fn builder() -> AzCpuOvercommitBuilder {
@@ -72,361 +79,518 @@ impl cds_core::validate::Validate for AzCpuOvercommit {
 /// Flavor
 ///
 /// 规格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BillingFlavor {
     /// Flavor ID
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Whether it is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
-    #[serde(rename = "flavorType")]
     pub flavor_type: Option<BillingFlavorType>,
 }
+impl cds_core::de::Fields for BillingFlavor {
+    const NAME: &'static str = "BillingFlavor";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "isCustom" => self.is_custom = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "flavorType" => self.flavor_type = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BillingFlavor);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BillingFlavor {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "isCustom", &self.is_custom)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BillingFlavor);
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BillingFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device normal, GPU device gpu, virtual GPU vgpu)
     ///
     /// 设备类型 (基础设备-normal GPU设备 gpu, 虚拟GPU-vgu) (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型 (可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0) (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
     /// GPU型号 (`gpuProduct`)
-    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
 }
+impl cds_core::de::Fields for BillingFlavorType {
+    const NAME: &'static str = "BillingFlavorType";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BillingFlavorType);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BillingFlavorType {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BillingFlavorType);
 /// Block device mappings
 ///
 /// 块设备映射
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BlockDeviceMapping {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Volume name
     ///
     /// 云盘名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Volume id
     ///
     /// 云盘id (`volumeId`)
-    #[serde(rename = "volumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume UUID
     ///
     /// 云盘UUID (`volumeUuid`)
-    #[serde(rename = "volumeUuid", deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume bus type
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Volume status
     ///
     /// 云盘状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether it is the system disk
     ///
     /// 是否为系统盘 (`isOSDisk`)
-    #[serde(rename = "isOSDisk", deserialize_with = "lenient")]
     pub is_os_disk: Option<bool>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Source volume ID
     ///
     /// 源云盘ID (`sourceVolumeId`)
-    #[serde(rename = "sourceVolumeId", deserialize_with = "lenient")]
     pub source_volume_id: Option<i64>,
     /// Whether multi-attach is supported
     ///
     /// 是否支持多挂载 (`multiAttach`)
-    #[serde(rename = "multiAttach", deserialize_with = "lenient")]
     pub multi_attach: Option<bool>,
     /// Volume image ID
     ///
     /// 云盘镜像ID (`volumeImageId`)
-    #[serde(rename = "volumeImageId", deserialize_with = "lenient")]
     pub volume_image_id: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
 }
+impl cds_core::de::Fields for BlockDeviceMapping {
+    const NAME: &'static str = "BlockDeviceMapping";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "volumeId" => self.volume_id = cds_core::de::lenient(value)?,
+            "volumeUuid" => self.volume_uuid = cds_core::de::lenient(value)?,
+            "volumeSize" => self.volume_size = cds_core::de::lenient(value)?,
+            "volumeType" => self.volume_type = cds_core::de::lenient(value)?,
+            "diskBus" => self.disk_bus = cds_core::de::lenient(value)?,
+            "volumeMode" => self.volume_mode = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "isOSDisk" => self.is_os_disk = cds_core::de::lenient(value)?,
+            "deleteOnTermination" => {
+                self.delete_on_termination = cds_core::de::lenient(value)?;
+            }
+            "sourceVolumeId" => self.source_volume_id = cds_core::de::lenient(value)?,
+            "multiAttach" => self.multi_attach = cds_core::de::lenient(value)?,
+            "volumeImageId" => self.volume_image_id = cds_core::de::lenient(value)?,
+            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BlockDeviceMapping);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BlockDeviceMapping {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "volumeUuid", &self.volume_uuid)?;
+        cds_core::ser::entry(map, "volumeSize", &self.volume_size)?;
+        cds_core::ser::entry(map, "volumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "diskBus", &self.disk_bus)?;
+        cds_core::ser::entry(map, "volumeMode", &self.volume_mode)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "isOSDisk", &self.is_os_disk)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        cds_core::ser::entry(map, "sourceVolumeId", &self.source_volume_id)?;
+        cds_core::ser::entry(map, "multiAttach", &self.multi_attach)?;
+        cds_core::ser::entry(map, "volumeImageId", &self.volume_image_id)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BlockDeviceMapping);
 /// A deployment set
 ///
 /// 数据列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeploymentSet {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Deployment set id
     ///
     /// 部署集ID (`deploymentSetId`)
-    #[serde(rename = "deploymentSetId", deserialize_with = "lenient")]
     pub deployment_set_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Host policy
     ///
     /// 主机策略 (`hostPolicy`)
-    #[serde(rename = "hostPolicy", deserialize_with = "lenient")]
     pub host_policy: Option<String>,
     /// Rack policy
     ///
     /// 机架策略 (`rackPolicy`)
-    #[serde(rename = "rackPolicy", deserialize_with = "lenient")]
     pub rack_policy: Option<String>,
     /// Switch policy
     ///
     /// 交换机策略 (`switchPolicy`)
-    #[serde(rename = "switchPolicy", deserialize_with = "lenient")]
     pub switch_policy: Option<String>,
     /// Network switch policy
     ///
     /// 网络交换机策略 (`netSwitchPolicy`)
-    #[serde(rename = "netSwitchPolicy", deserialize_with = "lenient")]
     pub net_switch_policy: Option<String>,
     /// Number of instances
     ///
     /// ECS数量 (`ecsCount`)
-    #[serde(rename = "ecsCount", deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
 }
+impl cds_core::de::Fields for DeploymentSet {
+    const NAME: &'static str = "DeploymentSet";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "deploymentSetId" => self.deployment_set_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "hostPolicy" => self.host_policy = cds_core::de::lenient(value)?,
+            "rackPolicy" => self.rack_policy = cds_core::de::lenient(value)?,
+            "switchPolicy" => self.switch_policy = cds_core::de::lenient(value)?,
+            "netSwitchPolicy" => self.net_switch_policy = cds_core::de::lenient(value)?,
+            "ecsCount" => self.ecs_count = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeploymentSet);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeploymentSet {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "deploymentSetId", &self.deployment_set_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "hostPolicy", &self.host_policy)?;
+        cds_core::ser::entry(map, "rackPolicy", &self.rack_policy)?;
+        cds_core::ser::entry(map, "switchPolicy", &self.switch_policy)?;
+        cds_core::ser::entry(map, "netSwitchPolicy", &self.net_switch_policy)?;
+        cds_core::ser::entry(map, "ecsCount", &self.ecs_count)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeploymentSet);
 /// Topology options of a flavor type
 ///
 /// 拓扑信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExtraSpace {
     /// Enable vNUMA
     ///
     /// 开启vNuma (`vNuma`)
-    #[serde(
-        rename = "vNuma",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "vNuma", skip_serializing_if = "Option::is_none")]
     pub v_numa: Option<bool>,
     /// Enable SR-IOV network cards
     ///
     /// 开启sriov网卡 (`sriov`)
-    #[serde(
-        rename = "sriov",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "sriov", skip_serializing_if = "Option::is_none")]
     pub sriov: Option<bool>,
 }
+impl cds_core::de::Fields for ExtraSpace {
+    const NAME: &'static str = "ExtraSpace";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vNuma" => self.v_numa = cds_core::de::lenient(value)?,
+            "sriov" => self.sriov = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ExtraSpace);
 impl ExtraSpace {
     /// A builder of this type.
     pub fn builder() -> ExtraSpaceBuilder {
@@ -458,482 +622,727 @@ impl ExtraSpaceBuilder {
 /// Flavor
 ///
 /// 规格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Flavor {
     /// Flavor ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小（Gi） (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// vGPU type id
     ///
     /// vgpu类型id (`vgpuTypeId`)
-    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU display name
     ///
     /// 虚拟GPU显示名称 (`vgpuDisplayName`)
-    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size
     ///
     /// 虚拟GPU内存大小 (`vgpuMemory`)
-    #[serde(rename = "vgpuMemory", deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Use an elastic local system disk
     ///
     /// 使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Whether it is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Maximum intranet bandwidth
     ///
     /// 内网带宽最大值 (`intranetBWMax`)
-    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
-    #[serde(rename = "flavorType")]
     pub flavor_type: Option<FlavorType>,
     /// Specification code
     ///
     /// 规格代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Number of SR-IOV NICs
     ///
     /// SR-IOV网卡数量 (`sriov`)
-    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// Maximum intranet bandwidth
     ///
     /// 内网带宽最大值 (`intranetBWMMax`)
-    #[serde(rename = "intranetBWMMax", deserialize_with = "lenient")]
     pub intranet_bwm_max: Option<i64>,
 }
+impl cds_core::de::Fields for Flavor {
+    const NAME: &'static str = "Flavor";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "localDisk" => self.local_disk = cds_core::de::lenient(value)?,
+            "vgpuTypeId" => self.vgpu_type_id = cds_core::de::lenient(value)?,
+            "vgpuDisplayName" => self.vgpu_display_name = cds_core::de::lenient(value)?,
+            "vgpuMemory" => self.vgpu_memory = cds_core::de::lenient(value)?,
+            "useElasticityLocalSysDisk" => {
+                self.use_elasticity_local_sys_disk = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalSysDiskSize" => {
+                self.elasticity_local_sys_disk_size = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskNum" => {
+                self.elasticity_local_data_disk_num = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskSize" => {
+                self.elasticity_local_data_disk_size = cds_core::de::lenient(value)?;
+            }
+            "isCustom" => self.is_custom = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "intranetBWMax" => self.intranet_bw_max = cds_core::de::lenient(value)?,
+            "flavorType" => self.flavor_type = cds_core::de::nested(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "sriov" => self.sriov = cds_core::de::lenient(value)?,
+            "intranetBWMMax" => self.intranet_bwm_max = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Flavor);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Flavor {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "vgpuTypeId", &self.vgpu_type_id)?;
+        cds_core::ser::entry(map, "vgpuDisplayName", &self.vgpu_display_name)?;
+        cds_core::ser::entry(map, "vgpuMemory", &self.vgpu_memory)?;
+        cds_core::ser::entry(
+            map,
+            "useElasticityLocalSysDisk",
+            &self.use_elasticity_local_sys_disk,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalSysDiskSize",
+            &self.elasticity_local_sys_disk_size,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskNum",
+            &self.elasticity_local_data_disk_num,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskSize",
+            &self.elasticity_local_data_disk_size,
+        )?;
+        cds_core::ser::entry(map, "isCustom", &self.is_custom)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(map, "intranetBWMax", &self.intranet_bw_max)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        cds_core::ser::entry(map, "intranetBWMMax", &self.intranet_bwm_max)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Flavor);
 /// Flavor information
 ///
 /// 规格信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct FlavorInfo {
     /// ID (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Flavor ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`specCode`)
-    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// CPU数量 (`cpu`)
-    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小（Gi） (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU颗数 (`gpu`)
-    #[serde(rename = "gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Whether it is custom
     ///
     /// 是否自定义 (`isCustom`)
-    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
-    #[serde(rename = "flavorType")]
     pub flavor_type: Option<InstanceFlavorType>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Maximum intranet bandwidth
     ///
     /// 内网带宽最大值 (`intranetBWMax`)
-    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// vGPU type id
     ///
     /// vgpu类型id (`vgpuTypeId`)
-    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU type name
     ///
     /// 虚拟GPU类型名称 (`vgpuTypeName`)
-    #[serde(rename = "vgpuTypeName", deserialize_with = "lenient")]
     pub vgpu_type_name: Option<String>,
     /// vGPU display name
     ///
     /// 虚拟GPU显示名称 (`vgpuDisplayName`)
-    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// vGPU memory size
     ///
     /// 虚拟GPU内存大小 (`vgpuMemory`)
-    #[serde(rename = "vgpuMemory", deserialize_with = "lenient")]
     pub vgpu_memory: Option<i64>,
     /// Use an elastic local system disk
     ///
     /// 使用弹性本地系统盘 (`useElasticityLocalSysDisk`)
-    #[serde(rename = "useElasticityLocalSysDisk", deserialize_with = "lenient")]
     pub use_elasticity_local_sys_disk: Option<bool>,
     /// Elastic local system disk size
     ///
     /// 弹性本地系统盘大小 (`elasticityLocalSysDiskSize`)
-    #[serde(rename = "elasticityLocalSysDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_sys_disk_size: Option<i64>,
     /// Number of elastic local data disks
     ///
     /// 弹性本地数据盘数量 (`elasticityLocalDataDiskNum`)
-    #[serde(rename = "elasticityLocalDataDiskNum", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_num: Option<i64>,
     /// Elastic local data disk size
     ///
     /// 弹性本地数据盘大小 (`elasticityLocalDataDiskSize`)
-    #[serde(rename = "elasticityLocalDataDiskSize", deserialize_with = "lenient")]
     pub elasticity_local_data_disk_size: Option<i64>,
     /// Number of SR-IOV NICs
     ///
     /// SR-IOV网卡数量 (`sriov`)
-    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
 }
+impl cds_core::de::Fields for FlavorInfo {
+    const NAME: &'static str = "FlavorInfo";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "isCustom" => self.is_custom = cds_core::de::lenient(value)?,
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "flavorType" => self.flavor_type = cds_core::de::nested(value)?,
+            "localDisk" => self.local_disk = cds_core::de::lenient(value)?,
+            "intranetBWMax" => self.intranet_bw_max = cds_core::de::lenient(value)?,
+            "vgpuTypeId" => self.vgpu_type_id = cds_core::de::lenient(value)?,
+            "vgpuTypeName" => self.vgpu_type_name = cds_core::de::lenient(value)?,
+            "vgpuDisplayName" => self.vgpu_display_name = cds_core::de::lenient(value)?,
+            "vgpuMemory" => self.vgpu_memory = cds_core::de::lenient(value)?,
+            "useElasticityLocalSysDisk" => {
+                self.use_elasticity_local_sys_disk = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalSysDiskSize" => {
+                self.elasticity_local_sys_disk_size = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskNum" => {
+                self.elasticity_local_data_disk_num = cds_core::de::lenient(value)?;
+            }
+            "elasticityLocalDataDiskSize" => {
+                self.elasticity_local_data_disk_size = cds_core::de::lenient(value)?;
+            }
+            "sriov" => self.sriov = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(FlavorInfo);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for FlavorInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "isCustom", &self.is_custom)?;
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "intranetBWMax", &self.intranet_bw_max)?;
+        cds_core::ser::entry(map, "vgpuTypeId", &self.vgpu_type_id)?;
+        cds_core::ser::entry(map, "vgpuTypeName", &self.vgpu_type_name)?;
+        cds_core::ser::entry(map, "vgpuDisplayName", &self.vgpu_display_name)?;
+        cds_core::ser::entry(map, "vgpuMemory", &self.vgpu_memory)?;
+        cds_core::ser::entry(
+            map,
+            "useElasticityLocalSysDisk",
+            &self.use_elasticity_local_sys_disk,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalSysDiskSize",
+            &self.elasticity_local_sys_disk_size,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskNum",
+            &self.elasticity_local_data_disk_num,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "elasticityLocalDataDiskSize",
+            &self.elasticity_local_data_disk_size,
+        )?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(FlavorInfo);
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct FlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// flavor计数 (`flavorCount`)
-    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU产品 (`gpuProduct`)
-    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pool information
     ///
     /// 关联资源池信息 (`resourcePools`)
-    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<serde_json::Value>,
     /// Whether dedicated CPUs are supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor uses a local system disk
     ///
     /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
 }
+impl cds_core::de::Fields for FlavorType {
+    const NAME: &'static str = "FlavorType";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "vcpuType" => self.vcpu_type = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
+            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
+            "localDiskInterface" => {
+                self.local_disk_interface = cds_core::de::lenient(value)?;
+            }
+            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            "resourcePools" => self.resource_pools = cds_core::de::nested(value)?,
+            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
+            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
+            "isSystemLocalDisk" => {
+                self.is_system_local_disk = cds_core::de::lenient(value)?;
+            }
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(FlavorType);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for FlavorType {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        cds_core::ser::entry(map, "resourcePools", &self.resource_pools)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "isSystemLocalDisk", &self.is_system_local_disk)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(FlavorType);
 /// A GPU card of a host
 ///
 /// GPU卡信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Gpu {
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
     /// GPU型号 (`product`)
-    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU mode
     ///
     /// GPU模式 (`mode`)
-    #[serde(rename = "mode", deserialize_with = "lenient")]
     pub mode: Option<String>,
     /// vGPU model display name
     ///
     /// vGpu型号显示名称 (`vgpuDisplayName`)
-    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// Whether the GPU is in use
     ///
     /// 是否已使用 (`inUse`)
-    #[serde(rename = "inUse", deserialize_with = "lenient")]
     pub in_use: Option<bool>,
 }
+impl cds_core::de::Fields for Gpu {
+    const NAME: &'static str = "Gpu";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "product" => self.product = cds_core::de::lenient(value)?,
+            "mode" => self.mode = cds_core::de::lenient(value)?,
+            "vgpuDisplayName" => self.vgpu_display_name = cds_core::de::lenient(value)?,
+            "inUse" => self.in_use = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Gpu);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Gpu {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        cds_core::ser::entry(map, "mode", &self.mode)?;
+        cds_core::ser::entry(map, "vgpuDisplayName", &self.vgpu_display_name)?;
+        cds_core::ser::entry(map, "inUse", &self.in_use)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Gpu);
 /// GPU information of a host
 ///
 /// gpu信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GpuInfo {
     /// GPU type
     ///
     /// Gpu类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU model
     ///
     /// Gpu型号 (`product`)
-    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// GPU mode
     ///
     /// Gpu模式 (`mode`)
-    #[serde(rename = "mode", deserialize_with = "lenient")]
     pub mode: Option<String>,
     /// vGPU model display name
     ///
     /// vGpu型号显示名称 (`vgpuDisplayName`)
-    #[serde(rename = "vgpuDisplayName", deserialize_with = "lenient")]
     pub vgpu_display_name: Option<String>,
     /// GPU cards
     ///
     /// Gpu数量 (`gpus`)
-    #[serde(rename = "gpus")]
     pub gpus: Option<Vec<Gpu>>,
 }
+impl cds_core::de::Fields for GpuInfo {
+    const NAME: &'static str = "GpuInfo";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "product" => self.product = cds_core::de::lenient(value)?,
+            "mode" => self.mode = cds_core::de::lenient(value)?,
+            "vgpuDisplayName" => self.vgpu_display_name = cds_core::de::lenient(value)?,
+            "gpus" => self.gpus = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GpuInfo);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GpuInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        cds_core::ser::entry(map, "mode", &self.mode)?;
+        cds_core::ser::entry(map, "vgpuDisplayName", &self.vgpu_display_name)?;
+        cds_core::ser::entry(map, "gpus", &self.gpus)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GpuInfo);
 /// A host to add to a resource pool
 ///
 /// 主机信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct Host {
     /// Cluster the host belongs to
     ///
     /// 主机所属集群 (`cell`, required)
-    #[serde(
-        rename = "cell",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "cell", skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     /// Host name
     ///
     /// 主机名称 (`name`, required)
-    #[serde(
-        rename = "name",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Host internal IP
     ///
     /// 主机内网ip (`innerIp`, required)
-    #[serde(
-        rename = "innerIp",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "innerIp", skip_serializing_if = "Option::is_none")]
     pub inner_ip: Option<String>,
 }
+impl cds_core::de::Fields for Host {
+    const NAME: &'static str = "Host";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "innerIp" => self.inner_ip = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Host);
 impl Host {
     /// A builder of this type.
     pub fn builder() -> HostBuilder {
@@ -983,36 +1392,62 @@ impl cds_core::validate::Validate for Host {
 /// Host group details
 ///
 /// 主机组信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct HostGroup {
     /// Host group ID
     ///
     /// 主机组ID (`hgId`)
-    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of associated hosts
     ///
     /// 关联主机数量 (`hostCnt`)
-    #[serde(rename = "hostCnt", deserialize_with = "lenient")]
     pub host_cnt: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
+impl cds_core::de::Fields for HostGroup {
+    const NAME: &'static str = "HostGroup";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "hgId" => self.hg_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "hostCnt" => self.host_cnt = cds_core::de::lenient(value)?,
+            "createTime" => self.create_time = cds_core::de::lenient(value)?,
+            "updateTime" => self.update_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(HostGroup);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for HostGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "hostCnt", &self.host_cnt)?;
+        cds_core::ser::entry(map, "createTime", &self.create_time)?;
+        cds_core::ser::entry(map, "updateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(HostGroup);
 /// Image object
 ///
 /// 镜像对象
@@ -1061,425 +1496,340 @@ impl ImageSourceBuilder {
 /// Returned data list
 ///
 /// 返回的数据列表
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Time at which the resource expires
     ///
     /// 表示资源过期的时间点 (`expiredAt`)
-    #[serde(rename = "expiredAt", deserialize_with = "lenient")]
     pub expired_at: Option<String>,
     /// Countdown to expiry
     ///
     /// 到期倒计时 (`expireCountdown`)
-    #[serde(rename = "expireCountdown", deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// ID (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image URL
     ///
     /// 镜像URL (`imageUrl`)
-    #[serde(rename = "imageUrl", deserialize_with = "lenient")]
     pub image_url: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(rename = "imageSource", deserialize_with = "lenient")]
     pub image_source: Option<String>,
     /// RAM size (Gi)
     ///
     /// RAM大小（Gi） (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Huge page size
     ///
     /// HugePage大小 (`hugePageSize`)
-    #[serde(rename = "hugePageSize", deserialize_with = "lenient")]
     pub huge_page_size: Option<i64>,
     /// Number of vCPUs
     ///
     /// 虚拟CPU数量 (`vCpus`)
-    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
     /// Display name
     ///
     /// 显示名称 (`displayName`)
-    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Host name
     ///
     /// 主机名 (`hostName`)
-    #[serde(rename = "hostName", deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户name (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Region
     ///
     /// 地区 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cell
     ///
     /// cell字段 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    #[serde(rename = "cpuArch", deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type (windows/linux)
     ///
     /// 操作系统类型（windows/linux） (`osType`)
-    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中） (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status (see the instance status; used for state synchronization)
     ///
     /// 任务状态（参考虚拟机状态，状态同步使用） (`taskStatus`)
-    #[serde(rename = "taskStatus", deserialize_with = "lenient")]
     pub task_status: Option<String>,
     /// Task execution time
     ///
     /// 任务执行时间 (`taskAt`)
-    #[serde(rename = "taskAt", deserialize_with = "lenient")]
     pub task_at: Option<String>,
     /// Flavor ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor information
     ///
     /// 规格信息 (`flavorInfo`)
-    #[serde(rename = "flavorInfo")]
     pub flavor_info: Option<FlavorInfo>,
     /// Billing mode (ByCycle subscription, OnDemand pay as you go)
     ///
     /// 计费模式（ByCycle包周期， OnDemand按需） (`billingMode`)
-    #[serde(rename = "billingMode", deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Order number
     ///
     /// 订单号 (`orderNo`)
-    #[serde(rename = "orderNo", deserialize_with = "lenient")]
     pub order_no: Option<String>,
     /// Hard deletion time
     ///
     /// 硬删除时间 (`hardDeletedAt`)
-    #[serde(rename = "hardDeletedAt", deserialize_with = "lenient")]
     pub hard_deleted_at: Option<String>,
     /// Soft deletion time
     ///
     /// 软删除时间 (`softDeletedAt`)
-    #[serde(rename = "softDeletedAt", deserialize_with = "lenient")]
     pub soft_deleted_at: Option<String>,
     /// Block device mappings
     ///
     /// 块设备映射 (`blockDeviceMappings`)
-    #[serde(rename = "blockDeviceMappings")]
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
     /// Network mappings
     ///
     /// 网络映射 (`networkMappings`)
-    #[serde(rename = "networkMappings")]
     pub network_mappings: Option<Vec<NetworkMapping>>,
     /// Elastic IP mappings
     ///
     /// 弹性IP映射 (`eipMappings`)
-    #[serde(rename = "eipMappings")]
     pub eip_mappings: Option<Vec<serde_json::Value>>,
     /// Passthrough GPUs
     ///
     /// 直通GPU列表 (`hostGPUs`)
-    #[serde(rename = "hostGPUs")]
     pub host_gp_us: Option<Vec<serde_json::Value>>,
     /// vGPU details
     ///
     /// 包含虚拟GPU的详细信息 (`vgpus`)
-    #[serde(rename = "vgpus")]
     pub vgpus: Option<Vec<Vgpu>>,
     /// Error message
     ///
     /// 错误信息 (`errMessage`)
-    #[serde(rename = "errMessage", deserialize_with = "lenient")]
     pub err_message: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
-    #[serde(rename = "flavor")]
     pub flavor: Option<Flavor>,
     /// SSH key pairs
     ///
     /// SSH密钥对 (`SSHKeyPairs`)
-    #[serde(rename = "SSHKeyPairs")]
     pub ssh_key_pairs: Option<Vec<serde_json::Value>>,
     /// Image information
     ///
     /// 镜像信息 (`image`)
-    #[serde(rename = "image")]
     pub image: Option<InstanceImage>,
     /// Host group ID
     ///
     /// HG ID (`hgId`)
-    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Host group name
     ///
     /// HG名称 (`hgName`)
-    #[serde(rename = "hgName", deserialize_with = "lenient")]
     pub hg_name: Option<String>,
     /// Whether the VNC password is enabled
     ///
     /// VNC密码启用状态 (`vncPwdEnable`)
-    #[serde(rename = "vncPwdEnable", deserialize_with = "lenient")]
     pub vnc_pwd_enable: Option<bool>,
     /// Deployment set
     ///
     /// 部署集 (`deploymentSet`)
-    #[serde(rename = "deploymentSet", deserialize_with = "lenient")]
     pub deployment_set: Option<String>,
     /// Snapshot policy binding
     ///
     /// 快照策略绑定 (`snapshotPolicyBind`)
-    #[serde(rename = "snapshotPolicyBind")]
     pub snapshot_policy_bind: Option<serde_json::Value>,
     /// Operation flag
     ///
     /// 操作标记 (`bOperate`)
-    #[serde(rename = "bOperate", deserialize_with = "lenient")]
     pub b_operate: Option<bool>,
     /// Order-creation flag
     ///
     /// 创建订单标记 (`bCreateOrder`)
-    #[serde(rename = "bCreateOrder", deserialize_with = "lenient")]
     pub b_create_order: Option<bool>,
     /// Quota-update flag
     ///
     /// 更新配额标记 (`bUpdateQuotas`)
-    #[serde(rename = "bUpdateQuotas", deserialize_with = "lenient")]
     pub b_update_quotas: Option<bool>,
     /// Whether an ISO file is attached
     ///
     /// 是否挂载ISO文件 (`isMountedISO`)
-    #[serde(rename = "isMountedISO", deserialize_with = "lenient")]
     pub is_mounted_iso: Option<bool>,
     /// Whether high availability is enabled
     ///
     /// 是否启用高可用 (`haEnabled`)
-    #[serde(rename = "haEnabled", deserialize_with = "lenient")]
     pub ha_enabled: Option<bool>,
     /// Whether the recycle policy is enabled
     ///
     /// 是否启用回收策略 (`bRecycle`)
-    #[serde(rename = "bRecycle", deserialize_with = "lenient")]
     pub b_recycle: Option<bool>,
     /// USB mappings
     ///
     /// USB映射 (`usbMappings`)
-    #[serde(rename = "usbMappings")]
     pub usb_mappings: Option<Vec<serde_json::Value>>,
     /// vmtools service status
     ///
     /// vmtools服务状态 (`vmtoolsStatus`)
-    #[serde(rename = "vmtoolsStatus")]
     pub vmtools_status: Option<VmtoolsStatus>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Label ID
     ///
     /// 标签ID (`labelId`)
-    #[serde(rename = "labelId", deserialize_with = "lenient")]
     pub label_id: Option<String>,
     /// Instance labels
     ///
     /// 虚拟机标签 (`vmLabels`)
-    #[serde(rename = "vmLabels")]
     pub vm_labels: Option<Vec<Label>>,
     /// Whether it is locked
     ///
     /// 是否被锁定 (`isLock`)
-    #[serde(rename = "isLock", deserialize_with = "lenient")]
     pub is_lock: Option<bool>,
     /// Whether security hardening is enabled
     ///
     /// 是否启用安全加固 (`cwpEnable`)
-    #[serde(rename = "cwpEnable", deserialize_with = "lenient")]
     pub cwp_enable: Option<bool>,
     /// Whether dedicated CPUs are supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比 (`cpuExceedRatio`)
-    #[serde(rename = "cpuExceedRatio", deserialize_with = "lenient")]
     pub cpu_exceed_ratio: Option<i64>,
     /// Eviction strategy
     ///
     /// 驱逐策略 (`evictionStrategy`)
-    #[serde(rename = "evictionStrategy", deserialize_with = "lenient")]
     pub eviction_strategy: Option<String>,
     /// Namespace
     ///
     /// 命名空间 (`namespace`)
-    #[serde(rename = "namespace", deserialize_with = "lenient")]
     pub namespace: Option<String>,
     /// Process instance ID
     ///
     /// 流程实例ID (`processInstanceId`)
-    #[serde(rename = "processInstanceId", deserialize_with = "lenient")]
     pub process_instance_id: Option<String>,
     /// InfiniBand NIC information
     ///
     /// IB网卡信息 (`ibNics`)
-    #[serde(rename = "ibNics")]
     pub ib_nics: Option<Vec<serde_json::Value>>,
     /// Whether advanced monitoring is enabled
     ///
     /// 是否开启高级监控 (`isInstalledAgent`)
-    #[serde(rename = "isInstalledAgent", deserialize_with = "lenient")]
     pub is_installed_agent: Option<bool>,
     /// Monitoring agent version
     ///
     /// 监控agent版本 (`monitor_agent_version`)
-    #[serde(rename = "monitor_agent_version", deserialize_with = "lenient")]
     pub monitor_agent_version: Option<String>,
     /// Whether the agent needs an upgrade
     ///
     /// 是否需要升级agent (`needUpgradeAgent`)
-    #[serde(rename = "needUpgradeAgent", deserialize_with = "lenient")]
     pub need_upgrade_agent: Option<bool>,
     /// Whether it is visible
     ///
     /// 是否可见 (`isVisible`)
-    #[serde(rename = "isVisible", deserialize_with = "lenient")]
     pub is_visible: Option<bool>,
     /// Number of SR-IOV NICs
     ///
     /// SR-IOV网卡数量 (`sriov`)
-    #[serde(rename = "sriov", deserialize_with = "lenient")]
     pub sriov: Option<i64>,
     /// List of flavor types
     ///
     /// 规格类型列表 (`flavorTypes`)
-    #[serde(rename = "flavorTypes")]
     pub flavor_types: Option<Vec<BatchCreateInstancesFlavorTypesItem>>,
     /// vGPU type ID
     ///
     /// 虚拟GPU类型ID (`vgpuTypeid`)
-    #[serde(rename = "vgpuTypeid", deserialize_with = "lenient")]
     pub vgpu_typeid: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errorMessage`)
-    #[serde(rename = "errorMessage", deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Whether security hardening is enabled
     ///
     /// 是否启用安全加固 (`cwpeEnable`)
-    #[serde(rename = "cwpeEnable", deserialize_with = "lenient")]
     pub cwpe_enable: Option<bool>,
 }
 impl std::fmt::Debug for Instance {
@@ -1575,195 +1925,478 @@ impl std::fmt::Debug for Instance {
             .finish()
     }
 }
+impl cds_core::de::Fields for Instance {
+    const NAME: &'static str = "Instance";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "expiredAt" => self.expired_at = cds_core::de::lenient(value)?,
+            "expireCountdown" => self.expire_countdown = cds_core::de::lenient(value)?,
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "imageId" => self.image_id = cds_core::de::lenient(value)?,
+            "imageUrl" => self.image_url = cds_core::de::lenient(value)?,
+            "imageSource" => self.image_source = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "hugePageSize" => self.huge_page_size = cds_core::de::lenient(value)?,
+            "vCpus" => self.v_cpus = cds_core::de::lenient(value)?,
+            "localDisk" => self.local_disk = cds_core::de::lenient(value)?,
+            "displayName" => self.display_name = cds_core::de::lenient(value)?,
+            "description" => self.description = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "hostName" => self.host_name = cds_core::de::lenient(value)?,
+            "password" => self.password = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "nodeName" => self.node_name = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "cpuArch" => self.cpu_arch = cds_core::de::lenient(value)?,
+            "osType" => self.os_type = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "taskStatus" => self.task_status = cds_core::de::lenient(value)?,
+            "taskAt" => self.task_at = cds_core::de::lenient(value)?,
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "flavorInfo" => self.flavor_info = cds_core::de::nested(value)?,
+            "billingMode" => self.billing_mode = cds_core::de::lenient(value)?,
+            "orderNo" => self.order_no = cds_core::de::lenient(value)?,
+            "hardDeletedAt" => self.hard_deleted_at = cds_core::de::lenient(value)?,
+            "softDeletedAt" => self.soft_deleted_at = cds_core::de::lenient(value)?,
+            "blockDeviceMappings" => {
+                self.block_device_mappings = cds_core::de::nested(value)?;
+            }
+            "networkMappings" => self.network_mappings = cds_core::de::nested(value)?,
+            "eipMappings" => self.eip_mappings = cds_core::de::nested(value)?,
+            "hostGPUs" => self.host_gp_us = cds_core::de::nested(value)?,
+            "vgpus" => self.vgpus = cds_core::de::nested(value)?,
+            "errMessage" => self.err_message = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "flavor" => self.flavor = cds_core::de::nested(value)?,
+            "SSHKeyPairs" => self.ssh_key_pairs = cds_core::de::nested(value)?,
+            "image" => self.image = cds_core::de::nested(value)?,
+            "hgId" => self.hg_id = cds_core::de::lenient(value)?,
+            "hgName" => self.hg_name = cds_core::de::lenient(value)?,
+            "vncPwdEnable" => self.vnc_pwd_enable = cds_core::de::lenient(value)?,
+            "deploymentSet" => self.deployment_set = cds_core::de::lenient(value)?,
+            "snapshotPolicyBind" => {
+                self.snapshot_policy_bind = cds_core::de::nested(value)?;
+            }
+            "bOperate" => self.b_operate = cds_core::de::lenient(value)?,
+            "bCreateOrder" => self.b_create_order = cds_core::de::lenient(value)?,
+            "bUpdateQuotas" => self.b_update_quotas = cds_core::de::lenient(value)?,
+            "isMountedISO" => self.is_mounted_iso = cds_core::de::lenient(value)?,
+            "haEnabled" => self.ha_enabled = cds_core::de::lenient(value)?,
+            "bRecycle" => self.b_recycle = cds_core::de::lenient(value)?,
+            "usbMappings" => self.usb_mappings = cds_core::de::nested(value)?,
+            "vmtoolsStatus" => self.vmtools_status = cds_core::de::nested(value)?,
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            "labelId" => self.label_id = cds_core::de::lenient(value)?,
+            "vmLabels" => self.vm_labels = cds_core::de::nested(value)?,
+            "isLock" => self.is_lock = cds_core::de::lenient(value)?,
+            "cwpEnable" => self.cwp_enable = cds_core::de::lenient(value)?,
+            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
+            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
+            "vcpuType" => self.vcpu_type = cds_core::de::lenient(value)?,
+            "cpuExceedRatio" => self.cpu_exceed_ratio = cds_core::de::lenient(value)?,
+            "evictionStrategy" => self.eviction_strategy = cds_core::de::lenient(value)?,
+            "namespace" => self.namespace = cds_core::de::lenient(value)?,
+            "processInstanceId" => {
+                self.process_instance_id = cds_core::de::lenient(value)?;
+            }
+            "ibNics" => self.ib_nics = cds_core::de::nested(value)?,
+            "isInstalledAgent" => self.is_installed_agent = cds_core::de::lenient(value)?,
+            "monitor_agent_version" => {
+                self.monitor_agent_version = cds_core::de::lenient(value)?;
+            }
+            "needUpgradeAgent" => self.need_upgrade_agent = cds_core::de::lenient(value)?,
+            "isVisible" => self.is_visible = cds_core::de::lenient(value)?,
+            "sriov" => self.sriov = cds_core::de::lenient(value)?,
+            "flavorTypes" => self.flavor_types = cds_core::de::nested(value)?,
+            "vgpuTypeid" => self.vgpu_typeid = cds_core::de::lenient(value)?,
+            "errorMessage" => self.error_message = cds_core::de::lenient(value)?,
+            "cwpeEnable" => self.cwpe_enable = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Instance);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Instance {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "expiredAt", &self.expired_at)?;
+        cds_core::ser::entry(map, "expireCountdown", &self.expire_countdown)?;
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        cds_core::ser::entry(map, "imageUrl", &self.image_url)?;
+        cds_core::ser::entry(map, "imageSource", &self.image_source)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "hugePageSize", &self.huge_page_size)?;
+        cds_core::ser::entry(map, "vCpus", &self.v_cpus)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "hostName", &self.host_name)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "cpuArch", &self.cpu_arch)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "taskStatus", &self.task_status)?;
+        cds_core::ser::entry(map, "taskAt", &self.task_at)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "flavorInfo", &self.flavor_info)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "orderNo", &self.order_no)?;
+        cds_core::ser::entry(map, "hardDeletedAt", &self.hard_deleted_at)?;
+        cds_core::ser::entry(map, "softDeletedAt", &self.soft_deleted_at)?;
+        cds_core::ser::entry(map, "blockDeviceMappings", &self.block_device_mappings)?;
+        cds_core::ser::entry(map, "networkMappings", &self.network_mappings)?;
+        cds_core::ser::entry(map, "eipMappings", &self.eip_mappings)?;
+        cds_core::ser::entry(map, "hostGPUs", &self.host_gp_us)?;
+        cds_core::ser::entry(map, "vgpus", &self.vgpus)?;
+        cds_core::ser::entry(map, "errMessage", &self.err_message)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "flavor", &self.flavor)?;
+        cds_core::ser::entry(map, "SSHKeyPairs", &self.ssh_key_pairs)?;
+        cds_core::ser::entry(map, "image", &self.image)?;
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "hgName", &self.hg_name)?;
+        cds_core::ser::entry(map, "vncPwdEnable", &self.vnc_pwd_enable)?;
+        cds_core::ser::entry(map, "deploymentSet", &self.deployment_set)?;
+        cds_core::ser::entry(map, "snapshotPolicyBind", &self.snapshot_policy_bind)?;
+        cds_core::ser::entry(map, "bOperate", &self.b_operate)?;
+        cds_core::ser::entry(map, "bCreateOrder", &self.b_create_order)?;
+        cds_core::ser::entry(map, "bUpdateQuotas", &self.b_update_quotas)?;
+        cds_core::ser::entry(map, "isMountedISO", &self.is_mounted_iso)?;
+        cds_core::ser::entry(map, "haEnabled", &self.ha_enabled)?;
+        cds_core::ser::entry(map, "bRecycle", &self.b_recycle)?;
+        cds_core::ser::entry(map, "usbMappings", &self.usb_mappings)?;
+        cds_core::ser::entry(map, "vmtoolsStatus", &self.vmtools_status)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        cds_core::ser::entry(map, "labelId", &self.label_id)?;
+        cds_core::ser::entry(map, "vmLabels", &self.vm_labels)?;
+        cds_core::ser::entry(map, "isLock", &self.is_lock)?;
+        cds_core::ser::entry(map, "cwpEnable", &self.cwp_enable)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
+        cds_core::ser::entry(map, "cpuExceedRatio", &self.cpu_exceed_ratio)?;
+        cds_core::ser::entry(map, "evictionStrategy", &self.eviction_strategy)?;
+        cds_core::ser::entry(map, "namespace", &self.namespace)?;
+        cds_core::ser::entry(map, "processInstanceId", &self.process_instance_id)?;
+        cds_core::ser::entry(map, "ibNics", &self.ib_nics)?;
+        cds_core::ser::entry(map, "isInstalledAgent", &self.is_installed_agent)?;
+        cds_core::ser::entry(map, "monitor_agent_version", &self.monitor_agent_version)?;
+        cds_core::ser::entry(map, "needUpgradeAgent", &self.need_upgrade_agent)?;
+        cds_core::ser::entry(map, "isVisible", &self.is_visible)?;
+        cds_core::ser::entry(map, "sriov", &self.sriov)?;
+        cds_core::ser::entry(map, "flavorTypes", &self.flavor_types)?;
+        cds_core::ser::entry(map, "vgpuTypeid", &self.vgpu_typeid)?;
+        cds_core::ser::entry(map, "errorMessage", &self.error_message)?;
+        cds_core::ser::entry(map, "cwpeEnable", &self.cwpe_enable)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Instance);
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct InstanceFlavorType {
     /// ID (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`specCode`)
-    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model (custom, host-passthrough)
     ///
     /// vcpu模型（custom、host-passthrough） (`vcpuType`)
-    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`GPUType`)
-    #[serde(rename = "GPUType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU product
     ///
     /// GPU产品 (`GPUProduct`)
-    #[serde(rename = "GPUProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Flavor unit price
     ///
     /// 规格单价 (`flavorPrices`)
-    #[serde(rename = "flavorPrices")]
     pub flavor_prices: Option<serde_json::Value>,
     /// List of flavors
     ///
     /// 规格列表 (`flavors`)
-    #[serde(rename = "flavors")]
     pub flavors: Option<serde_json::Value>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Whether dedicated CPUs are supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor uses a local system disk
     ///
     /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
 }
+impl cds_core::de::Fields for InstanceFlavorType {
+    const NAME: &'static str = "InstanceFlavorType";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "vcpuType" => self.vcpu_type = cds_core::de::lenient(value)?,
+            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
+            "localDiskInterface" => {
+                self.local_disk_interface = cds_core::de::lenient(value)?;
+            }
+            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "GPUType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "GPUProduct" => self.gpu_product = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "flavorPrices" => self.flavor_prices = cds_core::de::nested(value)?,
+            "flavors" => self.flavors = cds_core::de::nested(value)?,
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
+            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
+            "isSystemLocalDisk" => {
+                self.is_system_local_disk = cds_core::de::lenient(value)?;
+            }
+            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstanceFlavorType);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstanceFlavorType {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "GPUType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "GPUProduct", &self.gpu_product)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "flavorPrices", &self.flavor_prices)?;
+        cds_core::ser::entry(map, "flavors", &self.flavors)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "isSystemLocalDisk", &self.is_system_local_disk)?;
+        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstanceFlavorType);
 /// Image information
 ///
 /// 镜像信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct InstanceImage {
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Visibility
     ///
     /// 可见性 (`visibility`)
-    #[serde(rename = "visibility", deserialize_with = "lenient")]
     pub visibility: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    #[serde(rename = "cpuArch", deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type (windows/linux)
     ///
     /// 操作系统类型（windows/linux） (`osType`)
-    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS platform
     ///
     /// 操作系统平台 (`platform`)
-    #[serde(rename = "platform", deserialize_with = "lenient")]
     pub platform: Option<String>,
     /// Image source type
     ///
     /// 镜像来源类型 (`sourceType`)
-    #[serde(rename = "sourceType", deserialize_with = "lenient")]
     pub source_type: Option<String>,
     /// Instruction set width
     ///
     /// 指令集位数 (`instructions`)
-    #[serde(rename = "instructions", deserialize_with = "lenient")]
     pub instructions: Option<String>,
     /// OS version
     ///
     /// 操作系统版本 (`osVersion`)
-    #[serde(rename = "osVersion", deserialize_with = "lenient")]
     pub os_version: Option<String>,
 }
+impl cds_core::de::Fields for InstanceImage {
+    const NAME: &'static str = "InstanceImage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "imageId" => self.image_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "visibility" => self.visibility = cds_core::de::lenient(value)?,
+            "cpuArch" => self.cpu_arch = cds_core::de::lenient(value)?,
+            "osType" => self.os_type = cds_core::de::lenient(value)?,
+            "platform" => self.platform = cds_core::de::lenient(value)?,
+            "sourceType" => self.source_type = cds_core::de::lenient(value)?,
+            "instructions" => self.instructions = cds_core::de::lenient(value)?,
+            "osVersion" => self.os_version = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstanceImage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstanceImage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "visibility", &self.visibility)?;
+        cds_core::ser::entry(map, "cpuArch", &self.cpu_arch)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "platform", &self.platform)?;
+        cds_core::ser::entry(map, "sourceType", &self.source_type)?;
+        cds_core::ser::entry(map, "instructions", &self.instructions)?;
+        cds_core::ser::entry(map, "osVersion", &self.os_version)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstanceImage);
 /// ISO attach parameters, in the request body
 ///
 /// 挂载ISO参数，位于请求体中
@@ -1802,29 +2435,36 @@ impl IsoImageRefBuilder {
 /// Array of labels
 ///
 /// 标签数组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct Label {
     /// Label key
     ///
     /// 标签键 (`key`)
-    #[serde(
-        rename = "key",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Label value
     ///
     /// 标签值 (`value`)
-    #[serde(
-        rename = "value",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl cds_core::de::Fields for Label {
+    const NAME: &'static str = "Label";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "key" => self.key = cds_core::de::lenient(value)?,
+            "value" => self.value = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Label);
 impl Label {
     /// A builder of this type.
     pub fn builder() -> LabelBuilder {
@@ -1856,68 +2496,109 @@ impl LabelBuilder {
 /// A group of identical available local disks
 ///
 /// 本地盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct LocalDisk {
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cluster
     ///
     /// 集群信息 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Node hosting the local disk
     ///
     /// 本地盘所在节点 (`nodeName`)
-    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Local disk type
     ///
     /// 本地盘类型 (`localDiskType`)
-    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地盘接口 (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size, in B
     ///
     /// 本地盘大小, 单位 B (`diskSize`)
-    #[serde(rename = "diskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Number of local disks of the same type
     ///
     /// 本地盘数量, 相同类型的本地盘个数 (`diskNum`)
-    #[serde(rename = "diskNum", deserialize_with = "lenient")]
     pub disk_num: Option<i64>,
     /// Unique key
     ///
     /// 唯一键 (`orderKey`)
-    #[serde(rename = "orderKey", deserialize_with = "lenient")]
     pub order_key: Option<String>,
 }
+impl cds_core::de::Fields for LocalDisk {
+    const NAME: &'static str = "LocalDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "nodeName" => self.node_name = cds_core::de::lenient(value)?,
+            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
+            "localDiskInterface" => {
+                self.local_disk_interface = cds_core::de::lenient(value)?;
+            }
+            "diskSize" => self.disk_size = cds_core::de::lenient(value)?,
+            "diskNum" => self.disk_num = cds_core::de::lenient(value)?,
+            "orderKey" => self.order_key = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(LocalDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for LocalDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "diskSize", &self.disk_size)?;
+        cds_core::ser::entry(map, "diskNum", &self.disk_num)?;
+        cds_core::ser::entry(map, "orderKey", &self.order_key)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(LocalDisk);
 /// Memory object
 ///
 /// 内存对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemorySize {
     /// Memory size (Gi)
     ///
     /// 内存大小（Gi） (`amount`, required)
-    #[serde(
-        rename = "amount",
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "amount", skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
 }
+impl cds_core::de::Fields for MemorySize {
+    const NAME: &'static str = "MemorySize";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "amount" => self.amount = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(MemorySize);
 impl MemorySize {
     /// A builder of this type.
     pub fn builder() -> MemorySizeBuilder {
@@ -1996,742 +2677,1141 @@ impl MemorySpecBuilder {
 /// Network mappings
 ///
 /// 网络映射
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetworkMapping {
     /// VPC ID (`vpcId`)
-    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet ID
     ///
     /// 子网ID (`subnetId`)
-    #[serde(rename = "subnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Port ID (`portId`)
-    #[serde(rename = "portId", deserialize_with = "lenient")]
     pub port_id: Option<String>,
     /// Port name
     ///
     /// Port名称 (`portName`)
-    #[serde(rename = "portName", deserialize_with = "lenient")]
     pub port_name: Option<String>,
     /// IPv4 address
     ///
     /// IPv4地址 (`ipv4Address`)
-    #[serde(rename = "ipv4Address", deserialize_with = "lenient")]
     pub ipv4_address: Option<String>,
     /// MAC address
     ///
     /// mac地址 (`macAddress`)
-    #[serde(rename = "macAddress", deserialize_with = "lenient")]
     pub mac_address: Option<String>,
     /// UUID (`uuid`)
-    #[serde(rename = "uuid", deserialize_with = "lenient")]
     pub uuid: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether IPv6 is enabled
     ///
     /// 是否启用IPv6 (`ipv6Enabled`)
-    #[serde(rename = "ipv6Enabled", deserialize_with = "lenient")]
     pub ipv6_enabled: Option<bool>,
     /// IPv6 address
     ///
     /// IPv6地址 (`ipv6Address`)
-    #[serde(rename = "ipv6Address", deserialize_with = "lenient")]
     pub ipv6_address: Option<String>,
     /// Number of secondary IPv4 addresses
     ///
     /// IPv4辅助地址数量 (`ipv4SubsidiaryCounts`)
-    #[serde(rename = "ipv4SubsidiaryCounts", deserialize_with = "lenient")]
     pub ipv4_subsidiary_counts: Option<i64>,
     /// Number of secondary IPv6 addresses
     ///
     /// IPv6辅助地址数量 (`ipv6SubsidiaryCounts`)
-    #[serde(rename = "ipv6SubsidiaryCounts", deserialize_with = "lenient")]
     pub ipv6_subsidiary_counts: Option<i64>,
     /// Secondary IPv4 addresses
     ///
     /// IPv4辅助地址 (`ipv4SubsidiaryAddresses`)
-    #[serde(rename = "ipv4SubsidiaryAddresses", deserialize_with = "lenient")]
     pub ipv4_subsidiary_addresses: Option<String>,
     /// Secondary IPv6 addresses
     ///
     /// IPv6辅助地址 (`ipv6SubsidiaryAddresses`)
-    #[serde(rename = "ipv6SubsidiaryAddresses", deserialize_with = "lenient")]
     pub ipv6_subsidiary_addresses: Option<String>,
     /// DNS list
     ///
     /// DNS列表 (`dnsList`)
-    #[serde(rename = "dnsList", deserialize_with = "lenient")]
     pub dns_list: Option<String>,
     /// Elastic NIC type: "Primary" or "Extend"
     ///
     /// 弹性网卡类型，取值范围\["Primary","Extend"\] (`portType`)
-    #[serde(rename = "portType", deserialize_with = "lenient")]
     pub port_type: Option<String>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Security groups (name and ID)
     ///
     /// 安全组（名称与ID） (`secGroups`)
-    #[serde(rename = "secGroups", deserialize_with = "lenient")]
     pub sec_groups: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupSpec`)
-    #[serde(rename = "secGroupSpec", deserialize_with = "lenient")]
     pub sec_group_spec: Option<String>,
     /// Port product type
     ///
     /// Port产品类型 (`portProductType`)
-    #[serde(rename = "portProductType", deserialize_with = "lenient")]
     pub port_product_type: Option<String>,
     /// Whether port security is enabled
     ///
     /// 是否启用端口安全 (`portSecurityEnable`)
-    #[serde(rename = "portSecurityEnable", deserialize_with = "lenient")]
     pub port_security_enable: Option<bool>,
     /// Subnet CIDR
     ///
     /// 子网网段 (`subnetCidr`)
-    #[serde(rename = "subnetCidr", deserialize_with = "lenient")]
     pub subnet_cidr: Option<String>,
     /// VPC name
     ///
     /// VPC名称 (`vpcName`)
-    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`subnetName`)
-    #[serde(rename = "subnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`delete_on_termination`)
-    #[serde(rename = "delete_on_termination", deserialize_with = "lenient")]
     pub delete_on_termination_2: Option<bool>,
     /// DNS list
     ///
     /// DNS列表 (`dns_list`)
-    #[serde(rename = "dns_list", deserialize_with = "lenient")]
     pub dns_list_2: Option<String>,
     /// IPv4 address
     ///
     /// IPv4地址 (`ipv4_address`)
-    #[serde(rename = "ipv4_address", deserialize_with = "lenient")]
     pub ipv4_address_2: Option<String>,
     /// Secondary IPv4 addresses
     ///
     /// IPv4辅助地址 (`ipv4_subsidary_addresses`)
-    #[serde(rename = "ipv4_subsidary_addresses", deserialize_with = "lenient")]
     pub ipv4_subsidary_addresses: Option<String>,
     /// Number of secondary IPv4 addresses
     ///
     /// IPv4辅助地址数量 (`ipv4_subsidary_counts`)
-    #[serde(rename = "ipv4_subsidary_counts", deserialize_with = "lenient")]
     pub ipv4_subsidary_counts: Option<i64>,
     /// IPv6 address
     ///
     /// IPv6地址 (`ipv6_address`)
-    #[serde(rename = "ipv6_address", deserialize_with = "lenient")]
     pub ipv6_address_2: Option<String>,
     /// Whether IPv6 is enabled
     ///
     /// 是否启用IPv6 (`ipv6_enabled`)
-    #[serde(rename = "ipv6_enabled", deserialize_with = "lenient")]
     pub ipv6_enabled_2: Option<bool>,
     /// Secondary IPv6 addresses
     ///
     /// IPv6辅助地址 (`ipv6_subsidary_addresses`)
-    #[serde(rename = "ipv6_subsidary_addresses", deserialize_with = "lenient")]
     pub ipv6_subsidary_addresses: Option<String>,
     /// Number of secondary IPv6 addresses
     ///
     /// IPv6辅助地址数量 (`ipv6_subsidary_counts`)
-    #[serde(rename = "ipv6_subsidary_counts", deserialize_with = "lenient")]
     pub ipv6_subsidary_counts: Option<i64>,
     /// MAC address
     ///
     /// MAC地址 (`mac_address`)
-    #[serde(rename = "mac_address", deserialize_with = "lenient")]
     pub mac_address_2: Option<String>,
     /// Port ID (`port_id`)
-    #[serde(rename = "port_id", deserialize_with = "lenient")]
     pub port_id_2: Option<String>,
     /// Port name
     ///
     /// Port名称 (`port_name`)
-    #[serde(rename = "port_name", deserialize_with = "lenient")]
     pub port_name_2: Option<String>,
     /// Whether port security is enabled
     ///
     /// 是否启用端口安全 (`port_security_enable`)
-    #[serde(rename = "port_security_enable", deserialize_with = "lenient")]
     pub port_security_enable_2: Option<bool>,
     /// Elastic NIC type
     ///
     /// 弹性网卡类型 (`port_type`)
-    #[serde(rename = "port_type", deserialize_with = "lenient")]
     pub port_type_2: Option<String>,
     /// Subnet ID
     ///
     /// 子网ID (`subnet_id`)
-    #[serde(rename = "subnet_id", deserialize_with = "lenient")]
     pub subnet_id_2: Option<String>,
     /// VPC ID (`vpc_id`)
-    #[serde(rename = "vpc_id", deserialize_with = "lenient")]
     pub vpc_id_2: Option<String>,
     /// Network type: Geneve/VLAN/Flat; default Geneve; the primary NIC supports Geneve and VLAN
     ///
     /// 网络类型： Geneve/VLAN/Flat， 默认Geneve 主网卡支持Geneve、 VLAN (`networkType`)
-    #[serde(rename = "networkType", deserialize_with = "lenient")]
     pub network_type: Option<String>,
     /// NIC name
     ///
     /// 网卡名称 (`nicName`)
-    #[serde(rename = "nicName", deserialize_with = "lenient")]
     pub nic_name: Option<String>,
     /// Maximum intranet bandwidth
     ///
     /// 内网带宽最大值 (`intranetBWMax`)
-    #[serde(rename = "intranetBWMax", deserialize_with = "lenient")]
     pub intranet_bw_max: Option<i64>,
     /// Maximum intranet bandwidth
     ///
     /// 内网带宽最大值 (`intranetBWMMax`)
-    #[serde(rename = "intranetBWMMax", deserialize_with = "lenient")]
     pub intranet_bwm_max: Option<i64>,
     /// Secondary IPv4 addresses
     ///
     /// IPv4辅助地址 (`ipv4_subsidiary_addresses`)
-    #[serde(rename = "ipv4_subsidiary_addresses", deserialize_with = "lenient")]
     pub ipv4_subsidiary_addresses_2: Option<String>,
     /// Number of secondary IPv4 addresses
     ///
     /// IPv4辅助地址数量 (`ipv4_subsidiary_counts`)
-    #[serde(rename = "ipv4_subsidiary_counts", deserialize_with = "lenient")]
     pub ipv4_subsidiary_counts_2: Option<i64>,
     /// Secondary IPv6 addresses
     ///
     /// IPv6辅助地址 (`ipv6_subsidiary_addresses`)
-    #[serde(rename = "ipv6_subsidiary_addresses", deserialize_with = "lenient")]
     pub ipv6_subsidiary_addresses_2: Option<String>,
     /// Number of secondary IPv6 addresses
     ///
     /// IPv6辅助地址数量 (`ipv6_subsidiary_counts`)
-    #[serde(rename = "ipv6_subsidiary_counts", deserialize_with = "lenient")]
     pub ipv6_subsidiary_counts_2: Option<i64>,
 }
+impl cds_core::de::Fields for NetworkMapping {
+    const NAME: &'static str = "NetworkMapping";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "subnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "portId" => self.port_id = cds_core::de::lenient(value)?,
+            "portName" => self.port_name = cds_core::de::lenient(value)?,
+            "ipv4Address" => self.ipv4_address = cds_core::de::lenient(value)?,
+            "macAddress" => self.mac_address = cds_core::de::lenient(value)?,
+            "uuid" => self.uuid = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "ipv6Enabled" => self.ipv6_enabled = cds_core::de::lenient(value)?,
+            "ipv6Address" => self.ipv6_address = cds_core::de::lenient(value)?,
+            "ipv4SubsidiaryCounts" => {
+                self.ipv4_subsidiary_counts = cds_core::de::lenient(value)?;
+            }
+            "ipv6SubsidiaryCounts" => {
+                self.ipv6_subsidiary_counts = cds_core::de::lenient(value)?;
+            }
+            "ipv4SubsidiaryAddresses" => {
+                self.ipv4_subsidiary_addresses = cds_core::de::lenient(value)?;
+            }
+            "ipv6SubsidiaryAddresses" => {
+                self.ipv6_subsidiary_addresses = cds_core::de::lenient(value)?;
+            }
+            "dnsList" => self.dns_list = cds_core::de::lenient(value)?,
+            "portType" => self.port_type = cds_core::de::lenient(value)?,
+            "deleteOnTermination" => {
+                self.delete_on_termination = cds_core::de::lenient(value)?;
+            }
+            "secGroups" => self.sec_groups = cds_core::de::lenient(value)?,
+            "secGroupSpec" => self.sec_group_spec = cds_core::de::lenient(value)?,
+            "portProductType" => self.port_product_type = cds_core::de::lenient(value)?,
+            "portSecurityEnable" => {
+                self.port_security_enable = cds_core::de::lenient(value)?;
+            }
+            "subnetCidr" => self.subnet_cidr = cds_core::de::lenient(value)?,
+            "vpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "subnetName" => self.subnet_name = cds_core::de::lenient(value)?,
+            "delete_on_termination" => {
+                self.delete_on_termination_2 = cds_core::de::lenient(value)?;
+            }
+            "dns_list" => self.dns_list_2 = cds_core::de::lenient(value)?,
+            "ipv4_address" => self.ipv4_address_2 = cds_core::de::lenient(value)?,
+            "ipv4_subsidary_addresses" => {
+                self.ipv4_subsidary_addresses = cds_core::de::lenient(value)?;
+            }
+            "ipv4_subsidary_counts" => {
+                self.ipv4_subsidary_counts = cds_core::de::lenient(value)?;
+            }
+            "ipv6_address" => self.ipv6_address_2 = cds_core::de::lenient(value)?,
+            "ipv6_enabled" => self.ipv6_enabled_2 = cds_core::de::lenient(value)?,
+            "ipv6_subsidary_addresses" => {
+                self.ipv6_subsidary_addresses = cds_core::de::lenient(value)?;
+            }
+            "ipv6_subsidary_counts" => {
+                self.ipv6_subsidary_counts = cds_core::de::lenient(value)?;
+            }
+            "mac_address" => self.mac_address_2 = cds_core::de::lenient(value)?,
+            "port_id" => self.port_id_2 = cds_core::de::lenient(value)?,
+            "port_name" => self.port_name_2 = cds_core::de::lenient(value)?,
+            "port_security_enable" => {
+                self.port_security_enable_2 = cds_core::de::lenient(value)?;
+            }
+            "port_type" => self.port_type_2 = cds_core::de::lenient(value)?,
+            "subnet_id" => self.subnet_id_2 = cds_core::de::lenient(value)?,
+            "vpc_id" => self.vpc_id_2 = cds_core::de::lenient(value)?,
+            "networkType" => self.network_type = cds_core::de::lenient(value)?,
+            "nicName" => self.nic_name = cds_core::de::lenient(value)?,
+            "intranetBWMax" => self.intranet_bw_max = cds_core::de::lenient(value)?,
+            "intranetBWMMax" => self.intranet_bwm_max = cds_core::de::lenient(value)?,
+            "ipv4_subsidiary_addresses" => {
+                self.ipv4_subsidiary_addresses_2 = cds_core::de::lenient(value)?;
+            }
+            "ipv4_subsidiary_counts" => {
+                self.ipv4_subsidiary_counts_2 = cds_core::de::lenient(value)?;
+            }
+            "ipv6_subsidiary_addresses" => {
+                self.ipv6_subsidiary_addresses_2 = cds_core::de::lenient(value)?;
+            }
+            "ipv6_subsidiary_counts" => {
+                self.ipv6_subsidiary_counts_2 = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetworkMapping);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetworkMapping {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "portId", &self.port_id)?;
+        cds_core::ser::entry(map, "portName", &self.port_name)?;
+        cds_core::ser::entry(map, "ipv4Address", &self.ipv4_address)?;
+        cds_core::ser::entry(map, "macAddress", &self.mac_address)?;
+        cds_core::ser::entry(map, "uuid", &self.uuid)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "ipv6Enabled", &self.ipv6_enabled)?;
+        cds_core::ser::entry(map, "ipv6Address", &self.ipv6_address)?;
+        cds_core::ser::entry(map, "ipv4SubsidiaryCounts", &self.ipv4_subsidiary_counts)?;
+        cds_core::ser::entry(map, "ipv6SubsidiaryCounts", &self.ipv6_subsidiary_counts)?;
+        cds_core::ser::entry(
+            map,
+            "ipv4SubsidiaryAddresses",
+            &self.ipv4_subsidiary_addresses,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "ipv6SubsidiaryAddresses",
+            &self.ipv6_subsidiary_addresses,
+        )?;
+        cds_core::ser::entry(map, "dnsList", &self.dns_list)?;
+        cds_core::ser::entry(map, "portType", &self.port_type)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        cds_core::ser::entry(map, "secGroups", &self.sec_groups)?;
+        cds_core::ser::entry(map, "secGroupSpec", &self.sec_group_spec)?;
+        cds_core::ser::entry(map, "portProductType", &self.port_product_type)?;
+        cds_core::ser::entry(map, "portSecurityEnable", &self.port_security_enable)?;
+        cds_core::ser::entry(map, "subnetCidr", &self.subnet_cidr)?;
+        cds_core::ser::entry(map, "vpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "subnetName", &self.subnet_name)?;
+        cds_core::ser::entry(map, "delete_on_termination", &self.delete_on_termination_2)?;
+        cds_core::ser::entry(map, "dns_list", &self.dns_list_2)?;
+        cds_core::ser::entry(map, "ipv4_address", &self.ipv4_address_2)?;
+        cds_core::ser::entry(
+            map,
+            "ipv4_subsidary_addresses",
+            &self.ipv4_subsidary_addresses,
+        )?;
+        cds_core::ser::entry(map, "ipv4_subsidary_counts", &self.ipv4_subsidary_counts)?;
+        cds_core::ser::entry(map, "ipv6_address", &self.ipv6_address_2)?;
+        cds_core::ser::entry(map, "ipv6_enabled", &self.ipv6_enabled_2)?;
+        cds_core::ser::entry(
+            map,
+            "ipv6_subsidary_addresses",
+            &self.ipv6_subsidary_addresses,
+        )?;
+        cds_core::ser::entry(map, "ipv6_subsidary_counts", &self.ipv6_subsidary_counts)?;
+        cds_core::ser::entry(map, "mac_address", &self.mac_address_2)?;
+        cds_core::ser::entry(map, "port_id", &self.port_id_2)?;
+        cds_core::ser::entry(map, "port_name", &self.port_name_2)?;
+        cds_core::ser::entry(map, "port_security_enable", &self.port_security_enable_2)?;
+        cds_core::ser::entry(map, "port_type", &self.port_type_2)?;
+        cds_core::ser::entry(map, "subnet_id", &self.subnet_id_2)?;
+        cds_core::ser::entry(map, "vpc_id", &self.vpc_id_2)?;
+        cds_core::ser::entry(map, "networkType", &self.network_type)?;
+        cds_core::ser::entry(map, "nicName", &self.nic_name)?;
+        cds_core::ser::entry(map, "intranetBWMax", &self.intranet_bw_max)?;
+        cds_core::ser::entry(map, "intranetBWMMax", &self.intranet_bwm_max)?;
+        cds_core::ser::entry(
+            map,
+            "ipv4_subsidiary_addresses",
+            &self.ipv4_subsidiary_addresses_2,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "ipv4_subsidiary_counts",
+            &self.ipv4_subsidiary_counts_2,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "ipv6_subsidiary_addresses",
+            &self.ipv6_subsidiary_addresses_2,
+        )?;
+        cds_core::ser::entry(
+            map,
+            "ipv6_subsidiary_counts",
+            &self.ipv6_subsidiary_counts_2,
+        )?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetworkMapping);
 /// A flavor type
 ///
 /// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperatorFlavorType {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// vCPU model type (custom, host-passthrough)
     ///
     /// vcpu model类型（custom、host-passthrough） (`vcpuType`)
-    #[serde(rename = "vcpuType", deserialize_with = "lenient")]
     pub vcpu_type: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Available to departments
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Flavor count
     ///
     /// flavor计数 (`flavorCount`)
-    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic device normal, GPU device gpu, vGPU device vgpu, AI computing device AiSpace)
     ///
     /// 设备类型（基础设备-normal GPU设备 gpu, VGPU设备vgpu, 智算设备 AiSpace (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1: 1.0, trusted V2: 2.0, trusted V3: 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0 , 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU产品 (`gpuProduct`)
-    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型（none, hdd, ssd, elasticity） (`localDiskType`)
-    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口（sata, nvme） (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
     /// Associated resource pools
     ///
     /// 关联资源池信息 (`resourcePools`)
-    #[serde(rename = "resourcePools")]
     pub resource_pools: Option<Vec<serde_json::Value>>,
     /// Whether dedicated CPU is supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// Whether the flavor type uses a local system disk
     ///
     /// 是否为本地系统盘规格 (`isSystemLocalDisk`)
-    #[serde(rename = "isSystemLocalDisk", deserialize_with = "lenient")]
     pub is_system_local_disk: Option<bool>,
     /// Number of instances using the flavor type
     ///
     /// 关联该规格类型的ecs数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
 }
+impl cds_core::de::Fields for OperatorFlavorType {
+    const NAME: &'static str = "OperatorFlavorType";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "vcpuType" => self.vcpu_type = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
+            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
+            "localDiskInterface" => {
+                self.local_disk_interface = cds_core::de::lenient(value)?;
+            }
+            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            "resourcePools" => self.resource_pools = cds_core::de::nested(value)?,
+            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
+            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
+            "isSystemLocalDisk" => {
+                self.is_system_local_disk = cds_core::de::lenient(value)?;
+            }
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OperatorFlavorType);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OperatorFlavorType {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "vcpuType", &self.vcpu_type)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        cds_core::ser::entry(map, "resourcePools", &self.resource_pools)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "isSystemLocalDisk", &self.is_system_local_disk)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OperatorFlavorType);
 /// A resource pool
 ///
 /// 资源池信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResourcePool {
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Name, length \[1,127\]
     ///
     /// 名称【1,127】 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of associated hosts
     ///
     /// 关联主机数量 (`hostCnt`)
-    #[serde(rename = "hostCnt", deserialize_with = "lenient")]
     pub host_cnt: Option<i64>,
     /// Number of associated flavor types
     ///
     /// 关联规格类型数量 (`ftCnt`)
-    #[serde(rename = "ftCnt", deserialize_with = "lenient")]
     pub ft_cnt: Option<i64>,
     /// CPU overcommit ratio of the resource pool, range \[1-6\]
     ///
     /// 资源池CPU超分比，超分比范围【1-6】 (`cpuAllocationRatio`)
-    #[serde(rename = "cpuAllocationRatio", deserialize_with = "lenient")]
     pub cpu_allocation_ratio: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
 }
+impl cds_core::de::Fields for ResourcePool {
+    const NAME: &'static str = "ResourcePool";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "hostCnt" => self.host_cnt = cds_core::de::lenient(value)?,
+            "ftCnt" => self.ft_cnt = cds_core::de::lenient(value)?,
+            "cpuAllocationRatio" => {
+                self.cpu_allocation_ratio = cds_core::de::lenient(value)?;
+            }
+            "createTime" => self.create_time = cds_core::de::lenient(value)?,
+            "updateTime" => self.update_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResourcePool);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResourcePool {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "hostCnt", &self.host_cnt)?;
+        cds_core::ser::entry(map, "ftCnt", &self.ft_cnt)?;
+        cds_core::ser::entry(map, "cpuAllocationRatio", &self.cpu_allocation_ratio)?;
+        cds_core::ser::entry(map, "createTime", &self.create_time)?;
+        cds_core::ser::entry(map, "updateTime", &self.update_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResourcePool);
 /// An instance snapshot
 ///
 /// ECS快照列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
     /// 删除时间（为空） (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Snapshot record id
     ///
     /// 快照ID (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Instance snapshot id
     ///
     /// ECS快照ID (`ecsSnapshotId`)
-    #[serde(rename = "ecsSnapshotId", deserialize_with = "lenient")]
     pub ecs_snapshot_id: Option<String>,
     /// Instance snapshot name
     ///
     /// ECS快照名称 (`ecsSnapshotName`)
-    #[serde(rename = "ecsSnapshotName", deserialize_with = "lenient")]
     pub ecs_snapshot_name: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Instance id
     ///
     /// ECS ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Consistency snapshot id
     ///
     /// 一致性快照ID (`consistencySnapshotId`)
-    #[serde(rename = "consistencySnapshotId", deserialize_with = "lenient")]
     pub consistency_snapshot_id: Option<i64>,
     /// Snapshot status
     ///
     /// 快照状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Type
     ///
     /// 类型 (`type`)
-    #[serde(rename = "type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Expiry time
     ///
     /// 过期时间 (`expiredAt`)
-    #[serde(rename = "expiredAt", deserialize_with = "lenient")]
     pub expired_at: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errorMessage`)
-    #[serde(rename = "errorMessage", deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Volume snapshots (null)
     ///
     /// 卷快照（为空） (`volumeSnapshots`)
-    #[serde(rename = "volumeSnapshots")]
     pub volume_snapshots: Option<Vec<serde_json::Value>>,
     /// Error message
     ///
     /// 错误信息 (`errMessage`)
-    #[serde(rename = "errMessage", deserialize_with = "lenient")]
     pub err_message: Option<String>,
 }
+impl cds_core::de::Fields for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "ecsSnapshotId" => self.ecs_snapshot_id = cds_core::de::lenient(value)?,
+            "ecsSnapshotName" => self.ecs_snapshot_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "consistencySnapshotId" => {
+                self.consistency_snapshot_id = cds_core::de::lenient(value)?;
+            }
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "type" => self.r#type = cds_core::de::lenient(value)?,
+            "expiredAt" => self.expired_at = cds_core::de::lenient(value)?,
+            "description" => self.description = cds_core::de::lenient(value)?,
+            "errorMessage" => self.error_message = cds_core::de::lenient(value)?,
+            "volumeSnapshots" => self.volume_snapshots = cds_core::de::nested(value)?,
+            "errMessage" => self.err_message = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Snapshot);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Snapshot {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "ecsSnapshotId", &self.ecs_snapshot_id)?;
+        cds_core::ser::entry(map, "ecsSnapshotName", &self.ecs_snapshot_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "consistencySnapshotId", &self.consistency_snapshot_id)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "type", &self.r#type)?;
+        cds_core::ser::entry(map, "expiredAt", &self.expired_at)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "errorMessage", &self.error_message)?;
+        cds_core::ser::entry(map, "volumeSnapshots", &self.volume_snapshots)?;
+        cds_core::ser::entry(map, "errMessage", &self.err_message)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Snapshot);
 /// Snapshot details
 ///
 /// 返回的数据对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SnapshotPage {
     /// Instance snapshots
     ///
     /// ECS快照列表 (`ecsSnapshots`)
-    #[serde(rename = "ecsSnapshots")]
     pub ecs_snapshots: Option<Vec<Snapshot>>,
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for SnapshotPage {
+    const NAME: &'static str = "SnapshotPage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ecsSnapshots" => self.ecs_snapshots = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SnapshotPage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SnapshotPage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsSnapshots", &self.ecs_snapshots)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SnapshotPage);
 /// An automatic snapshot policy
 ///
 /// 快照策略列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SnapshotPolicy {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time; null means not deleted
     ///
     /// 删除时间，这里为null表示未删除 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Id
     ///
     /// ID (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Region
     ///
     /// 区域 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Policy id
     ///
     /// 策略ID (`policyId`)
-    #[serde(rename = "policyId", deserialize_with = "lenient")]
     pub policy_id: Option<String>,
     /// Policy name
     ///
     /// 策略名称 (`policyName`)
-    #[serde(rename = "policyName", deserialize_with = "lenient")]
     pub policy_name: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Execution time
     ///
     /// 执行时间 (`executeAt`)
-    #[serde(rename = "executeAt", deserialize_with = "lenient")]
     pub execute_at: Option<String>,
     /// Execution hour
     ///
     /// 执行小时 (`hourOfDay`)
-    #[serde(rename = "hourOfDay", deserialize_with = "lenient")]
     pub hour_of_day: Option<String>,
     /// Execution days of week
     ///
     /// 执行周日 (`weekDays`)
-    #[serde(rename = "weekDays", deserialize_with = "lenient")]
     pub week_days: Option<String>,
     /// Policy status (e.g. enabled)
     ///
     /// 策略启用状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Expiry time
     ///
     /// 过期时间 (`expire`)
-    #[serde(rename = "expire", deserialize_with = "lenient")]
     pub expire: Option<i64>,
     /// Bound instances; null means none bound
     ///
     /// 绑定的ECS，这里为null表示未绑定 (`bindEcs`)
-    #[serde(rename = "bindEcs")]
     pub bind_ecs: Option<serde_json::Value>,
     /// Number of bound instances
     ///
     /// 绑定的ECS数量 (`bindEcsCount`)
-    #[serde(rename = "bindEcsCount", deserialize_with = "lenient")]
     pub bind_ecs_count: Option<i64>,
 }
+impl cds_core::de::Fields for SnapshotPolicy {
+    const NAME: &'static str = "SnapshotPolicy";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "policyId" => self.policy_id = cds_core::de::lenient(value)?,
+            "policyName" => self.policy_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "executeAt" => self.execute_at = cds_core::de::lenient(value)?,
+            "hourOfDay" => self.hour_of_day = cds_core::de::lenient(value)?,
+            "weekDays" => self.week_days = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "expire" => self.expire = cds_core::de::lenient(value)?,
+            "bindEcs" => self.bind_ecs = cds_core::de::nested(value)?,
+            "bindEcsCount" => self.bind_ecs_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SnapshotPolicy);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SnapshotPolicy {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "policyId", &self.policy_id)?;
+        cds_core::ser::entry(map, "policyName", &self.policy_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "executeAt", &self.execute_at)?;
+        cds_core::ser::entry(map, "hourOfDay", &self.hour_of_day)?;
+        cds_core::ser::entry(map, "weekDays", &self.week_days)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "expire", &self.expire)?;
+        cds_core::ser::entry(map, "bindEcs", &self.bind_ecs)?;
+        cds_core::ser::entry(map, "bindEcsCount", &self.bind_ecs_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SnapshotPolicy);
 /// Snapshot policy details
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SnapshotPolicyPage {
     /// Snapshot policies
     ///
     /// 快照策略列表 (`snapshotPolicies`)
-    #[serde(rename = "snapshotPolicies")]
     pub snapshot_policies: Option<Vec<SnapshotPolicy>>,
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for SnapshotPolicyPage {
+    const NAME: &'static str = "SnapshotPolicyPage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "snapshotPolicies" => self.snapshot_policies = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SnapshotPolicyPage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SnapshotPolicyPage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "snapshotPolicies", &self.snapshot_policies)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SnapshotPolicyPage);
 /// vGPU details
 ///
 /// 包含虚拟GPU的详细信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Vgpu {
     /// vGPU creation time
     ///
     /// vgpu创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// vGPU update time
     ///
     /// vgpu更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// vGPU deletion time
     ///
     /// vgpu删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Instance id
     ///
     /// 实例id (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// vGPU type id
     ///
     /// vgpu类型id (`vgpuTypeId`)
-    #[serde(rename = "vgpuTypeId", deserialize_with = "lenient")]
     pub vgpu_type_id: Option<String>,
     /// vGPU name
     ///
     /// vgpu名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
+impl cds_core::de::Fields for Vgpu {
+    const NAME: &'static str = "Vgpu";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "vgpuTypeId" => self.vgpu_type_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Vgpu);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Vgpu {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "vgpuTypeId", &self.vgpu_type_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Vgpu);
 /// vmtools service status
 ///
 /// vmtools服务状态
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct VmtoolsStatus {
     /// vmtools creation time
     ///
     /// vmtools创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// vmtools update time
     ///
     /// vmtools更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// vmtools deletion time
     ///
     /// vmtools删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// vmtools status
     ///
     /// vmtools状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Time of the last vmtools status check
     ///
     /// 记录最后一次检查vmtools状态的时间点 (`lastProbeTime`)
-    #[serde(rename = "lastProbeTime", deserialize_with = "lenient")]
     pub last_probe_time: Option<String>,
 }
+impl cds_core::de::Fields for VmtoolsStatus {
+    const NAME: &'static str = "VmtoolsStatus";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "lastProbeTime" => self.last_probe_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VmtoolsStatus);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VmtoolsStatus {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "lastProbeTime", &self.last_probe_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VmtoolsStatus);

@@ -121,111 +121,156 @@ impl cds_core::validate::Validate for BatchColdMigrateInstancesMigrationsItem {
 /// List of flavor types
 ///
 /// 规格类型列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesFlavorTypesItem {
     /// Flavor type ID
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Specification code
     ///
     /// 规格代码 (`specCode`)
-    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Architecture type
     ///
     /// 架构类型 (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU模型 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Department availability
     ///
     /// 部门可用性 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// flavor计数 (`flavorCount`)
-    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type (basic normal, GPU gpu, vGPU vgpu, intelligent computing AiSpace)
     ///
     /// 设备类型（基础设备-normal, GPU设备-gpu, VGPU设备-vgpu, 智算设备-AiSpace） (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type (trusted V1 - 1.0, trusted V2 - 2.0, trusted V3 - 3.0)
     ///
     /// 安全类型（可信V1版 - 1.0, 可信V2版 - 2.0, 可信V3版 - 3.0） (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// GPU product
     ///
     /// GPU产品 (`gpuProduct`)
-    #[serde(rename = "gpuProduct", deserialize_with = "lenient")]
     pub gpu_product: Option<String>,
     /// Local disk type (none, hdd, ssd, elasticity)
     ///
     /// 本地磁盘类型 (none, hdd, ssd, elasticity) (`localDiskType`)
-    #[serde(rename = "localDiskType", deserialize_with = "lenient")]
     pub local_disk_type: Option<String>,
     /// Local disk interface (sata, nvme)
     ///
     /// 本地磁盘接口 (sata, nvme) (`localDiskInterface`)
-    #[serde(rename = "localDiskInterface", deserialize_with = "lenient")]
     pub local_disk_interface: Option<String>,
     /// Local disk size
     ///
     /// 本地磁盘大小 (`localDiskSize`)
-    #[serde(rename = "localDiskSize", deserialize_with = "lenient")]
     pub local_disk_size: Option<i64>,
     /// CPU overcommit ratio
     ///
     /// CPU超分比率 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
     /// Topology information
     ///
     /// 拓扑信息 (`extraSpace`)
-    #[serde(rename = "extraSpace")]
     pub extra_space: Option<ExtraSpace>,
     /// Resource pool ID
     ///
     /// 资源池ID (`rpId`)
-    #[serde(rename = "rpId", deserialize_with = "lenient")]
     pub rp_id: Option<String>,
     /// Resource pool name
     ///
     /// 资源池名称 (`rpName`)
-    #[serde(rename = "rpName", deserialize_with = "lenient")]
     pub rp_name: Option<String>,
 }
+impl cds_core::de::Fields for BatchCreateInstancesFlavorTypesItem {
+    const NAME: &'static str = "BatchCreateInstancesFlavorTypesItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "gpuProduct" => self.gpu_product = cds_core::de::lenient(value)?,
+            "localDiskType" => self.local_disk_type = cds_core::de::lenient(value)?,
+            "localDiskInterface" => {
+                self.local_disk_interface = cds_core::de::lenient(value)?;
+            }
+            "localDiskSize" => self.local_disk_size = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            "extraSpace" => self.extra_space = cds_core::de::nested(value)?,
+            "rpId" => self.rp_id = cds_core::de::lenient(value)?,
+            "rpName" => self.rp_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchCreateInstancesFlavorTypesItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchCreateInstancesFlavorTypesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "gpuProduct", &self.gpu_product)?;
+        cds_core::ser::entry(map, "localDiskType", &self.local_disk_type)?;
+        cds_core::ser::entry(map, "localDiskInterface", &self.local_disk_interface)?;
+        cds_core::ser::entry(map, "localDiskSize", &self.local_disk_size)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        cds_core::ser::entry(map, "extraSpace", &self.extra_space)?;
+        cds_core::ser::entry(map, "rpId", &self.rp_id)?;
+        cds_core::ser::entry(map, "rpName", &self.rp_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchCreateInstancesFlavorTypesItem);
 /// Array of networks
 ///
 /// 网络数组
@@ -743,237 +788,237 @@ impl cds_core::validate::Validate for CloneInstanceNetworksItem {
 /// List of block device mappings
 ///
 /// 块设备映射列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceBlockDeviceMappingsItem {
     /// Volume name
     ///
     /// 云盘名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Volume id
     ///
     /// 云盘id (`volumeId`)
-    #[serde(rename = "volumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume bus type
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Volume status
     ///
     /// 云盘状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Instance ID
     ///
     /// 虚拟机ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Whether it is the system disk
     ///
     /// 是否为系统盘 (`isOSDisk`)
-    #[serde(rename = "isOSDisk", deserialize_with = "lenient")]
     pub is_os_disk: Option<bool>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
 }
+impl cds_core::de::Fields for CreateInstanceBlockDeviceMappingsItem {
+    const NAME: &'static str = "CreateInstanceBlockDeviceMappingsItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "volumeId" => self.volume_id = cds_core::de::lenient(value)?,
+            "volumeSize" => self.volume_size = cds_core::de::lenient(value)?,
+            "volumeType" => self.volume_type = cds_core::de::lenient(value)?,
+            "diskBus" => self.disk_bus = cds_core::de::lenient(value)?,
+            "volumeMode" => self.volume_mode = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "isOSDisk" => self.is_os_disk = cds_core::de::lenient(value)?,
+            "deleteOnTermination" => {
+                self.delete_on_termination = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceBlockDeviceMappingsItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceBlockDeviceMappingsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "volumeSize", &self.volume_size)?;
+        cds_core::ser::entry(map, "volumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "diskBus", &self.disk_bus)?;
+        cds_core::ser::entry(map, "volumeMode", &self.volume_mode)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "isOSDisk", &self.is_os_disk)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceBlockDeviceMappingsItem);
 /// Returned data object
 ///
 /// 返回的数据对象
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInstanceData {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Instance ID
     ///
     /// 虚拟机ID (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image URL
     ///
     /// 镜像URL (`imageUrl`)
-    #[serde(rename = "imageUrl", deserialize_with = "lenient")]
     pub image_url: Option<String>,
     /// Memory size (Gi)
     ///
     /// 内存大小（Gi） (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Huge page size
     ///
     /// 巨页大小 (`hugePageSize`)
-    #[serde(rename = "hugePageSize", deserialize_with = "lenient")]
     pub huge_page_size: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vCpus`)
-    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// Display name in the list
     ///
     /// 列表显示名称 (`displayName`)
-    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Instance ID
     ///
     /// 虚拟机ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`hostName`)
-    #[serde(rename = "hostName", deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Cell
     ///
     /// 单元 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构（"x86"、"arm"） (`cpuArch`)
-    #[serde(rename = "cpuArch", deserialize_with = "lenient")]
     pub cpu_arch: Option<String>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态（stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Hard deletion time
     ///
     /// 硬删除时间 (`hardDeletedAt`)
-    #[serde(rename = "hardDeletedAt", deserialize_with = "lenient")]
     pub hard_deleted_at: Option<String>,
     /// Soft deletion time
     ///
     /// 软删除时间 (`softDeletedAt`)
-    #[serde(rename = "softDeletedAt", deserialize_with = "lenient")]
     pub soft_deleted_at: Option<String>,
     /// Task status (used for state synchronization; see the instance status)
     ///
     /// 任务状态（用于状态同步，参考虚拟机状态） (`taskStatus`)
-    #[serde(rename = "taskStatus", deserialize_with = "lenient")]
     pub task_status: Option<String>,
     /// Task time
     ///
     /// 任务时间 (`taskAt`)
-    #[serde(rename = "taskAt", deserialize_with = "lenient")]
     pub task_at: Option<String>,
     /// Whether dedicated CPUs are supported
     ///
     /// 是否支持cpu独占 (`isDedicatedCPU`)
-    #[serde(rename = "isDedicatedCPU", deserialize_with = "lenient")]
     pub is_dedicated_cpu: Option<bool>,
     /// Whether dedicated memory is supported
     ///
     /// 是否支持内存独占 (`isDedicatedMem`)
-    #[serde(rename = "isDedicatedMem", deserialize_with = "lenient")]
     pub is_dedicated_mem: Option<bool>,
     /// List of block device mappings
     ///
     /// 块设备映射列表 (`blockDeviceMappings`)
-    #[serde(rename = "blockDeviceMappings")]
     pub block_device_mappings: Option<Vec<CreateInstanceBlockDeviceMappingsItem>>,
     /// Network mappings
     ///
     /// 网络映射 (`networkMappings`)
-    #[serde(rename = "networkMappings", deserialize_with = "lenient")]
     pub network_mappings: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errorMessage`)
-    #[serde(rename = "errorMessage", deserialize_with = "lenient")]
     pub error_message: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`errMessage`)
-    #[serde(rename = "errMessage", deserialize_with = "lenient")]
     pub err_message: Option<String>,
     /// Number of local disks
     ///
     /// 本地硬盘块数 (`localDisk`)
-    #[serde(rename = "localDisk", deserialize_with = "lenient")]
     pub local_disk: Option<i64>,
 }
 impl std::fmt::Debug for CreateInstanceData {
@@ -1015,6 +1060,96 @@ impl std::fmt::Debug for CreateInstanceData {
             .finish()
     }
 }
+impl cds_core::de::Fields for CreateInstanceData {
+    const NAME: &'static str = "CreateInstanceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "imageId" => self.image_id = cds_core::de::lenient(value)?,
+            "imageUrl" => self.image_url = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "hugePageSize" => self.huge_page_size = cds_core::de::lenient(value)?,
+            "vCpus" => self.v_cpus = cds_core::de::lenient(value)?,
+            "displayName" => self.display_name = cds_core::de::lenient(value)?,
+            "description" => self.description = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "hostName" => self.host_name = cds_core::de::lenient(value)?,
+            "password" => self.password = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "nodeName" => self.node_name = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "cpuArch" => self.cpu_arch = cds_core::de::lenient(value)?,
+            "osType" => self.os_type = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "hardDeletedAt" => self.hard_deleted_at = cds_core::de::lenient(value)?,
+            "softDeletedAt" => self.soft_deleted_at = cds_core::de::lenient(value)?,
+            "taskStatus" => self.task_status = cds_core::de::lenient(value)?,
+            "taskAt" => self.task_at = cds_core::de::lenient(value)?,
+            "isDedicatedCPU" => self.is_dedicated_cpu = cds_core::de::lenient(value)?,
+            "isDedicatedMem" => self.is_dedicated_mem = cds_core::de::lenient(value)?,
+            "blockDeviceMappings" => {
+                self.block_device_mappings = cds_core::de::nested(value)?;
+            }
+            "networkMappings" => self.network_mappings = cds_core::de::lenient(value)?,
+            "errorMessage" => self.error_message = cds_core::de::lenient(value)?,
+            "errMessage" => self.err_message = cds_core::de::lenient(value)?,
+            "localDisk" => self.local_disk = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        cds_core::ser::entry(map, "imageUrl", &self.image_url)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "hugePageSize", &self.huge_page_size)?;
+        cds_core::ser::entry(map, "vCpus", &self.v_cpus)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "hostName", &self.host_name)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "cpuArch", &self.cpu_arch)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "hardDeletedAt", &self.hard_deleted_at)?;
+        cds_core::ser::entry(map, "softDeletedAt", &self.soft_deleted_at)?;
+        cds_core::ser::entry(map, "taskStatus", &self.task_status)?;
+        cds_core::ser::entry(map, "taskAt", &self.task_at)?;
+        cds_core::ser::entry(map, "isDedicatedCPU", &self.is_dedicated_cpu)?;
+        cds_core::ser::entry(map, "isDedicatedMem", &self.is_dedicated_mem)?;
+        cds_core::ser::entry(map, "blockDeviceMappings", &self.block_device_mappings)?;
+        cds_core::ser::entry(map, "networkMappings", &self.network_mappings)?;
+        cds_core::ser::entry(map, "errorMessage", &self.error_message)?;
+        cds_core::ser::entry(map, "errMessage", &self.err_message)?;
+        cds_core::ser::entry(map, "localDisk", &self.local_disk)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceData);
 /// Array of networks
 ///
 /// 网络数组
@@ -1312,693 +1447,1128 @@ impl cds_core::validate::Validate for CreateInstanceVolumesItem {
 /// Attached ISO list; see the example response
 ///
 /// 已挂载的ISO列表信息, 详见返回示例
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedIsosDataItem {
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Image ID
     ///
     /// 镜像ID (`imageId`)
-    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`imageName`)
-    #[serde(rename = "imageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS platform
     ///
     /// 操作系统平台 (`platform`)
-    #[serde(rename = "platform", deserialize_with = "lenient")]
     pub platform: Option<String>,
     /// ISO attachment status
     ///
     /// ISO挂载状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Whether it is the boot device
     ///
     /// 是否为启动盘 (`bootState`)
-    #[serde(rename = "bootState", deserialize_with = "lenient")]
     pub boot_state: Option<bool>,
 }
+impl cds_core::de::Fields for ListInstanceAttachedIsosDataItem {
+    const NAME: &'static str = "ListInstanceAttachedIsosDataItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "imageId" => self.image_id = cds_core::de::lenient(value)?,
+            "imageName" => self.image_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "osType" => self.os_type = cds_core::de::lenient(value)?,
+            "platform" => self.platform = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "bootState" => self.boot_state = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceAttachedIsosDataItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceAttachedIsosDataItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        cds_core::ser::entry(map, "imageName", &self.image_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "platform", &self.platform)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "bootState", &self.boot_state)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceAttachedIsosDataItem);
 /// Attached volumes
 ///
 /// 已挂载的云盘列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesAttachedVolumesItem {
     /// Volume UUID
     ///
     /// 云盘UUID (`volumeUuid`)
-    #[serde(rename = "volumeUuid", deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
     /// Volume name
     ///
     /// 云盘名称 (`volumeName`)
-    #[serde(rename = "volumeName", deserialize_with = "lenient")]
     pub volume_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Maximum IOPS
     ///
     /// 最大IOPS (`maxIOPS`)
-    #[serde(rename = "maxIOPS", deserialize_with = "lenient")]
     pub max_iops: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Storage class ID
     ///
     /// 存储类型ID (`storageClassId`)
-    #[serde(rename = "storageClassId", deserialize_with = "lenient")]
     pub storage_class_id: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Whether it is encrypted
     ///
     /// 是否加密 (`isEncrypted`)
-    #[serde(rename = "isEncrypted", deserialize_with = "lenient")]
     pub is_encrypted: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
+impl cds_core::de::Fields for ListInstanceAttachedVolumesAttachedVolumesItem {
+    const NAME: &'static str = "ListInstanceAttachedVolumesAttachedVolumesItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "volumeUuid" => self.volume_uuid = cds_core::de::lenient(value)?,
+            "volumeName" => self.volume_name = cds_core::de::lenient(value)?,
+            "description" => self.description = cds_core::de::lenient(value)?,
+            "maxIOPS" => self.max_iops = cds_core::de::lenient(value)?,
+            "volumeType" => self.volume_type = cds_core::de::lenient(value)?,
+            "storageClassId" => self.storage_class_id = cds_core::de::lenient(value)?,
+            "volumeSize" => self.volume_size = cds_core::de::lenient(value)?,
+            "isEncrypted" => self.is_encrypted = cds_core::de::lenient(value)?,
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceAttachedVolumesAttachedVolumesItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceAttachedVolumesAttachedVolumesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "volumeUuid", &self.volume_uuid)?;
+        cds_core::ser::entry(map, "volumeName", &self.volume_name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "maxIOPS", &self.max_iops)?;
+        cds_core::ser::entry(map, "volumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "storageClassId", &self.storage_class_id)?;
+        cds_core::ser::entry(map, "volumeSize", &self.volume_size)?;
+        cds_core::ser::entry(map, "isEncrypted", &self.is_encrypted)?;
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceAttachedVolumesAttachedVolumesItem);
 /// Attached volume information
 ///
 /// 已挂载的云盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesData {
     /// Attached volumes
     ///
     /// 已挂载的云盘列表 (`attachedVolumes`)
-    #[serde(rename = "attachedVolumes")]
     pub attached_volumes: Option<Vec<ListInstanceAttachedVolumesAttachedVolumesItem>>,
     /// Total number of SSH key pairs
     ///
     /// 返回的SSH密钥对总数 (`count`)
-    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
+impl cds_core::de::Fields for ListInstanceAttachedVolumesData {
+    const NAME: &'static str = "ListInstanceAttachedVolumesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "attachedVolumes" => self.attached_volumes = cds_core::de::nested(value)?,
+            "count" => self.count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceAttachedVolumesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceAttachedVolumesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "attachedVolumes", &self.attached_volumes)?;
+        cds_core::ser::entry(map, "count", &self.count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceAttachedVolumesData);
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesData {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vCpus`)
-    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
-    #[serde(rename = "flavor")]
     pub flavor: Option<BillingFlavor>,
     /// Creation time
     ///
     /// 创建时间 (`createdTime`)
-    #[serde(rename = "createdTime", deserialize_with = "lenient")]
     pub created_time: Option<String>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Refund amount
     ///
     /// 退款金额 (`refundFee`)
-    #[serde(rename = "refundFee", deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
     /// 显示退款金额 (`displayRefundFee`)
-    #[serde(rename = "displayRefundFee", deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
-    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<ListInstanceRefundResourcesVolumesItem>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
-    #[serde(rename = "eips")]
     pub eips: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ListInstanceRefundResourcesData {
+    const NAME: &'static str = "ListInstanceRefundResourcesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "instanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "vCpus" => self.v_cpus = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "flavor" => self.flavor = cds_core::de::nested(value)?,
+            "createdTime" => self.created_time = cds_core::de::lenient(value)?,
+            "expireTime" => self.expire_time = cds_core::de::lenient(value)?,
+            "refundFee" => self.refund_fee = cds_core::de::lenient(value)?,
+            "totalFee" => self.total_fee = cds_core::de::lenient(value)?,
+            "usedFee" => self.used_fee = cds_core::de::lenient(value)?,
+            "displayRefundFee" => self.display_refund_fee = cds_core::de::lenient(value)?,
+            "displayTotalFee" => self.display_total_fee = cds_core::de::lenient(value)?,
+            "displayUsedFee" => self.display_used_fee = cds_core::de::lenient(value)?,
+            "volumes" => self.volumes = cds_core::de::nested(value)?,
+            "eips" => self.eips = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceRefundResourcesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceRefundResourcesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "instanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "vCpus", &self.v_cpus)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "flavor", &self.flavor)?;
+        cds_core::ser::entry(map, "createdTime", &self.created_time)?;
+        cds_core::ser::entry(map, "expireTime", &self.expire_time)?;
+        cds_core::ser::entry(map, "refundFee", &self.refund_fee)?;
+        cds_core::ser::entry(map, "totalFee", &self.total_fee)?;
+        cds_core::ser::entry(map, "usedFee", &self.used_fee)?;
+        cds_core::ser::entry(map, "displayRefundFee", &self.display_refund_fee)?;
+        cds_core::ser::entry(map, "displayTotalFee", &self.display_total_fee)?;
+        cds_core::ser::entry(map, "displayUsedFee", &self.display_used_fee)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "eips", &self.eips)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceRefundResourcesData);
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesVolumesItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createdTime`)
-    #[serde(rename = "createdTime", deserialize_with = "lenient")]
     pub created_time: Option<String>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Volume type ID
     ///
     /// 云盘类型ID (`volumeTypeId`)
-    #[serde(rename = "volumeTypeId", deserialize_with = "lenient")]
     pub volume_type_id: Option<String>,
     /// List size
     ///
     /// 列表大小 (`size`)
-    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Refund amount
     ///
     /// 退款金额 (`refundFee`)
-    #[serde(rename = "refundFee", deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
     /// 显示退款金额 (`displayRefundFee`)
-    #[serde(rename = "displayRefundFee", deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// Whether it is released with the instance
     ///
     /// 是否随实例释放 (`deleteOnTermination`)
-    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
 }
+impl cds_core::de::Fields for ListInstanceRefundResourcesVolumesItem {
+    const NAME: &'static str = "ListInstanceRefundResourcesVolumesItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "instanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "createdTime" => self.created_time = cds_core::de::lenient(value)?,
+            "expireTime" => self.expire_time = cds_core::de::lenient(value)?,
+            "volumeTypeId" => self.volume_type_id = cds_core::de::lenient(value)?,
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "refundFee" => self.refund_fee = cds_core::de::lenient(value)?,
+            "totalFee" => self.total_fee = cds_core::de::lenient(value)?,
+            "usedFee" => self.used_fee = cds_core::de::lenient(value)?,
+            "displayRefundFee" => self.display_refund_fee = cds_core::de::lenient(value)?,
+            "displayTotalFee" => self.display_total_fee = cds_core::de::lenient(value)?,
+            "displayUsedFee" => self.display_used_fee = cds_core::de::lenient(value)?,
+            "deleteOnTermination" => {
+                self.delete_on_termination = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceRefundResourcesVolumesItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceRefundResourcesVolumesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "instanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "createdTime", &self.created_time)?;
+        cds_core::ser::entry(map, "expireTime", &self.expire_time)?;
+        cds_core::ser::entry(map, "volumeTypeId", &self.volume_type_id)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "refundFee", &self.refund_fee)?;
+        cds_core::ser::entry(map, "totalFee", &self.total_fee)?;
+        cds_core::ser::entry(map, "usedFee", &self.used_fee)?;
+        cds_core::ser::entry(map, "displayRefundFee", &self.display_refund_fee)?;
+        cds_core::ser::entry(map, "displayTotalFee", &self.display_total_fee)?;
+        cds_core::ser::entry(map, "displayUsedFee", &self.display_used_fee)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceRefundResourcesVolumesItem);
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesData {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vCpus`)
-    #[serde(rename = "vCpus", deserialize_with = "lenient")]
     pub v_cpus: Option<i64>,
     /// RAM size (Gi)
     ///
     /// RAM大小 (Gi) (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Flavor
     ///
     /// 规格 (`flavor`)
-    #[serde(rename = "flavor")]
     pub flavor: Option<BillingFlavor>,
     /// Countdown to expiry
     ///
     /// 到期倒计时 (`expireCountdown`)
-    #[serde(rename = "expireCountdown", deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// List of volumes
     ///
     /// 云盘列表 (`volumes`)
-    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<ListInstanceRenewResourcesVolumesItem>>,
     /// Ids of the EIPs to unsubscribe; all EIPs when omitted
     ///
     /// 需要退订的eip实例id, 不传返回所有eip (`eips`)
-    #[serde(rename = "eips")]
     pub eips: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ListInstanceRenewResourcesData {
+    const NAME: &'static str = "ListInstanceRenewResourcesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "instanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "vCpus" => self.v_cpus = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "flavor" => self.flavor = cds_core::de::nested(value)?,
+            "expireCountdown" => self.expire_countdown = cds_core::de::lenient(value)?,
+            "expireTime" => self.expire_time = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "volumes" => self.volumes = cds_core::de::nested(value)?,
+            "eips" => self.eips = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceRenewResourcesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceRenewResourcesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "instanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "vCpus", &self.v_cpus)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "flavor", &self.flavor)?;
+        cds_core::ser::entry(map, "expireCountdown", &self.expire_countdown)?;
+        cds_core::ser::entry(map, "expireTime", &self.expire_time)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "eips", &self.eips)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceRenewResourcesData);
 /// List of volumes
 ///
 /// 云盘列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesVolumesItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Instance name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Countdown to expiry
     ///
     /// 到期倒计时 (`expireCountdown`)
-    #[serde(rename = "expireCountdown", deserialize_with = "lenient")]
     pub expire_countdown: Option<i64>,
     /// Expiry time
     ///
     /// 到期时间 (`expireTime`)
-    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Volume type ID
     ///
     /// 云盘类型ID (`volumeTypeId`)
-    #[serde(rename = "volumeTypeId", deserialize_with = "lenient")]
     pub volume_type_id: Option<String>,
     /// List size
     ///
     /// 列表大小 (`size`)
-    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
 }
+impl cds_core::de::Fields for ListInstanceRenewResourcesVolumesItem {
+    const NAME: &'static str = "ListInstanceRenewResourcesVolumesItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "instanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "expireCountdown" => self.expire_countdown = cds_core::de::lenient(value)?,
+            "expireTime" => self.expire_time = cds_core::de::lenient(value)?,
+            "volumeTypeId" => self.volume_type_id = cds_core::de::lenient(value)?,
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceRenewResourcesVolumesItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceRenewResourcesVolumesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "instanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "expireCountdown", &self.expire_countdown)?;
+        cds_core::ser::entry(map, "expireTime", &self.expire_time)?;
+        cds_core::ser::entry(map, "volumeTypeId", &self.volume_type_id)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceRenewResourcesVolumesItem);
 /// List details (see the example response)
 ///
 /// 列表详情（见返回示例）
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstancesData {
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Instances
     ///
     /// 虚拟机列表 (`virtualMachines`)
-    #[serde(rename = "virtualMachines")]
     pub virtual_machines: Option<Vec<ListInstancesVirtualMachinesItem>>,
 }
+impl cds_core::de::Fields for ListInstancesData {
+    const NAME: &'static str = "ListInstancesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            "virtualMachines" => self.virtual_machines = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstancesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstancesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        cds_core::ser::entry(map, "virtualMachines", &self.virtual_machines)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstancesData);
 /// Instances
 ///
 /// 虚拟机列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstancesVirtualMachinesItem {
     /// Request ID
     ///
     /// 请求ID (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Response code
     ///
     /// 返回码 (`code`)
-    #[serde(rename = "code", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Response message
     ///
     /// 返回信息 (`message`)
-    #[serde(rename = "message", deserialize_with = "lenient")]
     pub message: Option<String>,
     /// Instance details
     ///
     /// 虚机详情 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
+impl cds_core::de::Fields for ListInstancesVirtualMachinesItem {
+    const NAME: &'static str = "ListInstancesVirtualMachinesItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            "code" => self.code = cds_core::de::lenient(value)?,
+            "message" => self.message = cds_core::de::lenient(value)?,
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstancesVirtualMachinesItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstancesVirtualMachinesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "code", &self.code)?;
+        cds_core::ser::entry(map, "message", &self.message)?;
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstancesVirtualMachinesItem);
 /// Availability zone list information; see the example response
 ///
 /// 包含可用区列表的信息，见返回示例
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesData {
     /// Availability zones
     ///
     /// 可用区列表 (`zones`)
-    #[serde(rename = "zones")]
     pub zones: Option<Vec<ListZonesZonesItem>>,
 }
+impl cds_core::de::Fields for ListZonesData {
+    const NAME: &'static str = "ListZonesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "zones" => self.zones = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListZonesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListZonesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "zones", &self.zones)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListZonesData);
 /// Members
 ///
 /// 成员列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesMembersItem {
     /// Member name
     ///
     /// 成员名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
+impl cds_core::de::Fields for ListZonesMembersItem {
+    const NAME: &'static str = "ListZonesMembersItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListZonesMembersItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListZonesMembersItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListZonesMembersItem);
 /// Availability zones
 ///
 /// 可用区列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesZonesItem {
     /// Availability zone name
     ///
     /// 可用区名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Members
     ///
     /// 成员列表 (`members`)
-    #[serde(rename = "members")]
     pub members: Option<Vec<ListZonesMembersItem>>,
 }
+impl cds_core::de::Fields for ListZonesZonesItem {
+    const NAME: &'static str = "ListZonesZonesItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "members" => self.members = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListZonesZonesItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListZonesZonesItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "members", &self.members)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListZonesZonesItem);
 /// Resize price details
 ///
 /// 变配价格详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryChangePriceChangePriceDetailDTOItem {
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
     /// 服务显示名称 (`serviceDisplayName`)
-    #[serde(rename = "serviceDisplayName", deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Business type
     ///
     /// 业务类型 (`bizType`)
-    #[serde(rename = "bizType", deserialize_with = "lenient")]
     pub biz_type: Option<String>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Billing cycle
     ///
     /// 计费周期 (`cycleType`)
-    #[serde(rename = "cycleType", deserialize_with = "lenient")]
     pub cycle_type: Option<String>,
     /// Number of billing cycles
     ///
     /// 周期值 (`cycleCount`)
-    #[serde(rename = "cycleCount", deserialize_with = "lenient")]
     pub cycle_count: Option<i64>,
 }
+impl cds_core::de::Fields for QueryChangePriceChangePriceDetailDTOItem {
+    const NAME: &'static str = "QueryChangePriceChangePriceDetailDTOItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "serviceDisplayName" => {
+                self.service_display_name = cds_core::de::lenient(value)?;
+            }
+            "bizType" => self.biz_type = cds_core::de::lenient(value)?,
+            "totalFee" => self.total_fee = cds_core::de::lenient(value)?,
+            "cycleType" => self.cycle_type = cds_core::de::lenient(value)?,
+            "cycleCount" => self.cycle_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryChangePriceChangePriceDetailDTOItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryChangePriceChangePriceDetailDTOItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "serviceDisplayName", &self.service_display_name)?;
+        cds_core::ser::entry(map, "bizType", &self.biz_type)?;
+        cds_core::ser::entry(map, "totalFee", &self.total_fee)?;
+        cds_core::ser::entry(map, "cycleType", &self.cycle_type)?;
+        cds_core::ser::entry(map, "cycleCount", &self.cycle_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryChangePriceChangePriceDetailDTOItem);
 /// Total resize price
 ///
 /// 变配总价
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryChangePriceChangeTotalPrice {
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<i64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Resize price details
     ///
     /// 变配价格详情 (`changePriceDetailDTO`)
-    #[serde(rename = "changePriceDetailDTO")]
     pub change_price_detail_dto: Option<Vec<QueryChangePriceChangePriceDetailDTOItem>>,
 }
+impl cds_core::de::Fields for QueryChangePriceChangeTotalPrice {
+    const NAME: &'static str = "QueryChangePriceChangeTotalPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "changePriceDetailDTO" => {
+                self.change_price_detail_dto = cds_core::de::nested(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryChangePriceChangeTotalPrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryChangePriceChangeTotalPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "changePriceDetailDTO", &self.change_price_detail_dto)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryChangePriceChangeTotalPrice);
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象, 包含显示价格开关、总价和价格详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryChangePriceData {
     /// Price display switch
     ///
     /// 显示价格开关 (`showPriceSwitch`)
-    #[serde(rename = "showPriceSwitch", deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Total price
     ///
     /// 总价 (`totalPrice`)
-    #[serde(rename = "totalPrice")]
     pub total_price: Option<QueryChangePriceTotalPrice>,
     /// Total resize price
     ///
     /// 变配总价 (`changeTotalPrice`)
-    #[serde(rename = "changeTotalPrice")]
     pub change_total_price: Option<QueryChangePriceChangeTotalPrice>,
     /// Tips
     ///
     /// 提示信息 (`tips`)
-    #[serde(rename = "tips", deserialize_with = "lenient")]
     pub tips: Option<String>,
 }
+impl cds_core::de::Fields for QueryChangePriceData {
+    const NAME: &'static str = "QueryChangePriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "showPriceSwitch" => self.show_price_switch = cds_core::de::lenient(value)?,
+            "totalPrice" => self.total_price = cds_core::de::nested(value)?,
+            "changeTotalPrice" => self.change_total_price = cds_core::de::nested(value)?,
+            "tips" => self.tips = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryChangePriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryChangePriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "showPriceSwitch", &self.show_price_switch)?;
+        cds_core::ser::entry(map, "totalPrice", &self.total_price)?;
+        cds_core::ser::entry(map, "changeTotalPrice", &self.change_total_price)?;
+        cds_core::ser::entry(map, "tips", &self.tips)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryChangePriceData);
 /// List of flavors
 ///
 /// 规格列表
@@ -2074,59 +2644,109 @@ impl cds_core::validate::Validate for QueryChangePriceFlavorsItem {
 /// Total price
 ///
 /// 总价
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryChangePriceTotalPrice {
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<i64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<i64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Price details
     ///
     /// 价格详情 (`priceDetailDTOS`)
-    #[serde(rename = "priceDetailDTOS")]
     pub price_detail_dtos: Option<Vec<serde_json::Value>>,
 }
+impl cds_core::de::Fields for QueryChangePriceTotalPrice {
+    const NAME: &'static str = "QueryChangePriceTotalPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryChangePriceTotalPrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryChangePriceTotalPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryChangePriceTotalPrice);
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryPriceData {
     /// Price display switch
     ///
     /// 显示价格开关 (`showPriceSwitch`)
-    #[serde(rename = "showPriceSwitch", deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Total price
     ///
     /// 总价 (`totalPrice`)
-    #[serde(rename = "totalPrice")]
     pub total_price: Option<QueryPriceTotalPrice>,
     /// Tips
     ///
     /// 提示信息 (`tips`)
-    #[serde(rename = "tips", deserialize_with = "lenient")]
     pub tips: Option<String>,
 }
+impl cds_core::de::Fields for QueryPriceData {
+    const NAME: &'static str = "QueryPriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "showPriceSwitch" => self.show_price_switch = cds_core::de::lenient(value)?,
+            "totalPrice" => self.total_price = cds_core::de::nested(value)?,
+            "tips" => self.tips = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryPriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryPriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "showPriceSwitch", &self.show_price_switch)?;
+        cds_core::ser::entry(map, "totalPrice", &self.total_price)?;
+        cds_core::ser::entry(map, "tips", &self.tips)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryPriceData);
 /// List of flavors
 ///
 /// 规格列表
@@ -2192,200 +2812,321 @@ impl cds_core::validate::Validate for QueryPriceFlavorsItem {
 /// Price details
 ///
 /// 价格详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryPricePriceDetailDTOSItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
     /// 服务显示名称 (`serviceDisplayName`)
-    #[serde(rename = "serviceDisplayName", deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Specification code
     ///
     /// 规格编码 (`specCode`)
-    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<f64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<f64>,
 }
+impl cds_core::de::Fields for QueryPricePriceDetailDTOSItem {
+    const NAME: &'static str = "QueryPricePriceDetailDTOSItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "serviceDisplayName" => {
+                self.service_display_name = cds_core::de::lenient(value)?;
+            }
+            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryPricePriceDetailDTOSItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryPricePriceDetailDTOSItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "serviceDisplayName", &self.service_display_name)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryPricePriceDetailDTOSItem);
 /// Total price
 ///
 /// 总价
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryPriceTotalPrice {
     /// Display price
     ///
     /// 显示价格 (`displayPrice`)
-    #[serde(rename = "displayPrice", deserialize_with = "lenient")]
     pub display_price: Option<String>,
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Discount
     ///
     /// 折扣 (`discount`)
-    #[serde(rename = "discount", deserialize_with = "lenient")]
     pub discount: Option<f64>,
     /// Total
     ///
     /// 合计 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<f64>,
     /// Price details
     ///
     /// 价格详情 (`priceDetailDTOS`)
-    #[serde(rename = "priceDetailDTOS")]
     pub price_detail_dtos: Option<Vec<QueryPricePriceDetailDTOSItem>>,
 }
+impl cds_core::de::Fields for QueryPriceTotalPrice {
+    const NAME: &'static str = "QueryPriceTotalPrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "displayPrice" => self.display_price = cds_core::de::lenient(value)?,
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "discount" => self.discount = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "priceDetailDTOS" => self.price_detail_dtos = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryPriceTotalPrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryPriceTotalPrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "displayPrice", &self.display_price)?;
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "discount", &self.discount)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "priceDetailDTOS", &self.price_detail_dtos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryPriceTotalPrice);
 /// Returned data object, with the price display switch, the total price and the price details
 ///
 /// 返回的数据对象，包含显示价格开关、总价和价格详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryRefundPriceData {
     /// Price display switch
     ///
     /// 显示价格开关 (`showPriceSwitch`)
-    #[serde(rename = "showPriceSwitch", deserialize_with = "lenient")]
     pub show_price_switch: Option<String>,
     /// Charging switch
     ///
     /// 计费开关 (`chargeSwitch`)
-    #[serde(rename = "chargeSwitch", deserialize_with = "lenient")]
     pub charge_switch: Option<String>,
     /// Remaining amount
     ///
     /// 剩余金额 (`remainFee`)
-    #[serde(rename = "remainFee", deserialize_with = "lenient")]
     pub remain_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display remaining amount
     ///
     /// 显示剩余金额 (`displayRemainFee`)
-    #[serde(rename = "displayRemainFee", deserialize_with = "lenient")]
     pub display_remain_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
     /// Refund details
     ///
     /// 退订详情 (`refundDetailDTOS`)
-    #[serde(rename = "refundDetailDTOS")]
     pub refund_detail_dtos: Option<Vec<QueryRefundPriceRefundDetailDTOSItem>>,
 }
+impl cds_core::de::Fields for QueryRefundPriceData {
+    const NAME: &'static str = "QueryRefundPriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "showPriceSwitch" => self.show_price_switch = cds_core::de::lenient(value)?,
+            "chargeSwitch" => self.charge_switch = cds_core::de::lenient(value)?,
+            "remainFee" => self.remain_fee = cds_core::de::lenient(value)?,
+            "totalFee" => self.total_fee = cds_core::de::lenient(value)?,
+            "usedFee" => self.used_fee = cds_core::de::lenient(value)?,
+            "displayRemainFee" => self.display_remain_fee = cds_core::de::lenient(value)?,
+            "displayTotalFee" => self.display_total_fee = cds_core::de::lenient(value)?,
+            "displayUsedFee" => self.display_used_fee = cds_core::de::lenient(value)?,
+            "refundDetailDTOS" => self.refund_detail_dtos = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryRefundPriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryRefundPriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "showPriceSwitch", &self.show_price_switch)?;
+        cds_core::ser::entry(map, "chargeSwitch", &self.charge_switch)?;
+        cds_core::ser::entry(map, "remainFee", &self.remain_fee)?;
+        cds_core::ser::entry(map, "totalFee", &self.total_fee)?;
+        cds_core::ser::entry(map, "usedFee", &self.used_fee)?;
+        cds_core::ser::entry(map, "displayRemainFee", &self.display_remain_fee)?;
+        cds_core::ser::entry(map, "displayTotalFee", &self.display_total_fee)?;
+        cds_core::ser::entry(map, "displayUsedFee", &self.display_used_fee)?;
+        cds_core::ser::entry(map, "refundDetailDTOS", &self.refund_detail_dtos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryRefundPriceData);
 /// Refund details
 ///
 /// 退订详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryRefundPriceRefundDetailDTOSItem {
     /// Service code
     ///
     /// 服务编码 (`serviceCode`)
-    #[serde(rename = "serviceCode", deserialize_with = "lenient")]
     pub service_code: Option<String>,
     /// Service display name
     ///
     /// 服务显示名称 (`serviceDisplayName`)
-    #[serde(rename = "serviceDisplayName", deserialize_with = "lenient")]
     pub service_display_name: Option<String>,
     /// Specification code
     ///
     /// 规格编码 (`specCode`)
-    #[serde(rename = "specCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Instance ID
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Business type
     ///
     /// 业务类型 (`bizType`)
-    #[serde(rename = "bizType", deserialize_with = "lenient")]
     pub biz_type: Option<String>,
     /// Refund amount
     ///
     /// 退款金额 (`refundFee`)
-    #[serde(rename = "refundFee", deserialize_with = "lenient")]
     pub refund_fee: Option<f64>,
     /// Total amount
     ///
     /// 总金额 (`totalFee`)
-    #[serde(rename = "totalFee", deserialize_with = "lenient")]
     pub total_fee: Option<i64>,
     /// Used amount
     ///
     /// 已使用金额 (`usedFee`)
-    #[serde(rename = "usedFee", deserialize_with = "lenient")]
     pub used_fee: Option<f64>,
     /// Display refund amount
     ///
     /// 显示退款金额 (`displayRefundFee`)
-    #[serde(rename = "displayRefundFee", deserialize_with = "lenient")]
     pub display_refund_fee: Option<String>,
     /// Display total amount
     ///
     /// 显示总金额 (`displayTotalFee`)
-    #[serde(rename = "displayTotalFee", deserialize_with = "lenient")]
     pub display_total_fee: Option<String>,
     /// Display used amount
     ///
     /// 显示已使用金额 (`displayUsedFee`)
-    #[serde(rename = "displayUsedFee", deserialize_with = "lenient")]
     pub display_used_fee: Option<String>,
 }
+impl cds_core::de::Fields for QueryRefundPriceRefundDetailDTOSItem {
+    const NAME: &'static str = "QueryRefundPriceRefundDetailDTOSItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceCode" => self.service_code = cds_core::de::lenient(value)?,
+            "serviceDisplayName" => {
+                self.service_display_name = cds_core::de::lenient(value)?;
+            }
+            "specCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "bizType" => self.biz_type = cds_core::de::lenient(value)?,
+            "refundFee" => self.refund_fee = cds_core::de::lenient(value)?,
+            "totalFee" => self.total_fee = cds_core::de::lenient(value)?,
+            "usedFee" => self.used_fee = cds_core::de::lenient(value)?,
+            "displayRefundFee" => self.display_refund_fee = cds_core::de::lenient(value)?,
+            "displayTotalFee" => self.display_total_fee = cds_core::de::lenient(value)?,
+            "displayUsedFee" => self.display_used_fee = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryRefundPriceRefundDetailDTOSItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryRefundPriceRefundDetailDTOSItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceCode", &self.service_code)?;
+        cds_core::ser::entry(map, "serviceDisplayName", &self.service_display_name)?;
+        cds_core::ser::entry(map, "specCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "bizType", &self.biz_type)?;
+        cds_core::ser::entry(map, "refundFee", &self.refund_fee)?;
+        cds_core::ser::entry(map, "totalFee", &self.total_fee)?;
+        cds_core::ser::entry(map, "usedFee", &self.used_fee)?;
+        cds_core::ser::entry(map, "displayRefundFee", &self.display_refund_fee)?;
+        cds_core::ser::entry(map, "displayTotalFee", &self.display_total_fee)?;
+        cds_core::ser::entry(map, "displayUsedFee", &self.display_used_fee)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryRefundPriceRefundDetailDTOSItem);
 /// Instances to unsubscribe
 ///
 /// 退订实例列表
@@ -3013,16 +3754,38 @@ impl cds_core::validate::Validate for CreateInstanceInput {
     }
 }
 /// Output of [`CreateInstance`](crate::Client::create_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<CreateInstanceData>,
 }
+impl cds_core::de::Fields for CreateInstanceOutput {
+    const NAME: &'static str = "CreateInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceOutput);
 /// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3827,16 +4590,38 @@ impl cds_core::validate::Validate for BatchCreateInstancesInput {
     }
 }
 /// Output of [`BatchCreateInstances`](crate::Client::batch_create_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchCreateInstancesOutput {
     /// Returned data list
     ///
     /// 返回的数据列表 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
+impl cds_core::de::Fields for BatchCreateInstancesOutput {
+    const NAME: &'static str = "BatchCreateInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchCreateInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchCreateInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchCreateInstancesOutput);
 /// Request builder of [`BatchCreateInstances`](crate::Client::batch_create_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4208,14 +4993,36 @@ impl cds_core::validate::Validate for DeleteInstanceInput {
     }
 }
 /// Output of [`DeleteInstance`](crate::Client::delete_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteInstanceOutput {
+    const NAME: &'static str = "DeleteInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteInstanceOutput);
 /// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4315,16 +5122,38 @@ impl cds_core::validate::Validate for BatchDeleteInstancesInput {
     }
 }
 /// Output of [`BatchDeleteInstances`](crate::Client::batch_delete_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDeleteInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchDeleteInstancesOutput {
+    const NAME: &'static str = "BatchDeleteInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchDeleteInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchDeleteInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchDeleteInstancesOutput);
 /// Request builder of [`BatchDeleteInstances`](crate::Client::batch_delete_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4424,16 +5253,38 @@ impl cds_core::validate::Validate for GetInstanceInput {
     }
 }
 /// Output of [`GetInstance`](crate::Client::get_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetInstanceOutput {
     /// Instance details (see the example)
     ///
     /// 虚机详情（见请求示例） (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
+impl cds_core::de::Fields for GetInstanceOutput {
+    const NAME: &'static str = "GetInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetInstanceOutput);
 /// Request builder of [`GetInstance`](crate::Client::get_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4684,16 +5535,38 @@ impl ListInstancesInputBuilder {
     }
 }
 /// Output of [`ListInstances`](crate::Client::list_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstancesOutput {
     /// List details (see the example response)
     ///
     /// 列表详情（见返回示例） (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListInstancesData>,
 }
+impl cds_core::de::Fields for ListInstancesOutput {
+    const NAME: &'static str = "ListInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstancesOutput);
 /// Request builder of [`ListInstances`](crate::Client::list_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4945,16 +5818,38 @@ impl cds_core::validate::Validate for ListInstanceRenewResourcesInput {
     }
 }
 /// Output of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRenewResourcesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListInstanceRenewResourcesData>,
 }
+impl cds_core::de::Fields for ListInstanceRenewResourcesOutput {
+    const NAME: &'static str = "ListInstanceRenewResourcesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceRenewResourcesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceRenewResourcesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceRenewResourcesOutput);
 /// Request builder of [`ListInstanceRenewResources`](crate::Client::list_instance_renew_resources): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5097,16 +5992,38 @@ impl cds_core::validate::Validate for RenewInstanceInput {
     }
 }
 /// Output of [`RenewInstance`](crate::Client::renew_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenewInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for RenewInstanceOutput {
+    const NAME: &'static str = "RenewInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RenewInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RenewInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RenewInstanceOutput);
 /// Request builder of [`RenewInstance`](crate::Client::renew_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5246,16 +6163,38 @@ impl cds_core::validate::Validate for ListInstanceRefundResourcesInput {
     }
 }
 /// Output of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceRefundResourcesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListInstanceRefundResourcesData>,
 }
+impl cds_core::de::Fields for ListInstanceRefundResourcesOutput {
+    const NAME: &'static str = "ListInstanceRefundResourcesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceRefundResourcesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceRefundResourcesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceRefundResourcesOutput);
 /// Request builder of [`ListInstanceRefundResources`](crate::Client::list_instance_refund_resources): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5372,16 +6311,38 @@ impl cds_core::validate::Validate for StartInstanceInput {
     }
 }
 /// Output of [`StartInstance`](crate::Client::start_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StartInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for StartInstanceOutput {
+    const NAME: &'static str = "StartInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(StartInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for StartInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(StartInstanceOutput);
 /// Request builder of [`StartInstance`](crate::Client::start_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5491,16 +6452,38 @@ impl cds_core::validate::Validate for StopInstanceInput {
     }
 }
 /// Output of [`StopInstance`](crate::Client::stop_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct StopInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for StopInstanceOutput {
+    const NAME: &'static str = "StopInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(StopInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for StopInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(StopInstanceOutput);
 /// Request builder of [`StopInstance`](crate::Client::stop_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5605,16 +6588,38 @@ impl cds_core::validate::Validate for SuspendInstanceInput {
     }
 }
 /// Output of [`SuspendInstance`](crate::Client::suspend_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SuspendInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for SuspendInstanceOutput {
+    const NAME: &'static str = "SuspendInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SuspendInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SuspendInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SuspendInstanceOutput);
 /// Request builder of [`SuspendInstance`](crate::Client::suspend_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5714,16 +6719,38 @@ impl cds_core::validate::Validate for ResumeInstanceInput {
     }
 }
 /// Output of [`ResumeInstance`](crate::Client::resume_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResumeInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ResumeInstanceOutput {
+    const NAME: &'static str = "ResumeInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResumeInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResumeInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResumeInstanceOutput);
 /// Request builder of [`ResumeInstance`](crate::Client::resume_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5836,16 +6863,38 @@ impl cds_core::validate::Validate for BatchStopInstancesInput {
     }
 }
 /// Output of [`BatchStopInstances`](crate::Client::batch_stop_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchStopInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchStopInstancesOutput {
+    const NAME: &'static str = "BatchStopInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchStopInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchStopInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchStopInstancesOutput);
 /// Request builder of [`BatchStopInstances`](crate::Client::batch_stop_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -5952,16 +7001,38 @@ impl cds_core::validate::Validate for BatchStartInstancesInput {
     }
 }
 /// Output of [`BatchStartInstances`](crate::Client::batch_start_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchStartInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchStartInstancesOutput {
+    const NAME: &'static str = "BatchStartInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchStartInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchStartInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchStartInstancesOutput);
 /// Request builder of [`BatchStartInstances`](crate::Client::batch_start_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6071,16 +7142,38 @@ impl cds_core::validate::Validate for RestartInstanceInput {
     }
 }
 /// Output of [`RestartInstance`](crate::Client::restart_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RestartInstanceOutput {
     /// None
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for RestartInstanceOutput {
+    const NAME: &'static str = "RestartInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RestartInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RestartInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RestartInstanceOutput);
 /// Request builder of [`RestartInstance`](crate::Client::restart_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6200,16 +7293,38 @@ impl cds_core::validate::Validate for BatchRestartInstancesInput {
     }
 }
 /// Output of [`BatchRestartInstances`](crate::Client::batch_restart_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchRestartInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchRestartInstancesOutput {
+    const NAME: &'static str = "BatchRestartInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchRestartInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchRestartInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchRestartInstancesOutput);
 /// Request builder of [`BatchRestartInstances`](crate::Client::batch_restart_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6345,16 +7460,38 @@ impl cds_core::validate::Validate for ResetInstancePasswordInput {
     }
 }
 /// Output of [`ResetInstancePassword`](crate::Client::reset_instance_password): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordOutput {
     /// No extra data; empty
     ///
     /// 没有额外数据，为空 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ResetInstancePasswordOutput {
+    const NAME: &'static str = "ResetInstancePasswordOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResetInstancePasswordOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResetInstancePasswordOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResetInstancePasswordOutput);
 /// Request builder of [`ResetInstancePassword`](crate::Client::reset_instance_password): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6450,16 +7587,38 @@ impl ListZonesInputBuilder {
     }
 }
 /// Output of [`ListZones`](crate::Client::list_zones): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListZonesOutput {
     /// Availability zone list information; see the example response
     ///
     /// 包含可用区列表的信息，见返回示例 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListZonesData>,
 }
+impl cds_core::de::Fields for ListZonesOutput {
+    const NAME: &'static str = "ListZonesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListZonesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListZonesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListZonesOutput);
 /// Request builder of [`ListZones`](crate::Client::list_zones): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6563,16 +7722,38 @@ impl cds_core::validate::Validate for LockInstanceInput {
     }
 }
 /// Output of [`LockInstance`](crate::Client::lock_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct LockInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for LockInstanceOutput {
+    const NAME: &'static str = "LockInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(LockInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for LockInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(LockInstanceOutput);
 /// Request builder of [`LockInstance`](crate::Client::lock_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6677,16 +7858,38 @@ impl cds_core::validate::Validate for ListInstanceAttachedVolumesInput {
     }
 }
 /// Output of [`ListInstanceAttachedVolumes`](crate::Client::list_instance_attached_volumes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedVolumesOutput {
     /// Attached volume information
     ///
     /// 已挂载的云盘信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListInstanceAttachedVolumesData>,
 }
+impl cds_core::de::Fields for ListInstanceAttachedVolumesOutput {
+    const NAME: &'static str = "ListInstanceAttachedVolumesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceAttachedVolumesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceAttachedVolumesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceAttachedVolumesOutput);
 /// Request builder of [`ListInstanceAttachedVolumes`](crate::Client::list_instance_attached_volumes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6799,16 +8002,38 @@ impl cds_core::validate::Validate for AttachInstanceVolumesInput {
     }
 }
 /// Output of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachInstanceVolumesOutput {
     /// null means the volumes were attached
     ///
     /// 返回null表示挂载成功 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for AttachInstanceVolumesOutput {
+    const NAME: &'static str = "AttachInstanceVolumesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AttachInstanceVolumesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AttachInstanceVolumesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AttachInstanceVolumesOutput);
 /// Request builder of [`AttachInstanceVolumes`](crate::Client::attach_instance_volumes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -6928,16 +8153,38 @@ impl cds_core::validate::Validate for DetachInstanceVolumeInput {
     }
 }
 /// Output of [`DetachInstanceVolume`](crate::Client::detach_instance_volume): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachInstanceVolumeOutput {
     /// None
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DetachInstanceVolumeOutput {
+    const NAME: &'static str = "DetachInstanceVolumeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DetachInstanceVolumeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DetachInstanceVolumeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DetachInstanceVolumeOutput);
 /// Request builder of [`DetachInstanceVolume`](crate::Client::detach_instance_volume): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7057,16 +8304,38 @@ impl cds_core::validate::Validate for DetachInstanceVolumesInput {
     }
 }
 /// Output of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachInstanceVolumesOutput {
     /// None
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DetachInstanceVolumesOutput {
+    const NAME: &'static str = "DetachInstanceVolumesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DetachInstanceVolumesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DetachInstanceVolumesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DetachInstanceVolumesOutput);
 /// Request builder of [`DetachInstanceVolumes`](crate::Client::detach_instance_volumes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7199,16 +8468,38 @@ impl cds_core::validate::Validate for ResetVolumeDeleteFlagInput {
     }
 }
 /// Output of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetVolumeDeleteFlagOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ResetVolumeDeleteFlagOutput {
+    const NAME: &'static str = "ResetVolumeDeleteFlagOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResetVolumeDeleteFlagOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResetVolumeDeleteFlagOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResetVolumeDeleteFlagOutput);
 /// Request builder of [`ResetVolumeDeleteFlag`](crate::Client::reset_volume_delete_flag): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7344,16 +8635,38 @@ impl cds_core::validate::Validate for UpdateInstanceLabelsInput {
     }
 }
 /// Output of [`UpdateInstanceLabels`](crate::Client::update_instance_labels): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateInstanceLabelsOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateInstanceLabelsOutput {
+    const NAME: &'static str = "UpdateInstanceLabelsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateInstanceLabelsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateInstanceLabelsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateInstanceLabelsOutput);
 /// Request builder of [`UpdateInstanceLabels`](crate::Client::update_instance_labels): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7479,16 +8792,38 @@ impl cds_core::validate::Validate for AttachInstanceIsoInput {
     }
 }
 /// Output of [`AttachInstanceIso`](crate::Client::attach_instance_iso): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachInstanceIsoOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for AttachInstanceIsoOutput {
+    const NAME: &'static str = "AttachInstanceIsoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AttachInstanceIsoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AttachInstanceIsoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AttachInstanceIsoOutput);
 /// Request builder of [`AttachInstanceIso`](crate::Client::attach_instance_iso): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7608,16 +8943,38 @@ impl cds_core::validate::Validate for DetachInstanceIsoInput {
     }
 }
 /// Output of [`DetachInstanceIso`](crate::Client::detach_instance_iso): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachInstanceIsoOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DetachInstanceIsoOutput {
+    const NAME: &'static str = "DetachInstanceIsoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DetachInstanceIsoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DetachInstanceIsoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DetachInstanceIsoOutput);
 /// Request builder of [`DetachInstanceIso`](crate::Client::detach_instance_iso): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7724,16 +9081,38 @@ impl cds_core::validate::Validate for ListInstanceAttachedIsosInput {
     }
 }
 /// Output of [`ListInstanceAttachedIsos`](crate::Client::list_instance_attached_isos): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceAttachedIsosOutput {
     /// Attached ISO list; see the example response
     ///
     /// 已挂载的ISO列表信息, 详见返回示例 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceAttachedIsosDataItem>>,
 }
+impl cds_core::de::Fields for ListInstanceAttachedIsosOutput {
+    const NAME: &'static str = "ListInstanceAttachedIsosOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceAttachedIsosOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceAttachedIsosOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceAttachedIsosOutput);
 /// Request builder of [`ListInstanceAttachedIsos`](crate::Client::list_instance_attached_isos): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -7859,16 +9238,38 @@ impl cds_core::validate::Validate for SetInstanceBootOrderInput {
     }
 }
 /// Output of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SetInstanceBootOrderOutput {
     /// null on success
     ///
     /// 此接口成功调用时, 返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for SetInstanceBootOrderOutput {
+    const NAME: &'static str = "SetInstanceBootOrderOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SetInstanceBootOrderOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SetInstanceBootOrderOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SetInstanceBootOrderOutput);
 /// Request builder of [`SetInstanceBootOrder`](crate::Client::set_instance_boot_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -8051,16 +9452,38 @@ impl cds_core::validate::Validate for ResizeInstanceInput {
     }
 }
 /// Output of [`ResizeInstance`](crate::Client::resize_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResizeInstanceOutput {
     /// On success, the instance details
     ///
     /// 此接口成功调用时，返回实例详情的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
+impl cds_core::de::Fields for ResizeInstanceOutput {
+    const NAME: &'static str = "ResizeInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResizeInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResizeInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResizeInstanceOutput);
 /// Request builder of [`ResizeInstance`](crate::Client::resize_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -8242,16 +9665,38 @@ impl cds_core::validate::Validate for ChangeInstanceOsInput {
     }
 }
 /// Output of [`ChangeInstanceOs`](crate::Client::change_instance_os): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeInstanceOsOutput {
     /// null on success
     ///
     /// 此接口成功调用时, 返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ChangeInstanceOsOutput {
+    const NAME: &'static str = "ChangeInstanceOsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeInstanceOsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeInstanceOsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeInstanceOsOutput);
 /// Request builder of [`ChangeInstanceOs`](crate::Client::change_instance_os): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -8385,16 +9830,38 @@ impl cds_core::validate::Validate for ResetInstanceHostnameInput {
     }
 }
 /// Output of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetInstanceHostnameOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ResetInstanceHostnameOutput {
+    const NAME: &'static str = "ResetInstanceHostnameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResetInstanceHostnameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResetInstanceHostnameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResetInstanceHostnameOutput);
 /// Request builder of [`ResetInstanceHostname`](crate::Client::reset_instance_hostname): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -8514,16 +9981,38 @@ impl cds_core::validate::Validate for ResetInstanceNameInput {
     }
 }
 /// Output of [`ResetInstanceName`](crate::Client::reset_instance_name): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResetInstanceNameOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ResetInstanceNameOutput {
+    const NAME: &'static str = "ResetInstanceNameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResetInstanceNameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResetInstanceNameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResetInstanceNameOutput);
 /// Request builder of [`ResetInstanceName`](crate::Client::reset_instance_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -8643,16 +10132,38 @@ impl cds_core::validate::Validate for UpdateInstanceDescriptionInput {
     }
 }
 /// Output of [`UpdateInstanceDescription`](crate::Client::update_instance_description): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateInstanceDescriptionOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateInstanceDescriptionOutput {
+    const NAME: &'static str = "UpdateInstanceDescriptionOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateInstanceDescriptionOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateInstanceDescriptionOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateInstanceDescriptionOutput);
 /// Request builder of [`UpdateInstanceDescription`](crate::Client::update_instance_description): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -8759,16 +10270,38 @@ impl cds_core::validate::Validate for ListInstanceSchedulableNodesInput {
     }
 }
 /// Output of [`ListInstanceSchedulableNodes`](crate::Client::list_instance_schedulable_nodes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceSchedulableNodesOutput {
     /// On success, the list of schedulable nodes
     ///
     /// 此接口成功调用时，返回可调度的节点列表 (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient_vec")]
     pub data: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for ListInstanceSchedulableNodesOutput {
+    const NAME: &'static str = "ListInstanceSchedulableNodesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceSchedulableNodesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceSchedulableNodesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceSchedulableNodesOutput);
 /// Request builder of [`ListInstanceSchedulableNodes`](crate::Client::list_instance_schedulable_nodes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -8881,16 +10414,38 @@ impl cds_core::validate::Validate for LiveMigrateInstanceInput {
     }
 }
 /// Output of [`LiveMigrateInstance`](crate::Client::live_migrate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct LiveMigrateInstanceOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for LiveMigrateInstanceOutput {
+    const NAME: &'static str = "LiveMigrateInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(LiveMigrateInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for LiveMigrateInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(LiveMigrateInstanceOutput);
 /// Request builder of [`LiveMigrateInstance`](crate::Client::live_migrate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -9007,16 +10562,38 @@ impl cds_core::validate::Validate for BatchListSchedulableNodesInput {
     }
 }
 /// Output of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchListSchedulableNodesOutput {
     /// An object mapping each instance ID to the array of node names the instance can migrate to.
     ///
     /// 返回一个包含虚拟机ID与其可选节点名称列表的映射关系的对象。每个虚拟机ID映射到一个数组，该数组包含该虚拟机可以迁移至的节点名称。 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
+impl cds_core::de::Fields for BatchListSchedulableNodesOutput {
+    const NAME: &'static str = "BatchListSchedulableNodesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchListSchedulableNodesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchListSchedulableNodesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchListSchedulableNodesOutput);
 /// Request builder of [`BatchListSchedulableNodes`](crate::Client::batch_list_schedulable_nodes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -9136,16 +10713,38 @@ impl cds_core::validate::Validate for ColdMigrateInstanceInput {
     }
 }
 /// Output of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ColdMigrateInstanceOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ColdMigrateInstanceOutput {
+    const NAME: &'static str = "ColdMigrateInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ColdMigrateInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ColdMigrateInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ColdMigrateInstanceOutput);
 /// Request builder of [`ColdMigrateInstance`](crate::Client::cold_migrate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -9261,16 +10860,38 @@ impl cds_core::validate::Validate for BatchColdMigrateInstancesInput {
     }
 }
 /// Output of [`BatchColdMigrateInstances`](crate::Client::batch_cold_migrate_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchColdMigrateInstancesOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchColdMigrateInstancesOutput {
+    const NAME: &'static str = "BatchColdMigrateInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchColdMigrateInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchColdMigrateInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchColdMigrateInstancesOutput);
 /// Request builder of [`BatchColdMigrateInstances`](crate::Client::batch_cold_migrate_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -9386,16 +11007,38 @@ impl cds_core::validate::Validate for RunVmtoolsCommandInput {
     }
 }
 /// Output of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RunVmtoolsCommandOutput {
     /// null on success
     ///
     /// 此接口成功调用时，返回null (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for RunVmtoolsCommandOutput {
+    const NAME: &'static str = "RunVmtoolsCommandOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RunVmtoolsCommandOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RunVmtoolsCommandOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RunVmtoolsCommandOutput);
 /// Request builder of [`RunVmtoolsCommand`](crate::Client::run_vmtools_command): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -9529,16 +11172,38 @@ impl cds_core::validate::Validate for ModifyInstanceEipConfigInput {
     }
 }
 /// Output of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceEipConfigOutput {
     /// Returned data; null on success
     ///
     /// 返回的数据。如果调用成功，返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ModifyInstanceEipConfigOutput {
+    const NAME: &'static str = "ModifyInstanceEipConfigOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstanceEipConfigOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstanceEipConfigOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstanceEipConfigOutput);
 /// Request builder of [`ModifyInstanceEipConfig`](crate::Client::modify_instance_eip_config): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -9787,16 +11452,38 @@ impl cds_core::validate::Validate for QueryPriceInput {
     }
 }
 /// Output of [`QueryPrice`](crate::Client::query_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryPriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
     /// 返回的数据对象，包含显示价格开关、总价和价格详情 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<QueryPriceData>,
 }
+impl cds_core::de::Fields for QueryPriceOutput {
+    const NAME: &'static str = "QueryPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryPriceOutput);
 /// Request builder of [`QueryPrice`](crate::Client::query_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -10058,16 +11745,38 @@ impl cds_core::validate::Validate for QueryChangePriceInput {
     }
 }
 /// Output of [`QueryChangePrice`](crate::Client::query_change_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryChangePriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
     /// 返回的数据对象, 包含显示价格开关、总价和价格详情 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<QueryChangePriceData>,
 }
+impl cds_core::de::Fields for QueryChangePriceOutput {
+    const NAME: &'static str = "QueryChangePriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryChangePriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryChangePriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryChangePriceOutput);
 /// Request builder of [`QueryChangePrice`](crate::Client::query_change_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -10247,16 +11956,38 @@ impl cds_core::validate::Validate for QueryRefundPriceInput {
     }
 }
 /// Output of [`QueryRefundPrice`](crate::Client::query_refund_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryRefundPriceOutput {
     /// Returned data object, with the price display switch, the total price and the price details
     ///
     /// 返回的数据对象，包含显示价格开关、总价和价格详情 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<QueryRefundPriceData>,
 }
+impl cds_core::de::Fields for QueryRefundPriceOutput {
+    const NAME: &'static str = "QueryRefundPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryRefundPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryRefundPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryRefundPriceOutput);
 /// Request builder of [`QueryRefundPrice`](crate::Client::query_refund_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -10648,16 +12379,38 @@ impl cds_core::validate::Validate for CloneInstanceInput {
     }
 }
 /// Output of [`CloneInstance`](crate::Client::clone_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CloneInstanceOutput {
     /// Data object (see the response data of the batch-create-instances operation)
     ///
     /// 数据对象（见“批量创建虚拟机”接口的返回数据） (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Instance>,
 }
+impl cds_core::de::Fields for CloneInstanceOutput {
+    const NAME: &'static str = "CloneInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CloneInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CloneInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CloneInstanceOutput);
 /// Request builder of [`CloneInstance`](crate::Client::clone_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -10913,16 +12666,38 @@ impl cds_core::validate::Validate for CheckInstanceCloneInput {
     }
 }
 /// Output of [`CheckInstanceClone`](crate::Client::check_instance_clone): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CheckInstanceCloneOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for CheckInstanceCloneOutput {
+    const NAME: &'static str = "CheckInstanceCloneOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CheckInstanceCloneOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CheckInstanceCloneOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CheckInstanceCloneOutput);
 /// Request builder of [`CheckInstanceClone`](crate::Client::check_instance_clone): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -11029,16 +12804,38 @@ impl cds_core::validate::Validate for HibernateInstanceInput {
     }
 }
 /// Output of [`HibernateInstance`](crate::Client::hibernate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct HibernateInstanceOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for HibernateInstanceOutput {
+    const NAME: &'static str = "HibernateInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(HibernateInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for HibernateInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(HibernateInstanceOutput);
 /// Request builder of [`HibernateInstance`](crate::Client::hibernate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

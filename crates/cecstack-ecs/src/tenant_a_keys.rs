@@ -8,130 +8,166 @@ use cds_core::de::{lenient, lenient_vec};
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTemplateData {
     /// Template ID
     ///
     /// 模板ID (`templateId`)
-    #[serde(rename = "templateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateTemplateData {
+    const NAME: &'static str = "CreateTemplateData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "templateId" => self.template_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateTemplateData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateTemplateData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateId", &self.template_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateTemplateData);
 /// Returned data object
 ///
 /// 返回的数据对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ImportSshKeyData {
     /// Tenant ID
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair fingerprint
     ///
     /// 密钥对指纹 (`fingerprint`)
-    #[serde(rename = "fingerprint", deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// List of SSH key pairs (empty)
     ///
     /// SSH密钥对列表（为空） (`SSHKeyPairs`)
-    #[serde(rename = "SSHKeyPairs")]
     pub ssh_key_pairs: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ImportSshKeyData {
+    const NAME: &'static str = "ImportSshKeyData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "keyPairId" => self.key_pair_id = cds_core::de::lenient(value)?,
+            "fingerprint" => self.fingerprint = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "SSHKeyPairs" => self.ssh_key_pairs = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ImportSshKeyData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ImportSshKeyData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "fingerprint", &self.fingerprint)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "SSHKeyPairs", &self.ssh_key_pairs)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ImportSshKeyData);
 /// Returned data object
 ///
 /// 返回的数据对象
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstanceSecurityOptionsData {
     /// Whitelisted IP addresses
     ///
     /// 白名单IP列表 (`whiteIPList`)
-    #[serde(rename = "whiteIPList", deserialize_with = "lenient_vec")]
     pub white_ip_list: Option<Vec<String>>,
     /// Blacklisted IP addresses
     ///
     /// 黑名单IP列表 (`blackIPList`)
-    #[serde(rename = "blackIPList", deserialize_with = "lenient_vec")]
     pub black_ip_list: Option<Vec<String>>,
     /// SSH login timeout
     ///
     /// SSH登录超时时间 (`timeOutLoginOut`)
-    #[serde(rename = "timeOutLoginOut", deserialize_with = "lenient")]
     pub time_out_login_out: Option<String>,
     /// Number of login attempts
     ///
     /// 登录次数 (`deny`)
-    #[serde(rename = "deny", deserialize_with = "lenient")]
     pub deny: Option<String>,
     /// User lockout time after timeout
     ///
     /// 用户超时锁定时间 (`unLockTime`)
-    #[serde(rename = "unLockTime", deserialize_with = "lenient")]
     pub un_lock_time: Option<String>,
     /// Password length
     ///
     /// 密码长度 (`passwordStrength`)
-    #[serde(rename = "passwordStrength", deserialize_with = "lenient")]
     pub password_strength: Option<String>,
     /// Whether the password must contain lower-case letters
     ///
     /// 密码是否需要包含小写字母 (`numOfLowLetters`)
-    #[serde(rename = "numOfLowLetters", deserialize_with = "lenient")]
     pub num_of_low_letters: Option<bool>,
     /// Whether the password must contain upper-case letters
     ///
     /// 密码是否需要包含大写字母 (`numOfUpLetters`)
-    #[serde(rename = "numOfUpLetters", deserialize_with = "lenient")]
     pub num_of_up_letters: Option<bool>,
     /// Whether the password must contain digits
     ///
     /// 密码是否需要包含数字 (`numOfDigital`)
-    #[serde(rename = "numOfDigital", deserialize_with = "lenient")]
     pub num_of_digital: Option<bool>,
     /// Whether the password must contain special characters
     ///
     /// 密码是否需要包含特殊符号 (`numOfSpecialSymbols`)
-    #[serde(rename = "numOfSpecialSymbols", deserialize_with = "lenient")]
     pub num_of_special_symbols: Option<bool>,
     /// Password combination mode (meaning as defined by the API)
     ///
     /// 密码组合方式（具体含义根据API文档确定） (`defaultComb`)
-    #[serde(rename = "defaultComb", deserialize_with = "lenient")]
     pub default_comb: Option<String>,
     /// Whether enabled (meaning as defined by the API)
     ///
     /// 是否启用（具体含义根据API文档确定） (`enable`)
-    #[serde(rename = "enable", deserialize_with = "lenient")]
     pub enable: Option<bool>,
     /// Whether the whitelist/blacklist is enabled
     ///
     /// 是否启用黑白名单 (`BWEnable`)
-    #[serde(rename = "BWEnable", deserialize_with = "lenient")]
     pub bw_enable: Option<bool>,
 }
 impl std::fmt::Debug for ListInstanceSecurityOptionsData {
@@ -156,163 +192,326 @@ impl std::fmt::Debug for ListInstanceSecurityOptionsData {
             .finish()
     }
 }
+impl cds_core::de::Fields for ListInstanceSecurityOptionsData {
+    const NAME: &'static str = "ListInstanceSecurityOptionsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "whiteIPList" => self.white_ip_list = cds_core::de::lenient_vec(value)?,
+            "blackIPList" => self.black_ip_list = cds_core::de::lenient_vec(value)?,
+            "timeOutLoginOut" => self.time_out_login_out = cds_core::de::lenient(value)?,
+            "deny" => self.deny = cds_core::de::lenient(value)?,
+            "unLockTime" => self.un_lock_time = cds_core::de::lenient(value)?,
+            "passwordStrength" => self.password_strength = cds_core::de::lenient(value)?,
+            "numOfLowLetters" => self.num_of_low_letters = cds_core::de::lenient(value)?,
+            "numOfUpLetters" => self.num_of_up_letters = cds_core::de::lenient(value)?,
+            "numOfDigital" => self.num_of_digital = cds_core::de::lenient(value)?,
+            "numOfSpecialSymbols" => {
+                self.num_of_special_symbols = cds_core::de::lenient(value)?;
+            }
+            "defaultComb" => self.default_comb = cds_core::de::lenient(value)?,
+            "enable" => self.enable = cds_core::de::lenient(value)?,
+            "BWEnable" => self.bw_enable = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceSecurityOptionsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceSecurityOptionsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "whiteIPList", &self.white_ip_list)?;
+        cds_core::ser::entry(map, "blackIPList", &self.black_ip_list)?;
+        cds_core::ser::entry(map, "timeOutLoginOut", &self.time_out_login_out)?;
+        cds_core::ser::entry(map, "deny", &self.deny)?;
+        cds_core::ser::entry(map, "unLockTime", &self.un_lock_time)?;
+        cds_core::ser::entry(map, "passwordStrength", &self.password_strength)?;
+        cds_core::ser::entry(map, "numOfLowLetters", &self.num_of_low_letters)?;
+        cds_core::ser::entry(map, "numOfUpLetters", &self.num_of_up_letters)?;
+        cds_core::ser::entry(map, "numOfDigital", &self.num_of_digital)?;
+        cds_core::ser::entry(map, "numOfSpecialSymbols", &self.num_of_special_symbols)?;
+        cds_core::ser::entry(map, "defaultComb", &self.default_comb)?;
+        cds_core::ser::entry(map, "enable", &self.enable)?;
+        cds_core::ser::entry(map, "BWEnable", &self.bw_enable)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceSecurityOptionsData);
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysDataItem {
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(rename = "keyPairName", deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair fingerprint
     ///
     /// 密钥对指纹 (`fingerprint`)
-    #[serde(rename = "fingerprint", deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Number of ECS instances
     ///
     /// ECS数量 (`ecsNum`)
-    #[serde(rename = "ecsNum", deserialize_with = "lenient")]
     pub ecs_num: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
+impl cds_core::de::Fields for ListInstanceSshKeysDataItem {
+    const NAME: &'static str = "ListInstanceSshKeysDataItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "keyPairId" => self.key_pair_id = cds_core::de::lenient(value)?,
+            "keyPairName" => self.key_pair_name = cds_core::de::lenient(value)?,
+            "fingerprint" => self.fingerprint = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "ecsNum" => self.ecs_num = cds_core::de::lenient(value)?,
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceSshKeysDataItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceSshKeysDataItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "keyPairName", &self.key_pair_name)?;
+        cds_core::ser::entry(map, "fingerprint", &self.fingerprint)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "ecsNum", &self.ecs_num)?;
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceSshKeysDataItem);
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesDataItem {
     /// ECS instance ID
     ///
     /// ECS实例ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// ECS instance name
     ///
     /// ECS实例名称 (`ecsName`)
-    #[serde(rename = "ecsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Instance status (stopped, provisioning, starting, running, paused, stopping, terminating, crashLoopBackOff: unknown, migrating, unknown, errorUnschedulable: unschedulable, errImagePull: error, imagePullBackOff: error, errorPvcNotFound: error, errorDataVolumeNotFound: data volume error, dataVolumeError: data volume error, waitingForVolumeBinding: waiting for volume binding, softDeleted: unknown, hibernated, hibernating)
     ///
     /// 虚拟机状态 (stopped:已关机;provisioning:置备中;starting:开机中;running:运行中;paused:已暂停;stopping:关机中;terminating:删除中;crashLoopBackOff:未知;migrating:迁移中;unknown:未知;errorUnschedulable:不可调度;errImagePull:错误;imagePullBackOff:错误;errorPvcNotFound:错误;errorDataVolumeNotFound:数据卷异常;dataVolumeError:数据卷异常;waitingForVolumeBinding:等待卷绑定;softDeleted:未知;hibernated:休眠;hibernating:休眠中) (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
+impl cds_core::de::Fields for ListSshKeyInstancesDataItem {
+    const NAME: &'static str = "ListSshKeyInstancesDataItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "ecsName" => self.ecs_name = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSshKeyInstancesDataItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSshKeyInstancesDataItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "ecsName", &self.ecs_name)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSshKeyInstancesDataItem);
 /// Returned data
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSshKeysData {
     /// List of SSH key pairs
     ///
     /// SSH密钥对列表 (`SSHKeys`)
-    #[serde(rename = "SSHKeys")]
     pub ssh_keys: Option<Vec<ListSshKeysSSHKeysItem>>,
     /// Total number of SSH key pairs
     ///
     /// 返回的SSH密钥对总数 (`count`)
-    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
+impl cds_core::de::Fields for ListSshKeysData {
+    const NAME: &'static str = "ListSshKeysData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SSHKeys" => self.ssh_keys = cds_core::de::nested(value)?,
+            "count" => self.count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSshKeysData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSshKeysData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SSHKeys", &self.ssh_keys)?;
+        cds_core::ser::entry(map, "count", &self.count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSshKeysData);
 /// List of SSH key pairs
 ///
 /// SSH密钥对列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSshKeysSSHKeysItem {
     /// Key pair ID
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(rename = "keyPairName", deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair fingerprint
     ///
     /// 密钥对指纹 (`fingerprint`)
-    #[serde(rename = "fingerprint", deserialize_with = "lenient")]
     pub fingerprint: Option<String>,
     /// Tenant ID
     ///
     /// 租户Id (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Department ID
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group ID
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Number of ECS instances
     ///
     /// ECS数量 (`ecsNum`)
-    #[serde(rename = "ecsNum", deserialize_with = "lenient")]
     pub ecs_num: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
 }
+impl cds_core::de::Fields for ListSshKeysSSHKeysItem {
+    const NAME: &'static str = "ListSshKeysSSHKeysItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "keyPairId" => self.key_pair_id = cds_core::de::lenient(value)?,
+            "keyPairName" => self.key_pair_name = cds_core::de::lenient(value)?,
+            "fingerprint" => self.fingerprint = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "ecsNum" => self.ecs_num = cds_core::de::lenient(value)?,
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSshKeysSSHKeysItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSshKeysSSHKeysItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "keyPairName", &self.key_pair_name)?;
+        cds_core::ser::entry(map, "fingerprint", &self.fingerprint)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "ecsNum", &self.ecs_num)?;
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSshKeysSSHKeysItem);
 /// Input of [`ListSshKeys`](crate::Client::list_ssh_keys).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -387,16 +586,38 @@ impl cds_core::validate::Validate for ListSshKeysInput {
     }
 }
 /// Output of [`ListSshKeys`](crate::Client::list_ssh_keys): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSshKeysOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListSshKeysData>,
 }
+impl cds_core::de::Fields for ListSshKeysOutput {
+    const NAME: &'static str = "ListSshKeysOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSshKeysOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSshKeysOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSshKeysOutput);
 /// Request builder of [`ListSshKeys`](crate::Client::list_ssh_keys): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -561,10 +782,30 @@ impl cds_core::validate::Validate for CreateSshKeyInput {
     }
 }
 /// Output of [`CreateSshKey`](crate::Client::create_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSshKeyOutput {}
+impl cds_core::de::Fields for CreateSshKeyOutput {
+    const NAME: &'static str = "CreateSshKeyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSshKeyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSshKeyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSshKeyOutput);
 /// Request builder of [`CreateSshKey`](crate::Client::create_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -731,16 +972,38 @@ impl cds_core::validate::Validate for ImportSshKeyInput {
     }
 }
 /// Output of [`ImportSshKey`](crate::Client::import_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ImportSshKeyOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ImportSshKeyData>,
 }
+impl cds_core::de::Fields for ImportSshKeyOutput {
+    const NAME: &'static str = "ImportSshKeyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ImportSshKeyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ImportSshKeyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ImportSshKeyOutput);
 /// Request builder of [`ImportSshKey`](crate::Client::import_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -868,16 +1131,38 @@ impl cds_core::validate::Validate for DeleteSshKeysInput {
     }
 }
 /// Output of [`DeleteSshKeys`](crate::Client::delete_ssh_keys): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSshKeysOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteSshKeysOutput {
+    const NAME: &'static str = "DeleteSshKeysOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSshKeysOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSshKeysOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSshKeysOutput);
 /// Request builder of [`DeleteSshKeys`](crate::Client::delete_ssh_keys): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1015,16 +1300,38 @@ impl cds_core::validate::Validate for BindSshKeyInput {
     }
 }
 /// Output of [`BindSshKey`](crate::Client::bind_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindSshKeyOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BindSshKeyOutput {
+    const NAME: &'static str = "BindSshKeyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BindSshKeyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BindSshKeyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BindSshKeyOutput);
 /// Request builder of [`BindSshKey`](crate::Client::bind_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1171,16 +1478,38 @@ impl cds_core::validate::Validate for UnbindSshKeyInput {
     }
 }
 /// Output of [`UnbindSshKey`](crate::Client::unbind_ssh_key): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindSshKeyOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UnbindSshKeyOutput {
+    const NAME: &'static str = "UnbindSshKeyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UnbindSshKeyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UnbindSshKeyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UnbindSshKeyOutput);
 /// Request builder of [`UnbindSshKey`](crate::Client::unbind_ssh_key): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1307,16 +1636,38 @@ impl cds_core::validate::Validate for ListSshKeyInstancesInput {
     }
 }
 /// Output of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSshKeyInstancesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListSshKeyInstancesDataItem>>,
 }
+impl cds_core::de::Fields for ListSshKeyInstancesOutput {
+    const NAME: &'static str = "ListSshKeyInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSshKeyInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSshKeyInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSshKeyInstancesOutput);
 /// Request builder of [`ListSshKeyInstances`](crate::Client::list_ssh_key_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1436,16 +1787,38 @@ impl cds_core::validate::Validate for ListInstanceSshKeysInput {
     }
 }
 /// Output of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceSshKeysOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceSshKeysDataItem>>,
 }
+impl cds_core::de::Fields for ListInstanceSshKeysOutput {
+    const NAME: &'static str = "ListInstanceSshKeysOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceSshKeysOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceSshKeysOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceSshKeysOutput);
 /// Request builder of [`ListInstanceSshKeys`](crate::Client::list_instance_ssh_keys): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1575,16 +1948,38 @@ impl cds_core::validate::Validate for CreateTemplateInput {
     }
 }
 /// Output of [`CreateTemplate`](crate::Client::create_template): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateTemplateOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<CreateTemplateData>,
 }
+impl cds_core::de::Fields for CreateTemplateOutput {
+    const NAME: &'static str = "CreateTemplateOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateTemplateOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateTemplateOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateTemplateOutput);
 /// Request builder of [`CreateTemplate`](crate::Client::create_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1846,10 +2241,30 @@ impl cds_core::validate::Validate for SetInstanceSecurityOptionsInput {
     }
 }
 /// Output of [`SetInstanceSecurityOptions`](crate::Client::set_instance_security_options): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SetInstanceSecurityOptionsOutput {}
+impl cds_core::de::Fields for SetInstanceSecurityOptionsOutput {
+    const NAME: &'static str = "SetInstanceSecurityOptionsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SetInstanceSecurityOptionsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SetInstanceSecurityOptionsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SetInstanceSecurityOptionsOutput);
 /// Request builder of [`SetInstanceSecurityOptions`](crate::Client::set_instance_security_options): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2036,16 +2451,38 @@ impl cds_core::validate::Validate for ListInstanceSecurityOptionsInput {
     }
 }
 /// Output of [`ListInstanceSecurityOptions`](crate::Client::list_instance_security_options): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceSecurityOptionsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListInstanceSecurityOptionsData>,
 }
+impl cds_core::de::Fields for ListInstanceSecurityOptionsOutput {
+    const NAME: &'static str = "ListInstanceSecurityOptionsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceSecurityOptionsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceSecurityOptionsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceSecurityOptionsOutput);
 /// Request builder of [`ListInstanceSecurityOptions`](crate::Client::list_instance_security_options): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,172 +8,163 @@ use cds_core::de::{lenient, lenient_vec};
 /// Created scheduled task
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSchedulerData {
     /// Record identifier (the new scheduled task id)
     ///
     /// 记录标识 (`records`)
-    #[serde(rename = "records", deserialize_with = "lenient")]
     pub records: Option<String>,
 }
+impl cds_core::de::Fields for CreateSchedulerData {
+    const NAME: &'static str = "CreateSchedulerData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "records" => self.records = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSchedulerData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSchedulerData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "records", &self.records)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSchedulerData);
 /// Template details
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplateData {
     /// Template id
     ///
     /// 模板ID (`templateId`)
-    #[serde(rename = "templateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`)
-    #[serde(rename = "templateName", deserialize_with = "lenient")]
     pub template_name: Option<String>,
     /// Template description
     ///
     /// 模板描述 (`templateDesc`)
-    #[serde(rename = "templateDesc", deserialize_with = "lenient")]
     pub template_desc: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Instance name
     ///
     /// ECS名称 (`ecsName`)
-    #[serde(rename = "ecsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Region
     ///
     /// 地域 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Flavor id
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor information
     ///
     /// 规格信息 (`flavor`)
-    #[serde(rename = "flavor")]
     pub flavor: Option<GetTemplateFlavor>,
     /// Image id
     ///
     /// 镜像ID (`imageId`)
-    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image visibility
     ///
     /// 镜像可见性 (`imageVisibility`)
-    #[serde(rename = "imageVisibility", deserialize_with = "lenient")]
     pub image_visibility: Option<String>,
     /// Networks
     ///
     /// 网络列表 (`networks`)
-    #[serde(rename = "networks")]
     pub networks: Option<Vec<GetTemplateNetwork>>,
     /// Volumes
     ///
     /// 云盘列表 (`volumes`)
-    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<GetTemplateVolume>>,
     /// Security group ids
     ///
     /// 安全组ID列表 (`sgIdList`)
-    #[serde(rename = "sgIdList", deserialize_with = "lenient_vec")]
     pub sg_id_list: Option<Vec<String>>,
     /// Elastic IP charge type
     ///
     /// 弹性公网IP计费方式 (`eipChargeType`)
-    #[serde(rename = "eipChargeType", deserialize_with = "lenient")]
     pub eip_charge_type: Option<String>,
     /// Bandwidth
     ///
     /// 带宽 (`bandWidth`)
-    #[serde(rename = "bandWidth", deserialize_with = "lenient")]
     pub band_width: Option<i64>,
     /// Default version
     ///
     /// 默认版本 (`defaultVersion`)
-    #[serde(rename = "defaultVersion", deserialize_with = "lenient")]
     pub default_version: Option<i64>,
     /// Current version
     ///
     /// 当前版本 (`currentVersion`)
-    #[serde(rename = "currentVersion", deserialize_with = "lenient")]
     pub current_version: Option<i64>,
     /// Billing mode
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(rename = "billingMode", deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Memory size (Gi per the table; the example looks like bytes)
     ///
     /// 内存大小 (Gi) (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`vcpus`)
-    #[serde(rename = "vcpus", deserialize_with = "lenient")]
     pub vcpus: Option<i64>,
     /// User data
     ///
     /// 用户自定义数据 (`userData`)
-    #[serde(rename = "userData", deserialize_with = "lenient")]
     pub user_data: Option<String>,
     /// Key pair name
     ///
     /// 密钥对名称 (`keyPairName`)
-    #[serde(rename = "keyPairName", deserialize_with = "lenient")]
     pub key_pair_name: Option<String>,
     /// Key pair id
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Whether it is a standard flavor
     ///
     /// 是否标准规格 (`standardFlavor`)
-    #[serde(rename = "standardFlavor", deserialize_with = "lenient")]
     pub standard_flavor: Option<i64>,
 }
 impl std::fmt::Debug for GetTemplateData {
@@ -212,375 +203,698 @@ impl std::fmt::Debug for GetTemplateData {
             .finish()
     }
 }
+impl cds_core::de::Fields for GetTemplateData {
+    const NAME: &'static str = "GetTemplateData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "templateId" => self.template_id = cds_core::de::lenient(value)?,
+            "templateName" => self.template_name = cds_core::de::lenient(value)?,
+            "templateDesc" => self.template_desc = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "ecsName" => self.ecs_name = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "flavor" => self.flavor = cds_core::de::nested(value)?,
+            "imageId" => self.image_id = cds_core::de::lenient(value)?,
+            "imageVisibility" => self.image_visibility = cds_core::de::lenient(value)?,
+            "networks" => self.networks = cds_core::de::nested(value)?,
+            "volumes" => self.volumes = cds_core::de::nested(value)?,
+            "sgIdList" => self.sg_id_list = cds_core::de::lenient_vec(value)?,
+            "eipChargeType" => self.eip_charge_type = cds_core::de::lenient(value)?,
+            "bandWidth" => self.band_width = cds_core::de::lenient(value)?,
+            "defaultVersion" => self.default_version = cds_core::de::lenient(value)?,
+            "currentVersion" => self.current_version = cds_core::de::lenient(value)?,
+            "billingMode" => self.billing_mode = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "vcpus" => self.vcpus = cds_core::de::lenient(value)?,
+            "userData" => self.user_data = cds_core::de::lenient(value)?,
+            "keyPairName" => self.key_pair_name = cds_core::de::lenient(value)?,
+            "keyPairId" => self.key_pair_id = cds_core::de::lenient(value)?,
+            "standardFlavor" => self.standard_flavor = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetTemplateData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetTemplateData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateId", &self.template_id)?;
+        cds_core::ser::entry(map, "templateName", &self.template_name)?;
+        cds_core::ser::entry(map, "templateDesc", &self.template_desc)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "ecsName", &self.ecs_name)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "flavor", &self.flavor)?;
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        cds_core::ser::entry(map, "imageVisibility", &self.image_visibility)?;
+        cds_core::ser::entry(map, "networks", &self.networks)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "sgIdList", &self.sg_id_list)?;
+        cds_core::ser::entry(map, "eipChargeType", &self.eip_charge_type)?;
+        cds_core::ser::entry(map, "bandWidth", &self.band_width)?;
+        cds_core::ser::entry(map, "defaultVersion", &self.default_version)?;
+        cds_core::ser::entry(map, "currentVersion", &self.current_version)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "vcpus", &self.vcpus)?;
+        cds_core::ser::entry(map, "userData", &self.user_data)?;
+        cds_core::ser::entry(map, "keyPairName", &self.key_pair_name)?;
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "standardFlavor", &self.standard_flavor)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetTemplateData);
 /// Flavor information
 ///
 /// 规格信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetTemplateFlavor {
     /// Flavor id
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPU cores
     ///
     /// CPU核数 (`cpu`)
-    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size (Gi)
     ///
     /// 内存大小 (Gi) (`ram`)
-    #[serde(rename = "ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Whether it is a custom flavor
     ///
     /// 是否自定义规格 (`isCustom`)
-    #[serde(rename = "isCustom", deserialize_with = "lenient")]
     pub is_custom: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`vmCount`)
-    #[serde(rename = "vmCount", deserialize_with = "lenient")]
     pub vm_count: Option<i64>,
     /// Flavor type information
     ///
     /// 规格类型信息 (`flavorType`)
-    #[serde(rename = "flavorType")]
     pub flavor_type: Option<GetTemplateFlavorType>,
 }
+impl cds_core::de::Fields for GetTemplateFlavor {
+    const NAME: &'static str = "GetTemplateFlavor";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "ram" => self.ram = cds_core::de::lenient(value)?,
+            "isCustom" => self.is_custom = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "vmCount" => self.vm_count = cds_core::de::lenient(value)?,
+            "flavorType" => self.flavor_type = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetTemplateFlavor);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetTemplateFlavor {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "ram", &self.ram)?;
+        cds_core::ser::entry(map, "isCustom", &self.is_custom)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "vmCount", &self.vm_count)?;
+        cds_core::ser::entry(map, "flavorType", &self.flavor_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetTemplateFlavor);
 /// Flavor type information
 ///
 /// 规格类型信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetTemplateFlavorType {
     /// Flavor type id
     ///
     /// 规格类型ID (`flavorTypeId`)
-    #[serde(rename = "flavorTypeId", deserialize_with = "lenient")]
     pub flavor_type_id: Option<String>,
     /// Flavor type code
     ///
     /// 规格类型代码 (`SpecCode`)
-    #[serde(rename = "SpecCode", deserialize_with = "lenient")]
     pub spec_code: Option<String>,
     /// Flavor type name
     ///
     /// 规格类型名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU architecture ("x86", "arm")
     ///
     /// CPU架构 ("x86"、"arm") (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// CPU model
     ///
     /// CPU型号 (`cpuModel`)
-    #[serde(rename = "cpuModel", deserialize_with = "lenient")]
     pub cpu_model: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Whether available to the department
     ///
     /// 是否部门可用 (`deptAvailable`)
-    #[serde(rename = "deptAvailable", deserialize_with = "lenient")]
     pub dept_available: Option<bool>,
     /// Creation time
     ///
     /// 创建时间 (`createAt`)
-    #[serde(rename = "createAt", deserialize_with = "lenient")]
     pub create_at: Option<String>,
     /// Number of flavors
     ///
     /// 规格数量 (`flavorCount`)
-    #[serde(rename = "flavorCount", deserialize_with = "lenient")]
     pub flavor_count: Option<i64>,
     /// Device type
     ///
     /// 设备类型 (`deviceType`)
-    #[serde(rename = "deviceType", deserialize_with = "lenient")]
     pub device_type: Option<String>,
     /// Security type
     ///
     /// 安全类型 (`securityType`)
-    #[serde(rename = "securityType", deserialize_with = "lenient")]
     pub security_type: Option<String>,
     /// CPU overcommit ratio
     ///
     /// CPU过量比例 (`cpuOverscalingRatio`)
-    #[serde(rename = "cpuOverscalingRatio", deserialize_with = "lenient")]
     pub cpu_overscaling_ratio: Option<i64>,
 }
+impl cds_core::de::Fields for GetTemplateFlavorType {
+    const NAME: &'static str = "GetTemplateFlavorType";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "flavorTypeId" => self.flavor_type_id = cds_core::de::lenient(value)?,
+            "SpecCode" => self.spec_code = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "cpuModel" => self.cpu_model = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "deptAvailable" => self.dept_available = cds_core::de::lenient(value)?,
+            "createAt" => self.create_at = cds_core::de::lenient(value)?,
+            "flavorCount" => self.flavor_count = cds_core::de::lenient(value)?,
+            "deviceType" => self.device_type = cds_core::de::lenient(value)?,
+            "securityType" => self.security_type = cds_core::de::lenient(value)?,
+            "cpuOverscalingRatio" => {
+                self.cpu_overscaling_ratio = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetTemplateFlavorType);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetTemplateFlavorType {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "flavorTypeId", &self.flavor_type_id)?;
+        cds_core::ser::entry(map, "SpecCode", &self.spec_code)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "cpuModel", &self.cpu_model)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "deptAvailable", &self.dept_available)?;
+        cds_core::ser::entry(map, "createAt", &self.create_at)?;
+        cds_core::ser::entry(map, "flavorCount", &self.flavor_count)?;
+        cds_core::ser::entry(map, "deviceType", &self.device_type)?;
+        cds_core::ser::entry(map, "securityType", &self.security_type)?;
+        cds_core::ser::entry(map, "cpuOverscalingRatio", &self.cpu_overscaling_ratio)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetTemplateFlavorType);
 /// A network of the template
 ///
 /// 网络列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetTemplateNetwork {
     /// VPC id
     ///
     /// VPC ID (`vpcId`)
-    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网ID (`subnetId`)
-    #[serde(rename = "subnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Whether IPv6 is enabled
     ///
     /// 是否启用IPv6 (`ipv6Enabled`)
-    #[serde(rename = "ipv6Enabled", deserialize_with = "lenient")]
     pub ipv6_enabled: Option<bool>,
     /// Port type
     ///
     /// 端口类型 (`portType`)
-    #[serde(rename = "portType", deserialize_with = "lenient")]
     pub port_type: Option<String>,
 }
+impl cds_core::de::Fields for GetTemplateNetwork {
+    const NAME: &'static str = "GetTemplateNetwork";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "subnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "ipv6Enabled" => self.ipv6_enabled = cds_core::de::lenient(value)?,
+            "portType" => self.port_type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetTemplateNetwork);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetTemplateNetwork {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "ipv6Enabled", &self.ipv6_enabled)?;
+        cds_core::ser::entry(map, "portType", &self.port_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetTemplateNetwork);
 /// A volume of the template
 ///
 /// 云盘列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetTemplateVolume {
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Whether the volume is deleted when the instance is terminated
     ///
     /// 终止实例时是否删除云盘 (`deleteOnTermination`)
-    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Volume usage (system or data disk)
     ///
     /// 云盘用途 (`osOrData`)
-    #[serde(rename = "osOrData", deserialize_with = "lenient")]
     pub os_or_data: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Disk bus type
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
 }
+impl cds_core::de::Fields for GetTemplateVolume {
+    const NAME: &'static str = "GetTemplateVolume";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "volumeType" => self.volume_type = cds_core::de::lenient(value)?,
+            "volumeSize" => self.volume_size = cds_core::de::lenient(value)?,
+            "deleteOnTermination" => {
+                self.delete_on_termination = cds_core::de::lenient(value)?;
+            }
+            "osOrData" => self.os_or_data = cds_core::de::lenient(value)?,
+            "volumeMode" => self.volume_mode = cds_core::de::lenient(value)?,
+            "diskBus" => self.disk_bus = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetTemplateVolume);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetTemplateVolume {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "volumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "volumeSize", &self.volume_size)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        cds_core::ser::entry(map, "osOrData", &self.os_or_data)?;
+        cds_core::ser::entry(map, "volumeMode", &self.volume_mode)?;
+        cds_core::ser::entry(map, "diskBus", &self.disk_bus)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetTemplateVolume);
 /// Scheduled task list page
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSchedulersData {
     /// Total number of records
     ///
     /// 记录总数 (`count`)
-    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Records
     ///
     /// 记录列表 (`records`)
-    #[serde(rename = "records")]
     pub records: Option<Vec<ListSchedulersRecord>>,
 }
+impl cds_core::de::Fields for ListSchedulersData {
+    const NAME: &'static str = "ListSchedulersData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "count" => self.count = cds_core::de::lenient(value)?,
+            "records" => self.records = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSchedulersData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSchedulersData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "count", &self.count)?;
+        cds_core::ser::entry(map, "records", &self.records)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSchedulersData);
 /// A scheduled task
 ///
 /// 记录列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSchedulersRecord {
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Scheduled task id
     ///
     /// 调度任务ID (`schedulerId`)
-    #[serde(rename = "schedulerId", deserialize_with = "lenient")]
     pub scheduler_id: Option<String>,
     /// Scheduled task name
     ///
     /// 调度任务名称 (`schedulerName`)
-    #[serde(rename = "schedulerName", deserialize_with = "lenient")]
     pub scheduler_name: Option<String>,
     /// Whether enabled
     ///
     /// 是否启用 (`enabled`)
-    #[serde(rename = "enabled", deserialize_with = "lenient")]
     pub enabled: Option<bool>,
     /// Scheduled task type
     ///
     /// 调度任务类型 (`schedulerType`)
-    #[serde(rename = "schedulerType", deserialize_with = "lenient")]
     pub scheduler_type: Option<String>,
     /// Scheduled objects
     ///
     /// 调度对象列表 (`schedulerObject`)
-    #[serde(rename = "schedulerObject", deserialize_with = "lenient_vec")]
     pub scheduler_object: Option<Vec<String>>,
     /// Schedule expression
     ///
     /// 调度表达式 (`cronExpression`)
-    #[serde(rename = "cronExpression", deserialize_with = "lenient")]
     pub cron_expression: Option<String>,
     /// Execution timestamp
     ///
     /// 执行时间戳 (`executeAt`)
-    #[serde(rename = "executeAt", deserialize_with = "lenient")]
     pub execute_at: Option<i64>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Expiry timestamp
     ///
     /// 失效时间 (`infectiveAt`)
-    #[serde(rename = "infectiveAt", deserialize_with = "lenient")]
     pub infective_at: Option<i64>,
 }
+impl cds_core::de::Fields for ListSchedulersRecord {
+    const NAME: &'static str = "ListSchedulersRecord";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "schedulerId" => self.scheduler_id = cds_core::de::lenient(value)?,
+            "schedulerName" => self.scheduler_name = cds_core::de::lenient(value)?,
+            "enabled" => self.enabled = cds_core::de::lenient(value)?,
+            "schedulerType" => self.scheduler_type = cds_core::de::lenient(value)?,
+            "schedulerObject" => {
+                self.scheduler_object = cds_core::de::lenient_vec(value)?;
+            }
+            "cronExpression" => self.cron_expression = cds_core::de::lenient(value)?,
+            "executeAt" => self.execute_at = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "infectiveAt" => self.infective_at = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSchedulersRecord);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSchedulersRecord {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "schedulerId", &self.scheduler_id)?;
+        cds_core::ser::entry(map, "schedulerName", &self.scheduler_name)?;
+        cds_core::ser::entry(map, "enabled", &self.enabled)?;
+        cds_core::ser::entry(map, "schedulerType", &self.scheduler_type)?;
+        cds_core::ser::entry(map, "schedulerObject", &self.scheduler_object)?;
+        cds_core::ser::entry(map, "cronExpression", &self.cron_expression)?;
+        cds_core::ser::entry(map, "executeAt", &self.execute_at)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "infectiveAt", &self.infective_at)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSchedulersRecord);
 /// Template list page
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTemplatesData {
     /// Templates
     ///
     /// 模板列表 (`templatelist`)
-    #[serde(rename = "templatelist")]
     pub templatelist: Option<Vec<ListTemplatesTemplate>>,
     /// Total count
     ///
     /// 总数 (`totalCount`)
-    #[serde(rename = "totalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for ListTemplatesData {
+    const NAME: &'static str = "ListTemplatesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "templatelist" => self.templatelist = cds_core::de::nested(value)?,
+            "totalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListTemplatesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListTemplatesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templatelist", &self.templatelist)?;
+        cds_core::ser::entry(map, "totalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListTemplatesData);
 /// A configuration template
 ///
 /// 模板列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTemplatesTemplate {
     /// Template id
     ///
     /// 模板ID (`templateId`)
-    #[serde(rename = "templateId", deserialize_with = "lenient")]
     pub template_id: Option<String>,
     /// Template name
     ///
     /// 模板名称 (`templateName`)
-    #[serde(rename = "templateName", deserialize_with = "lenient")]
     pub template_name: Option<String>,
     /// Template description
     ///
     /// 模板描述 (`templateDesc`)
-    #[serde(rename = "templateDesc", deserialize_with = "lenient")]
     pub template_desc: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Default version number
     ///
     /// 默认版本号 (`defaultVersion`)
-    #[serde(rename = "defaultVersion", deserialize_with = "lenient")]
     pub default_version: Option<i64>,
     /// Current version number
     ///
     /// 当前版本号 (`currentVersion`)
-    #[serde(rename = "currentVersion", deserialize_with = "lenient")]
     pub current_version: Option<i64>,
     /// Standard flavor (0 = non-standard flavor)
     ///
     /// 标准规格（0为非标准规格） (`standardFlavor`)
-    #[serde(rename = "standardFlavor", deserialize_with = "lenient")]
     pub standard_flavor: Option<i64>,
 }
+impl cds_core::de::Fields for ListTemplatesTemplate {
+    const NAME: &'static str = "ListTemplatesTemplate";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "templateId" => self.template_id = cds_core::de::lenient(value)?,
+            "templateName" => self.template_name = cds_core::de::lenient(value)?,
+            "templateDesc" => self.template_desc = cds_core::de::lenient(value)?,
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "defaultVersion" => self.default_version = cds_core::de::lenient(value)?,
+            "currentVersion" => self.current_version = cds_core::de::lenient(value)?,
+            "standardFlavor" => self.standard_flavor = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListTemplatesTemplate);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListTemplatesTemplate {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "templateId", &self.template_id)?;
+        cds_core::ser::entry(map, "templateName", &self.template_name)?;
+        cds_core::ser::entry(map, "templateDesc", &self.template_desc)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "defaultVersion", &self.default_version)?;
+        cds_core::ser::entry(map, "currentVersion", &self.current_version)?;
+        cds_core::ser::entry(map, "standardFlavor", &self.standard_flavor)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListTemplatesTemplate);
 /// Input of [`ListTemplates`](crate::Client::list_templates).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -665,16 +979,38 @@ impl ListTemplatesInputBuilder {
     }
 }
 /// Output of [`ListTemplates`](crate::Client::list_templates): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListTemplatesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListTemplatesData>,
 }
+impl cds_core::de::Fields for ListTemplatesOutput {
+    const NAME: &'static str = "ListTemplatesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListTemplatesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListTemplatesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListTemplatesOutput);
 /// Request builder of [`ListTemplates`](crate::Client::list_templates): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -822,16 +1158,38 @@ impl cds_core::validate::Validate for GetTemplateInput {
     }
 }
 /// Output of [`GetTemplate`](crate::Client::get_template): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetTemplateOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetTemplateData>,
 }
+impl cds_core::de::Fields for GetTemplateOutput {
+    const NAME: &'static str = "GetTemplateOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetTemplateOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetTemplateOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetTemplateOutput);
 /// Request builder of [`GetTemplate`](crate::Client::get_template): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -942,16 +1300,38 @@ impl cds_core::validate::Validate for UpdateTemplateNameInput {
     }
 }
 /// Output of [`UpdateTemplateName`](crate::Client::update_template_name): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateTemplateNameOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateTemplateNameOutput {
+    const NAME: &'static str = "UpdateTemplateNameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateTemplateNameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateTemplateNameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateTemplateNameOutput);
 /// Request builder of [`UpdateTemplateName`](crate::Client::update_template_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1079,16 +1459,38 @@ impl cds_core::validate::Validate for UpdateTemplateUserDataInput {
     }
 }
 /// Output of [`UpdateTemplateUserData`](crate::Client::update_template_user_data): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateTemplateUserDataOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateTemplateUserDataOutput {
+    const NAME: &'static str = "UpdateTemplateUserDataOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateTemplateUserDataOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateTemplateUserDataOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateTemplateUserDataOutput);
 /// Request builder of [`UpdateTemplateUserData`](crate::Client::update_template_user_data): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1198,16 +1600,38 @@ impl cds_core::validate::Validate for BatchDeleteTemplatesInput {
     }
 }
 /// Output of [`BatchDeleteTemplates`](crate::Client::batch_delete_templates): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDeleteTemplatesOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchDeleteTemplatesOutput {
+    const NAME: &'static str = "BatchDeleteTemplatesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchDeleteTemplatesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchDeleteTemplatesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchDeleteTemplatesOutput);
 /// Request builder of [`BatchDeleteTemplates`](crate::Client::batch_delete_templates): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1353,16 +1777,38 @@ impl ListSchedulersInputBuilder {
     }
 }
 /// Output of [`ListSchedulers`](crate::Client::list_schedulers): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSchedulersOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListSchedulersData>,
 }
+impl cds_core::de::Fields for ListSchedulersOutput {
+    const NAME: &'static str = "ListSchedulersOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSchedulersOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSchedulersOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSchedulersOutput);
 /// Request builder of [`ListSchedulers`](crate::Client::list_schedulers): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1615,16 +2061,38 @@ impl cds_core::validate::Validate for CreateSchedulerInput {
     }
 }
 /// Output of [`CreateScheduler`](crate::Client::create_scheduler): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSchedulerOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<CreateSchedulerData>,
 }
+impl cds_core::de::Fields for CreateSchedulerOutput {
+    const NAME: &'static str = "CreateSchedulerOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSchedulerOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSchedulerOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSchedulerOutput);
 /// Request builder of [`CreateScheduler`](crate::Client::create_scheduler): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1862,16 +2330,38 @@ impl cds_core::validate::Validate for UpdateSchedulerInput {
     }
 }
 /// Output of [`UpdateScheduler`](crate::Client::update_scheduler): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateSchedulerOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateSchedulerOutput {
+    const NAME: &'static str = "UpdateSchedulerOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateSchedulerOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateSchedulerOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateSchedulerOutput);
 /// Request builder of [`UpdateScheduler`](crate::Client::update_scheduler): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2016,16 +2506,38 @@ impl cds_core::validate::Validate for DeleteSchedulerInput {
     }
 }
 /// Output of [`DeleteScheduler`](crate::Client::delete_scheduler): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSchedulerOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteSchedulerOutput {
+    const NAME: &'static str = "DeleteSchedulerOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSchedulerOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSchedulerOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSchedulerOutput);
 /// Request builder of [`DeleteScheduler`](crate::Client::delete_scheduler): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -69,16 +69,38 @@ impl ListSnapshotsInputBuilder {
     }
 }
 /// Output of [`ListSnapshots`](crate::Client::list_snapshots): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSnapshotsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<SnapshotPage>,
 }
+impl cds_core::de::Fields for ListSnapshotsOutput {
+    const NAME: &'static str = "ListSnapshotsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSnapshotsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSnapshotsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSnapshotsOutput);
 /// Request builder of [`ListSnapshots`](crate::Client::list_snapshots): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -224,16 +246,38 @@ impl cds_core::validate::Validate for CreateSnapshotInput {
     }
 }
 /// Output of [`CreateSnapshot`](crate::Client::create_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for CreateSnapshotOutput {
+    const NAME: &'static str = "CreateSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSnapshotOutput);
 /// Request builder of [`CreateSnapshot`](crate::Client::create_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -340,16 +384,38 @@ impl cds_core::validate::Validate for GetSnapshotInput {
     }
 }
 /// Output of [`GetSnapshot`](crate::Client::get_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSnapshotOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<SnapshotPage>,
 }
+impl cds_core::de::Fields for GetSnapshotOutput {
+    const NAME: &'static str = "GetSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetSnapshotOutput);
 /// Request builder of [`GetSnapshot`](crate::Client::get_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -447,16 +513,38 @@ impl cds_core::validate::Validate for DeleteSnapshotInput {
     }
 }
 /// Output of [`DeleteSnapshot`](crate::Client::delete_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteSnapshotOutput {
+    const NAME: &'static str = "DeleteSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSnapshotOutput);
 /// Request builder of [`DeleteSnapshot`](crate::Client::delete_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -556,16 +644,38 @@ impl cds_core::validate::Validate for RollbackSnapshotInput {
     }
 }
 /// Output of [`RollbackSnapshot`](crate::Client::rollback_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RollbackSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for RollbackSnapshotOutput {
+    const NAME: &'static str = "RollbackSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RollbackSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RollbackSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RollbackSnapshotOutput);
 /// Request builder of [`RollbackSnapshot`](crate::Client::rollback_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -708,16 +818,38 @@ impl ListSnapshotPoliciesInputBuilder {
     }
 }
 /// Output of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSnapshotPoliciesOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<SnapshotPolicyPage>,
 }
+impl cds_core::de::Fields for ListSnapshotPoliciesOutput {
+    const NAME: &'static str = "ListSnapshotPoliciesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSnapshotPoliciesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSnapshotPoliciesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSnapshotPoliciesOutput);
 /// Request builder of [`ListSnapshotPolicies`](crate::Client::list_snapshot_policies): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -904,16 +1036,38 @@ impl cds_core::validate::Validate for CreateSnapshotPolicyInput {
     }
 }
 /// Output of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for CreateSnapshotPolicyOutput {
+    const NAME: &'static str = "CreateSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSnapshotPolicyOutput);
 /// Request builder of [`CreateSnapshotPolicy`](crate::Client::create_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1034,16 +1188,38 @@ impl cds_core::validate::Validate for GetSnapshotPolicyInput {
     }
 }
 /// Output of [`GetSnapshotPolicy`](crate::Client::get_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetSnapshotPolicyOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<SnapshotPolicyPage>,
 }
+impl cds_core::de::Fields for GetSnapshotPolicyOutput {
+    const NAME: &'static str = "GetSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetSnapshotPolicyOutput);
 /// Request builder of [`GetSnapshotPolicy`](crate::Client::get_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1143,16 +1319,38 @@ impl cds_core::validate::Validate for DeleteSnapshotPolicyInput {
     }
 }
 /// Output of [`DeleteSnapshotPolicy`](crate::Client::delete_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteSnapshotPolicyOutput {
+    const NAME: &'static str = "DeleteSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSnapshotPolicyOutput);
 /// Request builder of [`DeleteSnapshotPolicy`](crate::Client::delete_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1304,16 +1502,38 @@ impl cds_core::validate::Validate for UpdateSnapshotPolicyInput {
     }
 }
 /// Output of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateSnapshotPolicyOutput {
+    const NAME: &'static str = "UpdateSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateSnapshotPolicyOutput);
 /// Request builder of [`UpdateSnapshotPolicy`](crate::Client::update_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1454,16 +1674,38 @@ impl cds_core::validate::Validate for BindSnapshotPolicyInput {
     }
 }
 /// Output of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BindSnapshotPolicyOutput {
+    const NAME: &'static str = "BindSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BindSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BindSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BindSnapshotPolicyOutput);
 /// Request builder of [`BindSnapshotPolicy`](crate::Client::bind_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1583,16 +1825,38 @@ impl cds_core::validate::Validate for UnbindSnapshotPolicyInput {
     }
 }
 /// Output of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindSnapshotPolicyOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UnbindSnapshotPolicyOutput {
+    const NAME: &'static str = "UnbindSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UnbindSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UnbindSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UnbindSnapshotPolicyOutput);
 /// Request builder of [`UnbindSnapshotPolicy`](crate::Client::unbind_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1699,16 +1963,38 @@ impl cds_core::validate::Validate for PauseSnapshotPolicyInput {
     }
 }
 /// Output of [`PauseSnapshotPolicy`](crate::Client::pause_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct PauseSnapshotPolicyOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for PauseSnapshotPolicyOutput {
+    const NAME: &'static str = "PauseSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(PauseSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for PauseSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(PauseSnapshotPolicyOutput);
 /// Request builder of [`PauseSnapshotPolicy`](crate::Client::pause_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1808,16 +2094,38 @@ impl cds_core::validate::Validate for ResumeSnapshotPolicyInput {
     }
 }
 /// Output of [`ResumeSnapshotPolicy`](crate::Client::resume_snapshot_policy): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ResumeSnapshotPolicyOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ResumeSnapshotPolicyOutput {
+    const NAME: &'static str = "ResumeSnapshotPolicyOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ResumeSnapshotPolicyOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ResumeSnapshotPolicyOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ResumeSnapshotPolicyOutput);
 /// Request builder of [`ResumeSnapshotPolicy`](crate::Client::resume_snapshot_policy): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -89,241 +89,407 @@ impl cds_core::validate::Validate for BindInstanceUsbDevice {
 /// Created deployment set
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDeploymentSetData {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Deployment set id
     ///
     /// 部署集ID (`deploymentSetId`)
-    #[serde(rename = "deploymentSetId", deserialize_with = "lenient")]
     pub deployment_set_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Host policy
     ///
     /// 主机策略 (`hostPolicy`)
-    #[serde(rename = "hostPolicy", deserialize_with = "lenient")]
     pub host_policy: Option<CreateDeploymentSetPolicy>,
     /// Rack policy
     ///
     /// 机架策略 (`rackPolicy`)
-    #[serde(rename = "rackPolicy", deserialize_with = "lenient")]
     pub rack_policy: Option<CreateDeploymentSetPolicy>,
     /// Switch policy
     ///
     /// 交换机策略 (`switchPolicy`)
-    #[serde(rename = "switchPolicy", deserialize_with = "lenient")]
     pub switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Network switch policy
     ///
     /// 网络交换机策略 (`netSwitchPolicy`)
-    #[serde(rename = "netSwitchPolicy", deserialize_with = "lenient")]
     pub net_switch_policy: Option<CreateDeploymentSetPolicy>,
     /// Number of instances
     ///
     /// ECS数量 (`ecsCount`)
-    #[serde(rename = "ecsCount", deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
 }
+impl cds_core::de::Fields for CreateDeploymentSetData {
+    const NAME: &'static str = "CreateDeploymentSetData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "deploymentSetId" => self.deployment_set_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "hostPolicy" => self.host_policy = cds_core::de::lenient(value)?,
+            "rackPolicy" => self.rack_policy = cds_core::de::lenient(value)?,
+            "switchPolicy" => self.switch_policy = cds_core::de::lenient(value)?,
+            "netSwitchPolicy" => self.net_switch_policy = cds_core::de::lenient(value)?,
+            "ecsCount" => self.ecs_count = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDeploymentSetData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDeploymentSetData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "deploymentSetId", &self.deployment_set_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "hostPolicy", &self.host_policy)?;
+        cds_core::ser::entry(map, "rackPolicy", &self.rack_policy)?;
+        cds_core::ser::entry(map, "switchPolicy", &self.switch_policy)?;
+        cds_core::ser::entry(map, "netSwitchPolicy", &self.net_switch_policy)?;
+        cds_core::ser::entry(map, "ecsCount", &self.ecs_count)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDeploymentSetData);
 /// Deployment set list page
 ///
 /// 返回的数据对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListDeploymentSetsData {
     /// Page size
     ///
     /// 列表大小 (`size`)
-    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page
     ///
     /// 当前页数 (`current`)
-    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Data list
     ///
     /// 数据列表 (`list`)
-    #[serde(rename = "list")]
     pub list: Option<Vec<DeploymentSet>>,
 }
+impl cds_core::de::Fields for ListDeploymentSetsData {
+    const NAME: &'static str = "ListDeploymentSetsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "current" => self.current = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "list" => self.list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListDeploymentSetsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListDeploymentSetsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "current", &self.current)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "list", &self.list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListDeploymentSetsData);
 /// A USB device
 ///
 /// 数据列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListUsbDevicesDevice {
     /// Device name
     ///
     /// 设备名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Node name
     ///
     /// 节点名称 (`nodeName`)
-    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// USB status (e.g. nouse)
     ///
     /// USB状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bus
     ///
     /// 总线 (`bus`)
-    #[serde(rename = "bus", deserialize_with = "lenient")]
     pub bus: Option<String>,
     /// Port number
     ///
     /// 端口号 (`port`)
-    #[serde(rename = "port", deserialize_with = "lenient")]
     pub port: Option<String>,
     /// Vendor
     ///
     /// 供应商 (`vendor`)
-    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Device
     ///
     /// 设备 (`device`)
-    #[serde(rename = "device", deserialize_with = "lenient")]
     pub device: Option<String>,
     /// Product
     ///
     /// 产品 (`product`)
-    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Product description
     ///
     /// 产品描述 (`productDescribe`)
-    #[serde(rename = "productDescribe", deserialize_with = "lenient")]
     pub product_describe: Option<String>,
     /// Serial number
     ///
     /// 序列号 (`serialNumber`)
-    #[serde(rename = "serialNumber", deserialize_with = "lenient")]
     pub serial_number: Option<String>,
 }
+impl cds_core::de::Fields for ListUsbDevicesDevice {
+    const NAME: &'static str = "ListUsbDevicesDevice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "nodeName" => self.node_name = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "bus" => self.bus = cds_core::de::lenient(value)?,
+            "port" => self.port = cds_core::de::lenient(value)?,
+            "vendor" => self.vendor = cds_core::de::lenient(value)?,
+            "device" => self.device = cds_core::de::lenient(value)?,
+            "product" => self.product = cds_core::de::lenient(value)?,
+            "productDescribe" => self.product_describe = cds_core::de::lenient(value)?,
+            "serialNumber" => self.serial_number = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListUsbDevicesDevice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListUsbDevicesDevice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "bus", &self.bus)?;
+        cds_core::ser::entry(map, "port", &self.port)?;
+        cds_core::ser::entry(map, "vendor", &self.vendor)?;
+        cds_core::ser::entry(map, "device", &self.device)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        cds_core::ser::entry(map, "productDescribe", &self.product_describe)?;
+        cds_core::ser::entry(map, "serialNumber", &self.serial_number)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListUsbDevicesDevice);
 /// Monitoring query result (shared by QueryInstanceMonitor and QueryInstancesMonitor)
 ///
 /// 数据对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorData {
     /// Data status (e.g. success)
     ///
     /// 数据状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Error type
     ///
     /// 错误类型 (`errorType`)
-    #[serde(rename = "errorType", deserialize_with = "lenient")]
     pub error_type: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`error`)
-    #[serde(rename = "error", deserialize_with = "lenient")]
     pub error: Option<String>,
     /// Warnings (null)
     ///
     /// 警告信息 (`warnings`)
-    #[serde(rename = "warnings")]
     pub warnings: Option<serde_json::Value>,
     /// Result data object
     ///
     /// 数据结果对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<QueryInstanceMonitorResult>,
 }
+impl cds_core::de::Fields for QueryInstanceMonitorData {
+    const NAME: &'static str = "QueryInstanceMonitorData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "errorType" => self.error_type = cds_core::de::lenient(value)?,
+            "error" => self.error = cds_core::de::lenient(value)?,
+            "warnings" => self.warnings = cds_core::de::nested(value)?,
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryInstanceMonitorData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryInstanceMonitorData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "errorType", &self.error_type)?;
+        cds_core::ser::entry(map, "error", &self.error)?;
+        cds_core::ser::entry(map, "warnings", &self.warnings)?;
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryInstanceMonitorData);
 /// Result data object
 ///
 /// 数据结果对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorResult {
     /// Result type (e.g. matrix)
     ///
     /// 结果类型 (`resultType`)
-    #[serde(rename = "resultType", deserialize_with = "lenient")]
     pub result_type: Option<String>,
     /// Result array
     ///
     /// 结果数组 (`result`)
-    #[serde(rename = "result")]
     pub result: Option<Vec<QueryInstanceMonitorSeries>>,
 }
+impl cds_core::de::Fields for QueryInstanceMonitorResult {
+    const NAME: &'static str = "QueryInstanceMonitorResult";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "resultType" => self.result_type = cds_core::de::lenient(value)?,
+            "result" => self.result = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryInstanceMonitorResult);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryInstanceMonitorResult {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "resultType", &self.result_type)?;
+        cds_core::ser::entry(map, "result", &self.result)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryInstanceMonitorResult);
 /// A single result (time series)
 ///
 /// 单个结果对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorSeries {
     /// Metric labels (e.g. name, namespace)
     ///
     /// 指标信息 (`metric`)
-    #[serde(rename = "metric")]
     pub metric: Option<std::collections::BTreeMap<String, String>>,
     /// Values: \[timestamp in seconds (number), value at that time (string)\] pairs
     ///
     /// 值数组 (`values`)
-    #[serde(rename = "values")]
     pub values: Option<Vec<Vec<serde_json::Value>>>,
 }
+impl cds_core::de::Fields for QueryInstanceMonitorSeries {
+    const NAME: &'static str = "QueryInstanceMonitorSeries";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "metric" => self.metric = cds_core::de::nested(value)?,
+            "values" => self.values = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryInstanceMonitorSeries);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryInstanceMonitorSeries {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "metric", &self.metric)?;
+        cds_core::ser::entry(map, "values", &self.values)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryInstanceMonitorSeries);
 /// Deployment set placement policy
 ///
 /// 部署集策略
@@ -637,16 +803,38 @@ impl cds_core::validate::Validate for CreateDeploymentSetInput {
     }
 }
 /// Output of [`CreateDeploymentSet`](crate::Client::create_deployment_set): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDeploymentSetOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<CreateDeploymentSetData>,
 }
+impl cds_core::de::Fields for CreateDeploymentSetOutput {
+    const NAME: &'static str = "CreateDeploymentSetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDeploymentSetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDeploymentSetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDeploymentSetOutput);
 /// Request builder of [`CreateDeploymentSet`](crate::Client::create_deployment_set): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -808,16 +996,38 @@ impl cds_core::validate::Validate for ListDeploymentSetsInput {
     }
 }
 /// Output of [`ListDeploymentSets`](crate::Client::list_deployment_sets): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListDeploymentSetsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListDeploymentSetsData>,
 }
+impl cds_core::de::Fields for ListDeploymentSetsOutput {
+    const NAME: &'static str = "ListDeploymentSetsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListDeploymentSetsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListDeploymentSetsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListDeploymentSetsOutput);
 /// Request builder of [`ListDeploymentSets`](crate::Client::list_deployment_sets): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -937,16 +1147,38 @@ impl cds_core::validate::Validate for GetDeploymentSetInput {
     }
 }
 /// Output of [`GetDeploymentSet`](crate::Client::get_deployment_set): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDeploymentSetOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<DeploymentSet>,
 }
+impl cds_core::de::Fields for GetDeploymentSetOutput {
+    const NAME: &'static str = "GetDeploymentSetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetDeploymentSetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetDeploymentSetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetDeploymentSetOutput);
 /// Request builder of [`GetDeploymentSet`](crate::Client::get_deployment_set): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1046,16 +1278,38 @@ impl cds_core::validate::Validate for DeleteDeploymentSetInput {
     }
 }
 /// Output of [`DeleteDeploymentSet`](crate::Client::delete_deployment_set): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDeploymentSetOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteDeploymentSetOutput {
+    const NAME: &'static str = "DeleteDeploymentSetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteDeploymentSetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteDeploymentSetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteDeploymentSetOutput);
 /// Request builder of [`DeleteDeploymentSet`](crate::Client::delete_deployment_set): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1158,16 +1412,38 @@ impl ListUsbDevicesInputBuilder {
     }
 }
 /// Output of [`ListUsbDevices`](crate::Client::list_usb_devices): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListUsbDevicesOutput {
     /// Data list
     ///
     /// 数据列表 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListUsbDevicesDevice>>,
 }
+impl cds_core::de::Fields for ListUsbDevicesOutput {
+    const NAME: &'static str = "ListUsbDevicesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListUsbDevicesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListUsbDevicesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListUsbDevicesOutput);
 /// Request builder of [`ListUsbDevices`](crate::Client::list_usb_devices): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1296,16 +1572,38 @@ impl cds_core::validate::Validate for BindInstanceUsbInput {
     }
 }
 /// Output of [`BindInstanceUsb`](crate::Client::bind_instance_usb): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindInstanceUsbOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BindInstanceUsbOutput {
+    const NAME: &'static str = "BindInstanceUsbOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BindInstanceUsbOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BindInstanceUsbOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BindInstanceUsbOutput);
 /// Request builder of [`BindInstanceUsb`](crate::Client::bind_instance_usb): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1437,16 +1735,38 @@ impl cds_core::validate::Validate for UnbindInstanceUsbInput {
     }
 }
 /// Output of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindInstanceUsbOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UnbindInstanceUsbOutput {
+    const NAME: &'static str = "UnbindInstanceUsbOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UnbindInstanceUsbOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UnbindInstanceUsbOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UnbindInstanceUsbOutput);
 /// Request builder of [`UnbindInstanceUsb`](crate::Client::unbind_instance_usb): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1628,16 +1948,38 @@ impl cds_core::validate::Validate for QueryInstanceMonitorInput {
     }
 }
 /// Output of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryInstanceMonitorOutput {
     /// Data object
     ///
     /// 数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<QueryInstanceMonitorData>,
 }
+impl cds_core::de::Fields for QueryInstanceMonitorOutput {
+    const NAME: &'static str = "QueryInstanceMonitorOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryInstanceMonitorOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryInstanceMonitorOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryInstanceMonitorOutput);
 /// Request builder of [`QueryInstanceMonitor`](crate::Client::query_instance_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1851,16 +2193,38 @@ impl cds_core::validate::Validate for QueryInstancesMonitorInput {
     }
 }
 /// Output of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryInstancesMonitorOutput {
     /// Data object
     ///
     /// 数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<QueryInstanceMonitorData>,
 }
+impl cds_core::de::Fields for QueryInstancesMonitorOutput {
+    const NAME: &'static str = "QueryInstancesMonitorOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryInstancesMonitorOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryInstancesMonitorOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryInstancesMonitorOutput);
 /// Request builder of [`QueryInstancesMonitor`](crate::Client::query_instances_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

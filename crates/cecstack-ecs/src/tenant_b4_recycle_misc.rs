@@ -335,229 +335,184 @@ impl ExportInstancesFilterParamsBuilder {
 /// Instance information (fields typed from the example)
 ///
 /// 此项为虚拟机信息
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceData {
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
     /// Region
     ///
     /// 区域 (`region`)
-    #[serde(rename = "region", deserialize_with = "lenient")]
     pub region: Option<String>,
     /// Cell
     ///
     /// cell字段 (`cell`)
-    #[serde(rename = "cell", deserialize_with = "lenient")]
     pub cell: Option<String>,
     /// Host id
     ///
     /// 主机ID (`hostId`)
-    #[serde(rename = "hostId", deserialize_with = "lenient")]
     pub host_id: Option<String>,
     /// Host name
     ///
     /// 主机名 (`hostName`)
-    #[serde(rename = "hostName", deserialize_with = "lenient")]
     pub host_name: Option<String>,
     /// Password
     ///
     /// 密码 (`password`)
-    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Instance id
     ///
     /// 虚拟机ID (`ecsId`)
-    #[serde(rename = "ecsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Display name
     ///
     /// 显示名称 (`displayName`)
-    #[serde(rename = "displayName", deserialize_with = "lenient")]
     pub display_name: Option<String>,
     /// Description
     ///
     /// 描述 (`description`)
-    #[serde(rename = "description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Tenant id
     ///
     /// 租户ID (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu核数 (`cpus`)
-    #[serde(rename = "cpus", deserialize_with = "lenient")]
     pub cpus: Option<i64>,
     /// Number of GPUs
     ///
     /// GPU数量 (`gpus`)
-    #[serde(rename = "gpus", deserialize_with = "lenient")]
     pub gpus: Option<i64>,
     /// Memory
     ///
     /// 内存对象 (`memory`)
-    #[serde(rename = "memory")]
     pub memory: Option<MemorySize>,
     /// Volumes
     ///
     /// 云盘列表 (`volumes`)
-    #[serde(rename = "volumes")]
     pub volumes: Option<Vec<GetRecycledInstanceVolume>>,
     /// Image
     ///
     /// 镜像对象 (`image`)
-    #[serde(rename = "image")]
     pub image: Option<GetRecycledInstanceImage>,
     /// CPU architecture (x86, arm)
     ///
     /// cpu架构（"x86"，"arm"） (`archType`)
-    #[serde(rename = "archType", deserialize_with = "lenient")]
     pub arch_type: Option<String>,
     /// Networks
     ///
     /// 网络数组 (`networks`)
-    #[serde(rename = "networks")]
     pub networks: Option<Vec<GetRecycledInstanceNetwork>>,
     /// OS type (linux/windows)
     ///
     /// os类型:linux/windows (`osType`)
-    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// User data (Base64 #cloud-config)
     ///
     /// 用户自定义数据 (`userData`)
-    #[serde(rename = "userData", deserialize_with = "lenient")]
     pub user_data: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`)
-    #[serde(rename = "secGroupList", deserialize_with = "lenient_vec")]
     pub sec_group_list: Option<Vec<String>>,
     /// Whether an elastic IP is needed
     ///
     /// 是否需要弹性公网IP (`needEIP`)
-    #[serde(rename = "needEIP", deserialize_with = "lenient")]
     pub need_eip: Option<bool>,
     /// Elastic IP (empty object in the example)
     ///
     /// 弹性公网IP (`eip`)
-    #[serde(rename = "eip")]
     pub eip: Option<serde_json::Value>,
     /// User id
     ///
     /// 用户ID (`userId`)
-    #[serde(rename = "userId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Flavor id
     ///
     /// 规格ID (`flavorId`)
-    #[serde(rename = "flavorId", deserialize_with = "lenient")]
     pub flavor_id: Option<String>,
     /// Billing mode (ByCycle, OnDemand)
     ///
     /// 计费模式 (`billingMode`)
-    #[serde(rename = "billingMode", deserialize_with = "lenient")]
     pub billing_mode: Option<String>,
     /// Key pair id
     ///
     /// 密钥对ID (`keyPairId`)
-    #[serde(rename = "keyPairId", deserialize_with = "lenient")]
     pub key_pair_id: Option<String>,
     /// Source instance id (clones)
     ///
     /// 源虚拟机ID (`sourceEcsId`)
-    #[serde(rename = "sourceEcsId", deserialize_with = "lenient")]
     pub source_ecs_id: Option<String>,
     /// Whether the instance is a clone
     ///
     /// 是否克隆 (`isClone`)
-    #[serde(rename = "isClone", deserialize_with = "lenient")]
     pub is_clone: Option<bool>,
     /// Host group id
     ///
     /// HG ID (`hgId`)
-    #[serde(rename = "hgId", deserialize_with = "lenient")]
     pub hg_id: Option<String>,
     /// Image source
     ///
     /// 镜像来源 (`imageSource`)
-    #[serde(rename = "imageSource", deserialize_with = "lenient")]
     pub image_source: Option<String>,
     /// VNC password
     ///
     /// VNC密码 (`vncPassword`)
-    #[serde(rename = "vncPassword", deserialize_with = "lenient")]
     pub vnc_password: Option<String>,
     /// Deployment set id
     ///
     /// 部署集id (`deploymentSet`)
-    #[serde(rename = "deploymentSet", deserialize_with = "lenient")]
     pub deployment_set: Option<String>,
     /// Number of instances
     ///
     /// 虚拟机数量 (`ecsCount`)
-    #[serde(rename = "ecsCount", deserialize_with = "lenient")]
     pub ecs_count: Option<i64>,
     /// Operable flag
     ///
     /// 是否可操作 (`bOperate`)
-    #[serde(rename = "bOperate", deserialize_with = "lenient")]
     pub b_operate: Option<bool>,
     /// Whether an order is created
     ///
     /// 是否创建订单 (`bCreateOrder`)
-    #[serde(rename = "bCreateOrder", deserialize_with = "lenient")]
     pub b_create_order: Option<bool>,
     /// Whether quotas are updated
     ///
     /// 是否更新配额 (`BUpdateQuotas`)
-    #[serde(rename = "BUpdateQuotas", deserialize_with = "lenient")]
     pub b_update_quotas: Option<bool>,
     /// Host GPUs
     ///
     /// 主机GPU (`hostGPUs`)
-    #[serde(rename = "hostGPUs")]
     pub host_gp_us: Option<GetRecycledInstanceHostGpus>,
     /// Key pair ids (null in the example)
     ///
     /// 密钥对ID列表 (`keyPairIds`)
-    #[serde(rename = "keyPairIds", deserialize_with = "lenient_vec")]
     pub key_pair_ids: Option<Vec<String>>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Flavor name
     ///
     /// 规格名称 (`flavorName`)
-    #[serde(rename = "flavorName", deserialize_with = "lenient")]
     pub flavor_name: Option<String>,
 }
 impl std::fmt::Debug for GetRecycledInstanceData {
@@ -613,561 +568,1087 @@ impl std::fmt::Debug for GetRecycledInstanceData {
             .finish()
     }
 }
+impl cds_core::de::Fields for GetRecycledInstanceData {
+    const NAME: &'static str = "GetRecycledInstanceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "az" => self.az = cds_core::de::lenient(value)?,
+            "region" => self.region = cds_core::de::lenient(value)?,
+            "cell" => self.cell = cds_core::de::lenient(value)?,
+            "hostId" => self.host_id = cds_core::de::lenient(value)?,
+            "hostName" => self.host_name = cds_core::de::lenient(value)?,
+            "password" => self.password = cds_core::de::lenient(value)?,
+            "ecsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "displayName" => self.display_name = cds_core::de::lenient(value)?,
+            "description" => self.description = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "cpus" => self.cpus = cds_core::de::lenient(value)?,
+            "gpus" => self.gpus = cds_core::de::lenient(value)?,
+            "memory" => self.memory = cds_core::de::nested(value)?,
+            "volumes" => self.volumes = cds_core::de::nested(value)?,
+            "image" => self.image = cds_core::de::nested(value)?,
+            "archType" => self.arch_type = cds_core::de::lenient(value)?,
+            "networks" => self.networks = cds_core::de::nested(value)?,
+            "osType" => self.os_type = cds_core::de::lenient(value)?,
+            "userData" => self.user_data = cds_core::de::lenient(value)?,
+            "secGroupList" => self.sec_group_list = cds_core::de::lenient_vec(value)?,
+            "needEIP" => self.need_eip = cds_core::de::lenient(value)?,
+            "eip" => self.eip = cds_core::de::nested(value)?,
+            "userId" => self.user_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "flavorId" => self.flavor_id = cds_core::de::lenient(value)?,
+            "billingMode" => self.billing_mode = cds_core::de::lenient(value)?,
+            "keyPairId" => self.key_pair_id = cds_core::de::lenient(value)?,
+            "sourceEcsId" => self.source_ecs_id = cds_core::de::lenient(value)?,
+            "isClone" => self.is_clone = cds_core::de::lenient(value)?,
+            "hgId" => self.hg_id = cds_core::de::lenient(value)?,
+            "imageSource" => self.image_source = cds_core::de::lenient(value)?,
+            "vncPassword" => self.vnc_password = cds_core::de::lenient(value)?,
+            "deploymentSet" => self.deployment_set = cds_core::de::lenient(value)?,
+            "ecsCount" => self.ecs_count = cds_core::de::lenient(value)?,
+            "bOperate" => self.b_operate = cds_core::de::lenient(value)?,
+            "bCreateOrder" => self.b_create_order = cds_core::de::lenient(value)?,
+            "BUpdateQuotas" => self.b_update_quotas = cds_core::de::lenient(value)?,
+            "hostGPUs" => self.host_gp_us = cds_core::de::nested(value)?,
+            "keyPairIds" => self.key_pair_ids = cds_core::de::lenient_vec(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "flavorName" => self.flavor_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetRecycledInstanceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetRecycledInstanceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "az", &self.az)?;
+        cds_core::ser::entry(map, "region", &self.region)?;
+        cds_core::ser::entry(map, "cell", &self.cell)?;
+        cds_core::ser::entry(map, "hostId", &self.host_id)?;
+        cds_core::ser::entry(map, "hostName", &self.host_name)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "ecsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "displayName", &self.display_name)?;
+        cds_core::ser::entry(map, "description", &self.description)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "cpus", &self.cpus)?;
+        cds_core::ser::entry(map, "gpus", &self.gpus)?;
+        cds_core::ser::entry(map, "memory", &self.memory)?;
+        cds_core::ser::entry(map, "volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "image", &self.image)?;
+        cds_core::ser::entry(map, "archType", &self.arch_type)?;
+        cds_core::ser::entry(map, "networks", &self.networks)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "userData", &self.user_data)?;
+        cds_core::ser::entry(map, "secGroupList", &self.sec_group_list)?;
+        cds_core::ser::entry(map, "needEIP", &self.need_eip)?;
+        cds_core::ser::entry(map, "eip", &self.eip)?;
+        cds_core::ser::entry(map, "userId", &self.user_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "flavorId", &self.flavor_id)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        cds_core::ser::entry(map, "keyPairId", &self.key_pair_id)?;
+        cds_core::ser::entry(map, "sourceEcsId", &self.source_ecs_id)?;
+        cds_core::ser::entry(map, "isClone", &self.is_clone)?;
+        cds_core::ser::entry(map, "hgId", &self.hg_id)?;
+        cds_core::ser::entry(map, "imageSource", &self.image_source)?;
+        cds_core::ser::entry(map, "vncPassword", &self.vnc_password)?;
+        cds_core::ser::entry(map, "deploymentSet", &self.deployment_set)?;
+        cds_core::ser::entry(map, "ecsCount", &self.ecs_count)?;
+        cds_core::ser::entry(map, "bOperate", &self.b_operate)?;
+        cds_core::ser::entry(map, "bCreateOrder", &self.b_create_order)?;
+        cds_core::ser::entry(map, "BUpdateQuotas", &self.b_update_quotas)?;
+        cds_core::ser::entry(map, "hostGPUs", &self.host_gp_us)?;
+        cds_core::ser::entry(map, "keyPairIds", &self.key_pair_ids)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "flavorName", &self.flavor_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetRecycledInstanceData);
 /// Host GPUs
 ///
 /// 主机GPU
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceHostGpus {
     /// GPU type
     ///
     /// GPU类型 (`gpuType`)
-    #[serde(rename = "gpuType", deserialize_with = "lenient")]
     pub gpu_type: Option<String>,
     /// Number of GPUs
     ///
     /// GPU数量 (`number`)
-    #[serde(rename = "number", deserialize_with = "lenient")]
     pub number: Option<i64>,
     /// GPU product
     ///
     /// GPU产品 (`product`)
-    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
 }
+impl cds_core::de::Fields for GetRecycledInstanceHostGpus {
+    const NAME: &'static str = "GetRecycledInstanceHostGpus";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "gpuType" => self.gpu_type = cds_core::de::lenient(value)?,
+            "number" => self.number = cds_core::de::lenient(value)?,
+            "product" => self.product = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetRecycledInstanceHostGpus);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetRecycledInstanceHostGpus {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "gpuType", &self.gpu_type)?;
+        cds_core::ser::entry(map, "number", &self.number)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetRecycledInstanceHostGpus);
 /// Image
 ///
 /// 镜像对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceImage {
     /// Image id
     ///
     /// 镜像ID (`imageUid`)
-    #[serde(rename = "imageUid", deserialize_with = "lenient")]
     pub image_uid: Option<String>,
 }
+impl cds_core::de::Fields for GetRecycledInstanceImage {
+    const NAME: &'static str = "GetRecycledInstanceImage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "imageUid" => self.image_uid = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetRecycledInstanceImage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetRecycledInstanceImage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "imageUid", &self.image_uid)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetRecycledInstanceImage);
 /// A network port of the instance
 ///
 /// 网络数组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceNetwork {
     /// Index
     ///
     /// 序号 (`index`)
-    #[serde(rename = "index", deserialize_with = "lenient")]
     pub index: Option<i64>,
     /// VPC id
     ///
     /// VPC ID (`vpcId`)
-    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网ID (`subnetId`)
-    #[serde(rename = "subnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Port id
     ///
     /// 端口ID (`portId`)
-    #[serde(rename = "portId", deserialize_with = "lenient")]
     pub port_id: Option<String>,
     /// Fixed IP
     ///
     /// 固定IP (`fixedIp`)
-    #[serde(rename = "fixedIp", deserialize_with = "lenient")]
     pub fixed_ip: Option<String>,
     /// MAC address
     ///
     /// MAC地址 (`macAddr`)
-    #[serde(rename = "macAddr", deserialize_with = "lenient")]
     pub mac_addr: Option<String>,
     /// Security groups
     ///
     /// 安全组 (`secGroupList`)
-    #[serde(rename = "secGroupList", deserialize_with = "lenient_vec")]
     pub sec_group_list: Option<Vec<String>>,
     /// Port type (e.g. Primary)
     ///
     /// 端口类型 (`portType`)
-    #[serde(rename = "portType", deserialize_with = "lenient")]
     pub port_type: Option<String>,
     /// IP type (e.g. fixedIp)
     ///
     /// IP类型 (`ipType`)
-    #[serde(rename = "ipType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// VPC name
     ///
     /// VPC名称 (`vpcName`)
-    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`subnetName`)
-    #[serde(rename = "subnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR
     ///
     /// 子网CIDR (`subnetCidr`)
-    #[serde(rename = "subnetCidr", deserialize_with = "lenient")]
     pub subnet_cidr: Option<String>,
 }
+impl cds_core::de::Fields for GetRecycledInstanceNetwork {
+    const NAME: &'static str = "GetRecycledInstanceNetwork";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "index" => self.index = cds_core::de::lenient(value)?,
+            "vpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "subnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "portId" => self.port_id = cds_core::de::lenient(value)?,
+            "fixedIp" => self.fixed_ip = cds_core::de::lenient(value)?,
+            "macAddr" => self.mac_addr = cds_core::de::lenient(value)?,
+            "secGroupList" => self.sec_group_list = cds_core::de::lenient_vec(value)?,
+            "portType" => self.port_type = cds_core::de::lenient(value)?,
+            "ipType" => self.ip_type = cds_core::de::lenient(value)?,
+            "vpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "subnetName" => self.subnet_name = cds_core::de::lenient(value)?,
+            "subnetCidr" => self.subnet_cidr = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetRecycledInstanceNetwork);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetRecycledInstanceNetwork {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "index", &self.index)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "subnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "portId", &self.port_id)?;
+        cds_core::ser::entry(map, "fixedIp", &self.fixed_ip)?;
+        cds_core::ser::entry(map, "macAddr", &self.mac_addr)?;
+        cds_core::ser::entry(map, "secGroupList", &self.sec_group_list)?;
+        cds_core::ser::entry(map, "portType", &self.port_type)?;
+        cds_core::ser::entry(map, "ipType", &self.ip_type)?;
+        cds_core::ser::entry(map, "vpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "subnetName", &self.subnet_name)?;
+        cds_core::ser::entry(map, "subnetCidr", &self.subnet_cidr)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetRecycledInstanceNetwork);
 /// A volume of the instance
 ///
 /// 云盘列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceVolume {
     /// Volume name
     ///
     /// 云盘名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Boot index
     ///
     /// 启动顺序 (`bootIndex`)
-    #[serde(rename = "bootIndex", deserialize_with = "lenient")]
     pub boot_index: Option<i64>,
     /// Volume size
     ///
     /// 云盘大小 (`volumeSize`)
-    #[serde(rename = "volumeSize", deserialize_with = "lenient")]
     pub volume_size: Option<i64>,
     /// Volume type
     ///
     /// 云盘类型 (`volumeType`)
-    #[serde(rename = "volumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Volume display name
     ///
     /// 云盘显示名称 (`volumeName`)
-    #[serde(rename = "volumeName", deserialize_with = "lenient")]
     pub volume_name: Option<String>,
     /// Disk bus
     ///
     /// 云盘总线类型 (`diskBus`)
-    #[serde(rename = "diskBus", deserialize_with = "lenient")]
     pub disk_bus: Option<String>,
     /// Volume mode
     ///
     /// 云盘模式 (`volumeMode`)
-    #[serde(rename = "volumeMode", deserialize_with = "lenient")]
     pub volume_mode: Option<String>,
     /// Whether the volume is deleted with the instance
     ///
     /// 是否随实例删除 (`deleteOnTermination`)
-    #[serde(rename = "deleteOnTermination", deserialize_with = "lenient")]
     pub delete_on_termination: Option<bool>,
     /// Whether it is the system disk
     ///
     /// 是否系统盘 (`isOsDisk`)
-    #[serde(rename = "isOsDisk", deserialize_with = "lenient")]
     pub is_os_disk: Option<bool>,
     /// Source volume id
     ///
     /// 源云盘ID (`sourceVolumeId`)
-    #[serde(rename = "sourceVolumeId", deserialize_with = "lenient")]
     pub source_volume_id: Option<i64>,
     /// Volume id
     ///
     /// 云盘ID (`volumeId`)
-    #[serde(rename = "volumeId", deserialize_with = "lenient")]
     pub volume_id: Option<i64>,
     /// Volume UUID
     ///
     /// 云盘UUID (`volumeUuid`)
-    #[serde(rename = "volumeUuid", deserialize_with = "lenient")]
     pub volume_uuid: Option<String>,
 }
+impl cds_core::de::Fields for GetRecycledInstanceVolume {
+    const NAME: &'static str = "GetRecycledInstanceVolume";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "bootIndex" => self.boot_index = cds_core::de::lenient(value)?,
+            "volumeSize" => self.volume_size = cds_core::de::lenient(value)?,
+            "volumeType" => self.volume_type = cds_core::de::lenient(value)?,
+            "volumeName" => self.volume_name = cds_core::de::lenient(value)?,
+            "diskBus" => self.disk_bus = cds_core::de::lenient(value)?,
+            "volumeMode" => self.volume_mode = cds_core::de::lenient(value)?,
+            "deleteOnTermination" => {
+                self.delete_on_termination = cds_core::de::lenient(value)?;
+            }
+            "isOsDisk" => self.is_os_disk = cds_core::de::lenient(value)?,
+            "sourceVolumeId" => self.source_volume_id = cds_core::de::lenient(value)?,
+            "volumeId" => self.volume_id = cds_core::de::lenient(value)?,
+            "volumeUuid" => self.volume_uuid = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetRecycledInstanceVolume);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetRecycledInstanceVolume {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "bootIndex", &self.boot_index)?;
+        cds_core::ser::entry(map, "volumeSize", &self.volume_size)?;
+        cds_core::ser::entry(map, "volumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "volumeName", &self.volume_name)?;
+        cds_core::ser::entry(map, "diskBus", &self.disk_bus)?;
+        cds_core::ser::entry(map, "volumeMode", &self.volume_mode)?;
+        cds_core::ser::entry(map, "deleteOnTermination", &self.delete_on_termination)?;
+        cds_core::ser::entry(map, "isOsDisk", &self.is_os_disk)?;
+        cds_core::ser::entry(map, "sourceVolumeId", &self.source_volume_id)?;
+        cds_core::ser::entry(map, "volumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "volumeUuid", &self.volume_uuid)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetRecycledInstanceVolume);
 /// Billing mode information
 ///
 /// 计费模式信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceAttributesBillingMode {
     /// Label name
     ///
     /// 标签名称 (`labelName`)
-    #[serde(rename = "labelName", deserialize_with = "lenient")]
     pub label_name: Option<String>,
     /// Whether the label is visible
     ///
     /// 标签是否可见 (`labelVisible`)
-    #[serde(rename = "labelVisible", deserialize_with = "lenient")]
     pub label_visible: Option<bool>,
     /// Default billing mode: ByCycle or OnDemand
     ///
     /// 默认计费模式ByCycle或者OnDemand (`defaultMode`)
-    #[serde(rename = "defaultMode", deserialize_with = "lenient")]
     pub default_mode: Option<String>,
     /// Displayed button names and values
     ///
     /// 展现的按钮名称和取值列表 (`displayModes`)
-    #[serde(rename = "displayModes")]
     pub display_modes: Option<Vec<GetServiceAttributesDisplayMode>>,
 }
+impl cds_core::de::Fields for GetServiceAttributesBillingMode {
+    const NAME: &'static str = "GetServiceAttributesBillingMode";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "labelName" => self.label_name = cds_core::de::lenient(value)?,
+            "labelVisible" => self.label_visible = cds_core::de::lenient(value)?,
+            "defaultMode" => self.default_mode = cds_core::de::lenient(value)?,
+            "displayModes" => self.display_modes = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetServiceAttributesBillingMode);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetServiceAttributesBillingMode {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "labelName", &self.label_name)?;
+        cds_core::ser::entry(map, "labelVisible", &self.label_visible)?;
+        cds_core::ser::entry(map, "defaultMode", &self.default_mode)?;
+        cds_core::ser::entry(map, "displayModes", &self.display_modes)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetServiceAttributesBillingMode);
 /// Service information
 ///
 /// 服务信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceAttributesData {
     /// Whether the service can be opened
     ///
     /// 服务是否可开通 (`serviceOpenable`)
-    #[serde(rename = "serviceOpenable", deserialize_with = "lenient")]
     pub service_openable: Option<bool>,
     /// Whether a department must be associated
     ///
     /// 是否关联部门 (`departmentRequired`)
-    #[serde(rename = "departmentRequired", deserialize_with = "lenient")]
     pub department_required: Option<bool>,
     /// Whether a resource group must be associated
     ///
     /// 是否关联资源集 (`resourceGroupRequired`)
-    #[serde(rename = "resourceGroupRequired", deserialize_with = "lenient")]
     pub resource_group_required: Option<bool>,
     /// Billing mode information
     ///
     /// 计费模式信息 (`billingMode`)
-    #[serde(rename = "billingMode")]
     pub billing_mode: Option<GetServiceAttributesBillingMode>,
 }
+impl cds_core::de::Fields for GetServiceAttributesData {
+    const NAME: &'static str = "GetServiceAttributesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "serviceOpenable" => self.service_openable = cds_core::de::lenient(value)?,
+            "departmentRequired" => {
+                self.department_required = cds_core::de::lenient(value)?;
+            }
+            "resourceGroupRequired" => {
+                self.resource_group_required = cds_core::de::lenient(value)?;
+            }
+            "billingMode" => self.billing_mode = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetServiceAttributesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetServiceAttributesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "serviceOpenable", &self.service_openable)?;
+        cds_core::ser::entry(map, "departmentRequired", &self.department_required)?;
+        cds_core::ser::entry(map, "resourceGroupRequired", &self.resource_group_required)?;
+        cds_core::ser::entry(map, "billingMode", &self.billing_mode)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetServiceAttributesData);
 /// A displayed billing mode button
 ///
 /// 展现的按钮名称和取值列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceAttributesDisplayMode {
     /// Button value: ByCycle, OnDemand
     ///
     /// 按钮取值ByCycle, OnDemand (`value`)
-    #[serde(rename = "value", deserialize_with = "lenient")]
     pub value: Option<String>,
     /// Button name: 包年包月 (yearly/monthly), 按需计费 (on demand)
     ///
     /// 按钮名称包年包月, 按需计费 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
+impl cds_core::de::Fields for GetServiceAttributesDisplayMode {
+    const NAME: &'static str = "GetServiceAttributesDisplayMode";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "value" => self.value = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetServiceAttributesDisplayMode);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetServiceAttributesDisplayMode {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "value", &self.value)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetServiceAttributesDisplayMode);
 /// An availability zone
 ///
 /// 可用区列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoAz {
     /// Availability zone id
     ///
     /// 可用区id (`azId`)
-    #[serde(rename = "azId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`azDisplayName`)
-    #[serde(rename = "azDisplayName", deserialize_with = "lenient")]
     pub az_display_name: Option<String>,
 }
+impl cds_core::de::Fields for GetServiceRegionInfoAz {
+    const NAME: &'static str = "GetServiceRegionInfoAz";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "azId" => self.az_id = cds_core::de::lenient(value)?,
+            "azDisplayName" => self.az_display_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetServiceRegionInfoAz);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetServiceRegionInfoAz {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "azId", &self.az_id)?;
+        cds_core::ser::entry(map, "azDisplayName", &self.az_display_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetServiceRegionInfoAz);
 /// A region of the subscribed service
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoRegion {
     /// Region id
     ///
     /// 区域id (`regionId`)
-    #[serde(rename = "regionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`regionDisplayName`)
-    #[serde(rename = "regionDisplayName", deserialize_with = "lenient")]
     pub region_display_name: Option<String>,
     /// Availability zones
     ///
     /// 可用区列表 (`azList`)
-    #[serde(rename = "azList")]
     pub az_list: Option<Vec<GetServiceRegionInfoAz>>,
 }
+impl cds_core::de::Fields for GetServiceRegionInfoRegion {
+    const NAME: &'static str = "GetServiceRegionInfoRegion";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "regionId" => self.region_id = cds_core::de::lenient(value)?,
+            "regionDisplayName" => {
+                self.region_display_name = cds_core::de::lenient(value)?;
+            }
+            "azList" => self.az_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetServiceRegionInfoRegion);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetServiceRegionInfoRegion {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "regionId", &self.region_id)?;
+        cds_core::ser::entry(map, "regionDisplayName", &self.region_display_name)?;
+        cds_core::ser::entry(map, "azList", &self.az_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetServiceRegionInfoRegion);
 /// VNC access information
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetVncUrlData {
     /// VNC remote access URL (valid for 10 minutes)
     ///
     /// VNC远程访问的url（有效期10分钟） (`vncUrl`)
-    #[serde(rename = "vncUrl", deserialize_with = "lenient")]
     pub vnc_url: Option<String>,
 }
+impl cds_core::de::Fields for GetVncUrlData {
+    const NAME: &'static str = "GetVncUrlData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vncUrl" => self.vnc_url = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetVncUrlData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetVncUrlData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vncUrl", &self.vnc_url)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetVncUrlData);
 /// An unused local disk on the node
 ///
 /// 返回的数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceNodeLocalDisksDisk {
     /// Local disk name
     ///
     /// 本地盘名称 (`diskName`)
-    #[serde(rename = "diskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Node
     ///
     /// 节点信息 (`nodeName`)
-    #[serde(rename = "nodeName", deserialize_with = "lenient")]
     pub node_name: Option<String>,
     /// PCI address
     ///
     /// pci地址 (`pciAddress`)
-    #[serde(rename = "pciAddress", deserialize_with = "lenient")]
     pub pci_address: Option<String>,
     /// Product
     ///
     /// 产品 (`product`)
-    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Vendor
     ///
     /// 供应商 (`vendor`)
-    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Size in bytes
     ///
     /// 大小, 单位B (`size`)
-    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Local disk type
     ///
     /// 本地盘类型 (`diskType`)
-    #[serde(rename = "diskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Local disk interface
     ///
     /// 本地盘接口 (`diskInterface`)
-    #[serde(rename = "diskInterface", deserialize_with = "lenient")]
     pub disk_interface: Option<String>,
     /// HCTL (SCSI host:channel:target:lun) address
     ///
     /// htcl (`htcl`)
-    #[serde(rename = "htcl", deserialize_with = "lenient")]
     pub htcl: Option<String>,
 }
+impl cds_core::de::Fields for ListInstanceNodeLocalDisksDisk {
+    const NAME: &'static str = "ListInstanceNodeLocalDisksDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "diskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "nodeName" => self.node_name = cds_core::de::lenient(value)?,
+            "pciAddress" => self.pci_address = cds_core::de::lenient(value)?,
+            "product" => self.product = cds_core::de::lenient(value)?,
+            "vendor" => self.vendor = cds_core::de::lenient(value)?,
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "diskType" => self.disk_type = cds_core::de::lenient(value)?,
+            "diskInterface" => self.disk_interface = cds_core::de::lenient(value)?,
+            "htcl" => self.htcl = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceNodeLocalDisksDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceNodeLocalDisksDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "diskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "nodeName", &self.node_name)?;
+        cds_core::ser::entry(map, "pciAddress", &self.pci_address)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        cds_core::ser::entry(map, "vendor", &self.vendor)?;
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "diskType", &self.disk_type)?;
+        cds_core::ser::entry(map, "diskInterface", &self.disk_interface)?;
+        cds_core::ser::entry(map, "htcl", &self.htcl)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceNodeLocalDisksDisk);
 /// A monitored process (fields typed from the example)
 ///
 /// 进程
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListMonitorProcessesProcess {
     /// Process id
     ///
     /// 进程ID (`pid`)
-    #[serde(rename = "pid", deserialize_with = "lenient")]
     pub pid: Option<String>,
     /// Process name
     ///
     /// 进程名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Command line
     ///
     /// 命令行 (`cmdLine`)
-    #[serde(rename = "cmdLine", deserialize_with = "lenient")]
     pub cmd_line: Option<String>,
     /// CPU usage (%)
     ///
     /// CPU使用率 (`cpu`)
-    #[serde(rename = "cpu", deserialize_with = "lenient")]
     pub cpu: Option<String>,
     /// Memory usage (%)
     ///
     /// 内存使用率 (`memory`)
-    #[serde(rename = "memory", deserialize_with = "lenient")]
     pub memory: Option<String>,
     /// Number of open files
     ///
     /// 打开文件数 (`openfiles`)
-    #[serde(rename = "openfiles", deserialize_with = "lenient")]
     pub openfiles: Option<String>,
     /// Sample time
     ///
     /// 时间 (`time`)
-    #[serde(rename = "time", deserialize_with = "lenient")]
     pub time: Option<String>,
 }
+impl cds_core::de::Fields for ListMonitorProcessesProcess {
+    const NAME: &'static str = "ListMonitorProcessesProcess";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "pid" => self.pid = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "cmdLine" => self.cmd_line = cds_core::de::lenient(value)?,
+            "cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "memory" => self.memory = cds_core::de::lenient(value)?,
+            "openfiles" => self.openfiles = cds_core::de::lenient(value)?,
+            "time" => self.time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListMonitorProcessesProcess);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListMonitorProcessesProcess {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "pid", &self.pid)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "cmdLine", &self.cmd_line)?;
+        cds_core::ser::entry(map, "cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "memory", &self.memory)?;
+        cds_core::ser::entry(map, "openfiles", &self.openfiles)?;
+        cds_core::ser::entry(map, "time", &self.time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListMonitorProcessesProcess);
 /// Recycle bin list page
 ///
 /// 返回的数据对象
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsData {
     /// Page size
     ///
     /// 列表大小 (`size`)
-    #[serde(rename = "size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Current page
     ///
     /// 当前页数 (`current`)
-    #[serde(rename = "current", deserialize_with = "lenient")]
     pub current: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`total`)
-    #[serde(rename = "total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Data list
     ///
     /// 数据列表 (`list`)
-    #[serde(rename = "list")]
     pub list: Option<Vec<ListRecycledSnapshotsItem>>,
 }
+impl cds_core::de::Fields for ListRecycledSnapshotsData {
+    const NAME: &'static str = "ListRecycledSnapshotsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "size" => self.size = cds_core::de::lenient(value)?,
+            "current" => self.current = cds_core::de::lenient(value)?,
+            "total" => self.total = cds_core::de::lenient(value)?,
+            "list" => self.list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListRecycledSnapshotsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListRecycledSnapshotsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "size", &self.size)?;
+        cds_core::ser::entry(map, "current", &self.current)?;
+        cds_core::ser::entry(map, "total", &self.total)?;
+        cds_core::ser::entry(map, "list", &self.list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListRecycledSnapshotsData);
 /// A recycled resource
 ///
 /// 数据列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsItem {
     /// Creation time
     ///
     /// 创建时间 (`createdAt`)
-    #[serde(rename = "createdAt", deserialize_with = "lenient")]
     pub created_at: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updatedAt`)
-    #[serde(rename = "updatedAt", deserialize_with = "lenient")]
     pub updated_at: Option<String>,
     /// Deletion time (null)
     ///
     /// 删除时间 (`deletedAt`)
-    #[serde(rename = "deletedAt", deserialize_with = "lenient")]
     pub deleted_at: Option<String>,
     /// Id
     ///
     /// ID (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// Resource name
     ///
     /// 实例名称 (`instanceName`)
-    #[serde(rename = "instanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Resource id
     ///
     /// 实例ID (`instanceId`)
-    #[serde(rename = "instanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Resource type (e.g. ecsSnapshot)
     ///
     /// 实例类型 (`instanceType`)
-    #[serde(rename = "instanceType", deserialize_with = "lenient")]
     pub instance_type: Option<String>,
     /// Zone
     ///
     /// 区域 (`zone`)
-    #[serde(rename = "zone", deserialize_with = "lenient")]
     pub zone: Option<String>,
     /// Cleanup timestamp
     ///
     /// 清理时间戳 (`cleanAt`)
-    #[serde(rename = "cleanAt", deserialize_with = "lenient")]
     pub clean_at: Option<i64>,
     /// Count
     ///
     /// 计数 (`count`)
-    #[serde(rename = "count", deserialize_with = "lenient")]
     pub count: Option<i64>,
     /// Associated instance id
     ///
     /// 关联的ECS ID (`associatedEcsId`)
-    #[serde(rename = "associatedEcsId", deserialize_with = "lenient")]
     pub associated_ecs_id: Option<String>,
     /// Associated instance name
     ///
     /// 关联的ECS名称 (`associatedEcsName`)
-    #[serde(rename = "associatedEcsName", deserialize_with = "lenient")]
     pub associated_ecs_name: Option<String>,
     /// Tenant name
     ///
     /// 租户名称 (`tenantName`)
-    #[serde(rename = "tenantName", deserialize_with = "lenient")]
     pub tenant_name: Option<String>,
     /// Tenant id
     ///
     /// 租户Id (`tenantId`)
-    #[serde(rename = "tenantId", deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// Department id
     ///
     /// 部门ID (`departmentId`)
-    #[serde(rename = "departmentId", deserialize_with = "lenient")]
     pub department_id: Option<String>,
     /// Resource group id
     ///
     /// 资源组ID (`resourceGroupId`)
-    #[serde(rename = "resourceGroupId", deserialize_with = "lenient")]
     pub resource_group_id: Option<String>,
     /// Department name
     ///
     /// 部门名称 (`departmentName`)
-    #[serde(rename = "departmentName", deserialize_with = "lenient")]
     pub department_name: Option<String>,
     /// Resource group name
     ///
     /// 资源组名称 (`resourceGroupName`)
-    #[serde(rename = "resourceGroupName", deserialize_with = "lenient")]
     pub resource_group_name: Option<String>,
 }
+impl cds_core::de::Fields for ListRecycledSnapshotsItem {
+    const NAME: &'static str = "ListRecycledSnapshotsItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "createdAt" => self.created_at = cds_core::de::lenient(value)?,
+            "updatedAt" => self.updated_at = cds_core::de::lenient(value)?,
+            "deletedAt" => self.deleted_at = cds_core::de::lenient(value)?,
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "instanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "instanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "instanceType" => self.instance_type = cds_core::de::lenient(value)?,
+            "zone" => self.zone = cds_core::de::lenient(value)?,
+            "cleanAt" => self.clean_at = cds_core::de::lenient(value)?,
+            "count" => self.count = cds_core::de::lenient(value)?,
+            "associatedEcsId" => self.associated_ecs_id = cds_core::de::lenient(value)?,
+            "associatedEcsName" => {
+                self.associated_ecs_name = cds_core::de::lenient(value)?;
+            }
+            "tenantName" => self.tenant_name = cds_core::de::lenient(value)?,
+            "tenantId" => self.tenant_id = cds_core::de::lenient(value)?,
+            "departmentId" => self.department_id = cds_core::de::lenient(value)?,
+            "resourceGroupId" => self.resource_group_id = cds_core::de::lenient(value)?,
+            "departmentName" => self.department_name = cds_core::de::lenient(value)?,
+            "resourceGroupName" => {
+                self.resource_group_name = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListRecycledSnapshotsItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListRecycledSnapshotsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "createdAt", &self.created_at)?;
+        cds_core::ser::entry(map, "updatedAt", &self.updated_at)?;
+        cds_core::ser::entry(map, "deletedAt", &self.deleted_at)?;
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "instanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "instanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "instanceType", &self.instance_type)?;
+        cds_core::ser::entry(map, "zone", &self.zone)?;
+        cds_core::ser::entry(map, "cleanAt", &self.clean_at)?;
+        cds_core::ser::entry(map, "count", &self.count)?;
+        cds_core::ser::entry(map, "associatedEcsId", &self.associated_ecs_id)?;
+        cds_core::ser::entry(map, "associatedEcsName", &self.associated_ecs_name)?;
+        cds_core::ser::entry(map, "tenantName", &self.tenant_name)?;
+        cds_core::ser::entry(map, "tenantId", &self.tenant_id)?;
+        cds_core::ser::entry(map, "departmentId", &self.department_id)?;
+        cds_core::ser::entry(map, "resourceGroupId", &self.resource_group_id)?;
+        cds_core::ser::entry(map, "departmentName", &self.department_name)?;
+        cds_core::ser::entry(map, "resourceGroupName", &self.resource_group_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListRecycledSnapshotsItem);
 /// A supported InfiniBand NIC type
 ///
 /// 支持的列表
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSupportedIbNicsItem {
     /// Vendor id
     ///
     /// 产商Id (`vendorID`)
-    #[serde(rename = "vendorID", deserialize_with = "lenient")]
     pub vendor_id: Option<String>,
     /// Vendor
     ///
     /// 产商 (`vendor`)
-    #[serde(rename = "vendor", deserialize_with = "lenient")]
     pub vendor: Option<String>,
     /// Product id
     ///
     /// 产品id (`productID`)
-    #[serde(rename = "productID", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Product name
     ///
     /// 产品名称 (`product`)
-    #[serde(rename = "product", deserialize_with = "lenient")]
     pub product: Option<String>,
     /// Availability zone
     ///
     /// 可用区 (`az`)
-    #[serde(rename = "az", deserialize_with = "lenient")]
     pub az: Option<String>,
 }
+impl cds_core::de::Fields for ListSupportedIbNicsItem {
+    const NAME: &'static str = "ListSupportedIbNicsItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vendorID" => self.vendor_id = cds_core::de::lenient(value)?,
+            "vendor" => self.vendor = cds_core::de::lenient(value)?,
+            "productID" => self.product_id = cds_core::de::lenient(value)?,
+            "product" => self.product = cds_core::de::lenient(value)?,
+            "az" => self.az = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSupportedIbNicsItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSupportedIbNicsItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vendorID", &self.vendor_id)?;
+        cds_core::ser::entry(map, "vendor", &self.vendor)?;
+        cds_core::ser::entry(map, "productID", &self.product_id)?;
+        cds_core::ser::entry(map, "product", &self.product)?;
+        cds_core::ser::entry(map, "az", &self.az)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSupportedIbNicsItem);
 /// Attachment state of the vmtools ISO
 ///
 /// vmtools iso 挂载状态
@@ -1336,16 +1817,38 @@ impl cds_core::validate::Validate for ListRecycledSnapshotsInput {
     }
 }
 /// Output of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListRecycledSnapshotsOutput {
     /// Returned data object
     ///
     /// 返回的数据对象 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<ListRecycledSnapshotsData>,
 }
+impl cds_core::de::Fields for ListRecycledSnapshotsOutput {
+    const NAME: &'static str = "ListRecycledSnapshotsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListRecycledSnapshotsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListRecycledSnapshotsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListRecycledSnapshotsOutput);
 /// Request builder of [`ListRecycledSnapshots`](crate::Client::list_recycled_snapshots): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1523,16 +2026,38 @@ impl cds_core::validate::Validate for RestoreRecycledSnapshotInput {
     }
 }
 /// Output of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RestoreRecycledSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for RestoreRecycledSnapshotOutput {
+    const NAME: &'static str = "RestoreRecycledSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RestoreRecycledSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RestoreRecycledSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RestoreRecycledSnapshotOutput);
 /// Request builder of [`RestoreRecycledSnapshot`](crate::Client::restore_recycled_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1653,16 +2178,38 @@ impl cds_core::validate::Validate for DeleteRecycledSnapshotInput {
     }
 }
 /// Output of [`DeleteRecycledSnapshot`](crate::Client::delete_recycled_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteRecycledSnapshotOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteRecycledSnapshotOutput {
+    const NAME: &'static str = "DeleteRecycledSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteRecycledSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteRecycledSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteRecycledSnapshotOutput);
 /// Request builder of [`DeleteRecycledSnapshot`](crate::Client::delete_recycled_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1762,16 +2309,38 @@ impl cds_core::validate::Validate for GetRecycledInstanceInput {
     }
 }
 /// Output of [`GetRecycledInstance`](crate::Client::get_recycled_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetRecycledInstanceOutput {
     /// Instance information; see the response of batch instance creation or the example
     ///
     /// 可参考“批量创建虚拟机”接口的返回参数，或返回示例，此项为虚拟机信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetRecycledInstanceData>,
 }
+impl cds_core::de::Fields for GetRecycledInstanceOutput {
+    const NAME: &'static str = "GetRecycledInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetRecycledInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetRecycledInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetRecycledInstanceOutput);
 /// Request builder of [`GetRecycledInstance`](crate::Client::get_recycled_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1871,16 +2440,38 @@ impl cds_core::validate::Validate for RestoreRecycledInstanceInput {
     }
 }
 /// Output of [`RestoreRecycledInstance`](crate::Client::restore_recycled_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RestoreRecycledInstanceOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for RestoreRecycledInstanceOutput {
+    const NAME: &'static str = "RestoreRecycledInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RestoreRecycledInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RestoreRecycledInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RestoreRecycledInstanceOutput);
 /// Request builder of [`RestoreRecycledInstance`](crate::Client::restore_recycled_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1980,16 +2571,38 @@ impl cds_core::validate::Validate for DeleteRecycledInstanceInput {
     }
 }
 /// Output of [`DeleteRecycledInstance`](crate::Client::delete_recycled_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteRecycledInstanceOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteRecycledInstanceOutput {
+    const NAME: &'static str = "DeleteRecycledInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteRecycledInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteRecycledInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteRecycledInstanceOutput);
 /// Request builder of [`DeleteRecycledInstance`](crate::Client::delete_recycled_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2102,16 +2715,38 @@ impl cds_core::validate::Validate for AutoCleanRecycledInstancesInput {
     }
 }
 /// Output of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AutoCleanRecycledInstancesOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for AutoCleanRecycledInstancesOutput {
+    const NAME: &'static str = "AutoCleanRecycledInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AutoCleanRecycledInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AutoCleanRecycledInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AutoCleanRecycledInstancesOutput);
 /// Request builder of [`AutoCleanRecycledInstances`](crate::Client::auto_clean_recycled_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2218,16 +2853,38 @@ impl cds_core::validate::Validate for CheckVmtoolsIsoAttachedInput {
     }
 }
 /// Output of [`CheckVmtoolsIsoAttached`](crate::Client::check_vmtools_iso_attached): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CheckVmtoolsIsoAttachedOutput {
     /// detached = not attached, attaching = attaching, attached = attached, detaching = detaching
     ///
     /// detached 未挂载, attaching 挂载中 attached 已挂载 detaching 卸载中 (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<CheckVmtoolsIsoAttachedState>,
 }
+impl cds_core::de::Fields for CheckVmtoolsIsoAttachedOutput {
+    const NAME: &'static str = "CheckVmtoolsIsoAttachedOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CheckVmtoolsIsoAttachedOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CheckVmtoolsIsoAttachedOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CheckVmtoolsIsoAttachedOutput);
 /// Request builder of [`CheckVmtoolsIsoAttached`](crate::Client::check_vmtools_iso_attached): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2327,16 +2984,38 @@ impl cds_core::validate::Validate for AttachVmtoolsInput {
     }
 }
 /// Output of [`AttachVmtools`](crate::Client::attach_vmtools): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachVmtoolsOutput {
     /// Returned data (null)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for AttachVmtoolsOutput {
+    const NAME: &'static str = "AttachVmtoolsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AttachVmtoolsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AttachVmtoolsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AttachVmtoolsOutput);
 /// Request builder of [`AttachVmtools`](crate::Client::attach_vmtools): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2436,16 +3115,38 @@ impl cds_core::validate::Validate for ListSupportedIbNicsInput {
     }
 }
 /// Output of [`ListSupportedIbNics`](crate::Client::list_supported_ib_nics): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListSupportedIbNicsOutput {
     /// Supported list
     ///
     /// 支持的列表 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListSupportedIbNicsItem>>,
 }
+impl cds_core::de::Fields for ListSupportedIbNicsOutput {
+    const NAME: &'static str = "ListSupportedIbNicsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListSupportedIbNicsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListSupportedIbNicsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListSupportedIbNicsOutput);
 /// Request builder of [`ListSupportedIbNics`](crate::Client::list_supported_ib_nics): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2663,16 +3364,38 @@ impl cds_core::validate::Validate for InstallMonitorAgentInput {
     }
 }
 /// Output of [`InstallMonitorAgent`](crate::Client::install_monitor_agent): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct InstallMonitorAgentOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for InstallMonitorAgentOutput {
+    const NAME: &'static str = "InstallMonitorAgentOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(InstallMonitorAgentOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for InstallMonitorAgentOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(InstallMonitorAgentOutput);
 /// Request builder of [`InstallMonitorAgent`](crate::Client::install_monitor_agent): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2775,16 +3498,38 @@ impl GetServiceAttributesInputBuilder {
     }
 }
 /// Output of [`GetServiceAttributes`](crate::Client::get_service_attributes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceAttributesOutput {
     /// Service information
     ///
     /// 服务信息 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetServiceAttributesData>,
 }
+impl cds_core::de::Fields for GetServiceAttributesOutput {
+    const NAME: &'static str = "GetServiceAttributesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetServiceAttributesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetServiceAttributesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetServiceAttributesOutput);
 /// Request builder of [`GetServiceAttributes`](crate::Client::get_service_attributes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2901,16 +3646,38 @@ impl cds_core::validate::Validate for GetServiceRegionInfoInput {
     }
 }
 /// Output of [`GetServiceRegionInfo`](crate::Client::get_service_region_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetServiceRegionInfoOutput {
     /// Returned data
     ///
     /// 返回数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<GetServiceRegionInfoRegion>>,
 }
+impl cds_core::de::Fields for GetServiceRegionInfoOutput {
+    const NAME: &'static str = "GetServiceRegionInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetServiceRegionInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetServiceRegionInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetServiceRegionInfoOutput);
 /// Request builder of [`GetServiceRegionInfo`](crate::Client::get_service_region_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3030,16 +3797,38 @@ impl cds_core::validate::Validate for BatchDetachSharedVolumeInput {
     }
 }
 /// Output of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchDetachSharedVolumeOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchDetachSharedVolumeOutput {
+    const NAME: &'static str = "BatchDetachSharedVolumeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchDetachSharedVolumeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchDetachSharedVolumeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchDetachSharedVolumeOutput);
 /// Request builder of [`BatchDetachSharedVolume`](crate::Client::batch_detach_shared_volume): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3159,16 +3948,38 @@ impl cds_core::validate::Validate for BatchAttachSharedVolumeInput {
     }
 }
 /// Output of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BatchAttachSharedVolumeOutput {
     /// None (null)
     ///
     /// 无 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for BatchAttachSharedVolumeOutput {
+    const NAME: &'static str = "BatchAttachSharedVolumeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BatchAttachSharedVolumeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BatchAttachSharedVolumeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BatchAttachSharedVolumeOutput);
 /// Request builder of [`BatchAttachSharedVolume`](crate::Client::batch_attach_shared_volume): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3275,16 +4086,38 @@ impl cds_core::validate::Validate for GetVncUrlInput {
     }
 }
 /// Output of [`GetVncUrl`](crate::Client::get_vnc_url): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetVncUrlOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<GetVncUrlData>,
 }
+impl cds_core::de::Fields for GetVncUrlOutput {
+    const NAME: &'static str = "GetVncUrlOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetVncUrlOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetVncUrlOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetVncUrlOutput);
 /// Request builder of [`GetVncUrl`](crate::Client::get_vnc_url): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3403,10 +4236,30 @@ impl cds_core::validate::Validate for ConnectVncInput {
     }
 }
 /// Output of [`ConnectVnc`](crate::Client::connect_vnc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ConnectVncOutput {}
+impl cds_core::de::Fields for ConnectVncOutput {
+    const NAME: &'static str = "ConnectVncOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ConnectVncOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ConnectVncOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ConnectVncOutput);
 /// Request builder of [`ConnectVnc`](crate::Client::connect_vnc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3554,16 +4407,38 @@ impl cds_core::validate::Validate for ListMonitorProcessesInput {
     }
 }
 /// Output of [`ListMonitorProcesses`](crate::Client::list_monitor_processes): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListMonitorProcessesOutput {
     /// Process list
     ///
     /// 返回null (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListMonitorProcessesProcess>>,
 }
+impl cds_core::de::Fields for ListMonitorProcessesOutput {
+    const NAME: &'static str = "ListMonitorProcessesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListMonitorProcessesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListMonitorProcessesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListMonitorProcessesOutput);
 /// Request builder of [`ListMonitorProcesses`](crate::Client::list_monitor_processes): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3691,10 +4566,30 @@ impl cds_core::validate::Validate for UpgradeMonitorAgentInput {
     }
 }
 /// Output of [`UpgradeMonitorAgent`](crate::Client::upgrade_monitor_agent): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpgradeMonitorAgentOutput {}
+impl cds_core::de::Fields for UpgradeMonitorAgentOutput {
+    const NAME: &'static str = "UpgradeMonitorAgentOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpgradeMonitorAgentOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpgradeMonitorAgentOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpgradeMonitorAgentOutput);
 /// Request builder of [`UpgradeMonitorAgent`](crate::Client::upgrade_monitor_agent): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3794,16 +4689,38 @@ impl cds_core::validate::Validate for ListInstanceNodeLocalDisksInput {
     }
 }
 /// Output of [`ListInstanceNodeLocalDisks`](crate::Client::list_instance_node_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ListInstanceNodeLocalDisksOutput {
     /// Returned data
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<ListInstanceNodeLocalDisksDisk>>,
 }
+impl cds_core::de::Fields for ListInstanceNodeLocalDisksOutput {
+    const NAME: &'static str = "ListInstanceNodeLocalDisksOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ListInstanceNodeLocalDisksOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ListInstanceNodeLocalDisksOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ListInstanceNodeLocalDisksOutput);
 /// Request builder of [`ListInstanceNodeLocalDisks`](crate::Client::list_instance_node_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -3925,16 +4842,38 @@ impl cds_core::validate::Validate for AttachLocalDisksInput {
     }
 }
 /// Output of [`AttachLocalDisks`](crate::Client::attach_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachLocalDisksOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for AttachLocalDisksOutput {
+    const NAME: &'static str = "AttachLocalDisksOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AttachLocalDisksOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AttachLocalDisksOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AttachLocalDisksOutput);
 /// Request builder of [`AttachLocalDisks`](crate::Client::attach_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4066,16 +5005,38 @@ impl cds_core::validate::Validate for DetachLocalDisksInput {
     }
 }
 /// Output of [`DetachLocalDisks`](crate::Client::detach_local_disks): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachLocalDisksOutput {
     /// Returned data (null in the example)
     ///
     /// 返回的数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DetachLocalDisksOutput {
+    const NAME: &'static str = "DetachLocalDisksOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DetachLocalDisksOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DetachLocalDisksOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DetachLocalDisksOutput);
 /// Request builder of [`DetachLocalDisks`](crate::Client::detach_local_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -4257,16 +5218,38 @@ impl cds_core::validate::Validate for ExportMonitorDataInput {
     }
 }
 /// Output of [`ExportMonitorData`](crate::Client::export_monitor_data): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExportMonitorDataOutput {
     /// Export task id
     ///
     /// 任务id (`data`)
-    #[serde(rename = "data", deserialize_with = "lenient")]
     pub data: Option<String>,
 }
+impl cds_core::de::Fields for ExportMonitorDataOutput {
+    const NAME: &'static str = "ExportMonitorDataOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ExportMonitorDataOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ExportMonitorDataOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ExportMonitorDataOutput);
 /// Request builder of [`ExportMonitorData`](crate::Client::export_monitor_data): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

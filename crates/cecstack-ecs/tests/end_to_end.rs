@@ -49,13 +49,21 @@ async fn op_create_flavor_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpCreateFlavor"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpCreateFlavor"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_update_flavor_end_to_end() {
@@ -94,13 +102,21 @@ async fn op_update_flavor_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpUpdateFlavor"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpUpdateFlavor"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_delete_flavor_end_to_end() {
@@ -137,13 +153,21 @@ async fn op_delete_flavor_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpDeleteFlavor"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpDeleteFlavor"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_flavors_end_to_end() {
@@ -180,13 +204,21 @@ async fn op_list_flavors_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListFlavors"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListFlavors"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_flavor_supported_gpus_end_to_end() {
@@ -216,13 +248,21 @@ async fn op_list_flavor_supported_gpus_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListFlavorSupportedGpus"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListFlavorSupportedGpus"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_flavor_supported_vgpus_end_to_end() {
@@ -253,13 +293,21 @@ async fn op_list_flavor_supported_vgpus_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListFlavorSupportedVgpus"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListFlavorSupportedVgpus"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_create_flavor_type_end_to_end() {
@@ -321,13 +369,21 @@ async fn op_create_flavor_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpCreateFlavorType"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpCreateFlavorType"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_update_flavor_type_end_to_end() {
@@ -367,13 +423,21 @@ async fn op_update_flavor_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpUpdateFlavorType"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpUpdateFlavorType"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_delete_flavor_type_end_to_end() {
@@ -410,13 +474,21 @@ async fn op_delete_flavor_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpDeleteFlavorType"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpDeleteFlavorType"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_resource_pool_host_candidates_end_to_end() {
@@ -447,13 +519,21 @@ async fn op_list_resource_pool_host_candidates_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListResourcePoolHostCandidates"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListResourcePoolHostCandidates"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_flavor_types_end_to_end() {
@@ -497,13 +577,21 @@ async fn op_list_flavor_types_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListFlavorTypes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListFlavorTypes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_create_resource_pool_end_to_end() {
@@ -536,13 +624,21 @@ async fn op_create_resource_pool_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpCreateResourcePool"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpCreateResourcePool"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_delete_resource_pool_end_to_end() {
@@ -579,13 +675,21 @@ async fn op_delete_resource_pool_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpDeleteResourcePool"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpDeleteResourcePool"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_resource_pools_end_to_end() {
@@ -619,13 +723,21 @@ async fn op_list_resource_pools_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListResourcePools"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListResourcePools"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_resource_pool_end_to_end() {
@@ -662,13 +774,21 @@ async fn op_get_resource_pool_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetResourcePool"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetResourcePool"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_add_resource_pool_hosts_end_to_end() {
@@ -711,13 +831,21 @@ async fn op_add_resource_pool_hosts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpAddResourcePoolHosts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpAddResourcePoolHosts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_remove_resource_pool_host_end_to_end() {
@@ -757,13 +885,21 @@ async fn op_remove_resource_pool_host_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpRemoveResourcePoolHost"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpRemoveResourcePoolHost"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_modify_host_resource_pool_end_to_end() {
@@ -809,13 +945,21 @@ async fn op_modify_host_resource_pool_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpModifyHostResourcePool"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpModifyHostResourcePool"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_resource_pool_hosts_end_to_end() {
@@ -851,13 +995,21 @@ async fn op_list_resource_pool_hosts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListResourcePoolHosts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListResourcePoolHosts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_hosts_end_to_end() {
@@ -888,13 +1040,21 @@ async fn op_list_hosts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListHosts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListHosts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_create_host_group_end_to_end() {
@@ -925,13 +1085,21 @@ async fn op_create_host_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpCreateHostGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpCreateHostGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_delete_host_group_end_to_end() {
@@ -968,13 +1136,21 @@ async fn op_delete_host_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpDeleteHostGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpDeleteHostGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_host_groups_end_to_end() {
@@ -1008,13 +1184,21 @@ async fn op_list_host_groups_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListHostGroups"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListHostGroups"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_host_group_end_to_end() {
@@ -1051,13 +1235,21 @@ async fn op_get_host_group_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetHostGroup"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetHostGroup"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_add_host_group_hosts_end_to_end() {
@@ -1100,13 +1292,21 @@ async fn op_add_host_group_hosts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpAddHostGroupHosts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpAddHostGroupHosts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_remove_host_group_host_end_to_end() {
@@ -1146,13 +1346,21 @@ async fn op_remove_host_group_host_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpRemoveHostGroupHost"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpRemoveHostGroupHost"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_host_group_hosts_end_to_end() {
@@ -1186,13 +1394,21 @@ async fn op_list_host_group_hosts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListHostGroupHosts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListHostGroupHosts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_nodes_end_to_end() {
@@ -1224,13 +1440,21 @@ async fn op_list_nodes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListNodes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListNodes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_node_gpu_mode_end_to_end() {
@@ -1263,13 +1487,21 @@ async fn op_set_node_gpu_mode_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetNodeGpuMode"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetNodeGpuMode"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_node_labels_end_to_end() {
@@ -1308,13 +1540,21 @@ async fn op_set_node_labels_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetNodeLabels"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetNodeLabels"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_global_ha_config_end_to_end() {
@@ -1341,13 +1581,21 @@ async fn op_get_global_ha_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetGlobalHaConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetGlobalHaConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_global_ha_config_end_to_end() {
@@ -1378,13 +1626,21 @@ async fn op_set_global_ha_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetGlobalHaConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetGlobalHaConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_global_cpu_overcommit_config_end_to_end() {
@@ -1414,13 +1670,21 @@ async fn op_get_global_cpu_overcommit_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetGlobalCpuOvercommitConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetGlobalCpuOvercommitConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_global_cpu_overcommit_config_end_to_end() {
@@ -1456,13 +1720,21 @@ async fn op_set_global_cpu_overcommit_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetGlobalCpuOvercommitConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetGlobalCpuOvercommitConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_instance_status_counts_end_to_end() {
@@ -1492,13 +1764,21 @@ async fn op_get_instance_status_counts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetInstanceStatusCounts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetInstanceStatusCounts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_cluster_capacity_end_to_end() {
@@ -1525,13 +1805,21 @@ async fn op_get_cluster_capacity_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetClusterCapacity"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetClusterCapacity"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_global_migration_network_end_to_end() {
@@ -1563,13 +1851,21 @@ async fn op_set_global_migration_network_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetGlobalMigrationNetwork"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetGlobalMigrationNetwork"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_global_migration_network_end_to_end() {
@@ -1599,13 +1895,21 @@ async fn op_get_global_migration_network_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetGlobalMigrationNetwork"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetGlobalMigrationNetwork"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_snapshot_recycle_config_end_to_end() {
@@ -1635,13 +1939,21 @@ async fn op_get_snapshot_recycle_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetSnapshotRecycleConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetSnapshotRecycleConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_snapshot_recycle_config_end_to_end() {
@@ -1673,13 +1985,21 @@ async fn op_set_snapshot_recycle_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetSnapshotRecycleConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetSnapshotRecycleConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_get_live_migration_global_config_end_to_end() {
@@ -1709,13 +2029,21 @@ async fn op_get_live_migration_global_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpGetLiveMigrationGlobalConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpGetLiveMigrationGlobalConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_live_migration_limit_end_to_end() {
@@ -1746,13 +2074,21 @@ async fn op_set_live_migration_limit_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetLiveMigrationLimit"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetLiveMigrationLimit"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_set_live_migration_cross_cpu_type_end_to_end() {
@@ -1783,13 +2119,21 @@ async fn op_set_live_migration_cross_cpu_type_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpSetLiveMigrationCrossCpuType"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpSetLiveMigrationCrossCpuType"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_batch_live_migrate_instances_end_to_end() {
@@ -1826,13 +2170,21 @@ async fn op_batch_live_migrate_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpBatchLiveMigrateInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpBatchLiveMigrateInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_cancel_live_migration_end_to_end() {
@@ -1869,13 +2221,21 @@ async fn op_cancel_live_migration_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpCancelLiveMigration"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpCancelLiveMigration"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn op_list_available_local_disks_end_to_end() {
@@ -1911,13 +2271,21 @@ async fn op_list_available_local_disks_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OpListAvailableLocalDisks"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OpListAvailableLocalDisks"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_instance_end_to_end() {
@@ -2017,13 +2385,21 @@ async fn create_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_create_instances_end_to_end() {
@@ -2141,13 +2517,21 @@ async fn batch_create_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchCreateInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchCreateInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_instance_end_to_end() {
@@ -2184,13 +2568,21 @@ async fn delete_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_delete_instances_end_to_end() {
@@ -2221,13 +2613,21 @@ async fn batch_delete_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchDeleteInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchDeleteInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_instance_end_to_end() {
@@ -2264,13 +2664,21 @@ async fn get_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instances_end_to_end() {
@@ -2317,13 +2725,21 @@ async fn list_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_renew_resources_end_to_end() {
@@ -2362,13 +2778,21 @@ async fn list_instance_renew_resources_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceRenewResources"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceRenewResources"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn renew_instance_end_to_end() {
@@ -2407,13 +2831,21 @@ async fn renew_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RenewInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RenewInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_refund_resources_end_to_end() {
@@ -2452,13 +2884,21 @@ async fn list_instance_refund_resources_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceRefundResources"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceRefundResources"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn start_instance_end_to_end() {
@@ -2495,13 +2935,21 @@ async fn start_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "StartInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "StartInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn stop_instance_end_to_end() {
@@ -2539,13 +2987,21 @@ async fn stop_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "StopInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "StopInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn suspend_instance_end_to_end() {
@@ -2582,13 +3038,21 @@ async fn suspend_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "SuspendInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "SuspendInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn resume_instance_end_to_end() {
@@ -2625,13 +3089,21 @@ async fn resume_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResumeInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResumeInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_stop_instances_end_to_end() {
@@ -2663,13 +3135,21 @@ async fn batch_stop_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchStopInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchStopInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_start_instances_end_to_end() {
@@ -2700,13 +3180,21 @@ async fn batch_start_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchStartInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchStartInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn restart_instance_end_to_end() {
@@ -2744,13 +3232,21 @@ async fn restart_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RestartInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RestartInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_restart_instances_end_to_end() {
@@ -2782,13 +3278,21 @@ async fn batch_restart_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchRestartInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchRestartInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reset_instance_password_end_to_end() {
@@ -2827,13 +3331,21 @@ async fn reset_instance_password_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResetInstancePassword"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResetInstancePassword"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_zones_end_to_end() {
@@ -2860,13 +3372,21 @@ async fn list_zones_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListZones"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListZones"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn lock_instance_end_to_end() {
@@ -2904,13 +3424,21 @@ async fn lock_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "LockInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "LockInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_attached_volumes_end_to_end() {
@@ -2947,13 +3475,21 @@ async fn list_instance_attached_volumes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceAttachedVolumes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceAttachedVolumes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn attach_instance_volumes_end_to_end() {
@@ -2997,13 +3533,21 @@ async fn attach_instance_volumes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "AttachInstanceVolumes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AttachInstanceVolumes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn detach_instance_volume_end_to_end() {
@@ -3041,13 +3585,21 @@ async fn detach_instance_volume_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DetachInstanceVolume"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DetachInstanceVolume"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn detach_instance_volumes_end_to_end() {
@@ -3085,13 +3637,21 @@ async fn detach_instance_volumes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DetachInstanceVolumes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DetachInstanceVolumes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reset_volume_delete_flag_end_to_end() {
@@ -3130,13 +3690,21 @@ async fn reset_volume_delete_flag_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResetVolumeDeleteFlag"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResetVolumeDeleteFlag"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_instance_labels_end_to_end() {
@@ -3178,13 +3746,21 @@ async fn update_instance_labels_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateInstanceLabels"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateInstanceLabels"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn attach_instance_iso_end_to_end() {
@@ -3224,13 +3800,21 @@ async fn attach_instance_iso_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "AttachInstanceIso"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AttachInstanceIso"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn detach_instance_iso_end_to_end() {
@@ -3270,13 +3854,21 @@ async fn detach_instance_iso_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DetachInstanceIso"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DetachInstanceIso"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_attached_isos_end_to_end() {
@@ -3313,13 +3905,21 @@ async fn list_instance_attached_isos_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceAttachedIsos"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceAttachedIsos"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn set_instance_boot_order_end_to_end() {
@@ -3358,13 +3958,21 @@ async fn set_instance_boot_order_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "SetInstanceBootOrder"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "SetInstanceBootOrder"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn resize_instance_end_to_end() {
@@ -3417,13 +4025,21 @@ async fn resize_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResizeInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResizeInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn change_instance_os_end_to_end() {
@@ -3463,13 +4079,21 @@ async fn change_instance_os_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ChangeInstanceOs"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ChangeInstanceOs"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reset_instance_hostname_end_to_end() {
@@ -3507,13 +4131,21 @@ async fn reset_instance_hostname_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResetInstanceHostname"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResetInstanceHostname"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn reset_instance_name_end_to_end() {
@@ -3551,13 +4183,21 @@ async fn reset_instance_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResetInstanceName"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResetInstanceName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_instance_description_end_to_end() {
@@ -3595,13 +4235,21 @@ async fn update_instance_description_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateInstanceDescription"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateInstanceDescription"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_schedulable_nodes_end_to_end() {
@@ -3638,13 +4286,21 @@ async fn list_instance_schedulable_nodes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceSchedulableNodes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceSchedulableNodes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn live_migrate_instance_end_to_end() {
@@ -3682,13 +4338,21 @@ async fn live_migrate_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "LiveMigrateInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "LiveMigrateInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_list_schedulable_nodes_end_to_end() {
@@ -3720,13 +4384,21 @@ async fn batch_list_schedulable_nodes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchListSchedulableNodes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchListSchedulableNodes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn cold_migrate_instance_end_to_end() {
@@ -3764,13 +4436,21 @@ async fn cold_migrate_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ColdMigrateInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ColdMigrateInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_cold_migrate_instances_end_to_end() {
@@ -3807,13 +4487,21 @@ async fn batch_cold_migrate_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchColdMigrateInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchColdMigrateInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn run_vmtools_command_end_to_end() {
@@ -3855,13 +4543,21 @@ async fn run_vmtools_command_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RunVmtoolsCommand"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RunVmtoolsCommand"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_instance_eip_config_end_to_end() {
@@ -3900,13 +4596,21 @@ async fn modify_instance_eip_config_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifyInstanceEipConfig"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyInstanceEipConfig"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_price_end_to_end() {
@@ -3953,13 +4657,21 @@ async fn query_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryPrice"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryPrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_change_price_end_to_end() {
@@ -4002,13 +4714,21 @@ async fn query_change_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryChangePrice"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryChangePrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_refund_price_end_to_end() {
@@ -4045,13 +4765,21 @@ async fn query_refund_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryRefundPrice"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryRefundPrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn clone_instance_end_to_end() {
@@ -4126,13 +4854,21 @@ async fn clone_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CloneInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CloneInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn check_instance_clone_end_to_end() {
@@ -4170,13 +4906,21 @@ async fn check_instance_clone_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CheckInstanceClone"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CheckInstanceClone"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn hibernate_instance_end_to_end() {
@@ -4213,13 +4957,21 @@ async fn hibernate_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "HibernateInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "HibernateInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_ssh_keys_end_to_end() {
@@ -4253,13 +5005,21 @@ async fn list_ssh_keys_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListSshKeys"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListSshKeys"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_ssh_key_end_to_end() {
@@ -4293,13 +5053,21 @@ async fn create_ssh_key_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateSshKey"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSshKey"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn import_ssh_key_end_to_end() {
@@ -4334,13 +5102,21 @@ async fn import_ssh_key_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ImportSshKey"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ImportSshKey"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_ssh_keys_end_to_end() {
@@ -4371,13 +5147,21 @@ async fn delete_ssh_keys_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteSshKeys"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteSshKeys"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn bind_ssh_key_end_to_end() {
@@ -4410,13 +5194,21 @@ async fn bind_ssh_key_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BindSshKey"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BindSshKey"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn unbind_ssh_key_end_to_end() {
@@ -4449,13 +5241,21 @@ async fn unbind_ssh_key_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UnbindSshKey"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UnbindSshKey"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_ssh_key_instances_end_to_end() {
@@ -4499,13 +5299,21 @@ async fn list_ssh_key_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListSshKeyInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListSshKeyInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_ssh_keys_end_to_end() {
@@ -4549,13 +5357,21 @@ async fn list_instance_ssh_keys_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceSshKeys"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceSshKeys"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_template_end_to_end() {
@@ -4594,13 +5410,21 @@ async fn create_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateTemplate"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateTemplate"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn set_instance_security_options_end_to_end() {
@@ -4649,13 +5473,21 @@ async fn set_instance_security_options_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "SetInstanceSecurityOptions"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "SetInstanceSecurityOptions"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_security_options_end_to_end() {
@@ -4692,13 +5524,21 @@ async fn list_instance_security_options_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceSecurityOptions"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceSecurityOptions"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_templates_end_to_end() {
@@ -4734,13 +5574,21 @@ async fn list_templates_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListTemplates"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListTemplates"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_template_end_to_end() {
@@ -4777,13 +5625,21 @@ async fn get_template_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetTemplate"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetTemplate"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_template_name_end_to_end() {
@@ -4821,13 +5677,21 @@ async fn update_template_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateTemplateName"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateTemplateName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_template_user_data_end_to_end() {
@@ -4865,13 +5729,21 @@ async fn update_template_user_data_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateTemplateUserData"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateTemplateUserData"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_delete_templates_end_to_end() {
@@ -4902,13 +5774,21 @@ async fn batch_delete_templates_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchDeleteTemplates"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchDeleteTemplates"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_schedulers_end_to_end() {
@@ -4944,13 +5824,21 @@ async fn list_schedulers_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListSchedulers"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListSchedulers"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_scheduler_end_to_end() {
@@ -4990,13 +5878,21 @@ async fn create_scheduler_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateScheduler"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateScheduler"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_scheduler_end_to_end() {
@@ -5039,13 +5935,21 @@ async fn update_scheduler_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateScheduler"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateScheduler"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_scheduler_end_to_end() {
@@ -5082,13 +5986,21 @@ async fn delete_scheduler_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteScheduler"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteScheduler"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_snapshots_end_to_end() {
@@ -5122,13 +6034,21 @@ async fn list_snapshots_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListSnapshots"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListSnapshots"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_snapshot_end_to_end() {
@@ -5160,13 +6080,21 @@ async fn create_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateSnapshot"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSnapshot"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_snapshot_end_to_end() {
@@ -5203,13 +6131,21 @@ async fn get_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetSnapshot"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetSnapshot"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_snapshot_end_to_end() {
@@ -5246,13 +6182,21 @@ async fn delete_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteSnapshot"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteSnapshot"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn rollback_snapshot_end_to_end() {
@@ -5289,13 +6233,21 @@ async fn rollback_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RollbackSnapshot"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RollbackSnapshot"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_snapshot_policies_end_to_end() {
@@ -5331,13 +6283,21 @@ async fn list_snapshot_policies_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListSnapshotPolicies"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListSnapshotPolicies"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_snapshot_policy_end_to_end() {
@@ -5371,13 +6331,21 @@ async fn create_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_snapshot_policy_end_to_end() {
@@ -5414,13 +6382,21 @@ async fn get_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_snapshot_policy_end_to_end() {
@@ -5457,13 +6433,21 @@ async fn delete_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_snapshot_policy_end_to_end() {
@@ -5504,13 +6488,21 @@ async fn update_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn bind_snapshot_policy_end_to_end() {
@@ -5548,13 +6540,21 @@ async fn bind_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BindSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BindSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn unbind_snapshot_policy_end_to_end() {
@@ -5592,13 +6592,21 @@ async fn unbind_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UnbindSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UnbindSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn pause_snapshot_policy_end_to_end() {
@@ -5635,13 +6643,21 @@ async fn pause_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "PauseSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "PauseSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn resume_snapshot_policy_end_to_end() {
@@ -5678,13 +6694,21 @@ async fn resume_snapshot_policy_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ResumeSnapshotPolicy"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ResumeSnapshotPolicy"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_deployment_set_end_to_end() {
@@ -5722,13 +6746,21 @@ async fn create_deployment_set_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateDeploymentSet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateDeploymentSet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_deployment_sets_end_to_end() {
@@ -5760,13 +6792,21 @@ async fn list_deployment_sets_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListDeploymentSets"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListDeploymentSets"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_deployment_set_end_to_end() {
@@ -5806,13 +6846,21 @@ async fn get_deployment_set_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetDeploymentSet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetDeploymentSet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_deployment_set_end_to_end() {
@@ -5852,13 +6900,21 @@ async fn delete_deployment_set_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteDeploymentSet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteDeploymentSet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_usb_devices_end_to_end() {
@@ -5890,13 +6946,21 @@ async fn list_usb_devices_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListUsbDevices"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListUsbDevices"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn bind_instance_usb_end_to_end() {
@@ -5940,13 +7004,21 @@ async fn bind_instance_usb_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BindInstanceUsb"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BindInstanceUsb"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn unbind_instance_usb_end_to_end() {
@@ -5990,13 +7062,21 @@ async fn unbind_instance_usb_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UnbindInstanceUsb"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UnbindInstanceUsb"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_instance_monitor_end_to_end() {
@@ -6039,13 +7119,21 @@ async fn query_instance_monitor_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryInstanceMonitor"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryInstanceMonitor"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_instances_monitor_end_to_end() {
@@ -6084,13 +7172,21 @@ async fn query_instances_monitor_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryInstancesMonitor"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryInstancesMonitor"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_recycled_snapshots_end_to_end() {
@@ -6126,13 +7222,21 @@ async fn list_recycled_snapshots_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListRecycledSnapshots"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListRecycledSnapshots"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn restore_recycled_snapshot_end_to_end() {
@@ -6172,13 +7276,21 @@ async fn restore_recycled_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RestoreRecycledSnapshot"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RestoreRecycledSnapshot"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_recycled_snapshot_end_to_end() {
@@ -6215,13 +7327,21 @@ async fn delete_recycled_snapshot_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteRecycledSnapshot"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteRecycledSnapshot"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_recycled_instance_end_to_end() {
@@ -6258,13 +7378,21 @@ async fn get_recycled_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetRecycledInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetRecycledInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn restore_recycled_instance_end_to_end() {
@@ -6301,13 +7429,21 @@ async fn restore_recycled_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RestoreRecycledInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RestoreRecycledInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_recycled_instance_end_to_end() {
@@ -6344,13 +7480,21 @@ async fn delete_recycled_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteRecycledInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteRecycledInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn auto_clean_recycled_instances_end_to_end() {
@@ -6382,13 +7526,21 @@ async fn auto_clean_recycled_instances_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "AutoCleanRecycledInstances"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AutoCleanRecycledInstances"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn check_vmtools_iso_attached_end_to_end() {
@@ -6425,13 +7577,21 @@ async fn check_vmtools_iso_attached_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CheckVmtoolsIsoAttached"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CheckVmtoolsIsoAttached"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn attach_vmtools_end_to_end() {
@@ -6468,13 +7628,21 @@ async fn attach_vmtools_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "AttachVmtools"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AttachVmtools"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_supported_ib_nics_end_to_end() {
@@ -6505,13 +7673,21 @@ async fn list_supported_ib_nics_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListSupportedIbNics"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListSupportedIbNics"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn export_instances_end_to_end() {
@@ -6595,13 +7771,21 @@ async fn install_monitor_agent_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "InstallMonitorAgent"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "InstallMonitorAgent"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_service_attributes_end_to_end() {
@@ -6633,13 +7817,21 @@ async fn get_service_attributes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetServiceAttributes"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetServiceAttributes"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_service_region_info_end_to_end() {
@@ -6671,13 +7863,21 @@ async fn get_service_region_info_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetServiceRegionInfo"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetServiceRegionInfo"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_detach_shared_volume_end_to_end() {
@@ -6709,13 +7909,21 @@ async fn batch_detach_shared_volume_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchDetachSharedVolume"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchDetachSharedVolume"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn batch_attach_shared_volume_end_to_end() {
@@ -6747,13 +7955,21 @@ async fn batch_attach_shared_volume_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BatchAttachSharedVolume"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BatchAttachSharedVolume"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_vnc_url_end_to_end() {
@@ -6790,13 +8006,21 @@ async fn get_vnc_url_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetVncUrl"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetVncUrl"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[test]
 fn connect_vnc_end_to_end() {
@@ -6860,13 +8084,21 @@ async fn list_monitor_processes_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListMonitorProcesses"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListMonitorProcesses"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn upgrade_monitor_agent_end_to_end() {
@@ -6903,13 +8135,21 @@ async fn upgrade_monitor_agent_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpgradeMonitorAgent"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpgradeMonitorAgent"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn list_instance_node_local_disks_end_to_end() {
@@ -6946,13 +8186,21 @@ async fn list_instance_node_local_disks_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ListInstanceNodeLocalDisks"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ListInstanceNodeLocalDisks"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn attach_local_disks_end_to_end() {
@@ -7001,13 +8249,21 @@ async fn attach_local_disks_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "AttachLocalDisks"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "AttachLocalDisks"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn detach_local_disks_end_to_end() {
@@ -7056,13 +8312,21 @@ async fn detach_local_disks_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DetachLocalDisks"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DetachLocalDisks"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn export_monitor_data_end_to_end() {
@@ -7099,11 +8363,19 @@ async fn export_monitor_data_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ExportMonitorData"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["code", "message", "requestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ExportMonitorData"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }

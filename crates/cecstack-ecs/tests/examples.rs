@@ -7,1401 +7,965 @@
 const ENVELOPE: &[&str] = &["code", "message", "requestId"];
 /// The payload field (a bare-array example is the payload).
 const DATA: &str = "data";
+/// With `serde-serialize` (enabled by the workspace's tests), the example must also
+/// survive a re-encoding without losing a field.
+#[cfg(feature = "serde-serialize")]
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) {
+    cds_core::fixture::assert_decodes_completely::<T>(json, ENVELOPE, DATA);
+}
+/// Without `serde-serialize`, the example must decode.
+#[cfg(not(feature = "serde-serialize"))]
+fn check<T: serde::de::DeserializeOwned>(json: &str) {
+    let _ = ENVELOPE;
+    cds_core::fixture::assert_decodes::<T>(json, DATA);
+}
 #[test]
 fn op_create_flavor_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateFlavorOutput>(
-        cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::OpCreateFlavorOutput>(cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_1);
 }
 #[test]
 fn op_update_flavor_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpUpdateFlavorOutput>(
-        cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::OpUpdateFlavorOutput>(cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_1);
 }
 #[test]
 fn op_delete_flavor_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteFlavorOutput>(
-        cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::OpDeleteFlavorOutput>(cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_1);
 }
 #[test]
 fn op_list_flavors_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListFlavorsOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_FLAVORS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::OpListFlavorsOutput>(cds_cecstack_ecs::examples::OP_LIST_FLAVORS_1);
 }
 #[test]
 fn op_list_flavor_supported_gpus_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListFlavorSupportedGpusOutput>(
+    check::<cds_cecstack_ecs::OpListFlavorSupportedGpusOutput>(
         cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_GPUS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_flavor_supported_vgpus_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpListFlavorSupportedVgpusOutput,
-    >(
+    check::<cds_cecstack_ecs::OpListFlavorSupportedVgpusOutput>(
         cds_cecstack_ecs::examples::OP_LIST_FLAVOR_SUPPORTED_VGPUS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_create_flavor_type_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateFlavorTypeOutput>(
+    check::<cds_cecstack_ecs::OpCreateFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_FLAVOR_TYPE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_update_flavor_type_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpUpdateFlavorTypeOutput>(
+    check::<cds_cecstack_ecs::OpUpdateFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_UPDATE_FLAVOR_TYPE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_delete_flavor_type_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteFlavorTypeOutput>(
+    check::<cds_cecstack_ecs::OpDeleteFlavorTypeOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_FLAVOR_TYPE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_resource_pool_host_candidates_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpListResourcePoolHostCandidatesOutput,
-    >(
+    check::<cds_cecstack_ecs::OpListResourcePoolHostCandidatesOutput>(
         cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOST_CANDIDATES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_flavor_types_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListFlavorTypesOutput>(
+    check::<cds_cecstack_ecs::OpListFlavorTypesOutput>(
         cds_cecstack_ecs::examples::OP_LIST_FLAVOR_TYPES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_create_resource_pool_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateResourcePoolOutput>(
+    check::<cds_cecstack_ecs::OpCreateResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_RESOURCE_POOL_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_delete_resource_pool_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteResourcePoolOutput>(
+    check::<cds_cecstack_ecs::OpDeleteResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_RESOURCE_POOL_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_resource_pools_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListResourcePoolsOutput>(
+    check::<cds_cecstack_ecs::OpListResourcePoolsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOLS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_resource_pool_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetResourcePoolOutput>(
+    check::<cds_cecstack_ecs::OpGetResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_GET_RESOURCE_POOL_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_add_resource_pool_hosts_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpAddResourcePoolHostsOutput>(
+    check::<cds_cecstack_ecs::OpAddResourcePoolHostsOutput>(
         cds_cecstack_ecs::examples::OP_ADD_RESOURCE_POOL_HOSTS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_remove_resource_pool_host_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpRemoveResourcePoolHostOutput>(
+    check::<cds_cecstack_ecs::OpRemoveResourcePoolHostOutput>(
         cds_cecstack_ecs::examples::OP_REMOVE_RESOURCE_POOL_HOST_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_modify_host_resource_pool_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpModifyHostResourcePoolOutput>(
+    check::<cds_cecstack_ecs::OpModifyHostResourcePoolOutput>(
         cds_cecstack_ecs::examples::OP_MODIFY_HOST_RESOURCE_POOL_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_resource_pool_hosts_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListResourcePoolHostsOutput>(
+    check::<cds_cecstack_ecs::OpListResourcePoolHostsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_RESOURCE_POOL_HOSTS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_hosts_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListHostsOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_HOSTS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::OpListHostsOutput>(cds_cecstack_ecs::examples::OP_LIST_HOSTS_1);
 }
 #[test]
 fn op_create_host_group_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCreateHostGroupOutput>(
+    check::<cds_cecstack_ecs::OpCreateHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_CREATE_HOST_GROUP_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_delete_host_group_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpDeleteHostGroupOutput>(
+    check::<cds_cecstack_ecs::OpDeleteHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_DELETE_HOST_GROUP_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_host_groups_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListHostGroupsOutput>(
+    check::<cds_cecstack_ecs::OpListHostGroupsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_HOST_GROUPS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_host_group_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetHostGroupOutput>(
+    check::<cds_cecstack_ecs::OpGetHostGroupOutput>(
         cds_cecstack_ecs::examples::OP_GET_HOST_GROUP_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_add_host_group_hosts_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpAddHostGroupHostsOutput>(
+    check::<cds_cecstack_ecs::OpAddHostGroupHostsOutput>(
         cds_cecstack_ecs::examples::OP_ADD_HOST_GROUP_HOSTS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_remove_host_group_host_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpRemoveHostGroupHostOutput>(
+    check::<cds_cecstack_ecs::OpRemoveHostGroupHostOutput>(
         cds_cecstack_ecs::examples::OP_REMOVE_HOST_GROUP_HOST_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_host_group_hosts_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListHostGroupHostsOutput>(
+    check::<cds_cecstack_ecs::OpListHostGroupHostsOutput>(
         cds_cecstack_ecs::examples::OP_LIST_HOST_GROUP_HOSTS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_nodes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListNodesOutput>(
-        cds_cecstack_ecs::examples::OP_LIST_NODES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::OpListNodesOutput>(cds_cecstack_ecs::examples::OP_LIST_NODES_1);
 }
 #[test]
 fn op_set_node_gpu_mode_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetNodeGpuModeOutput>(
+    check::<cds_cecstack_ecs::OpSetNodeGpuModeOutput>(
         cds_cecstack_ecs::examples::OP_SET_NODE_GPU_MODE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_set_node_labels_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetNodeLabelsOutput>(
+    check::<cds_cecstack_ecs::OpSetNodeLabelsOutput>(
         cds_cecstack_ecs::examples::OP_SET_NODE_LABELS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_global_ha_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetGlobalHaConfigOutput>(
+    check::<cds_cecstack_ecs::OpGetGlobalHaConfigOutput>(
         cds_cecstack_ecs::examples::OP_GET_GLOBAL_HA_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_set_global_ha_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetGlobalHaConfigOutput>(
+    check::<cds_cecstack_ecs::OpSetGlobalHaConfigOutput>(
         cds_cecstack_ecs::examples::OP_SET_GLOBAL_HA_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_global_cpu_overcommit_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpGetGlobalCpuOvercommitConfigOutput,
-    >(
+    check::<cds_cecstack_ecs::OpGetGlobalCpuOvercommitConfigOutput>(
         cds_cecstack_ecs::examples::OP_GET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_set_global_cpu_overcommit_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpSetGlobalCpuOvercommitConfigOutput,
-    >(
+    check::<cds_cecstack_ecs::OpSetGlobalCpuOvercommitConfigOutput>(
         cds_cecstack_ecs::examples::OP_SET_GLOBAL_CPU_OVERCOMMIT_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_instance_status_counts_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetInstanceStatusCountsOutput>(
+    check::<cds_cecstack_ecs::OpGetInstanceStatusCountsOutput>(
         cds_cecstack_ecs::examples::OP_GET_INSTANCE_STATUS_COUNTS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_cluster_capacity_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpGetClusterCapacityOutput>(
+    check::<cds_cecstack_ecs::OpGetClusterCapacityOutput>(
         cds_cecstack_ecs::examples::OP_GET_CLUSTER_CAPACITY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_set_global_migration_network_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpSetGlobalMigrationNetworkOutput,
-    >(
+    check::<cds_cecstack_ecs::OpSetGlobalMigrationNetworkOutput>(
         cds_cecstack_ecs::examples::OP_SET_GLOBAL_MIGRATION_NETWORK_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_global_migration_network_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpGetGlobalMigrationNetworkOutput,
-    >(
+    check::<cds_cecstack_ecs::OpGetGlobalMigrationNetworkOutput>(
         cds_cecstack_ecs::examples::OP_GET_GLOBAL_MIGRATION_NETWORK_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_snapshot_recycle_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpGetSnapshotRecycleConfigOutput,
-    >(
+    check::<cds_cecstack_ecs::OpGetSnapshotRecycleConfigOutput>(
         cds_cecstack_ecs::examples::OP_GET_SNAPSHOT_RECYCLE_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_set_snapshot_recycle_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpSetSnapshotRecycleConfigOutput,
-    >(
+    check::<cds_cecstack_ecs::OpSetSnapshotRecycleConfigOutput>(
         cds_cecstack_ecs::examples::OP_SET_SNAPSHOT_RECYCLE_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_get_live_migration_global_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpGetLiveMigrationGlobalConfigOutput,
-    >(
+    check::<cds_cecstack_ecs::OpGetLiveMigrationGlobalConfigOutput>(
         cds_cecstack_ecs::examples::OP_GET_LIVE_MIGRATION_GLOBAL_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_set_live_migration_limit_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpSetLiveMigrationLimitOutput>(
+    check::<cds_cecstack_ecs::OpSetLiveMigrationLimitOutput>(
         cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_LIMIT_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_set_live_migration_cross_cpu_type_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpSetLiveMigrationCrossCpuTypeOutput,
-    >(
+    check::<cds_cecstack_ecs::OpSetLiveMigrationCrossCpuTypeOutput>(
         cds_cecstack_ecs::examples::OP_SET_LIVE_MIGRATION_CROSS_CPU_TYPE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_batch_live_migrate_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::OpBatchLiveMigrateInstancesOutput,
-    >(
+    check::<cds_cecstack_ecs::OpBatchLiveMigrateInstancesOutput>(
         cds_cecstack_ecs::examples::OP_BATCH_LIVE_MIGRATE_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_cancel_live_migration_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpCancelLiveMigrationOutput>(
+    check::<cds_cecstack_ecs::OpCancelLiveMigrationOutput>(
         cds_cecstack_ecs::examples::OP_CANCEL_LIVE_MIGRATION_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn op_list_available_local_disks_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::OpListAvailableLocalDisksOutput>(
+    check::<cds_cecstack_ecs::OpListAvailableLocalDisksOutput>(
         cds_cecstack_ecs::examples::OP_LIST_AVAILABLE_LOCAL_DISKS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn create_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateInstanceOutput>(
-        cds_cecstack_ecs::examples::CREATE_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::CreateInstanceOutput>(cds_cecstack_ecs::examples::CREATE_INSTANCE_1);
 }
 #[test]
 fn batch_create_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchCreateInstancesOutput>(
+    check::<cds_cecstack_ecs::BatchCreateInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_CREATE_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn delete_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteInstanceOutput>(
-        cds_cecstack_ecs::examples::DELETE_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::DeleteInstanceOutput>(cds_cecstack_ecs::examples::DELETE_INSTANCE_1);
 }
 #[test]
 fn batch_delete_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchDeleteInstancesOutput>(
+    check::<cds_cecstack_ecs::BatchDeleteInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_DELETE_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetInstanceOutput>(
-        cds_cecstack_ecs::examples::GET_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::GetInstanceOutput>(cds_cecstack_ecs::examples::GET_INSTANCE_1);
 }
 #[test]
 fn list_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListInstancesOutput>(
-        cds_cecstack_ecs::examples::LIST_INSTANCES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ListInstancesOutput>(cds_cecstack_ecs::examples::LIST_INSTANCES_1);
 }
 #[test]
 fn list_instance_renew_resources_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::ListInstanceRenewResourcesOutput,
-    >(
+    check::<cds_cecstack_ecs::ListInstanceRenewResourcesOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_RENEW_RESOURCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn renew_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RenewInstanceOutput>(
-        cds_cecstack_ecs::examples::RENEW_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::RenewInstanceOutput>(cds_cecstack_ecs::examples::RENEW_INSTANCE_1);
 }
 #[test]
 fn list_instance_refund_resources_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::ListInstanceRefundResourcesOutput,
-    >(
+    check::<cds_cecstack_ecs::ListInstanceRefundResourcesOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_REFUND_RESOURCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn start_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::StartInstanceOutput>(
-        cds_cecstack_ecs::examples::START_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::StartInstanceOutput>(cds_cecstack_ecs::examples::START_INSTANCE_1);
 }
 #[test]
 fn stop_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::StopInstanceOutput>(
-        cds_cecstack_ecs::examples::STOP_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::StopInstanceOutput>(cds_cecstack_ecs::examples::STOP_INSTANCE_1);
 }
 #[test]
 fn suspend_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::SuspendInstanceOutput>(
+    check::<cds_cecstack_ecs::SuspendInstanceOutput>(
         cds_cecstack_ecs::examples::SUSPEND_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn resume_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResumeInstanceOutput>(
-        cds_cecstack_ecs::examples::RESUME_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ResumeInstanceOutput>(cds_cecstack_ecs::examples::RESUME_INSTANCE_1);
 }
 #[test]
 fn batch_stop_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchStopInstancesOutput>(
+    check::<cds_cecstack_ecs::BatchStopInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_STOP_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn batch_start_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchStartInstancesOutput>(
+    check::<cds_cecstack_ecs::BatchStartInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_START_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn restart_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RestartInstanceOutput>(
+    check::<cds_cecstack_ecs::RestartInstanceOutput>(
         cds_cecstack_ecs::examples::RESTART_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn batch_restart_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchRestartInstancesOutput>(
+    check::<cds_cecstack_ecs::BatchRestartInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_RESTART_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn reset_instance_password_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetInstancePasswordOutput>(
+    check::<cds_cecstack_ecs::ResetInstancePasswordOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_PASSWORD_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_zones_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListZonesOutput>(
-        cds_cecstack_ecs::examples::LIST_ZONES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ListZonesOutput>(cds_cecstack_ecs::examples::LIST_ZONES_1);
 }
 #[test]
 fn lock_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::LockInstanceOutput>(
-        cds_cecstack_ecs::examples::LOCK_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::LockInstanceOutput>(cds_cecstack_ecs::examples::LOCK_INSTANCE_1);
 }
 #[test]
 fn list_instance_attached_volumes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::ListInstanceAttachedVolumesOutput,
-    >(
+    check::<cds_cecstack_ecs::ListInstanceAttachedVolumesOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_ATTACHED_VOLUMES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn attach_instance_volumes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachInstanceVolumesOutput>(
+    check::<cds_cecstack_ecs::AttachInstanceVolumesOutput>(
         cds_cecstack_ecs::examples::ATTACH_INSTANCE_VOLUMES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn detach_instance_volume_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachInstanceVolumeOutput>(
+    check::<cds_cecstack_ecs::DetachInstanceVolumeOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_VOLUME_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn detach_instance_volumes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachInstanceVolumesOutput>(
+    check::<cds_cecstack_ecs::DetachInstanceVolumesOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_VOLUMES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn reset_volume_delete_flag_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetVolumeDeleteFlagOutput>(
+    check::<cds_cecstack_ecs::ResetVolumeDeleteFlagOutput>(
         cds_cecstack_ecs::examples::RESET_VOLUME_DELETE_FLAG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn update_instance_labels_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateInstanceLabelsOutput>(
+    check::<cds_cecstack_ecs::UpdateInstanceLabelsOutput>(
         cds_cecstack_ecs::examples::UPDATE_INSTANCE_LABELS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn attach_instance_iso_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachInstanceIsoOutput>(
+    check::<cds_cecstack_ecs::AttachInstanceIsoOutput>(
         cds_cecstack_ecs::examples::ATTACH_INSTANCE_ISO_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn detach_instance_iso_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachInstanceIsoOutput>(
+    check::<cds_cecstack_ecs::DetachInstanceIsoOutput>(
         cds_cecstack_ecs::examples::DETACH_INSTANCE_ISO_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_instance_attached_isos_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListInstanceAttachedIsosOutput>(
+    check::<cds_cecstack_ecs::ListInstanceAttachedIsosOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_ATTACHED_ISOS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn set_instance_boot_order_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::SetInstanceBootOrderOutput>(
+    check::<cds_cecstack_ecs::SetInstanceBootOrderOutput>(
         cds_cecstack_ecs::examples::SET_INSTANCE_BOOT_ORDER_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn resize_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResizeInstanceOutput>(
-        cds_cecstack_ecs::examples::RESIZE_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ResizeInstanceOutput>(cds_cecstack_ecs::examples::RESIZE_INSTANCE_1);
 }
 #[test]
 fn change_instance_os_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ChangeInstanceOsOutput>(
+    check::<cds_cecstack_ecs::ChangeInstanceOsOutput>(
         cds_cecstack_ecs::examples::CHANGE_INSTANCE_OS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn reset_instance_hostname_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetInstanceHostnameOutput>(
+    check::<cds_cecstack_ecs::ResetInstanceHostnameOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_HOSTNAME_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn reset_instance_name_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResetInstanceNameOutput>(
+    check::<cds_cecstack_ecs::ResetInstanceNameOutput>(
         cds_cecstack_ecs::examples::RESET_INSTANCE_NAME_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn update_instance_description_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateInstanceDescriptionOutput>(
+    check::<cds_cecstack_ecs::UpdateInstanceDescriptionOutput>(
         cds_cecstack_ecs::examples::UPDATE_INSTANCE_DESCRIPTION_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_instance_schedulable_nodes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::ListInstanceSchedulableNodesOutput,
-    >(
+    check::<cds_cecstack_ecs::ListInstanceSchedulableNodesOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_SCHEDULABLE_NODES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn live_migrate_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::LiveMigrateInstanceOutput>(
+    check::<cds_cecstack_ecs::LiveMigrateInstanceOutput>(
         cds_cecstack_ecs::examples::LIVE_MIGRATE_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn batch_list_schedulable_nodes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchListSchedulableNodesOutput>(
+    check::<cds_cecstack_ecs::BatchListSchedulableNodesOutput>(
         cds_cecstack_ecs::examples::BATCH_LIST_SCHEDULABLE_NODES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn cold_migrate_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ColdMigrateInstanceOutput>(
+    check::<cds_cecstack_ecs::ColdMigrateInstanceOutput>(
         cds_cecstack_ecs::examples::COLD_MIGRATE_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn batch_cold_migrate_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchColdMigrateInstancesOutput>(
+    check::<cds_cecstack_ecs::BatchColdMigrateInstancesOutput>(
         cds_cecstack_ecs::examples::BATCH_COLD_MIGRATE_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn run_vmtools_command_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RunVmtoolsCommandOutput>(
+    check::<cds_cecstack_ecs::RunVmtoolsCommandOutput>(
         cds_cecstack_ecs::examples::RUN_VMTOOLS_COMMAND_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn modify_instance_eip_config_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ModifyInstanceEipConfigOutput>(
+    check::<cds_cecstack_ecs::ModifyInstanceEipConfigOutput>(
         cds_cecstack_ecs::examples::MODIFY_INSTANCE_EIP_CONFIG_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_price_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryPriceOutput>(
-        cds_cecstack_ecs::examples::QUERY_PRICE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::QueryPriceOutput>(cds_cecstack_ecs::examples::QUERY_PRICE_1);
 }
 #[test]
 fn query_change_price_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryChangePriceOutput>(
+    check::<cds_cecstack_ecs::QueryChangePriceOutput>(
         cds_cecstack_ecs::examples::QUERY_CHANGE_PRICE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_refund_price_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryRefundPriceOutput>(
+    check::<cds_cecstack_ecs::QueryRefundPriceOutput>(
         cds_cecstack_ecs::examples::QUERY_REFUND_PRICE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn clone_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CloneInstanceOutput>(
-        cds_cecstack_ecs::examples::CLONE_INSTANCE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::CloneInstanceOutput>(cds_cecstack_ecs::examples::CLONE_INSTANCE_1);
 }
 #[test]
 fn check_instance_clone_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CheckInstanceCloneOutput>(
+    check::<cds_cecstack_ecs::CheckInstanceCloneOutput>(
         cds_cecstack_ecs::examples::CHECK_INSTANCE_CLONE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn hibernate_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::HibernateInstanceOutput>(
+    check::<cds_cecstack_ecs::HibernateInstanceOutput>(
         cds_cecstack_ecs::examples::HIBERNATE_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_ssh_keys_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSshKeysOutput>(
-        cds_cecstack_ecs::examples::LIST_SSH_KEYS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ListSshKeysOutput>(cds_cecstack_ecs::examples::LIST_SSH_KEYS_1);
 }
 #[test]
 fn import_ssh_key_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ImportSshKeyOutput>(
-        cds_cecstack_ecs::examples::IMPORT_SSH_KEY_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ImportSshKeyOutput>(cds_cecstack_ecs::examples::IMPORT_SSH_KEY_1);
 }
 #[test]
 fn delete_ssh_keys_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSshKeysOutput>(
-        cds_cecstack_ecs::examples::DELETE_SSH_KEYS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::DeleteSshKeysOutput>(cds_cecstack_ecs::examples::DELETE_SSH_KEYS_1);
 }
 #[test]
 fn bind_ssh_key_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BindSshKeyOutput>(
-        cds_cecstack_ecs::examples::BIND_SSH_KEY_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::BindSshKeyOutput>(cds_cecstack_ecs::examples::BIND_SSH_KEY_1);
 }
 #[test]
 fn unbind_ssh_key_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UnbindSshKeyOutput>(
-        cds_cecstack_ecs::examples::UNBIND_SSH_KEY_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::UnbindSshKeyOutput>(cds_cecstack_ecs::examples::UNBIND_SSH_KEY_1);
 }
 #[test]
 fn list_ssh_key_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSshKeyInstancesOutput>(
+    check::<cds_cecstack_ecs::ListSshKeyInstancesOutput>(
         cds_cecstack_ecs::examples::LIST_SSH_KEY_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_instance_ssh_keys_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListInstanceSshKeysOutput>(
+    check::<cds_cecstack_ecs::ListInstanceSshKeysOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_SSH_KEYS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn create_template_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateTemplateOutput>(
-        cds_cecstack_ecs::examples::CREATE_TEMPLATE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::CreateTemplateOutput>(cds_cecstack_ecs::examples::CREATE_TEMPLATE_1);
 }
 #[test]
 fn set_instance_security_options_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::SetInstanceSecurityOptionsOutput,
-    >(
+    check::<cds_cecstack_ecs::SetInstanceSecurityOptionsOutput>(
         cds_cecstack_ecs::examples::SET_INSTANCE_SECURITY_OPTIONS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_instance_security_options_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::ListInstanceSecurityOptionsOutput,
-    >(
+    check::<cds_cecstack_ecs::ListInstanceSecurityOptionsOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_SECURITY_OPTIONS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_templates_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListTemplatesOutput>(
-        cds_cecstack_ecs::examples::LIST_TEMPLATES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ListTemplatesOutput>(cds_cecstack_ecs::examples::LIST_TEMPLATES_1);
 }
 #[test]
 fn get_template_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetTemplateOutput>(
-        cds_cecstack_ecs::examples::GET_TEMPLATE_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::GetTemplateOutput>(cds_cecstack_ecs::examples::GET_TEMPLATE_1);
 }
 #[test]
 fn update_template_name_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateTemplateNameOutput>(
+    check::<cds_cecstack_ecs::UpdateTemplateNameOutput>(
         cds_cecstack_ecs::examples::UPDATE_TEMPLATE_NAME_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn update_template_user_data_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateTemplateUserDataOutput>(
+    check::<cds_cecstack_ecs::UpdateTemplateUserDataOutput>(
         cds_cecstack_ecs::examples::UPDATE_TEMPLATE_USER_DATA_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn batch_delete_templates_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchDeleteTemplatesOutput>(
+    check::<cds_cecstack_ecs::BatchDeleteTemplatesOutput>(
         cds_cecstack_ecs::examples::BATCH_DELETE_TEMPLATES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_schedulers_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSchedulersOutput>(
-        cds_cecstack_ecs::examples::LIST_SCHEDULERS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ListSchedulersOutput>(cds_cecstack_ecs::examples::LIST_SCHEDULERS_1);
 }
 #[test]
 fn create_scheduler_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateSchedulerOutput>(
+    check::<cds_cecstack_ecs::CreateSchedulerOutput>(
         cds_cecstack_ecs::examples::CREATE_SCHEDULER_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn update_scheduler_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateSchedulerOutput>(
+    check::<cds_cecstack_ecs::UpdateSchedulerOutput>(
         cds_cecstack_ecs::examples::UPDATE_SCHEDULER_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn delete_scheduler_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSchedulerOutput>(
+    check::<cds_cecstack_ecs::DeleteSchedulerOutput>(
         cds_cecstack_ecs::examples::DELETE_SCHEDULER_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_snapshots_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSnapshotsOutput>(
-        cds_cecstack_ecs::examples::LIST_SNAPSHOTS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ListSnapshotsOutput>(cds_cecstack_ecs::examples::LIST_SNAPSHOTS_1);
 }
 #[test]
 fn create_snapshot_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateSnapshotOutput>(
-        cds_cecstack_ecs::examples::CREATE_SNAPSHOT_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::CreateSnapshotOutput>(cds_cecstack_ecs::examples::CREATE_SNAPSHOT_1);
 }
 #[test]
 fn get_snapshot_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetSnapshotOutput>(
-        cds_cecstack_ecs::examples::GET_SNAPSHOT_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::GetSnapshotOutput>(cds_cecstack_ecs::examples::GET_SNAPSHOT_1);
 }
 #[test]
 fn delete_snapshot_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSnapshotOutput>(
-        cds_cecstack_ecs::examples::DELETE_SNAPSHOT_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::DeleteSnapshotOutput>(cds_cecstack_ecs::examples::DELETE_SNAPSHOT_1);
 }
 #[test]
 fn rollback_snapshot_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RollbackSnapshotOutput>(
+    check::<cds_cecstack_ecs::RollbackSnapshotOutput>(
         cds_cecstack_ecs::examples::ROLLBACK_SNAPSHOT_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_snapshot_policies_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSnapshotPoliciesOutput>(
+    check::<cds_cecstack_ecs::ListSnapshotPoliciesOutput>(
         cds_cecstack_ecs::examples::LIST_SNAPSHOT_POLICIES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn create_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::CreateSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::CREATE_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::GetSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::GET_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn delete_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::DeleteSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::DELETE_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn update_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpdateSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::UpdateSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::UPDATE_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn bind_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BindSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::BindSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::BIND_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn unbind_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UnbindSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::UnbindSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::UNBIND_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn pause_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::PauseSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::PauseSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::PAUSE_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn resume_snapshot_policy_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ResumeSnapshotPolicyOutput>(
+    check::<cds_cecstack_ecs::ResumeSnapshotPolicyOutput>(
         cds_cecstack_ecs::examples::RESUME_SNAPSHOT_POLICY_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn create_deployment_set_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CreateDeploymentSetOutput>(
+    check::<cds_cecstack_ecs::CreateDeploymentSetOutput>(
         cds_cecstack_ecs::examples::CREATE_DEPLOYMENT_SET_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_deployment_sets_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListDeploymentSetsOutput>(
+    check::<cds_cecstack_ecs::ListDeploymentSetsOutput>(
         cds_cecstack_ecs::examples::LIST_DEPLOYMENT_SETS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_deployment_set_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetDeploymentSetOutput>(
+    check::<cds_cecstack_ecs::GetDeploymentSetOutput>(
         cds_cecstack_ecs::examples::GET_DEPLOYMENT_SET_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn delete_deployment_set_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteDeploymentSetOutput>(
+    check::<cds_cecstack_ecs::DeleteDeploymentSetOutput>(
         cds_cecstack_ecs::examples::DELETE_DEPLOYMENT_SET_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_usb_devices_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListUsbDevicesOutput>(
-        cds_cecstack_ecs::examples::LIST_USB_DEVICES_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::ListUsbDevicesOutput>(cds_cecstack_ecs::examples::LIST_USB_DEVICES_1);
 }
 #[test]
 fn bind_instance_usb_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BindInstanceUsbOutput>(
+    check::<cds_cecstack_ecs::BindInstanceUsbOutput>(
         cds_cecstack_ecs::examples::BIND_INSTANCE_USB_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn unbind_instance_usb_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UnbindInstanceUsbOutput>(
+    check::<cds_cecstack_ecs::UnbindInstanceUsbOutput>(
         cds_cecstack_ecs::examples::UNBIND_INSTANCE_USB_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instance_monitor_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instance_monitor_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_2,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instance_monitor_example_3_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_3,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instance_monitor_example_4_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_4,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instance_monitor_example_5_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_5,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instance_monitor_example_6_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_6,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instance_monitor_example_7_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstanceMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCE_MONITOR_7,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instances_monitor_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instances_monitor_example_2_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_2,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instances_monitor_example_3_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_3,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instances_monitor_example_4_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_4,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instances_monitor_example_5_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_5,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instances_monitor_example_6_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_6,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn query_instances_monitor_example_7_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
+    check::<cds_cecstack_ecs::QueryInstancesMonitorOutput>(
         cds_cecstack_ecs::examples::QUERY_INSTANCES_MONITOR_7,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_recycled_snapshots_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListRecycledSnapshotsOutput>(
+    check::<cds_cecstack_ecs::ListRecycledSnapshotsOutput>(
         cds_cecstack_ecs::examples::LIST_RECYCLED_SNAPSHOTS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn restore_recycled_snapshot_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RestoreRecycledSnapshotOutput>(
+    check::<cds_cecstack_ecs::RestoreRecycledSnapshotOutput>(
         cds_cecstack_ecs::examples::RESTORE_RECYCLED_SNAPSHOT_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn delete_recycled_snapshot_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteRecycledSnapshotOutput>(
+    check::<cds_cecstack_ecs::DeleteRecycledSnapshotOutput>(
         cds_cecstack_ecs::examples::DELETE_RECYCLED_SNAPSHOT_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_recycled_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetRecycledInstanceOutput>(
+    check::<cds_cecstack_ecs::GetRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::GET_RECYCLED_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn restore_recycled_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::RestoreRecycledInstanceOutput>(
+    check::<cds_cecstack_ecs::RestoreRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::RESTORE_RECYCLED_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn delete_recycled_instance_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DeleteRecycledInstanceOutput>(
+    check::<cds_cecstack_ecs::DeleteRecycledInstanceOutput>(
         cds_cecstack_ecs::examples::DELETE_RECYCLED_INSTANCE_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn auto_clean_recycled_instances_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::AutoCleanRecycledInstancesOutput,
-    >(
+    check::<cds_cecstack_ecs::AutoCleanRecycledInstancesOutput>(
         cds_cecstack_ecs::examples::AUTO_CLEAN_RECYCLED_INSTANCES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn check_vmtools_iso_attached_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::CheckVmtoolsIsoAttachedOutput>(
+    check::<cds_cecstack_ecs::CheckVmtoolsIsoAttachedOutput>(
         cds_cecstack_ecs::examples::CHECK_VMTOOLS_ISO_ATTACHED_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn attach_vmtools_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachVmtoolsOutput>(
-        cds_cecstack_ecs::examples::ATTACH_VMTOOLS_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::AttachVmtoolsOutput>(cds_cecstack_ecs::examples::ATTACH_VMTOOLS_1);
 }
 #[test]
 fn list_supported_ib_nics_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListSupportedIbNicsOutput>(
+    check::<cds_cecstack_ecs::ListSupportedIbNicsOutput>(
         cds_cecstack_ecs::examples::LIST_SUPPORTED_IB_NICS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn install_monitor_agent_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::InstallMonitorAgentOutput>(
+    check::<cds_cecstack_ecs::InstallMonitorAgentOutput>(
         cds_cecstack_ecs::examples::INSTALL_MONITOR_AGENT_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_service_attributes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetServiceAttributesOutput>(
+    check::<cds_cecstack_ecs::GetServiceAttributesOutput>(
         cds_cecstack_ecs::examples::GET_SERVICE_ATTRIBUTES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_service_region_info_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetServiceRegionInfoOutput>(
+    check::<cds_cecstack_ecs::GetServiceRegionInfoOutput>(
         cds_cecstack_ecs::examples::GET_SERVICE_REGION_INFO_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn batch_detach_shared_volume_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchDetachSharedVolumeOutput>(
+    check::<cds_cecstack_ecs::BatchDetachSharedVolumeOutput>(
         cds_cecstack_ecs::examples::BATCH_DETACH_SHARED_VOLUME_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn batch_attach_shared_volume_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::BatchAttachSharedVolumeOutput>(
+    check::<cds_cecstack_ecs::BatchAttachSharedVolumeOutput>(
         cds_cecstack_ecs::examples::BATCH_ATTACH_SHARED_VOLUME_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn get_vnc_url_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::GetVncUrlOutput>(
-        cds_cecstack_ecs::examples::GET_VNC_URL_1,
-        ENVELOPE,
-        DATA,
-    );
+    check::<cds_cecstack_ecs::GetVncUrlOutput>(cds_cecstack_ecs::examples::GET_VNC_URL_1);
 }
 #[test]
 fn list_monitor_processes_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ListMonitorProcessesOutput>(
+    check::<cds_cecstack_ecs::ListMonitorProcessesOutput>(
         cds_cecstack_ecs::examples::LIST_MONITOR_PROCESSES_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn upgrade_monitor_agent_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::UpgradeMonitorAgentOutput>(
+    check::<cds_cecstack_ecs::UpgradeMonitorAgentOutput>(
         cds_cecstack_ecs::examples::UPGRADE_MONITOR_AGENT_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn list_instance_node_local_disks_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<
-        cds_cecstack_ecs::ListInstanceNodeLocalDisksOutput,
-    >(
+    check::<cds_cecstack_ecs::ListInstanceNodeLocalDisksOutput>(
         cds_cecstack_ecs::examples::LIST_INSTANCE_NODE_LOCAL_DISKS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn attach_local_disks_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::AttachLocalDisksOutput>(
+    check::<cds_cecstack_ecs::AttachLocalDisksOutput>(
         cds_cecstack_ecs::examples::ATTACH_LOCAL_DISKS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn detach_local_disks_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::DetachLocalDisksOutput>(
+    check::<cds_cecstack_ecs::DetachLocalDisksOutput>(
         cds_cecstack_ecs::examples::DETACH_LOCAL_DISKS_1,
-        ENVELOPE,
-        DATA,
     );
 }
 #[test]
 fn export_monitor_data_example_1_decodes_completely() {
-    cds_core::fixture::assert_decodes_completely::<cds_cecstack_ecs::ExportMonitorDataOutput>(
+    check::<cds_cecstack_ecs::ExportMonitorDataOutput>(
         cds_cecstack_ecs::examples::EXPORT_MONITOR_DATA_1,
-        ENVELOPE,
-        DATA,
     );
 }

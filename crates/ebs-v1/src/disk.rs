@@ -8,181 +8,335 @@ use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Cloud disk ids
     ///
     /// 云盘id列表 (`DiskIdSet`)
-    #[serde(rename = "DiskIdSet", deserialize_with = "lenient_vec")]
     pub disk_id_set: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for CreateDiskData {
+    const NAME: &'static str = "CreateDiskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            "DiskIdSet" => self.disk_id_set = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDiskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDiskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        cds_core::ser::entry(map, "DiskIdSet", &self.disk_id_set)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDiskData);
 /// Cloud disk details
 ///
 /// 云盘详情数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskData {
     /// Cloud disk
     ///
     /// 云盘信息 (`DiskInfo`)
-    #[serde(rename = "DiskInfo")]
     pub disk_info: Option<Disk>,
 }
+impl cds_core::de::Fields for DescribeDiskData {
+    const NAME: &'static str = "DescribeDiskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskInfo" => self.disk_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskInfo", &self.disk_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskData);
 /// Quotas
 ///
 /// 配额数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaData {
     /// Quotas
     ///
     /// 配额列表 (`QuotaList`)
-    #[serde(rename = "QuotaList")]
     pub quota_list: Option<Vec<DescribeDiskQuotaItem>>,
 }
+impl cds_core::de::Fields for DescribeDiskQuotaData {
+    const NAME: &'static str = "DescribeDiskQuotaData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "QuotaList" => self.quota_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskQuotaData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskQuotaData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "QuotaList", &self.quota_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskQuotaData);
 /// Quota of one disk type
 ///
 /// 配额
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaItem {
     /// Total quota (GB)
     ///
     /// 总配额,单位:GB (`TotalQuota`)
-    #[serde(rename = "TotalQuota", deserialize_with = "lenient")]
     pub total_quota: Option<i64>,
     /// Used quota (GB)
     ///
     /// 已用配额,单位:GB (`UsedQuota`)
-    #[serde(rename = "UsedQuota", deserialize_with = "lenient")]
     pub used_quota: Option<i64>,
     /// Remaining quota (GB)
     ///
     /// 剩余配额,单位:GB (`FreeQuota`)
-    #[serde(rename = "FreeQuota", deserialize_with = "lenient")]
     pub free_quota: Option<i64>,
     /// Cloud disk type
     ///
     /// 云盘类型 (`DiskFeature`)
-    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
+impl cds_core::de::Fields for DescribeDiskQuotaItem {
+    const NAME: &'static str = "DescribeDiskQuotaItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TotalQuota" => self.total_quota = cds_core::de::lenient(value)?,
+            "UsedQuota" => self.used_quota = cds_core::de::lenient(value)?,
+            "FreeQuota" => self.free_quota = cds_core::de::lenient(value)?,
+            "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskQuotaItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskQuotaItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TotalQuota", &self.total_quota)?;
+        cds_core::ser::entry(map, "UsedQuota", &self.used_quota)?;
+        cds_core::ser::entry(map, "FreeQuota", &self.free_quota)?;
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskQuotaItem);
 /// Event information
 ///
 /// 事件信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Event status (e.g. success)
     ///
     /// 事件状态 (`EventStatus`)
-    #[serde(rename = "EventStatus", deserialize_with = "lenient")]
     pub event_status: Option<String>,
     /// Event status in Chinese
     ///
     /// 事件中文名称 (`EventStatusDisplay`)
-    #[serde(rename = "EventStatusDisplay", deserialize_with = "lenient")]
     pub event_status_display: Option<String>,
     /// Event type (e.g. unmount_disk)
     ///
     /// 事件类型 (`EventType`)
-    #[serde(rename = "EventType", deserialize_with = "lenient")]
     pub event_type: Option<String>,
     /// Event type in Chinese
     ///
     /// 事件类型中文名称 (`EventTypeDisplay`)
-    #[serde(rename = "EventTypeDisplay", deserialize_with = "lenient")]
     pub event_type_display: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Tasks of the event
     ///
     /// 事件下的任务列表 (`TaskList`)
-    #[serde(rename = "TaskList")]
     pub task_list: Option<Vec<DescribeEventTask>>,
 }
+impl cds_core::de::Fields for DescribeEventData {
+    const NAME: &'static str = "DescribeEventData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            "EventStatus" => self.event_status = cds_core::de::lenient(value)?,
+            "EventStatusDisplay" => {
+                self.event_status_display = cds_core::de::lenient(value)?;
+            }
+            "EventType" => self.event_type = cds_core::de::lenient(value)?,
+            "EventTypeDisplay" => self.event_type_display = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "TaskList" => self.task_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEventData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEventData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        cds_core::ser::entry(map, "EventStatus", &self.event_status)?;
+        cds_core::ser::entry(map, "EventStatusDisplay", &self.event_status_display)?;
+        cds_core::ser::entry(map, "EventType", &self.event_type)?;
+        cds_core::ser::entry(map, "EventTypeDisplay", &self.event_type_display)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "TaskList", &self.task_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEventData);
 /// A task of an event
 ///
 /// 事件下的任务
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventTask {
     /// Task id
     ///
     /// 任务id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status
     ///
     /// 任务状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status in Chinese
     ///
     /// 任务中文状态 (`StatusDisplay`)
-    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Resource id of the task
     ///
     /// 任务对应的资源id (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task creation time
     ///
     /// 任务创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Task update time
     ///
     /// 任务更新时间 (`UpdateTime`)
-    #[serde(rename = "UpdateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Task completion time; empty if not finished
     ///
     /// 任务完成时间，未完成则为空 (`EndTime`)
-    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Resource type
     ///
     /// 资源类型 (`ResourceType`)
-    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Resource type in Chinese
     ///
     /// 资源类型中文名称 (`ResourceDisplay`)
-    #[serde(rename = "ResourceDisplay", deserialize_with = "lenient")]
     pub resource_display: Option<String>,
     /// Task type
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
     /// Task type in Chinese
     ///
     /// 任务类型中文名称 (`TaskTypeDisplay`)
-    #[serde(rename = "TaskTypeDisplay", deserialize_with = "lenient")]
     pub task_type_display: Option<String>,
 }
+impl cds_core::de::Fields for DescribeEventTask {
+    const NAME: &'static str = "DescribeEventTask";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "UpdateTime" => self.update_time = cds_core::de::lenient(value)?,
+            "EndTime" => self.end_time = cds_core::de::lenient(value)?,
+            "ResourceType" => self.resource_type = cds_core::de::lenient(value)?,
+            "ResourceDisplay" => self.resource_display = cds_core::de::lenient(value)?,
+            "TaskType" => self.task_type = cds_core::de::lenient(value)?,
+            "TaskTypeDisplay" => self.task_type_display = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEventTask);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEventTask {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "UpdateTime", &self.update_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        cds_core::ser::entry(map, "ResourceType", &self.resource_type)?;
+        cds_core::ser::entry(map, "ResourceDisplay", &self.resource_display)?;
+        cds_core::ser::entry(map, "TaskType", &self.task_type)?;
+        cds_core::ser::entry(map, "TaskTypeDisplay", &self.task_type_display)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEventTask);
 /// Cloud disk status
 ///
 /// 云盘状态
@@ -409,16 +563,38 @@ impl cds_core::validate::Validate for CreateDiskInput {
     }
 }
 /// Output of [`CreateDisk`](crate::Client::create_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// Creation result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateDiskData>,
 }
+impl cds_core::de::Fields for CreateDiskOutput {
+    const NAME: &'static str = "CreateDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDiskOutput);
 /// Request builder of [`CreateDisk`](crate::Client::create_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -588,16 +764,38 @@ impl cds_core::validate::Validate for DeleteDiskInput {
     }
 }
 /// Output of [`DeleteDisk`](crate::Client::delete_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDiskOutput {
     /// Deletion result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for DeleteDiskOutput {
+    const NAME: &'static str = "DeleteDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteDiskOutput);
 /// Request builder of [`DeleteDisk`](crate::Client::delete_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -711,16 +909,38 @@ impl cds_core::validate::Validate for DetachDiskInput {
     }
 }
 /// Output of [`DetachDisk`](crate::Client::detach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachDiskOutput {
     /// Detach result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for DetachDiskOutput {
+    const NAME: &'static str = "DetachDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DetachDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DetachDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DetachDiskOutput);
 /// Request builder of [`DetachDisk`](crate::Client::detach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -860,16 +1080,38 @@ impl cds_core::validate::Validate for AttachDiskInput {
     }
 }
 /// Output of [`AttachDisk`](crate::Client::attach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachDiskOutput {
     /// Attach result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for AttachDiskOutput {
+    const NAME: &'static str = "AttachDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AttachDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AttachDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AttachDiskOutput);
 /// Request builder of [`AttachDisk`](crate::Client::attach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1010,16 +1252,38 @@ impl cds_core::validate::Validate for ExtendDiskInput {
     }
 }
 /// Output of [`ExtendDisk`](crate::Client::extend_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExtendDiskOutput {
     /// Extension result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for ExtendDiskOutput {
+    const NAME: &'static str = "ExtendDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ExtendDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ExtendDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ExtendDiskOutput);
 /// Request builder of [`ExtendDisk`](crate::Client::extend_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1140,16 +1404,38 @@ impl cds_core::validate::Validate for DescribeDiskQuotaInput {
     }
 }
 /// Output of [`DescribeDiskQuota`](crate::Client::describe_disk_quota): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskQuotaOutput {
     /// Quotas
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeDiskQuotaData>,
 }
+impl cds_core::de::Fields for DescribeDiskQuotaOutput {
+    const NAME: &'static str = "DescribeDiskQuotaOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskQuotaOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskQuotaOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskQuotaOutput);
 /// Request builder of [`DescribeDiskQuota`](crate::Client::describe_disk_quota): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1272,31 +1558,56 @@ impl DescribeDiskListInputBuilder {
     }
 }
 /// Output of [`DescribeDiskList`](crate::Client::describe_disk_list): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskListOutput {
     /// Cloud disk list
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DiskList>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeDiskListOutput {
+    const NAME: &'static str = "DescribeDiskListOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskListOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskListOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskListOutput);
 /// Request builder of [`DescribeDiskList`](crate::Client::describe_disk_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1429,16 +1740,38 @@ impl cds_core::validate::Validate for DescribeDiskInput {
     }
 }
 /// Output of [`DescribeDisk`](crate::Client::describe_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskOutput {
     /// Cloud disk details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeDiskData>,
 }
+impl cds_core::de::Fields for DescribeDiskOutput {
+    const NAME: &'static str = "DescribeDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskOutput);
 /// Request builder of [`DescribeDisk`](crate::Client::describe_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1536,16 +1869,38 @@ impl cds_core::validate::Validate for DescribeEcsAttachDisksInput {
     }
 }
 /// Output of [`DescribeEcsAttachDisks`](crate::Client::describe_ecs_attach_disks): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEcsAttachDisksOutput {
     /// Attached cloud disks
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DiskList>,
 }
+impl cds_core::de::Fields for DescribeEcsAttachDisksOutput {
+    const NAME: &'static str = "DescribeEcsAttachDisksOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEcsAttachDisksOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEcsAttachDisksOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEcsAttachDisksOutput);
 /// Request builder of [`DescribeEcsAttachDisks`](crate::Client::describe_ecs_attach_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1645,16 +2000,38 @@ impl cds_core::validate::Validate for DescribeEventInput {
     }
 }
 /// Output of [`DescribeEvent`](crate::Client::describe_event): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventOutput {
     /// Event information
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeEventData>,
 }
+impl cds_core::de::Fields for DescribeEventOutput {
+    const NAME: &'static str = "DescribeEventOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEventOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEventOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEventOutput);
 /// Request builder of [`DescribeEvent`](crate::Client::describe_event): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

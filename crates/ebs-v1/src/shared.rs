@@ -8,180 +8,319 @@ use cds_core::de::{lenient, lenient_vec};
 /// A cloud disk
 ///
 /// 云盘
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Disk {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Capacity (GB)
     ///
     /// 盘容量,单位:GB (`Size`)
-    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Attached instance; empty if not attached
     ///
     /// 挂载的实例，未挂载为空 (`EcsId`)
-    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Name of the attached instance; empty if not attached
     ///
     /// 挂载实例的名称，未挂载为空 (`EcsName`)
-    #[serde(rename = "EcsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// 0 pay-as-you-go, 1 subscription
     ///
     /// 0:按需计费, 1:包年包月 (`BillingMethod`)
-    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Deleted with the instance: 1 yes, 0 no
     ///
     /// 是否随实例删除，1:是，0:否 (`ReleaseWithInstance`)
-    #[serde(rename = "ReleaseWithInstance", deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Status code
     ///
     /// 状态code (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<DiskStatus>,
     /// Status description
     ///
     /// 状态说明 (`StatusDisplay`)
-    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data：数据盘 (`Property`)
-    #[serde(rename = "Property", deserialize_with = "lenient")]
     pub property: Option<String>,
 }
+impl cds_core::de::Fields for Disk {
+    const NAME: &'static str = "Disk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "EcsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "EcsName" => self.ecs_name = cds_core::de::lenient(value)?,
+            "BillingMethod" => self.billing_method = cds_core::de::lenient(value)?,
+            "ReleaseWithInstance" => {
+                self.release_with_instance = cds_core::de::lenient(value)?;
+            }
+            "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
+            "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            "Property" => self.property = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Disk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Disk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "EcsName", &self.ecs_name)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        cds_core::ser::entry(map, "Property", &self.property)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Disk);
 /// Cloud disk list
 ///
 /// 云盘列表数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DiskList {
     /// Cloud disks
     ///
     /// 云盘列表 (`DiskList`)
-    #[serde(rename = "DiskList")]
     pub disk_list: Option<Vec<Disk>>,
 }
+impl cds_core::de::Fields for DiskList {
+    const NAME: &'static str = "DiskList";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskList" => self.disk_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DiskList);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DiskList {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskList", &self.disk_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DiskList);
 /// Deletion result
 ///
 /// 删除结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct EventResult {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
 }
+impl cds_core::de::Fields for EventResult {
+    const NAME: &'static str = "EventResult";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(EventResult);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for EventResult {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(EventResult);
 /// A snapshot
 ///
 /// 快照
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Snapshot id
     ///
     /// 快照ID (`SnapshotId`)
-    #[serde(rename = "SnapshotId", deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
     /// Snapshot name
     ///
     /// 快照名称 (`SnapshotName`)
-    #[serde(rename = "SnapshotName", deserialize_with = "lenient")]
     pub snapshot_name: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
     /// 盘容量,单位:GB (`DiskSize`)
-    #[serde(rename = "DiskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Forever: kept permanently (deleted with the disk); a number: retention in days
     ///
     /// Forever:永久保留，当云盘删除时快照跟随云盘删除；具体数字为保留天数。 (`ReservedTime`)
-    #[serde(rename = "ReservedTime", deserialize_with = "lenient")]
     pub reserved_time: Option<String>,
     /// Snapshot status
     ///
     /// 快照状态 (`SnapshotStatus`)
-    #[serde(rename = "SnapshotStatus", deserialize_with = "lenient")]
     pub snapshot_status: Option<SnapshotStatus>,
     /// Snapshot creation time
     ///
     /// 快照创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
-    #[serde(rename = "DiskProperty", deserialize_with = "lenient")]
     pub disk_property: Option<String>,
 }
+impl cds_core::de::Fields for Snapshot {
+    const NAME: &'static str = "Snapshot";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SnapshotId" => self.snapshot_id = cds_core::de::lenient(value)?,
+            "SnapshotName" => self.snapshot_name = cds_core::de::lenient(value)?,
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "DiskSize" => self.disk_size = cds_core::de::lenient(value)?,
+            "ReservedTime" => self.reserved_time = cds_core::de::lenient(value)?,
+            "SnapshotStatus" => self.snapshot_status = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "DiskProperty" => self.disk_property = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Snapshot);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Snapshot {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        cds_core::ser::entry(map, "SnapshotName", &self.snapshot_name)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "DiskSize", &self.disk_size)?;
+        cds_core::ser::entry(map, "ReservedTime", &self.reserved_time)?;
+        cds_core::ser::entry(map, "SnapshotStatus", &self.snapshot_status)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "DiskProperty", &self.disk_property)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Snapshot);
 /// Creation result
 ///
 /// 创建结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SnapshotEvent {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`)
-    #[serde(rename = "SnapshotId", deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::de::Fields for SnapshotEvent {
+    const NAME: &'static str = "SnapshotEvent";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            "SnapshotId" => self.snapshot_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SnapshotEvent);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SnapshotEvent {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SnapshotEvent);

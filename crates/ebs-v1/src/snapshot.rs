@@ -8,234 +8,420 @@ use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Image id
     ///
     /// 镜像ID (`ImageId`)
-    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateImageBySnapshotData {
+    const NAME: &'static str = "CreateImageBySnapshotData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            "ImageName" => self.image_name = cds_core::de::lenient(value)?,
+            "ImageId" => self.image_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateImageBySnapshotData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateImageBySnapshotData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateImageBySnapshotData);
 /// Snapshot chain details
 ///
 /// 快照链详情数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainData {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
     /// 盘容量,单位:GB (`DiskSize`)
-    #[serde(rename = "DiskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`)
-    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
     /// 云主机名称 (`InstanceName`)
-    #[serde(rename = "InstanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Chain capacity in GB (e.g. "46.47GB")
     ///
     /// 快照链容量，单位为GB (`SnapshotSize`)
-    #[serde(rename = "SnapshotSize", deserialize_with = "lenient")]
     pub snapshot_size: Option<String>,
     /// Billing method: 0 pay-as-you-go
     ///
     /// 计费方式 ，0:按需计费 (`BillingMethod`)
-    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
-    #[serde(rename = "SnapshotChainId", deserialize_with = "lenient")]
     pub snapshot_chain_id: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data：数据盘 (`DiskProperty`)
-    #[serde(rename = "DiskProperty", deserialize_with = "lenient")]
     pub disk_property: Option<String>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNum`)
-    #[serde(rename = "SnapshotNum", deserialize_with = "lenient")]
     pub snapshot_num: Option<i64>,
     /// Snapshots
     ///
     /// 快照列表 (`SnapshotList`)
-    #[serde(rename = "SnapshotList")]
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
+impl cds_core::de::Fields for DescribeSnapshotChainData {
+    const NAME: &'static str = "DescribeSnapshotChainData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "DiskSize" => self.disk_size = cds_core::de::lenient(value)?,
+            "InstanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "InstanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "SnapshotSize" => self.snapshot_size = cds_core::de::lenient(value)?,
+            "BillingMethod" => self.billing_method = cds_core::de::lenient(value)?,
+            "SnapshotChainId" => self.snapshot_chain_id = cds_core::de::lenient(value)?,
+            "DiskProperty" => self.disk_property = cds_core::de::lenient(value)?,
+            "SnapshotNum" => self.snapshot_num = cds_core::de::lenient(value)?,
+            "SnapshotList" => self.snapshot_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotChainData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotChainData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "DiskSize", &self.disk_size)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InstanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "SnapshotSize", &self.snapshot_size)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "SnapshotChainId", &self.snapshot_chain_id)?;
+        cds_core::ser::entry(map, "DiskProperty", &self.disk_property)?;
+        cds_core::ser::entry(map, "SnapshotNum", &self.snapshot_num)?;
+        cds_core::ser::entry(map, "SnapshotList", &self.snapshot_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotChainData);
 /// A snapshot chain
 ///
 /// 快照链
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListChain {
     /// Billing method: 0 pay-as-you-go, 1 subscription, 2 pay-per-use
     ///
     /// 计费方式 ，0:按需计费, 1:包年包月, 2:按次计费 (`BillingMethod`)
-    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Cloud disk name
     ///
     /// 云盘名称 (`DiskName`)
-    #[serde(rename = "DiskName", deserialize_with = "lenient")]
     pub disk_name: Option<String>,
     /// Disk capacity (GB)
     ///
     /// 盘容量,单位:GB (`DiskSize`)
-    #[serde(rename = "DiskSize", deserialize_with = "lenient")]
     pub disk_size: Option<i64>,
     /// Cloud server id
     ///
     /// 云主机ID (`InstanceId`)
-    #[serde(rename = "InstanceId", deserialize_with = "lenient")]
     pub instance_id: Option<String>,
     /// Cloud server name
     ///
     /// 云主机名称 (`InstanceName`)
-    #[serde(rename = "InstanceName", deserialize_with = "lenient")]
     pub instance_name: Option<String>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNumber`)
-    #[serde(rename = "SnapshotNumber", deserialize_with = "lenient")]
     pub snapshot_number: Option<i64>,
     /// Number of snapshots in the chain
     ///
     /// 该快照链下的快照数量 (`SnapshotNum`)
-    #[serde(rename = "SnapshotNum", deserialize_with = "lenient")]
     pub snapshot_num: Option<i64>,
     /// Region code
     ///
     /// 地域Code (`RegionCode`)
-    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Availability zone code
     ///
     /// 可用区Code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// system: system disk, data: data disk
     ///
     /// system:系统盘 data数据盘 (`DiskProperty`)
-    #[serde(rename = "DiskProperty", deserialize_with = "lenient")]
     pub disk_property: Option<String>,
     /// Snapshot chain id
     ///
     /// 快照链ID (`SnapshotChainId`)
-    #[serde(rename = "SnapshotChainId", deserialize_with = "lenient")]
     pub snapshot_chain_id: Option<String>,
     /// Chain capacity (GB)
     ///
     /// 快照链容量，单位为GB (`SnapshotSize`)
-    #[serde(rename = "SnapshotSize", deserialize_with = "lenient")]
     pub snapshot_size: Option<f64>,
 }
+impl cds_core::de::Fields for DescribeSnapshotChainListChain {
+    const NAME: &'static str = "DescribeSnapshotChainListChain";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BillingMethod" => self.billing_method = cds_core::de::lenient(value)?,
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskName" => self.disk_name = cds_core::de::lenient(value)?,
+            "DiskSize" => self.disk_size = cds_core::de::lenient(value)?,
+            "InstanceId" => self.instance_id = cds_core::de::lenient(value)?,
+            "InstanceName" => self.instance_name = cds_core::de::lenient(value)?,
+            "SnapshotNumber" => self.snapshot_number = cds_core::de::lenient(value)?,
+            "SnapshotNum" => self.snapshot_num = cds_core::de::lenient(value)?,
+            "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "DiskProperty" => self.disk_property = cds_core::de::lenient(value)?,
+            "SnapshotChainId" => self.snapshot_chain_id = cds_core::de::lenient(value)?,
+            "SnapshotSize" => self.snapshot_size = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotChainListChain);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotChainListChain {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskName", &self.disk_name)?;
+        cds_core::ser::entry(map, "DiskSize", &self.disk_size)?;
+        cds_core::ser::entry(map, "InstanceId", &self.instance_id)?;
+        cds_core::ser::entry(map, "InstanceName", &self.instance_name)?;
+        cds_core::ser::entry(map, "SnapshotNumber", &self.snapshot_number)?;
+        cds_core::ser::entry(map, "SnapshotNum", &self.snapshot_num)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "DiskProperty", &self.disk_property)?;
+        cds_core::ser::entry(map, "SnapshotChainId", &self.snapshot_chain_id)?;
+        cds_core::ser::entry(map, "SnapshotSize", &self.snapshot_size)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotChainListChain);
 /// Snapshot chain list
 ///
 /// 快照链列表数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListData {
     /// Snapshot chains
     ///
     /// 快照链列表 (`SnapshotChainList`)
-    #[serde(rename = "SnapshotChainList")]
     pub snapshot_chain_list: Option<Vec<DescribeSnapshotChainListChain>>,
 }
+impl cds_core::de::Fields for DescribeSnapshotChainListData {
+    const NAME: &'static str = "DescribeSnapshotChainListData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SnapshotChainList" => {
+                self.snapshot_chain_list = cds_core::de::nested(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotChainListData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotChainListData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotChainList", &self.snapshot_chain_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotChainListData);
 /// Snapshot details
 ///
 /// 快照详情数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotData {
     /// The snapshot
     ///
     /// 快照信息 (`SnapshotInfo`)
-    #[serde(rename = "SnapshotInfo")]
     pub snapshot_info: Option<Snapshot>,
     /// Snapshots
     ///
     /// 快照id列表 (`SnapshotList`)
-    #[serde(rename = "SnapshotList")]
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
+impl cds_core::de::Fields for DescribeSnapshotData {
+    const NAME: &'static str = "DescribeSnapshotData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SnapshotInfo" => self.snapshot_info = cds_core::de::nested(value)?,
+            "SnapshotList" => self.snapshot_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotInfo", &self.snapshot_info)?;
+        cds_core::ser::entry(map, "SnapshotList", &self.snapshot_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotData);
 /// Snapshot list
 ///
 /// 快照列表数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotListData {
     /// Snapshots
     ///
     /// 快照id列表 (`SnapshotList`)
-    #[serde(rename = "SnapshotList")]
     pub snapshot_list: Option<Vec<Snapshot>>,
 }
+impl cds_core::de::Fields for DescribeSnapshotListData {
+    const NAME: &'static str = "DescribeSnapshotListData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SnapshotList" => self.snapshot_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotListData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotListData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SnapshotList", &self.snapshot_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotListData);
 /// Snapshot quota of a disk
 ///
 /// 快照配额
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotQuotaData {
     /// Cloud disk id
     ///
     /// 云盘ID (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Maximum number of snapshots one disk can have
     ///
     /// 单个云盘可创建的快照数量上限 (`TotalQuota`)
-    #[serde(rename = "TotalQuota", deserialize_with = "lenient")]
     pub total_quota: Option<i64>,
     /// Number of snapshots the disk already has
     ///
     /// 单个云盘已经创建的快照数量 (`UsedQuota`)
-    #[serde(rename = "UsedQuota", deserialize_with = "lenient")]
     pub used_quota: Option<i64>,
     /// Number of snapshots the disk can still create; when 0, no more snapshots can be created
     ///
     /// 单个云盘剩余可创建的快照数量，如果该数量为0，那么该云盘不可以再创建快照。 (`FreeQuota`)
-    #[serde(rename = "FreeQuota", deserialize_with = "lenient")]
     pub free_quota: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeSnapshotQuotaData {
+    const NAME: &'static str = "DescribeSnapshotQuotaData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "TotalQuota" => self.total_quota = cds_core::de::lenient(value)?,
+            "UsedQuota" => self.used_quota = cds_core::de::lenient(value)?,
+            "FreeQuota" => self.free_quota = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotQuotaData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotQuotaData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "TotalQuota", &self.total_quota)?;
+        cds_core::ser::entry(map, "UsedQuota", &self.used_quota)?;
+        cds_core::ser::entry(map, "FreeQuota", &self.free_quota)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotQuotaData);
 /// New snapshot to take when rolling back
 ///
 /// 新快照信息
@@ -481,31 +667,56 @@ impl DescribeSnapshotListInputBuilder {
     }
 }
 /// Output of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotListOutput {
     /// Snapshot list
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotListData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeSnapshotListOutput {
+    const NAME: &'static str = "DescribeSnapshotListOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotListOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotListOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotListOutput);
 /// Request builder of [`DescribeSnapshotList`](crate::Client::describe_snapshot_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -638,31 +849,56 @@ impl DescribeSnapshotInputBuilder {
     }
 }
 /// Output of [`DescribeSnapshot`](crate::Client::describe_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotOutput {
     /// Snapshot details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeSnapshotOutput {
+    const NAME: &'static str = "DescribeSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotOutput);
 /// Request builder of [`DescribeSnapshot`](crate::Client::describe_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -805,31 +1041,56 @@ impl DescribeSnapshotChainListInputBuilder {
     }
 }
 /// Output of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainListOutput {
     /// Snapshot chain list
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotChainListData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeSnapshotChainListOutput {
+    const NAME: &'static str = "DescribeSnapshotChainListOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotChainListOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotChainListOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotChainListOutput);
 /// Request builder of [`DescribeSnapshotChainList`](crate::Client::describe_snapshot_chain_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1001,31 +1262,56 @@ impl DescribeSnapshotChainInputBuilder {
     }
 }
 /// Output of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotChainOutput {
     /// Snapshot chain details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotChainData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeSnapshotChainOutput {
+    const NAME: &'static str = "DescribeSnapshotChainOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotChainOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotChainOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotChainOutput);
 /// Request builder of [`DescribeSnapshotChain`](crate::Client::describe_snapshot_chain): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1178,16 +1464,38 @@ impl cds_core::validate::Validate for CreateSnapshotInput {
     }
 }
 /// Output of [`CreateSnapshot`](crate::Client::create_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// Creation result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<SnapshotEvent>,
 }
+impl cds_core::de::Fields for CreateSnapshotOutput {
+    const NAME: &'static str = "CreateSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSnapshotOutput);
 /// Request builder of [`CreateSnapshot`](crate::Client::create_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1350,16 +1658,38 @@ impl cds_core::validate::Validate for RollbackDiskBySnapshotInput {
     }
 }
 /// Output of [`RollbackDiskBySnapshot`](crate::Client::rollback_disk_by_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RollbackDiskBySnapshotOutput {
     /// Rollback result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for RollbackDiskBySnapshotOutput {
+    const NAME: &'static str = "RollbackDiskBySnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RollbackDiskBySnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RollbackDiskBySnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RollbackDiskBySnapshotOutput);
 /// Request builder of [`RollbackDiskBySnapshot`](crate::Client::rollback_disk_by_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1509,16 +1839,38 @@ impl cds_core::validate::Validate for RenameSnapshotInput {
     }
 }
 /// Output of [`RenameSnapshot`](crate::Client::rename_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenameSnapshotOutput {
     /// Empty object
     ///
     /// 返回数据（空对象） (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for RenameSnapshotOutput {
+    const NAME: &'static str = "RenameSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RenameSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RenameSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RenameSnapshotOutput);
 /// Request builder of [`RenameSnapshot`](crate::Client::rename_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1625,16 +1977,38 @@ impl cds_core::validate::Validate for DeleteSnapshotInput {
     }
 }
 /// Output of [`DeleteSnapshot`](crate::Client::delete_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     /// Deletion result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for DeleteSnapshotOutput {
+    const NAME: &'static str = "DeleteSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSnapshotOutput);
 /// Request builder of [`DeleteSnapshot`](crate::Client::delete_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1750,16 +2124,38 @@ impl cds_core::validate::Validate for DescribeSnapshotQuotaInput {
     }
 }
 /// Output of [`DescribeSnapshotQuota`](crate::Client::describe_snapshot_quota): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSnapshotQuotaOutput {
     /// Snapshot quota
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSnapshotQuotaData>,
 }
+impl cds_core::de::Fields for DescribeSnapshotQuotaOutput {
+    const NAME: &'static str = "DescribeSnapshotQuotaOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSnapshotQuotaOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSnapshotQuotaOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSnapshotQuotaOutput);
 /// Request builder of [`DescribeSnapshotQuota`](crate::Client::describe_snapshot_quota): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1872,16 +2268,38 @@ impl cds_core::validate::Validate for CreateImageBySnapshotInput {
     }
 }
 /// Output of [`CreateImageBySnapshot`](crate::Client::create_image_by_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateImageBySnapshotOutput {
     /// Creation result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateImageBySnapshotData>,
 }
+impl cds_core::de::Fields for CreateImageBySnapshotOutput {
+    const NAME: &'static str = "CreateImageBySnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateImageBySnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateImageBySnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateImageBySnapshotOutput);
 /// Request builder of [`CreateImageBySnapshot`](crate::Client::create_image_by_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2017,16 +2435,38 @@ impl cds_core::validate::Validate for CopySnapshotCrossAZInput {
     }
 }
 /// Output of [`CopySnapshotCrossAZ`](crate::Client::copy_snapshot_cross_az): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CopySnapshotCrossAZOutput {
     /// Copy result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<SnapshotEvent>,
 }
+impl cds_core::de::Fields for CopySnapshotCrossAZOutput {
+    const NAME: &'static str = "CopySnapshotCrossAZOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CopySnapshotCrossAZOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CopySnapshotCrossAZOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CopySnapshotCrossAZOutput);
 /// Request builder of [`CopySnapshotCrossAZ`](crate::Client::copy_snapshot_cross_az): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

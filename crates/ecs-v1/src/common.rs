@@ -8,313 +8,573 @@ use cds_core::de::{lenient, lenient_vec};
 /// A test account
 ///
 /// 测试账户
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectAccount {
     /// Test account name
     ///
     /// 测试账户名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Remaining balance
     ///
     /// 余额 (`Balance`)
-    #[serde(rename = "Balance", deserialize_with = "lenient")]
     pub balance: Option<f64>,
     /// Total test amount
     ///
     /// 总测试金额 (`Income`)
-    #[serde(rename = "Income", deserialize_with = "lenient")]
     pub income: Option<f64>,
     /// Test project duration (days)
     ///
     /// 测试项目时长(天) (`Duration`)
-    #[serde(rename = "Duration", deserialize_with = "lenient")]
     pub duration: Option<i64>,
     /// Test project start date
     ///
     /// 测试项目开始时间 (`BeginTime`)
-    #[serde(rename = "BeginTime", deserialize_with = "lenient")]
     pub begin_time: Option<String>,
     /// Test project end date
     ///
     /// 测试项目截至时间 (`EndTime`)
-    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeAccountSubjectAccount {
+    const NAME: &'static str = "DescribeAccountSubjectAccount";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Balance" => self.balance = cds_core::de::lenient(value)?,
+            "Income" => self.income = cds_core::de::lenient(value)?,
+            "Duration" => self.duration = cds_core::de::lenient(value)?,
+            "BeginTime" => self.begin_time = cds_core::de::lenient(value)?,
+            "EndTime" => self.end_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccountSubjectAccount);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccountSubjectAccount {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Balance", &self.balance)?;
+        cds_core::ser::entry(map, "Income", &self.income)?;
+        cds_core::ser::entry(map, "Duration", &self.duration)?;
+        cds_core::ser::entry(map, "BeginTime", &self.begin_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccountSubjectAccount);
 /// Compute family information
 ///
 /// 计算类型族信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoData {
     /// Compute families
     ///
     /// 计算类型族信息字典 (`EcsFamilyInfo`)
-    #[serde(rename = "EcsFamilyInfo")]
     pub ecs_family_info: Option<Vec<DescribeEcsFamilyInfoFamily>>,
 }
+impl cds_core::de::Fields for DescribeEcsFamilyInfoData {
+    const NAME: &'static str = "DescribeEcsFamilyInfoData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsFamilyInfo" => self.ecs_family_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEcsFamilyInfoData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEcsFamilyInfoData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsFamilyInfo", &self.ecs_family_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEcsFamilyInfoData);
 /// A compute spec family
 ///
 /// 规格族
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoFamily {
     /// Spec family name
     ///
     /// 规格族名称 (`EcsFamilyName`)
-    #[serde(rename = "EcsFamilyName", deserialize_with = "lenient")]
     pub ecs_family_name: Option<String>,
     /// Specs
     ///
     /// 规格列表 (`SpecList`)
-    #[serde(rename = "SpecList")]
     pub spec_list: Option<Vec<DescribeEcsFamilyInfoSpec>>,
 }
+impl cds_core::de::Fields for DescribeEcsFamilyInfoFamily {
+    const NAME: &'static str = "DescribeEcsFamilyInfoFamily";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsFamilyName" => self.ecs_family_name = cds_core::de::lenient(value)?,
+            "SpecList" => self.spec_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEcsFamilyInfoFamily);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEcsFamilyInfoFamily {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        cds_core::ser::entry(map, "SpecList", &self.spec_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEcsFamilyInfoFamily);
 /// A compute spec
 ///
 /// 规格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoSpec {
     /// GPU model
     ///
     /// 显卡型号 (`GpuShowType`)
-    #[serde(rename = "GpuShowType", deserialize_with = "lenient")]
     pub gpu_show_type: Option<String>,
     /// GPU type id
     ///
     /// 显卡类型id (`GpuTypeId`)
-    #[serde(rename = "GpuTypeId", deserialize_with = "lenient")]
     pub gpu_type_id: Option<String>,
     /// CPU count
     ///
     /// Cpu大小 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// 显卡数量 (`Gpu`)
-    #[serde(rename = "Gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// GPU driver type
     ///
     /// 显卡驱动类型 (`SupportGpuDriver`)
-    #[serde(rename = "SupportGpuDriver", deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
 }
+impl cds_core::de::Fields for DescribeEcsFamilyInfoSpec {
+    const NAME: &'static str = "DescribeEcsFamilyInfoSpec";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GpuShowType" => self.gpu_show_type = cds_core::de::lenient(value)?,
+            "GpuTypeId" => self.gpu_type_id = cds_core::de::lenient(value)?,
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "Gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "SupportGpuDriver" => self.support_gpu_driver = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEcsFamilyInfoSpec);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEcsFamilyInfoSpec {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GpuShowType", &self.gpu_show_type)?;
+        cds_core::ser::entry(map, "GpuTypeId", &self.gpu_type_id)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "SupportGpuDriver", &self.support_gpu_driver)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEcsFamilyInfoSpec);
 /// Event information
 ///
 /// 事件信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Event status (e.g. success)
     ///
     /// 事件状态 (`EventStatus`)
-    #[serde(rename = "EventStatus", deserialize_with = "lenient")]
     pub event_status: Option<String>,
     /// Event status in Chinese
     ///
     /// 事件状态中文名称 (`EventStatusDisplay`)
-    #[serde(rename = "EventStatusDisplay", deserialize_with = "lenient")]
     pub event_status_display: Option<String>,
     /// Event type (e.g. create_ecs)
     ///
     /// 事件类型 (`EventType`)
-    #[serde(rename = "EventType", deserialize_with = "lenient")]
     pub event_type: Option<String>,
     /// Event type in Chinese
     ///
     /// 事件类型中文名称 (`EventTypeDisplay`)
-    #[serde(rename = "EventTypeDisplay", deserialize_with = "lenient")]
     pub event_type_display: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Tasks of the event
     ///
     /// 事件下的任务列表 (`TaskList`)
-    #[serde(rename = "TaskList")]
     pub task_list: Option<Vec<DescribeEventTask>>,
 }
+impl cds_core::de::Fields for DescribeEventData {
+    const NAME: &'static str = "DescribeEventData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            "EventStatus" => self.event_status = cds_core::de::lenient(value)?,
+            "EventStatusDisplay" => {
+                self.event_status_display = cds_core::de::lenient(value)?;
+            }
+            "EventType" => self.event_type = cds_core::de::lenient(value)?,
+            "EventTypeDisplay" => self.event_type_display = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "TaskList" => self.task_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEventData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEventData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        cds_core::ser::entry(map, "EventStatus", &self.event_status)?;
+        cds_core::ser::entry(map, "EventStatusDisplay", &self.event_status_display)?;
+        cds_core::ser::entry(map, "EventType", &self.event_type)?;
+        cds_core::ser::entry(map, "EventTypeDisplay", &self.event_type_display)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "TaskList", &self.task_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEventData);
 /// A task of an event
 ///
 /// 事件下的任务
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventTask {
     /// Task id
     ///
     /// 任务id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status
     ///
     /// 任务状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Task status in Chinese
     ///
     /// 任务中文状态 (`StatusDisplay`)
-    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Resource id
     ///
     /// 资源id (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task creation time
     ///
     /// 任务创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Task update time
     ///
     /// 任务更新时间 (`UpdateTime`)
-    #[serde(rename = "UpdateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Task completion time; empty if not finished
     ///
     /// 任务完成时间，未完成则为空 (`EndTime`)
-    #[serde(rename = "EndTime", deserialize_with = "lenient")]
     pub end_time: Option<String>,
     /// Resource type of the task
     ///
     /// 任务资源类型 (`ResourceType`)
-    #[serde(rename = "ResourceType", deserialize_with = "lenient")]
     pub resource_type: Option<String>,
     /// Resource type in Chinese
     ///
     /// 资源类型中文名称 (`ResourceDisplay`)
-    #[serde(rename = "ResourceDisplay", deserialize_with = "lenient")]
     pub resource_display: Option<String>,
     /// Task type
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
     /// Task type in Chinese
     ///
     /// 任务类型中文名称 (`TaskTypeDisplay`)
-    #[serde(rename = "TaskTypeDisplay", deserialize_with = "lenient")]
     pub task_type_display: Option<String>,
 }
+impl cds_core::de::Fields for DescribeEventTask {
+    const NAME: &'static str = "DescribeEventTask";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "UpdateTime" => self.update_time = cds_core::de::lenient(value)?,
+            "EndTime" => self.end_time = cds_core::de::lenient(value)?,
+            "ResourceType" => self.resource_type = cds_core::de::lenient(value)?,
+            "ResourceDisplay" => self.resource_display = cds_core::de::lenient(value)?,
+            "TaskType" => self.task_type = cds_core::de::lenient(value)?,
+            "TaskTypeDisplay" => self.task_type_display = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEventTask);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEventTask {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "UpdateTime", &self.update_time)?;
+        cds_core::ser::entry(map, "EndTime", &self.end_time)?;
+        cds_core::ser::entry(map, "ResourceType", &self.resource_type)?;
+        cds_core::ser::entry(map, "ResourceDisplay", &self.resource_display)?;
+        cds_core::ser::entry(map, "TaskType", &self.task_type)?;
+        cds_core::ser::entry(map, "TaskTypeDisplay", &self.task_type_display)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEventTask);
 /// Price information
 ///
 /// 价格信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePriceData {
     /// Time unit of the price
     ///
     /// 价格时间单位 (`PriceUnit`)
-    #[serde(rename = "PriceUnit", deserialize_with = "lenient")]
     pub price_unit: Option<String>,
     /// Currency symbol
     ///
     /// 币种符号 (`PriceSymbol`)
-    #[serde(rename = "PriceSymbol", deserialize_with = "lenient")]
     pub price_symbol: Option<String>,
     /// Total price in yuan
     ///
     /// 总价,单位为元 (`TotalPrice`)
-    #[serde(rename = "TotalPrice", deserialize_with = "lenient")]
     pub total_price: Option<f64>,
 }
+impl cds_core::de::Fields for DescribePriceData {
+    const NAME: &'static str = "DescribePriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PriceUnit" => self.price_unit = cds_core::de::lenient(value)?,
+            "PriceSymbol" => self.price_symbol = cds_core::de::lenient(value)?,
+            "TotalPrice" => self.total_price = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribePriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribePriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PriceUnit", &self.price_unit)?;
+        cds_core::ser::entry(map, "PriceSymbol", &self.price_symbol)?;
+        cds_core::ser::entry(map, "TotalPrice", &self.total_price)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribePriceData);
 /// An availability zone
 ///
 /// 可用区信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeRegionsAz {
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
 }
+impl cds_core::de::Fields for DescribeRegionsAz {
+    const NAME: &'static str = "DescribeRegionsAz";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "AzId" => self.az_id = cds_core::de::lenient(value)?,
+            "AzName" => self.az_name = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeRegionsAz);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeRegionsAz {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "AzId", &self.az_id)?;
+        cds_core::ser::entry(map, "AzName", &self.az_name)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeRegionsAz);
 /// A region
 ///
 /// 地域信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeRegionsRegion {
     /// Region id
     ///
     /// 地域id (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地域名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Availability zones of the region
     ///
     /// 可用区列表 (`AzList`)
-    #[serde(rename = "AzList")]
     pub az_list: Option<Vec<DescribeRegionsAz>>,
     /// Region code
     ///
     /// 地域code (`RegionCode`)
-    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
 }
+impl cds_core::de::Fields for DescribeRegionsRegion {
+    const NAME: &'static str = "DescribeRegionsRegion";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "AzList" => self.az_list = cds_core::de::nested(value)?,
+            "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeRegionsRegion);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeRegionsRegion {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "AzList", &self.az_list)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeRegionsRegion);
 /// A region group (large area)
 ///
 /// 大区信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeRegionsRegionGroup {
     /// Region group id
     ///
     /// 大区id (`RegionGroupId`)
-    #[serde(rename = "RegionGroupId", deserialize_with = "lenient")]
     pub region_group_id: Option<String>,
     /// Region group name
     ///
     /// 大区名称 (`RegionGroupName`)
-    #[serde(rename = "RegionGroupName", deserialize_with = "lenient")]
     pub region_group_name: Option<String>,
     /// Regions
     ///
     /// 地域列表 (`RegionList`)
-    #[serde(rename = "RegionList")]
     pub region_list: Option<Vec<DescribeRegionsRegion>>,
 }
+impl cds_core::de::Fields for DescribeRegionsRegionGroup {
+    const NAME: &'static str = "DescribeRegionsRegionGroup";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionGroupId" => self.region_group_id = cds_core::de::lenient(value)?,
+            "RegionGroupName" => self.region_group_name = cds_core::de::lenient(value)?,
+            "RegionList" => self.region_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeRegionsRegionGroup);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeRegionsRegionGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionGroupId", &self.region_group_id)?;
+        cds_core::ser::entry(map, "RegionGroupName", &self.region_group_name)?;
+        cds_core::ser::entry(map, "RegionList", &self.region_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeRegionsRegionGroup);
 /// Input of [`DescribeRegions`](crate::Client::describe_regions).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -338,21 +598,44 @@ impl DescribeRegionsInputBuilder {
     }
 }
 /// Output of [`DescribeRegions`](crate::Client::describe_regions): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeRegionsOutput {
     /// Region groups (large areas) with their regions and zones
     ///
     /// 大区列表 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeRegionsRegionGroup>>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for DescribeRegionsOutput {
+    const NAME: &'static str = "DescribeRegionsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeRegionsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeRegionsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeRegionsOutput);
 /// Request builder of [`DescribeRegions`](crate::Client::describe_regions): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -460,16 +743,38 @@ impl cds_core::validate::Validate for DescribeEcsFamilyInfoInput {
     }
 }
 /// Output of [`DescribeEcsFamilyInfo`](crate::Client::describe_ecs_family_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEcsFamilyInfoOutput {
     /// Compute family information
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeEcsFamilyInfoData>,
 }
+impl cds_core::de::Fields for DescribeEcsFamilyInfoOutput {
+    const NAME: &'static str = "DescribeEcsFamilyInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEcsFamilyInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEcsFamilyInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEcsFamilyInfoOutput);
 /// Request builder of [`DescribeEcsFamilyInfo`](crate::Client::describe_ecs_family_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -702,21 +1007,44 @@ impl cds_core::validate::Validate for DescribePriceInput {
     }
 }
 /// Output of [`DescribePrice`](crate::Client::describe_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePriceOutput {
     /// Price information
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribePriceData>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for DescribePriceOutput {
+    const NAME: &'static str = "DescribePriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribePriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribePriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribePriceOutput);
 /// Request builder of [`DescribePrice`](crate::Client::describe_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -891,16 +1219,38 @@ impl cds_core::validate::Validate for DescribeEventInput {
     }
 }
 /// Output of [`DescribeEvent`](crate::Client::describe_event): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEventOutput {
     /// Event information
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeEventData>,
 }
+impl cds_core::de::Fields for DescribeEventOutput {
+    const NAME: &'static str = "DescribeEventOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEventOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEventOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEventOutput);
 /// Request builder of [`DescribeEvent`](crate::Client::describe_event): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -984,21 +1334,44 @@ impl DescribeAccountSubjectInputBuilder {
     }
 }
 /// Output of [`DescribeAccountSubject`](crate::Client::describe_account_subject): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccountSubjectOutput {
     /// Test accounts
     ///
     /// 测试账户列表 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeAccountSubjectAccount>>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for DescribeAccountSubjectOutput {
+    const NAME: &'static str = "DescribeAccountSubjectOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccountSubjectOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccountSubjectOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccountSubjectOutput);
 /// Request builder of [`DescribeAccountSubject`](crate::Client::describe_account_subject): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

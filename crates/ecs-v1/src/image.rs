@@ -8,122 +8,206 @@ use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateImageData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Image resource id
     ///
     /// 镜像资源id (`ImageId`)
-    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateImageData {
+    const NAME: &'static str = "CreateImageData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            "ImageId" => self.image_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateImageData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateImageData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateImageData);
 /// Images
 ///
 /// 镜像数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeImagesData {
     /// Images
     ///
     /// 镜像列表 (`ImageList`)
-    #[serde(rename = "ImageList")]
     pub image_list: Option<Vec<DescribeImagesImage>>,
 }
+impl cds_core::de::Fields for DescribeImagesData {
+    const NAME: &'static str = "DescribeImagesData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ImageList" => self.image_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeImagesData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeImagesData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ImageList", &self.image_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeImagesData);
 /// An image
 ///
 /// 镜像
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeImagesImage {
     /// public for public images, private for private images
     ///
     /// 公共镜像为public，私有镜像为private (`TemplateType`)
-    #[serde(rename = "TemplateType", deserialize_with = "lenient")]
     pub template_type: Option<String>,
     /// Image id
     ///
     /// 镜像id (`ImageId`)
-    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Image status code
     ///
     /// 镜像状态code (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Image OS type
     ///
     /// 镜像类型 (`OsType`)
-    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS bitness
     ///
     /// 系统位数 (`OsBit`)
-    #[serde(rename = "OsBit", deserialize_with = "lenient")]
     pub os_bit: Option<i64>,
     /// Image status in Chinese
     ///
     /// 镜像状态中文 (`StatusDisplay`)
-    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Supported GPU driver type
     ///
     /// 支持的显卡驱动类型 (`SupportGpuDriver`)
-    #[serde(rename = "SupportGpuDriver", deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
     /// Default login user
     ///
     /// 默认登录用户名 (`Username`)
-    #[serde(rename = "Username", deserialize_with = "lenient")]
     pub username: Option<String>,
     /// Supported instance types (e.g. gpu)
     ///
     /// 支持的实例类型 (`SupportType`)
-    #[serde(rename = "SupportType", deserialize_with = "lenient_vec")]
     pub support_type: Option<Vec<String>>,
     /// OS version
     ///
     /// 系统版本 (`OsVersion`)
-    #[serde(rename = "OsVersion", deserialize_with = "lenient")]
     pub os_version: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Image size (GB)
     ///
     /// 镜像容量(GB) (`OsSize`)
-    #[serde(rename = "OsSize", deserialize_with = "lenient")]
     pub os_size: Option<i64>,
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
 }
+impl cds_core::de::Fields for DescribeImagesImage {
+    const NAME: &'static str = "DescribeImagesImage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TemplateType" => self.template_type = cds_core::de::lenient(value)?,
+            "ImageId" => self.image_id = cds_core::de::lenient(value)?,
+            "ImageName" => self.image_name = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "OsType" => self.os_type = cds_core::de::lenient(value)?,
+            "OsBit" => self.os_bit = cds_core::de::lenient(value)?,
+            "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
+            "AzId" => self.az_id = cds_core::de::lenient(value)?,
+            "AzName" => self.az_name = cds_core::de::lenient(value)?,
+            "SupportGpuDriver" => self.support_gpu_driver = cds_core::de::lenient(value)?,
+            "Username" => self.username = cds_core::de::lenient(value)?,
+            "SupportType" => self.support_type = cds_core::de::lenient_vec(value)?,
+            "OsVersion" => self.os_version = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "OsSize" => self.os_size = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeImagesImage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeImagesImage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TemplateType", &self.template_type)?;
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "OsType", &self.os_type)?;
+        cds_core::ser::entry(map, "OsBit", &self.os_bit)?;
+        cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
+        cds_core::ser::entry(map, "AzId", &self.az_id)?;
+        cds_core::ser::entry(map, "AzName", &self.az_name)?;
+        cds_core::ser::entry(map, "SupportGpuDriver", &self.support_gpu_driver)?;
+        cds_core::ser::entry(map, "Username", &self.username)?;
+        cds_core::ser::entry(map, "SupportType", &self.support_type)?;
+        cds_core::ser::entry(map, "OsVersion", &self.os_version)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "OsSize", &self.os_size)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeImagesImage);
 /// Input of [`DescribeImages`](crate::Client::describe_images).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -168,31 +252,56 @@ impl DescribeImagesInputBuilder {
     }
 }
 /// Output of [`DescribeImages`](crate::Client::describe_images): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeImagesOutput {
     /// Images
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeImagesData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeImagesOutput {
+    const NAME: &'static str = "DescribeImagesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeImagesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeImagesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeImagesOutput);
 /// Request builder of [`DescribeImages`](crate::Client::describe_images): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -314,16 +423,38 @@ impl cds_core::validate::Validate for CreateImageInput {
     }
 }
 /// Output of [`CreateImage`](crate::Client::create_image): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateImageOutput {
     /// Creation result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateImageData>,
 }
+impl cds_core::de::Fields for CreateImageOutput {
+    const NAME: &'static str = "CreateImageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateImageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateImageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateImageOutput);
 /// Request builder of [`CreateImage`](crate::Client::create_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -456,16 +587,38 @@ impl cds_core::validate::Validate for DeleteImageInput {
     }
 }
 /// Output of [`DeleteImage`](crate::Client::delete_image): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteImageOutput {
     /// Deletion result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for DeleteImageOutput {
+    const NAME: &'static str = "DeleteImageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteImageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteImageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteImageOutput);
 /// Request builder of [`DeleteImage`](crate::Client::delete_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -604,16 +757,38 @@ impl cds_core::validate::Validate for SyncImageInput {
     }
 }
 /// Output of [`SyncImage`](crate::Client::sync_image): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SyncImageOutput {
     /// Synchronization result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
 }
+impl cds_core::de::Fields for SyncImageOutput {
+    const NAME: &'static str = "SyncImageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SyncImageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SyncImageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SyncImageOutput);
 /// Request builder of [`SyncImage`](crate::Client::sync_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,21 +8,44 @@ use cds_core::de::{lenient, lenient_vec};
 /// Creation result
 ///
 /// 创建结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceData {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
     /// Ids of the created resources
     ///
     /// 创建的资源id列表 (`EcsIdSet`)
-    #[serde(rename = "EcsIdSet", deserialize_with = "lenient_vec")]
     pub ecs_id_set: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for CreateInstanceData {
+    const NAME: &'static str = "CreateInstanceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            "EcsIdSet" => self.ecs_id_set = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        cds_core::ser::entry(map, "EcsIdSet", &self.ecs_id_set)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceData);
 /// Data disk of a new cloud server
 ///
 /// 数据盘信息
@@ -223,706 +246,1167 @@ impl cds_core::validate::Validate for CreateInstanceVpcInfo {
 /// Billing information
 ///
 /// 计费信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceBillingInfo {
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式code (`BillingMethod`)
-    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Billing method
     ///
     /// 计费方式 (`BillingMethodName`)
-    #[serde(rename = "BillingMethodName", deserialize_with = "lenient")]
     pub billing_method_name: Option<String>,
     /// Billing status
     ///
     /// 计费状态 (`BillingStatus`)
-    #[serde(rename = "BillingStatus", deserialize_with = "lenient")]
     pub billing_status: Option<String>,
     /// Billing cycle: "month" month, "year" year
     ///
     /// 计费周期: "month": 月，"year": 年 (`BillCycleId`)
-    #[serde(rename = "BillCycleId", deserialize_with = "lenient")]
     pub bill_cycle_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceBillingInfo {
+    const NAME: &'static str = "DescribeInstanceBillingInfo";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BillingMethod" => self.billing_method = cds_core::de::lenient(value)?,
+            "BillingMethodName" => {
+                self.billing_method_name = cds_core::de::lenient(value)?;
+            }
+            "BillingStatus" => self.billing_status = cds_core::de::lenient(value)?,
+            "BillCycleId" => self.bill_cycle_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceBillingInfo);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceBillingInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "BillingMethodName", &self.billing_method_name)?;
+        cds_core::ser::entry(map, "BillingStatus", &self.billing_status)?;
+        cds_core::ser::entry(map, "BillCycleId", &self.bill_cycle_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceBillingInfo);
 /// Cloud server details
 ///
 /// 云服务器详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceData {
     /// Cloud server id
     ///
     /// 云服务器id (`EcsId`)
-    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Cloud server name
     ///
     /// 云服务器名称 (`EcsName`)
-    #[serde(rename = "EcsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// Region id
     ///
     /// 地域id (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地域名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Status code
     ///
     /// 状态码 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Status (display text)
     ///
     /// 状态 (`StatusDisplay`)
-    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Whether it is a GPU cloud server (1 yes, 0 no)
     ///
     /// 是否是gpu型云服务器 (`IsGpu`)
-    #[serde(rename = "IsGpu", deserialize_with = "lenient")]
     pub is_gpu: Option<i64>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Purchase duration
     ///
     /// 购买时长 (`Duration`)
-    #[serde(rename = "Duration", deserialize_with = "lenient")]
     pub duration: Option<i64>,
     /// Expiry time
     ///
     /// 到期时间 (`EndBillTime`)
-    #[serde(rename = "EndBillTime", deserialize_with = "lenient")]
     pub end_bill_time: Option<String>,
     /// Whether to renew automatically
     ///
     /// 是否自动续约 (`IsAutoRenewal`)
-    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<String>,
     /// Time zone
     ///
     /// 时区 (`TimeZone`)
-    #[serde(rename = "TimeZone", deserialize_with = "lenient")]
     pub time_zone: Option<String>,
     /// Whether it is a RAM type
     ///
     /// 是否是Ram类型 (`IsRam`)
-    #[serde(rename = "IsRam", deserialize_with = "lenient")]
     pub is_ram: Option<bool>,
     /// Spec
     ///
     /// 规格 (`EcsRule`)
-    #[serde(rename = "EcsRule")]
     pub ecs_rule: Option<DescribeInstanceEcsRule>,
     /// System information
     ///
     /// 系统信息 (`OsInfo`)
-    #[serde(rename = "OsInfo")]
     pub os_info: Option<DescribeInstanceOsInfo>,
     /// Disk information
     ///
     /// 硬盘信息 (`Disk`)
-    #[serde(rename = "Disk")]
     pub disk: Option<DescribeInstanceDisk>,
     /// Network information
     ///
     /// 网络信息 (`Pipe`)
-    #[serde(rename = "Pipe")]
     pub pipe: Option<DescribeInstancePipe>,
     /// Billing information
     ///
     /// 计费信息 (`BillingInfo`)
-    #[serde(rename = "BillingInfo")]
     pub billing_info: Option<DescribeInstanceBillingInfo>,
 }
+impl cds_core::de::Fields for DescribeInstanceData {
+    const NAME: &'static str = "DescribeInstanceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "EcsName" => self.ecs_name = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "AzId" => self.az_id = cds_core::de::lenient(value)?,
+            "AzName" => self.az_name = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
+            "IsGpu" => self.is_gpu = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "Duration" => self.duration = cds_core::de::lenient(value)?,
+            "EndBillTime" => self.end_bill_time = cds_core::de::lenient(value)?,
+            "IsAutoRenewal" => self.is_auto_renewal = cds_core::de::lenient(value)?,
+            "TimeZone" => self.time_zone = cds_core::de::lenient(value)?,
+            "IsRam" => self.is_ram = cds_core::de::lenient(value)?,
+            "EcsRule" => self.ecs_rule = cds_core::de::nested(value)?,
+            "OsInfo" => self.os_info = cds_core::de::nested(value)?,
+            "Disk" => self.disk = cds_core::de::nested(value)?,
+            "Pipe" => self.pipe = cds_core::de::nested(value)?,
+            "BillingInfo" => self.billing_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "EcsName", &self.ecs_name)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "AzId", &self.az_id)?;
+        cds_core::ser::entry(map, "AzName", &self.az_name)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
+        cds_core::ser::entry(map, "IsGpu", &self.is_gpu)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "Duration", &self.duration)?;
+        cds_core::ser::entry(map, "EndBillTime", &self.end_bill_time)?;
+        cds_core::ser::entry(map, "IsAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "TimeZone", &self.time_zone)?;
+        cds_core::ser::entry(map, "IsRam", &self.is_ram)?;
+        cds_core::ser::entry(map, "EcsRule", &self.ecs_rule)?;
+        cds_core::ser::entry(map, "OsInfo", &self.os_info)?;
+        cds_core::ser::entry(map, "Disk", &self.disk)?;
+        cds_core::ser::entry(map, "Pipe", &self.pipe)?;
+        cds_core::ser::entry(map, "BillingInfo", &self.billing_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceData);
 /// Data disk
 ///
 /// 数据盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceDataDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    #[serde(rename = "ReleaseWithInstance", deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Disk role (data)
     ///
     /// 盘类别 (`DiskType`)
-    #[serde(rename = "DiskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Disk name
     ///
     /// 盘名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
-    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS
     ///
     /// iops大小 (`DiskIops`)
-    #[serde(rename = "DiskIops", deserialize_with = "lenient")]
     pub disk_iops: Option<i64>,
     /// Throughput (Mbps)
     ///
     /// 吞吐量 (`BandMbps`)
-    #[serde(rename = "BandMbps", deserialize_with = "lenient")]
     pub band_mbps: Option<i64>,
     /// Size unit
     ///
     /// 容量单位 (`Unit`)
-    #[serde(rename = "Unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// Data disk id
     ///
     /// 数据盘id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceDataDisk {
+    const NAME: &'static str = "DescribeInstanceDataDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ReleaseWithInstance" => {
+                self.release_with_instance = cds_core::de::lenient(value)?;
+            }
+            "DiskType" => self.disk_type = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "DiskIops" => self.disk_iops = cds_core::de::lenient(value)?,
+            "BandMbps" => self.band_mbps = cds_core::de::lenient(value)?,
+            "Unit" => self.unit = cds_core::de::lenient(value)?,
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceDataDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceDataDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        cds_core::ser::entry(map, "DiskType", &self.disk_type)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "DiskIops", &self.disk_iops)?;
+        cds_core::ser::entry(map, "BandMbps", &self.band_mbps)?;
+        cds_core::ser::entry(map, "Unit", &self.unit)?;
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceDataDisk);
 /// Disk information
 ///
 /// 硬盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceDisk {
     /// System disk information
     ///
     /// 系统盘信息 (`SystemDiskConf`)
-    #[serde(rename = "SystemDiskConf")]
     pub system_disk_conf: Option<DescribeInstanceSystemDisk>,
     /// Data disks
     ///
     /// 数据盘信息 (`DataDiskConf`)
-    #[serde(rename = "DataDiskConf")]
     pub data_disk_conf: Option<Vec<DescribeInstanceDataDisk>>,
 }
+impl cds_core::de::Fields for DescribeInstanceDisk {
+    const NAME: &'static str = "DescribeInstanceDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SystemDiskConf" => self.system_disk_conf = cds_core::de::nested(value)?,
+            "DataDiskConf" => self.data_disk_conf = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SystemDiskConf", &self.system_disk_conf)?;
+        cds_core::ser::entry(map, "DataDiskConf", &self.data_disk_conf)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceDisk);
 /// Instance spec
 ///
 /// 规格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceEcsRule {
     /// Spec family name
     ///
     /// 规格族名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// CPU count
     ///
     /// Cpu数量 (`CpuNum`)
-    #[serde(rename = "CpuNum", deserialize_with = "lenient")]
     pub cpu_num: Option<i64>,
     /// CPU unit
     ///
     /// Cpu单位 (`CpuUnit`)
-    #[serde(rename = "CpuUnit", deserialize_with = "lenient")]
     pub cpu_unit: Option<String>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Number of GPUs
     ///
     /// 显卡数量 (`Gpu`)
-    #[serde(rename = "Gpu", deserialize_with = "lenient")]
     pub gpu: Option<i64>,
     /// Memory unit
     ///
     /// 内存单位 (`RamUnit`)
-    #[serde(rename = "RamUnit", deserialize_with = "lenient")]
     pub ram_unit: Option<String>,
     /// GPU unit
     ///
     /// 显卡单位 (`GpuUnit`)
-    #[serde(rename = "GpuUnit", deserialize_with = "lenient")]
     pub gpu_unit: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceEcsRule {
+    const NAME: &'static str = "DescribeInstanceEcsRule";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "CpuNum" => self.cpu_num = cds_core::de::lenient(value)?,
+            "CpuUnit" => self.cpu_unit = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "Gpu" => self.gpu = cds_core::de::lenient(value)?,
+            "RamUnit" => self.ram_unit = cds_core::de::lenient(value)?,
+            "GpuUnit" => self.gpu_unit = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceEcsRule);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceEcsRule {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "CpuNum", &self.cpu_num)?;
+        cds_core::ser::entry(map, "CpuUnit", &self.cpu_unit)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Gpu", &self.gpu)?;
+        cds_core::ser::entry(map, "RamUnit", &self.ram_unit)?;
+        cds_core::ser::entry(map, "GpuUnit", &self.gpu_unit)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceEcsRule);
 /// Public IP bound to an outbound gateway IP
 ///
 /// 出网网关ip对应的公网信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceEip {
     /// Bandwidth carrier
     ///
     /// 网络带宽运营商 (`ConfName`)
-    #[serde(rename = "ConfName", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Public IP
     ///
     /// 公网ip (`EipIp`)
-    #[serde(rename = "EipIp", deserialize_with = "lenient")]
     pub eip_ip: Option<String>,
     /// Bandwidth currently in use
     ///
     /// 当前使用带宽 (`CurrentUseQos`)
-    #[serde(rename = "CurrentUseQos", deserialize_with = "lenient")]
     pub current_use_qos: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceEip {
+    const NAME: &'static str = "DescribeInstanceEip";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ConfName" => self.conf_name = cds_core::de::lenient(value)?,
+            "EipIp" => self.eip_ip = cds_core::de::lenient(value)?,
+            "CurrentUseQos" => self.current_use_qos = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceEip);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceEip {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ConfName", &self.conf_name)?;
+        cds_core::ser::entry(map, "EipIp", &self.eip_ip)?;
+        cds_core::ser::entry(map, "CurrentUseQos", &self.current_use_qos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceEip);
 /// Cloud server list
 ///
 /// 云服务器列表数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceListData {
     /// Cloud servers
     ///
     /// 云服务器列表 (`EcsList`)
-    #[serde(rename = "EcsList")]
     pub ecs_list: Option<Vec<DescribeInstanceListInstance>>,
 }
+impl cds_core::de::Fields for DescribeInstanceListData {
+    const NAME: &'static str = "DescribeInstanceListData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsList" => self.ecs_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceListData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceListData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsList", &self.ecs_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceListData);
 /// Public IP bound to an outbound gateway IP
 ///
 /// 出网网关ip对应的公网信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceListEip {
     /// Bandwidth carrier, e.g. China Telecom, China Mobile, China Unicom
     ///
     /// 网络带宽运营商，如电信、移动、联通 (`ConfName`)
-    #[serde(rename = "ConfName", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Public IP
     ///
     /// 公网ip (`EipIp`)
-    #[serde(rename = "EipIp", deserialize_with = "lenient")]
     pub eip_ip: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceListEip {
+    const NAME: &'static str = "DescribeInstanceListEip";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ConfName" => self.conf_name = cds_core::de::lenient(value)?,
+            "EipIp" => self.eip_ip = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceListEip);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceListEip {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ConfName", &self.conf_name)?;
+        cds_core::ser::entry(map, "EipIp", &self.eip_ip)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceListEip);
 /// A cloud server in the list
 ///
 /// 云服务器
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceListInstance {
     /// Cloud server id
     ///
     /// 云服务器id (`EcsId`)
-    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// Cloud server name
     ///
     /// 云服务器名称 (`EcsName`)
-    #[serde(rename = "EcsName", deserialize_with = "lenient")]
     pub ecs_name: Option<String>,
     /// VPC id
     ///
     /// vpc id (`VpcId`)
-    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc名称 (`VpcName`)
-    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Cloud server status code
     ///
     /// 云服务器状态码 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Cloud server status (display text)
     ///
     /// 云服务器状态 (`StatusDisplay`)
-    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`AzId`)
-    #[serde(rename = "AzId", deserialize_with = "lenient")]
     pub az_id: Option<String>,
     /// Availability zone name
     ///
     /// 可用区名称 (`AzName`)
-    #[serde(rename = "AzName", deserialize_with = "lenient")]
     pub az_name: Option<String>,
     /// Region id
     ///
     /// 地域id (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地域名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Private IP
     ///
     /// 私网ip (`PrivateNet`)
-    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Default virtual outbound gateway IP
     ///
     /// 默认虚拟出网网关ip (`PubNet`)
-    #[serde(rename = "PubNet", deserialize_with = "lenient")]
     pub pub_net: Option<String>,
     /// Outbound gateway IPs of other lines
     ///
     /// 其他线路出网网关ip列表 (`VirtualNet`)
-    #[serde(rename = "VirtualNet", deserialize_with = "lenient_vec")]
     pub virtual_net: Option<Vec<String>>,
     /// Outbound gateway IP to public IP mapping
     ///
     /// 出网网关ip和公网ip对应字典 (`EipInfo`)
-    #[serde(rename = "EipInfo")]
     pub eip_info: Option<std::collections::BTreeMap<String, DescribeInstanceListEip>>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Expiry time
     ///
     /// 到期时间 (`EndBillTime`)
-    #[serde(rename = "EndBillTime", deserialize_with = "lenient")]
     pub end_bill_time: Option<String>,
     /// Whether to renew automatically on expiry
     ///
     /// 到期是否自动续约 (`IsAutoRenewal`)
-    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<String>,
     /// Whether it is a GPU type
     ///
     /// 是否是gpu类型 (`IsGpu`)
-    #[serde(rename = "IsGpu", deserialize_with = "lenient")]
     pub is_gpu: Option<bool>,
     /// GPU model
     ///
     /// 显卡型号 (`CardName`)
-    #[serde(rename = "CardName", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// CPU count
     ///
     /// Cpu大小 (`CpuSize`)
-    #[serde(rename = "CpuSize", deserialize_with = "lenient")]
     pub cpu_size: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`RamSize`)
-    #[serde(rename = "RamSize", deserialize_with = "lenient")]
     pub ram_size: Option<i64>,
     /// Number of GPUs
     ///
     /// 显卡数量 (`GpuSize`)
-    #[serde(rename = "GpuSize", deserialize_with = "lenient")]
     pub gpu_size: Option<i64>,
     /// Billing method name
     ///
     /// 计费方式名称 (`BillingMethodName`)
-    #[serde(rename = "BillingMethodName", deserialize_with = "lenient")]
     pub billing_method_name: Option<String>,
     /// Billing method: "0" pay-as-you-go, "1" subscription
     ///
     /// 计费方式 (`BillingMethod`)
-    #[serde(rename = "BillingMethod", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// OS type
     ///
     /// 操作系统类型 (`OsType`)
-    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS version
     ///
     /// 操作系统版本 (`OsVersion`)
-    #[serde(rename = "OsVersion", deserialize_with = "lenient")]
     pub os_version: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// OS bitness
     ///
     /// 系统位数 (`OsBit`)
-    #[serde(rename = "OsBit", deserialize_with = "lenient")]
     pub os_bit: Option<i64>,
     /// Customer id
     ///
     /// 客户id (`CustomerId`)
-    #[serde(rename = "CustomerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// System disk type
     ///
     /// 系统盘类型 (`SystemDiskType`)
-    #[serde(rename = "SystemDiskType", deserialize_with = "lenient")]
     pub system_disk_type: Option<String>,
     /// System disk feature (e.g. local, ssd)
     ///
     /// 系统盘盘类型 (`SystemDiskFeature`)
-    #[serde(rename = "SystemDiskFeature", deserialize_with = "lenient")]
     pub system_disk_feature: Option<String>,
     /// System disk size
     ///
     /// 系统盘大小 (`SystemDiskSize`)
-    #[serde(rename = "SystemDiskSize", deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Supported GPU driver type
     ///
     /// 支持的显卡驱动类型 (`SupportGpuDriver`)
-    #[serde(rename = "SupportGpuDriver", deserialize_with = "lenient")]
     pub support_gpu_driver: Option<String>,
     /// Spec family id
     ///
     /// 规格族id (`SpecFamilyId`)
-    #[serde(rename = "SpecFamilyId", deserialize_with = "lenient")]
     pub spec_family_id: Option<String>,
     /// Spec family name
     ///
     /// 规格族名称 (`EcsFamilyName`)
-    #[serde(rename = "EcsFamilyName", deserialize_with = "lenient")]
     pub ecs_family_name: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceListInstance {
+    const NAME: &'static str = "DescribeInstanceListInstance";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "EcsName" => self.ecs_name = cds_core::de::lenient(value)?,
+            "VpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "VpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
+            "AzId" => self.az_id = cds_core::de::lenient(value)?,
+            "AzName" => self.az_name = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "PrivateNet" => self.private_net = cds_core::de::lenient(value)?,
+            "PubNet" => self.pub_net = cds_core::de::lenient(value)?,
+            "VirtualNet" => self.virtual_net = cds_core::de::lenient_vec(value)?,
+            "EipInfo" => self.eip_info = cds_core::de::nested(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "EndBillTime" => self.end_bill_time = cds_core::de::lenient(value)?,
+            "IsAutoRenewal" => self.is_auto_renewal = cds_core::de::lenient(value)?,
+            "IsGpu" => self.is_gpu = cds_core::de::lenient(value)?,
+            "CardName" => self.card_name = cds_core::de::lenient(value)?,
+            "CpuSize" => self.cpu_size = cds_core::de::lenient(value)?,
+            "RamSize" => self.ram_size = cds_core::de::lenient(value)?,
+            "GpuSize" => self.gpu_size = cds_core::de::lenient(value)?,
+            "BillingMethodName" => {
+                self.billing_method_name = cds_core::de::lenient(value)?;
+            }
+            "BillingMethod" => self.billing_method = cds_core::de::lenient(value)?,
+            "OsType" => self.os_type = cds_core::de::lenient(value)?,
+            "OsVersion" => self.os_version = cds_core::de::lenient(value)?,
+            "ImageName" => self.image_name = cds_core::de::lenient(value)?,
+            "OsBit" => self.os_bit = cds_core::de::lenient(value)?,
+            "CustomerId" => self.customer_id = cds_core::de::lenient(value)?,
+            "SystemDiskType" => self.system_disk_type = cds_core::de::lenient(value)?,
+            "SystemDiskFeature" => {
+                self.system_disk_feature = cds_core::de::lenient(value)?;
+            }
+            "SystemDiskSize" => self.system_disk_size = cds_core::de::lenient(value)?,
+            "SupportGpuDriver" => self.support_gpu_driver = cds_core::de::lenient(value)?,
+            "SpecFamilyId" => self.spec_family_id = cds_core::de::lenient(value)?,
+            "EcsFamilyName" => self.ecs_family_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceListInstance);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceListInstance {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "EcsName", &self.ecs_name)?;
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "VpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
+        cds_core::ser::entry(map, "AzId", &self.az_id)?;
+        cds_core::ser::entry(map, "AzName", &self.az_name)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "PrivateNet", &self.private_net)?;
+        cds_core::ser::entry(map, "PubNet", &self.pub_net)?;
+        cds_core::ser::entry(map, "VirtualNet", &self.virtual_net)?;
+        cds_core::ser::entry(map, "EipInfo", &self.eip_info)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "EndBillTime", &self.end_bill_time)?;
+        cds_core::ser::entry(map, "IsAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "IsGpu", &self.is_gpu)?;
+        cds_core::ser::entry(map, "CardName", &self.card_name)?;
+        cds_core::ser::entry(map, "CpuSize", &self.cpu_size)?;
+        cds_core::ser::entry(map, "RamSize", &self.ram_size)?;
+        cds_core::ser::entry(map, "GpuSize", &self.gpu_size)?;
+        cds_core::ser::entry(map, "BillingMethodName", &self.billing_method_name)?;
+        cds_core::ser::entry(map, "BillingMethod", &self.billing_method)?;
+        cds_core::ser::entry(map, "OsType", &self.os_type)?;
+        cds_core::ser::entry(map, "OsVersion", &self.os_version)?;
+        cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        cds_core::ser::entry(map, "OsBit", &self.os_bit)?;
+        cds_core::ser::entry(map, "CustomerId", &self.customer_id)?;
+        cds_core::ser::entry(map, "SystemDiskType", &self.system_disk_type)?;
+        cds_core::ser::entry(map, "SystemDiskFeature", &self.system_disk_feature)?;
+        cds_core::ser::entry(map, "SystemDiskSize", &self.system_disk_size)?;
+        cds_core::ser::entry(map, "SupportGpuDriver", &self.support_gpu_driver)?;
+        cds_core::ser::entry(map, "SpecFamilyId", &self.spec_family_id)?;
+        cds_core::ser::entry(map, "EcsFamilyName", &self.ecs_family_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceListInstance);
 /// Time series of one metric
 ///
 /// 监控指标数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorMetric {
     /// Unit of the values
     ///
     /// 值数组内的数据单位 (`Unit`)
-    #[serde(rename = "Unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// Device
     ///
     /// 设备 (`Device`)
-    #[serde(rename = "Device", deserialize_with = "lenient")]
     pub device: Option<String>,
     /// Times; one per value
     ///
     /// 时间数组，与值数组一一对应 (`Time`)
-    #[serde(rename = "Time", deserialize_with = "lenient_vec")]
     pub time: Option<Vec<String>>,
     /// Values; one per time
     ///
     /// 值数组，与时间数组一一对应 (`Value`)
-    #[serde(rename = "Value", deserialize_with = "lenient_vec")]
     pub value: Option<Vec<f64>>,
 }
+impl cds_core::de::Fields for DescribeInstanceMonitorMetric {
+    const NAME: &'static str = "DescribeInstanceMonitorMetric";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Unit" => self.unit = cds_core::de::lenient(value)?,
+            "Device" => self.device = cds_core::de::lenient(value)?,
+            "Time" => self.time = cds_core::de::lenient_vec(value)?,
+            "Value" => self.value = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceMonitorMetric);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceMonitorMetric {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Unit", &self.unit)?;
+        cds_core::ser::entry(map, "Device", &self.device)?;
+        cds_core::ser::entry(map, "Time", &self.time)?;
+        cds_core::ser::entry(map, "Value", &self.value)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceMonitorMetric);
 /// System information
 ///
 /// 系统信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceOsInfo {
     /// Image id
     ///
     /// 镜像id (`ImageId`)
-    #[serde(rename = "ImageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// OS type
     ///
     /// 操作系统类型 (`OsType`)
-    #[serde(rename = "OsType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// OS bitness
     ///
     /// 系统位数 (`Bit`)
-    #[serde(rename = "Bit", deserialize_with = "lenient")]
     pub bit: Option<i64>,
     /// OS version
     ///
     /// 系统版本 (`Version`)
-    #[serde(rename = "Version", deserialize_with = "lenient")]
     pub version: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceOsInfo {
+    const NAME: &'static str = "DescribeInstanceOsInfo";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ImageId" => self.image_id = cds_core::de::lenient(value)?,
+            "ImageName" => self.image_name = cds_core::de::lenient(value)?,
+            "OsType" => self.os_type = cds_core::de::lenient(value)?,
+            "Bit" => self.bit = cds_core::de::lenient(value)?,
+            "Version" => self.version = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceOsInfo);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceOsInfo {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ImageId", &self.image_id)?;
+        cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        cds_core::ser::entry(map, "OsType", &self.os_type)?;
+        cds_core::ser::entry(map, "Bit", &self.bit)?;
+        cds_core::ser::entry(map, "Version", &self.version)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceOsInfo);
 /// Network information
 ///
 /// 网络信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstancePipe {
     /// VPC name
     ///
     /// vpc名称 (`VpcName`)
-    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC id
     ///
     /// vpc id (`VpcId`)
-    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// Subnet id
     ///
     /// 子网id (`SubnetId`)
-    #[serde(rename = "SubnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`SubnetName`)
-    #[serde(rename = "SubnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Private IP
     ///
     /// 私网ip (`PrivateNet`)
-    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Default virtual outbound gateway IP
     ///
     /// 默认虚拟出网网关ip (`PubNet`)
-    #[serde(rename = "PubNet", deserialize_with = "lenient")]
     pub pub_net: Option<String>,
     /// Outbound gateway IPs of other lines
     ///
     /// 其他线路出网网关ip列表 (`VirtualNet`)
-    #[serde(rename = "VirtualNet", deserialize_with = "lenient_vec")]
     pub virtual_net: Option<Vec<String>>,
     /// Outbound gateway IP to public IP mapping
     ///
     /// 出网网关ip和公网ip对应字典 (`EipInfo`)
-    #[serde(rename = "EipInfo")]
     pub eip_info: Option<std::collections::BTreeMap<String, DescribeInstanceEip>>,
 }
+impl cds_core::de::Fields for DescribeInstancePipe {
+    const NAME: &'static str = "DescribeInstancePipe";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "VpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "SubnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "SubnetName" => self.subnet_name = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "PrivateNet" => self.private_net = cds_core::de::lenient(value)?,
+            "PubNet" => self.pub_net = cds_core::de::lenient(value)?,
+            "VirtualNet" => self.virtual_net = cds_core::de::lenient_vec(value)?,
+            "EipInfo" => self.eip_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstancePipe);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstancePipe {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "SubnetName", &self.subnet_name)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "PrivateNet", &self.private_net)?;
+        cds_core::ser::entry(map, "PubNet", &self.pub_net)?;
+        cds_core::ser::entry(map, "VirtualNet", &self.virtual_net)?;
+        cds_core::ser::entry(map, "EipInfo", &self.eip_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstancePipe);
 /// Statuses
 ///
 /// 状态数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusData {
     /// Status by instance id
     ///
     /// 云服务器状态字典，key为实例id (`EcsStatus`)
-    #[serde(rename = "EcsStatus")]
     pub ecs_status: Option<std::collections::BTreeMap<String, DescribeInstanceStatusItem>>,
 }
+impl cds_core::de::Fields for DescribeInstanceStatusData {
+    const NAME: &'static str = "DescribeInstanceStatusData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsStatus" => self.ecs_status = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceStatusData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceStatusData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsStatus", &self.ecs_status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceStatusData);
 /// Status of one cloud server
 ///
 /// 云服务器状态
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusItem {
     /// Status code
     ///
     /// 状态码 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<InstanceStatus>,
     /// Status (display text)
     ///
     /// 状态 (`StatusDisplay`)
-    #[serde(rename = "StatusDisplay", deserialize_with = "lenient")]
     pub status_display: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceStatusItem {
+    const NAME: &'static str = "DescribeInstanceStatusItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "StatusDisplay" => self.status_display = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceStatusItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceStatusItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "StatusDisplay", &self.status_display)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceStatusItem);
 /// System disk
 ///
 /// 系统盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceSystemDisk {
     /// Whether it is deleted with the instance (1 yes, 0 no)
     ///
     /// 是否随实例删除 (`ReleaseWithInstance`)
-    #[serde(rename = "ReleaseWithInstance", deserialize_with = "lenient")]
     pub release_with_instance: Option<i64>,
     /// Disk role (system)
     ///
     /// 盘类别 (`DiskType`)
-    #[serde(rename = "DiskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Disk name
     ///
     /// 盘名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Disk size
     ///
     /// 盘大小 (`Size`)
-    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// IOPS
     ///
     /// iops大小 (`DiskIops`)
-    #[serde(rename = "DiskIops", deserialize_with = "lenient")]
     pub disk_iops: Option<i64>,
     /// Throughput (Mbps)
     ///
     /// 吞吐量 (`BandMbps`)
-    #[serde(rename = "BandMbps", deserialize_with = "lenient")]
     pub band_mbps: Option<i64>,
     /// Size unit
     ///
     /// 容量单位 (`Unit`)
-    #[serde(rename = "Unit", deserialize_with = "lenient")]
     pub unit: Option<String>,
     /// System disk id
     ///
     /// 系统盘id (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Disk type
     ///
     /// 盘类型 (`DiskFeature`)
-    #[serde(rename = "DiskFeature", deserialize_with = "lenient")]
     pub disk_feature: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceSystemDisk {
+    const NAME: &'static str = "DescribeInstanceSystemDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ReleaseWithInstance" => {
+                self.release_with_instance = cds_core::de::lenient(value)?;
+            }
+            "DiskType" => self.disk_type = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "DiskIops" => self.disk_iops = cds_core::de::lenient(value)?,
+            "BandMbps" => self.band_mbps = cds_core::de::lenient(value)?,
+            "Unit" => self.unit = cds_core::de::lenient(value)?,
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "DiskFeature" => self.disk_feature = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceSystemDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceSystemDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ReleaseWithInstance", &self.release_with_instance)?;
+        cds_core::ser::entry(map, "DiskType", &self.disk_type)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "DiskIops", &self.disk_iops)?;
+        cds_core::ser::entry(map, "BandMbps", &self.band_mbps)?;
+        cds_core::ser::entry(map, "Unit", &self.unit)?;
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "DiskFeature", &self.disk_feature)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceSystemDisk);
 /// Renamed instance
 ///
 /// 修改结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameData {
     /// Cloud server instance id
     ///
     /// 云服务器实例ID (`EcsId`)
-    #[serde(rename = "EcsId", deserialize_with = "lenient")]
     pub ecs_id: Option<String>,
     /// New instance name
     ///
     /// 新实例名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
+impl cds_core::de::Fields for ModifyInstanceNameData {
+    const NAME: &'static str = "ModifyInstanceNameData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EcsId" => self.ecs_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstanceNameData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstanceNameData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EcsId", &self.ecs_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstanceNameData);
 /// Cloud server (ECS) status
 ///
 /// 云服务器ECS状态
@@ -1147,36 +1631,62 @@ impl DescribeInstanceListInputBuilder {
     }
 }
 /// Output of [`DescribeInstanceList`](crate::Client::describe_instance_list): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceListOutput {
     /// Cloud server list
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceListData>,
     /// Current page number
     ///
     /// 当前页数 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Items per page
     ///
     /// 每页数据条数 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Total number of records
     ///
     /// 总记录数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceListOutput {
+    const NAME: &'static str = "DescribeInstanceListOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceListOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceListOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceListOutput);
 /// Request builder of [`DescribeInstanceList`](crate::Client::describe_instance_list): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1319,21 +1829,44 @@ impl cds_core::validate::Validate for DescribeInstanceInput {
     }
 }
 /// Output of [`DescribeInstance`](crate::Client::describe_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceOutput {
     /// Cloud server details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceData>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for DescribeInstanceOutput {
+    const NAME: &'static str = "DescribeInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceOutput);
 /// Request builder of [`DescribeInstance`](crate::Client::describe_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1435,16 +1968,38 @@ impl cds_core::validate::Validate for DescribeInstanceStatusInput {
     }
 }
 /// Output of [`DescribeInstanceStatus`](crate::Client::describe_instance_status): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusOutput {
     /// Statuses
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeInstanceStatusData>,
 }
+impl cds_core::de::Fields for DescribeInstanceStatusOutput {
+    const NAME: &'static str = "DescribeInstanceStatusOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceStatusOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceStatusOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceStatusOutput);
 /// Request builder of [`DescribeInstanceStatus`](crate::Client::describe_instance_status): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1586,16 +2141,38 @@ impl cds_core::validate::Validate for DescribeInstanceMonitorInput {
     }
 }
 /// Output of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorOutput {
     /// Metric key to series: CPU usage CpuUsage; memory usage MemoryUsage; load average Load1M, Load5M, Load15M; network throughput NetworkOutrate, NetworkInrate; disk usage DiskUsage; disk throughput DiskReadThroughput, DiskWriteThroughput; disk IOPS DiskReadIops, DiskWriteIops; GPU usage GpuUsage; GPU memory usage GpuMemoryUsage; GPU temperature GpuTemperature
     ///
     /// 由监控指标的Key和值组成，CPU使用率：CpuUsage； 内存使用率： MemoryUsage；系统平均负载：Load1M、Load5M、Load15M；'网络吞吐量：NetworkOutrate、NetworkInrate；磁盘使用率：DiskUsage； 磁盘吞吐量： DiskReadThroughput、DiskWriteThroughput；磁盘Iops：DiskReadIops、DiskWriteIops； GPU使用率：GpuUsage； 显存使用率：GpuMemoryUsage； GPU温度：GpuTemperature (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<std::collections::BTreeMap<String, DescribeInstanceMonitorMetric>>,
 }
+impl cds_core::de::Fields for DescribeInstanceMonitorOutput {
+    const NAME: &'static str = "DescribeInstanceMonitorOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeInstanceMonitorOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeInstanceMonitorOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeInstanceMonitorOutput);
 /// Request builder of [`DescribeInstanceMonitor`](crate::Client::describe_instance_monitor): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1994,16 +2571,38 @@ impl cds_core::validate::Validate for CreateInstanceInput {
     }
 }
 /// Output of [`CreateInstance`](crate::Client::create_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateInstanceOutput {
     /// Creation result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateInstanceData>,
 }
+impl cds_core::de::Fields for CreateInstanceOutput {
+    const NAME: &'static str = "CreateInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateInstanceOutput);
 /// Request builder of [`CreateInstance`](crate::Client::create_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2280,21 +2879,44 @@ impl cds_core::validate::Validate for OperateInstanceInput {
     }
 }
 /// Output of [`OperateInstance`](crate::Client::operate_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateInstanceOutput {
     /// Operation result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for OperateInstanceOutput {
+    const NAME: &'static str = "OperateInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OperateInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OperateInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OperateInstanceOutput);
 /// Request builder of [`OperateInstance`](crate::Client::operate_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2419,21 +3041,44 @@ impl cds_core::validate::Validate for DeleteInstanceInput {
     }
 }
 /// Output of [`DeleteInstance`](crate::Client::delete_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteInstanceOutput {
     /// Deletion result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for DeleteInstanceOutput {
+    const NAME: &'static str = "DeleteInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteInstanceOutput);
 /// Request builder of [`DeleteInstance`](crate::Client::delete_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2572,21 +3217,44 @@ impl cds_core::validate::Validate for ModifyInstancePasswordInput {
     }
 }
 /// Output of [`ModifyInstancePassword`](crate::Client::modify_instance_password): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordOutput {
     /// Operation result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<EventResult>,
     /// Basic information for the result code
     ///
     /// 返回码对应基础信息 (`CodeMsg`)
-    #[serde(rename = "CodeMsg", deserialize_with = "lenient")]
     pub code_msg: Option<String>,
 }
+impl cds_core::de::Fields for ModifyInstancePasswordOutput {
+    const NAME: &'static str = "ModifyInstancePasswordOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "CodeMsg" => self.code_msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstancePasswordOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstancePasswordOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "CodeMsg", &self.code_msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstancePasswordOutput);
 /// Request builder of [`ModifyInstancePassword`](crate::Client::modify_instance_password): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2724,16 +3392,38 @@ impl cds_core::validate::Validate for ModifyInstanceNameInput {
     }
 }
 /// Output of [`ModifyInstanceName`](crate::Client::modify_instance_name): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyInstanceNameOutput {
     /// Renamed instance
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<ModifyInstanceNameData>,
 }
+impl cds_core::de::Fields for ModifyInstanceNameOutput {
+    const NAME: &'static str = "ModifyInstanceNameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyInstanceNameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyInstanceNameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyInstanceNameOutput);
 /// Request builder of [`ModifyInstanceName`](crate::Client::modify_instance_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

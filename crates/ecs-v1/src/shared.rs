@@ -63,13 +63,35 @@ impl cds_core::validate::Validate for DiskSpec {
 /// Deletion result
 ///
 /// 删除结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct EventResult {
     /// Event id
     ///
     /// 事件id (`EventId`)
-    #[serde(rename = "EventId", deserialize_with = "lenient")]
     pub event_id: Option<String>,
 }
+impl cds_core::de::Fields for EventResult {
+    const NAME: &'static str = "EventResult";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EventId" => self.event_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(EventResult);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for EventResult {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EventId", &self.event_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(EventResult);

@@ -29,13 +29,20 @@ async fn describe_regions_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeRegions"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeRegions"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_ecs_family_info_end_to_end() {
@@ -67,13 +74,20 @@ async fn describe_ecs_family_info_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeEcsFamilyInfo"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeEcsFamilyInfo"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_price_end_to_end() {
@@ -124,13 +138,20 @@ async fn describe_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribePrice"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribePrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_event_end_to_end() {
@@ -161,13 +182,20 @@ async fn describe_event_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeEvent"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeEvent"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_account_subject_end_to_end() {
@@ -194,13 +222,20 @@ async fn describe_account_subject_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeAccountSubject"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeAccountSubject"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_images_end_to_end() {
@@ -232,13 +267,20 @@ async fn describe_images_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeImages"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeImages"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_image_end_to_end() {
@@ -270,13 +312,20 @@ async fn create_image_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateImage"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateImage"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_image_end_to_end() {
@@ -308,13 +357,20 @@ async fn delete_image_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteImage"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteImage"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn sync_image_end_to_end() {
@@ -346,13 +402,20 @@ async fn sync_image_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "SyncImage"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "SyncImage"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instance_list_end_to_end() {
@@ -387,13 +450,20 @@ async fn describe_instance_list_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstanceList"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstanceList"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instance_end_to_end() {
@@ -424,13 +494,20 @@ async fn describe_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instance_status_end_to_end() {
@@ -461,13 +538,20 @@ async fn describe_instance_status_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstanceStatus"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstanceStatus"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn describe_instance_monitor_end_to_end() {
@@ -502,13 +586,20 @@ async fn describe_instance_monitor_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DescribeInstanceMonitor"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DescribeInstanceMonitor"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_instance_end_to_end() {
@@ -583,13 +674,20 @@ async fn create_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn operate_instance_end_to_end() {
@@ -621,13 +719,20 @@ async fn operate_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OperateInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OperateInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_instance_end_to_end() {
@@ -658,13 +763,20 @@ async fn delete_instance_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteInstance"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteInstance"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_instance_password_end_to_end() {
@@ -696,13 +808,20 @@ async fn modify_instance_password_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifyInstancePassword"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyInstancePassword"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn modify_instance_name_end_to_end() {
@@ -734,11 +853,18 @@ async fn modify_instance_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ModifyInstanceName"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Msg", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ModifyInstanceName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }

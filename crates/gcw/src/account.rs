@@ -8,54 +8,103 @@ use cds_core::de::{lenient, lenient_vec};
 /// Batch creation result
 ///
 /// 批量创建结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubAccountsData {
     /// Number of failures
     ///
     /// 失败数量 (`failedNum`)
-    #[serde(rename = "failedNum", deserialize_with = "lenient")]
     pub failed_num: Option<i64>,
     /// Number of successes
     ///
     /// 成功数量 (`successNum`)
-    #[serde(rename = "successNum", deserialize_with = "lenient")]
     pub success_num: Option<i64>,
     /// Failure details
     ///
     /// 失败错误信息 (`failedMsgs`)
-    #[serde(rename = "failedMsgs")]
     pub failed_msgs: Option<Vec<CreateSubAccountsFailedMsg>>,
 }
+impl cds_core::de::Fields for CreateSubAccountsData {
+    const NAME: &'static str = "CreateSubAccountsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "failedNum" => self.failed_num = cds_core::de::lenient(value)?,
+            "successNum" => self.success_num = cds_core::de::lenient(value)?,
+            "failedMsgs" => self.failed_msgs = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubAccountsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubAccountsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "failedNum", &self.failed_num)?;
+        cds_core::ser::entry(map, "successNum", &self.success_num)?;
+        cds_core::ser::entry(map, "failedMsgs", &self.failed_msgs)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubAccountsData);
 /// Failure detail
 ///
 /// 失败错误信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubAccountsFailedMsg {
     /// User name
     ///
     /// 用户的名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// User email
     ///
     /// 用户邮箱 (`email`)
-    #[serde(rename = "email", deserialize_with = "lenient")]
     pub email: Option<String>,
     /// Remark
     ///
     /// 备注 (`remark`)
-    #[serde(rename = "remark", deserialize_with = "lenient")]
     pub remark: Option<String>,
     /// Error message
     ///
     /// 错误信息 (`messsage`)
-    #[serde(rename = "messsage", deserialize_with = "lenient")]
     pub messsage: Option<String>,
 }
+impl cds_core::de::Fields for CreateSubAccountsFailedMsg {
+    const NAME: &'static str = "CreateSubAccountsFailedMsg";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "email" => self.email = cds_core::de::lenient(value)?,
+            "remark" => self.remark = cds_core::de::lenient(value)?,
+            "messsage" => self.messsage = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubAccountsFailedMsg);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubAccountsFailedMsg {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "email", &self.email)?;
+        cds_core::ser::entry(map, "remark", &self.remark)?;
+        cds_core::ser::entry(map, "messsage", &self.messsage)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubAccountsFailedMsg);
 /// Account to create
 ///
 /// 账户参数
@@ -144,44 +193,36 @@ impl cds_core::validate::Validate for CreateSubAccountsParam {
 /// Sub-account
 ///
 /// 子账户信息
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySubAccountsAccount {
     /// User (sub-account) id
     ///
     /// 用户id (`accountId`)
-    #[serde(rename = "accountId", deserialize_with = "lenient")]
     pub account_id: Option<String>,
     /// User name
     ///
     /// 用户的名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// User password
     ///
     /// 用户密码 (`password`)
-    #[serde(rename = "password", deserialize_with = "lenient")]
     pub password: Option<String>,
     /// Email
     ///
     /// 邮箱 (`email`)
-    #[serde(rename = "email", deserialize_with = "lenient")]
     pub email: Option<String>,
     /// Remark
     ///
     /// 备注 (`remark`)
-    #[serde(rename = "remark", deserialize_with = "lenient")]
     pub remark: Option<String>,
     /// Number of cloud desktops bound to the account
     ///
     /// 已绑定云桌面的数量 (`bindNum`)
-    #[serde(rename = "bindNum", deserialize_with = "lenient")]
     pub bind_num: Option<i64>,
     /// Account status: creating, create (created), error (creation failed)
     ///
     /// 账户状态，creating(创建中)，create(创建完成),error(创建失败) (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
 impl std::fmt::Debug for QuerySubAccountsAccount {
@@ -197,6 +238,42 @@ impl std::fmt::Debug for QuerySubAccountsAccount {
             .finish()
     }
 }
+impl cds_core::de::Fields for QuerySubAccountsAccount {
+    const NAME: &'static str = "QuerySubAccountsAccount";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "accountId" => self.account_id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "password" => self.password = cds_core::de::lenient(value)?,
+            "email" => self.email = cds_core::de::lenient(value)?,
+            "remark" => self.remark = cds_core::de::lenient(value)?,
+            "bindNum" => self.bind_num = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QuerySubAccountsAccount);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QuerySubAccountsAccount {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "accountId", &self.account_id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "password", &self.password)?;
+        cds_core::ser::entry(map, "email", &self.email)?;
+        cds_core::ser::entry(map, "remark", &self.remark)?;
+        cds_core::ser::entry(map, "bindNum", &self.bind_num)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QuerySubAccountsAccount);
 /// Input of [`QuerySubAccounts`](crate::Client::query_sub_accounts).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -251,16 +328,38 @@ impl QuerySubAccountsInputBuilder {
     }
 }
 /// Output of [`QuerySubAccounts`](crate::Client::query_sub_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QuerySubAccountsOutput {
     /// Sub-accounts
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<QuerySubAccountsAccount>>,
 }
+impl cds_core::de::Fields for QuerySubAccountsOutput {
+    const NAME: &'static str = "QuerySubAccountsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QuerySubAccountsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QuerySubAccountsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QuerySubAccountsOutput);
 /// Request builder of [`QuerySubAccounts`](crate::Client::query_sub_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -431,16 +530,38 @@ impl cds_core::validate::Validate for CreateSubAccountInput {
     }
 }
 /// Output of [`CreateSubAccount`](crate::Client::create_sub_account): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubAccountOutput {
     /// Returned data (null in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for CreateSubAccountOutput {
+    const NAME: &'static str = "CreateSubAccountOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubAccountOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubAccountOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubAccountOutput);
 /// Request builder of [`CreateSubAccount`](crate::Client::create_sub_account): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -595,16 +716,38 @@ impl cds_core::validate::Validate for CreateSubAccountsInput {
     }
 }
 /// Output of [`CreateSubAccounts`](crate::Client::create_sub_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubAccountsOutput {
     /// Batch result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateSubAccountsData>,
 }
+impl cds_core::de::Fields for CreateSubAccountsOutput {
+    const NAME: &'static str = "CreateSubAccountsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubAccountsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubAccountsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubAccountsOutput);
 /// Request builder of [`CreateSubAccounts`](crate::Client::create_sub_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -742,16 +885,38 @@ impl cds_core::validate::Validate for ChangeSubAccountNameInput {
     }
 }
 /// Output of [`ChangeSubAccountName`](crate::Client::change_sub_account_name): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeSubAccountNameOutput {
     /// Returned data (null in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<RequestAck>,
 }
+impl cds_core::de::Fields for ChangeSubAccountNameOutput {
+    const NAME: &'static str = "ChangeSubAccountNameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeSubAccountNameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeSubAccountNameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeSubAccountNameOutput);
 /// Request builder of [`ChangeSubAccountName`](crate::Client::change_sub_account_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -893,16 +1058,38 @@ impl cds_core::validate::Validate for ChangeSubAccountRemarkInput {
     }
 }
 /// Output of [`ChangeSubAccountRemark`](crate::Client::change_sub_account_remark): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeSubAccountRemarkOutput {
     /// Returned data (null in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<RequestAck>,
 }
+impl cds_core::de::Fields for ChangeSubAccountRemarkOutput {
+    const NAME: &'static str = "ChangeSubAccountRemarkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeSubAccountRemarkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeSubAccountRemarkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeSubAccountRemarkOutput);
 /// Request builder of [`ChangeSubAccountRemark`](crate::Client::change_sub_account_remark): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1044,16 +1231,38 @@ impl cds_core::validate::Validate for ChangeAccountInput {
     }
 }
 /// Output of [`ChangeAccount`](crate::Client::change_account): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeAccountOutput {
     /// Returned data (null in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ChangeAccountOutput {
+    const NAME: &'static str = "ChangeAccountOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeAccountOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeAccountOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeAccountOutput);
 /// Request builder of [`ChangeAccount`](crate::Client::change_account): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1182,16 +1391,38 @@ impl cds_core::validate::Validate for UnbindAccountsInput {
     }
 }
 /// Output of [`UnbindAccounts`](crate::Client::unbind_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindAccountsOutput {
     /// Batch result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<AccountBindingResult>,
 }
+impl cds_core::de::Fields for UnbindAccountsOutput {
+    const NAME: &'static str = "UnbindAccountsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UnbindAccountsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UnbindAccountsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UnbindAccountsOutput);
 /// Request builder of [`UnbindAccounts`](crate::Client::unbind_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1326,16 +1557,38 @@ impl cds_core::validate::Validate for BindAccountsInput {
     }
 }
 /// Output of [`BindAccounts`](crate::Client::bind_accounts): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindAccountsOutput {
     /// Batch result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<AccountBindingResult>,
 }
+impl cds_core::de::Fields for BindAccountsOutput {
+    const NAME: &'static str = "BindAccountsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BindAccountsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BindAccountsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BindAccountsOutput);
 /// Request builder of [`BindAccounts`](crate::Client::bind_accounts): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

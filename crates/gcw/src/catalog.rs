@@ -8,218 +8,358 @@ use cds_core::de::{lenient, lenient_vec};
 /// Image
 ///
 /// 镜像信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryImagesImage {
     /// Image id
     ///
     /// 镜像Id (`imageId`)
-    #[serde(rename = "imageId", deserialize_with = "lenient")]
     pub image_id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`imageName`)
-    #[serde(rename = "imageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Detailed image name
     ///
     /// 镜像详细名称 (`detailName`)
-    #[serde(rename = "detailName", deserialize_with = "lenient")]
     pub detail_name: Option<String>,
     /// Image type: public or private
     ///
     /// 镜像类型 public(公有) private（私有） (`imageType`)
-    #[serde(rename = "imageType", deserialize_with = "lenient")]
     pub image_type: Option<String>,
     /// Operating system type
     ///
     /// 操作系统类型 (`osType`)
-    #[serde(rename = "osType", deserialize_with = "lenient")]
     pub os_type: Option<String>,
     /// Image size (GB)
     ///
     /// 镜像大小（G） (`imageSize`)
-    #[serde(rename = "imageSize", deserialize_with = "lenient")]
     pub image_size: Option<f64>,
     /// Description
     ///
     /// 描述信息 (`message`)
-    #[serde(rename = "message", deserialize_with = "lenient")]
     pub message: Option<String>,
     /// Sites where the image is available
     ///
     /// 镜像所在站点信息 (`imageSites`)
-    #[serde(rename = "imageSites")]
     pub image_sites: Option<Vec<QueryImagesImageSite>>,
 }
+impl cds_core::de::Fields for QueryImagesImage {
+    const NAME: &'static str = "QueryImagesImage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "imageId" => self.image_id = cds_core::de::lenient(value)?,
+            "imageName" => self.image_name = cds_core::de::lenient(value)?,
+            "detailName" => self.detail_name = cds_core::de::lenient(value)?,
+            "imageType" => self.image_type = cds_core::de::lenient(value)?,
+            "osType" => self.os_type = cds_core::de::lenient(value)?,
+            "imageSize" => self.image_size = cds_core::de::lenient(value)?,
+            "message" => self.message = cds_core::de::lenient(value)?,
+            "imageSites" => self.image_sites = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryImagesImage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryImagesImage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "imageId", &self.image_id)?;
+        cds_core::ser::entry(map, "imageName", &self.image_name)?;
+        cds_core::ser::entry(map, "detailName", &self.detail_name)?;
+        cds_core::ser::entry(map, "imageType", &self.image_type)?;
+        cds_core::ser::entry(map, "osType", &self.os_type)?;
+        cds_core::ser::entry(map, "imageSize", &self.image_size)?;
+        cds_core::ser::entry(map, "message", &self.message)?;
+        cds_core::ser::entry(map, "imageSites", &self.image_sites)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryImagesImage);
 /// Site of an image
 ///
 /// 镜像所在站点信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryImagesImageSite {
     /// Image-site id
     ///
     /// 镜像站点ID (`imageSiteId`)
-    #[serde(rename = "imageSiteId", deserialize_with = "lenient")]
     pub image_site_id: Option<String>,
     /// Site id
     ///
     /// 站点ID (`siteId`)
-    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Site name
     ///
     /// 站点名称 (`siteName`)
-    #[serde(rename = "siteName", deserialize_with = "lenient")]
     pub site_name: Option<String>,
     /// Status: Creating, Available, Synchronizing, Error, Deleting, Using, Deleted; only Available and Using images can be used to create or rebuild a cloud desktop
     ///
     /// 状态 Creating(创建中)，Available(可用),Synchronizing(同步中), Error(错误), Deleting(删除中), Using(使用中) ，Deleted(已删除) ， 只有Available(可用)与Using(使用中)的镜像可用来创建与重装云桌面 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
+impl cds_core::de::Fields for QueryImagesImageSite {
+    const NAME: &'static str = "QueryImagesImageSite";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "imageSiteId" => self.image_site_id = cds_core::de::lenient(value)?,
+            "siteId" => self.site_id = cds_core::de::lenient(value)?,
+            "siteName" => self.site_name = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryImagesImageSite);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryImagesImageSite {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "imageSiteId", &self.image_site_id)?;
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "siteName", &self.site_name)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryImagesImageSite);
 /// Product specification with its images
 ///
 /// 商品规格及其镜像
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryImagesProduct {
     /// Product specification id
     ///
     /// 商品规格id (`productId`)
-    #[serde(rename = "productId", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Product specification name
     ///
     /// 商品规格名称 (`productName`)
-    #[serde(rename = "productName", deserialize_with = "lenient")]
     pub product_name: Option<String>,
     /// Public images
     ///
     /// 共有镜像 (`publicImages`)
-    #[serde(rename = "publicImages")]
     pub public_images: Option<Vec<QueryImagesImage>>,
     /// Private images
     ///
     /// 私有镜像 (`privateImages`)
-    #[serde(rename = "privateImages")]
     pub private_images: Option<Vec<QueryImagesImage>>,
 }
+impl cds_core::de::Fields for QueryImagesProduct {
+    const NAME: &'static str = "QueryImagesProduct";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "productId" => self.product_id = cds_core::de::lenient(value)?,
+            "productName" => self.product_name = cds_core::de::lenient(value)?,
+            "publicImages" => self.public_images = cds_core::de::nested(value)?,
+            "privateImages" => self.private_images = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryImagesProduct);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryImagesProduct {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "productId", &self.product_id)?;
+        cds_core::ser::entry(map, "productName", &self.product_name)?;
+        cds_core::ser::entry(map, "publicImages", &self.public_images)?;
+        cds_core::ser::entry(map, "privateImages", &self.private_images)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryImagesProduct);
 /// Product specification
 ///
 /// 商品规格信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryProductsProduct {
     /// Site id
     ///
     /// 站点ID’ (`siteId`)
-    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Product specification id
     ///
     /// 商品规格id (`productId`)
-    #[serde(rename = "productId", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// Number of CPU cores
     ///
     /// cpu 核数 (`cpuCores`)
-    #[serde(rename = "cpuCores", deserialize_with = "lenient")]
     pub cpu_cores: Option<i64>,
     /// Memory size
     ///
     /// 内存 (`memorySize`)
-    #[serde(rename = "memorySize", deserialize_with = "lenient")]
     pub memory_size: Option<i64>,
     /// GPU model
     ///
     /// gpu型号 (`gpuModel`)
-    #[serde(rename = "gpuModel", deserialize_with = "lenient")]
     pub gpu_model: Option<String>,
     /// GPU memory
     ///
     /// gpu显存 (`gpuRam`)
-    #[serde(rename = "gpuRam", deserialize_with = "lenient")]
     pub gpu_ram: Option<i64>,
     /// System disk size
     ///
     /// 系统盘大小 (`systemDiskSize`)
-    #[serde(rename = "systemDiskSize", deserialize_with = "lenient")]
     pub system_disk_size: Option<i64>,
     /// Operating system
     ///
     /// 操作系统 (`os`)
-    #[serde(rename = "os", deserialize_with = "lenient")]
     pub os: Option<String>,
     /// Goods id
     ///
     /// 商品id (`goodsId`)
-    #[serde(rename = "goodsId", deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Pay-as-you-go price: CNY per minute
     ///
     /// 按需价格，每分钟所需的人民币数值 (`requirePrice`)
-    #[serde(rename = "requirePrice", deserialize_with = "lenient")]
     pub require_price: Option<f64>,
     /// Monthly price: CNY per month
     ///
     /// 包月价格，每月所需的人民币数值 (`monthPrice`)
-    #[serde(rename = "monthPrice", deserialize_with = "lenient")]
     pub month_price: Option<f64>,
     /// Whether SSD cloud disks are allowed: 1 allowed, 0 not allowed
     ///
     /// 是否允许使用ssd云盘 , 1允许，0不允许 (`isAllowSsd`)
-    #[serde(rename = "isAllowSsd", deserialize_with = "lenient")]
     pub is_allow_ssd: Option<i64>,
 }
+impl cds_core::de::Fields for QueryProductsProduct {
+    const NAME: &'static str = "QueryProductsProduct";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "siteId" => self.site_id = cds_core::de::lenient(value)?,
+            "productId" => self.product_id = cds_core::de::lenient(value)?,
+            "cpuCores" => self.cpu_cores = cds_core::de::lenient(value)?,
+            "memorySize" => self.memory_size = cds_core::de::lenient(value)?,
+            "gpuModel" => self.gpu_model = cds_core::de::lenient(value)?,
+            "gpuRam" => self.gpu_ram = cds_core::de::lenient(value)?,
+            "systemDiskSize" => self.system_disk_size = cds_core::de::lenient(value)?,
+            "os" => self.os = cds_core::de::lenient(value)?,
+            "goodsId" => self.goods_id = cds_core::de::lenient(value)?,
+            "requirePrice" => self.require_price = cds_core::de::lenient(value)?,
+            "monthPrice" => self.month_price = cds_core::de::lenient(value)?,
+            "isAllowSsd" => self.is_allow_ssd = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryProductsProduct);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryProductsProduct {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "productId", &self.product_id)?;
+        cds_core::ser::entry(map, "cpuCores", &self.cpu_cores)?;
+        cds_core::ser::entry(map, "memorySize", &self.memory_size)?;
+        cds_core::ser::entry(map, "gpuModel", &self.gpu_model)?;
+        cds_core::ser::entry(map, "gpuRam", &self.gpu_ram)?;
+        cds_core::ser::entry(map, "systemDiskSize", &self.system_disk_size)?;
+        cds_core::ser::entry(map, "os", &self.os)?;
+        cds_core::ser::entry(map, "goodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "requirePrice", &self.require_price)?;
+        cds_core::ser::entry(map, "monthPrice", &self.month_price)?;
+        cds_core::ser::entry(map, "isAllowSsd", &self.is_allow_ssd)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryProductsProduct);
 /// Site
 ///
 /// 站点信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QuerySitesSite {
     /// Site id
     ///
     /// 站点ID’ (`siteId`)
-    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// POD name of the site (documented as 站点名称, site name)
     ///
     /// ‘站点名称’ (`podName`)
-    #[serde(rename = "podName", deserialize_with = "lenient")]
     pub pod_name: Option<String>,
     /// Site name
     ///
     /// ‘站点name’ (`siteName`)
-    #[serde(rename = "siteName", deserialize_with = "lenient")]
     pub site_name: Option<String>,
     /// Region name
     ///
     /// ‘区域name’ (`regionName`)
-    #[serde(rename = "regionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Region id
     ///
     /// ‘区域id’ (`regionId`)
-    #[serde(rename = "regionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// City name
     ///
     /// ‘城市name’ (`cityName`)
-    #[serde(rename = "cityName", deserialize_with = "lenient")]
     pub city_name: Option<String>,
     /// City id
     ///
     /// ‘城市id’ (`cityId`)
-    #[serde(rename = "cityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
 }
+impl cds_core::de::Fields for QuerySitesSite {
+    const NAME: &'static str = "QuerySitesSite";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "siteId" => self.site_id = cds_core::de::lenient(value)?,
+            "podName" => self.pod_name = cds_core::de::lenient(value)?,
+            "siteName" => self.site_name = cds_core::de::lenient(value)?,
+            "regionName" => self.region_name = cds_core::de::lenient(value)?,
+            "regionId" => self.region_id = cds_core::de::lenient(value)?,
+            "cityName" => self.city_name = cds_core::de::lenient(value)?,
+            "cityId" => self.city_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QuerySitesSite);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QuerySitesSite {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "podName", &self.pod_name)?;
+        cds_core::ser::entry(map, "siteName", &self.site_name)?;
+        cds_core::ser::entry(map, "regionName", &self.region_name)?;
+        cds_core::ser::entry(map, "regionId", &self.region_id)?;
+        cds_core::ser::entry(map, "cityName", &self.city_name)?;
+        cds_core::ser::entry(map, "cityId", &self.city_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QuerySitesSite);
 /// Input of [`QuerySites`](crate::Client::query_sites).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -254,16 +394,38 @@ impl QuerySitesInputBuilder {
     }
 }
 /// Output of [`QuerySites`](crate::Client::query_sites): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QuerySitesOutput {
     /// Sites
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<QuerySitesSite>>,
 }
+impl cds_core::de::Fields for QuerySitesOutput {
+    const NAME: &'static str = "QuerySitesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QuerySitesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QuerySitesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QuerySitesOutput);
 /// Request builder of [`QuerySites`](crate::Client::query_sites): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -354,16 +516,38 @@ impl QueryProductsInputBuilder {
     }
 }
 /// Output of [`QueryProducts`](crate::Client::query_products): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryProductsOutput {
     /// Products
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<QueryProductsProduct>>,
 }
+impl cds_core::de::Fields for QueryProductsOutput {
+    const NAME: &'static str = "QueryProductsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryProductsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryProductsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryProductsOutput);
 /// Request builder of [`QueryProducts`](crate::Client::query_products): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -468,41 +652,68 @@ impl QueryImagesInputBuilder {
     }
 }
 /// Output of [`QueryImages`](crate::Client::query_images): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryImagesOutput {
     /// Images grouped by product
     ///
     /// 返回数据 (`data`)
-    #[serde(rename = "data")]
     pub data: Option<Vec<QueryImagesProduct>>,
     /// Images grouped by product (name as in the response table)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data_2: Option<Vec<QueryImagesProduct>>,
     /// Result code, lower-case as in the example: Success means success
     ///
     /// 返回状态码: Success: 成功 (`code`)
-    #[serde(rename = "code", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Message, lower-case as in the example
     ///
     /// 返回信息 (`msg`)
-    #[serde(rename = "msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Request id (only in the example, where it is null)
     ///
     /// 请求标识（仅见于返回示例，值为 null） (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Status (only in the example, where it is 0)
     ///
     /// 状态（仅见于返回示例，值为 0） (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<i64>,
 }
+impl cds_core::de::Fields for QueryImagesOutput {
+    const NAME: &'static str = "QueryImagesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "data" => self.data = cds_core::de::nested(value)?,
+            "Data" => self.data_2 = cds_core::de::nested(value)?,
+            "code" => self.code = cds_core::de::lenient(value)?,
+            "msg" => self.msg = cds_core::de::lenient(value)?,
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryImagesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryImagesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "data", &self.data)?;
+        cds_core::ser::entry(map, "Data", &self.data_2)?;
+        cds_core::ser::entry(map, "code", &self.code)?;
+        cds_core::ser::entry(map, "msg", &self.msg)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryImagesOutput);
 /// Request builder of [`QueryImages`](crate::Client::query_images): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,264 +8,454 @@ use cds_core::de::{lenient, lenient_vec};
 /// Custom network configuration
 ///
 /// 自定义网络配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetCustomNetVpc {
     /// VPC id
     ///
     /// vpc id (`vpcId`)
-    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc名字 (`vpcName`)
-    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block
     ///
     /// cidr规则的vpc网段 (`vpcSegment`)
-    #[serde(rename = "vpcSegment", deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// Customer id
     ///
     /// 客户ID (`customerId`)
-    #[serde(rename = "customerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
     /// 用户ID (`userId`)
-    #[serde(rename = "userId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Subnets
     ///
     /// 子网集合 (`subnets`)
-    #[serde(rename = "subnets")]
     pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
     /// 虚拟网关集合 (`vgateways`)
-    #[serde(rename = "vgateways")]
     pub vgateways: Option<Vec<NetSegment>>,
 }
+impl cds_core::de::Fields for GetCustomNetVpc {
+    const NAME: &'static str = "GetCustomNetVpc";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "vpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "vpcSegment" => self.vpc_segment = cds_core::de::lenient(value)?,
+            "customerId" => self.customer_id = cds_core::de::lenient(value)?,
+            "userId" => self.user_id = cds_core::de::lenient(value)?,
+            "subnets" => self.subnets = cds_core::de::nested(value)?,
+            "vgateways" => self.vgateways = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetCustomNetVpc);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetCustomNetVpc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "vpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "vpcSegment", &self.vpc_segment)?;
+        cds_core::ser::entry(map, "customerId", &self.customer_id)?;
+        cds_core::ser::entry(map, "userId", &self.user_id)?;
+        cds_core::ser::entry(map, "subnets", &self.subnets)?;
+        cds_core::ser::entry(map, "vgateways", &self.vgateways)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetCustomNetVpc);
 /// Default network configuration
 ///
 /// 默认网络配置
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDefaultNetData {
     /// Primary key
     ///
     /// 主键id (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<i64>,
     /// VPC record id
     ///
     /// vpc记录 id (`vpcRecordId`)
-    #[serde(rename = "vpcRecordId", deserialize_with = "lenient")]
     pub vpc_record_id: Option<String>,
     /// Id of the VPC region (city)
     ///
     /// vpc所属区域Id (`cityId`)
-    #[serde(rename = "cityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// VPC id
     ///
     /// vpc id (`vpcId`)
-    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc名字 (`vpcName`)
-    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC CIDR block
     ///
     /// cidr规则的vpc网段 (`vpcSegment`)
-    #[serde(rename = "vpcSegment", deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// Customer id
     ///
     /// 客户ID (`customerId`)
-    #[serde(rename = "customerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
     /// 用户ID (`userId`)
-    #[serde(rename = "userId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`createTime`)
-    #[serde(rename = "createTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`updateTime`)
-    #[serde(rename = "updateTime", deserialize_with = "lenient")]
     pub update_time: Option<String>,
     /// Deletion flag
     ///
     /// 删除标识 (`deleteFlag`)
-    #[serde(rename = "deleteFlag", deserialize_with = "lenient")]
     pub delete_flag: Option<bool>,
     /// Subnets
     ///
     /// 子网集合 (`subnets`)
-    #[serde(rename = "subnets")]
     pub subnets: Option<Vec<NetSegment>>,
     /// Virtual outbound gateways
     ///
     /// 虚拟网关集合 (`vgateways`)
-    #[serde(rename = "vgateways")]
     pub vgateways: Option<Vec<NetSegment>>,
 }
+impl cds_core::de::Fields for GetDefaultNetData {
+    const NAME: &'static str = "GetDefaultNetData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "vpcRecordId" => self.vpc_record_id = cds_core::de::lenient(value)?,
+            "cityId" => self.city_id = cds_core::de::lenient(value)?,
+            "vpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "vpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "vpcSegment" => self.vpc_segment = cds_core::de::lenient(value)?,
+            "customerId" => self.customer_id = cds_core::de::lenient(value)?,
+            "userId" => self.user_id = cds_core::de::lenient(value)?,
+            "createTime" => self.create_time = cds_core::de::lenient(value)?,
+            "updateTime" => self.update_time = cds_core::de::lenient(value)?,
+            "deleteFlag" => self.delete_flag = cds_core::de::lenient(value)?,
+            "subnets" => self.subnets = cds_core::de::nested(value)?,
+            "vgateways" => self.vgateways = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetDefaultNetData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetDefaultNetData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "vpcRecordId", &self.vpc_record_id)?;
+        cds_core::ser::entry(map, "cityId", &self.city_id)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "vpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "vpcSegment", &self.vpc_segment)?;
+        cds_core::ser::entry(map, "customerId", &self.customer_id)?;
+        cds_core::ser::entry(map, "userId", &self.user_id)?;
+        cds_core::ser::entry(map, "createTime", &self.create_time)?;
+        cds_core::ser::entry(map, "updateTime", &self.update_time)?;
+        cds_core::ser::entry(map, "deleteFlag", &self.delete_flag)?;
+        cds_core::ser::entry(map, "subnets", &self.subnets)?;
+        cds_core::ser::entry(map, "vgateways", &self.vgateways)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetDefaultNetData);
 /// Prices
 ///
 /// 价格信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetEipPriceData {
     /// Bandwidth price
     ///
     /// 带宽的价格 (`bandwidth_price`)
-    #[serde(rename = "bandwidth_price")]
     pub bandwidth_price: Option<GetEipPricePrice>,
     /// IP price
     ///
     /// ip的价格 (`eip_price`)
-    #[serde(rename = "eip_price")]
     pub eip_price: Option<GetEipPricePrice>,
     /// Total price
     ///
     /// 总价格 (`total_price`)
-    #[serde(rename = "total_price")]
     pub total_price: Option<GetEipPricePrice>,
 }
+impl cds_core::de::Fields for GetEipPriceData {
+    const NAME: &'static str = "GetEipPriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "bandwidth_price" => self.bandwidth_price = cds_core::de::nested(value)?,
+            "eip_price" => self.eip_price = cds_core::de::nested(value)?,
+            "total_price" => self.total_price = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetEipPriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetEipPriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "bandwidth_price", &self.bandwidth_price)?;
+        cds_core::ser::entry(map, "eip_price", &self.eip_price)?;
+        cds_core::ser::entry(map, "total_price", &self.total_price)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetEipPriceData);
 /// Price
 ///
 /// 价格
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetEipPricePrice {
     /// Price
     ///
     /// 价格 (`price`)
-    #[serde(rename = "price", deserialize_with = "lenient")]
     pub price: Option<f64>,
     /// Price as text
     ///
     /// 价格 str (`price_str`)
-    #[serde(rename = "price_str", deserialize_with = "lenient")]
     pub price_str: Option<String>,
     /// Currency sign
     ///
     /// 单位 (`sign`)
-    #[serde(rename = "sign", deserialize_with = "lenient")]
     pub sign: Option<String>,
     /// Billing cycle, e.g. /天 (per day)
     ///
     /// 周期 (`cycle`)
-    #[serde(rename = "cycle", deserialize_with = "lenient")]
     pub cycle: Option<String>,
     /// End time
     ///
     /// 结束时间 (`end_time`)
-    #[serde(rename = "end_time", deserialize_with = "lenient")]
     pub end_time: Option<String>,
 }
+impl cds_core::de::Fields for GetEipPricePrice {
+    const NAME: &'static str = "GetEipPricePrice";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "price" => self.price = cds_core::de::lenient(value)?,
+            "price_str" => self.price_str = cds_core::de::lenient(value)?,
+            "sign" => self.sign = cds_core::de::lenient(value)?,
+            "cycle" => self.cycle = cds_core::de::lenient(value)?,
+            "end_time" => self.end_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetEipPricePrice);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetEipPricePrice {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "price", &self.price)?;
+        cds_core::ser::entry(map, "price_str", &self.price_str)?;
+        cds_core::ser::entry(map, "sign", &self.sign)?;
+        cds_core::ser::entry(map, "cycle", &self.cycle)?;
+        cds_core::ser::entry(map, "end_time", &self.end_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetEipPricePrice);
 /// Billing item
 ///
 /// 计费项
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeItem {
     /// Key
     ///
     /// key (`key`)
-    #[serde(rename = "key", deserialize_with = "lenient")]
     pub key: Option<String>,
     /// Id
     ///
     /// id (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Name
     ///
     /// name (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
 }
+impl cds_core::de::Fields for GetLineBillingSchemeItem {
+    const NAME: &'static str = "GetLineBillingSchemeItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "key" => self.key = cds_core::de::lenient(value)?,
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetLineBillingSchemeItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetLineBillingSchemeItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "key", &self.key)?;
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetLineBillingSchemeItem);
 /// Line
 ///
 /// 线路
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeLine {
     /// Line (bandwidth configuration) id
     ///
     /// 方案id (`conf_id`)
-    #[serde(rename = "conf_id", deserialize_with = "lenient")]
     pub conf_id: Option<i64>,
     /// Line name: China Telecom, China Unicom, ...
     ///
     /// 方案名称 电信/联通… (`conf_name`)
-    #[serde(rename = "conf_name", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
     /// Billing schemes
     ///
     /// 计费方案 (`billing_scheme`)
-    #[serde(rename = "billing_scheme")]
     pub billing_scheme: Option<Vec<GetLineBillingSchemeScheme>>,
 }
+impl cds_core::de::Fields for GetLineBillingSchemeLine {
+    const NAME: &'static str = "GetLineBillingSchemeLine";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "conf_id" => self.conf_id = cds_core::de::lenient(value)?,
+            "conf_name" => self.conf_name = cds_core::de::lenient(value)?,
+            "billing_scheme" => self.billing_scheme = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetLineBillingSchemeLine);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetLineBillingSchemeLine {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "conf_id", &self.conf_id)?;
+        cds_core::ser::entry(map, "conf_name", &self.conf_name)?;
+        cds_core::ser::entry(map, "billing_scheme", &self.billing_scheme)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetLineBillingSchemeLine);
 /// Billing scheme
 ///
 /// 计费方案
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeScheme {
     /// Goods id
     ///
     /// 商品id (`goods_id`)
-    #[serde(rename = "goods_id", deserialize_with = "lenient")]
     pub goods_id: Option<String>,
     /// Billing method: 0 pay-as-you-go, 1 monthly/yearly
     ///
     /// 计费方式 0：按需计费 1：包年包月 (`billing_method`)
-    #[serde(rename = "billing_method", deserialize_with = "lenient")]
     pub billing_method: Option<String>,
     /// Billing type
     ///
     /// 计费类型 (`billing_type`)
-    #[serde(rename = "billing_type", deserialize_with = "lenient")]
     pub billing_type: Option<String>,
     /// Billing scheme id
     ///
     /// 计费方案id (`billing_scheme_id`)
-    #[serde(rename = "billing_scheme_id", deserialize_with = "lenient")]
     pub billing_scheme_id: Option<String>,
     /// Billing scheme name
     ///
     /// 计费方案名字 (`billing_scheme_name`)
-    #[serde(rename = "billing_scheme_name", deserialize_with = "lenient")]
     pub billing_scheme_name: Option<String>,
     /// Billing cycle id, e.g. minute
     ///
     /// “minute” (`billing_cycle_id`)
-    #[serde(rename = "billing_cycle_id", deserialize_with = "lenient")]
     pub billing_cycle_id: Option<String>,
     /// Billing items
     ///
     /// 计费项 (`billing_items`)
-    #[serde(rename = "billing_items")]
     pub billing_items: Option<Vec<GetLineBillingSchemeItem>>,
 }
+impl cds_core::de::Fields for GetLineBillingSchemeScheme {
+    const NAME: &'static str = "GetLineBillingSchemeScheme";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "goods_id" => self.goods_id = cds_core::de::lenient(value)?,
+            "billing_method" => self.billing_method = cds_core::de::lenient(value)?,
+            "billing_type" => self.billing_type = cds_core::de::lenient(value)?,
+            "billing_scheme_id" => self.billing_scheme_id = cds_core::de::lenient(value)?,
+            "billing_scheme_name" => {
+                self.billing_scheme_name = cds_core::de::lenient(value)?;
+            }
+            "billing_cycle_id" => self.billing_cycle_id = cds_core::de::lenient(value)?,
+            "billing_items" => self.billing_items = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetLineBillingSchemeScheme);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetLineBillingSchemeScheme {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "goods_id", &self.goods_id)?;
+        cds_core::ser::entry(map, "billing_method", &self.billing_method)?;
+        cds_core::ser::entry(map, "billing_type", &self.billing_type)?;
+        cds_core::ser::entry(map, "billing_scheme_id", &self.billing_scheme_id)?;
+        cds_core::ser::entry(map, "billing_scheme_name", &self.billing_scheme_name)?;
+        cds_core::ser::entry(map, "billing_cycle_id", &self.billing_cycle_id)?;
+        cds_core::ser::entry(map, "billing_items", &self.billing_items)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetLineBillingSchemeScheme);
 /// Input of [`CreateDefaultNet`](crate::Client::create_default_net).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -320,16 +510,38 @@ impl cds_core::validate::Validate for CreateDefaultNetInput {
     }
 }
 /// Output of [`CreateDefaultNet`](crate::Client::create_default_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDefaultNetOutput {
     /// Task started
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<NetTask>,
 }
+impl cds_core::de::Fields for CreateDefaultNetOutput {
+    const NAME: &'static str = "CreateDefaultNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDefaultNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDefaultNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDefaultNetOutput);
 /// Request builder of [`CreateDefaultNet`](crate::Client::create_default_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -467,16 +679,38 @@ impl cds_core::validate::Validate for SupplyDefaultNetInput {
     }
 }
 /// Output of [`SupplyDefaultNet`](crate::Client::supply_default_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct SupplyDefaultNetOutput {
     /// Task started
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<NetTask>,
 }
+impl cds_core::de::Fields for SupplyDefaultNetOutput {
+    const NAME: &'static str = "SupplyDefaultNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(SupplyDefaultNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for SupplyDefaultNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(SupplyDefaultNetOutput);
 /// Request builder of [`SupplyDefaultNet`](crate::Client::supply_default_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -614,16 +848,38 @@ impl cds_core::validate::Validate for GetDefaultNetInput {
     }
 }
 /// Output of [`GetDefaultNet`](crate::Client::get_default_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetDefaultNetOutput {
     /// Default network
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<GetDefaultNetData>,
 }
+impl cds_core::de::Fields for GetDefaultNetOutput {
+    const NAME: &'static str = "GetDefaultNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetDefaultNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetDefaultNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetDefaultNetOutput);
 /// Request builder of [`GetDefaultNet`](crate::Client::get_default_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -745,16 +1001,38 @@ impl cds_core::validate::Validate for GetCustomNetInput {
     }
 }
 /// Output of [`GetCustomNet`](crate::Client::get_custom_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetCustomNetOutput {
     /// Custom networks
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<GetCustomNetVpc>>,
 }
+impl cds_core::de::Fields for GetCustomNetOutput {
+    const NAME: &'static str = "GetCustomNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetCustomNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetCustomNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetCustomNetOutput);
 /// Request builder of [`GetCustomNet`](crate::Client::get_custom_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -876,16 +1154,38 @@ impl cds_core::validate::Validate for GetLineBillingSchemeInput {
     }
 }
 /// Output of [`GetLineBillingScheme`](crate::Client::get_line_billing_scheme): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetLineBillingSchemeOutput {
     /// Lines
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<GetLineBillingSchemeLine>>,
 }
+impl cds_core::de::Fields for GetLineBillingSchemeOutput {
+    const NAME: &'static str = "GetLineBillingSchemeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetLineBillingSchemeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetLineBillingSchemeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetLineBillingSchemeOutput);
 /// Request builder of [`GetLineBillingScheme`](crate::Client::get_line_billing_scheme): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1046,16 +1346,38 @@ impl cds_core::validate::Validate for GetEipPriceInput {
     }
 }
 /// Output of [`GetEipPrice`](crate::Client::get_eip_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetEipPriceOutput {
     /// Prices
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<GetEipPriceData>,
 }
+impl cds_core::de::Fields for GetEipPriceOutput {
+    const NAME: &'static str = "GetEipPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetEipPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetEipPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetEipPriceOutput);
 /// Request builder of [`GetEipPrice`](crate::Client::get_eip_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1196,16 +1518,38 @@ impl cds_core::validate::Validate for ConfigNetInput {
     }
 }
 /// Output of [`ConfigNet`](crate::Client::config_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ConfigNetOutput {
     /// Task started
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DesktopsTask>,
 }
+impl cds_core::de::Fields for ConfigNetOutput {
+    const NAME: &'static str = "ConfigNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ConfigNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ConfigNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ConfigNetOutput);
 /// Request builder of [`ConfigNet`](crate::Client::config_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

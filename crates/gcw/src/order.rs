@@ -8,51 +8,82 @@ use cds_core::de::{lenient, lenient_vec};
 /// Price details
 ///
 /// 价格信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmPriceData {
     /// Final total price (CNY): pay-as-you-go, the price per hour; monthly, the total price computed
     ///
     /// 最终总价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为所要计算的总价格 (`tradeAmount`)
-    #[serde(rename = "tradeAmount", deserialize_with = "lenient")]
     pub trade_amount: Option<f64>,
     /// Final total price of one desktop (CNY): pay-as-you-go, per hour; monthly, the total price of one desktop
     ///
     /// 单台 - 最终总价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果单台的总价格 (`singleTradeAmount`)
-    #[serde(rename = "singleTradeAmount", deserialize_with = "lenient")]
     pub single_trade_amount: Option<f64>,
     /// Number of desktops
     ///
     /// 台数 (`num`)
-    #[serde(rename = "num", deserialize_with = "lenient")]
     pub num: Option<i64>,
     /// VM price of one desktop (CNY): pay-as-you-go, per hour; monthly, the VM price of one desktop
     ///
     /// 单台 - vm 价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为单台 - vm 价格 (`vmPrice`)
-    #[serde(rename = "vmPrice", deserialize_with = "lenient")]
     pub vm_price: Option<f64>,
     /// System disk price of one desktop (CNY): pay-as-you-go, per hour; monthly, the system disk price of one desktop
     ///
     /// 单台 - 系统盘 价格（元） 1、按需：返回结果为每小时的价格2、包月：返回的结果为单台 - 系统盘 价格 (`sysVolumePrice`)
-    #[serde(rename = "sysVolumePrice", deserialize_with = "lenient")]
     pub sys_volume_price: Option<f64>,
     /// Currency
     ///
     /// 币种 (`areaId`)
-    #[serde(rename = "areaId", deserialize_with = "lenient")]
     pub area_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
+impl cds_core::de::Fields for QueryVmPriceData {
+    const NAME: &'static str = "QueryVmPriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "tradeAmount" => self.trade_amount = cds_core::de::lenient(value)?,
+            "singleTradeAmount" => {
+                self.single_trade_amount = cds_core::de::lenient(value)?;
+            }
+            "num" => self.num = cds_core::de::lenient(value)?,
+            "vmPrice" => self.vm_price = cds_core::de::lenient(value)?,
+            "sysVolumePrice" => self.sys_volume_price = cds_core::de::lenient(value)?,
+            "areaId" => self.area_id = cds_core::de::lenient(value)?,
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            "requestContent" => self.request_content = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryVmPriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryVmPriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "tradeAmount", &self.trade_amount)?;
+        cds_core::ser::entry(map, "singleTradeAmount", &self.single_trade_amount)?;
+        cds_core::ser::entry(map, "num", &self.num)?;
+        cds_core::ser::entry(map, "vmPrice", &self.vm_price)?;
+        cds_core::ser::entry(map, "sysVolumePrice", &self.sys_volume_price)?;
+        cds_core::ser::entry(map, "areaId", &self.area_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "requestContent", &self.request_content)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryVmPriceData);
 /// Input of [`QueryVmPrice`](crate::Client::query_vm_price).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -180,16 +211,38 @@ impl cds_core::validate::Validate for QueryVmPriceInput {
     }
 }
 /// Output of [`QueryVmPrice`](crate::Client::query_vm_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmPriceOutput {
     /// Price details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<QueryVmPriceData>,
 }
+impl cds_core::de::Fields for QueryVmPriceOutput {
+    const NAME: &'static str = "QueryVmPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryVmPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryVmPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryVmPriceOutput);
 /// Request builder of [`QueryVmPrice`](crate::Client::query_vm_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -390,16 +443,38 @@ impl cds_core::validate::Validate for UpdateOrderInput {
     }
 }
 /// Output of [`UpdateOrder`](crate::Client::update_order): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateOrderOutput {
     /// Result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<OrderResult>,
 }
+impl cds_core::de::Fields for UpdateOrderOutput {
+    const NAME: &'static str = "UpdateOrderOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateOrderOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateOrderOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateOrderOutput);
 /// Request builder of [`UpdateOrder`](crate::Client::update_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -580,16 +655,38 @@ impl cds_core::validate::Validate for RenewalOrderInput {
     }
 }
 /// Output of [`RenewalOrder`](crate::Client::renewal_order): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenewalOrderOutput {
     /// Result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<OrderResult>,
 }
+impl cds_core::de::Fields for RenewalOrderOutput {
+    const NAME: &'static str = "RenewalOrderOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RenewalOrderOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RenewalOrderOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RenewalOrderOutput);
 /// Request builder of [`RenewalOrder`](crate::Client::renewal_order): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

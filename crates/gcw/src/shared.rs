@@ -8,244 +8,448 @@ use cds_core::de::{lenient, lenient_vec};
 /// Batch result
 ///
 /// 批量结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AccountBindingResult {
     /// Number of failures
     ///
     /// 绑定失败数 (`failedNum`)
-    #[serde(rename = "failedNum", deserialize_with = "lenient")]
     pub failed_num: Option<i64>,
     /// Number of successes
     ///
     /// 绑定成功数 (`successNum`)
-    #[serde(rename = "successNum", deserialize_with = "lenient")]
     pub success_num: Option<i64>,
     /// Failure details
     ///
     /// 绑定失败错误信息 (`failedMsgs`)
-    #[serde(rename = "failedMsgs")]
     pub failed_msgs: Option<Vec<FailedDesktop>>,
 }
+impl cds_core::de::Fields for AccountBindingResult {
+    const NAME: &'static str = "AccountBindingResult";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "failedNum" => self.failed_num = cds_core::de::lenient(value)?,
+            "successNum" => self.success_num = cds_core::de::lenient(value)?,
+            "failedMsgs" => self.failed_msgs = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AccountBindingResult);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AccountBindingResult {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "failedNum", &self.failed_num)?;
+        cds_core::ser::entry(map, "successNum", &self.success_num)?;
+        cds_core::ser::entry(map, "failedMsgs", &self.failed_msgs)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AccountBindingResult);
 /// Task started
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DesktopTask {
     /// Task id (poll with QueryTask)
     ///
     /// 任务id (`taskId`)
-    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Cloud desktop id
     ///
     /// 云桌面id (`vmId`)
-    #[serde(rename = "vmId", deserialize_with = "lenient")]
     pub vm_id: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
+impl cds_core::de::Fields for DesktopTask {
+    const NAME: &'static str = "DesktopTask";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "taskId" => self.task_id = cds_core::de::lenient(value)?,
+            "vmId" => self.vm_id = cds_core::de::lenient(value)?,
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            "requestContent" => self.request_content = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DesktopTask);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DesktopTask {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "taskId", &self.task_id)?;
+        cds_core::ser::entry(map, "vmId", &self.vm_id)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "requestContent", &self.request_content)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DesktopTask);
 /// Task started
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DesktopsTask {
     /// Task id (poll with QueryTask)
     ///
     /// 任务id (`taskId`)
-    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Ids of the created cloud desktops
     ///
     /// 云桌面ids (`vmIds`)
-    #[serde(rename = "vmIds", deserialize_with = "lenient_vec")]
     pub vm_ids: Option<Vec<String>>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
+impl cds_core::de::Fields for DesktopsTask {
+    const NAME: &'static str = "DesktopsTask";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "taskId" => self.task_id = cds_core::de::lenient(value)?,
+            "vmIds" => self.vm_ids = cds_core::de::lenient_vec(value)?,
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            "requestContent" => self.request_content = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DesktopsTask);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DesktopsTask {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "taskId", &self.task_id)?;
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "requestContent", &self.request_content)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DesktopsTask);
 /// Failure detail
 ///
 /// 失败信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct FailedDesktop {
     /// Failure reason
     ///
     /// 失败原因描述 (`messsage`)
-    #[serde(rename = "messsage", deserialize_with = "lenient")]
     pub messsage: Option<String>,
     /// Id of the failed cloud desktop
     ///
     /// 失败云桌面ID (`vmId`)
-    #[serde(rename = "vmId", deserialize_with = "lenient")]
     pub vm_id: Option<String>,
 }
+impl cds_core::de::Fields for FailedDesktop {
+    const NAME: &'static str = "FailedDesktop";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "messsage" => self.messsage = cds_core::de::lenient(value)?,
+            "vmId" => self.vm_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(FailedDesktop);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for FailedDesktop {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "messsage", &self.messsage)?;
+        cds_core::ser::entry(map, "vmId", &self.vm_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(FailedDesktop);
 /// Subnet or virtual outbound gateway
 ///
 /// 子网或虚拟出网网关
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetSegment {
     /// Status: ok, erro (error), creating, deleting, updating, deleted, shutdown, stopping, starting
     ///
     /// 状态 , ok ,erro ,creating ,deleting ,updating ,deleted ,shutdown ,stopping , starting (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Status name: normal, error, creating, deleting, updating, deleted, waiting for deletion, disabling, enabling
     ///
     /// 状态name, 正常 , 错误 , 创建中 , 删除中 , 更新中 , 已删除 , 等待删除 , 禁用中 , 启用中 (`status_str`)
-    #[serde(rename = "status_str", deserialize_with = "lenient")]
     pub status_str: Option<String>,
     /// Name
     ///
     /// 名称 (`name`)
-    #[serde(rename = "name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of unused IPs
     ///
     /// 未使用ip数量 (`not_used`)
-    #[serde(rename = "not_used", deserialize_with = "lenient")]
     pub not_used: Option<i64>,
     /// Number of used IPs
     ///
     /// 已使用ip数量 (`used_num`)
-    #[serde(rename = "used_num", deserialize_with = "lenient")]
     pub used_num: Option<i64>,
     /// Netmask length
     ///
     /// 掩码 (`mask`)
-    #[serde(rename = "mask", deserialize_with = "lenient")]
     pub mask: Option<i64>,
     /// Id
     ///
     /// id (`id`)
-    #[serde(rename = "id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// DNS servers (a JSON-encoded list of addresses)
     ///
     /// dns (`dns`)
-    #[serde(rename = "dns", deserialize_with = "lenient")]
     pub dns: Option<String>,
     /// Network type: pubnet (public network), subnet (subnet), virtual_gateway (virtual outbound gateway)
     ///
     /// 网络类型：pubnet(“公网”), subnet( “子网”),virtual_gateway( “虚拟出网网”) (`ip_type`)
-    #[serde(rename = "ip_type", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// Network address
     ///
     /// ip (`ip_address`)
-    #[serde(rename = "ip_address", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Gateway
     ///
     /// 网关 (`gateway`)
-    #[serde(rename = "gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// VLAN id
     ///
     /// vlan id (`vlan_id`)
-    #[serde(rename = "vlan_id", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// Bandwidth type id
     ///
     /// 带宽类型 id (`conf_id`)
-    #[serde(rename = "conf_id", deserialize_with = "lenient")]
     pub conf_id: Option<String>,
     /// Bandwidth type name
     ///
     /// 带宽类型名字 (`conf_name`)
-    #[serde(rename = "conf_name", deserialize_with = "lenient")]
     pub conf_name: Option<String>,
 }
+impl cds_core::de::Fields for NetSegment {
+    const NAME: &'static str = "NetSegment";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "status_str" => self.status_str = cds_core::de::lenient(value)?,
+            "name" => self.name = cds_core::de::lenient(value)?,
+            "not_used" => self.not_used = cds_core::de::lenient(value)?,
+            "used_num" => self.used_num = cds_core::de::lenient(value)?,
+            "mask" => self.mask = cds_core::de::lenient(value)?,
+            "id" => self.id = cds_core::de::lenient(value)?,
+            "dns" => self.dns = cds_core::de::lenient(value)?,
+            "ip_type" => self.ip_type = cds_core::de::lenient(value)?,
+            "ip_address" => self.ip_address = cds_core::de::lenient(value)?,
+            "gateway" => self.gateway = cds_core::de::lenient(value)?,
+            "vlan_id" => self.vlan_id = cds_core::de::lenient(value)?,
+            "conf_id" => self.conf_id = cds_core::de::lenient(value)?,
+            "conf_name" => self.conf_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetSegment);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetSegment {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "status_str", &self.status_str)?;
+        cds_core::ser::entry(map, "name", &self.name)?;
+        cds_core::ser::entry(map, "not_used", &self.not_used)?;
+        cds_core::ser::entry(map, "used_num", &self.used_num)?;
+        cds_core::ser::entry(map, "mask", &self.mask)?;
+        cds_core::ser::entry(map, "id", &self.id)?;
+        cds_core::ser::entry(map, "dns", &self.dns)?;
+        cds_core::ser::entry(map, "ip_type", &self.ip_type)?;
+        cds_core::ser::entry(map, "ip_address", &self.ip_address)?;
+        cds_core::ser::entry(map, "gateway", &self.gateway)?;
+        cds_core::ser::entry(map, "vlan_id", &self.vlan_id)?;
+        cds_core::ser::entry(map, "conf_id", &self.conf_id)?;
+        cds_core::ser::entry(map, "conf_name", &self.conf_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetSegment);
 /// Task started
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetTask {
     /// Request id (UUID)
     ///
     /// 请求标识uuid (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Task id (poll with QueryTask)
     ///
     /// 任务id (`taskId`)
-    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
+impl cds_core::de::Fields for NetTask {
+    const NAME: &'static str = "NetTask";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            "taskId" => self.task_id = cds_core::de::lenient(value)?,
+            "requestContent" => self.request_content = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetTask);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetTask {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "taskId", &self.task_id)?;
+        cds_core::ser::entry(map, "requestContent", &self.request_content)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetTask);
 /// Result of switching to monthly billing
 ///
 /// 按需转包年包月结果
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OrderResult {
     /// Ids of the desktops switched successfully
     ///
     /// 按需转包年包月成功 vmIds (`successVmIds`)
-    #[serde(rename = "successVmIds", deserialize_with = "lenient_vec")]
     pub success_vm_ids: Option<Vec<String>>,
     /// Ids of the desktops that failed to switch
     ///
     /// 按需转包年包月失败 vmIds (`failedVmIds`)
-    #[serde(rename = "failedVmIds", deserialize_with = "lenient_vec")]
     pub failed_vm_ids: Option<Vec<String>>,
     /// Failure message
     ///
     /// 失败信息 (`failedMsg`)
-    #[serde(rename = "failedMsg", deserialize_with = "lenient")]
     pub failed_msg: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
     /// Request parameters (as a JSON-encoded string)
     ///
     /// 请求参数 (`requestContent`)
-    #[serde(rename = "requestContent", deserialize_with = "lenient")]
     pub request_content: Option<String>,
 }
+impl cds_core::de::Fields for OrderResult {
+    const NAME: &'static str = "OrderResult";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "successVmIds" => self.success_vm_ids = cds_core::de::lenient_vec(value)?,
+            "failedVmIds" => self.failed_vm_ids = cds_core::de::lenient_vec(value)?,
+            "failedMsg" => self.failed_msg = cds_core::de::lenient(value)?,
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            "requestContent" => self.request_content = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OrderResult);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OrderResult {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "successVmIds", &self.success_vm_ids)?;
+        cds_core::ser::entry(map, "failedVmIds", &self.failed_vm_ids)?;
+        cds_core::ser::entry(map, "failedMsg", &self.failed_msg)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        cds_core::ser::entry(map, "requestContent", &self.request_content)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OrderResult);
 /// Returned data
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RequestAck {
     /// Request id
     ///
     /// “” (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
 }
+impl cds_core::de::Fields for RequestAck {
+    const NAME: &'static str = "RequestAck";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RequestAck);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RequestAck {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RequestAck);

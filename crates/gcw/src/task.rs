@@ -8,31 +8,56 @@ use cds_core::de::{lenient, lenient_vec};
 /// Task details
 ///
 /// 任务信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryTaskData {
     /// Task id
     ///
     /// 任务id (`taskId`)
-    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Task status: Running, Failed, Completed
     ///
     /// 任务状态 Running Failed Completed (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Failure reason
     ///
     /// 失败原因 (`failReason`)
-    #[serde(rename = "failReason", deserialize_with = "lenient")]
     pub fail_reason: Option<String>,
     /// Request id (UUID)
     ///
     /// 请求uuid (`requestId`)
-    #[serde(rename = "requestId", deserialize_with = "lenient")]
     pub request_id: Option<String>,
 }
+impl cds_core::de::Fields for QueryTaskData {
+    const NAME: &'static str = "QueryTaskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "taskId" => self.task_id = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "failReason" => self.fail_reason = cds_core::de::lenient(value)?,
+            "requestId" => self.request_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryTaskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryTaskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "taskId", &self.task_id)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "failReason", &self.fail_reason)?;
+        cds_core::ser::entry(map, "requestId", &self.request_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryTaskData);
 /// Input of [`QueryTask`](crate::Client::query_task).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -87,16 +112,38 @@ impl cds_core::validate::Validate for QueryTaskInput {
     }
 }
 /// Output of [`QueryTask`](crate::Client::query_task): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryTaskOutput {
     /// Task details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<QueryTaskData>,
 }
+impl cds_core::de::Fields for QueryTaskOutput {
+    const NAME: &'static str = "QueryTaskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryTaskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryTaskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryTaskOutput);
 /// Request builder of [`QueryTask`](crate::Client::query_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,125 +8,208 @@ use cds_core::de::{lenient, lenient_vec};
 /// Expiring or expired desktop
 ///
 /// 到期云桌面信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryExpireVmsVm {
     /// Cloud desktop name
     ///
     /// 云桌面的名称 (`vmName`)
-    #[serde(rename = "vmName", deserialize_with = "lenient")]
     pub vm_name: Option<String>,
     /// Billing method (1 monthly/yearly, 0 pay-as-you-go)
     ///
     /// 计费类型 (`billMethod`)
-    #[serde(rename = "billMethod", deserialize_with = "lenient")]
     pub bill_method: Option<i64>,
     /// Expiry time of the monthly subscription
     ///
     /// 包月到期时间 (`expireTime`)
-    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Status
     ///
     /// 状态 (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
+impl cds_core::de::Fields for QueryExpireVmsVm {
+    const NAME: &'static str = "QueryExpireVmsVm";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vmName" => self.vm_name = cds_core::de::lenient(value)?,
+            "billMethod" => self.bill_method = cds_core::de::lenient(value)?,
+            "expireTime" => self.expire_time = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryExpireVmsVm);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryExpireVmsVm {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vmName", &self.vm_name)?;
+        cds_core::ser::entry(map, "billMethod", &self.bill_method)?;
+        cds_core::ser::entry(map, "expireTime", &self.expire_time)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryExpireVmsVm);
 /// Cloud desktop details
 ///
 /// 云桌面详细信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmData {
     /// Cloud desktop name
     ///
     /// 云桌面的名称 (`vmName`)
-    #[serde(rename = "vmName", deserialize_with = "lenient")]
     pub vm_name: Option<String>,
     /// Site id
     ///
     /// 区域 (`siteId`)
-    #[serde(rename = "siteId", deserialize_with = "lenient")]
     pub site_id: Option<String>,
     /// Billing method: 1 monthly/yearly, 0 pay-as-you-go
     ///
     /// 计费类型 1包年包月 0按需 (`billMethod`)
-    #[serde(rename = "billMethod", deserialize_with = "lenient")]
     pub bill_method: Option<i64>,
     /// Product specification id
     ///
     /// 规格 (`productId`)
-    #[serde(rename = "productId", deserialize_with = "lenient")]
     pub product_id: Option<String>,
     /// VPC id (`vpcId`)
-    #[serde(rename = "vpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// vpc Name (`vpcName`)
-    #[serde(rename = "vpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Elastic IP, as line:address (e.g. 移动:120.226.84.70)
     ///
     /// EIP (`eip`)
-    #[serde(rename = "eip", deserialize_with = "lenient")]
     pub eip: Option<String>,
     /// Subnet address, as vlanN:address
     ///
     /// 子网 (`privateIp`)
-    #[serde(rename = "privateIp", deserialize_with = "lenient")]
     pub private_ip: Option<String>,
     /// Address on the virtual outbound gateway
     ///
     /// 虚拟出网网关 (`publicIp`)
-    #[serde(rename = "publicIp", deserialize_with = "lenient")]
     pub public_ip: Option<String>,
     /// Bandwidth
     ///
     /// 带宽 (`bw`)
-    #[serde(rename = "bw", deserialize_with = "lenient")]
     pub bw: Option<i64>,
     /// Name of the bound user
     ///
     /// 所属用户名称 (`accountName`)
-    #[serde(rename = "accountName", deserialize_with = "lenient")]
     pub account_name: Option<String>,
     /// Email of the bound user
     ///
     /// 用户邮箱 (`accountEmail`)
-    #[serde(rename = "accountEmail", deserialize_with = "lenient")]
     pub account_email: Option<String>,
     /// Expiry time of the monthly subscription
     ///
     /// 包月到期时间 (`expireTime`)
-    #[serde(rename = "expireTime", deserialize_with = "lenient")]
     pub expire_time: Option<String>,
     /// Status: configuring, rebooting, starting, using (running), stoping (stopping), stop (stopped), deleteing (deleting), deleted, dataMoving (migrating), error, asNeedExpiring (stopping for arrears), asNeedExpired (in arrears), asMonthExpiring (stopping on expiry), asMonthExpired (expired), logicalDeleted (logically deleted), destroying (deleting after expiry), destroy (deleted after expiry), invisibleError (reclaim error), netErr (network error)
     ///
     /// 状态 : configuring(“配置中”), rebooting(“重启中”), starting(“开机中”), using(“已开机”), stoping(“关机中”), stop(“已关机”), deleteing(“删除中”), deleted(“已删除”),dataMoving(“云桌面迁移中”),error(“错误”),asNeedExpiring(“欠费关机中”),asNeedExpired(“已欠费”),asMonthExpiring(“到期关机中”),asMonthExpired(“已到期”),logicalDeleted(“逻辑删除”),destroying(“欠费到期删除中”),destroy(“欠费到期已删除”),invisibleError(“回收错误”),netErr("网络异常") (`status`)
-    #[serde(rename = "status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Remark (label); only in the example
     ///
     /// 备注（仅见于返回示例） (`label`)
-    #[serde(rename = "label", deserialize_with = "lenient")]
     pub label: Option<String>,
 }
+impl cds_core::de::Fields for QueryVmData {
+    const NAME: &'static str = "QueryVmData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vmName" => self.vm_name = cds_core::de::lenient(value)?,
+            "siteId" => self.site_id = cds_core::de::lenient(value)?,
+            "billMethod" => self.bill_method = cds_core::de::lenient(value)?,
+            "productId" => self.product_id = cds_core::de::lenient(value)?,
+            "vpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "vpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "eip" => self.eip = cds_core::de::lenient(value)?,
+            "privateIp" => self.private_ip = cds_core::de::lenient(value)?,
+            "publicIp" => self.public_ip = cds_core::de::lenient(value)?,
+            "bw" => self.bw = cds_core::de::lenient(value)?,
+            "accountName" => self.account_name = cds_core::de::lenient(value)?,
+            "accountEmail" => self.account_email = cds_core::de::lenient(value)?,
+            "expireTime" => self.expire_time = cds_core::de::lenient(value)?,
+            "status" => self.status = cds_core::de::lenient(value)?,
+            "label" => self.label = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryVmData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryVmData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vmName", &self.vm_name)?;
+        cds_core::ser::entry(map, "siteId", &self.site_id)?;
+        cds_core::ser::entry(map, "billMethod", &self.bill_method)?;
+        cds_core::ser::entry(map, "productId", &self.product_id)?;
+        cds_core::ser::entry(map, "vpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "vpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "eip", &self.eip)?;
+        cds_core::ser::entry(map, "privateIp", &self.private_ip)?;
+        cds_core::ser::entry(map, "publicIp", &self.public_ip)?;
+        cds_core::ser::entry(map, "bw", &self.bw)?;
+        cds_core::ser::entry(map, "accountName", &self.account_name)?;
+        cds_core::ser::entry(map, "accountEmail", &self.account_email)?;
+        cds_core::ser::entry(map, "expireTime", &self.expire_time)?;
+        cds_core::ser::entry(map, "status", &self.status)?;
+        cds_core::ser::entry(map, "label", &self.label)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryVmData);
 /// Result
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmsData {
     /// Cloud desktop ids
     ///
     /// 云桌面ids (`vmIds`)
-    #[serde(rename = "vmIds", deserialize_with = "lenient_vec")]
     pub vm_ids: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for QueryVmsData {
+    const NAME: &'static str = "QueryVmsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "vmIds" => self.vm_ids = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryVmsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryVmsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "vmIds", &self.vm_ids)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryVmsData);
 /// Input of [`QueryVms`](crate::Client::query_vms).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -211,16 +294,38 @@ impl QueryVmsInputBuilder {
     }
 }
 /// Output of [`QueryVms`](crate::Client::query_vms): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmsOutput {
     /// Result
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<QueryVmsData>,
 }
+impl cds_core::de::Fields for QueryVmsOutput {
+    const NAME: &'static str = "QueryVmsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryVmsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryVmsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryVmsOutput);
 /// Request builder of [`QueryVms`](crate::Client::query_vms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -355,16 +460,38 @@ impl cds_core::validate::Validate for QueryVmInput {
     }
 }
 /// Output of [`QueryVm`](crate::Client::query_vm): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryVmOutput {
     /// Cloud desktop details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<QueryVmData>,
 }
+impl cds_core::de::Fields for QueryVmOutput {
+    const NAME: &'static str = "QueryVmOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryVmOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryVmOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryVmOutput);
 /// Request builder of [`QueryVm`](crate::Client::query_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -446,31 +573,56 @@ impl QueryExpireVmsInputBuilder {
     }
 }
 /// Output of [`QueryExpireVms`](crate::Client::query_expire_vms): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct QueryExpireVmsOutput {
     /// Expiring or expired desktops
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<QueryExpireVmsVm>>,
     /// Expiring or expired desktops (lower-case, as in 001's example)
     ///
     /// 返回数据 (`data`)
-    #[serde(rename = "data")]
     pub data_2: Option<Vec<QueryExpireVmsVm>>,
     /// Result code, lower-case as in 001's example
     ///
     /// 返回状态码: Success: 成功 (`code`)
-    #[serde(rename = "code", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// Message, lower-case as in 001's example
     ///
     /// 返回信息 (`msg`)
-    #[serde(rename = "msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
+impl cds_core::de::Fields for QueryExpireVmsOutput {
+    const NAME: &'static str = "QueryExpireVmsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "data" => self.data_2 = cds_core::de::nested(value)?,
+            "code" => self.code = cds_core::de::lenient(value)?,
+            "msg" => self.msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(QueryExpireVmsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for QueryExpireVmsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "data", &self.data_2)?;
+        cds_core::ser::entry(map, "code", &self.code)?;
+        cds_core::ser::entry(map, "msg", &self.msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(QueryExpireVmsOutput);
 /// Request builder of [`QueryExpireVms`](crate::Client::query_expire_vms): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -790,16 +942,38 @@ impl cds_core::validate::Validate for CreateVmInput {
     }
 }
 /// Output of [`CreateVm`](crate::Client::create_vm): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVmOutput {
     /// Task started
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DesktopsTask>,
 }
+impl cds_core::de::Fields for CreateVmOutput {
+    const NAME: &'static str = "CreateVmOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateVmOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateVmOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateVmOutput);
 /// Request builder of [`CreateVm`](crate::Client::create_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1081,16 +1255,38 @@ impl cds_core::validate::Validate for OperateVmInput {
     }
 }
 /// Output of [`OperateVm`](crate::Client::operate_vm): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateVmOutput {
     /// Task started
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DesktopsTask>,
 }
+impl cds_core::de::Fields for OperateVmOutput {
+    const NAME: &'static str = "OperateVmOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OperateVmOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OperateVmOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OperateVmOutput);
 /// Request builder of [`OperateVm`](crate::Client::operate_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1246,16 +1442,38 @@ impl cds_core::validate::Validate for RebuildVmInput {
     }
 }
 /// Output of [`RebuildVm`](crate::Client::rebuild_vm): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RebuildVmOutput {
     /// Task started
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DesktopTask>,
 }
+impl cds_core::de::Fields for RebuildVmOutput {
+    const NAME: &'static str = "RebuildVmOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RebuildVmOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RebuildVmOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RebuildVmOutput);
 /// Request builder of [`RebuildVm`](crate::Client::rebuild_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1398,16 +1616,38 @@ impl cds_core::validate::Validate for DeleteVmInput {
     }
 }
 /// Output of [`DeleteVm`](crate::Client::delete_vm): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVmOutput {
     /// Task started
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DesktopTask>,
 }
+impl cds_core::de::Fields for DeleteVmOutput {
+    const NAME: &'static str = "DeleteVmOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteVmOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteVmOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteVmOutput);
 /// Request builder of [`DeleteVm`](crate::Client::delete_vm): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1556,16 +1796,38 @@ impl cds_core::validate::Validate for ChangeVmNameInput {
     }
 }
 /// Output of [`ChangeVmName`](crate::Client::change_vm_name): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeVmNameOutput {
     /// Returned data (null in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for ChangeVmNameOutput {
+    const NAME: &'static str = "ChangeVmNameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeVmNameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeVmNameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeVmNameOutput);
 /// Request builder of [`ChangeVmName`](crate::Client::change_vm_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1707,16 +1969,38 @@ impl cds_core::validate::Validate for UpdateVmLabelsInput {
     }
 }
 /// Output of [`UpdateVmLabels`](crate::Client::update_vm_labels): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateVmLabelsOutput {
     /// Returned data (null in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateVmLabelsOutput {
+    const NAME: &'static str = "UpdateVmLabelsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateVmLabelsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateVmLabelsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateVmLabelsOutput);
 /// Request builder of [`UpdateVmLabels`](crate::Client::update_vm_labels): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -35,13 +35,21 @@ async fn query_sub_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QuerySubAccounts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QuerySubAccounts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_sub_account_end_to_end() {
@@ -76,13 +84,21 @@ async fn create_sub_account_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateSubAccount"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSubAccount"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_sub_accounts_end_to_end() {
@@ -120,13 +136,21 @@ async fn create_sub_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateSubAccounts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateSubAccounts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn change_sub_account_name_end_to_end() {
@@ -159,13 +183,21 @@ async fn change_sub_account_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ChangeSubAccountName"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ChangeSubAccountName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn change_sub_account_remark_end_to_end() {
@@ -198,13 +230,21 @@ async fn change_sub_account_remark_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ChangeSubAccountRemark"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ChangeSubAccountRemark"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn change_account_end_to_end() {
@@ -237,13 +277,21 @@ async fn change_account_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ChangeAccount"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ChangeAccount"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn unbind_accounts_end_to_end() {
@@ -275,13 +323,21 @@ async fn unbind_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UnbindAccounts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UnbindAccounts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn bind_accounts_end_to_end() {
@@ -314,13 +370,21 @@ async fn bind_accounts_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "BindAccounts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "BindAccounts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_sites_end_to_end() {
@@ -351,13 +415,21 @@ async fn query_sites_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QuerySites"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QuerySites"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_products_end_to_end() {
@@ -388,13 +460,21 @@ async fn query_products_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryProducts"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryProducts"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_images_end_to_end() {
@@ -426,13 +506,21 @@ async fn query_images_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryImages"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryImages"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_default_net_end_to_end() {
@@ -464,13 +552,21 @@ async fn create_default_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateDefaultNet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateDefaultNet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn supply_default_net_end_to_end() {
@@ -502,13 +598,21 @@ async fn supply_default_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "SupplyDefaultNet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "SupplyDefaultNet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_default_net_end_to_end() {
@@ -540,13 +644,21 @@ async fn get_default_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetDefaultNet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetDefaultNet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_custom_net_end_to_end() {
@@ -578,13 +690,21 @@ async fn get_custom_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetCustomNet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetCustomNet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_line_billing_scheme_end_to_end() {
@@ -616,13 +736,21 @@ async fn get_line_billing_scheme_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetLineBillingScheme"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetLineBillingScheme"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn get_eip_price_end_to_end() {
@@ -657,13 +785,21 @@ async fn get_eip_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "GetEipPrice"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "GetEipPrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn config_net_end_to_end() {
@@ -695,13 +831,21 @@ async fn config_net_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ConfigNet"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ConfigNet"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_vm_price_end_to_end() {
@@ -740,13 +884,21 @@ async fn query_vm_price_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryVmPrice"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryVmPrice"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_order_end_to_end() {
@@ -781,13 +933,21 @@ async fn update_order_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateOrder"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateOrder"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn renewal_order_end_to_end() {
@@ -823,13 +983,21 @@ async fn renewal_order_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RenewalOrder"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RenewalOrder"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_task_end_to_end() {
@@ -861,13 +1029,21 @@ async fn query_task_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryTask"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryTask"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_vms_end_to_end() {
@@ -903,13 +1079,21 @@ async fn query_vms_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryVms"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryVms"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_vm_end_to_end() {
@@ -940,13 +1124,21 @@ async fn query_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryVm"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryVm"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn query_expire_vms_end_to_end() {
@@ -973,13 +1165,21 @@ async fn query_expire_vms_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "QueryExpireVms"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "QueryExpireVms"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn create_vm_end_to_end() {
@@ -1030,13 +1230,21 @@ async fn create_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "CreateVm"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "CreateVm"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn operate_vm_end_to_end() {
@@ -1069,13 +1277,21 @@ async fn operate_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "OperateVm"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "OperateVm"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn rebuild_vm_end_to_end() {
@@ -1108,13 +1324,21 @@ async fn rebuild_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "RebuildVm"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "RebuildVm"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn delete_vm_end_to_end() {
@@ -1146,13 +1370,21 @@ async fn delete_vm_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "DeleteVm"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "DeleteVm"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn change_vm_name_end_to_end() {
@@ -1185,13 +1417,21 @@ async fn change_vm_name_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "ChangeVmName"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "ChangeVmName"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }
 #[tokio::test]
 async fn update_vm_labels_end_to_end() {
@@ -1224,11 +1464,19 @@ async fn update_vm_labels_end_to_end() {
         }
         other => other.clone(),
     };
-    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-    let lost = cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
-    assert!(
-        lost.is_empty(),
-        "{} loses {lost:?} of what the emulator served",
-        "UpdateVmLabels"
-    );
+    #[cfg(feature = "serde-serialize")]
+    {
+        let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+        let lost =
+            cds_core::fixture::lost_paths(&served, &decoded, &["Code", "Message", "RequestId"]);
+        assert!(
+            lost.is_empty(),
+            "{} loses {lost:?} of what the emulator served",
+            "UpdateVmLabels"
+        );
+    }
+    #[cfg(not(feature = "serde-serialize"))]
+    {
+        let _ = served;
+    }
 }

@@ -8,16 +8,38 @@ use cds_core::de::{lenient, lenient_vec};
 /// Returned data
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGpuInstanceData {
     /// Main task id
     ///
     /// 返回主任务Id (`taskId`)
-    #[serde(rename = "taskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateGpuInstanceData {
+    const NAME: &'static str = "CreateGpuInstanceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "taskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateGpuInstanceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateGpuInstanceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "taskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateGpuInstanceData);
 /// Private IP with its segment id
 ///
 /// 指定私网ip与segmentId
@@ -154,627 +176,1105 @@ impl cds_core::validate::Validate for CreateGpuInstanceVpcNetWork {
 /// GPU server list with paging information
 ///
 /// GPU服务器服务器列表记录，包含GPU服务器服务器信息，网卡信息，分页信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuData {
     /// GPU servers
     ///
     /// GPU服务器列表 (`Records`)
-    #[serde(rename = "Records")]
     pub records: Option<Vec<DescribeGpuRecord>>,
     /// Total number of GPU servers
     ///
     /// GPU服务器服务器总数 (`TotalCount`)
-    #[serde(rename = "TotalCount", deserialize_with = "lenient")]
     pub total_count: Option<i64>,
     /// Page size
     ///
     /// 每页大小 (`PageSize`)
-    #[serde(rename = "PageSize", deserialize_with = "lenient")]
     pub page_size: Option<i64>,
     /// Number of pages
     ///
     /// 页数 (`Pages`)
-    #[serde(rename = "Pages", deserialize_with = "lenient")]
     pub pages: Option<i64>,
     /// Current page
     ///
     /// 当前页 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeGpuData {
+    const NAME: &'static str = "DescribeGpuData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Records" => self.records = cds_core::de::nested(value)?,
+            "TotalCount" => self.total_count = cds_core::de::lenient(value)?,
+            "PageSize" => self.page_size = cds_core::de::lenient(value)?,
+            "Pages" => self.pages = cds_core::de::lenient(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Records", &self.records)?;
+        cds_core::ser::entry(map, "TotalCount", &self.total_count)?;
+        cds_core::ser::entry(map, "PageSize", &self.page_size)?;
+        cds_core::ser::entry(map, "Pages", &self.pages)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuData);
 /// GPU server details
 ///
 /// GPU服务器服务器详情数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailData {
     /// GPU server id
     ///
     /// GPU服务器ID (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// GPU server name
     ///
     /// GPU服务器名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Running state (e.g. running)
     ///
     /// 运行状态 (`State`)
-    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Running state (in Chinese)
     ///
     /// 运行状态（中文） (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC id / virtual data center id
     ///
     /// VPC ID/虚拟数据中心Id (`AppId`)
-    #[serde(rename = "AppId", deserialize_with = "lenient")]
     pub app_id: Option<String>,
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name / virtual data center name
     ///
     /// VPC名称/虚拟数据中心名称 (`AppName`)
-    #[serde(rename = "AppName", deserialize_with = "lenient")]
     pub app_name: Option<String>,
     /// Site (region) name
     ///
     /// 站点名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`ImageName`)
-    #[serde(rename = "ImageName", deserialize_with = "lenient")]
     pub image_name: Option<String>,
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// Billing status (1: billing)
     ///
     /// 1: 计费中 (`BillStatus`)
-    #[serde(rename = "BillStatus", deserialize_with = "lenient")]
     pub bill_status: Option<String>,
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// Running time
     ///
     /// 运行时间 (`RunningTime`)
-    #[serde(rename = "RunningTime", deserialize_with = "lenient")]
     pub running_time: Option<String>,
     /// GPU server creation time
     ///
     /// GPU服务器创建时间 (`CreateDate`)
-    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// GPU server expiry time
     ///
     /// GPU服务器到期时间 (`ExpireDate`)
-    #[serde(rename = "ExpireDate", deserialize_with = "lenient")]
     pub expire_date: Option<String>,
     /// Storage mounts
     ///
     /// 存储挂载 (`Volumes`)
-    #[serde(rename = "Volumes")]
     pub volumes: Option<Vec<DescribeGpuDetailVolume>>,
     /// Network
     ///
     /// 网络 (`Networks`)
-    #[serde(rename = "Networks")]
     pub networks: Option<DescribeGpuDetailNetworks>,
 }
+impl cds_core::de::Fields for DescribeGpuDetailData {
+    const NAME: &'static str = "DescribeGpuDetailData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "State" => self.state = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "AppId" => self.app_id = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "AppName" => self.app_name = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "ImageName" => self.image_name = cds_core::de::lenient(value)?,
+            "InstanceChargeType" => {
+                self.instance_charge_type = cds_core::de::lenient(value)?;
+            }
+            "BillStatus" => self.bill_status = cds_core::de::lenient(value)?,
+            "IsAutoRenewal" => self.is_auto_renewal = cds_core::de::lenient(value)?,
+            "RunningTime" => self.running_time = cds_core::de::lenient(value)?,
+            "CreateDate" => self.create_date = cds_core::de::lenient(value)?,
+            "ExpireDate" => self.expire_date = cds_core::de::lenient(value)?,
+            "Volumes" => self.volumes = cds_core::de::nested(value)?,
+            "Networks" => self.networks = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuDetailData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuDetailData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "State", &self.state)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "AppId", &self.app_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "AppName", &self.app_name)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "ImageName", &self.image_name)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "BillStatus", &self.bill_status)?;
+        cds_core::ser::entry(map, "IsAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "RunningTime", &self.running_time)?;
+        cds_core::ser::entry(map, "CreateDate", &self.create_date)?;
+        cds_core::ser::entry(map, "ExpireDate", &self.expire_date)?;
+        cds_core::ser::entry(map, "Volumes", &self.volumes)?;
+        cds_core::ser::entry(map, "Networks", &self.networks)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuDetailData);
 /// Network card
 ///
 /// 网卡
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailNetworkCard {
     /// Network card id
     ///
     /// 网卡Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// MAC addresses
     ///
     /// Mac地址 (`Mac`)
-    #[serde(rename = "Mac", deserialize_with = "lenient_vec")]
     pub mac: Option<Vec<String>>,
     /// VLAN number
     ///
     /// Vlan编号 (`VlanId`)
-    #[serde(rename = "VlanId", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// NIC bonding mode
     ///
     /// 网卡绑定信息 (`WorkMode`)
-    #[serde(rename = "WorkMode", deserialize_with = "lenient")]
     pub work_mode: Option<String>,
     /// IP type: subnet/public/private
     ///
     /// Ip类型：subnet/public/private (`IpType`)
-    #[serde(rename = "IpType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
-    #[serde(rename = "IpVersion", deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
     /// Ip地址 (`IpAddress`)
-    #[serde(rename = "IpAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
     /// 掩码地址 (`Netmask`)
-    #[serde(rename = "Netmask", deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// EIP address
     ///
     /// EIP地址 (`eipAddress`)
-    #[serde(rename = "eipAddress", deserialize_with = "lenient")]
     pub eip_address: Option<String>,
     /// EIP line type
     ///
     /// EIP类型 (`eipLinkType`)
-    #[serde(rename = "eipLinkType", deserialize_with = "lenient")]
     pub eip_link_type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGpuDetailNetworkCard {
+    const NAME: &'static str = "DescribeGpuDetailNetworkCard";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Mac" => self.mac = cds_core::de::lenient_vec(value)?,
+            "VlanId" => self.vlan_id = cds_core::de::lenient(value)?,
+            "WorkMode" => self.work_mode = cds_core::de::lenient(value)?,
+            "IpType" => self.ip_type = cds_core::de::lenient(value)?,
+            "IpVersion" => self.ip_version = cds_core::de::lenient(value)?,
+            "IpAddress" => self.ip_address = cds_core::de::lenient(value)?,
+            "Netmask" => self.netmask = cds_core::de::lenient(value)?,
+            "Gateway" => self.gateway = cds_core::de::lenient(value)?,
+            "eipAddress" => self.eip_address = cds_core::de::lenient(value)?,
+            "eipLinkType" => self.eip_link_type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuDetailNetworkCard);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuDetailNetworkCard {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Mac", &self.mac)?;
+        cds_core::ser::entry(map, "VlanId", &self.vlan_id)?;
+        cds_core::ser::entry(map, "WorkMode", &self.work_mode)?;
+        cds_core::ser::entry(map, "IpType", &self.ip_type)?;
+        cds_core::ser::entry(map, "IpVersion", &self.ip_version)?;
+        cds_core::ser::entry(map, "IpAddress", &self.ip_address)?;
+        cds_core::ser::entry(map, "Netmask", &self.netmask)?;
+        cds_core::ser::entry(map, "Gateway", &self.gateway)?;
+        cds_core::ser::entry(map, "eipAddress", &self.eip_address)?;
+        cds_core::ser::entry(map, "eipLinkType", &self.eip_link_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuDetailNetworkCard);
 /// Network
 ///
 /// 网络
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailNetworks {
     /// Network cards
     ///
     /// 网卡 (`NetworkCards`)
-    #[serde(rename = "NetworkCards")]
     pub network_cards: Option<Vec<DescribeGpuDetailNetworkCard>>,
 }
+impl cds_core::de::Fields for DescribeGpuDetailNetworks {
+    const NAME: &'static str = "DescribeGpuDetailNetworks";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "NetworkCards" => self.network_cards = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuDetailNetworks);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuDetailNetworks {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetworkCards", &self.network_cards)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuDetailNetworks);
 /// Storage mount
 ///
 /// 存储挂载
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailVolume {
     /// Mount id
     ///
     /// 挂载ID (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Storage type
     ///
     /// 存储类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量大小 (`Capacity`)
-    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Disk type
     ///
     /// 硬盘类型 (`VolumeType`)
-    #[serde(rename = "VolumeType", deserialize_with = "lenient")]
     pub volume_type: Option<String>,
     /// Disk id
     ///
     /// 硬盘Id (`VolumeId`)
-    #[serde(rename = "VolumeId", deserialize_with = "lenient")]
     pub volume_id: Option<String>,
     /// Device path of the disk (e.g. sda)
     ///
     /// 硬盘路径 (`VolumePath`)
-    #[serde(rename = "VolumePath", deserialize_with = "lenient")]
     pub volume_path: Option<String>,
     /// Update time
     ///
     /// 更新时间 (`UpdateDate`)
-    #[serde(rename = "UpdateDate", deserialize_with = "lenient")]
     pub update_date: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGpuDetailVolume {
+    const NAME: &'static str = "DescribeGpuDetailVolume";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "Capacity" => self.capacity = cds_core::de::lenient(value)?,
+            "VolumeType" => self.volume_type = cds_core::de::lenient(value)?,
+            "VolumeId" => self.volume_id = cds_core::de::lenient(value)?,
+            "VolumePath" => self.volume_path = cds_core::de::lenient(value)?,
+            "UpdateDate" => self.update_date = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuDetailVolume);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuDetailVolume {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "Capacity", &self.capacity)?;
+        cds_core::ser::entry(map, "VolumeType", &self.volume_type)?;
+        cds_core::ser::entry(map, "VolumeId", &self.volume_id)?;
+        cds_core::ser::entry(map, "VolumePath", &self.volume_path)?;
+        cds_core::ser::entry(map, "UpdateDate", &self.update_date)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuDetailVolume);
 /// Product (compute) configuration
 ///
 /// 商品里产品配置信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsCompute {
     /// Product configuration (compute) id
     ///
     /// 产品配置Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// CPU information
     ///
     /// CPU信息 (`CpuInfo`)
-    #[serde(rename = "CpuInfo", deserialize_with = "lenient")]
     pub cpu_info: Option<String>,
     /// Number of CPUs
     ///
     /// CPU个数 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Clock frequency
     ///
     /// 主频 (`Frequency`)
-    #[serde(rename = "Frequency", deserialize_with = "lenient")]
     pub frequency: Option<String>,
     /// Number available for purchase
     ///
     /// 可购买的数量 (`PurchaseNum`)
-    #[serde(rename = "PurchaseNum", deserialize_with = "lenient")]
     pub purchase_num: Option<i64>,
     /// Local disks
     ///
     /// 本地盘信息 (`Disks`)
-    #[serde(rename = "Disks")]
     pub disks: Option<Vec<DescribeGpuGoodsDisk>>,
 }
+impl cds_core::de::Fields for DescribeGpuGoodsCompute {
+    const NAME: &'static str = "DescribeGpuGoodsCompute";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "CpuInfo" => self.cpu_info = cds_core::de::lenient(value)?,
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "Frequency" => self.frequency = cds_core::de::lenient(value)?,
+            "PurchaseNum" => self.purchase_num = cds_core::de::lenient(value)?,
+            "Disks" => self.disks = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuGoodsCompute);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuGoodsCompute {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "CpuInfo", &self.cpu_info)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "Frequency", &self.frequency)?;
+        cds_core::ser::entry(map, "PurchaseNum", &self.purchase_num)?;
+        cds_core::ser::entry(map, "Disks", &self.disks)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuGoodsCompute);
 /// GPU server goods by charge type
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsData {
     /// Prepaid (monthly/yearly) goods
     ///
     /// 预付费，包年包月商品列表 PostPaid (`PrePaid`)
-    #[serde(rename = "PrePaid")]
     pub pre_paid: Option<Vec<DescribeGpuGoodsGoods>>,
     /// Pay-as-you-go goods
     ///
     /// 按量付费商品列表 (`PostPaid`)
-    #[serde(rename = "PostPaid")]
     pub post_paid: Option<Vec<DescribeGpuGoodsGoods>>,
 }
+impl cds_core::de::Fields for DescribeGpuGoodsData {
+    const NAME: &'static str = "DescribeGpuGoodsData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PrePaid" => self.pre_paid = cds_core::de::nested(value)?,
+            "PostPaid" => self.post_paid = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuGoodsData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuGoodsData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrePaid", &self.pre_paid)?;
+        cds_core::ser::entry(map, "PostPaid", &self.post_paid)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuGoodsData);
 /// Local disk
 ///
 /// 本地盘信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsDisk {
     /// Local disk id
     ///
     /// 本地盘Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Disk type
     ///
     /// 磁盘类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Capacity
     ///
     /// 容量 (`Capacity`)
-    #[serde(rename = "Capacity", deserialize_with = "lenient")]
     pub capacity: Option<i64>,
     /// Count
     ///
     /// 个数 (`Count`)
-    #[serde(rename = "Count", deserialize_with = "lenient")]
     pub count: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeGpuGoodsDisk {
+    const NAME: &'static str = "DescribeGpuGoodsDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "Capacity" => self.capacity = cds_core::de::lenient(value)?,
+            "Count" => self.count = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuGoodsDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuGoodsDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "Capacity", &self.capacity)?;
+        cds_core::ser::entry(map, "Count", &self.count)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuGoodsDisk);
 /// GPU server goods
 ///
 /// 商品
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsGoods {
     /// Goods id
     ///
     /// 商品ID (`GoodsId`)
-    #[serde(rename = "GoodsId", deserialize_with = "lenient")]
     pub goods_id: Option<i64>,
     /// Goods name
     ///
     /// 商品名称 (`GoodsName`)
-    #[serde(rename = "GoodsName", deserialize_with = "lenient")]
     pub goods_name: Option<String>,
     /// Product configurations of the goods
     ///
     /// 商品里产品配置信息 (`Computes`)
-    #[serde(rename = "Computes")]
     pub computes: Option<Vec<DescribeGpuGoodsCompute>>,
 }
+impl cds_core::de::Fields for DescribeGpuGoodsGoods {
+    const NAME: &'static str = "DescribeGpuGoodsGoods";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GoodsId" => self.goods_id = cds_core::de::lenient(value)?,
+            "GoodsName" => self.goods_name = cds_core::de::lenient(value)?,
+            "Computes" => self.computes = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuGoodsGoods);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuGoodsGoods {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        cds_core::ser::entry(map, "GoodsName", &self.goods_name)?;
+        cds_core::ser::entry(map, "Computes", &self.computes)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuGoodsGoods);
 /// Price
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceData {
     /// Trade price
     ///
     /// 交易价格 (`TradeAmount`)
-    #[serde(rename = "TradeAmount", deserialize_with = "lenient")]
     pub trade_amount: Option<String>,
     /// Unit price
     ///
     /// 单价 (`UnitPrice`)
-    #[serde(rename = "UnitPrice", deserialize_with = "lenient")]
     pub unit_price: Option<String>,
     /// Settlement currency: CN (RMB), US (USD)
     ///
     /// 结算方式,CN:人命币 US:美元 (`Currency`)
-    #[serde(rename = "Currency", deserialize_with = "lenient")]
     pub currency: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGpuGoodsPriceData {
+    const NAME: &'static str = "DescribeGpuGoodsPriceData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TradeAmount" => self.trade_amount = cds_core::de::lenient(value)?,
+            "UnitPrice" => self.unit_price = cds_core::de::lenient(value)?,
+            "Currency" => self.currency = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuGoodsPriceData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuGoodsPriceData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TradeAmount", &self.trade_amount)?;
+        cds_core::ser::entry(map, "UnitPrice", &self.unit_price)?;
+        cds_core::ser::entry(map, "Currency", &self.currency)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuGoodsPriceData);
 /// Image
 ///
 /// 镜像
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuImageImage {
     /// Image id
     ///
     /// 镜像ID (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Image name
     ///
     /// 镜像名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Image type: public (public image), private (private image)
     ///
     /// 镜像类型: public:公有镜像,private:私有镜像 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGpuImageImage {
+    const NAME: &'static str = "DescribeGpuImageImage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuImageImage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuImageImage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuImageImage);
 /// Network card
 ///
 /// 网卡
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuNetworkCard {
     /// Network card id
     ///
     /// 网卡Id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// VLAN number
     ///
     /// Vlan编号 (`VlanId`)
-    #[serde(rename = "VlanId", deserialize_with = "lenient")]
     pub vlan_id: Option<String>,
     /// IP type: subnet/public/private
     ///
     /// Ip类型：subnet/public/private (`IpType`)
-    #[serde(rename = "IpType", deserialize_with = "lenient")]
     pub ip_type: Option<String>,
     /// IP version
     ///
     /// Ip版本 (`IpVersion`)
-    #[serde(rename = "IpVersion", deserialize_with = "lenient")]
     pub ip_version: Option<String>,
     /// IP address
     ///
     /// Ip地址 (`IpAddress`)
-    #[serde(rename = "IpAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Netmask
     ///
     /// 掩码地址 (`Netmask`)
-    #[serde(rename = "Netmask", deserialize_with = "lenient")]
     pub netmask: Option<String>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
     /// EIP address
     ///
     /// EIP地址 (`EipAddress`)
-    #[serde(rename = "EipAddress", deserialize_with = "lenient")]
     pub eip_address: Option<String>,
     /// EIP line type
     ///
     /// EIP类型 (`EipLinkType`)
-    #[serde(rename = "EipLinkType", deserialize_with = "lenient")]
     pub eip_link_type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGpuNetworkCard {
+    const NAME: &'static str = "DescribeGpuNetworkCard";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "VlanId" => self.vlan_id = cds_core::de::lenient(value)?,
+            "IpType" => self.ip_type = cds_core::de::lenient(value)?,
+            "IpVersion" => self.ip_version = cds_core::de::lenient(value)?,
+            "IpAddress" => self.ip_address = cds_core::de::lenient(value)?,
+            "Netmask" => self.netmask = cds_core::de::lenient(value)?,
+            "Gateway" => self.gateway = cds_core::de::lenient(value)?,
+            "EipAddress" => self.eip_address = cds_core::de::lenient(value)?,
+            "EipLinkType" => self.eip_link_type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuNetworkCard);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuNetworkCard {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "VlanId", &self.vlan_id)?;
+        cds_core::ser::entry(map, "IpType", &self.ip_type)?;
+        cds_core::ser::entry(map, "IpVersion", &self.ip_version)?;
+        cds_core::ser::entry(map, "IpAddress", &self.ip_address)?;
+        cds_core::ser::entry(map, "Netmask", &self.netmask)?;
+        cds_core::ser::entry(map, "Gateway", &self.gateway)?;
+        cds_core::ser::entry(map, "EipAddress", &self.eip_address)?;
+        cds_core::ser::entry(map, "EipLinkType", &self.eip_link_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuNetworkCard);
 /// Network
 ///
 /// 网络
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuNetworks {
     /// Network cards
     ///
     /// 网卡 (`NetworkCards`)
-    #[serde(rename = "NetworkCards")]
     pub network_cards: Option<Vec<DescribeGpuNetworkCard>>,
 }
+impl cds_core::de::Fields for DescribeGpuNetworks {
+    const NAME: &'static str = "DescribeGpuNetworks";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "NetworkCards" => self.network_cards = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuNetworks);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuNetworks {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetworkCards", &self.network_cards)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuNetworks);
 /// GPU server
 ///
 /// GPU服务器
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuRecord {
     /// GPU server id
     ///
     /// GPU服务器ID (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// GPU server name
     ///
     /// GPU服务器名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Number of CPUs
     ///
     /// Cpu个数 (`Cpu`)
-    #[serde(rename = "Cpu", deserialize_with = "lenient")]
     pub cpu: Option<i64>,
     /// Memory size
     ///
     /// 内存大小 (`Ram`)
-    #[serde(rename = "Ram", deserialize_with = "lenient")]
     pub ram: Option<i64>,
     /// Running state (e.g. running)
     ///
     /// 运行状态 (`State`)
-    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Running state (in Chinese)
     ///
     /// 运行状态（中文） (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name / virtual data center name
     ///
     /// VPC名称/虚拟数据中心名称 (`AppName`)
-    #[serde(rename = "AppName", deserialize_with = "lenient")]
     pub app_name: Option<String>,
     /// VPC id / virtual data center id
     ///
     /// VPC ID/虚拟数据中心ID (`AppId`)
-    #[serde(rename = "AppId", deserialize_with = "lenient")]
     pub app_id: Option<String>,
     /// Region name
     ///
     /// 区域名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// Charge type: PrePaid (prepaid) or PostPaid (pay as you go); currently only PrePaid is supported
     ///
     /// 计费方式&lt;br&gt;PrePaid：预付费&lt;br&gt;PostPaid：按量付费&lt;br&gt;目前只支持包年包月 (`InstanceChargeType`)
-    #[serde(rename = "InstanceChargeType", deserialize_with = "lenient")]
     pub instance_charge_type: Option<String>,
     /// 0: auto-renewal off, 1: auto-renewal on
     ///
     /// 0: 没有开启自动续约，1: 开启自动续约 (`IsAutoRenewal`)
-    #[serde(rename = "IsAutoRenewal", deserialize_with = "lenient")]
     pub is_auto_renewal: Option<i64>,
     /// GPU server creation time
     ///
     /// GPU服务器创建时间 (`CreateDate`)
-    #[serde(rename = "CreateDate", deserialize_with = "lenient")]
     pub create_date: Option<String>,
     /// Network
     ///
     /// 网络 (`Networks`)
-    #[serde(rename = "Networks")]
     pub networks: Option<DescribeGpuNetworks>,
 }
+impl cds_core::de::Fields for DescribeGpuRecord {
+    const NAME: &'static str = "DescribeGpuRecord";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Cpu" => self.cpu = cds_core::de::lenient(value)?,
+            "Ram" => self.ram = cds_core::de::lenient(value)?,
+            "State" => self.state = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "AppName" => self.app_name = cds_core::de::lenient(value)?,
+            "AppId" => self.app_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "InstanceChargeType" => {
+                self.instance_charge_type = cds_core::de::lenient(value)?;
+            }
+            "IsAutoRenewal" => self.is_auto_renewal = cds_core::de::lenient(value)?,
+            "CreateDate" => self.create_date = cds_core::de::lenient(value)?,
+            "Networks" => self.networks = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuRecord);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuRecord {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Cpu", &self.cpu)?;
+        cds_core::ser::entry(map, "Ram", &self.ram)?;
+        cds_core::ser::entry(map, "State", &self.state)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "AppName", &self.app_name)?;
+        cds_core::ser::entry(map, "AppId", &self.app_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "InstanceChargeType", &self.instance_charge_type)?;
+        cds_core::ser::entry(map, "IsAutoRenewal", &self.is_auto_renewal)?;
+        cds_core::ser::entry(map, "CreateDate", &self.create_date)?;
+        cds_core::ser::entry(map, "Networks", &self.networks)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuRecord);
 /// Region where GPU servers are for sale
 ///
 /// 地域信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuRegionsRegion {
     /// Site (region) id
     ///
     /// 站点编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Site (region) name
     ///
     /// 站点名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGpuRegionsRegion {
+    const NAME: &'static str = "DescribeGpuRegionsRegion";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuRegionsRegion);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuRegionsRegion {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuRegionsRegion);
 /// Task status
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuTaskData {
     /// GPU server ids
     ///
     /// GPU服务器服务器的编号id (`ResourceIds`)
-    #[serde(rename = "ResourceIds", deserialize_with = "lenient_vec")]
     pub resource_ids: Option<Vec<String>>,
     /// Task status: succeed (done), init (in progress), failed (failed)
     ///
     /// 任务状态: succeed（完成）, init(进行中)，failed(失败) (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGpuTaskData {
+    const NAME: &'static str = "DescribeGpuTaskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ResourceIds" => self.resource_ids = cds_core::de::lenient_vec(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuTaskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuTaskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ResourceIds", &self.resource_ids)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuTaskData);
 /// Returned data
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateGpuPowerData {
     /// GPU server resource ids
     ///
     /// GPU服务器资源ID列表 (`ResourceIds`)
-    #[serde(rename = "ResourceIds", deserialize_with = "lenient_vec")]
     pub resource_ids: Option<Vec<String>>,
     /// Task ids, one per resource id (same index)
     ///
     /// 任务编号列表，与GPU服务器资源ID列表按照下标一一对应 (`TaskIds`)
-    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for OperateGpuPowerData {
+    const NAME: &'static str = "OperateGpuPowerData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ResourceIds" => self.resource_ids = cds_core::de::lenient_vec(value)?,
+            "TaskIds" => self.task_ids = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OperateGpuPowerData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OperateGpuPowerData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ResourceIds", &self.resource_ids)?;
+        cds_core::ser::entry(map, "TaskIds", &self.task_ids)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OperateGpuPowerData);
 /// Returned data
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ReinstallGpuData {
     /// Task ids
     ///
     /// 任务ID (`TaskIds`)
-    #[serde(rename = "TaskIds", deserialize_with = "lenient_vec")]
     pub task_ids: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for ReinstallGpuData {
+    const NAME: &'static str = "ReinstallGpuData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskIds" => self.task_ids = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ReinstallGpuData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ReinstallGpuData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskIds", &self.task_ids)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ReinstallGpuData);
 /// Input of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -798,16 +1298,38 @@ impl DescribeGpuRegionsInputBuilder {
     }
 }
 /// Output of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuRegionsOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeGpuRegionsRegion>>,
 }
+impl cds_core::de::Fields for DescribeGpuRegionsOutput {
+    const NAME: &'static str = "DescribeGpuRegionsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuRegionsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuRegionsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuRegionsOutput);
 /// Request builder of [`DescribeGpuRegions`](crate::Client::describe_gpu_regions): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -900,16 +1422,38 @@ impl cds_core::validate::Validate for DescribeGpuGoodsInput {
     }
 }
 /// Output of [`DescribeGpuGoods`](crate::Client::describe_gpu_goods): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuGoodsData>,
 }
+impl cds_core::de::Fields for DescribeGpuGoodsOutput {
+    const NAME: &'static str = "DescribeGpuGoodsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuGoodsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuGoodsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuGoodsOutput);
 /// Request builder of [`DescribeGpuGoods`](crate::Client::describe_gpu_goods): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1071,16 +1615,38 @@ impl cds_core::validate::Validate for DescribeGpuGoodsPriceInput {
     }
 }
 /// Output of [`DescribeGpuGoodsPrice`](crate::Client::describe_gpu_goods_price): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuGoodsPriceOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuGoodsPriceData>,
 }
+impl cds_core::de::Fields for DescribeGpuGoodsPriceOutput {
+    const NAME: &'static str = "DescribeGpuGoodsPriceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuGoodsPriceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuGoodsPriceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuGoodsPriceOutput);
 /// Request builder of [`DescribeGpuGoodsPrice`](crate::Client::describe_gpu_goods_price): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1238,16 +1804,38 @@ impl DescribeGpuInputBuilder {
     }
 }
 /// Output of [`DescribeGpu`](crate::Client::describe_gpu): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuOutput {
     /// GPU server list: server information, network cards and paging information
     ///
     /// GPU服务器服务器列表记录，包含GPU服务器服务器信息，网卡信息，分页信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuData>,
 }
+impl cds_core::de::Fields for DescribeGpuOutput {
+    const NAME: &'static str = "DescribeGpuOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuOutput);
 /// Request builder of [`DescribeGpu`](crate::Client::describe_gpu): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1379,16 +1967,38 @@ impl cds_core::validate::Validate for DescribeGpuDetailInput {
     }
 }
 /// Output of [`DescribeGpuDetail`](crate::Client::describe_gpu_detail): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuDetailOutput {
     /// GPU server details
     ///
     /// GPU服务器服务器详情数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuDetailData>,
 }
+impl cds_core::de::Fields for DescribeGpuDetailOutput {
+    const NAME: &'static str = "DescribeGpuDetailOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuDetailOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuDetailOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuDetailOutput);
 /// Request builder of [`DescribeGpuDetail`](crate::Client::describe_gpu_detail): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1488,16 +2098,38 @@ impl cds_core::validate::Validate for DescribeGpuTaskInput {
     }
 }
 /// Output of [`DescribeGpuTask`](crate::Client::describe_gpu_task): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuTaskOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeGpuTaskData>,
 }
+impl cds_core::de::Fields for DescribeGpuTaskOutput {
+    const NAME: &'static str = "DescribeGpuTaskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuTaskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuTaskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuTaskOutput);
 /// Request builder of [`DescribeGpuTask`](crate::Client::describe_gpu_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1674,16 +2306,38 @@ impl cds_core::validate::Validate for ReinstallGpuInput {
     }
 }
 /// Output of [`ReinstallGpu`](crate::Client::reinstall_gpu): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ReinstallGpuOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<ReinstallGpuData>,
 }
+impl cds_core::de::Fields for ReinstallGpuOutput {
+    const NAME: &'static str = "ReinstallGpuOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ReinstallGpuOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ReinstallGpuOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ReinstallGpuOutput);
 /// Request builder of [`ReinstallGpu`](crate::Client::reinstall_gpu): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1871,16 +2525,38 @@ impl cds_core::validate::Validate for DescribeGpuImageInput {
     }
 }
 /// Output of [`DescribeGpuImage`](crate::Client::describe_gpu_image): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpuImageOutput {
     /// Returned data: images grouped by operating system name (e.g. Ubuntu, Redhat)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<std::collections::BTreeMap<String, Vec<DescribeGpuImageImage>>>,
 }
+impl cds_core::de::Fields for DescribeGpuImageOutput {
+    const NAME: &'static str = "DescribeGpuImageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpuImageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpuImageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpuImageOutput);
 /// Request builder of [`DescribeGpuImage`](crate::Client::describe_gpu_image): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2231,16 +2907,38 @@ impl cds_core::validate::Validate for CreateGpuInstanceInput {
     }
 }
 /// Output of [`CreateGpuInstance`](crate::Client::create_gpu_instance): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGpuInstanceOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateGpuInstanceData>,
 }
+impl cds_core::de::Fields for CreateGpuInstanceOutput {
+    const NAME: &'static str = "CreateGpuInstanceOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateGpuInstanceOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateGpuInstanceOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateGpuInstanceOutput);
 /// Request builder of [`CreateGpuInstance`](crate::Client::create_gpu_instance): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2494,21 +3192,44 @@ impl cds_core::validate::Validate for OperateGpuPowerInput {
     }
 }
 /// Output of [`OperateGpuPower`](crate::Client::operate_gpu_power): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct OperateGpuPowerOutput {
     /// Message
     ///
     /// 提示信息 (`Msg`)
-    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<OperateGpuPowerData>,
 }
+impl cds_core::de::Fields for OperateGpuPowerOutput {
+    const NAME: &'static str = "OperateGpuPowerOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Msg" => self.msg = cds_core::de::lenient(value)?,
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(OperateGpuPowerOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for OperateGpuPowerOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Msg", &self.msg)?;
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(OperateGpuPowerOutput);
 /// Request builder of [`OperateGpuPower`](crate::Client::operate_gpu_power): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2631,21 +3352,44 @@ impl cds_core::validate::Validate for DeleteGpuInstancesInput {
     }
 }
 /// Output of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteGpuInstancesOutput {
     /// Message
     ///
     /// 返回信息 (`Msg`)
-    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteGpuInstancesOutput {
+    const NAME: &'static str = "DeleteGpuInstancesOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Msg" => self.msg = cds_core::de::lenient(value)?,
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteGpuInstancesOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteGpuInstancesOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Msg", &self.msg)?;
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteGpuInstancesOutput);
 /// Request builder of [`DeleteGpuInstances`](crate::Client::delete_gpu_instances): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,41 +8,68 @@ use cds_core::de::{lenient, lenient_vec};
 /// A network alarm contact
 ///
 /// 告警联系人
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetWanAlarmReceiverItem {
     /// Alarm contact id
     ///
     /// 告警联系人ID (`ReceiverId`)
-    #[serde(rename = "ReceiverId", deserialize_with = "lenient")]
     pub receiver_id: Option<String>,
     /// Alarm contact email
     ///
     /// 告警联系人邮件 (`ReceiverMail`)
-    #[serde(rename = "ReceiverMail", deserialize_with = "lenient")]
     pub receiver_mail: Option<String>,
     /// Alarm contact name
     ///
     /// 告警联系人手机联系方式code+手机号 (`ReceiverName`)
-    #[serde(rename = "ReceiverName", deserialize_with = "lenient")]
     pub receiver_name: Option<String>,
     /// Alarm contact phone: calling code + mobile number
     ///
     /// 告警联系人名称 (`ReceiverTel`)
-    #[serde(rename = "ReceiverTel", deserialize_with = "lenient")]
     pub receiver_tel: Option<String>,
     /// Whether the contact is in the current monitoring group
     ///
     /// 告警联系人是否在当前监控组 (`UsedByNow`)
-    #[serde(rename = "UsedByNow", deserialize_with = "lenient")]
     pub used_by_now: Option<bool>,
     /// Whether other monitoring groups use the contact
     ///
     /// 其他监控组是否使用该告警联系人 (`UsedByOther`)
-    #[serde(rename = "UsedByOther", deserialize_with = "lenient")]
     pub used_by_other: Option<bool>,
 }
+impl cds_core::de::Fields for GetWanAlarmReceiverItem {
+    const NAME: &'static str = "GetWanAlarmReceiverItem";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "ReceiverId" => self.receiver_id = cds_core::de::lenient(value)?,
+            "ReceiverMail" => self.receiver_mail = cds_core::de::lenient(value)?,
+            "ReceiverName" => self.receiver_name = cds_core::de::lenient(value)?,
+            "ReceiverTel" => self.receiver_tel = cds_core::de::lenient(value)?,
+            "UsedByNow" => self.used_by_now = cds_core::de::lenient(value)?,
+            "UsedByOther" => self.used_by_other = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetWanAlarmReceiverItem);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetWanAlarmReceiverItem {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "ReceiverId", &self.receiver_id)?;
+        cds_core::ser::entry(map, "ReceiverMail", &self.receiver_mail)?;
+        cds_core::ser::entry(map, "ReceiverName", &self.receiver_name)?;
+        cds_core::ser::entry(map, "ReceiverTel", &self.receiver_tel)?;
+        cds_core::ser::entry(map, "UsedByNow", &self.used_by_now)?;
+        cds_core::ser::entry(map, "UsedByOther", &self.used_by_other)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetWanAlarmReceiverItem);
 /// Input of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -77,16 +104,38 @@ impl GetWanAlarmReceiverInputBuilder {
     }
 }
 /// Output of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct GetWanAlarmReceiverOutput {
     /// Alarm contacts
     ///
     /// 告警联系人数据列表 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<GetWanAlarmReceiverItem>>,
 }
+impl cds_core::de::Fields for GetWanAlarmReceiverOutput {
+    const NAME: &'static str = "GetWanAlarmReceiverOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(GetWanAlarmReceiverOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for GetWanAlarmReceiverOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(GetWanAlarmReceiverOutput);
 /// Request builder of [`GetWanAlarmReceiver`](crate::Client::get_wan_alarm_receiver): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -218,16 +267,38 @@ impl cds_core::validate::Validate for UpdateWanAlarmReceiverInput {
     }
 }
 /// Output of [`UpdateWanAlarmReceiver`](crate::Client::update_wan_alarm_receiver): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateWanAlarmReceiverOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for UpdateWanAlarmReceiverOutput {
+    const NAME: &'static str = "UpdateWanAlarmReceiverOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateWanAlarmReceiverOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateWanAlarmReceiverOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateWanAlarmReceiverOutput);
 /// Request builder of [`UpdateWanAlarmReceiver`](crate::Client::update_wan_alarm_receiver): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,26 +8,50 @@ use cds_core::de::{lenient, lenient_vec};
 /// Task details
 ///
 /// 任务详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTaskData {
     /// Task status: NEW, DOING, FINISH or ERROR (new, running, finished, failed)
     ///
     /// 任务执行的状态\[NEW,DOING,FINISH,ERROR\],分别对应新增，正在执行，完成，错误 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Resource id
     ///
     /// 资源Id列表 (`ResourceId`)
-    #[serde(rename = "ResourceId", deserialize_with = "lenient")]
     pub resource_id: Option<String>,
     /// Task type
     ///
     /// 任务类型 (`TaskType`)
-    #[serde(rename = "TaskType", deserialize_with = "lenient")]
     pub task_type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeTaskData {
+    const NAME: &'static str = "DescribeTaskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "ResourceId" => self.resource_id = cds_core::de::lenient(value)?,
+            "TaskType" => self.task_type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTaskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTaskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "ResourceId", &self.resource_id)?;
+        cds_core::ser::entry(map, "TaskType", &self.task_type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTaskData);
 /// Input of [`DescribeTask`](crate::Client::describe_task).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -69,21 +93,44 @@ impl cds_core::validate::Validate for DescribeTaskInput {
     }
 }
 /// Output of [`DescribeTask`](crate::Client::describe_task): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeTaskOutput {
     /// Task details
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeTaskData>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeTaskOutput {
+    const NAME: &'static str = "DescribeTaskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeTaskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeTaskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeTaskOutput);
 /// Request builder of [`DescribeTask`](crate::Client::describe_task): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -280,264 +280,452 @@ impl cds_core::validate::Validate for CreateGpnPopAccessPoint {
 /// Access points available to GPNs
 ///
 /// GPN接入点信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoData {
     /// VDC access points
     ///
     /// VDC接入点 (`Vdc`)
-    #[serde(rename = "Vdc")]
     pub vdc: Option<Vec<DescribeAccessInfoVdc>>,
     /// POP access points (null in the example; undocumented)
     ///
     /// POP接入点 (`Pop`)
-    #[serde(rename = "Pop")]
     pub pop: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DescribeAccessInfoData {
+    const NAME: &'static str = "DescribeAccessInfoData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Vdc" => self.vdc = cds_core::de::nested(value)?,
+            "Pop" => self.pop = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccessInfoData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccessInfoData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Vdc", &self.vdc)?;
+        cds_core::ser::entry(map, "Pop", &self.pop)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccessInfoData);
 /// A private network of an access point
 ///
 /// 私网
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoPrivateNetwork {
     /// Private network id
     ///
     /// 私网id (`PrivateId`)
-    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Network segment address
     ///
     /// 网段地址 (`Address`)
-    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
 }
+impl cds_core::de::Fields for DescribeAccessInfoPrivateNetwork {
+    const NAME: &'static str = "DescribeAccessInfoPrivateNetwork";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PrivateId" => self.private_id = cds_core::de::lenient(value)?,
+            "Address" => self.address = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccessInfoPrivateNetwork);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccessInfoPrivateNetwork {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccessInfoPrivateNetwork);
 /// A VDC access point
 ///
 /// VDC接入点
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoVdc {
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Region id
     ///
     /// 地区编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Region name
     ///
     /// 地区名称 (`RegionName`)
-    #[serde(rename = "RegionName", deserialize_with = "lenient")]
     pub region_name: Option<String>,
     /// VDC id
     ///
     /// 虚拟数据中心id (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// VDC name
     ///
     /// 虚拟数据中心名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Area name
     ///
     /// 大区名称 (`ZoneName`)
-    #[serde(rename = "ZoneName", deserialize_with = "lenient")]
     pub zone_name: Option<String>,
     /// Private networks of the VDC
     ///
     /// PrivateId: 私网id&lt;br&gt;Address: 网段地址 (`PrivateNetwork`)
-    #[serde(rename = "PrivateNetwork")]
     pub private_network: Option<Vec<DescribeAccessInfoPrivateNetwork>>,
 }
+impl cds_core::de::Fields for DescribeAccessInfoVdc {
+    const NAME: &'static str = "DescribeAccessInfoVdc";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "CityId" => self.city_id = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "RegionName" => self.region_name = cds_core::de::lenient(value)?,
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "ZoneName" => self.zone_name = cds_core::de::lenient(value)?,
+            "PrivateNetwork" => self.private_network = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccessInfoVdc);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccessInfoVdc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "CityId", &self.city_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "RegionName", &self.region_name)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "ZoneName", &self.zone_name)?;
+        cds_core::ser::entry(map, "PrivateNetwork", &self.private_network)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccessInfoVdc);
 /// A cloud interconnect group (GPN)
 ///
 /// 云互联组
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpnGroup {
     /// GPN id
     ///
     /// 云互联组编号 (`GpnId`)
-    #[serde(rename = "GpnId", deserialize_with = "lenient")]
     pub gpn_id: Option<String>,
     /// GPN name
     ///
     /// GPN名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// GPN bandwidth
     ///
     /// GPN带宽 (`Qos`)
-    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// EVPN id
     ///
     /// Evpn编号 (`EvpnId`)
-    #[serde(rename = "EvpnId", deserialize_with = "lenient")]
     pub evpn_id: Option<i64>,
     /// GPN status
     ///
     /// GPN状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// GPN status (display text)
     ///
     /// GPN状态 (`StatusStr`)
-    #[serde(rename = "StatusStr", deserialize_with = "lenient")]
     pub status_str: Option<String>,
     /// Order id
     ///
     /// 订单编号 (`SubOrderId`)
-    #[serde(rename = "SubOrderId", deserialize_with = "lenient")]
     pub sub_order_id: Option<String>,
     /// VDCs joined to the GPN
     ///
     /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽 (`JoinVdcs`)
-    #[serde(rename = "JoinVdcs")]
     pub join_vdcs: Option<Vec<DescribeGpnJoinVdc>>,
     /// VPCs joined to the GPN
     ///
     /// PrivateId: 私网编号 &lt;br&gt;RegionId: 可用区编号 &lt;br&gt;VdcName: 数据中心名称 &lt;br&gt;VdcId: 数据中心编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PrivateNet:私网网段 &lt;br&gt;Address:私网地址 &lt;br&gt;Qos:私网带宽 (`JoinVpcs`)
-    #[serde(rename = "JoinVpcs")]
     pub join_vpcs: Option<Vec<DescribeGpnJoinVpc>>,
     /// POPs joined to the GPN
     ///
     /// PopId: POP编号 &lt;br&gt;CityId:城市编号 &lt;br&gt;PopName: Pop名称 &lt;br&gt;Qos:Pop带宽 (`JoinPops`)
-    #[serde(rename = "JoinPops")]
     pub join_pops: Option<Vec<DescribeGpnJoinPop>>,
 }
+impl cds_core::de::Fields for DescribeGpnGroup {
+    const NAME: &'static str = "DescribeGpnGroup";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GpnId" => self.gpn_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Qos" => self.qos = cds_core::de::lenient(value)?,
+            "EvpnId" => self.evpn_id = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "StatusStr" => self.status_str = cds_core::de::lenient(value)?,
+            "SubOrderId" => self.sub_order_id = cds_core::de::lenient(value)?,
+            "JoinVdcs" => self.join_vdcs = cds_core::de::nested(value)?,
+            "JoinVpcs" => self.join_vpcs = cds_core::de::nested(value)?,
+            "JoinPops" => self.join_pops = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpnGroup);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpnGroup {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GpnId", &self.gpn_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "EvpnId", &self.evpn_id)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "StatusStr", &self.status_str)?;
+        cds_core::ser::entry(map, "SubOrderId", &self.sub_order_id)?;
+        cds_core::ser::entry(map, "JoinVdcs", &self.join_vdcs)?;
+        cds_core::ser::entry(map, "JoinVpcs", &self.join_vpcs)?;
+        cds_core::ser::entry(map, "JoinPops", &self.join_pops)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpnGroup);
 /// A POP joined to a GPN
 ///
 /// 加入GPN的POP点
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpnJoinPop {
     /// POP id
     ///
     /// POP编号 (`PopId`)
-    #[serde(rename = "PopId", deserialize_with = "lenient")]
     pub pop_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// POP name
     ///
     /// Pop名称 (`PopName`)
-    #[serde(rename = "PopName", deserialize_with = "lenient")]
     pub pop_name: Option<String>,
     /// POP bandwidth
     ///
     /// Pop带宽 (`Qos`)
-    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeGpnJoinPop {
+    const NAME: &'static str = "DescribeGpnJoinPop";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PopId" => self.pop_id = cds_core::de::lenient(value)?,
+            "CityId" => self.city_id = cds_core::de::lenient(value)?,
+            "PopName" => self.pop_name = cds_core::de::lenient(value)?,
+            "Qos" => self.qos = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpnJoinPop);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpnJoinPop {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PopId", &self.pop_id)?;
+        cds_core::ser::entry(map, "CityId", &self.city_id)?;
+        cds_core::ser::entry(map, "PopName", &self.pop_name)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpnJoinPop);
 /// A VDC joined to a GPN
 ///
 /// 加入GPN的虚拟数据中心
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpnJoinVdc {
     /// Private network id
     ///
     /// 私网编号 (`PrivateId`)
-    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Region (availability zone) id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VDC name
     ///
     /// 数据中心名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// VDC id
     ///
     /// 数据中心编号 (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Private network range
     ///
     /// 私网网段 (`PrivateNet`)
-    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
-    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Private network bandwidth
     ///
     /// 私网带宽 (`Qos`)
-    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeGpnJoinVdc {
+    const NAME: &'static str = "DescribeGpnJoinVdc";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PrivateId" => self.private_id = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "CityId" => self.city_id = cds_core::de::lenient(value)?,
+            "PrivateNet" => self.private_net = cds_core::de::lenient(value)?,
+            "Address" => self.address = cds_core::de::lenient(value)?,
+            "Qos" => self.qos = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpnJoinVdc);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpnJoinVdc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "CityId", &self.city_id)?;
+        cds_core::ser::entry(map, "PrivateNet", &self.private_net)?;
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpnJoinVdc);
 /// A VPC joined to a GPN
 ///
 /// 加入GPN的私有网络
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGpnJoinVpc {
     /// Private network id
     ///
     /// 私网编号 (`PrivateId`)
-    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Region (availability zone) id
     ///
     /// 可用区编号 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// VPC name
     ///
     /// 数据中心名称 (`VpcName`)
-    #[serde(rename = "VpcName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// VPC id
     ///
     /// 数据中心编号 (`VpcId`)
-    #[serde(rename = "VpcId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// City id
     ///
     /// 城市编号 (`CityId`)
-    #[serde(rename = "CityId", deserialize_with = "lenient")]
     pub city_id: Option<String>,
     /// Private network range
     ///
     /// 私网网段 (`PrivateNet`)
-    #[serde(rename = "PrivateNet", deserialize_with = "lenient")]
     pub private_net: Option<String>,
     /// Private network address
     ///
     /// 私网地址 (`Address`)
-    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Private network bandwidth
     ///
     /// 私网带宽 (`Qos`)
-    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeGpnJoinVpc {
+    const NAME: &'static str = "DescribeGpnJoinVpc";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PrivateId" => self.private_id = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "VpcName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "VpcId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "CityId" => self.city_id = cds_core::de::lenient(value)?,
+            "PrivateNet" => self.private_net = cds_core::de::lenient(value)?,
+            "Address" => self.address = cds_core::de::lenient(value)?,
+            "Qos" => self.qos = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGpnJoinVpc);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGpnJoinVpc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VpcName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "VpcId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "CityId", &self.city_id)?;
+        cds_core::ser::entry(map, "PrivateNet", &self.private_net)?;
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGpnJoinVpc);
 /// Input of [`DescribeGPN`](crate::Client::describe_gpn).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -582,16 +770,38 @@ impl DescribeGPNInputBuilder {
     }
 }
 /// Output of [`DescribeGPN`](crate::Client::describe_gpn): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGPNOutput {
     /// List of GPNs
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeGpnGroup>>,
 }
+impl cds_core::de::Fields for DescribeGPNOutput {
+    const NAME: &'static str = "DescribeGPNOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGPNOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGPNOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGPNOutput);
 /// Request builder of [`DescribeGPN`](crate::Client::describe_gpn): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -734,21 +944,44 @@ impl cds_core::validate::Validate for AddAccessPointInput {
     }
 }
 /// Output of [`AddAccessPoint`](crate::Client::add_access_point): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddAccessPointOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
+impl cds_core::de::Fields for AddAccessPointOutput {
+    const NAME: &'static str = "AddAccessPointOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AddAccessPointOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AddAccessPointOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AddAccessPointOutput);
 /// Request builder of [`AddAccessPoint`](crate::Client::add_access_point): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -899,21 +1132,44 @@ impl cds_core::validate::Validate for DeleteAccessPointInput {
     }
 }
 /// Output of [`DeleteAccessPoint`](crate::Client::delete_access_point): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteAccessPointOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
+impl cds_core::de::Fields for DeleteAccessPointOutput {
+    const NAME: &'static str = "DeleteAccessPointOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteAccessPointOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteAccessPointOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteAccessPointOutput);
 /// Request builder of [`DeleteAccessPoint`](crate::Client::delete_access_point): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1038,21 +1294,44 @@ impl cds_core::validate::Validate for DescribeAccessInfoInput {
     }
 }
 /// Output of [`DescribeAccessInfo`](crate::Client::describe_access_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeAccessInfoOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeAccessInfoData>,
     /// Task id (empty)
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeAccessInfoOutput {
+    const NAME: &'static str = "DescribeAccessInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeAccessInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeAccessInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeAccessInfoOutput);
 /// Request builder of [`DescribeAccessInfo`](crate::Client::describe_access_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1209,21 +1488,44 @@ impl cds_core::validate::Validate for CreateGPNInput {
     }
 }
 /// Output of [`CreateGPN`](crate::Client::create_gpn): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateGPNOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
+impl cds_core::de::Fields for CreateGPNOutput {
+    const NAME: &'static str = "CreateGPNOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateGPNOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateGPNOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateGPNOutput);
 /// Request builder of [`CreateGPN`](crate::Client::create_gpn): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1364,21 +1666,44 @@ impl cds_core::validate::Validate for DeleteGpnInput {
     }
 }
 /// Output of [`DeleteGpn`](crate::Client::delete_gpn): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteGpnOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务编号 (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<i64>,
 }
+impl cds_core::de::Fields for DeleteGpnOutput {
+    const NAME: &'static str = "DeleteGpnOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteGpnOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteGpnOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteGpnOutput);
 /// Request builder of [`DeleteGpn`](crate::Client::delete_gpn): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

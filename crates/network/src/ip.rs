@@ -59,21 +59,44 @@ impl cds_core::validate::Validate for DescribePublicIpInput {
     }
 }
 /// Output of [`DescribePublicIp`](crate::Client::describe_public_ip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePublicIpOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribePublicIpOutput {
+    const NAME: &'static str = "DescribePublicIpOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribePublicIpOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribePublicIpOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribePublicIpOutput);
 /// Request builder of [`DescribePublicIp`](crate::Client::describe_public_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -193,21 +216,44 @@ impl cds_core::validate::Validate for DescribePrivateIpInput {
     }
 }
 /// Output of [`DescribePrivateIp`](crate::Client::describe_private_ip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePrivateIpOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<IpUsage>,
     /// Task id (empty)
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribePrivateIpOutput {
+    const NAME: &'static str = "DescribePrivateIpOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribePrivateIpOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribePrivateIpOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribePrivateIpOutput);
 /// Request builder of [`DescribePrivateIp`](crate::Client::describe_private_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

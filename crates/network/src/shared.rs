@@ -8,46 +8,94 @@ use cds_core::de::{lenient, lenient_vec};
 /// Usage of the IPs of a public network
 ///
 /// 公网IP使用详情
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct IpUsage {
     /// Unused IP addresses
     ///
     /// 未使用的IP列表 (`UnusedList`)
-    #[serde(rename = "UnusedList", deserialize_with = "lenient_vec")]
     pub unused_list: Option<Vec<String>>,
     /// Number of unused IPs
     ///
     /// 未使用的IP数量 (`UnusedTotal`)
-    #[serde(rename = "UnusedTotal", deserialize_with = "lenient")]
     pub unused_total: Option<i64>,
     /// IP addresses in use
     ///
     /// 已使用的IP列表 (`UsedList`)
-    #[serde(rename = "UsedList")]
     pub used_list: Option<Vec<UsedIp>>,
     /// Number of IPs in use
     ///
     /// 已使用的IP数量 (`UsedTotal`)
-    #[serde(rename = "UsedTotal", deserialize_with = "lenient")]
     pub used_total: Option<i64>,
 }
+impl cds_core::de::Fields for IpUsage {
+    const NAME: &'static str = "IpUsage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "UnusedList" => self.unused_list = cds_core::de::lenient_vec(value)?,
+            "UnusedTotal" => self.unused_total = cds_core::de::lenient(value)?,
+            "UsedList" => self.used_list = cds_core::de::nested(value)?,
+            "UsedTotal" => self.used_total = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(IpUsage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for IpUsage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "UnusedList", &self.unused_list)?;
+        cds_core::ser::entry(map, "UnusedTotal", &self.unused_total)?;
+        cds_core::ser::entry(map, "UsedList", &self.used_list)?;
+        cds_core::ser::entry(map, "UsedTotal", &self.used_total)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(IpUsage);
 /// A public IP in use
 ///
 /// 已使用的公网IP
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UsedIp {
     /// IP address
     ///
     /// IP地址 (`Address`)
-    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// What uses the IP
     ///
     /// 用途 (`Usage`)
-    #[serde(rename = "Usage", deserialize_with = "lenient")]
     pub usage: Option<String>,
 }
+impl cds_core::de::Fields for UsedIp {
+    const NAME: &'static str = "UsedIp";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Address" => self.address = cds_core::de::lenient(value)?,
+            "Usage" => self.usage = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UsedIp);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UsedIp {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        cds_core::ser::entry(map, "Usage", &self.usage)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UsedIp);

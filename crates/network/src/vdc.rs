@@ -103,216 +103,377 @@ impl CreateVdcPublicNetworkBuilder {
 /// Recent traffic of a network
 ///
 /// 网络流量
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficData {
     /// Traffic over the last five minutes
     ///
     /// 最近五分钟流量 (`LastFiveMinutesUsage`)
-    #[serde(rename = "LastFiveMinutesUsage")]
     pub last_five_minutes_usage: Option<DescribeBandwidthTrafficUsage>,
     /// Maximum bandwidth
     ///
     /// 最大带宽 (`MaxQos`)
-    #[serde(rename = "MaxQos", deserialize_with = "lenient")]
     pub max_qos: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeBandwidthTrafficData {
+    const NAME: &'static str = "DescribeBandwidthTrafficData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "LastFiveMinutesUsage" => {
+                self.last_five_minutes_usage = cds_core::de::nested(value)?;
+            }
+            "MaxQos" => self.max_qos = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBandwidthTrafficData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBandwidthTrafficData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "LastFiveMinutesUsage", &self.last_five_minutes_usage)?;
+        cds_core::ser::entry(map, "MaxQos", &self.max_qos)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBandwidthTrafficData);
 /// Traffic rates
 ///
 /// 流量速率
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficUsage {
     /// Inbound rate (bps)
     ///
     /// 入方向速率(bps) (`Inbps`)
-    #[serde(rename = "Inbps", deserialize_with = "lenient")]
     pub inbps: Option<f64>,
     /// Outbound rate (bps)
     ///
     /// 出方向速率(bps) (`Outbps`)
-    #[serde(rename = "Outbps", deserialize_with = "lenient")]
     pub outbps: Option<f64>,
 }
+impl cds_core::de::Fields for DescribeBandwidthTrafficUsage {
+    const NAME: &'static str = "DescribeBandwidthTrafficUsage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Inbps" => self.inbps = cds_core::de::lenient(value)?,
+            "Outbps" => self.outbps = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBandwidthTrafficUsage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBandwidthTrafficUsage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Inbps", &self.inbps)?;
+        cds_core::ser::entry(map, "Outbps", &self.outbps)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBandwidthTrafficUsage);
 /// A private network of a VDC
 ///
 /// 私网
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVdcPrivateNetwork {
     /// Private network id
     ///
     /// 私网Id (`PrivateId`)
-    #[serde(rename = "PrivateId", deserialize_with = "lenient")]
     pub private_id: Option<String>,
     /// Private network name
     ///
     /// 私网名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Status
     ///
     /// 状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Number of unused IPs
     ///
     /// 未使用的Ip数量 (`UnuseIpNum`)
-    #[serde(rename = "UnuseIpNum", deserialize_with = "lenient")]
     pub unuse_ip_num: Option<i64>,
     /// Private IP ranges (first~last address)
     ///
     /// 私网网段 (`Segments`)
-    #[serde(rename = "Segments", deserialize_with = "lenient_vec")]
     pub segments: Option<Vec<String>>,
     /// Purchased private IP segment
     ///
     /// 购买的私网Ip段 (`Ip`)
-    #[serde(rename = "Ip", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// Mask
     ///
     /// 掩码 (`Mask`)
-    #[serde(rename = "Mask", deserialize_with = "lenient")]
     pub mask: Option<String>,
     /// Network id
     ///
     /// 网络id (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeVdcPrivateNetwork {
+    const NAME: &'static str = "DescribeVdcPrivateNetwork";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PrivateId" => self.private_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "UnuseIpNum" => self.unuse_ip_num = cds_core::de::lenient(value)?,
+            "Segments" => self.segments = cds_core::de::lenient_vec(value)?,
+            "Ip" => self.ip = cds_core::de::lenient(value)?,
+            "Mask" => self.mask = cds_core::de::lenient(value)?,
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVdcPrivateNetwork);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVdcPrivateNetwork {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PrivateId", &self.private_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "UnuseIpNum", &self.unuse_ip_num)?;
+        cds_core::ser::entry(map, "Segments", &self.segments)?;
+        cds_core::ser::entry(map, "Ip", &self.ip)?;
+        cds_core::ser::entry(map, "Mask", &self.mask)?;
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVdcPrivateNetwork);
 /// A public network of a VDC
 ///
 /// 公网
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVdcPublicNetwork {
     /// Public network id
     ///
     /// 公网Id (`PublicId`)
-    #[serde(rename = "PublicId", deserialize_with = "lenient")]
     pub public_id: Option<String>,
     /// Public network name
     ///
     /// 公网名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Status
     ///
     /// 状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth size
     ///
     /// 带宽大小 (`Qos`)
-    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// Number of unused IPs
     ///
     /// 未使用的Ip数量 (`UnuseIpNum`)
-    #[serde(rename = "UnuseIpNum", deserialize_with = "lenient")]
     pub unuse_ip_num: Option<i64>,
     /// IP segments of the public network
     ///
     /// 公网Ip段 (`Segments`)
-    #[serde(rename = "Segments")]
     pub segments: Option<Vec<DescribeVdcPublicSegment>>,
     /// Public bandwidth type
     ///
     /// 公网带宽类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
     /// Purchased IP segment
     ///
     /// 购买的Ip段 (`Ip`)
-    #[serde(rename = "Ip", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// Mask
     ///
     /// 掩码 (`Mask`)
-    #[serde(rename = "Mask", deserialize_with = "lenient")]
     pub mask: Option<String>,
 }
+impl cds_core::de::Fields for DescribeVdcPublicNetwork {
+    const NAME: &'static str = "DescribeVdcPublicNetwork";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PublicId" => self.public_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "Qos" => self.qos = cds_core::de::lenient(value)?,
+            "UnuseIpNum" => self.unuse_ip_num = cds_core::de::lenient(value)?,
+            "Segments" => self.segments = cds_core::de::nested(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            "Ip" => self.ip = cds_core::de::lenient(value)?,
+            "Mask" => self.mask = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVdcPublicNetwork);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVdcPublicNetwork {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PublicId", &self.public_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "UnuseIpNum", &self.unuse_ip_num)?;
+        cds_core::ser::entry(map, "Segments", &self.segments)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        cds_core::ser::entry(map, "Ip", &self.ip)?;
+        cds_core::ser::entry(map, "Mask", &self.mask)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVdcPublicNetwork);
 /// A public IP segment
 ///
 /// 公网Ip段
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVdcPublicSegment {
     /// IP segment id
     ///
     /// Ip段Id (`SegmentId`)
-    #[serde(rename = "SegmentId", deserialize_with = "lenient")]
     pub segment_id: Option<String>,
     /// Segment address
     ///
     /// Ip段地址 (`Address`)
-    #[serde(rename = "Address", deserialize_with = "lenient")]
     pub address: Option<String>,
     /// Mask length
     ///
     /// 掩码 (`Mask`)
-    #[serde(rename = "Mask", deserialize_with = "lenient")]
     pub mask: Option<i64>,
     /// Gateway address
     ///
     /// 网关地址 (`Gateway`)
-    #[serde(rename = "Gateway", deserialize_with = "lenient")]
     pub gateway: Option<String>,
 }
+impl cds_core::de::Fields for DescribeVdcPublicSegment {
+    const NAME: &'static str = "DescribeVdcPublicSegment";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SegmentId" => self.segment_id = cds_core::de::lenient(value)?,
+            "Address" => self.address = cds_core::de::lenient(value)?,
+            "Mask" => self.mask = cds_core::de::lenient(value)?,
+            "Gateway" => self.gateway = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVdcPublicSegment);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVdcPublicSegment {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SegmentId", &self.segment_id)?;
+        cds_core::ser::entry(map, "Address", &self.address)?;
+        cds_core::ser::entry(map, "Mask", &self.mask)?;
+        cds_core::ser::entry(map, "Gateway", &self.gateway)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVdcPublicSegment);
 /// A virtual data center
 ///
 /// 虚拟数据中心
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVdcVdc {
     /// VDC id
     ///
     /// Vdc编号 (`VdcId`)
-    #[serde(rename = "VdcId", deserialize_with = "lenient")]
     pub vdc_id: Option<String>,
     /// VDC name
     ///
     /// Vdc名称 (`VdcName`)
-    #[serde(rename = "VdcName", deserialize_with = "lenient")]
     pub vdc_name: Option<String>,
     /// Region (availability zone) of the VDC
     ///
     /// Vdc所在可用区 (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Usage status of the VDC
     ///
     /// Vdc的使用状态 (`VdcStatus`)
-    #[serde(rename = "VdcStatus", deserialize_with = "lenient")]
     pub vdc_status: Option<String>,
     /// Page number
     ///
     /// 页码 (`PageNumber`)
-    #[serde(rename = "PageNumber", deserialize_with = "lenient")]
     pub page_number: Option<i64>,
     /// Total number of pages
     ///
     /// 总页数 (`PageCount`)
-    #[serde(rename = "PageCount", deserialize_with = "lenient")]
     pub page_count: Option<i64>,
     /// Public networks of the VDC
     ///
     /// 公网 (`PublicNetwork`)
-    #[serde(rename = "PublicNetwork")]
     pub public_network: Option<Vec<DescribeVdcPublicNetwork>>,
     /// Private networks of the VDC
     ///
     /// 私网 (`PrivateNetwork`)
-    #[serde(rename = "PrivateNetwork")]
     pub private_network: Option<Vec<DescribeVdcPrivateNetwork>>,
 }
+impl cds_core::de::Fields for DescribeVdcVdc {
+    const NAME: &'static str = "DescribeVdcVdc";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VdcId" => self.vdc_id = cds_core::de::lenient(value)?,
+            "VdcName" => self.vdc_name = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "VdcStatus" => self.vdc_status = cds_core::de::lenient(value)?,
+            "PageNumber" => self.page_number = cds_core::de::lenient(value)?,
+            "PageCount" => self.page_count = cds_core::de::lenient(value)?,
+            "PublicNetwork" => self.public_network = cds_core::de::nested(value)?,
+            "PrivateNetwork" => self.private_network = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVdcVdc);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVdcVdc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VdcId", &self.vdc_id)?;
+        cds_core::ser::entry(map, "VdcName", &self.vdc_name)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "VdcStatus", &self.vdc_status)?;
+        cds_core::ser::entry(map, "PageNumber", &self.page_number)?;
+        cds_core::ser::entry(map, "PageCount", &self.page_count)?;
+        cds_core::ser::entry(map, "PublicNetwork", &self.public_network)?;
+        cds_core::ser::entry(map, "PrivateNetwork", &self.private_network)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVdcVdc);
 /// Input of [`DescribeVdc`](crate::Client::describe_vdc).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -377,16 +538,38 @@ impl DescribeVdcInputBuilder {
     }
 }
 /// Output of [`DescribeVdc`](crate::Client::describe_vdc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVdcOutput {
     /// List of VDCs
     ///
     /// 返回数据列表 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<DescribeVdcVdc>>,
 }
+impl cds_core::de::Fields for DescribeVdcOutput {
+    const NAME: &'static str = "DescribeVdcOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVdcOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVdcOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVdcOutput);
 /// Request builder of [`DescribeVdc`](crate::Client::describe_vdc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -527,16 +710,38 @@ impl cds_core::validate::Validate for CreateVdcInput {
     }
 }
 /// Output of [`CreateVdc`](crate::Client::create_vdc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVdcOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateVdcOutput {
+    const NAME: &'static str = "CreateVdcOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateVdcOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateVdcOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateVdcOutput);
 /// Request builder of [`CreateVdc`](crate::Client::create_vdc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -666,16 +871,38 @@ impl cds_core::validate::Validate for DeleteVdcInput {
     }
 }
 /// Output of [`DeleteVdc`](crate::Client::delete_vdc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVdcOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteVdcOutput {
+    const NAME: &'static str = "DeleteVdcOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteVdcOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteVdcOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteVdcOutput);
 /// Request builder of [`DeleteVdc`](crate::Client::delete_vdc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -879,16 +1106,38 @@ impl cds_core::validate::Validate for CreatePublicNetworkInput {
     }
 }
 /// Output of [`CreatePublicNetwork`](crate::Client::create_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreatePublicNetworkOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreatePublicNetworkOutput {
+    const NAME: &'static str = "CreatePublicNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreatePublicNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreatePublicNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreatePublicNetworkOutput);
 /// Request builder of [`CreatePublicNetwork`](crate::Client::create_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1095,16 +1344,38 @@ impl cds_core::validate::Validate for CreatePrivateNetworkInput {
     }
 }
 /// Output of [`CreatePrivateNetwork`](crate::Client::create_private_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreatePrivateNetworkOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreatePrivateNetworkOutput {
+    const NAME: &'static str = "CreatePrivateNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreatePrivateNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreatePrivateNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreatePrivateNetworkOutput);
 /// Request builder of [`CreatePrivateNetwork`](crate::Client::create_private_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1263,16 +1534,38 @@ impl cds_core::validate::Validate for ModifyPublicNetworkInput {
     }
 }
 /// Output of [`ModifyPublicNetwork`](crate::Client::modify_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyPublicNetworkOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifyPublicNetworkOutput {
+    const NAME: &'static str = "ModifyPublicNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyPublicNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyPublicNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyPublicNetworkOutput);
 /// Request builder of [`ModifyPublicNetwork`](crate::Client::modify_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1410,16 +1703,38 @@ impl cds_core::validate::Validate for AddPublicIpInput {
     }
 }
 /// Output of [`AddPublicIp`](crate::Client::add_public_ip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AddPublicIpOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for AddPublicIpOutput {
+    const NAME: &'static str = "AddPublicIpOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AddPublicIpOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AddPublicIpOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AddPublicIpOutput);
 /// Request builder of [`AddPublicIp`](crate::Client::add_public_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1542,16 +1857,38 @@ impl cds_core::validate::Validate for DeletePublicIpInput {
     }
 }
 /// Output of [`DeletePublicIp`](crate::Client::delete_public_ip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeletePublicIpOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeletePublicIpOutput {
+    const NAME: &'static str = "DeletePublicIpOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeletePublicIpOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeletePublicIpOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeletePublicIpOutput);
 /// Request builder of [`DeletePublicIp`](crate::Client::delete_public_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1669,10 +2006,30 @@ impl cds_core::validate::Validate for DeletePublicNetworkInput {
     }
 }
 /// Output of [`DeletePublicNetwork`](crate::Client::delete_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeletePublicNetworkOutput {}
+impl cds_core::de::Fields for DeletePublicNetworkOutput {
+    const NAME: &'static str = "DeletePublicNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeletePublicNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeletePublicNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeletePublicNetworkOutput);
 /// Request builder of [`DeletePublicNetwork`](crate::Client::delete_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1774,16 +2131,38 @@ impl cds_core::validate::Validate for DeletePrivateNetworkInput {
     }
 }
 /// Output of [`DeletePrivateNetwork`](crate::Client::delete_private_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeletePrivateNetworkOutput {
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeletePrivateNetworkOutput {
+    const NAME: &'static str = "DeletePrivateNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeletePrivateNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeletePrivateNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeletePrivateNetworkOutput);
 /// Request builder of [`DeletePrivateNetwork`](crate::Client::delete_private_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1914,10 +2293,30 @@ impl cds_core::validate::Validate for RenewPublicNetworkInput {
     }
 }
 /// Output of [`RenewPublicNetwork`](crate::Client::renew_public_network): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RenewPublicNetworkOutput {}
+impl cds_core::de::Fields for RenewPublicNetworkOutput {
+    const NAME: &'static str = "RenewPublicNetworkOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RenewPublicNetworkOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RenewPublicNetworkOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RenewPublicNetworkOutput);
 /// Request builder of [`RenewPublicNetwork`](crate::Client::renew_public_network): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2026,16 +2425,38 @@ impl cds_core::validate::Validate for DescribeBandwidthTrafficInput {
     }
 }
 /// Output of [`DescribeBandwidthTraffic`](crate::Client::describe_bandwidth_traffic): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBandwidthTrafficOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBandwidthTrafficData>,
 }
+impl cds_core::de::Fields for DescribeBandwidthTrafficOutput {
+    const NAME: &'static str = "DescribeBandwidthTrafficOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBandwidthTrafficOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBandwidthTrafficOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBandwidthTrafficOutput);
 /// Request builder of [`DescribeBandwidthTraffic`](crate::Client::describe_bandwidth_traffic): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2150,21 +2571,44 @@ impl cds_core::validate::Validate for ModifyVdcNameInput {
     }
 }
 /// Output of [`ModifyVdcName`](crate::Client::modify_vdc_name): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ModifyVdcNameOutput {
     /// Returned data (an empty object in the example)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务Id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for ModifyVdcNameOutput {
+    const NAME: &'static str = "ModifyVdcNameOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ModifyVdcNameOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ModifyVdcNameOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ModifyVdcNameOutput);
 /// Request builder of [`ModifyVdcName`](crate::Client::modify_vdc_name): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,202 +8,397 @@ use cds_core::de::{lenient, lenient_vec};
 /// Created disks
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskData {
     /// Disk ids and task ids
     ///
     /// 包含磁盘id、任务id (`DiskInfo`)
-    #[serde(rename = "DiskInfo")]
     pub disk_info: Option<Vec<DiskTask>>,
 }
+impl cds_core::de::Fields for CreateDiskData {
+    const NAME: &'static str = "CreateDiskData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskInfo" => self.disk_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDiskData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDiskData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskInfo", &self.disk_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDiskData);
 /// Created snapshot
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotData {
     /// Task flow id
     ///
     /// 任务流id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
     /// Snapshot id
     ///
     /// 快照id (`SnapshotId`)
-    #[serde(rename = "SnapshotId", deserialize_with = "lenient")]
     pub snapshot_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateSnapshotData {
+    const NAME: &'static str = "CreateSnapshotData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            "SnapshotId" => self.snapshot_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSnapshotData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSnapshotData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        cds_core::ser::entry(map, "SnapshotId", &self.snapshot_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSnapshotData);
 /// Disk usage
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskUsageData {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Used size (GB)
     ///
     /// 磁盘已使用大小；单位G (`Use`)
-    #[serde(rename = "Use", deserialize_with = "lenient")]
     pub r#use: Option<i64>,
     /// Total capacity (GB)
     ///
     /// 磁盘总容量；单位G (`Size`)
-    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Usage percentage, e.g. 40%
     ///
     /// 使用百分比 (`Ratio`)
-    #[serde(rename = "Ratio", deserialize_with = "lenient")]
     pub ratio: Option<String>,
 }
+impl cds_core::de::Fields for DescribeDiskUsageData {
+    const NAME: &'static str = "DescribeDiskUsageData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "Use" => self.r#use = cds_core::de::lenient(value)?,
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "Ratio" => self.ratio = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskUsageData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskUsageData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "Use", &self.r#use)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Ratio", &self.ratio)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskUsageData);
 /// Disk list
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDisksData {
     /// Number of disks returned
     ///
     /// 返回数据的条数 (`Total`)
-    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Disks
     ///
     /// 磁盘列表 (`DiskList`)
-    #[serde(rename = "DiskList")]
     pub disk_list: Option<Vec<DescribeDisksDisk>>,
 }
+impl cds_core::de::Fields for DescribeDisksData {
+    const NAME: &'static str = "DescribeDisksData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Total" => self.total = cds_core::de::lenient(value)?,
+            "DiskList" => self.disk_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDisksData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDisksData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Total", &self.total)?;
+        cds_core::ser::entry(map, "DiskList", &self.disk_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDisksData);
 /// A bare-metal cloud disk
 ///
 /// 磁盘
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDisksDisk {
     /// Disk id
     ///
     /// 磁盘id (`DiskId`)
-    #[serde(rename = "DiskId", deserialize_with = "lenient")]
     pub disk_id: Option<String>,
     /// Disk name
     ///
     /// 磁盘名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Attachment state, e.g. attach
     ///
     /// 挂载 (`State`)
-    #[serde(rename = "State", deserialize_with = "lenient")]
     pub state: Option<String>,
     /// Disk size (GB)
     ///
     /// 磁盘大小；单位G (`Size`)
-    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Maximum IOPS
     ///
     /// 最大iops (`Iops`)
-    #[serde(rename = "Iops", deserialize_with = "lenient")]
     pub iops: Option<i64>,
     /// Maximum disk bandwidth (Mb)
     ///
     /// 最大磁盘带宽；单位Mb (`Bw`)
-    #[serde(rename = "Bw", deserialize_with = "lenient")]
     pub bw: Option<i64>,
     /// Disk type, e.g. Nvme
     ///
     /// 磁盘类型 (`DiskType`)
-    #[serde(rename = "DiskType", deserialize_with = "lenient")]
     pub disk_type: Option<String>,
     /// Availability zone id
     ///
     /// 可用区id (`RegionId`)
-    #[serde(rename = "RegionId", deserialize_with = "lenient")]
     pub region_id: Option<String>,
     /// Customer id
     ///
     /// 用户id (`CustomerId`)
-    #[serde(rename = "CustomerId", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// User id
     ///
     /// 用户id (`UserId`)
-    #[serde(rename = "UserId", deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// Creation time
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeDisksDisk {
+    const NAME: &'static str = "DescribeDisksDisk";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskId" => self.disk_id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "State" => self.state = cds_core::de::lenient(value)?,
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "Iops" => self.iops = cds_core::de::lenient(value)?,
+            "Bw" => self.bw = cds_core::de::lenient(value)?,
+            "DiskType" => self.disk_type = cds_core::de::lenient(value)?,
+            "RegionId" => self.region_id = cds_core::de::lenient(value)?,
+            "CustomerId" => self.customer_id = cds_core::de::lenient(value)?,
+            "UserId" => self.user_id = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDisksDisk);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDisksDisk {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskId", &self.disk_id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "State", &self.state)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Iops", &self.iops)?;
+        cds_core::ser::entry(map, "Bw", &self.bw)?;
+        cds_core::ser::entry(map, "DiskType", &self.disk_type)?;
+        cds_core::ser::entry(map, "RegionId", &self.region_id)?;
+        cds_core::ser::entry(map, "CustomerId", &self.customer_id)?;
+        cds_core::ser::entry(map, "UserId", &self.user_id)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDisksDisk);
 /// Goods id
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGoodsIdData {
     /// Goods (product) id
     ///
     /// 商品id (`GoodsId`)
-    #[serde(rename = "GoodsId", deserialize_with = "lenient")]
     pub goods_id: Option<String>,
 }
+impl cds_core::de::Fields for DescribeGoodsIdData {
+    const NAME: &'static str = "DescribeGoodsIdData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "GoodsId" => self.goods_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGoodsIdData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGoodsIdData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "GoodsId", &self.goods_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGoodsIdData);
 /// Storage pool usage
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePoolUsageData {
     /// Storage pool name
     ///
     /// 存储池名字 (`PoolName`)
-    #[serde(rename = "PoolName", deserialize_with = "lenient")]
     pub pool_name: Option<String>,
     /// Used size (GB)
     ///
     /// 存储池已使用大小；单位G (`Use`)
-    #[serde(rename = "Use", deserialize_with = "lenient")]
     pub r#use: Option<i64>,
     /// Total capacity (GB)
     ///
     /// 存储池总容量；单位G (`Size`)
-    #[serde(rename = "Size", deserialize_with = "lenient")]
     pub size: Option<i64>,
     /// Usage percentage, e.g. 40%
     ///
     /// 使用百分比 (`Ratio`)
-    #[serde(rename = "Ratio", deserialize_with = "lenient")]
     pub ratio: Option<String>,
 }
+impl cds_core::de::Fields for DescribePoolUsageData {
+    const NAME: &'static str = "DescribePoolUsageData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "PoolName" => self.pool_name = cds_core::de::lenient(value)?,
+            "Use" => self.r#use = cds_core::de::lenient(value)?,
+            "Size" => self.size = cds_core::de::lenient(value)?,
+            "Ratio" => self.ratio = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribePoolUsageData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribePoolUsageData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "PoolName", &self.pool_name)?;
+        cds_core::ser::entry(map, "Use", &self.r#use)?;
+        cds_core::ser::entry(map, "Size", &self.size)?;
+        cds_core::ser::entry(map, "Ratio", &self.ratio)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribePoolUsageData);
 /// Task of a disk operation (AttachDisk, DetachDisk, DeleteDisk)
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DiskTaskListData {
     /// Tasks
     ///
     /// 任务信息 (`DiskInfo`)
-    #[serde(rename = "DiskInfo")]
     pub disk_info: Option<Vec<TaskRef>>,
     /// Task flow id
     ///
     /// 任务流id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DiskTaskListData {
+    const NAME: &'static str = "DiskTaskListData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "DiskInfo" => self.disk_info = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DiskTaskListData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DiskTaskListData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "DiskInfo", &self.disk_info)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DiskTaskListData);
 /// Input of [`CreateDisk`](crate::Client::create_disk).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -297,16 +492,38 @@ impl cds_core::validate::Validate for CreateDiskInput {
     }
 }
 /// Output of [`CreateDisk`](crate::Client::create_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateDiskOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateDiskData>,
 }
+impl cds_core::de::Fields for CreateDiskOutput {
+    const NAME: &'static str = "CreateDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateDiskOutput);
 /// Request builder of [`CreateDisk`](crate::Client::create_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -447,16 +664,38 @@ impl cds_core::validate::Validate for AttachDiskInput {
     }
 }
 /// Output of [`AttachDisk`](crate::Client::attach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct AttachDiskOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DiskTaskListData>,
 }
+impl cds_core::de::Fields for AttachDiskOutput {
+    const NAME: &'static str = "AttachDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(AttachDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for AttachDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(AttachDiskOutput);
 /// Request builder of [`AttachDisk`](crate::Client::attach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -563,16 +802,38 @@ impl cds_core::validate::Validate for DetachDiskInput {
     }
 }
 /// Output of [`DetachDisk`](crate::Client::detach_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DetachDiskOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DiskTaskListData>,
 }
+impl cds_core::de::Fields for DetachDiskOutput {
+    const NAME: &'static str = "DetachDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DetachDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DetachDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DetachDiskOutput);
 /// Request builder of [`DetachDisk`](crate::Client::detach_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -672,16 +933,38 @@ impl cds_core::validate::Validate for DeleteDiskInput {
     }
 }
 /// Output of [`DeleteDisk`](crate::Client::delete_disk): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteDiskOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DiskTaskListData>,
 }
+impl cds_core::de::Fields for DeleteDiskOutput {
+    const NAME: &'static str = "DeleteDiskOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteDiskOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteDiskOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteDiskOutput);
 /// Request builder of [`DeleteDisk`](crate::Client::delete_disk): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -824,16 +1107,38 @@ impl DescribeDisksInputBuilder {
     }
 }
 /// Output of [`DescribeDisks`](crate::Client::describe_disks): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDisksOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeDisksData>,
 }
+impl cds_core::de::Fields for DescribeDisksOutput {
+    const NAME: &'static str = "DescribeDisksOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDisksOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDisksOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDisksOutput);
 /// Request builder of [`DescribeDisks`](crate::Client::describe_disks): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -983,16 +1288,38 @@ impl cds_core::validate::Validate for DescribeDiskUsageInput {
     }
 }
 /// Output of [`DescribeDiskUsage`](crate::Client::describe_disk_usage): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeDiskUsageOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeDiskUsageData>,
 }
+impl cds_core::de::Fields for DescribeDiskUsageOutput {
+    const NAME: &'static str = "DescribeDiskUsageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeDiskUsageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeDiskUsageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeDiskUsageOutput);
 /// Request builder of [`DescribeDiskUsage`](crate::Client::describe_disk_usage): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1107,16 +1434,38 @@ impl cds_core::validate::Validate for DescribePoolUsageInput {
     }
 }
 /// Output of [`DescribePoolUsage`](crate::Client::describe_pool_usage): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribePoolUsageOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribePoolUsageData>,
 }
+impl cds_core::de::Fields for DescribePoolUsageOutput {
+    const NAME: &'static str = "DescribePoolUsageOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribePoolUsageOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribePoolUsageOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribePoolUsageOutput);
 /// Request builder of [`DescribePoolUsage`](crate::Client::describe_pool_usage): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1238,16 +1587,38 @@ impl cds_core::validate::Validate for ChangeIopsInput {
     }
 }
 /// Output of [`ChangeIops`](crate::Client::change_iops): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeIopsOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
+impl cds_core::de::Fields for ChangeIopsOutput {
+    const NAME: &'static str = "ChangeIopsOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeIopsOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeIopsOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeIopsOutput);
 /// Request builder of [`ChangeIops`](crate::Client::change_iops): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1367,16 +1738,38 @@ impl cds_core::validate::Validate for ChangeBandwidthInput {
     }
 }
 /// Output of [`ChangeBandwidth`](crate::Client::change_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ChangeBandwidthOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
+impl cds_core::de::Fields for ChangeBandwidthOutput {
+    const NAME: &'static str = "ChangeBandwidthOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ChangeBandwidthOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ChangeBandwidthOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ChangeBandwidthOutput);
 /// Request builder of [`ChangeBandwidth`](crate::Client::change_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1498,16 +1891,38 @@ impl cds_core::validate::Validate for ExpansionSizeInput {
     }
 }
 /// Output of [`ExpansionSize`](crate::Client::expansion_size): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ExpansionSizeOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
+impl cds_core::de::Fields for ExpansionSizeOutput {
+    const NAME: &'static str = "ExpansionSizeOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ExpansionSizeOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ExpansionSizeOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ExpansionSizeOutput);
 /// Request builder of [`ExpansionSize`](crate::Client::expansion_size): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1629,16 +2044,38 @@ impl cds_core::validate::Validate for CreateSnapshotInput {
     }
 }
 /// Output of [`CreateSnapshot`](crate::Client::create_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSnapshotOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateSnapshotData>,
 }
+impl cds_core::de::Fields for CreateSnapshotOutput {
+    const NAME: &'static str = "CreateSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSnapshotOutput);
 /// Request builder of [`CreateSnapshot`](crate::Client::create_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1760,16 +2197,38 @@ impl cds_core::validate::Validate for CloneSnapshotInput {
     }
 }
 /// Output of [`CloneSnapshot`](crate::Client::clone_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CloneSnapshotOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DiskTask>,
 }
+impl cds_core::de::Fields for CloneSnapshotOutput {
+    const NAME: &'static str = "CloneSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CloneSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CloneSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CloneSnapshotOutput);
 /// Request builder of [`CloneSnapshot`](crate::Client::clone_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1878,16 +2337,38 @@ impl cds_core::validate::Validate for DeleteSnapshotInput {
     }
 }
 /// Output of [`DeleteSnapshot`](crate::Client::delete_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSnapshotOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
+impl cds_core::de::Fields for DeleteSnapshotOutput {
+    const NAME: &'static str = "DeleteSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSnapshotOutput);
 /// Request builder of [`DeleteSnapshot`](crate::Client::delete_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1989,16 +2470,38 @@ impl cds_core::validate::Validate for RollbackSnapshotInput {
     }
 }
 /// Output of [`RollbackSnapshot`](crate::Client::rollback_snapshot): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct RollbackSnapshotOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<TaskRef>,
 }
+impl cds_core::de::Fields for RollbackSnapshotOutput {
+    const NAME: &'static str = "RollbackSnapshotOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(RollbackSnapshotOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for RollbackSnapshotOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(RollbackSnapshotOutput);
 /// Request builder of [`RollbackSnapshot`](crate::Client::rollback_snapshot): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -2139,16 +2642,38 @@ impl cds_core::validate::Validate for DescribeGoodsIdInput {
     }
 }
 /// Output of [`DescribeGoodsId`](crate::Client::describe_goods_id): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeGoodsIdOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeGoodsIdData>,
 }
+impl cds_core::de::Fields for DescribeGoodsIdOutput {
+    const NAME: &'static str = "DescribeGoodsIdOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeGoodsIdOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeGoodsIdOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeGoodsIdOutput);
 /// Request builder of [`DescribeGoodsId`](crate::Client::describe_goods_id): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

@@ -8,34 +8,79 @@ use cds_core::de::{lenient, lenient_vec};
 /// A created shared bandwidth
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateBandwidthBandwidth {
     /// Shared bandwidth id
     ///
     /// 共享带宽ID (`BandwidthId`)
-    #[serde(rename = "BandwidthId", deserialize_with = "lenient")]
     pub bandwidth_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateBandwidthBandwidth {
+    const NAME: &'static str = "CreateBandwidthBandwidth";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "BandwidthId" => self.bandwidth_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateBandwidthBandwidth);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateBandwidthBandwidth {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "BandwidthId", &self.bandwidth_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateBandwidthBandwidth);
 /// Shared bandwidth list
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBandwidthData {
     /// Number of shared bandwidths
     ///
     /// 共享带宽总数 (`Total`)
-    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Shared bandwidths
     ///
     /// 共享带宽信息列表 (`BandwidthList`)
-    #[serde(rename = "BandwidthList")]
     pub bandwidth_list: Option<Vec<Bandwidth>>,
 }
+impl cds_core::de::Fields for DescribeBandwidthData {
+    const NAME: &'static str = "DescribeBandwidthData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Total" => self.total = cds_core::de::lenient(value)?,
+            "BandwidthList" => self.bandwidth_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBandwidthData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBandwidthData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Total", &self.total)?;
+        cds_core::ser::entry(map, "BandwidthList", &self.bandwidth_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBandwidthData);
 /// Input of [`DescribeBandwidth`](crate::Client::describe_bandwidth).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -90,16 +135,38 @@ impl DescribeBandwidthInputBuilder {
     }
 }
 /// Output of [`DescribeBandwidth`](crate::Client::describe_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeBandwidthOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeBandwidthData>,
 }
+impl cds_core::de::Fields for DescribeBandwidthOutput {
+    const NAME: &'static str = "DescribeBandwidthOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeBandwidthOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeBandwidthOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeBandwidthOutput);
 /// Request builder of [`DescribeBandwidth`](crate::Client::describe_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -278,16 +345,38 @@ impl cds_core::validate::Validate for CreateBandwidthInput {
     }
 }
 /// Output of [`CreateBandwidth`](crate::Client::create_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateBandwidthOutput {
     /// Created shared bandwidths
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<CreateBandwidthBandwidth>>,
 }
+impl cds_core::de::Fields for CreateBandwidthOutput {
+    const NAME: &'static str = "CreateBandwidthOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateBandwidthOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateBandwidthOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateBandwidthOutput);
 /// Request builder of [`CreateBandwidth`](crate::Client::create_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -435,21 +524,44 @@ impl cds_core::validate::Validate for UpdateBandwidthInput {
     }
 }
 /// Output of [`UpdateBandwidth`](crate::Client::update_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateBandwidthOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for UpdateBandwidthOutput {
+    const NAME: &'static str = "UpdateBandwidthOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateBandwidthOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateBandwidthOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateBandwidthOutput);
 /// Request builder of [`UpdateBandwidth`](crate::Client::update_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -572,16 +684,38 @@ impl cds_core::validate::Validate for DeleteBandwidthInput {
     }
 }
 /// Output of [`DeleteBandwidth`](crate::Client::delete_bandwidth): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteBandwidthOutput {
     /// Returned data (null)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteBandwidthOutput {
+    const NAME: &'static str = "DeleteBandwidthOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteBandwidthOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteBandwidthOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteBandwidthOutput);
 /// Request builder of [`DeleteBandwidth`](crate::Client::delete_bandwidth): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -694,21 +828,44 @@ impl cds_core::validate::Validate for BandwidthAddEIPInput {
     }
 }
 /// Output of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BandwidthAddEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务id (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for BandwidthAddEIPOutput {
+    const NAME: &'static str = "BandwidthAddEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BandwidthAddEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BandwidthAddEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BandwidthAddEIPOutput);
 /// Request builder of [`BandwidthAddEIP`](crate::Client::bandwidth_add_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -884,21 +1041,44 @@ impl cds_core::validate::Validate for BandwidthRemoveEIPInput {
     }
 }
 /// Output of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BandwidthRemoveEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for BandwidthRemoveEIPOutput {
+    const NAME: &'static str = "BandwidthRemoveEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BandwidthRemoveEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BandwidthRemoveEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BandwidthRemoveEIPOutput);
 /// Request builder of [`BandwidthRemoveEIP`](crate::Client::bandwidth_remove_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

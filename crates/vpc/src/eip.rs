@@ -8,196 +8,353 @@ use cds_core::de::{lenient, lenient_vec};
 /// A created EIP
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateEIPEip {
     /// EIP id
     ///
     /// EIP ID (`EIPId`)
-    #[serde(rename = "EIPId", deserialize_with = "lenient")]
     pub eip_id: Option<String>,
     /// EIP address
     ///
     /// EIP 地址 (`IP`)
-    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
 }
+impl cds_core::de::Fields for CreateEIPEip {
+    const NAME: &'static str = "CreateEIPEip";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EIPId" => self.eip_id = cds_core::de::lenient(value)?,
+            "IP" => self.ip = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateEIPEip);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateEIPEip {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EIPId", &self.eip_id)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateEIPEip);
 /// Subnet IP an EIP is bound to
 ///
 /// EIP绑定的子网ip信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEIPBindResource {
     /// Subnet id (for edge nodes the virtual egress gateway id)
     ///
     /// 子网ID（边缘节点，此处为虚拟出网网关ID） (`SubnetId`)
-    #[serde(rename = "SubnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet IP address (for edge nodes the virtual egress gateway IP)
     ///
     /// 子网IP（边缘节点，此处为虚拟出网网关IP） (`SubnetIP`)
-    #[serde(rename = "SubnetIP", deserialize_with = "lenient")]
     pub subnet_ip: Option<String>,
 }
+impl cds_core::de::Fields for DescribeEIPBindResource {
+    const NAME: &'static str = "DescribeEIPBindResource";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SubnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "SubnetIP" => self.subnet_ip = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEIPBindResource);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEIPBindResource {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "SubnetIP", &self.subnet_ip)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEIPBindResource);
 /// EIP list
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEIPData {
     /// Number of EIPs
     ///
     /// EIP总数 (`Total`)
-    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// EIPs
     ///
     /// EIP信息列表 (`EIPList`)
-    #[serde(rename = "EIPList")]
     pub eip_list: Option<Vec<DescribeEIPEip>>,
 }
+impl cds_core::de::Fields for DescribeEIPData {
+    const NAME: &'static str = "DescribeEIPData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Total" => self.total = cds_core::de::lenient(value)?,
+            "EIPList" => self.eip_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEIPData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEIPData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Total", &self.total)?;
+        cds_core::ser::entry(map, "EIPList", &self.eip_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEIPData);
 /// An elastic IP
 ///
 /// EIP信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEIPEip {
     /// EIP id
     ///
     /// EIP ID (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// EIP address
     ///
     /// EIP 地址 (`IP`)
-    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// VPC region code
     ///
     /// VPC区域code (`RegionCode`)
-    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (absent or empty for cloud platform node EIPs)
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// EIP status, e.g. ok
     ///
     /// EIP 状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// EIP description
     ///
     /// EIP 描述信息 (`Description`)
-    #[serde(rename = "Description", deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Whether the EIP is bound to a subnet IP
     ///
     /// EIP是否绑定了子网ip (`IsBind`)
-    #[serde(rename = "IsBind", deserialize_with = "lenient")]
     pub is_bind: Option<bool>,
     /// Creation time (yyyy-MM-dd HH:mm:ss)
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
     /// Bandwidth of the EIP
     ///
     /// EIP带宽信息 (`BandwidthInfo`)
-    #[serde(rename = "BandwidthInfo")]
     pub bandwidth_info: Option<Bandwidth>,
     /// Subnet IP the EIP is bound to (null when unbound)
     ///
     /// EIP绑定的子网ip信息 (`BindResourceInfo`)
-    #[serde(rename = "BindResourceInfo")]
     pub bind_resource_info: Option<DescribeEIPBindResource>,
 }
+impl cds_core::de::Fields for DescribeEIPEip {
+    const NAME: &'static str = "DescribeEIPEip";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "IP" => self.ip = cds_core::de::lenient(value)?,
+            "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "Description" => self.description = cds_core::de::lenient(value)?,
+            "IsBind" => self.is_bind = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            "BandwidthInfo" => self.bandwidth_info = cds_core::de::nested(value)?,
+            "BindResourceInfo" => self.bind_resource_info = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEIPEip);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEIPEip {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "Description", &self.description)?;
+        cds_core::ser::entry(map, "IsBind", &self.is_bind)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        cds_core::ser::entry(map, "BandwidthInfo", &self.bandwidth_info)?;
+        cds_core::ser::entry(map, "BindResourceInfo", &self.bind_resource_info)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEIPEip);
 /// An EIP of the network
 ///
 /// EIP信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetEIPInfoEip {
     /// EIP address
     ///
     /// EIP IP (`EIP`)
-    #[serde(rename = "EIP", deserialize_with = "lenient")]
     pub eip: Option<String>,
     /// EIP id
     ///
     /// EIP ID (`EIPId`)
-    #[serde(rename = "EIPId", deserialize_with = "lenient")]
     pub eip_id: Option<String>,
     /// EIP bandwidth (Mbps)
     ///
     /// EIP 带宽 (`Qos`)
-    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// EIP status
     ///
     /// EIP 状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// EIP bandwidth type
     ///
     /// EIP 带宽类型 (`BandwidthType`)
-    #[serde(rename = "BandwidthType", deserialize_with = "lenient")]
     pub bandwidth_type: Option<String>,
     /// EIP bandwidth billing scheme
     ///
     /// EIP 带宽计费方案 (`BillScheme`)
-    #[serde(rename = "BillScheme", deserialize_with = "lenient")]
     pub bill_scheme: Option<String>,
     /// EIP region code (wire name misspelled ReginCode)
     ///
     /// EIP Region Code (`ReginCode`)
-    #[serde(rename = "ReginCode", deserialize_with = "lenient")]
     pub regin_code: Option<String>,
 }
+impl cds_core::de::Fields for NetEIPInfoEip {
+    const NAME: &'static str = "NetEIPInfoEip";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "EIP" => self.eip = cds_core::de::lenient(value)?,
+            "EIPId" => self.eip_id = cds_core::de::lenient(value)?,
+            "Qos" => self.qos = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "BandwidthType" => self.bandwidth_type = cds_core::de::lenient(value)?,
+            "BillScheme" => self.bill_scheme = cds_core::de::lenient(value)?,
+            "ReginCode" => self.regin_code = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetEIPInfoEip);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetEIPInfoEip {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "EIP", &self.eip)?;
+        cds_core::ser::entry(map, "EIPId", &self.eip_id)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
+        cds_core::ser::entry(map, "ReginCode", &self.regin_code)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetEIPInfoEip);
 /// A subnet or virtual egress gateway with its EIPs
 ///
 /// 子网/虚拟出网网关
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetEIPInfoNet {
     /// Subnet or gateway id
     ///
     /// IP匹配 (`NetId`)
-    #[serde(rename = "NetId", deserialize_with = "lenient")]
     pub net_id: Option<String>,
     /// Subnet or gateway name
     ///
     /// 子网/虚拟出网网关 名称 (`NetName`)
-    #[serde(rename = "NetName", deserialize_with = "lenient")]
     pub net_name: Option<String>,
     /// Type: subnet or virtual egress gateway
     ///
     /// 类型  子网/虚拟出网网关 (`NetType`)
-    #[serde(rename = "NetType", deserialize_with = "lenient")]
     pub net_type: Option<String>,
     /// Network address of the subnet or gateway
     ///
     /// 子网/虚拟出网网关 网络号 (`IPNum`)
-    #[serde(rename = "IPNum", deserialize_with = "lenient")]
     pub ip_num: Option<String>,
     /// Mask length of the subnet or gateway
     ///
     /// 子网/虚拟出网网关 掩码 (`IPMask`)
-    #[serde(rename = "IPMask", deserialize_with = "lenient")]
     pub ip_mask: Option<i64>,
     /// EIPs
     ///
     /// EIP列表 (`EIP_INFO_LIST`)
-    #[serde(rename = "EIP_INFO_LIST")]
     pub eip_info_list: Option<Vec<NetEIPInfoEip>>,
 }
+impl cds_core::de::Fields for NetEIPInfoNet {
+    const NAME: &'static str = "NetEIPInfoNet";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "NetId" => self.net_id = cds_core::de::lenient(value)?,
+            "NetName" => self.net_name = cds_core::de::lenient(value)?,
+            "NetType" => self.net_type = cds_core::de::lenient(value)?,
+            "IPNum" => self.ip_num = cds_core::de::lenient(value)?,
+            "IPMask" => self.ip_mask = cds_core::de::lenient(value)?,
+            "EIP_INFO_LIST" => self.eip_info_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetEIPInfoNet);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetEIPInfoNet {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetId", &self.net_id)?;
+        cds_core::ser::entry(map, "NetName", &self.net_name)?;
+        cds_core::ser::entry(map, "NetType", &self.net_type)?;
+        cds_core::ser::entry(map, "IPNum", &self.ip_num)?;
+        cds_core::ser::entry(map, "IPMask", &self.ip_mask)?;
+        cds_core::ser::entry(map, "EIP_INFO_LIST", &self.eip_info_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetEIPInfoNet);
 /// IP addresses of a gateway to reserve and the EIPs to bind to them
 ///
 /// ip信息
@@ -340,16 +497,38 @@ impl cds_core::validate::Validate for DescribeEIPInput {
     }
 }
 /// Output of [`DescribeEIP`](crate::Client::describe_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeEIPOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeEIPData>,
 }
+impl cds_core::de::Fields for DescribeEIPOutput {
+    const NAME: &'static str = "DescribeEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeEIPOutput);
 /// Request builder of [`DescribeEIP`](crate::Client::describe_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -533,16 +712,38 @@ impl cds_core::validate::Validate for CreateEIPInput {
     }
 }
 /// Output of [`CreateEIP`](crate::Client::create_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateEIPOutput {
     /// Created EIPs
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<CreateEIPEip>>,
 }
+impl cds_core::de::Fields for CreateEIPOutput {
+    const NAME: &'static str = "CreateEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateEIPOutput);
 /// Request builder of [`CreateEIP`](crate::Client::create_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -702,21 +903,44 @@ impl cds_core::validate::Validate for UpdateEIPInput {
     }
 }
 /// Output of [`UpdateEIP`](crate::Client::update_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UpdateEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Id of the bandwidth change task
     ///
     /// 修改带宽任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for UpdateEIPOutput {
+    const NAME: &'static str = "UpdateEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UpdateEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UpdateEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UpdateEIPOutput);
 /// Request builder of [`UpdateEIP`](crate::Client::update_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -844,16 +1068,38 @@ impl cds_core::validate::Validate for DeleteEIPInput {
     }
 }
 /// Output of [`DeleteEIP`](crate::Client::delete_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteEIPOutput {
     /// Returned data (null)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
 }
+impl cds_core::de::Fields for DeleteEIPOutput {
+    const NAME: &'static str = "DeleteEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteEIPOutput);
 /// Request builder of [`DeleteEIP`](crate::Client::delete_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -977,21 +1223,44 @@ impl cds_core::validate::Validate for BindEIPInput {
     }
 }
 /// Output of [`BindEIP`](crate::Client::bind_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct BindEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for BindEIPOutput {
+    const NAME: &'static str = "BindEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(BindEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for BindEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(BindEIPOutput);
 /// Request builder of [`BindEIP`](crate::Client::bind_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1145,21 +1414,44 @@ impl cds_core::validate::Validate for UnbindEIPInput {
     }
 }
 /// Output of [`UnbindEIP`](crate::Client::unbind_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct UnbindEIPOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for UnbindEIPOutput {
+    const NAME: &'static str = "UnbindEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(UnbindEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for UnbindEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(UnbindEIPOutput);
 /// Request builder of [`UnbindEIP`](crate::Client::unbind_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1287,16 +1579,38 @@ impl cds_core::validate::Validate for NetEIPInfoInput {
     }
 }
 /// Output of [`NetEIPInfo`](crate::Client::net_eip_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct NetEIPInfoOutput {
     /// Networks with their EIPs
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<Vec<NetEIPInfoNet>>,
 }
+impl cds_core::de::Fields for NetEIPInfoOutput {
+    const NAME: &'static str = "NetEIPInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(NetEIPInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for NetEIPInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(NetEIPInfoOutput);
 /// Request builder of [`NetEIPInfo`](crate::Client::net_eip_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -1416,10 +1730,30 @@ impl cds_core::validate::Validate for ReserveIPAndBindEIPInput {
     }
 }
 /// Output of [`ReserveIPAndBindEIP`](crate::Client::reserve_ip_and_bind_eip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct ReserveIPAndBindEIPOutput {}
+impl cds_core::de::Fields for ReserveIPAndBindEIPOutput {
+    const NAME: &'static str = "ReserveIPAndBindEIPOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        let _ = key;
+        cds_core::de::skip(value)?;
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(ReserveIPAndBindEIPOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for ReserveIPAndBindEIPOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, _map: &mut M) -> Result<(), M::Error> {
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(ReserveIPAndBindEIPOutput);
 /// Request builder of [`ReserveIPAndBindEIP`](crate::Client::reserve_ip_and_bind_eip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

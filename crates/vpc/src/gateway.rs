@@ -8,21 +8,46 @@ use cds_core::de::{lenient, lenient_vec};
 /// Created gateways
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayData {
     /// Ids of the gateway creation tasks
     ///
     /// 创建子虚拟出网网关任务ID列表 (`TaskIdList`)
-    #[serde(rename = "TaskIdList", deserialize_with = "lenient_vec")]
     pub task_id_list: Option<Vec<String>>,
     /// Ids of the created gateways
     ///
     /// 创建子虚拟出网网关ID列表 (`VirtualGateWayIdList`)
-    #[serde(rename = "VirtualGateWayIdList", deserialize_with = "lenient_vec")]
     pub virtual_gate_way_id_list: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for CreateVirtualGateWayData {
+    const NAME: &'static str = "CreateVirtualGateWayData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "TaskIdList" => self.task_id_list = cds_core::de::lenient_vec(value)?,
+            "VirtualGateWayIdList" => {
+                self.virtual_gate_way_id_list = cds_core::de::lenient_vec(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateVirtualGateWayData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateVirtualGateWayData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "TaskIdList", &self.task_id_list)?;
+        cds_core::ser::entry(map, "VirtualGateWayIdList", &self.virtual_gate_way_id_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateVirtualGateWayData);
 /// A virtual egress gateway to create
 ///
 /// 虚拟出网网关
@@ -110,74 +135,137 @@ impl cds_core::validate::Validate for CreateVirtualGateWayGateway {
 /// Virtual egress gateway list
 ///
 /// 返回信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayData {
     /// Number of gateways
     ///
     /// 总数 (`Total`)
-    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Virtual egress gateways
     ///
     /// 虚拟出网网关列表 (`VirtualGateWayList`)
-    #[serde(rename = "VirtualGateWayList")]
     pub virtual_gate_way_list: Option<Vec<DescribeVirtualGateWayGateway>>,
 }
+impl cds_core::de::Fields for DescribeVirtualGateWayData {
+    const NAME: &'static str = "DescribeVirtualGateWayData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Total" => self.total = cds_core::de::lenient(value)?,
+            "VirtualGateWayList" => {
+                self.virtual_gate_way_list = cds_core::de::nested(value)?;
+            }
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVirtualGateWayData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVirtualGateWayData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Total", &self.total)?;
+        cds_core::ser::entry(map, "VirtualGateWayList", &self.virtual_gate_way_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVirtualGateWayData);
 /// A virtual egress gateway
 ///
 /// 虚拟出网网关
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayGateway {
     /// Gateway id
     ///
     /// 虚拟出网网关ID (`VirtualGateWayId`)
-    #[serde(rename = "VirtualGateWayId", deserialize_with = "lenient")]
     pub virtual_gate_way_id: Option<String>,
     /// Gateway name
     ///
     /// 虚拟出网网关名称 (`VirtualGateWayName`)
-    #[serde(rename = "VirtualGateWayName", deserialize_with = "lenient")]
     pub virtual_gate_way_name: Option<String>,
     /// Gateway CIDR block
     ///
     /// 虚拟出网网关网段 (`VirtualGateWaySegment`)
-    #[serde(rename = "VirtualGateWaySegment", deserialize_with = "lenient")]
     pub virtual_gate_way_segment: Option<String>,
     /// Number of IP addresses in use
     ///
     /// 已经IP数量 (`UsedIPNum`)
-    #[serde(rename = "UsedIPNum", deserialize_with = "lenient")]
     pub used_ip_num: Option<i64>,
     /// VPC id
     ///
     /// VPC ID (`VPCId`)
-    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// VPC名称 (`VPCName`)
-    #[serde(rename = "VPCName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Gateway status, e.g. ok
     ///
     /// 虚拟出网网关状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth (carrier) type, e.g. 电信
     ///
     /// 带宽类型 (`Type`)
-    #[serde(rename = "Type", deserialize_with = "lenient")]
     pub r#type: Option<String>,
 }
+impl cds_core::de::Fields for DescribeVirtualGateWayGateway {
+    const NAME: &'static str = "DescribeVirtualGateWayGateway";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VirtualGateWayId" => {
+                self.virtual_gate_way_id = cds_core::de::lenient(value)?;
+            }
+            "VirtualGateWayName" => {
+                self.virtual_gate_way_name = cds_core::de::lenient(value)?;
+            }
+            "VirtualGateWaySegment" => {
+                self.virtual_gate_way_segment = cds_core::de::lenient(value)?;
+            }
+            "UsedIPNum" => self.used_ip_num = cds_core::de::lenient(value)?,
+            "VPCId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "VPCName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "Type" => self.r#type = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVirtualGateWayGateway);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVirtualGateWayGateway {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VirtualGateWayId", &self.virtual_gate_way_id)?;
+        cds_core::ser::entry(map, "VirtualGateWayName", &self.virtual_gate_way_name)?;
+        cds_core::ser::entry(map, "VirtualGateWaySegment", &self.virtual_gate_way_segment)?;
+        cds_core::ser::entry(map, "UsedIPNum", &self.used_ip_num)?;
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "VPCName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "Type", &self.r#type)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVirtualGateWayGateway);
 /// Input of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -259,16 +347,38 @@ impl cds_core::validate::Validate for DescribeVirtualGateWayInput {
     }
 }
 /// Output of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVirtualGateWayOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeVirtualGateWayData>,
 }
+impl cds_core::de::Fields for DescribeVirtualGateWayOutput {
+    const NAME: &'static str = "DescribeVirtualGateWayOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVirtualGateWayOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVirtualGateWayOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVirtualGateWayOutput);
 /// Request builder of [`DescribeVirtualGateWay`](crate::Client::describe_virtual_gate_way): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -418,16 +528,38 @@ impl cds_core::validate::Validate for CreateVirtualGateWayInput {
     }
 }
 /// Output of [`CreateVirtualGateWay`](crate::Client::create_virtual_gate_way): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVirtualGateWayOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateVirtualGateWayData>,
 }
+impl cds_core::de::Fields for CreateVirtualGateWayOutput {
+    const NAME: &'static str = "CreateVirtualGateWayOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateVirtualGateWayOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateVirtualGateWayOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateVirtualGateWayOutput);
 /// Request builder of [`CreateVirtualGateWay`](crate::Client::create_virtual_gate_way): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -537,21 +669,44 @@ impl cds_core::validate::Validate for DeleteVirtualGateWayInput {
     }
 }
 /// Output of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVirtualGateWayOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteVirtualGateWayOutput {
+    const NAME: &'static str = "DeleteVirtualGateWayOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteVirtualGateWayOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteVirtualGateWayOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteVirtualGateWayOutput);
 /// Request builder of [`DeleteVirtualGateWay`](crate::Client::delete_virtual_gate_way): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

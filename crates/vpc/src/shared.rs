@@ -8,56 +8,88 @@ use cds_core::de::{lenient, lenient_vec};
 /// A shared bandwidth
 ///
 /// 共享带宽信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct Bandwidth {
     /// Bandwidth id
     ///
     /// 带宽ID (`Id`)
-    #[serde(rename = "Id", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Shared bandwidth name
     ///
     /// 共享带宽名称 (`Name`)
-    #[serde(rename = "Name", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Bandwidth size (Mbps)
     ///
     /// 带宽大小（Mbps） (`Qos`)
-    #[serde(rename = "Qos", deserialize_with = "lenient")]
     pub qos: Option<i64>,
     /// VPC region code, see appendix 5
     ///
     /// VPC区域code, 见附件五 (`RegionCode`)
-    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// VPC availability zone code, see appendix 5 (absent for cloud platform node EIPs)
     ///
     /// VPC可用区code, 见附件五(云平台节点EIP不包含此字段) (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Bandwidth type
     ///
     /// 带宽类型 (`BandwidthType`)
-    #[serde(rename = "BandwidthType", deserialize_with = "lenient")]
     pub bandwidth_type: Option<String>,
     /// Billing scheme
     ///
     /// 计费方案 (`BillScheme`)
-    #[serde(rename = "BillScheme", deserialize_with = "lenient")]
     pub bill_scheme: Option<String>,
     /// Bandwidth status
     ///
     /// 带宽状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// Bandwidth creation time
     ///
     /// 带宽创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
+impl cds_core::de::Fields for Bandwidth {
+    const NAME: &'static str = "Bandwidth";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Id" => self.id = cds_core::de::lenient(value)?,
+            "Name" => self.name = cds_core::de::lenient(value)?,
+            "Qos" => self.qos = cds_core::de::lenient(value)?,
+            "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "BandwidthType" => self.bandwidth_type = cds_core::de::lenient(value)?,
+            "BillScheme" => self.bill_scheme = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(Bandwidth);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for Bandwidth {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Id", &self.id)?;
+        cds_core::ser::entry(map, "Name", &self.name)?;
+        cds_core::ser::entry(map, "Qos", &self.qos)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "BandwidthType", &self.bandwidth_type)?;
+        cds_core::ser::entry(map, "BillScheme", &self.bill_scheme)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(Bandwidth);
 /// A subnet to create with the VPC
 ///
 /// 子网
@@ -129,26 +161,70 @@ impl cds_core::validate::Validate for SubnetSpec {
 /// Task message
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct VlinkMessage {
     /// Message about the issued NIC task
     ///
     /// 任务信息 (`Msg`)
-    #[serde(rename = "Msg", deserialize_with = "lenient")]
     pub msg: Option<String>,
 }
+impl cds_core::de::Fields for VlinkMessage {
+    const NAME: &'static str = "VlinkMessage";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Msg" => self.msg = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VlinkMessage);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VlinkMessage {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Msg", &self.msg)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VlinkMessage);
 /// Created VLINK
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct VlinkRef {
     /// VLINK id
     ///
     /// VLINKId (`VLINKId`)
-    #[serde(rename = "VLINKId", deserialize_with = "lenient")]
     pub vlink_id: Option<String>,
 }
+impl cds_core::de::Fields for VlinkRef {
+    const NAME: &'static str = "VlinkRef";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VLINKId" => self.vlink_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(VlinkRef);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for VlinkRef {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VLINKId", &self.vlink_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(VlinkRef);

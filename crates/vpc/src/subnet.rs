@@ -8,202 +8,399 @@ use cds_core::de::{lenient, lenient_vec};
 /// Created subnets
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubNetData {
     /// Ids of the created subnets
     ///
     /// 创建子网ID列表 (`SubnetIdList`)
-    #[serde(rename = "SubnetIdList", deserialize_with = "lenient_vec")]
     pub subnet_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
     /// 创建子网ID列表 (`TaskIdList`)
-    #[serde(rename = "TaskIdList", deserialize_with = "lenient_vec")]
     pub task_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
     /// 创建子网任务ID列表 (`SubnetTaskId`)
-    #[serde(rename = "SubnetTaskId", deserialize_with = "lenient_vec")]
     pub subnet_task_id: Option<Vec<String>>,
 }
+impl cds_core::de::Fields for CreateSubNetData {
+    const NAME: &'static str = "CreateSubNetData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SubnetIdList" => self.subnet_id_list = cds_core::de::lenient_vec(value)?,
+            "TaskIdList" => self.task_id_list = cds_core::de::lenient_vec(value)?,
+            "SubnetTaskId" => self.subnet_task_id = cds_core::de::lenient_vec(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubNetData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubNetData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetIdList", &self.subnet_id_list)?;
+        cds_core::ser::entry(map, "TaskIdList", &self.task_id_list)?;
+        cds_core::ser::entry(map, "SubnetTaskId", &self.subnet_task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubNetData);
 /// IP address information
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeIPInfoData {
     /// Number of segments
     ///
     /// 网段数量 (`SegmentNum`)
-    #[serde(rename = "SegmentNum", deserialize_with = "lenient")]
     pub segment_num: Option<i64>,
     /// Segments
     ///
     /// 网段列表 (`SegmentList`)
-    #[serde(rename = "SegmentList")]
     pub segment_list: Option<Vec<DescribeIPInfoSegment>>,
 }
+impl cds_core::de::Fields for DescribeIPInfoData {
+    const NAME: &'static str = "DescribeIPInfoData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SegmentNum" => self.segment_num = cds_core::de::lenient(value)?,
+            "SegmentList" => self.segment_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeIPInfoData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeIPInfoData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SegmentNum", &self.segment_num)?;
+        cds_core::ser::entry(map, "SegmentList", &self.segment_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeIPInfoData);
 /// An IP address
 ///
 /// IP信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeIPInfoIp {
     /// IP address
     ///
     /// 地址 (`IPAddress`)
-    #[serde(rename = "IPAddress", deserialize_with = "lenient")]
     pub ip_address: Option<String>,
     /// Mask length
     ///
     /// 掩码 (`IPMask`)
-    #[serde(rename = "IPMask", deserialize_with = "lenient")]
     pub ip_mask: Option<i64>,
     /// IP status: 1 in use, 0 unused
     ///
     /// IP状态 1使用/0未使用 (`IPStatus`)
-    #[serde(rename = "IPStatus", deserialize_with = "lenient")]
     pub ip_status: Option<i64>,
     /// What the IP address is used for (absent when unused)
     ///
     /// IP用途 (`IPUsage`)
-    #[serde(rename = "IPUsage", deserialize_with = "lenient")]
     pub ip_usage: Option<String>,
 }
+impl cds_core::de::Fields for DescribeIPInfoIp {
+    const NAME: &'static str = "DescribeIPInfoIp";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "IPAddress" => self.ip_address = cds_core::de::lenient(value)?,
+            "IPMask" => self.ip_mask = cds_core::de::lenient(value)?,
+            "IPStatus" => self.ip_status = cds_core::de::lenient(value)?,
+            "IPUsage" => self.ip_usage = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeIPInfoIp);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeIPInfoIp {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "IPAddress", &self.ip_address)?;
+        cds_core::ser::entry(map, "IPMask", &self.ip_mask)?;
+        cds_core::ser::entry(map, "IPStatus", &self.ip_status)?;
+        cds_core::ser::entry(map, "IPUsage", &self.ip_usage)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeIPInfoIp);
 /// A network segment
 ///
 /// 网段
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeIPInfoSegment {
     /// IP match pattern of the segment, e.g. 10.15.1.*
     ///
     /// IP匹配 (`NetSignal`)
-    #[serde(rename = "NetSignal", deserialize_with = "lenient")]
     pub net_signal: Option<String>,
     /// IP addresses of the segment
     ///
     /// 网段列表 (`IPList`)
-    #[serde(rename = "IPList")]
     pub ip_list: Option<Vec<DescribeIPInfoIp>>,
 }
+impl cds_core::de::Fields for DescribeIPInfoSegment {
+    const NAME: &'static str = "DescribeIPInfoSegment";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "NetSignal" => self.net_signal = cds_core::de::lenient(value)?,
+            "IPList" => self.ip_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeIPInfoSegment);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeIPInfoSegment {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "NetSignal", &self.net_signal)?;
+        cds_core::ser::entry(map, "IPList", &self.ip_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeIPInfoSegment);
 /// Subnet list
 ///
 /// 返回信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubNetData {
     /// Number of subnets
     ///
     /// 总数 (`Total`)
-    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// Subnets
     ///
     /// 子网列表 (`SubnetList`)
-    #[serde(rename = "SubnetList")]
     pub subnet_list: Option<Vec<DescribeSubNetSubnet>>,
 }
+impl cds_core::de::Fields for DescribeSubNetData {
+    const NAME: &'static str = "DescribeSubNetData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Total" => self.total = cds_core::de::lenient(value)?,
+            "SubnetList" => self.subnet_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSubNetData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSubNetData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Total", &self.total)?;
+        cds_core::ser::entry(map, "SubnetList", &self.subnet_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSubNetData);
 /// A subnet
 ///
 /// 子网
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubNetSubnet {
     /// Subnet id
     ///
     /// 子网ID (`SubnetId`)
-    #[serde(rename = "SubnetId", deserialize_with = "lenient")]
     pub subnet_id: Option<String>,
     /// Subnet name
     ///
     /// 子网名称 (`SubnetName`)
-    #[serde(rename = "SubnetName", deserialize_with = "lenient")]
     pub subnet_name: Option<String>,
     /// Subnet CIDR block
     ///
     /// 子网网段 (`SubnetSegment`)
-    #[serde(rename = "SubnetSegment", deserialize_with = "lenient")]
     pub subnet_segment: Option<String>,
     /// Number of IP addresses in use
     ///
     /// 已用IP数量 (`UsedIPNum`)
-    #[serde(rename = "UsedIPNum", deserialize_with = "lenient")]
     pub used_ip_num: Option<i64>,
     /// VPC id
     ///
     /// VPC ID (`VPCId`)
-    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name
     ///
     /// VPC名称 (`VPCName`)
-    #[serde(rename = "VPCName", deserialize_with = "lenient")]
     pub vpc_name: Option<String>,
     /// Availability zone code
     ///
     /// 可用区code (`AvailableZoneCode`)
-    #[serde(rename = "AvailableZoneCode", deserialize_with = "lenient")]
     pub available_zone_code: Option<String>,
     /// Subnet status, e.g. ok
     ///
     /// 子网状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
 }
+impl cds_core::de::Fields for DescribeSubNetSubnet {
+    const NAME: &'static str = "DescribeSubNetSubnet";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SubnetId" => self.subnet_id = cds_core::de::lenient(value)?,
+            "SubnetName" => self.subnet_name = cds_core::de::lenient(value)?,
+            "SubnetSegment" => self.subnet_segment = cds_core::de::lenient(value)?,
+            "UsedIPNum" => self.used_ip_num = cds_core::de::lenient(value)?,
+            "VPCId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "VPCName" => self.vpc_name = cds_core::de::lenient(value)?,
+            "AvailableZoneCode" => {
+                self.available_zone_code = cds_core::de::lenient(value)?;
+            }
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSubNetSubnet);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSubNetSubnet {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetId", &self.subnet_id)?;
+        cds_core::ser::entry(map, "SubnetName", &self.subnet_name)?;
+        cds_core::ser::entry(map, "SubnetSegment", &self.subnet_segment)?;
+        cds_core::ser::entry(map, "UsedIPNum", &self.used_ip_num)?;
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "VPCName", &self.vpc_name)?;
+        cds_core::ser::entry(map, "AvailableZoneCode", &self.available_zone_code)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSubNetSubnet);
 /// IP usage of the subnet
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpData {
     /// Unused IP addresses
     ///
     /// 未使用ip列表 (`UnusedList`)
-    #[serde(rename = "UnusedList", deserialize_with = "lenient_vec")]
     pub unused_list: Option<Vec<String>>,
     /// Number of unused IP addresses
     ///
     /// 未使用ip个数 (`UnusedNum`)
-    #[serde(rename = "UnusedNum", deserialize_with = "lenient")]
     pub unused_num: Option<i64>,
     /// Used IP addresses
     ///
     /// 已使用ip列表 (`UsedList`)
-    #[serde(rename = "UsedList")]
     pub used_list: Option<Vec<DescribeSubnetIpUsed>>,
     /// Number of used IP addresses
     ///
     /// 已使用ip个数 (`UsedNum`)
-    #[serde(rename = "UsedNum", deserialize_with = "lenient")]
     pub used_num: Option<i64>,
 }
+impl cds_core::de::Fields for DescribeSubnetIpData {
+    const NAME: &'static str = "DescribeSubnetIpData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "UnusedList" => self.unused_list = cds_core::de::lenient_vec(value)?,
+            "UnusedNum" => self.unused_num = cds_core::de::lenient(value)?,
+            "UsedList" => self.used_list = cds_core::de::nested(value)?,
+            "UsedNum" => self.used_num = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSubnetIpData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSubnetIpData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "UnusedList", &self.unused_list)?;
+        cds_core::ser::entry(map, "UnusedNum", &self.unused_num)?;
+        cds_core::ser::entry(map, "UsedList", &self.used_list)?;
+        cds_core::ser::entry(map, "UsedNum", &self.used_num)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSubnetIpData);
 /// A used IP address
 ///
 /// 已使用ip
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpUsed {
     /// IP address
     ///
     /// ip地址 (`IP`)
-    #[serde(rename = "IP", deserialize_with = "lenient")]
     pub ip: Option<String>,
     /// What the IP address is used for
     ///
     /// ip使用说明 (`Usage`)
-    #[serde(rename = "Usage", deserialize_with = "lenient")]
     pub usage: Option<String>,
 }
+impl cds_core::de::Fields for DescribeSubnetIpUsed {
+    const NAME: &'static str = "DescribeSubnetIpUsed";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "IP" => self.ip = cds_core::de::lenient(value)?,
+            "Usage" => self.usage = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSubnetIpUsed);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSubnetIpUsed {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "IP", &self.ip)?;
+        cds_core::ser::entry(map, "Usage", &self.usage)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSubnetIpUsed);
 /// Network type queried by DescribeIPInfo
 ///
 /// subnet/virtual_gateway/pubnet
@@ -351,16 +548,38 @@ impl cds_core::validate::Validate for DescribeSubNetInput {
     }
 }
 /// Output of [`DescribeSubNet`](crate::Client::describe_sub_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubNetOutput {
     /// Returned data
     ///
     /// 返回信息 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSubNetData>,
 }
+impl cds_core::de::Fields for DescribeSubNetOutput {
+    const NAME: &'static str = "DescribeSubNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSubNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSubNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSubNetOutput);
 /// Request builder of [`DescribeSubNet`](crate::Client::describe_sub_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -507,16 +726,38 @@ impl cds_core::validate::Validate for CreateSubNetInput {
     }
 }
 /// Output of [`CreateSubNet`](crate::Client::create_sub_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateSubNetOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateSubNetData>,
 }
+impl cds_core::de::Fields for CreateSubNetOutput {
+    const NAME: &'static str = "CreateSubNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateSubNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateSubNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateSubNetOutput);
 /// Request builder of [`CreateSubNet`](crate::Client::create_sub_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -623,21 +864,44 @@ impl cds_core::validate::Validate for DeleteSubNetInput {
     }
 }
 /// Output of [`DeleteSubNet`](crate::Client::delete_sub_net): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteSubNetOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteSubNetOutput {
+    const NAME: &'static str = "DeleteSubNetOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteSubNetOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteSubNetOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteSubNetOutput);
 /// Request builder of [`DeleteSubNet`](crate::Client::delete_sub_net): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -766,16 +1030,38 @@ impl cds_core::validate::Validate for DescribeIPInfoInput {
     }
 }
 /// Output of [`DescribeIPInfo`](crate::Client::describe_ip_info): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeIPInfoOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeIPInfoData>,
 }
+impl cds_core::de::Fields for DescribeIPInfoOutput {
+    const NAME: &'static str = "DescribeIPInfoOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeIPInfoOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeIPInfoOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeIPInfoOutput);
 /// Request builder of [`DescribeIPInfo`](crate::Client::describe_ip_info): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -882,16 +1168,38 @@ impl cds_core::validate::Validate for DescribeSubnetIpInput {
     }
 }
 /// Output of [`DescribeSubnetIp`](crate::Client::describe_subnet_ip): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeSubnetIpOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeSubnetIpData>,
 }
+impl cds_core::de::Fields for DescribeSubnetIpOutput {
+    const NAME: &'static str = "DescribeSubnetIpOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeSubnetIpOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeSubnetIpOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeSubnetIpOutput);
 /// Request builder of [`DescribeSubnetIp`](crate::Client::describe_subnet_ip): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

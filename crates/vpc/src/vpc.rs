@@ -8,82 +8,156 @@ use cds_core::de::{lenient, lenient_vec};
 /// Created VPC
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVPCData {
     /// Ids of the created subnets
     ///
     /// 创建子网ID列表 (`SubnetIdList`)
-    #[serde(rename = "SubnetIdList", deserialize_with = "lenient_vec")]
     pub subnet_id_list: Option<Vec<String>>,
     /// Ids of the subnet creation tasks
     ///
     /// 创建子网任务ID列表 (`SubnetTaskId`)
-    #[serde(rename = "SubnetTaskId", deserialize_with = "lenient_vec")]
     pub subnet_task_id: Option<Vec<String>>,
     /// VPC id
     ///
     /// VPC ID (`VPCId`)
-    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateVPCData {
+    const NAME: &'static str = "CreateVPCData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "SubnetIdList" => self.subnet_id_list = cds_core::de::lenient_vec(value)?,
+            "SubnetTaskId" => self.subnet_task_id = cds_core::de::lenient_vec(value)?,
+            "VPCId" => self.vpc_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateVPCData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateVPCData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "SubnetIdList", &self.subnet_id_list)?;
+        cds_core::ser::entry(map, "SubnetTaskId", &self.subnet_task_id)?;
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateVPCData);
 /// VPC list
 ///
 /// 返回数据
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVPCData {
     /// Number of VPCs
     ///
     /// VPC总数 (`Total`)
-    #[serde(rename = "Total", deserialize_with = "lenient")]
     pub total: Option<i64>,
     /// VPCs
     ///
     /// VPC信息列表 (`VPCList`)
-    #[serde(rename = "VPCList")]
     pub vpc_list: Option<Vec<DescribeVPCVpc>>,
 }
+impl cds_core::de::Fields for DescribeVPCData {
+    const NAME: &'static str = "DescribeVPCData";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Total" => self.total = cds_core::de::lenient(value)?,
+            "VPCList" => self.vpc_list = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVPCData);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVPCData {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Total", &self.total)?;
+        cds_core::ser::entry(map, "VPCList", &self.vpc_list)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVPCData);
 /// A VPC
 ///
 /// VPC信息
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVPCVpc {
     /// VPC id
     ///
     /// VPC ID (`VPCId`)
-    #[serde(rename = "VPCId", deserialize_with = "lenient")]
     pub vpc_id: Option<String>,
     /// VPC name (wire name misspelled VPCNmae)
     ///
     /// VPC名称 (`VPCNmae`)
-    #[serde(rename = "VPCNmae", deserialize_with = "lenient")]
     pub vpc_nmae: Option<String>,
     /// VPC CIDR block
     ///
     /// VPC网段 (`VPCSegment`)
-    #[serde(rename = "VPCSegment", deserialize_with = "lenient")]
     pub vpc_segment: Option<String>,
     /// VPC status, e.g. ok
     ///
     /// VPC状态 (`Status`)
-    #[serde(rename = "Status", deserialize_with = "lenient")]
     pub status: Option<String>,
     /// VPC region code
     ///
     /// VPC区域code (`RegionCode`)
-    #[serde(rename = "RegionCode", deserialize_with = "lenient")]
     pub region_code: Option<String>,
     /// Creation time (yyyy-MM-dd HH:mm:ss)
     ///
     /// 创建时间 (`CreateTime`)
-    #[serde(rename = "CreateTime", deserialize_with = "lenient")]
     pub create_time: Option<String>,
 }
+impl cds_core::de::Fields for DescribeVPCVpc {
+    const NAME: &'static str = "DescribeVPCVpc";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "VPCId" => self.vpc_id = cds_core::de::lenient(value)?,
+            "VPCNmae" => self.vpc_nmae = cds_core::de::lenient(value)?,
+            "VPCSegment" => self.vpc_segment = cds_core::de::lenient(value)?,
+            "Status" => self.status = cds_core::de::lenient(value)?,
+            "RegionCode" => self.region_code = cds_core::de::lenient(value)?,
+            "CreateTime" => self.create_time = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVPCVpc);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVPCVpc {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "VPCId", &self.vpc_id)?;
+        cds_core::ser::entry(map, "VPCNmae", &self.vpc_nmae)?;
+        cds_core::ser::entry(map, "VPCSegment", &self.vpc_segment)?;
+        cds_core::ser::entry(map, "Status", &self.status)?;
+        cds_core::ser::entry(map, "RegionCode", &self.region_code)?;
+        cds_core::ser::entry(map, "CreateTime", &self.create_time)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVPCVpc);
 /// Input of [`DescribeVPC`](crate::Client::describe_vpc).
 #[derive(Clone, Default, PartialEq, Debug, serde::Serialize)]
 #[non_exhaustive]
@@ -145,16 +219,38 @@ impl cds_core::validate::Validate for DescribeVPCInput {
     }
 }
 /// Output of [`DescribeVPC`](crate::Client::describe_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DescribeVPCOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<DescribeVPCData>,
 }
+impl cds_core::de::Fields for DescribeVPCOutput {
+    const NAME: &'static str = "DescribeVPCOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DescribeVPCOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DescribeVPCOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DescribeVPCOutput);
 /// Request builder of [`DescribeVPC`](crate::Client::describe_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -324,21 +420,44 @@ impl cds_core::validate::Validate for CreateVPCInput {
     }
 }
 /// Output of [`CreateVPC`](crate::Client::create_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct CreateVPCOutput {
     /// Returned data
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<CreateVPCData>,
     /// Id of the VPC creation task
     ///
     /// 创建VPC任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for CreateVPCOutput {
+    const NAME: &'static str = "CreateVPCOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(CreateVPCOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for CreateVPCOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(CreateVPCOutput);
 /// Request builder of [`CreateVPC`](crate::Client::create_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -480,21 +599,44 @@ impl cds_core::validate::Validate for DeleteVPCInput {
     }
 }
 /// Output of [`DeleteVPC`](crate::Client::delete_vpc): the response body (envelope fields excluded unless documented).
-#[derive(Clone, Default, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Default, PartialEq, Debug)]
 #[non_exhaustive]
 pub struct DeleteVPCOutput {
     /// Returned data (an empty object)
     ///
     /// 返回数据 (`Data`)
-    #[serde(rename = "Data")]
     pub data: Option<serde_json::Value>,
     /// Task id
     ///
     /// 任务ID (`TaskId`)
-    #[serde(rename = "TaskId", deserialize_with = "lenient")]
     pub task_id: Option<String>,
 }
+impl cds_core::de::Fields for DeleteVPCOutput {
+    const NAME: &'static str = "DeleteVPCOutput";
+    fn field<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        key: &str,
+        value: D,
+    ) -> Result<(), D::Error> {
+        match key {
+            "Data" => self.data = cds_core::de::nested(value)?,
+            "TaskId" => self.task_id = cds_core::de::lenient(value)?,
+            _ => cds_core::de::skip(value)?,
+        }
+        Ok(())
+    }
+}
+cds_core::impl_deserialize!(DeleteVPCOutput);
+#[cfg(feature = "serde-serialize")]
+impl cds_core::ser::Entries for DeleteVPCOutput {
+    fn entries<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        cds_core::ser::entry(map, "Data", &self.data)?;
+        cds_core::ser::entry(map, "TaskId", &self.task_id)?;
+        Ok(())
+    }
+}
+#[cfg(feature = "serde-serialize")]
+cds_core::impl_serialize!(DeleteVPCOutput);
 /// Request builder of [`DeleteVPC`](crate::Client::delete_vpc): set parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]

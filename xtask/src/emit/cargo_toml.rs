@@ -22,6 +22,11 @@ cds-core.workspace = true
 serde.workspace = true
 serde_json.workspace = true
 
+[features]
+# `serde::Serialize` for the types that are only received (to store or show a decoded
+# answer). Off by default: a consumer who only reads answers compiles no serializers for them.
+serde-serialize = []
+
 # A path-only dev-dependency: the emulator (with its `cli` feature) depends on every line, so
 # a versioned one would make a cycle that `cargo package` cannot order; cargo drops it from
 # the published manifest.

@@ -132,11 +132,19 @@ pub fn end_to_end(line: &Line, types: &Types) -> TokenStream {
                     serde_json::Value::Array(_) => serde_json::json!({ #data_field: seen[0].response.clone() }),
                     other => other.clone(),
                 };
-                // Everything served reaches the typed output: re-encoded, it keeps every field
-                // of the body (envelope excepted).
-                let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
-                let lost = cds_core::fixture::lost_paths(&served, &decoded, &[#(#envelope),*]);
-                assert!(lost.is_empty(), "{} loses {lost:?} of what the emulator served", #name);
+                // Everything served reaches the typed output: re-encoded (`serde-serialize`,
+                // which the workspace's tests enable), it keeps every field of the body
+                // (envelope excepted).
+                #[cfg(feature = "serde-serialize")]
+                {
+                    let decoded = serde_json::to_value(&response.output).expect("the output re-encodes");
+                    let lost = cds_core::fixture::lost_paths(&served, &decoded, &[#(#envelope),*]);
+                    assert!(lost.is_empty(), "{} loses {lost:?} of what the emulator served", #name);
+                }
+                #[cfg(not(feature = "serde-serialize"))]
+                {
+                    let _ = served;
+                }
             }
         };
         quote! {

@@ -111,6 +111,12 @@ pub struct Role {
 
 /// A struct with all-optional fields (flattened ones excepted), its `Debug` (secrets redacted),
 /// and, for types that are sent, a builder and a required-field check.
+///
+/// Types that are sent derive `Serialize`. Types that are received implement
+/// `cds_core::de::Fields` (one `match` on the wire name) instead of deriving `Deserialize`:
+/// that compiles to much less code than a derive with a `deserialize_with` per field. Types
+/// that are only received implement `Serialize` (for re-encoding a decoded answer) only with
+/// the crate's `serde-serialize` feature.
 pub fn gen_struct(
     name: &Ident,
     doc: TokenStream,
@@ -119,38 +125,35 @@ pub fn gen_struct(
     types: &Types,
 ) -> TokenStream {
     let sensitive = fields.iter().any(|f| is_sensitive(&f.field));
-    let defs = fields.iter().map(|f| field_def(f, role, types));
+    let defs = fields.iter().map(|f| field_def(f, role));
     let mut derives = vec![quote!(Clone), quote!(Default), quote!(PartialEq)];
     if !sensitive {
         derives.push(quote!(Debug));
     }
-    derives.push(quote!(serde::Serialize));
-    if role.output {
-        derives.push(quote!(serde::Deserialize));
+    if role.input {
+        derives.push(quote!(serde::Serialize));
     }
-    let container = if role.output {
-        quote!(#[serde(default)])
-    } else {
-        quote!()
-    };
     let debug_impl = sensitive.then(|| debug_impl(name, fields));
     let builder = role
         .input
         .then(|| builder(name, fields, types, role.checked));
+    let decode = role.output.then(|| fields_impl(name, fields, types));
+    let encode = (role.output && !role.input).then(|| entries_impl(name, fields));
     quote! {
         #doc
         #[derive(#(#derives),*)]
-        #container
         #[non_exhaustive]
         pub struct #name { #(#defs)* }
         #debug_impl
+        #decode
+        #encode
         #builder
     }
 }
 
-/// One field: docs, then `rename` (always, so the wire name is next to the field), skipping
-/// `None` when sent and lenient scalars when received.
-fn field_def(f: &StructField, role: Role, types: &Types) -> TokenStream {
+/// One field: docs (with the wire name), and for types that are sent `rename` and skipping
+/// `None`.
+fn field_def(f: &StructField, role: Role) -> TokenStream {
     let id = ident(&f.rust);
     let ty = rust_type(&f.ty);
     let wire = &f.field.name;
@@ -160,7 +163,8 @@ fn field_def(f: &StructField, role: Role, types: &Types) -> TokenStream {
             "(flattened: these fields sit at this level of the body)",
             &[],
         ));
-        return quote! { #fdoc #[serde(flatten)] pub #id: #ty, };
+        let attr = role.input.then(|| quote!(#[serde(flatten)]));
+        return quote! { #fdoc #attr pub #id: #ty, };
     }
     let suffix = if f.field.required {
         format!("(`{wire}`, required)")
@@ -168,21 +172,75 @@ fn field_def(f: &StructField, role: Role, types: &Types) -> TokenStream {
         format!("(`{wire}`)")
     };
     let fdoc = docs::attrs(&docs::paragraphs(&f.field.doc, &suffix, &[]));
-    let mut args = vec![quote!(rename = #wire)];
-    if role.input {
-        args.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    if role.output {
-        let with = match &f.ty {
-            t if types.lenient_scalar(t) => Some("lenient"),
-            TypeRef::List(inner) if types.lenient_scalar(inner) => Some("lenient_vec"),
-            _ => None,
-        };
-        if let Some(with) = with {
-            args.push(quote!(deserialize_with = #with));
+    let attr = role
+        .input
+        .then(|| quote!(#[serde(rename = #wire, skip_serializing_if = "Option::is_none")]));
+    quote! { #fdoc #attr pub #id: Option<#ty>, }
+}
+
+/// `cds_core::de::Fields` (decoding member by member, scalars leniently) and `Deserialize`.
+fn fields_impl(name: &Ident, fields: &[StructField], types: &Types) -> TokenStream {
+    let name_str = name.to_string();
+    let mut fallback = quote!(cds_core::de::skip(value)?);
+    let mut arms = Vec::new();
+    for f in fields {
+        let id = ident(&f.rust);
+        if f.field.flatten {
+            fallback = quote!(return cds_core::de::Fields::field(&mut self.#id, key, value));
+            continue;
         }
+        let wire = &f.field.name;
+        let decode = match &f.ty {
+            t if types.lenient_scalar(t) => quote!(lenient),
+            TypeRef::List(inner) if types.lenient_scalar(inner) => quote!(lenient_vec),
+            _ => quote!(nested),
+        };
+        arms.push(quote! { #wire => self.#id = cds_core::de::#decode(value)?, });
     }
-    quote! { #fdoc #[serde(#(#args),*)] pub #id: Option<#ty>, }
+    let body = if arms.is_empty() {
+        quote! { let _ = key; #fallback; Ok(()) }
+    } else {
+        quote! { match key { #(#arms)* _ => #fallback, } Ok(()) }
+    };
+    quote! {
+        impl cds_core::de::Fields for #name {
+            const NAME: &'static str = #name_str;
+            fn field<'de, D: serde::Deserializer<'de>>(&mut self, key: &str, value: D) -> Result<(), D::Error> {
+                #body
+            }
+        }
+        cds_core::impl_deserialize!(#name);
+    }
+}
+
+/// `cds_core::ser::Entries` and `Serialize` for a type that is only received, with the
+/// crate's `serde-serialize` feature: `None` fields are left out.
+fn entries_impl(name: &Ident, fields: &[StructField]) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let id = ident(&f.rust);
+        let wire = &f.field.name;
+        if f.field.flatten {
+            quote! { cds_core::ser::Entries::entries(&self.#id, map)?; }
+        } else {
+            quote! { cds_core::ser::entry(map, #wire, &self.#id)?; }
+        }
+    });
+    let map = if fields.is_empty() {
+        format_ident!("_map")
+    } else {
+        format_ident!("map")
+    };
+    quote! {
+        #[cfg(feature = "serde-serialize")]
+        impl cds_core::ser::Entries for #name {
+            fn entries<M: serde::ser::SerializeMap>(&self, #map: &mut M) -> Result<(), M::Error> {
+                #(#entries)*
+                Ok(())
+            }
+        }
+        #[cfg(feature = "serde-serialize")]
+        cds_core::impl_serialize!(#name);
+    }
 }
 
 fn debug_impl(name: &Ident, fields: &[StructField]) -> TokenStream {

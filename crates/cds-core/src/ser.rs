@@ -1,0 +1,45 @@
+//! Encoding of generated response types (with a line crate's `serde-serialize` feature).
+//!
+//! Output types are decoded by [`crate::de::Fields`]; re-encoding them (to store or show a
+//! decoded answer) is optional, so that a consumer who only reads answers compiles no
+//! serializers. With the feature, generated types implement [`Entries`] and get `Serialize`
+//! from [`impl_serialize!`](crate::impl_serialize); `None` fields are left out.
+
+use serde::ser::SerializeMap;
+use serde::Serialize;
+
+/// A struct encoded as the members of a JSON object (flattened members included).
+pub trait Entries {
+    /// Writes this struct's members into `map`.
+    fn entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// Writes `key: value` when `value` is `Some`.
+pub fn entry<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, value),
+        None => Ok(()),
+    }
+}
+
+/// Implements `serde::Serialize` for [`Entries`] types (generated output structs).
+#[macro_export]
+macro_rules! impl_serialize {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::__private::serde::Serialize for $t {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                use $crate::__private::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                $crate::ser::Entries::entries(self, &mut map)?;
+                map.end()
+            }
+        }
+    )*};
+}
